@@ -1,0 +1,4 @@
+// Package kernel is the small shared vocabulary every other package may use:
+// categorised errors, identifiers, the clock and paging. It imports nothing of
+// Upstream and nothing of storage or transport, so any package can depend on it.
+package kernel

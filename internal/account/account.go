@@ -1,0 +1,121 @@
+package account
+
+import (
+	"context"
+	"net/mail"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Org is a tenant. Every stored row belongs to exactly one organisation.
+type Org struct {
+	ID        string
+	Slug      string // URL name, e.g. "demo"; lower-case letters, digits and dashes
+	Name      string
+	CreatedAt time.Time
+}
+
+// User is a member of staff of one organisation.
+type User struct {
+	ID           string
+	OrgID        string
+	Email        string // unique across organisations: it is the login name
+	Name         string
+	Role         Role
+	PasswordHash string
+	Disabled     bool
+	// TOTPSecret is set once a second factor is enrolled and confirmed.
+	TOTPSecret string
+	// TOTPPending holds a secret during enrolment until a code confirms it.
+	TOTPPending string
+	// TOTPLastStep blocks replay of an accepted code.
+	TOTPLastStep int64
+	// RecoveryHashes are the hashes of unused recovery codes.
+	RecoveryHashes []string
+	FailedLogins   int
+	LockedUntil    time.Time
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// TOTPEnabled reports whether the user has a confirmed second factor.
+func (u User) TOTPEnabled() bool { return u.TOTPSecret != "" }
+
+// Session is a signed-in staff browser session. Only the hash of the token
+// is stored.
+type Session struct {
+	TokenHash string
+	UserID    string
+	OrgID     string
+	CreatedAt time.Time
+	LastSeen  time.Time
+}
+
+// APIToken grants its owner's role on the JSON API. Only its hash is stored.
+type APIToken struct {
+	ID         string
+	OrgID      string
+	UserID     string
+	Name       string
+	Hash       string
+	Prefix     string // the first characters, shown to tell tokens apart
+	CreatedAt  time.Time
+	LastUsedAt time.Time
+	RevokedAt  time.Time
+}
+
+// Store keeps organisations, users, sessions and tokens. Every method that
+// takes an orgID reads and writes only that organisation's rows. The lookups
+// by email, session hash and token hash establish the tenant and so are the
+// only ones without an orgID.
+//
+// Errors: kernel.NotFound when a row does not exist (in that organisation),
+// kernel.Conflict on a duplicate slug, email or token.
+type Store interface {
+	CreateOrg(ctx context.Context, o Org) error
+	OrgBySlug(ctx context.Context, slug string) (Org, error)
+	OrgByID(ctx context.Context, id string) (Org, error)
+
+	CreateUser(ctx context.Context, u User) error
+	UserByEmail(ctx context.Context, email string) (User, error)
+	User(ctx context.Context, orgID, id string) (User, error)
+	ListUsers(ctx context.Context, orgID string) ([]User, error)
+	UpdateUser(ctx context.Context, u User) error
+	CountAdmins(ctx context.Context) (int, error)
+
+	CreateSession(ctx context.Context, s Session) error
+	SessionByHash(ctx context.Context, tokenHash string) (Session, error)
+	TouchSession(ctx context.Context, tokenHash string, at time.Time) error
+	DeleteSession(ctx context.Context, tokenHash string) error
+	DeleteUserSessions(ctx context.Context, orgID, userID string) error
+
+	CreateAPIToken(ctx context.Context, t APIToken) error
+	APITokenByHash(ctx context.Context, hash string) (APIToken, error)
+	ListAPITokens(ctx context.Context, orgID, userID string) ([]APIToken, error)
+	RevokeAPIToken(ctx context.Context, orgID, userID, id string, at time.Time) error
+	TouchAPIToken(ctx context.Context, id string, at time.Time) error
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)
+
+// ValidateSlug checks an organisation slug.
+func ValidateSlug(s string) error {
+	if !slugRE.MatchString(s) {
+		return kernel.Errorf(kernel.Invalid, "organisation slug %q must be 1-63 lower-case letters, digits or dashes", s)
+	}
+	return nil
+}
+
+// NormaliseEmail validates an email address and returns its canonical
+// (lower-case, trimmed) form.
+func NormaliseEmail(s string) (string, error) {
+	s = strings.ToLower(strings.TrimSpace(s))
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || !strings.Contains(s, "@") {
+		return "", kernel.Errorf(kernel.Invalid, "%q is not a valid email address", s)
+	}
+	return s, nil
+}

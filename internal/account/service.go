@@ -1,0 +1,443 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Throttle sets how repeated wrong passwords slow down and lock an account.
+// After Free failures each further one locks the account for BaseLock,
+// doubling up to MaxLock. The lock always expires, so an attacker can slow
+// the right user down but never lock them out for good; a correct login
+// resets the count.
+type Throttle struct {
+	Free     int
+	BaseLock time.Duration
+	MaxLock  time.Duration
+}
+
+// DefaultThrottle allows 5 free attempts, then locks 30 s, 1 min, 2 min ... up to 15 min.
+var DefaultThrottle = Throttle{Free: 5, BaseLock: 30 * time.Second, MaxLock: 15 * time.Minute}
+
+func (t Throttle) lockFor(failures int) time.Duration {
+	n := failures - t.Free
+	if n <= 0 {
+		return 0
+	}
+	d := t.BaseLock
+	for i := 1; i < n && d < t.MaxLock; i++ {
+		d *= 2
+	}
+	return min(d, t.MaxLock)
+}
+
+// Service carries out account operations on a Store.
+type Service struct {
+	Store       Store
+	Hasher      *Hasher
+	Clock       kernel.Clock
+	Throttle    Throttle
+	IdleTimeout time.Duration // a session unused this long ends
+	MaxSession  time.Duration // a session ends this long after sign-in, used or not
+}
+
+// NewService returns a Service with production defaults.
+func NewService(store Store, hasher *Hasher, clock kernel.Clock) *Service {
+	return &Service{Store: store, Hasher: hasher, Clock: clock, Throttle: DefaultThrottle,
+		IdleTimeout: 30 * time.Minute, MaxSession: 12 * time.Hour}
+}
+
+// ErrSecondFactor is returned by Login when the password was right and a
+// TOTP or recovery code is needed (or was wrong).
+var ErrSecondFactor = kernel.Errorf(kernel.Unauthorised, "enter the 6-digit code from your authenticator app, or a recovery code")
+
+var errBadLogin = kernel.Errorf(kernel.Unauthorised, "wrong email or password")
+
+// Login checks email, password and (when enrolled) a TOTP or recovery code.
+// On success it returns the user and a new session token; the token is only
+// ever returned here.
+func (s *Service) Login(ctx context.Context, email, password, code string) (User, string, error) {
+	email, err := NormaliseEmail(email)
+	if err != nil {
+		s.Hasher.Burn(ctx, password)
+		return User{}, "", errBadLogin
+	}
+	u, err := s.Store.UserByEmail(ctx, email)
+	if kernel.IsCode(err, kernel.NotFound) {
+		s.Hasher.Burn(ctx, password)
+		return User{}, "", errBadLogin
+	}
+	if err != nil {
+		return User{}, "", fmt.Errorf("login: %w", err)
+	}
+	now := s.Clock.Now()
+	if now.Before(u.LockedUntil) {
+		wait := u.LockedUntil.Sub(now).Round(time.Second)
+		return User{}, "", kernel.Errorf(kernel.RateLimited, "too many failed attempts; try again in %s", wait)
+	}
+	ok, err := s.Hasher.Verify(ctx, u.PasswordHash, password)
+	if err != nil {
+		return User{}, "", fmt.Errorf("login: %w", err)
+	}
+	if !ok || u.Disabled {
+		return User{}, "", s.recordFailure(ctx, u, errBadLogin)
+	}
+	if u.TOTPEnabled() {
+		if code == "" {
+			return User{}, "", ErrSecondFactor
+		}
+		if !s.checkSecondFactor(&u, code, now) {
+			return User{}, "", s.recordFailure(ctx, u, ErrSecondFactor)
+		}
+	}
+	u.FailedLogins = 0
+	u.LockedUntil = time.Time{}
+	u.UpdatedAt = now
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return User{}, "", fmt.Errorf("login: %w", err)
+	}
+	token, err := s.startSession(ctx, u)
+	if err != nil {
+		return User{}, "", err
+	}
+	return u, token, nil
+}
+
+func (s *Service) recordFailure(ctx context.Context, u User, cause error) error {
+	u.FailedLogins++
+	if d := s.Throttle.lockFor(u.FailedLogins); d > 0 {
+		u.LockedUntil = s.Clock.Now().Add(d)
+	}
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return fmt.Errorf("login: record failure: %w", err)
+	}
+	return cause
+}
+
+// checkSecondFactor accepts a TOTP code or consumes a recovery code.
+func (s *Service) checkSecondFactor(u *User, code string, now time.Time) bool {
+	if step, ok := VerifyTOTP(u.TOTPSecret, code, now, u.TOTPLastStep); ok {
+		u.TOTPLastStep = step
+		return true
+	}
+	if rc := normaliseRecoveryCode(code); rc != "" {
+		h := HashSecret(rc)
+		for i, stored := range u.RecoveryHashes {
+			if stored == h {
+				u.RecoveryHashes = append(u.RecoveryHashes[:i:i], u.RecoveryHashes[i+1:]...)
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func (s *Service) startSession(ctx context.Context, u User) (string, error) {
+	token, err := NewSessionToken()
+	if err != nil {
+		return "", err
+	}
+	now := s.Clock.Now()
+	if err := s.Store.CreateSession(ctx, Session{TokenHash: HashSecret(token), UserID: u.ID, OrgID: u.OrgID, CreatedAt: now, LastSeen: now}); err != nil {
+		return "", fmt.Errorf("start session: %w", err)
+	}
+	return token, nil
+}
+
+// Principal is who is making a request: a user of one organisation.
+type Principal struct {
+	User User
+	Org  Org
+	// ViaToken is set when the request came with an API token.
+	ViaToken bool
+}
+
+// Can reports whether the principal's role grants perm.
+func (p Principal) Can(perm Permission) bool { return Allowed(p.User.Role, perm) }
+
+var errNoSession = kernel.Errorf(kernel.Unauthorised, "please sign in")
+
+// Authenticate resolves a session token to its principal, ending sessions
+// that have been idle too long or are too old.
+func (s *Service) Authenticate(ctx context.Context, token string) (Principal, error) {
+	if token == "" {
+		return Principal{}, errNoSession
+	}
+	h := HashSecret(token)
+	sess, err := s.Store.SessionByHash(ctx, h)
+	if kernel.IsCode(err, kernel.NotFound) {
+		return Principal{}, errNoSession
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	now := s.Clock.Now()
+	if now.Sub(sess.LastSeen) > s.IdleTimeout || now.Sub(sess.CreatedAt) > s.MaxSession {
+		_ = s.Store.DeleteSession(ctx, h)
+		return Principal{}, errNoSession
+	}
+	p, err := s.principal(ctx, sess.OrgID, sess.UserID)
+	if err != nil {
+		return Principal{}, err
+	}
+	// Touch at most once a minute to keep writes low.
+	if now.Sub(sess.LastSeen) > time.Minute {
+		if err := s.Store.TouchSession(ctx, h, now); err != nil {
+			return Principal{}, fmt.Errorf("authenticate: %w", err)
+		}
+	}
+	return p, nil
+}
+
+func (s *Service) principal(ctx context.Context, orgID, userID string) (Principal, error) {
+	u, err := s.Store.User(ctx, orgID, userID)
+	if kernel.IsCode(err, kernel.NotFound) {
+		return Principal{}, errNoSession
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	if u.Disabled {
+		return Principal{}, errNoSession
+	}
+	o, err := s.Store.OrgByID(ctx, orgID)
+	if err != nil {
+		return Principal{}, fmt.Errorf("authenticate: %w", err)
+	}
+	return Principal{User: u, Org: o}, nil
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, token string) error {
+	if token == "" {
+		return nil
+	}
+	return s.Store.DeleteSession(ctx, HashSecret(token))
+}
+
+// AuthenticateToken resolves an API token to its principal.
+func (s *Service) AuthenticateToken(ctx context.Context, token string) (Principal, error) {
+	bad := kernel.Errorf(kernel.Unauthorised, "invalid or revoked API token")
+	if len(token) < len(APITokenPrefix)+10 {
+		return Principal{}, bad
+	}
+	t, err := s.Store.APITokenByHash(ctx, HashSecret(token))
+	if kernel.IsCode(err, kernel.NotFound) {
+		return Principal{}, bad
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("authenticate token: %w", err)
+	}
+	if !t.RevokedAt.IsZero() {
+		return Principal{}, bad
+	}
+	p, err := s.principal(ctx, t.OrgID, t.UserID)
+	if err != nil {
+		return Principal{}, bad
+	}
+	now := s.Clock.Now()
+	if now.Sub(t.LastUsedAt) > time.Minute {
+		_ = s.Store.TouchAPIToken(ctx, t.ID, now)
+	}
+	p.ViaToken = true
+	return p, nil
+}
+
+// CreateAPIToken issues a token for the user; the plain token is returned
+// once and never stored.
+func (s *Service) CreateAPIToken(ctx context.Context, u User, name string) (APIToken, string, error) {
+	if name == "" || len(name) > 100 {
+		return APIToken{}, "", kernel.Errorf(kernel.Invalid, "token name must be 1-100 characters")
+	}
+	plain, err := NewAPIToken()
+	if err != nil {
+		return APIToken{}, "", err
+	}
+	t := APIToken{ID: kernel.NewID(), OrgID: u.OrgID, UserID: u.ID, Name: name, Hash: HashSecret(plain),
+		Prefix: plain[:len(APITokenPrefix)+6], CreatedAt: s.Clock.Now()}
+	if err := s.Store.CreateAPIToken(ctx, t); err != nil {
+		return APIToken{}, "", fmt.Errorf("create API token: %w", err)
+	}
+	return t, plain, nil
+}
+
+// NewUser describes a user to create.
+type NewUser struct {
+	OrgID    string
+	Email    string
+	Name     string
+	Role     Role
+	Password string
+}
+
+// CreateUser validates and stores a new user.
+func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
+	email, err := NormaliseEmail(nu.Email)
+	if err != nil {
+		return User{}, err
+	}
+	if _, err := ParseRole(string(nu.Role)); err != nil {
+		return User{}, kernel.Wrap(kernel.Invalid, err, "role")
+	}
+	if err := ValidatePassword(nu.Password); err != nil {
+		return User{}, kernel.Errorf(kernel.Invalid, "%v", err)
+	}
+	hash, err := s.Hasher.Hash(ctx, nu.Password)
+	if err != nil {
+		return User{}, err
+	}
+	now := s.Clock.Now()
+	u := User{ID: kernel.NewID(), OrgID: nu.OrgID, Email: email, Name: nu.Name, Role: nu.Role,
+		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	if err := s.Store.CreateUser(ctx, u); err != nil {
+		if kernel.IsCode(err, kernel.Conflict) {
+			return User{}, kernel.Errorf(kernel.Conflict, "a user with email %s already exists", email)
+		}
+		return User{}, fmt.Errorf("create user: %w", err)
+	}
+	return u, nil
+}
+
+// SetPassword replaces a user's password and ends their sessions.
+func (s *Service) SetPassword(ctx context.Context, orgID, userID, password string) error {
+	if err := ValidatePassword(password); err != nil {
+		return kernel.Errorf(kernel.Invalid, "%v", err)
+	}
+	u, err := s.Store.User(ctx, orgID, userID)
+	if err != nil {
+		return err
+	}
+	if u.PasswordHash, err = s.Hasher.Hash(ctx, password); err != nil {
+		return err
+	}
+	u.FailedLogins, u.LockedUntil, u.UpdatedAt = 0, time.Time{}, s.Clock.Now()
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	return s.Store.DeleteUserSessions(ctx, orgID, userID)
+}
+
+// SetDisabled disables or re-enables a user; disabling ends their sessions.
+func (s *Service) SetDisabled(ctx context.Context, orgID, userID string, disabled bool) error {
+	u, err := s.Store.User(ctx, orgID, userID)
+	if err != nil {
+		return err
+	}
+	u.Disabled, u.UpdatedAt = disabled, s.Clock.Now()
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return fmt.Errorf("disable user: %w", err)
+	}
+	if disabled {
+		return s.Store.DeleteUserSessions(ctx, orgID, userID)
+	}
+	return nil
+}
+
+// ResetSecondFactor removes a user's TOTP and recovery codes so they can
+// enrol again (for a lost phone), and ends their sessions.
+func (s *Service) ResetSecondFactor(ctx context.Context, orgID, userID string) error {
+	u, err := s.Store.User(ctx, orgID, userID)
+	if err != nil {
+		return err
+	}
+	u.TOTPSecret, u.TOTPPending, u.TOTPLastStep, u.RecoveryHashes = "", "", 0, nil
+	u.UpdatedAt = s.Clock.Now()
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return fmt.Errorf("reset second factor: %w", err)
+	}
+	return s.Store.DeleteUserSessions(ctx, orgID, userID)
+}
+
+// BeginTOTP starts enrolment: it stores a pending secret and returns it with
+// its otpauth URI.
+func (s *Service) BeginTOTP(ctx context.Context, u User) (secret, uri string, err error) {
+	if u.TOTPEnabled() {
+		return "", "", kernel.Errorf(kernel.Conflict, "a second factor is already enrolled; ask an admin to reset it first")
+	}
+	if secret, err = NewTOTPSecret(); err != nil {
+		return "", "", err
+	}
+	u.TOTPPending, u.UpdatedAt = secret, s.Clock.Now()
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return "", "", fmt.Errorf("begin TOTP: %w", err)
+	}
+	return secret, TOTPURI(secret, "Upstream", u.Email), nil
+}
+
+// ConfirmTOTP finishes enrolment with a code from the app and returns the
+// recovery codes, shown once.
+func (s *Service) ConfirmTOTP(ctx context.Context, orgID, userID, code string) ([]string, error) {
+	u, err := s.Store.User(ctx, orgID, userID)
+	if err != nil {
+		return nil, err
+	}
+	if u.TOTPPending == "" {
+		return nil, kernel.Errorf(kernel.Invalid, "start enrolment first")
+	}
+	step, ok := VerifyTOTP(u.TOTPPending, code, s.Clock.Now(), 0)
+	if !ok {
+		return nil, kernel.Errorf(kernel.Invalid, "that code is not right; check the time on your phone and try the next code")
+	}
+	codes, err := NewRecoveryCodes()
+	if err != nil {
+		return nil, err
+	}
+	u.RecoveryHashes = make([]string, len(codes))
+	for i, c := range codes {
+		u.RecoveryHashes[i] = HashSecret(c)
+	}
+	u.TOTPSecret, u.TOTPPending, u.TOTPLastStep, u.UpdatedAt = u.TOTPPending, "", step, s.Clock.Now()
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return nil, fmt.Errorf("confirm TOTP: %w", err)
+	}
+	return codes, nil
+}
+
+// EnsureOrg returns the organisation with slug, creating it when missing.
+func (s *Service) EnsureOrg(ctx context.Context, slug, name string) (Org, bool, error) {
+	if err := ValidateSlug(slug); err != nil {
+		return Org{}, false, err
+	}
+	o, err := s.Store.OrgBySlug(ctx, slug)
+	if err == nil {
+		return o, false, nil
+	}
+	if !kernel.IsCode(err, kernel.NotFound) {
+		return Org{}, false, err
+	}
+	o = Org{ID: kernel.NewID(), Slug: slug, Name: name, CreatedAt: s.Clock.Now()}
+	if err := s.Store.CreateOrg(ctx, o); err != nil {
+		if kernel.IsCode(err, kernel.Conflict) { // created concurrently by another server
+			return s.EnsureOrg(ctx, slug, name)
+		}
+		return Org{}, false, fmt.Errorf("create organisation: %w", err)
+	}
+	return o, true, nil
+}
+
+// Bootstrap creates the first admin in a first organisation when no admin
+// exists anywhere. It reports whether it created one.
+func (s *Service) Bootstrap(ctx context.Context, slug, orgName, email, password string) (bool, error) {
+	n, err := s.Store.CountAdmins(ctx)
+	if err != nil {
+		return false, fmt.Errorf("bootstrap: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	o, _, err := s.EnsureOrg(ctx, slug, orgName)
+	if err != nil {
+		return false, err
+	}
+	if _, err := s.CreateUser(ctx, NewUser{OrgID: o.ID, Email: email, Name: "Administrator", Role: RoleAdmin, Password: password}); err != nil {
+		if errors.Is(err, context.Canceled) {
+			return false, err
+		}
+		return false, fmt.Errorf("bootstrap admin: %w", err)
+	}
+	return true, nil
+}

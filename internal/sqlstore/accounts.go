@@ -1,0 +1,208 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"strings"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Accounts implements account.Store.
+type Accounts struct{ db *DB }
+
+// Accounts returns the account repository.
+func (db *DB) Accounts() *Accounts { return &Accounts{db: db} }
+
+var _ account.Store = (*Accounts)(nil)
+
+func (a *Accounts) CreateOrg(ctx context.Context, o account.Org) error {
+	_, err := a.db.write.ExecContext(ctx,
+		"INSERT INTO orgs (id, slug, name, created_at) VALUES ($1, $2, $3, $4)",
+		o.ID, o.Slug, o.Name, o.CreatedAt.UTC())
+	return classify(err, "organisation "+o.Slug)
+}
+
+func (a *Accounts) org(ctx context.Context, where string, arg any) (account.Org, error) {
+	var o account.Org
+	err := a.db.read.QueryRowContext(ctx, "SELECT id, slug, name, created_at FROM orgs WHERE "+where+" = $1", arg).
+		Scan(&o.ID, &o.Slug, &o.Name, &o.CreatedAt)
+	o.CreatedAt = o.CreatedAt.UTC()
+	return o, classify(err, "organisation")
+}
+
+func (a *Accounts) OrgBySlug(ctx context.Context, slug string) (account.Org, error) {
+	return a.org(ctx, "slug", slug)
+}
+
+func (a *Accounts) OrgByID(ctx context.Context, id string) (account.Org, error) {
+	return a.org(ctx, "id", id)
+}
+
+const userColumns = `id, org_id, email, name, role, password_hash, disabled, totp_secret, totp_pending,
+	totp_last_step, recovery_hashes, failed_logins, locked_until, created_at, updated_at`
+
+func scanUser(row interface{ Scan(...any) error }) (account.User, error) {
+	var u account.User
+	var role, recovery string
+	var locked sql.NullTime
+	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.TOTPSecret,
+		&u.TOTPPending, &u.TOTPLastStep, &recovery, &u.FailedLogins, &locked, &u.CreatedAt, &u.UpdatedAt)
+	if err != nil {
+		return u, err
+	}
+	u.Role = account.Role(role)
+	u.RecoveryHashes = strings.Fields(recovery)
+	u.LockedUntil = timeOf(locked)
+	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
+	return u, nil
+}
+
+func (a *Accounts) CreateUser(ctx context.Context, u account.User) error {
+	_, err := a.db.write.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPPending,
+		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.FailedLogins, nullTime(u.LockedUntil),
+		u.CreatedAt.UTC(), u.UpdatedAt.UTC())
+	return classify(err, "user "+u.Email)
+}
+
+func (a *Accounts) UserByEmail(ctx context.Context, email string) (account.User, error) {
+	u, err := scanUser(a.db.read.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE email = $1", email))
+	return u, classify(err, "user")
+}
+
+func (a *Accounts) User(ctx context.Context, orgID, id string) (account.User, error) {
+	u, err := scanUser(a.db.read.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users WHERE org_id = $1 AND id = $2", orgID, id))
+	return u, classify(err, "user")
+}
+
+func (a *Accounts) ListUsers(ctx context.Context, orgID string) ([]account.User, error) {
+	rows, err := a.db.read.QueryContext(ctx, "SELECT "+userColumns+" FROM users WHERE org_id = $1 ORDER BY email", orgID)
+	if err != nil {
+		return nil, classify(err, "users")
+	}
+	defer rows.Close()
+	var out []account.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, classify(err, "users")
+		}
+		out = append(out, u)
+	}
+	return out, classify(rows.Err(), "users")
+}
+
+func (a *Accounts) UpdateUser(ctx context.Context, u account.User) error {
+	res, err := a.db.write.ExecContext(ctx, `UPDATE users SET name = $3, role = $4, password_hash = $5, disabled = $6,
+		totp_secret = $7, totp_pending = $8, totp_last_step = $9, recovery_hashes = $10, failed_logins = $11,
+		locked_until = $12, updated_at = $13 WHERE org_id = $1 AND id = $2`,
+		u.OrgID, u.ID, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPPending,
+		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.FailedLogins, nullTime(u.LockedUntil), u.UpdatedAt.UTC())
+	return affected(res, err, "user")
+}
+
+// affected turns "no row changed" into NotFound, so that writes scoped to
+// another organisation fail loudly instead of silently doing nothing.
+func affected(res sql.Result, err error, what string) error {
+	if err != nil {
+		return classify(err, what)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return classify(err, what)
+	}
+	if n == 0 {
+		return kernel.Errorf(kernel.NotFound, "%s not found", what)
+	}
+	return nil
+}
+
+func (a *Accounts) CountAdmins(ctx context.Context) (int, error) {
+	var n int
+	err := a.db.read.QueryRowContext(ctx, "SELECT count(*) FROM users WHERE role = $1", string(account.RoleAdmin)).Scan(&n)
+	return n, classify(err, "admins")
+}
+
+func (a *Accounts) CreateSession(ctx context.Context, s account.Session) error {
+	_, err := a.db.write.ExecContext(ctx,
+		"INSERT INTO sessions (token_hash, org_id, user_id, created_at, last_seen) VALUES ($1, $2, $3, $4, $5)",
+		s.TokenHash, s.OrgID, s.UserID, s.CreatedAt.UTC(), s.LastSeen.UTC())
+	return classify(err, "session")
+}
+
+func (a *Accounts) SessionByHash(ctx context.Context, h string) (account.Session, error) {
+	var s account.Session
+	err := a.db.read.QueryRowContext(ctx,
+		"SELECT token_hash, org_id, user_id, created_at, last_seen FROM sessions WHERE token_hash = $1", h).
+		Scan(&s.TokenHash, &s.OrgID, &s.UserID, &s.CreatedAt, &s.LastSeen)
+	s.CreatedAt, s.LastSeen = s.CreatedAt.UTC(), s.LastSeen.UTC()
+	return s, classify(err, "session")
+}
+
+func (a *Accounts) TouchSession(ctx context.Context, h string, at time.Time) error {
+	res, err := a.db.write.ExecContext(ctx, "UPDATE sessions SET last_seen = $2 WHERE token_hash = $1", h, at.UTC())
+	return affected(res, err, "session")
+}
+
+func (a *Accounts) DeleteSession(ctx context.Context, h string) error {
+	_, err := a.db.write.ExecContext(ctx, "DELETE FROM sessions WHERE token_hash = $1", h)
+	return classify(err, "session")
+}
+
+func (a *Accounts) DeleteUserSessions(ctx context.Context, orgID, userID string) error {
+	_, err := a.db.write.ExecContext(ctx, "DELETE FROM sessions WHERE org_id = $1 AND user_id = $2", orgID, userID)
+	return classify(err, "sessions")
+}
+
+const tokenColumns = "id, org_id, user_id, name, hash, prefix, created_at, last_used_at, revoked_at"
+
+func scanToken(row interface{ Scan(...any) error }) (account.APIToken, error) {
+	var t account.APIToken
+	var used, revoked sql.NullTime
+	err := row.Scan(&t.ID, &t.OrgID, &t.UserID, &t.Name, &t.Hash, &t.Prefix, &t.CreatedAt, &used, &revoked)
+	t.CreatedAt, t.LastUsedAt, t.RevokedAt = t.CreatedAt.UTC(), timeOf(used), timeOf(revoked)
+	return t, err
+}
+
+func (a *Accounts) CreateAPIToken(ctx context.Context, t account.APIToken) error {
+	_, err := a.db.write.ExecContext(ctx, "INSERT INTO api_tokens ("+tokenColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+		t.ID, t.OrgID, t.UserID, t.Name, t.Hash, t.Prefix, t.CreatedAt.UTC(), nullTime(t.LastUsedAt), nullTime(t.RevokedAt))
+	return classify(err, "API token")
+}
+
+func (a *Accounts) APITokenByHash(ctx context.Context, h string) (account.APIToken, error) {
+	t, err := scanToken(a.db.read.QueryRowContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE hash = $1", h))
+	return t, classify(err, "API token")
+}
+
+func (a *Accounts) ListAPITokens(ctx context.Context, orgID, userID string) ([]account.APIToken, error) {
+	rows, err := a.db.read.QueryContext(ctx, "SELECT "+tokenColumns+" FROM api_tokens WHERE org_id = $1 AND user_id = $2 ORDER BY created_at", orgID, userID)
+	if err != nil {
+		return nil, classify(err, "API tokens")
+	}
+	defer rows.Close()
+	var out []account.APIToken
+	for rows.Next() {
+		t, err := scanToken(rows)
+		if err != nil {
+			return nil, classify(err, "API tokens")
+		}
+		out = append(out, t)
+	}
+	return out, classify(rows.Err(), "API tokens")
+}
+
+func (a *Accounts) RevokeAPIToken(ctx context.Context, orgID, userID, id string, at time.Time) error {
+	res, err := a.db.write.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $4 WHERE org_id = $1 AND user_id = $2 AND id = $3 AND revoked_at IS NULL",
+		orgID, userID, id, at.UTC())
+	return affected(res, err, "API token")
+}
+
+func (a *Accounts) TouchAPIToken(ctx context.Context, id string, at time.Time) error {
+	_, err := a.db.write.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", id, at.UTC())
+	return classify(err, "API token")
+}

@@ -1,0 +1,319 @@
+package screening
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/csv"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Format is a watchlist file layout.
+type Format string
+
+const (
+	FormatOFAC      Format = "ofac"       // OFAC sdn.csv or cons_prim.csv (headerless), with alt and add files
+	FormatOFACAlt   Format = "ofac-alt"   // OFAC alt.csv / cons_alt.csv: only read with its primary file
+	FormatOFACAdd   Format = "ofac-add"   // OFAC add.csv / cons_add.csv: only read with its primary file
+	FormatFTM       Format = "ftm"        // FollowTheMoney entity JSON lines (OpenSanctions)
+	FormatUFLPAHTML Format = "uflpa-html" // the DHS UFLPA Entity List web page as saved
+	FormatUFLPACSV  Format = "uflpa-csv"  // the UFLPA Entity List as CSV (name, aliases, uflpa_section, date_added)
+	FormatCBP       Format = "cbp-wro"    // CBP Withhold Release Orders and Findings CSV
+	FormatSimple    Format = "simple"     // id, name, aliases, country, list
+)
+
+// sniffSize is how much of a file format detection looks at.
+const sniffSize = 8192
+
+// DetectFormat tells the layout of a list file from its first bytes.
+func DetectFormat(head []byte) (Format, error) {
+	h := bytes.TrimPrefix(head, []byte("\xef\xbb\xbf"))
+	h = bytes.TrimLeft(h, " \t\r\n")
+	if len(h) == 0 {
+		return "", kernel.Errorf(kernel.Invalid, "the file is empty")
+	}
+	lower := bytes.ToLower(h)
+	if h[0] == '{' {
+		return FormatFTM, nil
+	}
+	if h[0] == '<' || bytes.Contains(lower, []byte("<html")) {
+		if bytes.Contains(lower, []byte("uflpa")) || bytes.Contains(lower, []byte("name of entity")) {
+			return FormatUFLPAHTML, nil
+		}
+		return "", kernel.Errorf(kernel.Invalid, "an HTML file that is not the DHS UFLPA Entity List page")
+	}
+	// The first CSV record decides the rest.
+	line := h
+	if i := bytes.IndexByte(line, '\n'); i >= 0 {
+		line = line[:i]
+	}
+	cr := csv.NewReader(bytes.NewReader(append(bytes.TrimRight(line, "\r"), '\n')))
+	cr.FieldsPerRecord = -1
+	cr.LazyQuotes = true
+	rec, err := cr.Read()
+	if err != nil || len(rec) == 0 {
+		return "", kernel.Errorf(kernel.Invalid, "not a recognised watchlist format (first line is not CSV, JSON or HTML)")
+	}
+	hdr := map[string]bool{}
+	for _, f := range rec {
+		hdr[strings.ToLower(strings.TrimSpace(f))] = true
+	}
+	switch {
+	case hdr["uflpa_section"] && hdr["name"]:
+		return FormatUFLPACSV, nil
+	case hdr["entity"] && (hdr["wro/finding"] || hdr["merchandise"]):
+		return FormatCBP, nil
+	case hdr["id"] && hdr["name"]:
+		return FormatSimple, nil
+	}
+	if len(rec) >= 2 && isDigits(strings.TrimSpace(rec[0])) {
+		switch {
+		case len(rec) == 12:
+			return FormatOFAC, nil
+		case len(rec) == 5 && isDigits(strings.TrimSpace(rec[1])):
+			return FormatOFACAlt, nil
+		case len(rec) == 6 && isDigits(strings.TrimSpace(rec[1])):
+			return FormatOFACAdd, nil
+		}
+	}
+	return "", kernel.Errorf(kernel.Invalid, "not a recognised watchlist format: expected OFAC CSV (sdn.csv), FollowTheMoney JSON lines, the UFLPA Entity List (HTML or CSV), the CBP WRO/Findings CSV, or a CSV with columns id,name,aliases,country,list")
+}
+
+// lineError is a bad row: file, line and what is wrong.
+func lineError(file string, line int, format string, args ...any) error {
+	return kernel.Errorf(kernel.Invalid, "%s:%d: %s", file, line, fmt.Sprintf(format, args...))
+}
+
+// hashingReader feeds everything read through it into a checksum.
+type hashingReader struct {
+	r io.Reader
+	h hash.Hash
+}
+
+func (hr *hashingReader) Read(p []byte) (int, error) {
+	n, err := hr.r.Read(p)
+	hr.h.Write(p[:n])
+	return n, err
+}
+
+// Load reads one list file from r, detecting its format from content. name
+// is used in error messages and as the default list name. OFAC primary files
+// are read alone here (no alternate names or addresses); use LoadOFAC or
+// LoadFile to join alt.csv and add.csv.
+func Load(name string, r io.Reader) (*Watchlist, error) {
+	br := bufio.NewReaderSize(r, 64*1024)
+	head, _ := br.Peek(sniffSize)
+	f, err := DetectFormat(head)
+	if err != nil {
+		return nil, kernel.Wrap(kernel.Invalid, err, "%s", name)
+	}
+	return LoadFormat(name, f, br)
+}
+
+// LoadFormat reads one list file of a known format.
+func LoadFormat(name string, f Format, r io.Reader) (*Watchlist, error) {
+	h := sha256.New()
+	hr := &hashingReader{r: r, h: h}
+	var (
+		wl  *Watchlist
+		err error
+	)
+	switch f {
+	case FormatOFAC:
+		wl, err = loadOFAC(listNameFor(name, "ofac"), []ofacFile{{name: name, r: hr, kind: FormatOFAC}})
+	case FormatOFACAlt, FormatOFACAdd:
+		return nil, kernel.Errorf(kernel.Invalid, "%s: this is an OFAC %s file; give the primary file (sdn.csv or cons_prim.csv) and keep this file beside it", name, strings.TrimPrefix(string(f), "ofac-"))
+	case FormatFTM:
+		wl, err = loadFTM(name, hr)
+	case FormatUFLPAHTML:
+		wl, err = loadUFLPAHTML(name, hr)
+	case FormatUFLPACSV:
+		wl, err = loadUFLPACSV(name, hr)
+	case FormatCBP:
+		wl, err = loadCBP(name, hr)
+	case FormatSimple:
+		wl, err = loadSimple(name, hr)
+	default:
+		return nil, kernel.Errorf(kernel.Invalid, "%s: unknown watchlist format %q", name, f)
+	}
+	if err != nil {
+		return nil, err
+	}
+	wl.List.SHA256 = hex.EncodeToString(h.Sum(nil))
+	wl.List.EntityCount = len(wl.Entities)
+	return wl, nil
+}
+
+// LoadFile opens a list file, detects its format and, for an OFAC primary
+// file, reads the alternate-name and address files beside it (alt.csv and
+// add.csv for sdn.csv; cons_alt.csv and cons_add.csv for cons_prim.csv) when
+// they exist.
+func LoadFile(path string) (*Watchlist, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return nil, kernel.Wrap(kernel.Invalid, err, "cannot open watchlist %s", path)
+	}
+	defer fh.Close()
+	br := bufio.NewReaderSize(fh, 64*1024)
+	head, _ := br.Peek(sniffSize)
+	f, err := DetectFormat(head)
+	if err != nil {
+		return nil, kernel.Wrap(kernel.Invalid, err, "%s", path)
+	}
+	if f != FormatOFAC {
+		return LoadFormat(path, f, br)
+	}
+	dir, base := filepath.Split(path)
+	altName, addName, list := "alt.csv", "add.csv", "ofac-sdn"
+	if strings.HasPrefix(strings.ToLower(base), "cons_") {
+		altName, addName, list = "cons_alt.csv", "cons_add.csv", "ofac-cons"
+	}
+	h := sha256.New()
+	files := []ofacFile{{name: path, r: &hashingReader{r: br, h: h}, kind: FormatOFAC}}
+	for _, c := range []struct {
+		name string
+		kind Format
+	}{{altName, FormatOFACAlt}, {addName, FormatOFACAdd}} {
+		p := filepath.Join(dir, c.name)
+		cf, err := os.Open(p)
+		if errors.Is(err, os.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, kernel.Wrap(kernel.Invalid, err, "cannot open %s", p)
+		}
+		defer cf.Close()
+		files = append(files, ofacFile{name: p, r: &hashingReader{r: cf, h: h}, kind: c.kind})
+	}
+	wl, err := loadOFAC(list, files)
+	if err != nil {
+		return nil, err
+	}
+	wl.List.SHA256 = hex.EncodeToString(h.Sum(nil))
+	wl.List.EntityCount = len(wl.Entities)
+	return wl, nil
+}
+
+// LoadOFAC reads OFAC's CSV files: the primary file (sdn.csv or
+// cons_prim.csv) and, when not nil, the alternate names and addresses.
+func LoadOFAC(listName string, prim io.Reader, alt, add io.Reader) (*Watchlist, error) {
+	h := sha256.New()
+	files := []ofacFile{{name: listName + " primary file", r: &hashingReader{r: prim, h: h}, kind: FormatOFAC}}
+	if alt != nil {
+		files = append(files, ofacFile{name: listName + " alt file", r: &hashingReader{r: alt, h: h}, kind: FormatOFACAlt})
+	}
+	if add != nil {
+		files = append(files, ofacFile{name: listName + " add file", r: &hashingReader{r: add, h: h}, kind: FormatOFACAdd})
+	}
+	wl, err := loadOFAC(listName, files)
+	if err != nil {
+		return nil, err
+	}
+	wl.List.SHA256 = hex.EncodeToString(h.Sum(nil))
+	wl.List.EntityCount = len(wl.Entities)
+	return wl, nil
+}
+
+func listNameFor(file, def string) string {
+	base := strings.ToLower(filepath.Base(file))
+	switch {
+	case strings.HasPrefix(base, "sdn"):
+		return "ofac-sdn"
+	case strings.HasPrefix(base, "cons_"):
+		return "ofac-cons"
+	}
+	return def
+}
+
+// checkField validates a name-like field from a list file.
+func checkField(file string, line int, field, v string) error {
+	if !utf8.ValidString(v) {
+		return lineError(file, line, "%s is not valid UTF-8", field)
+	}
+	if len(v) > MaxNameLength {
+		return lineError(file, line, "%s is longer than %d bytes", field, MaxNameLength)
+	}
+	return nil
+}
+
+// newCSV returns a CSV reader suited to list files: variable field counts
+// (checked by the loaders), records reused.
+func newCSV(r io.Reader) *csv.Reader {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	return cr
+}
+
+// csvError turns a CSV syntax error into a categorised one with the line.
+func csvError(file string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return lineError(file, pe.Line, "column %d: %v", pe.Column, pe.Err)
+	}
+	return kernel.Wrap(kernel.Invalid, err, "%s: reading failed", file)
+}
+
+// header maps lower-cased column names to their index.
+func header(rec []string) map[string]int {
+	m := make(map[string]int, len(rec))
+	for i, f := range rec {
+		f = strings.TrimPrefix(f, "\ufeff")
+		m[strings.ToLower(strings.TrimSpace(f))] = i
+	}
+	return m
+}
+
+func field(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return strings.TrimSpace(rec[i])
+}
+
+// splitList splits a ";"-separated cell into trimmed, non-empty parts.
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ";") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// slug makes a stable identifier part from a name.
+func slug(name string) string {
+	toks := normalizeName(name)
+	parts := make([]string, 0, len(toks))
+	for _, t := range toks {
+		parts = append(parts, t.text)
+	}
+	return strings.Join(parts, "-")
+}
+
+func appendUnique(list []string, vs ...string) []string {
+outer:
+	for _, v := range vs {
+		if v == "" {
+			continue
+		}
+		for _, x := range list {
+			if strings.EqualFold(x, v) {
+				continue outer
+			}
+		}
+		list = append(list, v)
+	}
+	return list
+}

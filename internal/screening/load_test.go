@@ -1,0 +1,196 @@
+package screening
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/testkit"
+)
+
+func sharedList(t testing.TB, elem ...string) string {
+	t.Helper()
+	return testkit.SharedData(t, append([]string{"samples", "watchlists"}, elem...)...)
+}
+
+func TestLoadSharedLists(t *testing.T) {
+	tests := []struct {
+		path      []string
+		list      string
+		min, max  int
+		published string
+		check     func(t *testing.T, wl *Watchlist)
+	}{
+		{path: []string{"ofac_sdn_2021", "sdn.csv"}, list: "ofac-sdn", min: 8976, max: 8976, check: func(t *testing.T, wl *Watchlist) {
+			e := find(wl, "306")
+			if e == nil || e.Name != "BANCO NACIONAL DE CUBA" || len(e.Aliases) == 0 || !contains(e.Countries, "CH") || !contains(e.WeakAliases, "BNC") {
+				t.Errorf("entity 306 = %+v", e)
+			}
+		}},
+		{path: []string{"ofac_non_sdn_2025", "cons_prim.csv"}, list: "ofac-cons", min: 442, max: 442},
+		{path: []string{"uflpa_entity_list_page_2026-07-09.html"}, list: "uflpa", min: 140, max: 150, published: "2025-01-14", check: func(t *testing.T, wl *Watchlist) {
+			e := find(wl, "uflpa:xinjiang-production-and-construction-corps")
+			if e == nil || !contains(e.Aliases, "XPCC") || !contains(e.Aliases, "Bingtuan") {
+				t.Errorf("XPCC = %+v", e)
+			}
+			e = find(wl, "uflpa:hoshine-silicon-industry-shanshan-co-ltd")
+			if e == nil || !contains(e.Aliases, "Hesheng Silicon Industry (Shanshan) Co.") {
+				t.Errorf("Hoshine = %+v", e)
+			}
+		}},
+		{path: []string{"uflpa_entity_list_2025-01.csv"}, list: "uflpa", min: 140, max: 150, published: "2025-01-15"},
+		{path: []string{"cbp_wro_findings_2026-06.csv"}, list: "cbp-wro", min: 50, max: 80, published: "2026-06-23", check: func(t *testing.T, wl *Watchlist) {
+			e := find(wl, "cbp:yunnan-machinery")
+			if e == nil || !contains(e.Aliases, "Yunnan 1st Prison") || !contains(e.Countries, "CN") {
+				t.Errorf("Yunnan Machinery = %+v", e)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(filepath.Join(tt.path...), func(t *testing.T) {
+			wl, err := LoadFile(sharedList(t, tt.path...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if wl.List.Name != tt.list || wl.List.EntityCount != len(wl.Entities) || len(wl.List.SHA256) != 64 {
+				t.Errorf("list = %+v", wl.List)
+			}
+			if n := len(wl.Entities); n < tt.min || n > tt.max {
+				t.Errorf("%d entities, want %d..%d", n, tt.min, tt.max)
+			}
+			if tt.published != "" && wl.List.Published.Format("2006-01-02") != tt.published {
+				t.Errorf("published %v, want %s", wl.List.Published, tt.published)
+			}
+			if tt.check != nil {
+				tt.check(t, wl)
+			}
+		})
+	}
+}
+
+func find(wl *Watchlist, id string) *Entity {
+	for i := range wl.Entities {
+		if wl.Entities[i].ID == id {
+			return &wl.Entities[i]
+		}
+	}
+	return nil
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func TestLoadBadInput(t *testing.T) {
+	long := strings.Repeat("A", 10000)
+	tests := []struct {
+		name, input, want string
+	}{
+		{"empty", "", "empty"},
+		{"garbage", "hello world\nfoo", "not a recognised watchlist format"},
+		{"other html", "<html><body>hi</body></html>", "not the DHS UFLPA"},
+		{"alt alone", "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \n", "alt file"},
+		{"ofac bad number", "36,\"A\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \nx7,\"B\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n", "t.csv:2: column 1"},
+		{"ofac short row", "36,\"A\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n37,\"B\"\n", "t.csv:2: expected 12 columns"},
+		{"ofac empty name", "36,-0- ,-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n", "t.csv:1: column 2: empty name"},
+		{"simple no name", "id,name\n1,\n", "t.csv:2: column name is empty"},
+		{"simple long name", "id,name\n1," + long + "\n", "t.csv:2: column name is longer"},
+		{"simple bad utf8", "id,name\n1,ab\xffcd\n", "t.csv:2: column name is not valid UTF-8"},
+		{"simple dup id", "id,name\n1,a\n1,b\n", "t.csv:3: id \"1\" already used on line 2"},
+		{"simple bad quote", "id,name\n1,\"a\n", "t.csv:2"},
+		{"ftm bad json", "{\"id\":\"x\",\"schema\":\"Person\",\"properties\":{\"name\":[\"A\"]}}\n{nope\n", "t.csv:2: not a JSON object"},
+		{"ftm no name", "{\"id\":\"x\",\"schema\":\"Person\",\"properties\":{}}\n", "t.csv:1: entity x has no name"},
+		{"uflpa csv bad date", "name,aliases,uflpa_section,date_added\nA,,x,yesterday\n", "t.csv:2: column date_added"},
+		{"cbp empty entity", "Effective Date,Country Code,Country,Merchandise,WRO/Finding,Industry,Status,Entity,Remarks\n1/1/2020,CN,China,x,WRO,,Active,,\n", "t.csv:2: column Entity is empty"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wl, err := Load("t.csv", strings.NewReader(tt.input))
+			if err == nil {
+				t.Fatalf("no error; loaded %d entities", len(wl.Entities))
+			}
+			if wl != nil {
+				t.Errorf("half-loaded list returned with error")
+			}
+			if kernel.ErrorCode(err) != kernel.Invalid {
+				t.Errorf("code %v, want invalid", kernel.ErrorCode(err))
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error %q does not contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadSmallFormats(t *testing.T) {
+	tests := []struct {
+		name, input string
+		want        Entity
+	}{
+		{"simple", "ID,Name,Aliases,Country,List\nS1,Acme Trading Co.,Acme; ACT,Ivory Coast;CN,mylist\n",
+			Entity{ID: "S1", Name: "Acme Trading Co.", Aliases: []string{"Acme", "ACT"}, Countries: []string{"CI", "CN"}, ListName: "mylist"}},
+		{"ftm", `{"id":"NK-1","schema":"Company","properties":{"name":["ООО Ромашка","Romashka LLC"],"alias":["Romashka"],"weakAlias":["RMK"],"country":["ru"],"innCode":["7701"]},"datasets":["x"]}` + "\n" +
+			`{"id":"addr-1","schema":"Address","properties":{"full":["Moscow"]}}` + "\n",
+			Entity{ID: "NK-1", Name: "ООО Ромашка", Aliases: []string{"Romashka LLC", "Romashka"}, WeakAliases: []string{"RMK"}, Countries: []string{"RU"},
+				Identifiers: []Identifier{{"innCode", "7701"}}, Kind: KindOrganization, ListName: "ftm"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			wl, err := Load("t.txt", strings.NewReader(tt.input))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(wl.Entities) != 1 {
+				t.Fatalf("%d entities", len(wl.Entities))
+			}
+			got := wl.Entities[0]
+			if got.ID != tt.want.ID || got.Name != tt.want.Name || strings.Join(got.Aliases, "|") != strings.Join(tt.want.Aliases, "|") ||
+				strings.Join(got.WeakAliases, "|") != strings.Join(tt.want.WeakAliases, "|") || strings.Join(got.Countries, "|") != strings.Join(tt.want.Countries, "|") ||
+				got.Kind != tt.want.Kind || got.ListName != tt.want.ListName || len(got.Identifiers) != len(tt.want.Identifiers) {
+				t.Errorf("got %+v\nwant %+v", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestBuiltinLists(t *testing.T) {
+	lists, err := BuiltinLists()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(lists) != 2 || lists[0].List.Name != "uflpa" || lists[1].List.Name != "cbp-wro" {
+		t.Fatalf("lists = %v", lists)
+	}
+	for _, tt := range []struct {
+		now   time.Time
+		stale bool
+	}{{UFLPAPublished.AddDate(0, 0, 89), false}, {UFLPAPublished.AddDate(0, 0, 91), true}} {
+		if got := Stale(lists[0].List, tt.now); got != tt.stale {
+			t.Errorf("Stale at %v = %v", tt.now, got)
+		}
+	}
+	if !Stale(List{}, time.Now()) {
+		t.Error("a list without a date must count as stale")
+	}
+}
+
+func TestBuiltinMatchesShared(t *testing.T) {
+	for _, f := range []string{"uflpa_entity_list_2025-01.csv", "cbp_wro_findings_2026-06.csv"} {
+		want, err := os.ReadFile(sharedList(t, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := os.ReadFile(filepath.Join("data", f))
+		if string(got) != string(want) {
+			t.Errorf("data/%s differs from the shared sample", f)
+		}
+	}
+}

@@ -1,0 +1,390 @@
+package screening
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/mozillazg/go-unidecode"
+	"golang.org/x/text/unicode/norm"
+)
+
+// tokClass says how much a token can contribute to a match.
+type tokClass uint8
+
+const (
+	classWord   tokClass = iota // a distinctive word of the name
+	classLegal                  // a legal form ("co", "ltd", "gmbh"): weighted low, never matches alone
+	classStop                   // a connective or article ("and", "de", "al"): weighted low
+	classNumber                 // digits: must agree exactly
+)
+
+// token is one normalised word of a name.
+type token struct {
+	text  string
+	class tokClass
+}
+
+// MaxNameLength bounds the length in bytes of a name the screening engine
+// accepts; longer names are rejected with an error rather than truncated.
+const MaxNameLength = 1024
+
+// scriptForms are legal forms and generic words written in non-Latin
+// scripts, replaced before transliteration because their transliteration
+// (for example "you xian gong si" for 有限公司) would otherwise count as
+// distinctive words. The longest forms come first so they win.
+var scriptForms = strings.NewReplacer(
+	// Chinese (simplified and traditional)
+	"股份有限公司", " jsc co ltd ",
+	"有限责任公司", " llc ",
+	"有限責任公司", " llc ",
+	"有限公司", " co ltd ",
+	"股份公司", " jsc ",
+	"总公司", " co ",
+	"總公司", " co ",
+	"分公司", " branch ",
+	"公司", " co ",
+	"集团", " group ",
+	"集團", " group ",
+	"控股", " holding ",
+	// Japanese and Korean
+	"株式会社", " kk ",
+	"有限会社", " yk ",
+	"주식회사", " co ltd ",
+	"유한회사", " llc ",
+	// Russian, Ukrainian, Belarusian (lower case: applied after lowering)
+	"общество с ограниченной ответственностью", " ooo ",
+	"публичное акционерное общество", " pao ",
+	"закрытое акционерное общество", " zao ",
+	"открытое акционерное общество", " oao ",
+	"акционерное общество", " ao ",
+	"товариство з обмеженою відповідальністю", " tov ",
+	"ооо", " ooo ",
+	"зао", " zao ",
+	"оао", " oao ",
+	"пао", " pao ",
+	"тов", " tov ",
+)
+
+// wordForms maps single words (after transliteration and lower-casing) to a
+// canonical spelling, so that abbreviations and full forms agree.
+var wordForms = map[string]string{
+	"company": "co", "compagnie": "co", "compania": "co", "companhia": "co", "cia": "co", "cie": "co",
+	"limited": "ltd", "ltda": "ltd", "limitada": "ltd", "lda": "ltd",
+	"corporation": "corp", "incorporated": "inc",
+	"international": "intl", "internacional": "intl", "internationale": "intl", "international's": "intl",
+	"and": "and", "und": "and", "et": "and",
+	"brothers": "bros", "manufacturing": "mfg", "manufacture": "mfg",
+	"industries": "industry", "industrial": "industry", "holdings": "holding",
+	"enterprises": "enterprise", "technologies": "technology", "tech": "technology",
+	"mohammed": "muhammad", "mohammad": "muhammad", "mohamed": "muhammad", "muhammed": "muhammad", "mohamad": "muhammad", "mohd": "muhammad", "muhamad": "muhammad",
+	"ibn": "bin", "ben": "bin",
+	"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
+	"first": "1", "second": "2", "third": "3",
+}
+
+// legalPhrases are multi-word legal forms, written in canonical words (after
+// wordForms), replaced by one legal token.
+var legalPhrases = [][2][]string{
+	{{"gesellschaft", "mit", "beschrankter", "haftung"}, {"gmbh"}},
+	{{"ltd", "liability", "co"}, {"llc"}},
+	{{"ltd", "liability", "partnership"}, {"llp"}},
+	{{"public", "ltd", "co"}, {"plc"}},
+	{{"public", "joint", "stock", "co"}, {"pjsc"}},
+	{{"open", "joint", "stock", "co"}, {"ojsc"}},
+	{{"closed", "joint", "stock", "co"}, {"cjsc"}},
+	{{"joint", "stock", "co"}, {"jsc"}},
+	{{"societe", "anonyme"}, {"sa"}},
+	{{"sociedad", "anonima"}, {"sa"}},
+	{{"societa", "per", "azioni"}, {"spa"}},
+	{{"societe", "a", "responsabilite", "limitee"}, {"sarl"}},
+	{{"sociedad", "de", "responsabilidad", "ltd"}, {"srl"}},
+	{{"besloten", "vennootschap"}, {"bv"}},
+	{{"naamloze", "vennootschap"}, {"nv"}},
+	{{"kabushiki", "kaisha"}, {"kk"}},
+	{{"kabushiki", "gaisha"}, {"kk"}},
+	{{"obshchestvo", "s", "ogranichennoy", "otvetstvennostyu"}, {"ooo"}},
+	{{"obshchestvo", "s", "ogranichennoi", "otvetstvennostiu"}, {"ooo"}},
+	{{"aktsionernoe", "obshchestvo"}, {"ao"}},
+	{{"aktsionernoye", "obshchestvo"}, {"ao"}},
+	{{"sp", "z", "o", "o"}, {"spzoo"}},
+	{{"spolka", "z", "ograniczona", "odpowiedzialnoscia"}, {"spzoo"}},
+	{{"you", "xian", "gong", "si"}, {"co", "ltd"}},
+	{{"youxian", "gongsi"}, {"co", "ltd"}},
+	{{"gong", "si"}, {"co"}},
+	{{"gongsi"}, {"co"}},
+	{{"sendirian", "berhad"}, {"sdn", "bhd"}},
+	{{"perseroan", "terbatas"}, {"pt"}},
+	{{"private", "ltd"}, {"pvt", "ltd"}},
+	{{"s", "a", "s"}, {"sas"}},
+	{{"s", "a"}, {"sa"}},
+	{{"s", "p", "a"}, {"spa"}},
+	{{"c", "v"}, {"cv"}},
+	{{"s", "de", "r", "l"}, {"srl"}},
+	{{"l", "l", "c"}, {"llc"}},
+}
+
+// legalForms is the set of canonical legal-form tokens.
+var legalForms = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`co ltd llc inc corp plc gmbh ag kg kgaa ohg sa sas sarl srl spa sl slu bv nv
+		ooo zao oao pao ao tov pjsc ojsc cjsc jsc kk yk lp llp pte pvt bhd sdn tbk pt ab oy oyj asa aps spzoo sro
+		doo dd ad ead eood kft zrt nyrt cv sab sapi pty ulc sae wll fze fzco fzc fzllc se scs sca eirl sac saa
+		ltee inc llc lc pllc gk`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// stopWords are articles, prepositions and name particles that carry little
+// identity.
+var stopWords = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(`and of the for in on at to a an de del della der den des di du da do dos das
+		la le les el los las van von y e al bin bint ul ud`) {
+		m[w] = true
+	}
+	return m
+}()
+
+// isASCII reports whether s holds only ASCII bytes.
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// foldScript brings s to lower-case ASCII: NFKC, lower case, script legal
+// forms replaced, then transliteration of every non-ASCII rune (which also
+// removes diacritics: "é" becomes "e", "ß" becomes "ss").
+func foldScript(s string) string {
+	if isASCII(s) {
+		return strings.ToLower(s)
+	}
+	s = strings.ToValidUTF8(s, " ")
+	s = norm.NFKC.String(s)
+	s = strings.ToLower(s)
+	s = scriptForms.Replace(s)
+	// Marks (accents) left over after NFKC are dropped by unidecode.
+	s = unidecode.Unidecode(s)
+	return strings.ToLower(s)
+}
+
+// normalizeName turns a name into its tokens. It never fails: input that is
+// not valid UTF-8 is repaired first; callers that must reject it check it.
+func normalizeName(s string) []token {
+	s = foldScript(s)
+	raw := splitWords(s)
+	toks := make([]token, 0, len(raw))
+	for _, w := range raw {
+		if c, ok := wordForms[w]; ok {
+			w = c
+		}
+		toks = append(toks, token{text: w})
+	}
+	toks = replaceLegalPhrases(toks)
+	for i := range toks {
+		toks[i].class = classify(toks[i].text)
+	}
+	return toks
+}
+
+func classify(w string) tokClass {
+	switch {
+	case legalForms[w]:
+		return classLegal
+	case stopWords[w]:
+		return classStop
+	case isDigits(w):
+		return classNumber
+	}
+	return classWord
+}
+
+func isDigits(w string) bool {
+	if w == "" {
+		return false
+	}
+	for i := 0; i < len(w); i++ {
+		if w[i] < '0' || w[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// splitWords splits lower-case ASCII text into words of letters and digits.
+// Apostrophes vanish without splitting ("o'brien" is one word); "&" is the
+// word "and"; single letters joined by dots without spaces ("s.a.",
+// "l.l.c.", "i.b.m.") join into one word so abbreviations keep their shape.
+func splitWords(s string) []string {
+	var out []string
+	start := -1 // index in out where the current dotted run of single letters began
+	cur := make([]byte, 0, 16)
+	for i := 0; i <= len(s); i++ {
+		var c byte = ' '
+		if i < len(s) {
+			c = s[i]
+		}
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
+			cur = append(cur, c)
+			continue
+		}
+		if c == '\'' || c == '`' {
+			continue
+		}
+		if len(cur) > 0 {
+			w := string(cur)
+			cur = cur[:0]
+			if len(w) == 1 && start >= 0 && start == len(out)-1 {
+				out[start] += w
+			} else {
+				out = append(out, w)
+				start = -1
+			}
+			if len(w) == 1 && c == '.' && (start < 0) {
+				start = len(out) - 1
+			}
+			if c != '.' {
+				start = -1
+			}
+		} else if c != '.' {
+			start = -1
+		}
+		if c == '&' {
+			out = append(out, "and")
+		}
+	}
+	return out
+}
+
+func isLetters(w string) bool {
+	for i := 0; i < len(w); i++ {
+		if w[i] < 'a' || w[i] > 'z' {
+			return false
+		}
+	}
+	return true
+}
+
+func replaceLegalPhrases(toks []token) []token {
+	out := toks[:0:0]
+	for i := 0; i < len(toks); {
+		matched := false
+		for _, ph := range legalPhrases {
+			from := ph[0]
+			if i+len(from) > len(toks) {
+				continue
+			}
+			ok := true
+			for j, w := range from {
+				if toks[i+j].text != w {
+					ok = false
+					break
+				}
+			}
+			if !ok {
+				continue
+			}
+			// "s a" inside a longer run of single letters is not "S.A.".
+			for _, w := range ph[1] {
+				out = append(out, token{text: w})
+			}
+			i += len(from)
+			matched = true
+			break
+		}
+		if !matched {
+			out = append(out, toks[i])
+			i++
+		}
+	}
+	return out
+}
+
+// phoneticKey is a coarse sound key used to find spelling variants across
+// transliteration systems ("Qadhafi", "Gaddafi", "Kadafi" share one key).
+// Vowels, h, w and y vanish; consonants that transliterations swap share a
+// letter; repeats collapse; a leading vowel is kept as 'a'.
+func phoneticKey(w string) string {
+	var b [32]byte
+	n := 0
+	var last byte
+	for i := 0; i < len(w) && n < len(b); i++ {
+		c := w[i]
+		var k byte
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u', 'y', 'h', 'w':
+			if i == 0 {
+				k = 'a'
+			} else {
+				last = 0
+				continue
+			}
+		case 'b', 'p':
+			k = 'p'
+		case 'c', 'k', 'q', 'g':
+			k = 'k'
+		case 'd', 't':
+			k = 't'
+		case 'f', 'v':
+			k = 'f'
+		case 'j', 'z', 's', 'x':
+			k = 's'
+		default:
+			if c >= '0' && c <= '9' {
+				return ""
+			}
+			k = c
+		}
+		if k == last {
+			continue
+		}
+		b[n] = k
+		n++
+		last = k
+	}
+	return string(b[:n])
+}
+
+// validName checks a name from outside input: valid UTF-8, not empty after
+// normalisation, not absurdly long. The error message says what is wrong.
+func validName(s string) string {
+	switch {
+	case !utf8.ValidString(s):
+		return "name is not valid UTF-8"
+	case len(s) > MaxNameLength:
+		return "name is longer than " + itoa(MaxNameLength) + " bytes"
+	case strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) }) == "":
+		return "name is empty"
+	}
+	return ""
+}
+
+func itoa(n int) string {
+	if n == 0 {
+		return "0"
+	}
+	var b [20]byte
+	i := len(b)
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,75 @@
+package screening
+
+import (
+	"io"
+	"strings"
+)
+
+// loadSimple reads the simple list CSV: a header with id and name, and
+// optionally aliases (";"-separated), country (";"-separated) and list.
+func loadSimple(name string, r io.Reader) (*Watchlist, error) {
+	wl := &Watchlist{List: List{Name: strings.TrimSuffix(baseName(name), ".csv"), Source: "simple CSV (id, name, aliases, country, list)"}}
+	cr := newCSV(r)
+	rec, err := cr.Read()
+	if err != nil {
+		return nil, csvError(name, err)
+	}
+	h := header(rec)
+	col := func(k string) int {
+		if i, ok := h[k]; ok {
+			return i
+		}
+		return -1
+	}
+	idC, nameC, aliasC, countryC, listC := col("id"), col("name"), col("aliases"), col("country"), col("list")
+	if idC < 0 || nameC < 0 {
+		return nil, lineError(name, 1, "the header needs the columns id and name")
+	}
+	seen := map[string]int{}
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		id, n := field(rec, idC), field(rec, nameC)
+		if id == "" {
+			return nil, lineError(name, line, "column id is empty")
+		}
+		if prev, dup := seen[id]; dup {
+			return nil, lineError(name, line, "id %q already used on line %d", trunc(id), prev)
+		}
+		seen[id] = line
+		if err := checkField(name, line, "column name", n); err != nil {
+			return nil, err
+		}
+		if n == "" {
+			return nil, lineError(name, line, "column name is empty")
+		}
+		e := Entity{ID: id, Name: n, Kind: KindUnknown, ListName: wl.List.Name}
+		if l := field(rec, listC); l != "" {
+			e.ListName = l
+		}
+		for _, a := range splitList(field(rec, aliasC)) {
+			if err := checkField(name, line, "column aliases", a); err != nil {
+				return nil, err
+			}
+			e.Aliases = appendUnique(e.Aliases, a)
+		}
+		for _, c := range splitList(field(rec, countryC)) {
+			e.Countries = appendUnique(e.Countries, countryOrRaw(c))
+		}
+		wl.Entities = append(wl.Entities, e)
+	}
+	return wl, nil
+}
+
+func baseName(p string) string {
+	if i := strings.LastIndexAny(p, `/\`); i >= 0 {
+		return p[i+1:]
+	}
+	return p
+}

@@ -1,0 +1,212 @@
+package commodity_test
+
+import (
+	"encoding/csv"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/upstream-platform/upstream/internal/commodity"
+	"github.com/upstream-platform/upstream/internal/testkit"
+)
+
+func TestNormalizeKnown(t *testing.T) {
+	tests := []struct{ in, id, eudr string }{
+		{"cocoa", "cocoa", "cocoa"}, {"Cacao", "cocoa", "cocoa"}, {"cocoa beans", "cocoa", "cocoa"},
+		{"Cacao beans", "cocoa", "cocoa"}, {"CHOCOLATE", "cocoa", "cocoa"}, {"organic cocoa beans", "cocoa", "cocoa"},
+		{"palm oil", "palm-oil", "oil_palm"}, {"Crude Palm Oil", "palm-oil", "oil_palm"}, {"CPO", "palm-oil", "oil_palm"},
+		{"Palm Fruit", "palm-fruit", "oil_palm"}, {"oil palm", "palm-fruit", "oil_palm"},
+		{"polysilicon", "polysilicon", ""}, {"Polysilicon", "polysilicon", ""},
+		{"cotton yarn", "thread-yarn", ""}, {"Thread/Yarn", "thread-yarn", ""}, {"cotton", "cotton", ""},
+		{"beef", "cattle", "cattle"}, {"Bovines", "cattle", "cattle"}, {"timber", "wood", "wood"},
+		{"Timber", "wood", "wood"}, {"logs", "wood", "wood"}, {"soybeans", "soy", "soya"}, {"Soya beans", "soy", "soya"},
+		{"soya", "soy", "soya"}, {"coffee beans", "coffee", "coffee"}, {"green coffee", "coffee", "coffee"},
+		{"natural rubber", "rubber", "rubber"}, {"Rubber", "rubber", "rubber"}, {"leather", "leather", "cattle"},
+		{"Açaí Berries", "acai", ""}, {"acai berry", "acai", ""}, {"Pepper", "pepper", ""}, {"Peppers", "peppers", ""},
+		{"Tomato", "tomatoes", ""}, {"potato", "potatoes", ""}, {"Strawberry", "strawberries", ""},
+		{"Bricks (clay)", "bricks", ""}, {"brick", "bricks", ""}, {"Beans (green, soy, yellow)", "beans", ""},
+		{"Cobalt ore (heterogenite)", "cobalt", ""}, {"coltan", "tantalum", ""}, {"Manioc/Cassava", "cassava", ""},
+		{"  Cotton  ", "cotton", ""}, {"shrimps", "shrimp", ""}, {"Garments", "garments", ""}, {"apparel", "garments", ""},
+		{"Teak", "teak", "wood"}, {"Charcoal", "charcoal", "wood"}, {"gold (artisanal)", "gold", ""},
+		{"Fruit (Pome and Stone)", "fruit-pome-stone", ""}, {"raw sugar", "sugarcane", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c, known := commodity.Normalize(tt.in)
+			if !known || c.ID != tt.id || c.EUDR != tt.eudr {
+				t.Fatalf("Normalize(%q) = %+v, %v; want id %q eudr %q", tt.in, c, known, tt.id, tt.eudr)
+			}
+		})
+	}
+}
+
+func TestNormalizeUnknownIsKept(t *testing.T) {
+	tests := []struct{ in, id, name string }{
+		{"Quinoa", "quinoa", "Quinoa"},
+		{"  Widget   Parts ", "widget-parts", "Widget Parts"},
+		{"Dragon fruit (organic)", "dragon-fruit-organic", "Dragon fruit (organic)"},
+		{"棉纱", "棉纱", "棉纱"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			c, known := commodity.Normalize(tt.in)
+			if known {
+				t.Fatalf("Normalize(%q) claims to know it: %+v", tt.in, c)
+			}
+			if c.ID != tt.id || c.Name != tt.name || c.EUDR != "" {
+				t.Fatalf("Normalize(%q) = %+v; want id %q name %q", tt.in, c, tt.id, tt.name)
+			}
+		})
+	}
+	for _, blank := range []string{"", "   ", "()", ";"} {
+		if c, known := commodity.Normalize(blank); known || c != (commodity.Commodity{}) {
+			t.Errorf("Normalize(%q) = %+v, %v; want zero", blank, c, known)
+		}
+	}
+	long := strings.Repeat("very long name ", 40)
+	c, _ := commodity.Normalize(long)
+	if len(c.ID) > 140 || c.Name != strings.TrimSpace(long) {
+		t.Errorf("long unknown name: id %d bytes, name kept = %v", len(c.ID), c.Name == strings.TrimSpace(long))
+	}
+	other, _ := commodity.Normalize(long + "x")
+	if other.ID == c.ID {
+		t.Errorf("two long distinct names share id %q", c.ID)
+	}
+}
+
+// Every good on the ILAB list and every EUDR commodity must resolve.
+func TestSharedListsResolve(t *testing.T) {
+	goods := readColumn(t, testkit.SharedData(t, "refdata", "ilab", "ilab_goods_list.csv"), "good")
+	distinct := map[string]bool{}
+	for _, g := range goods {
+		distinct[g] = true
+		if c, known := commodity.Normalize(g); !known {
+			t.Errorf("ILAB good %q is not known (got %+v)", g, c)
+		}
+	}
+	if len(distinct) != 169 {
+		t.Errorf("ILAB list has %d distinct goods, want 169", len(distinct))
+	}
+	eudr := map[string]bool{}
+	for _, c := range commodity.All() {
+		if c.EUDR != "" {
+			eudr[c.EUDR] = true
+		}
+	}
+	for _, e := range readColumn(t, testkit.SharedData(t, "refdata", "eudr", "eudr_commodities.csv"), "commodity") {
+		if !eudr[e] {
+			t.Errorf("EUDR commodity %q has no canonical commodity", e)
+		}
+		name := strings.ReplaceAll(e, "_", " ")
+		if c, known := commodity.Normalize(name); !known || c.EUDR != e {
+			t.Errorf("Normalize(%q) = %+v, %v; want EUDR %s", name, c, known, e)
+		}
+	}
+}
+
+func readColumn(t *testing.T, path, col string) []string {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := -1
+	for i, h := range rows[0] {
+		if h == col {
+			at = i
+		}
+	}
+	if at < 0 {
+		t.Fatalf("%s: no column %q", path, col)
+	}
+	var out []string
+	for _, r := range rows[1:] {
+		out = append(out, r[at])
+	}
+	return out
+}
+
+func TestSplit(t *testing.T) {
+	tests := []struct {
+		in   string
+		want []string
+	}{
+		{"cocoa", []string{"cocoa"}},
+		{"cocoa; coffee ;;palm oil;", []string{"cocoa", "coffee", "palm oil"}},
+		{"", nil},
+		{" ; ; ", nil},
+		{"Beans (green, soy, yellow);tea", []string{"Beans (green, soy, yellow)", "tea"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := commodity.Split(tt.in)
+			if strings.Join(got, "|") != strings.Join(tt.want, "|") || len(got) != len(tt.want) {
+				t.Fatalf("Split(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestForSector(t *testing.T) {
+	tests := []struct {
+		in      string
+		include []string
+	}{
+		{"Apparel", []string{"garments", "textiles"}},
+		{"apparel|Health", []string{"garments", "rubber-gloves"}},
+		{"Textiles", []string{"textiles", "thread-yarn"}},
+		{"Footwear", []string{"footwear"}},
+		{"Agriculture", []string{"cocoa", "coffee"}},
+		{"Electronics", []string{"electronics", "cobalt"}},
+		{"Mining", []string{"gold", "cobalt"}},
+		{"Food & Beverage", []string{"cocoa"}},
+		{"Cocoa", []string{"cocoa"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got := commodity.ForSector(tt.in)
+			ids := map[string]int{}
+			for _, c := range got {
+				ids[c.ID]++
+				if ids[c.ID] > 1 {
+					t.Errorf("duplicate %s", c.ID)
+				}
+			}
+			for _, want := range tt.include {
+				if ids[want] == 0 {
+					t.Errorf("ForSector(%q) lacks %s: %v", tt.in, want, got)
+				}
+			}
+		})
+	}
+	if got := commodity.ForSector("Space Tourism"); got != nil {
+		t.Errorf("unknown sector gave %v", got)
+	}
+}
+
+func TestByIDAndAll(t *testing.T) {
+	all := commodity.All()
+	for i, c := range all {
+		if i > 0 && all[i-1].ID >= c.ID {
+			t.Errorf("All not sorted at %s", c.ID)
+		}
+		got, ok := commodity.ByID(c.ID)
+		if !ok || got != c {
+			t.Errorf("ByID(%s) = %v, %v", c.ID, got, ok)
+		}
+		// Normalising a canonical name or id gives the commodity back.
+		for _, in := range []string{c.ID, c.Name} {
+			if n, known := commodity.Normalize(in); !known || n.ID != c.ID {
+				t.Errorf("Normalize(%q) = %+v, %v; want %s", in, n, known, c.ID)
+			}
+		}
+	}
+	if _, ok := commodity.ByID("nope"); ok {
+		t.Error("ByID(nope) found something")
+	}
+}

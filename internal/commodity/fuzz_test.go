@@ -1,0 +1,42 @@
+package commodity_test
+
+import (
+	"testing"
+	"unicode/utf8"
+
+	"github.com/upstream-platform/upstream/internal/commodity"
+)
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"cocoa", "Cacao beans", "Beans (green, soy, yellow)", "()", "(", "a;b", "\xff", "Açaí", "x ( y )"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		c, known := commodity.Normalize(s)
+		if c.ID == "" {
+			if known || c != (commodity.Commodity{}) {
+				t.Fatalf("Normalize(%q) = %+v, %v: empty id but not zero", s, c, known)
+			}
+			return
+		}
+		if !utf8.ValidString(c.ID) || !utf8.ValidString(c.Name) {
+			t.Fatalf("Normalize(%q) = %+v: invalid UTF-8", s, c)
+		}
+		if known {
+			if k, ok := commodity.ByID(c.ID); !ok || k != c {
+				t.Fatalf("Normalize(%q) = %+v not in the list", s, c)
+			}
+		}
+		// Normalising is idempotent on the resulting id.
+		again, knownAgain := commodity.Normalize(c.Name)
+		if known && (!knownAgain || again.ID != c.ID) {
+			t.Fatalf("Normalize(%q) = %s but its name %q gives %s", s, c.ID, c.Name, again.ID)
+		}
+		for _, part := range commodity.Split(s) {
+			if part == "" {
+				t.Fatalf("Split(%q) returned an empty part", s)
+			}
+		}
+		_ = commodity.ForSector(s)
+	})
+}

@@ -1,0 +1,372 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// Format is a supported input format.
+type Format string
+
+const (
+	FormatUpstreamCSV Format = "upstream-csv" // the Upstream supplier CSV
+	FormatOSH         Format = "osh-csv"      // an Open Supply Hub facility list
+	FormatEPCISJSON   Format = "epcis-json"   // GS1 EPCIS 2.0 JSON or JSON-LD
+	FormatEPCISXML    Format = "epcis-xml"    // GS1 EPCIS 2.0 (or 1.2) XML
+)
+
+// Sink receives what an import finds, as it finds it. A party reaches the
+// sink before any link that names it. When Import returns an error the
+// caller must discard what the sink received (the SQL adapter runs an import
+// in one transaction and rolls it back), so that a failed import writes
+// nothing.
+type Sink interface {
+	Party(supplychain.Party) error
+	Link(supplychain.Link) error
+}
+
+// Options configure an import. Country is required; the others may be nil.
+type Options struct {
+	// Name names the input in messages (usually the file name).
+	Name string
+	// Country turns a country as written (code or name) into an ISO 3166
+	// alpha-2 code, or returns an error whose message says what is wrong
+	// (and suggests the closest match).
+	Country func(raw string) (alpha2 string, err error)
+	// Commodity turns a commodity name into a canonical id; known=false keeps
+	// the name as an unknown commodity. Nil keeps every name as unknown.
+	Commodity func(raw string) (id string, known bool)
+	// Sector maps an Open Supply Hub sector ("Apparel") to the canonical
+	// commodity ids it produces. Nil maps nothing.
+	Sector func(sector string) []string
+	// KnownRef reports whether a party with this reference already exists
+	// outside the file (stored by an earlier import), so a buyer_id naming
+	// it is not an error. Nil means only the file counts.
+	KnownRef func(ref string) bool
+	// SkipBadRows skips bad rows, counting them, instead of failing the
+	// whole import.
+	SkipBadRows bool
+	// MaxErrors caps the errors kept in Result.Errors (default 100). Without
+	// SkipBadRows reading stops once the cap is reached.
+	MaxErrors int
+}
+
+// RowError is one bad row (or event): where it is and what is wrong.
+type RowError struct {
+	File   string
+	Line   int    // 1-based; 0 when unknown
+	Column int    // 1-based byte column; 0 when unknown
+	Field  string // column or field name, when one is to blame
+	Reason string
+}
+
+func (e RowError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+		if e.Column > 0 {
+			fmt.Fprintf(&b, ":%d", e.Column)
+		}
+	}
+	b.WriteString(": ")
+	if e.Field != "" {
+		b.WriteString(e.Field)
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Reason)
+	return b.String()
+}
+
+// Unwrap categorises a row error as invalid input.
+func (e RowError) Unwrap() error { return &kernel.Error{Code: kernel.Invalid, Message: e.Error()} }
+
+// Result says what an import read and did.
+type Result struct {
+	Format  Format
+	Rows    int // data rows (CSV) or events (EPCIS) read
+	Parties int // distinct parties sent to the sink
+	Links   int // distinct links sent to the sink
+	Skipped int // bad rows skipped (SkipBadRows)
+	// UnusedEvents counts EPCIS events that gave no party or link (unknown
+	// type, error declaration, no location or party); Warnings says why.
+	UnusedEvents int
+	Errors       []RowError // bad rows, at most Options.MaxErrors
+	ErrorCount   int        // all bad rows, including those beyond the cap
+	Warnings     []RowError // things read but not used; at most Options.MaxErrors
+}
+
+// peekSize is how much of the input detection looks at.
+const peekSize = 64 << 10
+
+// Detect reads the start of r (without consuming it) and says which format
+// it is. name is only used in messages.
+func Detect(r *bufio.Reader, name string) (Format, error) {
+	head, err := r.Peek(peekSize)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return "", kernel.Wrap(kernel.Invalid, err, "%s: cannot read", name)
+	}
+	head = bytes.TrimPrefix(head, utf8BOM)
+	trimmed := bytes.TrimLeft(head, " \t\r\n")
+	if len(trimmed) == 0 {
+		return "", kernel.Errorf(kernel.Invalid, "%s: the file is empty", name)
+	}
+	switch trimmed[0] {
+	case '{', '[':
+		if bytes.Contains(head, []byte(`"eventList"`)) || bytes.Contains(head, []byte(`"epcisBody"`)) ||
+			bytes.Contains(head, []byte("EPCIS")) || bytes.Contains(head, []byte(`Event"`)) {
+			return FormatEPCISJSON, nil
+		}
+		return "", kernel.Errorf(kernel.Invalid, "%s: JSON, but not a GS1 EPCIS document (no epcisBody or eventList)", name)
+	case '<':
+		if bytes.Contains(head, []byte("EPCIS")) {
+			return FormatEPCISXML, nil
+		}
+		return "", kernel.Errorf(kernel.Invalid, "%s: XML, but not a GS1 EPCIS document (no EPCISDocument root)", name)
+	}
+	line := head
+	if i := bytes.IndexAny(head, "\r\n"); i >= 0 {
+		line = head[:i]
+	}
+	rec, err := csv.NewReader(bytes.NewReader(line)).Read()
+	if err != nil {
+		return "", kernel.Errorf(kernel.Invalid, "%s: not a supported format (the first line is not a CSV header)", name)
+	}
+	cols := map[string]bool{}
+	for _, c := range rec {
+		cols[headerKey(c)] = true
+	}
+	switch {
+	case cols["id"] && cols["name"] && cols["country"]:
+		return FormatUpstreamCSV, nil
+	case cols["name"] && cols["country"] && cols["address"]:
+		return FormatOSH, nil
+	}
+	return "", kernel.Errorf(kernel.Invalid,
+		"%s: not a supported format: a supplier CSV needs the columns id, name and country; an Open Supply Hub list needs country, name and address; found %s",
+		name, strings.Join(rec, ", "))
+}
+
+var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// Import detects the format of r and imports it into sink. It returns the
+// result and, when the import failed, an error (kernel.Invalid for bad input,
+// naming the first bad row); the caller then discards what sink received.
+func Import(ctx context.Context, r io.Reader, opts Options, sink Sink) (Result, error) {
+	br := bufio.NewReaderSize(r, peekSize)
+	f, err := Detect(br, opts.name())
+	if err != nil {
+		return Result{}, err
+	}
+	return ImportFormat(ctx, f, br, opts, sink)
+}
+
+// ImportFormat imports r, which must be in format f.
+func ImportFormat(ctx context.Context, f Format, r io.Reader, opts Options, sink Sink) (Result, error) {
+	if opts.Country == nil {
+		opts.Country = alpha2Only
+	}
+	if opts.MaxErrors <= 0 {
+		opts.MaxErrors = 100
+	}
+	rn := &run{ctx: ctx, opts: opts, sink: sink, file: opts.name(), res: Result{Format: f}, parties: map[string]struct{}{}}
+	var err error
+	switch f {
+	case FormatUpstreamCSV:
+		err = rn.upstreamCSV(r)
+	case FormatOSH:
+		err = rn.oshCSV(r)
+	case FormatEPCISJSON:
+		err = rn.epcisJSON(r)
+	case FormatEPCISXML:
+		err = rn.epcisXML(r)
+	default:
+		return Result{}, kernel.Errorf(kernel.Invalid, "%s: unknown format %q", rn.file, f)
+	}
+	if err != nil && !errors.Is(err, errTooManyErrors) {
+		return rn.res, err
+	}
+	if rn.res.ErrorCount > 0 && !opts.SkipBadRows {
+		first := rn.res.Errors[0]
+		return rn.res, kernel.Errorf(kernel.Invalid, "%d bad row(s) in %s, nothing imported (use the skip option to import the good rows); first: %s",
+			rn.res.ErrorCount, rn.file, first.Error())
+	}
+	return rn.res, nil
+}
+
+func (o Options) name() string {
+	if o.Name == "" {
+		return "input"
+	}
+	return o.Name
+}
+
+// alpha2Only is the country normaliser used when none is given: it accepts
+// two-letter codes only.
+func alpha2Only(raw string) (string, error) {
+	s := strings.ToUpper(strings.TrimSpace(raw))
+	if len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z' {
+		return s, nil
+	}
+	return "", kernel.Errorf(kernel.Invalid, "%q is not an ISO 3166 alpha-2 country code", raw)
+}
+
+var errTooManyErrors = errors.New("too many errors")
+
+// run is the state of one import shared by the format readers: error policy,
+// counts and the parties already sent, so each reaches the sink once.
+type run struct {
+	ctx     context.Context
+	opts    Options
+	sink    Sink
+	file    string
+	res     Result
+	parties map[string]struct{}
+	links   map[supplychain.LinkKey]struct{} // only formats that can repeat a link use it
+	failed  bool                             // a bad row was seen and bad rows are not skipped: the sink gets nothing more
+}
+
+// bad records a bad row. It returns errTooManyErrors when reading should stop.
+func (rn *run) bad(e RowError) error {
+	e.File = rn.file
+	rn.res.ErrorCount++
+	if len(rn.res.Errors) < rn.opts.MaxErrors {
+		rn.res.Errors = append(rn.res.Errors, e)
+	}
+	if rn.opts.SkipBadRows {
+		rn.res.Skipped++
+		return nil
+	}
+	rn.failed = true
+	if rn.res.ErrorCount >= rn.opts.MaxErrors {
+		return errTooManyErrors
+	}
+	return nil
+}
+
+func (rn *run) warn(e RowError) {
+	e.File = rn.file
+	if len(rn.res.Warnings) < rn.opts.MaxErrors {
+		rn.res.Warnings = append(rn.res.Warnings, e)
+	}
+}
+
+// party sends p to the sink unless it was sent already (replace when again).
+func (rn *run) party(p supplychain.Party, again bool) error {
+	_, seen := rn.parties[p.ID]
+	if seen && !again {
+		return nil
+	}
+	if rn.failed {
+		rn.parties[p.ID] = struct{}{}
+		return nil
+	}
+	if err := rn.sink.Party(p); err != nil {
+		return rn.sinkError(err)
+	}
+	if !seen {
+		rn.parties[p.ID] = struct{}{}
+		rn.res.Parties++
+	}
+	return nil
+}
+
+func (rn *run) link(l supplychain.Link) error {
+	if rn.links != nil {
+		k := l.Key()
+		if _, seen := rn.links[k]; seen {
+			return nil
+		}
+		rn.links[k] = struct{}{}
+	}
+	if rn.failed {
+		return nil
+	}
+	if err := rn.sink.Link(l); err != nil {
+		return rn.sinkError(err)
+	}
+	rn.res.Links++
+	return nil
+}
+
+func (rn *run) sinkError(err error) error {
+	if kernel.ErrorCode(err) == kernel.Internal {
+		return kernel.Wrap(kernel.Internal, err, "%s: cannot store the import", rn.file)
+	}
+	return err
+}
+
+// checkCtx is called every so many rows so a cancelled import stops soon.
+func (rn *run) checkCtx() error {
+	if err := rn.ctx.Err(); err != nil {
+		return kernel.Wrap(kernel.Unavailable, err, "%s: import cancelled", rn.file)
+	}
+	return nil
+}
+
+// Collector is a Sink that keeps everything in memory, for small imports and
+// tests; merge its contents into a supplychain.Graph once Import succeeds.
+type Collector struct {
+	Parties []supplychain.Party
+	Links   []supplychain.Link
+}
+
+func (c *Collector) Party(p supplychain.Party) error {
+	c.Parties = append(c.Parties, p)
+	return nil
+}
+
+func (c *Collector) Link(l supplychain.Link) error {
+	c.Links = append(c.Links, l)
+	return nil
+}
+
+// PartyByRef returns the last party collected with the given reference.
+func (c *Collector) PartyByRef(ref string) (supplychain.Party, bool) {
+	for i := len(c.Parties) - 1; i >= 0; i-- {
+		if c.Parties[i].Ref == ref {
+			return c.Parties[i], true
+		}
+	}
+	return supplychain.Party{}, false
+}
+
+// headerKey normalises a CSV header name: case-insensitive, surrounding
+// spaces ignored, inner spaces and hyphens read as underscores.
+func headerKey(s string) string {
+	s = strings.TrimSpace(strings.TrimPrefix(s, "\uFEFF"))
+	s = strings.ToLower(s)
+	return strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' {
+			return '_'
+		}
+		return r
+	}, s)
+}
+
+// splitList splits a ';'-separated cell, dropping empty items and
+// duplicates, keeping order.
+func splitList(s string, sep string) []string {
+	if strings.TrimSpace(s) == "" {
+		return nil
+	}
+	parts := strings.Split(s, sep)
+	out := parts[:0]
+	for _, p := range parts {
+		p = strings.TrimSpace(p)
+		if p != "" && !slices.Contains(out, p) {
+			out = append(out, p)
+		}
+	}
+	return out
+}

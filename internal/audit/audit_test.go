@@ -305,7 +305,7 @@ func TestStoreErrorsPassThrough(t *testing.T) {
 type failing struct{ err error }
 
 func (f failing) Head(context.Context, string) (audit.Entry, error) { return audit.Entry{}, f.err }
-func (f failing) Insert(context.Context, audit.Entry) error        { return f.err }
+func (f failing) Insert(context.Context, audit.Entry) error         { return f.err }
 func (f failing) Entries(context.Context, string, uint64, func(audit.Entry) error) error {
 	return f.err
 }

@@ -17,6 +17,8 @@ type Digest struct {
 	// group, alerts are ordered by last seen, then key.
 	Groups []DigestGroup
 	Total  int
+	// Location is the organisation's time zone; Text writes times in it.
+	Location *time.Location
 }
 
 // DigestGroup is the alerts of one severity.
@@ -36,7 +38,7 @@ func BuildDigest(orgID string, day Day, loc *time.Location, minSeverity Severity
 	start := time.Date(day.Time().Year(), day.Time().Month(), day.Time().Day(), 0, 0, 0, 0, loc)
 	end := start.AddDate(0, 0, 1)
 	by := map[Severity][]Alert{}
-	d := Digest{OrgID: orgID, Day: day}
+	d := Digest{OrgID: orgID, Day: day, Location: loc}
 	for _, a := range alerts {
 		if a.OrgID != orgID || a.Severity.Rank() < minSeverity.Rank() {
 			continue
@@ -70,6 +72,10 @@ func (d Digest) Subject() string {
 
 // Text renders the digest as a plain-text email body.
 func (d Digest) Text() string {
+	loc := d.Location
+	if loc == nil {
+		loc = time.UTC
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Upstream alerts seen on %s\n", d.Day)
 	if d.Total == 0 {
@@ -80,7 +86,7 @@ func (d Digest) Text() string {
 		fmt.Fprintf(&b, "\n%s (%d)\n", strings.ToUpper(string(g.Severity)), len(g.Alerts))
 		for _, a := range g.Alerts {
 			fmt.Fprintf(&b, "- %s  %s  %s, %s, seen %d time%s, last %s",
-				a.State, a.Subject, a.Kind, a.Detector, a.Occurrences, plural(a.Occurrences), a.LastSeen.UTC().Format(time.RFC3339))
+				a.State, a.Subject, a.Kind, a.Detector, a.Occurrences, plural(a.Occurrences), a.LastSeen.In(loc).Format(time.RFC3339))
 			if a.AssignedTo != "" {
 				fmt.Fprintf(&b, ", assigned to %s", a.AssignedTo)
 			}

@@ -71,6 +71,10 @@ type Subject struct {
 // String writes the subject as "kind:id", the form series keys use.
 func (s Subject) String() string { return string(s.Kind) + ":" + s.ID }
 
+// MaxSubjectID bounds a subject id, so that alert keys built from it stay
+// short enough to index.
+const MaxSubjectID = 200
+
 // Signal is one observation fed to the detectors. It never carries personal
 // data or case content: only a kind, a subject, a time, a number and where it
 // came from.
@@ -104,6 +108,8 @@ func (s Signal) Validate() error {
 		return kernel.Errorf(kernel.Invalid, "signal subject.kind: %q is not one of party, country, region, category, dataset", s.Subject.Kind)
 	case strings.TrimSpace(s.Subject.ID) == "":
 		return kernel.Errorf(kernel.Invalid, "signal subject.id: missing")
+	case len(s.Subject.ID) > MaxSubjectID:
+		return kernel.Errorf(kernel.Invalid, "signal subject.id: longer than %d bytes", MaxSubjectID)
 	case s.At.IsZero():
 		return kernel.Errorf(kernel.Invalid, "signal at: missing")
 	case math.IsNaN(s.Value) || math.IsInf(s.Value, 0):

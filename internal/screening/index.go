@@ -1,0 +1,345 @@
+package screening
+
+import (
+	"math"
+	"strings"
+	"sync"
+)
+
+// maxTokens caps the tokens of one name that take part in matching. List
+// names and queries longer than this are matched on their first maxTokens
+// words (names that long are descriptions, not names).
+const maxTokens = 64
+
+// Index finds and scores list entities for a queried name. It is built once
+// and then only read, so any number of goroutines may search it at once.
+type Index struct {
+	entities []Entity
+	names    []nameRec
+	vocab    map[string]int32
+	terms    []term
+	postings [][]int32          // term -> names holding it (as a token or a compound)
+	tri      map[uint32][]int32 // trigram -> word terms
+	phon     map[string][]int32 // phonetic key -> word terms
+	acro     map[string][]int32 // initials of a name's words -> names
+	unknownW float32            // weight of a query word the lists never use
+	pool     sync.Pool
+}
+
+type term struct {
+	text   string
+	class  tokClass
+	weight float32
+}
+
+// nameRec is one name (primary or alias) of an entity, normalised.
+type nameRec struct {
+	entity    int32
+	text      string
+	toks      []int32
+	compounds []compound
+	weak      bool
+	initials  string // first letters of the distinctive words, for acronyms
+	initPos   []uint8
+}
+
+// compound is two adjacent words of a list name written together
+// ("aero caribbean" as "aerocaribbean").
+type compound struct {
+	term int32
+	pos  uint8
+}
+
+// scratch is the per-search working memory, pooled to keep searches free of
+// allocation-heavy maps.
+type scratch struct {
+	termHits []uint16
+	touchedT []int32
+	acc      []float32
+	touchedN []int32
+}
+
+// NewIndex builds the candidate index over the entities of the given lists.
+func NewIndex(lists ...*Watchlist) *Index {
+	var all []Entity
+	for _, l := range lists {
+		all = append(all, l.Entities...)
+	}
+	return NewEntityIndex(all)
+}
+
+// NewEntityIndex builds the index over entities directly.
+func NewEntityIndex(entities []Entity) *Index {
+	ix := &Index{
+		entities: entities,
+		vocab:    make(map[string]int32, len(entities)*4),
+		tri:      map[uint32][]int32{},
+		phon:     map[string][]int32{},
+		acro:     map[string][]int32{},
+	}
+	df := []int32{}
+	termID := func(text string, class tokClass) int32 {
+		if id, ok := ix.vocab[text]; ok {
+			return id
+		}
+		id := int32(len(ix.terms))
+		ix.vocab[text] = id
+		ix.terms = append(ix.terms, term{text: text, class: class})
+		ix.postings = append(ix.postings, nil)
+		df = append(df, 0)
+		return id
+	}
+	for ei := range entities {
+		e := &entities[ei]
+		seen := map[string]bool{}
+		add := func(name string, weak bool) {
+			toks := normalizeName(name)
+			if len(toks) > maxTokens {
+				toks = toks[:maxTokens]
+			}
+			if len(toks) == 0 {
+				return
+			}
+			key := joinTokens(toks)
+			if seen[key] {
+				return
+			}
+			seen[key] = true
+			nr := nameRec{entity: int32(ei), text: name, weak: weak}
+			ni := int32(len(ix.names))
+			for p, t := range toks {
+				id := termID(t.text, t.class)
+				nr.toks = append(nr.toks, id)
+				if t.class == classWord || t.class == classNumber {
+					if len(t.text) > 0 {
+						nr.initials += t.text[:1]
+						nr.initPos = append(nr.initPos, uint8(p))
+					}
+				}
+				if p > 0 && toks[p-1].class == classWord && t.class == classWord {
+					cid := termID(toks[p-1].text+t.text, classWord)
+					nr.compounds = append(nr.compounds, compound{term: cid, pos: uint8(p - 1)})
+				}
+			}
+			for _, id := range nr.toks {
+				addPosting(ix.postings, df, id, ni)
+			}
+			for _, c := range nr.compounds {
+				addPosting(ix.postings, df, c.term, ni)
+			}
+			if len(nr.initials) >= 3 && len(nr.initials) <= 8 {
+				ix.acro[nr.initials] = append(ix.acro[nr.initials], ni)
+			}
+			ix.names = append(ix.names, nr)
+		}
+		add(e.Name, false)
+		for _, a := range e.Aliases {
+			add(a, false)
+		}
+		for _, a := range e.WeakAliases {
+			add(a, true)
+		}
+	}
+	n := float64(len(ix.names) + 1)
+	for id := range ix.terms {
+		t := &ix.terms[id]
+		idf := float32(math.Log(1 + n/float64(df[id]+1)))
+		switch t.class {
+		case classLegal:
+			t.weight = 0.08 * idf
+		case classStop:
+			t.weight = 0.05 * idf
+		default:
+			t.weight = idf
+		}
+		if t.class == classWord && len(t.text) >= 3 {
+			for _, g := range trigrams(t.text, nil) {
+				ix.tri[g] = append(ix.tri[g], int32(id))
+			}
+			if len(t.text) >= 4 {
+				if k := phoneticKey(t.text); len(k) >= 3 {
+					ix.phon[k] = append(ix.phon[k], int32(id))
+				}
+			}
+		}
+	}
+	ix.unknownW = float32(0.8 * math.Log(1+n))
+	ix.pool.New = func() any {
+		return &scratch{termHits: make([]uint16, len(ix.terms)), acc: make([]float32, len(ix.names))}
+	}
+	return ix
+}
+
+func addPosting(post [][]int32, df []int32, id, name int32) {
+	p := post[id]
+	if len(p) > 0 && p[len(p)-1] == name {
+		return
+	}
+	post[id] = append(p, name)
+	df[id]++
+}
+
+func joinTokens(toks []token) string {
+	var b strings.Builder
+	for i, t := range toks {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(t.text)
+	}
+	return b.String()
+}
+
+// trigrams appends the padded character trigrams of w ("^ab", "abc", "bc$").
+func trigrams(w string, out []uint32) []uint32 {
+	p := "^" + w + "$"
+	for i := 0; i+3 <= len(p); i++ {
+		out = append(out, uint32(p[i])<<16|uint32(p[i+1])<<8|uint32(p[i+2]))
+	}
+	return out
+}
+
+// Len returns the number of entities and of indexed names.
+func (ix *Index) Len() (entities, names int) { return len(ix.entities), len(ix.names) }
+
+// match is a list term similar to a query word, with its similarity.
+type match struct {
+	term int32
+	sim  float32
+	how  matchHow
+}
+
+type matchHow uint8
+
+const (
+	howExact matchHow = iota
+	howSpelling
+	howSound
+	howInitial
+	howAcronym
+)
+
+// allowedEdits is how many edits a word of length n may carry and still
+// count as the same word.
+func allowedEdits(n int) int {
+	switch {
+	case n >= 11:
+		return 3
+	case n >= 7:
+		return 2
+	case n >= 4:
+		return 1
+	}
+	return 0
+}
+
+// lookup finds the list terms similar to word w: the exact term, spelling
+// variants within allowedEdits (found through shared trigrams, so a typo in
+// the first letter is found too), and words with the same sound key.
+func (ix *Index) lookup(w string, class tokClass, s *scratch, out []match) []match {
+	if id, ok := ix.vocab[w]; ok {
+		out = append(out, match{term: id, sim: 1, how: howExact})
+	}
+	if class != classWord || len(w) < 4 {
+		return out
+	}
+	maxD := allowedEdits(len(w))
+	var gramBuf [64]uint32
+	grams := trigrams(w, gramBuf[:0])
+	need := len(grams) - 3*maxD
+	if need < 1 {
+		need = 1
+	}
+	s.touchedT = s.touchedT[:0]
+	for _, g := range grams {
+		for _, id := range ix.tri[g] {
+			if s.termHits[id] == 0 {
+				s.touchedT = append(s.touchedT, id)
+			}
+			s.termHits[id]++
+		}
+	}
+	for _, id := range s.touchedT {
+		hits := int(s.termHits[id])
+		s.termHits[id] = 0
+		if hits < need {
+			continue
+		}
+		t := ix.terms[id].text
+		if t == w || abs(len(t)-len(w)) > maxD {
+			continue
+		}
+		d := osa(w, t, maxD)
+		if d > maxD {
+			continue
+		}
+		out = append(out, match{term: id, sim: 1 - float32(d)/float32(max(len(w), len(t))), how: howSpelling})
+	}
+	if k := phoneticKey(w); len(k) >= 3 {
+		for _, id := range ix.phon[k] {
+			t := ix.terms[id].text
+			if t == w || abs(len(t)-len(w)) > 3 || osa(w, t, len(w)/2) > len(w)/2 {
+				continue
+			}
+			const soundSim = 0.75
+			found := false
+			for i := range out {
+				if out[i].term == id {
+					found = true
+					if out[i].sim < soundSim {
+						out[i].sim, out[i].how = soundSim, howSound
+					}
+				}
+			}
+			if !found {
+				out = append(out, match{term: id, sim: soundSim, how: howSound})
+			}
+		}
+	}
+	return out
+}
+
+func abs(x int) int {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// osa is the optimal string alignment distance (Levenshtein plus adjacent
+// transpositions) between a and b, giving up with maxD+1 once it must
+// exceed maxD.
+func osa(a, b string, maxD int) int {
+	if len(a) > 63 || len(b) > 63 {
+		if a == b {
+			return 0
+		}
+		return maxD + 1
+	}
+	var rows [3][64]int
+	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
+	for j := 0; j <= len(b); j++ {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		best := cur[0]
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				v = min(v, prev2[j-2]+1)
+			}
+			cur[j] = v
+			best = min(best, v)
+		}
+		if best > maxD {
+			return maxD + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(b)]
+}

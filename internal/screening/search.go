@@ -1,0 +1,526 @@
+package screening
+
+import (
+	"fmt"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// DefaultThreshold is the score from which a hit is worth a human look. It
+// was calibrated on the labelled set in testdata (see PERFORMANCE.md): at
+// this threshold the set's F1 is highest, with precision above recall, since
+// every reported hit costs a reviewer's time.
+const DefaultThreshold = 0.80
+
+// Query is one name to screen.
+type Query struct {
+	ID      string // the caller's reference, echoed in results
+	Name    string
+	Country string // optional: ISO code or English country name
+}
+
+// Options tune a search. The zero value uses the defaults.
+type Options struct {
+	// Threshold is the lowest score reported, 0..1; 0 means DefaultThreshold.
+	Threshold float64
+	// Limit caps the hits per query; 0 means 10.
+	Limit int
+}
+
+// Hit is a list entity that matches a query, with the explanation.
+type Hit struct {
+	Entity      *Entity
+	MatchedName string  // the list name (primary or alias) that matched best
+	Score       float64 // 0..1
+	Reasons     []string
+}
+
+// ValidateQuery checks a query from outside input and says what is wrong.
+func ValidateQuery(q Query) error {
+	if msg := validName(q.Name); msg != "" {
+		return kernel.Errorf(kernel.Invalid, "%s", msg)
+	}
+	return nil
+}
+
+// queryUnit is a query word, or adjacent query words written together,
+// with the list terms it resembles.
+type queryUnit struct {
+	start, end int // token positions [start, end)
+	text       string
+	class      tokClass
+	matches    []match
+}
+
+type preparedQuery struct {
+	toks    []token
+	weights []float32
+	units   []queryUnit
+	country string
+}
+
+// candidateLimit is how many names, ranked by their share of query words,
+// are scored in full.
+const candidateLimit = 48
+
+// commonPostings skips, when finding candidates, words held by more names
+// than this share of the index; they still count when scoring.
+const commonShare = 0.05
+
+// Search screens one name and returns the hits at or above the threshold,
+// best first. It returns no hits for a name without distinctive words.
+func (ix *Index) Search(q Query, opts Options) []Hit {
+	if opts.Threshold <= 0 {
+		opts.Threshold = DefaultThreshold
+	}
+	if opts.Limit <= 0 {
+		opts.Limit = 10
+	}
+	s := ix.pool.Get().(*scratch)
+	defer ix.pool.Put(s)
+	pq := ix.prepare(q, s)
+	if pq == nil {
+		return nil
+	}
+	cands := ix.candidates(pq, s)
+	best := map[int32]Hit{}
+	for _, ni := range cands {
+		h, ok := ix.score(pq, &ix.names[ni])
+		if !ok || h.Score < opts.Threshold {
+			continue
+		}
+		e := ix.names[ni].entity
+		if prev, seen := best[e]; !seen || h.Score > prev.Score {
+			best[e] = h
+		}
+	}
+	hits := make([]Hit, 0, len(best))
+	for _, h := range best {
+		hits = append(hits, h)
+	}
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].Entity.ID < hits[j].Entity.ID
+	})
+	if len(hits) > opts.Limit {
+		hits = hits[:opts.Limit]
+	}
+	return hits
+}
+
+// Result is the outcome of one query of a batch.
+type Result struct {
+	Query Query
+	Hits  []Hit
+}
+
+// SearchBatch screens many names on all cores and returns the results in
+// the order of the queries.
+func (ix *Index) SearchBatch(qs []Query, opts Options) []Result {
+	out := make([]Result, len(qs))
+	workers := runtime.GOMAXPROCS(0)
+	var wg sync.WaitGroup
+	const chunk = 64
+	next := make(chan int, workers)
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for start := range next {
+				for i := start; i < min(start+chunk, len(qs)); i++ {
+					out[i] = Result{Query: qs[i], Hits: ix.Search(qs[i], opts)}
+				}
+			}
+		}()
+	}
+	for i := 0; i < len(qs); i += chunk {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return out
+}
+
+func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
+	if len(q.Name) > MaxNameLength*4 {
+		return nil
+	}
+	toks := normalizeName(q.Name)
+	if len(toks) > maxTokens {
+		toks = toks[:maxTokens]
+	}
+	distinctive := false
+	for _, t := range toks {
+		if t.class == classWord || t.class == classNumber {
+			distinctive = true
+		}
+	}
+	if !distinctive {
+		return nil
+	}
+	pq := &preparedQuery{toks: toks, weights: make([]float32, len(toks))}
+	if q.Country != "" {
+		if c, ok := CountryCode(q.Country); ok {
+			pq.country = c
+		}
+	}
+	for i, t := range toks {
+		u := queryUnit{start: i, end: i + 1, text: t.text, class: t.class}
+		u.matches = ix.lookup(t.text, t.class, s, nil)
+		pq.weights[i] = ix.queryWeight(t, u.matches)
+		pq.units = append(pq.units, u)
+	}
+	// Adjacent words written apart in the query but together in the list
+	// ("xin jiang" for "xinjiang", as Chinese transliterates syllable by
+	// syllable).
+	for i := 0; i < len(toks); i++ {
+		text := toks[i].text
+		for k := i + 1; k < len(toks) && k < i+4; k++ {
+			if toks[k].class != classWord || toks[k-1].class != classWord {
+				break
+			}
+			text += toks[k].text
+			if len(text) > 24 {
+				break
+			}
+			m := ix.lookup(text, classWord, s, nil)
+			if len(m) > 0 {
+				pq.units = append(pq.units, queryUnit{start: i, end: k + 1, text: text, class: classWord, matches: m})
+			}
+		}
+	}
+	return pq
+}
+
+// queryWeight is how much a query word counts: the weight of the list term
+// it is (or resembles), or a high weight for words the lists never use.
+func (ix *Index) queryWeight(t token, ms []match) float32 {
+	best := float32(-1)
+	for _, m := range ms {
+		if w := ix.terms[m.term].weight; m.how == howExact {
+			return w
+		} else if w > best {
+			best = w
+		}
+	}
+	if best >= 0 {
+		return best
+	}
+	switch t.class {
+	case classLegal:
+		return 0.08 * ix.unknownW
+	case classStop:
+		return 0.05 * ix.unknownW
+	}
+	return ix.unknownW
+}
+
+// candidates ranks names by the weight of the query words they share and
+// returns the best candidateLimit of them.
+func (ix *Index) candidates(pq *preparedQuery, s *scratch) []int32 {
+	s.touchedN = s.touchedN[:0]
+	common := int(commonShare * float64(len(ix.names)))
+	if common < 50 {
+		common = 50
+	}
+	addPostings := func(post []int32, w float32) {
+		for _, ni := range post {
+			if s.acc[ni] == 0 {
+				s.touchedN = append(s.touchedN, ni)
+			}
+			s.acc[ni] += w
+		}
+	}
+	for _, u := range pq.units {
+		if u.class != classWord && u.class != classNumber {
+			continue
+		}
+		for _, m := range u.matches {
+			post := ix.postings[m.term]
+			if len(post) > common {
+				continue
+			}
+			addPostings(post, ix.terms[m.term].weight*m.sim)
+		}
+		if u.end-u.start == 1 && len(u.text) >= 3 && len(u.text) <= 8 {
+			addPostings(ix.acro[u.text], ix.unknownW*0.5)
+		}
+	}
+	cands := append([]int32(nil), s.touchedN...)
+	sort.Slice(cands, func(i, j int) bool { return s.acc[cands[i]] > s.acc[cands[j]] })
+	for _, ni := range s.touchedN {
+		s.acc[ni] = 0
+	}
+	if len(cands) > candidateLimit {
+		cands = cands[:candidateLimit]
+	}
+	return cands
+}
+
+// pair is one possible correspondence between query words and list words.
+type pair struct {
+	qs, qe int // query token span
+	ls, le int // list token span
+	sim    float32
+	how    matchHow
+}
+
+func spanMask(s, e int) uint64 {
+	if e-s >= 64 {
+		return ^uint64(0)
+	}
+	return ((uint64(1) << uint(e-s)) - 1) << uint(s)
+}
+
+// score compares the query with one list name. The score mixes how much of
+// the list name's weight the query covers (list words missing from the
+// query count more) and how much of the query's weight the list name covers
+// (extra query words, such as a branch or a place, count less); legal forms
+// and connectives weigh little and never match on their own; country
+// agreement raises and disagreement lowers the result.
+func (ix *Index) score(pq *preparedQuery, nr *nameRec) (Hit, bool) {
+	var pairs []pair
+	ltoks := nr.toks
+	for _, u := range pq.units {
+		for _, m := range u.matches {
+			for j, id := range ltoks {
+				if id == m.term {
+					pairs = append(pairs, pair{u.start, u.end, j, j + 1, m.sim, m.how})
+				}
+			}
+			for _, c := range nr.compounds {
+				if c.term == m.term {
+					pairs = append(pairs, pair{u.start, u.end, int(c.pos), int(c.pos) + 2, m.sim, m.how})
+				}
+			}
+		}
+	}
+	// Initials: a single letter on one side stands for a word on the other.
+	for i, t := range pq.toks {
+		for j, id := range ltoks {
+			lt := ix.terms[id]
+			switch {
+			case len(t.text) == 1 && t.class == classWord && lt.class == classWord && len(lt.text) > 1 && lt.text[0] == t.text[0]:
+				pairs = append(pairs, pair{i, i + 1, j, j + 1, 0.6, howInitial})
+			case len(lt.text) == 1 && lt.class == classWord && t.class == classWord && len(t.text) > 1 && t.text[0] == lt.text[0]:
+				pairs = append(pairs, pair{i, i + 1, j, j + 1, 0.6, howInitial})
+			}
+		}
+	}
+	// Acronyms: a query word made of the initials of consecutive list words,
+	// or a list word made of the initials of consecutive query words.
+	for i, t := range pq.toks {
+		if t.class != classWord || len(t.text) < 2 || len(t.text) > 8 {
+			continue
+		}
+		if k := strings.Index(nr.initials, t.text); k >= 0 && len(t.text) >= 3 {
+			ls, le := int(nr.initPos[k]), int(nr.initPos[k+len(t.text)-1])+1
+			pairs = append(pairs, pair{i, i + 1, ls, le, 0.9, howAcronym})
+		}
+	}
+	for j, id := range ltoks {
+		lt := ix.terms[id]
+		if lt.class != classWord || len(lt.text) < 3 || len(lt.text) > 8 {
+			continue
+		}
+		if qs, qe, ok := queryInitials(pq.toks, lt.text); ok {
+			pairs = append(pairs, pair{qs, qe, j, j + 1, 0.9, howAcronym})
+		}
+	}
+	sort.SliceStable(pairs, func(a, b int) bool {
+		if pairs[a].sim != pairs[b].sim {
+			return pairs[a].sim > pairs[b].sim
+		}
+		return (pairs[a].le - pairs[a].ls + pairs[a].qe - pairs[a].qs) > (pairs[b].le - pairs[b].ls + pairs[b].qe - pairs[b].qs)
+	})
+	var qUsed, lUsed uint64
+	chosen := pairs[:0:0]
+	for _, p := range pairs {
+		qm, lm := spanMask(p.qs, p.qe), spanMask(p.ls, p.le)
+		if qUsed&qm != 0 || lUsed&lm != 0 {
+			continue
+		}
+		qUsed |= qm
+		lUsed |= lm
+		chosen = append(chosen, p)
+	}
+	var wl, ml, wq, mq, sig float32
+	lsim := make([]float32, len(ltoks))
+	qsim := make([]float32, len(pq.toks))
+	for _, p := range chosen {
+		for j := p.ls; j < p.le; j++ {
+			lsim[j] = p.sim
+		}
+		for i := p.qs; i < p.qe; i++ {
+			qsim[i] = p.sim
+		}
+	}
+	numberClash := false
+	for j, id := range ltoks {
+		t := ix.terms[id]
+		wl += t.weight
+		ml += t.weight * lsim[j]
+		if lsim[j] > 0 && (t.class == classWord || t.class == classNumber) {
+			sig += t.weight
+		}
+		if t.class == classNumber && lsim[j] == 0 {
+			numberClash = true
+		}
+	}
+	for i, w := range pq.weights {
+		wq += w
+		mq += w * qsim[i]
+	}
+	if sig == 0 || wl == 0 || wq == 0 {
+		return Hit{}, false
+	}
+	covL, covQ := ml/wl, mq/wq
+	score := 0.6*float64(covL) + 0.4*float64(covQ)
+	e := &ix.entities[nr.entity]
+	var reasons []string
+	sort.Slice(chosen, func(a, b int) bool { return chosen[a].ls < chosen[b].ls })
+	inversions := 0
+	for k := 1; k < len(chosen); k++ {
+		if chosen[k].qs < chosen[k-1].qs {
+			inversions++
+		}
+	}
+	for _, p := range chosen {
+		reasons = append(reasons, ix.describe(pq, nr, p))
+	}
+	if missing := ix.unmatched(ltoks, lsim); missing != "" {
+		reasons = append(reasons, "list words missing from the query: "+missing)
+	}
+	if extra := unmatchedQuery(pq.toks, qsim); extra != "" {
+		reasons = append(reasons, "query words not in the list name: "+extra)
+	}
+	if numberClash {
+		score *= 0.75
+		reasons = append(reasons, "a number in the list name is not in the query (x0.75)")
+	}
+	if inversions > 0 && e.Kind != KindPerson {
+		score *= 0.97
+		reasons = append(reasons, "word order differs (x0.97)")
+	}
+	if nr.weak {
+		score *= 0.92
+		reasons = append(reasons, "matched a weak alias (x0.92)")
+	}
+	if pq.country != "" && len(e.Countries) > 0 {
+		agree := false
+		for _, c := range e.Countries {
+			if c == pq.country {
+				agree = true
+			}
+		}
+		if agree {
+			score += (1 - score) * 0.3
+			reasons = append(reasons, "country "+pq.country+" agrees with the list")
+		} else {
+			score *= 0.9
+			reasons = append(reasons, fmt.Sprintf("country %s differs from the list (%s) (x0.90)", pq.country, strings.Join(e.Countries, ", ")))
+		}
+	}
+	if score > 1 {
+		score = 1
+	}
+	score = float64(int(score*1000+0.5)) / 1000
+	return Hit{Entity: e, MatchedName: nr.text, Score: score, Reasons: reasons}, true
+}
+
+// queryInitials finds consecutive distinctive query words whose first
+// letters spell acr.
+func queryInitials(toks []token, acr string) (int, int, bool) {
+	for s := 0; s < len(toks); s++ {
+		k, i := 0, s
+		for ; i < len(toks) && k < len(acr); i++ {
+			t := toks[i]
+			if t.class == classStop || t.class == classLegal {
+				if k == 0 {
+					break
+				}
+				continue
+			}
+			if t.text[0] != acr[k] {
+				break
+			}
+			k++
+		}
+		if k == len(acr) && i-s >= 2 {
+			return s, i, true
+		}
+	}
+	return 0, 0, false
+}
+
+func (ix *Index) listSpan(nr *nameRec, s, e int) string {
+	parts := make([]string, 0, e-s)
+	for j := s; j < e; j++ {
+		parts = append(parts, ix.terms[nr.toks[j]].text)
+	}
+	return strings.Join(parts, " ")
+}
+
+func querySpan(pq *preparedQuery, s, e int) string {
+	parts := make([]string, 0, e-s)
+	for i := s; i < e; i++ {
+		parts = append(parts, pq.toks[i].text)
+	}
+	return strings.Join(parts, " ")
+}
+
+func (ix *Index) describe(pq *preparedQuery, nr *nameRec, p pair) string {
+	q, l := querySpan(pq, p.qs, p.qe), ix.listSpan(nr, p.ls, p.le)
+	lowWeight := ""
+	if p.le-p.ls == 1 {
+		switch ix.terms[nr.toks[p.ls]].class {
+		case classLegal:
+			lowWeight = ", legal form, low weight"
+		case classStop:
+			lowWeight = ", connective, low weight"
+		}
+	}
+	switch p.how {
+	case howExact:
+		if p.qe-p.qs != p.le-p.ls {
+			return fmt.Sprintf("%q = %q (written together)", q, l)
+		}
+		return fmt.Sprintf("%q = %q%s", q, l, lowWeight)
+	case howSpelling:
+		return fmt.Sprintf("%q ~ %q (spelling, %.2f)", q, l, p.sim)
+	case howSound:
+		return fmt.Sprintf("%q ~ %q (sounds alike, %.2f)", q, l, p.sim)
+	case howInitial:
+		return fmt.Sprintf("%q ~ %q (initial, %.2f)", q, l, p.sim)
+	case howAcronym:
+		return fmt.Sprintf("%q ~ %q (acronym, %.2f)", q, l, p.sim)
+	}
+	return fmt.Sprintf("%q ~ %q", q, l)
+}
+
+func (ix *Index) unmatched(ltoks []int32, lsim []float32) string {
+	var out []string
+	for j, id := range ltoks {
+		if lsim[j] == 0 && ix.terms[id].class != classStop {
+			out = append(out, ix.terms[id].text)
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+func unmatchedQuery(toks []token, qsim []float32) string {
+	var out []string
+	for i, t := range toks {
+		if qsim[i] == 0 && t.class != classStop {
+			out = append(out, t.text)
+		}
+	}
+	return strings.Join(out, " ")
+}
+

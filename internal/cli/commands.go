@@ -4,6 +4,9 @@ package cli
 func commands() []command {
 	return []command{
 		{name: "version", summary: "print the version", run: runVersion},
+		{name: "serve", summary: "run the web application and API", run: runServe},
+		{name: "migrate", summary: "bring the database schema up to date", run: runMigrate},
+		{name: "user", summary: "add, list, disable users; set passwords; reset second factors", run: runUser},
 		{name: "warn", summary: "early warning: backtest detectors on daily counts, evaluate them on synthetic series", run: runWarn},
 		{name: "sroi", summary: "compute the social return on investment of an impact map", run: runSroi},
 	}

@@ -81,14 +81,18 @@ func exitStatus(stderr io.Writer, name string, err error) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	msg := err.Error()
-	if kernel.ErrorCode(err) == kernel.Invalid {
-		fmt.Fprintf(stderr, "upstream %s: %s\n", name, oneLine(msg))
-		return 2
+	fmt.Fprintf(stderr, "upstream %s: %s\n", name, oneLine(userMessage(err)))
+	switch kernel.ErrorCode(err) {
+	case kernel.Invalid, kernel.Conflict:
+		return 2 // bad usage or bad input: the caller can fix it
+	default:
+		return 1
 	}
-	fmt.Fprintf(stderr, "upstream %s: %s\n", name, oneLine(msg))
-	return 1
 }
+
+// userMessage is what the terminal shows: the whole chain, since the
+// operator running the command is the one who must act on it.
+func userMessage(err error) string { return err.Error() }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
 

@@ -196,3 +196,10 @@ func splitStatements(s string) []string {
 	}
 	return out
 }
+
+// RecordSchemaVersion writes a row into the version table without running
+// anything; tests use it to simulate a database from another version.
+func (db *DB) RecordSchemaVersion(ctx context.Context, v int, name string) error {
+	_, err := db.write.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", v, name)
+	return err
+}

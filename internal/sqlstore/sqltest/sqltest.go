@@ -90,3 +90,24 @@ func DSN(t testing.TB, e sqlstore.Engine) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// PretendNewerSchema records a schema version one above what this build
+// knows, as a newer Upstream would have left it.
+func PretendNewerSchema(ctx context.Context, db *sqlstore.DB) error {
+	return db.RecordSchemaVersion(ctx, db.LatestVersion()+1, "from a newer version")
+}
+
+// HoldExclusiveLock opens the SQLite file at path and holds an exclusive
+// write lock until release is called, as another process might.
+func HoldExclusiveLock(ctx context.Context, path string) (release func(), err error) {
+	conn, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetMaxOpenConns(1)
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return func() { conn.Exec("ROLLBACK"); conn.Close() }, nil
+}

@@ -1,0 +1,264 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/cli"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+)
+
+// run executes the program in-process and returns its exit status and output.
+func run(t *testing.T, vars map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &cli.Env{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errb, Getenv: mapEnv(vars)}
+	code := cli.Main(context.Background(), env, args)
+	return code, out.String(), errb.String()
+}
+
+func mapEnv(vars map[string]string) func(string) string {
+	return func(k string) string {
+		if v, ok := vars[k]; ok {
+			return v
+		}
+		if k == "UPSTREAM_ARGON2" {
+			return "test"
+		}
+		return ""
+	}
+}
+
+// server runs "upstream serve" on a free port until the test ends.
+type server struct {
+	base   string
+	out    *syncBuffer
+	cancel context.CancelFunc
+	done   chan int
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+
+func startServer(t *testing.T, vars map[string]string, args ...string) *server {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	s := &server{out: &syncBuffer{}, cancel: cancel, done: make(chan int, 1)}
+	env := &cli.Env{Stdout: s.out, Stderr: s.out, Getenv: mapEnv(vars), Ready: func(a string) { ready <- a }}
+	go func() {
+		s.done <- cli.Main(ctx, env, append([]string{"serve", "--addr", "127.0.0.1:0", "--cookie-secure=false"}, args...))
+	}()
+	select {
+	case a := <-ready:
+		s.base = "http://" + a
+	case code := <-s.done:
+		t.Fatalf("serve exited with %d: %s", code, s.out.String())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not start: %s", s.out.String())
+	}
+	t.Cleanup(func() { s.stop(t) })
+	return s
+}
+
+func (s *server) stop(t *testing.T) int {
+	s.cancel()
+	select {
+	case code := <-s.done:
+		s.done <- code
+		return code
+	case <-time.After(20 * time.Second):
+		t.Fatal("serve did not shut down")
+		return -1
+	}
+}
+
+func get(t *testing.T, c *http.Client, u string) (int, string) {
+	t.Helper()
+	res, err := c.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func TestServeEndToEnd(t *testing.T) {
+	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(string(engine), func(t *testing.T) {
+			dsn := sqltest.DSN(t, engine)
+			vars := map[string]string{"UPSTREAM_DB": dsn, "UPSTREAM_ADMIN_EMAIL": "root@example.org", "UPSTREAM_ADMIN_PASSWORD": "a very long password"}
+			s := startServer(t, vars)
+			c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+			if code, body := get(t, c, s.base+"/healthz"); code != 200 || body != "ok\n" {
+				t.Fatalf("healthz: %d %q", code, body)
+			}
+			if code, _ := get(t, c, s.base+"/readyz"); code != 200 {
+				t.Fatalf("readyz: %d", code)
+			}
+			res, err := c.PostForm(s.base+"/login", url.Values{"email": {"root@example.org"}, "password": {"a very long password"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			res.Body.Close()
+			if res.StatusCode != http.StatusSeeOther || len(res.Cookies()) == 0 {
+				t.Fatalf("admin login: %d", res.StatusCode)
+			}
+			if code := s.stop(t); code != 0 {
+				t.Fatalf("graceful shutdown exit %d: %s", code, s.out.String())
+			}
+			if !strings.Contains(s.out.String(), "created the first admin") {
+				t.Errorf("no bootstrap log line: %s", s.out.String())
+			}
+			if strings.Contains(s.out.String(), "a very long password") {
+				t.Error("the admin password reached the log")
+			}
+		})
+	}
+}
+
+func TestServeDemoCreatesAdminOnce(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
+	vars := map[string]string{"UPSTREAM_DB": dsn}
+	s := startServer(t, vars, "--demo")
+	s.stop(t)
+	out := s.out.String()
+	if !strings.Contains(out, "Demo admin: admin@demo.example  one-time password: ") {
+		t.Fatalf("no demo password printed: %s", out)
+	}
+	s2 := startServer(t, vars, "--demo")
+	s2.stop(t)
+	if strings.Contains(s2.out.String(), "one-time password") {
+		t.Fatal("second start printed a new demo password")
+	}
+	code, list, _ := run(t, vars, "", "user", "list", "--org", "demo")
+	if code != 0 || strings.Count(list, "admin@demo.example") != 1 {
+		t.Fatalf("user list: %d %s", code, list)
+	}
+}
+
+func TestUserCommands(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
+	vars := map[string]string{"UPSTREAM_DB": dsn}
+	if code, _, e := run(t, vars, "", "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", e)
+	}
+	steps := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"add to missing org", "pw-pw-pw-pw-pw\n", []string{"user", "add", "--org", "ngo", "--email", "a@ngo.example", "--role", "admin"}, 2, `no organisation "ngo"`},
+		{"add", "pw-pw-pw-pw-pw\n", []string{"user", "add", "--org", "ngo", "--new-org", "An NGO", "--email", "a@ngo.example", "--role", "admin"}, 0, "added a@ngo.example (admin) to ngo"},
+		{"duplicate", "pw-pw-pw-pw-pw\n", []string{"user", "add", "--org", "ngo", "--email", "A@ngo.example", "--role", "viewer"}, 2, "already exists"},
+		{"short password", "short\n", []string{"user", "add", "--org", "ngo", "--email", "b@ngo.example"}, 2, "at least 12"},
+		{"no password", "", []string{"user", "add", "--org", "ngo", "--email", "b@ngo.example"}, 2, "no password given"},
+		{"bad role", "pw-pw-pw-pw-pw\n", []string{"user", "add", "--org", "ngo", "--email", "b@ngo.example", "--role", "god"}, 2, "unknown role"},
+		{"list", "", []string{"user", "list", "--org", "ngo"}, 0, "a@ngo.example"},
+		{"disable", "", []string{"user", "disable", "--email", "a@ngo.example"}, 0, "disabled"},
+		{"set-password", "another-password-1\n", []string{"user", "set-password", "--email", "a@ngo.example"}, 0, "password changed"},
+		{"reset-2fa", "", []string{"user", "reset-2fa", "--email", "a@ngo.example"}, 0, "second factor removed"},
+		{"unknown user", "", []string{"user", "disable", "--email", "nobody@ngo.example"}, 2, "no user with email"},
+		{"unknown subcommand", "", []string{"user", "promote"}, 2, "unknown user subcommand"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			code, out, errOut := run(t, vars, st.stdin, st.args...)
+			if code != st.code || !strings.Contains(out+errOut, st.want) {
+				t.Fatalf("exit %d (want %d), output %q / %q, want %q", code, st.code, out, errOut, st.want)
+			}
+		})
+	}
+}
+
+func TestBadInputExitCodes(t *testing.T) {
+	dir := t.TempDir()
+	corrupt := filepath.Join(dir, "corrupt.db")
+	os.WriteFile(corrupt, bytes.Repeat([]byte("not sqlite at all "), 300), 0o600)
+
+	newer := "sqlite:" + filepath.Join(dir, "newer.db")
+	if code, _, e := run(t, nil, "", "migrate", "--db", newer); code != 0 {
+		t.Fatal(e)
+	}
+	db, err := sqlstore.Open(context.Background(), newer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sqltest.PretendNewerSchema(context.Background(), db); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no command", nil, 2, "Usage"},
+		{"unknown command", []string{"frobnicate"}, 2, "unknown command"},
+		{"unknown flag", []string{"serve", "--colour"}, 2, "flag provided but not defined"},
+		{"malformed DSN", []string{"migrate", "--db", "mysql://x"}, 2, "use sqlite:PATH or postgres://"},
+		{"unreachable PostgreSQL", []string{"migrate", "--db", "postgres://u:pw@127.0.0.1:1/x?connect_timeout=2"}, 1, "cannot reach"},
+		{"corrupt SQLite", []string{"migrate", "--db", "sqlite:" + corrupt}, 2, "not a valid Upstream database"},
+		{"schema from a newer version", []string{"serve", "--db", newer, "--addr", "127.0.0.1:0"}, 2, "newer Upstream"},
+		{"bad address", []string{"serve", "--addr", "nonsense"}, 2, "want HOST:PORT"},
+		{"stray argument", []string{"migrate", "extra"}, 2, "unexpected argument"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, errOut := run(t, nil, "", tc.args...)
+			if code != tc.code || !strings.Contains(errOut, tc.want) {
+				t.Fatalf("exit %d (want %d), stderr %q, want %q", code, tc.code, errOut, tc.want)
+			}
+			if strings.Contains(errOut, "goroutine") || strings.Contains(errOut, "panic") {
+				t.Fatalf("panic trace: %s", errOut)
+			}
+			if tc.code != 0 && strings.Count(strings.TrimSpace(lastLine(errOut)), "\n") > 0 {
+				t.Fatalf("error is not one line: %q", errOut)
+			}
+		})
+	}
+}
+
+func lastLine(s string) string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	return lines[len(lines)-1]
+}
+
+func TestLockedSQLite(t *testing.T) {
+	// A new file held by another process in rollback-journal mode cannot
+	// even be switched to WAL.
+	path := filepath.Join(t.TempDir(), "locked.db")
+	release, err := sqltest.HoldExclusiveLock(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release()
+	code, _, errOut := run(t, nil, "", "migrate", "--db", "sqlite:"+path)
+	if code != 1 || !strings.Contains(errOut, "locked by another process") {
+		t.Fatalf("locked: exit %d %q", code, errOut)
+	}
+}

@@ -1,0 +1,169 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/web"
+)
+
+func runServe(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "serve", "serve [--db DSN] [--addr HOST:PORT] [--demo]")
+	dsn := dbFlag(fs, env)
+	addr := fs.String("addr", envString(env, "ADDR", "127.0.0.1:8080"), "address to listen on (UPSTREAM_ADDR)")
+	demoDefault, err := envBool(env, "DEMO", false)
+	if err != nil {
+		return err
+	}
+	demo := fs.Bool("demo", demoDefault, "create a demo organisation 'demo' and its admin on first start (UPSTREAM_DEMO)")
+	secureDefault, err := envBool(env, "COOKIE_SECURE", true)
+	if err != nil {
+		return err
+	}
+	secure := fs.Bool("cookie-secure", secureDefault, "mark the session cookie Secure (UPSTREAM_COOKIE_SECURE); browsers accept it on http://localhost")
+	logs := logFlags(fs, env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if _, _, err := net.SplitHostPort(*addr); err != nil {
+		return usageError("--addr %q: want HOST:PORT, for example 127.0.0.1:8080", *addr)
+	}
+	log, err := logs.logger(env)
+	if err != nil {
+		return err
+	}
+
+	db, err := openStore(ctx, *dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	accounts := newAccounts(env, db)
+	if argon2Params(env) != account.DefaultArgon2 {
+		log.Warn("UPSTREAM_ARGON2=test: passwords use a cheap test cost; never use this in production")
+	}
+	if err := bootstrapAccounts(ctx, env, log, accounts, *demo); err != nil {
+		return err
+	}
+
+	srv, err := web.New(accounts, db, log, env.Clock, web.Config{CookieSecure: *secure, Version: Version})
+	if err != nil {
+		return fmt.Errorf("start web server: %w", err)
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return kernel.Wrap(kernel.Invalid, err, "cannot listen on %s (in use, or not an address of this machine); choose another with --addr", *addr)
+	}
+	hs := &http.Server{
+		Handler:           srv.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	log.Info("upstream listening", "addr", "http://"+ln.Addr().String(), "db", db.Engine, "version", Version)
+	if env.Ready != nil {
+		env.Ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return fmt.Errorf("serve: %w", err)
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+// bootstrapAccounts creates the first admin from UPSTREAM_ADMIN_EMAIL and
+// UPSTREAM_ADMIN_PASSWORD, and with --demo the demo organisation.
+func bootstrapAccounts(ctx context.Context, env *Env, log *slog.Logger, accounts *account.Service, demo bool) error {
+	email, password := envString(env, "ADMIN_EMAIL", ""), envString(env, "ADMIN_PASSWORD", "")
+	if (email == "") != (password == "") {
+		return usageError("set both UPSTREAM_ADMIN_EMAIL and UPSTREAM_ADMIN_PASSWORD, or neither")
+	}
+	if demo {
+		return ensureDemo(ctx, env, log, accounts, email, password)
+	}
+	if email == "" {
+		return nil
+	}
+	created, err := accounts.Bootstrap(ctx, envString(env, "ORG", "main"), envString(env, "ORG_NAME", "Main organisation"), email, password)
+	if err != nil {
+		return err
+	}
+	if created {
+		log.Info("created the first admin", "email", email)
+	}
+	return nil
+}
+
+const demoAdminEmail = "admin@demo.example"
+
+// ensureDemo creates (once) the organisation "demo" and its admin. Without
+// admin variables the admin gets a one-time password printed here.
+func ensureDemo(ctx context.Context, env *Env, log *slog.Logger, accounts *account.Service, email, password string) error {
+	org, _, err := accounts.EnsureOrg(ctx, "demo", "Demo organisation (sample data)")
+	if err != nil {
+		return err
+	}
+	printPassword := false
+	if email == "" {
+		email = demoAdminEmail
+		printPassword = true
+	}
+	if _, err := accounts.Store.UserByEmail(ctx, email); err == nil {
+		return nil
+	} else if !kernel.IsCode(err, kernel.NotFound) {
+		return err
+	}
+	if printPassword {
+		if password, err = oneTimePassword(); err != nil {
+			return err
+		}
+	}
+	if _, err := accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: email, Name: "Demo admin", Role: account.RoleAdmin, Password: password}); err != nil {
+		return err
+	}
+	log.Info("created the demo organisation's admin", "org", "demo", "email", email)
+	if printPassword {
+		fmt.Fprintf(env.Stdout, "Demo admin: %s  one-time password: %s  (shown once; change it after signing in)\n", email, password)
+	}
+	return nil
+}
+
+func oneTimePassword() (string, error) {
+	const alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+	b := make([]byte, 20)
+	if _, err := rand.Read(b); err != nil {
+		return "", err
+	}
+	var sb strings.Builder
+	for i, c := range b {
+		if i > 0 && i%5 == 0 {
+			sb.WriteByte('-')
+		}
+		sb.WriteByte(alphabet[int(c)%len(alphabet)])
+	}
+	return sb.String(), nil
+}

@@ -1,0 +1,79 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAccount(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+	p := principalOf(r)
+	tokens, err := s.accounts.Store.ListAPITokens(r.Context(), p.User.OrgID, p.User.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"User": p.User, "Tokens": tokens}
+	for k, v := range extra {
+		data[k] = v
+	}
+	s.render(w, r, status, "account.html", data)
+}
+
+func (s *Server) totpBegin(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	secret, uri, err := s.accounts.BeginTOTP(r.Context(), p.User)
+	if err != nil {
+		s.failOnAccount(w, r, err)
+		return
+	}
+	s.renderAccount(w, r, http.StatusOK, map[string]any{"TOTPSecret": secret, "TOTPURI": uri})
+}
+
+func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	codes, err := s.accounts.ConfirmTOTP(r.Context(), p.User.OrgID, p.User.ID, r.FormValue("code"))
+	if err != nil {
+		s.failOnAccount(w, r, err)
+		return
+	}
+	// Reload so the page shows the factor as enrolled.
+	u, err := s.accounts.Store.User(r.Context(), p.User.OrgID, p.User.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderAccount(w, r, http.StatusOK, map[string]any{"User": u, "RecoveryCodes": codes})
+}
+
+func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	_, plain, err := s.accounts.CreateAPIToken(r.Context(), p.User, r.FormValue("name"))
+	if err != nil {
+		s.failOnAccount(w, r, err)
+		return
+	}
+	s.renderAccount(w, r, http.StatusCreated, map[string]any{"NewToken": plain})
+}
+
+func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	if err := s.accounts.Store.RevokeAPIToken(r.Context(), p.User.OrgID, p.User.ID, r.PathValue("id"), s.clock.Now()); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/account", http.StatusSeeOther)
+}
+
+// failOnAccount shows user mistakes on the account page itself.
+func (s *Server) failOnAccount(w http.ResponseWriter, r *http.Request, err error) {
+	if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
+		s.renderAccount(w, r, statusOf(code), map[string]any{"Error": kernel.ErrorMessage(err)})
+		return
+	}
+	s.fail(w, r, err)
+}

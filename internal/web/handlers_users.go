@@ -1,0 +1,125 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
+	s.renderUsers(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+	p := principalOf(r)
+	users, err := s.accounts.Store.ListUsers(r.Context(), p.User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"Users": users, "Roles": account.Roles}
+	for k, v := range extra {
+		data[k] = v
+	}
+	s.render(w, r, status, "users.html", data)
+}
+
+func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	_, err := s.accounts.CreateUser(r.Context(), account.NewUser{OrgID: p.User.OrgID, Email: r.FormValue("email"),
+		Name: r.FormValue("name"), Role: account.Role(r.FormValue("role")), Password: r.FormValue("password")})
+	if err != nil {
+		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
+			s.renderUsers(w, r, statusOf(code), map[string]any{"Error": kernel.ErrorMessage(err)})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+}
+
+func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) { s.setDisabled(w, r, true) }
+func (s *Server) userEnable(w http.ResponseWriter, r *http.Request)  { s.setDisabled(w, r, false) }
+
+func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
+	p := principalOf(r)
+	id := r.PathValue("id")
+	if disabled && id == p.User.ID {
+		s.renderUsers(w, r, http.StatusBadRequest, map[string]any{"Error": "you cannot disable your own account"})
+		return
+	}
+	if err := s.accounts.SetDisabled(r.Context(), p.User.OrgID, id, disabled); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+}
+
+func (s *Server) userReset2FA(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	if err := s.accounts.ResetSecondFactor(r.Context(), p.User.OrgID, r.PathValue("id")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+}
+
+// userJSON is the API view of a user: never hashes or secrets.
+type userJSON struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Disabled  bool      `json:"disabled"`
+	TOTP      bool      `json:"totp_enrolled"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func toUserJSON(u account.User) userJSON {
+	return userJSON{ID: u.ID, Email: u.Email, Name: u.Name, Role: string(u.Role), Disabled: u.Disabled,
+		TOTP: u.TOTPEnabled(), CreatedAt: u.CreatedAt}
+}
+
+func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	writeJSON(w, http.StatusOK, map[string]any{"user": toUserJSON(p.User),
+		"organisation": map[string]string{"id": p.Org.ID, "slug": p.Org.Slug, "name": p.Org.Name}})
+}
+
+func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	users, err := s.accounts.Store.ListUsers(r.Context(), p.User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]userJSON, len(users))
+	for i, u := range users {
+		out[i] = toUserJSON(u)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": out})
+}
+
+func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	var in struct {
+		Email    string `json:"email"`
+		Name     string `json:"name"`
+		Role     string `json:"role"`
+		Password string `json:"password"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	u, err := s.accounts.CreateUser(r.Context(), account.NewUser{OrgID: p.User.OrgID, Email: in.Email, Name: in.Name,
+		Role: account.Role(in.Role), Password: in.Password})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"user": toUserJSON(u)})
+}

@@ -1,0 +1,78 @@
+package web
+
+import (
+	"context"
+	"embed"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+//go:embed static
+var staticFiles embed.FS
+
+// Readiness is what /readyz asks of the database.
+type Readiness interface {
+	Ping(ctx context.Context) error
+	CheckSchema(ctx context.Context) error
+}
+
+// Config is how the server behaves.
+type Config struct {
+	// CookieSecure marks the session cookie Secure. Browsers accept Secure
+	// cookies from http://localhost, so it stays on outside tests.
+	CookieSecure bool
+	Version      string
+}
+
+// Server serves Upstream over HTTP.
+type Server struct {
+	accounts *account.Service
+	ready    Readiness
+	log      *slog.Logger
+	clock    kernel.Clock
+	cfg      Config
+	pages    map[string]*template.Template
+	metrics  *metrics
+}
+
+// New builds a Server; it parses every template now so a broken one stops
+// the program at start rather than on first use.
+func New(accounts *account.Service, ready Readiness, log *slog.Logger, clock kernel.Clock, cfg Config) (*Server, error) {
+	pages, err := parsePages()
+	if err != nil {
+		return nil, err
+	}
+	return &Server{accounts: accounts, ready: ready, log: log, clock: clock, cfg: cfg, pages: pages, metrics: newMetrics()}, nil
+}
+
+// Handler returns the complete HTTP handler with all middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, rt := range s.routes() {
+		mux.Handle(rt.pattern, s.guard(rt))
+	}
+	static, _ := fs.Sub(staticFiles, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(static))))
+	var h http.Handler = mux
+	h = s.crossOrigin(h)
+	h = securityHeaders(h)
+	h = s.observe(h) // outermost after recovery: sees the final status
+	h = s.recoverPanics(h)
+	return h
+}
+
+func cacheFor(d time.Duration, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age="+itoa(int(d.Seconds())))
+		h.ServeHTTP(w, r)
+	})
+}

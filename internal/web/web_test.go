@@ -1,0 +1,375 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+)
+
+const testPassword = "correct horse battery"
+
+type fixture struct {
+	srv      *Server
+	h        http.Handler
+	accounts *account.Service
+	clock    *kernel.FixedClock
+	org      account.Org
+	users    map[account.Role]account.User
+	logs     *strings.Builder
+}
+
+func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	clock := &kernel.FixedClock{T: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	accounts := account.NewService(db.Accounts(), account.NewHasher(account.TestArgon2, 2), clock)
+	logs := &strings.Builder{}
+	log := slog.New(slog.NewTextHandler(logs, nil))
+	srv, err := New(accounts, db, log, clock, Config{CookieSecure: true, Version: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, _, err := accounts.EnsureOrg(ctx, "acme", "Acme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := &fixture{srv: srv, h: srv.Handler(), accounts: accounts, clock: clock, org: org, users: map[account.Role]account.User{}, logs: logs}
+	for _, r := range account.Roles {
+		u, err := accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: string(r) + "@acme.example", Name: string(r), Role: r, Password: testPassword})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.users[r] = u
+	}
+	return f
+}
+
+// login signs a user in and returns the session cookie value.
+func (f *fixture) login(t *testing.T, email, password, code string) (*http.Response, string) {
+	t.Helper()
+	form := url.Values{"email": {email}, "password": {password}}
+	if code != "" {
+		form.Set("code", code)
+	}
+	res := f.do(t, "POST", "/login", form.Encode(), "", nil)
+	for _, c := range res.Cookies() {
+		if c.Name == sessionCookie && c.Value != "" {
+			return res, c.Value
+		}
+	}
+	return res, ""
+}
+
+func (f *fixture) do(t *testing.T, method, path, body, session string, hdr map[string]string) *http.Response {
+	t.Helper()
+	req := httptest.NewRequest(method, "http://upstream.test"+path, strings.NewReader(body))
+	if method == "POST" && !strings.HasPrefix(path, "/api/") {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if session != "" {
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
+	}
+	for k, v := range hdr {
+		req.Header.Set(k, v)
+	}
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	return rec.Result()
+}
+
+// allowedRoles is the authorisation table every route is checked against:
+// which roles may call it. "public" routes need no sign-in.
+var allowedRoles = map[string][]string{
+	"GET /healthz":                     {"public"},
+	"GET /readyz":                      {"public"},
+	"GET /metrics":                     {"public"},
+	"GET /login":                       {"public"},
+	"POST /login":                      {"public"},
+	"POST /logout":                     {"public"},
+	"GET /{$}":                         {"admin", "analyst", "case_handler", "viewer"},
+	"GET /account":                     {"admin", "analyst", "case_handler", "viewer"},
+	"POST /account/2fa/begin":          {"admin", "analyst", "case_handler", "viewer"},
+	"POST /account/2fa/confirm":        {"admin", "analyst", "case_handler", "viewer"},
+	"POST /account/tokens":             {"admin", "analyst", "case_handler", "viewer"},
+	"POST /account/tokens/{id}/revoke": {"admin", "analyst", "case_handler", "viewer"},
+	"GET /admin/users":                 {"admin"},
+	"POST /admin/users":                {"admin"},
+	"POST /admin/users/{id}/disable":   {"admin"},
+	"POST /admin/users/{id}/enable":    {"admin"},
+	"POST /admin/users/{id}/reset-2fa": {"admin"},
+	"GET /api/v1/me":                   {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/users":                {"admin"},
+	"POST /api/v1/users":               {"admin"},
+}
+
+func TestEveryRoleAgainstEveryRoute(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	sessions := map[string]string{"anonymous": ""}
+	for role, u := range f.users {
+		_, s := f.login(t, u.Email, testPassword, "")
+		if s == "" {
+			t.Fatalf("login %s failed", role)
+		}
+		sessions[string(role)] = s
+	}
+	routes := f.srv.routes()
+	if len(routes) != len(allowedRoles) {
+		t.Errorf("route table has %d routes, authorisation table %d: add every new route to allowedRoles", len(routes), len(allowedRoles))
+	}
+	for _, rt := range routes {
+		allowed, ok := allowedRoles[rt.pattern]
+		if !ok {
+			t.Errorf("route %s is missing from the authorisation table", rt.pattern)
+			continue
+		}
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		path = strings.ReplaceAll(strings.ReplaceAll(path, "{$}", ""), "{id}", kernel.NewID())
+		for _, who := range []string{"anonymous", "admin", "analyst", "case_handler", "viewer"} {
+			t.Run(rt.pattern+"/"+who, func(t *testing.T) {
+				if rt.pattern == "POST /logout" && who != "anonymous" {
+					t.Skip("signing out would end the shared session")
+				}
+				body := ""
+				if strings.HasPrefix(path, "/api/") && method == "POST" {
+					body = "{}"
+				}
+				res := f.do(t, method, path, body, sessions[who], nil)
+				want := slicesContains(allowed, "public") || slicesContains(allowed, who)
+				refused := res.StatusCode == http.StatusUnauthorized || res.StatusCode == http.StatusForbidden ||
+					(res.StatusCode == http.StatusSeeOther && strings.HasPrefix(res.Header.Get("Location"), "/login?next="))
+				if slicesContains(allowed, "public") {
+					// Public routes answer 401 for wrong credentials and redirect
+					// to /login after sign-out; only a 403 is a refusal there.
+					refused = res.StatusCode == http.StatusForbidden
+				}
+				if want && refused {
+					t.Errorf("%s should be allowed, got %d", who, res.StatusCode)
+				}
+				if !want && !refused {
+					t.Errorf("%s should be refused, got %d", who, res.StatusCode)
+				}
+				if !want && who != "anonymous" && res.StatusCode != http.StatusForbidden {
+					t.Errorf("%s signed in but not allowed: want 403, got %d", who, res.StatusCode)
+				}
+			})
+		}
+	}
+}
+
+func slicesContains(s []string, v string) bool {
+	for _, x := range s {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+func TestCrossSiteFormPostIsRefused(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	_, admin := f.login(t, "admin@acme.example", testPassword, "")
+	form := url.Values{"email": {"mallory@evil.example"}, "name": {"m"}, "role": {"admin"}, "password": {"aaaaaaaaaaaaaaaa"}}.Encode()
+	tests := []struct {
+		name   string
+		hdr    map[string]string
+		status int
+	}{
+		{"cross-site fetch metadata", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}, http.StatusForbidden},
+		{"foreign origin only", map[string]string{"Origin": "https://evil.example"}, http.StatusForbidden},
+		{"same-origin", map[string]string{"Sec-Fetch-Site": "same-origin", "Origin": "http://upstream.test"}, http.StatusSeeOther},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := f.do(t, "POST", "/admin/users", form, admin, tc.hdr)
+			if res.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d", res.StatusCode, tc.status)
+			}
+		})
+	}
+	users, _ := f.accounts.Store.ListUsers(context.Background(), f.org.ID)
+	if len(users) != len(account.Roles)+1 {
+		t.Fatalf("want exactly one user added (by the same-origin post), have %d users", len(users))
+	}
+	// A cross-site login attempt is refused too (login CSRF).
+	res := f.do(t, "POST", "/login", url.Values{"email": {"admin@acme.example"}, "password": {testPassword}}.Encode(), "",
+		map[string]string{"Sec-Fetch-Site": "cross-site"})
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site login: %d", res.StatusCode)
+	}
+}
+
+func TestLoginThrottling(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	email := "viewer@acme.example"
+	for i := 1; i <= 5; i++ {
+		res, _ := f.login(t, email, "wrong password!!", "")
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("attempt %d: status %d", i, res.StatusCode)
+		}
+	}
+	// The sixth wrong attempt locks the account for a while...
+	f.login(t, email, "wrong password!!", "")
+	res, s := f.login(t, email, testPassword, "")
+	if res.StatusCode != http.StatusTooManyRequests || s != "" {
+		t.Fatalf("locked account: status %d, session %q", res.StatusCode, s)
+	}
+	// ...each further failure doubles the lock...
+	f.clock.Advance(31 * time.Second)
+	f.login(t, email, "wrong password!!", "")
+	f.clock.Advance(31 * time.Second)
+	if res, _ := f.login(t, email, testPassword, ""); res.StatusCode != http.StatusTooManyRequests {
+		t.Fatalf("lock should have doubled to 60 s; status %d", res.StatusCode)
+	}
+	// ...but it always expires, and the right password then works and resets the count.
+	f.clock.Advance(15 * time.Minute)
+	if _, s := f.login(t, email, testPassword, ""); s == "" {
+		t.Fatal("the right user is locked out after the lock expired")
+	}
+	u, _ := f.accounts.Store.UserByEmail(context.Background(), email)
+	if u.FailedLogins != 0 {
+		t.Fatalf("failed count not reset: %d", u.FailedLogins)
+	}
+}
+
+func TestTOTPEnrolmentAndLogin(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		email := "analyst@acme.example"
+		_, s := f.login(t, email, testPassword, "")
+		res := f.do(t, "POST", "/account/2fa/begin", "", s, nil)
+		body, _ := io.ReadAll(res.Body)
+		m := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindSubmatch(body)
+		if res.StatusCode != 200 || m == nil {
+			t.Fatalf("begin: %d %s", res.StatusCode, body)
+		}
+		secret := string(m[1])
+		if res := f.do(t, "POST", "/account/2fa/confirm", "code=000000", s, nil); res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("wrong confirm code accepted: %d", res.StatusCode)
+		}
+		code, _ := account.TOTPCode(secret, f.clock.Now())
+		res = f.do(t, "POST", "/account/2fa/confirm", "code="+code, s, nil)
+		body, _ = io.ReadAll(res.Body)
+		rc := regexp.MustCompile(`<li><code>([a-z2-7]{5}-[a-z2-7]{5})</code></li>`).FindAllSubmatch(body, -1)
+		if res.StatusCode != 200 || len(rc) != account.RecoveryCodeCount {
+			t.Fatalf("confirm: %d, %d recovery codes", res.StatusCode, len(rc))
+		}
+
+		f.clock.Advance(time.Minute)
+		if res, s := f.login(t, email, testPassword, ""); s != "" || res.StatusCode != http.StatusUnauthorized {
+			t.Fatal("password alone signed in with a second factor enrolled")
+		}
+		if _, s := f.login(t, email, testPassword, "123456"); s != "" {
+			t.Fatal("wrong TOTP code signed in")
+		}
+		code, _ = account.TOTPCode(secret, f.clock.Now())
+		if _, s := f.login(t, email, testPassword, code); s == "" {
+			t.Fatal("right TOTP code refused")
+		}
+		if _, s := f.login(t, email, testPassword, code); s != "" {
+			t.Fatal("a TOTP code was accepted twice")
+		}
+		recovery := strings.ToUpper(string(rc[0][1]))
+		if _, s := f.login(t, email, testPassword, recovery); s == "" {
+			t.Fatal("recovery code refused")
+		}
+		if _, s := f.login(t, email, testPassword, recovery); s != "" {
+			t.Fatal("a recovery code was accepted twice")
+		}
+	})
+}
+
+func TestAPITokenAndSessionExpiry(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	_, s := f.login(t, "admin@acme.example", testPassword, "")
+	res := f.do(t, "POST", "/account/tokens", "name=ci", s, nil)
+	body, _ := io.ReadAll(res.Body)
+	m := regexp.MustCompile(`id="new-token">(upk_[a-z2-7]+)<`).FindSubmatch(body)
+	if m == nil {
+		t.Fatalf("no token shown: %d", res.StatusCode)
+	}
+	token := string(m[1])
+	bearer := map[string]string{"Authorization": "Bearer " + token}
+	res = f.do(t, "GET", "/api/v1/users", "", "", bearer)
+	if res.StatusCode != 200 {
+		t.Fatalf("token GET users: %d", res.StatusCode)
+	}
+	res = f.do(t, "POST", "/api/v1/users", `{"email":"new@acme.example","name":"N","role":"viewer","password":"a long enough password"}`, "", bearer)
+	if res.StatusCode != http.StatusCreated {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("token POST users: %d %s", res.StatusCode, b)
+	}
+	res = f.do(t, "POST", "/api/v1/users", `{"email":"new@acme.example","name":"N","role":"viewer","password":"a long enough password"}`, "", bearer)
+	if res.StatusCode != http.StatusConflict {
+		t.Fatalf("duplicate user: %d", res.StatusCode)
+	}
+	res = f.do(t, "POST", "/api/v1/users", `{"email":"x@acme.example","rol":"viewer"}`, "", bearer)
+	if res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("unknown field: %d", res.StatusCode)
+	}
+	if res := f.do(t, "GET", "/api/v1/me", "", "", map[string]string{"Authorization": "Bearer upk_notatokenatall"}); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("bad token: %d", res.StatusCode)
+	}
+	// Sessions end after the idle timeout.
+	f.clock.Advance(31 * time.Minute)
+	if res := f.do(t, "GET", "/api/v1/me", "", s, nil); res.StatusCode != http.StatusUnauthorized {
+		t.Fatalf("idle session still valid: %d", res.StatusCode)
+	}
+}
+
+func TestSecurityHeadersAndLogs(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	req := httptest.NewRequest("GET", "/login?secret=canary-query", nil)
+	req.RemoteAddr = "203.0.113.77:4242"
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	h := rec.Result().Header
+	for k, want := range map[string]string{
+		"X-Content-Type-Options": "nosniff",
+		"Referrer-Policy":        "no-referrer",
+	} {
+		if h.Get(k) != want {
+			t.Errorf("%s = %q, want %q", k, h.Get(k), want)
+		}
+	}
+	csp := h.Get("Content-Security-Policy")
+	if !strings.Contains(csp, "frame-ancestors 'none'") || strings.Contains(csp, "unsafe-inline") || !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("CSP %q", csp)
+	}
+	if h.Get("X-Request-ID") == "" {
+		t.Error("no request ID")
+	}
+	if strings.Contains(f.logs.String(), "203.0.113.77") || strings.Contains(f.logs.String(), "canary-query") {
+		t.Errorf("access log holds the client address or query: %s", f.logs.String())
+	}
+	if !strings.Contains(f.logs.String(), `route="GET /login"`) {
+		t.Errorf("access log lacks the route: %s", f.logs.String())
+	}
+}
+
+func TestHealthReadyMetrics(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	for _, p := range []string{"/healthz", "/readyz"} {
+		if res := f.do(t, "GET", p, "", "", nil); res.StatusCode != 200 {
+			t.Errorf("%s: %d", p, res.StatusCode)
+		}
+	}
+	res := f.do(t, "GET", "/metrics", "", "", nil)
+	body, _ := io.ReadAll(res.Body)
+	for _, want := range []string{`upstream_http_requests_total{route="GET /healthz",code="2xx"} 1`, "upstream_http_request_duration_seconds_bucket", "upstream_http_errors_total"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("metrics lack %q:\n%s", want, body)
+		}
+	}
+}

@@ -58,7 +58,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
-	srv, err := web.New(accounts, db, log, env.Clock, web.Config{CookieSecure: *secure, Version: Version})
+	srv, err := web.New(web.Deps{Accounts: accounts, Ready: db, Log: log, Clock: env.Clock,
+		Config: web.Config{CookieSecure: *secure, Version: Version}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)
 	}

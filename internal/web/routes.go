@@ -23,8 +23,20 @@ type route struct {
 	handler http.HandlerFunc
 }
 
-// routes is the one list of every route and the permission it needs.
+// routes is the one list of every route and the permission it needs. Each
+// capability keeps its group in its own file; this function joins them.
 func (s *Server) routes() []route {
+	var all []route
+	for _, group := range [][]route{
+		s.coreRoutes(),
+	} {
+		all = append(all, group...)
+	}
+	return all
+}
+
+// coreRoutes are health, sign-in, own account and user administration.
+func (s *Server) coreRoutes() []route {
 	return []route{
 		{"GET /healthz", public, "", s.healthz},
 		{"GET /readyz", public, "", s.readyz},

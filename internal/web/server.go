@@ -33,8 +33,19 @@ type Config struct {
 	Version      string
 }
 
+// Deps are the services the server needs. Each capability adds its
+// service here when it gains pages or API routes.
+type Deps struct {
+	Accounts *account.Service
+	Ready    Readiness
+	Log      *slog.Logger
+	Clock    kernel.Clock
+	Config   Config
+}
+
 // Server serves Upstream over HTTP.
 type Server struct {
+	Deps
 	accounts *account.Service
 	ready    Readiness
 	log      *slog.Logger
@@ -46,12 +57,13 @@ type Server struct {
 
 // New builds a Server; it parses every template now so a broken one stops
 // the program at start rather than on first use.
-func New(accounts *account.Service, ready Readiness, log *slog.Logger, clock kernel.Clock, cfg Config) (*Server, error) {
+func New(d Deps) (*Server, error) {
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{accounts: accounts, ready: ready, log: log, clock: clock, cfg: cfg, pages: pages, metrics: newMetrics()}, nil
+	return &Server{Deps: d, accounts: d.Accounts, ready: d.Ready, log: d.Log, clock: d.Clock, cfg: d.Config,
+		pages: pages, metrics: newMetrics()}, nil
 }
 
 // Handler returns the complete HTTP handler with all middleware.

@@ -37,7 +37,7 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	accounts := account.NewService(db.Accounts(), account.NewHasher(account.TestArgon2, 2), clock)
 	logs := &strings.Builder{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	srv, err := New(accounts, db, log, clock, Config{CookieSecure: true, Version: "test"})
+	srv, err := New(Deps{Accounts: accounts, Ready: db, Log: log, Clock: clock, Config: Config{CookieSecure: true, Version: "test"}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -185,39 +185,69 @@ func sortedKeys(m map[string]string) []string {
 }
 
 // checkSeries checks that a set of observations of one indicator can be
-// combined without counting anything twice: no cell is given twice for a
-// period, periods of different codes do not overlap, and within a period
-// every observation uses the same dimensions (a total beside its own
-// breakdown would be added to itself).
+// combined without counting anything twice.
 func checkSeries(ind Indicator, dims []Dimension, obs []Observation) error {
-	type pinfo struct {
-		p    Period
-		dims string
-	}
-	periods := map[string]*pinfo{}
-	cells := map[string]bool{}
+	sc := newSeriesCheck(ind)
 	for i, o := range obs {
-		if err := CheckObservation(ind, dims, o); err != nil {
-			return fmt.Errorf("observation %d (%s, period %s): %w", i+1, ind.Code, o.Period.Code, err)
+		if err := sc.add(o, 0, dims); err != nil {
+			return fmt.Errorf("observation %d: %w", i+1, err)
 		}
-		key := o.Period.Code + "|" + cellKey(o.Disaggregation)
-		if cells[key] {
-			return invalidf("indicator %q, period %s: cell {%s} given twice", ind.Code, o.Period.Code, cellKey(o.Disaggregation))
-		}
-		cells[key] = true
-		dk := dimsKey(o.Disaggregation)
-		if pi, ok := periods[o.Period.Code]; ok {
-			if pi.dims != dk {
-				return invalidf("indicator %q, period %s: observations disaggregated by {%s} and by {%s} would count people twice; give one breakdown per period", ind.Code, o.Period.Code, pi.dims, dk)
-			}
-			continue
-		}
-		for code, pi := range periods {
-			if pi.p.Overlaps(o.Period) {
-				return invalidf("indicator %q: periods %s and %s overlap; use periods of one length that do not overlap", ind.Code, code, o.Period.Code)
-			}
-		}
-		periods[o.Period.Code] = &pinfo{p: o.Period, dims: dk}
 	}
+	return nil
+}
+
+// seriesCheck accepts observations of one indicator one at a time and
+// refuses any that would be counted twice: a cell given twice for a
+// period, periods of different codes that overlap, and within a period
+// observations using different dimensions (a total beside its own
+// breakdown would be added to itself). Line numbers, when known, point at
+// the earlier clashing row.
+type seriesCheck struct {
+	ind     Indicator
+	periods map[string]*seriesPeriod
+	order   []string // period codes as first seen, for stable messages
+	cells   map[string]int
+}
+
+type seriesPeriod struct {
+	p    Period
+	dims string
+	line int
+}
+
+func newSeriesCheck(ind Indicator) *seriesCheck {
+	return &seriesCheck{ind: ind, periods: map[string]*seriesPeriod{}, cells: map[string]int{}}
+}
+
+func (sc *seriesCheck) add(o Observation, line int, dims []Dimension) error {
+	ind := sc.ind
+	if err := CheckObservation(ind, dims, o); err != nil {
+		return err
+	}
+	where := func(l int) string {
+		if l > 0 {
+			return fmt.Sprintf(" (line %d)", l)
+		}
+		return ""
+	}
+	key := o.Period.Code + "|" + cellKey(o.Disaggregation)
+	if l, ok := sc.cells[key]; ok {
+		return invalidf("indicator %q, period %s: cell {%s} given twice%s", ind.Code, o.Period.Code, cellKey(o.Disaggregation), where(l))
+	}
+	dk := dimsKey(o.Disaggregation)
+	if sp, ok := sc.periods[o.Period.Code]; ok {
+		if sp.dims != dk {
+			return invalidf("indicator %q, period %s: observations disaggregated by {%s}%s and by {%s} would count people twice; give one breakdown per period", ind.Code, o.Period.Code, sp.dims, where(sp.line), dk)
+		}
+	} else {
+		for _, code := range sc.order {
+			if sp := sc.periods[code]; sp.p.Overlaps(o.Period) {
+				return invalidf("indicator %q: periods %s%s and %s overlap; use periods of one length that do not overlap", ind.Code, code, where(sp.line), o.Period.Code)
+			}
+		}
+		sc.periods[o.Period.Code] = &seriesPeriod{p: o.Period, dims: dk, line: line}
+		sc.order = append(sc.order, o.Period.Code)
+	}
+	sc.cells[key] = line
 	return nil
 }

@@ -90,39 +90,40 @@ func (b Baseline) Warmup() int { return b.Guard + b.MinHistory }
 
 // expectation holds running sums over a series for O(1) baselines.
 type expectation struct {
-	b       Baseline
-	sum     []int64    // sum[i] = counts[0] + ... + counts[i-1]
-	sq      []float64  // same, of squares
-	wsum    [7][]int64 // per weekday
-	wdays   [7][]int32 // days of each weekday before i
-	weekday func(int) int
+	b   Baseline
+	sum []int64   // sum[i] = counts[0] + ... + counts[i-1]
+	sq  []float64 // same, of squares
+	// same[j] = counts[j] + counts[j-7] + counts[j-14] + ...: running sums
+	// over days of one weekday, since day j and j-7 share a weekday.
+	same []int64
 }
 
 func newExpectation(b Baseline, s Series) *expectation {
 	n := len(s.Counts)
 	e := &expectation{b: b, sum: make([]int64, n+1), sq: make([]float64, n+1)}
-	w0 := int(s.Start.Weekday())
-	e.weekday = func(i int) int { return (w0 + i) % 7 }
 	for i, c := range s.Counts {
 		e.sum[i+1] = e.sum[i] + int64(c)
 		e.sq[i+1] = e.sq[i] + float64(c)*float64(c)
 	}
 	if b.Weekly {
-		for w := range 7 {
-			e.wsum[w] = make([]int64, n+1)
-			e.wdays[w] = make([]int32, n+1)
-		}
+		e.same = make([]int64, n)
 		for i, c := range s.Counts {
-			wd := e.weekday(i)
-			for w := range 7 {
-				e.wsum[w][i+1] = e.wsum[w][i]
-				e.wdays[w][i+1] = e.wdays[w][i]
+			e.same[i] = int64(c)
+			if i >= 7 {
+				e.same[i] += e.same[i-7]
 			}
-			e.wsum[wd][i+1] += int64(c)
-			e.wdays[wd][i+1]++
 		}
 	}
 	return e
+}
+
+// sameBefore returns the sum and number of days j < x with j%7 == r.
+func (e *expectation) sameBefore(x, r int) (sum int64, days int) {
+	if x <= r {
+		return 0, 0
+	}
+	days = (x - r + 6) / 7
+	return e.same[r+7*(days-1)], days
 }
 
 // at returns the expected count for day i and the dispersion ratio
@@ -140,9 +141,9 @@ func (e *expectation) at(i int) (mean, dispersion float64, ok bool) {
 	raw := total / float64(n)
 	mean = raw
 	if b.Weekly && raw > 0 {
-		wd := e.weekday(i)
-		ws := float64(e.wsum[wd][hi] - e.wsum[wd][lo])
-		wn := float64(e.wdays[wd][hi] - e.wdays[wd][lo])
+		sh, nh := e.sameBefore(hi, i%7)
+		sl, nl := e.sameBefore(lo, i%7)
+		ws, wn := float64(sh-sl), float64(nh-nl)
 		if k := b.WeeklyShrink; wn+k > 0 {
 			mean *= (ws + k*raw) / (raw * (wn + k))
 		}

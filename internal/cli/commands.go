@@ -4,6 +4,7 @@ package cli
 func commands() []command {
 	return []command{
 		{name: "version", summary: "print the version", run: runVersion},
+		{name: "gen", summary: "generate a synthetic supplier CSV for benchmarks (gen supplychain)", run: runGen},
 		{name: "serve", summary: "run the web application and API", run: runServe},
 		{name: "migrate", summary: "bring the database schema up to date", run: runMigrate},
 		{name: "user", summary: "add, list, disable users; set passwords; reset second factors", run: runUser},

@@ -2,11 +2,11 @@ package ingest
 
 import (
 	"cmp"
-	"slices"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -131,6 +131,7 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 	if err != nil {
 		return err
 	}
+	rn.unique = true                      // duplicate ids are bad rows, so each party is sent once
 	seen := map[string]int{}              // id -> line, for duplicates and buyer references
 	badIDs := map[string]int{}            // ids of rows that were bad
 	pending := map[string][]pendingLink{} // buyer id not yet read -> links waiting for it
@@ -175,11 +176,15 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 		}
 		delete(pending, p.Ref)
 		bi := h.index[colBuyer]
+		lastRef, lastID := "", ""
 		for _, l := range links {
 			buyerRef := ""
 			if l.Buyer != supplychain.Reporting {
 				buyerRef = l.Buyer
-				l.Buyer = supplychain.RefID(buyerRef)
+				if buyerRef != lastRef {
+					lastRef, lastID = buyerRef, supplychain.RefID(buyerRef)
+				}
+				l.Buyer = lastID
 			}
 			_, known := seen[buyerRef]
 			if buyerRef == "" || known || (rn.opts.KnownRef != nil && rn.opts.KnownRef(buyerRef)) {

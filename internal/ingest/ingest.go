@@ -234,6 +234,7 @@ type run struct {
 	parties map[string]struct{}
 	links   map[supplychain.LinkKey]struct{} // only formats that can repeat a link use it
 	failed  bool                             // a bad row was seen and bad rows are not skipped: the sink gets nothing more
+	unique  bool                             // the reader guarantees each party id once, so parties needs no entries
 }
 
 // bad records a bad row. It returns errTooManyErrors when reading should stop.
@@ -263,6 +264,15 @@ func (rn *run) warn(e RowError) {
 
 // party sends p to the sink unless it was sent already (replace when again).
 func (rn *run) party(p supplychain.Party, again bool) error {
+	if rn.unique {
+		if !rn.failed {
+			if err := rn.sink.Party(p); err != nil {
+				return rn.sinkError(err)
+			}
+			rn.res.Parties++
+		}
+		return nil
+	}
 	_, seen := rn.parties[p.ID]
 	if seen && !again {
 		return nil

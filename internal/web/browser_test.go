@@ -1,0 +1,61 @@
+package web
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/testkit"
+)
+
+// TestBrowserSignInWithoutJavaScript signs in through the real page in
+// headless Chromium with scripts off, adds a user as admin, and checks the
+// pages keep to the CSP (no inline script or style to be blocked).
+func TestBrowserSignInWithoutJavaScript(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.srv.cfg.CookieSecure = false // httptest serves plain http on 127.0.0.1
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/admin/users"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "admin@acme.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("caption")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loc, _ := chromedp.Run(ctx, chromedp.Location())
+	if !strings.HasSuffix(loc, "/admin/users") {
+		t.Fatalf("after sign-in the browser is at %s, want the page it asked for", loc)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("main form.stack #email"), "new.handler@acme.example"),
+		chromedp.SendKeys(chromedp.CSS("main form.stack #name"), "New Handler"),
+		chromedp.SetValue(chromedp.CSS("#role"), "case_handler"),
+		chromedp.SendKeys(chromedp.CSS("main form.stack #password"), "a good long password"),
+		chromedp.Submit(chromedp.CSS("main form.stack #password")),
+		chromedp.WaitVisible(chromedp.CSS("table")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	table, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table")))
+	if err != nil || !strings.Contains(table, "new.handler@acme.example") {
+		t.Fatalf("new user not listed: %v %q", err, table)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil && os.Getenv("UPSTREAM_SCREENSHOTS") != "" {
+		os.WriteFile(filepath.Join(os.Getenv("UPSTREAM_SCREENSHOTS"), "users.png"), shot, 0o644)
+	}
+}

@@ -68,3 +68,11 @@ type Lease struct {
 	Token   string
 	Until   time.Time
 }
+
+// EndpointStore lists an organisation's delivery endpoints.
+//
+// Error contract: as for AlertStore; an organisation without endpoints gets
+// an empty list and a nil error.
+type EndpointStore interface {
+	Endpoints(ctx context.Context, orgID string) ([]Endpoint, error)
+}

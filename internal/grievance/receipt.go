@@ -1,0 +1,172 @@
+package grievance
+
+import (
+	"io"
+	"log/slog"
+	"unicode"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Receipt sizes: a 4-digit locator that finds the report and 16 secret
+// digits (about 53 bits) that prove the holder is the reporter.
+const (
+	LocatorDigits = 4
+	SecretDigits  = 16
+	ReceiptDigits = LocatorDigits + SecretDigits
+)
+
+// maxReceiptInput bounds how much text Parse will look at; a receipt with
+// generous spacing is well under this.
+const maxReceiptInput = 256
+
+// Receipt is what a reporter keeps to come back to a report. There is no
+// reset: losing it loses the reporter's access (handlers keep theirs).
+//
+// Its String, GoString and LogValue methods hide the secret digits, so a
+// receipt that reaches a log or an error message by mistake leaks nothing
+// but the locator. Display returns the full text for the reporter.
+type Receipt struct {
+	d [ReceiptDigits]byte // digit values 0..9
+}
+
+// NewReceipt draws a receipt with every digit uniform from r (crypto/rand in
+// production).
+func NewReceipt(r io.Reader) (Receipt, error) {
+	var rc Receipt
+	var buf [32]byte
+	n := 0
+	for n < ReceiptDigits {
+		if _, err := io.ReadFull(r, buf[:]); err != nil {
+			return Receipt{}, kernel.Wrap(kernel.Internal, err, "reading random bytes")
+		}
+		for _, b := range buf {
+			// Rejecting 250..255 keeps each digit exactly uniform.
+			if b >= 250 || n == ReceiptDigits {
+				continue
+			}
+			rc.d[n] = b % 10
+			n++
+		}
+	}
+	return rc, nil
+}
+
+// Locator returns the four locator digits as ASCII text.
+func (r Receipt) Locator() string { return digitsText(r.d[:LocatorDigits]) }
+
+// IsZero reports whether r is the zero Receipt (never issued or parsed).
+func (r Receipt) IsZero() bool { return r == Receipt{} }
+
+// Display returns the receipt in groups of four, "1234-5678-9012-3456-7890",
+// for showing to the reporter once.
+func (r Receipt) Display() string {
+	out := make([]byte, 0, ReceiptDigits+ReceiptDigits/4-1)
+	for i, d := range r.d {
+		if i > 0 && i%4 == 0 {
+			out = append(out, '-')
+		}
+		out = append(out, '0'+d)
+	}
+	return string(out)
+}
+
+// String shows only the locator.
+func (r Receipt) String() string { return r.Locator() + "-****-****-****-****" }
+
+// GoString shows only the locator.
+func (r Receipt) GoString() string { return "grievance.Receipt(" + r.String() + ")" }
+
+// LogValue keeps the secret digits out of structured logs.
+func (r Receipt) LogValue() slog.Value { return slog.StringValue(r.String()) }
+
+// kdfInput is what is stretched: the secret digits. The locator is left out
+// so intake can move a new report to a free locator without stretching
+// again; the per-report salt already ties the secret to one report.
+func (r Receipt) kdfInput() []byte { return []byte(digitsText(r.d[LocatorDigits:])) }
+
+// withLocator returns r with the locator digits drawn afresh from rand.
+func (r Receipt) withLocator(rand io.Reader) (Receipt, error) {
+	fresh, err := NewReceipt(rand)
+	if err != nil {
+		return Receipt{}, err
+	}
+	copy(r.d[:LocatorDigits], fresh.d[:LocatorDigits])
+	return r, nil
+}
+
+func digitsText(d []byte) string {
+	b := make([]byte, len(d))
+	for i, v := range d {
+		b[i] = '0' + v
+	}
+	return string(b)
+}
+
+// ParseReceipt reads a receipt typed by a reporter. It accepts decimal
+// digits of any script (ASCII, Arabic-Indic, Persian, Devanagari, full-width
+// and the rest of Unicode's Nd category) and ignores spaces, dashes, dots,
+// underscores and the invisible direction marks that right-to-left keyboards
+// insert. Errors never repeat the input, which may be a real receipt.
+func ParseReceipt(s string) (Receipt, error) {
+	if len(s) > maxReceiptInput {
+		return Receipt{}, kernel.Errorf(kernel.Invalid, "the receipt is too long: it has %d digits", ReceiptDigits)
+	}
+	var rc Receipt
+	n := 0
+	for _, c := range s {
+		if d, ok := digitValue(c); ok {
+			if n < ReceiptDigits {
+				rc.d[n] = d
+			}
+			n++
+			continue
+		}
+		if ignorable(c) {
+			continue
+		}
+		if c == unicode.ReplacementChar {
+			return Receipt{}, kernel.Errorf(kernel.Invalid, "the receipt contains unreadable characters; type only its %d digits", ReceiptDigits)
+		}
+		return Receipt{}, kernel.Errorf(kernel.Invalid, "the receipt may contain only digits, spaces and dashes")
+	}
+	if n != ReceiptDigits {
+		return Receipt{}, kernel.Errorf(kernel.Invalid, "the receipt has %d digits; %d were typed", ReceiptDigits, n)
+	}
+	return rc, nil
+}
+
+// digitValue returns the value of a Unicode decimal digit. Unicode encodes
+// every decimal digit set as ten consecutive code points from zero to nine,
+// and each range of the Nd table is a whole number of such sets.
+func digitValue(c rune) (byte, bool) {
+	if c >= '0' && c <= '9' {
+		return byte(c - '0'), true
+	}
+	if c < 0x80 || !unicode.Is(unicode.Nd, c) {
+		return 0, false
+	}
+	for _, r := range unicode.Nd.R16 {
+		if c >= rune(r.Lo) && c <= rune(r.Hi) {
+			return byte((c - rune(r.Lo)) % 10), true
+		}
+	}
+	for _, r := range unicode.Nd.R32 {
+		if c >= rune(r.Lo) && c <= rune(r.Hi) {
+			return byte((c - rune(r.Lo)) % 10), true
+		}
+	}
+	return 0, false
+}
+
+func ignorable(c rune) bool {
+	switch c {
+	case '.', '_', '\u00B7', '\u30FB', // dots people type between groups
+		'\u200B', '\u200C', '\u200D', '\uFEFF', // zero-width characters
+		'\u200E', '\u200F', '\u061C', // direction marks
+		'\u202A', '\u202B', '\u202C', '\u202D', '\u202E',
+		'\u2066', '\u2067', '\u2068', '\u2069':
+		return true
+	}
+	return unicode.IsSpace(c) || unicode.Is(unicode.Pd, c) || c == '\u2212' // minus sign
+}

@@ -1,0 +1,151 @@
+package grievance
+
+import (
+	"slices"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// RemedyType says what kind of remedy is offered. It is stored in clear for
+// outcome reporting; the details are sealed.
+type RemedyType string
+
+const (
+	RemedyCompensation     RemedyType = "compensation"
+	RemedyBackPay          RemedyType = "back_pay"
+	RemedyReinstatement    RemedyType = "reinstatement"
+	RemedyDocumentReturn   RemedyType = "document_return"
+	RemedyDebtCancellation RemedyType = "debt_cancellation"
+	RemedyRepatriation     RemedyType = "repatriation"
+	RemedyHealthSupport    RemedyType = "health_support" // medical or psychosocial care
+	RemedyApology          RemedyType = "apology"
+	RemedyPolicyChange     RemedyType = "policy_change"
+	RemedyLandRestitution  RemedyType = "land_restitution"
+	RemedyRestoration      RemedyType = "environmental_restoration"
+	RemedyOther            RemedyType = "other"
+)
+
+// RemedyTypes lists every remedy type.
+func RemedyTypes() []RemedyType {
+	return []RemedyType{RemedyCompensation, RemedyBackPay, RemedyReinstatement, RemedyDocumentReturn,
+		RemedyDebtCancellation, RemedyRepatriation, RemedyHealthSupport, RemedyApology,
+		RemedyPolicyChange, RemedyLandRestitution, RemedyRestoration, RemedyOther}
+}
+
+// RemedyStatus is where a remedy stands.
+type RemedyStatus string
+
+const (
+	RemedyProposed    RemedyStatus = "proposed"
+	RemedyAccepted    RemedyStatus = "accepted"
+	RemedyContested   RemedyStatus = "contested"
+	RemedyImplemented RemedyStatus = "implemented"
+	RemedyWithdrawn   RemedyStatus = "withdrawn"
+)
+
+// Money is an amount in minor units (cents) of an ISO 4217 currency.
+type Money struct {
+	Minor    int64
+	Currency string
+}
+
+// Remedy is one remedy proposed on a case.
+type Remedy struct {
+	ID       string
+	ReportID string
+	Type     RemedyType
+	Amount   Money // zero when not monetary
+	Status   RemedyStatus
+
+	Proposed    Day
+	ProposedBy  string // handler user id
+	Responded   Day    // when the reporter accepted or contested
+	Implemented Day
+	VerifiedBy  string // handler user id who verified implementation
+
+	// Sealed with the report's data key.
+	Description     []byte // Field{TableRemedy, ColumnRemedyText, ID}
+	ReporterComment []byte // Field{TableRemedy, ColumnRemedyReply, ID}
+
+	Version int
+}
+
+// ProposeRemedy makes a new remedy record. The case must be in remediation.
+func ProposeRemedy(c Case, reportID string, t RemedyType, amount Money, handlerID string, description []byte, today Day) (Remedy, error) {
+	if c.Stage != StageRemediation {
+		return Remedy{}, kernel.Errorf(kernel.Invalid, "remedies can be proposed only while the case is in remediation")
+	}
+	if !slices.Contains(RemedyTypes(), t) {
+		return Remedy{}, kernel.Errorf(kernel.Invalid, "unknown remedy type")
+	}
+	if amount.Minor < 0 {
+		return Remedy{}, kernel.Errorf(kernel.Invalid, "a remedy amount cannot be negative")
+	}
+	if amount.Minor > 0 && !isCurrency(amount.Currency) {
+		return Remedy{}, kernel.Errorf(kernel.Invalid, "an amount needs an ISO 4217 currency code")
+	}
+	if handlerID == "" {
+		return Remedy{}, kernel.Errorf(kernel.Invalid, "a remedy needs the handler who proposes it")
+	}
+	return Remedy{
+		ID: kernel.NewID(), ReportID: reportID, Type: t, Amount: amount, Status: RemedyProposed,
+		Proposed: today, ProposedBy: handlerID, Description: description,
+	}, nil
+}
+
+func isCurrency(s string) bool {
+	if len(s) != 3 {
+		return false
+	}
+	for i := range 3 {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// Respond records the reporter's answer to a proposed remedy: accepted, or
+// contested with a comment (sealed by the caller). Only a proposed remedy
+// can be answered, and a contest needs a comment.
+func (r Remedy) Respond(accept bool, comment []byte, today Day) (Remedy, error) {
+	if r.Status != RemedyProposed {
+		return r, kernel.Errorf(kernel.Invalid, "this remedy is %s and can no longer be answered", r.Status)
+	}
+	if !accept && len(comment) == 0 {
+		return r, kernel.Errorf(kernel.Invalid, "please say why you contest the remedy")
+	}
+	r.Status = RemedyAccepted
+	if !accept {
+		r.Status = RemedyContested
+	}
+	r.Responded = today
+	r.ReporterComment = comment
+	return r, nil
+}
+
+// Implement records that the remedy was carried out, verified by a handler.
+// An accepted remedy can be implemented; so can a proposed one the reporter
+// never answered (many reporters never return), which the record shows by
+// its empty Responded day. A contested remedy cannot: propose another.
+func (r Remedy) Implement(verifiedBy string, today Day) (Remedy, error) {
+	if r.Status != RemedyAccepted && r.Status != RemedyProposed {
+		return r, kernel.Errorf(kernel.Invalid, "a %s remedy cannot be marked implemented", r.Status)
+	}
+	if verifiedBy == "" {
+		return r, kernel.Errorf(kernel.Invalid, "implementation must be verified by a handler")
+	}
+	r.Status = RemedyImplemented
+	r.Implemented = today
+	r.VerifiedBy = verifiedBy
+	return r, nil
+}
+
+// Withdraw takes back a remedy that was not implemented.
+func (r Remedy) Withdraw() (Remedy, error) {
+	if r.Status == RemedyImplemented || r.Status == RemedyWithdrawn {
+		return r, kernel.Errorf(kernel.Invalid, "a %s remedy cannot be withdrawn", r.Status)
+	}
+	r.Status = RemedyWithdrawn
+	return r, nil
+}

@@ -1,7 +1,9 @@
 package screening
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -19,7 +21,10 @@ type Index struct {
 	vocab    map[string]int32
 	terms    []term
 	postings [][]int32          // term -> names holding it (as a token or a compound)
-	tri      map[uint32][]int32 // trigram -> word terms
+	delKeys  []uint64           // sorted hashes of words with letters deleted
+	delTerms []int32            // the term each delKeys entry came from
+	slotKey  []uint64           // open-addressing table: hash -> first index in delKeys
+	slotAt   []uint32           // index+1 into delKeys; 0 marks an empty slot
 	phon     map[string][]int32 // phonetic key -> word terms
 	acro     map[string][]int32 // initials of a name's words -> names
 	unknownW float32            // weight of a query word the lists never use
@@ -57,6 +62,11 @@ type scratch struct {
 	touchedT []int32
 	acc      []float32
 	touchedN []int32
+	cands    []int32
+	pairs    []pair
+	chosen   []pair
+	lsim     []float32
+	qsim     []float32
 }
 
 // NewIndex builds the candidate index over the entities of the given lists.
@@ -73,11 +83,11 @@ func NewEntityIndex(entities []Entity) *Index {
 	ix := &Index{
 		entities: entities,
 		vocab:    make(map[string]int32, len(entities)*4),
-		tri:      map[uint32][]int32{},
 		phon:     map[string][]int32{},
 		acro:     map[string][]int32{},
 	}
 	df := []int32{}
+	compoundTerm := map[int32]bool{}
 	termID := func(text string, class tokClass) int32 {
 		if id, ok := ix.vocab[text]; ok {
 			return id
@@ -118,6 +128,9 @@ func NewEntityIndex(entities []Entity) *Index {
 				}
 				if p > 0 && toks[p-1].class == classWord && t.class == classWord {
 					cid := termID(toks[p-1].text+t.text, classWord)
+					if df[cid] == 0 {
+						compoundTerm[cid] = true
+					}
 					nr.compounds = append(nr.compounds, compound{term: cid, pos: uint8(p - 1)})
 				}
 			}
@@ -141,6 +154,8 @@ func NewEntityIndex(entities []Entity) *Index {
 		}
 	}
 	n := float64(len(ix.names) + 1)
+	var dels []uint64
+	var pairs []delPair
 	for id := range ix.terms {
 		t := &ix.terms[id]
 		idf := float32(math.Log(1 + n/float64(df[id]+1)))
@@ -152,14 +167,43 @@ func NewEntityIndex(entities []Entity) *Index {
 		default:
 			t.weight = idf
 		}
-		if t.class == classWord && len(t.text) >= 3 {
-			for _, g := range trigrams(t.text, nil) {
-				ix.tri[g] = append(ix.tri[g], int32(id))
+		if t.class == classWord && len(t.text) >= 4 {
+			// Compounds are found by exact lookup only: their parts are
+			// already indexed for spelling variants.
+			if !compoundTerm[int32(id)] {
+				dels = deletions(t.text, min(allowedEdits(len(t.text)), 2), dels[:0])
+				for _, h := range dels {
+					pairs = append(pairs, delPair{h, int32(id)})
+				}
 			}
-			if len(t.text) >= 4 {
-				if k := phoneticKey(t.text); len(k) >= 3 {
+			{
+				if k := phoneticKey(t.text); len(k) >= 2 {
 					ix.phon[k] = append(ix.phon[k], int32(id))
 				}
+			}
+		}
+	}
+	slices.SortFunc(pairs, func(a, b delPair) int { return cmp.Compare(a.key, b.key) })
+	ix.delKeys = make([]uint64, len(pairs))
+	ix.delTerms = make([]int32, len(pairs))
+	for i, p := range pairs {
+		ix.delKeys[i], ix.delTerms[i] = p.key, p.term
+	}
+	size := 1
+	for size < 2*len(pairs)+1 {
+		size <<= 1
+	}
+	ix.slotKey = make([]uint64, size)
+	ix.slotAt = make([]uint32, size)
+	mask := uint64(size - 1)
+	for i, k := range ix.delKeys {
+		if i > 0 && ix.delKeys[i-1] == k {
+			continue
+		}
+		for h := k & mask; ; h = (h + 1) & mask {
+			if ix.slotAt[h] == 0 {
+				ix.slotKey[h], ix.slotAt[h] = k, uint32(i+1)
+				break
 			}
 		}
 	}
@@ -236,35 +280,29 @@ func allowedEdits(n int) int {
 // lookup finds the list terms similar to word w: the exact term, spelling
 // variants within allowedEdits (found through shared trigrams, so a typo in
 // the first letter is found too), and words with the same sound key.
-func (ix *Index) lookup(w string, class tokClass, s *scratch, out []match) []match {
+func (ix *Index) lookup(w string, class tokClass, maxEdits int, s *scratch, out []match) []match {
 	if id, ok := ix.vocab[w]; ok {
 		out = append(out, match{term: id, sim: 1, how: howExact})
 	}
 	if class != classWord || len(w) < 4 {
 		return out
 	}
-	maxD := allowedEdits(len(w))
-	var gramBuf [64]uint32
-	grams := trigrams(w, gramBuf[:0])
-	need := len(grams) - 3*maxD
-	if need < 1 {
-		need = 1
-	}
+	maxD := min(allowedEdits(len(w)), maxEdits)
+	var delBuf [512]uint64
 	s.touchedT = s.touchedT[:0]
-	for _, g := range grams {
-		for _, id := range ix.tri[g] {
+	for _, h := range deletions(w, maxD, delBuf[:0]) {
+		i := ix.findDeletion(h)
+		for ; i >= 0 && i < len(ix.delKeys) && ix.delKeys[i] == h; i++ {
+			id := ix.delTerms[i]
 			if s.termHits[id] == 0 {
+				s.termHits[id] = 1
 				s.touchedT = append(s.touchedT, id)
 			}
-			s.termHits[id]++
 		}
 	}
+	// A shorter list word may be one of the query word's deletions itself.
 	for _, id := range s.touchedT {
-		hits := int(s.termHits[id])
 		s.termHits[id] = 0
-		if hits < need {
-			continue
-		}
 		t := ix.terms[id].text
 		if t == w || abs(len(t)-len(w)) > maxD {
 			continue
@@ -275,7 +313,7 @@ func (ix *Index) lookup(w string, class tokClass, s *scratch, out []match) []mat
 		}
 		out = append(out, match{term: id, sim: 1 - float32(d)/float32(max(len(w), len(t))), how: howSpelling})
 	}
-	if k := phoneticKey(w); len(k) >= 3 {
+	if k := phoneticKey(w); len(k) >= 2 {
 		for _, id := range ix.phon[k] {
 			t := ix.terms[id].text
 			if t == w || abs(len(t)-len(w)) > 3 || osa(w, t, len(w)/2) > len(w)/2 {
@@ -342,4 +380,66 @@ func osa(a, b string, maxD int) int {
 		prev2, prev, cur = prev, cur, prev2
 	}
 	return prev[len(b)]
+}
+
+type delPair struct {
+	key  uint64
+	term int32
+}
+
+// deletions appends the hashes of w and of every string made by deleting up
+// to maxD of its letters. Two words within maxD edits (substitutions,
+// insertions, deletions, adjacent transpositions) share at least one such
+// string, whatever position the edits are at, including the first letter.
+func deletions(w string, maxD int, out []uint64) []uint64 {
+	var buf [64]byte
+	if len(w) > len(buf) {
+		return append(out, hashBytes([]byte(w)))
+	}
+	n := copy(buf[:], w)
+	out = append(out, hashBytes(buf[:n]))
+	return deleteFrom(buf[:n], 0, maxD, out)
+}
+
+func deleteFrom(b []byte, from, left int, out []uint64) []uint64 {
+	if left == 0 || len(b) <= 2 {
+		return out
+	}
+	var tmp [64]byte
+	for i := from; i < len(b); i++ {
+		if i > from && b[i] == b[i-1] {
+			continue // deleting either of two equal neighbours gives the same string
+		}
+		n := copy(tmp[:], b[:i])
+		n += copy(tmp[n:], b[i+1:])
+		out = append(out, hashBytes(tmp[:n]))
+		out = deleteFrom(tmp[:n], i, left-1, out)
+	}
+	return out
+}
+
+// hashBytes is 64-bit FNV-1a.
+func hashBytes(b []byte) uint64 {
+	h := uint64(14695981039346656037)
+	for _, c := range b {
+		h ^= uint64(c)
+		h *= 1099511628211
+	}
+	return h
+}
+
+// findDeletion returns the first index of hash h in delKeys, or -1.
+func (ix *Index) findDeletion(h uint64) int {
+	if len(ix.slotKey) == 0 {
+		return -1
+	}
+	mask := uint64(len(ix.slotKey) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch {
+		case ix.slotAt[i] == 0:
+			return -1
+		case ix.slotKey[i] == h:
+			return int(ix.slotAt[i]) - 1
+		}
+	}
 }

@@ -81,6 +81,8 @@ var wordForms = map[string]string{
 	"ibn": "bin", "ben": "bin",
 	"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
 	"first": "1", "second": "2", "third": "3",
+	// Russian words for company forms, as transliterated
+	"kompaniia": "co", "kompaniya": "co", "kompani": "co", "kompanii": "co", "korporatsiia": "corp", "korporatsiya": "corp",
 }
 
 // legalPhrases are multi-word legal forms, written in canonical words (after
@@ -318,6 +320,17 @@ func phoneticKey(w string) string {
 	var last byte
 	for i := 0; i < len(w) && n < len(b); i++ {
 		c := w[i]
+		if c == 'd' && i+1 < len(w) && w[i+1] == 'z' {
+			continue // "dzh" and "j" are one sound in transliterations
+		}
+		if c == 'k' && i > 0 && i+1 < len(w) && w[i+1] == 'h' {
+			continue // "kh" (Cyrillic х, Arabic خ) is written "h" as often
+		}
+		if c == 'x' && n < len(b)-1 && last != 'k' {
+			b[n] = 'k'
+			n++
+			last = 'k'
+		}
 		var k byte
 		switch c {
 		case 'a', 'e', 'i', 'o', 'u', 'y', 'h', 'w':

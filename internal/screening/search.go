@@ -1,7 +1,9 @@
 package screening
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"runtime"
 	"sort"
 	"strings"
@@ -65,7 +67,7 @@ type preparedQuery struct {
 
 // candidateLimit is how many names, ranked by their share of query words,
 // are scored in full.
-const candidateLimit = 48
+const candidateLimit = 32
 
 // commonPostings skips, when finding candidates, words held by more names
 // than this share of the index; they still count when scoring.
@@ -87,20 +89,36 @@ func (ix *Index) Search(q Query, opts Options) []Hit {
 		return nil
 	}
 	cands := ix.candidates(pq, s)
-	best := map[int32]Hit{}
+	type best struct {
+		name  int32
+		score float64
+	}
+	var bests []best
 	for _, ni := range cands {
-		h, ok := ix.score(pq, &ix.names[ni])
-		if !ok || h.Score < opts.Threshold {
+		sc, ok := ix.score(pq, &ix.names[ni], s, nil)
+		if !ok || sc < opts.Threshold {
 			continue
 		}
 		e := ix.names[ni].entity
-		if prev, seen := best[e]; !seen || h.Score > prev.Score {
-			best[e] = h
+		found := false
+		for i := range bests {
+			if ix.names[bests[i].name].entity == e {
+				found = true
+				if sc > bests[i].score {
+					bests[i] = best{ni, sc}
+				}
+			}
+		}
+		if !found {
+			bests = append(bests, best{ni, sc})
 		}
 	}
-	hits := make([]Hit, 0, len(best))
-	for _, h := range best {
-		hits = append(hits, h)
+	hits := make([]Hit, 0, len(bests))
+	for _, b := range bests {
+		nr := &ix.names[b.name]
+		var reasons []string
+		sc, _ := ix.score(pq, nr, s, &reasons)
+		hits = append(hits, Hit{Entity: &ix.entities[nr.entity], MatchedName: nr.text, Score: sc, Reasons: reasons})
 	}
 	sort.Slice(hits, func(i, j int) bool {
 		if hits[i].Score != hits[j].Score {
@@ -172,7 +190,7 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 	}
 	for i, t := range toks {
 		u := queryUnit{start: i, end: i + 1, text: t.text, class: t.class}
-		u.matches = ix.lookup(t.text, t.class, s, nil)
+		u.matches = ix.lookup(t.text, t.class, 2, s, nil)
 		pq.weights[i] = ix.queryWeight(t, u.matches)
 		pq.units = append(pq.units, u)
 	}
@@ -186,10 +204,10 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 				break
 			}
 			text += toks[k].text
-			if len(text) > 24 {
+			if len(text) > 20 {
 				break
 			}
-			m := ix.lookup(text, classWord, s, nil)
+			m := ix.lookup(text, classWord, 1, s, nil)
 			if len(m) > 0 {
 				pq.units = append(pq.units, queryUnit{start: i, end: k + 1, text: text, class: classWord, matches: m})
 			}
@@ -252,8 +270,13 @@ func (ix *Index) candidates(pq *preparedQuery, s *scratch) []int32 {
 			addPostings(ix.acro[u.text], ix.unknownW*0.5)
 		}
 	}
-	cands := append([]int32(nil), s.touchedN...)
-	sort.Slice(cands, func(i, j int) bool { return s.acc[cands[i]] > s.acc[cands[j]] })
+	cands := append(s.cands[:0], s.touchedN...)
+	if len(cands) > candidateLimit {
+		// Only the best candidateLimit matter: a partial selection is
+		// enough and much cheaper than sorting thousands.
+		selectTop(cands, s.acc, candidateLimit)
+	}
+	s.cands = cands
 	for _, ni := range s.touchedN {
 		s.acc[ni] = 0
 	}
@@ -284,8 +307,9 @@ func spanMask(s, e int) uint64 {
 // (extra query words, such as a branch or a place, count less); legal forms
 // and connectives weigh little and never match on their own; country
 // agreement raises and disagreement lowers the result.
-func (ix *Index) score(pq *preparedQuery, nr *nameRec) (Hit, bool) {
-	var pairs []pair
+func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]string) (float64, bool) {
+	pairs := s.pairs[:0]
+	defer func() { s.pairs = pairs[:0] }()
 	ltoks := nr.toks
 	for _, u := range pq.units {
 		for _, m := range u.matches {
@@ -333,14 +357,15 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec) (Hit, bool) {
 			pairs = append(pairs, pair{qs, qe, j, j + 1, 0.9, howAcronym})
 		}
 	}
-	sort.SliceStable(pairs, func(a, b int) bool {
-		if pairs[a].sim != pairs[b].sim {
-			return pairs[a].sim > pairs[b].sim
+	slices.SortStableFunc(pairs, func(a, b pair) int {
+		if a.sim != b.sim {
+			return cmp.Compare(b.sim, a.sim)
 		}
-		return (pairs[a].le - pairs[a].ls + pairs[a].qe - pairs[a].qs) > (pairs[b].le - pairs[b].ls + pairs[b].qe - pairs[b].qs)
+		return cmp.Compare(b.le-b.ls+b.qe-b.qs, a.le-a.ls+a.qe-a.qs)
 	})
 	var qUsed, lUsed uint64
-	chosen := pairs[:0:0]
+	chosen := s.chosen[:0]
+	defer func() { s.chosen = chosen[:0] }()
 	for _, p := range pairs {
 		qm, lm := spanMask(p.qs, p.qe), spanMask(p.ls, p.le)
 		if qUsed&qm != 0 || lUsed&lm != 0 {
@@ -351,8 +376,9 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec) (Hit, bool) {
 		chosen = append(chosen, p)
 	}
 	var wl, ml, wq, mq, sig float32
-	lsim := make([]float32, len(ltoks))
-	qsim := make([]float32, len(pq.toks))
+	s.lsim = append(s.lsim[:0], make([]float32, len(ltoks))...)
+	s.qsim = append(s.qsim[:0], make([]float32, len(pq.toks))...)
+	lsim, qsim := s.lsim, s.qsim
 	for _, p := range chosen {
 		for j := p.ls; j < p.le; j++ {
 			lsim[j] = p.sim
@@ -378,39 +404,46 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec) (Hit, bool) {
 		mq += w * qsim[i]
 	}
 	if sig == 0 || wl == 0 || wq == 0 {
-		return Hit{}, false
+		return 0, false
 	}
 	covL, covQ := ml/wl, mq/wq
 	score := 0.6*float64(covL) + 0.4*float64(covQ)
 	e := &ix.entities[nr.entity]
 	var reasons []string
-	sort.Slice(chosen, func(a, b int) bool { return chosen[a].ls < chosen[b].ls })
 	inversions := 0
+	slices.SortFunc(chosen, func(a, b pair) int { return cmp.Compare(a.ls, b.ls) })
 	for k := 1; k < len(chosen); k++ {
 		if chosen[k].qs < chosen[k-1].qs {
 			inversions++
 		}
 	}
-	for _, p := range chosen {
-		reasons = append(reasons, ix.describe(pq, nr, p))
+	if explain != nil {
+		for _, p := range chosen {
+			reasons = append(reasons, ix.describe(pq, nr, p))
+		}
+		if missing := ix.unmatched(ltoks, lsim); missing != "" {
+			reasons = append(reasons, "list words missing from the query: "+missing)
+		}
+		if extra := unmatchedQuery(pq.toks, qsim); extra != "" {
+			reasons = append(reasons, "query words not in the list name: "+extra)
+		}
 	}
-	if missing := ix.unmatched(ltoks, lsim); missing != "" {
-		reasons = append(reasons, "list words missing from the query: "+missing)
-	}
-	if extra := unmatchedQuery(pq.toks, qsim); extra != "" {
-		reasons = append(reasons, "query words not in the list name: "+extra)
+	note := func(msg string) {
+		if explain != nil {
+			reasons = append(reasons, msg)
+		}
 	}
 	if numberClash {
 		score *= 0.75
-		reasons = append(reasons, "a number in the list name is not in the query (x0.75)")
+		note("a number in the list name is not in the query (x0.75)")
 	}
 	if inversions > 0 && e.Kind != KindPerson {
 		score *= 0.97
-		reasons = append(reasons, "word order differs (x0.97)")
+		note("word order differs (x0.97)")
 	}
 	if nr.weak {
 		score *= 0.92
-		reasons = append(reasons, "matched a weak alias (x0.92)")
+		note("matched a weak alias (x0.92)")
 	}
 	if pq.country != "" && len(e.Countries) > 0 {
 		agree := false
@@ -421,17 +454,22 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec) (Hit, bool) {
 		}
 		if agree {
 			score += (1 - score) * 0.3
-			reasons = append(reasons, "country "+pq.country+" agrees with the list")
+			note("country " + pq.country + " agrees with the list")
 		} else {
 			score *= 0.9
-			reasons = append(reasons, fmt.Sprintf("country %s differs from the list (%s) (x0.90)", pq.country, strings.Join(e.Countries, ", ")))
+			if explain != nil {
+				note(fmt.Sprintf("country %s differs from the list (%s) (x0.90)", pq.country, strings.Join(e.Countries, ", ")))
+			}
 		}
 	}
 	if score > 1 {
 		score = 1
 	}
 	score = float64(int(score*1000+0.5)) / 1000
-	return Hit{Entity: e, MatchedName: nr.text, Score: score, Reasons: reasons}, true
+	if explain != nil {
+		*explain = reasons
+	}
+	return score, true
 }
 
 // queryInitials finds consecutive distinctive query words whose first
@@ -524,3 +562,34 @@ func unmatchedQuery(toks []token, qsim []float32) string {
 	return strings.Join(out, " ")
 }
 
+
+// selectTop moves the k names with the highest acc to the front of c
+// (quickselect; order within the front is not defined).
+func selectTop(c []int32, acc []float32, k int) {
+	lo, hi := 0, len(c)-1
+	for lo < hi {
+		p := acc[c[(lo+hi)/2]]
+		i, j := lo, hi
+		for i <= j {
+			for acc[c[i]] > p {
+				i++
+			}
+			for acc[c[j]] < p {
+				j--
+			}
+			if i <= j {
+				c[i], c[j] = c[j], c[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k-1 <= j:
+			hi = j
+		case k-1 >= i:
+			lo = i
+		default:
+			return
+		}
+	}
+}

@@ -1,11 +1,14 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -45,17 +48,31 @@ func TestBrowserSignInWithoutJavaScript(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#role"), "case_handler"),
 		chromedp.SendKeys(chromedp.CSS("main form.stack #password"), "a good long password"),
 		chromedp.Submit(chromedp.CSS("main form.stack #password")),
-		chromedp.WaitVisible(chromedp.CSS("table")),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	table, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("table")))
-	if err != nil || !strings.Contains(table, "new.handler@acme.example") {
-		t.Fatalf("new user not listed: %v %q", err, table)
+	if err := waitForText(ctx, "table", "new.handler@acme.example"); err != nil {
+		t.Fatalf("new user not listed: %v", err)
 	}
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err == nil && os.Getenv("UPSTREAM_SCREENSHOTS") != "" {
 		os.WriteFile(filepath.Join(os.Getenv("UPSTREAM_SCREENSHOTS"), "users.png"), shot, 0o644)
 	}
+}
+
+// waitForText polls until the element's text contains want: after a form
+// submission the old page stays in place until the new one has loaded.
+func waitForText(ctx context.Context, css, want string) error {
+	deadline := time.Now().Add(15 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		text, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css), chromedp.AtLeast(0)))
+		if err == nil && strings.Contains(text, want) {
+			return nil
+		}
+		last = text
+		time.Sleep(100 * time.Millisecond)
+	}
+	return fmt.Errorf("%s never contained %q; last text %q", css, want, last)
 }

@@ -1,11 +1,13 @@
 package impact_test
 
 import (
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"pgregory.net/rapid"
 )
 
 func obs(t *testing.T, ind, period string, value float64, cell ...string) impact.Observation {
@@ -245,4 +247,47 @@ func TestReportKeepsOutputsAndOutcomesApart(t *testing.T) {
 	if _, err := m.Report(impact.DefaultDimensions(), []impact.Observation{obs(t, "ghost", "2026", 1)}, impact.Filter{}); err == nil || !strings.Contains(err.Error(), `indicator "ghost" is not in the logic model`) {
 		t.Errorf("unknown indicator: %v", err)
 	}
+}
+
+// Breaking a roll-up down by a dimension and putting it back together gives
+// the same figure: group values add up for sums, and numerators and
+// denominators add up for ratios and averages.
+func TestBreakdownRecombines(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		dims := impact.DefaultDimensions()
+		agg := rapid.SampledFrom([]impact.Aggregation{impact.Sum, impact.Average, impact.Ratio}).Draw(t, "agg")
+		ind := indicator("x", agg, false, "units")
+		var obs []impact.Observation
+		for _, q := range []string{"2026Q1", "2026Q2", "2026Q3"} {
+			for _, sex := range []string{"female", "male", "other"} {
+				if !rapid.Bool().Draw(t, "present") {
+					continue
+				}
+				o, err := impact.NewObservation("x", q, float64(rapid.IntRange(0, 50).Draw(t, "v")), map[string]string{"sex": sex})
+				if err != nil {
+					t.Fatal(err)
+				}
+				if agg != impact.Sum {
+					o = o.WithDenominator(float64(rapid.IntRange(1, 60).Draw(t, "d")))
+				}
+				obs = append(obs, o)
+			}
+		}
+		total, err := impact.Rollup(ind, dims, obs, impact.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups, err := impact.Breakdown(ind, dims, obs, impact.DimSex, impact.Filter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		num, den := 0.0, 0.0
+		for _, g := range groups {
+			num += g.Aggregate.Numerator
+			den += g.Aggregate.Denominator
+		}
+		if math.Abs(num-total.Numerator) > 1e-9*math.Max(1, total.Numerator) || den != total.Denominator {
+			t.Fatalf("groups %v/%v, total %v/%v", num, den, total.Numerator, total.Denominator)
+		}
+	})
 }

@@ -4,6 +4,7 @@ package cli
 func commands() []command {
 	return []command{
 		{name: "version", summary: "print the version", run: runVersion},
+		{name: "screen", summary: "screen names against watchlists (OFAC, UFLPA, CBP WRO, FollowTheMoney, simple CSV)", run: runScreen},
 		{name: "gen", summary: "generate a synthetic supplier CSV for benchmarks (gen supplychain)", run: runGen},
 		{name: "serve", summary: "run the web application and API", run: runServe},
 		{name: "migrate", summary: "bring the database schema up to date", run: runMigrate},

@@ -483,4 +483,3 @@ func summarize(hits []Hit) string {
 	}
 	return strings.Join(parts, "; ")
 }
-

@@ -3,8 +3,8 @@ package screening
 import (
 	"cmp"
 	"fmt"
-	"slices"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -561,7 +561,6 @@ func unmatchedQuery(toks []token, qsim []float32) string {
 	}
 	return strings.Join(out, " ")
 }
-
 
 // selectTop moves the k names with the highest acc to the front of c
 // (quickselect; order within the front is not defined).

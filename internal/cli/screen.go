@@ -1,0 +1,260 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/screening"
+)
+
+const screenUsage = "screen NAMES.csv [--watchlist FILE]... [--threshold 0..1] [--format csv|json] [--out FILE]"
+
+// repeated is a flag that may be given several times.
+type repeated []string
+
+func (r *repeated) String() string     { return strings.Join(*r, ",") }
+func (r *repeated) Set(v string) error { *r = append(*r, v); return nil }
+
+// screenColumns are the output fields, in order (CSV columns, JSON keys).
+var screenColumns = []string{"query_id", "query_name", "entity_id", "entity_name", "matched_name", "list", "score", "reasons"}
+
+// screenBatch is how many queries are screened between writes.
+const screenBatch = 8192
+
+func runScreen(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "screen", screenUsage)
+	var lists repeated
+	fs.Var(&lists, "watchlist", "watchlist file (OFAC sdn.csv or cons_prim.csv with their alt/add files beside them, FollowTheMoney JSON lines, UFLPA Entity List HTML or CSV, CBP WRO CSV, or id,name,aliases,country,list CSV); repeatable; default: the built-in UFLPA and CBP WRO lists")
+	threshold := fs.Float64("threshold", screening.DefaultThreshold, "lowest score reported, 0..1")
+	format := fs.String("format", "csv", "output format: csv or json (one object per line)")
+	out := fs.String("out", "", "output file (default: standard output)")
+	positional, err := parseInterleaved(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(positional) != 1 {
+		fs.Usage()
+		return usageError("screen needs exactly one NAMES.csv file (got %d); usage: upstream %s", len(positional), screenUsage)
+	}
+	if *threshold < 0 || *threshold > 1 {
+		return usageError("--threshold must be between 0 and 1, not %v", *threshold)
+	}
+	if *format != "csv" && *format != "json" {
+		return usageError("--format must be csv or json, not %q", *format)
+	}
+	queries, err := readQueries(env, positional[0])
+	if err != nil {
+		return err
+	}
+	var wls []*screening.Watchlist
+	if len(lists) == 0 {
+		wls, err = screening.BuiltinLists()
+		if err != nil {
+			return kernel.Wrap(kernel.Internal, err, "built-in lists")
+		}
+		now := env.Clock.Now()
+		for _, wl := range wls {
+			if screening.Stale(wl.List, now) {
+				fmt.Fprintf(env.Stderr, "upstream screen: warning: the built-in list %s was published on %s, more than 90 days ago; download a newer one and pass it with --watchlist\n",
+					wl.List.Name, wl.List.Published.Format("2006-01-02"))
+			}
+		}
+	} else {
+		for _, p := range lists {
+			wl, err := screening.LoadFile(p)
+			if err != nil {
+				return err
+			}
+			wls = append(wls, wl)
+		}
+	}
+	ix := screening.NewIndex(wls...)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	w := env.Stdout
+	var fh *os.File
+	if *out != "" {
+		fh, err = os.Create(*out)
+		if err != nil {
+			return usageError("cannot create --out file: %v", err)
+		}
+		w = fh
+	}
+	err = writeScreen(ctx, w, ix, queries, screening.Options{Threshold: *threshold, Limit: 10}, *format)
+	if fh != nil {
+		if cerr := fh.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			os.Remove(*out)
+		}
+	}
+	return err
+}
+
+// parseInterleaved parses flags that may come before or after positional
+// arguments ("screen NAMES.csv --watchlist X") and returns the positional
+// ones.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+}
+
+// readQueries reads the names to screen: a CSV with a header holding name
+// and optionally id and country (case-insensitive). Rows without an id get
+// their line number. Every row is checked before anything is screened.
+func readQueries(env *Env, path string) ([]screening.Query, error) {
+	var r io.Reader
+	if path == "-" {
+		r = env.Stdin
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, usageError("cannot open %s: %v", path, err)
+		}
+		defer f.Close()
+		r = f
+	}
+	cr := csv.NewReader(bufio.NewReaderSize(r, 64*1024))
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	hdr, err := cr.Read()
+	if err == io.EOF {
+		return nil, usageError("%s: the file is empty; expected a header with a name column", path)
+	}
+	if err != nil {
+		return nil, csvInputError(path, err)
+	}
+	idC, nameC, countryC := -1, -1, -1
+	for i, h := range hdr {
+		switch strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff"))) {
+		case "id":
+			idC = i
+		case "name":
+			nameC = i
+		case "country":
+			countryC = i
+		}
+	}
+	if nameC < 0 {
+		return nil, usageError("%s:1: no name column in the header (found %q); expected columns id, name and optionally country", path, strings.Join(hdr, ","))
+	}
+	var qs []screening.Query
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, csvInputError(path, err)
+		}
+		line, _ := cr.FieldPos(0)
+		cell := func(i int) string {
+			if i < 0 || i >= len(rec) {
+				return ""
+			}
+			return strings.TrimSpace(rec[i])
+		}
+		q := screening.Query{ID: cell(idC), Name: cell(nameC), Country: cell(countryC)}
+		if q.ID == "" {
+			q.ID = strconv.Itoa(line)
+		}
+		if err := screening.ValidateQuery(q); err != nil {
+			return nil, usageError("%s:%d: column name: %s", path, line, kernel.ErrorMessage(err))
+		}
+		qs = append(qs, q)
+	}
+	return qs, nil
+}
+
+func csvInputError(path string, err error) error {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		return usageError("%s:%d: column %d: %v", path, pe.Line, pe.Column, pe.Err)
+	}
+	return usageError("%s: %v", path, err)
+}
+
+// screenRecord is one output line.
+type screenRecord struct {
+	QueryID     string   `json:"query_id"`
+	QueryName   string   `json:"query_name"`
+	EntityID    string   `json:"entity_id"`
+	EntityName  string   `json:"entity_name"`
+	MatchedName string   `json:"matched_name"`
+	List        string   `json:"list"`
+	Score       float64  `json:"score"`
+	Reasons     []string `json:"reasons"`
+}
+
+func writeScreen(ctx context.Context, w io.Writer, ix *screening.Index, qs []screening.Query, opts screening.Options, format string) error {
+	bw := bufio.NewWriterSize(w, 64*1024)
+	var cw *csv.Writer
+	var enc *json.Encoder
+	if format == "csv" {
+		cw = csv.NewWriter(bw)
+		if err := cw.Write(screenColumns); err != nil {
+			return err
+		}
+	} else {
+		enc = json.NewEncoder(bw)
+		enc.SetEscapeHTML(false)
+	}
+	for start := 0; start < len(qs); start += screenBatch {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		for _, res := range ix.SearchBatch(qs[start:min(start+screenBatch, len(qs))], opts) {
+			for _, h := range res.Hits {
+				rec := screenRecord{
+					QueryID: res.Query.ID, QueryName: res.Query.Name, EntityID: h.Entity.ID, EntityName: h.Entity.Name,
+					MatchedName: h.MatchedName, List: h.Entity.ListName, Score: h.Score, Reasons: h.Reasons,
+				}
+				if rec.Reasons == nil {
+					rec.Reasons = []string{}
+				}
+				var err error
+				if cw != nil {
+					err = cw.Write([]string{rec.QueryID, rec.QueryName, rec.EntityID, rec.EntityName, rec.MatchedName, rec.List,
+						strconv.FormatFloat(rec.Score, 'f', 3, 64), strings.Join(rec.Reasons, "; ")})
+				} else {
+					err = enc.Encode(rec)
+				}
+				if err != nil {
+					return kernel.Wrap(kernel.Internal, err, "writing results")
+				}
+			}
+		}
+	}
+	if cw != nil {
+		cw.Flush()
+		if err := cw.Error(); err != nil {
+			return kernel.Wrap(kernel.Internal, err, "writing results")
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return kernel.Wrap(kernel.Internal, err, "writing results")
+	}
+	return nil
+}

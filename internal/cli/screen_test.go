@@ -1,0 +1,158 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/cli"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/testkit"
+)
+
+func screenCLI(t *testing.T, now time.Time, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := &cli.Env{Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Clock: &kernel.FixedClock{T: now}}
+	code = cli.Main(context.Background(), env, args)
+	return code, out.String(), errb.String()
+}
+
+func writeFile(t *testing.T, dir, name, content string) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+const screenList = `id,name,aliases,country,list
+L1,Xinjiang Production and Construction Corps,XPCC;Bingtuan,CN,test
+L2,Hetian Taida Apparel Co. Ltd.,,CN,test
+L3,Banco Nacional de Cuba,BNC,CU,test
+`
+
+func TestScreenCommand(t *testing.T) {
+	dir := t.TempDir()
+	list := writeFile(t, dir, "list.csv", screenList)
+	names := writeFile(t, dir, "names.csv", "id,name,country\n"+
+		"s1,XINJIANG PRODUCTION & CONSTRUCTION CORPS,China\n"+
+		"s2,Xetian Taida Apparel Company Limited,CN\n"+
+		"s3,Acme Widgets Ltd,US\n"+
+		"s4,Банко Насионал де Куба,\n")
+	now := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+
+	t.Run("json", func(t *testing.T) {
+		code, out, stderr := screenCLI(t, now, "screen", names, "--watchlist", list, "--format", "json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		got := map[string]string{}
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var rec map[string]any
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("line %q: %v", line, err)
+			}
+			for _, k := range []string{"query_id", "query_name", "entity_id", "entity_name", "matched_name", "list", "score", "reasons"} {
+				if _, ok := rec[k]; !ok {
+					t.Errorf("line %q lacks %s", line, k)
+				}
+			}
+			got[rec["query_id"].(string)] = rec["entity_id"].(string)
+		}
+		want := map[string]string{"s1": "L1", "s2": "L2", "s4": "L3"}
+		for q, e := range want {
+			if got[q] != e {
+				t.Errorf("query %s -> %q, want %q (all: %v)", q, got[q], e, got)
+			}
+		}
+		if _, ok := got["s3"]; ok {
+			t.Errorf("s3 should not match: %v", got)
+		}
+	})
+
+	t.Run("csv to file", func(t *testing.T) {
+		outFile := filepath.Join(dir, "out.csv")
+		code, out, stderr := screenCLI(t, now, "screen", "--threshold", "0.9", names, "--watchlist", list, "--out", outFile)
+		if code != 0 || out != "" {
+			t.Fatalf("exit %d, stdout %q: %s", code, out, stderr)
+		}
+		f, _ := os.ReadFile(outFile)
+		recs, err := csv.NewReader(bytes.NewReader(f)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Join(recs[0], ",") != "query_id,query_name,entity_id,entity_name,matched_name,list,score,reasons" {
+			t.Errorf("header %v", recs[0])
+		}
+		if len(recs) < 2 || recs[1][0] != "s1" || recs[1][2] != "L1" || recs[1][5] != "test" {
+			t.Errorf("rows %v", recs)
+		}
+	})
+
+	t.Run("built-in lists warn when stale", func(t *testing.T) {
+		code, out, stderr := screenCLI(t, now, "screen", names)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if !strings.Contains(out, "uflpa:xinjiang-production-and-construction-corps") {
+			t.Errorf("built-in UFLPA list not used:\n%s", out)
+		}
+		if !strings.Contains(stderr, "more than 90 days ago") {
+			t.Errorf("no staleness warning: %q", stderr)
+		}
+	})
+}
+
+func TestScreenCommandErrors(t *testing.T) {
+	dir := t.TempDir()
+	list := writeFile(t, dir, "list.csv", screenList)
+	good := writeFile(t, dir, "names.csv", "id,name\n1,Acme\n")
+	now := time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"no name column", []string{"screen", writeFile(t, dir, "noname.csv", "id,company\n1,Acme\n"), "--watchlist", list}, 2, "no name column"},
+		{"empty name", []string{"screen", writeFile(t, dir, "empty.csv", "id,name\n1,Acme\n2,\n"), "--watchlist", list}, 2, "empty.csv:3: column name: name is empty"},
+		{"bad utf8", []string{"screen", writeFile(t, dir, "bad.csv", "id,name\n1,A\xff\n"), "--watchlist", list}, 2, "bad.csv:2"},
+		{"long name", []string{"screen", writeFile(t, dir, "long.csv", "id,name\n1,"+strings.Repeat("x", 10000)+"\n"), "--watchlist", list}, 2, "longer than"},
+		{"no file", []string{"screen", "--watchlist", list}, 2, "exactly one NAMES.csv"},
+		{"missing file", []string{"screen", filepath.Join(dir, "nope.csv")}, 2, "cannot open"},
+		{"bad threshold", []string{"screen", good, "--threshold", "1.5"}, 2, "between 0 and 1"},
+		{"bad format", []string{"screen", good, "--format", "xml"}, 2, "csv or json"},
+		{"wrong list format", []string{"screen", good, "--watchlist", writeFile(t, dir, "wrong.txt", "hello\nworld\n")}, 2, "not a recognised watchlist format"},
+		{"bad list row", []string{"screen", good, "--watchlist", writeFile(t, dir, "badlist.csv", "id,name\n1,A\n2,\n")}, 2, "badlist.csv:3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, _, stderr := screenCLI(t, now, tt.args...)
+			if code != tt.code || !strings.Contains(stderr, tt.want) {
+				t.Errorf("exit %d, stderr %q; want %d and %q", code, stderr, tt.code, tt.want)
+			}
+		})
+	}
+}
+
+func TestScreenSharedSDN(t *testing.T) {
+	sdn := testkit.SharedData(t, "samples", "watchlists", "ofac_sdn_2021", "sdn.csv")
+	names := writeFile(t, t.TempDir(), "names.csv", "id,name\n1,Anglo Caribbean Company Limited\n2,Banko Nacional de Kuba\n")
+	code, out, stderr := screenCLI(t, time.Now(), "screen", names, "--watchlist", sdn, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{`"entity_id":"173"`, `"entity_id":"306"`, `"list":"ofac-sdn"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %s:\n%s", want, out)
+		}
+	}
+}

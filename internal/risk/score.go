@@ -1,0 +1,331 @@
+package risk
+
+import (
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/commodity"
+	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/refdata"
+)
+
+// Level is the band a score falls in.
+type Level string
+
+const (
+	Low      Level = "low"
+	Medium   Level = "medium"
+	High     Level = "high"
+	Critical Level = "critical"
+)
+
+// SignalKind names a kind of signal; its points come from the "signals"
+// section of the weights. The four below are always configured; a
+// configuration may add more.
+type SignalKind string
+
+const (
+	// WatchlistConfirmed is a watchlist hit a reviewer confirmed; Value is 1.
+	WatchlistConfirmed SignalKind = "watchlist_confirmed"
+	// WatchlistPossible is an unreviewed hit; Value is its match score, 0..1.
+	WatchlistPossible SignalKind = "watchlist_possible"
+	// Grievance is Value substantiated grievances (or a weighted count).
+	Grievance SignalKind = "grievance"
+	// AuditFinding is an audit finding; Value is its severity (1 minor,
+	// 2 major, 3 critical).
+	AuditFinding SignalKind = "audit_finding"
+)
+
+// Signal is evidence about one party that adds to its inherent risk.
+type Signal struct {
+	Kind    SignalKind
+	Value   float64 // non-negative; its meaning depends on Kind
+	Source  string  // where it came from, e.g. "OFAC SDN" or "grievance mechanism"
+	Edition string  // the list date or period, when there is one
+	Note    string  // a short human-readable reason, e.g. the matched name
+}
+
+// Factor is one reason in a score. Points is what the factor would score
+// on its own; Contribution is its share of the combined score, so that the
+// contributions of a score's factors add up to the score.
+type Factor struct {
+	Kind         string // "inherent", "signal" or "supply chain"
+	Source       string
+	Edition      string
+	Indicator    string
+	Value        string
+	Points       float64
+	Contribution float64
+}
+
+// Input is what the engine needs to know about one party.
+type Input struct {
+	Country     string   // ISO 3166 alpha-2
+	Commodities []string // canonical commodity ids (see package commodity)
+	Signals     []Signal
+}
+
+// Score is the explained score of one party on the 0-100 scale. Inherent
+// combines only the reference-data factors, Signals only the signal factors
+// and Own both; Level is the band of Own. Factors' contributions add up to
+// Own.
+type Score struct {
+	Inherent float64
+	Signals  float64
+	Own      float64
+	Level    Level
+	Factors  []Factor
+}
+
+// Engine scores parties against one set of reference data and weights.
+type Engine struct {
+	ref *refdata.Set
+	w   Weights
+}
+
+// NewEngine returns an engine over the given reference data and weights.
+func NewEngine(ref *refdata.Set, w Weights) (*Engine, error) {
+	if ref == nil {
+		return nil, kernel.Errorf(kernel.Internal, "risk: no reference data")
+	}
+	if err := w.validate("weights"); err != nil {
+		return nil, err
+	}
+	return &Engine{ref: ref, w: w}, nil
+}
+
+// Weights returns the engine's configuration.
+func (e *Engine) Weights() Weights { return e.w }
+
+// Level returns the band of a score on the 0-100 scale: below medium is
+// low, from medium up to high is medium, and so on; the boundary belongs to
+// the higher band.
+func (w Weights) Level(score float64) Level {
+	switch {
+	case score >= w.Levels.Critical:
+		return Critical
+	case score >= w.Levels.High:
+		return High
+	case score >= w.Levels.Medium:
+		return Medium
+	}
+	return Low
+}
+
+// Level returns the band of a score under the engine's weights.
+func (e *Engine) Level(score float64) Level { return e.w.Level(score) }
+
+// Score computes the explained own score of one party. It fails only on an
+// input a caller built wrongly: an unknown country code, a signal kind the
+// weights do not configure, or a signal value that is negative or not a
+// number.
+func (e *Engine) Score(in Input) (Score, error) {
+	c, ok := country.ByAlpha2(in.Country)
+	if !ok || len(in.Country) != 2 {
+		return Score{}, kernel.Errorf(kernel.Invalid, "country %q is not an ISO 3166 alpha-2 code", in.Country)
+	}
+	var factors []Factor
+	factors = e.inherent(factors, c, in.Commodities)
+	nInherent := len(factors)
+	for i, s := range in.Signals {
+		sc, ok := e.w.Signals[string(s.Kind)]
+		if !ok {
+			return Score{}, kernel.Errorf(kernel.Invalid, "signal %d: unknown kind %q; configured kinds: %s", i+1, s.Kind, strings.Join(sortedKeys(e.w.Signals), ", "))
+		}
+		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) || s.Value < 0 {
+			return Score{}, kernel.Errorf(kernel.Invalid, "signal %d (%s): value %g is not a non-negative number", i+1, s.Kind, s.Value)
+		}
+		src := s.Source
+		if src == "" {
+			src = defaultSignalSource(s.Kind)
+		}
+		factors = append(factors, Factor{
+			Kind: "signal", Source: src, Edition: s.Edition, Indicator: string(s.Kind),
+			Value: signalValue(s), Points: sc.at(s.Value),
+		})
+	}
+	sc := Score{
+		Inherent: combine(factors[:nInherent]),
+		Signals:  combine(factors[nInherent:]),
+		Own:      combine(factors),
+	}
+	attribute(factors, sc.Own)
+	sort.SliceStable(factors, func(i, j int) bool { return factors[i].Contribution > factors[j].Contribution })
+	sc.Factors = factors
+	sc.Level = e.w.Level(sc.Own)
+	return sc, nil
+}
+
+func defaultSignalSource(k SignalKind) string {
+	switch k {
+	case WatchlistConfirmed, WatchlistPossible:
+		return "watchlist screening"
+	case Grievance:
+		return "grievance mechanism"
+	case AuditFinding:
+		return "audit"
+	}
+	return "reported signal"
+}
+
+func signalValue(s Signal) string {
+	v := fmt.Sprintf("%g", s.Value)
+	if s.Note != "" {
+		v += ": " + s.Note
+	}
+	return v
+}
+
+// inherent appends the reference-data factors for a country and its
+// commodities.
+func (e *Engine) inherent(out []Factor, c country.Country, commodities []string) []Factor {
+	w := &e.w.Inherent
+	goods, _ := e.ref.Dataset(refdata.ILABGoods)
+	seen := map[string]bool{}
+	var eudr []string
+	for _, id := range commodities {
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		if com, ok := commodity.ByID(id); ok && com.EUDR != "" && !contains(eudr, com.EUDR) {
+			eudr = append(eudr, com.EUDR)
+		}
+		for _, g := range e.ref.Goods(c.Alpha2, id) {
+			add := func(flag bool, indicator string, points float64, value string) {
+				if flag {
+					out = append(out, Factor{Kind: "inherent", Source: goods.Source + ", " + goods.Title, Edition: goods.Edition,
+						Indicator: indicator, Value: value, Points: points})
+				}
+			}
+			listed := fmt.Sprintf("%s from %s listed", g.Good, c.Name)
+			add(g.ChildLabour, "child labour", w.ChildLabour, listed)
+			add(g.ForcedLabour, "forced labour", w.ForcedLabour, listed)
+			add(g.ForcedChildLabour, "forced child labour", w.ForcedChildLabour, listed)
+			if g.Derived {
+				from := g.DerivedFrom
+				if fc, ok := country.ByAlpha2(from); ok {
+					from = fc.Name
+				}
+				add(true, "made with inputs produced with exploited labour", w.Derived,
+					fmt.Sprintf("%s from %s listed (inputs from %s)", g.Good, c.Name, from))
+			}
+		}
+	}
+	if p, ok := e.ref.Prevalence(c.Alpha2); ok {
+		d, _ := e.ref.Dataset(refdata.GSI)
+		out = append(out, Factor{Kind: "inherent", Source: d.Source, Edition: d.Edition,
+			Indicator: "prevalence of modern slavery", Value: fmt.Sprintf("%g per 1,000 population in %s", p.PerThousand, c.Name),
+			Points: w.GSI.at(p.PerThousand)})
+	}
+	if f, ok := e.ref.Finding(c.Alpha2); ok {
+		d, _ := e.ref.Dataset(refdata.ILABFindings)
+		src := d.Source + ", " + d.Title
+		if f.HasWorkingChildren {
+			age := f.AgeRange
+			if age == "" {
+				age = "in the surveyed age range"
+			} else {
+				age = "aged " + age
+			}
+			out = append(out, Factor{Kind: "inherent", Source: src, Edition: d.Edition,
+				Indicator: "working children", Value: fmt.Sprintf("%.1f%% of children %s work in %s", 100*f.WorkingChildrenPct, age, c.Name),
+				Points: w.WorkingChildren.at(f.WorkingChildrenPct)})
+		}
+		if pts, label, ok := advancement(w.Advancement, f.Advancement); ok {
+			out = append(out, Factor{Kind: "inherent", Source: src, Edition: d.Edition,
+				Indicator: "government effort against child labour", Value: label, Points: pts})
+		}
+	}
+	if len(eudr) > 0 {
+		if b, ok := e.ref.Benchmark(c.Alpha2); ok {
+			d, _ := e.ref.Dataset(refdata.EUDRBenchmark)
+			sort.Strings(eudr)
+			value := fmt.Sprintf("%s risk (%s)", b.Risk, c.Name)
+			if b.Ambiguous {
+				value += "; AMBIGUOUS: " + b.Basis
+			}
+			out = append(out, Factor{Kind: "inherent", Source: d.Source, Edition: d.Edition + "; to be verified",
+				Indicator: "EUDR country benchmark for " + strings.Join(eudr, ", "), Value: value,
+				Points: w.EUDR[b.Risk]})
+		}
+	}
+	return out
+}
+
+// advancement maps ILAB's assessment ("Minimal Advancement – Efforts Made
+// but ...") to points by its leading category.
+func advancement(table map[string]float64, level string) (float64, string, bool) {
+	if level == "" {
+		return 0, "", false
+	}
+	head := level
+	for _, sep := range []string{" – ", " - ", " — "} {
+		if i := strings.Index(head, sep); i > 0 {
+			head = head[:i]
+		}
+	}
+	for k, v := range table {
+		if strings.EqualFold(strings.TrimSpace(k), strings.TrimSpace(head)) {
+			return v, level, true
+		}
+	}
+	return 0, level, false
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// combine joins factors as independent chances: the score is
+// 100 x (1 - product of (1 - points/100)). Adding a factor or raising one
+// never lowers it, and it never passes 100.
+func combine(fs []Factor) float64 {
+	keep := 1.0
+	for _, f := range fs {
+		keep *= 1 - clampPoints(f.Points)/100
+	}
+	return 100 * (1 - keep)
+}
+
+func clampPoints(p float64) float64 {
+	if p < 0 || math.IsNaN(p) {
+		return 0
+	}
+	return math.Min(p, MaxPoints)
+}
+
+// attribute splits a combined score among its factors in proportion to
+// -ln(1 - points/100), the quantity the combination adds up, so the
+// contributions add up to the score whatever the order of the factors.
+func attribute(fs []Factor, total float64) {
+	sum := 0.0
+	for _, f := range fs {
+		sum += -math.Log1p(-clampPoints(f.Points) / 100)
+	}
+	for i := range fs {
+		if sum == 0 {
+			fs[i].Contribution = 0
+			continue
+		}
+		fs[i].Contribution = total * -math.Log1p(-clampPoints(fs[i].Points)/100) / sum
+	}
+}
+
+// ExposureFactor explains the part of a party's exposure that comes from
+// its suppliers: the difference between its exposure and its own score.
+// Append it to the own score's factors so they add up to the exposure.
+func ExposureFactor(own, exposure float64, suppliers int) Factor {
+	return Factor{Kind: "supply chain", Source: "Upstream supply-chain propagation", Indicator: "exposure from suppliers",
+		Value:        fmt.Sprintf("%d direct suppliers; exposure %.1f against own score %.1f", suppliers, exposure, own),
+		Points:       math.Max(0, exposure-own),
+		Contribution: math.Max(0, exposure-own)}
+}

@@ -104,21 +104,51 @@ func schemaTooNew(have, know int) error {
 	return kernel.Errorf(kernel.Invalid, "the database schema is at version %d but this Upstream knows only up to %d; run a newer Upstream, or restore a backup made for this version", have, know)
 }
 
-// CheckSchema returns an error unless the database is at exactly the
-// version this build knows.
+// CheckSchema returns an error unless every migration this build knows is
+// applied and none it does not know.
 func (db *DB) CheckSchema(ctx context.Context) error {
 	have, err := db.SchemaVersion(ctx)
 	if err != nil {
 		return err
 	}
 	know := db.LatestVersion()
-	switch {
-	case have > know:
+	if have > know {
 		return schemaTooNew(have, know)
-	case have < know:
-		return kernel.Errorf(kernel.Unavailable, "the database schema is at version %d, %d is needed; run 'upstream migrate'", have, know)
+	}
+	done, err := db.appliedVersions(ctx)
+	if err != nil {
+		return err
+	}
+	ms, err := db.migrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if !done[m.Version] {
+			return kernel.Errorf(kernel.Unavailable, "the database lacks migration %04d (%s); run 'upstream migrate'", m.Version, m.Name)
+		}
 	}
 	return nil
+}
+
+func (db *DB) appliedVersions(ctx context.Context) (map[int]bool, error) {
+	if have, err := db.SchemaVersion(ctx); err != nil || have == 0 {
+		return map[int]bool{}, err
+	}
+	rows, err := db.read.QueryContext(ctx, "SELECT version FROM schema_migrations")
+	if err != nil {
+		return nil, fmt.Errorf("read applied migrations: %w", err)
+	}
+	defer rows.Close()
+	done := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return nil, err
+		}
+		done[v] = true
+	}
+	return done, rows.Err()
 }
 
 // Migrate applies every migration newer than the database's version, each
@@ -138,8 +168,14 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 	if know := db.LatestVersion(); have > know {
 		return 0, schemaTooNew(have, know)
 	}
+	done, err := db.appliedVersions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	// Apply every known migration not yet recorded, not only those above the
+	// newest: a branch may have added a lower number meanwhile.
 	for _, m := range ms {
-		if m.Version <= have {
+		if done[m.Version] {
 			continue
 		}
 		err := db.InTx(ctx, func(tx *sql.Tx) error {

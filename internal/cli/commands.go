@@ -8,6 +8,7 @@ func commands() []command {
 		{name: "gen", summary: "generate a synthetic supplier CSV for benchmarks (gen supplychain)", run: runGen},
 		{name: "serve", summary: "run the web application and API", run: runServe},
 		{name: "migrate", summary: "bring the database schema up to date", run: runMigrate},
+		{name: "audit", summary: "verify the hash-chained audit log", run: runAudit},
 		{name: "user", summary: "add, list, disable users; set passwords; reset second factors", run: runUser},
 		{name: "warn", summary: "early warning: backtest detectors on daily counts, evaluate them on synthetic series", run: runWarn},
 		{name: "sroi", summary: "compute the social return on investment of an impact map", run: runSroi},

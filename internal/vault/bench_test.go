@@ -4,6 +4,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/vault"
 )
@@ -74,14 +75,52 @@ func BenchmarkUnwrapX25519(b *testing.B) {
 	}
 }
 
+// reportCPU adds the CPU time per operation since start, and the
+// operations per second two fully used cores could sustain at that cost.
+func reportCPU(b *testing.B, start time.Duration) {
+	per := float64(cpuTime()-start) / float64(b.N)
+	if per <= 0 {
+		return
+	}
+	b.ReportMetric(per/1e6, "cpu-ms/op")
+	b.ReportMetric(2e9/per, "ops/s-on-2-cores")
+}
+
 // BenchmarkReceiptKDF measures one receipt stretch at the production cost:
 // the work done per submission and per follow-up attempt.
 func BenchmarkReceiptKDF(b *testing.B) {
 	v := benchVault(b, vault.DefaultParams())
+	start := cpuTime()
 	for b.Loop() {
-		if _, _, err := v.NewReceiptVerifier([]byte("12345678901234567890")); err != nil {
+		if _, _, err := v.NewReceiptVerifier([]byte("1234567890123456")); err != nil {
 			b.Fatal(err)
 		}
+	}
+	reportCPU(b, start)
+}
+
+// BenchmarkReceiptCandidates compares receipt costs, to choose the default:
+// intake must sustain 50 submissions a second on two cores with room left
+// for the database and the web layer.
+func BenchmarkReceiptCandidates(b *testing.B) {
+	for _, c := range []vault.KDFParams{
+		{Time: 1, MemoryKiB: 8 << 10, Threads: 1},
+		{Time: 2, MemoryKiB: 12 << 10, Threads: 1},
+		{Time: 2, MemoryKiB: 19 << 10, Threads: 1},
+		{Time: 3, MemoryKiB: 64 << 10, Threads: 2},
+	} {
+		p := vault.DefaultParams()
+		p.Receipt = c
+		v := benchVault(b, p)
+		b.Run(fmt.Sprintf("t%d_m%dMiB_p%d", c.Time, c.MemoryKiB>>10, c.Threads), func(b *testing.B) {
+			start := cpuTime()
+			for b.Loop() {
+				if _, _, err := v.NewReceiptVerifier([]byte("1234567890123456")); err != nil {
+					b.Fatal(err)
+				}
+			}
+			reportCPU(b, start)
+		})
 	}
 }
 
@@ -89,6 +128,8 @@ func BenchmarkReceiptKDF(b *testing.B) {
 // every core busy, which bounds intake throughput.
 func BenchmarkReceiptKDFParallel(b *testing.B) {
 	v := benchVault(b, vault.DefaultParams())
+	start := cpuTime()
+	defer func() { reportCPU(b, start) }()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			if _, _, err := v.NewReceiptVerifier([]byte("12345678901234567890")); err != nil {
@@ -108,6 +149,8 @@ func BenchmarkIntakeCrypto(b *testing.B) {
 	h2, _ := v.NewKeyPair()
 	handlers := map[string]vault.PublicKey{"h1": h1.Public(), "h2": h2.Public()}
 	narrative := make([]byte, 2000)
+	start := cpuTime()
+	defer func() { reportCPU(b, start) }()
 	b.RunParallel(func(pb *testing.PB) {
 		for pb.Next() {
 			dk, _ := v.NewDataKey()
@@ -130,9 +173,11 @@ func BenchmarkIntakeCrypto(b *testing.B) {
 func BenchmarkPasswordKDF(b *testing.B) {
 	v := benchVault(b, vault.DefaultParams())
 	_, locked, _ := v.NewHandlerKey([]byte("a long handler password"))
+	start := cpuTime()
 	for b.Loop() {
 		if _, err := v.UnlockKey(locked, []byte("a long handler password")); err != nil {
 			b.Fatal(err)
 		}
 	}
+	reportCPU(b, start)
 }

@@ -74,7 +74,7 @@ type Params struct {
 func DefaultParams() Params {
 	return Params{
 		Password:         KDFParams{Time: 3, MemoryKiB: 64 * 1024, Threads: 2},
-		Receipt:          KDFParams{Time: 2, MemoryKiB: 19 * 1024, Threads: 1},
+		Receipt:          KDFParams{Time: 2, MemoryKiB: 12 * 1024, Threads: 1},
 		MaxConcurrentKDF: 2,
 	}
 }

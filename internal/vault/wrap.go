@@ -14,11 +14,11 @@ import (
 // Wrapped-key formats. Byte 0 is the version, byte 1 the kind of key that
 // unwraps it.
 const (
-	wrapV1           byte = 1
-	wrapKindX25519   byte = 1
-	wrapKindReceipt  byte = 2
-	wrappedX25519Len      = 2 + 32 + chacha20poly1305.NonceSizeX + KeySize + chacha20poly1305.Overhead
-	wrappedReceiptLen     = 2 + chacha20poly1305.NonceSizeX + KeySize + chacha20poly1305.Overhead
+	wrapV1            byte = 1
+	wrapKindX25519    byte = 1
+	wrapKindReceipt   byte = 2
+	wrappedX25519Len       = 2 + 32 + chacha20poly1305.NonceSizeX + KeySize + chacha20poly1305.Overhead
+	wrappedReceiptLen      = 2 + chacha20poly1305.NonceSizeX + KeySize + chacha20poly1305.Overhead
 )
 
 // PublicKey is a recipient's X25519 public key. It may be stored and shown

@@ -164,6 +164,7 @@ var specs = map[string]spec{
 // the new data, never a mixture.
 type Set struct {
 	mu       sync.RWMutex
+	version  uint64
 	meta     map[string]Dataset
 	goods    map[string][]Good // key country + "\x00" + commodity id
 	byCtry   map[string][]Good
@@ -243,6 +244,7 @@ func (s *Set) LoadFromFile(datasetID, path string) error {
 func (s *Set) install(id string, v any, d Dataset) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.version++
 	s.meta[id] = d
 	switch id {
 	case ILABGoods:
@@ -262,6 +264,14 @@ func (s *Set) install(id string, v any, d Dataset) {
 	case EUDRList:
 		s.eudr = v.([]EUDRCommodity)
 	}
+}
+
+// Version changes whenever a dataset is replaced, so callers that cache
+// results derived from the data know when to drop them.
+func (s *Set) Version() uint64 {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.version
 }
 
 // Datasets lists what is loaded, in the order of IDs.

@@ -224,3 +224,18 @@ func TestReplaceWithSharedOriginal(t *testing.T) {
 		t.Errorf("before %+v, after %+v", before, after)
 	}
 }
+
+func TestVersionChangesOnReplace(t *testing.T) {
+	s := mustDefault(t)
+	v := s.Version()
+	path := filepath.Join(t.TempDir(), "bench.csv")
+	if err := os.WriteFile(path, []byte("iso2,eudr_risk,basis\nFR,low,x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LoadFromFile(refdata.EUDRBenchmark, path); err != nil {
+		t.Fatal(err)
+	}
+	if s.Version() == v {
+		t.Error("version unchanged after a replacement")
+	}
+}

@@ -3,8 +3,10 @@ package risk
 import (
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
@@ -80,10 +82,26 @@ type Score struct {
 	Factors  []Factor
 }
 
-// Engine scores parties against one set of reference data and weights.
+// Engine scores parties against one set of reference data and weights. It
+// is safe for concurrent use.
 type Engine struct {
 	ref *refdata.Set
 	w   Weights
+
+	// Parties from the same country with the same commodities share their
+	// inherent factors; a register of a million suppliers has a few
+	// thousand such profiles. The cache is dropped whenever the reference
+	// data changes.
+	mu      sync.RWMutex
+	version uint64
+	cache   map[string]profile
+}
+
+// profile is the cached inherent part of a score.
+type profile struct {
+	raw      []Factor // before attribution, for combining with signals
+	factors  []Factor // attributed, sorted; shared by all scores without signals
+	inherent float64
 }
 
 // NewEngine returns an engine over the given reference data and weights.
@@ -94,7 +112,7 @@ func NewEngine(ref *refdata.Set, w Weights) (*Engine, error) {
 	if err := w.validate("weights"); err != nil {
 		return nil, err
 	}
-	return &Engine{ref: ref, w: w}, nil
+	return &Engine{ref: ref, w: w, version: ref.Version(), cache: map[string]profile{}}, nil
 }
 
 // Weights returns the engine's configuration.
@@ -121,15 +139,19 @@ func (e *Engine) Level(score float64) Level { return e.w.Level(score) }
 // Score computes the explained own score of one party. It fails only on an
 // input a caller built wrongly: an unknown country code, a signal kind the
 // weights do not configure, or a signal value that is negative or not a
-// number.
+// number. Commodity ids the commodity list does not know are ignored (they
+// have no reference data). Scores of parties without signals share their
+// Factors slice: treat it as read-only (appending is safe, it copies).
 func (e *Engine) Score(in Input) (Score, error) {
 	c, ok := country.ByAlpha2(in.Country)
 	if !ok || len(in.Country) != 2 {
 		return Score{}, kernel.Errorf(kernel.Invalid, "country %q is not an ISO 3166 alpha-2 code", in.Country)
 	}
-	var factors []Factor
-	factors = e.inherent(factors, c, in.Commodities)
-	nInherent := len(factors)
+	prof := e.profile(c, in.Commodities)
+	if len(in.Signals) == 0 {
+		return Score{Inherent: prof.inherent, Own: prof.inherent, Level: e.w.Level(prof.inherent), Factors: prof.factors}, nil
+	}
+	factors := append([]Factor(nil), prof.raw...)
 	for i, s := range in.Signals {
 		sc, ok := e.w.Signals[string(s.Kind)]
 		if !ok {
@@ -148,15 +170,57 @@ func (e *Engine) Score(in Input) (Score, error) {
 		})
 	}
 	sc := Score{
-		Inherent: combine(factors[:nInherent]),
-		Signals:  combine(factors[nInherent:]),
+		Inherent: prof.inherent,
+		Signals:  combine(factors[len(prof.raw):]),
 		Own:      combine(factors),
 	}
 	attribute(factors, sc.Own)
-	sort.SliceStable(factors, func(i, j int) bool { return factors[i].Contribution > factors[j].Contribution })
+	sortFactors(factors)
 	sc.Factors = factors
 	sc.Level = e.w.Level(sc.Own)
 	return sc, nil
+}
+
+// profile returns the inherent factors for a country and a set of
+// commodities, from the cache when it can.
+func (e *Engine) profile(c country.Country, commodities []string) profile {
+	ids := make([]string, 0, len(commodities))
+	for _, id := range commodities {
+		if _, known := commodity.ByID(id); known && !contains(ids, id) {
+			ids = append(ids, id)
+		}
+	}
+	// Sorted, so the order a file lists commodities in changes nothing.
+	sort.Strings(ids)
+	key := c.Alpha2 + "\x00" + strings.Join(ids, "\x00")
+	version := e.ref.Version()
+	e.mu.RLock()
+	p, ok := e.cache[key]
+	fresh := e.version == version
+	e.mu.RUnlock()
+	if ok && fresh {
+		return p
+	}
+	raw := e.inherent(nil, c, ids)
+	p = profile{raw: slices.Clip(raw), inherent: combine(raw)}
+	attributed := append([]Factor(nil), raw...)
+	attribute(attributed, p.inherent)
+	sortFactors(attributed)
+	p.factors = slices.Clip(attributed)
+	e.mu.Lock()
+	if e.version != version {
+		e.cache = map[string]profile{}
+		e.version = version
+	}
+	e.cache[key] = p
+	e.mu.Unlock()
+	return p
+}
+
+// sortFactors puts the largest contributions first; ties keep their order,
+// which is fixed by the method, so the result is deterministic.
+func sortFactors(fs []Factor) {
+	sort.SliceStable(fs, func(i, j int) bool { return fs[i].Contribution > fs[j].Contribution })
 }
 
 func defaultSignalSource(k SignalKind) string {

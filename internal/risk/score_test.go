@@ -2,7 +2,10 @@ package risk_test
 
 import (
 	"math"
+	"os"
+	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -172,4 +175,57 @@ func TestLevels(t *testing.T) {
 			t.Errorf("Level(%g) = %s, want %s", tt.score, got, tt.want)
 		}
 	}
+}
+
+func TestScoreFollowsReplacedData(t *testing.T) {
+	ref, err := refdata.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := risk.NewEngine(ref, risk.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := risk.Input{Country: "FR", Commodities: []string{"wood", "cocoa", "wood"}}
+	before, _ := e.Score(in)
+	reordered, _ := e.Score(risk.Input{Country: "FR", Commodities: []string{"cocoa", "wood"}})
+	if reordered.Own != before.Own || len(reordered.Factors) != len(before.Factors) {
+		t.Errorf("commodity order or repetition changed the score: %+v vs %+v", before, reordered)
+	}
+	path := filepath.Join(t.TempDir(), "bench.csv")
+	if err := os.WriteFile(path, []byte("iso2,eudr_risk,basis\nFR,high,operator check\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := ref.LoadFromFile(refdata.EUDRBenchmark, path); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := e.Score(in)
+	if after.Own <= before.Own {
+		t.Errorf("score %g did not rise after France became high risk (was %g)", after.Own, before.Own)
+	}
+	// Appending to a shared factor list must not change other scores.
+	again, _ := e.Score(in)
+	_ = append(after.Factors, risk.Factor{Indicator: "x"})
+	if third, _ := e.Score(in); len(third.Factors) != len(again.Factors) {
+		t.Error("appending to one score's factors changed another's")
+	}
+}
+
+func TestScoreConcurrent(t *testing.T) {
+	e := newEngine(t)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range 200 {
+				c := []string{"CI", "CN", "FR", "BR"}[(i+j)%4]
+				if _, err := e.Score(risk.Input{Country: c, Commodities: []string{"cocoa", "garments"}}); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
 }

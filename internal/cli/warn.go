@@ -106,7 +106,11 @@ func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
 	for i, d := range detectors {
 		parts[i] = fmt.Sprintf("%s %d", d.Name(), perDetector[d.Name()])
 	}
-	fmt.Fprintf(env.Stderr, "backtest: %d series, %d series-days, %d alerts (%s)\n", len(series), days, total, strings.Join(parts, ", "))
+	noun := "alerts"
+	if total == 1 {
+		noun = "alert"
+	}
+	fmt.Fprintf(env.Stderr, "backtest: %d series, %d series-days, %d %s (%s)\n", len(series), days, total, noun, strings.Join(parts, ", "))
 	return nil
 }
 
@@ -122,7 +126,8 @@ func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
 	if *replicas < 1 || *replicas > 1000 {
 		return usageError("--replicas: %d is outside 1..1000", *replicas)
 	}
-	cases := earlywarning.StandardSuite(*replicas, *seed).Cases()
+	suite := earlywarning.StandardSuite(*replicas, *seed)
+	cases := suite.Cases()
 	byRise := func(c earlywarning.Case) string {
 		r := c.Scenario.Rise
 		if r.Shape == earlywarning.RiseNone {
@@ -140,6 +145,6 @@ func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
 		rows = append(rows, earlywarning.EvaluateByGroup(d, cases, byRate)[1:]...)
 	}
 	fmt.Fprintf(env.Stdout, "synthetic suite: %d series of %d days, seed %d, rises from day %d, horizon %d days\n\n",
-		len(cases), earlywarning.StandardSuite(*replicas, *seed).Days, *seed, 120, earlywarning.DetectionHorizon)
+		len(cases), suite.Days, *seed, suite.Rises[len(suite.Rises)-1].Start, earlywarning.DetectionHorizon)
 	return earlywarning.WriteEvaluation(env.Stdout, rows)
 }

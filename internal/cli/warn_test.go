@@ -127,7 +127,7 @@ func TestWarnBacktestOneDetector(t *testing.T) {
 	if want := `{"key":"k","date":"2026-02-05","detector":"ewma","score":`; !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 1 {
 		t.Errorf("output %q, want one line starting %q", out, want)
 	}
-	if !strings.HasSuffix(errOut, "1 alerts (ewma 1)\n") {
+	if !strings.HasSuffix(errOut, "1 alert (ewma 1)\n") {
 		t.Errorf("summary %q", errOut)
 	}
 }

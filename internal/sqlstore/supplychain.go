@@ -1,0 +1,765 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// SupplyChain implements supplychain.Store, the bulk writer the importers
+// feed, and the stored risk register.
+type SupplyChain struct{ db *DB }
+
+// SupplyChain returns the supply-chain repository.
+func (db *DB) SupplyChain() *SupplyChain { return &SupplyChain{db: db} }
+
+var _ supplychain.Store = (*SupplyChain)(nil)
+
+// Batch sizes keep each statement well under both engines' limits on bound
+// parameters (SQLite 32766, PostgreSQL 65535) while amortising the round
+// trip over many rows.
+const (
+	partyBatch = 250 // x 18 parameters
+	linkBatch  = 500 // x 5 parameters
+	riskBatch  = 400 // x 8 parameters
+)
+
+const partyColumns = `org_id, id, ref, name, name_key, kind, country, region, address, lat, lng,
+	os_id, lei, gln, workers, commodities, unknown_commodities, attributes`
+
+const partyColumnCount = 18
+
+// UpsertParties stores parties in one transaction (see supplychain.Store).
+func (s *SupplyChain) UpsertParties(ctx context.Context, orgID string, parties []supplychain.Party) error {
+	return s.Import(ctx, orgID, func(w *Writer) error {
+		for _, p := range parties {
+			if err := w.Party(p); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// UpsertLinks stores links in one transaction (see supplychain.Store).
+func (s *SupplyChain) UpsertLinks(ctx context.Context, orgID string, links []supplychain.Link) error {
+	return s.Import(ctx, orgID, func(w *Writer) error {
+		for _, l := range links {
+			if err := w.Link(l); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// Import runs fn with a Writer inside one write transaction: everything fn
+// writes is committed when it returns nil and rolled back otherwise, so a
+// failed import writes nothing. The Writer has the methods of ingest.Sink.
+func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w *Writer) error) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := orgExists(ctx, tx, orgID); err != nil {
+			return err
+		}
+		w := &Writer{ctx: ctx, tx: tx, db: s.db, org: orgID, batch: map[string]int{}}
+		defer w.close()
+		if err := fn(w); err != nil {
+			return err
+		}
+		return w.Flush()
+	})
+}
+
+func orgExists(ctx context.Context, tx *sql.Tx, orgID string) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM orgs WHERE id = $1", orgID).Scan(&n); err != nil {
+		return classify(err, "organisation")
+	}
+	if n == 0 {
+		return kernel.Errorf(kernel.NotFound, "organisation %q not found", orgID)
+	}
+	return nil
+}
+
+// Writer buffers parties and links and writes them in multi-row statements
+// inside the transaction of an Import. Parties are always written before
+// the links buffered after them, so a link may name a party sent earlier in
+// the same import.
+type Writer struct {
+	ctx     context.Context
+	tx      *sql.Tx
+	db      *DB
+	org     string
+	parties []supplychain.Party
+	batch   map[string]int // party id -> position in parties, to keep the last of repeats
+	links   []supplychain.Link
+	stmts   map[string]*sql.Stmt
+	// Written counts what reached the database.
+	PartiesWritten, LinksWritten int
+}
+
+// Party validates p and buffers it, replacing a buffered party with the
+// same id.
+func (w *Writer) Party(p supplychain.Party) error {
+	if err := p.Validate(); err != nil {
+		return kernel.Wrap(kernel.Invalid, err, "party %s", p.ID)
+	}
+	if i, ok := w.batch[p.ID]; ok {
+		w.parties[i] = p
+		return nil
+	}
+	w.batch[p.ID] = len(w.parties)
+	w.parties = append(w.parties, p)
+	if len(w.parties) >= partyBatch {
+		return w.flushParties()
+	}
+	return nil
+}
+
+// Link validates l and buffers it.
+func (w *Writer) Link(l supplychain.Link) error {
+	if err := l.Validate(); err != nil {
+		return kernel.Wrap(kernel.Invalid, err, "link %s <- %s", l.Buyer, l.Supplier)
+	}
+	w.links = append(w.links, l)
+	if len(w.links) >= linkBatch {
+		return w.Flush()
+	}
+	return nil
+}
+
+// Known reports whether a party with this id is stored in the organisation
+// or buffered in this import; importers use it to accept a buyer named by
+// an earlier import.
+func (w *Writer) Known(id string) (bool, error) {
+	if _, ok := w.batch[id]; ok {
+		return true, nil
+	}
+	var n int
+	err := w.tx.QueryRowContext(w.ctx, "SELECT count(*) FROM parties WHERE org_id = $1 AND id = $2", w.org, id).Scan(&n)
+	if err != nil {
+		return false, classify(err, "party")
+	}
+	return n > 0, nil
+}
+
+// Flush writes everything buffered.
+func (w *Writer) Flush() error {
+	if err := w.flushParties(); err != nil {
+		return err
+	}
+	return w.flushLinks()
+}
+
+func (w *Writer) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+}
+
+// stmt prepares text once per import: the batch statements are the same
+// text for every full batch, so the engines parse them once.
+func (w *Writer) stmt(text string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[text]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(w.ctx, text)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	if w.stmts == nil {
+		w.stmts = map[string]*sql.Stmt{}
+	}
+	w.stmts[text] = st
+	return st, nil
+}
+
+// valuesList returns "($1, $2), ($3, $4)" for rows x cols parameters, the
+// first taking numbers from first.
+func valuesList(rows, cols, first int) string {
+	var b strings.Builder
+	n := first
+	for r := range rows {
+		if r > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('(')
+		for c := range cols {
+			if c > 0 {
+				b.WriteString(", ")
+			}
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			n++
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
+}
+
+// inList returns "$first, ..., $(first+n-1)".
+func inList(n, first int) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteByte('$')
+		b.WriteString(strconv.Itoa(first + i))
+	}
+	return b.String()
+}
+
+func jsonList(list []string) string {
+	if len(list) == 0 {
+		return "[]"
+	}
+	b, _ := json.Marshal(list) // strings always marshal
+	return string(b)
+}
+
+func jsonMap(m map[string]string) string {
+	if len(m) == 0 {
+		return "{}"
+	}
+	b, _ := json.Marshal(m)
+	return string(b)
+}
+
+func nullFloat(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+func (w *Writer) flushParties() error {
+	ps := w.parties
+	if len(ps) == 0 {
+		return nil
+	}
+	upsert, err := w.stmt(`INSERT INTO parties (` + partyColumns + `) VALUES ` + valuesList(len(ps), partyColumnCount, 1) + `
+		ON CONFLICT (org_id, id) DO UPDATE SET ref = excluded.ref, name = excluded.name, name_key = excluded.name_key,
+		kind = excluded.kind, country = excluded.country, region = excluded.region, address = excluded.address,
+		lat = excluded.lat, lng = excluded.lng, os_id = excluded.os_id, lei = excluded.lei, gln = excluded.gln,
+		workers = excluded.workers, commodities = excluded.commodities,
+		unknown_commodities = excluded.unknown_commodities, attributes = excluded.attributes`)
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, len(ps)*partyColumnCount)
+	ids := make([]any, 0, len(ps)+1)
+	ids = append(ids, w.org)
+	var comm []any
+	for _, p := range ps {
+		args = append(args, w.org, p.ID, p.Ref, p.Name, supplychain.NormalKey(p.Name), string(p.Kind), p.Country,
+			p.Region, p.Address, nullFloat(p.Lat), nullFloat(p.Lng), p.OSID, p.LEI, p.GLN, p.Workers,
+			jsonList(p.Commodities), jsonList(p.UnknownCommodities), jsonMap(p.Attributes))
+		ids = append(ids, p.ID)
+		for i, c := range p.Commodities {
+			if !containsBefore(p.Commodities, i, c) {
+				comm = append(comm, w.org, c, p.ID)
+			}
+		}
+	}
+	if _, err := upsert.ExecContext(w.ctx, args...); err != nil {
+		return classify(err, "parties")
+	}
+	// A re-imported party may have dropped a commodity: replace its rows.
+	del, err := w.stmt(`DELETE FROM party_commodities WHERE org_id = $1 AND party_id IN (` + inList(len(ps), 2) + `)`)
+	if err != nil {
+		return err
+	}
+	if _, err := del.ExecContext(w.ctx, ids...); err != nil {
+		return classify(err, "party commodities")
+	}
+	for len(comm) > 0 {
+		n := min(len(comm)/3, linkBatch)
+		ins, err := w.stmt(`INSERT INTO party_commodities (org_id, commodity, party_id) VALUES ` + valuesList(n, 3, 1))
+		if err != nil {
+			return err
+		}
+		if _, err := ins.ExecContext(w.ctx, comm[:3*n]...); err != nil {
+			return classify(err, "party commodities")
+		}
+		comm = comm[3*n:]
+	}
+	w.PartiesWritten += len(ps)
+	w.parties = w.parties[:0]
+	clear(w.batch)
+	return nil
+}
+
+func containsBefore(list []string, i int, s string) bool {
+	for _, v := range list[:i] {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *Writer) flushLinks() error {
+	ls := w.links
+	if len(ls) == 0 {
+		return nil
+	}
+	// One statement must not name a key twice (PostgreSQL refuses to
+	// update a row twice in one statement); the last link sent wins.
+	last := make(map[supplychain.LinkKey]int, len(ls))
+	for i, l := range ls {
+		last[l.Key()] = i
+	}
+	if len(last) < len(ls) {
+		kept := ls[:0]
+		for i, l := range ls {
+			if last[l.Key()] == i {
+				kept = append(kept, l)
+			}
+		}
+		ls = kept
+	}
+	if err := w.checkParties(ls); err != nil {
+		return err
+	}
+	upsert, err := w.stmt(`INSERT INTO links (org_id, buyer_id, supplier_id, commodity, share) VALUES ` + valuesList(len(ls), 5, 1) + `
+		ON CONFLICT (org_id, buyer_id, supplier_id, commodity) DO UPDATE SET share = excluded.share`)
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, len(ls)*5)
+	for _, l := range ls {
+		args = append(args, w.org, l.Buyer, l.Supplier, l.Commodity, nullFloat(l.Share))
+	}
+	if _, err := upsert.ExecContext(w.ctx, args...); err != nil {
+		if isForeignKey(err) {
+			return kernel.Wrap(kernel.NotFound, err, "a link names a party that is not stored")
+		}
+		return classify(err, "links")
+	}
+	w.LinksWritten += len(ls)
+	w.links = w.links[:0]
+	return nil
+}
+
+// checkParties returns kernel.NotFound naming the first party a link names
+// that is not stored in the organisation.
+func (w *Writer) checkParties(ls []supplychain.Link) error {
+	want := make(map[string]struct{}, 2*len(ls))
+	args := []any{w.org}
+	for _, l := range ls {
+		for _, id := range []string{l.Buyer, l.Supplier} {
+			if id == supplychain.Reporting {
+				continue
+			}
+			if _, ok := want[id]; !ok {
+				want[id] = struct{}{}
+				args = append(args, id)
+			}
+		}
+	}
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT id FROM parties WHERE org_id = $1 AND id IN (`+inList(len(args)-1, 2)+`)`, args...)
+	if err != nil {
+		return classify(err, "parties")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return classify(err, "parties")
+		}
+		delete(want, id)
+	}
+	if err := rows.Err(); err != nil {
+		return classify(err, "parties")
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	for _, l := range ls {
+		if _, missing := want[l.Supplier]; missing {
+			return kernel.Errorf(kernel.NotFound, "link %s <- %s: supplier %q is not a stored party", l.Buyer, l.Supplier, l.Supplier)
+		}
+		if _, missing := want[l.Buyer]; missing {
+			return kernel.Errorf(kernel.NotFound, "link %s <- %s: buyer %q is not a stored party", l.Buyer, l.Supplier, l.Buyer)
+		}
+	}
+	return nil
+}
+
+func isForeignKey(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
+		return true
+	}
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23503"
+}
+
+// scanParty reads the columns of partyColumns after org_id.
+func scanParty(row interface{ Scan(...any) error }, extra ...any) (supplychain.Party, error) {
+	var p supplychain.Party
+	var kind, nameKey, comm, unknown, attrs string
+	var lat, lng sql.NullFloat64
+	dest := append([]any{&p.ID, &p.Ref, &p.Name, &nameKey, &kind, &p.Country, &p.Region, &p.Address, &lat, &lng,
+		&p.OSID, &p.LEI, &p.GLN, &p.Workers, &comm, &unknown, &attrs}, extra...)
+	if err := row.Scan(dest...); err != nil {
+		return p, err
+	}
+	p.Kind = supplychain.Kind(kind)
+	if lat.Valid && lng.Valid {
+		p.Lat, p.Lng = &lat.Float64, &lng.Float64
+	}
+	if err := decodeList(comm, &p.Commodities); err != nil {
+		return p, err
+	}
+	if err := decodeList(unknown, &p.UnknownCommodities); err != nil {
+		return p, err
+	}
+	if attrs != "{}" && attrs != "" {
+		if err := json.Unmarshal([]byte(attrs), &p.Attributes); err != nil {
+			return p, fmt.Errorf("party %s attributes: %w", p.ID, err)
+		}
+	}
+	return p, nil
+}
+
+func decodeList(s string, out *[]string) error {
+	if s == "[]" || s == "" {
+		*out = nil
+		return nil
+	}
+	return json.Unmarshal([]byte(s), out)
+}
+
+const partySelect = `SELECT p.id, p.ref, p.name, p.name_key, p.kind, p.country, p.region, p.address, p.lat, p.lng,
+	p.os_id, p.lei, p.gln, p.workers, p.commodities, p.unknown_commodities, p.attributes`
+
+// GetParty returns one party, or kernel.NotFound.
+func (s *SupplyChain) GetParty(ctx context.Context, orgID, id string) (supplychain.Party, error) {
+	p, err := scanParty(s.db.read.QueryRowContext(ctx, partySelect+" FROM parties p WHERE p.org_id = $1 AND p.id = $2", orgID, id))
+	if err != nil {
+		return supplychain.Party{}, classify(err, "party "+id)
+	}
+	return p, nil
+}
+
+// where builds the filter shared by the listing queries: conditions on the
+// alias p and their arguments, numbered after orgID ($1).
+type where struct {
+	conds []string
+	args  []any
+}
+
+func (w *where) add(cond string, arg any) {
+	w.args = append(w.args, arg)
+	w.conds = append(w.conds, strings.ReplaceAll(cond, "$?", "$"+strconv.Itoa(len(w.args))))
+}
+
+func (w *where) sql() string { return strings.Join(w.conds, " AND ") }
+
+func newWhere(orgID string) *where {
+	w := &where{}
+	w.add("p.org_id = $?", orgID)
+	return w
+}
+
+func (w *where) commodity(c string) {
+	if c != "" {
+		w.add("EXISTS (SELECT 1 FROM party_commodities c WHERE c.org_id = p.org_id AND c.commodity = $? AND c.party_id = p.id)", c)
+	}
+}
+
+// prefixEnd is above every string that starts with the prefix it is
+// appended to; both engines compare these columns byte by byte.
+const prefixEnd = string(utf8.MaxRune)
+
+// ListParties returns one page of parties matching f, ordered by name then
+// id, and the number that match.
+func (s *SupplyChain) ListParties(ctx context.Context, orgID string, f supplychain.PartyFilter, page kernel.Page) ([]supplychain.Party, int, error) {
+	page = page.Normalise()
+	w := newWhere(orgID)
+	if f.Country != "" {
+		w.add("p.country = $?", f.Country)
+	}
+	if f.Kind != "" {
+		w.add("p.kind = $?", string(f.Kind))
+	}
+	w.commodity(f.Commodity)
+	if f.NamePrefix != "" {
+		k := supplychain.NormalKey(f.NamePrefix)
+		w.add("p.name_key >= $?", k)
+		w.add("p.name_key < $?", k+prefixEnd)
+	}
+	var total int
+	if err := s.db.read.QueryRowContext(ctx, "SELECT count(*) FROM parties p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
+		return nil, 0, classify(err, "parties")
+	}
+	q := fmt.Sprintf("%s FROM parties p WHERE %s ORDER BY p.name, p.id LIMIT %d OFFSET %d", partySelect, w.sql(), page.Limit, page.Offset)
+	rows, err := s.db.read.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, 0, classify(err, "parties")
+	}
+	defer rows.Close()
+	var out []supplychain.Party
+	for rows.Next() {
+		p, err := scanParty(rows)
+		if err != nil {
+			return nil, 0, classify(err, "parties")
+		}
+		out = append(out, p)
+	}
+	return out, total, classify(rows.Err(), "parties")
+}
+
+// PartyLinks returns the links by which parties supply id (suppliers) and
+// by which id supplies others (buyers), each ordered by the other party's
+// id and the commodity.
+func (s *SupplyChain) PartyLinks(ctx context.Context, orgID, id string) (suppliers, buyers []supplychain.Link, err error) {
+	if _, err := s.GetParty(ctx, orgID, id); err != nil {
+		return nil, nil, err
+	}
+	suppliers, err = s.links(ctx, "WHERE org_id = $1 AND buyer_id = $2 ORDER BY supplier_id, commodity", orgID, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	buyers, err = s.links(ctx, "WHERE org_id = $1 AND supplier_id = $2 ORDER BY buyer_id, commodity", orgID, id)
+	return suppliers, buyers, err
+}
+
+func (s *SupplyChain) links(ctx context.Context, tail string, args ...any) ([]supplychain.Link, error) {
+	rows, err := s.db.read.QueryContext(ctx, "SELECT buyer_id, supplier_id, commodity, share FROM links "+tail, args...)
+	if err != nil {
+		return nil, classify(err, "links")
+	}
+	defer rows.Close()
+	var out []supplychain.Link
+	for rows.Next() {
+		var l supplychain.Link
+		var share sql.NullFloat64
+		if err := rows.Scan(&l.Buyer, &l.Supplier, &l.Commodity, &share); err != nil {
+			return nil, classify(err, "links")
+		}
+		if share.Valid {
+			v := share.Float64
+			l.Share = &v
+		}
+		out = append(out, l)
+	}
+	return out, classify(rows.Err(), "links")
+}
+
+// GraphParty is what risk scoring needs of a stored party.
+type GraphParty struct {
+	ID          string
+	Country     string
+	Commodities []string
+}
+
+// Graph returns every party of the organisation (ordered by id) with what
+// scoring needs, and every link (ordered by buyer, supplier, commodity), for
+// a full recompute of tiers and risk.
+func (s *SupplyChain) Graph(ctx context.Context, orgID string) ([]GraphParty, []supplychain.Link, error) {
+	rows, err := s.db.read.QueryContext(ctx, "SELECT id, country, commodities FROM parties WHERE org_id = $1 ORDER BY id", orgID)
+	if err != nil {
+		return nil, nil, classify(err, "parties")
+	}
+	defer rows.Close()
+	var ps []GraphParty
+	for rows.Next() {
+		var p GraphParty
+		var comm string
+		if err := rows.Scan(&p.ID, &p.Country, &comm); err != nil {
+			return nil, nil, classify(err, "parties")
+		}
+		if err := decodeList(comm, &p.Commodities); err != nil {
+			return nil, nil, fmt.Errorf("party %s commodities: %w", p.ID, err)
+		}
+		ps = append(ps, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, nil, classify(err, "parties")
+	}
+	ls, err := s.links(ctx, "WHERE org_id = $1 ORDER BY buyer_id, supplier_id, commodity", orgID)
+	return ps, ls, err
+}
+
+// Factor is one reason in a stored score, as the risk engine explains it.
+type Factor struct {
+	Kind         string  `json:"kind"`
+	Source       string  `json:"source"`
+	Edition      string  `json:"edition"`
+	Indicator    string  `json:"indicator"`
+	Value        string  `json:"value"`
+	Points       float64 `json:"points"`
+	Contribution float64 `json:"contribution"`
+}
+
+// PartyRisk is the computed risk of one party: its tier (0 when it is not
+// connected to the reporting organisation), its scores on the 0-100 scale,
+// the level of its exposure and the factors that explain it.
+type PartyRisk struct {
+	ID                               string
+	Tier                             int
+	Inherent, Signals, Own, Exposure float64
+	Level                            string
+	Factors                          []Factor
+}
+
+// SaveRisk stores computed risk for parties of the organisation, in one
+// transaction. It returns kernel.NotFound, writing nothing, when a party is
+// not stored.
+func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs []PartyRisk) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := orgExists(ctx, tx, orgID); err != nil {
+			return err
+		}
+		stmts := map[int]*sql.Stmt{}
+		defer func() {
+			for _, st := range stmts {
+				st.Close()
+			}
+		}()
+		for len(rs) > 0 {
+			n := min(len(rs), riskBatch)
+			st, ok := stmts[n]
+			if !ok {
+				var err error
+				st, err = tx.PrepareContext(ctx, riskUpdate(n))
+				if err != nil {
+					return fmt.Errorf("prepare: %w", err)
+				}
+				stmts[n] = st
+			}
+			args := make([]any, 0, 1+8*n)
+			args = append(args, orgID)
+			for _, r := range rs[:n] {
+				factors := "[]"
+				if len(r.Factors) > 0 {
+					b, err := json.Marshal(r.Factors)
+					if err != nil {
+						return kernel.Wrap(kernel.Invalid, err, "party %s factors", r.ID)
+					}
+					factors = string(b)
+				}
+				args = append(args, r.ID, r.Tier, r.Inherent, r.Signals, r.Own, r.Exposure, r.Level, factors)
+			}
+			res, err := st.ExecContext(ctx, args...)
+			if err != nil {
+				return classify(err, "party risk")
+			}
+			if got, err := res.RowsAffected(); err == nil && got != int64(n) {
+				return kernel.Errorf(kernel.NotFound, "risk for %d parties given, %d of them stored in this organisation", n, got)
+			}
+			rs = rs[n:]
+		}
+		return nil
+	})
+}
+
+// riskUpdate updates n parties from one VALUES list; the casts give
+// PostgreSQL the column types it cannot infer from bare parameters.
+func riskUpdate(n int) string {
+	var b strings.Builder
+	b.WriteString("WITH v (id, tier, inherent, signals, own, exposure, level, factors) AS (VALUES ")
+	for i := range n {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		k := 2 + 8*i
+		fmt.Fprintf(&b, "(CAST($%d AS TEXT), CAST($%d AS INTEGER), CAST($%d AS DOUBLE PRECISION), CAST($%d AS DOUBLE PRECISION), CAST($%d AS DOUBLE PRECISION), CAST($%d AS DOUBLE PRECISION), CAST($%d AS TEXT), CAST($%d AS TEXT))",
+			k, k+1, k+2, k+3, k+4, k+5, k+6, k+7)
+	}
+	b.WriteString(`) UPDATE parties SET tier = v.tier, inherent = v.inherent, signals = v.signals, own = v.own,
+		exposure = v.exposure, level = v.level, factors = v.factors FROM v WHERE parties.org_id = $1 AND parties.id = v.id`)
+	return b.String()
+}
+
+// RegisterFilter narrows the risk register. Zero fields do not filter.
+type RegisterFilter struct {
+	Country   string // ISO alpha-2
+	Commodity string // canonical commodity id
+	Tier      int    // 0: any tier
+	Level     string // low, medium, high, critical
+}
+
+// RegisterSort orders the register.
+type RegisterSort string
+
+const (
+	SortExposure RegisterSort = "exposure" // highest exposure first (the default)
+	SortName     RegisterSort = "name"     // by name
+)
+
+// RegisterEntry is one row of the risk register: a party and its stored
+// risk.
+type RegisterEntry struct {
+	Party supplychain.Party
+	Risk  PartyRisk
+}
+
+// Register returns one page of the organisation's risk register and the
+// number of parties that match. Ties are broken by id, so pages never
+// overlap.
+func (s *SupplyChain) Register(ctx context.Context, orgID string, f RegisterFilter, sortBy RegisterSort, page kernel.Page) ([]RegisterEntry, int, error) {
+	page = page.Normalise()
+	w := newWhere(orgID)
+	if f.Country != "" {
+		w.add("p.country = $?", f.Country)
+	}
+	if f.Tier != 0 {
+		w.add("p.tier = $?", f.Tier)
+	}
+	if f.Level != "" {
+		w.add("p.level = $?", f.Level)
+	}
+	w.commodity(f.Commodity)
+	order := "p.exposure DESC, p.id"
+	switch sortBy {
+	case SortExposure, "":
+	case SortName:
+		order = "p.name, p.id"
+	default:
+		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure or name", sortBy)
+	}
+	var total int
+	if err := s.db.read.QueryRowContext(ctx, "SELECT count(*) FROM parties p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
+		return nil, 0, classify(err, "register")
+	}
+	q := fmt.Sprintf("%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors FROM parties p WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
+		partySelect, w.sql(), order, page.Limit, page.Offset)
+	rows, err := s.db.read.QueryContext(ctx, q, w.args...)
+	if err != nil {
+		return nil, 0, classify(err, "register")
+	}
+	defer rows.Close()
+	var out []RegisterEntry
+	for rows.Next() {
+		var e RegisterEntry
+		var factors string
+		e.Party, err = scanParty(rows, &e.Risk.Tier, &e.Risk.Inherent, &e.Risk.Signals, &e.Risk.Own, &e.Risk.Exposure, &e.Risk.Level, &factors)
+		if err != nil {
+			return nil, 0, classify(err, "register")
+		}
+		e.Risk.ID = e.Party.ID
+		if factors != "[]" && factors != "" {
+			if err := json.Unmarshal([]byte(factors), &e.Risk.Factors); err != nil {
+				return nil, 0, fmt.Errorf("party %s factors: %w", e.Party.ID, err)
+			}
+		}
+		out = append(out, e)
+	}
+	return out, total, classify(rows.Err(), "register")
+}

@@ -1,0 +1,385 @@
+package sqlstore_test
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+func fp(v float64) *float64 { return &v }
+
+// cocoaChain is a small chain: grinder G supplies the reporting
+// organisation; trader T buys from cooperative C and farm F; C buys from F.
+func cocoaChain() ([]supplychain.Party, []supplychain.Link) {
+	mk := func(ref, name, country string, kind supplychain.Kind, comm ...string) supplychain.Party {
+		return supplychain.Party{ID: supplychain.RefID(ref), Ref: ref, Name: name, Kind: kind, Country: country, Commodities: comm}
+	}
+	g := mk("G", "Grinder Europe B.V.", "NL", supplychain.KindCompany, "cocoa")
+	g.Attributes = map[string]string{"contract": "K-17"}
+	tr := mk("T", "Abidjan Trading SARL", "CI", supplychain.KindTrader, "cocoa", "coffee")
+	tr.LEI = "5493001KJTIIGC8Y1R12"
+	c := mk("C", "Coopérative Soubré", "CI", supplychain.KindCooperative, "cocoa")
+	c.Lat, c.Lng, c.Workers, c.Region, c.Address = fp(5.78), fp(-6.6), 420, "Nawa", "BP 12, Soubré"
+	c.UnknownCommodities = []string{"shea butter"}
+	f := mk("F", "Kouassi Farm", "CI", supplychain.KindFarm, "cocoa")
+	f.GLN, f.OSID = "0614141003006", "CI2026000AAA"
+	ps := []supplychain.Party{g, tr, c, f}
+	ls := []supplychain.Link{
+		{Buyer: supplychain.Reporting, Supplier: g.ID, Commodity: "cocoa", Share: fp(0.6)},
+		{Buyer: g.ID, Supplier: tr.ID, Commodity: "cocoa"},
+		{Buyer: tr.ID, Supplier: c.ID, Commodity: "cocoa", Share: fp(0.3)},
+		{Buyer: tr.ID, Supplier: f.ID, Commodity: "cocoa", Share: fp(0.1)},
+		{Buyer: c.ID, Supplier: f.ID, Commodity: "cocoa", Share: fp(1)},
+	}
+	return ps, ls
+}
+
+func seedChain(t *testing.T, st *sqlstore.SupplyChain, orgID string) ([]supplychain.Party, []supplychain.Link) {
+	t.Helper()
+	ctx := context.Background()
+	ps, ls := cocoaChain()
+	if err := st.UpsertParties(ctx, orgID, ps); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.UpsertLinks(ctx, orgID, ls); err != nil {
+		t.Fatal(err)
+	}
+	return ps, ls
+}
+
+func TestSupplyChainRoundTrip(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		ps, ls := seedChain(t, st, tn.a.ID)
+		for _, want := range ps {
+			got, err := st.GetParty(ctx, tn.a.ID, want.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("GetParty(%s) mismatch (-want +got):\n%s", want.Ref, diff)
+			}
+		}
+		sup, buy, err := st.PartyLinks(ctx, tn.a.ID, ps[1].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(sup) != 2 || len(buy) != 1 || buy[0].Buyer != ps[0].ID {
+			t.Errorf("PartyLinks(T) = %d suppliers, %d buyers (%+v)", len(sup), len(buy), buy)
+		}
+		gps, gls, err := st.Graph(ctx, tn.a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(gps) != len(ps) || len(gls) != len(ls) {
+			t.Fatalf("Graph = %d parties, %d links; want %d, %d", len(gps), len(gls), len(ps), len(ls))
+		}
+		if _, err := st.GetParty(ctx, tn.a.ID, supplychain.RefID("nobody")); !kernel.IsCode(err, kernel.NotFound) {
+			t.Errorf("GetParty(unknown) = %v, want not found", err)
+		}
+	})
+}
+
+// stored is everything stored for an organisation, risk included.
+type stored struct {
+	Register []sqlstore.RegisterEntry
+	Links    []string
+}
+
+func dump(t *testing.T, st *sqlstore.SupplyChain, orgID string) stored {
+	t.Helper()
+	ctx := context.Background()
+	reg, _, err := st.Register(ctx, orgID, sqlstore.RegisterFilter{}, sqlstore.SortName, kernel.Page{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, ls, err := st.Graph(ctx, orgID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var links []string
+	for _, l := range ls {
+		share := "nil"
+		if l.Share != nil {
+			share = fmt.Sprint(*l.Share)
+		}
+		links = append(links, fmt.Sprintf("%s<-%s/%s:%s", l.Buyer, l.Supplier, l.Commodity, share))
+	}
+	return stored{reg, links}
+}
+
+func TestSupplyChainIdempotent(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		ps, ls := seedChain(t, st, tn.a.ID)
+		before := dump(t, st, tn.a.ID)
+		seedChain(t, st, tn.a.ID)
+		if diff := cmp.Diff(before, dump(t, st, tn.a.ID)); diff != "" {
+			t.Fatalf("importing the same data twice changed the rows (-before +after):\n%s", diff)
+		}
+		// A changed party replaces the stored one, commodities included.
+		p := ps[1]
+		p.Name, p.Commodities = "Abidjan Trading SA", []string{"coffee"}
+		l := ls[1]
+		l.Share = fp(0.5)
+		if err := st.UpsertParties(ctx, tn.a.ID, []supplychain.Party{p}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.UpsertLinks(ctx, tn.a.ID, []supplychain.Link{l, l}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.GetParty(ctx, tn.a.ID, p.ID)
+		if err != nil || got.Name != p.Name {
+			t.Fatalf("updated party = %+v, %v", got, err)
+		}
+		list, n, err := st.ListParties(ctx, tn.a.ID, supplychain.PartyFilter{Commodity: "coffee"}, kernel.Page{})
+		if err != nil || n != 1 || list[0].ID != p.ID {
+			t.Fatalf("coffee parties = %d %v", n, err)
+		}
+		if _, n, _ := st.ListParties(ctx, tn.a.ID, supplychain.PartyFilter{Commodity: "cocoa"}, kernel.Page{}); n != 3 {
+			t.Errorf("cocoa parties after the trader dropped cocoa = %d, want 3", n)
+		}
+		_, gls, _ := st.Graph(ctx, tn.a.ID)
+		if len(gls) != len(ls) {
+			t.Errorf("links = %d after a share update, want %d", len(gls), len(ls))
+		}
+	})
+}
+
+func TestSupplyChainListParties(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		seedChain(t, st, tn.a.ID)
+		tests := []struct {
+			name   string
+			filter supplychain.PartyFilter
+			page   kernel.Page
+			want   []string // refs, in order
+			total  int
+		}{
+			{"all by name", supplychain.PartyFilter{}, kernel.Page{}, []string{"T", "C", "G", "F"}, 4},
+			{"country", supplychain.PartyFilter{Country: "NL"}, kernel.Page{}, []string{"G"}, 1},
+			{"commodity", supplychain.PartyFilter{Commodity: "coffee"}, kernel.Page{}, []string{"T"}, 1},
+			{"kind", supplychain.PartyFilter{Kind: supplychain.KindFarm}, kernel.Page{}, []string{"F"}, 1},
+			{"name prefix folded", supplychain.PartyFilter{NamePrefix: "COOPERATIVE sou"}, kernel.Page{}, []string{"C"}, 1},
+			{"name prefix several", supplychain.PartyFilter{NamePrefix: "k"}, kernel.Page{}, []string{"F"}, 1},
+			{"page", supplychain.PartyFilter{}, kernel.Page{Limit: 2, Offset: 1}, []string{"C", "G"}, 4},
+			{"past the end", supplychain.PartyFilter{}, kernel.Page{Limit: 2, Offset: 10}, nil, 4},
+			{"no match", supplychain.PartyFilter{Country: "BR"}, kernel.Page{}, nil, 0},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				list, total, err := st.ListParties(ctx, tn.a.ID, tt.filter, tt.page)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var refs []string
+				for _, p := range list {
+					refs = append(refs, p.Ref)
+				}
+				if diff := cmp.Diff(tt.want, refs); diff != "" || total != tt.total {
+					t.Errorf("ListParties = %v (total %d), want %v (total %d)", refs, total, tt.want, tt.total)
+				}
+			})
+		}
+	})
+}
+
+func TestSupplyChainBadInputWritesNothing(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		ps, _ := cocoaChain()
+		ghost := supplychain.RefID("ghost")
+		tests := []struct {
+			name  string
+			call  func() error
+			code  kernel.Code
+			empty bool
+		}{
+			{"invalid party", func() error {
+				return st.UpsertParties(ctx, tn.a.ID, []supplychain.Party{ps[0], {ID: "x"}})
+			}, kernel.Invalid, true},
+			{"unknown organisation", func() error {
+				return st.UpsertParties(ctx, kernel.NewID(), ps)
+			}, kernel.NotFound, true},
+			{"link to unknown supplier", func() error {
+				return st.Import(ctx, tn.a.ID, func(w *sqlstore.Writer) error {
+					w.Party(ps[0])
+					return w.Link(supplychain.Link{Buyer: ps[0].ID, Supplier: ghost})
+				})
+			}, kernel.NotFound, true},
+			{"link to unknown buyer", func() error {
+				return st.Import(ctx, tn.a.ID, func(w *sqlstore.Writer) error {
+					w.Party(ps[0])
+					return w.Link(supplychain.Link{Buyer: ghost, Supplier: ps[0].ID})
+				})
+			}, kernel.NotFound, true},
+			{"share above 1", func() error {
+				return st.UpsertLinks(ctx, tn.a.ID, []supplychain.Link{{Supplier: ps[0].ID, Share: fp(1.5)}})
+			}, kernel.Invalid, true},
+			{"risk for unknown party", func() error {
+				return st.SaveRisk(ctx, tn.a.ID, []sqlstore.PartyRisk{{ID: ghost, Level: "low"}})
+			}, kernel.NotFound, true},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				err := tt.call()
+				if !kernel.IsCode(err, tt.code) {
+					t.Fatalf("err = %v (%s), want %s", err, kernel.ErrorCode(err), tt.code)
+				}
+				if _, n, _ := st.ListParties(ctx, tn.a.ID, supplychain.PartyFilter{}, kernel.Page{}); n != 0 {
+					t.Errorf("%d parties stored after a failed call", n)
+				}
+			})
+		}
+	})
+}
+
+func TestSupplyChainRegister(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		ps, _ := seedChain(t, st, tn.a.ID)
+		risks := []sqlstore.PartyRisk{
+			{ID: ps[0].ID, Tier: 1, Inherent: 5, Own: 5, Exposure: 40, Level: "medium"},
+			{ID: ps[1].ID, Tier: 2, Inherent: 30, Own: 30, Exposure: 55, Level: "high",
+				Factors: []sqlstore.Factor{{Kind: "inherent", Source: "ILAB", Edition: "2022", Indicator: "child labour", Value: "cocoa from Côte d'Ivoire listed", Points: 30, Contribution: 30}}},
+			{ID: ps[2].ID, Tier: 3, Inherent: 50, Signals: 20, Own: 60, Exposure: 70, Level: "high"},
+			{ID: ps[3].ID, Tier: 3, Inherent: 50, Own: 50, Exposure: 50, Level: "high"},
+		}
+		if err := st.SaveRisk(ctx, tn.a.ID, risks); err != nil {
+			t.Fatal(err)
+		}
+		tests := []struct {
+			name   string
+			filter sqlstore.RegisterFilter
+			sort   sqlstore.RegisterSort
+			page   kernel.Page
+			want   []string
+			total  int
+		}{
+			{"by exposure", sqlstore.RegisterFilter{}, "", kernel.Page{}, []string{"C", "T", "F", "G"}, 4},
+			{"by name", sqlstore.RegisterFilter{}, sqlstore.SortName, kernel.Page{}, []string{"T", "C", "G", "F"}, 4},
+			{"tier", sqlstore.RegisterFilter{Tier: 3}, "", kernel.Page{}, []string{"C", "F"}, 2},
+			{"level", sqlstore.RegisterFilter{Level: "medium"}, "", kernel.Page{}, []string{"G"}, 1},
+			{"country and commodity", sqlstore.RegisterFilter{Country: "CI", Commodity: "cocoa"}, "", kernel.Page{}, []string{"C", "T", "F"}, 3},
+			{"page", sqlstore.RegisterFilter{}, "", kernel.Page{Limit: 2, Offset: 2}, []string{"F", "G"}, 4},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				list, total, err := st.Register(ctx, tn.a.ID, tt.filter, tt.sort, tt.page)
+				if err != nil {
+					t.Fatal(err)
+				}
+				var refs []string
+				for _, e := range list {
+					refs = append(refs, e.Party.Ref)
+				}
+				if diff := cmp.Diff(tt.want, refs); diff != "" || total != tt.total {
+					t.Errorf("Register = %v (total %d), want %v (total %d)", refs, total, tt.want, tt.total)
+				}
+			})
+		}
+		list, _, _ := st.Register(ctx, tn.a.ID, sqlstore.RegisterFilter{Tier: 2}, "", kernel.Page{})
+		if diff := cmp.Diff(risks[1], list[0].Risk); diff != "" {
+			t.Errorf("stored risk mismatch (-want +got):\n%s", diff)
+		}
+		if _, _, err := st.Register(ctx, tn.a.ID, sqlstore.RegisterFilter{}, "colour", kernel.Page{}); !kernel.IsCode(err, kernel.Invalid) {
+			t.Errorf("unknown sort: err = %v, want invalid", err)
+		}
+	})
+}
+
+// TestSupplyChainTenantIsolation checks every organisation-scoped method:
+// what one organisation stores is invisible to, and cannot be changed
+// through, another, even where content-derived ids are the same.
+func TestSupplyChainTenantIsolation(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		ps, _ := seedChain(t, st, tn.a.ID)
+		a, b := tn.a.ID, tn.b.ID
+		before := dump(t, st, a)
+		t.Run("GetParty", func(t *testing.T) {
+			if _, err := st.GetParty(ctx, b, ps[0].ID); !kernel.IsCode(err, kernel.NotFound) {
+				t.Errorf("err = %v, want not found", err)
+			}
+		})
+		t.Run("ListParties", func(t *testing.T) {
+			if list, n, err := st.ListParties(ctx, b, supplychain.PartyFilter{}, kernel.Page{}); err != nil || n != 0 || len(list) != 0 {
+				t.Errorf("B sees %d parties (%v)", n, err)
+			}
+		})
+		t.Run("PartyLinks", func(t *testing.T) {
+			if _, _, err := st.PartyLinks(ctx, b, ps[1].ID); !kernel.IsCode(err, kernel.NotFound) {
+				t.Errorf("err = %v, want not found", err)
+			}
+		})
+		t.Run("Graph", func(t *testing.T) {
+			if gps, gls, err := st.Graph(ctx, b); err != nil || len(gps)+len(gls) != 0 {
+				t.Errorf("B's graph = %d parties, %d links (%v)", len(gps), len(gls), err)
+			}
+		})
+		t.Run("UpsertLinks", func(t *testing.T) {
+			err := st.UpsertLinks(ctx, b, []supplychain.Link{{Buyer: ps[0].ID, Supplier: ps[1].ID, Commodity: "cocoa", Share: fp(0.9)}})
+			if !kernel.IsCode(err, kernel.NotFound) {
+				t.Errorf("linking A's parties from B: err = %v, want not found", err)
+			}
+		})
+		t.Run("SaveRisk", func(t *testing.T) {
+			err := st.SaveRisk(ctx, b, []sqlstore.PartyRisk{{ID: ps[0].ID, Exposure: 99, Level: "critical"}})
+			if !kernel.IsCode(err, kernel.NotFound) {
+				t.Errorf("risk for A's party from B: err = %v, want not found", err)
+			}
+		})
+		t.Run("Register", func(t *testing.T) {
+			if list, n, err := st.Register(ctx, b, sqlstore.RegisterFilter{}, "", kernel.Page{}); err != nil || n != 0 || len(list) != 0 {
+				t.Errorf("B's register has %d rows (%v)", n, err)
+			}
+		})
+		t.Run("Known", func(t *testing.T) {
+			err := st.Import(ctx, b, func(w *sqlstore.Writer) error {
+				known, err := w.Known(ps[0].ID)
+				if err == nil && known {
+					t.Error("B's import knows A's party")
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+		t.Run("UpsertParties", func(t *testing.T) {
+			// The same content-derived ids in B make B's own rows.
+			changed := ps[0]
+			changed.Name = "Renamed in B"
+			if err := st.UpsertParties(ctx, b, []supplychain.Party{changed}); err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.GetParty(ctx, b, changed.ID)
+			if err != nil || got.Name != changed.Name {
+				t.Errorf("B's party = %+v, %v", got, err)
+			}
+		})
+		if diff := cmp.Diff(before, dump(t, st, a)); diff != "" {
+			t.Errorf("A's data changed through B (-before +after):\n%s", diff)
+		}
+	})
+}

@@ -31,6 +31,8 @@ const (
 	ActionAccessRevoke   = "grievance.access.revoke"
 	ActionRecover        = "grievance.access.recover"
 	ActionPurge          = "grievance.report.purge"
+	ActionConsentUse     = "grievance.consent.use"
+	ActionConsentOver    = "grievance.consent.override"
 )
 
 func object(table, id string) string { return table + ":" + id }
@@ -361,4 +363,25 @@ func (s *Service) Purge(ctx context.Context, orgID, reportID, actorID string) er
 		return err
 	}
 	return s.cfg.Store.PurgeReport(ctx, orgID, reportID)
+}
+
+// Authorise checks that the report's consents allow an action for purpose
+// p (a referral, sharing with the supplier or authorities, revealing the
+// identity), or that an override reason is given, and audits the decision
+// with the purpose and any override reason before the caller acts. Without
+// consent or override it returns Forbidden and audits nothing.
+func (hs *HandlerSession) Authorise(ctx context.Context, p Purpose, override OverrideReason) error {
+	consents, err := hs.s.cfg.Store.Consents(ctx, hs.report.OrgID, hs.report.ID)
+	if err != nil {
+		return err
+	}
+	overridden, err := Authorise(consents, p, override)
+	if err != nil {
+		return err
+	}
+	action, detail := ActionConsentUse, map[string]string{"purpose": string(p)}
+	if overridden {
+		action, detail["override"] = ActionConsentOver, string(override)
+	}
+	return hs.audit(ctx, action, object(TableReport, hs.report.ID), detail)
 }

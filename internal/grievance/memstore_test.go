@@ -22,6 +22,7 @@ type memStore struct {
 	remedies  map[string][]grievance.Remedy
 	history   map[string][]grievance.StageChange
 	keys      map[[2]string][]byte
+	consents  map[string][]grievance.Consent
 	failNextN int // CreateReport returns Conflict this many times
 }
 
@@ -32,7 +33,7 @@ func newMemStore() *memStore {
 		reports: map[string]grievance.Report{}, receipts: map[[2]string]grievance.ReceiptRecord{},
 		atts: map[string][]grievance.SealedAttachment{}, msgs: map[string][]grievance.Message{},
 		remedies: map[string][]grievance.Remedy{}, history: map[string][]grievance.StageChange{},
-		keys: map[[2]string][]byte{},
+		keys: map[[2]string][]byte{}, consents: map[string][]grievance.Consent{},
 	}
 }
 
@@ -59,6 +60,7 @@ func (m *memStore) CreateReport(_ context.Context, nr grievance.NewReport) error
 	m.reports[r.ID] = r
 	m.receipts[k] = nr.Receipt
 	m.atts[r.ID] = slices.Clone(nr.Attachments)
+	m.consents[r.ID] = slices.Clone(nr.Consents)
 	for _, wk := range nr.Keys {
 		m.keys[[2]string{wk.ReportID, wk.Recipient}] = bytes.Clone(wk.Blob)
 	}
@@ -146,7 +148,27 @@ func (m *memStore) PurgeReport(_ context.Context, org, id string) error {
 	delete(m.atts, id)
 	delete(m.msgs, id)
 	delete(m.remedies, id)
+	delete(m.consents, id)
 	return nil
+}
+
+func (m *memStore) AddConsent(_ context.Context, org, id string, c grievance.Consent) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.report(org, id); !ok {
+		return notFound()
+	}
+	m.consents[id] = append(m.consents[id], c)
+	return nil
+}
+
+func (m *memStore) Consents(_ context.Context, org, id string) ([]grievance.Consent, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.report(org, id); !ok {
+		return nil, notFound()
+	}
+	return slices.Clone(m.consents[id]), nil
 }
 
 func (m *memStore) AddMessage(_ context.Context, org string, msg grievance.Message) (grievance.Message, error) {

@@ -1,6 +1,7 @@
 package grievance
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -127,6 +128,7 @@ type Submission struct {
 	Contact     string // optional: how the reporter wants to be reached
 	Identity    string // optional: name, employee number, anything identifying
 	Attachments []Attachment
+	Consents    []Consent // answers given on the form; their Day is set by intake
 }
 
 // Attachment is a file from the reporter, in clear, before sealing.
@@ -163,6 +165,11 @@ func (s Submission) Validate() error {
 	}
 	if len(s.Attachments) > MaxAttachments {
 		return kernel.Errorf(kernel.Invalid, "at most %d files can be attached", MaxAttachments)
+	}
+	for _, c := range s.Consents {
+		if !slices.Contains(Purposes(), c.Purpose) {
+			return kernel.Errorf(kernel.Invalid, "unknown consent purpose")
+		}
 	}
 	for _, a := range s.Attachments {
 		if len(a.Content) == 0 || len(a.Content) > MaxAttachmentBytes {

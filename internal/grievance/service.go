@@ -77,6 +77,10 @@ func (s *Service) Submit(ctx context.Context, org OrgKeys, sub Submission) (Rece
 		return Receipt{}, Report{}, kernel.Errorf(kernel.Invalid, "no organisation")
 	}
 	sub.Triage.Received = Today(s.cfg.Clock)
+	sub.Consents = slices.Clone(sub.Consents)
+	for i := range sub.Consents {
+		sub.Consents[i].Day = sub.Triage.Received
+	}
 	if sub.Triage.Severity == "" {
 		sub.Triage.Severity = SeverityUnassessed
 	}
@@ -138,6 +142,7 @@ func (s *Service) Submit(ctx context.Context, org OrgKeys, sub Submission) (Rece
 		Receipt:     ReceiptRecord{OrgID: org.OrgID, Locator: rc.Locator(), ReportID: id, Verifier: verifier},
 		Attachments: atts,
 		Keys:        keys,
+		Consents:    sub.Consents,
 	}
 	for range maxLocatorTries {
 		err = s.cfg.Store.CreateReport(ctx, nr)
@@ -297,6 +302,15 @@ func (rs *ReporterSession) View(ctx context.Context) (ReporterView, error) {
 		}
 	}
 	return view, nil
+}
+
+// SetConsent records the reporter's answer for a purpose; the latest answer
+// counts, so consent can be withdrawn.
+func (rs *ReporterSession) SetConsent(ctx context.Context, p Purpose, granted bool) error {
+	if !slices.Contains(Purposes(), p) {
+		return kernel.Errorf(kernel.Invalid, "unknown consent purpose")
+	}
+	return rs.s.cfg.Store.AddConsent(ctx, rs.report.OrgID, rs.report.ID, Consent{Purpose: p, Granted: granted, Day: Today(rs.s.cfg.Clock)})
 }
 
 func checkText(what, s string, max int) error {

@@ -480,3 +480,44 @@ func TestPurge(t *testing.T) {
 		t.Fatalf("unknown report: %v", err)
 	}
 }
+
+func TestConsentAndOverride(t *testing.T) {
+	ctx := context.Background()
+	e := newEnv(t)
+	sub := submission("x")
+	sub.Consents = []grievance.Consent{{Purpose: grievance.PurposeShareSupplier, Granted: true}}
+	rc, rep, err := e.svc.Submit(ctx, e.org, sub)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, _ := e.svc.OpenAsHandler(ctx, "org-1", rep.ID, e.alice)
+	defer hs.Close()
+	if err := hs.Authorise(ctx, grievance.PurposeShareSupplier, ""); err != nil {
+		t.Fatalf("consented purpose: %v", err)
+	}
+	if err := hs.Authorise(ctx, grievance.PurposeReferral, ""); !kernel.IsCode(err, kernel.Forbidden) {
+		t.Fatalf("referral without consent: %v", err)
+	}
+	if err := hs.Authorise(ctx, grievance.PurposeReferral, grievance.OverrideRiskToLife); err != nil {
+		t.Fatalf("override: %v", err)
+	}
+	last := e.auditLog.recs[len(e.auditLog.recs)-1]
+	if last.Action != grievance.ActionConsentOver || last.Detail["override"] != "risk_to_life" || last.Detail["purpose"] != "referral" {
+		t.Fatalf("override audit %+v", last)
+	}
+	// The reporter withdraws consent to share with the supplier.
+	e.clock.Advance(48 * time.Hour)
+	rs, _ := e.svc.OpenWithReceipt(ctx, "org-1", rc)
+	if err := rs.SetConsent(ctx, grievance.PurposeShareSupplier, false); err != nil {
+		t.Fatal(err)
+	}
+	rs.Close()
+	if err := hs.Authorise(ctx, grievance.PurposeShareSupplier, ""); !kernel.IsCode(err, kernel.Forbidden) {
+		t.Fatalf("after withdrawal: %v", err)
+	}
+	bad := submission("x")
+	bad.Consents = []grievance.Consent{{Purpose: "marketing", Granted: true}}
+	if _, _, err := e.svc.Submit(ctx, e.org, bad); !kernel.IsCode(err, kernel.Invalid) {
+		t.Fatalf("unknown purpose: %v", err)
+	}
+}

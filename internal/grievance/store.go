@@ -23,6 +23,7 @@ type NewReport struct {
 	Receipt     ReceiptRecord
 	Attachments []SealedAttachment
 	Keys        []vault.WrappedKey
+	Consents    []Consent
 }
 
 // ReportFilter selects reports for a handler's list. Zero fields do not
@@ -64,7 +65,7 @@ type ReportStore interface {
 	// History returns the report's stage changes, oldest first.
 	History(ctx context.Context, orgID, reportID string) ([]StageChange, error)
 	// PurgeReport destroys the report: wrapped keys, receipt record, sealed
-	// fields, attachments, messages, remedies and notes, durably. The clear
+	// fields, attachments, messages, remedies, notes and consents, durably. The clear
 	// triage row may be kept, without a locator, for aggregate counts. It
 	// is idempotent and returns NotFound only for an unknown report id.
 	PurgeReport(ctx context.Context, orgID, reportID string) error
@@ -92,11 +93,22 @@ type RemedyStore interface {
 	Remedies(ctx context.Context, orgID, reportID string) ([]Remedy, error)
 }
 
+// ConsentStore keeps the reporter's consent answers.
+type ConsentStore interface {
+	// AddConsent records an answer; earlier answers stay as history. It
+	// returns NotFound when the report does not exist.
+	AddConsent(ctx context.Context, orgID, reportID string, c Consent) error
+	// Consents returns every answer, oldest first, or NotFound when the
+	// report does not exist.
+	Consents(ctx context.Context, orgID, reportID string) ([]Consent, error)
+}
+
 // Store is everything the grievance service needs from storage. One SQL
 // adapter implements it for SQLite and PostgreSQL.
 type Store interface {
 	ReportStore
 	ThreadStore
 	RemedyStore
+	ConsentStore
 	vault.KeyStore
 }

@@ -1,0 +1,5 @@
+package geo
+
+import "testing"
+
+func GeoDataForTest(testing.TB) []byte { return worldTopo }

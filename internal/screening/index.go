@@ -155,7 +155,7 @@ func NewEntityIndex(entities []Entity) *Index {
 	}
 	n := float64(len(ix.names) + 1)
 	var dels []uint64
-	var pairs []delPair
+	pairs := make([]delPair, 0, 16*len(ix.terms))
 	for id := range ix.terms {
 		t := &ix.terms[id]
 		idf := float32(math.Log(1 + n/float64(df[id]+1)))
@@ -313,8 +313,14 @@ func (ix *Index) lookup(w string, class tokClass, maxEdits int, s *scratch, out 
 		}
 		out = append(out, match{term: id, sim: 1 - float32(d)/float32(max(len(w), len(t))), how: howSpelling})
 	}
-	if k := phoneticKey(w); len(k) >= 2 {
-		for _, id := range ix.phon[k] {
+	// Short sound keys are shared by too many words to say much; they are
+	// used only for short words.
+	if k := phoneticKey(w); len(k) >= 3 || (len(k) == 2 && len(w) <= 6) {
+		same := ix.phon[k]
+		if len(same) > maxSoundAlikes {
+			same = nil
+		}
+		for _, id := range same {
 			t := ix.terms[id].text
 			if t == w || abs(len(t)-len(w)) > 3 || osa(w, t, len(w)/2) > len(w)/2 {
 				continue
@@ -337,6 +343,10 @@ func (ix *Index) lookup(w string, class tokClass, maxEdits int, s *scratch, out 
 	return out
 }
 
+// maxSoundAlikes is the most list words a sound key may stand for and still
+// be used: a key shared by more says too little.
+const maxSoundAlikes = 64
+
 func abs(x int) int {
 	if x < 0 {
 		return -x
@@ -354,32 +364,33 @@ func osa(a, b string, maxD int) int {
 		}
 		return maxD + 1
 	}
-	var rows [3][64]int
+	// Distances fit a byte: words are at most 63 bytes here.
+	var rows [3][64]uint8
 	prev2, prev, cur := &rows[0], &rows[1], &rows[2]
 	for j := 0; j <= len(b); j++ {
-		prev[j] = j
+		prev[j] = uint8(j)
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
+		cur[0] = uint8(i)
 		best := cur[0]
+		ai := a[i-1]
 		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			v := min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				v = min(v, prev2[j-2]+1)
+			v := prev[j-1]
+			if ai != b[j-1] {
+				v = min(prev[j], cur[j-1], prev[j-1]) + 1
+				if i > 1 && j > 1 && ai == b[j-2] && a[i-2] == b[j-1] {
+					v = min(v, prev2[j-2]+1)
+				}
 			}
 			cur[j] = v
 			best = min(best, v)
 		}
-		if best > maxD {
+		if int(best) > maxD {
 			return maxD + 1
 		}
 		prev2, prev, cur = prev, cur, prev2
 	}
-	return prev[len(b)]
+	return int(prev[len(b)])
 }
 
 type delPair struct {

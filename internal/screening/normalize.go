@@ -275,11 +275,31 @@ func isLetters(w string) bool {
 	return true
 }
 
+// legalPhraseStart indexes legalPhrases by their first word.
+var legalPhraseStart = func() map[string][]int {
+	m := map[string][]int{}
+	for i, ph := range legalPhrases {
+		m[ph[0][0]] = append(m[ph[0][0]], i)
+	}
+	return m
+}()
+
 func replaceLegalPhrases(toks []token) []token {
-	out := toks[:0:0]
+	starts := false
+	for _, t := range toks {
+		if _, ok := legalPhraseStart[t.text]; ok {
+			starts = true
+			break
+		}
+	}
+	if !starts {
+		return toks
+	}
+	out := make([]token, 0, len(toks))
 	for i := 0; i < len(toks); {
 		matched := false
-		for _, ph := range legalPhrases {
+		for _, pi := range legalPhraseStart[toks[i].text] {
+			ph := legalPhrases[pi]
 			from := ph[0]
 			if i+len(from) > len(toks) {
 				continue

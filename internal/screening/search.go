@@ -63,6 +63,15 @@ type preparedQuery struct {
 	weights []float32
 	units   []queryUnit
 	country string
+	// byTerm lists, for each list term some query unit resembles, the
+	// units and similarities, so scoring a name is one lookup per word.
+	byTerm map[int32][]unitMatch
+}
+
+type unitMatch struct {
+	unit int32
+	sim  float32
+	how  matchHow
 }
 
 // candidateLimit is how many names, ranked by their share of query words,
@@ -213,6 +222,12 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 			}
 		}
 	}
+	pq.byTerm = make(map[int32][]unitMatch, 16)
+	for ui, u := range pq.units {
+		for _, m := range u.matches {
+			pq.byTerm[m.term] = append(pq.byTerm[m.term], unitMatch{int32(ui), m.sim, m.how})
+		}
+	}
 	return pq
 }
 
@@ -311,18 +326,16 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 	pairs := s.pairs[:0]
 	defer func() { s.pairs = pairs[:0] }()
 	ltoks := nr.toks
-	for _, u := range pq.units {
-		for _, m := range u.matches {
-			for j, id := range ltoks {
-				if id == m.term {
-					pairs = append(pairs, pair{u.start, u.end, j, j + 1, m.sim, m.how})
-				}
-			}
-			for _, c := range nr.compounds {
-				if c.term == m.term {
-					pairs = append(pairs, pair{u.start, u.end, int(c.pos), int(c.pos) + 2, m.sim, m.how})
-				}
-			}
+	for j, id := range ltoks {
+		for _, um := range pq.byTerm[id] {
+			u := &pq.units[um.unit]
+			pairs = append(pairs, pair{u.start, u.end, j, j + 1, um.sim, um.how})
+		}
+	}
+	for _, c := range nr.compounds {
+		for _, um := range pq.byTerm[c.term] {
+			u := &pq.units[um.unit]
+			pairs = append(pairs, pair{u.start, u.end, int(c.pos), int(c.pos) + 2, um.sim, um.how})
 		}
 	}
 	// Initials: a single letter on one side stands for a word on the other.

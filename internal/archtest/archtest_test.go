@@ -18,7 +18,7 @@ const module = "github.com/upstream-platform/upstream"
 
 // Kinds of package, as docs/ARCHITECTURE.md names them.
 var (
-	adapters    = map[string]bool{"internal/sqlstore": true, "internal/web": true, "internal/jobs": true}
+	adapters    = map[string]bool{"internal/sqlstore": true, "internal/web": true, "internal/jobs": true, "internal/chromium": true}
 	testSupport = map[string]bool{"internal/testkit": true, "internal/sqlstore/sqltest": true, "internal/archtest": true}
 	// Capability packages must not reach storage or transport directly.
 	forbiddenInDomain = []string{"database/sql", "net/http", "github.com/jackc/", "modernc.org/", "github.com/chromedp/"}

@@ -62,6 +62,18 @@ func (m *memStore) Entries(_ context.Context, org string, from uint64, fn func(a
 
 func fill(t *testing.T, s *memStore, org string, n int) {
 	t.Helper()
+	if err := fillErr(s, org, n); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func fillT(s *memStore, org string, n int) {
+	if err := fillErr(s, org, n); err != nil {
+		panic(err)
+	}
+}
+
+func fillErr(s *memStore, org string, n int) error {
 	clock := &kernel.FixedClock{T: time.Date(2026, 11, 25, 9, 0, 0, 123456789, time.UTC)}
 	for i := range n {
 		_, err := audit.Append(context.Background(), s, clock, audit.Record{
@@ -69,10 +81,11 @@ func fill(t *testing.T, s *memStore, org string, n int) {
 			Object: fmt.Sprintf("grievance_report:%d", i), Detail: map[string]string{"stage": "received", "n": fmt.Sprint(i)},
 		})
 		if err != nil {
-			t.Fatal(err)
+			return err
 		}
 		clock.Advance(time.Second)
 	}
+	return nil
 }
 
 func TestAppendBuildsAChain(t *testing.T) {

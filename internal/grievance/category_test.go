@@ -102,3 +102,20 @@ func TestParseCategories(t *testing.T) {
 		t.Fatalf("unknown code: %v", err)
 	}
 }
+
+// FuzzMatchLanguage: the Accept-Language header and the language chosen on
+// the page are outside input.
+func FuzzMatchLanguage(f *testing.F) {
+	for _, s := range []string{"", "ar-EG,en;q=0.5", "zh-Hant-TW", "*", "en;q=abc", "x-" + string(make([]byte, 300))} {
+		f.Add(s)
+	}
+	supported := map[string]bool{}
+	for _, l := range grievance.Languages() {
+		supported[l] = true
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got := grievance.MatchLanguage(s); !supported[got] {
+			t.Fatalf("%q matched unsupported %q", s, got)
+		}
+	})
+}

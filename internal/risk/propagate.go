@@ -22,10 +22,36 @@ type Link struct {
 // its suppliers and the weight of each (compressed sparse rows). Weights are
 // the shares after filling in unknown ones, so a buyer's weights add up to
 // at most 1.
+//
+// Building a graph also plans the propagation once: parties are put in an
+// order where every supplier comes before its buyers, except inside cycles,
+// whose members sit next to each other. Propagate then walks that plan in
+// one sequential pass, so recomputing exposures after scores change costs
+// little, and only changes to the links need a new Graph.
 type Graph struct {
 	off []int32 // suppliers of buyer b are sup[off[b]:off[b+1]]
 	sup []int32
 	w   []float32
+
+	// The plan, indexed by position rather than party number.
+	order []int32   // position -> party
+	poff  []int32   // links of the party at position i are pos-indexed poff[i]:poff[i+1]
+	psup  []int32   // supplier positions
+	pw    []float64 // weights
+	// cycles lists the strongly connected components of more than one
+	// party, in plan order.
+	cycles []cycle
+}
+
+// cycle is a run of positions lo..hi-1 that form one strongly connected
+// component. For each member, its links to other members come first: inner
+// holds, per member, the end of that run within the member's links.
+type cycle struct {
+	lo, hi int32
+	inner  []int32
+	// rate bounds how much one sweep shrinks the error: decay is applied
+	// later, so rate is the largest weight a member puts on other members.
+	rate float64
 }
 
 // NewGraph builds the graph of n parties from links in any order. Unknown
@@ -70,6 +96,7 @@ func NewGraph(n int, links []Link) (*Graph, error) {
 	for b := 0; b < n; b++ {
 		g.fillShares(g.off[b], g.off[b+1])
 	}
+	g.plan()
 	return g, nil
 }
 
@@ -125,14 +152,14 @@ func (g *Graph) Suppliers(b int32) ([]int32, []float32) {
 //
 //	exposure(b) = 1 - (1 - own(b)) x (1 - decay x sum over suppliers s of weight(s,b) x exposure(s))
 //
-// on the 0-1 scale. On a graph without cycles this is computed exactly, each
-// party once, suppliers before buyers. Parties on a cycle (traders buying
-// from each other) form a strongly connected component; its exposures are
-// the fixed point of the formula, reached by a number of Gauss-Seidel sweeps
-// fixed by the structure of the component alone, enough to bring the error
-// under the configured tolerance. Because that number does not depend on the
-// scores, raising any own score never lowers any exposure, and the same
-// input always gives the same output.
+// on the 0-1 scale. Outside cycles this is computed exactly, each party
+// once, suppliers before buyers. Parties on a cycle (traders buying from
+// each other) form a strongly connected component; its exposures are the
+// fixed point of the formula, reached by a number of Gauss-Seidel sweeps
+// fixed by the links of the component alone, enough to bring the error
+// under the tolerance. Because that number does not depend on the scores,
+// raising any own score never lowers any exposure, and the same input
+// always gives the same output.
 func (e *Engine) Propagate(g *Graph, own []float64) ([]float64, error) {
 	return Propagate(g, own, e.w.Propagation.Decay, e.w.Propagation.Tolerance)
 }
@@ -155,65 +182,96 @@ func Propagate(g *Graph, own []float64, decay, tolerance float64) ([]float64, er
 			return nil, kernel.Errorf(kernel.Invalid, "own score of party %d is %g, not in 0..100", i, v)
 		}
 	}
-	p := propagation{g: g, decay: decay, logTol: math.Log(tolerance), nodes: make([]node, n)}
-	for i, v := range own {
-		p.nodes[i].keep = 1 - v/100
+	// keep[i] is 1 - own score of the party at position i; e[i] its
+	// exposure, both on the 0-1 scale.
+	keep := make([]float64, n)
+	for i, v := range g.order {
+		keep[i] = 1 - own[v]/100
 	}
-	p.run()
-	exp := make([]float64, n)
-	for i := range p.nodes {
-		exp[i] = 100 * p.nodes[i].exp
+	e := make([]float64, n)
+	logTol := math.Log(tolerance)
+	next := 0 // the next cycle in plan order
+	for i := int32(0); int(i) < n; {
+		if next < len(g.cycles) && g.cycles[next].lo == i {
+			c := &g.cycles[next]
+			solveCycle(g, c, keep, e, decay, logTol)
+			i = c.hi
+			next++
+			continue
+		}
+		up := 0.0
+		for k := g.poff[i]; k < g.poff[i+1]; k++ {
+			up += g.pw[k] * e[g.psup[k]]
+		}
+		e[i] = 1 - keep[i]*(1-decay*up)
+		i++
 	}
-	return exp, nil
+	out := make([]float64, n)
+	for i, v := range g.order {
+		out[v] = 100 * e[i]
+	}
+	return out, nil
 }
 
-type propagation struct {
-	g      *Graph
-	decay  float64
-	logTol float64
-	nodes  []node
-	local  []int32 // scratch: a party's position in the component being solved
-}
-
-// node keeps what the walk reads about a party side by side, so looking at
-// a supplier costs one cache line rather than three.
-type node struct {
-	// index is 0 before the party is visited, its visit number (from 1)
-	// while it is on the stack, and done once its component is solved;
-	// done is larger than every visit number, so solved parties never
-	// lower a low-link.
-	index, low int32
-	exp        float64 // exposure, 0-1, final once index is done
-	keep       float64 // 1 - own score, 0-1
-}
-
-const done = math.MaxInt32
-
-// run walks the graph with Tarjan's strongly-connected-components
-// algorithm (iteratively, so deep chains cannot overflow the stack), from
-// buyers to suppliers. Tarjan emits a component only after every component
-// it reaches, that is after all its suppliers, so each component is solved
-// as soon as it is emitted. A party alone in its component (the usual case)
-// is solved from the sum its frame gathered while walking its suppliers,
-// without reading its links a second time.
-func (p *propagation) run() {
-	g := p.g
-	nodes := p.nodes
-	type frame struct {
-		v, k int32
-		up   float64 // sum of weight x exposure over solved suppliers so far
+// solveCycle computes the exposures of the members of one cycle, whose
+// suppliers outside it are final.
+func solveCycle(g *Graph, c *cycle, keep, e []float64, decay, logTol float64) {
+	// Exposure from outside is final: sum it once.
+	ext := make([]float64, c.hi-c.lo)
+	for i := c.lo; i < c.hi; i++ {
+		for k := c.inner[i-c.lo]; k < g.poff[i+1]; k++ {
+			ext[i-c.lo] += g.pw[k] * e[g.psup[k]]
+		}
+		e[i] = 1 - keep[i]
 	}
+	// A sweep shrinks the error by at most decay x rate, so this many
+	// sweeps bring it under the tolerance. The count depends on the links
+	// only, never on the scores, which keeps the result monotone in them.
+	// Members start at their own score, below the fixed point, and each
+	// sweep moves them up towards it.
+	sweeps := 1
+	if r := decay * c.rate; r > 0 {
+		sweeps = int(math.Ceil(logTol/math.Log(r))) + 1
+	}
+	for range sweeps {
+		for i := c.lo; i < c.hi; i++ {
+			up := ext[i-c.lo]
+			for k := g.poff[i]; k < c.inner[i-c.lo]; k++ {
+				up += g.pw[k] * e[g.psup[k]]
+			}
+			e[i] = 1 - keep[i]*(1-decay*up)
+		}
+	}
+}
+
+// plan orders the parties for Propagate. It walks the graph with Tarjan's
+// strongly-connected-components algorithm (iteratively, so deep chains
+// cannot overflow the stack) from buyers to suppliers. Tarjan emits a
+// component only after every component it reaches, that is after all its
+// suppliers, so emission order is an order where suppliers come first and
+// each cycle's members are contiguous.
+func (g *Graph) plan() {
+	n := g.Len()
+	// index[v] is 0 before v is visited, its visit number (from 1) while
+	// it is on the stack, and done once emitted; done is larger than
+	// every visit number, so emitted parties never lower a low-link.
+	const done = math.MaxInt32
+	index := make([]int32, n)
+	low := make([]int32, n)
+	pos := make([]int32, n)
+	g.order = make([]int32, 0, n)
+	type frame struct{ v, k int32 }
 	var stack []int32
 	var calls []frame
 	counter := int32(0)
 	visit := func(v int32) {
 		counter++
-		nodes[v].index, nodes[v].low = counter, counter
+		index[v], low[v] = counter, counter
 		stack = append(stack, v)
-		calls = append(calls, frame{v: v, k: g.off[v]})
+		calls = append(calls, frame{v, g.off[v]})
 	}
-	for root := range int32(len(nodes)) {
-		if nodes[root].index != 0 {
+	for root := range int32(n) {
+		if index[root] != 0 {
 			continue
 		}
 		visit(root)
@@ -221,109 +279,81 @@ func (p *propagation) run() {
 			f := &calls[len(calls)-1]
 			v := f.v
 			if f.k < g.off[v+1] {
-				k := f.k
+				s := g.sup[f.k]
 				f.k++
-				s := g.sup[k]
-				ns := &nodes[s]
-				switch is := ns.index; {
-				case is == 0:
+				if is := index[s]; is == 0 {
 					visit(s)
-				case is == done:
-					f.up += float64(g.w[k]) * ns.exp
-				case is < nodes[v].low:
-					nodes[v].low = is
+				} else if is < low[v] {
+					low[v] = is
 				}
 				continue
 			}
-			up := f.up
 			calls = calls[:len(calls)-1]
-			nv := &nodes[v]
-			if nv.low == nv.index {
+			if low[v] == index[v] {
 				i := len(stack) - 1
 				for stack[i] != v {
 					i--
 				}
-				if i == len(stack)-1 {
-					nv.exp = 1 - nv.keep*(1-p.decay*up)
-				} else {
-					p.solve(stack[i:], nv.index)
-				}
+				lo := int32(len(g.order))
 				for _, m := range stack[i:] {
-					nodes[m].index = done
+					index[m] = done
+					pos[m] = int32(len(g.order))
+					g.order = append(g.order, m)
+				}
+				if len(stack)-i > 1 {
+					g.cycles = append(g.cycles, cycle{lo: lo, hi: int32(len(g.order))})
 				}
 				stack = stack[:i]
 			}
 			if len(calls) > 0 {
-				parent := &calls[len(calls)-1]
-				if nv.index == done {
-					parent.up += float64(g.w[parent.k-1]) * nv.exp
-				} else if np := &nodes[parent.v]; nv.low < np.low {
-					np.low = nv.low
+				if u := calls[len(calls)-1].v; low[v] < low[u] {
+					low[u] = low[v]
 				}
 			}
 		}
 	}
-}
-
-// solve computes the exposures of a component of several parties (a
-// cycle) whose suppliers outside it are already final. Members are the
-// parties with a visit number of at least first that are not yet done.
-func (p *propagation) solve(members []int32, first int32) {
-	nodes := p.nodes
-	if p.local == nil {
-		p.local = make([]int32, len(nodes))
+	// Lay the links out by position. Within a party they keep their input
+	// order, except that a cycle member's links to other members come
+	// first, so sweeps read only those.
+	g.poff = make([]int32, n+1)
+	g.psup = make([]int32, len(g.sup))
+	g.pw = make([]float64, len(g.w))
+	for i, v := range g.order {
+		g.poff[i+1] = g.poff[i] + g.off[v+1] - g.off[v]
 	}
-	for i, m := range members {
-		p.local[m] = int32(i)
-	}
-	// Exposure from outside the component is final: sum it once. Links
-	// inside it are copied into a small local graph the sweeps walk.
-	ext := make([]float64, len(members))
-	off := make([]int32, len(members)+1)
-	var in []int32
-	var win []float64
-	rate := 0.0
-	for i, b := range members {
-		sup, w := p.g.Suppliers(b)
-		inside := 0.0
-		for k, s := range sup {
-			if is := nodes[s].index; is >= first && is != done {
-				in = append(in, p.local[s])
-				win = append(win, float64(w[k]))
-				inside += float64(w[k])
-			} else {
-				ext[i] += float64(w[k]) * nodes[s].exp
-			}
-		}
-		off[i+1] = int32(len(in))
-		rate = math.Max(rate, p.decay*inside)
-	}
-	// A sweep shrinks the error by at most decay x the largest weight a
-	// member puts on other members, so this many sweeps bring it under the
-	// tolerance. The count depends on the links only, never on the scores,
-	// which keeps the result monotone in them. Members start at their own
-	// score, below the fixed point, and each sweep moves them up towards it.
-	sweeps := 1
-	if rate > 0 {
-		sweeps = int(math.Ceil(p.logTol/math.Log(rate))) + 1
-	}
-	e := make([]float64, len(members))
-	keep := make([]float64, len(members))
-	for i, b := range members {
-		keep[i] = nodes[b].keep
-		e[i] = 1 - keep[i]
-	}
-	for range sweeps {
-		for i := range e {
-			up := ext[i]
-			for k := off[i]; k < off[i+1]; k++ {
-				up += win[k] * e[in[k]]
-			}
-			e[i] = 1 - keep[i]*(1-p.decay*up)
+	for i, v := range g.order {
+		k := g.poff[i]
+		for j := g.off[v]; j < g.off[v+1]; j++ {
+			g.psup[k] = pos[g.sup[j]]
+			g.pw[k] = float64(g.w[j])
+			k++
 		}
 	}
-	for i, b := range members {
-		nodes[b].exp = e[i]
+	var in, out []int32
+	var win, wout []float64
+	for ci := range g.cycles {
+		c := &g.cycles[ci]
+		c.inner = make([]int32, c.hi-c.lo)
+		for i := c.lo; i < c.hi; i++ {
+			lo, hi := g.poff[i], g.poff[i+1]
+			// Stable partition: members first, then outsiders.
+			in, out, win, wout = in[:0], out[:0], win[:0], wout[:0]
+			inside := 0.0
+			for k := lo; k < hi; k++ {
+				if s := g.psup[k]; s >= c.lo && s < c.hi {
+					in, win = append(in, s), append(win, g.pw[k])
+					inside += g.pw[k]
+				} else {
+					out, wout = append(out, s), append(wout, g.pw[k])
+				}
+			}
+			copy(g.psup[lo:], in)
+			copy(g.psup[lo+int32(len(in)):], out)
+			copy(g.pw[lo:], win)
+			copy(g.pw[lo+int32(len(win)):], wout)
+			c.inner[i-c.lo] = lo + int32(len(in))
+			c.rate = math.Max(c.rate, inside)
+		}
 	}
 }
 

@@ -203,3 +203,19 @@ func TestContributors(t *testing.T) {
 		t.Errorf("contributors %+v", got)
 	}
 }
+
+// The synthetic chain used by the benchmark, at a small size: large trader
+// cycles must converge to the fixed point.
+func TestPropagateSyntheticChain(t *testing.T) {
+	const n = 5000
+	g, err := risk.NewGraph(n, genChain(n, 3*n, 7))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := genOwn(n, 7)
+	exp, err := risk.Propagate(g, own, 0.7, 1e-9)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkFixedPoint(t, g, own, exp, 0.7, 1e-6)
+}

@@ -303,7 +303,9 @@ func loadUFLPACSV(name string, r io.Reader) (*Watchlist, error) {
 				return nil, lineError(name, line, "column date_added: %q is not a date YYYY-MM-DD", trunc(d))
 			}
 		}
-		aliases := splitList(field(rec, aliasC))
+		// The name cell may carry an acronym in parentheses, as on the page.
+		n, acr := parseUFLPACell(n)
+		aliases := append(splitList(field(rec, aliasC)), acr...)
 		for _, a := range aliases {
 			if err := checkField(name, line, "column aliases", a); err != nil {
 				return nil, err

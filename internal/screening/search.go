@@ -23,6 +23,9 @@ type Query struct {
 	ID      string // the caller's reference, echoed in results
 	Name    string
 	Country string // optional: ISO code or English country name
+	// Identifiers are optional registration, tax, IMO or other numbers of
+	// the screened party; one equal to a listed identifier raises the score.
+	Identifiers []string
 }
 
 // Options tune a search. The zero value uses the defaults.
@@ -63,6 +66,7 @@ type preparedQuery struct {
 	weights []float32
 	units   []queryUnit
 	country string
+	ids     []string // the query's identifiers, folded
 	// byTerm lists, for each list term some query unit resembles, the
 	// units and similarities, so scoring a name is one lookup per word.
 	byTerm map[int32][]unitMatch
@@ -197,6 +201,11 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 			pq.country = c
 		}
 	}
+	for _, id := range q.Identifiers {
+		if f := foldIdentifier(id); len(f) >= 4 {
+			pq.ids = append(pq.ids, f)
+		}
+	}
 	for i, t := range toks {
 		u := queryUnit{start: i, end: i + 1, text: t.text, class: t.class}
 		u.matches = ix.lookup(t.text, t.class, 2, s, nil)
@@ -209,7 +218,8 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 	for i := 0; i < len(toks); i++ {
 		text := toks[i].text
 		for k := i + 1; k < len(toks) && k < i+4; k++ {
-			if toks[k].class != classWord || toks[k-1].class != classWord {
+			// Connectives join too: "da" in "tai da" is a syllable, not "da".
+			if !joinable(toks[k].class) || !joinable(toks[k-1].class) {
 				break
 			}
 			text += toks[k].text
@@ -230,6 +240,8 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 	}
 	return pq
 }
+
+func joinable(c tokClass) bool { return c == classWord || c == classStop }
 
 // queryWeight is how much a query word counts: the weight of the list term
 // it is (or resembles), or a high weight for words the lists never use.
@@ -475,6 +487,10 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 			}
 		}
 	}
+	if id, ok := sharedIdentifier(pq.ids, e.Identifiers); ok {
+		score += (1 - score) * 0.5
+		note("identifier " + id + " matches the list")
+	}
 	if score > 1 {
 		score = 1
 	}
@@ -604,4 +620,48 @@ func selectTop(c []int32, acc []float32, k int) {
 			return
 		}
 	}
+}
+
+// foldIdentifier keeps the letters and digits of an identifier, upper case,
+// so "HK-1234 567" and "hk1234567" agree.
+func foldIdentifier(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9', c >= 'A' && c <= 'Z':
+			b = append(b, c)
+		case c >= 'a' && c <= 'z':
+			b = append(b, c-('a'-'A'))
+		}
+	}
+	return string(b)
+}
+
+func sharedIdentifier(query []string, listed []Identifier) (string, bool) {
+	if len(query) == 0 {
+		return "", false
+	}
+	for _, l := range listed {
+		f := foldIdentifier(l.Value)
+		fd := digitsOf(f)
+		for _, q := range query {
+			// "IMO 9123456" and "9123456" agree: long digit runs compare
+			// without their letter prefixes.
+			if q == f || (len(fd) >= 6 && digitsOf(q) == fd) {
+				return l.Type + " " + l.Value, true
+			}
+		}
+	}
+	return "", false
+}
+
+func digitsOf(s string) string {
+	b := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
 }

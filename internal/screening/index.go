@@ -18,6 +18,7 @@ const maxTokens = 64
 type Index struct {
 	entities []Entity
 	names    []nameRec
+	nameW    []float32 // total weight of each name's words
 	vocab    map[string]int32
 	terms    []term
 	postings [][]int32          // term -> names holding it (as a token or a compound)
@@ -207,6 +208,12 @@ func NewEntityIndex(entities []Entity) *Index {
 			}
 		}
 	}
+	ix.nameW = make([]float32, len(ix.names))
+	for i := range ix.names {
+		for _, id := range ix.names[i].toks {
+			ix.nameW[i] += ix.terms[id].weight
+		}
+	}
 	ix.unknownW = float32(0.8 * math.Log(1+n))
 	ix.pool.New = func() any {
 		return &scratch{termHits: make([]uint16, len(ix.terms)), acc: make([]float32, len(ix.names))}
@@ -280,7 +287,7 @@ func allowedEdits(n int) int {
 // lookup finds the list terms similar to word w: the exact term, spelling
 // variants within allowedEdits (found through shared trigrams, so a typo in
 // the first letter is found too), and words with the same sound key.
-func (ix *Index) lookup(w string, class tokClass, maxEdits int, s *scratch, out []match) []match {
+func (ix *Index) lookup(w string, class tokClass, maxEdits int, sound bool, s *scratch, out []match) []match {
 	if id, ok := ix.vocab[w]; ok {
 		out = append(out, match{term: id, sim: 1, how: howExact})
 	}
@@ -315,7 +322,7 @@ func (ix *Index) lookup(w string, class tokClass, maxEdits int, s *scratch, out 
 	}
 	// Short sound keys are shared by too many words to say much; they are
 	// used only for short words.
-	if k := phoneticKey(w); len(k) >= 3 || (len(k) == 2 && len(w) <= 6) {
+	if k := phoneticKey(w); sound && (len(k) >= 3 || (len(k) == 2 && len(w) <= 6)) {
 		same := ix.phon[k]
 		if len(same) > maxSoundAlikes {
 			same = nil

@@ -208,7 +208,7 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 	}
 	for i, t := range toks {
 		u := queryUnit{start: i, end: i + 1, text: t.text, class: t.class}
-		u.matches = ix.lookup(t.text, t.class, 2, s, nil)
+		u.matches = ix.lookup(t.text, t.class, 2, true, s, nil)
 		pq.weights[i] = ix.queryWeight(t, u.matches)
 		pq.units = append(pq.units, u)
 	}
@@ -226,7 +226,7 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 			if len(text) > 20 {
 				break
 			}
-			m := ix.lookup(text, classWord, 1, s, nil)
+			m := ix.lookup(text, classWord, 1, false, s, nil)
 			if len(m) > 0 {
 				pq.units = append(pq.units, queryUnit{start: i, end: k + 1, text: text, class: classWord, matches: m})
 			}
@@ -296,6 +296,17 @@ func (ix *Index) candidates(pq *preparedQuery, s *scratch) []int32 {
 		if u.end-u.start == 1 && len(u.text) >= 3 && len(u.text) <= 8 {
 			addPostings(ix.acro[u.text], ix.unknownW*0.5)
 		}
+	}
+	// Rank by an estimate of the final score: the shared weight over the
+	// name's own weight (list side) and over the query's (query side), so
+	// a short name holding the query's words is not crowded out by long
+	// names holding rarer look-alikes.
+	var wq float32
+	for _, w := range pq.weights {
+		wq += w
+	}
+	for _, ni := range s.touchedN {
+		s.acc[ni] *= 0.6/max(ix.nameW[ni], 1e-3) + 0.4/max(wq, 1e-3)
 	}
 	cands := append(s.cands[:0], s.touchedN...)
 	if len(cands) > candidateLimit {

@@ -201,22 +201,6 @@ func (hs *HandlerSession) Move(ctx context.Context, to Stage, reason Reason, not
 	return nil
 }
 
-// MarkEscalated records that escalation level has been acted on (the
-// escalation job calls it after notifying), so it is not repeated.
-func (hs *HandlerSession) MarkEscalated(ctx context.Context, level int) error {
-	r := hs.report
-	if level <= r.Case.Escalated {
-		return nil
-	}
-	r.Case.Escalated = level
-	updated, err := hs.s.cfg.Store.UpdateReport(ctx, r, nil)
-	if err != nil {
-		return err
-	}
-	hs.report = updated
-	return nil
-}
-
 // SetTriage replaces the clear triage fields a handler may correct:
 // categories, supplier, country and severity. The day received and the
 // channel do not change.

@@ -143,7 +143,7 @@ func (m *memStore) PurgeReport(_ context.Context, org, id string) error {
 		return notFound()
 	}
 	delete(m.receipts, [2]string{org, r.Locator})
-	r.Locator, r.Narrative, r.Contact, r.Identity = "", nil, nil, nil
+	r.Locator, r.Narrative, r.Contact, r.Identity, r.Purged = "", nil, nil, nil, true
 	m.reports[id] = r
 	delete(m.atts, id)
 	delete(m.msgs, id)

@@ -196,6 +196,10 @@ type Report struct {
 	Contact   []byte
 	Identity  []byte
 
+	// Purged is set by ReportStore.PurgeReport: keys and sealed data are
+	// gone and only the clear triage row remains, for aggregate counts.
+	Purged bool
+
 	// Version increases with every update, for optimistic concurrency.
 	Version int
 }

@@ -64,10 +64,11 @@ type ReportStore interface {
 	Attachments(ctx context.Context, orgID, reportID string) ([]SealedAttachment, error)
 	// History returns the report's stage changes, oldest first.
 	History(ctx context.Context, orgID, reportID string) ([]StageChange, error)
-	// PurgeReport destroys the report: wrapped keys, receipt record, sealed
-	// fields, attachments, messages, remedies, notes and consents, durably. The clear
-	// triage row may be kept, without a locator, for aggregate counts. It
-	// is idempotent and returns NotFound only for an unknown report id.
+	// PurgeReport destroys the report durably: wrapped keys, receipt
+	// record, sealed fields, attachments, messages, remedies, notes and
+	// consents. The clear triage row may be kept, with Purged set and no
+	// locator, for aggregate counts. It is idempotent and returns NotFound
+	// only for an unknown report id.
 	PurgeReport(ctx context.Context, orgID, reportID string) error
 }
 

@@ -49,7 +49,7 @@ func (v *Vault) LockKey(k *PrivateKey, password []byte) ([]byte, error) {
 	}
 	salt := out[n : n+SaltSize]
 	out = append(out, k.k.PublicKey().Bytes()...)
-	kek := v.stretch(password, salt, p, KeySize)
+	kek := stretch(v.pwSem, password, salt, p, KeySize)
 	defer clear(kek)
 	aead, err := chacha20poly1305.NewX(kek)
 	if err != nil {
@@ -96,7 +96,7 @@ func (v *Vault) UnlockKey(locked, password []byte) (*PrivateKey, error) {
 	}
 	saltAt := 1 + kdfParamsLen
 	h := saltAt + SaltSize + 32
-	kek := v.stretch(password, locked[saltAt:saltAt+SaltSize], p, KeySize)
+	kek := stretch(v.pwSem, password, locked[saltAt:saltAt+SaltSize], p, KeySize)
 	defer clear(kek)
 	aead, err := chacha20poly1305.NewX(kek)
 	if err != nil {

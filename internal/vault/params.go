@@ -64,8 +64,9 @@ type Params struct {
 	// and once per follow-up attempt, so it is sized for intake throughput;
 	// the receipt's 16 random digits carry the rest of the strength.
 	Receipt KDFParams
-	// MaxConcurrentKDF bounds how many argon2id computations run at once, so
-	// a burst of sign-ins or submissions cannot exhaust memory. Zero means 2.
+	// MaxConcurrentKDF bounds how many argon2id computations of each kind
+	// (password, receipt) run at once, so a burst of sign-ins or
+	// submissions cannot exhaust memory. Zero means 2.
 	MaxConcurrentKDF int
 }
 

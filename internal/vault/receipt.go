@@ -70,7 +70,7 @@ func (rv *ReceiptVerifier) UnmarshalBinary(b []byte) error {
 // no help with the key.
 func (v *Vault) stretchReceipt(secret []byte, p KDFParams, salt []byte) (check [KeySize]byte, rk *ReceiptKey, err error) {
 	pw := append([]byte("upstream/receipt/v1\x00"), secret...)
-	master := v.stretch(pw, salt, p, KeySize)
+	master := stretch(v.rcSem, pw, salt, p, KeySize)
 	clear(pw)
 	defer clear(master)
 	c, err := hkdf.Expand(sha256.New, master, "upstream/receipt/check/v1", KeySize)

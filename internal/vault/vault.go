@@ -13,7 +13,10 @@ import (
 type Vault struct {
 	params Params
 	rand   io.Reader
-	kdf    chan struct{} // semaphore bounding concurrent argon2id runs
+	// Separate bounds for the two argon2id uses, so a burst of sign-ins
+	// cannot stall intake and a flood of receipt guesses cannot lock staff
+	// out.
+	pwSem, rcSem chan struct{}
 }
 
 // New returns a Vault with the given parameters. rand is the source of keys,
@@ -30,7 +33,7 @@ func New(p Params, rand io.Reader) (*Vault, error) {
 	if n == 0 {
 		n = 2
 	}
-	return &Vault{params: p, rand: rand, kdf: make(chan struct{}, n)}, nil
+	return &Vault{params: p, rand: rand, pwSem: make(chan struct{}, n), rcSem: make(chan struct{}, n)}, nil
 }
 
 // Params returns the parameters the vault was built with.
@@ -43,10 +46,10 @@ func (v *Vault) random(b []byte) error {
 	return nil
 }
 
-// stretch runs argon2id under the concurrency bound.
-func (v *Vault) stretch(secret, salt []byte, p KDFParams, n uint32) []byte {
-	v.kdf <- struct{}{}
-	defer func() { <-v.kdf }()
+// stretch runs argon2id under the given concurrency bound.
+func stretch(sem chan struct{}, secret, salt []byte, p KDFParams, n uint32) []byte {
+	sem <- struct{}{}
+	defer func() { <-sem }()
 	return argon2.IDKey(secret, salt, p.Time, p.MemoryKiB, p.Threads, n)
 }
 

@@ -72,7 +72,9 @@ var aliases = map[string]string{
 	"kyrgyz republic": "KG", "slovak republic": "SK", "kosovo": "XK", "prc": "CN", "mainland china": "CN", "china mainland": "CN",
 	"peoples republic of china": "CN", "china peoples republic of": "CN", "bosnia": "BA", "gambia": "GM", "bahamas": "BS",
 	"st lucia": "LC", "st kitts and nevis": "KN", "st vincent and the grenadines": "VC", "sao tome": "ST",
-	"falklands": "FK", "the netherlands": "NL", "netherlands": "NL", "eswatini": "SZ",
+	"falklands": "FK", "saint helena ascension and tristan da cunha": "SH",
+	"west bank and the gaza strip": "PS", "west bank and gaza strip": "PS", "west bank and gaza": "PS",
+	"occupied palestinian territory": "PS", "the netherlands": "NL", "netherlands": "NL", "eswatini": "SZ",
 }
 
 // table is the parsed country list and its name index, built once from the
@@ -279,7 +281,14 @@ func Lookup(raw string) (Country, error) {
 // suggest returns the country whose indexed name is closest to key by edit
 // distance, when the distance is small relative to the length of the key.
 func (t *table) suggest(key string) (Country, bool) {
-	if key == "" {
+	letters := 0
+	for _, r := range key {
+		if unicode.IsLetter(r) {
+			letters++
+		}
+	}
+	if letters < 3 {
+		// Too little to go on: a guess would mislead more than help.
 		return Country{}, false
 	}
 	best, bestD := "", -1

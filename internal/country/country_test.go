@@ -121,3 +121,20 @@ func TestAllAndByAlpha2(t *testing.T) {
 		t.Errorf("FR = %+v", c)
 	}
 }
+
+func TestLookupReferenceSpellings(t *testing.T) {
+	for in, want := range map[string]string{
+		"Turkey (Türkiye)": "TR", "Kyrgyz Republic": "KG", "West Bank and the Gaza Strip": "PS",
+		"Saint Helena, Ascension, and Tristan da Cunha": "SH", "Antigua & Barbuda": "AG", "Brunei Darussalam": "BN",
+	} {
+		if c, err := country.Lookup(in); err != nil || c.Alpha2 != want {
+			t.Errorf("Lookup(%q) = %s, %v; want %s", in, c.Alpha2, err, want)
+		}
+	}
+	for _, in := range []string{"12345", "0000", "1.5"} {
+		_, err := country.Lookup(in)
+		if err == nil || strings.Contains(err.Error(), "did you mean") {
+			t.Errorf("Lookup(%q) = %v; want an error without a suggestion", in, err)
+		}
+	}
+}

@@ -5,6 +5,8 @@ func commands() []command {
 	return []command{
 		{name: "version", summary: "print the version", run: runVersion},
 		{name: "screen", summary: "screen names against watchlists (OFAC, UFLPA, CBP WRO, FollowTheMoney, simple CSV)", run: runScreen},
+		{name: "assess", summary: "score supplier files for forced-labour, child-labour and deforestation risk and write the risk register", run: runAssess},
+		{name: "import", summary: "import supplier files into an organisation and recompute its risk", run: runImport},
 		{name: "gen", summary: "generate a synthetic supplier CSV for benchmarks (gen supplychain)", run: runGen},
 		{name: "serve", summary: "run the web application and API", run: runServe},
 		{name: "migrate", summary: "bring the database schema up to date", run: runMigrate},

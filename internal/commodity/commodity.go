@@ -2,6 +2,7 @@ package commodity
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -34,7 +35,8 @@ var qualifiers = map[string]bool{
 	"processed": true, "unprocessed": true, "natural": true, "sustainable": true, "fairtrade": true,
 	"fair": true, "trade": true, "rainforest": true, "alliance": true, "premium": true,
 	"grade": true, "a": true, "b": true, "other": true, "misc": true, "mixed": true, "and": true,
-	"products": true, "product": true, "goods": true,
+	"products": true, "product": true, "goods": true, "all": true, "of": true, "based": true,
+	"derivatives": true, "downstream": true, "peeled": true, "whole": true, "loose": true,
 }
 
 type index struct {
@@ -91,13 +93,17 @@ func Normalize(raw string) (c Commodity, known bool) {
 	if strings.Trim(key, "() ") == "" {
 		return Commodity{}, false
 	}
-	if i, ok := ix.find(key); ok {
+	// A name that lists several goods ("Cotton, Tomatoes and Downstream
+	// Products") is not guessed from its last word: it should have been
+	// split on ';', and naming one of the goods would hide the others.
+	list := strings.ContainsAny(raw, ",/&") || strings.Contains(" "+key+" ", " and ")
+	if i, ok := ix.find(key, !list); ok {
 		return ix.list[i], true
 	}
 	return unknown(raw, key), false
 }
 
-func (ix *index) find(key string) (int, bool) {
+func (ix *index) find(key string, guess bool) (int, bool) {
 	try := func(k string) (int, bool) {
 		if k == "" {
 			return 0, false
@@ -120,12 +126,19 @@ func (ix *index) find(key string) (int, bool) {
 	words := strings.Fields(strings.NewReplacer("(", " ", ")", " ").Replace(key))
 	var kept []string
 	for _, w := range words {
-		if !qualifiers[w] {
+		if !qualifiers[w] && (len(kept) == 0 || kept[len(kept)-1] != w) && !slices.Contains(kept, w) {
 			kept = append(kept, w)
 		}
 	}
 	if len(kept) > 0 && len(kept) < len(words) {
 		if i, ok := try(strings.Join(kept, " ")); ok {
+			return i, true
+		}
+	}
+	// The last word of a product name is usually what it is made of or
+	// what it is ("peeled garlic", "automobile tires", "leather shoes").
+	if guess && len(kept) > 1 {
+		if i, ok := try(kept[len(kept)-1]); ok {
 			return i, true
 		}
 	}
@@ -202,7 +215,7 @@ func ForSector(sector string) []Commodity {
 		}
 		if ids == nil {
 			// A sector named after a good ("Cocoa") stands for that good.
-			if i, ok := ix.find(k); ok {
+			if i, ok := ix.find(k, false); ok {
 				ids = []string{ix.list[i].ID}
 			}
 		}

@@ -29,6 +29,11 @@ func TestNormalizeKnown(t *testing.T) {
 		{"  Cotton  ", "cotton", ""}, {"shrimps", "shrimp", ""}, {"Garments", "garments", ""}, {"apparel", "garments", ""},
 		{"Teak", "teak", "wood"}, {"Charcoal", "charcoal", "wood"}, {"gold (artisanal)", "gold", ""},
 		{"Fruit (Pome and Stone)", "fruit-pome-stone", ""}, {"raw sugar", "sugarcane", ""},
+		// Merchandise as US Customs and Border Protection words it.
+		{"All Garments", "garments", ""}, {"Cotton and Cotton Products", "cotton", ""}, {"Cotton and Processed Cotton", "cotton", ""},
+		{"Fresh Tomatoes", "tomatoes", ""}, {"Peeled Garlic", "garlic", ""}, {"Sea Salt Products", "salt", ""},
+		{"Automobile Tires", "rubber", "rubber"}, {"Work Gloves", "gloves", ""},
+		{"Hair Products", "hair-products", ""}, {"Artisanal Rough Cut Diamonds", "diamonds", ""}, {"leather shoes", "footwear", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
@@ -46,6 +51,8 @@ func TestNormalizeUnknownIsKept(t *testing.T) {
 		{"  Widget   Parts ", "widget-parts", "Widget Parts"},
 		{"Dragon fruit (organic)", "dragon-fruit-organic", "Dragon fruit (organic)"},
 		{"棉纱", "棉纱", "棉纱"},
+		{"Computer Parts", "computer-parts", "Computer Parts"},
+		{"Cotton, Tomatoes and Downstream Products", "cotton-tomatoes-and-downstream-products", "Cotton, Tomatoes and Downstream Products"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -91,7 +91,7 @@ func runScreen(ctx context.Context, env *Env, args []string) error {
 		}
 		w = fh
 	}
-	err = writeScreen(ctx, w, ix, queries, screening.Options{Threshold: *threshold, Limit: 10}, *format)
+	err = writeScreen(ctx, w, progressWriter(env.Stderr), ix, queries, screening.Options{Threshold: *threshold, Limit: 10}, *format)
 	if fh != nil {
 		if cerr := fh.Close(); err == nil {
 			err = cerr
@@ -208,7 +208,21 @@ type screenRecord struct {
 	Reasons     []string `json:"reasons"`
 }
 
-func writeScreen(ctx context.Context, w io.Writer, ix *screening.Index, qs []screening.Query, opts screening.Options, format string) error {
+// progressWriter returns stderr when it is a terminal, else nil: progress
+// lines are for people watching, not for logs.
+func progressWriter(stderr io.Writer) io.Writer {
+	f, ok := stderr.(*os.File)
+	if !ok {
+		return nil
+	}
+	st, err := f.Stat()
+	if err != nil || st.Mode()&os.ModeCharDevice == 0 {
+		return nil
+	}
+	return f
+}
+
+func writeScreen(ctx context.Context, w, progress io.Writer, ix *screening.Index, qs []screening.Query, opts screening.Options, format string) error {
 	bw := bufio.NewWriterSize(w, 64*1024)
 	var cw *csv.Writer
 	var enc *json.Encoder
@@ -224,6 +238,9 @@ func writeScreen(ctx context.Context, w io.Writer, ix *screening.Index, qs []scr
 	for start := 0; start < len(qs); start += screenBatch {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		if progress != nil {
+			fmt.Fprintf(progress, "\rscreening: %d of %d names", start, len(qs))
 		}
 		for _, res := range ix.SearchBatch(qs[start:min(start+screenBatch, len(qs))], opts) {
 			for _, h := range res.Hits {
@@ -246,6 +263,9 @@ func writeScreen(ctx context.Context, w io.Writer, ix *screening.Index, qs []scr
 				}
 			}
 		}
+	}
+	if progress != nil {
+		fmt.Fprintf(progress, "\rscreening: %d of %d names\n", len(qs), len(qs))
 	}
 	if cw != nil {
 		cw.Flush()

@@ -2,6 +2,7 @@ package screening
 
 import (
 	"cmp"
+	"sync/atomic"
 	"math"
 	"slices"
 	"strings"
@@ -30,6 +31,12 @@ type Index struct {
 	acro     map[string][]int32 // initials of a name's words -> names
 	unknownW float32            // weight of a query word the lists never use
 	pool     sync.Pool
+	// words caches lookups of query words (batches of supplier names
+	// repeat words such as "trading" or "shenzhen" thousands of times).
+	// Entries are never changed once stored; the cache stops growing at
+	// maxCachedWords.
+	words     sync.Map // wordKey -> []match
+	wordCount atomic.Int64
 }
 
 type term struct {
@@ -290,6 +297,9 @@ func allowedEdits(n int) int {
 func (ix *Index) lookup(w string, class tokClass, maxEdits int, sound bool, s *scratch, out []match) []match {
 	if id, ok := ix.vocab[w]; ok {
 		out = append(out, match{term: id, sim: 1, how: howExact})
+		// A word the lists use as written is most likely spelled right:
+		// look only one edit away for its variants.
+		maxEdits = min(maxEdits, 1)
 	}
 	if class != classWord || len(w) < 4 {
 		return out
@@ -460,4 +470,30 @@ func (ix *Index) findDeletion(h uint64) int {
 			return int(ix.slotAt[i]) - 1
 		}
 	}
+}
+
+// maxCachedWords bounds the word cache of an index.
+const maxCachedWords = 1 << 17
+
+type wordKey struct {
+	word     string
+	class    tokClass
+	maxEdits int8
+	sound    bool
+}
+
+// cachedLookup is lookup through the index's word cache. The returned slice
+// is shared: callers must not modify it.
+func (ix *Index) cachedLookup(w string, class tokClass, maxEdits int, sound bool, s *scratch) []match {
+	k := wordKey{w, class, int8(maxEdits), sound}
+	if v, ok := ix.words.Load(k); ok {
+		return v.([]match)
+	}
+	m := ix.lookup(w, class, maxEdits, sound, s, nil)
+	if ix.wordCount.Load() < maxCachedWords {
+		if _, loaded := ix.words.LoadOrStore(k, m); !loaded {
+			ix.wordCount.Add(1)
+		}
+	}
+	return m
 }

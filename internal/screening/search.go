@@ -208,7 +208,7 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 	}
 	for i, t := range toks {
 		u := queryUnit{start: i, end: i + 1, text: t.text, class: t.class}
-		u.matches = ix.lookup(t.text, t.class, 2, true, s, nil)
+		u.matches = ix.cachedLookup(t.text, t.class, 2, true, s)
 		pq.weights[i] = ix.queryWeight(t, u.matches)
 		pq.units = append(pq.units, u)
 	}
@@ -226,7 +226,7 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 			if len(text) > 20 {
 				break
 			}
-			m := ix.lookup(text, classWord, 1, false, s, nil)
+			m := ix.cachedLookup(text, classWord, 1, false, s)
 			if len(m) > 0 {
 				pq.units = append(pq.units, queryUnit{start: i, end: k + 1, text: text, class: classWord, matches: m})
 			}

@@ -2,11 +2,11 @@ package screening
 
 import (
 	"cmp"
-	"sync/atomic"
 	"math"
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // maxTokens caps the tokens of one name that take part in matching. List

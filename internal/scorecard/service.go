@@ -1,0 +1,65 @@
+package scorecard
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Service records answers and computes scorecards over a Store. Held
+// evidence is gathered by the caller from the other capabilities' stores.
+type Service struct {
+	Store   Store
+	Weights Weights
+	Clock   kernel.Clock
+}
+
+// Answer validates and records an answer for the subject.
+func (s *Service) Answer(ctx context.Context, orgID string, subject Subject, a Answer) error {
+	if strings.TrimSpace(orgID) == "" {
+		return invalid("org_id", "is empty")
+	}
+	if !subject.Kind.Valid() {
+		return invalid("subject.kind", "%q is not a subject kind; use supplier or organisation", subject.Kind)
+	}
+	if strings.TrimSpace(subject.ID) == "" {
+		return invalid("subject.id", "is empty")
+	}
+	if err := a.Validate(subject.Kind); err != nil {
+		return err
+	}
+	if a.AnsweredOn.After(s.Clock.Now()) {
+		return invalid("answered_on", "%s is in the future", day(a.AnsweredOn))
+	}
+	if err := s.Store.AddAnswer(ctx, orgID, subject, a); err != nil {
+		return fmt.Errorf("scorecard: record answer: %w", err)
+	}
+	return nil
+}
+
+// Compute scores the subject now from its stored answers and the given
+// held evidence, saves the scorecard and returns it with the subject's
+// earlier scorecards (oldest first, the new one last).
+func (s *Service) Compute(ctx context.Context, orgID string, subject Subject, held Held) ([]Scorecard, error) {
+	if strings.TrimSpace(orgID) == "" {
+		return nil, invalid("org_id", "is empty")
+	}
+	answers, err := s.Store.Answers(ctx, orgID, subject)
+	if err != nil {
+		return nil, fmt.Errorf("scorecard: load answers: %w", err)
+	}
+	sc, err := s.Weights.Score(Evidence{Subject: subject, AsOf: s.Clock.Now(), Answers: answers, Held: held})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.SaveScorecard(ctx, orgID, sc); err != nil {
+		return nil, fmt.Errorf("scorecard: save: %w", err)
+	}
+	series, err := s.Store.Scorecards(ctx, orgID, subject)
+	if err != nil {
+		return nil, fmt.Errorf("scorecard: load history: %w", err)
+	}
+	return series, nil
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -301,14 +302,14 @@ func (s *Set) Dataset(id string) (Dataset, bool) {
 func (s *Set) Goods(iso2, commodityID string) []Good {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.goods[iso2+"\x00"+commodityID]
+	return slices.Clone(s.goods[iso2+"\x00"+commodityID])
 }
 
 // GoodsOf returns every ILAB entry for a country.
 func (s *Set) GoodsOf(iso2 string) []Good {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	return s.byCtry[iso2]
+	return slices.Clone(s.byCtry[iso2])
 }
 
 // Finding returns ILAB's child-labour findings for a country.

@@ -413,8 +413,12 @@ func (sc *Scorecard) explain() {
 			}
 		}
 	}
-	slices.SortStableFunc(sc.Raised, func(a, b Reason) int { return cmp.Or(cmp.Compare(b.Points, a.Points), strings.Compare(a.ItemID, b.ItemID)) })
-	slices.SortStableFunc(sc.Lowered, func(a, b Reason) int { return cmp.Or(cmp.Compare(a.Points, b.Points), strings.Compare(a.ItemID, b.ItemID)) })
+	slices.SortStableFunc(sc.Raised, func(a, b Reason) int {
+		return cmp.Or(cmp.Compare(b.Points, a.Points), strings.Compare(a.ItemID, b.ItemID))
+	})
+	slices.SortStableFunc(sc.Lowered, func(a, b Reason) int {
+		return cmp.Or(cmp.Compare(a.Points, b.Points), strings.Compare(a.ItemID, b.ItemID))
+	})
 	slices.SortStableFunc(sc.Next, func(a, b Step) int {
 		return cmp.Or(cmp.Compare(a.Effort, b.Effort), cmp.Compare(b.Gain, a.Gain), strings.Compare(a.ItemID, b.ItemID))
 	})

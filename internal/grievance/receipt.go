@@ -3,7 +3,9 @@ package grievance
 import (
 	"io"
 	"log/slog"
+	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
@@ -169,4 +171,73 @@ func ignorable(c rune) bool {
 		return true
 	}
 	return unicode.IsSpace(c) || unicode.Is(unicode.Pd, c) || c == '\u2212' // minus sign
+}
+
+// maxMessageScan bounds how much of a message ExtractReceipt reads.
+const maxMessageScan = 4096
+
+// ExtractReceipt finds a receipt in a message body (an SMS that continues a
+// report: "1234-5678-9012-3456-7890 they moved us to another site"). It
+// looks for a run of digit groups, separated by spaces, dashes or dots, in
+// which consecutive groups hold exactly twenty digits, and returns the receipt and the
+// body with the receipt removed. It takes the first such run and reports
+// false when there is none; a phone number or an amount in the text does not
+// match, since neither has twenty digits at a group boundary.
+func ExtractReceipt(body string) (Receipt, string, bool) {
+	if len(body) > maxMessageScan {
+		body = body[:maxMessageScan]
+	}
+	type group struct {
+		start, end int // byte offsets in body
+		digits     []byte
+	}
+	var run []group
+	// flush looks in the current run for consecutive groups, starting at
+	// any group, that hold exactly twenty digits.
+	flush := func() (Receipt, int, int, bool) {
+		for from := range run {
+			n := 0
+			var rc Receipt
+			for i := from; i < len(run); i++ {
+				g := run[i]
+				if n+len(g.digits) > ReceiptDigits {
+					break
+				}
+				copy(rc.d[n:], g.digits)
+				n += len(g.digits)
+				if n == ReceiptDigits {
+					return rc, run[from].start, g.end, true
+				}
+			}
+		}
+		return Receipt{}, 0, 0, false
+	}
+	var cur *group
+	for i, c := range body {
+		if d, ok := digitValue(c); ok {
+			if cur == nil {
+				run = append(run, group{start: i})
+				cur = &run[len(run)-1]
+			}
+			cur.digits = append(cur.digits, d)
+			cur.end = i + utf8.RuneLen(c)
+			continue
+		}
+		cur = nil
+		if ignorable(c) && c != '\n' && c != '\r' {
+			continue
+		}
+		if rc, s, e, ok := flush(); ok {
+			return rc, joinAround(body, s, e), true
+		}
+		run = run[:0]
+	}
+	if rc, s, e, ok := flush(); ok {
+		return rc, joinAround(body, s, e), true
+	}
+	return Receipt{}, body, false
+}
+
+func joinAround(body string, start, end int) string {
+	return strings.TrimSpace(strings.TrimSpace(body[:start]) + " " + strings.TrimSpace(body[end:]))
 }

@@ -150,3 +150,66 @@ func FuzzParseReceipt(f *testing.F) {
 		}
 	})
 }
+
+func TestExtractReceipt(t *testing.T) {
+	const want = "1234-5678-9012-3456-7890"
+	cases := []struct {
+		name, body string
+		ok         bool
+		rest       string
+	}{
+		{"alone", want, true, ""},
+		{"then text", want + " they moved us to another site", true, "they moved us to another site"},
+		{"after text", "my receipt: " + want, true, "my receipt:"},
+		{"in the middle", "receipt " + want + " please reply", true, "receipt please reply"},
+		{"no separators", "12345678901234567890 hello", true, "hello"},
+		{"number after it", want + " 12 workers left", true, "12 workers left"},
+		{"number before it", "12 " + want, true, "12"},
+		{"Arabic-Indic", "١٢٣٤ ٥٦٧٨ ٩٠١٢ ٣٤٥٦ ٧٨٩٠ مرحبا", true, "مرحبا"},
+		{"phone number only", "call +60 12-345 6789 now", false, ""},
+		{"too few digits", "1234-5678-9012-3456-789 hi", false, ""},
+		{"groups overshoot", "123456789012345678901 hi", false, ""},
+		{"split by a line break", "1234-5678-9012\n3456-7890", false, ""},
+		{"empty", "", false, ""},
+		{"receipt after a phone number", "+60 12-345 6789, " + want, true, "+60 12-345 6789,"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			rc, rest, ok := grievance.ExtractReceipt(c.body)
+			if ok != c.ok {
+				t.Fatalf("ok %v", ok)
+			}
+			if !ok {
+				if rest != c.body {
+					t.Fatalf("body changed without a receipt: %q", rest)
+				}
+				return
+			}
+			if rc.Display() != want {
+				t.Fatalf("receipt %s", rc.Display())
+			}
+			if rest != c.rest {
+				t.Fatalf("rest %q, want %q", rest, c.rest)
+			}
+		})
+	}
+}
+
+// FuzzExtractReceipt: SMS and messaging bodies are outside input.
+func FuzzExtractReceipt(f *testing.F) {
+	for _, s := range []string{"1234-5678-9012-3456-7890 hi", "hi ١٢٣٤٥٦٧٨٩٠١٢٣٤٥٦٧٨٩٠", "", "1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0", "\xff1234"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		rc, rest, ok := grievance.ExtractReceipt(s)
+		if !ok {
+			return
+		}
+		if len(rest) >= len(s) && len(s) <= 4096 {
+			t.Fatalf("receipt found but nothing removed from %q", s)
+		}
+		if _, err := grievance.ParseReceipt(rc.Display()); err != nil {
+			t.Fatalf("extracted receipt does not parse: %v", err)
+		}
+	})
+}

@@ -25,6 +25,10 @@ const (
 	GSI           = "gsi-2023"
 	EUDRBenchmark = "eudr-benchmark"
 	EUDRList      = "eudr-commodities"
+	// ISO3166 is the country table of package country. It is listed with
+	// the others but built in for good: every other dataset is checked
+	// against it, so it changes only with a new build.
+	ISO3166 = "iso3166"
 )
 
 // Dataset describes one loaded reference dataset: where it comes from, which
@@ -193,7 +197,7 @@ func Default() (*Set, error) {
 	return s, nil
 }
 
-// IDs lists the dataset identifiers in a stable order.
+// IDs lists the identifiers of the replaceable datasets in a stable order.
 func IDs() []string {
 	ids := make([]string, 0, len(specs))
 	for id := range specs {
@@ -215,9 +219,12 @@ func describe(id string, data []byte, rows int, origin, edition string) Dataset 
 // on any error nothing is replaced and the error names the file, line and
 // column. The replaced dataset's edition records the file and its hash.
 func (s *Set) LoadFromFile(datasetID, path string) error {
+	if datasetID == ISO3166 {
+		return kernel.Errorf(kernel.Invalid, "dataset %s is built in and cannot be replaced from a file; replaceable datasets: %s", ISO3166, strings.Join(IDs(), ", "))
+	}
 	sp, ok := specs[datasetID]
 	if !ok {
-		return kernel.Errorf(kernel.Invalid, "unknown dataset %q; known datasets: %s", datasetID, strings.Join(IDs(), ", "))
+		return kernel.Errorf(kernel.Invalid, "unknown dataset %q; replaceable datasets: %s", datasetID, strings.Join(IDs(), ", "))
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -275,21 +282,32 @@ func (s *Set) Version() uint64 {
 	return s.version
 }
 
-// Datasets lists what is loaded, in the order of IDs.
+// Datasets lists what is loaded, in the order of IDs, followed by the
+// built-in country table.
 func (s *Set) Datasets() []Dataset {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	out := make([]Dataset, 0, len(s.meta))
+	out := make([]Dataset, 0, len(s.meta)+1)
 	for _, id := range IDs() {
 		if d, ok := s.meta[id]; ok {
 			out = append(out, d)
 		}
 	}
-	return out
+	return append(out, countryDataset())
+}
+
+func countryDataset() Dataset {
+	p := country.TableProvenance()
+	return Dataset{ID: ISO3166, Title: "ISO 3166-1 country codes and names", Source: p.Source, Edition: p.Edition,
+		Licence: p.Licence, SHA256: p.SHA256, Rows: p.Rows, Origin: "embedded",
+		Note: "Built in; not replaceable from a file. Update internal/country/data/countries.csv and rebuild."}
 }
 
 // Dataset returns the description of one loaded dataset.
 func (s *Set) Dataset(id string) (Dataset, bool) {
+	if id == ISO3166 {
+		return countryDataset(), true
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	d, ok := s.meta[id]

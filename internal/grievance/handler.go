@@ -284,7 +284,8 @@ func (hs *HandlerSession) WithdrawRemedy(ctx context.Context, id string) (Remedy
 }
 
 // Grant gives another handler access to this report by wrapping its data
-// key to their public key.
+// key to their public key. Whether this user may assign handlers is the
+// authorisation policy's question (internal/account), asked by the caller.
 func (hs *HandlerSession) Grant(ctx context.Context, userID string, pub vault.PublicKey) error {
 	if userID == "" {
 		return kernel.Errorf(kernel.Invalid, "no handler to grant access to")

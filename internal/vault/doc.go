@@ -3,7 +3,8 @@
 // to "table:column:id", wrapping of data keys to X25519 recipients (case
 // handlers and the organisation recovery key) and to a key stretched from the
 // reporter's receipt, and the password-locked storage of handlers' private
-// keys.
+// keys. It also keys the hash that stands in for a messaging sender's phone
+// number, so conversations thread without the number being stored.
 //
 // Every blob it produces starts with a format version byte so parameters and
 // algorithms can change without breaking stored data. The package holds no

@@ -2,12 +2,20 @@ package sqlstore_test
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 	"github.com/upstream-platform/upstream/internal/supplychain"
@@ -233,7 +241,7 @@ func TestSupplyChainBadInputWritesNothing(t *testing.T) {
 				return st.UpsertLinks(ctx, tn.a.ID, []supplychain.Link{{Supplier: ps[0].ID, Share: fp(1.5)}})
 			}, kernel.Invalid, true},
 			{"risk for unknown party", func() error {
-				return st.SaveRisk(ctx, tn.a.ID, []sqlstore.PartyRisk{{ID: ghost, Level: "low"}})
+				return st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows([]sqlstore.PartyRisk{{ID: ghost, Level: "low"}}))
 			}, kernel.NotFound, true},
 		}
 		for _, tt := range tests {
@@ -263,7 +271,7 @@ func TestSupplyChainRegister(t *testing.T) {
 			{ID: ps[2].ID, Tier: 3, Inherent: 50, Signals: 20, Own: 60, Exposure: 70, Level: "high"},
 			{ID: ps[3].ID, Tier: 3, Inherent: 50, Own: 50, Exposure: 50, Level: "high"},
 		}
-		if err := st.SaveRisk(ctx, tn.a.ID, risks); err != nil {
+		if err := st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows(risks)); err != nil {
 			t.Fatal(err)
 		}
 		tests := []struct {
@@ -344,7 +352,7 @@ func TestSupplyChainTenantIsolation(t *testing.T) {
 			}
 		})
 		t.Run("SaveRisk", func(t *testing.T) {
-			err := st.SaveRisk(ctx, b, []sqlstore.PartyRisk{{ID: ps[0].ID, Exposure: 99, Level: "critical"}})
+			err := st.SaveRisk(ctx, b, sqlstore.RiskRows([]sqlstore.PartyRisk{{ID: ps[0].ID, Exposure: 99, Level: "critical"}}))
 			if !kernel.IsCode(err, kernel.NotFound) {
 				t.Errorf("risk for A's party from B: err = %v, want not found", err)
 			}
@@ -382,4 +390,166 @@ func TestSupplyChainTenantIsolation(t *testing.T) {
 			t.Errorf("A's data changed through B (-before +after):\n%s", diff)
 		}
 	})
+}
+
+// benchGraph builds a deterministic tiered supply graph of n parties and
+// about m links: tier sizes 5/15/30/50%, each link from a supplier one tier
+// down, shares drawn at random, and one link in a thousand between two
+// tier-2 traders, which makes cycles.
+func benchGraph(n, m int) (*risk.Graph, []float64) {
+	rng := rand.New(rand.NewPCG(7, 11))
+	bounds := []int{0, n * 5 / 100, n * 20 / 100, n * 50 / 100, n}
+	links := make([]risk.Link, 0, m)
+	seen := make(map[[2]int32]bool, m)
+	for len(links) < m {
+		t := rng.IntN(3) // buyer tier index 0..2
+		buyer := int32(bounds[t] + rng.IntN(bounds[t+1]-bounds[t]))
+		supplier := int32(bounds[t+1] + rng.IntN(bounds[t+2]-bounds[t+1]))
+		if rng.IntN(1000) == 0 {
+			supplier = int32(bounds[1] + rng.IntN(bounds[2]-bounds[1]))
+			buyer = int32(bounds[1] + rng.IntN(bounds[2]-bounds[1]))
+		}
+		k := [2]int32{buyer, supplier}
+		if buyer == supplier || seen[k] {
+			continue
+		}
+		seen[k] = true
+		links = append(links, risk.Link{Buyer: buyer, Supplier: supplier, Share: float32(rng.Float64())})
+	}
+	g, err := risk.NewGraph(n, links)
+	if err != nil {
+		panic(err)
+	}
+	own := make([]float64, n)
+	for i := range own {
+		own[i] = 100 * rng.Float64() * rng.Float64()
+	}
+	return g, own
+}
+
+// recursiveExposure is the exposure computed by a recursive SQL query. The
+// propagation rule exposure(b) = 1 - keep(b) x (1 - decay x sum of weight x
+// exposure(s)), with keep = 1 - own score, is linear in the suppliers'
+// exposures, so it unrolls into a sum over supply paths b = v0 <- v1 <- ...
+// <- vk of (1 - keep(vk)) times the product of keep(vi) x decay x weight
+// along the path. The query walks every path from every party, cutting a
+// path once what it could still add falls under 1e-9 (which also ends
+// walks round cycles), and sums per starting party.
+const recursiveExposure = `WITH RECURSIVE walk (root, node, mult, depth) AS (
+	SELECT id, id, CAST(1 AS DOUBLE PRECISION), 0 FROM bench_party
+	UNION ALL
+	SELECT w.root, l.supplier, w.mult * p.keep * $1 * l.w, w.depth + 1
+	FROM walk w JOIN bench_party p ON p.id = w.node JOIN bench_link l ON l.buyer = w.node
+	WHERE w.mult * p.keep * $1 * l.w > 1e-9 AND w.depth < 200
+)
+SELECT w.root, 100 * sum(w.mult * (1 - p.keep)) FROM walk w JOIN bench_party p ON p.id = w.node GROUP BY w.root`
+
+// BenchmarkPropagationVsRecursiveSQL computes every party's exposure over
+// the same graph twice per iteration, in Go (risk.Propagate) and as a
+// recursive query in PostgreSQL, checks that they agree, and reports both
+// times and their ratio. UPSTREAM_BENCH_PARTIES sets the graph size
+// (default 100,000 parties, three links per party).
+func BenchmarkPropagationVsRecursiveSQL(b *testing.B) {
+	n := 100_000
+	if v := os.Getenv("UPSTREAM_BENCH_PARTIES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("UPSTREAM_BENCH_PARTIES: %v", err)
+		}
+	}
+	const decay, tolerance = 0.7, 1e-6
+	g, own := benchGraph(n, 3*n)
+	dsn := sqltest.DSN(b, sqlstore.Postgres)
+	ctx := context.Background()
+	pg, err := sql.Open("pgx", dsn)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer pg.Close()
+	for _, q := range []string{
+		"CREATE UNLOGGED TABLE bench_party (id INTEGER PRIMARY KEY, keep DOUBLE PRECISION NOT NULL)",
+		"CREATE UNLOGGED TABLE bench_link (buyer INTEGER NOT NULL, supplier INTEGER NOT NULL, w DOUBLE PRECISION NOT NULL)",
+	} {
+		if _, err := pg.ExecContext(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var sb strings.Builder
+	flush := func(table string) {
+		if sb.Len() == 0 {
+			return
+		}
+		if _, err := pg.ExecContext(ctx, "INSERT INTO "+table+" VALUES "+sb.String()); err != nil {
+			b.Fatal(err)
+		}
+		sb.Reset()
+	}
+	for i, v := range own {
+		if sb.Len() > 0 {
+			sb.WriteString(",")
+		}
+		fmt.Fprintf(&sb, "(%d,%s)", i, strconv.FormatFloat(1-v/100, 'g', -1, 64))
+		if i%5000 == 4999 {
+			flush("bench_party")
+		}
+	}
+	flush("bench_party")
+	// The weights stored are the graph's, after unknown shares are filled
+	// and over-full buyers scaled, so both sides walk the same numbers.
+	k := 0
+	for buyer := range int32(g.Len()) {
+		sup, w := g.Suppliers(buyer)
+		for j, s := range sup {
+			if sb.Len() > 0 {
+				sb.WriteString(",")
+			}
+			fmt.Fprintf(&sb, "(%d,%d,%s)", buyer, s, strconv.FormatFloat(float64(w[j]), 'g', -1, 64))
+			if k++; k%5000 == 0 {
+				flush("bench_link")
+			}
+		}
+	}
+	flush("bench_link")
+	for _, q := range []string{"CREATE INDEX bench_link_buyer ON bench_link (buyer)", "ANALYZE bench_party", "ANALYZE bench_link"} {
+		if _, err := pg.ExecContext(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	var goTime, sqlTime time.Duration
+	for b.Loop() {
+		start := time.Now()
+		exp, err := risk.Propagate(g, own, decay, tolerance)
+		if err != nil {
+			b.Fatal(err)
+		}
+		goTime += time.Since(start)
+		start = time.Now()
+		rows, err := pg.QueryContext(ctx, recursiveExposure, decay)
+		if err != nil {
+			b.Fatal(err)
+		}
+		worst := 0.0
+		got := 0
+		for rows.Next() {
+			var id int
+			var e float64
+			if err := rows.Scan(&id, &e); err != nil {
+				b.Fatal(err)
+			}
+			worst = max(worst, math.Abs(e-exp[id]))
+			got++
+		}
+		if err := rows.Err(); err != nil {
+			b.Fatal(err)
+		}
+		rows.Close()
+		sqlTime += time.Since(start)
+		if got != n || worst > 1e-3 {
+			b.Fatalf("SQL gave %d exposures, largest difference from Go %.2g (0-100 scale)", got, worst)
+		}
+	}
+	iters := float64(b.N)
+	b.ReportMetric(goTime.Seconds()*1000/iters, "go-ms")
+	b.ReportMetric(sqlTime.Seconds()*1000/iters, "sql-ms")
+	b.ReportMetric(sqlTime.Seconds()/goTime.Seconds(), "sql/go")
 }

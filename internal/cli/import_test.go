@@ -1,0 +1,193 @@
+package cli_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+)
+
+// importDB returns the DSN of a fresh, migrated database of engine e with
+// two organisations, acme and other, and their ids.
+func importDB(t testing.TB, e sqlstore.Engine) (dsn string, orgs map[string]string) {
+	t.Helper()
+	dsn = sqltest.DSN(t, e)
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	orgs = map[string]string{}
+	for _, slug := range []string{"acme", "other"} {
+		o := account.Org{ID: kernel.NewID(), Slug: slug, Name: slug, CreatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+		if err := db.Accounts().CreateOrg(ctx, o); err != nil {
+			t.Fatal(err)
+		}
+		orgs[slug] = o.ID
+	}
+	return dsn, orgs
+}
+
+// register reads an organisation's stored register, ordered by exposure.
+func register(t *testing.T, dsn, orgID string) []sqlstore.RegisterEntry {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reg, _, err := db.SupplyChain().Register(ctx, orgID, sqlstore.RegisterFilter{}, sqlstore.SortExposure, kernel.Page{Limit: 500})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return reg
+}
+
+func TestImport(t *testing.T) {
+	chain := filepath.Join(assessData, "chain.csv")
+	for _, e := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			dsn, orgs := importDB(t, e)
+			code, out, errOut := run(t, nil, "", "import", chain, "--db", dsn, "--org", "acme")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, want := range []string{
+				"chain.csv: upstream-csv, 7 rows, 7 parties, 9 links, 0 skipped, 0 unused EPCIS events",
+				"risk recomputed for 7 parties in acme: 3 critical, 2 high, 2 medium, 0 low",
+			} {
+				if !strings.Contains(out, want) {
+					t.Errorf("stdout lacks %q:\n%s", want, out)
+				}
+			}
+			first := register(t, dsn, orgs["acme"])
+			if len(first) != 7 {
+				t.Fatalf("%d parties stored, want 7", len(first))
+			}
+			top := first[0]
+			if top.Party.Ref != "C1" || top.Risk.Tier != 3 || top.Risk.Level != "critical" || len(top.Risk.Factors) == 0 {
+				t.Errorf("top of the register = %s tier %d %s with %d factors", top.Party.Ref, top.Risk.Tier, top.Risk.Level, len(top.Risk.Factors))
+			}
+			// The same file again changes nothing; UPSTREAM_ORG names the
+			// organisation as --org does.
+			code, out2, errOut := run(t, map[string]string{"UPSTREAM_ORG": "acme"}, "", "import", chain, "--db", dsn)
+			if code != 0 || out2 != out {
+				t.Fatalf("second import: exit %d, stdout %q, stderr %s", code, out2, errOut)
+			}
+			if diff := cmp.Diff(first, register(t, dsn, orgs["acme"])); diff != "" {
+				t.Errorf("importing the same file twice changed the rows (-first +second):\n%s", diff)
+			}
+			if other := register(t, dsn, orgs["other"]); len(other) != 0 {
+				t.Errorf("the other organisation has %d parties", len(other))
+			}
+			// A later file may name a supplier stored before as its buyer.
+			more := filepath.Join(t.TempDir(), "more.csv")
+			os.WriteFile(more, []byte("id,name,country,commodity,buyer_id\nF9,Owusu Farm,GH,cocoa,T2\n"), 0o644)
+			if code, _, errOut := run(t, nil, "", "import", more, "--db", dsn, "--org", "acme"); code != 0 {
+				t.Fatalf("import naming a stored buyer: exit %d: %s", code, errOut)
+			}
+			for _, r := range register(t, dsn, orgs["acme"]) {
+				if r.Party.Ref == "F9" && r.Risk.Tier != 3 {
+					t.Errorf("F9 tier %d, want 3", r.Risk.Tier)
+				}
+			}
+			// In another organisation that buyer does not exist.
+			code, _, errOut = run(t, nil, "", "import", more, "--db", dsn, "--org", "other")
+			if code != 2 || !strings.Contains(errOut, `more.csv:2:`) || !strings.Contains(errOut, `buyer_id "T2"`) {
+				t.Errorf("import into other: exit %d: %s", code, errOut)
+			}
+		})
+	}
+}
+
+func TestImportBadRows(t *testing.T) {
+	dsn, orgs := importDB(t, sqlstore.SQLite)
+	bad := filepath.Join(assessData, "bad.csv")
+	chain := filepath.Join(assessData, "chain.csv")
+	// Two files in one import: the bad rows of the second undo the first.
+	code, _, errOut := run(t, nil, "", "import", chain, bad, "--db", dsn, "--org", "acme")
+	if code != 2 {
+		t.Fatalf("exit %d, want 2: %s", code, errOut)
+	}
+	for _, want := range []string{
+		`bad.csv:2:16: country: unknown country "Ivory Cost"; did you mean Côte d'Ivoire (CI)?`,
+		"bad.csv:3:27: share:",
+		`bad.csv:4:25: buyer_id: buyer_id "NOBODY" matches no id in this file`,
+		"nothing imported",
+	} {
+		if !strings.Contains(errOut, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, errOut)
+		}
+	}
+	if reg := register(t, dsn, orgs["acme"]); len(reg) != 0 {
+		t.Fatalf("%d parties stored by a failed import", len(reg))
+	}
+	code, out, errOut := run(t, nil, "", "import", bad, "--db", dsn, "--org", "acme", "--skip-bad-rows")
+	if code != 0 {
+		t.Fatalf("--skip-bad-rows: exit %d: %s", code, errOut)
+	}
+	if !strings.Contains(out, "4 rows, 2 parties, 1 links, 3 skipped") || !strings.Contains(errOut, "bad.csv:3:27: share:") {
+		t.Errorf("stdout:\n%s\nstderr:\n%s", out, errOut)
+	}
+	if reg := register(t, dsn, orgs["acme"]); len(reg) != 2 {
+		t.Errorf("%d parties stored, want A3 and A4", len(reg))
+	}
+}
+
+func TestImportUsage(t *testing.T) {
+	dsn, _ := importDB(t, sqlstore.SQLite)
+	chain := filepath.Join(assessData, "chain.csv")
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"no files", []string{"import", "--db", dsn, "--org", "acme"}, "at least one supplier file"},
+		{"no org", []string{"import", chain, "--db", dsn}, "--org is required"},
+		{"unknown org", []string{"import", chain, "--db", dsn, "--org", "nobody"}, `no organisation "nobody"`},
+		{"missing file", []string{"import", "nope.csv", "--db", dsn, "--org", "acme"}, "cannot read nope.csv"},
+		{"bad DSN", []string{"import", chain, "--db", "mysql://x", "--org", "acme"}, "sqlite:PATH"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := run(t, nil, "", tt.args...)
+			if code != 2 || !strings.Contains(errOut, tt.want) || out != "" {
+				t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant exit 2 and %q", code, out, errOut, tt.want)
+			}
+		})
+	}
+}
+
+// BenchmarkImportSQLite measures `upstream import` of a file made by
+// `upstream gen supplychain` into a fresh SQLite database: detection,
+// parsing, normalisation, the batched upserts in one transaction, and the
+// full risk recompute that follows. rows/s counts supplier rows.
+func BenchmarkImportSQLite(b *testing.B) {
+	const parties = 100_000
+	in := filepath.Join(b.TempDir(), "chain.csv")
+	genFile(b, in, parties, 3*parties)
+	for b.Loop() {
+		b.StopTimer()
+		dsn, _ := importDB(b, sqlstore.SQLite)
+		b.StartTimer()
+		code, _, errOut := runTB(b, "import", in, "--db", dsn, "--org", "acme")
+		if code != 0 {
+			b.Fatalf("exit %d: %s", code, errOut)
+		}
+	}
+	b.ReportMetric(float64(parties)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}

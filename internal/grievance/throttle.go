@@ -66,8 +66,9 @@ func (c ThrottleConfig) Validate() error {
 // store can persist if throttling must be shared between servers.
 type Bucket struct{ TAT time.Time }
 
-// take tries to spend one token at now.
-func (b Bucket) take(now time.Time, r Rate) (Bucket, time.Duration, bool) {
+// Take tries to spend one token at now. It returns the new state, and when
+// refused, how long until a token is free.
+func (b Bucket) Take(now time.Time, r Rate) (Bucket, time.Duration, bool) {
 	tat := b.TAT
 	if tat.Before(now) {
 		tat = now
@@ -80,8 +81,8 @@ func (b Bucket) take(now time.Time, r Rate) (Bucket, time.Duration, bool) {
 	return Bucket{TAT: next}, 0, true
 }
 
-// refund gives one token back.
-func (b Bucket) refund(now time.Time, r Rate) Bucket {
+// Refund gives one token back.
+func (b Bucket) Refund(now time.Time, r Rate) Bucket {
 	t := b.TAT.Add(-r.Every)
 	if t.Before(now) {
 		t = now
@@ -89,8 +90,9 @@ func (b Bucket) refund(now time.Time, r Rate) Bucket {
 	return Bucket{TAT: t}
 }
 
-// full reports whether the bucket has recovered completely.
-func (b Bucket) full(now time.Time) bool { return !b.TAT.After(now) }
+// Full reports whether the bucket has recovered completely (its state can
+// be forgotten).
+func (b Bucket) Full(now time.Time) bool { return !b.TAT.After(now) }
 
 type locatorKey struct{ org, locator string }
 
@@ -143,8 +145,8 @@ func (t *Throttle) Take(org, locator string) (time.Duration, error) {
 			return t.cfg.PerLocator.Every, ErrTooManyAttempts
 		}
 	}
-	nl, waitL, okL := lb.take(now, t.cfg.PerLocator)
-	ng, waitG, okG := t.global.take(now, t.cfg.Global)
+	nl, waitL, okL := lb.Take(now, t.cfg.PerLocator)
+	ng, waitG, okG := t.global.Take(now, t.cfg.Global)
 	if !okL || !okG {
 		return max(waitL, waitG), ErrTooManyAttempts
 	}
@@ -161,14 +163,14 @@ func (t *Throttle) Refund(org, locator string) {
 	defer t.mu.Unlock()
 	k := locatorKey{org, locator}
 	if b, ok := t.locs[k]; ok {
-		b = b.refund(now, t.cfg.PerLocator)
-		if b.full(now) {
+		b = b.Refund(now, t.cfg.PerLocator)
+		if b.Full(now) {
 			delete(t.locs, k)
 		} else {
 			t.locs[k] = b
 		}
 	}
-	t.global = t.global.refund(now, t.cfg.Global)
+	t.global = t.global.Refund(now, t.cfg.Global)
 }
 
 // Tracked returns how many locators currently hold state.
@@ -189,7 +191,7 @@ func (t *Throttle) Prune() {
 
 func (t *Throttle) prune(now time.Time) {
 	for k, b := range t.locs {
-		if b.full(now) {
+		if b.Full(now) {
 			delete(t.locs, k)
 		}
 	}

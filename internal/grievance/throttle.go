@@ -1,6 +1,7 @@
 package grievance
 
 import (
+	"math"
 	"sync"
 	"time"
 
@@ -17,6 +18,9 @@ type Rate struct {
 func (r Rate) validate(name string) error {
 	if r.Burst < 1 || r.Every <= 0 {
 		return kernel.Errorf(kernel.Invalid, "%s rate needs a burst of at least 1 and a positive interval", name)
+	}
+	if r.Every > time.Duration(math.MaxInt64/4)/time.Duration(r.Burst) {
+		return kernel.Errorf(kernel.Invalid, "%s rate: burst times interval is too long", name)
 	}
 	return nil
 }

@@ -149,6 +149,7 @@ func TestThrottleConfigValidation(t *testing.T) {
 		{PerLocator: grievance.Rate{Burst: 1, Every: time.Second}, Global: grievance.Rate{Burst: 0, Every: time.Second}, MaxTracked: 1},
 		{PerLocator: grievance.Rate{Burst: 1, Every: 0}, Global: grievance.Rate{Burst: 1, Every: time.Second}, MaxTracked: 1},
 		{PerLocator: grievance.Rate{Burst: 1, Every: time.Second}, Global: grievance.Rate{Burst: 1, Every: time.Second}},
+		{PerLocator: grievance.Rate{Burst: 1 << 40, Every: time.Hour}, Global: grievance.Rate{Burst: 1, Every: time.Second}, MaxTracked: 1},
 	}
 	for i, c := range bad {
 		if _, err := grievance.NewThrottle(c, &kernel.FixedClock{}); !kernel.IsCode(err, kernel.Invalid) {

@@ -66,18 +66,20 @@ func (v *Vault) WrapAll(dk *DataKey, reportID string, rk *ReceiptKey, recovery P
 		}
 		keys = append(keys, WrappedKey{ReportID: reportID, Recipient: RecipientReceipt, Blob: b})
 	}
+	// A missing recovery key is a set-up fault, not the reporter's: it is
+	// Internal so that it is logged and the reporter sees a generic error.
 	b, err := v.WrapTo(dk, reportID, recovery)
 	if err != nil {
-		return nil, kernel.Wrap(kernel.Invalid, err, "wrapping to the recovery key")
+		return nil, kernel.Wrap(kernel.Internal, err, "the organisation has no usable recovery key (run keys init)")
 	}
 	keys = append(keys, WrappedKey{ReportID: reportID, Recipient: RecipientRecovery, Blob: b})
 	for id, pub := range handlers {
 		if id == "" {
-			return nil, kernel.Errorf(kernel.Invalid, "handler without a user id")
+			return nil, kernel.Errorf(kernel.Internal, "handler without a user id")
 		}
 		b, err := v.WrapTo(dk, reportID, pub)
 		if err != nil {
-			return nil, err
+			return nil, kernel.Wrap(kernel.Internal, err, "handler %s has no usable public key", id)
 		}
 		keys = append(keys, WrappedKey{ReportID: reportID, Recipient: HandlerRecipient(id), Blob: b})
 	}

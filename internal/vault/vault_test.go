@@ -532,3 +532,19 @@ func TestDeterministicWithSeededRandomness(t *testing.T) {
 		t.Fatal("same seed gave different output")
 	}
 }
+
+func TestWrapAllNeedsOrganisationKeys(t *testing.T) {
+	v := newVault(t)
+	dk := dataKey(t, v)
+	rec, _ := v.NewKeyPair()
+	if _, err := v.WrapAll(dk, "r1", nil, vault.PublicKey{}, nil); !kernel.IsCode(err, kernel.Internal) {
+		t.Fatalf("no recovery key: %v", err)
+	}
+	if _, err := v.WrapAll(dk, "r1", nil, rec.Public(), map[string]vault.PublicKey{"h": {}}); !kernel.IsCode(err, kernel.Internal) {
+		t.Fatalf("handler without key: %v", err)
+	}
+	keys, err := v.WrapAll(dk, "r1", nil, rec.Public(), nil)
+	if err != nil || len(keys) != 1 || keys[0].Recipient != vault.RecipientRecovery {
+		t.Fatalf("recovery only: %v %+v", err, keys)
+	}
+}

@@ -37,7 +37,7 @@ type Graph struct {
 	order []int32   // position -> party
 	poff  []int32   // links of the party at position i are pos-indexed poff[i]:poff[i+1]
 	psup  []int32   // supplier positions
-	pw    []float64 // weights
+	pw    []float32 // weights
 	// cycles lists the strongly connected components of more than one
 	// party, in plan order.
 	cycles []cycle
@@ -201,7 +201,7 @@ func Propagate(g *Graph, own []float64, decay, tolerance float64) ([]float64, er
 		}
 		up := 0.0
 		for k := g.poff[i]; k < g.poff[i+1]; k++ {
-			up += g.pw[k] * e[g.psup[k]]
+			up += float64(g.pw[k]) * e[g.psup[k]]
 		}
 		e[i] = 1 - keep[i]*(1-decay*up)
 		i++
@@ -220,7 +220,7 @@ func solveCycle(g *Graph, c *cycle, keep, e []float64, decay, logTol float64) {
 	ext := make([]float64, c.hi-c.lo)
 	for i := c.lo; i < c.hi; i++ {
 		for k := c.inner[i-c.lo]; k < g.poff[i+1]; k++ {
-			ext[i-c.lo] += g.pw[k] * e[g.psup[k]]
+			ext[i-c.lo] += float64(g.pw[k]) * e[g.psup[k]]
 		}
 		e[i] = 1 - keep[i]
 	}
@@ -237,7 +237,7 @@ func solveCycle(g *Graph, c *cycle, keep, e []float64, decay, logTol float64) {
 		for i := c.lo; i < c.hi; i++ {
 			up := ext[i-c.lo]
 			for k := g.poff[i]; k < c.inner[i-c.lo]; k++ {
-				up += g.pw[k] * e[g.psup[k]]
+				up += float64(g.pw[k]) * e[g.psup[k]]
 			}
 			e[i] = 1 - keep[i]*(1-decay*up)
 		}
@@ -317,7 +317,7 @@ func (g *Graph) plan() {
 	// first, so sweeps read only those.
 	g.poff = make([]int32, n+1)
 	g.psup = make([]int32, len(g.sup))
-	g.pw = make([]float64, len(g.w))
+	g.pw = make([]float32, len(g.w))
 	for i, v := range g.order {
 		g.poff[i+1] = g.poff[i] + g.off[v+1] - g.off[v]
 	}
@@ -325,12 +325,12 @@ func (g *Graph) plan() {
 		k := g.poff[i]
 		for j := g.off[v]; j < g.off[v+1]; j++ {
 			g.psup[k] = pos[g.sup[j]]
-			g.pw[k] = float64(g.w[j])
+			g.pw[k] = g.w[j]
 			k++
 		}
 	}
 	var in, out []int32
-	var win, wout []float64
+	var win, wout []float32
 	for ci := range g.cycles {
 		c := &g.cycles[ci]
 		c.inner = make([]int32, c.hi-c.lo)
@@ -342,7 +342,7 @@ func (g *Graph) plan() {
 			for k := lo; k < hi; k++ {
 				if s := g.psup[k]; s >= c.lo && s < c.hi {
 					in, win = append(in, s), append(win, g.pw[k])
-					inside += g.pw[k]
+					inside += float64(g.pw[k])
 				} else {
 					out, wout = append(out, s), append(wout, g.pw[k])
 				}

@@ -119,3 +119,19 @@ func FuzzMatchLanguage(f *testing.F) {
 		}
 	})
 }
+
+func TestStageLabels(t *testing.T) {
+	for _, lang := range grievance.Languages() {
+		seen := map[string]bool{}
+		for _, s := range grievance.Stages() {
+			l := grievance.StageLabel(s, lang)
+			if l == "" || l == string(s) || seen[l] {
+				t.Errorf("%s in %s: %q", s, lang, l)
+			}
+			seen[l] = true
+		}
+	}
+	if grievance.StageLabel(grievance.StageClosed, "de") != "Closed" || grievance.StageLabel("x", "en") != "x" {
+		t.Error("fallbacks")
+	}
+}

@@ -107,3 +107,44 @@ var labels = map[string]map[Category]string{
 		Other:                  "أخرى",
 	},
 }
+
+// stageLabels name the workflow stages for the reporter's follow-up page,
+// in the words a reporter would use.
+var stageLabels = map[string]map[Stage]string{
+	"en": {
+		StageReceived: "Received", StageAcknowledged: "Acknowledged", StageInvestigating: "Being investigated",
+		StageRemediation: "Remedy in progress", StageClosed: "Closed",
+	},
+	"es": {
+		StageReceived: "Recibida", StageAcknowledged: "Confirmada", StageInvestigating: "En investigación",
+		StageRemediation: "Reparación en curso", StageClosed: "Cerrada",
+	},
+	"fr": {
+		StageReceived: "Reçue", StageAcknowledged: "Prise en compte", StageInvestigating: "Enquête en cours",
+		StageRemediation: "Réparation en cours", StageClosed: "Clôturée",
+	},
+	"pt": {
+		StageReceived: "Recebida", StageAcknowledged: "Confirmada", StageInvestigating: "Em investigação",
+		StageRemediation: "Reparação em andamento", StageClosed: "Encerrada",
+	},
+	"zh-Hans": {
+		StageReceived: "已收到", StageAcknowledged: "已确认", StageInvestigating: "调查中",
+		StageRemediation: "补救进行中", StageClosed: "已结案",
+	},
+	"ar": {
+		StageReceived: "تم الاستلام", StageAcknowledged: "تم التأكيد", StageInvestigating: "قيد التحقيق",
+		StageRemediation: "الإنصاف قيد التنفيذ", StageClosed: "مغلقة",
+	},
+}
+
+// StageLabel returns the stage's name in the language (a tag from
+// Languages), falling back to English, and to the code for unknown stages.
+func StageLabel(s Stage, lang string) string {
+	if l, ok := stageLabels[lang][s]; ok {
+		return l
+	}
+	if l, ok := stageLabels["en"][s]; ok {
+		return l
+	}
+	return string(s)
+}

@@ -1,6 +1,7 @@
 package screening
 
 import (
+	"slices"
 	"syscall"
 	"testing"
 	"time"
@@ -87,4 +88,25 @@ func BenchmarkSearchOne(b *testing.B) {
 		r := rows[i%len(rows)]
 		ix.Search(Query{Name: r.query, Country: r.country}, Options{})
 	}
+}
+
+// BenchmarkSearchLatency reports the median and 99th percentile of single
+// searches (one goroutine, warm index), the figures an HTTP endpoint adds
+// to its own overhead.
+func BenchmarkSearchLatency(b *testing.B) {
+	sdn := loadSDN(b)
+	ix := NewIndex(sdn)
+	rows := readEval(b)
+	durs := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		r := rows[i%len(rows)]
+		t0 := time.Now()
+		ix.Search(Query{Name: r.query, Country: r.country}, Options{})
+		durs = append(durs, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(durs)
+	b.ReportMetric(float64(durs[len(durs)/2].Microseconds()), "p50-us")
+	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-us")
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/web"
 )
@@ -58,7 +59,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
-	srv, err := web.New(web.Deps{Accounts: accounts, Ready: db, Log: log, Clock: env.Clock,
+	srv, err := web.New(web.Deps{Accounts: accounts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, Ready: db, Log: log, Clock: env.Clock,
 		Config: web.Config{CookieSecure: *secure, Version: Version}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)

@@ -1,0 +1,511 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/impact"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Upload limits: observation files and impact maps are small documents.
+const (
+	maxCSVUpload = 16 << 20
+	maxMapUpload = 2 << 20
+)
+
+// modelProblems splits a logic-model validation message into its
+// problems, each of which names the nodes or links at fault.
+func modelProblems(err error) []string {
+	msg, ok := strings.CutPrefix(kernel.ErrorMessage(err), "logic model: ")
+	if !ok || !kernel.IsCode(err, kernel.Invalid) {
+		return nil
+	}
+	var out []string
+	for _, part := range strings.Split(msg, "; ") {
+		// A problem may itself contain "; " (the cycle message does):
+		// parts that do not open with a subject continue the previous one.
+		if len(out) > 0 && !problemStart.MatchString(part) {
+			out[len(out)-1] += "; " + part
+			continue
+		}
+		out = append(out, part)
+	}
+	return out
+}
+
+var problemStart = regexp.MustCompile(`^(programme|nodes\[|node |links\[|link |cycle|indicators\[|indicator |input |activity |output |outcome |impact )`)
+
+// failImpact answers an API error; a logic model's problems and an
+// observation file's row errors are listed so a client can show each.
+func (s *Server) failImpact(w http.ResponseWriter, r *http.Request, err error) {
+	var ie *impact.ImportError
+	body := map[string]any{}
+	switch {
+	case errors.As(err, &ie):
+		body["rows"] = ie.Rows
+		body["more"] = ie.More
+	case modelProblems(err) != nil:
+		body["problems"] = modelProblems(err)
+	default:
+		s.fail(w, r, err)
+		return
+	}
+	body["error"] = map[string]string{"code": string(kernel.Invalid), "message": kernel.ErrorMessage(err), "request_id": requestID(r)}
+	writeJSON(w, http.StatusBadRequest, body)
+}
+
+func (s *Server) apiProgrammes(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	cat, err := s.programmeCatalogue()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := cat.Programmes(r.Context(), p.User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"programmes": list})
+}
+
+func (s *Server) apiProgramme(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, err := s.impactService()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"programme": prog})
+}
+
+// decodeModel reads a logic model strictly; an absent model is refused.
+func decodeModel(raw json.RawMessage) (*impact.LogicModel, error) {
+	if len(bytes.TrimSpace(raw)) == 0 || string(bytes.TrimSpace(raw)) == "null" {
+		return nil, kernel.Errorf(kernel.Invalid, "model: missing; give the logic model with its programme name, nodes, links and indicators")
+	}
+	m, err := impact.DecodeLogicModel(bytes.NewReader(raw))
+	if err != nil && !strings.HasPrefix(kernel.ErrorMessage(err), "logic model: ") {
+		return nil, kernel.Errorf(kernel.Invalid, "model: %s", kernel.ErrorMessage(err))
+	}
+	return m, err
+}
+
+func (s *Server) apiProgrammeCreate(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, err := s.impactService()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Model      json.RawMessage    `json:"model"`
+		Dimensions []impact.Dimension `json:"dimensions"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := decodeModel(in.Model)
+	if err != nil {
+		s.failImpact(w, r, err)
+		return
+	}
+	prog, err := svc.CreateProgramme(r.Context(), p.User.OrgID, *m, in.Dimensions)
+	if err != nil {
+		s.failImpact(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"programme": prog})
+}
+
+func (s *Server) apiModelPut(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, err := s.impactService()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := impact.DecodeLogicModel(http.MaxBytesReader(w, r.Body, 1<<20))
+	if err != nil {
+		s.failImpact(w, r, err)
+		return
+	}
+	prog, err := replaceModel(r.Context(), svc, p.User.OrgID, r.PathValue("id"), *m)
+	if err != nil {
+		s.failImpact(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"programme": prog})
+}
+
+func (s *Server) apiObservationsAdd(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, err := s.impactService()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Observations []impact.Observation `json:"observations"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(in.Observations) == 0 {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "observations: none given"))
+		return
+	}
+	for i, o := range in.Observations {
+		if o.Period.Code == "" {
+			s.fail(w, r, kernel.Errorf(kernel.Invalid, "observations[%d].period: missing", i))
+			return
+		}
+	}
+	if err := svc.RecordObservations(r.Context(), p.User.OrgID, r.PathValue("id"), in.Observations); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"stored": len(in.Observations)})
+}
+
+// uploadedFile returns the multipart file field and its base name.
+func uploadedFile(w http.ResponseWriter, r *http.Request, field string, limit int64) ([]byte, string, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, limit)
+	if err := r.ParseMultipartForm(limit); err != nil {
+		return nil, "", kernel.Errorf(kernel.Invalid, "%s: send the file as multipart/form-data under the field %q (at most %d MiB)", field, field, limit>>20)
+	}
+	f, hdr, err := r.FormFile(field)
+	if err != nil {
+		return nil, "", kernel.Errorf(kernel.Invalid, "%s: no file uploaded", field)
+	}
+	defer f.Close()
+	var buf bytes.Buffer
+	if _, err := buf.ReadFrom(f); err != nil {
+		return nil, "", kernel.Errorf(kernel.Invalid, "%s: reading the upload: %v", field, err)
+	}
+	name := filepath.Base(strings.ReplaceAll(hdr.Filename, `\`, "/"))
+	if name == "." || name == "/" || name == "" {
+		name = "upload.csv"
+	}
+	return buf.Bytes(), name, nil
+}
+
+func (s *Server) apiObservationsCSV(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, err := s.impactService()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data, name, err := uploadedFile(w, r, "file", maxCSVUpload)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n, err := svc.ImportObservations(r.Context(), p.User.OrgID, r.PathValue("id"), bytes.NewReader(data), name)
+	if err != nil {
+		s.failImpact(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"stored": n, "file": name})
+}
+
+// filterOf reads ?within=PERIOD.
+func filterOf(r *http.Request) (impact.Filter, error) {
+	var f impact.Filter
+	if w := r.URL.Query().Get("within"); w != "" {
+		p, err := impact.ParsePeriod(w)
+		if err != nil {
+			return f, kernel.Errorf(kernel.Invalid, "within: %s", kernel.ErrorMessage(err))
+		}
+		f.Within = &p
+	}
+	return f, nil
+}
+
+func (s *Server) apiProgress(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, err := s.impactService()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := filterOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rep, err := svc.Report(r.Context(), p.User.OrgID, r.PathValue("id"), f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"report": rep})
+}
+
+func (s *Server) apiBreakdownProtected(w http.ResponseWriter, r *http.Request) {
+	s.apiBreakdown(w, r, false)
+}
+func (s *Server) apiBreakdownFull(w http.ResponseWriter, r *http.Request) { s.apiBreakdown(w, r, true) }
+
+// apiBreakdown rolls one indicator up per category of ?by=DIMENSION. The
+// route decides caseAccess: only the case-access route shows small groups.
+func (s *Server) apiBreakdown(w http.ResponseWriter, r *http.Request, caseAccess bool) {
+	p := principalOf(r)
+	svc, err := s.impactService()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	f, err := filterOf(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	by := r.URL.Query().Get("by")
+	if by == "" {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "by: missing; name the disaggregation to break down by, like ?by=sex"))
+		return
+	}
+	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ind, ok := findIndicator(prog.Model, r.PathValue("code"))
+	if !ok {
+		s.fail(w, r, kernel.Errorf(kernel.NotFound, "indicator %q is not in programme %q", r.PathValue("code"), prog.Model.Programme))
+		return
+	}
+	obs, err := svc.Store.Observations(r.Context(), p.User.OrgID, prog.ID, ind.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	groups, err := impact.Breakdown(ind, prog.Dimensions, obs, by, f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	shown, err := impact.ProtectGroups(ind, groups, caseAccess)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"indicator": ind.Code, "by": by, "suppressed_below": impact.MinGroupSize,
+		"case_access": caseAccess, "groups": shown})
+}
+
+func findIndicator(m impact.LogicModel, code string) (impact.Indicator, bool) {
+	for _, ind := range m.Indicators {
+		if ind.Code == code {
+			return ind, true
+		}
+	}
+	return impact.Indicator{}, false
+}
+
+func (s *Server) apiSROIAnalyse(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, err := s.impactService()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	m, err := impact.DecodeMap(http.MaxBytesReader(w, r.Body, maxMapUpload))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, err := svc.AnalyseSROI(r.Context(), p.User.OrgID, r.PathValue("id"), m)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"analysis": a})
+}
+
+func (s *Server) apiSROIList(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, err := s.impactService()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := svc.Store.Programme(r.Context(), p.User.OrgID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	list, err := svc.Store.Analyses(r.Context(), p.User.OrgID, id)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if list == nil {
+		list = []impact.Analysis{}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"analyses": list})
+}
+
+// Survivor-level routes: case access only (the route table says so).
+
+func (s *Server) apiSurvivorNew(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusCreated, map[string]any{"subject": impact.NewPseudonym()})
+}
+
+func consentView(c impact.Consent, svc *impact.Service) map[string]any {
+	now := svc.Clock.Now()
+	allowed := map[string]bool{}
+	for _, p := range impact.Purposes() {
+		allowed[string(p)] = c.Allows(p, now)
+	}
+	if c.Events == nil {
+		c.Events = []impact.ConsentEvent{}
+	}
+	return map[string]any{"consent": c, "allowed_now": allowed}
+}
+
+func (s *Server) apiConsent(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, st, err := s.survivorRecords()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	subj, err := impact.ParsePseudonym(r.PathValue("subject"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	c, err := st.Consent(r.Context(), p.User.OrgID, subj)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, consentView(c, svc))
+}
+
+func (s *Server) apiConsentRecord(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, st, err := s.survivorRecords()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	subj, err := impact.ParsePseudonym(r.PathValue("subject"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Purpose impact.Purpose `json:"purpose"`
+		Granted *bool          `json:"granted"`
+		Note    string         `json:"note"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if in.Granted == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "granted: missing; true records consent, false its withdrawal"))
+		return
+	}
+	c, err := st.Consent(r.Context(), p.User.OrgID, subj)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	n := len(c.Events)
+	record := c.Withdraw
+	if *in.Granted {
+		record = c.Grant
+	}
+	if err := record(svc.Clock, in.Purpose, p.User.ID, in.Note); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := st.AppendConsent(r.Context(), p.User.OrgID, subj, n, c.Events[n]); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, consentView(c, svc))
+}
+
+func (s *Server) apiSurvivorOutcomes(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, st, err := s.survivorRecords()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	id := r.PathValue("id")
+	if _, err := svc.Store.Programme(r.Context(), p.User.OrgID, id); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	recs, err := st.SurvivorOutcomes(r.Context(), p.User.OrgID, id, r.URL.Query().Get("indicator"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"records": recs})
+}
+
+func (s *Server) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, st, err := s.survivorRecords()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Records []impact.SurvivorOutcome `json:"records"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(in.Records) == 0 {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "records: none given"))
+		return
+	}
+	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Each record is checked by the same rules that turn records into
+	// observations: pseudonymous subject, known period and categories.
+	for i, rec := range in.Records {
+		ind, ok := findIndicator(prog.Model, rec.Indicator)
+		if !ok {
+			s.fail(w, r, kernel.Errorf(kernel.Invalid, "records[%d].indicator: %q is not in programme %q", i, rec.Indicator, prog.Model.Programme))
+			return
+		}
+		if _, _, err := impact.OutcomeObservations(ind, prog.Dimensions, []impact.SurvivorOutcome{rec}, nil, impact.PurposeOutcomeMeasurement, svc.Clock.Now()); err != nil {
+			s.fail(w, r, kernel.Errorf(kernel.Invalid, "records[%d]%s", i, strings.TrimPrefix(kernel.ErrorMessage(err), "records[0]")))
+			return
+		}
+		subj, _ := impact.ParsePseudonym(string(rec.Subject))
+		in.Records[i].Subject = subj
+	}
+	if err := st.AddSurvivorOutcomes(r.Context(), p.User.OrgID, prog.ID, in.Records); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"stored": len(in.Records)})
+}

@@ -462,6 +462,8 @@ func TestScriptVariants(t *testing.T) {
 		{"Xinjiang Production & Construction Corps", "29299"},
 		{"XPCC", "29299"},
 		{"АНГЛО КАРИББЕАН КО ЛТД", "173"},
+		{"Банк Мелли Иран", "25578"},
+		{"ИРИСЛ", "25396"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.query, func(t *testing.T) {

@@ -339,10 +339,17 @@ func (ix *Index) lookup(w string, class tokClass, maxEdits int, sound bool, s *s
 		}
 		for _, id := range same {
 			t := ix.terms[id].text
-			if t == w || abs(len(t)-len(w)) > 3 || osa(w, t, len(w)/2) > len(w)/2 {
+			// Words written without vowels (Arabic and Hebrew script
+			// transliterate so: "mhmd") can only be compared by sound.
+			if t == w || (!vowelless(w) && (abs(len(t)-len(w)) > 3 || osa(w, t, len(w)/2) > len(w)/2)) {
 				continue
 			}
-			const soundSim = 0.75
+			soundSim := float32(0.75)
+			if vowelless(w) && skeleton(w) == skeleton(t) {
+				// The same consonants in the same order: as close as a
+				// vowelless script can come.
+				soundSim = 0.88
+			}
 			found := false
 			for i := range out {
 				if out[i].term == id {
@@ -496,4 +503,39 @@ func (ix *Index) cachedLookup(w string, class tokClass, maxEdits int, sound bool
 		}
 	}
 	return m
+}
+
+// vowelless reports whether w has no vowel: a transliteration of a script
+// that does not write short vowels.
+func vowelless(w string) bool {
+	for i := 0; i < len(w); i++ {
+		switch w[i] {
+		case 'a', 'e', 'i', 'o', 'u', 'y':
+			return false
+		}
+	}
+	return len(w) >= 3
+}
+
+// skeleton is a word's consonants in order, repeats collapsed, without
+// vowels and without w and y after the first letter (which Arabic script
+// uses for long vowels).
+func skeleton(w string) string {
+	b := make([]byte, 0, len(w))
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u':
+			continue
+		case 'w', 'y':
+			if i > 0 {
+				continue
+			}
+		}
+		if len(b) > 0 && b[len(b)-1] == c {
+			continue
+		}
+		b = append(b, c)
+	}
+	return string(b)
 }

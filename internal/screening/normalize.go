@@ -66,6 +66,17 @@ var scriptForms = strings.NewReplacer(
 	"тов", " tov ",
 )
 
+// cyrillicLatin romanises Russian, Ukrainian and Belarusian letters the way
+// the US and UK sanctions lists do (BGN/PCGN style: й = y, ю = yu, х = kh),
+// where the generic transliteration would write "i" and "iu". Applied after
+// lower-casing; other letters are left to the generic transliteration.
+var cyrillicLatin = strings.NewReplacer(
+	"а", "a", "б", "b", "в", "v", "г", "g", "д", "d", "е", "e", "ё", "yo", "ж", "zh", "з", "z", "и", "i",
+	"й", "y", "к", "k", "л", "l", "м", "m", "н", "n", "о", "o", "п", "p", "р", "r", "с", "s", "т", "t",
+	"у", "u", "ф", "f", "х", "kh", "ц", "ts", "ч", "ch", "ш", "sh", "щ", "shch", "ъ", "", "ы", "y", "ь", "",
+	"э", "e", "ю", "yu", "я", "ya", "і", "i", "ї", "yi", "є", "ye", "ґ", "g", "ў", "u",
+)
+
 // wordForms maps single words (after transliteration and lower-casing) to a
 // canonical spelling, so that abbreviations and full forms agree.
 var wordForms = map[string]string{
@@ -170,6 +181,7 @@ func foldScript(s string) string {
 	s = norm.NFKC.String(s)
 	s = strings.ToLower(s)
 	s = scriptForms.Replace(s)
+	s = cyrillicLatin.Replace(s)
 	// Marks (accents) left over after NFKC are dropped by unidecode.
 	s = unidecode.Unidecode(s)
 	return strings.ToLower(s)

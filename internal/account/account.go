@@ -52,6 +52,11 @@ type Session struct {
 	OrgID     string
 	CreatedAt time.Time
 	LastSeen  time.Time
+	// SealedKey is the user's private key material (a case handler's
+	// decryption key), sealed under a key derived from the session token.
+	// The server stores only the token's hash, so a copy of the database
+	// cannot open it; only a request carrying the cookie can.
+	SealedKey []byte
 }
 
 // APIToken grants its owner's role on the JSON API. Only its hash is stored.

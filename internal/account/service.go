@@ -35,8 +35,18 @@ func (t Throttle) lockFor(failures int) time.Duration {
 	return min(d, t.MaxLock)
 }
 
+// KeyUnlocker opens a user's private key material with their password at
+// sign-in, so it can be held for the length of the session. It returns nil
+// when the user has no key. The grievance capability provides one so that
+// case handlers can decrypt the reports wrapped to them.
+type KeyUnlocker interface {
+	Unlock(ctx context.Context, u User, password string) ([]byte, error)
+}
+
 // Service carries out account operations on a Store.
 type Service struct {
+	// Keys, when set, unlocks private keys at sign-in.
+	Keys        KeyUnlocker
 	Store       Store
 	Hasher      *Hasher
 	Clock       kernel.Clock
@@ -100,7 +110,13 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (User
 	if err := s.Store.UpdateUser(ctx, u); err != nil {
 		return User{}, "", fmt.Errorf("login: %w", err)
 	}
-	token, err := s.startSession(ctx, u)
+	var secret []byte
+	if s.Keys != nil {
+		if secret, err = s.Keys.Unlock(ctx, u, password); err != nil {
+			return User{}, "", fmt.Errorf("login: unlock keys: %w", err)
+		}
+	}
+	token, err := s.startSession(ctx, u, secret)
 	if err != nil {
 		return User{}, "", err
 	}
@@ -136,13 +152,19 @@ func (s *Service) checkSecondFactor(u *User, code string, now time.Time) bool {
 	return false
 }
 
-func (s *Service) startSession(ctx context.Context, u User) (string, error) {
+func (s *Service) startSession(ctx context.Context, u User, secret []byte) (string, error) {
 	token, err := NewSessionToken()
 	if err != nil {
 		return "", err
 	}
+	var sealed []byte
+	if secret != nil {
+		if sealed, err = sealForSession(token, secret); err != nil {
+			return "", err
+		}
+	}
 	now := s.Clock.Now()
-	if err := s.Store.CreateSession(ctx, Session{TokenHash: HashSecret(token), UserID: u.ID, OrgID: u.OrgID, CreatedAt: now, LastSeen: now}); err != nil {
+	if err := s.Store.CreateSession(ctx, Session{TokenHash: HashSecret(token), UserID: u.ID, OrgID: u.OrgID, CreatedAt: now, LastSeen: now, SealedKey: sealed}); err != nil {
 		return "", fmt.Errorf("start session: %w", err)
 	}
 	return token, nil
@@ -154,6 +176,10 @@ type Principal struct {
 	Org  Org
 	// ViaToken is set when the request came with an API token.
 	ViaToken bool
+	// Key is the private key material unlocked at sign-in (nil for API
+	// tokens and users without a key). It lives only in memory for the
+	// request.
+	Key []byte
 }
 
 // Can reports whether the principal's role grants perm.
@@ -183,6 +209,11 @@ func (s *Service) Authenticate(ctx context.Context, token string) (Principal, er
 	p, err := s.principal(ctx, sess.OrgID, sess.UserID)
 	if err != nil {
 		return Principal{}, err
+	}
+	if len(sess.SealedKey) > 0 {
+		if p.Key, err = openForSession(token, sess.SealedKey); err != nil {
+			return Principal{}, errNoSession
+		}
 	}
 	// Touch at most once a minute to keep writes low.
 	if now.Sub(sess.LastSeen) > time.Minute {

@@ -3,6 +3,8 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"encoding/base64"
+	"fmt"
 	"strings"
 	"time"
 
@@ -129,17 +131,23 @@ func (a *Accounts) CountAdmins(ctx context.Context) (int, error) {
 
 func (a *Accounts) CreateSession(ctx context.Context, s account.Session) error {
 	_, err := a.db.write.ExecContext(ctx,
-		"INSERT INTO sessions (token_hash, org_id, user_id, created_at, last_seen) VALUES ($1, $2, $3, $4, $5)",
-		s.TokenHash, s.OrgID, s.UserID, s.CreatedAt.UTC(), s.LastSeen.UTC())
+		"INSERT INTO sessions (token_hash, org_id, user_id, created_at, last_seen, sealed_key) VALUES ($1, $2, $3, $4, $5, $6)",
+		s.TokenHash, s.OrgID, s.UserID, s.CreatedAt.UTC(), s.LastSeen.UTC(), base64.StdEncoding.EncodeToString(s.SealedKey))
 	return classify(err, "session")
 }
 
 func (a *Accounts) SessionByHash(ctx context.Context, h string) (account.Session, error) {
 	var s account.Session
+	var sealed string
 	err := a.db.read.QueryRowContext(ctx,
-		"SELECT token_hash, org_id, user_id, created_at, last_seen FROM sessions WHERE token_hash = $1", h).
-		Scan(&s.TokenHash, &s.OrgID, &s.UserID, &s.CreatedAt, &s.LastSeen)
+		"SELECT token_hash, org_id, user_id, created_at, last_seen, sealed_key FROM sessions WHERE token_hash = $1", h).
+		Scan(&s.TokenHash, &s.OrgID, &s.UserID, &s.CreatedAt, &s.LastSeen, &sealed)
 	s.CreatedAt, s.LastSeen = s.CreatedAt.UTC(), s.LastSeen.UTC()
+	if err == nil && sealed != "" {
+		if s.SealedKey, err = base64.StdEncoding.DecodeString(sealed); err != nil {
+			return s, fmt.Errorf("session: sealed key: %w", err)
+		}
+	}
 	return s, classify(err, "session")
 }
 

@@ -89,8 +89,12 @@ func TestEarlyWarningAlerts(t *testing.T) {
 			}
 			return out
 		}
-		upd(func(a earlywarning.Alert, now time.Time) (earlywarning.Alert, error) { return a.Acknowledge(tn.userA.ID, now) })
-		upd(func(a earlywarning.Alert, now time.Time) (earlywarning.Alert, error) { return a.Assign(tn.userA.ID, now) })
+		upd(func(a earlywarning.Alert, now time.Time) (earlywarning.Alert, error) {
+			return a.Acknowledge(tn.userA.ID, now)
+		})
+		upd(func(a earlywarning.Alert, now time.Time) (earlywarning.Alert, error) {
+			return a.Assign(tn.userA.ID, now)
+		})
 		snoozed := upd(func(a earlywarning.Alert, now time.Time) (earlywarning.Alert, error) {
 			return a.Snooze(now.Add(24*time.Hour), now)
 		})

@@ -26,20 +26,12 @@ func (db *DB) Jobs() *Jobs { return &Jobs{db: db, now: time.Now} }
 // WithClock returns a copy of j that reads the time from now, for tests.
 func (j *Jobs) WithClock(now func() time.Time) *Jobs { return &Jobs{db: j.db, now: now} }
 
-// JobLease is a held lease.
-type JobLease struct {
-	Job    string
-	Holder string
-	Until  time.Time
-	// LastRun is when the job last finished a run on any server (zero when
-	// it never has), so the new holder knows when it is next due.
-	LastRun time.Time
-}
-
 // TryAcquire takes the lease on job for holder for ttl when it is free,
 // expired, or already holder's (then it is extended). It returns false when
-// another holder's lease is still running.
-func (j *Jobs) TryAcquire(ctx context.Context, job, holder string, ttl time.Duration) (JobLease, bool, error) {
+// another holder's lease is still running. lastRun is when the job last
+// finished a run on any server (zero when it never has), so that a new
+// holder knows when the job is next due.
+func (j *Jobs) TryAcquire(ctx context.Context, job, holder string, ttl time.Duration) (acquired bool, lastRun time.Time, err error) {
 	now := j.now().UTC()
 	until := now.Add(ttl)
 	// The conditional upsert is one statement, so two servers racing for
@@ -50,23 +42,21 @@ func (j *Jobs) TryAcquire(ctx context.Context, job, holder string, ttl time.Dura
 		WHERE jobs.holder = excluded.holder OR jobs.lease_until IS NULL OR jobs.lease_until < $4`,
 		job, holder, until, now)
 	if err != nil {
-		return JobLease{}, false, classify(err, "job lease "+job)
+		return false, time.Time{}, classify(err, "job lease "+job)
 	}
 	n, err := res.RowsAffected()
 	if err != nil {
-		return JobLease{}, false, classify(err, "job lease "+job)
+		return false, time.Time{}, classify(err, "job lease "+job)
 	}
 	if n == 0 {
-		return JobLease{}, false, nil
+		return false, time.Time{}, nil
 	}
-	l := JobLease{Job: job, Holder: holder, Until: until}
 	var last sql.NullTime
 	err = j.db.write.QueryRowContext(ctx, "SELECT last_run_at FROM jobs WHERE name = $1 AND holder = $2", job, holder).Scan(&last)
 	if err != nil {
-		return JobLease{}, false, classify(err, "job lease "+job)
+		return false, time.Time{}, classify(err, "job lease "+job)
 	}
-	l.LastRun = timeOf(last)
-	return l, true, nil
+	return true, timeOf(last), nil
 }
 
 // Renew extends holder's lease on job by ttl from now. It returns Conflict

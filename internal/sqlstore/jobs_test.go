@@ -24,13 +24,13 @@ func TestJobLeases(t *testing.T) {
 			run     func() (bool, error)
 			want    bool
 		}{
-			{"a takes a free lease", 0, func() (bool, error) { _, ok, err := jobs.TryAcquire(ctx, "deliver", "a", ttl); return ok, err }, true},
-			{"b is refused while a holds it", 10 * time.Second, func() (bool, error) { _, ok, err := jobs.TryAcquire(ctx, "deliver", "b", ttl); return ok, err }, false},
-			{"a extends its own lease", 0, func() (bool, error) { _, ok, err := jobs.TryAcquire(ctx, "deliver", "a", ttl); return ok, err }, true},
-			{"another job is independent", 0, func() (bool, error) { _, ok, err := jobs.TryAcquire(ctx, "digest", "b", ttl); return ok, err }, true},
+			{"a takes a free lease", 0, func() (bool, error) { ok, _, err := jobs.TryAcquire(ctx, "deliver", "a", ttl); return ok, err }, true},
+			{"b is refused while a holds it", 10 * time.Second, func() (bool, error) { ok, _, err := jobs.TryAcquire(ctx, "deliver", "b", ttl); return ok, err }, false},
+			{"a extends its own lease", 0, func() (bool, error) { ok, _, err := jobs.TryAcquire(ctx, "deliver", "a", ttl); return ok, err }, true},
+			{"another job is independent", 0, func() (bool, error) { ok, _, err := jobs.TryAcquire(ctx, "digest", "b", ttl); return ok, err }, true},
 			{"a renews", 20 * time.Second, func() (bool, error) { _, err := jobs.Renew(ctx, "deliver", "a", ttl); return err == nil, err }, true},
-			{"b still refused just before expiry", 29 * time.Second, func() (bool, error) { _, ok, err := jobs.TryAcquire(ctx, "deliver", "b", ttl); return ok, err }, false},
-			{"b takes the expired lease", 2 * time.Second, func() (bool, error) { _, ok, err := jobs.TryAcquire(ctx, "deliver", "b", ttl); return ok, err }, true},
+			{"b still refused just before expiry", 29 * time.Second, func() (bool, error) { ok, _, err := jobs.TryAcquire(ctx, "deliver", "b", ttl); return ok, err }, false},
+			{"b takes the expired lease", 2 * time.Second, func() (bool, error) { ok, _, err := jobs.TryAcquire(ctx, "deliver", "b", ttl); return ok, err }, true},
 			{"a cannot renew a lost lease", 0, func() (bool, error) {
 				_, err := jobs.Renew(ctx, "deliver", "a", ttl)
 				if err != nil && !kernel.IsCode(err, kernel.Conflict) {
@@ -42,14 +42,14 @@ func TestJobLeases(t *testing.T) {
 				if err := jobs.Release(ctx, "deliver", "a"); err != nil {
 					return false, err
 				}
-				_, ok, err := jobs.TryAcquire(ctx, "deliver", "a", ttl)
+				ok, _, err := jobs.TryAcquire(ctx, "deliver", "a", ttl)
 				return ok, err
 			}, false},
 			{"after b releases, a takes it at once", 0, func() (bool, error) {
 				if err := jobs.Release(ctx, "deliver", "b"); err != nil {
 					return false, err
 				}
-				_, ok, err := jobs.TryAcquire(ctx, "deliver", "a", ttl)
+				ok, _, err := jobs.TryAcquire(ctx, "deliver", "a", ttl)
 				return ok, err
 			}, true},
 		}
@@ -74,9 +74,9 @@ func TestJobLeases(t *testing.T) {
 			t.Fatalf("a non-holder recorded a run: %v", err)
 		}
 		clock.Advance(time.Minute)
-		l, ok, err := jobs.TryAcquire(ctx, "deliver", "b", ttl)
-		if err != nil || !ok || !l.LastRun.Equal(clock.T.Add(-time.Minute)) {
-			t.Fatalf("new holder sees last run %v (%v, %v)", l.LastRun, ok, err)
+		ok, last, err := jobs.TryAcquire(ctx, "deliver", "b", ttl)
+		if err != nil || !ok || !last.Equal(clock.T.Add(-time.Minute)) {
+			t.Fatalf("new holder sees last run %v (%v, %v)", last, ok, err)
 		}
 	})
 }
@@ -95,7 +95,7 @@ func TestJobLeaseRace(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				holder := "server-" + string(rune('a'+i))
-				_, ok, err := jobs.TryAcquire(ctx, "detect", holder, time.Minute)
+				ok, _, err := jobs.TryAcquire(ctx, "detect", holder, time.Minute)
 				if err != nil {
 					t.Error(err)
 				}

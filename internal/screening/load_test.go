@@ -194,3 +194,53 @@ func TestBuiltinMatchesShared(t *testing.T) {
 		}
 	}
 }
+
+// TestUFLPAPageMatchesCSV checks that the page as DHS publishes it and its
+// CSV form give the same entities and aliases.
+func TestUFLPAPageMatchesCSV(t *testing.T) {
+	page, err := LoadFile(sharedList(t, "uflpa_entity_list_page_2026-07-09.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	csvList, err := LoadFile(sharedList(t, "uflpa_entity_list_2025-01.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Entities) != len(csvList.Entities) {
+		t.Errorf("page %d entities, CSV %d", len(page.Entities), len(csvList.Entities))
+	}
+	for _, e := range page.Entities {
+		c := find(csvList, e.ID)
+		if c == nil {
+			t.Errorf("%s only on the page", e.ID)
+			continue
+		}
+		if strings.Join(c.Aliases, "|") != strings.Join(e.Aliases, "|") {
+			t.Errorf("%s aliases: page %q, CSV %q", e.ID, e.Aliases, c.Aliases)
+		}
+	}
+}
+
+func TestParseUFLPACell(t *testing.T) {
+	tests := []struct {
+		cell, name string
+		aliases    []string
+	}{
+		{"Hoshine Silicon Industry (Shanshan) Co., Ltd (including one alias: Hesheng Silicon Industry (Shanshan) Co.) and subsidiaries",
+			"Hoshine Silicon Industry (Shanshan) Co., Ltd", []string{"Hesheng Silicon Industry (Shanshan) Co."}},
+		{"Xinjiang Production and Construction Corps (including three aliases: XPCC; Xinjiang Corps; and Bingtuan) and its subordinate and affiliated entities",
+			"Xinjiang Production and Construction Corps", []string{"XPCC", "Xinjiang Corps", "Bingtuan"}},
+		{"No. 4 Vocation Skills Education Training Center (VSETC)", "No. 4 Vocation Skills Education Training Center", []string{"VSETC"}},
+		{"Sichuan Jingweida Technology Group Co., Ltd. (also known as Sichuan Mianyang Jingweida Technology Co., Ltd. and JWD Technology; and formerly known as Mianyang High-tech Zone Jingweida Technology Co., Ltd.)",
+			"Sichuan Jingweida Technology Group Co., Ltd.", []string{"Sichuan Mianyang Jingweida Technology Co., Ltd.", "JWD Technology", "Mianyang High-tech Zone Jingweida Technology Co., Ltd."}},
+		{"Kashgar Construction Engineering (Group) Co., Ltd.", "Kashgar Construction Engineering (Group) Co., Ltd.", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			name, aliases := parseUFLPACell(tt.cell)
+			if name != tt.name || strings.Join(aliases, "|") != strings.Join(tt.aliases, "|") {
+				t.Errorf("got %q %q\nwant %q %q", name, aliases, tt.name, tt.aliases)
+			}
+		})
+	}
+}

@@ -452,7 +452,10 @@ func stepText(s impact.Sensitivity) string {
 	if s.StepKind == "factor" {
 		return "±" + fmtNum(s.Step*100) + "%"
 	}
-	return "±" + fmtNum(s.Step*100) + " points"
+	if pts := fmtNum(s.Step * 100); pts != "1" {
+		return "±" + pts + " points"
+	}
+	return "±1 point"
 }
 
 func switchingText(s impact.Sensitivity) string {

@@ -174,7 +174,9 @@ func indicatorChartSVG(ind impact.Indicator, pts []chartPoint, id string) templa
 	if hi <= lo {
 		hi = lo + 1
 	}
-	hi += (hi - lo) * 0.08
+	step := niceStep((hi - lo) / 4)
+	lo, hi = math.Floor(lo/step)*step, math.Ceil(hi*1.04/step)*step
+	ticks := int(math.Round((hi - lo) / step))
 	plotW, plotH := w-left-right, h-top-bott
 	y := func(v float64) float64 { return top + plotH - (v-lo)/(hi-lo)*plotH }
 	n := max(len(pts), 1)
@@ -184,9 +186,8 @@ func indicatorChartSVG(ind impact.Indicator, pts []chartPoint, id string) templa
 	fmt.Fprintf(&b, `<title id="%s-title">%s (%s) by period</title>`, id, esc(ind.Name), esc(ind.Unit))
 	fmt.Fprintf(&b, `<desc id="%s-desc">Bars show each period's figure, the line the figure to date; dashed lines mark the baseline (%s) and the target (%s). The figures are in the table below the chart.</desc>`,
 		id, esc(fmtNum(ind.Baseline.Value)), esc(fmtNum(ind.Target.Value)))
-	// Axis ticks: five steps between lo and hi.
-	for i := 0; i <= 4; i++ {
-		v := lo + (hi-lo)*float64(i)/4
+	for i := 0; i <= ticks; i++ {
+		v := lo + step*float64(i)
 		fmt.Fprintf(&b, `<line class="chart-grid" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(left), num(w-right), num(y(v)), num(y(v)))
 		fmt.Fprintf(&b, `<text class="chart-tick" x="%s" y="%s">%s</text>`, num(left-6), num(y(v)+4), esc(fmtShort(v)))
 	}
@@ -288,6 +289,21 @@ func tornadoSVG(res impact.Result, id string) template.HTML {
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
+}
+
+// niceStep rounds a raw axis step up to 1, 2, 2.5 or 5 times a power of
+// ten, so that ticks fall on figures people read easily.
+func niceStep(raw float64) float64 {
+	if raw <= 0 || math.IsNaN(raw) || math.IsInf(raw, 0) {
+		return 1
+	}
+	pow := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5, 10} {
+		if m*pow >= raw {
+			return m * pow
+		}
+	}
+	return 10 * pow
 }
 
 // fmtNum shows a figure with thousands separators and at most two

@@ -139,3 +139,17 @@ func TestConcurrentSearch(t *testing.T) {
 		}
 	}
 }
+
+func TestScreenRejectsBadNames(t *testing.T) {
+	ix := NewEntityIndex([]Entity{{ID: "1", Name: "Alpha Trading", ListName: "x"}})
+	for _, tt := range []struct{ name, want string }{
+		{"", "empty"}, {" ., ", "empty"}, {"a\xffb", "UTF-8"}, {strings.Repeat("alpha ", 2000), "longer than"},
+	} {
+		if _, err := ix.Screen(Query{Name: tt.name}, Options{}); err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("%.20q: err %v, want %q", tt.name, err, tt.want)
+		}
+	}
+	if hits, err := ix.Screen(Query{Name: "Alpha Trading"}, Options{}); err != nil || len(hits) != 1 {
+		t.Errorf("hits %v err %v", hits, err)
+	}
+}

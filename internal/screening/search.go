@@ -86,8 +86,19 @@ const candidateLimit = 32
 // than this share of the index; they still count when scoring.
 const commonShare = 0.05
 
+// Screen checks a query from outside input with ValidateQuery and searches
+// it: an Invalid error says what is wrong with the name.
+func (ix *Index) Screen(q Query, opts Options) ([]Hit, error) {
+	if err := ValidateQuery(q); err != nil {
+		return nil, err
+	}
+	return ix.Search(q, opts), nil
+}
+
 // Search screens one name and returns the hits at or above the threshold,
-// best first. It returns no hits for a name without distinctive words.
+// best first. It returns no hits for a name without distinctive words and
+// for a name ValidateQuery rejects (use Screen to get the reason); only the
+// first 64 words of a name take part.
 func (ix *Index) Search(q Query, opts Options) []Hit {
 	if opts.Threshold <= 0 {
 		opts.Threshold = DefaultThreshold
@@ -179,7 +190,7 @@ func (ix *Index) SearchBatch(qs []Query, opts Options) []Result {
 }
 
 func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
-	if len(q.Name) > MaxNameLength*4 {
+	if len(q.Name) > MaxNameLength {
 		return nil
 	}
 	toks := normalizeName(q.Name)

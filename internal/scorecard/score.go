@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/upstream-platform/upstream/internal/grievance"
 )
 
 // Evidence is everything a scorecard is computed from. Answers may hold the
@@ -364,6 +366,9 @@ func creditHeld(r *ItemResult, iw ItemWeight, h Held) {
 		}
 		r.Credit = lowerIsBetter(g.MedianDaysToAcknowledge, iw.Good, iw.Bad)
 		r.Detail = fmt.Sprintf("median %.1f days to acknowledge (target %.0f)", g.MedianDaysToAcknowledge, iw.Good)
+		if g.Cases < grievance.MinReportableCount {
+			r.Detail = fmt.Sprintf("median days to acknowledge withheld: fewer than %d cases (target %.0f)", grievance.MinReportableCount, iw.Good)
+		}
 	case "remedy.accepted":
 		g := h.Grievance
 		if g == nil || g.RemediesProposed == 0 {
@@ -371,7 +376,12 @@ func creditHeld(r *ItemResult, iw ItemWeight, h Held) {
 			return
 		}
 		r.Credit = float64(g.RemediesAccepted) / float64(g.RemediesProposed)
-		r.Detail = fmt.Sprintf("%d of %d proposed remedies accepted", g.RemediesAccepted, g.RemediesProposed)
+		// Counts of people below the reporting threshold are not shown,
+		// as in every grievance aggregate (see grievance.Suppress).
+		r.Detail = fmt.Sprintf("%s of proposed remedies accepted", pct(r.Credit))
+		if g.RemediesAccepted >= grievance.MinReportableCount && g.RemediesProposed-g.RemediesAccepted >= grievance.MinReportableCount {
+			r.Detail = fmt.Sprintf("%d of %d proposed remedies accepted", g.RemediesAccepted, g.RemediesProposed)
+		}
 	default:
 		missing("no evidence")
 		return

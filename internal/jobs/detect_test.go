@@ -1,0 +1,116 @@
+package jobs_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/jobs"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+)
+
+// TestDetectorJobRaisesOncePerDetection stores 60 days of grievance counts
+// for two suppliers, one flat and one with a burst on the last complete
+// day, and runs the detector job: one alert for the burst, none for the
+// flat series, and nothing more when the job runs again.
+func TestDetectorJobRaisesOncePerDetection(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		today := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
+		clock := &kernel.FixedClock{T: today}
+		w := newWorld(t, db, clock)
+		rcv, srv := newReceiver(t, clock, 0)
+		w.addWebhook(t, srv.URL)
+		var sigs []earlywarning.Signal
+		for d := 60; d >= 1; d-- {
+			at := today.AddDate(0, 0, -d).Add(12 * time.Hour)
+			for party, n := range map[string]float64{"flat": float64(1 + d%2), "burst": float64(d % 2)} {
+				if party == "burst" && d == 1 {
+					n = 9
+				}
+				s, err := earlywarning.NewSignal(w.org.ID, earlywarning.KindGrievanceCount,
+					earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: party}, at, n, "grievance:daily-aggregate")
+				if err != nil {
+					t.Fatal(err)
+				}
+				sigs = append(sigs, s)
+			}
+		}
+		if err := w.st.AddSignals(ctx, sigs); err != nil {
+			t.Fatal(err)
+		}
+		det := &jobs.Detect{Signals: w.st, Alerts: w.svc, Clock: clock}
+		raised, err := det.Run(ctx)
+		if err != nil || raised == 0 {
+			t.Fatalf("first run raised %d (%v)", raised, err)
+		}
+		alerts, _ := w.st.ListAlerts(ctx, w.org.ID, earlywarning.AlertFilter{}, kernel.Page{})
+		if len(alerts) != 1 || alerts[0].Key != "anomaly/party:burst" || alerts[0].Severity != earlywarning.SeverityHigh {
+			t.Fatalf("alerts: %+v", alerts)
+		}
+		occ := alerts[0].Occurrences
+		clock.Advance(time.Hour)
+		if raised, err := det.Run(ctx); raised != 0 || err != nil {
+			t.Fatalf("second run the same day raised %d (%v)", raised, err)
+		}
+		again, _ := w.st.Alert(ctx, w.org.ID, alerts[0].ID)
+		if again.Occurrences != occ {
+			t.Fatalf("occurrences went from %d to %d on a rerun", occ, again.Occurrences)
+		}
+		// The alert reaches the webhook once.
+		d := w.delivery(nil)
+		for range 3 {
+			d.Run(ctx)
+			clock.Advance(time.Hour)
+		}
+		if calls, _, _ := rcv.snapshot(); calls != 1 {
+			t.Fatalf("webhook called %d times", calls)
+		}
+	})
+}
+
+func TestDigestQueuedOncePerDay(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		yesterday := time.Date(2026, 11, 24, 15, 0, 0, 0, time.UTC)
+		clock := &kernel.FixedClock{T: yesterday}
+		w := newWorld(t, db, clock)
+		w.raise(t, "p1")
+		w.raise(t, "p2")
+		mail := earlywarning.Endpoint{ID: kernel.NewID(), OrgID: w.org.ID, Channel: earlywarning.ChannelEmail, Target: "digest@acme.example",
+			MinSeverity: earlywarning.SeverityLow, Digest: true}
+		hook := earlywarning.Endpoint{ID: kernel.NewID(), OrgID: w.org.ID, Channel: earlywarning.ChannelWebhook, Target: "https://hooks.example/d",
+			Secret: secret, MinSeverity: earlywarning.SeverityLow, Digest: true}
+		for _, ep := range []earlywarning.Endpoint{mail, hook} {
+			if err := w.st.CreateEndpoint(ctx, ep, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock.Advance(10 * time.Hour) // the next day, 01:00 UTC
+		dg := &jobs.Digests{Store: w.st, Clock: clock}
+		for run, want := range []int{2, 0, 0} {
+			n, err := dg.Run(ctx)
+			if err != nil || n != want {
+				t.Fatalf("run %d queued %d (%v), want %d", run+1, n, err, want)
+			}
+			clock.Advance(time.Hour)
+		}
+		day := earlywarning.DayOf(yesterday)
+		m, err := w.st.Message(ctx, w.org.ID, jobs.DigestID(mail.ID, day))
+		if err != nil || m.Subject != "[Upstream] Daily alert digest for 2026-11-24: 2 alerts" {
+			t.Fatalf("email digest: %q %v", m.Subject, err)
+		}
+		m, err = w.st.Message(ctx, w.org.ID, jobs.DigestID(hook.ID, day))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var body jobs.DigestWebhook
+		if err := json.Unmarshal(m.Body, &body); err != nil || body.Total != 2 || len(body.Alerts) != 2 || body.DeliveryID != m.ID {
+			t.Fatalf("webhook digest: %+v %v", body, err)
+		}
+	})
+}

@@ -457,3 +457,23 @@ func TestTrend(t *testing.T) {
 		t.Errorf("comparing different subjects: %v", err)
 	}
 }
+
+func TestSmallGrievanceCountsStayOutOfDetails(t *testing.T) {
+	w := scorecard.DefaultWeights()
+	sc, err := w.Score(scorecard.Evidence{Subject: org(), AsOf: asOf, Held: scorecard.Held{
+		Grievance: &scorecard.GrievanceEvidence{Cases: 3, MedianDaysToAcknowledge: 2, RemediesProposed: 3, RemediesAccepted: 2}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"grievance.acknowledge", "remedy.accepted"} {
+		r := item(t, sc, id)
+		for _, leak := range []string{"2 of 3", "2.0 days", "3 cases"} {
+			if strings.Contains(r.Detail, leak) {
+				t.Errorf("%s detail %q shows a figure from fewer than 5 cases", id, r.Detail)
+			}
+		}
+		if r.Credit <= 0 {
+			t.Errorf("%s earned nothing: withholding a count must not change the score", id)
+		}
+	}
+}

@@ -57,7 +57,7 @@ func (b *builder) riskSource(d Data) *Source {
 	if m.Origin != "" {
 		detail += "; weights from " + m.Origin
 	}
-	return b.source(name, m.Version, detail)
+	return b.source(name, version(m.Version), detail)
 }
 
 func (b *builder) riskSummary(d Data) {
@@ -139,7 +139,7 @@ func (b *builder) scorecardSource(sc scorecard.Scorecard) *Source {
 	if sc.Origin != "" {
 		detail += " from " + sc.Origin
 	}
-	return b.source("Upstream scorecard method", sc.Method, detail)
+	return b.source("Upstream scorecard method", version(sc.Method), detail)
 }
 
 // itemSource is where one scorecard item's points come from: the
@@ -161,6 +161,13 @@ func (b *builder) itemSource(sc scorecard.Scorecard, r scorecard.ItemResult) *So
 	}
 	area := strings.SplitN(r.ID, ".", 2)[0]
 	return b.source("Upstream records: "+area, "as of "+date(sc.AsOf), "held evidence for "+r.ID)
+}
+
+func version(v string) string {
+	if v == "" {
+		return ""
+	}
+	return "version " + v
 }
 
 func effort(n int) string {

@@ -12,15 +12,13 @@ var uflpaCSV []byte
 //go:embed data/cbp_wro_findings_2026-06.csv
 var cbpCSV []byte
 
-// Publication dates of the built-in lists (see data/SOURCES.md).
-var (
-	// UFLPAPublished is the "Last Updated" date of the DHS page the
-	// built-in UFLPA Entity List was taken from.
-	UFLPAPublished = time.Date(2025, 1, 14, 0, 0, 0, 0, time.UTC)
-	// CBPPublished is the date of CBP's WRO/Findings file the built-in
-	// list was rebuilt from.
-	CBPPublished = time.Date(2026, 6, 23, 0, 0, 0, 0, time.UTC)
-)
+// UFLPAPublished is the "Last Updated" date of the DHS page the built-in
+// UFLPA Entity List was taken from (see data/SOURCES.md).
+func UFLPAPublished() time.Time { return time.Date(2025, 1, 14, 0, 0, 0, 0, time.UTC) }
+
+// CBPPublished is the date of the CBP Withhold Release Orders and Findings
+// file the built-in list was rebuilt from (see data/SOURCES.md).
+func CBPPublished() time.Time { return time.Date(2026, 6, 23, 0, 0, 0, 0, time.UTC) }
 
 // StaleAfter is the age past which a list should be replaced by a newer
 // download.
@@ -43,13 +41,13 @@ func BuiltinLists() ([]*Watchlist, error) {
 	if err != nil {
 		return nil, err
 	}
-	u.List.Published = UFLPAPublished
+	u.List.Published = UFLPAPublished()
 	u.List.Source = "DHS UFLPA Entity List, last updated 2025-01-14 (built in)"
 	c, err := LoadFormat("built-in CBP WRO/Findings list", FormatCBP, bytes.NewReader(cbpCSV))
 	if err != nil {
 		return nil, err
 	}
-	c.List.Published = CBPPublished
+	c.List.Published = CBPPublished()
 	c.List.Source = "CBP Withhold Release Orders and Findings, file of 2026-06-23 (built in)"
 	return []*Watchlist{u, c}, nil
 }

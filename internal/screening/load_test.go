@@ -172,7 +172,7 @@ func TestBuiltinLists(t *testing.T) {
 	for _, tt := range []struct {
 		now   time.Time
 		stale bool
-	}{{UFLPAPublished.AddDate(0, 0, 89), false}, {UFLPAPublished.AddDate(0, 0, 91), true}} {
+	}{{UFLPAPublished().AddDate(0, 0, 89), false}, {UFLPAPublished().AddDate(0, 0, 91), true}} {
 		if got := Stale(lists[0].List, tt.now); got != tt.stale {
 			t.Errorf("Stale at %v = %v", tt.now, got)
 		}

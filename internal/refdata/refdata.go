@@ -219,12 +219,8 @@ func describe(id string, data []byte, rows int, origin, edition string) Dataset 
 // on any error nothing is replaced and the error names the file, line and
 // column. The replaced dataset's edition records the file and its hash.
 func (s *Set) LoadFromFile(datasetID, path string) error {
-	if datasetID == ISO3166 {
-		return kernel.Errorf(kernel.Invalid, "dataset %s is built in and cannot be replaced from a file; replaceable datasets: %s", ISO3166, strings.Join(IDs(), ", "))
-	}
-	sp, ok := specs[datasetID]
-	if !ok {
-		return kernel.Errorf(kernel.Invalid, "unknown dataset %q; replaceable datasets: %s", datasetID, strings.Join(IDs(), ", "))
+	if _, ok := specs[datasetID]; !ok {
+		return unknownDataset(datasetID)
 	}
 	f, err := os.Open(path)
 	if err != nil {
@@ -235,18 +231,37 @@ func (s *Set) LoadFromFile(datasetID, path string) error {
 	if err != nil {
 		return kernel.Wrap(kernel.Invalid, err, "cannot read %s", path)
 	}
-	if len(data) > maxFileSize {
-		return kernel.Errorf(kernel.Invalid, "%s: larger than %d MiB; not a reference dataset", path, maxFileSize>>20)
+	return s.LoadBytes(datasetID, path, data)
+}
+
+// LoadBytes replaces one dataset with data in the same layout as the
+// embedded one, named origin in messages and in the dataset's description
+// (a file path, or where a stored replacement came from). Like LoadFromFile
+// it validates everything before it replaces anything.
+func (s *Set) LoadBytes(datasetID, origin string, data []byte) error {
+	sp, ok := specs[datasetID]
+	if !ok {
+		return unknownDataset(datasetID)
 	}
-	name := filepath.Base(path)
+	if len(data) > maxFileSize {
+		return kernel.Errorf(kernel.Invalid, "%s: larger than %d MiB; not a reference dataset", origin, maxFileSize>>20)
+	}
+	name := filepath.Base(origin)
 	v, n, err := sp.parse(name, data)
 	if err != nil {
 		return err
 	}
-	d := describe(datasetID, data, n, path, "")
+	d := describe(datasetID, data, n, origin, "")
 	d.Edition = fmt.Sprintf("operator file %s (sha256 %s), replacing %s", name, d.SHA256[:12], sp.edition)
 	s.install(datasetID, v, d)
 	return nil
+}
+
+func unknownDataset(id string) error {
+	if id == ISO3166 {
+		return kernel.Errorf(kernel.Invalid, "dataset %s is built in and cannot be replaced; the country table changes with a new release", ISO3166)
+	}
+	return kernel.Errorf(kernel.Invalid, "unknown dataset %q; known datasets: %s", id, strings.Join(IDs(), ", "))
 }
 
 func (s *Set) install(id string, v any, d Dataset) {

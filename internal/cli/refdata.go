@@ -1,0 +1,129 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/refdata"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+)
+
+const refdataUsage = `refdata list [--db DSN]
+       upstream refdata replace DATASET FILE [--db DSN]
+       upstream refdata reset DATASET [--db DSN]`
+
+func runRefdata(ctx context.Context, env *Env, args []string) error {
+	if len(args) == 0 {
+		return usageError("usage: upstream %s", refdataUsage)
+	}
+	sub := args[0]
+	fs := newFlagSet(env, "refdata "+sub, refdataUsage)
+	dsn := dbFlag(fs, env)
+	if err := parseFlags(fs, args[1:]); err != nil {
+		return err
+	}
+	switch sub {
+	case "list":
+		if err := noArgs(fs); err != nil {
+			return err
+		}
+		return refdataList(ctx, env, *dsn)
+	case "replace":
+		if fs.NArg() != 2 {
+			return usageError("usage: upstream refdata replace DATASET FILE; datasets: %v", refdata.IDs())
+		}
+		return refdataReplace(ctx, env, *dsn, fs.Arg(0), fs.Arg(1))
+	case "reset":
+		if fs.NArg() != 1 {
+			return usageError("usage: upstream refdata reset DATASET")
+		}
+		db, err := openStore(ctx, *dsn, true)
+		if err != nil {
+			return err
+		}
+		defer db.Close()
+		if err := db.RefdataOverrides().Delete(ctx, fs.Arg(0)); err != nil {
+			if kernel.IsCode(err, kernel.NotFound) {
+				return usageError("dataset %q has no replacement; it already uses the built-in data", fs.Arg(0))
+			}
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s: back to the built-in data (restart running servers to apply)\n", fs.Arg(0))
+		return nil
+	default:
+		return usageError("unknown refdata subcommand %q: want list, replace or reset", sub)
+	}
+}
+
+// loadRefdata returns the built-in reference data with the operator's
+// stored replacements applied. A stored file that no longer validates is an
+// error: running on silently different data would be worse.
+func loadRefdata(ctx context.Context, db *sqlstore.DB) (*refdata.Set, error) {
+	set, err := refdata.Default()
+	if err != nil {
+		return nil, err
+	}
+	if db == nil {
+		return set, nil
+	}
+	overrides, err := db.RefdataOverrides().List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range overrides {
+		if err := set.LoadBytes(o.Dataset, o.Origin, o.Content); err != nil {
+			return nil, fmt.Errorf("stored replacement of %s (from %s) no longer loads; fix it with 'upstream refdata replace' or 'reset': %w", o.Dataset, o.Origin, err)
+		}
+	}
+	return set, nil
+}
+
+func refdataList(ctx context.Context, env *Env, dsn string) error {
+	var db *sqlstore.DB
+	if d, err := openStore(ctx, dsn, false); err == nil {
+		db = d
+		defer db.Close()
+	} else {
+		fmt.Fprintf(env.Stderr, "note: showing built-in data only; database not read: %v\n", err)
+	}
+	set, err := loadRefdata(ctx, db)
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "DATASET\tROWS\tEDITION\tLICENCE\tSHA256\tORIGIN")
+	for _, d := range set.Datasets() {
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.Rows, d.Edition, d.Licence, d.SHA256[:12], d.Origin)
+	}
+	return tw.Flush()
+}
+
+func refdataReplace(ctx context.Context, env *Env, dsn, dataset, path string) error {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return kernel.Wrap(kernel.Invalid, err, "cannot read %s", path)
+	}
+	// Validate completely before anything is stored.
+	check, err := refdata.Default()
+	if err != nil {
+		return err
+	}
+	if err := check.LoadBytes(dataset, path, data); err != nil {
+		return err
+	}
+	d, _ := check.Dataset(dataset)
+	db, err := openStore(ctx, dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.RefdataOverrides().Put(ctx, dataset, filepath.Base(path), data, env.Clock.Now()); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s: replaced with %s (%d rows, sha256 %s); restart running servers to apply\n", dataset, filepath.Base(path), d.Rows, d.SHA256[:12])
+	return nil
+}

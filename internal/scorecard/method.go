@@ -160,6 +160,9 @@ func ParseWeights(name string, data []byte) (Weights, error) {
 	return w, nil
 }
 
+// maxWeight bounds theme weights and item points, so sums stay finite.
+const maxWeight = 1000
+
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func (w *Weights) validate() error {
@@ -172,8 +175,8 @@ func (w *Weights) validate() error {
 		if !ok {
 			return invalid("themes."+string(t), "is missing")
 		}
-		if !finite(v) || v < 0 {
-			return invalid("themes."+string(t), "%v is not a non-negative number", v)
+		if !finite(v) || v < 0 || v > maxWeight {
+			return invalid("themes."+string(t), "%v is outside 0..%d", v, maxWeight)
 		}
 		total += v
 	}
@@ -216,8 +219,8 @@ func (w *Weights) validate() error {
 		if !ok {
 			return invalid(f, "is missing")
 		}
-		if !finite(iw.Points) || iw.Points < 0 {
-			return invalid(f+".points", "%v is not a non-negative number", iw.Points)
+		if !finite(iw.Points) || iw.Points < 0 || iw.Points > maxWeight {
+			return invalid(f+".points", "%v is outside 0..%d", iw.Points, maxWeight)
 		}
 		if iw.Effort < 1 || iw.Effort > 3 {
 			return invalid(f+".effort", "%d is outside 1..3", iw.Effort)

@@ -509,3 +509,71 @@ func (s *Server) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.Request) 
 	}
 	writeJSON(w, http.StatusCreated, map[string]any{"stored": len(in.Records)})
 }
+
+// apiSurvivorObservations turns one indicator's survivor records for one
+// period into observations, counting only people whose consent to outcome
+// measurement stands now, and records them. Only aggregates leave: the
+// answer says how many records were used and how many were left out.
+func (s *Server) apiSurvivorObservations(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	svc, st, err := s.survivorRecords()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var in struct {
+		Indicator string `json:"indicator"`
+		Period    string `json:"period"`
+	}
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	period, err := impact.ParsePeriod(in.Period)
+	if err != nil {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "period: %s", kernel.ErrorMessage(err)))
+		return
+	}
+	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ind, ok := findIndicator(prog.Model, in.Indicator)
+	if !ok {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "indicator: %q is not in programme %q", in.Indicator, prog.Model.Programme))
+		return
+	}
+	all, err := st.SurvivorOutcomes(r.Context(), p.User.OrgID, prog.ID, ind.Code)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var recs []impact.SurvivorOutcome
+	for _, rec := range all {
+		if rec.Period.Code == period.Code {
+			recs = append(recs, rec)
+		}
+	}
+	if len(recs) == 0 {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "no survivor records of %q for period %s", ind.Code, period.Code))
+		return
+	}
+	consents, err := st.Consents(r.Context(), p.User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	obs, excluded, err := impact.OutcomeObservations(ind, prog.Dimensions, recs, consents, impact.PurposeOutcomeMeasurement, svc.Clock.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if len(obs) > 0 {
+		if err := svc.RecordObservations(r.Context(), p.User.OrgID, prog.ID, obs); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"observations": len(obs), "records_used": len(recs) - excluded, "records_excluded": excluded})
+}

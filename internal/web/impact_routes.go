@@ -22,6 +22,7 @@ func (s *Server) impactRoutes() []route {
 		{"POST /impact/programmes/{id}/observations", signedIn, write, s.impactUploadSubmit},
 		{"POST /impact/programmes/{id}/sroi", signedIn, write, s.impactSROISubmit},
 		{"GET /impact/programmes/{id}/sroi/{analysis}", signedIn, read, s.impactSROIPage},
+		{"GET /impact/programmes/{id}/report.csv", signedIn, read, s.impactReportCSV},
 
 		{"GET /api/v1/programmes", signedIn, read, s.apiProgrammes},
 		{"POST /api/v1/programmes", signedIn, write, s.apiProgrammeCreate},
@@ -40,6 +41,7 @@ func (s *Server) impactRoutes() []route {
 		{"POST /api/v1/survivors/{subject}/consent", signedIn, cases, s.apiConsentRecord},
 		{"GET /api/v1/programmes/{id}/survivor-outcomes", signedIn, cases, s.apiSurvivorOutcomes},
 		{"POST /api/v1/programmes/{id}/survivor-outcomes", signedIn, cases, s.apiSurvivorOutcomesAdd},
+		{"POST /api/v1/programmes/{id}/survivor-outcomes/observations", signedIn, cases, s.apiSurvivorObservations},
 	}
 }
 
@@ -54,6 +56,7 @@ type survivorRecords interface {
 	AppendConsent(ctx context.Context, org string, subject impact.Pseudonym, n int, e impact.ConsentEvent) error
 	AddSurvivorOutcomes(ctx context.Context, org, programmeID string, recs []impact.SurvivorOutcome) error
 	SurvivorOutcomes(ctx context.Context, org, programmeID, indicator string) ([]impact.SurvivorOutcome, error)
+	Consents(ctx context.Context, org string) (map[impact.Pseudonym]impact.Consent, error)
 }
 
 func (s *Server) impactService() (*impact.Service, error) {

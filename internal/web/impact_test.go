@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -32,6 +33,7 @@ var impactAuth = map[string][]string{
 	"POST /impact/programmes/{id}/observations":   impactWriters,
 	"POST /impact/programmes/{id}/sroi":           impactWriters,
 	"GET /impact/programmes/{id}/sroi/{analysis}": impactReaders,
+	"GET /impact/programmes/{id}/report.csv":      impactReaders,
 
 	"GET /api/v1/programmes":                                       impactReaders,
 	"POST /api/v1/programmes":                                      impactWriters,
@@ -45,11 +47,12 @@ var impactAuth = map[string][]string{
 	"POST /api/v1/programmes/{id}/sroi":                            impactWriters,
 	"GET /api/v1/programmes/{id}/sroi":                             impactReaders,
 
-	"POST /api/v1/survivors":                         caseHandlers,
-	"GET /api/v1/survivors/{subject}/consent":        caseHandlers,
-	"POST /api/v1/survivors/{subject}/consent":       caseHandlers,
-	"GET /api/v1/programmes/{id}/survivor-outcomes":  caseHandlers,
-	"POST /api/v1/programmes/{id}/survivor-outcomes": caseHandlers,
+	"POST /api/v1/survivors":                                      caseHandlers,
+	"GET /api/v1/survivors/{subject}/consent":                     caseHandlers,
+	"POST /api/v1/survivors/{subject}/consent":                    caseHandlers,
+	"GET /api/v1/programmes/{id}/survivor-outcomes":               caseHandlers,
+	"POST /api/v1/programmes/{id}/survivor-outcomes":              caseHandlers,
+	"POST /api/v1/programmes/{id}/survivor-outcomes/observations": caseHandlers,
 }
 
 // impactFixture is the web fixture with impact measurement wired to the
@@ -127,7 +130,11 @@ const smallModel = `{"programme": "Safe livelihoods",
    "baseline": {"value": 0, "date": "2026-01-01"}, "target": {"value": 10, "date": "2026-12-31"}, "aggregation": "sum", "cumulative": false}]}`
 
 func TestImpactAPI(t *testing.T) {
-	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) { testImpactAPI(t, db) })
+}
+
+func testImpactAPI(t *testing.T, db *sqlstore.DB) {
+	f := newImpactFixture(t, db)
 	pid := f.prog.ID
 	var created struct {
 		Programme impact.Programme `json:"programme"`
@@ -263,6 +270,11 @@ func TestImpactSurvivorRecords(t *testing.T) {
 		{"record with a name", "POST", outcomes, `{"records": [{"subject": "Jane", "indicator": "DEMO-EMPLOYED-6M", "period": "2026Q1", "value": 1}]}`, 400, []string{"records[0]", "pseudonymous"}},
 		{"record with an unknown category", "POST", outcomes, `{"records": [{"subject": "` + ns.Subject + `", "indicator": "DEMO-WAGE", "period": "2026Q1", "value": 1, "disaggregation": {"sex": "x"}}]}`, 400, []string{"records[0]", `category \"x\"`}},
 		{"list records", "GET", outcomes, "", 200, []string{ns.Subject}},
+		{"add a record without consent", "POST", outcomes, `{"records": [{"subject": "0190d8a0-0000-7000-8000-0000000000aa", "indicator": "DEMO-EMPLOYED-6M", "period": "2026Q1", "value": 1, "disaggregation": {"sex": "female"}}]}`, 201, nil},
+		{"records become observations with consent only", "POST", outcomes + "/observations", `{"indicator": "DEMO-EMPLOYED-6M", "period": "2027Q1"}`, 400, []string{"no survivor records"}},
+		{"add records for a new period", "POST", outcomes, `{"records": [{"subject": "` + ns.Subject + `", "indicator": "DEMO-EMPLOYED-6M", "period": "2027Q1", "value": 1, "disaggregation": {"sex": "female"}}, {"subject": "0190d8a0-0000-7000-8000-0000000000aa", "indicator": "DEMO-EMPLOYED-6M", "period": "2027Q1", "value": 0, "disaggregation": {"sex": "female"}}]}`, 201, []string{`"stored": 2`}},
+		{"only consented records are counted", "POST", outcomes + "/observations", `{"indicator": "DEMO-EMPLOYED-6M", "period": "2027Q1"}`, 201, []string{`"observations": 1`, `"records_used": 1`, `"records_excluded": 1`}},
+		{"records of a period already observed are refused", "POST", outcomes + "/observations", `{"indicator": "DEMO-EMPLOYED-6M", "period": "2026Q1"}`, 400, []string{"DEMO-EMPLOYED-6M"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -346,6 +358,9 @@ func TestImpactPages(t *testing.T) {
 			[]string{`enctype="multipart/form-data"`, "Analyse an impact map", "Replace the logic model"}, nil},
 		{"sroi page", "viewer", "GET", "/impact/programmes/" + pid + "/sroi/" + analyses[0].ID, nil, 200,
 			[]string{`<svg class="chart tornado"`, "Sensitivity of the ratio to each assumption", analyses[0].Result.RatioDisplay, "Break-even 1:1", "Deadweight"}, nil},
+		{"csv report", "viewer", "GET", "/impact/programmes/" + pid + "/report.csv", nil, 200, []string{
+			"section,item,field,value", "indicator,DEMO-TRAINED,current,118", "indicator,DEMO-EMPLOYED-6M,level,outcome", "period,DEMO-TRAINED,2026Q1,24",
+			"sroi," + analyses[0].ID + ",ratio," + strconv.FormatFloat(analyses[0].Result.Ratio, 'g', -1, 64), "sensitivity,deadweight,ratio_down,"}, []string{"female"}},
 		{"sroi page of unknown analysis", "viewer", "GET", "/impact/programmes/" + pid + "/sroi/nope", nil, 404, nil, nil},
 		{"create without a name", "analyst", "POST", "/impact/programmes", func() (string, io.Reader) { return form(url.Values{"name": {""}}) }, 400,
 			[]string{"name: missing"}, nil},

@@ -44,7 +44,9 @@ func (s *Server) impactReportCSV(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var rows [][]string
-	text := func(section, item, field, v string) { rows = append(rows, []string{section, cell(item), field, cell(v)}) }
+	text := func(section, item, field, v string) {
+		rows = append(rows, []string{section, cell(item), field, cell(v)})
+	}
 	number := func(section, item, field string, v float64) {
 		rows = append(rows, []string{section, cell(item), field, strconv.FormatFloat(v, 'g', -1, 64)})
 	}

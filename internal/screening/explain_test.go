@@ -153,3 +153,19 @@ func TestScreenRejectsBadNames(t *testing.T) {
 		t.Errorf("hits %v err %v", hits, err)
 	}
 }
+
+func TestCommonWordsOnly(t *testing.T) {
+	var ents []Entity
+	for i := 0; i < 200; i++ {
+		ents = append(ents, Entity{ID: fmt.Sprint("m", i), Name: fmt.Sprintf("Muhammad Person%c%c", 'a'+i%26, 'a'+i/26), ListName: "x"})
+	}
+	ents = append(ents, Entity{ID: "target", Name: "MUHAMMAD, Ali", ListName: "x"})
+	for i := 0; i < 200; i++ {
+		ents = append(ents, Entity{ID: fmt.Sprint("a", i), Name: fmt.Sprintf("Ali Other%c%c", 'a'+i%26, 'a'+i/26), ListName: "x"})
+	}
+	ix := NewEntityIndex(ents)
+	hits := ix.Search(Query{Name: "Ali Mohammed"}, Options{})
+	if len(hits) == 0 || hits[0].Entity.ID != "target" {
+		t.Fatalf("hits %s", summarize(hits))
+	}
+}

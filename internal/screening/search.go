@@ -308,6 +308,18 @@ func (ix *Index) candidates(pq *preparedQuery, s *scratch) []int32 {
 			addPostings(ix.acro[u.text], ix.unknownW*0.5)
 		}
 	}
+	if len(s.touchedN) == 0 {
+		// Every word of the query is common ("Muhammad Ali"): its
+		// candidates can only come from the common words themselves.
+		for _, u := range pq.units {
+			if u.class != classWord && u.class != classNumber {
+				continue
+			}
+			for _, m := range u.matches {
+				addPostings(ix.postings[m.term], ix.terms[m.term].weight*m.sim)
+			}
+		}
+	}
 	// Rank by an estimate of the final score: the shared weight over the
 	// name's own weight (list side) and over the query's (query side), so
 	// a short name holding the query's words is not crowded out by long

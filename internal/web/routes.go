@@ -29,6 +29,7 @@ func (s *Server) routes() []route {
 	var all []route
 	for _, group := range [][]route{
 		s.coreRoutes(),
+		s.alertRoutes(),
 		s.impactRoutes(),
 	} {
 		all = append(all, group...)

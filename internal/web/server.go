@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
@@ -38,6 +39,7 @@ type Config struct {
 // service here when it gains pages or API routes.
 type Deps struct {
 	Accounts *account.Service
+	Alerts   *earlywarning.Service
 	Impact   *impact.Service
 	Ready    Readiness
 	Log      *slog.Logger

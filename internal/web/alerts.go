@@ -1,0 +1,318 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// alertRoutes are the early-warning pages and API: alerts for anyone who
+// may read them, transitions for those who manage them, and delivery
+// endpoints for admins.
+func (s *Server) alertRoutes() []route {
+	return []route{
+		{"GET /alerts", signedIn, account.PermAlertsRead, s.alertsPage},
+		{"GET /alerts/{id}", signedIn, account.PermAlertsRead, s.alertPage},
+		{"POST /alerts/{id}/acknowledge", signedIn, account.PermAlertsManage, s.alertAcknowledge},
+		{"POST /alerts/{id}/assign", signedIn, account.PermAlertsManage, s.alertAssign},
+		{"POST /alerts/{id}/snooze", signedIn, account.PermAlertsManage, s.alertSnooze},
+		{"POST /alerts/{id}/resolve", signedIn, account.PermAlertsManage, s.alertResolve},
+
+		{"GET /alerts/endpoints", signedIn, account.PermSettingsManage, s.endpointsPage},
+		{"POST /alerts/endpoints", signedIn, account.PermSettingsManage, s.endpointCreate},
+		{"POST /alerts/endpoints/{id}/delete", signedIn, account.PermSettingsManage, s.endpointDelete},
+
+		{"GET /api/v1/alerts", signedIn, account.PermAlertsRead, s.apiAlerts},
+		{"GET /api/v1/alerts/{id}", signedIn, account.PermAlertsRead, s.apiAlert},
+		{"POST /api/v1/alerts/{id}/acknowledge", signedIn, account.PermAlertsManage, s.apiAlertAcknowledge},
+		{"POST /api/v1/alerts/{id}/assign", signedIn, account.PermAlertsManage, s.apiAlertAssign},
+		{"POST /api/v1/alerts/{id}/snooze", signedIn, account.PermAlertsManage, s.apiAlertSnooze},
+		{"POST /api/v1/alerts/{id}/resolve", signedIn, account.PermAlertsManage, s.apiAlertResolve},
+		{"GET /api/v1/alert-endpoints", signedIn, account.PermSettingsManage, s.apiEndpoints},
+		{"POST /api/v1/alert-endpoints", signedIn, account.PermSettingsManage, s.apiEndpointCreate},
+		{"DELETE /api/v1/alert-endpoints/{id}", signedIn, account.PermSettingsManage, s.apiEndpointDelete},
+	}
+}
+
+// alertsOff answers when the server runs without the early-warning service.
+func (s *Server) alertsOff(w http.ResponseWriter, r *http.Request) bool {
+	if s.Alerts == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "alerts are not available on this server"))
+		return true
+	}
+	return false
+}
+
+// ackTarget is how long an open alert may wait for acknowledgement before
+// the alerts page marks it overdue.
+var ackTarget = map[earlywarning.Severity]time.Duration{
+	earlywarning.SeverityCritical: time.Hour,
+	earlywarning.SeverityHigh:     4 * time.Hour,
+	earlywarning.SeverityMedium:   24 * time.Hour,
+	earlywarning.SeverityLow:      72 * time.Hour,
+}
+
+func overdue(a earlywarning.Alert, now time.Time) bool {
+	t, ok := ackTarget[a.Severity]
+	return ok && a.State == earlywarning.StateOpen && !a.Snoozed(now) && now.Sub(a.FirstSeen) > t
+}
+
+// alertFilter reads the list filters shared by the page and the API:
+// state (open, acknowledged, resolved, or unresolved, the default, or all),
+// severity (the minimum), assigned_to ("me" for the caller).
+func alertFilter(q url.Values, p account.Principal) (earlywarning.AlertFilter, string, error) {
+	var f earlywarning.AlertFilter
+	state := q.Get("state")
+	switch state {
+	case "", "unresolved":
+		state = "unresolved"
+		f.States = []earlywarning.State{earlywarning.StateOpen, earlywarning.StateAcknowledged}
+	case "all":
+	case string(earlywarning.StateOpen), string(earlywarning.StateAcknowledged), string(earlywarning.StateResolved):
+		f.States = []earlywarning.State{earlywarning.State(state)}
+	default:
+		return f, "", kernel.Errorf(kernel.Invalid, "state %q is not one of unresolved, open, acknowledged, resolved, all", state)
+	}
+	if v := q.Get("severity"); v != "" {
+		sev, err := earlywarning.ParseSeverity(v)
+		if err != nil {
+			return f, "", err
+		}
+		f.MinSeverity = sev
+	}
+	switch v := q.Get("assigned_to"); v {
+	case "":
+	case "me":
+		f.AssignedTo = p.User.ID
+	default:
+		f.AssignedTo = v
+	}
+	return f, state, nil
+}
+
+func pageOf(q url.Values, perPage int) (kernel.Page, int, error) {
+	n := 1
+	if v := q.Get("page"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 1 || n > 100000 {
+			return kernel.Page{}, 0, kernel.Errorf(kernel.Invalid, "page %q is not a page number", v)
+		}
+	}
+	return kernel.Page{Limit: perPage, Offset: (n - 1) * perPage}, n, nil
+}
+
+// alertView is an alert with what the page shows beside it.
+type alertView struct {
+	earlywarning.Alert
+	Overdue      bool
+	Snoozed      bool
+	AssignedName string
+	AckedName    string
+	ResolvedName string
+}
+
+func (s *Server) userNames(ctx context.Context, orgID string) (map[string]string, []account.User, error) {
+	users, err := s.accounts.Store.ListUsers(ctx, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[string]string, len(users))
+	for _, u := range users {
+		names[u.ID] = u.Email
+	}
+	return names, users, nil
+}
+
+func (s *Server) viewOf(a earlywarning.Alert, names map[string]string) alertView {
+	now := s.clock.Now()
+	name := func(id string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		return id
+	}
+	return alertView{Alert: a, Overdue: overdue(a, now), Snoozed: a.Snoozed(now),
+		AssignedName: name(a.AssignedTo), AckedName: name(a.AcknowledgedBy), ResolvedName: name(a.ResolvedBy)}
+}
+
+const alertsPerPage = 50
+
+func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	p := principalOf(r)
+	q := r.URL.Query()
+	f, state, err := alertFilter(q, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page, n, err := pageOf(q, alertsPerPage)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	alerts, err := s.Alerts.Alerts.ListAlerts(r.Context(), p.User.OrgID, f, page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	names, _, err := s.userNames(r.Context(), p.User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	views := make([]alertView, len(alerts))
+	for i, a := range alerts {
+		views[i] = s.viewOf(a, names)
+	}
+	link := func(page int) string {
+		v := url.Values{"state": {state}, "page": {strconv.Itoa(page)}}
+		if f.MinSeverity != "" {
+			v.Set("severity", string(f.MinSeverity))
+		}
+		if a := q.Get("assigned_to"); a != "" {
+			v.Set("assigned_to", a)
+		}
+		return "/alerts?" + v.Encode()
+	}
+	data := map[string]any{"Alerts": views, "State": state, "Severity": string(f.MinSeverity), "AssignedTo": q.Get("assigned_to"),
+		"States":     []string{"unresolved", "open", "acknowledged", "resolved", "all"},
+		"Severities": []string{"low", "medium", "high", "critical"}, "Page": n}
+	if n > 1 {
+		data["Prev"] = link(n - 1)
+	}
+	if len(alerts) == alertsPerPage {
+		data["Next"] = link(n + 1)
+	}
+	s.render(w, r, http.StatusOK, "alerts.html", data)
+}
+
+func (s *Server) alertPage(w http.ResponseWriter, r *http.Request) {
+	s.renderAlert(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderAlert(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	p := principalOf(r)
+	a, err := s.Alerts.Alerts.Alert(r.Context(), p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	names, users, err := s.userNames(r.Context(), p.User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"Alert": s.viewOf(a, names), "Users": users,
+		"Snoozes": []snoozeChoice{{"1", "1 hour"}, {"4", "4 hours"}, {"24", "1 day"}, {"72", "3 days"}, {"168", "1 week"}, {"0", "End the snooze"}}}
+	for k, v := range extra {
+		data[k] = v
+	}
+	s.render(w, r, status, "alerts_detail.html", data)
+}
+
+type snoozeChoice struct{ Hours, Label string }
+
+// transition is one of the alert changes a person can ask for.
+type transition func(a earlywarning.Alert, p account.Principal, now time.Time) (earlywarning.Alert, error)
+
+func (s *Server) apply(r *http.Request, t transition) (earlywarning.Alert, error) {
+	p := principalOf(r)
+	return s.Alerts.Update(r.Context(), p.User.OrgID, r.PathValue("id"), func(a earlywarning.Alert, now time.Time) (earlywarning.Alert, error) {
+		return t(a, p, now)
+	})
+}
+
+func acknowledge(a earlywarning.Alert, p account.Principal, now time.Time) (earlywarning.Alert, error) {
+	return a.Acknowledge(p.User.ID, now)
+}
+
+// assignTo checks that the assignee belongs to the organisation before the
+// alert is given to them.
+func (s *Server) assignTo(ctx context.Context, userID string) transition {
+	return func(a earlywarning.Alert, p account.Principal, now time.Time) (earlywarning.Alert, error) {
+		userID = strings.TrimSpace(userID)
+		if userID != "" {
+			if _, err := s.accounts.Store.User(ctx, p.User.OrgID, userID); err != nil {
+				if kernel.IsCode(err, kernel.NotFound) {
+					return a, kernel.Errorf(kernel.Invalid, "assign: no such user in this organisation")
+				}
+				return a, err
+			}
+		}
+		return a.Assign(userID, now)
+	}
+}
+
+func snoozeUntil(until time.Time) transition {
+	return func(a earlywarning.Alert, _ account.Principal, now time.Time) (earlywarning.Alert, error) {
+		return a.Snooze(until, now)
+	}
+}
+
+func snoozeHours(h string, now time.Time) (time.Time, error) {
+	n, err := strconv.Atoi(h)
+	if err != nil || n < 0 || n > int(earlywarning.MaxSnooze/time.Hour) {
+		return time.Time{}, kernel.Errorf(kernel.Invalid, "snooze: %q is not a number of hours from 0 to 2160", h)
+	}
+	if n == 0 {
+		return time.Time{}, nil
+	}
+	return now.Add(time.Duration(n) * time.Hour), nil
+}
+
+func resolveWith(note string) transition {
+	return func(a earlywarning.Alert, p account.Principal, now time.Time) (earlywarning.Alert, error) {
+		return a.Resolve(p.User.ID, strings.TrimSpace(note), now)
+	}
+}
+
+// formAction runs a transition from a page form and shows the alert again:
+// after success by redirect, after a mistake with the message on the page.
+func (s *Server) formAction(w http.ResponseWriter, r *http.Request, t transition) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	if _, err := s.apply(r, t); err != nil {
+		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
+			s.renderAlert(w, r, statusOf(code), map[string]any{"Error": kernel.ErrorMessage(err)})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/alerts/"+url.PathEscape(r.PathValue("id")), http.StatusSeeOther)
+}
+
+func (s *Server) alertAcknowledge(w http.ResponseWriter, r *http.Request) {
+	s.formAction(w, r, acknowledge)
+}
+
+func (s *Server) alertAssign(w http.ResponseWriter, r *http.Request) {
+	s.formAction(w, r, s.assignTo(r.Context(), r.FormValue("user")))
+}
+
+func (s *Server) alertSnooze(w http.ResponseWriter, r *http.Request) {
+	until, err := snoozeHours(r.FormValue("hours"), s.clock.Now())
+	if err != nil {
+		s.renderAlert(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
+		return
+	}
+	s.formAction(w, r, snoozeUntil(until))
+}
+
+func (s *Server) alertResolve(w http.ResponseWriter, r *http.Request) {
+	s.formAction(w, r, resolveWith(r.FormValue("resolution")))
+}

@@ -1,0 +1,139 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// alertJSON is the API view of an alert: the alert itself plus whether it
+// is overdue for acknowledgement or snoozed now.
+type alertJSON struct {
+	earlywarning.Alert
+	Overdue bool `json:"overdue"`
+	Snoozed bool `json:"snoozed"`
+}
+
+func (s *Server) alertJSON(a earlywarning.Alert) alertJSON {
+	now := s.clock.Now()
+	return alertJSON{Alert: a, Overdue: overdue(a, now), Snoozed: a.Snoozed(now)}
+}
+
+// apiAlerts lists alerts: ?state=&severity=&assigned_to=&limit=&offset=.
+func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	p := principalOf(r)
+	q := r.URL.Query()
+	f, state, err := alertFilter(q, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var page kernel.Page
+	for name, dst := range map[string]*int{"limit": &page.Limit, "offset": &page.Offset} {
+		if v := q.Get(name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				s.fail(w, r, kernel.Errorf(kernel.Invalid, "%s %q is not a whole number of at least 0", name, v))
+				return
+			}
+			*dst = n
+		}
+	}
+	page = page.Normalise()
+	alerts, err := s.Alerts.Alerts.ListAlerts(r.Context(), p.User.OrgID, f, page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]alertJSON, len(alerts))
+	for i, a := range alerts {
+		out[i] = s.alertJSON(a)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"alerts": out, "state": state, "limit": page.Limit, "offset": page.Offset})
+}
+
+func (s *Server) apiAlert(w http.ResponseWriter, r *http.Request) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	a, err := s.Alerts.Alerts.Alert(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"alert": s.alertJSON(a)})
+}
+
+// apiAction decodes the request body into in (strictly) and applies the
+// transition that build makes from it.
+func apiAction[T any](s *Server, w http.ResponseWriter, r *http.Request, build func(in T) (transition, error)) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	var in T
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	t, err := build(in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	a, err := s.apply(r, t)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"alert": s.alertJSON(a)})
+}
+
+func (s *Server) apiAlertAcknowledge(w http.ResponseWriter, r *http.Request) {
+	apiAction(s, w, r, func(struct{}) (transition, error) { return acknowledge, nil })
+}
+
+func (s *Server) apiAlertAssign(w http.ResponseWriter, r *http.Request) {
+	apiAction(s, w, r, func(in struct {
+		UserID string `json:"user_id"`
+	}) (transition, error) {
+		return s.assignTo(r.Context(), in.UserID), nil
+	})
+}
+
+// apiAlertSnooze takes {"until": RFC 3339 time} or {"hours": N}; an empty
+// until or 0 hours ends the snooze.
+func (s *Server) apiAlertSnooze(w http.ResponseWriter, r *http.Request) {
+	apiAction(s, w, r, func(in struct {
+		Until string `json:"until"`
+		Hours *int   `json:"hours"`
+	}) (transition, error) {
+		switch {
+		case in.Hours != nil && in.Until != "":
+			return nil, kernel.Errorf(kernel.Invalid, "snooze: give until or hours, not both")
+		case in.Hours != nil:
+			until, err := snoozeHours(strconv.Itoa(*in.Hours), s.clock.Now())
+			return snoozeUntil(until), err
+		case in.Until == "":
+			return snoozeUntil(time.Time{}), nil
+		}
+		until, err := time.Parse(time.RFC3339, in.Until)
+		if err != nil {
+			return nil, kernel.Errorf(kernel.Invalid, "snooze until %q is not an RFC 3339 time such as 2026-12-01T09:00:00Z", in.Until)
+		}
+		return snoozeUntil(until), nil
+	})
+}
+
+func (s *Server) apiAlertResolve(w http.ResponseWriter, r *http.Request) {
+	apiAction(s, w, r, func(in struct {
+		Resolution string `json:"resolution"`
+	}) (transition, error) {
+		return resolveWith(in.Resolution), nil
+	})
+}

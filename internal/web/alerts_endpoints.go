@@ -1,0 +1,173 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// endpointAdmin is the part of the endpoint store that changes endpoints.
+// earlywarning.EndpointStore only lists them, since that is all the alert
+// rules need; the SQL store implements both.
+type endpointAdmin interface {
+	CreateEndpoint(ctx context.Context, ep earlywarning.Endpoint, at time.Time) error
+	DeleteEndpoint(ctx context.Context, orgID, id string) error
+}
+
+func (s *Server) endpointAdmin() (endpointAdmin, error) {
+	ea, ok := s.Alerts.Endpoints.(endpointAdmin)
+	if !ok {
+		return nil, kernel.Errorf(kernel.Unavailable, "delivery endpoints cannot be changed on this server")
+	}
+	return ea, nil
+}
+
+// newWebhookSecret returns a fresh signing secret in the form shown to the
+// admin; its bytes, as shown, are the HMAC key.
+func newWebhookSecret() ([]byte, error) {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		return nil, kernel.Wrap(kernel.Internal, err, "generating a webhook secret")
+	}
+	return []byte("whsec_" + hex.EncodeToString(b)), nil
+}
+
+// endpointInput is what an admin fills in for a new endpoint.
+type endpointInput struct {
+	Channel     string `json:"channel"`
+	Target      string `json:"target"`
+	MinSeverity string `json:"min_severity"`
+	Digest      bool   `json:"digest"`
+}
+
+// createEndpoint stores a new endpoint and returns it with its secret,
+// which is shown once and never again.
+func (s *Server) createEndpoint(ctx context.Context, orgID string, in endpointInput) (earlywarning.Endpoint, error) {
+	ea, err := s.endpointAdmin()
+	if err != nil {
+		return earlywarning.Endpoint{}, err
+	}
+	ep := earlywarning.Endpoint{ID: kernel.NewID(), OrgID: orgID, Channel: earlywarning.Channel(in.Channel), Target: in.Target,
+		MinSeverity: earlywarning.Severity(in.MinSeverity), Digest: in.Digest}
+	if ep.MinSeverity == "" {
+		ep.MinSeverity = earlywarning.SeverityLow
+	}
+	if ep.Channel == earlywarning.ChannelWebhook {
+		if ep.Secret, err = newWebhookSecret(); err != nil {
+			return ep, err
+		}
+	}
+	if err := ea.CreateEndpoint(ctx, ep, s.clock.Now()); err != nil {
+		return ep, err
+	}
+	return ep, nil
+}
+
+func (s *Server) endpointsPage(w http.ResponseWriter, r *http.Request) {
+	s.renderEndpoints(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderEndpoints(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	eps, err := s.Alerts.Endpoints.Endpoints(r.Context(), principalOf(r).User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"Endpoints": eps, "Severities": []string{"low", "medium", "high", "critical"}}
+	for k, v := range extra {
+		data[k] = v
+	}
+	s.render(w, r, status, "alerts_endpoints.html", data)
+}
+
+func (s *Server) endpointCreate(w http.ResponseWriter, r *http.Request) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	ep, err := s.createEndpoint(r.Context(), principalOf(r).User.OrgID, endpointInput{Channel: r.FormValue("channel"),
+		Target: r.FormValue("target"), MinSeverity: r.FormValue("min_severity"), Digest: r.FormValue("digest") == "on"})
+	if err != nil {
+		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
+			s.renderEndpoints(w, r, statusOf(code), map[string]any{"Error": kernel.ErrorMessage(err)})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	extra := map[string]any{"Created": ep}
+	if ep.Secret != nil {
+		extra["NewSecret"] = string(ep.Secret)
+	}
+	s.renderEndpoints(w, r, http.StatusCreated, extra)
+}
+
+func (s *Server) endpointDelete(w http.ResponseWriter, r *http.Request) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	ea, err := s.endpointAdmin()
+	if err == nil {
+		err = ea.DeleteEndpoint(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/alerts/endpoints", http.StatusSeeOther)
+}
+
+func (s *Server) apiEndpoints(w http.ResponseWriter, r *http.Request) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	eps, err := s.Alerts.Endpoints.Endpoints(r.Context(), principalOf(r).User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"endpoints": eps})
+}
+
+func (s *Server) apiEndpointCreate(w http.ResponseWriter, r *http.Request) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	var in endpointInput
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	ep, err := s.createEndpoint(r.Context(), principalOf(r).User.OrgID, in)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := map[string]any{"endpoint": ep}
+	if ep.Secret != nil {
+		out["secret"] = string(ep.Secret) // shown this once only
+	}
+	writeJSON(w, http.StatusCreated, out)
+}
+
+func (s *Server) apiEndpointDelete(w http.ResponseWriter, r *http.Request) {
+	if s.alertsOff(w, r) {
+		return
+	}
+	ea, err := s.endpointAdmin()
+	if err == nil {
+		err = ea.DeleteEndpoint(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

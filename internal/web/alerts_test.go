@@ -1,0 +1,278 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+)
+
+var (
+	alertsReaders  = []string{"admin", "analyst", "case_handler", "viewer"}
+	alertsManagers = []string{"admin", "analyst", "case_handler"}
+	settingsAdmins = []string{"admin"}
+)
+
+var alertsAuth = map[string][]string{
+	"GET /alerts":                          alertsReaders,
+	"GET /alerts/{id}":                     alertsReaders,
+	"POST /alerts/{id}/acknowledge":        alertsManagers,
+	"POST /alerts/{id}/assign":             alertsManagers,
+	"POST /alerts/{id}/snooze":             alertsManagers,
+	"POST /alerts/{id}/resolve":            alertsManagers,
+	"GET /alerts/endpoints":                settingsAdmins,
+	"POST /alerts/endpoints":               settingsAdmins,
+	"POST /alerts/endpoints/{id}/delete":   settingsAdmins,
+	"GET /api/v1/alerts":                   alertsReaders,
+	"GET /api/v1/alerts/{id}":              alertsReaders,
+	"POST /api/v1/alerts/{id}/acknowledge": alertsManagers,
+	"POST /api/v1/alerts/{id}/assign":      alertsManagers,
+	"POST /api/v1/alerts/{id}/snooze":      alertsManagers,
+	"POST /api/v1/alerts/{id}/resolve":     alertsManagers,
+	"GET /api/v1/alert-endpoints":          settingsAdmins,
+	"POST /api/v1/alert-endpoints":         settingsAdmins,
+	"DELETE /api/v1/alert-endpoints/{id}":  settingsAdmins,
+}
+
+type alertsFixture struct {
+	*fixture
+	st *sqlstore.EarlyWarning
+}
+
+func newAlertsFixture(t *testing.T, db *sqlstore.DB) *alertsFixture {
+	t.Helper()
+	f := newFixture(t, db)
+	st := db.EarlyWarning()
+	f.srv.Alerts = &earlywarning.Service{Alerts: st, Endpoints: st, Clock: f.clock}
+	return &alertsFixture{fixture: f, st: st}
+}
+
+func (f *alertsFixture) raise(t *testing.T, orgID, party string, sev earlywarning.Severity) earlywarning.Alert {
+	t.Helper()
+	a, _, err := f.srv.Alerts.Raise(context.Background(), earlywarning.Trigger{OrgID: orgID, Key: "rule/watchlist-hit/party:" + party,
+		Kind: earlywarning.KindWatchlistHit, Subject: earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: party},
+		Detector: "threshold:watchlist-hit", Severity: sev, Score: 0.95, At: f.clock.Now(), Source: "screening:hit/" + party})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+func (f *alertsFixture) call(t *testing.T, role, method, path, body string) (*http.Response, string) {
+	t.Helper()
+	// A fresh sign-in per call, since tests move the clock past the idle
+	// timeout to make alerts overdue.
+	_, session := f.login(t, f.users[account.Role(role)].Email, testPassword, "")
+	if session == "" {
+		t.Fatalf("login %s", role)
+	}
+	res := f.do(t, method, path, body, session, nil)
+	b, _ := io.ReadAll(res.Body)
+	return res, string(b)
+}
+
+func TestAlertsAPI(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newAlertsFixture(t, db)
+		a := f.raise(t, f.org.ID, "supplier-1", earlywarning.SeverityHigh)
+		low := f.raise(t, f.org.ID, "supplier-2", earlywarning.SeverityLow)
+		f.clock.Advance(5 * time.Hour) // past the 4 h acknowledgement target of a high alert
+		analyst := f.users[account.RoleAnalyst]
+		base := "/api/v1/alerts/" + a.ID
+		tests := []struct {
+			name, role, method, path, body string
+			status                         int
+			check                          func(t *testing.T, body string)
+		}{
+			{"list unresolved", "viewer", "GET", "/api/v1/alerts", "", 200, func(t *testing.T, body string) {
+				var out struct{ Alerts []alertJSON }
+				json.Unmarshal([]byte(body), &out)
+				if len(out.Alerts) != 2 || !out.Alerts[0].Overdue && !out.Alerts[1].Overdue {
+					t.Fatalf("list: %s", body)
+				}
+			}},
+			{"filter by severity", "viewer", "GET", "/api/v1/alerts?severity=high", "", 200, func(t *testing.T, body string) {
+				if strings.Contains(body, low.ID) || !strings.Contains(body, a.ID) {
+					t.Fatalf("severity filter: %s", body)
+				}
+			}},
+			{"bad filter", "viewer", "GET", "/api/v1/alerts?state=closed", "", 400, nil},
+			{"bad limit", "viewer", "GET", "/api/v1/alerts?limit=x", "", 400, nil},
+			{"get", "viewer", "GET", base, "", 200, func(t *testing.T, body string) {
+				if !strings.Contains(body, `"overdue": true`) || !strings.Contains(body, `"key": "rule/watchlist-hit/party:supplier-1"`) {
+					t.Fatalf("get: %s", body)
+				}
+			}},
+			{"viewer cannot acknowledge", "viewer", "POST", base + "/acknowledge", "{}", 403, nil},
+			{"acknowledge", "analyst", "POST", base + "/acknowledge", "{}", 200, func(t *testing.T, body string) {
+				if !strings.Contains(body, `"state": "acknowledged"`) || !strings.Contains(body, `"overdue": false`) ||
+					!strings.Contains(body, `"acknowledged_by": "`+analyst.ID+`"`) {
+					t.Fatalf("acknowledge: %s", body)
+				}
+			}},
+			{"acknowledge twice", "analyst", "POST", base + "/acknowledge", "{}", 409, nil},
+			{"unknown field", "analyst", "POST", base + "/assign", `{"user":"x"}`, 400, nil},
+			{"assign a stranger", "analyst", "POST", base + "/assign", `{"user_id":"` + kernel.NewID() + `"}`, 400, nil},
+			{"assign", "analyst", "POST", base + "/assign", `{"user_id":"` + analyst.ID + `"}`, 200, nil},
+			{"assigned to me", "analyst", "GET", "/api/v1/alerts?assigned_to=me", "", 200, func(t *testing.T, body string) {
+				if !strings.Contains(body, a.ID) || strings.Contains(body, low.ID) {
+					t.Fatalf("assigned to me: %s", body)
+				}
+			}},
+			{"snooze too long", "analyst", "POST", base + "/snooze", `{"hours": 5000}`, 400, nil},
+			{"snooze both ways", "analyst", "POST", base + "/snooze", `{"hours": 1, "until": "2026-12-01T00:00:00Z"}`, 400, nil},
+			{"snooze", "analyst", "POST", base + "/snooze", `{"until": "2026-11-26T09:00:00Z"}`, 200, func(t *testing.T, body string) {
+				if !strings.Contains(body, `"snoozed": true`) {
+					t.Fatalf("snooze: %s", body)
+				}
+			}},
+			{"resolve without a note", "case_handler", "POST", base + "/resolve", `{"resolution":"  "}`, 400, nil},
+			{"resolve", "case_handler", "POST", base + "/resolve", `{"resolution":"supplier audited; hit was a namesake"}`, 200, nil},
+			{"resolved list", "viewer", "GET", "/api/v1/alerts?state=resolved", "", 200, func(t *testing.T, body string) {
+				if !strings.Contains(body, "namesake") || strings.Contains(body, low.ID) {
+					t.Fatalf("resolved: %s", body)
+				}
+			}},
+			{"missing alert", "viewer", "GET", "/api/v1/alerts/" + kernel.NewID(), "", 404, nil},
+		}
+		for _, tc := range tests {
+			t.Run(tc.name, func(t *testing.T) {
+				res, body := f.call(t, tc.role, tc.method, tc.path, tc.body)
+				if res.StatusCode != tc.status {
+					t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.status, body)
+				}
+				if tc.check != nil {
+					tc.check(t, body)
+				}
+			})
+		}
+	})
+}
+
+func TestAlertEndpointsAPI(t *testing.T) {
+	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	res, body := f.call(t, "admin", "POST", "/api/v1/alert-endpoints", `{"channel":"webhook","target":"https://hooks.example/u","min_severity":"high"}`)
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("create: %d %s", res.StatusCode, body)
+	}
+	var out struct {
+		Endpoint earlywarning.Endpoint
+		Secret   string
+	}
+	json.Unmarshal([]byte(body), &out)
+	if !strings.HasPrefix(out.Secret, "whsec_") || len(out.Secret) < 40 {
+		t.Fatalf("secret %q", out.Secret)
+	}
+	stored, err := f.st.Endpoint(context.Background(), f.org.ID, out.Endpoint.ID)
+	if err != nil || string(stored.Secret) != out.Secret {
+		t.Fatalf("stored secret differs from the one shown (%v)", err)
+	}
+	// The secret is shown once: never in a listing.
+	_, list := f.call(t, "admin", "GET", "/api/v1/alert-endpoints", "")
+	if strings.Contains(list, out.Secret) || !strings.Contains(list, out.Endpoint.ID) {
+		t.Fatalf("listing: %s", list)
+	}
+	if res, _ := f.call(t, "admin", "POST", "/api/v1/alert-endpoints", `{"channel":"email","target":"not an address"}`); res.StatusCode != 400 {
+		t.Fatalf("bad email: %d", res.StatusCode)
+	}
+	if res, _ := f.call(t, "admin", "DELETE", "/api/v1/alert-endpoints/"+out.Endpoint.ID, ""); res.StatusCode != http.StatusNoContent {
+		t.Fatalf("delete: %d", res.StatusCode)
+	}
+	if res, _ := f.call(t, "admin", "DELETE", "/api/v1/alert-endpoints/"+out.Endpoint.ID, ""); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("delete again: %d", res.StatusCode)
+	}
+}
+
+func TestAlertPages(t *testing.T) {
+	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	a := f.raise(t, f.org.ID, "supplier-1", earlywarning.SeverityCritical)
+	f.raise(t, f.org.ID, "supplier-2", earlywarning.SeverityLow)
+	f.clock.Advance(2 * time.Hour)
+	page := "/alerts/" + a.ID
+	analyst := f.users[account.RoleAnalyst]
+	tests := []struct {
+		name, role, method, path, form string
+		status                         int
+		want, unwanted                 []string
+	}{
+		{"list", "viewer", "GET", "/alerts", "", 200, []string{"party: supplier-1", "party: supplier-2", "overdue"}, nil},
+		{"filter", "viewer", "GET", "/alerts?severity=high&state=open", "", 200, []string{"supplier-1"}, []string{"supplier-2"}},
+		{"bad filter", "viewer", "GET", "/alerts?severity=urgent", "", 400, []string{"not one of low, medium, high, critical"}, nil},
+		{"viewer sees no forms", "viewer", "GET", page, "", 200, []string{"critical alert"}, []string{"Acknowledge", "Resolve"}},
+		{"manager sees forms", "analyst", "GET", page, "", 200, []string{"Acknowledge", "Assign to", "Snooze", "What was done"}, nil},
+		{"acknowledge", "analyst", "POST", page + "/acknowledge", "", 303, nil, nil},
+		{"acknowledged", "viewer", "GET", page, "", 200, []string{"acknowledged", "by analyst@acme.example"}, []string{"overdue"}},
+		{"acknowledge twice shows why", "analyst", "POST", page + "/acknowledge", "", 409, []string{"already acknowledged"}, nil},
+		{"assign", "analyst", "POST", page + "/assign", url.Values{"user": {analyst.ID}}.Encode(), 303, nil, nil},
+		{"snooze", "analyst", "POST", page + "/snooze", "hours=24", 303, nil, nil},
+		{"bad snooze", "analyst", "POST", page + "/snooze", "hours=-1", 400, []string{"number of hours"}, nil},
+		{"snoozed in list", "viewer", "GET", "/alerts", "", 200, []string{"snoozed until", "analyst@acme.example"}, nil},
+		{"resolve needs a note", "analyst", "POST", page + "/resolve", "resolution=", 400, []string{"resolution missing"}, nil},
+		{"resolve", "analyst", "POST", page + "/resolve", "resolution=" + url.QueryEscape("remediation plan agreed"), 303, nil, nil},
+		{"resolved gone from default list", "viewer", "GET", "/alerts", "", 200, []string{"supplier-2"}, []string{"supplier-1"}},
+		{"resolved list", "viewer", "GET", "/alerts?state=resolved", "", 200, []string{"supplier-1"}, nil},
+		{"resolved page has no forms", "analyst", "GET", page, "", 200, []string{"remediation plan agreed"}, []string{"What was done"}},
+		{"endpoints page", "admin", "GET", "/alerts/endpoints", "", 200, []string{"No endpoints yet"}, nil},
+		{"add webhook", "admin", "POST", "/alerts/endpoints", "channel=webhook&target=" + url.QueryEscape("https://hooks.example/x") + "&min_severity=medium", 201,
+			[]string{`id="new-secret">whsec_`, "https://hooks.example/x"}, nil},
+		{"secret not shown again", "admin", "GET", "/alerts/endpoints", "", 200, []string{"https://hooks.example/x"}, []string{"whsec_"}},
+		{"add bad email", "admin", "POST", "/alerts/endpoints", "channel=email&target=nobody", 400, []string{"not a single email address"}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, body := f.call(t, tc.role, tc.method, tc.path, tc.form)
+			if res.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d", res.StatusCode, tc.status)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("page lacks %q", w)
+				}
+			}
+			for _, u := range tc.unwanted {
+				if strings.Contains(body, u) {
+					t.Errorf("page has %q", u)
+				}
+			}
+		})
+	}
+}
+
+// TestAlertsOtherOrganisation: an alert of another organisation is not
+// found, neither on pages nor through the API.
+func TestAlertsOtherOrganisation(t *testing.T) {
+	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	other, _, err := f.accounts.EnsureOrg(context.Background(), "other", "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := f.raise(t, other.ID, "theirs", earlywarning.SeverityHigh)
+	for _, c := range []struct{ method, path, body string }{
+		{"GET", "/alerts/" + a.ID, ""},
+		{"POST", "/alerts/" + a.ID + "/acknowledge", ""},
+		{"POST", "/alerts/" + a.ID + "/resolve", "resolution=x"},
+		{"GET", "/api/v1/alerts/" + a.ID, ""},
+		{"POST", "/api/v1/alerts/" + a.ID + "/acknowledge", "{}"},
+	} {
+		if res, _ := f.call(t, "admin", c.method, c.path, c.body); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s %s: %d, want 404", c.method, c.path, res.StatusCode)
+		}
+	}
+	if _, body := f.call(t, "admin", "GET", "/api/v1/alerts?state=all", ""); strings.Contains(body, a.ID) {
+		t.Error("the list shows another organisation's alert")
+	}
+	got, _ := f.st.Alert(context.Background(), other.ID, a.ID)
+	if got.State != earlywarning.StateOpen {
+		t.Fatalf("another organisation's alert changed: %s", got.State)
+	}
+}

@@ -94,12 +94,12 @@ func (b *builder) register(d Data, limit int) {
 		ps = ps[:limit]
 	}
 	for i, p := range ps {
-		tier := "unknown"
+		tier := text("unknown")
 		if p.Tier > 0 {
-			tier = fmt.Sprint(p.Tier)
+			tier = b.number(p.ID, p.Name, "tier", float64(p.Tier), "tier", b.source("Upstream supply map", "", "tiers inferred from supply links"))
 		}
 		t.Rows = append(t.Rows, []Cell{
-			text(fmt.Sprint(i + 1)), user(p.Name), user(p.Ref), text(p.Country), user(strings.Join(p.Commodities, ", ")), text(tier),
+			text(fmt.Sprint(i + 1)), user(p.Name), user(p.Ref), text(p.Country), user(strings.Join(p.Commodities, ", ")), tier,
 			b.score(p.ID, p.Name, "inherent risk", p.Inherent, src),
 			b.score(p.ID, p.Name, "signals", p.Signals, src),
 			b.score(p.ID, p.Name, "exposure", p.Exposure, src),
@@ -193,7 +193,8 @@ func (b *builder) scorecard(d Data) {
 		bounds.Rows = append(bounds.Rows, []Cell{text(string(gr)), b.score("", "method", "lowest score for "+string(gr), sc.Bounds.Min(gr), src)})
 	}
 	if sc.NextGrade != "" {
-		g.Next = fmt.Sprintf("%.1f more points would reach grade %s.", sc.PointsToNext, sc.NextGrade)
+		g.NextGrade = string(sc.NextGrade)
+		g.PointsToNext = b.score(sc.Subject.ID, subj, "points to grade "+string(sc.NextGrade), sc.PointsToNext, src).Fig
 	}
 	b.add(Section{ID: "grade", Title: "Grade", Grade: g, Tables: []Table{bounds},
 		Paras: []string{fmt.Sprintf("Scorecard of %s as of %s.", subj, date(sc.AsOf))}})
@@ -291,13 +292,14 @@ func (b *builder) themeTable(d Data, th scorecard.Theme) Table {
 		if ts.Theme != th {
 			continue
 		}
-		t.Caption = fmt.Sprintf("%s (theme score %.1f of 100)", th.Label(), ts.Score)
 		for _, r := range ts.Items {
 			src := b.itemSource(sc, r)
 			t.Rows = append(t.Rows, []Cell{text(r.Text), text(string(r.Status)), user(r.Detail),
 				b.score(sc.Subject.ID, sc.Subject.Name, "points earned: "+r.ID, r.Contribution, src),
 				b.score(sc.Subject.ID, sc.Subject.Name, "points possible: "+r.ID, r.Max, b.scorecardSource(sc))})
 		}
+		t.Rows = append(t.Rows, []Cell{text("Theme score (0 to 100)"), text(""), text(""),
+			b.score(sc.Subject.ID, sc.Subject.Name, "theme score: "+string(th), ts.Score, b.scorecardSource(sc)), text("")})
 	}
 	return t
 }

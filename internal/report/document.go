@@ -66,7 +66,10 @@ type GradeBlock struct {
 	Score       *Figure
 	Scale       string
 	ScaleReason string
-	Next        string
+	// NextGrade is the grade above ("" for A), reached with PointsToNext
+	// more points.
+	NextGrade    string
+	PointsToNext *Figure
 }
 
 // Section is one part of a report.

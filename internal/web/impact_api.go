@@ -168,9 +168,25 @@ func (s *Server) apiObservationsAdd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "observations: none given"))
 		return
 	}
+	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	// Check each observation on its own first, so that the message can
+	// say which one is wrong; the service then checks them together.
 	for i, o := range in.Observations {
 		if o.Period.Code == "" {
 			s.fail(w, r, kernel.Errorf(kernel.Invalid, "observations[%d].period: missing", i))
+			return
+		}
+		ind, ok := findIndicator(prog.Model, o.Indicator)
+		if !ok {
+			s.fail(w, r, kernel.Errorf(kernel.Invalid, "observations[%d].indicator: %q is not in programme %q", i, o.Indicator, prog.Model.Programme))
+			return
+		}
+		if err := impact.CheckObservation(ind, prog.Dimensions, o); err != nil {
+			s.fail(w, r, kernel.Errorf(kernel.Invalid, "observations[%d]: %s", i, kernel.ErrorMessage(err)))
 			return
 		}
 	}

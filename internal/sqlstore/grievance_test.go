@@ -1,0 +1,330 @@
+package sqlstore_test
+
+import (
+	"context"
+	"crypto/rand"
+	"testing"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/audit"
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/vault"
+)
+
+type grievanceFixture struct {
+	st       *sqlstore.Grievances
+	svc      *grievance.Service
+	v        *vault.Vault
+	tn       tenants
+	recovery *vault.PrivateKey
+	handler  *vault.PrivateKey
+	clock    *kernel.FixedClock
+}
+
+func newGrievanceFixture(t *testing.T, db *sqlstore.DB) *grievanceFixture {
+	t.Helper()
+	ctx := context.Background()
+	tn := seedTenants(t, db.Accounts())
+	v, err := vault.New(vault.TestParams(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	clock := &kernel.FixedClock{T: t0}
+	th, err := grievance.NewThrottle(grievance.DefaultThrottle(), clock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st := db.Grievances()
+	al := db.AuditLog()
+	svc, err := grievance.NewService(grievance.Config{Vault: v, Store: st, Throttle: th, Clock: clock, Rand: rand.Reader,
+		Audit: func(ctx context.Context, r audit.Record) error { _, err := audit.Append(ctx, al, clock, r); return err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err := v.NewRecoveryKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetRecoveryKey(ctx, tn.a.ID, rec.Public(), false); err != nil {
+		t.Fatal(err)
+	}
+	pub, locked, err := v.NewHandlerKey([]byte("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.PutHandlerKey(ctx, tn.a.ID, tn.userA.ID, pub, locked); err != nil {
+		t.Fatal(err)
+	}
+	hk, err := v.UnlockKey(locked, []byte("pw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &grievanceFixture{st: st, svc: svc, v: v, tn: tn, recovery: rec, handler: hk, clock: clock}
+}
+
+func (f *grievanceFixture) submit(t *testing.T, orgID string, narrative string) (grievance.Receipt, grievance.Report) {
+	t.Helper()
+	ctx := context.Background()
+	rec, err := f.st.RecoveryKey(ctx, f.tn.a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc, r, err := f.svc.Submit(ctx, grievance.OrgKeys{OrgID: orgID, Recovery: rec, Handlers: map[string]vault.PublicKey{f.tn.userA.ID: f.handler.Public()}},
+		grievance.Submission{
+			Triage:      grievance.Triage{Categories: []grievance.Category{grievance.DebtBondage, grievance.WithholdingOfWages}, Country: "BD", Channel: grievance.ChannelWeb},
+			Narrative:   narrative,
+			Contact:     "contact " + narrative,
+			Attachments: []grievance.Attachment{{Name: "a.jpg", MediaType: "image/jpeg", Content: []byte("jpeg " + narrative)}},
+			Consents:    []grievance.Consent{{Purpose: grievance.PurposeReferral, Granted: true}},
+		})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rc, r
+}
+
+func TestGrievanceStoreRoundTrip(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newGrievanceFixture(t, db)
+		rc, r := f.submit(t, f.tn.a.ID, "they keep our passports")
+
+		t.Run("reporter opens with receipt", func(t *testing.T) {
+			rs, err := f.svc.OpenWithReceipt(ctx, f.tn.a.ID, rc)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rs.Close()
+			if err := rs.AddMessage(ctx, "more detail"); err != nil {
+				t.Fatal(err)
+			}
+			if err := rs.SetConsent(ctx, grievance.PurposeShareSupplier, true); err != nil {
+				t.Fatal(err)
+			}
+			v, err := rs.View(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Narrative != "they keep our passports" || len(v.Thread) != 1 || v.Stage != grievance.StageReceived || len(v.Categories) != 2 {
+				t.Fatalf("view: %+v", v)
+			}
+		})
+		t.Run("handler works the case to closure", func(t *testing.T) {
+			hs, err := f.svc.OpenAsHandler(ctx, f.tn.a.ID, r.ID, grievance.Handler{UserID: f.tn.userA.ID, Key: f.handler})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer hs.Close()
+			for _, to := range []grievance.Stage{grievance.StageAcknowledged, grievance.StageInvestigating, grievance.StageRemediation} {
+				if err := hs.Move(ctx, to, "", "note for "+string(to)); err != nil {
+					t.Fatalf("move to %s: %v", to, err)
+				}
+			}
+			m, err := hs.ProposeRemedy(ctx, grievance.RemedyBackPay, grievance.Money{Minor: 12345, Currency: "USD"}, "back pay")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := hs.ImplementRemedy(ctx, m.ID); err != nil {
+				t.Fatal(err)
+			}
+			if err := hs.Move(ctx, grievance.StageClosed, grievance.ReasonResolved, ""); err != nil {
+				t.Fatal(err)
+			}
+			v, err := hs.View(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if v.Opened.Contact != "contact they keep our passports" || len(v.Attachments) != 1 || len(v.History) != 4 ||
+				len(v.Remedies) != 1 || v.Remedies[0].Status != grievance.RemedyImplemented || v.Remedies[0].Amount.Minor != 12345 ||
+				v.Report.Case.Stage != grievance.StageClosed || len(v.Thread) != 4 {
+				t.Fatalf("handler view: %+v", v)
+			}
+			_, body, err := hs.Attachment(ctx, v.Attachments[0].ID)
+			if err != nil || string(body) != "jpeg they keep our passports" {
+				t.Fatalf("attachment %q %v", body, err)
+			}
+		})
+		t.Run("stale version is a conflict", func(t *testing.T) {
+			cur, err := f.st.Report(ctx, f.tn.a.ID, r.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cur.Version--
+			if _, err := f.st.UpdateReport(ctx, cur, nil); !kernel.IsCode(err, kernel.Conflict) {
+				t.Fatalf("want conflict, got %v", err)
+			}
+		})
+		t.Run("locator unique per org", func(t *testing.T) {
+			r2 := r
+			r2.ID = kernel.NewID()
+			err := f.st.CreateReport(ctx, grievance.NewReport{Report: r2, Receipt: grievance.ReceiptRecord{OrgID: r2.OrgID, Locator: r2.Locator, ReportID: r2.ID}})
+			if !kernel.IsCode(err, kernel.Conflict) {
+				t.Fatalf("want conflict, got %v", err)
+			}
+			if _, err := f.st.Report(ctx, f.tn.a.ID, r2.ID); !kernel.IsCode(err, kernel.NotFound) {
+				t.Fatalf("nothing may be stored half-way: %v", err)
+			}
+		})
+		t.Run("filters", func(t *testing.T) {
+			for _, tc := range []struct {
+				name string
+				f    grievance.ReportFilter
+				want int
+			}{
+				{"none", grievance.ReportFilter{}, 1},
+				{"category", grievance.ReportFilter{Category: grievance.DebtBondage}, 1},
+				{"other category", grievance.ReportFilter{Category: grievance.Deception}, 0},
+				{"stage closed", grievance.ReportFilter{Stages: []grievance.Stage{grievance.StageClosed}}, 1},
+				{"stage open", grievance.ReportFilter{Stages: []grievance.Stage{grievance.StageReceived}}, 0},
+				{"country", grievance.ReportFilter{Country: "BD"}, 1},
+				{"day range", grievance.ReportFilter{From: grievance.DayOf(t0).AddDays(1)}, 0},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					got, err := f.st.Reports(ctx, f.tn.a.ID, tc.f, kernel.Page{})
+					if err != nil || len(got) != tc.want {
+						t.Fatalf("got %d reports (%v), want %d", len(got), err, tc.want)
+					}
+				})
+			}
+		})
+		t.Run("recovery restores access for a new key", func(t *testing.T) {
+			newKey, err := f.v.NewKeyPair()
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids, err := f.st.ReportIDs(ctx, f.tn.a.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := f.svc.Recover(ctx, f.tn.a.ID, "cli", ids, f.recovery, f.tn.userA.ID, newKey.Public())
+			if err != nil || n != 1 {
+				t.Fatalf("recover: %d %v", n, err)
+			}
+			hs, err := f.svc.OpenAsHandler(ctx, f.tn.a.ID, r.ID, grievance.Handler{UserID: f.tn.userA.ID, Key: newKey})
+			if err != nil {
+				t.Fatal(err)
+			}
+			hs.Close()
+		})
+		t.Run("purge destroys keys and data", func(t *testing.T) {
+			if err := f.svc.Purge(ctx, f.tn.a.ID, r.ID, "retention"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := f.st.WrappedKey(ctx, r.ID, vault.RecipientRecovery); !kernel.IsCode(err, kernel.NotFound) {
+				t.Fatalf("wrapped key survived: %v", err)
+			}
+			if _, err := f.st.ReceiptByLocator(ctx, f.tn.a.ID, r.Locator); !kernel.IsCode(err, kernel.NotFound) {
+				t.Fatalf("receipt survived: %v", err)
+			}
+			got, err := f.st.Report(ctx, f.tn.a.ID, r.ID)
+			if err != nil || !got.Purged || got.Locator != "" || len(got.Narrative) != 0 {
+				t.Fatalf("purged row: %+v %v", got, err)
+			}
+			atts, _ := f.st.Attachments(ctx, f.tn.a.ID, r.ID)
+			msgs, _ := f.st.Messages(ctx, f.tn.a.ID, r.ID)
+			rems, _ := f.st.Remedies(ctx, f.tn.a.ID, r.ID)
+			cons, _ := f.st.Consents(ctx, f.tn.a.ID, r.ID)
+			if len(atts)+len(msgs)+len(rems)+len(cons) != 0 {
+				t.Fatal("sealed data survived the purge")
+			}
+			if err := f.st.PurgeReport(ctx, f.tn.a.ID, r.ID); err != nil {
+				t.Fatalf("purge is idempotent: %v", err)
+			}
+			if _, err := f.svc.OpenWithReceipt(ctx, f.tn.a.ID, rc); err == nil {
+				t.Fatal("receipt still opens a purged report")
+			}
+		})
+		t.Run("inbound seen once", func(t *testing.T) {
+			d := grievance.DayOf(t0)
+			if err := f.st.SeeInbound(ctx, f.tn.a.ID, "k1", d); err != nil {
+				t.Fatal(err)
+			}
+			if err := f.st.SeeInbound(ctx, f.tn.a.ID, "k1", d); !kernel.IsCode(err, kernel.Conflict) {
+				t.Fatalf("want conflict, got %v", err)
+			}
+			if err := f.st.SeeInbound(ctx, f.tn.b.ID, "k1", d); err != nil {
+				t.Fatalf("other org: %v", err)
+			}
+		})
+		t.Run("active handler keys", func(t *testing.T) {
+			ks, err := f.st.ActiveHandlerKeys(ctx, f.tn.a.ID, string(account.RoleAdmin))
+			if err != nil || len(ks) != 1 {
+				t.Fatalf("%v %v", ks, err)
+			}
+			if err := f.st.SetRecoveryKey(ctx, f.tn.a.ID, f.handler.Public(), false); !kernel.IsCode(err, kernel.Conflict) {
+				t.Fatalf("second recovery key: %v", err)
+			}
+		})
+	})
+}
+
+// TestGrievanceTenantIsolation asks every organisation-scoped method for
+// organisation A's report while naming organisation B.
+func TestGrievanceTenantIsolation(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newGrievanceFixture(t, db)
+		_, r := f.submit(t, f.tn.a.ID, "isolation")
+		b := f.tn.b.ID
+		notFound := func(name string, err error) {
+			t.Run(name, func(t *testing.T) {
+				if !kernel.IsCode(err, kernel.NotFound) {
+					t.Fatalf("want NotFound, got %v", err)
+				}
+			})
+		}
+		_, err := f.st.Report(ctx, b, r.ID)
+		notFound("Report", err)
+		_, err = f.st.ReceiptByLocator(ctx, b, r.Locator)
+		notFound("ReceiptByLocator", err)
+		_, err = f.st.Attachments(ctx, b, r.ID)
+		notFound("Attachments", err)
+		_, err = f.st.History(ctx, b, r.ID)
+		notFound("History", err)
+		_, err = f.st.Messages(ctx, b, r.ID)
+		notFound("Messages", err)
+		_, err = f.st.Remedies(ctx, b, r.ID)
+		notFound("Remedies", err)
+		_, err = f.st.Consents(ctx, b, r.ID)
+		notFound("Consents", err)
+		m, _ := grievance.NewMessage(r.ID, grievance.FromReporter, "", false, []byte{1}, grievance.DayOf(t0))
+		_, err = f.st.AddMessage(ctx, b, m)
+		notFound("AddMessage", err)
+		notFound("AddConsent", f.st.AddConsent(ctx, b, r.ID, grievance.Consent{Purpose: grievance.PurposeReferral, Day: grievance.DayOf(t0)}))
+		_, err = f.st.PutRemedy(ctx, b, grievance.Remedy{ID: kernel.NewID(), ReportID: r.ID, Type: grievance.RemedyOther, Status: grievance.RemedyProposed})
+		notFound("PutRemedy", err)
+		moved := r
+		moved.OrgID = b
+		_, err = f.st.UpdateReport(ctx, moved, nil)
+		notFound("UpdateReport", err)
+		notFound("PurgeReport", f.st.PurgeReport(ctx, b, r.ID))
+		_, err = f.st.HandlerKey(ctx, b, f.tn.userA.ID)
+		notFound("HandlerKey", err)
+		notFound("PutHandlerKey", f.st.PutHandlerKey(ctx, b, f.tn.userA.ID, f.handler.Public(), []byte{1}))
+		_, err = f.st.RecoveryKey(ctx, b)
+		notFound("RecoveryKey", err)
+		t.Run("lists", func(t *testing.T) {
+			rs, err := f.st.Reports(ctx, b, grievance.ReportFilter{}, kernel.Page{})
+			if err != nil || len(rs) != 0 {
+				t.Fatalf("Reports of B: %d %v", len(rs), err)
+			}
+			ids, err := f.st.ReportIDs(ctx, b)
+			if err != nil || len(ids) != 0 {
+				t.Fatalf("ReportIDs of B: %d %v", len(ids), err)
+			}
+			ks, err := f.st.ActiveHandlerKeys(ctx, b, string(account.RoleAdmin))
+			if err != nil || len(ks) != 0 {
+				t.Fatalf("handler keys of B: %d %v", len(ks), err)
+			}
+		})
+		t.Run("A still intact", func(t *testing.T) {
+			got, err := f.st.Report(ctx, f.tn.a.ID, r.ID)
+			if err != nil || got.Purged || got.Version != 1 {
+				t.Fatalf("%+v %v", got, err)
+			}
+		})
+	})
+}

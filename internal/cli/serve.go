@@ -12,7 +12,9 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/impact"
+	"github.com/upstream-platform/upstream/internal/jobs"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/web"
 )
@@ -59,7 +61,15 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
-	srv, err := web.New(web.Deps{Accounts: accounts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, Ready: db, Log: log, Clock: env.Clock,
+	ew := db.EarlyWarning()
+	alerts := &earlywarning.Service{Alerts: ew, Endpoints: ew, Clock: env.Clock}
+	email := &jobs.SMTPSender{Addr: envString(env, "SMTP_ADDR", ""), From: envString(env, "SMTP_FROM", ""),
+		User: envString(env, "SMTP_USER", ""), Password: envString(env, "SMTP_PASSWORD", ""), Clock: env.Clock}
+	if err := email.Validate(); err != nil {
+		return err
+	}
+
+	srv, err := web.New(web.Deps{Accounts: accounts, Alerts: alerts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, Ready: db, Log: log, Clock: env.Clock,
 		Config: web.Config{CookieSecure: *secure, Version: Version}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)
@@ -82,12 +92,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
+	// Background jobs start once the server listens, and stop (releasing
+	// their leases to other servers) before the database closes.
+	sched := jobs.NewScheduler(db.Jobs(), ew, alerts, env.Clock, log,
+		jobs.Config{Webhook: jobs.NewWebhookSender(10*time.Second, env.Clock, Version), Email: email})
+	sched.Start(ctx)
+	defer sched.Stop()
 	select {
 	case err := <-errc:
 		return fmt.Errorf("serve: %w", err)
 	case <-ctx.Done():
 	}
 	log.Info("shutting down")
+	sched.Stop()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	if err := hs.Shutdown(shutdownCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {

@@ -88,11 +88,16 @@ type world struct {
 
 func newWorld(t *testing.T, db *sqlstore.DB, clock *kernel.FixedClock) *world {
 	t.Helper()
+	return attach(db, newOrg(t, db), clock)
+}
+
+func newOrg(t testing.TB, db *sqlstore.DB) account.Org {
+	t.Helper()
 	org := account.Org{ID: kernel.NewID(), Slug: "acme", Name: "Acme", CreatedAt: t0}
 	if err := db.Accounts().CreateOrg(context.Background(), org); err != nil {
 		t.Fatal(err)
 	}
-	return attach(db, org, clock)
+	return org
 }
 
 func attach(db *sqlstore.DB, org account.Org, clock *kernel.FixedClock) *world {

@@ -248,15 +248,6 @@ func joinTokens(toks []token) string {
 	return b.String()
 }
 
-// trigrams appends the padded character trigrams of w ("^ab", "abc", "bc$").
-func trigrams(w string, out []uint32) []uint32 {
-	p := "^" + w + "$"
-	for i := 0; i+3 <= len(p); i++ {
-		out = append(out, uint32(p[i])<<16|uint32(p[i+1])<<8|uint32(p[i+2]))
-	}
-	return out
-}
-
 // Len returns the number of entities and of indexed names.
 func (ix *Index) Len() (entities, names int) { return len(ix.entities), len(ix.names) }
 
@@ -292,7 +283,7 @@ func allowedEdits(n int) int {
 }
 
 // lookup finds the list terms similar to word w: the exact term, spelling
-// variants within allowedEdits (found through shared trigrams, so a typo in
+// variants within allowedEdits (found through the deletion table, so a typo in
 // the first letter is found too), and words with the same sound key.
 func (ix *Index) lookup(w string, class tokClass, maxEdits int, sound bool, s *scratch, out []match) []match {
 	if id, ok := ix.vocab[w]; ok {

@@ -93,7 +93,12 @@ func newWorld(t *testing.T, db *sqlstore.DB, clock *kernel.FixedClock) *world {
 
 func newOrg(t testing.TB, db *sqlstore.DB) account.Org {
 	t.Helper()
-	org := account.Org{ID: kernel.NewID(), Slug: "acme", Name: "Acme", CreatedAt: t0}
+	return newOrgSlug(t, db, "acme")
+}
+
+func newOrgSlug(t testing.TB, db *sqlstore.DB, slug string) account.Org {
+	t.Helper()
+	org := account.Org{ID: kernel.NewID(), Slug: slug, Name: slug, CreatedAt: t0}
 	if err := db.Accounts().CreateOrg(context.Background(), org); err != nil {
 		t.Fatal(err)
 	}

@@ -114,3 +114,47 @@ func TestDigestQueuedOncePerDay(t *testing.T) {
 		}
 	})
 }
+
+// TestThresholdJobRaisesFromStoredSignals: a confirmed watchlist hit
+// stored as a signal raises the default watchlist-hit alert once; an
+// organisation's own rules replace the defaults.
+func TestThresholdJobRaisesFromStoredSignals(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		clock := &kernel.FixedClock{T: t0}
+		w := newWorld(t, db, clock)
+		other := attach(db, newOrgSlug(t, db, "other"), clock)
+		if err := w.st.SaveThresholdConfig(ctx, earlywarning.ThresholdConfig{OrgID: other.org.ID, Rules: []earlywarning.ThresholdRule{}}, t0); err != nil {
+			t.Fatal(err)
+		}
+		var sigs []earlywarning.Signal
+		for _, org := range []string{w.org.ID, other.org.ID} {
+			for _, v := range []struct {
+				kind  earlywarning.Kind
+				value float64
+			}{{earlywarning.KindWatchlistHit, 0.91}, {earlywarning.KindRiskScoreChange, 4}} {
+				s, err := earlywarning.NewSignal(org, v.kind, earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: "p9"}, t0, v.value, "screening:hit/9")
+				if err != nil {
+					t.Fatal(err)
+				}
+				sigs = append(sigs, s)
+			}
+		}
+		if err := w.st.AddSignals(ctx, sigs); err != nil {
+			t.Fatal(err)
+		}
+		th := &jobs.Thresholds{Store: w.st, Alerts: w.svc, Batch: 3}
+		for run, want := range []int{1, 0} {
+			if n, err := th.Run(ctx); n != want || err != nil {
+				t.Fatalf("run %d raised %d (%v), want %d", run+1, n, err, want)
+			}
+		}
+		alerts, _ := w.st.ListAlerts(ctx, w.org.ID, earlywarning.AlertFilter{}, kernel.Page{})
+		if len(alerts) != 1 || alerts[0].Key != "rule/watchlist-hit/party:p9" || alerts[0].Occurrences != 1 {
+			t.Fatalf("alerts: %+v", alerts)
+		}
+		if theirs, _ := w.st.ListAlerts(ctx, other.org.ID, earlywarning.AlertFilter{}, kernel.Page{}); len(theirs) != 0 {
+			t.Fatalf("an organisation without rules got %d alerts", len(theirs))
+		}
+	})
+}

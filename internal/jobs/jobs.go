@@ -15,6 +15,7 @@ type Store interface {
 	EndpointLookup
 	DigestStore
 	SignalStore
+	ThresholdStore
 }
 
 // Config sets the early-warning jobs' intervals and senders. Zero
@@ -24,6 +25,7 @@ type Config struct {
 	TTL          time.Duration // lease length (default 30 s)
 	DeliverEvery time.Duration // outbox delivery (default 5 s)
 	DetectEvery  time.Duration // count-anomaly detection (default 15 min)
+	RulesEvery   time.Duration // threshold rules over new signals (default 30 s)
 	DigestEvery  time.Duration // daily digest check (default 1 h; each day's digest is queued once)
 	Webhook      *WebhookSender
 	Email        *SMTPSender
@@ -34,10 +36,12 @@ const (
 	JobDeliver = "earlywarning.deliver"
 	JobDetect  = "earlywarning.detect"
 	JobDigest  = "earlywarning.digest"
+	JobRules   = "earlywarning.thresholds"
 )
 
 // NewScheduler returns a scheduler with the early-warning jobs registered:
-// delivery of the outbox, the count detectors and the daily digest.
+// delivery of the outbox, threshold rules over new signals, the count
+// detectors and the daily digest.
 func NewScheduler(leases Leases, store Store, alerts *earlywarning.Service, clock kernel.Clock, log *slog.Logger, cfg Config) *Scheduler {
 	or := func(d, def time.Duration) time.Duration {
 		if d <= 0 {
@@ -55,8 +59,16 @@ func NewScheduler(leases Leases, store Store, alerts *earlywarning.Service, cloc
 		Send: (&Dispatch{Endpoints: store, Webhook: cfg.Webhook, Email: cfg.Email}).Send}
 	detect := &Detect{Signals: store, Alerts: alerts, Clock: clock}
 	digests := &Digests{Store: store, Clock: clock}
+	rules := &Thresholds{Store: store, Alerts: alerts}
 	s := &Scheduler{Leases: leases, Holder: cfg.Holder, TTL: cfg.TTL, Log: log}
 	s.Add(Job{Name: JobDeliver, Every: or(cfg.DeliverEvery, 5*time.Second), Run: delivery.Run})
+	s.Add(Job{Name: JobRules, Every: or(cfg.RulesEvery, 30*time.Second), Run: func(ctx context.Context) error {
+		n, err := rules.Run(ctx)
+		if n > 0 {
+			log.Info("threshold rules raised alerts", "triggers", n)
+		}
+		return err
+	}})
 	s.Add(Job{Name: JobDetect, Every: or(cfg.DetectEvery, 15*time.Minute), Run: func(ctx context.Context) error {
 		n, err := detect.Run(ctx)
 		if n > 0 {

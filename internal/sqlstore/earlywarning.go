@@ -505,6 +505,41 @@ func (e *EarlyWarning) Signals(ctx context.Context, orgID string, kind earlywarn
 	return out, classify(rows.Err(), "signals")
 }
 
+// PendingSignals returns up to limit signals, of every organisation, that
+// the threshold rules have not been applied to yet, oldest first.
+func (e *EarlyWarning) PendingSignals(ctx context.Context, limit int) ([]earlywarning.Signal, error) {
+	rows, err := e.db.read.QueryContext(ctx, `SELECT id, org_id, kind, subject_kind, subject_id, at, value, source FROM ew_signals
+		WHERE evaluated = $1 ORDER BY at, id LIMIT `+fmt.Sprint(max(limit, 1)), false)
+	if err != nil {
+		return nil, classify(err, "signals")
+	}
+	defer rows.Close()
+	var out []earlywarning.Signal
+	for rows.Next() {
+		var s earlywarning.Signal
+		var k, sk string
+		if err := rows.Scan(&s.ID, &s.OrgID, &k, &sk, &s.Subject.ID, &s.At, &s.Value, &s.Source); err != nil {
+			return nil, classify(err, "signals")
+		}
+		s.Kind, s.Subject.Kind, s.At = earlywarning.Kind(k), earlywarning.SubjectKind(sk), s.At.UTC()
+		out = append(out, s)
+	}
+	return out, classify(rows.Err(), "signals")
+}
+
+// MarkEvaluated records that the threshold rules were applied to the
+// signals with the given ids.
+func (e *EarlyWarning) MarkEvaluated(ctx context.Context, ids []string) error {
+	return e.db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, id := range ids {
+			if _, err := tx.ExecContext(ctx, "UPDATE ew_signals SET evaluated = $2 WHERE id = $1", id, true); err != nil {
+				return classify(err, "signal "+id)
+			}
+		}
+		return nil
+	})
+}
+
 // SignalOrgs lists the organisations with signals of kind at or after from.
 func (e *EarlyWarning) SignalOrgs(ctx context.Context, kind earlywarning.Kind, from time.Time) ([]string, error) {
 	rows, err := e.db.read.QueryContext(ctx, "SELECT DISTINCT org_id FROM ew_signals WHERE kind = $1 AND at >= $2 ORDER BY org_id",

@@ -379,6 +379,16 @@ func TestEndpointsThresholdsSignals(t *testing.T) {
 		if err != nil || len(got) != 2 || got[1].Value != 3 || !got[0].At.Equal(t0.AddDate(0, 0, 1)) {
 			t.Fatalf("signals: %+v %v", got, err)
 		}
+		pending, err := st.PendingSignals(ctx, 2)
+		if err != nil || len(pending) != 2 || pending[0].ID != sigs[0].ID || pending[1].ID != sigs[1].ID {
+			t.Fatalf("pending signals: %d, %v", len(pending), err)
+		}
+		if err := st.MarkEvaluated(ctx, []string{sigs[0].ID, sigs[1].ID}); err != nil {
+			t.Fatal(err)
+		}
+		if pending, err := st.PendingSignals(ctx, 10); err != nil || len(pending) != 1 || pending[0].ID != sigs[2].ID {
+			t.Fatalf("pending after marking: %d, %v", len(pending), err)
+		}
 		if orgs, err := st.SignalOrgs(ctx, earlywarning.KindGrievanceCount, t0); err != nil || len(orgs) != 1 || orgs[0] != tn.a.ID {
 			t.Fatalf("signal orgs: %v %v", orgs, err)
 		}
@@ -503,6 +513,60 @@ func TestEarlyWarningTenantIsolation(t *testing.T) {
 		}
 		if _, err := st.Endpoint(ctx, tn.a.ID, ep.ID); err != nil {
 			t.Fatalf("cross-tenant delete removed A's endpoint: %v", err)
+		}
+	})
+}
+
+// TestConcurrentClaimsAreDisjoint has several workers claim from one outbox
+// at once: every message is claimed by exactly one of them.
+func TestConcurrentClaimsAreDisjoint(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.EarlyWarning()
+		ep := webhookEndpoint(tn.a.ID)
+		a, _, _ := earlywarning.Raise(nil, ewTrigger(tn.a.ID, "p", earlywarning.SeverityHigh, t0), t0)
+		const total = 60
+		msgs := make([]earlywarning.Message, total)
+		for i := range msgs {
+			msgs[i], _ = earlywarning.NewAlertMessage(ep, a, earlywarning.ChangeCreated, t0)
+		}
+		if err := st.Enqueue(ctx, msgs); err != nil {
+			t.Fatal(err)
+		}
+		const workers = 4
+		var mu sync.Mutex
+		seen := map[string]int{}
+		var wg sync.WaitGroup
+		for range workers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for range total {
+					ls, err := st.Claim(ctx, t0.Add(time.Minute), 5, time.Hour)
+					if err != nil {
+						t.Error(err)
+						return
+					}
+					if len(ls) == 0 {
+						return
+					}
+					mu.Lock()
+					for _, l := range ls {
+						seen[l.Message.ID]++
+					}
+					mu.Unlock()
+				}
+			}()
+		}
+		wg.Wait()
+		if len(seen) != total {
+			t.Fatalf("%d of %d messages claimed", len(seen), total)
+		}
+		for id, n := range seen {
+			if n != 1 {
+				t.Fatalf("message %s claimed %d times", id, n)
+			}
 		}
 	})
 }

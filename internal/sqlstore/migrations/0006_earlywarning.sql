@@ -10,9 +10,12 @@ CREATE TABLE ew_signals (
 	subject_id TEXT NOT NULL,
 	at TIMESTAMP NOT NULL,
 	value DOUBLE PRECISION NOT NULL,
-	source TEXT NOT NULL
+	source TEXT NOT NULL,
+	-- Set once the threshold rules have been applied to the signal.
+	evaluated BOOLEAN NOT NULL DEFAULT FALSE
 );
 CREATE INDEX ew_signals_series ON ew_signals (org_id, kind, at);
+CREATE INDEX ew_signals_pending ON ew_signals (evaluated, at);
 
 CREATE TABLE ew_thresholds (
 	org_id TEXT PRIMARY KEY REFERENCES orgs(id),

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -27,14 +28,26 @@ func (db *DB) SupplyChain() *SupplyChain { return &SupplyChain{db: db} }
 
 var _ supplychain.Store = (*SupplyChain)(nil)
 
-// Batch sizes keep each statement well under both engines' limits on bound
-// parameters (SQLite 32766, PostgreSQL 65535) while amortising the round
-// trip over many rows.
-const (
-	partyBatch = 250 // x 18 parameters
-	linkBatch  = 500 // x 5 parameters
-	riskBatch  = 400 // x 8 parameters
-)
+// Batch sizes: PostgreSQL gains from big multi-row statements, which save
+// round trips. SQLite runs in process, and its driver binds $n parameters
+// by name at a cost in proportion to the parameters of the statement, so a
+// statement's binding cost grows with the square of its size: small
+// batches are fastest there (measured in docs/performance.md).
+func batchSizes(e Engine) (parties, links int) {
+	if e == SQLite {
+		return 16, 32
+	}
+	return 250, 500 // x 18 and x 5 parameters, far under PostgreSQL's 65535
+}
+
+const riskBatch = 100 // x 8 parameters
+
+// importPragmas give the SQLite writer connection room for a large import:
+// a page cache big enough for the indexes being filled (SQLite's default
+// is 2 MB, which makes a large import read its own pages back from the
+// file), and statement journals in memory rather than in temporary files.
+// They stay set on the writer connection, whose work they suit.
+var importPragmas = []string{"PRAGMA cache_size = -131072", "PRAGMA temp_store = MEMORY"}
 
 const partyColumns = `org_id, id, ref, name, name_key, kind, country, region, address, lat, lng,
 	os_id, lei, gln, workers, commodities, unknown_commodities, attributes`
@@ -69,17 +82,33 @@ func (s *SupplyChain) UpsertLinks(ctx context.Context, orgID string, links []sup
 // writes is committed when it returns nil and rolled back otherwise, so a
 // failed import writes nothing. The Writer has the methods of ingest.Sink.
 func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w *Writer) error) error {
+	if err := s.db.tuneWriter(ctx); err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := orgExists(ctx, tx, orgID); err != nil {
 			return err
 		}
 		w := &Writer{ctx: ctx, tx: tx, db: s.db, org: orgID, batch: map[string]int{}}
+		w.partyBatch, w.linkBatch = batchSizes(s.db.Engine)
 		defer w.close()
 		if err := fn(w); err != nil {
 			return err
 		}
 		return w.Flush()
 	})
+}
+
+func (db *DB) tuneWriter(ctx context.Context) error {
+	if db.Engine != SQLite {
+		return nil
+	}
+	for _, p := range importPragmas {
+		if _, err := db.write.ExecContext(ctx, p); err != nil {
+			return db.describe(err)
+		}
+	}
+	return nil
 }
 
 func orgExists(ctx context.Context, tx *sql.Tx, orgID string) error {
@@ -106,6 +135,8 @@ type Writer struct {
 	batch   map[string]int // party id -> position in parties, to keep the last of repeats
 	links   []supplychain.Link
 	stmts   map[string]*sql.Stmt
+	// partyBatch and linkBatch are how many rows one statement writes.
+	partyBatch, linkBatch int
 	// Written counts what reached the database.
 	PartiesWritten, LinksWritten int
 }
@@ -122,7 +153,7 @@ func (w *Writer) Party(p supplychain.Party) error {
 	}
 	w.batch[p.ID] = len(w.parties)
 	w.parties = append(w.parties, p)
-	if len(w.parties) >= partyBatch {
+	if len(w.parties) >= w.partyBatch {
 		return w.flushParties()
 	}
 	return nil
@@ -134,7 +165,7 @@ func (w *Writer) Link(l supplychain.Link) error {
 		return kernel.Wrap(kernel.Invalid, err, "link %s <- %s", l.Buyer, l.Supplier)
 	}
 	w.links = append(w.links, l)
-	if len(w.links) >= linkBatch {
+	if len(w.links) >= w.linkBatch {
 		return w.Flush()
 	}
 	return nil
@@ -286,7 +317,7 @@ func (w *Writer) flushParties() error {
 		return classify(err, "party commodities")
 	}
 	for len(comm) > 0 {
-		n := min(len(comm)/3, linkBatch)
+		n := min(len(comm)/3, w.linkBatch)
 		ins, err := w.stmt(`INSERT INTO party_commodities (org_id, commodity, party_id) VALUES ` + valuesList(n, 3, 1))
 		if err != nil {
 			return err
@@ -619,9 +650,14 @@ type PartyRisk struct {
 }
 
 // SaveRisk stores computed risk for parties of the organisation, in one
-// transaction. It returns kernel.NotFound, writing nothing, when a party is
+// transaction. It reads rs as it writes, so a caller can compute the rows
+// one at a time without holding them all; an error from rs rolls back and
+// is returned. It returns kernel.NotFound, writing nothing, when a party is
 // not stored.
-func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs []PartyRisk) error {
+func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[PartyRisk, error]) error {
+	if err := s.db.tuneWriter(ctx); err != nil {
+		return err
+	}
 	return s.db.InTx(ctx, func(tx *sql.Tx) error {
 		if err := orgExists(ctx, tx, orgID); err != nil {
 			return err
@@ -632,8 +668,12 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs []PartyRisk
 				st.Close()
 			}
 		}()
-		for len(rs) > 0 {
-			n := min(len(rs), riskBatch)
+		batch := make([]PartyRisk, 0, riskBatch)
+		flush := func() error {
+			n := len(batch)
+			if n == 0 {
+				return nil
+			}
 			st, ok := stmts[n]
 			if !ok {
 				var err error
@@ -645,7 +685,7 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs []PartyRisk
 			}
 			args := make([]any, 0, 1+8*n)
 			args = append(args, orgID)
-			for _, r := range rs[:n] {
+			for _, r := range batch {
 				factors := "[]"
 				if len(r.Factors) > 0 {
 					b, err := json.Marshal(r.Factors)
@@ -663,10 +703,33 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs []PartyRisk
 			if got, err := res.RowsAffected(); err == nil && got != int64(n) {
 				return kernel.Errorf(kernel.NotFound, "risk for %d parties given, %d of them stored in this organisation", n, got)
 			}
-			rs = rs[n:]
+			batch = batch[:0]
+			return nil
 		}
-		return nil
+		for r, err := range rs {
+			if err != nil {
+				return err
+			}
+			batch = append(batch, r)
+			if len(batch) == riskBatch {
+				if err := flush(); err != nil {
+					return err
+				}
+			}
+		}
+		return flush()
 	})
+}
+
+// RiskRows turns a slice into what SaveRisk reads.
+func RiskRows(rs []PartyRisk) iter.Seq2[PartyRisk, error] {
+	return func(yield func(PartyRisk, error) bool) {
+		for _, r := range rs {
+			if !yield(r, nil) {
+				return
+			}
+		}
+	}
 }
 
 // riskUpdate updates n parties from one VALUES list; the casts give

@@ -416,11 +416,21 @@ func (e *EarlyWarning) CreateEndpoint(ctx context.Context, ep earlywarning.Endpo
 	return classify(err, "endpoint")
 }
 
-// DeleteEndpoint removes an endpoint of the organisation. Messages already
-// queued for it fail and end as dead letters, which admins see.
+// DeleteEndpoint removes an endpoint of the organisation. Messages still
+// pending for it become dead letters in the same transaction, so that no
+// worker retries a destination that no longer exists and admins can see
+// what was not sent.
 func (e *EarlyWarning) DeleteEndpoint(ctx context.Context, orgID, id string) error {
-	res, err := e.db.write.ExecContext(ctx, "DELETE FROM ew_endpoints WHERE org_id = $1 AND id = $2", orgID, id)
-	return affected(res, err, "endpoint")
+	return e.db.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "DELETE FROM ew_endpoints WHERE org_id = $1 AND id = $2", orgID, id)
+		if err := affected(res, err, "endpoint"); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE ew_outbox SET state = $3, last_error = $4, lease_token = NULL, lease_until = NULL
+			WHERE org_id = $1 AND endpoint_id = $2 AND state = $5`,
+			orgID, id, string(earlywarning.MessageDead), "endpoint deleted", string(earlywarning.MessagePending))
+		return classify(err, "outbox")
+	})
 }
 
 // Threshold rules.

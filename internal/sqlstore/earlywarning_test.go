@@ -336,8 +336,16 @@ func TestEndpointsThresholdsSignals(t *testing.T) {
 		if err != nil || len(digests) != 1 || digests[0].ID != mail.ID {
 			t.Fatalf("digest endpoints: %+v %v", digests, err)
 		}
+		a, _, _ := earlywarning.Raise(nil, ewTrigger(tn.a.ID, "p", earlywarning.SeverityHigh, t0), t0)
+		queued, _ := earlywarning.NewAlertMessage(hook, a, earlywarning.ChangeCreated, t0)
+		if err := st.Enqueue(ctx, []earlywarning.Message{queued}); err != nil {
+			t.Fatal(err)
+		}
 		if err := st.DeleteEndpoint(ctx, tn.a.ID, hook.ID); err != nil {
 			t.Fatal(err)
+		}
+		if m, _ := st.Message(ctx, tn.a.ID, queued.ID); m.State != earlywarning.MessageDead || m.LastError != "endpoint deleted" {
+			t.Fatalf("message for a deleted endpoint: %s %q", m.State, m.LastError)
 		}
 		if _, err := st.Endpoint(ctx, tn.a.ID, hook.ID); !kernel.IsCode(err, kernel.NotFound) {
 			t.Fatalf("deleted endpoint: %v", err)

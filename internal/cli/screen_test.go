@@ -143,6 +143,25 @@ func TestScreenCommandErrors(t *testing.T) {
 	}
 }
 
+func TestScreenHelp(t *testing.T) {
+	code, _, stderr := screenCLI(t, time.Now(), "screen", "-h")
+	if code != 0 || !strings.Contains(stderr, "--watchlist") || !strings.Contains(stderr, "-threshold") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestScreenCommandStdin(t *testing.T) {
+	var out, errb bytes.Buffer
+	env := &cli.Env{Stdin: strings.NewReader("id,name\n1,XPCC\n"), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
+		Clock: &kernel.FixedClock{T: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}}
+	if code := cli.Main(context.Background(), env, []string{"screen", "-", "--format", "json"}); code != 0 {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+	if !strings.Contains(out.String(), `"entity_id":"uflpa:xinjiang-production-and-construction-corps"`) || errb.Len() != 0 {
+		t.Errorf("stdout %q stderr %q", out.String(), errb.String())
+	}
+}
+
 func TestScreenSharedSDN(t *testing.T) {
 	sdn := testkit.SharedData(t, "samples", "watchlists", "ofac_sdn_2021", "sdn.csv")
 	names := writeFile(t, t.TempDir(), "names.csv", "id,name\n1,Anglo Caribbean Company Limited\n2,Banko Nacional de Kuba\n")

@@ -164,6 +164,9 @@ func LoadFile(path string) (*Watchlist, error) {
 		return nil, kernel.Wrap(kernel.Invalid, err, "cannot open watchlist %s", path)
 	}
 	defer fh.Close()
+	if st, err := fh.Stat(); err == nil && st.IsDir() {
+		return nil, kernel.Errorf(kernel.Invalid, "watchlist %s is a directory; give the list file (for OFAC, sdn.csv or cons_prim.csv)", path)
+	}
 	br := bufio.NewReaderSize(fh, 64*1024)
 	head, _ := br.Peek(sniffSize)
 	f, err := DetectFormat(head)

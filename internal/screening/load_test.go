@@ -244,3 +244,15 @@ func TestParseUFLPACell(t *testing.T) {
 		})
 	}
 }
+
+func TestLoadFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tt := range []struct{ path, want string }{
+		{dir, "is a directory"},
+		{filepath.Join(dir, "missing.csv"), "cannot open"},
+	} {
+		if _, err := LoadFile(tt.path); err == nil || !strings.Contains(err.Error(), tt.want) || kernel.ErrorCode(err) != kernel.Invalid {
+			t.Errorf("%s: err %v, want %q", tt.path, err, tt.want)
+		}
+	}
+}

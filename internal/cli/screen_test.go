@@ -175,3 +175,24 @@ func TestScreenSharedSDN(t *testing.T) {
 		}
 	}
 }
+
+// FuzzScreenQueries feeds arbitrary query files to the screen command: it
+// must answer 0 or 2 (bad input), never panic or fail otherwise.
+func FuzzScreenQueries(f *testing.F) {
+	for _, s := range []string{"id,name,country\n1,XPCC,CN\n", "name\nAcme\n", "id,company\n1,x\n", "id,name\n1,\"a\n", "\xef\xbb\xbfName,ID\nA,1\n", ""} {
+		f.Add(s)
+	}
+	dir := f.TempDir()
+	list := filepath.Join(dir, "list.csv")
+	if err := os.WriteFile(list, []byte(screenList), 0o644); err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, input string) {
+		var out, errb bytes.Buffer
+		env := &cli.Env{Stdin: strings.NewReader(input), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" }, Clock: &kernel.FixedClock{}}
+		code := cli.Main(context.Background(), env, []string{"screen", "-", "--watchlist", list, "--format", "json"})
+		if code != 0 && code != 2 {
+			t.Fatalf("exit %d: %s", code, errb.String())
+		}
+	})
+}

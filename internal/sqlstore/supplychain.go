@@ -668,7 +668,14 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[P
 				st.Close()
 			}
 		}()
-		batch := make([]PartyRisk, 0, riskBatch)
+		// SQLite runs one prepared single-row update per party: its planner
+		// may scan the table for an UPDATE ... FROM, and in process a
+		// statement costs no round trip. PostgreSQL gets batches.
+		size := riskBatch
+		if s.db.Engine == SQLite {
+			size = 1
+		}
+		batch := make([]PartyRisk, 0, size)
 		flush := func() error {
 			n := len(batch)
 			if n == 0 {
@@ -677,7 +684,7 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[P
 			st, ok := stmts[n]
 			if !ok {
 				var err error
-				st, err = tx.PrepareContext(ctx, riskUpdate(n))
+				st, err = tx.PrepareContext(ctx, riskUpdate(n, s.db.Engine))
 				if err != nil {
 					return fmt.Errorf("prepare: %w", err)
 				}
@@ -711,7 +718,7 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[P
 				return err
 			}
 			batch = append(batch, r)
-			if len(batch) == riskBatch {
+			if len(batch) == size {
 				if err := flush(); err != nil {
 					return err
 				}
@@ -734,7 +741,11 @@ func RiskRows(rs []PartyRisk) iter.Seq2[PartyRisk, error] {
 
 // riskUpdate updates n parties from one VALUES list; the casts give
 // PostgreSQL the column types it cannot infer from bare parameters.
-func riskUpdate(n int) string {
+func riskUpdate(n int, e Engine) string {
+	if n == 1 && e == SQLite {
+		return `UPDATE parties SET tier = $3, inherent = $4, signals = $5, own = $6, exposure = $7, level = $8, factors = $9
+			WHERE org_id = $1 AND id = $2`
+	}
 	var b strings.Builder
 	b.WriteString("WITH v (id, tier, inherent, signals, own, exposure, level, factors) AS (VALUES ")
 	for i := range n {

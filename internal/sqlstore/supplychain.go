@@ -509,7 +509,9 @@ func newWhere(orgID string) *where {
 
 func (w *where) commodity(c string) {
 	if c != "" {
-		w.add("EXISTS (SELECT 1 FROM party_commodities c WHERE c.org_id = p.org_id AND c.commodity = $? AND c.party_id = p.id)", c)
+		// Written as IN so the planner can start from the commodity's
+		// index entries rather than test every party of the organisation.
+		w.add("p.id IN (SELECT c.party_id FROM party_commodities c WHERE c.org_id = $1 AND c.commodity = $?)", c)
 	}
 }
 
@@ -724,8 +726,27 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[P
 				}
 			}
 		}
-		return flush()
+		if err := flush(); err != nil {
+			return err
+		}
+		return s.db.refreshStats(ctx, tx)
 	})
+}
+
+// refreshStats gives SQLite's planner fresh, sampled statistics on the
+// supply-chain tables after their contents changed, so that it picks the
+// register's indexes by how selective they are (PostgreSQL's autovacuum
+// does this by itself). The sample bound keeps it quick on large tables.
+func (db *DB) refreshStats(ctx context.Context, tx *sql.Tx) error {
+	if db.Engine != SQLite {
+		return nil
+	}
+	for _, q := range []string{"PRAGMA analysis_limit = 1000", "ANALYZE parties", "ANALYZE party_commodities"} {
+		if _, err := tx.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("%s: %w", q, err)
+		}
+	}
+	return nil
 }
 
 // RiskRows turns a slice into what SaveRisk reads.

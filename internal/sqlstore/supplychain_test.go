@@ -643,3 +643,94 @@ func supplierCSV(n int) []byte {
 	}
 	return b.Bytes()
 }
+
+// BenchmarkRegisterPage measures one page (50 rows) of the stored risk
+// register, with its total count, for typical filters and orders, over an
+// organisation of UPSTREAM_BENCH_PARTIES parties (default 100,000) on
+// SQLite, beside a second organisation of the same size.
+func BenchmarkRegisterPage(b *testing.B) {
+	n := 100_000
+	if v := os.Getenv("UPSTREAM_BENCH_PARTIES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("UPSTREAM_BENCH_PARTIES: %v", err)
+		}
+	}
+	ctx := context.Background()
+	db := sqltest.Open(b, sqlstore.SQLite)
+	st := db.SupplyChain()
+	data := supplierCSV(n)
+	opts := ingest.Options{
+		Name:    "bench.csv",
+		Country: func(raw string) (string, error) { c, err := country.Lookup(raw); return c.Alpha2, err },
+		Commodity: func(raw string) (string, bool) {
+			c, known := commodity.Normalize(raw)
+			return c.ID, known
+		},
+	}
+	var orgID string
+	levels := []string{"low", "medium", "high", "critical"}
+	for i, slug := range []string{"other", "bench"} {
+		org := account.Org{ID: kernel.NewID(), Slug: slug, Name: slug, CreatedAt: t0}
+		if err := db.Accounts().CreateOrg(ctx, org); err != nil {
+			b.Fatal(err)
+		}
+		orgID = org.ID
+		if err := st.Import(ctx, org.ID, func(w *sqlstore.Writer) error {
+			_, err := ingest.Import(ctx, bytes.NewReader(data), opts, w)
+			return err
+		}); err != nil {
+			b.Fatal(err)
+		}
+		ps, _, err := st.Graph(ctx, org.ID)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rng := rand.New(rand.NewPCG(uint64(i), 3))
+		rows := func(yield func(sqlstore.PartyRisk, error) bool) {
+			for k, p := range ps {
+				e := 100 * rng.Float64()
+				r := sqlstore.PartyRisk{ID: p.ID, Tier: 1 + k%4, Inherent: e / 2, Own: e / 2, Exposure: e, Level: levels[int(e)/25],
+					Factors: []sqlstore.Factor{{Kind: "inherent", Source: "ILAB", Edition: "2022", Indicator: "child labour", Value: "listed", Points: e / 2, Contribution: e / 2}}}
+				if !yield(r, nil) {
+					return
+				}
+			}
+		}
+		if err := st.SaveRisk(ctx, org.ID, rows); err != nil {
+			b.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name   string
+		filter sqlstore.RegisterFilter
+		sort   sqlstore.RegisterSort
+		offset int
+	}{
+		{"exposure", sqlstore.RegisterFilter{}, "", 0},
+		{"exposure-page-100", sqlstore.RegisterFilter{}, "", 5000},
+		{"name", sqlstore.RegisterFilter{}, sqlstore.SortName, 0},
+		{"country", sqlstore.RegisterFilter{Country: "CI"}, "", 0},
+		{"commodity", sqlstore.RegisterFilter{Commodity: "cocoa"}, "", 0},
+		{"tier-and-level", sqlstore.RegisterFilter{Tier: 2, Level: "critical"}, "", 0},
+		{"country-and-commodity", sqlstore.RegisterFilter{Country: "BD", Commodity: "shrimp"}, "", 0},
+	}
+	for _, tt := range tests {
+		b.Run(tt.name, func(b *testing.B) {
+			for b.Loop() {
+				list, total, err := st.Register(ctx, orgID, tt.filter, tt.sort, kernel.Page{Limit: 50, Offset: tt.offset})
+				if err != nil || total == 0 || len(list) == 0 {
+					b.Fatalf("%d rows of %d, %v", len(list), total, err)
+				}
+			}
+		})
+	}
+	b.Run("party-list-name-prefix", func(b *testing.B) {
+		for b.Loop() {
+			list, _, err := st.ListParties(ctx, orgID, supplychain.PartyFilter{NamePrefix: "supplier 12"}, kernel.Page{Limit: 50})
+			if err != nil || len(list) == 0 {
+				b.Fatal(err)
+			}
+		}
+	})
+}

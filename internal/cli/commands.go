@@ -11,6 +11,7 @@ func commands() []command {
 		{name: "serve", summary: "run the web application and API", run: runServe},
 		{name: "migrate", summary: "bring the database schema up to date", run: runMigrate},
 		{name: "refdata", summary: "list reference datasets; replace one from a newer file", run: runRefdata},
+		{name: "keys", summary: "grievance keys: make the organisation recovery key, restore a case handler's access", run: runKeys},
 		{name: "audit", summary: "verify the hash-chained audit log", run: runAudit},
 		{name: "user", summary: "add, list, disable users; set passwords; reset second factors", run: runUser},
 		{name: "warn", summary: "early warning: backtest detectors on daily counts, evaluate them on synthetic series", run: runWarn},

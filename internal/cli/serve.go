@@ -54,6 +54,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	defer db.Close()
 	accounts := newAccounts(env, db)
+	griev, err := newGrievance(env, db, log)
+	if err != nil {
+		return err
+	}
+	accounts.Keys = griev.Keys
 	if argon2Params(env) != account.DefaultArgon2 {
 		log.Warn("UPSTREAM_ARGON2=test: passwords use a cheap test cost; never use this in production")
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
@@ -41,10 +42,14 @@ type Deps struct {
 	Accounts *account.Service
 	Alerts   *earlywarning.Service
 	Impact   *impact.Service
-	Ready    Readiness
-	Log      *slog.Logger
-	Clock    kernel.Clock
-	Config   Config
+	// Grievance runs intake, follow-up and case handling; Reports holds
+	// the key sources, supplier search and webhook settings around it.
+	Grievance *grievance.Service
+	Reports   ReportDeps
+	Ready     Readiness
+	Log       *slog.Logger
+	Clock     kernel.Clock
+	Config    Config
 }
 
 // Server serves Upstream over HTTP.

@@ -1,0 +1,185 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"log/slog"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/audit"
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/vault"
+	"github.com/upstream-platform/upstream/internal/web"
+)
+
+// vaultParams are the documented argon2id costs, lowered only when
+// UPSTREAM_ARGON2=test, like the password hasher.
+func vaultParams(env *Env) vault.Params {
+	if env.Getenv("UPSTREAM_ARGON2") == "test" {
+		return vault.TestParams()
+	}
+	return vault.DefaultParams()
+}
+
+// grievanceParts is the grievance mechanism wired over one database.
+type grievanceParts struct {
+	Vault   *vault.Vault
+	Store   *sqlstore.Grievances
+	Service *grievance.Service
+	Keys    *keyUnlocker
+	Reports web.ReportDeps
+}
+
+// newGrievance builds the vault, store, throttle and service, and the
+// dependencies of the reporter pages, webhooks and case pages.
+func newGrievance(env *Env, db *sqlstore.DB, log *slog.Logger) (*grievanceParts, error) {
+	v, err := vault.New(vaultParams(env), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	th, err := grievance.NewThrottle(grievance.DefaultThrottle(), env.Clock)
+	if err != nil {
+		return nil, err
+	}
+	st := db.Grievances()
+	al := db.AuditLog()
+	svc, err := grievance.NewService(grievance.Config{
+		Vault: v, Store: st, Throttle: th, Clock: env.Clock, Rand: rand.Reader,
+		Audit: func(ctx context.Context, r audit.Record) error {
+			_, err := audit.Append(ctx, al, env.Clock, r)
+			return err
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	g := &grievanceParts{Vault: v, Store: st, Service: svc, Keys: &keyUnlocker{vault: v, store: st}}
+	g.Reports = web.ReportDeps{
+		Keys:     orgKeySource{st},
+		Handlers: handlerKeys{st},
+		Consents: st,
+		ExitURL:  envString(env, "REPORT_EXIT_URL", ""),
+	}
+	secret := []byte(envString(env, "CONVERSATION_SECRET", ""))
+	if len(secret) == 0 {
+		// Without a configured secret the hashes change at each start:
+		// retried webhook deliveries across a restart are then not
+		// recognised as repeats. Production sets the variable.
+		secret = make([]byte, vault.MinConversationSecret)
+		if _, err := rand.Read(secret); err != nil {
+			return nil, err
+		}
+		if log != nil {
+			log.Warn("UPSTREAM_CONVERSATION_SECRET is not set: using a random one for this run")
+		}
+	}
+	hasher, err := vault.NewConversationHasher(secret)
+	if err != nil {
+		return nil, kernel.Wrap(kernel.Invalid, err, "UPSTREAM_CONVERSATION_SECRET")
+	}
+	g.Reports.Hooks = web.HookConfig{
+		Hasher:          hasher,
+		Inbound:         st,
+		TwilioAuthToken: envString(env, "TWILIO_AUTH_TOKEN", ""),
+		MessagesSecret:  envString(env, "HOOK_SECRET", ""),
+		PublicURL:       envString(env, "PUBLIC_URL", ""),
+	}
+	return g, nil
+}
+
+// orgKeySource gives intake an organisation's recovery key and the public
+// keys of its active case handlers.
+type orgKeySource struct{ st *sqlstore.Grievances }
+
+func (o orgKeySource) OrgKeys(ctx context.Context, orgID string) (grievance.OrgKeys, error) {
+	rec, err := o.st.RecoveryKey(ctx, orgID)
+	if kernel.IsCode(err, kernel.NotFound) {
+		return grievance.OrgKeys{}, kernel.Errorf(kernel.Unavailable, "the organisation has no recovery key yet (run upstream keys init)")
+	}
+	if err != nil {
+		return grievance.OrgKeys{}, err
+	}
+	hs, err := o.st.ActiveHandlerKeys(ctx, orgID, string(account.RoleCaseHandler))
+	if err != nil {
+		return grievance.OrgKeys{}, err
+	}
+	return grievance.OrgKeys{OrgID: orgID, Recovery: rec, Handlers: hs}, nil
+}
+
+type handlerKeys struct{ st *sqlstore.Grievances }
+
+func (h handlerKeys) HandlerPublicKey(ctx context.Context, orgID, userID string) (vault.PublicKey, error) {
+	hk, err := h.st.HandlerKey(ctx, orgID, userID)
+	if err != nil {
+		return vault.PublicKey{}, err
+	}
+	return hk.Public, nil
+}
+
+// keyUnlocker is the account.KeyUnlocker for case handlers: at sign-in it
+// opens the user's locked private key with the password, so the session can
+// carry it. A case handler without a key gets one at first sign-in, locked
+// by the password just typed. A key that the password no longer opens (an
+// administrator set a new password) is replaced by a fresh key pair:
+// reports wrapped to the old key come back through `upstream keys recover`.
+type keyUnlocker struct {
+	vault *vault.Vault
+	store *sqlstore.Grievances
+}
+
+var _ account.KeyUnlocker = (*keyUnlocker)(nil)
+
+func (k *keyUnlocker) Unlock(ctx context.Context, u account.User, password string) ([]byte, error) {
+	hk, err := k.store.HandlerKey(ctx, u.OrgID, u.ID)
+	switch {
+	case kernel.IsCode(err, kernel.NotFound):
+		if u.Role != account.RoleCaseHandler {
+			return nil, nil
+		}
+		return k.issue(ctx, u, password)
+	case err != nil:
+		return nil, err
+	}
+	priv, err := k.vault.UnlockKey(hk.Locked, []byte(password))
+	if errors.Is(err, vault.ErrWrongKey) {
+		if u.Role != account.RoleCaseHandler {
+			return nil, nil
+		}
+		return k.issue(ctx, u, password)
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer priv.Wipe()
+	if k.vault.NeedsRelock(hk.Locked) {
+		if locked, err := k.vault.LockKey(priv, []byte(password)); err == nil {
+			_ = k.store.PutHandlerKey(ctx, u.OrgID, u.ID, priv.Public(), locked)
+		}
+	}
+	return sessionKey(priv), nil
+}
+
+// issue makes and stores a new key pair for the user.
+func (k *keyUnlocker) issue(ctx context.Context, u account.User, password string) ([]byte, error) {
+	priv, err := k.vault.NewKeyPair()
+	if err != nil {
+		return nil, err
+	}
+	defer priv.Wipe()
+	locked, err := k.vault.LockKey(priv, []byte(password))
+	if err != nil {
+		return nil, err
+	}
+	if err := k.store.PutHandlerKey(ctx, u.OrgID, u.ID, priv.Public(), locked); err != nil {
+		return nil, err
+	}
+	return sessionKey(priv), nil
+}
+
+// sessionKey is the form a private key travels in inside the sealed
+// session: the checksummed printable encoding the vault reads back with
+// ParseRecoveryKey.
+func sessionKey(k *vault.PrivateKey) []byte { return []byte(vault.FormatRecoveryKey(k)) }

@@ -1,0 +1,349 @@
+package web
+
+import (
+	"context"
+	"mime"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/vault"
+)
+
+// ConsentReader returns a report's consent answers (clear purpose codes and
+// days) for the case page.
+type ConsentReader interface {
+	Consents(ctx context.Context, orgID, reportID string) ([]grievance.Consent, error)
+}
+
+func (s *Server) caseRoutes() []route {
+	h := account.PermCasesHandle
+	return []route{
+		{"GET /cases", signedIn, h, s.caseInbox},
+		{"GET /cases/{id}", signedIn, h, s.casePage},
+		{"GET /cases/{id}/attachments/{aid}", signedIn, h, s.caseAttachment},
+		{"POST /cases/{id}/stage", signedIn, h, s.caseStage},
+		{"POST /cases/{id}/triage", signedIn, h, s.caseTriage},
+		{"POST /cases/{id}/messages", signedIn, h, s.caseMessage},
+		{"POST /cases/{id}/remedies", signedIn, h, s.caseRemedyPropose},
+		{"POST /cases/{id}/remedies/{rid}/implement", signedIn, h, s.caseRemedyImplement},
+		{"POST /cases/{id}/remedies/{rid}/withdraw", signedIn, h, s.caseRemedyWithdraw},
+		{"POST /cases/{id}/referral", signedIn, h, s.caseReferral},
+		{"POST /cases/{id}/access", signedIn, h, s.caseGrant},
+	}
+}
+
+var errNoCaseKey = kernel.Errorf(kernel.Unauthorised, "your case key is not unlocked in this session; sign out and sign in again with your password")
+
+// handlerOf turns the principal's unlocked key into a grievance handler.
+// The key travels in the session as its printable form.
+func handlerOf(p account.Principal) (grievance.Handler, error) {
+	if len(p.Key) == 0 {
+		return grievance.Handler{}, errNoCaseKey
+	}
+	k, err := vault.ParseRecoveryKey(string(p.Key))
+	if err != nil {
+		return grievance.Handler{}, errNoCaseKey
+	}
+	return grievance.Handler{UserID: p.User.ID, Key: k}, nil
+}
+
+func (s *Server) needGrievance() error {
+	if s.Grievance == nil {
+		return kernel.Errorf(kernel.Unavailable, "the grievance mechanism is not configured on this server")
+	}
+	return nil
+}
+
+type inboxRow struct {
+	grievance.QueueItem
+	Labels   []string
+	LateDays int
+}
+
+func (s *Server) caseInbox(w http.ResponseWriter, r *http.Request) {
+	if err := s.needGrievance(); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	p := principalOf(r)
+	f := grievance.ReportFilter{}
+	stage := r.URL.Query().Get("stage")
+	switch {
+	case stage == "open" || stage == "":
+		f.Stages = []grievance.Stage{grievance.StageReceived, grievance.StageAcknowledged, grievance.StageInvestigating, grievance.StageRemediation}
+		stage = "open"
+	case grievance.Stage(stage).Valid():
+		f.Stages = []grievance.Stage{grievance.Stage(stage)}
+	case stage == "all":
+	default:
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "unknown stage filter"))
+		return
+	}
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	pg := kernel.Page{Limit: 100, Offset: max(page, 0) * 100}
+	items, err := s.Grievance.Queue(r.Context(), p.User.OrgID, f, pg)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rows := make([]inboxRow, len(items))
+	for i, it := range items {
+		rows[i] = inboxRow{QueueItem: it, LateDays: -it.Deadline.DaysLeft}
+		for _, c := range it.Report.Triage.Categories {
+			rows[i].Labels = append(rows[i].Labels, grievance.Label(c, "en"))
+		}
+	}
+	s.render(w, r, http.StatusOK, "cases.html", map[string]any{"Rows": rows, "Stage": stage, "Stages": grievance.Stages(),
+		"NextPage": max(page, 0) + 1, "More": len(items) == pg.Limit})
+}
+
+// openCase opens the case named in the path for the signed-in handler. The
+// service answers Forbidden when the handler holds no key for it.
+func (s *Server) openCase(r *http.Request) (*grievance.HandlerSession, error) {
+	if err := s.needGrievance(); err != nil {
+		return nil, err
+	}
+	p := principalOf(r)
+	id := r.PathValue("id")
+	if !kernel.ValidID(id) {
+		return nil, kernel.Errorf(kernel.NotFound, "no such case")
+	}
+	h, err := handlerOf(p)
+	if err != nil {
+		return nil, err
+	}
+	return s.Grievance.OpenAsHandler(r.Context(), p.User.OrgID, id, h)
+}
+
+type consentRow struct {
+	Purpose grievance.Purpose
+	Granted bool
+	Day     grievance.Day
+	Known   bool
+}
+
+func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
+	hs, err := s.openCase(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer hs.Close()
+	s.renderCase(w, r, hs, http.StatusOK, "", r.URL.Query().Get("saved"))
+}
+
+func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, hs *grievance.HandlerSession, status int, errMsg, notice string) {
+	ctx := r.Context()
+	v, err := hs.View(ctx)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var consents []consentRow
+	if s.Reports.Consents != nil {
+		cs, err := s.Reports.Consents.Consents(ctx, v.Report.OrgID, v.Report.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, pur := range grievance.Purposes() {
+			row := consentRow{Purpose: pur}
+			for _, c := range cs {
+				if c.Purpose == pur && (!row.Known || !c.Day.Before(row.Day)) {
+					row.Granted, row.Day, row.Known = c.Granted, c.Day, true
+				}
+			}
+			consents = append(consents, row)
+		}
+	}
+	var labels []string
+	for _, c := range v.Report.Triage.Categories {
+		labels = append(labels, grievance.Label(c, "en"))
+	}
+	cats := make([]categoryOption, 0, len(grievance.Categories()))
+	for _, c := range grievance.Categories() {
+		cats = append(cats, categoryOption{Code: c, Label: grievance.Label(c, "en"), Checked: slices.Contains(v.Report.Triage.Categories, c)})
+	}
+	s.render(w, r, status, "case.html", map[string]any{
+		"V": v, "Labels": labels, "Moves": grievance.AllowedMoves(v.Report.Case.Stage), "Consents": consents,
+		"RemedyTypes": grievance.RemedyTypes(), "Purposes": grievance.Purposes(), "Categories": cats,
+		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
+		"Overrides":  []grievance.OverrideReason{grievance.OverrideRiskToLife, grievance.OverrideChildAtRisk, grievance.OverrideLegalDuty, grievance.OverrideCourtOrdered},
+		"Reveal":     r.URL.Query().Get("show") == "identity", "Error": errMsg, "Notice": notice,
+		"Me": principalOf(r).User.ID,
+	})
+}
+
+// caseAction runs a handler action and answers with a redirect back to the
+// case (post/redirect/get), or the case page with the error.
+func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, notice string, act func(ctx context.Context, hs *grievance.HandlerSession) error) {
+	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
+		return
+	}
+	hs, err := s.openCase(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer hs.Close()
+	if err := act(r.Context(), hs); err != nil {
+		code := kernel.ErrorCode(err)
+		if code == kernel.Internal || code == kernel.NotFound || code == kernel.Unavailable {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderCase(w, r, hs, statusOf(code), kernel.ErrorMessage(err), "")
+		return
+	}
+	http.Redirect(w, r, "/cases/"+hs.Report().ID+"?saved="+notice, http.StatusSeeOther)
+}
+
+func (s *Server) caseStage(w http.ResponseWriter, r *http.Request) {
+	s.caseAction(w, r, "stage", func(ctx context.Context, hs *grievance.HandlerSession) error {
+		return hs.Move(ctx, grievance.Stage(r.PostForm.Get("to")), grievance.Reason(r.PostForm.Get("reason")), strings.TrimSpace(r.PostForm.Get("note")))
+	})
+}
+
+func (s *Server) caseTriage(w http.ResponseWriter, r *http.Request) {
+	s.caseAction(w, r, "triage", func(ctx context.Context, hs *grievance.HandlerSession) error {
+		cats, err := grievance.ParseCategories(r.PostForm["category"])
+		if err != nil {
+			return err
+		}
+		t := hs.Report().Triage
+		t.Categories = cats
+		t.Severity = grievance.Severity(r.PostForm.Get("severity"))
+		t.Country = strings.ToUpper(strings.TrimSpace(r.PostForm.Get("country")))
+		t.SupplierID = strings.TrimSpace(r.PostForm.Get("supplier_id"))
+		return hs.SetTriage(ctx, t)
+	})
+}
+
+func (s *Server) caseMessage(w http.ResponseWriter, r *http.Request) {
+	s.caseAction(w, r, "message", func(ctx context.Context, hs *grievance.HandlerSession) error {
+		return hs.Reply(ctx, strings.TrimSpace(r.PostForm.Get("text")), r.PostForm.Get("internal") != "")
+	})
+}
+
+// parseMinor reads an amount such as "120.50" into minor units.
+func parseMinor(s string) (int64, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, nil
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	if len(frac) > 2 || len(whole) > 12 {
+		return 0, kernel.Errorf(kernel.Invalid, "write the amount like 120.50")
+	}
+	for len(frac) < 2 {
+		frac += "0"
+	}
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil || n < 0 {
+		return 0, kernel.Errorf(kernel.Invalid, "write the amount like 120.50")
+	}
+	return n, nil
+}
+
+func (s *Server) caseRemedyPropose(w http.ResponseWriter, r *http.Request) {
+	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
+		minor, err := parseMinor(r.PostForm.Get("amount"))
+		if err != nil {
+			return err
+		}
+		money := grievance.Money{Minor: minor, Currency: strings.ToUpper(strings.TrimSpace(r.PostForm.Get("currency")))}
+		_, err = hs.ProposeRemedy(ctx, grievance.RemedyType(r.PostForm.Get("type")), money, strings.TrimSpace(r.PostForm.Get("description")))
+		return err
+	})
+}
+
+func (s *Server) caseRemedyImplement(w http.ResponseWriter, r *http.Request) {
+	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
+		_, err := hs.ImplementRemedy(ctx, r.PathValue("rid"))
+		return err
+	})
+}
+
+func (s *Server) caseRemedyWithdraw(w http.ResponseWriter, r *http.Request) {
+	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
+		_, err := hs.WithdrawRemedy(ctx, r.PathValue("rid"))
+		return err
+	})
+}
+
+// caseReferral records a referral or disclosure: allowed with the
+// reporter's consent, or with an override reason, both audited by the
+// service; the handler's account of what was shared goes into the case as
+// an internal note.
+func (s *Server) caseReferral(w http.ResponseWriter, r *http.Request) {
+	s.caseAction(w, r, "referral", func(ctx context.Context, hs *grievance.HandlerSession) error {
+		p := grievance.Purpose(r.PostForm.Get("purpose"))
+		note := strings.TrimSpace(r.PostForm.Get("note"))
+		if note == "" {
+			return kernel.Errorf(kernel.Invalid, "say to whom the case is referred and what is shared")
+		}
+		override := grievance.OverrideReason(r.PostForm.Get("override"))
+		if err := hs.Authorise(ctx, p, override); err != nil {
+			return err
+		}
+		text := "Referral / disclosure (" + string(p) + ")"
+		if override != "" {
+			text += ", consent overridden: " + string(override)
+		}
+		return hs.Reply(ctx, text+"\n\n"+note, true)
+	})
+}
+
+func (s *Server) caseGrant(w http.ResponseWriter, r *http.Request) {
+	s.caseAction(w, r, "access", func(ctx context.Context, hs *grievance.HandlerSession) error {
+		if s.Reports.Handlers == nil {
+			return kernel.Errorf(kernel.Unavailable, "handler keys are not available")
+		}
+		email := strings.TrimSpace(r.PostForm.Get("email"))
+		u, err := s.accounts.Store.UserByEmail(ctx, strings.ToLower(email))
+		if err != nil || u.OrgID != hs.Report().OrgID || u.Role != account.RoleCaseHandler || u.Disabled {
+			return kernel.Errorf(kernel.Invalid, "no active case handler with that email in this organisation")
+		}
+		pub, err := s.Reports.Handlers.HandlerPublicKey(ctx, u.OrgID, u.ID)
+		if kernel.IsCode(err, kernel.NotFound) {
+			return kernel.Errorf(kernel.Invalid, "that handler has no key yet: they must sign in once first")
+		}
+		if err != nil {
+			return err
+		}
+		return hs.Grant(ctx, u.ID, pub)
+	})
+}
+
+func (s *Server) caseAttachment(w http.ResponseWriter, r *http.Request) {
+	hs, err := s.openCase(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer hs.Close()
+	info, body, err := hs.Attachment(r.Context(), r.PathValue("aid"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	mt := info.MediaType
+	if !allowedMedia[mt] {
+		mt = "application/octet-stream"
+	}
+	h := w.Header()
+	h.Set("Content-Type", mt)
+	h.Set("Cache-Control", "no-store")
+	// Always a download: a file from outside is never rendered inside
+	// Upstream's origin.
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": info.Name}))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	w.Write(body)
+}

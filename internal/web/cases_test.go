@@ -1,0 +1,182 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/audit"
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/vault"
+)
+
+var casesAuth = map[string][]string{
+	"GET /cases":                                {"case_handler"},
+	"GET /cases/{id}":                           {"case_handler"},
+	"GET /cases/{id}/attachments/{aid}":         {"case_handler"},
+	"POST /cases/{id}/stage":                    {"case_handler"},
+	"POST /cases/{id}/triage":                   {"case_handler"},
+	"POST /cases/{id}/messages":                 {"case_handler"},
+	"POST /cases/{id}/remedies":                 {"case_handler"},
+	"POST /cases/{id}/remedies/{rid}/implement": {"case_handler"},
+	"POST /cases/{id}/remedies/{rid}/withdraw":  {"case_handler"},
+	"POST /cases/{id}/referral":                 {"case_handler"},
+	"POST /cases/{id}/access":                   {"case_handler"},
+}
+
+func (g *gFixture) reportIDByReceipt(t *testing.T, receipt string) string {
+	t.Helper()
+	rec, err := g.st.ReceiptByLocator(context.Background(), g.org.ID, receipt[:4])
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec.ReportID
+}
+
+func (g *gFixture) post(t *testing.T, path, session string, form url.Values) *http.Response {
+	t.Helper()
+	return g.do(t, "POST", path, form.Encode(), session, nil)
+}
+
+// TestEveryRoleAgainstCaseRoutes runs every role against every case route
+// on a real case, with the grievance mechanism wired: only the case
+// handler who holds the case's key gets in; the admin (no cases.handle)
+// and a second handler without a key for the case are refused.
+func TestEveryRoleAgainstCaseRoutes(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	ctx := context.Background()
+	sessions := map[string]string{"anonymous": ""}
+	for role, u := range g.users {
+		_, s := g.login(t, u.Email, testPassword, "")
+		sessions[string(role)] = s
+	}
+	// The handler signed in before the report, so it is wrapped to them.
+	rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"case route test"}}, map[string][]byte{"p.jpg": jpegBytes("x")})
+	id := g.reportIDByReceipt(t, rc)
+	// A second handler, created and signed in after the report, holds no key for it.
+	other, err := g.accounts.CreateUser(ctx, account.NewUser{OrgID: g.org.ID, Email: "other@acme.example", Name: "o", Role: account.RoleCaseHandler, Password: testPassword})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, sessions["other_handler"] = g.login(t, other.Email, testPassword, "")
+	atts, _ := g.st.Attachments(ctx, g.org.ID, id)
+	for _, rt := range g.srv.caseRoutes() {
+		method, path, _ := strings.Cut(rt.pattern, " ")
+		path = strings.NewReplacer("{id}", id, "{aid}", atts[0].ID, "{rid}", "00000000-0000-7000-8000-000000000000").Replace(path)
+		for _, who := range []string{"anonymous", "admin", "analyst", "viewer", "other_handler", "case_handler"} {
+			t.Run(rt.pattern+"/"+who, func(t *testing.T) {
+				res := g.do(t, method, path, "", sessions[who], nil)
+				switch who {
+				case "anonymous":
+					if res.StatusCode != http.StatusSeeOther && res.StatusCode != http.StatusUnauthorized {
+						t.Fatalf("anonymous: %d", res.StatusCode)
+					}
+				case "admin", "analyst", "viewer":
+					if res.StatusCode != http.StatusForbidden {
+						t.Fatalf("%s: %d", who, res.StatusCode)
+					}
+				case "other_handler":
+					if path != "/cases" && res.StatusCode != http.StatusForbidden {
+						t.Fatalf("a handler without the case's key: %d", res.StatusCode)
+					}
+				case "case_handler":
+					if res.StatusCode == http.StatusForbidden || res.StatusCode == http.StatusUnauthorized || res.StatusCode >= 500 {
+						t.Fatalf("the case's handler: %d", res.StatusCode)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestHandlerWorksCaseToClosure(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		g := newGFixture(t, db, vault.TestParams())
+		ctx := context.Background()
+		_, h := g.login(t, "case_handler@acme.example", testPassword, "")
+		rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"wages held back three months"}, "category": {"withholding_of_wages"},
+			"contact": {"ask for Ana at the gate"}, "identity": {"Ana Pereira"}}, nil)
+		id := g.reportIDByReceipt(t, rc)
+
+		inbox := body(t, g.do(t, "GET", "/cases", "", h, nil))
+		if !strings.Contains(inbox, "/cases/"+id) || !strings.Contains(inbox, "Withholding of wages") {
+			t.Fatalf("inbox: %s", inbox)
+		}
+		page := body(t, g.do(t, "GET", "/cases/"+id, "", h, nil))
+		if !strings.Contains(page, "wages held back three months") || strings.Contains(page, "Ana Pereira") {
+			t.Fatal("the case page shows the narrative and hides identity by default")
+		}
+		if page := body(t, g.do(t, "GET", "/cases/"+id+"?show=identity", "", h, nil)); !strings.Contains(page, "Ana Pereira") {
+			t.Fatal("identity not shown on request")
+		}
+		steps := []struct {
+			path string
+			form url.Values
+		}{
+			{"/stage", url.Values{"to": {"acknowledged"}}},
+			{"/messages", url.Values{"text": {"Thank you, we are looking into it"}}},
+			{"/messages", url.Values{"text": {"internal: call the auditor"}, "internal": {"1"}}},
+			{"/stage", url.Values{"to": {"investigating"}, "note": {"site visit planned"}}},
+			{"/triage", url.Values{"category": {"withholding_of_wages", "debt_bondage"}, "severity": {"high"}, "country": {"bd"}}},
+			{"/stage", url.Values{"to": {"remediation"}}},
+			{"/remedies", url.Values{"type": {"back_pay"}, "amount": {"450.00"}, "currency": {"usd"}, "description": {"three months of wages"}}},
+		}
+		for _, st := range steps {
+			if res := g.post(t, "/cases/"+id+st.path, h, st.form); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s: %d %s", st.path, res.StatusCode, body(t, res))
+			}
+		}
+		// Referral without consent needs an override reason.
+		if res := g.post(t, "/cases/"+id+"/referral", h, url.Values{"purpose": {"share_with_authorities"}, "note": {"labour inspector"}}); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("referral without consent or override: %d", res.StatusCode)
+		}
+		if res := g.post(t, "/cases/"+id+"/referral", h, url.Values{"purpose": {"share_with_authorities"}, "override": {"legal_duty"}, "note": {"labour inspector"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("referral with override: %d", res.StatusCode)
+		}
+		// The reporter sees the reply (not the internal note) and accepts the remedy.
+		_, view := g.followUp(t, "acme", url.Values{"receipt": {rc}})
+		if !strings.Contains(view, "Thank you, we are looking into it") || strings.Contains(view, "call the auditor") || strings.Contains(view, "labour inspector") {
+			t.Fatalf("reporter view: %s", view)
+		}
+		rems, _ := g.st.Remedies(ctx, g.org.ID, id)
+		if res, page := g.followUp(t, "acme", url.Values{"receipt": {rc}, "action": {"remedy"}, "remedy": {rems[0].ID}, "decision": {"accept"}}); res.StatusCode != 200 {
+			t.Fatalf("accept: %d %s", res.StatusCode, page)
+		}
+		for _, st := range []struct {
+			path string
+			form url.Values
+		}{
+			{"/remedies/" + rems[0].ID + "/implement", nil},
+			{"/stage", url.Values{"to": {"closed"}, "reason": {"resolved"}}},
+		} {
+			if res := g.post(t, "/cases/"+id+st.path, h, st.form); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s: %d %s", st.path, res.StatusCode, body(t, res))
+			}
+		}
+		r, _ := g.st.Report(ctx, g.org.ID, id)
+		if r.Case.Stage != grievance.StageClosed || r.Triage.Severity != grievance.SeverityHigh || r.Triage.Country != "BD" {
+			t.Fatalf("report after closure: %+v", r.Case)
+		}
+		_, view = g.followUp(t, "acme", url.Values{"receipt": {rc}, "action": {"message"}, "text": {"thank you, we were paid"}})
+		if !strings.Contains(view, grievance.StageLabel(grievance.StageClosed, "en")) {
+			t.Fatal("the reporter sees the case closed and can still give feedback")
+		}
+		// Every view and change is in the audit log, and the chain verifies.
+		var actions []string
+		g.db.AuditLog().Entries(ctx, g.org.ID, 0, func(e audit.Entry) error { actions = append(actions, e.Action); return nil })
+		joined := strings.Join(actions, " ")
+		for _, want := range []string{grievance.ActionReportView, grievance.ActionKeyUnwrap, grievance.ActionStageChange, grievance.ActionConsentOver, grievance.ActionRemedyChange, grievance.ActionTriageChange} {
+			if !strings.Contains(joined, want) {
+				t.Errorf("audit log lacks %s", want)
+			}
+		}
+		if _, err := audit.Verify(ctx, g.db.AuditLog(), g.org.ID); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

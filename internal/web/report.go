@@ -1,0 +1,365 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/vault"
+)
+
+// ReportDeps is what the reporter pages, webhooks and case pages need beyond
+// the grievance service. Each part is a small interface so the pages work
+// before (and without) the stores behind them.
+type ReportDeps struct {
+	// Keys gives the public keys a new report of an organisation is
+	// wrapped to.
+	Keys OrgKeySource
+	// Handlers gives a user's public key, for granting case access.
+	Handlers HandlerKeySource
+	// Consents reads a report's consent answers for the case page.
+	Consents ConsentReader
+	// Suppliers finds suppliers by name for the intake form; nil hides the
+	// search.
+	Suppliers SupplierFinder
+	// Hooks configures the messaging webhooks; a zero value turns them off.
+	Hooks HookConfig
+	// ExitURL is where the quick-exit link goes; it should be an ordinary,
+	// harmless site. Empty means a weather site.
+	ExitURL string
+}
+
+// OrgKeySource returns an organisation's recovery key and the handlers who
+// receive new reports. It returns an Unavailable error when the
+// organisation has no recovery key yet.
+type OrgKeySource interface {
+	OrgKeys(ctx context.Context, orgID string) (grievance.OrgKeys, error)
+}
+
+// HandlerKeySource returns a user's public key, or NotFound when the user
+// has none (never signed in as a case handler).
+type HandlerKeySource interface {
+	HandlerPublicKey(ctx context.Context, orgID, userID string) (vault.PublicKey, error)
+}
+
+// SupplierFinder searches an organisation's suppliers by name.
+type SupplierFinder interface {
+	FindSuppliers(ctx context.Context, orgID, query string, limit int) ([]SupplierMatch, error)
+}
+
+// SupplierMatch is one supplier offered on the intake form.
+type SupplierMatch struct {
+	ID      string
+	Name    string
+	Country string
+}
+
+// reportTemplates are the reporter pages: a document of their own, without
+// the staff layout, so they stay small and carry nothing that names the
+// platform or the organisation.
+//
+// The template uses no functions beyond the built-in ones: the staff page
+// parser reads every template file too. All wording is prepared here.
+var reportTemplates = template.Must(template.New("report").ParseFS(templateFiles, "templates/report.html"))
+
+// reportPage is the data every reporter page gets.
+type reportPage struct {
+	Page      string // form, receipt, followup, view, closed
+	Lang      string
+	Dir       string
+	T         map[string]string // the page's wording in Lang
+	Langs     []langLink
+	Org       string // the slug as given
+	ExitURL   string
+	Error     string
+	Notice    string
+	Form      reportFormData
+	Suppliers []SupplierMatch
+	Query     string
+	Receipt   string
+	Due       string
+	View      *grievance.ReporterView
+	// StageLabel and CategoryLabels name the viewed report's stage and
+	// categories in Lang.
+	StageLabel     string
+	CategoryLabels []string
+}
+
+type langLink struct {
+	Code, Name string
+	Current    bool
+}
+
+type purposeOption struct{ Code, Label string }
+
+type reportFormData struct {
+	Categories []categoryOption
+	Purposes   []purposeOption
+	Narrative  string
+	Supplier   string
+	SupplierID string
+	Country    string
+	Contact    string
+	Identity   string
+}
+
+type categoryOption struct {
+	Code    grievance.Category
+	Label   string
+	Checked bool
+}
+
+func (s *Server) reportRoutes() []route {
+	return []route{
+		{"GET /report/{org}", reporterRoute, "", s.reportForm},
+		{"POST /report/{org}", reporterRoute, "", s.reportSubmit},
+		{"GET /report/{org}/follow-up", reporterRoute, "", s.followUpForm},
+		{"POST /report/{org}/follow-up", reporterRoute, "", s.followUpSubmit},
+	}
+}
+
+// reporterLang picks the page language: the reporter's explicit choice
+// (?lang= or the form's lang field) first, then the browser's preference.
+func reporterLang(r *http.Request, chosen string) string {
+	if chosen != "" {
+		for _, l := range grievance.Languages() {
+			if l == chosen {
+				return l
+			}
+		}
+	}
+	return grievance.MatchLanguage(r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) newReportPage(r *http.Request, page, lang string) reportPage {
+	dir := "ltr"
+	if grievance.RightToLeft(lang) {
+		dir = "rtl"
+	}
+	exit := s.Reports.ExitURL
+	if exit == "" {
+		exit = "https://www.weather.gov/"
+	}
+	var links []langLink
+	for _, l := range grievance.Languages() {
+		links = append(links, langLink{Code: l, Name: languageNames[l], Current: l == lang})
+	}
+	t, ok := reporterText[lang]
+	if !ok {
+		t = reporterText["en"]
+	}
+	return reportPage{Page: page, Lang: lang, Dir: dir, T: t, Langs: links, Org: r.PathValue("org"), ExitURL: exit}
+}
+
+// orgIDOf resolves the slug. An unknown slug gives "", which every
+// grievance call treats like an organisation with no reports, so the
+// answers are the same as for a real organisation.
+func (s *Server) orgIDOf(ctx context.Context, slug string) string {
+	if len(slug) > 64 || s.accounts == nil {
+		return ""
+	}
+	o, err := s.accounts.Store.OrgBySlug(ctx, slug)
+	if err != nil {
+		return ""
+	}
+	return o.ID
+}
+
+// renderReporter writes a reporter page. Reporter pages are never cached
+// and set no cookies.
+func (s *Server) renderReporter(w http.ResponseWriter, status int, p reportPage) {
+	var buf bytes.Buffer
+	if err := reportTemplates.ExecuteTemplate(&buf, "report_doc", p); err != nil {
+		s.log.Error("render reporter page", "page", p.Page, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/html; charset=utf-8")
+	h.Set("Cache-Control", "no-store")
+	h.Set("Content-Language", p.Lang)
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+func formData(lang string, f reportForm) reportFormData {
+	d := reportFormData{Narrative: f.Narrative, Supplier: f.SupplierText, SupplierID: f.SupplierID, Country: f.Country,
+		Contact: f.Contact, Identity: f.Identity}
+	checked := map[string]bool{}
+	for _, c := range f.Categories {
+		checked[c] = true
+	}
+	for _, c := range grievance.Categories() {
+		d.Categories = append(d.Categories, categoryOption{Code: c, Label: grievance.Label(c, lang), Checked: checked[string(c)]})
+	}
+	for _, p := range []grievance.Purpose{grievance.PurposeReferral, grievance.PurposeShareSupplier, grievance.PurposeShareAuthorities} {
+		d.Purposes = append(d.Purposes, purposeOption{Code: string(p), Label: reporterText[lang]["consent_"+string(p)]})
+	}
+	return d
+}
+
+func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	lang := reporterLang(r, q.Get("lang"))
+	p := s.newReportPage(r, "form", lang)
+	p.Form = formData(lang, reportForm{})
+	if query := strings.TrimSpace(q.Get("q")); query != "" && len(query) <= 200 {
+		p.Query = query
+		p.Suppliers = []SupplierMatch{}
+		if s.Reports.Suppliers != nil {
+			if orgID := s.orgIDOf(r.Context(), p.Org); orgID != "" {
+				found, err := s.Reports.Suppliers.FindSuppliers(r.Context(), orgID, query, 10)
+				if err == nil {
+					p.Suppliers = found
+				}
+			}
+		}
+	}
+	s.renderReporter(w, http.StatusOK, p)
+}
+
+func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
+	f, err := readReportForm(w, r)
+	lang := reporterLang(r, f.Lang)
+	p := s.newReportPage(r, "form", lang)
+	p.Form = formData(lang, f)
+	if err != nil {
+		p.Error = kernel.ErrorMessage(err)
+		s.renderReporter(w, statusOf(kernel.ErrorCode(err)), p)
+		return
+	}
+	sub, err := f.submission()
+	if err != nil {
+		p.Error = kernel.ErrorMessage(err)
+		s.renderReporter(w, http.StatusBadRequest, p)
+		return
+	}
+	ctx := r.Context()
+	orgID := s.orgIDOf(ctx, p.Org)
+	keys, err := s.orgKeys(ctx, orgID)
+	if err != nil {
+		p.Page = "closed"
+		s.renderReporter(w, http.StatusServiceUnavailable, p)
+		return
+	}
+	rc, rep, err := s.Grievance.Submit(ctx, keys, sub)
+	if err != nil {
+		if kernel.ErrorCode(err) == kernel.Internal {
+			s.log.Error("grievance intake failed", "route", r.Pattern, "err", err)
+		}
+		p.Error = kernel.ErrorMessage(err)
+		s.renderReporter(w, statusOf(kernel.ErrorCode(err)), p)
+		return
+	}
+	p.Page = "receipt"
+	p.Form = reportFormData{}
+	p.Receipt = rc.Display()
+	p.Due = s.Grievance.Deadline(rep).Due.String()
+	s.renderReporter(w, http.StatusOK, p)
+}
+
+// orgKeys returns the organisation's keys, or an error that the caller
+// answers with the same "not accepting reports" page for an unknown
+// organisation, one without a recovery key, and a server without the
+// grievance service.
+func (s *Server) orgKeys(ctx context.Context, orgID string) (grievance.OrgKeys, error) {
+	if orgID == "" || s.Grievance == nil || s.Reports.Keys == nil {
+		return grievance.OrgKeys{}, kernel.Errorf(kernel.Unavailable, "not accepting reports")
+	}
+	return s.Reports.Keys.OrgKeys(ctx, orgID)
+}
+
+func (s *Server) followUpForm(w http.ResponseWriter, r *http.Request) {
+	lang := reporterLang(r, r.URL.Query().Get("lang"))
+	s.renderReporter(w, http.StatusOK, s.newReportPage(r, "followup", lang))
+}
+
+// maxFollowUpBody bounds a follow-up form: a receipt and one message.
+const maxFollowUpBody = 64 << 10
+
+func (s *Server) followUpSubmit(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxFollowUpBody)
+	parseErr := r.ParseForm()
+	lang := reporterLang(r, r.PostForm.Get("lang"))
+	p := s.newReportPage(r, "followup", lang)
+	if parseErr != nil {
+		p.Error = "The form could not be read; please try again."
+		s.renderReporter(w, http.StatusBadRequest, p)
+		return
+	}
+	ctx := r.Context()
+	fail := func(err error) {
+		code := kernel.ErrorCode(err)
+		if code == kernel.Internal {
+			s.log.Error("grievance follow-up failed", "route", r.Pattern, "err", err)
+		}
+		p.Error = kernel.ErrorMessage(err)
+		s.renderReporter(w, statusOf(code), p)
+	}
+	if s.Grievance == nil {
+		fail(grievance.ErrReceiptNotRecognised)
+		return
+	}
+	rc, err := grievance.ParseReceipt(r.PostForm.Get("receipt"))
+	if err != nil {
+		// A malformed receipt gets the same answer as a wrong one.
+		fail(grievance.ErrReceiptNotRecognised)
+		return
+	}
+	rs, err := s.Grievance.OpenWithReceipt(ctx, s.orgIDOf(ctx, p.Org), rc)
+	if err != nil {
+		fail(err)
+		return
+	}
+	defer rs.Close()
+	p.Receipt = rc.Display()
+	var actErr error
+	switch r.PostForm.Get("action") {
+	case "message":
+		actErr = rs.AddMessage(ctx, r.PostForm.Get("text"))
+	case "remedy":
+		actErr = rs.RespondToRemedy(ctx, r.PostForm.Get("remedy"), r.PostForm.Get("decision") == "accept", r.PostForm.Get("comment"))
+	case "consent":
+		actErr = rs.SetConsent(ctx, grievance.Purpose(r.PostForm.Get("purpose")), r.PostForm.Get("granted") == "yes")
+	case "", "open":
+	default:
+		actErr = kernel.Errorf(kernel.Invalid, "unknown action")
+	}
+	if actErr != nil {
+		p.Error = kernel.ErrorMessage(actErr)
+	} else if a := r.PostForm.Get("action"); a != "" && a != "open" {
+		p.Notice = "saved"
+	}
+	v, err := rs.View(ctx)
+	if err != nil {
+		fail(err)
+		return
+	}
+	p.Page = "view"
+	p.View = &v
+	p.StageLabel = grievance.StageLabel(v.Stage, lang)
+	for _, c := range v.Categories {
+		p.CategoryLabels = append(p.CategoryLabels, grievance.Label(c, lang))
+	}
+	if v.Deadline.HasDue {
+		p.Due = v.Deadline.Due.String()
+	}
+	status := http.StatusOK
+	if actErr != nil {
+		status = statusOf(kernel.ErrorCode(actErr))
+	}
+	s.renderReporter(w, status, p)
+}
+
+// today is the server's day, for webhook bookkeeping.
+func (s *Server) today() grievance.Day {
+	if s.clock == nil {
+		return grievance.DayOf(time.Now())
+	}
+	return grievance.Today(s.clock)
+}

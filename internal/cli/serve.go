@@ -74,7 +74,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
-	srv, err := web.New(web.Deps{Accounts: accounts, Alerts: alerts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, Ready: db, Log: log, Clock: env.Clock,
+	srv, err := web.New(web.Deps{Accounts: accounts, Alerts: alerts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock},
+		Grievance: griev.Service, Reports: griev.Reports, Ready: db, Log: log, Clock: env.Clock,
 		Config: web.Config{CookieSecure: *secure, Version: Version}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)

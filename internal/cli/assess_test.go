@@ -219,7 +219,7 @@ func BenchmarkAssess(b *testing.B) {
 	// One entity nobody resembles keeps screening out of the figure.
 	list := filepath.Join(dir, "list.csv")
 	os.WriteFile(list, []byte("id,name,aliases,country,list\nW-0,Zzyzx Qwv Holdings,,GB,none\n"), 0o644)
-	const parties = 100_000
+	parties := benchParties(b)
 	genFile(b, in, parties, 3*parties)
 	out := filepath.Join(dir, "register.csv")
 	for b.Loop() {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -172,12 +173,12 @@ func TestImportUsage(t *testing.T) {
 	}
 }
 
-// BenchmarkImportSQLite measures `upstream import` of a file made by
+// BenchmarkImportCommandSQLite measures `upstream import` of a file made by
 // `upstream gen supplychain` into a fresh SQLite database: detection,
 // parsing, normalisation, the batched upserts in one transaction, and the
 // full risk recompute that follows. rows/s counts supplier rows.
-func BenchmarkImportSQLite(b *testing.B) {
-	const parties = 100_000
+func BenchmarkImportCommandSQLite(b *testing.B) {
+	parties := benchParties(b)
 	in := filepath.Join(b.TempDir(), "chain.csv")
 	genFile(b, in, parties, 3*parties)
 	for b.Loop() {
@@ -190,4 +191,18 @@ func BenchmarkImportSQLite(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(parties)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// benchParties is the number of supplier rows the benchmarks generate:
+// UPSTREAM_BENCH_PARTIES, or 100,000.
+func benchParties(tb testing.TB) int {
+	v := os.Getenv("UPSTREAM_BENCH_PARTIES")
+	if v == "" {
+		return 100_000
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || n < 10 {
+		tb.Fatalf("UPSTREAM_BENCH_PARTIES=%q is not a number of parties", v)
+	}
+	return n
 }

@@ -64,7 +64,10 @@ func runAssess(ctx context.Context, env *Env, args []string) error {
 	}
 	progress.done()
 	if len(c.parties) == 0 {
-		return usageError("the supplier files hold no parties")
+		// A file can be valid and still name no party (EPCIS events that
+		// only retract earlier ones): the register is then empty, not an
+		// error.
+		fmt.Fprintln(env.Stderr, "upstream assess: the files name no parties; the register is empty")
 	}
 	c.screen(screening.NewIndex(wls...), wls)
 	res, err := c.assess(engine)

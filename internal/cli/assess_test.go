@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"flag"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +14,7 @@ import (
 	"testing"
 
 	"github.com/upstream-platform/upstream/internal/cli"
+	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 var assessData = filepath.Join("testdata", "assess")
@@ -253,5 +255,44 @@ func genFile(tb testing.TB, path string, parties, links int) {
 	}
 	if err := w.Flush(); err != nil {
 		tb.Fatal(err)
+	}
+}
+
+// TestAssessSamples runs assess on every Open Supply Hub list and EPCIS
+// document of the shared samples: each must give a register (possibly
+// empty, for EPCIS documents that only retract events) and exit 0.
+func TestAssessSamples(t *testing.T) {
+	var files []string
+	for _, dir := range []string{testkit.SharedData(t, "samples", "osh", "list_files"), testkit.SharedData(t, "samples", "epcis")} {
+		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(dir, p)
+			top := strings.Split(rel, string(filepath.Separator))[0]
+			switch {
+			case d.IsDir(), strings.HasPrefix(top, "JSON-") || top == "XSD":
+				// schemas and contexts, not event documents
+			case strings.HasSuffix(p, ".csv") || (top == "JSON" || top == "XML") && (strings.HasSuffix(p, ".json") || strings.HasSuffix(p, ".jsonld") || strings.HasSuffix(p, ".xml")):
+				files = append(files, p)
+			}
+			return nil
+		})
+	}
+	if len(files) < 10 {
+		t.Fatalf("found only %d sample files", len(files))
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			code, out, errOut := run(t, nil, "", "assess", f, "--format", "json")
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+				if line != "" && !strings.Contains(line, `"factors":[`) {
+					t.Errorf("row without factors: %.200s", line)
+				}
+			}
+		})
 	}
 }

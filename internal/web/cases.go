@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"errors"
 	"mime"
 	"net/http"
 	"slices"
@@ -117,7 +118,13 @@ func (s *Server) openCase(r *http.Request) (*grievance.HandlerSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	return s.Grievance.OpenAsHandler(r.Context(), p.User.OrgID, id, h)
+	hs, err := s.Grievance.OpenAsHandler(r.Context(), p.User.OrgID, id, h)
+	if errors.Is(err, vault.ErrWrongKey) {
+		// The case is wrapped to a key this handler no longer holds (a
+		// password reset issues a new one).
+		return nil, kernel.Errorf(kernel.Forbidden, "your current key does not open this case; an administrator can restore your access with the organisation recovery key (upstream keys recover)")
+	}
+	return hs, err
 }
 
 type consentRow struct {

@@ -1,0 +1,243 @@
+package cli_test
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+)
+
+var (
+	recoveryKeyRE = regexp.MustCompile(`UPR1(-[0-9A-Z]{4}){14}`)
+	receiptRE     = regexp.MustCompile(`id="receipt"[^>]*>([0-9-]+)<`)
+	caseLinkRE    = regexp.MustCompile(`href="/cases/([0-9a-f-]{36})"`)
+)
+
+// browser is a cookie-keeping client that does not follow redirects.
+func browser() *http.Client {
+	jar, _ := cookiejar.New(nil)
+	return &http.Client{Jar: jar, Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func postForm(t *testing.T, c *http.Client, u string, form url.Values) (int, string) {
+	t.Helper()
+	res, err := c.PostForm(u, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+func signIn(t *testing.T, base, email, password string) *http.Client {
+	t.Helper()
+	c := browser()
+	if code, body := postForm(t, c, base+"/login", url.Values{"email": {email}, "password": {password}}); code != http.StatusSeeOther {
+		t.Fatalf("login %s: %d %s", email, code, body)
+	}
+	return c
+}
+
+// TestLostHandlerPasswordAndRecoveryKey walks the recovery path end to
+// end: a handler reads a case; an administrator sets a new password (the
+// old key is lost with the old password); the handler signs in, gets a new
+// key and cannot read the case; the recovery key (read from standard
+// input) restores access; a wrong key restores nothing.
+func TestLostHandlerPasswordAndRecoveryKey(t *testing.T) {
+	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(string(engine), func(t *testing.T) {
+			dsn := sqltest.DSN(t, engine)
+			vars := map[string]string{"UPSTREAM_DB": dsn, "UPSTREAM_ADMIN_EMAIL": "root@example.org", "UPSTREAM_ADMIN_PASSWORD": "a very long password"}
+			s := startServer(t, vars)
+			const email, pw1, pw2 = "handler@example.org", "first handler password", "second handler password"
+			if code, out, errs := run(t, vars, pw1+"\n", "user", "add", "--org", "main", "--email", email, "--role", "case_handler"); code != 0 {
+				t.Fatalf("user add: %d %s %s", code, out, errs)
+			}
+			// A report before keys init: the channel is closed, not broken.
+			if code, _ := postForm(t, browser(), s.base+"/report/main", url.Values{"narrative": {"too early"}}); code != http.StatusServiceUnavailable {
+				t.Fatalf("intake without a recovery key: %d", code)
+			}
+			code, out, errs := run(t, vars, "", "keys", "init", "--org", "main")
+			recovery := recoveryKeyRE.FindString(out)
+			if code != 0 || recovery == "" {
+				t.Fatalf("keys init: %d %q %s", code, out, errs)
+			}
+			if code, _, _ := run(t, vars, "", "keys", "init", "--org", "main"); code != 2 {
+				t.Fatalf("a second keys init must refuse: %d", code)
+			}
+			h := signIn(t, s.base, email, pw1) // first sign-in makes the handler's key
+			code, page := postForm(t, browser(), s.base+"/report/main", url.Values{"narrative": {"the supervisor keeps our ID cards"}, "category": {"retention_of_documents"}})
+			if code != 200 || receiptRE.FindStringSubmatch(page) == nil {
+				t.Fatalf("intake: %d %s", code, page)
+			}
+			_, inbox := get(t, h, s.base+"/cases")
+			m := caseLinkRE.FindStringSubmatch(inbox)
+			if m == nil {
+				t.Fatalf("no case in the inbox: %s", inbox)
+			}
+			caseURL := s.base + "/cases/" + m[1]
+			if code, page := get(t, h, caseURL); code != 200 || !strings.Contains(page, "keeps our ID cards") {
+				t.Fatalf("handler reads the case: %d", code)
+			}
+
+			if code, _, errs := run(t, vars, pw2+"\n", "user", "set-password", "--email", email); code != 0 {
+				t.Fatalf("set-password: %s", errs)
+			}
+			h = signIn(t, s.base, email, pw2)
+			if code, page := get(t, h, caseURL); code != http.StatusForbidden {
+				t.Fatalf("with a new password and no recovery, the case must stay closed: %d %s", code, page)
+			}
+			wrong := "UPR1-" + strings.Repeat("AAAA-", 13) + "AAAA"
+			if code, _, _ := run(t, vars, wrong+"\n", "keys", "recover", "--org", "main", "--handler", email); code != 2 {
+				t.Fatalf("a malformed recovery key: %d", code)
+			}
+			if code, _ := get(t, h, caseURL); code != http.StatusForbidden {
+				t.Fatalf("still closed after a failed recovery: %d", code)
+			}
+			code, out, errs = run(t, vars, recovery+"\n", "keys", "recover", "--org", "main", "--handler", email)
+			if code != 0 || !strings.Contains(out, "Restored access to 1 reports") {
+				t.Fatalf("keys recover: %d %q %s", code, out, errs)
+			}
+			if code, page := get(t, h, caseURL); code != 200 || !strings.Contains(page, "keeps our ID cards") {
+				t.Fatalf("after recovery: %d", code)
+			}
+			if code, out, errs := run(t, vars, "", "audit", "verify"); code != 0 {
+				t.Fatalf("audit verify: %s %s", out, errs)
+			}
+			if strings.Contains(s.out.String(), recovery) || strings.Contains(s.out.String(), "keeps our ID cards") {
+				t.Fatal("a secret reached the server log")
+			}
+		})
+	}
+}
+
+// TestCrashLosesNoAcknowledgedReport builds the real program, runs it on a
+// SQLite file, streams submissions from several reporters, kills it with
+// SIGKILL mid-stream, restarts it and opens every receipt that was shown.
+func TestCrashLosesNoAcknowledgedReport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "upstream")
+	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/upstream").CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	dsn := "sqlite:" + filepath.Join(dir, "crash.db")
+	vars := map[string]string{"UPSTREAM_DB": dsn, "UPSTREAM_ADMIN_EMAIL": "root@example.org", "UPSTREAM_ADMIN_PASSWORD": "a very long password"}
+	if code, _, errs := run(t, vars, "", "migrate"); code != 0 {
+		t.Fatal(errs)
+	}
+	start := func() (*exec.Cmd, string) {
+		cmd := exec.Command(bin, "serve", "--addr", "127.0.0.1:0", "--cookie-secure=false")
+		cmd.Env = append(os.Environ(), "UPSTREAM_LOG_FORMAT=json", "UPSTREAM_DB="+dsn,
+			"UPSTREAM_ADMIN_EMAIL=root@example.org", "UPSTREAM_ADMIN_PASSWORD=a very long password")
+		stderr, _ := cmd.StderrPipe()
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		addr := make(chan string, 1)
+		go func() {
+			sc := bufio.NewScanner(stderr)
+			for sc.Scan() {
+				var m map[string]any
+				if json.Unmarshal(sc.Bytes(), &m) == nil && m["msg"] == "upstream listening" {
+					a, _ := m["addr"].(string)
+					addr <- a
+				}
+			}
+		}()
+		select {
+		case a := <-addr:
+			return cmd, a
+		case <-time.After(60 * time.Second):
+			cmd.Process.Kill()
+			t.Fatal("the server did not start")
+			return nil, ""
+		}
+	}
+	cmd, base := start()
+	if code, _, errs := run(t, vars, "", "keys", "init", "--org", "main"); code != 0 {
+		cmd.Process.Kill()
+		t.Fatal(errs)
+	}
+	type shown struct{ receipt, text string }
+	var (
+		mu    sync.Mutex
+		got   []shown
+		wg    sync.WaitGroup
+		stop  = make(chan struct{})
+		limit = 400 // bounded: at most this many submissions in all
+		sent  int
+	)
+	for w := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := &http.Client{Timeout: 10 * time.Second}
+			for i := 0; ; i++ {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				mu.Lock()
+				if sent >= limit {
+					mu.Unlock()
+					return
+				}
+				sent++
+				mu.Unlock()
+				text := fmt.Sprintf("worker %d report %d about unpaid overtime", w, i)
+				res, err := c.PostForm(base+"/report/main", url.Values{"narrative": {text}})
+				if err != nil {
+					return // the server is gone
+				}
+				b, err := io.ReadAll(res.Body)
+				res.Body.Close()
+				if err != nil || res.StatusCode != 200 {
+					continue
+				}
+				if m := receiptRE.FindSubmatch(b); m != nil {
+					mu.Lock()
+					got = append(got, shown{string(m[1]), text})
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	time.Sleep(1500 * time.Millisecond)
+	cmd.Process.Signal(syscall.SIGKILL)
+	cmd.Wait()
+	close(stop)
+	wg.Wait()
+	if len(got) < 5 {
+		t.Fatalf("only %d receipts were shown before the crash; the stream was too slow to test anything", len(got))
+	}
+	cmd, base = start()
+	defer func() { cmd.Process.Kill(); cmd.Wait() }()
+	c := &http.Client{Timeout: 30 * time.Second}
+	for _, s := range got {
+		code, page := postForm(t, c, base+"/report/main/follow-up", url.Values{"receipt": {s.receipt}})
+		if code != 200 || !strings.Contains(page, s.text) {
+			t.Errorf("receipt shown before the crash does not open its report: %d", code)
+		}
+	}
+	t.Logf("%d receipts shown before SIGKILL, all open after restart", len(got))
+}

@@ -150,19 +150,19 @@ func recomputeRisk(ctx context.Context, st *sqlstore.SupplyChain, e *risk.Engine
 		return nil, err
 	}
 	counts := map[risk.Level]int{"": len(c.parties)}
-	rows := func(yield func(sqlstore.PartyRisk, error) bool) {
+	rows := func(yield func(supplychain.PartyRisk, error) bool) {
 		for i, p := range c.parties {
 			fs, err := c.explain(e, a, i)
 			if err != nil {
-				yield(sqlstore.PartyRisk{}, err)
+				yield(supplychain.PartyRisk{}, err)
 				return
 			}
 			level := e.Level(a.exposure[i])
 			counts[level]++
-			r := sqlstore.PartyRisk{ID: p.id, Tier: int(a.tier[i]), Inherent: a.inherent[i], Signals: a.signals[i],
-				Own: a.own[i], Exposure: a.exposure[i], Level: string(level), Factors: make([]sqlstore.Factor, len(fs))}
+			r := supplychain.PartyRisk{ID: p.id, Tier: int(a.tier[i]), Inherent: a.inherent[i], Signals: a.signals[i],
+				Own: a.own[i], Exposure: a.exposure[i], Level: string(level), Factors: make([]supplychain.Factor, len(fs))}
 			for k, f := range fs {
-				r.Factors[k] = sqlstore.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition, Indicator: f.Indicator,
+				r.Factors[k] = supplychain.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition, Indicator: f.Indicator,
 					Value: f.Value, Points: f.Points, Contribution: f.Contribution}
 			}
 			if !yield(r, nil) {

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"context"
+	"github.com/upstream-platform/upstream/internal/supplychain"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -43,7 +44,7 @@ func importDB(t testing.TB, e sqlstore.Engine) (dsn string, orgs map[string]stri
 }
 
 // register reads an organisation's stored register, ordered by exposure.
-func register(t *testing.T, dsn, orgID string) []sqlstore.RegisterEntry {
+func register(t *testing.T, dsn, orgID string) []supplychain.RegisterEntry {
 	t.Helper()
 	ctx := context.Background()
 	db, err := sqlstore.Open(ctx, dsn)
@@ -51,7 +52,7 @@ func register(t *testing.T, dsn, orgID string) []sqlstore.RegisterEntry {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	reg, _, err := db.SupplyChain().Register(ctx, orgID, sqlstore.RegisterFilter{}, sqlstore.SortExposure, kernel.Page{Limit: 500})
+	reg, _, err := db.SupplyChain().Register(ctx, orgID, supplychain.RegisterFilter{}, supplychain.SortExposure, kernel.Page{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -594,25 +594,18 @@ func (s *SupplyChain) links(ctx context.Context, tail string, args ...any) ([]su
 	return out, classify(rows.Err(), "links")
 }
 
-// GraphParty is what risk scoring needs of a stored party.
-type GraphParty struct {
-	ID          string
-	Country     string
-	Commodities []string
-}
-
 // Graph returns every party of the organisation (ordered by id) with what
 // scoring needs, and every link (ordered by buyer, supplier, commodity), for
 // a full recompute of tiers and risk.
-func (s *SupplyChain) Graph(ctx context.Context, orgID string) ([]GraphParty, []supplychain.Link, error) {
+func (s *SupplyChain) Graph(ctx context.Context, orgID string) ([]supplychain.GraphParty, []supplychain.Link, error) {
 	rows, err := s.db.read.QueryContext(ctx, "SELECT id, country, commodities FROM parties WHERE org_id = $1 ORDER BY id", orgID)
 	if err != nil {
 		return nil, nil, classify(err, "parties")
 	}
 	defer rows.Close()
-	var ps []GraphParty
+	var ps []supplychain.GraphParty
 	for rows.Next() {
-		var p GraphParty
+		var p supplychain.GraphParty
 		var comm string
 		if err := rows.Scan(&p.ID, &p.Country, &comm); err != nil {
 			return nil, nil, classify(err, "parties")
@@ -629,34 +622,12 @@ func (s *SupplyChain) Graph(ctx context.Context, orgID string) ([]GraphParty, []
 	return ps, ls, err
 }
 
-// Factor is one reason in a stored score, as the risk engine explains it.
-type Factor struct {
-	Kind         string  `json:"kind"`
-	Source       string  `json:"source"`
-	Edition      string  `json:"edition"`
-	Indicator    string  `json:"indicator"`
-	Value        string  `json:"value"`
-	Points       float64 `json:"points"`
-	Contribution float64 `json:"contribution"`
-}
-
-// PartyRisk is the computed risk of one party: its tier (0 when it is not
-// connected to the reporting organisation), its scores on the 0-100 scale,
-// the level of its exposure and the factors that explain it.
-type PartyRisk struct {
-	ID                               string
-	Tier                             int
-	Inherent, Signals, Own, Exposure float64
-	Level                            string
-	Factors                          []Factor
-}
-
 // SaveRisk stores computed risk for parties of the organisation, in one
 // transaction. It reads rs as it writes, so a caller can compute the rows
 // one at a time without holding them all; an error from rs rolls back and
 // is returned. It returns kernel.NotFound, writing nothing, when a party is
 // not stored.
-func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[PartyRisk, error]) error {
+func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[supplychain.PartyRisk, error]) error {
 	if err := s.db.tuneWriter(ctx); err != nil {
 		return err
 	}
@@ -677,7 +648,7 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[P
 		if s.db.Engine == SQLite {
 			size = 1
 		}
-		batch := make([]PartyRisk, 0, size)
+		batch := make([]supplychain.PartyRisk, 0, size)
 		flush := func() error {
 			n := len(batch)
 			if n == 0 {
@@ -750,8 +721,8 @@ func (db *DB) refreshStats(ctx context.Context, tx *sql.Tx) error {
 }
 
 // RiskRows turns a slice into what SaveRisk reads.
-func RiskRows(rs []PartyRisk) iter.Seq2[PartyRisk, error] {
-	return func(yield func(PartyRisk, error) bool) {
+func RiskRows(rs []supplychain.PartyRisk) iter.Seq2[supplychain.PartyRisk, error] {
+	return func(yield func(supplychain.PartyRisk, error) bool) {
 		for _, r := range rs {
 			if !yield(r, nil) {
 				return
@@ -782,33 +753,10 @@ func riskUpdate(n int, e Engine) string {
 	return b.String()
 }
 
-// RegisterFilter narrows the risk register. Zero fields do not filter.
-type RegisterFilter struct {
-	Country   string // ISO alpha-2
-	Commodity string // canonical commodity id
-	Tier      int    // 0: any tier
-	Level     string // low, medium, high, critical
-}
-
-// RegisterSort orders the register.
-type RegisterSort string
-
-const (
-	SortExposure RegisterSort = "exposure" // highest exposure first (the default)
-	SortName     RegisterSort = "name"     // by name
-)
-
-// RegisterEntry is one row of the risk register: a party and its stored
-// risk.
-type RegisterEntry struct {
-	Party supplychain.Party
-	Risk  PartyRisk
-}
-
 // Register returns one page of the organisation's risk register and the
 // number of parties that match. Ties are broken by id, so pages never
 // overlap.
-func (s *SupplyChain) Register(ctx context.Context, orgID string, f RegisterFilter, sortBy RegisterSort, page kernel.Page) ([]RegisterEntry, int, error) {
+func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.RegisterFilter, sortBy supplychain.RegisterSort, page kernel.Page) ([]supplychain.RegisterEntry, int, error) {
 	page = page.Normalise()
 	w := newWhere(orgID)
 	if f.Country != "" {
@@ -823,8 +771,8 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f RegisterFilt
 	w.commodity(f.Commodity)
 	order := "p.exposure DESC, p.id"
 	switch sortBy {
-	case SortExposure, "":
-	case SortName:
+	case supplychain.SortExposure, "":
+	case supplychain.SortName:
 		order = "p.name, p.id"
 	default:
 		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure or name", sortBy)
@@ -840,9 +788,9 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f RegisterFilt
 		return nil, 0, classify(err, "register")
 	}
 	defer rows.Close()
-	var out []RegisterEntry
+	var out []supplychain.RegisterEntry
 	for rows.Next() {
-		var e RegisterEntry
+		var e supplychain.RegisterEntry
 		var factors string
 		e.Party, err = scanParty(rows, &e.Risk.Tier, &e.Risk.Inherent, &e.Risk.Signals, &e.Risk.Own, &e.Risk.Exposure, &e.Risk.Level, &factors)
 		if err != nil {

@@ -105,14 +105,14 @@ func TestSupplyChainRoundTrip(t *testing.T) {
 
 // stored is everything stored for an organisation, risk included.
 type stored struct {
-	Register []sqlstore.RegisterEntry
+	Register []supplychain.RegisterEntry
 	Links    []string
 }
 
 func dump(t *testing.T, st *sqlstore.SupplyChain, orgID string) stored {
 	t.Helper()
 	ctx := context.Background()
-	reg, _, err := st.Register(ctx, orgID, sqlstore.RegisterFilter{}, sqlstore.SortName, kernel.Page{Limit: 500})
+	reg, _, err := st.Register(ctx, orgID, supplychain.RegisterFilter{}, supplychain.SortName, kernel.Page{Limit: 500})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,7 +247,7 @@ func TestSupplyChainBadInputWritesNothing(t *testing.T) {
 				return st.UpsertLinks(ctx, tn.a.ID, []supplychain.Link{{Supplier: ps[0].ID, Share: fp(1.5)}})
 			}, kernel.Invalid, true},
 			{"risk for unknown party", func() error {
-				return st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows([]sqlstore.PartyRisk{{ID: ghost, Level: "low"}}))
+				return st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows([]supplychain.PartyRisk{{ID: ghost, Level: "low"}}))
 			}, kernel.NotFound, true},
 		}
 		for _, tt := range tests {
@@ -270,10 +270,10 @@ func TestSupplyChainRegister(t *testing.T) {
 		tn := seedTenants(t, db.Accounts())
 		st := db.SupplyChain()
 		ps, _ := seedChain(t, st, tn.a.ID)
-		risks := []sqlstore.PartyRisk{
+		risks := []supplychain.PartyRisk{
 			{ID: ps[0].ID, Tier: 1, Inherent: 5, Own: 5, Exposure: 40, Level: "medium"},
 			{ID: ps[1].ID, Tier: 2, Inherent: 30, Own: 30, Exposure: 55, Level: "high",
-				Factors: []sqlstore.Factor{{Kind: "inherent", Source: "ILAB", Edition: "2022", Indicator: "child labour", Value: "cocoa from Côte d'Ivoire listed", Points: 30, Contribution: 30}}},
+				Factors: []supplychain.Factor{{Kind: "inherent", Source: "ILAB", Edition: "2022", Indicator: "child labour", Value: "cocoa from Côte d'Ivoire listed", Points: 30, Contribution: 30}}},
 			{ID: ps[2].ID, Tier: 3, Inherent: 50, Signals: 20, Own: 60, Exposure: 70, Level: "high"},
 			{ID: ps[3].ID, Tier: 3, Inherent: 50, Own: 50, Exposure: 50, Level: "high"},
 		}
@@ -282,18 +282,18 @@ func TestSupplyChainRegister(t *testing.T) {
 		}
 		tests := []struct {
 			name   string
-			filter sqlstore.RegisterFilter
-			sort   sqlstore.RegisterSort
+			filter supplychain.RegisterFilter
+			sort   supplychain.RegisterSort
 			page   kernel.Page
 			want   []string
 			total  int
 		}{
-			{"by exposure", sqlstore.RegisterFilter{}, "", kernel.Page{}, []string{"C", "T", "F", "G"}, 4},
-			{"by name", sqlstore.RegisterFilter{}, sqlstore.SortName, kernel.Page{}, []string{"T", "C", "G", "F"}, 4},
-			{"tier", sqlstore.RegisterFilter{Tier: 3}, "", kernel.Page{}, []string{"C", "F"}, 2},
-			{"level", sqlstore.RegisterFilter{Level: "medium"}, "", kernel.Page{}, []string{"G"}, 1},
-			{"country and commodity", sqlstore.RegisterFilter{Country: "CI", Commodity: "cocoa"}, "", kernel.Page{}, []string{"C", "T", "F"}, 3},
-			{"page", sqlstore.RegisterFilter{}, "", kernel.Page{Limit: 2, Offset: 2}, []string{"F", "G"}, 4},
+			{"by exposure", supplychain.RegisterFilter{}, "", kernel.Page{}, []string{"C", "T", "F", "G"}, 4},
+			{"by name", supplychain.RegisterFilter{}, supplychain.SortName, kernel.Page{}, []string{"T", "C", "G", "F"}, 4},
+			{"tier", supplychain.RegisterFilter{Tier: 3}, "", kernel.Page{}, []string{"C", "F"}, 2},
+			{"level", supplychain.RegisterFilter{Level: "medium"}, "", kernel.Page{}, []string{"G"}, 1},
+			{"country and commodity", supplychain.RegisterFilter{Country: "CI", Commodity: "cocoa"}, "", kernel.Page{}, []string{"C", "T", "F"}, 3},
+			{"page", supplychain.RegisterFilter{}, "", kernel.Page{Limit: 2, Offset: 2}, []string{"F", "G"}, 4},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -310,11 +310,11 @@ func TestSupplyChainRegister(t *testing.T) {
 				}
 			})
 		}
-		list, _, _ := st.Register(ctx, tn.a.ID, sqlstore.RegisterFilter{Tier: 2}, "", kernel.Page{})
+		list, _, _ := st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{Tier: 2}, "", kernel.Page{})
 		if diff := cmp.Diff(risks[1], list[0].Risk); diff != "" {
 			t.Errorf("stored risk mismatch (-want +got):\n%s", diff)
 		}
-		if _, _, err := st.Register(ctx, tn.a.ID, sqlstore.RegisterFilter{}, "colour", kernel.Page{}); !kernel.IsCode(err, kernel.Invalid) {
+		if _, _, err := st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{}, "colour", kernel.Page{}); !kernel.IsCode(err, kernel.Invalid) {
 			t.Errorf("unknown sort: err = %v, want invalid", err)
 		}
 	})
@@ -358,13 +358,13 @@ func TestSupplyChainTenantIsolation(t *testing.T) {
 			}
 		})
 		t.Run("SaveRisk", func(t *testing.T) {
-			err := st.SaveRisk(ctx, b, sqlstore.RiskRows([]sqlstore.PartyRisk{{ID: ps[0].ID, Exposure: 99, Level: "critical"}}))
+			err := st.SaveRisk(ctx, b, sqlstore.RiskRows([]supplychain.PartyRisk{{ID: ps[0].ID, Exposure: 99, Level: "critical"}}))
 			if !kernel.IsCode(err, kernel.NotFound) {
 				t.Errorf("risk for A's party from B: err = %v, want not found", err)
 			}
 		})
 		t.Run("Register", func(t *testing.T) {
-			if list, n, err := st.Register(ctx, b, sqlstore.RegisterFilter{}, "", kernel.Page{}); err != nil || n != 0 || len(list) != 0 {
+			if list, n, err := st.Register(ctx, b, supplychain.RegisterFilter{}, "", kernel.Page{}); err != nil || n != 0 || len(list) != 0 {
 				t.Errorf("B's register has %d rows (%v)", n, err)
 			}
 		})
@@ -687,11 +687,11 @@ func BenchmarkRegisterPage(b *testing.B) {
 			b.Fatal(err)
 		}
 		rng := rand.New(rand.NewPCG(uint64(i), 3))
-		rows := func(yield func(sqlstore.PartyRisk, error) bool) {
+		rows := func(yield func(supplychain.PartyRisk, error) bool) {
 			for k, p := range ps {
 				e := 100 * rng.Float64()
-				r := sqlstore.PartyRisk{ID: p.ID, Tier: 1 + k%4, Inherent: e / 2, Own: e / 2, Exposure: e, Level: levels[int(e)/25],
-					Factors: []sqlstore.Factor{{Kind: "inherent", Source: "ILAB", Edition: "2022", Indicator: "child labour", Value: "listed", Points: e / 2, Contribution: e / 2}}}
+				r := supplychain.PartyRisk{ID: p.ID, Tier: 1 + k%4, Inherent: e / 2, Own: e / 2, Exposure: e, Level: levels[int(e)/25],
+					Factors: []supplychain.Factor{{Kind: "inherent", Source: "ILAB", Edition: "2022", Indicator: "child labour", Value: "listed", Points: e / 2, Contribution: e / 2}}}
 				if !yield(r, nil) {
 					return
 				}
@@ -703,17 +703,17 @@ func BenchmarkRegisterPage(b *testing.B) {
 	}
 	tests := []struct {
 		name   string
-		filter sqlstore.RegisterFilter
-		sort   sqlstore.RegisterSort
+		filter supplychain.RegisterFilter
+		sort   supplychain.RegisterSort
 		offset int
 	}{
-		{"exposure", sqlstore.RegisterFilter{}, "", 0},
-		{"exposure-page-100", sqlstore.RegisterFilter{}, "", 5000},
-		{"name", sqlstore.RegisterFilter{}, sqlstore.SortName, 0},
-		{"country", sqlstore.RegisterFilter{Country: "CI"}, "", 0},
-		{"commodity", sqlstore.RegisterFilter{Commodity: "cocoa"}, "", 0},
-		{"tier-and-level", sqlstore.RegisterFilter{Tier: 2, Level: "critical"}, "", 0},
-		{"country-and-commodity", sqlstore.RegisterFilter{Country: "BD", Commodity: "shrimp"}, "", 0},
+		{"exposure", supplychain.RegisterFilter{}, "", 0},
+		{"exposure-page-100", supplychain.RegisterFilter{}, "", 5000},
+		{"name", supplychain.RegisterFilter{}, supplychain.SortName, 0},
+		{"country", supplychain.RegisterFilter{Country: "CI"}, "", 0},
+		{"commodity", supplychain.RegisterFilter{Commodity: "cocoa"}, "", 0},
+		{"tier-and-level", supplychain.RegisterFilter{Tier: 2, Level: "critical"}, "", 0},
+		{"country-and-commodity", supplychain.RegisterFilter{Country: "BD", Commodity: "shrimp"}, "", 0},
 	}
 	for _, tt := range tests {
 		b.Run(tt.name, func(b *testing.B) {

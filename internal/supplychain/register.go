@@ -1,0 +1,53 @@
+package supplychain
+
+// GraphParty is what risk scoring needs of a stored party.
+type GraphParty struct {
+	ID          string
+	Country     string
+	Commodities []string
+}
+
+// Factor is one reason in a stored score, as the risk engine explains it.
+type Factor struct {
+	Kind         string  `json:"kind"`
+	Source       string  `json:"source"`
+	Edition      string  `json:"edition"`
+	Indicator    string  `json:"indicator"`
+	Value        string  `json:"value"`
+	Points       float64 `json:"points"`
+	Contribution float64 `json:"contribution"`
+}
+
+// PartyRisk is the computed risk of one party: its tier (0 when it is not
+// connected to the reporting organisation), its scores on the 0-100 scale,
+// the level of its exposure and the factors that explain it.
+type PartyRisk struct {
+	ID                               string
+	Tier                             int
+	Inherent, Signals, Own, Exposure float64
+	Level                            string
+	Factors                          []Factor
+}
+
+// RegisterFilter narrows the risk register. Zero fields do not filter.
+type RegisterFilter struct {
+	Country   string // ISO alpha-2
+	Commodity string // canonical commodity id
+	Tier      int    // 0: any tier
+	Level     string // low, medium, high, critical
+}
+
+// RegisterSort orders the register.
+type RegisterSort string
+
+const (
+	SortExposure RegisterSort = "exposure" // highest exposure first (the default)
+	SortName     RegisterSort = "name"     // by name
+)
+
+// RegisterEntry is one row of the risk register: a party and its stored
+// risk.
+type RegisterEntry struct {
+	Party Party
+	Risk  PartyRisk
+}

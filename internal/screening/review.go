@@ -41,7 +41,12 @@ type ReviewItem struct {
 	// Changed is set when a re-screening against a newer list gave a
 	// different score or matched name for an already decided hit; the
 	// earlier decision is kept and the change shown to the reviewer.
-	Changed   bool
+	Changed bool
+	// Missing is set when the last re-screening of the party against a
+	// newer version of the list no longer found this hit (the entity left
+	// the list or now scores below the threshold). The item and its
+	// decision stay; a missing hit is no longer a risk signal.
+	Missing   bool
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -95,13 +100,29 @@ func (it *ReviewItem) Decide(status ReviewStatus, reason, reviewer string, clock
 // same party and entity: the decision stays, and Changed is set when the
 // score or the matched name moved.
 func (it *ReviewItem) Rescreened(list List, h Hit, clock kernel.Clock) {
-	if it.Score != h.Score || it.Matched != h.MatchedName {
+	if it.Score != h.Score || it.Matched != h.MatchedName || it.Missing {
 		it.Changed = it.Status != StatusPending
 		it.Score, it.Matched = h.Score, h.MatchedName
 		it.Reasons = append([]string(nil), h.Reasons...)
+		it.Missing = false
 		it.UpdatedAt = clock.Now()
 	}
 	it.ListSHA = list.SHA256
+}
+
+// NotFoundAgain records that a re-screening of the party against list
+// (a version other than the one that produced the item) no longer found
+// the hit. A decided item is flagged as changed so a reviewer looks again.
+// It reports whether the item changed.
+func (it *ReviewItem) NotFoundAgain(list List, clock kernel.Clock) bool {
+	if it.Missing || it.ListSHA == list.SHA256 {
+		return false
+	}
+	it.Missing = true
+	it.Changed = it.Status != StatusPending
+	it.ListSHA = list.SHA256
+	it.UpdatedAt = clock.Now()
+	return true
 }
 
 // ReviewFilter selects review items.
@@ -109,6 +130,7 @@ type ReviewFilter struct {
 	OrgID   string       // required
 	Status  ReviewStatus // empty: all
 	PartyID string       // empty: all
+	Changed bool         // only items flagged as changed by a re-screening
 	Page    kernel.Page
 }
 
@@ -125,6 +147,15 @@ type ReviewStore interface {
 	// FindReviewItem returns the item for a party and list entity, or a
 	// NotFound error; used when re-screening keeps earlier decisions.
 	FindReviewItem(ctx context.Context, orgID, partyID, listName, entityID string) (ReviewItem, error)
-	// ListReviewItems returns items matching the filter, newest first.
+	// ListReviewItems returns items matching the filter, most recently
+	// updated first. Returns Invalid without an organisation.
 	ListReviewItems(ctx context.Context, f ReviewFilter) ([]ReviewItem, error)
+	// CountReviewItems returns the number of the organisation's items in
+	// each status (statuses without items are absent).
+	CountReviewItems(ctx context.Context, orgID string) (map[ReviewStatus]int, error)
+	// EachPartyHit calls fn for every item of the organisation with one of
+	// the given statuses that is not Missing, ordered by party id, and stops
+	// at the first error fn returns, returning it. It serves risk
+	// recomputation, which needs every party's hits at once.
+	EachPartyHit(ctx context.Context, orgID string, statuses []ReviewStatus, fn func(ReviewItem) error) error
 }

@@ -250,6 +250,22 @@ func (a Alert) Snoozed(now time.Time) bool {
 	return !a.SnoozedUntil.IsZero() && now.Before(a.SnoozedUntil)
 }
 
+// AckTarget is how long an open alert of each severity may wait for
+// acknowledgement before it counts as overdue.
+var AckTarget = map[Severity]time.Duration{
+	SeverityCritical: time.Hour,
+	SeverityHigh:     4 * time.Hour,
+	SeverityMedium:   24 * time.Hour,
+	SeverityLow:      72 * time.Hour,
+}
+
+// Overdue reports whether an open, unsnoozed alert has waited longer than
+// its severity's acknowledgement target.
+func (a Alert) Overdue(now time.Time) bool {
+	t, ok := AckTarget[a.Severity]
+	return ok && a.State == StateOpen && !a.Snoozed(now) && now.Sub(a.FirstSeen) > t
+}
+
 // ShouldNotify reports whether raising a trigger that produced change on a
 // should be delivered to people: new alerts and escalations are (Raise ends a
 // snooze on escalation), repeats are not, and nothing is while the alert is

@@ -154,8 +154,8 @@ type RetryPolicy struct {
 }
 
 // DefaultRetryPolicy retries after about 30 s, 1 min, 2 min ... capped at
-// 6 h, with 20% jitter, and gives up after 12 attempts (roughly a day and a
-// half in all).
+// 6 h, with 20% jitter, and gives up after 12 attempts (about 14.5 hours in
+// all).
 func DefaultRetryPolicy() RetryPolicy {
 	return RetryPolicy{Initial: 30 * time.Second, Max: 6 * time.Hour, Multiplier: 2, Jitter: 0.2, MaxAttempts: 12}
 }

@@ -50,20 +50,6 @@ func (s *Server) alertsOff(w http.ResponseWriter, r *http.Request) bool {
 	return false
 }
 
-// ackTarget is how long an open alert may wait for acknowledgement before
-// the alerts page marks it overdue.
-var ackTarget = map[earlywarning.Severity]time.Duration{
-	earlywarning.SeverityCritical: time.Hour,
-	earlywarning.SeverityHigh:     4 * time.Hour,
-	earlywarning.SeverityMedium:   24 * time.Hour,
-	earlywarning.SeverityLow:      72 * time.Hour,
-}
-
-func overdue(a earlywarning.Alert, now time.Time) bool {
-	t, ok := ackTarget[a.Severity]
-	return ok && a.State == earlywarning.StateOpen && !a.Snoozed(now) && now.Sub(a.FirstSeen) > t
-}
-
 // alertFilter reads the list filters shared by the page and the API:
 // state (open, acknowledged, resolved, or unresolved, the default, or all),
 // severity (the minimum), assigned_to ("me" for the caller).
@@ -138,7 +124,7 @@ func (s *Server) viewOf(a earlywarning.Alert, names map[string]string) alertView
 		}
 		return id
 	}
-	return alertView{Alert: a, Overdue: overdue(a, now), Snoozed: a.Snoozed(now),
+	return alertView{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now),
 		AssignedName: name(a.AssignedTo), AckedName: name(a.AcknowledgedBy), ResolvedName: name(a.ResolvedBy)}
 }
 

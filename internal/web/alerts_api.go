@@ -19,7 +19,7 @@ type alertJSON struct {
 
 func (s *Server) alertJSON(a earlywarning.Alert) alertJSON {
 	now := s.clock.Now()
-	return alertJSON{Alert: a, Overdue: overdue(a, now), Snoozed: a.Snoozed(now)}
+	return alertJSON{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now)}
 }
 
 // apiAlerts lists alerts: ?state=&severity=&assigned_to=&limit=&offset=.

@@ -32,6 +32,7 @@ func (s *Server) routes() []route {
 		s.alertRoutes(),
 		s.impactRoutes(),
 		s.reportRoutes(), s.hookRoutes(), s.caseRoutes(),
+		s.screeningRoutes(),
 	} {
 		all = append(all, group...)
 	}

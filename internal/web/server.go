@@ -46,6 +46,7 @@ type Deps struct {
 	// the key sources, supplier search and webhook settings around it.
 	Grievance *grievance.Service
 	Reports   ReportDeps
+	Screening *ScreeningDeps // watchlist screening and its review queue; nil turns it off
 	Ready     Readiness
 	Log       *slog.Logger
 	Clock     kernel.Clock

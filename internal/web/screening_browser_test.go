@@ -1,0 +1,70 @@
+package web
+
+import (
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/testkit"
+)
+
+// TestBrowserConfirmHitWithoutJavaScript signs in as an analyst in headless
+// Chromium with scripts off, screens the organisation's suppliers from the
+// queue page and confirms one hit through the plain form.
+func TestBrowserConfirmHitWithoutJavaScript(t *testing.T) {
+	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.srv.cfg.CookieSecure = false // httptest serves plain http on 127.0.0.1
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/screening"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "analyst@acme.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("#screen-all")),
+		chromedp.Click(chromedp.CSS("#screen-all")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#ran", "2 new hits"); err != nil {
+		t.Fatalf("screening not run: %v", err)
+	}
+	if err := waitForText(ctx, "#queue", "Ninestar Corp (s2) may be Ninestar Corporation"); err != nil {
+		t.Fatalf("hit not listed: %v", err)
+	}
+	items, err := f.db.Screening().ListReviewItems(t.Context(), reviewFilterFor(f.org.ID, "s2"))
+	if err != nil || len(items) != 1 {
+		t.Fatalf("stored items %v %v", items, err)
+	}
+	id := items[0].ID
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#note-"+id), "same address in Zhuhai"),
+		chromedp.Click(chromedp.CSS("#confirm-"+id)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#done", "Hit confirmed"); err != nil {
+		t.Fatalf("no confirmation shown: %v", err)
+	}
+	it, err := f.db.Screening().ReviewItem(t.Context(), f.org.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if it.Status != "confirmed" || it.Decision == nil || it.Decision.Reason != "same address in Zhuhai" {
+		t.Fatalf("item after confirming %+v", it)
+	}
+	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err == nil && os.Getenv("UPSTREAM_SCREENSHOTS") != "" {
+		os.WriteFile(filepath.Join(os.Getenv("UPSTREAM_SCREENSHOTS"), "screening.png"), shot, 0o644)
+	}
+}

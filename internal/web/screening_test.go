@@ -1,0 +1,310 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/audit"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/screening"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+var (
+	screeningReaders   = []string{"admin", "analyst", "case_handler", "viewer"}
+	screeningReviewers = []string{"admin", "analyst"}
+)
+
+var screeningAuth = map[string][]string{
+	"GET /screening":                               screeningReaders,
+	"POST /screening/run":                          screeningReviewers,
+	"POST /screening/{id}/decide":                  screeningReviewers,
+	"POST /api/v1/screen":                          screeningReaders,
+	"GET /api/v1/screening/reviews":                screeningReaders,
+	"GET /api/v1/screening/reviews/{id}":           screeningReaders,
+	"POST /api/v1/screening/reviews/{id}/decision": screeningReviewers,
+	"POST /api/v1/screening/run":                   screeningReviewers,
+}
+
+type screeningFixture struct {
+	*fixture
+	db *sqlstore.DB
+}
+
+// testWatchlist is a small list in the shape of the built-in ones.
+func testWatchlist() *screening.Watchlist {
+	return &screening.Watchlist{
+		List: screening.List{Name: "uflpa", Source: "test list", Published: time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC), EntityCount: 3, SHA256: "v1"},
+		Entities: []screening.Entity{
+			{ID: "u1", Name: "Xinjiang Production and Construction Corps", Aliases: []string{"XPCC"}, Countries: []string{"CN"}, Kind: screening.KindOrganization, ListName: "uflpa"},
+			{ID: "u2", Name: "Hoshine Silicon Industry Co., Ltd.", Countries: []string{"CN"}, Kind: screening.KindOrganization, ListName: "uflpa"},
+			{ID: "u3", Name: "Ninestar Corporation", Countries: []string{"CN"}, Kind: screening.KindOrganization, ListName: "uflpa"},
+		},
+	}
+}
+
+func newScreeningFixture(t *testing.T, db *sqlstore.DB) *screeningFixture {
+	t.Helper()
+	f := newFixture(t, db)
+	wl := testWatchlist()
+	f.srv.Screening = &ScreeningDeps{
+		Index:   screening.NewIndex(wl),
+		Lists:   []screening.List{wl.List},
+		Reviews: &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: f.clock},
+		Parties: db.SupplyChain(),
+	}
+	err := db.SupplyChain().UpsertParties(context.Background(), f.org.ID, []supplychain.Party{
+		{ID: "s1", Name: "Hoshine Silicon Industry Company Limited", Kind: supplychain.KindCompany, Country: "CN"},
+		{ID: "s2", Name: "Ninestar Corp", Kind: supplychain.KindCompany, Country: "CN"},
+		{ID: "s3", Name: "Green Valley Cotton Cooperative", Kind: supplychain.KindCompany, Country: "IN"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &screeningFixture{fixture: f, db: db}
+}
+
+func (f *screeningFixture) session(t *testing.T, role account.Role) string {
+	t.Helper()
+	_, s := f.login(t, f.users[role].Email, testPassword, "")
+	if s == "" {
+		t.Fatalf("login %s failed", role)
+	}
+	return s
+}
+
+func scrDecode(t *testing.T, res *http.Response, v any) {
+	t.Helper()
+	defer res.Body.Close()
+	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestAPIScreen(t *testing.T) {
+	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	s := f.session(t, account.RoleViewer)
+	tests := []struct {
+		name       string
+		body       string
+		status     int
+		wantEntity string // first hit of the first result
+		wantMsg    string
+	}{
+		{"single", `{"name":"Hoshine Silicon Industry Company Limited","country":"China"}`, 200, "u2", ""},
+		{"single, acronym", `{"name":"XPCC"}`, 200, "u1", ""},
+		{"single, no hit", `{"name":"Green Valley Cotton Cooperative"}`, 200, "", ""},
+		{"batch", `{"queries":[{"id":"a","name":"Ninestar Corp","country":"CN"},{"id":"b","name":"Acme Textiles"}]}`, 200, "u3", ""},
+		{"empty name", `{"name":"  "}`, 400, "", "name"},
+		{"both forms", `{"name":"x","queries":[{"name":"y"}]}`, 400, "", "either"},
+		{"empty batch", `{"queries":[]}`, 400, "", "give a name"},
+		{"bad query in batch", `{"queries":[{"name":"ok name"},{"name":""}]}`, 400, "", "queries[1]"},
+		{"bad threshold", `{"name":"x","threshold":2}`, 400, "", "threshold"},
+		{"unknown field", `{"nom":"x"}`, 400, "", "unknown field"},
+		{"too long", `{"name":"` + strings.Repeat("a", 10000) + `"}`, 400, "", "long"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res := f.do(t, "POST", "/api/v1/screen", tc.body, s, nil)
+			if res.StatusCode != tc.status {
+				b, _ := io.ReadAll(res.Body)
+				t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.status, b)
+			}
+			if tc.status != 200 {
+				var e struct{ Error struct{ Message string } }
+				scrDecode(t, res, &e)
+				if !strings.Contains(e.Error.Message, tc.wantMsg) {
+					t.Fatalf("message %q lacks %q", e.Error.Message, tc.wantMsg)
+				}
+				return
+			}
+			var out struct {
+				Hits    []hitJSON
+				Results []resultJSON
+			}
+			scrDecode(t, res, &out)
+			hits := out.Hits
+			if len(out.Results) > 0 {
+				hits = out.Results[0].Hits
+				if len(out.Results) != 2 || out.Results[1].Query.ID != "b" || len(out.Results[1].Hits) != 0 {
+					t.Fatalf("batch results %+v", out.Results)
+				}
+			}
+			if tc.wantEntity == "" {
+				if len(hits) != 0 {
+					t.Fatalf("unexpected hits %+v", hits)
+				}
+				return
+			}
+			if len(hits) == 0 || hits[0].EntityID != tc.wantEntity || hits[0].List != "uflpa" || len(hits[0].Reasons) == 0 || hits[0].Score < screening.DefaultThreshold {
+				t.Fatalf("hits %+v", hits)
+			}
+		})
+	}
+}
+
+func TestScreeningOffWithoutDeps(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	_, s := f.login(t, "viewer@acme.example", testPassword, "")
+	if res := f.do(t, "POST", "/api/v1/screen", `{"name":"x"}`, s, nil); res.StatusCode != http.StatusServiceUnavailable {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+}
+
+// TestScreeningQueue screens the stored suppliers, lists the queue, decides
+// hits through the page and the API, and checks another organisation sees
+// none of it.
+func TestScreeningQueue(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newScreeningFixture(t, db)
+		analyst := f.session(t, account.RoleAnalyst)
+		viewer := f.session(t, account.RoleViewer)
+
+		res := f.do(t, "POST", "/screening/run", "", analyst, nil)
+		if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "new=2") {
+			t.Fatalf("screen all: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		res = f.do(t, "GET", res.Header.Get("Location"), "", viewer, nil)
+		page := scrBody(t, res)
+		for _, want := range []string{"Screened 3 suppliers: 2 new hits", "Hoshine Silicon Industry Company Limited", "Ninestar Corporation", "2 pending"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("queue page lacks %q", want)
+			}
+		}
+		if strings.Contains(page, "/decide") {
+			t.Error("a viewer is offered the decision forms")
+		}
+
+		var list struct{ Items []reviewJSON }
+		scrDecode(t, f.do(t, "GET", "/api/v1/screening/reviews", "", viewer, nil), &list)
+		if len(list.Items) != 2 {
+			t.Fatalf("API lists %d pending items", len(list.Items))
+		}
+		ids := map[string]string{}
+		for _, it := range list.Items {
+			ids[it.PartyID] = it.ID
+		}
+
+		steps := []struct {
+			name, path, body string
+			json             bool
+			status           int
+		}{
+			{"dismiss without reason on the page", "/screening/" + ids["s1"] + "/decide", "decision=dismissed&reason=", false, 400},
+			{"dismiss on the page", "/screening/" + ids["s1"] + "/decide", url.Values{"decision": {"dismissed"}, "reason": {"a different Hoshine, Ningbo"}}.Encode(), false, 303},
+			{"unknown decision through the API", "/api/v1/screening/reviews/" + ids["s2"] + "/decision", `{"status":"maybe"}`, true, 400},
+			{"confirm through the API", "/api/v1/screening/reviews/" + ids["s2"] + "/decision", `{"status":"confirmed","reason":"same LEI"}`, true, 200},
+			{"unknown item", "/api/v1/screening/reviews/" + kernel.NewID() + "/decision", `{"status":"confirmed"}`, true, 404},
+		}
+		for _, st := range steps {
+			t.Run(st.name, func(t *testing.T) {
+				res := f.do(t, "POST", st.path, st.body, analyst, nil)
+				if res.StatusCode != st.status {
+					t.Fatalf("status %d, want %d: %s", res.StatusCode, st.status, scrBody(t, res))
+				}
+			})
+		}
+		var item reviewJSON
+		scrDecode(t, f.do(t, "GET", "/api/v1/screening/reviews/"+ids["s1"], "", viewer, nil), &item)
+		if item.Status != "dismissed" || item.Decision == nil || item.Decision.Reason != "a different Hoshine, Ningbo" ||
+			item.Decision.Reviewer != f.users[account.RoleAnalyst].ID {
+			t.Fatalf("dismissed item %+v", item)
+		}
+		var actions []string
+		err := db.AuditLog().Entries(context.Background(), f.org.ID, 1, func(e audit.Entry) error {
+			if strings.HasPrefix(e.Action, "screening.") {
+				actions = append(actions, e.Action)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(actions, " "); got != "screening.run screening.hit.dismiss screening.hit.confirm" {
+			t.Fatalf("audit %q", got)
+		}
+
+		// Another organisation sees and decides nothing of Acme's.
+		other, _, err := f.accounts.EnsureOrg(context.Background(), "globex", "Globex")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.accounts.CreateUser(context.Background(), account.NewUser{OrgID: other.ID, Email: "a@globex.example", Name: "a", Role: account.RoleAdmin, Password: testPassword}); err != nil {
+			t.Fatal(err)
+		}
+		_, globex := f.login(t, "a@globex.example", testPassword, "")
+		if res := f.do(t, "GET", "/api/v1/screening/reviews/"+ids["s1"], "", globex, nil); res.StatusCode != http.StatusNotFound {
+			t.Fatalf("other organisation reads an item: %d", res.StatusCode)
+		}
+		if res := f.do(t, "POST", "/screening/"+ids["s2"]+"/decide", "decision=dismissed&reason=x", globex, nil); res.StatusCode != http.StatusNotFound {
+			t.Fatalf("other organisation decides an item: %d", res.StatusCode)
+		}
+		var theirs struct{ Items []reviewJSON }
+		scrDecode(t, f.do(t, "GET", "/api/v1/screening/reviews?status=all", "", globex, nil), &theirs)
+		if len(theirs.Items) != 0 {
+			t.Fatalf("other organisation lists %d items", len(theirs.Items))
+		}
+		var run map[string]int
+		scrDecode(t, f.do(t, "POST", "/api/v1/screening/run", "", globex, nil), &run)
+		if run["parties"] != 0 || run["new"] != 0 {
+			t.Fatalf("other organisation screened Acme's suppliers: %v", run)
+		}
+	})
+}
+
+func TestScreeningPageFilters(t *testing.T) {
+	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	s := f.session(t, account.RoleAdmin)
+	f.do(t, "POST", "/screening/run", "", s, nil)
+	tests := []struct {
+		query  string
+		status int
+		want   string
+	}{
+		{"", 200, "may be Ninestar Corporation"},
+		{"?status=confirmed", 200, "No hits match."},
+		{"?status=all&page=1", 200, "may be Hoshine"},
+		{"?status=maybe", 400, "not one of"},
+		{"?page=0", 400, "not a page number"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.query, func(t *testing.T) {
+			res := f.do(t, "GET", "/screening"+tc.query, "", s, nil)
+			body := scrBody(t, res)
+			if res.StatusCode != tc.status || !strings.Contains(body, tc.want) {
+				t.Fatalf("status %d, want %d with %q", res.StatusCode, tc.status, tc.want)
+			}
+		})
+	}
+	// Every form control on the queue page has a label.
+	body := scrBody(t, f.do(t, "GET", "/screening", "", s, nil))
+	for _, m := range regexp.MustCompile(`<input id="([^"]+)"`).FindAllStringSubmatch(body, -1) {
+		if !strings.Contains(body, `<label for="`+m[1]+`"`) {
+			t.Errorf("input %s has no label", m[1])
+		}
+	}
+}
+
+func scrBody(t *testing.T, res *http.Response) string {
+	t.Helper()
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func reviewFilterFor(orgID, partyID string) screening.ReviewFilter {
+	return screening.ReviewFilter{OrgID: orgID, PartyID: partyID}
+}

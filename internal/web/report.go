@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"context"
+	"errors"
 	"html/template"
 	"net/http"
 	"strings"
@@ -252,7 +253,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 		if kernel.ErrorCode(err) == kernel.Internal {
 			s.log.Error("grievance intake failed", "route", r.Pattern, "err", err)
 		}
-		p.Error = kernel.ErrorMessage(err)
+		p.Error = reporterError(err, p.T)
 		s.renderReporter(w, statusOf(kernel.ErrorCode(err)), p)
 		return
 	}
@@ -298,7 +299,7 @@ func (s *Server) followUpSubmit(w http.ResponseWriter, r *http.Request) {
 		if code == kernel.Internal {
 			s.log.Error("grievance follow-up failed", "route", r.Pattern, "err", err)
 		}
-		p.Error = kernel.ErrorMessage(err)
+		p.Error = reporterError(err, p.T)
 		s.renderReporter(w, statusOf(code), p)
 	}
 	if s.Grievance == nil {
@@ -331,7 +332,7 @@ func (s *Server) followUpSubmit(w http.ResponseWriter, r *http.Request) {
 		actErr = kernel.Errorf(kernel.Invalid, "unknown action")
 	}
 	if actErr != nil {
-		p.Error = kernel.ErrorMessage(actErr)
+		p.Error = reporterError(actErr, p.T)
 	} else if a := r.PostForm.Get("action"); a != "" && a != "open" {
 		p.Notice = "saved"
 	}
@@ -354,6 +355,20 @@ func (s *Server) followUpSubmit(w http.ResponseWriter, r *http.Request) {
 		status = statusOf(kernel.ErrorCode(actErr))
 	}
 	s.renderReporter(w, status, p)
+}
+
+// reporterError words the errors reporters meet most in their language;
+// other errors keep the service's own message.
+func reporterError(err error, t map[string]string) string {
+	switch {
+	case errors.Is(err, grievance.ErrReceiptNotRecognised):
+		return t["err_receipt"]
+	case errors.Is(err, grievance.ErrTooManyAttempts):
+		return t["err_wait"]
+	case kernel.ErrorMessage(err) == "please describe what happened":
+		return t["err_describe"]
+	}
+	return kernel.ErrorMessage(err)
 }
 
 // today is the server's day, for webhook bookkeeping.

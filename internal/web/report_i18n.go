@@ -5,6 +5,9 @@ package web
 // Every language must have every key (TestReporterTextComplete checks).
 var reporterText = map[string]map[string]string{
 	"en": {
+		"err_receipt":                    "This receipt was not recognised. Check the digits and try again.",
+		"err_wait":                       "Too many attempts. Please wait and try again later.",
+		"err_describe":                   "Please describe what happened, or attach a file.",
 		"title":                          "Information",
 		"exit":                           "Leave this page quickly",
 		"heading":                        "Tell us what happened",
@@ -57,6 +60,9 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "This reporting channel is not accepting reports at the moment. Please try again later.",
 	},
 	"es": {
+		"err_receipt":                    "No reconocemos este recibo. Revise las cifras e inténtelo de nuevo.",
+		"err_wait":                       "Demasiados intentos. Espere un poco e inténtelo más tarde.",
+		"err_describe":                   "Describa lo que pasó o adjunte un archivo.",
 		"title":                          "Información",
 		"exit":                           "Salir rápido de esta página",
 		"heading":                        "Cuéntenos lo que pasó",
@@ -109,6 +115,9 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "Este canal no acepta informes en este momento. Inténtelo más tarde.",
 	},
 	"fr": {
+		"err_receipt":                    "Ce reçu n'a pas été reconnu. Vérifiez les chiffres et réessayez.",
+		"err_wait":                       "Trop de tentatives. Attendez un peu et réessayez plus tard.",
+		"err_describe":                   "Décrivez ce qui s'est passé, ou joignez un fichier.",
 		"title":                          "Informations",
 		"exit":                           "Quitter vite cette page",
 		"heading":                        "Dites-nous ce qui s'est passé",
@@ -161,6 +170,9 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "Ce canal n'accepte pas de signalements pour le moment. Veuillez réessayer plus tard.",
 	},
 	"pt": {
+		"err_receipt":                    "Este recibo não foi reconhecido. Verifique os algarismos e tente de novo.",
+		"err_wait":                       "Demasiadas tentativas. Aguarde e tente mais tarde.",
+		"err_describe":                   "Descreva o que aconteceu ou anexe um ficheiro.",
 		"title":                          "Informações",
 		"exit":                           "Sair rapidamente desta página",
 		"heading":                        "Conte-nos o que aconteceu",
@@ -213,6 +225,9 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "Este canal não está a aceitar denúncias neste momento. Tente mais tarde.",
 	},
 	"zh-Hans": {
+		"err_receipt":                    "无法识别此回执。请检查数字后重试。",
+		"err_wait":                       "尝试次数过多。请稍后再试。",
+		"err_describe":                   "请描述发生了什么，或附上文件。",
 		"title":                          "信息",
 		"exit":                           "快速离开此页面",
 		"heading":                        "告诉我们发生了什么",
@@ -265,6 +280,9 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "此举报渠道目前不接受举报。请稍后再试。",
 	},
 	"ar": {
+		"err_receipt":                    "لم يتم التعرف على هذا الإيصال. تحقق من الأرقام وحاول مرة أخرى.",
+		"err_wait":                       "محاولات كثيرة جدًا. يرجى الانتظار والمحاولة لاحقًا.",
+		"err_describe":                   "يرجى وصف ما حدث أو إرفاق ملف.",
 		"title":                          "معلومات",
 		"exit":                           "غادر هذه الصفحة بسرعة",
 		"heading":                        "أخبرنا بما حدث",

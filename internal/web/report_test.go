@@ -304,6 +304,18 @@ func TestReporterIntakeAndFollowUp(t *testing.T) {
 				t.Fatalf("follow-up answers differ: %d vs %d", r1.StatusCode, r2.StatusCode)
 			}
 		})
+		t.Run("errors in the reporter's language", func(t *testing.T) {
+			for _, l := range []string{"ar", "zh-Hans", "es"} {
+				_, page := g.followUp(t, "acme", url.Values{"receipt": {"9999-0000-0000-0000-0001"}, "lang": {l}})
+				if !strings.Contains(page, reporterText[l]["err_receipt"]) {
+					t.Errorf("%s: wrong-receipt message not translated", l)
+				}
+				res := g.do(t, "POST", "/report/acme", url.Values{"lang": {l}}.Encode(), "", nil)
+				if page := body(t, res); !strings.Contains(page, reporterText[l]["err_describe"]) {
+					t.Errorf("%s: empty-report message not translated", l)
+				}
+			}
+		})
 		t.Run("bad input", func(t *testing.T) {
 			b, ct := multipartForm(t, url.Values{"narrative": {"x"}}, map[string][]byte{"a.exe": []byte("MZ\x90\x00 not an image")})
 			for _, tc := range []struct {

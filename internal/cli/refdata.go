@@ -9,6 +9,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/refdata"
+	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 )
 
@@ -34,7 +35,7 @@ func runRefdata(ctx context.Context, env *Env, args []string) error {
 		return refdataList(ctx, env, *dsn)
 	case "replace":
 		if fs.NArg() != 2 {
-			return usageError("usage: upstream refdata replace DATASET FILE; datasets: %v", refdata.IDs())
+			return usageError("usage: upstream refdata replace DATASET FILE; datasets: %v", append(refdata.IDs(), screening.ListDatasets()...))
 		}
 		return refdataReplace(ctx, env, *dsn, fs.Arg(0), fs.Arg(1))
 	case "reset":
@@ -75,6 +76,9 @@ func loadRefdata(ctx context.Context, db *sqlstore.DB) (*refdata.Set, error) {
 		return nil, err
 	}
 	for _, o := range overrides {
+		if screening.IsListDataset(o.Dataset) {
+			continue // watchlists are read by watchlistOverrides
+		}
 		if err := set.LoadBytes(o.Dataset, o.Origin, o.Content); err != nil {
 			return nil, fmt.Errorf("stored replacement of %s (from %s) no longer loads; fix it with 'upstream refdata replace' or 'reset': %w", o.Dataset, o.Origin, err)
 		}
@@ -99,6 +103,22 @@ func refdataList(ctx context.Context, env *Env, dsn string) error {
 	for _, d := range set.Datasets() {
 		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", d.ID, d.Rows, d.Edition, d.Licence, d.SHA256[:12], d.Origin)
 	}
+	repl, err := watchlistOverrides(ctx, db)
+	if err != nil {
+		return err
+	}
+	wls, err := screening.DefaultLists(repl)
+	if err != nil {
+		return err
+	}
+	for i, wl := range wls {
+		origin := "built-in"
+		if _, ok := repl[screening.ListDatasets()[i]]; ok {
+			origin = "replaced"
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%s\t%s\t%s\t%s\n", screening.ListDatasets()[i], wl.List.EntityCount,
+			wl.List.Published.Format("2006-01-02"), "public domain (US government work)", wl.List.SHA256[:12], origin)
+	}
 	return tw.Flush()
 }
 
@@ -106,6 +126,9 @@ func refdataReplace(ctx context.Context, env *Env, dsn, dataset, path string) er
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return kernel.Wrap(kernel.Invalid, err, "cannot read %s", path)
+	}
+	if screening.IsListDataset(dataset) {
+		return replaceWatchlist(ctx, env, dsn, dataset, path, data)
 	}
 	// Validate completely before anything is stored.
 	check, err := refdata.Default()
@@ -125,5 +148,26 @@ func refdataReplace(ctx context.Context, env *Env, dsn, dataset, path string) er
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "%s: replaced with %s (%d rows, sha256 %s); restart running servers to apply\n", dataset, filepath.Base(path), d.Rows, d.SHA256[:12])
+	return nil
+}
+
+// replaceWatchlist stores a newer download of a built-in watchlist after
+// loading it completely with the list's own loader.
+func replaceWatchlist(ctx context.Context, env *Env, dsn, dataset, path string, data []byte) error {
+	now := env.Clock.Now()
+	wl, err := screening.LoadReplacement(dataset, filepath.Base(path), data, now)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, dsn, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.RefdataOverrides().Put(ctx, dataset, filepath.Base(path), data, now); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s: replaced with %s (%d entries, published %s, sha256 %s); restart running servers to apply\n",
+		dataset, filepath.Base(path), wl.List.EntityCount, wl.List.Published.Format("2006-01-02"), wl.List.SHA256[:12])
 	return nil
 }

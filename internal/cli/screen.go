@@ -9,12 +9,16 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/screening"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/web"
 )
 
 const screenUsage = "screen NAMES.csv [--watchlist FILE]... [--threshold 0..1] [--format csv|json] [--out FILE]"
@@ -277,4 +281,85 @@ func writeScreen(ctx context.Context, w, progress io.Writer, ix *screening.Index
 		return kernel.Wrap(kernel.Internal, err, "writing results")
 	}
 	return nil
+}
+
+// watchlistOverrides returns the operator's stored replacements of the
+// built-in lists (`upstream refdata replace watchlist-uflpa FILE`), by
+// dataset id. A stored file that no longer loads is an error.
+func watchlistOverrides(ctx context.Context, db *sqlstore.DB) (map[string]*screening.Watchlist, error) {
+	out := map[string]*screening.Watchlist{}
+	if db == nil {
+		return out, nil
+	}
+	overrides, err := db.RefdataOverrides().List(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range overrides {
+		if !screening.IsListDataset(o.Dataset) {
+			continue
+		}
+		wl, err := screening.LoadReplacement(o.Dataset, o.Origin, o.Content, o.LoadedAt)
+		if err != nil {
+			return nil, fmt.Errorf("stored replacement of %s (from %s) no longer loads; fix it with 'upstream refdata replace' or 'reset': %w", o.Dataset, o.Origin, err)
+		}
+		out[o.Dataset] = wl
+	}
+	return out, nil
+}
+
+// servedWatchlists returns the lists the web server screens against: the
+// files named in UPSTREAM_WATCHLISTS (separated like PATH) when it is set,
+// otherwise the built-in UFLPA and CBP lists, each replaced by the stored
+// newer copy when the operator gave one. Lists older than 90 days are
+// logged as a warning.
+func servedWatchlists(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.Logger) ([]*screening.Watchlist, error) {
+	var wls []*screening.Watchlist
+	if v := envString(env, "WATCHLISTS", ""); v != "" {
+		for _, p := range filepath.SplitList(v) {
+			if p == "" {
+				continue
+			}
+			wl, err := screening.LoadFile(p)
+			if err != nil {
+				return nil, fmt.Errorf("UPSTREAM_WATCHLISTS: %w", err)
+			}
+			wls = append(wls, wl)
+		}
+	} else {
+		repl, err := watchlistOverrides(ctx, db)
+		if err != nil {
+			return nil, err
+		}
+		if wls, err = screening.DefaultLists(repl); err != nil {
+			return nil, kernel.Wrap(kernel.Internal, err, "built-in lists")
+		}
+	}
+	now := env.Clock.Now()
+	for _, wl := range wls {
+		if screening.Stale(wl.List, now) {
+			log.Warn("watchlist older than 90 days: download a newer copy and run 'upstream refdata replace'",
+				"list", wl.List.Name, "published", wl.List.Published.Format("2006-01-02"))
+		}
+	}
+	return wls, nil
+}
+
+// newScreeningDeps builds the index and the review queue the web server
+// serves. The index is built once at start; restart to apply a new list.
+func newScreeningDeps(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.Logger) (*web.ScreeningDeps, error) {
+	wls, err := servedWatchlists(ctx, env, db, log)
+	if err != nil {
+		return nil, err
+	}
+	lists := make([]screening.List, len(wls))
+	for i, wl := range wls {
+		lists[i] = wl.List
+	}
+	ix := screening.NewIndex(wls...)
+	entities, names := ix.Len()
+	log.Info("watchlists indexed", "lists", len(lists), "entities", entities, "names", names)
+	return &web.ScreeningDeps{Index: ix, Lists: lists,
+		Reviews: &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: env.Clock},
+		Parties: db.SupplyChain()}, nil
 }

@@ -196,3 +196,46 @@ func FuzzScreenQueries(f *testing.F) {
 		}
 	})
 }
+
+// TestRefdataReplaceWatchlist replaces the built-in CBP list with a newer
+// (here: shorter) file, checks a file of the wrong layout is refused with
+// nothing stored, and that serve indexes the replacement.
+func TestRefdataReplaceWatchlist(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"UPSTREAM_DB": "sqlite:" + filepath.Join(dir, "w.db")}
+	builtin, err := os.ReadFile(filepath.Join("..", "screening", "data", "cbp_wro_findings_2026-06.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.SplitAfter(string(builtin), "\n")
+	newer := writeFile(t, dir, "cbp-2026-12.csv", strings.Join(lines[:6], ""))
+	wrongLayout := writeFile(t, dir, "names.csv", "id,name,aliases,country,list\n1,Acme,,CN,test\n")
+
+	steps := []struct {
+		name    string
+		args    []string
+		code    int
+		wantOut string
+	}{
+		{"wrong layout", []string{"refdata", "replace", "watchlist-cbp-wro", wrongLayout}, 2, "names.csv"},
+		{"wrong list", []string{"refdata", "replace", "watchlist-uflpa", newer}, 2, "needs one of"},
+		{"list before", []string{"refdata", "list"}, 0, "watchlist-cbp-wro"},
+		{"replace", []string{"refdata", "replace", "watchlist-cbp-wro", newer}, 0, "replaced with cbp-2026-12.csv"},
+		{"list after", []string{"refdata", "list"}, 0, "replaced"},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			code, out, errOut := run(t, vars, "", st.args...)
+			if code != st.code || !strings.Contains(out+errOut, st.wantOut) {
+				t.Fatalf("exit %d (want %d), output %q %q, want %q", code, st.code, out, errOut, st.wantOut)
+			}
+		})
+	}
+	srv := startServer(t, vars)
+	if log := srv.out.String(); !strings.Contains(log, "watchlists indexed") {
+		t.Fatalf("serve did not index the lists:\n%s", log)
+	}
+	if code, out, _ := run(t, vars, "", "refdata", "reset", "watchlist-cbp-wro"); code != 0 || !strings.Contains(out, "built-in") {
+		t.Fatalf("reset: %d %q", code, out)
+	}
+}

@@ -74,8 +74,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
+	screeningDeps, err := newScreeningDeps(ctx, env, db, log)
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Deps{Accounts: accounts, Alerts: alerts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock},
-		Grievance: griev.Service, Reports: griev.Reports, Ready: db, Log: log, Clock: env.Clock,
+		Grievance: griev.Service, Reports: griev.Reports, Screening: screeningDeps, Ready: db, Log: log, Clock: env.Clock,
 		Config: web.Config{CookieSecure: *secure, Version: Version}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)

@@ -31,6 +31,7 @@ func (s *Server) routes() []route {
 		s.coreRoutes(),
 		s.alertRoutes(),
 		s.impactRoutes(),
+		s.reportsRoutes(),
 		s.reportRoutes(), s.hookRoutes(), s.caseRoutes(),
 		s.screeningRoutes(),
 	} {

@@ -14,6 +14,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/reporting"
 )
 
 //go:embed templates/*.html
@@ -46,6 +47,8 @@ type Deps struct {
 	// the key sources, supplier search and webhook settings around it.
 	Grievance *grievance.Service
 	Reports   ReportDeps
+	// Reporting makes reports and scorecards.
+	Reporting *reporting.Service
 	Screening *ScreeningDeps // watchlist screening and its review queue; nil turns it off
 	Ready     Readiness
 	Log       *slog.Logger

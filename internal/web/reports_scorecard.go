@@ -1,0 +1,370 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/scorecard"
+)
+
+// scorecardPageView is a scorecard laid out for the page, numbers already
+// formatted.
+type scorecardPageView struct {
+	Title      string
+	Supplier   bool
+	PartyID    string
+	PartyLine  string
+	Grade      string
+	Score      string
+	Scale      string
+	Reason     string
+	NextGrade  string
+	ToNext     string
+	AsOf       string
+	Method     string
+	Themes     []themeRow
+	Raised     []reasonRow
+	Lowered    []reasonRow
+	Missing    []reasonRow
+	Next       []stepRow
+	History    []historyRow
+	Questions  []questionRow
+	Action     string
+	Today      string
+	Suppliers  []supplierRow
+	Answered   string
+	Error      string
+	FormFields url.Values
+}
+
+type themeRow struct {
+	Label        string `json:"theme"`
+	Weight       string `json:"weight"`
+	Score        string `json:"score"`
+	Contribution string `json:"contribution"`
+}
+
+type reasonRow struct {
+	Theme  string `json:"theme"`
+	Text   string `json:"text"`
+	Points string `json:"points"`
+	Detail string `json:"detail"`
+	Status string `json:"status"`
+}
+
+type stepRow struct {
+	Theme  string `json:"theme"`
+	Action string `json:"action"`
+	Gain   string `json:"gain"`
+	Grade  string `json:"grade_after"`
+}
+
+type historyRow struct {
+	Date   string `json:"date"`
+	Grade  string `json:"grade"`
+	Score  string `json:"score"`
+	Change string `json:"change,omitempty"`
+}
+
+type docRow struct {
+	Name      string `json:"name"`
+	Reference string `json:"reference"`
+	Date      string `json:"date"`
+}
+
+type questionRow struct {
+	ID         string   `json:"id"`
+	Anchor     string   `json:"-"`
+	Theme      string   `json:"theme"`
+	Text       string   `json:"text"`
+	Answer     string   `json:"answer,omitempty"`
+	AnsweredOn string   `json:"answered_on,omitempty"`
+	Documents  []docRow `json:"documents,omitempty"`
+}
+
+type supplierRow struct{ ID, Name, Ref, Country, Level, Exposure string }
+
+func points(v float64) string { return fmt.Sprintf("%.1f", v) }
+
+func signed(v float64) string { return fmt.Sprintf("%+.1f", v) }
+
+func dateOf(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.UTC().Format("2006-01-02")
+}
+
+// anchor turns a question id into a fragment usable as an element id.
+func anchor(id string) string { return "q-" + strings.ReplaceAll(id, ".", "-") }
+
+func (s *Server) scorecardPage(v reporting.View) scorecardPageView {
+	sc := v.Current
+	out := scorecardPageView{Title: "Scorecard: " + v.Subject.Name, Grade: string(sc.Grade), Score: points(sc.Score),
+		Scale: strings.ReplaceAll(string(sc.Scale), "_", " "), Reason: sc.ScaleReason, NextGrade: string(sc.NextGrade),
+		ToNext: points(sc.PointsToNext), AsOf: dateOf(sc.AsOf), Method: "weights version " + sc.Method + " (" + sc.Origin + ")",
+		Today: dateOf(s.clock.Now()), Action: "/scorecards/answers"}
+	if p := v.Party; p != nil {
+		out.Supplier, out.PartyID = true, p.ID
+		out.Action = "/scorecards/suppliers/" + url.PathEscape(p.ID) + "/answers"
+		line := []string{}
+		for _, part := range []string{p.Ref, p.Country} {
+			if part != "" {
+				line = append(line, part)
+			}
+		}
+		if p.Tier > 0 {
+			line = append(line, fmt.Sprintf("tier %d", p.Tier))
+		}
+		if p.Level != "" {
+			line = append(line, fmt.Sprintf("risk %s (exposure %.1f of 100)", p.Level, p.Exposure))
+		}
+		out.PartyLine = strings.Join(line, " · ")
+	}
+	for _, t := range sc.Themes {
+		out.Themes = append(out.Themes, themeRow{Label: t.Theme.Label(), Weight: fmt.Sprintf("%.0f%%", 100*t.Weight),
+			Score: points(t.Score), Contribution: points(t.Contribution)})
+	}
+	reasons := func(rs []scorecard.Reason) []reasonRow {
+		var out []reasonRow
+		for _, r := range rs {
+			out = append(out, reasonRow{Theme: r.Theme.Label(), Text: r.Text, Points: signed(r.Points), Detail: r.Detail, Status: string(r.Status)})
+		}
+		return out
+	}
+	out.Raised, out.Lowered, out.Missing = reasons(sc.Raised), reasons(sc.Lowered), reasons(sc.Missing)
+	for _, st := range sc.Next {
+		out.Next = append(out.Next, stepRow{Theme: st.Theme.Label(), Action: st.Action, Gain: signed(st.Gain), Grade: string(st.Grade)})
+	}
+	for i, h := range v.History {
+		row := historyRow{Date: dateOf(h.AsOf), Grade: string(h.Grade), Score: points(h.Score)}
+		if i > 0 {
+			row.Change = signed(v.Trend[i-1].Delta)
+		}
+		out.History = append(out.History, row)
+	}
+	for _, q := range v.Questions {
+		row := questionRow{ID: q.ID, Anchor: anchor(q.ID), Theme: q.Theme.Label(), Text: q.Text}
+		if a := q.Answer; a != nil {
+			row.Answer, row.AnsweredOn = string(a.Response), dateOf(a.AnsweredOn)
+			for _, d := range a.Documents {
+				row.Documents = append(row.Documents, docRow{Name: d.Name, Reference: d.Reference, Date: dateOf(d.Date)})
+			}
+		}
+		out.Questions = append(out.Questions, row)
+	}
+	return out
+}
+
+const scorecardSuppliers = 25
+
+func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status int, partyID string, problem error) {
+	if s.reportingOff(w, r) {
+		return
+	}
+	org := reportingOrg(r)
+	v, err := s.Reporting.Scorecard(r.Context(), org, partyID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page := s.scorecardPage(v)
+	if partyID == "" {
+		page.Title = "Scorecard: " + org.Name
+		ps, err := s.Reporting.Suppliers(r.Context(), org, scorecardSuppliers)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, p := range ps {
+			page.Suppliers = append(page.Suppliers, supplierRow{ID: p.ID, Name: p.Name, Ref: p.Ref, Country: p.Country,
+				Level: string(p.Level), Exposure: points(p.Exposure)})
+		}
+	}
+	if q := r.URL.Query().Get("answered"); q != "" {
+		if it, ok := scorecard.Lookup(q); ok {
+			page.Answered = it.Text
+		}
+	}
+	if problem != nil {
+		page.Error = kernel.ErrorMessage(problem)
+		page.FormFields = r.PostForm
+	}
+	s.render(w, r, status, "scorecard.html", map[string]any{"Card": page})
+}
+
+func (s *Server) orgScorecardPage(w http.ResponseWriter, r *http.Request) {
+	s.renderScorecard(w, r, http.StatusOK, "", nil)
+}
+
+func (s *Server) supplierScorecardPage(w http.ResponseWriter, r *http.Request) {
+	s.renderScorecard(w, r, http.StatusOK, r.PathValue("id"), nil)
+}
+
+// answerFromForm reads one questionnaire answer from the page's form.
+func answerFromForm(r *http.Request, today time.Time) (scorecard.Answer, error) {
+	if err := r.ParseForm(); err != nil {
+		return scorecard.Answer{}, kernel.Errorf(kernel.Invalid, "the form could not be read")
+	}
+	f := r.PostForm
+	a := scorecard.Answer{QuestionID: f.Get("question_id"), Response: scorecard.Response(f.Get("response"))}
+	if a.Response == "" {
+		return a, kernel.Errorf(kernel.Invalid, "choose yes, partly or no")
+	}
+	var err error
+	if a.AnsweredOn, err = parseDay(f.Get("answered_on"), today, "answer date"); err != nil {
+		return a, err
+	}
+	name, ref, date := strings.TrimSpace(f.Get("doc_name")), strings.TrimSpace(f.Get("doc_reference")), strings.TrimSpace(f.Get("doc_date"))
+	if name == "" && (ref != "" || date != "") {
+		return a, kernel.Errorf(kernel.Invalid, "give the document a name, or leave all the document fields empty")
+	}
+	if name != "" {
+		d := scorecard.Document{Name: name, Reference: ref}
+		if d.Date, err = parseDay(date, a.AnsweredOn, "document date"); err != nil {
+			return a, err
+		}
+		a.Documents = append(a.Documents, d)
+	}
+	return a, nil
+}
+
+// parseDay reads a YYYY-MM-DD date; empty means def.
+func parseDay(s string, def time.Time, what string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		y, m, d := def.UTC().Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, time.UTC), nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return time.Time{}, kernel.Errorf(kernel.Invalid, "%s %q: write it as YYYY-MM-DD", what, s)
+	}
+	return t, nil
+}
+
+func (s *Server) submitAnswer(w http.ResponseWriter, r *http.Request, partyID string) {
+	if s.reportingOff(w, r) {
+		return
+	}
+	a, err := answerFromForm(r, s.clock.Now())
+	if err == nil {
+		_, err = s.Reporting.Answer(r.Context(), reportingOrg(r), partyID, a)
+	}
+	if err != nil {
+		if kernel.ErrorCode(err) == kernel.Invalid {
+			s.renderScorecard(w, r, http.StatusBadRequest, partyID, err)
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	back := "/scorecards"
+	if partyID != "" {
+		back += "/suppliers/" + url.PathEscape(partyID)
+	}
+	http.Redirect(w, r, back+"?answered="+url.QueryEscape(a.QuestionID)+"#grade-summary", http.StatusSeeOther)
+}
+
+func (s *Server) orgAnswerSubmit(w http.ResponseWriter, r *http.Request) { s.submitAnswer(w, r, "") }
+
+func (s *Server) supplierAnswerSubmit(w http.ResponseWriter, r *http.Request) {
+	s.submitAnswer(w, r, r.PathValue("id"))
+}
+
+// The JSON API shows a scorecard as the scorecard package computes it.
+
+type apiDocument struct {
+	Name      string `json:"name"`
+	Reference string `json:"reference"`
+	Date      string `json:"date"`
+}
+
+type apiAnswer struct {
+	SupplierID string        `json:"supplier_id"`
+	QuestionID string        `json:"question_id"`
+	Response   string        `json:"response"`
+	AnsweredOn string        `json:"answered_on"`
+	Documents  []apiDocument `json:"documents"`
+}
+
+func (s *Server) writeScorecard(w http.ResponseWriter, status int, v reporting.View) {
+	page := s.scorecardPage(v)
+	sc := v.Current
+	out := map[string]any{
+		"subject":        map[string]string{"kind": string(v.Subject.Kind), "id": v.Subject.ID, "name": v.Subject.Name},
+		"as_of":          sc.AsOf,
+		"grade":          sc.Grade,
+		"score":          sc.Score,
+		"scale":          sc.Scale,
+		"scale_reason":   sc.ScaleReason,
+		"next_grade":     sc.NextGrade,
+		"points_to_next": sc.PointsToNext,
+		"method":         sc.Method,
+		"themes":         page.Themes,
+		"raised":         page.Raised,
+		"lowered":        page.Lowered,
+		"missing":        page.Missing,
+		"next_steps":     page.Next,
+		"history":        page.History,
+		"questions":      page.Questions,
+	}
+	writeJSON(w, status, out)
+}
+
+func (s *Server) apiScorecard(w http.ResponseWriter, r *http.Request, partyID string) {
+	if s.reportingOff(w, r) {
+		return
+	}
+	v, err := s.Reporting.Scorecard(r.Context(), reportingOrg(r), partyID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeScorecard(w, http.StatusOK, v)
+}
+
+func (s *Server) apiOrgScorecard(w http.ResponseWriter, r *http.Request) { s.apiScorecard(w, r, "") }
+
+func (s *Server) apiSupplierScorecard(w http.ResponseWriter, r *http.Request) {
+	s.apiScorecard(w, r, r.PathValue("id"))
+}
+
+// apiScorecardAnswer records one answer (for a supplier when supplier_id is
+// set) and returns the new scorecard.
+func (s *Server) apiScorecardAnswer(w http.ResponseWriter, r *http.Request) {
+	if s.reportingOff(w, r) {
+		return
+	}
+	var in apiAnswer
+	if err := decodeJSON(r, &in); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	now := s.clock.Now()
+	a := scorecard.Answer{QuestionID: in.QuestionID, Response: scorecard.Response(in.Response)}
+	var err error
+	if a.AnsweredOn, err = parseDay(in.AnsweredOn, now, "answered_on"); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	for i, d := range in.Documents {
+		doc := scorecard.Document{Name: d.Name, Reference: d.Reference}
+		if doc.Date, err = parseDay(d.Date, a.AnsweredOn, fmt.Sprintf("documents[%d].date", i)); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		a.Documents = append(a.Documents, doc)
+	}
+	v, err := s.Reporting.Answer(r.Context(), reportingOrg(r), strings.TrimSpace(in.SupplierID), a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.writeScorecard(w, http.StatusCreated, v)
+}

@@ -11,6 +11,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/supplychain"
 	"github.com/upstream-platform/upstream/internal/vault"
 	"github.com/upstream-platform/upstream/internal/web"
 )
@@ -58,10 +59,11 @@ func newGrievance(env *Env, db *sqlstore.DB, log *slog.Logger) (*grievanceParts,
 	}
 	g := &grievanceParts{Vault: v, Store: st, Service: svc, Keys: &keyUnlocker{vault: v, store: st}}
 	g.Reports = web.ReportDeps{
-		Keys:     orgKeySource{st},
-		Handlers: handlerKeys{st},
-		Consents: st,
-		ExitURL:  envString(env, "REPORT_EXIT_URL", ""),
+		Keys:      orgKeySource{st},
+		Handlers:  handlerKeys{st},
+		Consents:  st,
+		Suppliers: supplierFinder{db.SupplyChain()},
+		ExitURL:   envString(env, "REPORT_EXIT_URL", ""),
 	}
 	secret := []byte(envString(env, "CONVERSATION_SECRET", ""))
 	if len(secret) == 0 {
@@ -107,6 +109,22 @@ func (o orgKeySource) OrgKeys(ctx context.Context, orgID string) (grievance.OrgK
 		return grievance.OrgKeys{}, err
 	}
 	return grievance.OrgKeys{OrgID: orgID, Recovery: rec, Handlers: hs}, nil
+}
+
+// supplierFinder offers the organisation's suppliers whose names start with
+// what the reporter typed.
+type supplierFinder struct{ sc *sqlstore.SupplyChain }
+
+func (f supplierFinder) FindSuppliers(ctx context.Context, orgID, query string, limit int) ([]web.SupplierMatch, error) {
+	ps, _, err := f.sc.ListParties(ctx, orgID, supplychain.PartyFilter{NamePrefix: query}, kernel.Page{Limit: limit})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]web.SupplierMatch, 0, len(ps))
+	for _, p := range ps {
+		out = append(out, web.SupplierMatch{ID: p.ID, Name: p.Name, Country: p.Country})
+	}
+	return out, nil
 }
 
 type handlerKeys struct{ st *sqlstore.Grievances }

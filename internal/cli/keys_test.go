@@ -81,6 +81,15 @@ func TestLostHandlerPasswordAndRecoveryKey(t *testing.T) {
 			if code, _, _ := run(t, vars, "", "keys", "init", "--org", "main"); code != 2 {
 				t.Fatalf("a second keys init must refuse: %d", code)
 			}
+			// The intake form's supplier search reads the imported register.
+			csv := filepath.Join(t.TempDir(), "suppliers.csv")
+			os.WriteFile(csv, []byte("id,name,country\nS1,Golden Thread Spinning Mills,IN\nS2,Blue River Fisheries,TH\n"), 0o600)
+			if code, _, errs := run(t, vars, "", "import", csv, "--org", "main"); code != 0 {
+				t.Fatalf("import: %s", errs)
+			}
+			if _, page := get(t, browser(), s.base+"/report/main?q=golden"); !strings.Contains(page, "Golden Thread Spinning Mills (IN)</option>") || strings.Contains(page, "Blue River") {
+				t.Fatalf("supplier search: %s", page)
+			}
 			h := signIn(t, s.base, email, pw1) // first sign-in makes the handler's key
 			code, page := postForm(t, browser(), s.base+"/report/main", url.Values{"narrative": {"the supervisor keeps our ID cards"}, "category": {"retention_of_documents"}})
 			if code != 200 || receiptRE.FindStringSubmatch(page) == nil {

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -209,7 +210,10 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 	lang := reporterLang(r, q.Get("lang"))
 	p := s.newReportPage(r, "form", lang)
 	p.Form = formData(lang, reportForm{})
-	if query := strings.TrimSpace(q.Get("q")); query != "" && len(query) <= 200 {
+	// At least three characters, at most ten answers: the search helps a
+	// reporter name a workplace without listing the supplier register to
+	// anyone who asks.
+	if query := strings.TrimSpace(q.Get("q")); utf8.RuneCountInString(query) >= 3 && len(query) <= 200 {
 		p.Query = query
 		p.Suppliers = []SupplierMatch{}
 		if s.Reports.Suppliers != nil {

@@ -3,13 +3,13 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 
-	"github.com/upstream-platform/upstream/internal/ingest"
+	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
-	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
 const importUsage = "import FILE... --db DSN [--org SLUG] [--skip-bad-rows]"
@@ -30,14 +30,12 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if *org == "" {
 		return usageError("--org is required (or set UPSTREAM_ORG): the slug of the organisation the suppliers belong to")
 	}
-	for _, f := range files {
+	named := make([]assessment.NamedFile, len(files))
+	for i, f := range files {
 		if _, err := os.Stat(f); err != nil {
 			return usageError("cannot read %s: %v", f, err)
 		}
-	}
-	engine, err := newRiskEngine()
-	if err != nil {
-		return err
+		named[i] = assessment.NamedFile{Name: f, Open: func() (io.ReadCloser, error) { return os.Open(f) }}
 	}
 	db, err := openStore(ctx, *dsn, false)
 	if err != nil {
@@ -51,127 +49,38 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st := db.SupplyChain()
-	results, err := importFiles(ctx, env, st, o.ID, files, *skip)
-	var total ingest.Result
-	for i, r := range results {
+	svc, err := newAssessmentService(db)
+	if err != nil {
+		return err
+	}
+	sum, err := svc.ImportAndRecompute(ctx, o.ID, named, *skip)
+	for _, r := range sum.Files {
+		printRowErrors(env, r.Result)
+	}
+	for _, r := range sum.Files {
 		fmt.Fprintf(env.Stdout, "%s: %s, %d rows, %d parties, %d links, %d skipped, %d unused EPCIS events\n",
-			files[i], r.Format, r.Rows, r.Parties, r.Links, r.Skipped, r.UnusedEvents)
-		total.Rows += r.Rows
-		total.Parties += r.Parties
-		total.Links += r.Links
-		total.Skipped += r.Skipped
-		total.UnusedEvents += r.UnusedEvents
+			r.Name, r.Format, r.Rows, r.Parties, r.Links, r.Skipped, r.UnusedEvents)
 	}
-	if err != nil {
-		return err
-	}
-	if len(files) > 1 {
+	if len(sum.Files) > 1 && err == nil {
+		t := sum.Total
 		fmt.Fprintf(env.Stdout, "total: %d rows, %d parties, %d links, %d skipped, %d unused EPCIS events\n",
-			total.Rows, total.Parties, total.Links, total.Skipped, total.UnusedEvents)
+			t.Rows, t.Parties, t.Links, t.Skipped, t.UnusedEvents)
 	}
-	counts, err := recomputeRisk(ctx, st, engine, o.ID)
 	if err != nil {
 		return err
 	}
+	n := sum.Levels
 	fmt.Fprintf(env.Stdout, "risk recomputed for %d parties in %s: %d critical, %d high, %d medium, %d low\n",
-		counts[""], o.Slug, counts[risk.Critical], counts[risk.High], counts[risk.Medium], counts[risk.Low])
+		n[""], o.Slug, n[risk.Critical], n[risk.High], n[risk.Medium], n[risk.Low])
 	return nil
 }
 
-// importFiles imports every file into the organisation in one transaction,
-// so a bad row in any file (without skip) writes nothing at all. It returns
-// the result of each file read, and prints their row errors on standard
-// error.
-func importFiles(ctx context.Context, env *Env, st *sqlstore.SupplyChain, orgID string, files []string, skip bool) ([]ingest.Result, error) {
-	var results []ingest.Result
-	err := st.Import(ctx, orgID, func(w *sqlstore.Writer) error {
-		for _, path := range files {
-			res, err := importFile(ctx, w, path, skip)
-			results = append(results, res)
-			printRowErrors(env, res)
-			if err != nil {
-				return err
-			}
-			if err := w.Flush(); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return results, err
-}
-
-func importFile(ctx context.Context, w *sqlstore.Writer, path string, skip bool) (ingest.Result, error) {
-	fh, err := os.Open(path)
-	if err != nil {
-		return ingest.Result{}, usageError("cannot open %s: %v", path, err)
-	}
-	defer fh.Close()
-	opts := ingestOptions(path, skip)
-	// A buyer_id may name a supplier stored by an earlier import.
-	var lookupErr error
-	opts.KnownRef = func(ref string) bool {
-		known, err := w.Known(supplychain.RefID(ref))
-		if err != nil && lookupErr == nil {
-			lookupErr = err
-		}
-		return known
-	}
-	res, err := ingest.Import(ctx, fh, opts, w)
-	if err == nil {
-		err = lookupErr
-	}
-	return res, err
-}
-
-// recomputeRisk scores every party of the organisation, infers tiers,
-// propagates exposure and stores the result. It returns the number of
-// parties at each level of exposure, and the total under "".
-func recomputeRisk(ctx context.Context, st *sqlstore.SupplyChain, e *risk.Engine, orgID string) (map[risk.Level]int, error) {
-	ps, ls, err := st.Graph(ctx, orgID)
+// newAssessmentService wires the supply-chain pipeline to the store; the
+// web server's import page gets the same service.
+func newAssessmentService(db *sqlstore.DB) (*assessment.Service, error) {
+	engine, err := newRiskEngine()
 	if err != nil {
 		return nil, err
 	}
-	c := newChain()
-	for _, p := range ps {
-		// Stored parties passed validation on the way in; only what
-		// scoring reads is loaded.
-		c.index[p.ID] = int32(len(c.parties))
-		c.parties = append(c.parties, chainParty{id: p.ID, country: p.Country, commodities: p.Commodities})
-	}
-	for _, l := range ls {
-		if err := c.Link(l); err != nil {
-			return nil, err
-		}
-	}
-	a, err := c.assess(e)
-	if err != nil {
-		return nil, err
-	}
-	counts := map[risk.Level]int{"": len(c.parties)}
-	rows := func(yield func(supplychain.PartyRisk, error) bool) {
-		for i, p := range c.parties {
-			fs, err := c.explain(e, a, i)
-			if err != nil {
-				yield(supplychain.PartyRisk{}, err)
-				return
-			}
-			level := e.Level(a.exposure[i])
-			counts[level]++
-			r := supplychain.PartyRisk{ID: p.id, Tier: int(a.tier[i]), Inherent: a.inherent[i], Signals: a.signals[i],
-				Own: a.own[i], Exposure: a.exposure[i], Level: string(level), Factors: make([]supplychain.Factor, len(fs))}
-			for k, f := range fs {
-				r.Factors[k] = supplychain.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition, Indicator: f.Indicator,
-					Value: f.Value, Points: f.Points, Contribution: f.Contribution}
-			}
-			if !yield(r, nil) {
-				return
-			}
-		}
-	}
-	if err := st.SaveRisk(ctx, orgID, rows); err != nil {
-		return nil, err
-	}
-	return counts, nil
+	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers()}, nil
 }

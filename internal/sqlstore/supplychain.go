@@ -56,7 +56,7 @@ const partyColumnCount = 18
 
 // UpsertParties stores parties in one transaction (see supplychain.Store).
 func (s *SupplyChain) UpsertParties(ctx context.Context, orgID string, parties []supplychain.Party) error {
-	return s.Import(ctx, orgID, func(w *Writer) error {
+	return s.Import(ctx, orgID, func(w supplychain.ImportWriter) error {
 		for _, p := range parties {
 			if err := w.Party(p); err != nil {
 				return err
@@ -68,7 +68,7 @@ func (s *SupplyChain) UpsertParties(ctx context.Context, orgID string, parties [
 
 // UpsertLinks stores links in one transaction (see supplychain.Store).
 func (s *SupplyChain) UpsertLinks(ctx context.Context, orgID string, links []supplychain.Link) error {
-	return s.Import(ctx, orgID, func(w *Writer) error {
+	return s.Import(ctx, orgID, func(w supplychain.ImportWriter) error {
 		for _, l := range links {
 			if err := w.Link(l); err != nil {
 				return err
@@ -81,7 +81,7 @@ func (s *SupplyChain) UpsertLinks(ctx context.Context, orgID string, links []sup
 // Import runs fn with a Writer inside one write transaction: everything fn
 // writes is committed when it returns nil and rolled back otherwise, so a
 // failed import writes nothing. The Writer has the methods of ingest.Sink.
-func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w *Writer) error) error {
+func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w supplychain.ImportWriter) error) error {
 	if err := s.db.tuneWriter(ctx); err != nil {
 		return err
 	}

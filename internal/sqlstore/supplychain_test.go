@@ -232,13 +232,13 @@ func TestSupplyChainBadInputWritesNothing(t *testing.T) {
 				return st.UpsertParties(ctx, kernel.NewID(), ps)
 			}, kernel.NotFound, true},
 			{"link to unknown supplier", func() error {
-				return st.Import(ctx, tn.a.ID, func(w *sqlstore.Writer) error {
+				return st.Import(ctx, tn.a.ID, func(w supplychain.ImportWriter) error {
 					w.Party(ps[0])
 					return w.Link(supplychain.Link{Buyer: ps[0].ID, Supplier: ghost})
 				})
 			}, kernel.NotFound, true},
 			{"link to unknown buyer", func() error {
-				return st.Import(ctx, tn.a.ID, func(w *sqlstore.Writer) error {
+				return st.Import(ctx, tn.a.ID, func(w supplychain.ImportWriter) error {
 					w.Party(ps[0])
 					return w.Link(supplychain.Link{Buyer: ghost, Supplier: ps[0].ID})
 				})
@@ -369,7 +369,7 @@ func TestSupplyChainTenantIsolation(t *testing.T) {
 			}
 		})
 		t.Run("Known", func(t *testing.T) {
-			err := st.Import(ctx, b, func(w *sqlstore.Writer) error {
+			err := st.Import(ctx, b, func(w supplychain.ImportWriter) error {
 				known, err := w.Known(ps[0].ID)
 				if err == nil && known {
 					t.Error("B's import knows A's party")
@@ -596,7 +596,7 @@ func BenchmarkImportSQLite(b *testing.B) {
 		}
 		b.StartTimer()
 		cpu0 := cpuTime()
-		err := db.SupplyChain().Import(ctx, org.ID, func(w *sqlstore.Writer) error {
+		err := db.SupplyChain().Import(ctx, org.ID, func(w supplychain.ImportWriter) error {
 			res, err := ingest.Import(ctx, bytes.NewReader(data), opts, w)
 			if err == nil && res.Rows != n {
 				err = fmt.Errorf("%d rows read, want %d", res.Rows, n)
@@ -676,7 +676,7 @@ func BenchmarkRegisterPage(b *testing.B) {
 			b.Fatal(err)
 		}
 		orgID = org.ID
-		if err := st.Import(ctx, org.ID, func(w *sqlstore.Writer) error {
+		if err := st.Import(ctx, org.ID, func(w supplychain.ImportWriter) error {
 			_, err := ingest.Import(ctx, bytes.NewReader(data), opts, w)
 			return err
 		}); err != nil {

@@ -51,3 +51,24 @@ type RegisterEntry struct {
 	Party Party
 	Risk  PartyRisk
 }
+
+// ImportWriter receives the parties and links of one import inside a
+// store's write transaction; importers write to it as to any sink. A party
+// is written before any link that names it.
+type ImportWriter interface {
+	Party(Party) error
+	Link(Link) error
+	// Known reports whether a party with this id is stored in the
+	// organisation or already written in this import.
+	Known(id string) (bool, error)
+	// Flush writes everything buffered so far.
+	Flush() error
+}
+
+// RegisterCount is the number of parties a register query matches. Counts
+// of large registers may stop early: Capped then says there are at least
+// N.
+type RegisterCount struct {
+	N      int
+	Capped bool
+}

@@ -1,0 +1,143 @@
+package assessment
+
+import (
+	"cmp"
+	"slices"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/risk"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// Assessment is the risk of every party of a chain, by position.
+type Assessment struct {
+	c                                *Chain
+	e                                *risk.Engine
+	tier                             []int32 // 0 when not connected to the reporting organisation
+	inherent, signals, own, exposure []float64
+	suppliers                        []int32 // direct suppliers, to explain exposure
+	scored                           []bool  // false when the party has no country to score
+}
+
+// Assess scores every party, infers tiers and propagates exposure. Links
+// between the same two parties (one per commodity, or repeated across
+// files) count once, with the largest share given, since shares of
+// different commodities are not shares of one volume.
+func (c *Chain) Assess(e *risk.Engine) (*Assessment, error) {
+	n := len(c.parties)
+	a := &Assessment{c: c, e: e, tier: make([]int32, n), inherent: make([]float64, n), signals: make([]float64, n),
+		own: make([]float64, n), exposure: make([]float64, n), suppliers: make([]int32, n), scored: make([]bool, n)}
+	err := parallel(n, func(lo, hi int) error {
+		for i := lo; i < hi; i++ {
+			p := &c.parties[i]
+			if p.country == "" {
+				continue
+			}
+			sc, err := e.Score(risk.Input{Country: p.country, Commodities: p.commodities, Signals: c.hitSignals(p)})
+			if err != nil {
+				return kernel.Wrap(kernel.ErrorCode(err), err, "party %s", p.label())
+			}
+			a.inherent[i], a.signals[i], a.own[i], a.scored[i] = sc.Inherent, sc.Signals, sc.Own, true
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Sorting the links in place keeps memory flat; the chain's links are
+	// in no promised order.
+	links := c.links
+	slices.SortFunc(links, func(x, y link) int {
+		return cmp.Or(cmp.Compare(x.buyer, y.buyer), cmp.Compare(x.supplier, y.supplier))
+	})
+	var direct []int32
+	rl := make([]risk.Link, 0, len(links))
+	for k := 0; k < len(links); {
+		l := links[k]
+		share := l.share
+		for k++; k < len(links) && links[k].buyer == l.buyer && links[k].supplier == l.supplier; k++ {
+			share = max(share, links[k].share) // UnknownShare is below every share
+		}
+		if l.buyer < 0 {
+			direct = append(direct, l.supplier)
+			continue
+		}
+		rl = append(rl, risk.Link{Buyer: l.buyer, Supplier: l.supplier, Share: share})
+		a.suppliers[l.buyer]++
+	}
+	g, err := risk.NewGraph(n, rl)
+	if err != nil {
+		return nil, err
+	}
+	if a.tier, err = risk.Tiers(g, direct); err != nil {
+		return nil, err
+	}
+	if a.exposure, err = e.Propagate(g, a.own); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Len is the number of parties assessed.
+func (a *Assessment) Len() int { return len(a.c.parties) }
+
+// Level is the band of party i's exposure.
+func (a *Assessment) Level(i int) risk.Level { return a.e.Level(a.exposure[i]) }
+
+// Levels counts the parties at each level of exposure.
+func (a *Assessment) Levels() map[risk.Level]int {
+	counts := map[risk.Level]int{}
+	for i := range a.exposure {
+		counts[a.Level(i)]++
+	}
+	return counts
+}
+
+// Explain returns the factors of party i: its own score's factors and, when
+// suppliers raise its exposure, the supply-chain factor, so that the
+// contributions add up to the exposure.
+func (a *Assessment) Explain(i int) ([]risk.Factor, error) {
+	p := &a.c.parties[i]
+	if !a.scored[i] {
+		return nil, nil
+	}
+	sc, err := a.e.Score(risk.Input{Country: p.country, Commodities: p.commodities, Signals: a.c.hitSignals(p)})
+	if err != nil {
+		return nil, err
+	}
+	fs := sc.Factors
+	if a.exposure[i]-a.own[i] >= 0.005 {
+		fs = append(fs, risk.ExposureFactor(a.own[i], a.exposure[i], int(a.suppliers[i])))
+	}
+	return fs, nil
+}
+
+// PartyRisk is what the store keeps of party i's assessment.
+func (a *Assessment) PartyRisk(i int) (supplychain.PartyRisk, error) {
+	fs, err := a.Explain(i)
+	if err != nil {
+		return supplychain.PartyRisk{}, err
+	}
+	r := supplychain.PartyRisk{ID: a.c.parties[i].id, Tier: int(a.tier[i]), Inherent: a.inherent[i], Signals: a.signals[i],
+		Own: a.own[i], Exposure: a.exposure[i], Level: string(a.Level(i)), Factors: make([]supplychain.Factor, len(fs))}
+	for k, f := range fs {
+		r.Factors[k] = supplychain.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition, Indicator: f.Indicator,
+			Value: f.Value, Points: f.Points, Contribution: f.Contribution}
+	}
+	return r, nil
+}
+
+// Order returns party positions by exposure, highest first, ties by the
+// id shown, so the register is the same on every run.
+func (a *Assessment) Order() []int32 {
+	c := a.c
+	idx := make([]int32, len(c.parties))
+	for i := range idx {
+		idx[i] = int32(i)
+	}
+	slices.SortFunc(idx, func(x, y int32) int {
+		return cmp.Or(cmp.Compare(a.exposure[y], a.exposure[x]), cmp.Compare(c.parties[x].label(), c.parties[y].label()),
+			cmp.Compare(c.parties[x].id, c.parties[y].id))
+	})
+	return idx
+}

@@ -1,0 +1,237 @@
+package assessment
+
+import (
+	"context"
+	"io"
+	"iter"
+
+	"github.com/upstream-platform/upstream/internal/commodity"
+	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/ingest"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/risk"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// Normalisers turn country and commodity names as written into canonical
+// codes for the importers; see ingest.Options for each function's meaning.
+type Normalisers struct {
+	Country   func(raw string) (alpha2 string, err error)
+	Commodity func(raw string) (id string, known bool)
+	Sector    func(sector string) []string
+}
+
+// StandardNormalisers resolves countries through package country and
+// commodities and sectors through package commodity.
+func StandardNormalisers() Normalisers {
+	return Normalisers{
+		Country: func(raw string) (string, error) {
+			// The error already names the closest known country.
+			c, err := country.Lookup(raw)
+			if err != nil {
+				return "", err
+			}
+			return c.Alpha2, nil
+		},
+		Commodity: func(raw string) (string, bool) {
+			// An unknown name gets an id derived from it and known=false,
+			// so it is kept and flagged.
+			c, known := commodity.Normalize(raw)
+			return c.ID, known
+		},
+		Sector: func(sector string) []string {
+			cs := commodity.ForSector(sector)
+			if len(cs) == 0 {
+				return nil
+			}
+			ids := make([]string, len(cs))
+			for i, c := range cs {
+				ids[i] = c.ID
+			}
+			return ids
+		},
+	}
+}
+
+// Options returns importer options for the file called name.
+func (n Normalisers) Options(name string, skipBadRows bool) ingest.Options {
+	return ingest.Options{Name: name, Country: n.Country, Commodity: n.Commodity, Sector: n.Sector, SkipBadRows: skipBadRows}
+}
+
+// Read imports r (a supplier file called name, in any supported format)
+// into the chain. A buyer may be a party read from an earlier file.
+func (c *Chain) Read(ctx context.Context, r io.Reader, name string, n Normalisers, skipBadRows bool) (ingest.Result, error) {
+	opts := n.Options(name, skipBadRows)
+	opts.KnownRef = func(ref string) bool { return c.Has(supplychain.RefID(ref)) }
+	return ingest.Import(ctx, r, opts, c)
+}
+
+// ImportWriter receives one import inside the store's transaction.
+type ImportWriter = supplychain.ImportWriter
+
+// Store is what the stored pipeline needs of the database. Error contract
+// as for supplychain.Store: kernel.NotFound when the organisation does not
+// exist, kernel.Invalid for rows the model refuses; a failed call writes
+// nothing.
+type Store interface {
+	// Import runs fn inside one write transaction, committing what it wrote
+	// when fn returns nil and nothing otherwise.
+	Import(ctx context.Context, orgID string, fn func(w ImportWriter) error) error
+	// Graph returns every party of the organisation, with what scoring
+	// needs, and every link.
+	Graph(ctx context.Context, orgID string) ([]supplychain.GraphParty, []supplychain.Link, error)
+	// SaveRisk replaces the stored risk of the organisation's parties,
+	// reading rs as it writes; an error from rs rolls back.
+	SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[supplychain.PartyRisk, error]) error
+}
+
+// SignalSource gives the risk signals of an organisation's parties that
+// come from outside the supplier files, by party id: reviewed watchlist
+// hits (confirmed, or still possible), grievances, audit findings.
+type SignalSource interface {
+	PartySignals(ctx context.Context, orgID string) (map[string][]risk.Signal, error)
+}
+
+// Service stores supplier files and keeps an organisation's stored risk up
+// to date. The web upload and `upstream import` call it.
+type Service struct {
+	Store       Store
+	Engine      *risk.Engine
+	Normalisers Normalisers
+	// Signals is optional: without it only the reference data scores.
+	Signals SignalSource
+}
+
+// NamedFile is one uploaded or named supplier file. Open is called once,
+// inside the import, and what it returns is closed after reading.
+type NamedFile struct {
+	Name string
+	Open func() (io.ReadCloser, error)
+}
+
+// ReaderFile names a reader that is already open (an upload held in
+// memory or on disk by the caller, who closes it).
+func ReaderFile(name string, r io.Reader) NamedFile {
+	return NamedFile{Name: name, Open: func() (io.ReadCloser, error) { return io.NopCloser(r), nil }}
+}
+
+// FileResult is what the import read of one file, with its row errors
+// (file, line, column and reason) and warnings.
+type FileResult struct {
+	Name string
+	ingest.Result
+}
+
+// Summary says what ImportAndRecompute did: one result per file read (a
+// failed import ends with the file that failed), the totals, and the
+// parties of the organisation at each level after the recompute, with the
+// total under "". Levels is nil when nothing was stored.
+type Summary struct {
+	Files  []FileResult
+	Total  ingest.Result
+	Levels map[risk.Level]int
+}
+
+// ImportAndRecompute imports every file into the organisation in one
+// transaction, so that a bad row in any file (without skipBadRows) writes
+// nothing at all, and then recomputes the organisation's risk. A buyer_id
+// may name a party stored by an earlier import. Bad input returns
+// kernel.Invalid naming the first bad row; the Summary still holds every
+// file's row errors.
+func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []NamedFile, skipBadRows bool) (Summary, error) {
+	var sum Summary
+	err := s.Store.Import(ctx, orgID, func(w ImportWriter) error {
+		for _, f := range files {
+			res, err := s.importFile(ctx, w, f, skipBadRows)
+			sum.Files = append(sum.Files, FileResult{Name: f.Name, Result: res})
+			sum.Total.Rows += res.Rows
+			sum.Total.Parties += res.Parties
+			sum.Total.Links += res.Links
+			sum.Total.Skipped += res.Skipped
+			sum.Total.UnusedEvents += res.UnusedEvents
+			sum.Total.ErrorCount += res.ErrorCount
+			if err != nil {
+				return err
+			}
+			if err := w.Flush(); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return sum, err
+	}
+	sum.Levels, err = s.Recompute(ctx, orgID)
+	return sum, err
+}
+
+func (s *Service) importFile(ctx context.Context, w ImportWriter, f NamedFile, skipBadRows bool) (ingest.Result, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return ingest.Result{}, kernel.Wrap(kernel.Invalid, err, "cannot open %s", f.Name)
+	}
+	defer rc.Close()
+	opts := s.Normalisers.Options(f.Name, skipBadRows)
+	var lookupErr error
+	opts.KnownRef = func(ref string) bool {
+		known, err := w.Known(supplychain.RefID(ref))
+		if err != nil && lookupErr == nil {
+			lookupErr = err
+		}
+		return known
+	}
+	res, err := ingest.Import(ctx, rc, opts, w)
+	if err == nil {
+		err = lookupErr
+	}
+	return res, err
+}
+
+// Recompute scores every stored party of the organisation with its
+// signals, infers tiers, propagates exposure and stores the result. It
+// returns the number of parties at each level, and the total under "".
+func (s *Service) Recompute(ctx context.Context, orgID string) (map[risk.Level]int, error) {
+	ps, ls, err := s.Store.Graph(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	c := NewChain()
+	for _, p := range ps {
+		c.addGraphParty(p)
+	}
+	ps = nil
+	for _, l := range ls {
+		if err := c.Link(l); err != nil {
+			return nil, err
+		}
+	}
+	ls = nil
+	if s.Signals != nil {
+		sigs, err := s.Signals.PartySignals(ctx, orgID)
+		if err != nil {
+			return nil, err
+		}
+		for id, ss := range sigs {
+			c.AddSignals(id, ss) // a signal of a party no longer stored is dropped
+		}
+	}
+	a, err := c.Assess(s.Engine)
+	if err != nil {
+		return nil, err
+	}
+	counts := a.Levels()
+	counts[""] = a.Len()
+	rows := func(yield func(supplychain.PartyRisk, error) bool) {
+		for i := range a.Len() {
+			r, err := a.PartyRisk(i)
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+	}
+	if err := s.Store.SaveRisk(ctx, orgID, rows); err != nil {
+		return nil, err
+	}
+	return counts, nil
+}

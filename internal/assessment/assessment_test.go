@@ -218,7 +218,9 @@ func (s *memStore) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[supp
 
 type signals map[string][]risk.Signal
 
-func (s signals) PartySignals(context.Context, string) (map[string][]risk.Signal, error) { return s, nil }
+func (s signals) PartySignals(context.Context, string) (map[string][]risk.Signal, error) {
+	return s, nil
+}
 
 func TestImportAndRecompute(t *testing.T) {
 	bad := "id,name,country,commodity,buyer_id\nX1,Somebody,Ivory Cost,cocoa,\n"

@@ -194,8 +194,10 @@ func (e jsonEncoder) Flush() error                  { return nil }
 // htmlEncoder writes one table row per register row.
 type htmlEncoder struct{ w io.Writer }
 
-func (e htmlEncoder) Encode(r assessment.Row) error { return registerHTML.ExecuteTemplate(e.w, "row", r) }
-func (e htmlEncoder) Flush() error                  { return nil }
+func (e htmlEncoder) Encode(r assessment.Row) error {
+	return registerHTML.ExecuteTemplate(e.w, "row", r)
+}
+func (e htmlEncoder) Flush() error { return nil }
 
 func writeRegister(ctx context.Context, w io.Writer, format string, a *assessment.Assessment, e *risk.Engine, files []string) error {
 	var newEncoder func(io.Writer) assessment.Encoder
@@ -273,6 +275,7 @@ type levelCount struct {
 	Level string
 	Count int
 }
+
 func writeRegisterHead(w io.Writer, a *assessment.Assessment, e *risk.Engine, files []string) error {
 	counts := a.Levels()
 	var levels []levelCount

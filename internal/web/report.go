@@ -347,6 +347,7 @@ func (s *Server) followUpSubmit(w http.ResponseWriter, r *http.Request) {
 	}
 	p.Page = "view"
 	p.View = &v
+	p.Form = formData(lang, reportForm{})
 	p.StageLabel = grievance.StageLabel(v.Stage, lang)
 	for _, c := range v.Categories {
 		p.CategoryLabels = append(p.CategoryLabels, grievance.Label(c, lang))

@@ -5,6 +5,8 @@ package web
 // Every language must have every key (TestReporterTextComplete checks).
 var reporterText = map[string]map[string]string{
 	"en": {
+		"yes":                            "Yes",
+		"no":                             "No",
 		"err_receipt":                    "This receipt was not recognised. Check the digits and try again.",
 		"err_wait":                       "Too many attempts. Please wait and try again later.",
 		"err_describe":                   "Please describe what happened, or attach a file.",
@@ -60,6 +62,8 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "This reporting channel is not accepting reports at the moment. Please try again later.",
 	},
 	"es": {
+		"yes":                            "Sí",
+		"no":                             "No",
 		"err_receipt":                    "No reconocemos este recibo. Revise las cifras e inténtelo de nuevo.",
 		"err_wait":                       "Demasiados intentos. Espere un poco e inténtelo más tarde.",
 		"err_describe":                   "Describa lo que pasó o adjunte un archivo.",
@@ -115,6 +119,8 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "Este canal no acepta informes en este momento. Inténtelo más tarde.",
 	},
 	"fr": {
+		"yes":                            "Oui",
+		"no":                             "Non",
 		"err_receipt":                    "Ce reçu n'a pas été reconnu. Vérifiez les chiffres et réessayez.",
 		"err_wait":                       "Trop de tentatives. Attendez un peu et réessayez plus tard.",
 		"err_describe":                   "Décrivez ce qui s'est passé, ou joignez un fichier.",
@@ -170,6 +176,8 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "Ce canal n'accepte pas de signalements pour le moment. Veuillez réessayer plus tard.",
 	},
 	"pt": {
+		"yes":                            "Sim",
+		"no":                             "Não",
 		"err_receipt":                    "Este recibo não foi reconhecido. Verifique os algarismos e tente de novo.",
 		"err_wait":                       "Demasiadas tentativas. Aguarde e tente mais tarde.",
 		"err_describe":                   "Descreva o que aconteceu ou anexe um ficheiro.",
@@ -225,6 +233,8 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "Este canal não está a aceitar denúncias neste momento. Tente mais tarde.",
 	},
 	"zh-Hans": {
+		"yes":                            "同意",
+		"no":                             "不同意",
 		"err_receipt":                    "无法识别此回执。请检查数字后重试。",
 		"err_wait":                       "尝试次数过多。请稍后再试。",
 		"err_describe":                   "请描述发生了什么，或附上文件。",
@@ -280,6 +290,8 @@ var reporterText = map[string]map[string]string{
 		"closed_channel":                 "此举报渠道目前不接受举报。请稍后再试。",
 	},
 	"ar": {
+		"yes":                            "نعم",
+		"no":                             "لا",
 		"err_receipt":                    "لم يتم التعرف على هذا الإيصال. تحقق من الأرقام وحاول مرة أخرى.",
 		"err_wait":                       "محاولات كثيرة جدًا. يرجى الانتظار والمحاولة لاحقًا.",
 		"err_describe":                   "يرجى وصف ما حدث أو إرفاق ملف.",

@@ -290,6 +290,15 @@ func TestReporterIntakeAndFollowUp(t *testing.T) {
 			if res.StatusCode != 200 || !strings.Contains(page, "they moved us to another site") {
 				t.Fatalf("message: %d %s", res.StatusCode, page)
 			}
+			res, page = g.followUp(t, "acme", url.Values{"receipt": {receipt}, "action": {"consent"}, "purpose": {"share_with_supplier"}, "granted": {"yes"}})
+			if res.StatusCode != 200 || !strings.Contains(page, reporterText["en"]["saved"]) {
+				t.Fatalf("consent: %d", res.StatusCode)
+			}
+			rec, _ := g.st.ReceiptByLocator(context.Background(), g.org.ID, receipt[:4])
+			cs, _ := g.st.Consents(context.Background(), g.org.ID, rec.ReportID)
+			if !grievance.Consented(cs, grievance.PurposeShareSupplier) || !grievance.Consented(cs, grievance.PurposeReferral) || grievance.Consented(cs, grievance.PurposeShareAuthorities) {
+				t.Fatalf("consents %+v", cs)
+			}
 		})
 		t.Run("unknown organisation answers like a real one", func(t *testing.T) {
 			a := body(t, g.do(t, "GET", "/report/acme", "", "", nil))

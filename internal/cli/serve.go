@@ -12,10 +12,12 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/chromium"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/jobs"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/report"
 	"github.com/upstream-platform/upstream/internal/web"
 )
 
@@ -78,8 +80,19 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// PDF reports need headless Chromium; without it the other formats work.
+	var printer report.PDFPrinter
+	if p, err := chromium.Find(); err == nil {
+		printer = p
+	} else {
+		log.Info("PDF reports are off: no headless Chromium found")
+	}
+	reports, err := newReporting(env, db, printer)
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Deps{Accounts: accounts, Alerts: alerts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock},
-		Grievance: griev.Service, Reports: griev.Reports, Screening: screeningDeps, Ready: db, Log: log, Clock: env.Clock,
+		Grievance: griev.Service, Reports: griev.Reports, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
 		Config: web.Config{CookieSecure: *secure, Version: Version}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)

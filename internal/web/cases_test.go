@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/audit"
@@ -179,4 +180,21 @@ func TestHandlerWorksCaseToClosure(t *testing.T) {
 			t.Fatal(err)
 		}
 	})
+}
+
+func TestInboxPutsOverdueCasesFirst(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	_, h := g.login(t, "case_handler@acme.example", testPassword, "")
+	old, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"older report"}}, nil)
+	g.clock.Advance(9 * 24 * time.Hour)
+	_, h = g.login(t, "case_handler@acme.example", testPassword, "") // the first session has expired
+	young, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"newer report"}}, nil)
+	inbox := body(t, g.do(t, "GET", "/cases", "", h, nil))
+	i, j := strings.Index(inbox, "/cases/"+g.reportIDByReceipt(t, old)), strings.Index(inbox, "/cases/"+g.reportIDByReceipt(t, young))
+	if i < 0 || j < 0 || i > j {
+		t.Fatalf("the overdue case must come first (positions %d, %d)", i, j)
+	}
+	if !strings.Contains(inbox, "Overdue by 2 days, escalation level 1") || !strings.Contains(inbox, `class="overdue"`) {
+		t.Fatalf("overdue status not shown: %s", inbox)
+	}
 }

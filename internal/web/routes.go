@@ -33,6 +33,7 @@ func (s *Server) routes() []route {
 		s.impactRoutes(),
 		s.reportsRoutes(),
 		s.reportRoutes(), s.hookRoutes(), s.caseRoutes(),
+		s.supplyRoutes(),
 		s.screeningRoutes(),
 	} {
 		all = append(all, group...)

@@ -54,6 +54,15 @@ type Deps struct {
 	Log       *slog.Logger
 	Clock     kernel.Clock
 	Config    Config
+
+	// Suppliers reads the supply chain and its stored risk; Imports runs
+	// supplier imports. Watchlist and GrievanceCounts feed the supplier
+	// page and Dashboard the dashboard; each may be nil ("not available").
+	Suppliers       SupplierReader
+	Imports         SupplierImporter
+	Watchlist       WatchlistHitCounter
+	GrievanceCounts GrievanceCounter
+	Dashboard       DashboardSources
 }
 
 // Server serves Upstream over HTTP.

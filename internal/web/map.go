@@ -1,0 +1,222 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"slices"
+	"strconv"
+	"sync"
+
+	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/geo"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/refdata"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// mapMeasure is what the risk map colours countries by.
+type mapMeasure struct {
+	ID, Label, Unit string
+	Org             bool // from the organisation's register, not reference data
+	Bands           []band
+}
+
+// band is one colour class of the map and its legend.
+type band struct {
+	Class, Label string
+	Upper        float64 // values below Upper fall in the band (the last takes the rest)
+}
+
+var mapMeasures = []mapMeasure{
+	{ID: "max", Label: "Highest supplier exposure", Unit: "exposure (0-100)", Org: true, Bands: []band{
+		{"q1", "under 20", 20}, {"q2", "20 to 40", 40}, {"q3", "40 to 60", 60}, {"q4", "60 to 80", 80}, {"q5", "80 or more", 0}}},
+	{ID: "count", Label: "Number of suppliers", Unit: "suppliers", Org: true, Bands: []band{
+		{"q1", "1 to 9", 10}, {"q2", "10 to 99", 100}, {"q3", "100 to 999", 1000}, {"q4", "1,000 to 9,999", 10000}, {"q5", "10,000 or more", 0}}},
+	{ID: "gsi", Label: "Modern slavery prevalence (Global Slavery Index)", Unit: "people per 1,000", Bands: []band{
+		{"q1", "under 2 per 1,000", 2}, {"q2", "2 to 4", 4}, {"q3", "4 to 7", 7}, {"q4", "7 to 10", 10}, {"q5", "10 or more", 0}}},
+	{ID: "eudr", Label: "EUDR country benchmark", Unit: "risk category", Bands: []band{
+		{"q1", "low", 1.5}, {"q3", "standard", 2.5}, {"q5", "high", 0}}},
+}
+
+func measureByID(id string) (mapMeasure, bool) {
+	for _, m := range mapMeasures {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return mapMeasure{}, false
+}
+
+func (m mapMeasure) class(v float64) string {
+	for _, b := range m.Bands {
+		if b.Upper == 0 || v < b.Upper {
+			return b.Class
+		}
+	}
+	return m.Bands[len(m.Bands)-1].Class
+}
+
+// countryValue is one country's figure on the map and in its table.
+type countryValue struct {
+	Alpha2, Name string
+	Value        float64
+	Text         string // the value as shown
+	Suppliers    int
+	Class        string
+	Href         string
+	Path         string
+}
+
+// countryStats holds what the register says about one country: how many
+// suppliers, and the highest exposure among them.
+type countryStats struct {
+	N   int
+	Max float64
+}
+
+// orgCountryStats reads, for every country, the number of suppliers and
+// the highest exposure, from the register's first row and total per
+// country (the register's country index serves both).
+func (s *Server) orgCountryStats(ctx context.Context, orgID string) (map[string]countryStats, error) {
+	out := map[string]countryStats{}
+	one := kernel.Page{Limit: 1}
+	if _, total, err := s.Suppliers.Register(ctx, orgID, supplychain.RegisterFilter{}, supplychain.SortExposure, one); err != nil || total == 0 {
+		return out, err
+	}
+	for _, c := range country.All() {
+		entries, total, err := s.Suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: c.Alpha2}, supplychain.SortExposure, one)
+		if err != nil {
+			return nil, err
+		}
+		if total > 0 {
+			st := countryStats{N: total}
+			if len(entries) > 0 {
+				st.Max = entries[0].Risk.Exposure
+			}
+			out[c.Alpha2] = st
+		}
+	}
+	return out, nil
+}
+
+var loadRefdata = sync.OnceValues(refdata.Default)
+
+// referenceValue returns a country's reference figure for the measure.
+func referenceValue(set *refdata.Set, m mapMeasure, iso2 string) (float64, string, bool) {
+	switch m.ID {
+	case "gsi":
+		p, ok := set.Prevalence(iso2)
+		if !ok {
+			return 0, "", false
+		}
+		return p.PerThousand, strconv.FormatFloat(p.PerThousand, 'f', 1, 64) + " per 1,000", true
+	case "eudr":
+		b, ok := set.Benchmark(iso2)
+		if !ok {
+			return 0, "", false
+		}
+		v := map[string]float64{"low": 1, "standard": 2, "high": 3}[b.Risk]
+		if v == 0 {
+			return 0, "", false
+		}
+		text := b.Risk
+		if b.Ambiguous {
+			text += " (disputed reading)"
+		}
+		return v, text, true
+	}
+	return 0, "", false
+}
+
+func (s *Server) riskMap(w http.ResponseWriter, r *http.Request) {
+	if s.Suppliers == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the risk map is not available on this server"))
+		return
+	}
+	id := r.URL.Query().Get("by")
+	if id == "" {
+		id = "max"
+	}
+	m, ok := measureByID(id)
+	if !ok {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the map cannot be coloured by %q; choose one of the listed measures", id))
+		return
+	}
+	world, err := geo.Default()
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var stats map[string]countryStats
+	var ref *refdata.Set
+	if m.Org {
+		stats, err = s.orgCountryStats(r.Context(), principalOf(r).User.OrgID)
+	} else {
+		ref, err = loadRefdata()
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var table []countryValue
+	byCode := map[string]countryValue{}
+	for _, c := range country.All() {
+		cv := countryValue{Alpha2: c.Alpha2, Name: c.Name, Href: registerLink("country", c.Alpha2)}
+		has := false
+		if m.Org {
+			st, ok := stats[c.Alpha2]
+			if ok {
+				has, cv.Suppliers = true, st.N
+				if m.ID == "count" {
+					cv.Value, cv.Text = float64(st.N), strconv.Itoa(st.N)
+				} else {
+					cv.Value, cv.Text = st.Max, score(st.Max)
+				}
+			}
+		} else {
+			cv.Value, cv.Text, has = referenceValue(ref, m, c.Alpha2)
+		}
+		if has {
+			cv.Class = m.class(cv.Value)
+			table = append(table, cv)
+			byCode[c.Alpha2] = cv
+		}
+	}
+	shapes := make([]countryValue, 0, len(world.Countries))
+	for _, gc := range world.Countries {
+		cv, ok := byCode[gc.Alpha2]
+		if !ok {
+			cv = countryValue{Alpha2: gc.Alpha2, Name: countryName(gc.Alpha2), Text: "no data", Class: "q0",
+				Href: registerLink("country", gc.Alpha2)}
+		}
+		cv.Path = gc.Path
+		shapes = append(shapes, cv)
+	}
+	slices.SortStableFunc(table, func(a, b countryValue) int {
+		switch {
+		case a.Value > b.Value:
+			return -1
+		case a.Value < b.Value:
+			return 1
+		}
+		return 0
+	})
+	var measures []option
+	for _, x := range mapMeasures {
+		measures = append(measures, option{x.ID, x.Label, x.ID == m.ID})
+	}
+	data := map[string]any{
+		"Measure": m, "Measures": measures, "Shapes": shapes, "Table": table,
+		"Width": geo.Width, "Height": geo.Height,
+	}
+	if ref != nil {
+		dsID := refdata.GSI
+		if m.ID == "eudr" {
+			dsID = refdata.EUDRBenchmark
+		}
+		if ds, ok := ref.Dataset(dsID); ok {
+			data["Source"] = ds
+		}
+	}
+	s.render(w, r, http.StatusOK, "map.html", data)
+}

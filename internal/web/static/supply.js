@@ -1,0 +1,40 @@
+// Upstream's own small enhancements for the supplier and map pages. Every
+// page works without them: the select still needs its button, and tables
+// are already sorted on the server.
+(function () {
+  "use strict";
+  // A select marked autosubmit sends its form when changed.
+  document.querySelectorAll("select.autosubmit").forEach(function (sel) {
+    sel.addEventListener("change", function () { sel.form.submit(); });
+  });
+  // Tables marked sortable get buttons in their headers that sort rows in
+  // place; numeric columns sort by their data-value.
+  document.querySelectorAll("table.sortable").forEach(function (table) {
+    var heads = table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(heads, function (th, col) {
+      var button = document.createElement("button");
+      button.type = "button";
+      button.textContent = th.textContent;
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var ascending = th.getAttribute("aria-sort") !== "ascending";
+        Array.prototype.forEach.call(heads, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", ascending ? "ascending" : "descending");
+        var numeric = th.dataset.sort === "number";
+        var body = table.tBodies[0];
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = a.cells[col], y = b.cells[col], d;
+          if (numeric) {
+            d = parseFloat(x.dataset.value || x.textContent) - parseFloat(y.dataset.value || y.textContent);
+          } else {
+            d = x.textContent.localeCompare(y.textContent);
+          }
+          return ascending ? d : -d;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      });
+    });
+  });
+})();

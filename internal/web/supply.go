@@ -1,0 +1,211 @@
+package web
+
+import (
+	"context"
+	"io"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/commodity"
+	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/ingest"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// SupplierReader is what the supplier register, supplier page, risk map
+// and dashboard read of an organisation's supply chain. The SQL store's
+// supply-chain repository implements it. Errors follow supplychain.Store:
+// kernel.NotFound for an unknown party, kernel.Invalid for a bad filter.
+type SupplierReader interface {
+	Register(ctx context.Context, orgID string, f supplychain.RegisterFilter, sort supplychain.RegisterSort, page kernel.Page) ([]supplychain.RegisterEntry, int, error)
+	GetParty(ctx context.Context, orgID, id string) (supplychain.Party, error)
+	PartyLinks(ctx context.Context, orgID, id string) (suppliers, buyers []supplychain.Link, err error)
+	ListParties(ctx context.Context, orgID string, f supplychain.PartyFilter, page kernel.Page) ([]supplychain.Party, int, error)
+}
+
+// PartyRiskReader reads one party's stored risk directly. When the
+// SupplierReader also implements it the supplier page uses it; otherwise
+// the page finds the party's row in the register (see partyRisk).
+type PartyRiskReader interface {
+	PartyRisk(ctx context.Context, orgID, id string) (supplychain.PartyRisk, error)
+}
+
+// SupplierImporter runs an import of supplier files (any supported format)
+// into an organisation and recomputes its risk. Without skipBadRows one bad
+// row imports nothing and the error is kernel.Invalid; the results still
+// carry the row errors found. Results are one per file, in order.
+type SupplierImporter interface {
+	ImportSuppliers(ctx context.Context, orgID string, files []ImportFile, skipBadRows bool) ([]ingest.Result, error)
+}
+
+// ImportFile is one uploaded file.
+type ImportFile struct {
+	Name string
+	Body io.Reader
+}
+
+// WatchlistHitCounter gives the number of watchlist hits recorded against a
+// party: pending review and confirmed.
+type WatchlistHitCounter interface {
+	PartyHits(ctx context.Context, orgID, partyID string) (pending, confirmed int, err error)
+}
+
+// GrievanceCounter gives the number of grievances linked to a party, open
+// and in total. The page suppresses small counts for roles without case
+// access.
+type GrievanceCounter interface {
+	PartyGrievances(ctx context.Context, orgID, partyID string) (open, total int, err error)
+}
+
+// supplyRoutes are the supplier register, supplier pages, risk map and import.
+func (s *Server) supplyRoutes() []route {
+	read, write := account.PermSuppliersRead, account.PermSuppliersWrite
+	return []route{
+		{"GET /suppliers", signedIn, read, s.supplierRegister},
+		{"GET /suppliers/export.csv", signedIn, read, s.supplierExport},
+		{"GET /suppliers/import", signedIn, write, s.supplierImportForm},
+		{"POST /suppliers/import", signedIn, write, s.supplierImport},
+		{"GET /suppliers/{id}", signedIn, read, s.supplierPage},
+		{"GET /risk-map", signedIn, read, s.riskMap},
+	}
+}
+
+// levels are the risk levels, lowest first.
+var levels = []string{"low", "medium", "high", "critical"}
+
+func validLevel(l string) bool {
+	for _, v := range levels {
+		if v == l {
+			return true
+		}
+	}
+	return false
+}
+
+// countryName names a country for display, falling back to its code.
+func countryName(code string) string {
+	if code == "" {
+		return "unknown"
+	}
+	if c, ok := country.ByAlpha2(code); ok {
+		return c.Name
+	}
+	return code
+}
+
+// commodityName names a canonical commodity for display.
+func commodityName(id string) string {
+	if c, ok := commodity.ByID(id); ok {
+		return c.Name
+	}
+	return id
+}
+
+// registerQuery is the register's filter, sort and page as read from the
+// query string. Bad values become messages, never errors: the page still
+// shows with the valid part of the filter.
+type registerQuery struct {
+	Filter   supplychain.RegisterFilter
+	Name     string
+	Sort     supplychain.RegisterSort
+	Page     int // 1-based
+	PerPage  int
+	Problems []string
+}
+
+const registerPerPage = 50
+
+func parseRegisterQuery(q url.Values) registerQuery {
+	rq := registerQuery{Sort: supplychain.SortExposure, Page: 1, PerPage: registerPerPage}
+	if v := strings.TrimSpace(q.Get("country")); v != "" {
+		if c, err := country.Lookup(v); err == nil {
+			rq.Filter.Country = c.Alpha2
+		} else {
+			rq.Problems = append(rq.Problems, kernel.ErrorMessage(err))
+		}
+	}
+	if v := strings.TrimSpace(q.Get("commodity")); v != "" {
+		if c, known := commodity.Normalize(v); known {
+			rq.Filter.Commodity = c.ID
+		} else {
+			rq.Problems = append(rq.Problems, "commodity "+strconv.Quote(v)+" is not a known commodity")
+		}
+	}
+	if v := strings.TrimSpace(q.Get("tier")); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= 99 {
+			rq.Filter.Tier = n
+		} else {
+			rq.Problems = append(rq.Problems, "tier "+strconv.Quote(v)+" is not a tier number from 1 to 99")
+		}
+	}
+	if v := strings.ToLower(strings.TrimSpace(q.Get("level"))); v != "" {
+		if validLevel(v) {
+			rq.Filter.Level = v
+		} else {
+			rq.Problems = append(rq.Problems, "level "+strconv.Quote(v)+" is not one of low, medium, high, critical")
+		}
+	}
+	rq.Name = strings.TrimSpace(q.Get("q"))
+	if len(rq.Name) > 200 {
+		rq.Name = rq.Name[:200]
+	}
+	switch v := q.Get("sort"); v {
+	case "", string(supplychain.SortExposure):
+	case string(supplychain.SortName):
+		rq.Sort = supplychain.SortName
+	default:
+		rq.Problems = append(rq.Problems, "sort "+strconv.Quote(v)+" is not exposure or name")
+	}
+	if v := q.Get("page"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= 1_000_000 {
+			rq.Page = n
+		} else {
+			rq.Problems = append(rq.Problems, "page "+strconv.Quote(v)+" is not a page number")
+		}
+	}
+	return rq
+}
+
+// values returns the query string for rq, with changes applied.
+func (rq registerQuery) values(change func(url.Values)) string {
+	v := url.Values{}
+	if rq.Filter.Country != "" {
+		v.Set("country", rq.Filter.Country)
+	}
+	if rq.Filter.Commodity != "" {
+		v.Set("commodity", rq.Filter.Commodity)
+	}
+	if rq.Filter.Tier != 0 {
+		v.Set("tier", strconv.Itoa(rq.Filter.Tier))
+	}
+	if rq.Filter.Level != "" {
+		v.Set("level", rq.Filter.Level)
+	}
+	if rq.Name != "" {
+		v.Set("q", rq.Name)
+	}
+	if rq.Sort == supplychain.SortName {
+		v.Set("sort", string(rq.Sort))
+	}
+	if rq.Page > 1 {
+		v.Set("page", strconv.Itoa(rq.Page))
+	}
+	if change != nil {
+		change(v)
+	}
+	if len(v) == 0 {
+		return ""
+	}
+	return "?" + v.Encode()
+}
+
+// registerLink is the register filtered by one field.
+func registerLink(key, value string) string {
+	return "/suppliers?" + url.Values{key: {value}}.Encode()
+}
+
+// pct formats a 0-100 score with one decimal.
+func score(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }

@@ -1,0 +1,124 @@
+package web
+
+import (
+	"errors"
+	"mime/multipart"
+	"net/http"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/ingest"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Upload limits: the whole request, and how many files it may carry.
+// Larger supplier lists load through the import command.
+const (
+	maxImportBytes = 64 << 20
+	maxImportFiles = 10
+	// importMemory is how much of the upload is held in memory; the rest
+	// spills to temporary files that are removed after the request.
+	importMemory = 8 << 20
+)
+
+// importSummary is what the page shows after an import.
+type importSummary struct {
+	Files                                  []ingest.Result
+	Names                                  []string
+	Rows, Parties, Links, Skipped, ErrorsN int
+	Errors                                 []ingest.RowError
+	Failed                                 bool
+	Message                                string
+}
+
+func (s *Server) supplierImportForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "supply_import.html", map[string]any{"Available": s.Imports != nil})
+}
+
+func (s *Server) supplierImport(w http.ResponseWriter, r *http.Request) {
+	if s.Imports == nil {
+		s.render(w, r, http.StatusServiceUnavailable, "supply_import.html", map[string]any{"Available": false})
+		return
+	}
+	fail := func(status int, msg string) {
+		s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Error": msg})
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes)
+	if err := r.ParseMultipartForm(importMemory); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			fail(http.StatusRequestEntityTooLarge, "the files are larger than 64 MB together; import large lists with the 'upstream import' command")
+			return
+		}
+		fail(http.StatusBadRequest, "the upload could not be read; choose one or more files and send the form again")
+		return
+	}
+	defer r.MultipartForm.RemoveAll()
+	headers := r.MultipartForm.File["files"]
+	if len(headers) == 0 {
+		fail(http.StatusBadRequest, "choose at least one file to import")
+		return
+	}
+	if len(headers) > maxImportFiles {
+		fail(http.StatusBadRequest, "choose at most 10 files at a time")
+		return
+	}
+	skip := r.PostForm.Get("skip_bad_rows") == "on"
+	files := make([]ImportFile, 0, len(headers))
+	names := make([]string, 0, len(headers))
+	for _, h := range headers {
+		f, err := h.Open()
+		if err != nil {
+			fail(http.StatusBadRequest, "the file "+h.Filename+" could not be read")
+			return
+		}
+		defer f.Close()
+		name := uploadName(h)
+		files = append(files, ImportFile{Name: name, Body: f})
+		names = append(names, name)
+	}
+	results, err := s.Imports.ImportSuppliers(r.Context(), principalOf(r).User.OrgID, files, skip)
+	sum := summarise(names, results)
+	status := http.StatusOK
+	if err != nil {
+		code := kernel.ErrorCode(err)
+		if code == kernel.Internal || code == kernel.Unavailable {
+			s.fail(w, r, err)
+			return
+		}
+		sum.Failed, sum.Message, status = true, kernel.ErrorMessage(err), statusOf(code)
+	}
+	s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Summary": sum, "Skip": skip})
+}
+
+// uploadName keeps only the base name of an uploaded file, as browsers may
+// send a path.
+func uploadName(h *multipart.FileHeader) string {
+	n := h.Filename
+	if i := strings.LastIndexAny(n, `/\`); i >= 0 {
+		n = n[i+1:]
+	}
+	if n == "" {
+		n = "upload"
+	}
+	return n
+}
+
+// maxShownErrors bounds the row errors listed on the page.
+const maxShownErrors = 200
+
+func summarise(names []string, results []ingest.Result) importSummary {
+	sum := importSummary{Files: results, Names: names}
+	for _, r := range results {
+		sum.Rows += r.Rows
+		sum.Parties += r.Parties
+		sum.Links += r.Links
+		sum.Skipped += r.Skipped
+		sum.ErrorsN += max(r.ErrorCount, len(r.Errors))
+		for _, e := range r.Errors {
+			if len(sum.Errors) < maxShownErrors {
+				sum.Errors = append(sum.Errors, e)
+			}
+		}
+	}
+	return sum
+}

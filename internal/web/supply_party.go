@@ -1,0 +1,293 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// riskSearchRows bounds how many register rows the supplier page reads to
+// find a party's risk when the store cannot read it directly.
+const riskSearchRows = 5000
+
+// partyRisk returns the stored risk of p, and false when it is not found.
+// A store that implements PartyRiskReader answers directly; otherwise the
+// party's row is looked for in the register narrowed to its country and
+// first commodity, which the register's indexes serve.
+func (s *Server) partyRisk(ctx context.Context, orgID string, p supplychain.Party) (supplychain.PartyRisk, bool, error) {
+	if rr, ok := s.Suppliers.(PartyRiskReader); ok {
+		r, err := rr.PartyRisk(ctx, orgID, p.ID)
+		if kernel.IsCode(err, kernel.NotFound) {
+			return r, false, nil
+		}
+		return r, err == nil, err
+	}
+	f := supplychain.RegisterFilter{Country: p.Country}
+	if len(p.Commodities) > 0 {
+		f.Commodity = p.Commodities[0]
+	}
+	page := kernel.Page{Limit: kernel.MaxPageLimit}
+	for page.Offset < riskSearchRows {
+		entries, total, err := s.Suppliers.Register(ctx, orgID, f, supplychain.SortName, page)
+		if err != nil {
+			return supplychain.PartyRisk{}, false, err
+		}
+		for _, e := range entries {
+			if e.Party.ID == p.ID {
+				return e.Risk, true, nil
+			}
+		}
+		page.Offset += page.Limit
+		if page.Offset >= total {
+			break
+		}
+	}
+	return supplychain.PartyRisk{}, false, nil
+}
+
+// factorRow is one factor of a score as shown, with its bar.
+type factorRow struct {
+	supplychain.Factor
+	ContributionText string
+	Bar              int // bar width in the chart's units, 0..barMax
+	Y                int
+}
+
+const (
+	barMax    = 300 // width of the longest bar in the factor chart
+	barHeight = 22
+)
+
+func factorRows(fs []supplychain.Factor) ([]factorRow, int) {
+	top := 0.0
+	for _, f := range fs {
+		top = max(top, f.Contribution)
+	}
+	rows := make([]factorRow, len(fs))
+	for i, f := range fs {
+		rows[i] = factorRow{Factor: f, ContributionText: strconv.FormatFloat(f.Contribution, 'f', 2, 64), Y: i * (barHeight + 8)}
+		if top > 0 && f.Contribution > 0 {
+			rows[i].Bar = max(1, int(f.Contribution/top*barMax+0.5))
+		}
+	}
+	return rows, len(fs)*(barHeight+8) + 4
+}
+
+// neighbour is a supplier or buyer of the party, for the tier graph.
+type neighbour struct {
+	ID, Name, Label, Country, Commodity, Share string
+	Href                                       string // empty for the reporting organisation
+	X, Y, TX                                   int
+}
+
+const (
+	graphWidth   = 720
+	graphRows    = 3
+	graphNodeW   = 110
+	graphNodeH   = 34
+	graphMaxSide = 6 // nodes drawn per row; the rest are listed below
+	maxNeighbour = 100
+)
+
+// neighbours turns links into display rows, naming each party. The
+// reporting organisation appears as a buyer of tier 1 suppliers.
+func (s *Server) neighbours(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool) ([]neighbour, error) {
+	out := make([]neighbour, 0, min(len(links), maxNeighbour))
+	names := map[string]supplychain.Party{}
+	for _, l := range links {
+		if len(out) == maxNeighbour {
+			break
+		}
+		id := l.Buyer
+		if supplierSide {
+			id = l.Supplier
+		}
+		n := neighbour{ID: id, Commodity: commodityName(l.Commodity)}
+		if l.Share != nil {
+			n.Share = strconv.FormatFloat(*l.Share*100, 'f', 0, 64) + "%"
+		}
+		if id == supplychain.Reporting {
+			n.Name = "Your organisation"
+		} else {
+			p, ok := names[id]
+			if !ok {
+				var err error
+				p, err = s.Suppliers.GetParty(ctx, orgID, id)
+				if err != nil && !kernel.IsCode(err, kernel.NotFound) {
+					return nil, err
+				}
+				if err != nil {
+					p = supplychain.Party{ID: id, Name: id}
+				}
+				names[id] = p
+			}
+			n.Name, n.Country, n.Href = p.Name, countryName(p.Country), "/suppliers/"+id
+		}
+		n.Label = shorten(n.Name, 15)
+		out = append(out, n)
+	}
+	return out, nil
+}
+
+// shorten cuts s to n runes with an ellipsis.
+func shorten(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// layoutRow spreads up to graphMaxSide nodes across a row at height y.
+func layoutRow(ns []neighbour, y int) []neighbour {
+	shown := ns[:min(len(ns), graphMaxSide)]
+	step := graphWidth / (len(shown) + 1)
+	for i := range shown {
+		shown[i].X = step*(i+1) - graphNodeW/2
+		shown[i].Y = y
+		shown[i].TX = step * (i + 1)
+	}
+	return shown
+}
+
+// tierGraph is the server-drawn graph: buyers above, the party, suppliers below.
+type tierGraph struct {
+	Buyers, Suppliers []neighbour
+	MoreBuyers        int
+	MoreSuppliers     int
+	CX, CY, H         int
+	PartyLabel        string
+	PartyX            int
+}
+
+func newTierGraph(name string, buyers, suppliers []neighbour, nBuyers, nSuppliers int) tierGraph {
+	g := tierGraph{CX: graphWidth / 2, CY: 95, H: 190, PartyLabel: shorten(name, 22), PartyX: graphWidth/2 - 90}
+	g.Buyers = layoutRow(buyers, 10)
+	g.Suppliers = layoutRow(suppliers, 146)
+	g.MoreBuyers = nBuyers - len(g.Buyers)
+	g.MoreSuppliers = nSuppliers - len(g.Suppliers)
+	return g
+}
+
+// countShown is a count as a page shows it: a number, a suppression note,
+// or not available.
+type countShown struct {
+	Available  bool
+	Suppressed bool
+	N          int
+}
+
+func (c countShown) String() string {
+	switch {
+	case !c.Available:
+		return "not available yet"
+	case c.Suppressed:
+		return "fewer than " + strconv.Itoa(grievance.MinReportableCount)
+	}
+	return strconv.Itoa(c.N)
+}
+
+// suppressed applies the grievance aggregate rule to counts shown to a
+// principal: without case access, counts from 1 to 4 are hidden.
+func suppressed(p account.Principal, ns ...int) []countShown {
+	cells := make([]grievance.Count, len(ns))
+	for i, n := range ns {
+		cells[i] = grievance.Count{N: n}
+	}
+	out := make([]countShown, len(ns))
+	// The threshold is the package's own minimum, which Suppress accepts.
+	shown, _ := grievance.Suppress(cells, grievance.MinReportableCount, p.Can(account.PermCasesHandle))
+	for i, c := range shown {
+		out[i] = countShown{Available: true, Suppressed: c.Suppressed, N: c.N}
+	}
+	return out
+}
+
+func (s *Server) supplierPage(w http.ResponseWriter, r *http.Request) {
+	if s.Suppliers == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
+		return
+	}
+	ctx := r.Context()
+	pr := principalOf(r)
+	org := pr.User.OrgID
+	party, err := s.Suppliers.GetParty(ctx, org, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	risk, hasRisk, err := s.partyRisk(ctx, org, party)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	supLinks, buyLinks, err := s.Suppliers.PartyLinks(ctx, org, party.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	suppliers, err := s.neighbours(ctx, org, supLinks, true)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	buyers, err := s.neighbours(ctx, org, buyLinks, false)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	factors, chartH := factorRows(risk.Factors)
+	data := map[string]any{
+		"Party": party, "Risk": risk, "HasRisk": hasRisk, "Row": rowOf(party, risk, hasRisk),
+		"Factors": factors, "ChartH": chartH, "ChartW": barMax + 70,
+		"Suppliers": suppliers, "Buyers": buyers, "NSuppliers": len(supLinks), "NBuyers": len(buyLinks),
+		"Graph":       newTierGraph(party.Name, append([]neighbour(nil), buyers...), append([]neighbour(nil), suppliers...), len(buyLinks), len(supLinks)),
+		"CountryName": countryName(party.Country), "CountryLink": registerLink("country", party.Country),
+	}
+	var comm []option
+	for _, c := range party.Commodities {
+		comm = append(comm, option{Value: registerLink("commodity", c), Label: commodityName(c)})
+	}
+	data["CommodityLinks"] = comm
+	if party.Country != "" && len(party.Commodities) > 0 {
+		data["BothLink"] = "/suppliers?country=" + party.Country + "&commodity=" + party.Commodities[0]
+	}
+	data["Hits"] = s.partyHits(ctx, org, party.ID)
+	data["Grievances"] = s.partyGrievances(ctx, pr, party.ID)
+	s.render(w, r, http.StatusOK, "supply_party.html", data)
+}
+
+type hitCounts struct {
+	Available          bool
+	Pending, Confirmed int
+}
+
+func (s *Server) partyHits(ctx context.Context, org, id string) hitCounts {
+	if s.Watchlist == nil {
+		return hitCounts{}
+	}
+	p, c, err := s.Watchlist.PartyHits(ctx, org, id)
+	if err != nil {
+		s.log.Error("watchlist hits", "err", err)
+		return hitCounts{}
+	}
+	return hitCounts{true, p, c}
+}
+
+func (s *Server) partyGrievances(ctx context.Context, pr account.Principal, id string) []countShown {
+	na := []countShown{{}, {}}
+	if s.GrievanceCounts == nil || !(pr.Can(account.PermCasesAggregate) || pr.Can(account.PermCasesHandle)) {
+		return na
+	}
+	open, total, err := s.GrievanceCounts.PartyGrievances(ctx, pr.User.OrgID, id)
+	if err != nil {
+		s.log.Error("grievance counts", "err", err)
+		return na
+	}
+	return suppressed(pr, open, total)
+}

@@ -1,0 +1,278 @@
+package web
+
+import (
+	"context"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/commodity"
+	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// registerRow is one row of the register as shown.
+type registerRow struct {
+	ID, Name, Country, CountryName string
+	Commodities                    []string
+	Tier                           int
+	Exposure, Inherent, Signals    string
+	Level                          string
+	HasRisk                        bool
+	Width                          int // exposure bar width, 0..100
+}
+
+func rowOf(p supplychain.Party, r supplychain.PartyRisk, hasRisk bool) registerRow {
+	row := registerRow{ID: p.ID, Name: p.Name, Country: p.Country, CountryName: countryName(p.Country), HasRisk: hasRisk}
+	for _, c := range p.Commodities {
+		row.Commodities = append(row.Commodities, commodityName(c))
+	}
+	row.Commodities = append(row.Commodities, p.UnknownCommodities...)
+	if hasRisk {
+		row.Tier, row.Level = r.Tier, r.Level
+		row.Exposure, row.Inherent, row.Signals = score(r.Exposure), score(r.Inherent), score(r.Signals)
+		row.Width = int(min(max(r.Exposure, 0), 100) + 0.5)
+	}
+	return row
+}
+
+// registerPage reads one page of the register for rq. With a name search
+// the register cannot filter, so it lists parties by name prefix (with the
+// country and commodity filters) and reads each one's risk when the store
+// can; tier and level filters do not apply then, which the page says.
+func (s *Server) registerPage(ctx context.Context, orgID string, rq registerQuery, page kernel.Page) ([]registerRow, int, error) {
+	if rq.Name == "" {
+		entries, total, err := s.Suppliers.Register(ctx, orgID, rq.Filter, rq.Sort, page)
+		if err != nil {
+			return nil, 0, err
+		}
+		rows := make([]registerRow, len(entries))
+		for i, e := range entries {
+			rows[i] = rowOf(e.Party, e.Risk, true)
+		}
+		return rows, total, nil
+	}
+	parties, total, err := s.Suppliers.ListParties(ctx, orgID, supplychain.PartyFilter{
+		Country: rq.Filter.Country, Commodity: rq.Filter.Commodity, NamePrefix: rq.Name}, page)
+	if err != nil {
+		return nil, 0, err
+	}
+	rr, direct := s.Suppliers.(PartyRiskReader)
+	rows := make([]registerRow, len(parties))
+	for i, p := range parties {
+		if direct {
+			r, err := rr.PartyRisk(ctx, orgID, p.ID)
+			if err == nil {
+				rows[i] = rowOf(p, r, true)
+				continue
+			}
+			if !kernel.IsCode(err, kernel.NotFound) {
+				return nil, 0, err
+			}
+		}
+		rows[i] = rowOf(p, supplychain.PartyRisk{}, false)
+	}
+	return rows, total, nil
+}
+
+// option is one choice of a select control.
+type option struct {
+	Value, Label string
+	Selected     bool
+}
+
+func countryOptions(selected string) []option {
+	all := country.All()
+	out := make([]option, 0, len(all)+1)
+	out = append(out, option{"", "Any country", selected == ""})
+	for _, c := range all {
+		out = append(out, option{c.Alpha2, c.Name, c.Alpha2 == selected})
+	}
+	return out
+}
+
+func commodityOptions(selected string) []option {
+	all := commodity.All()
+	out := make([]option, 0, len(all)+1)
+	out = append(out, option{"", "Any commodity", selected == ""})
+	for _, c := range all {
+		out = append(out, option{c.ID, c.Name, c.ID == selected})
+	}
+	return out
+}
+
+func levelOptions(selected string) []option {
+	out := []option{{"", "Any level", selected == ""}}
+	for i := len(levels) - 1; i >= 0; i-- {
+		l := levels[i]
+		out = append(out, option{l, strings.ToUpper(l[:1]) + l[1:], l == selected})
+	}
+	return out
+}
+
+func tierOptions(selected int) []option {
+	out := []option{{"", "Any tier", selected == 0}}
+	for t := 1; t <= 5; t++ {
+		out = append(out, option{strconv.Itoa(t), "Tier " + strconv.Itoa(t), t == selected})
+	}
+	if selected > 5 {
+		out = append(out, option{strconv.Itoa(selected), "Tier " + strconv.Itoa(selected), true})
+	}
+	return out
+}
+
+func (s *Server) supplierRegister(w http.ResponseWriter, r *http.Request) {
+	if s.Suppliers == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
+		return
+	}
+	p := principalOf(r)
+	rq := parseRegisterQuery(r.URL.Query())
+	page := kernel.Page{Limit: rq.PerPage, Offset: (rq.Page - 1) * rq.PerPage}
+	rows, total, err := s.registerPage(r.Context(), p.User.OrgID, rq, page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	pages := (total + rq.PerPage - 1) / rq.PerPage
+	data := map[string]any{
+		"Rows": rows, "Total": total, "Query": rq, "Problems": rq.Problems,
+		"Page": rq.Page, "Pages": max(pages, 1),
+		"Countries": countryOptions(rq.Filter.Country), "Commodities": commodityOptions(rq.Filter.Commodity),
+		"Levels": levelOptions(rq.Filter.Level), "Tiers": tierOptions(rq.Filter.Tier),
+		"NameSearch": rq.Name != "", "NameIgnores": rq.Name != "" && (rq.Filter.Tier != 0 || rq.Filter.Level != ""),
+		"Export":   "/suppliers/export.csv" + rq.values(func(v url.Values) { v.Del("page") }),
+		"SortName": "/suppliers" + rq.values(func(v url.Values) { v.Set("sort", "name"); v.Del("page") }),
+		"SortExp":  "/suppliers" + rq.values(func(v url.Values) { v.Del("sort"); v.Del("page") }),
+		"ByName":   rq.Sort == supplychain.SortName,
+		"From":     min(page.Offset+1, total), "To": page.Offset + len(rows),
+	}
+	if rq.Page > 1 {
+		data["Prev"] = "/suppliers" + rq.values(func(v url.Values) { setPage(v, rq.Page-1) })
+	}
+	if rq.Page < pages {
+		data["Next"] = "/suppliers" + rq.values(func(v url.Values) { setPage(v, rq.Page+1) })
+	}
+	if rq.Filter.Country != "" {
+		data["CountryName"] = countryName(rq.Filter.Country)
+	}
+	s.render(w, r, http.StatusOK, "supply_register.html", data)
+}
+
+func setPage(v url.Values, n int) {
+	if n <= 1 {
+		v.Del("page")
+		return
+	}
+	v.Set("page", strconv.Itoa(n))
+}
+
+// maxExportRows bounds one CSV export; filter the register to export a
+// part of a larger one.
+const maxExportRows = 200_000
+
+// exportColumns are the CSV export's columns, in order; they follow the
+// risk register of the assess command.
+var exportColumns = []string{"id", "ref", "name", "country", "commodities", "tier", "inherent", "signals", "exposure", "level", "os_id", "lei", "gln"}
+
+// supplierExport streams the filtered register as CSV, one page of the
+// store at a time, so memory stays flat however large the register.
+func (s *Server) supplierExport(w http.ResponseWriter, r *http.Request) {
+	if s.Suppliers == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
+		return
+	}
+	p := principalOf(r)
+	rq := parseRegisterQuery(r.URL.Query())
+	if len(rq.Problems) > 0 {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "%s", strings.Join(rq.Problems, "; ")))
+		return
+	}
+	ctx := r.Context()
+	page := kernel.Page{Limit: kernel.MaxPageLimit}
+	// Read the first page before answering, so a store error is still a
+	// proper error page rather than a cut-off file.
+	first, parties, err := s.exportPage(ctx, p.User.OrgID, rq, page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", "text/csv; charset=utf-8")
+	h.Set("Content-Disposition", `attachment; filename="supplier-register.csv"`)
+	h.Set("Cache-Control", "no-store")
+	cw := csv.NewWriter(w)
+	cw.Write(exportColumns)
+	flusher, _ := w.(http.Flusher)
+	written := 0
+	for {
+		for i, e := range first {
+			rec := []string{e.Party.ID, e.Party.Ref, e.Party.Name, e.Party.Country, strings.Join(e.Party.Commodities, ";")}
+			if parties == nil || parties[i] {
+				rec = append(rec, strconv.Itoa(e.Risk.Tier), score(e.Risk.Inherent), score(e.Risk.Signals), score(e.Risk.Exposure), e.Risk.Level)
+			} else {
+				rec = append(rec, "", "", "", "", "")
+			}
+			rec = append(rec, e.Party.OSID, e.Party.LEI, e.Party.GLN)
+			cw.Write(csvSafe(rec))
+		}
+		written += len(first)
+		cw.Flush()
+		if flusher != nil {
+			flusher.Flush()
+		}
+		if len(first) < page.Limit || written >= maxExportRows || ctx.Err() != nil {
+			return
+		}
+		page.Offset += page.Limit
+		first, parties, err = s.exportPage(ctx, p.User.OrgID, rq, page)
+		if err != nil {
+			// Headers are gone: log it and end the file short.
+			s.log.Error("export", "id", requestID(r), "err", err)
+			return
+		}
+	}
+}
+
+// exportPage reads one page for the export. With a name search it lists
+// parties, and has[i] says whether row i carries stored risk.
+func (s *Server) exportPage(ctx context.Context, orgID string, rq registerQuery, page kernel.Page) ([]supplychain.RegisterEntry, []bool, error) {
+	if rq.Name == "" {
+		entries, _, err := s.Suppliers.Register(ctx, orgID, rq.Filter, rq.Sort, page)
+		return entries, nil, err
+	}
+	parties, _, err := s.Suppliers.ListParties(ctx, orgID, supplychain.PartyFilter{
+		Country: rq.Filter.Country, Commodity: rq.Filter.Commodity, NamePrefix: rq.Name}, page)
+	if err != nil {
+		return nil, nil, err
+	}
+	rr, direct := s.Suppliers.(PartyRiskReader)
+	out := make([]supplychain.RegisterEntry, len(parties))
+	has := make([]bool, len(parties))
+	for i, p := range parties {
+		out[i].Party = p
+		if direct {
+			if risk, err := rr.PartyRisk(ctx, orgID, p.ID); err == nil {
+				out[i].Risk, has[i] = risk, true
+			}
+		}
+	}
+	return out, has, nil
+}
+
+// csvSafe keeps spreadsheet programs from running a cell as a formula: a
+// cell starting with = + - @ or a control character gets a leading quote.
+func csvSafe(rec []string) []string {
+	for i, v := range rec {
+		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+			if _, err := strconv.ParseFloat(v, 64); err == nil {
+				continue // a plain negative number
+			}
+			rec[i] = "'" + v
+		}
+	}
+	return rec
+}

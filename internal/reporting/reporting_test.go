@@ -254,8 +254,8 @@ func TestHeldGrievanceHandling(t *testing.T) {
 
 func TestDataForEveryKind(t *testing.T) {
 	counts := reporting.GrievanceCounts{Total: 9,
-		ByCategory: map[grievance.Category]int{grievance.WithholdingOfWages: 6, grievance.DebtBondage: 3},
-		ByStage:    map[grievance.Stage]int{grievance.StageClosed: 7, grievance.StageInvestigating: 2},
+		ByCategory:       map[grievance.Category]int{grievance.WithholdingOfWages: 6, grievance.DebtBondage: 3},
+		ByStage:          map[grievance.Stage]int{grievance.StageClosed: 7, grievance.StageInvestigating: 2},
 		RemediesProposed: 5, RemediesAccepted: 5, RemediesImplemented: 4}
 	for _, k := range report.Kinds() {
 		for _, subject := range []string{"", "g"} {

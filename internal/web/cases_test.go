@@ -133,15 +133,15 @@ func TestHandlerWorksCaseToClosure(t *testing.T) {
 			}
 		}
 		// Referral without consent needs an override reason.
-		if res := g.post(t, "/cases/"+id+"/referral", h, url.Values{"purpose": {"share_with_authorities"}, "note": {"labour inspector"}}); res.StatusCode != http.StatusForbidden {
+		if res := g.post(t, "/cases/"+id+"/referral", h, url.Values{"purpose": {"share_with_authorities"}, "note": {"district office inspector Ruiz"}}); res.StatusCode != http.StatusForbidden {
 			t.Fatalf("referral without consent or override: %d", res.StatusCode)
 		}
-		if res := g.post(t, "/cases/"+id+"/referral", h, url.Values{"purpose": {"share_with_authorities"}, "override": {"legal_duty"}, "note": {"labour inspector"}}); res.StatusCode != http.StatusSeeOther {
+		if res := g.post(t, "/cases/"+id+"/referral", h, url.Values{"purpose": {"share_with_authorities"}, "override": {"legal_duty"}, "note": {"district office inspector Ruiz"}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("referral with override: %d", res.StatusCode)
 		}
 		// The reporter sees the reply (not the internal note) and accepts the remedy.
 		_, view := g.followUp(t, "acme", url.Values{"receipt": {rc}})
-		if !strings.Contains(view, "Thank you, we are looking into it") || strings.Contains(view, "call the auditor") || strings.Contains(view, "labour inspector") {
+		if !strings.Contains(view, "Thank you, we are looking into it") || strings.Contains(view, "call the auditor") || strings.Contains(view, "inspector Ruiz") {
 			t.Fatalf("reporter view: %s", view)
 		}
 		rems, _ := g.st.Remedies(ctx, g.org.ID, id)

@@ -317,8 +317,10 @@ func (c fakeCounts) PartyGrievances(context.Context, string, string) (int, int, 
 	return c.open, c.total, nil
 }
 func (c fakeCounts) PartyHits(context.Context, string, string) (int, int, error) { return 2, 1, nil }
-func (c fakeCounts) CaseCounts(context.Context, string) (int, int, error)        { return c.open, c.total, nil }
-func (c fakeCounts) OpenAlerts(context.Context, string) (int, int, error)        { return 7, 2, nil }
+func (c fakeCounts) CaseCounts(context.Context, string) (int, int, error) {
+	return c.open, c.total, nil
+}
+func (c fakeCounts) OpenAlerts(context.Context, string) (int, int, error) { return 7, 2, nil }
 
 func TestSuppressedCountsPerRole(t *testing.T) {
 	f, ps, sessions := supplyFixture(t)
@@ -410,5 +412,3 @@ func TestCSVSafe(t *testing.T) {
 		}
 	}
 }
-
-

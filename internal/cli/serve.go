@@ -91,8 +91,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	suppliers, err := newAssessmentService(db)
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Deps{Accounts: accounts, Alerts: alerts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock},
 		Grievance: griev.Service, Reports: griev.Reports, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
+		Suppliers: db.SupplyChain(), Imports: suppliers,
 		Config: web.Config{CookieSecure: *secure, Version: Version}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)

@@ -2,15 +2,14 @@ package web
 
 import (
 	"context"
-	"io"
 	"net/url"
 	"strconv"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
-	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
@@ -33,18 +32,13 @@ type PartyRiskReader interface {
 	PartyRisk(ctx context.Context, orgID, id string) (supplychain.PartyRisk, error)
 }
 
-// SupplierImporter runs an import of supplier files (any supported format)
-// into an organisation and recomputes its risk. Without skipBadRows one bad
-// row imports nothing and the error is kernel.Invalid; the results still
-// carry the row errors found. Results are one per file, in order.
+// SupplierImporter imports supplier files (any supported format) into an
+// organisation in one transaction and recomputes its risk; the assessment
+// service implements it. Without skipBadRows one bad row imports nothing
+// and the error is kernel.Invalid; the summary still carries every file's
+// row errors.
 type SupplierImporter interface {
-	ImportSuppliers(ctx context.Context, orgID string, files []ImportFile, skipBadRows bool) ([]ingest.Result, error)
-}
-
-// ImportFile is one uploaded file.
-type ImportFile struct {
-	Name string
-	Body io.Reader
+	ImportAndRecompute(ctx context.Context, orgID string, files []assessment.NamedFile, skipBadRows bool) (assessment.Summary, error)
 }
 
 // WatchlistHitCounter gives the number of watchlist hits recorded against a

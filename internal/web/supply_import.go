@@ -6,8 +6,10 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/risk"
 )
 
 // Upload limits: the whole request, and how many files it may carry.
@@ -22,12 +24,13 @@ const (
 
 // importSummary is what the page shows after an import.
 type importSummary struct {
-	Files                                  []ingest.Result
-	Names                                  []string
-	Rows, Parties, Links, Skipped, ErrorsN int
-	Errors                                 []ingest.RowError
-	Failed                                 bool
-	Message                                string
+	Files   []assessment.FileResult
+	Total   ingest.Result
+	ErrorsN int
+	Errors  []ingest.RowError
+	Levels  []levelCount
+	Failed  bool
+	Message string
 }
 
 func (s *Server) supplierImportForm(w http.ResponseWriter, r *http.Request) {
@@ -63,8 +66,7 @@ func (s *Server) supplierImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	skip := r.PostForm.Get("skip_bad_rows") == "on"
-	files := make([]ImportFile, 0, len(headers))
-	names := make([]string, 0, len(headers))
+	files := make([]assessment.NamedFile, 0, len(headers))
 	for _, h := range headers {
 		f, err := h.Open()
 		if err != nil {
@@ -72,12 +74,10 @@ func (s *Server) supplierImport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		defer f.Close()
-		name := uploadName(h)
-		files = append(files, ImportFile{Name: name, Body: f})
-		names = append(names, name)
+		files = append(files, assessment.ReaderFile(uploadName(h), f))
 	}
-	results, err := s.Imports.ImportSuppliers(r.Context(), principalOf(r).User.OrgID, files, skip)
-	sum := summarise(names, results)
+	res, err := s.Imports.ImportAndRecompute(r.Context(), principalOf(r).User.OrgID, files, skip)
+	sum := summarise(res)
 	status := http.StatusOK
 	if err != nil {
 		code := kernel.ErrorCode(err)
@@ -106,19 +106,18 @@ func uploadName(h *multipart.FileHeader) string {
 // maxShownErrors bounds the row errors listed on the page.
 const maxShownErrors = 200
 
-func summarise(names []string, results []ingest.Result) importSummary {
-	sum := importSummary{Files: results, Names: names}
-	for _, r := range results {
-		sum.Rows += r.Rows
-		sum.Parties += r.Parties
-		sum.Links += r.Links
-		sum.Skipped += r.Skipped
-		sum.ErrorsN += max(r.ErrorCount, len(r.Errors))
-		for _, e := range r.Errors {
+func summarise(res assessment.Summary) importSummary {
+	sum := importSummary{Files: res.Files, Total: res.Total}
+	for _, f := range res.Files {
+		sum.ErrorsN += max(f.ErrorCount, len(f.Errors))
+		for _, e := range f.Errors {
 			if len(sum.Errors) < maxShownErrors {
 				sum.Errors = append(sum.Errors, e)
 			}
 		}
+	}
+	for i := len(levels) - 1; i >= 0 && res.Levels != nil; i-- {
+		sum.Levels = append(sum.Levels, levelCount{Level: levels[i], N: res.Levels[risk.Level(levels[i])]})
 	}
 	return sum
 }

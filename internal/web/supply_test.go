@@ -12,8 +12,10 @@ import (
 	"testing"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 	"github.com/upstream-platform/upstream/internal/supplychain"
@@ -225,13 +227,26 @@ type fakeImporter struct {
 	err     error
 }
 
-func (f *fakeImporter) ImportSuppliers(ctx context.Context, orgID string, files []ImportFile, skip bool) ([]ingest.Result, error) {
+func (f *fakeImporter) ImportAndRecompute(ctx context.Context, orgID string, files []assessment.NamedFile, skip bool) (assessment.Summary, error) {
 	f.skip = skip
-	for _, fl := range files {
-		b, _ := io.ReadAll(fl.Body)
+	var sum assessment.Summary
+	for i, fl := range files {
+		rc, err := fl.Open()
+		if err != nil {
+			return sum, err
+		}
+		b, _ := io.ReadAll(rc)
+		rc.Close()
 		f.got = append(f.got, fl.Name+":"+string(b))
+		if i < len(f.results) {
+			sum.Files = append(sum.Files, assessment.FileResult{Name: fl.Name, Result: f.results[i]})
+			sum.Total.Rows += f.results[i].Rows
+		}
 	}
-	return f.results, f.err
+	if f.err == nil {
+		sum.Levels = map[risk.Level]int{risk.High: 1, "": 1}
+	}
+	return sum, f.err
 }
 
 var _ SupplierImporter = (*fakeImporter)(nil)
@@ -266,7 +281,7 @@ func TestSupplierImport(t *testing.T) {
 	}{
 		{"success", map[string]string{"suppliers.csv": "id,name,country\n1,A,CI\n"}, false,
 			&fakeImporter{results: []ingest.Result{{Format: "upstream-csv", Rows: 1, Parties: 1}}}, 200,
-			[]string{"Import finished", "suppliers.csv", "upstream-csv"}},
+			[]string{"Import finished", "suppliers.csv", "upstream-csv", "1 high"}},
 		{"bad row stops the import", map[string]string{"suppliers.csv": "x"}, false,
 			&fakeImporter{results: []ingest.Result{{Rows: 3, Errors: []ingest.RowError{bad}, ErrorCount: 1}}, err: bad}, 400,
 			[]string{"Nothing was imported", "suppliers.csv:3:12", "Atlantis", `id="row-errors"`}},

@@ -45,5 +45,5 @@ func NewMessage(reportID string, from Author, handlerID string, internal bool, b
 	if len(body) == 0 {
 		return Message{}, kernel.Errorf(kernel.Invalid, "the message is empty")
 	}
-	return Message{ID: kernel.NewID(), ReportID: reportID, From: from, HandlerID: handlerID, Internal: internal, Day: today, Body: body}, nil
+	return Message{ID: kernel.NewRandomID(), ReportID: reportID, From: from, HandlerID: handlerID, Internal: internal, Day: today, Body: body}, nil
 }

@@ -88,7 +88,7 @@ func ProposeRemedy(c Case, reportID string, t RemedyType, amount Money, handlerI
 		return Remedy{}, kernel.Errorf(kernel.Invalid, "a remedy needs the handler who proposes it")
 	}
 	return Remedy{
-		ID: kernel.NewID(), ReportID: reportID, Type: t, Amount: amount, Status: RemedyProposed,
+		ID: kernel.NewRandomID(), ReportID: reportID, Type: t, Amount: amount, Status: RemedyProposed,
 		Proposed: today, ProposedBy: handlerID, Description: description,
 	}, nil
 }

@@ -88,7 +88,7 @@ func (s *Service) Submit(ctx context.Context, org OrgKeys, sub Submission) (Rece
 		return Receipt{}, Report{}, err
 	}
 	v := s.cfg.Vault
-	id := kernel.NewID()
+	id := kernel.NewRandomID()
 	dk, err := v.NewDataKey()
 	if err != nil {
 		return Receipt{}, Report{}, err
@@ -124,7 +124,7 @@ func (s *Service) Submit(ctx context.Context, org OrgKeys, sub Submission) (Rece
 	}
 	atts := make([]SealedAttachment, 0, len(sub.Attachments))
 	for _, a := range sub.Attachments {
-		sa := SealedAttachment{ID: kernel.NewID(), ReportID: id}
+		sa := SealedAttachment{ID: kernel.NewRandomID(), ReportID: id}
 		if sa.Meta, err = s.seal(dk, TableAttachment, ColumnAttachMeta, sa.ID, encodeMeta(a), textBlock); err != nil {
 			return Receipt{}, Report{}, err
 		}

@@ -13,3 +13,10 @@ func ValidID(s string) bool {
 	_, err := uuid.Parse(s)
 	return err == nil && len(s) == 36
 }
+
+// NewRandomID returns an identifier with no time in it (UUIDv4). Rows that
+// describe a reporter's actions use it, so a copy of the database does not
+// reveal when someone submitted or wrote.
+func NewRandomID() string {
+	return uuid.Must(uuid.NewRandom()).String()
+}

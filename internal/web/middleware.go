@@ -159,6 +159,9 @@ func (s *Server) observe(next http.Handler) http.Handler {
 			pattern = "unmatched"
 		}
 		s.metrics.observe(pattern, sw.status, elapsed)
+		if s.quiet[r.Pattern] {
+			return
+		}
 		s.log.Info("request", "id", id, "method", r.Method, "route", pattern,
 			"status", sw.status, "bytes", sw.bytes, "ms", float64(elapsed.Microseconds())/1000)
 	})

@@ -75,6 +75,9 @@ type Server struct {
 	cfg      Config
 	pages    map[string]*template.Template
 	metrics  *metrics
+	// quiet holds the reporter routes, which leave no access-log line: even
+	// the time of a request could help identify who reported.
+	quiet map[string]bool
 }
 
 // New builds a Server; it parses every template now so a broken one stops
@@ -91,8 +94,12 @@ func New(d Deps) (*Server, error) {
 // Handler returns the complete HTTP handler with all middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	s.quiet = map[string]bool{}
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.guard(rt))
+		if rt.access == reporterRoute {
+			s.quiet[rt.pattern] = true
+		}
 	}
 	static, _ := fs.Sub(staticFiles, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(24*time.Hour, http.FileServerFS(static))))

@@ -393,3 +393,18 @@ func TestHealthReadyMetrics(t *testing.T) {
 		}
 	}
 }
+
+// TestReporterRoutesLeaveNoAccessLog: a reporter's visit leaves no log line
+// at all, not even its time; staff routes still log.
+func TestReporterRoutesLeaveNoAccessLog(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.do(t, "GET", "/report/acme?lang=fr", "", "", nil)
+	f.do(t, "GET", "/report/acme/follow-up", "", "", nil)
+	if strings.Contains(f.logs.String(), "/report/") {
+		t.Fatalf("reporter route logged:\n%s", f.logs.String())
+	}
+	f.do(t, "GET", "/healthz", "", "", nil)
+	if !strings.Contains(f.logs.String(), `route="GET /healthz"`) {
+		t.Fatalf("staff routes stopped logging:\n%s", f.logs.String())
+	}
+}

@@ -47,7 +47,7 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 	org := p.User.OrgID
 	data := map[string]any{}
 	if s.Suppliers != nil && p.Can(account.PermSuppliersRead) {
-		dist, err := s.riskDistribution(ctx, org)
+		dist, err := cachedAggregate(s, org, "levels", func() (distribution, error) { return s.riskDistribution(ctx, org) })
 		if err != nil {
 			s.fail(w, r, err)
 			return

@@ -150,7 +150,10 @@ func (s *Server) riskMap(w http.ResponseWriter, r *http.Request) {
 	var stats map[string]countryStats
 	var ref *refdata.Set
 	if m.Org {
-		stats, err = s.orgCountryStats(r.Context(), principalOf(r).User.OrgID)
+		org := principalOf(r).User.OrgID
+		stats, err = cachedAggregate(s, org, "countries", func() (map[string]countryStats, error) {
+			return s.orgCountryStats(r.Context(), org)
+		})
 	} else {
 		ref, err = loadRefdata()
 	}

@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/assessment"
@@ -203,3 +205,50 @@ func registerLink(key, value string) string {
 
 // pct formats a 0-100 score with one decimal.
 func score(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+
+// aggregateTTL is how long the per-organisation aggregates of the risk map
+// and dashboard (counts per country and per level) are reused. They are
+// counted over the whole register, and risk only changes when an import
+// or recompute runs; an import from the web page clears them at once.
+const aggregateTTL = 2 * time.Minute
+
+// aggregates caches, per server and organisation, values that cost a pass
+// over the register.
+var aggregates sync.Map // aggregateKey -> aggregateEntry
+
+type aggregateKey struct {
+	srv       *Server
+	org, what string
+}
+
+type aggregateEntry struct {
+	at    time.Time
+	value any
+}
+
+// cachedAggregate returns the cached value of what for org, or computes
+// and stores it.
+func cachedAggregate[T any](s *Server, org, what string, compute func() (T, error)) (T, error) {
+	key := aggregateKey{s, org, what}
+	if e, ok := aggregates.Load(key); ok {
+		entry := e.(aggregateEntry)
+		if time.Since(entry.at) < aggregateTTL {
+			return entry.value.(T), nil
+		}
+	}
+	v, err := compute()
+	if err == nil {
+		aggregates.Store(key, aggregateEntry{time.Now(), v})
+	}
+	return v, err
+}
+
+// forgetAggregates drops the cached aggregates of org, after its data changed.
+func forgetAggregates(s *Server, org string) {
+	aggregates.Range(func(k, _ any) bool {
+		if key := k.(aggregateKey); key.srv == s && key.org == org {
+			aggregates.Delete(k)
+		}
+		return true
+	})
+}

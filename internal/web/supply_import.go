@@ -76,7 +76,9 @@ func (s *Server) supplierImport(w http.ResponseWriter, r *http.Request) {
 		defer f.Close()
 		files = append(files, assessment.ReaderFile(uploadName(h), f))
 	}
-	res, err := s.Imports.ImportAndRecompute(r.Context(), principalOf(r).User.OrgID, files, skip)
+	org := principalOf(r).User.OrgID
+	res, err := s.Imports.ImportAndRecompute(r.Context(), org, files, skip)
+	forgetAggregates(s, org)
 	sum := summarise(res)
 	status := http.StatusOK
 	if err != nil {

@@ -83,7 +83,7 @@ type levelCount struct {
 	Percent string
 }
 
-const distBarMax = 400
+const distBarMax = 200
 
 // riskDistribution counts suppliers per level: the register's total for
 // each level filter, which its level index serves.

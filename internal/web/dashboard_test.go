@@ -1,0 +1,51 @@
+package web
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/impact"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+)
+
+// TestDashboardFromServices feeds the dashboard from the real alert and
+// impact services when no dashboard source is given, and checks what each
+// role sees.
+func TestDashboardFromServices(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	af := newAlertsFixture(t, db)
+	f := af.fixture
+	f.srv.Impact = &impact.Service{Store: db.Impact(), Clock: f.clock}
+	if _, err := impact.SeedDemo(context.Background(), f.srv.Impact, f.org.ID); err != nil {
+		t.Fatal(err)
+	}
+	af.raise(t, f.org.ID, "p1", earlywarning.SeverityHigh)
+	af.raise(t, f.org.ID, "p2", earlywarning.SeverityLow)
+	tests := []struct {
+		role      account.Role
+		want, not []string
+	}{
+		{account.RoleViewer, []string{`id="alerts-open">2<`, `id="indicators"`, "Progress from baseline to target"}, []string{`href="/cases"`}},
+		{account.RoleAnalyst, []string{`id="alerts-open">2<`, "<dd>1</dd>"}, nil},
+		{account.RoleAdmin, []string{`id="alerts-open">2<`}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(string(tc.role), func(t *testing.T) {
+			_, b := af.call(t, string(tc.role), "GET", "/", "")
+			for _, w := range tc.want {
+				if !strings.Contains(b, w) {
+					t.Errorf("dashboard lacks %q", w)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(b, w) {
+					t.Errorf("dashboard has %q", w)
+				}
+			}
+		})
+	}
+}

@@ -13,7 +13,7 @@ import (
 )
 
 // DefaultThreshold is the score from which a hit is worth a human look. It
-// was calibrated on the labelled set in testdata (see PERFORMANCE.md): at
+// was calibrated on the labelled set in testdata (see docs/screening.md): at
 // this threshold the set's F1 is highest, with precision above recall, since
 // every reported hit costs a reviewer's time.
 const DefaultThreshold = 0.80

@@ -16,6 +16,23 @@ type Org struct {
 	Slug      string // URL name, e.g. "demo"; lower-case letters, digits and dashes
 	Name      string
 	CreatedAt time.Time
+	// RetentionDays is how long closed grievance reports are kept before
+	// they are purged; 0 keeps them. New organisations get three years.
+	RetentionDays int
+}
+
+// DefaultRetentionDays is the retention of a new organisation.
+const DefaultRetentionDays = 1095
+
+// MaxRetentionDays bounds the setting (30 years).
+const MaxRetentionDays = 30 * 366
+
+// ValidateRetention checks a retention setting.
+func ValidateRetention(days int) error {
+	if days < 0 || days > MaxRetentionDays {
+		return kernel.Errorf(kernel.Invalid, "retention must be between 0 (keep) and %d days", MaxRetentionDays)
+	}
+	return nil
 }
 
 // User is a member of staff of one organisation.
@@ -83,6 +100,8 @@ type Store interface {
 	CreateOrg(ctx context.Context, o Org) error
 	OrgBySlug(ctx context.Context, slug string) (Org, error)
 	OrgByID(ctx context.Context, id string) (Org, error)
+	ListOrgs(ctx context.Context) ([]Org, error)
+	SetRetention(ctx context.Context, orgID string, days int) error
 
 	CreateUser(ctx context.Context, u User) error
 	UserByEmail(ctx context.Context, email string) (User, error)

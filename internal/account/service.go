@@ -440,7 +440,7 @@ func (s *Service) EnsureOrg(ctx context.Context, slug, name string) (Org, bool, 
 	if !kernel.IsCode(err, kernel.NotFound) {
 		return Org{}, false, err
 	}
-	o = Org{ID: kernel.NewID(), Slug: slug, Name: name, CreatedAt: s.Clock.Now()}
+	o = Org{ID: kernel.NewID(), Slug: slug, Name: name, CreatedAt: s.Clock.Now(), RetentionDays: DefaultRetentionDays}
 	if err := s.Store.CreateOrg(ctx, o); err != nil {
 		if kernel.IsCode(err, kernel.Conflict) { // created concurrently by another server
 			return s.EnsureOrg(ctx, slug, name)

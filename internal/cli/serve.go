@@ -124,6 +124,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	// their leases to other servers) before the database closes.
 	sched := jobs.NewScheduler(db.Jobs(), ew, alerts, env.Clock, log,
 		jobs.Config{Webhook: jobs.NewWebhookSender(10*time.Second, env.Clock, Version), Email: email})
+	sched.AddGrievanceJobs(jobs.GrievanceJobs{Orgs: db.Accounts(), Counts: db.Grievances(), Signals: ew,
+		Cases: griev.Service, Alerts: alerts, Clock: env.Clock})
 	sched.Start(ctx)
 	defer sched.Stop()
 	select {

@@ -25,10 +25,14 @@ const (
 	// KindRefdataUpdate is a new edition of a reference dataset. Value is the
 	// number of rows that changed.
 	KindRefdataUpdate Kind = "refdata_update"
+	// KindCaseOverdue is a grievance case past its response-time target.
+	// Value is the escalation level (1, 2, 3); the subject is the case id,
+	// never anything about the reporter.
+	KindCaseOverdue Kind = "case_overdue"
 )
 
 // Kinds lists every signal kind, in a stable order.
-var Kinds = []Kind{KindGrievanceCount, KindWatchlistHit, KindRiskScoreChange, KindRefdataUpdate}
+var Kinds = []Kind{KindGrievanceCount, KindWatchlistHit, KindRiskScoreChange, KindRefdataUpdate, KindCaseOverdue}
 
 func (k Kind) valid() bool {
 	for _, v := range Kinds {
@@ -48,10 +52,11 @@ const (
 	SubjectRegion   SubjectKind = "region"   // a sub-national region, as the organisation names it
 	SubjectCategory SubjectKind = "category" // a grievance category code (for example an ILO indicator)
 	SubjectDataset  SubjectKind = "dataset"  // a reference dataset name
+	SubjectCase     SubjectKind = "case"     // a grievance case id (its content stays with case handlers)
 )
 
 // SubjectKinds lists every subject kind, in a stable order.
-var SubjectKinds = []SubjectKind{SubjectParty, SubjectCountry, SubjectRegion, SubjectCategory, SubjectDataset}
+var SubjectKinds = []SubjectKind{SubjectParty, SubjectCountry, SubjectRegion, SubjectCategory, SubjectDataset, SubjectCase}
 
 func (k SubjectKind) valid() bool {
 	for _, v := range SubjectKinds {
@@ -105,7 +110,7 @@ func (s Signal) Validate() error {
 	case !s.Kind.valid():
 		return kernel.Errorf(kernel.Invalid, "signal kind: %q is not one of %s", s.Kind, joinKinds())
 	case !s.Subject.Kind.valid():
-		return kernel.Errorf(kernel.Invalid, "signal subject.kind: %q is not one of party, country, region, category, dataset", s.Subject.Kind)
+		return kernel.Errorf(kernel.Invalid, "signal subject.kind: %q is not one of party, country, region, category, dataset, case", s.Subject.Kind)
 	case strings.TrimSpace(s.Subject.ID) == "":
 		return kernel.Errorf(kernel.Invalid, "signal subject.id: missing")
 	case len(s.Subject.ID) > MaxSubjectID:
@@ -132,4 +137,13 @@ func joinKinds() string {
 		parts[i] = string(k)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// SubjectCount is a count of events on one day about one subject, as a
+// producer reads it from its own aggregates (for example grievances
+// received per supplier, country and category).
+type SubjectCount struct {
+	Day     string // YYYY-MM-DD
+	Subject Subject
+	Count   int
 }

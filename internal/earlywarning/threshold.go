@@ -83,7 +83,7 @@ func (c ThresholdConfig) Validate() error {
 		case !r.Kind.valid():
 			return kernel.Errorf(kernel.Invalid, "%s.kind: %q is not one of %s", at, r.Kind, joinKinds())
 		case r.SubjectKind != "" && !r.SubjectKind.valid():
-			return kernel.Errorf(kernel.Invalid, "%s.subject_kind: %q is not one of party, country, region, category, dataset", at, r.SubjectKind)
+			return kernel.Errorf(kernel.Invalid, "%s.subject_kind: %q is not one of party, country, region, category, dataset, case", at, r.SubjectKind)
 		case r.SubjectID != "" && r.SubjectKind == "":
 			return kernel.Errorf(kernel.Invalid, "%s.subject_id: set without subject_kind", at)
 		case !r.Op.valid():

@@ -26,7 +26,7 @@ func TestThresholdConfigValidate(t *testing.T) {
 		{"no org", ew.ThresholdConfig{}, "threshold config org_id: missing"},
 		{"duplicate name", with(func(r *ew.ThresholdRule) {}), `rules[1].name: "hits" is already used by rules[0]`},
 		{"no name", with(func(r *ew.ThresholdRule) { r.Name = "" }), "rules[1].name: missing"},
-		{"bad kind", with(func(r *ew.ThresholdRule) { r.Name, r.Kind = "x", "grievance" }), `rules[1].kind: "grievance" is not one of grievance_count, watchlist_hit, risk_score_change, refdata_update`},
+		{"bad kind", with(func(r *ew.ThresholdRule) { r.Name, r.Kind = "x", "grievance" }), `rules[1].kind: "grievance" is not one of grievance_count, watchlist_hit, risk_score_change, refdata_update, case_overdue`},
 		{"bad op", with(func(r *ew.ThresholdRule) { r.Name, r.Op = "x", ">=" }), `rules[1].op: ">=" is not one of gt, ge, lt, le, abs_ge`},
 		{"subject id alone", with(func(r *ew.ThresholdRule) { r.Name, r.SubjectID = "x", "p1" }), "rules[1].subject_id: set without subject_kind"},
 		{"abs_ge zero", with(func(r *ew.ThresholdRule) { r.Name, r.Op, r.Limit = "x", ew.OpAbsGE, 0 }), "rules[1].limit: abs_ge needs a limit above 0, got 0"},
@@ -103,7 +103,7 @@ func TestSignalValidate(t *testing.T) {
 		want string
 	}{
 		{"fractional count", ew.Signal{OrgID: "o", Kind: ew.KindGrievanceCount, Subject: ew.Subject{Kind: ew.SubjectParty, ID: "p"}, At: t0, Value: 1.5, Source: "s"}, "signal value: a grievance count must be a whole number of at least 0, got 1.5"},
-		{"unknown subject", ew.Signal{OrgID: "o", Kind: ew.KindWatchlistHit, Subject: ew.Subject{Kind: "person", ID: "p"}, At: t0, Value: 1, Source: "s"}, `signal subject.kind: "person" is not one of party, country, region, category, dataset`},
+		{"unknown subject", ew.Signal{OrgID: "o", Kind: ew.KindWatchlistHit, Subject: ew.Subject{Kind: "person", ID: "p"}, At: t0, Value: 1, Source: "s"}, `signal subject.kind: "person" is not one of party, country, region, category, dataset, case`},
 		{"no time", ew.Signal{OrgID: "o", Kind: ew.KindWatchlistHit, Subject: ew.Subject{Kind: ew.SubjectParty, ID: "p"}, Value: 1, Source: "s"}, "signal at: missing"},
 		{"no source", ew.Signal{OrgID: "o", Kind: ew.KindWatchlistHit, Subject: ew.Subject{Kind: ew.SubjectParty, ID: "p"}, At: t0, Value: 1}, "signal source: missing"},
 	}

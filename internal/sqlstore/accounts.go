@@ -22,17 +22,47 @@ var _ account.Store = (*Accounts)(nil)
 
 func (a *Accounts) CreateOrg(ctx context.Context, o account.Org) error {
 	_, err := a.db.write.ExecContext(ctx,
-		"INSERT INTO orgs (id, slug, name, created_at) VALUES ($1, $2, $3, $4)",
-		o.ID, o.Slug, o.Name, o.CreatedAt.UTC())
+		"INSERT INTO orgs (id, slug, name, created_at, retention_days) VALUES ($1, $2, $3, $4, $5)",
+		o.ID, o.Slug, o.Name, o.CreatedAt.UTC(), o.RetentionDays)
 	return classify(err, "organisation "+o.Slug)
 }
 
-func (a *Accounts) org(ctx context.Context, where string, arg any) (account.Org, error) {
+const orgColumns = "id, slug, name, created_at, retention_days"
+
+func scanOrg(row interface{ Scan(...any) error }) (account.Org, error) {
 	var o account.Org
-	err := a.db.read.QueryRowContext(ctx, "SELECT id, slug, name, created_at FROM orgs WHERE "+where+" = $1", arg).
-		Scan(&o.ID, &o.Slug, &o.Name, &o.CreatedAt)
+	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.CreatedAt, &o.RetentionDays)
 	o.CreatedAt = o.CreatedAt.UTC()
+	return o, err
+}
+
+func (a *Accounts) org(ctx context.Context, where string, arg any) (account.Org, error) {
+	o, err := scanOrg(a.db.read.QueryRowContext(ctx, "SELECT "+orgColumns+" FROM orgs WHERE "+where+" = $1", arg))
 	return o, classify(err, "organisation")
+}
+
+// ListOrgs returns every organisation, for jobs that run per organisation.
+func (a *Accounts) ListOrgs(ctx context.Context) ([]account.Org, error) {
+	rows, err := a.db.read.QueryContext(ctx, "SELECT "+orgColumns+" FROM orgs ORDER BY slug")
+	if err != nil {
+		return nil, classify(err, "organisations")
+	}
+	defer rows.Close()
+	var out []account.Org
+	for rows.Next() {
+		o, err := scanOrg(rows)
+		if err != nil {
+			return nil, classify(err, "organisations")
+		}
+		out = append(out, o)
+	}
+	return out, classify(rows.Err(), "organisations")
+}
+
+// SetRetention changes how long the organisation keeps closed reports.
+func (a *Accounts) SetRetention(ctx context.Context, orgID string, days int) error {
+	res, err := a.db.write.ExecContext(ctx, "UPDATE orgs SET retention_days = $2 WHERE id = $1", orgID, days)
+	return affected(res, err, "organisation")
 }
 
 func (a *Accounts) OrgBySlug(ctx context.Context, slug string) (account.Org, error) {

@@ -64,6 +64,8 @@ func (s *Server) coreRoutes() []route {
 		{"POST /admin/users/{id}/disable", signedIn, account.PermUsersManage, s.userDisable},
 		{"POST /admin/users/{id}/enable", signedIn, account.PermUsersManage, s.userEnable},
 		{"POST /admin/users/{id}/reset-2fa", signedIn, account.PermUsersManage, s.userReset2FA},
+		{"GET /admin/settings", signedIn, account.PermSettingsManage, s.settingsPage},
+		{"POST /admin/settings/retention", signedIn, account.PermSettingsManage, s.settingsRetention},
 
 		{"GET /api/v1/me", signedIn, account.PermSelf, s.apiMe},
 		{"GET /api/v1/users", signedIn, account.PermUsersManage, s.apiUsers},

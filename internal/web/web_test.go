@@ -121,6 +121,8 @@ var coreAuth = map[string][]string{
 	"POST /admin/users/{id}/disable":   {"admin"},
 	"POST /admin/users/{id}/enable":    {"admin"},
 	"POST /admin/users/{id}/reset-2fa": {"admin"},
+	"GET /admin/settings":              {"admin"},
+	"POST /admin/settings/retention":   {"admin"},
 	"GET /api/v1/me":                   {"admin", "analyst", "case_handler", "viewer"},
 	"GET /api/v1/users":                {"admin"},
 	"POST /api/v1/users":               {"admin"},
@@ -406,5 +408,22 @@ func TestReporterRoutesLeaveNoAccessLog(t *testing.T) {
 	f.do(t, "GET", "/healthz", "", "", nil)
 	if !strings.Contains(f.logs.String(), `route="GET /healthz"`) {
 		t.Fatalf("staff routes stopped logging:\n%s", f.logs.String())
+	}
+}
+
+func TestRetentionSetting(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	_, s := f.login(t, "admin@acme.example", testPassword, "")
+	for _, tc := range []struct {
+		value  string
+		status int
+	}{{"-1", http.StatusBadRequest}, {"ten", http.StatusBadRequest}, {"99999999", http.StatusBadRequest}, {"365", http.StatusSeeOther}} {
+		if res := f.do(t, "POST", "/admin/settings/retention", "retention_days="+tc.value, s, nil); res.StatusCode != tc.status {
+			t.Errorf("retention %q: status %d, want %d", tc.value, res.StatusCode, tc.status)
+		}
+	}
+	org, _ := f.accounts.Store.OrgByID(context.Background(), f.org.ID)
+	if org.RetentionDays != 365 {
+		t.Fatalf("retention %d", org.RetentionDays)
 	}
 }

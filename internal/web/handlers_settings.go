@@ -1,0 +1,48 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// settingsPage shows the organisation's settings: grievance retention.
+func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
+	s.renderSettings(w, r, http.StatusOK, nil)
+}
+
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+	p := principalOf(r)
+	org, err := s.accounts.Store.OrgByID(r.Context(), p.User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"Org": org, "MaxRetention": account.MaxRetentionDays}
+	for k, v := range extra {
+		data[k] = v
+	}
+	s.render(w, r, status, "settings.html", data)
+}
+
+func (s *Server) settingsRetention(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	days, err := strconv.Atoi(strings.TrimSpace(r.FormValue("retention_days")))
+	if err == nil {
+		err = account.ValidateRetention(days)
+	} else {
+		err = kernel.Errorf(kernel.Invalid, "retention must be a whole number of days")
+	}
+	if err != nil {
+		s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
+		return
+	}
+	if err := s.accounts.Store.SetRetention(r.Context(), p.User.OrgID, days); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+}

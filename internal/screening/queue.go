@@ -55,28 +55,46 @@ type RecordSummary struct {
 // flagged Missing. actor is the user id (or "system") for the audit entry.
 func (s *ReviewService) Record(ctx context.Context, orgID, actor string, lists []List, screened []Screened) (RecordSummary, error) {
 	var sum RecordSummary
-	if orgID == "" {
-		return sum, kernel.Errorf(kernel.Invalid, "recording a screening needs the organisation")
+	if err := s.record(ctx, orgID, listsByName(lists), screened, &sum); err != nil {
+		return sum, err
 	}
+	return sum, s.auditRun(ctx, orgID, actor, lists, sum)
+}
+
+func listsByName(lists []List) map[string]List {
 	byName := make(map[string]List, len(lists))
 	for _, l := range lists {
 		byName[l.Name] = l
 	}
+	return byName
+}
+
+func (s *ReviewService) record(ctx context.Context, orgID string, lists map[string]List, screened []Screened, sum *RecordSummary) error {
+	if orgID == "" {
+		return kernel.Errorf(kernel.Invalid, "recording a screening needs the organisation")
+	}
 	for _, sc := range screened {
-		if err := s.recordParty(ctx, orgID, byName, sc, &sum); err != nil {
-			return sum, err
+		if err := s.recordParty(ctx, orgID, lists, sc, sum); err != nil {
+			return err
 		}
 	}
-	if actor != "" {
-		_, err := audit.Append(ctx, s.Audit, s.Clock, audit.Record{Org: orgID, Actor: actor, Action: ActionRun,
-			Object: "screening_run:" + kernel.NewID(), Detail: map[string]string{
-				"parties": strconv.Itoa(sum.Parties), "hits": strconv.Itoa(sum.Hits), "new": strconv.Itoa(sum.New),
-				"changed": strconv.Itoa(sum.Changed), "missing": strconv.Itoa(sum.Missing), "lists": listNames(lists)}})
-		if err != nil {
-			return sum, fmt.Errorf("audit screening run: %w", err)
-		}
+	return nil
+}
+
+// auditRun appends the screening.run entry with the counts; no entry
+// without an actor.
+func (s *ReviewService) auditRun(ctx context.Context, orgID, actor string, lists []List, sum RecordSummary) error {
+	if actor == "" {
+		return nil
 	}
-	return sum, nil
+	_, err := audit.Append(ctx, s.Audit, s.Clock, audit.Record{Org: orgID, Actor: actor, Action: ActionRun,
+		Object: "screening_run:" + kernel.NewID(), Detail: map[string]string{
+			"parties": strconv.Itoa(sum.Parties), "hits": strconv.Itoa(sum.Hits), "new": strconv.Itoa(sum.New),
+			"changed": strconv.Itoa(sum.Changed), "missing": strconv.Itoa(sum.Missing), "lists": listNames(lists)}})
+	if err != nil {
+		return fmt.Errorf("audit screening run: %w", err)
+	}
+	return nil
 }
 
 func listNames(lists []List) string {
@@ -209,15 +227,18 @@ func QueryOf(p supplychain.Party) Query {
 // screen (empty, too long, invalid text) are skipped and counted in the
 // second result. The audit entry names actor.
 func (s *ReviewService) ScreenParties(ctx context.Context, orgID, actor string, ix *Index, lists []List, src PartySource, opts Options) (RecordSummary, int, error) {
-	var all []Screened
+	var sum RecordSummary
 	skipped := 0
+	byName := listsByName(lists)
+	// One page of parties at a time: screened, then filed, so memory stays
+	// flat whatever the size of the register.
 	for off := 0; ; off += kernel.MaxPageLimit {
 		if err := ctx.Err(); err != nil {
-			return RecordSummary{}, skipped, err
+			return sum, skipped, err
 		}
 		parties, _, err := src.ListParties(ctx, orgID, supplychain.PartyFilter{}, kernel.Page{Limit: kernel.MaxPageLimit, Offset: off})
 		if err != nil {
-			return RecordSummary{}, skipped, err
+			return sum, skipped, err
 		}
 		qs := make([]Query, 0, len(parties))
 		for _, p := range parties {
@@ -228,15 +249,19 @@ func (s *ReviewService) ScreenParties(ctx context.Context, orgID, actor string, 
 			}
 			qs = append(qs, q)
 		}
-		for i, r := range ix.SearchBatch(qs, opts) {
-			all = append(all, Screened{PartyID: qs[i].ID, PartyName: qs[i].Name, Hits: r.Hits})
+		results := ix.SearchBatch(qs, opts)
+		page := make([]Screened, len(results))
+		for i, r := range results {
+			page[i] = Screened{PartyID: qs[i].ID, PartyName: qs[i].Name, Hits: r.Hits}
+		}
+		if err := s.record(ctx, orgID, byName, page, &sum); err != nil {
+			return sum, skipped, err
 		}
 		if len(parties) < kernel.MaxPageLimit {
 			break
 		}
 	}
-	sum, err := s.Record(ctx, orgID, actor, lists, all)
-	return sum, skipped, err
+	return sum, skipped, s.auditRun(ctx, orgID, actor, lists, sum)
 }
 
 // PartySignals returns the risk signals of the organisation's reviewed and

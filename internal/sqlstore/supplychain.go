@@ -29,13 +29,15 @@ func (db *DB) SupplyChain() *SupplyChain { return &SupplyChain{db: db} }
 var _ supplychain.Store = (*SupplyChain)(nil)
 
 // Batch sizes: PostgreSQL gains from big multi-row statements, which save
-// round trips. SQLite runs in process, and its driver binds $n parameters
-// by name at a cost in proportion to the parameters of the statement, so a
-// statement's binding cost grows with the square of its size: small
-// batches are fastest there (measured in docs/performance.md).
+// round trips. SQLite runs in process and writes one row per execution of
+// a prepared statement (see flushPartiesSQLite): its driver binds $n
+// parameters by name at a cost in proportion to the parameters of the
+// statement, which makes a multi-row statement's binding cost grow with
+// the square of its size, and a multi-row upsert needs a statement
+// journal. There the sizes only say how much is buffered.
 func batchSizes(e Engine) (parties, links int) {
 	if e == SQLite {
-		return 16, 32
+		return 256, 512
 	}
 	return 250, 500 // x 18 and x 5 parameters, far under PostgreSQL's 65535
 }
@@ -89,7 +91,7 @@ func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w supply
 		if err := orgExists(ctx, tx, orgID); err != nil {
 			return err
 		}
-		w := &Writer{ctx: ctx, tx: tx, db: s.db, org: orgID, batch: map[string]int{}}
+		w := &Writer{ctx: ctx, tx: tx, db: s.db, org: orgID, batch: map[string]int{}, written: map[string]struct{}{}}
 		w.partyBatch, w.linkBatch = batchSizes(s.db.Engine)
 		defer w.close()
 		if err := fn(w); err != nil {
@@ -133,6 +135,9 @@ type Writer struct {
 	org     string
 	parties []supplychain.Party
 	batch   map[string]int // party id -> position in parties, to keep the last of repeats
+	// written holds the id of every party this import wrote, so that links
+	// naming them need no lookup.
+	written map[string]struct{}
 	links   []supplychain.Link
 	stmts   map[string]*sql.Stmt
 	// partyBatch and linkBatch are how many rows one statement writes.
@@ -176,6 +181,9 @@ func (w *Writer) Link(l supplychain.Link) error {
 // an earlier import.
 func (w *Writer) Known(id string) (bool, error) {
 	if _, ok := w.batch[id]; ok {
+		return true, nil
+	}
+	if _, ok := w.written[id]; ok {
 		return true, nil
 	}
 	var n int
@@ -281,6 +289,12 @@ func (w *Writer) flushParties() error {
 	if len(ps) == 0 {
 		return nil
 	}
+	for _, p := range ps {
+		w.written[p.ID] = struct{}{}
+	}
+	if w.db.Engine == SQLite {
+		return w.flushPartiesSQLite()
+	}
 	upsert, err := w.stmt(`INSERT INTO parties (` + partyColumns + `) VALUES ` + valuesList(len(ps), partyColumnCount, 1) + `
 		ON CONFLICT (org_id, id) DO UPDATE SET ref = excluded.ref, name = excluded.name, name_key = excluded.name_key,
 		kind = excluded.kind, country = excluded.country, region = excluded.region, address = excluded.address,
@@ -293,44 +307,115 @@ func (w *Writer) flushParties() error {
 	args := make([]any, 0, len(ps)*partyColumnCount)
 	ids := make([]any, 0, len(ps)+1)
 	ids = append(ids, w.org)
-	var comm []any
+	var keys []any
 	for _, p := range ps {
 		args = append(args, w.org, p.ID, p.Ref, p.Name, supplychain.NormalKey(p.Name), string(p.Kind), p.Country,
 			p.Region, p.Address, nullFloat(p.Lat), nullFloat(p.Lng), p.OSID, p.LEI, p.GLN, p.Workers,
 			jsonList(p.Commodities), jsonList(p.UnknownCommodities), jsonMap(p.Attributes))
 		ids = append(ids, p.ID)
+		keys = append(keys, w.org, p.ID, "", p.Country)
 		for i, c := range p.Commodities {
-			if !containsBefore(p.Commodities, i, c) {
-				comm = append(comm, w.org, c, p.ID)
+			if c != "" && !containsBefore(p.Commodities, i, c) {
+				keys = append(keys, w.org, p.ID, c, p.Country)
 			}
 		}
 	}
 	if _, err := upsert.ExecContext(w.ctx, args...); err != nil {
 		return classify(err, "parties")
 	}
-	// A re-imported party may have dropped a commodity: replace its rows.
-	del, err := w.stmt(`DELETE FROM party_commodities WHERE org_id = $1 AND party_id IN (` + inList(len(ps), 2) + `)`)
+	// A re-imported party may have dropped a commodity or moved country:
+	// replace its register keys, which wait unscored for the recompute.
+	del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id IN (` + inList(len(ps), 2) + `)`)
 	if err != nil {
 		return err
 	}
 	if _, err := del.ExecContext(w.ctx, ids...); err != nil {
-		return classify(err, "party commodities")
+		return classify(err, "register keys")
 	}
-	for len(comm) > 0 {
-		n := min(len(comm)/3, w.linkBatch)
-		ins, err := w.stmt(`INSERT INTO party_commodities (org_id, commodity, party_id) VALUES ` + valuesList(n, 3, 1))
+	for len(keys) > 0 {
+		n := min(len(keys)/4, w.linkBatch)
+		ins, err := w.stmt(`INSERT INTO register_keys (org_id, party_id, commodity, country) VALUES ` + valuesList(n, 4, 1))
 		if err != nil {
 			return err
 		}
-		if _, err := ins.ExecContext(w.ctx, comm[:3*n]...); err != nil {
-			return classify(err, "party commodities")
+		if _, err := ins.ExecContext(w.ctx, keys[:4*n]...); err != nil {
+			return classify(err, "register keys")
 		}
-		comm = comm[3*n:]
+		keys = keys[4*n:]
 	}
 	w.PartiesWritten += len(ps)
 	w.parties = w.parties[:0]
 	clear(w.batch)
 	return nil
+}
+
+// partyArgs are the values of partyColumns for p.
+func (w *Writer) partyArgs(args []any, p supplychain.Party) []any {
+	return append(args, w.org, p.ID, p.Ref, p.Name, supplychain.NormalKey(p.Name), string(p.Kind), p.Country,
+		p.Region, p.Address, nullFloat(p.Lat), nullFloat(p.Lng), p.OSID, p.LEI, p.GLN, p.Workers,
+		jsonList(p.Commodities), jsonList(p.UnknownCommodities), jsonMap(p.Attributes))
+}
+
+// flushPartiesSQLite writes the buffered parties one row per statement
+// execution. A new party is one insert and its register keys; only a party
+// stored before is updated and has its old keys removed.
+func (w *Writer) flushPartiesSQLite() error {
+	insert, err := w.stmt(`INSERT INTO parties (` + partyColumns + `) VALUES ` + valuesList(1, partyColumnCount, 1) + `
+		ON CONFLICT (org_id, id) DO NOTHING`)
+	if err != nil {
+		return err
+	}
+	insKey, err := w.stmt(`INSERT INTO register_keys (org_id, party_id, commodity, country) VALUES ($1, $2, $3, $4)`)
+	if err != nil {
+		return err
+	}
+	args := make([]any, 0, partyColumnCount)
+	for _, p := range w.parties {
+		args = w.partyArgs(args[:0], p)
+		res, err := insert.ExecContext(w.ctx, args...)
+		if err != nil {
+			return classify(err, "parties")
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			if err := w.replaceParty(args); err != nil {
+				return err
+			}
+		}
+		if _, err := insKey.ExecContext(w.ctx, w.org, p.ID, "", p.Country); err != nil {
+			return classify(err, "register keys")
+		}
+		for i, c := range p.Commodities {
+			if c != "" && !containsBefore(p.Commodities, i, c) {
+				if _, err := insKey.ExecContext(w.ctx, w.org, p.ID, c, p.Country); err != nil {
+					return classify(err, "register keys")
+				}
+			}
+		}
+	}
+	w.PartiesWritten += len(w.parties)
+	w.parties = w.parties[:0]
+	clear(w.batch)
+	return nil
+}
+
+// replaceParty updates a stored party from args (partyArgs) and removes
+// its register keys, which the caller writes again.
+func (w *Writer) replaceParty(args []any) error {
+	update, err := w.stmt(`UPDATE parties SET ref = $3, name = $4, name_key = $5, kind = $6, country = $7, region = $8,
+		address = $9, lat = $10, lng = $11, os_id = $12, lei = $13, gln = $14, workers = $15, commodities = $16,
+		unknown_commodities = $17, attributes = $18 WHERE org_id = $1 AND id = $2`)
+	if err != nil {
+		return err
+	}
+	if _, err := update.ExecContext(w.ctx, args...); err != nil {
+		return classify(err, "parties")
+	}
+	del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id = $2`)
+	if err != nil {
+		return err
+	}
+	_, err = del.ExecContext(w.ctx, args[0], args[1])
+	return classify(err, "register keys")
 }
 
 func containsBefore(list []string, i int, s string) bool {
@@ -365,6 +450,21 @@ func (w *Writer) flushLinks() error {
 	if err := w.checkParties(ls); err != nil {
 		return err
 	}
+	if w.db.Engine == SQLite {
+		upsert, err := w.stmt(`INSERT INTO links (org_id, buyer_id, supplier_id, commodity, share) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (org_id, buyer_id, supplier_id, commodity) DO UPDATE SET share = excluded.share`)
+		if err != nil {
+			return err
+		}
+		for _, l := range ls {
+			if _, err := upsert.ExecContext(w.ctx, w.org, l.Buyer, l.Supplier, l.Commodity, nullFloat(l.Share)); err != nil {
+				return classify(err, "links")
+			}
+		}
+		w.LinksWritten += len(ls)
+		w.links = w.links[:0]
+		return nil
+	}
 	upsert, err := w.stmt(`INSERT INTO links (org_id, buyer_id, supplier_id, commodity, share) VALUES ` + valuesList(len(ls), 5, 1) + `
 		ON CONFLICT (org_id, buyer_id, supplier_id, commodity) DO UPDATE SET share = excluded.share`)
 	if err != nil {
@@ -395,11 +495,17 @@ func (w *Writer) checkParties(ls []supplychain.Link) error {
 			if id == supplychain.Reporting {
 				continue
 			}
+			if _, ok := w.written[id]; ok {
+				continue
+			}
 			if _, ok := want[id]; !ok {
 				want[id] = struct{}{}
 				args = append(args, id)
 			}
 		}
+	}
+	if len(want) == 0 {
+		return nil
 	}
 	rows, err := w.tx.QueryContext(w.ctx, `SELECT id FROM parties WHERE org_id = $1 AND id IN (`+inList(len(args)-1, 2)+`)`, args...)
 	if err != nil {
@@ -509,9 +615,8 @@ func newWhere(orgID string) *where {
 
 func (w *where) commodity(c string) {
 	if c != "" {
-		// Written as IN so the planner can start from the commodity's
-		// index entries rather than test every party of the organisation.
-		w.add("p.id IN (SELECT c.party_id FROM party_commodities c WHERE c.org_id = $1 AND c.commodity = $?)", c)
+		// A primary-key probe of the party's register keys.
+		w.add("EXISTS (SELECT 1 FROM register_keys k WHERE k.org_id = p.org_id AND k.party_id = p.id AND k.commodity = $?)", c)
 	}
 }
 
@@ -636,8 +741,12 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 			return err
 		}
 		stmts := map[int]*sql.Stmt{}
+		keyStmts := map[int]*sql.Stmt{}
 		defer func() {
 			for _, st := range stmts {
+				st.Close()
+			}
+			for _, st := range keyStmts {
 				st.Close()
 			}
 		}()
@@ -657,11 +766,18 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 			st, ok := stmts[n]
 			if !ok {
 				var err error
-				st, err = tx.PrepareContext(ctx, riskUpdate(n, s.db.Engine))
-				if err != nil {
+				if st, err = tx.PrepareContext(ctx, riskUpdate(n, s.db.Engine)); err != nil {
 					return fmt.Errorf("prepare: %w", err)
 				}
 				stmts[n] = st
+			}
+			kst, ok := keyStmts[n]
+			if !ok {
+				var err error
+				if kst, err = tx.PrepareContext(ctx, keysUpdate(n, s.db.Engine)); err != nil {
+					return fmt.Errorf("prepare: %w", err)
+				}
+				keyStmts[n] = kst
 			}
 			args := make([]any, 0, 1+8*n)
 			args = append(args, orgID)
@@ -683,6 +799,14 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 			if got, err := res.RowsAffected(); err == nil && got != int64(n) {
 				return kernel.Errorf(kernel.NotFound, "risk for %d parties given, %d of them stored in this organisation", n, got)
 			}
+			kargs := args
+			if n == 1 && s.db.Engine == SQLite {
+				r := batch[0]
+				kargs = []any{orgID, r.ID, r.Tier, r.Level, r.Exposure}
+			}
+			if _, err := kst.ExecContext(ctx, kargs...); err != nil {
+				return classify(err, "register keys")
+			}
 			batch = batch[:0]
 			return nil
 		}
@@ -700,6 +824,9 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 		if err := flush(); err != nil {
 			return err
 		}
+		if err := rebuildCounts(ctx, tx, orgID); err != nil {
+			return err
+		}
 		return s.db.refreshStats(ctx, tx)
 	})
 }
@@ -712,7 +839,7 @@ func (db *DB) refreshStats(ctx context.Context, tx *sql.Tx) error {
 	if db.Engine != SQLite {
 		return nil
 	}
-	for _, q := range []string{"PRAGMA analysis_limit = 1000", "ANALYZE parties", "ANALYZE party_commodities"} {
+	for _, q := range []string{"PRAGMA analysis_limit = 1000", "ANALYZE parties", "ANALYZE register_keys"} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}
@@ -729,6 +856,30 @@ func RiskRows(rs []supplychain.PartyRisk) iter.Seq2[supplychain.PartyRisk, error
 			}
 		}
 	}
+}
+
+// rebuildCounts recounts the organisation's register by every combination
+// of its filters, from the scored register keys.
+func rebuildCounts(ctx context.Context, tx *sql.Tx, orgID string) error {
+	if _, err := tx.ExecContext(ctx, "DELETE FROM register_counts WHERE org_id = $1", orgID); err != nil {
+		return classify(err, "register counts")
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO register_counts (org_id, commodity, country, tier, level, parties)
+		SELECT org_id, commodity, country, tier, level, count(*) FROM register_keys WHERE org_id = $1 AND level <> ''
+		GROUP BY org_id, commodity, country, tier, level`, orgID)
+	return classify(err, "register counts")
+}
+
+// keysUpdate copies the tier, level and exposure of n parties to their
+// register keys. The batch form takes the same arguments as riskUpdate;
+// SQLite's single-row form takes org, id, tier, level and exposure.
+func keysUpdate(n int, e Engine) string {
+	if n == 1 && e == SQLite {
+		return `UPDATE register_keys SET tier = $3, level = $4, exposure = $5 WHERE org_id = $1 AND party_id = $2`
+	}
+	q := riskUpdate(n, e)
+	return q[:strings.Index(q, ") UPDATE parties")] + `) UPDATE register_keys SET tier = v.tier, level = v.level, exposure = v.exposure
+		FROM v WHERE register_keys.org_id = $1 AND register_keys.party_id = v.id`
 }
 
 // riskUpdate updates n parties from one VALUES list; the casts give
@@ -756,34 +907,64 @@ func riskUpdate(n int, e Engine) string {
 // Register returns one page of the organisation's risk register and the
 // number of parties that match. Ties are broken by id, so pages never
 // overlap.
+//
+// Once the organisation's risk has been computed, the register by
+// exposure is read from the register keys' indexes and the total from the
+// register counts, both written by SaveRisk, so neither grows with the
+// organisation; parties imported since wait for the next recompute. Before
+// any recompute, and sorted by name, the register reads the parties table.
 func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.RegisterFilter, sortBy supplychain.RegisterSort, page kernel.Page) ([]supplychain.RegisterEntry, int, error) {
 	page = page.Normalise()
-	w := newWhere(orgID)
-	if f.Country != "" {
-		w.add("p.country = $?", f.Country)
-	}
-	if f.Tier != 0 {
-		w.add("p.tier = $?", f.Tier)
-	}
-	if f.Level != "" {
-		w.add("p.level = $?", f.Level)
-	}
-	w.commodity(f.Commodity)
-	order := "p.exposure DESC, p.id"
 	switch sortBy {
-	case supplychain.SortExposure, "":
-	case supplychain.SortName:
-		order = "p.name, p.id"
+	case supplychain.SortExposure, "", supplychain.SortName:
 	default:
 		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure or name", sortBy)
 	}
-	var total int
-	if err := s.db.read.QueryRowContext(ctx, "SELECT count(*) FROM parties p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
-		return nil, 0, classify(err, "register")
+	total, counted, err := s.registerCount(ctx, orgID, f)
+	if err != nil {
+		return nil, 0, err
 	}
-	q := fmt.Sprintf("%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors FROM parties p WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
-		partySelect, w.sql(), order, page.Limit, page.Offset)
-	rows, err := s.db.read.QueryContext(ctx, q, w.args...)
+	var q string
+	var args []any
+	if counted && sortBy != supplychain.SortName {
+		// The page is chosen from one index of the register keys (the
+		// planner picks the one that matches the filters), and only its
+		// rows are read from the parties table.
+		k := &where{}
+		k.add("k.org_id = $?", orgID)
+		k.add("k.commodity = $?", f.Commodity)
+		k.conds = append(k.conds, "k.level <> ''")
+		if f.Country != "" {
+			k.add("k.country = $?", f.Country)
+		}
+		if f.Tier != 0 {
+			k.add("k.tier = $?", f.Tier)
+		}
+		if f.Level != "" {
+			k.add("k.level = $?", f.Level)
+		}
+		q = fmt.Sprintf(`WITH page AS (SELECT k.party_id, k.exposure FROM register_keys k WHERE %s
+			ORDER BY k.exposure DESC, k.party_id LIMIT %d OFFSET %d)
+			%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors
+			FROM page JOIN parties p ON p.org_id = $1 AND p.id = page.party_id
+			ORDER BY page.exposure DESC, page.party_id`, k.sql(), page.Limit, page.Offset, partySelect)
+		args = k.args
+	} else {
+		w := registerWhere(orgID, f)
+		if !counted {
+			if err := s.db.read.QueryRowContext(ctx, "SELECT count(*) FROM parties p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
+				return nil, 0, classify(err, "register")
+			}
+		}
+		order := "p.exposure DESC, p.id"
+		if sortBy == supplychain.SortName {
+			order = "p.name, p.id"
+		}
+		q = fmt.Sprintf("%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors FROM parties p WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
+			partySelect, w.sql(), order, page.Limit, page.Offset)
+		args = w.args
+	}
+	rows, err := s.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, 0, classify(err, "register")
 	}
@@ -805,4 +986,46 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 		out = append(out, e)
 	}
 	return out, total, classify(rows.Err(), "register")
+}
+
+// registerWhere filters the parties table by f.
+func registerWhere(orgID string, f supplychain.RegisterFilter) *where {
+	w := newWhere(orgID)
+	if f.Country != "" {
+		w.add("p.country = $?", f.Country)
+	}
+	if f.Tier != 0 {
+		w.add("p.tier = $?", f.Tier)
+	}
+	if f.Level != "" {
+		w.add("p.level = $?", f.Level)
+	}
+	w.commodity(f.Commodity)
+	return w
+}
+
+// registerCount returns the number of scored parties matching f from the
+// register counts, and false when the organisation has none (its risk was
+// never computed, or it has no parties).
+func (s *SupplyChain) registerCount(ctx context.Context, orgID string, f supplychain.RegisterFilter) (int, bool, error) {
+	w := &where{}
+	w.add("org_id = $?", orgID)
+	w.add("commodity = $?", f.Commodity)
+	if f.Country != "" {
+		w.add("country = $?", f.Country)
+	}
+	if f.Tier != 0 {
+		w.add("tier = $?", f.Tier)
+	}
+	if f.Level != "" {
+		w.add("level = $?", f.Level)
+	}
+	var some int
+	var total sql.NullInt64
+	err := s.db.read.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM register_counts WHERE org_id = $1 AND commodity = '' LIMIT 1) x),
+		(SELECT CAST(sum(parties) AS BIGINT) FROM register_counts WHERE `+w.sql()+`)`, w.args...).Scan(&some, &total)
+	if err != nil {
+		return 0, false, classify(err, "register counts")
+	}
+	return int(total.Int64), some > 0, nil
 }

@@ -34,35 +34,58 @@ CREATE TABLE parties (
 	factors TEXT NOT NULL DEFAULT '[]',
 	PRIMARY KEY (org_id, id)
 );
--- The register's default order and each filter it offers, each ending in
--- the sort keys so a page is read from the index without sorting.
+-- Only what imports and the party list need is indexed here: an import
+-- writes a party into these three trees and no more. The register's orders
+-- and filters are served by register_keys below.
 CREATE INDEX parties_name ON parties (org_id, name, id);
 CREATE INDEX parties_name_key ON parties (org_id, name_key);
-CREATE INDEX parties_exposure ON parties (org_id, exposure DESC, id);
-CREATE INDEX parties_country ON parties (org_id, country, exposure DESC, id);
-CREATE INDEX parties_level ON parties (org_id, level, exposure DESC, id);
-CREATE INDEX parties_tier ON parties (org_id, tier, exposure DESC, id);
 
--- One row per canonical commodity of a party, so the commodity filter is
--- an index lookup rather than a scan of a list column.
-CREATE TABLE party_commodities (
+-- register_keys: one row per party under commodity '' and one more per
+-- canonical commodity of the party, carrying what the register filters and
+-- sorts on. An import writes the rows with level '' (not yet scored), which
+-- the partial indexes leave out, so importing costs one tree per row; the
+-- risk recompute fills tier, level and exposure, and only then are the rows
+-- indexed. Each index leads with (org_id, commodity), so the commodity
+-- filter (or '' for none) is one index range, and ends with the columns
+-- the other filters test, so a page is read from the index alone.
+CREATE TABLE register_keys (
+	org_id TEXT NOT NULL,
+	party_id TEXT NOT NULL,
+	commodity TEXT NOT NULL,
+	country TEXT NOT NULL,
+	tier INTEGER NOT NULL DEFAULT 0,
+	level TEXT NOT NULL DEFAULT '',
+	exposure DOUBLE PRECISION NOT NULL DEFAULT 0,
+	PRIMARY KEY (org_id, party_id, commodity)
+) WITHOUT ROWID;
+CREATE INDEX register_exposure ON register_keys (org_id, commodity, exposure DESC, party_id, country, tier, level) WHERE level <> '';
+CREATE INDEX register_country ON register_keys (org_id, commodity, country, exposure DESC, party_id, tier, level) WHERE level <> '';
+CREATE INDEX register_tier ON register_keys (org_id, commodity, tier, exposure DESC, party_id, level) WHERE level <> '';
+CREATE INDEX register_level ON register_keys (org_id, commodity, level, exposure DESC, party_id, tier) WHERE level <> '';
+
+-- How many scored parties each combination of the register's filters
+-- matches, rebuilt by every risk recompute from register_keys, so that a
+-- page's total is a sum over a few rows rather than a count over a
+-- million. commodity '' counts every party.
+CREATE TABLE register_counts (
 	org_id TEXT NOT NULL,
 	commodity TEXT NOT NULL,
-	party_id TEXT NOT NULL,
-	PRIMARY KEY (org_id, commodity, party_id),
-	FOREIGN KEY (org_id, party_id) REFERENCES parties (org_id, id)
+	country TEXT NOT NULL,
+	tier INTEGER NOT NULL,
+	level TEXT NOT NULL,
+	parties BIGINT NOT NULL,
+	PRIMARY KEY (org_id, commodity, country, tier, level)
 );
-CREATE INDEX party_commodities_party ON party_commodities (org_id, party_id);
 
 -- buyer_id is '' when the supplier sells to the reporting organisation
--- itself (tier 1), so it cannot reference parties; the store checks it.
+-- itself (tier 1), so it cannot reference parties: the store checks that
+-- both parties of a link are stored before writing it.
 CREATE TABLE links (
 	org_id TEXT NOT NULL,
 	buyer_id TEXT NOT NULL,
 	supplier_id TEXT NOT NULL,
 	commodity TEXT NOT NULL,
 	share DOUBLE PRECISION,
-	PRIMARY KEY (org_id, buyer_id, supplier_id, commodity),
-	FOREIGN KEY (org_id, supplier_id) REFERENCES parties (org_id, id)
-);
+	PRIMARY KEY (org_id, buyer_id, supplier_id, commodity)
+) WITHOUT ROWID;
 CREATE INDEX links_supplier ON links (org_id, supplier_id);

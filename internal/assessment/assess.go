@@ -118,8 +118,10 @@ func (a *Assessment) PartyRisk(i int) (supplychain.PartyRisk, error) {
 	if err != nil {
 		return supplychain.PartyRisk{}, err
 	}
-	r := supplychain.PartyRisk{ID: a.c.parties[i].id, Tier: int(a.tier[i]), Inherent: a.inherent[i], Signals: a.signals[i],
-		Own: a.own[i], Exposure: a.exposure[i], Level: string(a.Level(i)), Factors: make([]supplychain.Factor, len(fs))}
+	p := &a.c.parties[i]
+	r := supplychain.PartyRisk{ID: p.id, Tier: int(a.tier[i]), Inherent: a.inherent[i], Signals: a.signals[i],
+		Own: a.own[i], Exposure: a.exposure[i], Level: string(a.Level(i)), Factors: make([]supplychain.Factor, len(fs)),
+		Country: p.country, Commodities: p.commodities}
 	for k, f := range fs {
 		r.Factors[k] = supplychain.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition, Indicator: f.Indicator,
 			Value: f.Value, Points: f.Points, Contribution: f.Contribution}

@@ -307,41 +307,21 @@ func (w *Writer) flushParties() error {
 	args := make([]any, 0, len(ps)*partyColumnCount)
 	ids := make([]any, 0, len(ps)+1)
 	ids = append(ids, w.org)
-	var keys []any
 	for _, p := range ps {
-		args = append(args, w.org, p.ID, p.Ref, p.Name, supplychain.NormalKey(p.Name), string(p.Kind), p.Country,
-			p.Region, p.Address, nullFloat(p.Lat), nullFloat(p.Lng), p.OSID, p.LEI, p.GLN, p.Workers,
-			jsonList(p.Commodities), jsonList(p.UnknownCommodities), jsonMap(p.Attributes))
+		args = w.partyArgs(args, p)
 		ids = append(ids, p.ID)
-		keys = append(keys, w.org, p.ID, "", p.Country)
-		for i, c := range p.Commodities {
-			if c != "" && !containsBefore(p.Commodities, i, c) {
-				keys = append(keys, w.org, p.ID, c, p.Country)
-			}
-		}
 	}
 	if _, err := upsert.ExecContext(w.ctx, args...); err != nil {
 		return classify(err, "parties")
 	}
 	// A re-imported party may have dropped a commodity or moved country:
-	// replace its register keys, which wait unscored for the recompute.
+	// its register keys go, and the recompute writes them again.
 	del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id IN (` + inList(len(ps), 2) + `)`)
 	if err != nil {
 		return err
 	}
 	if _, err := del.ExecContext(w.ctx, ids...); err != nil {
 		return classify(err, "register keys")
-	}
-	for len(keys) > 0 {
-		n := min(len(keys)/4, w.linkBatch)
-		ins, err := w.stmt(`INSERT INTO register_keys (org_id, party_id, commodity, country) VALUES ` + valuesList(n, 4, 1))
-		if err != nil {
-			return err
-		}
-		if _, err := ins.ExecContext(w.ctx, keys[:4*n]...); err != nil {
-			return classify(err, "register keys")
-		}
-		keys = keys[4*n:]
 	}
 	w.PartiesWritten += len(ps)
 	w.parties = w.parties[:0]
@@ -357,15 +337,11 @@ func (w *Writer) partyArgs(args []any, p supplychain.Party) []any {
 }
 
 // flushPartiesSQLite writes the buffered parties one row per statement
-// execution. A new party is one insert and its register keys; only a party
-// stored before is updated and has its old keys removed.
+// execution. A new party is one insert; only a party stored before is
+// updated and has its register keys removed (the recompute writes them).
 func (w *Writer) flushPartiesSQLite() error {
 	insert, err := w.stmt(`INSERT INTO parties (` + partyColumns + `) VALUES ` + valuesList(1, partyColumnCount, 1) + `
 		ON CONFLICT (org_id, id) DO NOTHING`)
-	if err != nil {
-		return err
-	}
-	insKey, err := w.stmt(`INSERT INTO register_keys (org_id, party_id, commodity, country) VALUES ($1, $2, $3, $4)`)
 	if err != nil {
 		return err
 	}
@@ -381,16 +357,6 @@ func (w *Writer) flushPartiesSQLite() error {
 				return err
 			}
 		}
-		if _, err := insKey.ExecContext(w.ctx, w.org, p.ID, "", p.Country); err != nil {
-			return classify(err, "register keys")
-		}
-		for i, c := range p.Commodities {
-			if c != "" && !containsBefore(p.Commodities, i, c) {
-				if _, err := insKey.ExecContext(w.ctx, w.org, p.ID, c, p.Country); err != nil {
-					return classify(err, "register keys")
-				}
-			}
-		}
 	}
 	w.PartiesWritten += len(w.parties)
 	w.parties = w.parties[:0]
@@ -399,7 +365,7 @@ func (w *Writer) flushPartiesSQLite() error {
 }
 
 // replaceParty updates a stored party from args (partyArgs) and removes
-// its register keys, which the caller writes again.
+// its register keys.
 func (w *Writer) replaceParty(args []any) error {
 	update, err := w.stmt(`UPDATE parties SET ref = $3, name = $4, name_key = $5, kind = $6, country = $7, region = $8,
 		address = $9, lat = $10, lng = $11, os_id = $12, lei = $13, gln = $14, workers = $15, commodities = $16,
@@ -615,10 +581,15 @@ func newWhere(orgID string) *where {
 
 func (w *where) commodity(c string) {
 	if c != "" {
-		// A primary-key probe of the party's register keys.
-		w.add("EXISTS (SELECT 1 FROM register_keys k WHERE k.org_id = p.org_id AND k.party_id = p.id AND k.commodity = $?)", c)
+		// The list column holds the canonical ids as a JSON array, so the
+		// id in quotes matches exactly one element. (The register by
+		// exposure filters through the register keys' index instead.)
+		w.add(`p.commodities LIKE $? ESCAPE '\'`, `%"`+likeEscaper.Replace(c)+`"%`)
 	}
 }
+
+// likeEscaper escapes LIKE's wildcards and its escape character.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // prefixEnd is above every string that starts with the prefix it is
 // appended to; both engines compare these columns byte by byte.
@@ -741,14 +712,12 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 			return err
 		}
 		stmts := map[int]*sql.Stmt{}
-		keyStmts := map[int]*sql.Stmt{}
+		keys := &keyWriter{ctx: ctx, tx: tx, engine: s.db.Engine, org: orgID, stmts: map[string]*sql.Stmt{}}
 		defer func() {
 			for _, st := range stmts {
 				st.Close()
 			}
-			for _, st := range keyStmts {
-				st.Close()
-			}
+			keys.close()
 		}()
 		// SQLite runs one prepared single-row update per party: its planner
 		// may scan the table for an UPDATE ... FROM, and in process a
@@ -771,14 +740,7 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 				}
 				stmts[n] = st
 			}
-			kst, ok := keyStmts[n]
-			if !ok {
-				var err error
-				if kst, err = tx.PrepareContext(ctx, keysUpdate(n, s.db.Engine)); err != nil {
-					return fmt.Errorf("prepare: %w", err)
-				}
-				keyStmts[n] = kst
-			}
+
 			args := make([]any, 0, 1+8*n)
 			args = append(args, orgID)
 			for _, r := range batch {
@@ -799,13 +761,8 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 			if got, err := res.RowsAffected(); err == nil && got != int64(n) {
 				return kernel.Errorf(kernel.NotFound, "risk for %d parties given, %d of them stored in this organisation", n, got)
 			}
-			kargs := args
-			if n == 1 && s.db.Engine == SQLite {
-				r := batch[0]
-				kargs = []any{orgID, r.ID, r.Tier, r.Level, r.Exposure}
-			}
-			if _, err := kst.ExecContext(ctx, kargs...); err != nil {
-				return classify(err, "register keys")
+			if err := keys.write(batch); err != nil {
+				return err
 			}
 			batch = batch[:0]
 			return nil
@@ -870,16 +827,88 @@ func rebuildCounts(ctx context.Context, tx *sql.Tx, orgID string) error {
 	return classify(err, "register counts")
 }
 
-// keysUpdate copies the tier, level and exposure of n parties to their
-// register keys. The batch form takes the same arguments as riskUpdate;
-// SQLite's single-row form takes org, id, tier, level and exposure.
-func keysUpdate(n int, e Engine) string {
-	if n == 1 && e == SQLite {
-		return `UPDATE register_keys SET tier = $3, level = $4, exposure = $5 WHERE org_id = $1 AND party_id = $2`
+// keyWriter replaces the register keys of parties whose risk is saved:
+// one row under commodity '' and one per canonical commodity, carrying
+// country, tier, level and exposure for the register's indexes.
+type keyWriter struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	engine Engine
+	org    string
+	stmts  map[string]*sql.Stmt
+	args   []any
+}
+
+func (k *keyWriter) stmt(text string) (*sql.Stmt, error) {
+	if st, ok := k.stmts[text]; ok {
+		return st, nil
 	}
-	q := riskUpdate(n, e)
-	return q[:strings.Index(q, ") UPDATE parties")] + `) UPDATE register_keys SET tier = v.tier, level = v.level, exposure = v.exposure
-		FROM v WHERE register_keys.org_id = $1 AND register_keys.party_id = v.id`
+	st, err := k.tx.PrepareContext(k.ctx, text)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	k.stmts[text] = st
+	return st, nil
+}
+
+func (k *keyWriter) close() {
+	for _, st := range k.stmts {
+		st.Close()
+	}
+}
+
+func (k *keyWriter) write(rs []supplychain.PartyRisk) error {
+	ids := make([]any, 0, 1+len(rs))
+	ids = append(ids, k.org)
+	for _, r := range rs {
+		ids = append(ids, r.ID)
+	}
+	del, err := k.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id IN (` + inList(len(rs), 2) + `)`)
+	if err != nil {
+		return err
+	}
+	if _, err := del.ExecContext(k.ctx, ids...); err != nil {
+		return classify(err, "register keys")
+	}
+	k.args = k.args[:0]
+	for _, r := range rs {
+		country, comm := r.Country, r.Commodities
+		if country == "" && comm == nil {
+			// Risk saved without the party's place in the register: read
+			// it from the party.
+			var raw string
+			err := k.tx.QueryRowContext(k.ctx, "SELECT country, commodities FROM parties WHERE org_id = $1 AND id = $2", k.org, r.ID).Scan(&country, &raw)
+			if err != nil {
+				return classify(err, "party "+r.ID)
+			}
+			if err := decodeList(raw, &comm); err != nil {
+				return fmt.Errorf("party %s commodities: %w", r.ID, err)
+			}
+		}
+		k.args = append(k.args, k.org, r.ID, "", country, r.Tier, r.Level, r.Exposure)
+		for i, c := range comm {
+			if c != "" && !containsBefore(comm, i, c) {
+				k.args = append(k.args, k.org, r.ID, c, country, r.Tier, r.Level, r.Exposure)
+			}
+		}
+	}
+	// SQLite writes one row per execution (see batchSizes); PostgreSQL a
+	// batch per statement.
+	per := len(k.args) / 7
+	if k.engine == SQLite {
+		per = 1
+	}
+	for args := k.args; len(args) > 0; args = args[7*per:] {
+		per = min(per, len(args)/7)
+		ins, err := k.stmt(`INSERT INTO register_keys (org_id, party_id, commodity, country, tier, level, exposure) VALUES ` + valuesList(per, 7, 1))
+		if err != nil {
+			return err
+		}
+		if _, err := ins.ExecContext(k.ctx, args[:7*per]...); err != nil {
+			return classify(err, "register keys")
+		}
+	}
+	return nil
 }
 
 // riskUpdate updates n parties from one VALUES list; the casts give

@@ -27,6 +27,11 @@ type PartyRisk struct {
 	Inherent, Signals, Own, Exposure float64
 	Level                            string
 	Factors                          []Factor
+	// Country and Commodities place the party under the register's
+	// filters; a store reads them from the stored party when both are
+	// empty.
+	Country     string
+	Commodities []string
 }
 
 // RegisterFilter narrows the risk register. Zero fields do not filter.
@@ -63,12 +68,4 @@ type ImportWriter interface {
 	Known(id string) (bool, error)
 	// Flush writes everything buffered so far.
 	Flush() error
-}
-
-// RegisterCount is the number of parties a register query matches. Counts
-// of large registers may stop early: Capped then says there are at least
-// N.
-type RegisterCount struct {
-	N      int
-	Capped bool
 }

@@ -828,7 +828,7 @@ func rebuildCounts(ctx context.Context, tx *sql.Tx, orgID string) error {
 }
 
 // keyWriter replaces the register keys of parties whose risk is saved:
-// one row under commodity '' and one per canonical commodity, carrying
+// one row under commodity ” and one per canonical commodity, carrying
 // country, tier, level and exposure for the register's indexes.
 type keyWriter struct {
 	ctx    context.Context

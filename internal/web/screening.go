@@ -79,6 +79,13 @@ type listView struct {
 	Stale bool
 }
 
+// reviewView is a queue item with the reviewer's e-mail address in place
+// of the user id.
+type reviewView struct {
+	screening.ReviewItem
+	ReviewerName string
+}
+
 func (s *Server) screeningPage(w http.ResponseWriter, r *http.Request) {
 	s.renderQueue(w, r, http.StatusOK, nil)
 }
@@ -104,6 +111,21 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
+	names, _, err := s.userNames(r.Context(), p.User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	views := make([]reviewView, len(items))
+	for i, it := range items {
+		views[i] = reviewView{ReviewItem: it}
+		if d := it.Decision; d != nil {
+			views[i].ReviewerName = d.Reviewer
+			if n, ok := names[d.Reviewer]; ok {
+				views[i].ReviewerName = n
+			}
+		}
+	}
 	lists := make([]listView, len(s.Screening.Lists))
 	for i, l := range s.Screening.Lists {
 		lists[i] = listView{List: l, Stale: screening.Stale(l, s.clock.Now())}
@@ -115,7 +137,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 		}
 		return "/screening?" + v.Encode()
 	}
-	data := map[string]any{"Items": items, "Status": state, "Party": f.PartyID, "Page": n, "Lists": lists,
+	data := map[string]any{"Items": views, "Status": state, "Party": f.PartyID, "Page": n, "Lists": lists,
 		"Pending": counts[screening.StatusPending], "Confirmed": counts[screening.StatusConfirmed],
 		"Dismissed": counts[screening.StatusDismissed],
 		"Statuses":  []string{"pending", "confirmed", "dismissed", "changed", "all"},

@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -307,4 +309,50 @@ func scrBody(t *testing.T, res *http.Response) string {
 
 func reviewFilterFor(orgID, partyID string) screening.ReviewFilter {
 	return screening.ReviewFilter{OrgID: orgID, PartyID: partyID}
+}
+
+// TestScreeningPageShowsDecision checks a decided hit shows the decision,
+// the reviewer's address and the reason.
+func TestScreeningPageShowsDecision(t *testing.T) {
+	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	s := f.session(t, account.RoleAnalyst)
+	f.do(t, "POST", "/screening/run", "", s, nil)
+	items, err := f.db.Screening().ListReviewItems(context.Background(), reviewFilterFor(f.org.ID, "s1"))
+	if err != nil || len(items) != 1 {
+		t.Fatalf("items %v %v", items, err)
+	}
+	res := f.do(t, "POST", "/screening/"+items[0].ID+"/decide", "decision=dismissed&reason=another+Hoshine&status=all", s, nil)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/screening?done=dismissed&status=all" {
+		t.Fatalf("decide: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	body := scrBody(t, f.do(t, "GET", res.Header.Get("Location"), "", s, nil))
+	for _, want := range []string{"Hit dismissed.", "dismissed by analyst@acme.example", ": another Hoshine"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+}
+
+// FuzzAPIScreen sends arbitrary bodies to POST /api/v1/screen: the answer is
+// a result or a 400 with a message, never a server error.
+func FuzzAPIScreen(f *testing.F) {
+	for _, seed := range []string{
+		`{"name":"Ninestar Corp","country":"CN"}`,
+		`{"queries":[{"id":"1","name":"XPCC"},{"name":"Hoshine"}],"threshold":0.5,"limit":3}`,
+		`{"name":"\u0000\uffff","identifiers":["","x"]}`,
+		`{"queries":null}`, `[]`, `{"name":1}`, ``,
+	} {
+		f.Add(seed)
+	}
+	wl := testWatchlist()
+	srv := &Server{log: slog.New(slog.NewTextHandler(io.Discard, nil)),
+		Deps: Deps{Screening: &ScreeningDeps{Index: screening.NewIndex(wl), Lists: []screening.List{wl.List}}}}
+	f.Fuzz(func(t *testing.T, body string) {
+		rec := httptest.NewRecorder()
+		srv.apiScreen(rec, httptest.NewRequest("POST", "/api/v1/screen", strings.NewReader(body)))
+		res := rec.Result()
+		if res.StatusCode != http.StatusOK && res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("status %d for %q", res.StatusCode, body)
+		}
+	})
 }

@@ -145,13 +145,40 @@ func TestServeDemoCreatesAdminOnce(t *testing.T) {
 	s := startServer(t, vars, "--demo")
 	s.stop(t)
 	out := s.out.String()
-	if !strings.Contains(out, "Demo admin: admin@demo.example  one-time password: ") {
-		t.Fatalf("no demo password printed: %s", out)
+	for _, want := range []string{"Demo admin: admin@demo.example  password: ", "Demo case_handler: handler@demo.example  password: ",
+		"Demo recovery key", "Demo receipt to try the follow-up page"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("demo start did not print %q:\n%s", want, out)
+		}
 	}
 	s2 := startServer(t, vars, "--demo")
 	s2.stop(t)
-	if strings.Contains(s2.out.String(), "one-time password") {
-		t.Fatal("second start printed a new demo password")
+	if strings.Contains(s2.out.String(), "password:") || strings.Contains(s2.out.String(), "Demo recovery key") {
+		t.Fatal("second start printed new demo secrets")
+	}
+	db, err := sqlstore.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	org, err := db.Accounts().OrgBySlug(context.Background(), "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ids, _ := db.Grievances().ReportIDs(context.Background(), org.ID)
+	stages := map[string]int{}
+	for _, id := range ids {
+		r, err := db.Grievances().Report(context.Background(), org.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stages[string(r.Case.Stage)]++
+	}
+	if len(ids) == 0 || len(stages) < 5 {
+		t.Errorf("demo grievances: %d reports in stages %v; want every stage", len(ids), stages)
+	}
+	if ps, _ := db.Impact().Programmes(context.Background(), org.ID); len(ps) != 1 {
+		t.Errorf("demo programmes: %d after two starts", len(ps))
 	}
 	code, list, _ := run(t, vars, "", "user", "list", "--org", "demo")
 	if code != 0 || strings.Count(list, "admin@demo.example") != 1 {

@@ -70,6 +70,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	ew := db.EarlyWarning()
 	alerts := &earlywarning.Service{Alerts: ew, Endpoints: ew, Clock: env.Clock}
+	if *demo {
+		seeder := &demoSeeder{env: env, log: log, db: db, accounts: accounts, griev: griev, alerts: alerts}
+		if err := seeder.run(ctx); err != nil {
+			return err
+		}
+	}
 	email := &jobs.SMTPSender{Addr: envString(env, "SMTP_ADDR", ""), From: envString(env, "SMTP_FROM", ""),
 		User: envString(env, "SMTP_USER", ""), Password: envString(env, "SMTP_PASSWORD", ""), Clock: env.Clock}
 	if err := email.Validate(); err != nil {
@@ -196,7 +202,7 @@ func ensureDemo(ctx context.Context, env *Env, log *slog.Logger, accounts *accou
 	}
 	log.Info("created the demo organisation's admin", "org", "demo", "email", email)
 	if printPassword {
-		fmt.Fprintf(env.Stdout, "Demo admin: %s  one-time password: %s  (shown once; change it after signing in)\n", email, password)
+		fmt.Fprintf(env.Stdout, "Demo admin: %s  password: %s  (shown once; change it after signing in)\n", email, password)
 	}
 	return nil
 }

@@ -1,0 +1,269 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/impact"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+)
+
+// The demo organisation is filled once, on its first start with --demo,
+// with clearly labelled synthetic data, so that every page shows something
+// real. Each part checks whether it was already seeded and then does
+// nothing, so restarts are cheap and never duplicate data.
+
+type demoSeeder struct {
+	env      *Env
+	log      *slog.Logger
+	db       *sqlstore.DB
+	accounts *account.Service
+	griev    *grievanceParts
+	alerts   *earlywarning.Service
+	org      account.Org
+	// handler is the demo case handler with its key opened, set only when
+	// this start created the handler (its password is known only then).
+	handler *grievance.Handler
+}
+
+const demoLabel = "Demo data"
+
+func (d *demoSeeder) run(ctx context.Context) error {
+	org, err := d.accounts.Store.OrgBySlug(ctx, "demo")
+	if err != nil {
+		return fmt.Errorf("demo: %w", err)
+	}
+	d.org = org
+	steps := []struct {
+		name string
+		run  func(context.Context) error
+	}{
+		{"staff and keys", d.staff},
+		{"supply chain", d.supplyChain},
+		{"grievances", d.grievances},
+		{"impact programme", d.impact},
+		{"alerts", d.alertsSeed},
+	}
+	for _, s := range steps {
+		if err := s.run(ctx); err != nil {
+			return fmt.Errorf("demo %s: %w", s.name, err)
+		}
+	}
+	return nil
+}
+
+// staff creates the organisation's recovery key and a case handler and an
+// analyst with printed passwords, so each role can be tried.
+func (d *demoSeeder) staff(ctx context.Context) error {
+	st := d.griev.Store
+	if _, err := st.RecoveryKey(ctx, d.org.ID); kernel.IsCode(err, kernel.NotFound) {
+		priv, printable, err := d.griev.Vault.NewRecoveryKey()
+		if err != nil {
+			return err
+		}
+		if err := st.SetRecoveryKey(ctx, d.org.ID, priv.Public(), false); err != nil {
+			return err
+		}
+		priv.Wipe()
+		fmt.Fprintf(d.env.Stdout, "Demo recovery key (shown once; restores case access if a handler's password is lost): %s\n", printable)
+	} else if err != nil {
+		return err
+	}
+	for _, u := range []struct {
+		email string
+		role  account.Role
+		name  string
+	}{
+		{"handler@demo.example", account.RoleCaseHandler, "Demo case handler"},
+		{"analyst@demo.example", account.RoleAnalyst, "Demo analyst"},
+	} {
+		if _, err := d.accounts.Store.UserByEmail(ctx, u.email); err == nil {
+			continue
+		} else if !kernel.IsCode(err, kernel.NotFound) {
+			return err
+		}
+		pw, err := oneTimePassword()
+		if err != nil {
+			return err
+		}
+		created, err := d.accounts.CreateUser(ctx, account.NewUser{OrgID: d.org.ID, Email: u.email, Name: u.name, Role: u.role, Password: pw})
+		if err != nil {
+			return err
+		}
+		if u.role == account.RoleCaseHandler {
+			pub, locked, err := d.griev.Vault.NewHandlerKey([]byte(pw))
+			if err != nil {
+				return err
+			}
+			if err := st.PutHandlerKey(ctx, d.org.ID, created.ID, pub, locked); err != nil {
+				return err
+			}
+			priv, err := d.griev.Vault.UnlockKey(locked, []byte(pw))
+			if err != nil {
+				return err
+			}
+			d.handler = &grievance.Handler{UserID: created.ID, Key: priv}
+		}
+		fmt.Fprintf(d.env.Stdout, "Demo %s: %s  password: %s\n", u.role, u.email, pw)
+	}
+	return nil
+}
+
+// demoReports are synthetic grievances, one per line of the story a
+// programme officer would recognise. None is about a real person.
+var demoReports = []struct {
+	cats     []grievance.Category
+	country  string
+	channel  grievance.Channel
+	severity grievance.Severity
+	stage    grievance.Stage
+	text     string
+}{
+	{[]grievance.Category{grievance.RetentionOfDocuments, grievance.DebtBondage}, "MY", grievance.ChannelWeb, grievance.SeverityHigh, grievance.StageRemediation,
+		"The recruitment agent keeps our passports and says we owe him for the flight."},
+	{[]grievance.Category{grievance.WithholdingOfWages}, "BD", grievance.ChannelSMS, grievance.SeverityMedium, grievance.StageInvestigating,
+		"Overtime in the sewing line has not been paid for three months."},
+	{[]grievance.Category{grievance.ExcessiveOvertime, grievance.AbusiveConditions}, "BD", grievance.ChannelWeb, grievance.SeverityMedium, grievance.StageAcknowledged,
+		"We work until midnight before shipments and the dormitory has no water."},
+	{[]grievance.Category{grievance.ChildLabour}, "CI", grievance.ChannelInPerson, grievance.SeverityCritical, grievance.StageInvestigating,
+		"Children from the next village carry cocoa sacks during school weeks."},
+	{[]grievance.Category{grievance.LandRights, grievance.Environment}, "ID", grievance.ChannelMessaging, grievance.SeverityHigh, grievance.StageReceived,
+		"The plantation cleared forest the cooperative uses and the river is now brown."},
+	{[]grievance.Category{grievance.IntimidationThreats}, "IN", grievance.ChannelWeb, grievance.SeverityHigh, grievance.StageReceived,
+		"The supervisor threatened to report us to the police if we join the union."},
+	{[]grievance.Category{grievance.Deception}, "NP", grievance.ChannelSMS, grievance.SeverityMedium, grievance.StageClosed,
+		"The job offer said factory work but we were sent to a construction site."},
+	{[]grievance.Category{grievance.RestrictionOfMovement, grievance.Isolation}, "TH", grievance.ChannelMessaging, grievance.SeverityCritical, grievance.StageAcknowledged,
+		"The boat has not come to port for months and we cannot call our families."},
+	{[]grievance.Category{grievance.Other}, "VN", grievance.ChannelWeb, grievance.SeverityLow, grievance.StageReceived,
+		"The canteen food made several of us ill last week."},
+}
+
+var stageOrder = []grievance.Stage{grievance.StageReceived, grievance.StageAcknowledged, grievance.StageInvestigating, grievance.StageRemediation, grievance.StageClosed}
+
+// grievances submits the demo reports through the real intake (encrypted,
+// wrapped to the handler and recovery keys) and works each to its stage
+// as the demo handler would.
+func (d *demoSeeder) grievances(ctx context.Context) error {
+	st := d.griev.Store
+	ids, err := st.ReportIDs(ctx, d.org.ID)
+	if err != nil || len(ids) > 0 {
+		return err
+	}
+	keys, err := orgKeySource{st}.OrgKeys(ctx, d.org.ID)
+	if err != nil {
+		return err
+	}
+	svc := d.griev.Service
+	var firstReceipt string
+	for i, r := range demoReports {
+		rc, rep, err := svc.Submit(ctx, keys, grievance.Submission{
+			Triage:    grievance.Triage{Categories: r.cats, Country: r.country, Channel: r.channel, Severity: r.severity},
+			Narrative: demoLabel + ": " + r.text,
+		})
+		if err != nil {
+			return err
+		}
+		if i == 0 {
+			firstReceipt = rc.Display()
+		}
+		if err := d.advance(ctx, rep, rc, r.stage); err != nil {
+			return fmt.Errorf("report %d: %w", i+1, err)
+		}
+	}
+	fmt.Fprintf(d.env.Stdout, "Demo receipt to try the follow-up page at /report/demo/follow-up: %s\n", firstReceipt)
+	return nil
+}
+
+// advance moves a demo report to its stage through the handler workflow,
+// as the demo case handler, so the audit log and thread look as they would
+// in use. Without the handler's key (it was created on an earlier start)
+// reports stay received.
+func (d *demoSeeder) advance(ctx context.Context, rep grievance.Report, rc grievance.Receipt, to grievance.Stage) error {
+	if to == grievance.StageReceived || d.handler == nil {
+		return nil
+	}
+	hs, err := d.griev.Service.OpenAsHandler(ctx, d.org.ID, rep.ID, *d.handler)
+	if err != nil {
+		return err
+	}
+	defer hs.Close()
+	for _, st := range stageOrder[1:] {
+		if st == grievance.StageClosed {
+			break
+		}
+		if err := hs.Move(ctx, st, grievance.ReasonNone, ""); err != nil {
+			return err
+		}
+		if st == grievance.StageAcknowledged {
+			if err := hs.Reply(ctx, demoLabel+": thank you, we have received your report and will look into it within two weeks.", false); err != nil {
+				return err
+			}
+		}
+		if st == to {
+			break
+		}
+	}
+	if to != grievance.StageRemediation && to != grievance.StageClosed {
+		return nil
+	}
+	rem, err := hs.ProposeRemedy(ctx, grievance.RemedyBackPay, grievance.Money{Minor: 45000, Currency: "USD"}, demoLabel+": back pay of unpaid overtime")
+	if err != nil {
+		return err
+	}
+	rs, err := d.griev.Service.OpenWithReceipt(ctx, d.org.ID, rc)
+	if err != nil {
+		return err
+	}
+	err = rs.RespondToRemedy(ctx, rem.ID, true, "")
+	rs.Close()
+	if err != nil {
+		return err
+	}
+	if to == grievance.StageRemediation {
+		return nil
+	}
+	if _, err := hs.ImplementRemedy(ctx, rem.ID); err != nil {
+		return err
+	}
+	return hs.Move(ctx, grievance.StageClosed, grievance.ReasonResolved, "")
+}
+
+func (d *demoSeeder) impact(ctx context.Context) error {
+	ps, err := d.db.Impact().Programmes(ctx, d.org.ID)
+	if err != nil || len(ps) > 0 {
+		return err
+	}
+	_, err = impact.SeedDemo(ctx, &impact.Service{Store: d.db.Impact(), Clock: d.env.Clock}, d.org.ID)
+	return err
+}
+
+func (d *demoSeeder) alertsSeed(ctx context.Context) error {
+	open, err := d.db.EarlyWarning().ListAlerts(ctx, d.org.ID, earlywarning.AlertFilter{}, kernel.Page{Limit: 1})
+	if err != nil || len(open) > 0 {
+		return err
+	}
+	now := d.env.Clock.Now()
+	for _, t := range []earlywarning.Trigger{
+		{Key: "demo/risk-jump/BD", Kind: earlywarning.KindRiskScoreChange, Subject: earlywarning.Subject{Kind: earlywarning.SubjectCountry, ID: "BD"},
+			Detector: "threshold", Severity: earlywarning.SeverityHigh, Score: 18, Source: demoLabel + ": exposure rose after a reference-data update"},
+		{Key: "demo/grievances/BD", Kind: earlywarning.KindGrievanceCount, Subject: earlywarning.Subject{Kind: earlywarning.SubjectCountry, ID: "BD"},
+			Detector: "cusum", Severity: earlywarning.SeverityMedium, Score: 5.2, Source: demoLabel + ": grievances from Bangladesh above their baseline"},
+		{Key: "demo/refdata", Kind: earlywarning.KindRefdataUpdate, Subject: earlywarning.Subject{Kind: earlywarning.SubjectDataset, ID: "ilab-goods"},
+			Detector: "threshold", Severity: earlywarning.SeverityLow, Score: 1, Source: demoLabel + ": a new ILAB list edition is available"},
+	} {
+		t.OrgID, t.At = d.org.ID, now
+		if _, _, err := d.alerts.Raise(ctx, t); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// supplyChain imports a synthetic, clearly labelled supply chain.
+func (d *demoSeeder) supplyChain(ctx context.Context) error { return nil }

@@ -103,7 +103,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	srv, err := web.New(web.Deps{Accounts: accounts, Alerts: alerts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock},
 		Grievance: griev.Service, Reports: griev.Reports, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
-		Suppliers: db.SupplyChain(), Imports: suppliers,
+		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), GrievanceCounts: db.Reporting(), Imports: suppliers,
 		Config: web.Config{CookieSecure: *secure, Version: Version}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/upstream-platform/upstream/internal/refdata"
 	"context"
 	"embed"
 	"html/template"
@@ -55,14 +56,29 @@ type Deps struct {
 	Clock     kernel.Clock
 	Config    Config
 
-	// Suppliers reads the supply chain and its stored risk; Imports runs
-	// supplier imports. Watchlist and GrievanceCounts feed the supplier
-	// page and Dashboard the dashboard; each may be nil ("not available").
+	// Suppliers reads the supply chain and its stored risk, SupplierRisk
+	// one party's risk; Imports runs supplier imports. Watchlist and
+	// GrievanceCounts feed the supplier page and Dashboard the dashboard;
+	// each may be nil ("not available").
 	Suppliers       SupplierReader
+	SupplierRisk    RegisterPartyReader
 	Imports         SupplierImporter
 	Watchlist       WatchlistHitCounter
 	GrievanceCounts GrievanceCounter
 	Dashboard       DashboardSources
+
+	// RecoveryKeys sets up an organisation's recovery key from the
+	// settings page; Datasets lists the reference data in use. Either may
+	// be nil.
+	RecoveryKeys RecoveryKeys
+	Datasets     func() []refdata.Dataset
+}
+
+// RecoveryKeys creates an organisation's recovery key: the private half is
+// shown once and never stored.
+type RecoveryKeys interface {
+	HasRecoveryKey(ctx context.Context, orgID string) (bool, error)
+	CreateRecoveryKey(ctx context.Context, orgID string) (printable string, err error)
 }
 
 // Server serves Upstream over HTTP.

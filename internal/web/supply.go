@@ -13,6 +13,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/reporting"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
@@ -49,12 +50,18 @@ type WatchlistHitCounter interface {
 	PartyHits(ctx context.Context, orgID, partyID string) (pending, confirmed int, err error)
 }
 
-// GrievanceCounter gives the number of grievances linked to a party, open
-// and in total. The page suppresses small counts for roles without case
-// access.
-type GrievanceCounter interface {
-	PartyGrievances(ctx context.Context, orgID, partyID string) (open, total int, err error)
+// RegisterPartyReader reads one party with its stored risk; the SQL
+// store's reporting reader implements it. It returns kernel.NotFound for
+// an unknown party.
+type RegisterPartyReader interface {
+	RegisterParty(ctx context.Context, orgID, id string) (reporting.PartyRow, error)
 }
+
+// GrievanceCounter counts an organisation's grievance cases received in a
+// period, of one supplier; the SQL store's reporting reader implements it
+// (reporting.GrievanceAggregates). Pages suppress small counts for roles
+// without case access.
+type GrievanceCounter = reporting.GrievanceAggregates
 
 // supplyRoutes are the supplier register, supplier pages, risk map and import.
 func (s *Server) supplyRoutes() []route {

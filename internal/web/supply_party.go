@@ -4,28 +4,26 @@ import (
 	"context"
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/reporting"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
 // riskSearchRows bounds how many register rows the supplier page reads to
 // find a party's risk when the store cannot read it directly.
-const riskSearchRows = 5000
+const riskSearchRows = 1000
 
 // partyRisk returns the stored risk of p, and false when it is not found.
-// A store that implements PartyRiskReader answers directly; otherwise the
-// party's row is looked for in the register narrowed to its country and
-// first commodity, which the register's indexes serve.
+// A store that reads one party's risk answers directly (see directRisk);
+// otherwise the party's row is looked for in the first rows of the
+// register narrowed to its country and first commodity.
 func (s *Server) partyRisk(ctx context.Context, orgID string, p supplychain.Party) (supplychain.PartyRisk, bool, error) {
-	if rr, ok := s.Suppliers.(PartyRiskReader); ok {
-		r, err := rr.PartyRisk(ctx, orgID, p.ID)
-		if kernel.IsCode(err, kernel.NotFound) {
-			return r, false, nil
-		}
-		return r, err == nil, err
+	if r, ok, err := s.directRisk(ctx, orgID, p.ID); ok || err != nil {
+		return r, ok, err
 	}
 	f := supplychain.RegisterFilter{Country: p.Country}
 	if len(p.Commodities) > 0 {
@@ -48,6 +46,38 @@ func (s *Server) partyRisk(ctx context.Context, orgID string, p supplychain.Part
 		}
 	}
 	return supplychain.PartyRisk{}, false, nil
+}
+
+// directRisk reads a party's stored risk through PartyRiskReader or
+// SupplierRisk, whichever the server has; ok is false when neither is
+// there or the party has no stored row.
+func (s *Server) directRisk(ctx context.Context, orgID, id string) (supplychain.PartyRisk, bool, error) {
+	var r supplychain.PartyRisk
+	var err error
+	switch {
+	case s.Suppliers != nil && isPartyRiskReader(s.Suppliers):
+		r, err = s.Suppliers.(PartyRiskReader).PartyRisk(ctx, orgID, id)
+	case s.SupplierRisk != nil:
+		var row reporting.PartyRow
+		row, err = s.SupplierRisk.RegisterParty(ctx, orgID, id)
+		r = supplychain.PartyRisk{ID: id, Tier: row.Tier, Inherent: row.Inherent, Signals: row.Signals,
+			Exposure: row.Exposure, Level: string(row.Level)}
+		for _, f := range row.Factors {
+			r.Factors = append(r.Factors, supplychain.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition,
+				Indicator: f.Indicator, Value: f.Value, Points: f.Points, Contribution: f.Contribution})
+		}
+	default:
+		return r, false, nil
+	}
+	if kernel.IsCode(err, kernel.NotFound) {
+		return supplychain.PartyRisk{}, false, nil
+	}
+	return r, err == nil, err
+}
+
+func isPartyRiskReader(v any) bool {
+	_, ok := v.(PartyRiskReader)
+	return ok
 }
 
 // factorRow is one factor of a score as shown, with its bar.
@@ -279,15 +309,19 @@ func (s *Server) partyHits(ctx context.Context, org, id string) hitCounts {
 	return hitCounts{true, p, c}
 }
 
+// grievanceWindow is how far back the supplier page counts grievances.
+const grievanceWindow = 10 * 365 * 24 * time.Hour
+
 func (s *Server) partyGrievances(ctx context.Context, pr account.Principal, id string) []countShown {
 	na := []countShown{{}, {}}
 	if s.GrievanceCounts == nil || !(pr.Can(account.PermCasesAggregate) || pr.Can(account.PermCasesHandle)) {
 		return na
 	}
-	open, total, err := s.GrievanceCounts.PartyGrievances(ctx, pr.User.OrgID, id)
+	now := s.clock.Now()
+	c, err := s.GrievanceCounts.GrievanceCounts(ctx, pr.User.OrgID, id, now.Add(-grievanceWindow), now)
 	if err != nil {
 		s.log.Error("grievance counts", "err", err)
 		return na
 	}
-	return suppressed(pr, open, total)
+	return suppressed(pr, c.Total-c.ByStage[grievance.StageClosed], c.Total)
 }

@@ -60,20 +60,13 @@ func (s *Server) registerPage(ctx context.Context, orgID string, rq registerQuer
 	if err != nil {
 		return nil, 0, err
 	}
-	rr, direct := s.Suppliers.(PartyRiskReader)
 	rows := make([]registerRow, len(parties))
 	for i, p := range parties {
-		if direct {
-			r, err := rr.PartyRisk(ctx, orgID, p.ID)
-			if err == nil {
-				rows[i] = rowOf(p, r, true)
-				continue
-			}
-			if !kernel.IsCode(err, kernel.NotFound) {
-				return nil, 0, err
-			}
+		r, ok, err := s.directRisk(ctx, orgID, p.ID)
+		if err != nil {
+			return nil, 0, err
 		}
-		rows[i] = rowOf(p, supplychain.PartyRisk{}, false)
+		rows[i] = rowOf(p, r, ok)
 	}
 	return rows, total, nil
 }
@@ -249,15 +242,12 @@ func (s *Server) exportPage(ctx context.Context, orgID string, rq registerQuery,
 	if err != nil {
 		return nil, nil, err
 	}
-	rr, direct := s.Suppliers.(PartyRiskReader)
 	out := make([]supplychain.RegisterEntry, len(parties))
 	has := make([]bool, len(parties))
 	for i, p := range parties {
 		out[i].Party = p
-		if direct {
-			if risk, err := rr.PartyRisk(ctx, orgID, p.ID); err == nil {
-				out[i].Risk, has[i] = risk, true
-			}
+		if out[i].Risk, has[i], err = s.directRisk(ctx, orgID, p.ID); err != nil {
+			return nil, nil, err
 		}
 	}
 	return out, has, nil

@@ -10,11 +10,14 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/assessment"
+	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/reporting"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
@@ -328,8 +331,8 @@ func TestSupplierImport(t *testing.T) {
 // fakeCounts feeds the optional panels.
 type fakeCounts struct{ open, total int }
 
-func (c fakeCounts) PartyGrievances(context.Context, string, string) (int, int, error) {
-	return c.open, c.total, nil
+func (c fakeCounts) GrievanceCounts(context.Context, string, string, time.Time, time.Time) (reporting.GrievanceCounts, error) {
+	return reporting.GrievanceCounts{Total: c.total, ByStage: map[grievance.Stage]int{grievance.StageClosed: c.total - c.open}}, nil
 }
 func (c fakeCounts) PartyHits(context.Context, string, string) (int, int, error) { return 2, 1, nil }
 func (c fakeCounts) CaseCounts(context.Context, string) (int, int, error) {
@@ -400,6 +403,28 @@ func TestPartyRiskReaderIsUsedWhenPresent(t *testing.T) {
 	b = pageText(t, f.do(t, "GET", "/suppliers?q=Kou", "", sessions[account.RoleViewer], nil))
 	if !strings.Contains(b, "60.0") {
 		t.Error("name search does not show the risk read directly")
+	}
+}
+
+// TestSupplierRiskFromReportingReader reads a party's risk and grievance
+// counts through the SQL store's reporting reader, as serve wires it.
+func TestSupplierRiskFromReportingReader(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	f := newFixture(t, db)
+	f.srv.Suppliers = db.SupplyChain()
+	f.srv.SupplierRisk = db.Reporting()
+	f.srv.GrievanceCounts = db.Reporting()
+	ps := seedSupply(t, db.SupplyChain(), f.org.ID)
+	_, s := f.login(t, "viewer@acme.example", testPassword, "")
+	b := pageText(t, f.do(t, "GET", "/suppliers/"+ps["F"].ID, "", s, nil))
+	for _, w := range []string{"child labour in cocoa", "Global Slavery Index", `id="exposure">60.0<`, `id="grievances-open">0<`} {
+		if !strings.Contains(b, w) {
+			t.Errorf("supplier page lacks %q", w)
+		}
+	}
+	b = pageText(t, f.do(t, "GET", "/suppliers?q=dhaka", "", s, nil))
+	if !strings.Contains(b, "25.0") || !strings.Contains(b, `class="level low"`) {
+		t.Error("name search lacks the risk read through the reporting reader")
 	}
 }
 

@@ -53,16 +53,19 @@ func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		data["Dist"] = dist
-		top, _, err := s.Suppliers.Register(ctx, org, supplychain.RegisterFilter{}, supplychain.SortExposure, kernel.Page{Limit: 10})
+		top, err := cachedAggregate(s, org, "top", func() ([]registerRow, error) {
+			top, _, err := s.Suppliers.Register(ctx, org, supplychain.RegisterFilter{}, supplychain.SortExposure, kernel.Page{Limit: 10})
+			rows := make([]registerRow, len(top))
+			for i, e := range top {
+				rows[i] = rowOf(e.Party, e.Risk, true)
+			}
+			return rows, err
+		})
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
-		rows := make([]registerRow, len(top))
-		for i, e := range top {
-			rows[i] = rowOf(e.Party, e.Risk, true)
-		}
-		data["Top"] = rows
+		data["Top"] = top
 	}
 	data["Cases"] = s.caseCounts(ctx, p)
 	data["Alerts"] = s.alertCounts(ctx, p)

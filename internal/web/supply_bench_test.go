@@ -101,7 +101,7 @@ func BenchmarkSupplyPages(b *testing.B) {
 	clock := &kernel.FixedClock{T: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	accounts := account.NewService(db.Accounts(), account.NewHasher(account.TestArgon2, 2), clock)
 	srv, err := New(Deps{Accounts: accounts, Ready: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock,
-		Suppliers: db.SupplyChain(), Config: Config{Version: "bench"}})
+		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), Config: Config{Version: "bench"}})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -95,6 +95,8 @@ func TestNormalization(t *testing.T) {
 		{"Ｆｕｌｌｗｉｄｔｈ　Ｃｏ", "fullwidth co"},
 		{"No. 4 Vocation", "no 4 vocation"},
 		{"Muhammad / Mohammed / Mohamad", "muhammad muhammad muhammad"},
+		{"ТОВ Товарна біржа", "tov tovarna birzha"},
+		{"Пао Спаон", "pao spaon"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {

@@ -328,15 +328,20 @@ func (ix *Index) lookup(w string, class tokClass, maxEdits int, sound bool, s *s
 		if len(same) > maxSoundAlikes {
 			same = nil
 		}
+		fw := digraphFold(w)
 		for _, id := range same {
 			t := ix.terms[id].text
+			ft := digraphFold(t)
 			// Words written without vowels (Arabic and Hebrew script
 			// transliterate so: "mhmd") can only be compared by sound.
-			if t == w || (!vowelless(w) && (abs(len(t)-len(w)) > 3 || osa(w, t, len(w)/2) > len(w)/2)) {
+			if t == w || (!vowelless(w) && (abs(len(ft)-len(fw)) > 3 || osa(fw, ft, len(fw)/2) > len(fw)/2)) {
 				continue
 			}
 			soundSim := float32(0.75)
-			if vowelless(w) && skeleton(w) == skeleton(t) {
+			if fw == ft {
+				// The same word romanised two ways ("sadzhdzhad", "sajjad").
+				soundSim = 0.9
+			} else if vowelless(w) && skeleton(w) == skeleton(t) {
 				// The same consonants in the same order: as close as a
 				// vowelless script can come.
 				soundSim = 0.88
@@ -356,6 +361,18 @@ func (ix *Index) lookup(w string, class tokClass, maxEdits int, sound bool, s *s
 		}
 	}
 	return out
+}
+
+// romanDigraphs writes the digraphs of Cyrillic romanisation (BGN/PCGN:
+// дж = "dzh", ж = "zh", х = "kh") as the single letters English-style
+// spellings of the same names use, so the two compare letter by letter.
+var romanDigraphs = strings.NewReplacer("dzh", "j", "zh", "j", "kh", "h")
+
+func digraphFold(w string) string {
+	if !strings.Contains(w, "h") {
+		return w
+	}
+	return romanDigraphs.Replace(w)
 }
 
 // maxSoundAlikes is the most list words a sound key may stand for and still

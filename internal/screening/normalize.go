@@ -115,11 +115,9 @@ var scriptForms = strings.NewReplacer(
 	"открытое акционерное общество", " oao ",
 	"акционерное общество", " ao ",
 	"товариство з обмеженою відповідальністю", " tov ",
-	"ооо", " ooo ",
-	"зао", " zao ",
-	"оао", " oao ",
-	"пао", " pao ",
-	"тов", " tov ",
+	// The abbreviations (ООО, ЗАО, ОАО, ПАО, ТОВ) are not replaced here:
+	// inside a word they are letters ("товар"), and as words they
+	// transliterate to the legal-form tokens ooo, zao, oao, pao, tov.
 )
 
 // cyrillicLatin romanises Russian, Ukrainian and Belarusian letters the way
@@ -410,6 +408,9 @@ func phoneticKey(w string) string {
 		c := w[i]
 		if c == 'd' && i+1 < len(w) && w[i+1] == 'z' {
 			continue // "dzh" and "j" are one sound in transliterations
+		}
+		if c == 'z' && i+1 < len(w) && w[i+1] == 'h' {
+			i++ // "zh" is one sound: its h must not split a doubled "dzhdzh" (= "jj")
 		}
 		if c == 'k' && i > 0 && i+1 < len(w) && w[i+1] == 'h' {
 			continue // "kh" (Cyrillic х, Arabic خ) is written "h" as often

@@ -201,3 +201,33 @@ func (k *keyUnlocker) issue(ctx context.Context, u account.User, password string
 // session: the checksummed printable encoding the vault reads back with
 // ParseRecoveryKey.
 func sessionKey(k *vault.PrivateKey) []byte { return []byte(vault.FormatRecoveryKey(k)) }
+
+// recoveryKeys lets an administrator create the organisation's recovery
+// key from the settings page.
+type recoveryKeys struct {
+	vault *vault.Vault
+	store *sqlstore.Grievances
+}
+
+func (k recoveryKeys) HasRecoveryKey(ctx context.Context, orgID string) (bool, error) {
+	_, err := k.store.RecoveryKey(ctx, orgID)
+	if kernel.IsCode(err, kernel.NotFound) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (k recoveryKeys) CreateRecoveryKey(ctx context.Context, orgID string) (string, error) {
+	priv, printable, err := k.vault.NewRecoveryKey()
+	if err != nil {
+		return "", err
+	}
+	defer priv.Wipe()
+	if err := k.store.SetRecoveryKey(ctx, orgID, priv.Public(), false); err != nil {
+		if kernel.IsCode(err, kernel.Conflict) {
+			return "", kernel.Errorf(kernel.Conflict, "the organisation already has a recovery key; an operator replaces it with 'upstream keys init --replace'")
+		}
+		return "", err
+	}
+	return printable, nil
+}

@@ -22,6 +22,17 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	data := map[string]any{"Org": org, "MaxRetention": account.MaxRetentionDays}
+	if s.RecoveryKeys != nil {
+		has, err := s.RecoveryKeys.HasRecoveryKey(r.Context(), org.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data["KeysAvailable"], data["HasRecoveryKey"] = true, has
+	}
+	if s.Datasets != nil {
+		data["Datasets"] = s.Datasets()
+	}
 	for k, v := range extra {
 		data[k] = v
 	}
@@ -45,4 +56,26 @@ func (s *Server) settingsRetention(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+}
+
+// settingsRecoveryKey creates the organisation's recovery key and shows it
+// once. An organisation that has one keeps it: replacing it is an operator
+// task (upstream keys init --replace) because old reports stay wrapped to
+// the old key.
+func (s *Server) settingsRecoveryKey(w http.ResponseWriter, r *http.Request) {
+	if s.RecoveryKeys == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "recovery keys are not available on this server"))
+		return
+	}
+	p := principalOf(r)
+	printable, err := s.RecoveryKeys.CreateRecoveryKey(r.Context(), p.User.OrgID)
+	if err != nil {
+		if kernel.IsCode(err, kernel.Conflict) {
+			s.renderSettings(w, r, http.StatusConflict, map[string]any{"Error": kernel.ErrorMessage(err)})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.renderSettings(w, r, http.StatusCreated, map[string]any{"NewRecoveryKey": printable})
 }

@@ -66,6 +66,7 @@ func (s *Server) coreRoutes() []route {
 		{"POST /admin/users/{id}/reset-2fa", signedIn, account.PermUsersManage, s.userReset2FA},
 		{"GET /admin/settings", signedIn, account.PermSettingsManage, s.settingsPage},
 		{"POST /admin/settings/retention", signedIn, account.PermSettingsManage, s.settingsRetention},
+		{"POST /admin/settings/recovery-key", signedIn, account.PermSettingsManage, s.settingsRecoveryKey},
 
 		{"GET /api/v1/me", signedIn, account.PermSelf, s.apiMe},
 		{"GET /api/v1/users", signedIn, account.PermUsersManage, s.apiUsers},

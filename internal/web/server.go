@@ -1,7 +1,6 @@
 package web
 
 import (
-	"github.com/upstream-platform/upstream/internal/refdata"
 	"context"
 	"embed"
 	"html/template"
@@ -15,6 +14,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/refdata"
 	"github.com/upstream-platform/upstream/internal/reporting"
 )
 

@@ -104,28 +104,29 @@ func allowedRolesTable() map[string][]string {
 }
 
 var coreAuth = map[string][]string{
-	"GET /healthz":                     {"public"},
-	"GET /readyz":                      {"public"},
-	"GET /metrics":                     {"public"},
-	"GET /login":                       {"public"},
-	"POST /login":                      {"public"},
-	"POST /logout":                     {"public"},
-	"GET /{$}":                         {"admin", "analyst", "case_handler", "viewer"},
-	"GET /account":                     {"admin", "analyst", "case_handler", "viewer"},
-	"POST /account/2fa/begin":          {"admin", "analyst", "case_handler", "viewer"},
-	"POST /account/2fa/confirm":        {"admin", "analyst", "case_handler", "viewer"},
-	"POST /account/tokens":             {"admin", "analyst", "case_handler", "viewer"},
-	"POST /account/tokens/{id}/revoke": {"admin", "analyst", "case_handler", "viewer"},
-	"GET /admin/users":                 {"admin"},
-	"POST /admin/users":                {"admin"},
-	"POST /admin/users/{id}/disable":   {"admin"},
-	"POST /admin/users/{id}/enable":    {"admin"},
-	"POST /admin/users/{id}/reset-2fa": {"admin"},
-	"GET /admin/settings":              {"admin"},
-	"POST /admin/settings/retention":   {"admin"},
-	"GET /api/v1/me":                   {"admin", "analyst", "case_handler", "viewer"},
-	"GET /api/v1/users":                {"admin"},
-	"POST /api/v1/users":               {"admin"},
+	"GET /healthz":                      {"public"},
+	"GET /readyz":                       {"public"},
+	"GET /metrics":                      {"public"},
+	"GET /login":                        {"public"},
+	"POST /login":                       {"public"},
+	"POST /logout":                      {"public"},
+	"GET /{$}":                          {"admin", "analyst", "case_handler", "viewer"},
+	"GET /account":                      {"admin", "analyst", "case_handler", "viewer"},
+	"POST /account/2fa/begin":           {"admin", "analyst", "case_handler", "viewer"},
+	"POST /account/2fa/confirm":         {"admin", "analyst", "case_handler", "viewer"},
+	"POST /account/tokens":              {"admin", "analyst", "case_handler", "viewer"},
+	"POST /account/tokens/{id}/revoke":  {"admin", "analyst", "case_handler", "viewer"},
+	"GET /admin/users":                  {"admin"},
+	"POST /admin/users":                 {"admin"},
+	"POST /admin/users/{id}/disable":    {"admin"},
+	"POST /admin/users/{id}/enable":     {"admin"},
+	"POST /admin/users/{id}/reset-2fa":  {"admin"},
+	"GET /admin/settings":               {"admin"},
+	"POST /admin/settings/retention":    {"admin"},
+	"POST /admin/settings/recovery-key": {"admin"},
+	"GET /api/v1/me":                    {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/users":                 {"admin"},
+	"POST /api/v1/users":                {"admin"},
 }
 
 func TestEveryRoleAgainstEveryRoute(t *testing.T) {
@@ -425,5 +426,40 @@ func TestRetentionSetting(t *testing.T) {
 	org, _ := f.accounts.Store.OrgByID(context.Background(), f.org.ID)
 	if org.RetentionDays != 365 {
 		t.Fatalf("retention %d", org.RetentionDays)
+	}
+}
+
+type fakeRecoveryKeys struct{ has bool }
+
+func (f *fakeRecoveryKeys) HasRecoveryKey(context.Context, string) (bool, error) { return f.has, nil }
+func (f *fakeRecoveryKeys) CreateRecoveryKey(context.Context, string) (string, error) {
+	if f.has {
+		return "", kernel.Errorf(kernel.Conflict, "the organisation already has a recovery key")
+	}
+	f.has = true
+	return "UPR1-TEST-KEY", nil
+}
+
+func TestRecoveryKeyShownOnce(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.srv.RecoveryKeys = &fakeRecoveryKeys{}
+	_, s := f.login(t, "admin@acme.example", testPassword, "")
+	res := f.do(t, "GET", "/admin/settings", "", s, nil)
+	body, _ := io.ReadAll(res.Body)
+	if !strings.Contains(string(body), "no recovery key yet") {
+		t.Fatalf("settings page without a key:\n%s", body)
+	}
+	res = f.do(t, "POST", "/admin/settings/recovery-key", "", s, nil)
+	body, _ = io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusCreated || !strings.Contains(string(body), "UPR1-TEST-KEY") {
+		t.Fatalf("create: %d", res.StatusCode)
+	}
+	res = f.do(t, "GET", "/admin/settings", "", s, nil)
+	body, _ = io.ReadAll(res.Body)
+	if strings.Contains(string(body), "UPR1-TEST-KEY") || !strings.Contains(string(body), "has a recovery key") {
+		t.Fatal("the key is shown again, or its presence is not")
+	}
+	if res := f.do(t, "POST", "/admin/settings/recovery-key", "", s, nil); res.StatusCode != http.StatusConflict {
+		t.Fatalf("second create: %d", res.StatusCode)
 	}
 }

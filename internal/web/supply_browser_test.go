@@ -189,3 +189,37 @@ func TestBrowserRiskMapToSupplier(t *testing.T) {
 	}
 	screenshot(t, ctx, "risk-map-phone.png")
 }
+
+// TestBrowserMapTableSortsWithJavaScript checks Upstream's own script: with
+// JavaScript on, the map's table gets header buttons that sort it in place.
+func TestBrowserMapTableSortsWithJavaScript(t *testing.T) {
+	f, _, _ := supplyFixture(t)
+	f.srv.cfg.CookieSecure = false
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, true)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/risk-map"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "viewer@acme.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#map-table tbody tr:first-child", "Côte d'Ivoire"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#map-table thead th:nth-child(2) button"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#map-table tbody tr:first-child", "Bangladesh"); err != nil {
+		t.Fatalf("ascending sort: %v", err)
+	}
+	sort, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#map-table thead th:nth-child(2)").getAttribute("aria-sort")`))
+	if err != nil || sort != "ascending" {
+		t.Fatalf("aria-sort %q, %v", sort, err)
+	}
+	checkAccessibility(t, ctx, "risk map with JavaScript")
+}

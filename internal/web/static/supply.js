@@ -7,6 +7,16 @@
   document.querySelectorAll("select.autosubmit").forEach(function (sel) {
     sel.addEventListener("change", function () { sel.form.submit(); });
   });
+  // The import form says that it is working once sent: the upload and the
+  // risk recompute can take a while, and a second press would import again.
+  document.querySelectorAll("form.import-form").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button[type=submit]");
+      var status = form.querySelector("#import-status");
+      if (button) { button.disabled = true; }
+      if (status) { status.textContent = "Uploading and importing; the page shows the result when it is done."; }
+    });
+  });
   // Tables marked sortable get buttons in their headers that sort rows in
   // place; numeric columns sort by their data-value.
   document.querySelectorAll("table.sortable").forEach(function (table) {

@@ -71,3 +71,58 @@ func TestSessionCarriesSealedKey(t *testing.T) {
 		}
 	})
 }
+
+// countingStore counts token lookups to show the cache at work.
+type countingStore struct {
+	account.Store
+	lookups int
+}
+
+func (c *countingStore) APITokenByHash(ctx context.Context, h string) (account.APIToken, error) {
+	c.lookups++
+	return c.Store.APITokenByHash(ctx, h)
+}
+
+func TestAPITokenCacheAndRevocation(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	ctx := context.Background()
+	clock := &kernel.FixedClock{T: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
+	st := &countingStore{Store: db.Accounts()}
+	svc := account.NewService(st, account.NewHasher(account.TestArgon2, 2), clock)
+	org, _, _ := svc.EnsureOrg(ctx, "ngo", "NGO")
+	u, err := svc.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: "a@ngo.example", Name: "a", Role: account.RoleAnalyst, Password: "long enough password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, plain, err := svc.CreateAPIToken(ctx, u, "ci")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 5 {
+		if _, err := svc.AuthenticateToken(ctx, plain); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if st.lookups != 1 {
+		t.Errorf("5 calls made %d token lookups, want 1", st.lookups)
+	}
+	clock.Advance(account.TokenCacheTTL + time.Second)
+	svc.AuthenticateToken(ctx, plain)
+	if st.lookups != 2 {
+		t.Errorf("after the cache window: %d lookups, want 2", st.lookups)
+	}
+	if err := svc.RevokeAPIToken(ctx, org.ID, u.ID, tok.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AuthenticateToken(ctx, plain); !kernel.IsCode(err, kernel.Unauthorised) {
+		t.Fatalf("revoked token still accepted: %v", err)
+	}
+	_, plain2, _ := svc.CreateAPIToken(ctx, u, "ci2")
+	svc.AuthenticateToken(ctx, plain2)
+	if err := svc.SetDisabled(ctx, org.ID, u.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.AuthenticateToken(ctx, plain2); err == nil {
+		t.Fatal("a disabled user's token still accepted")
+	}
+}

@@ -62,7 +62,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	if err := s.accounts.Store.RevokeAPIToken(r.Context(), p.User.OrgID, p.User.ID, r.PathValue("id"), s.clock.Now()); err != nil {
+	if err := s.accounts.RevokeAPIToken(r.Context(), p.User.OrgID, p.User.ID, r.PathValue("id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

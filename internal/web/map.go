@@ -32,6 +32,8 @@ var mapMeasures = []mapMeasure{
 		{"q1", "under 20", 20}, {"q2", "20 to 40", 40}, {"q3", "40 to 60", 60}, {"q4", "60 to 80", 80}, {"q5", "80 or more", 0}}},
 	{ID: "count", Label: "Number of suppliers", Unit: "suppliers", Org: true, Bands: []band{
 		{"q1", "1 to 9", 10}, {"q2", "10 to 99", 100}, {"q3", "100 to 999", 1000}, {"q4", "1,000 to 9,999", 10000}, {"q5", "10,000 or more", 0}}},
+	{ID: "high", Label: "Share of suppliers at high or critical risk", Unit: "% of suppliers", Org: true, Bands: []band{
+		{"q1", "under 10%", 10}, {"q2", "10% to 25%", 25}, {"q3", "25% to 50%", 50}, {"q4", "50% to 75%", 75}, {"q5", "75% or more", 0}}},
 	{ID: "gsi", Label: "Modern slavery prevalence (Global Slavery Index)", Unit: "people per 1,000", Bands: []band{
 		{"q1", "under 2 per 1,000", 2}, {"q2", "2 to 4", 4}, {"q3", "4 to 7", 7}, {"q4", "7 to 10", 10}, {"q5", "10 or more", 0}}},
 	{ID: "eudr", Label: "EUDR country benchmark", Unit: "risk category", Bands: []band{
@@ -72,6 +74,9 @@ type countryValue struct {
 type countryStats struct {
 	N   int
 	Max float64
+	// High counts suppliers at high or critical risk; it is filled only
+	// for the measure that shows it.
+	High int
 }
 
 // orgCountryStats reads, for every country, the number of suppliers and
@@ -95,6 +100,24 @@ func (s *Server) orgCountryStats(ctx context.Context, orgID string) (map[string]
 			}
 			out[c.Alpha2] = st
 		}
+	}
+	return out, nil
+}
+
+// withHighCounts adds to stats, for each country with suppliers, how many
+// are at high or critical risk. It returns a new map: stats is shared.
+func (s *Server) withHighCounts(ctx context.Context, orgID string, stats map[string]countryStats) (map[string]countryStats, error) {
+	out := make(map[string]countryStats, len(stats))
+	one := kernel.Page{Limit: 1}
+	for code, st := range stats {
+		for _, lvl := range []string{"high", "critical"} {
+			_, n, err := s.Suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: code, Level: lvl}, supplychain.SortExposure, one)
+			if err != nil {
+				return nil, err
+			}
+			st.High += n
+		}
+		out[code] = st
 	}
 	return out, nil
 }
@@ -154,6 +177,12 @@ func (s *Server) riskMap(w http.ResponseWriter, r *http.Request) {
 		stats, err = cachedAggregate(s, org, "countries", func() (map[string]countryStats, error) {
 			return s.orgCountryStats(r.Context(), org)
 		})
+		if err == nil && m.ID == "high" {
+			base := stats
+			stats, err = cachedAggregate(s, org, "countries-high", func() (map[string]countryStats, error) {
+				return s.withHighCounts(r.Context(), org, base)
+			})
+		}
 	} else {
 		ref, err = loadRefdata()
 	}
@@ -170,9 +199,13 @@ func (s *Server) riskMap(w http.ResponseWriter, r *http.Request) {
 			st, ok := stats[c.Alpha2]
 			if ok {
 				has, cv.Suppliers = true, st.N
-				if m.ID == "count" {
+				switch m.ID {
+				case "count":
 					cv.Value, cv.Text = float64(st.N), strconv.Itoa(st.N)
-				} else {
+				case "high":
+					cv.Value = float64(st.High) * 100 / float64(st.N)
+					cv.Text = strconv.FormatFloat(cv.Value, 'f', 0, 64) + "% (" + strconv.Itoa(st.High) + " of " + strconv.Itoa(st.N) + ")"
+				default:
 					cv.Value, cv.Text = st.Max, score(st.Max)
 				}
 			}

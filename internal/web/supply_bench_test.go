@@ -140,6 +140,7 @@ func BenchmarkSupplyPages(b *testing.B) {
 		{"map-cold", "/risk-map", true},
 		{"map-max", "/risk-map", false},
 		{"map-count", "/risk-map?by=count", false},
+		{"map-high-cold", "/risk-map?by=high", true},
 		{"map-gsi", "/risk-map?by=gsi", false},
 		{"export-country-commodity", "/suppliers/export.csv?country=GH&commodity=coffee", false},
 	}

@@ -156,6 +156,8 @@ func TestSupplyPages(t *testing.T) {
 			[]string{`id="worldmap"`, `href="/suppliers?country=CI"`, "Côte d&#39;Ivoire: 82.0", `id="map-table"`, "<caption>"}, nil},
 		{"map by supplier count", "/risk-map?by=count", account.RoleCaseHandler, 200,
 			[]string{"Bangladesh: 2", "Number of suppliers"}, nil},
+		{"map by share at high risk", "/risk-map?by=high", account.RoleViewer, 200,
+			[]string{"Côte d&#39;Ivoire: 100% (3 of 3)", "Bangladesh: 0% (0 of 2)"}, nil},
 		{"map by slavery prevalence", "/risk-map?by=gsi", account.RoleAnalyst, 200,
 			[]string{"Global Slavery Index", "per 1,000"}, nil},
 		{"map by EUDR benchmark", "/risk-map?by=eudr", account.RoleAnalyst, 200, []string{"standard"}, nil},

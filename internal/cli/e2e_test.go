@@ -145,6 +145,32 @@ func TestBrowserJourneys(t *testing.T) {
 		staff.check("alert")
 	})
 
+	step("the other staff pages", func(t *testing.T) {
+		for _, p := range []struct{ path, name string }{
+			{"/suppliers", "register"},
+			{"/risk-map?by=gsi", "risk-map-gsi"},
+			{"/impact", "impact"},
+			{"/reports", "reports"},
+			{"/scorecards", "scorecard"},
+			{"/admin/users", "users"},
+			{"/admin/settings", "settings"},
+			{"/account", "account"},
+			{"/alerts/endpoints", "alert-endpoints"},
+		} {
+			staff.open(p.path, "h1", "")
+			staff.check(p.name)
+		}
+		staff.open("/impact", "h1", "")
+		if href := staff.href(`main a[href^="/impact/programmes/"]`); href != "" {
+			staff.open(href, "h1", "")
+			staff.check("impact-programme")
+			if href := staff.href(`main a[href*="/sroi/"]`); href != "" {
+				staff.open(href, "h1", "")
+				staff.check("impact-sroi")
+			}
+		}
+	})
+
 	var receipt, narrative string
 	step("worker reports without JavaScript", func(t *testing.T) {
 		reporter.open("/report/demo", "h1", "")
@@ -152,6 +178,9 @@ func TestBrowserJourneys(t *testing.T) {
 			t.Fatal("the reporter's browser runs scripts; the form must be tried with them off")
 		}
 		reporter.check("report-form")
+		reporter.open("/report/demo?lang=ar", "h1", "")
+		reporter.check("report-form-ar")
+		reporter.open("/report/demo", "h1", "")
 		narrative = fmt.Sprintf("Test report %d: the agency took our passports at the airport.", time.Now().UnixNano())
 		reporter.do(
 			chromedp.Click(chromedp.CSS(`input[name="category"]`)),
@@ -293,6 +322,9 @@ func (b *journeyBrowser) open(path, css, want string) {
 	b.t.Helper()
 	b.do(chromedp.Navigate(b.base + path))
 	b.wait(css, want)
+	if title := b.eval(`document.title`); strings.HasPrefix(title, "Error") {
+		b.t.Fatalf("%s browser: %s shows an error page: %s", b.name, path, clip(b.eval(`document.querySelector("main") ? document.querySelector("main").textContent : ""`)))
+	}
 }
 
 func (b *journeyBrowser) signIn(password, email string) {
@@ -342,6 +374,12 @@ func (b *journeyBrowser) waitText(css, want string) string {
 	loc, _ := chromedp.Run(b.ctx, chromedp.Location())
 	b.t.Fatalf("%s browser at %s: %s never contained %q; last text %q", b.name, loc, css, want, clip(last))
 	return ""
+}
+
+// href returns the href of the first element matching css, or "".
+func (b *journeyBrowser) href(css string) string {
+	b.t.Helper()
+	return b.eval(fmt.Sprintf(`(() => { const a = document.querySelector(%q); return a ? a.getAttribute("href") : ""; })()`, css))
 }
 
 func (b *journeyBrowser) has(css string) bool {

@@ -44,10 +44,13 @@ CREATE INDEX parties_name_key ON parties (org_id, name_key);
 -- canonical commodity of the party, carrying what the register filters and
 -- sorts on. An import writes the rows with level '' (not yet scored), which
 -- the partial indexes leave out, so importing costs one tree per row; the
--- risk recompute fills tier, level and exposure, and only then are the rows
--- indexed. Each index leads with (org_id, commodity), so the commodity
--- filter (or '' for none) is one index range, and ends with the columns
--- the other filters test, so a page is read from the index alone.
+-- risk recompute writes them with tier, level and exposure, and only then
+-- are they indexed. Each index leads with (org_id, commodity), so the
+-- commodity filter (or '' for none) is one index range, and carries the
+-- columns the other filters test, so a page is read from the index alone:
+-- by exposure, skipping rows that fail the tier and level filters (levels
+-- are bands of exposure, so the highest levels come first), or by country
+-- and exposure. Two indexes keep the recompute's writes small.
 CREATE TABLE register_keys (
 	org_id TEXT NOT NULL,
 	party_id TEXT COLLATE "C" NOT NULL,
@@ -60,8 +63,6 @@ CREATE TABLE register_keys (
 );
 CREATE INDEX register_exposure ON register_keys (org_id, commodity, exposure DESC, party_id, country, tier, level) WHERE level <> '';
 CREATE INDEX register_country ON register_keys (org_id, commodity, country, exposure DESC, party_id, tier, level) WHERE level <> '';
-CREATE INDEX register_tier ON register_keys (org_id, commodity, tier, exposure DESC, party_id, level) WHERE level <> '';
-CREATE INDEX register_level ON register_keys (org_id, commodity, level, exposure DESC, party_id, tier) WHERE level <> '';
 
 -- How many scored parties each combination of the register's filters
 -- matches, rebuilt by every risk recompute from register_keys, so that a

@@ -52,6 +52,10 @@ func TestBrowserJourneys(t *testing.T) {
 	staff := &journeyBrowser{t: t, ctx: testkit.Browser(t, true), base: s.base, axe: axe, shots: shots, name: "staff"}
 	reporter := &journeyBrowser{t: t, ctx: testkit.Browser(t, true), base: s.base, axe: axe, shots: shots, name: "reporter", noScript: true}
 	reporter.do(scripts(false))
+	// A headless tab never has the window's focus, and without it no
+	// element matches :focus; emulate it so focus styles can be checked.
+	staff.do(focusEmulation)
+	reporter.do(focusEmulation)
 	t.Logf("server and browsers ready after %v", time.Since(began).Round(time.Millisecond))
 
 	var imported bool
@@ -342,6 +346,11 @@ func scripts(on bool) chromedp.Action[chromedp.Void] {
 	})
 }
 
+var focusEmulation = chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+	_, err := cdp.Call(ctx, t, emulation.SetFocusEmulationEnabled, emulation.SetFocusEmulationEnabledParams{Enabled: true})
+	return err
+})
+
 // scriptsRun reports whether a timer set from the page fires: with scripts
 // off, DevTools can still evaluate, but nothing the page schedules runs.
 func (b *journeyBrowser) scriptsRun() bool {
@@ -465,7 +474,41 @@ func (b *journeyBrowser) check(name string) {
 	if len(lesser) > 0 {
 		b.t.Logf("%s: moderate or minor accessibility findings: %s", name, strings.Join(lesser, ", "))
 	}
+	if unseen := b.eval(focusCheck); unseen != "" {
+		b.t.Errorf("%s: keyboard focus is not visible (WCAG 2.4.7) on:\n%s", name, unseen)
+	}
 }
+
+// focusCheck focuses every control a keyboard can reach and lists those
+// whose look does not change when focused: no outline or box shadow, and
+// (for shapes in an SVG, which show focus by their stroke) no change of
+// stroke, fill, border or background. axe-core leaves visible focus to
+// people.
+const focusCheck = `(() => {
+  const look = el => {
+    const parts = [];
+    for (const e of [el, el.firstElementChild && el.firstElementChild.tagName !== "title" ? el.firstElementChild : el.querySelector(":scope > :not(title)")]) {
+      if (!e) continue;
+      const st = getComputedStyle(e);
+      parts.push(st.stroke, st.strokeWidth, st.fill, st.backgroundColor, st.borderColor, st.color, st.textDecorationLine);
+    }
+    return parts.join("|");
+  };
+  const bad = [];
+  const sel = "a[href], button, input:not([type=hidden]), select, textarea, summary, [tabindex]:not([tabindex='-1'])";
+  for (const el of document.querySelectorAll(sel)) {
+    if (el.disabled || !el.getClientRects().length) continue;
+    const before = look(el);
+    el.focus();
+    if (document.activeElement !== el) continue;
+    const st = getComputedStyle(el);
+    const ring = (st.outlineStyle !== "none" && parseFloat(st.outlineWidth) > 0) || (st.boxShadow && st.boxShadow !== "none");
+    if (!ring && look(el) === before) bad.push("  " + el.outerHTML.slice(0, 100));
+    el.blur();
+  }
+  window.scrollTo(0, 0);
+  return bad.slice(0, 10).join("\n");
+})()`
 
 // knownViolations are serious findings in templates this test's owners do
 // not maintain, each with the change that fixes it. They are logged loudly

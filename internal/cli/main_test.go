@@ -16,8 +16,10 @@ import (
 	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/cli"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
 // run executes the program in-process and returns its exit status and output.
@@ -179,6 +181,12 @@ func TestServeDemoCreatesAdminOnce(t *testing.T) {
 	}
 	if ps, _ := db.Impact().Programmes(context.Background(), org.ID); len(ps) != 1 {
 		t.Errorf("demo programmes: %d after two starts", len(ps))
+	}
+	if _, total, _ := db.SupplyChain().ListParties(context.Background(), org.ID, supplychain.PartyFilter{}, kernel.Page{Limit: 1}); total < 3000 || total > 3010 {
+		t.Errorf("demo supply chain: %d parties after two starts", total)
+	}
+	if n, _ := db.Screening().CountReviewItems(context.Background(), org.ID); n[screening.StatusConfirmed] != 1 || n[screening.StatusPending] == 0 {
+		t.Errorf("demo screening queue: %v", n)
 	}
 	code, list, _ := run(t, vars, "", "user", "list", "--org", "demo")
 	if code != 0 || strings.Count(list, "admin@demo.example") != 1 {

@@ -70,12 +70,6 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	ew := db.EarlyWarning()
 	alerts := &earlywarning.Service{Alerts: ew, Endpoints: ew, Clock: env.Clock}
-	if *demo {
-		seeder := &demoSeeder{env: env, log: log, db: db, accounts: accounts, griev: griev, alerts: alerts}
-		if err := seeder.run(ctx); err != nil {
-			return err
-		}
-	}
 	email := &jobs.SMTPSender{Addr: envString(env, "SMTP_ADDR", ""), From: envString(env, "SMTP_FROM", ""),
 		User: envString(env, "SMTP_USER", ""), Password: envString(env, "SMTP_PASSWORD", ""), Clock: env.Clock}
 	if err := email.Validate(); err != nil {
@@ -104,6 +98,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	ref, err := loadRefdata(ctx, db)
 	if err != nil {
 		return err
+	}
+	if screeningDeps != nil {
+		suppliers.Signals = screeningSignals{reviews: screeningDeps.Reviews, lists: screeningDeps.Lists}
+	}
+	if *demo {
+		seeder := &demoSeeder{env: env, log: log, db: db, accounts: accounts, griev: griev, alerts: alerts,
+			suppliers: suppliers, screening: screeningDeps}
+		if err := seeder.run(ctx); err != nil {
+			return err
+		}
 	}
 	srv, err := web.New(web.Deps{RecoveryKeys: recoveryKeys{vault: griev.Vault, store: griev.Store}, Datasets: ref.Datasets,
 		Accounts: accounts, Alerts: alerts, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock},

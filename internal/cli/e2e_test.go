@@ -198,6 +198,15 @@ func TestBrowserJourneys(t *testing.T) {
 			staff.open(p.path, "h1", "")
 			staff.check(p.name)
 		}
+		// Every page of the main menu again on a phone's screen.
+		staff.do(chromedp.EmulateViewport(375, 740))
+		defer staff.do(chromedp.EmulateViewport(1280, 900))
+		staff.open("/", "h1", "")
+		for _, href := range strings.Fields(staff.eval(`Array.from(document.querySelectorAll("header nav a")).map(a => a.getAttribute("href")).join(" ")`)) {
+			staff.phone(href, "phone"+strings.ReplaceAll(strings.TrimSuffix(href, "/"), "/", "-"))
+		}
+		staff.do(chromedp.EmulateViewport(1280, 900))
+
 		staff.open("/impact", "h1", "")
 		if href := staff.href(`main a[href^="/impact/programmes/"]`); href != "" {
 			staff.open(href, "h1", "")
@@ -209,7 +218,7 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 	})
 
-	var receipt, narrative string
+	var receipt, narrative, caseHref string
 	step("worker reports without JavaScript", func(t *testing.T) {
 		reporter.open("/report/demo", "h1", "")
 		if reporter.scriptsRun() {
@@ -250,11 +259,11 @@ func TestBrowserJourneys(t *testing.T) {
 		staff.open("/cases", "h1", "Cases")
 		staff.check("cases")
 		locator := receipt[:4]
-		href := staff.eval(fmt.Sprintf(`(() => { const a = Array.from(document.querySelectorAll("#inbox a")).find(a => a.textContent.startsWith(%q)); return a ? a.getAttribute("href") : ""; })()`, locator+"-"))
-		if href == "" {
+		caseHref = staff.eval(fmt.Sprintf(`(() => { const a = Array.from(document.querySelectorAll("#inbox a")).find(a => a.textContent.startsWith(%q)); return a ? a.getAttribute("href") : ""; })()`, locator+"-"))
+		if caseHref == "" {
 			t.Fatalf("the new report (locator %s) is not in the case inbox", locator)
 		}
-		staff.open(href, "h1", "Case "+locator)
+		staff.open(caseHref, "h1", "Case "+locator)
 		staff.wait("#narrative", narrative)
 		staff.check("case")
 		staff.do(
@@ -274,6 +283,25 @@ func TestBrowserJourneys(t *testing.T) {
 		reporter.wait("#thread", reply)
 		reporter.wait("#stage", "")
 		reporter.check("follow-up-reply")
+	})
+
+	step("on a phone", func(t *testing.T) {
+		staff.do(chromedp.EmulateViewport(375, 740))
+		reporter.do(chromedp.EmulateViewport(360, 640))
+		defer staff.do(chromedp.EmulateViewport(1280, 900))
+		defer reporter.do(chromedp.EmulateViewport(1280, 900))
+		if caseHref != "" {
+			staff.phone(caseHref, "phone-case")
+		}
+		for _, p := range []string{"/cases", "/"} {
+			staff.phone(p, "phone-handler"+strings.ReplaceAll(strings.TrimSuffix(p, "/"), "/", "-"))
+		}
+		reporter.phone("/report/demo", "phone-report-form")
+		reporter.phone("/report/demo?lang=ar", "phone-report-form-ar")
+		if receipt != "" {
+			reporter.followUp(receipt)
+			reporter.check("phone-follow-up")
+		}
 	})
 
 	t.Logf("journeys took %v in all", time.Since(began).Round(time.Millisecond))
@@ -388,6 +416,17 @@ func (b *journeyBrowser) signIn(password, email string) {
 	b.wait("header.top", email)
 }
 
+// phone opens path on the (already narrowed) screen, checks it and fails
+// when the page is wider than the screen.
+func (b *journeyBrowser) phone(path, name string) {
+	b.t.Helper()
+	b.open(path, "h1", "")
+	b.check(name)
+	if wide := b.eval(overflowCheck); wide != "" {
+		b.t.Errorf("%s: %s is wider than a phone's screen: %s", name, path, wide)
+	}
+}
+
 // followUp opens a report on the reporter's follow-up page.
 func (b *journeyBrowser) followUp(receipt string) {
 	b.t.Helper()
@@ -479,6 +518,24 @@ func (b *journeyBrowser) check(name string) {
 	}
 }
 
+// overflowCheck names the elements that stick out past the right edge of
+// the screen (the left edge on right-to-left pages), forcing the whole page
+// to scroll sideways; "" when none does.
+const overflowCheck = `(() => {
+  if (document.documentElement.scrollWidth <= window.innerWidth + 1) return "";
+  const rtl = getComputedStyle(document.documentElement).direction === "rtl";
+  const clipped = e => {
+    for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+      if (getComputedStyle(p).overflowX !== "visible") return true;
+    }
+    return false;
+  };
+  return Array.from(document.querySelectorAll("body *")).filter(e => {
+    const r = e.getBoundingClientRect();
+    return (rtl ? r.left < -1 : r.right > window.innerWidth + 1) && !clipped(e);
+  }).slice(0, 6).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className && typeof e.className === "string" ? "." + e.className.split(" ").join(".") : "")).join(", ") || "the page";
+})()`
+
 // focusCheck focuses every control a keyboard can reach and lists those
 // whose look does not change when focused: no outline or box shadow, and
 // (for shapes in an SVG, which show focus by their stroke) no change of
@@ -519,6 +576,7 @@ var knownViolations = []*struct {
 	seen              bool
 }{
 	{rule: "nested-interactive", target: "#worldmap", fix: `internal/web/templates/map.html: the <svg id="worldmap"> holds the country links, so it must not be role="img" (an image hides its children); make it role="group", keeping aria-labelledby="map-title"`},
+	{rule: "scrollable-region-focusable", target: `section[aria-labelledby="h-impact"] > .scroll`, fix: `internal/web/templates/dashboard.html: a <div class="scroll"> around a wide table needs tabindex="0", role="region" and aria-labelledby (its caption's id) so a keyboard can scroll it; the same holds for the .scroll wrappers in map.html, supply_register.html and supply_party.html when their tables overflow`},
 	{rule: "nested-interactive", target: ".tiers", fix: `internal/web/templates/supply_party.html: the <svg class="tiers"> holds links to buyers and suppliers; make it role="group" instead of role="img", keeping aria-labelledby="tiers-title"`},
 }
 

@@ -203,7 +203,7 @@ func TestBrowserJourneys(t *testing.T) {
 		defer staff.do(chromedp.EmulateViewport(1280, 900))
 		staff.open("/", "h1", "")
 		for _, href := range strings.Fields(staff.eval(`Array.from(document.querySelectorAll("header nav a")).map(a => a.getAttribute("href")).join(" ")`)) {
-			staff.phone(href, "phone"+strings.ReplaceAll(strings.TrimSuffix(href, "/"), "/", "-"))
+			staff.phone(href, phoneName(href))
 		}
 		staff.do(chromedp.EmulateViewport(1280, 900))
 
@@ -240,6 +240,8 @@ func TestBrowserJourneys(t *testing.T) {
 			t.Fatalf("receipt %q is not five groups of four digits", receipt)
 		}
 		reporter.check("report-receipt")
+		reporter.open("/report/demo/follow-up", "#receipt-input", "")
+		reporter.check("follow-up-form")
 		reporter.followUp(receipt)
 		reporter.wait("main", narrative)
 		reporter.check("follow-up-new")
@@ -294,7 +296,7 @@ func TestBrowserJourneys(t *testing.T) {
 			staff.phone(caseHref, "phone-case")
 		}
 		for _, p := range []string{"/cases", "/"} {
-			staff.phone(p, "phone-handler"+strings.ReplaceAll(strings.TrimSuffix(p, "/"), "/", "-"))
+			staff.phone(p, phoneName(p)+"-handler")
 		}
 		reporter.phone("/report/demo", "phone-report-form")
 		reporter.phone("/report/demo?lang=ar", "phone-report-form-ar")
@@ -425,6 +427,14 @@ func (b *journeyBrowser) phone(path, name string) {
 	if wide := b.eval(overflowCheck); wide != "" {
 		b.t.Errorf("%s: %s is wider than a phone's screen: %s", name, path, wide)
 	}
+}
+
+// phoneName names the screenshot of path on a phone.
+func phoneName(path string) string {
+	if path == "/" {
+		return "phone-overview"
+	}
+	return "phone" + strings.ReplaceAll(path, "/", "-")
 }
 
 // followUp opens a report on the reporter's follow-up page.

@@ -9,6 +9,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/risk"
+	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 )
 
@@ -49,7 +50,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := newAssessmentService(db)
+	svc, err := newAssessmentService(env, db)
 	if err != nil {
 		return err
 	}
@@ -75,12 +76,23 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// newAssessmentService wires the supply-chain pipeline to the store; the
-// web server's import page gets the same service.
-func newAssessmentService(db *sqlstore.DB) (*assessment.Service, error) {
+// newAssessmentService wires the supply-chain pipeline to the store and to
+// the screening review queue, whose confirmed and pending hits become risk
+// signals at every recompute; the web server's import page can get the
+// same service.
+func newAssessmentService(env *Env, db *sqlstore.DB) (*assessment.Service, error) {
 	engine, err := newRiskEngine()
 	if err != nil {
 		return nil, err
 	}
-	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers()}, nil
+	reviews := &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: env.Clock}
+	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers(),
+		Signals: reviewSignals{reviews}}, nil
+}
+
+// reviewSignals gives the recompute the review queue's signals.
+type reviewSignals struct{ reviews *screening.ReviewService }
+
+func (s reviewSignals) PartySignals(ctx context.Context, orgID string) (map[string][]risk.Signal, error) {
+	return s.reviews.PartySignals(ctx, orgID, nil)
 }

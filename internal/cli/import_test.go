@@ -13,6 +13,8 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/risk"
+	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 	"github.com/upstream-platform/upstream/internal/supplychain"
@@ -210,4 +212,68 @@ func benchParties(tb testing.TB) int {
 		tb.Fatalf("UPSTREAM_BENCH_PARTIES=%q is not a number of parties", v)
 	}
 	return n
+}
+
+// TestImportReviewedHitsBecomeSignals checks that the recompute after an
+// import reads the screening review queue: a confirmed match raises the
+// party's signals and is named among its factors; a dismissed one adds
+// nothing.
+func TestImportReviewedHitsBecomeSignals(t *testing.T) {
+	chain := filepath.Join(assessData, "chain.csv")
+	tests := []struct {
+		name        string
+		status      screening.ReviewStatus
+		wantSignals bool
+	}{
+		{"confirmed", screening.StatusConfirmed, true},
+		{"dismissed", screening.StatusDismissed, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dsn, orgs := importDB(t, sqlstore.SQLite)
+			if code, _, errOut := run(t, nil, "", "import", chain, "--db", dsn, "--org", "acme"); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			var farm supplychain.RegisterEntry
+			for _, e := range register(t, dsn, orgs["acme"]) {
+				if e.Risk.Signals == 0 && farm.Party.ID == "" {
+					farm = e
+				}
+			}
+			if farm.Party.ID == "" {
+				t.Fatal("no party without signals to test with")
+			}
+			ctx := context.Background()
+			db, err := sqlstore.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			clock := &kernel.FixedClock{T: time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)}
+			entity := &screening.Entity{ID: "E-1", Name: "Listed Holdings", ListName: "example"}
+			it := screening.NewReviewItem(orgs["acme"], farm.Party.ID, farm.Party.Name, screening.List{Name: "example"},
+				screening.Hit{Entity: entity, MatchedName: entity.Name, Score: 0.9}, clock)
+			if err := it.Decide(tt.status, "checked the registry", "reviewer", clock); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.Screening().PutReviewItem(ctx, it); err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+			if code, _, errOut := run(t, nil, "", "import", chain, "--db", dsn, "--org", "acme"); code != 0 {
+				t.Fatalf("exit %d: %s", code, errOut)
+			}
+			for _, e := range register(t, dsn, orgs["acme"]) {
+				if e.Party.ID != farm.Party.ID {
+					continue
+				}
+				confirmed := false
+				for _, f := range e.Risk.Factors {
+					confirmed = confirmed || f.Indicator == string(risk.WatchlistConfirmed)
+				}
+				if got := e.Risk.Signals > 0 && confirmed; got != tt.wantSignals {
+					t.Errorf("signals %.2f, confirmed factor %v; want a confirmed signal: %v", e.Risk.Signals, confirmed, tt.wantSignals)
+				}
+			}
+		})
+	}
 }

@@ -50,7 +50,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := newAssessmentService(env, db)
+	svc, err := newAssessmentService(db)
 	if err != nil {
 		return err
 	}
@@ -80,12 +80,13 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 // the screening review queue, whose confirmed and pending hits become risk
 // signals at every recompute; the web server's import page can get the
 // same service.
-func newAssessmentService(env *Env, db *sqlstore.DB) (*assessment.Service, error) {
+func newAssessmentService(db *sqlstore.DB) (*assessment.Service, error) {
 	engine, err := newRiskEngine()
 	if err != nil {
 		return nil, err
 	}
-	reviews := &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: env.Clock}
+	// Reading signals needs the queue's store only: no audit, no clock.
+	reviews := &screening.ReviewService{Store: db.Screening()}
 	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers(),
 		Signals: reviewSignals{reviews}}, nil
 }

@@ -124,8 +124,9 @@ func orgExists(ctx context.Context, tx *sql.Tx, orgID string) error {
 	return nil
 }
 
-// Writer buffers parties and links and writes them in multi-row statements
-// inside the transaction of an Import. Parties are always written before
+// Writer buffers parties and links and writes them inside the transaction
+// of an Import: in multi-row statements on PostgreSQL, one row per prepared
+// statement execution on SQLite (see batchSizes). Parties are always written before
 // the links buffered after them, so a link may name a party sent earlier in
 // the same import.
 type Writer struct {

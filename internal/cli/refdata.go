@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"text/tabwriter"
 
+	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/refdata"
 	"github.com/upstream-platform/upstream/internal/screening"
@@ -147,8 +148,27 @@ func refdataReplace(ctx context.Context, env *Env, dsn, dataset, path string) er
 	if err := db.RefdataOverrides().Put(ctx, dataset, filepath.Base(path), data, env.Clock.Now()); err != nil {
 		return err
 	}
+	if err := signalRefdataUpdate(ctx, env, db, dataset, d.SHA256, d.Rows); err != nil {
+		return err
+	}
 	fmt.Fprintf(env.Stdout, "%s: replaced with %s (%d rows, sha256 %s); restart running servers to apply\n", dataset, filepath.Base(path), d.Rows, d.SHA256[:12])
 	return nil
+}
+
+// signalRefdataUpdate tells every organisation's early warning that a
+// dataset changed: scores may move, and people should hear why.
+func signalRefdataUpdate(ctx context.Context, env *Env, db *sqlstore.DB, dataset, sha string, rows int) error {
+	orgs, err := db.Accounts().ListOrgs(ctx)
+	if err != nil {
+		return err
+	}
+	sigs := make([]earlywarning.Signal, 0, len(orgs))
+	for _, o := range orgs {
+		sigs = append(sigs, earlywarning.Signal{ID: "rd-" + o.ID + "-" + dataset + "-" + sha[:16], OrgID: o.ID,
+			Kind: earlywarning.KindRefdataUpdate, Subject: earlywarning.Subject{Kind: earlywarning.SubjectDataset, ID: dataset},
+			At: env.Clock.Now(), Value: float64(rows), Source: "upstream refdata replace"})
+	}
+	return db.EarlyWarning().PutSignals(ctx, sigs)
 }
 
 // replaceWatchlist stores a newer download of a built-in watchlist after

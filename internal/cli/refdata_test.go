@@ -1,10 +1,15 @@
 package cli_test
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
 )
 
 func TestRefdataReplaceListReset(t *testing.T) {
@@ -28,6 +33,25 @@ func TestRefdataReplaceListReset(t *testing.T) {
 	code, out, errOut = run(t, vars, "", "refdata", "replace", "gsi-2023", good)
 	if code != 0 || !strings.Contains(out, "replaced with gsi.csv") {
 		t.Fatalf("replace: %d %q %q", code, out, errOut)
+	}
+	if code, _, e := run(t, vars, "", "user", "add", "--org", "ngo", "--new-org", "NGO", "--email", "a@ngo.example", "--role", "admin"); code != 2 || !strings.Contains(e, "no password") {
+		t.Fatalf("user add without password: %d %q", code, e)
+	}
+	if code, _, e := run(t, vars, "pw-pw-pw-pw-pw\n", "user", "add", "--org", "ngo", "--new-org", "NGO", "--email", "a@ngo.example", "--role", "admin"); code != 0 {
+		t.Fatal(e)
+	}
+	if code, _, e := run(t, vars, "", "refdata", "replace", "gsi-2023", good); code != 0 {
+		t.Fatal(e)
+	}
+	db, err := sqlstore.Open(context.Background(), vars["UPSTREAM_DB"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	org, _ := db.Accounts().OrgBySlug(context.Background(), "ngo")
+	sigs, _ := db.EarlyWarning().Signals(context.Background(), org.ID, earlywarning.KindRefdataUpdate, time.Now().Add(-time.Hour), time.Now().Add(time.Hour))
+	db.Close()
+	if len(sigs) != 1 || sigs[0].Subject.ID != "gsi-2023" {
+		t.Fatalf("refdata update signals: %+v", sigs)
 	}
 	_, out, _ = run(t, vars, "", "refdata", "list")
 	if !strings.Contains(out, "operator file gsi.csv") {

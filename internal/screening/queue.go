@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/audit"
+	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/supplychain"
@@ -29,6 +30,15 @@ type ReviewService struct {
 	Store ReviewStore
 	Audit audit.Store
 	Clock kernel.Clock
+	// Signals, when set, receives an early-warning signal for each
+	// confirmed hit, so alerts can follow a new confirmed listing.
+	Signals SignalSink
+}
+
+// SignalSink stores early-warning signals, ignoring ones already stored
+// (ids are derived from what they report).
+type SignalSink interface {
+	PutSignals(ctx context.Context, sigs []earlywarning.Signal) error
 }
 
 // Screened is one screened party and the hits its screening returned.
@@ -201,6 +211,14 @@ func (s *ReviewService) Decide(ctx context.Context, orgID, id string, status Rev
 	}
 	if err := s.Store.PutReviewItem(ctx, it); err != nil {
 		return it, err
+	}
+	if status == StatusConfirmed && s.Signals != nil {
+		sig := earlywarning.Signal{ID: "wh-" + it.ID, OrgID: orgID, Kind: earlywarning.KindWatchlistHit,
+			Subject: earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: it.PartyID},
+			At:      s.Clock.Now(), Value: it.Score, Source: "screening: " + it.ListName + " " + it.EntityID}
+		if err := s.Signals.PutSignals(ctx, []earlywarning.Signal{sig}); err != nil {
+			return it, fmt.Errorf("record the confirmed hit as a signal: %w", err)
+		}
 	}
 	return it, nil
 }

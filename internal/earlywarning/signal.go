@@ -147,3 +147,15 @@ type SubjectCount struct {
 	Subject Subject
 	Count   int
 }
+
+// ScoreChange is a party's exposure now (New) and when early warning last
+// looked (Old; nil the first time).
+type ScoreChange struct {
+	PartyID string
+	Old     *float64
+	New     float64
+}
+
+// DefaultRiskStep is the change of exposure, in points on the 0-100 scale,
+// that makes a risk score change worth a signal.
+const DefaultRiskStep = 15.0

@@ -97,9 +97,19 @@ func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w supply
 		if err := fn(w); err != nil {
 			return err
 		}
-		return w.Flush()
+		if err := w.Flush(); err != nil {
+			return err
+		}
+		if w.PartiesWritten+w.LinksWritten < bulkImport {
+			return nil
+		}
+		return s.db.refreshStats(ctx, tx)
 	})
 }
+
+// bulkImport is the number of rows from which an import refreshes the
+// planner's statistics (see refreshStats).
+const bulkImport = 10_000
 
 func (db *DB) tuneWriter(ctx context.Context) error {
 	if db.Engine != SQLite {
@@ -789,15 +799,19 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 	})
 }
 
-// refreshStats gives SQLite's planner fresh, sampled statistics on the
-// supply-chain tables after their contents changed, so that it picks the
-// register's indexes by how selective they are (PostgreSQL's autovacuum
-// does this by itself). The sample bound keeps it quick on large tables.
+// refreshStats gives the planner fresh statistics on the supply-chain
+// tables after their contents changed, inside the transaction that changed
+// them (both engines' ANALYZE sees its own transaction's rows). Without
+// them a planner that last saw an organisation with a few parties walks
+// all of its rows to find each batch it updates, which after a large first
+// import makes the recompute quadratic. SQLite samples a bounded number of
+// rows, so it stays quick on large tables.
 func (db *DB) refreshStats(ctx context.Context, tx *sql.Tx) error {
-	if db.Engine != SQLite {
-		return nil
+	qs := []string{"ANALYZE parties", "ANALYZE links", "ANALYZE register_keys"}
+	if db.Engine == SQLite {
+		qs = append([]string{"PRAGMA analysis_limit = 1000"}, qs...)
 	}
-	for _, q := range []string{"PRAGMA analysis_limit = 1000", "ANALYZE parties", "ANALYZE register_keys"} {
+	for _, q := range qs {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("%s: %w", q, err)
 		}

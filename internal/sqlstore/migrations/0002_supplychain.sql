@@ -59,7 +59,10 @@ CREATE TABLE register_keys (
 	tier INTEGER NOT NULL DEFAULT 0,
 	level TEXT NOT NULL DEFAULT '',
 	exposure DOUBLE PRECISION NOT NULL DEFAULT 0,
-	PRIMARY KEY (org_id, party_id, commodity)
+	-- The party leads, so that removing the keys of a batch of parties is
+	-- an index lookup per party whatever the planner knows of the
+	-- organisation's size.
+	PRIMARY KEY (party_id, org_id, commodity)
 ) WITHOUT ROWID;
 CREATE INDEX register_exposure ON register_keys (org_id, commodity, exposure DESC, party_id, country, tier, level) WHERE level <> '';
 CREATE INDEX register_country ON register_keys (org_id, commodity, country, exposure DESC, party_id, tier, level) WHERE level <> '';

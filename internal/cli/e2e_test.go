@@ -218,9 +218,7 @@ func TestBrowserJourneys(t *testing.T) {
 		// follow on a phone's).
 		for _, p := range []struct{ path, name string }{
 			{"/risk-map?by=gsi", "risk-map-gsi"},
-			{"/reports", "reports"},
 			{"/scorecards", "scorecard"},
-			{"/admin/settings", "settings"},
 			{"/alerts/endpoints", "alert-endpoints"},
 		} {
 			admin.open(p.path, "h1", "")

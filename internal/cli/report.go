@@ -102,6 +102,7 @@ func newReporting(env *Env, db *sqlstore.DB, printer report.PDFPrinter) (*report
 	return &reporting.Service{
 		SupplyChain: rd,
 		Grievances:  rd,
+		Screening:   rd,
 		Impact:      db.Impact(),
 		Scorecards:  &scorecard.Service{Store: db.Scorecards(), Weights: weights, Clock: env.Clock},
 		Renderer:    report.Renderer{PDF: printer},

@@ -360,6 +360,6 @@ func newScreeningDeps(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.
 	entities, names := ix.Len()
 	log.Info("watchlists indexed", "lists", len(lists), "entities", entities, "names", names)
 	return &web.ScreeningDeps{Index: ix, Lists: lists,
-		Reviews: &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: env.Clock, Signals: db.EarlyWarning()},
+		Reviews: &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: env.Clock, Signals: db.EarlyWarning(), Runs: db.Screening()},
 		Parties: db.SupplyChain()}, nil
 }

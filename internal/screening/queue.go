@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
@@ -33,6 +34,13 @@ type ReviewService struct {
 	// Signals, when set, receives an early-warning signal for each
 	// confirmed hit, so alerts can follow a new confirmed listing.
 	Signals SignalSink
+	// Runs, when set, records each completed screening of all parties.
+	Runs RunRecorder
+}
+
+// RunRecorder keeps the latest screening of an organisation's parties.
+type RunRecorder interface {
+	RecordRun(ctx context.Context, orgID string, at time.Time, parties int, lists []List) error
 }
 
 // SignalSink stores early-warning signals, ignoring ones already stored
@@ -277,6 +285,11 @@ func (s *ReviewService) ScreenParties(ctx context.Context, orgID, actor string, 
 		}
 		if len(parties) < kernel.MaxPageLimit {
 			break
+		}
+	}
+	if s.Runs != nil {
+		if err := s.Runs.RecordRun(ctx, orgID, s.Clock.Now(), sum.Parties, lists); err != nil {
+			return sum, skipped, fmt.Errorf("record the screening run: %w", err)
 		}
 	}
 	return sum, skipped, s.auditRun(ctx, orgID, actor, lists, sum)

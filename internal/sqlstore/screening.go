@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/screening"
@@ -181,4 +182,26 @@ func (s *Screening) EachPartyHit(ctx context.Context, orgID string, statuses []s
 		}
 		lastParty, lastID = items[len(items)-1].PartyID, items[len(items)-1].ID
 	}
+}
+
+// screeningRunList is how a run's lists are stored.
+type screeningRunList struct {
+	Name      string    `json:"name"`
+	Published time.Time `json:"published,omitzero"`
+}
+
+// RecordRun keeps the organisation's latest screening of all parties.
+func (s *Screening) RecordRun(ctx context.Context, orgID string, at time.Time, parties int, lists []screening.List) error {
+	ls := make([]screeningRunList, len(lists))
+	for i, l := range lists {
+		ls[i] = screeningRunList{Name: l.Name, Published: l.Published}
+	}
+	b, err := json.Marshal(ls)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.write.ExecContext(ctx, `INSERT INTO screening_runs (org_id, at, parties, lists) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (org_id) DO UPDATE SET at = excluded.at, parties = excluded.parties, lists = excluded.lists`,
+		orgID, at.UTC(), parties, string(b))
+	return classify(err, "screening run")
 }

@@ -136,8 +136,8 @@ func TestLostHandlerPasswordAndRecoveryKey(t *testing.T) {
 	}
 }
 
-// TestCrashLosesNoAcknowledgedReport builds the real program, runs it on a
-// SQLite file, streams submissions from several reporters, kills it with
+// TestCrashLosesNoAcknowledgedReport builds the real program, runs it on
+// each engine, streams submissions from several reporters, kills it with
 // SIGKILL mid-stream, restarts it and opens every receipt that was shown.
 func TestCrashLosesNoAcknowledgedReport(t *testing.T) {
 	if testing.Short() {
@@ -148,7 +148,12 @@ func TestCrashLosesNoAcknowledgedReport(t *testing.T) {
 	if out, err := exec.Command("go", "build", "-o", bin, "../../cmd/upstream").CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	dsn := "sqlite:" + filepath.Join(dir, "crash.db")
+	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(string(engine), func(t *testing.T) { crashAndRestart(t, bin, sqltest.DSN(t, engine)) })
+	}
+}
+
+func crashAndRestart(t *testing.T, bin, dsn string) {
 	vars := map[string]string{"UPSTREAM_DB": dsn, "UPSTREAM_ADMIN_EMAIL": "root@example.org", "UPSTREAM_ADMIN_PASSWORD": "a very long password"}
 	if code, _, errs := run(t, vars, "", "migrate"); code != 0 {
 		t.Fatal(errs)

@@ -44,7 +44,7 @@ func runAssess(ctx context.Context, env *Env, args []string) error {
 	if *format != "csv" && *format != "json" && *format != "html" {
 		return usageError("--format must be csv, json or html, not %q", *format)
 	}
-	engine, err := newRiskEngine()
+	engine, err := newRiskEngine(nil)
 	if err != nil {
 		return err
 	}

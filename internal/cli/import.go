@@ -8,6 +8,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/refdata"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
@@ -50,7 +51,13 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := newAssessmentService(db)
+	// Scores use the operator's stored reference-data replacements, as
+	// the server does.
+	ref, err := loadRefdata(ctx, db)
+	if err != nil {
+		return err
+	}
+	svc, err := newAssessmentService(ref, db, nil)
 	if err != nil {
 		return err
 	}
@@ -80,20 +87,24 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 // the screening review queue, whose confirmed and pending hits become risk
 // signals at every recompute; the web server's import page can get the
 // same service.
-func newAssessmentService(db *sqlstore.DB) (*assessment.Service, error) {
-	engine, err := newRiskEngine()
+func newAssessmentService(ref *refdata.Set, db *sqlstore.DB, lists []screening.List) (*assessment.Service, error) {
+	engine, err := newRiskEngine(ref)
 	if err != nil {
 		return nil, err
 	}
 	// Reading signals needs the queue's store only: no audit, no clock.
 	reviews := &screening.ReviewService{Store: db.Screening()}
 	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers(),
-		Signals: reviewSignals{reviews}}, nil
+		Signals: reviewSignals{reviews: reviews, lists: lists}}, nil
 }
 
-// reviewSignals gives the recompute the review queue's signals.
-type reviewSignals struct{ reviews *screening.ReviewService }
+// reviewSignals gives the recompute the review queue's signals; lists, when
+// known, name each signal's list edition.
+type reviewSignals struct {
+	reviews *screening.ReviewService
+	lists   []screening.List
+}
 
 func (s reviewSignals) PartySignals(ctx context.Context, orgID string) (map[string][]risk.Signal, error) {
-	return s.reviews.PartySignals(ctx, orgID, nil)
+	return s.reviews.PartySignals(ctx, orgID, s.lists)
 }

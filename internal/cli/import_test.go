@@ -277,3 +277,32 @@ func TestImportReviewedHitsBecomeSignals(t *testing.T) {
 		})
 	}
 }
+
+// TestImportUsesStoredReferenceData: an operator's replacement of a dataset
+// changes the scores that import computes, as it does the server's.
+func TestImportUsesStoredReferenceData(t *testing.T) {
+	dsn, orgs := importDB(t, sqlstore.SQLite)
+	dir := t.TempDir()
+	file := filepath.Join(dir, "one.csv")
+	os.WriteFile(file, []byte("id,name,country,commodity\nS1,Fjord Cocoa Traders,NO,cocoa\n"), 0o644)
+	exposure := func() float64 {
+		t.Helper()
+		if code, _, e := run(t, nil, "", "import", file, "--db", dsn, "--org", "acme"); code != 0 {
+			t.Fatal(e)
+		}
+		reg := register(t, dsn, orgs["acme"])
+		if len(reg) != 1 {
+			t.Fatalf("register has %d rows", len(reg))
+		}
+		return reg[0].Risk.Exposure
+	}
+	before := exposure()
+	gsi := filepath.Join(dir, "gsi.csv")
+	os.WriteFile(gsi, []byte("country,iso2,iso3,gsi_region,population,prevalence_per_1000,estimated_people_in_modern_slavery\nNorway,NO,NOR,Europe,5400000,40.0,216000\n"), 0o644)
+	if code, _, e := run(t, nil, "", "refdata", "replace", "--db", dsn, "gsi-2023", gsi); code != 0 {
+		t.Fatal(e)
+	}
+	if after := exposure(); after <= before {
+		t.Fatalf("exposure %v after raising Norway's prevalence, %v before: the replacement was ignored", after, before)
+	}
+}

@@ -11,12 +11,14 @@ import (
 // the built-in country and commodity lists.
 func normalisers() assessment.Normalisers { return assessment.StandardNormalisers() }
 
-// newRiskEngine returns the scoring engine over the built-in reference data
-// and weights.
-func newRiskEngine() (*risk.Engine, error) {
-	ref, err := refdata.Default()
-	if err != nil {
-		return nil, kernel.Wrap(kernel.Internal, err, "reference data")
+// newRiskEngine returns the scoring engine over ref (the built-in
+// reference data when nil) and the built-in weights.
+func newRiskEngine(ref *refdata.Set) (*risk.Engine, error) {
+	if ref == nil {
+		var err error
+		if ref, err = refdata.Default(); err != nil {
+			return nil, kernel.Wrap(kernel.Internal, err, "reference data")
+		}
 	}
 	return risk.NewEngine(ref, risk.DefaultWeights())
 }

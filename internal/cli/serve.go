@@ -18,6 +18,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/jobs"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/report"
+	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/web"
 )
 
@@ -91,16 +92,17 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	suppliers, err := newAssessmentService(db)
-	if err != nil {
-		return err
-	}
 	ref, err := loadRefdata(ctx, db)
 	if err != nil {
 		return err
 	}
+	var lists []screening.List
 	if screeningDeps != nil {
-		suppliers.Signals = screeningSignals{reviews: screeningDeps.Reviews, lists: screeningDeps.Lists}
+		lists = screeningDeps.Lists
+	}
+	suppliers, err := newAssessmentService(ref, db, lists)
+	if err != nil {
+		return err
 	}
 	if *demo {
 		seeder := &demoSeeder{env: env, log: log, db: db, accounts: accounts, griev: griev, alerts: alerts,

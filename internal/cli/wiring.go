@@ -4,7 +4,6 @@ import (
 	"context"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
-	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 )
@@ -30,15 +29,4 @@ func (w watchlistHits) PartyHits(ctx context.Context, orgID, partyID string) (pe
 		}
 	}
 	return pending, confirmed, nil
-}
-
-// screeningSignals turns reviewed watchlist hits into risk signals for the
-// recompute: confirmed hits count in full, pending ones as possible.
-type screeningSignals struct {
-	reviews *screening.ReviewService
-	lists   []screening.List
-}
-
-func (s screeningSignals) PartySignals(ctx context.Context, orgID string) (map[string][]risk.Signal, error) {
-	return s.reviews.PartySignals(ctx, orgID, s.lists)
 }

@@ -501,6 +501,12 @@ func (e *EarlyWarning) Signals(ctx context.Context, orgID string, kind earlywarn
 	if err != nil {
 		return nil, classify(err, "signals")
 	}
+	return scanSignals(rows)
+}
+
+// scanSignals reads signal rows (id, org_id, kind, subject_kind,
+// subject_id, at, value, source) and closes them.
+func scanSignals(rows *sql.Rows) ([]earlywarning.Signal, error) {
 	defer rows.Close()
 	var out []earlywarning.Signal
 	for rows.Next() {
@@ -523,18 +529,7 @@ func (e *EarlyWarning) PendingSignals(ctx context.Context, limit int) ([]earlywa
 	if err != nil {
 		return nil, classify(err, "signals")
 	}
-	defer rows.Close()
-	var out []earlywarning.Signal
-	for rows.Next() {
-		var s earlywarning.Signal
-		var k, sk string
-		if err := rows.Scan(&s.ID, &s.OrgID, &k, &sk, &s.Subject.ID, &s.At, &s.Value, &s.Source); err != nil {
-			return nil, classify(err, "signals")
-		}
-		s.Kind, s.Subject.Kind, s.At = earlywarning.Kind(k), earlywarning.SubjectKind(sk), s.At.UTC()
-		out = append(out, s)
-	}
-	return out, classify(rows.Err(), "signals")
+	return scanSignals(rows)
 }
 
 // MarkEvaluated records that the threshold rules were applied to the

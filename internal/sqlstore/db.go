@@ -247,6 +247,29 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
+// inConnTx runs fn in one write transaction like InTx, once, and also
+// hands it the connection the transaction runs on, so that a bulk path can
+// reach the driver underneath (sql.Conn.Raw): PostgreSQL's COPY, for one.
+func (db *DB) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return fmt.Errorf("connect: %w", err)
+	}
+	defer conn.Close()
+	tx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(conn, tx); err != nil {
+		_ = tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
 // nullTime stores the zero time as NULL.
 func nullTime(t time.Time) any {
 	if t.IsZero() {

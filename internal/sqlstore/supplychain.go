@@ -87,11 +87,11 @@ func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w supply
 	if err := s.db.tuneWriter(ctx); err != nil {
 		return err
 	}
-	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+	return s.db.inConnTx(ctx, func(conn *sql.Conn, tx *sql.Tx) error {
 		if err := orgExists(ctx, tx, orgID); err != nil {
 			return err
 		}
-		w := &Writer{ctx: ctx, tx: tx, db: s.db, org: orgID, batch: map[string]int{}, written: map[string]struct{}{}}
+		w := &Writer{ctx: ctx, conn: conn, tx: tx, db: s.db, org: orgID, batch: map[string]int{}, written: map[string]struct{}{}}
 		w.partyBatch, w.linkBatch = batchSizes(s.db.Engine)
 		defer w.close()
 		if err := fn(w); err != nil {
@@ -140,7 +140,9 @@ func orgExists(ctx context.Context, tx *sql.Tx, orgID string) error {
 // the links buffered after them, so a link may name a party sent earlier in
 // the same import.
 type Writer struct {
-	ctx     context.Context
+	ctx context.Context
+	// conn is the connection tx runs on, for engine-specific bulk paths.
+	conn    *sql.Conn
 	tx      *sql.Tx
 	db      *DB
 	org     string
@@ -303,36 +305,14 @@ func (w *Writer) flushParties() error {
 	for _, p := range ps {
 		w.written[p.ID] = struct{}{}
 	}
+	var err error
 	if w.db.Engine == SQLite {
-		return w.flushPartiesSQLite()
+		err = w.flushPartiesSQLite(ps)
+	} else {
+		err = w.flushPartiesPostgres(ps)
 	}
-	upsert, err := w.stmt(`INSERT INTO parties (` + partyColumns + `) VALUES ` + valuesList(len(ps), partyColumnCount, 1) + `
-		ON CONFLICT (org_id, id) DO UPDATE SET ref = excluded.ref, name = excluded.name, name_key = excluded.name_key,
-		kind = excluded.kind, country = excluded.country, region = excluded.region, address = excluded.address,
-		lat = excluded.lat, lng = excluded.lng, os_id = excluded.os_id, lei = excluded.lei, gln = excluded.gln,
-		workers = excluded.workers, commodities = excluded.commodities,
-		unknown_commodities = excluded.unknown_commodities, attributes = excluded.attributes`)
 	if err != nil {
 		return err
-	}
-	args := make([]any, 0, len(ps)*partyColumnCount)
-	ids := make([]any, 0, len(ps)+1)
-	ids = append(ids, w.org)
-	for _, p := range ps {
-		args = w.partyArgs(args, p)
-		ids = append(ids, p.ID)
-	}
-	if _, err := upsert.ExecContext(w.ctx, args...); err != nil {
-		return classify(err, "parties")
-	}
-	// A re-imported party may have dropped a commodity or moved country:
-	// its register keys go, and the recompute writes them again.
-	del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id IN (` + inList(len(ps), 2) + `)`)
-	if err != nil {
-		return err
-	}
-	if _, err := del.ExecContext(w.ctx, ids...); err != nil {
-		return classify(err, "register keys")
 	}
 	w.PartiesWritten += len(ps)
 	w.parties = w.parties[:0]
@@ -345,54 +325,6 @@ func (w *Writer) partyArgs(args []any, p supplychain.Party) []any {
 	return append(args, w.org, p.ID, p.Ref, p.Name, supplychain.NormalKey(p.Name), string(p.Kind), p.Country,
 		p.Region, p.Address, nullFloat(p.Lat), nullFloat(p.Lng), p.OSID, p.LEI, p.GLN, p.Workers,
 		jsonList(p.Commodities), jsonList(p.UnknownCommodities), jsonMap(p.Attributes))
-}
-
-// flushPartiesSQLite writes the buffered parties one row per statement
-// execution. A new party is one insert; only a party stored before is
-// updated and has its register keys removed (the recompute writes them).
-func (w *Writer) flushPartiesSQLite() error {
-	insert, err := w.stmt(`INSERT INTO parties (` + partyColumns + `) VALUES ` + valuesList(1, partyColumnCount, 1) + `
-		ON CONFLICT (org_id, id) DO NOTHING`)
-	if err != nil {
-		return err
-	}
-	args := make([]any, 0, partyColumnCount)
-	for _, p := range w.parties {
-		args = w.partyArgs(args[:0], p)
-		res, err := insert.ExecContext(w.ctx, args...)
-		if err != nil {
-			return classify(err, "parties")
-		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			if err := w.replaceParty(args); err != nil {
-				return err
-			}
-		}
-	}
-	w.PartiesWritten += len(w.parties)
-	w.parties = w.parties[:0]
-	clear(w.batch)
-	return nil
-}
-
-// replaceParty updates a stored party from args (partyArgs) and removes
-// its register keys.
-func (w *Writer) replaceParty(args []any) error {
-	update, err := w.stmt(`UPDATE parties SET ref = $3, name = $4, name_key = $5, kind = $6, country = $7, region = $8,
-		address = $9, lat = $10, lng = $11, os_id = $12, lei = $13, gln = $14, workers = $15, commodities = $16,
-		unknown_commodities = $17, attributes = $18 WHERE org_id = $1 AND id = $2`)
-	if err != nil {
-		return err
-	}
-	if _, err := update.ExecContext(w.ctx, args...); err != nil {
-		return classify(err, "parties")
-	}
-	del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id = $2`)
-	if err != nil {
-		return err
-	}
-	_, err = del.ExecContext(w.ctx, args[0], args[1])
-	return classify(err, "register keys")
 }
 
 func containsBefore(list []string, i int, s string) bool {
@@ -427,35 +359,14 @@ func (w *Writer) flushLinks() error {
 	if err := w.checkParties(ls); err != nil {
 		return err
 	}
+	var err error
 	if w.db.Engine == SQLite {
-		upsert, err := w.stmt(`INSERT INTO links (org_id, buyer_id, supplier_id, commodity, share) VALUES ($1, $2, $3, $4, $5)
-			ON CONFLICT (org_id, buyer_id, supplier_id, commodity) DO UPDATE SET share = excluded.share`)
-		if err != nil {
-			return err
-		}
-		for _, l := range ls {
-			if _, err := upsert.ExecContext(w.ctx, w.org, l.Buyer, l.Supplier, l.Commodity, nullFloat(l.Share)); err != nil {
-				return classify(err, "links")
-			}
-		}
-		w.LinksWritten += len(ls)
-		w.links = w.links[:0]
-		return nil
+		err = w.flushLinksSQLite(ls)
+	} else {
+		err = w.flushLinksPostgres(ls)
 	}
-	upsert, err := w.stmt(`INSERT INTO links (org_id, buyer_id, supplier_id, commodity, share) VALUES ` + valuesList(len(ls), 5, 1) + `
-		ON CONFLICT (org_id, buyer_id, supplier_id, commodity) DO UPDATE SET share = excluded.share`)
 	if err != nil {
 		return err
-	}
-	args := make([]any, 0, len(ls)*5)
-	for _, l := range ls {
-		args = append(args, w.org, l.Buyer, l.Supplier, l.Commodity, nullFloat(l.Share))
-	}
-	if _, err := upsert.ExecContext(w.ctx, args...); err != nil {
-		if isForeignKey(err) {
-			return kernel.Wrap(kernel.NotFound, err, "a link names a party that is not stored")
-		}
-		return classify(err, "links")
 	}
 	w.LinksWritten += len(ls)
 	w.links = w.links[:0]

@@ -155,6 +155,8 @@ type Writer struct {
 	stmts   map[string]*sql.Stmt
 	// partyBatch and linkBatch are how many rows one statement writes.
 	partyBatch, linkBatch int
+	// pg is the PostgreSQL bulk path's state (supplychain_postgres.go).
+	pg pgBulk
 	// Written counts what reached the database.
 	PartiesWritten, LinksWritten int
 }

@@ -5,6 +5,9 @@ import (
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
+// pgBulk is what the PostgreSQL path keeps between batches of an import.
+type pgBulk struct{}
+
 // flushPartiesPostgres upserts the buffered parties in one multi-row
 // statement and removes the register keys of those stored before (the
 // recompute writes them again).

@@ -118,6 +118,18 @@ func cellError(cr *csv.Reader, h *header, i int, err error) RowError {
 	return RowError{Line: line, Column: col, Field: h.names[i], Reason: reason}
 }
 
+// seenRow is a party row already read: its line and its id.
+type seenRow struct {
+	line int
+	id   string
+}
+
+// rowScratch holds buffers reused from row to row.
+type rowScratch struct {
+	buyers []string
+	links  []supplychain.Link
+}
+
 // pendingLink is a link whose buyer has not been read yet.
 type pendingLink struct {
 	link      supplychain.Link
@@ -132,9 +144,10 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 		return err
 	}
 	rn.unique = true                      // duplicate ids are bad rows, so each party is sent once
-	seen := map[string]int{}              // id -> line, for duplicates and buyer references
+	seen := map[string]seenRow{}          // id -> where it was read, for duplicates and buyer references
 	badIDs := map[string]int{}            // ids of rows that were bad
 	pending := map[string][]pendingLink{} // buyer id not yet read -> links waiting for it
+	var sc rowScratch
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -152,7 +165,7 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 				return err
 			}
 		}
-		p, links, rowErr := rn.supplierRow(cr, h, rec, seen)
+		p, links, rowErr := rn.supplierRow(cr, h, rec, seen, &sc)
 		line, _ := cr.FieldPos(0)
 		if rowErr != nil {
 			if p.Ref != "" {
@@ -165,29 +178,41 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 			}
 			continue
 		}
-		seen[p.Ref] = line
+		seen[p.Ref] = seenRow{line: line, id: p.ID}
 		if err := rn.party(p, false); err != nil {
 			return err
 		}
-		for _, pl := range pending[p.Ref] {
-			if err := rn.link(pl.link); err != nil {
-				return err
-			}
-		}
-		delete(pending, p.Ref)
-		bi := h.index[colBuyer]
-		lastRef, lastID := "", ""
-		for _, l := range links {
-			buyerRef := ""
-			if l.Buyer != supplychain.Reporting {
-				buyerRef = l.Buyer
-				if buyerRef != lastRef {
-					lastRef, lastID = buyerRef, supplychain.RefID(buyerRef)
+		if len(pending) > 0 {
+			for _, pl := range pending[p.Ref] {
+				if err := rn.link(pl.link); err != nil {
+					return err
 				}
-				l.Buyer = lastID
 			}
-			_, known := seen[buyerRef]
-			if buyerRef == "" || known || (rn.opts.KnownRef != nil && rn.opts.KnownRef(buyerRef)) {
+			delete(pending, p.Ref)
+		}
+		// Links come grouped by buyer (one per commodity), so each buyer is
+		// looked up once; a buyer read earlier in the file already has its id.
+		bi := h.index[colBuyer]
+		var buyerRef, buyerID string
+		var looked, known bool
+		for _, l := range links {
+			if l.Buyer == supplychain.Reporting {
+				if err := rn.link(l); err != nil {
+					return err
+				}
+				continue
+			}
+			if !looked || l.Buyer != buyerRef {
+				looked, buyerRef = true, l.Buyer
+				if s, ok := seen[buyerRef]; ok {
+					buyerID, known = s.id, true
+				} else {
+					buyerID = supplychain.RefID(buyerRef)
+					known = rn.opts.KnownRef != nil && rn.opts.KnownRef(buyerRef)
+				}
+			}
+			l.Buyer = buyerID
+			if known {
 				if err := rn.link(l); err != nil {
 					return err
 				}
@@ -227,8 +252,9 @@ func newCSVReader(r io.Reader) *csv.Reader {
 
 // supplierRow turns one record into a party and its links (whose Buyer is
 // still the buyer's reference). The returned party carries Ref even on
-// error, so the caller can remember bad ids.
-func (rn *run) supplierRow(cr *csv.Reader, h *header, rec []string, seen map[string]int) (supplychain.Party, []supplychain.Link, *RowError) {
+// error, so the caller can remember bad ids. The links are in sc's buffer,
+// valid until the next call, grouped by buyer.
+func (rn *run) supplierRow(cr *csv.Reader, h *header, rec []string, seen map[string]seenRow, sc *rowScratch) (supplychain.Party, []supplychain.Link, *RowError) {
 	var p supplychain.Party
 	if len(rec) != len(h.cols) {
 		line, _ := cr.FieldPos(0)
@@ -255,12 +281,13 @@ func (rn *run) supplierRow(cr *csv.Reader, h *header, rec []string, seen map[str
 			if p.Ref == "" {
 				return fail(i, errors.New("is empty; every row needs the organisation's own id"))
 			}
-			if line, dup := seen[p.Ref]; dup {
-				return fail(i, fmt.Errorf("id %q is used again (first on line %d)", p.Ref, line))
+			if first, dup := seen[p.Ref]; dup {
+				return fail(i, fmt.Errorf("id %q is used again (first on line %d)", p.Ref, first.line))
 			}
 			p.ID = supplychain.RefID(p.Ref)
 		case colBuyer:
-			buyers = splitList(v, ";")
+			buyers = appendList(sc.buyers[:0], v, ";")
+			sc.buyers = buyers
 		case colShare:
 			s, err := parseShare(v)
 			if err != nil {
@@ -290,20 +317,26 @@ func (rn *run) supplierRow(cr *csv.Reader, h *header, rec []string, seen map[str
 		}
 	}
 	if len(buyers) == 0 {
-		buyers = []string{supplychain.Reporting}
+		buyers = reportingOnly
 	}
 	commodities := p.Commodities
 	if len(commodities) == 0 {
-		commodities = []string{""}
+		commodities = noCommodity
 	}
-	links := make([]supplychain.Link, 0, len(buyers)*len(commodities))
+	links := sc.links[:0]
 	for _, b := range buyers {
 		for _, c := range commodities {
 			links = append(links, supplychain.Link{Buyer: b, Supplier: p.ID, Commodity: c, Share: share})
 		}
 	}
+	sc.links = links
 	return p, links, nil
 }
+
+var (
+	reportingOnly = []string{supplychain.Reporting}
+	noCommodity   = []string{""}
+)
 
 // failField reports a model validation error at the column it names.
 func failField(cr *csv.Reader, h *header, p supplychain.Party, err error) (supplychain.Party, []supplychain.Link, *RowError) {
@@ -457,10 +490,15 @@ func parseCoordinate(v string) (*float64, error) {
 	return &f, nil
 }
 
+var workersSeparators = strings.NewReplacer(",", "", " ", "", "_", "", "\u00a0", "")
+
 // parseWorkers reads a head count, allowing thousands separators
 // ("1,200", "1 200").
 func parseWorkers(v string) (int, error) {
-	clean := strings.NewReplacer(",", "", " ", "", "_", "", "\u00a0", "").Replace(v)
+	clean := v
+	if strings.ContainsAny(v, ", _\u00a0") {
+		clean = workersSeparators.Replace(v)
+	}
 	n, err := strconv.Atoi(clean)
 	if err != nil {
 		return 0, fmt.Errorf("%q is not a whole number of workers", v)

@@ -367,16 +367,23 @@ func headerKey(s string) string {
 // splitList splits a ';'-separated cell, dropping empty items and
 // duplicates, keeping order.
 func splitList(s string, sep string) []string {
-	if strings.TrimSpace(s) == "" {
-		return nil
-	}
-	parts := strings.Split(s, sep)
-	out := parts[:0]
-	for _, p := range parts {
+	return appendList(nil, s, sep)
+}
+
+// appendList appends the items of a sep-separated cell to out, as
+// splitList; reusing out spares an allocation per row.
+func appendList(out []string, s string, sep string) []string {
+	n := len(out)
+	for s != "" {
+		p, rest, _ := strings.Cut(s, sep)
+		s = rest
 		p = strings.TrimSpace(p)
-		if p != "" && !slices.Contains(out, p) {
+		if p != "" && !slices.Contains(out[n:], p) {
 			out = append(out, p)
 		}
+	}
+	if len(out) == n {
+		return out[:n:n] // nothing, so nil when out was nil
 	}
 	return out
 }

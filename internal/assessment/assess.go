@@ -33,7 +33,7 @@ func (c *Chain) Assess(e *risk.Engine) (*Assessment, error) {
 			if p.country == "" {
 				continue
 			}
-			sc, err := e.Score(risk.Input{Country: p.country, Commodities: p.commodities, Signals: c.hitSignals(p)})
+			sc, err := e.Score(risk.Input{Country: p.country, Commodities: c.goodsOf(p).commodities, Signals: c.hitSignals(p)})
 			if err != nil {
 				return kernel.Wrap(kernel.ErrorCode(err), err, "party %s", p.label())
 			}
@@ -101,7 +101,7 @@ func (a *Assessment) Explain(i int) ([]risk.Factor, error) {
 	if !a.scored[i] {
 		return nil, nil
 	}
-	sc, err := a.e.Score(risk.Input{Country: p.country, Commodities: p.commodities, Signals: a.c.hitSignals(p)})
+	sc, err := a.e.Score(risk.Input{Country: p.country, Commodities: a.c.goodsOf(p).commodities, Signals: a.c.hitSignals(p)})
 	if err != nil {
 		return nil, err
 	}
@@ -121,7 +121,7 @@ func (a *Assessment) PartyRisk(i int) (supplychain.PartyRisk, error) {
 	p := &a.c.parties[i]
 	r := supplychain.PartyRisk{ID: p.id, Tier: int(a.tier[i]), Inherent: a.inherent[i], Signals: a.signals[i],
 		Own: a.own[i], Exposure: a.exposure[i], Level: string(a.Level(i)), Factors: make([]supplychain.Factor, len(fs)),
-		Country: p.country, Commodities: p.commodities}
+		Country: p.country, Commodities: a.c.goodsOf(p).commodities}
 	for k, f := range fs {
 		r.Factors[k] = supplychain.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition, Indicator: f.Indicator,
 			Value: f.Value, Points: f.Points, Contribution: f.Contribution}
@@ -133,13 +133,77 @@ func (a *Assessment) PartyRisk(i int) (supplychain.PartyRisk, error) {
 // id shown, so the register is the same on every run.
 func (a *Assessment) Order() []int32 {
 	c := a.c
-	idx := make([]int32, len(c.parties))
-	for i := range idx {
-		idx[i] = int32(i)
+	// Sorting compact keys keeps most comparisons inside the keys: the
+	// exposure, then the first 8 bytes of the label, which order labels
+	// as the whole strings do whenever they differ. Only labels with the
+	// same start are read in full. The halves are sorted on two cores and
+	// merged.
+	keys := make([]orderKey, len(c.parties))
+	for i := range keys {
+		keys[i] = orderKey{exposure: a.exposure[i], prefix: prefix8(c.parties[i].label()), pos: int32(i)}
 	}
-	slices.SortFunc(idx, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(a.exposure[y], a.exposure[x]), cmp.Compare(c.parties[x].label(), c.parties[y].label()),
-			cmp.Compare(c.parties[x].id, c.parties[y].id))
-	})
+	compare := func(x, y orderKey) int {
+		if r := cmp.Compare(y.exposure, x.exposure); r != 0 {
+			return r
+		}
+		if x.prefix != y.prefix {
+			return cmp.Compare(x.prefix, y.prefix)
+		}
+		px, py := &c.parties[x.pos], &c.parties[y.pos]
+		return cmp.Or(cmp.Compare(px.label(), py.label()), cmp.Compare(px.id, py.id))
+	}
+	idx := make([]int32, len(keys))
+	if len(keys) < 1<<14 {
+		slices.SortFunc(keys, compare)
+		for k, key := range keys {
+			idx[k] = key.pos
+		}
+		return idx
+	}
+	half := len(keys) / 2
+	lo, hi := keys[:half], keys[half:]
+	done := make(chan struct{})
+	go func() {
+		slices.SortFunc(hi, compare)
+		close(done)
+	}()
+	slices.SortFunc(lo, compare)
+	<-done
+	k := 0
+	for len(lo) > 0 && len(hi) > 0 {
+		if compare(hi[0], lo[0]) < 0 {
+			idx[k], hi = hi[0].pos, hi[1:]
+		} else {
+			idx[k], lo = lo[0].pos, lo[1:]
+		}
+		k++
+	}
+	for _, key := range lo {
+		idx[k] = key.pos
+		k++
+	}
+	for _, key := range hi {
+		idx[k] = key.pos
+		k++
+	}
 	return idx
+}
+
+type orderKey struct {
+	exposure float64
+	prefix   uint64
+	pos      int32
+}
+
+// prefix8 is the first 8 bytes of s, big-endian, padded with zeros:
+// comparing prefixes compares strings as far as they go.
+func prefix8(s string) uint64 {
+	var v uint64
+	for i := range 8 {
+		v <<= 8
+		if i < len(s) {
+			v |= uint64(s[i])
+		}
+	}
+	return v
 }

@@ -7,6 +7,8 @@ import (
 	"math"
 	"runtime"
 	"sync"
+
+	"github.com/upstream-platform/upstream/internal/risk"
 )
 
 // Columns are the register's fields, in order (CSV columns, JSON keys), as
@@ -53,35 +55,62 @@ func round2(v float64) float64 { return math.Round(v*100) / 100 }
 
 // Row builds the register line of party i.
 func (a *Assessment) Row(i int) (Row, error) {
+	var r Row
+	err := a.rowInto(&r, i)
+	return r, err
+}
+
+// rowInto builds the register line of party i in r, reusing r's slices.
+func (a *Assessment) rowInto(r *Row, i int) error {
 	p := &a.c.parties[i]
-	r := Row{ID: p.label(), Name: p.name, Country: p.country,
-		Commodities: make([]string, 0, len(p.commodities)+len(p.unknown)),
+	g := a.c.goodsOf(p)
+	*r = Row{ID: p.label(), Name: p.name, Country: p.country,
+		Commodities: r.Commodities[:0],
 		Inherent:    round2(a.inherent[i]), Signals: round2(a.signals[i]), Exposure: round2(a.exposure[i]),
 		Level:   string(a.Level(i)),
-		Factors: []Factor{}, WatchlistHits: []Hit{}}
-	r.Commodities = append(r.Commodities, p.commodities...)
-	for _, u := range p.unknown {
+		Factors: r.Factors[:0], WatchlistHits: r.WatchlistHits[:0]}
+	// Empty lists are written [], not null.
+	if r.Commodities == nil {
+		r.Commodities = make([]string, 0, len(g.commodities)+len(g.unknown))
+	}
+	if r.Factors == nil {
+		r.Factors = []Factor{}
+	}
+	if r.WatchlistHits == nil {
+		r.WatchlistHits = []Hit{}
+	}
+	r.Commodities = append(r.Commodities, g.commodities...)
+	for _, u := range g.unknown {
 		r.Commodities = append(r.Commodities, u+" (unrecognised)")
 	}
 	if t := int(a.tier[i]); t > 0 {
 		r.Tier = &t
 	}
-	fs, err := a.Explain(i)
-	if err != nil {
-		return r, err
+	// The factors are Explain's, read without copying the score's.
+	if a.scored[i] {
+		sc, err := a.e.Score(risk.Input{Country: p.country, Commodities: g.commodities, Signals: a.c.hitSignals(p)})
+		if err != nil {
+			return err
+		}
+		for k := range sc.Factors {
+			f := &sc.Factors[k]
+			r.Factors = append(r.Factors, Factor{Source: f.Source, Edition: f.Edition, Indicator: f.Indicator, Value: f.Value, Contribution: round2(f.Contribution)})
+		}
+		if a.exposure[i]-a.own[i] >= 0.005 {
+			f := risk.ExposureFactor(a.own[i], a.exposure[i], int(a.suppliers[i]))
+			r.Factors = append(r.Factors, Factor{Source: f.Source, Edition: f.Edition, Indicator: f.Indicator, Value: f.Value, Contribution: round2(f.Contribution)})
+		}
 	}
-	for _, f := range fs {
-		r.Factors = append(r.Factors, Factor{Source: f.Source, Edition: f.Edition, Indicator: f.Indicator, Value: f.Value, Contribution: round2(f.Contribution)})
-	}
-	for _, h := range p.hits {
+	for _, h := range a.c.hits(p) {
 		r.WatchlistHits = append(r.WatchlistHits, Hit{List: h.Entity.ListName, EntityID: h.Entity.ID, EntityName: h.Entity.Name,
 			MatchedName: h.MatchedName, Score: round2(h.Score)})
 	}
-	return r, nil
+	return nil
 }
 
 // Encoder writes register rows in some format to the writer it was made
-// for; Flush ends a run of rows.
+// for; Flush ends a run of rows. Encode must not keep the row's slices,
+// which the next row reuses.
 type Encoder interface {
 	Encode(Row) error
 	Flush() error
@@ -125,9 +154,9 @@ func (a *Assessment) WriteRows(ctx context.Context, w io.Writer, newEncoder func
 				buf.Reset()
 				enc := newEncoder(buf)
 				var err error
+				var r Row
 				for _, i := range order[lo:hi] {
-					var r Row
-					if r, err = a.Row(int(i)); err != nil {
+					if err = a.rowInto(&r, int(i)); err != nil {
 						break
 					}
 					if err = enc.Encode(r); err != nil {

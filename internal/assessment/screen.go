@@ -131,13 +131,19 @@ func (s *Screening) Finish() int {
 	close(s.queries)
 	<-s.done
 	n := 0
+	c := s.c
 	for _, r := range s.results {
 		for _, i := range r.pos {
-			s.c.parties[i].hits = r.hits[i] // a later batch holds a later name
+			// A later batch holds a later name.
+			if h := r.hits[i]; h != nil {
+				c.moreOf(i).hits = h
+			} else if m := c.parties[i].more; m != 0 {
+				c.more[m].hits = nil
+			}
 		}
 	}
-	for i := range s.c.parties {
-		if len(s.c.parties[i].hits) > 0 {
+	for k := range c.more {
+		if len(c.more[k].hits) > 0 {
 			n++
 		}
 	}
@@ -154,12 +160,13 @@ func (c *Chain) Screen(ix Screener, lists []*screening.Watchlist) int {
 // hitSignals turns a party's hits into possible-match signals: a hit found
 // by screening has not been reviewed, so it is never a confirmed match.
 func (c *Chain) hitSignals(p *party) []risk.Signal {
-	if len(p.hits) == 0 {
-		return p.signals
+	m := &c.more[p.more]
+	if len(m.hits) == 0 {
+		return m.signals
 	}
-	out := make([]risk.Signal, 0, len(p.signals)+len(p.hits))
-	out = append(out, p.signals...)
-	for _, h := range p.hits {
+	out := make([]risk.Signal, 0, len(m.signals)+len(m.hits))
+	out = append(out, m.signals...)
+	for _, h := range m.hits {
 		l := c.lists[h.Entity.ListName]
 		src := cmp.Or(l.Source, h.Entity.ListName)
 		if h.Entity.ListName != l.Name && h.Entity.ListName != "" {

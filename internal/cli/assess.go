@@ -4,14 +4,12 @@ import (
 	"bufio"
 	"context"
 	"encoding/csv"
-	"encoding/json"
 	"fmt"
 	"html/template"
 	"io"
 	"os"
 	"runtime/debug"
 	"strconv"
-	"strings"
 
 	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/ingest"
@@ -172,35 +170,39 @@ func writeOutput(env *Env, path string, write func(io.Writer) error) error {
 // csvEncoder writes register rows as CSV records; the factors and hits
 // columns hold JSON.
 type csvEncoder struct {
-	w   *csv.Writer
-	rec []string
+	w   io.Writer
+	buf []byte
 }
 
 func (e *csvEncoder) Encode(r assessment.Row) error {
-	tier := ""
-	if r.Tier != nil {
-		tier = strconv.Itoa(*r.Tier)
-	}
-	factors, err := json.Marshal(r.Factors)
+	b, err := assessment.AppendCSV(e.buf[:0], &r)
+	e.buf = b
 	if err != nil {
 		return err
 	}
-	hits, err := json.Marshal(r.WatchlistHits)
-	if err != nil {
-		return err
-	}
-	e.rec = append(e.rec[:0], r.ID, r.Name, r.Country, strings.Join(r.Commodities, ";"), tier,
-		num(r.Inherent), num(r.Signals), num(r.Exposure), r.Level, string(factors), string(hits))
-	return e.w.Write(e.rec)
+	_, err = e.w.Write(b)
+	return err
 }
 
-func (e *csvEncoder) Flush() error { e.w.Flush(); return e.w.Error() }
+func (e *csvEncoder) Flush() error { return nil }
 
 // jsonEncoder writes one JSON object per row and line.
-type jsonEncoder struct{ enc *json.Encoder }
+type jsonEncoder struct {
+	w   io.Writer
+	buf []byte
+}
 
-func (e jsonEncoder) Encode(r assessment.Row) error { return e.enc.Encode(r) }
-func (e jsonEncoder) Flush() error                  { return nil }
+func (e *jsonEncoder) Encode(r assessment.Row) error {
+	b, err := assessment.AppendJSON(e.buf[:0], &r)
+	e.buf = b
+	if err != nil {
+		return err
+	}
+	_, err = e.w.Write(b)
+	return err
+}
+
+func (e *jsonEncoder) Flush() error { return nil }
 
 // htmlEncoder writes one table row per register row.
 type htmlEncoder struct{ w io.Writer }
@@ -214,11 +216,7 @@ func writeRegister(ctx context.Context, w io.Writer, format string, a *assessmen
 	var newEncoder func(io.Writer) assessment.Encoder
 	switch format {
 	case "json":
-		newEncoder = func(w io.Writer) assessment.Encoder {
-			enc := json.NewEncoder(w)
-			enc.SetEscapeHTML(false)
-			return jsonEncoder{enc}
-		}
+		newEncoder = func(w io.Writer) assessment.Encoder { return &jsonEncoder{w: w} }
 	case "html":
 		if err := writeRegisterHead(w, a, e, files); err != nil {
 			return err
@@ -233,7 +231,7 @@ func writeRegister(ctx context.Context, w io.Writer, format string, a *assessmen
 		if err := cw.Error(); err != nil {
 			return err
 		}
-		newEncoder = func(w io.Writer) assessment.Encoder { return &csvEncoder{w: csv.NewWriter(w)} }
+		newEncoder = func(w io.Writer) assessment.Encoder { return &csvEncoder{w: w} }
 	}
 	if err := a.WriteRows(ctx, w, newEncoder); err != nil {
 		return err

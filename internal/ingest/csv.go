@@ -368,7 +368,7 @@ func (rn *run) commonField(p *supplychain.Party, c column, name, v string) error
 		if v == "" {
 			return errors.New("is empty; give an ISO 3166 code or an English country name")
 		}
-		a2, err := rn.opts.Country(v)
+		a2, err := rn.country(v)
 		if err != nil {
 			return errors.New(countryMessage(err))
 		}
@@ -421,7 +421,7 @@ func (rn *run) commonField(p *supplychain.Party, c column, name, v string) error
 func (rn *run) commodities(p *supplychain.Party, names []string) {
 	for _, raw := range names {
 		if rn.opts.Commodity != nil {
-			if id, known := rn.opts.Commodity(raw); known {
+			if id, known := rn.commodity(raw); known {
 				if !containsString(p.Commodities, id) {
 					p.Commodities = append(p.Commodities, id)
 				}

@@ -235,6 +235,54 @@ type run struct {
 	links   map[supplychain.LinkKey]struct{} // only formats that can repeat a link use it
 	failed  bool                             // a bad row was seen and bad rows are not skipped: the sink gets nothing more
 	unique  bool                             // the reader guarantees each party id once, so parties needs no entries
+	// The normalisers' answers for values seen before: a file of a
+	// million rows names a few hundred countries and commodities.
+	countryAnswers   map[string]countryAnswer
+	commodityAnswers map[string]commodityAnswer
+}
+
+// maxRemembered bounds each map of remembered answers, so that a file of
+// ever new names does not grow them without end.
+const maxRemembered = 4096
+
+type countryAnswer struct {
+	alpha2 string
+	err    error
+}
+
+type commodityAnswer struct {
+	id    string
+	known bool
+}
+
+// country is opts.Country, remembering its answers.
+func (rn *run) country(raw string) (string, error) {
+	if a, ok := rn.countryAnswers[raw]; ok {
+		return a.alpha2, a.err
+	}
+	a2, err := rn.opts.Country(raw)
+	if rn.countryAnswers == nil {
+		rn.countryAnswers = map[string]countryAnswer{}
+	}
+	if len(rn.countryAnswers) < maxRemembered {
+		rn.countryAnswers[strings.Clone(raw)] = countryAnswer{a2, err}
+	}
+	return a2, err
+}
+
+// commodity is opts.Commodity, remembering its answers.
+func (rn *run) commodity(raw string) (string, bool) {
+	if a, ok := rn.commodityAnswers[raw]; ok {
+		return a.id, a.known
+	}
+	id, known := rn.opts.Commodity(raw)
+	if rn.commodityAnswers == nil {
+		rn.commodityAnswers = map[string]commodityAnswer{}
+	}
+	if len(rn.commodityAnswers) < maxRemembered {
+		rn.commodityAnswers[strings.Clone(raw)] = commodityAnswer{id, known}
+	}
+	return id, known
 }
 
 // bad records a bad row. It returns errTooManyErrors when reading should stop.

@@ -37,6 +37,9 @@ type Index struct {
 	// maxCachedWords.
 	words     sync.Map // wordKey -> []match
 	wordCount atomic.Int64
+	// exact holds, for each term, the match of a query word that is the
+	// term as written, so looking such words up allocates nothing.
+	exact []match
 }
 
 type term struct {
@@ -75,6 +78,7 @@ type scratch struct {
 	chosen   []pair
 	lsim     []float32
 	qsim     []float32
+	pq       preparedQuery
 }
 
 // NewIndex builds the candidate index over the entities of the given lists.
@@ -190,6 +194,10 @@ func NewEntityIndex(entities []Entity) *Index {
 				}
 			}
 		}
+	}
+	ix.exact = make([]match, len(ix.terms))
+	for id := range ix.exact {
+		ix.exact[id] = match{term: int32(id), sim: 1, how: howExact}
 	}
 	slices.SortFunc(pairs, func(a, b delPair) int { return cmp.Compare(a.key, b.key) })
 	ix.delKeys = make([]uint64, len(pairs))
@@ -500,6 +508,15 @@ type wordKey struct {
 // cachedLookup is lookup through the index's word cache. The returned slice
 // is shared: callers must not modify it.
 func (ix *Index) cachedLookup(w string, class tokClass, maxEdits int, sound bool, s *scratch) []match {
+	if class != classWord || len(w) < 4 {
+		// Such words are only looked up as written (see lookup): one map
+		// lookup costs less than the cache, and numbers, of which a
+		// register can hold one per supplier, stay out of it.
+		if id, ok := ix.vocab[w]; ok {
+			return ix.exact[id : id+1 : id+1]
+		}
+		return nil
+	}
 	k := wordKey{w, class, int8(maxEdits), sound}
 	if v, ok := ix.words.Load(k); ok {
 		return v.([]match)

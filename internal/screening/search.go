@@ -69,7 +69,36 @@ type preparedQuery struct {
 	ids     []string // the query's identifiers, folded
 	// byTerm lists, for each list term some query unit resembles, the
 	// units and similarities, so scoring a name is one lookup per word.
-	byTerm map[int32][]unitMatch
+	byTerm []termMatch // sorted by term, then unit
+}
+
+// termMatch is one entry of byTerm.
+type termMatch struct {
+	term int32
+	unitMatch
+}
+
+// matchesOf returns the units that resemble list term id, in unit order.
+// A query has a few dozen entries at most, so a sorted slice serves
+// better than a map made for every query.
+func (pq *preparedQuery) matchesOf(id int32) []termMatch {
+	ms := pq.byTerm
+	if len(ms) == 0 || id < ms[0].term || id > ms[len(ms)-1].term {
+		return nil
+	}
+	lo, hi := 0, len(ms)
+	for lo < hi {
+		if mid := int(uint(lo+hi) >> 1); ms[mid].term < id {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	j := lo
+	for j < len(ms) && ms[j].term == id {
+		j++
+	}
+	return ms[lo:j]
 }
 
 type unitMatch struct {
@@ -206,7 +235,12 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 	if !distinctive {
 		return nil
 	}
-	pq := &preparedQuery{toks: toks, weights: make([]float32, len(toks))}
+	// The query lives in the scratch, which is the caller's until the
+	// search ends, so its slices serve query after query.
+	pq := &s.pq
+	weights := slices.Grow(pq.weights[:0], len(toks))[:len(toks)]
+	clear(weights)
+	*pq = preparedQuery{toks: toks, weights: weights, units: pq.units[:0], ids: pq.ids[:0], byTerm: pq.byTerm[:0]}
 	if q.Country != "" {
 		if c, ok := CountryCode(q.Country); ok {
 			pq.country = c
@@ -243,12 +277,14 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 			}
 		}
 	}
-	pq.byTerm = make(map[int32][]unitMatch, 16)
+	bt := pq.byTerm
 	for ui, u := range pq.units {
 		for _, m := range u.matches {
-			pq.byTerm[m.term] = append(pq.byTerm[m.term], unitMatch{int32(ui), m.sim, m.how})
+			bt = append(bt, termMatch{m.term, unitMatch{int32(ui), m.sim, m.how}})
 		}
 	}
+	slices.SortStableFunc(bt, func(a, b termMatch) int { return cmp.Compare(a.term, b.term) })
+	pq.byTerm = bt
 	return pq
 }
 
@@ -373,13 +409,13 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 	defer func() { s.pairs = pairs[:0] }()
 	ltoks := nr.toks
 	for j, id := range ltoks {
-		for _, um := range pq.byTerm[id] {
+		for _, um := range pq.matchesOf(id) {
 			u := &pq.units[um.unit]
 			pairs = append(pairs, pair{u.start, u.end, j, j + 1, um.sim, um.how})
 		}
 	}
 	for _, c := range nr.compounds {
-		for _, um := range pq.byTerm[c.term] {
+		for _, um := range pq.matchesOf(c.term) {
 			u := &pq.units[um.unit]
 			pairs = append(pairs, pair{u.start, u.end, int(c.pos), int(c.pos) + 2, um.sim, um.how})
 		}
@@ -513,7 +549,9 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 		}
 		if agree {
 			score += (1 - score) * 0.3
-			note("country " + pq.country + " agrees with the list")
+			if explain != nil { // the message is built only when asked for
+				note("country " + pq.country + " agrees with the list")
+			}
 		} else {
 			score *= 0.9
 			if explain != nil {
@@ -523,7 +561,9 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 	}
 	if id, ok := sharedIdentifier(pq.ids, e.Identifiers); ok {
 		score += (1 - score) * 0.5
-		note("identifier " + id + " matches the list")
+		if explain != nil {
+			note("identifier " + id + " matches the list")
+		}
 	}
 	if score > 1 {
 		score = 1

@@ -44,12 +44,8 @@ func (c *Chain) Assess(e *risk.Engine) (*Assessment, error) {
 	if err != nil {
 		return nil, err
 	}
-	// Sorting the links in place keeps memory flat; the chain's links are
-	// in no promised order.
-	links := c.links
-	slices.SortFunc(links, func(x, y link) int {
-		return cmp.Or(cmp.Compare(x.buyer, y.buyer), cmp.Compare(x.supplier, y.supplier))
-	})
+	links := groupLinks(c.links, n)
+	c.links = links
 	var direct []int32
 	rl := make([]risk.Link, 0, len(links))
 	for k := 0; k < len(links); {
@@ -76,6 +72,35 @@ func (c *Chain) Assess(e *risk.Engine) (*Assessment, error) {
 		return nil, err
 	}
 	return a, nil
+}
+
+// groupLinks returns the links ordered by buyer (the reporting
+// organisation first), then supplier. The links of a chain come grouped
+// by supplier, not buyer, so they are counted out to their buyers (one
+// pass, no comparisons) and only each buyer's few links are sorted.
+func groupLinks(links []link, n int) []link {
+	start := make([]int32, n+2) // buyer b's links begin at start[b+1]
+	for _, l := range links {
+		start[l.buyer+2]++
+	}
+	for b := 1; b < len(start); b++ {
+		start[b] += start[b-1]
+	}
+	out := make([]link, len(links))
+	for _, l := range links {
+		out[start[l.buyer+1]] = l
+		start[l.buyer+1]++
+	}
+	// start[b+1] is now where buyer b's links end.
+	lo := int32(0)
+	for b := 0; b < len(start)-1; b++ {
+		hi := start[b]
+		if hi-lo > 1 {
+			slices.SortFunc(out[lo:hi], func(x, y link) int { return cmp.Compare(x.supplier, y.supplier) })
+		}
+		lo = hi
+	}
+	return out
 }
 
 // Len is the number of parties assessed.

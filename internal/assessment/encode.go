@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"strconv"
+	"strings"
 	"unicode"
 	"unicode/utf8"
 )
@@ -38,19 +39,16 @@ func AppendCSV(dst []byte, r *Row) ([]byte, error) {
 	dst = append(dst, ',')
 	dst = appendCSVField(dst, r.Level)
 	dst = append(dst, ',')
-	// The JSON goes after the record so far, then moves into place quoted.
-	mark := len(dst)
-	dst, err := appendFactors(dst, r.Factors, true)
+	// The JSON is written quoted for CSV as it is made: every quote it
+	// holds doubled. Only an empty list needs no quotes.
+	dst, err := appendFactors(dst, r.Factors, csvJSON)
 	if err != nil {
 		return dst[:start], err
 	}
-	dst = quoteTail(dst, mark)
 	dst = append(dst, ',')
-	mark = len(dst)
-	if dst, err = appendHits(dst, r.WatchlistHits, true); err != nil {
+	if dst, err = appendHits(dst, r.WatchlistHits, csvJSON); err != nil {
 		return dst[:start], err
 	}
-	dst = quoteTail(dst, mark)
 	return append(dst, '\n'), nil
 }
 
@@ -59,11 +57,11 @@ func AppendCSV(dst []byte, r *Row) ([]byte, error) {
 func AppendJSON(dst []byte, r *Row) ([]byte, error) {
 	start := len(dst)
 	dst = append(dst, `{"id":`...)
-	dst = appendJSONString(dst, r.ID, false)
+	dst = appendJSONString(dst, r.ID, plainJSON)
 	dst = append(dst, `,"name":`...)
-	dst = appendJSONString(dst, r.Name, false)
+	dst = appendJSONString(dst, r.Name, plainJSON)
 	dst = append(dst, `,"country":`...)
-	dst = appendJSONString(dst, r.Country, false)
+	dst = appendJSONString(dst, r.Country, plainJSON)
 	dst = append(dst, `,"commodities":`...)
 	if r.Commodities == nil {
 		dst = append(dst, "null"...)
@@ -73,7 +71,7 @@ func AppendJSON(dst []byte, r *Row) ([]byte, error) {
 			if k > 0 {
 				dst = append(dst, ',')
 			}
-			dst = appendJSONString(dst, c, false)
+			dst = appendJSONString(dst, c, plainJSON)
 		}
 		dst = append(dst, ']')
 	}
@@ -94,72 +92,110 @@ func AppendJSON(dst []byte, r *Row) ([]byte, error) {
 		}
 	}
 	dst = append(dst, `,"level":`...)
-	dst = appendJSONString(dst, r.Level, false)
+	dst = appendJSONString(dst, r.Level, plainJSON)
 	dst = append(dst, `,"factors":`...)
-	if dst, err = appendFactors(dst, r.Factors, false); err != nil {
+	if dst, err = appendFactors(dst, r.Factors, plainJSON); err != nil {
 		return dst[:start], err
 	}
 	dst = append(dst, `,"watchlist_hits":`...)
-	if dst, err = appendHits(dst, r.WatchlistHits, false); err != nil {
+	if dst, err = appendHits(dst, r.WatchlistHits, plainJSON); err != nil {
 		return dst[:start], err
 	}
 	return append(dst, "}\n"...), nil
 }
 
-func appendFactors(dst []byte, fs []Factor, escapeHTML bool) ([]byte, error) {
+// jsonMode says how JSON is written: as a json.Encoder without HTML
+// escaping writes it, or as json.Marshal does inside a quoted CSV field.
+type jsonMode struct {
+	html, csv bool
+	// the literal parts of the objects, with quotes doubled for CSV
+	open, close, sourceKey, editionKey, indicatorKey, valueKey, contributionKey,
+	listKey, entityIDKey, entityNameKey, matchedNameKey, scoreKey string
+}
+
+func newJSONMode(html, csv bool) *jsonMode {
+	lit := func(s string) string {
+		if csv {
+			return strings.ReplaceAll(s, `"`, `""`)
+		}
+		return s
+	}
+	m := &jsonMode{html: html, csv: csv, open: "[", close: "]"}
+	if csv {
+		m.open, m.close = `"[`, `]"`
+	}
+	m.sourceKey, m.editionKey, m.indicatorKey = lit(`{"source":`), lit(`,"edition":`), lit(`,"indicator":`)
+	m.valueKey, m.contributionKey = lit(`,"value":`), lit(`,"contribution":`)
+	m.listKey, m.entityIDKey, m.entityNameKey = lit(`{"list":`), lit(`,"entity_id":`), lit(`,"entity_name":`)
+	m.matchedNameKey, m.scoreKey = lit(`,"matched_name":`), lit(`,"score":`)
+	return m
+}
+
+var (
+	plainJSON = newJSONMode(false, false)
+	csvJSON   = newJSONMode(true, true)
+)
+
+func appendFactors(dst []byte, fs []Factor, m *jsonMode) ([]byte, error) {
 	if fs == nil {
 		return append(dst, "null"...), nil
 	}
-	dst = append(dst, '[')
+	if len(fs) == 0 {
+		return append(dst, "[]"...), nil
+	}
+	dst = append(dst, m.open...)
 	var err error
 	for k := range fs {
 		f := &fs[k]
 		if k > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"source":`...)
-		dst = appendJSONString(dst, f.Source, escapeHTML)
-		dst = append(dst, `,"edition":`...)
-		dst = appendJSONString(dst, f.Edition, escapeHTML)
-		dst = append(dst, `,"indicator":`...)
-		dst = appendJSONString(dst, f.Indicator, escapeHTML)
-		dst = append(dst, `,"value":`...)
-		dst = appendJSONString(dst, f.Value, escapeHTML)
-		dst = append(dst, `,"contribution":`...)
+		dst = append(dst, m.sourceKey...)
+		dst = appendJSONString(dst, f.Source, m)
+		dst = append(dst, m.editionKey...)
+		dst = appendJSONString(dst, f.Edition, m)
+		dst = append(dst, m.indicatorKey...)
+		dst = appendJSONString(dst, f.Indicator, m)
+		dst = append(dst, m.valueKey...)
+		dst = appendJSONString(dst, f.Value, m)
+		dst = append(dst, m.contributionKey...)
 		if dst, err = appendJSONFloat(dst, f.Contribution); err != nil {
 			return dst, err
 		}
 		dst = append(dst, '}')
 	}
-	return append(dst, ']'), nil
+	return append(dst, m.close...), nil
 }
 
-func appendHits(dst []byte, hs []Hit, escapeHTML bool) ([]byte, error) {
+func appendHits(dst []byte, hs []Hit, m *jsonMode) ([]byte, error) {
 	if hs == nil {
 		return append(dst, "null"...), nil
 	}
-	dst = append(dst, '[')
+	if len(hs) == 0 {
+		return append(dst, "[]"...), nil
+	}
+	dst = append(dst, m.open...)
 	var err error
 	for k := range hs {
 		h := &hs[k]
 		if k > 0 {
 			dst = append(dst, ',')
 		}
-		dst = append(dst, `{"list":`...)
-		dst = appendJSONString(dst, h.List, escapeHTML)
-		dst = append(dst, `,"entity_id":`...)
-		dst = appendJSONString(dst, h.EntityID, escapeHTML)
-		dst = append(dst, `,"entity_name":`...)
-		dst = appendJSONString(dst, h.EntityName, escapeHTML)
-		dst = append(dst, `,"matched_name":`...)
-		dst = appendJSONString(dst, h.MatchedName, escapeHTML)
-		dst = append(dst, `,"score":`...)
+		dst = append(dst, m.listKey...)
+		dst = appendJSONString(dst, h.List, m)
+		dst = append(dst, m.entityIDKey...)
+		dst = appendJSONString(dst, h.EntityID, m)
+		dst = append(dst, m.entityNameKey...)
+		dst = appendJSONString(dst, h.EntityName, m)
+		dst = append(dst, m.matchedNameKey...)
+		dst = appendJSONString(dst, h.MatchedName, m)
+		dst = append(dst, m.scoreKey...)
 		if dst, err = appendJSONFloat(dst, h.Score); err != nil {
 			return dst, err
 		}
 		dst = append(dst, '}')
 	}
-	return append(dst, ']'), nil
+	return append(dst, m.close...), nil
 }
 
 // appendJSONFloat formats v as encoding/json does, and refuses what it
@@ -200,12 +236,16 @@ var jsonSafe, jsonHTMLSafe = func() (safe, html [utf8.RuneSelf]bool) {
 // appendJSONString appends s as a JSON string, escaped as encoding/json
 // escapes it: invalid UTF-8 becomes U+FFFD, and U+2028 and U+2029 are
 // escaped.
-func appendJSONString(dst []byte, s string, escapeHTML bool) []byte {
+func appendJSONString(dst []byte, s string, m *jsonMode) []byte {
 	safe := &jsonSafe
-	if escapeHTML {
+	if m.html {
 		safe = &jsonHTMLSafe
 	}
-	dst = append(dst, '"')
+	quote := `"`
+	if m.csv {
+		quote = `""`
+	}
+	dst = append(dst, quote...)
 	start := 0
 	for i := 0; i < len(s); {
 		b := s[i]
@@ -216,7 +256,10 @@ func appendJSONString(dst []byte, s string, escapeHTML bool) []byte {
 			}
 			dst = append(dst, s[start:i]...)
 			switch b {
-			case '\\', '"':
+			case '"':
+				dst = append(dst, '\\')
+				dst = append(dst, quote...)
+			case '\\':
 				dst = append(dst, '\\', b)
 			case '\b':
 				dst = append(dst, '\\', 'b')
@@ -253,7 +296,7 @@ func appendJSONString(dst []byte, s string, escapeHTML bool) []byte {
 		i += size
 	}
 	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, quote...)
 }
 
 // csvNeedsQuotes is csv.Writer's rule for a comma-separated field.

@@ -73,6 +73,13 @@ func (c *Chain) Len() int { return len(c.parties) }
 // Party adds p, replacing a party with the same id read before (a later
 // file, or an EPCIS master-data update, knows more).
 func (c *Chain) Party(p supplychain.Party) error {
+	_, err := c.PartyNumber(p)
+	return err
+}
+
+// PartyNumber adds p as Party does and returns its position, for
+// LinkNumbers.
+func (c *Chain) PartyNumber(p supplychain.Party) (int32, error) {
 	cp := party{id: p.ID, ref: p.Ref, name: p.Name, country: p.Country, goods: c.internGoods(p.Commodities, p.UnknownCommodities)}
 	i, ok := c.index.get(p.ID)
 	if ok {
@@ -85,7 +92,7 @@ func (c *Chain) Party(p supplychain.Party) error {
 		c.parties[i] = cp
 	} else {
 		if len(c.parties) >= math.MaxInt32-1 {
-			return kernel.Errorf(kernel.Invalid, "more than %d parties", math.MaxInt32-1)
+			return -1, kernel.Errorf(kernel.Invalid, "more than %d parties", math.MaxInt32-1)
 		}
 		i = int32(len(c.parties))
 		c.index.put(p.ID, i)
@@ -95,7 +102,7 @@ func (c *Chain) Party(p supplychain.Party) error {
 	if c.screened != nil {
 		c.screened(i)
 	}
-	return nil
+	return i, nil
 }
 
 // internGoods returns the number of the commodity lists, adding them when
@@ -146,6 +153,20 @@ func (c *Chain) Link(l supplychain.Link) error {
 		share = float32(*l.Share)
 	}
 	c.links = append(c.links, link{buyer: b, supplier: s, share: share})
+	return nil
+}
+
+// LinkNumbers adds l, whose parties are at the positions PartyNumber
+// returned (buyer -1 for the reporting organisation).
+func (c *Chain) LinkNumbers(l supplychain.Link, supplier, buyer int32) error {
+	if supplier < 0 || int(supplier) >= len(c.parties) || buyer < -1 || int(buyer) >= len(c.parties) {
+		return kernel.Errorf(kernel.Internal, "link names parties %d and %d of %d", supplier, buyer, len(c.parties))
+	}
+	share := risk.UnknownShare
+	if l.Share != nil {
+		share = float32(*l.Share)
+	}
+	c.links = append(c.links, link{buyer: buyer, supplier: supplier, share: share})
 	return nil
 }
 

@@ -118,10 +118,12 @@ func cellError(cr *csv.Reader, h *header, i int, err error) RowError {
 	return RowError{Line: line, Column: col, Field: h.names[i], Reason: reason}
 }
 
-// seenRow is a party row already read: its line and its id.
+// seenRow is a party row already read: its line, its id and the number
+// a NumberingSink gave it (-1 for none).
 type seenRow struct {
 	line int
 	id   string
+	num  int32
 }
 
 // rowScratch holds buffers reused from row to row.
@@ -178,10 +180,11 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 			}
 			continue
 		}
-		seen[p.Ref] = seenRow{line: line, id: p.ID}
-		if err := rn.party(p, false); err != nil {
+		num, err := rn.numberedParty(p)
+		if err != nil {
 			return err
 		}
+		seen[p.Ref] = seenRow{line: line, id: p.ID, num: num}
 		if len(pending) > 0 {
 			for _, pl := range pending[p.Ref] {
 				if err := rn.link(pl.link); err != nil {
@@ -194,10 +197,11 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 		// looked up once; a buyer read earlier in the file already has its id.
 		bi := h.index[colBuyer]
 		var buyerRef, buyerID string
+		var buyerNum int32
 		var looked, known bool
 		for _, l := range links {
 			if l.Buyer == supplychain.Reporting {
-				if err := rn.link(l); err != nil {
+				if err := rn.numberedLink(l, num, -1); err != nil {
 					return err
 				}
 				continue
@@ -205,15 +209,16 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 			if !looked || l.Buyer != buyerRef {
 				looked, buyerRef = true, l.Buyer
 				if s, ok := seen[buyerRef]; ok {
-					buyerID, known = s.id, true
+					buyerID, buyerNum, known = s.id, s.num, true
 				} else {
-					buyerID = supplychain.RefID(buyerRef)
+					// A party of an earlier file has no number here.
+					buyerID, buyerNum = supplychain.RefID(buyerRef), -2
 					known = rn.opts.KnownRef != nil && rn.opts.KnownRef(buyerRef)
 				}
 			}
 			l.Buyer = buyerID
 			if known {
-				if err := rn.link(l); err != nil {
+				if err := rn.numberedLink(l, num, buyerNum); err != nil {
 					return err
 				}
 				continue

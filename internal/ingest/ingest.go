@@ -35,6 +35,21 @@ type Sink interface {
 	Link(supplychain.Link) error
 }
 
+// NumberingSink is a Sink that numbers the parties it receives, so that
+// links can name their parties by number: a sink holding a large file in
+// memory is then spared finding both parties of every link by id. The
+// supplier CSV reader uses it when the sink offers it; links whose
+// parties it has no number for still go to Link.
+type NumberingSink interface {
+	Sink
+	// PartyNumber receives p as Party does and returns its number.
+	PartyNumber(p supplychain.Party) (int32, error)
+	// LinkNumbers receives l as Link does, with the numbers of its
+	// supplier and buyer; buyer is -1 when it is the reporting
+	// organisation.
+	LinkNumbers(l supplychain.Link, supplier, buyer int32) error
+}
+
 // Options configure an import. Country is required; the others may be nil.
 type Options struct {
 	// Name names the input in messages (usually the file name).
@@ -308,6 +323,42 @@ func (rn *run) warn(e RowError) {
 	if len(rn.res.Warnings) < rn.opts.MaxErrors {
 		rn.res.Warnings = append(rn.res.Warnings, e)
 	}
+}
+
+// numberedParty sends p to the sink as party does, for readers that send
+// each party once, and returns the number the sink gave it, or -1 when it
+// gave none.
+func (rn *run) numberedParty(p supplychain.Party) (int32, error) {
+	ns, ok := rn.sink.(NumberingSink)
+	if !ok || !rn.unique {
+		return -1, rn.party(p, false)
+	}
+	if rn.failed {
+		return -1, nil
+	}
+	n, err := ns.PartyNumber(p)
+	if err != nil {
+		return -1, rn.sinkError(err)
+	}
+	rn.res.Parties++
+	return n, nil
+}
+
+// numberedLink sends l to the sink as link does, by the numbers of its
+// parties when it has both.
+func (rn *run) numberedLink(l supplychain.Link, supplier, buyer int32) error {
+	ns, ok := rn.sink.(NumberingSink)
+	if !ok || rn.links != nil || supplier < 0 || buyer < -1 || (buyer == -1) != (l.Buyer == supplychain.Reporting) {
+		return rn.link(l)
+	}
+	if rn.failed {
+		return nil
+	}
+	if err := ns.LinkNumbers(l, supplier, buyer); err != nil {
+		return rn.sinkError(err)
+	}
+	rn.res.Links++
+	return nil
 }
 
 // party sends p to the sink unless it was sent already (replace when again).

@@ -34,7 +34,7 @@ func AppendCSV(dst []byte, r *Row) ([]byte, error) {
 	for _, v := range [...]float64{r.Inherent, r.Signals, r.Exposure} {
 		// Digits, a point and a sign (or NaN, +Inf) never need quotes.
 		dst = append(dst, ',')
-		dst = strconv.AppendFloat(dst, v, 'f', -1, 64)
+		dst = appendShortest(dst, v)
 	}
 	dst = append(dst, ',')
 	dst = appendCSVField(dst, r.Level)
@@ -205,6 +205,9 @@ func appendJSONFloat(dst []byte, v float64) ([]byte, error) {
 		_, err := json.Marshal(v) // the same error encoding/json gives
 		return dst, err
 	}
+	if b, ok := appendCents(dst, v); ok {
+		return b, nil
+	}
 	format := byte('f')
 	if abs := math.Abs(v); abs != 0 && (abs < 1e-6 || abs >= 1e21) {
 		format = 'e'
@@ -219,6 +222,43 @@ func appendJSONFloat(dst []byte, v float64) ([]byte, error) {
 		}
 	}
 	return dst, nil
+}
+
+// appendShortest appends v as strconv.FormatFloat(v, 'f', -1, 64) does.
+func appendShortest(dst []byte, v float64) []byte {
+	if b, ok := appendCents(dst, v); ok {
+		return b
+	}
+	return strconv.AppendFloat(dst, v, 'f', -1, 64)
+}
+
+// appendCents appends v when it is a whole number of hundredths (as the
+// register's rounded numbers are) of moderate size, and reports whether it
+// did. The double nearest to k/100 prints shortest as k/100 written out:
+// no shorter decimal is that close to it, since doubles of this size lie
+// far closer together than 0.01. So the result is what strconv's shortest
+// formatting gives, at a fraction of its cost.
+func appendCents(dst []byte, v float64) ([]byte, bool) {
+	if v == 0 || !(v > -1e9 && v < 1e9) {
+		return dst, false // zero may be negative zero; and NaN fails the range test
+	}
+	k := math.Round(v * 100)
+	if k/100 != v {
+		return dst, false
+	}
+	c := int64(k)
+	if c < 0 {
+		dst = append(dst, '-')
+		c = -c
+	}
+	dst = strconv.AppendInt(dst, c/100, 10)
+	if f := c % 100; f != 0 {
+		dst = append(dst, '.', byte('0'+f/10))
+		if f%10 != 0 {
+			dst = append(dst, byte('0'+f%10))
+		}
+	}
+	return dst, true
 }
 
 const hexDigits = "0123456789abcdef"
@@ -248,6 +288,14 @@ func appendJSONString(dst []byte, s string, m *jsonMode) []byte {
 	dst = append(dst, quote...)
 	start := 0
 	for i := 0; i < len(s); {
+		// Runs of plain ASCII, nearly all of a register's text, are
+		// passed over eight bytes at a time.
+		for i+8 <= len(s) && plain8(load64(s, i), m.html) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		b := s[i]
 		if b < utf8.RuneSelf {
 			if safe[b] {
@@ -297,6 +345,33 @@ func appendJSONString(dst []byte, s string, m *jsonMode) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, quote...)
+}
+
+const (
+	ones  = 0x0101010101010101
+	highs = 0x8080808080808080
+)
+
+// load64 reads s[i:i+8] as a little-endian word.
+func load64(s string, i int) uint64 {
+	s = s[i : i+8]
+	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
+		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
+}
+
+// zeros marks, in its top bits, the bytes of x that are zero (and may
+// mark bytes above a zero one, which only matters when there is one).
+func zeros(x uint64) uint64 { return (x - ones) &^ x & highs }
+
+// plain8 reports whether the eight bytes of x are all ASCII a JSON string
+// holds as they are (see jsonSafe): none below 0x20 (whose top three bits
+// are clear) or above 0x7f, no quote or backslash and, with html, no <, >
+// or &.
+func plain8(x uint64, html bool) bool {
+	if x&highs|zeros(x&(0xe0*ones))|zeros(x^('"'*ones))|zeros(x^('\\'*ones)) != 0 {
+		return false
+	}
+	return !html || zeros(x^('<'*ones))|zeros(x^('>'*ones))|zeros(x^('&'*ones)) == 0
 }
 
 // csvNeedsQuotes is csv.Writer's rule for a comma-separated field.

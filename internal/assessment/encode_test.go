@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"math"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -105,5 +106,35 @@ func TestAppendRefusesWhatJSONRefuses(t *testing.T) {
 		if err == nil || string(got) != "keep" {
 			t.Errorf("JSON with %v: %q, %v", v, got, err)
 		}
+	}
+}
+
+// TestAppendCentsIsShortest checks the fast path for rounded numbers
+// against strconv on every hundredth up to 1,000, on random ones beyond,
+// and on numbers it must leave to strconv.
+func TestAppendCentsIsShortest(t *testing.T) {
+	check := func(v float64) {
+		t.Helper()
+		if got, want := string(appendShortest(nil, v)), strconv.FormatFloat(v, 'f', -1, 64); got != want {
+			t.Fatalf("%v: got %s, want %s", v, got, want)
+		}
+		got, err := appendJSONFloat(nil, v)
+		want, _ := json.Marshal(v)
+		if err != nil || string(got) != string(want) {
+			t.Fatalf("%v: JSON %s, want %s", v, got, want)
+		}
+	}
+	for k := -100_000; k <= 100_000; k++ {
+		check(math.Round(float64(k)) / 100)
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 200_000 {
+		k := r.Int64N(2e11) - 1e11
+		check(float64(k) / 100)
+		check(r.Float64() * 100)
+		check(r.NormFloat64() * 1e6)
+	}
+	for _, v := range []float64{math.Copysign(0, -1), 0, 1e9, -1e9, 999999999.99, 0.1 + 0.2, 1e-7, 5e-3} {
+		check(v)
 	}
 }

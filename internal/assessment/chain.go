@@ -3,6 +3,7 @@ package assessment
 import (
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/risk"
@@ -80,7 +81,9 @@ func (c *Chain) Party(p supplychain.Party) error {
 // PartyNumber adds p as Party does and returns its position, for
 // LinkNumbers.
 func (c *Chain) PartyNumber(p supplychain.Party) (int32, error) {
-	cp := party{id: p.ID, ref: p.Ref, name: p.Name, country: p.Country, goods: c.internGoods(p.Commodities, p.UnknownCommodities)}
+	// The name is copied: it is usually part of the text of its whole row,
+	// which would otherwise stay in memory to the end.
+	cp := party{id: p.ID, ref: p.Ref, name: strings.Clone(p.Name), country: p.Country, goods: c.internGoods(p.Commodities, p.UnknownCommodities)}
 	i, ok := c.index.get(p.ID)
 	if ok {
 		// Signals given from outside stay; hits belong to the old name and

@@ -289,6 +289,11 @@ func (rn *run) supplierRow(cr *csv.Reader, h *header, rec []string, seen map[str
 			if first, dup := seen[p.Ref]; dup {
 				return fail(i, fmt.Errorf("id %q is used again (first on line %d)", p.Ref, first.line))
 			}
+			// A copy of its own keeps the id, a key of seen, apart from the
+			// row's text: short ids copied one after another lie close
+			// together, so looking buyers up reads little memory, and the
+			// row's text is not kept alive by the id.
+			p.Ref = strings.Clone(p.Ref)
 			p.ID = supplychain.RefID(p.Ref)
 		case colBuyer:
 			buyers = appendList(sc.buyers[:0], v, ";")

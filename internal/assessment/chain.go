@@ -61,6 +61,16 @@ type link struct {
 	share           float32
 }
 
+// grow makes room for one more element of s, doubling its capacity when
+// full: append grows large slices by a quarter, which for a million
+// parties copies each about five times over.
+func grow[E any](s []E) []E {
+	if len(s) < cap(s) {
+		return s
+	}
+	return slices.Grow(s, max(len(s), 256))
+}
+
 // NewChain returns an empty chain.
 func NewChain() *Chain {
 	// Position 0 of more stands for none, and goods 0 for no commodities.
@@ -99,7 +109,7 @@ func (c *Chain) PartyNumber(p supplychain.Party) (int32, error) {
 		}
 		i = int32(len(c.parties))
 		c.index.put(p.ID, i)
-		c.parties = append(c.parties, cp)
+		c.parties = append(grow(c.parties), cp)
 	}
 	c.lastID, c.lastPos = p.ID, i
 	if c.screened != nil {
@@ -155,7 +165,7 @@ func (c *Chain) Link(l supplychain.Link) error {
 	if l.Share != nil {
 		share = float32(*l.Share)
 	}
-	c.links = append(c.links, link{buyer: b, supplier: s, share: share})
+	c.links = append(grow(c.links), link{buyer: b, supplier: s, share: share})
 	return nil
 }
 
@@ -169,7 +179,7 @@ func (c *Chain) LinkNumbers(l supplychain.Link, supplier, buyer int32) error {
 	if l.Share != nil {
 		share = float32(*l.Share)
 	}
-	c.links = append(c.links, link{buyer: buyer, supplier: supplier, share: share})
+	c.links = append(grow(c.links), link{buyer: buyer, supplier: supplier, share: share})
 	return nil
 }
 
@@ -210,7 +220,7 @@ func (c *Chain) goodsOf(p *party) *goods { return &c.goods[p.goods] }
 // and only what scoring reads is loaded.
 func (c *Chain) addGraphParty(p supplychain.GraphParty) {
 	c.index.put(p.ID, int32(len(c.parties)))
-	c.parties = append(c.parties, party{id: p.ID, country: p.Country, goods: c.internGoods(p.Commodities, nil)})
+	c.parties = append(grow(c.parties), party{id: p.ID, country: p.Country, goods: c.internGoods(p.Commodities, nil)})
 }
 
 // label names a party in messages and in the register: the file's own id

@@ -28,8 +28,11 @@ func (db *DB) SupplyChain() *SupplyChain { return &SupplyChain{db: db} }
 
 var _ supplychain.Store = (*SupplyChain)(nil)
 
-// Batch sizes: PostgreSQL gains from big multi-row statements, which save
-// round trips. SQLite runs in process and writes one row per execution of
+// Batch sizes: PostgreSQL COPYs a batch (see flushPartiesPostgres), whose
+// statements cost a few round trips whatever its size, so its batches are
+// large; a link batch stays under 32,767 links, since checkParties binds up
+// to two ids per link and PostgreSQL takes at most 65,535 parameters.
+// SQLite runs in process and writes one row per execution of
 // a prepared statement (see flushPartiesSQLite): its driver binds $n
 // parameters by name at a cost in proportion to the parameters of the
 // statement, which makes a multi-row statement's binding cost grow with
@@ -39,7 +42,7 @@ func batchSizes(e Engine) (parties, links int) {
 	if e == SQLite {
 		return 256, 512
 	}
-	return 250, 500 // x 18 and x 5 parameters, far under PostgreSQL's 65535
+	return 10_000, 20_000
 }
 
 const riskBatch = 100 // x 8 parameters

@@ -231,7 +231,8 @@ func NewEntityIndex(entities []Entity) *Index {
 	}
 	ix.unknownW = float32(0.8 * math.Log(1+n))
 	ix.pool.New = func() any {
-		return &scratch{termHits: make([]uint16, len(ix.terms)), acc: make([]float32, len(ix.names))}
+		return &scratch{termHits: make([]uint16, len(ix.terms)), acc: make([]float32, len(ix.names)),
+			pq: preparedQuery{termGen: make([]uint32, len(ix.terms)), termFirst: make([]int32, len(ix.terms))}}
 	}
 	return ix
 }

@@ -70,6 +70,12 @@ type preparedQuery struct {
 	// byTerm lists, for each list term some query unit resembles, the
 	// units and similarities, so scoring a name is one lookup per word.
 	byTerm []termMatch // sorted by term, then unit
+	// termFirst[t] is where term t's entries begin in byTerm, valid when
+	// termGen[t] is gen: one slot per list term, kept from query to query
+	// and never cleared, since a new gen makes every old slot stale.
+	termGen   []uint32
+	termFirst []int32
+	gen       uint32
 }
 
 // termMatch is one entry of byTerm.
@@ -79,21 +85,12 @@ type termMatch struct {
 }
 
 // matchesOf returns the units that resemble list term id, in unit order.
-// A query has a few dozen entries at most, so a sorted slice serves
-// better than a map made for every query.
 func (pq *preparedQuery) matchesOf(id int32) []termMatch {
-	ms := pq.byTerm
-	if len(ms) == 0 || id < ms[0].term || id > ms[len(ms)-1].term {
+	if pq.termGen[id] != pq.gen {
 		return nil
 	}
-	lo, hi := 0, len(ms)
-	for lo < hi {
-		if mid := int(uint(lo+hi) >> 1); ms[mid].term < id {
-			lo = mid + 1
-		} else {
-			hi = mid
-		}
-	}
+	ms := pq.byTerm
+	lo := int(pq.termFirst[id])
 	j := lo
 	for j < len(ms) && ms[j].term == id {
 		j++
@@ -240,7 +237,13 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 	pq := &s.pq
 	weights := slices.Grow(pq.weights[:0], len(toks))[:len(toks)]
 	clear(weights)
-	*pq = preparedQuery{toks: toks, weights: weights, units: pq.units[:0], ids: pq.ids[:0], byTerm: pq.byTerm[:0]}
+	*pq = preparedQuery{toks: toks, weights: weights, units: pq.units[:0], ids: pq.ids[:0], byTerm: pq.byTerm[:0],
+		termGen: pq.termGen, termFirst: pq.termFirst, gen: pq.gen + 1}
+	if pq.gen == 0 {
+		// The generations wrapped around: old slots could look current.
+		clear(pq.termGen)
+		pq.gen = 1
+	}
 	if q.Country != "" {
 		if c, ok := CountryCode(q.Country); ok {
 			pq.country = c
@@ -285,6 +288,11 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 	}
 	slices.SortStableFunc(bt, func(a, b termMatch) int { return cmp.Compare(a.term, b.term) })
 	pq.byTerm = bt
+	for k := range bt {
+		if t := bt[k].term; k == 0 || bt[k-1].term != t {
+			pq.termGen[t], pq.termFirst[t] = pq.gen, int32(k)
+		}
+	}
 	return pq
 }
 

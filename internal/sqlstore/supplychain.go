@@ -32,12 +32,11 @@ var _ supplychain.Store = (*SupplyChain)(nil)
 // statements cost a few round trips whatever its size, so its batches are
 // large; a link batch stays under 32,767 links, since checkParties binds up
 // to two ids per link and PostgreSQL takes at most 65,535 parameters.
-// SQLite runs in process and writes one row per execution of
-// a prepared statement (see flushPartiesSQLite): its driver binds $n
-// parameters by name at a cost in proportion to the parameters of the
-// statement, which makes a multi-row statement's binding cost grow with
-// the square of its size, and a multi-row upsert needs a statement
-// journal. There the sizes only say how much is buffered.
+// SQLite runs in process and writes one row per execution of a prepared
+// statement (see flushPartiesSQLite): statements of several rows bound by
+// position measured no faster (the engine's own B-tree work is most of a
+// row's cost; see the engine floor in BenchmarkImportSQLite), so there the
+// sizes only say how much is buffered.
 func batchSizes(e Engine) (parties, links int) {
 	if e == SQLite {
 		return 256, 512
@@ -103,6 +102,14 @@ func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w supply
 		if err := w.Flush(); err != nil {
 			return err
 		}
+		// The register's totals count register keys: when the import
+		// removed some, they are counted again, so that a page and its
+		// total agree until the recompute writes the keys again.
+		if w.keysRemoved {
+			if err := rebuildCounts(ctx, tx, orgID); err != nil {
+				return err
+			}
+		}
 		if w.PartiesWritten+w.LinksWritten < bulkImport {
 			return nil
 		}
@@ -138,10 +145,10 @@ func orgExists(ctx context.Context, tx *sql.Tx, orgID string) error {
 }
 
 // Writer buffers parties and links and writes them inside the transaction
-// of an Import: in multi-row statements on PostgreSQL, one row per prepared
-// statement execution on SQLite (see batchSizes). Parties are always written before
+// of an Import: by COPY on PostgreSQL, one row per prepared statement
+// execution on SQLite (see batchSizes). Parties are always written before
 // the links buffered after them, so a link may name a party sent earlier in
-// the same import.
+// the same import. A row stored already as it is sent is not written again.
 type Writer struct {
 	ctx context.Context
 	// conn is the connection tx runs on, for engine-specific bulk paths.
@@ -156,10 +163,14 @@ type Writer struct {
 	written map[string]struct{}
 	links   []supplychain.Link
 	stmts   map[string]*sql.Stmt
-	// partyBatch and linkBatch are how many rows one statement writes.
+	// partyBatch and linkBatch are how many rows are buffered before a
+	// flush.
 	partyBatch, linkBatch int
 	// pg is the PostgreSQL bulk path's state (supplychain_postgres.go).
 	pg pgBulk
+	// keysRemoved is set when the import removed register keys of a
+	// party it replaced.
+	keysRemoved bool
 	// Written counts what reached the database.
 	PartiesWritten, LinksWritten int
 }
@@ -630,6 +641,13 @@ func (s *SupplyChain) Graph(ctx context.Context, orgID string) ([]supplychain.Gr
 // one at a time without holding them all; an error from rs rolls back and
 // is returned. It returns kernel.NotFound, writing nothing, when a party is
 // not stored.
+//
+// A party whose stored risk is already what rs gives, and whose register
+// keys are in place, is left as it is: a recompute after importing the
+// same file again, or after a change to a few parties, writes only what
+// changed. The register keys mirror the party's risk, country and
+// commodities, so they are rewritten whenever the risk changes, and an
+// import removes them when a party's country or commodities change.
 func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[supplychain.PartyRisk, error]) error {
 	if err := s.db.tuneWriter(ctx); err != nil {
 		return err
@@ -638,74 +656,33 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 		if err := orgExists(ctx, tx, orgID); err != nil {
 			return err
 		}
-		stmts := map[int]*sql.Stmt{}
-		keys := &keyWriter{ctx: ctx, tx: tx, engine: s.db.Engine, org: orgID, stmts: map[string]*sql.Stmt{}}
-		defer func() {
-			for _, st := range stmts {
-				st.Close()
-			}
-			keys.close()
-		}()
-		// SQLite runs one prepared single-row update per party: its planner
-		// may scan the table for an UPDATE ... FROM, and in process a
-		// statement costs no round trip. PostgreSQL gets batches.
-		size := riskBatch
+		w := &riskWriter{ctx: ctx, tx: tx, engine: s.db.Engine, org: orgID, stmts: map[string]*sql.Stmt{},
+			keys: &keyWriter{ctx: ctx, tx: tx, engine: s.db.Engine, org: orgID, stmts: map[string]*sql.Stmt{}}}
+		defer w.close()
+		// SQLite reads and writes one party per statement: its planner may
+		// scan the table for an UPDATE ... FROM, and in process a statement
+		// costs no round trip. PostgreSQL gets batches.
+		w.size = riskBatch
 		if s.db.Engine == SQLite {
-			size = 1
+			w.size = 1
 		}
-		batch := make([]supplychain.PartyRisk, 0, size)
-		flush := func() error {
-			n := len(batch)
-			if n == 0 {
-				return nil
-			}
-			st, ok := stmts[n]
-			if !ok {
-				var err error
-				if st, err = tx.PrepareContext(ctx, riskUpdate(n, s.db.Engine)); err != nil {
-					return fmt.Errorf("prepare: %w", err)
-				}
-				stmts[n] = st
-			}
-
-			args := make([]any, 0, 1+8*n)
-			args = append(args, orgID)
-			for _, r := range batch {
-				factors := "[]"
-				if len(r.Factors) > 0 {
-					b, err := json.Marshal(r.Factors)
-					if err != nil {
-						return kernel.Wrap(kernel.Invalid, err, "party %s factors", r.ID)
-					}
-					factors = string(b)
-				}
-				args = append(args, r.ID, r.Tier, r.Inherent, r.Signals, r.Own, r.Exposure, r.Level, factors)
-			}
-			res, err := st.ExecContext(ctx, args...)
-			if err != nil {
-				return classify(err, "party risk")
-			}
-			if got, err := res.RowsAffected(); err == nil && got != int64(n) {
-				return kernel.Errorf(kernel.NotFound, "risk for %d parties given, %d of them stored in this organisation", n, got)
-			}
-			if err := keys.write(batch); err != nil {
-				return err
-			}
-			batch = batch[:0]
-			return nil
-		}
+		batch := make([]supplychain.PartyRisk, 0, w.size)
 		for r, err := range rs {
 			if err != nil {
 				return err
 			}
 			batch = append(batch, r)
-			if len(batch) == size {
-				if err := flush(); err != nil {
+			if len(batch) == w.size {
+				if err := w.save(batch); err != nil {
 					return err
 				}
+				batch = batch[:0]
 			}
 		}
-		if err := flush(); err != nil {
+		if err := w.save(batch); err != nil {
+			return err
+		}
+		if err := w.flush(true); err != nil {
 			return err
 		}
 		if err := rebuildCounts(ctx, tx, orgID); err != nil {
@@ -713,6 +690,206 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 		}
 		return s.db.refreshStats(ctx, tx)
 	})
+}
+
+// riskWriter compares computed risk with what is stored and writes what
+// differs, in batches of size.
+type riskWriter struct {
+	ctx    context.Context
+	tx     *sql.Tx
+	engine Engine
+	org    string
+	size   int
+	stmts  map[string]*sql.Stmt
+	keys   *keyWriter
+	// updates are parties whose risk changed, with their factors encoded;
+	// rekey are parties whose register keys are to be written again.
+	updates []riskUpdateRow
+	rekey   []supplychain.PartyRisk
+}
+
+type riskUpdateRow struct {
+	supplychain.PartyRisk
+	factors string
+}
+
+func (w *riskWriter) close() {
+	for _, st := range w.stmts {
+		st.Close()
+	}
+	w.keys.close()
+}
+
+func (w *riskWriter) stmt(text string) (*sql.Stmt, error) {
+	if st, ok := w.stmts[text]; ok {
+		return st, nil
+	}
+	st, err := w.tx.PrepareContext(w.ctx, text)
+	if err != nil {
+		return nil, fmt.Errorf("prepare: %w", err)
+	}
+	w.stmts[text] = st
+	return st, nil
+}
+
+// storedRisk is a party's risk as stored, and whether its register keys
+// are in place.
+type storedRisk struct {
+	tier                             int
+	inherent, signals, own, exposure float64
+	level, factors                   string
+	keyed                            bool
+}
+
+// save compares a batch with the stored rows and queues what differs.
+func (w *riskWriter) save(batch []supplychain.PartyRisk) error {
+	if len(batch) == 0 {
+		return nil
+	}
+	if w.engine == SQLite {
+		for _, r := range batch {
+			if err := w.saveOne(r); err != nil {
+				return err
+			}
+		}
+		return w.flush(false)
+	}
+	stored, err := w.read(batch)
+	if err != nil {
+		return err
+	}
+	for _, r := range batch {
+		old, ok := stored[r.ID]
+		if !ok {
+			return kernel.Errorf(kernel.NotFound, "risk given for party %q, which is not stored in this organisation", r.ID)
+		}
+		factors, err := encodeFactors(r)
+		if err != nil {
+			return err
+		}
+		same := old.tier == r.Tier && old.inherent == r.Inherent && old.signals == r.Signals && old.own == r.Own &&
+			old.exposure == r.Exposure && old.level == r.Level && old.factors == factors
+		if !same {
+			w.updates = append(w.updates, riskUpdateRow{PartyRisk: r, factors: factors})
+		}
+		if !same || !old.keyed {
+			w.rekey = append(w.rekey, r)
+		}
+	}
+	return w.flush(false)
+}
+
+// saveOne is save on SQLite, where a statement costs no round trip: the
+// update itself compares, so a changed score (every score of a first
+// recompute) costs one statement, and only a party it left alone is read,
+// to tell an unchanged party from one that is not stored and to see that
+// its register keys are in place.
+func (w *riskWriter) saveOne(r supplychain.PartyRisk) error {
+	factors, err := encodeFactors(r)
+	if err != nil {
+		return err
+	}
+	update, err := w.stmt(`UPDATE parties SET tier = $3, inherent = $4, signals = $5, own = $6, exposure = $7, level = $8,
+		factors = $9 WHERE org_id = $1 AND id = $2 AND (tier IS NOT $3 OR inherent IS NOT $4 OR signals IS NOT $5
+		OR own IS NOT $6 OR exposure IS NOT $7 OR level IS NOT $8 OR factors IS NOT $9)`)
+	if err != nil {
+		return err
+	}
+	res, err := update.ExecContext(w.ctx, w.org, r.ID, r.Tier, r.Inherent, r.Signals, r.Own, r.Exposure, r.Level, factors)
+	if err != nil {
+		return classify(err, "party risk")
+	}
+	if n, err := res.RowsAffected(); err == nil && n == 1 {
+		w.rekey = append(w.rekey, r)
+		return nil
+	}
+	stored, err := w.read([]supplychain.PartyRisk{r})
+	if err != nil {
+		return err
+	}
+	old, ok := stored[r.ID]
+	if !ok {
+		return kernel.Errorf(kernel.NotFound, "risk given for party %q, which is not stored in this organisation", r.ID)
+	}
+	if !old.keyed {
+		w.rekey = append(w.rekey, r)
+	}
+	return nil
+}
+
+func encodeFactors(r supplychain.PartyRisk) (string, error) {
+	if len(r.Factors) == 0 {
+		return "[]", nil
+	}
+	b, err := json.Marshal(r.Factors)
+	if err != nil {
+		return "", kernel.Wrap(kernel.Invalid, err, "party %s factors", r.ID)
+	}
+	return string(b), nil
+}
+
+// read returns the stored risk of the batch's parties that are stored.
+func (w *riskWriter) read(batch []supplychain.PartyRisk) (map[string]storedRisk, error) {
+	args := make([]any, 0, 1+len(batch))
+	args = append(args, w.org)
+	for _, r := range batch {
+		args = append(args, r.ID)
+	}
+	st, err := w.stmt(`SELECT p.id, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors,
+		EXISTS (SELECT 1 FROM register_keys k WHERE k.party_id = p.id AND k.org_id = p.org_id AND k.commodity = '')
+		FROM parties p WHERE p.org_id = $1 AND p.id IN (` + inList(len(batch), 2) + `)`)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := st.QueryContext(w.ctx, args...)
+	if err != nil {
+		return nil, classify(err, "party risk")
+	}
+	defer rows.Close()
+	out := make(map[string]storedRisk, len(batch))
+	for rows.Next() {
+		var id string
+		var s storedRisk
+		if err := rows.Scan(&id, &s.tier, &s.inherent, &s.signals, &s.own, &s.exposure, &s.level, &s.factors, &s.keyed); err != nil {
+			return nil, classify(err, "party risk")
+		}
+		out[id] = s
+	}
+	return out, classify(rows.Err(), "party risk")
+}
+
+// flush writes the queued updates and register keys in full batches,
+// and with final what is left too, so that the statements are the same
+// text from batch to batch.
+func (w *riskWriter) flush(final bool) error {
+	us := w.updates
+	for len(us) >= w.size || (final && len(us) > 0) {
+		n := min(len(us), w.size)
+		st, err := w.stmt(riskUpdate(n))
+		if err != nil {
+			return err
+		}
+		args := make([]any, 0, 1+8*n)
+		args = append(args, w.org)
+		for _, r := range us[:n] {
+			args = append(args, r.ID, r.Tier, r.Inherent, r.Signals, r.Own, r.Exposure, r.Level, r.factors)
+		}
+		if _, err := st.ExecContext(w.ctx, args...); err != nil {
+			return classify(err, "party risk")
+		}
+		us = us[n:]
+	}
+	w.updates = append(w.updates[:0], us...)
+	ks := w.rekey
+	for len(ks) >= w.size || (final && len(ks) > 0) {
+		n := min(len(ks), w.size)
+		if err := w.keys.write(ks[:n]); err != nil {
+			return err
+		}
+		ks = ks[n:]
+	}
+	w.rekey = append(w.rekey[:0], ks...)
+	return nil
 }
 
 // refreshStats gives the planner fresh statistics on the supply-chain
@@ -842,13 +1019,10 @@ func (k *keyWriter) write(rs []supplychain.PartyRisk) error {
 	return nil
 }
 
-// riskUpdate updates n parties from one VALUES list; the casts give
+// riskUpdate updates n parties from one VALUES list (PostgreSQL; SQLite
+// updates one party per statement, see saveOne); the casts give
 // PostgreSQL the column types it cannot infer from bare parameters.
-func riskUpdate(n int, e Engine) string {
-	if n == 1 && e == SQLite {
-		return `UPDATE parties SET tier = $3, inherent = $4, signals = $5, own = $6, exposure = $7, level = $8, factors = $9
-			WHERE org_id = $1 AND id = $2`
-	}
+func riskUpdate(n int) string {
 	var b strings.Builder
 	b.WriteString("WITH v (id, tier, inherent, signals, own, exposure, level, factors) AS (VALUES ")
 	for i := range n {

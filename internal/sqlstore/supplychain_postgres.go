@@ -44,9 +44,6 @@ type pgBulk struct {
 	// differ from the ones sent.
 	ids, moved []string
 	at         map[string]int
-	// keysRemoved says that the import removed register keys, so that the
-	// register's counts no longer match them until they are rebuilt.
-	keysRemoved bool
 	// row holds the values of the row being copied; reused.
 	row []any
 }
@@ -131,7 +128,7 @@ func (w *Writer) flushPartiesPostgres(ps []supplychain.Party) error {
 		return classify(err, "register keys")
 	}
 	if n, err := res.RowsAffected(); err != nil || n > 0 {
-		w.pg.keysRemoved = true
+		w.keysRemoved = true
 	}
 	return nil
 }

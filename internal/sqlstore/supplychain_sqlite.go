@@ -29,30 +29,42 @@ func (w *Writer) flushPartiesSQLite(ps []supplychain.Party) error {
 	return nil
 }
 
-// replaceParty updates a stored party from args (partyArgs) and removes
-// its register keys.
+// replaceParty updates a stored party from args (partyArgs) where it
+// differs. Its register keys, which carry its country and commodities, are
+// removed when either changed (the recompute writes them again); a party
+// imported again unchanged is not written at all.
 func (w *Writer) replaceParty(args []any) error {
+	del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id = $2 AND EXISTS (
+		SELECT 1 FROM parties WHERE org_id = $1 AND id = $2 AND (country IS NOT $3 OR commodities IS NOT $4))`)
+	if err != nil {
+		return err
+	}
+	res, err := del.ExecContext(w.ctx, args[0], args[1], args[6], args[15])
+	if err != nil {
+		return classify(err, "register keys")
+	}
+	if n, err := res.RowsAffected(); err != nil || n > 0 {
+		w.keysRemoved = true
+	}
 	update, err := w.stmt(`UPDATE parties SET ref = $3, name = $4, name_key = $5, kind = $6, country = $7, region = $8,
 		address = $9, lat = $10, lng = $11, os_id = $12, lei = $13, gln = $14, workers = $15, commodities = $16,
-		unknown_commodities = $17, attributes = $18 WHERE org_id = $1 AND id = $2`)
+		unknown_commodities = $17, attributes = $18 WHERE org_id = $1 AND id = $2 AND (ref IS NOT $3 OR name IS NOT $4
+		OR name_key IS NOT $5 OR kind IS NOT $6 OR country IS NOT $7 OR region IS NOT $8 OR address IS NOT $9
+		OR lat IS NOT $10 OR lng IS NOT $11 OR os_id IS NOT $12 OR lei IS NOT $13 OR gln IS NOT $14
+		OR workers IS NOT $15 OR commodities IS NOT $16 OR unknown_commodities IS NOT $17 OR attributes IS NOT $18)`)
 	if err != nil {
 		return err
 	}
-	if _, err := update.ExecContext(w.ctx, args...); err != nil {
-		return classify(err, "parties")
-	}
-	del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id = $2`)
-	if err != nil {
-		return err
-	}
-	_, err = del.ExecContext(w.ctx, args[0], args[1])
-	return classify(err, "register keys")
+	_, err = update.ExecContext(w.ctx, args...)
+	return classify(err, "parties")
 }
 
-// flushLinksSQLite upserts links one row per statement execution.
+// flushLinksSQLite upserts links one row per statement execution; a link
+// stored with the same share is not written again.
 func (w *Writer) flushLinksSQLite(ls []supplychain.Link) error {
 	upsert, err := w.stmt(`INSERT INTO links (org_id, buyer_id, supplier_id, commodity, share) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (org_id, buyer_id, supplier_id, commodity) DO UPDATE SET share = excluded.share`)
+		ON CONFLICT (org_id, buyer_id, supplier_id, commodity) DO UPDATE SET share = excluded.share
+			WHERE links.share IS NOT excluded.share`)
 	if err != nil {
 		return err
 	}

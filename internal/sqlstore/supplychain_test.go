@@ -320,6 +320,95 @@ func TestSupplyChainRegister(t *testing.T) {
 	})
 }
 
+// TestSupplyChainRegisterFollowsChanges checks that the register stays
+// right when an import or a recompute leaves rows as they are: the same
+// file imported again keeps every party in the register, a party whose
+// commodities change leaves the register until the recompute writes it
+// again under its new commodities (even when its risk has not changed),
+// and a recompute writes every changed score.
+func TestSupplyChainRegisterFollowsChanges(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		ps, _ := seedChain(t, st, tn.a.ID)
+		risks := []supplychain.PartyRisk{
+			{ID: ps[0].ID, Tier: 1, Inherent: 5, Own: 5, Exposure: 40, Level: "medium"},
+			{ID: ps[1].ID, Tier: 2, Inherent: 30, Own: 30, Exposure: 55, Level: "high"},
+			{ID: ps[2].ID, Tier: 3, Inherent: 50, Signals: 20, Own: 60, Exposure: 70, Level: "high"},
+			{ID: ps[3].ID, Tier: 3, Inherent: 50, Own: 50, Exposure: 50, Level: "high"},
+		}
+		save := func() {
+			t.Helper()
+			if err := st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows(risks)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		refs := func(f supplychain.RegisterFilter) []string {
+			t.Helper()
+			list, total, err := st.Register(ctx, tn.a.ID, f, "", kernel.Page{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := []string{}
+			for _, e := range list {
+				out = append(out, e.Party.Ref+":"+e.Risk.Level)
+			}
+			if total != len(list) {
+				t.Errorf("Register(%+v) total %d for %d rows", f, total, len(list))
+			}
+			return out
+		}
+		cocoa := supplychain.RegisterFilter{Commodity: "cocoa"}
+		coffee := supplychain.RegisterFilter{Commodity: "coffee"}
+		save()
+		want := []string{"C:high", "T:high", "F:high", "G:medium"}
+		if diff := cmp.Diff(want, refs(cocoa)); diff != "" {
+			t.Fatalf("cocoa register (-want +got):\n%s", diff)
+		}
+		before := dump(t, st, tn.a.ID)
+
+		seedChain(t, st, tn.a.ID)
+		if diff := cmp.Diff(before, dump(t, st, tn.a.ID)); diff != "" {
+			t.Errorf("the same file imported again changed the register before any recompute (-before +after):\n%s", diff)
+		}
+		save()
+		if diff := cmp.Diff(before, dump(t, st, tn.a.ID)); diff != "" {
+			t.Errorf("the same risk saved again changed the register (-before +after):\n%s", diff)
+		}
+
+		trader := ps[1]
+		trader.Commodities = []string{"coffee"}
+		if err := st.UpsertParties(ctx, tn.a.ID, []supplychain.Party{trader}); err != nil {
+			t.Fatal(err)
+		}
+		if got := refs(coffee); len(got) != 0 {
+			t.Errorf("coffee register before the recompute = %v, want empty", got)
+		}
+		save() // the same risk: only the trader's register keys are to be written
+		if diff := cmp.Diff([]string{"C:high", "F:high", "G:medium"}, refs(cocoa)); diff != "" {
+			t.Errorf("cocoa register after the trader dropped cocoa (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]string{"T:high"}, refs(coffee)); diff != "" {
+			t.Errorf("coffee register after the trader took up coffee (-want +got):\n%s", diff)
+		}
+
+		risks[3].Exposure, risks[3].Level = 90, "critical"
+		risks[3].Factors = []supplychain.Factor{{Kind: "signal", Source: "test", Indicator: "audit", Points: 40, Contribution: 40}}
+		save()
+		if diff := cmp.Diff([]string{"F:critical", "C:high", "G:medium"}, refs(cocoa)); diff != "" {
+			t.Errorf("cocoa register after the farm's risk rose (-want +got):\n%s", diff)
+		}
+		list, _, err := st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{Level: "critical"}, "", kernel.Page{})
+		if err != nil || len(list) != 1 {
+			t.Fatalf("critical register = %d rows, %v", len(list), err)
+		}
+		if diff := cmp.Diff(risks[3], list[0].Risk); diff != "" {
+			t.Errorf("stored risk mismatch (-want +got):\n%s", diff)
+		}
+	})
+}
+
 // TestSupplyChainTenantIsolation checks every organisation-scoped method:
 // what one organisation stores is invisible to, and cannot be changed
 // through, another, even where content-derived ids are the same.

@@ -17,6 +17,11 @@ type Assessment struct {
 	inherent, signals, own, exposure []float64
 	suppliers                        []int32 // direct suppliers, to explain exposure
 	scored                           []bool  // false when the party has no country to score
+	// factors are each party's own score's factors. Parties without
+	// signals share their profile's, so keeping them costs a slice header
+	// per party and spares scoring every party again to write the
+	// register.
+	factors [][]risk.Factor
 }
 
 // Assess scores every party, infers tiers and propagates exposure. Links
@@ -26,7 +31,8 @@ type Assessment struct {
 func (c *Chain) Assess(e *risk.Engine) (*Assessment, error) {
 	n := len(c.parties)
 	a := &Assessment{c: c, e: e, tier: make([]int32, n), inherent: make([]float64, n), signals: make([]float64, n),
-		own: make([]float64, n), exposure: make([]float64, n), suppliers: make([]int32, n), scored: make([]bool, n)}
+		own: make([]float64, n), exposure: make([]float64, n), suppliers: make([]int32, n), scored: make([]bool, n),
+		factors: make([][]risk.Factor, n)}
 	err := parallel(n, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			p := &c.parties[i]
@@ -38,6 +44,7 @@ func (c *Chain) Assess(e *risk.Engine) (*Assessment, error) {
 				return kernel.Wrap(kernel.ErrorCode(err), err, "party %s", p.label())
 			}
 			a.inherent[i], a.signals[i], a.own[i], a.scored[i] = sc.Inherent, sc.Signals, sc.Own, true
+			a.factors[i] = sc.Factors
 		}
 		return nil
 	})
@@ -122,15 +129,12 @@ func (a *Assessment) Levels() map[risk.Level]int {
 // suppliers raise its exposure, the supply-chain factor, so that the
 // contributions add up to the exposure.
 func (a *Assessment) Explain(i int) ([]risk.Factor, error) {
-	p := &a.c.parties[i]
 	if !a.scored[i] {
 		return nil, nil
 	}
-	sc, err := a.e.Score(risk.Input{Country: p.country, Commodities: a.c.goodsOf(p).commodities, Signals: a.c.hitSignals(p)})
-	if err != nil {
-		return nil, err
-	}
-	fs := sc.Factors
+	// The score's factors may be shared: appending to the clipped slice
+	// copies them.
+	fs := slices.Clip(a.factors[i])
 	if a.exposure[i]-a.own[i] >= 0.005 {
 		fs = append(fs, risk.ExposureFactor(a.own[i], a.exposure[i], int(a.suppliers[i])))
 	}

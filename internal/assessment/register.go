@@ -88,12 +88,9 @@ func (a *Assessment) rowInto(r *Row, i int) error {
 	}
 	// The factors are Explain's, read without copying the score's.
 	if a.scored[i] {
-		sc, err := a.e.Score(risk.Input{Country: p.country, Commodities: g.commodities, Signals: a.c.hitSignals(p)})
-		if err != nil {
-			return err
-		}
-		for k := range sc.Factors {
-			f := &sc.Factors[k]
+		fs := a.factors[i]
+		for k := range fs {
+			f := &fs[k]
 			r.Factors = append(r.Factors, Factor{Source: f.Source, Edition: f.Edition, Indicator: f.Indicator, Value: f.Value, Contribution: round2(f.Contribution)})
 		}
 		if a.exposure[i]-a.own[i] >= 0.005 {

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"sync/atomic"
 )
 
 // maxTokens caps the tokens of one name that take part in matching. List
@@ -35,8 +34,8 @@ type Index struct {
 	// repeat words such as "trading" or "shenzhen" thousands of times).
 	// Entries are never changed once stored; the cache stops growing at
 	// maxCachedWords.
-	words     sync.Map // wordKey -> []match
-	wordCount atomic.Int64
+	wordsMu sync.RWMutex
+	words   map[wordKey][]match
 	// exact holds, for each term, the match of a query word that is the
 	// term as written, so looking such words up allocates nothing.
 	exact []match
@@ -518,16 +517,23 @@ func (ix *Index) cachedLookup(w string, class tokClass, maxEdits int, sound bool
 		}
 		return nil
 	}
+	// A map under a read lock: a sync.Map would box every key.
 	k := wordKey{w, class, int8(maxEdits), sound}
-	if v, ok := ix.words.Load(k); ok {
-		return v.([]match)
+	ix.wordsMu.RLock()
+	m, ok := ix.words[k]
+	ix.wordsMu.RUnlock()
+	if ok {
+		return m
 	}
-	m := ix.lookup(w, class, maxEdits, sound, s, nil)
-	if ix.wordCount.Load() < maxCachedWords {
-		if _, loaded := ix.words.LoadOrStore(k, m); !loaded {
-			ix.wordCount.Add(1)
-		}
+	m = ix.lookup(w, class, maxEdits, sound, s, nil)
+	ix.wordsMu.Lock()
+	if ix.words == nil {
+		ix.words = map[wordKey][]match{}
 	}
+	if len(ix.words) < maxCachedWords {
+		ix.words[k] = m
+	}
+	ix.wordsMu.Unlock()
 	return m
 }
 

@@ -375,11 +375,11 @@ func plain8(x uint64, html bool) bool {
 }
 
 // csvNeedsQuotes is csv.Writer's rule for a comma-separated field.
-func csvNeedsQuotes[T string | []byte](field T) bool {
-	if len(field) == 0 {
+func csvNeedsQuotes(field string) bool {
+	if field == "" {
 		return false
 	}
-	if len(field) == 2 && field[0] == '\\' && field[1] == '.' {
+	if field == `\.` {
 		return true
 	}
 	for i := 0; i < len(field); i++ {
@@ -391,12 +391,7 @@ func csvNeedsQuotes[T string | []byte](field T) bool {
 	if field[0] < utf8.RuneSelf {
 		return unicode.IsSpace(rune(field[0]))
 	}
-	var r1 rune
-	if b, ok := any(field).([]byte); ok {
-		r1, _ = utf8.DecodeRune(b)
-	} else {
-		r1, _ = utf8.DecodeRuneInString(string(field))
-	}
+	r1, _ := utf8.DecodeRuneInString(field)
 	return unicode.IsSpace(r1)
 }
 
@@ -431,7 +426,7 @@ func appendCommodities(dst []byte, cs []string) []byte {
 // quoteTail turns dst[mark:] into a CSV field in place: quoted, quotes
 // doubled, when csv.Writer would quote it.
 func quoteTail(dst []byte, mark int) []byte {
-	if !csvNeedsQuotes(dst[mark:]) {
+	if !csvNeedsQuotes(string(dst[mark:])) { // a short list converts on the stack
 		return dst
 	}
 	quotes := 0

@@ -252,13 +252,31 @@ type run struct {
 	unique  bool                             // the reader guarantees each party id once, so parties needs no entries
 	// The normalisers' answers for values seen before: a file of a
 	// million rows names a few hundred countries and commodities.
-	countryAnswers   map[string]countryAnswer
-	commodityAnswers map[string]commodityAnswer
+	countryAnswers   answers[countryAnswer]
+	commodityAnswers answers[commodityAnswer]
 }
 
 // maxRemembered bounds each map of remembered answers, so that a file of
 // ever new names does not grow them without end.
 const maxRemembered = 4096
+
+// answers remembers a normaliser's answers by the raw value asked about.
+type answers[A any] map[string]A
+
+// of returns the answer for raw, asking and remembering it the first time.
+func (m *answers[A]) of(raw string, ask func(string) A) A {
+	if a, ok := (*m)[raw]; ok {
+		return a
+	}
+	a := ask(raw)
+	if *m == nil {
+		*m = answers[A]{}
+	}
+	if len(*m) < maxRemembered {
+		(*m)[strings.Clone(raw)] = a
+	}
+	return a
+}
 
 type countryAnswer struct {
 	alpha2 string
@@ -272,32 +290,20 @@ type commodityAnswer struct {
 
 // country is opts.Country, remembering its answers.
 func (rn *run) country(raw string) (string, error) {
-	if a, ok := rn.countryAnswers[raw]; ok {
-		return a.alpha2, a.err
-	}
-	a2, err := rn.opts.Country(raw)
-	if rn.countryAnswers == nil {
-		rn.countryAnswers = map[string]countryAnswer{}
-	}
-	if len(rn.countryAnswers) < maxRemembered {
-		rn.countryAnswers[strings.Clone(raw)] = countryAnswer{a2, err}
-	}
-	return a2, err
+	a := rn.countryAnswers.of(raw, func(raw string) countryAnswer {
+		a2, err := rn.opts.Country(raw)
+		return countryAnswer{a2, err}
+	})
+	return a.alpha2, a.err
 }
 
 // commodity is opts.Commodity, remembering its answers.
 func (rn *run) commodity(raw string) (string, bool) {
-	if a, ok := rn.commodityAnswers[raw]; ok {
-		return a.id, a.known
-	}
-	id, known := rn.opts.Commodity(raw)
-	if rn.commodityAnswers == nil {
-		rn.commodityAnswers = map[string]commodityAnswer{}
-	}
-	if len(rn.commodityAnswers) < maxRemembered {
-		rn.commodityAnswers[strings.Clone(raw)] = commodityAnswer{id, known}
-	}
-	return id, known
+	a := rn.commodityAnswers.of(raw, func(raw string) commodityAnswer {
+		id, known := rn.opts.Commodity(raw)
+		return commodityAnswer{id, known}
+	})
+	return a.id, a.known
 }
 
 // bad records a bad row. It returns errTooManyErrors when reading should stop.

@@ -93,7 +93,7 @@ func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w supply
 		if err := orgExists(ctx, tx, orgID); err != nil {
 			return err
 		}
-		w := &Writer{ctx: ctx, conn: conn, tx: tx, db: s.db, org: orgID, batch: map[string]int{}, written: map[string]struct{}{}}
+		w := &Writer{stmtCache: newStmtCache(ctx, tx), conn: conn, db: s.db, org: orgID, batch: map[string]int{}, written: map[string]struct{}{}}
 		w.partyBatch, w.linkBatch = batchSizes(s.db.Engine)
 		defer w.close()
 		if err := fn(w); err != nil {
@@ -150,10 +150,9 @@ func orgExists(ctx context.Context, tx *sql.Tx, orgID string) error {
 // the links buffered after them, so a link may name a party sent earlier in
 // the same import. A row stored already as it is sent is not written again.
 type Writer struct {
-	ctx context.Context
+	stmtCache
 	// conn is the connection tx runs on, for engine-specific bulk paths.
 	conn    *sql.Conn
-	tx      *sql.Tx
 	db      *DB
 	org     string
 	parties []supplychain.Party
@@ -162,7 +161,6 @@ type Writer struct {
 	// naming them need no lookup.
 	written map[string]struct{}
 	links   []supplychain.Link
-	stmts   map[string]*sql.Stmt
 	// partyBatch and linkBatch are how many rows are buffered before a
 	// flush.
 	partyBatch, linkBatch int
@@ -231,27 +229,35 @@ func (w *Writer) Flush() error {
 	return w.flushLinks()
 }
 
-func (w *Writer) close() {
-	for _, st := range w.stmts {
-		st.Close()
-	}
+// stmtCache prepares each statement text once per transaction: a bulk
+// write runs the same few texts batch after batch, so the engines parse
+// them once.
+type stmtCache struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	stmts map[string]*sql.Stmt
 }
 
-// stmt prepares text once per import: the batch statements are the same
-// text for every full batch, so the engines parse them once.
-func (w *Writer) stmt(text string) (*sql.Stmt, error) {
-	if st, ok := w.stmts[text]; ok {
+func newStmtCache(ctx context.Context, tx *sql.Tx) stmtCache {
+	return stmtCache{ctx: ctx, tx: tx, stmts: map[string]*sql.Stmt{}}
+}
+
+func (c *stmtCache) stmt(text string) (*sql.Stmt, error) {
+	if st, ok := c.stmts[text]; ok {
 		return st, nil
 	}
-	st, err := w.tx.PrepareContext(w.ctx, text)
+	st, err := c.tx.PrepareContext(c.ctx, text)
 	if err != nil {
 		return nil, fmt.Errorf("prepare: %w", err)
 	}
-	if w.stmts == nil {
-		w.stmts = map[string]*sql.Stmt{}
-	}
-	w.stmts[text] = st
+	c.stmts[text] = st
 	return st, nil
+}
+
+func (c *stmtCache) close() {
+	for _, st := range c.stmts {
+		st.Close()
+	}
 }
 
 // valuesList returns "($1, $2), ($3, $4)" for rows x cols parameters, the
@@ -656,8 +662,8 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 		if err := orgExists(ctx, tx, orgID); err != nil {
 			return err
 		}
-		w := &riskWriter{ctx: ctx, tx: tx, engine: s.db.Engine, org: orgID, stmts: map[string]*sql.Stmt{},
-			keys: &keyWriter{ctx: ctx, tx: tx, engine: s.db.Engine, org: orgID, stmts: map[string]*sql.Stmt{}}}
+		w := &riskWriter{stmtCache: newStmtCache(ctx, tx), engine: s.db.Engine, org: orgID,
+			keys: &keyWriter{stmtCache: newStmtCache(ctx, tx), engine: s.db.Engine, org: orgID}}
 		defer w.close()
 		// SQLite reads and writes one party per statement: its planner may
 		// scan the table for an UPDATE ... FROM, and in process a statement
@@ -695,12 +701,10 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 // riskWriter compares computed risk with what is stored and writes what
 // differs, in batches of size.
 type riskWriter struct {
-	ctx    context.Context
-	tx     *sql.Tx
+	stmtCache
 	engine Engine
 	org    string
 	size   int
-	stmts  map[string]*sql.Stmt
 	keys   *keyWriter
 	// updates are parties whose risk changed, with their factors encoded;
 	// rekey are parties whose register keys are to be written again.
@@ -714,22 +718,8 @@ type riskUpdateRow struct {
 }
 
 func (w *riskWriter) close() {
-	for _, st := range w.stmts {
-		st.Close()
-	}
+	w.stmtCache.close()
 	w.keys.close()
-}
-
-func (w *riskWriter) stmt(text string) (*sql.Stmt, error) {
-	if st, ok := w.stmts[text]; ok {
-		return st, nil
-	}
-	st, err := w.tx.PrepareContext(w.ctx, text)
-	if err != nil {
-		return nil, fmt.Errorf("prepare: %w", err)
-	}
-	w.stmts[text] = st
-	return st, nil
 }
 
 // storedRisk is a party's risk as stored, and whether its register keys
@@ -936,33 +926,13 @@ func rebuildCounts(ctx context.Context, tx *sql.Tx, orgID string) error {
 }
 
 // keyWriter replaces the register keys of parties whose risk is saved:
-// one row under commodity ” and one per canonical commodity, carrying
+// one row under the empty commodity and one per canonical commodity, carrying
 // country, tier, level and exposure for the register's indexes.
 type keyWriter struct {
-	ctx    context.Context
-	tx     *sql.Tx
+	stmtCache
 	engine Engine
 	org    string
-	stmts  map[string]*sql.Stmt
 	args   []any
-}
-
-func (k *keyWriter) stmt(text string) (*sql.Stmt, error) {
-	if st, ok := k.stmts[text]; ok {
-		return st, nil
-	}
-	st, err := k.tx.PrepareContext(k.ctx, text)
-	if err != nil {
-		return nil, fmt.Errorf("prepare: %w", err)
-	}
-	k.stmts[text] = st
-	return st, nil
-}
-
-func (k *keyWriter) close() {
-	for _, st := range k.stmts {
-		st.Close()
-	}
 }
 
 func (k *keyWriter) write(rs []supplychain.PartyRisk) error {

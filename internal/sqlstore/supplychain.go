@@ -1016,7 +1016,9 @@ func riskUpdate(n int) string {
 // exposure is read from the register keys' indexes and the total from the
 // register counts, both written by SaveRisk, so neither grows with the
 // organisation; parties imported since wait for the next recompute. Before
-// any recompute, and sorted by name, the register reads the parties table.
+// any recompute, sorted by name, or searched by name, the register reads
+// the parties table: a name search is a range of the name-key index,
+// counted over its matches, and lists parties not yet scored as well.
 func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.RegisterFilter, sortBy supplychain.RegisterSort, page kernel.Page) ([]supplychain.RegisterEntry, int, error) {
 	page = page.Normalise()
 	switch sortBy {
@@ -1024,9 +1026,13 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 	default:
 		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure or name", sortBy)
 	}
-	total, counted, err := s.registerCount(ctx, orgID, f)
-	if err != nil {
-		return nil, 0, err
+	var total int
+	counted := false
+	if f.NamePrefix == "" {
+		var err error
+		if total, counted, err = s.registerCount(ctx, orgID, f); err != nil {
+			return nil, 0, err
+		}
 	}
 	var q string
 	var args []any
@@ -1055,7 +1061,10 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 		args = k.args
 	} else {
 		w := registerWhere(orgID, f)
-		if !counted {
+		if counted {
+			// The total counts scored parties only; so does the page.
+			w.conds = append(w.conds, "p.level <> ''")
+		} else {
 			if err := s.db.read.QueryRowContext(ctx, "SELECT count(*) FROM parties p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
 				return nil, 0, classify(err, "register")
 			}
@@ -1105,6 +1114,11 @@ func registerWhere(orgID string, f supplychain.RegisterFilter) *where {
 		w.add("p.level = $?", f.Level)
 	}
 	w.commodity(f.Commodity)
+	if f.NamePrefix != "" {
+		k := supplychain.NormalKey(f.NamePrefix)
+		w.add("p.name_key >= $?", k)
+		w.add("p.name_key < $?", k+prefixEnd)
+	}
 	return w
 }
 

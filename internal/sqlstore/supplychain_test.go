@@ -294,6 +294,12 @@ func TestSupplyChainRegister(t *testing.T) {
 			{"level", supplychain.RegisterFilter{Level: "medium"}, "", kernel.Page{}, []string{"G"}, 1},
 			{"country and commodity", supplychain.RegisterFilter{Country: "CI", Commodity: "cocoa"}, "", kernel.Page{}, []string{"C", "T", "F"}, 3},
 			{"page", supplychain.RegisterFilter{}, "", kernel.Page{Limit: 2, Offset: 2}, []string{"F", "G"}, 4},
+			{"name prefix", supplychain.RegisterFilter{NamePrefix: "COOP"}, "", kernel.Page{}, []string{"C"}, 1},
+			{"name prefix and tier", supplychain.RegisterFilter{NamePrefix: "k", Tier: 3}, "", kernel.Page{}, []string{"F"}, 1},
+			{"name prefix and another tier", supplychain.RegisterFilter{NamePrefix: "k", Tier: 2}, "", kernel.Page{}, nil, 0},
+			{"name prefix and level", supplychain.RegisterFilter{NamePrefix: "a", Level: "high"}, supplychain.SortName, kernel.Page{}, []string{"T"}, 1},
+			{"name prefix, country and commodity", supplychain.RegisterFilter{NamePrefix: "kouassi f", Country: "CI", Commodity: "cocoa"}, "", kernel.Page{}, []string{"F"}, 1},
+			{"name prefix matching none", supplychain.RegisterFilter{NamePrefix: "zz"}, "", kernel.Page{}, nil, 0},
 		}
 		for _, tt := range tests {
 			t.Run(tt.name, func(t *testing.T) {
@@ -316,6 +322,39 @@ func TestSupplyChainRegister(t *testing.T) {
 		}
 		if _, _, err := st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{}, "colour", kernel.Page{}); !kernel.IsCode(err, kernel.Invalid) {
 			t.Errorf("unknown sort: err = %v, want invalid", err)
+		}
+	})
+}
+
+// TestSupplyChainRegisterUnscored checks that a party imported since the
+// last recompute stays out of the register's pages and totals, in every
+// order, but is found by a name search, with no risk.
+func TestSupplyChainRegisterUnscored(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		ps, _ := seedChain(t, st, tn.a.ID)
+		scored := []supplychain.PartyRisk{
+			{ID: ps[0].ID, Tier: 1, Exposure: 40, Level: "medium"},
+			{ID: ps[1].ID, Tier: 2, Exposure: 55, Level: "high"},
+			{ID: ps[2].ID, Tier: 3, Exposure: 70, Level: "high"},
+		}
+		if err := st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows(scored)); err != nil {
+			t.Fatal(err)
+		}
+		for _, sortBy := range []supplychain.RegisterSort{supplychain.SortExposure, supplychain.SortName} {
+			list, total, err := st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{}, sortBy, kernel.Page{})
+			if err != nil || total != 3 || len(list) != 3 {
+				t.Errorf("Register by %s = %d rows, total %d, %v; want the 3 scored parties", sortBy, len(list), total, err)
+			}
+		}
+		list, total, err := st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{NamePrefix: "Kouassi"}, "", kernel.Page{})
+		if err != nil || total != 1 || len(list) != 1 {
+			t.Fatalf("name search for the unscored farm = %d rows, total %d, %v", len(list), total, err)
+		}
+		if got := list[0]; got.Party.ID != ps[3].ID || got.Risk.Level != "" || got.Risk.Exposure != 0 {
+			t.Errorf("unscored farm = %+v, want it with no risk", got)
 		}
 	})
 }
@@ -918,6 +957,10 @@ func BenchmarkRegisterPage(b *testing.B) {
 		{"level", supplychain.RegisterFilter{Level: "medium"}, "", 0},
 		{"tier-and-level", supplychain.RegisterFilter{Tier: 2, Level: "critical"}, "", 0},
 		{"country-and-commodity", supplychain.RegisterFilter{Country: "BD", Commodity: "shrimp"}, "", 0},
+		// About 11,000 names start with "supplier 12" at 1,000,000 parties.
+		{"name-prefix", supplychain.RegisterFilter{NamePrefix: "supplier 12"}, "", 0},
+		{"name-prefix-and-level", supplychain.RegisterFilter{NamePrefix: "supplier 12", Level: "high"}, "", 0},
+		{"name-prefix-by-name", supplychain.RegisterFilter{NamePrefix: "supplier 12", Tier: 2}, supplychain.SortName, 0},
 	}
 	probe := supplychain.RefID("S" + strconv.Itoa(n/2))
 	b.Run("baseline-one-party", func(b *testing.B) {

@@ -40,6 +40,11 @@ type RegisterFilter struct {
 	Commodity string // canonical commodity id
 	Tier      int    // 0: any tier
 	Level     string // low, medium, high, critical
+	// NamePrefix keeps parties whose NormalKey(name) starts with
+	// NormalKey(NamePrefix). With it the register also lists parties not
+	// scored yet (their risk is zero and their level empty), so that a
+	// party is found by name as soon as it is imported.
+	NamePrefix string
 }
 
 // RegisterSort orders the register.

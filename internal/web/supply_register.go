@@ -39,36 +39,26 @@ func rowOf(p supplychain.Party, r supplychain.PartyRisk, hasRisk bool) registerR
 	return row
 }
 
-// registerPage reads one page of the register for rq. With a name search
-// the register cannot filter, so it lists parties by name prefix (with the
-// country and commodity filters) and reads each one's risk when the store
-// can; tier and level filters do not apply then, which the page says.
+// registerPage reads one page of the register for rq. A name search
+// narrows it like any other filter; it also finds parties imported since
+// the last recompute, which are shown without a score.
 func (s *Server) registerPage(ctx context.Context, orgID string, rq registerQuery, page kernel.Page) ([]registerRow, int, error) {
-	if rq.Name == "" {
-		entries, total, err := s.Suppliers.Register(ctx, orgID, rq.Filter, rq.Sort, page)
-		if err != nil {
-			return nil, 0, err
-		}
-		rows := make([]registerRow, len(entries))
-		for i, e := range entries {
-			rows[i] = rowOf(e.Party, e.Risk, true)
-		}
-		return rows, total, nil
-	}
-	parties, total, err := s.Suppliers.ListParties(ctx, orgID, supplychain.PartyFilter{
-		Country: rq.Filter.Country, Commodity: rq.Filter.Commodity, NamePrefix: rq.Name}, page)
+	entries, total, err := s.Suppliers.Register(ctx, orgID, rq.filter(), rq.Sort, page)
 	if err != nil {
 		return nil, 0, err
 	}
-	rows := make([]registerRow, len(parties))
-	for i, p := range parties {
-		r, ok, err := s.directRisk(ctx, orgID, p.ID)
-		if err != nil {
-			return nil, 0, err
-		}
-		rows[i] = rowOf(p, r, ok)
+	rows := make([]registerRow, len(entries))
+	for i, e := range entries {
+		rows[i] = rowOf(e.Party, e.Risk, e.Risk.Level != "")
 	}
 	return rows, total, nil
+}
+
+// filter is the store's filter for rq, the name search included.
+func (rq registerQuery) filter() supplychain.RegisterFilter {
+	f := rq.Filter
+	f.NamePrefix = rq.Name
+	return f
 }
 
 // option is one choice of a select control.
@@ -136,7 +126,6 @@ func (s *Server) supplierRegister(w http.ResponseWriter, r *http.Request) {
 		"Page": rq.Page, "Pages": max(pages, 1),
 		"Countries": countryOptions(rq.Filter.Country), "Commodities": commodityOptions(rq.Filter.Commodity),
 		"Levels": levelOptions(rq.Filter.Level), "Tiers": tierOptions(rq.Filter.Tier),
-		"NameSearch": rq.Name != "", "NameIgnores": rq.Name != "" && (rq.Filter.Tier != 0 || rq.Filter.Level != ""),
 		"Export":   "/suppliers/export.csv" + rq.values(func(v url.Values) { v.Del("page") }),
 		"SortName": "/suppliers" + rq.values(func(v url.Values) { v.Set("sort", "name"); v.Del("page") }),
 		"SortExp":  "/suppliers" + rq.values(func(v url.Values) { v.Del("sort"); v.Del("page") }),
@@ -188,7 +177,7 @@ func (s *Server) supplierExport(w http.ResponseWriter, r *http.Request) {
 	page := kernel.Page{Limit: kernel.MaxPageLimit}
 	// Read the first page before answering, so a store error is still a
 	// proper error page rather than a cut-off file.
-	first, parties, err := s.exportPage(ctx, p.User.OrgID, rq, page)
+	first, err := s.exportPage(ctx, p.User.OrgID, rq, page)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -202,9 +191,9 @@ func (s *Server) supplierExport(w http.ResponseWriter, r *http.Request) {
 	flusher, _ := w.(http.Flusher)
 	written := 0
 	for {
-		for i, e := range first {
+		for _, e := range first {
 			rec := []string{e.Party.ID, e.Party.Ref, e.Party.Name, e.Party.Country, strings.Join(e.Party.Commodities, ";")}
-			if parties == nil || parties[i] {
+			if e.Risk.Level != "" {
 				rec = append(rec, strconv.Itoa(e.Risk.Tier), score(e.Risk.Inherent), score(e.Risk.Signals), score(e.Risk.Exposure), e.Risk.Level)
 			} else {
 				rec = append(rec, "", "", "", "", "")
@@ -221,7 +210,7 @@ func (s *Server) supplierExport(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		page.Offset += page.Limit
-		first, parties, err = s.exportPage(ctx, p.User.OrgID, rq, page)
+		first, err = s.exportPage(ctx, p.User.OrgID, rq, page)
 		if err != nil {
 			// Headers are gone: log it and end the file short.
 			s.log.Error("export", "id", requestID(r), "err", err)
@@ -230,27 +219,10 @@ func (s *Server) supplierExport(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// exportPage reads one page for the export. With a name search it lists
-// parties, and has[i] says whether row i carries stored risk.
-func (s *Server) exportPage(ctx context.Context, orgID string, rq registerQuery, page kernel.Page) ([]supplychain.RegisterEntry, []bool, error) {
-	if rq.Name == "" {
-		entries, _, err := s.Suppliers.Register(ctx, orgID, rq.Filter, rq.Sort, page)
-		return entries, nil, err
-	}
-	parties, _, err := s.Suppliers.ListParties(ctx, orgID, supplychain.PartyFilter{
-		Country: rq.Filter.Country, Commodity: rq.Filter.Commodity, NamePrefix: rq.Name}, page)
-	if err != nil {
-		return nil, nil, err
-	}
-	out := make([]supplychain.RegisterEntry, len(parties))
-	has := make([]bool, len(parties))
-	for i, p := range parties {
-		out[i].Party = p
-		if out[i].Risk, has[i], err = s.directRisk(ctx, orgID, p.ID); err != nil {
-			return nil, nil, err
-		}
-	}
-	return out, has, nil
+// exportPage reads one page for the export.
+func (s *Server) exportPage(ctx context.Context, orgID string, rq registerQuery, page kernel.Page) ([]supplychain.RegisterEntry, error) {
+	entries, _, err := s.Suppliers.Register(ctx, orgID, rq.filter(), rq.Sort, page)
+	return entries, err
 }
 
 // csvSafe keeps spreadsheet programs from running a cell as a formula: a

@@ -31,7 +31,7 @@ var (
 const reportingParty = `SELECT id, ref, name, kind, country, os_id, lei, gln, commodities,
 	tier, inherent, signals, exposure, level, factors FROM parties`
 
-func scanReportingParty(row interface{ Scan(...any) error }) (reporting.PartyRow, error) {
+func scanReportingParty(row interface{ Scan(...any) error }, fr *factorReader) (reporting.PartyRow, error) {
 	var p reporting.PartyRow
 	var kind, osID, lei, gln, comm, level, factors string
 	if err := row.Scan(&p.ID, &p.Ref, &p.Name, &kind, &p.Country, &osID, &lei, &gln, &comm,
@@ -47,8 +47,8 @@ func scanReportingParty(row interface{ Scan(...any) error }) (reporting.PartyRow
 		}
 	}
 	if factors != "" && factors != "[]" {
-		var fs []supplychain.Factor
-		if err := json.Unmarshal([]byte(factors), &fs); err != nil {
+		fs, err := fr.decode(factors)
+		if err != nil {
 			return p, fmt.Errorf("party %s factors: %w", p.ID, err)
 		}
 		for _, f := range fs {
@@ -75,8 +75,9 @@ func (r *Reporting) RegisterParties(ctx context.Context, orgID string, limit int
 	}
 	defer rows.Close()
 	out := []reporting.PartyRow{}
+	fr := &factorReader{ctx: ctx, q: r.db.read, org: orgID}
 	for rows.Next() {
-		p, err := scanReportingParty(rows)
+		p, err := scanReportingParty(rows, fr)
 		if err != nil {
 			return nil, classify(err, "parties")
 		}
@@ -87,7 +88,8 @@ func (r *Reporting) RegisterParties(ctx context.Context, orgID string, limit int
 
 // RegisterParty returns one party with its stored risk, or kernel.NotFound.
 func (r *Reporting) RegisterParty(ctx context.Context, orgID, id string) (reporting.PartyRow, error) {
-	p, err := scanReportingParty(r.db.read.QueryRowContext(ctx, reportingParty+" WHERE org_id = $1 AND id = $2", orgID, id))
+	fr := &factorReader{ctx: ctx, q: r.db.read, org: orgID}
+	p, err := scanReportingParty(r.db.read.QueryRowContext(ctx, reportingParty+" WHERE org_id = $1 AND id = $2", orgID, id), fr)
 	return p, classify(err, "party "+id)
 }
 

@@ -662,7 +662,14 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 		if err := orgExists(ctx, tx, orgID); err != nil {
 			return err
 		}
-		w := &riskWriter{stmtCache: newStmtCache(ctx, tx), engine: s.db.Engine, org: orgID,
+		if err := s.db.lockFactorTexts(ctx, tx, orgID); err != nil {
+			return err
+		}
+		dict, err := loadFactorDict(ctx, tx, orgID)
+		if err != nil {
+			return err
+		}
+		w := &riskWriter{stmtCache: newStmtCache(ctx, tx), engine: s.db.Engine, org: orgID, dict: dict,
 			keys: &keyWriter{stmtCache: newStmtCache(ctx, tx), engine: s.db.Engine, org: orgID}}
 		defer w.close()
 		// SQLite reads and writes one party per statement: its planner may
@@ -706,6 +713,8 @@ type riskWriter struct {
 	org    string
 	size   int
 	keys   *keyWriter
+	// dict numbers the texts of the factors written (see factors.go).
+	dict *factorDict
 	// updates are parties whose risk changed, with their factors encoded;
 	// rekey are parties whose register keys are to be written again.
 	updates []riskUpdateRow
@@ -753,7 +762,7 @@ func (w *riskWriter) save(batch []supplychain.PartyRisk) error {
 		if !ok {
 			return kernel.Errorf(kernel.NotFound, "risk given for party %q, which is not stored in this organisation", r.ID)
 		}
-		factors, err := encodeFactors(r)
+		factors, err := w.encodeFactors(r)
 		if err != nil {
 			return err
 		}
@@ -775,7 +784,7 @@ func (w *riskWriter) save(batch []supplychain.PartyRisk) error {
 // to tell an unchanged party from one that is not stored and to see that
 // its register keys are in place.
 func (w *riskWriter) saveOne(r supplychain.PartyRisk) error {
-	factors, err := encodeFactors(r)
+	factors, err := w.encodeFactors(r)
 	if err != nil {
 		return err
 	}
@@ -807,15 +816,25 @@ func (w *riskWriter) saveOne(r supplychain.PartyRisk) error {
 	return nil
 }
 
-func encodeFactors(r supplychain.PartyRisk) (string, error) {
-	if len(r.Factors) == 0 {
-		return "[]", nil
-	}
-	b, err := json.Marshal(r.Factors)
-	if err != nil {
+// encodeFactors returns the stored form of r's factors, storing the texts
+// new to the organisation.
+func (w *riskWriter) encodeFactors(r supplychain.PartyRisk) (string, error) {
+	var storeErr error
+	f, err := w.dict.encode(r.Factors, func(id int64, text string) error {
+		st, err := w.stmt("INSERT INTO factor_texts (org_id, id, text) VALUES ($1, $2, $3)")
+		if err == nil {
+			_, err = st.ExecContext(w.ctx, w.org, id, text)
+		}
+		storeErr = classify(err, "factor texts")
+		return storeErr
+	})
+	switch {
+	case storeErr != nil:
+		return "", storeErr
+	case err != nil:
 		return "", kernel.Wrap(kernel.Invalid, err, "party %s factors", r.ID)
 	}
-	return string(b), nil
+	return f, nil
 }
 
 // read returns the stored risk of the batch's parties that are stored.
@@ -1083,6 +1102,7 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 	}
 	defer rows.Close()
 	var out []supplychain.RegisterEntry
+	fr := &factorReader{ctx: ctx, q: s.db.read, org: orgID}
 	for rows.Next() {
 		var e supplychain.RegisterEntry
 		var factors string
@@ -1091,10 +1111,8 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 			return nil, 0, classify(err, "register")
 		}
 		e.Risk.ID = e.Party.ID
-		if factors != "[]" && factors != "" {
-			if err := json.Unmarshal([]byte(factors), &e.Risk.Factors); err != nil {
-				return nil, 0, fmt.Errorf("party %s factors: %w", e.Party.ID, err)
-			}
+		if e.Risk.Factors, err = fr.decode(factors); err != nil {
+			return nil, 0, fmt.Errorf("party %s factors: %w", e.Party.ID, err)
 		}
 		out = append(out, e)
 	}

@@ -63,7 +63,8 @@ type RegisterPartyReader interface {
 // without case access.
 type GrievanceCounter = reporting.GrievanceAggregates
 
-// supplyRoutes are the supplier register, supplier pages, risk map and import.
+// supplyRoutes are the supplier register, supplier pages, risk map and
+// import, and the same register, parties and import as JSON.
 func (s *Server) supplyRoutes() []route {
 	read, write := account.PermSuppliersRead, account.PermSuppliersWrite
 	return []route{
@@ -73,6 +74,10 @@ func (s *Server) supplyRoutes() []route {
 		{"POST /suppliers/import", signedIn, write, s.supplierImport},
 		{"GET /suppliers/{id}", signedIn, read, s.supplierPage},
 		{"GET /risk-map", signedIn, read, s.riskMap},
+
+		{"GET /api/v1/suppliers", signedIn, read, s.apiSuppliers},
+		{"GET /api/v1/suppliers/{id}", signedIn, read, s.apiSupplier},
+		{"POST /api/v1/suppliers/import", signedIn, write, s.apiSupplierImport},
 	}
 }
 
@@ -117,6 +122,15 @@ type registerQuery struct {
 	Page     int // 1-based
 	PerPage  int
 	Problems []string
+	// BadParams names the query parameter behind each of Problems, in
+	// the same order, so the API can say which parameter to fix.
+	BadParams []string
+}
+
+// problem records a bad value of the query parameter param.
+func (rq *registerQuery) problem(param, msg string) {
+	rq.Problems = append(rq.Problems, msg)
+	rq.BadParams = append(rq.BadParams, param)
 }
 
 const registerPerPage = 50
@@ -127,28 +141,28 @@ func parseRegisterQuery(q url.Values) registerQuery {
 		if c, err := country.Lookup(v); err == nil {
 			rq.Filter.Country = c.Alpha2
 		} else {
-			rq.Problems = append(rq.Problems, kernel.ErrorMessage(err))
+			rq.problem("country", kernel.ErrorMessage(err))
 		}
 	}
 	if v := strings.TrimSpace(q.Get("commodity")); v != "" {
 		if c, known := commodity.Normalize(v); known {
 			rq.Filter.Commodity = c.ID
 		} else {
-			rq.Problems = append(rq.Problems, "commodity "+strconv.Quote(v)+" is not a known commodity")
+			rq.problem("commodity", "commodity "+strconv.Quote(v)+" is not a known commodity")
 		}
 	}
 	if v := strings.TrimSpace(q.Get("tier")); v != "" {
 		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= 99 {
 			rq.Filter.Tier = n
 		} else {
-			rq.Problems = append(rq.Problems, "tier "+strconv.Quote(v)+" is not a tier number from 1 to 99")
+			rq.problem("tier", "tier "+strconv.Quote(v)+" is not a tier number from 1 to 99")
 		}
 	}
 	if v := strings.ToLower(strings.TrimSpace(q.Get("level"))); v != "" {
 		if validLevel(v) {
 			rq.Filter.Level = v
 		} else {
-			rq.Problems = append(rq.Problems, "level "+strconv.Quote(v)+" is not one of low, medium, high, critical")
+			rq.problem("level", "level "+strconv.Quote(v)+" is not one of low, medium, high, critical")
 		}
 	}
 	rq.Name = strings.TrimSpace(q.Get("q"))
@@ -160,13 +174,13 @@ func parseRegisterQuery(q url.Values) registerQuery {
 	case string(supplychain.SortName):
 		rq.Sort = supplychain.SortName
 	default:
-		rq.Problems = append(rq.Problems, "sort "+strconv.Quote(v)+" is not exposure or name")
+		rq.problem("sort", "sort "+strconv.Quote(v)+" is not exposure or name")
 	}
 	if v := q.Get("page"); v != "" {
 		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= 1_000_000 {
 			rq.Page = n
 		} else {
-			rq.Problems = append(rq.Problems, "page "+strconv.Quote(v)+" is not a page number")
+			rq.problem("page", "page "+strconv.Quote(v)+" is not a page number")
 		}
 	}
 	return rq

@@ -2,6 +2,8 @@ package web
 
 import (
 	"errors"
+	"fmt"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"strings"
@@ -45,42 +47,18 @@ func (s *Server) supplierImport(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, msg string) {
 		s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Error": msg})
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes)
-	if err := r.ParseMultipartForm(importMemory); err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			fail(http.StatusRequestEntityTooLarge, "the files are larger than 64 MB together; import large lists with the 'upstream import' command")
-			return
-		}
-		fail(http.StatusBadRequest, "the upload could not be read; choose one or more files and send the form again")
+	form, files, status, err := readUpload(w, r)
+	if err != nil {
+		fail(status, kernel.ErrorMessage(err))
 		return
 	}
-	defer r.MultipartForm.RemoveAll()
-	headers := r.MultipartForm.File["files"]
-	if len(headers) == 0 {
-		fail(http.StatusBadRequest, "choose at least one file to import")
-		return
-	}
-	if len(headers) > maxImportFiles {
-		fail(http.StatusBadRequest, "choose at most 10 files at a time")
-		return
-	}
+	defer form.RemoveAll()
 	skip := r.PostForm.Get("skip_bad_rows") == "on"
-	files := make([]assessment.NamedFile, 0, len(headers))
-	for _, h := range headers {
-		f, err := h.Open()
-		if err != nil {
-			fail(http.StatusBadRequest, "the file "+h.Filename+" could not be read")
-			return
-		}
-		defer f.Close()
-		files = append(files, assessment.ReaderFile(uploadName(h), f))
-	}
 	org := principalOf(r).User.OrgID
 	res, err := s.Imports.ImportAndRecompute(r.Context(), org, files, skip)
 	forgetAggregates(s, org)
 	sum := summarise(res)
-	status := http.StatusOK
+	status = http.StatusOK
 	if err != nil {
 		code := kernel.ErrorCode(err)
 		if code == kernel.Internal || code == kernel.Unavailable {
@@ -90,6 +68,49 @@ func (s *Server) supplierImport(w http.ResponseWriter, r *http.Request) {
 		sum.Failed, sum.Message, status = true, kernel.ErrorMessage(err), statusOf(code)
 	}
 	s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Summary": sum, "Skip": skip})
+}
+
+// readUpload reads a supplier upload: the multipart form with one or
+// more files in the field "files", at most maxImportFiles of them and
+// maxImportBytes together. The import page and the API share it, so both
+// take the same uploads. The caller removes the form's temporary files.
+// A refused upload comes back as a kernel.Invalid error with the status
+// to answer: 413 when too large, 400 otherwise.
+func readUpload(w http.ResponseWriter, r *http.Request) (*multipart.Form, []assessment.NamedFile, int, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxImportBytes)
+	if err := r.ParseMultipartForm(importMemory); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, nil, http.StatusRequestEntityTooLarge, kernel.Wrap(kernel.Invalid, err,
+				"the files are larger than 64 MB together; import large lists with the 'upstream import' command")
+		}
+		return nil, nil, http.StatusBadRequest, kernel.Wrap(kernel.Invalid, err,
+			"the upload could not be read; choose one or more files and send the form again")
+	}
+	form := r.MultipartForm
+	headers := form.File["files"]
+	switch {
+	case len(headers) == 0:
+		form.RemoveAll()
+		return nil, nil, http.StatusBadRequest, kernel.Errorf(kernel.Invalid, "choose at least one file to import")
+	case len(headers) > maxImportFiles:
+		form.RemoveAll()
+		return nil, nil, http.StatusBadRequest, kernel.Errorf(kernel.Invalid, "choose at most %d files at a time", maxImportFiles)
+	}
+	files := make([]assessment.NamedFile, len(headers))
+	for i, h := range headers {
+		name := uploadName(h)
+		// The importer opens each file when it reads it and closes it
+		// after, so no file stays open across the whole import.
+		files[i] = assessment.NamedFile{Name: name, Open: func() (io.ReadCloser, error) {
+			f, err := h.Open()
+			if err != nil {
+				return nil, fmt.Errorf("open uploaded file %s: %w", name, err)
+			}
+			return f, nil
+		}}
+	}
+	return form, files, http.StatusOK, nil
 }
 
 // uploadName keeps only the base name of an uploaded file, as browsers may

@@ -1,0 +1,376 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/assessment"
+	"github.com/upstream-platform/upstream/internal/ingest"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/risk"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// supplierJSON is one party of the register as the API gives it: the
+// party, and its stored risk on the 0-100 scale. Scored is false for a
+// party imported since the last recompute, whose scores are all zero and
+// whose level is empty.
+type supplierJSON struct {
+	ID                 string   `json:"id"`
+	Ref                string   `json:"ref"`
+	Name               string   `json:"name"`
+	Kind               string   `json:"kind"`
+	Country            string   `json:"country"`
+	Commodities        []string `json:"commodities"`
+	UnknownCommodities []string `json:"unknown_commodities"`
+	Tier               int      `json:"tier"`
+	Inherent           float64  `json:"inherent"`
+	Signals            float64  `json:"signals"`
+	Own                float64  `json:"own"`
+	Exposure           float64  `json:"exposure"`
+	Level              string   `json:"level"`
+	Scored             bool     `json:"scored"`
+}
+
+func supplierOf(p supplychain.Party, r supplychain.PartyRisk) supplierJSON {
+	return supplierJSON{ID: p.ID, Ref: p.Ref, Name: p.Name, Kind: string(p.Kind), Country: p.Country,
+		Commodities: nonNil(p.Commodities), UnknownCommodities: nonNil(p.UnknownCommodities),
+		Tier: r.Tier, Inherent: r.Inherent, Signals: r.Signals, Own: r.Own, Exposure: r.Exposure,
+		Level: r.Level, Scored: r.Level != ""}
+}
+
+// nonNil gives an empty list for nil, so that clients always read a JSON
+// array and never null.
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// paramProblem is one bad query or form parameter and what is wrong with it.
+type paramProblem struct {
+	Param   string `json:"param"`
+	Message string `json:"message"`
+}
+
+// errorJSON is the error object of an API answer, as s.fail writes it,
+// for answers that carry more beside it or need a status of their own.
+func errorJSON(r *http.Request, err error) map[string]string {
+	return map[string]string{"code": string(kernel.ErrorCode(err)), "message": kernel.ErrorMessage(err), "request_id": requestID(r)}
+}
+
+// failParams answers 400 naming every bad parameter, in the error shape
+// of s.fail with the list beside it.
+func failParams(w http.ResponseWriter, r *http.Request, problems []paramProblem) {
+	msgs := make([]string, len(problems))
+	for i, p := range problems {
+		msgs[i] = p.Message
+	}
+	err := kernel.Errorf(kernel.Invalid, "%s", strings.Join(msgs, "; "))
+	writeJSON(w, http.StatusBadRequest, map[string]any{"error": errorJSON(r, err), "problems": problems})
+}
+
+// apiRegisterQuery reads the register's query as the page does, plus
+// per_page, which only the API offers: the page keeps its fixed length.
+func apiRegisterQuery(q url.Values) (registerQuery, []paramProblem) {
+	rq := parseRegisterQuery(q)
+	var problems []paramProblem
+	for i, msg := range rq.Problems {
+		problems = append(problems, paramProblem{Param: rq.BadParams[i], Message: msg})
+	}
+	if v := q.Get("per_page"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= kernel.MaxPageLimit {
+			rq.PerPage = n
+		} else {
+			problems = append(problems, paramProblem{"per_page",
+				fmt.Sprintf("per_page %s is not a number from 1 to %d", strconv.Quote(v), kernel.MaxPageLimit)})
+		}
+	}
+	return rq, problems
+}
+
+// apiSuppliers lists the risk register: ?country=&commodity=&tier=&level=
+// &q=&sort=exposure|name&page=&per_page=.
+func (s *Server) apiSuppliers(w http.ResponseWriter, r *http.Request) {
+	if s.Suppliers == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
+		return
+	}
+	rq, problems := apiRegisterQuery(r.URL.Query())
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
+	page := kernel.Page{Limit: rq.PerPage, Offset: (rq.Page - 1) * rq.PerPage}
+	entries, total, err := s.Suppliers.Register(r.Context(), principalOf(r).User.OrgID, rq.filter(), rq.Sort, page)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	out := make([]supplierJSON, len(entries))
+	for i, e := range entries {
+		out[i] = supplierOf(e.Party, e.Risk)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"total": total, "page": rq.Page, "per_page": rq.PerPage, "suppliers": out})
+}
+
+// supplierDetailJSON is one party with every stored field, the factors
+// of its stored risk, and its suppliers and buyers.
+type supplierDetailJSON struct {
+	supplierJSON
+	Region     string               `json:"region"`
+	Address    string               `json:"address"`
+	Lat        *float64             `json:"lat"`
+	Lng        *float64             `json:"lng"`
+	OSID       string               `json:"os_id"`
+	LEI        string               `json:"lei"`
+	GLN        string               `json:"gln"`
+	Workers    int                  `json:"workers"`
+	Attributes map[string]string    `json:"attributes"`
+	Factors    []supplychain.Factor `json:"factors"`
+	Suppliers  []partyLinkJSON      `json:"suppliers"`
+	Buyers     []partyLinkJSON      `json:"buyers"`
+	// SuppliersTotal and BuyersTotal count every link; the lists stop at
+	// maxAPILinks each.
+	SuppliersTotal int `json:"suppliers_total"`
+	BuyersTotal    int `json:"buyers_total"`
+}
+
+// partyLinkJSON is a supplier or buyer of a party: the other party, what
+// flows and its share (0..1) of the buyer's volume when known. The
+// reporting organisation, buyer of tier 1 suppliers, has no party id and
+// Reporting set.
+type partyLinkJSON struct {
+	ID        string   `json:"id"`
+	Name      string   `json:"name"`
+	Country   string   `json:"country"`
+	Commodity string   `json:"commodity"`
+	Share     *float64 `json:"share"`
+	Reporting bool     `json:"reporting,omitempty"`
+}
+
+// maxAPILinks bounds the suppliers and the buyers listed with one party:
+// each costs a read to name it, and a trader may buy from thousands.
+const maxAPILinks = kernel.MaxPageLimit
+
+// apiSupplier answers one party of the caller's organisation; another
+// organisation's party is not found, as an unknown one is.
+func (s *Server) apiSupplier(w http.ResponseWriter, r *http.Request) {
+	if s.Suppliers == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
+		return
+	}
+	ctx := r.Context()
+	pr := principalOf(r)
+	org := pr.User.OrgID
+	p, err := s.Suppliers.GetParty(ctx, org, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	rk, _, err := s.partyRisk(ctx, org, p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	supLinks, buyLinks, err := s.Suppliers.PartyLinks(ctx, org, p.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	names := map[string]supplychain.Party{}
+	suppliers, err := s.linkParties(ctx, org, supLinks, true, names, pr.Org.Name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	buyers, err := s.linkParties(ctx, org, buyLinks, false, names, pr.Org.Name)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	attrs := p.Attributes
+	if attrs == nil {
+		attrs = map[string]string{}
+	}
+	writeJSON(w, http.StatusOK, supplierDetailJSON{
+		supplierJSON: supplierOf(p, rk),
+		Region:       p.Region, Address: p.Address, Lat: p.Lat, Lng: p.Lng,
+		OSID: p.OSID, LEI: p.LEI, GLN: p.GLN, Workers: p.Workers, Attributes: attrs,
+		Factors:   nonNil(rk.Factors),
+		Suppliers: suppliers, Buyers: buyers, SuppliersTotal: len(supLinks), BuyersTotal: len(buyLinks),
+	})
+}
+
+// linkParties names the other party of each link, up to maxAPILinks;
+// names caches parties already read, as one party often appears on both
+// sides or under several commodities.
+func (s *Server) linkParties(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool,
+	names map[string]supplychain.Party, orgName string) ([]partyLinkJSON, error) {
+	out := make([]partyLinkJSON, 0, min(len(links), maxAPILinks))
+	for _, l := range links[:min(len(links), maxAPILinks)] {
+		id := l.Buyer
+		if supplierSide {
+			id = l.Supplier
+		}
+		v := partyLinkJSON{ID: id, Commodity: l.Commodity, Share: l.Share}
+		if id == supplychain.Reporting {
+			v.Name, v.Reporting = orgName, true
+			out = append(out, v)
+			continue
+		}
+		p, ok := names[id]
+		if !ok {
+			var err error
+			p, err = s.Suppliers.GetParty(ctx, orgID, id)
+			switch {
+			case kernel.IsCode(err, kernel.NotFound):
+				// A link outlives nothing it names, but should one
+				// dangle the link is still shown, under its id.
+				p = supplychain.Party{ID: id, Name: id}
+			case err != nil:
+				return nil, fmt.Errorf("name linked party %s: %w", id, err)
+			}
+			names[id] = p
+		}
+		v.Name, v.Country = p.Name, p.Country
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// importCounts are the counts of an import, of one file or in total.
+type importCounts struct {
+	Rows         int `json:"rows"`
+	Parties      int `json:"parties"`
+	Links        int `json:"links"`
+	Skipped      int `json:"skipped"`
+	UnusedEvents int `json:"unused_events"`
+	ErrorCount   int `json:"error_count"`
+}
+
+func countsOf(r ingest.Result) importCounts {
+	return importCounts{Rows: r.Rows, Parties: r.Parties, Links: r.Links, Skipped: r.Skipped,
+		UnusedEvents: r.UnusedEvents, ErrorCount: max(r.ErrorCount, len(r.Errors))}
+}
+
+// importFileJSON is what an import read of one file; warnings are things
+// read but not used, such as EPCIS events that name no party.
+type importFileJSON struct {
+	Name   string `json:"name"`
+	Format string `json:"format"`
+	importCounts
+	Warnings []rowErrorJSON `json:"warnings"`
+}
+
+// rowErrorJSON is one bad row (or a row read but not used): where it is
+// and why.
+type rowErrorJSON struct {
+	File   string `json:"file"`
+	Line   int    `json:"line"`
+	Column int    `json:"column"`
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+}
+
+func rowErrorsJSON(es []ingest.RowError) []rowErrorJSON {
+	out := make([]rowErrorJSON, len(es))
+	for i, e := range es {
+		out[i] = rowErrorJSON{File: e.File, Line: e.Line, Column: e.Column, Field: e.Field, Reason: e.Reason}
+	}
+	return out
+}
+
+// importJSON is the answer to an upload: per file and in total, every
+// row error kept (the importer keeps up to 100 per file; error_count
+// counts them all) and, after a stored import, the organisation's
+// parties (all of them, and by level) after the recompute.
+type importJSON struct {
+	Files   []importFileJSON `json:"files"`
+	Total   importCounts     `json:"total"`
+	Errors  []rowErrorJSON   `json:"errors"`
+	Levels  map[string]int   `json:"levels,omitempty"`
+	Parties *int             `json:"parties,omitempty"`
+}
+
+func importResult(sum assessment.Summary) importJSON {
+	out := importJSON{Files: make([]importFileJSON, len(sum.Files)), Total: countsOf(sum.Total), Errors: []rowErrorJSON{}}
+	// The total's error count is the files' sum, counted as each file's
+	// is, so that it agrees with the files listed.
+	out.Total.ErrorCount = 0
+	for i, f := range sum.Files {
+		out.Files[i] = importFileJSON{Name: f.Name, Format: string(f.Format), importCounts: countsOf(f.Result),
+			Warnings: rowErrorsJSON(f.Warnings)}
+		out.Errors = append(out.Errors, rowErrorsJSON(f.Errors)...)
+		out.Total.ErrorCount += out.Files[i].ErrorCount
+	}
+	if sum.Levels != nil {
+		out.Levels = map[string]int{}
+		for _, l := range levels {
+			out.Levels[l] = sum.Levels[risk.Level(l)]
+		}
+		n := sum.Levels[""]
+		out.Parties = &n
+	}
+	return out
+}
+
+// formFlag reads a true/false form field: empty is false, and "on" (what
+// a checkbox sends) is true.
+func formFlag(v string) (bool, error) {
+	switch v {
+	case "":
+		return false, nil
+	case "on":
+		return true, nil
+	}
+	return strconv.ParseBool(v)
+}
+
+// apiSupplierImport takes the import page's upload (multipart, files in
+// "files", skip_bad_rows=true to skip bad rows), stores it and recomputes
+// the organisation's risk. Bad rows without skip_bad_rows store nothing
+// and answer 422 with every row error.
+func (s *Server) apiSupplierImport(w http.ResponseWriter, r *http.Request) {
+	if s.Imports == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "supplier imports are not available on this server"))
+		return
+	}
+	form, files, status, err := readUpload(w, r)
+	if err != nil {
+		// Not s.fail: a refused upload may be 413, which no error
+		// category maps to.
+		writeJSON(w, status, map[string]any{"error": errorJSON(r, err)})
+		return
+	}
+	defer form.RemoveAll()
+	v := r.PostForm.Get("skip_bad_rows")
+	skip, err := formFlag(v)
+	if err != nil {
+		failParams(w, r, []paramProblem{{"skip_bad_rows", "skip_bad_rows " + strconv.Quote(v) + " is not true or false"}})
+		return
+	}
+	org := principalOf(r).User.OrgID
+	sum, err := s.Imports.ImportAndRecompute(r.Context(), org, files, skip)
+	forgetAggregates(s, org)
+	res := importResult(sum)
+	if err != nil {
+		if kernel.ErrorCode(err) != kernel.Invalid {
+			s.fail(w, r, err)
+			return
+		}
+		// The request was well formed but its content was refused:
+		// nothing was stored, and the row errors say what to fix.
+		writeJSON(w, http.StatusUnprocessableEntity, struct {
+			Error map[string]string `json:"error"`
+			importJSON
+		}{errorJSON(r, err), res})
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}

@@ -161,28 +161,15 @@ const maxAPILinks = kernel.MaxPageLimit
 // apiSupplier answers one party of the caller's organisation; another
 // organisation's party is not found, as an unknown one is.
 func (s *Server) apiSupplier(w http.ResponseWriter, r *http.Request) {
-	if s.Suppliers == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
-		return
-	}
 	ctx := r.Context()
 	pr := principalOf(r)
 	org := pr.User.OrgID
-	p, err := s.Suppliers.GetParty(ctx, org, r.PathValue("id"))
+	v, err := s.readParty(ctx, org, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	rk, _, err := s.partyRisk(ctx, org, p)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	supLinks, buyLinks, err := s.Suppliers.PartyLinks(ctx, org, p.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	p, rk, supLinks, buyLinks := v.Party, v.Risk, v.Suppliers, v.Buyers
 	names := map[string]supplychain.Party{}
 	suppliers, err := s.linkParties(ctx, org, supLinks, true, names, pr.Org.Name)
 	if err != nil {

@@ -238,29 +238,43 @@ func suppressed(p account.Principal, ns ...int) []countShown {
 	return out
 }
 
-func (s *Server) supplierPage(w http.ResponseWriter, r *http.Request) {
+// partyView is one party of an organisation with its stored risk and its
+// links, as the supplier page and the API show it.
+type partyView struct {
+	Party             supplychain.Party
+	Risk              supplychain.PartyRisk
+	HasRisk           bool
+	Suppliers, Buyers []supplychain.Link
+}
+
+// readParty reads the party id of the organisation: kernel.NotFound for
+// an unknown party or another organisation's, as the store answers.
+func (s *Server) readParty(ctx context.Context, org, id string) (partyView, error) {
 	if s.Suppliers == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
-		return
+		return partyView{}, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server")
 	}
+	var v partyView
+	var err error
+	if v.Party, err = s.Suppliers.GetParty(ctx, org, id); err != nil {
+		return v, err
+	}
+	if v.Risk, v.HasRisk, err = s.partyRisk(ctx, org, v.Party); err != nil {
+		return v, err
+	}
+	v.Suppliers, v.Buyers, err = s.Suppliers.PartyLinks(ctx, org, v.Party.ID)
+	return v, err
+}
+
+func (s *Server) supplierPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	pr := principalOf(r)
 	org := pr.User.OrgID
-	party, err := s.Suppliers.GetParty(ctx, org, r.PathValue("id"))
+	v, err := s.readParty(ctx, org, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	risk, hasRisk, err := s.partyRisk(ctx, org, party)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	supLinks, buyLinks, err := s.Suppliers.PartyLinks(ctx, org, party.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	party, risk, hasRisk, supLinks, buyLinks := v.Party, v.Risk, v.HasRisk, v.Suppliers, v.Buyers
 	suppliers, err := s.neighbours(ctx, org, supLinks, true)
 	if err != nil {
 		s.fail(w, r, err)

@@ -3,7 +3,7 @@
 // that add to it (watchlist hits, grievances, audit findings), the levels,
 // and the propagation of exposure from suppliers up to buyers. Every score
 // decomposes into factors naming their source, edition and contribution.
-// The method is written up in docs/risk-method.md; its weights live in one
+// The method is written up in docs/risk-model.md; its weights live in one
 // file, weights.json, embedded as the default and replaceable from a file.
 //
 // The package takes plain values (ISO codes, commodity ids, slices of ints

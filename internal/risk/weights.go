@@ -40,7 +40,7 @@ func (s Scaled) at(v float64) float64 {
 }
 
 // Weights is the whole configuration of the method. All points are on the
-// 0-100 scale; see docs/risk-method.md for what each one means.
+// 0-100 scale; see docs/risk-model.md for what each one means.
 type Weights struct {
 	Version  string `json:"version"`
 	Inherent struct {

@@ -1,13 +1,18 @@
 package sqlstore
 
 import (
+	"context"
 	"errors"
 	"math"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
@@ -87,5 +92,60 @@ func TestFactorDictRefuses(t *testing.T) {
 	store := errors.New("disk full")
 	if _, err := d.encode([]supplychain.Factor{{Kind: "new"}}, func(int64, string) error { return store }); !errors.Is(err, store) {
 		t.Errorf("store failure: err = %v", err)
+	}
+}
+
+// TestFactorReaderReadsTextsAddedSince reads stored factors as a reader
+// outside the writing transaction does: a row naming a text written after
+// the reader loaded the organisation's texts makes it load them again.
+func TestFactorReaderReadsTextsAddedSince(t *testing.T) {
+	ctx := context.Background()
+	db, err := Open(ctx, "sqlite:"+filepath.Join(t.TempDir(), "f.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	org := account.Org{ID: kernel.NewID(), Slug: "acme", Name: "Acme", CreatedAt: time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)}
+	if err := db.Accounts().CreateOrg(ctx, org); err != nil {
+		t.Fatal(err)
+	}
+	st := db.SupplyChain()
+	ps := []supplychain.Party{
+		{ID: supplychain.RefID("A"), Ref: "A", Name: "Alpha", Kind: supplychain.KindCompany, Country: "CI"},
+		{ID: supplychain.RefID("B"), Ref: "B", Name: "Beta", Kind: supplychain.KindCompany, Country: "GH"},
+	}
+	if err := st.UpsertParties(ctx, org.ID, ps); err != nil {
+		t.Fatal(err)
+	}
+	first := []supplychain.Factor{{Kind: "inherent", Source: "ILAB", Edition: "2022", Indicator: "child labour", Value: "listed", Points: 30, Contribution: 30}}
+	later := []supplychain.Factor{{Kind: "signal", Source: "OFAC SDN", Edition: "2026-11-01", Indicator: "watchlist", Value: "confirmed", Points: 90, Contribution: 60}}
+	save := func(id string, fs []supplychain.Factor) {
+		t.Helper()
+		if err := st.SaveRisk(ctx, org.ID, RiskRows([]supplychain.PartyRisk{{ID: id, Tier: 1, Exposure: 50, Level: "high", Factors: fs}})); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stored := func(id string) string {
+		t.Helper()
+		var s string
+		if err := db.read.QueryRowContext(ctx, "SELECT factors FROM parties WHERE org_id = $1 AND id = $2", org.ID, id).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	save(ps[0].ID, first)
+	fr := &factorReader{ctx: ctx, q: db.read, org: org.ID}
+	if got, err := fr.decode(stored(ps[0].ID)); err != nil || !cmp.Equal(first, got) {
+		t.Fatalf("first row = %+v, %v", got, err)
+	}
+	save(ps[1].ID, later) // adds texts the reader has not loaded
+	if got, err := fr.decode(stored(ps[1].ID)); err != nil || !cmp.Equal(later, got) {
+		t.Fatalf("row with texts added since = %+v, %v", got, err)
+	}
+	if len(fr.dict.texts) != 8 {
+		t.Errorf("reader holds %d texts after reloading, want 8", len(fr.dict.texts))
 	}
 }

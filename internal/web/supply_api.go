@@ -194,39 +194,23 @@ func (s *Server) apiSupplier(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// linkParties names the other party of each link, up to maxAPILinks;
-// names caches parties already read, as one party often appears on both
-// sides or under several commodities.
+// linkParties lists the other party of each link, up to maxAPILinks, for
+// the API.
 func (s *Server) linkParties(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool,
 	names map[string]supplychain.Party, orgName string) ([]partyLinkJSON, error) {
-	out := make([]partyLinkJSON, 0, min(len(links), maxAPILinks))
-	for _, l := range links[:min(len(links), maxAPILinks)] {
-		id := l.Buyer
-		if supplierSide {
-			id = l.Supplier
-		}
-		v := partyLinkJSON{ID: id, Commodity: l.Commodity, Share: l.Share}
-		if id == supplychain.Reporting {
+	others, err := s.linkedParties(ctx, orgID, links, supplierSide, maxAPILinks, names)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]partyLinkJSON, len(others))
+	for i, o := range others {
+		v := partyLinkJSON{ID: o.ID, Commodity: o.Link.Commodity, Share: o.Link.Share}
+		if o.Reporting {
 			v.Name, v.Reporting = orgName, true
-			out = append(out, v)
-			continue
+		} else {
+			v.Name, v.Country = o.Party.Name, o.Party.Country
 		}
-		p, ok := names[id]
-		if !ok {
-			var err error
-			p, err = s.Suppliers.GetParty(ctx, orgID, id)
-			switch {
-			case kernel.IsCode(err, kernel.NotFound):
-				// A link outlives nothing it names, but should one
-				// dangle the link is still shown, under its id.
-				p = supplychain.Party{ID: id, Name: id}
-			case err != nil:
-				return nil, fmt.Errorf("name linked party %s: %w", id, err)
-			}
-			names[id] = p
-		}
-		v.Name, v.Country = p.Name, p.Country
-		out = append(out, v)
+		out[i] = v
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -127,39 +128,66 @@ const (
 // neighbours turns links into display rows, naming each party. The
 // reporting organisation appears as a buyer of tier 1 suppliers.
 func (s *Server) neighbours(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool) ([]neighbour, error) {
-	out := make([]neighbour, 0, min(len(links), maxNeighbour))
-	names := map[string]supplychain.Party{}
-	for _, l := range links {
-		if len(out) == maxNeighbour {
-			break
+	others, err := s.linkedParties(ctx, orgID, links, supplierSide, maxNeighbour, map[string]supplychain.Party{})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]neighbour, len(others))
+	for i, o := range others {
+		n := neighbour{ID: o.ID, Commodity: commodityName(o.Link.Commodity)}
+		if o.Link.Share != nil {
+			n.Share = strconv.FormatFloat(*o.Link.Share*100, 'f', 0, 64) + "%"
 		}
-		id := l.Buyer
-		if supplierSide {
-			id = l.Supplier
-		}
-		n := neighbour{ID: id, Commodity: commodityName(l.Commodity)}
-		if l.Share != nil {
-			n.Share = strconv.FormatFloat(*l.Share*100, 'f', 0, 64) + "%"
-		}
-		if id == supplychain.Reporting {
+		if o.Reporting {
 			n.Name = "Your organisation"
 		} else {
-			p, ok := names[id]
-			if !ok {
-				var err error
-				p, err = s.Suppliers.GetParty(ctx, orgID, id)
-				if err != nil && !kernel.IsCode(err, kernel.NotFound) {
-					return nil, err
-				}
-				if err != nil {
-					p = supplychain.Party{ID: id, Name: id}
-				}
-				names[id] = p
-			}
-			n.Name, n.Country, n.Href = p.Name, countryName(p.Country), "/suppliers/"+id
+			n.Name, n.Country, n.Href = o.Party.Name, countryName(o.Party.Country), "/suppliers/"+o.ID
 		}
 		n.Label = shorten(n.Name, 15)
-		out = append(out, n)
+		out[i] = n
+	}
+	return out, nil
+}
+
+// linkedParty is the other party of a link: its supplier or its buyer.
+type linkedParty struct {
+	Link      supplychain.Link
+	ID        string
+	Party     supplychain.Party // zero for the reporting organisation
+	Reporting bool              // the buyer is the reporting organisation
+}
+
+// linkedParties reads the other party of each of the first limit links.
+// names keeps the parties read, as one party often stands on both sides or
+// under several commodities. A link naming a party that is not stored is
+// still listed, under the party's id.
+func (s *Server) linkedParties(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool,
+	limit int, names map[string]supplychain.Party) ([]linkedParty, error) {
+	out := make([]linkedParty, 0, min(len(links), limit))
+	for _, l := range links[:min(len(links), limit)] {
+		o := linkedParty{Link: l, ID: l.Buyer}
+		if supplierSide {
+			o.ID = l.Supplier
+		}
+		if o.ID == supplychain.Reporting {
+			o.Reporting = true
+			out = append(out, o)
+			continue
+		}
+		p, ok := names[o.ID]
+		if !ok {
+			var err error
+			p, err = s.Suppliers.GetParty(ctx, orgID, o.ID)
+			switch {
+			case kernel.IsCode(err, kernel.NotFound):
+				p = supplychain.Party{ID: o.ID, Name: o.ID}
+			case err != nil:
+				return nil, fmt.Errorf("name linked party %s: %w", o.ID, err)
+			}
+			names[o.ID] = p
+		}
+		o.Party = p
+		out = append(out, o)
 	}
 	return out, nil
 }

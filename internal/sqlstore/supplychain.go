@@ -53,10 +53,13 @@ const riskBatch = 100 // x 8 parameters
 // They stay set on the writer connection, whose work they suit.
 var importPragmas = []string{"PRAGMA cache_size = -131072", "PRAGMA temp_store = MEMORY"}
 
-const partyColumns = `org_id, id, ref, name, name_key, kind, country, region, address, lat, lng,
-	os_id, lei, gln, workers, commodities, unknown_commodities, attributes`
-
-const partyColumnCount = 18
+// partyColumnNames are the columns an import writes, in the order of
+// partyArgs; partyColumns is the same as an SQL list.
+var (
+	partyColumnNames = []string{"org_id", "id", "ref", "name", "name_key", "kind", "country", "region", "address", "lat", "lng",
+		"os_id", "lei", "gln", "workers", "commodities", "unknown_commodities", "attributes"}
+	partyColumns = strings.Join(partyColumnNames, ", ")
+)
 
 // UpsertParties stores parties in one transaction (see supplychain.Store).
 func (s *SupplyChain) UpsertParties(ctx context.Context, orgID string, parties []supplychain.Party) error {

@@ -61,17 +61,13 @@ const (
 	pgStagedLinks   = "import_links"
 )
 
-var (
-	pgPartyColumns = []string{"org_id", "id", "ref", "name", "name_key", "kind", "country", "region", "address", "lat", "lng",
-		"os_id", "lei", "gln", "workers", "commodities", "unknown_commodities", "attributes"}
-	pgLinkColumns = []string{"org_id", "buyer_id", "supplier_id", "commodity", "share"}
-)
+var pgLinkColumns = []string{"org_id", "buyer_id", "supplier_id", "commodity", "share"}
 
 // pgPartyUpsert moves the staged parties into the stored table: a stored
 // party takes every column sent (its risk columns stay until the
 // recompute), unless they are all equal already.
 var pgPartyUpsert = func() string {
-	cols := pgPartyColumns[2:] // all but the key (org_id, id)
+	cols := partyColumnNames[2:] // all but the key (org_id, id)
 	set := make([]string, len(cols))
 	stored := make([]string, len(cols))
 	sent := make([]string, len(cols))
@@ -80,7 +76,7 @@ var pgPartyUpsert = func() string {
 		stored[i] = "parties." + c
 		sent[i] = "excluded." + c
 	}
-	list := strings.Join(pgPartyColumns, ", ")
+	list := strings.Join(partyColumnNames, ", ")
 	return `INSERT INTO parties (` + list + `) SELECT ` + list + ` FROM pg_temp.` + pgStagedParties + `
 		ON CONFLICT (org_id, id) DO UPDATE SET ` + strings.Join(set, ", ") + `
 		WHERE (` + strings.Join(stored, ", ") + `) IS DISTINCT FROM (` + strings.Join(sent, ", ") + `)`
@@ -97,7 +93,7 @@ func (w *Writer) flushPartiesPostgres(ps []supplychain.Party) error {
 			return w.pg.row
 		}}
 	}
-	if done, err := w.pgDirect("parties", pgPartyColumns, src()); done || err != nil {
+	if done, err := w.pgDirect("parties", partyColumnNames, src()); done || err != nil {
 		return err
 	}
 	if err := w.pgFindMoved(ps); err != nil {
@@ -106,7 +102,7 @@ func (w *Writer) flushPartiesPostgres(ps []supplychain.Party) error {
 	if err := w.pgStage(&w.pg.partiesStaged, pgStagedParties, "parties INCLUDING DEFAULTS"); err != nil {
 		return err
 	}
-	if err := w.pgCopy(pgx.Identifier{"pg_temp", pgStagedParties}, pgPartyColumns, src()); err != nil {
+	if err := w.pgCopy(pgx.Identifier{"pg_temp", pgStagedParties}, partyColumnNames, src()); err != nil {
 		return fmt.Errorf("copy parties: %w", err)
 	}
 	upsert, err := w.stmt(pgPartyUpsert)

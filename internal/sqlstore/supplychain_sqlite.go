@@ -8,12 +8,12 @@ import (
 // execution. A new party is one insert; only a party stored before is
 // updated and has its register keys removed (the recompute writes them).
 func (w *Writer) flushPartiesSQLite(ps []supplychain.Party) error {
-	insert, err := w.stmt(`INSERT INTO parties (` + partyColumns + `) VALUES ` + valuesList(1, partyColumnCount, 1) + `
+	insert, err := w.stmt(`INSERT INTO parties (` + partyColumns + `) VALUES ` + valuesList(1, len(partyColumnNames), 1) + `
 		ON CONFLICT (org_id, id) DO NOTHING`)
 	if err != nil {
 		return err
 	}
-	args := make([]any, 0, partyColumnCount)
+	args := make([]any, 0, len(partyColumnNames))
 	for _, p := range ps {
 		args = w.partyArgs(args[:0], p)
 		res, err := insert.ExecContext(w.ctx, args...)

@@ -247,9 +247,11 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// inConnTx runs fn in one write transaction like InTx, once, and also
-// hands it the connection the transaction runs on, so that a bulk path can
-// reach the driver underneath (sql.Conn.Raw): PostgreSQL's COPY, for one.
+// inConnTx runs fn in one write transaction like InTx, and also hands it
+// the connection the transaction runs on, so that a bulk path can reach the
+// driver underneath (sql.Conn.Raw): PostgreSQL's COPY, for one. It runs fn
+// once, never retrying: an import's fn reads a stream that cannot be read
+// a second time.
 func (db *DB) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) error) error {
 	conn, err := db.write.Conn(ctx)
 	if err != nil {

@@ -526,6 +526,16 @@ func newWhere(orgID string) *where {
 	return w
 }
 
+// namePrefix keeps parties whose name key starts with the key of prefix:
+// a range of the name-key index.
+func (w *where) namePrefix(prefix string) {
+	if prefix != "" {
+		k := supplychain.NormalKey(prefix)
+		w.add("p.name_key >= $?", k)
+		w.add("p.name_key < $?", k+prefixEnd)
+	}
+}
+
 func (w *where) commodity(c string) {
 	if c != "" {
 		// The list column holds the canonical ids as a JSON array, so the
@@ -554,11 +564,7 @@ func (s *SupplyChain) ListParties(ctx context.Context, orgID string, f supplycha
 		w.add("p.kind = $?", string(f.Kind))
 	}
 	w.commodity(f.Commodity)
-	if f.NamePrefix != "" {
-		k := supplychain.NormalKey(f.NamePrefix)
-		w.add("p.name_key >= $?", k)
-		w.add("p.name_key < $?", k+prefixEnd)
-	}
+	w.namePrefix(f.NamePrefix)
 	var total int
 	if err := s.db.read.QueryRowContext(ctx, "SELECT count(*) FROM parties p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
 		return nil, 0, classify(err, "parties")
@@ -763,7 +769,7 @@ func (w *riskWriter) save(batch []supplychain.PartyRisk) error {
 	for _, r := range batch {
 		old, ok := stored[r.ID]
 		if !ok {
-			return kernel.Errorf(kernel.NotFound, "risk given for party %q, which is not stored in this organisation", r.ID)
+			return notStored(r.ID)
 		}
 		factors, err := w.encodeFactors(r)
 		if err != nil {
@@ -811,12 +817,16 @@ func (w *riskWriter) saveOne(r supplychain.PartyRisk) error {
 	}
 	old, ok := stored[r.ID]
 	if !ok {
-		return kernel.Errorf(kernel.NotFound, "risk given for party %q, which is not stored in this organisation", r.ID)
+		return notStored(r.ID)
 	}
 	if !old.keyed {
 		w.rekey = append(w.rekey, r)
 	}
 	return nil
+}
+
+func notStored(id string) error {
+	return kernel.Errorf(kernel.NotFound, "risk given for party %q, which is not stored in this organisation", id)
 }
 
 // encodeFactors returns the stored form of r's factors, storing the texts
@@ -1135,11 +1145,7 @@ func registerWhere(orgID string, f supplychain.RegisterFilter) *where {
 		w.add("p.level = $?", f.Level)
 	}
 	w.commodity(f.Commodity)
-	if f.NamePrefix != "" {
-		k := supplychain.NormalKey(f.NamePrefix)
-		w.add("p.name_key >= $?", k)
-		w.add("p.name_key < $?", k+prefixEnd)
-	}
+	w.namePrefix(f.NamePrefix)
 	return w
 }
 

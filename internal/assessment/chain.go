@@ -161,12 +161,18 @@ func (c *Chain) Link(l supplychain.Link) error {
 			c.lastBuyer, c.lastBuyerP = l.Buyer, b
 		}
 	}
-	share := risk.UnknownShare
-	if l.Share != nil {
-		share = float32(*l.Share)
-	}
-	c.links = append(grow(c.links), link{buyer: b, supplier: s, share: share})
+	c.addLink(b, s, l.Share)
 	return nil
+}
+
+// addLink adds the link from supplier to buyer (positions; buyer -1 for
+// the reporting organisation).
+func (c *Chain) addLink(buyer, supplier int32, share *float64) {
+	sh := risk.UnknownShare
+	if share != nil {
+		sh = float32(*share)
+	}
+	c.links = append(grow(c.links), link{buyer: buyer, supplier: supplier, share: sh})
 }
 
 // LinkNumbers adds l, whose parties are at the positions PartyNumber
@@ -175,11 +181,7 @@ func (c *Chain) LinkNumbers(l supplychain.Link, supplier, buyer int32) error {
 	if supplier < 0 || int(supplier) >= len(c.parties) || buyer < -1 || int(buyer) >= len(c.parties) {
 		return kernel.Errorf(kernel.Internal, "link names parties %d and %d of %d", supplier, buyer, len(c.parties))
 	}
-	share := risk.UnknownShare
-	if l.Share != nil {
-		share = float32(*l.Share)
-	}
-	c.links = append(grow(c.links), link{buyer: buyer, supplier: supplier, share: share})
+	c.addLink(buyer, supplier, l.Share)
 	return nil
 }
 

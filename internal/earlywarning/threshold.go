@@ -1,7 +1,7 @@
 package earlywarning
 
 import (
-	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -115,13 +115,10 @@ func (o Op) valid() bool {
 // unknown fields, and validates it.
 func DecodeThresholdConfig(r io.Reader) (ThresholdConfig, error) {
 	var c ThresholdConfig
-	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&c); err != nil {
-		return ThresholdConfig{}, kernel.Wrap(kernel.Invalid, err, "threshold config")
-	}
-	if dec.More() {
+	if err := kernel.DecodeJSON(r, &c); errors.Is(err, kernel.ErrTrailingData) {
 		return ThresholdConfig{}, kernel.Errorf(kernel.Invalid, "threshold config: unexpected data after the JSON object")
+	} else if err != nil {
+		return ThresholdConfig{}, kernel.Wrap(kernel.Invalid, err, "threshold config")
 	}
 	if err := c.Validate(); err != nil {
 		return ThresholdConfig{}, err

@@ -121,7 +121,8 @@ func TestDecodeThresholdConfig(t *testing.T) {
 	if err != nil || len(c.Rules) != 1 || c.Rules[0].Limit != 0.8 {
 		t.Fatalf("%+v %v", c, err)
 	}
-	for _, in := range []string{`{"org_id":"o","rules":[{"nme":"x"}]}`, `{"org_id":"o"} {}`, `[`, `{"org_id":"o","rules":[{"name":"x","kind":"watchlist_hit","op":"ge","severity":"loud"}]}`} {
+	for _, in := range []string{`{"org_id":"o","rules":[{"nme":"x"}]}`, `{"org_id":"o"} {}`, `[`,
+		`{"org_id":"o","rules":[{"name":"hits","kind":"watchlist_hit","op":"ge","limit":0.8,"severity":"high"}]}}`, `{"org_id":"o","rules":[{"name":"x","kind":"watchlist_hit","op":"ge","severity":"loud"}]}`} {
 		if _, err := ew.DecodeThresholdConfig(strings.NewReader(in)); !kernel.IsCode(err, kernel.Invalid) {
 			t.Errorf("%s: %v", in, err)
 		}

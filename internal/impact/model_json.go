@@ -30,13 +30,13 @@ func DecodeLogicModel(r io.Reader) (*LogicModel, error) {
 		var ke *kernel.Error
 		switch {
 		case errors.As(err, &te):
-			line, col := lineCol(data, te.Offset)
+			line, col := kernel.Position(data, te.Offset)
 			return nil, kernel.Errorf(kernel.Invalid, "line %d, column %d: %s: want %s, got %s", line, col, te.Field, te.Type, te.Value)
 		case errors.As(err, &ke):
-			line, col := lineCol(data, dec.InputOffset())
+			line, col := kernel.Position(data, dec.InputOffset())
 			return nil, kernel.Errorf(kernel.Invalid, "line %d, column %d: %s", line, col, ke.Message)
 		default:
-			line, col := lineCol(data, dec.InputOffset())
+			line, col := kernel.Position(data, dec.InputOffset())
 			return nil, kernel.Errorf(kernel.Invalid, "line %d, column %d: %s", line, col, strings.TrimPrefix(err.Error(), "json: "))
 		}
 	}

@@ -114,43 +114,23 @@ func checkSyntax(data []byte) error {
 		var se *json.SyntaxError
 		if errors.As(err, &se) {
 			// Offset counts the offending byte itself.
-			line, col := lineCol(data, se.Offset-1)
+			line, col := kernel.Position(data, se.Offset-1)
 			return kernel.Errorf(kernel.Invalid, "line %d, column %d: malformed JSON: %s", line, col, strings.TrimPrefix(se.Error(), "json: "))
 		}
 		if errors.Is(err, io.EOF) {
 			return kernel.Errorf(kernel.Invalid, "empty impact map: want a JSON object")
 		}
 		if errors.Is(err, io.ErrUnexpectedEOF) {
-			line, col := lineCol(data, int64(len(data)))
+			line, col := kernel.Position(data, int64(len(data)))
 			return kernel.Errorf(kernel.Invalid, "line %d, column %d: malformed JSON: unexpected end of input", line, col)
 		}
 		return kernel.Wrap(kernel.Invalid, err, "malformed JSON")
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		line, col := lineCol(data, dec.InputOffset())
+		line, col := kernel.Position(data, dec.InputOffset())
 		return kernel.Errorf(kernel.Invalid, "line %d, column %d: unexpected data after the impact map", line, col)
 	}
 	return nil
-}
-
-// lineCol turns a byte offset into a 1-based line and column (in bytes).
-func lineCol(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	if off < 0 {
-		off = 0
-	}
-	line, col = 1, 1
-	for _, b := range data[:off] {
-		if b == '\n' {
-			line++
-			col = 1
-		} else {
-			col++
-		}
-	}
-	return line, col
 }
 
 type mapDecoder struct {

@@ -95,13 +95,10 @@ func LoadWeights(path string) (Weights, error) {
 // errors, so a misspelt weight cannot silently fall back to zero.
 func ParseWeights(name string, data []byte) (Weights, error) {
 	var w Weights
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		return Weights{}, jsonError(name, data, err)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	if err := kernel.DecodeJSON(bytes.NewReader(data), &w); errors.Is(err, kernel.ErrTrailingData) {
 		return Weights{}, kernel.Errorf(kernel.Invalid, "%s: unexpected data after the JSON object", name)
+	} else if err != nil {
+		return Weights{}, jsonError(name, data, err)
 	}
 	if err := w.validate(name); err != nil {
 		return Weights{}, err
@@ -115,25 +112,15 @@ func jsonError(name string, data []byte, err error) error {
 	var te *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &se):
-		line, col := position(data, se.Offset)
+		line, col := kernel.Position(data, se.Offset)
 		return kernel.Wrap(kernel.Invalid, err, "%s: line %d, column %d: malformed JSON", name, line, col)
 	case errors.As(err, &te):
-		line, col := position(data, te.Offset)
+		line, col := kernel.Position(data, te.Offset)
 		return kernel.Errorf(kernel.Invalid, "%s: line %d, column %d: field %q: want a %s, got %s", name, line, col, te.Field, te.Type, te.Value)
 	case errors.Is(err, io.EOF):
 		return kernel.Errorf(kernel.Invalid, "%s: empty file", name)
 	}
 	return kernel.Wrap(kernel.Invalid, err, "%s: %s", name, strings.TrimPrefix(err.Error(), "json: "))
-}
-
-func position(data []byte, off int64) (line, col int) {
-	if off > int64(len(data)) {
-		off = int64(len(data))
-	}
-	before := data[:off]
-	line = 1 + bytes.Count(before, []byte("\n"))
-	col = int(off) - bytes.LastIndexByte(before, '\n')
-	return line, col
 }
 
 func (w *Weights) validate(name string) error {

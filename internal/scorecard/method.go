@@ -3,7 +3,6 @@ package scorecard
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
 	"errors"
 	"io"
 	"math"
@@ -142,16 +141,13 @@ func LoadWeights(path string) (Weights, error) {
 // errors, so a misspelt weight cannot silently fall back to zero.
 func ParseWeights(name string, data []byte) (Weights, error) {
 	var w Weights
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&w); err != nil {
-		if errors.Is(err, io.EOF) {
-			return Weights{}, kernel.Errorf(kernel.Invalid, "%s: empty file", name)
-		}
-		return Weights{}, kernel.Wrap(kernel.Invalid, err, "%s: not a valid weights document", name)
-	}
-	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+	switch err := kernel.DecodeJSON(bytes.NewReader(data), &w); {
+	case errors.Is(err, io.EOF):
+		return Weights{}, kernel.Errorf(kernel.Invalid, "%s: empty file", name)
+	case errors.Is(err, kernel.ErrTrailingData):
 		return Weights{}, kernel.Errorf(kernel.Invalid, "%s: unexpected data after the JSON object", name)
+	case err != nil:
+		return Weights{}, kernel.Wrap(kernel.Invalid, err, "%s: not a valid weights document", name)
 	}
 	if err := w.validate(); err != nil {
 		return Weights{}, kernel.Wrap(kernel.Invalid, err, "%s", name)

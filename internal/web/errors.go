@@ -2,6 +2,7 @@ package web
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -60,13 +61,12 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // decodeJSON reads a JSON request body strictly: unknown fields and
 // trailing data are errors that name what is wrong.
 func decodeJSON(r *http.Request, v any) error {
-	dec := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<20))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return kernel.Errorf(kernel.Invalid, "request body: %v", err)
-	}
-	if dec.More() {
+	err := kernel.DecodeJSON(http.MaxBytesReader(nil, r.Body, 1<<20), v)
+	switch {
+	case errors.Is(err, kernel.ErrTrailingData):
 		return kernel.Errorf(kernel.Invalid, "request body: unexpected data after the JSON object")
+	case err != nil:
+		return kernel.Errorf(kernel.Invalid, "request body: %v", err)
 	}
 	return nil
 }

@@ -8,8 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/hex"
-	"encoding/json"
 	"encoding/xml"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -162,14 +162,11 @@ func parseMessages(secret string, now time.Time, window time.Duration, timestamp
 	if signature == "" || !hmac.Equal([]byte(want), []byte(signature)) {
 		return inboundMessage{}, kernel.Errorf(kernel.Unauthorised, "the webhook signature does not match")
 	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.DisallowUnknownFields()
 	var g genericMessage
-	if err := dec.Decode(&g); err != nil {
-		return inboundMessage{}, kernel.Errorf(kernel.Invalid, "the body must be a JSON object with id, from and text")
-	}
-	if dec.More() {
+	if err := kernel.DecodeJSON(bytes.NewReader(body), &g); errors.Is(err, kernel.ErrTrailingData) {
 		return inboundMessage{}, kernel.Errorf(kernel.Invalid, "unexpected data after the JSON object")
+	} else if err != nil {
+		return inboundMessage{}, kernel.Errorf(kernel.Invalid, "the body must be a JSON object with id, from and text")
 	}
 	m := inboundMessage{ID: g.ID, From: g.From, Text: g.Text, Channel: grievance.ChannelMessaging}
 	if g.Channel == "sms" {

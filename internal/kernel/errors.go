@@ -76,3 +76,23 @@ func ErrorMessage(err error) string {
 
 // IsCode reports whether err carries the given category.
 func IsCode(err error, code Code) bool { return err != nil && ErrorCode(err) == code }
+
+// FieldError names the field of some input that is wrong and why. It
+// unwraps to an Invalid error, so adapters map it to bad input, and callers
+// that prefix a path (answers[2].date) can read the field back.
+type FieldError struct {
+	Field  string
+	Reason string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
+
+// Unwrap categorises the error as invalid input with its message.
+func (e *FieldError) Unwrap() error {
+	return &Error{Code: Invalid, Message: e.Error()}
+}
+
+// InvalidField returns a *FieldError for field, its reason formatted.
+func InvalidField(field, format string, args ...any) error {
+	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
+}

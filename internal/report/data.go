@@ -31,7 +31,7 @@ func ParseKind(s string) (Kind, error) {
 			return k, nil
 		}
 	}
-	return "", invalid("kind", "%q is not a report kind; use scorecard, supplier-risk or due-diligence", s)
+	return "", kernel.InvalidField("kind", "%q is not a report kind; use scorecard, supplier-risk or due-diligence", s)
 }
 
 // Data is everything a report is made from. The caller fills it from the
@@ -169,23 +169,8 @@ type SROI struct {
 	Source       string // the impact map it was computed from
 }
 
-// FieldError names the field of the report data that is wrong. It unwraps
-// to a kernel.Invalid error.
-type FieldError struct {
-	Field  string
-	Reason string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
-
-// Unwrap categorises the error as invalid input with its message.
-func (e *FieldError) Unwrap() error {
-	return &kernel.Error{Code: kernel.Invalid, Message: e.Error()}
-}
-
-func invalid(field, format string, args ...any) error {
-	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
-}
+// FieldError names the field of the report data that is wrong.
+type FieldError = kernel.FieldError
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
@@ -197,44 +182,44 @@ func (d Data) Validate(k Kind) error {
 		return err
 	}
 	if strings.TrimSpace(d.Org.Name) == "" {
-		return invalid("org.name", "is empty")
+		return kernel.InvalidField("org.name", "is empty")
 	}
 	if d.GeneratedAt.IsZero() {
-		return invalid("generated_at", "is missing")
+		return kernel.InvalidField("generated_at", "is missing")
 	}
 	if !d.Period.From.IsZero() && !d.Period.To.IsZero() && d.Period.To.Before(d.Period.From) {
-		return invalid("period.to", "is before period.from")
+		return kernel.InvalidField("period.to", "is before period.from")
 	}
 	if d.Regulation != "" {
 		if _, ok := regulations[d.Regulation]; !ok {
-			return invalid("regulation", "%q is not a known regulation; use %s", d.Regulation, strings.Join(regulationCodes(), ", "))
+			return kernel.InvalidField("regulation", "%q is not a known regulation; use %s", d.Regulation, strings.Join(regulationCodes(), ", "))
 		}
 	}
 	for i, p := range d.Parties {
 		f := fmt.Sprintf("parties[%d]", i)
 		if strings.TrimSpace(p.ID) == "" {
-			return invalid(f+".id", "is empty")
+			return kernel.InvalidField(f+".id", "is empty")
 		}
 		if strings.TrimSpace(p.Name) == "" {
-			return invalid(f+".name", "is empty")
+			return kernel.InvalidField(f+".name", "is empty")
 		}
 		for _, c := range []struct {
 			n string
 			v float64
 		}{{"inherent", p.Inherent}, {"signals", p.Signals}, {"exposure", p.Exposure}} {
 			if !finite(c.v) || c.v < 0 || c.v > 100 {
-				return invalid(f+"."+c.n, "%v is outside 0..100", c.v)
+				return kernel.InvalidField(f+"."+c.n, "%v is outside 0..100", c.v)
 			}
 		}
 		if p.Tier < 0 {
-			return invalid(f+".tier", "%d is negative", p.Tier)
+			return kernel.InvalidField(f+".tier", "%d is negative", p.Tier)
 		}
 		if p.WatchlistHits < 0 {
-			return invalid(f+".watchlist_hits", "%d is negative", p.WatchlistHits)
+			return kernel.InvalidField(f+".watchlist_hits", "%d is negative", p.WatchlistHits)
 		}
 		for j, fc := range p.Factors {
 			if !finite(fc.Contribution) {
-				return invalid(fmt.Sprintf("%s.factors[%d].contribution", f, j), "is not a number")
+				return kernel.InvalidField(fmt.Sprintf("%s.factors[%d].contribution", f, j), "is not a number")
 			}
 		}
 	}
@@ -244,61 +229,61 @@ func (d Data) Validate(k Kind) error {
 			v int
 		}{{"parties", s.Parties}, {"screened", s.Screened}, {"pending", s.Pending}, {"confirmed", s.Confirmed}, {"dismissed", s.Dismissed}} {
 			if c.v < 0 {
-				return invalid("screening."+c.n, "%d is negative", c.v)
+				return kernel.InvalidField("screening."+c.n, "%d is negative", c.v)
 			}
 		}
 		if s.Screened > s.Parties {
-			return invalid("screening.screened", "%d is more than the %d parties", s.Screened, s.Parties)
+			return kernel.InvalidField("screening.screened", "%d is more than the %d parties", s.Screened, s.Parties)
 		}
 	}
 	if g := d.Grievance; g != nil {
 		if g.Total < 0 {
-			return invalid("grievance.total", "is negative")
+			return kernel.InvalidField("grievance.total", "is negative")
 		}
 		for i, c := range g.ByCategory {
 			if !c.Category.Valid() {
-				return invalid(fmt.Sprintf("grievance.by_category[%d].category", i), "is not a grievance category code")
+				return kernel.InvalidField(fmt.Sprintf("grievance.by_category[%d].category", i), "is not a grievance category code")
 			}
 			if c.N < 0 {
-				return invalid(fmt.Sprintf("grievance.by_category[%d].n", i), "is negative")
+				return kernel.InvalidField(fmt.Sprintf("grievance.by_category[%d].n", i), "is negative")
 			}
 		}
 		for i, c := range g.ByStage {
 			if !c.Stage.Valid() {
-				return invalid(fmt.Sprintf("grievance.by_stage[%d].stage", i), "is not a case stage")
+				return kernel.InvalidField(fmt.Sprintf("grievance.by_stage[%d].stage", i), "is not a case stage")
 			}
 			if c.N < 0 {
-				return invalid(fmt.Sprintf("grievance.by_stage[%d].n", i), "is negative")
+				return kernel.InvalidField(fmt.Sprintf("grievance.by_stage[%d].n", i), "is negative")
 			}
 		}
 		if !finite(g.MedianDaysToAcknowledge) || g.MedianDaysToAcknowledge < 0 {
-			return invalid("grievance.median_days_to_acknowledge", "is not a number of days")
+			return kernel.InvalidField("grievance.median_days_to_acknowledge", "is not a number of days")
 		}
 		if g.RemediesProposed < 0 || g.RemediesAccepted < 0 || g.RemediesImplemented < 0 {
-			return invalid("grievance.remedies_proposed", "remedy counts must not be negative")
+			return kernel.InvalidField("grievance.remedies_proposed", "remedy counts must not be negative")
 		}
 		if g.RemediesAccepted > g.RemediesProposed {
-			return invalid("grievance.remedies_accepted", "is more than the remedies proposed")
+			return kernel.InvalidField("grievance.remedies_accepted", "is more than the remedies proposed")
 		}
 	}
 	if im := d.Impact; im != nil {
 		for i, ind := range im.Indicators {
 			f := fmt.Sprintf("impact.indicators[%d]", i)
 			if strings.TrimSpace(ind.Name) == "" {
-				return invalid(f+".name", "is empty")
+				return kernel.InvalidField(f+".name", "is empty")
 			}
 			for _, c := range []struct {
 				n string
 				v float64
 			}{{"baseline", ind.Baseline}, {"target", ind.Target}, {"latest", ind.Latest}, {"progress", ind.Progress}} {
 				if !finite(c.v) {
-					return invalid(f+"."+c.n, "is not a number")
+					return kernel.InvalidField(f+"."+c.n, "is not a number")
 				}
 			}
 		}
 		if s := im.SROI; s != nil {
 			if !finite(s.Inputs) || !finite(s.PresentValue) || !finite(s.Ratio) {
-				return invalid("impact.sroi", "has a value that is not a number")
+				return kernel.InvalidField("impact.sroi", "has a value that is not a number")
 			}
 		}
 	}
@@ -313,20 +298,20 @@ func (d Data) Validate(k Kind) error {
 		}
 	}
 	if k == BrandScorecard && d.Scorecard == nil {
-		return invalid("scorecard", "is missing; a scorecard report needs one")
+		return kernel.InvalidField("scorecard", "is missing; a scorecard report needs one")
 	}
 	return nil
 }
 
 func checkScorecard(f string, sc scorecard.Scorecard) error {
 	if sc.AsOf.IsZero() {
-		return invalid(f+".as_of", "is missing")
+		return kernel.InvalidField(f+".as_of", "is missing")
 	}
 	if !finite(sc.Score) || sc.Score < 0 || sc.Score > 100 {
-		return invalid(f+".score", "%v is outside 0..100", sc.Score)
+		return kernel.InvalidField(f+".score", "%v is outside 0..100", sc.Score)
 	}
 	if !sc.Subject.Kind.Valid() {
-		return invalid(f+".subject.kind", "%q is not a subject kind", sc.Subject.Kind)
+		return kernel.InvalidField(f+".subject.kind", "%q is not a subject kind", sc.Subject.Kind)
 	}
 	return nil
 }

@@ -1,6 +1,10 @@
 package report
 
-import "slices"
+import (
+	"slices"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
 
 // Step is one of the six steps of the OECD Due Diligence Guidance for
 // Responsible Business Conduct; the due-diligence report has one section
@@ -157,5 +161,5 @@ func ParseRegulation(s string) (Regulation, error) {
 	if _, ok := regulations[Regulation(s)]; ok {
 		return Regulation(s), nil
 	}
-	return "", invalid("regulation", "%q is not a known regulation", s)
+	return "", kernel.InvalidField("regulation", "%q is not a known regulation", s)
 }

@@ -25,7 +25,7 @@ func ParseFormat(s string) (Format, error) {
 	case HTML, PDF, CSV, XLSX:
 		return f, nil
 	}
-	return "", invalid("format", "%q is not a report format; use html, pdf, csv or xlsx", s)
+	return "", kernel.InvalidField("format", "%q is not a report format; use html, pdf, csv or xlsx", s)
 }
 
 // ContentType is the media type of a format, for HTTP responses.

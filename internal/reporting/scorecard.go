@@ -93,17 +93,7 @@ func (s *Service) view(ctx context.Context, org Org, ev *evidence) (View, error)
 	if v.Trend, err = scorecard.Trend(v.History); err != nil {
 		return View{}, err
 	}
-	latest := map[string]*scorecard.Answer{}
-	for i := range answers {
-		a := &answers[i]
-		if a.AnsweredOn.After(now) {
-			continue
-		}
-		if prev, ok := latest[a.QuestionID]; ok && prev.AnsweredOn.After(a.AnsweredOn) {
-			continue
-		}
-		latest[a.QuestionID] = a
-	}
+	latest := scorecard.LatestAnswers(answers, now)
 	for _, q := range scorecard.Questions(ev.subject.Kind) {
 		v.Questions = append(v.Questions, Question{Item: q, Answer: latest[q.ID]})
 	}

@@ -41,23 +41,8 @@ type Answer struct {
 	Documents  []Document
 }
 
-// FieldError names the field of the evidence that is wrong. It unwraps to a
-// kernel.Invalid error so adapters map it to bad input.
-type FieldError struct {
-	Field  string
-	Reason string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
-
-// Unwrap categorises the error as invalid input with its message.
-func (e *FieldError) Unwrap() error {
-	return &kernel.Error{Code: kernel.Invalid, Message: e.Error()}
-}
-
-func invalid(field, format string, args ...any) error {
-	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
-}
+// FieldError names the field of the evidence that is wrong.
+type FieldError = kernel.FieldError
 
 // maxText bounds document names and references.
 const maxText = 1000
@@ -66,33 +51,33 @@ const maxText = 1000
 func (a Answer) Validate(k SubjectKind) error {
 	it, ok := Lookup(a.QuestionID)
 	if !ok || it.Source != FromAnswer {
-		return invalid("question_id", "%q is not a questionnaire question", a.QuestionID)
+		return kernel.InvalidField("question_id", "%q is not a questionnaire question", a.QuestionID)
 	}
 	if !it.AppliesTo(k) {
-		return invalid("question_id", "%q is not asked of a %s", a.QuestionID, k)
+		return kernel.InvalidField("question_id", "%q is not asked of a %s", a.QuestionID, k)
 	}
 	if !a.Response.Valid() {
-		return invalid("response", "%q is not a response; use yes, partial or no", a.Response)
+		return kernel.InvalidField("response", "%q is not a response; use yes, partial or no", a.Response)
 	}
 	if a.AnsweredOn.IsZero() {
-		return invalid("answered_on", "is missing")
+		return kernel.InvalidField("answered_on", "is missing")
 	}
 	for i, d := range a.Documents {
 		f := fmt.Sprintf("documents[%d]", i)
 		if strings.TrimSpace(d.Name) == "" {
-			return invalid(f+".name", "is empty")
+			return kernel.InvalidField(f+".name", "is empty")
 		}
 		if len(d.Name) > maxText {
-			return invalid(f+".name", "is longer than %d bytes", maxText)
+			return kernel.InvalidField(f+".name", "is longer than %d bytes", maxText)
 		}
 		if len(d.Reference) > maxText {
-			return invalid(f+".reference", "is longer than %d bytes", maxText)
+			return kernel.InvalidField(f+".reference", "is longer than %d bytes", maxText)
 		}
 		if d.Date.IsZero() {
-			return invalid(f+".date", "is missing")
+			return kernel.InvalidField(f+".date", "is missing")
 		}
 		if d.Date.After(a.AnsweredOn) {
-			return invalid(f+".date", "%s is after the answer date %s", day(d.Date), day(a.AnsweredOn))
+			return kernel.InvalidField(f+".date", "%s is after the answer date %s", day(d.Date), day(a.AnsweredOn))
 		}
 	}
 	return nil
@@ -152,7 +137,7 @@ type RiskEvidence struct {
 func (h Held) validate() error {
 	share := func(field string, v float64) error {
 		if math.IsNaN(v) || v < 0 || v > 1 {
-			return invalid(field, "%v is outside 0..1", v)
+			return kernel.InvalidField(field, "%v is outside 0..1", v)
 		}
 		return nil
 	}
@@ -169,37 +154,37 @@ func (h Held) validate() error {
 	if s := h.Screening; s != nil {
 		switch {
 		case s.Parties < 0:
-			return invalid("screening.parties", "%d is negative", s.Parties)
+			return kernel.InvalidField("screening.parties", "%d is negative", s.Parties)
 		case s.Screened < 0:
-			return invalid("screening.screened", "%d is negative", s.Screened)
+			return kernel.InvalidField("screening.screened", "%d is negative", s.Screened)
 		case s.Screened > s.Parties:
-			return invalid("screening.screened", "%d is more than the %d parties in scope", s.Screened, s.Parties)
+			return kernel.InvalidField("screening.screened", "%d is more than the %d parties in scope", s.Screened, s.Parties)
 		case s.Pending < 0:
-			return invalid("screening.pending", "%d is negative", s.Pending)
+			return kernel.InvalidField("screening.pending", "%d is negative", s.Pending)
 		case s.Confirmed < 0:
-			return invalid("screening.confirmed", "%d is negative", s.Confirmed)
+			return kernel.InvalidField("screening.confirmed", "%d is negative", s.Confirmed)
 		}
 	}
 	if g := h.Grievance; g != nil {
 		switch {
 		case g.Cases < 0:
-			return invalid("grievance.cases", "%d is negative", g.Cases)
+			return kernel.InvalidField("grievance.cases", "%d is negative", g.Cases)
 		case math.IsNaN(g.MedianDaysToAcknowledge) || math.IsInf(g.MedianDaysToAcknowledge, 0) || g.MedianDaysToAcknowledge < 0:
-			return invalid("grievance.median_days_to_acknowledge", "%v is not a number of days", g.MedianDaysToAcknowledge)
+			return kernel.InvalidField("grievance.median_days_to_acknowledge", "%v is not a number of days", g.MedianDaysToAcknowledge)
 		case g.RemediesProposed < 0:
-			return invalid("grievance.remedies_proposed", "%d is negative", g.RemediesProposed)
+			return kernel.InvalidField("grievance.remedies_proposed", "%d is negative", g.RemediesProposed)
 		case g.RemediesAccepted < 0 || g.RemediesAccepted > g.RemediesProposed:
-			return invalid("grievance.remedies_accepted", "%d is outside 0..%d (the remedies proposed)", g.RemediesAccepted, g.RemediesProposed)
+			return kernel.InvalidField("grievance.remedies_accepted", "%d is outside 0..%d (the remedies proposed)", g.RemediesAccepted, g.RemediesProposed)
 		}
 	}
 	if r := h.Risk; r != nil {
 		if math.IsNaN(r.Inherent) || r.Inherent < 0 || r.Inherent > 100 {
-			return invalid("risk.inherent", "%v is outside 0..100", r.Inherent)
+			return kernel.InvalidField("risk.inherent", "%v is outside 0..100", r.Inherent)
 		}
 		switch r.Level {
 		case risk.Low, risk.Medium, risk.High, risk.Critical:
 		default:
-			return invalid("risk.level", "%q is not a risk level", r.Level)
+			return kernel.InvalidField("risk.level", "%q is not a risk level", r.Level)
 		}
 	}
 	return nil

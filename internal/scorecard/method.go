@@ -163,67 +163,67 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 func (w *Weights) validate() error {
 	if w.Version == "" {
-		return invalid("version", "is missing")
+		return kernel.InvalidField("version", "is missing")
 	}
 	var total float64
 	for _, t := range themes {
 		v, ok := w.Themes[t]
 		if !ok {
-			return invalid("themes."+string(t), "is missing")
+			return kernel.InvalidField("themes."+string(t), "is missing")
 		}
 		if !finite(v) || v < 0 || v > maxWeight {
-			return invalid("themes."+string(t), "%v is outside 0..%d", v, maxWeight)
+			return kernel.InvalidField("themes."+string(t), "%v is outside 0..%d", v, maxWeight)
 		}
 		total += v
 	}
 	for t := range w.Themes {
 		if !t.Valid() {
-			return invalid("themes."+string(t), "is not a theme")
+			return kernel.InvalidField("themes."+string(t), "is not a theme")
 		}
 	}
 	if total <= 0 {
-		return invalid("themes", "all weights are zero")
+		return kernel.InvalidField("themes", "all weights are zero")
 	}
 	e := w.Evidence
 	if e.FreshMonths < 0 {
-		return invalid("evidence.fresh_months", "%d is negative", e.FreshMonths)
+		return kernel.InvalidField("evidence.fresh_months", "%d is negative", e.FreshMonths)
 	}
 	if e.ExpireMonths <= e.FreshMonths {
-		return invalid("evidence.expire_months", "%d must be more than fresh_months (%d)", e.ExpireMonths, e.FreshMonths)
+		return kernel.InvalidField("evidence.expire_months", "%d must be more than fresh_months (%d)", e.ExpireMonths, e.FreshMonths)
 	}
 	if !finite(e.Undocumented) || e.Undocumented < 0 || e.Undocumented > 1 {
-		return invalid("evidence.undocumented", "%v is outside 0..1", e.Undocumented)
+		return kernel.InvalidField("evidence.undocumented", "%v is outside 0..1", e.Undocumented)
 	}
 	for _, r := range []Response{Yes, Partial, No} {
 		v, ok := e.Answers[r]
 		if !ok {
-			return invalid("evidence.answers."+string(r), "is missing")
+			return kernel.InvalidField("evidence.answers."+string(r), "is missing")
 		}
 		if !finite(v) || v < 0 || v > 1 {
-			return invalid("evidence.answers."+string(r), "%v is outside 0..1", v)
+			return kernel.InvalidField("evidence.answers."+string(r), "%v is outside 0..1", v)
 		}
 	}
 	if len(e.Answers) != 3 {
-		return invalid("evidence.answers", "has responses other than yes, partial and no")
+		return kernel.InvalidField("evidence.answers", "has responses other than yes, partial and no")
 	}
 	if !(e.Answers[Yes] >= e.Answers[Partial] && e.Answers[Partial] >= e.Answers[No]) {
-		return invalid("evidence.answers", "must not give a worse response more credit than a better one")
+		return kernel.InvalidField("evidence.answers", "must not give a worse response more credit than a better one")
 	}
 	for _, it := range catalogue {
 		iw, ok := w.Items[it.ID]
 		f := "items." + it.ID
 		if !ok {
-			return invalid(f, "is missing")
+			return kernel.InvalidField(f, "is missing")
 		}
 		if !finite(iw.Points) || iw.Points < 0 || iw.Points > maxWeight {
-			return invalid(f+".points", "%v is outside 0..%d", iw.Points, maxWeight)
+			return kernel.InvalidField(f+".points", "%v is outside 0..%d", iw.Points, maxWeight)
 		}
 		if iw.Effort < 1 || iw.Effort > 3 {
-			return invalid(f+".effort", "%d is outside 1..3", iw.Effort)
+			return kernel.InvalidField(f+".effort", "%d is outside 1..3", iw.Effort)
 		}
 		if needsBad(it.ID) {
 			if !finite(iw.Bad) || iw.Bad <= iw.Good || iw.Good < 0 {
-				return invalid(f+".bad", "%v must be more than good (%v), which must not be negative", iw.Bad, iw.Good)
+				return kernel.InvalidField(f+".bad", "%v must be more than good (%v), which must not be negative", iw.Bad, iw.Good)
 			}
 		}
 	}
@@ -234,13 +234,13 @@ func (w *Weights) validate() error {
 	sort.Strings(ids)
 	for _, id := range ids {
 		if _, ok := Lookup(id); !ok {
-			return invalid("items."+id, "is not a questionnaire question or held measure")
+			return kernel.InvalidField("items."+id, "is not a questionnaire question or held measure")
 		}
 	}
 	for _, k := range []SubjectKind{Supplier, Organisation} {
 		for _, t := range themes {
 			if w.Themes[t] > 0 && w.themePoints(t, k) <= 0 {
-				return invalid("themes."+string(t), "has weight but no points for a %s", k)
+				return kernel.InvalidField("themes."+string(t), "has weight but no points for a %s", k)
 			}
 		}
 	}
@@ -249,16 +249,16 @@ func (w *Weights) validate() error {
 		s Scale
 	}{{"scales.normal", w.Scales.Normal}, {"scales.high_risk", w.Scales.HighRisk}} {
 		if !(s.s.A <= 100 && s.s.A > s.s.B && s.s.B > s.s.C && s.s.C > s.s.D && s.s.D > 0) {
-			return invalid(s.f, "boundaries must fall strictly from A to D within 0..100")
+			return kernel.InvalidField(s.f, "boundaries must fall strictly from A to D within 0..100")
 		}
 	}
 	n, h := w.Scales.Normal, w.Scales.HighRisk
 	if h.A < n.A || h.B < n.B || h.C < n.C || h.D < n.D {
-		return invalid("scales.high_risk", "must be at least as strict as the normal scale at every grade")
+		return kernel.InvalidField("scales.high_risk", "must be at least as strict as the normal scale at every grade")
 	}
 	for i, l := range w.HighRiskLevels {
 		if !slices.Contains([]risk.Level{risk.Low, risk.Medium, risk.High, risk.Critical}, l) {
-			return invalid("high_risk_levels", "[%d] %q is not a risk level", i, l)
+			return kernel.InvalidField("high_risk_levels", "[%d] %q is not a risk level", i, l)
 		}
 	}
 	return nil

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 // Evidence is everything a scorecard is computed from. Answers may hold the
@@ -134,28 +135,28 @@ type Scorecard struct {
 // evidence, with an error naming the field.
 func (w Weights) Score(ev Evidence) (Scorecard, error) {
 	if !ev.Subject.Kind.Valid() {
-		return Scorecard{}, invalid("subject.kind", "%q is not a subject kind; use supplier or organisation", ev.Subject.Kind)
+		return Scorecard{}, kernel.InvalidField("subject.kind", "%q is not a subject kind; use supplier or organisation", ev.Subject.Kind)
 	}
 	if strings.TrimSpace(ev.Subject.ID) == "" {
-		return Scorecard{}, invalid("subject.id", "is empty")
+		return Scorecard{}, kernel.InvalidField("subject.id", "is empty")
 	}
 	if ev.AsOf.IsZero() {
-		return Scorecard{}, invalid("as_of", "is missing")
+		return Scorecard{}, kernel.InvalidField("as_of", "is missing")
 	}
 	if len(w.Items) == 0 {
-		return Scorecard{}, invalid("weights", "are not loaded; use DefaultWeights or LoadWeights")
+		return Scorecard{}, kernel.InvalidField("weights", "are not loaded; use DefaultWeights or LoadWeights")
 	}
 	for i, a := range ev.Answers {
 		if err := a.Validate(ev.Subject.Kind); err != nil {
 			fe := err.(*FieldError)
-			return Scorecard{}, invalid(fmt.Sprintf("answers[%d].%s", i, fe.Field), "%s", fe.Reason)
+			return Scorecard{}, kernel.InvalidField(fmt.Sprintf("answers[%d].%s", i, fe.Field), "%s", fe.Reason)
 		}
 	}
 	if err := ev.Held.validate(); err != nil {
 		return Scorecard{}, err
 	}
 
-	current := latestAnswers(ev.Answers, ev.AsOf)
+	current := LatestAnswers(ev.Answers, ev.AsOf)
 	sc := Scorecard{Subject: ev.Subject, AsOf: ev.AsOf, Method: w.Version, Origin: w.Origin}
 	sc.Scale, sc.ScaleReason, sc.Bounds = w.scale(ev.Held.Risk)
 
@@ -202,9 +203,10 @@ func (w Weights) Score(ev Evidence) (Scorecard, error) {
 	return sc, nil
 }
 
-// latestAnswers picks, per question, the newest answer given on or before
-// asOf; of two on the same day the later in the list wins.
-func latestAnswers(answers []Answer, asOf time.Time) map[string]*Answer {
+// LatestAnswers picks, per question, the newest answer given on or before
+// asOf; of two on the same day the later in the list wins. Scoring and
+// every view of a scorecard's answers use it, so they show what was scored.
+func LatestAnswers(answers []Answer, asOf time.Time) map[string]*Answer {
 	out := map[string]*Answer{}
 	for i := range answers {
 		a := &answers[i]
@@ -236,14 +238,7 @@ const monthHours = 365.25 / 12 * 24
 // fresh_months, falling linearly to 0 at expire_months.
 func (w Weights) freshness(d, asOf time.Time) float64 {
 	age := asOf.Sub(d).Hours() / monthHours
-	fresh, expire := float64(w.Evidence.FreshMonths), float64(w.Evidence.ExpireMonths)
-	switch {
-	case age <= fresh:
-		return 1
-	case age >= expire:
-		return 0
-	}
-	return (expire - age) / (expire - fresh)
+	return lowerIsBetter(age, float64(w.Evidence.FreshMonths), float64(w.Evidence.ExpireMonths))
 }
 
 func ageText(d, asOf time.Time) string {

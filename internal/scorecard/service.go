@@ -19,19 +19,19 @@ type Service struct {
 // Answer validates and records an answer for the subject.
 func (s *Service) Answer(ctx context.Context, orgID string, subject Subject, a Answer) error {
 	if strings.TrimSpace(orgID) == "" {
-		return invalid("org_id", "is empty")
+		return kernel.InvalidField("org_id", "is empty")
 	}
 	if !subject.Kind.Valid() {
-		return invalid("subject.kind", "%q is not a subject kind; use supplier or organisation", subject.Kind)
+		return kernel.InvalidField("subject.kind", "%q is not a subject kind; use supplier or organisation", subject.Kind)
 	}
 	if strings.TrimSpace(subject.ID) == "" {
-		return invalid("subject.id", "is empty")
+		return kernel.InvalidField("subject.id", "is empty")
 	}
 	if err := a.Validate(subject.Kind); err != nil {
 		return err
 	}
 	if a.AnsweredOn.After(s.Clock.Now()) {
-		return invalid("answered_on", "%s is in the future", day(a.AnsweredOn))
+		return kernel.InvalidField("answered_on", "%s is in the future", day(a.AnsweredOn))
 	}
 	if err := s.Store.AddAnswer(ctx, orgID, subject, a); err != nil {
 		return fmt.Errorf("scorecard: record answer: %w", err)
@@ -44,7 +44,7 @@ func (s *Service) Answer(ctx context.Context, orgID string, subject Subject, a A
 // earlier scorecards (oldest first, the new one last).
 func (s *Service) Compute(ctx context.Context, orgID string, subject Subject, held Held) ([]Scorecard, error) {
 	if strings.TrimSpace(orgID) == "" {
-		return nil, invalid("org_id", "is empty")
+		return nil, kernel.InvalidField("org_id", "is empty")
 	}
 	answers, err := s.Store.Answers(ctx, orgID, subject)
 	if err != nil {

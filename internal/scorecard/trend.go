@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 // ThemeChange is how one theme's score moved between two scorecards.
@@ -29,7 +31,7 @@ type Change struct {
 // subject.
 func Compare(prev, next Scorecard) (Change, error) {
 	if prev.Subject.Kind != next.Subject.Kind || prev.Subject.ID != next.Subject.ID {
-		return Change{}, invalid("subject", "scorecards of %s %q and %s %q cannot be compared", prev.Subject.Kind, prev.Subject.ID, next.Subject.Kind, next.Subject.ID)
+		return Change{}, kernel.InvalidField("subject", "scorecards of %s %q and %s %q cannot be compared", prev.Subject.Kind, prev.Subject.ID, next.Subject.Kind, next.Subject.ID)
 	}
 	c := Change{
 		From: prev.AsOf, To: next.AsOf,

@@ -95,25 +95,11 @@ func (r *Reporting) RegisterParty(ctx context.Context, orgID, id string) (report
 
 // SupplyLinks returns every supply link of the organisation.
 func (r *Reporting) SupplyLinks(ctx context.Context, orgID string) ([]supplychain.Link, error) {
-	rows, err := r.db.read.QueryContext(ctx, "SELECT buyer_id, supplier_id, commodity, share FROM links WHERE org_id = $1 ORDER BY buyer_id, supplier_id, commodity", orgID)
-	if err != nil {
-		return nil, classify(err, "links")
+	out, err := queryLinks(ctx, r.db, "WHERE org_id = $1 ORDER BY buyer_id, supplier_id, commodity", orgID)
+	if out == nil && err == nil {
+		out = []supplychain.Link{} // a report lists no links as an empty list
 	}
-	defer rows.Close()
-	out := []supplychain.Link{}
-	for rows.Next() {
-		var l supplychain.Link
-		var share sql.NullFloat64
-		if err := rows.Scan(&l.Buyer, &l.Supplier, &l.Commodity, &share); err != nil {
-			return nil, classify(err, "links")
-		}
-		if share.Valid {
-			v := share.Float64
-			l.Share = &v
-		}
-		out = append(out, l)
-	}
-	return out, classify(rows.Err(), "links")
+	return out, err
 }
 
 // GrievanceCounts counts the organisation's grievance cases received in

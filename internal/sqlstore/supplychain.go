@@ -593,16 +593,17 @@ func (s *SupplyChain) PartyLinks(ctx context.Context, orgID, id string) (supplie
 	if _, err := s.GetParty(ctx, orgID, id); err != nil {
 		return nil, nil, err
 	}
-	suppliers, err = s.links(ctx, "WHERE org_id = $1 AND buyer_id = $2 ORDER BY supplier_id, commodity", orgID, id)
+	suppliers, err = queryLinks(ctx, s.db, "WHERE org_id = $1 AND buyer_id = $2 ORDER BY supplier_id, commodity", orgID, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	buyers, err = s.links(ctx, "WHERE org_id = $1 AND supplier_id = $2 ORDER BY buyer_id, commodity", orgID, id)
+	buyers, err = queryLinks(ctx, s.db, "WHERE org_id = $1 AND supplier_id = $2 ORDER BY buyer_id, commodity", orgID, id)
 	return suppliers, buyers, err
 }
 
-func (s *SupplyChain) links(ctx context.Context, tail string, args ...any) ([]supplychain.Link, error) {
-	rows, err := s.db.read.QueryContext(ctx, "SELECT buyer_id, supplier_id, commodity, share FROM links "+tail, args...)
+// queryLinks reads the links that tail (a WHERE and ORDER BY) selects.
+func queryLinks(ctx context.Context, db *DB, tail string, args ...any) ([]supplychain.Link, error) {
+	rows, err := db.read.QueryContext(ctx, "SELECT buyer_id, supplier_id, commodity, share FROM links "+tail, args...)
 	if err != nil {
 		return nil, classify(err, "links")
 	}
@@ -647,7 +648,7 @@ func (s *SupplyChain) Graph(ctx context.Context, orgID string) ([]supplychain.Gr
 	if err := rows.Err(); err != nil {
 		return nil, nil, classify(err, "parties")
 	}
-	ls, err := s.links(ctx, "WHERE org_id = $1 ORDER BY buyer_id, supplier_id, commodity", orgID)
+	ls, err := queryLinks(ctx, s.db, "WHERE org_id = $1 ORDER BY buyer_id, supplier_id, commodity", orgID)
 	return ps, ls, err
 }
 

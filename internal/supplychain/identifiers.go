@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/uuid"
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 // CheckLEI validates an ISO 17442 Legal Entity Identifier: 18 upper-case
@@ -14,7 +16,7 @@ import (
 // with letters as 10..35, is 1 modulo 97 (ISO 7064 MOD 97-10).
 func CheckLEI(lei string) error {
 	if len(lei) != 20 {
-		return invalidField("lei", "%q has %d characters; an LEI has 20", lei, len(lei))
+		return kernel.InvalidField("lei", "%q has %d characters; an LEI has 20", lei, len(lei))
 	}
 	rem := 0
 	for i := 0; i < len(lei); i++ {
@@ -26,11 +28,11 @@ func CheckLEI(lei string) error {
 			v := int(c-'A') + 10
 			rem = (rem*100 + v) % 97
 		default:
-			return invalidField("lei", "%q has %q at position %d; an LEI is 18 letters or digits and 2 check digits", lei, c, i+1)
+			return kernel.InvalidField("lei", "%q has %q at position %d; an LEI is 18 letters or digits and 2 check digits", lei, c, i+1)
 		}
 	}
 	if rem != 1 {
-		return invalidField("lei", "%q fails the ISO 17442 check digits", lei)
+		return kernel.InvalidField("lei", "%q fails the ISO 17442 check digits", lei)
 	}
 	return nil
 }
@@ -51,15 +53,15 @@ func GS1CheckDigit(body string) byte {
 // the GS1 check digit of the first 12.
 func CheckGLN(gln string) error {
 	if len(gln) != 13 {
-		return invalidField("gln", "%q has %d characters; a GLN has 13 digits", gln, len(gln))
+		return kernel.InvalidField("gln", "%q has %d characters; a GLN has 13 digits", gln, len(gln))
 	}
 	for i := 0; i < len(gln); i++ {
 		if gln[i] < '0' || gln[i] > '9' {
-			return invalidField("gln", "%q is not all digits", gln)
+			return kernel.InvalidField("gln", "%q is not all digits", gln)
 		}
 	}
 	if GS1CheckDigit(gln[:12]) != gln[12] {
-		return invalidField("gln", "%q fails the GS1 check digit (expected %c)", gln, GS1CheckDigit(gln[:12]))
+		return kernel.InvalidField("gln", "%q fails the GS1 check digit (expected %c)", gln, GS1CheckDigit(gln[:12]))
 	}
 	return nil
 }

@@ -1,7 +1,6 @@
 package supplychain
 
 import (
-	"fmt"
 	"math"
 	"strings"
 
@@ -49,7 +48,7 @@ func ParseKind(raw string) (Kind, error) {
 	case "trader", "broker", "intermediary", "agent", "middleman":
 		return KindTrader, nil
 	}
-	return "", invalidField("kind", "%q is not a party kind; use company, facility, farm, cooperative or trader", raw)
+	return "", kernel.InvalidField("kind", "%q is not a party kind; use company, facility, farm, cooperative or trader", raw)
 }
 
 // Party is one actor in a supply chain. ID is Upstream's identifier (stable
@@ -98,23 +97,8 @@ type LinkKey struct{ Buyer, Supplier, Commodity string }
 // Key returns the identity of l; storing a link with the same key replaces it.
 func (l Link) Key() LinkKey { return LinkKey{l.Buyer, l.Supplier, l.Commodity} }
 
-// FieldError says which field of a party or link is wrong and why. It
-// unwraps to a kernel.Invalid error so adapters map it to bad input.
-type FieldError struct {
-	Field  string
-	Reason string
-}
-
-func (e *FieldError) Error() string { return e.Field + ": " + e.Reason }
-
-// Unwrap categorises the error as invalid input with its message.
-func (e *FieldError) Unwrap() error {
-	return &kernel.Error{Code: kernel.Invalid, Message: e.Error()}
-}
-
-func invalidField(field, format string, args ...any) error {
-	return &FieldError{Field: field, Reason: fmt.Sprintf(format, args...)}
-}
+// FieldError says which field of a party or link is wrong and why.
+type FieldError = kernel.FieldError
 
 // MaxNameLen bounds names and other free-text fields, so one bad row cannot
 // fill a store.
@@ -124,28 +108,28 @@ const MaxNameLen = 1000
 // naming the first field that breaks one.
 func (p Party) Validate() error {
 	if strings.TrimSpace(p.ID) == "" {
-		return invalidField("id", "is empty")
+		return kernel.InvalidField("id", "is empty")
 	}
 	if strings.TrimSpace(p.Name) == "" {
-		return invalidField("name", "is empty")
+		return kernel.InvalidField("name", "is empty")
 	}
 	if len(p.Name) > MaxNameLen {
-		return invalidField("name", "is longer than %d bytes", MaxNameLen)
+		return kernel.InvalidField("name", "is longer than %d bytes", MaxNameLen)
 	}
 	if len(p.Address) > 4*MaxNameLen {
-		return invalidField("address", "is longer than %d bytes", 4*MaxNameLen)
+		return kernel.InvalidField("address", "is longer than %d bytes", 4*MaxNameLen)
 	}
 	if !p.Kind.Valid() {
-		return invalidField("kind", "%q is not a party kind; use company, facility, farm, cooperative or trader", p.Kind)
+		return kernel.InvalidField("kind", "%q is not a party kind; use company, facility, farm, cooperative or trader", p.Kind)
 	}
 	if p.Country != "" && !isAlpha2(p.Country) {
-		return invalidField("country", "%q is not an ISO 3166 alpha-2 code", p.Country)
+		return kernel.InvalidField("country", "%q is not an ISO 3166 alpha-2 code", p.Country)
 	}
 	if (p.Lat == nil) != (p.Lng == nil) {
 		if p.Lat == nil {
-			return invalidField("lat", "is missing while lng is set")
+			return kernel.InvalidField("lat", "is missing while lng is set")
 		}
-		return invalidField("lng", "is missing while lat is set")
+		return kernel.InvalidField("lng", "is missing while lat is set")
 	}
 	if p.Lat != nil {
 		if err := checkCoordinate("lat", *p.Lat, 90); err != nil {
@@ -166,17 +150,17 @@ func (p Party) Validate() error {
 		}
 	}
 	if p.Workers < 0 {
-		return invalidField("workers", "%d is negative", p.Workers)
+		return kernel.InvalidField("workers", "%d is negative", p.Workers)
 	}
 	return nil
 }
 
 func checkCoordinate(field string, v, limit float64) error {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return invalidField(field, "is not a number")
+		return kernel.InvalidField(field, "is not a number")
 	}
 	if v < -limit || v > limit {
-		return invalidField(field, "%v is outside -%v..%v", v, limit, limit)
+		return kernel.InvalidField(field, "%v is outside -%v..%v", v, limit, limit)
 	}
 	return nil
 }
@@ -188,13 +172,13 @@ func isAlpha2(s string) bool {
 // CheckShare reports whether s is a valid volume share (0..1).
 func CheckShare(s float64) error {
 	if math.IsNaN(s) || math.IsInf(s, 0) {
-		return invalidField("share", "is not a number")
+		return kernel.InvalidField("share", "is not a number")
 	}
 	if s < 0 {
-		return invalidField("share", "%v is below 0", s)
+		return kernel.InvalidField("share", "%v is below 0", s)
 	}
 	if s > 1 {
-		return invalidField("share", "%v is above 1 (100%%)", s)
+		return kernel.InvalidField("share", "%v is above 1 (100%%)", s)
 	}
 	return nil
 }
@@ -203,10 +187,10 @@ func CheckShare(s float64) error {
 // and the share is within 0..1.
 func (l Link) Validate() error {
 	if strings.TrimSpace(l.Supplier) == "" {
-		return invalidField("supplier", "is empty")
+		return kernel.InvalidField("supplier", "is empty")
 	}
 	if l.Buyer == l.Supplier {
-		return invalidField("buyer_id", "party %q cannot supply itself", l.Supplier)
+		return kernel.InvalidField("buyer_id", "party %q cannot supply itself", l.Supplier)
 	}
 	if l.Share != nil {
 		return CheckShare(*l.Share)

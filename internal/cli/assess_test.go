@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
-	"flag"
 	"io/fs"
 	"math"
 	"os"
@@ -21,27 +20,9 @@ import (
 
 var assessData = filepath.Join("testdata", "assess")
 
-// rewriteGolden reports whether go test ran with -update (the flag is
-// defined once for the package's golden tests).
-func rewriteGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 func compareGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if rewriteGolden() {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test -update after checking):\n%s", path, got)
-	}
+	testkit.Golden(t, path, []byte(got))
 }
 
 // The fixture is a cocoa chain from Côte d'Ivoire and Ghana through two

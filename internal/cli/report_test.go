@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
-	"flag"
 	"io"
 	"os"
 	"os/exec"
@@ -13,8 +12,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/cli"
@@ -83,30 +80,9 @@ func reportCLI(t *testing.T, args ...string) (int, string, string) {
 	return code, out.String(), errb.String()
 }
 
-func updatingGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
 func checkReportGolden(t *testing.T, name, got string) {
 	t.Helper()
-	path := filepath.Join(reportData, name)
-	if updatingGolden() {
-		if err := os.MkdirAll(reportData, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if diff := cmp.Diff(string(want), got); diff != "" {
-		t.Errorf("%s differs from the golden file (-want +got):\n%s", name, diff)
-	}
+	testkit.Golden(t, filepath.Join(reportData, name), []byte(got))
 }
 
 // sheets returns the worksheets and shared strings of an XLSX file, which

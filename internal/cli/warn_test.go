@@ -3,7 +3,6 @@ package cli_test
 import (
 	"bytes"
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -12,23 +11,11 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/cli"
+	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // The early-warning fixtures live beside the package they exercise.
 var warnData = filepath.Join("..", "earlywarning", "testdata")
-
-// updateGolden reports whether -update was given; the flag is shared with
-// the package's other golden tests and defined here when they do not.
-func updateGolden() bool {
-	f := flag.Lookup("update")
-	return f != nil && f.Value.String() == "true"
-}
-
-func init() {
-	if flag.Lookup("update") == nil {
-		flag.Bool("update", false, "rewrite golden files")
-	}
-}
 
 func runWarn(t *testing.T, stdin string, args ...string) (int, string, string) {
 	t.Helper()
@@ -40,18 +27,7 @@ func runWarn(t *testing.T, stdin string, args ...string) (int, string, string) {
 
 func checkGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if updateGolden() {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("output differs from %s (run go test -update after checking):\n%s", path, got)
-	}
+	testkit.Golden(t, path, []byte(got))
 }
 
 func TestWarnBacktestGolden(t *testing.T) {

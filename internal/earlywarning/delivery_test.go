@@ -2,17 +2,14 @@ package earlywarning_test
 
 import (
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	ew "github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite golden files")
 
 // The vector was computed independently with
 //
@@ -233,16 +230,5 @@ func ptr[T any](v T) *T { return &v }
 
 func golden(t *testing.T, path, got string) {
 	t.Helper()
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if got != string(want) {
-		t.Errorf("%s differs (run with -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
+	testkit.Golden(t, path, []byte(got))
 }

@@ -1,18 +1,14 @@
 package risk_test
 
 import (
-	"bytes"
 	"encoding/json"
-	"flag"
 	"math"
-	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/upstream-platform/upstream/internal/risk"
+	"github.com/upstream-platform/upstream/internal/testkit"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files in testdata")
 
 // TestGoldenCocoaChain scores a small chain by hand and compares the whole
 // explained register with testdata/cocoa_chain.golden.json.
@@ -114,17 +110,5 @@ func TestGoldenCocoaChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	got = append(got, '\n')
-	path := filepath.Join("testdata", "cocoa_chain.golden.json")
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("register differs from %s (run with -update after checking the change):\n%s", path, got)
-	}
+	testkit.Golden(t, filepath.Join("testdata", "cocoa_chain.golden.json"), got)
 }

@@ -2,7 +2,6 @@ package screening
 
 import (
 	"encoding/csv"
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -13,9 +12,9 @@ import (
 	"time"
 
 	"github.com/mozillazg/go-unidecode"
-)
 
-var update = flag.Bool("update", false, "rewrite generated test files (testdata/eval.csv and golden files)")
+	"github.com/upstream-platform/upstream/internal/testkit"
+)
 
 // evalFloor is the F1 below which the evaluation test fails.
 const evalFloor = 0.93
@@ -47,7 +46,7 @@ func loadSDN(t testing.TB) *Watchlist {
 // TestGenerateEvalSet rewrites testdata/eval.csv from the shared SDN files
 // when run with -update. The variants are generated deterministically.
 func TestGenerateEvalSet(t *testing.T) {
-	if !*update {
+	if !testkit.Updating() {
 		t.Skip("run with -update to regenerate " + evalFile)
 	}
 	rows := generateEval(loadSDN(t))

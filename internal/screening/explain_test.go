@@ -5,6 +5,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestExplanationsGolden screens a fixed set of names against the built-in
@@ -52,7 +54,7 @@ func TestExplanationsGolden(t *testing.T) {
 		}
 	}
 	const golden = "testdata/explanations.golden"
-	if *update {
+	if testkit.Updating() {
 		if err := os.WriteFile(golden, []byte(b.String()), 0o644); err != nil {
 			t.Fatal(err)
 		}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 
 	"github.com/upstream-platform/upstream/internal/audit"
-	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 // checkpointList collects repeated --checkpoint flags.
@@ -49,10 +48,7 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 	var orgs []string
 	names := map[string]string{}
 	if *slug != "" {
-		o, err := db.Accounts().OrgBySlug(ctx, *slug)
-		if kernel.IsCode(err, kernel.NotFound) {
-			return usageError("no organisation %q", *slug)
-		}
+		o, err := orgBySlug(ctx, db, *slug)
 		if err != nil {
 			return err
 		}

@@ -7,7 +7,6 @@ import (
 	"os"
 
 	"github.com/upstream-platform/upstream/internal/assessment"
-	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/refdata"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/screening"
@@ -44,10 +43,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	o, err := db.Accounts().OrgBySlug(ctx, *org)
-	if kernel.IsCode(err, kernel.NotFound) {
-		return usageError("no organisation %q; create it with 'upstream user add --org %s --new-org NAME ...'", *org, *org)
-	}
+	o, err := orgBySlug(ctx, db, *org)
 	if err != nil {
 		return err
 	}

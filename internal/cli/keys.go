@@ -55,10 +55,7 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	org, err := db.Accounts().OrgBySlug(ctx, *slug)
-	if kernel.IsCode(err, kernel.NotFound) {
-		return usageError("no organisation %q", *slug)
-	}
+	org, err := orgBySlug(ctx, db, *slug)
 	if err != nil {
 		return err
 	}

@@ -55,10 +55,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	o, err := db.Accounts().OrgBySlug(ctx, *org)
-	if kernel.IsCode(err, kernel.NotFound) {
-		return usageError("no organisation %q; create it with 'upstream user add --org %s --new-org NAME ...'", *org, *org)
-	}
+	o, err := orgBySlug(ctx, db, *org)
 	if err != nil {
 		return err
 	}

@@ -131,10 +131,7 @@ func userAdd(ctx context.Context, env *Env, accounts *account.Service, slug, new
 }
 
 func userList(ctx context.Context, env *Env, db *sqlstore.DB, slug string) error {
-	org, err := db.Accounts().OrgBySlug(ctx, slug)
-	if kernel.IsCode(err, kernel.NotFound) {
-		return kernel.Errorf(kernel.Invalid, "no organisation %q", slug)
-	}
+	org, err := orgBySlug(ctx, db, slug)
 	if err != nil {
 		return err
 	}

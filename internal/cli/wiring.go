@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 
+	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
@@ -29,4 +30,14 @@ func (w watchlistHits) PartyHits(ctx context.Context, orgID, partyID string) (pe
 		}
 	}
 	return pending, confirmed, nil
+}
+
+// orgBySlug finds the organisation a command names with --org; an unknown
+// one is bad usage, and the message says how to create it.
+func orgBySlug(ctx context.Context, db *sqlstore.DB, slug string) (account.Org, error) {
+	o, err := db.Accounts().OrgBySlug(ctx, slug)
+	if kernel.IsCode(err, kernel.NotFound) {
+		return o, usageError("no organisation %q; create it with 'upstream user add --org %s --new-org NAME ...'", slug, slug)
+	}
+	return o, err
 }

@@ -237,6 +237,12 @@ func (db *DB) inTxOnce(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
+	return commitOrRollback(tx, fn)
+}
+
+// commitOrRollback runs fn in the open transaction tx and commits it, or
+// rolls it back when fn fails.
+func commitOrRollback(tx *sql.Tx, fn func(tx *sql.Tx) error) error {
 	if err := fn(tx); err != nil {
 		_ = tx.Rollback()
 		return err
@@ -262,14 +268,7 @@ func (db *DB) inConnTx(ctx context.Context, fn func(conn *sql.Conn, tx *sql.Tx) 
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(conn, tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return commitOrRollback(tx, func(tx *sql.Tx) error { return fn(conn, tx) })
 }
 
 // nullTime stores the zero time as NULL.

@@ -93,14 +93,7 @@ func (g *Grievances) durableTx(ctx context.Context, fn func(tx *sql.Tx) error) e
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return err
-	}
-	if err := tx.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return commitOrRollback(tx, fn)
 }
 
 // reportExists checks that a report belongs to the organisation, inside tx.

@@ -440,16 +440,8 @@ func parseFindings(name string, data []byte) (any, int, error) {
 		return nil, 0, err
 	}
 	out := map[string]Finding{}
-	lines := map[string]int{}
-	err = t.each(func(r row) error {
-		c, err := r.country("iso2")
-		if err != nil {
-			return err
-		}
-		if first, dup := lines[c.Alpha2]; dup {
-			return r.errf("iso2", "%s is listed twice (first on line %d)", c.Alpha2, first)
-		}
-		lines[c.Alpha2] = r.line()
+	err = t.eachCountry("iso2", func(r row, c country.Country) error {
+		var err error
 		f := Finding{Country: c.Alpha2, Advancement: r.str("advancement_level"), AgeRange: r.str("children_work_age_range")}
 		if f.WorkingChildrenPct, f.HasWorkingChildren, err = r.number("pct_working_children", 1); err != nil {
 			return err
@@ -486,16 +478,8 @@ func parseGSI(name string, data []byte) (any, int, error) {
 		return nil, 0, err
 	}
 	out := map[string]Prevalence{}
-	lines := map[string]int{}
-	err = t.each(func(r row) error {
-		c, err := r.country("iso2")
-		if err != nil {
-			return err
-		}
-		if first, dup := lines[c.Alpha2]; dup {
-			return r.errf("iso2", "%s is listed twice (first on line %d)", c.Alpha2, first)
-		}
-		lines[c.Alpha2] = r.line()
+	err = t.eachCountry("iso2", func(r row, c country.Country) error {
+		var err error
 		p := Prevalence{Country: c.Alpha2, Region: r.str("gsi_region")}
 		if p.PerThousand, p.Has, err = r.number("prevalence_per_1000", 1000); err != nil {
 			return err
@@ -518,16 +502,7 @@ func parseBenchmark(name string, data []byte) (any, int, error) {
 		return nil, 0, err
 	}
 	out := map[string]Benchmark{}
-	lines := map[string]int{}
-	err = t.each(func(r row) error {
-		c, err := r.country("iso2")
-		if err != nil {
-			return err
-		}
-		if first, dup := lines[c.Alpha2]; dup {
-			return r.errf("iso2", "%s is listed twice (first on line %d)", c.Alpha2, first)
-		}
-		lines[c.Alpha2] = r.line()
+	err = t.eachCountry("iso2", func(r row, c country.Country) error {
 		risk := strings.ToLower(r.str("eudr_risk"))
 		switch risk {
 		case "low", "standard", "high":

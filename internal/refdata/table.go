@@ -109,6 +109,23 @@ func (t *table) each(fn func(r row) error) error {
 	return nil
 }
 
+// eachCountry calls fn with each row and the country in its column col,
+// refusing a country listed on two rows.
+func (t *table) eachCountry(col string, fn func(r row, c country.Country) error) error {
+	lines := map[string]int{}
+	return t.each(func(r row) error {
+		c, err := r.country(col)
+		if err != nil {
+			return err
+		}
+		if first, dup := lines[c.Alpha2]; dup {
+			return r.errf(col, "%s is listed twice (first on line %d)", c.Alpha2, first)
+		}
+		lines[c.Alpha2] = r.line()
+		return fn(r, c)
+	})
+}
+
 func (r row) line() int { return r.t.lines[r.i] }
 
 func (r row) str(col string) string {

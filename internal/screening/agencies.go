@@ -269,38 +269,21 @@ func loadUFLPACSV(name string, r io.Reader) (*Watchlist, error) {
 		return nil, csvError(name, err)
 	}
 	h := header(rec)
-	nameC, ok := h["name"]
-	if !ok {
+	nameC := h.col("name")
+	if nameC < 0 {
 		return nil, lineError(name, 1, "the header needs a name column")
 	}
-	col := func(k string) int {
-		if i, ok := h[k]; ok {
-			return i
-		}
-		return -1
-	}
-	aliasC, secC, dateC := col("aliases"), col("uflpa_section"), col("date_added")
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, csvError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
+	aliasC, secC, dateC := h.col("aliases"), h.col("uflpa_section"), h.col("date_added")
+	err = eachCSVRecord(name, cr, func(rec []string, line int) error {
 		n := field(rec, nameC)
-		if err := checkField(name, line, "column name", n); err != nil {
-			return nil, err
-		}
-		if n == "" {
-			return nil, lineError(name, line, "column name is empty")
+		if err := requiredName(name, line, "name", n); err != nil {
+			return err
 		}
 		var date time.Time
 		if d := field(rec, dateC); d != "" {
-			date, err = time.Parse("2006-01-02", d)
-			if err != nil {
-				return nil, lineError(name, line, "column date_added: %q is not a date YYYY-MM-DD", trunc(d))
+			var err error
+			if date, err = time.Parse("2006-01-02", d); err != nil {
+				return lineError(name, line, "column date_added: %q is not a date YYYY-MM-DD", trunc(d))
 			}
 		}
 		// The name cell may carry an acronym in parentheses, as on the page.
@@ -308,10 +291,14 @@ func loadUFLPACSV(name string, r io.Reader) (*Watchlist, error) {
 		aliases := append(splitList(field(rec, aliasC)), acr...)
 		for _, a := range aliases {
 			if err := checkField(name, line, "column aliases", a); err != nil {
-				return nil, err
+				return err
 			}
 		}
 		b.add(n, aliases, field(rec, secC), date)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(b.wl.Entities) == 0 {
 		return nil, lineError(name, 1, "no entities")
@@ -330,39 +317,21 @@ func loadCBP(name string, r io.Reader) (*Watchlist, error) {
 		return nil, csvError(name, err)
 	}
 	h := header(rec)
-	entC, ok := h["entity"]
-	if !ok {
+	entC := h.col("entity")
+	if entC < 0 {
 		return nil, lineError(name, 1, "the header needs an Entity column")
 	}
-	col := func(k string) int {
-		if i, ok := h[k]; ok {
-			return i
-		}
-		return -1
-	}
-	dateC, ccC, countryC, merchC, kindC, statusC := col("effective date"), col("country code"), col("country"), col("merchandise"), col("wro/finding"), col("status")
+	dateC, ccC, countryC, merchC, kindC, statusC := h.col("effective date"), h.col("country code"), h.col("country"), h.col("merchandise"), h.col("wro/finding"), h.col("status")
 	byID := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, csvError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = eachCSVRecord(name, cr, func(rec []string, line int) error {
 		cell := field(rec, entC)
-		if err := checkField(name, line, "column Entity", cell); err != nil {
-			return nil, err
+		if err := requiredName(name, line, "Entity", cell); err != nil {
+			return err
 		}
-		if cell == "" {
-			return nil, lineError(name, line, "column Entity is empty")
-		}
-		var date time.Time
 		if d := field(rec, dateC); d != "" {
-			date, err = time.Parse("1/2/2006", d)
+			date, err := time.Parse("1/2/2006", d)
 			if err != nil {
-				return nil, lineError(name, line, "column Effective Date: %q is not a date M/D/YYYY", trunc(d))
+				return lineError(name, line, "column Effective Date: %q is not a date M/D/YYYY", trunc(d))
 			}
 			if date.After(wl.List.Published) {
 				wl.List.Published = date
@@ -409,6 +378,10 @@ func loadCBP(name string, r io.Reader) (*Watchlist, error) {
 			}
 			e.Programs = appendUnique(e.Programs, program)
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	if len(wl.Entities) == 0 {
 		return nil, lineError(name, 1, "no entities")

@@ -268,13 +268,56 @@ func csvError(file string, err error) error {
 }
 
 // header maps lower-cased column names to their index.
-func header(rec []string) map[string]int {
-	m := make(map[string]int, len(rec))
+// csvHeader maps the column names of a CSV header (trimmed, lower case) to
+// their positions.
+type csvHeader map[string]int
+
+func header(rec []string) csvHeader {
+	m := make(csvHeader, len(rec))
 	for i, f := range rec {
 		f = strings.TrimPrefix(f, "\ufeff")
 		m[strings.ToLower(strings.TrimSpace(f))] = i
 	}
 	return m
+}
+
+// col returns the position of column k, or -1 when the header lacks it
+// (field then reads "").
+func (h csvHeader) col(k string) int {
+	if i, ok := h[k]; ok {
+		return i
+	}
+	return -1
+}
+
+// eachCSVRecord calls fn with each record after the header and the line it
+// starts on.
+func eachCSVRecord(name string, cr *csv.Reader, fn func(rec []string, line int) error) error {
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if err := fn(rec, line); err != nil {
+			return err
+		}
+	}
+}
+
+// requiredName checks the cell of a column that names an entity: valid
+// text of a bounded length, and not empty.
+func requiredName(file string, line int, column, v string) error {
+	if err := checkField(file, line, "column "+column, v); err != nil {
+		return err
+	}
+	if v == "" {
+		return lineError(file, line, "column %s is empty", column)
+	}
+	return nil
 }
 
 func field(rec []string, i int) string {

@@ -15,39 +15,22 @@ func loadSimple(name string, r io.Reader) (*Watchlist, error) {
 		return nil, csvError(name, err)
 	}
 	h := header(rec)
-	col := func(k string) int {
-		if i, ok := h[k]; ok {
-			return i
-		}
-		return -1
-	}
-	idC, nameC, aliasC, countryC, listC := col("id"), col("name"), col("aliases"), col("country"), col("list")
+	idC, nameC, aliasC, countryC, listC := h.col("id"), h.col("name"), h.col("aliases"), h.col("country"), h.col("list")
 	if idC < 0 || nameC < 0 {
 		return nil, lineError(name, 1, "the header needs the columns id and name")
 	}
 	seen := map[string]int{}
-	for {
-		rec, err := cr.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, csvError(name, err)
-		}
-		line, _ := cr.FieldPos(0)
+	err = eachCSVRecord(name, cr, func(rec []string, line int) error {
 		id, n := field(rec, idC), field(rec, nameC)
 		if id == "" {
-			return nil, lineError(name, line, "column id is empty")
+			return lineError(name, line, "column id is empty")
 		}
 		if prev, dup := seen[id]; dup {
-			return nil, lineError(name, line, "id %q already used on line %d", trunc(id), prev)
+			return lineError(name, line, "id %q already used on line %d", trunc(id), prev)
 		}
 		seen[id] = line
-		if err := checkField(name, line, "column name", n); err != nil {
-			return nil, err
-		}
-		if n == "" {
-			return nil, lineError(name, line, "column name is empty")
+		if err := requiredName(name, line, "name", n); err != nil {
+			return err
 		}
 		e := Entity{ID: id, Name: n, Kind: KindUnknown, ListName: wl.List.Name}
 		if l := field(rec, listC); l != "" {
@@ -55,7 +38,7 @@ func loadSimple(name string, r io.Reader) (*Watchlist, error) {
 		}
 		for _, a := range splitList(field(rec, aliasC)) {
 			if err := checkField(name, line, "column aliases", a); err != nil {
-				return nil, err
+				return err
 			}
 			e.Aliases = appendUnique(e.Aliases, a)
 		}
@@ -63,6 +46,10 @@ func loadSimple(name string, r io.Reader) (*Watchlist, error) {
 			e.Countries = appendUnique(e.Countries, countryOrRaw(c))
 		}
 		wl.Entities = append(wl.Entities, e)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return wl, nil
 }

@@ -24,8 +24,10 @@ type Result struct {
 	RatioDisplay    string  `json:"ratio_display"`
 	RatioRounded    string  `json:"ratio_rounded"`
 	NetRatio        float64 `json:"net_ratio"`
-	// FirstYearImpact is the sum of every outcome's impact in its own first
-	// year, before drop-off and discounting; payback is measured against it.
+	// FirstYearImpact is the impact in year 1 of the timeline, undiscounted:
+	// the sum of the impacts of the outcomes that start during the activity.
+	// An outcome starting after it adds nothing here, however large, because
+	// payback asks how soon the first year's value repays the inputs.
 	FirstYearImpact float64 `json:"first_year_impact"`
 	// PaybackMonths is nil when there is no first-year impact to pay back.
 	PaybackMonths *float64      `json:"payback_months"`
@@ -110,7 +112,6 @@ func evaluate(m *Map, full bool) *Result {
 	}
 	for _, o := range m.Outcomes {
 		impact := o.Impact()
-		res.FirstYearImpact += impact
 		first := o.FirstYear()
 		pv := 0.0
 		v := impact
@@ -134,6 +135,9 @@ func evaluate(m *Map, full bool) *Result {
 		if full {
 			res.Years = append(res.Years, YearValue{Year: t, Value: values[t], PresentValue: pv})
 		}
+	}
+	if last >= 1 {
+		res.FirstYearImpact = values[1]
 	}
 	res.NetPresentValue = res.PresentValue - res.Inputs
 	if res.Inputs > 0 {

@@ -121,8 +121,9 @@ func TestAnalyseDropOffAfterNoDiscount(t *testing.T) {
 	//   year 1 = 0, year 2 = 1000, year 3 = 1000 x 0.9 = 900, year 4 = 900 x 0.9 = 810
 	// With r = 0 every discount factor is 1, so PV is the plain sum:
 	//   PV = 0 + 1000 + 900 + 810 = 2710; ratio = 2710 / 1000 = 2.71; NPV = 1710
-	// Payback counts the outcome's own first-year impact:
-	//   1000 / (1000 / 12) = 12 months.
+	// Payback is measured against year 1 of the timeline, and this outcome
+	// creates nothing in year 1: there is no first-year impact to repay the
+	// inputs with, so payback is none (not 1000 / (1000 / 12) = 12 months).
 	res := mustAnalyse(t, `{"currency":"EUR","discount_rate":0,
 	 "inputs":[{"stakeholder":"Foundation","value":600},{"stakeholder":"Volunteers","value":400}],
 	 "outcomes":[{"stakeholder":"Farmers","outcome":"forest kept standing","quantity":10,"proxy":{"value":100},
@@ -146,12 +147,68 @@ func TestAnalyseDropOffAfterNoDiscount(t *testing.T) {
 	near(t, "ratio", res.Ratio, 2.71)
 	near(t, "NPV", res.NetPresentValue, 1710)
 	near(t, "net ratio", res.NetRatio, 1.71)
-	near(t, "payback", *res.PaybackMonths, 12)
+	if res.FirstYearImpact != 0 || res.PaybackMonths != nil {
+		t.Errorf("first-year impact %v, payback %v; want 0 and none", res.FirstYearImpact, res.PaybackMonths)
+	}
 	if res.Outcomes[0].FirstYear != 2 {
 		t.Errorf("first year = %d", res.Outcomes[0].FirstYear)
 	}
 	if res.RatioDisplay != "2.71:1" || res.RatioRounded != "3:1" {
 		t.Errorf("display %q %q", res.RatioDisplay, res.RatioRounded)
+	}
+}
+
+func TestAnalysePaybackCountsOnlyYearOne(t *testing.T) {
+	// Inputs: 60000. Discount rate 5%. Three outcomes:
+	//   A (during): 20 x 2000 x (1 - 0.20 deadweight) x (1 - 0.25 attribution)
+	//             = 40000 x 0.8 x 0.75 = 24000; two years, 50% drop-off: 24000, 12000
+	//   B (after):  10 x 3000 x (1 - 0.10 displacement) = 27000; three years from
+	//               year 2, no drop-off: 27000 in years 2, 3 and 4
+	//   C (during): 5 x 1200 = 6000; one year
+	// Timeline:
+	//   year 1 = A 24000 + C 6000  = 30000   PV = 30000 / 1.05       = 28571.4285714286...
+	//   year 2 = A 12000 + B 27000 = 39000   PV = 39000 / 1.1025     = 35374.1496598639...
+	//   year 3 = B 27000                     PV = 27000 / 1.157625   = 23323.6151603498...
+	//   year 4 = B 27000                     PV = 27000 / 1.21550625 = 22212.9668193808...
+	//   PV = 109482.160211023..., NPV = 49482.160211023..., ratio = 1.82470267018...
+	// Payback uses the impact in year 1 of the timeline, where B has not
+	// started yet:
+	//   first-year impact = 30000; payback = 60000 / (30000 / 12) = 60000 / 2500 = 24 months
+	// Summing each outcome's own first year would count B too:
+	//   60000 / ((24000 + 27000 + 6000) / 12) = 60000 / 4750 = 12.63 months, which is wrong.
+	res := mustAnalyse(t, `{"currency":"USD","discount_rate":0.05,
+	 "inputs":[{"stakeholder":"Funder","value":45000},{"stakeholder":"Partner","value":15000}],
+	 "outcomes":[
+	  {"stakeholder":"Workers","outcome":"back pay recovered","quantity":20,"proxy":{"value":2000},
+	   "deadweight":0.2,"attribution":0.25,"drop_off":0.5,"duration_years":2,"start":"during"},
+	  {"stakeholder":"Workers","outcome":"lasting decent work","quantity":10,"proxy":{"value":3000},
+	   "displacement":0.1,"duration_years":3,"start":"after"},
+	  {"stakeholder":"Children","outcome":"back in school","quantity":5,"proxy":{"value":1200},
+	   "duration_years":1}]}`)
+	wantValues := []float64{30000, 39000, 27000, 27000}
+	wantPV := []float64{30000 / 1.05, 39000 / 1.1025, 27000 / 1.157625, 27000 / 1.21550625}
+	if len(res.Years) != len(wantValues) {
+		t.Fatalf("years = %+v", res.Years)
+	}
+	for i := range wantValues {
+		near(t, "value", res.Years[i].Value, wantValues[i])
+		near(t, "present value", res.Years[i].PresentValue, wantPV[i])
+	}
+	near(t, "PV", res.PresentValue, 109482.16021102319)
+	near(t, "NPV", res.NetPresentValue, 49482.16021102319)
+	near(t, "ratio", res.Ratio, 109482.16021102319/60000)
+	near(t, "first-year impact", res.FirstYearImpact, 30000)
+	if res.PaybackMonths == nil {
+		t.Fatal("payback missing")
+	}
+	near(t, "payback", *res.PaybackMonths, 24)
+	wantFirst := []int{1, 2, 1}
+	wantImpact := []float64{24000, 27000, 6000}
+	for i, o := range res.Outcomes {
+		if o.FirstYear != wantFirst[i] {
+			t.Errorf("outcome %d first year = %d, want %d", i+1, o.FirstYear, wantFirst[i])
+		}
+		near(t, "impact", o.Impact, wantImpact[i])
 	}
 }
 

@@ -1,0 +1,342 @@
+package facilitymatch_test
+
+import (
+	"context"
+	"crypto/sha1"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/facilitymatch"
+)
+
+// The evaluation set (testdata/SOURCE.md says where each part comes from
+// and how it was labelled) has two parts, each split by a hash of the pair
+// into a tuning half and a test half. The thresholds and weights were set
+// looking at the tuning half only.
+
+// labelled is one labelled pair of records.
+type labelled struct {
+	a, b  string // refs
+	same  bool
+	part  string // "tuning" or "test"
+	label string
+}
+
+// counts tallies predictions against labels for one part.
+type counts struct {
+	positives                    int // labelled same
+	predSame, predReview         int
+	truePosSame, truePosReview   int
+	baselinePred, baselineTruePo int
+}
+
+func (c counts) String() string {
+	ratio := func(n, d int) string {
+		if d == 0 {
+			return "  -  "
+		}
+		return fmt.Sprintf("%.3f", float64(n)/float64(d))
+	}
+	return fmt.Sprintf("same: precision %s recall %s (%d/%d predicted, %d labelled same) | review: precision %s | same+review: precision %s recall %s | token-overlap baseline: precision %s recall %s",
+		ratio(c.truePosSame, c.predSame), ratio(c.truePosSame, c.positives), c.truePosSame, c.predSame, c.positives,
+		ratio(c.truePosReview, c.predReview),
+		ratio(c.truePosSame+c.truePosReview, c.predSame+c.predReview), ratio(c.truePosSame+c.truePosReview, c.positives),
+		ratio(c.baselineTruePo, c.baselinePred), ratio(c.baselineTruePo, c.positives))
+}
+
+func (c *counts) add(o counts) {
+	c.positives += o.positives
+	c.predSame += o.predSame
+	c.predReview += o.predReview
+	c.truePosSame += o.truePosSame
+	c.truePosReview += o.truePosReview
+	c.baselinePred += o.baselinePred
+	c.baselineTruePo += o.baselineTruePo
+}
+
+// partOf splits pairs into tuning and test by a hash of their refs, so the
+// split is fixed and does not depend on what the matcher says.
+func partOf(a, b string) string {
+	if sha1.Sum([]byte(a + "|" + b))[0]%2 == 0 {
+		return "tuning"
+	}
+	return "test"
+}
+
+type listRecord struct {
+	ref string
+	rec facilitymatch.Record
+}
+
+// loadLists reads the Open Supply Hub list files as the importer sees them.
+func loadLists(t testing.TB) []listRecord {
+	t.Helper()
+	files, err := filepath.Glob("testdata/osh_lists/*.csv")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no list files: %v", err)
+	}
+	slices.Sort(files)
+	var out []listRecord
+	for _, f := range files {
+		fh, err := os.Open(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cr := csv.NewReader(fh)
+		cr.FieldsPerRecord = -1
+		header, err := cr.Read()
+		if err != nil {
+			t.Fatal(err)
+		}
+		col := map[string]int{}
+		for i, h := range header {
+			col[strings.ToLower(strings.TrimSpace(h))] = i
+		}
+		for {
+			row, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				t.Fatalf("%s: %v", f, err)
+			}
+			line, _ := cr.FieldPos(0)
+			r := facilitymatch.Record{Name: row[col["name"]], Address: row[col["address"]]}
+			if c, err := country.Lookup(row[col["country"]]); err == nil {
+				r.Country = c.Alpha2
+			}
+			lat, err1 := strconv.ParseFloat(row[col["lat"]], 64)
+			lng, err2 := strconv.ParseFloat(row[col["lng"]], 64)
+			if err1 == nil && err2 == nil {
+				r.Lat, r.Lng, r.HasCoord = lat, lng, true
+			}
+			out = append(out, listRecord{ref: filepath.Base(f) + ":" + strconv.Itoa(line), rec: r})
+		}
+		fh.Close()
+	}
+	return out
+}
+
+func loadListLabels(t testing.TB) []labelled {
+	t.Helper()
+	fh, err := os.Open("testdata/list_pairs.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	rows, err := csv.NewReader(fh).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []labelled
+	for _, r := range rows[1:] {
+		if r[3] != partOf(r[0], r[1]) {
+			t.Fatalf("list_pairs.csv: %s,%s is in part %s but hashes to %s", r[0], r[1], r[3], partOf(r[0], r[1]))
+		}
+		out = append(out, labelled{a: r[0], b: r[1], same: r[2] == "same", part: r[3], label: r[2]})
+	}
+	return out
+}
+
+type oshRecord struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Address string `json:"address"`
+	Country string `json:"country"`
+}
+
+// loadTraining reads Open Supply Hub's labelled dedupe training pairs.
+func loadTraining(t testing.TB) (recs map[string][]listRecord, labels []labelled) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/osh_dedupe_training.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc map[string][]struct {
+		Value [2]oshRecord `json:"__value__"`
+	}
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	recs = map[string][]listRecord{}
+	for kind, pairs := range doc {
+		for _, p := range pairs {
+			a, b := p.Value[0], p.Value[1]
+			part := partOf(a.ID, b.ID)
+			for _, r := range []oshRecord{a, b} {
+				recs[part] = append(recs[part], listRecord{ref: r.ID, rec: facilitymatch.Record{Name: r.Name, Address: r.Address, Country: strings.ToUpper(r.Country)}})
+			}
+			labels = append(labels, labelled{a: a.ID, b: b.ID, same: kind == "match", part: part, label: kind})
+		}
+	}
+	return recs, labels
+}
+
+var baselineWord = regexp.MustCompile(`[\p{L}\p{N}]+`)
+
+// baseline is the token-overlap matcher the issue measured: same country
+// and a Jaccard overlap of lower-cased name words of at least one half.
+func baseline(a, b facilitymatch.Record) bool {
+	if a.Country != b.Country {
+		return false
+	}
+	wa := map[string]bool{}
+	for _, w := range baselineWord.FindAllString(strings.ToLower(a.Name), -1) {
+		wa[w] = true
+	}
+	wb := map[string]bool{}
+	for _, w := range baselineWord.FindAllString(strings.ToLower(b.Name), -1) {
+		wb[w] = true
+	}
+	inter := 0
+	for w := range wa {
+		if wb[w] {
+			inter++
+		}
+	}
+	union := len(wa) + len(wb) - inter
+	return union > 0 && float64(inter)/float64(union) >= 0.5
+}
+
+func pairKey(a, b string) [2]string {
+	if a > b {
+		a, b = b, a
+	}
+	return [2]string{a, b}
+}
+
+// evaluate runs the matcher (blocking included) over recs and tallies its
+// pairs against labels, for one part. When exhaustive, pairs the matcher
+// proposes that are not labelled count as wrong (the labelled candidates
+// were drawn more widely than the matcher's blocks, see SOURCE.md);
+// otherwise they are not counted.
+func evaluate(t *testing.T, m *facilitymatch.Matcher, recs []listRecord, labels []labelled, part string, exhaustive bool) counts {
+	t.Helper()
+	in := make([]facilitymatch.Record, len(recs))
+	byRef := map[string]facilitymatch.Record{}
+	for i, r := range recs {
+		in[i] = r.rec
+		byRef[r.ref] = r.rec
+	}
+	pairs, err := m.Match(context.Background(), in, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]string]facilitymatch.Decision{}
+	for _, p := range pairs {
+		got[pairKey(recs[p.A].ref, recs[p.B].ref)] = p.Decision
+	}
+	var c counts
+	known := map[[2]string]bool{}
+	for _, l := range labels {
+		k := pairKey(l.a, l.b)
+		known[k] = true
+		if l.part != part || l.label == "unsure" {
+			continue
+		}
+		ra, okA := byRef[l.a]
+		rb, okB := byRef[l.b]
+		if !okA || !okB {
+			t.Fatalf("labelled pair %s / %s names a record that is not in the data", l.a, l.b)
+		}
+		if l.same {
+			c.positives++
+		}
+		switch got[k] {
+		case facilitymatch.Same:
+			c.predSame++
+			if l.same {
+				c.truePosSame++
+			}
+		case facilitymatch.Review:
+			c.predReview++
+			if l.same {
+				c.truePosReview++
+			}
+		}
+		if baseline(ra, rb) {
+			c.baselinePred++
+			if l.same {
+				c.baselineTruePo++
+			}
+		}
+	}
+	if exhaustive {
+		for k, d := range got {
+			if known[k] || partOf(k[0], k[1]) != part && partOf(k[1], k[0]) != part {
+				continue
+			}
+			if partOf(k[0], k[1]) != part {
+				continue
+			}
+			switch d {
+			case facilitymatch.Same:
+				c.predSame++
+			case facilitymatch.Review:
+				c.predReview++
+			}
+		}
+		// The baseline's own unlabelled proposals count against it too.
+		for i := range recs {
+			for j := i + 1; j < len(recs); j++ {
+				k := pairKey(recs[i].ref, recs[j].ref)
+				if known[k] || partOf(k[0], k[1]) != part || !baseline(recs[i].rec, recs[j].rec) {
+					continue
+				}
+				c.baselinePred++
+			}
+		}
+	}
+	return c
+}
+
+// TestEvaluation measures precision and recall per decision on both parts
+// of the evaluation set, beside the token-overlap baseline. The targets are
+// precision of "same" at least 0.97 and recall of "same" plus "review" at
+// least 0.85. The tuning part is held to them. The test part, measured once
+// after tuning, reached 0.957 (22 of 23: one wrong merge) for the first and
+// 0.95 for the second; it is held to what was measured, so that a change
+// that makes the matcher worse on unseen pairs fails here, and
+// docs/matching.md reports the shortfall rather than tuning on the test part.
+func TestEvaluation(t *testing.T) {
+	m, err := facilitymatch.New(facilitymatch.DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := loadLists(t)
+	listLabels := loadListLabels(t)
+	trainRecs, trainLabels := loadTraining(t)
+	for _, part := range []string{"tuning", "test"} {
+		lc := evaluate(t, m, lists, listLabels, part, true)
+		tc := evaluate(t, m, trainRecs[part], trainLabels, part, false)
+		var all counts
+		all.add(lc)
+		all.add(tc)
+		t.Logf("%-6s lists:    %v", part, lc)
+		t.Logf("%-6s training: %v", part, tc)
+		t.Logf("%-6s both:     %v", part, all)
+		precision := float64(all.truePosSame) / float64(max(1, all.predSame))
+		recall := float64(all.truePosSame+all.truePosReview) / float64(max(1, all.positives))
+		wantPrecision, wantRecall := 0.97, 0.85
+		if part == "test" {
+			wantPrecision = 0.95
+		}
+		if precision < wantPrecision {
+			t.Errorf("%s part: precision of same is %.3f, want at least %.2f", part, precision, wantPrecision)
+		}
+		if recall < wantRecall {
+			t.Errorf("%s part: recall of same+review is %.3f, want at least %.2f", part, recall, wantRecall)
+		}
+	}
+}

@@ -1,0 +1,209 @@
+package facilitymatch
+
+import (
+	"math"
+	"slices"
+)
+
+// termSim is the weighted, forgiving Dice coefficient of two lists of
+// terms: each term counts with its weight, and a term of one list that is
+// one typing error away from a term of the other ("ourter" and "outer",
+// "houseware" and "housewares") counts nearly as much as an equal one.
+func termSim(a, b []term) float64 {
+	var wa, wb, ma, mb float64
+	for _, t := range a {
+		wa += t.weight
+	}
+	for _, t := range b {
+		wb += t.weight
+	}
+	if wa == 0 || wb == 0 {
+		return 0
+	}
+	for _, t := range a {
+		ma += t.weight * bestMatch(t.text, b)
+	}
+	for _, t := range b {
+		mb += t.weight * bestMatch(t.text, a)
+	}
+	return (ma + mb) / (wa + wb)
+}
+
+// termCover is how much of the shorter list of terms the longer one
+// holds (weighted, forgiving as termSim): an address that is the other's
+// with the province and country added covers it fully.
+func termCover(a, b []term) float64 {
+	var wa, wb, ma, mb float64
+	for _, t := range a {
+		wa += t.weight
+		ma += t.weight * bestMatch(t.text, b)
+	}
+	for _, t := range b {
+		wb += t.weight
+		mb += t.weight * bestMatch(t.text, a)
+	}
+	if wa == 0 || wb == 0 {
+		return 0
+	}
+	return max(ma/wa, mb/wb)
+}
+
+// typoCredit is what a term one edit away from another counts for.
+const typoCredit = 0.85
+
+func bestMatch(w string, in []term) float64 {
+	best := 0.0
+	for _, t := range in {
+		if t.text == w {
+			return 1
+		}
+		if best < typoCredit && oneEditApart(w, t.text) {
+			best = typoCredit
+		}
+	}
+	return best
+}
+
+// oneEditApart reports whether a and b, both at least four letters long,
+// differ by one insertion, deletion, substitution or swap of neighbours.
+func oneEditApart(a, b string) bool {
+	la, lb := len(a), len(b)
+	if la < 4 || lb < 4 || la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	if la == lb {
+		diff := -1
+		for i := 0; i < la; i++ {
+			if a[i] != b[i] {
+				if diff >= 0 {
+					// a swap of neighbours: ab / ba
+					return diff == i-1 && a[diff] == b[i] && a[i] == b[diff] && a[i+1:] == b[i+1:]
+				}
+				diff = i
+			}
+		}
+		return true
+	}
+	if la < lb {
+		a, b = b, a
+	}
+	// a is one longer than b: skip one byte of a.
+	i := 0
+	for i < len(b) && a[i] == b[i] {
+		i++
+	}
+	return a[i+1:] == b[i:]
+}
+
+// trigrams returns the sorted, distinct hashes of the letter trigrams of s,
+// with its ends marked, for comparing names and addresses whose words are
+// split or run together differently ("norteedificio", "farexmodatekstil").
+func trigrams(s string) []uint32 {
+	if s == "" {
+		return nil
+	}
+	padded := make([]byte, 0, len(s)+2)
+	padded = append(padded, '^')
+	padded = append(padded, s...)
+	padded = append(padded, '$')
+	out := make([]uint32, 0, len(padded))
+	for i := 0; i+3 <= len(padded); i++ {
+		out = append(out, uint32(padded[i])<<16|uint32(padded[i+1])<<8|uint32(padded[i+2]))
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// dice is the Dice coefficient of two sorted sets.
+func dice(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] == b[j]:
+			n++
+			i++
+			j++
+		case a[i] < b[j]:
+			i++
+		default:
+			j++
+		}
+	}
+	return 2 * float64(n) / float64(len(a)+len(b))
+}
+
+// gramSim compares two sorted trigram sets: the mean of their Dice
+// coefficient and their overlap coefficient (the shared share of the
+// smaller), so that a name written with its letters spaced out, or with a
+// qualifier added, stays close to the plain one.
+func gramSim(a, b []uint32) float64 {
+	if len(a) == 0 || len(b) == 0 {
+		return 0
+	}
+	d := dice(a, b)
+	shared := d * float64(len(a)+len(b)) / 2
+	return (d + shared/float64(min(len(a), len(b)))) / 2
+}
+
+// overlap is the share of the smaller list found in the other; ok is false
+// when either is empty.
+func overlap(a, b []string) (share float64, shared []string, ok bool) {
+	if len(a) == 0 || len(b) == 0 {
+		return 0, nil, false
+	}
+	for _, x := range a {
+		if containsStr(b, x) && !containsStr(shared, x) {
+			shared = append(shared, x)
+		}
+	}
+	return float64(len(shared)) / float64(min(len(a), len(b))), shared, true
+}
+
+// distanceKm is the great-circle distance between two points (haversine,
+// on a sphere of the Earth's mean radius).
+func distanceKm(lat1, lng1, lat2, lng2 float64) float64 {
+	const r = 6371.0088
+	p1, p2 := lat1*math.Pi/180, lat2*math.Pi/180
+	dp := p2 - p1
+	dl := (lng2 - lng1) * math.Pi / 180
+	h := math.Sin(dp/2)*math.Sin(dp/2) + math.Cos(p1)*math.Cos(p2)*math.Sin(dl/2)*math.Sin(dl/2)
+	return 2 * r * math.Asin(math.Min(1, math.Sqrt(h)))
+}
+
+// geohash encodes a point as a geohash of the given precision (characters).
+func geohash(lat, lng float64, precision int) string {
+	const alphabet = "0123456789bcdefghjkmnpqrstuvwxyz"
+	latLo, latHi, lngLo, lngHi := -90.0, 90.0, -180.0, 180.0
+	out := make([]byte, 0, precision)
+	bit, ch, even := 0, 0, true
+	for len(out) < precision {
+		if even {
+			mid := (lngLo + lngHi) / 2
+			if lng >= mid {
+				ch |= 1 << (4 - bit)
+				lngLo = mid
+			} else {
+				lngHi = mid
+			}
+		} else {
+			mid := (latLo + latHi) / 2
+			if lat >= mid {
+				ch |= 1 << (4 - bit)
+				latLo = mid
+			} else {
+				latHi = mid
+			}
+		}
+		even = !even
+		if bit < 4 {
+			bit++
+		} else {
+			out = append(out, alphabet[ch])
+			bit, ch = 0, 0
+		}
+	}
+	return string(out)
+}

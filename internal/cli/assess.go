@@ -139,15 +139,7 @@ func loadWatchlists(env *Env, cmd string, paths []string) ([]*screening.Watchlis
 		}
 		return wls, nil
 	}
-	var wls []*screening.Watchlist
-	for _, p := range paths {
-		wl, err := screening.LoadFile(p)
-		if err != nil {
-			return nil, err
-		}
-		wls = append(wls, wl)
-	}
-	return wls, nil
+	return screening.LoadFiles(paths...)
 }
 
 // writeOutput writes to --out (removing a half-written file on error) or to

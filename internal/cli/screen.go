@@ -38,8 +38,8 @@ const screenBatch = 8192
 func runScreen(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "screen", screenUsage)
 	var lists repeated
-	fs.Var(&lists, "watchlist", "watchlist file (OFAC sdn.csv or cons_prim.csv with their alt/add files beside them, FollowTheMoney JSON lines, UFLPA Entity List HTML or CSV, CBP WRO CSV, or id,name,aliases,country,list CSV); repeatable; default: the built-in UFLPA and CBP WRO lists")
-	threshold := fs.Float64("threshold", screening.DefaultThreshold, "lowest score reported, 0..1")
+	fs.Var(&lists, "watchlist", "watchlist file (OFAC sdn.csv or cons_prim.csv, with their alt/add files given too or found beside them, FollowTheMoney JSON lines, UFLPA Entity List HTML or CSV, CBP WRO CSV, or id,name,aliases,country,list CSV); repeatable; default: the built-in UFLPA and CBP WRO lists")
+	threshold := fs.Float64("threshold", screening.DefaultThreshold, "lowest score reported, 0..1 (0 reports every candidate)")
 	format := fs.String("format", "csv", "output format: csv or json (one object per line)")
 	out := fs.String("out", "", "output file (default: standard output)")
 	positional, err := parseInterleaved(fs, args)
@@ -74,12 +74,8 @@ func runScreen(ctx context.Context, env *Env, args []string) error {
 			}
 		}
 	} else {
-		for _, p := range lists {
-			wl, err := screening.LoadFile(p)
-			if err != nil {
-				return err
-			}
-			wls = append(wls, wl)
+		if wls, err = screening.LoadFiles(lists...); err != nil {
+			return err
 		}
 	}
 	ix := screening.NewIndex(wls...)
@@ -95,7 +91,7 @@ func runScreen(ctx context.Context, env *Env, args []string) error {
 		}
 		w = fh
 	}
-	err = writeScreen(ctx, w, progressWriter(env.Stderr), ix, queries, screening.Options{Threshold: *threshold, Limit: 10}, *format)
+	err = writeScreen(ctx, w, progressWriter(env.Stderr), ix, queries, screening.Options{Threshold: threshold, Limit: 10}, *format)
 	if fh != nil {
 		if cerr := fh.Close(); err == nil {
 			err = cerr
@@ -316,15 +312,15 @@ func watchlistOverrides(ctx context.Context, db *sqlstore.DB) (map[string]*scree
 func servedWatchlists(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.Logger) ([]*screening.Watchlist, error) {
 	var wls []*screening.Watchlist
 	if v := envString(env, "WATCHLISTS", ""); v != "" {
+		var paths []string
 		for _, p := range filepath.SplitList(v) {
-			if p == "" {
-				continue
+			if p != "" {
+				paths = append(paths, p)
 			}
-			wl, err := screening.LoadFile(p)
-			if err != nil {
-				return nil, fmt.Errorf("UPSTREAM_WATCHLISTS: %w", err)
-			}
-			wls = append(wls, wl)
+		}
+		var err error
+		if wls, err = screening.LoadFiles(paths...); err != nil {
+			return nil, fmt.Errorf("UPSTREAM_WATCHLISTS: %w", err)
 		}
 	} else {
 		repl, err := watchlistOverrides(ctx, db)

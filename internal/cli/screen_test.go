@@ -97,6 +97,39 @@ func TestScreenCommand(t *testing.T) {
 		}
 	})
 
+	t.Run("threshold 0 reports every candidate", func(t *testing.T) {
+		partial := writeFile(t, dir, "partial.csv", "id,name\np1,Taida Garments\n")
+		count := func(args ...string) int {
+			t.Helper()
+			code, out, stderr := screenCLI(t, now, append([]string{"screen", partial, "--watchlist", list}, args...)...)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			return strings.Count(out, "\n") - 1
+		}
+		// "Taida Garments" shares one word with a list name: a weak hit,
+		// below the default threshold.
+		def, zero := count(), count("--threshold", "0")
+		if def != 0 || zero != 1 || count("--threshold", "0.8") != 0 {
+			t.Errorf("hits: default %d, --threshold 0 %d: 0 must report more than the default 0.80", def, zero)
+		}
+	})
+
+	t.Run("OFAC sdn, alt and add given together", func(t *testing.T) {
+		odir := t.TempDir()
+		sdn := writeFile(t, odir, "sdn.csv", "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n")
+		alt := writeFile(t, odir, "alt.csv", "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \n")
+		add := writeFile(t, odir, "add.csv", "36,25,-0- ,\"Havana\",\"Cuba\",-0- \n")
+		q := writeFile(t, odir, "q.csv", "id,name\nq1,Aero Caribbean\n")
+		code, out, stderr := screenCLI(t, now, "screen", q, "--watchlist", sdn, "--watchlist", alt, "--watchlist", add)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if n := strings.Count(out, "q1,Aero Caribbean,36,"); n != 1 {
+			t.Errorf("want one hit on entity 36 (the list loaded once, with its alias), got %d:\n%s", n, out)
+		}
+	})
+
 	t.Run("built-in lists warn when stale", func(t *testing.T) {
 		code, out, stderr := screenCLI(t, now, "screen", names)
 		if code != 0 {

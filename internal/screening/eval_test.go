@@ -118,7 +118,7 @@ func evaluate(ix *Index, sdn *Watchlist, rows []evalRow, th float64) (evalStats,
 	for i, r := range rows {
 		qs[i] = Query{ID: fmt.Sprint(i), Name: r.query, Country: r.country}
 	}
-	res := ix.SearchBatch(qs, Options{Threshold: th, Limit: 1})
+	res := ix.SearchBatch(qs, Options{Threshold: ThresholdOf(th), Limit: 1})
 	var all evalStats
 	byKind := map[string]*evalStats{}
 	var misses []string

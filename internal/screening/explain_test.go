@@ -42,7 +42,7 @@ func TestExplanationsGolden(t *testing.T) {
 	var b strings.Builder
 	for _, q := range queries {
 		fmt.Fprintf(&b, "query %q country %q\n", q.Name, q.Country)
-		hits := ix.Search(q, Options{Threshold: 0.6, Limit: 3})
+		hits := ix.Search(q, Options{Threshold: ThresholdOf(0.6), Limit: 3})
 		if len(hits) == 0 {
 			b.WriteString("  no hits\n")
 		}
@@ -71,8 +71,8 @@ func TestExplanationsGolden(t *testing.T) {
 
 func TestIdentifierRaisesScore(t *testing.T) {
 	ix := NewEntityIndex([]Entity{{ID: "1", Name: "Golden Star Shipping Co", Identifiers: []Identifier{{"IMO", "9123456"}}, ListName: "x"}})
-	without := ix.Search(Query{Name: "Golden Star Shipping"}, Options{Threshold: 0.01})
-	with := ix.Search(Query{Name: "Golden Star Shipping", Identifiers: []string{"imo 9123456"}}, Options{Threshold: 0.01})
+	without := ix.Search(Query{Name: "Golden Star Shipping"}, Options{Threshold: ThresholdOf(0.01)})
+	with := ix.Search(Query{Name: "Golden Star Shipping", Identifiers: []string{"imo 9123456"}}, Options{Threshold: ThresholdOf(0.01)})
 	if len(without) != 1 || len(with) != 1 || with[0].Score <= without[0].Score {
 		t.Fatalf("without %v, with %v", summarize(without), summarize(with))
 	}
@@ -119,7 +119,7 @@ func TestNormalization(t *testing.T) {
 func TestLegalFormsNeverMatchAlone(t *testing.T) {
 	ix := NewEntityIndex([]Entity{{ID: "1", Name: "Alpha Trading Co., Ltd.", ListName: "x"}})
 	for _, q := range []string{"Co., Ltd.", "Company Limited", "LLC", "有限公司", "and of the"} {
-		if hits := ix.Search(Query{Name: q}, Options{Threshold: 0.01}); len(hits) != 0 {
+		if hits := ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0.01)}); len(hits) != 0 {
 			t.Errorf("%q matched %v", q, summarize(hits))
 		}
 	}

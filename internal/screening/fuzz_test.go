@@ -38,7 +38,7 @@ func FuzzLoad(f *testing.F) {
 				t.Fatalf("bad entity name %q", e.Name)
 			}
 		}
-		NewIndex(wl).Search(Query{Name: "a b c"}, Options{Threshold: 0.01})
+		NewIndex(wl).Search(Query{Name: "a b c"}, Options{Threshold: ThresholdOf(0.01)})
 	})
 }
 
@@ -61,7 +61,7 @@ func FuzzSearch(f *testing.F) {
 			}
 			fuzzIndex = NewIndex(lists...)
 		})
-		hits := fuzzIndex.Search(Query{Name: name, Country: country}, Options{Threshold: 0.01, Limit: 5})
+		hits := fuzzIndex.Search(Query{Name: name, Country: country}, Options{Threshold: ThresholdOf(0.01), Limit: 5})
 		for i, h := range hits {
 			if h.Score < 0 || h.Score > 1 {
 				t.Fatalf("score %v", h.Score)

@@ -159,44 +159,175 @@ func LoadFormat(name string, f Format, r io.Reader) (*Watchlist, error) {
 // add.csv for sdn.csv; cons_alt.csv and cons_add.csv for cons_prim.csv) when
 // they exist.
 func LoadFile(path string) (*Watchlist, error) {
+	wls, err := LoadFiles(path)
+	if err != nil {
+		return nil, err
+	}
+	return wls[0], nil
+}
+
+// LoadFiles loads list files, one watchlist per list. OFAC publishes a list
+// as three files (sdn.csv, alt.csv, add.csv): an alternate-name or address
+// file given beside its primary file is read with it, so passing all three
+// loads the list once. An alternate-name or address file is paired with the
+// primary file of the same list (SDN or consolidated) in its folder, or the
+// only such primary file given; files not given are looked for beside the
+// primary file. A file named twice is read once.
+func LoadFiles(paths ...string) ([]*Watchlist, error) {
+	type ofacSet struct {
+		prim, alt, add string
+		cons           bool
+	}
+	type item struct {
+		path string
+		f    Format
+		set  *ofacSet
+	}
+	var items []item
+	var sets []*ofacSet
+	var parts []item // alternate-name and address files
+	seen := map[string]bool{}
+	for _, p := range paths {
+		key := filepath.Clean(p)
+		if abs, err := filepath.Abs(p); err == nil {
+			key = abs
+		}
+		if seen[key] {
+			continue
+		}
+		seen[key] = true
+		f, err := detectFile(p)
+		if err != nil {
+			return nil, err
+		}
+		it := item{path: p, f: f}
+		switch f {
+		case FormatOFAC:
+			it.set = &ofacSet{prim: p, cons: isConsFile(p)}
+			sets = append(sets, it.set)
+		case FormatOFACAlt, FormatOFACAdd:
+			parts = append(parts, it)
+			continue
+		}
+		items = append(items, it)
+	}
+	for _, pt := range parts {
+		var home, only *ofacSet
+		n := 0
+		for _, st := range sets {
+			if st.cons != isConsFile(pt.path) {
+				continue
+			}
+			n++
+			only = st
+			if filepath.Dir(st.prim) == filepath.Dir(pt.path) && home == nil {
+				home = st
+			}
+		}
+		if home == nil && n == 1 {
+			home = only
+		}
+		what, prim := "alternate-name", "sdn.csv"
+		if pt.f == FormatOFACAdd {
+			what = "address"
+		}
+		if isConsFile(pt.path) {
+			prim = "cons_prim.csv"
+		}
+		if home == nil {
+			return nil, kernel.Errorf(kernel.Invalid, "%s: this is an OFAC %s file; give its primary file (%s) too, or only the primary file with this one beside it", pt.path, what, prim)
+		}
+		slot := &home.alt
+		if pt.f == FormatOFACAdd {
+			slot = &home.add
+		}
+		if *slot != "" {
+			return nil, kernel.Errorf(kernel.Invalid, "%s: a second OFAC %s file for %s (the first is %s)", pt.path, what, home.prim, *slot)
+		}
+		*slot = pt.path
+	}
+	out := make([]*Watchlist, 0, len(items))
+	for _, it := range items {
+		var (
+			wl  *Watchlist
+			err error
+		)
+		if it.set != nil {
+			wl, err = loadOFACFiles(it.set.prim, it.set.alt, it.set.add)
+		} else {
+			wl, err = loadPlainFile(it.path, it.f)
+		}
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, wl)
+	}
+	return out, nil
+}
+
+func isConsFile(path string) bool {
+	return strings.HasPrefix(strings.ToLower(filepath.Base(path)), "cons_")
+}
+
+// detectFile reads the first bytes of a list file and tells its format.
+func detectFile(path string) (Format, error) {
+	fh, err := os.Open(path)
+	if err != nil {
+		return "", kernel.Wrap(kernel.Invalid, err, "cannot open watchlist %s", path)
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err == nil && st.IsDir() {
+		return "", kernel.Errorf(kernel.Invalid, "watchlist %s is a directory; give the list file (for OFAC, sdn.csv or cons_prim.csv)", path)
+	}
+	head := make([]byte, sniffSize)
+	n, err := io.ReadFull(fh, head)
+	if err != nil && err != io.EOF && err != io.ErrUnexpectedEOF {
+		return "", kernel.Wrap(kernel.Invalid, err, "cannot read watchlist %s", path)
+	}
+	f, err := DetectFormat(head[:n])
+	if err != nil {
+		return "", kernel.Wrap(kernel.Invalid, err, "%s", path)
+	}
+	return f, nil
+}
+
+func loadPlainFile(path string, f Format) (*Watchlist, error) {
 	fh, err := os.Open(path)
 	if err != nil {
 		return nil, kernel.Wrap(kernel.Invalid, err, "cannot open watchlist %s", path)
 	}
 	defer fh.Close()
-	if st, err := fh.Stat(); err == nil && st.IsDir() {
-		return nil, kernel.Errorf(kernel.Invalid, "watchlist %s is a directory; give the list file (for OFAC, sdn.csv or cons_prim.csv)", path)
-	}
-	br := bufio.NewReaderSize(fh, 64*1024)
-	head, _ := br.Peek(sniffSize)
-	f, err := DetectFormat(head)
-	if err != nil {
-		return nil, kernel.Wrap(kernel.Invalid, err, "%s", path)
-	}
-	if f != FormatOFAC {
-		return LoadFormat(path, f, br)
-	}
-	dir, base := filepath.Split(path)
+	return LoadFormat(path, f, bufio.NewReaderSize(fh, 64*1024))
+}
+
+// loadOFACFiles reads an OFAC primary file with its alternate-name and
+// address files; an empty alt or add path means the file of the usual name
+// beside the primary file, when there is one.
+func loadOFACFiles(prim, alt, add string) (*Watchlist, error) {
+	dir, base := filepath.Split(prim)
 	altName, addName, list := "alt.csv", "add.csv", "ofac-sdn"
 	if strings.HasPrefix(strings.ToLower(base), "cons_") {
 		altName, addName, list = "cons_alt.csv", "cons_add.csv", "ofac-cons"
 	}
 	h := sha256.New()
-	files := []ofacFile{{name: path, r: &hashingReader{r: br, h: h}, kind: FormatOFAC}}
+	var files []ofacFile
 	for _, c := range []struct {
-		name string
-		kind Format
-	}{{altName, FormatOFACAlt}, {addName, FormatOFACAdd}} {
-		p := filepath.Join(dir, c.name)
+		path, sibling string
+		kind          Format
+	}{{prim, "", FormatOFAC}, {alt, altName, FormatOFACAlt}, {add, addName, FormatOFACAdd}} {
+		p := c.path
+		if p == "" {
+			p = filepath.Join(dir, c.sibling)
+		}
 		cf, err := os.Open(p)
-		if errors.Is(err, os.ErrNotExist) {
+		if c.path == "" && errors.Is(err, os.ErrNotExist) {
 			continue
 		}
 		if err != nil {
 			return nil, kernel.Wrap(kernel.Invalid, err, "cannot open %s", p)
 		}
 		defer cf.Close()
-		files = append(files, ofacFile{name: p, r: &hashingReader{r: cf, h: h}, kind: c.kind})
+		files = append(files, ofacFile{name: p, r: &hashingReader{r: bufio.NewReaderSize(cf, 64*1024), h: h}, kind: c.kind})
 	}
 	wl, err := loadOFAC(list, files)
 	if err != nil {

@@ -256,3 +256,86 @@ func TestLoadFileErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadFilesOFACTriple gives the three files OFAC publishes for one
+// list, in any order and under any folder: they load as one list, once,
+// with the alternate names and the addresses joined.
+func TestLoadFilesOFACTriple(t *testing.T) {
+	const (
+		sdn = "36,\"AEROCARIBBEAN AIRLINES\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n" +
+			"173,\"ANGLO-CARIBBEAN CO., LTD.\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \n"
+		alt = "36,12,\"aka\",\"AERO-CARIBBEAN\",-0- \n"
+		add = "173,129,\"Ibex House, The Minories\",\"London EC3N 1DY\",\"United Kingdom\",-0- \n"
+	)
+	write := func(dir, name, body string) string {
+		t.Helper()
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	root := t.TempDir()
+	together := filepath.Join(root, "together")
+	s, a, d := write(together, "sdn.csv", sdn), write(together, "alt.csv", alt), write(together, "add.csv", add)
+	apart := filepath.Join(root, "apart")
+	s2 := write(filepath.Join(apart, "lists"), "sdn.csv", sdn)
+	a2 := write(filepath.Join(apart, "downloads"), "sdn_alt_2026.csv", alt)
+	d2 := write(filepath.Join(apart, "downloads"), "sdn_add_2026.csv", add)
+	check := func(t *testing.T, wls []*Watchlist, err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(wls) != 1 || wls[0].List.Name != "ofac-sdn" || len(wls[0].Entities) != 2 {
+			t.Fatalf("lists = %d, want one ofac-sdn list of 2 entities", len(wls))
+		}
+		if e := find(wls[0], "36"); e == nil || !contains(e.Aliases, "AERO-CARIBBEAN") {
+			t.Errorf("entity 36 = %+v, want the alias from the alt file", e)
+		}
+		if e := find(wls[0], "173"); e == nil || !contains(e.Countries, "GB") {
+			t.Errorf("entity 173 = %+v, want GB from the address file", e)
+		}
+	}
+	for _, tt := range []struct {
+		name  string
+		paths []string
+	}{
+		{"three files", []string{s, a, d}},
+		{"alt first", []string{a, d, s}},
+		{"primary only", []string{s}},
+		{"named twice", []string{s, a, s, d, a}},
+		{"other folders and names", []string{a2, s2, d2}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			wls, err := LoadFiles(tt.paths...)
+			check(t, wls, err)
+		})
+	}
+	// The checksum covers the same bytes whichever way the files are given.
+	w1, _ := LoadFiles(s, a, d)
+	w2, _ := LoadFiles(a2, s2, d2)
+	if w1[0].List.SHA256 != w2[0].List.SHA256 {
+		t.Errorf("checksums differ: %s vs %s", w1[0].List.SHA256, w2[0].List.SHA256)
+	}
+	for _, tt := range []struct {
+		name  string
+		paths []string
+		want  string
+	}{
+		{"alt without primary", []string{a}, "alt.csv: this is an OFAC alternate-name file; give its primary file (sdn.csv) too"},
+		{"add without primary", []string{d2}, "sdn_add_2026.csv: this is an OFAC address file"},
+		{"two alt files", []string{s, a, a2}, "a second OFAC alternate-name file"},
+		{"consolidated alt with SDN", []string{s, write(together, "cons_alt.csv", alt)}, "give its primary file (cons_prim.csv)"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			wls, err := LoadFiles(tt.paths...)
+			if err == nil || !strings.Contains(err.Error(), tt.want) || kernel.ErrorCode(err) != kernel.Invalid {
+				t.Fatalf("lists %d, err %v, want %q", len(wls), err, tt.want)
+			}
+		})
+	}
+}

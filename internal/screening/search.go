@@ -30,11 +30,17 @@ type Query struct {
 
 // Options tune a search. The zero value uses the defaults.
 type Options struct {
-	// Threshold is the lowest score reported, 0..1; 0 means DefaultThreshold.
-	Threshold float64
+	// Threshold is the lowest score reported, 0..1; nil means
+	// DefaultThreshold. A threshold of 0 reports every candidate scored.
+	Threshold *float64
 	// Limit caps the hits per query; 0 means 10.
 	Limit int
 }
+
+// ThresholdOf returns v as an Options threshold: Options{Threshold:
+// ThresholdOf(0)} reports every candidate, where the zero Options uses
+// DefaultThreshold.
+func ThresholdOf(v float64) *float64 { return &v }
 
 // Hit is a list entity that matches a query, with the explanation.
 type Hit struct {
@@ -126,8 +132,9 @@ func (ix *Index) Screen(q Query, opts Options) ([]Hit, error) {
 // for a name ValidateQuery rejects (use Screen to get the reason); only the
 // first 64 words of a name take part.
 func (ix *Index) Search(q Query, opts Options) []Hit {
-	if opts.Threshold <= 0 {
-		opts.Threshold = DefaultThreshold
+	threshold := DefaultThreshold
+	if opts.Threshold != nil {
+		threshold = *opts.Threshold
 	}
 	if opts.Limit <= 0 {
 		opts.Limit = 10
@@ -146,7 +153,7 @@ func (ix *Index) Search(q Query, opts Options) []Hit {
 	var bests []best
 	for _, ni := range cands {
 		sc, ok := ix.score(pq, &ix.names[ni], s, nil)
-		if !ok || sc < opts.Threshold {
+		if !ok || sc < threshold {
 			continue
 		}
 		e := ix.names[ni].entity

@@ -28,7 +28,7 @@ type screenRequest struct {
 	Country     string        `json:"country"`
 	Identifiers []string      `json:"identifiers"`
 	Queries     []screenQuery `json:"queries"`
-	Threshold   float64       `json:"threshold"`
+	Threshold   *float64      `json:"threshold"` // absent: the default; 0 reports every candidate
 	Limit       int           `json:"limit"`
 }
 
@@ -75,7 +75,7 @@ func (s *Server) apiScreen(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if req.Threshold < 0 || req.Threshold > 1 || math.IsNaN(req.Threshold) {
+	if t := req.Threshold; t != nil && (*t < 0 || *t > 1 || math.IsNaN(*t)) {
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "threshold must be between 0 and 1"))
 		return
 	}

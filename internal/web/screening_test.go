@@ -111,6 +111,8 @@ func TestAPIScreen(t *testing.T) {
 		{"both forms", `{"name":"x","queries":[{"name":"y"}]}`, 400, "", "either"},
 		{"empty batch", `{"queries":[]}`, 400, "", "give a name"},
 		{"bad query in batch", `{"queries":[{"name":"ok name"},{"name":""}]}`, 400, "", "queries[1]"},
+		{"weak, default threshold", `{"name":"Hoshine Garments"}`, 200, "", ""},
+		{"weak, threshold 0 reports it", `{"name":"Hoshine Garments","threshold":0}`, 200, "u2", ""},
 		{"bad threshold", `{"name":"x","threshold":2}`, 400, "", "threshold"},
 		{"unknown field", `{"nom":"x"}`, 400, "", "unknown field"},
 		{"too long", `{"name":"` + strings.Repeat("a", 10000) + `"}`, 400, "", "long"},
@@ -148,7 +150,7 @@ func TestAPIScreen(t *testing.T) {
 				}
 				return
 			}
-			if len(hits) == 0 || hits[0].EntityID != tc.wantEntity || hits[0].List != "uflpa" || len(hits[0].Reasons) == 0 || hits[0].Score < screening.DefaultThreshold {
+			if len(hits) == 0 || hits[0].EntityID != tc.wantEntity || hits[0].List != "uflpa" || len(hits[0].Reasons) == 0 || (hits[0].Score < screening.DefaultThreshold) != strings.Contains(tc.body, `"threshold":0}`) {
 				t.Fatalf("hits %+v", hits)
 			}
 		})

@@ -55,3 +55,21 @@ func (d Day) After(o Day) bool { return d.t.After(o.t) }
 // DaysUntil returns the number of days from d to o (negative when o is
 // earlier).
 func (d Day) DaysUntil(o Day) int { return int(o.t.Sub(d.t).Hours() / 24) }
+
+// MarshalText writes the day as "2006-01-02" ("" for the zero day), so days
+// read the same in JSON as on a page.
+func (d Day) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads "2006-01-02"; an empty text is the zero day.
+func (d *Day) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*d = Day{}
+		return nil
+	}
+	p, err := ParseDay(string(b))
+	if err != nil {
+		return err
+	}
+	*d = p
+	return nil
+}

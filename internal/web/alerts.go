@@ -13,43 +13,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-// alertRoutes are the early-warning pages and API: alerts for anyone who
-// may read them, transitions for those who manage them, and delivery
-// endpoints for admins.
-func (s *Server) alertRoutes() []route {
-	return []route{
-		{"GET /alerts", signedIn, account.PermAlertsRead, s.alertsPage},
-		{"GET /alerts/{id}", signedIn, account.PermAlertsRead, s.alertPage},
-		{"POST /alerts/{id}/acknowledge", signedIn, account.PermAlertsManage, s.alertAcknowledge},
-		{"POST /alerts/{id}/assign", signedIn, account.PermAlertsManage, s.alertAssign},
-		{"POST /alerts/{id}/snooze", signedIn, account.PermAlertsManage, s.alertSnooze},
-		{"POST /alerts/{id}/resolve", signedIn, account.PermAlertsManage, s.alertResolve},
-
-		{"GET /alerts/endpoints", signedIn, account.PermSettingsManage, s.endpointsPage},
-		{"POST /alerts/endpoints", signedIn, account.PermSettingsManage, s.endpointCreate},
-		{"POST /alerts/endpoints/{id}/delete", signedIn, account.PermSettingsManage, s.endpointDelete},
-
-		{"GET /api/v1/alerts", signedIn, account.PermAlertsRead, s.apiAlerts},
-		{"GET /api/v1/alerts/{id}", signedIn, account.PermAlertsRead, s.apiAlert},
-		{"POST /api/v1/alerts/{id}/acknowledge", signedIn, account.PermAlertsManage, s.apiAlertAcknowledge},
-		{"POST /api/v1/alerts/{id}/assign", signedIn, account.PermAlertsManage, s.apiAlertAssign},
-		{"POST /api/v1/alerts/{id}/snooze", signedIn, account.PermAlertsManage, s.apiAlertSnooze},
-		{"POST /api/v1/alerts/{id}/resolve", signedIn, account.PermAlertsManage, s.apiAlertResolve},
-		{"GET /api/v1/alert-endpoints", signedIn, account.PermSettingsManage, s.apiEndpoints},
-		{"POST /api/v1/alert-endpoints", signedIn, account.PermSettingsManage, s.apiEndpointCreate},
-		{"DELETE /api/v1/alert-endpoints/{id}", signedIn, account.PermSettingsManage, s.apiEndpointDelete},
-	}
-}
-
-// alertsOff answers when the server runs without the early-warning service.
-func (s *Server) alertsOff(w http.ResponseWriter, r *http.Request) bool {
-	if s.Alerts == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "alerts are not available on this server"))
-		return true
-	}
-	return false
-}
-
 // alertFilter reads the list filters shared by the page and the API:
 // state (open, acknowledged, resolved, or unresolved, the default, or all),
 // severity (the minimum), assigned_to ("me" for the caller).
@@ -104,8 +67,10 @@ type alertView struct {
 	ResolvedName string
 }
 
-func (s *Server) userNames(ctx context.Context, orgID string) (map[string]string, []account.User, error) {
-	users, err := s.accounts.Store.ListUsers(ctx, orgID)
+// userNames maps the ids of an organisation's users to their emails, for
+// pages that say who did what.
+func userNames(ctx context.Context, dir userDirectory, orgID string) (map[string]string, []account.User, error) {
+	users, err := dir.ListUsers(ctx, orgID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,7 +81,7 @@ func (s *Server) userNames(ctx context.Context, orgID string) (map[string]string
 	return names, users, nil
 }
 
-func (s *Server) viewOf(a earlywarning.Alert, names map[string]string) alertView {
+func (s *alertHandlers) viewOf(a earlywarning.Alert, names map[string]string) alertView {
 	now := s.clock.Now()
 	name := func(id string) string {
 		if n, ok := names[id]; ok {
@@ -130,10 +95,7 @@ func (s *Server) viewOf(a earlywarning.Alert, names map[string]string) alertView
 
 const alertsPerPage = 50
 
-func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
-	if s.alertsOff(w, r) {
-		return
-	}
+func (s *alertHandlers) alertsPage(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	q := r.URL.Query()
 	f, state, err := alertFilter(q, p)
@@ -146,12 +108,12 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	alerts, err := s.Alerts.Alerts.ListAlerts(r.Context(), p.User.OrgID, f, page)
+	alerts, err := s.alerts.Alerts.ListAlerts(r.Context(), p.User.OrgID, f, page)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	names, _, err := s.userNames(r.Context(), p.User.OrgID)
+	names, _, err := userNames(r.Context(), s.users, p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -182,21 +144,18 @@ func (s *Server) alertsPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "alerts.html", data)
 }
 
-func (s *Server) alertPage(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) alertPage(w http.ResponseWriter, r *http.Request) {
 	s.renderAlert(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) renderAlert(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
-	if s.alertsOff(w, r) {
-		return
-	}
+func (s *alertHandlers) renderAlert(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
-	a, err := s.Alerts.Alerts.Alert(r.Context(), p.User.OrgID, r.PathValue("id"))
+	a, err := s.alerts.Alerts.Alert(r.Context(), p.User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	names, users, err := s.userNames(r.Context(), p.User.OrgID)
+	names, users, err := userNames(r.Context(), s.users, p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -214,9 +173,9 @@ type snoozeChoice struct{ Hours, Label string }
 // transition is one of the alert changes a person can ask for.
 type transition func(a earlywarning.Alert, p account.Principal, now time.Time) (earlywarning.Alert, error)
 
-func (s *Server) apply(r *http.Request, t transition) (earlywarning.Alert, error) {
+func (s *alertHandlers) apply(r *http.Request, t transition) (earlywarning.Alert, error) {
 	p := principalOf(r)
-	return s.Alerts.Update(r.Context(), p.User.OrgID, r.PathValue("id"), func(a earlywarning.Alert, now time.Time) (earlywarning.Alert, error) {
+	return s.alerts.Update(r.Context(), p.User.OrgID, r.PathValue("id"), func(a earlywarning.Alert, now time.Time) (earlywarning.Alert, error) {
 		return t(a, p, now)
 	})
 }
@@ -227,11 +186,11 @@ func acknowledge(a earlywarning.Alert, p account.Principal, now time.Time) (earl
 
 // assignTo checks that the assignee belongs to the organisation before the
 // alert is given to them.
-func (s *Server) assignTo(ctx context.Context, userID string) transition {
+func (s *alertHandlers) assignTo(ctx context.Context, userID string) transition {
 	return func(a earlywarning.Alert, p account.Principal, now time.Time) (earlywarning.Alert, error) {
 		userID = strings.TrimSpace(userID)
 		if userID != "" {
-			if _, err := s.accounts.Store.User(ctx, p.User.OrgID, userID); err != nil {
+			if _, err := s.users.User(ctx, p.User.OrgID, userID); err != nil {
 				if kernel.IsCode(err, kernel.NotFound) {
 					return a, kernel.Errorf(kernel.Invalid, "assign: no such user in this organisation")
 				}
@@ -267,10 +226,7 @@ func resolveWith(note string) transition {
 
 // formAction runs a transition from a page form and shows the alert again:
 // after success by redirect, after a mistake with the message on the page.
-func (s *Server) formAction(w http.ResponseWriter, r *http.Request, t transition) {
-	if s.alertsOff(w, r) {
-		return
-	}
+func (s *alertHandlers) formAction(w http.ResponseWriter, r *http.Request, t transition) {
 	if _, err := s.apply(r, t); err != nil {
 		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
 			s.renderAlert(w, r, statusOf(code), map[string]any{"Error": kernel.ErrorMessage(err)})
@@ -282,15 +238,15 @@ func (s *Server) formAction(w http.ResponseWriter, r *http.Request, t transition
 	http.Redirect(w, r, "/alerts/"+url.PathEscape(r.PathValue("id")), http.StatusSeeOther)
 }
 
-func (s *Server) alertAcknowledge(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) alertAcknowledge(w http.ResponseWriter, r *http.Request) {
 	s.formAction(w, r, acknowledge)
 }
 
-func (s *Server) alertAssign(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) alertAssign(w http.ResponseWriter, r *http.Request) {
 	s.formAction(w, r, s.assignTo(r.Context(), r.FormValue("user")))
 }
 
-func (s *Server) alertSnooze(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) alertSnooze(w http.ResponseWriter, r *http.Request) {
 	until, err := snoozeHours(r.FormValue("hours"), s.clock.Now())
 	if err != nil {
 		s.renderAlert(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
@@ -299,6 +255,6 @@ func (s *Server) alertSnooze(w http.ResponseWriter, r *http.Request) {
 	s.formAction(w, r, snoozeUntil(until))
 }
 
-func (s *Server) alertResolve(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) alertResolve(w http.ResponseWriter, r *http.Request) {
 	s.formAction(w, r, resolveWith(r.FormValue("resolution")))
 }

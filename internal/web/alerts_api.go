@@ -17,16 +17,13 @@ type alertJSON struct {
 	Snoozed bool `json:"snoozed"`
 }
 
-func (s *Server) alertJSON(a earlywarning.Alert) alertJSON {
+func (s *alertHandlers) alertJSON(a earlywarning.Alert) alertJSON {
 	now := s.clock.Now()
 	return alertJSON{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now)}
 }
 
 // apiAlerts lists alerts: ?state=&severity=&assigned_to=&limit=&offset=.
-func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {
-	if s.alertsOff(w, r) {
-		return
-	}
+func (s *alertHandlers) apiAlerts(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	q := r.URL.Query()
 	f, state, err := alertFilter(q, p)
@@ -46,7 +43,7 @@ func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	page = page.Normalise()
-	alerts, err := s.Alerts.Alerts.ListAlerts(r.Context(), p.User.OrgID, f, page)
+	alerts, err := s.alerts.Alerts.ListAlerts(r.Context(), p.User.OrgID, f, page)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -58,11 +55,8 @@ func (s *Server) apiAlerts(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"alerts": out, "state": state, "limit": page.Limit, "offset": page.Offset})
 }
 
-func (s *Server) apiAlert(w http.ResponseWriter, r *http.Request) {
-	if s.alertsOff(w, r) {
-		return
-	}
-	a, err := s.Alerts.Alerts.Alert(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
+func (s *alertHandlers) apiAlert(w http.ResponseWriter, r *http.Request) {
+	a, err := s.alerts.Alerts.Alert(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -72,10 +66,7 @@ func (s *Server) apiAlert(w http.ResponseWriter, r *http.Request) {
 
 // apiAction decodes the request body into in (strictly) and applies the
 // transition that build makes from it.
-func apiAction[T any](s *Server, w http.ResponseWriter, r *http.Request, build func(in T) (transition, error)) {
-	if s.alertsOff(w, r) {
-		return
-	}
+func apiAction[T any](s *alertHandlers, w http.ResponseWriter, r *http.Request, build func(in T) (transition, error)) {
 	var in T
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
@@ -94,11 +85,11 @@ func apiAction[T any](s *Server, w http.ResponseWriter, r *http.Request, build f
 	writeJSON(w, http.StatusOK, map[string]any{"alert": s.alertJSON(a)})
 }
 
-func (s *Server) apiAlertAcknowledge(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) apiAlertAcknowledge(w http.ResponseWriter, r *http.Request) {
 	apiAction(s, w, r, func(struct{}) (transition, error) { return acknowledge, nil })
 }
 
-func (s *Server) apiAlertAssign(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) apiAlertAssign(w http.ResponseWriter, r *http.Request) {
 	apiAction(s, w, r, func(in struct {
 		UserID string `json:"user_id"`
 	}) (transition, error) {
@@ -108,7 +99,7 @@ func (s *Server) apiAlertAssign(w http.ResponseWriter, r *http.Request) {
 
 // apiAlertSnooze takes {"until": RFC 3339 time} or {"hours": N}; an empty
 // until or 0 hours ends the snooze.
-func (s *Server) apiAlertSnooze(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) apiAlertSnooze(w http.ResponseWriter, r *http.Request) {
 	apiAction(s, w, r, func(in struct {
 		Until string `json:"until"`
 		Hours *int   `json:"hours"`
@@ -130,7 +121,7 @@ func (s *Server) apiAlertSnooze(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) apiAlertResolve(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) apiAlertResolve(w http.ResponseWriter, r *http.Request) {
 	apiAction(s, w, r, func(in struct {
 		Resolution string `json:"resolution"`
 	}) (transition, error) {

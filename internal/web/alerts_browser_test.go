@@ -19,7 +19,7 @@ import (
 // opens it and acknowledges it through the plain form.
 func TestBrowserAcknowledgeAlertWithoutJavaScript(t *testing.T) {
 	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.srv.cfg.CookieSecure = false // httptest serves plain http on 127.0.0.1
+	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
 	a := f.raise(t, f.org.ID, "cocoa-coop-17", earlywarning.SeverityHigh)
 	ts := httptest.NewServer(f.h)
 	defer ts.Close()

@@ -11,20 +11,12 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-// endpointAdmin is the part of the endpoint store that changes endpoints.
+// AlertEndpointAdmin creates and deletes delivery endpoints;
 // earlywarning.EndpointStore only lists them, since that is all the alert
-// rules need; the SQL store implements both.
-type endpointAdmin interface {
+// rules need. The SQL store's early-warning repository implements both.
+type AlertEndpointAdmin interface {
 	CreateEndpoint(ctx context.Context, ep earlywarning.Endpoint, at time.Time) error
 	DeleteEndpoint(ctx context.Context, orgID, id string) error
-}
-
-func (s *Server) endpointAdmin() (endpointAdmin, error) {
-	ea, ok := s.Alerts.Endpoints.(endpointAdmin)
-	if !ok {
-		return nil, kernel.Errorf(kernel.Unavailable, "delivery endpoints cannot be changed on this server")
-	}
-	return ea, nil
 }
 
 // newWebhookSecret returns a fresh signing secret in the form shown to the
@@ -47,36 +39,30 @@ type endpointInput struct {
 
 // createEndpoint stores a new endpoint and returns it with its secret,
 // which is shown once and never again.
-func (s *Server) createEndpoint(ctx context.Context, orgID string, in endpointInput) (earlywarning.Endpoint, error) {
-	ea, err := s.endpointAdmin()
-	if err != nil {
-		return earlywarning.Endpoint{}, err
-	}
+func (s *alertHandlers) createEndpoint(ctx context.Context, orgID string, in endpointInput) (earlywarning.Endpoint, error) {
 	ep := earlywarning.Endpoint{ID: kernel.NewID(), OrgID: orgID, Channel: earlywarning.Channel(in.Channel), Target: in.Target,
 		MinSeverity: earlywarning.Severity(in.MinSeverity), Digest: in.Digest}
 	if ep.MinSeverity == "" {
 		ep.MinSeverity = earlywarning.SeverityLow
 	}
 	if ep.Channel == earlywarning.ChannelWebhook {
+		var err error
 		if ep.Secret, err = newWebhookSecret(); err != nil {
 			return ep, err
 		}
 	}
-	if err := ea.CreateEndpoint(ctx, ep, s.clock.Now()); err != nil {
+	if err := s.endpoints.CreateEndpoint(ctx, ep, s.clock.Now()); err != nil {
 		return ep, err
 	}
 	return ep, nil
 }
 
-func (s *Server) endpointsPage(w http.ResponseWriter, r *http.Request) {
+func (s *alertHandlers) endpointsPage(w http.ResponseWriter, r *http.Request) {
 	s.renderEndpoints(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) renderEndpoints(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
-	if s.alertsOff(w, r) {
-		return
-	}
-	eps, err := s.Alerts.Endpoints.Endpoints(r.Context(), principalOf(r).User.OrgID)
+func (s *alertHandlers) renderEndpoints(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+	eps, err := s.alerts.Endpoints.Endpoints(r.Context(), principalOf(r).User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -88,10 +74,7 @@ func (s *Server) renderEndpoints(w http.ResponseWriter, r *http.Request, status 
 	s.render(w, r, status, "alerts_endpoints.html", data)
 }
 
-func (s *Server) endpointCreate(w http.ResponseWriter, r *http.Request) {
-	if s.alertsOff(w, r) {
-		return
-	}
+func (s *alertHandlers) endpointCreate(w http.ResponseWriter, r *http.Request) {
 	ep, err := s.createEndpoint(r.Context(), principalOf(r).User.OrgID, endpointInput{Channel: r.FormValue("channel"),
 		Target: r.FormValue("target"), MinSeverity: r.FormValue("min_severity"), Digest: r.FormValue("digest") == "on"})
 	if err != nil {
@@ -109,26 +92,16 @@ func (s *Server) endpointCreate(w http.ResponseWriter, r *http.Request) {
 	s.renderEndpoints(w, r, http.StatusCreated, extra)
 }
 
-func (s *Server) endpointDelete(w http.ResponseWriter, r *http.Request) {
-	if s.alertsOff(w, r) {
-		return
-	}
-	ea, err := s.endpointAdmin()
-	if err == nil {
-		err = ea.DeleteEndpoint(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
-	}
-	if err != nil {
+func (s *alertHandlers) endpointDelete(w http.ResponseWriter, r *http.Request) {
+	if err := s.endpoints.DeleteEndpoint(r.Context(), principalOf(r).User.OrgID, r.PathValue("id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/alerts/endpoints", http.StatusSeeOther)
 }
 
-func (s *Server) apiEndpoints(w http.ResponseWriter, r *http.Request) {
-	if s.alertsOff(w, r) {
-		return
-	}
-	eps, err := s.Alerts.Endpoints.Endpoints(r.Context(), principalOf(r).User.OrgID)
+func (s *alertHandlers) apiEndpoints(w http.ResponseWriter, r *http.Request) {
+	eps, err := s.alerts.Endpoints.Endpoints(r.Context(), principalOf(r).User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -136,10 +109,7 @@ func (s *Server) apiEndpoints(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"endpoints": eps})
 }
 
-func (s *Server) apiEndpointCreate(w http.ResponseWriter, r *http.Request) {
-	if s.alertsOff(w, r) {
-		return
-	}
+func (s *alertHandlers) apiEndpointCreate(w http.ResponseWriter, r *http.Request) {
 	var in endpointInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
@@ -157,15 +127,8 @@ func (s *Server) apiEndpointCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, out)
 }
 
-func (s *Server) apiEndpointDelete(w http.ResponseWriter, r *http.Request) {
-	if s.alertsOff(w, r) {
-		return
-	}
-	ea, err := s.endpointAdmin()
-	if err == nil {
-		err = ea.DeleteEndpoint(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
-	}
-	if err != nil {
+func (s *alertHandlers) apiEndpointDelete(w http.ResponseWriter, r *http.Request) {
+	if err := s.endpoints.DeleteEndpoint(r.Context(), principalOf(r).User.OrgID, r.PathValue("id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}

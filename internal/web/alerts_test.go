@@ -53,13 +53,14 @@ func newAlertsFixture(t *testing.T, db *sqlstore.DB) *alertsFixture {
 	t.Helper()
 	f := newFixture(t, db)
 	st := db.EarlyWarning()
-	f.srv.Alerts = &earlywarning.Service{Alerts: st, Endpoints: st, Clock: f.clock}
+	f.deps.Alerts = &earlywarning.Service{Alerts: st, Endpoints: st, Clock: f.clock}
+	f.deps.AlertEndpoints = st
 	return &alertsFixture{fixture: f, st: st}
 }
 
 func (f *alertsFixture) raise(t *testing.T, orgID, party string, sev earlywarning.Severity) earlywarning.Alert {
 	t.Helper()
-	a, _, err := f.srv.Alerts.Raise(context.Background(), earlywarning.Trigger{OrgID: orgID, Key: "rule/watchlist-hit/party:" + party,
+	a, _, err := f.deps.Alerts.Raise(context.Background(), earlywarning.Trigger{OrgID: orgID, Key: "rule/watchlist-hit/party:" + party,
 		Kind: earlywarning.KindWatchlistHit, Subject: earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: party},
 		Detector: "threshold:watchlist-hit", Severity: sev, Score: 0.95, At: f.clock.Now(), Source: "screening:hit/" + party})
 	if err != nil {

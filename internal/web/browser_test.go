@@ -22,7 +22,7 @@ import (
 // pages keep to the CSP (no inline script or style to be blocked).
 func TestBrowserSignInWithoutJavaScript(t *testing.T) {
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.srv.cfg.CookieSecure = false // httptest serves plain http on 127.0.0.1
+	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
 	ts := httptest.NewServer(f.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)

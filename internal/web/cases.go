@@ -21,23 +21,6 @@ type ConsentReader interface {
 	Consents(ctx context.Context, orgID, reportID string) ([]grievance.Consent, error)
 }
 
-func (s *Server) caseRoutes() []route {
-	h := account.PermCasesHandle
-	return []route{
-		{"GET /cases", signedIn, h, s.caseInbox},
-		{"GET /cases/{id}", signedIn, h, s.casePage},
-		{"GET /cases/{id}/attachments/{aid}", signedIn, h, s.caseAttachment},
-		{"POST /cases/{id}/stage", signedIn, h, s.caseStage},
-		{"POST /cases/{id}/triage", signedIn, h, s.caseTriage},
-		{"POST /cases/{id}/messages", signedIn, h, s.caseMessage},
-		{"POST /cases/{id}/remedies", signedIn, h, s.caseRemedyPropose},
-		{"POST /cases/{id}/remedies/{rid}/implement", signedIn, h, s.caseRemedyImplement},
-		{"POST /cases/{id}/remedies/{rid}/withdraw", signedIn, h, s.caseRemedyWithdraw},
-		{"POST /cases/{id}/referral", signedIn, h, s.caseReferral},
-		{"POST /cases/{id}/access", signedIn, h, s.caseGrant},
-	}
-}
-
 var errNoCaseKey = kernel.Errorf(kernel.Unauthorised, "your case key is not unlocked in this session; sign out and sign in again with your password")
 
 // handlerOf turns the principal's unlocked key into a grievance handler.
@@ -53,24 +36,13 @@ func handlerOf(p account.Principal) (grievance.Handler, error) {
 	return grievance.Handler{UserID: p.User.ID, Key: k}, nil
 }
 
-func (s *Server) needGrievance() error {
-	if s.Grievance == nil {
-		return kernel.Errorf(kernel.Unavailable, "the grievance mechanism is not configured on this server")
-	}
-	return nil
-}
-
 type inboxRow struct {
 	grievance.QueueItem
 	Labels   []string
 	LateDays int
 }
 
-func (s *Server) caseInbox(w http.ResponseWriter, r *http.Request) {
-	if err := s.needGrievance(); err != nil {
-		s.fail(w, r, err)
-		return
-	}
+func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	f := grievance.ReportFilter{}
 	stage := r.URL.Query().Get("stage")
@@ -87,7 +59,7 @@ func (s *Server) caseInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
 	pg := kernel.Page{Limit: 100, Offset: max(page, 0) * 100}
-	items, err := s.Grievance.Queue(r.Context(), p.User.OrgID, f, pg)
+	items, err := s.grievance.Queue(r.Context(), p.User.OrgID, f, pg)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -105,10 +77,7 @@ func (s *Server) caseInbox(w http.ResponseWriter, r *http.Request) {
 
 // openCase opens the case named in the path for the signed-in handler. The
 // service answers Forbidden when the handler holds no key for it.
-func (s *Server) openCase(r *http.Request) (*grievance.HandlerSession, error) {
-	if err := s.needGrievance(); err != nil {
-		return nil, err
-	}
+func (s *caseHandlers) openCase(r *http.Request) (*grievance.HandlerSession, error) {
 	p := principalOf(r)
 	id := r.PathValue("id")
 	if !kernel.ValidID(id) {
@@ -118,7 +87,7 @@ func (s *Server) openCase(r *http.Request) (*grievance.HandlerSession, error) {
 	if err != nil {
 		return nil, err
 	}
-	hs, err := s.Grievance.OpenAsHandler(r.Context(), p.User.OrgID, id, h)
+	hs, err := s.grievance.OpenAsHandler(r.Context(), p.User.OrgID, id, h)
 	if errors.Is(err, vault.ErrWrongKey) {
 		// The case is wrapped to a key this handler no longer holds (a
 		// password reset issues a new one).
@@ -134,7 +103,7 @@ type consentRow struct {
 	Known   bool
 }
 
-func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) casePage(w http.ResponseWriter, r *http.Request) {
 	hs, err := s.openCase(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -144,7 +113,7 @@ func (s *Server) casePage(w http.ResponseWriter, r *http.Request) {
 	s.renderCase(w, r, hs, http.StatusOK, "", r.URL.Query().Get("saved"))
 }
 
-func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, hs *grievance.HandlerSession, status int, errMsg, notice string) {
+func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *grievance.HandlerSession, status int, errMsg, notice string) {
 	ctx := r.Context()
 	v, err := hs.View(ctx)
 	if err != nil {
@@ -152,8 +121,8 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, hs *grievanc
 		return
 	}
 	var consents []consentRow
-	if s.Reports.Consents != nil {
-		cs, err := s.Reports.Consents.Consents(ctx, v.Report.OrgID, v.Report.ID)
+	if s.consents != nil {
+		cs, err := s.consents.Consents(ctx, v.Report.OrgID, v.Report.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -188,7 +157,7 @@ func (s *Server) renderCase(w http.ResponseWriter, r *http.Request, hs *grievanc
 
 // caseAction runs a handler action and answers with a redirect back to the
 // case (post/redirect/get), or the case page with the error.
-func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, notice string, act func(ctx context.Context, hs *grievance.HandlerSession) error) {
+func (s *caseHandlers) caseAction(w http.ResponseWriter, r *http.Request, notice string, act func(ctx context.Context, hs *grievance.HandlerSession) error) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
@@ -212,13 +181,13 @@ func (s *Server) caseAction(w http.ResponseWriter, r *http.Request, notice strin
 	http.Redirect(w, r, "/cases/"+hs.Report().ID+"?saved="+notice, http.StatusSeeOther)
 }
 
-func (s *Server) caseStage(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) caseStage(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "stage", func(ctx context.Context, hs *grievance.HandlerSession) error {
 		return hs.Move(ctx, grievance.Stage(r.PostForm.Get("to")), grievance.Reason(r.PostForm.Get("reason")), strings.TrimSpace(r.PostForm.Get("note")))
 	})
 }
 
-func (s *Server) caseTriage(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) caseTriage(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "triage", func(ctx context.Context, hs *grievance.HandlerSession) error {
 		cats, err := grievance.ParseCategories(r.PostForm["category"])
 		if err != nil {
@@ -233,7 +202,7 @@ func (s *Server) caseTriage(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) caseMessage(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) caseMessage(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "message", func(ctx context.Context, hs *grievance.HandlerSession) error {
 		return hs.Reply(ctx, strings.TrimSpace(r.PostForm.Get("text")), r.PostForm.Get("internal") != "")
 	})
@@ -259,7 +228,7 @@ func parseMinor(s string) (int64, error) {
 	return n, nil
 }
 
-func (s *Server) caseRemedyPropose(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) caseRemedyPropose(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
 		minor, err := parseMinor(r.PostForm.Get("amount"))
 		if err != nil {
@@ -271,14 +240,14 @@ func (s *Server) caseRemedyPropose(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) caseRemedyImplement(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) caseRemedyImplement(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
 		_, err := hs.ImplementRemedy(ctx, r.PathValue("rid"))
 		return err
 	})
 }
 
-func (s *Server) caseRemedyWithdraw(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) caseRemedyWithdraw(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
 		_, err := hs.WithdrawRemedy(ctx, r.PathValue("rid"))
 		return err
@@ -289,7 +258,7 @@ func (s *Server) caseRemedyWithdraw(w http.ResponseWriter, r *http.Request) {
 // reporter's consent, or with an override reason, both audited by the
 // service; the handler's account of what was shared goes into the case as
 // an internal note.
-func (s *Server) caseReferral(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) caseReferral(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "referral", func(ctx context.Context, hs *grievance.HandlerSession) error {
 		p := grievance.Purpose(r.PostForm.Get("purpose"))
 		note := strings.TrimSpace(r.PostForm.Get("note"))
@@ -308,17 +277,17 @@ func (s *Server) caseReferral(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) caseGrant(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) caseGrant(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "access", func(ctx context.Context, hs *grievance.HandlerSession) error {
-		if s.Reports.Handlers == nil {
+		if s.handlerKeys == nil {
 			return kernel.Errorf(kernel.Unavailable, "handler keys are not available")
 		}
 		email := strings.TrimSpace(r.PostForm.Get("email"))
-		u, err := s.accounts.Store.UserByEmail(ctx, strings.ToLower(email))
+		u, err := s.users.UserByEmail(ctx, strings.ToLower(email))
 		if err != nil || u.OrgID != hs.Report().OrgID || u.Role != account.RoleCaseHandler || u.Disabled {
 			return kernel.Errorf(kernel.Invalid, "no active case handler with that email in this organisation")
 		}
-		pub, err := s.Reports.Handlers.HandlerPublicKey(ctx, u.OrgID, u.ID)
+		pub, err := s.handlerKeys.HandlerPublicKey(ctx, u.OrgID, u.ID)
 		if kernel.IsCode(err, kernel.NotFound) {
 			return kernel.Errorf(kernel.Invalid, "that handler has no key yet: they must sign in once first")
 		}
@@ -329,7 +298,7 @@ func (s *Server) caseGrant(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-func (s *Server) caseAttachment(w http.ResponseWriter, r *http.Request) {
+func (s *caseHandlers) caseAttachment(w http.ResponseWriter, r *http.Request) {
 	hs, err := s.openCase(r)
 	if err != nil {
 		s.fail(w, r, err)

@@ -41,20 +41,20 @@ type DashboardSources struct {
 }
 
 // home is the dashboard every signed-in role lands on.
-func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) {
+func (s *dashboardHandlers) dashboard(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	p := principalOf(r)
 	org := p.User.OrgID
 	data := map[string]any{}
-	if s.Suppliers != nil && p.Can(account.PermSuppliersRead) {
-		dist, err := cachedAggregate(s, org, "levels", func() (distribution, error) { return s.riskDistribution(ctx, org) })
+	if s.suppliers != nil && p.Can(account.PermSuppliersRead) {
+		dist, err := cachedAggregate(s.aggregates, org, "levels", func() (distribution, error) { return s.riskDistribution(ctx, org) })
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		data["Dist"] = dist
-		top, err := cachedAggregate(s, org, "top", func() ([]registerRow, error) {
-			top, _, err := s.Suppliers.Register(ctx, org, supplychain.RegisterFilter{}, supplychain.SortExposure, kernel.Page{Limit: 10})
+		top, err := cachedAggregate(s.aggregates, org, "top", func() ([]registerRow, error) {
+			top, _, err := s.suppliers.Register(ctx, org, supplychain.RegisterFilter{}, supplychain.SortExposure, kernel.Page{Limit: 10})
 			rows := make([]registerRow, len(top))
 			for i, e := range top {
 				rows[i] = rowOf(e.Party, e.Risk, true)
@@ -90,16 +90,16 @@ const distBarMax = 200
 
 // riskDistribution counts suppliers per level: the register's total for
 // each level filter, which its level index serves.
-func (s *Server) riskDistribution(ctx context.Context, org string) (distribution, error) {
+func (s *dashboardHandlers) riskDistribution(ctx context.Context, org string) (distribution, error) {
 	one := kernel.Page{Limit: 1}
-	_, total, err := s.Suppliers.Register(ctx, org, supplychain.RegisterFilter{}, supplychain.SortExposure, one)
+	_, total, err := s.suppliers.Register(ctx, org, supplychain.RegisterFilter{}, supplychain.SortExposure, one)
 	if err != nil {
 		return distribution{}, err
 	}
 	d := distribution{Total: total, Unscored: total}
 	top := 0
 	for i := len(levels) - 1; i >= 0; i-- {
-		_, n, err := s.Suppliers.Register(ctx, org, supplychain.RegisterFilter{Level: levels[i]}, supplychain.SortExposure, one)
+		_, n, err := s.suppliers.Register(ctx, org, supplychain.RegisterFilter{Level: levels[i]}, supplychain.SortExposure, one)
 		if err != nil {
 			return distribution{}, err
 		}
@@ -127,14 +127,11 @@ type casePanel struct {
 	Open, Overdue countShown
 }
 
-func (s *Server) caseCounts(ctx context.Context, p account.Principal) casePanel {
+func (s *dashboardHandlers) caseCounts(ctx context.Context, p account.Principal) casePanel {
 	if !p.Can(account.PermCasesHandle) && !p.Can(account.PermCasesAggregate) {
 		return casePanel{}
 	}
-	src := s.Dashboard.Cases
-	if src == nil && s.Grievance != nil {
-		src = grievanceCases{s.Grievance}
-	}
+	src := s.cases
 	if src == nil {
 		return casePanel{}
 	}
@@ -153,14 +150,11 @@ type alertPanel struct {
 	Open, High int
 }
 
-func (s *Server) alertCounts(ctx context.Context, p account.Principal) alertPanel {
+func (s *dashboardHandlers) alertCounts(ctx context.Context, p account.Principal) alertPanel {
 	if !p.Can(account.PermAlertsRead) {
 		return alertPanel{}
 	}
-	src := s.Dashboard.Alerts
-	if src == nil && s.Alerts != nil && s.Alerts.Alerts != nil {
-		src = storedAlerts{s.Alerts.Alerts}
-	}
+	src := s.alerts
 	if src == nil {
 		return alertPanel{}
 	}
@@ -186,16 +180,11 @@ type dashIndicatorRow struct {
 
 const keyIndicatorLimit = 6
 
-func (s *Server) keyIndicators(ctx context.Context, p account.Principal) dashIndicatorPanel {
+func (s *dashboardHandlers) keyIndicators(ctx context.Context, p account.Principal) dashIndicatorPanel {
 	if !p.Can(account.PermImpactRead) {
 		return dashIndicatorPanel{}
 	}
-	src := s.Dashboard.Indicators
-	if src == nil && s.Impact != nil && s.Impact.Store != nil {
-		if cat, ok := s.Impact.Store.(programmeCatalogue); ok {
-			src = programmeIndicators{s.Impact, cat}
-		}
-	}
+	src := s.indicators
 	if src == nil {
 		return dashIndicatorPanel{}
 	}

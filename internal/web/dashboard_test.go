@@ -19,8 +19,9 @@ func TestDashboardFromServices(t *testing.T) {
 	db := sqltest.Open(t, sqlstore.SQLite)
 	af := newAlertsFixture(t, db)
 	f := af.fixture
-	f.srv.Impact = &impact.Service{Store: db.Impact(), Clock: f.clock}
-	if _, err := impact.SeedDemo(context.Background(), f.srv.Impact, f.org.ID); err != nil {
+	f.deps.Impact = &impact.Service{Store: db.Impact(), Clock: f.clock}
+	f.deps.ImpactRecords = db.Impact()
+	if _, err := impact.SeedDemo(context.Background(), f.deps.Impact, f.org.ID); err != nil {
 		t.Fatal(err)
 	}
 	af.raise(t, f.org.ID, "p1", earlywarning.SeverityHigh)

@@ -35,7 +35,7 @@ func statusOf(code kernel.Code) int {
 
 // fail answers with the error's status and its user-safe message. Only
 // internal errors are logged; their details never reach the client.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *base) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := kernel.ErrorCode(err)
 	status := statusOf(code)
 	if status == http.StatusInternalServerError {

@@ -6,11 +6,11 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-func (s *Server) accountPage(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) accountPage(w http.ResponseWriter, r *http.Request) {
 	s.renderAccount(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+func (s *accountHandlers) renderAccount(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
 	tokens, err := s.accounts.Store.ListAPITokens(r.Context(), p.User.OrgID, p.User.ID)
 	if err != nil {
@@ -24,7 +24,7 @@ func (s *Server) renderAccount(w http.ResponseWriter, r *http.Request, status in
 	s.render(w, r, status, "account.html", data)
 }
 
-func (s *Server) totpBegin(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) totpBegin(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	secret, uri, err := s.accounts.BeginTOTP(r.Context(), p.User)
 	if err != nil {
@@ -34,7 +34,7 @@ func (s *Server) totpBegin(w http.ResponseWriter, r *http.Request) {
 	s.renderAccount(w, r, http.StatusOK, map[string]any{"TOTPSecret": secret, "TOTPURI": uri})
 }
 
-func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) totpConfirm(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	codes, err := s.accounts.ConfirmTOTP(r.Context(), p.User.OrgID, p.User.ID, r.FormValue("code"))
 	if err != nil {
@@ -50,7 +50,7 @@ func (s *Server) totpConfirm(w http.ResponseWriter, r *http.Request) {
 	s.renderAccount(w, r, http.StatusOK, map[string]any{"User": u, "RecoveryCodes": codes})
 }
 
-func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) tokenCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	_, plain, err := s.accounts.CreateAPIToken(r.Context(), p.User, r.FormValue("name"))
 	if err != nil {
@@ -60,7 +60,7 @@ func (s *Server) tokenCreate(w http.ResponseWriter, r *http.Request) {
 	s.renderAccount(w, r, http.StatusCreated, map[string]any{"NewToken": plain})
 }
 
-func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	if err := s.accounts.RevokeAPIToken(r.Context(), p.User.OrgID, p.User.ID, r.PathValue("id")); err != nil {
 		s.fail(w, r, err)
@@ -70,7 +70,7 @@ func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 }
 
 // failOnAccount shows user mistakes on the account page itself.
-func (s *Server) failOnAccount(w http.ResponseWriter, r *http.Request, err error) {
+func (s *accountHandlers) failOnAccount(w http.ResponseWriter, r *http.Request, err error) {
 	if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
 		s.renderAccount(w, r, statusOf(code), map[string]any{"Error": kernel.ErrorMessage(err)})
 		return

@@ -7,14 +7,14 @@ import (
 )
 
 // healthz says the process is up; it touches nothing else.
-func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+func (s *opsHandlers) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	w.Write([]byte("ok\n"))
 }
 
 // readyz says the database answers and is at the schema this build needs.
-func (s *Server) readyz(w http.ResponseWriter, r *http.Request) {
+func (s *opsHandlers) readyz(w http.ResponseWriter, r *http.Request) {
 	ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 	defer cancel()
 	w.Header().Set("Cache-Control", "no-store")

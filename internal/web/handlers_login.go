@@ -9,7 +9,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) loginPage(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, http.StatusOK, "login.html", map[string]any{"Next": safeNext(r.URL.Query().Get("next"))})
 }
 
@@ -21,7 +21,7 @@ func safeNext(next string) string {
 	return next
 }
 
-func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
@@ -46,7 +46,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, next, http.StatusSeeOther)
 }
 
-func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) logout(w http.ResponseWriter, r *http.Request) {
 	if c, err := r.Cookie(sessionCookie); err == nil {
 		if err := s.accounts.Logout(r.Context(), c.Value); err != nil {
 			s.fail(w, r, err)
@@ -56,9 +56,4 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
 		Secure: s.cfg.CookieSecure, SameSite: http.SameSiteLaxMode})
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
-}
-
-// home is the dashboard (see dashboard.go).
-func (s *Server) home(w http.ResponseWriter, r *http.Request) {
-	s.dashboard(w, r)
 }

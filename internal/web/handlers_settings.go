@@ -10,11 +10,11 @@ import (
 )
 
 // settingsPage shows the organisation's settings: grievance retention.
-func (s *Server) settingsPage(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) settingsPage(w http.ResponseWriter, r *http.Request) {
 	s.renderSettings(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+func (s *accountHandlers) renderSettings(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
 	org, err := s.accounts.Store.OrgByID(r.Context(), p.User.OrgID)
 	if err != nil {
@@ -22,16 +22,16 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 		return
 	}
 	data := map[string]any{"Org": org, "MaxRetention": account.MaxRetentionDays}
-	if s.RecoveryKeys != nil {
-		has, err := s.RecoveryKeys.HasRecoveryKey(r.Context(), org.ID)
+	if s.recoveryKeys != nil {
+		has, err := s.recoveryKeys.HasRecoveryKey(r.Context(), org.ID)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		data["KeysAvailable"], data["HasRecoveryKey"] = true, has
 	}
-	if s.Datasets != nil {
-		data["Datasets"] = s.Datasets()
+	if s.datasets != nil {
+		data["Datasets"] = s.datasets()
 	}
 	for k, v := range extra {
 		data[k] = v
@@ -39,7 +39,7 @@ func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status i
 	s.render(w, r, status, "settings.html", data)
 }
 
-func (s *Server) settingsRetention(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) settingsRetention(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	days, err := strconv.Atoi(strings.TrimSpace(r.FormValue("retention_days")))
 	if err == nil {
@@ -62,13 +62,13 @@ func (s *Server) settingsRetention(w http.ResponseWriter, r *http.Request) {
 // once. An organisation that has one keeps it: replacing it is an operator
 // task (upstream keys init --replace) because old reports stay wrapped to
 // the old key.
-func (s *Server) settingsRecoveryKey(w http.ResponseWriter, r *http.Request) {
-	if s.RecoveryKeys == nil {
+func (s *accountHandlers) settingsRecoveryKey(w http.ResponseWriter, r *http.Request) {
+	if s.recoveryKeys == nil {
 		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "recovery keys are not available on this server"))
 		return
 	}
 	p := principalOf(r)
-	printable, err := s.RecoveryKeys.CreateRecoveryKey(r.Context(), p.User.OrgID)
+	printable, err := s.recoveryKeys.CreateRecoveryKey(r.Context(), p.User.OrgID)
 	if err != nil {
 		if kernel.IsCode(err, kernel.Conflict) {
 			s.renderSettings(w, r, http.StatusConflict, map[string]any{"Error": kernel.ErrorMessage(err)})

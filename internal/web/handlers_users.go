@@ -8,11 +8,11 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-func (s *Server) usersPage(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) usersPage(w http.ResponseWriter, r *http.Request) {
 	s.renderUsers(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+func (s *accountHandlers) renderUsers(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
 	users, err := s.accounts.Store.ListUsers(r.Context(), p.User.OrgID)
 	if err != nil {
@@ -26,7 +26,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	s.render(w, r, status, "users.html", data)
 }
 
-func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) userCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	_, err := s.accounts.CreateUser(r.Context(), account.NewUser{OrgID: p.User.OrgID, Email: r.FormValue("email"),
 		Name: r.FormValue("name"), Role: account.Role(r.FormValue("role")), Password: r.FormValue("password")})
@@ -41,10 +41,14 @@ func (s *Server) userCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 }
 
-func (s *Server) userDisable(w http.ResponseWriter, r *http.Request) { s.setDisabled(w, r, true) }
-func (s *Server) userEnable(w http.ResponseWriter, r *http.Request)  { s.setDisabled(w, r, false) }
+func (s *accountHandlers) userDisable(w http.ResponseWriter, r *http.Request) {
+	s.setDisabled(w, r, true)
+}
+func (s *accountHandlers) userEnable(w http.ResponseWriter, r *http.Request) {
+	s.setDisabled(w, r, false)
+}
 
-func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
+func (s *accountHandlers) setDisabled(w http.ResponseWriter, r *http.Request, disabled bool) {
 	p := principalOf(r)
 	id := r.PathValue("id")
 	if disabled && id == p.User.ID {
@@ -58,7 +62,7 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, disabled bo
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
 }
 
-func (s *Server) userReset2FA(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) userReset2FA(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	if err := s.accounts.ResetSecondFactor(r.Context(), p.User.OrgID, r.PathValue("id")); err != nil {
 		s.fail(w, r, err)
@@ -83,13 +87,13 @@ func toUserJSON(u account.User) userJSON {
 		TOTP: u.TOTPEnabled(), CreatedAt: u.CreatedAt}
 }
 
-func (s *Server) apiMe(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) apiMe(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	writeJSON(w, http.StatusOK, map[string]any{"user": toUserJSON(p.User),
 		"organisation": map[string]string{"id": p.Org.ID, "slug": p.Org.Slug, "name": p.Org.Name}})
 }
 
-func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) apiUsers(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	users, err := s.accounts.Store.ListUsers(r.Context(), p.User.OrgID)
 	if err != nil {
@@ -103,7 +107,7 @@ func (s *Server) apiUsers(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"users": out})
 }
 
-func (s *Server) apiUserCreate(w http.ResponseWriter, r *http.Request) {
+func (s *accountHandlers) apiUserCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	var in struct {
 		Email    string `json:"email"`

@@ -56,13 +56,6 @@ type InboundLog interface {
 
 const maxHookBody = 64 << 10
 
-func (s *Server) hookRoutes() []route {
-	return []route{
-		{"POST /hooks/{org}/twilio", reporterRoute, "", s.hookTwilio},
-		{"POST /hooks/{org}/messages", reporterRoute, "", s.hookMessages},
-	}
-}
-
 // inboundMessage is one message from a messaging provider, already
 // authenticated.
 type inboundMessage struct {
@@ -183,8 +176,8 @@ func readHookBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	return body, nil
 }
 
-func (s *Server) hookTwilio(w http.ResponseWriter, r *http.Request) {
-	cfg := s.Reports.Hooks
+func (s *intakeHandlers) hookTwilio(w http.ResponseWriter, r *http.Request) {
+	cfg := s.hooks
 	if cfg.TwilioAuthToken == "" || cfg.Hasher == nil || cfg.Inbound == nil {
 		http.NotFound(w, r)
 		return
@@ -222,8 +215,8 @@ func (s *Server) hookTwilio(w http.ResponseWriter, r *http.Request) {
 	w.Write(buf.Bytes())
 }
 
-func (s *Server) hookMessages(w http.ResponseWriter, r *http.Request) {
-	cfg := s.Reports.Hooks
+func (s *intakeHandlers) hookMessages(w http.ResponseWriter, r *http.Request) {
+	cfg := s.hooks
 	if cfg.MessagesSecret == "" || cfg.Hasher == nil || cfg.Inbound == nil {
 		http.NotFound(w, r)
 		return
@@ -260,7 +253,7 @@ func (s *Server) hookMessages(w http.ResponseWriter, r *http.Request) {
 
 // hookFail answers a webhook error as JSON, logging only internal errors
 // and never the body.
-func (s *Server) hookFail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *intakeHandlers) hookFail(w http.ResponseWriter, r *http.Request, err error) {
 	code := kernel.ErrorCode(err)
 	if code == kernel.Internal {
 		s.log.Error("webhook failed", "route", r.Pattern, "err", err)
@@ -284,8 +277,8 @@ const (
 // in the answer to the reporter's own message, so Upstream never starts a
 // conversation. The sender's address is replaced by a keyed hash at once
 // and the hash only names the message for the once-only check.
-func (s *Server) handleInbound(ctx context.Context, slug string, m inboundMessage) (string, error) {
-	cfg := s.Reports.Hooks
+func (s *intakeHandlers) handleInbound(ctx context.Context, slug string, m inboundMessage) (string, error) {
+	cfg := s.hooks
 	orgID := s.orgIDOf(ctx, slug)
 	sender, err := cfg.Hasher.Hash(orgID, string(m.Channel), m.From)
 	if err != nil {
@@ -296,7 +289,7 @@ func (s *Server) handleInbound(ctx context.Context, slug string, m inboundMessag
 	if err != nil {
 		return "", err
 	}
-	if orgID == "" || s.Grievance == nil {
+	if orgID == "" || !s.accepting {
 		return replyClosed, nil
 	}
 	if err := cfg.Inbound.SeeInbound(ctx, orgID, key, s.today()); kernel.IsCode(err, kernel.Conflict) {
@@ -315,9 +308,9 @@ func (s *Server) handleInbound(ctx context.Context, slug string, m inboundMessag
 	return reply, nil
 }
 
-func (s *Server) processInbound(ctx context.Context, orgID string, m inboundMessage) (string, error) {
+func (s *intakeHandlers) processInbound(ctx context.Context, orgID string, m inboundMessage) (string, error) {
 	if rc, rest, ok := grievance.ExtractReceipt(m.Text); ok {
-		rs, err := s.Grievance.OpenWithReceipt(ctx, orgID, rc)
+		rs, err := s.grievance.OpenWithReceipt(ctx, orgID, rc)
 		switch {
 		case kernel.IsCode(err, kernel.RateLimited):
 			return replyWait, nil
@@ -351,12 +344,12 @@ func (s *Server) processInbound(ctx context.Context, orgID string, m inboundMess
 	if err != nil {
 		return replyClosed, nil
 	}
-	rc, rep, err := s.Grievance.Submit(ctx, keys, grievance.Submission{
+	rc, rep, err := s.grievance.Submit(ctx, keys, grievance.Submission{
 		Triage:    grievance.Triage{Categories: []grievance.Category{grievance.Other}, Channel: m.Channel},
 		Narrative: strings.TrimSpace(m.Text),
 	})
 	if err != nil {
 		return "", err
 	}
-	return fmt.Sprintf(replyReceived, rc.Display(), s.Grievance.Deadline(rep).Due.String()), nil
+	return fmt.Sprintf(replyReceived, rc.Display(), s.grievance.Deadline(rep).Due.String()), nil
 }

@@ -43,7 +43,7 @@ var problemStart = regexp.MustCompile(`^(programme|nodes\[|node |links\[|link |c
 
 // failImpact answers an API error; a logic model's problems and an
 // observation file's row errors are listed so a client can show each.
-func (s *Server) failImpact(w http.ResponseWriter, r *http.Request, err error) {
+func (s *impactHandlers) failImpact(w http.ResponseWriter, r *http.Request, err error) {
 	var ie *impact.ImportError
 	body := map[string]any{}
 	switch {
@@ -60,13 +60,9 @@ func (s *Server) failImpact(w http.ResponseWriter, r *http.Request, err error) {
 	writeJSON(w, http.StatusBadRequest, body)
 }
 
-func (s *Server) apiProgrammes(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	cat, err := s.programmeCatalogue()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	cat := s.programmes
 	list, err := cat.Programmes(r.Context(), p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -75,13 +71,9 @@ func (s *Server) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"programmes": list})
 }
 
-func (s *Server) apiProgramme(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiProgramme(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -102,13 +94,9 @@ func decodeModel(raw json.RawMessage) (*impact.LogicModel, error) {
 	return m, err
 }
 
-func (s *Server) apiProgrammeCreate(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiProgrammeCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	var in struct {
 		Model      json.RawMessage    `json:"model"`
 		Dimensions []impact.Dimension `json:"dimensions"`
@@ -130,13 +118,9 @@ func (s *Server) apiProgrammeCreate(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]any{"programme": prog})
 }
 
-func (s *Server) apiModelPut(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiModelPut(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	m, err := impact.DecodeLogicModel(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
 		s.failImpact(w, r, err)
@@ -150,13 +134,9 @@ func (s *Server) apiModelPut(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"programme": prog})
 }
 
-func (s *Server) apiObservationsAdd(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiObservationsAdd(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	var in struct {
 		Observations []impact.Observation `json:"observations"`
 	}
@@ -219,13 +199,9 @@ func uploadedFile(w http.ResponseWriter, r *http.Request, field string, limit in
 	return buf.Bytes(), name, nil
 }
 
-func (s *Server) apiObservationsCSV(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiObservationsCSV(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	data, name, err := uploadedFile(w, r, "file", maxCSVUpload)
 	if err != nil {
 		s.fail(w, r, err)
@@ -252,13 +228,9 @@ func filterOf(r *http.Request) (impact.Filter, error) {
 	return f, nil
 }
 
-func (s *Server) apiProgress(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiProgress(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	f, err := filterOf(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -272,20 +244,18 @@ func (s *Server) apiProgress(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"report": rep})
 }
 
-func (s *Server) apiBreakdownProtected(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiBreakdownProtected(w http.ResponseWriter, r *http.Request) {
 	s.apiBreakdown(w, r, false)
 }
-func (s *Server) apiBreakdownFull(w http.ResponseWriter, r *http.Request) { s.apiBreakdown(w, r, true) }
+func (s *impactHandlers) apiBreakdownFull(w http.ResponseWriter, r *http.Request) {
+	s.apiBreakdown(w, r, true)
+}
 
 // apiBreakdown rolls one indicator up per category of ?by=DIMENSION. The
 // route decides caseAccess: only the case-access route shows small groups.
-func (s *Server) apiBreakdown(w http.ResponseWriter, r *http.Request, caseAccess bool) {
+func (s *impactHandlers) apiBreakdown(w http.ResponseWriter, r *http.Request, caseAccess bool) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	f, err := filterOf(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -334,13 +304,9 @@ func findIndicator(m impact.LogicModel, code string) (impact.Indicator, bool) {
 	return impact.Indicator{}, false
 }
 
-func (s *Server) apiSROIAnalyse(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiSROIAnalyse(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	m, err := impact.DecodeMap(http.MaxBytesReader(w, r.Body, maxMapUpload))
 	if err != nil {
 		s.fail(w, r, err)
@@ -354,13 +320,9 @@ func (s *Server) apiSROIAnalyse(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]any{"analysis": a})
 }
 
-func (s *Server) apiSROIList(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiSROIList(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	id := r.PathValue("id")
 	if _, err := svc.Store.Programme(r.Context(), p.User.OrgID, id); err != nil {
 		s.fail(w, r, err)
@@ -379,7 +341,7 @@ func (s *Server) apiSROIList(w http.ResponseWriter, r *http.Request) {
 
 // Survivor-level routes: case access only (the route table says so).
 
-func (s *Server) apiSurvivorNew(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiSurvivorNew(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, map[string]any{"subject": impact.NewPseudonym()})
 }
 
@@ -395,13 +357,9 @@ func consentView(c impact.Consent, svc *impact.Service) map[string]any {
 	return map[string]any{"consent": c, "allowed_now": allowed}
 }
 
-func (s *Server) apiConsent(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiConsent(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st, err := s.survivorRecords()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc, st := s.impact, s.survivors
 	subj, err := impact.ParsePseudonym(r.PathValue("subject"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -415,13 +373,9 @@ func (s *Server) apiConsent(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, consentView(c, svc))
 }
 
-func (s *Server) apiConsentRecord(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiConsentRecord(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st, err := s.survivorRecords()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc, st := s.impact, s.survivors
 	subj, err := impact.ParsePseudonym(r.PathValue("subject"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -461,13 +415,9 @@ func (s *Server) apiConsentRecord(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, consentView(c, svc))
 }
 
-func (s *Server) apiSurvivorOutcomes(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiSurvivorOutcomes(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st, err := s.survivorRecords()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc, st := s.impact, s.survivors
 	id := r.PathValue("id")
 	if _, err := svc.Store.Programme(r.Context(), p.User.OrgID, id); err != nil {
 		s.fail(w, r, err)
@@ -481,13 +431,9 @@ func (s *Server) apiSurvivorOutcomes(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"records": recs})
 }
 
-func (s *Server) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st, err := s.survivorRecords()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc, st := s.impact, s.survivors
 	var in struct {
 		Records []impact.SurvivorOutcome `json:"records"`
 	}
@@ -530,13 +476,9 @@ func (s *Server) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.Request) 
 // period into observations, counting only people whose consent to outcome
 // measurement stands now, and records them. Only aggregates leave: the
 // answer says how many records were used and how many were left out.
-func (s *Server) apiSurvivorObservations(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) apiSurvivorObservations(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st, err := s.survivorRecords()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc, st := s.impact, s.survivors
 	var in struct {
 		Indicator string `json:"indicator"`
 		Period    string `json:"period"`

@@ -21,7 +21,7 @@ import (
 // render, with their tables beside them.
 func TestBrowserImpactProgramme(t *testing.T) {
 	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.srv.cfg.CookieSecure = false // httptest serves plain http on 127.0.0.1
+	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
 	ts := httptest.NewServer(f.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)

@@ -15,7 +15,7 @@ import (
 )
 
 // impactListPage lists the organisation's programmes with a form to add one.
-func (s *Server) impactListPage(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) impactListPage(w http.ResponseWriter, r *http.Request) {
 	s.renderImpactList(w, r, http.StatusOK, nil)
 }
 
@@ -24,13 +24,9 @@ type programmeRow struct {
 	Outputs, Outcomes, Indicators int
 }
 
-func (s *Server) renderImpactList(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+func (s *impactHandlers) renderImpactList(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
-	cat, err := s.programmeCatalogue()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	cat := s.programmes
 	list, err := cat.Programmes(r.Context(), p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
@@ -58,13 +54,9 @@ func (s *Server) renderImpactList(w http.ResponseWriter, r *http.Request, status
 
 // impactCreateSubmit creates a programme from a name, a pasted logic model,
 // or both (the name then replaces the model's).
-func (s *Server) impactCreateSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) impactCreateSubmit(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	name := strings.TrimSpace(r.FormValue("name"))
 	text := strings.TrimSpace(r.FormValue("model"))
 	formErr := func(err error) {
@@ -251,17 +243,13 @@ func indicatorPanel(st impact.IndicatorStatus, dims []impact.Dimension, obs []im
 	return v, nil
 }
 
-func (s *Server) impactProgrammePage(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) impactProgrammePage(w http.ResponseWriter, r *http.Request) {
 	s.renderProgramme(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) renderProgramme(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+func (s *impactHandlers) renderProgramme(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	ctx := r.Context()
 	prog, err := svc.Store.Programme(ctx, p.User.OrgID, r.PathValue("id"))
 	if err != nil {
@@ -339,13 +327,9 @@ func (s *Server) renderProgramme(w http.ResponseWriter, r *http.Request, status 
 	s.render(w, r, status, "impact_programme.html", data)
 }
 
-func (s *Server) impactModelSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) impactModelSubmit(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	text := r.FormValue("model")
 	m, err := impact.DecodeLogicModel(strings.NewReader(text))
 	if err == nil {
@@ -363,13 +347,9 @@ func (s *Server) impactModelSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/impact/programmes/"+r.PathValue("id"), http.StatusSeeOther)
 }
 
-func (s *Server) impactUploadSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) impactUploadSubmit(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	id := r.PathValue("id")
 	data, name, err := uploadedFile(w, r, "file", maxCSVUpload)
 	n := 0
@@ -394,13 +374,9 @@ func (s *Server) impactUploadSubmit(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, fmt.Sprintf("/impact/programmes/%s?imported=%d#observations", id, n), http.StatusSeeOther)
 }
 
-func (s *Server) impactSROISubmit(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	id := r.PathValue("id")
 	r.Body = http.MaxBytesReader(w, r.Body, maxMapUpload)
 	var text []byte
@@ -480,13 +456,9 @@ func fmtSigned(v float64) string {
 	return fmtNum(v)
 }
 
-func (s *Server) impactSROIPage(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) impactSROIPage(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)

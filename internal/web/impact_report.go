@@ -15,13 +15,9 @@ import (
 // figures, and the latest SROI analysis with its sensitivity. Figures keep
 // full precision. Breakdowns are left out: they belong on pages and API
 // routes that apply small-group suppression.
-func (s *Server) impactReportCSV(w http.ResponseWriter, r *http.Request) {
+func (s *impactHandlers) impactReportCSV(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, err := s.impactService()
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
+	svc := s.impact
 	ctx := r.Context()
 	prog, err := svc.Store.Programme(ctx, p.User.OrgID, r.PathValue("id"))
 	if err != nil {

@@ -20,9 +20,9 @@ import (
 )
 
 var (
-	impactReaders = []string{"admin", "analyst", "case_handler", "viewer"}
-	impactWriters = []string{"admin", "analyst"}
-	caseHandlers  = []string{"case_handler"}
+	impactReaders    = []string{"admin", "analyst", "case_handler", "viewer"}
+	impactWriters    = []string{"admin", "analyst"}
+	caseHandlerRoles = []string{"case_handler"}
 )
 
 var impactAuth = map[string][]string{
@@ -43,16 +43,16 @@ var impactAuth = map[string][]string{
 	"POST /api/v1/programmes/{id}/observations/csv":                impactWriters,
 	"GET /api/v1/programmes/{id}/progress":                         impactReaders,
 	"GET /api/v1/programmes/{id}/indicators/{code}/breakdown":      impactReaders,
-	"GET /api/v1/programmes/{id}/indicators/{code}/breakdown/full": caseHandlers,
+	"GET /api/v1/programmes/{id}/indicators/{code}/breakdown/full": caseHandlerRoles,
 	"POST /api/v1/programmes/{id}/sroi":                            impactWriters,
 	"GET /api/v1/programmes/{id}/sroi":                             impactReaders,
 
-	"POST /api/v1/survivors":                                      caseHandlers,
-	"GET /api/v1/survivors/{subject}/consent":                     caseHandlers,
-	"POST /api/v1/survivors/{subject}/consent":                    caseHandlers,
-	"GET /api/v1/programmes/{id}/survivor-outcomes":               caseHandlers,
-	"POST /api/v1/programmes/{id}/survivor-outcomes":              caseHandlers,
-	"POST /api/v1/programmes/{id}/survivor-outcomes/observations": caseHandlers,
+	"POST /api/v1/survivors":                                      caseHandlerRoles,
+	"GET /api/v1/survivors/{subject}/consent":                     caseHandlerRoles,
+	"POST /api/v1/survivors/{subject}/consent":                    caseHandlerRoles,
+	"GET /api/v1/programmes/{id}/survivor-outcomes":               caseHandlerRoles,
+	"POST /api/v1/programmes/{id}/survivor-outcomes":              caseHandlerRoles,
+	"POST /api/v1/programmes/{id}/survivor-outcomes/observations": caseHandlerRoles,
 }
 
 // impactFixture is the web fixture with impact measurement wired to the
@@ -68,7 +68,8 @@ func newImpactFixture(t *testing.T, db *sqlstore.DB) *impactFixture {
 	t.Helper()
 	f := newFixture(t, db)
 	svc := &impact.Service{Store: db.Impact(), Clock: f.clock}
-	f.srv.Impact = svc
+	f.deps.Impact = svc
+	f.deps.ImpactRecords = db.Impact()
 	prog, err := impact.SeedDemo(context.Background(), svc, f.org.ID)
 	if err != nil {
 		t.Fatal(err)

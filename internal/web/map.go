@@ -82,14 +82,14 @@ type countryStats struct {
 // orgCountryStats reads, for every country, the number of suppliers and
 // the highest exposure, from the register's first row and total per
 // country (the register's country index serves both).
-func (s *Server) orgCountryStats(ctx context.Context, orgID string) (map[string]countryStats, error) {
+func (s *supplyHandlers) orgCountryStats(ctx context.Context, orgID string) (map[string]countryStats, error) {
 	out := map[string]countryStats{}
 	one := kernel.Page{Limit: 1}
-	if _, total, err := s.Suppliers.Register(ctx, orgID, supplychain.RegisterFilter{}, supplychain.SortExposure, one); err != nil || total == 0 {
+	if _, total, err := s.suppliers.Register(ctx, orgID, supplychain.RegisterFilter{}, supplychain.SortExposure, one); err != nil || total == 0 {
 		return out, err
 	}
 	for _, c := range country.All() {
-		entries, total, err := s.Suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: c.Alpha2}, supplychain.SortExposure, one)
+		entries, total, err := s.suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: c.Alpha2}, supplychain.SortExposure, one)
 		if err != nil {
 			return nil, err
 		}
@@ -106,12 +106,12 @@ func (s *Server) orgCountryStats(ctx context.Context, orgID string) (map[string]
 
 // withHighCounts adds to stats, for each country with suppliers, how many
 // are at high or critical risk. It returns a new map: stats is shared.
-func (s *Server) withHighCounts(ctx context.Context, orgID string, stats map[string]countryStats) (map[string]countryStats, error) {
+func (s *supplyHandlers) withHighCounts(ctx context.Context, orgID string, stats map[string]countryStats) (map[string]countryStats, error) {
 	out := make(map[string]countryStats, len(stats))
 	one := kernel.Page{Limit: 1}
 	for code, st := range stats {
 		for _, lvl := range []string{"high", "critical"} {
-			_, n, err := s.Suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: code, Level: lvl}, supplychain.SortExposure, one)
+			_, n, err := s.suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: code, Level: lvl}, supplychain.SortExposure, one)
 			if err != nil {
 				return nil, err
 			}
@@ -151,11 +151,7 @@ func referenceValue(set *refdata.Set, m mapMeasure, iso2 string) (float64, strin
 	return 0, "", false
 }
 
-func (s *Server) riskMap(w http.ResponseWriter, r *http.Request) {
-	if s.Suppliers == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the risk map is not available on this server"))
-		return
-	}
+func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 	id := r.URL.Query().Get("by")
 	if id == "" {
 		id = "max"
@@ -174,12 +170,12 @@ func (s *Server) riskMap(w http.ResponseWriter, r *http.Request) {
 	var ref *refdata.Set
 	if m.Org {
 		org := principalOf(r).User.OrgID
-		stats, err = cachedAggregate(s, org, "countries", func() (map[string]countryStats, error) {
+		stats, err = cachedAggregate(s.aggregates, org, "countries", func() (map[string]countryStats, error) {
 			return s.orgCountryStats(r.Context(), org)
 		})
 		if err == nil && m.ID == "high" {
 			base := stats
-			stats, err = cachedAggregate(s, org, "countries-high", func() (map[string]countryStats, error) {
+			stats, err = cachedAggregate(s.aggregates, org, "countries-high", func() (map[string]countryStats, error) {
 				return s.withHighCounts(r.Context(), org, base)
 			})
 		}

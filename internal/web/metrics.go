@@ -84,7 +84,7 @@ func (m *metrics) write(w *strings.Builder) {
 	fmt.Fprintf(w, "upstream_uptime_seconds %g\n", time.Since(m.start).Seconds())
 }
 
-func (s *Server) metricsHandler(w http.ResponseWriter, r *http.Request) {
+func (s *opsHandlers) metricsHandler(w http.ResponseWriter, r *http.Request) {
 	var b strings.Builder
 	s.metrics.write(&b)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

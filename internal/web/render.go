@@ -37,7 +37,7 @@ func parsePages() (map[string]*template.Template, error) {
 
 // render writes a page into a buffer first, so a template error becomes a
 // clean 500 instead of half a page.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
+func (s *base) render(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
 	t, ok := s.pages[page]
 	if !ok {
 		s.log.Error("unknown template", "page", page)

@@ -116,15 +116,6 @@ type categoryOption struct {
 	Checked bool
 }
 
-func (s *Server) reportRoutes() []route {
-	return []route{
-		{"GET /report/{org}", reporterRoute, "", s.reportForm},
-		{"POST /report/{org}", reporterRoute, "", s.reportSubmit},
-		{"GET /report/{org}/follow-up", reporterRoute, "", s.followUpForm},
-		{"POST /report/{org}/follow-up", reporterRoute, "", s.followUpSubmit},
-	}
-}
-
 // reporterLang picks the page language: the reporter's explicit choice
 // (?lang= or the form's lang field) first, then the browser's preference.
 func reporterLang(r *http.Request, chosen string) string {
@@ -138,12 +129,12 @@ func reporterLang(r *http.Request, chosen string) string {
 	return grievance.MatchLanguage(r.Header.Get("Accept-Language"))
 }
 
-func (s *Server) newReportPage(r *http.Request, page, lang string) reportPage {
+func (s *intakeHandlers) newReportPage(r *http.Request, page, lang string) reportPage {
 	dir := "ltr"
 	if grievance.RightToLeft(lang) {
 		dir = "rtl"
 	}
-	exit := s.Reports.ExitURL
+	exit := s.exitURL
 	if exit == "" {
 		exit = "https://www.weather.gov/"
 	}
@@ -161,11 +152,11 @@ func (s *Server) newReportPage(r *http.Request, page, lang string) reportPage {
 // orgIDOf resolves the slug. An unknown slug gives "", which every
 // grievance call treats like an organisation with no reports, so the
 // answers are the same as for a real organisation.
-func (s *Server) orgIDOf(ctx context.Context, slug string) string {
-	if len(slug) > 64 || s.accounts == nil {
+func (s *intakeHandlers) orgIDOf(ctx context.Context, slug string) string {
+	if len(slug) > 64 {
 		return ""
 	}
-	o, err := s.accounts.Store.OrgBySlug(ctx, slug)
+	o, err := s.orgs.OrgBySlug(ctx, slug)
 	if err != nil {
 		return ""
 	}
@@ -174,7 +165,7 @@ func (s *Server) orgIDOf(ctx context.Context, slug string) string {
 
 // renderReporter writes a reporter page. Reporter pages are never cached
 // and set no cookies.
-func (s *Server) renderReporter(w http.ResponseWriter, status int, p reportPage) {
+func (s *intakeHandlers) renderReporter(w http.ResponseWriter, status int, p reportPage) {
 	var buf bytes.Buffer
 	if err := reportTemplates.ExecuteTemplate(&buf, "report_doc", p); err != nil {
 		s.log.Error("render reporter page", "page", p.Page, "err", err)
@@ -205,7 +196,7 @@ func formData(lang string, f reportForm) reportFormData {
 	return d
 }
 
-func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
+func (s *intakeHandlers) reportForm(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lang := reporterLang(r, q.Get("lang"))
 	p := s.newReportPage(r, "form", lang)
@@ -216,9 +207,9 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 	if query := strings.TrimSpace(q.Get("q")); utf8.RuneCountInString(query) >= 3 && len(query) <= 200 {
 		p.Query = query
 		p.Suppliers = []SupplierMatch{}
-		if s.Reports.Suppliers != nil {
+		if s.suppliers != nil {
 			if orgID := s.orgIDOf(r.Context(), p.Org); orgID != "" {
-				found, err := s.Reports.Suppliers.FindSuppliers(r.Context(), orgID, query, 10)
+				found, err := s.suppliers.FindSuppliers(r.Context(), orgID, query, 10)
 				if err == nil {
 					p.Suppliers = found
 				}
@@ -228,7 +219,7 @@ func (s *Server) reportForm(w http.ResponseWriter, r *http.Request) {
 	s.renderReporter(w, http.StatusOK, p)
 }
 
-func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *intakeHandlers) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	f, err := readReportForm(w, r)
 	lang := reporterLang(r, f.Lang)
 	p := s.newReportPage(r, "form", lang)
@@ -252,7 +243,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 		s.renderReporter(w, http.StatusServiceUnavailable, p)
 		return
 	}
-	rc, rep, err := s.Grievance.Submit(ctx, keys, sub)
+	rc, rep, err := s.grievance.Submit(ctx, keys, sub)
 	if err != nil {
 		if kernel.ErrorCode(err) == kernel.Internal {
 			s.log.Error("grievance intake failed", "route", r.Pattern, "err", err)
@@ -264,7 +255,7 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 	p.Page = "receipt"
 	p.Form = reportFormData{}
 	p.Receipt = rc.Display()
-	p.Due = s.Grievance.Deadline(rep).Due.String()
+	p.Due = s.grievance.Deadline(rep).Due.String()
 	s.renderReporter(w, http.StatusOK, p)
 }
 
@@ -272,14 +263,14 @@ func (s *Server) reportSubmit(w http.ResponseWriter, r *http.Request) {
 // answers with the same "not accepting reports" page for an unknown
 // organisation, one without a recovery key, and a server without the
 // grievance service.
-func (s *Server) orgKeys(ctx context.Context, orgID string) (grievance.OrgKeys, error) {
-	if orgID == "" || s.Grievance == nil || s.Reports.Keys == nil {
+func (s *intakeHandlers) orgKeys(ctx context.Context, orgID string) (grievance.OrgKeys, error) {
+	if orgID == "" || !s.accepting {
 		return grievance.OrgKeys{}, kernel.Errorf(kernel.Unavailable, "not accepting reports")
 	}
-	return s.Reports.Keys.OrgKeys(ctx, orgID)
+	return s.keys.OrgKeys(ctx, orgID)
 }
 
-func (s *Server) followUpForm(w http.ResponseWriter, r *http.Request) {
+func (s *intakeHandlers) followUpForm(w http.ResponseWriter, r *http.Request) {
 	lang := reporterLang(r, r.URL.Query().Get("lang"))
 	s.renderReporter(w, http.StatusOK, s.newReportPage(r, "followup", lang))
 }
@@ -287,7 +278,7 @@ func (s *Server) followUpForm(w http.ResponseWriter, r *http.Request) {
 // maxFollowUpBody bounds a follow-up form: a receipt and one message.
 const maxFollowUpBody = 64 << 10
 
-func (s *Server) followUpSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *intakeHandlers) followUpSubmit(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, maxFollowUpBody)
 	parseErr := r.ParseForm()
 	lang := reporterLang(r, r.PostForm.Get("lang"))
@@ -306,7 +297,7 @@ func (s *Server) followUpSubmit(w http.ResponseWriter, r *http.Request) {
 		p.Error = reporterError(err, p.T)
 		s.renderReporter(w, statusOf(code), p)
 	}
-	if s.Grievance == nil {
+	if !s.accepting {
 		fail(grievance.ErrReceiptNotRecognised)
 		return
 	}
@@ -316,7 +307,7 @@ func (s *Server) followUpSubmit(w http.ResponseWriter, r *http.Request) {
 		fail(grievance.ErrReceiptNotRecognised)
 		return
 	}
-	rs, err := s.Grievance.OpenWithReceipt(ctx, s.orgIDOf(ctx, p.Org), rc)
+	rs, err := s.grievance.OpenWithReceipt(ctx, s.orgIDOf(ctx, p.Org), rc)
 	if err != nil {
 		fail(err)
 		return
@@ -377,7 +368,7 @@ func reporterError(err error, t map[string]string) string {
 }
 
 // today is the server's day, for webhook bookkeeping.
-func (s *Server) today() grievance.Day {
+func (s *intakeHandlers) today() grievance.Day {
 	if s.clock == nil {
 		return grievance.DayOf(time.Now())
 	}

@@ -147,8 +147,8 @@ func newGFixture(t *testing.T, db *sqlstore.DB, params vault.Params) *gFixture {
 		t.Fatal(err)
 	}
 	f.accounts.Keys = testUnlocker{v: v, st: st}
-	f.srv.Grievance = svc
-	f.srv.Reports = ReportDeps{
+	f.deps.Grievance = svc
+	f.deps.Reports = ReportDeps{
 		Keys: orgKeysFromStore{st}, Handlers: orgKeysFromStore{st}, Consents: st,
 		Suppliers: fakeSuppliers{{ID: testSupplierID, Name: "Golden Thread Spinning Mills", Country: "IN"}},
 		Hooks: HookConfig{Hasher: hasher, Inbound: st, TwilioAuthToken: testTwilioToken, MessagesSecret: testHookSecret,

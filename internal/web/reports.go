@@ -4,39 +4,9 @@ import (
 	"bytes"
 	"net/http"
 
-	"github.com/upstream-platform/upstream/internal/account"
-	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/report"
 	"github.com/upstream-platform/upstream/internal/reporting"
 )
-
-// reportsRoutes are the report downloads and the scorecards: reading needs
-// reports.read, answering the questionnaire suppliers.write.
-func (s *Server) reportsRoutes() []route {
-	read, write := account.PermReportsRead, account.PermSuppliersWrite
-	return []route{
-		{"GET /reports", signedIn, read, s.reportsPage},
-		{"GET /reports/download", signedIn, read, s.reportDownload},
-		{"GET /scorecards", signedIn, read, s.orgScorecardPage},
-		{"POST /scorecards/answers", signedIn, write, s.orgAnswerSubmit},
-		{"GET /scorecards/suppliers/{id}", signedIn, read, s.supplierScorecardPage},
-		{"POST /scorecards/suppliers/{id}/answers", signedIn, write, s.supplierAnswerSubmit},
-
-		{"GET /api/v1/reports/{kind}", signedIn, read, s.apiReport},
-		{"GET /api/v1/scorecards/organisation", signedIn, read, s.apiOrgScorecard},
-		{"GET /api/v1/scorecards/suppliers/{id}", signedIn, read, s.apiSupplierScorecard},
-		{"POST /api/v1/scorecards/answers", signedIn, write, s.apiScorecardAnswer},
-	}
-}
-
-// reportingOff answers when the server runs without the reporting service.
-func (s *Server) reportingOff(w http.ResponseWriter, r *http.Request) bool {
-	if s.Reporting == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "reports and scorecards are not available on this server"))
-		return true
-	}
-	return false
-}
 
 // reportingOrg is the signed-in user's organisation; every store call the
 // reporting service makes is scoped by its id.
@@ -50,10 +20,7 @@ type choice struct {
 	Selected     bool
 }
 
-func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
-	if s.reportingOff(w, r) {
-		return
-	}
+func (s *reportHandlers) reportsPage(w http.ResponseWriter, r *http.Request) {
 	kinds := []choice{
 		{string(report.BrandScorecard), "Scorecard: the organisation's grade A to F, with the evidence behind it", true},
 		{string(report.SupplierRisk), "Supplier risk: every supplier's risk and the factors that explain it", false},
@@ -74,10 +41,7 @@ func (s *Server) reportsPage(w http.ResponseWriter, r *http.Request) {
 
 // writeReport renders the requested report into memory, then sends it as a
 // download, so a failure becomes a clean error page or JSON error.
-func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, kind string) {
-	if s.reportingOff(w, r) {
-		return
-	}
+func (s *reportHandlers) writeReport(w http.ResponseWriter, r *http.Request, kind string) {
 	q := r.URL.Query()
 	format := q.Get("format")
 	if format == "" {
@@ -90,7 +54,7 @@ func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, kind string
 	}
 	org := reportingOrg(r)
 	var buf bytes.Buffer
-	if err := s.Reporting.Render(r.Context(), &buf, org, req); err != nil {
+	if err := s.reporting.Render(r.Context(), &buf, org, req); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -104,11 +68,11 @@ func (s *Server) writeReport(w http.ResponseWriter, r *http.Request, kind string
 
 // reportDownload serves the form on the reports page (kind, format and
 // regulation as query parameters), so it works without JavaScript.
-func (s *Server) reportDownload(w http.ResponseWriter, r *http.Request) {
+func (s *reportHandlers) reportDownload(w http.ResponseWriter, r *http.Request) {
 	s.writeReport(w, r, r.URL.Query().Get("kind"))
 }
 
 // apiReport is GET /api/v1/reports/{kind}?format=&regulation=&subject=.
-func (s *Server) apiReport(w http.ResponseWriter, r *http.Request) {
+func (s *reportHandlers) apiReport(w http.ResponseWriter, r *http.Request) {
 	s.writeReport(w, r, r.PathValue("kind"))
 }

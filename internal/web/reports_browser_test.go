@@ -21,7 +21,7 @@ import (
 // change.
 func TestBrowserAnswerChangesGradeWithoutJavaScript(t *testing.T) {
 	f := newReportsFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.srv.cfg.CookieSecure = false // httptest serves plain http on 127.0.0.1
+	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
 	ctx := context.Background()
 	org := reportingOrgOf(f)
 
@@ -33,7 +33,7 @@ func TestBrowserAnswerChangesGradeWithoutJavaScript(t *testing.T) {
 	var target string
 	var before scorecard.Grade
 	for _, q := range scorecard.Questions(scorecard.Supplier) {
-		v, err := f.srv.Reporting.Scorecard(ctx, org, f.grinder)
+		v, err := f.deps.Reporting.Scorecard(ctx, org, f.grinder)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -47,7 +47,7 @@ func TestBrowserAnswerChangesGradeWithoutJavaScript(t *testing.T) {
 			break
 		}
 		a := scorecard.Answer{QuestionID: q.ID, Response: scorecard.Yes, AnsweredOn: f.clock.Now()}
-		if _, err := f.srv.Reporting.Answer(ctx, org, f.grinder, a); err != nil {
+		if _, err := f.deps.Reporting.Answer(ctx, org, f.grinder, a); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -103,7 +103,7 @@ func dateOf(t time.Time) string {
 // anchor turns a question id into a fragment usable as an element id.
 func anchor(id string) string { return "q-" + strings.ReplaceAll(id, ".", "-") }
 
-func (s *Server) scorecardPage(v reporting.View) scorecardPageView {
+func (s *reportHandlers) scorecardPage(v reporting.View) scorecardPageView {
 	sc := v.Current
 	out := scorecardPageView{Title: "Scorecard: " + v.Subject.Name, Grade: string(sc.Grade), Score: points(sc.Score),
 		Scale: strings.ReplaceAll(string(sc.Scale), "_", " "), Reason: sc.ScaleReason, NextGrade: string(sc.NextGrade),
@@ -163,12 +163,9 @@ func (s *Server) scorecardPage(v reporting.View) scorecardPageView {
 
 const scorecardSuppliers = 25
 
-func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status int, partyID string, problem error) {
-	if s.reportingOff(w, r) {
-		return
-	}
+func (s *reportHandlers) renderScorecard(w http.ResponseWriter, r *http.Request, status int, partyID string, problem error) {
 	org := reportingOrg(r)
-	v, err := s.Reporting.Scorecard(r.Context(), org, partyID)
+	v, err := s.reporting.Scorecard(r.Context(), org, partyID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -176,7 +173,7 @@ func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status 
 	page := s.scorecardPage(v)
 	if partyID == "" {
 		page.Title = "Scorecard: " + org.Name
-		ps, err := s.Reporting.Suppliers(r.Context(), org, scorecardSuppliers)
+		ps, err := s.reporting.Suppliers(r.Context(), org, scorecardSuppliers)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -198,11 +195,11 @@ func (s *Server) renderScorecard(w http.ResponseWriter, r *http.Request, status 
 	s.render(w, r, status, "scorecard.html", map[string]any{"Card": page})
 }
 
-func (s *Server) orgScorecardPage(w http.ResponseWriter, r *http.Request) {
+func (s *reportHandlers) orgScorecardPage(w http.ResponseWriter, r *http.Request) {
 	s.renderScorecard(w, r, http.StatusOK, "", nil)
 }
 
-func (s *Server) supplierScorecardPage(w http.ResponseWriter, r *http.Request) {
+func (s *reportHandlers) supplierScorecardPage(w http.ResponseWriter, r *http.Request) {
 	s.renderScorecard(w, r, http.StatusOK, r.PathValue("id"), nil)
 }
 
@@ -248,13 +245,10 @@ func parseDay(s string, def time.Time, what string) (time.Time, error) {
 	return t, nil
 }
 
-func (s *Server) submitAnswer(w http.ResponseWriter, r *http.Request, partyID string) {
-	if s.reportingOff(w, r) {
-		return
-	}
+func (s *reportHandlers) submitAnswer(w http.ResponseWriter, r *http.Request, partyID string) {
 	a, err := answerFromForm(r, s.clock.Now())
 	if err == nil {
-		_, err = s.Reporting.Answer(r.Context(), reportingOrg(r), partyID, a)
+		_, err = s.reporting.Answer(r.Context(), reportingOrg(r), partyID, a)
 	}
 	if err != nil {
 		if kernel.ErrorCode(err) == kernel.Invalid {
@@ -271,9 +265,11 @@ func (s *Server) submitAnswer(w http.ResponseWriter, r *http.Request, partyID st
 	http.Redirect(w, r, back+"?answered="+url.QueryEscape(a.QuestionID)+"#grade-summary", http.StatusSeeOther)
 }
 
-func (s *Server) orgAnswerSubmit(w http.ResponseWriter, r *http.Request) { s.submitAnswer(w, r, "") }
+func (s *reportHandlers) orgAnswerSubmit(w http.ResponseWriter, r *http.Request) {
+	s.submitAnswer(w, r, "")
+}
 
-func (s *Server) supplierAnswerSubmit(w http.ResponseWriter, r *http.Request) {
+func (s *reportHandlers) supplierAnswerSubmit(w http.ResponseWriter, r *http.Request) {
 	s.submitAnswer(w, r, r.PathValue("id"))
 }
 
@@ -293,7 +289,7 @@ type apiAnswer struct {
 	Documents  []apiDocument `json:"documents"`
 }
 
-func (s *Server) writeScorecard(w http.ResponseWriter, status int, v reporting.View) {
+func (s *reportHandlers) writeScorecard(w http.ResponseWriter, status int, v reporting.View) {
 	page := s.scorecardPage(v)
 	sc := v.Current
 	out := map[string]any{
@@ -317,11 +313,8 @@ func (s *Server) writeScorecard(w http.ResponseWriter, status int, v reporting.V
 	writeJSON(w, status, out)
 }
 
-func (s *Server) apiScorecard(w http.ResponseWriter, r *http.Request, partyID string) {
-	if s.reportingOff(w, r) {
-		return
-	}
-	v, err := s.Reporting.Scorecard(r.Context(), reportingOrg(r), partyID)
+func (s *reportHandlers) apiScorecard(w http.ResponseWriter, r *http.Request, partyID string) {
+	v, err := s.reporting.Scorecard(r.Context(), reportingOrg(r), partyID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -329,18 +322,17 @@ func (s *Server) apiScorecard(w http.ResponseWriter, r *http.Request, partyID st
 	s.writeScorecard(w, http.StatusOK, v)
 }
 
-func (s *Server) apiOrgScorecard(w http.ResponseWriter, r *http.Request) { s.apiScorecard(w, r, "") }
+func (s *reportHandlers) apiOrgScorecard(w http.ResponseWriter, r *http.Request) {
+	s.apiScorecard(w, r, "")
+}
 
-func (s *Server) apiSupplierScorecard(w http.ResponseWriter, r *http.Request) {
+func (s *reportHandlers) apiSupplierScorecard(w http.ResponseWriter, r *http.Request) {
 	s.apiScorecard(w, r, r.PathValue("id"))
 }
 
 // apiScorecardAnswer records one answer (for a supplier when supplier_id is
 // set) and returns the new scorecard.
-func (s *Server) apiScorecardAnswer(w http.ResponseWriter, r *http.Request) {
-	if s.reportingOff(w, r) {
-		return
-	}
+func (s *reportHandlers) apiScorecardAnswer(w http.ResponseWriter, r *http.Request) {
 	var in apiAnswer
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
@@ -361,7 +353,7 @@ func (s *Server) apiScorecardAnswer(w http.ResponseWriter, r *http.Request) {
 		}
 		a.Documents = append(a.Documents, doc)
 	}
-	v, err := s.Reporting.Answer(r.Context(), reportingOrg(r), strings.TrimSpace(in.SupplierID), a)
+	v, err := s.reporting.Answer(r.Context(), reportingOrg(r), strings.TrimSpace(in.SupplierID), a)
 	if err != nil {
 		s.fail(w, r, err)
 		return

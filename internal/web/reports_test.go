@@ -67,7 +67,7 @@ func newReportsFixture(t *testing.T, db *sqlstore.DB) *reportsFixture {
 	t.Helper()
 	f := newFixture(t, db)
 	rd := db.Reporting()
-	f.srv.Reporting = &reporting.Service{SupplyChain: rd, Grievances: rd, Impact: db.Impact(),
+	f.deps.Reporting = &reporting.Service{SupplyChain: rd, Grievances: rd, Impact: db.Impact(),
 		Scorecards: &scorecard.Service{Store: db.Scorecards(), Weights: scorecard.DefaultWeights(), Clock: f.clock},
 		RiskMethod: report.Method{Name: "Upstream risk method", Version: "1"}, Clock: f.clock}
 	rf := &reportsFixture{fixture: f, db: db, sessions: map[string]string{}}

@@ -23,53 +23,213 @@ type route struct {
 	handler http.HandlerFunc
 }
 
-// routes is the one list of every route and the permission it needs. Each
-// capability keeps its group in its own file; this function joins them.
+// routes is the one list of every route: method and pattern, who may call
+// it, and the handler set that answers. A capability that is off keeps its
+// routes here, answering "not available" (see features.go).
 func (s *Server) routes() []route {
+	ops, acc, home := s.ops, s.account, s.dashboard
+	sup, scr, in, cs, im, al, rp := s.supply, s.screening, s.intake, s.cases, s.impact, s.alerts, s.reports
+	f := s.features
+	self, users, settings := account.PermSelf, account.PermUsersManage, account.PermSettingsManage
 	var all []route
 	for _, group := range [][]route{
-		s.coreRoutes(),
-		s.alertRoutes(),
-		s.impactRoutes(),
-		s.reportsRoutes(),
-		s.reportRoutes(), s.hookRoutes(), s.caseRoutes(),
-		s.supplyRoutes(),
-		s.screeningRoutes(),
+		// Health, sign-in, own account and user administration.
+		{
+			{"GET /healthz", public, "", ops.healthz},
+			{"GET /readyz", public, "", ops.readyz},
+			{"GET /metrics", public, "", ops.metricsHandler},
+
+			{"GET /login", public, "", acc.loginPage},
+			{"POST /login", public, "", acc.loginSubmit},
+			{"POST /logout", public, "", acc.logout},
+
+			{"GET /{$}", signedIn, self, home.dashboard},
+			{"GET /account", signedIn, self, acc.accountPage},
+			{"POST /account/2fa/begin", signedIn, self, acc.totpBegin},
+			{"POST /account/2fa/confirm", signedIn, self, acc.totpConfirm},
+			{"POST /account/tokens", signedIn, self, acc.tokenCreate},
+			{"POST /account/tokens/{id}/revoke", signedIn, self, acc.tokenRevoke},
+
+			{"GET /admin/users", signedIn, users, acc.usersPage},
+			{"POST /admin/users", signedIn, users, acc.userCreate},
+			{"POST /admin/users/{id}/disable", signedIn, users, acc.userDisable},
+			{"POST /admin/users/{id}/enable", signedIn, users, acc.userEnable},
+			{"POST /admin/users/{id}/reset-2fa", signedIn, users, acc.userReset2FA},
+			{"GET /admin/settings", signedIn, settings, acc.settingsPage},
+			{"POST /admin/settings/retention", signedIn, settings, acc.settingsRetention},
+			{"POST /admin/settings/recovery-key", signedIn, settings, acc.settingsRecoveryKey},
+
+			{"GET /api/v1/me", signedIn, self, acc.apiMe},
+			{"GET /api/v1/users", signedIn, users, acc.apiUsers},
+			{"POST /api/v1/users", signedIn, users, acc.apiUserCreate},
+		},
+
+		// Early warning: alerts for anyone who may read them, transitions
+		// for those who manage them, and delivery endpoints for admins.
+		s.when(f.alerts, []route{
+			{"GET /alerts", signedIn, account.PermAlertsRead, al.alertsPage},
+			{"GET /alerts/{id}", signedIn, account.PermAlertsRead, al.alertPage},
+			{"POST /alerts/{id}/acknowledge", signedIn, account.PermAlertsManage, al.alertAcknowledge},
+			{"POST /alerts/{id}/assign", signedIn, account.PermAlertsManage, al.alertAssign},
+			{"POST /alerts/{id}/snooze", signedIn, account.PermAlertsManage, al.alertSnooze},
+			{"POST /alerts/{id}/resolve", signedIn, account.PermAlertsManage, al.alertResolve},
+
+			{"GET /alerts/endpoints", signedIn, settings, al.endpointsPage},
+			{"POST /alerts/endpoints", signedIn, settings, al.endpointCreate},
+			{"POST /alerts/endpoints/{id}/delete", signedIn, settings, al.endpointDelete},
+
+			{"GET /api/v1/alerts", signedIn, account.PermAlertsRead, al.apiAlerts},
+			{"GET /api/v1/alerts/{id}", signedIn, account.PermAlertsRead, al.apiAlert},
+			{"POST /api/v1/alerts/{id}/acknowledge", signedIn, account.PermAlertsManage, al.apiAlertAcknowledge},
+			{"POST /api/v1/alerts/{id}/assign", signedIn, account.PermAlertsManage, al.apiAlertAssign},
+			{"POST /api/v1/alerts/{id}/snooze", signedIn, account.PermAlertsManage, al.apiAlertSnooze},
+			{"POST /api/v1/alerts/{id}/resolve", signedIn, account.PermAlertsManage, al.apiAlertResolve},
+			{"GET /api/v1/alert-endpoints", signedIn, settings, al.apiEndpoints},
+			{"POST /api/v1/alert-endpoints", signedIn, settings, al.apiEndpointCreate},
+			{"DELETE /api/v1/alert-endpoints/{id}", signedIn, settings, al.apiEndpointDelete},
+		}),
+
+		// Impact measurement. Reading needs impact.read and changing
+		// impact.write; survivor-level records and unsuppressed breakdowns
+		// need case access (cases.handle), and everyone else sees
+		// breakdowns with groups under impact.MinGroupSize suppressed.
+		s.when(f.impact, s.impactRoutes(im)),
+
+		// Due-diligence reports and scorecards: reading needs reports.read,
+		// answering the questionnaire suppliers.write.
+		s.when(f.reports, []route{
+			{"GET /reports", signedIn, account.PermReportsRead, rp.reportsPage},
+			{"GET /reports/download", signedIn, account.PermReportsRead, rp.reportDownload},
+			{"GET /scorecards", signedIn, account.PermReportsRead, rp.orgScorecardPage},
+			{"POST /scorecards/answers", signedIn, account.PermSuppliersWrite, rp.orgAnswerSubmit},
+			{"GET /scorecards/suppliers/{id}", signedIn, account.PermReportsRead, rp.supplierScorecardPage},
+			{"POST /scorecards/suppliers/{id}/answers", signedIn, account.PermSuppliersWrite, rp.supplierAnswerSubmit},
+
+			{"GET /api/v1/reports/{kind}", signedIn, account.PermReportsRead, rp.apiReport},
+			{"GET /api/v1/scorecards/organisation", signedIn, account.PermReportsRead, rp.apiOrgScorecard},
+			{"GET /api/v1/scorecards/suppliers/{id}", signedIn, account.PermReportsRead, rp.apiSupplierScorecard},
+			{"POST /api/v1/scorecards/answers", signedIn, account.PermSuppliersWrite, rp.apiScorecardAnswer},
+		}),
+
+		// Grievance intake: the reporter's pages and the messaging
+		// webhooks. Public, and never logged. They answer even when the
+		// grievance mechanism is off, as for an organisation that takes
+		// no reports.
+		{
+			{"GET /report/{org}", reporterRoute, "", in.reportForm},
+			{"POST /report/{org}", reporterRoute, "", in.reportSubmit},
+			{"GET /report/{org}/follow-up", reporterRoute, "", in.followUpForm},
+			{"POST /report/{org}/follow-up", reporterRoute, "", in.followUpSubmit},
+			{"POST /hooks/{org}/twilio", reporterRoute, "", in.hookTwilio},
+			{"POST /hooks/{org}/messages", reporterRoute, "", in.hookMessages},
+		},
+
+		// Grievance cases, for case handlers only.
+		s.when(f.cases, []route{
+			{"GET /cases", signedIn, account.PermCasesHandle, cs.caseInbox},
+			{"GET /cases/{id}", signedIn, account.PermCasesHandle, cs.casePage},
+			{"GET /cases/{id}/attachments/{aid}", signedIn, account.PermCasesHandle, cs.caseAttachment},
+			{"POST /cases/{id}/stage", signedIn, account.PermCasesHandle, cs.caseStage},
+			{"POST /cases/{id}/triage", signedIn, account.PermCasesHandle, cs.caseTriage},
+			{"POST /cases/{id}/messages", signedIn, account.PermCasesHandle, cs.caseMessage},
+			{"POST /cases/{id}/remedies", signedIn, account.PermCasesHandle, cs.caseRemedyPropose},
+			{"POST /cases/{id}/remedies/{rid}/implement", signedIn, account.PermCasesHandle, cs.caseRemedyImplement},
+			{"POST /cases/{id}/remedies/{rid}/withdraw", signedIn, account.PermCasesHandle, cs.caseRemedyWithdraw},
+			{"POST /cases/{id}/referral", signedIn, account.PermCasesHandle, cs.caseReferral},
+			{"POST /cases/{id}/access", signedIn, account.PermCasesHandle, cs.caseGrant},
+		}),
+
+		// Supply chain: the supplier register, supplier pages and risk
+		// map, and the same register and parties as JSON.
+		s.when(f.supply, []route{
+			{"GET /suppliers", signedIn, account.PermSuppliersRead, sup.supplierRegister},
+			{"GET /suppliers/export.csv", signedIn, account.PermSuppliersRead, sup.supplierExport},
+			{"GET /suppliers/{id}", signedIn, account.PermSuppliersRead, sup.supplierPage},
+			{"GET /api/v1/suppliers", signedIn, account.PermSuppliersRead, sup.apiSuppliers},
+			{"GET /api/v1/suppliers/{id}", signedIn, account.PermSuppliersRead, sup.apiSupplier},
+		}),
+		s.when(feature{f.supply.name, f.supply.on, "the risk map is not available on this server"}, []route{
+			{"GET /risk-map", signedIn, account.PermSuppliersRead, sup.riskMap},
+		}),
+		// Supplier import, from the page and the API.
+		s.whenImports([]route{
+			{"GET /suppliers/import", signedIn, account.PermSuppliersWrite, sup.supplierImportForm},
+			{"POST /suppliers/import", signedIn, account.PermSuppliersWrite, sup.supplierImport},
+			{"POST /api/v1/suppliers/import", signedIn, account.PermSuppliersWrite, sup.apiSupplierImport},
+		}),
+
+		// Watchlist screening: anyone who reads suppliers may screen names
+		// and see the queue; confirming, dismissing and filing hits need
+		// the review permission.
+		s.when(f.screening, []route{
+			{"GET /screening", signedIn, account.PermSuppliersRead, scr.screeningPage},
+			{"POST /screening/run", signedIn, account.PermScreeningReview, scr.screeningRun},
+			{"POST /screening/{id}/decide", signedIn, account.PermScreeningReview, scr.screeningDecide},
+
+			{"POST /api/v1/screen", signedIn, account.PermSuppliersRead, scr.apiScreen},
+			{"GET /api/v1/screening/reviews", signedIn, account.PermSuppliersRead, scr.apiReviews},
+			{"GET /api/v1/screening/reviews/{id}", signedIn, account.PermSuppliersRead, scr.apiReview},
+			{"POST /api/v1/screening/reviews/{id}/decision", signedIn, account.PermScreeningReview, scr.apiReviewDecide},
+			{"POST /api/v1/screening/run", signedIn, account.PermScreeningReview, scr.apiScreeningRun},
+		}),
 	} {
 		all = append(all, group...)
 	}
 	return all
 }
 
-// coreRoutes are health, sign-in, own account and user administration.
-func (s *Server) coreRoutes() []route {
+// impactRoutes are the impact measurement pages and API.
+func (s *Server) impactRoutes(im *impactHandlers) []route {
+	read, write, cases := account.PermImpactRead, account.PermImpactWrite, account.PermCasesHandle
 	return []route{
-		{"GET /healthz", public, "", s.healthz},
-		{"GET /readyz", public, "", s.readyz},
-		{"GET /metrics", public, "", s.metricsHandler},
+		{"GET /impact", signedIn, read, im.impactListPage},
+		{"POST /impact/programmes", signedIn, write, im.impactCreateSubmit},
+		{"GET /impact/programmes/{id}", signedIn, read, im.impactProgrammePage},
+		{"POST /impact/programmes/{id}/model", signedIn, write, im.impactModelSubmit},
+		{"POST /impact/programmes/{id}/observations", signedIn, write, im.impactUploadSubmit},
+		{"POST /impact/programmes/{id}/sroi", signedIn, write, im.impactSROISubmit},
+		{"GET /impact/programmes/{id}/sroi/{analysis}", signedIn, read, im.impactSROIPage},
+		{"GET /impact/programmes/{id}/report.csv", signedIn, read, im.impactReportCSV},
 
-		{"GET /login", public, "", s.loginPage},
-		{"POST /login", public, "", s.loginSubmit},
-		{"POST /logout", public, "", s.logout},
+		{"GET /api/v1/programmes", signedIn, read, im.apiProgrammes},
+		{"POST /api/v1/programmes", signedIn, write, im.apiProgrammeCreate},
+		{"GET /api/v1/programmes/{id}", signedIn, read, im.apiProgramme},
+		{"PUT /api/v1/programmes/{id}/model", signedIn, write, im.apiModelPut},
+		{"POST /api/v1/programmes/{id}/observations", signedIn, write, im.apiObservationsAdd},
+		{"POST /api/v1/programmes/{id}/observations/csv", signedIn, write, im.apiObservationsCSV},
+		{"GET /api/v1/programmes/{id}/progress", signedIn, read, im.apiProgress},
+		{"GET /api/v1/programmes/{id}/indicators/{code}/breakdown", signedIn, read, im.apiBreakdownProtected},
+		{"GET /api/v1/programmes/{id}/indicators/{code}/breakdown/full", signedIn, cases, im.apiBreakdownFull},
+		{"POST /api/v1/programmes/{id}/sroi", signedIn, write, im.apiSROIAnalyse},
+		{"GET /api/v1/programmes/{id}/sroi", signedIn, read, im.apiSROIList},
 
-		{"GET /{$}", signedIn, account.PermSelf, s.home},
-		{"GET /account", signedIn, account.PermSelf, s.accountPage},
-		{"POST /account/2fa/begin", signedIn, account.PermSelf, s.totpBegin},
-		{"POST /account/2fa/confirm", signedIn, account.PermSelf, s.totpConfirm},
-		{"POST /account/tokens", signedIn, account.PermSelf, s.tokenCreate},
-		{"POST /account/tokens/{id}/revoke", signedIn, account.PermSelf, s.tokenRevoke},
-
-		{"GET /admin/users", signedIn, account.PermUsersManage, s.usersPage},
-		{"POST /admin/users", signedIn, account.PermUsersManage, s.userCreate},
-		{"POST /admin/users/{id}/disable", signedIn, account.PermUsersManage, s.userDisable},
-		{"POST /admin/users/{id}/enable", signedIn, account.PermUsersManage, s.userEnable},
-		{"POST /admin/users/{id}/reset-2fa", signedIn, account.PermUsersManage, s.userReset2FA},
-		{"GET /admin/settings", signedIn, account.PermSettingsManage, s.settingsPage},
-		{"POST /admin/settings/retention", signedIn, account.PermSettingsManage, s.settingsRetention},
-		{"POST /admin/settings/recovery-key", signedIn, account.PermSettingsManage, s.settingsRecoveryKey},
-
-		{"GET /api/v1/me", signedIn, account.PermSelf, s.apiMe},
-		{"GET /api/v1/users", signedIn, account.PermUsersManage, s.apiUsers},
-		{"POST /api/v1/users", signedIn, account.PermUsersManage, s.apiUserCreate},
+		{"POST /api/v1/survivors", signedIn, cases, im.apiSurvivorNew},
+		{"GET /api/v1/survivors/{subject}/consent", signedIn, cases, im.apiConsent},
+		{"POST /api/v1/survivors/{subject}/consent", signedIn, cases, im.apiConsentRecord},
+		{"GET /api/v1/programmes/{id}/survivor-outcomes", signedIn, cases, im.apiSurvivorOutcomes},
+		{"POST /api/v1/programmes/{id}/survivor-outcomes", signedIn, cases, im.apiSurvivorOutcomesAdd},
+		{"POST /api/v1/programmes/{id}/survivor-outcomes/observations", signedIn, cases, im.apiSurvivorObservations},
 	}
+}
+
+// whenImports is when for supplier import, whose page says in place that
+// imports are off rather than showing an error page.
+func (s *Server) whenImports(rs []route) []route {
+	if s.features.imports.on {
+		return rs
+	}
+	out := s.when(s.features.imports, rs)
+	for i := range out {
+		switch out[i].pattern {
+		case "GET /suppliers/import":
+			out[i].handler = func(w http.ResponseWriter, r *http.Request) {
+				s.render(w, r, http.StatusOK, "supply_import.html", map[string]any{"Available": false})
+			}
+		case "POST /suppliers/import":
+			out[i].handler = func(w http.ResponseWriter, r *http.Request) {
+				s.render(w, r, http.StatusServiceUnavailable, "supply_import.html", map[string]any{"Available": false})
+			}
+		}
+	}
+	return out
 }

@@ -22,31 +22,6 @@ type ScreeningDeps struct {
 	Parties screening.PartySource
 }
 
-// screeningRoutes: anyone who reads suppliers may screen names and see the
-// queue; confirming, dismissing and filing hits need the review permission.
-func (s *Server) screeningRoutes() []route {
-	return []route{
-		{"GET /screening", signedIn, account.PermSuppliersRead, s.screeningPage},
-		{"POST /screening/run", signedIn, account.PermScreeningReview, s.screeningRun},
-		{"POST /screening/{id}/decide", signedIn, account.PermScreeningReview, s.screeningDecide},
-
-		{"POST /api/v1/screen", signedIn, account.PermSuppliersRead, s.apiScreen},
-		{"GET /api/v1/screening/reviews", signedIn, account.PermSuppliersRead, s.apiReviews},
-		{"GET /api/v1/screening/reviews/{id}", signedIn, account.PermSuppliersRead, s.apiReview},
-		{"POST /api/v1/screening/reviews/{id}/decision", signedIn, account.PermScreeningReview, s.apiReviewDecide},
-		{"POST /api/v1/screening/run", signedIn, account.PermScreeningReview, s.apiScreeningRun},
-	}
-}
-
-// screeningOff answers when the server runs without screening.
-func (s *Server) screeningOff(w http.ResponseWriter, r *http.Request, needQueue bool) bool {
-	if s.Screening == nil || s.Screening.Index == nil || needQueue && s.Screening.Reviews == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "watchlist screening is not available on this server"))
-		return true
-	}
-	return false
-}
-
 // reviewFilter reads the queue filters shared by the page and the API:
 // status (pending, the default, confirmed, dismissed, changed or all),
 // party and page.
@@ -86,14 +61,11 @@ type reviewView struct {
 	ReviewerName string
 }
 
-func (s *Server) screeningPage(w http.ResponseWriter, r *http.Request) {
+func (s *screeningHandlers) screeningPage(w http.ResponseWriter, r *http.Request) {
 	s.renderQueue(w, r, http.StatusOK, nil)
 }
 
-func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
-	if s.screeningOff(w, r, true) {
-		return
-	}
+func (s *screeningHandlers) renderQueue(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
 	q := r.URL.Query()
 	f, state, n, err := reviewFilter(q, p.User.OrgID, reviewsPerPage)
@@ -101,17 +73,17 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 		s.fail(w, r, err)
 		return
 	}
-	items, err := s.Screening.Reviews.Store.ListReviewItems(r.Context(), f)
+	items, err := s.reviews.Store.ListReviewItems(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	counts, err := s.Screening.Reviews.Store.CountReviewItems(r.Context(), p.User.OrgID)
+	counts, err := s.reviews.Store.CountReviewItems(r.Context(), p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	names, _, err := s.userNames(r.Context(), p.User.OrgID)
+	names, _, err := userNames(r.Context(), s.users, p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -126,8 +98,8 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 			}
 		}
 	}
-	lists := make([]listView, len(s.Screening.Lists))
-	for i, l := range s.Screening.Lists {
+	lists := make([]listView, len(s.lists))
+	for i, l := range s.lists {
 		lists[i] = listView{List: l, Stale: screening.Stale(l, s.clock.Now())}
 	}
 	link := func(page int) string {
@@ -160,10 +132,7 @@ func (s *Server) renderQueue(w http.ResponseWriter, r *http.Request, status int,
 
 // screeningRun screens every stored party of the caller's organisation and
 // shows the queue with what changed.
-func (s *Server) screeningRun(w http.ResponseWriter, r *http.Request) {
-	if s.screeningOff(w, r, true) {
-		return
-	}
+func (s *screeningHandlers) screeningRun(w http.ResponseWriter, r *http.Request) {
 	sum, skipped, err := s.screenAll(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -177,27 +146,24 @@ func (s *Server) screeningRun(w http.ResponseWriter, r *http.Request) {
 // screenAllTimeout bounds one "screen all suppliers" request.
 const screenAllTimeout = 10 * time.Minute
 
-func (s *Server) screenAll(r *http.Request) (screening.RecordSummary, int, error) {
-	if s.Screening.Parties == nil {
+func (s *screeningHandlers) screenAll(r *http.Request) (screening.RecordSummary, int, error) {
+	if s.parties == nil {
 		return screening.RecordSummary{}, 0, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server")
 	}
 	p := principalOf(r)
 	ctx, cancel := context.WithTimeout(r.Context(), screenAllTimeout)
 	defer cancel()
-	return s.Screening.Reviews.ScreenParties(ctx, p.User.OrgID, p.User.ID, s.Screening.Index, s.Screening.Lists,
-		s.Screening.Parties, screening.Options{})
+	return s.reviews.ScreenParties(ctx, p.User.OrgID, p.User.ID, s.index, s.lists,
+		s.parties, screening.Options{})
 }
 
 // screeningDecide confirms or dismisses a hit from the queue page; a
 // mistake (a dismissal without reason) shows the queue again with the
 // message.
-func (s *Server) screeningDecide(w http.ResponseWriter, r *http.Request) {
-	if s.screeningOff(w, r, true) {
-		return
-	}
+func (s *screeningHandlers) screeningDecide(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	status := screening.ReviewStatus(r.FormValue("decision"))
-	_, err := s.Screening.Reviews.Decide(r.Context(), p.User.OrgID, r.PathValue("id"), status, r.FormValue("reason"), p.User.ID)
+	_, err := s.reviews.Decide(r.Context(), p.User.OrgID, r.PathValue("id"), status, r.FormValue("reason"), p.User.ID)
 	if err != nil {
 		if kernel.ErrorCode(err) == kernel.Invalid {
 			s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err), "ErrorItem": r.PathValue("id")})

@@ -66,10 +66,7 @@ func toQuery(q screenQuery) screening.Query {
 
 // apiScreen screens one name, or a batch of up to 1,000, against the lists
 // in use and returns the hits with their reasons.
-func (s *Server) apiScreen(w http.ResponseWriter, r *http.Request) {
-	if s.screeningOff(w, r, false) {
-		return
-	}
+func (s *screeningHandlers) apiScreen(w http.ResponseWriter, r *http.Request) {
 	var req screenRequest
 	if err := decodeJSON(r, &req); err != nil {
 		s.fail(w, r, err)
@@ -90,7 +87,7 @@ func (s *Server) apiScreen(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "give either name (one query) or queries (a batch), not both"))
 	case single:
 		q := screenQuery{ID: req.ID, Name: req.Name, Country: req.Country, Identifiers: req.Identifiers}
-		hits, err := s.Screening.Index.Screen(toQuery(q), opts)
+		hits, err := s.index.Screen(toQuery(q), opts)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -109,7 +106,7 @@ func (s *Server) apiScreen(w http.ResponseWriter, r *http.Request) {
 			}
 			qs[i] = toQuery(q)
 		}
-		results := s.Screening.Index.SearchBatch(qs, opts)
+		results := s.index.SearchBatch(qs, opts)
 		out := make([]resultJSON, len(results))
 		for i, res := range results {
 			out[i] = resultJSON{Query: req.Queries[i], Hits: hitsJSON(res.Hits)}
@@ -157,16 +154,13 @@ func reviewOf(it screening.ReviewItem) reviewJSON {
 	return v
 }
 
-func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) {
-	if s.screeningOff(w, r, true) {
-		return
-	}
+func (s *screeningHandlers) apiReviews(w http.ResponseWriter, r *http.Request) {
 	f, status, n, err := reviewFilter(r.URL.Query(), principalOf(r).User.OrgID, reviewsPerPage)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	items, err := s.Screening.Reviews.Store.ListReviewItems(r.Context(), f)
+	items, err := s.reviews.Store.ListReviewItems(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -178,11 +172,8 @@ func (s *Server) apiReviews(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, map[string]any{"status": status, "page": n, "items": out})
 }
 
-func (s *Server) apiReview(w http.ResponseWriter, r *http.Request) {
-	if s.screeningOff(w, r, true) {
-		return
-	}
-	it, err := s.Screening.Reviews.Store.ReviewItem(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
+func (s *screeningHandlers) apiReview(w http.ResponseWriter, r *http.Request) {
+	it, err := s.reviews.Store.ReviewItem(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -190,10 +181,7 @@ func (s *Server) apiReview(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, reviewOf(it))
 }
 
-func (s *Server) apiReviewDecide(w http.ResponseWriter, r *http.Request) {
-	if s.screeningOff(w, r, true) {
-		return
-	}
+func (s *screeningHandlers) apiReviewDecide(w http.ResponseWriter, r *http.Request) {
 	var req struct {
 		Status string `json:"status"`
 		Reason string `json:"reason"`
@@ -203,7 +191,7 @@ func (s *Server) apiReviewDecide(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := principalOf(r)
-	it, err := s.Screening.Reviews.Decide(r.Context(), p.User.OrgID, r.PathValue("id"), screening.ReviewStatus(req.Status), req.Reason, p.User.ID)
+	it, err := s.reviews.Decide(r.Context(), p.User.OrgID, r.PathValue("id"), screening.ReviewStatus(req.Status), req.Reason, p.User.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -211,10 +199,7 @@ func (s *Server) apiReviewDecide(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, reviewOf(it))
 }
 
-func (s *Server) apiScreeningRun(w http.ResponseWriter, r *http.Request) {
-	if s.screeningOff(w, r, true) {
-		return
-	}
+func (s *screeningHandlers) apiScreeningRun(w http.ResponseWriter, r *http.Request) {
 	sum, skipped, err := s.screenAll(r)
 	if err != nil {
 		s.fail(w, r, err)

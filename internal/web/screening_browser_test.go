@@ -18,7 +18,7 @@ import (
 // queue page and confirms one hit through the plain form.
 func TestBrowserConfirmHitWithoutJavaScript(t *testing.T) {
 	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.srv.cfg.CookieSecure = false // httptest serves plain http on 127.0.0.1
+	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
 	ts := httptest.NewServer(f.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)

@@ -59,7 +59,7 @@ func newScreeningFixture(t *testing.T, db *sqlstore.DB) *screeningFixture {
 	t.Helper()
 	f := newFixture(t, db)
 	wl := testWatchlist()
-	f.srv.Screening = &ScreeningDeps{
+	f.deps.Screening = &ScreeningDeps{
 		Index:   screening.NewIndex(wl),
 		Lists:   []screening.List{wl.List},
 		Reviews: &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: f.clock},
@@ -347,8 +347,8 @@ func FuzzAPIScreen(f *testing.F) {
 		f.Add(seed)
 	}
 	wl := testWatchlist()
-	srv := &Server{log: slog.New(slog.NewTextHandler(io.Discard, nil)),
-		Deps: Deps{Screening: &ScreeningDeps{Index: screening.NewIndex(wl), Lists: []screening.List{wl.List}}}}
+	srv := &screeningHandlers{base: &base{log: slog.New(slog.NewTextHandler(io.Discard, nil))},
+		index: screening.NewIndex(wl), lists: []screening.List{wl.List}}
 	f.Fuzz(func(t *testing.T, body string) {
 		rec := httptest.NewRecorder()
 		srv.apiScreen(rec, httptest.NewRequest("POST", "/api/v1/screen", strings.NewReader(body)))

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"embed"
-	"html/template"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -38,28 +37,42 @@ type Config struct {
 	Version      string
 }
 
-// Deps are the services the server needs. Each capability adds its
-// service here when it gains pages or API routes.
+// Deps are the services the server needs, grouped by the capability whose
+// pages they serve. A capability whose service is absent is off: New logs
+// it once, and its routes answer "not available" (503) from the route
+// table. A capability that is on must have every dependency it lists; New
+// refuses to build a server with one missing.
 type Deps struct {
+	// Accounts, Ready, Log and Clock are always required.
 	Accounts *account.Service
-	Alerts   *earlywarning.Service
-	Impact   *impact.Service
+	Ready    Readiness
+	Log      *slog.Logger
+	Clock    kernel.Clock
+	Config   Config
+
+	// Alerts runs early warning; AlertEndpoints changes delivery endpoints
+	// and is required with it.
+	Alerts         *earlywarning.Service
+	AlertEndpoints AlertEndpointAdmin
+
+	// Impact measures programmes; ImpactRecords, required with it, lists
+	// programmes and keeps survivor-level records.
+	Impact        *impact.Service
+	ImpactRecords ImpactRecords
+
 	// Grievance runs intake, follow-up and case handling; Reports holds
 	// the key sources, supplier search and webhook settings around it.
 	Grievance *grievance.Service
 	Reports   ReportDeps
 	// Reporting makes reports and scorecards.
 	Reporting *reporting.Service
-	Screening *ScreeningDeps // watchlist screening and its review queue; nil turns it off
-	Ready     Readiness
-	Log       *slog.Logger
-	Clock     kernel.Clock
-	Config    Config
+	Screening *ScreeningDeps // watchlist screening and its review queue
 
 	// Suppliers reads the supply chain and its stored risk, SupplierRisk
-	// one party's risk; Imports runs supplier imports. Watchlist and
-	// GrievanceCounts feed the supplier page and Dashboard the dashboard;
-	// each may be nil ("not available").
+	// one party's risk; Imports runs supplier imports (its own switch).
+	// Watchlist and GrievanceCounts feed panels of the supplier page and
+	// Dashboard those of the dashboard; a panel without its source shows
+	// "not available".
 	Suppliers       SupplierReader
 	SupplierRisk    RegisterPartyReader
 	Imports         SupplierImporter
@@ -69,7 +82,7 @@ type Deps struct {
 
 	// RecoveryKeys sets up an organisation's recovery key from the
 	// settings page; Datasets lists the reference data in use. Either may
-	// be nil.
+	// be absent, and the settings page says so.
 	RecoveryKeys RecoveryKeys
 	Datasets     func() []refdata.Dataset
 }
@@ -81,30 +94,39 @@ type RecoveryKeys interface {
 	CreateRecoveryKey(ctx context.Context, orgID string) (printable string, err error)
 }
 
-// Server serves Upstream over HTTP.
+// Server serves Upstream over HTTP: the middleware, the route table and
+// one handler set per capability. Each set holds the shared base and only
+// the dependencies its handlers call.
 type Server struct {
-	Deps
-	accounts *account.Service
-	ready    Readiness
-	log      *slog.Logger
-	clock    kernel.Clock
-	cfg      Config
-	pages    map[string]*template.Template
+	*base
+	accounts *account.Service // authenticates every signed-in request
 	metrics  *metrics
+	features features
 	// quiet holds the reporter routes, which leave no access-log line: even
 	// the time of a request could help identify who reported.
 	quiet map[string]bool
+
+	ops       *opsHandlers
+	account   *accountHandlers
+	dashboard *dashboardHandlers
+	supply    *supplyHandlers
+	screening *screeningHandlers
+	intake    *intakeHandlers
+	cases     *caseHandlers
+	impact    *impactHandlers
+	alerts    *alertHandlers
+	reports   *reportHandlers
 }
 
 // New builds a Server; it parses every template now so a broken one stops
-// the program at start rather than on first use.
+// the program at start rather than on first use, and checks that every
+// capability that is on has all it needs.
 func New(d Deps) (*Server, error) {
 	pages, err := parsePages()
 	if err != nil {
 		return nil, err
 	}
-	return &Server{Deps: d, accounts: d.Accounts, ready: d.Ready, log: d.Log, clock: d.Clock, cfg: d.Config,
-		pages: pages, metrics: newMetrics()}, nil
+	return newServer(d, pages)
 }
 
 // Handler returns the complete HTTP handler with all middleware.

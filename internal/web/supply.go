@@ -8,7 +8,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
@@ -62,24 +61,6 @@ type RegisterPartyReader interface {
 // (reporting.GrievanceAggregates). Pages suppress small counts for roles
 // without case access.
 type GrievanceCounter = reporting.GrievanceAggregates
-
-// supplyRoutes are the supplier register, supplier pages, risk map and
-// import, and the same register, parties and import as JSON.
-func (s *Server) supplyRoutes() []route {
-	read, write := account.PermSuppliersRead, account.PermSuppliersWrite
-	return []route{
-		{"GET /suppliers", signedIn, read, s.supplierRegister},
-		{"GET /suppliers/export.csv", signedIn, read, s.supplierExport},
-		{"GET /suppliers/import", signedIn, write, s.supplierImportForm},
-		{"POST /suppliers/import", signedIn, write, s.supplierImport},
-		{"GET /suppliers/{id}", signedIn, read, s.supplierPage},
-		{"GET /risk-map", signedIn, read, s.riskMap},
-
-		{"GET /api/v1/suppliers", signedIn, read, s.apiSuppliers},
-		{"GET /api/v1/suppliers/{id}", signedIn, read, s.apiSupplier},
-		{"POST /api/v1/suppliers/import", signedIn, write, s.apiSupplierImport},
-	}
-}
 
 // levels are the risk levels, lowest first.
 var levels = []string{"low", "medium", "high", "critical"}
@@ -233,14 +214,17 @@ func score(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
 // or recompute runs; an import from the web page clears them at once.
 const aggregateTTL = 2 * time.Minute
 
-// aggregates caches, per server and organisation, values that cost a pass
-// over the register.
-var aggregates sync.Map // aggregateKey -> aggregateEntry
-
-type aggregateKey struct {
-	srv       *Server
-	org, what string
+// aggregateCache holds, per organisation, values that cost a pass over the
+// register; the dashboard and the supply-chain pages share one. Its age is
+// read from the server's clock.
+type aggregateCache struct {
+	clock   kernel.Clock
+	entries sync.Map // aggregateKey -> aggregateEntry
 }
+
+func newAggregateCache(clock kernel.Clock) *aggregateCache { return &aggregateCache{clock: clock} }
+
+type aggregateKey struct{ org, what string }
 
 type aggregateEntry struct {
 	at    time.Time
@@ -249,26 +233,26 @@ type aggregateEntry struct {
 
 // cachedAggregate returns the cached value of what for org, or computes
 // and stores it.
-func cachedAggregate[T any](s *Server, org, what string, compute func() (T, error)) (T, error) {
-	key := aggregateKey{s, org, what}
-	if e, ok := aggregates.Load(key); ok {
+func cachedAggregate[T any](c *aggregateCache, org, what string, compute func() (T, error)) (T, error) {
+	key := aggregateKey{org, what}
+	if e, ok := c.entries.Load(key); ok {
 		entry := e.(aggregateEntry)
-		if time.Since(entry.at) < aggregateTTL {
+		if c.clock.Now().Sub(entry.at) < aggregateTTL {
 			return entry.value.(T), nil
 		}
 	}
 	v, err := compute()
 	if err == nil {
-		aggregates.Store(key, aggregateEntry{time.Now(), v})
+		c.entries.Store(key, aggregateEntry{c.clock.Now(), v})
 	}
 	return v, err
 }
 
-// forgetAggregates drops the cached aggregates of org, after its data changed.
-func forgetAggregates(s *Server, org string) {
-	aggregates.Range(func(k, _ any) bool {
-		if key := k.(aggregateKey); key.srv == s && key.org == org {
-			aggregates.Delete(k)
+// forget drops the cached aggregates of org, after its data changed.
+func (c *aggregateCache) forget(org string) {
+	c.entries.Range(func(k, _ any) bool {
+		if k.(aggregateKey).org == org {
+			c.entries.Delete(k)
 		}
 		return true
 	})

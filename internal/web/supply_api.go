@@ -96,18 +96,14 @@ func apiRegisterQuery(q url.Values) (registerQuery, []paramProblem) {
 
 // apiSuppliers lists the risk register: ?country=&commodity=&tier=&level=
 // &q=&sort=exposure|name&page=&per_page=.
-func (s *Server) apiSuppliers(w http.ResponseWriter, r *http.Request) {
-	if s.Suppliers == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
-		return
-	}
+func (s *supplyHandlers) apiSuppliers(w http.ResponseWriter, r *http.Request) {
 	rq, problems := apiRegisterQuery(r.URL.Query())
 	if len(problems) > 0 {
 		failParams(w, r, problems)
 		return
 	}
 	page := kernel.Page{Limit: rq.PerPage, Offset: (rq.Page - 1) * rq.PerPage}
-	entries, total, err := s.Suppliers.Register(r.Context(), principalOf(r).User.OrgID, rq.filter(), rq.Sort, page)
+	entries, total, err := s.suppliers.Register(r.Context(), principalOf(r).User.OrgID, rq.filter(), rq.Sort, page)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -160,7 +156,7 @@ const maxAPILinks = kernel.MaxPageLimit
 
 // apiSupplier answers one party of the caller's organisation; another
 // organisation's party is not found, as an unknown one is.
-func (s *Server) apiSupplier(w http.ResponseWriter, r *http.Request) {
+func (s *supplyHandlers) apiSupplier(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	pr := principalOf(r)
 	org := pr.User.OrgID
@@ -196,7 +192,7 @@ func (s *Server) apiSupplier(w http.ResponseWriter, r *http.Request) {
 
 // linkParties lists the other party of each link, up to maxAPILinks, for
 // the API.
-func (s *Server) linkParties(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool,
+func (s *supplyHandlers) linkParties(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool,
 	names map[string]supplychain.Party, orgName string) ([]partyLinkJSON, error) {
 	others, err := s.linkedParties(ctx, orgID, links, supplierSide, maxAPILinks, names)
 	if err != nil {
@@ -307,11 +303,7 @@ func formFlag(v string) (bool, error) {
 // "files", skip_bad_rows=true to skip bad rows), stores it and recomputes
 // the organisation's risk. Bad rows without skip_bad_rows store nothing
 // and answer 422 with every row error.
-func (s *Server) apiSupplierImport(w http.ResponseWriter, r *http.Request) {
-	if s.Imports == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "supplier imports are not available on this server"))
-		return
-	}
+func (s *supplyHandlers) apiSupplierImport(w http.ResponseWriter, r *http.Request) {
 	form, files, status, err := readUpload(w, r)
 	if err != nil {
 		// Not s.fail: a refused upload may be 413, which no error
@@ -327,8 +319,8 @@ func (s *Server) apiSupplierImport(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	org := principalOf(r).User.OrgID
-	sum, err := s.Imports.ImportAndRecompute(r.Context(), org, files, skip)
-	forgetAggregates(s, org)
+	sum, err := s.imports.ImportAndRecompute(r.Context(), org, files, skip)
+	s.aggregates.forget(org)
 	res := importResult(sum)
 	if err != nil {
 		if kernel.ErrorCode(err) != kernel.Invalid {

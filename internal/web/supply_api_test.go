@@ -32,7 +32,7 @@ var supplyAPIAuth = map[string][]string{
 func apiFixture(t *testing.T, db *sqlstore.DB) (*fixture, map[string]supplychain.Party, map[account.Role]string) {
 	t.Helper()
 	f := newFixture(t, db)
-	f.srv.Suppliers = db.SupplyChain()
+	f.deps.Suppliers = db.SupplyChain()
 	ps := seedSupply(t, db.SupplyChain(), f.org.ID)
 	// Imported after the last recompute: in the register by name only.
 	u := supplychain.Party{ID: supplychain.RefID("U"), Ref: "U", Name: "Kouadio Plantation", Kind: supplychain.KindFarm,
@@ -50,7 +50,7 @@ func apiFixture(t *testing.T, db *sqlstore.DB) (*fixture, map[string]supplychain
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.srv.Imports = &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: assessment.StandardNormalisers()}
+	f.deps.Imports = &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: assessment.StandardNormalisers()}
 	sessions := map[account.Role]string{}
 	for role, u := range f.users {
 		_, s := f.login(t, u.Email, testPassword, "")
@@ -510,7 +510,7 @@ func TestSupplierAPIImport(t *testing.T) {
 func TestSupplierAPIImportRefusals(t *testing.T) {
 	f, _, sessions := apiFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	imp := &fakeImporter{results: []ingest.Result{{Format: ingest.FormatUpstreamCSV, Rows: 1, Parties: 1}}}
-	f.srv.Imports = imp
+	f.deps.Imports = imp
 	admin := sessions[account.RoleAdmin]
 	body, hdr := uploadBody(t, []upload{{"a.csv", "id,name,country\n1,A,CI\n"}}, nil)
 	withHeaders := func(extra map[string]string) map[string]string {
@@ -576,7 +576,7 @@ func TestSupplierAPIImportRefusals(t *testing.T) {
 	})
 
 	t.Run("imports unavailable", func(t *testing.T) {
-		f.srv.Imports = nil
+		f.deps.Imports = nil
 		res := f.do(t, "POST", "/api/v1/suppliers/import", body, admin, hdr)
 		var got importAnswer
 		decodeInto(t, res, &got)
@@ -586,7 +586,7 @@ func TestSupplierAPIImportRefusals(t *testing.T) {
 	})
 
 	t.Run("register unavailable", func(t *testing.T) {
-		f.srv.Suppliers = nil
+		f.deps.Suppliers = nil
 		for _, p := range []string{"/api/v1/suppliers", "/api/v1/suppliers/x"} {
 			var got errorAnswer
 			if res := getJSON(t, f, p, admin, &got); res.StatusCode != http.StatusServiceUnavailable {

@@ -149,7 +149,7 @@ func BenchmarkSupplyPages(b *testing.B) {
 			var size int
 			for b.Loop() {
 				if pg.cold {
-					forgetAggregates(srv, org.ID)
+					srv.supply.aggregates.forget(org.ID)
 				}
 				req := httptest.NewRequest("GET", "http://upstream.test"+pg.path, nil)
 				req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})

@@ -78,9 +78,9 @@ func screenshot(t *testing.T, ctx context.Context, name string) {
 // accessibility smoke check and is written as a screenshot.
 func TestBrowserRiskMapToSupplier(t *testing.T) {
 	f, _, _ := supplyFixture(t)
-	f.srv.Imports = &fakeImporter{results: []ingest.Result{{Format: "upstream-csv", Rows: 2, Parties: 1, Skipped: 1,
+	f.deps.Imports = &fakeImporter{results: []ingest.Result{{Format: "upstream-csv", Rows: 2, Parties: 1, Skipped: 1,
 		Errors: []ingest.RowError{{File: "suppliers.csv", Line: 3, Column: 9, Field: "country", Reason: `"Atlantis" is not a country`}}, ErrorCount: 1}}}
-	f.srv.cfg.CookieSecure = false // httptest serves plain http on 127.0.0.1
+	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
 	ts := httptest.NewServer(f.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)
@@ -194,7 +194,7 @@ func TestBrowserRiskMapToSupplier(t *testing.T) {
 // JavaScript on, the map's table gets header buttons that sort it in place.
 func TestBrowserMapTableSortsWithJavaScript(t *testing.T) {
 	f, _, _ := supplyFixture(t)
-	f.srv.cfg.CookieSecure = false
+	f.deps.Config.CookieSecure = false
 	ts := httptest.NewServer(f.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, true)

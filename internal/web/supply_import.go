@@ -35,15 +35,11 @@ type importSummary struct {
 	Message string
 }
 
-func (s *Server) supplierImportForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "supply_import.html", map[string]any{"Available": s.Imports != nil})
+func (s *supplyHandlers) supplierImportForm(w http.ResponseWriter, r *http.Request) {
+	s.render(w, r, http.StatusOK, "supply_import.html", map[string]any{"Available": true})
 }
 
-func (s *Server) supplierImport(w http.ResponseWriter, r *http.Request) {
-	if s.Imports == nil {
-		s.render(w, r, http.StatusServiceUnavailable, "supply_import.html", map[string]any{"Available": false})
-		return
-	}
+func (s *supplyHandlers) supplierImport(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, msg string) {
 		s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Error": msg})
 	}
@@ -55,8 +51,8 @@ func (s *Server) supplierImport(w http.ResponseWriter, r *http.Request) {
 	defer form.RemoveAll()
 	skip := r.PostForm.Get("skip_bad_rows") == "on"
 	org := principalOf(r).User.OrgID
-	res, err := s.Imports.ImportAndRecompute(r.Context(), org, files, skip)
-	forgetAggregates(s, org)
+	res, err := s.imports.ImportAndRecompute(r.Context(), org, files, skip)
+	s.aggregates.forget(org)
 	sum := summarise(res)
 	status = http.StatusOK
 	if err != nil {

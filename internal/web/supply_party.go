@@ -10,7 +10,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
-	"github.com/upstream-platform/upstream/internal/reporting"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
@@ -22,7 +21,7 @@ const riskSearchRows = 1000
 // A store that reads one party's risk answers directly (see directRisk);
 // otherwise the party's row is looked for in the first rows of the
 // register narrowed to its country and first commodity.
-func (s *Server) partyRisk(ctx context.Context, orgID string, p supplychain.Party) (supplychain.PartyRisk, bool, error) {
+func (s *supplyHandlers) partyRisk(ctx context.Context, orgID string, p supplychain.Party) (supplychain.PartyRisk, bool, error) {
 	if r, ok, err := s.directRisk(ctx, orgID, p.ID); ok || err != nil {
 		return r, ok, err
 	}
@@ -32,7 +31,7 @@ func (s *Server) partyRisk(ctx context.Context, orgID string, p supplychain.Part
 	}
 	page := kernel.Page{Limit: kernel.MaxPageLimit}
 	for page.Offset < riskSearchRows {
-		entries, total, err := s.Suppliers.Register(ctx, orgID, f, supplychain.SortName, page)
+		entries, total, err := s.suppliers.Register(ctx, orgID, f, supplychain.SortName, page)
 		if err != nil {
 			return supplychain.PartyRisk{}, false, err
 		}
@@ -49,36 +48,36 @@ func (s *Server) partyRisk(ctx context.Context, orgID string, p supplychain.Part
 	return supplychain.PartyRisk{}, false, nil
 }
 
-// directRisk reads a party's stored risk through PartyRiskReader or
-// SupplierRisk, whichever the server has; ok is false when neither is
-// there or the party has no stored row.
-func (s *Server) directRisk(ctx context.Context, orgID, id string) (supplychain.PartyRisk, bool, error) {
-	var r supplychain.PartyRisk
-	var err error
-	switch {
-	case s.Suppliers != nil && isPartyRiskReader(s.Suppliers):
-		r, err = s.Suppliers.(PartyRiskReader).PartyRisk(ctx, orgID, id)
-	case s.SupplierRisk != nil:
-		var row reporting.PartyRow
-		row, err = s.SupplierRisk.RegisterParty(ctx, orgID, id)
-		r = supplychain.PartyRisk{ID: id, Tier: row.Tier, Inherent: row.Inherent, Signals: row.Signals,
-			Exposure: row.Exposure, Level: string(row.Level)}
-		for _, f := range row.Factors {
-			r.Factors = append(r.Factors, supplychain.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition,
-				Indicator: f.Indicator, Value: f.Value, Points: f.Points, Contribution: f.Contribution})
-		}
-	default:
-		return r, false, nil
+// directRisk reads a party's stored risk through the set's risk reader,
+// when it has one; ok is false when it has none or the party has no
+// stored row.
+func (s *supplyHandlers) directRisk(ctx context.Context, orgID, id string) (supplychain.PartyRisk, bool, error) {
+	if s.riskReader == nil {
+		return supplychain.PartyRisk{}, false, nil
 	}
+	r, err := s.riskReader.PartyRisk(ctx, orgID, id)
 	if kernel.IsCode(err, kernel.NotFound) {
 		return supplychain.PartyRisk{}, false, nil
 	}
 	return r, err == nil, err
 }
 
-func isPartyRiskReader(v any) bool {
-	_, ok := v.(PartyRiskReader)
-	return ok
+// registerPartyRisk reads one party's risk through a RegisterPartyReader,
+// the reporting reader's view of the register.
+type registerPartyRisk struct{ rows RegisterPartyReader }
+
+func (rp registerPartyRisk) PartyRisk(ctx context.Context, orgID, id string) (supplychain.PartyRisk, error) {
+	row, err := rp.rows.RegisterParty(ctx, orgID, id)
+	if err != nil {
+		return supplychain.PartyRisk{}, err
+	}
+	r := supplychain.PartyRisk{ID: id, Tier: row.Tier, Inherent: row.Inherent, Signals: row.Signals,
+		Exposure: row.Exposure, Level: string(row.Level)}
+	for _, f := range row.Factors {
+		r.Factors = append(r.Factors, supplychain.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition,
+			Indicator: f.Indicator, Value: f.Value, Points: f.Points, Contribution: f.Contribution})
+	}
+	return r, nil
 }
 
 // factorRow is one factor of a score as shown, with its bar.
@@ -127,7 +126,7 @@ const (
 
 // neighbours turns links into display rows, naming each party. The
 // reporting organisation appears as a buyer of tier 1 suppliers.
-func (s *Server) neighbours(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool) ([]neighbour, error) {
+func (s *supplyHandlers) neighbours(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool) ([]neighbour, error) {
 	others, err := s.linkedParties(ctx, orgID, links, supplierSide, maxNeighbour, map[string]supplychain.Party{})
 	if err != nil {
 		return nil, err
@@ -161,7 +160,7 @@ type linkedParty struct {
 // names keeps the parties read, as one party often stands on both sides or
 // under several commodities. A link naming a party that is not stored is
 // still listed, under the party's id.
-func (s *Server) linkedParties(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool,
+func (s *supplyHandlers) linkedParties(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool,
 	limit int, names map[string]supplychain.Party) ([]linkedParty, error) {
 	out := make([]linkedParty, 0, min(len(links), limit))
 	for _, l := range links[:min(len(links), limit)] {
@@ -177,7 +176,7 @@ func (s *Server) linkedParties(ctx context.Context, orgID string, links []supply
 		p, ok := names[o.ID]
 		if !ok {
 			var err error
-			p, err = s.Suppliers.GetParty(ctx, orgID, o.ID)
+			p, err = s.suppliers.GetParty(ctx, orgID, o.ID)
 			switch {
 			case kernel.IsCode(err, kernel.NotFound):
 				p = supplychain.Party{ID: o.ID, Name: o.ID}
@@ -277,23 +276,20 @@ type partyView struct {
 
 // readParty reads the party id of the organisation: kernel.NotFound for
 // an unknown party or another organisation's, as the store answers.
-func (s *Server) readParty(ctx context.Context, org, id string) (partyView, error) {
-	if s.Suppliers == nil {
-		return partyView{}, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server")
-	}
+func (s *supplyHandlers) readParty(ctx context.Context, org, id string) (partyView, error) {
 	var v partyView
 	var err error
-	if v.Party, err = s.Suppliers.GetParty(ctx, org, id); err != nil {
+	if v.Party, err = s.suppliers.GetParty(ctx, org, id); err != nil {
 		return v, err
 	}
 	if v.Risk, v.HasRisk, err = s.partyRisk(ctx, org, v.Party); err != nil {
 		return v, err
 	}
-	v.Suppliers, v.Buyers, err = s.Suppliers.PartyLinks(ctx, org, v.Party.ID)
+	v.Suppliers, v.Buyers, err = s.suppliers.PartyLinks(ctx, org, v.Party.ID)
 	return v, err
 }
 
-func (s *Server) supplierPage(w http.ResponseWriter, r *http.Request) {
+func (s *supplyHandlers) supplierPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	pr := principalOf(r)
 	org := pr.User.OrgID
@@ -339,11 +335,11 @@ type hitCounts struct {
 	Pending, Confirmed int
 }
 
-func (s *Server) partyHits(ctx context.Context, org, id string) hitCounts {
-	if s.Watchlist == nil {
+func (s *supplyHandlers) partyHits(ctx context.Context, org, id string) hitCounts {
+	if s.watchlist == nil {
 		return hitCounts{}
 	}
-	p, c, err := s.Watchlist.PartyHits(ctx, org, id)
+	p, c, err := s.watchlist.PartyHits(ctx, org, id)
 	if err != nil {
 		s.log.Error("watchlist hits", "err", err)
 		return hitCounts{}
@@ -354,13 +350,13 @@ func (s *Server) partyHits(ctx context.Context, org, id string) hitCounts {
 // grievanceWindow is how far back the supplier page counts grievances.
 const grievanceWindow = 10 * 365 * 24 * time.Hour
 
-func (s *Server) partyGrievances(ctx context.Context, pr account.Principal, id string) []countShown {
+func (s *supplyHandlers) partyGrievances(ctx context.Context, pr account.Principal, id string) []countShown {
 	na := []countShown{{}, {}}
-	if s.GrievanceCounts == nil || !(pr.Can(account.PermCasesAggregate) || pr.Can(account.PermCasesHandle)) {
+	if s.grievanceCounts == nil || !(pr.Can(account.PermCasesAggregate) || pr.Can(account.PermCasesHandle)) {
 		return na
 	}
 	now := s.clock.Now()
-	c, err := s.GrievanceCounts.GrievanceCounts(ctx, pr.User.OrgID, id, now.Add(-grievanceWindow), now)
+	c, err := s.grievanceCounts.GrievanceCounts(ctx, pr.User.OrgID, id, now.Add(-grievanceWindow), now)
 	if err != nil {
 		s.log.Error("grievance counts", "err", err)
 		return na

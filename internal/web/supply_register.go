@@ -42,8 +42,8 @@ func rowOf(p supplychain.Party, r supplychain.PartyRisk, hasRisk bool) registerR
 // registerPage reads one page of the register for rq. A name search
 // narrows it like any other filter; it also finds parties imported since
 // the last recompute, which are shown without a score.
-func (s *Server) registerPage(ctx context.Context, orgID string, rq registerQuery, page kernel.Page) ([]registerRow, int, error) {
-	entries, total, err := s.Suppliers.Register(ctx, orgID, rq.filter(), rq.Sort, page)
+func (s *supplyHandlers) registerPage(ctx context.Context, orgID string, rq registerQuery, page kernel.Page) ([]registerRow, int, error) {
+	entries, total, err := s.suppliers.Register(ctx, orgID, rq.filter(), rq.Sort, page)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -107,11 +107,7 @@ func tierOptions(selected int) []option {
 	return out
 }
 
-func (s *Server) supplierRegister(w http.ResponseWriter, r *http.Request) {
-	if s.Suppliers == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
-		return
-	}
+func (s *supplyHandlers) supplierRegister(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	rq := parseRegisterQuery(r.URL.Query())
 	page := kernel.Page{Limit: rq.PerPage, Offset: (rq.Page - 1) * rq.PerPage}
@@ -162,11 +158,7 @@ var exportColumns = []string{"id", "ref", "name", "country", "commodities", "tie
 
 // supplierExport streams the filtered register as CSV, one page of the
 // store at a time, so memory stays flat however large the register.
-func (s *Server) supplierExport(w http.ResponseWriter, r *http.Request) {
-	if s.Suppliers == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "the supplier register is not available on this server"))
-		return
-	}
+func (s *supplyHandlers) supplierExport(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	rq := parseRegisterQuery(r.URL.Query())
 	if len(rq.Problems) > 0 {
@@ -220,8 +212,8 @@ func (s *Server) supplierExport(w http.ResponseWriter, r *http.Request) {
 }
 
 // exportPage reads one page for the export.
-func (s *Server) exportPage(ctx context.Context, orgID string, rq registerQuery, page kernel.Page) ([]supplychain.RegisterEntry, error) {
-	entries, _, err := s.Suppliers.Register(ctx, orgID, rq.filter(), rq.Sort, page)
+func (s *supplyHandlers) exportPage(ctx context.Context, orgID string, rq registerQuery, page kernel.Page) ([]supplychain.RegisterEntry, error) {
+	entries, _, err := s.suppliers.Register(ctx, orgID, rq.filter(), rq.Sort, page)
 	return entries, err
 }
 

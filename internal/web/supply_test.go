@@ -95,7 +95,7 @@ func supplyFixture(t *testing.T) (*fixture, map[string]supplychain.Party, map[ac
 	t.Helper()
 	db := sqltest.Open(t, sqlstore.SQLite)
 	f := newFixture(t, db)
-	f.srv.Suppliers = db.SupplyChain()
+	f.deps.Suppliers = db.SupplyChain()
 	parties := seedSupply(t, db.SupplyChain(), f.org.ID)
 	sessions := map[account.Role]string{}
 	for role, u := range f.users {
@@ -305,7 +305,7 @@ func TestSupplierImport(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			f, _, sessions := supplyFixture(t)
-			f.srv.Imports = tc.imp
+			f.deps.Imports = tc.imp
 			b, ctype := supplyUpload(t, tc.files, tc.skip)
 			res := f.do(t, "POST", "/suppliers/import", b, sessions[account.RoleAnalyst], map[string]string{"Content-Type": ctype})
 			page := pageText(t, res)
@@ -327,7 +327,7 @@ func TestSupplierImport(t *testing.T) {
 	}
 	t.Run("too large", func(t *testing.T) {
 		f, _, sessions := supplyFixture(t)
-		f.srv.Imports = &fakeImporter{}
+		f.deps.Imports = &fakeImporter{}
 		b, ctype := supplyUpload(t, map[string]string{"big.csv": strings.Repeat("x", maxImportBytes+1)}, false)
 		res := f.do(t, "POST", "/suppliers/import", b, sessions[account.RoleAdmin], map[string]string{"Content-Type": ctype})
 		if res.StatusCode != http.StatusRequestEntityTooLarge {
@@ -351,8 +351,8 @@ func (c fakeCounts) OpenAlerts(context.Context, string) (int, int, error) { retu
 func TestSuppressedCountsPerRole(t *testing.T) {
 	f, ps, sessions := supplyFixture(t)
 	counts := fakeCounts{open: 3, total: 12}
-	f.srv.GrievanceCounts, f.srv.Watchlist = counts, counts
-	f.srv.Dashboard = DashboardSources{Cases: counts, Alerts: counts}
+	f.deps.GrievanceCounts, f.deps.Watchlist = counts, counts
+	f.deps.Dashboard = DashboardSources{Cases: counts, Alerts: counts}
 	tests := []struct {
 		role      account.Role
 		path      string
@@ -402,8 +402,8 @@ func (d *directRisk) PartyRisk(ctx context.Context, orgID, id string) (supplycha
 
 func TestPartyRiskReaderIsUsedWhenPresent(t *testing.T) {
 	f, ps, sessions := supplyFixture(t)
-	d := &directRisk{SupplierReader: f.srv.Suppliers}
-	f.srv.Suppliers = d
+	d := &directRisk{SupplierReader: f.deps.Suppliers}
+	f.deps.Suppliers = d
 	b := pageText(t, f.do(t, "GET", "/suppliers/"+ps["F"].ID, "", sessions[account.RoleViewer], nil))
 	if d.calls != 1 || !strings.Contains(b, "child labour in cocoa") {
 		t.Fatalf("calls %d", d.calls)
@@ -415,9 +415,9 @@ func TestPartyRiskReaderIsUsedWhenPresent(t *testing.T) {
 func TestSupplierRiskFromReportingReader(t *testing.T) {
 	db := sqltest.Open(t, sqlstore.SQLite)
 	f := newFixture(t, db)
-	f.srv.Suppliers = db.SupplyChain()
-	f.srv.SupplierRisk = db.Reporting()
-	f.srv.GrievanceCounts = db.Reporting()
+	f.deps.Suppliers = db.SupplyChain()
+	f.deps.SupplierRisk = db.Reporting()
+	f.deps.GrievanceCounts = db.Reporting()
 	ps := seedSupply(t, db.SupplyChain(), f.org.ID)
 	_, s := f.login(t, "viewer@acme.example", testPassword, "")
 	b := pageText(t, f.do(t, "GET", "/suppliers/"+ps["F"].ID, "", s, nil))

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -21,8 +23,11 @@ import (
 const testPassword = "correct horse battery"
 
 type fixture struct {
-	srv      *Server
+	// deps are the server's dependencies; a test may change them, and the
+	// next request is served by a server built from the new ones.
+	deps     *Deps
 	h        http.Handler
+	built    *builtServer
 	accounts *account.Service
 	clock    *kernel.FixedClock
 	org      account.Org
@@ -37,15 +42,13 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	accounts := account.NewService(db.Accounts(), account.NewHasher(account.TestArgon2, 2), clock)
 	logs := &strings.Builder{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	srv, err := New(Deps{Accounts: accounts, Ready: db, Log: log, Clock: clock, Config: Config{CookieSecure: true, Version: "test"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	deps := &Deps{Accounts: accounts, Ready: db, Log: log, Clock: clock, Config: Config{CookieSecure: true, Version: "test"}}
 	org, _, err := accounts.EnsureOrg(ctx, "acme", "Acme")
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{srv: srv, h: srv.Handler(), accounts: accounts, clock: clock, org: org, users: map[account.Role]account.User{}, logs: logs}
+	f := &fixture{deps: deps, accounts: accounts, clock: clock, org: org, users: map[account.Role]account.User{}, logs: logs}
+	f.h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.server(t).h.ServeHTTP(w, r) })
 	for _, r := range account.Roles {
 		u, err := accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: string(r) + "@acme.example", Name: string(r), Role: r, Password: testPassword})
 		if err != nil {
@@ -54,6 +57,36 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 		f.users[r] = u
 	}
 	return f
+}
+
+// builtServer is a server built from one version of a fixture's deps.
+type builtServer struct {
+	key string // fmt %#v of the deps it was built from
+	srv *Server
+	h   http.Handler
+}
+
+// testPages are the parsed templates, shared by every server a test builds.
+var testPages = sync.OnceValues(parsePages)
+
+// server returns the server for the fixture's current deps, building a new
+// one when a test has changed them since the last request.
+func (f *fixture) server(t testing.TB) *builtServer {
+	t.Helper()
+	key := fmt.Sprintf("%#v", *f.deps)
+	if f.built != nil && f.built.key == key {
+		return f.built
+	}
+	pages, err := testPages()
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := newServer(*f.deps, pages)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.built = &builtServer{key: key, srv: srv, h: srv.Handler()}
+	return f.built
 }
 
 // login signs a user in and returns the session cookie value.
@@ -140,7 +173,7 @@ func TestEveryRoleAgainstEveryRoute(t *testing.T) {
 		sessions[string(role)] = s
 	}
 	allowedRoles := allowedRolesTable()
-	routes := f.srv.routes()
+	routes := f.server(t).srv.routes()
 	if len(routes) != len(allowedRoles) {
 		t.Errorf("route table has %d routes, authorisation table %d: add every new route to allowedRoles", len(routes), len(allowedRoles))
 	}
@@ -442,7 +475,7 @@ func (f *fakeRecoveryKeys) CreateRecoveryKey(context.Context, string) (string, e
 
 func TestRecoveryKeyShownOnce(t *testing.T) {
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.srv.RecoveryKeys = &fakeRecoveryKeys{}
+	f.deps.RecoveryKeys = &fakeRecoveryKeys{}
 	_, s := f.login(t, "admin@acme.example", testPassword, "")
 	res := f.do(t, "GET", "/admin/settings", "", s, nil)
 	body, _ := io.ReadAll(res.Body)

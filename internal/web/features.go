@@ -1,0 +1,74 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// feature is a capability the operator may leave out of a deployment. When
+// it is off, its routes stay in the table (so authorisation is still
+// checked and a client learns why) but answer "not available".
+type feature struct {
+	name string
+	on   bool
+	// unavailable is the message its routes answer with when it is off.
+	unavailable string
+}
+
+// features are the capabilities of this server, each on or off.
+type features struct {
+	supply, imports, screening, cases, impact, alerts, reports feature
+}
+
+// featuresOf decides once, at start, which capabilities are on: those
+// whose service Deps holds.
+func featuresOf(d Deps) features {
+	supplyOn := d.Suppliers != nil
+	return features{
+		supply: feature{"supply chain", supplyOn, "the supplier register is not available on this server"},
+		imports: feature{"supplier import", supplyOn && d.Imports != nil,
+			"supplier imports are not available on this server"},
+		screening: feature{"watchlist screening", d.Screening != nil && d.Screening.Index != nil,
+			"watchlist screening is not available on this server"},
+		cases: feature{"grievance mechanism", d.Grievance != nil,
+			"the grievance mechanism is not configured on this server"},
+		impact: feature{"impact measurement", d.Impact != nil && d.Impact.Store != nil,
+			"impact measurement is not set up on this server"},
+		alerts: feature{"early warning", d.Alerts != nil, "alerts are not available on this server"},
+		reports: feature{"reports and scorecards", d.Reporting != nil,
+			"reports and scorecards are not available on this server"},
+	}
+}
+
+// off lists the names of the capabilities that are off.
+func (f features) off() []string {
+	var names []string
+	for _, ft := range []feature{f.supply, f.imports, f.screening, f.cases, f.impact, f.alerts, f.reports} {
+		if !ft.on {
+			names = append(names, ft.name)
+		}
+	}
+	return names
+}
+
+// when returns rs unchanged when ft is on; otherwise every route answers
+// with ft's "not available" error.
+func (s *Server) when(ft feature, rs []route) []route {
+	if ft.on {
+		return rs
+	}
+	return s.instead(rs, func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "%s", ft.unavailable))
+	})
+}
+
+// instead returns rs with every handler replaced by h.
+func (s *Server) instead(rs []route, h http.HandlerFunc) []route {
+	out := make([]route, len(rs))
+	for i, rt := range rs {
+		rt.handler = h
+		out[i] = rt
+	}
+	return out
+}

@@ -1,0 +1,231 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"html/template"
+	"log/slog"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/impact"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/refdata"
+	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/screening"
+)
+
+// base is what every handler set shares: page rendering, the error
+// answer, the log and the clock.
+type base struct {
+	log   *slog.Logger
+	clock kernel.Clock
+	cfg   Config
+	pages map[string]*template.Template
+}
+
+// opsHandlers answer the operator's probes: liveness, readiness, metrics.
+type opsHandlers struct {
+	*base
+	ready   Readiness
+	metrics *metrics
+}
+
+// accountHandlers are sign-in, the user's own account, user
+// administration and the organisation's settings.
+type accountHandlers struct {
+	*base
+	accounts     *account.Service
+	recoveryKeys RecoveryKeys             // nil: the settings page says keys are set up elsewhere
+	datasets     func() []refdata.Dataset // nil: the settings page lists none
+}
+
+// dashboardHandlers draw the landing page from the other capabilities'
+// figures. A panel whose capability is off shows "not available".
+type dashboardHandlers struct {
+	*base
+	suppliers  SupplierReader // nil when the supply chain is off
+	aggregates *aggregateCache
+	cases      CaseCounter
+	alerts     AlertCounter
+	indicators IndicatorReader
+}
+
+// supplyHandlers are the supplier register, supplier pages, risk map and
+// supplier import.
+type supplyHandlers struct {
+	*base
+	suppliers  SupplierReader
+	aggregates *aggregateCache
+	// riskReader reads one party's stored risk; without one the supplier
+	// page finds the party's row in the register.
+	riskReader      PartyRiskReader
+	imports         SupplierImporter // nil when supplier import is off
+	watchlist       WatchlistHitCounter
+	grievanceCounts GrievanceCounter
+}
+
+// screeningHandlers are watchlist screening and its review queue.
+type screeningHandlers struct {
+	*base
+	index   *screening.Index
+	lists   []screening.List
+	reviews *screening.ReviewService
+	parties screening.PartySource
+	users   userDirectory
+}
+
+// intakeHandlers are the reporter's pages (grievance intake and follow-up)
+// and the messaging webhooks that carry the same conversation.
+type intakeHandlers struct {
+	*base
+	// accepting is false when the grievance mechanism is off. Reporter
+	// pages still answer, exactly as for an organisation that takes no
+	// reports, so nothing about the server's set-up leaks to a reporter.
+	accepting bool
+	grievance *grievance.Service
+	keys      OrgKeySource
+	suppliers SupplierFinder // nil hides the supplier search
+	hooks     HookConfig
+	exitURL   string
+	orgs      orgDirectory
+}
+
+// caseHandlers are the case handler's inbox and case pages.
+type caseHandlers struct {
+	*base
+	grievance   *grievance.Service
+	handlerKeys HandlerKeySource
+	consents    ConsentReader
+	users       userDirectory
+}
+
+// impactHandlers are the impact measurement pages and API.
+type impactHandlers struct {
+	*base
+	impact     *impact.Service
+	programmes programmeCatalogue
+	survivors  survivorRecords
+}
+
+// alertHandlers are the early-warning pages and API.
+type alertHandlers struct {
+	*base
+	alerts    *earlywarning.Service
+	endpoints AlertEndpointAdmin
+	users     userDirectory
+}
+
+// reportHandlers are the due-diligence reports and scorecards.
+type reportHandlers struct {
+	*base
+	reporting *reporting.Service
+}
+
+// userDirectory is what pages read of an organisation's users, to name who
+// did what and to find a case handler by email; account.Store provides it.
+type userDirectory interface {
+	User(ctx context.Context, orgID, id string) (account.User, error)
+	ListUsers(ctx context.Context, orgID string) ([]account.User, error)
+	UserByEmail(ctx context.Context, email string) (account.User, error)
+}
+
+// orgDirectory resolves the organisation named in a reporter's link.
+type orgDirectory interface {
+	OrgBySlug(ctx context.Context, slug string) (account.Org, error)
+}
+
+// missingDeps collects the dependencies a capability that is on lacks.
+type missingDeps []string
+
+func (m *missingDeps) need(present bool, capability, field string) {
+	if !present {
+		*m = append(*m, capability+" needs Deps."+field)
+	}
+}
+
+// newServer builds every handler set from d and the parsed pages.
+func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
+	var miss missingDeps
+	miss.need(d.Accounts != nil, "the server", "Accounts")
+	miss.need(d.Ready != nil, "the server", "Ready")
+	miss.need(d.Log != nil, "the server", "Log")
+	miss.need(d.Clock != nil, "the server", "Clock")
+	f := featuresOf(d)
+	if f.alerts.on {
+		miss.need(d.Alerts.Alerts != nil, "early warning", "Alerts.Alerts")
+		miss.need(d.AlertEndpoints != nil, "early warning", "AlertEndpoints")
+	}
+	if f.impact.on {
+		miss.need(d.ImpactRecords != nil, "impact measurement", "ImpactRecords")
+	}
+	if f.cases.on {
+		miss.need(d.Reports.Keys != nil, "the grievance mechanism", "Reports.Keys")
+		miss.need(d.Reports.Handlers != nil, "the grievance mechanism", "Reports.Handlers")
+		miss.need(d.Reports.Consents != nil, "the grievance mechanism", "Reports.Consents")
+	}
+	if f.screening.on {
+		miss.need(d.Screening.Reviews != nil, "watchlist screening", "Screening.Reviews")
+		miss.need(d.Screening.Parties != nil, "watchlist screening", "Screening.Parties")
+	}
+	if len(miss) > 0 {
+		return nil, errors.New("web: " + strings.Join(miss, "; "))
+	}
+	if off := f.off(); len(off) > 0 {
+		d.Log.Info("web: capabilities off", "off", strings.Join(off, ", "))
+	}
+
+	b := &base{log: d.Log, clock: d.Clock, cfg: d.Config, pages: pages}
+	aggregates := newAggregateCache(d.Clock)
+	s := &Server{base: b, accounts: d.Accounts, metrics: newMetrics(), features: f}
+	s.ops = &opsHandlers{base: b, ready: d.Ready, metrics: s.metrics}
+	s.account = &accountHandlers{base: b, accounts: d.Accounts, recoveryKeys: d.RecoveryKeys, datasets: d.Datasets}
+
+	dash := &dashboardHandlers{base: b, suppliers: d.Suppliers, aggregates: aggregates,
+		cases: d.Dashboard.Cases, alerts: d.Dashboard.Alerts, indicators: d.Dashboard.Indicators}
+	if dash.cases == nil && f.cases.on {
+		dash.cases = grievanceCases{d.Grievance}
+	}
+	if dash.alerts == nil && f.alerts.on {
+		dash.alerts = storedAlerts{d.Alerts.Alerts}
+	}
+	if dash.indicators == nil && f.impact.on {
+		dash.indicators = programmeIndicators{d.Impact, d.ImpactRecords}
+	}
+	s.dashboard = dash
+
+	if f.supply.on {
+		sup := &supplyHandlers{base: b, suppliers: d.Suppliers, aggregates: aggregates, imports: d.Imports,
+			watchlist: d.Watchlist, grievanceCounts: d.GrievanceCounts}
+		// A supply-chain store that reads one party's risk directly is
+		// preferred to the reporting reader's view of the register.
+		if rr, ok := d.Suppliers.(PartyRiskReader); ok {
+			sup.riskReader = rr
+		} else if d.SupplierRisk != nil {
+			sup.riskReader = registerPartyRisk{d.SupplierRisk}
+		}
+		s.supply = sup
+	}
+	if f.screening.on {
+		s.screening = &screeningHandlers{base: b, index: d.Screening.Index, lists: d.Screening.Lists,
+			reviews: d.Screening.Reviews, parties: d.Screening.Parties, users: d.Accounts.Store}
+	}
+	s.intake = &intakeHandlers{base: b, accepting: f.cases.on, grievance: d.Grievance, keys: d.Reports.Keys,
+		suppliers: d.Reports.Suppliers, hooks: d.Reports.Hooks, exitURL: d.Reports.ExitURL, orgs: d.Accounts.Store}
+	if f.cases.on {
+		s.cases = &caseHandlers{base: b, grievance: d.Grievance, handlerKeys: d.Reports.Handlers,
+			consents: d.Reports.Consents, users: d.Accounts.Store}
+	}
+	if f.impact.on {
+		s.impact = &impactHandlers{base: b, impact: d.Impact, programmes: d.ImpactRecords, survivors: d.ImpactRecords}
+	}
+	if f.alerts.on {
+		s.alerts = &alertHandlers{base: b, alerts: d.Alerts, endpoints: d.AlertEndpoints, users: d.Accounts.Store}
+	}
+	if f.reports.on {
+		s.reports = &reportHandlers{base: b, reporting: d.Reporting}
+	}
+	return s, nil
+}

@@ -2,9 +2,7 @@ package grievance
 
 import (
 	"bytes"
-	"encoding/binary"
 
-	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/vault"
 )
 
@@ -16,22 +14,9 @@ const (
 	fileBlock = 4096
 )
 
-func pad(b []byte, block int) []byte {
-	out := binary.AppendUvarint(make([]byte, 0, len(b)+binary.MaxVarintLen64+block), uint64(len(b)))
-	out = append(out, b...)
-	if r := len(out) % block; r != 0 {
-		out = append(out, make([]byte, block-r)...)
-	}
-	return out
-}
+func pad(b []byte, block int) []byte { return vault.Pad(b, block) }
 
-func unpad(b []byte) ([]byte, error) {
-	n, k := binary.Uvarint(b)
-	if k <= 0 || n > uint64(len(b)-k) {
-		return nil, kernel.Errorf(kernel.Invalid, "sealed text is malformed")
-	}
-	return b[k : k+int(n)], nil
-}
+func unpad(b []byte) ([]byte, error) { return vault.Unpad(b) }
 
 func (s *Service) seal(dk *vault.DataKey, table, column, id string, b []byte, block int) ([]byte, error) {
 	return s.cfg.Vault.Seal(dk, vault.Field{Table: table, Column: column, ID: id}, pad(b, block))

@@ -1,10 +1,14 @@
 package screening
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/csv"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -33,10 +37,35 @@ var (
 	sdnErr  error
 )
 
+// sdnFiles reads the OFAC SDN files of July 2021 kept (gzipped) in
+// testdata: sdn.csv, alt.csv and add.csv.
+func sdnFiles(t testing.TB) (sdn, alt, add []byte) {
+	t.Helper()
+	read := func(name string) []byte {
+		f, err := os.Open(filepath.Join("testdata", "ofac_sdn_2021", name+".gz"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		zr, err := gzip.NewReader(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
+	}
+	return read("sdn.csv"), read("alt.csv"), read("add.csv")
+}
+
 func loadSDN(t testing.TB) *Watchlist {
 	t.Helper()
-	path := sharedList(t, "ofac_sdn_2021", "sdn.csv")
-	sdnOnce.Do(func() { sdnList, sdnErr = LoadFile(path) })
+	sdnOnce.Do(func() {
+		sdn, alt, add := sdnFiles(t)
+		sdnList, sdnErr = LoadOFAC("ofac-sdn", bytes.NewReader(sdn), bytes.NewReader(alt), bytes.NewReader(add))
+	})
 	if sdnErr != nil {
 		t.Fatal(sdnErr)
 	}
@@ -110,6 +139,13 @@ func ratio(a, b int) float64 {
 // found when the best hit is the expected entity (or an entity with exactly
 // the same name); any hit on a negative is a false positive.
 func evaluate(ix *Index, sdn *Watchlist, rows []evalRow, th float64) (evalStats, map[string]*evalStats, []string) {
+	all, byKind, _, misses := evaluateRows(ix, sdn, rows, th)
+	return all, byKind, misses
+}
+
+// evaluateRows is evaluate with the outcome of each row.
+func evaluateRows(ix *Index, sdn *Watchlist, rows []evalRow, th float64) (evalStats, map[string]*evalStats, []evalStats, []string) {
+	outcomes := make([]evalStats, len(rows))
 	names := map[string]string{}
 	for _, e := range sdn.Entities {
 		names[e.ID] = joinTokens(normalizeName(e.Name))
@@ -133,26 +169,32 @@ func evaluate(ix *Index, sdn *Watchlist, rows []evalRow, th float64) (evalStats,
 		case r.want == "" && len(hits) == 0:
 			all.tn++
 			k.tn++
+			outcomes[i].tn++
 		case r.want == "":
 			all.fp++
 			k.fp++
+			outcomes[i].fp++
 			misses = append(misses, fmt.Sprintf("FP %s %q -> %s %q %.3f", r.kind, r.query, hits[0].Entity.ID, hits[0].MatchedName, hits[0].Score))
 		case len(hits) == 0:
 			all.fn++
 			k.fn++
+			outcomes[i].fn++
 			misses = append(misses, fmt.Sprintf("FN %s %q (want %s %q)", r.kind, r.query, r.want, names[r.want]))
 		case hits[0].Entity.ID == r.want || names[hits[0].Entity.ID] == names[r.want]:
 			all.tp++
 			k.tp++
+			outcomes[i].tp++
 		default:
 			all.fp++
 			all.fn++
 			k.fp++
 			k.fn++
+			outcomes[i].fp++
+			outcomes[i].fn++
 			misses = append(misses, fmt.Sprintf("WRONG %s %q -> %s %q (want %s %q)", r.kind, r.query, hits[0].Entity.ID, hits[0].MatchedName, r.want, names[r.want]))
 		}
 	}
-	return all, byKind, misses
+	return all, byKind, outcomes, misses
 }
 
 // TestEvaluation fails when F1 on the labelled set drops below evalFloor at

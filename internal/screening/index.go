@@ -54,7 +54,10 @@ type nameRec struct {
 	toks      []int32
 	compounds []compound
 	weak      bool
-	initials  string // first letters of the distinctive words, for acronyms
+	// optional marks the tokens a query may leave out at little cost: a
+	// person's middle names, patronymics and second family names.
+	optional uint64
+	initials string // first letters of the distinctive words, for acronyms
 	initPos   []uint8
 }
 
@@ -127,6 +130,9 @@ func NewEntityIndex(entities []Entity) *Index {
 			}
 			seen[key] = true
 			nr := nameRec{entity: int32(ei), text: name, weak: weak}
+			if e.Kind == KindPerson {
+				nr.optional = optionalParts(name, toks)
+			}
 			ni := int32(len(ix.names))
 			for p, t := range toks {
 				id := termID(t.text, t.class)

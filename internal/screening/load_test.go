@@ -105,6 +105,7 @@ func TestLoadBadInput(t *testing.T) {
 		{"simple long name", "id,name\n1," + long + "\n", "t.csv:2: column name is longer"},
 		{"simple bad utf8", "id,name\n1,ab\xffcd\n", "t.csv:2: column name is not valid UTF-8"},
 		{"simple dup id", "id,name\n1,a\n1,b\n", "t.csv:3: id \"1\" already used on line 2"},
+		{"simple bad kind", "id,name,kind\n1,a,company\n", "t.csv:2: column kind is \"company\""},
 		{"simple bad quote", "id,name\n1,\"a\n", "t.csv:2"},
 		{"ftm bad json", "{\"id\":\"x\",\"schema\":\"Person\",\"properties\":{\"name\":[\"A\"]}}\n{nope\n", "t.csv:2: not a JSON object"},
 		{"ftm no name", "{\"id\":\"x\",\"schema\":\"Person\",\"properties\":{}}\n", "t.csv:1: entity x has no name"},

@@ -498,9 +498,25 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 		}
 	}
 	numberClash := false
+	// Optional name parts the query leaves out count little, unless the
+	// query gives a word of its own the list name lacks: a middle name
+	// that differs is evidence against the match, not an omission.
+	optional := nr.optional
+	if optional != 0 {
+		for i, t := range pq.toks {
+			if qsim[i] == 0 && t.class == classWord {
+				optional = 0
+				break
+			}
+		}
+	}
 	for j, id := range ltoks {
 		t := ix.terms[id]
-		wl += t.weight
+		w := t.weight
+		if lsim[j] == 0 && optional&(1<<uint(j)) != 0 {
+			w *= optionalMissing
+		}
+		wl += w
 		ml += t.weight * lsim[j]
 		if lsim[j] > 0 && (t.class == classWord || t.class == classNumber) {
 			sig += t.weight
@@ -531,8 +547,11 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 		for _, p := range chosen {
 			reasons = append(reasons, ix.describe(pq, nr, p))
 		}
-		if missing := ix.unmatched(ltoks, lsim); missing != "" {
+		if missing := ix.unmatched(ltoks, lsim, ^optional); missing != "" {
 			reasons = append(reasons, "list words missing from the query: "+missing)
+		}
+		if missing := ix.unmatched(ltoks, lsim, optional); missing != "" {
+			reasons = append(reasons, "optional name parts not in the query (count little): "+missing)
 		}
 		if extra := unmatchedQuery(pq.toks, qsim); extra != "" {
 			reasons = append(reasons, "query words not in the list name: "+extra)
@@ -660,9 +679,14 @@ func (ix *Index) describe(pq *preparedQuery, nr *nameRec, p pair) string {
 	return fmt.Sprintf("%q ~ %q", q, l)
 }
 
-func (ix *Index) unmatched(ltoks []int32, lsim []float32) string {
+// unmatched lists the list words of the name that no query word matched,
+// among the positions of mask.
+func (ix *Index) unmatched(ltoks []int32, lsim []float32, mask uint64) string {
 	var out []string
 	for j, id := range ltoks {
+		if j < 64 && mask&(1<<uint(j)) == 0 {
+			continue
+		}
 		if lsim[j] == 0 && ix.terms[id].class != classStop {
 			out = append(out, ix.terms[id].text)
 		}

@@ -6,7 +6,8 @@ import (
 )
 
 // loadSimple reads the simple list CSV: a header with id and name, and
-// optionally aliases (";"-separated), country (";"-separated) and list.
+// optionally aliases (";"-separated), country (";"-separated), list and
+// kind (person, organization, vessel or aircraft; empty when unknown).
 func loadSimple(name string, r io.Reader) (*Watchlist, error) {
 	wl := &Watchlist{List: List{Name: strings.TrimSuffix(baseName(name), ".csv"), Source: "simple CSV (id, name, aliases, country, list)"}}
 	cr := newCSV(r)
@@ -15,7 +16,7 @@ func loadSimple(name string, r io.Reader) (*Watchlist, error) {
 		return nil, csvError(name, err)
 	}
 	h := header(rec)
-	idC, nameC, aliasC, countryC, listC := h.col("id"), h.col("name"), h.col("aliases"), h.col("country"), h.col("list")
+	idC, nameC, aliasC, countryC, listC, kindC := h.col("id"), h.col("name"), h.col("aliases"), h.col("country"), h.col("list"), h.col("kind")
 	if idC < 0 || nameC < 0 {
 		return nil, lineError(name, 1, "the header needs the columns id and name")
 	}
@@ -33,6 +34,12 @@ func loadSimple(name string, r io.Reader) (*Watchlist, error) {
 			return err
 		}
 		e := Entity{ID: id, Name: n, Kind: KindUnknown, ListName: wl.List.Name}
+		switch k := Kind(strings.ToLower(field(rec, kindC))); k {
+		case KindUnknown, KindPerson, KindOrganization, KindVessel, KindAircraft:
+			e.Kind = k
+		default:
+			return lineError(name, line, "column kind is %q; expected person, organization, vessel, aircraft or nothing", trunc(string(k)))
+		}
 		if l := field(rec, listC); l != "" {
 			e.ListName = l
 		}

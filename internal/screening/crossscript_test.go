@@ -28,13 +28,13 @@ type unXML struct {
 }
 
 type unEntry struct {
-	ID          string   `xml:"DATAID"`
-	First       string   `xml:"FIRST_NAME"`
-	Second      string   `xml:"SECOND_NAME"`
-	Third       string   `xml:"THIRD_NAME"`
-	Fourth      string   `xml:"FOURTH_NAME"`
-	Original    string   `xml:"NAME_ORIGINAL_SCRIPT"`
-	Nationality []string `xml:"NATIONALITY>VALUE"`
+	ID          string    `xml:"DATAID"`
+	First       string    `xml:"FIRST_NAME"`
+	Second      string    `xml:"SECOND_NAME"`
+	Third       string    `xml:"THIRD_NAME"`
+	Fourth      string    `xml:"FOURTH_NAME"`
+	Original    string    `xml:"NAME_ORIGINAL_SCRIPT"`
+	Nationality []string  `xml:"NATIONALITY>VALUE"`
 	Aliases     []unAlias `xml:"INDIVIDUAL_ALIAS"`
 	EntAliases  []unAlias `xml:"ENTITY_ALIAS"`
 }

@@ -39,6 +39,10 @@ type Index struct {
 	// exact holds, for each term, the match of a query word that is the
 	// term as written, so looking such words up allocates nothing.
 	exact []match
+	// arabicKeys maps consonant skeletons to list words, built on the
+	// first query in Arabic script.
+	arabicOnce sync.Once
+	arabicKeys map[string][]int32
 }
 
 type term struct {
@@ -58,7 +62,7 @@ type nameRec struct {
 	// person's middle names, patronymics and second family names.
 	optional uint64
 	initials string // first letters of the distinctive words, for acronyms
-	initPos   []uint8
+	initPos  []uint8
 }
 
 // compound is two adjacent words of a list name written together
@@ -280,6 +284,7 @@ const (
 	howSound
 	howInitial
 	howAcronym
+	howSkeleton // the same consonants, as Arabic script writes them
 )
 
 // allowedEdits is how many edits a word of length n may carry and still

@@ -32,7 +32,8 @@ func isPatronymic(w string) bool {
 // given name. The lists write "FAMILY NAMES, Given Names"; a name without
 // that comma is read "Given ... Family", so its first and last words are
 // the essential ones. Patronymics are optional wherever they stand. Names
-// of fewer than three distinctive words have no optional part.
+// of fewer than three distinctive words have no optional part, and words
+// of fewer than four letters are never optional.
 func optionalParts(name string, toks []token) uint64 {
 	var words []int
 	for i, t := range toks {
@@ -64,6 +65,11 @@ func optionalParts(name string, toks []token) uint64 {
 	}
 	var mask uint64
 	for _, i := range words {
+		// Syllables of Korean and Chinese given names ("Jong Un") are
+		// one name written in parts, not a middle name.
+		if len(toks[i].text) < 4 {
+			continue
+		}
 		if i != essential[0] && i != essential[1] {
 			mask |= 1 << uint(i)
 		}

@@ -23,6 +23,13 @@ const (
 type token struct {
 	text  string
 	class tokClass
+	// arabic marks the consonant skeleton of a word written in Arabic
+	// script (see arabic.go): it is compared with list words by their
+	// skeletons, never as written.
+	arabic bool
+	// written is the word as the query wrote it, when text is not a
+	// spelling of it (an Arabic skeleton), for explanations.
+	written string
 }
 
 // MaxNameLength bounds the length in bytes of a name the screening engine
@@ -244,6 +251,9 @@ func foldScript(s string) string {
 // normalizeName turns a name into its tokens. It never fails: input that is
 // not valid UTF-8 is repaired first; callers that must reject it check it.
 func normalizeName(s string) []token {
+	if !isASCII(s) && hasArabic(s) {
+		return normalizeArabicName(s)
+	}
 	s = foldScript(s)
 	raw := splitWords(s)
 	toks := make([]token, 0, len(raw))

@@ -132,6 +132,54 @@ func (ix *Index) Screen(q Query, opts Options) ([]Hit, error) {
 // for a name ValidateQuery rejects (use Screen to get the reason); only the
 // first 64 words of a name take part.
 func (ix *Index) Search(q Query, opts Options) []Hit {
+	if rd := readings(q.Name); len(rd) > 0 {
+		return ix.searchReadings(q, rd, opts)
+	}
+	return ix.searchOne(q, opts)
+}
+
+// searchReadings searches a name written in a script the lists do not use
+// under each of its readings and keeps each entity's best hit, saying
+// which reading found it.
+func (ix *Index) searchReadings(q Query, rd []nameReading, opts Options) []Hit {
+	limit := opts.Limit
+	if limit <= 0 {
+		limit = 10
+	}
+	var hits []Hit
+	at := map[*Entity]int{}
+	for _, r := range rd {
+		alt := q
+		alt.Name = r.text
+		for _, h := range ix.searchOne(alt, opts) {
+			h.Reasons = append([]string{fmt.Sprintf("%q read as %q (%s)", q.Name, r.text, r.how)}, h.Reasons...)
+			if i, ok := at[h.Entity]; ok {
+				if h.Score > hits[i].Score {
+					hits[i] = h
+				}
+				continue
+			}
+			at[h.Entity] = len(hits)
+			hits = append(hits, h)
+		}
+	}
+	sortHits(hits)
+	if len(hits) > limit {
+		hits = hits[:limit]
+	}
+	return hits
+}
+
+func sortHits(hits []Hit) {
+	sort.Slice(hits, func(i, j int) bool {
+		if hits[i].Score != hits[j].Score {
+			return hits[i].Score > hits[j].Score
+		}
+		return hits[i].Entity.ID < hits[j].Entity.ID
+	})
+}
+
+func (ix *Index) searchOne(q Query, opts Options) []Hit {
 	threshold := DefaultThreshold
 	if opts.Threshold != nil {
 		threshold = *opts.Threshold
@@ -177,12 +225,7 @@ func (ix *Index) Search(q Query, opts Options) []Hit {
 		sc, _ := ix.score(pq, nr, s, &reasons)
 		hits = append(hits, Hit{Entity: &ix.entities[nr.entity], MatchedName: nr.text, Score: sc, Reasons: reasons})
 	}
-	sort.Slice(hits, func(i, j int) bool {
-		if hits[i].Score != hits[j].Score {
-			return hits[i].Score > hits[j].Score
-		}
-		return hits[i].Entity.ID < hits[j].Entity.ID
-	})
+	sortHits(hits)
 	if len(hits) > opts.Limit {
 		hits = hits[:opts.Limit]
 	}
@@ -263,7 +306,11 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 	}
 	for i, t := range toks {
 		u := queryUnit{start: i, end: i + 1, text: t.text, class: t.class}
-		u.matches = ix.cachedLookup(t.text, t.class, 2, true, s)
+		if t.arabic {
+			u.matches = ix.arabicLookup(t.text)
+		} else {
+			u.matches = ix.cachedLookup(t.text, t.class, 2, true, s)
+		}
 		pq.weights[i] = ix.queryWeight(t, u.matches)
 		pq.units = append(pq.units, u)
 	}
@@ -274,7 +321,7 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 		text := toks[i].text
 		for k := i + 1; k < len(toks) && k < i+4; k++ {
 			// Connectives join too: "da" in "tai da" is a syllable, not "da".
-			if !joinable(toks[k].class) || !joinable(toks[k-1].class) {
+			if !joinable(toks[k].class) || !joinable(toks[k-1].class) || toks[i].arabic || toks[k].arabic {
 				break
 			}
 			text += toks[k].text
@@ -284,6 +331,25 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 			m := ix.cachedLookup(text, classWord, 1, false, s)
 			if len(m) > 0 {
 				pq.units = append(pq.units, queryUnit{start: i, end: k + 1, text: text, class: classWord, matches: m})
+			}
+		}
+	}
+	// Adjacent Arabic-script words the list may write as one ("عبد الله"
+	// as "Abdallah", "عبد الغني" as "Abdulghani").
+	for i := 0; i < len(toks); i++ {
+		if !toks[i].arabic {
+			continue
+		}
+		for k := i + 1; k < len(toks) && k < i+4; k++ {
+			sk, ok := joinSkeletons(toks[i : k+1])
+			if !ok {
+				break
+			}
+			if !toks[k].arabic {
+				continue
+			}
+			if m := ix.arabicLookup(sk); len(m) > 0 {
+				pq.units = append(pq.units, queryUnit{start: i, end: k + 1, text: sk, class: classWord, matches: m})
 			}
 		}
 	}
@@ -437,6 +503,9 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 	}
 	// Initials: a single letter on one side stands for a word on the other.
 	for i, t := range pq.toks {
+		if t.arabic {
+			continue
+		}
 		for j, id := range ltoks {
 			lt := ix.terms[id]
 			switch {
@@ -450,7 +519,7 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 	// Acronyms: a query word made of the initials of consecutive list words,
 	// or a list word made of the initials of consecutive query words.
 	for i, t := range pq.toks {
-		if t.class != classWord || len(t.text) < 2 || len(t.text) > 8 {
+		if t.class != classWord || t.arabic || len(t.text) < 2 || len(t.text) > 8 {
 			continue
 		}
 		if k := strings.Index(nr.initials, t.text); k >= 0 && len(t.text) >= 3 {
@@ -616,6 +685,9 @@ func queryInitials(toks []token, acr string) (int, int, bool) {
 		k, i := 0, s
 		for ; i < len(toks) && k < len(acr); i++ {
 			t := toks[i]
+			if t.arabic {
+				break
+			}
 			if t.class == classStop || t.class == classLegal {
 				if k == 0 {
 					break
@@ -675,6 +747,8 @@ func (ix *Index) describe(pq *preparedQuery, nr *nameRec, p pair) string {
 		return fmt.Sprintf("%q ~ %q (initial, %.2f)", q, l, p.sim)
 	case howAcronym:
 		return fmt.Sprintf("%q ~ %q (acronym, %.2f)", q, l, p.sim)
+	case howSkeleton:
+		return fmt.Sprintf("%q ~ %q (Arabic script, same consonants %q, %.2f)", pq.toks[p.qs].written, l, q, p.sim)
 	}
 	return fmt.Sprintf("%q ~ %q", q, l)
 }

@@ -1,0 +1,269 @@
+package screening
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Arabic script writes consonants and long vowels, not short vowels, and
+// each Latin scheme renders the consonants its own way ("Qasem", "Qassim",
+// "Kasim"). So a name in Arabic script is not romanised into one guessed
+// spelling: each word becomes its consonant skeleton, and list words are
+// compared by theirs. Both sides use one alphabet of consonant classes:
+// the letters Latin schemes confuse (ح and ه as h, ق and ك as k, س and ص
+// as s, ت ط and ث as t, د ض and ذ as d, ز and ظ as z) share a class; the
+// long vowels (ا و ي) and the glottal letters (ء ع) vanish except that و
+// and ي stand for w and y at the start of a word; doubled letters count
+// once; a final h (ة, or "-ah") vanishes.
+
+// arabicClass maps an Arabic (and Persian/Urdu) letter to its consonant
+// class; 0 drops the letter.
+var arabicClass = map[rune]byte{
+	'ب': 'b', 'پ': 'b', 'ت': 't', 'ط': 't', 'ث': 't', 'ج': 'j', 'چ': 'c', 'ح': 'h', 'ه': 'h', 'ۀ': 'h', 'ھ': 'h',
+	'خ': 'x', 'د': 'd', 'ض': 'd', 'ذ': 'd', 'ر': 'r', 'ز': 'z', 'ظ': 'z', 'ژ': 'j', 'س': 's', 'ص': 's', 'ش': 'c',
+	'غ': 'g', 'گ': 'g', 'ف': 'f', 'ق': 'k', 'ك': 'k', 'ک': 'k', 'ل': 'l', 'م': 'm', 'ن': 'n', 'و': 'w', 'ي': 'y',
+	'ی': 'y', 'ہ': 'h', 'ۂ': 'h', 'ں': 'n', 'ٹ': 't', 'ڈ': 'd', 'ڑ': 'r', 'ۓ': 0, 'ى': 0, 'ة': 0, 'ا': 0, 'أ': 0, 'إ': 0, 'آ': 0, 'ء': 0, 'ئ': 0, 'ؤ': 0, 'ع': 0, 'ٱ': 0, 'ے': 0,
+}
+
+func isArabicLetter(r rune) bool {
+	_, ok := arabicClass[r]
+	return ok
+}
+
+// hasArabic reports whether s holds an Arabic letter.
+func hasArabic(s string) bool {
+	for _, r := range s {
+		if r >= 0x600 && r <= 0x6FF && isArabicLetter(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// arabicSkeleton is the consonant skeleton of one Arabic word.
+func arabicSkeleton(w []rune) string {
+	b := make([]byte, 0, len(w))
+	for i, r := range w {
+		c := arabicClass[r]
+		if (c == 'w' || c == 'y') && i > 0 {
+			c = 0
+		}
+		if c == 0 || (len(b) > 0 && b[len(b)-1] == c) {
+			continue
+		}
+		b = append(b, c)
+	}
+	if len(b) > 2 && b[len(b)-1] == 'h' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+// latinSkeleton is the consonant skeleton of a Latin list word in the same
+// classes: "khamenei" and خامنئي are both "xmn".
+func latinSkeleton(w string) string {
+	b := make([]byte, 0, len(w))
+	put := func(c byte) {
+		if len(b) == 0 || b[len(b)-1] != c {
+			b = append(b, c)
+		}
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		var next byte
+		if i+1 < len(w) {
+			next = w[i+1]
+		}
+		if next == 'h' {
+			switch c {
+			case 'k':
+				put('x')
+				i++
+				continue
+			case 's', 'c':
+				put('c')
+				i++
+				continue
+			case 't':
+				put('t')
+				i++
+				continue
+			case 'd':
+				put('d')
+				i++
+				continue
+			case 'g':
+				put('g')
+				i++
+				continue
+			case 'p':
+				put('f')
+				i++
+				continue
+			case 'z':
+				put('j')
+				i++
+				continue
+			}
+		}
+		if c == 'd' && next == 'j' {
+			put('j')
+			i++
+			continue
+		}
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u':
+		case 'w', 'y', 'v':
+			if i == 0 {
+				put(map[byte]byte{'w': 'w', 'y': 'y', 'v': 'w'}[c])
+			}
+		case 'q', 'k', 'c':
+			put('k')
+		case 'p':
+			put('b')
+		case 'x':
+			put('k')
+			put('s')
+		default:
+			if c >= 'a' && c <= 'z' {
+				put(c)
+			}
+		}
+	}
+	if len(b) > 2 && b[len(b)-1] == 'h' {
+		b = b[:len(b)-1]
+	}
+	return string(b)
+}
+
+// arabicWords are whole words of Arabic names and company names written
+// as the lists write them in Latin.
+var arabicWords = map[string]token{
+	"بن": {text: "bin", class: classStop}, "ابن": {text: "bin", class: classStop}, "بنت": {text: "bint", class: classStop},
+	"ابو": {text: "abu"}, "أبو": {text: "abu"}, "ابي": {text: "abi"}, "أبي": {text: "abi"}, "ام": {text: "umm"}, "أم": {text: "umm"},
+	"شركة": {text: "co", class: classLegal}, "شركه": {text: "co", class: classLegal}, "المحدودة": {text: "ltd", class: classLegal},
+	"مؤسسة": {text: "establishment"}, "مجموعة": {text: "group"}, "بنك": {text: "bank"}, "مصرف": {text: "bank"},
+}
+
+// normalizeArabicName tokenises a name holding Arabic script: each Arabic
+// word becomes its skeleton (the article ال and the ligature of عبد ال
+// split off as the lists write them: "al-Huthi", "Abd al-Khaliq"); words
+// in other scripts are normalised as usual.
+func normalizeArabicName(s string) []token {
+	s = norm.NFKC.String(strings.ToValidUTF8(s, " "))
+	var toks []token
+	var other strings.Builder
+	flush := func() {
+		if other.Len() > 0 {
+			toks = append(toks, normalizeName(other.String())...)
+			other.Reset()
+		}
+	}
+	addWord := func(w []rune) {
+		if len(w) == 0 {
+			return
+		}
+		if t, ok := arabicWords[string(w)]; ok {
+			t.class = classify(t.text)
+			toks = append(toks, t)
+			return
+		}
+		if len(w) > 5 && string(w[:5]) == "عبدال" {
+			toks = append(toks, token{text: "bd", class: classWord, arabic: true, written: "عبد"}, token{text: "al", class: classStop})
+			w = w[5:]
+		} else if len(w) > 3 && string(w[:2]) == "ال" {
+			toks = append(toks, token{text: "al", class: classStop})
+			w = w[2:]
+		}
+		if sk := arabicSkeleton(w); sk != "" {
+			toks = append(toks, token{text: sk, class: classWord, arabic: true, written: string(w)})
+		}
+	}
+	var word []rune
+	for _, r := range s {
+		switch {
+		case isArabicLetter(r):
+			flush()
+			word = append(word, r)
+		case unicode.Is(unicode.Mn, r) || r == 0x640: // vowel marks and the tatweel are not letters of the skeleton
+		default:
+			addWord(word)
+			word = word[:0]
+			other.WriteRune(r)
+		}
+	}
+	addWord(word)
+	flush()
+	return toks
+}
+
+// arabicLookup finds the list words whose skeleton is sk. Skeletons of one
+// or two consonants say little, so they match only short list words, and
+// at a lower similarity.
+func (ix *Index) arabicLookup(sk string) []match {
+	ix.arabicOnce.Do(ix.buildArabicKeys)
+	ids := ix.arabicKeys[sk]
+	if len(ids) == 0 {
+		return nil
+	}
+	sim := float32(0.95)
+	switch len(sk) {
+	case 1:
+		sim = 0.75
+	case 2:
+		sim = 0.85
+	case 3:
+		sim = 0.92
+	}
+	out := make([]match, 0, len(ids))
+	for _, id := range ids {
+		if len(sk) <= 2 && len(ix.terms[id].text) > 2*len(sk)+2 {
+			continue
+		}
+		out = append(out, match{term: id, sim: sim, how: howSkeleton})
+	}
+	return out
+}
+
+// buildArabicKeys indexes the skeletons of the list's words, on the first
+// query in Arabic script: lists screened only in other scripts never pay
+// for it.
+func (ix *Index) buildArabicKeys() {
+	ix.arabicKeys = map[string][]int32{}
+	for id, t := range ix.terms {
+		if t.class != classWord || !isLetters(t.text) {
+			continue
+		}
+		if sk := latinSkeleton(t.text); sk != "" {
+			ix.arabicKeys[sk] = append(ix.arabicKeys[sk], int32(id))
+		}
+	}
+}
+
+// joinSkeletons writes adjacent Arabic words as one skeleton, the article
+// as its l: "عبد الله" as "bdl", the skeleton of "Abdallah" and
+// "Abdullah" written as one word.
+func joinSkeletons(toks []token) (string, bool) {
+	b := make([]byte, 0, 16)
+	for _, t := range toks {
+		part := t.text
+		switch {
+		case t.arabic:
+		case t.text == "al" && t.class == classStop:
+			part = "l"
+		default:
+			return "", false
+		}
+		for i := 0; i < len(part); i++ {
+			if len(b) == 0 || b[len(b)-1] != part[i] {
+				b = append(b, part[i])
+			}
+		}
+	}
+	if len(b) > 2 && b[len(b)-1] == 'h' {
+		b = b[:len(b)-1]
+	}
+	return string(b), true
+}

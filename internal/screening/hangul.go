@@ -1,0 +1,161 @@
+package screening
+
+import (
+	"strings"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// Hangul syllables are romanised algorithmically (each syllable block is
+// an initial, a vowel and an optional final consonant, by Unicode's
+// arithmetic) in the three systems Korean names reach the lists in:
+// Revised Romanisation (South Korea since 2000: "Gim Jeong-eun"),
+// McCune-Reischauer without its diacritics ("Kim Chong-un"), and the
+// variant North Korea publishes and the UN and OFAC lists use for its
+// citizens ("Kim Jong Un", "Pak Pong Ju", "Ri Yong Ho"). Family names also
+// have conventional spellings outside any system (Lee, Park, Choi).
+
+// hangulSystem is one romanisation: the letters of the 19 initials, the
+// 21 vowels and the 28 finals (the first: none).
+type hangulSystem struct {
+	name     string
+	initials [19]string
+	vowels   [21]string
+	finals   [28]string
+}
+
+var hangulFinals = [28]string{"", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p", "t", "t", "ng", "t", "t", "k", "t", "p", "t"}
+
+var hangulSystems = []hangulSystem{
+	{
+		name:     "Revised Romanisation",
+		initials: [19]string{"g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h"},
+		vowels:   [21]string{"a", "ae", "ya", "yae", "eo", "e", "yeo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu", "eu", "ui", "i"},
+		finals:   hangulFinals,
+	},
+	{
+		name:     "McCune-Reischauer",
+		initials: [19]string{"k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "ch", "tch", "ch", "k", "t", "p", "h"},
+		vowels:   [21]string{"a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu", "u", "ui", "i"},
+		finals:   hangulFinals,
+	},
+	{
+		name:     "North Korean romanisation",
+		initials: [19]string{"k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh", "th", "ph", "h"},
+		vowels:   [21]string{"a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu", "u", "ui", "i"},
+		finals:   hangulFinals,
+	},
+}
+
+// hangulSurnames are the conventional spellings of common family names,
+// used beside the systematic ones.
+var hangulSurnames = map[string][]string{
+	"김": {"kim", "gim"}, "이": {"lee", "yi", "rhee", "ri", "i"}, "리": {"ri", "lee"}, "박": {"park", "pak", "bak"},
+	"최": {"choi", "choe"}, "정": {"jung", "chung", "jeong", "jong"}, "강": {"kang", "gang"}, "조": {"cho", "jo"},
+	"윤": {"yoon", "yun"}, "장": {"jang", "chang"}, "임": {"lim", "im", "rim"}, "림": {"rim", "lim"}, "한": {"han"},
+	"오": {"oh", "o"}, "서": {"seo", "suh", "so"}, "신": {"shin", "sin"}, "권": {"kwon", "gwon"}, "황": {"hwang"},
+	"안": {"ahn", "an"}, "송": {"song"}, "류": {"ryu", "yoo", "yu"}, "유": {"yoo", "yu"}, "홍": {"hong"},
+	"전": {"jeon", "jun", "chon"}, "고": {"ko", "go"}, "문": {"moon", "mun"}, "양": {"yang"}, "손": {"son", "sohn"},
+	"배": {"bae", "pae"}, "백": {"baek", "paek"}, "허": {"heo", "hur", "ho"}, "남": {"nam"}, "노": {"noh", "roh", "no"},
+	"로": {"ro", "roh"}, "하": {"ha"}, "곽": {"kwak"}, "성": {"sung", "seong"}, "차": {"cha"}, "주": {"joo", "ju", "chu"},
+	"우": {"woo", "u"}, "구": {"koo", "ku", "gu"}, "민": {"min"}, "진": {"jin", "chin"}, "지": {"ji", "chi"}, "엄": {"um", "eom"},
+	"채": {"chae"}, "원": {"won"}, "천": {"chun", "cheon"}, "방": {"bang", "pang"}, "공": {"kong", "gong"}, "현": {"hyun", "hyon"},
+	"함": {"ham"}, "변": {"byun", "pyon"}, "염": {"yeom", "yom"}, "여": {"yeo", "yo"}, "추": {"choo", "chu"}, "도": {"do", "to"},
+	"소": {"so"}, "석": {"seok", "sok"}, "선": {"sun", "seon"}, "설": {"seol", "sol"}, "마": {"ma"}, "길": {"gil", "kil"},
+	"연": {"yeon", "yon"}, "위": {"wi"}, "표": {"pyo"}, "명": {"myung", "myong"}, "기": {"ki", "gi"}, "반": {"ban", "pan"},
+	"왕": {"wang"}, "금": {"keum", "kum"}, "옥": {"ok"}, "육": {"yook", "yuk"}, "인": {"in"}, "맹": {"maeng"}, "제": {"je", "che"},
+	"탁": {"tak", "thak"}, "국": {"kook", "kuk"}, "어": {"eo", "o"}, "은": {"eun", "un"}, "편": {"pyun", "phyon"}, "용": {"yong"},
+}
+
+func isHangulSyllable(r rune) bool { return r >= 0xAC00 && r <= 0xD7A3 }
+
+// hasHangul reports whether s holds a Hangul syllable.
+func hasHangul(s string) bool {
+	for _, r := range s {
+		if isHangulSyllable(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// romaniseHangul writes the Hangul syllables of s in one system, each
+// syllable a word ("김정은" becomes "kim jong un"), and other text as it
+// is. surname, when not empty, replaces the first syllable of a name of
+// two to four syllables.
+func romaniseHangul(s string, sys *hangulSystem, surname string) string {
+	var b strings.Builder
+	word := 0 // syllables so far in the current run
+	runLen := func(rs []rune, i int) int {
+		n := 0
+		for i+n < len(rs) && isHangulSyllable(rs[i+n]) {
+			n++
+		}
+		return n
+	}
+	rs := []rune(s)
+	for i := 0; i < len(rs); i++ {
+		r := rs[i]
+		if !isHangulSyllable(r) {
+			word = 0
+			b.WriteRune(r)
+			continue
+		}
+		if word == 0 && surname != "" && i == firstHangul(rs) {
+			if n := runLen(rs, i); n >= 2 && n <= 4 {
+				b.WriteString(" " + surname + " ")
+				word++
+				continue
+			}
+		}
+		c := int(r - 0xAC00)
+		b.WriteString(" " + sys.initials[c/588] + sys.vowels[(c%588)/28] + sys.finals[c%28] + " ")
+		word++
+	}
+	return b.String()
+}
+
+func firstHangul(rs []rune) int {
+	for i, r := range rs {
+		if isHangulSyllable(r) {
+			return i
+		}
+	}
+	return -1
+}
+
+// nameReading is one way of reading a name written in a script the lists
+// do not use, and how it was read.
+type nameReading struct {
+	text, how string
+}
+
+// readings returns the romanisations a query in Hangul is searched under:
+// each system, and the conventional spellings of its family name. Other
+// names have none (they are searched as written).
+func readings(name string) []nameReading {
+	if isASCII(name) || !hasHangul(name) {
+		return nil
+	}
+	s := strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(name, " ")))
+	s = scriptForms.Replace(s)
+	var out []nameReading
+	seen := map[string]bool{}
+	add := func(text, how string) {
+		key := strings.Join(strings.Fields(text), " ")
+		if !seen[key] {
+			seen[key] = true
+			out = append(out, nameReading{text: key, how: how})
+		}
+	}
+	rs := []rune(s)
+	fh := firstHangul(rs)
+	for i := range hangulSystems {
+		sys := &hangulSystems[i]
+		add(romaniseHangul(s, sys, ""), sys.name)
+		for _, sn := range hangulSurnames[string(rs[fh])] {
+			add(romaniseHangul(s, sys, sn), sys.name+", family name as "+sn)
+		}
+	}
+	return out
+}

@@ -1,0 +1,115 @@
+package screening
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestArabicSkeletons(t *testing.T) {
+	tests := []struct{ arabic, latin string }{
+		{"خامنئي", "khamenei"},
+		{"نصرالله", "nasrallah"},
+		{"سليماني", "soleimani"},
+		{"قاسم", "qasem"},
+		{"ظريف", "zarif"},
+		{"ابراهيم", "ebrahim"},
+		{"جواد", "javad"},
+		{"حوثي", "houthi"},
+		{"خليل", "khalil"},
+		{"آخوند", "akhund"},
+	}
+	for _, tt := range tests {
+		a, l := arabicSkeleton([]rune(tt.arabic)), latinSkeleton(tt.latin)
+		if a != l || a == "" {
+			t.Errorf("%s: skeleton %q, %s: %q; want them equal", tt.arabic, a, tt.latin, l)
+		}
+	}
+	// Different consonants stay apart.
+	for _, p := range [][2]string{{"خامنئي", "hamani"}, {"ظريف", "sharif"}, {"قاسم", "kassab"}} {
+		if a, l := arabicSkeleton([]rune(p[0])), latinSkeleton(p[1]); a == l {
+			t.Errorf("%s and %s share the skeleton %q", p[0], p[1], a)
+		}
+	}
+}
+
+func TestNormalizeArabicName(t *testing.T) {
+	got := normalizeArabicName("عبدالخالق بن حسين الحوثي")
+	var parts []string
+	for _, tk := range got {
+		parts = append(parts, tk.text)
+	}
+	// "Abd al-Khaliq bin Husayn al-Huthi": the article and the ligature of
+	// "Abd al-" split off, "bin" a connective.
+	if want := "bd al xlk bin hsn al ht"; strings.Join(parts, " ") != want {
+		t.Errorf("tokens %q, want %q", strings.Join(parts, " "), want)
+	}
+}
+
+func TestHangulReadings(t *testing.T) {
+	read := func(name string) []string {
+		var out []string
+		for _, r := range readings(name) {
+			out = append(out, r.text)
+		}
+		return out
+	}
+	for _, tt := range []struct {
+		name string
+		want []string
+	}{
+		{"김정은", []string{"gim jeong eun", "kim chong un", "kim jong un"}},
+		{"박봉주", []string{"park bong ju", "pak pong ju"}},
+		{"이용호", []string{"lee yong ho", "ri yong ho", "i yong ho"}},
+		{"최룡해", []string{"choe ryong hae", "choi ryong hae"}},
+	} {
+		got := read(tt.name)
+		for _, w := range tt.want {
+			if !slices.Contains(got, w) {
+				t.Errorf("%s: readings %q lack %q", tt.name, got, w)
+			}
+		}
+	}
+	if r := readings("Kim Jong Un"); r != nil {
+		t.Errorf("a Latin name has readings %v", r)
+	}
+}
+
+func TestOptionalParts(t *testing.T) {
+	for _, tt := range []struct{ name, optional string }{
+		{"VEKSELBERG, Viktor Feliksovich", "feliksovich"},
+		{"MADURO MOROS, Nicolas", "moros"},
+		{"GUZMAN LOERA, Joaquin", "loera"},
+		{"KHAMENEI, Ali Husseini", "husseini"},
+		{"Viktor Feliksovich Vekselberg", "feliksovich"},
+		{"Ivan Petrov Ivanovich", "ivanovich"},
+		{"KIM, Jong Un", ""},
+		{"SMITH, John", ""},
+	} {
+		toks := normalizeName(tt.name)
+		mask := optionalParts(tt.name, toks)
+		var got []string
+		for i, tk := range toks {
+			if mask&(1<<uint(i)) != 0 {
+				got = append(got, tk.text)
+			}
+		}
+		if strings.Join(got, " ") != tt.optional {
+			t.Errorf("%s: optional %q, want %q", tt.name, strings.Join(got, " "), tt.optional)
+		}
+	}
+}
+
+// TestOptionalPartsDisagree: a middle name the query gives that differs
+// from the list's is evidence against the match, not an omission.
+func TestOptionalPartsDisagree(t *testing.T) {
+	ix := NewEntityIndex([]Entity{{ID: "1", Name: "VEKSELBERG, Viktor Feliksovich", Kind: KindPerson}})
+	short := ix.Search(Query{Name: "Viktor Vekselberg"}, Options{Threshold: ThresholdOf(0)})
+	other := ix.Search(Query{Name: "Viktor Borisovich Vekselberg"}, Options{Threshold: ThresholdOf(0)})
+	if len(short) != 1 || short[0].Score < DefaultThreshold {
+		t.Fatalf("press form: %v", summarize(short))
+	}
+	if len(other) != 1 || other[0].Score >= short[0].Score || other[0].Score >= DefaultThreshold {
+		t.Errorf("another patronymic scores %v, the press form %.3f", summarize(other), short[0].Score)
+	}
+}

@@ -16,6 +16,7 @@ func commands() []command {
 		{name: "user", summary: "add, list, disable users; set passwords; reset second factors", run: runUser},
 		{name: "warn", summary: "early warning: backtest detectors on daily counts, evaluate them on synthetic series", run: runWarn},
 		{name: "report", summary: "write a scorecard, supplier-risk or due-diligence report as HTML, PDF, CSV or XLSX", run: runReport},
+		{name: "eudr", summary: "EU Deforestation Regulation: validate plot geolocation files", run: runEUDR},
 		{name: "sroi", summary: "compute the social return on investment of an impact map", run: runSroi},
 	}
 }

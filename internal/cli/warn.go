@@ -15,8 +15,8 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-const warnUsage = `warn backtest --series FILE.csv [--detector cusum,ewma]
-       upstream warn evaluate [--replicas N] [--seed S]`
+const warnUsage = `warn backtest --series FILE.csv [--detector cusum,ewma] [--sensitivity NAME]
+       upstream warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve]`
 
 // runWarn dispatches the early-warning batch commands.
 func runWarn(ctx context.Context, env *Env, args []string) error {
@@ -37,11 +37,12 @@ func runWarn(ctx context.Context, env *Env, args []string) error {
 }
 
 // runWarnBacktest replays daily counts through the detectors and writes the
-// alerts they would have raised as JSON lines.
+// alarms they would have raised as JSON lines, one per episode.
 func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "warn backtest", "warn backtest --series FILE.csv [--detector cusum,ewma]")
+	fs := newFlagSet(env, "warn backtest", "warn backtest --series FILE.csv [--detector cusum,ewma] [--sensitivity NAME]")
 	seriesPath := fs.String("series", "", "CSV file of daily counts with the header date,key,count (- for standard input)")
 	detectorList := fs.String("detector", "cusum,ewma", "comma-separated detectors to run: cusum, ewma")
+	sensitivity := fs.String("sensitivity", earlywarning.SensitivityBalanced, "point on the trade-off curve: "+sensitivityNames())
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -51,6 +52,10 @@ func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
 	if *seriesPath == "" {
 		return usageError("--series FILE.csv is required")
 	}
+	point, err := earlywarning.SensitivityByName(*sensitivity)
+	if err != nil {
+		return usageError("--sensitivity: %s", kernel.ErrorMessage(err))
+	}
 	var detectors []earlywarning.CountDetector
 	seen := map[string]bool{}
 	for name := range strings.SplitSeq(*detectorList, ",") {
@@ -58,12 +63,15 @@ func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
 		if seen[name] {
 			continue
 		}
-		d, err := earlywarning.DetectorByName(name)
-		if err != nil {
+		if _, err := earlywarning.DetectorByName(name); err != nil {
 			return usageError("--detector: %s", kernel.ErrorMessage(err))
 		}
 		seen[name] = true
-		detectors = append(detectors, d)
+		for _, d := range point.Detectors() {
+			if d.Name() == name {
+				detectors = append(detectors, d)
+			}
+		}
 	}
 	var in io.Reader = env.Stdin
 	name := "<stdin>"
@@ -85,66 +93,129 @@ func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	mon := earlywarning.Monitor{Detectors: detectors}
 	out := bufio.NewWriter(env.Stdout)
 	enc := json.NewEncoder(out)
-	perDetector := map[string]int{}
+	agreed, only := 0, map[string]int{}
 	days, total := 0, 0
 	for _, s := range series {
 		days += len(s.Counts)
-		for _, d := range earlywarning.DetectAll([]earlywarning.Series{s}, detectors...) {
-			if err := enc.Encode(d); err != nil {
-				return kernel.Wrap(kernel.Internal, err, "writing alerts")
+		for _, a := range mon.Alarms(s) {
+			if err := enc.Encode(a); err != nil {
+				return kernel.Wrap(kernel.Internal, err, "writing alarms")
 			}
-			perDetector[d.Detector]++
+			if a.Agreed() {
+				agreed++
+			} else {
+				only[a.Detectors[0]]++
+			}
 			total++
 		}
 	}
 	if err := out.Flush(); err != nil {
-		return kernel.Wrap(kernel.Internal, err, "writing alerts")
+		return kernel.Wrap(kernel.Internal, err, "writing alarms")
 	}
-	parts := make([]string, len(detectors))
-	for i, d := range detectors {
-		parts[i] = fmt.Sprintf("%s %d", d.Name(), perDetector[d.Name()])
+	var parts []string
+	if len(detectors) > 1 {
+		parts = append(parts, fmt.Sprintf("detectors agreed %d", agreed))
 	}
-	noun := "alerts"
-	if total == 1 {
-		noun = "alert"
+	for _, d := range detectors {
+		parts = append(parts, fmt.Sprintf("%s only %d", d.Name(), only[d.Name()]))
 	}
-	fmt.Fprintf(env.Stderr, "backtest: %d series, %d series-days, %d %s (%s)\n", len(series), days, total, noun, strings.Join(parts, ", "))
+	fmt.Fprintf(env.Stderr, "backtest: %d series, %d series-days, %s (%s)\n", len(series), days, plural(total, "alarm", "alarms"), strings.Join(parts, ", "))
 	return nil
 }
 
-// runWarnEvaluate scores the default detectors on the standard synthetic
-// suite; docs/early-warning.md records its output.
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return fmt.Sprintf("%d %s", n, one)
+	}
+	return fmt.Sprintf("%d %s", n, many)
+}
+
+func sensitivityNames() string {
+	var names []string
+	for _, s := range earlywarning.Sensitivities() {
+		names = append(names, s.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// runWarnEvaluate scores the detectors on a synthetic suite, per band of
+// base rate, or prints the trade-off curve; docs/early-warning.md records
+// its output.
 func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "warn evaluate", "warn evaluate [--replicas N] [--seed S]")
-	replicas := fs.Int("replicas", 20, "series generated per scenario")
-	seed := fs.Uint64("seed", 1, "random seed of the synthetic series")
+	fs := newFlagSet(env, "warn evaluate", "warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve]")
+	suiteName := fs.String("suite", "held-out", "synthetic suite: held-out (never tuned on) or tuning")
+	sensitivity := fs.String("sensitivity", earlywarning.SensitivityBalanced, "point on the trade-off curve: "+sensitivityNames())
+	curve := fs.Bool("curve", false, "print every point of the trade-off curve instead of one point by base rate")
+	horizon := fs.Int("horizon", earlywarning.TimelyHorizon, "days after a rise's start within which detection counts as timely")
+	window := fs.Int("window", 0, "baseline window in days (default: the shipped default)")
+	threshold := fs.Float64("cusum-threshold", 0, "CUSUM alarm level (default: the sensitivity's)")
+	limit := fs.Float64("ewma-limit", 0, "EWMA alarm level (default: the sensitivity's)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if *replicas < 1 || *replicas > 1000 {
-		return usageError("--replicas: %d is outside 1..1000", *replicas)
+	var suite earlywarning.MixConfig
+	switch *suiteName {
+	case "held-out":
+		suite = earlywarning.HeldOutSuite()
+	case "tuning":
+		suite = earlywarning.TuningSuite()
+	default:
+		return usageError("--suite: %q is not one of held-out, tuning", *suiteName)
 	}
-	suite := earlywarning.StandardSuite(*replicas, *seed)
-	cases := suite.Cases()
-	byRise := func(c earlywarning.Case) string {
-		r := c.Scenario.Rise
-		if r.Shape == earlywarning.RiseNone {
-			return "no rise"
+	if *horizon < 0 || *horizon > earlywarning.DetectionHorizon {
+		return usageError("--horizon: %d is outside 0..%d", *horizon, earlywarning.DetectionHorizon)
+	}
+	point, err := earlywarning.SensitivityByName(*sensitivity)
+	if err != nil {
+		return usageError("--sensitivity: %s", kernel.ErrorMessage(err))
+	}
+	points := []earlywarning.Sensitivity{point}
+	if *curve {
+		points = earlywarning.Sensitivities()
+	}
+	build := func(p earlywarning.Sensitivity) ([]earlywarning.CountDetector, error) {
+		if *threshold != 0 {
+			p.Threshold = *threshold
 		}
-		return fmt.Sprintf("%s x%g", r.Shape, r.Factor)
+		if *limit != 0 {
+			p.Limit = *limit
+		}
+		ds := p.Detectors()
+		c, w := ds[0].(earlywarning.CUSUM), ds[1].(earlywarning.EWMA)
+		if *window != 0 {
+			c.Window, w.Window = *window, *window
+		}
+		if err := c.Validate(); err != nil {
+			return nil, usageError("%s", kernel.ErrorMessage(err))
+		}
+		if err := w.Validate(); err != nil {
+			return nil, usageError("%s", kernel.ErrorMessage(err))
+		}
+		return []earlywarning.CountDetector{c, w}, nil
 	}
-	byRate := func(c earlywarning.Case) string { return fmt.Sprintf("rate %g/day", c.Scenario.Rate) }
+	cases := suite.Cases()
 	var rows []earlywarning.EvaluationRow
-	for _, d := range []earlywarning.CountDetector{earlywarning.DefaultCUSUM(), earlywarning.DefaultEWMA()} {
+	for _, p := range points {
+		ds, err := build(p)
+		if err != nil {
+			return err
+		}
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		rows = append(rows, earlywarning.EvaluateByGroup(d, cases, byRise)...)
-		rows = append(rows, earlywarning.EvaluateByGroup(d, cases, byRate)[1:]...)
+		if *curve {
+			m := earlywarning.Evaluate(earlywarning.Monitor{Detectors: ds}, cases, *horizon)
+			rows = append(rows, earlywarning.EvaluationRow{Group: p.Name, Metrics: m})
+			continue
+		}
+		for _, mon := range []earlywarning.Monitor{{Detectors: ds}, {Detectors: ds[:1]}, {Detectors: ds[1:]}} {
+			rows = append(rows, earlywarning.EvaluateByGroup(mon, cases, *horizon, earlywarning.RateBand)...)
+		}
 	}
-	fmt.Fprintf(env.Stdout, "synthetic suite: %d series of %d days, seed %d, rises from day %d, horizon %d days\n\n",
-		len(cases), suite.Days, *seed, suite.Rises[len(suite.Rises)-1].Start, earlywarning.DetectionHorizon)
+	fmt.Fprintf(env.Stdout, "%s suite: %d series of %d days, seed %d; timely = within %d days of a rise's start\n\n",
+		suite.Name, len(cases), suite.Days, suite.Seed, *horizon)
 	return earlywarning.WriteEvaluation(env.Stdout, rows)
 }

@@ -37,7 +37,7 @@ func TestWarnBacktestGolden(t *testing.T) {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
 	checkGolden(t, filepath.Join(warnData, "backtest.golden.jsonl"), out)
-	if want := "backtest: 3 series, 207 series-days, 9 alerts (cusum 4, ewma 5)\n"; errOut != want {
+	if want := "backtest: 3 series, 207 series-days, 2 alarms (detectors agreed 2, cusum only 0, ewma only 0)\n"; errOut != want {
 		t.Errorf("summary %q, want %q", errOut, want)
 	}
 	// Reading the same file from standard input gives the same alerts.
@@ -100,22 +100,69 @@ func TestWarnBacktestOneDetector(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	if want := `{"key":"k","date":"2026-02-05","detector":"ewma","score":`; !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 1 {
+	if want := `{"key":"k","date":"2026-02-05","last":"2026-02-05","detectors":["ewma"],"scores":{"ewma":`; !strings.HasPrefix(out, want) || strings.Count(out, "\n") != 1 {
 		t.Errorf("output %q, want one line starting %q", out, want)
 	}
-	if !strings.HasSuffix(errOut, "1 alert (ewma 1)\n") {
+	if !strings.HasSuffix(errOut, "1 alarm (ewma only 1)\n") {
 		t.Errorf("summary %q", errOut)
 	}
 }
 
 func TestWarnEvaluate(t *testing.T) {
-	code, out, errOut := runWarn(t, "", "evaluate", "--replicas", "2")
+	if testing.Short() {
+		t.Skip("the synthetic suites take a few seconds")
+	}
+	code, out, errOut := runWarn(t, "", "evaluate", "--suite", "tuning")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"synthetic suite: 160 series of 182 days", "cusum", "ewma", "FA/1000 days", "ramp x3"} {
+	for _, want := range []string{"tuning suite: 3000 series of 365 days, seed 11", "cusum+ewma", "within 3 days", "FA/1000 days", "rate 0.2-0.5/day", "rate 3-10/day"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+	code, out, errOut = runWarn(t, "", "evaluate", "--curve")
+	if code != 0 {
+		t.Fatalf("curve: exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{"held-out suite", "earliest", "balanced", "quietest"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("curve lacks %q:\n%s", want, out)
+		}
+	}
+	for _, bad := range [][]string{{"--suite", "mine"}, {"--sensitivity", "loud"}, {"--window", "3"}} {
+		if code, _, errOut := runWarn(t, "", append([]string{"evaluate"}, bad...)...); code != 2 || errOut == "" {
+			t.Errorf("%v: exit %d, stderr %q", bad, code, errOut)
+		}
+	}
+}
+
+func TestWarnBacktestAgreement(t *testing.T) {
+	// A quiet series of two reports a day, then a burst: both detectors
+	// fire within a day or two of each other, which is one alarm that
+	// says they agreed.
+	var in strings.Builder
+	in.WriteString("date,key,count\n")
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for d := range 60 {
+		n := 2 + d%2
+		if d >= 50 && d < 53 {
+			n = 25
+		}
+		fmt.Fprintf(&in, "%s,k,%d\n", start.AddDate(0, 0, d).Format(time.DateOnly), n)
+	}
+	code, out, errOut := runWarn(t, in.String(), "backtest", "--series", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, `"detectors":["cusum","ewma"]`) || !strings.Contains(out, `"date":"2026-02-20"`) {
+		t.Errorf("output %q, want one alarm from 2026-02-20 on which both detectors agreed", out)
+	}
+	if !strings.HasSuffix(errOut, "1 alarm (detectors agreed 1, cusum only 0, ewma only 0)\n") {
+		t.Errorf("summary %q", errOut)
+	}
+	code, _, errOut = runWarn(t, in.String(), "backtest", "--series", "-", "--sensitivity", "loud")
+	if code != 2 || !strings.Contains(errOut, `sensitivity "loud" is not one of earliest, early, balanced, quiet, quietest`) {
+		t.Errorf("bad sensitivity: exit %d, %q", code, errOut)
 	}
 }

@@ -44,7 +44,8 @@ type CountDetector interface {
 // days before the day, so that the start of a rise does not hide itself by
 // raising its own baseline.
 type Baseline struct {
-	// Window is the number of days averaged (default 28).
+	// Window is the number of days averaged (default 84; a series younger
+	// than Guard+Window days uses what it has).
 	Window int
 	// Guard is the number of most recent days left out (default 7).
 	Guard int
@@ -65,7 +66,7 @@ type Baseline struct {
 
 // DefaultBaseline returns the baseline the shipped detectors use.
 func DefaultBaseline() Baseline {
-	return Baseline{Window: 28, Guard: 7, MinHistory: 14, MinRate: 0.2, Weekly: true, WeeklyShrink: 4}
+	return Baseline{Window: 84, Guard: 7, MinHistory: 14, MinRate: 0.2, Weekly: true, WeeklyShrink: 4}
 }
 
 // Validate names the first parameter out of range.
@@ -172,14 +173,14 @@ type CUSUM struct {
 	Baseline
 	Ratio         float64 // rise to detect, as a multiple of the baseline (default 2)
 	MinShift      float64 // smallest rise to detect, in events a day (default 0.5)
-	Threshold     float64 // alarm level h (default 5)
+	Threshold     float64 // alarm level h (default 7)
 	Overdispersed bool    // scale by the window's variance-to-mean ratio (default true)
 }
 
 // DefaultCUSUM returns the CUSUM with the parameters chosen by the synthetic
 // evaluation in docs/early-warning.md.
 func DefaultCUSUM() CUSUM {
-	return CUSUM{Baseline: DefaultBaseline(), Ratio: 2, MinShift: 0.5, Threshold: 5, Overdispersed: true}
+	return CUSUM{Baseline: DefaultBaseline(), Ratio: 2, MinShift: 0.5, Threshold: 7, Overdispersed: true}
 }
 
 func (c CUSUM) Name() string { return "cusum" }
@@ -233,14 +234,14 @@ func (c CUSUM) Detect(s Series) []Detection {
 type EWMA struct {
 	Baseline
 	Lambda        float64 // smoothing weight in (0, 1] (default 0.2)
-	Limit         float64 // alarm level in standard deviations (default 4)
+	Limit         float64 // alarm level in standard deviations (default 5)
 	Overdispersed bool    // variance from the window (default true)
 }
 
 // DefaultEWMA returns the EWMA with the parameters chosen by the synthetic
 // evaluation in docs/early-warning.md.
 func DefaultEWMA() EWMA {
-	return EWMA{Baseline: DefaultBaseline(), Lambda: 0.2, Limit: 4, Overdispersed: true}
+	return EWMA{Baseline: DefaultBaseline(), Lambda: 0.2, Limit: 5, Overdispersed: true}
 }
 
 func (w EWMA) Name() string { return "ewma" }

@@ -1,0 +1,67 @@
+package earlywarning
+
+import (
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Sensitivity is a point on the trade-off curve between catching rises
+// early and raising false alarms, chosen per organisation. Every point runs
+// both detectors on the default baseline and differs only in their alarm
+// levels; docs/early-warning.md gives each point's figures on the tuning
+// and held-out suites.
+type Sensitivity struct {
+	Name string
+	// Label and Description say what the point means to the person
+	// choosing it.
+	Label       string
+	Description string
+	Threshold   float64 // the CUSUM's alarm level
+	Limit       float64 // the EWMA's alarm level
+}
+
+// SensitivityBalanced is the default point.
+const SensitivityBalanced = "balanced"
+
+// Sensitivities lists the points from the most to the least eager.
+func Sensitivities() []Sensitivity {
+	return []Sensitivity{
+		{Name: "earliest", Label: "Earliest warning", Threshold: 5, Limit: 4,
+			Description: "Catches the most rises within three days, at about three false alarms per 1,000 series-days."},
+		{Name: "early", Label: "Early warning", Threshold: 6, Limit: 4.5,
+			Description: "Catches more rises early, at about one and a half false alarms per 1,000 series-days."},
+		{Name: SensitivityBalanced, Label: "Balanced (default)", Threshold: 7, Limit: 5,
+			Description: "At most about one false alarm per 1,000 series-days."},
+		{Name: "quiet", Label: "Fewer false alarms", Threshold: 8, Limit: 5.5,
+			Description: "About half a false alarm per 1,000 series-days; rises are caught a little later."},
+		{Name: "quietest", Label: "Fewest false alarms", Threshold: 9, Limit: 6,
+			Description: "About a third of a false alarm per 1,000 series-days; only clear rises are caught early."},
+	}
+}
+
+// SensitivityByName returns the point with the given name; an empty name is
+// the default.
+func SensitivityByName(name string) (Sensitivity, error) {
+	if name == "" {
+		name = SensitivityBalanced
+	}
+	var names []string
+	for _, s := range Sensitivities() {
+		if s.Name == name {
+			return s, nil
+		}
+		names = append(names, s.Name)
+	}
+	return Sensitivity{}, kernel.Errorf(kernel.Invalid, "sensitivity %q is not one of %s", name, strings.Join(names, ", "))
+}
+
+// Detectors returns the CUSUM and the EWMA at this point.
+func (s Sensitivity) Detectors() []CountDetector {
+	c, w := DefaultCUSUM(), DefaultEWMA()
+	c.Threshold, w.Limit = s.Threshold, s.Limit
+	return []CountDetector{c, w}
+}
+
+// Monitor returns the monitor at this point, with the default episode gap.
+func (s Sensitivity) Monitor() Monitor { return Monitor{Detectors: s.Detectors()} }

@@ -61,13 +61,37 @@ type Factor struct {
 	Value        string
 	Points       float64
 	Contribution float64
+	// Basis says what the factor rests on; confidence is the share of a
+	// score resting on declared data and evidence about the party.
+	Basis Basis
 }
+
+// Basis is what a factor rests on.
+type Basis string
+
+const (
+	// BasisEvidence is evidence about the party itself: a watchlist hit,
+	// an enforcement action, grievances, an audit.
+	BasisEvidence Basis = "evidence"
+	// BasisDeclared is reference data about a good the party's file
+	// declares.
+	BasisDeclared Basis = "declared"
+	// BasisInferred is reference data about a good inferred from a sector,
+	// a product type or a name.
+	BasisInferred Basis = "inferred"
+	// BasisContext is reference data about the party's country.
+	BasisContext Basis = "context"
+)
 
 // Input is what the engine needs to know about one party.
 type Input struct {
 	Country     string   // ISO 3166 alpha-2
-	Commodities []string // canonical commodity ids (see package commodity)
-	Signals     []Signal
+	Commodities []string // canonical commodity ids (see package commodity), as declared
+	// Inferred are commodity ids guessed from a sector, a product type or
+	// a name; their listings weigh Weights.InferredWeight of a declared
+	// good's. An id in both lists counts as declared.
+	Inferred []string
+	Signals  []Signal
 }
 
 // Score is the explained score of one party on the 0-100 scale. Inherent
@@ -147,7 +171,7 @@ func (e *Engine) Score(in Input) (Score, error) {
 	if !ok || len(in.Country) != 2 {
 		return Score{}, kernel.Errorf(kernel.Invalid, "country %q is not an ISO 3166 alpha-2 code", in.Country)
 	}
-	prof := e.profile(c, in.Commodities)
+	prof := e.profile(c, in.Commodities, in.Inferred)
 	if len(in.Signals) == 0 {
 		return Score{Inherent: prof.inherent, Own: prof.inherent, Level: e.w.Level(prof.inherent), Factors: prof.factors}, nil
 	}
@@ -166,7 +190,7 @@ func (e *Engine) Score(in Input) (Score, error) {
 		}
 		factors = append(factors, Factor{
 			Kind: "signal", Source: src, Edition: s.Edition, Indicator: string(s.Kind),
-			Value: signalValue(s), Points: sc.at(s.Value),
+			Value: signalValue(s), Points: sc.at(s.Value), Basis: BasisEvidence,
 		})
 	}
 	sc := Score{
@@ -183,16 +207,33 @@ func (e *Engine) Score(in Input) (Score, error) {
 
 // profile returns the inherent factors for a country and a set of
 // commodities, from the cache when it can.
-func (e *Engine) profile(c country.Country, commodities []string) profile {
-	ids := make([]string, 0, len(commodities))
-	for _, id := range commodities {
-		if _, known := commodity.ByID(id); known && !contains(ids, id) {
-			ids = append(ids, id)
+func (e *Engine) profile(c country.Country, declared, inferred []string) profile {
+	goods := make([]good, 0, len(declared)+len(inferred))
+	add := func(ids []string, inf bool) {
+		start := len(goods)
+		for _, id := range ids {
+			if _, known := commodity.ByID(id); !known || slices.ContainsFunc(goods, func(g good) bool { return g.id == id }) {
+				continue
+			}
+			goods = append(goods, good{id, inf})
 		}
+		// Sorted, so the order a file lists commodities in changes nothing.
+		slices.SortFunc(goods[start:], func(a, b good) int { return strings.Compare(a.id, b.id) })
 	}
-	// Sorted, so the order a file lists commodities in changes nothing.
-	sort.Strings(ids)
-	key := c.Alpha2 + "\x00" + strings.Join(ids, "\x00")
+	// A good both declared and inferred is declared.
+	add(declared, false)
+	add(inferred, true)
+	var kb strings.Builder
+	kb.WriteString(c.Alpha2)
+	for _, g := range goods {
+		if g.inferred {
+			kb.WriteString("\x00~")
+		} else {
+			kb.WriteString("\x00")
+		}
+		kb.WriteString(g.id)
+	}
+	key := kb.String()
 	version := e.ref.Version()
 	e.mu.RLock()
 	p, ok := e.cache[key]
@@ -201,7 +242,7 @@ func (e *Engine) profile(c country.Country, commodities []string) profile {
 	if ok && fresh {
 		return p
 	}
-	raw := e.inherent(nil, c, ids)
+	raw := e.inherent(nil, c, goods)
 	p = profile{raw: slices.Clip(raw), inherent: combine(raw)}
 	attributed := append([]Factor(nil), raw...)
 	attribute(attributed, p.inherent)
@@ -243,45 +284,87 @@ func signalValue(s Signal) string {
 	return v
 }
 
+// hazards are the ILAB indicators that count once per party: however many
+// of a party's goods are listed under one of them for its country, the
+// strongest listing counts and the others are shown as supporting evidence
+// with 0 points. The list is one observation per hazard and country, so
+// counting every listed good again would score one finding several times.
+var hazards = [...]string{"child labour", "forced labour", "forced child labour", "made with inputs produced with exploited labour"}
+
+// good is one of a party's commodities and whether it was inferred.
+type good struct {
+	id       string
+	inferred bool
+}
+
+// listing is one ILAB listing of one of a party's goods under a hazard.
+type listing struct {
+	good   string // the ILAB name of the good
+	factor Factor
+}
+
 // inherent appends the reference-data factors for a country and its
-// commodities.
-func (e *Engine) inherent(out []Factor, c country.Country, commodities []string) []Factor {
+// commodities (declared ones first, then inferred ones, each sorted).
+func (e *Engine) inherent(out []Factor, c country.Country, goods []good) []Factor {
 	w := &e.w.Inherent
-	goods, _ := e.ref.Dataset(refdata.ILABGoods)
-	seen := map[string]bool{}
+	ds, _ := e.ref.Dataset(refdata.ILABGoods)
 	var eudr []string
-	for _, id := range commodities {
-		if id == "" || seen[id] {
-			continue
-		}
-		seen[id] = true
-		if com, ok := commodity.ByID(id); ok && com.EUDR != "" && !contains(eudr, com.EUDR) {
+	var candidates [len(hazards)][]listing
+	for _, gd := range goods {
+		if com, ok := commodity.ByID(gd.id); ok && com.EUDR != "" && !contains(eudr, com.EUDR) {
 			eudr = append(eudr, com.EUDR)
 		}
-		for _, g := range e.ref.Goods(c.Alpha2, id) {
-			add := func(flag bool, indicator string, points float64, value string) {
+		scale, basis, note := 1.0, BasisDeclared, ""
+		if gd.inferred {
+			scale, basis = e.w.InferredWeight, BasisInferred
+			note = fmt.Sprintf("; the good is inferred, not declared, so it weighs %g", e.w.InferredWeight)
+		}
+		for _, g := range e.ref.Goods(c.Alpha2, gd.id) {
+			add := func(h int, flag bool, points float64, value string) {
 				if flag {
-					out = append(out, Factor{Kind: "inherent", Source: goods.Source + ", " + goods.Title, Edition: goods.Edition,
-						Indicator: indicator, Value: value, Points: points})
+					candidates[h] = append(candidates[h], listing{good: g.Good, factor: Factor{Kind: "inherent", Source: ds.Source + ", " + ds.Title,
+						Edition: ds.Edition, Indicator: hazards[h], Value: value + note, Points: points * scale, Basis: basis}})
 				}
 			}
 			listed := fmt.Sprintf("%s from %s listed", g.Good, c.Name)
-			add(g.ChildLabour, "child labour", w.ChildLabour, listed)
-			add(g.ForcedLabour, "forced labour", w.ForcedLabour, listed)
-			add(g.ForcedChildLabour, "forced child labour", w.ForcedChildLabour, listed)
+			add(0, g.ChildLabour, w.ChildLabour, listed)
+			add(1, g.ForcedLabour, w.ForcedLabour, listed)
+			add(2, g.ForcedChildLabour, w.ForcedChildLabour, listed)
 			if g.Derived {
 				from := g.DerivedFrom
 				if fc, ok := country.ByAlpha2(from); ok {
 					from = fc.Name
 				}
-				add(true, "made with inputs produced with exploited labour", w.Derived,
-					fmt.Sprintf("%s from %s listed (inputs from %s)", g.Good, c.Name, from))
+				add(3, true, w.Derived, fmt.Sprintf("%s from %s listed (inputs from %s)", g.Good, c.Name, from))
 			}
+		}
+	}
+	for h, ls := range candidates {
+		if len(ls) == 0 {
+			continue
+		}
+		// The first of the strongest counts; declared goods come first, so
+		// a declared listing wins over an inferred one.
+		best := 0
+		for k := range ls {
+			if ls[k].factor.Points > ls[best].factor.Points {
+				best = k
+			}
+		}
+		out = append(out, ls[best].factor)
+		for k, l := range ls {
+			if k == best {
+				continue
+			}
+			f := l.factor
+			f.Value += fmt.Sprintf("; supporting evidence: %s counts once, for %s", hazards[h], ls[best].good)
+			f.Points = 0
+			out = append(out, f)
 		}
 	}
 	if p, ok := e.ref.Prevalence(c.Alpha2); ok {
 		d, _ := e.ref.Dataset(refdata.GSI)
-		out = append(out, Factor{Kind: "inherent", Source: d.Source, Edition: d.Edition,
+		out = append(out, Factor{Kind: "inherent", Basis: BasisContext, Source: d.Source, Edition: d.Edition,
 			Indicator: "prevalence of modern slavery", Value: fmt.Sprintf("%g per 1,000 population in %s", p.PerThousand, c.Name),
 			Points: w.GSI.at(p.PerThousand)})
 	}
@@ -295,12 +378,12 @@ func (e *Engine) inherent(out []Factor, c country.Country, commodities []string)
 			} else {
 				age = "aged " + age
 			}
-			out = append(out, Factor{Kind: "inherent", Source: src, Edition: d.Edition,
+			out = append(out, Factor{Kind: "inherent", Basis: BasisContext, Source: src, Edition: d.Edition,
 				Indicator: "working children", Value: fmt.Sprintf("%.1f%% of children %s work in %s", 100*f.WorkingChildrenPct, age, c.Name),
 				Points: w.WorkingChildren.at(f.WorkingChildrenPct)})
 		}
 		if pts, label, ok := advancement(w.Advancement, f.Advancement); ok {
-			out = append(out, Factor{Kind: "inherent", Source: src, Edition: d.Edition,
+			out = append(out, Factor{Kind: "inherent", Basis: BasisContext, Source: src, Edition: d.Edition,
 				Indicator: "government effort against child labour", Value: label, Points: pts})
 		}
 	}
@@ -312,7 +395,7 @@ func (e *Engine) inherent(out []Factor, c country.Country, commodities []string)
 			if b.Ambiguous {
 				value += "; AMBIGUOUS: " + b.Basis
 			}
-			out = append(out, Factor{Kind: "inherent", Source: d.Source, Edition: d.Edition + "; to be verified",
+			out = append(out, Factor{Kind: "inherent", Basis: BasisContext, Source: d.Source, Edition: d.Edition + "; to be verified",
 				Indicator: "EUDR country benchmark for " + strings.Join(eudr, ", "), Value: value,
 				Points: w.EUDR[b.Risk]})
 		}

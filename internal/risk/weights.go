@@ -53,8 +53,12 @@ type Weights struct {
 		Advancement       map[string]float64 `json:"ilab_advancement"`
 		EUDR              map[string]float64 `json:"eudr_benchmark"`
 	} `json:"inherent"`
-	Signals     map[string]Scaled `json:"signals"`
-	Propagation struct {
+	// InferredWeight scales the points of a listing of a good the party
+	// was not declared to handle but is guessed to (from a sector, a
+	// product type or a name): a guess weighs less than a fact.
+	InferredWeight float64           `json:"inferred_weight"`
+	Signals        map[string]Scaled `json:"signals"`
+	Propagation    struct {
 		// Decay is the weight of a supplier's exposure in its buyer's, per
 		// tier: 0.7 means a tier-2 supplier counts 0.49 at tier 0.
 		Decay float64 `json:"decay"`
@@ -99,6 +103,13 @@ func ParseWeights(name string, data []byte) (Weights, error) {
 		return Weights{}, kernel.Errorf(kernel.Invalid, "%s: unexpected data after the JSON object", name)
 	} else if err != nil {
 		return Weights{}, jsonError(name, data, err)
+	}
+	// A weight left out would read as 0; say so rather than score with it.
+	var present struct {
+		InferredWeight *float64 `json:"inferred_weight"`
+	}
+	if json.Unmarshal(data, &present) == nil && present.InferredWeight == nil {
+		return Weights{}, kernel.Errorf(kernel.Invalid, "%s: field inferred_weight: missing (the weight of a listing of an inferred good, 0 to 1; the built-in weights use 0.75)", name)
 	}
 	if err := w.validate(name); err != nil {
 		return Weights{}, err
@@ -183,6 +194,9 @@ func (w *Weights) validate(name string) error {
 	}
 	if len(in.EUDR) != 3 {
 		return bad("inherent.eudr_benchmark", "only low, standard and high are categories of the benchmark")
+	}
+	if math.IsNaN(w.InferredWeight) || w.InferredWeight < 0 || w.InferredWeight > 1 {
+		return bad("inferred_weight", "want a number from 0 to 1, got %g", w.InferredWeight)
 	}
 	for _, k := range []SignalKind{WatchlistConfirmed, WatchlistPossible, Grievance, AuditFinding} {
 		if _, ok := w.Signals[string(k)]; !ok {

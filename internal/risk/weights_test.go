@@ -33,7 +33,9 @@ func TestParseWeightsErrors(t *testing.T) {
 		{"levels out of order", `"medium": 25`, `"medium": 60`, `field levels: want 0 < medium < high < critical`},
 		{"eudr not rising", `"high": 40, "standard": 10`, `"high": 5, "standard": 10`, `field inherent.eudr_benchmark: points must not fall`},
 		{"missing signal", `"audit_finding": {"points": 30, "saturation": 3}`, `"audit": {"points": 30, "saturation": 3}`, `field signals.audit_finding: missing`},
-		{"wrong type", `"decay": 0.7`, `"decay": "high"`, `line 24, column`},
+		{"wrong type", `"decay": 0.7`, `"decay": "high"`, `line 25, column`},
+		{"inferred weight missing", `"inferred_weight": 0.75,`, ``, `field inferred_weight: missing`},
+		{"inferred weight above one", `"inferred_weight": 0.75`, `"inferred_weight": 1.5`, `field inferred_weight: want a number from 0 to 1`},
 		{"syntax", `"version": "1",`, `"version": "1",,`, `line 2, column 19: malformed JSON`},
 		{"trailing", `"critical": 75}`, `"critical": 75}}{`, `unexpected data after the JSON object`},
 	}

@@ -18,5 +18,6 @@ func commands() []command {
 		{name: "report", summary: "write a scorecard, supplier-risk or due-diligence report as HTML, PDF, CSV or XLSX", run: runReport},
 		{name: "eudr", summary: "EU Deforestation Regulation: validate plot geolocation files", run: runEUDR},
 		{name: "sroi", summary: "compute the social return on investment of an impact map", run: runSroi},
+		{name: "impact", summary: "list an organisation's impact programmes; export one's report as CSV", run: runImpact},
 	}
 }

@@ -82,6 +82,16 @@ func (m *LogicModel) Node(id string) (Node, bool) {
 	return Node{}, false
 }
 
+// Indicator returns the indicator with the given code.
+func (m *LogicModel) Indicator(code string) (Indicator, bool) {
+	for _, ind := range m.Indicators {
+		if ind.Code == code {
+			return ind, true
+		}
+	}
+	return Indicator{}, false
+}
+
 // Validate checks the model's shape and returns every problem found in one
 // kernel.Invalid error, each naming the nodes involved:
 //   - node ids are unique and non-empty, kinds known, titles present;

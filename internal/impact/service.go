@@ -174,3 +174,50 @@ func (s *Service) AnalyseSROI(ctx context.Context, org, programmeID string, m *M
 	}
 	return a, nil
 }
+
+// Programme returns one programme of the organisation: kernel.NotFound
+// when it has none with that id.
+func (s *Service) Programme(ctx context.Context, org, id string) (*Programme, error) {
+	return s.Store.Programme(ctx, org, id)
+}
+
+// Observations returns the programme's observations of one indicator, or
+// of all of them when indicator is empty.
+func (s *Service) Observations(ctx context.Context, org, programmeID, indicator string) ([]Observation, error) {
+	return s.Store.Observations(ctx, org, programmeID, indicator)
+}
+
+// Analyses returns the programme's SROI analyses, newest first; a
+// programme the organisation does not have is kernel.NotFound.
+func (s *Service) Analyses(ctx context.Context, org, programmeID string) ([]Analysis, error) {
+	if _, err := s.Store.Programme(ctx, org, programmeID); err != nil {
+		return nil, err
+	}
+	return s.Store.Analyses(ctx, org, programmeID)
+}
+
+// ReplaceModel swaps a programme's logic model after checking that the new
+// model is valid and still fits every stored observation (an indicator
+// with observations cannot disappear or change its aggregation under them).
+func (s *Service) ReplaceModel(ctx context.Context, org, id string, m LogicModel) (*Programme, error) {
+	p, err := s.Store.Programme(ctx, org, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.Validate(); err != nil {
+		return nil, err
+	}
+	obs, err := s.Store.Observations(ctx, org, id, "")
+	if err != nil {
+		return nil, err
+	}
+	if _, err := m.Report(p.Dimensions, obs, Filter{}); err != nil {
+		return nil, kernel.Errorf(kernel.Invalid, "the new logic model does not fit the observations already stored: %s", kernel.ErrorMessage(err))
+	}
+	p.Model = m
+	p.UpdatedAt = s.Clock.Now()
+	if err := s.Store.PutProgramme(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}

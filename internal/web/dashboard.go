@@ -265,7 +265,7 @@ func (a storedAlerts) OpenAlerts(ctx context.Context, orgID string) (open, high 
 // organisation's programmes, in the programmes' order.
 type programmeIndicators struct {
 	svc *impact.Service
-	cat programmeCatalogue
+	cat impact.Catalogue
 }
 
 func (pi programmeIndicators) KeyIndicators(ctx context.Context, orgID string, limit int) ([]impact.IndicatorStatus, error) {

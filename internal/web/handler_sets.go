@@ -106,8 +106,8 @@ type caseHandlers struct {
 type impactHandlers struct {
 	*base
 	impact     *impact.Service
-	programmes programmeCatalogue
-	survivors  survivorRecords
+	programmes impact.Catalogue
+	survivors  *impact.Survivors
 }
 
 // alertHandlers are the early-warning pages and API.
@@ -219,7 +219,8 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 			consents: d.Reports.Consents, users: d.Accounts.Store}
 	}
 	if f.impact.on {
-		s.impact = &impactHandlers{base: b, impact: d.Impact, programmes: d.ImpactRecords, survivors: d.ImpactRecords}
+		s.impact = &impactHandlers{base: b, impact: d.Impact, programmes: d.ImpactRecords,
+			survivors: &impact.Survivors{Store: d.ImpactRecords, Service: d.Impact}}
 	}
 	if f.alerts.on {
 		s.alerts = &alertHandlers{base: b, alerts: d.Alerts, endpoints: d.AlertEndpoints, users: d.Accounts.Store}

@@ -62,8 +62,7 @@ func (s *impactHandlers) failImpact(w http.ResponseWriter, r *http.Request, err 
 
 func (s *impactHandlers) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	cat := s.programmes
-	list, err := cat.Programmes(r.Context(), p.User.OrgID)
+	list, err := s.programmes.Programmes(r.Context(), p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -73,8 +72,7 @@ func (s *impactHandlers) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 
 func (s *impactHandlers) apiProgramme(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
-	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	prog, err := s.impact.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -96,7 +94,6 @@ func decodeModel(raw json.RawMessage) (*impact.LogicModel, error) {
 
 func (s *impactHandlers) apiProgrammeCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	var in struct {
 		Model      json.RawMessage    `json:"model"`
 		Dimensions []impact.Dimension `json:"dimensions"`
@@ -110,7 +107,7 @@ func (s *impactHandlers) apiProgrammeCreate(w http.ResponseWriter, r *http.Reque
 		s.failImpact(w, r, err)
 		return
 	}
-	prog, err := svc.CreateProgramme(r.Context(), p.User.OrgID, *m, in.Dimensions)
+	prog, err := s.impact.CreateProgramme(r.Context(), p.User.OrgID, *m, in.Dimensions)
 	if err != nil {
 		s.failImpact(w, r, err)
 		return
@@ -120,13 +117,12 @@ func (s *impactHandlers) apiProgrammeCreate(w http.ResponseWriter, r *http.Reque
 
 func (s *impactHandlers) apiModelPut(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	m, err := impact.DecodeLogicModel(http.MaxBytesReader(w, r.Body, 1<<20))
 	if err != nil {
 		s.failImpact(w, r, err)
 		return
 	}
-	prog, err := replaceModel(r.Context(), svc, p.User.OrgID, r.PathValue("id"), *m)
+	prog, err := s.impact.ReplaceModel(r.Context(), p.User.OrgID, r.PathValue("id"), *m)
 	if err != nil {
 		s.failImpact(w, r, err)
 		return
@@ -136,7 +132,6 @@ func (s *impactHandlers) apiModelPut(w http.ResponseWriter, r *http.Request) {
 
 func (s *impactHandlers) apiObservationsAdd(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	var in struct {
 		Observations []impact.Observation `json:"observations"`
 	}
@@ -148,7 +143,7 @@ func (s *impactHandlers) apiObservationsAdd(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "observations: none given"))
 		return
 	}
-	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	prog, err := s.impact.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -160,7 +155,7 @@ func (s *impactHandlers) apiObservationsAdd(w http.ResponseWriter, r *http.Reque
 			s.fail(w, r, kernel.Errorf(kernel.Invalid, "observations[%d].period: missing", i))
 			return
 		}
-		ind, ok := findIndicator(prog.Model, o.Indicator)
+		ind, ok := prog.Model.Indicator(o.Indicator)
 		if !ok {
 			s.fail(w, r, kernel.Errorf(kernel.Invalid, "observations[%d].indicator: %q is not in programme %q", i, o.Indicator, prog.Model.Programme))
 			return
@@ -170,7 +165,7 @@ func (s *impactHandlers) apiObservationsAdd(w http.ResponseWriter, r *http.Reque
 			return
 		}
 	}
-	if err := svc.RecordObservations(r.Context(), p.User.OrgID, r.PathValue("id"), in.Observations); err != nil {
+	if err := s.impact.RecordObservations(r.Context(), p.User.OrgID, r.PathValue("id"), in.Observations); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -201,13 +196,12 @@ func uploadedFile(w http.ResponseWriter, r *http.Request, field string, limit in
 
 func (s *impactHandlers) apiObservationsCSV(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	data, name, err := uploadedFile(w, r, "file", maxCSVUpload)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	n, err := svc.ImportObservations(r.Context(), p.User.OrgID, r.PathValue("id"), bytes.NewReader(data), name)
+	n, err := s.impact.ImportObservations(r.Context(), p.User.OrgID, r.PathValue("id"), bytes.NewReader(data), name)
 	if err != nil {
 		s.failImpact(w, r, err)
 		return
@@ -230,13 +224,12 @@ func filterOf(r *http.Request) (impact.Filter, error) {
 
 func (s *impactHandlers) apiProgress(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	f, err := filterOf(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	rep, err := svc.Report(r.Context(), p.User.OrgID, r.PathValue("id"), f)
+	rep, err := s.impact.Report(r.Context(), p.User.OrgID, r.PathValue("id"), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -255,7 +248,6 @@ func (s *impactHandlers) apiBreakdownFull(w http.ResponseWriter, r *http.Request
 // route decides caseAccess: only the case-access route shows small groups.
 func (s *impactHandlers) apiBreakdown(w http.ResponseWriter, r *http.Request, caseAccess bool) {
 	p := principalOf(r)
-	svc := s.impact
 	f, err := filterOf(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -266,17 +258,17 @@ func (s *impactHandlers) apiBreakdown(w http.ResponseWriter, r *http.Request, ca
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "by: missing; name the disaggregation to break down by, like ?by=sex"))
 		return
 	}
-	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	prog, err := s.impact.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ind, ok := findIndicator(prog.Model, r.PathValue("code"))
+	ind, ok := prog.Model.Indicator(r.PathValue("code"))
 	if !ok {
 		s.fail(w, r, kernel.Errorf(kernel.NotFound, "indicator %q is not in programme %q", r.PathValue("code"), prog.Model.Programme))
 		return
 	}
-	obs, err := svc.Store.Observations(r.Context(), p.User.OrgID, prog.ID, ind.Code)
+	obs, err := s.impact.Observations(r.Context(), p.User.OrgID, prog.ID, ind.Code)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -295,24 +287,14 @@ func (s *impactHandlers) apiBreakdown(w http.ResponseWriter, r *http.Request, ca
 		"case_access": caseAccess, "groups": shown})
 }
 
-func findIndicator(m impact.LogicModel, code string) (impact.Indicator, bool) {
-	for _, ind := range m.Indicators {
-		if ind.Code == code {
-			return ind, true
-		}
-	}
-	return impact.Indicator{}, false
-}
-
 func (s *impactHandlers) apiSROIAnalyse(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	m, err := impact.DecodeMap(http.MaxBytesReader(w, r.Body, maxMapUpload))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	a, err := svc.AnalyseSROI(r.Context(), p.User.OrgID, r.PathValue("id"), m)
+	a, err := s.impact.AnalyseSROI(r.Context(), p.User.OrgID, r.PathValue("id"), m)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -322,13 +304,12 @@ func (s *impactHandlers) apiSROIAnalyse(w http.ResponseWriter, r *http.Request) 
 
 func (s *impactHandlers) apiSROIList(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	id := r.PathValue("id")
-	if _, err := svc.Store.Programme(r.Context(), p.User.OrgID, id); err != nil {
+	if _, err := s.impact.Programme(r.Context(), p.User.OrgID, id); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := svc.Store.Analyses(r.Context(), p.User.OrgID, id)
+	list, err := s.impact.Analyses(r.Context(), p.User.OrgID, id)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -345,8 +326,8 @@ func (s *impactHandlers) apiSurvivorNew(w http.ResponseWriter, r *http.Request) 
 	writeJSON(w, http.StatusCreated, map[string]any{"subject": impact.NewPseudonym()})
 }
 
-func consentView(c impact.Consent, svc *impact.Service) map[string]any {
-	now := svc.Clock.Now()
+func consentView(c impact.Consent, clock kernel.Clock) map[string]any {
+	now := clock.Now()
 	allowed := map[string]bool{}
 	for _, p := range impact.Purposes() {
 		allowed[string(p)] = c.Allows(p, now)
@@ -359,23 +340,21 @@ func consentView(c impact.Consent, svc *impact.Service) map[string]any {
 
 func (s *impactHandlers) apiConsent(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st := s.impact, s.survivors
 	subj, err := impact.ParsePseudonym(r.PathValue("subject"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	c, err := st.Consent(r.Context(), p.User.OrgID, subj)
+	c, err := s.survivors.Consent(r.Context(), p.User.OrgID, subj)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, consentView(c, svc))
+	writeJSON(w, http.StatusOK, consentView(c, s.clock))
 }
 
 func (s *impactHandlers) apiConsentRecord(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st := s.impact, s.survivors
 	subj, err := impact.ParsePseudonym(r.PathValue("subject"))
 	if err != nil {
 		s.fail(w, r, err)
@@ -394,36 +373,17 @@ func (s *impactHandlers) apiConsentRecord(w http.ResponseWriter, r *http.Request
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "granted: missing; true records consent, false its withdrawal"))
 		return
 	}
-	c, err := st.Consent(r.Context(), p.User.OrgID, subj)
+	c, err := s.survivors.RecordConsent(r.Context(), p.User.OrgID, subj, in.Purpose, *in.Granted, p.User.ID, in.Note)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	n := len(c.Events)
-	record := c.Withdraw
-	if *in.Granted {
-		record = c.Grant
-	}
-	if err := record(svc.Clock, in.Purpose, p.User.ID, in.Note); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if err := st.AppendConsent(r.Context(), p.User.OrgID, subj, n, c.Events[n]); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusCreated, consentView(c, svc))
+	writeJSON(w, http.StatusCreated, consentView(c, s.clock))
 }
 
 func (s *impactHandlers) apiSurvivorOutcomes(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st := s.impact, s.survivors
-	id := r.PathValue("id")
-	if _, err := svc.Store.Programme(r.Context(), p.User.OrgID, id); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	recs, err := st.SurvivorOutcomes(r.Context(), p.User.OrgID, id, r.URL.Query().Get("indicator"))
+	recs, err := s.survivors.Outcomes(r.Context(), p.User.OrgID, r.PathValue("id"), r.URL.Query().Get("indicator"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -433,7 +393,6 @@ func (s *impactHandlers) apiSurvivorOutcomes(w http.ResponseWriter, r *http.Requ
 
 func (s *impactHandlers) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st := s.impact, s.survivors
 	var in struct {
 		Records []impact.SurvivorOutcome `json:"records"`
 	}
@@ -441,31 +400,7 @@ func (s *impactHandlers) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.R
 		s.fail(w, r, err)
 		return
 	}
-	if len(in.Records) == 0 {
-		s.fail(w, r, kernel.Errorf(kernel.Invalid, "records: none given"))
-		return
-	}
-	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	// Each record is checked by the same rules that turn records into
-	// observations: pseudonymous subject, known period and categories.
-	for i, rec := range in.Records {
-		ind, ok := findIndicator(prog.Model, rec.Indicator)
-		if !ok {
-			s.fail(w, r, kernel.Errorf(kernel.Invalid, "records[%d].indicator: %q is not in programme %q", i, rec.Indicator, prog.Model.Programme))
-			return
-		}
-		if _, _, err := impact.OutcomeObservations(ind, prog.Dimensions, []impact.SurvivorOutcome{rec}, nil, impact.PurposeOutcomeMeasurement, svc.Clock.Now()); err != nil {
-			s.fail(w, r, kernel.Errorf(kernel.Invalid, "records[%d]%s", i, strings.TrimPrefix(kernel.ErrorMessage(err), "records[0]")))
-			return
-		}
-		subj, _ := impact.ParsePseudonym(string(rec.Subject))
-		in.Records[i].Subject = subj
-	}
-	if err := st.AddSurvivorOutcomes(r.Context(), p.User.OrgID, prog.ID, in.Records); err != nil {
+	if err := s.survivors.AddOutcomes(r.Context(), p.User.OrgID, r.PathValue("id"), in.Records); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -478,7 +413,6 @@ func (s *impactHandlers) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.R
 // answer says how many records were used and how many were left out.
 func (s *impactHandlers) apiSurvivorObservations(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc, st := s.impact, s.survivors
 	var in struct {
 		Indicator string `json:"indicator"`
 		Period    string `json:"period"`
@@ -492,46 +426,10 @@ func (s *impactHandlers) apiSurvivorObservations(w http.ResponseWriter, r *http.
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "period: %s", kernel.ErrorMessage(err)))
 		return
 	}
-	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	done, err := s.survivors.Observe(r.Context(), p.User.OrgID, r.PathValue("id"), in.Indicator, period)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	ind, ok := findIndicator(prog.Model, in.Indicator)
-	if !ok {
-		s.fail(w, r, kernel.Errorf(kernel.Invalid, "indicator: %q is not in programme %q", in.Indicator, prog.Model.Programme))
-		return
-	}
-	all, err := st.SurvivorOutcomes(r.Context(), p.User.OrgID, prog.ID, ind.Code)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var recs []impact.SurvivorOutcome
-	for _, rec := range all {
-		if rec.Period.Code == period.Code {
-			recs = append(recs, rec)
-		}
-	}
-	if len(recs) == 0 {
-		s.fail(w, r, kernel.Errorf(kernel.Invalid, "no survivor records of %q for period %s", ind.Code, period.Code))
-		return
-	}
-	consents, err := st.Consents(r.Context(), p.User.OrgID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	obs, excluded, err := impact.OutcomeObservations(ind, prog.Dimensions, recs, consents, impact.PurposeOutcomeMeasurement, svc.Clock.Now())
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	if len(obs) > 0 {
-		if err := svc.RecordObservations(r.Context(), p.User.OrgID, prog.ID, obs); err != nil {
-			s.fail(w, r, err)
-			return
-		}
-	}
-	writeJSON(w, http.StatusCreated, map[string]any{"observations": len(obs), "records_used": len(recs) - excluded, "records_excluded": excluded})
+	writeJSON(w, http.StatusCreated, map[string]any{"observations": done.Observations, "records_used": done.RecordsUsed, "records_excluded": done.RecordsExcluded})
 }

@@ -26,8 +26,7 @@ type programmeRow struct {
 
 func (s *impactHandlers) renderImpactList(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
-	cat := s.programmes
-	list, err := cat.Programmes(r.Context(), p.User.OrgID)
+	list, err := s.programmes.Programmes(r.Context(), p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -56,7 +55,6 @@ func (s *impactHandlers) renderImpactList(w http.ResponseWriter, r *http.Request
 // or both (the name then replaces the model's).
 func (s *impactHandlers) impactCreateSubmit(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	name := strings.TrimSpace(r.FormValue("name"))
 	text := strings.TrimSpace(r.FormValue("model"))
 	formErr := func(err error) {
@@ -83,7 +81,7 @@ func (s *impactHandlers) impactCreateSubmit(w http.ResponseWriter, r *http.Reque
 		formErr(kernel.Errorf(kernel.Invalid, "name: missing; give the programme a name"))
 		return
 	}
-	prog, err := svc.CreateProgramme(r.Context(), p.User.OrgID, m, nil)
+	prog, err := s.impact.CreateProgramme(r.Context(), p.User.OrgID, m, nil)
 	if err != nil {
 		if kernel.IsCode(err, kernel.Invalid) {
 			formErr(err)
@@ -249,19 +247,18 @@ func (s *impactHandlers) impactProgrammePage(w http.ResponseWriter, r *http.Requ
 
 func (s *impactHandlers) renderProgramme(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
-	svc := s.impact
 	ctx := r.Context()
-	prog, err := svc.Store.Programme(ctx, p.User.OrgID, r.PathValue("id"))
+	prog, err := s.impact.Programme(ctx, p.User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	obs, err := svc.Store.Observations(ctx, p.User.OrgID, prog.ID, "")
+	obs, err := s.impact.Observations(ctx, p.User.OrgID, prog.ID, "")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	analyses, err := svc.Store.Analyses(ctx, p.User.OrgID, prog.ID)
+	analyses, err := s.impact.Analyses(ctx, p.User.OrgID, prog.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -329,11 +326,10 @@ func (s *impactHandlers) renderProgramme(w http.ResponseWriter, r *http.Request,
 
 func (s *impactHandlers) impactModelSubmit(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	text := r.FormValue("model")
 	m, err := impact.DecodeLogicModel(strings.NewReader(text))
 	if err == nil {
-		_, err = replaceModel(r.Context(), svc, p.User.OrgID, r.PathValue("id"), *m)
+		_, err = s.impact.ReplaceModel(r.Context(), p.User.OrgID, r.PathValue("id"), *m)
 	}
 	if err != nil {
 		if kernel.IsCode(err, kernel.Invalid) {
@@ -349,12 +345,11 @@ func (s *impactHandlers) impactModelSubmit(w http.ResponseWriter, r *http.Reques
 
 func (s *impactHandlers) impactUploadSubmit(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	id := r.PathValue("id")
 	data, name, err := uploadedFile(w, r, "file", maxCSVUpload)
 	n := 0
 	if err == nil {
-		n, err = svc.ImportObservations(r.Context(), p.User.OrgID, id, bytes.NewReader(data), name)
+		n, err = s.impact.ImportObservations(r.Context(), p.User.OrgID, id, bytes.NewReader(data), name)
 	}
 	if err != nil {
 		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
@@ -376,7 +371,6 @@ func (s *impactHandlers) impactUploadSubmit(w http.ResponseWriter, r *http.Reque
 
 func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
 	id := r.PathValue("id")
 	r.Body = http.MaxBytesReader(w, r.Body, maxMapUpload)
 	var text []byte
@@ -411,7 +405,7 @@ func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request
 		fail(err)
 		return
 	}
-	a, err := svc.AnalyseSROI(r.Context(), p.User.OrgID, id, m)
+	a, err := s.impact.AnalyseSROI(r.Context(), p.User.OrgID, id, m)
 	if err != nil {
 		fail(err)
 		return
@@ -458,13 +452,12 @@ func fmtSigned(v float64) string {
 
 func (s *impactHandlers) impactSROIPage(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	svc := s.impact
-	prog, err := svc.Store.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
+	prog, err := s.impact.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	list, err := svc.Store.Analyses(r.Context(), p.User.OrgID, prog.ID)
+	list, err := s.impact.Analyses(r.Context(), p.User.OrgID, prog.ID)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -3,146 +3,22 @@ package web
 import (
 	"encoding/csv"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/upstream-platform/upstream/internal/impact"
 )
 
-// impactReportCSV writes a programme's report in long form, one figure a
-// row (section, item, field, value), so that any spreadsheet or script can
-// pivot it: the logic model, each indicator with its progress and period
-// figures, and the latest SROI analysis with its sensitivity. Figures keep
-// full precision. Breakdowns are left out: they belong on pages and API
-// routes that apply small-group suppression.
+// impactReportCSV downloads a programme's report in long form (see
+// impact.Service.ReportCSV); `upstream impact export` writes the same file.
 func (s *impactHandlers) impactReportCSV(w http.ResponseWriter, r *http.Request) {
-	p := principalOf(r)
-	svc := s.impact
-	ctx := r.Context()
-	prog, err := svc.Store.Programme(ctx, p.User.OrgID, r.PathValue("id"))
+	rows, err := s.impact.ReportCSV(r.Context(), principalOf(r).User.OrgID, r.PathValue("id"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
-	}
-	obs, err := svc.Store.Observations(ctx, p.User.OrgID, prog.ID, "")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	rep, err := prog.Model.Report(prog.Dimensions, obs, impact.Filter{})
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	analyses, err := svc.Store.Analyses(ctx, p.User.OrgID, prog.ID)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	var rows [][]string
-	text := func(section, item, field, v string) {
-		rows = append(rows, []string{section, cell(item), field, cell(v)})
-	}
-	number := func(section, item, field string, v float64) {
-		rows = append(rows, []string{section, cell(item), field, strconv.FormatFloat(v, 'g', -1, 64)})
-	}
-	text("programme", prog.ID, "name", prog.Model.Programme)
-	for _, n := range prog.Model.Nodes {
-		text("node", n.ID, "kind", string(n.Kind))
-		text("node", n.ID, "title", n.Title)
-	}
-	for _, l := range prog.Model.Links {
-		item := l.From + " -> " + l.To
-		text("link", item, "from", l.From)
-		for _, a := range l.Assumptions {
-			text("link", item, "assumption", a.Text+riskSuffix(a.Risk))
-		}
-		for _, e := range l.Evidence {
-			text("link", item, "evidence", e.Summary+riskSuffix(string(e.Strength)))
-		}
-	}
-	byInd := map[string][]impact.Observation{}
-	for _, o := range obs {
-		byInd[o.Indicator] = append(byInd[o.Indicator], o)
-	}
-	for _, part := range []struct {
-		kind string
-		list []impact.IndicatorStatus
-	}{{"output", rep.Outputs}, {"outcome", rep.Outcomes}, {"impact", rep.Impact}} {
-		for _, st := range part.list {
-			ind := st.Indicator
-			text("indicator", ind.Code, "level", part.kind)
-			text("indicator", ind.Code, "name", ind.Name)
-			text("indicator", ind.Code, "unit", ind.Unit)
-			text("indicator", ind.Code, "node", ind.Node)
-			number("indicator", ind.Code, "baseline", ind.Baseline.Value)
-			text("indicator", ind.Code, "baseline_date", ind.Baseline.Date.Format("2006-01-02"))
-			number("indicator", ind.Code, "target", ind.Target.Value)
-			text("indicator", ind.Code, "target_date", ind.Target.Date.Format("2006-01-02"))
-			if st.Progress.Known {
-				number("indicator", ind.Code, "current", st.Progress.Current)
-				number("indicator", ind.Code, "progress", st.Progress.Fraction)
-				text("indicator", ind.Code, "achieved", strconv.FormatBool(st.Progress.Achieved))
-			}
-			groups, err := impact.ByPeriod(ind, prog.Dimensions, byInd[ind.Code], impact.Filter{})
-			if err != nil {
-				s.fail(w, r, err)
-				return
-			}
-			for _, g := range groups {
-				if g.Aggregate.Defined {
-					number("period", ind.Code, g.Key, g.Aggregate.Value)
-				}
-			}
-		}
-	}
-	if len(analyses) > 0 {
-		a := analyses[0]
-		res := a.Result
-		text("sroi", a.ID, "currency", res.Currency)
-		text("sroi", a.ID, "analysed_at", a.CreatedAt.Format("2006-01-02T15:04:05Z07:00"))
-		number("sroi", a.ID, "inputs", res.Inputs)
-		number("sroi", a.ID, "present_value", res.PresentValue)
-		number("sroi", a.ID, "net_present_value", res.NetPresentValue)
-		number("sroi", a.ID, "ratio", res.Ratio)
-		text("sroi", a.ID, "ratio_display", res.RatioDisplay)
-		number("sroi", a.ID, "net_ratio", res.NetRatio)
-		if res.PaybackMonths != nil {
-			number("sroi", a.ID, "payback_months", *res.PaybackMonths)
-		}
-		for _, y := range res.Years {
-			number("sroi_year", strconv.Itoa(y.Year), "value", y.Value)
-			number("sroi_year", strconv.Itoa(y.Year), "present_value", y.PresentValue)
-		}
-		for _, x := range res.Sensitivity {
-			number("sensitivity", x.Parameter, "ratio_down", x.RatioDown)
-			number("sensitivity", x.Parameter, "ratio_up", x.RatioUp)
-			if x.SwitchingValue != nil {
-				number("sensitivity", x.Parameter, "switching_"+x.SwitchingKind, *x.SwitchingValue)
-			} else {
-				text("sensitivity", x.Parameter, "switching_value", x.SwitchingReason)
-			}
-		}
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 	w.Header().Set("Content-Disposition", `attachment; filename="impact-report.csv"`)
 	w.Header().Set("Cache-Control", "no-store")
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"section", "item", "field", "value"})
+	cw.Write(impact.ReportCSVHeader)
 	cw.WriteAll(rows)
-}
-
-func riskSuffix(s string) string {
-	if s == "" {
-		return ""
-	}
-	return " (" + s + ")"
-}
-
-// cell stops a spreadsheet from reading a text cell as a formula.
-func cell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }

@@ -1,0 +1,128 @@
+package eudr
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Item is one line of a lot's checklist before a statement: what the
+// Regulation asks, whether it is done, and what is missing.
+type Item struct {
+	Key   string `json:"key"`
+	Label string `json:"label"`
+	Done  bool   `json:"done"`
+	// Blocking items must be done before a statement can be made; the
+	// others are for attention.
+	Blocking bool     `json:"blocking"`
+	Missing  []string `json:"missing,omitempty"`
+}
+
+// Checklist lists what a statement for the lot needs and what is missing,
+// in the order an analyst works through it.
+func Checklist(in StatementInput) []Item {
+	var items []Item
+	add := func(key, label string, blocking bool, missing []string) {
+		items = append(items, Item{Key: key, Label: label, Done: len(missing) == 0, Blocking: blocking, Missing: missing})
+	}
+	var miss []string
+	if strings.TrimSpace(in.Operator.Name) == "" {
+		miss = append(miss, "operator name")
+	}
+	if in.Operator.Country == "" {
+		miss = append(miss, "operator country")
+	}
+	if strings.TrimSpace(in.Operator.Address) == "" {
+		miss = append(miss, "operator address")
+	}
+	add("operator", "Operator named, with address and country (Annex II point 1)", true, miss)
+
+	miss = nil
+	l := in.Lot
+	if l.Commodity == "" {
+		miss = append(miss, "the commodity")
+	}
+	if len(l.HSCodes) == 0 {
+		miss = append(miss, "an HS code (Annex II point 2)")
+	}
+	if strings.TrimSpace(l.Description) == "" {
+		miss = append(miss, "a description of the goods")
+	}
+	if l.NetMassKg <= 0 {
+		miss = append(miss, "the quantity in kilograms of net mass (Annex II point 3)")
+	}
+	add("product", "Product described: commodity, HS code, description and quantity (Art. 9(1)(a))", true, miss)
+
+	miss = nil
+	for _, h := range l.HSCodes {
+		if l.Commodity != "" && !InAnnexI(l.Commodity, h) {
+			miss = append(miss, fmt.Sprintf("HS %s is not among the Annex I headings for %s: check the code", h, l.Commodity))
+		}
+	}
+	add("annex", "HS codes within Annex I for the commodity", false, miss)
+
+	miss = nil
+	if len(in.Plots) == 0 && len(l.Upstream) == 0 {
+		miss = append(miss, "no plots linked and no earlier statement referenced: link the plots the commodity comes from")
+	}
+	add("plots", "Plots of land linked to the lot, or earlier statements referenced (Art. 9(1)(d), Art. 4(8))", true, miss)
+
+	miss = nil
+	for _, p := range in.Plots {
+		for _, f := range in.Findings[p.ID] {
+			if f.Severity == Error {
+				miss = append(miss, fmt.Sprintf("%s: %s", p.Label(), f.Message))
+				break
+			}
+		}
+	}
+	add("geolocation", "Every plot's geolocation passes the checks (Art. 2(28), 9(1)(d))", true, miss)
+
+	miss = nil
+	for _, p := range in.Plots {
+		if p.ProductionFrom.IsZero() && p.ProductionTo.IsZero() {
+			miss = append(miss, p.Label()+": no production date")
+		}
+	}
+	add("dates", "Date or period of production for every plot (Art. 9(1)(c))", true, miss)
+
+	miss = nil
+	var legal []string
+	for _, p := range in.Plots {
+		s := Summarise(p, in.Evidence[p.ID], in.Today)
+		if s.Deforestation != NoLossFound {
+			miss = append(miss, p.Label()+": "+s.Deforestation.Label())
+		}
+		for _, m := range s.MissingLegality {
+			legal = append(legal, p.Label()+": "+m)
+		}
+		for _, e := range s.Expired {
+			legal = append(legal, p.Label()+": "+e)
+		}
+	}
+	add("deforestation", "Evidence that every plot was not deforested after 31 December 2020 (Art. 3(a), 9(1)(g))", true, miss)
+	add("legality", "Evidence that every plot was produced legally (Art. 3(b), 9(1)(h))", true, legal)
+
+	miss = nil
+	switch {
+	case in.Simplified:
+	case in.Assessment == nil:
+		miss = append(miss, "no risk assessment recorded (Art. 10)")
+	case in.Assessment.Conclusion == "":
+		miss = append(miss, "the risk assessment has no decision yet")
+	case in.Assessment.Conclusion != Negligible:
+		miss = append(miss, fmt.Sprintf("the risk was concluded not negligible by %s: mitigate (Art. 11) and decide again", in.Assessment.DecidedBy))
+	}
+	add("risk", "Risk assessed and concluded negligible, or simplified due diligence (Art. 10, 11, 13)", true, miss)
+	return items
+}
+
+// Blocking returns the open blocking items, each with what is missing.
+func Blocking(items []Item) []string {
+	var out []string
+	for _, it := range items {
+		if it.Blocking && !it.Done {
+			out = append(out, it.Label+": "+strings.Join(limit(it.Missing, 3), ", "))
+		}
+	}
+	return out
+}

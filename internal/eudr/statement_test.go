@@ -89,7 +89,9 @@ func TestChecklistBlocksUntilEverythingIsThere(t *testing.T) {
 		{"a plot failing the checks", func(in *eudr.StatementInput) {
 			in.Findings["PLOT-1"] = append(in.Findings["PLOT-1"], eudr.Finding{Plot: "features[0] (PLOT-1)", Severity: eudr.Error, Message: "too few decimals"})
 		}, "geolocation", "too few decimals"},
-		{"no production date", func(in *eudr.StatementInput) { in.Plots[1].ProductionFrom, in.Plots[1].ProductionTo = time.Time{}, time.Time{} }, "dates", "PLOT-2"},
+		{"no production date", func(in *eudr.StatementInput) {
+			in.Plots[1].ProductionFrom, in.Plots[1].ProductionTo = time.Time{}, time.Time{}
+		}, "dates", "PLOT-2"},
 		{"missing forest-loss analysis is a gap", func(in *eudr.StatementInput) { in.Evidence["PLOT-2"] = in.Evidence["PLOT-2"][1:] }, "deforestation", "No forest-loss analysis (gap)"},
 		{"analysis ending before production", func(in *eudr.StatementInput) { in.Evidence["PLOT-2"][0].PeriodTo = day("2025-06-30") }, "deforestation", "does not cover"},
 		{"analysis starting after the cut-off", func(in *eudr.StatementInput) { in.Evidence["PLOT-2"][0].PeriodFrom = day("2022-01-01") }, "deforestation", "does not cover"},
@@ -98,7 +100,9 @@ func TestChecklistBlocksUntilEverythingIsThere(t *testing.T) {
 		{"expired permit instead of a title", func(in *eudr.StatementInput) {
 			in.Evidence["PLOT-1"][1].Kind, in.Evidence["PLOT-1"][1].ValidUntil = eudr.Permit, day("2026-01-01")
 		}, "legality", "expired"},
-		{"risk not negligible", func(in *eudr.StatementInput) { in.Assessment.Conclusion, in.Assessment.DecidedBy = eudr.NotNegligible, "Marie Dupont" }, "risk", "not negligible"},
+		{"risk not negligible", func(in *eudr.StatementInput) {
+			in.Assessment.Conclusion, in.Assessment.DecidedBy = eudr.NotNegligible, "Marie Dupont"
+		}, "risk", "not negligible"},
 		{"assessment without a decision", func(in *eudr.StatementInput) { in.Assessment.Conclusion = "" }, "risk", "no decision"},
 	}
 	for _, tc := range tests {

@@ -43,6 +43,11 @@ type Index struct {
 	// first query in Arabic script.
 	arabicOnce sync.Once
 	arabicKeys map[string][]int32
+	// native holds the names written in a script compared in itself (see
+	// native.go), by name; entityScripts the scripts each entity has such
+	// names in.
+	native        map[int32]nativeName
+	entityScripts []nativeScript
 }
 
 type term struct {
@@ -99,10 +104,12 @@ func NewIndex(lists ...*Watchlist) *Index {
 // NewEntityIndex builds the index over entities directly.
 func NewEntityIndex(entities []Entity) *Index {
 	ix := &Index{
-		entities: entities,
-		vocab:    make(map[string]int32, len(entities)*4),
-		phon:     map[string][]int32{},
-		acro:     map[string][]int32{},
+		entities:      entities,
+		vocab:         make(map[string]int32, len(entities)*4),
+		phon:          map[string][]int32{},
+		acro:          map[string][]int32{},
+		native:        map[int32]nativeName{},
+		entityScripts: make([]nativeScript, len(entities)),
 	}
 	df := []int32{}
 	compoundTerm := map[int32]bool{}
@@ -160,6 +167,10 @@ func NewEntityIndex(entities []Entity) *Index {
 			}
 			for _, c := range nr.compounds {
 				addPosting(ix.postings, df, c.term, ni)
+			}
+			if nn := foldNative(name); nn.script != 0 {
+				ix.native[ni] = nn
+				ix.entityScripts[ei] |= nn.script
 			}
 			if len(nr.initials) >= 3 && len(nr.initials) <= 8 {
 				ix.acro[nr.initials] = append(ix.acro[nr.initials], ni)

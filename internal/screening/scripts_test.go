@@ -113,3 +113,41 @@ func TestOptionalPartsDisagree(t *testing.T) {
 		t.Errorf("another patronymic scores %v, the press form %.3f", summarize(other), short[0].Score)
 	}
 }
+
+// TestSameScriptCollisions: names in the same non-Latin script are compared
+// in that script, so different characters sharing a romanisation are not
+// one name, while traditional and simplified Chinese characters are.
+func TestSameScriptCollisions(t *testing.T) {
+	ix := NewEntityIndex([]Entity{
+		{ID: "takaichi", Name: "TAKAICHI, Sanae", Aliases: []string{"高市早苗"}, Kind: KindPerson},
+		{ID: "xi", Name: "XI, Jinping", Aliases: []string{"习近平"}, Kind: KindPerson},
+		{ID: "kim", Name: "KIM, Jong Un", Aliases: []string{"김정은"}, Kind: KindPerson},
+		{ID: "huawei", Name: "HUAWEI TECHNOLOGIES CO., LTD.", Aliases: []string{"华为技术有限公司"}, Kind: KindOrganization},
+	})
+	for _, tt := range []struct{ query, want string }{
+		{"高市早苗", "takaichi"},
+		{"高石早苗", ""},
+		{"习近平", "xi"},
+		{"習近平", "xi"},
+		{"习近朋", ""},
+		{"김정은", "kim"},
+		{"김종은", ""},
+		{"華為技術有限公司", "huawei"},
+		{"华为技术公司", "huawei"},
+		{"Xi Jinping", "xi"},
+		{"Kim Jong Un", "kim"},
+	} {
+		hits := ix.Search(Query{Name: tt.query}, Options{})
+		got := ""
+		if len(hits) > 0 {
+			got = hits[0].Entity.ID
+		}
+		if got != tt.want {
+			t.Errorf("%s: first hit %q (%s), want %q", tt.query, got, summarize(hits), tt.want)
+		}
+	}
+	all := ix.Search(Query{Name: "高石早苗"}, Options{Threshold: ThresholdOf(0)})
+	if len(all) == 0 || all[0].Score > 0.75 || !strings.Contains(strings.Join(all[0].Reasons, "; "), "compared as written") {
+		t.Errorf("高石早苗 against 高市早苗: %v, want at most 0.75 with the reason", all)
+	}
+}

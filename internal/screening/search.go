@@ -132,16 +132,17 @@ func (ix *Index) Screen(q Query, opts Options) ([]Hit, error) {
 // for a name ValidateQuery rejects (use Screen to get the reason); only the
 // first 64 words of a name take part.
 func (ix *Index) Search(q Query, opts Options) []Hit {
+	qn := foldNative(q.Name)
 	if rd := readings(q.Name); len(rd) > 0 {
-		return ix.searchReadings(q, rd, opts)
+		return ix.searchReadings(q, rd, opts, qn)
 	}
-	return ix.searchOne(q, opts)
+	return ix.searchOne(q, opts, qn)
 }
 
 // searchReadings searches a name written in a script the lists do not use
 // under each of its readings and keeps each entity's best hit, saying
 // which reading found it.
-func (ix *Index) searchReadings(q Query, rd []nameReading, opts Options) []Hit {
+func (ix *Index) searchReadings(q Query, rd []nameReading, opts Options, qn nativeName) []Hit {
 	limit := opts.Limit
 	if limit <= 0 {
 		limit = 10
@@ -151,7 +152,7 @@ func (ix *Index) searchReadings(q Query, rd []nameReading, opts Options) []Hit {
 	for _, r := range rd {
 		alt := q
 		alt.Name = r.text
-		for _, h := range ix.searchOne(alt, opts) {
+		for _, h := range ix.searchOne(alt, opts, qn) {
 			h.Reasons = append([]string{fmt.Sprintf("%q read as %q (%s)", q.Name, r.text, r.how)}, h.Reasons...)
 			if i, ok := at[h.Entity]; ok {
 				if h.Score > hits[i].Score {
@@ -179,7 +180,9 @@ func sortHits(hits []Hit) {
 	})
 }
 
-func (ix *Index) searchOne(q Query, opts Options) []Hit {
+// searchOne searches one spelling of a query; qn is the query as written,
+// folded for comparison in its own script (zero when it is not in one).
+func (ix *Index) searchOne(q Query, opts Options, qn nativeName) []Hit {
 	threshold := DefaultThreshold
 	if opts.Threshold != nil {
 		threshold = *opts.Threshold
@@ -201,6 +204,10 @@ func (ix *Index) searchOne(q Query, opts Options) []Hit {
 	var bests []best
 	for _, ni := range cands {
 		sc, ok := ix.score(pq, &ix.names[ni], s, nil)
+		if !ok {
+			continue
+		}
+		sc, ok = ix.sameScript(qn, ni, sc, nil)
 		if !ok || sc < threshold {
 			continue
 		}
@@ -223,6 +230,7 @@ func (ix *Index) searchOne(q Query, opts Options) []Hit {
 		nr := &ix.names[b.name]
 		var reasons []string
 		sc, _ := ix.score(pq, nr, s, &reasons)
+		sc, _ = ix.sameScript(qn, b.name, sc, &reasons)
 		hits = append(hits, Hit{Entity: &ix.entities[nr.entity], MatchedName: nr.text, Score: sc, Reasons: reasons})
 	}
 	sortHits(hits)
@@ -851,4 +859,27 @@ func digitsOf(s string) string {
 		}
 	}
 	return string(b)
+}
+
+// sameScript applies the comparison in the query's own script: when the
+// entity of name ni holds a name in that script, only such names count
+// (ok is false for its other names) and the score is at most their
+// character-by-character similarity, so different characters never become
+// one name through a shared romanisation.
+func (ix *Index) sameScript(qn nativeName, ni int32, score float64, explain *[]string) (float64, bool) {
+	if qn.script == 0 || ix.entityScripts[ix.names[ni].entity]&qn.script == 0 {
+		return score, true
+	}
+	ln, ok := ix.native[ni]
+	if !ok || ln.script != qn.script {
+		return score, false
+	}
+	sim := nativeSimilarity(qn.text, ln.text)
+	if sim < score {
+		score = float64(int(sim*1000+0.5)) / 1000
+		if explain != nil {
+			*explain = append(*explain, fmt.Sprintf("compared as written: %q and %q differ in characters (%.2f)", string(qn.text), string(ln.text), sim))
+		}
+	}
+	return score, true
 }

@@ -272,7 +272,7 @@ func normalizeName(s string) []token {
 
 func classify(w string) tokClass {
 	switch {
-	case legalForms[w]:
+	case legalTableOf().forms[w]:
 		return classLegal
 	case stopWords[w]:
 		return classStop
@@ -351,19 +351,11 @@ func isLetters(w string) bool {
 	return true
 }
 
-// legalPhraseStart indexes legalPhrases by their first word.
-var legalPhraseStart = func() map[string][]int {
-	m := map[string][]int{}
-	for i, ph := range legalPhrases {
-		m[ph[0][0]] = append(m[ph[0][0]], i)
-	}
-	return m
-}()
-
 func replaceLegalPhrases(toks []token) []token {
+	lt := legalTableOf()
 	starts := false
 	for _, t := range toks {
-		if _, ok := legalPhraseStart[t.text]; ok {
+		if _, ok := lt.start[t.text]; ok {
 			starts = true
 			break
 		}
@@ -374,8 +366,8 @@ func replaceLegalPhrases(toks []token) []token {
 	out := make([]token, 0, len(toks))
 	for i := 0; i < len(toks); {
 		matched := false
-		for _, pi := range legalPhraseStart[toks[i].text] {
-			ph := legalPhrases[pi]
+		for _, pi := range lt.start[toks[i].text] {
+			ph := lt.phrases[pi]
 			from := ph[0]
 			if i+len(from) > len(toks) {
 				continue

@@ -151,3 +151,38 @@ func TestSameScriptCollisions(t *testing.T) {
 		t.Errorf("高石早苗 against 高市早苗: %v, want at most 0.75 with the reason", all)
 	}
 }
+
+// TestLegalFormsFromELF: legal forms written out, in any jurisdiction's
+// language, equal their abbreviations (ISO 20275 code list).
+func TestLegalFormsFromELF(t *testing.T) {
+	ix := NewEntityIndex([]Entity{
+		{ID: "siemens", Name: "Siemens AG", Kind: KindOrganization},
+		{ID: "banco", Name: "Banco Ejemplo S.A.", Kind: KindOrganization},
+		{ID: "hetian", Name: "Hetian Taida Apparel Co., Ltd.", Kind: KindOrganization},
+		{ID: "polska", Name: "Przykład Sp. z o.o.", Kind: KindOrganization},
+		{ID: "kg", Name: "Beispiel KG", Kind: KindOrganization},
+		{ID: "nv", Name: "Voorbeeld N.V.", Kind: KindOrganization},
+	})
+	for _, tt := range []struct{ query, want string }{
+		{"Siemens Aktiengesellschaft", "siemens"},
+		{"Banco Ejemplo Sociedad Anónima", "banco"},
+		{"和田泰达服饰有限公司", "hetian"},
+		{"Przykład Spółka z ograniczoną odpowiedzialnością", "polska"},
+		{"Beispiel Kommanditgesellschaft", "kg"},
+		{"Voorbeeld Naamloze Vennootschap", "nv"},
+	} {
+		hits := ix.Search(Query{Name: tt.query}, Options{})
+		if len(hits) == 0 || hits[0].Entity.ID != tt.want || hits[0].Score < 0.95 {
+			t.Errorf("%s: %s, want %s at 0.95 or more", tt.query, summarize(hits), tt.want)
+		}
+	}
+	// Ordinary words some jurisdictions list as abbreviations stay words.
+	for _, w := range []string{"and", "multi", "societe", "bank", "trust", "li", "an", "de"} {
+		if c := classify(w); c == classLegal {
+			t.Errorf("%q is a legal form", w)
+		}
+	}
+	if lt := legalTableOf(); len(lt.phrases) < 500 || len(lt.forms) < 300 {
+		t.Errorf("ELF table: %d phrases, %d forms; the embedded list did not load", len(lt.phrases), len(lt.forms))
+	}
+}

@@ -217,7 +217,7 @@ func BenchmarkAssess(b *testing.B) {
 }
 
 // BenchmarkAssessOFAC measures assess end to end with screening against
-// the OFAC SDN files of the shared samples (sdn.csv with alt.csv and
+// the OFAC SDN sample files (sdn.csv with alt.csv and
 // add.csv beside it), on a file made by `upstream gen supplychain`. The
 // baseline beside it is the same file against a one-entity list, so the
 // ratio shows what screening adds.
@@ -226,7 +226,7 @@ func BenchmarkAssessOFAC(b *testing.B) {
 	in := filepath.Join(dir, "chain.csv")
 	one := filepath.Join(dir, "list.csv")
 	os.WriteFile(one, []byte("id,name,aliases,country,list\nW-0,Zzyzx Qwv Holdings,,GB,none\n"), 0o644)
-	sdn := filepath.Join(testkit.SharedData(b, "samples", "watchlists", "ofac_sdn_2021"), "sdn.csv")
+	sdn := filepath.Join(testkit.Data(b, "samples", "watchlists", "ofac_sdn_2021"), "sdn.csv")
 	parties := benchParties(b)
 	genFile(b, in, parties, 3*parties)
 	out := filepath.Join(dir, "register.csv")
@@ -282,11 +282,11 @@ func genFile(tb testing.TB, path string, parties, links int) {
 }
 
 // TestAssessSamples runs assess on every Open Supply Hub list and EPCIS
-// document of the shared samples: each must give a register (possibly
+// document of the samples in testdata: each must give a register (possibly
 // empty, for EPCIS documents that only retract events) and exit 0.
 func TestAssessSamples(t *testing.T) {
 	var files []string
-	for _, dir := range []string{testkit.SharedData(t, "samples", "osh", "list_files"), testkit.SharedData(t, "samples", "epcis")} {
+	for _, dir := range []string{testkit.Data(t, "samples", "osh", "list_files"), testkit.Data(t, "samples", "epcis")} {
 		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 			if err != nil {
 				return err

@@ -196,7 +196,7 @@ func TestScreenCommandStdin(t *testing.T) {
 }
 
 func TestScreenSharedSDN(t *testing.T) {
-	sdn := testkit.SharedData(t, "samples", "watchlists", "ofac_sdn_2021", "sdn.csv")
+	sdn := testkit.Data(t, "samples", "watchlists", "ofac_sdn_2021", "sdn.csv")
 	names := writeFile(t, t.TempDir(), "names.csv", "id,name\n1,Anglo Caribbean Company Limited\n2,Banko Nacional de Kuba\n")
 	code, out, stderr := screenCLI(t, time.Now(), "screen", names, "--watchlist", sdn, "--format", "json")
 	if code != 0 {

@@ -29,7 +29,7 @@ import (
 //	  go test ./internal/cli -run TestScreenHTTPSideBySide -v -timeout 20m
 //
 // It starts `upstream serve` in this process on 127.0.0.1 with the OFAC SDN
-// files of the shared samples (UPSTREAM_WATCHLISTS), signs in an admin,
+// sample files (UPSTREAM_WATCHLISTS), signs in an admin,
 // creates an API token, and drives POST /api/v1/screen with the names of
 // the labelled set (internal/screening/testdata/eval.csv), name only, from
 // a closed loop of concurrent clients over kept-alive connections. When
@@ -207,7 +207,7 @@ func TestScreenHTTPSideBySide(t *testing.T) {
 	if os.Getenv("UPSTREAM_SCREEN_BENCH") != "1" {
 		t.Skip("set UPSTREAM_SCREEN_BENCH=1 to run the HTTP screening benchmark")
 	}
-	sdn := testkit.SharedData(t, "samples", "watchlists", "ofac_sdn_2021", "sdn.csv")
+	sdn := testkit.Data(t, "samples", "watchlists", "ofac_sdn_2021", "sdn.csv")
 	dir := t.TempDir()
 	vars := map[string]string{
 		"UPSTREAM_DB": "sqlite:" + filepath.Join(dir, "bench.db"), "UPSTREAM_WATCHLISTS": sdn,

@@ -3,6 +3,7 @@ package commodity_test
 import (
 	"encoding/csv"
 	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -83,7 +84,7 @@ func TestNormalizeUnknownIsKept(t *testing.T) {
 
 // Every good on the ILAB list and every EUDR commodity must resolve.
 func TestSharedListsResolve(t *testing.T) {
-	goods := readColumn(t, testkit.SharedData(t, "refdata", "ilab", "ilab_goods_list.csv"), "good")
+	goods := readColumn(t, filepath.Join(testkit.RepoRoot(t), "internal", "refdata", "data", "ilab_goods_list.csv"), "good")
 	distinct := map[string]bool{}
 	for _, g := range goods {
 		distinct[g] = true
@@ -100,7 +101,7 @@ func TestSharedListsResolve(t *testing.T) {
 			eudr[c.EUDR] = true
 		}
 	}
-	for _, e := range readColumn(t, testkit.SharedData(t, "refdata", "eudr", "eudr_commodities.csv"), "commodity") {
+	for _, e := range readColumn(t, filepath.Join(testkit.RepoRoot(t), "internal", "refdata", "data", "eudr_commodities.csv"), "commodity") {
 		if !eudr[e] {
 			t.Errorf("EUDR commodity %q has no canonical commodity", e)
 		}

@@ -34,7 +34,7 @@ func hasLink(ls []supplychain.Link, buyer, supplier string) bool {
 // GS1 examples. GLNs were worked out by hand from the EPC URIs (company
 // prefix + reference + GS1 check digit).
 func TestEPCISOfficialExamples(t *testing.T) {
-	root := testkit.SharedData(t, "samples", "epcis")
+	root := testkit.Data(t, "samples", "epcis")
 	type wantLink struct{ buyer, supplier string }
 	tests := []struct {
 		file       string

@@ -49,15 +49,14 @@ func FuzzUpstreamCSV(f *testing.F) {
 
 func FuzzOSH(f *testing.F) {
 	f.Add([]byte("country,name,address,sector,lat,lng\nChina,A,\"1, Road\",Apparel|Health,22.5,114.1\n"), false)
-	if dir := sharedDir(f, "samples", "osh", "list_files"); dir != "" {
-		addFiles(f, dir, "*.csv")
-	}
+	addFiles(f, testkit.Data(f, "samples", "osh", "list_files"), "*.csv")
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) { fuzzImport(t, ingest.FormatOSH, data, skip) })
 }
 
 func FuzzEPCISJSON(f *testing.F) {
 	f.Add([]byte(`{"epcisBody":{"eventList":[{"type":"ObjectEvent","bizLocation":{"id":"urn:epc:id:sgln:0614141.00888.0"},"sourceList":[{"type":"owning_party","source":"urn:epc:id:pgln:4012345.00225"}],"destinationList":[{"type":"owning_party","destination":"https://id.gs1.org/417/0614141007776"}]}]}}`), false)
-	if dir := sharedDir(f, "samples", "epcis"); dir != "" {
+	{
+		dir := testkit.Data(f, "samples", "epcis")
 		addFiles(f, filepath.Join(dir, "JSON"), "*.jsonld")
 		addFiles(f, filepath.Join(dir, "JSON", "WithFullCombinationOfFields"), "*.jsonld")
 	}
@@ -66,20 +65,11 @@ func FuzzEPCISJSON(f *testing.F) {
 
 func FuzzEPCISXML(f *testing.F) {
 	f.Add([]byte(`<EPCISDocument><EPCISBody><EventList><ObjectEvent><bizLocation><id>urn:epc:id:sgln:0614141.00888.0</id></bizLocation></ObjectEvent></EventList></EPCISBody></EPCISDocument>`), false)
-	if dir := sharedDir(f, "samples", "epcis"); dir != "" {
+	{
+		dir := testkit.Data(f, "samples", "epcis")
 		addFiles(f, filepath.Join(dir, "XML"), "*.xml")
 		addFiles(f, filepath.Join(dir, "XML", "WithFullCombinationOfFields"), "*.xml")
 		addFiles(f, filepath.Join(dir, "XML", "CBV"), "*.xml")
 	}
 	f.Fuzz(func(t *testing.T, data []byte, skip bool) { fuzzImport(t, ingest.FormatEPCISXML, data, skip) })
-}
-
-// sharedDir returns a shared-data folder for seeding, or "" when it is
-// absent: the fuzz targets still run on their built-in seeds.
-func sharedDir(f *testing.F, elem ...string) string {
-	p := filepath.Join(append([]string{testkit.RepoRoot(f), "..", "shared", "data"}, elem...)...)
-	if _, err := os.Stat(p); err != nil {
-		return ""
-	}
-	return p
 }

@@ -25,7 +25,7 @@ func importFile(t *testing.T, path string) (ingest.Result, *checkingSink, error)
 }
 
 func TestOpenSupplyHubSamples(t *testing.T) {
-	dir := testkit.SharedData(t, "samples", "osh", "list_files")
+	dir := testkit.Data(t, "samples", "osh", "list_files")
 	files, _ := filepath.Glob(filepath.Join(dir, "*.csv"))
 	if len(files) == 0 {
 		t.Fatal("no Open Supply Hub list files found")
@@ -72,7 +72,7 @@ func contains(list []string, s string) bool {
 }
 
 func TestOpenSupplyHubSpecificRows(t *testing.T) {
-	dir := testkit.SharedData(t, "samples", "osh", "list_files")
+	dir := testkit.Data(t, "samples", "osh", "list_files")
 	_, sink, err := importFile(t, filepath.Join(dir, "Fall_2017_Compliance_List.csv"))
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +105,7 @@ func findByName(ps []supplychain.Party, name string) (supplychain.Party, bool) {
 }
 
 func epcisFiles(t *testing.T) []string {
-	root := testkit.SharedData(t, "samples", "epcis")
+	root := testkit.Data(t, "samples", "epcis")
 	var files []string
 	for _, dir := range []string{"JSON", "XML", filepath.Join("JSON-Schema", "test")} {
 		_ = filepath.WalkDir(filepath.Join(root, dir), func(p string, d os.DirEntry, err error) error {
@@ -123,7 +123,7 @@ func epcisFiles(t *testing.T) []string {
 }
 
 func TestEPCISSamples(t *testing.T) {
-	root := testkit.SharedData(t, "samples", "epcis")
+	root := testkit.Data(t, "samples", "epcis")
 	for _, path := range epcisFiles(t) {
 		rel, _ := filepath.Rel(root, path)
 		t.Run(rel, func(t *testing.T) {

@@ -48,28 +48,10 @@ func TestDefaultDatasets(t *testing.T) {
 	}
 }
 
-// The embedded copies must be byte-identical to the shared originals.
-func TestEmbeddedMatchesShared(t *testing.T) {
-	files := map[string]string{
-		"ilab_goods_list.csv":              filepath.Join("ilab", "ilab_goods_list.csv"),
-		"ilab_findings_2022_countries.csv": filepath.Join("ilab", "ilab_findings_2022_countries.csv"),
-		"gsi_2023_prevalence_clean.csv":    filepath.Join("walkfree", "gsi_2023_prevalence_clean.csv"),
-		"eudr_country_benchmark_2025.csv":  filepath.Join("eudr", "eudr_country_benchmark_2025.csv"),
-		"eudr_commodities.csv":             filepath.Join("eudr", "eudr_commodities.csv"),
-	}
-	for local, shared := range files {
-		a, err := os.ReadFile(filepath.Join("data", local))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := os.ReadFile(testkit.SharedData(t, "refdata", shared))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if string(a) != string(b) {
-			t.Errorf("data/%s differs from the shared %s", local, shared)
-		}
-	}
+// The embedded copies must stay byte for byte the published files whose
+// SHA-256 data/SHA256SUMS records.
+func TestEmbeddedMatchesPublished(t *testing.T) {
+	testkit.VerifySums(t, "data")
 }
 
 func TestLookups(t *testing.T) {
@@ -213,11 +195,11 @@ func TestLoadFromFileReplaces(t *testing.T) {
 	}
 }
 
-// Replacing a dataset with the shared original gives the same data.
-func TestReplaceWithSharedOriginal(t *testing.T) {
+// Replacing a dataset with its published original gives the same data.
+func TestReplaceWithPublishedOriginal(t *testing.T) {
 	s := mustDefault(t)
 	before, _ := s.Dataset(refdata.ILABGoods)
-	if err := s.LoadFromFile(refdata.ILABGoods, testkit.SharedData(t, "refdata", "ilab", "ilab_goods_list.csv")); err != nil {
+	if err := s.LoadFromFile(refdata.ILABGoods, filepath.Join("data", "ilab_goods_list.csv")); err != nil {
 		t.Fatal(err)
 	}
 	after, _ := s.Dataset(refdata.ILABGoods)

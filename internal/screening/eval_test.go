@@ -72,7 +72,7 @@ func loadSDN(t testing.TB) *Watchlist {
 	return sdnList
 }
 
-// TestGenerateEvalSet rewrites testdata/eval.csv from the shared SDN files
+// TestGenerateEvalSet rewrites testdata/eval.csv from the OFAC SDN sample files
 // when run with -update. The variants are generated deterministically.
 func TestGenerateEvalSet(t *testing.T) {
 	if !testkit.Updating() {

@@ -1,11 +1,16 @@
-// Package testkit holds helpers shared by tests: locating the shared reference
-// and sample data that sits beside the repository, and skipping loudly (or
-// failing, under CI) when an optional dependency is missing.
+// Package testkit holds helpers shared by tests: locating the sample data in
+// the repository's testdata folder, checking data copies against their
+// recorded checksums, and skipping loudly (or failing, under CI) when an
+// optional dependency is missing.
 package testkit
 
 import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -28,16 +33,58 @@ func RepoRoot(t testing.TB) string {
 	}
 }
 
-// SharedData returns the path of a file or folder in the shared data set that
-// sits beside the repository (../shared/data). When it is absent the test is
-// skipped, or fails when CI=true, since CI always provides it.
-func SharedData(t testing.TB, elem ...string) string {
+// Data returns the path of a file or folder under the repository's top-level
+// testdata folder, where the outside samples the tests read are kept with
+// their source and licence (testdata/SOURCES.md). A missing path fails the
+// test: everything a test reads lives in the repository.
+func Data(t testing.TB, elem ...string) string {
 	t.Helper()
-	p := filepath.Join(append([]string{RepoRoot(t), "..", "shared", "data"}, elem...)...)
+	p := filepath.Join(append([]string{RepoRoot(t), "testdata"}, elem...)...)
 	if _, err := os.Stat(p); err != nil {
-		Missing(t, "shared data "+filepath.Join(elem...))
+		t.Fatalf("test data %s: %v (copy it into testdata/ and record its source in testdata/SOURCES.md)", filepath.Join(elem...), err)
 	}
 	return p
+}
+
+// VerifySums checks every file listed in dir/SHA256SUMS (the format
+// sha256sum writes: hash, two spaces, path relative to dir) against its
+// recorded hash, so that copies of published data stay byte for byte what
+// was published. It fails for a listed file that is missing or altered.
+func VerifySums(t testing.TB, dir string) {
+	t.Helper()
+	f, err := os.Open(filepath.Join(dir, "SHA256SUMS"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	n := 0
+	for line := 1; sc.Scan(); line++ {
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		want, name, ok := strings.Cut(text, "  ")
+		if !ok || len(want) != 64 {
+			t.Fatalf("%s/SHA256SUMS:%d: want \"HASH  PATH\", got %q", dir, line, text)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(name)))
+		if err != nil {
+			t.Errorf("%s/SHA256SUMS:%d: %v", dir, line, err)
+			continue
+		}
+		sum := sha256.Sum256(b)
+		if got := hex.EncodeToString(sum[:]); got != want {
+			t.Errorf("%s differs from the published file (SHA-256 %s, recorded %s)", name, got, want)
+		}
+		n++
+	}
+	if err := sc.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if n == 0 {
+		t.Fatalf("%s/SHA256SUMS lists no files", dir)
+	}
 }
 
 // Missing skips the test because something optional is not installed, and

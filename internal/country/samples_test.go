@@ -11,21 +11,21 @@ import (
 	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
-// Every country name in the shared reference files must resolve to the
+// Every country name in the reference files built into refdata must resolve to the
 // code the file gives beside it: these are the spellings real data uses.
 func TestSharedNamesResolve(t *testing.T) {
 	files := []struct {
 		path       []string
 		name, code string
 	}{
-		{[]string{"refdata", "ilab", "ilab_goods_list.csv"}, "country", "iso2"},
-		{[]string{"refdata", "ilab", "ilab_findings_2022_countries.csv"}, "country", "iso2"},
-		{[]string{"refdata", "walkfree", "gsi_2023_prevalence_clean.csv"}, "country", "iso2"},
-		{[]string{"refdata", "eudr", "eudr_country_benchmark_2025.csv"}, "name", "iso2"},
+		{[]string{"ilab_goods_list.csv"}, "country", "iso2"},
+		{[]string{"ilab_findings_2022_countries.csv"}, "country", "iso2"},
+		{[]string{"gsi_2023_prevalence_clean.csv"}, "country", "iso2"},
+		{[]string{"eudr_country_benchmark_2025.csv"}, "name", "iso2"},
 	}
 	for _, f := range files {
 		t.Run(filepath.Base(filepath.Join(f.path...)), func(t *testing.T) {
-			for _, row := range readCSV(t, testkit.SharedData(t, f.path...)) {
+			for _, row := range readCSV(t, filepath.Join(append([]string{testkit.RepoRoot(t), "internal", "refdata", "data"}, f.path...)...)) {
 				name, code := row[f.name], row[f.code]
 				c, err := country.Lookup(name)
 				if err != nil {
@@ -42,7 +42,7 @@ func TestSharedNamesResolve(t *testing.T) {
 
 // Every country cell of the Open Supply Hub sample lists resolves.
 func TestSharedFacilityListsResolve(t *testing.T) {
-	dir := testkit.SharedData(t, "samples", "osh", "list_files")
+	dir := testkit.Data(t, "samples", "osh", "list_files")
 	paths, err := filepath.Glob(filepath.Join(dir, "*.csv"))
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no facility lists in %s: %v", dir, err)

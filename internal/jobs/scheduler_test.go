@@ -95,7 +95,8 @@ func TestTwoSchedulersOneDatabase(t *testing.T) {
 		lasts = 50 * time.Millisecond
 	)
 	log := &runLog{}
-	a := &Scheduler{Leases: dbA.Jobs(), Holder: "server-a", TTL: ttl}
+	leasesA := &expiryLog{Leases: dbA.Jobs()}
+	a := &Scheduler{Leases: leasesA, Holder: "server-a", TTL: ttl}
 	b := &Scheduler{Leases: dbB.Jobs(), Holder: "server-b", TTL: ttl}
 	a.Add(log.job("server-a", every, lasts))
 	b.Add(log.job("server-b", every, lasts))
@@ -121,8 +122,8 @@ func TestTwoSchedulersOneDatabase(t *testing.T) {
 	}
 
 	// server-a dies: it stops renewing and never releases its lease.
-	died := time.Now()
 	a.halt(false)
+	expiry := leasesA.last()
 	waitFor(t, 5*time.Second, "server-b to take over", func() bool {
 		for _, r := range log.snapshot() {
 			if r.holder == "server-b" {
@@ -138,9 +139,14 @@ func TestTwoSchedulersOneDatabase(t *testing.T) {
 			break
 		}
 	}
-	// a's last renewal was at most TTL/3 before it died.
-	if gap := firstB.Sub(died); gap < ttl-ttl/3-50*time.Millisecond {
-		t.Fatalf("server-b took over %v after server-a died, before the %v lease could have expired", gap, ttl)
+	// Whenever a last renewed (under load that can be well before it died),
+	// b may only start once the lease a stored has run out.
+	if expiry.IsZero() {
+		t.Fatal("server-a never stored a lease")
+	}
+	// The store keeps microseconds.
+	if firstB.Before(expiry.Add(-time.Microsecond)) {
+		t.Fatalf("server-b started at %v, %v before server-a's stored lease ran out at %v", firstB, expiry.Sub(firstB), expiry)
 	}
 	if n := log.overlap.Load(); n != 0 {
 		t.Fatalf("%d runs overlapped", n)
@@ -148,6 +154,47 @@ func TestTwoSchedulersOneDatabase(t *testing.T) {
 	if h, _, err := dbB.Jobs().Holder(ctx, "probe"); err != nil || h != "server-b" {
 		t.Fatalf("holder after takeover %q (%v)", h, err)
 	}
+}
+
+// expiryLog records the latest lease expiry its holder stored. For a renewal
+// that is the stored time itself; for an acquisition it is the clock before
+// the call plus the TTL, never later than what the store wrote, so a server
+// that starts the job before it has provably taken over too early.
+type expiryLog struct {
+	Leases
+	mu     sync.Mutex
+	expiry time.Time
+}
+
+func (l *expiryLog) TryAcquire(ctx context.Context, job, holder string, ttl time.Duration) (bool, time.Time, error) {
+	before := time.Now()
+	ok, lastRun, err := l.Leases.TryAcquire(ctx, job, holder, ttl)
+	if ok && err == nil {
+		l.note(before.Add(ttl))
+	}
+	return ok, lastRun, err
+}
+
+func (l *expiryLog) Renew(ctx context.Context, job, holder string, ttl time.Duration) (time.Time, error) {
+	until, err := l.Leases.Renew(ctx, job, holder, ttl)
+	if err == nil {
+		l.note(until)
+	}
+	return until, err
+}
+
+func (l *expiryLog) note(t time.Time) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if t.After(l.expiry) {
+		l.expiry = t
+	}
+}
+
+func (l *expiryLog) last() time.Time {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.expiry
 }
 
 // TestStopReleasesLeases: a server that shuts down cleanly hands its jobs

@@ -72,3 +72,28 @@ func TestVerifySumsCatchesChanges(t *testing.T) {
 		t.Error("empty list not reported")
 	}
 }
+
+func TestGoldenWordsIgnoresLayout(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "want.txt")
+	if err := os.WriteFile(path, []byte("Due-diligence report\n\nSupplier  of\fﬁsh yes\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	testkit.GoldenWords(t, path, []byte("Due-diligence report Supplier\nof fish\n\nyes"))
+	testkit.GoldenWords(t, path, []byte("yes Due-diligence\nreport Supplier of fish"))
+}
+
+func TestGoldenWordsCatchesChangedWords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "want.txt")
+	if err := os.WriteFile(path, []byte("risk high\nrisk"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, got := range []string{"risk high", "risk low risk", "risk high risk extra"} {
+		r := &recorder{}
+		done := make(chan struct{})
+		go func() { defer close(done); testkit.GoldenWords(r, path, []byte(got)) }()
+		<-done
+		if len(r.errors) != 1 {
+			t.Errorf("%q: %d errors, want 1", got, len(r.errors))
+		}
+	}
+}

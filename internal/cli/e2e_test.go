@@ -431,7 +431,11 @@ func (b *journeyBrowser) scriptsRun() bool {
 
 func (b *journeyBrowser) do(actions ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	if err := chromedp.Do(b.ctx, actions...); err != nil {
+	// Each action gets its own limit, so a slow machine slows the journey
+	// down without failing it, and a hung page fails the step it is in.
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx, actions...); err != nil {
 		b.t.Fatalf("%s browser: %v", b.name, err)
 	}
 }

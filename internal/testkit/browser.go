@@ -42,7 +42,15 @@ func Browser(t testing.TB, javascript bool) context.Context {
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelTab := chromedp.NewContext(actx)
-	ctx, cancelTime := context.WithTimeout(ctx, 90*time.Second)
+	// The browser lives as long as the test: a fixed limit on its whole
+	// life fails long journeys on a loaded machine. A hung browser still
+	// fails with a message shortly before go test's own -timeout panics.
+	cancelTime := context.CancelFunc(func() {})
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if end, ok := d.Deadline(); ok {
+			ctx, cancelTime = context.WithDeadline(ctx, end.Add(-30*time.Second))
+		}
+	}
 	t.Cleanup(func() { cancelTime(); cancelTab(); cancelAlloc() })
 	if err := chromedp.Do(ctx); err != nil { // starts the browser now, so failures show here
 		t.Fatalf("start Chromium %s: %v", path, err)

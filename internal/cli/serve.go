@@ -111,7 +111,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 			return err
 		}
 	}
-	srv, err := web.New(web.Deps{RecoveryKeys: recoveryKeys{vault: griev.Vault, store: griev.Store}, Datasets: ref.Datasets,
+	surveys, err := newSurveys(env, db, griev)
+	if err != nil {
+		return err
+	}
+	srv, err := web.New(web.Deps{Surveys: surveys, RecoveryKeys: recoveryKeys{vault: griev.Vault, store: griev.Store}, Datasets: ref.Datasets,
 		Accounts: accounts, Alerts: alerts, AlertEndpoints: ew, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, ImpactRecords: db.Impact(),
 		Grievance: griev.Service, Reports: griev.Reports, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
 		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), GrievanceCounts: db.Reporting(), Imports: suppliers, Watchlist: watchlistHits{db.Screening()},

@@ -542,3 +542,13 @@ func (s *Service) Texts(ctx context.Context, orgID, surveyID, userID string, key
 	}
 	return out, nil
 }
+
+// Survey returns one of the organisation's surveys, or NotFound.
+func (s *Service) Survey(ctx context.Context, orgID, id string) (Survey, error) {
+	return s.cfg.Store.Survey(ctx, orgID, id)
+}
+
+// Surveys lists the organisation's surveys, newest first.
+func (s *Service) Surveys(ctx context.Context, orgID string) ([]Survey, error) {
+	return s.cfg.Store.Surveys(ctx, orgID)
+}

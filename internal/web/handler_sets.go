@@ -15,6 +15,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/refdata"
 	"github.com/upstream-platform/upstream/internal/reporting"
 	"github.com/upstream-platform/upstream/internal/screening"
+	"github.com/upstream-platform/upstream/internal/survey"
 )
 
 // base is what every handler set shares: page rendering, the error
@@ -91,6 +92,9 @@ type intakeHandlers struct {
 	hooks     HookConfig
 	exitURL   string
 	orgs      orgDirectory
+	// surveys, when on, answers messages that start or continue a survey
+	// before grievance intake sees them.
+	surveys *survey.Service
 }
 
 // caseHandlers are the case handler's inbox and case pages.
@@ -135,6 +139,7 @@ type userDirectory interface {
 // orgDirectory resolves the organisation named in a reporter's link.
 type orgDirectory interface {
 	OrgBySlug(ctx context.Context, slug string) (account.Org, error)
+	OrgByID(ctx context.Context, id string) (account.Org, error)
 }
 
 // missingDeps collects the dependencies a capability that is on lacks.
@@ -165,6 +170,9 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		miss.need(d.Reports.Keys != nil, "the grievance mechanism", "Reports.Keys")
 		miss.need(d.Reports.Handlers != nil, "the grievance mechanism", "Reports.Handlers")
 		miss.need(d.Reports.Consents != nil, "the grievance mechanism", "Reports.Consents")
+	}
+	if f.surveys.on {
+		miss.need(d.Suppliers != nil, "worker-voice surveys", "Suppliers")
 	}
 	if f.screening.on {
 		miss.need(d.Screening.Reviews != nil, "watchlist screening", "Screening.Reviews")
@@ -227,6 +235,11 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	}
 	if f.reports.on {
 		s.reports = &reportHandlers{base: b, reporting: d.Reporting}
+	}
+	if f.surveys.on {
+		s.surveys = &surveyHandlers{base: b, surveys: d.Surveys.Service, parties: d.Suppliers,
+			orgs: d.Accounts.Store, publicURL: d.Surveys.PublicURL}
+		s.intake.surveys = d.Surveys.Service
 	}
 	return s, nil
 }

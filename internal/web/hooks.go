@@ -22,6 +22,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/survey"
 	"github.com/upstream-platform/upstream/internal/vault"
 )
 
@@ -284,6 +285,9 @@ func (s *intakeHandlers) handleInbound(ctx context.Context, slug string, m inbou
 	if err != nil {
 		return "", err
 	}
+	// The survey service hashes the address in a namespace of its own; it
+	// goes no further than that call.
+	from := m.From
 	m.From = ""
 	key, err := cfg.Hasher.Hash(orgID, "inbound", sender+"/"+m.ID)
 	if err != nil {
@@ -297,7 +301,10 @@ func (s *intakeHandlers) handleInbound(ctx context.Context, slug string, m inbou
 	} else if err != nil {
 		return "", err
 	}
-	reply, err := s.processInbound(ctx, orgID, m)
+	reply, handled, err := s.surveyInbound(ctx, orgID, m, from)
+	if !handled && err == nil {
+		reply, err = s.processInbound(ctx, orgID, m)
+	}
 	if err != nil {
 		// Let the provider retry a delivery that failed on our side.
 		if ferr := cfg.Inbound.ForgetInbound(context.WithoutCancel(ctx), orgID, key); ferr != nil {
@@ -352,4 +359,26 @@ func (s *intakeHandlers) processInbound(ctx context.Context, orgID string, m inb
 		return "", err
 	}
 	return fmt.Sprintf(replyReceived, rc.Display(), s.grievance.Deadline(rep).Due.String()), nil
+}
+
+// surveyInbound gives a message to the survey service first: a reply in an
+// open survey conversation, or a site's code starting one. It reports false
+// for every other message, which grievance intake then takes.
+func (s *intakeHandlers) surveyInbound(ctx context.Context, orgID string, m inboundMessage, from string) (string, bool, error) {
+	if s.surveys == nil {
+		return "", false, nil
+	}
+	ch := survey.SMS
+	if m.Channel == grievance.ChannelMessaging {
+		ch = survey.Messaging
+	}
+	name := ""
+	if o, err := s.orgs.OrgByID(ctx, orgID); err == nil {
+		name = o.Name
+	}
+	msgs, handled, err := s.surveys.Handle(ctx, survey.Inbound{OrgID: orgID, OrgName: name, Channel: ch, From: from, Text: m.Text})
+	if err != nil || !handled {
+		return "", handled, err
+	}
+	return strings.Join(msgs, "\n\n"), true, nil
 }

@@ -29,6 +29,7 @@ type route struct {
 func (s *Server) routes() []route {
 	ops, acc, home := s.ops, s.account, s.dashboard
 	sup, scr, in, cs, im, al, rp := s.supply, s.screening, s.intake, s.cases, s.impact, s.alerts, s.reports
+	sv := s.surveys
 	f := s.features
 	self, users, settings := account.PermSelf, account.PermUsersManage, account.PermSettingsManage
 	var all []route
@@ -123,6 +124,20 @@ func (s *Server) routes() []route {
 			{"POST /hooks/{org}/twilio", reporterRoute, "", in.hookTwilio},
 			{"POST /hooks/{org}/messages", reporterRoute, "", in.hookMessages},
 		},
+
+		// Worker-voice surveys: the respondent's page is public and never
+		// logged, like the reporter's; designing needs suppliers.write,
+		// results (suppressed below 5 respondents) cases.aggregate, and
+		// free-text answers a case handler's unlocked key.
+		s.when(f.surveys, []route{
+			{"GET /survey/{org}/{code}", reporterRoute, "", sv.surveyForm},
+			{"POST /survey/{org}/{code}", reporterRoute, "", sv.surveySubmit},
+			{"GET /surveys", signedIn, account.PermCasesAggregate, sv.surveysPage},
+			{"POST /surveys", signedIn, account.PermSuppliersWrite, sv.surveyCreate},
+			{"GET /surveys/{id}", signedIn, account.PermCasesAggregate, sv.surveyDetail},
+			{"GET /surveys/{id}/sites/{site}/qr.svg", signedIn, account.PermCasesAggregate, sv.surveyQR},
+			{"GET /surveys/{id}/texts", signedIn, account.PermCasesHandle, sv.surveyTexts},
+		}),
 
 		// Grievance cases, for case handlers only.
 		s.when(f.cases, []route{

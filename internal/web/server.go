@@ -85,6 +85,9 @@ type Deps struct {
 	// be absent, and the settings page says so.
 	RecoveryKeys RecoveryKeys
 	Datasets     func() []refdata.Dataset
+
+	// Surveys runs worker-voice surveys; it needs Suppliers to name sites.
+	Surveys SurveyDeps
 }
 
 // RecoveryKeys creates an organisation's recovery key: the private half is
@@ -116,6 +119,7 @@ type Server struct {
 	impact    *impactHandlers
 	alerts    *alertHandlers
 	reports   *reportHandlers
+	surveys   *surveyHandlers
 }
 
 // New builds a Server; it parses every template now so a broken one stops

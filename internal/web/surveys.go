@@ -1,0 +1,480 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/skip2/go-qrcode"
+
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+	"github.com/upstream-platform/upstream/internal/survey"
+)
+
+// SurveyDeps is what the survey pages need beside the service.
+type SurveyDeps struct {
+	Service *survey.Service
+	// PublicURL is the scheme and host printed in the links and QR codes
+	// posted at sites ("https://upstream.example.org"); empty uses the
+	// address the page was requested at.
+	PublicURL string
+}
+
+// surveyHandlers are worker-voice surveys: the staff pages that design
+// them and read their results, and the respondent's page.
+type surveyHandlers struct {
+	*base
+	surveys   *survey.Service
+	parties   partyNamer
+	orgs      orgDirectory
+	publicURL string
+}
+
+// partyNamer is what survey pages read of the supply map: a party's name,
+// and parties by the start of their name, to choose sites.
+type partyNamer interface {
+	GetParty(ctx context.Context, orgID, id string) (supplychain.Party, error)
+	ListParties(ctx context.Context, orgID string, f supplychain.PartyFilter, page kernel.Page) ([]supplychain.Party, int, error)
+}
+
+// siteName names a party for a page; a party that is gone shows as such,
+// never as its id.
+func (s *surveyHandlers) siteName(ctx context.Context, orgID, id string) string {
+	p, err := s.parties.GetParty(ctx, orgID, id)
+	if err != nil || p.Name == "" {
+		return "a site no longer in the supply map"
+	}
+	if p.Country != "" {
+		return p.Name + " (" + p.Country + ")"
+	}
+	return p.Name
+}
+
+type surveyRow struct {
+	ID, Title, Status, Dates string
+	Sites, Rounds, Questions int
+}
+
+func surveyStatus(sv survey.Survey, today grievance.Day) string {
+	if r := sv.Schedule.Round(today); r > 0 {
+		return fmt.Sprintf("open (round %d of %d)", r, sv.Schedule.Rounds)
+	}
+	if sv.Schedule.Ended(today) {
+		return "ended"
+	}
+	if today.Before(sv.Schedule.Opens) {
+		return "scheduled"
+	}
+	return "between rounds"
+}
+
+func formatDay(d grievance.Day) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.Time().Format("2 January 2006")
+}
+
+type libraryOption struct {
+	Key, Text, Indicator string
+	Checked              bool
+}
+
+type siteOption struct {
+	ID, Name string
+}
+
+func (s *surveyHandlers) surveysPage(w http.ResponseWriter, r *http.Request) {
+	s.renderSurveys(w, r, http.StatusOK, "", nil)
+}
+
+func (s *surveyHandlers) renderSurveys(w http.ResponseWriter, r *http.Request, status int, errMsg string, form url.Values) {
+	ctx := r.Context()
+	p := principalOf(r)
+	svs, err := s.surveys.Surveys(ctx, p.User.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	today := s.surveys.Today()
+	rows := make([]surveyRow, 0, len(svs))
+	for _, sv := range svs {
+		_, last := sv.Schedule.RoundDays(sv.Schedule.Rounds)
+		rows = append(rows, surveyRow{ID: sv.ID, Title: sv.Title, Status: surveyStatus(sv, today),
+			Dates: formatDay(sv.Schedule.Opens) + " to " + formatDay(last),
+			Sites: len(sv.Sites), Rounds: sv.Schedule.Rounds, Questions: len(sv.Questions)})
+	}
+	if form == nil {
+		form = url.Values{}
+	}
+	chosenQ := form["question"]
+	var lib []libraryOption
+	for _, q := range survey.Library() {
+		label := ""
+		if q.Indicator != "" {
+			label = grievance.Label(q.Indicator, "en")
+		}
+		lib = append(lib, libraryOption{Key: q.Key, Text: q.Wording("en"), Indicator: label,
+			Checked: len(chosenQ) == 0 || slices.Contains(chosenQ, q.Key)})
+	}
+	chosenL := form["language"]
+	if len(chosenL) == 0 {
+		chosenL = []string{"en"}
+	}
+	var langs []langLink
+	for _, l := range survey.Languages() {
+		langs = append(langs, langLink{Code: l, Name: languageNames[l], Current: slices.Contains(chosenL, l)})
+	}
+	// Sites are chosen from a search of the supply map: a GET form that
+	// works without script, whose matches come back as checkboxes.
+	query := strings.TrimSpace(r.URL.Query().Get("q"))
+	if query == "" {
+		query = strings.TrimSpace(form.Get("q"))
+	}
+	var matches []siteOption
+	if query != "" {
+		parties, _, err := s.parties.ListParties(ctx, p.User.OrgID, supplychain.PartyFilter{NamePrefix: query}, kernel.Page{Limit: 25})
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		for _, pt := range parties {
+			name := pt.Name
+			if pt.Country != "" {
+				name += " (" + pt.Country + ")"
+			}
+			matches = append(matches, siteOption{ID: pt.ID, Name: name})
+		}
+	}
+	today = s.surveys.Today()
+	s.render(w, r, status, "surveys.html", map[string]any{
+		"Surveys": rows, "Library": lib, "Languages": langs, "Query": query, "Matches": matches,
+		"Chosen": form["site"], "Error": errMsg, "Notice": r.URL.Query().Get("done"),
+		"Form": map[string]string{
+			"title": form.Get("title"), "opens": orDefault(form.Get("opens"), today.String()),
+			"closes": orDefault(form.Get("closes"), today.AddDays(13).String()),
+			"rounds": orDefault(form.Get("rounds"), "2"), "every": orDefault(form.Get("every"), "90"),
+		},
+	})
+}
+
+func orDefault(v, d string) string {
+	if strings.TrimSpace(v) == "" {
+		return d
+	}
+	return v
+}
+
+// surveyCreate makes a survey from the form: a title, the languages, the
+// library questions chosen, the sites (or a supplier whose facilities are
+// asked) and the schedule.
+func (s *surveyHandlers) surveyCreate(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxSimpleBody)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read; please try again"))
+		return
+	}
+	f := r.PostForm
+	sv, err := surveyFromForm(f)
+	if err == nil {
+		sv, err = s.surveys.Create(r.Context(), principalOf(r).User.OrgID, sv)
+	}
+	if err != nil {
+		if !kernel.IsCode(err, kernel.Invalid) {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderSurveys(w, r, http.StatusBadRequest, kernel.ErrorMessage(err), f)
+		return
+	}
+	http.Redirect(w, r, "/surveys/"+sv.ID+"?done=created", http.StatusSeeOther)
+}
+
+func surveyFromForm(f url.Values) (survey.Survey, error) {
+	sv := survey.Survey{Title: strings.TrimSpace(f.Get("title")), Languages: f["language"]}
+	for _, k := range f["question"] {
+		q, ok := survey.LibraryQuestion(k)
+		if !ok {
+			return sv, kernel.InvalidField("questions", "unknown library question")
+		}
+		sv.Questions = append(sv.Questions, q)
+	}
+	// A follow-up whose question was left out loses its condition's
+	// anchor: leave it out too, and say so by validation if nothing remains.
+	kept := sv.Questions[:0]
+	for _, q := range sv.Questions {
+		if q.ShowIf != nil && !slices.ContainsFunc(sv.Questions, func(o survey.Question) bool { return o.Key == q.ShowIf.Question }) {
+			continue
+		}
+		kept = append(kept, q)
+	}
+	sv.Questions = kept
+	for _, id := range f["site"] {
+		if id = strings.TrimSpace(id); id != "" && !slices.Contains(sv.Target.SiteIDs, id) {
+			sv.Target.SiteIDs = append(sv.Target.SiteIDs, id)
+		}
+	}
+	sv.Target.SupplierID = strings.TrimSpace(f.Get("supplier"))
+	var err error
+	if sv.Schedule.Opens, err = grievance.ParseDay(f.Get("opens")); err != nil {
+		return sv, kernel.InvalidField("opens", "enter the day the survey opens as YYYY-MM-DD")
+	}
+	if sv.Schedule.Closes, err = grievance.ParseDay(f.Get("closes")); err != nil {
+		return sv, kernel.InvalidField("closes", "enter the day the survey closes as YYYY-MM-DD")
+	}
+	if sv.Schedule.Rounds, err = strconv.Atoi(strings.TrimSpace(f.Get("rounds"))); err != nil {
+		return sv, kernel.InvalidField("rounds", "enter the number of rounds")
+	}
+	if e := strings.TrimSpace(f.Get("every")); e != "" && sv.Schedule.Rounds > 1 {
+		if sv.Schedule.EveryDays, err = strconv.Atoi(e); err != nil {
+			return sv, kernel.InvalidField("every", "enter the number of days between rounds")
+		}
+	}
+	return sv, nil
+}
+
+type siteResultView struct {
+	Name, Link, Code, QR string
+	Respondents          int
+	Hidden               bool
+	ResponseRate         string
+	Questions            []questionResultView
+}
+
+type questionResultView struct {
+	N          int
+	Text       string
+	Answered   int
+	Hidden     bool
+	Cells      []cellView
+	Concerning string
+	Median     string
+}
+
+type cellView struct {
+	Label, Count, Share string
+}
+
+type evidenceView struct {
+	Site, Question, Indicator, Strength, Detail string
+}
+
+type changeView struct {
+	Site, Question, Direction, From, To string
+}
+
+func percent(x float64) string { return strconv.FormatFloat(100*x, 'f', 0, 64) + "%" }
+
+func cellText(c survey.Cell) cellView {
+	if c.Suppressed {
+		return cellView{Count: "fewer than 5", Share: "hidden"}
+	}
+	return cellView{Count: strconv.Itoa(c.N), Share: percent(c.Share) + " (" + percent(c.Low) + "–" + percent(c.High) + ")"}
+}
+
+func (s *surveyHandlers) publicLink(r *http.Request, orgSlug, code string) string {
+	base := strings.TrimRight(s.publicURL, "/")
+	if base == "" {
+		scheme := "https"
+		if r.TLS == nil && (strings.HasPrefix(r.Host, "127.0.0.1") || strings.HasPrefix(r.Host, "localhost")) {
+			scheme = "http"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + "/survey/" + url.PathEscape(orgSlug) + "/" + code
+}
+
+func (s *surveyHandlers) surveyDetail(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := principalOf(r)
+	orgID := p.User.OrgID
+	sv, err := s.surveys.Survey(ctx, orgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	round := s.surveys.LatestRound(sv)
+	if q := r.URL.Query().Get("round"); q != "" {
+		n, err := strconv.Atoi(q)
+		if err != nil || n < 1 || n > sv.Schedule.Rounds {
+			s.fail(w, r, kernel.InvalidField("round", "choose a round from 1 to %d", sv.Schedule.Rounds))
+			return
+		}
+		round = n
+	}
+	slug := p.Org.Slug
+	var sites []siteResultView
+	var evidence []evidenceView
+	var changes []changeView
+	names := map[string]string{}
+	for _, st := range sv.Sites {
+		names[st.ID] = s.siteName(ctx, orgID, st.ID)
+	}
+	if round >= 1 {
+		_, res, err := s.surveys.Results(ctx, orgID, sv.ID, round)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		codes := map[string]string{}
+		for _, st := range sv.Sites {
+			codes[st.ID] = st.Code
+		}
+		for _, sr := range res {
+			v := siteResultView{Name: names[sr.SiteID], Code: codes[sr.SiteID], Respondents: sr.Respondents, Hidden: sr.Hidden}
+			v.Link = s.publicLink(r, slug, v.Code)
+			v.QR = "/surveys/" + sv.ID + "/sites/" + url.PathEscape(sr.SiteID) + "/qr.svg"
+			if sr.ResponseRate != nil {
+				v.ResponseRate = percent(*sr.ResponseRate)
+			}
+			for i, qr := range sr.Questions {
+				q := sv.Questions[i]
+				qv := questionResultView{N: i + 1, Text: q.Wording("en"), Answered: qr.Answered, Hidden: qr.Hidden}
+				for _, c := range qr.Cells {
+					cv := cellText(c)
+					cv.Label = q.ValueLabel(c.Value, "en")
+					qv.Cells = append(qv.Cells, cv)
+				}
+				if qr.Concerning != nil {
+					c := cellText(*qr.Concerning)
+					qv.Concerning = c.Count + " · " + c.Share
+				}
+				if qr.Median != nil {
+					qv.Median = strconv.FormatFloat(*qr.Median, 'f', -1, 64)
+				}
+				v.Questions = append(v.Questions, qv)
+			}
+			sites = append(sites, v)
+			for _, e := range survey.SiteEvidence(sv, sr) {
+				if e.Strength == survey.StrengthNone {
+					continue
+				}
+				q, _ := sv.Question(e.Question)
+				ev := evidenceView{Site: names[e.SiteID], Question: q.Wording("en"), Indicator: grievance.Label(e.Indicator, "en"), Strength: string(e.Strength)}
+				if e.Strength == survey.StrengthWeak {
+					ev.Detail = fmt.Sprintf("fewer than 5 of %d respondents", e.Respondents)
+				} else {
+					ev.Detail = fmt.Sprintf("%d of %d respondents, %s (95%% interval %s–%s)", e.Concerning, e.Respondents, percent(e.Share), percent(e.Low), percent(e.High))
+				}
+				evidence = append(evidence, ev)
+			}
+		}
+		if cs, err := s.surveys.Changes(ctx, orgID, sv.ID); err == nil && round == s.surveys.LatestRound(sv) {
+			for _, c := range cs {
+				q, _ := sv.Question(c.Question)
+				changes = append(changes, changeView{Site: names[c.SiteID], Question: q.Wording("en"), Direction: string(c.Direction),
+					From: percent(c.FromShare), To: percent(c.ToShare)})
+			}
+		}
+	}
+	var rounds []int
+	for i := 1; i <= sv.Schedule.Rounds; i++ {
+		rounds = append(rounds, i)
+	}
+	var roundDays []string
+	for i := 1; i <= sv.Schedule.Rounds; i++ {
+		o, c := sv.Schedule.RoundDays(i)
+		roundDays = append(roundDays, fmt.Sprintf("Round %d: %s to %s", i, formatDay(o), formatDay(c)))
+	}
+	langNames := make([]string, 0, len(sv.Languages))
+	for _, l := range sv.Languages {
+		langNames = append(langNames, languageNames[l])
+	}
+	notice := ""
+	if r.URL.Query().Get("done") == "created" {
+		notice = "Survey created. Post each site's link or QR code where its workers will see it."
+	}
+	s.render(w, r, http.StatusOK, "survey.html", map[string]any{
+		"Survey": sv, "Status": surveyStatus(sv, s.surveys.Today()), "Round": round, "Rounds": rounds, "RoundDays": roundDays,
+		"Languages": strings.Join(langNames, ", "), "Sites": sites, "Evidence": evidence, "Changes": changes,
+		"Notice": notice, "CanReadTexts": p.Can(account.PermCasesHandle),
+	})
+}
+
+// surveyQR draws the QR code of a site's public link as SVG, on the
+// server, so the page needs no script and the image prints sharply.
+func (s *surveyHandlers) surveyQR(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := principalOf(r)
+	sv, err := s.surveys.Survey(ctx, p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	i := slices.IndexFunc(sv.Sites, func(st survey.Site) bool { return st.ID == r.PathValue("site") })
+	if i < 0 {
+		s.fail(w, r, kernel.Errorf(kernel.NotFound, "this site is not asked by the survey"))
+		return
+	}
+	svg, err := qrSVG(s.publicLink(r, p.Org.Slug, sv.Sites[i].Code))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/svg+xml")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(svg)
+}
+
+// qrSVG draws a QR code (error correction level M, which survives a worn
+// poster) as an SVG of one path.
+func qrSVG(content string) ([]byte, error) {
+	q, err := qrcode.New(content, qrcode.Medium)
+	if err != nil {
+		return nil, kernel.Wrap(kernel.Internal, err, "QR code")
+	}
+	bm := q.Bitmap() // includes the quiet zone
+	n := len(bm)
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" shape-rendering="crispEdges" role="img" aria-label="QR code"><rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n, n, n, n)
+	for y, row := range bm {
+		for x, on := range row {
+			if on {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return []byte(b.String()), nil
+}
+
+// surveyTexts shows a survey's free-text answers to a case handler whose
+// key is unlocked in the session. Free text may name people or places, so
+// it is never shown to anyone else, and never exported.
+func (s *surveyHandlers) surveyTexts(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p := principalOf(r)
+	sv, err := s.surveys.Survey(ctx, p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h, err := handlerOf(p)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	texts, err := s.surveys.Texts(ctx, p.User.OrgID, sv.ID, h.UserID, h.Key)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	type textView struct{ Site, Question, Day, Body string }
+	names := map[string]string{}
+	views := make([]textView, 0, len(texts))
+	for _, t := range texts {
+		if _, ok := names[t.SiteID]; !ok {
+			names[t.SiteID] = s.siteName(ctx, p.User.OrgID, t.SiteID)
+		}
+		q, _ := sv.Question(t.Question)
+		views = append(views, textView{Site: names[t.SiteID], Question: q.Wording("en"), Day: formatDay(t.Day), Body: t.Body})
+	}
+	s.render(w, r, http.StatusOK, "survey_texts.html", map[string]any{"Survey": sv, "Texts": views})
+}

@@ -180,6 +180,7 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 			}
 			continue
 		}
+		rn.at(line)
 		num, err := rn.numberedParty(p)
 		if err != nil {
 			return err
@@ -187,11 +188,13 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 		seen[p.Ref] = seenRow{line: line, id: p.ID, num: num}
 		if len(pending) > 0 {
 			for _, pl := range pending[p.Ref] {
+				rn.at(pl.line) // the row that named this buyer
 				if err := rn.link(pl.link); err != nil {
 					return err
 				}
 			}
 			delete(pending, p.Ref)
+			rn.at(line)
 		}
 		// Links come grouped by buyer (one per commodity), so each buyer is
 		// looked up once; a buyer read earlier in the file already has its id.

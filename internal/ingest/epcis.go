@@ -12,6 +12,7 @@ import (
 // syntax it came in.
 type epcisEvent struct {
 	Type        string
+	ID          string // eventID, when the document gives one
 	Line, Col   int
 	ReadPoint   string
 	BizLocation string
@@ -58,6 +59,7 @@ func newEPCISState(rn *run) *epcisState {
 func (s *epcisState) event(ev *epcisEvent) error {
 	rn := s.rn
 	rn.res.Rows++
+	rn.atEvent(ev.ID, ev.Line)
 	if rn.res.Rows%1024 == 0 {
 		if err := rn.checkCtx(); err != nil {
 			return err
@@ -171,6 +173,7 @@ func (s *epcisState) remember(objs []string, locID string) {
 // parties become parties (replacing a bare one sent earlier), and their
 // attributes enrich later events that name them.
 func (s *epcisState) masterElement(vocabType, id string, attrs map[string]string, line, col int) error {
+	s.rn.at(line)
 	id = strings.TrimSpace(id)
 	if id == "" {
 		s.rn.warn(RowError{Line: line, Column: col, Reason: "master-data element without an id; skipped"})

@@ -12,6 +12,7 @@ import (
 // extension fields are skipped by the decoder without being kept.
 type jsonEvent struct {
 	Type               string           `json:"type"`
+	EventID            string           `json:"eventID"`
 	IsA                string           `json:"isA"` // drafts of EPCIS 2.0 used isA
 	ParentID           string           `json:"parentID"`
 	EPCList            []string         `json:"epcList"`
@@ -373,6 +374,7 @@ func (d *jsonDoc) decodeEvent(raw []byte, line, col int) *epcisEvent {
 		}
 	}
 	ev.Retracted = je.ErrorDeclaration != nil && string(*je.ErrorDeclaration) != "null"
+	ev.ID = strings.TrimSpace(je.EventID)
 	return ev
 }
 

@@ -140,7 +140,7 @@ func (x *xmlDoc) parent(up int) string {
 var ignored = map[string]bool{
 	"ilmd": true, "sensorElementList": true, "bizTransactionList": true, "persistentDisposition": true,
 	"certificationInfo": true, "eventTime": true, "recordTime": true, "eventTimeZoneOffset": true,
-	"bizStep": true, "disposition": true, "action": true, "eventID": true, "transformationID": true,
+	"bizStep": true, "disposition": true, "action": true, "transformationID": true,
 }
 
 func (x *xmlDoc) capture() {
@@ -163,7 +163,7 @@ func (x *xmlDoc) start(t xml.StartElement) {
 			x.skip = 1
 		case ignored[local]:
 			x.skip = 1
-		case local == "epc", local == "parentID", local == "epcClass", local == "source", local == "destination":
+		case local == "epc", local == "parentID", local == "epcClass", local == "source", local == "destination", local == "eventID":
 			x.capture()
 			x.capType = attr(t, "type")
 		case local == "id" && (x.parent(1) == "readPoint" || x.parent(1) == "bizLocation"):
@@ -249,6 +249,8 @@ func (x *xmlDoc) captured(local, v string) {
 		}
 	case "parentID":
 		ev.Objects = append(ev.Objects, v)
+	case "eventID":
+		ev.ID = v
 	case "epcClass":
 		switch x.parent(2) {
 		case "quantityList", "childQuantityList":

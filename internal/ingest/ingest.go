@@ -50,6 +50,22 @@ type NumberingSink interface {
 	LinkNumbers(l supplychain.Link, supplier, buyer int32) error
 }
 
+// SourcedSink is a Sink that is told where in the input each party and
+// link was first read, for provenance: the line of a CSV row, or an EPCIS
+// event's eventID (its line when it has none). The importer calls
+// PartySource and LinkSource right after Party and Link.
+type SourcedSink interface {
+	Sink
+	PartySource(id string, src Source)
+	LinkSource(k supplychain.LinkKey, src Source)
+}
+
+// Source is where in an input something was read.
+type Source struct {
+	Line    int    // 1-based line of the row or event; 0 when unknown
+	EventID string // the EPCIS eventID, when there is one
+}
+
 // Options configure an import. Country is required; the others may be nil.
 type Options struct {
 	// Name names the input in messages (usually the file name).
@@ -195,6 +211,7 @@ func ImportFormat(ctx context.Context, f Format, r io.Reader, opts Options, sink
 		opts.MaxErrors = 100
 	}
 	rn := &run{ctx: ctx, opts: opts, sink: sink, file: opts.name(), res: Result{Format: f}, parties: map[string]struct{}{}}
+	rn.sourced, _ = sink.(SourcedSink)
 	var err error
 	switch f {
 	case FormatUpstreamCSV:
@@ -250,6 +267,8 @@ type run struct {
 	links   map[supplychain.LinkKey]struct{} // only formats that can repeat a link use it
 	failed  bool                             // a bad row was seen and bad rows are not skipped: the sink gets nothing more
 	unique  bool                             // the reader guarantees each party id once, so parties needs no entries
+	sourced SourcedSink                      // the sink, when it wants to know where things were read
+	source  Source                           // where the row or event being read is
 	// The normalisers' answers for values seen before: a file of a
 	// million rows names a few hundred countries and commodities.
 	countryAnswers   answers[countryAnswer]
@@ -324,6 +343,20 @@ func (rn *run) bad(e RowError) error {
 	return nil
 }
 
+// at says the row being read is on line.
+func (rn *run) at(line int) {
+	if rn.sourced != nil {
+		rn.source = Source{Line: line}
+	}
+}
+
+// atEvent says the EPCIS event being read has this id and line.
+func (rn *run) atEvent(id string, line int) {
+	if rn.sourced != nil {
+		rn.source = Source{Line: line, EventID: id}
+	}
+}
+
 func (rn *run) warn(e RowError) {
 	e.File = rn.file
 	if len(rn.res.Warnings) < rn.opts.MaxErrors {
@@ -346,6 +379,9 @@ func (rn *run) numberedParty(p supplychain.Party) (int32, error) {
 	if err != nil {
 		return -1, rn.sinkError(err)
 	}
+	if rn.sourced != nil {
+		rn.sourced.PartySource(p.ID, rn.source)
+	}
 	rn.res.Parties++
 	return n, nil
 }
@@ -363,6 +399,9 @@ func (rn *run) numberedLink(l supplychain.Link, supplier, buyer int32) error {
 	if err := ns.LinkNumbers(l, supplier, buyer); err != nil {
 		return rn.sinkError(err)
 	}
+	if rn.sourced != nil {
+		rn.sourced.LinkSource(l.Key(), rn.source)
+	}
 	rn.res.Links++
 	return nil
 }
@@ -373,6 +412,9 @@ func (rn *run) party(p supplychain.Party, again bool) error {
 		if !rn.failed {
 			if err := rn.sink.Party(p); err != nil {
 				return rn.sinkError(err)
+			}
+			if rn.sourced != nil {
+				rn.sourced.PartySource(p.ID, rn.source)
 			}
 			rn.res.Parties++
 		}
@@ -388,6 +430,9 @@ func (rn *run) party(p supplychain.Party, again bool) error {
 	}
 	if err := rn.sink.Party(p); err != nil {
 		return rn.sinkError(err)
+	}
+	if rn.sourced != nil && !seen {
+		rn.sourced.PartySource(p.ID, rn.source)
 	}
 	if !seen {
 		rn.parties[p.ID] = struct{}{}
@@ -409,6 +454,9 @@ func (rn *run) link(l supplychain.Link) error {
 	}
 	if err := rn.sink.Link(l); err != nil {
 		return rn.sinkError(err)
+	}
+	if rn.sourced != nil {
+		rn.sourced.LinkSource(l.Key(), rn.source)
 	}
 	rn.res.Links++
 	return nil
@@ -444,6 +492,32 @@ func (c *Collector) Party(p supplychain.Party) error {
 func (c *Collector) Link(l supplychain.Link) error {
 	c.Links = append(c.Links, l)
 	return nil
+}
+
+// SourcedCollector is a Collector that also keeps where each party and link
+// was first read (see SourcedSink).
+type SourcedCollector struct {
+	Collector
+	PartySources map[string]Source
+	LinkSources  map[supplychain.LinkKey]Source
+}
+
+func (c *SourcedCollector) PartySource(id string, src Source) {
+	if c.PartySources == nil {
+		c.PartySources = map[string]Source{}
+	}
+	if _, ok := c.PartySources[id]; !ok {
+		c.PartySources[id] = src
+	}
+}
+
+func (c *SourcedCollector) LinkSource(k supplychain.LinkKey, src Source) {
+	if c.LinkSources == nil {
+		c.LinkSources = map[supplychain.LinkKey]Source{}
+	}
+	if _, ok := c.LinkSources[k]; !ok {
+		c.LinkSources[k] = src
+	}
 }
 
 // PartyByRef returns the last party collected with the given reference.

@@ -52,6 +52,7 @@ func (rn *run) oshCSV(r io.Reader) error {
 			continue
 		}
 		seen[p.ID] = line
+		rn.at(line)
 		if err := rn.party(p, false); err != nil {
 			return err
 		}

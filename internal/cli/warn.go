@@ -10,20 +10,22 @@ import (
 	iofs "io/fs"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 const warnUsage = `warn backtest --series FILE.csv [--detector cusum,ewma] [--sensitivity NAME]
-       upstream warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve]`
+       upstream warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve]
+       upstream warn sensitivity --org SLUG [NAME]`
 
 // runWarn dispatches the early-warning batch commands.
 func runWarn(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintf(env.Stderr, "Usage: upstream %s\n", warnUsage)
 		if len(args) == 0 {
-			return usageError("warn needs a subcommand: backtest or evaluate")
+			return usageError("warn needs a subcommand: backtest, evaluate or sensitivity")
 		}
 		return nil
 	}
@@ -32,8 +34,10 @@ func runWarn(ctx context.Context, env *Env, args []string) error {
 		return runWarnBacktest(ctx, env, args[1:])
 	case "evaluate":
 		return runWarnEvaluate(ctx, env, args[1:])
+	case "sensitivity":
+		return runWarnSensitivity(ctx, env, args[1:])
 	}
-	return usageError("warn: unknown subcommand %q; use backtest or evaluate", args[0])
+	return usageError("warn: unknown subcommand %q; use backtest, evaluate or sensitivity", args[0])
 }
 
 // runWarnBacktest replays daily counts through the detectors and writes the
@@ -218,4 +222,58 @@ func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "%s suite: %d series of %d days, seed %d; timely = within %d days of a rise's start\n\n",
 		suite.Name, len(cases), suite.Days, suite.Seed, *horizon)
 	return earlywarning.WriteEvaluation(env.Stdout, rows)
+}
+
+// runWarnSensitivity shows an organisation's point on the early-warning
+// trade-off curve, or sets it when a name is given.
+func runWarnSensitivity(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "warn sensitivity", "warn sensitivity --org SLUG [NAME]")
+	dsn := dbFlag(fs, env)
+	slug := fs.String("org", "", "the organisation")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *slug == "" {
+		return usageError("--org SLUG is required")
+	}
+	if fs.NArg() > 1 {
+		return usageError("unexpected argument %q; give one sensitivity: %s", fs.Arg(1), sensitivityNames())
+	}
+	name := fs.Arg(0)
+	if name != "" {
+		if _, err := earlywarning.SensitivityByName(name); err != nil {
+			return usageError("%s", kernel.ErrorMessage(err))
+		}
+	}
+	db, err := openStore(ctx, *dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	o, err := orgBySlug(ctx, db, *slug)
+	if err != nil {
+		return err
+	}
+	st := db.EarlyWarning()
+	if name != "" {
+		if err := st.SetDetectorSensitivity(ctx, o.ID, name, "cli", time.Now()); err != nil {
+			return err
+		}
+	}
+	cur, err := st.DetectorSensitivity(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	if name != "" {
+		fmt.Fprintf(env.Stdout, "%s: early-warning sensitivity set to %s (%s)\n", o.Slug, cur.Name, cur.Label)
+		return nil
+	}
+	for _, p := range earlywarning.Sensitivities() {
+		mark := " "
+		if p.Name == cur.Name {
+			mark = "*"
+		}
+		fmt.Fprintf(env.Stdout, "%s %-9s %s: %s\n", mark, p.Name, p.Label, p.Description)
+	}
+	return nil
 }

@@ -166,3 +166,33 @@ func TestWarnBacktestAgreement(t *testing.T) {
 		t.Errorf("bad sensitivity: exit %d, %q", code, errOut)
 	}
 }
+
+func TestWarnSensitivity(t *testing.T) {
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "s.db")
+	vars := map[string]string{"UPSTREAM_DB": dsn}
+	if code, _, e := run(t, vars, "", "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", e)
+	}
+	if code, _, e := run(t, vars, "pw-pw-pw-pw-pw\n", "user", "add", "--org", "ngo", "--new-org", "An NGO", "--email", "a@ngo.example", "--role", "admin"); code != 0 {
+		t.Fatal(e)
+	}
+	steps := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--org", "ngo"}, 0, "* balanced  Balanced (default)"},
+		{[]string{"--org", "ngo", "earliest"}, 0, "ngo: early-warning sensitivity set to earliest (Earliest warning)"},
+		{[]string{"--org", "ngo"}, 0, "* earliest  Earliest warning"},
+		{[]string{"--org", "ngo", "loud"}, 2, `sensitivity "loud" is not one of earliest, early, balanced, quiet, quietest`},
+		{[]string{"--org", "nobody", "quiet"}, 2, `no organisation "nobody"`},
+		{[]string{"quiet"}, 2, "--org SLUG is required"},
+		{[]string{"--org", "ngo", "quiet", "quietest"}, 2, `unexpected argument "quietest"`},
+	}
+	for _, st := range steps {
+		code, out, errOut := run(t, vars, "", append([]string{"warn", "sensitivity"}, st.args...)...)
+		if code != st.code || !strings.Contains(out+errOut, st.want) {
+			t.Errorf("%v: exit %d, output %q %q; want %d and %q", st.args, code, out, errOut, st.code, st.want)
+		}
+	}
+}

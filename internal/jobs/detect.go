@@ -17,6 +17,9 @@ type SignalStore interface {
 	// DetectorProgress is the last day whose detections were raised.
 	DetectorProgress(ctx context.Context, orgID string) (earlywarning.Day, bool, error)
 	SetDetectorProgress(ctx context.Context, orgID string, day earlywarning.Day) error
+	// DetectorSensitivity is the organisation's point on the trade-off
+	// curve (the default when it has chosen none).
+	DetectorSensitivity(ctx context.Context, orgID string) (earlywarning.Sensitivity, error)
 }
 
 // Detect runs the count-anomaly detectors over each organisation's stored
@@ -30,9 +33,11 @@ type SignalStore interface {
 // progress raises the same detections again on the next run; they fold
 // into the same alerts as repeats and notify no one twice.
 type Detect struct {
-	Signals   SignalStore
-	Alerts    *earlywarning.Service
-	Clock     kernel.Clock
+	Signals SignalStore
+	Alerts  *earlywarning.Service
+	Clock   kernel.Clock
+	// Detectors, when set, replace every organisation's own choice of
+	// sensitivity (for tests and one-off runs).
 	Detectors []earlywarning.CountDetector
 	// History is how many days of each series the detectors see (default
 	// 120: four baseline windows).
@@ -51,10 +56,6 @@ func (d *Detect) Run(ctx context.Context) (raised int, err error) {
 	severity := d.Severity
 	if severity == "" {
 		severity = earlywarning.SeverityHigh
-	}
-	detectors := d.Detectors
-	if len(detectors) == 0 {
-		detectors = []earlywarning.CountDetector{earlywarning.DefaultCUSUM(), earlywarning.DefaultEWMA()}
 	}
 	through := earlywarning.DayOf(d.Clock.Now().UTC()) - 1
 	from := through - earlywarning.Day(history) + 1
@@ -77,6 +78,14 @@ func (d *Detect) Run(ctx context.Context) (raised int, err error) {
 		if err != nil {
 			return raised, err
 		}
+		detectors := d.Detectors
+		if len(detectors) == 0 {
+			point, err := d.Signals.DetectorSensitivity(ctx, org)
+			if err != nil {
+				return raised, err
+			}
+			detectors = point.Detectors()
+		}
 		series, subjects := dailySeries(sigs, from, history)
 		for _, det := range earlywarning.DetectAll(series, detectors...) {
 			if det.Day <= done {
@@ -94,10 +103,13 @@ func (d *Detect) Run(ctx context.Context) (raised int, err error) {
 	return raised, nil
 }
 
-// dailySeries sums signals into one series per subject over days days from
-// start; days without a signal count zero.
+// dailySeries sums signals into one series per subject, from the
+// subject's first signal within the days days from start to the last of
+// them; days without a signal count zero. Starting at the first signal, as
+// the backtest does, keeps the days before a subject was ever reported on
+// from reading as a quiet baseline that its first reports rise above.
 func dailySeries(sigs []earlywarning.Signal, start earlywarning.Day, days int) ([]earlywarning.Series, map[string]earlywarning.Subject) {
-	byKey := map[string]*earlywarning.Series{}
+	first := map[string]int{}
 	subjects := map[string]earlywarning.Subject{}
 	var order []string
 	for _, s := range sigs {
@@ -106,14 +118,27 @@ func dailySeries(sigs []earlywarning.Signal, start earlywarning.Day, days int) (
 			continue
 		}
 		k := s.SeriesKey()
-		ser, ok := byKey[k]
+		f, ok := first[k]
 		if !ok {
-			ser = &earlywarning.Series{Key: k, Start: start, Counts: make([]int, days)}
-			byKey[k] = ser
 			subjects[k] = s.Subject
 			order = append(order, k)
 		}
-		ser.Counts[i] += int(s.Value)
+		if !ok || i < f {
+			first[k] = i
+		}
+	}
+	byKey := make(map[string]*earlywarning.Series, len(order))
+	for _, k := range order {
+		f := first[k]
+		byKey[k] = &earlywarning.Series{Key: k, Start: start + earlywarning.Day(f), Counts: make([]int, days-f)}
+	}
+	for _, s := range sigs {
+		i := int(earlywarning.DayOf(s.At.UTC()) - start)
+		if i < 0 || i >= days {
+			continue
+		}
+		ser := byKey[s.SeriesKey()]
+		ser.Counts[i-first[s.SeriesKey()]] += int(s.Value)
 	}
 	out := make([]earlywarning.Series, len(order))
 	for i, k := range order {

@@ -158,3 +158,51 @@ func TestThresholdJobRaisesFromStoredSignals(t *testing.T) {
 		}
 	})
 }
+
+// TestDetectorJobUsesEachOrganisationsSensitivity: the same moderate burst
+// (six reports on a series of zero or one a day) raises an alert for an
+// organisation that chose the earliest warning and none for one on the
+// default, balanced point.
+func TestDetectorJobUsesEachOrganisationsSensitivity(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		today := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
+		clock := &kernel.FixedClock{T: today}
+		eager := newWorld(t, db, clock)
+		calm := attach(db, newOrgSlug(t, db, "calm"), clock)
+		if err := eager.st.SetDetectorSensitivity(ctx, eager.org.ID, "earliest", "admin", today); err != nil {
+			t.Fatal(err)
+		}
+		var sigs []earlywarning.Signal
+		for _, org := range []string{eager.org.ID, calm.org.ID} {
+			for d := 60; d >= 1; d-- {
+				n := float64(d % 2)
+				if d == 1 {
+					n = 6
+				}
+				s, err := earlywarning.NewSignal(org, earlywarning.KindGrievanceCount,
+					earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: "p"}, today.AddDate(0, 0, -d).Add(12*time.Hour), n, "grievance:daily-aggregate")
+				if err != nil {
+					t.Fatal(err)
+				}
+				sigs = append(sigs, s)
+			}
+		}
+		if err := eager.st.AddSignals(ctx, sigs); err != nil {
+			t.Fatal(err)
+		}
+		det := &jobs.Detect{Signals: eager.st, Alerts: eager.svc, Clock: clock}
+		if _, err := det.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			org  string
+			want int
+		}{{eager.org.ID, 1}, {calm.org.ID, 0}} {
+			alerts, err := eager.st.ListAlerts(ctx, c.org, earlywarning.AlertFilter{}, kernel.Page{})
+			if err != nil || len(alerts) != c.want {
+				t.Errorf("organisation %s: %d alerts (%v), want %d", c.org, len(alerts), err, c.want)
+			}
+		}
+	})
+}

@@ -584,3 +584,37 @@ func (e *EarlyWarning) SetDetectorProgress(ctx context.Context, orgID string, da
 		ON CONFLICT (org_id) DO UPDATE SET through_day = excluded.through_day`, orgID, int64(day))
 	return classify(err, "detector progress")
 }
+
+// DetectorSensitivity returns the organisation's point on the early-warning
+// trade-off curve, or the default when it has chosen none.
+func (e *EarlyWarning) DetectorSensitivity(ctx context.Context, orgID string) (earlywarning.Sensitivity, error) {
+	var name string
+	err := e.db.read.QueryRowContext(ctx, "SELECT sensitivity FROM ew_detector_settings WHERE org_id = $1", orgID).Scan(&name)
+	if err == sql.ErrNoRows {
+		return earlywarning.SensitivityByName("")
+	}
+	if err != nil {
+		return earlywarning.Sensitivity{}, classify(err, "detector sensitivity")
+	}
+	s, err := earlywarning.SensitivityByName(name)
+	if err != nil {
+		return earlywarning.Sensitivity{}, kernel.Wrap(kernel.Internal, err, "stored detector sensitivity of %s", orgID)
+	}
+	return s, nil
+}
+
+// SetDetectorSensitivity stores the organisation's point on the trade-off
+// curve, refusing (as Invalid) a name that is not one of
+// earlywarning.Sensitivities.
+func (e *EarlyWarning) SetDetectorSensitivity(ctx context.Context, orgID, name, by string, at time.Time) error {
+	if _, err := earlywarning.SensitivityByName(name); err != nil || name == "" {
+		if err == nil {
+			err = kernel.Errorf(kernel.Invalid, "sensitivity: choose one of the points on the curve")
+		}
+		return err
+	}
+	_, err := e.db.write.ExecContext(ctx, `INSERT INTO ew_detector_settings (org_id, sensitivity, updated_by, updated_at) VALUES ($1, $2, $3, $4)
+		ON CONFLICT (org_id) DO UPDATE SET sensitivity = excluded.sensitivity, updated_by = excluded.updated_by, updated_at = excluded.updated_at`,
+		orgID, name, by, at.UTC())
+	return classify(err, "detector sensitivity")
+}

@@ -411,6 +411,26 @@ func TestEndpointsThresholdsSignals(t *testing.T) {
 		if d, ok, err := st.DetectorProgress(ctx, tn.a.ID); d != 101 || !ok || err != nil {
 			t.Fatalf("progress: %v %v %v", d, ok, err)
 		}
+
+		if s, err := st.DetectorSensitivity(ctx, tn.a.ID); err != nil || s.Name != earlywarning.SensitivityBalanced {
+			t.Fatalf("default sensitivity: %+v %v", s, err)
+		}
+		for _, name := range []string{"earliest", "quiet"} {
+			if err := st.SetDetectorSensitivity(ctx, tn.a.ID, name, "admin", t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for _, bad := range []string{"", "loud"} {
+			if err := st.SetDetectorSensitivity(ctx, tn.a.ID, bad, "admin", t0); !kernel.IsCode(err, kernel.Invalid) {
+				t.Fatalf("sensitivity %q: want invalid, got %v", bad, err)
+			}
+		}
+		if s, err := st.DetectorSensitivity(ctx, tn.a.ID); err != nil || s.Name != "quiet" || s.Threshold != 8 {
+			t.Fatalf("saved sensitivity: %+v %v", s, err)
+		}
+		if s, err := st.DetectorSensitivity(ctx, tn.b.ID); err != nil || s.Name != earlywarning.SensitivityBalanced {
+			t.Fatalf("the other organisation's sensitivity: %+v %v", s, err)
+		}
 	})
 }
 

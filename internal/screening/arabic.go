@@ -246,6 +246,16 @@ func (ix *Index) buildArabicKeys() {
 // as its l: "عبد الله" as "bdl", the skeleton of "Abdallah" and
 // "Abdullah" written as one word.
 func joinSkeletons(toks []token) (string, bool) {
+	// Only compounds the lists write as one word: "Abd" with what
+	// follows, and a word with an article-bearing one ("Nasrallah",
+	// "Shamsuddin"); two names side by side stay two words.
+	compound := toks[0].written == "عبد"
+	for _, t := range toks[1:] {
+		compound = compound || (t.text == "al" && t.class == classStop)
+	}
+	if !compound {
+		return "", false
+	}
 	b := make([]byte, 0, 16)
 	for _, t := range toks {
 		part := t.text

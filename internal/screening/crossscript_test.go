@@ -296,8 +296,8 @@ func TestEvaluationByScript(t *testing.T) {
 
 // The floors of TestEvaluationByScript.
 const (
-	scriptFloorAll      = 0.0
-	scriptFloorNonLatin = 0.0
+	scriptFloorAll      = 0.90
+	scriptFloorNonLatin = 0.82
 )
 
 // TestPressForms screens listed people written as the press writes them,
@@ -336,5 +336,72 @@ func TestPressForms(t *testing.T) {
 	}
 	for sc, c := range found {
 		t.Logf("%-9s %d of %d found first", sc, c[0], c[1])
+	}
+}
+
+// maxOrdinaryFlagged is the most ordinary names, per script, that may be
+// flagged against the OFAC SDN list at the default threshold: the target
+// is 0.5% in every script. Arabic script (skeletons of two consonants
+// match many list words) and Latin (a one-word list name inside a longer
+// name) do not meet it yet; their ceilings stop them getting worse.
+var maxOrdinaryFlagged = map[string]float64{"arabic": 0.05, "latin": 0.015}
+
+const ordinaryTarget = 0.005
+
+// TestOrdinaryNamesFlagged screens ordinary names that are on no list
+// (testdata/ordinary_names.csv: people and companies in seven scripts)
+// against OFAC SDN and fails when more than maxOrdinaryFlagged of one
+// script's names get a hit at the default threshold, in either part.
+func TestOrdinaryNamesFlagged(t *testing.T) {
+	sdn := loadSDN(t)
+	ix := NewIndex(sdn)
+	f, err := os.Open("testdata/ordinary_names.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type count struct{ flagged, n int }
+	res := map[string]map[string]*count{}
+	for _, r := range recs[1:] {
+		sc, name := r[0], r[1]
+		part := evalPart(evalRow{query: name})
+		if res[part] == nil {
+			res[part] = map[string]*count{}
+		}
+		c := res[part][sc]
+		if c == nil {
+			c = &count{}
+			res[part][sc] = c
+		}
+		c.n++
+		if hits := ix.Search(Query{Name: name}, Options{}); len(hits) > 0 {
+			c.flagged++
+			if testing.Verbose() && part == "tuning" {
+				t.Logf("flagged %s %q -> %s", sc, name, summarize(hits[:1]))
+			}
+		}
+	}
+	for _, part := range []string{"tuning", "test"} {
+		scripts := make([]string, 0, len(res[part]))
+		for sc := range res[part] {
+			scripts = append(scripts, sc)
+		}
+		sort.Strings(scripts)
+		for _, sc := range scripts {
+			c := res[part][sc]
+			rate := float64(c.flagged) / float64(c.n)
+			t.Logf("%-6s %-9s %d of %d flagged (%.2f%%)", part, sc, c.flagged, c.n, 100*rate)
+			ceiling, ok := maxOrdinaryFlagged[sc]
+			if !ok {
+				ceiling = ordinaryTarget
+			}
+			if rate > ceiling {
+				t.Errorf("%s part, %s: %.2f%% of ordinary names flagged, more than %.1f%%", part, sc, 100*rate, 100*ceiling)
+			}
+		}
 	}
 }

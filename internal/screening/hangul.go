@@ -150,12 +150,27 @@ func readings(name string) []nameReading {
 	}
 	rs := []rune(s)
 	fh := firstHangul(rs)
+	// Family-name spellings apply to a person's name: Hangul only, two to
+	// four syllables, no legal form.
+	var surnames []string
+	if fh == 0 && len(strings.TrimSpace(s)) == len(s) && runLen(rs) == len(rs) && len(rs) >= 2 && len(rs) <= 4 {
+		surnames = hangulSurnames[string(rs[0])]
+	}
 	for i := range hangulSystems {
 		sys := &hangulSystems[i]
 		add(romaniseHangul(s, sys, ""), sys.name)
-		for _, sn := range hangulSurnames[string(rs[fh])] {
+		for _, sn := range surnames {
 			add(romaniseHangul(s, sys, sn), sys.name+", family name as "+sn)
 		}
 	}
 	return out
+}
+
+// runLen is the number of Hangul syllables at the start of rs.
+func runLen(rs []rune) int {
+	n := 0
+	for n < len(rs) && isHangulSyllable(rs[n]) {
+		n++
+	}
+	return n
 }

@@ -68,6 +68,9 @@ type queryUnit struct {
 }
 
 type preparedQuery struct {
+	// exact is set for a name read from a syllabic script (see prepare):
+	// words match only as written, and every syllable must be matched.
+	exact   bool
 	toks    []token
 	weights []float32
 	units   []queryUnit
@@ -192,7 +195,7 @@ func (ix *Index) searchOne(q Query, opts Options, qn nativeName) []Hit {
 	}
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
-	pq := ix.prepare(q, s)
+	pq := ix.prepare(q, s, qn.script&(scriptHan|scriptHangul|scriptKana) != 0)
 	if pq == nil {
 		return nil
 	}
@@ -273,7 +276,15 @@ func (ix *Index) SearchBatch(qs []Query, opts Options) []Result {
 	return out
 }
 
-func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
+// prepare normalises a query and looks its words up. exact limits the
+// lookups to words as written (no spelling variants, no sound-alikes): a
+// romanisation of a syllabic script is one valid syllable per character,
+// and one letter more or less makes another syllable, another name.
+func (ix *Index) prepare(q Query, s *scratch, exact bool) *preparedQuery {
+	edits, sound := 2, true
+	if exact {
+		edits, sound = 0, false
+	}
 	if len(q.Name) > MaxNameLength {
 		return nil
 	}
@@ -302,6 +313,7 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 		clear(pq.termGen)
 		pq.gen = 1
 	}
+	pq.exact = exact
 	if q.Country != "" {
 		if c, ok := CountryCode(q.Country); ok {
 			pq.country = c
@@ -317,7 +329,7 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 		if t.arabic {
 			u.matches = ix.arabicLookup(t.text)
 		} else {
-			u.matches = ix.cachedLookup(t.text, t.class, 2, true, s)
+			u.matches = ix.cachedLookup(t.text, t.class, edits, sound, s)
 		}
 		pq.weights[i] = ix.queryWeight(t, u.matches)
 		pq.units = append(pq.units, u)
@@ -336,7 +348,7 @@ func (ix *Index) prepare(q Query, s *scratch) *preparedQuery {
 			if len(text) > 20 {
 				break
 			}
-			m := ix.cachedLookup(text, classWord, 1, false, s)
+			m := ix.cachedLookup(text, classWord, min(edits, 1), false, s)
 			if len(m) > 0 {
 				pq.units = append(pq.units, queryUnit{start: i, end: k + 1, text: text, class: classWord, matches: m})
 			}
@@ -511,7 +523,7 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 	}
 	// Initials: a single letter on one side stands for a word on the other.
 	for i, t := range pq.toks {
-		if t.arabic {
+		if t.arabic || pq.exact {
 			continue
 		}
 		for j, id := range ltoks {
@@ -527,7 +539,7 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 	// Acronyms: a query word made of the initials of consecutive list words,
 	// or a list word made of the initials of consecutive query words.
 	for i, t := range pq.toks {
-		if t.class != classWord || t.arabic || len(t.text) < 2 || len(t.text) > 8 {
+		if t.class != classWord || t.arabic || pq.exact || len(t.text) < 2 || len(t.text) > 8 {
 			continue
 		}
 		if k := strings.Index(nr.initials, t.text); k >= 0 && len(t.text) >= 3 {
@@ -540,7 +552,7 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 		if lt.class != classWord || len(lt.text) < 3 || len(lt.text) > 8 {
 			continue
 		}
-		if qs, qe, ok := queryInitials(pq.toks, lt.text); ok {
+		if qs, qe, ok := queryInitials(pq.toks, lt.text); ok && !pq.exact {
 			pairs = append(pairs, pair{qs, qe, j, j + 1, 0.9, howAcronym})
 		}
 	}
@@ -637,6 +649,33 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 	note := func(msg string) {
 		if explain != nil {
 			reasons = append(reasons, msg)
+		}
+	}
+	if pq.exact {
+		// Each syllable of a name in a syllabic script is a part of the
+		// name: one the list name lacks is as strong a difference as a
+		// missing word ("mo kang min" is not "Kang Min").
+		// The list name's words count the same way.
+		n, m := 0, 0
+		for i, t := range pq.toks {
+			if t.class == classWord || t.class == classStop {
+				n++
+				if qsim[i] > 0 {
+					m++
+				}
+			}
+		}
+		for j, id := range ltoks {
+			if c := ix.terms[id].class; c == classWord || c == classNumber {
+				n++
+				if lsim[j] > 0 {
+					m++
+				}
+			}
+		}
+		if n > 0 && m < n {
+			score *= float64(m) / float64(n)
+			note(fmt.Sprintf("%d of %d syllables and list words matched (x%.2f)", m, n, float64(m)/float64(n)))
 		}
 	}
 	if numberClash {

@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"crypto/rand"
-	"errors"
 	"log/slog"
 
 	"github.com/upstream-platform/upstream/internal/account"
@@ -30,7 +29,7 @@ type grievanceParts struct {
 	Vault   *vault.Vault
 	Store   *sqlstore.Grievances
 	Service *grievance.Service
-	Keys    *keyUnlocker
+	Keys    keyUnlocker
 	Reports web.ReportDeps
 }
 
@@ -57,7 +56,7 @@ func newGrievance(env *Env, db *sqlstore.DB, log *slog.Logger) (*grievanceParts,
 	if err != nil {
 		return nil, err
 	}
-	g := &grievanceParts{Vault: v, Store: st, Service: svc, Keys: &keyUnlocker{vault: v, store: st}}
+	g := &grievanceParts{Vault: v, Store: st, Service: svc, Keys: keyUnlocker{&grievance.HandlerKeys{Vault: v, Store: st}}}
 	g.Reports = web.ReportDeps{
 		Keys:      orgKeySource{st},
 		Handlers:  handlerKeys{st},
@@ -137,70 +136,17 @@ func (h handlerKeys) HandlerPublicKey(ctx context.Context, orgID, userID string)
 	return hk.Public, nil
 }
 
-// keyUnlocker is the account.KeyUnlocker for case handlers: at sign-in it
-// opens the user's locked private key with the password, so the session can
-// carry it. A case handler without a key gets one at first sign-in, locked
-// by the password just typed. A key that the password no longer opens (an
-// administrator set a new password) is replaced by a fresh key pair:
-// reports wrapped to the old key come back through `upstream keys recover`.
-type keyUnlocker struct {
-	vault *vault.Vault
-	store *sqlstore.Grievances
+// keyUnlocker is the account.KeyUnlocker: at sign-in it opens the user's
+// locked private key with the password, so the session can carry it. When
+// a key is issued or re-locked is grievance.HandlerKeys' rule; this only
+// tells it whether the user is a case handler.
+type keyUnlocker struct{ keys *grievance.HandlerKeys }
+
+var _ account.KeyUnlocker = keyUnlocker{}
+
+func (k keyUnlocker) Unlock(ctx context.Context, u account.User, password string) ([]byte, error) {
+	return k.keys.Unlock(ctx, u.OrgID, u.ID, u.Role == account.RoleCaseHandler, password)
 }
-
-var _ account.KeyUnlocker = (*keyUnlocker)(nil)
-
-func (k *keyUnlocker) Unlock(ctx context.Context, u account.User, password string) ([]byte, error) {
-	hk, err := k.store.HandlerKey(ctx, u.OrgID, u.ID)
-	switch {
-	case kernel.IsCode(err, kernel.NotFound):
-		if u.Role != account.RoleCaseHandler {
-			return nil, nil
-		}
-		return k.issue(ctx, u, password)
-	case err != nil:
-		return nil, err
-	}
-	priv, err := k.vault.UnlockKey(hk.Locked, []byte(password))
-	if errors.Is(err, vault.ErrWrongKey) {
-		if u.Role != account.RoleCaseHandler {
-			return nil, nil
-		}
-		return k.issue(ctx, u, password)
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer priv.Wipe()
-	if k.vault.NeedsRelock(hk.Locked) {
-		if locked, err := k.vault.LockKey(priv, []byte(password)); err == nil {
-			_ = k.store.PutHandlerKey(ctx, u.OrgID, u.ID, priv.Public(), locked)
-		}
-	}
-	return sessionKey(priv), nil
-}
-
-// issue makes and stores a new key pair for the user.
-func (k *keyUnlocker) issue(ctx context.Context, u account.User, password string) ([]byte, error) {
-	priv, err := k.vault.NewKeyPair()
-	if err != nil {
-		return nil, err
-	}
-	defer priv.Wipe()
-	locked, err := k.vault.LockKey(priv, []byte(password))
-	if err != nil {
-		return nil, err
-	}
-	if err := k.store.PutHandlerKey(ctx, u.OrgID, u.ID, priv.Public(), locked); err != nil {
-		return nil, err
-	}
-	return sessionKey(priv), nil
-}
-
-// sessionKey is the form a private key travels in inside the sealed
-// session: the checksummed printable encoding the vault reads back with
-// ParseRecoveryKey.
-func sessionKey(k *vault.PrivateKey) []byte { return []byte(vault.FormatRecoveryKey(k)) }
 
 // recoveryKeys lets an administrator create the organisation's recovery
 // key from the settings page.

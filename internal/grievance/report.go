@@ -161,7 +161,7 @@ func (s Submission) Validate() error {
 		}
 	}
 	if s.Narrative == "" && len(s.Attachments) == 0 {
-		return kernel.Errorf(kernel.Invalid, "please describe what happened")
+		return ErrNothingReported
 	}
 	if len(s.Attachments) > MaxAttachments {
 		return kernel.Errorf(kernel.Invalid, "at most %d files can be attached", MaxAttachments)

@@ -166,6 +166,9 @@ func (s *Service) Submit(ctx context.Context, org OrgKeys, sub Submission) (Rece
 	return rc, nr.Report, nil
 }
 
+// ErrNothingReported refuses a report with neither a narrative nor a file.
+var ErrNothingReported error = &kernel.Error{Code: kernel.Invalid, Message: "please describe what happened"}
+
 // ErrReceiptNotRecognised is the one answer to every failed follow-up: a
 // wrong secret, an unknown locator, an unknown organisation and a purged
 // report are indistinguishable.

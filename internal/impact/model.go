@@ -221,7 +221,7 @@ func (m *LogicModel) Validate() error {
 		}
 	}
 	if len(problems) > 0 {
-		return kernel.Errorf(kernel.Invalid, "logic model: %s", strings.Join(problems, "; "))
+		return kernel.Wrap(kernel.Invalid, ErrInvalidModel, "logic model: %s", strings.Join(problems, "; "))
 	}
 	return nil
 }

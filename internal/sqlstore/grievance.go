@@ -632,11 +632,7 @@ func (g *Grievances) ReportIDs(ctx context.Context, orgID string) ([]string, err
 // --- handler and organisation keys ---
 
 // HandlerKey is a user's key pair as stored.
-type HandlerKey struct {
-	UserID, OrgID string
-	Public        vault.PublicKey
-	Locked        []byte
-}
+type HandlerKey = grievance.HandlerKey
 
 // PutHandlerKey stores or replaces a user's key pair. The user must belong
 // to the organisation.

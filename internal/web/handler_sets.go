@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"log/slog"
 	"strings"
+	"sync"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
@@ -62,8 +63,11 @@ type supplyHandlers struct {
 	aggregates *aggregateCache
 	// riskReader reads one party's stored risk; without one the supplier
 	// page finds the party's row in the register.
-	riskReader      PartyRiskReader
-	imports         SupplierImporter // nil when supplier import is off
+	riskReader PartyRiskReader
+	imports    SupplierImporter // nil when supplier import is off
+	// referenceData reads the built-in reference tables the risk map
+	// shades countries by, once per server, on first use.
+	referenceData   func() (*refdata.Set, error)
 	watchlist       WatchlistHitCounter
 	grievanceCounts GrievanceCounter
 }
@@ -206,7 +210,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 
 	if f.supply.on {
 		sup := &supplyHandlers{base: b, suppliers: d.Suppliers, aggregates: aggregates, imports: d.Imports,
-			watchlist: d.Watchlist, grievanceCounts: d.GrievanceCounts}
+			watchlist: d.Watchlist, grievanceCounts: d.GrievanceCounts, referenceData: sync.OnceValues(refdata.Default)}
 		// A supply-chain store that reads one party's risk directly is
 		// preferred to the reporting reader's view of the register.
 		if rr, ok := d.Suppliers.(PartyRiskReader); ok {

@@ -235,11 +235,7 @@ func (s *intakeHandlers) hookMessages(w http.ResponseWriter, r *http.Request) {
 	if window <= 0 {
 		window = 5 * time.Minute
 	}
-	now := time.Now()
-	if s.clock != nil {
-		now = s.clock.Now()
-	}
-	m, err := parseMessages(cfg.MessagesSecret, now, window, r.Header.Get("X-Upstream-Timestamp"), r.Header.Get("X-Upstream-Signature"), body)
+	m, err := parseMessages(cfg.MessagesSecret, s.clock.Now(), window, r.Header.Get("X-Upstream-Timestamp"), r.Header.Get("X-Upstream-Signature"), body)
 	if err != nil {
 		s.hookFail(w, r, err)
 		return

@@ -86,7 +86,7 @@ func decodeModel(raw json.RawMessage) (*impact.LogicModel, error) {
 		return nil, kernel.Errorf(kernel.Invalid, "model: missing; give the logic model with its programme name, nodes, links and indicators")
 	}
 	m, err := impact.DecodeLogicModel(bytes.NewReader(raw))
-	if err != nil && !strings.HasPrefix(kernel.ErrorMessage(err), "logic model: ") {
+	if err != nil && !errors.Is(err, impact.ErrInvalidModel) {
 		return nil, kernel.Errorf(kernel.Invalid, "model: %s", kernel.ErrorMessage(err))
 	}
 	return m, err

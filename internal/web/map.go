@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
-	"sync"
 
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/geo"
@@ -122,8 +121,6 @@ func (s *supplyHandlers) withHighCounts(ctx context.Context, orgID string, stats
 	return out, nil
 }
 
-var loadRefdata = sync.OnceValues(refdata.Default)
-
 // referenceValue returns a country's reference figure for the measure.
 func referenceValue(set *refdata.Set, m mapMeasure, iso2 string) (float64, string, bool) {
 	switch m.ID {
@@ -180,7 +177,7 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 			})
 		}
 	} else {
-		ref, err = loadRefdata()
+		ref, err = s.referenceData()
 	}
 	if err != nil {
 		s.fail(w, r, err)

@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/upstream-platform/upstream/internal/grievance"
@@ -361,7 +360,7 @@ func reporterError(err error, t map[string]string) string {
 		return t["err_receipt"]
 	case errors.Is(err, grievance.ErrTooManyAttempts):
 		return t["err_wait"]
-	case kernel.ErrorMessage(err) == "please describe what happened":
+	case errors.Is(err, grievance.ErrNothingReported):
 		return t["err_describe"]
 	}
 	return kernel.ErrorMessage(err)
@@ -369,8 +368,5 @@ func reporterError(err error, t map[string]string) string {
 
 // today is the server's day, for webhook bookkeeping.
 func (s *intakeHandlers) today() grievance.Day {
-	if s.clock == nil {
-		return grievance.DayOf(time.Now())
-	}
 	return grievance.Today(s.clock)
 }

@@ -21,7 +21,8 @@ type epcisEvent struct {
 	Outputs     []string // TransformationEvent outputs
 	Sources     []sourceDest
 	Dests       []sourceDest
-	Retracted   bool   // carries an errorDeclaration
+	Retracted   bool     // carries an errorDeclaration
+	Correctives []string // the declaration's correctiveEventIDs
 	Malformed   string // why the event could not be read, if it could not
 }
 
@@ -43,15 +44,141 @@ const maxMasterData = 1 << 16
 
 // epcisState turns EPCIS events and master data into parties and links.
 type epcisState struct {
-	rn       *run
-	lastLoc  map[string]string            // object (EPC or class) -> party id of its last location
-	master   map[string]map[string]string // location or party URI -> master-data attributes
-	fullWarn bool
+	rn        *run
+	lastLoc   map[string]sighting          // object (EPC or class) -> where it was last seen
+	master    map[string]map[string]string // location or party URI -> master-data attributes
+	bizMaster map[string]bool              // URIs with business-location (not read-point) master data
+	fullWarn  bool
+	// Links wait until the document ends, with the events that made
+	// them, so that an error declaration anywhere in the document can
+	// withdraw what the event it declares erroneous made.
+	pending      []pendingLink2
+	pendingIndex map[supplychain.LinkKey]int
+	eventIDs     map[string]bool // ids of the events read (not declarations)
+	retracted    map[string]bool // ids declared erroneous
+	declarations []declaration
+	assets       int // returnable and individual assets seen (GRAI, GIAI)
+}
+
+// sighting is where an object was last seen, by which event, and where
+// before that, so that an error declaration can put the object back.
+type sighting struct {
+	loc, event, before string
+}
+
+// pendingLink2 is a link waiting for the end of the document.
+type pendingLink2 struct {
+	link   supplychain.Link
+	src    Source
+	events []string // ids of the events that made it
+	anon   bool     // an event without an id made it: no declaration can withdraw it
+}
+
+// declaration is an error declaration read.
+type declaration struct {
+	id          string
+	correctives []string
+	line, col   int
 }
 
 func newEPCISState(rn *run) *epcisState {
 	rn.links = map[supplychain.LinkKey]struct{}{}
-	return &epcisState{rn: rn, lastLoc: map[string]string{}, master: map[string]map[string]string{}}
+	return &epcisState{rn: rn, lastLoc: map[string]sighting{}, master: map[string]map[string]string{}, bizMaster: map[string]bool{},
+		pendingIndex: map[supplychain.LinkKey]int{}, eventIDs: map[string]bool{}, retracted: map[string]bool{}}
+}
+
+// link holds l, made by ev, until the document ends.
+func (s *epcisState) link(l supplychain.Link, ev *epcisEvent) {
+	k := l.Key()
+	i, ok := s.pendingIndex[k]
+	if !ok {
+		if len(s.pending) >= maxCustody {
+			// Bounded memory: past the bound a link goes straight on.
+			_ = s.rn.link(l)
+			return
+		}
+		i = len(s.pending)
+		s.pendingIndex[k] = i
+		s.pending = append(s.pending, pendingLink2{link: l, src: s.rn.source})
+	}
+	if ev.ID == "" {
+		s.pending[i].anon = true
+	} else {
+		s.pending[i].events = append(s.pending[i].events, ev.ID)
+	}
+}
+
+// finish sends the links no error declaration withdrew and says what each
+// declaration did.
+func (s *epcisState) finish() error {
+	rn := s.rn
+	withdrawn := 0
+	for _, p := range s.pending {
+		if !p.anon && len(p.events) > 0 && allIn(p.events, s.retracted) {
+			withdrawn++
+			continue
+		}
+		if rn.sourced != nil {
+			rn.source = p.src
+		}
+		if err := rn.link(p.link); err != nil {
+			return err
+		}
+	}
+	for _, d := range s.declarations {
+		var b strings.Builder
+		if s.eventIDs[d.id] {
+			fmt.Fprintf(&b, "error declaration: event %s is erroneous; what it made is withdrawn", d.id)
+		} else {
+			fmt.Fprintf(&b, "error declaration for event %s, which is not in this document: an event imported earlier is not withdrawn (withdrawal across imports is not supported)", d.id)
+		}
+		var present, absent []string
+		for _, c := range d.correctives {
+			if s.eventIDs[c] {
+				present = append(present, c)
+			} else {
+				absent = append(absent, c)
+			}
+		}
+		switch {
+		case len(d.correctives) == 0:
+			b.WriteString("; it names no corrective event")
+		case len(absent) == 0:
+			fmt.Fprintf(&b, "; its corrective event %s is used instead", strings.Join(present, ", "))
+		default:
+			fmt.Fprintf(&b, "; its corrective event %s is not in this document", strings.Join(absent, ", "))
+		}
+		rn.warn(RowError{Line: d.line, Column: d.col, Reason: b.String()})
+	}
+	if withdrawn > 0 {
+		rn.warn(RowError{Reason: fmt.Sprintf("%d supply link(s) withdrawn by error declarations", withdrawn)})
+	}
+	if s.assets > 0 {
+		rn.warn(RowError{Reason: fmt.Sprintf("%d sighting(s) of returnable or individual assets (GRAI, GIAI: crates, pallets, sensors) not used for supply links: assets travel back and forth between partners", s.assets)})
+	}
+	return nil
+}
+
+func allIn(ids []string, set map[string]bool) bool {
+	for _, id := range ids {
+		if !set[id] {
+			return false
+		}
+	}
+	return true
+}
+
+// isAsset reports whether an EPC names a returnable or individual asset
+// (GRAI, GIAI) rather than trade goods: a crate or a sensor moving between
+// two sites says nothing about who supplies whom.
+func isAsset(epc string) bool {
+	switch {
+	case strings.HasPrefix(epc, "urn:epc:id:grai:"), strings.HasPrefix(epc, "urn:epc:id:giai:"):
+		return true
+	case strings.HasPrefix(epc, "http://"), strings.HasPrefix(epc, "https://"):
+		return strings.Contains(epc, "/8003/") || strings.Contains(epc, "/8004/")
+	}
+	return false
 }
 
 // event applies one event. Events that yield nothing are counted as unused
@@ -81,7 +208,21 @@ func (s *epcisState) event(ev *epcisEvent) error {
 		}
 		return nil
 	case ev.Retracted:
-		unused(ev.Type + " carries an error declaration (it retracts an earlier event); its corrective event is used instead")
+		rn.res.UnusedEvents++
+		if ev.ID == "" {
+			rn.warn(RowError{Line: ev.Line, Column: ev.Col, Reason: ev.Type + " carries an error declaration but no eventID, so the event it declares erroneous cannot be told; skipped"})
+			return nil
+		}
+		s.retracted[ev.ID] = true
+		s.forget(ev)
+		s.declarations = append(s.declarations, declaration{id: ev.ID, correctives: ev.Correctives, line: ev.Line, col: ev.Col})
+		return nil
+	}
+	if ev.ID != "" && len(s.eventIDs) < maxCustody {
+		s.eventIDs[ev.ID] = true
+	}
+	if s.retracted[ev.ID] {
+		unused(ev.Type + " " + ev.ID + " was declared erroneous earlier in this document; skipped")
 		return nil
 	}
 	used := false
@@ -100,8 +241,42 @@ func (s *epcisState) event(ev *epcisEvent) error {
 		}
 		locID, used = p.ID, true
 	}
-	// Source and destination lists: each type (owning party, possessing
-	// party, location) links its sources to its destinations.
+	// Source and destination lists: every source and destination is a
+	// party; each type (owning party, possessing party, location) links
+	// its sources to its destinations.
+	sdKind := func(typ string) supplychain.Kind {
+		if typ == "location" {
+			return supplychain.KindFacility
+		}
+		return supplychain.KindCompany
+	}
+	for _, typ := range []string{"owning_party", "possessing_party", "location"} {
+		// Parties before locations: a party and its site often share a GLN.
+		for _, sd := range [][]sourceDest{ev.Sources, ev.Dests} {
+			for _, x := range sd {
+				if x.Type != typ {
+					continue
+				}
+				if err := rn.party(s.locationParty(x.ID, sdKind(typ)), false); err != nil {
+					return err
+				}
+				used = true
+			}
+		}
+	}
+	for _, sd := range [][]sourceDest{ev.Sources, ev.Dests} {
+		for _, x := range sd {
+			switch x.Type {
+			case "owning_party", "possessing_party", "location":
+			default:
+				rn.warn(RowError{Line: ev.Line, Column: ev.Col, Reason: fmt.Sprintf("source or destination type %q is not owning_party, possessing_party or location; %s kept as a party without links", x.Type, x.ID)})
+				if err := rn.party(s.locationParty(x.ID, supplychain.KindCompany), false); err != nil {
+					return err
+				}
+				used = true
+			}
+		}
+	}
 	for _, typ := range []string{"owning_party", "possessing_party", "location"} {
 		for _, src := range ev.Sources {
 			if src.Type != typ {
@@ -123,9 +298,7 @@ func (s *epcisState) event(ev *epcisEvent) error {
 					return err
 				}
 				if sp.ID != dp.ID {
-					if err := rn.link(supplychain.Link{Buyer: dp.ID, Supplier: sp.ID}); err != nil {
-						return err
-					}
+					s.link(supplychain.Link{Buyer: dp.ID, Supplier: sp.ID}, ev)
 				}
 				used = true
 			}
@@ -140,15 +313,17 @@ func (s *epcisState) event(ev *epcisEvent) error {
 			seenNow = ev.Inputs
 		}
 		for _, obj := range seenNow {
-			if prev := s.lastLoc[obj]; prev != "" && prev != locID {
-				if err := rn.link(supplychain.Link{Buyer: locID, Supplier: prev}); err != nil {
-					return err
-				}
+			if isAsset(obj) {
+				s.assets++
+				continue
+			}
+			if prev := s.lastLoc[obj].loc; prev != "" && prev != locID {
+				s.link(supplychain.Link{Buyer: locID, Supplier: prev}, ev)
 			}
 		}
-		s.remember(ev.Objects, locID)
-		s.remember(ev.Inputs, locID)
-		s.remember(ev.Outputs, locID)
+		s.remember(ev.Objects, locID, ev.ID)
+		s.remember(ev.Inputs, locID, ev.ID)
+		s.remember(ev.Outputs, locID, ev.ID)
 	}
 	if !used {
 		unused(ev.Type + " names no location, party or source/destination; nothing to map")
@@ -156,8 +331,11 @@ func (s *epcisState) event(ev *epcisEvent) error {
 	return nil
 }
 
-func (s *epcisState) remember(objs []string, locID string) {
+func (s *epcisState) remember(objs []string, locID, eventID string) {
 	for _, o := range objs {
+		if isAsset(o) {
+			continue
+		}
 		if _, ok := s.lastLoc[o]; !ok && len(s.lastLoc) >= maxCustody {
 			if !s.fullWarn {
 				s.fullWarn = true
@@ -165,7 +343,18 @@ func (s *epcisState) remember(objs []string, locID string) {
 			}
 			continue
 		}
-		s.lastLoc[o] = locID
+		s.lastLoc[o] = sighting{loc: locID, event: eventID, before: s.lastLoc[o].loc}
+	}
+}
+
+// forget puts back the objects an erroneous event moved.
+func (s *epcisState) forget(ev *epcisEvent) {
+	for _, list := range [][]string{ev.Objects, ev.Inputs, ev.Outputs} {
+		for _, o := range list {
+			if last, ok := s.lastLoc[o]; ok && last.event == ev.ID {
+				s.lastLoc[o] = sighting{loc: last.before}
+			}
+		}
 	}
 }
 
@@ -189,8 +378,29 @@ func (s *epcisState) masterElement(vocabType, id string, attrs map[string]string
 	default:
 		return nil // product classes and other vocabularies do not name parties
 	}
+	readPoint := strings.Contains(t, "readpoint")
+	if readPoint && s.bizMaster[id] {
+		// A read point's vocabulary describes a door or a line; it does
+		// not overwrite what the business location's says of the site.
+		for k, v := range attrs {
+			if _, ok := s.master[id][k]; !ok {
+				s.master[id][k] = v
+			}
+		}
+		return nil
+	}
 	if len(s.master) < maxMasterData {
 		s.master[id] = attrs
+		if !readPoint && kind == supplychain.KindFacility {
+			s.bizMaster[id] = true
+		}
+	}
+	if site := siteOf(id); site != id {
+		// A sub-location (a shelf, a dock) folds into its site: its
+		// master data describes the site only when the site has none.
+		if _, ok := s.master[site]; ok {
+			return nil
+		}
 	}
 	p := s.locationParty(id, kind)
 	s.enrich(&p, attrs, line, col)
@@ -200,9 +410,12 @@ func (s *epcisState) masterElement(vocabType, id string, attrs map[string]string
 // locationParty builds the party for a location or party identifier,
 // enriched with master data already read.
 func (s *epcisState) locationParty(uri string, kind supplychain.Kind) supplychain.Party {
-	key, gln := epcKey(uri)
-	p := supplychain.Party{ID: supplychain.StableID("epcis", key), Ref: uri, Name: uri, Kind: kind, GLN: gln}
-	if attrs, ok := s.master[uri]; ok {
+	site := siteOf(uri)
+	key, gln := epcKey(site)
+	p := supplychain.Party{ID: supplychain.StableID("epcis", key), Ref: site, Name: site, Kind: kind, GLN: gln}
+	if attrs, ok := s.master[site]; ok {
+		s.enrich(&p, attrs, 0, 0)
+	} else if attrs, ok := s.master[uri]; ok {
 		s.enrich(&p, attrs, 0, 0)
 	}
 	return p
@@ -315,6 +528,29 @@ func epcKey(uri string) (key, gln string) {
 		}
 	}
 	return "uri:" + u, ""
+}
+
+// siteOf returns the site a sub-location belongs to: an SGLN with an
+// extension ("urn:epc:id:sgln:0614141.07346.1234", shelf 1234 of site
+// 0614141.07346) or a GS1 Digital Link with AI 254 names a place inside the
+// site, and the supply chain is mapped between sites. Other identifiers are
+// their own site.
+func siteOf(uri string) string {
+	u := strings.TrimSpace(uri)
+	if rest, ok := strings.CutPrefix(u, "urn:epc:id:sgln:"); ok {
+		if parts := strings.Split(rest, "."); len(parts) == 3 && parts[2] != "0" && parts[2] != "" {
+			return "urn:epc:id:sgln:" + parts[0] + "." + parts[1] + ".0"
+		}
+		return u
+	}
+	if strings.HasPrefix(u, "http://") || strings.HasPrefix(u, "https://") {
+		if i := strings.Index(u, "/414/"); i >= 0 {
+			if j := strings.Index(u[i:], "/254/"); j >= 0 {
+				return u[:i+j]
+			}
+		}
+	}
+	return u
 }
 
 // glnFrom appends the check digit to a 12-digit company prefix and

@@ -27,7 +27,11 @@ type jsonEvent struct {
 	BizLocation        *jsonID          `json:"bizLocation"`
 	SourceList         []jsonSourceDest `json:"sourceList"`
 	DestinationList    []jsonSourceDest `json:"destinationList"`
-	ErrorDeclaration   *json.RawMessage `json:"errorDeclaration"`
+	ErrorDeclaration   *jsonErrorDeclaration `json:"errorDeclaration"`
+}
+
+type jsonErrorDeclaration struct {
+	CorrectiveEventIDs []string `json:"correctiveEventIDs"`
 }
 
 type jsonQuantity struct {
@@ -65,6 +69,9 @@ func (rn *run) epcisJSON(r io.Reader) error {
 	d := &jsonDoc{rn: rn, dec: json.NewDecoder(lc), lc: lc, st: newEPCISState(rn)}
 	d.dec.UseNumber()
 	err := d.document()
+	if ferr := d.st.finish(); err == nil {
+		err = ferr
+	}
 	if err == nil || errors.Is(err, errTooManyErrors) {
 		return err
 	}
@@ -373,7 +380,10 @@ func (d *jsonDoc) decodeEvent(raw []byte, line, col int) *epcisEvent {
 			ev.Dests = append(ev.Dests, sourceDest{Type: sdType(s.Type), ID: id})
 		}
 	}
-	ev.Retracted = je.ErrorDeclaration != nil && string(*je.ErrorDeclaration) != "null"
+	if je.ErrorDeclaration != nil {
+		ev.Retracted = true
+		ev.Correctives = trimAll(je.ErrorDeclaration.CorrectiveEventIDs)
+	}
 	ev.ID = strings.TrimSpace(je.EventID)
 	return ev
 }

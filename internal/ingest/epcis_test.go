@@ -48,13 +48,13 @@ func TestEPCISOfficialExamples(t *testing.T) {
 			// Shipping observed at one read point, receiving at another
 			// business location: the product moved between them.
 			file:    "JSON/Example_9.6.1-ObjectEvent.jsonld",
-			parties: map[string]string{"urn:epc:id:sgln:0614141.07346.1234": "0614141073467", "urn:epc:id:sgln:0012345.11111.0": "0012345111112"},
-			links:   []wantLink{{"urn:epc:id:sgln:0012345.11111.0", "urn:epc:id:sgln:0614141.07346.1234"}},
+			parties: map[string]string{"urn:epc:id:sgln:0614141.07346.0": "0614141073467", "urn:epc:id:sgln:0012345.11111.0": "0012345111112"},
+			links:   []wantLink{{"urn:epc:id:sgln:0012345.11111.0", "urn:epc:id:sgln:0614141.07346.0"}},
 		},
 		{
 			file:    "XML/Example_9.6.1-ObjectEvent-2020_06_18a.xml",
-			parties: map[string]string{"urn:epc:id:sgln:0614141.07346.1234": "0614141073467", "urn:epc:id:sgln:0012345.11111.0": "0012345111112"},
-			links:   []wantLink{{"urn:epc:id:sgln:0012345.11111.0", "urn:epc:id:sgln:0614141.07346.1234"}},
+			parties: map[string]string{"urn:epc:id:sgln:0614141.07346.0": "0614141073467", "urn:epc:id:sgln:0012345.11111.0": "0012345111112"},
+			links:   []wantLink{{"urn:epc:id:sgln:0012345.11111.0", "urn:epc:id:sgln:0614141.07346.0"}},
 		},
 		{
 			// Owning and possessing parties: the seller supplies the buyer.
@@ -89,14 +89,14 @@ func TestEPCISOfficialExamples(t *testing.T) {
 		{
 			// The retracted event is counted as unused; its correction is used.
 			file:    "JSON/WithErrorDeclaration/ErrorDeclarationAndCorrectiveEvent.jsonld",
-			parties: map[string]string{"urn:epc:id:sgln:0614141.07346.1234": "0614141073467"},
+			parties: map[string]string{"urn:epc:id:sgln:0614141.07346.0": "0614141073467"},
 			unused:  1,
 			noLinks: true,
 		},
 		{
-			// Master data only: the CBV example's read points become facilities.
+			// Master data only: the CBV example's read points (lines inside a plant) fold into the plant.
 			file:    "XML/CBV/CBV-11.4-2020-06-16a.xml",
-			parties: map[string]string{"urn:epc:id:sgln:0614141.00300.1": "0614141003006"},
+			parties: map[string]string{"urn:epc:id:sgln:0614141.00300.0": "0614141003006"},
 			noLinks: true,
 		},
 		{
@@ -146,12 +146,13 @@ func TestEPCISOfficialExamples(t *testing.T) {
 			}
 		})
 	}
-	// The master-data site attribute survives as an attribute.
+	// The read points' master data describes their plant, which has none
+	// of its own; their site attribute survives.
 	_, sink, err := importFile(t, filepath.Join(root, "XML", "CBV", "CBV-11.4-2020-06-16a.xml"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p, _ := byRef(sink.Parties, "urn:epc:id:sgln:0614141.00300.1"); p.Attributes["ssd"] != "Line #1 at Manufacturing Plant 1" {
+	if p, _ := byRef(sink.Parties, "urn:epc:id:sgln:0614141.00300.0"); p.Attributes["site"] != "0614141003006" {
 		t.Errorf("master data attributes = %v", p.Attributes)
 	}
 }

@@ -21,6 +21,9 @@ func (rn *run) epcisXML(r io.Reader) error {
 	x := &xmlDoc{rn: rn, dec: xml.NewDecoder(&bomSkipper{r: r}), st: newEPCISState(rn)}
 	x.dec.Strict = true
 	err := x.document()
+	if ferr := x.st.finish(); err == nil {
+		err = ferr
+	}
 	if err == nil || errors.Is(err, errTooManyErrors) {
 		return err
 	}
@@ -160,7 +163,11 @@ func (x *xmlDoc) start(t xml.StartElement) {
 			x.skip = 1 // a user extension: nothing of EPCIS inside
 		case local == "errorDeclaration":
 			x.ev.Retracted = true
-			x.skip = 1
+		case local == "correctiveEventID":
+			x.capture()
+		case local == "correctiveEventIDs":
+		case x.parent(1) == "errorDeclaration":
+			x.skip = 1 // declaration time, reason, extensions
 		case ignored[local]:
 			x.skip = 1
 		case local == "epc", local == "parentID", local == "epcClass", local == "source", local == "destination", local == "eventID":
@@ -251,6 +258,8 @@ func (x *xmlDoc) captured(local, v string) {
 		ev.Objects = append(ev.Objects, v)
 	case "eventID":
 		ev.ID = v
+	case "correctiveEventID":
+		ev.Correctives = append(ev.Correctives, v)
 	case "epcClass":
 		switch x.parent(2) {
 		case "quantityList", "childQuantityList":

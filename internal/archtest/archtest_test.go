@@ -1,6 +1,7 @@
 package archtest_test
 
 import (
+	"fmt"
 	"go/parser"
 	"go/token"
 	"io/fs"
@@ -23,6 +24,56 @@ var (
 	// Capability packages must not reach storage or transport directly.
 	forbiddenInDomain = []string{"database/sql", "net/http", "github.com/jackc/", "modernc.org/", "github.com/chromedp/"}
 )
+
+// capabilityLayers orders the capability packages (docs/ARCHITECTURE.md,
+// "Order among capabilities"): a capability imports only capabilities of
+// a lower layer, and the kernel. A new capability package gets a layer
+// here and in the document before it lands.
+var capabilityLayers = map[string]int{
+	// 1 foundations: identities, encryption, the audit log, code lists and
+	// matching primitives; they know no other capability.
+	"account": 1, "audit": 1, "commodity": 1, "country": 1, "facilitymatch": 1, "vault": 1,
+	// 2 reference data and plain records: datasets and maps, the supply
+	// chain, impact programmes, alerts.
+	"earlywarning": 2, "geo": 2, "impact": 2, "refdata": 2, "supplychain": 2,
+	// 3 rules over one capability's records: risk scoring, grievance
+	// cases, EUDR geolocation checks.
+	"eudr": 3, "grievance": 3, "risk": 3,
+	// 4 analyses that read other capabilities: importers, watchlist
+	// screening, scorecards, worker-voice surveys.
+	"ingest": 4, "scorecard": 4, "screening": 4, "survey": 4,
+	// 5 pipelines and documents: the assessment pipeline, report rendering.
+	"assessment": 5, "report": 5,
+	// 6 report data gathered from every capability.
+	"reporting": 6,
+}
+
+// capabilityOf returns the capability package a directory belongs to:
+// "internal/screening/x" belongs to "screening".
+func capabilityOf(dir string) string {
+	name, _, _ := strings.Cut(strings.TrimPrefix(dir, "internal/"), "/")
+	return name
+}
+
+// layerViolation returns why capability dir may not import capability imp,
+// or "".
+func layerViolation(dir, imp string) string {
+	from, to := capabilityOf(dir), capabilityOf(imp)
+	if from == to {
+		return ""
+	}
+	lf, okf := capabilityLayers[from]
+	lt, okt := capabilityLayers[to]
+	switch {
+	case !okf:
+		return "capability " + from + " has no layer: add it to capabilityLayers and docs/ARCHITECTURE.md"
+	case !okt:
+		return "capability " + to + " has no layer: add it to capabilityLayers and docs/ARCHITECTURE.md"
+	case lt >= lf:
+		return fmt.Sprintf("%s (layer %d) may import only capabilities of lower layers, and %s is layer %d", from, lf, to, lt)
+	}
+	return ""
+}
 
 // kindOf classifies a package directory relative to the repository root.
 // Anything not named is a capability package and gets the strictest rule.
@@ -86,6 +137,8 @@ func violation(dir, imp string) string {
 			switch k := kindOf(internal); k {
 			case "adapter", "root", "entry":
 				return "capability packages never import a " + k
+			case "capability":
+				return layerViolation(dir, internal)
 			}
 		}
 	case "adapter":
@@ -106,6 +159,32 @@ func violation(dir, imp string) string {
 }
 
 func TestDependencyRule(t *testing.T) {
+	imports := shippedImports(t)
+	dirs := make([]string, 0, len(imports))
+	for d := range imports {
+		dirs = append(dirs, d)
+	}
+	sort.Strings(dirs)
+	for _, dir := range dirs {
+		if kindOf(dir) == "capability" && strings.HasPrefix(dir, "internal/") {
+			if _, ok := capabilityLayers[capabilityOf(dir)]; !ok {
+				t.Errorf("capability %s has no layer: add it to capabilityLayers and docs/ARCHITECTURE.md", dir)
+			}
+		}
+	}
+	for _, dir := range dirs {
+		for imp := range imports[dir] {
+			if why := violation(dir, imp); why != "" {
+				t.Errorf("%s imports %s: %s", dir, imp, why)
+			}
+		}
+	}
+}
+
+// shippedImports maps each package directory (relative to the repository
+// root) to the imports of its non-test Go files.
+func shippedImports(t *testing.T) map[string]map[string]bool {
+	t.Helper()
 	root := testkit.RepoRoot(t)
 	imports := map[string]map[string]bool{}
 	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
@@ -143,18 +222,7 @@ func TestDependencyRule(t *testing.T) {
 	if len(imports) < 5 {
 		t.Fatalf("found only %d packages: is the walk rooted right?", len(imports))
 	}
-	dirs := make([]string, 0, len(imports))
-	for d := range imports {
-		dirs = append(dirs, d)
-	}
-	sort.Strings(dirs)
-	for _, dir := range dirs {
-		for imp := range imports[dir] {
-			if why := violation(dir, imp); why != "" {
-				t.Errorf("%s imports %s: %s", dir, imp, why)
-			}
-		}
-	}
+	return imports
 }
 
 // TestRuleCatchesViolations proves the checker is not vacuous.
@@ -186,6 +254,17 @@ func TestRuleCatchesViolations(t *testing.T) {
 		{"cmd/upstream", module + "/internal/cli", false},
 		{"internal/kernel", module + "/internal/account", true},
 		{"internal/sqlstore/sqltest", module + "/internal/testkit", false},
+		// Order among capabilities: lower layers only.
+		{"internal/supplychain", module + "/internal/risk", true},
+		{"internal/screening", module + "/internal/assessment", true},
+		{"internal/risk", module + "/internal/grievance", true},
+		{"internal/grievance", module + "/internal/vault", false},
+		{"internal/reporting", module + "/internal/report", false},
+		{"internal/report", module + "/internal/reporting", true},
+		{"internal/vault", module + "/internal/account", true},
+		{"internal/nolayer", module + "/internal/kernel", false},
+		{"internal/nolayer", module + "/internal/vault", true},
+		{"internal/vault", module + "/internal/nolayer", true},
 	}
 	for _, tc := range tests {
 		t.Run(tc.dir+"->"+tc.imp, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package earlywarning_test
 
 import (
+	"math"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -213,4 +214,21 @@ func BenchmarkEWMA(b *testing.B) {
 		d.Detect(s)
 	}
 	b.ReportMetric(float64(b.N*len(s.Counts))/b.Elapsed().Seconds(), "days/s")
+}
+
+// TestSensitivityFigures: the figures each point shows to the person
+// choosing it are what the held-out suite gives today.
+func TestSensitivityFigures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the held-out suite takes a few seconds")
+	}
+	cases := ew.HeldOutSuite().Cases()
+	for _, p := range ew.Sensitivities() {
+		m := ew.Evaluate(p.Monitor(), cases, ew.TimelyHorizon)
+		got := ew.PointFigures{Timely: m.DetectionRate, FalseAlarmsPer1000: m.FalseAlarmsPer1000, MeanDelay: m.MeanDelay}
+		if math.Abs(got.Timely-p.HeldOut.Timely) > 0.0005 || math.Abs(got.FalseAlarmsPer1000-p.HeldOut.FalseAlarmsPer1000) > 0.005 ||
+			math.Abs(got.MeanDelay-p.HeldOut.MeanDelay) > 0.005 {
+			t.Errorf("%s: measured %+v, shown %+v", p.Name, got, p.HeldOut)
+		}
+	}
 }

@@ -19,6 +19,17 @@ type Sensitivity struct {
 	Description string
 	Threshold   float64 // the CUSUM's alarm level
 	Limit       float64 // the EWMA's alarm level
+	// HeldOut is the point's measured performance on the held-out suite,
+	// shown to the person choosing; TestSensitivityFigures checks it
+	// against a fresh evaluation.
+	HeldOut PointFigures
+}
+
+// PointFigures are a point's figures on the held-out suite.
+type PointFigures struct {
+	Timely             float64 // share of rises detected within TimelyHorizon days
+	FalseAlarmsPer1000 float64 // false alarm episodes per 1,000 series-days
+	MeanDelay          float64 // days to the first detection
 }
 
 // SensitivityBalanced is the default point.
@@ -27,15 +38,15 @@ const SensitivityBalanced = "balanced"
 // Sensitivities lists the points from the most to the least eager.
 func Sensitivities() []Sensitivity {
 	return []Sensitivity{
-		{Name: "earliest", Label: "Earliest warning", Threshold: 5, Limit: 4,
+		{Name: "earliest", Label: "Earliest warning", Threshold: 5, Limit: 4, HeldOut: PointFigures{0.772, 2.57, 2.38},
 			Description: "Catches the most rises within three days, at about three false alarms per 1,000 series-days."},
-		{Name: "early", Label: "Early warning", Threshold: 6, Limit: 4.5,
+		{Name: "early", Label: "Early warning", Threshold: 6, Limit: 4.5, HeldOut: PointFigures{0.703, 1.48, 2.78},
 			Description: "Catches more rises early, at about one and a half false alarms per 1,000 series-days."},
-		{Name: SensitivityBalanced, Label: "Balanced (default)", Threshold: 7, Limit: 5,
+		{Name: SensitivityBalanced, Label: "Balanced (default)", Threshold: 7, Limit: 5, HeldOut: PointFigures{0.640, 0.86, 3.13},
 			Description: "At most about one false alarm per 1,000 series-days."},
-		{Name: "quiet", Label: "Fewer false alarms", Threshold: 8, Limit: 5.5,
+		{Name: "quiet", Label: "Fewer false alarms", Threshold: 8, Limit: 5.5, HeldOut: PointFigures{0.584, 0.52, 3.50},
 			Description: "About half a false alarm per 1,000 series-days; rises are caught a little later."},
-		{Name: "quietest", Label: "Fewest false alarms", Threshold: 9, Limit: 6,
+		{Name: "quietest", Label: "Fewest false alarms", Threshold: 9, Limit: 6, HeldOut: PointFigures{0.526, 0.30, 3.87},
 			Description: "About a third of a false alarm per 1,000 series-days; only clear rises are caught early."},
 	}
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -55,5 +56,47 @@ func TestBrowserAcknowledgeAlertWithoutJavaScript(t *testing.T) {
 	shot, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
 	if err == nil && os.Getenv("UPSTREAM_SCREENSHOTS") != "" {
 		os.WriteFile(filepath.Join(os.Getenv("UPSTREAM_SCREENSHOTS"), "alert.png"), shot, 0o644)
+	}
+}
+
+// TestBrowserChooseSensitivityWithoutJavaScript: an admin with scripts off
+// opens the detector sensitivity from the alerts page, picks "Fewer false
+// alarms" and sees it saved and selected.
+func TestBrowserChooseSensitivityWithoutJavaScript(t *testing.T) {
+	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.deps.Config.CookieSecure = false
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/alerts"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "admin@acme.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/alerts/sensitivity"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/alerts/sensitivity"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`input[value="quiet"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, "/alerts/sensitivity")
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`input[value="quiet"]`)),
+		chromedp.Click(chromedp.CSS(`form[action="/alerts/sensitivity"] button[type="submit"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main", "Sensitivity saved: Fewer false alarms."); err != nil {
+		t.Fatal(err)
+	}
+	checked, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(`input[value="quiet"]`), "checked"))
+	if err != nil || !checked.Exists {
+		t.Errorf("quiet not selected after saving: %+v %v", checked, err)
+	}
+	if s, err := f.st.DetectorSensitivity(context.Background(), f.org.ID); err != nil || s.Name != "quiet" {
+		t.Errorf("stored sensitivity %q (%v)", s.Name, err)
 	}
 }

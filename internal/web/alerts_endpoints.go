@@ -11,12 +11,15 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-// AlertEndpointAdmin creates and deletes delivery endpoints;
-// earlywarning.EndpointStore only lists them, since that is all the alert
-// rules need. The SQL store's early-warning repository implements both.
+// AlertEndpointAdmin creates and deletes delivery endpoints and keeps the
+// organisation's detector sensitivity; earlywarning.EndpointStore only
+// lists endpoints, since that is all the alert rules need. The SQL store's
+// early-warning repository implements both.
 type AlertEndpointAdmin interface {
 	CreateEndpoint(ctx context.Context, ep earlywarning.Endpoint, at time.Time) error
 	DeleteEndpoint(ctx context.Context, orgID, id string) error
+	DetectorSensitivity(ctx context.Context, orgID string) (earlywarning.Sensitivity, error)
+	SetDetectorSensitivity(ctx context.Context, orgID, name, by string, at time.Time) error
 }
 
 // newWebhookSecret returns a fresh signing secret in the form shown to the

@@ -33,6 +33,8 @@ var alertsAuth = map[string][]string{
 	"GET /alerts/endpoints":                settingsAdmins,
 	"POST /alerts/endpoints":               settingsAdmins,
 	"POST /alerts/endpoints/{id}/delete":   settingsAdmins,
+	"GET /alerts/sensitivity":              settingsAdmins,
+	"POST /alerts/sensitivity":             settingsAdmins,
 	"GET /api/v1/alerts":                   alertsReaders,
 	"GET /api/v1/alerts/{id}":              alertsReaders,
 	"POST /api/v1/alerts/{id}/acknowledge": alertsManagers,
@@ -228,6 +230,13 @@ func TestAlertPages(t *testing.T) {
 			[]string{`id="new-secret">whsec_`, "https://hooks.example/x"}, nil},
 		{"secret not shown again", "admin", "GET", "/alerts/endpoints", "", 200, []string{"https://hooks.example/x"}, []string{"whsec_"}},
 		{"add bad email", "admin", "POST", "/alerts/endpoints", "channel=email&target=nobody", 400, []string{"not a single email address"}, nil},
+		{"sensitivity page", "admin", "GET", "/alerts/sensitivity", "", 200,
+			[]string{`value="balanced" checked`, "Earliest warning", "Fewest false alarms", "64%", "0.86"}, []string{"Sensitivity saved"}},
+		{"choose a sensitivity", "admin", "POST", "/alerts/sensitivity", "sensitivity=quiet", 200,
+			[]string{"Sensitivity saved: Fewer false alarms.", `value="quiet" checked`}, []string{`value="balanced" checked`}},
+		{"unknown sensitivity", "admin", "POST", "/alerts/sensitivity", "sensitivity=loud", 400,
+			[]string{`sensitivity &#34;loud&#34; is not one of`, `value="quiet" checked`}, nil},
+		{"no sensitivity chosen", "admin", "POST", "/alerts/sensitivity", "", 400, []string{"Choose one of the sensitivities"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -78,6 +78,8 @@ func (s *Server) routes() []route {
 			{"GET /alerts/endpoints", signedIn, settings, al.endpointsPage},
 			{"POST /alerts/endpoints", signedIn, settings, al.endpointCreate},
 			{"POST /alerts/endpoints/{id}/delete", signedIn, settings, al.endpointDelete},
+			{"GET /alerts/sensitivity", signedIn, settings, al.sensitivityPage},
+			{"POST /alerts/sensitivity", signedIn, settings, al.sensitivitySave},
 
 			{"GET /api/v1/alerts", signedIn, account.PermAlertsRead, al.apiAlerts},
 			{"GET /api/v1/alerts/{id}", signedIn, account.PermAlertsRead, al.apiAlert},

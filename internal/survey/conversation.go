@@ -70,6 +70,9 @@ var ErrNotStarted = errors.New("survey: the message does not start this survey")
 // one, the first question.
 func Start(s Survey, code string, respondent string, ch Channel, day Day, orgName string) (Conversation, Step, error) {
 	site, ok := s.SiteByCode(firstWord(code))
+	if ch == Voice {
+		site, ok = s.SiteByKeypad(NormaliseCode(firstWord(code)))
+	}
 	if !ok {
 		return Conversation{}, Step{}, ErrNotStarted
 	}

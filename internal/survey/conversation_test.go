@@ -12,7 +12,11 @@ import (
 func talk(t *testing.T, s survey.Survey, ch survey.Channel, replies ...string) (survey.Conversation, []survey.Step) {
 	t.Helper()
 	d := day(t, "2026-03-02")
-	c, st, err := survey.Start(s, "7kq3pa", "hash-1", ch, d, "Fair Farms")
+	code := "7kq3pa"
+	if ch == survey.Voice {
+		code = survey.Keypad(code) // a caller enters the code's digits
+	}
+	c, st, err := survey.Start(s, code, "hash-1", ch, d, "Fair Farms")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -127,5 +131,18 @@ func TestMatchLanguage(t *testing.T) {
 		if got := s.MatchLanguage(pref); got != want {
 			t.Errorf("MatchLanguage(%q) = %q, want %q", pref, got, want)
 		}
+	}
+}
+
+func TestKeypad(t *testing.T) {
+	if got := survey.Keypad("7kq-3pa"); got != "757372" {
+		t.Errorf("Keypad = %q, want 757372", got)
+	}
+	s := sample(t)
+	if site, ok := s.SiteByKeypad("757372"); !ok || site.ID != "site-a" {
+		t.Errorf("SiteByKeypad = %+v %v", site, ok)
+	}
+	if _, ok := s.SiteByCode("757372"); ok {
+		t.Error("keypad digits were read as a letter code")
 	}
 }

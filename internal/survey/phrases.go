@@ -42,6 +42,8 @@ var phrases = map[string]map[string]string{
 		"stopped":        "You will receive no more questions from this survey. Thank you.",
 		"closed":         "This survey is not open at the moment. Thank you.",
 		"choose_site":    "Which workplace are you answering about?",
+		"enter_code":     "Enter the survey code from the poster on your keypad, then press the hash key.",
+		"code_unknown":   "That code was not recognised.",
 	},
 	"es": {
 		"yes":            "Sí",
@@ -59,6 +61,8 @@ var phrases = map[string]map[string]string{
 		"stopped":        "No recibirá más preguntas de esta encuesta. Gracias.",
 		"closed":         "Esta encuesta no está abierta en este momento. Gracias.",
 		"choose_site":    "¿Sobre qué lugar de trabajo responde?",
+		"enter_code":     "Marque en el teclado el código de la encuesta que aparece en el cartel y luego la tecla numeral.",
+		"code_unknown":   "No reconocimos ese código.",
 	},
 	"fr": {
 		"yes":            "Oui",
@@ -76,6 +80,8 @@ var phrases = map[string]map[string]string{
 		"stopped":        "Vous ne recevrez plus de questions de cette enquête. Merci.",
 		"closed":         "Cette enquête n'est pas ouverte en ce moment. Merci.",
 		"choose_site":    "Sur quel lieu de travail répondez-vous ?",
+		"enter_code":     "Tapez sur le clavier le code de l'enquête indiqué sur l'affiche, puis la touche dièse.",
+		"code_unknown":   "Ce code n'a pas été reconnu.",
 	},
 	"pt": {
 		"yes":            "Sim",
@@ -93,6 +99,8 @@ var phrases = map[string]map[string]string{
 		"stopped":        "Você não receberá mais perguntas desta pesquisa. Obrigado.",
 		"closed":         "Esta pesquisa não está aberta no momento. Obrigado.",
 		"choose_site":    "Sobre qual local de trabalho você está respondendo?",
+		"enter_code":     "Digite no teclado o código da pesquisa que está no cartaz e depois a tecla cerquilha.",
+		"code_unknown":   "Não reconhecemos esse código.",
 	},
 	"zh-Hans": {
 		"yes":            "是",
@@ -110,6 +118,8 @@ var phrases = map[string]map[string]string{
 		"stopped":        "您将不会再收到本调查的问题。谢谢。",
 		"closed":         "本调查目前未开放。谢谢。",
 		"choose_site":    "您回答的是哪个工作场所？",
+		"enter_code":     "请用按键输入海报上的调查代码，然后按井号键。",
+		"code_unknown":   "无法识别该代码。",
 	},
 	"ar": {
 		"yes":            "نعم",
@@ -127,6 +137,8 @@ var phrases = map[string]map[string]string{
 		"stopped":        "لن تتلقى المزيد من الأسئلة من هذا الاستبيان. شكرًا لك.",
 		"closed":         "هذا الاستبيان غير مفتوح حاليًا. شكرًا لك.",
 		"choose_site":    "عن أي مكان عمل تجيب؟",
+		"enter_code":     "أدخل رمز الاستبيان الموجود على الملصق بلوحة المفاتيح، ثم اضغط مفتاح المربع.",
+		"code_unknown":   "لم يتم التعرف على هذا الرمز.",
 	},
 }
 

@@ -154,6 +154,24 @@ func (s *Service) resolveSites(ctx context.Context, sv *Survey) error {
 	for _, st := range sv.Sites {
 		old[st.ID] = st
 	}
+	// Keypad spellings must be unique in the organisation, or a caller's
+	// digits could name two sites.
+	taken := map[string]bool{}
+	others, err := s.cfg.Store.Surveys(ctx, sv.OrgID)
+	if err != nil {
+		return err
+	}
+	for _, o := range others {
+		if o.ID == sv.ID {
+			continue
+		}
+		for _, st := range o.Sites {
+			taken[Keypad(st.Code)] = true
+		}
+	}
+	for _, st := range sv.Sites {
+		taken[Keypad(st.Code)] = true
+	}
 	sites := make([]Site, 0, len(ids))
 	for _, id := range ids {
 		if id == "" {
@@ -161,10 +179,11 @@ func (s *Service) resolveSites(ctx context.Context, sv *Survey) error {
 		}
 		st, ok := old[id]
 		if !ok {
-			code, err := NewCode()
+			code, err := s.freeCode(taken)
 			if err != nil {
 				return err
 			}
+			taken[Keypad(code)] = true
 			st = Site{ID: id, Code: code}
 		}
 		sites = append(sites, st)
@@ -174,6 +193,20 @@ func (s *Service) resolveSites(ctx context.Context, sv *Survey) error {
 	}
 	sv.Sites = sites
 	return nil
+}
+
+// freeCode draws a code whose keypad spelling is not taken.
+func (s *Service) freeCode(taken map[string]bool) (string, error) {
+	for range 64 {
+		code, err := NewCode()
+		if err != nil {
+			return "", err
+		}
+		if !taken[Keypad(code)] {
+			return code, nil
+		}
+	}
+	return "", kernel.Errorf(kernel.Unavailable, "no free site code was found; please try again")
 }
 
 // maxCodeTries bounds retries when a new site code collides with one in
@@ -328,19 +361,34 @@ type Inbound struct {
 	Text string
 }
 
+// Reply is what a survey says back to one inbound message: the messages
+// (or, for voice, the prompts to speak) in order, in Lang, and whether the
+// conversation has ended.
+type Reply struct {
+	Messages []string
+	Lang     string
+	Ended    bool
+}
+
 // Handle answers an inbound message when it belongs to a survey: a reply
-// in an open conversation, or a site's code starting one. It reports false
-// when the message is neither, so the channel can pass it on (to grievance
-// intake). The replies are the messages to send back, in order.
-func (s *Service) Handle(ctx context.Context, in Inbound) ([]string, bool, error) {
+// in an open conversation, or a site's code starting one (on a keypad, the
+// code's digits). It reports false when the message is neither, so the
+// channel can pass it on (to grievance intake).
+func (s *Service) Handle(ctx context.Context, in Inbound) (Reply, bool, error) {
+	msgs, c, handled, err := s.handle(ctx, in)
+	r := Reply{Messages: msgs, Lang: c.Lang, Ended: c.State != Asking && c.State != ChoosingLanguage}
+	return r, handled, err
+}
+
+func (s *Service) handle(ctx context.Context, in Inbound) ([]string, Conversation, bool, error) {
 	if !in.Channel.Valid() || in.Channel == Web {
-		return nil, false, kernel.Errorf(kernel.Invalid, "unknown survey channel")
+		return nil, Conversation{}, false, kernel.Errorf(kernel.Invalid, "unknown survey channel")
 	}
 	// A namespace of its own keeps survey respondents' hashes from matching
 	// the same number's grievance conversations.
 	who, err := s.cfg.Hasher.Hash(in.OrgID, "survey:"+string(in.Channel), in.From)
 	if err != nil {
-		return nil, false, err
+		return nil, Conversation{}, false, err
 	}
 	day := s.Today()
 	c, err := s.cfg.Store.Conversation(ctx, in.OrgID, who)
@@ -348,37 +396,61 @@ func (s *Service) Handle(ctx context.Context, in Inbound) ([]string, bool, error
 	case err == nil && (c.State == Asking || c.State == ChoosingLanguage):
 		sv, err := s.cfg.Store.Survey(ctx, in.OrgID, c.SurveyID)
 		if err != nil {
-			return nil, false, err
+			return nil, c, false, err
 		}
 		c, st := sv.Reply(c, in.Text, day, in.OrgName)
-		return st.Messages, true, s.record(ctx, in.OrgID, sv, c, st, day)
+		return st.Messages, c, true, s.record(ctx, in.OrgID, sv, c, st, day)
 	case err != nil && !kernel.IsCode(err, kernel.NotFound):
-		return nil, false, err
+		return nil, Conversation{}, false, err
 	}
 	code := NormaliseCode(firstWord(in.Text))
-	if !ValidCode(code) {
+	var sv Survey
+	switch {
+	// On a keypad every code is digits, and some digit strings are also
+	// well-formed letter codes: a call is read as keypad digits only.
+	case in.Channel == Voice && isKeypad(code):
+		sv, err = s.surveyByKeypad(ctx, in.OrgID, code)
+	case in.Channel != Voice && ValidCode(code):
+		sv, err = s.cfg.Store.SurveyBySiteCode(ctx, in.OrgID, code)
+	default:
 		// A finished or stopped respondent who writes again is not asked
 		// again by accident; anything else is not for surveys.
 		if err == nil && IsStop(in.Text) {
-			return nil, true, nil
+			return nil, Conversation{State: Stopped}, true, nil
 		}
-		return nil, false, nil
+		return nil, Conversation{}, false, nil
 	}
-	sv, err := s.cfg.Store.SurveyBySiteCode(ctx, in.OrgID, code)
 	if kernel.IsCode(err, kernel.NotFound) {
-		return nil, false, nil
+		return nil, Conversation{}, false, nil
 	}
 	if err != nil {
-		return nil, false, err
+		return nil, Conversation{}, false, err
 	}
 	c, st, err := Start(sv, code, who, in.Channel, day, in.OrgName)
 	if err != nil {
-		return nil, false, nil
+		return nil, Conversation{}, false, nil
 	}
 	if c.SurveyID == "" { // no round open: say so, store nothing
-		return st.Messages, true, nil
+		c.State = Finished
+		c.Lang = sv.firstLanguage()
+		return st.Messages, c, true, nil
 	}
-	return st.Messages, true, s.record(ctx, in.OrgID, sv, c, st, day)
+	return st.Messages, c, true, s.record(ctx, in.OrgID, sv, c, st, day)
+}
+
+// surveyByKeypad finds the survey one of whose sites' codes the digits
+// spell, or NotFound.
+func (s *Service) surveyByKeypad(ctx context.Context, orgID, digits string) (Survey, error) {
+	svs, err := s.cfg.Store.Surveys(ctx, orgID)
+	if err != nil {
+		return Survey{}, err
+	}
+	for _, sv := range svs {
+		if _, ok := sv.SiteByKeypad(digits); ok {
+			return sv, nil
+		}
+	}
+	return Survey{}, kernel.Errorf(kernel.NotFound, "no survey site has that code")
 }
 
 func (s *Service) record(ctx context.Context, orgID string, sv Survey, c Conversation, st Step, day Day) error {

@@ -122,6 +122,47 @@ func (s Survey) SiteByCode(c string) (Site, bool) {
 	return Site{}, false
 }
 
+// SiteByKeypad returns the site whose code the digits spell on a telephone
+// keypad.
+func (s Survey) SiteByKeypad(digits string) (Site, bool) {
+	if !isKeypad(digits) {
+		return Site{}, false
+	}
+	for _, st := range s.Sites {
+		if Keypad(st.Code) == digits {
+			return st, true
+		}
+	}
+	return Site{}, false
+}
+
+// Keypad spells a code as the digits of a telephone keypad (ABC on 2, DEF
+// on 3, and so on), so a caller can enter the code posted at a site without
+// letters. Codes are chosen so that no two sites of an organisation spell
+// the same digits.
+func Keypad(code string) string {
+	const keys = "22233344455566677778889999" // A to Z
+	b := []byte(NormaliseCode(code))
+	for i, c := range b {
+		if c >= 'A' && c <= 'Z' {
+			b[i] = keys[c-'A']
+		}
+	}
+	return string(b)
+}
+
+func isKeypad(s string) bool {
+	if len(s) != codeLength {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
 // Validate checks a survey's design and returns the first problem, named by
 // the field a designer would look at.
 func (s Survey) Validate() error {
@@ -333,3 +374,7 @@ func ValidCode(s string) bool {
 	}
 	return true
 }
+
+// IsKeypadCode reports whether s (normalised) is a code entered on a
+// keypad: six digits.
+func IsKeypadCode(s string) bool { return isKeypad(NormaliseCode(s)) }

@@ -372,9 +372,9 @@ func (s *intakeHandlers) surveyInbound(ctx context.Context, orgID string, m inbo
 	if o, err := s.orgs.OrgByID(ctx, orgID); err == nil {
 		name = o.Name
 	}
-	msgs, handled, err := s.surveys.Handle(ctx, survey.Inbound{OrgID: orgID, OrgName: name, Channel: ch, From: from, Text: m.Text})
+	reply, handled, err := s.surveys.Handle(ctx, survey.Inbound{OrgID: orgID, OrgName: name, Channel: ch, From: from, Text: m.Text})
 	if err != nil || !handled {
 		return "", handled, err
 	}
-	return strings.Join(msgs, "\n\n"), true, nil
+	return strings.Join(reply.Messages, "\n\n"), true, nil
 }

@@ -134,6 +134,7 @@ func (s *Server) routes() []route {
 		s.when(f.surveys, []route{
 			{"GET /survey/{org}/{code}", reporterRoute, "", sv.surveyForm},
 			{"POST /survey/{org}/{code}", reporterRoute, "", sv.surveySubmit},
+			{"POST /hooks/{org}/voice", reporterRoute, "", in.hookVoice},
 			{"GET /surveys", signedIn, account.PermCasesAggregate, sv.surveysPage},
 			{"POST /surveys", signedIn, account.PermSuppliersWrite, sv.surveyCreate},
 			{"GET /surveys/{id}", signedIn, account.PermCasesAggregate, sv.surveyDetail},

@@ -20,6 +20,7 @@ import (
 var surveysAuth = map[string][]string{
 	"GET /survey/{org}/{code}":              {"public"},
 	"POST /survey/{org}/{code}":             {"public"},
+	"POST /hooks/{org}/voice":               {"public"},
 	"GET /surveys":                          {"admin", "analyst", "case_handler", "viewer"},
 	"POST /surveys":                         {"admin", "analyst"},
 	"GET /surveys/{id}":                     {"admin", "analyst", "case_handler", "viewer"},
@@ -91,15 +92,14 @@ func TestSurveyEveryChannel(t *testing.T) {
 		if strings.Contains(page, parties["M"].ID) && !strings.Contains(page, "/sites/"+url.PathEscape(parties["M"].ID)) {
 			t.Error("the survey page shows a site's id as text")
 		}
-		codes := surveyCodeRE.FindAllStringSubmatch(page, -1)
-		if len(codes) != 2 {
-			t.Fatalf("site links: %v", codes)
-		}
-		code := codes[0][1] // Coopérative Soubré sorts first by id? find it by name below
-		for _, c := range codes {
-			if i := strings.Index(page, c[0]); i > 0 && strings.Contains(page[max(0, i-400):i], "Dhaka") {
-				code = c[1]
+		code := ""
+		for _, sec := range strings.Split(page, `<section class="site">`)[1:] {
+			if m := surveyCodeRE.FindStringSubmatch(sec); m != nil && strings.Contains(sec, "Dhaka Garments") {
+				code = m[1]
 			}
+		}
+		if code == "" {
+			t.Fatalf("no link for Dhaka Garments' site:\n%s", page)
 		}
 
 		// A bad form, then a wrong survey code, answer plainly.
@@ -172,10 +172,45 @@ func TestSurveyEveryChannel(t *testing.T) {
 			}
 		}
 
-		// Six respondents: the results show, as counts with intervals.
+		// Voice keypad: a seventh worker calls, enters the code's digits and
+		// answers by key; the free-text question is not asked on a keypad.
+		voice := func(digits string) string {
+			t.Helper()
+			form := url.Values{"CallSid": {"CA1"}, "From": {"+8801710000077"}}
+			if digits != "" {
+				form.Set("Digits", digits)
+			}
+			path := "/hooks/acme/voice"
+			res := g.do(t, "POST", path, form.Encode(), "", map[string]string{"X-Twilio-Signature": twilioSignature(testTwilioToken, testPublicURL+path, form)})
+			b := body(t, res)
+			if res.StatusCode != 200 {
+				t.Fatalf("voice %q: %d %s", digits, res.StatusCode, b)
+			}
+			return b
+		}
+		if b := voice(""); !strings.Contains(b, `<Gather input="dtmf"`) || !strings.Contains(b, `<Say language="es-US">Marque en el teclado`) {
+			t.Errorf("call start: %s", b)
+		}
+		if b := voice("999999"); !strings.Contains(b, "not recognised") {
+			t.Errorf("unknown keypad code: %s", b)
+		}
+		if b := voice(survey.Keypad(code) + "#"); !strings.Contains(b, "2 Español") {
+			t.Errorf("keypad code: %s", b)
+		}
+		voice("1")
+		voice("2")
+		if b := voice("2"); !strings.Contains(b, "Thank you") || !strings.Contains(b, "<Hangup/>") || strings.Contains(b, "own words") {
+			t.Errorf("end of the call: %s", b)
+		}
+		// A forged voice request is refused.
+		if res := g.do(t, "POST", "/hooks/acme/voice", "From=%2B1&Digits=1", "", map[string]string{"X-Twilio-Signature": "forged"}); res.StatusCode != 401 {
+			t.Errorf("forged voice webhook: %d", res.StatusCode)
+		}
+
+		// Seven respondents: the results show, as counts with intervals.
 		res = g.do(t, "GET", detail, "", viewer, nil)
 		page = body(t, res)
-		if !strings.Contains(page, "6 respondents") || !strings.Contains(page, "No: 6, 100% (61%–100%)") || !strings.Contains(page, "Yes: 0") {
+		if !strings.Contains(page, "7 respondents") || !strings.Contains(page, "No: 7, 100% (65%–100%)") || !strings.Contains(page, "Yes: 0") {
 			t.Errorf("results after six answers:\n%s", page)
 		}
 		if strings.Contains(page, "CANARY") {
@@ -202,6 +237,21 @@ func TestSurveyEveryChannel(t *testing.T) {
 			if strings.Contains(g.logs.String(), canary) {
 				t.Errorf("%q found in the logs", canary)
 			}
+		}
+	})
+}
+
+func FuzzParseVoice(f *testing.F) {
+	form := url.Values{"From": {"+15550001"}, "Digits": {"1#"}}
+	f.Add(form.Encode(), twilioSignature("tok", "https://u.test/hooks/a/voice", form))
+	f.Add("From=%ZZ", "x")
+	f.Fuzz(func(t *testing.T, body, sig string) {
+		c, err := parseVoice("tok", "https://u.test/hooks/a/voice", []byte(body), sig)
+		if err != nil {
+			return
+		}
+		if c.From == "" || len(c.Digits) > 16 || strings.Trim(c.Digits, "0123456789*#") != "" {
+			t.Fatalf("accepted %+v", c)
 		}
 	})
 }

@@ -168,7 +168,7 @@ func surveyScenario(t *testing.T, db *sqlstore.DB) {
 				if err != nil || !handled {
 					t.Fatalf("%s %q: handled=%v %v", from, text, handled, err)
 				}
-				return out
+				return out.Messages
 			}
 			send(strings.ToLower(code))
 			send("1") // English

@@ -7,6 +7,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/geo"
 	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/risk"
@@ -19,6 +20,9 @@ type Normalisers struct {
 	Country   func(raw string) (alpha2 string, err error)
 	Commodity func(raw string) (id string, known bool)
 	Sector    func(sector string) []string
+	// KmOutside tells how far a point lies outside a country (see
+	// ingest.Options); nil checks nothing.
+	KmOutside func(alpha2 string, lat, lng float64) (km float64, known bool)
 }
 
 // StandardNormalisers resolves countries through package country and
@@ -50,12 +54,19 @@ func StandardNormalisers() Normalisers {
 			}
 			return ids
 		},
+		KmOutside: func(alpha2 string, lat, lng float64) (float64, bool) {
+			w, err := geo.Default()
+			if err != nil {
+				return 0, false // the built-in map is checked by its own tests
+			}
+			return w.KmOutside(alpha2, lat, lng)
+		},
 	}
 }
 
 // Options returns importer options for the file called name.
 func (n Normalisers) Options(name string, skipBadRows bool) ingest.Options {
-	return ingest.Options{Name: name, Country: n.Country, Commodity: n.Commodity, Sector: n.Sector, SkipBadRows: skipBadRows}
+	return ingest.Options{Name: name, Country: n.Country, Commodity: n.Commodity, Sector: n.Sector, KmOutside: n.KmOutside, SkipBadRows: skipBadRows}
 }
 
 // Read imports r (a supplier file called name, in any supported format)

@@ -36,6 +36,7 @@ type Country struct {
 type World struct {
 	Countries []Country // sorted by Alpha2
 	byCode    map[string]int
+	rings     map[string][][][2]float64 // alpha-2 -> rings in longitude/latitude
 }
 
 var loadWorld = sync.OnceValues(func() (*World, error) { return Decode(worldTopo) })
@@ -89,7 +90,7 @@ func Decode(data []byte) (*World, error) {
 		return nil, fmt.Errorf("world map: no 'countries' object")
 	}
 	arcs := decodeArcs(t)
-	w := &World{byCode: map[string]int{}}
+	w := &World{byCode: map[string]int{}, rings: map[string][][][2]float64{}}
 	for _, g := range obj.Geometries {
 		var polys [][][]int
 		switch g.Type {
@@ -122,6 +123,7 @@ func Decode(data []byte) (*World, error) {
 				if err != nil {
 					return nil, fmt.Errorf("world map: %s: %w", g.Properties.Name, err)
 				}
+				w.rings[code] = append(w.rings[code], pts)
 				pts = unwrap(pts)
 				for i, p := range pts {
 					x, y := project(p[0], p[1])
@@ -146,6 +148,49 @@ func Decode(data []byte) (*World, error) {
 		w.byCode[c.Alpha2] = i
 	}
 	return w, nil
+}
+
+// KmOutside says how far a point lies outside a country's shape: 0 when
+// inside, otherwise the distance in kilometres to its nearest border
+// (approximately: the shapes are Natural Earth's 1:110m, so a coast can be
+// a few kilometres off). known is false for a country the map does not
+// draw (small islands and city states).
+func (w *World) KmOutside(alpha2 string, lat, lng float64) (km float64, known bool) {
+	rings, ok := w.rings[strings.ToUpper(alpha2)]
+	if !ok {
+		return 0, false
+	}
+	inside := false
+	for _, ring := range rings {
+		for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
+			a, b := ring[i], ring[j]
+			if (a[1] > lat) != (b[1] > lat) && lng < (b[0]-a[0])*(lat-a[1])/(b[1]-a[1])+a[0] {
+				inside = !inside
+			}
+		}
+	}
+	if inside {
+		return 0, true
+	}
+	// Distance to the nearest edge on a local flat projection around the
+	// point: good enough to tell a coast from another continent.
+	const kmPerDegree = 111.32
+	cos := math.Cos(lat * math.Pi / 180)
+	best := math.Inf(1)
+	for _, ring := range rings {
+		for i := 1; i < len(ring); i++ {
+			ax, ay := (ring[i-1][0]-lng)*cos, ring[i-1][1]-lat
+			bx, by := (ring[i][0]-lng)*cos, ring[i][1]-lat
+			dx, dy := bx-ax, by-ay
+			t := 0.0
+			if l := dx*dx + dy*dy; l > 0 {
+				t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
+			}
+			px, py := ax+t*dx, ay+t*dy
+			best = math.Min(best, math.Hypot(px, py))
+		}
+	}
+	return best * kmPerDegree, true
 }
 
 // decodeArcs turns quantised, delta-encoded arcs into longitude/latitude.

@@ -181,6 +181,7 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 			continue
 		}
 		rn.at(line)
+		rn.checkPlace(&p, line)
 		num, err := rn.numberedParty(p)
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ type epcisEvent struct {
 	Dests       []sourceDest
 	Retracted   bool     // carries an errorDeclaration
 	Correctives []string // the declaration's correctiveEventIDs
-	Malformed   string // why the event could not be read, if it could not
+	Malformed   string   // why the event could not be read, if it could not
 }
 
 type sourceDest struct{ Type, ID string }
@@ -404,6 +404,7 @@ func (s *epcisState) masterElement(vocabType, id string, attrs map[string]string
 	}
 	p := s.locationParty(id, kind)
 	s.enrich(&p, attrs, line, col)
+	s.rn.checkPlace(&p, line)
 	return s.rn.party(p, true)
 }
 

@@ -11,22 +11,22 @@ import (
 // jsonEvent is the part of an EPCIS 2.0 JSON event the importer uses;
 // extension fields are skipped by the decoder without being kept.
 type jsonEvent struct {
-	Type               string           `json:"type"`
-	EventID            string           `json:"eventID"`
-	IsA                string           `json:"isA"` // drafts of EPCIS 2.0 used isA
-	ParentID           string           `json:"parentID"`
-	EPCList            []string         `json:"epcList"`
-	ChildEPCs          []string         `json:"childEPCs"`
-	InputEPCList       []string         `json:"inputEPCList"`
-	OutputEPCList      []string         `json:"outputEPCList"`
-	QuantityList       []jsonQuantity   `json:"quantityList"`
-	ChildQuantityList  []jsonQuantity   `json:"childQuantityList"`
-	InputQuantityList  []jsonQuantity   `json:"inputQuantityList"`
-	OutputQuantityList []jsonQuantity   `json:"outputQuantityList"`
-	ReadPoint          *jsonID          `json:"readPoint"`
-	BizLocation        *jsonID          `json:"bizLocation"`
-	SourceList         []jsonSourceDest `json:"sourceList"`
-	DestinationList    []jsonSourceDest `json:"destinationList"`
+	Type               string                `json:"type"`
+	EventID            string                `json:"eventID"`
+	IsA                string                `json:"isA"` // drafts of EPCIS 2.0 used isA
+	ParentID           string                `json:"parentID"`
+	EPCList            []string              `json:"epcList"`
+	ChildEPCs          []string              `json:"childEPCs"`
+	InputEPCList       []string              `json:"inputEPCList"`
+	OutputEPCList      []string              `json:"outputEPCList"`
+	QuantityList       []jsonQuantity        `json:"quantityList"`
+	ChildQuantityList  []jsonQuantity        `json:"childQuantityList"`
+	InputQuantityList  []jsonQuantity        `json:"inputQuantityList"`
+	OutputQuantityList []jsonQuantity        `json:"outputQuantityList"`
+	ReadPoint          *jsonID               `json:"readPoint"`
+	BizLocation        *jsonID               `json:"bizLocation"`
+	SourceList         []jsonSourceDest      `json:"sourceList"`
+	DestinationList    []jsonSourceDest      `json:"destinationList"`
 	ErrorDeclaration   *jsonErrorDeclaration `json:"errorDeclaration"`
 }
 

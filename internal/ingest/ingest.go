@@ -80,6 +80,11 @@ type Options struct {
 	// Sector maps an Open Supply Hub sector ("Apparel") to the canonical
 	// commodity ids it produces. Nil maps nothing.
 	Sector func(sector string) []string
+	// KmOutside says how far a point lies outside a country's shape (0
+	// inside; known false when the country has no shape to test). A party
+	// whose coordinates lie clearly outside its country is imported with a
+	// warning. Nil checks nothing.
+	KmOutside func(alpha2 string, lat, lng float64) (km float64, known bool)
 	// KnownRef reports whether a party with this reference already exists
 	// outside the file (stored by an earlier import), so a buyer_id naming
 	// it is not an error. Nil means only the file counts.
@@ -135,6 +140,9 @@ type Result struct {
 	Errors       []RowError // bad rows, at most Options.MaxErrors
 	ErrorCount   int        // all bad rows, including those beyond the cap
 	Warnings     []RowError // things read but not used; at most Options.MaxErrors
+	// PlaceWarnings counts parties whose coordinates lie outside their
+	// country (each also a warning).
+	PlaceWarnings int
 }
 
 // peekSize is how much of the input detection looks at.
@@ -355,6 +363,26 @@ func (rn *run) atEvent(id string, line int) {
 	if rn.sourced != nil {
 		rn.source = Source{Line: line, EventID: id}
 	}
+}
+
+// outsideTolerance is how far outside its country's coarse shape a point
+// may lie before it is taken to be wrong: the 1:110m shapes cut coasts and
+// river borders by up to a few tens of kilometres.
+const outsideTolerance = 30
+
+// checkPlace warns when p's coordinates lie outside its country. The
+// coordinates are kept: the country or the point may be the wrong one, and
+// an analyst decides.
+func (rn *run) checkPlace(p *supplychain.Party, line int) {
+	if rn.opts.KmOutside == nil || p.Lat == nil || p.Lng == nil || p.Country == "" {
+		return
+	}
+	km, known := rn.opts.KmOutside(p.Country, *p.Lat, *p.Lng)
+	if !known || km <= outsideTolerance {
+		return
+	}
+	rn.res.PlaceWarnings++
+	rn.warn(RowError{Line: line, Field: "lat/lng", Reason: fmt.Sprintf("%s: %v, %v lies about %.0f km outside %s; kept, check the coordinates or the country", p.Name, *p.Lat, *p.Lng, km, p.Country)})
 }
 
 func (rn *run) warn(e RowError) {

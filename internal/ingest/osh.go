@@ -53,6 +53,7 @@ func (rn *run) oshCSV(r io.Reader) error {
 		}
 		seen[p.ID] = line
 		rn.at(line)
+		rn.checkPlace(&p, line)
 		if err := rn.party(p, false); err != nil {
 			return err
 		}

@@ -49,3 +49,39 @@ func TestSources(t *testing.T) {
 		}
 	}
 }
+
+// Coordinates outside the party's country are kept, with a warning that
+// names the row, the party and the distance.
+func TestCoordinatesOutsideCountry(t *testing.T) {
+	in := "country,name,address,lat,lng\n" +
+		"IN,Wrong Place Mills,Dhaka,23.81,90.41\n" +
+		"BD,Right Place Mills,Dhaka,23.81,90.41\n" +
+		"BD,Coast Mills,Chittagong,22.2,91.7\n"
+	outside := func(alpha2 string, lat, lng float64) (float64, bool) {
+		switch alpha2 {
+		case "IN":
+			return 84, true
+		case "BD":
+			if lng > 91.5 {
+				return 12, true // off the coarse coast, within tolerance
+			}
+			return 0, true
+		}
+		return 0, false
+	}
+	var c ingest.Collector
+	res, err := ingest.Import(context.Background(), strings.NewReader(in), ingest.Options{Name: "f.csv", KmOutside: outside}, &c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.PlaceWarnings != 1 || len(c.Parties) != 3 {
+		t.Fatalf("%d place warnings, %d parties; warnings %v", res.PlaceWarnings, len(c.Parties), res.Warnings)
+	}
+	w := res.Warnings[0].Error()
+	if !strings.Contains(w, "f.csv:2") || !strings.Contains(w, "Wrong Place Mills") || !strings.Contains(w, "84 km outside IN") {
+		t.Errorf("warning %q", w)
+	}
+	if p := c.Parties[0]; p.Lat == nil || *p.Lat != 23.81 {
+		t.Errorf("coordinates not kept: %+v", p)
+	}
+}

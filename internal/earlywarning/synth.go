@@ -4,8 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // RiseShape is how an injected rise grows.
@@ -103,15 +101,15 @@ var SynthStart = Day(20458) // 2026-01-05
 // Generate draws one series for s from the given seed. The same scenario and
 // seed always give the same counts.
 func Generate(s Scenario, key string, seed uint64) Series {
-	src := rand.NewPCG(seed, 0x5eed_0f_ea71)
+	rng := rand.New(rand.NewPCG(seed, 0x5eed_0f_ea71))
 	means := s.means()
 	counts := make([]int, s.Days)
 	for i, m := range means {
 		if s.Size > 0 && m > 0 {
-			m = distuv.Gamma{Alpha: s.Size, Beta: s.Size / m, Src: src}.Rand()
+			m = gammaDraw(rng, s.Size, s.Size/m)
 		}
 		if m > 0 {
-			counts[i] = int(distuv.Poisson{Lambda: m, Src: src}.Rand())
+			counts[i] = poissonDraw(rng, m)
 		}
 	}
 	for _, sp := range s.Missing {

@@ -11,7 +11,16 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-const eudrUsage = `eudr validate FILE [--format text|json] [--tolerance-km KM]`
+const eudrUsage = `eudr validate FILE [--format text|json] [--tolerance-km KM]
+       upstream eudr import --org SLUG FILE
+       upstream eudr operator --org SLUG --name NAME --country CC --address TEXT [--eori ID] [--size micro|small|medium|large]
+       upstream eudr evidence --org SLUG --plot REF --kind KIND --source TEXT --date YYYY-MM-DD --by NAME [--period-from D --period-to D --loss-ha HA --method TEXT] [--valid-until D] [--file PATH] [--note TEXT]
+       upstream eudr lot --org SLUG --ref REF --commodity C --hs CODES --description TEXT --net-kg KG [--activity A] [--plots REF,...|--all-plots] [--upstream REF:VERIFICATION,...]
+       upstream eudr assess --org SLUG --lot REF [--forests yes|no] [--indigenous yes|no] [--consulted yes|no] [--claims yes|no] [--country-concerns yes|no] [--mixing yes|no] [--certified yes|no] [--note LETTER=TEXT ...]
+       upstream eudr mitigate --org SLUG --lot REF --criterion LETTER --measure TEXT --by NAME
+       upstream eudr decide --org SLUG --lot REF --conclusion negligible|not-negligible --by NAME --reason TEXT
+       upstream eudr checklist --org SLUG --lot REF
+       upstream eudr statement --org SLUG --lot REF --by NAME --out FILE (.json: Information System document, .geojson, .html or .pdf)`
 
 // runEUDR dispatches the EU Deforestation Regulation subcommands.
 func runEUDR(ctx context.Context, env *Env, args []string) error {
@@ -21,8 +30,10 @@ func runEUDR(ctx context.Context, env *Env, args []string) error {
 	switch args[0] {
 	case "validate":
 		return eudrValidate(ctx, env, args[1:])
+	case "import", "operator", "evidence", "lot", "assess", "mitigate", "decide", "checklist", "statement":
+		return eudrStored(ctx, env, args[0], args[1:])
 	default:
-		return usageError("unknown eudr subcommand %q: want validate; usage: upstream %s", args[0], eudrUsage)
+		return usageError("unknown eudr subcommand %q: want validate, import, operator, evidence, lot, assess, mitigate, decide, checklist or statement; usage: upstream %s", args[0], eudrUsage)
 	}
 }
 

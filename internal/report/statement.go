@@ -49,7 +49,7 @@ func NewStatementPage(s eudr.Statement, generated time.Time) *StatementPage {
 	p := &StatementPage{
 		Title: s.Kind.Label(), Statement: s, Kind: s.Kind.Label(), Activity: activityLabel(s.Activity),
 		Commodity: commodityLabel(s.Commodity), HSCodes: strings.Join(s.HSCodes, ", "),
-		Quantity: groupDigits(strconv.FormatFloat(s.NetMassKg, 'f', -1, 64)) + " kg net mass",
+		Quantity:    groupDigits(strconv.FormatFloat(s.NetMassKg, 'f', -1, 64)) + " kg net mass",
 		Declaration: eudr.Declaration, Upstream: s.Upstream, GeneratedAt: generated.UTC(), MapW: 640, MapH: 400,
 	}
 	op := s.Operator

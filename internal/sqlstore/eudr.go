@@ -12,7 +12,7 @@ import (
 )
 
 // EUDR implements eudr.Store. Records are JSON documents beside the columns
-// that select them (see migration 0021).
+// that select them (see migration 0022).
 type EUDR struct {
 	db    *DB
 	clock kernel.Clock

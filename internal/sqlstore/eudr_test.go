@@ -165,4 +165,3 @@ func TestEUDRStore(t *testing.T) {
 		}
 	})
 }
-

@@ -231,7 +231,7 @@ func TestAlertPages(t *testing.T) {
 		{"secret not shown again", "admin", "GET", "/alerts/endpoints", "", 200, []string{"https://hooks.example/x"}, []string{"whsec_"}},
 		{"add bad email", "admin", "POST", "/alerts/endpoints", "channel=email&target=nobody", 400, []string{"not a single email address"}, nil},
 		{"sensitivity page", "admin", "GET", "/alerts/sensitivity", "", 200,
-			[]string{`value="balanced" checked`, "Earliest warning", "Fewest false alarms", "64%", "0.86"}, []string{"Sensitivity saved"}},
+			[]string{`value="balanced" checked`, "Earliest warning", "Fewest false alarms", "66%", "0.76"}, []string{"Sensitivity saved"}},
 		{"choose a sensitivity", "admin", "POST", "/alerts/sensitivity", "sensitivity=quiet", 200,
 			[]string{"Sensitivity saved: Fewer false alarms.", `value="quiet" checked`}, []string{`value="balanced" checked`}},
 		{"unknown sensitivity", "admin", "POST", "/alerts/sensitivity", "sensitivity=loud", 400,

@@ -2,6 +2,10 @@ package grievance
 
 import (
 	"slices"
+	"strconv"
+	"strings"
+
+	"golang.org/x/text/currency"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
@@ -47,6 +51,50 @@ const (
 type Money struct {
 	Minor    int64
 	Currency string
+}
+
+// MinorDigits is the number of decimals of a currency's minor unit (2 for
+// USD, 0 for JPY, 3 for KWD), from the Unicode CLDR data in
+// golang.org/x/text; an unknown code is taken to have 2.
+func MinorDigits(code string) int {
+	u, err := currency.ParseISO(code)
+	if err != nil {
+		return 2
+	}
+	scale, _ := currency.Standard.Rounding(u)
+	return scale
+}
+
+// String shows the amount in the currency's own units, as people read
+// it: 3600000 US cents is "USD 36,000.00", 36000 yen "JPY 36,000".
+func (m Money) String() string {
+	d := MinorDigits(m.Currency)
+	n := m.Minor
+	if n < 0 {
+		n = -n
+	}
+	s := strconv.FormatInt(n, 10)
+	for len(s) <= d {
+		s = "0" + s
+	}
+	whole := s[:len(s)-d]
+	var b strings.Builder
+	if m.Minor < 0 {
+		b.WriteByte('-')
+	}
+	for i := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte(whole[i])
+	}
+	if d > 0 {
+		b.WriteString("." + s[len(s)-d:])
+	}
+	if m.Currency == "" {
+		return b.String()
+	}
+	return m.Currency + " " + b.String()
 }
 
 // Remedy is one remedy proposed on a case.

@@ -208,33 +208,14 @@ func (s *caseHandlers) caseMessage(w http.ResponseWriter, r *http.Request) {
 	})
 }
 
-// parseMinor reads an amount such as "120.50" into minor units.
-func parseMinor(s string) (int64, error) {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return 0, nil
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	if len(frac) > 2 || len(whole) > 12 {
-		return 0, kernel.Errorf(kernel.Invalid, "write the amount like 120.50")
-	}
-	for len(frac) < 2 {
-		frac += "0"
-	}
-	n, err := strconv.ParseInt(whole+frac, 10, 64)
-	if err != nil || n < 0 {
-		return 0, kernel.Errorf(kernel.Invalid, "write the amount like 120.50")
-	}
-	return n, nil
-}
-
 func (s *caseHandlers) caseRemedyPropose(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
-		minor, err := parseMinor(r.PostForm.Get("amount"))
+		code := strings.ToUpper(strings.TrimSpace(r.PostForm.Get("currency")))
+		minor, err := parseMoney(r.PostForm.Get("amount"), code)
 		if err != nil {
 			return err
 		}
-		money := grievance.Money{Minor: minor, Currency: strings.ToUpper(strings.TrimSpace(r.PostForm.Get("currency")))}
+		money := grievance.Money{Minor: minor, Currency: code}
 		_, err = hs.ProposeRemedy(ctx, grievance.RemedyType(r.PostForm.Get("type")), money, strings.TrimSpace(r.PostForm.Get("description")))
 		return err
 	})

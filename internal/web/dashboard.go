@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
@@ -114,7 +113,7 @@ func (s *dashboardHandlers) riskDistribution(ctx context.Context, org string) (d
 			lc.Bar = max(1, lc.N*distBarMax/top)
 		}
 		if total > 0 {
-			lc.Percent = strconv.FormatFloat(float64(lc.N)*100/float64(total), 'f', 1, 64) + "%"
+			lc.Percent = fmtPercent(float64(lc.N) / float64(total))
 		}
 	}
 	return d, nil
@@ -195,12 +194,11 @@ func (s *dashboardHandlers) keyIndicators(ctx context.Context, p account.Princip
 	}
 	out := dashIndicatorPanel{Available: true}
 	for _, st := range list {
-		f := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 		row := dashIndicatorRow{Name: st.Indicator.Name, Unit: st.Indicator.Unit, Known: st.Progress.Known, Achieved: st.Progress.Achieved,
-			Current: f(st.Progress.Current), Target: f(st.Progress.Target), Baseline: f(st.Progress.Baseline)}
+			Current: fmtNum(st.Progress.Current), Target: fmtNum(st.Progress.Target), Baseline: fmtNum(st.Progress.Baseline)}
 		if st.Progress.Known {
 			row.Bar = int(min(max(st.Progress.Fraction, 0), 1)*100 + 0.5)
-			row.Percent = strconv.Itoa(int(st.Progress.Fraction*100+0.5)) + "%"
+			row.Percent = fmtPercent(st.Progress.Fraction)
 		}
 		out.Rows = append(out.Rows, row)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -34,9 +35,19 @@ func TestDashboardFromServices(t *testing.T) {
 		{account.RoleAnalyst, []string{`id="alerts-open">2<`, "<dd>1</dd>"}, nil},
 		{account.RoleAdmin, []string{`id="alerts-open">2<`}, nil},
 	}
+	// Figures are rounded for people: no value in the indicators table has
+	// more than two decimals (the demo's averages and ratios have many).
+	long := regexp.MustCompile(`\d\.\d{3,}`)
 	for _, tc := range tests {
 		t.Run(string(tc.role), func(t *testing.T) {
 			_, b := af.call(t, string(tc.role), "GET", "/", "")
+			if i, j := strings.Index(b, `<table id="indicators">`), strings.Index(b, "</table>\n</div>\n<p><a href=\"/impact\">"); i >= 0 && j > i {
+				if m := long.FindString(b[i:j]); m != "" {
+					t.Errorf("indicators show %q, not rounded for people", m)
+				}
+			} else if tc.role == account.RoleViewer {
+				t.Error("no indicators table")
+			}
 			for _, w := range tc.want {
 				if !strings.Contains(b, w) {
 					t.Errorf("dashboard lacks %q", w)

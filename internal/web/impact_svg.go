@@ -306,36 +306,6 @@ func niceStep(raw float64) float64 {
 	return 10 * pow
 }
 
-// fmtNum shows a figure with thousands separators and at most two
-// decimals; the stored figure keeps full precision.
-func fmtNum(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return "–"
-	}
-	s := strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	whole, frac, _ := strings.Cut(s, ".")
-	var out []byte
-	for i := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			out = append(out, ',')
-		}
-		out = append(out, whole[i])
-	}
-	s = string(out)
-	if frac != "" {
-		if len(frac) == 1 {
-			frac += "0"
-		}
-		s += "." + frac
-	}
-	if neg && s != "0" {
-		s = "-" + s
-	}
-	return s
-}
-
 // fmtShort shows an axis figure: whole numbers where the range allows.
 func fmtShort(v float64) string {
 	if math.Abs(v) >= 100 {

@@ -15,6 +15,9 @@ import (
 func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"can": func(p account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
+		// Numbers for people: see format.go.
+		"num":   fmtNum,
+		"count": fmtCount,
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {

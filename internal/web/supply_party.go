@@ -246,7 +246,7 @@ func (c countShown) String() string {
 	case c.Suppressed:
 		return "fewer than " + strconv.Itoa(grievance.MinReportableCount)
 	}
-	return strconv.Itoa(c.N)
+	return fmtCount(c.N)
 }
 
 // suppressed applies the grievance aggregate rule to counts shown to a

@@ -126,9 +126,16 @@ func (s *supplyHandlers) supplierRegister(w http.ResponseWriter, r *http.Request
 		"SortName": "/suppliers" + rq.values(func(v url.Values) { v.Set("sort", "name"); v.Del("page") }),
 		"SortExp":  "/suppliers" + rq.values(func(v url.Values) { v.Del("sort"); v.Del("page") }),
 		"ByName":   rq.Sort == supplychain.SortName,
-		"From":     min(page.Offset+1, total), "To": page.Offset + len(rows),
+		"From":     page.Offset + 1, "To": page.Offset + len(rows),
 	}
-	if rq.Page > 1 {
+	if len(rows) == 0 && total > 0 {
+		// A page past the end (an old link, a typed number) says so and
+		// leads to the last page, rather than counting rows that are not
+		// there.
+		data["PastEnd"] = true
+		data["Last"] = "/suppliers" + rq.values(func(v url.Values) { setPage(v, max(pages, 1)) })
+	}
+	if rq.Page > 1 && rq.Page <= pages {
 		data["Prev"] = "/suppliers" + rq.values(func(v url.Values) { setPage(v, rq.Page-1) })
 	}
 	if rq.Page < pages {

@@ -1,0 +1,92 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/testkit"
+	"github.com/upstream-platform/upstream/internal/vault"
+)
+
+// caseInRemediation files a report and moves its case to remediation as
+// the case handler, returning the report id and the reporter's receipt.
+func caseInRemediation(t *testing.T, g *gFixture) (id, receipt string) {
+	t.Helper()
+	_, h := g.login(t, "case_handler@acme.example", testPassword, "")
+	rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"wages held back three months"}, "category": {"withholding_of_wages"}}, nil)
+	id = g.reportIDByReceipt(t, rc)
+	for _, to := range []string{"acknowledged", "investigating", "remediation"} {
+		if res := g.post(t, "/cases/"+id+"/stage", h, url.Values{"to": {to}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("stage %s: %d", to, res.StatusCode)
+		}
+	}
+	return id, rc
+}
+
+// signInAs signs in through the login page in the browser.
+func signInAs(t *testing.T, ctx context.Context, base, path, email string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+path),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), email),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestBrowserRemedyAmountShownAsEntered: a handler proposes 36000 US
+// dollars on the case page, with scripts off; the case page and the
+// worker's follow-up page both read "USD 36,000.00", not the amount in
+// cents.
+func TestBrowserRemedyAmountShownAsEntered(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	g.deps.Config.CookieSecure = false
+	id, rc := caseInRemediation(t, g)
+	ts := httptest.NewServer(g.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	signInAs(t, ctx, ts.URL, "/cases/"+id, "case_handler@acme.example")
+	err := chromedp.Do(ctx,
+		chromedp.WaitVisible(chromedp.CSS("#amount")),
+		chromedp.SendKeys(chromedp.CSS("#amount"), "36000"),
+		chromedp.SendKeys(chromedp.CSS("#currency"), "usd"),
+		chromedp.SendKeys(chromedp.CSS("#description"), "three months of wages"),
+		chromedp.Submit(chromedp.CSS("#description")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main", "USD 36,000.00"); err != nil {
+		t.Fatalf("case page: %v", err)
+	}
+	if text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"))); strings.Contains(text, "3600000") || strings.Contains(text, "minor units") {
+		t.Errorf("case page shows the amount in cents: %q", text)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/report/acme/follow-up?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#receipt-input")),
+		chromedp.SendKeys(chromedp.CSS("#receipt-input"), rc),
+		chromedp.Submit(chromedp.CSS("#receipt-input")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main", "USD 36,000.00"); err != nil {
+		t.Fatalf("worker's page: %v", err)
+	}
+	if text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"))); strings.Contains(text, "3600000") {
+		t.Errorf("worker's page shows the amount in cents: %q", text)
+	}
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// The page formatting helpers: every number a person reads goes through
+// one of them, so that a figure is never shown with sixteen decimals or a
+// raw count of cents. Stored figures keep full precision.
+
+// fmtNum shows a figure with thousands separators and at most two
+// decimals.
+func fmtNum(v float64) string { return fmtFixed(v, 2, true) }
+
+// fmtCount shows a whole count with thousands separators.
+func fmtCount(n int) string { return groupThousands(strconv.Itoa(n)) }
+
+// fmtPercent shows a share (0.536 for 53.6%) with at most one decimal.
+func fmtPercent(share float64) string { return fmtFixed(100*share, 1, true) + "%" }
+
+// fmtFixed rounds v to at most decimals places (trailing zeros dropped
+// when trim is set, and kept otherwise) with thousands separators.
+func fmtFixed(v float64, decimals int, trim bool) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	p := math.Pow(10, float64(decimals))
+	s := strconv.FormatFloat(math.Round(v*p)/p, 'f', decimals, 64)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	whole, frac, _ := strings.Cut(s, ".")
+	if trim {
+		frac = strings.TrimRight(frac, "0")
+		if frac != "" && len(frac) < decimals && decimals == 2 {
+			frac += "0" // 12.5 reads as 12.50 among money-like figures
+		}
+	}
+	s = groupThousands(whole)
+	if frac != "" {
+		s += "." + frac
+	}
+	if neg && strings.Trim(s, "0.,") != "" {
+		s = "-" + s
+	}
+	return s
+}
+
+func groupThousands(whole string) string {
+	neg := strings.HasPrefix(whole, "-")
+	whole = strings.TrimPrefix(whole, "-")
+	var out []byte
+	if neg {
+		out = append(out, '-')
+	}
+	for i := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			out = append(out, ',')
+		}
+		out = append(out, whole[i])
+	}
+	return string(out)
+}
+
+// parseMoney reads an amount typed in the currency's units, such as
+// "36000" or "36,000.50", into minor units.
+func parseMoney(s, code string) (int64, error) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	if s == "" {
+		return 0, nil
+	}
+	d := grievance.MinorDigits(code)
+	whole, frac, _ := strings.Cut(s, ".")
+	example := "120"
+	if d > 0 {
+		example += "." + strings.Repeat("5", d)
+	}
+	if len(frac) > d || len(whole) > 12 || whole == "" {
+		return 0, kernel.Errorf(kernel.Invalid, "amount: write it like %s", example)
+	}
+	frac += strings.Repeat("0", d-len(frac))
+	n, err := strconv.ParseInt(whole+frac, 10, 64)
+	if err != nil || n < 0 {
+		return 0, kernel.Errorf(kernel.Invalid, "amount: write it like %s", example)
+	}
+	return n, nil
+}

@@ -29,7 +29,8 @@ type ExportParty struct {
 	Name        string   `json:"name"`
 	Kind        Kind     `json:"kind"`
 	Country     string   `json:"country,omitempty"`
-	Tier        int      `json:"tier,omitempty"` // 0 when not connected to the reporting organisation
+	Tier        int      `json:"tier,omitempty"`  // 0 when not connected to the reporting organisation
+	Level       string   `json:"level,omitempty"` // risk level, when the export comes from a scored store
 	Commodities []string `json:"commodities,omitempty"`
 	Lat         *float64 `json:"lat,omitempty"`
 	Lng         *float64 `json:"lng,omitempty"`
@@ -226,7 +227,7 @@ func (e Export) WriteGraphML(w io.Writer) error {
 		Graph   graph    `xml:"graph"`
 	}
 	d := doc{NS: "http://graphml.graphdrawing.org/xmlns", Graph: graph{ID: "supply-chain", EdgeDefault: "directed"}}
-	for _, k := range [][3]string{{"name", "node", "string"}, {"kind", "node", "string"}, {"country", "node", "string"}, {"tier", "node", "int"},
+	for _, k := range [][3]string{{"name", "node", "string"}, {"kind", "node", "string"}, {"country", "node", "string"}, {"tier", "node", "int"}, {"level", "node", "string"},
 		{"commodities", "node", "string"}, {"lat", "node", "double"}, {"lng", "node", "double"}, {"os_id", "node", "string"},
 		{"commodity", "edge", "string"}, {"share", "edge", "double"}, {"source", "edge", "string"}} {
 		d.Keys = append(d.Keys, key{ID: k[0], For: k[1], Name: k[0], Type: k[2]})
@@ -251,6 +252,7 @@ func (e Export) WriteGraphML(w io.Writer) error {
 		if p.Tier > 0 {
 			ds = add(ds, "tier", strconv.Itoa(p.Tier))
 		}
+		ds = add(ds, "level", p.Level)
 		ds = add(ds, "commodities", joinComma(p.Commodities))
 		ds = add(ds, "lat", num(p.Lat))
 		ds = add(ds, "lng", num(p.Lng))

@@ -165,6 +165,7 @@ func (s *Server) routes() []route {
 			{"GET /suppliers/{id}", signedIn, account.PermSuppliersRead, sup.supplierPage},
 			{"GET /api/v1/suppliers", signedIn, account.PermSuppliersRead, sup.apiSuppliers},
 			{"GET /api/v1/suppliers/{id}", signedIn, account.PermSuppliersRead, sup.apiSupplier},
+			{"GET /api/v1/graph", signedIn, account.PermSuppliersRead, sup.apiGraph},
 		}),
 		s.when(feature{f.supply.name, f.supply.on, "the risk map is not available on this server"}, []route{
 			{"GET /risk-map", signedIn, account.PermSuppliersRead, sup.riskMap},

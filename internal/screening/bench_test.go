@@ -2,6 +2,7 @@ package screening
 
 import (
 	"bytes"
+	"runtime"
 	"slices"
 	"syscall"
 	"testing"
@@ -111,4 +112,46 @@ func BenchmarkSearchLatency(b *testing.B) {
 	slices.Sort(durs)
 	b.ReportMetric(float64(durs[len(durs)/2].Microseconds()), "p50-us")
 	b.ReportMetric(float64(durs[len(durs)*99/100].Microseconds()), "p99-us")
+}
+
+// BenchmarkIndexMemory builds the index over a list of 300,000 entities
+// (the SDN names and aliases, each entity with a made-up word of its own,
+// so the vocabulary grows as a real list's does) and reports the heap it
+// holds after a collection, beside the SDN index's as the baseline.
+// Target: under 1 GiB for 300,000 entities.
+func BenchmarkIndexMemory(b *testing.B) {
+	sdn := loadSDN(b)
+	syll := []string{"ka", "lo", "mi", "ra", "ten", "vor", "zen", "dal", "bri", "gus", "hal", "nor", "pel", "sto", "tur", "wen", "yas", "quo", "fex", "jin"}
+	big := make([]Entity, 0, 300_000)
+	for i := 0; len(big) < 300_000; i++ {
+		e := sdn.Entities[i%len(sdn.Entities)]
+		tag := syll[i%20] + syll[(i/20)%20] + syll[(i/400)%20] + syll[(i/8000)%20]
+		c := Entity{ID: "x" + itoa(i), Name: e.Name + " " + tag, Kind: e.Kind, Countries: e.Countries, ListName: "big"}
+		for _, a := range e.Aliases {
+			c.Aliases = append(c.Aliases, a+" "+tag)
+		}
+		big = append(big, c)
+	}
+	heap := func(build func() *Index) float64 {
+		runtime.GC()
+		var m0, m1 runtime.MemStats
+		runtime.ReadMemStats(&m0)
+		ix := build()
+		runtime.GC()
+		runtime.ReadMemStats(&m1)
+		runtime.KeepAlive(ix)
+		return float64(m1.HeapInuse-min(m0.HeapInuse, m1.HeapInuse)) / (1 << 20)
+	}
+	for _, bm := range []struct {
+		name string
+		ents []Entity
+	}{{"baseline-sdn", sdn.Entities}, {"entities-300k", big}} {
+		b.Run(bm.name, func(b *testing.B) {
+			var mb float64
+			for b.Loop() {
+				mb = heap(func() *Index { return NewEntityIndex(bm.ents) })
+			}
+			b.ReportMetric(mb, "heap-MiB")
+		})
+	}
 }

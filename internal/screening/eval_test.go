@@ -2,13 +2,10 @@ package screening
 
 import (
 	"bytes"
-	"compress/gzip"
 	"encoding/csv"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
@@ -37,21 +34,12 @@ var (
 	sdnErr  error
 )
 
-// sdnFiles reads the OFAC SDN files of July 2021 kept (gzipped) in
+// sdnFiles reads the OFAC SDN files of July 2021 kept in the repository's
 // testdata: sdn.csv, alt.csv and add.csv.
 func sdnFiles(t testing.TB) (sdn, alt, add []byte) {
 	t.Helper()
 	read := func(name string) []byte {
-		f, err := os.Open(filepath.Join("testdata", "ofac_sdn_2021", name+".gz"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer f.Close()
-		zr, err := gzip.NewReader(f)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, err := io.ReadAll(zr)
+		b, err := os.ReadFile(sampleList(t, "ofac_sdn_2021", name))
 		if err != nil {
 			t.Fatal(err)
 		}

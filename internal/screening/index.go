@@ -22,9 +22,9 @@ type Index struct {
 	vocab    map[string]int32
 	terms    []term
 	postings [][]int32          // term -> names holding it (as a token or a compound)
-	delKeys  []uint64           // sorted hashes of words with letters deleted
+	delKeys  []uint32           // sorted hashes of words with letters deleted (32 bits: a collision only adds a candidate the edit distance then rejects)
 	delTerms []int32            // the term each delKeys entry came from
-	slotKey  []uint64           // open-addressing table: hash -> first index in delKeys
+	slotKey  []uint32           // open-addressing table: hash -> first index in delKeys
 	slotAt   []uint32           // index+1 into delKeys; 0 marks an empty slot
 	phon     map[string][]int32 // phonetic key -> word terms
 	acro     map[string][]int32 // initials of a name's words -> names
@@ -186,7 +186,7 @@ func NewEntityIndex(entities []Entity) *Index {
 		}
 	}
 	n := float64(len(ix.names) + 1)
-	var dels []uint64
+	var dels []uint32
 	pairs := make([]delPair, 0, 16*len(ix.terms))
 	for id := range ix.terms {
 		t := &ix.terms[id]
@@ -220,7 +220,7 @@ func NewEntityIndex(entities []Entity) *Index {
 		ix.exact[id] = match{term: int32(id), sim: 1, how: howExact}
 	}
 	slices.SortFunc(pairs, func(a, b delPair) int { return cmp.Compare(a.key, b.key) })
-	ix.delKeys = make([]uint64, len(pairs))
+	ix.delKeys = make([]uint32, len(pairs))
 	ix.delTerms = make([]int32, len(pairs))
 	for i, p := range pairs {
 		ix.delKeys[i], ix.delTerms[i] = p.key, p.term
@@ -229,9 +229,9 @@ func NewEntityIndex(entities []Entity) *Index {
 	for size < 2*len(pairs)+1 {
 		size <<= 1
 	}
-	ix.slotKey = make([]uint64, size)
+	ix.slotKey = make([]uint32, size)
 	ix.slotAt = make([]uint32, size)
-	mask := uint64(size - 1)
+	mask := uint32(size - 1)
 	for i, k := range ix.delKeys {
 		if i > 0 && ix.delKeys[i-1] == k {
 			continue
@@ -326,7 +326,7 @@ func (ix *Index) lookup(w string, class tokClass, maxEdits int, sound bool, s *s
 		return out
 	}
 	maxD := min(allowedEdits(len(w)), maxEdits)
-	var delBuf [512]uint64
+	var delBuf [512]uint32
 	s.touchedT = s.touchedT[:0]
 	for _, h := range deletions(w, maxD, delBuf[:0]) {
 		i := ix.findDeletion(h)
@@ -456,7 +456,7 @@ func osa(a, b string, maxD int) int {
 }
 
 type delPair struct {
-	key  uint64
+	key  uint32
 	term int32
 }
 
@@ -464,7 +464,7 @@ type delPair struct {
 // to maxD of its letters. Two words within maxD edits (substitutions,
 // insertions, deletions, adjacent transpositions) share at least one such
 // string, whatever position the edits are at, including the first letter.
-func deletions(w string, maxD int, out []uint64) []uint64 {
+func deletions(w string, maxD int, out []uint32) []uint32 {
 	var buf [64]byte
 	if len(w) > len(buf) {
 		return append(out, hashBytes([]byte(w)))
@@ -474,7 +474,7 @@ func deletions(w string, maxD int, out []uint64) []uint64 {
 	return deleteFrom(buf[:n], 0, maxD, out)
 }
 
-func deleteFrom(b []byte, from, left int, out []uint64) []uint64 {
+func deleteFrom(b []byte, from, left int, out []uint32) []uint32 {
 	if left == 0 || len(b) <= 2 {
 		return out
 	}
@@ -491,22 +491,22 @@ func deleteFrom(b []byte, from, left int, out []uint64) []uint64 {
 	return out
 }
 
-// hashBytes is 64-bit FNV-1a.
-func hashBytes(b []byte) uint64 {
+// hashBytes is 64-bit FNV-1a folded to 32 bits.
+func hashBytes(b []byte) uint32 {
 	h := uint64(14695981039346656037)
 	for _, c := range b {
 		h ^= uint64(c)
 		h *= 1099511628211
 	}
-	return h
+	return uint32(h ^ h>>32)
 }
 
 // findDeletion returns the first index of hash h in delKeys, or -1.
-func (ix *Index) findDeletion(h uint64) int {
+func (ix *Index) findDeletion(h uint32) int {
 	if len(ix.slotKey) == 0 {
 		return -1
 	}
-	mask := uint64(len(ix.slotKey) - 1)
+	mask := uint32(len(ix.slotKey) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		switch {
 		case ix.slotAt[i] == 0:

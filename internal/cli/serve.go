@@ -147,6 +147,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		jobs.Config{Webhook: jobs.NewWebhookSender(10*time.Second, env.Clock, Version), Email: email})
 	sched.AddGrievanceJobs(jobs.GrievanceJobs{Orgs: db.Accounts(), Counts: db.Grievances(), Signals: ew,
 		Cases: griev.Service, Alerts: alerts, Clock: env.Clock})
+	sched.AddSurveyJobs(jobs.SurveyJobs{Orgs: db.Accounts(), Surveys: surveys.Service, Alerts: alerts, Clock: env.Clock})
 	sched.AddRiskChangeJob(&jobs.RiskChanges{Orgs: db.Accounts(), Store: db.SupplyChain(), Signals: ew, Clock: env.Clock})
 	sched.Start(ctx)
 	defer sched.Stop()

@@ -29,10 +29,14 @@ const (
 	// Value is the escalation level (1, 2, 3); the subject is the case id,
 	// never anything about the reporter.
 	KindCaseOverdue Kind = "case_overdue"
+	// KindSurveyWorsening is a site whose workers' answers to a survey
+	// question got worse between two rounds beyond chance. Value is the
+	// test statistic; the subject is the site (a party).
+	KindSurveyWorsening Kind = "survey_worsening"
 )
 
 // Kinds lists every signal kind, in a stable order.
-var Kinds = []Kind{KindGrievanceCount, KindWatchlistHit, KindRiskScoreChange, KindRefdataUpdate, KindCaseOverdue}
+var Kinds = []Kind{KindGrievanceCount, KindWatchlistHit, KindRiskScoreChange, KindRefdataUpdate, KindCaseOverdue, KindSurveyWorsening}
 
 func (k Kind) valid() bool {
 	for _, v := range Kinds {

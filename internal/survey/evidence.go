@@ -55,7 +55,9 @@ type Evidence struct {
 	Low, High   float64
 }
 
-func severe(c grievance.Category) bool {
+// SevereIndicator reports whether an indicator is one the ILO counts as a
+// strong indicator of forced labour, or child labour itself.
+func SevereIndicator(c grievance.Category) bool {
 	switch c {
 	case grievance.RetentionOfDocuments, grievance.DebtBondage, grievance.RestrictionOfMovement,
 		grievance.PhysicalSexualViolence, grievance.IntimidationThreats, grievance.ChildLabour:
@@ -80,7 +82,7 @@ func SiteEvidence(s Survey, r SiteResult) []Evidence {
 		}
 		e := Evidence{
 			SiteID: r.SiteID, SurveyID: s.ID, SurveyTitle: s.Title, Round: r.Round, Day: last,
-			Question: q.Key, Indicator: q.Indicator, Hazard: q.Hazard, Severe: severe(q.Indicator),
+			Question: q.Key, Indicator: q.Indicator, Hazard: q.Hazard, Severe: SevereIndicator(q.Indicator),
 			Respondents: qr.answered,
 		}
 		k, n := qr.concerning, qr.answered

@@ -18,6 +18,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/facilitymatch"
+	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // The evaluation set (testdata/SOURCE.md says where each part comes from
@@ -82,7 +83,7 @@ type listRecord struct {
 // loadLists reads the Open Supply Hub list files as the importer sees them.
 func loadLists(t testing.TB) []listRecord {
 	t.Helper()
-	files, err := filepath.Glob("testdata/osh_lists/*.csv")
+	files, err := filepath.Glob(filepath.Join(testkit.Data(t, "samples", "osh", "list_files"), "*.csv"))
 	if err != nil || len(files) == 0 {
 		t.Fatalf("no list files: %v", err)
 	}

@@ -8,3 +8,13 @@ func Normalised(name string) []string {
 	}
 	return out
 }
+
+// CandidateCount is how many pairs blocking proposes for records.
+func CandidateCount(records []Record) int {
+	prep := make([]prepared, len(records))
+	for i, r := range records {
+		prep[i] = prepare(r)
+	}
+	distrustSharedCoords(prep)
+	return len(candidates(prep, 0))
+}

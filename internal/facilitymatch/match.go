@@ -152,6 +152,9 @@ func (m *Matcher) Match(ctx context.Context, records []Record, newFrom int) ([]P
 		var local []Pair
 		for _, c := range cands[lo:hi] {
 			a, b := int(c>>32), int(uint32(c))
+			if hopeless(&prep[a], &prep[b]) {
+				continue
+			}
 			s, why := score(&prep[a], &prep[b], m.th)
 			if s < m.th.Review {
 				continue
@@ -226,6 +229,22 @@ func distrustSharedCoords(prep []prepared) {
 		}
 	}
 }
+
+// hopeless reports, cheaply, a candidate pair whose names and addresses
+// share so few letter trigrams that it cannot reach review: most pairs
+// blocking proposes at scale (neighbours in one geohash cell, one street)
+// end here without the full comparison. Shared identifiers always go on.
+func hopeless(a, b *prepared) bool {
+	if a.osid != "" && a.osid == b.osid || a.gln != "" && a.gln == b.gln || a.lei != "" && a.lei == b.lei {
+		return false
+	}
+	return dice(a.nameGrams, b.nameGrams) < hopelessName && dice(a.addrGrams, b.addrGrams) < hopelessAddress
+}
+
+const (
+	hopelessName    = 0.25
+	hopelessAddress = 0.5
+)
 
 // why records what a score was made of, to explain it.
 type why struct {

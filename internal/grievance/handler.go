@@ -170,6 +170,17 @@ func (hs *HandlerSession) Attachment(ctx context.Context, id string) (Attachment
 // Move changes the case's stage (see Transition for the rules). A non-empty
 // note is added to the thread as an internal note.
 func (hs *HandlerSession) Move(ctx context.Context, to Stage, reason Reason, note string) error {
+	return hs.move(ctx, to, reason, note, false)
+}
+
+// MoveConfirmed is Move for a handler who has been told that the case
+// still has open remedies and closes it anyway: the note saying why is then
+// required, and kept with the case's internal notes.
+func (hs *HandlerSession) MoveConfirmed(ctx context.Context, to Stage, reason Reason, note string) error {
+	return hs.move(ctx, to, reason, note, true)
+}
+
+func (hs *HandlerSession) move(ctx context.Context, to Stage, reason Reason, note string, confirmedOpen bool) error {
 	r := hs.report
 	rems, err := hs.s.cfg.Store.Remedies(ctx, r.OrgID, r.ID)
 	if err != nil {
@@ -178,6 +189,9 @@ func (hs *HandlerSession) Move(ctx context.Context, to Stage, reason Reason, not
 	today := Today(hs.s.cfg.Clock)
 	c, err := Transition(r.Case, to, reason, rems, today)
 	if err != nil {
+		return err
+	}
+	if err := CheckOpenRemedies(to, rems, confirmedOpen, note); err != nil {
 		return err
 	}
 	if note != "" {

@@ -2,6 +2,7 @@ package grievance
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -142,6 +143,44 @@ func Transition(c Case, to Stage, reason Reason, remedies []Remedy, today Day) (
 		return c, kernel.Errorf(kernel.Invalid, "the change cannot be dated before the case entered its stage")
 	}
 	return Case{Stage: to, Since: today, Reason: reason}, nil
+}
+
+// OpenRemedies are the remedies still under way: proposed and not yet
+// answered by the reporter, accepted but not implemented, or contested.
+func OpenRemedies(rems []Remedy) []Remedy {
+	var out []Remedy
+	for _, r := range rems {
+		switch r.Status {
+		case RemedyProposed, RemedyAccepted, RemedyContested:
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// CheckOpenRemedies refuses to close a case while remedies are still open
+// unless the handler confirmed it and said why: closing would otherwise
+// leave a reporter's remedy unanswered without anyone deciding so. The
+// refusal is a conflict whose message says what to do.
+func CheckOpenRemedies(to Stage, rems []Remedy, confirmed bool, note string) error {
+	if to != StageClosed {
+		return nil
+	}
+	open := OpenRemedies(rems)
+	if len(open) == 0 {
+		return nil
+	}
+	what := "1 remedy is"
+	if len(open) > 1 {
+		what = strconv.Itoa(len(open)) + " remedies are"
+	}
+	switch {
+	case !confirmed:
+		return kernel.Errorf(kernel.Conflict, "%s still open (proposed, accepted or contested, not implemented): to close the case anyway, confirm it and say why in the note", what)
+	case strings.TrimSpace(note) == "":
+		return kernel.Errorf(kernel.Invalid, "%s still open: say in the note why the case closes before it is settled", what)
+	}
+	return nil
 }
 
 // Targets are the response times: how many days a case may stay in each

@@ -1,6 +1,7 @@
 package grievance_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/upstream-platform/upstream/internal/grievance"
@@ -210,6 +211,42 @@ func TestRemedyLifecycle(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			if _, err := grievance.ProposeRemedy(c.c, "r1", c.typ, c.amt, c.by, nil, d); !kernel.IsCode(err, kernel.Invalid) {
 				t.Fatalf("got %v", err)
+			}
+		})
+	}
+}
+
+func TestCloseWithOpenRemedies(t *testing.T) {
+	rem := func(st grievance.RemedyStatus) grievance.Remedy { return grievance.Remedy{Status: st} }
+	done := rem(grievance.RemedyImplemented)
+	tests := []struct {
+		name      string
+		to        grievance.Stage
+		rems      []grievance.Remedy
+		confirmed bool
+		note      string
+		code      kernel.Code // "" for no error
+		want      string
+	}{
+		{"nothing open closes", grievance.StageClosed, []grievance.Remedy{done, rem(grievance.RemedyWithdrawn)}, false, "", "", ""},
+		{"a proposed remedy stops closing", grievance.StageClosed, []grievance.Remedy{done, rem(grievance.RemedyProposed)}, false, "", kernel.Conflict,
+			"1 remedy is still open (proposed, accepted or contested, not implemented): to close the case anyway, confirm it and say why in the note"},
+		{"accepted and contested count too", grievance.StageClosed, []grievance.Remedy{rem(grievance.RemedyAccepted), rem(grievance.RemedyContested)}, false, "", kernel.Conflict, "2 remedies are still open"},
+		{"confirming needs a reason", grievance.StageClosed, []grievance.Remedy{rem(grievance.RemedyProposed)}, true, "  ", kernel.Invalid, "say in the note why"},
+		{"confirmed with a reason closes", grievance.StageClosed, []grievance.Remedy{rem(grievance.RemedyProposed)}, true, "reporter unreachable for 60 days", "", ""},
+		{"other moves are not held up", grievance.StageRemediation, []grievance.Remedy{rem(grievance.RemedyProposed)}, false, "", "", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := grievance.CheckOpenRemedies(tt.to, tt.rems, tt.confirmed, tt.note)
+			if tt.code == "" {
+				if err != nil {
+					t.Fatalf("unexpected %v", err)
+				}
+				return
+			}
+			if !kernel.IsCode(err, tt.code) || !strings.Contains(err.Error(), tt.want) {
+				t.Fatalf("got %v, want %s containing %q", err, tt.code, tt.want)
 			}
 		})
 	}

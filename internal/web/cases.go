@@ -145,8 +145,17 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 	for _, c := range grievance.Categories() {
 		cats = append(cats, categoryOption{Code: c, Label: grievance.Label(c, "en"), Checked: slices.Contains(v.Report.Triage.Categories, c)})
 	}
+	moves := grievance.AllowedMoves(v.Report.Case.Stage)
+	openRemedies := 0
+	if slices.ContainsFunc(moves, func(m grievance.Move) bool { return m.To == grievance.StageClosed }) {
+		for _, rv := range v.Remedies {
+			if len(grievance.OpenRemedies([]grievance.Remedy{rv.Remedy})) > 0 {
+				openRemedies++
+			}
+		}
+	}
 	s.render(w, r, status, "case.html", map[string]any{
-		"V": v, "Labels": labels, "Moves": grievance.AllowedMoves(v.Report.Case.Stage), "Consents": consents,
+		"V": v, "Labels": labels, "Moves": moves, "Consents": consents, "OpenRemedies": openRemedies,
 		"RemedyTypes": grievance.RemedyTypes(), "Purposes": grievance.Purposes(), "Categories": cats,
 		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
 		"Overrides":  []grievance.OverrideReason{grievance.OverrideRiskToLife, grievance.OverrideChildAtRisk, grievance.OverrideLegalDuty, grievance.OverrideCourtOrdered},
@@ -183,7 +192,11 @@ func (s *caseHandlers) caseAction(w http.ResponseWriter, r *http.Request, notice
 
 func (s *caseHandlers) caseStage(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, "stage", func(ctx context.Context, hs *grievance.HandlerSession) error {
-		return hs.Move(ctx, grievance.Stage(r.PostForm.Get("to")), grievance.Reason(r.PostForm.Get("reason")), strings.TrimSpace(r.PostForm.Get("note")))
+		to, reason, note := grievance.Stage(r.PostForm.Get("to")), grievance.Reason(r.PostForm.Get("reason")), strings.TrimSpace(r.PostForm.Get("note"))
+		if r.PostForm.Get("confirm_open_remedies") != "" {
+			return hs.MoveConfirmed(ctx, to, reason, note)
+		}
+		return hs.Move(ctx, to, reason, note)
 	})
 }
 

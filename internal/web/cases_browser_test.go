@@ -90,3 +90,67 @@ func TestBrowserRemedyAmountShownAsEntered(t *testing.T) {
 		t.Errorf("worker's page shows the amount in cents: %q", text)
 	}
 }
+
+// TestBrowserCloseWithOpenRemedyAsksWhy: one remedy implemented and a
+// second still proposed, unanswered by the worker. Closing as resolved
+// (scripts off) is held with a warning; the case closes only once the
+// handler confirms and says why.
+func TestBrowserCloseWithOpenRemedyAsksWhy(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	g.deps.Config.CookieSecure = false
+	id, _ := caseInRemediation(t, g)
+	_, h := g.login(t, "case_handler@acme.example", testPassword, "")
+	for _, d := range []string{"back pay for March", "back pay for April"} {
+		if res := g.post(t, "/cases/"+id+"/remedies", h, url.Values{"type": {"back_pay"}, "amount": {"120"}, "currency": {"USD"}, "description": {d}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("propose: %d", res.StatusCode)
+		}
+	}
+	rems, err := g.st.Remedies(context.Background(), g.org.ID, id)
+	if err != nil || len(rems) != 2 {
+		t.Fatalf("remedies: %v %v", rems, err)
+	}
+	if res := g.post(t, "/cases/"+id+"/remedies/"+rems[0].ID+"/implement", h, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("implement: %d", res.StatusCode)
+	}
+	ts := httptest.NewServer(g.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	signInAs(t, ctx, ts.URL, "/cases/"+id, "case_handler@acme.example")
+	closeAs := func(confirm bool, note string) {
+		t.Helper()
+		steps := []chromedp.Action[chromedp.Void]{
+			chromedp.WaitVisible(chromedp.CSS("#to")),
+			// Scripts are off, so options are chosen through the DOM.
+			chromedp.SetAttributeValue(chromedp.CSS(`#to option[value="closed"]`), "selected", "selected"),
+			chromedp.SetAttributeValue(chromedp.CSS(`#reason option[value="resolved"]`), "selected", "selected"),
+		}
+		if note != "" {
+			steps = append(steps, chromedp.SendKeys(chromedp.CSS("#note"), note))
+		}
+		if confirm {
+			steps = append(steps, chromedp.Click(chromedp.CSS(`input[name="confirm_open_remedies"]`)))
+		}
+		steps = append(steps, chromedp.Submit(chromedp.CSS("#note")))
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := waitForText(ctx, "#open-remedies", "One remedy is still open"); err != nil {
+		t.Fatalf("no warning before closing: %v", err)
+	}
+	closeAs(false, "")
+	if err := waitForText(ctx, "main", "to close the case anyway, confirm it and say why in the note"); err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := g.st.Report(context.Background(), g.org.ID, id); r.Case.Stage == "closed" {
+		t.Fatal("the case closed without confirmation")
+	}
+	closeAs(true, "")
+	if err := waitForText(ctx, "main", "say in the note why the case closes before it is settled"); err != nil {
+		t.Fatal(err)
+	}
+	closeAs(true, "worker moved away; the April back pay goes through the union")
+	if err := waitForText(ctx, "#case-stage", "closed (resolved)"); err != nil {
+		t.Fatal(err)
+	}
+}

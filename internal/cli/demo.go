@@ -58,6 +58,7 @@ func (d *demoSeeder) run(ctx context.Context) error {
 		{"grievances", d.grievances},
 		{"impact programme", d.impact},
 		{"alerts", d.alertsSeed},
+		{"cocoa chain and EUDR lots", d.eudrCocoa},
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {

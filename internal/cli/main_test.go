@@ -182,11 +182,19 @@ func TestServeDemoCreatesAdminOnce(t *testing.T) {
 	if ps, _ := db.Impact().Programmes(context.Background(), org.ID); len(ps) != 1 {
 		t.Errorf("demo programmes: %d after two starts", len(ps))
 	}
-	if _, total, _ := db.SupplyChain().ListParties(context.Background(), org.ID, supplychain.PartyFilter{}, kernel.Page{Limit: 1}); total < 3000 || total > 3010 {
+	if _, total, _ := db.SupplyChain().ListParties(context.Background(), org.ID, supplychain.PartyFilter{}, kernel.Page{Limit: 1}); total < 3000 || total > 3020 {
 		t.Errorf("demo supply chain: %d parties after two starts", total)
 	}
 	if n, _ := db.Screening().CountReviewItems(context.Background(), org.ID); n[screening.StatusConfirmed] != 1 || n[screening.StatusPending] == 0 {
 		t.Errorf("demo screening queue: %v", n)
+	}
+	// The demo's cocoa chain makes a statement; its second lot shows a gap.
+	out = filepath.Join(t.TempDir(), "statement.json")
+	if code, stdout, e := run(t, vars, "", "eudr", "statement", "--org", "demo", "--lot", "DEMO-COCOA-2026-01", "--by", "Demo analyst", "--out", out); code != 0 || !strings.Contains(stdout, "6 plot(s)") {
+		t.Errorf("demo statement: exit %d %s %s", code, stdout, e)
+	}
+	if code, stdout, _ := run(t, vars, "", "eudr", "checklist", "--org", "demo", "--lot", "DEMO-COCOA-2026-02"); code != 2 || !strings.Contains(stdout, "PLOT-007: No forest-loss analysis (gap)") {
+		t.Errorf("demo checklist of the second lot: exit %d\n%s", code, stdout)
 	}
 	code, list, _ := run(t, vars, "", "user", "list", "--org", "demo")
 	if code != 0 || strings.Count(list, "admin@demo.example") != 1 {

@@ -2,6 +2,7 @@ package assessment
 
 import (
 	"cmp"
+	"fmt"
 	"slices"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -16,7 +17,12 @@ type Assessment struct {
 	tier                             []int32 // 0 when not connected to the reporting organisation
 	inherent, signals, own, exposure []float64
 	suppliers                        []int32 // direct suppliers, to explain exposure
-	scored                           []bool  // false when the party has no country to score
+	// unknownSuppliers counts the direct suppliers whose level is unknown,
+	// so the gap is passed up to the buyer rather than read as no risk.
+	unknownSuppliers []int32
+	confidence       []float32
+	missing          []uint8 // missingCountry | missingCommodity
+	evidence         []bool  // evidence about the party adds points
 	// factors are each party's own score's factors. Parties without
 	// signals share their profile's, so keeping them costs a slice header
 	// per party and spares scoring every party again to write the
@@ -24,26 +30,42 @@ type Assessment struct {
 	factors [][]risk.Factor
 }
 
+// What a party's own data lacks, as bits of Assessment.missing.
+const (
+	missingCountry uint8 = 1 << iota
+	missingCommodity
+)
+
 // Assess scores every party, infers tiers and propagates exposure. Links
 // between the same two parties (one per commodity, or repeated across
 // files) count once, with the largest share given, since shares of
-// different commodities are not shares of one volume.
+// different commodities are not shares of one volume. A party's exposure
+// stays within the context cap unless it or a supplier at any tier carries
+// evidence about itself (the evidence ladder).
 func (c *Chain) Assess(e *risk.Engine) (*Assessment, error) {
 	n := len(c.parties)
 	a := &Assessment{c: c, e: e, tier: make([]int32, n), inherent: make([]float64, n), signals: make([]float64, n),
-		own: make([]float64, n), exposure: make([]float64, n), suppliers: make([]int32, n), scored: make([]bool, n),
+		own: make([]float64, n), exposure: make([]float64, n), suppliers: make([]int32, n), unknownSuppliers: make([]int32, n),
+		confidence: make([]float32, n), missing: make([]uint8, n), evidence: make([]bool, n),
 		factors: make([][]risk.Factor, n)}
 	err := parallel(n, func(lo, hi int) error {
 		for i := lo; i < hi; i++ {
 			p := &c.parties[i]
-			if p.country == "" {
-				continue
-			}
-			sc, err := e.Score(risk.Input{Country: p.country, Commodities: c.goodsOf(p).commodities, Signals: c.hitSignals(p)})
+			g := c.goodsOf(p)
+			sc, err := e.Score(risk.Input{Country: p.country, Commodities: g.declared, Inferred: g.inferred, Signals: c.hitSignals(p)})
 			if err != nil {
 				return kernel.Wrap(kernel.ErrorCode(err), err, "party %s", p.label())
 			}
-			a.inherent[i], a.signals[i], a.own[i], a.scored[i] = sc.Inherent, sc.Signals, sc.Own, true
+			a.inherent[i], a.signals[i], a.own[i] = sc.Inherent, sc.Signals, sc.Own
+			a.confidence[i], a.evidence[i] = float32(sc.Confidence), sc.Evidence
+			for _, m := range sc.Missing {
+				switch m {
+				case risk.MissingCountry:
+					a.missing[i] |= missingCountry
+				case risk.MissingCommodity:
+					a.missing[i] |= missingCommodity
+				}
+			}
 			a.factors[i] = sc.Factors
 		}
 		return nil
@@ -78,7 +100,68 @@ func (c *Chain) Assess(e *risk.Engine) (*Assessment, error) {
 	if a.exposure, err = e.Propagate(g, a.own); err != nil {
 		return nil, err
 	}
+	a.capUnevidenced(rl)
+	for _, l := range rl {
+		if a.Level(int(l.Supplier)) == risk.Unknown {
+			a.unknownSuppliers[l.Buyer]++
+		}
+	}
 	return a, nil
+}
+
+// capUnevidenced keeps the exposure of every party within the context cap
+// unless evidence about it, or about a supplier it buys from at any tier,
+// adds points: context piled up along a chain is still context.
+func (a *Assessment) capUnevidenced(rl []risk.Link) {
+	limit := a.e.Weights().ContextCap
+	over := false
+	for i, x := range a.exposure {
+		if x > limit && !a.evidence[i] {
+			over = true
+			break
+		}
+	}
+	if !over {
+		return
+	}
+	// Evidence flows to buyers: walk from the evidenced parties up the
+	// links, buyers of each supplier laid out by supplier.
+	n := len(a.exposure)
+	start := make([]int32, n+1)
+	for _, l := range rl {
+		start[l.Supplier+1]++
+	}
+	for i := 1; i <= n; i++ {
+		start[i] += start[i-1]
+	}
+	buyers := make([]int32, len(rl))
+	fill := slices.Clone(start[:n])
+	for _, l := range rl {
+		buyers[fill[l.Supplier]] = l.Buyer
+		fill[l.Supplier]++
+	}
+	reached := slices.Clone(a.evidence)
+	var queue []int32
+	for i, ev := range reached {
+		if ev {
+			queue = append(queue, int32(i))
+		}
+	}
+	for len(queue) > 0 {
+		s := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		for _, b := range buyers[start[s]:start[s+1]] {
+			if !reached[b] {
+				reached[b] = true
+				queue = append(queue, b)
+			}
+		}
+	}
+	for i, x := range a.exposure {
+		if x > limit && !reached[i] {
+			a.exposure[i] = limit
+		}
+	}
 }
 
 // groupLinks returns the links ordered by buyer (the reporting
@@ -113,8 +196,16 @@ func groupLinks(links []link, n int) []link {
 // Len is the number of parties assessed.
 func (a *Assessment) Len() int { return len(a.c.parties) }
 
-// Level is the band of party i's exposure.
-func (a *Assessment) Level(i int) risk.Level { return a.e.Level(a.exposure[i]) }
+// Level is the band of party i's exposure, or unknown when the party
+// lacks its country or any commodity and its exposure so far is below
+// high: what is known can only understate it.
+func (a *Assessment) Level(i int) risk.Level {
+	l := a.e.Level(a.exposure[i])
+	if a.missing[i] != 0 && (l == risk.Low || l == risk.Medium) {
+		return risk.Unknown
+	}
+	return l
+}
 
 // Levels counts the parties at each level of exposure.
 func (a *Assessment) Levels() map[risk.Level]int {
@@ -125,13 +216,33 @@ func (a *Assessment) Levels() map[risk.Level]int {
 	return counts
 }
 
+// Missing names what party i's score lacks: its own country or
+// commodities, and data on its direct suppliers whose level is unknown.
+func (a *Assessment) Missing(i int) []string {
+	return a.appendMissing(nil, i)
+}
+
+func (a *Assessment) appendMissing(dst []string, i int) []string {
+	if a.missing[i]&missingCountry != 0 {
+		dst = append(dst, risk.MissingCountry)
+	}
+	if a.missing[i]&missingCommodity != 0 {
+		dst = append(dst, risk.MissingCommodity)
+	}
+	if u := a.unknownSuppliers[i]; u > 0 {
+		dst = append(dst, fmt.Sprintf("data on %d of %d direct suppliers", u, a.suppliers[i]))
+	}
+	return dst
+}
+
+// Confidence is the share of party i's own score resting on declared data
+// and evidence about it, 0..1.
+func (a *Assessment) Confidence(i int) float64 { return float64(a.confidence[i]) }
+
 // Explain returns the factors of party i: its own score's factors and, when
 // suppliers raise its exposure, the supply-chain factor, so that the
 // contributions add up to the exposure.
 func (a *Assessment) Explain(i int) ([]risk.Factor, error) {
-	if !a.scored[i] {
-		return nil, nil
-	}
 	// The score's factors may be shared: appending to the clipped slice
 	// copies them.
 	fs := slices.Clip(a.factors[i])
@@ -150,7 +261,8 @@ func (a *Assessment) PartyRisk(i int) (supplychain.PartyRisk, error) {
 	p := &a.c.parties[i]
 	r := supplychain.PartyRisk{ID: p.id, Tier: int(a.tier[i]), Inherent: a.inherent[i], Signals: a.signals[i],
 		Own: a.own[i], Exposure: a.exposure[i], Level: string(a.Level(i)), Factors: make([]supplychain.Factor, len(fs)),
-		Country: p.country, Commodities: a.c.goodsOf(p).commodities}
+		Country: p.country, Commodities: a.c.goodsOf(p).commodities,
+		Confidence: a.Confidence(i), Missing: a.Missing(i)}
 	for k, f := range fs {
 		r.Factors[k] = supplychain.Factor{Kind: f.Kind, Source: f.Source, Edition: f.Edition, Indicator: f.Indicator,
 			Value: f.Value, Points: f.Points, Contribution: f.Contribution}

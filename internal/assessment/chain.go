@@ -43,10 +43,11 @@ type party struct {
 	more                   int32 // in Chain.more; 0 for none
 }
 
-// goods are a party's canonical commodities and the names that could not
-// be normalised.
+// goods are a party's canonical commodities, those of them that were
+// inferred rather than declared, the declared rest, and the names that
+// could not be normalised.
 type goods struct {
-	commodities, unknown []string
+	commodities, unknown, inferred, declared []string
 }
 
 type more struct {
@@ -93,7 +94,7 @@ func (c *Chain) Party(p supplychain.Party) error {
 func (c *Chain) PartyNumber(p supplychain.Party) (int32, error) {
 	// The name is copied: it is usually part of the text of its whole row,
 	// which would otherwise stay in memory to the end.
-	cp := party{id: p.ID, ref: p.Ref, name: strings.Clone(p.Name), country: p.Country, goods: c.internGoods(p.Commodities, p.UnknownCommodities)}
+	cp := party{id: p.ID, ref: p.Ref, name: strings.Clone(p.Name), country: p.Country, goods: c.internGoods(p.Commodities, p.UnknownCommodities, p.InferredCommodities)}
 	i, ok := c.index.get(p.ID)
 	if ok {
 		// Signals given from outside stay; hits belong to the old name and
@@ -120,8 +121,8 @@ func (c *Chain) PartyNumber(p supplychain.Party) (int32, error) {
 
 // internGoods returns the number of the commodity lists, adding them when
 // new.
-func (c *Chain) internGoods(known, unknown []string) int32 {
-	if len(known) == 0 && len(unknown) == 0 {
+func (c *Chain) internGoods(known, unknown, inferred []string) int32 {
+	if len(known) == 0 && len(unknown) == 0 && len(inferred) == 0 {
 		return 0
 	}
 	// The key separates items by a byte no commodity holds (the importers
@@ -134,12 +135,26 @@ func (c *Chain) internGoods(known, unknown []string) int32 {
 	for _, u := range unknown {
 		b = append(append(b, u...), 0xff)
 	}
+	b = append(b, 0xfe)
+	for _, u := range inferred {
+		b = append(append(b, u...), 0xff)
+	}
 	c.keyBuf = b
 	if g, ok := c.goodsKeys[string(b)]; ok {
 		return g
 	}
 	g := int32(len(c.goods))
-	c.goods = append(c.goods, goods{slices.Clone(known), slices.Clone(unknown)})
+	gd := goods{commodities: slices.Clone(known), unknown: slices.Clone(unknown), inferred: slices.Clone(inferred)}
+	gd.declared = gd.commodities
+	if len(inferred) > 0 {
+		gd.declared = nil
+		for _, k := range known {
+			if !slices.Contains(inferred, k) {
+				gd.declared = append(gd.declared, k)
+			}
+		}
+	}
+	c.goods = append(c.goods, gd)
 	c.goodsKeys[string(b)] = g
 	return g
 }
@@ -222,7 +237,7 @@ func (c *Chain) goodsOf(p *party) *goods { return &c.goods[p.goods] }
 // and only what scoring reads is loaded.
 func (c *Chain) addGraphParty(p supplychain.GraphParty) {
 	c.index.put(p.ID, int32(len(c.parties)))
-	c.parties = append(grow(c.parties), party{id: p.ID, country: p.Country, goods: c.internGoods(p.Commodities, nil)})
+	c.parties = append(grow(c.parties), party{id: p.ID, country: p.Country, goods: c.internGoods(p.Commodities, nil, p.Inferred)})
 }
 
 // label names a party in messages and in the register: the file's own id

@@ -49,6 +49,12 @@ func AppendCSV(dst []byte, r *Row) ([]byte, error) {
 	if dst, err = appendHits(dst, r.WatchlistHits, csvJSON); err != nil {
 		return dst[:start], err
 	}
+	dst = append(dst, ',')
+	dst = appendCommodities(dst, r.InferredCommodities)
+	dst = append(dst, ',')
+	dst = appendShortest(dst, r.Confidence)
+	dst = append(dst, ',')
+	dst = appendCommodities(dst, r.Missing)
 	return append(dst, '\n'), nil
 }
 
@@ -63,18 +69,7 @@ func AppendJSON(dst []byte, r *Row) ([]byte, error) {
 	dst = append(dst, `,"country":`...)
 	dst = appendJSONString(dst, r.Country, plainJSON)
 	dst = append(dst, `,"commodities":`...)
-	if r.Commodities == nil {
-		dst = append(dst, "null"...)
-	} else {
-		dst = append(dst, '[')
-		for k, c := range r.Commodities {
-			if k > 0 {
-				dst = append(dst, ',')
-			}
-			dst = appendJSONString(dst, c, plainJSON)
-		}
-		dst = append(dst, ']')
-	}
+	dst = appendStrings(dst, r.Commodities)
 	dst = append(dst, `,"tier":`...)
 	if r.Tier == nil {
 		dst = append(dst, "null"...)
@@ -101,7 +96,30 @@ func AppendJSON(dst []byte, r *Row) ([]byte, error) {
 	if dst, err = appendHits(dst, r.WatchlistHits, plainJSON); err != nil {
 		return dst[:start], err
 	}
+	dst = append(dst, `,"inferred_commodities":`...)
+	dst = appendStrings(dst, r.InferredCommodities)
+	dst = append(dst, `,"confidence":`...)
+	if dst, err = appendJSONFloat(dst, r.Confidence); err != nil {
+		return dst[:start], err
+	}
+	dst = append(dst, `,"missing":`...)
+	dst = appendStrings(dst, r.Missing)
 	return append(dst, "}\n"...), nil
+}
+
+// appendStrings appends a JSON list of strings (null for nil).
+func appendStrings(dst []byte, ss []string) []byte {
+	if ss == nil {
+		return append(dst, "null"...)
+	}
+	dst = append(dst, '[')
+	for k, c := range ss {
+		if k > 0 {
+			dst = append(dst, ',')
+		}
+		dst = appendJSONString(dst, c, plainJSON)
+	}
+	return append(dst, ']')
 }
 
 // jsonMode says how JSON is written: as a json.Encoder without HTML

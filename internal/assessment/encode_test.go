@@ -31,7 +31,8 @@ func referenceCSV(t *testing.T, r Row) string {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	w.Write([]string{r.ID, r.Name, r.Country, strings.Join(r.Commodities, ";"), tier, num(r.Inherent), num(r.Signals),
-		num(r.Exposure), r.Level, string(factors), string(hits)})
+		num(r.Exposure), r.Level, string(factors), string(hits), strings.Join(r.InferredCommodities, ";"), num(r.Confidence),
+		strings.Join(r.Missing, ";")})
 	w.Flush()
 	return b.String()
 }
@@ -60,8 +61,9 @@ func TestAppendMatchesEncodingPackages(t *testing.T) {
 		n := nums[k%len(nums)]
 		r := Row{ID: s, Name: texts[(k+1)%len(texts)], Country: texts[(k+2)%len(texts)], Commodities: []string{s, "cocoa"},
 			Inherent: n, Signals: nums[(k+3)%len(nums)], Exposure: nums[(k+5)%len(nums)], Level: s,
-			Factors:       []Factor{{Source: s, Edition: texts[(k+3)%len(texts)], Indicator: "x", Value: texts[(k+4)%len(texts)], Contribution: n}},
-			WatchlistHits: []Hit{{List: s, EntityID: "W-1", EntityName: texts[(k+5)%len(texts)], MatchedName: s, Score: n}}}
+			Factors:             []Factor{{Source: s, Edition: texts[(k+3)%len(texts)], Indicator: "x", Value: texts[(k+4)%len(texts)], Contribution: n}},
+			WatchlistHits:       []Hit{{List: s, EntityID: "W-1", EntityName: texts[(k+5)%len(texts)], MatchedName: s, Score: n}},
+			InferredCommodities: []string{texts[(k+6)%len(texts)]}, Confidence: nums[(k+7)%len(nums)], Missing: []string{s, "country"}}
 		if k%2 == 0 {
 			r.Tier = &tier
 		}

@@ -13,7 +13,8 @@ import (
 
 // Columns are the register's fields, in order (CSV columns, JSON keys), as
 // the command line contract fixes them.
-var Columns = []string{"id", "name", "country", "commodities", "tier", "inherent", "signals", "exposure", "level", "factors", "watchlist_hits"}
+var Columns = []string{"id", "name", "country", "commodities", "tier", "inherent", "signals", "exposure", "level", "factors", "watchlist_hits",
+	"inferred_commodities", "confidence", "missing"}
 
 // Factor is one reason in a register row.
 type Factor struct {
@@ -47,6 +48,15 @@ type Row struct {
 	Level         string   `json:"level"`
 	Factors       []Factor `json:"factors"`
 	WatchlistHits []Hit    `json:"watchlist_hits"`
+	// InferredCommodities are those of Commodities that were inferred
+	// from a sector, a product type or a name rather than declared.
+	InferredCommodities []string `json:"inferred_commodities"`
+	// Confidence, 0..1, is the share of the own score resting on declared
+	// data and evidence about the party.
+	Confidence float64 `json:"confidence"`
+	// Missing names what the score lacks; with it a party below high is
+	// at level unknown.
+	Missing []string `json:"missing"`
 }
 
 // round2 keeps two decimals: scores are read by people, and fixed rounding
@@ -68,7 +78,8 @@ func (a *Assessment) rowInto(r *Row, i int) error {
 		Commodities: r.Commodities[:0],
 		Inherent:    round2(a.inherent[i]), Signals: round2(a.signals[i]), Exposure: round2(a.exposure[i]),
 		Level:   string(a.Level(i)),
-		Factors: r.Factors[:0], WatchlistHits: r.WatchlistHits[:0]}
+		Factors: r.Factors[:0], WatchlistHits: r.WatchlistHits[:0],
+		InferredCommodities: r.InferredCommodities[:0], Confidence: round2(a.Confidence(i)), Missing: r.Missing[:0]}
 	// Empty lists are written [], not null.
 	if r.Commodities == nil {
 		r.Commodities = make([]string, 0, len(g.commodities)+len(g.unknown))
@@ -79,6 +90,14 @@ func (a *Assessment) rowInto(r *Row, i int) error {
 	if r.WatchlistHits == nil {
 		r.WatchlistHits = []Hit{}
 	}
+	if r.InferredCommodities == nil {
+		r.InferredCommodities = []string{}
+	}
+	if r.Missing == nil {
+		r.Missing = []string{}
+	}
+	r.InferredCommodities = append(r.InferredCommodities, g.inferred...)
+	r.Missing = a.appendMissing(r.Missing, i)
 	r.Commodities = append(r.Commodities, g.commodities...)
 	for _, u := range g.unknown {
 		r.Commodities = append(r.Commodities, u+" (unrecognised)")
@@ -87,7 +106,7 @@ func (a *Assessment) rowInto(r *Row, i int) error {
 		r.Tier = &t
 	}
 	// The factors are Explain's, read without copying the score's.
-	if a.scored[i] {
+	{
 		fs := a.factors[i]
 		for k := range fs {
 			f := &fs[k]

@@ -19,7 +19,9 @@ import (
 type Normalisers struct {
 	Country   func(raw string) (alpha2 string, err error)
 	Commodity func(raw string) (id string, known bool)
-	Sector    func(sector string) []string
+	// Infer guesses a facility's goods from its sector, product type and
+	// name (see ingest.Options.Infer).
+	Infer func(sector, productType, name string) (ids []string, from string)
 	// KmOutside tells how far a point lies outside a country (see
 	// ingest.Options); nil checks nothing.
 	KmOutside func(alpha2 string, lat, lng float64) (km float64, known bool)
@@ -43,16 +45,9 @@ func StandardNormalisers() Normalisers {
 			c, known := commodity.Normalize(raw)
 			return c.ID, known
 		},
-		Sector: func(sector string) []string {
-			cs := commodity.ForSector(sector)
-			if len(cs) == 0 {
-				return nil
-			}
-			ids := make([]string, len(cs))
-			for i, c := range cs {
-				ids[i] = c.ID
-			}
-			return ids
+		Infer: func(sector, productType, name string) ([]string, string) {
+			in := commodity.Infer(sector, productType, name)
+			return in.IDs, in.From
 		},
 		KmOutside: func(alpha2 string, lat, lng float64) (float64, bool) {
 			w, err := geo.Default()
@@ -66,7 +61,7 @@ func StandardNormalisers() Normalisers {
 
 // Options returns importer options for the file called name.
 func (n Normalisers) Options(name string, skipBadRows bool) ingest.Options {
-	return ingest.Options{Name: name, Country: n.Country, Commodity: n.Commodity, Sector: n.Sector, KmOutside: n.KmOutside, SkipBadRows: skipBadRows}
+	return ingest.Options{Name: name, Country: n.Country, Commodity: n.Commodity, Infer: n.Infer, KmOutside: n.KmOutside, SkipBadRows: skipBadRows}
 }
 
 // Read imports r (a supplier file called name, in any supported format)

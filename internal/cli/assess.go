@@ -291,7 +291,7 @@ type levelCount struct {
 func writeRegisterHead(w io.Writer, a *assessment.Assessment, e *risk.Engine, files []string) error {
 	counts := a.Levels()
 	var levels []levelCount
-	for _, l := range []risk.Level{risk.Critical, risk.High, risk.Medium, risk.Low} {
+	for _, l := range []risk.Level{risk.Critical, risk.High, risk.Medium, risk.Low, risk.Unknown} {
 		levels = append(levels, levelCount{string(l), counts[l]})
 	}
 	wt := e.Weights()

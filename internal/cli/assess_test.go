@@ -111,7 +111,7 @@ func TestAssessBuiltinLists(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if strings.Join(recs[0], ",") != "id,name,country,commodities,tier,inherent,signals,exposure,level,factors,watchlist_hits" {
+	if strings.Join(recs[0], ",") != "id,name,country,commodities,tier,inherent,signals,exposure,level,factors,watchlist_hits,inferred_commodities,confidence,missing" {
 		t.Fatalf("header = %v", recs[0])
 	}
 	for _, r := range recs[1:] {

@@ -74,8 +74,8 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	n := sum.Levels
-	fmt.Fprintf(env.Stdout, "risk recomputed for %d parties in %s: %d critical, %d high, %d medium, %d low\n",
-		n[""], o.Slug, n[risk.Critical], n[risk.High], n[risk.Medium], n[risk.Low])
+	fmt.Fprintf(env.Stdout, "risk recomputed for %d parties in %s: %d critical, %d high, %d medium, %d low, %d unknown (missing data)\n",
+		n[""], o.Slug, n[risk.Critical], n[risk.High], n[risk.Medium], n[risk.Low], n[risk.Unknown])
 	return nil
 }
 

@@ -26,5 +26,22 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "applied %d migration(s); schema at version %d\n", n, db.LatestVersion())
+	// Stored scores a migration made stale are computed again now, with
+	// the operator's reference data, so the register never shows them.
+	ref, err := loadRefdata(ctx, db)
+	if err != nil {
+		return err
+	}
+	svc, err := newAssessmentService(ref, db, nil)
+	if err != nil {
+		return err
+	}
+	done, err := recomputePending(ctx, db, svc)
+	if err != nil {
+		return err
+	}
+	if done > 0 {
+		fmt.Fprintf(env.Stdout, "risk recomputed for %d organisation(s)\n", done)
+	}
 	return nil
 }

@@ -104,6 +104,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if n, err := recomputePending(ctx, db, suppliers); err != nil {
+		return err
+	} else if n > 0 {
+		log.Info("risk recomputed under the current method after a migration", "organisations", n)
+	}
 	if *demo {
 		seeder := &demoSeeder{env: env, log: log, db: db, accounts: accounts, griev: griev, alerts: alerts,
 			suppliers: suppliers, screening: screeningDeps}

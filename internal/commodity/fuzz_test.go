@@ -38,5 +38,10 @@ func FuzzNormalize(f *testing.F) {
 			}
 		}
 		_ = commodity.ForSector(s)
+		for _, id := range commodity.Infer(s, s, s).IDs {
+			if _, ok := commodity.ByID(id); !ok {
+				t.Fatalf("Infer(%q) gave unknown id %q", s, id)
+			}
+		}
 	})
 }

@@ -36,6 +36,7 @@ const (
 	colWorkers
 	colKind
 	colSector
+	colProductType
 )
 
 // columnNames maps normalised header names (see headerKey) to columns,
@@ -49,6 +50,7 @@ var columnNames = map[string]column{
 	"os_id": colOSID, "lei": colLEI, "gln": colGLN,
 	"workers": colWorkers, "number_of_workers": colWorkers,
 	"kind": colKind, "type": colKind, "sector": colSector,
+	"product_type": colProductType, "product_types": colProductType,
 }
 
 // header is a parsed CSV header: which column holds what.

@@ -43,15 +43,17 @@ func fakeCommodity(raw string) (string, bool) {
 	return id, ok
 }
 
-func fakeSector(s string) []string {
-	if strings.EqualFold(strings.TrimSpace(s), "apparel") {
-		return []string{"garments", "textiles"}
+func fakeInfer(sector, _, _ string) ([]string, string) {
+	for _, s := range strings.Split(sector, "|") {
+		if strings.EqualFold(strings.TrimSpace(s), "apparel") {
+			return []string{"garments", "textiles"}, "sector " + sector
+		}
 	}
-	return nil
+	return nil, ""
 }
 
 func opts(name string) ingest.Options {
-	return ingest.Options{Name: name, Country: fakeCountry, Commodity: fakeCommodity, Sector: fakeSector}
+	return ingest.Options{Name: name, Country: fakeCountry, Commodity: fakeCommodity, Infer: fakeInfer}
 }
 
 // checkingSink checks, as an import runs, the contract every sink relies

@@ -77,9 +77,11 @@ type Options struct {
 	// Commodity turns a commodity name into a canonical id; known=false keeps
 	// the name as an unknown commodity. Nil keeps every name as unknown.
 	Commodity func(raw string) (id string, known bool)
-	// Sector maps an Open Supply Hub sector ("Apparel") to the canonical
-	// commodity ids it produces. Nil maps nothing.
-	Sector func(sector string) []string
+	// Infer guesses the canonical commodity ids of a facility whose list
+	// names no product, from its sector ("Apparel"), product type and
+	// name, and says what it guessed from ("sector Apparel"); the ids are
+	// stored as inferred, never as declared. Nil infers nothing.
+	Infer func(sector, productType, name string) (ids []string, from string)
 	// KmOutside says how far a point lies outside a country's shape (0
 	// inside; known false when the country has no shape to test). A party
 	// whose coordinates lie clearly outside its country is imported with a

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -71,6 +72,7 @@ func (rn *run) oshCSV(r io.Reader) error {
 
 func (rn *run) facilityRow(cr interface{ FieldPos(int) (int, int) }, h *header, rec []string) (supplychain.Party, *RowError) {
 	p := supplychain.Party{Kind: supplychain.KindFacility}
+	var sector, productType string
 	fail := func(i int, err error) (supplychain.Party, *RowError) {
 		line, col := cr.FieldPos(i)
 		reason := err.Error()
@@ -91,23 +93,19 @@ func (rn *run) facilityRow(cr interface{ FieldPos(int) (int, int) }, h *header, 
 		c := h.cols[i]
 		v = strings.TrimSpace(v)
 		switch c {
-		case colSector:
-			// Sectors are written "Apparel" or "Apparel|Health".
+		case colSector, colProductType:
+			// Sectors are written "Apparel" or "Apparel|Health"; both are
+			// kept as written and inform the inferred commodities below.
 			if v != "" {
 				if p.Attributes == nil {
 					p.Attributes = map[string]string{}
 				}
-				p.Attributes["sector"] = v
+				p.Attributes[h.names[i]] = v
 			}
-			for _, s := range splitList(v, "|") {
-				if rn.opts.Sector == nil {
-					continue
-				}
-				for _, id := range rn.opts.Sector(s) {
-					if !containsString(p.Commodities, id) {
-						p.Commodities = append(p.Commodities, id)
-					}
-				}
+			if c == colSector {
+				sector = v
+			} else {
+				productType = v
 			}
 		case colID:
 			// An OS ID column, when a list carries one.
@@ -147,6 +145,15 @@ func (rn *run) facilityRow(cr interface{ FieldPos(int) (int, int) }, h *header, 
 			if err := rn.commonField(&p, c, h.names[i], v); err != nil {
 				return fail(i, err)
 			}
+		}
+	}
+	// A list that names no product gets goods inferred from what it says;
+	// they are marked inferred, so they weigh less and the page says so.
+	if len(p.Commodities) == 0 && rn.opts.Infer != nil {
+		if ids, from := rn.opts.Infer(sector, productType, p.Name); len(ids) > 0 {
+			p.Commodities = slices.Clone(ids)
+			p.InferredCommodities = slices.Clone(ids)
+			p.InferredFrom = from
 		}
 	}
 	p.ID = supplychain.FacilityID(p.Name, p.Country, p.Address)

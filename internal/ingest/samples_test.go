@@ -49,8 +49,8 @@ func TestOpenSupplyHubSamples(t *testing.T) {
 				if p.ID != supplychain.FacilityID(p.Name, p.Country, p.Address) {
 					t.Errorf("facility %q: id is not content-derived", p.Name)
 				}
-				if !contains(p.Commodities, "garments") {
-					t.Errorf("facility %q: sector Apparel did not give garments: %v", p.Name, p.Commodities)
+				if !contains(p.Commodities, "garments") || !contains(p.InferredCommodities, "garments") || !strings.HasPrefix(p.InferredFrom, "sector Apparel") {
+					t.Errorf("facility %q: sector Apparel did not give inferred garments: %v inferred %v from %q", p.Name, p.Commodities, p.InferredCommodities, p.InferredFrom)
 				}
 			}
 			for _, l := range sink.Links {

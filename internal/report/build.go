@@ -72,7 +72,7 @@ func (b *builder) riskSummary(d Data) {
 		}
 	}
 	t := Table{Caption: "Parties by risk level", Head: []string{"Level", "Parties"}}
-	for _, l := range []risk.Level{risk.Critical, risk.High, risk.Medium, risk.Low} {
+	for _, l := range []risk.Level{risk.Critical, risk.High, risk.Medium, risk.Low, risk.Unknown} {
 		t.Rows = append(t.Rows, []Cell{text(string(l)), b.count("", "all parties", "parties at level "+string(l), counts[l], src)})
 	}
 	t.Rows = append(t.Rows, []Cell{text("all"), b.count("", "all parties", "parties", len(d.Parties), src)})
@@ -86,7 +86,7 @@ func (b *builder) register(d Data, limit int) {
 	b.section = "register"
 	src := b.riskSource(d)
 	t := Table{Caption: "Risk register, highest exposure first",
-		Head:  []string{"#", "Party", "Reference", "Country", "Commodities", "Tier", "Inherent", "Signals", "Exposure", "Level", "Confirmed matches"},
+		Head:  []string{"#", "Party", "Reference", "Country", "Commodities", "Tier", "Inherent", "Signals", "Exposure", "Level", "Confidence", "Confirmed matches"},
 		Empty: "No parties were provided."}
 	ps := sortedParties(d.Parties)
 	if limit > 0 && len(ps) > limit {
@@ -99,15 +99,41 @@ func (b *builder) register(d Data, limit int) {
 			tier = b.number(p.ID, p.Name, "tier", float64(p.Tier), "tier", b.source("Upstream supply map", "", "tiers inferred from supply links"))
 		}
 		t.Rows = append(t.Rows, []Cell{
-			text(fmt.Sprint(i + 1)), user(p.Name), user(p.Ref), text(p.Country), user(strings.Join(p.Commodities, ", ")), tier,
+			text(fmt.Sprint(i + 1)), user(p.Name), user(p.Ref), text(p.Country), user(commodityList(p)), tier,
 			b.score(p.ID, p.Name, "inherent risk", p.Inherent, src),
 			b.score(p.ID, p.Name, "signals", p.Signals, src),
 			b.score(p.ID, p.Name, "exposure", p.Exposure, src),
-			text(string(p.Level)),
+			text(levelText(p)),
+			text(fmt.Sprintf("%.0f%%", 100*p.Confidence)),
 			b.count(p.ID, p.Name, "confirmed watchlist matches", p.WatchlistHits, src),
 		})
 	}
 	b.add(Section{ID: "register", Title: "Risk register", Tables: []Table{t}})
+}
+
+// commodityList names a party's commodities, marking the inferred ones
+// ("garments (inferred from sector Apparel)").
+func commodityList(p Party) string {
+	names := make([]string, len(p.Commodities))
+	for i, c := range p.Commodities {
+		names[i] = c
+		if slices.Contains(p.InferredCommodities, c) {
+			from := p.InferredFrom
+			if from == "" {
+				from = "the list"
+			}
+			names[i] += " (inferred from " + from + ")"
+		}
+	}
+	return strings.Join(names, ", ")
+}
+
+// levelText is a party's level, with what is missing when there is a gap.
+func levelText(p Party) string {
+	if len(p.Missing) == 0 {
+		return string(p.Level)
+	}
+	return string(p.Level) + " (missing: " + strings.Join(p.Missing, ", ") + ")"
 }
 
 // grievanceFactor reports whether a factor comes from grievance signals;
@@ -373,7 +399,7 @@ func (b *builder) levelTable(d Data) Table {
 	for _, p := range d.Parties {
 		counts[p.Level]++
 	}
-	for _, l := range []risk.Level{risk.Critical, risk.High, risk.Medium, risk.Low} {
+	for _, l := range []risk.Level{risk.Critical, risk.High, risk.Medium, risk.Low, risk.Unknown} {
 		t.Rows = append(t.Rows, []Cell{text(string(l)), b.count("", "all parties", "parties at level "+string(l), counts[l], src)})
 	}
 	return t

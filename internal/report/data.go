@@ -91,6 +91,15 @@ type Party struct {
 	Factors     []risk.Factor
 	// WatchlistHits counts confirmed watchlist matches.
 	WatchlistHits int
+	// InferredCommodities are those of Commodities inferred from a sector,
+	// a product type or the name rather than declared; InferredFrom says
+	// from what.
+	InferredCommodities []string
+	InferredFrom        string
+	// Confidence, 0..1, is the share of the own score resting on declared
+	// data and evidence; Missing names what the score lacks.
+	Confidence float64
+	Missing    []string
 }
 
 // Screening summarises watchlist screening.

@@ -43,6 +43,6 @@ func Example() {
 		fmt.Printf("%s tier %d own %.1f exposure %.1f %s\n", parties[i].Country, tiers[i], own[i], exposure[i], e.Level(exposure[i]))
 	}
 	// Output:
-	// CI tier 2 own 72.3 exposure 72.3 high
-	// NL tier 1 own 0.7 exposure 51.0 high
+	// CI tier 2 own 70.0 exposure 70.0 high
+	// NL tier 1 own 0.7 exposure 49.4 medium
 }

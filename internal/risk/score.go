@@ -22,6 +22,10 @@ const (
 	Medium   Level = "medium"
 	High     Level = "high"
 	Critical Level = "critical"
+	// Unknown is the level of a party missing what its score needs (its
+	// country, or any commodity) whose score so far is below high: what is
+	// known can only understate its risk, so no band is claimed.
+	Unknown Level = "unknown"
 )
 
 // SignalKind names a kind of signal; its points come from the "signals"
@@ -95,16 +99,33 @@ type Input struct {
 }
 
 // Score is the explained score of one party on the 0-100 scale. Inherent
-// combines only the reference-data factors, Signals only the signal factors
-// and Own both; Level is the band of Own. Factors' contributions add up to
-// Own.
+// combines only the reference-data factors (capped at the weights'
+// context_cap), Signals only the signal factors and Own both; Level is the
+// band of Own. Factors' contributions add up to Own.
 type Score struct {
 	Inherent float64
 	Signals  float64
 	Own      float64
 	Level    Level
 	Factors  []Factor
+	// Confidence, 0..1, is the share of Own resting on declared data and
+	// evidence about the party rather than on inference and country
+	// context (see Confidence in docs/risk-model.md).
+	Confidence float64
+	// Evidence is true when evidence about the party itself adds points:
+	// only then may it be critical (the evidence ladder).
+	Evidence bool
+	// Missing names what the score needs and the input lacks: "country",
+	// "commodity". A party missing either is scored on what is known,
+	// which can only be too low.
+	Missing []string
 }
+
+// Missing data the engine reports.
+const (
+	MissingCountry   = "country"
+	MissingCommodity = "commodity"
+)
 
 // Engine scores parties against one set of reference data and weights. It
 // is safe for concurrent use.
@@ -125,7 +146,14 @@ type Engine struct {
 type profile struct {
 	raw      []Factor // before attribution, for combining with signals
 	factors  []Factor // attributed, sorted; shared by all scores without signals
-	inherent float64
+	inherent float64  // combined and capped
+	// scale is what capping did to the context's quantity (1 when not
+	// capped): each reference-data factor's share of a combined score is
+	// its quantity times scale.
+	scale      float64
+	confidence float64 // of the inherent score alone
+	declared   float64 // share of the party's goods that are declared
+	missing    []string
 }
 
 // NewEngine returns an engine over the given reference data and weights.
@@ -167,13 +195,18 @@ func (e *Engine) Level(score float64) Level { return e.w.Level(score) }
 // have no reference data). Scores of parties without signals share their
 // Factors slice: treat it as read-only (appending is safe, it copies).
 func (e *Engine) Score(in Input) (Score, error) {
-	c, ok := country.ByAlpha2(in.Country)
-	if !ok || len(in.Country) != 2 {
-		return Score{}, kernel.Errorf(kernel.Invalid, "country %q is not an ISO 3166 alpha-2 code", in.Country)
+	var c country.Country
+	if in.Country != "" {
+		var ok bool
+		c, ok = country.ByAlpha2(in.Country)
+		if !ok || len(in.Country) != 2 {
+			return Score{}, kernel.Errorf(kernel.Invalid, "country %q is not an ISO 3166 alpha-2 code", in.Country)
+		}
 	}
 	prof := e.profile(c, in.Commodities, in.Inferred)
 	if len(in.Signals) == 0 {
-		return Score{Inherent: prof.inherent, Own: prof.inherent, Level: e.w.Level(prof.inherent), Factors: prof.factors}, nil
+		return Score{Inherent: prof.inherent, Own: prof.inherent, Level: e.w.Level(prof.inherent), Factors: prof.factors,
+			Confidence: prof.confidence, Missing: prof.missing}, nil
 	}
 	factors := append([]Factor(nil), prof.raw...)
 	for i, s := range in.Signals {
@@ -193,16 +226,42 @@ func (e *Engine) Score(in Input) (Score, error) {
 			Value: signalValue(s), Points: sc.at(s.Value), Basis: BasisEvidence,
 		})
 	}
+	signals := combine(factors[len(prof.raw):])
 	sc := Score{
 		Inherent: prof.inherent,
-		Signals:  combine(factors[len(prof.raw):]),
-		Own:      combine(factors),
+		Signals:  signals,
+		Own:      100 * (1 - (1-prof.inherent/100)*(1-signals/100)),
+		Evidence: signals > 0,
+		Missing:  prof.missing,
 	}
-	attribute(factors, sc.Own)
+	attribute(factors, sc.Own, len(prof.raw), prof.scale)
+	sc.Confidence = confidence(factors, sc.Own, prof.declared)
 	sortFactors(factors)
 	sc.Factors = factors
 	sc.Level = e.w.Level(sc.Own)
 	return sc, nil
+}
+
+// confidence is the share of a score's contributions resting on declared
+// data and evidence. A score resting on country context alone, or on
+// nothing, has no such share; its confidence is then the share of the
+// party's goods that are declared, since a declared good without listings
+// is itself a finding.
+func confidence(fs []Factor, score float64, declared float64) float64 {
+	firm, specific := 0.0, false
+	for _, f := range fs {
+		switch f.Basis {
+		case BasisDeclared, BasisEvidence:
+			firm += f.Contribution
+			specific = specific || f.Points > 0
+		case BasisInferred:
+			specific = specific || f.Points > 0
+		}
+	}
+	if !specific || score <= 0 {
+		return declared
+	}
+	return math.Min(1, math.Max(0, firm/score))
 }
 
 // profile returns the inherent factors for a country and a set of
@@ -242,10 +301,38 @@ func (e *Engine) profile(c country.Country, declared, inferred []string) profile
 	if ok && fresh {
 		return p
 	}
-	raw := e.inherent(nil, c, goods)
-	p = profile{raw: slices.Clip(raw), inherent: combine(raw)}
+	var raw []Factor
+	if c.Alpha2 != "" {
+		raw = e.inherent(nil, c, goods)
+	}
+	p = profile{raw: slices.Clip(raw), inherent: combine(raw), scale: 1}
+	if c.Alpha2 == "" {
+		p.missing = append(p.missing, MissingCountry)
+	}
+	if len(goods) == 0 {
+		p.missing = append(p.missing, MissingCommodity)
+	}
+	for _, g := range goods {
+		if !g.inferred {
+			p.declared++
+		}
+	}
+	if len(goods) > 0 && c.Alpha2 != "" {
+		p.declared /= float64(len(goods))
+	} else {
+		p.declared = 0
+	}
 	attributed := append([]Factor(nil), raw...)
-	attribute(attributed, p.inherent)
+	if capped := e.w.ContextCap; p.inherent > capped {
+		// Reference data describes the party's country and goods, not the
+		// party: alone it may make a party high, never critical.
+		p.scale = math.Log1p(-capped/100) / math.Log1p(-p.inherent/100)
+		attributed = append(attributed, Factor{Kind: "inherent", Source: "Upstream evidence ladder", Edition: fmt.Sprintf("weights: context_cap %g", capped), Basis: BasisContext,
+			Indicator: "context cap", Value: fmt.Sprintf("reference data alone reaches %.1f; without evidence about the party it counts up to %g", p.inherent, capped)})
+		p.inherent = capped
+	}
+	attribute(attributed, p.inherent, len(raw), p.scale)
+	p.confidence = confidence(attributed, p.inherent, p.declared)
 	sortFactors(attributed)
 	p.factors = slices.Clip(attributed)
 	e.mu.Lock()
@@ -453,17 +540,26 @@ func clampPoints(p float64) float64 {
 // attribute splits a combined score among its factors in proportion to
 // -ln(1 - points/100), the quantity the combination adds up, so the
 // contributions add up to the score whatever the order of the factors.
-func attribute(fs []Factor, total float64) {
-	sum := 0.0
-	for _, f := range fs {
-		sum += -math.Log1p(-clampPoints(f.Points) / 100)
+// The first context factors are reference data, whose quantities are
+// multiplied by scale when the context was capped.
+func attribute(fs []Factor, total float64, context int, scale float64) {
+	q := func(k int) float64 {
+		v := -math.Log1p(-clampPoints(fs[k].Points) / 100)
+		if k < context {
+			v *= scale
+		}
+		return v
 	}
-	for i := range fs {
+	sum := 0.0
+	for k := range fs {
+		sum += q(k)
+	}
+	for k := range fs {
 		if sum == 0 {
-			fs[i].Contribution = 0
+			fs[k].Contribution = 0
 			continue
 		}
-		fs[i].Contribution = total * -math.Log1p(-clampPoints(fs[i].Points)/100) / sum
+		fs[k].Contribution = total * q(k) / sum
 	}
 }
 

@@ -56,9 +56,14 @@ type Weights struct {
 	// InferredWeight scales the points of a listing of a good the party
 	// was not declared to handle but is guessed to (from a sector, a
 	// product type or a name): a guess weighs less than a fact.
-	InferredWeight float64           `json:"inferred_weight"`
-	Signals        map[string]Scaled `json:"signals"`
-	Propagation    struct {
+	InferredWeight float64 `json:"inferred_weight"`
+	// ContextCap is the most reference data alone may score: country and
+	// commodity context can make a party high, and only evidence about
+	// the party itself (a watchlist hit, an enforcement action,
+	// grievances, a failed audit) critical. Below levels.critical.
+	ContextCap  float64           `json:"context_cap"`
+	Signals     map[string]Scaled `json:"signals"`
+	Propagation struct {
 		// Decay is the weight of a supplier's exposure in its buyer's, per
 		// tier: 0.7 means a tier-2 supplier counts 0.49 at tier 0.
 		Decay float64 `json:"decay"`
@@ -107,9 +112,13 @@ func ParseWeights(name string, data []byte) (Weights, error) {
 	// A weight left out would read as 0; say so rather than score with it.
 	var present struct {
 		InferredWeight *float64 `json:"inferred_weight"`
+		ContextCap     *float64 `json:"context_cap"`
 	}
 	if json.Unmarshal(data, &present) == nil && present.InferredWeight == nil {
 		return Weights{}, kernel.Errorf(kernel.Invalid, "%s: field inferred_weight: missing (the weight of a listing of an inferred good, 0 to 1; the built-in weights use 0.75)", name)
+	}
+	if present.ContextCap == nil {
+		return Weights{}, kernel.Errorf(kernel.Invalid, "%s: field context_cap: missing (the most reference data alone may score, below levels.critical; the built-in weights use 70)", name)
 	}
 	if err := w.validate(name); err != nil {
 		return Weights{}, err
@@ -218,6 +227,9 @@ func (w *Weights) validate(name string) error {
 	l := w.Levels
 	if !(0 < l.Medium && l.Medium < l.High && l.High < l.Critical && l.Critical <= 100) {
 		return bad("levels", "want 0 < medium < high < critical <= 100, got %g, %g, %g", l.Medium, l.High, l.Critical)
+	}
+	if math.IsNaN(w.ContextCap) || w.ContextCap <= 0 || w.ContextCap >= l.Critical {
+		return bad("context_cap", "want a number above 0 and below levels.critical (%g), got %g", l.Critical, w.ContextCap)
 	}
 	return nil
 }

@@ -29,14 +29,20 @@ var (
 )
 
 const reportingParty = `SELECT id, ref, name, kind, country, os_id, lei, gln, commodities,
-	tier, inherent, signals, exposure, level, factors FROM parties`
+	tier, inherent, signals, exposure, level, factors, inferred_commodities, inferred_from, confidence, missing FROM parties`
 
 func scanReportingParty(row interface{ Scan(...any) error }, fr *factorReader) (reporting.PartyRow, error) {
 	var p reporting.PartyRow
-	var kind, osID, lei, gln, comm, level, factors string
+	var kind, osID, lei, gln, comm, level, factors, inferred, missing string
 	if err := row.Scan(&p.ID, &p.Ref, &p.Name, &kind, &p.Country, &osID, &lei, &gln, &comm,
-		&p.Tier, &p.Inherent, &p.Signals, &p.Exposure, &level, &factors); err != nil {
+		&p.Tier, &p.Inherent, &p.Signals, &p.Exposure, &level, &factors, &inferred, &p.InferredFrom, &p.Confidence, &missing); err != nil {
 		return p, err
+	}
+	if err := decodeList(inferred, &p.InferredCommodities); err != nil {
+		return p, fmt.Errorf("party %s inferred commodities: %w", p.ID, err)
+	}
+	if err := decodeList(missing, &p.Missing); err != nil {
+		return p, fmt.Errorf("party %s missing: %w", p.ID, err)
 	}
 	p.Kind = supplychain.Kind(kind)
 	p.Level = risk.Level(level)

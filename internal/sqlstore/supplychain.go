@@ -57,7 +57,7 @@ var importPragmas = []string{"PRAGMA cache_size = -131072", "PRAGMA temp_store =
 // partyArgs; partyColumns is the same as an SQL list.
 var (
 	partyColumnNames = []string{"org_id", "id", "ref", "name", "name_key", "kind", "country", "region", "address", "lat", "lng",
-		"os_id", "lei", "gln", "workers", "commodities", "unknown_commodities", "attributes"}
+		"os_id", "lei", "gln", "workers", "commodities", "unknown_commodities", "attributes", "inferred_commodities", "inferred_from"}
 	partyColumns = strings.Join(partyColumnNames, ", ")
 )
 
@@ -349,7 +349,7 @@ func (w *Writer) flushParties() error {
 func (w *Writer) partyArgs(args []any, p supplychain.Party) []any {
 	return append(args, w.org, p.ID, p.Ref, p.Name, supplychain.NormalKey(p.Name), string(p.Kind), p.Country,
 		p.Region, p.Address, nullFloat(p.Lat), nullFloat(p.Lng), p.OSID, p.LEI, p.GLN, p.Workers,
-		jsonList(p.Commodities), jsonList(p.UnknownCommodities), jsonMap(p.Attributes))
+		jsonList(p.Commodities), jsonList(p.UnknownCommodities), jsonMap(p.Attributes), jsonList(p.InferredCommodities), p.InferredFrom)
 }
 
 func containsBefore(list []string, i int, s string) bool {
@@ -461,10 +461,10 @@ func isForeignKey(err error) bool {
 // scanParty reads the columns of partyColumns after org_id.
 func scanParty(row interface{ Scan(...any) error }, extra ...any) (supplychain.Party, error) {
 	var p supplychain.Party
-	var kind, nameKey, comm, unknown, attrs string
+	var kind, nameKey, comm, unknown, attrs, inferred string
 	var lat, lng sql.NullFloat64
 	dest := append([]any{&p.ID, &p.Ref, &p.Name, &nameKey, &kind, &p.Country, &p.Region, &p.Address, &lat, &lng,
-		&p.OSID, &p.LEI, &p.GLN, &p.Workers, &comm, &unknown, &attrs}, extra...)
+		&p.OSID, &p.LEI, &p.GLN, &p.Workers, &comm, &unknown, &attrs, &inferred, &p.InferredFrom}, extra...)
 	if err := row.Scan(dest...); err != nil {
 		return p, err
 	}
@@ -476,6 +476,9 @@ func scanParty(row interface{ Scan(...any) error }, extra ...any) (supplychain.P
 		return p, err
 	}
 	if err := decodeList(unknown, &p.UnknownCommodities); err != nil {
+		return p, err
+	}
+	if err := decodeList(inferred, &p.InferredCommodities); err != nil {
 		return p, err
 	}
 	if attrs != "{}" && attrs != "" {
@@ -495,7 +498,7 @@ func decodeList(s string, out *[]string) error {
 }
 
 const partySelect = `SELECT p.id, p.ref, p.name, p.name_key, p.kind, p.country, p.region, p.address, p.lat, p.lng,
-	p.os_id, p.lei, p.gln, p.workers, p.commodities, p.unknown_commodities, p.attributes`
+	p.os_id, p.lei, p.gln, p.workers, p.commodities, p.unknown_commodities, p.attributes, p.inferred_commodities, p.inferred_from`
 
 // GetParty returns one party, or kernel.NotFound.
 func (s *SupplyChain) GetParty(ctx context.Context, orgID, id string) (supplychain.Party, error) {
@@ -628,7 +631,7 @@ func queryLinks(ctx context.Context, db *DB, tail string, args ...any) ([]supply
 // scoring needs, and every link (ordered by buyer, supplier, commodity), for
 // a full recompute of tiers and risk.
 func (s *SupplyChain) Graph(ctx context.Context, orgID string) ([]supplychain.GraphParty, []supplychain.Link, error) {
-	rows, err := s.db.read.QueryContext(ctx, "SELECT id, country, commodities FROM parties WHERE org_id = $1 ORDER BY id", orgID)
+	rows, err := s.db.read.QueryContext(ctx, "SELECT id, country, commodities, inferred_commodities FROM parties WHERE org_id = $1 ORDER BY id", orgID)
 	if err != nil {
 		return nil, nil, classify(err, "parties")
 	}
@@ -636,12 +639,15 @@ func (s *SupplyChain) Graph(ctx context.Context, orgID string) ([]supplychain.Gr
 	var ps []supplychain.GraphParty
 	for rows.Next() {
 		var p supplychain.GraphParty
-		var comm string
-		if err := rows.Scan(&p.ID, &p.Country, &comm); err != nil {
+		var comm, inferred string
+		if err := rows.Scan(&p.ID, &p.Country, &comm, &inferred); err != nil {
 			return nil, nil, classify(err, "parties")
 		}
 		if err := decodeList(comm, &p.Commodities); err != nil {
 			return nil, nil, fmt.Errorf("party %s commodities: %w", p.ID, err)
+		}
+		if err := decodeList(inferred, &p.Inferred); err != nil {
+			return nil, nil, fmt.Errorf("party %s inferred commodities: %w", p.ID, err)
 		}
 		ps = append(ps, p)
 	}
@@ -733,7 +739,7 @@ type riskWriter struct {
 
 type riskUpdateRow struct {
 	supplychain.PartyRisk
-	factors string
+	factors, missing string
 }
 
 func (w *riskWriter) close() {
@@ -746,7 +752,8 @@ func (w *riskWriter) close() {
 type storedRisk struct {
 	tier                             int
 	inherent, signals, own, exposure float64
-	level, factors                   string
+	level, factors, missing          string
+	confidence                       float64
 	keyed                            bool
 }
 
@@ -776,10 +783,12 @@ func (w *riskWriter) save(batch []supplychain.PartyRisk) error {
 		if err != nil {
 			return err
 		}
+		missing := jsonList(r.Missing)
 		same := old.tier == r.Tier && old.inherent == r.Inherent && old.signals == r.Signals && old.own == r.Own &&
-			old.exposure == r.Exposure && old.level == r.Level && old.factors == factors
+			old.exposure == r.Exposure && old.level == r.Level && old.factors == factors &&
+			old.confidence == r.Confidence && old.missing == missing
 		if !same {
-			w.updates = append(w.updates, riskUpdateRow{PartyRisk: r, factors: factors})
+			w.updates = append(w.updates, riskUpdateRow{PartyRisk: r, factors: factors, missing: missing})
 		}
 		if !same || !old.keyed {
 			w.rekey = append(w.rekey, r)
@@ -799,12 +808,14 @@ func (w *riskWriter) saveOne(r supplychain.PartyRisk) error {
 		return err
 	}
 	update, err := w.stmt(`UPDATE parties SET tier = $3, inherent = $4, signals = $5, own = $6, exposure = $7, level = $8,
-		factors = $9 WHERE org_id = $1 AND id = $2 AND (tier IS NOT $3 OR inherent IS NOT $4 OR signals IS NOT $5
-		OR own IS NOT $6 OR exposure IS NOT $7 OR level IS NOT $8 OR factors IS NOT $9)`)
+		factors = $9, confidence = $10, missing = $11 WHERE org_id = $1 AND id = $2 AND (tier IS NOT $3 OR inherent IS NOT $4
+		OR signals IS NOT $5 OR own IS NOT $6 OR exposure IS NOT $7 OR level IS NOT $8 OR factors IS NOT $9
+		OR confidence IS NOT $10 OR missing IS NOT $11)`)
 	if err != nil {
 		return err
 	}
-	res, err := update.ExecContext(w.ctx, w.org, r.ID, r.Tier, r.Inherent, r.Signals, r.Own, r.Exposure, r.Level, factors)
+	res, err := update.ExecContext(w.ctx, w.org, r.ID, r.Tier, r.Inherent, r.Signals, r.Own, r.Exposure, r.Level, factors,
+		r.Confidence, jsonList(r.Missing))
 	if err != nil {
 		return classify(err, "party risk")
 	}
@@ -858,7 +869,7 @@ func (w *riskWriter) read(batch []supplychain.PartyRisk) (map[string]storedRisk,
 	for _, r := range batch {
 		args = append(args, r.ID)
 	}
-	st, err := w.stmt(`SELECT p.id, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors,
+	st, err := w.stmt(`SELECT p.id, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors, p.confidence, p.missing,
 		EXISTS (SELECT 1 FROM register_keys k WHERE k.party_id = p.id AND k.org_id = p.org_id AND k.commodity = '')
 		FROM parties p WHERE p.org_id = $1 AND p.id IN (` + inList(len(batch), 2) + `)`)
 	if err != nil {
@@ -873,7 +884,7 @@ func (w *riskWriter) read(batch []supplychain.PartyRisk) (map[string]storedRisk,
 	for rows.Next() {
 		var id string
 		var s storedRisk
-		if err := rows.Scan(&id, &s.tier, &s.inherent, &s.signals, &s.own, &s.exposure, &s.level, &s.factors, &s.keyed); err != nil {
+		if err := rows.Scan(&id, &s.tier, &s.inherent, &s.signals, &s.own, &s.exposure, &s.level, &s.factors, &s.confidence, &s.missing, &s.keyed); err != nil {
 			return nil, classify(err, "party risk")
 		}
 		out[id] = s
@@ -892,10 +903,10 @@ func (w *riskWriter) flush(final bool) error {
 		if err != nil {
 			return err
 		}
-		args := make([]any, 0, 1+8*n)
+		args := make([]any, 0, 1+10*n)
 		args = append(args, w.org)
 		for _, r := range us[:n] {
-			args = append(args, r.ID, r.Tier, r.Inherent, r.Signals, r.Own, r.Exposure, r.Level, r.factors)
+			args = append(args, r.ID, r.Tier, r.Inherent, r.Signals, r.Own, r.Exposure, r.Level, r.factors, r.Confidence, r.missing)
 		}
 		if _, err := st.ExecContext(w.ctx, args...); err != nil {
 			return classify(err, "party risk")
@@ -1027,17 +1038,18 @@ func (k *keyWriter) write(rs []supplychain.PartyRisk) error {
 // PostgreSQL the column types it cannot infer from bare parameters.
 func riskUpdate(n int) string {
 	var b strings.Builder
-	b.WriteString("WITH v (id, tier, inherent, signals, own, exposure, level, factors) AS (VALUES ")
+	b.WriteString("WITH v (id, tier, inherent, signals, own, exposure, level, factors, confidence, missing) AS (VALUES ")
 	for i := range n {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		k := 2 + 8*i
-		fmt.Fprintf(&b, "(CAST($%d AS TEXT), CAST($%d AS INTEGER), CAST($%d AS DOUBLE PRECISION), CAST($%d AS DOUBLE PRECISION), CAST($%d AS DOUBLE PRECISION), CAST($%d AS DOUBLE PRECISION), CAST($%d AS TEXT), CAST($%d AS TEXT))",
-			k, k+1, k+2, k+3, k+4, k+5, k+6, k+7)
+		k := 2 + 10*i
+		fmt.Fprintf(&b, "(CAST($%d AS TEXT), CAST($%d AS INTEGER), CAST($%d AS DOUBLE PRECISION), CAST($%d AS DOUBLE PRECISION), CAST($%d AS DOUBLE PRECISION), CAST($%d AS DOUBLE PRECISION), CAST($%d AS TEXT), CAST($%d AS TEXT), CAST($%d AS DOUBLE PRECISION), CAST($%d AS TEXT))",
+			k, k+1, k+2, k+3, k+4, k+5, k+6, k+7, k+8, k+9)
 	}
 	b.WriteString(`) UPDATE parties SET tier = v.tier, inherent = v.inherent, signals = v.signals, own = v.own,
-		exposure = v.exposure, level = v.level, factors = v.factors FROM v WHERE parties.org_id = $1 AND parties.id = v.id`)
+		exposure = v.exposure, level = v.level, factors = v.factors, confidence = v.confidence, missing = v.missing
+		FROM v WHERE parties.org_id = $1 AND parties.id = v.id`)
 	return b.String()
 }
 
@@ -1088,7 +1100,7 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 		}
 		q = fmt.Sprintf(`WITH page AS (SELECT k.party_id, k.exposure FROM register_keys k WHERE %s
 			ORDER BY k.exposure DESC, k.party_id LIMIT %d OFFSET %d)
-			%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors
+			%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors, p.confidence, p.missing
 			FROM page JOIN parties p ON p.org_id = $1 AND p.id = page.party_id
 			ORDER BY page.exposure DESC, page.party_id`, k.sql(), page.Limit, page.Offset, partySelect)
 		args = k.args
@@ -1106,7 +1118,7 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 		if sortBy == supplychain.SortName {
 			order = "p.name, p.id"
 		}
-		q = fmt.Sprintf("%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors FROM parties p WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
+		q = fmt.Sprintf("%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors, p.confidence, p.missing FROM parties p WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
 			partySelect, w.sql(), order, page.Limit, page.Offset)
 		args = w.args
 	}
@@ -1119,10 +1131,14 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 	fr := &factorReader{ctx: ctx, q: s.db.read, org: orgID}
 	for rows.Next() {
 		var e supplychain.RegisterEntry
-		var factors string
-		e.Party, err = scanParty(rows, &e.Risk.Tier, &e.Risk.Inherent, &e.Risk.Signals, &e.Risk.Own, &e.Risk.Exposure, &e.Risk.Level, &factors)
+		var factors, missing string
+		e.Party, err = scanParty(rows, &e.Risk.Tier, &e.Risk.Inherent, &e.Risk.Signals, &e.Risk.Own, &e.Risk.Exposure, &e.Risk.Level, &factors,
+			&e.Risk.Confidence, &missing)
 		if err != nil {
 			return nil, 0, classify(err, "register")
+		}
+		if err := decodeList(missing, &e.Risk.Missing); err != nil {
+			return nil, 0, fmt.Errorf("party %s missing: %w", e.Party.ID, err)
 		}
 		e.Risk.ID = e.Party.ID
 		if e.Risk.Factors, err = fr.decode(factors); err != nil {
@@ -1174,4 +1190,30 @@ func (s *SupplyChain) registerCount(ctx context.Context, orgID string, f supplyc
 		return 0, false, classify(err, "register counts")
 	}
 	return int(total.Int64), some > 0, nil
+}
+
+// PendingRecomputes returns the organisations whose stored risk a
+// migration marked as computed under an older method, ordered by id.
+func (s *SupplyChain) PendingRecomputes(ctx context.Context) ([]string, error) {
+	rows, err := s.db.read.QueryContext(ctx, "SELECT org_id FROM risk_recompute ORDER BY org_id")
+	if err != nil {
+		return nil, classify(err, "pending recomputes")
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, classify(err, "pending recomputes")
+		}
+		ids = append(ids, id)
+	}
+	return ids, classify(rows.Err(), "pending recomputes")
+}
+
+// RecomputeDone removes an organisation from the pending recomputes once
+// its risk has been computed again.
+func (s *SupplyChain) RecomputeDone(ctx context.Context, orgID string) error {
+	_, err := s.db.write.ExecContext(ctx, "DELETE FROM risk_recompute WHERE org_id = $1", orgID)
+	return classify(err, "pending recomputes")
 }

@@ -48,10 +48,12 @@ func (w *Writer) replaceParty(args []any) error {
 	}
 	update, err := w.stmt(`UPDATE parties SET ref = $3, name = $4, name_key = $5, kind = $6, country = $7, region = $8,
 		address = $9, lat = $10, lng = $11, os_id = $12, lei = $13, gln = $14, workers = $15, commodities = $16,
-		unknown_commodities = $17, attributes = $18 WHERE org_id = $1 AND id = $2 AND (ref IS NOT $3 OR name IS NOT $4
+		unknown_commodities = $17, attributes = $18, inferred_commodities = $19, inferred_from = $20
+		WHERE org_id = $1 AND id = $2 AND (ref IS NOT $3 OR name IS NOT $4
 		OR name_key IS NOT $5 OR kind IS NOT $6 OR country IS NOT $7 OR region IS NOT $8 OR address IS NOT $9
 		OR lat IS NOT $10 OR lng IS NOT $11 OR os_id IS NOT $12 OR lei IS NOT $13 OR gln IS NOT $14
-		OR workers IS NOT $15 OR commodities IS NOT $16 OR unknown_commodities IS NOT $17 OR attributes IS NOT $18)`)
+		OR workers IS NOT $15 OR commodities IS NOT $16 OR unknown_commodities IS NOT $17 OR attributes IS NOT $18
+		OR inferred_commodities IS NOT $19 OR inferred_from IS NOT $20)`)
 	if err != nil {
 		return err
 	}

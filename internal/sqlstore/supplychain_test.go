@@ -44,6 +44,7 @@ func cocoaChain() ([]supplychain.Party, []supplychain.Link) {
 	c.UnknownCommodities = []string{"shea butter"}
 	f := mk("F", "Kouassi Farm", "CI", supplychain.KindFarm, "cocoa")
 	f.GLN, f.OSID = "0614141003006", "CI2026000AAA"
+	f.InferredCommodities, f.InferredFrom = []string{"cocoa"}, "name"
 	ps := []supplychain.Party{g, tr, c, f}
 	ls := []supplychain.Link{
 		{Buyer: supplychain.Reporting, Supplier: g.ID, Commodity: "cocoa", Share: fp(0.6)},
@@ -273,10 +274,14 @@ func TestSupplyChainRegister(t *testing.T) {
 		risks := []supplychain.PartyRisk{
 			{ID: ps[0].ID, Tier: 1, Inherent: 5, Own: 5, Exposure: 40, Level: "medium"},
 			{ID: ps[1].ID, Tier: 2, Inherent: 30, Own: 30, Exposure: 55, Level: "high",
-				Factors: []supplychain.Factor{{Kind: "inherent", Source: "ILAB", Edition: "2022", Indicator: "child labour", Value: "cocoa from Côte d'Ivoire listed", Points: 30, Contribution: 30}}},
+				Factors:    []supplychain.Factor{{Kind: "inherent", Source: "ILAB", Edition: "2022", Indicator: "child labour", Value: "cocoa from Côte d'Ivoire listed", Points: 30, Contribution: 30}},
+				Confidence: 0.75, Missing: []string{"data on 1 of 2 direct suppliers"}},
 			{ID: ps[2].ID, Tier: 3, Inherent: 50, Signals: 20, Own: 60, Exposure: 70, Level: "high"},
 			{ID: ps[3].ID, Tier: 3, Inherent: 50, Own: 50, Exposure: 50, Level: "high"},
 		}
+		// Stored as the recompute stores it: unknown is a level like the
+		// others, and confidence and missing data come back as saved.
+		risks[3].Level, risks[3].Confidence, risks[3].Missing = "unknown", 0.5, []string{"country"}
 		if err := st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows(risks)); err != nil {
 			t.Fatal(err)
 		}
@@ -292,6 +297,8 @@ func TestSupplyChainRegister(t *testing.T) {
 			{"by name", supplychain.RegisterFilter{}, supplychain.SortName, kernel.Page{}, []string{"T", "C", "G", "F"}, 4},
 			{"tier", supplychain.RegisterFilter{Tier: 3}, "", kernel.Page{}, []string{"C", "F"}, 2},
 			{"level", supplychain.RegisterFilter{Level: "medium"}, "", kernel.Page{}, []string{"G"}, 1},
+			{"unknown level", supplychain.RegisterFilter{Level: "unknown"}, "", kernel.Page{}, []string{"F"}, 1},
+			{"unknown level by name", supplychain.RegisterFilter{Level: "unknown"}, supplychain.SortName, kernel.Page{}, []string{"F"}, 1},
 			{"country and commodity", supplychain.RegisterFilter{Country: "CI", Commodity: "cocoa"}, "", kernel.Page{}, []string{"C", "T", "F"}, 3},
 			{"page", supplychain.RegisterFilter{}, "", kernel.Page{Limit: 2, Offset: 2}, []string{"F", "G"}, 4},
 			{"name prefix", supplychain.RegisterFilter{NamePrefix: "COOP"}, "", kernel.Page{}, []string{"C"}, 1},
@@ -319,6 +326,10 @@ func TestSupplyChainRegister(t *testing.T) {
 		list, _, _ := st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{Tier: 2}, "", kernel.Page{})
 		if diff := cmp.Diff(risks[1], list[0].Risk); diff != "" {
 			t.Errorf("stored risk mismatch (-want +got):\n%s", diff)
+		}
+		list, _, _ = st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{Level: "unknown"}, "", kernel.Page{})
+		if len(list) != 1 || cmp.Diff(risks[3], list[0].Risk) != "" || cmp.Diff(ps[3], list[0].Party) != "" {
+			t.Errorf("unknown party read back as %+v", list)
 		}
 		if _, _, err := st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{}, "colour", kernel.Page{}); !kernel.IsCode(err, kernel.Invalid) {
 			t.Errorf("unknown sort: err = %v, want invalid", err)

@@ -2,6 +2,7 @@ package supplychain
 
 import (
 	"math"
+	"slices"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -72,6 +73,12 @@ type Party struct {
 	// names that could not be normalised, so nothing the user wrote is lost.
 	Commodities        []string
 	UnknownCommodities []string
+	// InferredCommodities are those of Commodities the file did not
+	// declare but that were inferred from a sector, a product type or the
+	// name; InferredFrom says from what, for people ("sector Apparel").
+	// The risk engine weighs inferred goods less than declared ones.
+	InferredCommodities []string
+	InferredFrom        string
 	// Attributes keeps columns and fields Upstream does not model.
 	Attributes map[string]string
 }
@@ -152,7 +159,30 @@ func (p Party) Validate() error {
 	if p.Workers < 0 {
 		return kernel.InvalidField("workers", "%d is negative", p.Workers)
 	}
+	for _, id := range p.InferredCommodities {
+		if !slices.Contains(p.Commodities, id) {
+			return kernel.InvalidField("commodities", "inferred commodity %q is not among the party's commodities", id)
+		}
+	}
+	if len(p.InferredFrom) > MaxNameLen {
+		return kernel.InvalidField("commodities", "what the commodities were inferred from is longer than %d bytes", MaxNameLen)
+	}
 	return nil
+}
+
+// DeclaredCommodities returns the party's commodities that its file
+// declared, leaving out the inferred ones.
+func (p Party) DeclaredCommodities() []string {
+	if len(p.InferredCommodities) == 0 {
+		return p.Commodities
+	}
+	out := make([]string, 0, len(p.Commodities))
+	for _, id := range p.Commodities {
+		if !slices.Contains(p.InferredCommodities, id) {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func checkCoordinate(field string, v, limit float64) error {

@@ -5,6 +5,8 @@ type GraphParty struct {
 	ID          string
 	Country     string
 	Commodities []string
+	// Inferred are those of Commodities that were inferred, not declared.
+	Inferred []string
 }
 
 // Factor is one reason in a stored score, as the risk engine explains it.
@@ -27,6 +29,11 @@ type PartyRisk struct {
 	Inherent, Signals, Own, Exposure float64
 	Level                            string
 	Factors                          []Factor
+	// Confidence, 0..1, is the share of the own score resting on declared
+	// data and evidence about the party; Missing names what the score
+	// lacks ("country", "commodity", "data on 2 of 5 direct suppliers").
+	Confidence float64
+	Missing    []string
 	// Country and Commodities place the party under the register's
 	// filters; a store reads them from the stored party when both are
 	// empty.
@@ -39,7 +46,7 @@ type RegisterFilter struct {
 	Country   string // ISO alpha-2
 	Commodity string // canonical commodity id
 	Tier      int    // 0: any tier
-	Level     string // low, medium, high, critical
+	Level     string // low, medium, high, critical, unknown
 	// NamePrefix keeps parties whose NormalKey(name) starts with
 	// NormalKey(NamePrefix). With it the register also lists parties not
 	// scored yet (their risk is zero and their level empty), so that a

@@ -9,6 +9,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
@@ -75,7 +76,10 @@ func (s *dashboardHandlers) dashboard(w http.ResponseWriter, r *http.Request) {
 // distribution is the count of suppliers per risk level, with bars.
 type distribution struct {
 	Total, Unscored int
-	Levels          []levelCount
+	// NeedData counts the suppliers at level unknown: missing their
+	// country or any commodity, so their score can only understate them.
+	NeedData int
+	Levels   []levelCount
 }
 
 type levelCount struct {
@@ -104,6 +108,9 @@ func (s *dashboardHandlers) riskDistribution(ctx context.Context, org string) (d
 		}
 		d.Levels = append(d.Levels, levelCount{Level: levels[i], N: n})
 		d.Unscored -= n
+		if levels[i] == string(risk.Unknown) {
+			d.NeedData = n
+		}
 		top = max(top, n)
 	}
 	for i := range d.Levels {

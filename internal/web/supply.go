@@ -62,8 +62,9 @@ type RegisterPartyReader interface {
 // without case access.
 type GrievanceCounter = reporting.GrievanceAggregates
 
-// levels are the risk levels, lowest first.
-var levels = []string{"low", "medium", "high", "critical"}
+// levels are the risk levels, lowest first; unknown (missing data) is
+// below them all, so lists from the highest down end with it.
+var levels = []string{"unknown", "low", "medium", "high", "critical"}
 
 func validLevel(l string) bool {
 	for _, v := range levels {
@@ -143,7 +144,7 @@ func parseRegisterQuery(q url.Values) registerQuery {
 		if validLevel(v) {
 			rq.Filter.Level = v
 		} else {
-			rq.problem("level", "level "+strconv.Quote(v)+" is not one of low, medium, high, critical")
+			rq.problem("level", "level "+strconv.Quote(v)+" is not one of unknown, low, medium, high, critical")
 		}
 	}
 	rq.Name = strings.TrimSpace(q.Get("q"))

@@ -34,13 +34,22 @@ type supplierJSON struct {
 	Exposure           float64  `json:"exposure"`
 	Level              string   `json:"level"`
 	Scored             bool     `json:"scored"`
+	// InferredCommodities are those of Commodities inferred from a sector,
+	// a product type or the name, InferredFrom says from what; Confidence
+	// (0..1) is the share of the own score resting on declared data and
+	// evidence; Missing names what the score lacks.
+	InferredCommodities []string `json:"inferred_commodities"`
+	InferredFrom        string   `json:"inferred_from"`
+	Confidence          float64  `json:"confidence"`
+	Missing             []string `json:"missing"`
 }
 
 func supplierOf(p supplychain.Party, r supplychain.PartyRisk) supplierJSON {
 	return supplierJSON{ID: p.ID, Ref: p.Ref, Name: p.Name, Kind: string(p.Kind), Country: p.Country,
 		Commodities: nonNil(p.Commodities), UnknownCommodities: nonNil(p.UnknownCommodities),
 		Tier: r.Tier, Inherent: r.Inherent, Signals: r.Signals, Own: r.Own, Exposure: r.Exposure,
-		Level: r.Level, Scored: r.Level != ""}
+		Level: r.Level, Scored: r.Level != "",
+		InferredCommodities: nonNil(p.InferredCommodities), InferredFrom: p.InferredFrom, Confidence: r.Confidence, Missing: nonNil(r.Missing)}
 }
 
 // nonNil gives an empty list for nil, so that clients always read a JSON

@@ -416,7 +416,7 @@ func TestSupplierAPIImport(t *testing.T) {
 						got.Files[0].Rows != 2 || got.Files[0].Parties != 2 || got.Files[0].Links != 2 || got.Total.Rows != 2 {
 						t.Errorf("files %+v total %+v", got.Files, got.Total)
 					}
-					if got.Parties == nil || *got.Parties != 9 || len(got.Levels) != 4 {
+					if got.Parties == nil || *got.Parties != 9 || len(got.Levels) != 5 {
 						t.Errorf("after recompute: %v parties, levels %v", got.Parties, got.Levels)
 					}
 					// The register lists scored parties only: the new ones are

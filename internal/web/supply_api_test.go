@@ -123,6 +123,7 @@ func TestSupplierAPIRegister(t *testing.T) {
 			{"name prefix and country", "?q=ab&country=CI", 1, 1, 50, []string{"T"}},
 			{"name prefix and other country", "?q=ab&country=BD", 0, 1, 50, []string{}},
 			{"name prefix and level", "?q=kou&level=high", 1, 1, 50, []string{"F"}},
+			{"unknown level", "?level=unknown", 0, 1, 50, nil},
 			{"name prefix and tier", "?q=dhaka&tier=2", 0, 1, 50, []string{}},
 			{"name prefix, paged", "?q=kou&per_page=1&page=2", 2, 2, 1, []string{"U"}},
 		}

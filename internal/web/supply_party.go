@@ -1,10 +1,13 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
@@ -318,10 +321,23 @@ func (s *supplyHandlers) supplierPage(w http.ResponseWriter, r *http.Request) {
 		"CountryName": countryName(party.Country), "CountryLink": registerLink("country", party.Country),
 	}
 	var comm []option
+	var inferred []string
 	for _, c := range party.Commodities {
 		comm = append(comm, option{Value: registerLink("commodity", c), Label: commodityName(c)})
+		if slices.Contains(party.InferredCommodities, c) {
+			inferred = append(inferred, commodityName(c))
+		}
 	}
 	data["CommodityLinks"] = comm
+	if len(inferred) > 0 {
+		// Worded for people: "Garments inferred from sector Apparel".
+		from := party.InferredFrom
+		if from == "name" {
+			from = "the name"
+		}
+		data["Inferred"] = strings.Join(inferred, ", ") + " inferred from " + cmp.Or(from, "the list") + ", not declared"
+	}
+	data["Confidence"] = fmt.Sprintf("%.0f%%", 100*risk.Confidence)
 	if party.Country != "" && len(party.Commodities) > 0 {
 		data["BothLink"] = "/suppliers?country=" + party.Country + "&commodity=" + party.Commodities[0]
 	}

@@ -53,6 +53,7 @@ func seedSupply(tb testing.TB, st *sqlstore.SupplyChain, orgID string) map[strin
 	f := mk("F", "Kouassi Farm", "CI", supplychain.KindFarm, "cocoa")
 	f.GLN = "0614141003006"
 	m := mk("M", "Dhaka Garments Ltd", "BD", supplychain.KindFacility, "garments")
+	m.InferredCommodities, m.InferredFrom = []string{"garments"}, "sector Apparel"
 	s := mk("S", "=Spinner Mills", "BD", supplychain.KindFacility, "cotton")
 	ps := []supplychain.Party{g, tr, c, f, m, s}
 	ls := []supplychain.Link{
@@ -74,7 +75,8 @@ func seedSupply(tb testing.TB, st *sqlstore.SupplyChain, orgID string) map[strin
 	up := supplychain.Factor{Kind: "propagated", Source: "Upstream", Edition: "1", Indicator: "exposure from suppliers", Value: "Abidjan Trading SARL", Points: 30, Contribution: 30}
 	rs := []supplychain.PartyRisk{
 		{ID: g.ID, Tier: 1, Inherent: 0, Own: 0, Exposure: 45, Level: "medium", Factors: []supplychain.Factor{up}},
-		{ID: tr.ID, Tier: 2, Inherent: 52, Own: 52, Exposure: 70, Level: "high", Factors: []supplychain.Factor{ilab, gsi}},
+		{ID: tr.ID, Tier: 2, Inherent: 52, Own: 52, Exposure: 70, Level: "high", Factors: []supplychain.Factor{ilab, gsi}, Confidence: 0.8,
+			Missing: []string{"data on 1 of 2 direct suppliers"}},
 		{ID: c.ID, Tier: 3, Inherent: 52, Own: 52, Exposure: 82, Level: "critical", Factors: []supplychain.Factor{ilab, gsi}},
 		{ID: f.ID, Tier: 3, Inherent: 52, Own: 52, Exposure: 60, Level: "high", Factors: []supplychain.Factor{ilab, gsi}},
 		{ID: m.ID, Tier: 1, Inherent: 20, Own: 20, Exposure: 25, Level: "low"},
@@ -155,7 +157,10 @@ func TestSupplyPages(t *testing.T) {
 		{"supplier page", "/suppliers/" + ps["T"].ID, account.RoleViewer, 200,
 			[]string{"Abidjan Trading SARL", "US DOL ILAB List of Goods", "2024", "child labour in cocoa", "40.00",
 				`role="img"`, "Grinder Europe B.V.", "Coopérative Soubré", "Kouassi Farm", "/suppliers?country=CI",
-				"/suppliers?commodity=cocoa", "not available yet", "30%"}, nil},
+				"/suppliers?commodity=cocoa", "not available yet", "30%", `id="confidence">80%`, `id="missing">data on 1 of 2 direct suppliers<`},
+			[]string{`id="inferred"`}},
+		{"supplier page with inferred goods", "/suppliers/" + ps["M"].ID, account.RoleViewer, 200,
+			[]string{`id="inferred"`, "Garments inferred from sector Apparel, not declared", `id="confidence">0%`}, []string{`id="missing"`}},
 		{"supplier page identifiers", "/suppliers/" + ps["C"].ID, account.RoleAnalyst, 200,
 			[]string{"CI2026000AAA", "BP 12, Soubré", "critical"}, nil},
 		{"tier one supplier sells to the organisation", "/suppliers/" + ps["G"].ID, account.RoleAnalyst, 200,

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http/httptest"
 	"regexp"
 	"strings"
@@ -67,5 +68,48 @@ func TestBrowserReportWithoutJavaScript(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestBrowserReportKeepsTheSupplierFound: a worker searches for the
+// company, with scripts off, sees it among the matches, writes the report
+// and sends it without touching the choice: the case names that supplier.
+func TestBrowserReportKeepsTheSupplierFound(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	ts := httptest.NewServer(g.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/report/acme?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#q")),
+		chromedp.SendKeys(chromedp.CSS("#q"), "golden thread"),
+		chromedp.Submit(chromedp.CSS("#q")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#supplier-matches", "Golden Thread Spinning Mills (IN)"); err != nil {
+		t.Fatal(err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#narrative"), "The supervisor keeps our passports"),
+		chromedp.Click(chromedp.CSS("#send")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main", reporterText["en"]["sent"]); err != nil {
+		t.Fatal(err)
+	}
+	rc, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#receipt")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := g.st.Report(context.Background(), g.org.ID, g.reportIDByReceipt(t, strings.TrimSpace(rc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Triage.SupplierID != testSupplierID {
+		t.Errorf("the case names supplier %q, want the one the worker found (%s)", r.Triage.SupplierID, testSupplierID)
 	}
 }

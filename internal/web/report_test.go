@@ -256,7 +256,7 @@ func TestReporterIntakeAndFollowUp(t *testing.T) {
 		})
 		t.Run("supplier search without JavaScript", func(t *testing.T) {
 			page := body(t, g.do(t, "GET", "/report/acme?lang=en&q=golden", "", "", nil))
-			if !strings.Contains(page, `<option value="`+testSupplierID+`">Golden Thread Spinning Mills (IN)</option>`) {
+			if !strings.Contains(page, `<input type="radio" name="supplier_id" value="`+testSupplierID+`" checked> Golden Thread Spinning Mills (IN)`) {
 				t.Fatalf("no supplier match in %s", page)
 			}
 		})

@@ -4,10 +4,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"context"
+	"encoding/csv"
+	"html"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -116,49 +119,106 @@ func sheets(t *testing.T, b []byte) string {
 	return sb.String()
 }
 
+// TestReportGolden runs the report command against a database: the CSV
+// and XLSX files are compared with golden files, which hold every figure
+// the command gathered from the store; the HTML file must show exactly the
+// same figures. The HTML layout itself is the report package's golden files'
+// concern, not repeated here.
 func TestReportGolden(t *testing.T) {
 	dsn := reportDB(t)
+	const trader = "89623536-9c9d-58af-8aa8-f7afb4690d5b"
 	tests := []struct {
-		golden string
-		args   []string
+		name  string // golden files are NAME.csv and, with xlsx, NAME.xlsx.txt
+		args  []string
+		xlsx  bool
+		title string // the HTML report's title
 	}{
-		{"scorecard.html", []string{"scorecard", "--format", "html"}},
-		{"scorecard.csv", []string{"scorecard", "--format", "csv"}},
-		{"scorecard.xlsx.txt", []string{"scorecard", "--format", "xlsx"}},
-		{"supplier-risk.html", []string{"supplier-risk", "--format", "html"}},
-		{"supplier-risk.csv", []string{"supplier-risk", "--format", "csv"}},
-		{"supplier-risk.xlsx.txt", []string{"supplier-risk", "--format", "xlsx"}},
-		{"due-diligence.html", []string{"due-diligence", "--format", "html"}},
-		{"due-diligence.csv", []string{"due-diligence", "--format", "csv"}},
-		{"due-diligence.xlsx.txt", []string{"due-diligence", "--format", "xlsx"}},
-		{"due-diligence-eudr.html", []string{"due-diligence", "--format", "html", "--regulation", "eu-eudr"}},
+		{"scorecard", []string{"scorecard"}, true, "Scorecard: Acme Foods"},
+		{"supplier-risk", []string{"supplier-risk"}, true, "Supplier risk report: Acme Foods"},
+		{"due-diligence", []string{"due-diligence"}, true, "Due-diligence report: Acme Foods"},
+		{"due-diligence-eudr", []string{"due-diligence", "--regulation", "eu-eudr"}, false, "Due-diligence report: Acme Foods"},
 		// One supplier (trader T) and the chain behind it.
-		{"supplier-risk-trader.csv", []string{"supplier-risk", "--format", "csv", "--subject", "89623536-9c9d-58af-8aa8-f7afb4690d5b"}},
-		{"scorecard-trader.html", []string{"scorecard", "--format", "html", "--subject", "89623536-9c9d-58af-8aa8-f7afb4690d5b"}},
+		{"supplier-risk-trader", []string{"supplier-risk", "--subject", trader}, false, "Supplier risk report"},
+		{"scorecard-trader", []string{"scorecard", "--subject", trader}, false, "Scorecard: "},
+	}
+	run := func(t *testing.T, args []string, format string) []byte {
+		t.Helper()
+		out := filepath.Join(t.TempDir(), "report")
+		all := append(append([]string{"report"}, args...), "--format", format, "--org", "acme", "--db", dsn, "--out", out)
+		code, stdout, errOut := reportCLI(t, all...)
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", format, code, errOut)
+		}
+		if stdout != "" || !strings.Contains(errOut, "wrote "+out) {
+			t.Errorf("%s: stdout %q, stderr %q", format, stdout, errOut)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return b
 	}
 	for _, tc := range tests {
-		t.Run(tc.golden, func(t *testing.T) {
-			out := filepath.Join(t.TempDir(), "report")
-			args := append([]string{"report"}, tc.args...)
-			args = append(args, "--org", "acme", "--db", dsn, "--out", out)
-			code, stdout, errOut := reportCLI(t, args...)
-			if code != 0 {
-				t.Fatalf("exit %d: %s", code, errOut)
+		t.Run(tc.name, func(t *testing.T) {
+			csvOut := run(t, tc.args, "csv")
+			checkReportGolden(t, tc.name+".csv", string(csvOut))
+			if tc.xlsx {
+				checkReportGolden(t, tc.name+".xlsx.txt", sheets(t, run(t, tc.args, "xlsx")))
 			}
-			if stdout != "" || !strings.Contains(errOut, "wrote "+out) {
-				t.Errorf("stdout %q, stderr %q", stdout, errOut)
+			page := string(run(t, tc.args, "html"))
+			if !strings.Contains(page, "<title>"+tc.title) {
+				t.Errorf("HTML report lacks the title %q", tc.title)
 			}
-			b, err := os.ReadFile(out)
-			if err != nil {
-				t.Fatal(err)
+			want := csvFigures(t, csvOut)
+			got := htmlFigures(page)
+			if len(got) != len(want) {
+				t.Errorf("HTML shows %d figures, CSV has %d", len(got), len(want))
 			}
-			got := string(b)
-			if strings.HasSuffix(tc.golden, ".xlsx.txt") {
-				got = sheets(t, b)
+			for id, w := range want {
+				if g, ok := got[id]; !ok {
+					t.Errorf("figure %s (%s) is not in the HTML report", id, w.shown)
+				} else if g != w {
+					t.Errorf("figure %s: HTML %+v, CSV %+v", id, g, w)
+				}
 			}
-			checkReportGolden(t, tc.golden, got)
 		})
 	}
+}
+
+// figure is one figure of a report as shown: its value (empty when
+// suppressed) and the text a reader sees.
+type figure struct {
+	value, shown string
+	suppressed   bool
+}
+
+// csvFigures reads the figures of a report's CSV file by id.
+func csvFigures(t *testing.T, b []byte) map[string]figure {
+	t.Helper()
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("CSV report: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	out := map[string]figure{}
+	for _, r := range rows[1:] {
+		out[r[col["figure"]]] = figure{value: r[col["value"]], shown: r[col["shown"]], suppressed: r[col["suppressed"]] == "yes"}
+	}
+	return out
+}
+
+var htmlFigureRE = regexp.MustCompile(`<data class="fig( suppressed)?" id="(F\d+)"(?: value="([^"]*)")?[^>]*>([^<]*)</data>`)
+
+// htmlFigures reads the figures of an HTML report by id.
+func htmlFigures(page string) map[string]figure {
+	out := map[string]figure{}
+	for _, m := range htmlFigureRE.FindAllStringSubmatch(page, -1) {
+		out[m[2]] = figure{value: html.UnescapeString(m[3]), shown: html.UnescapeString(m[4]), suppressed: m[1] != ""}
+	}
+	return out
 }
 
 // TestReportPDFGolden prints the due-diligence report through headless

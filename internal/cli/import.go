@@ -7,6 +7,7 @@ import (
 	"os"
 
 	"github.com/upstream-platform/upstream/internal/assessment"
+	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/refdata"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/screening"
@@ -53,7 +54,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := newAssessmentService(ref, db, nil)
+	svc, err := newAssessmentService(ref, db, nil, env.Clock)
 	if err != nil {
 		return err
 	}
@@ -79,11 +80,12 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
-// newAssessmentService wires the supply-chain pipeline to the store and to
+// newAssessmentService wires the supply-chain pipeline to the store, to
 // the screening review queue, whose confirmed and pending hits become risk
-// signals at every recompute; the web server's import page can get the
-// same service.
-func newAssessmentService(ref *refdata.Set, db *sqlstore.DB, lists []screening.List) (*assessment.Service, error) {
+// signals at every recompute, and to worker-voice survey results, which
+// become signals about the sites surveyed; the web server's import page
+// can get the same service.
+func newAssessmentService(ref *refdata.Set, db *sqlstore.DB, lists []screening.List, clock kernel.Clock) (*assessment.Service, error) {
 	engine, err := newRiskEngine(ref)
 	if err != nil {
 		return nil, err
@@ -91,7 +93,7 @@ func newAssessmentService(ref *refdata.Set, db *sqlstore.DB, lists []screening.L
 	// Reading signals needs the queue's store only: no audit, no clock.
 	reviews := &screening.ReviewService{Store: db.Screening()}
 	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers(),
-		Signals: reviewSignals{reviews: reviews, lists: lists}}, nil
+		Signals: signalSources{reviewSignals{reviews: reviews, lists: lists}, surveySignals{store: db.Surveys(), clock: clock}}}, nil
 }
 
 // reviewSignals gives the recompute the review queue's signals; lists, when

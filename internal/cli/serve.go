@@ -100,7 +100,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if screeningDeps != nil {
 		lists = screeningDeps.Lists
 	}
-	suppliers, err := newAssessmentService(ref, db, lists)
+	suppliers, err := newAssessmentService(ref, db, lists, env.Clock)
 	if err != nil {
 		return err
 	}

@@ -43,6 +43,11 @@ const (
 	// AuditFinding is an audit finding; Value is its severity (1 minor,
 	// 2 major, 3 critical).
 	AuditFinding SignalKind = "audit_finding"
+	// SurveyFinding is what a site's workers said in a worker-voice
+	// survey; Value is its strength (1 moderate, 2 strong, 3 strong on an
+	// indicator the ILO counts as a strong sign of forced labour, or child
+	// labour).
+	SurveyFinding SignalKind = "survey_finding"
 )
 
 // Signal is evidence about one party that adds to its inherent risk.
@@ -359,6 +364,8 @@ func defaultSignalSource(k SignalKind) string {
 		return "grievance mechanism"
 	case AuditFinding:
 		return "audit"
+	case SurveyFinding:
+		return "worker-voice survey"
 	}
 	return "reported signal"
 }

@@ -491,33 +491,43 @@ func (s *Service) Results(ctx context.Context, orgID, surveyID string, round int
 
 // LatestRound is the last round that has opened by today (0 before the
 // first opens).
-func (s *Service) LatestRound(sv Survey) int {
-	today := s.Today()
-	last := 0
-	for r := 1; r <= sv.Schedule.Rounds; r++ {
-		if o, _ := sv.Schedule.RoundDays(r); !today.Before(o) {
-			last = r
-		}
-	}
-	return last
-}
+func (s *Service) LatestRound(sv Survey) int { return latestRound(sv, s.Today()) }
 
 // Evidence returns every site's evidence from the latest round of each of
 // the organisation's surveys that has results, for the risk model.
 func (s *Service) Evidence(ctx context.Context, orgID string) ([]Evidence, error) {
-	svs, err := s.cfg.Store.Surveys(ctx, orgID)
+	return LatestEvidence(ctx, s.cfg.Store, s.Today(), orgID)
+}
+
+// EvidenceStore is what reading evidence needs of a store.
+type EvidenceStore interface {
+	Surveys(ctx context.Context, orgID string) ([]Survey, error)
+	Responses(ctx context.Context, orgID, surveyID string, round int) ([]Response, error)
+}
+
+// LatestEvidence returns, for each of the organisation's surveys, every
+// site's evidence from the latest round that has any by today: a round
+// that has just opened does not hide the one before it until answers come.
+func LatestEvidence(ctx context.Context, st EvidenceStore, today Day, orgID string) ([]Evidence, error) {
+	svs, err := st.Surveys(ctx, orgID)
 	if err != nil {
 		return nil, err
 	}
 	var out []Evidence
 	for _, sv := range svs {
-		for r := s.LatestRound(sv); r >= 1; r-- {
-			_, res, err := s.Results(ctx, orgID, sv.ID, r)
+		for r := latestRound(sv, today); r >= 1; r-- {
+			rs, err := st.Responses(ctx, orgID, sv.ID, r)
 			if err != nil {
 				return nil, err
 			}
+			ids := make([]string, 0, len(sv.Sites))
+			workforce := map[string]int{}
+			for _, site := range sv.Sites {
+				ids = append(ids, site.ID)
+				workforce[site.ID] = site.Workforce
+			}
 			var ev []Evidence
-			for _, sr := range res {
+			for _, sr := range Aggregate(sv, r, ids, rs, workforce) {
 				ev = append(ev, SiteEvidence(sv, sr)...)
 			}
 			if len(ev) > 0 {
@@ -527,6 +537,16 @@ func (s *Service) Evidence(ctx context.Context, orgID string) ([]Evidence, error
 		}
 	}
 	return out, nil
+}
+
+func latestRound(sv Survey, today Day) int {
+	last := 0
+	for r := 1; r <= sv.Schedule.Rounds; r++ {
+		if o, _ := sv.Schedule.RoundDays(r); !today.Before(o) {
+			last = r
+		}
+	}
+	return last
 }
 
 // Changes compares a survey's latest round with results to the round

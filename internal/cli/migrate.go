@@ -32,7 +32,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	svc, err := newAssessmentService(ref, db, nil)
+	svc, err := newAssessmentService(ref, db, nil, env.Clock)
 	if err != nil {
 		return err
 	}

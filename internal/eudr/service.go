@@ -231,3 +231,78 @@ func (s *Service) PlotByRef(ctx context.Context, orgID, ref string) (Plot, error
 	}
 	return Plot{}, kernel.Errorf(kernel.NotFound, "no plot %q in this organisation", ref)
 }
+
+// PlotStatus is one plot with what is known of it, for the map and the
+// plot list: its evidence summed up and its failed checks.
+type PlotStatus struct {
+	Plot     Plot
+	Evidence PlotEvidence
+	Errors   []Finding
+}
+
+// Status is the plot's colour class on the map: a failed check first,
+// then what the forest-loss evidence says.
+func (p PlotStatus) Status() string {
+	if len(p.Errors) > 0 {
+		return "geolocation-error"
+	}
+	return string(p.Evidence.Deforestation)
+}
+
+// LotStatus is one lot with its checklist.
+type LotStatus struct {
+	Lot       Lot
+	Checklist []Item
+	Open      []string
+}
+
+// Overview is the organisation's EUDR records at a glance.
+type Overview struct {
+	Plots []PlotStatus
+	Lots  []LotStatus
+}
+
+// Overview reads every plot with its status and every lot with its open
+// checklist items.
+func (s *Service) Overview(ctx context.Context, orgID string) (Overview, error) {
+	plots, findings, err := s.PlotFindings(ctx, orgID)
+	if err != nil {
+		return Overview{}, err
+	}
+	ids := make([]string, len(plots))
+	for i, p := range plots {
+		ids[i] = p.ID
+	}
+	ev, err := s.store.Evidence(ctx, orgID, ids)
+	if err != nil {
+		return Overview{}, err
+	}
+	now := s.clock.Now()
+	var out Overview
+	for _, p := range plots {
+		ps := PlotStatus{Plot: p, Evidence: Summarise(p, ev[p.ID], now)}
+		for _, f := range findings[p.ID] {
+			if f.Severity == Error {
+				ps.Errors = append(ps.Errors, f)
+			}
+		}
+		out.Plots = append(out.Plots, ps)
+	}
+	lots, err := s.store.ListLots(ctx, orgID)
+	if err != nil {
+		return Overview{}, err
+	}
+	for _, l := range lots {
+		f, err := s.Lot(ctx, orgID, l.ID)
+		if err != nil {
+			return Overview{}, err
+		}
+		out.Lots = append(out.Lots, LotStatus{Lot: l, Checklist: f.Checklist, Open: Blocking(f.Checklist)})
+	}
+	return out, nil
+}
+
+// Statements lists a lot's statements, newest first.
+func (s *Service) Statements(ctx context.Context, orgID, lotID string) ([]Statement, error) {
+	return s.store.Statements(ctx, orgID, lotID)
+}

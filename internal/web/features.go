@@ -18,7 +18,7 @@ type feature struct {
 
 // features are the capabilities of this server, each on or off.
 type features struct {
-	supply, imports, screening, cases, impact, alerts, reports, surveys feature
+	supply, imports, screening, cases, impact, alerts, reports, surveys, eudr feature
 }
 
 // featuresOf decides once, at start, which capabilities are on: those
@@ -40,13 +40,15 @@ func featuresOf(d Deps) features {
 			"reports and scorecards are not available on this server"},
 		surveys: feature{"worker-voice surveys", d.Surveys.Service != nil,
 			"worker-voice surveys are not available on this server"},
+		eudr: feature{"deforestation due diligence", d.EUDR != nil,
+			"deforestation due diligence is not available on this server"},
 	}
 }
 
 // off lists the names of the capabilities that are off.
 func (f features) off() []string {
 	var names []string
-	for _, ft := range []feature{f.supply, f.imports, f.screening, f.cases, f.impact, f.alerts, f.reports, f.surveys} {
+	for _, ft := range []feature{f.supply, f.imports, f.screening, f.cases, f.impact, f.alerts, f.reports, f.surveys, f.eudr} {
 		if !ft.on {
 			names = append(names, ft.name)
 		}

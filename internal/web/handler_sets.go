@@ -245,5 +245,8 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 			orgs: d.Accounts.Store, publicURL: d.Surveys.PublicURL}
 		s.intake.surveys = d.Surveys.Service
 	}
+	if f.eudr.on {
+		s.eudr = &eudrHandlers{base: b, eudr: d.EUDR}
+	}
 	return s, nil
 }

@@ -177,6 +177,10 @@ func (s *Server) routes() []route {
 			{"POST /api/v1/suppliers/import", signedIn, account.PermSuppliersWrite, sup.apiSupplierImport},
 		}),
 
+		// Deforestation due diligence: reading needs suppliers.read, making
+		// a statement suppliers.write.
+		s.when(f.eudr, s.eudrRoutes(s.eudr)),
+
 		// Watchlist screening: anyone who reads suppliers may screen names
 		// and see the queue; confirming, dismissing and filing hits need
 		// the review permission.

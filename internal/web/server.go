@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"embed"
+	"github.com/upstream-platform/upstream/internal/eudr"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -88,6 +89,9 @@ type Deps struct {
 
 	// Surveys runs worker-voice surveys; it needs Suppliers to name sites.
 	Surveys SurveyDeps
+
+	// EUDR runs deforestation due diligence: plots, lots, statements.
+	EUDR *eudr.Service
 }
 
 // RecoveryKeys creates an organisation's recovery key: the private half is
@@ -120,6 +124,7 @@ type Server struct {
 	alerts    *alertHandlers
 	reports   *reportHandlers
 	surveys   *surveyHandlers
+	eudr      *eudrHandlers
 }
 
 // New builds a Server; it parses every template now so a broken one stops

@@ -124,7 +124,7 @@ func (f *fixture) do(t *testing.T, method, path, body, session string, hdr map[s
 
 // authTables hold, per capability, which roles may call each route;
 // "public" routes need no sign-in. Every route must appear in one of them.
-var authTables = []map[string][]string{coreAuth, impactAuth, alertsAuth, reportAuth, hooksAuth, casesAuth, screeningAuth, reportsAuth, supplyAuth, supplyAPIAuth, surveysAuth}
+var authTables = []map[string][]string{coreAuth, impactAuth, alertsAuth, reportAuth, hooksAuth, casesAuth, screeningAuth, reportsAuth, supplyAuth, supplyAPIAuth, surveysAuth, eudrAuth}
 
 func allowedRolesTable() map[string][]string {
 	all := map[string][]string{}

@@ -293,6 +293,10 @@ func projectRaw(lon, lat float64) xy {
 }
 
 // project maps longitude/latitude into the view box, north up.
+// Project places a longitude and latitude in the Width x Height view box
+// of the world map, as the country paths are drawn.
+func Project(lon, lat float64) (x, y float64) { return project(lon, lat) }
+
 func project(lon, lat float64) (float64, float64) {
 	p := projectRaw(lon, lat)
 	x := (p.x/eeMaxX + 1) / 2 * Width

@@ -108,3 +108,39 @@ func TestGraphAPI(t *testing.T) {
 		}
 	})
 }
+
+// A party with coordinates shows them on its page, with a small map drawn
+// on the server and a warning when they lie outside its country.
+func TestSupplierPagePlace(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		f, ps, sessions := apiFixture(t, db)
+		lat, lng := 23.81, 90.41 // Dhaka
+		wrong := supplychain.Party{ID: supplychain.RefID("W"), Ref: "W", Name: "Misplaced Mills", Kind: supplychain.KindFacility, Country: "IN", Lat: &lat, Lng: &lng}
+		if err := db.SupplyChain().UpsertParties(t.Context(), f.org.ID, []supplychain.Party{wrong}); err != nil {
+			t.Fatal(err)
+		}
+		page := func(id string) string {
+			res := f.do(t, "GET", "/suppliers/"+id, "", sessions[account.RoleViewer], nil)
+			body, _ := io.ReadAll(res.Body)
+			if res.StatusCode != http.StatusOK {
+				t.Fatalf("status %d", res.StatusCode)
+			}
+			return string(body)
+		}
+		good := page(ps["U"].ID)
+		for _, want := range []string{`id="location"`, "5.78, -6.6", `<svg class="place"`, `class="point"`, `class="country"`, "openstreetmap.org"} {
+			if !strings.Contains(good, want) {
+				t.Errorf("page of a party in place lacks %q", want)
+			}
+		}
+		if strings.Contains(good, "outside") {
+			t.Error("a party inside its country is flagged")
+		}
+		if bad := page(wrong.ID); !strings.Contains(bad, "km outside India") {
+			t.Errorf("a party outside its country is not flagged")
+		}
+		if strings.Contains(page(ps["G"].ID), `id="location"`) {
+			t.Error("a party without coordinates shows a location")
+		}
+	})
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/geo"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/supplychain"
@@ -341,6 +342,7 @@ func (s *supplyHandlers) supplierPage(w http.ResponseWriter, r *http.Request) {
 	if party.Country != "" && len(party.Commodities) > 0 {
 		data["BothLink"] = "/suppliers?country=" + party.Country + "&commodity=" + party.Commodities[0]
 	}
+	data["Place"] = placeOf(party)
 	data["Hits"] = s.partyHits(ctx, org, party.ID)
 	data["Grievances"] = s.partyGrievances(ctx, pr, party.ID)
 	s.render(w, r, http.StatusOK, "supply_party.html", data)
@@ -378,4 +380,40 @@ func (s *supplyHandlers) partyGrievances(ctx context.Context, pr account.Princip
 		return na
 	}
 	return suppressed(pr, c.Total-c.ByStage[grievance.StageClosed], c.Total)
+}
+
+// place is a party's point on a small map: the country's outline around
+// it, drawn on the server (no script, no tiles fetched from elsewhere).
+type place struct {
+	Lat, Lng      string
+	X, Y          float64
+	ViewBox       string
+	CountryPath   string
+	OutsideKm     int // more than 30 km outside its country's shape, else 0
+	CountryName   string
+	OpenStreetMap string
+}
+
+// placeOf returns the map of a party with coordinates, or nil.
+func placeOf(p supplychain.Party) *place {
+	if p.Lat == nil || p.Lng == nil {
+		return nil
+	}
+	lat, lng := *p.Lat, *p.Lng
+	x, y := geo.Project(lng, lat)
+	pl := &place{
+		Lat: strconv.FormatFloat(lat, 'f', -1, 64), Lng: strconv.FormatFloat(lng, 'f', -1, 64), X: x, Y: y,
+		ViewBox:       fmt.Sprintf("%.1f %.1f 80 50", x-40, y-25),
+		CountryName:   countryName(p.Country),
+		OpenStreetMap: fmt.Sprintf("https://www.openstreetmap.org/?mlat=%f&mlon=%f#map=14/%f/%f", lat, lng, lat, lng),
+	}
+	if w, err := geo.Default(); err == nil && p.Country != "" {
+		if c, ok := w.Country(p.Country); ok {
+			pl.CountryPath = c.Path
+		}
+		if km, known := w.KmOutside(p.Country, lat, lng); known && km > 30 {
+			pl.OutsideKm = int(km + 0.5)
+		}
+	}
+	return pl
 }

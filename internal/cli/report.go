@@ -96,7 +96,12 @@ func newReporting(env *Env, db *sqlstore.DB, printer report.PDFPrinter) (*report
 	}
 	rw := risk.DefaultWeights()
 	rd := db.Reporting()
+	eudrService, err := newEUDRService(context.Background(), env, db)
+	if err != nil {
+		return nil, err
+	}
 	return &reporting.Service{
+		EUDR:        eudrService,
 		SupplyChain: rd,
 		Grievances:  rd,
 		Screening:   rd,

@@ -325,7 +325,7 @@ func Decide(a Assessment, c Conclusion, by, reason string, at time.Time) (Assess
 		return a, kernel.InvalidField("decided_by", "say who decides")
 	}
 	if strings.TrimSpace(reason) == "" {
-		return a, kernel.InvalidField("reason", "say why: the decision must be explainable to a competent authority (Art. 12(1))")
+		return a, kernel.InvalidField("reason", "say why: the decision must be explainable to a competent authority (Art. 10(4))")
 	}
 	switch c {
 	case Negligible:

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/grievance"
@@ -372,6 +373,9 @@ func (b *builder) dueDiligence(d Data) {
 		case StepIdentify:
 			sec.Tables = append(sec.Tables, b.levelTable(d), b.topRisks(d, 10), b.themeTable(d, scorecard.Traceability))
 			sec.Tables = append(sec.Tables, b.screeningTable(d))
+			if d.EUDR != nil {
+				sec.Tables = append(sec.Tables, eudrPlotTable(d.EUDR), eudrLotTable(d.EUDR))
+			}
 		case StepPrevent:
 			sec.Tables = append(sec.Tables, b.themeTable(d, scorecard.Purchasing), b.themeTable(d, scorecard.Monitoring), b.themeTable(d, scorecard.Environment))
 		case StepTrack:
@@ -596,5 +600,33 @@ func (b *builder) gradeSummary(d Data) Table {
 	sc := *d.Scorecard
 	t.Rows = append(t.Rows, []Cell{user(sc.Subject.Name), text(date(sc.AsOf)), text(string(sc.Grade)),
 		b.score(sc.Subject.ID, sc.Subject.Name, "overall score", sc.Score, b.scorecardSource(sc)), text(string(sc.Scale))})
+	return t
+}
+
+// eudrStatuses are the plot statuses in the order the report lists them.
+var eudrStatuses = []struct{ key, label string }{
+	{"no-loss-found", "No forest loss found after 31 December 2020"},
+	{"no-analysis", "No forest-loss analysis (gap)"},
+	{"incomplete", "Analysis does not cover the period"},
+	{"loss-found", "Forest loss found after the cut-off"},
+	{"geolocation-error", "Geolocation fails a check"},
+}
+
+func eudrPlotTable(e *Deforestation) Table {
+	t := Table{Caption: fmt.Sprintf("EU Deforestation Regulation: plots of land (%d) by evidence", e.Plots), Head: []string{"Evidence", "Plots"}, Empty: "No plots of land are recorded."}
+	if e.Plots == 0 {
+		return t
+	}
+	for _, s := range eudrStatuses {
+		t.Rows = append(t.Rows, []Cell{text(s.label), text(strconv.Itoa(e.ByStatus[s.key]))})
+	}
+	return t
+}
+
+func eudrLotTable(e *Deforestation) Table {
+	t := Table{Caption: "EU Deforestation Regulation: lots and statements", Head: []string{"Lot", "Commodity", "Plots", "Open checklist items", "Statements made"}, Empty: "No lots are recorded."}
+	for _, l := range e.Lots {
+		t.Rows = append(t.Rows, []Cell{user(l.Ref), text(l.Commodity), text(strconv.Itoa(l.Plots)), text(strconv.Itoa(l.Open)), text(strconv.Itoa(l.Statements))})
+	}
 	return t
 }

@@ -57,6 +57,27 @@ type Data struct {
 	// earlier ones (any order).
 	Scorecard *scorecard.Scorecard
 	History   []scorecard.Scorecard
+	// EUDR sums up the organisation's deforestation due diligence; nil
+	// when it keeps no EUDR records, and the section is then left out.
+	EUDR *Deforestation
+}
+
+// Deforestation is the EUDR due diligence at a glance: plots by evidence
+// status and lots by readiness for a statement.
+type Deforestation struct {
+	Plots int
+	// ByStatus counts plots by their status on the EUDR map: no-loss-found,
+	// no-analysis, incomplete, loss-found, geolocation-error.
+	ByStatus map[string]int
+	Lots     []EUDRLot
+}
+
+// EUDRLot is one lot: how many checklist items are open and how many
+// statements were made.
+type EUDRLot struct {
+	Ref, Commodity string
+	Plots, Open    int
+	Statements     int
 }
 
 // Org is the reporting organisation.

@@ -3,6 +3,7 @@ package reporting
 import (
 	"context"
 	"fmt"
+	"github.com/upstream-platform/upstream/internal/eudr"
 	"io"
 	"strings"
 	"time"
@@ -23,8 +24,11 @@ type Service struct {
 	Grievances  GrievanceAggregates
 	Screening   ScreeningSummary
 	Impact      ImpactSource
-	Scorecards  *scorecard.Service
-	Renderer    report.Renderer
+	// EUDR, when set, adds the deforestation due diligence to
+	// due-diligence reports.
+	EUDR       EUDRSource
+	Scorecards *scorecard.Service
+	Renderer   report.Renderer
 	// RiskMethod names the risk method the stored scores came from.
 	RiskMethod report.Method
 	Clock      kernel.Clock
@@ -117,6 +121,11 @@ func (s *Service) Data(ctx context.Context, org Org, req Request) (report.Data, 
 	}
 	if req.Subject == "" && s.Impact != nil {
 		if d.Impact, err = s.impactSummary(ctx, org.ID); err != nil {
+			return report.Data{}, err
+		}
+	}
+	if req.Subject == "" && s.EUDR != nil {
+		if d.EUDR, err = s.eudrSummary(ctx, org.ID); err != nil {
 			return report.Data{}, err
 		}
 	}
@@ -300,4 +309,34 @@ func (s *Service) programmeSummary(ctx context.Context, orgID string, p impact.P
 		return nil, nil
 	}
 	return im, nil
+}
+
+// EUDRSource reads the organisation's EUDR records; eudr.Service is one.
+type EUDRSource interface {
+	Overview(ctx context.Context, orgID string) (eudr.Overview, error)
+	Statements(ctx context.Context, orgID, lotID string) ([]eudr.Statement, error)
+}
+
+// eudrSummary sums up plots by status and lots by readiness; nil when the
+// organisation keeps no EUDR records.
+func (s *Service) eudrSummary(ctx context.Context, orgID string) (*report.Deforestation, error) {
+	ov, err := s.EUDR.Overview(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ov.Plots) == 0 && len(ov.Lots) == 0 {
+		return nil, nil
+	}
+	e := &report.Deforestation{Plots: len(ov.Plots), ByStatus: map[string]int{}}
+	for _, p := range ov.Plots {
+		e.ByStatus[p.Status()]++
+	}
+	for _, l := range ov.Lots {
+		sts, err := s.EUDR.Statements(ctx, orgID, l.Lot.ID)
+		if err != nil {
+			return nil, err
+		}
+		e.Lots = append(e.Lots, report.EUDRLot{Ref: l.Lot.Ref, Commodity: l.Lot.Commodity, Plots: len(l.Lot.PlotIDs), Open: len(l.Open), Statements: len(sts)})
+	}
+	return e, nil
 }

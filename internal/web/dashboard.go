@@ -32,8 +32,8 @@ type IndicatorReader interface {
 }
 
 // DashboardSources feed the dashboard's panels. A nil source falls back to
-// the matching service in Deps when there is one, and otherwise shows as
-// "not available".
+// the matching service in Deps when there is one; when there is none, the
+// capability is off and the panel says "not available".
 type DashboardSources struct {
 	Cases      CaseCounter
 	Alerts     AlertCounter
@@ -46,7 +46,7 @@ func (s *dashboardHandlers) dashboard(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	org := p.User.OrgID
 	data := map[string]any{}
-	if s.suppliers != nil && p.Can(account.PermSuppliersRead) {
+	if s.supplyOn && p.Can(account.PermSuppliersRead) {
 		dist, err := cachedAggregate(s.aggregates, org, "levels", func() (distribution, error) { return s.riskDistribution(ctx, org) })
 		if err != nil {
 			s.fail(w, r, err)
@@ -137,13 +137,9 @@ func (s *dashboardHandlers) caseCounts(ctx context.Context, p account.Principal)
 	if !p.Can(account.PermCasesHandle) && !p.Can(account.PermCasesAggregate) {
 		return casePanel{}
 	}
-	src := s.cases
-	if src == nil {
-		return casePanel{}
-	}
-	open, overdue, err := src.CaseCounts(ctx, p.User.OrgID)
+	open, overdue, err := s.cases.CaseCounts(ctx, p.User.OrgID)
 	if err != nil {
-		s.log.Error("dashboard cases", "err", err)
+		s.logPanelError("dashboard cases", err)
 		return casePanel{}
 	}
 	// Roles without case access see suppressed aggregates only.
@@ -160,13 +156,9 @@ func (s *dashboardHandlers) alertCounts(ctx context.Context, p account.Principal
 	if !p.Can(account.PermAlertsRead) {
 		return alertPanel{}
 	}
-	src := s.alerts
-	if src == nil {
-		return alertPanel{}
-	}
-	open, high, err := src.OpenAlerts(ctx, p.User.OrgID)
+	open, high, err := s.alerts.OpenAlerts(ctx, p.User.OrgID)
 	if err != nil {
-		s.log.Error("dashboard alerts", "err", err)
+		s.logPanelError("dashboard alerts", err)
 		return alertPanel{}
 	}
 	return alertPanel{true, open, high}
@@ -190,13 +182,9 @@ func (s *dashboardHandlers) keyIndicators(ctx context.Context, p account.Princip
 	if !p.Can(account.PermImpactRead) {
 		return dashIndicatorPanel{}
 	}
-	src := s.indicators
-	if src == nil {
-		return dashIndicatorPanel{}
-	}
-	list, err := src.KeyIndicators(ctx, p.User.OrgID, keyIndicatorLimit)
+	list, err := s.indicators.KeyIndicators(ctx, p.User.OrgID, keyIndicatorLimit)
 	if err != nil {
-		s.log.Error("dashboard indicators", "err", err)
+		s.logPanelError("dashboard indicators", err)
 		return dashIndicatorPanel{}
 	}
 	out := dashIndicatorPanel{Available: true}

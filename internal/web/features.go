@@ -1,9 +1,14 @@
 package web
 
 import (
+	"context"
+	"errors"
 	"net/http"
+	"time"
 
+	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/reporting"
 )
 
 // feature is a capability the operator may leave out of a deployment. When
@@ -75,4 +80,33 @@ func (s *Server) instead(rs []route, h http.HandlerFunc) []route {
 		out[i] = rt
 	}
 	return out
+}
+
+// errPanelOff is what the source of a panel answers when the capability
+// behind the panel is off on this server: the panel says "not available"
+// and nothing is logged.
+var errPanelOff = errors.New("the capability behind this panel is off on this server")
+
+// panelOff stands in, from the start, for the source of every panel whose
+// capability is off, so handlers never test for a missing source.
+type panelOff struct{}
+
+func (panelOff) CaseCounts(context.Context, string) (int, int, error) { return 0, 0, errPanelOff }
+func (panelOff) OpenAlerts(context.Context, string) (int, int, error) { return 0, 0, errPanelOff }
+func (panelOff) KeyIndicators(context.Context, string, int) ([]impact.IndicatorStatus, error) {
+	return nil, errPanelOff
+}
+func (panelOff) PartyHits(context.Context, string, string) (int, int, error) {
+	return 0, 0, errPanelOff
+}
+func (panelOff) GrievanceCounts(context.Context, string, string, time.Time, time.Time) (reporting.GrievanceCounts, error) {
+	return reporting.GrievanceCounts{}, errPanelOff
+}
+
+// logPanelError logs why a panel could not be filled, unless its
+// capability is simply off.
+func (b *base) logPanelError(panel string, err error) {
+	if !errors.Is(err, errPanelOff) {
+		b.log.Error(panel, "err", err)
+	}
 }

@@ -48,7 +48,8 @@ type accountHandlers struct {
 // figures. A panel whose capability is off shows "not available".
 type dashboardHandlers struct {
 	*base
-	suppliers  SupplierReader // nil when the supply chain is off
+	supplyOn   bool // whether the supply chain capability is on
+	suppliers  SupplierReader
 	aggregates *aggregateCache
 	cases      CaseCounter
 	alerts     AlertCounter
@@ -195,7 +196,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	s.ops = &opsHandlers{base: b, ready: d.Ready, metrics: s.metrics}
 	s.account = &accountHandlers{base: b, accounts: d.Accounts, recoveryKeys: d.RecoveryKeys, datasets: d.Datasets}
 
-	dash := &dashboardHandlers{base: b, suppliers: d.Suppliers, aggregates: aggregates,
+	dash := &dashboardHandlers{base: b, supplyOn: f.supply.on, suppliers: d.Suppliers, aggregates: aggregates,
 		cases: d.Dashboard.Cases, alerts: d.Dashboard.Alerts, indicators: d.Dashboard.Indicators}
 	if dash.cases == nil && f.cases.on {
 		dash.cases = grievanceCases{d.Grievance}
@@ -205,6 +206,16 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	}
 	if dash.indicators == nil && f.impact.on {
 		dash.indicators = programmeIndicators{d.Impact, d.ImpactRecords}
+	}
+	var panelsOff []string
+	if dash.cases == nil {
+		dash.cases, panelsOff = panelOff{}, append(panelsOff, "dashboard cases")
+	}
+	if dash.alerts == nil {
+		dash.alerts, panelsOff = panelOff{}, append(panelsOff, "dashboard alerts")
+	}
+	if dash.indicators == nil {
+		dash.indicators, panelsOff = panelOff{}, append(panelsOff, "dashboard indicators")
 	}
 	s.dashboard = dash
 
@@ -218,7 +229,16 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		} else if d.SupplierRisk != nil {
 			sup.riskReader = registerPartyRisk{d.SupplierRisk}
 		}
+		if sup.watchlist == nil {
+			sup.watchlist, panelsOff = panelOff{}, append(panelsOff, "supplier watchlist hits")
+		}
+		if sup.grievanceCounts == nil {
+			sup.grievanceCounts, panelsOff = panelOff{}, append(panelsOff, "supplier grievance counts")
+		}
 		s.supply = sup
+	}
+	if len(panelsOff) > 0 {
+		d.Log.Info("web: panels off", "off", strings.Join(panelsOff, ", "))
 	}
 	if f.screening.on {
 		s.screening = &screeningHandlers{base: b, index: d.Screening.Index, lists: d.Screening.Lists,

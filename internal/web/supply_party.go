@@ -354,12 +354,9 @@ type hitCounts struct {
 }
 
 func (s *supplyHandlers) partyHits(ctx context.Context, org, id string) hitCounts {
-	if s.watchlist == nil {
-		return hitCounts{}
-	}
 	p, c, err := s.watchlist.PartyHits(ctx, org, id)
 	if err != nil {
-		s.log.Error("watchlist hits", "err", err)
+		s.logPanelError("watchlist hits", err)
 		return hitCounts{}
 	}
 	return hitCounts{true, p, c}
@@ -370,13 +367,13 @@ const grievanceWindow = 10 * 365 * 24 * time.Hour
 
 func (s *supplyHandlers) partyGrievances(ctx context.Context, pr account.Principal, id string) []countShown {
 	na := []countShown{{}, {}}
-	if s.grievanceCounts == nil || !(pr.Can(account.PermCasesAggregate) || pr.Can(account.PermCasesHandle)) {
+	if !(pr.Can(account.PermCasesAggregate) || pr.Can(account.PermCasesHandle)) {
 		return na
 	}
 	now := s.clock.Now()
 	c, err := s.grievanceCounts.GrievanceCounts(ctx, pr.User.OrgID, id, now.Add(-grievanceWindow), now)
 	if err != nil {
-		s.log.Error("grievance counts", "err", err)
+		s.logPanelError("grievance counts", err)
 		return na
 	}
 	return suppressed(pr, c.Total-c.ByStage[grievance.StageClosed], c.Total)

@@ -22,6 +22,8 @@ func (s *Server) eudrRoutes(h *eudrHandlers) []route {
 		{"GET /eudr", signedIn, account.PermSuppliersRead, h.overview},
 		{"GET /eudr/lots/{ref}", signedIn, account.PermSuppliersRead, h.lotPage},
 		{"POST /eudr/lots/{ref}/statement", signedIn, account.PermSuppliersWrite, h.makeStatement},
+		{"POST /eudr/plots", signedIn, account.PermSuppliersWrite, h.importPlots},
+		{"POST /api/v1/eudr/plots", signedIn, account.PermSuppliersWrite, h.apiImportPlots},
 	}
 }
 
@@ -88,6 +90,90 @@ func (h *eudrHandlers) plotRows(plots []eudr.PlotStatus) ([]plotRow, []mapShape)
 }
 
 func (h *eudrHandlers) overview(w http.ResponseWriter, r *http.Request) {
+	h.showOverview(w, r, http.StatusOK, "", nil)
+}
+
+// importUploads imports each uploaded plot file, its format read from its
+// name. A file that is not a plot file at all stops the import there;
+// plots already stored from earlier files stay.
+func (h *eudrHandlers) importUploads(w http.ResponseWriter, r *http.Request) ([]eudr.Report, int, error) {
+	form, files, status, err := readUpload(w, r)
+	if err != nil {
+		return nil, status, err
+	}
+	defer form.RemoveAll()
+	org := principalOf(r).User.OrgID
+	var reps []eudr.Report
+	for _, f := range files {
+		kind, err := eudr.FormatOf(f.Name)
+		if err != nil {
+			return reps, http.StatusBadRequest, err
+		}
+		rc, err := f.Open()
+		if err != nil {
+			return reps, http.StatusInternalServerError, err
+		}
+		rep, err := h.eudr.ImportPlots(r.Context(), org, f.Name, kind, rc)
+		rc.Close()
+		if err != nil {
+			return reps, http.StatusBadRequest, err
+		}
+		reps = append(reps, rep)
+	}
+	return reps, http.StatusOK, nil
+}
+
+func (h *eudrHandlers) importPlots(w http.ResponseWriter, r *http.Request) {
+	reps, status, err := h.importUploads(w, r)
+	if err != nil {
+		if kernel.IsCode(err, kernel.Invalid) {
+			h.showOverview(w, r, status, "Nothing more was imported: "+kernel.ErrorMessage(err), reps)
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	stored, errs := 0, 0
+	for _, rep := range reps {
+		stored += rep.Plots - countCheck(rep, eudr.CheckRead)
+		errs += rep.Count(eudr.Error)
+	}
+	msg := "Imported " + strconv.Itoa(stored) + " plot(s)."
+	if errs > 0 {
+		msg += " " + strconv.Itoa(errs) + " problem(s) were found: plots that could not be read were not stored; plots failing a check are stored and block any statement until fixed."
+	}
+	h.showOverview(w, r, http.StatusOK, msg, reps)
+}
+
+func countCheck(rep eudr.Report, c eudr.Check) int {
+	n := 0
+	for _, f := range rep.Findings {
+		if f.Check == c {
+			n++
+		}
+	}
+	return n
+}
+
+func (h *eudrHandlers) apiImportPlots(w http.ResponseWriter, r *http.Request) {
+	reps, status, err := h.importUploads(w, r)
+	if err != nil {
+		if kernel.IsCode(err, kernel.Invalid) {
+			writeJSON(w, status, map[string]any{"error": kernel.ErrorMessage(err), "reports": reps})
+			return
+		}
+		h.fail(w, r, err)
+		return
+	}
+	for i := range reps {
+		if reps[i].Findings == nil {
+			reps[i].Findings = []eudr.Finding{}
+		}
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"reports": reps})
+}
+
+func (h *eudrHandlers) showOverview(w http.ResponseWriter, r *http.Request, status int, notice string, reps []eudr.Report) {
 	org := principalOf(r).User.OrgID
 	ov, err := h.eudr.Overview(r.Context(), org)
 	if err != nil {
@@ -103,8 +189,9 @@ func (h *eudrHandlers) overview(w http.ResponseWriter, r *http.Request) {
 	for _, l := range ov.Lots {
 		lots = append(lots, lotRow{Ref: l.Lot.Ref, Commodity: l.Lot.Commodity, Quantity: kg(l.Lot.NetMassKg), Plots: len(l.Lot.PlotIDs), Open: len(l.Open)})
 	}
-	h.render(w, r, http.StatusOK, "eudr.html", map[string]any{
+	h.render(w, r, status, "eudr.html", map[string]any{
 		"Plots": rows, "Shapes": shapes, "Legend": plotStatuses, "Lots": lots, "Width": eudrMapW, "Height": eudrMapH,
+		"Notice": notice, "Reports": reps,
 	})
 }
 

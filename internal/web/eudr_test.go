@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -19,6 +20,8 @@ var eudrAuth = map[string][]string{
 	"GET /eudr":                       {"admin", "analyst", "case_handler", "viewer"},
 	"GET /eudr/lots/{ref}":            {"admin", "analyst", "case_handler", "viewer"},
 	"POST /eudr/lots/{ref}/statement": {"admin", "analyst"},
+	"POST /eudr/plots":                {"admin", "analyst"},
+	"POST /api/v1/eudr/plots":         {"admin", "analyst"},
 }
 
 const eudrTestPlots = `{"type":"FeatureCollection","features":[
@@ -120,5 +123,49 @@ func TestEUDRPages(t *testing.T) {
 	sts, err := st.Statements(ctx, org, lot.ID)
 	if err != nil || len(sts) != 1 || sts[0].MadeBy != "analyst" {
 		t.Fatalf("stored statements %+v %v", sts, err)
+	}
+}
+
+func TestEUDRPlotUpload(t *testing.T) {
+	db := sqltest.Open(t, sqlstore.SQLite)
+	f := newFixture(t, db)
+	borders, err := geo.DefaultBorders()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.deps.EUDR = eudr.NewService(db.EUDR(), borders, func(string) string { return "standard" }, f.clock)
+	_, analyst := f.login(t, f.users[account.RoleAnalyst].Email, testPassword, "")
+	csv := "plot_id,producer_name,country,commodity,area_ha,latitude,longitude\n" +
+		"P1,Kouadio Yao,CI,cocoa,2,5.790123,-6.601234\n" +
+		"P2,Aya Koffi,CI,cocoa,2,5.79,-6.61\n" +
+		"P3,Konan Kouassi,CI,cotton,2,5.790123,-6.601234\n"
+	ct, body := multipartBody(t, "files", "plots.csv", csv, nil)
+	req := httptest.NewRequest("POST", "http://upstream.test/eudr/plots", body)
+	req.Header.Set("Content-Type", ct)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: analyst})
+	rec := httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	page := rec.Body.String()
+	if rec.Code != 200 {
+		t.Fatalf("upload: %d %s", rec.Code, page)
+	}
+	for _, want := range []string{"Imported 2 plot(s)", "row 3 (P2)", "fewer than 6 decimals", "row 4 (P3)", "cotton"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("upload page lacks %q", want)
+		}
+	}
+	plots, _ := db.EUDR().ListPlots(context.Background(), f.org.ID)
+	if len(plots) != 2 {
+		t.Fatalf("stored %d plots, want 2 (the unreadable one is not stored)", len(plots))
+	}
+
+	ct, body = multipartBody(t, "files", "plots.kml", "<kml/>", nil)
+	req = httptest.NewRequest("POST", "http://upstream.test/api/v1/eudr/plots", body)
+	req.Header.Set("Content-Type", ct)
+	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: analyst})
+	rec = httptest.NewRecorder()
+	f.h.ServeHTTP(rec, req)
+	if rec.Code != http.StatusBadRequest || !strings.Contains(rec.Body.String(), "plots.kml") {
+		t.Errorf("API upload of a KML file: %d %s", rec.Code, rec.Body.String())
 	}
 }

@@ -66,6 +66,9 @@ type sighting struct {
 	loc, event, before string
 }
 
+// maxLinkEvents is how many events' ids a waiting link remembers.
+const maxLinkEvents = 16
+
 // pendingLink2 is a link waiting for the end of the document.
 type pendingLink2 struct {
 	link   supplychain.Link
@@ -101,9 +104,14 @@ func (s *epcisState) link(l supplychain.Link, ev *epcisEvent) {
 		s.pendingIndex[k] = i
 		s.pending = append(s.pending, pendingLink2{link: l, src: s.rn.source})
 	}
-	if ev.ID == "" {
-		s.pending[i].anon = true
-	} else {
+	switch {
+	case s.pending[i].anon:
+	case ev.ID == "" || len(s.pending[i].events) >= maxLinkEvents:
+		// No declaration can withdraw what an event without an id made;
+		// a link many events made is kept too, so memory stays bounded
+		// however many events repeat it.
+		s.pending[i].anon, s.pending[i].events = true, nil
+	default:
 		s.pending[i].events = append(s.pending[i].events, ev.ID)
 	}
 }

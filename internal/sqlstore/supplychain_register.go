@@ -1,0 +1,175 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// Register returns one page of the organisation's risk register and the
+// number of parties that match. Ties are broken by id, so pages never
+// overlap.
+//
+// Once the organisation's risk has been computed, the register by
+// exposure is read from the register keys' indexes and the total from the
+// register counts, both written by SaveRisk, so neither grows with the
+// organisation; parties imported since wait for the next recompute. Before
+// any recompute, sorted by name, or searched by name, the register reads
+// the parties table: a name search is a range of the name-key index,
+// counted over its matches, and lists parties not yet scored as well.
+func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.RegisterFilter, sortBy supplychain.RegisterSort, page kernel.Page) ([]supplychain.RegisterEntry, int, error) {
+	page = page.Normalise()
+	switch sortBy {
+	case supplychain.SortExposure, "", supplychain.SortName:
+	default:
+		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure or name", sortBy)
+	}
+	var total int
+	counted := false
+	if f.NamePrefix == "" {
+		var err error
+		if total, counted, err = s.registerCount(ctx, orgID, f); err != nil {
+			return nil, 0, err
+		}
+	}
+	var q string
+	var args []any
+	if counted && sortBy != supplychain.SortName {
+		// The page is chosen from one index of the register keys (the
+		// planner picks the one that matches the filters), and only its
+		// rows are read from the parties table.
+		k := &where{}
+		k.add("k.org_id = $?", orgID)
+		k.add("k.commodity = $?", f.Commodity)
+		k.conds = append(k.conds, "k.level <> ''")
+		if f.Country != "" {
+			k.add("k.country = $?", f.Country)
+		}
+		if f.Tier != 0 {
+			k.add("k.tier = $?", f.Tier)
+		}
+		if f.Level != "" {
+			k.add("k.level = $?", f.Level)
+		}
+		q = fmt.Sprintf(`WITH page AS (SELECT k.party_id, k.exposure FROM register_keys k WHERE %s
+			ORDER BY k.exposure DESC, k.party_id LIMIT %d OFFSET %d)
+			%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors, p.confidence, p.missing
+			FROM page JOIN parties p ON p.org_id = $1 AND p.id = page.party_id
+			ORDER BY page.exposure DESC, page.party_id`, k.sql(), page.Limit, page.Offset, partySelect)
+		args = k.args
+	} else {
+		w := registerWhere(orgID, f)
+		if counted {
+			// The total counts scored parties only; so does the page.
+			w.conds = append(w.conds, "p.level <> ''")
+		} else {
+			if err := s.db.read.QueryRowContext(ctx, "SELECT count(*) FROM parties p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
+				return nil, 0, classify(err, "register")
+			}
+		}
+		order := "p.exposure DESC, p.id"
+		if sortBy == supplychain.SortName {
+			order = "p.name, p.id"
+		}
+		q = fmt.Sprintf("%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors, p.confidence, p.missing FROM parties p WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
+			partySelect, w.sql(), order, page.Limit, page.Offset)
+		args = w.args
+	}
+	rows, err := s.db.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, 0, classify(err, "register")
+	}
+	defer rows.Close()
+	var out []supplychain.RegisterEntry
+	fr := &factorReader{ctx: ctx, q: s.db.read, org: orgID}
+	for rows.Next() {
+		var e supplychain.RegisterEntry
+		var factors, missing string
+		e.Party, err = scanParty(rows, &e.Risk.Tier, &e.Risk.Inherent, &e.Risk.Signals, &e.Risk.Own, &e.Risk.Exposure, &e.Risk.Level, &factors,
+			&e.Risk.Confidence, &missing)
+		if err != nil {
+			return nil, 0, classify(err, "register")
+		}
+		if err := decodeList(missing, &e.Risk.Missing); err != nil {
+			return nil, 0, fmt.Errorf("party %s missing: %w", e.Party.ID, err)
+		}
+		e.Risk.ID = e.Party.ID
+		if e.Risk.Factors, err = fr.decode(factors); err != nil {
+			return nil, 0, fmt.Errorf("party %s factors: %w", e.Party.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, total, classify(rows.Err(), "register")
+}
+
+// registerWhere filters the parties table by f.
+func registerWhere(orgID string, f supplychain.RegisterFilter) *where {
+	w := newWhere(orgID)
+	if f.Country != "" {
+		w.add("p.country = $?", f.Country)
+	}
+	if f.Tier != 0 {
+		w.add("p.tier = $?", f.Tier)
+	}
+	if f.Level != "" {
+		w.add("p.level = $?", f.Level)
+	}
+	w.commodity(f.Commodity)
+	w.namePrefix(f.NamePrefix)
+	return w
+}
+
+// registerCount returns the number of scored parties matching f from the
+// register counts, and false when the organisation has none (its risk was
+// never computed, or it has no parties).
+func (s *SupplyChain) registerCount(ctx context.Context, orgID string, f supplychain.RegisterFilter) (int, bool, error) {
+	w := &where{}
+	w.add("org_id = $?", orgID)
+	w.add("commodity = $?", f.Commodity)
+	if f.Country != "" {
+		w.add("country = $?", f.Country)
+	}
+	if f.Tier != 0 {
+		w.add("tier = $?", f.Tier)
+	}
+	if f.Level != "" {
+		w.add("level = $?", f.Level)
+	}
+	var some int
+	var total sql.NullInt64
+	err := s.db.read.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM register_counts WHERE org_id = $1 AND commodity = '' LIMIT 1) x),
+		(SELECT CAST(sum(parties) AS BIGINT) FROM register_counts WHERE `+w.sql()+`)`, w.args...).Scan(&some, &total)
+	if err != nil {
+		return 0, false, classify(err, "register counts")
+	}
+	return int(total.Int64), some > 0, nil
+}
+
+// PendingRecomputes returns the organisations whose stored risk a
+// migration marked as computed under an older method, ordered by id.
+func (s *SupplyChain) PendingRecomputes(ctx context.Context) ([]string, error) {
+	rows, err := s.db.read.QueryContext(ctx, "SELECT org_id FROM risk_recompute ORDER BY org_id")
+	if err != nil {
+		return nil, classify(err, "pending recomputes")
+	}
+	defer rows.Close()
+	var ids []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, classify(err, "pending recomputes")
+		}
+		ids = append(ids, id)
+	}
+	return ids, classify(rows.Err(), "pending recomputes")
+}
+
+// RecomputeDone removes an organisation from the pending recomputes once
+// its risk has been computed again.
+func (s *SupplyChain) RecomputeDone(ctx context.Context, orgID string) error {
+	_, err := s.db.write.ExecContext(ctx, "DELETE FROM risk_recompute WHERE org_id = $1", orgID)
+	return classify(err, "pending recomputes")
+}

@@ -16,6 +16,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/supplychain"
+	"github.com/upstream-platform/upstream/internal/survey"
 	"github.com/upstream-platform/upstream/internal/web"
 )
 
@@ -39,6 +40,8 @@ type demoSeeder struct {
 	// handler is the demo case handler with its key opened, set only when
 	// this start created the handler (its password is known only then).
 	handler *grievance.Handler
+	// surveys runs worker-voice surveys; nil leaves the survey out.
+	surveys *survey.Service
 }
 
 const demoLabel = "Demo data"
@@ -59,6 +62,7 @@ func (d *demoSeeder) run(ctx context.Context) error {
 		{"impact programme", d.impact},
 		{"alerts", d.alertsSeed},
 		{"cocoa chain and EUDR lots", d.eudrCocoa},
+		{"worker-voice survey", d.surveyDemo},
 	}
 	for _, s := range steps {
 		if err := s.run(ctx); err != nil {

@@ -109,16 +109,16 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	} else if n > 0 {
 		log.Info("risk recomputed under the current method after a migration", "organisations", n)
 	}
-	if *demo {
-		seeder := &demoSeeder{env: env, log: log, db: db, accounts: accounts, griev: griev, alerts: alerts,
-			suppliers: suppliers, screening: screeningDeps}
-		if err := seeder.run(ctx); err != nil {
-			return err
-		}
-	}
 	surveys, err := newSurveys(env, db, griev)
 	if err != nil {
 		return err
+	}
+	if *demo {
+		seeder := &demoSeeder{env: env, log: log, db: db, accounts: accounts, griev: griev, alerts: alerts,
+			suppliers: suppliers, screening: screeningDeps, surveys: surveys.Service}
+		if err := seeder.run(ctx); err != nil {
+			return err
+		}
 	}
 	eudrService, err := newEUDRService(ctx, env, db)
 	if err != nil {

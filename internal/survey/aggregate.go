@@ -37,8 +37,9 @@ type Cell struct {
 	Low, High float64
 	// Suppressed cells show neither N nor share: N is 1 to 4 (primary), or
 	// N is hidden so that a primary cell cannot be found by subtraction
-	// (complementary).
-	Suppressed bool
+	// (Complementary: then N may be large).
+	Suppressed    bool
+	Complementary bool
 }
 
 // QuestionResult is one question's results at one site in one round.
@@ -181,7 +182,9 @@ func aggregateQuestion(q Question, rs []Response) QuestionResult {
 		c := newCell("concerning", concerning, qr.Answered)
 		// The complement (answers that are not concerning) is known from
 		// Answered, so both sides must be large enough.
-		c.Suppressed = (c.N > 0 && c.N < MinRespondents) || (qr.Answered-c.N > 0 && qr.Answered-c.N < MinRespondents)
+		small := func(n int) bool { return n > 0 && n < MinRespondents }
+		c.Suppressed = small(c.N) || small(qr.Answered-c.N)
+		c.Complementary = c.Suppressed && !small(c.N)
 		qr.Concerning = &c
 	}
 	if len(nums) > 0 {
@@ -217,15 +220,16 @@ func suppress(s Survey, sites []SiteResult) {
 			q, _ := s.Question(qr.Question)
 			for ci, c := range qr.Cells {
 				if c.Suppressed {
-					qr.Cells[ci] = Cell{Value: c.Value, Suppressed: true}
+					qr.Cells[ci] = Cell{Value: c.Value, Suppressed: true, Complementary: c.Complementary}
 					if len(q.Concern.Values) == 1 && q.Concern.AtLeast == nil && q.Concern.AtMost == nil &&
 						q.Concern.Values[0] == c.Value && qr.Concerning != nil {
 						qr.Concerning.Suppressed = true
+						qr.Concerning.Complementary = c.Complementary
 					}
 				}
 			}
 			if qr.Concerning != nil && qr.Concerning.Suppressed {
-				*qr.Concerning = Cell{Value: qr.Concerning.Value, Suppressed: true}
+				*qr.Concerning = Cell{Value: qr.Concerning.Value, Suppressed: true, Complementary: qr.Concerning.Complementary}
 			}
 		}
 	}
@@ -263,7 +267,7 @@ func complement(group []*Cell) bool {
 	if best == nil {
 		return false
 	}
-	best.Suppressed = true
+	best.Suppressed, best.Complementary = true, true
 	return true
 }
 

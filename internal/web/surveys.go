@@ -273,6 +273,9 @@ type changeView struct {
 func percent(x float64) string { return strconv.FormatFloat(100*x, 'f', 0, 64) + "%" }
 
 func cellText(c survey.Cell) cellView {
+	if c.Suppressed && c.Complementary {
+		return cellView{Count: "hidden, so that a small count beside it cannot be worked out", Share: "hidden"}
+	}
 	if c.Suppressed {
 		return cellView{Count: "fewer than 5", Share: "hidden"}
 	}

@@ -87,7 +87,7 @@ func TestLostHandlerPasswordAndRecoveryKey(t *testing.T) {
 			if code, _, errs := run(t, vars, "", "import", csv, "--org", "main"); code != 0 {
 				t.Fatalf("import: %s", errs)
 			}
-			if _, page := get(t, browser(), s.base+"/report/main?q=golden"); !strings.Contains(page, "Golden Thread Spinning Mills (IN)</option>") || strings.Contains(page, "Blue River") {
+			if _, page := get(t, browser(), s.base+"/report/main?q=golden"); !strings.Contains(page, "> Golden Thread Spinning Mills (IN)</label>") || strings.Contains(page, "Blue River") {
 				t.Fatalf("supplier search: %s", page)
 			}
 			h := signIn(t, s.base, email, pw1) // first sign-in makes the handler's key

@@ -129,7 +129,7 @@ func referenceValue(set *refdata.Set, m mapMeasure, iso2 string) (float64, strin
 		if !ok {
 			return 0, "", false
 		}
-		return p.PerThousand, strconv.FormatFloat(p.PerThousand, 'f', 1, 64) + " per 1,000", true
+		return p.PerThousand, fmtFixed(p.PerThousand, 1, false) + " per 1,000", true
 	case "eudr":
 		b, ok := set.Benchmark(iso2)
 		if !ok {
@@ -197,7 +197,7 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 					cv.Value, cv.Text = float64(st.N), strconv.Itoa(st.N)
 				case "high":
 					cv.Value = float64(st.High) * 100 / float64(st.N)
-					cv.Text = strconv.FormatFloat(cv.Value, 'f', 0, 64) + "% (" + strconv.Itoa(st.High) + " of " + strconv.Itoa(st.N) + ")"
+					cv.Text = fmtFixed(cv.Value, 0, false) + "% (" + strconv.Itoa(st.High) + " of " + strconv.Itoa(st.N) + ")"
 				default:
 					cv.Value, cv.Text = st.Max, score(st.Max)
 				}

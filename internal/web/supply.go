@@ -207,7 +207,7 @@ func registerLink(key, value string) string {
 }
 
 // pct formats a 0-100 score with one decimal.
-func score(f float64) string { return strconv.FormatFloat(f, 'f', 1, 64) }
+func score(f float64) string { return fmtFixed(f, 1, false) }
 
 // aggregateTTL is how long the per-organisation aggregates of the risk map
 // and dashboard (counts per country and per level) are reused. They are

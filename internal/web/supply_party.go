@@ -104,7 +104,7 @@ func factorRows(fs []supplychain.Factor) ([]factorRow, int) {
 	}
 	rows := make([]factorRow, len(fs))
 	for i, f := range fs {
-		rows[i] = factorRow{Factor: f, ContributionText: strconv.FormatFloat(f.Contribution, 'f', 2, 64), Y: i * (barHeight + 8)}
+		rows[i] = factorRow{Factor: f, ContributionText: fmtFixed(f.Contribution, 2, false), Y: i * (barHeight + 8)}
 		if top > 0 && f.Contribution > 0 {
 			rows[i].Bar = max(1, int(f.Contribution/top*barMax+0.5))
 		}
@@ -139,7 +139,7 @@ func (s *supplyHandlers) neighbours(ctx context.Context, orgID string, links []s
 	for i, o := range others {
 		n := neighbour{ID: o.ID, Commodity: commodityName(o.Link.Commodity)}
 		if o.Link.Share != nil {
-			n.Share = strconv.FormatFloat(*o.Link.Share*100, 'f', 0, 64) + "%"
+			n.Share = fmtFixed(*o.Link.Share*100, 0, false) + "%"
 		}
 		if o.Reporting {
 			n.Name = "Your organisation"

@@ -270,7 +270,7 @@ type changeView struct {
 	Site, Question, Direction, From, To string
 }
 
-func percent(x float64) string { return strconv.FormatFloat(100*x, 'f', 0, 64) + "%" }
+func percent(x float64) string { return fmtFixed(100*x, 0, false) + "%" }
 
 func cellText(c survey.Cell) cellView {
 	if c.Suppressed && c.Complementary {
@@ -350,7 +350,7 @@ func (s *surveyHandlers) surveyDetail(w http.ResponseWriter, r *http.Request) {
 					qv.Concerning = c.Count + " · " + c.Share
 				}
 				if qr.Median != nil {
-					qv.Median = strconv.FormatFloat(*qr.Median, 'f', -1, 64)
+					qv.Median = fmtNum(*qr.Median)
 				}
 				v.Questions = append(v.Questions, qv)
 			}

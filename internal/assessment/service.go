@@ -42,7 +42,7 @@ func StandardNormalisers() Normalisers {
 		Commodity: func(raw string) (string, bool) {
 			// An unknown name gets an id derived from it and known=false,
 			// so it is kept and flagged.
-			c, known := commodity.Normalize(raw)
+			c, known := commodity.Normalise(raw)
 			return c.ID, known
 		},
 		Infer: func(sector, productType, name string) ([]string, string) {

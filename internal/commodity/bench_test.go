@@ -6,14 +6,14 @@ import (
 	"github.com/upstream-platform/upstream/internal/commodity"
 )
 
-// BenchmarkNormalize normalises a mix of names, as an importer does once
+// BenchmarkNormalise normalises a mix of names, as an importer does once
 // per commodity cell.
-func BenchmarkNormalize(b *testing.B) {
+func BenchmarkNormalise(b *testing.B) {
 	in := []string{"cocoa", "Cacao beans", "palm oil", "Garments", "organic cotton", "Quinoa", "Açaí Berries"}
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
-		commodity.Normalize(in[i%len(in)])
+		commodity.Normalise(in[i%len(in)])
 		i++
 	}
 }

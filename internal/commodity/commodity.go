@@ -82,12 +82,12 @@ var loadIndex = sync.OnceValue(func() *index {
 	return ix
 })
 
-// Normalize maps a raw commodity name to its canonical commodity, ignoring
+// Normalise maps a raw commodity name to its canonical commodity, ignoring
 // case, accents, punctuation, plurals and qualifiers such as "raw" or
 // "organic". An unknown name is kept: the result carries an ID derived from
 // the cleaned name and known is false. An empty or blank name gives the zero
 // Commodity and false.
-func Normalize(raw string) (c Commodity, known bool) {
+func Normalise(raw string) (c Commodity, known bool) {
 	ix := loadIndex()
 	key := fold(raw)
 	if strings.Trim(key, "() ") == "" {

@@ -11,7 +11,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
-func TestNormalizeKnown(t *testing.T) {
+func TestNormaliseKnown(t *testing.T) {
 	tests := []struct{ in, id, eudr string }{
 		{"cocoa", "cocoa", "cocoa"}, {"Cacao", "cocoa", "cocoa"}, {"cocoa beans", "cocoa", "cocoa"},
 		{"Cacao beans", "cocoa", "cocoa"}, {"CHOCOLATE", "cocoa", "cocoa"}, {"organic cocoa beans", "cocoa", "cocoa"},
@@ -38,15 +38,15 @@ func TestNormalizeKnown(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			c, known := commodity.Normalize(tt.in)
+			c, known := commodity.Normalise(tt.in)
 			if !known || c.ID != tt.id || c.EUDR != tt.eudr {
-				t.Fatalf("Normalize(%q) = %+v, %v; want id %q eudr %q", tt.in, c, known, tt.id, tt.eudr)
+				t.Fatalf("Normalise(%q) = %+v, %v; want id %q eudr %q", tt.in, c, known, tt.id, tt.eudr)
 			}
 		})
 	}
 }
 
-func TestNormalizeUnknownIsKept(t *testing.T) {
+func TestNormaliseUnknownIsKept(t *testing.T) {
 	tests := []struct{ in, id, name string }{
 		{"Quinoa", "quinoa", "Quinoa"},
 		{"  Widget   Parts ", "widget-parts", "Widget Parts"},
@@ -57,26 +57,26 @@ func TestNormalizeUnknownIsKept(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			c, known := commodity.Normalize(tt.in)
+			c, known := commodity.Normalise(tt.in)
 			if known {
-				t.Fatalf("Normalize(%q) claims to know it: %+v", tt.in, c)
+				t.Fatalf("Normalise(%q) claims to know it: %+v", tt.in, c)
 			}
 			if c.ID != tt.id || c.Name != tt.name || c.EUDR != "" {
-				t.Fatalf("Normalize(%q) = %+v; want id %q name %q", tt.in, c, tt.id, tt.name)
+				t.Fatalf("Normalise(%q) = %+v; want id %q name %q", tt.in, c, tt.id, tt.name)
 			}
 		})
 	}
 	for _, blank := range []string{"", "   ", "()", ";"} {
-		if c, known := commodity.Normalize(blank); known || c != (commodity.Commodity{}) {
-			t.Errorf("Normalize(%q) = %+v, %v; want zero", blank, c, known)
+		if c, known := commodity.Normalise(blank); known || c != (commodity.Commodity{}) {
+			t.Errorf("Normalise(%q) = %+v, %v; want zero", blank, c, known)
 		}
 	}
 	long := strings.Repeat("very long name ", 40)
-	c, _ := commodity.Normalize(long)
+	c, _ := commodity.Normalise(long)
 	if len(c.ID) > 140 || c.Name != strings.TrimSpace(long) {
 		t.Errorf("long unknown name: id %d bytes, name kept = %v", len(c.ID), c.Name == strings.TrimSpace(long))
 	}
-	other, _ := commodity.Normalize(long + "x")
+	other, _ := commodity.Normalise(long + "x")
 	if other.ID == c.ID {
 		t.Errorf("two long distinct names share id %q", c.ID)
 	}
@@ -88,7 +88,7 @@ func TestSharedListsResolve(t *testing.T) {
 	distinct := map[string]bool{}
 	for _, g := range goods {
 		distinct[g] = true
-		if c, known := commodity.Normalize(g); !known {
+		if c, known := commodity.Normalise(g); !known {
 			t.Errorf("ILAB good %q is not known (got %+v)", g, c)
 		}
 	}
@@ -106,8 +106,8 @@ func TestSharedListsResolve(t *testing.T) {
 			t.Errorf("EUDR commodity %q has no canonical commodity", e)
 		}
 		name := strings.ReplaceAll(e, "_", " ")
-		if c, known := commodity.Normalize(name); !known || c.EUDR != e {
-			t.Errorf("Normalize(%q) = %+v, %v; want EUDR %s", name, c, known, e)
+		if c, known := commodity.Normalise(name); !known || c.EUDR != e {
+			t.Errorf("Normalise(%q) = %+v, %v; want EUDR %s", name, c, known, e)
 		}
 	}
 }
@@ -253,8 +253,8 @@ func TestByIDAndAll(t *testing.T) {
 		}
 		// Normalising a canonical name or id gives the commodity back.
 		for _, in := range []string{c.ID, c.Name} {
-			if n, known := commodity.Normalize(in); !known || n.ID != c.ID {
-				t.Errorf("Normalize(%q) = %+v, %v; want %s", in, n, known, c.ID)
+			if n, known := commodity.Normalise(in); !known || n.ID != c.ID {
+				t.Errorf("Normalise(%q) = %+v, %v; want %s", in, n, known, c.ID)
 			}
 		}
 	}

@@ -6,9 +6,9 @@ import (
 	"github.com/upstream-platform/upstream/internal/commodity"
 )
 
-func ExampleNormalize() {
+func ExampleNormalise() {
 	for _, raw := range commodity.Split("Cacao beans; palm oil;beef; Quinoa") {
-		c, known := commodity.Normalize(raw)
+		c, known := commodity.Normalise(raw)
 		fmt.Printf("%s -> %s (EUDR %q, known %v)\n", raw, c.ID, c.EUDR, known)
 	}
 	// Output:

@@ -7,30 +7,30 @@ import (
 	"github.com/upstream-platform/upstream/internal/commodity"
 )
 
-func FuzzNormalize(f *testing.F) {
+func FuzzNormalise(f *testing.F) {
 	for _, s := range []string{"cocoa", "Cacao beans", "Beans (green, soy, yellow)", "()", "(", "a;b", "\xff", "Açaí", "x ( y )"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		c, known := commodity.Normalize(s)
+		c, known := commodity.Normalise(s)
 		if c.ID == "" {
 			if known || c != (commodity.Commodity{}) {
-				t.Fatalf("Normalize(%q) = %+v, %v: empty id but not zero", s, c, known)
+				t.Fatalf("Normalise(%q) = %+v, %v: empty id but not zero", s, c, known)
 			}
 			return
 		}
 		if !utf8.ValidString(c.ID) || !utf8.ValidString(c.Name) {
-			t.Fatalf("Normalize(%q) = %+v: invalid UTF-8", s, c)
+			t.Fatalf("Normalise(%q) = %+v: invalid UTF-8", s, c)
 		}
 		if known {
 			if k, ok := commodity.ByID(c.ID); !ok || k != c {
-				t.Fatalf("Normalize(%q) = %+v not in the list", s, c)
+				t.Fatalf("Normalise(%q) = %+v not in the list", s, c)
 			}
 		}
 		// Normalising is idempotent on the resulting id.
-		again, knownAgain := commodity.Normalize(c.Name)
+		again, knownAgain := commodity.Normalise(c.Name)
 		if known && (!knownAgain || again.ID != c.ID) {
-			t.Fatalf("Normalize(%q) = %s but its name %q gives %s", s, c.ID, c.Name, again.ID)
+			t.Fatalf("Normalise(%q) = %s but its name %q gives %s", s, c.ID, c.Name, again.ID)
 		}
 		for _, part := range commodity.Split(s) {
 			if part == "" {

@@ -50,7 +50,7 @@ func productIDs(text string, whole bool) []string {
 	}
 	for _, part := range strings.FieldsFunc(text, func(r rune) bool { return r == '|' || r == ';' }) {
 		if whole {
-			if c, known := Normalize(part); known {
+			if c, known := Normalise(part); known {
 				add(c.ID)
 				continue
 			}

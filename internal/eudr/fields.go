@@ -121,7 +121,7 @@ func ParseCommodity(raw string) (string, error) {
 	if id := fieldKey(raw); id == "oilpalm" || id == "palmoil" {
 		return "oil_palm", nil
 	}
-	c, known := commodity.Normalize(raw)
+	c, known := commodity.Normalise(raw)
 	if !known || c.EUDR == "" {
 		return "", fmt.Errorf("commodity %q is not one the Regulation covers; use cattle, cocoa, coffee, oil_palm, rubber, soya or wood", raw)
 	}

@@ -394,7 +394,7 @@ func parseGoods(name string, data []byte) (any, int, error) {
 			return r.errf("good", "empty")
 		}
 		g := Good{Country: c.Alpha2, Good: good, Sector: r.str("sector")}
-		com, _ := commodity.Normalize(good)
+		com, _ := commodity.Normalise(good)
 		g.Commodity = com.ID
 		flags := []struct {
 			col string

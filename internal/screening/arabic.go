@@ -147,17 +147,17 @@ var arabicWords = map[string]token{
 	"مؤسسة": {text: "establishment"}, "مجموعة": {text: "group"}, "بنك": {text: "bank"}, "مصرف": {text: "bank"},
 }
 
-// normalizeArabicName tokenises a name holding Arabic script: each Arabic
+// normaliseArabicName tokenises a name holding Arabic script: each Arabic
 // word becomes its skeleton (the article ال and the ligature of عبد ال
 // split off as the lists write them: "al-Huthi", "Abd al-Khaliq"); words
 // in other scripts are normalised as usual.
-func normalizeArabicName(s string) []token {
+func normaliseArabicName(s string) []token {
 	s = norm.NFKC.String(strings.ToValidUTF8(s, " "))
 	var toks []token
 	var other strings.Builder
 	flush := func() {
 		if other.Len() > 0 {
-			toks = append(toks, normalizeName(other.String())...)
+			toks = append(toks, normaliseName(other.String())...)
 			other.Reset()
 		}
 	}

@@ -22,7 +22,7 @@ type legalTable struct {
 	forms   map[string]bool  // abbreviations and canonical legal-form tokens
 }
 
-// rawWords folds and splits text as normalizeName does, with the word
+// rawWords folds and splits text as normaliseName does, with the word
 // canonicalisations but without legal phrases (which this table defines).
 func rawWords(s string) []string {
 	ws := splitWords(foldScript(s))

@@ -136,7 +136,7 @@ func evaluateRows(ix *Index, sdn *Watchlist, rows []evalRow, th float64) (evalSt
 	outcomes := make([]evalStats, len(rows))
 	names := map[string]string{}
 	for _, e := range sdn.Entities {
-		names[e.ID] = joinTokens(normalizeName(e.Name))
+		names[e.ID] = joinTokens(normaliseName(e.Name))
 	}
 	qs := make([]Query, len(rows))
 	for i, r := range rows {
@@ -298,7 +298,7 @@ func segmentPinyin(w string) ([]string, bool) {
 // toHanzi writes a name in Chinese characters when every word is pinyin.
 func toHanzi(name string) (string, bool) {
 	var b strings.Builder
-	toks := normalizeName(name)
+	toks := normaliseName(name)
 	if len(toks) < 2 {
 		return "", false
 	}
@@ -346,14 +346,14 @@ func generateEval(sdn *Watchlist) []evalRow {
 	rng.Shuffle(len(ents), func(i, j int) { ents[i], ents[j] = ents[j], ents[i] })
 	listNames := map[string]bool{}
 	for _, e := range sdn.Entities {
-		listNames[joinTokens(normalizeName(e.Name))] = true
+		listNames[joinTokens(normaliseName(e.Name))] = true
 		for _, a := range e.Aliases {
-			listNames[joinTokens(normalizeName(a))] = true
+			listNames[joinTokens(normaliseName(a))] = true
 		}
 	}
 	var rows []evalRow
 	add := func(kind, q, country, want string) {
-		if q == "" || len(normalizeName(q)) == 0 {
+		if q == "" || len(normaliseName(q)) == 0 {
 			return
 		}
 		rows = append(rows, evalRow{kind, q, country, want})
@@ -361,7 +361,7 @@ func generateEval(sdn *Watchlist) []evalRow {
 	distinctive := func(name string) []string {
 		var out []string
 		for _, w := range strings.Fields(name) {
-			if t := normalizeName(w); len(t) == 1 && t[0].class == classWord && len(t[0].text) >= 5 {
+			if t := normaliseName(w); len(t) == 1 && t[0].class == classWord && len(t[0].text) >= 5 {
 				out = append(out, w)
 			}
 		}
@@ -370,7 +370,7 @@ func generateEval(sdn *Watchlist) []evalRow {
 	letters := "abcdefghijklmnopqrstuvwxyz"
 	n := 0
 	for _, e := range ents {
-		if e.Kind == KindAircraft || len(normalizeName(e.Name)) < 2 {
+		if e.Kind == KindAircraft || len(normaliseName(e.Name)) < 2 {
 			continue
 		}
 		n++
@@ -450,10 +450,10 @@ func generateEval(sdn *Watchlist) []evalRow {
 		}
 		// A hard negative from every third entity: the most distinctive
 		// word replaced, the rest kept.
-		if n%3 == 0 && len(words) > 0 && len(normalizeName(name)) >= 2 {
+		if n%3 == 0 && len(words) > 0 && len(normaliseName(name)) >= 2 {
 			w := words[rng.IntN(len(words))]
 			q := strings.Replace(name, w, negativeWords[rng.IntN(len(negativeWords))], 1)
-			if !listNames[joinTokens(normalizeName(q))] {
+			if !listNames[joinTokens(normaliseName(q))] {
 				add("hard-negative", q, "", "")
 			}
 		}

@@ -81,7 +81,7 @@ func TestIdentifierRaisesScore(t *testing.T) {
 	}
 }
 
-func TestNormalization(t *testing.T) {
+func TestNormalisation(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"Hetian Taida Apparel Co., Ltd.", "hetian taida apparel co ltd"},
 		{"HETIAN TAIDA APPAREL COMPANY LIMITED", "hetian taida apparel co ltd"},
@@ -102,12 +102,12 @@ func TestNormalization(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.in, func(t *testing.T) {
-			if got := joinTokens(normalizeName(tt.in)); got != tt.want {
+			if got := joinTokens(normaliseName(tt.in)); got != tt.want {
 				t.Errorf("got %q, want %q", got, tt.want)
 			}
 		})
 	}
-	classes := normalizeName("Acme Co., Ltd. and 7")
+	classes := normaliseName("Acme Co., Ltd. and 7")
 	want := []tokClass{classWord, classLegal, classLegal, classStop, classNumber}
 	for i, c := range want {
 		if classes[i].class != c {

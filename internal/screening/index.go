@@ -128,7 +128,7 @@ func NewEntityIndex(entities []Entity) *Index {
 		e := &entities[ei]
 		seen := map[string]bool{}
 		add := func(name string, weak bool) {
-			toks := normalizeName(name)
+			toks := normaliseName(name)
 			if len(toks) > maxTokens {
 				toks = toks[:maxTokens]
 			}

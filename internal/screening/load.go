@@ -471,7 +471,7 @@ func splitList(s string) []string {
 
 // slug makes a stable identifier part from a name.
 func slug(name string) string {
-	toks := normalizeName(name)
+	toks := normaliseName(name)
 	parts := make([]string, 0, len(toks))
 	for _, t := range toks {
 		parts = append(parts, t.text)

@@ -47,7 +47,7 @@ func optionalParts(name string, toks []token) uint64 {
 	var essential []int
 	if fam, given, ok := strings.Cut(name, ","); ok && strings.TrimSpace(given) != "" {
 		nf := 0
-		for _, t := range normalizeName(fam) {
+		for _, t := range normaliseName(fam) {
 			if t.class == classWord {
 				nf++
 			}

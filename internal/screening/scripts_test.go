@@ -33,8 +33,8 @@ func TestArabicSkeletons(t *testing.T) {
 	}
 }
 
-func TestNormalizeArabicName(t *testing.T) {
-	got := normalizeArabicName("عبدالخالق بن حسين الحوثي")
+func TestNormaliseArabicName(t *testing.T) {
+	got := normaliseArabicName("عبدالخالق بن حسين الحوثي")
 	var parts []string
 	for _, tk := range got {
 		parts = append(parts, tk.text)
@@ -86,7 +86,7 @@ func TestOptionalParts(t *testing.T) {
 		{"KIM, Jong Un", ""},
 		{"SMITH, John", ""},
 	} {
-		toks := normalizeName(tt.name)
+		toks := normaliseName(tt.name)
 		mask := optionalParts(tt.name, toks)
 		var got []string
 		for i, tk := range toks {

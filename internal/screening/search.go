@@ -288,7 +288,7 @@ func (ix *Index) prepare(q Query, s *scratch, exact bool) *preparedQuery {
 	if len(q.Name) > MaxNameLength {
 		return nil
 	}
-	toks := normalizeName(q.Name)
+	toks := normaliseName(q.Name)
 	if len(toks) > maxTokens {
 		toks = toks[:maxTokens]
 	}

@@ -63,7 +63,7 @@ func benchOptions() ingest.Options {
 		Name:    "bench.csv",
 		Country: func(raw string) (string, error) { c, err := country.Lookup(raw); return c.Alpha2, err },
 		Commodity: func(raw string) (string, bool) {
-			c, known := commodity.Normalize(raw)
+			c, known := commodity.Normalise(raw)
 			return c.ID, known
 		},
 	}

@@ -720,7 +720,7 @@ func BenchmarkImportSQLite(b *testing.B) {
 		Name:    "bench.csv",
 		Country: func(raw string) (string, error) { c, err := country.Lookup(raw); return c.Alpha2, err },
 		Commodity: func(raw string) (string, bool) {
-			c, known := commodity.Normalize(raw)
+			c, known := commodity.Normalise(raw)
 			return c.ID, known
 		},
 	}
@@ -909,7 +909,7 @@ func BenchmarkRegisterPage(b *testing.B) {
 		Name:    "bench.csv",
 		Country: func(raw string) (string, error) { c, err := country.Lookup(raw); return c.Alpha2, err },
 		Commodity: func(raw string) (string, bool) {
-			c, known := commodity.Normalize(raw)
+			c, known := commodity.Normalise(raw)
 			return c.ID, known
 		},
 	}

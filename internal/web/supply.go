@@ -127,7 +127,7 @@ func parseRegisterQuery(q url.Values) registerQuery {
 		}
 	}
 	if v := strings.TrimSpace(q.Get("commodity")); v != "" {
-		if c, known := commodity.Normalize(v); known {
+		if c, known := commodity.Normalise(v); known {
 			rq.Filter.Commodity = c.ID
 		} else {
 			rq.problem("commodity", "commodity "+strconv.Quote(v)+" is not a known commodity")

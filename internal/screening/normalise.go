@@ -248,11 +248,11 @@ func foldScript(s string) string {
 	return strings.ToLower(s)
 }
 
-// normalizeName turns a name into its tokens. It never fails: input that is
+// normaliseName turns a name into its tokens. It never fails: input that is
 // not valid UTF-8 is repaired first; callers that must reject it check it.
-func normalizeName(s string) []token {
+func normaliseName(s string) []token {
 	if !isASCII(s) && hasArabic(s) {
-		return normalizeArabicName(s)
+		return normaliseArabicName(s)
 	}
 	s = foldScript(s)
 	raw := splitWords(s)

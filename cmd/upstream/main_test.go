@@ -12,14 +12,14 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestRealBinaryServesAndStopsOnSIGTERM builds the real program, runs it on
 // a free port with a temporary database, and stops it with SIGTERM.
 func TestRealBinaryServesAndStopsOnSIGTERM(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the binary")
-	}
+	testkit.SkipIfShort(t, "building and running the binary")
 	dir := t.TempDir()
 	bin := filepath.Join(dir, "upstream")
 	build := exec.Command("go", "build", "-o", bin, ".")

@@ -14,6 +14,7 @@ import (
 // TestPrintPDFWithArabicAndChinese prints a page in three scripts and checks
 // the text comes back out of the PDF (through pdftotext when installed).
 func TestPrintPDFWithArabicAndChinese(t *testing.T) {
+	testkit.SkipIfShort(t, "printing through headless Chromium")
 	p, err := chromium.Find()
 	if err != nil {
 		testkit.Missing(t, "Chromium")

@@ -29,6 +29,7 @@ func compareGolden(t *testing.T, path, got string) {
 // traders (one also buying from the other) to a Dutch grinder, beside a
 // polysilicon facility; the example watchlist names one of the traders.
 func TestAssessGolden(t *testing.T) {
+	t.Parallel()
 	in := filepath.Join(assessData, "chain.csv")
 	list := filepath.Join(assessData, "watchlist.csv")
 	for _, format := range []string{"csv", "json", "html"} {
@@ -47,6 +48,7 @@ func TestAssessGolden(t *testing.T) {
 // contributions, the watchlist hit becomes a signal, and tiers follow the
 // buyer links.
 func TestAssessRegisterIsExplained(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := run(t, nil, "", "assess", filepath.Join(assessData, "chain.csv"),
 		"--watchlist", filepath.Join(assessData, "watchlist.csv"), "--format", "json")
 	if code != 0 {
@@ -103,6 +105,7 @@ func TestAssessRegisterIsExplained(t *testing.T) {
 }
 
 func TestAssessBuiltinLists(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := run(t, nil, "", "assess", filepath.Join(assessData, "chain.csv"))
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
@@ -122,6 +125,7 @@ func TestAssessBuiltinLists(t *testing.T) {
 }
 
 func TestAssessOutFileAndSeveralFiles(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	more := filepath.Join(dir, "more.csv")
 	// A second file may name a buyer from the first.
@@ -147,6 +151,7 @@ func TestAssessOutFileAndSeveralFiles(t *testing.T) {
 }
 
 func TestAssessBadInput(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	notCSV := filepath.Join(dir, "photo.csv")
 	os.WriteFile(notCSV, []byte("\x89PNG\r\n\x1a\n\x00\x00binary"), 0o644)
@@ -285,6 +290,7 @@ func genFile(tb testing.TB, path string, parties, links int) {
 // document of the samples in testdata: each must give a register (possibly
 // empty, for EPCIS documents that only retract events) and exit 0.
 func TestAssessSamples(t *testing.T) {
+	t.Parallel()
 	var files []string
 	for _, dir := range []string{testkit.Data(t, "samples", "osh", "list_files"), testkit.Data(t, "samples", "epcis")} {
 		filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {

@@ -32,6 +32,8 @@ import (
 // axe-core finds no serious or critical violation, keyboard focus is
 // visible on every control, and on a phone nothing widens the page.
 func TestBrowserJourneys(t *testing.T) {
+	t.Parallel()
+	testkit.SkipIfShort(t, "the end-to-end journeys")
 	axe := axeSource(t)
 	if axe == "" {
 		t.Logf("%s is missing: the journeys run without it, and the accessibility subtest skips", axeMissing)
@@ -687,7 +689,7 @@ func (b *journeyBrowser) audit() []axeViolation {
 			b.t.Fatalf("inject axe-core: %v", err)
 		}
 	}
-	ctx, cancel := context.WithTimeout(b.ctx, 20*time.Second)
+	ctx, cancel := context.WithTimeout(b.ctx, time.Minute)
 	defer cancel()
 	out, err := chromedp.Run(ctx, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestEUDRValidate(t *testing.T) {
+	t.Parallel()
 	code, out, errOut := runCLI(t, "eudr", "validate", filepath.Join("testdata", "eudr", "cocoa-plots.geojson"))
 	if code != 0 || !strings.Contains(out, "6 plot(s), 0 with errors") {
 		t.Fatalf("good plots: exit %d\n%s\n%s", code, out, errOut)
@@ -39,6 +40,7 @@ func TestEUDRValidate(t *testing.T) {
 }
 
 func TestEUDRValidateUsage(t *testing.T) {
+	t.Parallel()
 	for _, args := range [][]string{
 		{"eudr"},
 		{"eudr", "publish"},

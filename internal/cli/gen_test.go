@@ -21,6 +21,7 @@ func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
 }
 
 func TestGenSupplyChain(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	a, b, c := filepath.Join(dir, "a.csv"), filepath.Join(dir, "b.csv"), filepath.Join(dir, "c.csv")
 	for _, p := range []string{a, b} {
@@ -87,6 +88,7 @@ func TestGenSupplyChain(t *testing.T) {
 }
 
 func TestGenToStdout(t *testing.T) {
+	t.Parallel()
 	code, stdout, stderr := runCLI(t, "gen", "supplychain", "--parties", "3", "--links", "3", "--out", "-")
 	if code != 0 || strings.Count(stdout, "\n") != 4 {
 		t.Fatalf("exit %d, stdout %q, stderr %q", code, stdout, stderr)
@@ -94,6 +96,7 @@ func TestGenToStdout(t *testing.T) {
 }
 
 func TestGenBadUsage(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -118,6 +121,7 @@ func TestGenBadUsage(t *testing.T) {
 }
 
 func TestGenUnwritableOut(t *testing.T) {
+	t.Parallel()
 	out := filepath.Join(t.TempDir(), "missing", "dir", "x.csv")
 	if code, _, stderr := runCLI(t, "gen", "supplychain", "--parties", "3", "--links", "3", "--out", out); code != 1 {
 		t.Fatalf("exit %d (%s), want 1", code, stderr)

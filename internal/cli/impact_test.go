@@ -18,6 +18,7 @@ import (
 // TestImpactExport lists the demo programme and exports its report: the
 // rows are the service's ReportCSV, which the web page downloads too.
 func TestImpactExport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	dsn := sqltest.DSN(t, sqlstore.SQLite)
 	db, err := sqlstore.Open(ctx, dsn)

@@ -62,6 +62,7 @@ func register(t *testing.T, dsn, orgID string) []supplychain.RegisterEntry {
 }
 
 func TestImport(t *testing.T) {
+	t.Parallel()
 	chain := filepath.Join(assessData, "chain.csv")
 	for _, e := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(string(e), func(t *testing.T) {
@@ -121,6 +122,7 @@ func TestImport(t *testing.T) {
 }
 
 func TestImportBadRows(t *testing.T) {
+	t.Parallel()
 	dsn, orgs := importDB(t, sqlstore.SQLite)
 	bad := filepath.Join(assessData, "bad.csv")
 	chain := filepath.Join(assessData, "chain.csv")
@@ -155,6 +157,7 @@ func TestImportBadRows(t *testing.T) {
 }
 
 func TestImportUsage(t *testing.T) {
+	t.Parallel()
 	dsn, _ := importDB(t, sqlstore.SQLite)
 	chain := filepath.Join(assessData, "chain.csv")
 	tests := []struct {
@@ -243,6 +246,7 @@ func benchParties(tb testing.TB) int {
 // party's signals and is named among its factors; a dismissed one adds
 // nothing.
 func TestImportReviewedHitsBecomeSignals(t *testing.T) {
+	t.Parallel()
 	chain := filepath.Join(assessData, "chain.csv")
 	tests := []struct {
 		name        string
@@ -305,6 +309,7 @@ func TestImportReviewedHitsBecomeSignals(t *testing.T) {
 // TestImportUsesStoredReferenceData: an operator's replacement of a dataset
 // changes the scores that import computes, as it does the server's.
 func TestImportUsesStoredReferenceData(t *testing.T) {
+	t.Parallel()
 	dsn, orgs := importDB(t, sqlstore.SQLite)
 	dir := t.TempDir()
 	file := filepath.Join(dir, "one.csv")

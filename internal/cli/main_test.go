@@ -77,7 +77,9 @@ func startServer(t *testing.T, vars map[string]string, args ...string) *server {
 		s.base = "http://" + a
 	case code := <-s.done:
 		t.Fatalf("serve exited with %d: %s", code, s.out.String())
-	case <-time.After(30 * time.Second):
+	case <-time.After(3 * time.Minute):
+		// Generous: with --demo the server answers once the sample data is
+		// in, which takes long on a loaded machine.
 		t.Fatalf("serve did not start: %s", s.out.String())
 	}
 	t.Cleanup(func() { s.stop(t) })
@@ -108,6 +110,7 @@ func get(t *testing.T, c *http.Client, u string) (int, string) {
 }
 
 func TestServeEndToEnd(t *testing.T) {
+	t.Parallel()
 	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
 			dsn := sqltest.DSN(t, engine)
@@ -142,6 +145,7 @@ func TestServeEndToEnd(t *testing.T) {
 }
 
 func TestServeDemoCreatesAdminOnce(t *testing.T) {
+	t.Parallel()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "demo.db")
 	vars := map[string]string{"UPSTREAM_DB": dsn}
 	s := startServer(t, vars, "--demo")
@@ -203,6 +207,7 @@ func TestServeDemoCreatesAdminOnce(t *testing.T) {
 }
 
 func TestUserCommands(t *testing.T) {
+	t.Parallel()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "u.db")
 	vars := map[string]string{"UPSTREAM_DB": dsn}
 	if code, _, e := run(t, vars, "", "migrate"); code != 0 {
@@ -239,6 +244,7 @@ func TestUserCommands(t *testing.T) {
 }
 
 func TestBadInputExitCodes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	corrupt := filepath.Join(dir, "corrupt.db")
 	os.WriteFile(corrupt, bytes.Repeat([]byte("not sqlite at all "), 300), 0o600)
@@ -294,6 +300,7 @@ func lastLine(s string) string {
 }
 
 func TestLockedSQLite(t *testing.T) {
+	t.Parallel()
 	// A new file held by another process in rollback-journal mode cannot
 	// even be switched to WAL.
 	path := filepath.Join(t.TempDir(), "locked.db")
@@ -309,6 +316,7 @@ func TestLockedSQLite(t *testing.T) {
 }
 
 func TestAuditVerifyCommand(t *testing.T) {
+	t.Parallel()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "a.db")
 	vars := map[string]string{"UPSTREAM_DB": dsn}
 	if code, out, e := run(t, vars, "", "audit", "verify"); code != 0 || !strings.Contains(out, "empty") {

@@ -13,6 +13,7 @@ import (
 )
 
 func TestRefdataReplaceListReset(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	vars := map[string]string{"UPSTREAM_DB": "sqlite:" + filepath.Join(dir, "r.db")}
 	good := filepath.Join(dir, "gsi.csv")

@@ -125,6 +125,7 @@ func sheets(t *testing.T, b []byte) string {
 // same figures. The HTML layout itself is the report package's golden files'
 // concern, not repeated here.
 func TestReportGolden(t *testing.T) {
+	t.Parallel()
 	dsn := reportDB(t)
 	const trader = "89623536-9c9d-58af-8aa8-f7afb4690d5b"
 	tests := []struct {
@@ -224,6 +225,8 @@ func htmlFigures(page string) map[string]figure {
 // TestReportPDFGolden prints the due-diligence report through headless
 // Chromium and compares its text, extracted with pdftotext.
 func TestReportPDFGolden(t *testing.T) {
+	t.Parallel()
+	testkit.SkipIfShort(t, "printing through headless Chromium")
 	if testkit.ChromiumPath() == "" {
 		testkit.Missing(t, "Chromium (install the 'chromium' package)")
 	}
@@ -250,6 +253,7 @@ func TestReportPDFGolden(t *testing.T) {
 }
 
 func TestReportToStandardOutput(t *testing.T) {
+	t.Parallel()
 	dsn := reportDB(t)
 	code, stdout, errOut := reportCLI(t, "report", "supplier-risk", "--format", "csv", "--org", "acme", "--db", dsn)
 	if code != 0 {
@@ -261,6 +265,7 @@ func TestReportToStandardOutput(t *testing.T) {
 }
 
 func TestReportErrors(t *testing.T) {
+	t.Parallel()
 	dsn := reportDB(t)
 	tests := []struct {
 		name string
@@ -289,6 +294,7 @@ func TestReportErrors(t *testing.T) {
 
 func TestReportPDFWithoutChromium(t *testing.T) {
 	dsn := reportDB(t)
+	// Not parallel: it changes PATH for the whole process.
 	t.Setenv("PATH", t.TempDir()) // no browser to be found
 	out := filepath.Join(t.TempDir(), "r.pdf")
 	code, _, errOut := reportCLI(t, "report", "scorecard", "--format", "pdf", "--org", "acme", "--db", dsn, "--out", out)

@@ -40,6 +40,7 @@ L3,Banco Nacional de Cuba,BNC,CU,test
 `
 
 func TestScreenCommand(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	list := writeFile(t, dir, "list.csv", screenList)
 	names := writeFile(t, dir, "names.csv", "id,name,country\n"+
@@ -145,6 +146,7 @@ func TestScreenCommand(t *testing.T) {
 }
 
 func TestScreenCommandErrors(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	list := writeFile(t, dir, "list.csv", screenList)
 	good := writeFile(t, dir, "names.csv", "id,name\n1,Acme\n")
@@ -177,6 +179,7 @@ func TestScreenCommandErrors(t *testing.T) {
 }
 
 func TestScreenHelp(t *testing.T) {
+	t.Parallel()
 	code, _, stderr := screenCLI(t, time.Now(), "screen", "-h")
 	if code != 0 || !strings.Contains(stderr, "--watchlist") || !strings.Contains(stderr, "-threshold") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
@@ -184,6 +187,7 @@ func TestScreenHelp(t *testing.T) {
 }
 
 func TestScreenCommandStdin(t *testing.T) {
+	t.Parallel()
 	var out, errb bytes.Buffer
 	env := &cli.Env{Stdin: strings.NewReader("id,name\n1,XPCC\n"), Stdout: &out, Stderr: &errb, Getenv: func(string) string { return "" },
 		Clock: &kernel.FixedClock{T: time.Date(2025, 2, 1, 0, 0, 0, 0, time.UTC)}}
@@ -196,6 +200,7 @@ func TestScreenCommandStdin(t *testing.T) {
 }
 
 func TestScreenSharedSDN(t *testing.T) {
+	t.Parallel()
 	sdn := testkit.Data(t, "samples", "watchlists", "ofac_sdn_2021", "sdn.csv")
 	names := writeFile(t, t.TempDir(), "names.csv", "id,name\n1,Anglo Caribbean Company Limited\n2,Banko Nacional de Kuba\n")
 	code, out, stderr := screenCLI(t, time.Now(), "screen", names, "--watchlist", sdn, "--format", "json")
@@ -234,6 +239,7 @@ func FuzzScreenQueries(f *testing.F) {
 // (here: shorter) file, checks a file of the wrong layout is refused with
 // nothing stored, and that serve indexes the replacement.
 func TestRefdataReplaceWatchlist(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	vars := map[string]string{"UPSTREAM_DB": "sqlite:" + filepath.Join(dir, "w.db")}
 	builtin, err := os.ReadFile(filepath.Join("..", "screening", "data", "cbp_wro_findings_2026-06.csv"))

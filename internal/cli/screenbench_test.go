@@ -204,6 +204,7 @@ func score(qs []benchQuery, ids []string, scores []float64, th float64, kind str
 }
 
 func TestScreenHTTPSideBySide(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("UPSTREAM_SCREEN_BENCH") != "1" {
 		t.Skip("set UPSTREAM_SCREEN_BENCH=1 to run the HTTP screening benchmark")
 	}

@@ -50,6 +50,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	// Take the address before anything is created or printed: on a busy
+	// port the demo's one-time passwords would otherwise be shown for
+	// accounts nobody can then sign in to.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return kernel.Wrap(kernel.Invalid, err, "cannot listen on %s (in use, or not an address of this machine); choose another with --addr", *addr)
+	}
+	defer ln.Close()
 
 	db, err := openStore(ctx, *dsn, true)
 	if err != nil {
@@ -114,6 +122,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *demo {
+		log.Info("filling the demo organisation with sample data; the server answers once it is done")
 		seeder := &demoSeeder{env: env, log: log, db: db, accounts: accounts, griev: griev, alerts: alerts,
 			suppliers: suppliers, screening: screeningDeps, surveys: surveys.Service}
 		if err := seeder.run(ctx); err != nil {
@@ -131,10 +140,6 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Config: web.Config{CookieSecure: *secure, Version: Version}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)
-	}
-	ln, err := net.Listen("tcp", *addr)
-	if err != nil {
-		return kernel.Wrap(kernel.Invalid, err, "cannot listen on %s (in use, or not an address of this machine); choose another with --addr", *addr)
 	}
 	hs := &http.Server{
 		Handler:           srv.Handler(),
@@ -187,6 +192,15 @@ func bootstrapAccounts(ctx context.Context, env *Env, log *slog.Logger, accounts
 		return ensureDemo(ctx, env, log, accounts, email, password)
 	}
 	if email == "" {
+		n, err := accounts.Store.CountAdmins(ctx)
+		if err != nil {
+			return err
+		}
+		if n == 0 {
+			log.Warn("no administrator yet: create the first one with " +
+				"'upstream user add --org main --new-org \"Main organisation\" --email EMAIL --role admin' (password on standard input), " +
+				"or start serve once with UPSTREAM_ADMIN_EMAIL and UPSTREAM_ADMIN_PASSWORD set")
+		}
 		return nil
 	}
 	created, err := accounts.Bootstrap(ctx, envString(env, "ORG", "main"), envString(env, "ORG_NAME", "Main organisation"), email, password)

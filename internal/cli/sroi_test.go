@@ -24,6 +24,7 @@ func golden(t *testing.T, path, got string) {
 }
 
 func TestSroiGolden(t *testing.T) {
+	t.Parallel()
 	for _, name := range []string{"survivor-employment", "forest-restoration"} {
 		for _, format := range []string{"text", "json"} {
 			t.Run(name+"/"+format, func(t *testing.T) {
@@ -44,6 +45,7 @@ func TestSroiGolden(t *testing.T) {
 }
 
 func TestSroiErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name string
 		args []string
@@ -79,6 +81,7 @@ func TestSroiErrors(t *testing.T) {
 }
 
 func TestSroiPercentHint(t *testing.T) {
+	t.Parallel()
 	// With the unknown field fixed the percentage typo is reported with
 	// its fix.
 	doc := `{"currency":"GBP","discount_rate":0.035,"inputs":[{"stakeholder":"F","value":1000}],

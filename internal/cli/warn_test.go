@@ -31,6 +31,7 @@ func checkGolden(t *testing.T, path, got string) {
 }
 
 func TestWarnBacktestGolden(t *testing.T) {
+	t.Parallel()
 	in := filepath.Join(warnData, "backtest.csv")
 	code, out, errOut := runWarn(t, "", "backtest", "--series", in)
 	if code != 0 {
@@ -52,6 +53,7 @@ func TestWarnBacktestGolden(t *testing.T) {
 }
 
 func TestWarnBacktestErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name  string
 		stdin string
@@ -86,6 +88,7 @@ func TestWarnBacktestErrors(t *testing.T) {
 }
 
 func TestWarnBacktestOneDetector(t *testing.T) {
+	t.Parallel()
 	var in strings.Builder
 	in.WriteString("date,key,count\n")
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -109,6 +112,7 @@ func TestWarnBacktestOneDetector(t *testing.T) {
 }
 
 func TestWarnEvaluate(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("the synthetic suites take a few seconds")
 	}
@@ -138,6 +142,7 @@ func TestWarnEvaluate(t *testing.T) {
 }
 
 func TestWarnBacktestAgreement(t *testing.T) {
+	t.Parallel()
 	// A quiet series of two reports a day, then a burst: both detectors
 	// fire within a day or two of each other, which is one alarm that
 	// says they agreed.

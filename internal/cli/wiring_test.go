@@ -14,6 +14,7 @@ import (
 )
 
 func TestWatchlistHitsCountsByStatus(t *testing.T) {
+	t.Parallel()
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		clock := &kernel.FixedClock{T: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
@@ -47,6 +48,7 @@ func TestWatchlistHitsCountsByStatus(t *testing.T) {
 }
 
 func TestConfirmedHitBecomesSignal(t *testing.T) {
+	t.Parallel()
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		clock := &kernel.FixedClock{T: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}

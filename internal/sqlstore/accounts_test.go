@@ -42,6 +42,7 @@ func seedTenants(t *testing.T, st *sqlstore.Accounts) tenants {
 }
 
 func TestAccountsRoundTrip(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		st := db.Accounts()
@@ -115,6 +116,7 @@ func TestAccountsRoundTrip(t *testing.T) {
 // TestAccountsTenantIsolation checks every organisation-scoped method: with
 // organisation B's id, nothing of organisation A can be read or changed.
 func TestAccountsTenantIsolation(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		st := db.Accounts()

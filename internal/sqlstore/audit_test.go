@@ -13,6 +13,7 @@ import (
 )
 
 func TestAuditLogChainOnBothEngines(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		st := db.AuditLog()
@@ -51,6 +52,7 @@ func TestAuditLogChainOnBothEngines(t *testing.T) {
 }
 
 func TestAuditLogConcurrentAppends(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		st := db.AuditLog()

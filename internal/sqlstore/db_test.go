@@ -46,6 +46,7 @@ func TestParseDSN(t *testing.T) {
 }
 
 func TestMigrateIsIdempotentAndRefusesNewerSchema(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		n, err := db.Migrate(ctx)

@@ -29,6 +29,7 @@ func webhookEndpoint(orgID string) earlywarning.Endpoint {
 }
 
 func TestEarlyWarningAlerts(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -165,6 +166,7 @@ func TestEarlyWarningAlerts(t *testing.T) {
 // unique index on unresolved keys leaves exactly one alert and one
 // notification.
 func TestConcurrentRaisersMakeOneAlert(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -209,6 +211,7 @@ func TestConcurrentRaisersMakeOneAlert(t *testing.T) {
 }
 
 func TestOutboxClaimAndComplete(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -307,6 +310,7 @@ func TestOutboxClaimAndComplete(t *testing.T) {
 }
 
 func TestEndpointsThresholdsSignals(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -437,6 +441,7 @@ func TestEndpointsThresholdsSignals(t *testing.T) {
 // TestEarlyWarningTenantIsolation checks every organisation-scoped method:
 // with organisation B's id nothing of organisation A is read or changed.
 func TestEarlyWarningTenantIsolation(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -548,6 +553,7 @@ func TestEarlyWarningTenantIsolation(t *testing.T) {
 // TestConcurrentClaimsAreDisjoint has several workers claim from one outbox
 // at once: every message is claimed by exactly one of them.
 func TestConcurrentClaimsAreDisjoint(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())

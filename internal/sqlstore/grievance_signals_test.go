@@ -11,6 +11,7 @@ import (
 )
 
 func TestGrievanceDayCountsAndIdempotentSignals(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newGrievanceFixture(t, db)

@@ -87,6 +87,7 @@ func (f *grievanceFixture) submit(t *testing.T, orgID string, narrative string) 
 }
 
 func TestGrievanceStoreRoundTrip(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newGrievanceFixture(t, db)
@@ -264,6 +265,7 @@ func TestGrievanceStoreRoundTrip(t *testing.T) {
 // TestGrievanceTenantIsolation asks every organisation-scoped method for
 // organisation A's report while naming organisation B.
 func TestGrievanceTenantIsolation(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newGrievanceFixture(t, db)

@@ -72,6 +72,7 @@ func testMap() *impact.Map {
 }
 
 func TestImpactProgrammesRoundTrip(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -112,6 +113,7 @@ func TestImpactProgrammesRoundTrip(t *testing.T) {
 }
 
 func TestImpactObservations(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -176,6 +178,7 @@ func TestImpactObservations(t *testing.T) {
 }
 
 func TestImpactAnalyses(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -223,6 +226,7 @@ func TestImpactAnalyses(t *testing.T) {
 }
 
 func TestImpactConsentAndSurvivorOutcomes(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -297,6 +301,7 @@ func TestImpactConsentAndSurvivorOutcomes(t *testing.T) {
 // TestImpactTenantIsolation checks every organisation-scoped method: with
 // organisation B's id, nothing of organisation A can be read or changed.
 func TestImpactTenantIsolation(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())

@@ -12,6 +12,7 @@ import (
 )
 
 func TestJobLeases(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		clock := &kernel.FixedClock{T: t0}
@@ -84,6 +85,7 @@ func TestJobLeases(t *testing.T) {
 // TestJobLeaseRace has many holders race for one expired lease: exactly one
 // wins on each engine.
 func TestJobLeaseRace(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		jobs := db.Jobs()

@@ -10,6 +10,7 @@ import (
 )
 
 func TestRefdataOverrides(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		st := db.RefdataOverrides()

@@ -12,6 +12,7 @@ import (
 )
 
 func TestScreeningSummary(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())

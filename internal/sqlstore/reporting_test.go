@@ -42,6 +42,7 @@ func seedRisk(t *testing.T, st *sqlstore.SupplyChain, orgID string, ps []supplyc
 }
 
 func TestReportingReader(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -174,6 +175,7 @@ func unzipText(t *testing.T, b []byte) string {
 }
 
 func TestReportsForSeededOrganisation(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		f := newGrievanceFixture(t, db)
@@ -211,6 +213,7 @@ func TestReportsForSeededOrganisation(t *testing.T) {
 // holds the canary (in clear or as the stored ciphertext's encoding),
 // while the counts do arrive.
 func TestReportsNeverCarryGrievanceContent(t *testing.T) {
+	t.Parallel() // each test has its own database
 	const canary = "CANARY-7f3a-Rahima-Begum-+8801711000000"
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()

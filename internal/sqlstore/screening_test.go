@@ -24,6 +24,7 @@ func reviewItem(org, party, entity string, score float64) screening.ReviewItem {
 }
 
 func TestScreeningReviewRoundTrip(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -92,6 +93,7 @@ func TestScreeningReviewRoundTrip(t *testing.T) {
 }
 
 func TestScreeningReviewListing(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -174,6 +176,7 @@ func TestScreeningReviewListing(t *testing.T) {
 // TestScreeningTenantIsolation checks every method of the review store
 // against a second organisation.
 func TestScreeningTenantIsolation(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -248,6 +251,7 @@ func wantCode(err error, code kernel.Code) error {
 // store: filing, decisions with audit entries, re-screening after a list
 // update, signals for risk, and screening the stored parties.
 func TestScreeningReviewService(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())

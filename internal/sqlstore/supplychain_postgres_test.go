@@ -127,6 +127,7 @@ func pgDigest(t *testing.T, raw *sql.DB, orgID string) digest {
 // stored rows are what the file says (the last of repeats), and the second
 // import changes nothing.
 func TestPostgresImportLarge(t *testing.T) {
+	t.Parallel() // each test has its own database
 	db, raw, orgID := pgStore(t)
 	ctx := context.Background()
 	st := db.SupplyChain()
@@ -181,6 +182,7 @@ func TestPostgresImportLarge(t *testing.T) {
 // commodities changed lose their register keys (the recompute writes them
 // again), the others keep them.
 func TestPostgresImportReplacesParty(t *testing.T) {
+	t.Parallel() // each test has its own database
 	db, raw, orgID := pgStore(t)
 	ctx := context.Background()
 	st := db.SupplyChain()
@@ -262,6 +264,7 @@ func newOrg(t testing.TB, db *sqlstore.DB) string {
 // (whose batches go straight into the stored tables until a key repeats)
 // and into one with parties stored: the last one wins.
 func TestPostgresImportRepeats(t *testing.T) {
+	t.Parallel() // each test has its own database
 	db, _, _ := pgStore(t)
 	ctx := context.Background()
 	st := db.SupplyChain()
@@ -334,6 +337,7 @@ func TestPostgresImportRepeats(t *testing.T) {
 // batches than go straight into the stored tables of a new organisation,
 // and compares the result with the same file imported in big batches.
 func TestPostgresImportManyBatches(t *testing.T) {
+	t.Parallel() // each test has its own database
 	db, raw, orgID := pgStore(t)
 	ctx := context.Background()
 	st := db.SupplyChain()
@@ -403,6 +407,7 @@ func (f *flushEvery) after(err error) error {
 // into a new one: nothing of them stays, removed register keys included,
 // and the connections serve the next import.
 func TestPostgresImportFailureWritesNothing(t *testing.T) {
+	t.Parallel() // each test has its own database
 	db, raw, stored := pgStore(t)
 	ctx := context.Background()
 	st := db.SupplyChain()

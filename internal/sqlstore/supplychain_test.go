@@ -70,6 +70,7 @@ func seedChain(t *testing.T, st *sqlstore.SupplyChain, orgID string) ([]supplych
 }
 
 func TestSupplyChainRoundTrip(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -133,6 +134,7 @@ func dump(t *testing.T, st *sqlstore.SupplyChain, orgID string) stored {
 }
 
 func TestSupplyChainIdempotent(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -173,6 +175,7 @@ func TestSupplyChainIdempotent(t *testing.T) {
 }
 
 func TestSupplyChainListParties(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -214,6 +217,7 @@ func TestSupplyChainListParties(t *testing.T) {
 }
 
 func TestSupplyChainBadInputWritesNothing(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -266,6 +270,7 @@ func TestSupplyChainBadInputWritesNothing(t *testing.T) {
 }
 
 func TestSupplyChainRegister(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -341,6 +346,7 @@ func TestSupplyChainRegister(t *testing.T) {
 // last recompute stays out of the register's pages and totals, in every
 // order, but is found by a name search, with no risk.
 func TestSupplyChainRegisterUnscored(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -377,6 +383,7 @@ func TestSupplyChainRegisterUnscored(t *testing.T) {
 // again under its new commodities (even when its risk has not changed),
 // and a recompute writes every changed score.
 func TestSupplyChainRegisterFollowsChanges(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())
@@ -463,6 +470,7 @@ func TestSupplyChainRegisterFollowsChanges(t *testing.T) {
 // what one organisation stores is invisible to, and cannot be changed
 // through, another, even where content-derived ids are the same.
 func TestSupplyChainTenantIsolation(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		ctx := context.Background()
 		tn := seedTenants(t, db.Accounts())

@@ -97,6 +97,7 @@ func (f surveyFixture) create(t *testing.T) survey.Survey {
 }
 
 func TestSurveyStoreAndService(t *testing.T) {
+	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) { surveyScenario(t, db) })
 }
 
@@ -104,6 +105,7 @@ func TestSurveyStoreAndService(t *testing.T) {
 // file of the database, after closing it too, for the free texts and the
 // phone numbers: none may be there in clear.
 func TestSurveyCanaries(t *testing.T) {
+	t.Parallel() // each test has its own database
 	dsn := sqltest.DSN(t, sqlstore.SQLite)
 	path := strings.TrimPrefix(dsn, "sqlite:")
 	ctx := context.Background()

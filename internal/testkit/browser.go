@@ -21,11 +21,13 @@ func ChromiumPath() string {
 }
 
 // Browser starts a headless Chromium for the test and returns a tab's
-// context. It skips the test when no Chromium is installed (fails under CI).
+// context. It skips the test when no Chromium is installed (fails under CI)
+// and under go test -short.
 // With javascript false the tab runs with scripts disabled, as the cheapest
 // phones and cautious users do.
 func Browser(t testing.TB, javascript bool) context.Context {
 	t.Helper()
+	SkipIfShort(t, "a test in headless Chromium")
 	path := ChromiumPath()
 	if path == "" {
 		Missing(t, "Chromium (install the 'chromium' package)")

@@ -96,3 +96,13 @@ func Missing(t testing.TB, what string) {
 	}
 	t.Skipf("SKIPPED: %s is not available on this machine", what)
 }
+
+// SkipIfShort skips a slow test (a real browser, a built binary, an
+// end-to-end journey) under go test -short, the inner loop; make test runs
+// everything.
+func SkipIfShort(t testing.TB, what string) {
+	t.Helper()
+	if testing.Short() {
+		t.Skipf("-short: skipping %s", what)
+	}
+}

@@ -85,6 +85,7 @@ func (f *alertsFixture) call(t *testing.T, role, method, path, body string) (*ht
 }
 
 func TestAlertsAPI(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newAlertsFixture(t, db)
 		a := f.raise(t, f.org.ID, "supplier-1", earlywarning.SeverityHigh)
@@ -163,6 +164,7 @@ func TestAlertsAPI(t *testing.T) {
 }
 
 func TestAlertEndpointsAPI(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	res, body := f.call(t, "admin", "POST", "/api/v1/alert-endpoints", `{"channel":"webhook","target":"https://hooks.example/u","min_severity":"high"}`)
 	if res.StatusCode != http.StatusCreated {
@@ -197,6 +199,7 @@ func TestAlertEndpointsAPI(t *testing.T) {
 }
 
 func TestAlertPages(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	a := f.raise(t, f.org.ID, "supplier-1", earlywarning.SeverityCritical)
 	f.raise(t, f.org.ID, "supplier-2", earlywarning.SeverityLow)
@@ -261,6 +264,7 @@ func TestAlertPages(t *testing.T) {
 // TestAlertsOtherOrganisation: an alert of another organisation is not
 // found, neither on pages nor through the API.
 func TestAlertsOtherOrganisation(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	other, _, err := f.accounts.EnsureOrg(context.Background(), "other", "Other")
 	if err != nil {

@@ -49,6 +49,7 @@ func (g *gFixture) post(t *testing.T, path, session string, form url.Values) *ht
 // handler who holds the case's key gets in; the admin (no cases.handle)
 // and a second handler without a key for the case are refused.
 func TestEveryRoleAgainstCaseRoutes(t *testing.T) {
+	t.Parallel() // its own database and server
 	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
 	ctx := context.Background()
 	sessions := map[string]string{"anonymous": ""}
@@ -96,6 +97,7 @@ func TestEveryRoleAgainstCaseRoutes(t *testing.T) {
 }
 
 func TestHandlerWorksCaseToClosure(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		g := newGFixture(t, db, vault.TestParams())
 		ctx := context.Background()
@@ -183,6 +185,7 @@ func TestHandlerWorksCaseToClosure(t *testing.T) {
 }
 
 func TestInboxPutsOverdueCasesFirst(t *testing.T) {
+	t.Parallel() // its own database and server
 	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
 	_, h := g.login(t, "case_handler@acme.example", testPassword, "")
 	old, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"older report"}}, nil)

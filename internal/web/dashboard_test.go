@@ -17,6 +17,7 @@ import (
 // impact services when no dashboard source is given, and checks what each
 // role sees.
 func TestDashboardFromServices(t *testing.T) {
+	t.Parallel() // its own database and server
 	db := sqltest.Open(t, sqlstore.SQLite)
 	af := newAlertsFixture(t, db)
 	f := af.fixture

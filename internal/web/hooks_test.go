@@ -56,6 +56,7 @@ func (g *gFixture) countReports(t *testing.T) int {
 }
 
 func TestTwilioWebhook(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		g := newGFixture(t, db, vault.TestParams())
 		// The handler signs in first, so new reports are wrapped to their key.
@@ -119,6 +120,7 @@ func TestTwilioWebhook(t *testing.T) {
 }
 
 func TestMessagesWebhook(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		g := newGFixture(t, db, vault.TestParams())
 		now := g.clock.Now()

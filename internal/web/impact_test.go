@@ -131,6 +131,7 @@ const smallModel = `{"programme": "Safe livelihoods",
    "baseline": {"value": 0, "date": "2026-01-01"}, "target": {"value": 10, "date": "2026-12-31"}, "aggregation": "sum", "cumulative": false}]}`
 
 func TestImpactAPI(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) { testImpactAPI(t, db) })
 }
 
@@ -218,6 +219,7 @@ func testImpactAPI(t *testing.T, db *sqlstore.DB) {
 }
 
 func TestImpactCSVImport(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	path := "/api/v1/programmes/" + f.prog.ID + "/observations/csv"
 	tests := []struct {
@@ -251,6 +253,7 @@ func TestImpactCSVImport(t *testing.T) {
 }
 
 func TestImpactSurvivorRecords(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	res, body := f.call(t, "case_handler", "POST", "/api/v1/survivors", "application/json", strings.NewReader(`{}`))
 	if res.StatusCode != 201 {
@@ -302,6 +305,7 @@ func TestImpactSurvivorRecords(t *testing.T) {
 // TestImpactOtherOrganisation checks that a programme is invisible to,
 // and cannot be changed by, another organisation's staff.
 func TestImpactOtherOrganisation(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	other, err := impact.SeedDemo(context.Background(), f.svc, f.org.ID)
 	if err != nil {
@@ -339,6 +343,7 @@ func TestImpactOtherOrganisation(t *testing.T) {
 }
 
 func TestImpactPages(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	pid := f.prog.ID
 	analyses, _ := f.svc.Store.Analyses(context.Background(), f.org.ID, pid)

@@ -29,6 +29,7 @@ func canary(what string) string {
 // and its write-ahead log, a PostgreSQL dump, and the server's log output:
 // none may appear.
 func TestCanariesNeverReachStorageOrLogs(t *testing.T) {
+	t.Parallel() // its own database and server
 	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
 		t.Run(string(engine), func(t *testing.T) {
 			dsn := sqltest.DSN(t, engine)

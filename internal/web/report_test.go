@@ -214,6 +214,7 @@ func jpegBytes(extra string) []byte {
 }
 
 func TestReporterIntakeAndFollowUp(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		g := newGFixture(t, db, vault.TestParams())
 		t.Run("form in every language", func(t *testing.T) {
@@ -360,6 +361,7 @@ func TestReporterIntakeAndFollowUp(t *testing.T) {
 }
 
 func TestReceiptGuessingIsThrottled(t *testing.T) {
+	t.Parallel() // its own database and server
 	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
 	rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"x"}}, nil)
 	locator := rc[:4]

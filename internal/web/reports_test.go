@@ -96,6 +96,7 @@ func (f *reportsFixture) call(t *testing.T, role, method, path, body string, hdr
 }
 
 func TestReportDownloads(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newReportsFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	tests := []struct {
 		name, path  string
@@ -136,6 +137,7 @@ func TestReportDownloads(t *testing.T) {
 }
 
 func TestScorecardPagesAndAnswers(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newReportsFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	supplier := "/scorecards/suppliers/" + url.PathEscape(f.grinder)
 
@@ -197,6 +199,7 @@ func TestScorecardPagesAndAnswers(t *testing.T) {
 }
 
 func TestScorecardAPI(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newReportsFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	get := func(path string) map[string]any {
 		t.Helper()

@@ -94,6 +94,7 @@ func scrDecode(t *testing.T, res *http.Response, v any) {
 }
 
 func TestAPIScreen(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	s := f.session(t, account.RoleViewer)
 	tests := []struct {
@@ -158,6 +159,7 @@ func TestAPIScreen(t *testing.T) {
 }
 
 func TestScreeningOffWithoutDeps(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	_, s := f.login(t, "viewer@acme.example", testPassword, "")
 	if res := f.do(t, "POST", "/api/v1/screen", `{"name":"x"}`, s, nil); res.StatusCode != http.StatusServiceUnavailable {
@@ -169,6 +171,7 @@ func TestScreeningOffWithoutDeps(t *testing.T) {
 // hits through the page and the API, and checks another organisation sees
 // none of it.
 func TestScreeningQueue(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newScreeningFixture(t, db)
 		analyst := f.session(t, account.RoleAnalyst)
@@ -267,6 +270,7 @@ func TestScreeningQueue(t *testing.T) {
 }
 
 func TestScreeningPageFilters(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	s := f.session(t, account.RoleAdmin)
 	f.do(t, "POST", "/screening/run", "", s, nil)
@@ -316,6 +320,7 @@ func reviewFilterFor(orgID, partyID string) screening.ReviewFilter {
 // TestScreeningPageShowsDecision checks a decided hit shows the decision,
 // the reviewer's address and the reason.
 func TestScreeningPageShowsDecision(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	s := f.session(t, account.RoleAnalyst)
 	f.do(t, "POST", "/screening/run", "", s, nil)

@@ -96,6 +96,7 @@ type errorAnswer struct {
 }
 
 func TestSupplierAPIRegister(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		f, ps, sessions := apiFixture(t, db)
 		tests := []struct {
@@ -173,6 +174,7 @@ func sameSupplier(a, b supplierJSON) bool {
 }
 
 func TestSupplierAPIRegisterBadParams(t *testing.T) {
+	t.Parallel() // its own database and server
 	f, _, sessions := apiFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	tests := []struct {
 		query  string
@@ -249,6 +251,7 @@ func linkText(ls []partyLinkJSON) string {
 }
 
 func TestSupplierAPIParty(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		f, ps, sessions := apiFixture(t, db)
 		ilab := supplychain.Factor{Kind: "inherent", Source: "US DOL ILAB List of Goods", Edition: "2024",
@@ -403,6 +406,7 @@ const (
 )
 
 func TestSupplierAPIImport(t *testing.T) {
+	t.Parallel() // its own database and server
 	for _, engine := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
 		tests := []struct {
 			name   string
@@ -510,6 +514,7 @@ func TestSupplierAPIImport(t *testing.T) {
 }
 
 func TestSupplierAPIImportRefusals(t *testing.T) {
+	t.Parallel() // its own database and server
 	f, _, sessions := apiFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	imp := &fakeImporter{results: []ingest.Result{{Format: ingest.FormatUpstreamCSV, Rows: 1, Parties: 1}}}
 	f.deps.Imports = imp

@@ -120,6 +120,7 @@ func pageText(t *testing.T, res *http.Response) string {
 }
 
 func TestSupplyPages(t *testing.T) {
+	t.Parallel() // its own database and server
 	f, ps, sessions := supplyFixture(t)
 	tests := []struct {
 		name, path string
@@ -205,6 +206,7 @@ func TestSupplyPages(t *testing.T) {
 }
 
 func TestSupplierExportCSV(t *testing.T) {
+	t.Parallel() // its own database and server
 	f, _, sessions := supplyFixture(t)
 	tests := []struct {
 		query string
@@ -289,6 +291,7 @@ func supplyUpload(t *testing.T, files map[string]string, skip bool) (string, str
 }
 
 func TestSupplierImport(t *testing.T) {
+	t.Parallel() // its own database and server
 	bad := ingest.RowError{File: "suppliers.csv", Line: 3, Column: 12, Field: "country", Reason: `"Atlantis" is not a country`}
 	tests := []struct {
 		name   string
@@ -357,6 +360,7 @@ func (c fakeCounts) CaseCounts(context.Context, string) (int, int, error) {
 func (c fakeCounts) OpenAlerts(context.Context, string) (int, int, error) { return 7, 2, nil }
 
 func TestSuppressedCountsPerRole(t *testing.T) {
+	t.Parallel() // its own database and server
 	f, ps, sessions := supplyFixture(t)
 	counts := fakeCounts{open: 3, total: 12}
 	f.deps.GrievanceCounts, f.deps.Watchlist = counts, counts
@@ -409,6 +413,7 @@ func (d *directRisk) PartyRisk(ctx context.Context, orgID, id string) (supplycha
 }
 
 func TestPartyRiskReaderIsUsedWhenPresent(t *testing.T) {
+	t.Parallel() // its own database and server
 	f, ps, sessions := supplyFixture(t)
 	d := &directRisk{SupplierReader: f.deps.Suppliers}
 	f.deps.Suppliers = d
@@ -421,6 +426,7 @@ func TestPartyRiskReaderIsUsedWhenPresent(t *testing.T) {
 // TestSupplierRiskFromReportingReader reads a party's risk and grievance
 // counts through the SQL store's reporting reader, as serve wires it.
 func TestSupplierRiskFromReportingReader(t *testing.T) {
+	t.Parallel() // its own database and server
 	db := sqltest.Open(t, sqlstore.SQLite)
 	f := newFixture(t, db)
 	f.deps.Suppliers = db.SupplyChain()
@@ -441,6 +447,7 @@ func TestSupplierRiskFromReportingReader(t *testing.T) {
 }
 
 func TestSupplyPagesWithoutStore(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	_, s := f.login(t, "viewer@acme.example", testPassword, "")
 	for _, p := range []string{"/suppliers", "/risk-map", "/suppliers/x"} {

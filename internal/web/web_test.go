@@ -163,6 +163,7 @@ var coreAuth = map[string][]string{
 }
 
 func TestEveryRoleAgainstEveryRoute(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	sessions := map[string]string{"anonymous": ""}
 	for role, u := range f.users {
@@ -234,6 +235,7 @@ func slicesContains(s []string, v string) bool {
 }
 
 func TestCrossSiteFormPostIsRefused(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	_, admin := f.login(t, "admin@acme.example", testPassword, "")
 	form := url.Values{"email": {"mallory@evil.example"}, "name": {"m"}, "role": {"admin"}, "password": {"aaaaaaaaaaaaaaaa"}}.Encode()
@@ -267,6 +269,7 @@ func TestCrossSiteFormPostIsRefused(t *testing.T) {
 }
 
 func TestLoginThrottling(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	email := "viewer@acme.example"
 	for i := 1; i <= 5; i++ {
@@ -300,6 +303,7 @@ func TestLoginThrottling(t *testing.T) {
 }
 
 func TestTOTPEnrolmentAndLogin(t *testing.T) {
+	t.Parallel() // its own database and server
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newFixture(t, db)
 		email := "analyst@acme.example"
@@ -347,6 +351,7 @@ func TestTOTPEnrolmentAndLogin(t *testing.T) {
 }
 
 func TestAPITokenAndSessionExpiry(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	_, s := f.login(t, "admin@acme.example", testPassword, "")
 	res := f.do(t, "POST", "/account/tokens", "name=ci", s, nil)
@@ -385,6 +390,7 @@ func TestAPITokenAndSessionExpiry(t *testing.T) {
 }
 
 func TestSecurityHeadersAndLogs(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	req := httptest.NewRequest("GET", "/login?secret=canary-query", nil)
 	req.RemoteAddr = "203.0.113.77:4242"
@@ -415,6 +421,7 @@ func TestSecurityHeadersAndLogs(t *testing.T) {
 }
 
 func TestHealthReadyMetrics(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	for _, p := range []string{"/healthz", "/readyz"} {
 		if res := f.do(t, "GET", p, "", "", nil); res.StatusCode != 200 {
@@ -433,6 +440,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 // TestReporterRoutesLeaveNoAccessLog: a reporter's visit leaves no log line
 // at all, not even its time; staff routes still log.
 func TestReporterRoutesLeaveNoAccessLog(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	f.do(t, "GET", "/report/acme?lang=fr", "", "", nil)
 	f.do(t, "GET", "/report/acme/follow-up", "", "", nil)
@@ -446,6 +454,7 @@ func TestReporterRoutesLeaveNoAccessLog(t *testing.T) {
 }
 
 func TestRetentionSetting(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	_, s := f.login(t, "admin@acme.example", testPassword, "")
 	for _, tc := range []struct {
@@ -474,6 +483,7 @@ func (f *fakeRecoveryKeys) CreateRecoveryKey(context.Context, string) (string, e
 }
 
 func TestRecoveryKeyShownOnce(t *testing.T) {
+	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	f.deps.RecoveryKeys = &fakeRecoveryKeys{}
 	_, s := f.login(t, "admin@acme.example", testPassword, "")

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 
 	"github.com/upstream-platform/upstream/internal/audit"
@@ -21,11 +22,16 @@ func (c *checkpointList) Set(s string) error {
 	return nil
 }
 
+const auditUsage = "audit verify [--db DSN] [--org SLUG] [--checkpoint SEQ:HASH]..."
+
 func runAudit(ctx context.Context, env *Env, args []string) error {
-	if len(args) == 0 || args[0] != "verify" {
-		return usageError("usage: upstream audit verify [--db DSN] [--org SLUG] [--checkpoint SEQ:HASH]...")
+	if subcommandHelp(env, args, auditUsage) {
+		return flag.ErrHelp
 	}
-	fs := newFlagSet(env, "audit verify", "audit verify [--db DSN] [--org SLUG] [--checkpoint SEQ:HASH]...")
+	if len(args) == 0 || args[0] != "verify" {
+		return usageError("usage: upstream %s", auditUsage)
+	}
+	fs := newFlagSet(env, "audit verify", auditUsage)
 	dsn := dbFlag(fs, env)
 	slug := fs.String("org", "", "verify only this organisation's chain (default: every chain)")
 	var cps checkpointList
@@ -39,7 +45,7 @@ func runAudit(ctx context.Context, env *Env, args []string) error {
 	if len(cps) > 0 && *slug == "" {
 		return usageError("--checkpoint needs --org: checkpoints belong to one organisation's chain")
 	}
-	db, err := openStore(ctx, *dsn, false)
+	db, err := openExisting(ctx, *dsn)
 	if err != nil {
 		return err
 	}

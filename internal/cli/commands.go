@@ -4,6 +4,7 @@ package cli
 func commands() []command {
 	return []command{
 		{name: "version", summary: "print the version", run: runVersion},
+		{name: "config", summary: "print the effective configuration (secrets hidden) and check it", run: runConfig},
 		{name: "screen", summary: "screen names against watchlists (OFAC, UFLPA, CBP WRO, FollowTheMoney, simple CSV)", run: runScreen},
 		{name: "assess", summary: "score supplier files for forced-labour, child-labour and deforestation risk and write the risk register", run: runAssess},
 		{name: "dedupe", summary: "find facilities that may be the same place, across files: pairs with score, decision (same or review) and reasons", run: runDedupe},

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -24,6 +25,9 @@ const eudrUsage = `eudr validate FILE [--format text|json] [--tolerance-km KM]
 
 // runEUDR dispatches the EU Deforestation Regulation subcommands.
 func runEUDR(ctx context.Context, env *Env, args []string) error {
+	if subcommandHelp(env, args, eudrUsage) {
+		return flag.ErrHelp
+	}
 	if len(args) == 0 {
 		return usageError("usage: upstream %s", eudrUsage)
 	}

@@ -41,7 +41,7 @@ func (m *multiFlag) String() string     { return strings.Join(*m, ",") }
 func (m *multiFlag) Set(v string) error { *m = append(*m, v); return nil }
 
 func newEUDRFlags(fs *flag.FlagSet, env *Env, sub string) *eudrFlags {
-	f := &eudrFlags{dsn: dbFlag(fs, env), org: fs.String("org", envString(env, "ORG", ""), "slug of the organisation (UPSTREAM_ORG)")}
+	f := &eudrFlags{dsn: dbFlag(fs, env), org: orgFlag(fs, env)}
 	s := func(name, usage string) *string { return fs.String(name, "", usage) }
 	f.by = s("by", "name of the person who records, decides or makes the statement")
 	f.lot = s("lot", "the lot's reference or id")

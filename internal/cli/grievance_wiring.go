@@ -18,7 +18,7 @@ import (
 // vaultParams are the documented argon2id costs, lowered only when
 // UPSTREAM_ARGON2=test, like the password hasher.
 func vaultParams(env *Env) vault.Params {
-	if env.Getenv("UPSTREAM_ARGON2") == "test" {
+	if v, err := env.setting("ARGON2"); err == nil && v == "test" {
 		return vault.TestParams()
 	}
 	return vault.DefaultParams()
@@ -56,15 +56,21 @@ func newGrievance(env *Env, db *sqlstore.DB, log *slog.Logger) (*grievanceParts,
 	if err != nil {
 		return nil, err
 	}
+	vals := map[string]string{}
+	for _, name := range []string{"REPORT_EXIT_URL", "CONVERSATION_SECRET", "TWILIO_AUTH_TOKEN", "HOOK_SECRET", "PUBLIC_URL"} {
+		if vals[name], err = env.setting(name); err != nil {
+			return nil, err
+		}
+	}
 	g := &grievanceParts{Vault: v, Store: st, Service: svc, Keys: keyUnlocker{&grievance.HandlerKeys{Vault: v, Store: st}}}
 	g.Reports = web.ReportDeps{
 		Keys:      orgKeySource{st},
 		Handlers:  handlerKeys{st},
 		Consents:  st,
 		Suppliers: supplierFinder{db.SupplyChain()},
-		ExitURL:   envString(env, "REPORT_EXIT_URL", ""),
+		ExitURL:   vals["REPORT_EXIT_URL"],
 	}
-	secret := []byte(envString(env, "CONVERSATION_SECRET", ""))
+	secret := []byte(vals["CONVERSATION_SECRET"])
 	if len(secret) == 0 {
 		// Without a configured secret the hashes change at each start:
 		// retried webhook deliveries across a restart are then not
@@ -84,9 +90,9 @@ func newGrievance(env *Env, db *sqlstore.DB, log *slog.Logger) (*grievanceParts,
 	g.Reports.Hooks = web.HookConfig{
 		Hasher:          hasher,
 		Inbound:         st,
-		TwilioAuthToken: envString(env, "TWILIO_AUTH_TOKEN", ""),
-		MessagesSecret:  envString(env, "HOOK_SECRET", ""),
-		PublicURL:       envString(env, "PUBLIC_URL", ""),
+		TwilioAuthToken: vals["TWILIO_AUTH_TOKEN"],
+		MessagesSecret:  vals["HOOK_SECRET"],
+		PublicURL:       vals["PUBLIC_URL"],
 	}
 	return g, nil
 }

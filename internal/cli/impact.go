@@ -19,7 +19,7 @@ const impactUsage = "impact list --org SLUG [--db DSN] | impact export --org SLU
 func runImpact(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "impact", impactUsage)
 	dsn := dbFlag(fs, env)
-	org := fs.String("org", envString(env, "ORG", ""), "slug of the organisation (UPSTREAM_ORG)")
+	org := orgFlag(fs, env)
 	programme := fs.String("programme", "", "export: the programme's id, as 'impact list' shows it")
 	out := fs.String("out", "", "export: write the CSV to FILE instead of standard output")
 	rest, err := parseInterleaved(fs, args)
@@ -36,7 +36,7 @@ func runImpact(ctx context.Context, env *Env, args []string) error {
 	if rest[0] == "export" && *programme == "" {
 		return usageError("impact export needs --programme ID; 'upstream impact list --org %s' shows the ids", *org)
 	}
-	db, err := openStore(ctx, *dsn, false)
+	db, err := openExisting(ctx, *dsn)
 	if err != nil {
 		return err
 	}

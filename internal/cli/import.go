@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"github.com/upstream-platform/upstream/internal/account"
 	"io"
 	"os"
 
@@ -14,12 +15,13 @@ import (
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 )
 
-const importUsage = "import FILE... --db DSN [--org SLUG] [--skip-bad-rows]"
+const importUsage = "import FILE... [--db DSN] --org SLUG [--new-org NAME] [--skip-bad-rows]"
 
 func runImport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "import", importUsage)
 	dsn := dbFlag(fs, env)
-	org := fs.String("org", envString(env, "ORG", ""), "slug of the organisation to import into (UPSTREAM_ORG)")
+	org := orgFlag(fs, env)
+	newOrg := fs.String("new-org", "", "create the organisation with this display name if it does not exist")
 	skip := fs.Bool("skip-bad-rows", false, "import the good rows and skip (and count) the bad ones; without it one bad row imports nothing")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
@@ -44,7 +46,12 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	defer db.Close()
-	o, err := orgBySlug(ctx, db, *org)
+	var o account.Org
+	if *newOrg != "" {
+		o, _, err = newAccounts(env, db).EnsureOrg(ctx, *org, *newOrg)
+	} else {
+		o, err = orgBySlug(ctx, db, *org)
+	}
 	if err != nil {
 		return err
 	}

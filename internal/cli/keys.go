@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 
@@ -20,6 +21,9 @@ the handler (who has signed in once since losing their password) access to
 every report of the organisation again.`
 
 func runKeys(ctx context.Context, env *Env, args []string) error {
+	if subcommandHelp(env, args, keysUsage) {
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintf(env.Stderr, "Usage: upstream %s\n", keysUsage)
 		return usageError("keys needs a subcommand: init or recover")
@@ -27,7 +31,7 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	sub, rest := args[0], args[1:]
 	fs := newFlagSet(env, "keys "+sub, keysUsage)
 	dsn := dbFlag(fs, env)
-	slug := fs.String("org", envString(env, "ORG", ""), "organisation slug (UPSTREAM_ORG)")
+	slug := orgFlag(fs, env)
 	var replace *bool
 	var handler *string
 	switch sub {

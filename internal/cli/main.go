@@ -106,6 +106,21 @@ func printUsage(w io.Writer, cmds []command) {
 	fmt.Fprintln(w, "\nRun 'upstream COMMAND -h' for a command's flags. UPSTREAM_* environment variables set the same options.")
 }
 
+// subcommandHelp prints usage and reports true when args ask for the help
+// of a command that takes a subcommand ("keys -h"); the command then
+// returns flag.ErrHelp, which exits 0 like every other -h.
+func subcommandHelp(env *Env, args []string, usage string) bool {
+	if len(args) == 0 {
+		return false
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintf(env.Stderr, "Usage: upstream %s\n", usage)
+		return true
+	}
+	return false
+}
+
 // newFlagSet returns a flag set that reports errors instead of exiting and
 // writes its help to stderr.
 func newFlagSet(env *Env, name, usage string) *flag.FlagSet {
@@ -118,15 +133,36 @@ func newFlagSet(env *Env, name, usage string) *flag.FlagSet {
 	return fs
 }
 
-// parseFlags parses args, turning flag errors into usage errors.
+// parseFlags parses args, turning flag errors into usage errors. Flags may
+// come before, between or after positional arguments ("--" ends the flags);
+// afterwards fs.Args() holds the positional arguments in their order. Every
+// option flag (optString, optBool) is then filled from the environment when
+// not given, and checked.
 func parseFlags(fs *flag.FlagSet, args []string) error {
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return err
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return err
+			}
+			return usageError("%v", err)
 		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			break
+		}
+		if consumed := len(args) - len(rest); consumed > 0 && args[consumed-1] == "--" {
+			positional = append(positional, rest...)
+			break
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
+	// Leave the positional arguments where fs.Args() finds them.
+	if err := fs.Parse(append([]string{"--"}, positional...)); err != nil {
 		return usageError("%v", err)
 	}
-	return nil
+	return resolveOptions(fs)
 }
 
 func newLogger(w io.Writer, json bool, level slog.Level) *slog.Logger {

@@ -2,12 +2,12 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
-	"strconv"
-	"strings"
 
 	"golang.org/x/term"
 
@@ -15,48 +15,19 @@ import (
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 )
 
-// Every option has a flag and an UPSTREAM_* variable; the flag wins.
-// Secrets are read from the environment (or VAR_FILE) only, never flags,
-// so they do not show in process lists.
+// dbFlag adds the --db flag (UPSTREAM_DB).
+func dbFlag(fs *flag.FlagSet, env *Env) *string { return optString(fs, env, "DB") }
 
-// envString returns UPSTREAM_name, or the contents of the file named by
-// UPSTREAM_name_FILE, or def.
-func envString(env *Env, name, def string) string {
-	if v := env.Getenv("UPSTREAM_" + name); v != "" {
-		return v
-	}
-	if path := env.Getenv("UPSTREAM_" + name + "_FILE"); path != "" {
-		if b, err := os.ReadFile(path); err == nil {
-			return strings.TrimRight(string(b), "\r\n")
-		}
-	}
-	return def
-}
-
-func envBool(env *Env, name string, def bool) (bool, error) {
-	v := env.Getenv("UPSTREAM_" + name)
-	if v == "" {
-		return def, nil
-	}
-	b, err := strconv.ParseBool(v)
-	if err != nil {
-		return false, usageError("UPSTREAM_%s=%q is not true or false", name, v)
-	}
-	return b, nil
-}
-
-// dbFlag adds the --db flag with its environment default.
-func dbFlag(fs *flag.FlagSet, env *Env) *string {
-	return fs.String("db", envString(env, "DB", sqlstore.DefaultDSN), "database: sqlite:PATH or postgres://USER:PASSWORD@HOST:PORT/DBNAME (UPSTREAM_DB)")
-}
+// orgFlag adds the --org flag (UPSTREAM_ORG).
+func orgFlag(fs *flag.FlagSet, env *Env) *string { return optString(fs, env, "ORG") }
 
 // logFlags adds --log-format and --log-level.
 type logOptions struct{ format, level *string }
 
 func logFlags(fs *flag.FlagSet, env *Env) logOptions {
 	return logOptions{
-		format: fs.String("log-format", envString(env, "LOG_FORMAT", "auto"), "log format: auto (text on a terminal, JSON otherwise), text or json (UPSTREAM_LOG_FORMAT)"),
-		level:  fs.String("log-level", envString(env, "LOG_LEVEL", "info"), "log level: debug, info, warn, error (UPSTREAM_LOG_LEVEL)"),
+		format: optString(fs, env, "LOG_FORMAT"),
+		level:  optString(fs, env, "LOG_LEVEL"),
 	}
 }
 
@@ -83,11 +54,21 @@ func isTerminal(w io.Writer) bool {
 }
 
 // openStore opens the database; migrate says whether to bring the schema
-// up to date or only check that it is.
+// up to date or only check that it is. A new, empty database is always set
+// up: sending a first-time user to 'upstream migrate' helps nobody. One
+// behind this build's schema is left for 'upstream migrate' to upgrade.
 func openStore(ctx context.Context, dsn string, migrate bool) (*sqlstore.DB, error) {
 	db, err := sqlstore.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
+	}
+	if !migrate {
+		v, err := db.SchemaVersion(ctx)
+		if err != nil {
+			db.Close()
+			return nil, err
+		}
+		migrate = v == 0
 	}
 	if migrate {
 		if _, err := db.Migrate(ctx); err != nil {
@@ -106,7 +87,7 @@ func openStore(ctx context.Context, dsn string, migrate bool) (*sqlstore.DB, err
 // uses the documented default: the variable only lowers it when set to
 // "test", which the server announces in its log.
 func argon2Params(env *Env) account.Argon2Params {
-	if env.Getenv("UPSTREAM_ARGON2") == "test" {
+	if v, err := env.setting("ARGON2"); err == nil && v == "test" {
 		return account.TestArgon2
 	}
 	return account.DefaultArgon2
@@ -122,4 +103,15 @@ func noArgs(fs *flag.FlagSet) error {
 		return usageError("unexpected argument %q", fs.Arg(0))
 	}
 	return nil
+}
+
+// openExisting opens a database a command only reads: a SQLite file that
+// does not exist is an error, not a new empty database left behind.
+func openExisting(ctx context.Context, dsn string) (*sqlstore.DB, error) {
+	if engine, path, err := sqlstore.ParseDSN(dsn); err == nil && engine == sqlstore.SQLite {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			return nil, usageError("no database at %s; give the right one with --db or UPSTREAM_DB", quoteOutside(path))
+		}
+	}
+	return openStore(ctx, dsn, false)
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -19,6 +20,9 @@ const refdataUsage = `refdata list [--db DSN]
        upstream refdata reset DATASET [--db DSN]`
 
 func runRefdata(ctx context.Context, env *Env, args []string) error {
+	if subcommandHelp(env, args, refdataUsage) {
+		return flag.ErrHelp
+	}
 	if len(args) == 0 {
 		return usageError("usage: upstream %s", refdataUsage)
 	}
@@ -89,7 +93,7 @@ func loadRefdata(ctx context.Context, db *sqlstore.DB) (*refdata.Set, error) {
 
 func refdataList(ctx context.Context, env *Env, dsn string) error {
 	var db *sqlstore.DB
-	if d, err := openStore(ctx, dsn, false); err == nil {
+	if d, err := openExisting(ctx, dsn); err == nil {
 		db = d
 		defer db.Close()
 	} else {

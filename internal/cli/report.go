@@ -22,7 +22,7 @@ const reportUsage = "report scorecard|supplier-risk|due-diligence --org SLUG [--
 func runReport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "report", reportUsage)
 	dsn := dbFlag(fs, env)
-	org := fs.String("org", envString(env, "ORG", ""), "slug of the organisation to report on (UPSTREAM_ORG)")
+	org := orgFlag(fs, env)
 	format := fs.String("format", "html", "html, pdf (needs headless Chromium), csv or xlsx")
 	regulation := fs.String("regulation", "", "keep only the due-diligence sections this regulation asks for: uk-msa, eu-csddd, de-lksg, eu-eudr or us-uflpa")
 	subject := fs.String("subject", "", "report on one supplier (its party id) and its chain instead of the whole organisation")
@@ -39,6 +39,9 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	if req.Regulation != "" && req.Kind != report.DueDiligence {
+		return usageError("--regulation applies to due-diligence reports only, not to %s", req.Kind)
+	}
 	if *org == "" {
 		return usageError("--org is required (or set UPSTREAM_ORG): the slug of the organisation to report on")
 	}
@@ -50,7 +53,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		}
 		printer = p
 	}
-	db, err := openStore(ctx, *dsn, false)
+	db, err := openExisting(ctx, *dsn)
 	if err != nil {
 		return err
 	}
@@ -65,6 +68,9 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 	}
 	var buf bytes.Buffer
 	if err := svc.Render(ctx, &buf, reportingOrg(o), req); err != nil {
+		if req.Subject != "" && kernel.IsCode(err, kernel.NotFound) {
+			return usageError("--subject: %v", kernel.ErrorMessage(err))
+		}
 		return err
 	}
 	if *out == "" {
@@ -87,7 +93,11 @@ func reportingOrg(o account.Org) reporting.Org {
 // nil: PDF output then fails with a message saying what to install.
 func newReporting(env *Env, db *sqlstore.DB, printer report.PDFPrinter) (*reporting.Service, error) {
 	weights := scorecard.DefaultWeights()
-	if path := envString(env, "SCORECARD_WEIGHTS", ""); path != "" {
+	path, err := env.setting("SCORECARD_WEIGHTS")
+	if err != nil {
+		return nil, err
+	}
+	if path != "" {
 		w, err := scorecard.LoadWeights(path)
 		if err != nil {
 			return nil, err

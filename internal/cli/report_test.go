@@ -279,7 +279,7 @@ func TestReportErrors(t *testing.T) {
 		{"unknown regulation", []string{"due-diligence", "--regulation", "fr-vigilance", "--org", "acme", "--db", dsn}, 2, "use one of uk-msa"},
 		{"no organisation", []string{"scorecard", "--db", dsn}, 2, "--org is required"},
 		{"unknown organisation", []string{"scorecard", "--org", "nobody", "--db", dsn}, 2, `no organisation "nobody"`},
-		{"unknown supplier", []string{"scorecard", "--org", "acme", "--db", dsn, "--subject", "nobody"}, 1, `no supplier "nobody"`},
+		{"unknown supplier", []string{"scorecard", "--org", "acme", "--db", dsn, "--subject", "nobody"}, 2, `--subject: no supplier "nobody"`},
 		{"unwritable output", []string{"scorecard", "--org", "acme", "--db", dsn, "--out", filepath.Join(t.TempDir(), "missing", "r.html")}, 2, "cannot write"},
 	}
 	for _, tc := range tests {

@@ -107,18 +107,10 @@ func runScreen(ctx context.Context, env *Env, args []string) error {
 // arguments ("screen NAMES.csv --watchlist X") and returns the positional
 // ones.
 func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
-	var positional []string
-	for {
-		if err := parseFlags(fs, args); err != nil {
-			return nil, err
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return positional, nil
-		}
-		positional = append(positional, rest[0])
-		args = rest[1:]
+	if err := parseFlags(fs, args); err != nil {
+		return nil, err
 	}
+	return fs.Args(), nil
 }
 
 // readQueries reads the names to screen: a CSV with a header holding name
@@ -311,7 +303,11 @@ func watchlistOverrides(ctx context.Context, db *sqlstore.DB) (map[string]*scree
 // logged as a warning.
 func servedWatchlists(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.Logger) ([]*screening.Watchlist, error) {
 	var wls []*screening.Watchlist
-	if v := envString(env, "WATCHLISTS", ""); v != "" {
+	v, err := env.setting("WATCHLISTS")
+	if err != nil {
+		return nil, err
+	}
+	if v != "" {
 		var paths []string
 		for _, p := range filepath.SplitList(v) {
 			if p != "" {

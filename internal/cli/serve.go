@@ -25,17 +25,9 @@ import (
 func runServe(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "serve", "serve [--db DSN] [--addr HOST:PORT] [--demo]")
 	dsn := dbFlag(fs, env)
-	addr := fs.String("addr", envString(env, "ADDR", "127.0.0.1:8080"), "address to listen on (UPSTREAM_ADDR)")
-	demoDefault, err := envBool(env, "DEMO", false)
-	if err != nil {
-		return err
-	}
-	demo := fs.Bool("demo", demoDefault, "create a demo organisation 'demo' and its admin on first start (UPSTREAM_DEMO)")
-	secureDefault, err := envBool(env, "COOKIE_SECURE", true)
-	if err != nil {
-		return err
-	}
-	secure := fs.Bool("cookie-secure", secureDefault, "mark the session cookie Secure (UPSTREAM_COOKIE_SECURE); browsers accept it on http://localhost")
+	addr := optString(fs, env, "ADDR")
+	demo := optBool(fs, env, "DEMO")
+	secure := optBool(fs, env, "COOKIE_SECURE")
 	logs := logFlags(fs, env)
 	if err := parseFlags(fs, args); err != nil {
 		return err
@@ -79,8 +71,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 
 	ew := db.EarlyWarning()
 	alerts := &earlywarning.Service{Alerts: ew, Endpoints: ew, Clock: env.Clock}
-	email := &jobs.SMTPSender{Addr: envString(env, "SMTP_ADDR", ""), From: envString(env, "SMTP_FROM", ""),
-		User: envString(env, "SMTP_USER", ""), Password: envString(env, "SMTP_PASSWORD", ""), Clock: env.Clock}
+	smtp, err := settings(env, "SMTP_ADDR", "SMTP_FROM", "SMTP_USER", "SMTP_PASSWORD")
+	if err != nil {
+		return err
+	}
+	email := &jobs.SMTPSender{Addr: smtp["SMTP_ADDR"], From: smtp["SMTP_FROM"], User: smtp["SMTP_USER"], Password: smtp["SMTP_PASSWORD"], Clock: env.Clock}
 	if err := email.Validate(); err != nil {
 		return err
 	}
@@ -184,7 +179,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 // bootstrapAccounts creates the first admin from UPSTREAM_ADMIN_EMAIL and
 // UPSTREAM_ADMIN_PASSWORD, and with --demo the demo organisation.
 func bootstrapAccounts(ctx context.Context, env *Env, log *slog.Logger, accounts *account.Service, demo bool) error {
-	email, password := envString(env, "ADMIN_EMAIL", ""), envString(env, "ADMIN_PASSWORD", "")
+	admin, err := settings(env, "ADMIN_EMAIL", "ADMIN_PASSWORD", "ORG", "ORG_NAME")
+	if err != nil {
+		return err
+	}
+	email, password := admin["ADMIN_EMAIL"], admin["ADMIN_PASSWORD"]
 	if (email == "") != (password == "") {
 		return usageError("set both UPSTREAM_ADMIN_EMAIL and UPSTREAM_ADMIN_PASSWORD, or neither")
 	}
@@ -203,7 +202,11 @@ func bootstrapAccounts(ctx context.Context, env *Env, log *slog.Logger, accounts
 		}
 		return nil
 	}
-	created, err := accounts.Bootstrap(ctx, envString(env, "ORG", "main"), envString(env, "ORG_NAME", "Main organisation"), email, password)
+	org := admin["ORG"]
+	if org == "" {
+		org = "main"
+	}
+	created, err := accounts.Bootstrap(ctx, org, admin["ORG_NAME"], email, password)
 	if err != nil {
 		return err
 	}

@@ -26,7 +26,11 @@ func newSurveys(env *Env, db *sqlstore.DB, g *grievanceParts) (web.SurveyDeps, e
 	if err != nil {
 		return web.SurveyDeps{}, err
 	}
-	return web.SurveyDeps{Service: svc, PublicURL: envString(env, "PUBLIC_URL", "")}, nil
+	publicURL, err := env.setting("PUBLIC_URL")
+	if err != nil {
+		return web.SurveyDeps{}, err
+	}
+	return web.SurveyDeps{Service: svc, PublicURL: publicURL}, nil
 }
 
 // supplierSites resolves a survey target supplier to the facilities that

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"context"
+	"flag"
 	"fmt"
 	"strings"
 	"text/tabwriter"
@@ -21,6 +22,9 @@ const userUsage = `user add --org SLUG --email EMAIL --role ROLE [--name NAME] [
 Passwords are read from standard input (one line), or UPSTREAM_PASSWORD, never from a flag.`
 
 func runUser(ctx context.Context, env *Env, args []string) error {
+	if subcommandHelp(env, args, userUsage) {
+		return flag.ErrHelp
+	}
 	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
 		fmt.Fprintf(env.Stderr, "Usage: upstream %s\n", userUsage)
 		return usageError("user needs a subcommand: add, list, disable, enable, set-password or reset-2fa")
@@ -32,12 +36,12 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	var orgSlug, role, name, newOrg *string
 	switch sub {
 	case "add":
-		orgSlug = fs.String("org", envString(env, "ORG", ""), "organisation slug (UPSTREAM_ORG)")
+		orgSlug = orgFlag(fs, env)
 		role = fs.String("role", "viewer", "role: admin, analyst, case_handler or viewer")
 		name = fs.String("name", "", "display name")
 		newOrg = fs.String("new-org", "", "create the organisation with this display name if it does not exist")
 	case "list":
-		orgSlug = fs.String("org", envString(env, "ORG", ""), "organisation slug (UPSTREAM_ORG)")
+		orgSlug = orgFlag(fs, env)
 	case "disable", "enable", "set-password", "reset-2fa":
 	default:
 		return usageError("unknown user subcommand %q: want add, list, disable, enable, set-password or reset-2fa", sub)
@@ -54,7 +58,11 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	if orgSlug != nil && *orgSlug == "" {
 		return usageError("user %s needs --org SLUG", sub)
 	}
-	db, err := openStore(ctx, *dsn, false)
+	open := openStore
+	if sub == "list" {
+		open = func(ctx context.Context, dsn string, _ bool) (*sqlstore.DB, error) { return openExisting(ctx, dsn) }
+	}
+	db, err := open(ctx, *dsn, false)
 	if err != nil {
 		return err
 	}
@@ -156,8 +164,8 @@ func userList(ctx context.Context, env *Env, db *sqlstore.DB, slug string) error
 
 // readPassword takes UPSTREAM_PASSWORD or one line of standard input.
 func readPassword(env *Env) (string, error) {
-	if pw := envString(env, "PASSWORD", ""); pw != "" {
-		return pw, nil
+	if pw, err := env.setting("PASSWORD"); err != nil || pw != "" {
+		return pw, err
 	}
 	if isTerminal(env.Stderr) {
 		fmt.Fprint(env.Stderr, "Password (at least 12 characters): ")

@@ -37,7 +37,7 @@ func (w watchlistHits) PartyHits(ctx context.Context, orgID, partyID string) (pe
 func orgBySlug(ctx context.Context, db *sqlstore.DB, slug string) (account.Org, error) {
 	o, err := db.Accounts().OrgBySlug(ctx, slug)
 	if kernel.IsCode(err, kernel.NotFound) {
-		return o, usageError("no organisation %q; create it with 'upstream user add --org %s --new-org NAME ...'", slug, slug)
+		return o, usageError("no organisation %q; create it with --new-org \"Display name\" (import and user add take it)", slug)
 	}
 	return o, err
 }

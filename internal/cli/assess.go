@@ -18,7 +18,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/screening"
 )
 
-const assessUsage = "assess FILE... [--watchlist FILE]... [--format csv|json|html] [--out FILE]"
+const assessUsage = "assess FILE... [--watchlist FILE]... [--audits FILE]... [--format csv|json|html] [--out FILE]"
 
 // assessMemoryLimit is the soft memory limit of an assess run unless
 // GOMEMLIMIT sets one.
@@ -32,6 +32,8 @@ func runAssess(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "assess", assessUsage)
 	var lists repeated
 	fs.Var(&lists, "watchlist", "watchlist file to screen party names against (any format 'upstream screen' reads); repeatable; default: the built-in UFLPA and CBP WRO lists")
+	var audits repeated
+	fs.Var(&audits, "audits", "audit and certification file (CSV: supplier, scheme, date, result or grade, expiry, findings_<category>); repeatable")
 	format := fs.String("format", "csv", "output format: csv, json (one object per line) or html")
 	out := fs.String("out", "", "output file (default: standard output)")
 	skip := fs.Bool("skip-bad-rows", false, "skip bad rows (reporting them) instead of stopping")
@@ -84,6 +86,9 @@ func runAssess(ctx context.Context, env *Env, args []string) error {
 		// only retract earlier ones): the register is then empty, not an
 		// error.
 		fmt.Fprintln(env.Stderr, "upstream assess: the files name no parties; the register is empty")
+	}
+	if err := addAudits(env, c, audits); err != nil {
+		return err
 	}
 	a, err := c.Assess(engine)
 	if err != nil {
@@ -214,6 +219,33 @@ func (e htmlEncoder) Encode(r assessment.Row) error {
 	return registerHTML.ExecuteTemplate(e.w, "row", r)
 }
 func (e htmlEncoder) Flush() error { return nil }
+
+// addAudits reads audit files and gives their signals to the parties they
+// name, as of today. Any bad row or audit naming no supplier stops the
+// run, every one of them reported.
+func addAudits(env *Env, c *assessment.Chain, files []string) error {
+	var bad []ingest.RowError
+	for _, path := range files {
+		f, err := os.Open(path)
+		if err != nil {
+			return usageError("cannot read %s: %v", path, err)
+		}
+		audits, rows, err := ingest.ReadAudits(f, path)
+		f.Close()
+		if err != nil {
+			return kernel.Wrap(kernel.Invalid, err, "audits")
+		}
+		bad = append(bad, rows...)
+		bad = append(bad, c.AddAudits(audits, path, env.Clock.Now())...)
+	}
+	for _, b := range bad {
+		fmt.Fprintln(env.Stderr, "upstream assess: "+b.Error())
+	}
+	if len(bad) > 0 {
+		return kernel.Errorf(kernel.Invalid, "%d bad audit rows; nothing was assessed", len(bad))
+	}
+	return nil
+}
 
 func writeRegister(ctx context.Context, w io.Writer, format string, a *assessment.Assessment, e *risk.Engine, files []string) error {
 	var newEncoder func(io.Writer) assessment.Encoder

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"io/fs"
 	"math"
 	"os"
@@ -323,5 +324,49 @@ func TestAssessSamples(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Audits given with --audits show as factors with their scheme and date: a
+// failed audit raises a site past the context cap, a recent pass lowers
+// one within its band, a major finding adds its severity.
+func TestAssessAudits(t *testing.T) {
+	dir := t.TempDir()
+	audits := filepath.Join(dir, "audits.csv")
+	if err := os.WriteFile(audits, []byte(`supplier,scheme,date,result,grade,expiry,findings_forced_labour
+T1,amfori BSCI,2026-06-01,,E,,
+C1,SA8000,2026-06-01,certified,,2029-05-31,
+F2,SMETA,2026-06-01,,,,major
+`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := run(t, nil, "", "assess", filepath.Join(assessData, "chain.csv"), "--audits", audits, "--format", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	rows := map[string]map[string]any{}
+	for _, l := range strings.Split(strings.TrimSpace(out), "\n") {
+		var r map[string]any
+		if err := json.Unmarshal([]byte(l), &r); err != nil {
+			t.Fatal(err)
+		}
+		rows[r["id"].(string)] = r
+	}
+	if r := rows["T1"]; r["level"] != "critical" || !strings.Contains(fmt.Sprint(r["factors"]), "amfori BSCI audit") {
+		t.Errorf("failed BSCI audit: %v %v", r["level"], r["factors"])
+	}
+	if r := rows["C1"]; r["level"] != "high" || r["inherent"].(float64) != 50 || !strings.Contains(fmt.Sprint(r["factors"]), "audit_passed") {
+		t.Errorf("passed SA8000 audit: %v inherent %v", r["level"], r["inherent"])
+	}
+	if r := rows["F2"]; r["signals"].(float64) != 20 || !strings.Contains(fmt.Sprint(r["factors"]), "forced labour, major") {
+		t.Errorf("SMETA finding: signals %v, factors %v", r["signals"], r["factors"])
+	}
+	// An audit naming no supplier stops the run, naming the row.
+	if err := os.WriteFile(audits, []byte("supplier,scheme,date,result\nNOPE,SA8000,2026-06-01,pass\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = run(t, nil, "", "assess", filepath.Join(assessData, "chain.csv"), "--audits", audits)
+	if code == 0 || !strings.Contains(errOut, `audits.csv:2: supplier: "NOPE" names no supplier in the files read`) {
+		t.Errorf("exit %d, stderr %s", code, errOut)
 	}
 }

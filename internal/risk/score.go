@@ -1,6 +1,7 @@
 package risk
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -48,6 +49,18 @@ const (
 	// indicator the ILO counts as a strong sign of forced labour, or child
 	// labour).
 	SurveyFinding SignalKind = "survey_finding"
+	// AuditFailed is an audit or certification the site failed, or whose
+	// certificate was withdrawn; Value is 1.
+	AuditFailed SignalKind = "audit_failed"
+	// AuditExpired is an audit or certificate past its expiry: the site's
+	// assurance has lapsed; Value is 1.
+	AuditExpired SignalKind = "audit_expired"
+	// AuditPassed is a recent audit or certification the site passed;
+	// Value is 1. It does not add points: it lowers the reference-data
+	// part of the score by its points as a percentage, never below the
+	// floor of the level that part is in, so evidence of good practice
+	// ranks a site within its band and never hides its context.
+	AuditPassed SignalKind = "audit_passed"
 )
 
 // Signal is evidence about one party that adds to its inherent risk.
@@ -175,6 +188,19 @@ func NewEngine(ref *refdata.Set, w Weights) (*Engine, error) {
 // Weights returns the engine's configuration.
 func (e *Engine) Weights() Weights { return e.w }
 
+// floor returns the lowest score of the band score is in.
+func (w Weights) floor(score float64) float64 {
+	switch {
+	case score >= w.Levels.Critical:
+		return w.Levels.Critical
+	case score >= w.Levels.High:
+		return w.Levels.High
+	case score >= w.Levels.Medium:
+		return w.Levels.Medium
+	}
+	return 0
+}
+
 // Level returns the band of a score on the 0-100 scale: below medium is
 // low, from medium up to high is medium, and so on; the boundary belongs to
 // the higher band.
@@ -214,6 +240,8 @@ func (e *Engine) Score(in Input) (Score, error) {
 			Confidence: prof.confidence, Missing: prof.missing}, nil
 	}
 	factors := append([]Factor(nil), prof.raw...)
+	var relief float64 // the largest reduction a passed audit gives, 0..1
+	var passed *Signal
 	for i, s := range in.Signals {
 		sc, ok := e.w.Signals[string(s.Kind)]
 		if !ok {
@@ -221,6 +249,12 @@ func (e *Engine) Score(in Input) (Score, error) {
 		}
 		if math.IsNaN(s.Value) || math.IsInf(s.Value, 0) || s.Value < 0 {
 			return Score{}, kernel.Errorf(kernel.Invalid, "signal %d (%s): value %g is not a non-negative number", i+1, s.Kind, s.Value)
+		}
+		if s.Kind == AuditPassed {
+			if r := sc.at(s.Value) / 100; r > relief {
+				relief, passed = r, &in.Signals[i]
+			}
+			continue
 		}
 		src := s.Source
 		if src == "" {
@@ -241,6 +275,18 @@ func (e *Engine) Score(in Input) (Score, error) {
 	}
 	attribute(factors, sc.Own, len(prof.raw), prof.scale)
 	sc.Confidence = confidence(factors, sc.Own, prof.declared)
+	if passed != nil && prof.inherent > 0 {
+		// Within the band: a good audit ranks a site among those of its
+		// context, it does not move it to a lower level.
+		floor := e.w.floor(prof.inherent)
+		lowered := math.Max(floor, prof.inherent*(1-relief))
+		own := 100 * (1 - (1-lowered/100)*(1-signals/100))
+		src := cmp.Or(passed.Source, defaultSignalSource(AuditPassed))
+		factors = append(factors, Factor{Kind: "signal", Source: src, Edition: passed.Edition, Indicator: string(AuditPassed),
+			Value:        fmt.Sprintf("%s; lowers the reference-data score from %.1f to %.1f, not below %g", signalValue(*passed), prof.inherent, lowered, floor),
+			Contribution: own - sc.Own, Basis: BasisEvidence})
+		sc.Inherent, sc.Own = lowered, own
+	}
 	sortFactors(factors)
 	sc.Factors = factors
 	sc.Level = e.w.Level(sc.Own)
@@ -362,7 +408,7 @@ func defaultSignalSource(k SignalKind) string {
 		return "watchlist screening"
 	case Grievance:
 		return "grievance mechanism"
-	case AuditFinding:
+	case AuditFinding, AuditFailed, AuditExpired, AuditPassed:
 		return "audit"
 	case SurveyFinding:
 		return "worker-voice survey"

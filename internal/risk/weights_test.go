@@ -33,7 +33,7 @@ func TestParseWeightsErrors(t *testing.T) {
 		{"levels out of order", `"medium": 25`, `"medium": 60`, `field levels: want 0 < medium < high < critical`},
 		{"eudr not rising", `"high": 40, "standard": 10`, `"high": 5, "standard": 10`, `field inherent.eudr_benchmark: points must not fall`},
 		{"missing signal", `"audit_finding": {"points": 30, "saturation": 3}`, `"audit": {"points": 30, "saturation": 3}`, `field signals.audit_finding: missing`},
-		{"wrong type", `"decay": 0.7`, `"decay": "high"`, `line 26, column`},
+		{"wrong type", `"decay": 0.7`, `"decay": "high"`, `line 30, column`},
 		{"inferred weight missing", `"inferred_weight": 0.75,`, ``, `field inferred_weight: missing`},
 		{"context cap missing", `"context_cap": 70,`, ``, `field context_cap: missing`},
 		{"context cap at critical", `"context_cap": 70`, `"context_cap": 75`, `field context_cap: want a number above 0 and below levels.critical (75)`},

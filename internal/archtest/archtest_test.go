@@ -45,7 +45,7 @@ var capabilityLayers = map[string]int{
 	// 5 pipelines and documents: the assessment pipeline, report rendering.
 	"assessment": 5, "report": 5,
 	// 6 report data gathered from every capability.
-	"reporting": 6,
+	"reportdata": 6,
 }
 
 // capabilityOf returns the capability package a directory belongs to:
@@ -259,8 +259,8 @@ func TestRuleCatchesViolations(t *testing.T) {
 		{"internal/screening", module + "/internal/assessment", true},
 		{"internal/risk", module + "/internal/grievance", true},
 		{"internal/grievance", module + "/internal/vault", false},
-		{"internal/reporting", module + "/internal/report", false},
-		{"internal/report", module + "/internal/reporting", true},
+		{"internal/reportdata", module + "/internal/report", false},
+		{"internal/report", module + "/internal/reportdata", true},
 		{"internal/vault", module + "/internal/account", true},
 		{"internal/nolayer", module + "/internal/kernel", false},
 		{"internal/nolayer", module + "/internal/vault", true},

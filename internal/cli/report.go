@@ -10,7 +10,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/chromium"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/report"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/scorecard"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
@@ -35,7 +35,7 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		fs.Usage()
 		return usageError("report needs one kind: scorecard, supplier-risk or due-diligence; usage: upstream %s", reportUsage)
 	}
-	req, err := reporting.ParseRequest(rest[0], *format, *regulation, *subject)
+	req, err := reportdata.ParseRequest(rest[0], *format, *regulation, *subject)
 	if err != nil {
 		return err
 	}
@@ -85,13 +85,13 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 }
 
 // reportingOrg is the organisation as reports name it.
-func reportingOrg(o account.Org) reporting.Org {
-	return reporting.Org{ID: o.ID, Slug: o.Slug, Name: o.Name}
+func reportingOrg(o account.Org) reportdata.Org {
+	return reportdata.Org{ID: o.ID, Slug: o.Slug, Name: o.Name}
 }
 
 // newReporting wires the reporting service over the store. printer may be
 // nil: PDF output then fails with a message saying what to install.
-func newReporting(env *Env, db *sqlstore.DB, printer report.PDFPrinter) (*reporting.Service, error) {
+func newReporting(env *Env, db *sqlstore.DB, printer report.PDFPrinter) (*reportdata.Service, error) {
 	weights := scorecard.DefaultWeights()
 	path, err := env.setting("SCORECARD_WEIGHTS")
 	if err != nil {
@@ -110,7 +110,7 @@ func newReporting(env *Env, db *sqlstore.DB, printer report.PDFPrinter) (*report
 	if err != nil {
 		return nil, err
 	}
-	return &reporting.Service{
+	return &reportdata.Service{
 		EUDR:        eudrService,
 		SupplyChain: rd,
 		Grievances:  rd,

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/grievance"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
@@ -24,15 +24,15 @@ type Reporting struct{ db *DB }
 func (db *DB) Reporting() *Reporting { return &Reporting{db: db} }
 
 var (
-	_ reporting.SupplyChain         = (*Reporting)(nil)
-	_ reporting.GrievanceAggregates = (*Reporting)(nil)
+	_ reportdata.SupplyChain         = (*Reporting)(nil)
+	_ reportdata.GrievanceAggregates = (*Reporting)(nil)
 )
 
 const reportingParty = `SELECT id, ref, name, kind, country, os_id, lei, gln, commodities,
 	tier, inherent, signals, exposure, level, factors, inferred_commodities, inferred_from, confidence, missing FROM parties`
 
-func scanReportingParty(row interface{ Scan(...any) error }, fr *factorReader) (reporting.PartyRow, error) {
-	var p reporting.PartyRow
+func scanReportingParty(row interface{ Scan(...any) error }, fr *factorReader) (reportdata.PartyRow, error) {
+	var p reportdata.PartyRow
 	var kind, osID, lei, gln, comm, level, factors, inferred, missing string
 	if err := row.Scan(&p.ID, &p.Ref, &p.Name, &kind, &p.Country, &osID, &lei, &gln, &comm,
 		&p.Tier, &p.Inherent, &p.Signals, &p.Exposure, &level, &factors, &inferred, &p.InferredFrom, &p.Confidence, &missing); err != nil {
@@ -70,7 +70,7 @@ func scanReportingParty(row interface{ Scan(...any) error }, fr *factorReader) (
 
 // RegisterParties returns the organisation's parties with their stored
 // risk, highest exposure first; limit 0 returns them all.
-func (r *Reporting) RegisterParties(ctx context.Context, orgID string, limit int) ([]reporting.PartyRow, error) {
+func (r *Reporting) RegisterParties(ctx context.Context, orgID string, limit int) ([]reportdata.PartyRow, error) {
 	q := reportingParty + " WHERE org_id = $1 ORDER BY exposure DESC, id"
 	if limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", limit)
@@ -80,7 +80,7 @@ func (r *Reporting) RegisterParties(ctx context.Context, orgID string, limit int
 		return nil, classify(err, "parties")
 	}
 	defer rows.Close()
-	out := []reporting.PartyRow{}
+	out := []reportdata.PartyRow{}
 	fr := &factorReader{ctx: ctx, q: r.db.read, org: orgID}
 	for rows.Next() {
 		p, err := scanReportingParty(rows, fr)
@@ -93,7 +93,7 @@ func (r *Reporting) RegisterParties(ctx context.Context, orgID string, limit int
 }
 
 // RegisterParty returns one party with its stored risk, or kernel.NotFound.
-func (r *Reporting) RegisterParty(ctx context.Context, orgID, id string) (reporting.PartyRow, error) {
+func (r *Reporting) RegisterParty(ctx context.Context, orgID, id string) (reportdata.PartyRow, error) {
 	fr := &factorReader{ctx: ctx, q: r.db.read, org: orgID}
 	p, err := scanReportingParty(r.db.read.QueryRowContext(ctx, reportingParty+" WHERE org_id = $1 AND id = $2", orgID, id), fr)
 	return p, classify(err, "party "+id)
@@ -111,8 +111,8 @@ func (r *Reporting) SupplyLinks(ctx context.Context, orgID string) ([]supplychai
 // GrievanceCounts counts the organisation's grievance cases received in
 // the period (of one supplier when supplierID is not ""), from the triage
 // columns, the stage history and remedy statuses only.
-func (r *Reporting) GrievanceCounts(ctx context.Context, orgID, supplierID string, from, to time.Time) (reporting.GrievanceCounts, error) {
-	out := reporting.GrievanceCounts{ByCategory: map[grievance.Category]int{}, ByStage: map[grievance.Stage]int{}}
+func (r *Reporting) GrievanceCounts(ctx context.Context, orgID, supplierID string, from, to time.Time) (reportdata.GrievanceCounts, error) {
+	out := reportdata.GrievanceCounts{ByCategory: map[grievance.Category]int{}, ByStage: map[grievance.Stage]int{}}
 	cond := "r.org_id = $1 AND r.received >= $2 AND r.received <= $3"
 	args := []any{orgID, from.UTC().Format(time.DateOnly), to.UTC().Format(time.DateOnly)}
 	if supplierID != "" {
@@ -137,7 +137,7 @@ func (r *Reporting) GrievanceCounts(ctx context.Context, orgID, supplierID strin
 			out.ByCategory[grievance.Category(c)]++
 		}
 		out.ByStage[grievance.Stage(stage)]++
-		var ct reporting.CaseTimes
+		var ct reportdata.CaseTimes
 		if ct.Received, err = time.Parse(time.DateOnly, received); err != nil {
 			return out, fmt.Errorf("grievance counts: stored day %q: %w", received, err)
 		}

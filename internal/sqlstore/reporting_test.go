@@ -13,7 +13,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/report"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/scorecard"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
@@ -62,7 +62,7 @@ func TestReportingReader(t *testing.T) {
 				t.Errorf("not ordered by exposure: %v before %v", all[i-1].Exposure, all[i].Exposure)
 			}
 		}
-		byRef := map[string]reporting.PartyRow{}
+		byRef := map[string]reportdata.PartyRow{}
 		for _, p := range all {
 			byRef[p.Ref] = p
 		}
@@ -121,9 +121,9 @@ func TestReportingReader(t *testing.T) {
 
 // reportingService wires the reporting service over the store as the
 // composition root does.
-func reportingService(db *sqlstore.DB, clock kernel.Clock) *reporting.Service {
+func reportingService(db *sqlstore.DB, clock kernel.Clock) *reportdata.Service {
 	rd := db.Reporting()
-	return &reporting.Service{SupplyChain: rd, Grievances: rd, Impact: db.Impact(),
+	return &reportdata.Service{SupplyChain: rd, Grievances: rd, Impact: db.Impact(),
 		Scorecards: &scorecard.Service{Store: db.Scorecards(), Weights: scorecard.DefaultWeights(), Clock: clock},
 		RiskMethod: report.Method{Name: "Upstream risk method", Version: "1"}, Clock: clock}
 }
@@ -131,14 +131,14 @@ func reportingService(db *sqlstore.DB, clock kernel.Clock) *reporting.Service {
 // renderAll renders every report kind in every format that needs no
 // browser, for the organisation and for one supplier, and returns the
 // text of each (XLSX unzipped).
-func renderAll(t *testing.T, svc *reporting.Service, org reporting.Org, supplier string) map[string]string {
+func renderAll(t *testing.T, svc *reportdata.Service, org reportdata.Org, supplier string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for _, k := range report.Kinds() {
 		for _, f := range []report.Format{report.HTML, report.CSV, report.XLSX} {
 			for _, subject := range []string{"", supplier} {
 				var buf bytes.Buffer
-				req := reporting.Request{Kind: k, Format: f, Subject: subject}
+				req := reportdata.Request{Kind: k, Format: f, Subject: subject}
 				if k == report.DueDiligence {
 					req.Regulation = report.CSDDD
 				}
@@ -181,7 +181,7 @@ func TestReportsForSeededOrganisation(t *testing.T) {
 		f := newGrievanceFixture(t, db)
 		ps, _ := seedChain(t, db.SupplyChain(), f.tn.a.ID)
 		seedRisk(t, db.SupplyChain(), f.tn.a.ID, ps)
-		org := reporting.Org{ID: f.tn.a.ID, Slug: f.tn.a.Slug, Name: "Alpha Cocoa Ltd"}
+		org := reportdata.Org{ID: f.tn.a.ID, Slug: f.tn.a.Slug, Name: "Alpha Cocoa Ltd"}
 		svc := reportingService(db, f.clock)
 		subj := scorecard.Subject{Kind: scorecard.Organisation, ID: org.ID}
 		if err := db.Scorecards().AddAnswer(ctx, org.ID, subj, scorecard.Answer{QuestionID: "policy.forced_labour", Response: scorecard.Yes,
@@ -220,7 +220,7 @@ func TestReportsNeverCarryGrievanceContent(t *testing.T) {
 		f := newGrievanceFixture(t, db)
 		ps, _ := seedChain(t, db.SupplyChain(), f.tn.a.ID)
 		seedRisk(t, db.SupplyChain(), f.tn.a.ID, ps)
-		org := reporting.Org{ID: f.tn.a.ID, Slug: f.tn.a.Slug, Name: "Alpha Cocoa Ltd"}
+		org := reportdata.Org{ID: f.tn.a.ID, Slug: f.tn.a.Slug, Name: "Alpha Cocoa Ltd"}
 		const cases = 6
 		var stored []string
 		for i := range cases {

@@ -8,7 +8,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 )
 
 // feature is a capability the operator may leave out of a deployment. When
@@ -99,8 +99,8 @@ func (panelOff) KeyIndicators(context.Context, string, int) ([]impact.IndicatorS
 func (panelOff) PartyHits(context.Context, string, string) (int, int, error) {
 	return 0, 0, errPanelOff
 }
-func (panelOff) GrievanceCounts(context.Context, string, string, time.Time, time.Time) (reporting.GrievanceCounts, error) {
-	return reporting.GrievanceCounts{}, errPanelOff
+func (panelOff) GrievanceCounts(context.Context, string, string, time.Time, time.Time) (reportdata.GrievanceCounts, error) {
+	return reportdata.GrievanceCounts{}, errPanelOff
 }
 
 // logPanelError logs why a panel could not be filled, unless its

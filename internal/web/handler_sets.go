@@ -14,7 +14,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/refdata"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/survey"
 )
@@ -130,7 +130,7 @@ type alertHandlers struct {
 // reportHandlers are the due-diligence reports and scorecards.
 type reportHandlers struct {
 	*base
-	reporting *reporting.Service
+	reporting *reportdata.Service
 }
 
 // userDirectory is what pages read of an organisation's users, to name who

@@ -5,14 +5,14 @@ import (
 	"net/http"
 
 	"github.com/upstream-platform/upstream/internal/report"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 )
 
 // reportingOrg is the signed-in user's organisation; every store call the
 // reporting service makes is scoped by its id.
-func reportingOrg(r *http.Request) reporting.Org {
+func reportingOrg(r *http.Request) reportdata.Org {
 	p := principalOf(r)
-	return reporting.Org{ID: p.User.OrgID, Slug: p.Org.Slug, Name: p.Org.Name}
+	return reportdata.Org{ID: p.User.OrgID, Slug: p.Org.Slug, Name: p.Org.Name}
 }
 
 type choice struct {
@@ -47,7 +47,7 @@ func (s *reportHandlers) writeReport(w http.ResponseWriter, r *http.Request, kin
 	if format == "" {
 		format = string(report.HTML)
 	}
-	req, err := reporting.ParseRequest(kind, format, q.Get("regulation"), q.Get("subject"))
+	req, err := reportdata.ParseRequest(kind, format, q.Get("regulation"), q.Get("subject"))
 	if err != nil {
 		s.fail(w, r, err)
 		return

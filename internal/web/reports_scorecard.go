@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/scorecard"
 )
 
@@ -103,7 +103,7 @@ func dateOf(t time.Time) string {
 // anchor turns a question id into a fragment usable as an element id.
 func anchor(id string) string { return "q-" + strings.ReplaceAll(id, ".", "-") }
 
-func (s *reportHandlers) scorecardPage(v reporting.View) scorecardPageView {
+func (s *reportHandlers) scorecardPage(v reportdata.View) scorecardPageView {
 	sc := v.Current
 	out := scorecardPageView{Title: "Scorecard: " + v.Subject.Name, Grade: string(sc.Grade), Score: points(sc.Score),
 		Scale: strings.ReplaceAll(string(sc.Scale), "_", " "), Reason: sc.ScaleReason, NextGrade: string(sc.NextGrade),
@@ -289,7 +289,7 @@ type apiAnswer struct {
 	Documents  []apiDocument `json:"documents"`
 }
 
-func (s *reportHandlers) writeScorecard(w http.ResponseWriter, status int, v reporting.View) {
+func (s *reportHandlers) writeScorecard(w http.ResponseWriter, status int, v reportdata.View) {
 	page := s.scorecardPage(v)
 	sc := v.Current
 	out := map[string]any{

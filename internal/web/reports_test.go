@@ -11,7 +11,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/report"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/scorecard"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
@@ -67,7 +67,7 @@ func newReportsFixture(t *testing.T, db *sqlstore.DB) *reportsFixture {
 	t.Helper()
 	f := newFixture(t, db)
 	rd := db.Reporting()
-	f.deps.Reporting = &reporting.Service{SupplyChain: rd, Grievances: rd, Impact: db.Impact(),
+	f.deps.Reporting = &reportdata.Service{SupplyChain: rd, Grievances: rd, Impact: db.Impact(),
 		Scorecards: &scorecard.Service{Store: db.Scorecards(), Weights: scorecard.DefaultWeights(), Clock: f.clock},
 		RiskMethod: report.Method{Name: "Upstream risk method", Version: "1"}, Clock: f.clock}
 	rf := &reportsFixture{fixture: f, db: db, sessions: map[string]string{}}
@@ -248,8 +248,8 @@ func TestScorecardAPI(t *testing.T) {
 	}
 }
 
-type reportingView = reporting.View
+type reportingView = reportdata.View
 
-func reportingOrgOf(f *reportsFixture) reporting.Org {
-	return reporting.Org{ID: f.org.ID, Slug: f.org.Slug, Name: f.org.Name}
+func reportingOrgOf(f *reportsFixture) reportdata.Org {
+	return reportdata.Org{ID: f.org.ID, Slug: f.org.Slug, Name: f.org.Name}
 }

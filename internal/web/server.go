@@ -15,7 +15,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/refdata"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 )
 
 //go:embed templates/*.html
@@ -66,7 +66,7 @@ type Deps struct {
 	Grievance *grievance.Service
 	Reports   ReportDeps
 	// Reporting makes reports and scorecards.
-	Reporting *reporting.Service
+	Reporting *reportdata.Service
 	Screening *ScreeningDeps // watchlist screening and its review queue
 
 	// Suppliers reads the supply chain and its stored risk, SupplierRisk

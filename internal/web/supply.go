@@ -12,7 +12,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/kernel"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
@@ -53,14 +53,14 @@ type WatchlistHitCounter interface {
 // store's reporting reader implements it. It returns kernel.NotFound for
 // an unknown party.
 type RegisterPartyReader interface {
-	RegisterParty(ctx context.Context, orgID, id string) (reporting.PartyRow, error)
+	RegisterParty(ctx context.Context, orgID, id string) (reportdata.PartyRow, error)
 }
 
 // GrievanceCounter counts an organisation's grievance cases received in a
 // period, of one supplier; the SQL store's reporting reader implements it
-// (reporting.GrievanceAggregates). Pages suppress small counts for roles
+// (reportdata.GrievanceAggregates). Pages suppress small counts for roles
 // without case access.
-type GrievanceCounter = reporting.GrievanceAggregates
+type GrievanceCounter = reportdata.GrievanceAggregates
 
 // levels are the risk levels, lowest first; unknown (missing data) is
 // below them all, so lists from the highest down end with it.

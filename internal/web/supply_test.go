@@ -17,7 +17,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
@@ -350,8 +350,8 @@ func TestSupplierImport(t *testing.T) {
 // fakeCounts feeds the optional panels.
 type fakeCounts struct{ open, total int }
 
-func (c fakeCounts) GrievanceCounts(context.Context, string, string, time.Time, time.Time) (reporting.GrievanceCounts, error) {
-	return reporting.GrievanceCounts{Total: c.total, ByStage: map[grievance.Stage]int{grievance.StageClosed: c.total - c.open}}, nil
+func (c fakeCounts) GrievanceCounts(context.Context, string, string, time.Time, time.Time) (reportdata.GrievanceCounts, error) {
+	return reportdata.GrievanceCounts{Total: c.total, ByStage: map[grievance.Stage]int{grievance.StageClosed: c.total - c.open}}, nil
 }
 func (c fakeCounts) PartyHits(context.Context, string, string) (int, int, error) { return 2, 1, nil }
 func (c fakeCounts) CaseCounts(context.Context, string) (int, int, error) {

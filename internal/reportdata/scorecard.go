@@ -1,4 +1,4 @@
-package reporting
+package reportdata
 
 import (
 	"context"
@@ -72,7 +72,7 @@ func (s *Service) view(ctx context.Context, org Org, ev *evidence) (View, error)
 	st := s.Scorecards.Store
 	answers, err := st.Answers(ctx, org.ID, ev.subject)
 	if err != nil {
-		return View{}, fmt.Errorf("reporting: answers: %w", err)
+		return View{}, fmt.Errorf("reportdata: answers: %w", err)
 	}
 	now := s.Clock.Now().UTC()
 	cur, err := s.Scorecards.Weights.Score(scorecard.Evidence{Subject: ev.subject, AsOf: now, Answers: answers, Held: ev.held})
@@ -81,7 +81,7 @@ func (s *Service) view(ctx context.Context, org Org, ev *evidence) (View, error)
 	}
 	saved, err := st.Scorecards(ctx, org.ID, ev.subject)
 	if err != nil {
-		return View{}, fmt.Errorf("reporting: scorecard history: %w", err)
+		return View{}, fmt.Errorf("reportdata: scorecard history: %w", err)
 	}
 	v := View{Subject: ev.subject, Party: ev.party, Current: cur}
 	for _, sc := range saved {

@@ -1,4 +1,4 @@
-package reporting_test
+package reportdata_test
 
 import (
 	"bytes"
@@ -12,7 +12,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/report"
-	"github.com/upstream-platform/upstream/internal/reporting"
+	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/scorecard"
 	"github.com/upstream-platform/upstream/internal/supplychain"
@@ -22,15 +22,15 @@ var now = time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)
 
 // fakeChain is a supply map in memory.
 type fakeChain struct {
-	parties []reporting.PartyRow
+	parties []reportdata.PartyRow
 	links   []supplychain.Link
 }
 
-var _ reporting.SupplyChain = (*fakeChain)(nil)
+var _ reportdata.SupplyChain = (*fakeChain)(nil)
 
-func (f *fakeChain) RegisterParties(_ context.Context, _ string, limit int) ([]reporting.PartyRow, error) {
+func (f *fakeChain) RegisterParties(_ context.Context, _ string, limit int) ([]reportdata.PartyRow, error) {
 	out := slices.Clone(f.parties)
-	slices.SortStableFunc(out, func(a, b reporting.PartyRow) int {
+	slices.SortStableFunc(out, func(a, b reportdata.PartyRow) int {
 		if a.Exposure != b.Exposure {
 			if a.Exposure > b.Exposure {
 				return -1
@@ -45,13 +45,13 @@ func (f *fakeChain) RegisterParties(_ context.Context, _ string, limit int) ([]r
 	return out, nil
 }
 
-func (f *fakeChain) RegisterParty(_ context.Context, _ string, id string) (reporting.PartyRow, error) {
+func (f *fakeChain) RegisterParty(_ context.Context, _ string, id string) (reportdata.PartyRow, error) {
 	for _, p := range f.parties {
 		if p.ID == id {
 			return p, nil
 		}
 	}
-	return reporting.PartyRow{}, kernel.Errorf(kernel.NotFound, "no party")
+	return reportdata.PartyRow{}, kernel.Errorf(kernel.NotFound, "no party")
 }
 
 func (f *fakeChain) SupplyLinks(context.Context, string) ([]supplychain.Link, error) {
@@ -60,11 +60,11 @@ func (f *fakeChain) SupplyLinks(context.Context, string) ([]supplychain.Link, er
 
 // fakeGrievances returns fixed counts and records what was asked.
 type fakeGrievances struct {
-	counts   reporting.GrievanceCounts
+	counts   reportdata.GrievanceCounts
 	supplier string
 }
 
-func (f *fakeGrievances) GrievanceCounts(_ context.Context, _, supplierID string, _, _ time.Time) (reporting.GrievanceCounts, error) {
+func (f *fakeGrievances) GrievanceCounts(_ context.Context, _, supplierID string, _, _ time.Time) (reportdata.GrievanceCounts, error) {
 	f.supplier = supplierID
 	return f.counts, nil
 }
@@ -105,8 +105,8 @@ func (m *memScorecards) Scorecards(_ context.Context, orgID string, s scorecard.
 
 func share(v float64) *float64 { return &v }
 
-func party(id string, kind supplychain.Kind, tier int, exposure float64, level risk.Level, identified bool) reporting.PartyRow {
-	return reporting.PartyRow{Party: report.Party{ID: id, Ref: strings.ToUpper(id), Name: "Party " + id, Country: "CI",
+func party(id string, kind supplychain.Kind, tier int, exposure float64, level risk.Level, identified bool) reportdata.PartyRow {
+	return reportdata.PartyRow{Party: report.Party{ID: id, Ref: strings.ToUpper(id), Name: "Party " + id, Country: "CI",
 		Tier: tier, Inherent: exposure, Exposure: exposure, Level: level}, Kind: kind, Identified: identified}
 }
 
@@ -116,7 +116,7 @@ func party(id string, kind supplychain.Kind, tier int, exposure float64, level r
 // from T (a cycle).
 func cocoaChain() *fakeChain {
 	return &fakeChain{
-		parties: []reporting.PartyRow{
+		parties: []reportdata.PartyRow{
 			party("g", supplychain.KindFacility, 1, 40, risk.Medium, true),
 			party("t", supplychain.KindTrader, 1, 70, risk.High, false),
 			party("u", supplychain.KindCompany, 2, 20, risk.Low, false),
@@ -135,10 +135,10 @@ func cocoaChain() *fakeChain {
 	}
 }
 
-func newService(chain *fakeChain, g reporting.GrievanceAggregates) (*reporting.Service, *memScorecards) {
+func newService(chain *fakeChain, g reportdata.GrievanceAggregates) (*reportdata.Service, *memScorecards) {
 	st := &memScorecards{answers: map[string][]scorecard.Answer{}, saved: map[string][]scorecard.Scorecard{}}
 	clock := &kernel.FixedClock{T: now}
-	return &reporting.Service{
+	return &reportdata.Service{
 		SupplyChain: chain,
 		Grievances:  g,
 		Scorecards:  &scorecard.Service{Store: st, Weights: scorecard.DefaultWeights(), Clock: clock},
@@ -147,7 +147,7 @@ func newService(chain *fakeChain, g reporting.GrievanceAggregates) (*reporting.S
 	}, st
 }
 
-var acme = reporting.Org{ID: "org-1", Slug: "acme", Name: "Acme Foods"}
+var acme = reportdata.Org{ID: "org-1", Slug: "acme", Name: "Acme Foods"}
 
 func near(a, b float64) bool { return math.Abs(a-b) < 1e-9 }
 
@@ -222,19 +222,19 @@ func TestHeldGrievanceHandling(t *testing.T) {
 	day := func(d int) time.Time { return time.Date(2026, 11, d, 0, 0, 0, 0, time.UTC) }
 	tests := []struct {
 		name     string
-		handling []reporting.CaseTimes
+		handling []reportdata.CaseTimes
 		proposed int
 		accepted int
 		median   float64
 	}{
-		{"odd count", []reporting.CaseTimes{{day(1), day(3)}, {day(1), day(11)}, {day(2), day(6)}}, 2, 1, 4},
-		{"even count", []reporting.CaseTimes{{day(1), day(3)}, {day(1), day(6)}}, 0, 0, 3.5},
+		{"odd count", []reportdata.CaseTimes{{day(1), day(3)}, {day(1), day(11)}, {day(2), day(6)}}, 2, 1, 4},
+		{"even count", []reportdata.CaseTimes{{day(1), day(3)}, {day(1), day(6)}}, 0, 0, 3.5},
 		// A case still waiting counts its days so far (to the 25th).
-		{"waiting case", []reporting.CaseTimes{{day(5), time.Time{}}}, 1, 3, 20},
+		{"waiting case", []reportdata.CaseTimes{{day(5), time.Time{}}}, 1, 3, 20},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			g := &fakeGrievances{counts: reporting.GrievanceCounts{Total: len(tc.handling), Handling: tc.handling,
+			g := &fakeGrievances{counts: reportdata.GrievanceCounts{Total: len(tc.handling), Handling: tc.handling,
 				RemediesProposed: tc.proposed, RemediesAccepted: tc.accepted}}
 			svc, _ := newService(cocoaChain(), g)
 			h, err := svc.Held(context.Background(), acme, "")
@@ -253,7 +253,7 @@ func TestHeldGrievanceHandling(t *testing.T) {
 }
 
 func TestDataForEveryKind(t *testing.T) {
-	counts := reporting.GrievanceCounts{Total: 9,
+	counts := reportdata.GrievanceCounts{Total: 9,
 		ByCategory:       map[grievance.Category]int{grievance.WithholdingOfWages: 6, grievance.DebtBondage: 3},
 		ByStage:          map[grievance.Stage]int{grievance.StageClosed: 7, grievance.StageInvestigating: 2},
 		RemediesProposed: 5, RemediesAccepted: 5, RemediesImplemented: 4}
@@ -262,7 +262,7 @@ func TestDataForEveryKind(t *testing.T) {
 			t.Run(string(k)+"/"+subject, func(t *testing.T) {
 				g := &fakeGrievances{counts: counts}
 				svc, _ := newService(cocoaChain(), g)
-				req := reporting.Request{Kind: k, Format: report.HTML, Subject: subject}
+				req := reportdata.Request{Kind: k, Format: report.HTML, Subject: subject}
 				d, err := svc.Data(context.Background(), acme, req)
 				if err != nil {
 					t.Fatal(err)
@@ -298,7 +298,7 @@ func TestDataForEveryKind(t *testing.T) {
 
 func TestSupplierChainIsOnlyWhatIsBehindIt(t *testing.T) {
 	svc, _ := newService(cocoaChain(), nil)
-	d, err := svc.Data(context.Background(), acme, reporting.Request{Kind: report.SupplierRisk, Format: report.CSV, Subject: "t"})
+	d, err := svc.Data(context.Background(), acme, reportdata.Request{Kind: report.SupplierRisk, Format: report.CSV, Subject: "t"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -310,7 +310,7 @@ func TestSupplierChainIsOnlyWhatIsBehindIt(t *testing.T) {
 	if !slices.Equal(ids, []string{"f", "t", "x"}) {
 		t.Errorf("parties behind t = %v, want f, t, x", ids)
 	}
-	if _, err := svc.Data(context.Background(), acme, reporting.Request{Kind: report.SupplierRisk, Format: report.CSV, Subject: "nobody"}); !kernel.IsCode(err, kernel.NotFound) {
+	if _, err := svc.Data(context.Background(), acme, reportdata.Request{Kind: report.SupplierRisk, Format: report.CSV, Subject: "nobody"}); !kernel.IsCode(err, kernel.NotFound) {
 		t.Errorf("unknown subject: %v, want not found", err)
 	}
 }
@@ -341,7 +341,7 @@ func TestAnswerSavesTheDayAndShowsTheTrend(t *testing.T) {
 	if len(after.Trend) != 1 || after.Trend[0].Delta <= 0 {
 		t.Errorf("trend %+v, want one rise", after.Trend)
 	}
-	var answered *reporting.Question
+	var answered *reportdata.Question
 	for i := range after.Questions {
 		if after.Questions[i].ID == "policy.forced_labour" {
 			answered = &after.Questions[i]
@@ -375,7 +375,7 @@ func TestParseRequest(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.kind+"/"+tc.format+"/"+tc.regulation, func(t *testing.T) {
-			req, err := reporting.ParseRequest(tc.kind, tc.format, tc.regulation, "")
+			req, err := reportdata.ParseRequest(tc.kind, tc.format, tc.regulation, "")
 			if (err == nil) != tc.ok {
 				t.Fatalf("err = %v, want ok %v", err, tc.ok)
 			}
@@ -387,7 +387,7 @@ func TestParseRequest(t *testing.T) {
 			}
 		})
 	}
-	req, _ := reporting.ParseRequest("due-diligence", "pdf", "eu-eudr", "")
+	req, _ := reportdata.ParseRequest("due-diligence", "pdf", "eu-eudr", "")
 	if got := req.FileName(acme, now); got != "acme-due-diligence-eu-eudr-2026-11-25.pdf" {
 		t.Errorf("file name %q", got)
 	}

@@ -1,4 +1,4 @@
-package reporting
+package reportdata
 
 import (
 	"context"
@@ -156,11 +156,11 @@ func (s *Service) gather(ctx context.Context, org Org, partyID string) (*evidenc
 	ev := &evidence{period: s.period(), subject: scorecard.Subject{Kind: scorecard.Organisation, ID: org.ID, Name: org.Name}}
 	all, err := s.SupplyChain.RegisterParties(ctx, org.ID, 0)
 	if err != nil {
-		return nil, fmt.Errorf("reporting: parties: %w", err)
+		return nil, fmt.Errorf("reportdata: parties: %w", err)
 	}
 	links, err := s.SupplyChain.SupplyLinks(ctx, org.ID)
 	if err != nil {
-		return nil, fmt.Errorf("reporting: links: %w", err)
+		return nil, fmt.Errorf("reportdata: links: %w", err)
 	}
 	m := newSupplyMap(all, links)
 	ev.parties = all
@@ -175,13 +175,13 @@ func (s *Service) gather(ctx context.Context, org Org, partyID string) (*evidenc
 	}
 	if s.Screening != nil {
 		if ev.screening, err = s.Screening.ScreeningSummary(ctx, org.ID, partyID); err != nil {
-			return nil, fmt.Errorf("reporting: screening: %w", err)
+			return nil, fmt.Errorf("reportdata: screening: %w", err)
 		}
 	}
 	if s.Grievances != nil {
 		g, err := s.Grievances.GrievanceCounts(ctx, org.ID, partyID, ev.period.From, ev.period.To)
 		if err != nil {
-			return nil, fmt.Errorf("reporting: grievance counts: %w", err)
+			return nil, fmt.Errorf("reportdata: grievance counts: %w", err)
 		}
 		ev.grievance = &g
 	}
@@ -247,7 +247,7 @@ func reportGrievance(g *GrievanceCounts, p report.Period) *report.Grievance {
 func (s *Service) impactSummary(ctx context.Context, orgID string) (*report.Impact, error) {
 	progs, err := s.Impact.Programmes(ctx, orgID)
 	if err != nil {
-		return nil, fmt.Errorf("reporting: impact programmes: %w", err)
+		return nil, fmt.Errorf("reportdata: impact programmes: %w", err)
 	}
 	var best *report.Impact
 	var bestAt time.Time
@@ -266,7 +266,7 @@ func (s *Service) impactSummary(ctx context.Context, orgID string) (*report.Impa
 func (s *Service) programmeSummary(ctx context.Context, orgID string, p impact.Programme) (*report.Impact, error) {
 	obs, err := s.Impact.Observations(ctx, orgID, p.ID, "")
 	if err != nil {
-		return nil, fmt.Errorf("reporting: impact observations: %w", err)
+		return nil, fmt.Errorf("reportdata: impact observations: %w", err)
 	}
 	im := &report.Impact{Programme: p.Model.Programme}
 	if len(obs) > 0 {
@@ -298,7 +298,7 @@ func (s *Service) programmeSummary(ctx context.Context, orgID string, p impact.P
 	}
 	as, err := s.Impact.Analyses(ctx, orgID, p.ID)
 	if err != nil {
-		return nil, fmt.Errorf("reporting: impact analyses: %w", err)
+		return nil, fmt.Errorf("reportdata: impact analyses: %w", err)
 	}
 	if len(as) > 0 {
 		a := as[0]

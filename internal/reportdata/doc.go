@@ -1,4 +1,4 @@
-// Package reporting assembles what reports and scorecards are made from.
+// Package reportdata assembles what reports and scorecards are made from.
 // It reads the organisation's supply map and stored risk register,
 // grievance aggregates (counts and handling times only), screening status
 // and impact results through the narrow read interfaces below, turns them
@@ -31,4 +31,4 @@
 // grievance.MinReportableCount.
 //
 // The package must not import database/sql, net/http or any adapter.
-package reporting
+package reportdata

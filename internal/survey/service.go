@@ -644,3 +644,38 @@ func (s *Service) Survey(ctx context.Context, orgID, id string) (Survey, error) 
 func (s *Service) Surveys(ctx context.Context, orgID string) ([]Survey, error) {
 	return s.cfg.Store.Surveys(ctx, orgID)
 }
+
+// AddQuestion adds a question of the organisation's own to a survey. Its
+// key is the next free "q<N>", its hazard follows its indicator, and it is
+// checked with the rest of the design (wording in every language, options,
+// range, condition on an earlier question).
+func (s *Service) AddQuestion(ctx context.Context, orgID, surveyID string, q Question) (Survey, error) {
+	sv, err := s.cfg.Store.Survey(ctx, orgID, surveyID)
+	if err != nil {
+		return Survey{}, err
+	}
+	for n := len(sv.Questions) + 1; ; n++ {
+		k := fmt.Sprintf("q%d", n)
+		if _, taken := sv.Question(k); !taken {
+			q.Key = k
+			break
+		}
+	}
+	switch {
+	case q.Indicator == "":
+		q.Hazard = ""
+	case q.Indicator == grievance.ChildLabour:
+		q.Hazard = ChildLabour
+	case q.Indicator.ILOIndicator():
+		q.Hazard = ForcedLabour
+	default:
+		return Survey{}, kernel.InvalidField("indicator", "choose an ILO indicator of forced labour, child labour, or none")
+	}
+	for i, o := range q.Options {
+		if o.Value == "" {
+			q.Options[i].Value = fmt.Sprintf("o%d", i+1)
+		}
+	}
+	sv.Questions = append(sv.Questions, q)
+	return s.Update(ctx, orgID, sv)
+}

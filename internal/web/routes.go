@@ -138,6 +138,7 @@ func (s *Server) routes() []route {
 			{"GET /surveys", signedIn, account.PermCasesAggregate, sv.surveysPage},
 			{"POST /surveys", signedIn, account.PermSuppliersWrite, sv.surveyCreate},
 			{"GET /surveys/{id}", signedIn, account.PermCasesAggregate, sv.surveyDetail},
+			{"POST /surveys/{id}/questions", signedIn, account.PermSuppliersWrite, sv.surveyAddQuestion},
 			{"GET /surveys/{id}/sites/{site}/qr.svg", signedIn, account.PermCasesAggregate, sv.surveyQR},
 			{"GET /surveys/{id}/texts", signedIn, account.PermCasesHandle, sv.surveyTexts},
 		}),

@@ -295,6 +295,12 @@ func (s *surveyHandlers) publicLink(r *http.Request, orgSlug, code string) strin
 }
 
 func (s *surveyHandlers) surveyDetail(w http.ResponseWriter, r *http.Request) {
+	s.renderDetail(w, r, http.StatusOK, "")
+}
+
+// renderDetail draws a survey's page; errMsg, when set, says what was
+// wrong with the question form just sent.
+func (s *surveyHandlers) renderDetail(w http.ResponseWriter, r *http.Request, status int, errMsg string) {
 	ctx := r.Context()
 	p := principalOf(r)
 	orgID := p.User.OrgID
@@ -391,13 +397,27 @@ func (s *surveyHandlers) surveyDetail(w http.ResponseWriter, r *http.Request) {
 		langNames = append(langNames, languageNames[l])
 	}
 	notice := ""
-	if r.URL.Query().Get("done") == "created" {
+	switch r.URL.Query().Get("done") {
+	case "created":
 		notice = "Survey created. Post each site's link or QR code where its workers will see it."
+	case "question":
+		notice = "Question added. It is asked from the next answer on."
 	}
-	s.render(w, r, http.StatusOK, "survey.html", map[string]any{
+	var langs []langLink
+	for _, l := range sv.Languages {
+		langs = append(langs, langLink{Code: l, Name: languageNames[l]})
+	}
+	var indicators []conditionOption
+	for _, c := range grievance.Categories() {
+		if c.ILOIndicator() || c == grievance.ChildLabour {
+			indicators = append(indicators, conditionOption{Value: string(c), Label: grievance.Label(c, "en")})
+		}
+	}
+	s.render(w, r, status, "survey.html", map[string]any{
 		"Survey": sv, "Status": surveyStatus(sv, s.surveys.Today()), "Round": round, "Rounds": rounds, "RoundDays": roundDays,
 		"Languages": strings.Join(langNames, ", "), "Sites": sites, "Evidence": evidence, "Changes": changes,
 		"Notice": notice, "CanReadTexts": p.Can(account.PermCasesHandle),
+		"Questions": questionList(sv), "Error": errMsg, "SurveyLangs": langs, "Conditions": conditionOptions(sv), "Indicators": indicators,
 	})
 }
 
@@ -480,4 +500,165 @@ func (s *surveyHandlers) surveyTexts(w http.ResponseWriter, r *http.Request) {
 		views = append(views, textView{Site: names[t.SiteID], Question: q.Wording("en"), Day: formatDay(t.Day), Body: t.Body})
 	}
 	s.render(w, r, http.StatusOK, "survey_texts.html", map[string]any{"Survey": sv, "Texts": views})
+}
+
+// conditionOption is one answer to an earlier question that a new
+// question can depend on.
+type conditionOption struct{ Value, Label string }
+
+func conditionOptions(sv survey.Survey) []conditionOption {
+	var out []conditionOption
+	for i, q := range sv.Questions {
+		if q.Kind == survey.Text || q.Kind == survey.Number {
+			continue
+		}
+		for _, v := range q.Values() {
+			out = append(out, conditionOption{Value: q.Key + "=" + v,
+				Label: fmt.Sprintf("question %d is answered “%s”", i+1, q.ValueLabel(v, "en"))})
+		}
+	}
+	return out
+}
+
+// surveyAddQuestion adds a question of the organisation's own, with its
+// wording in every language of the survey, from a form that works without
+// script.
+func (s *surveyHandlers) surveyAddQuestion(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxSimpleBody)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read; please try again"))
+		return
+	}
+	ctx := r.Context()
+	p := principalOf(r)
+	sv, err := s.surveys.Survey(ctx, p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	q, err := questionFromForm(sv, r.PostForm)
+	if err == nil {
+		_, err = s.surveys.AddQuestion(ctx, p.User.OrgID, sv.ID, q)
+	}
+	if err != nil {
+		if !kernel.IsCode(err, kernel.Invalid) {
+			s.fail(w, r, err)
+			return
+		}
+		s.renderDetail(w, r, http.StatusBadRequest, kernel.ErrorMessage(err))
+		return
+	}
+	http.Redirect(w, r, "/surveys/"+sv.ID+"?done=question", http.StatusSeeOther)
+}
+
+func questionFromForm(sv survey.Survey, f url.Values) (survey.Question, error) {
+	q := survey.Question{Kind: survey.Kind(f.Get("kind")), Text: map[string]string{},
+		Indicator: grievance.Category(strings.TrimSpace(f.Get("indicator")))}
+	if !q.Kind.Valid() {
+		return q, kernel.InvalidField("kind", "choose the kind of answer")
+	}
+	var options [][]string
+	for _, l := range sv.Languages {
+		q.Text[l] = strings.TrimSpace(f.Get("text_" + l))
+		if q.Kind != survey.Choice {
+			continue
+		}
+		var lines []string
+		for _, line := range strings.Split(f.Get("options_"+l), "\n") {
+			if line = strings.TrimSpace(line); line != "" {
+				lines = append(lines, line)
+			}
+		}
+		if len(options) > 0 && len(lines) != len(options[0]) {
+			return q, kernel.InvalidField("options ("+languageNames[l]+")", "give as many options as in %s, in the same order", languageNames[sv.Languages[0]])
+		}
+		options = append(options, lines)
+	}
+	if q.Kind == survey.Choice && len(options) > 0 {
+		for i := range options[0] {
+			o := survey.Option{Text: map[string]string{}}
+			for li, l := range sv.Languages {
+				o.Text[l] = options[li][i]
+			}
+			q.Options = append(q.Options, o)
+		}
+	}
+	atoi := func(field, v string) (int, error) {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return 0, kernel.InvalidField(field, "enter a whole number")
+		}
+		return n, nil
+	}
+	var err error
+	concern := strings.TrimSpace(f.Get("concern"))
+	switch q.Kind {
+	case survey.YesNo:
+		if concern == survey.Yes || concern == survey.No {
+			q.Concern.Values = []string{concern}
+		}
+	case survey.Choice:
+		if concern != "" {
+			n, err := atoi("concerning option", concern)
+			if err != nil || n < 1 || n > len(q.Options) {
+				return q, kernel.InvalidField("concerning option", "enter the number of one of the options")
+			}
+			q.Concern.Values = []string{fmt.Sprintf("o%d", n)}
+		}
+	case survey.Number:
+		if q.Min, err = atoi("smallest number", f.Get("min")); err != nil {
+			return q, err
+		}
+		if q.Max, err = atoi("largest number", f.Get("max")); err != nil {
+			return q, err
+		}
+		if concern != "" {
+			n, err := atoi("concerning from", concern)
+			if err != nil {
+				return q, err
+			}
+			q.Concern.AtLeast = &n
+		}
+	case survey.Scale:
+		if concern != "" {
+			n, err := atoi("concerning up to", concern)
+			if err != nil || n < 1 || n > 5 {
+				return q, kernel.InvalidField("concerning up to", "enter a number from 1 to 5")
+			}
+			q.Concern.AtMost = &n
+		}
+	}
+	if c := strings.TrimSpace(f.Get("show_if")); c != "" {
+		key, val, ok := strings.Cut(c, "=")
+		if !ok {
+			return q, kernel.InvalidField("show only if", "choose an answer to an earlier question")
+		}
+		q.ShowIf = &survey.Condition{Question: key, Values: []string{val}}
+	}
+	return q, nil
+}
+
+// questionList is each question as the designer reads it: the wording in
+// the survey's first language, with what it informs and when it is asked.
+func questionList(sv survey.Survey) []string {
+	lang := "en"
+	if len(sv.Languages) > 0 && !slices.Contains(sv.Languages, "en") {
+		lang = sv.Languages[0]
+	}
+	out := make([]string, 0, len(sv.Questions))
+	for _, q := range sv.Questions {
+		line := q.Wording(lang)
+		if q.Indicator != "" {
+			line += " (" + grievance.Label(q.Indicator, "en") + ")"
+		}
+		if c := q.ShowIf; c != nil {
+			for j, p := range sv.Questions {
+				if p.Key == c.Question && len(c.Values) > 0 {
+					line += fmt.Sprintf(", asked only if question %d is answered “%s”", j+1, p.ValueLabel(c.Values[0], lang))
+				}
+			}
+		}
+		out = append(out, line)
+	}
+	return out
 }

@@ -24,6 +24,7 @@ var surveysAuth = map[string][]string{
 	"GET /surveys":                          {"admin", "analyst", "case_handler", "viewer"},
 	"POST /surveys":                         {"admin", "analyst"},
 	"GET /surveys/{id}":                     {"admin", "analyst", "case_handler", "viewer"},
+	"POST /surveys/{id}/questions":          {"admin", "analyst"},
 	"GET /surveys/{id}/sites/{site}/qr.svg": {"admin", "analyst", "case_handler", "viewer"},
 	"GET /surveys/{id}/texts":               {"case_handler"},
 }
@@ -254,4 +255,46 @@ func FuzzParseVoice(f *testing.F) {
 			t.Fatalf("accepted %+v", c)
 		}
 	})
+}
+
+func TestSurveyQuestionOfOurOwn(t *testing.T) {
+	g, parties := surveyFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	_, analyst := g.login(t, g.users[account.RoleAnalyst].Email, testPassword, "")
+	_, viewer := g.login(t, g.users[account.RoleViewer].Email, testPassword, "")
+	form := url.Values{"title": {"Housing"}, "language": {"en", "es"}, "question": {"own_documents"},
+		"site": {parties["M"].ID}, "opens": {"2026-11-20"}, "closes": {"2026-12-03"}, "rounds": {"1"}}
+	res := g.do(t, "POST", "/surveys", form.Encode(), analyst, nil)
+	detail, _, _ := strings.Cut(res.Header.Get("Location"), "?")
+	add := func(f url.Values, session string) (*http.Response, string) {
+		res := g.do(t, "POST", detail+"/questions", f.Encode(), session, nil)
+		return res, body(t, res)
+	}
+	q := url.Values{"kind": {"choice"}, "text_en": {"Where do you sleep?"}, "text_es": {"¿Dónde duerme?"},
+		"options_en": {"In a dormitory at the site\nIn my own home\nElsewhere"}, "options_es": {"En un dormitorio del lugar\nEn mi casa"},
+		"indicator": {"abusive_conditions"}, "concern": {"1"}, "show_if": {"own_documents=no"}}
+	if res, b := add(q, analyst); res.StatusCode != 400 || !strings.Contains(b, "options (Español): give as many options as in English") {
+		t.Fatalf("options missing in Spanish: %d\n%s", res.StatusCode, b)
+	}
+	if res, _ := add(q, viewer); res.StatusCode != 403 {
+		t.Errorf("a viewer added a question: %d", res.StatusCode)
+	}
+	q.Set("options_es", "En un dormitorio del lugar\nEn mi casa\nEn otro lugar")
+	res, _ = add(q, analyst)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("add question: %d", res.StatusCode)
+	}
+	res = g.do(t, "GET", res.Header.Get("Location"), "", analyst, nil)
+	if b := body(t, res); !strings.Contains(b, "Question added") || !strings.Contains(b, "<li>Where do you sleep? (Abusive working and living conditions), asked only if question 1 is answered “No”</li>") {
+		t.Errorf("survey page after adding:\n%s", b)
+	}
+	page := g.do(t, "GET", detail, "", analyst, nil)
+	code := surveyCodeRE.FindStringSubmatch(body(t, page))
+	if code == nil {
+		t.Fatal("no site code")
+	}
+	res = g.do(t, "GET", "/survey/acme/"+code[1]+"?lang=es", "", "", nil)
+	b := body(t, res)
+	if !strings.Contains(b, "¿Dónde duerme?") || !strings.Contains(b, "En mi casa") || !strings.Contains(b, "Responda solo si respondió «No» a la pregunta 1") {
+		t.Errorf("the respondent's page lacks the new question:\n%s", b)
+	}
 }

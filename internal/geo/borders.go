@@ -83,31 +83,12 @@ var loadBorders = sync.OnceValues(func() (*Borders, error) {
 // decoded once on first use and never changed, so they are shared safely.
 func DefaultBorders() (*Borders, error) { return loadBorders() }
 
-// bordersTopology is the part of a world-atlas topology the borders read:
-// geometries named by ISO 3166 numeric id.
-type bordersTopology struct {
-	Type      string `json:"type"`
-	Transform *struct {
-		Scale     [2]float64 `json:"scale"`
-		Translate [2]float64 `json:"translate"`
-	} `json:"transform"`
-	Arcs    [][][2]float64 `json:"arcs"`
-	Objects map[string]struct {
-		Geometries []struct {
-			Type       string          `json:"type"`
-			Arcs       json.RawMessage `json:"arcs"`
-			ID         string          `json:"id"`
-			Properties struct {
-				Name string `json:"name"`
-			} `json:"properties"`
-		} `json:"geometries"`
-	} `json:"objects"`
-}
-
 // DecodeBorders reads a world-atlas TopoJSON topology whose "countries"
 // geometries carry ISO 3166 numeric ids.
 func DecodeBorders(data []byte) (*Borders, error) {
-	var t bordersTopology
+	// The world map's topology type reads these files too: their
+	// geometries carry an ISO numeric id and no isoA2 property.
+	var t topology
 	if err := json.Unmarshal(data, &t); err != nil {
 		return nil, fmt.Errorf("country borders: %w", err)
 	}
@@ -118,23 +99,14 @@ func DecodeBorders(data []byte) (*Borders, error) {
 	if !ok {
 		return nil, fmt.Errorf("country borders: no 'countries' object")
 	}
-	tp := topology{Type: t.Type, Transform: t.Transform, Arcs: t.Arcs}
-	arcs := decodeArcs(tp)
+	arcs := decodeArcs(t)
 	b := &Borders{shapes: map[string]*shape{}}
 	for _, g := range obj.Geometries {
-		var polys [][][]int
-		switch g.Type {
-		case "Polygon":
-			var rings [][]int
-			if err := json.Unmarshal(g.Arcs, &rings); err != nil {
-				return nil, fmt.Errorf("country borders: %s: %w", g.Properties.Name, err)
-			}
-			polys = [][][]int{rings}
-		case "MultiPolygon":
-			if err := json.Unmarshal(g.Arcs, &polys); err != nil {
-				return nil, fmt.Errorf("country borders: %s: %w", g.Properties.Name, err)
-			}
-		default:
+		polys, ok, err := polygonArcs(g.Type, g.Arcs)
+		if err != nil {
+			return nil, fmt.Errorf("country borders: %s: %w", g.Properties.Name, err)
+		}
+		if !ok {
 			continue
 		}
 		code := unnamed[g.Properties.Name]

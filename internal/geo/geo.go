@@ -92,19 +92,11 @@ func Decode(data []byte) (*World, error) {
 	arcs := decodeArcs(t)
 	w := &World{byCode: map[string]int{}, rings: map[string][][][2]float64{}}
 	for _, g := range obj.Geometries {
-		var polys [][][]int
-		switch g.Type {
-		case "Polygon":
-			var rings [][]int
-			if err := json.Unmarshal(g.Arcs, &rings); err != nil {
-				return nil, fmt.Errorf("world map: %s: %w", g.Properties.Name, err)
-			}
-			polys = [][][]int{rings}
-		case "MultiPolygon":
-			if err := json.Unmarshal(g.Arcs, &polys); err != nil {
-				return nil, fmt.Errorf("world map: %s: %w", g.Properties.Name, err)
-			}
-		default:
+		polys, ok, err := polygonArcs(g.Type, g.Arcs)
+		if err != nil {
+			return nil, fmt.Errorf("world map: %s: %w", g.Properties.Name, err)
+		}
+		if !ok {
 			continue
 		}
 		code := g.Properties.IsoA2
@@ -191,6 +183,25 @@ func (w *World) KmOutside(alpha2 string, lat, lng float64) (km float64, known bo
 		}
 	}
 	return best * kmPerDegree, true
+}
+
+// polygonArcs reads a geometry's arc indexes as polygons of rings; ok is
+// false for geometries that are not areas (points, lines).
+func polygonArcs(typ string, raw json.RawMessage) (polys [][][]int, ok bool, err error) {
+	switch typ {
+	case "Polygon":
+		var rings [][]int
+		if err := json.Unmarshal(raw, &rings); err != nil {
+			return nil, false, err
+		}
+		return [][][]int{rings}, true, nil
+	case "MultiPolygon":
+		if err := json.Unmarshal(raw, &polys); err != nil {
+			return nil, false, err
+		}
+		return polys, true, nil
+	}
+	return nil, false, nil
 }
 
 // decodeArcs turns quantised, delta-encoded arcs into longitude/latitude.

@@ -30,7 +30,7 @@ type grievanceParts struct {
 	Store   *sqlstore.Grievances
 	Service *grievance.Service
 	Keys    keyUnlocker
-	Reports web.ReportDeps
+	Intake  web.IntakeDeps
 }
 
 // newGrievance builds the vault, store, throttle and service, and the
@@ -63,7 +63,7 @@ func newGrievance(env *Env, db *sqlstore.DB, log *slog.Logger) (*grievanceParts,
 		}
 	}
 	g := &grievanceParts{Vault: v, Store: st, Service: svc, Keys: keyUnlocker{&grievance.HandlerKeys{Vault: v, Store: st}}}
-	g.Reports = web.ReportDeps{
+	g.Intake = web.IntakeDeps{
 		Keys:      orgKeySource{st},
 		Handlers:  handlerKeys{st},
 		Consents:  st,
@@ -87,7 +87,7 @@ func newGrievance(env *Env, db *sqlstore.DB, log *slog.Logger) (*grievanceParts,
 	if err != nil {
 		return nil, kernel.Wrap(kernel.Invalid, err, "UPSTREAM_CONVERSATION_SECRET")
 	}
-	g.Reports.Hooks = web.HookConfig{
+	g.Intake.Hooks = web.HookConfig{
 		Hasher:          hasher,
 		Inbound:         st,
 		TwilioAuthToken: vals["TWILIO_AUTH_TOKEN"],

@@ -20,8 +20,8 @@ import (
 // the same server secret (in a namespace of their own).
 func newSurveys(env *Env, db *sqlstore.DB, g *grievanceParts) (web.SurveyDeps, error) {
 	svc, err := survey.NewService(survey.Config{
-		Store: db.Surveys(), Keys: g.Reports.Keys, Sites: supplierSites{db.SupplyChain()},
-		Vault: g.Vault, Hasher: g.Reports.Hooks.Hasher, Clock: env.Clock,
+		Store: db.Surveys(), Keys: g.Intake.Keys, Sites: supplierSites{db.SupplyChain()},
+		Vault: g.Vault, Hasher: g.Intake.Hooks.Hasher, Clock: env.Clock,
 	})
 	if err != nil {
 		return web.SurveyDeps{}, err

@@ -172,9 +172,9 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		miss.need(d.ImpactRecords != nil, "impact measurement", "ImpactRecords")
 	}
 	if f.cases.on {
-		miss.need(d.Reports.Keys != nil, "the grievance mechanism", "Reports.Keys")
-		miss.need(d.Reports.Handlers != nil, "the grievance mechanism", "Reports.Handlers")
-		miss.need(d.Reports.Consents != nil, "the grievance mechanism", "Reports.Consents")
+		miss.need(d.Intake.Keys != nil, "the grievance mechanism", "Intake.Keys")
+		miss.need(d.Intake.Handlers != nil, "the grievance mechanism", "Intake.Handlers")
+		miss.need(d.Intake.Consents != nil, "the grievance mechanism", "Intake.Consents")
 	}
 	if f.surveys.on {
 		miss.need(d.Suppliers != nil, "worker-voice surveys", "Suppliers")
@@ -244,11 +244,11 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		s.screening = &screeningHandlers{base: b, index: d.Screening.Index, lists: d.Screening.Lists,
 			reviews: d.Screening.Reviews, parties: d.Screening.Parties, users: d.Accounts.Store}
 	}
-	s.intake = &intakeHandlers{base: b, accepting: f.cases.on, grievance: d.Grievance, keys: d.Reports.Keys,
-		suppliers: d.Reports.Suppliers, hooks: d.Reports.Hooks, exitURL: d.Reports.ExitURL, orgs: d.Accounts.Store}
+	s.intake = &intakeHandlers{base: b, accepting: f.cases.on, grievance: d.Grievance, keys: d.Intake.Keys,
+		suppliers: d.Intake.Suppliers, hooks: d.Intake.Hooks, exitURL: d.Intake.ExitURL, orgs: d.Accounts.Store}
 	if f.cases.on {
-		s.cases = &caseHandlers{base: b, grievance: d.Grievance, handlerKeys: d.Reports.Handlers,
-			consents: d.Reports.Consents, users: d.Accounts.Store}
+		s.cases = &caseHandlers{base: b, grievance: d.Grievance, handlerKeys: d.Intake.Handlers,
+			consents: d.Intake.Consents, users: d.Accounts.Store}
 	}
 	if f.impact.on {
 		s.impact = &impactHandlers{base: b, impact: d.Impact, programmes: d.ImpactRecords,

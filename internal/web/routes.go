@@ -119,8 +119,8 @@ func (s *Server) routes() []route {
 		// grievance mechanism is off, as for an organisation that takes
 		// no reports.
 		{
-			{"GET /report/{org}", reporterRoute, "", in.reportForm},
-			{"POST /report/{org}", reporterRoute, "", in.reportSubmit},
+			{"GET /report/{org}", reporterRoute, "", in.intakeForm},
+			{"POST /report/{org}", reporterRoute, "", in.intakeSubmit},
 			{"GET /report/{org}/follow-up", reporterRoute, "", in.followUpForm},
 			{"POST /report/{org}/follow-up", reporterRoute, "", in.followUpSubmit},
 			{"POST /hooks/{org}/twilio", reporterRoute, "", in.hookTwilio},

@@ -61,10 +61,10 @@ type Deps struct {
 	Impact        *impact.Service
 	ImpactRecords ImpactRecords
 
-	// Grievance runs intake, follow-up and case handling; Reports holds
+	// Grievance runs intake, follow-up and case handling; Intake holds
 	// the key sources, supplier search and webhook settings around it.
 	Grievance *grievance.Service
-	Reports   ReportDeps
+	Intake    IntakeDeps
 	// Reporting makes reports and scorecards.
 	Reporting *reportdata.Service
 	Screening *ScreeningDeps // watchlist screening and its review queue

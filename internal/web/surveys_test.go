@@ -49,7 +49,7 @@ func surveyFixture(t *testing.T, db *sqlstore.DB) (*gFixture, map[string]supplyc
 	g := newGFixture(t, db, vault.TestParams())
 	parties := seedSupply(t, db.SupplyChain(), g.org.ID)
 	svc, err := survey.NewService(survey.Config{Store: db.Surveys(), Keys: orgKeysFromStore{g.st}, Sites: sitesOfStore{db.SupplyChain()},
-		Vault: g.v, Hasher: g.deps.Reports.Hooks.Hasher, Clock: g.clock})
+		Vault: g.v, Hasher: g.deps.Intake.Hooks.Hasher, Clock: g.clock})
 	if err != nil {
 		t.Fatal(err)
 	}

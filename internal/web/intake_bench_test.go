@@ -145,7 +145,7 @@ func benchServer(b *testing.B) string {
 	if err != nil {
 		b.Fatal(err)
 	}
-	srv, err := New(Deps{Accounts: accounts, Grievance: svc, Reports: ReportDeps{Keys: orgKeysFromStore{st}, Handlers: orgKeysFromStore{st}, Consents: st},
+	srv, err := New(Deps{Accounts: accounts, Grievance: svc, Intake: IntakeDeps{Keys: orgKeysFromStore{st}, Handlers: orgKeysFromStore{st}, Consents: st},
 		Ready: db, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Clock: clock})
 	if err != nil {
 		b.Fatal(err)

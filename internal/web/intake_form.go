@@ -15,8 +15,8 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-// reportForm is the intake form as sent, before checking.
-type reportForm struct {
+// intakeForm is the intake form as sent, before checking.
+type intakeForm struct {
 	Lang         string
 	Categories   []string
 	Narrative    string
@@ -35,7 +35,7 @@ type reportForm struct {
 const (
 	maxFieldBytes  = grievance.MaxNarrativeBytes + 1024
 	maxFormFields  = 64
-	maxReportBody  = grievance.MaxAttachments*(grievance.MaxAttachmentBytes+4096) + 256<<10
+	maxIntakeBody  = grievance.MaxAttachments*(grievance.MaxAttachmentBytes+4096) + 256<<10
 	maxSimpleBody  = 128 << 10
 	maxFileNameLen = 200
 )
@@ -46,27 +46,27 @@ var allowedMedia = map[string]bool{"image/jpeg": true, "image/png": true, "image
 
 var errBadForm = kernel.Errorf(kernel.Invalid, "the form could not be read; please try again")
 
-// readReportForm reads the intake form, multipart (with files) or
+// readIntakeForm reads the intake form, multipart (with files) or
 // URL-encoded, within the size limits.
-func readReportForm(w http.ResponseWriter, r *http.Request) (reportForm, error) {
+func readIntakeForm(w http.ResponseWriter, r *http.Request) (intakeForm, error) {
 	mt, params, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if err != nil {
-		return reportForm{}, kernel.Errorf(kernel.Invalid, "the form must be sent as multipart/form-data or application/x-www-form-urlencoded")
+		return intakeForm{}, kernel.Errorf(kernel.Invalid, "the form must be sent as multipart/form-data or application/x-www-form-urlencoded")
 	}
 	switch mt {
 	case "multipart/form-data":
-		r.Body = http.MaxBytesReader(w, r.Body, maxReportBody)
-		return decodeReportForm(r.Body, params["boundary"])
+		r.Body = http.MaxBytesReader(w, r.Body, maxIntakeBody)
+		return decodeIntakeForm(r.Body, params["boundary"])
 	case "application/x-www-form-urlencoded":
 		body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxSimpleBody))
 		if err != nil {
-			return reportForm{}, kernel.Errorf(kernel.Invalid, "the form is too large")
+			return intakeForm{}, kernel.Errorf(kernel.Invalid, "the form is too large")
 		}
 		vals, err := url.ParseQuery(string(body))
 		if err != nil {
-			return reportForm{}, errBadForm
+			return intakeForm{}, errBadForm
 		}
-		var f reportForm
+		var f intakeForm
 		for k, vs := range vals {
 			for _, v := range vs {
 				if err := f.set(k, v); err != nil {
@@ -76,14 +76,14 @@ func readReportForm(w http.ResponseWriter, r *http.Request) (reportForm, error) 
 		}
 		return f, nil
 	default:
-		return reportForm{}, kernel.Errorf(kernel.Invalid, "the form must be sent as multipart/form-data or application/x-www-form-urlencoded")
+		return intakeForm{}, kernel.Errorf(kernel.Invalid, "the form must be sent as multipart/form-data or application/x-www-form-urlencoded")
 	}
 }
 
-// decodeReportForm reads a multipart intake form from body. It is the
+// decodeIntakeForm reads a multipart intake form from body. It is the
 // parser of outside input that the fuzz target exercises.
-func decodeReportForm(body io.Reader, boundary string) (reportForm, error) {
-	var f reportForm
+func decodeIntakeForm(body io.Reader, boundary string) (intakeForm, error) {
+	var f intakeForm
 	if boundary == "" || len(boundary) > 70 {
 		return f, errBadForm
 	}
@@ -167,7 +167,7 @@ func cleanFileName(s string) string {
 	return s
 }
 
-func (f *reportForm) set(name, v string) error {
+func (f *intakeForm) set(name, v string) error {
 	if !utf8.ValidString(v) {
 		return kernel.Errorf(kernel.Invalid, "the form contains characters that could not be read")
 	}
@@ -205,7 +205,7 @@ func (f *reportForm) set(name, v string) error {
 // submission checks the form and turns it into a grievance submission. A
 // supplier typed as free text is kept inside the sealed narrative: a name
 // typed by the reporter is not a triage field.
-func (f reportForm) submission() (grievance.Submission, error) {
+func (f intakeForm) submission() (grievance.Submission, error) {
 	cats, err := grievance.ParseCategories(f.Categories)
 	if err != nil {
 		return grievance.Submission{}, err

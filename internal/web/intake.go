@@ -14,10 +14,10 @@ import (
 	"github.com/upstream-platform/upstream/internal/vault"
 )
 
-// ReportDeps is what the reporter pages, webhooks and case pages need beyond
+// IntakeDeps is what the reporter pages, webhooks and case pages need beyond
 // the grievance service. Each part is a small interface so the pages work
 // before (and without) the stores behind them.
-type ReportDeps struct {
+type IntakeDeps struct {
 	// Keys gives the public keys a new report of an organisation is
 	// wrapped to.
 	Keys OrgKeySource
@@ -60,16 +60,16 @@ type SupplierMatch struct {
 	Country string
 }
 
-// reportTemplates are the reporter pages: a document of their own, without
+// intakeTemplates are the reporter pages: a document of their own, without
 // the staff layout, so they stay small and carry nothing that names the
 // platform or the organisation.
 //
 // The template uses no functions beyond the built-in ones: the staff page
 // parser reads every template file too. All wording is prepared here.
-var reportTemplates = template.Must(template.New("report").ParseFS(templateFiles, "templates/report.html"))
+var intakeTemplates = template.Must(template.New("report").ParseFS(templateFiles, "templates/report.html"))
 
-// reportPage is the data every reporter page gets.
-type reportPage struct {
+// intakePage is the data every reporter page gets.
+type intakePage struct {
 	Page      string // form, receipt, followup, view, closed
 	Lang      string
 	Dir       string
@@ -79,7 +79,7 @@ type reportPage struct {
 	ExitURL   string
 	Error     string
 	Notice    string
-	Form      reportFormData
+	Form      intakeFormData
 	Suppliers []SupplierMatch
 	Query     string
 	Receipt   string
@@ -98,7 +98,7 @@ type langLink struct {
 
 type purposeOption struct{ Code, Label string }
 
-type reportFormData struct {
+type intakeFormData struct {
 	Categories []categoryOption
 	Purposes   []purposeOption
 	Narrative  string
@@ -128,7 +128,7 @@ func reporterLang(r *http.Request, chosen string) string {
 	return grievance.MatchLanguage(r.Header.Get("Accept-Language"))
 }
 
-func (s *intakeHandlers) newReportPage(r *http.Request, page, lang string) reportPage {
+func (s *intakeHandlers) newIntakePage(r *http.Request, page, lang string) intakePage {
 	dir := "ltr"
 	if grievance.RightToLeft(lang) {
 		dir = "rtl"
@@ -145,7 +145,7 @@ func (s *intakeHandlers) newReportPage(r *http.Request, page, lang string) repor
 	if !ok {
 		t = reporterText["en"]
 	}
-	return reportPage{Page: page, Lang: lang, Dir: dir, T: t, Langs: links, Org: r.PathValue("org"), ExitURL: exit}
+	return intakePage{Page: page, Lang: lang, Dir: dir, T: t, Langs: links, Org: r.PathValue("org"), ExitURL: exit}
 }
 
 // orgIDOf resolves the slug. An unknown slug gives "", which every
@@ -164,9 +164,9 @@ func (s *intakeHandlers) orgIDOf(ctx context.Context, slug string) string {
 
 // renderReporter writes a reporter page. Reporter pages are never cached
 // and set no cookies.
-func (s *intakeHandlers) renderReporter(w http.ResponseWriter, status int, p reportPage) {
+func (s *intakeHandlers) renderReporter(w http.ResponseWriter, status int, p intakePage) {
 	var buf bytes.Buffer
-	if err := reportTemplates.ExecuteTemplate(&buf, "report_doc", p); err != nil {
+	if err := intakeTemplates.ExecuteTemplate(&buf, "report_doc", p); err != nil {
 		s.log.Error("render reporter page", "page", p.Page, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
@@ -179,8 +179,8 @@ func (s *intakeHandlers) renderReporter(w http.ResponseWriter, status int, p rep
 	w.Write(buf.Bytes())
 }
 
-func formData(lang string, f reportForm) reportFormData {
-	d := reportFormData{Narrative: f.Narrative, Supplier: f.SupplierText, SupplierID: f.SupplierID, Country: f.Country,
+func formData(lang string, f intakeForm) intakeFormData {
+	d := intakeFormData{Narrative: f.Narrative, Supplier: f.SupplierText, SupplierID: f.SupplierID, Country: f.Country,
 		Contact: f.Contact, Identity: f.Identity}
 	checked := map[string]bool{}
 	for _, c := range f.Categories {
@@ -195,11 +195,11 @@ func formData(lang string, f reportForm) reportFormData {
 	return d
 }
 
-func (s *intakeHandlers) reportForm(w http.ResponseWriter, r *http.Request) {
+func (s *intakeHandlers) intakeForm(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	lang := reporterLang(r, q.Get("lang"))
-	p := s.newReportPage(r, "form", lang)
-	p.Form = formData(lang, reportForm{})
+	p := s.newIntakePage(r, "form", lang)
+	p.Form = formData(lang, intakeForm{})
 	// At least three characters, at most ten answers: the search helps a
 	// reporter name a workplace without listing the supplier register to
 	// anyone who asks.
@@ -218,10 +218,10 @@ func (s *intakeHandlers) reportForm(w http.ResponseWriter, r *http.Request) {
 	s.renderReporter(w, http.StatusOK, p)
 }
 
-func (s *intakeHandlers) reportSubmit(w http.ResponseWriter, r *http.Request) {
-	f, err := readReportForm(w, r)
+func (s *intakeHandlers) intakeSubmit(w http.ResponseWriter, r *http.Request) {
+	f, err := readIntakeForm(w, r)
 	lang := reporterLang(r, f.Lang)
-	p := s.newReportPage(r, "form", lang)
+	p := s.newIntakePage(r, "form", lang)
 	p.Form = formData(lang, f)
 	if err != nil {
 		p.Error = kernel.ErrorMessage(err)
@@ -252,7 +252,7 @@ func (s *intakeHandlers) reportSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Page = "receipt"
-	p.Form = reportFormData{}
+	p.Form = intakeFormData{}
 	p.Receipt = rc.Display()
 	p.Due = s.grievance.Deadline(rep).Due.String()
 	s.renderReporter(w, http.StatusOK, p)
@@ -271,7 +271,7 @@ func (s *intakeHandlers) orgKeys(ctx context.Context, orgID string) (grievance.O
 
 func (s *intakeHandlers) followUpForm(w http.ResponseWriter, r *http.Request) {
 	lang := reporterLang(r, r.URL.Query().Get("lang"))
-	s.renderReporter(w, http.StatusOK, s.newReportPage(r, "followup", lang))
+	s.renderReporter(w, http.StatusOK, s.newIntakePage(r, "followup", lang))
 }
 
 // maxFollowUpBody bounds a follow-up form: a receipt and one message.
@@ -281,7 +281,7 @@ func (s *intakeHandlers) followUpSubmit(w http.ResponseWriter, r *http.Request) 
 	r.Body = http.MaxBytesReader(w, r.Body, maxFollowUpBody)
 	parseErr := r.ParseForm()
 	lang := reporterLang(r, r.PostForm.Get("lang"))
-	p := s.newReportPage(r, "followup", lang)
+	p := s.newIntakePage(r, "followup", lang)
 	if parseErr != nil {
 		p.Error = "The form could not be read; please try again."
 		s.renderReporter(w, http.StatusBadRequest, p)
@@ -337,7 +337,7 @@ func (s *intakeHandlers) followUpSubmit(w http.ResponseWriter, r *http.Request) 
 	}
 	p.Page = "view"
 	p.View = &v
-	p.Form = formData(lang, reportForm{})
+	p.Form = formData(lang, intakeForm{})
 	p.StageLabel = grievance.StageLabel(v.Stage, lang)
 	for _, c := range v.Categories {
 		p.CategoryLabels = append(p.CategoryLabels, grievance.Label(c, lang))

@@ -148,7 +148,7 @@ func newGFixture(t *testing.T, db *sqlstore.DB, params vault.Params) *gFixture {
 	}
 	f.accounts.Keys = testUnlocker{v: v, st: st}
 	f.deps.Grievance = svc
-	f.deps.Reports = ReportDeps{
+	f.deps.Intake = IntakeDeps{
 		Keys: orgKeysFromStore{st}, Handlers: orgKeysFromStore{st}, Consents: st,
 		Suppliers: fakeSuppliers{{ID: testSupplierID, Name: "Golden Thread Spinning Mills", Country: "IN"}},
 		Hooks: HookConfig{Hasher: hasher, Inbound: st, TwilioAuthToken: testTwilioToken, MessagesSecret: testHookSecret,
@@ -407,7 +407,7 @@ func FuzzDecodeReportForm(f *testing.F) {
 	f.Add([]byte(b), boundary)
 	f.Add([]byte("--b\r\nContent-Disposition: form-data; name=\"files\"; filename=\"../../x\"\r\n\r\n%PDF-1.4\r\n--b--\r\n"), "b")
 	f.Fuzz(func(t *testing.T, data []byte, boundary string) {
-		form, err := decodeReportForm(bytes.NewReader(data), boundary)
+		form, err := decodeIntakeForm(bytes.NewReader(data), boundary)
 		if err != nil {
 			var ke *kernel.Error
 			if !errors.As(err, &ke) || ke.Code != kernel.Invalid {

@@ -263,6 +263,9 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	if f.surveys.on {
 		s.surveys = &surveyHandlers{base: b, surveys: d.Surveys.Service, parties: d.Suppliers,
 			orgs: d.Accounts.Store, publicURL: d.Surveys.PublicURL}
+		if f.cases.on {
+			s.surveys.grievance, s.surveys.keys = d.Grievance, d.Reports.Keys
+		}
 		s.intake.surveys = d.Surveys.Service
 	}
 	if f.eudr.on {

@@ -35,6 +35,10 @@ type surveyHandlers struct {
 	parties   partyNamer
 	orgs      orgDirectory
 	publicURL string
+	// grievance and keys, when the grievance mechanism is on, let a
+	// respondent send a free-text answer on as a report, by choice.
+	grievance *grievance.Service
+	keys      OrgKeySource
 }
 
 // partyNamer is what survey pages read of the supply map: a party's name,

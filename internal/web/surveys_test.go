@@ -126,9 +126,18 @@ func TestSurveyEveryChannel(t *testing.T) {
 		for i, doc := range []string{"no", "no", "no"} {
 			f := url.Values{"lang": {"es"}, "q_own_documents": {doc}, "q_recruitment_fee": {"yes"}, "q_still_owe": {"yes"},
 				"q_anything_else": {"CANARY-WEB-TEXT-" + string(rune('a'+i))}}
+			if i == 0 { // this respondent also asks for a report
+				f.Set("to_grievance", "yes")
+			}
+			reports := g.countReports(t)
 			res = g.do(t, "POST", "/survey/acme/"+code, f.Encode(), "", nil)
-			if b := body(t, res); res.StatusCode != 200 || !strings.Contains(b, "Gracias") {
+			b := body(t, res)
+			if res.StatusCode != 200 || !strings.Contains(b, "Gracias") {
 				t.Fatalf("web answer: %d\n%s", res.StatusCode, b)
+			}
+			sent := strings.Contains(b, "Guarde este comprobante") && strings.Contains(b, "/report/acme/follow-up?lang=es")
+			if sent != (i == 0) || g.countReports(t)-reports != map[bool]int{true: 1, false: 0}[i == 0] {
+				t.Errorf("answer %d: a report was sent on %v (reports +%d), asked for %v", i, sent, g.countReports(t)-reports, i == 0)
 			}
 		}
 		res = g.do(t, "POST", "/survey/acme/"+code, url.Values{"lang": {"en"}, "q_own_documents": {"maybe"}}.Encode(), "", nil)

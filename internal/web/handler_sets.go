@@ -264,7 +264,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		s.surveys = &surveyHandlers{base: b, surveys: d.Surveys.Service, parties: d.Suppliers,
 			orgs: d.Accounts.Store, publicURL: d.Surveys.PublicURL}
 		if f.cases.on {
-			s.surveys.grievance, s.surveys.keys = d.Grievance, d.Reports.Keys
+			s.surveys.grievance, s.surveys.keys = d.Grievance, d.Intake.Keys
 		}
 		s.intake.surveys = d.Surveys.Service
 	}

@@ -12,7 +12,7 @@ run:
 	go run ./cmd/upstream serve --demo
 
 build:
-	go build -o upstream ./cmd/upstream
+	go build -buildvcs=auto -o upstream ./cmd/upstream
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...

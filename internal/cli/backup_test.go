@@ -117,3 +117,19 @@ func TestDoctor(t *testing.T) {
 		t.Error("doctor created a database")
 	}
 }
+
+func TestHealthcheck(t *testing.T) {
+	t.Parallel()
+	s := startServer(t, map[string]string{"UPSTREAM_DB": "sqlite:" + filepath.Join(t.TempDir(), "h.db")})
+	if code, out, errOut := run(t, nil, "", "healthcheck", "--url", s.base+"/readyz"); code != 0 || !strings.Contains(out, "ready") {
+		t.Errorf("healthcheck of a running server: exit %d: %s%s", code, out, errOut)
+	}
+	addr := strings.TrimPrefix(s.base, "http://")
+	if code, _, errOut := run(t, map[string]string{"UPSTREAM_ADDR": addr}, "", "healthcheck"); code != 0 {
+		t.Errorf("healthcheck from UPSTREAM_ADDR: exit %d: %s", code, errOut)
+	}
+	s.stop(t)
+	if code, _, _ := run(t, nil, "", "healthcheck", "--url", s.base+"/readyz"); code != 1 {
+		t.Errorf("healthcheck of a stopped server: exit %d, want 1", code)
+	}
+}

@@ -3,6 +3,7 @@ package cli_test
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 )
@@ -89,5 +90,16 @@ func TestNewAndMissingDatabases(t *testing.T) {
 	}
 	if code, _, errOut := run(t, nil, "", "report", "scorecard", "--org", "coop", "--db", other, "--regulation", "uk-msa"); code != 2 || !strings.Contains(errOut, "--regulation applies to due-diligence reports only") {
 		t.Errorf("--regulation on a scorecard: exit %d: %s", code, errOut)
+	}
+}
+
+func TestVersion(t *testing.T) {
+	t.Parallel()
+	code, out, _ := run(t, nil, "", "version")
+	if code != 0 || !strings.HasPrefix(out, "upstream ") || !strings.Contains(out, runtime.Version()) {
+		t.Errorf("version: exit %d: %q", code, out)
+	}
+	if code, _, _ := run(t, nil, "", "version", "extra"); code != 2 {
+		t.Errorf("version with an argument: exit %d, want 2", code)
 	}
 }

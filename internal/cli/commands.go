@@ -15,6 +15,7 @@ func commands() []command {
 		{name: "migrate", summary: "bring the database schema up to date", run: runMigrate},
 		{name: "backup", summary: "write a consistent copy of the database while it runs (SQLite; pg_dump for PostgreSQL)", run: runBackup},
 		{name: "restore", summary: "put a backup in place of the database, after checking it", run: runRestore},
+		{name: "healthcheck", summary: "ask the local server whether it is ready (exit 0) or not (exit 1), for container health checks", run: runHealthcheck},
 		{name: "doctor", summary: "check the database, keys, reference data and watchlists, PDF printing, e-mail and disk space", run: runDoctor},
 		{name: "refdata", summary: "list reference datasets; replace one from a newer file", run: runRefdata},
 		{name: "keys", summary: "grievance keys: make the organisation recovery key, restore a case handler's access", run: runKeys},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -177,4 +178,42 @@ func doctorDisk(dir string) doctorCheck {
 		return doctorCheck{"disk", "FAIL", detail + ": imports, backups and the write-ahead log need at least 1 GiB"}
 	}
 	return doctorCheck{"disk", "ok", detail}
+}
+
+// runHealthcheck asks the local server's /readyz and exits 0 when it
+// answers 200: a container health check that needs no curl in the image.
+func runHealthcheck(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "healthcheck", "healthcheck [--url URL]")
+	addr := optString(fs, env, "ADDR")
+	target := fs.String("url", "", "address to ask (default: /readyz of the address serve listens on, UPSTREAM_ADDR)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	u := *target
+	if u == "" {
+		host, port, _ := net.SplitHostPort(*addr)
+		if host == "" || host == "0.0.0.0" || host == "::" {
+			host = "127.0.0.1"
+		}
+		u = "http://" + net.JoinHostPort(host, port) + "/readyz"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return usageError("--url %q: %v", u, err)
+	}
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return kernel.Errorf(kernel.Unavailable, "%s: %v", u, err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return kernel.Errorf(kernel.Unavailable, "%s answered %s", u, res.Status)
+	}
+	fmt.Fprintf(env.Stdout, "%s: ready\n", u)
+	return nil
 }

@@ -51,7 +51,8 @@ const reviewsPerPage = 50
 // listView is a watchlist as the queue page describes it.
 type listView struct {
 	screening.List
-	Stale bool
+	Stale   bool
+	AgeDays int // days since publication; meaningful when Published is set
 }
 
 // reviewView is a queue item with the reviewer's e-mail address in place
@@ -101,6 +102,9 @@ func (s *screeningHandlers) renderQueue(w http.ResponseWriter, r *http.Request, 
 	lists := make([]listView, len(s.lists))
 	for i, l := range s.lists {
 		lists[i] = listView{List: l, Stale: screening.Stale(l, s.clock.Now())}
+		if !l.Published.IsZero() {
+			lists[i].AgeDays = int(s.clock.Now().Sub(l.Published).Hours() / 24)
+		}
 	}
 	link := func(page int) string {
 		v := url.Values{"status": {state}, "page": {strconv.Itoa(page)}}

@@ -296,6 +296,11 @@ func TestScreeningPageFilters(t *testing.T) {
 	}
 	// Every form control on the queue page has a label.
 	body := scrBody(t, f.do(t, "GET", "/screening", "", s, nil))
+	// The lists show their edition and its age (the fixture's clock is
+	// 2026-11-25).
+	if !strings.Contains(body, "edition of 2026-10-01, 55 days old") || strings.Contains(body, "older than 90 days") {
+		t.Errorf("lists on the page: want the edition of 2026-10-01, 55 days old and no staleness warning")
+	}
 	for _, m := range regexp.MustCompile(`<input id="([^"]+)"`).FindAllStringSubmatch(body, -1) {
 		if !strings.Contains(body, `<label for="`+m[1]+`"`) {
 			t.Errorf("input %s has no label", m[1])

@@ -316,7 +316,8 @@ func (d *demoSeeder) supplyChain(ctx context.Context) error {
 		return nil
 	}
 	sd := d.screening
-	if _, _, err := sd.Reviews.ScreenParties(ctx, d.org.ID, "system:demo", sd.Index, sd.Lists, sd.Parties, screening.Options{}); err != nil {
+	index, lists := sd.Lists.Current()
+	if _, _, err := sd.Reviews.ScreenParties(ctx, d.org.ID, "system:demo", index, lists, sd.Parties, screening.Options{}); err != nil {
 		return err
 	}
 	pending, err := d.db.Screening().ListReviewItems(ctx, screening.ReviewFilter{OrgID: d.org.ID, Status: screening.StatusPending, Page: kernel.Page{Limit: 1}})

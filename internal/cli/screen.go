@@ -344,14 +344,17 @@ func newScreeningDeps(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.
 	if err != nil {
 		return nil, err
 	}
-	lists := make([]screening.List, len(wls))
-	for i, wl := range wls {
-		lists[i] = wl.List
-	}
-	ix := screening.NewIndex(wls...)
+	live := screening.NewLiveLists(wls)
+	ix, _ := live.Current()
 	entities, names := ix.Len()
-	log.Info("watchlists indexed", "lists", len(lists), "entities", entities, "names", names)
-	return &web.ScreeningDeps{Index: ix, Lists: lists,
+	log.Info("watchlists indexed", "lists", len(wls), "entities", entities, "names", names)
+	deps := &web.ScreeningDeps{Lists: live,
 		Reviews: &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: env.Clock, Signals: db.EarlyWarning(), Runs: db.Screening()},
-		Parties: db.SupplyChain()}, nil
+		Parties: db.SupplyChain()}
+	if envString(env, "WATCHLISTS", "") == "" {
+		// The built-in lists are in use: administrators may upload newer
+		// editions from the screening page.
+		deps.Editions = db.RefdataOverrides()
+	}
+	return deps, nil
 }

@@ -101,7 +101,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	var lists []screening.List
 	if screeningDeps != nil {
-		lists = screeningDeps.Lists
+		_, lists = screeningDeps.Lists.Current()
 	}
 	suppliers, err := newAssessmentService(ref, db, lists, env.Clock)
 	if err != nil {

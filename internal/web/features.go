@@ -34,7 +34,7 @@ func featuresOf(d Deps) features {
 		supply: feature{"supply chain", supplyOn, "the supplier register is not available on this server"},
 		imports: feature{"supplier import", supplyOn && d.Imports != nil,
 			"supplier imports are not available on this server"},
-		screening: feature{"watchlist screening", d.Screening != nil && d.Screening.Index != nil,
+		screening: feature{"watchlist screening", d.Screening != nil && d.Screening.Lists != nil,
 			"watchlist screening is not available on this server"},
 		cases: feature{"grievance mechanism", d.Grievance != nil,
 			"the grievance mechanism is not configured on this server"},

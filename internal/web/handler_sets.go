@@ -76,9 +76,9 @@ type supplyHandlers struct {
 // screeningHandlers are watchlist screening and its review queue.
 type screeningHandlers struct {
 	*base
-	index   *screening.Index
-	lists   []screening.List
-	reviews *screening.ReviewService
+	lists    *screening.LiveLists
+	editions ListEditions
+	reviews  *screening.ReviewService
 	parties screening.PartySource
 	users   userDirectory
 }
@@ -241,7 +241,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		d.Log.Info("web: panels off", "off", strings.Join(panelsOff, ", "))
 	}
 	if f.screening.on {
-		s.screening = &screeningHandlers{base: b, index: d.Screening.Index, lists: d.Screening.Lists,
+		s.screening = &screeningHandlers{base: b, lists: d.Screening.Lists, editions: d.Screening.Editions,
 			reviews: d.Screening.Reviews, parties: d.Screening.Parties, users: d.Accounts.Store}
 	}
 	s.intake = &intakeHandlers{base: b, accepting: f.cases.on, grievance: d.Grievance, keys: d.Intake.Keys,

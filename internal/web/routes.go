@@ -188,6 +188,7 @@ func (s *Server) routes() []route {
 		s.when(f.screening, []route{
 			{"GET /screening", signedIn, account.PermSuppliersRead, scr.screeningPage},
 			{"POST /screening/run", signedIn, account.PermScreeningReview, scr.screeningRun},
+			{"POST /screening/lists", signedIn, account.PermSettingsManage, scr.screeningReplaceList},
 			{"POST /screening/{id}/decide", signedIn, account.PermScreeningReview, scr.screeningDecide},
 
 			{"POST /api/v1/screen", signedIn, account.PermSuppliersRead, scr.apiScreen},

@@ -2,6 +2,8 @@ package web
 
 import (
 	"context"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,14 +14,22 @@ import (
 	"github.com/upstream-platform/upstream/internal/screening"
 )
 
-// ScreeningDeps are what the screening pages and API need: the index over
-// the watchlists in use, those lists, the review queue and the stored
-// parties that "screen all suppliers" reads.
+// ScreeningDeps are what the screening pages and API need: the watchlists
+// in use with their index, the review queue and the stored parties that
+// "screen all suppliers" reads. Editions, when set, stores a newer edition
+// of a built-in list an administrator uploads (it then replaces the list
+// in Lists at once and again at every start).
 type ScreeningDeps struct {
-	Index   *screening.Index
-	Lists   []screening.List
-	Reviews *screening.ReviewService
-	Parties screening.PartySource
+	Lists    *screening.LiveLists
+	Editions ListEditions
+	Reviews  *screening.ReviewService
+	Parties  screening.PartySource
+}
+
+// ListEditions stores the file of a newer edition of a built-in list, as
+// `upstream refdata replace` does.
+type ListEditions interface {
+	Put(ctx context.Context, dataset, origin string, content []byte, at time.Time) error
 }
 
 // reviewFilter reads the queue filters shared by the page and the API:
@@ -99,8 +109,9 @@ func (s *screeningHandlers) renderQueue(w http.ResponseWriter, r *http.Request, 
 			}
 		}
 	}
-	lists := make([]listView, len(s.lists))
-	for i, l := range s.lists {
+	_, inUse := s.lists.Current()
+	lists := make([]listView, len(inUse))
+	for i, l := range inUse {
 		lists[i] = listView{List: l, Stale: screening.Stale(l, s.clock.Now())}
 		if !l.Published.IsZero() {
 			lists[i].AgeDays = int(s.clock.Now().Sub(l.Published).Hours() / 24)
@@ -117,7 +128,9 @@ func (s *screeningHandlers) renderQueue(w http.ResponseWriter, r *http.Request, 
 		"Pending": counts[screening.StatusPending], "Confirmed": counts[screening.StatusConfirmed],
 		"Dismissed": counts[screening.StatusDismissed],
 		"Statuses":  []string{"pending", "confirmed", "dismissed", "changed", "all"},
-		"CanReview": p.Can(account.PermScreeningReview), "Done": q.Get("done")}
+		"CanReview": p.Can(account.PermScreeningReview), "Done": q.Get("done"),
+		"CanReplace": s.editions != nil && p.Can(account.PermSettingsManage), "Replaced": q.Get("replaced"),
+		"Datasets": replaceableLists}
 	if q.Get("ran") != "" {
 		data["Ran"] = map[string]string{"Parties": q.Get("parties"), "New": q.Get("new"), "Changed": q.Get("changed"),
 			"Missing": q.Get("missing"), "Skipped": q.Get("skipped")}
@@ -157,7 +170,8 @@ func (s *screeningHandlers) screenAll(r *http.Request) (screening.RecordSummary,
 	p := principalOf(r)
 	ctx, cancel := context.WithTimeout(r.Context(), screenAllTimeout)
 	defer cancel()
-	return s.reviews.ScreenParties(ctx, p.User.OrgID, p.User.ID, s.index, s.lists,
+	index, lists := s.lists.Current()
+	return s.reviews.ScreenParties(ctx, p.User.OrgID, p.User.ID, index, lists,
 		s.parties, screening.Options{})
 }
 
@@ -181,4 +195,70 @@ func (s *screeningHandlers) screeningDecide(w http.ResponseWriter, r *http.Reque
 		back.Del("status")
 	}
 	http.Redirect(w, r, "/screening?"+back.Encode(), http.StatusSeeOther)
+}
+
+// replaceableLists are the built-in lists an administrator may replace
+// with a newer edition, as the upload form names them.
+var replaceableLists = []struct{ ID, Label string }{
+	{screening.DatasetUFLPA, "UFLPA Entity List (the DHS page as saved, or its CSV)"},
+	{screening.DatasetCBP, "CBP Withhold Release Orders and Findings (CSV)"},
+}
+
+// maxListUpload bounds an uploaded list file.
+const maxListUpload = 64 << 20
+
+// screeningReplaceList takes a newer edition of a built-in list from an
+// administrator: the file is loaded completely by the list's own loader
+// and refused with the reason if it does not load; otherwise it is stored
+// (so it is used again after a restart) and replaces the list in use at
+// once. The page then says what was loaded.
+func (s *screeningHandlers) screeningReplaceList(w http.ResponseWriter, r *http.Request) {
+	if s.editions == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "this server screens against list files named at start (UPSTREAM_WATCHLISTS); replace them there"))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, maxListUpload+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil {
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "the upload could not be read (at most 64 MB): " + err.Error()})
+		return
+	}
+	dataset := r.FormValue("dataset")
+	file, hdr, err := r.FormFile("file")
+	if err != nil {
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "choose the list file to upload"})
+		return
+	}
+	defer file.Close()
+	data, err := io.ReadAll(io.LimitReader(file, maxListUpload+1))
+	if err != nil {
+		s.fail(w, r, kernel.Wrap(kernel.Invalid, err, "reading the upload"))
+		return
+	}
+	if len(data) > maxListUpload {
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "the file is larger than 64 MB"})
+		return
+	}
+	now := s.clock.Now()
+	wl, err := screening.LoadReplacement(dataset, hdr.Filename, data, now)
+	if err != nil {
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "the list was not replaced: " + kernel.ErrorMessage(err)})
+		return
+	}
+	if err := s.editions.Put(r.Context(), dataset, hdr.Filename, data, now); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	if err := s.lists.Replace(wl); err != nil {
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "the edition was stored but is not in use on this server: " + kernel.ErrorMessage(err)})
+		return
+	}
+	entries := "entries"
+	if wl.List.EntityCount == 1 {
+		entries = "entry"
+	}
+	msg := fmt.Sprintf("%s replaced by %s: %d %s", wl.List.Name, hdr.Filename, wl.List.EntityCount, entries)
+	if !wl.List.Published.IsZero() {
+		msg += ", edition of " + wl.List.Published.Format("2006-01-02")
+	}
+	http.Redirect(w, r, "/screening?"+url.Values{"replaced": {msg}}.Encode(), http.StatusSeeOther)
 }

@@ -87,7 +87,8 @@ func (s *screeningHandlers) apiScreen(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "give either name (one query) or queries (a batch), not both"))
 	case single:
 		q := screenQuery{ID: req.ID, Name: req.Name, Country: req.Country, Identifiers: req.Identifiers}
-		hits, err := s.index.Screen(toQuery(q), opts)
+		index, _ := s.lists.Current()
+		hits, err := index.Screen(toQuery(q), opts)
 		if err != nil {
 			s.fail(w, r, err)
 			return
@@ -106,7 +107,8 @@ func (s *screeningHandlers) apiScreen(w http.ResponseWriter, r *http.Request) {
 			}
 			qs[i] = toQuery(q)
 		}
-		results := s.index.SearchBatch(qs, opts)
+		index, _ := s.lists.Current()
+		results := index.SearchBatch(qs, opts)
 		out := make([]resultJSON, len(results))
 		for i, res := range results {
 			out[i] = resultJSON{Query: req.Queries[i], Hits: hitsJSON(res.Hits)}

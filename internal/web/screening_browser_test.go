@@ -68,3 +68,38 @@ func TestBrowserConfirmHitWithoutJavaScript(t *testing.T) {
 		os.WriteFile(filepath.Join(os.Getenv("UPSTREAM_SCREENSHOTS"), "screening.png"), shot, 0o644)
 	}
 }
+
+// TestBrowserReplaceListWithoutJavaScript signs in as an administrator in
+// headless Chromium with scripts off, uploads a newer edition of the UFLPA
+// list through the plain form and reads the confirmation and the list's
+// new edition date on the page.
+func TestBrowserReplaceListWithoutJavaScript(t *testing.T) {
+	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.deps.Config.CookieSecure = false
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	file := filepath.Join(t.TempDir(), "uflpa_2026-11.csv")
+	if err := os.WriteFile(file, []byte("name,aliases,uflpa_section,date_added\nNew Polysilicon Works Co. Ltd.,,Section 2(d)(2)(B)(ii),2026-11-20\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/screening"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "admin@acme.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS("#replace-file")),
+		chromedp.SetUploadFiles(chromedp.CSS("#replace-file"), []string{file}),
+		chromedp.Submit(chromedp.CSS("#replace-file")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#replaced", "uflpa replaced by uflpa_2026-11.csv: 1 entry, edition of 2026-11-20"); err != nil {
+		t.Fatalf("no confirmation: %v", err)
+	}
+	if err := waitForText(ctx, "#lists", "edition of 2026-11-20, 5 days old"); err != nil {
+		t.Fatalf("the list's edition is not shown: %v", err)
+	}
+}

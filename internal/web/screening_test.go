@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -40,7 +41,24 @@ var screeningAuth = map[string][]string{
 
 type screeningFixture struct {
 	*fixture
-	db *sqlstore.DB
+	db       *sqlstore.DB
+	editions *memEditions
+}
+
+// memEditions keeps uploaded list editions in memory.
+type memEditions struct {
+	mu    sync.Mutex
+	saved map[string]string // dataset -> origin
+}
+
+func (m *memEditions) Put(_ context.Context, dataset, origin string, _ []byte, _ time.Time) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.saved == nil {
+		m.saved = map[string]string{}
+	}
+	m.saved[dataset] = origin
+	return nil
 }
 
 // testWatchlist is a small list in the shape of the built-in ones.
@@ -59,11 +77,12 @@ func newScreeningFixture(t *testing.T, db *sqlstore.DB) *screeningFixture {
 	t.Helper()
 	f := newFixture(t, db)
 	wl := testWatchlist()
+	editions := &memEditions{}
 	f.deps.Screening = &ScreeningDeps{
-		Index:   screening.NewIndex(wl),
-		Lists:   []screening.List{wl.List},
-		Reviews: &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: f.clock},
-		Parties: db.SupplyChain(),
+		Lists:    screening.NewLiveLists([]*screening.Watchlist{wl}),
+		Editions: editions,
+		Reviews:  &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: f.clock},
+		Parties:  db.SupplyChain(),
 	}
 	err := db.SupplyChain().UpsertParties(context.Background(), f.org.ID, []supplychain.Party{
 		{ID: "s1", Name: "Hoshine Silicon Industry Company Limited", Kind: supplychain.KindCompany, Country: "CN"},
@@ -73,7 +92,7 @@ func newScreeningFixture(t *testing.T, db *sqlstore.DB) *screeningFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &screeningFixture{fixture: f, db: db}
+	return &screeningFixture{fixture: f, db: db, editions: editions}
 }
 
 func (f *screeningFixture) session(t *testing.T, role account.Role) string {
@@ -358,7 +377,7 @@ func FuzzAPIScreen(f *testing.F) {
 	}
 	wl := testWatchlist()
 	srv := &screeningHandlers{base: &base{log: slog.New(slog.NewTextHandler(io.Discard, nil))},
-		index: screening.NewIndex(wl), lists: []screening.List{wl.List}}
+		lists: screening.NewLiveLists([]*screening.Watchlist{wl})}
 	f.Fuzz(func(t *testing.T, body string) {
 		rec := httptest.NewRecorder()
 		srv.apiScreen(rec, httptest.NewRequest("POST", "/api/v1/screen", strings.NewReader(body)))
@@ -367,4 +386,62 @@ func FuzzAPIScreen(f *testing.F) {
 			t.Fatalf("status %d for %q", res.StatusCode, body)
 		}
 	})
+}
+
+// TestScreeningReplaceList: an administrator uploads a newer edition of a
+// built-in list on the screening page; it is stored, used at once and
+// named with its date; a file that does not load changes nothing; other
+// roles may not replace lists.
+func TestScreeningReplaceList(t *testing.T) {
+	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	admin := f.session(t, account.RoleAdmin)
+	upload := func(session, dataset, name, content string) *http.Response {
+		t.Helper()
+		ctype, body := multipartBody(t, "file", name, content, map[string]string{"dataset": dataset})
+		req := httptest.NewRequest("POST", "http://upstream.test/screening/lists", body)
+		req.Header.Set("Content-Type", ctype)
+		req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
+		rec := httptest.NewRecorder()
+		f.h.ServeHTTP(rec, req)
+		return rec.Result()
+	}
+	page := scrBody(t, f.do(t, "GET", "/screening", "", admin, nil))
+	if !strings.Contains(page, `action="/screening/lists"`) || !strings.Contains(page, `<label for="replace-file"`) {
+		t.Fatal("administrators see no upload form")
+	}
+	if body := scrBody(t, f.do(t, "GET", "/screening", "", f.session(t, account.RoleAnalyst), nil)); strings.Contains(body, `action="/screening/lists"`) {
+		t.Error("analysts see the upload form")
+	}
+	if res := upload(f.session(t, account.RoleAnalyst), screening.DatasetUFLPA, "uflpa.csv", "x"); res.StatusCode != http.StatusForbidden {
+		t.Errorf("analyst upload: status %d, want 403", res.StatusCode)
+	}
+
+	// A file of another layout is refused with the reason; the list in
+	// use stays.
+	res := upload(admin, screening.DatasetUFLPA, "wro.csv", "Effective Date,Country Code,Country,Merchandise,WRO/Finding,Industry,Status,Entity,Remarks\n1/1/2020,CN,China,x,WRO,,Active,Acme,\n")
+	body := scrBody(t, res)
+	if res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "the list was not replaced") {
+		t.Fatalf("wrong layout: status %d", res.StatusCode)
+	}
+	if len(f.editions.saved) != 0 {
+		t.Errorf("a refused file was stored: %v", f.editions.saved)
+	}
+
+	newer := "name,aliases,uflpa_section,date_added\nNew Polysilicon Works Co. Ltd.,,Section 2(d)(2)(B)(ii),2026-11-20\nXinjiang Production and Construction Corps,XPCC,Section 2(d)(2)(B)(v),2021-06-24\n"
+	res = upload(admin, screening.DatasetUFLPA, "uflpa_2026-11.csv", newer)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: status %d: %s", res.StatusCode, scrBody(t, res))
+	}
+	page = scrBody(t, f.do(t, "GET", res.Header.Get("Location"), "", admin, nil))
+	if !strings.Contains(page, "uflpa replaced by uflpa_2026-11.csv: 2 entries, edition of 2026-11-20") || !strings.Contains(page, "edition of 2026-11-20, 5 days old") {
+		t.Errorf("the page does not confirm the new edition")
+	}
+	if f.editions.saved[screening.DatasetUFLPA] != "uflpa_2026-11.csv" {
+		t.Errorf("stored editions %v", f.editions.saved)
+	}
+	var out struct{ Hits []hitJSON }
+	scrDecode(t, f.do(t, "POST", "/api/v1/screen", `{"name":"New Polysilicon Works Company Limited"}`, admin, nil), &out)
+	if len(out.Hits) == 0 || !strings.Contains(out.Hits[0].EntityName, "New Polysilicon") {
+		t.Errorf("the new edition is not screened against: %+v", out.Hits)
+	}
 }

@@ -79,8 +79,8 @@ type screeningHandlers struct {
 	lists    *screening.LiveLists
 	editions ListEditions
 	reviews  *screening.ReviewService
-	parties screening.PartySource
-	users   userDirectory
+	parties  screening.PartySource
+	users    userDirectory
 }
 
 // intakeHandlers are the reporter's pages (grievance intake and follow-up)

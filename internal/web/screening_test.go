@@ -31,6 +31,7 @@ var (
 var screeningAuth = map[string][]string{
 	"GET /screening":                               screeningReaders,
 	"POST /screening/run":                          screeningReviewers,
+	"POST /screening/lists":                        {"admin"},
 	"POST /screening/{id}/decide":                  screeningReviewers,
 	"POST /api/v1/screen":                          screeningReaders,
 	"GET /api/v1/screening/reviews":                screeningReaders,

@@ -200,8 +200,8 @@ func (s *screeningHandlers) screeningDecide(w http.ResponseWriter, r *http.Reque
 // replaceableLists are the built-in lists an administrator may replace
 // with a newer edition, as the upload form names them.
 var replaceableLists = []struct{ ID, Label string }{
-	{screening.DatasetUFLPA, "UFLPA Entity List (the DHS page as saved, or its CSV)"},
-	{screening.DatasetCBP, "CBP Withhold Release Orders and Findings (CSV)"},
+	{screening.DatasetUFLPA, "UFLPA Entity List"},
+	{screening.DatasetCBP, "CBP WRO and Findings"},
 }
 
 // maxListUpload bounds an uploaded list file.

@@ -351,7 +351,7 @@ func newScreeningDeps(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.
 	deps := &web.ScreeningDeps{Lists: live,
 		Reviews: &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: env.Clock, Signals: db.EarlyWarning(), Runs: db.Screening()},
 		Parties: db.SupplyChain()}
-	if envString(env, "WATCHLISTS", "") == "" {
+	if v, err := env.setting("WATCHLISTS"); err == nil && v == "" {
 		// The built-in lists are in use: administrators may upload newer
 		// editions from the screening page.
 		deps.Editions = db.RefdataOverrides()

@@ -52,8 +52,6 @@ type User struct {
 	TOTPLastStep int64
 	// RecoveryHashes are the hashes of unused recovery codes.
 	RecoveryHashes []string
-	FailedLogins   int
-	LockedUntil    time.Time
 	CreatedAt      time.Time
 	UpdatedAt      time.Time
 }
@@ -121,6 +119,24 @@ type Store interface {
 	ListAPITokens(ctx context.Context, orgID, userID string) ([]APIToken, error)
 	RevokeAPIToken(ctx context.Context, orgID, userID, id string, at time.Time) error
 	TouchAPIToken(ctx context.Context, id string, at time.Time) error
+
+	// BeginLoginAttempt counts an attempt against a login name atomically
+	// and returns its number, or 0 and the end of the lock while the name
+	// is locked.
+	BeginLoginAttempt(ctx context.Context, nameHash string, r AttemptRule) (int, time.Time, error)
+	// FailLoginAttempt locks the name until the given time, unless other
+	// attempts have been counted since attempt n.
+	FailLoginAttempt(ctx context.Context, nameHash string, n int, lockedUntil time.Time) error
+	// ReleaseLoginAttempt takes back attempt n and its hold when it is
+	// still the last.
+	ReleaseLoginAttempt(ctx context.Context, nameHash string, n int) error
+	ClearLoginAttempts(ctx context.Context, nameHash string) error
+	// AcceptTOTPStep stores step as the last used one when it is later;
+	// false means the code was used already.
+	AcceptTOTPStep(ctx context.Context, orgID, userID string, step int64) (bool, error)
+	// UseRecoveryCode removes an unused recovery code; false means it was
+	// not (or no longer) there.
+	UseRecoveryCode(ctx context.Context, orgID, userID, hash string) (bool, error)
 }
 
 var slugRE = regexp.MustCompile(`^[a-z0-9][a-z0-9-]{0,62}$`)

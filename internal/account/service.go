@@ -9,32 +9,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-// Throttle sets how repeated wrong passwords slow down and lock an account.
-// After Free failures each further one locks the account for BaseLock,
-// doubling up to MaxLock. The lock always expires, so an attacker can slow
-// the right user down but never lock them out for good; a correct login
-// resets the count.
-type Throttle struct {
-	Free     int
-	BaseLock time.Duration
-	MaxLock  time.Duration
-}
-
-// DefaultThrottle allows 5 free attempts, then locks 30 s, 1 min, 2 min ... up to 15 min.
-var DefaultThrottle = Throttle{Free: 5, BaseLock: 30 * time.Second, MaxLock: 15 * time.Minute}
-
-func (t Throttle) lockFor(failures int) time.Duration {
-	n := failures - t.Free
-	if n <= 0 {
-		return 0
-	}
-	d := t.BaseLock
-	for i := 1; i < n && d < t.MaxLock; i++ {
-		d *= 2
-	}
-	return min(d, t.MaxLock)
-}
-
 // KeyUnlocker opens a user's private key material with their password at
 // sign-in, so it can be held for the length of the session. It returns nil
 // when the user has no key. The grievance capability provides one so that
@@ -51,6 +25,7 @@ type Service struct {
 	Hasher      *Hasher
 	Clock       kernel.Clock
 	Throttle    Throttle
+	global      *gate
 	IdleTimeout time.Duration // a session unused this long ends
 	MaxSession  time.Duration // a session ends this long after sign-in, used or not
 
@@ -63,8 +38,14 @@ const TokenCacheTTL = 10 * time.Second
 
 // NewService returns a Service with production defaults.
 func NewService(store Store, hasher *Hasher, clock kernel.Clock) *Service {
-	return &Service{Store: store, Hasher: hasher, Clock: clock, Throttle: DefaultThrottle,
+	return &Service{Store: store, Hasher: hasher, Clock: clock, Throttle: DefaultThrottle, global: newGate(DefaultThrottle.Global),
 		IdleTimeout: 30 * time.Minute, MaxSession: 12 * time.Hour, tokens: newTokenCache(TokenCacheTTL, 10000)}
+}
+
+// SetThrottle replaces the sign-in throttle (tests and operators tune it).
+func (s *Service) SetThrottle(t Throttle) {
+	s.Throttle = t
+	s.global = newGate(t.Global)
 }
 
 // ErrSecondFactor is returned by Login when the password was right and a
@@ -76,44 +57,48 @@ var errBadLogin = kernel.Errorf(kernel.Unauthorised, "wrong email or password")
 // Login checks email, password and (when enrolled) a TOTP or recovery code.
 // On success it returns the user and a new session token; the token is only
 // ever returned here.
+//
+// Every attempt is first counted against the login name in the store, in
+// one atomic statement, before the password is looked at: parallel attempts
+// cannot all read the same count, and at most Throttle.Free wrong passwords
+// are checked before the name locks. A name that belongs to no user is
+// counted and locked the same way, so no answer says whether it exists.
 func (s *Service) Login(ctx context.Context, email, password, code string) (User, string, error) {
-	email, err := NormaliseEmail(email)
-	if err != nil {
-		s.Hasher.Burn(ctx, password)
-		return User{}, "", errBadLogin
-	}
-	u, err := s.Store.UserByEmail(ctx, email)
-	if kernel.IsCode(err, kernel.NotFound) {
-		s.Hasher.Burn(ctx, password)
-		return User{}, "", errBadLogin
-	}
-	if err != nil {
-		return User{}, "", fmt.Errorf("login: %w", err)
-	}
 	now := s.Clock.Now()
-	if now.Before(u.LockedUntil) {
-		wait := u.LockedUntil.Sub(now).Round(time.Second)
-		return User{}, "", kernel.Errorf(kernel.RateLimited, "too many failed attempts; try again in %s", wait)
+	if wait, ok := s.global.take(now); !ok {
+		return User{}, "", kernel.Errorf(kernel.RateLimited, "this server is receiving too many sign-in attempts; try again in %s", roundWait(wait))
 	}
-	ok, err := s.Hasher.Verify(ctx, u.PasswordHash, password)
+	name := loginName(email)
+	n, until, err := s.Store.BeginLoginAttempt(ctx, name, s.Throttle.rule(now))
 	if err != nil {
 		return User{}, "", fmt.Errorf("login: %w", err)
 	}
-	if !ok || u.Disabled {
-		return User{}, "", s.recordFailure(ctx, u, errBadLogin)
+	if n == 0 {
+		return User{}, "", lockedError(until.Sub(now))
+	}
+	u, ok, err := s.checkPassword(ctx, email, password)
+	if err != nil {
+		return User{}, "", fmt.Errorf("login: %w", err)
+	}
+	if !ok {
+		return User{}, "", s.recordFailure(ctx, name, n, now, errBadLogin)
 	}
 	if u.TOTPEnabled() {
 		if code == "" {
+			if err := s.Store.ReleaseLoginAttempt(ctx, name, n); err != nil {
+				return User{}, "", fmt.Errorf("login: %w", err)
+			}
 			return User{}, "", ErrSecondFactor
 		}
-		if !s.checkSecondFactor(&u, code, now) {
-			return User{}, "", s.recordFailure(ctx, u, ErrSecondFactor)
+		ok, err := s.useSecondFactor(ctx, u, code, now)
+		if err != nil {
+			return User{}, "", fmt.Errorf("login: %w", err)
+		}
+		if !ok {
+			return User{}, "", s.recordFailure(ctx, name, n, now, ErrSecondFactor)
 		}
 	}
-	u.FailedLogins = 0
-	u.LockedUntil = time.Time{}
-	u.UpdatedAt = now
-	if err := s.Store.UpdateUser(ctx, u); err != nil {
+	if err := s.Store.ClearLoginAttempts(ctx, name); err != nil {
 		return User{}, "", fmt.Errorf("login: %w", err)
 	}
 	var secret []byte
@@ -129,33 +114,54 @@ func (s *Service) Login(ctx context.Context, email, password, code string) (User
 	return u, token, nil
 }
 
-func (s *Service) recordFailure(ctx context.Context, u User, cause error) error {
-	u.FailedLogins++
-	if d := s.Throttle.lockFor(u.FailedLogins); d > 0 {
-		u.LockedUntil = s.Clock.Now().Add(d)
+// checkPassword reports whether email names an enabled user whose password
+// this is. An unknown or malformed email spends the same hashing work as a
+// known one.
+func (s *Service) checkPassword(ctx context.Context, email, password string) (User, bool, error) {
+	email, err := NormaliseEmail(email)
+	if err != nil {
+		s.Hasher.Burn(ctx, password)
+		return User{}, false, nil
 	}
-	if err := s.Store.UpdateUser(ctx, u); err != nil {
+	u, err := s.Store.UserByEmail(ctx, email)
+	if kernel.IsCode(err, kernel.NotFound) {
+		s.Hasher.Burn(ctx, password)
+		return User{}, false, nil
+	}
+	if err != nil {
+		return User{}, false, err
+	}
+	ok, err := s.Hasher.Verify(ctx, u.PasswordHash, password)
+	if err != nil {
+		return User{}, false, err
+	}
+	return u, ok && !u.Disabled, nil
+}
+
+// recordFailure locks the name when attempt n was one too many, and returns
+// cause.
+func (s *Service) recordFailure(ctx context.Context, name string, n int, now time.Time, cause error) error {
+	d := s.Throttle.lockFor(n)
+	if d == 0 {
+		return cause
+	}
+	if err := s.Store.FailLoginAttempt(ctx, name, n, now.Add(d)); err != nil {
 		return fmt.Errorf("login: record failure: %w", err)
 	}
 	return cause
 }
 
-// checkSecondFactor accepts a TOTP code or consumes a recovery code.
-func (s *Service) checkSecondFactor(u *User, code string, now time.Time) bool {
+// useSecondFactor accepts a TOTP code or a recovery code, each once: the
+// store takes the TOTP step or removes the recovery code atomically, so of
+// parallel sign-ins with one code only one succeeds.
+func (s *Service) useSecondFactor(ctx context.Context, u User, code string, now time.Time) (bool, error) {
 	if step, ok := VerifyTOTP(u.TOTPSecret, code, now, u.TOTPLastStep); ok {
-		u.TOTPLastStep = step
-		return true
+		return s.Store.AcceptTOTPStep(ctx, u.OrgID, u.ID, step)
 	}
 	if rc := normaliseRecoveryCode(code); rc != "" {
-		h := HashSecret(rc)
-		for i, stored := range u.RecoveryHashes {
-			if stored == h {
-				u.RecoveryHashes = append(u.RecoveryHashes[:i:i], u.RecoveryHashes[i+1:]...)
-				return true
-			}
-		}
+		return s.Store.UseRecoveryCode(ctx, u.OrgID, u.ID, HashSecret(rc))
 	}
-	return false
+	return false, nil
 }
 
 func (s *Service) startSession(ctx context.Context, u User, secret []byte) (string, error) {
@@ -366,8 +372,11 @@ func (s *Service) SetPassword(ctx context.Context, orgID, userID, password strin
 	if u.PasswordHash, err = s.Hasher.Hash(ctx, password); err != nil {
 		return err
 	}
-	u.FailedLogins, u.LockedUntil, u.UpdatedAt = 0, time.Time{}, s.Clock.Now()
+	u.UpdatedAt = s.Clock.Now()
 	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	if err := s.Store.ClearLoginAttempts(ctx, loginName(u.Email)); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
 	return s.Store.DeleteUserSessions(ctx, orgID, userID)

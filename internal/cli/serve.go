@@ -158,6 +158,12 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Cases: griev.Service, Alerts: alerts, Clock: env.Clock})
 	sched.AddSurveyJobs(jobs.SurveyJobs{Orgs: db.Accounts(), Surveys: surveys.Service, Alerts: alerts, Clock: env.Clock})
 	sched.AddRiskChangeJob(&jobs.RiskChanges{Orgs: db.Accounts(), Store: db.SupplyChain(), Signals: ew, Clock: env.Clock})
+	// Sign-in counts of names not tried for a day are dropped; most are
+	// addresses of nobody, counted only so that they answer like real ones.
+	sched.Add(jobs.Job{Name: "account.login-attempts", Every: time.Hour, Run: func(ctx context.Context) error {
+		_, err := db.Accounts().PurgeLoginAttempts(ctx, env.Clock.Now().Add(-accounts.Throttle.ResetAfter))
+		return err
+	}})
 	sched.Start(ctx)
 	defer sched.Stop()
 	select {

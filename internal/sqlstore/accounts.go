@@ -74,30 +74,27 @@ func (a *Accounts) OrgByID(ctx context.Context, id string) (account.Org, error) 
 }
 
 const userColumns = `id, org_id, email, name, role, password_hash, disabled, totp_secret, totp_pending,
-	totp_last_step, recovery_hashes, failed_logins, locked_until, created_at, updated_at`
+	totp_last_step, recovery_hashes, created_at, updated_at`
 
 func scanUser(row interface{ Scan(...any) error }) (account.User, error) {
 	var u account.User
 	var role, recovery string
-	var locked sql.NullTime
 	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.TOTPSecret,
-		&u.TOTPPending, &u.TOTPLastStep, &recovery, &u.FailedLogins, &locked, &u.CreatedAt, &u.UpdatedAt)
+		&u.TOTPPending, &u.TOTPLastStep, &recovery, &u.CreatedAt, &u.UpdatedAt)
 	if err != nil {
 		return u, err
 	}
 	u.Role = account.Role(role)
 	u.RecoveryHashes = strings.Fields(recovery)
-	u.LockedUntil = timeOf(locked)
 	u.CreatedAt, u.UpdatedAt = u.CreatedAt.UTC(), u.UpdatedAt.UTC()
 	return u, nil
 }
 
 func (a *Accounts) CreateUser(ctx context.Context, u account.User) error {
 	_, err := a.db.write.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
 		u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPPending,
-		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.FailedLogins, nullTime(u.LockedUntil),
-		u.CreatedAt.UTC(), u.UpdatedAt.UTC())
+		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.CreatedAt.UTC(), u.UpdatedAt.UTC())
 	return classify(err, "user "+u.Email)
 }
 
@@ -130,10 +127,10 @@ func (a *Accounts) ListUsers(ctx context.Context, orgID string) ([]account.User,
 
 func (a *Accounts) UpdateUser(ctx context.Context, u account.User) error {
 	res, err := a.db.write.ExecContext(ctx, `UPDATE users SET name = $3, role = $4, password_hash = $5, disabled = $6,
-		totp_secret = $7, totp_pending = $8, totp_last_step = $9, recovery_hashes = $10, failed_logins = $11,
-		locked_until = $12, updated_at = $13 WHERE org_id = $1 AND id = $2`,
+		totp_secret = $7, totp_pending = $8, totp_last_step = $9, recovery_hashes = $10, updated_at = $11
+		WHERE org_id = $1 AND id = $2`,
 		u.OrgID, u.ID, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPPending,
-		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.FailedLogins, nullTime(u.LockedUntil), u.UpdatedAt.UTC())
+		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.UpdatedAt.UTC())
 	return affected(res, err, "user")
 }
 

@@ -2,6 +2,7 @@ package sqlstore_test
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -52,17 +53,15 @@ func TestAccountsRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got.ID != tn.userA.ID || got.Role != account.RoleAdmin || len(got.RecoveryHashes) != 2 || !got.CreatedAt.Equal(t0) || !got.LockedUntil.IsZero() {
+		if got.ID != tn.userA.ID || got.Role != account.RoleAdmin || len(got.RecoveryHashes) != 2 || !got.CreatedAt.Equal(t0) {
 			t.Fatalf("round trip: got %+v", got)
 		}
-		got.LockedUntil = t0.Add(time.Minute)
-		got.FailedLogins = 6
 		got.Disabled = true
 		if err := st.UpdateUser(ctx, got); err != nil {
 			t.Fatal(err)
 		}
 		again, _ := st.User(ctx, tn.a.ID, tn.userA.ID)
-		if !again.LockedUntil.Equal(t0.Add(time.Minute)) || again.FailedLogins != 6 || !again.Disabled {
+		if !again.Disabled {
 			t.Fatalf("update lost fields: %+v", again)
 		}
 
@@ -181,6 +180,75 @@ func TestAccountsTenantIsolation(t *testing.T) {
 		tok, _ := st.APITokenByHash(ctx, "ha")
 		if !tok.RevokedAt.IsZero() {
 			t.Fatal("cross-tenant revoke changed organisation A's token")
+		}
+	})
+}
+
+// TestLoginAttemptsCountAtomically: parallel upserts each get their own
+// number, a held name refuses further attempts until the hold ends, and
+// old unlocked counts are purged.
+func TestLoginAttemptsCountAtomically(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		st := db.Accounts()
+		rule := account.AttemptRule{Now: t0, ResetBefore: t0.Add(-time.Hour), HoldFrom: 1000, HoldUntil: t0.Add(time.Minute)}
+		seen := make(chan int, 40)
+		var wg sync.WaitGroup
+		for range 40 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				n, _, err := st.BeginLoginAttempt(ctx, "name-a", rule)
+				if err != nil {
+					t.Error(err)
+				}
+				seen <- n
+			}()
+		}
+		wg.Wait()
+		close(seen)
+		got := map[int]bool{}
+		for n := range seen {
+			if got[n] || n < 1 || n > 40 {
+				t.Fatalf("attempt number %d given twice or out of range", n)
+			}
+			got[n] = true
+		}
+		rule.HoldFrom = 42
+		if n, _, _ := st.BeginLoginAttempt(ctx, "name-a", rule); n != 41 {
+			t.Fatalf("41st attempt numbered %d", n)
+		}
+		if n, _, _ := st.BeginLoginAttempt(ctx, "name-a", rule); n != 42 {
+			t.Fatalf("42nd attempt numbered %d", n)
+		}
+		if n, until, _ := st.BeginLoginAttempt(ctx, "name-a", rule); n != 0 || !until.Equal(t0.Add(time.Minute)) {
+			t.Fatalf("held name: attempt %d, locked until %v", n, until)
+		}
+		if err := st.FailLoginAttempt(ctx, "name-a", 42, t0.Add(30*time.Second)); err != nil {
+			t.Fatal(err)
+		}
+		if n, until, _ := st.LoginAttempts(ctx, "name-a"); n != 42 || !until.Equal(t0.Add(30*time.Second)) {
+			t.Fatalf("after the failure: %d, %v", n, until)
+		}
+		later := rule
+		later.Now = t0.Add(31 * time.Second)
+		if n, _, _ := st.BeginLoginAttempt(ctx, "name-a", later); n != 43 {
+			t.Fatalf("after the lock: attempt %d", n)
+		}
+		if err := st.ReleaseLoginAttempt(ctx, "name-a", 43); err != nil {
+			t.Fatal(err)
+		}
+		if n, until, _ := st.LoginAttempts(ctx, "name-a"); n != 42 || !until.IsZero() {
+			t.Fatalf("after release: %d, %v", n, until)
+		}
+		if _, _, err := st.BeginLoginAttempt(ctx, "name-b", rule); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := st.PurgeLoginAttempts(ctx, t0.Add(time.Hour)); err != nil || n != 2 {
+			t.Fatalf("purge: %d, %v", n, err)
+		}
+		if err := st.ClearLoginAttempts(ctx, "name-a"); err != nil {
+			t.Fatal(err)
 		}
 	})
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
@@ -289,7 +290,7 @@ func TestBrowserJourneys(t *testing.T) {
 		handler.signIn(demo.passwords["case_handler"], "handler@demo.example")
 		handler.open("/cases", "h1", "Cases")
 		handler.check("cases")
-		locator := receipt[:4]
+		locator := strings.ReplaceAll(receipt, "-", "")[:grievance.LocatorDigits]
 		caseHref = handler.eval(fmt.Sprintf(`(() => { const a = Array.from(document.querySelectorAll("#inbox a")).find(a => a.textContent.startsWith(%q)); return a ? a.getAttribute("href") : ""; })()`, locator+"-"))
 		if caseHref == "" {
 			t.Fatalf("the new report (locator %s) is not in the case inbox", locator)

@@ -14,23 +14,22 @@ import (
 // memStore is an in-memory grievance.Store for tests. It follows the error
 // contracts of the interfaces and keeps copies, like a database would.
 type memStore struct {
-	mu        sync.Mutex
-	reports   map[string]grievance.Report
-	receipts  map[[2]string]grievance.ReceiptRecord // org, locator
-	atts      map[string][]grievance.SealedAttachment
-	msgs      map[string][]grievance.Message
-	remedies  map[string][]grievance.Remedy
-	history   map[string][]grievance.StageChange
-	keys      map[[2]string][]byte
-	consents  map[string][]grievance.Consent
-	failNextN int // CreateReport returns Conflict this many times
+	mu       sync.Mutex
+	reports  map[string]grievance.Report
+	receipts map[string]grievance.ReceiptRecord // by report id
+	atts     map[string][]grievance.SealedAttachment
+	msgs     map[string][]grievance.Message
+	remedies map[string][]grievance.Remedy
+	history  map[string][]grievance.StageChange
+	keys     map[[2]string][]byte
+	consents map[string][]grievance.Consent
 }
 
 var _ grievance.Store = (*memStore)(nil)
 
 func newMemStore() *memStore {
 	return &memStore{
-		reports: map[string]grievance.Report{}, receipts: map[[2]string]grievance.ReceiptRecord{},
+		reports: map[string]grievance.Report{}, receipts: map[string]grievance.ReceiptRecord{},
 		atts: map[string][]grievance.SealedAttachment{}, msgs: map[string][]grievance.Message{},
 		remedies: map[string][]grievance.Remedy{}, history: map[string][]grievance.StageChange{},
 		keys: map[[2]string][]byte{}, consents: map[string][]grievance.Consent{},
@@ -47,18 +46,10 @@ func (m *memStore) report(org, id string) (grievance.Report, bool) {
 func (m *memStore) CreateReport(_ context.Context, nr grievance.NewReport) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if m.failNextN > 0 {
-		m.failNextN--
-		return kernel.Errorf(kernel.Conflict, "locator taken")
-	}
-	k := [2]string{nr.Receipt.OrgID, nr.Receipt.Locator}
-	if _, ok := m.receipts[k]; ok {
-		return kernel.Errorf(kernel.Conflict, "locator taken")
-	}
 	r := nr.Report
 	r.Version = 1
 	m.reports[r.ID] = r
-	m.receipts[k] = nr.Receipt
+	m.receipts[nr.Report.ID] = nr.Receipt
 	m.atts[r.ID] = slices.Clone(nr.Attachments)
 	m.consents[r.ID] = slices.Clone(nr.Consents)
 	for _, wk := range nr.Keys {
@@ -67,14 +58,28 @@ func (m *memStore) CreateReport(_ context.Context, nr grievance.NewReport) error
 	return nil
 }
 
-func (m *memStore) ReceiptByLocator(_ context.Context, org, loc string) (grievance.ReceiptRecord, error) {
+func (m *memStore) ReceiptsByLocator(_ context.Context, org, loc string) ([]grievance.ReceiptRecord, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	rec, ok := m.receipts[[2]string{org, loc}]
-	if !ok {
-		return grievance.ReceiptRecord{}, notFound()
+	var out []grievance.ReceiptRecord
+	for _, rec := range m.receipts {
+		if rec.OrgID == org && rec.Locator == loc {
+			out = append(out, rec)
+		}
 	}
-	return rec, nil
+	return out, nil
+}
+
+func (m *memStore) LocatorUse(_ context.Context, org string, locs []string) (map[string]int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := map[string]int{}
+	for _, rec := range m.receipts {
+		if rec.OrgID == org && slices.Contains(locs, rec.Locator) {
+			out[rec.Locator]++
+		}
+	}
+	return out, nil
 }
 
 func (m *memStore) Report(_ context.Context, org, id string) (grievance.Report, error) {
@@ -142,7 +147,7 @@ func (m *memStore) PurgeReport(_ context.Context, org, id string) error {
 	if !ok {
 		return notFound()
 	}
-	delete(m.receipts, [2]string{org, r.Locator})
+	delete(m.receipts, id)
 	r.Locator, r.Narrative, r.Contact, r.Identity, r.Purged = "", nil, nil, nil, true
 	m.reports[id] = r
 	delete(m.atts, id)

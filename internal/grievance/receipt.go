@@ -10,11 +10,18 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-// Receipt sizes: a 4-digit locator that finds the report and 16 secret
-// digits (about 53 bits) that prove the holder is the reporter.
+// Receipt sizes: a 6-digit locator that narrows the search and 14 secret
+// digits (about 46.5 bits, each guess an argon2id run) that prove the
+// holder is the reporter and decide which report opens.
+//
+// Locators are not unique: several live reports of one organisation may
+// share one, and the secret decides between them. Intake therefore never
+// runs out of receipts, whatever volume of junk is submitted; it draws a
+// few locators and takes the least used, so that a follow-up checks about
+// one verifier per million live reports.
 const (
-	LocatorDigits = 4
-	SecretDigits  = 16
+	LocatorDigits = 6
+	SecretDigits  = 14
 	ReceiptDigits = LocatorDigits + SecretDigits
 )
 
@@ -54,7 +61,7 @@ func NewReceipt(r io.Reader) (Receipt, error) {
 	return rc, nil
 }
 
-// Locator returns the four locator digits as ASCII text.
+// Locator returns the locator digits as ASCII text.
 func (r Receipt) Locator() string { return digitsText(r.d[:LocatorDigits]) }
 
 // IsZero reports whether r is the zero Receipt (never issued or parsed).
@@ -73,8 +80,21 @@ func (r Receipt) Display() string {
 	return string(out)
 }
 
-// String shows only the locator.
-func (r Receipt) String() string { return r.Locator() + "-****-****-****-****" }
+// String shows only the locator, in the grouping of Display.
+func (r Receipt) String() string {
+	out := make([]byte, 0, ReceiptDigits+ReceiptDigits/4-1)
+	for i, d := range r.d {
+		if i > 0 && i%4 == 0 {
+			out = append(out, '-')
+		}
+		if i < LocatorDigits {
+			out = append(out, '0'+d)
+		} else {
+			out = append(out, '*')
+		}
+	}
+	return string(out)
+}
 
 // GoString shows only the locator.
 func (r Receipt) GoString() string { return "grievance.Receipt(" + r.String() + ")" }
@@ -83,8 +103,9 @@ func (r Receipt) GoString() string { return "grievance.Receipt(" + r.String() + 
 func (r Receipt) LogValue() slog.Value { return slog.StringValue(r.String()) }
 
 // kdfInput is what is stretched: the secret digits. The locator is left out
-// so intake can move a new report to a free locator without stretching
-// again; the per-report salt already ties the secret to one report.
+// so intake can move a new report to a less used locator without
+// stretching again; the per-report salt already ties the secret to one
+// report.
 func (r Receipt) kdfInput() []byte { return []byte(digitsText(r.d[LocatorDigits:])) }
 
 // withLocator returns r with the locator digits drawn afresh from rand.
@@ -95,6 +116,22 @@ func (r Receipt) withLocator(rand io.Reader) (Receipt, error) {
 	}
 	copy(r.d[:LocatorDigits], fresh.d[:LocatorDigits])
 	return r, nil
+}
+
+// onLocator returns r with the given locator digits (ASCII, LocatorDigits
+// long; anything else leaves r unchanged).
+func (r Receipt) onLocator(locator string) Receipt {
+	if len(locator) != LocatorDigits {
+		return r
+	}
+	for i := range LocatorDigits {
+		c := locator[i]
+		if c < '0' || c > '9' {
+			return r
+		}
+		r.d[i] = c - '0'
+	}
+	return r
 }
 
 func digitsText(d []byte) string {

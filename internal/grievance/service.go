@@ -25,6 +25,9 @@ type Config struct {
 	Rand     io.Reader // crypto/rand.Reader in production
 	Targets  Targets
 	Audit    AuditFunc
+	// Admission bounds the requests waiting for key stretching (default
+	// DefaultAdmissionQueue).
+	Admission *Admission
 }
 
 // Service runs intake, reporter follow-up and case handling over a Store.
@@ -37,6 +40,9 @@ type Service struct{ cfg Config }
 func NewService(cfg Config) (*Service, error) {
 	if cfg.Vault == nil || cfg.Store == nil || cfg.Throttle == nil || cfg.Clock == nil || cfg.Rand == nil || cfg.Audit == nil {
 		return nil, kernel.Errorf(kernel.Invalid, "grievance service needs a vault, store, throttle, clock, randomness and audit log")
+	}
+	if cfg.Admission == nil {
+		cfg.Admission = NewAdmission(DefaultAdmissionQueue)
 	}
 	if cfg.Targets.Days == nil {
 		cfg.Targets = DefaultTargets()
@@ -63,16 +69,26 @@ type OrgKeys struct {
 	Handlers map[string]vault.PublicKey // by user id
 }
 
-// maxLocatorTries bounds how many locators intake tries before giving up;
-// with locators unique per organisation, running out means the organisation
-// has close to 10,000 live reports.
-const maxLocatorTries = 32
+// locatorChoices is how many locators intake draws for a new report; it
+// takes the first that no live report uses, or else the least used. With a
+// million locators a follow-up then checks one verifier until an
+// organisation holds millions of live reports, and even then only a few.
+const locatorChoices = 4
 
 // Submit seals and stores a new report and returns the receipt to show the
 // reporter once, with the stored report. The submission is only in memory;
 // nothing about the reporter but the clear triage fields and the day is
 // kept.
+//
+// A submission waits its turn for the key-stretching work behind a bounded
+// queue; when the queue is full it returns ErrBusy at once, having stored
+// nothing, so a flood slows no genuine reporter by more than the queue and
+// a receipt is shown only for a report durably stored.
 func (s *Service) Submit(ctx context.Context, org OrgKeys, sub Submission) (Receipt, Report, error) {
+	return s.submit(ctx, org, sub, "")
+}
+
+func (s *Service) submit(ctx context.Context, org OrgKeys, sub Submission, locator string) (Receipt, Report, error) {
 	if org.OrgID == "" {
 		return Receipt{}, Report{}, kernel.Errorf(kernel.Invalid, "no organisation")
 	}
@@ -98,11 +114,21 @@ func (s *Service) Submit(ctx context.Context, org OrgKeys, sub Submission) (Rece
 	if err != nil {
 		return Receipt{}, Report{}, err
 	}
+	release, err := s.cfg.Admission.Enter()
+	if err != nil {
+		return Receipt{}, Report{}, err
+	}
 	verifier, rk, err := v.NewReceiptVerifier(rc.kdfInput())
+	release()
 	if err != nil {
 		return Receipt{}, Report{}, err
 	}
 	defer rk.Wipe()
+	if locator != "" {
+		rc = rc.onLocator(locator)
+	} else if rc, err = s.leastUsedLocator(ctx, org.OrgID, rc); err != nil {
+		return Receipt{}, Report{}, err
+	}
 
 	r := Report{ID: id, OrgID: org.OrgID, Locator: rc.Locator(), Triage: sub.Triage, Case: NewCase(sub.Triage.Received)}
 	// Contact and identity are sealed even when empty, so their presence is
@@ -144,23 +170,7 @@ func (s *Service) Submit(ctx context.Context, org OrgKeys, sub Submission) (Rece
 		Keys:        keys,
 		Consents:    sub.Consents,
 	}
-	for range maxLocatorTries {
-		err = s.cfg.Store.CreateReport(ctx, nr)
-		if !kernel.IsCode(err, kernel.Conflict) {
-			break
-		}
-		next, rerr := rc.withLocator(s.cfg.Rand)
-		if rerr != nil {
-			return Receipt{}, Report{}, rerr
-		}
-		rc = next
-		nr.Report.Locator = rc.Locator()
-		nr.Receipt.Locator = rc.Locator()
-	}
-	if kernel.IsCode(err, kernel.Conflict) {
-		return Receipt{}, Report{}, kernel.Wrap(kernel.Unavailable, err, "no free receipt number was found; please try again")
-	}
-	if err != nil {
+	if err := s.cfg.Store.CreateReport(ctx, nr); err != nil {
 		return Receipt{}, Report{}, err
 	}
 	return rc, nr.Report, nil
@@ -168,6 +178,37 @@ func (s *Service) Submit(ctx context.Context, org OrgKeys, sub Submission) (Rece
 
 // ErrNothingReported refuses a report with neither a narrative nor a file.
 var ErrNothingReported error = &kernel.Error{Code: kernel.Invalid, Message: "please describe what happened"}
+
+// leastUsedLocator moves rc to the first of a few drawn locators that no
+// live report uses, or else to the least used of them.
+func (s *Service) leastUsedLocator(ctx context.Context, orgID string, rc Receipt) (Receipt, error) {
+	choices := []Receipt{rc}
+	for len(choices) < locatorChoices {
+		next, err := rc.withLocator(s.cfg.Rand)
+		if err != nil {
+			return Receipt{}, err
+		}
+		choices = append(choices, next)
+	}
+	locs := make([]string, len(choices))
+	for i, c := range choices {
+		locs[i] = c.Locator()
+	}
+	use, err := s.cfg.Store.LocatorUse(ctx, orgID, locs)
+	if err != nil {
+		return Receipt{}, err
+	}
+	best := choices[0]
+	for _, c := range choices {
+		if use[c.Locator()] == 0 {
+			return c, nil
+		}
+		if use[c.Locator()] < use[best.Locator()] {
+			best = c
+		}
+	}
+	return best, nil
+}
 
 // ErrReceiptNotRecognised is the one answer to every failed follow-up: a
 // wrong secret, an unknown locator, an unknown organisation and a purged
@@ -188,18 +229,16 @@ func (s *Service) OpenWithReceipt(ctx context.Context, orgID string, rc Receipt)
 		return nil, err
 	}
 	v := s.cfg.Vault
-	rec, err := s.cfg.Store.ReceiptByLocator(ctx, orgID, rc.Locator())
-	if kernel.IsCode(err, kernel.NotFound) {
-		// Spend the same work as a real check, so timing says nothing.
-		if err := v.DummyVerify(rc.kdfInput()); err != nil && !errors.Is(err, vault.ErrWrongKey) {
-			return nil, err
-		}
-		return nil, ErrReceiptNotRecognised
-	}
+	recs, err := s.cfg.Store.ReceiptsByLocator(ctx, orgID, rc.Locator())
 	if err != nil {
 		return nil, err
 	}
-	rk, err := v.VerifyReceipt(rec.Verifier, rc.kdfInput())
+	release, err := s.cfg.Admission.Enter()
+	if err != nil {
+		return nil, err
+	}
+	rec, rk, err := verifyAny(v, recs, rc.kdfInput())
+	release()
 	if errors.Is(err, vault.ErrWrongKey) {
 		return nil, ErrReceiptNotRecognised
 	}
@@ -229,6 +268,26 @@ func (s *Service) OpenWithReceipt(ctx context.Context, orgID string, rc Receipt)
 		return nil, err
 	}
 	return &ReporterSession{s: s, report: r, dk: dk}, nil
+}
+
+// verifyAny checks the secret against each record on the locator and
+// returns the one it opens. With none it spends the work of one check, so
+// an unknown locator takes as long as a wrong secret.
+func verifyAny(v *vault.Vault, recs []ReceiptRecord, secret []byte) (ReceiptRecord, *vault.ReceiptKey, error) {
+	if len(recs) == 0 {
+		if err := v.DummyVerify(secret); err != nil && !errors.Is(err, vault.ErrWrongKey) {
+			return ReceiptRecord{}, nil, err
+		}
+		return ReceiptRecord{}, nil, vault.ErrWrongKey
+	}
+	for _, rec := range recs {
+		rk, err := v.VerifyReceipt(rec.Verifier, secret)
+		if errors.Is(err, vault.ErrWrongKey) {
+			continue
+		}
+		return rec, rk, err
+	}
+	return ReceiptRecord{}, nil, vault.ErrWrongKey
 }
 
 // ReporterSession is a reporter's access to one report, opened with the

@@ -148,7 +148,7 @@ func TestSubmitAndFollowUp(t *testing.T) {
 		}
 	}
 	// Nor is the receipt's secret.
-	if bytes.Contains(dump, []byte(strings.ReplaceAll(rc.Display(), "-", "")[4:])) {
+	if bytes.Contains(dump, []byte(strings.ReplaceAll(rc.Display(), "-", "")[grievance.LocatorDigits:])) {
 		t.Error("receipt secret stored")
 	}
 }
@@ -195,7 +195,7 @@ func TestReceiptGuessingIsThrottled(t *testing.T) {
 	var lastErr error
 	for i := range 10 {
 		g := bytes.Clone(d)
-		copy(g[4:], fmt.Sprintf("%016d", i))
+		copy(g[grievance.LocatorDigits:], fmt.Sprintf("%0*d", grievance.SecretDigits, i))
 		r, _ := grievance.ParseReceipt(string(g))
 		_, lastErr = e.svc.OpenWithReceipt(ctx, "org-1", r)
 	}
@@ -214,25 +214,41 @@ func TestReceiptGuessingIsThrottled(t *testing.T) {
 	rs.Close()
 }
 
-func TestLocatorCollisionRetries(t *testing.T) {
+// TestSharedLocatorsOpenByTheSecret: reports may share a locator; each
+// receipt opens its own report and no other, and intake moves a new report
+// to a locator nobody uses when it can.
+func TestSharedLocatorsOpenByTheSecret(t *testing.T) {
 	ctx := context.Background()
 	e := newEnv(t)
-	e.store.failNextN = 3
-	rc, rep, err := e.svc.Submit(ctx, e.org, submission("x"))
+	rc1, rep1, err := e.svc.Submit(ctx, e.org, submission("first"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rep.Locator != rc.Locator() {
-		t.Fatal("report and receipt locators differ")
-	}
-	rs, err := e.svc.OpenWithReceipt(ctx, "org-1", rc)
+	// A second report forced onto the same locator, as a flood would.
+	rc2, rep2, err := e.svc.SubmitOnLocator(ctx, e.org, submission("second"), rc1.Locator())
 	if err != nil {
-		t.Fatalf("receipt after locator change: %v", err)
+		t.Fatal(err)
 	}
-	rs.Close()
-	e.store.failNextN = 1000
-	if _, _, err := e.svc.Submit(ctx, e.org, submission("x")); !kernel.IsCode(err, kernel.Unavailable) {
-		t.Fatalf("locators exhausted: %v", err)
+	if rc2.Locator() != rc1.Locator() || rep2.Locator != rep1.Locator {
+		t.Fatal("the test needs both reports on one locator")
+	}
+	for want, rc := range map[string]grievance.Receipt{rep1.ID: rc1, rep2.ID: rc2} {
+		rs, err := e.svc.OpenWithReceipt(ctx, "org-1", rc)
+		if err != nil {
+			t.Fatalf("open %s: %v", rc, err)
+		}
+		if got := rs.ReportID(); got != want {
+			t.Fatalf("receipt %s opened report %s, want %s", rc, got, want)
+		}
+		rs.Close()
+	}
+	// Without a forced locator intake avoids the used one.
+	rc3, _, err := e.svc.Submit(ctx, e.org, submission("third"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rc3.Locator() == rc1.Locator() {
+		t.Fatal("intake chose a locator in use while free ones were drawn")
 	}
 }
 

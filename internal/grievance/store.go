@@ -41,13 +41,16 @@ type ReportFilter struct {
 // report.
 type ReportStore interface {
 	// CreateReport stores the report, its receipt record, attachments and
-	// wrapped keys atomically and durably before returning. It returns a
-	// Conflict error, storing nothing, when the organisation already has a
-	// live report with the same locator; the caller picks another locator.
+	// wrapped keys atomically and durably before returning. Locators may
+	// repeat: it never refuses a report for its locator.
 	CreateReport(ctx context.Context, nr NewReport) error
-	// ReceiptByLocator returns the receipt record of the organisation's live
-	// report with that locator, or NotFound. Purged reports have no record.
-	ReceiptByLocator(ctx context.Context, orgID, locator string) (ReceiptRecord, error)
+	// ReceiptsByLocator returns the receipt records of the organisation's
+	// live reports with that locator (none is not an error). Purged
+	// reports have no record.
+	ReceiptsByLocator(ctx context.Context, orgID, locator string) ([]ReceiptRecord, error)
+	// LocatorUse counts the organisation's live reports on each of the
+	// locators; a locator in use by none may be missing from the map.
+	LocatorUse(ctx context.Context, orgID string, locators []string) (map[string]int, error)
 	// Report returns one report, or NotFound.
 	Report(ctx context.Context, orgID, reportID string) (Report, error)
 	// Reports lists the organisation's reports matching f, newest first.

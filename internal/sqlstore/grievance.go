@@ -117,15 +117,7 @@ func (g *Grievances) CreateReport(ctx context.Context, nr grievance.NewReport) e
 		return kernel.Wrap(kernel.Invalid, err, "receipt verifier")
 	}
 	return g.durableTx(ctx, func(tx *sql.Tx) error {
-		var taken int
-		err := tx.QueryRowContext(ctx, "SELECT count(*) FROM grievance_reports WHERE org_id = $1 AND locator = $2", r.OrgID, r.Locator).Scan(&taken)
-		if err != nil {
-			return classify(err, "report")
-		}
-		if taken > 0 {
-			return kernel.Errorf(kernel.Conflict, "receipt locator already in use")
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO grievance_reports (id, org_id, locator, verifier, categories, supplier_id, country,
+		_, err := tx.ExecContext(ctx, `INSERT INTO grievance_reports (id, org_id, locator, verifier, categories, supplier_id, country,
 			received, channel, severity, stage, stage_since, stage_reason, escalated, narrative, contact, identity, purged, version, n)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, FALSE, 1,
 			(SELECT COALESCE(MAX(n), 0) + 1 FROM grievance_reports WHERE org_id = $2))`,
@@ -162,22 +154,47 @@ func (g *Grievances) CreateReport(ctx context.Context, nr grievance.NewReport) e
 	})
 }
 
-func (g *Grievances) ReceiptByLocator(ctx context.Context, orgID, locator string) (grievance.ReceiptRecord, error) {
-	var id, ver string
-	err := g.db.read.QueryRowContext(ctx, "SELECT id, verifier FROM grievance_reports WHERE org_id = $1 AND locator = $2 AND purged = FALSE",
-		orgID, locator).Scan(&id, &ver)
+// ReceiptsByLocator returns the receipt records of the organisation's live
+// reports on the locator; the reporter's secret decides between them.
+func (g *Grievances) ReceiptsByLocator(ctx context.Context, orgID, locator string) ([]grievance.ReceiptRecord, error) {
+	rows, err := g.db.read.QueryContext(ctx, "SELECT id, verifier FROM grievance_reports WHERE org_id = $1 AND locator = $2 AND purged = FALSE ORDER BY n",
+		orgID, locator)
 	if err != nil {
-		return grievance.ReceiptRecord{}, classify(err, "receipt")
+		return nil, classify(err, "receipts")
 	}
-	raw, err := unb64(ver, "receipt verifier")
-	if err != nil {
-		return grievance.ReceiptRecord{}, err
+	defer rows.Close()
+	var out []grievance.ReceiptRecord
+	for rows.Next() {
+		var id, ver string
+		if err := rows.Scan(&id, &ver); err != nil {
+			return nil, classify(err, "receipts")
+		}
+		raw, err := unb64(ver, "receipt verifier")
+		if err != nil {
+			return nil, err
+		}
+		rec := grievance.ReceiptRecord{OrgID: orgID, Locator: locator, ReportID: id}
+		if err := rec.Verifier.UnmarshalBinary(raw); err != nil {
+			return nil, fmt.Errorf("receipt verifier of report %s: %w", id, err)
+		}
+		out = append(out, rec)
 	}
-	rec := grievance.ReceiptRecord{OrgID: orgID, Locator: locator, ReportID: id}
-	if err := rec.Verifier.UnmarshalBinary(raw); err != nil {
-		return grievance.ReceiptRecord{}, fmt.Errorf("receipt verifier of report %s: %w", id, err)
+	return out, classify(rows.Err(), "receipts")
+}
+
+// LocatorUse counts the organisation's live reports on each locator.
+func (g *Grievances) LocatorUse(ctx context.Context, orgID string, locators []string) (map[string]int, error) {
+	out := make(map[string]int, len(locators))
+	for _, loc := range locators {
+		var n int
+		err := g.db.read.QueryRowContext(ctx, "SELECT count(*) FROM grievance_reports WHERE org_id = $1 AND locator = $2 AND purged = FALSE",
+			orgID, loc).Scan(&n)
+		if err != nil {
+			return nil, classify(err, "receipts")
+		}
+		out[loc] = n
 	}
-	return rec, nil
+	return out, nil
 }
 
 const reportColumns = `id, org_id, locator, categories, supplier_id, country, received, channel, severity, stage, stage_since,

@@ -30,13 +30,18 @@ var casesAuth = map[string][]string{
 	"POST /cases/{id}/access":                   {"case_handler"},
 }
 
+// locatorOf returns the locator digits of a displayed receipt.
+func locatorOf(receipt string) string {
+	return strings.ReplaceAll(receipt, "-", "")[:grievance.LocatorDigits]
+}
+
 func (g *gFixture) reportIDByReceipt(t *testing.T, receipt string) string {
 	t.Helper()
-	rec, err := g.st.ReceiptByLocator(context.Background(), g.org.ID, receipt[:4])
-	if err != nil {
-		t.Fatal(err)
+	recs, err := g.st.ReceiptsByLocator(context.Background(), g.org.ID, locatorOf(receipt))
+	if err != nil || len(recs) != 1 {
+		t.Fatalf("receipts on the locator: %d, %v", len(recs), err)
 	}
-	return rec.ReportID
+	return recs[0].ReportID
 }
 
 func (g *gFixture) post(t *testing.T, path, session string, form url.Values) *http.Response {

@@ -248,6 +248,9 @@ func (s *intakeHandlers) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("grievance intake failed", "route", r.Pattern, "err", err)
 		}
 		p.Error = reporterError(err, p.T)
+		if errors.Is(err, grievance.ErrBusy) {
+			w.Header().Set("Retry-After", "120")
+		}
 		s.renderReporter(w, statusOf(kernel.ErrorCode(err)), p)
 		return
 	}
@@ -360,6 +363,8 @@ func reporterError(err error, t map[string]string) string {
 		return t["err_receipt"]
 	case errors.Is(err, grievance.ErrTooManyAttempts):
 		return t["err_wait"]
+	case errors.Is(err, grievance.ErrBusy):
+		return t["err_busy"]
 	case errors.Is(err, grievance.ErrNothingReported):
 		return t["err_describe"]
 	}

@@ -7,6 +7,7 @@ var reporterText = map[string]map[string]string{
 	"en": {
 		"yes":                            "Yes",
 		"no":                             "No",
+		"err_busy":                       "The service is busy. Your report has NOT been sent yet: please try again in a few minutes. What you wrote is still below.",
 		"err_receipt":                    "This receipt was not recognised. Check the digits and try again.",
 		"err_wait":                       "Too many attempts. Please wait and try again later.",
 		"err_describe":                   "Please describe what happened, or attach a file.",
@@ -64,6 +65,7 @@ var reporterText = map[string]map[string]string{
 	"es": {
 		"yes":                            "Sí",
 		"no":                             "No",
+		"err_busy":                       "El servicio está ocupado. Su denuncia AÚN NO se ha enviado: inténtelo de nuevo en unos minutos. Lo que escribió sigue abajo.",
 		"err_receipt":                    "No reconocemos este recibo. Revise las cifras e inténtelo de nuevo.",
 		"err_wait":                       "Demasiados intentos. Espere un poco e inténtelo más tarde.",
 		"err_describe":                   "Describa lo que pasó o adjunte un archivo.",
@@ -121,6 +123,7 @@ var reporterText = map[string]map[string]string{
 	"fr": {
 		"yes":                            "Oui",
 		"no":                             "Non",
+		"err_busy":                       "Le service est occupé. Votre signalement n'a PAS encore été envoyé : réessayez dans quelques minutes. Ce que vous avez écrit est toujours ci-dessous.",
 		"err_receipt":                    "Ce reçu n'a pas été reconnu. Vérifiez les chiffres et réessayez.",
 		"err_wait":                       "Trop de tentatives. Attendez un peu et réessayez plus tard.",
 		"err_describe":                   "Décrivez ce qui s'est passé, ou joignez un fichier.",
@@ -178,6 +181,7 @@ var reporterText = map[string]map[string]string{
 	"pt": {
 		"yes":                            "Sim",
 		"no":                             "Não",
+		"err_busy":                       "O serviço está ocupado. A sua denúncia AINDA NÃO foi enviada: tente de novo dentro de alguns minutos. O que escreveu continua abaixo.",
 		"err_receipt":                    "Este recibo não foi reconhecido. Verifique os algarismos e tente de novo.",
 		"err_wait":                       "Demasiadas tentativas. Aguarde e tente mais tarde.",
 		"err_describe":                   "Descreva o que aconteceu ou anexe um ficheiro.",
@@ -235,6 +239,7 @@ var reporterText = map[string]map[string]string{
 	"zh-Hans": {
 		"yes":                            "同意",
 		"no":                             "不同意",
+		"err_busy":                       "服务繁忙。您的报告尚未发送：请几分钟后再试。您填写的内容仍在下方。",
 		"err_receipt":                    "无法识别此回执。请检查数字后重试。",
 		"err_wait":                       "尝试次数过多。请稍后再试。",
 		"err_describe":                   "请描述发生了什么，或附上文件。",
@@ -292,6 +297,7 @@ var reporterText = map[string]map[string]string{
 	"ar": {
 		"yes":                            "نعم",
 		"no":                             "لا",
+		"err_busy":                       "الخدمة مشغولة. لم يتم إرسال بلاغك بعد: يرجى المحاولة مرة أخرى بعد بضع دقائق. ما كتبته لا يزال أدناه.",
 		"err_receipt":                    "لم يتم التعرف على هذا الإيصال. تحقق من الأرقام وحاول مرة أخرى.",
 		"err_wait":                       "محاولات كثيرة جدًا. يرجى الانتظار والمحاولة لاحقًا.",
 		"err_describe":                   "يرجى وصف ما حدث أو إرفاق ملف.",

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	"html"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -39,6 +40,8 @@ type gFixture struct {
 	v        *vault.Vault
 	recovery *vault.PrivateKey
 	hasher   *vault.ConversationHasher
+	// admission is the intake queue, which a test may fill.
+	admission *grievance.Admission
 }
 
 const (
@@ -127,7 +130,8 @@ func newGFixture(t *testing.T, db *sqlstore.DB, params vault.Params) *gFixture {
 		t.Fatal(err)
 	}
 	al := db.AuditLog()
-	svc, err := grievance.NewService(grievance.Config{Vault: v, Store: st, Throttle: th, Clock: f.clock, Rand: rand.Reader,
+	adm := grievance.NewAdmission(grievance.DefaultAdmissionQueue)
+	svc, err := grievance.NewService(grievance.Config{Vault: v, Store: st, Throttle: th, Clock: f.clock, Rand: rand.Reader, Admission: adm,
 		Audit: func(ctx context.Context, r audit.Record) error {
 			_, err := audit.Append(ctx, al, f.clock, r)
 			return err
@@ -154,7 +158,7 @@ func newGFixture(t *testing.T, db *sqlstore.DB, params vault.Params) *gFixture {
 		Hooks: HookConfig{Hasher: hasher, Inbound: st, TwilioAuthToken: testTwilioToken, MessagesSecret: testHookSecret,
 			PublicURL: testPublicURL},
 	}
-	return &gFixture{fixture: f, db: db, st: st, v: v, recovery: rec, hasher: hasher}
+	return &gFixture{fixture: f, db: db, st: st, v: v, recovery: rec, hasher: hasher, admission: adm}
 }
 
 func body(t testing.TB, res *http.Response) string {
@@ -295,8 +299,7 @@ func TestReporterIntakeAndFollowUp(t *testing.T) {
 			if res.StatusCode != 200 || !strings.Contains(page, reporterText["en"]["saved"]) {
 				t.Fatalf("consent: %d", res.StatusCode)
 			}
-			rec, _ := g.st.ReceiptByLocator(context.Background(), g.org.ID, receipt[:4])
-			cs, _ := g.st.Consents(context.Background(), g.org.ID, rec.ReportID)
+			cs, _ := g.st.Consents(context.Background(), g.org.ID, g.reportIDByReceipt(t, receipt))
 			if !grievance.Consented(cs, grievance.PurposeShareSupplier) || !grievance.Consented(cs, grievance.PurposeReferral) || grievance.Consented(cs, grievance.PurposeShareAuthorities) {
 				t.Fatalf("consents %+v", cs)
 			}
@@ -364,10 +367,10 @@ func TestReceiptGuessingIsThrottled(t *testing.T) {
 	t.Parallel() // its own database and server
 	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
 	rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"x"}}, nil)
-	locator := rc[:4]
+	locator := locatorOf(rc)
 	statuses := []int{}
 	for i := range 8 {
-		guess := locator + "-0000-0000-0000-000" + string(rune('0'+i))
+		guess := locator + "-0000-0000-0000-0" + string(rune('0'+i))
 		res, _ := g.followUp(t, "acme", url.Values{"receipt": {guess}})
 		statuses = append(statuses, res.StatusCode)
 	}
@@ -384,6 +387,41 @@ func TestReceiptGuessingIsThrottled(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("after waiting: %d", res.StatusCode)
 	}
+}
+
+// TestBusyIntakeSaysTryAgainInTheReportersLanguage: with the queue for the
+// key-stretching work full, the form answers 503 with Retry-After, says in
+// the reporter's language that nothing was sent, keeps what was typed and
+// stores nothing; once the queue drains the same post is accepted.
+func TestBusyIntakeSaysTryAgainInTheReportersLanguage(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		g := newGFixture(t, db, vault.TestParams())
+		var releases []func()
+		for range grievance.DefaultAdmissionQueue {
+			release, err := g.admission.Enter()
+			if err != nil {
+				t.Fatal(err)
+			}
+			releases = append(releases, release)
+		}
+		fields := url.Values{"narrative": {"nos quitaron los pasaportes"}, "category": {"debt_bondage"}, "lang": {"es"}}
+		rc, res, page := g.submitReport(t, "acme", fields, nil)
+		if rc != "" || res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
+			t.Fatalf("busy intake: receipt %q, status %d, Retry-After %q", rc, res.StatusCode, res.Header.Get("Retry-After"))
+		}
+		if !strings.Contains(page, html.EscapeString(reporterText["es"]["err_busy"])) || !strings.Contains(page, "nos quitaron los pasaportes") {
+			t.Fatalf("busy page lacks the Spanish message or the typed text:\n%s", page)
+		}
+		if n, err := g.st.Reports(context.Background(), g.org.ID, grievance.ReportFilter{}, kernel.Page{Limit: 10}); err != nil || len(n) != 0 {
+			t.Fatalf("a refused submission stored %d reports (%v)", len(n), err)
+		}
+		for _, release := range releases {
+			release()
+		}
+		if rc, res, _ := g.submitReport(t, "acme", fields, nil); rc == "" {
+			t.Fatalf("after the queue drained: status %d", res.StatusCode)
+		}
+	})
 }
 
 func TestReporterTextComplete(t *testing.T) {

@@ -33,10 +33,14 @@ const (
 	// question got worse between two rounds beyond chance. Value is the
 	// test statistic; the subject is the site (a party).
 	KindSurveyWorsening Kind = "survey_worsening"
+	// KindIntakeFlood is a day on which an organisation received far more
+	// grievance reports than usual (junk meant to bury genuine ones). Value
+	// is the day's count; the subject is the organisation.
+	KindIntakeFlood Kind = "intake_flood"
 )
 
 // Kinds lists every signal kind, in a stable order.
-var Kinds = []Kind{KindGrievanceCount, KindWatchlistHit, KindRiskScoreChange, KindRefdataUpdate, KindCaseOverdue, KindSurveyWorsening}
+var Kinds = []Kind{KindGrievanceCount, KindWatchlistHit, KindRiskScoreChange, KindRefdataUpdate, KindCaseOverdue, KindSurveyWorsening, KindIntakeFlood}
 
 func (k Kind) valid() bool {
 	for _, v := range Kinds {
@@ -51,16 +55,17 @@ func (k Kind) valid() bool {
 type SubjectKind string
 
 const (
-	SubjectParty    SubjectKind = "party"    // a supplier, facility, farm or cooperative (supplychain id)
-	SubjectCountry  SubjectKind = "country"  // an ISO 3166 alpha-2 code
-	SubjectRegion   SubjectKind = "region"   // a sub-national region, as the organisation names it
-	SubjectCategory SubjectKind = "category" // a grievance category code (for example an ILO indicator)
-	SubjectDataset  SubjectKind = "dataset"  // a reference dataset name
-	SubjectCase     SubjectKind = "case"     // a grievance case id (its content stays with case handlers)
+	SubjectParty    SubjectKind = "party"        // a supplier, facility, farm or cooperative (supplychain id)
+	SubjectCountry  SubjectKind = "country"      // an ISO 3166 alpha-2 code
+	SubjectRegion   SubjectKind = "region"       // a sub-national region, as the organisation names it
+	SubjectCategory SubjectKind = "category"     // a grievance category code (for example an ILO indicator)
+	SubjectDataset  SubjectKind = "dataset"      // a reference dataset name
+	SubjectCase     SubjectKind = "case"         // a grievance case id (its content stays with case handlers)
+	SubjectOrg      SubjectKind = "organisation" // the organisation itself, by slug
 )
 
 // SubjectKinds lists every subject kind, in a stable order.
-var SubjectKinds = []SubjectKind{SubjectParty, SubjectCountry, SubjectRegion, SubjectCategory, SubjectDataset, SubjectCase}
+var SubjectKinds = []SubjectKind{SubjectParty, SubjectCountry, SubjectRegion, SubjectCategory, SubjectDataset, SubjectCase, SubjectOrg}
 
 func (k SubjectKind) valid() bool {
 	for _, v := range SubjectKinds {

@@ -26,7 +26,7 @@ func TestThresholdConfigValidate(t *testing.T) {
 		{"no org", ew.ThresholdConfig{}, "threshold config org_id: missing"},
 		{"duplicate name", with(func(r *ew.ThresholdRule) {}), `rules[1].name: "hits" is already used by rules[0]`},
 		{"no name", with(func(r *ew.ThresholdRule) { r.Name = "" }), "rules[1].name: missing"},
-		{"bad kind", with(func(r *ew.ThresholdRule) { r.Name, r.Kind = "x", "grievance" }), `rules[1].kind: "grievance" is not one of grievance_count, watchlist_hit, risk_score_change, refdata_update, case_overdue, survey_worsening`},
+		{"bad kind", with(func(r *ew.ThresholdRule) { r.Name, r.Kind = "x", "grievance" }), `rules[1].kind: "grievance" is not one of grievance_count, watchlist_hit, risk_score_change, refdata_update, case_overdue, survey_worsening, intake_flood`},
 		{"bad op", with(func(r *ew.ThresholdRule) { r.Name, r.Op = "x", ">=" }), `rules[1].op: ">=" is not one of gt, ge, lt, le, abs_ge`},
 		{"subject id alone", with(func(r *ew.ThresholdRule) { r.Name, r.SubjectID = "x", "p1" }), "rules[1].subject_id: set without subject_kind"},
 		{"abs_ge zero", with(func(r *ew.ThresholdRule) { r.Name, r.Op, r.Limit = "x", ew.OpAbsGE, 0 }), "rules[1].limit: abs_ge needs a limit above 0, got 0"},

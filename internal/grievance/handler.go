@@ -31,6 +31,7 @@ const (
 	ActionAccessRevoke   = "grievance.access.revoke"
 	ActionRecover        = "grievance.access.recover"
 	ActionPurge          = "grievance.report.purge"
+	ActionMarkSpam       = "grievance.report.spam"
 	ActionConsentUse     = "grievance.consent.use"
 	ActionConsentOver    = "grievance.consent.override"
 )
@@ -362,6 +363,54 @@ func (s *Service) Purge(ctx context.Context, orgID, reportID, actorID string) er
 		return err
 	}
 	return s.cfg.Store.PurgeReport(ctx, orgID, reportID)
+}
+
+// MaxSpamBatch bounds how many reports one "mark as spam" destroys.
+const MaxSpamBatch = 500
+
+// MarkSpam destroys reports a case handler judged to be junk, as in a
+// flood: each is audited as spam (with the actor) before its keys and
+// content are destroyed. Only reports still in the received stage qualify,
+// so a case anyone has begun to work on is never swept away with junk; it
+// returns how many it destroyed and an Invalid error naming how many it
+// refused.
+func (s *Service) MarkSpam(ctx context.Context, orgID, actorID string, reportIDs []string) (int, error) {
+	if len(reportIDs) == 0 {
+		return 0, kernel.Errorf(kernel.Invalid, "choose the reports to mark as spam")
+	}
+	if len(reportIDs) > MaxSpamBatch {
+		return 0, kernel.Errorf(kernel.Invalid, "mark at most %d reports as spam at once", MaxSpamBatch)
+	}
+	done, refused := 0, 0
+	for _, id := range reportIDs {
+		r, err := s.cfg.Store.Report(ctx, orgID, id)
+		if kernel.IsCode(err, kernel.NotFound) {
+			refused++
+			continue
+		}
+		if err != nil {
+			return done, err
+		}
+		if r.Purged || r.Case.Stage != StageReceived {
+			refused++
+			continue
+		}
+		if err := s.cfg.Audit(ctx, audit.Record{Org: orgID, Actor: actorID, Action: ActionMarkSpam, Object: object(TableReport, id),
+			Detail: map[string]string{"received": r.Triage.Received.String()}}); err != nil {
+			return done, err
+		}
+		if err := s.cfg.Store.DestroyWrappedKeys(ctx, id); err != nil {
+			return done, err
+		}
+		if err := s.cfg.Store.PurgeReport(ctx, orgID, id); err != nil {
+			return done, err
+		}
+		done++
+	}
+	if refused > 0 {
+		return done, kernel.Errorf(kernel.Invalid, "%d of the chosen reports were not marked as spam: only reports not yet acknowledged can be", refused)
+	}
+	return done, nil
 }
 
 // Authorise checks that the report's consents allow an action for purpose

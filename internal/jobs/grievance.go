@@ -19,6 +19,7 @@ const (
 	JobGrievanceSignals = "grievance.signals"
 	JobGrievanceEscal   = "grievance.escalate"
 	JobGrievancePurge   = "grievance.purge"
+	JobGrievanceFlood   = "grievance.flood"
 )
 
 // OrgLister lists the organisations a per-organisation job visits.
@@ -30,6 +31,9 @@ type OrgLister interface {
 // clear triage fields.
 type GrievanceCounter interface {
 	GrievanceDayCounts(ctx context.Context, orgID, from, to string) ([]earlywarning.SubjectCount, error)
+	// ReceivedPerDay counts all reports by day received, from and to
+	// inclusive.
+	ReceivedPerDay(ctx context.Context, orgID, from, to string) (map[string]int, error)
 }
 
 // SignalPutter stores signals idempotently by id.
@@ -153,6 +157,66 @@ func (c *CaseEscalation) Run(ctx context.Context) (int, error) {
 	return raised, errors.Join(errs...)
 }
 
+// IntakeFlood raises an alert, once a day per organisation, when the day's
+// intake is a flood by the rule: handlers then look at the inbox and mark
+// the junk as spam. Intake itself never stops.
+type IntakeFlood struct {
+	Orgs   OrgLister
+	Counts GrievanceCounter
+	Alerts *earlywarning.Service
+	Clock  kernel.Clock
+	Rule   grievance.FloodRule // zero: grievance.DefaultFloodRule
+}
+
+// Run checks today's intake of every organisation and returns how many
+// floods it raised.
+func (f *IntakeFlood) Run(ctx context.Context) (int, error) {
+	rule := f.Rule
+	if rule == (grievance.FloodRule{}) {
+		rule = grievance.DefaultFloodRule()
+	}
+	if err := rule.Validate(); err != nil {
+		return 0, err
+	}
+	now := f.Clock.Now()
+	today := now.UTC().Truncate(24 * time.Hour)
+	from := today.AddDate(0, 0, -rule.Baseline)
+	orgs, err := f.Orgs.ListOrgs(ctx)
+	if err != nil {
+		return 0, err
+	}
+	raised := 0
+	var errs []error
+	for _, o := range orgs {
+		counts, err := f.Counts.ReceivedPerDay(ctx, o.ID, from.Format(time.DateOnly), today.Format(time.DateOnly))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("organisation %s: %w", o.Slug, err))
+			continue
+		}
+		before := make([]int, rule.Baseline)
+		for i := range before {
+			before[i] = counts[from.AddDate(0, 0, i).Format(time.DateOnly)]
+		}
+		day := today.Format(time.DateOnly)
+		usual, flooded := rule.Flooded(counts[day], before)
+		if !flooded {
+			continue
+		}
+		_, change, err := f.Alerts.Raise(ctx, earlywarning.Trigger{OrgID: o.ID, Key: "intake-flood/" + day,
+			Kind: earlywarning.KindIntakeFlood, Subject: earlywarning.Subject{Kind: earlywarning.SubjectOrg, ID: o.Slug},
+			Detector: "intake-flood", Severity: earlywarning.SeverityHigh, Score: float64(counts[day]), At: now,
+			Source: fmt.Sprintf("%d grievance reports received on %s, against a usual %.0f a day: look at the inbox and mark junk as spam", counts[day], day, usual)})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("organisation %s: %w", o.Slug, err))
+			continue
+		}
+		if change == earlywarning.ChangeCreated {
+			raised++
+		}
+	}
+	return raised, errors.Join(errs...)
+}
+
 // RetentionPurge destroys closed grievance reports past each
 // organisation's retention period.
 type RetentionPurge struct {
@@ -195,6 +259,14 @@ func (s *Scheduler) AddGrievanceJobs(g GrievanceJobs) {
 	signals := &GrievanceSignals{Orgs: g.Orgs, Counts: g.Counts, Signals: g.Signals, Clock: g.Clock}
 	escalate := &CaseEscalation{Orgs: g.Orgs, Cases: g.Cases, Alerts: g.Alerts, Clock: g.Clock}
 	purge := &RetentionPurge{Orgs: g.Orgs, Cases: g.Cases}
+	flood := &IntakeFlood{Orgs: g.Orgs, Counts: g.Counts, Alerts: g.Alerts, Clock: g.Clock}
+	s.Add(Job{Name: JobGrievanceFlood, Every: 5 * time.Minute, Run: func(ctx context.Context) error {
+		n, err := flood.Run(ctx)
+		if n > 0 {
+			s.Log.Warn("grievance intake flood detected", "organisations", n)
+		}
+		return err
+	}})
 	s.Add(Job{Name: JobGrievanceSignals, Every: time.Hour, Run: func(ctx context.Context) error {
 		_, err := signals.Run(ctx)
 		return err

@@ -95,3 +95,55 @@ func TestGrievanceJobs(t *testing.T) {
 		}
 	})
 }
+
+// TestIntakeFloodRaisesOneAlert: a day with far more reports than usual
+// raises one high alert naming the organisation, however often the job
+// runs; an ordinary day raises none.
+func TestIntakeFloodRaisesOneAlert(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		clock := &kernel.FixedClock{T: t0}
+		org := newOrg(t, db)
+		v, err := vault.New(vault.TestParams(), rand.Reader)
+		if err != nil {
+			t.Fatal(err)
+		}
+		th, _ := grievance.NewThrottle(grievance.DefaultThrottle(), clock)
+		st, al := db.Grievances(), db.AuditLog()
+		svc, err := grievance.NewService(grievance.Config{Vault: v, Store: st, Throttle: th, Clock: clock, Rand: rand.Reader,
+			Audit: func(ctx context.Context, r audit.Record) error { _, err := audit.Append(ctx, al, clock, r); return err }})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, _, _ := v.NewRecoveryKey()
+		submit := func(n int) {
+			for range n {
+				if _, _, err := svc.Submit(ctx, grievance.OrgKeys{OrgID: org.ID, Recovery: rec.Public()}, grievance.Submission{
+					Triage: grievance.Triage{Categories: []grievance.Category{grievance.Other}, Channel: grievance.ChannelWeb}, Narrative: "junk"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+		ew := db.EarlyWarning()
+		job := &jobs.IntakeFlood{Orgs: db.Accounts(), Counts: st, Alerts: &earlywarning.Service{Alerts: ew, Endpoints: ew, Clock: clock}, Clock: clock,
+			Rule: grievance.FloodRule{Min: 20, Factor: 10, Baseline: 7}}
+		submit(2)
+		if n, err := job.Run(ctx); err != nil || n != 0 {
+			t.Fatalf("an ordinary day: %d floods, %v", n, err)
+		}
+		clock.Advance(24 * time.Hour)
+		submit(25)
+		for i, want := range []int{1, 0} {
+			if n, err := job.Run(ctx); err != nil || n != want {
+				t.Fatalf("run %d on the flooded day: %d floods, %v", i+1, n, err)
+			}
+		}
+		open, err := ew.ListAlerts(ctx, org.ID, earlywarning.AlertFilter{}, kernel.Page{})
+		if err != nil || len(open) != 1 {
+			t.Fatalf("alerts: %d %v", len(open), err)
+		}
+		if a := open[0]; a.Kind != earlywarning.KindIntakeFlood || a.Severity != earlywarning.SeverityHigh || a.Subject.Kind != earlywarning.SubjectOrg {
+			t.Fatalf("alert %+v", a)
+		}
+	})
+}

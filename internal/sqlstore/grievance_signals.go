@@ -76,3 +76,25 @@ func (e *EarlyWarning) PutSignals(ctx context.Context, sigs []earlywarning.Signa
 		return nil
 	})
 }
+
+// ReceivedPerDay counts the organisation's reports by the day they were
+// received, from and to inclusive ('YYYY-MM-DD'), purged ones included: a
+// flood stays visible after its junk is purged.
+func (g *Grievances) ReceivedPerDay(ctx context.Context, orgID, from, to string) (map[string]int, error) {
+	rows, err := g.db.read.QueryContext(ctx, `SELECT received, count(*) FROM grievance_reports
+		WHERE org_id = $1 AND received >= $2 AND received <= $3 GROUP BY received`, orgID, from, to)
+	if err != nil {
+		return nil, classify(err, "grievance counts")
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var day string
+		var n int
+		if err := rows.Scan(&day, &n); err != nil {
+			return nil, classify(err, "grievance counts")
+		}
+		out[day] = n
+	}
+	return out, classify(rows.Err(), "grievance counts")
+}

@@ -72,7 +72,29 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "cases.html", map[string]any{"Rows": rows, "Stage": stage, "Stages": grievance.Stages(),
-		"NextPage": max(page, 0) + 1, "More": len(items) == pg.Limit})
+		"NextPage": max(page, 0) + 1, "More": len(items) == pg.Limit, "Spam": r.URL.Query().Get("spam"),
+		"Received": grievance.StageReceived})
+}
+
+// casesMarkSpam destroys the chosen new reports as spam (a flood's junk),
+// each audited, and says how many went.
+func (s *caseHandlers) casesMarkSpam(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
+		return
+	}
+	if r.PostForm.Get("confirm") != "yes" {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "tick the box to confirm: marking reports as spam destroys them for good"))
+		return
+	}
+	p := principalOf(r)
+	n, err := s.grievance.MarkSpam(r.Context(), p.User.OrgID, p.User.ID, r.PostForm["report"])
+	if err != nil && (n == 0 || kernel.ErrorCode(err) != kernel.Invalid) {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/cases?stage=received&spam="+strconv.Itoa(n), http.StatusSeeOther)
 }
 
 // openCase opens the case named in the path for the signed-in handler. The

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,7 @@ import (
 
 var casesAuth = map[string][]string{
 	"GET /cases":                                {"case_handler"},
+	"POST /cases/spam":                          {"case_handler"},
 	"GET /cases/{id}":                           {"case_handler"},
 	"GET /cases/{id}/attachments/{aid}":         {"case_handler"},
 	"POST /cases/{id}/stage":                    {"case_handler"},
@@ -88,7 +90,7 @@ func TestEveryRoleAgainstCaseRoutes(t *testing.T) {
 						t.Fatalf("%s: %d", who, res.StatusCode)
 					}
 				case "other_handler":
-					if path != "/cases" && res.StatusCode != http.StatusForbidden {
+					if path != "/cases" && path != "/cases/spam" && res.StatusCode != http.StatusForbidden {
 						t.Fatalf("a handler without the case's key: %d", res.StatusCode)
 					}
 				case "case_handler":
@@ -99,6 +101,67 @@ func TestEveryRoleAgainstCaseRoutes(t *testing.T) {
 			})
 		}
 	}
+}
+
+// TestMarkSpamDestroysNewReportsAudited: a handler ticks junk reports in
+// the inbox and marks them as spam; they are destroyed, each with its own
+// audit entry, while an acknowledged case ticked by mistake and the
+// genuine report left unticked survive.
+func TestMarkSpamDestroysNewReportsAudited(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		g := newGFixture(t, db, vault.TestParams())
+		ctx := context.Background()
+		_, h := g.login(t, "case_handler@acme.example", testPassword, "")
+		var junk []string
+		for range 3 {
+			rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"junk junk"}}, nil)
+			junk = append(junk, g.reportIDByReceipt(t, rc))
+		}
+		rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"they took our passports"}}, nil)
+		genuine := g.reportIDByReceipt(t, rc)
+		rc, _, _ = g.submitReport(t, "acme", url.Values{"narrative": {"acknowledged already"}}, nil)
+		worked := g.reportIDByReceipt(t, rc)
+		if res := g.post(t, "/cases/"+worked+"/stage", h, url.Values{"to": {"acknowledged"}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("acknowledge: %d", res.StatusCode)
+		}
+		inbox := body(t, g.do(t, "GET", "/cases", "", h, nil))
+		if !strings.Contains(inbox, `name="report" value="`+junk[0]+`"`) || strings.Contains(inbox, `name="report" value="`+worked+`"`) {
+			t.Fatal("the inbox offers a spam box for new reports only")
+		}
+		if res := g.post(t, "/cases/spam", h, url.Values{"report": junk}); res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("without confirmation: %d", res.StatusCode)
+		}
+		res := g.post(t, "/cases/spam", h, url.Values{"report": append(slices.Clone(junk), worked), "confirm": {"yes"}})
+		if res.StatusCode != http.StatusSeeOther || !strings.Contains(res.Header.Get("Location"), "spam=3") {
+			t.Fatalf("mark as spam: %d %s", res.StatusCode, res.Header.Get("Location"))
+		}
+		if page := body(t, g.do(t, "GET", res.Header.Get("Location"), "", h, nil)); !strings.Contains(page, "3 reports were marked as spam") {
+			t.Fatal("no confirmation of what was done")
+		}
+		for _, id := range junk {
+			if r, err := g.st.Report(ctx, g.org.ID, id); err != nil || !r.Purged {
+				t.Fatalf("junk report %s not destroyed: %v", id, err)
+			}
+		}
+		for _, id := range []string{genuine, worked} {
+			if r, err := g.st.Report(ctx, g.org.ID, id); err != nil || r.Purged {
+				t.Fatalf("report %s destroyed: %v", id, err)
+			}
+		}
+		spam := 0
+		err := db.AuditLog().Entries(ctx, g.org.ID, 0, func(e audit.Entry) error {
+			if e.Action == grievance.ActionMarkSpam {
+				spam++
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if spam != 3 {
+			t.Fatalf("%d spam audit entries, want 3", spam)
+		}
+	})
 }
 
 func TestHandlerWorksCaseToClosure(t *testing.T) {

@@ -146,6 +146,7 @@ func (s *Server) routes() []route {
 		// Grievance cases, for case handlers only.
 		s.when(f.cases, []route{
 			{"GET /cases", signedIn, account.PermCasesHandle, cs.caseInbox},
+			{"POST /cases/spam", signedIn, account.PermCasesHandle, cs.casesMarkSpam},
 			{"GET /cases/{id}", signedIn, account.PermCasesHandle, cs.casePage},
 			{"GET /cases/{id}/attachments/{aid}", signedIn, account.PermCasesHandle, cs.caseAttachment},
 			{"POST /cases/{id}/stage", signedIn, account.PermCasesHandle, cs.caseStage},

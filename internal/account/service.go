@@ -6,7 +6,18 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// Audit actions of staff account changes. A role is granted by creating a
+// user with it; every grant, disable, enable and second-factor reset names
+// who did it.
+const (
+	ActionUserCreate  = "account.user.create"
+	ActionUserDisable = "account.user.disable"
+	ActionUserEnable  = "account.user.enable"
+	ActionUserReset2F = "account.user.reset_second_factor"
 )
 
 // KeyUnlocker opens a user's private key material with their password at
@@ -20,7 +31,10 @@ type KeyUnlocker interface {
 // Service carries out account operations on a Store.
 type Service struct {
 	// Keys, when set, unlocks private keys at sign-in.
-	Keys        KeyUnlocker
+	Keys KeyUnlocker
+	// Audit, when set, records user creation (the role granted),
+	// disabling, enabling and second-factor resets before they take effect.
+	Audit       func(ctx context.Context, r audit.Record) error
 	Store       Store
 	Hasher      *Hasher
 	Clock       kernel.Clock
@@ -325,6 +339,9 @@ func (s *Service) CreateAPIToken(ctx context.Context, u User, name string) (APIT
 
 // NewUser describes a user to create.
 type NewUser struct {
+	// By names who creates the user, for the audit log ("user:<id>",
+	// "cli", "bootstrap").
+	By       string
 	OrgID    string
 	Email    string
 	Name     string
@@ -351,6 +368,9 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	now := s.Clock.Now()
 	u := User{ID: kernel.NewID(), OrgID: nu.OrgID, Email: email, Name: nu.Name, Role: nu.Role,
 		PasswordHash: hash, CreatedAt: now, UpdatedAt: now}
+	if err := s.audit(ctx, nu.OrgID, nu.By, ActionUserCreate, u.ID, map[string]string{"role": string(nu.Role)}); err != nil {
+		return User{}, err
+	}
 	if err := s.Store.CreateUser(ctx, u); err != nil {
 		if kernel.IsCode(err, kernel.Conflict) {
 			return User{}, kernel.Errorf(kernel.Conflict, "a user with email %s already exists", email)
@@ -382,10 +402,28 @@ func (s *Service) SetPassword(ctx context.Context, orgID, userID, password strin
 	return s.Store.DeleteUserSessions(ctx, orgID, userID)
 }
 
-// SetDisabled disables or re-enables a user; disabling ends their sessions.
-func (s *Service) SetDisabled(ctx context.Context, orgID, userID string, disabled bool) error {
+func (s *Service) audit(ctx context.Context, orgID, by, action, userID string, detail map[string]string) error {
+	if s.Audit == nil {
+		return nil
+	}
+	if by == "" {
+		by = "unknown"
+	}
+	return s.Audit(ctx, audit.Record{Org: orgID, Actor: by, Action: action, Object: "user:" + userID, Detail: detail})
+}
+
+// SetDisabled disables or re-enables a user, audited under by; disabling
+// ends their sessions.
+func (s *Service) SetDisabled(ctx context.Context, orgID, userID string, disabled bool, by string) error {
 	u, err := s.Store.User(ctx, orgID, userID)
 	if err != nil {
+		return err
+	}
+	action := ActionUserEnable
+	if disabled {
+		action = ActionUserDisable
+	}
+	if err := s.audit(ctx, orgID, by, action, userID, map[string]string{"role": string(u.Role)}); err != nil {
 		return err
 	}
 	s.tokens.clear()
@@ -400,10 +438,14 @@ func (s *Service) SetDisabled(ctx context.Context, orgID, userID string, disable
 }
 
 // ResetSecondFactor removes a user's TOTP and recovery codes so they can
-// enrol again (for a lost phone), and ends their sessions.
-func (s *Service) ResetSecondFactor(ctx context.Context, orgID, userID string) error {
+// enrol again (for a lost phone), audited under by, and ends their
+// sessions.
+func (s *Service) ResetSecondFactor(ctx context.Context, orgID, userID, by string) error {
 	u, err := s.Store.User(ctx, orgID, userID)
 	if err != nil {
+		return err
+	}
+	if err := s.audit(ctx, orgID, by, ActionUserReset2F, userID, nil); err != nil {
 		return err
 	}
 	u.TOTPSecret, u.TOTPPending, u.TOTPLastStep, u.RecoveryHashes = "", "", 0, nil
@@ -495,7 +537,7 @@ func (s *Service) Bootstrap(ctx context.Context, slug, orgName, email, password 
 	if err != nil {
 		return false, err
 	}
-	if _, err := s.CreateUser(ctx, NewUser{OrgID: o.ID, Email: email, Name: "Administrator", Role: RoleAdmin, Password: password}); err != nil {
+	if _, err := s.CreateUser(ctx, NewUser{By: "bootstrap", OrgID: o.ID, Email: email, Name: "Administrator", Role: RoleAdmin, Password: password}); err != nil {
 		if errors.Is(err, context.Canceled) {
 			return false, err
 		}

@@ -119,7 +119,7 @@ func TestAPITokenCacheAndRevocation(t *testing.T) {
 	}
 	_, plain2, _ := svc.CreateAPIToken(ctx, u, "ci2")
 	svc.AuthenticateToken(ctx, plain2)
-	if err := svc.SetDisabled(ctx, org.ID, u.ID, true); err != nil {
+	if err := svc.SetDisabled(ctx, org.ID, u.ID, true, "test"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.AuthenticateToken(ctx, plain2); err == nil {

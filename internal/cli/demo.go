@@ -106,7 +106,7 @@ func (d *demoSeeder) staff(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		created, err := d.accounts.CreateUser(ctx, account.NewUser{OrgID: d.org.ID, Email: u.email, Name: u.name, Role: u.role, Password: pw})
+		created, err := d.accounts.CreateUser(ctx, account.NewUser{By: "demo", OrgID: d.org.ID, Email: u.email, Name: u.name, Role: u.role, Password: pw})
 		if err != nil {
 			return err
 		}
@@ -116,6 +116,12 @@ func (d *demoSeeder) staff(ctx context.Context) error {
 				return err
 			}
 			if err := st.PutHandlerKey(ctx, d.org.ID, created.ID, pub, locked); err != nil {
+				return err
+			}
+			// The demo's setup holds the recovery key it just made and
+			// vouches for its own handler; a real organisation approves
+			// with 'upstream keys approve'.
+			if err := st.ApproveHandlerKey(ctx, d.org.ID, created.ID, pub, "recovery-key"); err != nil {
 				return err
 			}
 			priv, err := d.griev.Vault.UnlockKey(locked, []byte(pw))

@@ -31,6 +31,8 @@ type grievanceParts struct {
 	Service *grievance.Service
 	Keys    keyUnlocker
 	Intake  web.IntakeDeps
+	// Approvals approves new case handlers' keys.
+	Approvals grievance.Approvals
 }
 
 // newGrievance builds the vault, store, throttle and service, and the
@@ -62,10 +64,15 @@ func newGrievance(env *Env, db *sqlstore.DB, log *slog.Logger) (*grievanceParts,
 			return nil, err
 		}
 	}
-	g := &grievanceParts{Vault: v, Store: st, Service: svc, Keys: keyUnlocker{&grievance.HandlerKeys{Vault: v, Store: st}}}
+	g := &grievanceParts{Vault: v, Store: st, Service: svc, Keys: keyUnlocker{&grievance.HandlerKeys{Vault: v, Store: st}},
+		Approvals: grievance.Approvals{Keys: st, Audit: func(ctx context.Context, r audit.Record) error {
+			_, err := audit.Append(ctx, al, env.Clock, r)
+			return err
+		}}}
 	g.Intake = web.IntakeDeps{
 		Keys:      orgKeySource{st},
 		Handlers:  handlerKeys{st},
+		Approvals: handlerApprovals{st: st, a: g.Approvals},
 		Consents:  st,
 		Suppliers: supplierFinder{db.SupplyChain()},
 		ExitURL:   vals["REPORT_EXIT_URL"],
@@ -134,12 +141,48 @@ func (f supplierFinder) FindSuppliers(ctx context.Context, orgID, query string, 
 
 type handlerKeys struct{ st *sqlstore.Grievances }
 
+// HandlerPublicKey gives the key a case may be granted to: only an
+// approved one, so a case handler cannot be tricked into sharing a case
+// with a key nobody vouched for.
 func (h handlerKeys) HandlerPublicKey(ctx context.Context, orgID, userID string) (vault.PublicKey, error) {
 	hk, err := h.st.HandlerKey(ctx, orgID, userID)
 	if err != nil {
 		return vault.PublicKey{}, err
 	}
+	if !hk.Approved() {
+		return vault.PublicKey{}, kernel.Errorf(kernel.Invalid, "this case handler's key is not approved yet")
+	}
 	return hk.Public, nil
+}
+
+// handlerApprovals serves the case pages' approval of new handlers.
+type handlerApprovals struct {
+	st *sqlstore.Grievances
+	a  grievance.Approvals
+}
+
+func (h handlerApprovals) PendingHandlers(ctx context.Context, orgID string) ([]string, error) {
+	keys, err := h.st.PendingHandlerKeys(ctx, orgID, string(account.RoleCaseHandler))
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, len(keys))
+	for i, k := range keys {
+		ids[i] = k.UserID
+	}
+	return ids, nil
+}
+
+func (h handlerApprovals) ApproveHandler(ctx context.Context, orgID, approverID, userID, fingerprint string) error {
+	return h.a.Approve(ctx, orgID, approverID, userID, fingerprint)
+}
+
+func (h handlerApprovals) OwnKey(ctx context.Context, orgID, userID string) (string, bool, error) {
+	k, err := h.st.HandlerKey(ctx, orgID, userID)
+	if err != nil {
+		return "", false, err
+	}
+	return k.Public.Fingerprint(), k.Approved(), nil
 }
 
 // keyUnlocker is the account.KeyUnlocker: at sign-in it opens the user's

@@ -14,11 +14,16 @@ import (
 
 const keysUsage = `keys init --org SLUG [--replace] [--db DSN]
        upstream keys recover --org SLUG --handler EMAIL [--db DSN]
+       upstream keys approve --org SLUG --handler EMAIL --fingerprint FP [--db DSN]
 
 init makes the organisation's recovery key and prints it once: write it down
 and keep it offline. recover reads that key from standard input and gives
 the handler (who has signed in once since losing their password) access to
-every report of the organisation again.`
+every report of the organisation again, approving their new key. approve
+reads the recovery key from standard input and approves a new case
+handler's key, once you have compared the fingerprint on their account page
+(by phone or in person): the first handler of an organisation, or any when
+no approved handler is left to approve them in the case pages.`
 
 func runKeys(ctx context.Context, env *Env, args []string) error {
 	if subcommandHelp(env, args, keysUsage) {
@@ -33,14 +38,17 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	dsn := dbFlag(fs, env)
 	slug := orgFlag(fs, env)
 	var replace *bool
-	var handler *string
+	var handler, fingerprint *string
 	switch sub {
 	case "init":
 		replace = fs.Bool("replace", false, "replace an existing recovery key (reports made before stay wrapped to the old one)")
 	case "recover":
 		handler = fs.String("handler", "", "email of the case handler to restore access for")
+	case "approve":
+		handler = fs.String("handler", "", "email of the new case handler")
+		fingerprint = fs.String("fingerprint", "", "the key fingerprint the handler read to you from their account page")
 	default:
-		return usageError("unknown keys subcommand %q: want init or recover", sub)
+		return usageError("unknown keys subcommand %q: want init, recover or approve", sub)
 	}
 	if err := parseFlags(fs, rest); err != nil {
 		return err
@@ -52,7 +60,10 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 		return usageError("keys %s needs --org SLUG", sub)
 	}
 	if handler != nil && *handler == "" {
-		return usageError("keys recover needs --handler EMAIL")
+		return usageError("keys %s needs --handler EMAIL", sub)
+	}
+	if fingerprint != nil && *fingerprint == "" {
+		return usageError("keys approve needs --fingerprint, as read to you by the handler from their account page")
 	}
 	db, err := openStore(ctx, *dsn, false)
 	if err != nil {
@@ -77,7 +88,46 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	if u.Role != account.RoleCaseHandler {
 		return usageError("%s is not a case handler (role %s)", *handler, u.Role)
 	}
+	if sub == "approve" {
+		return keysApprove(ctx, env, g, org, u, *fingerprint)
+	}
 	return keysRecover(ctx, env, g, org, u)
+}
+
+// readRecoveryKey reads the organisation's recovery key from standard
+// input and checks that it is the organisation's.
+func readRecoveryKey(ctx context.Context, env *Env, g *grievanceParts, org account.Org) (*vault.PrivateKey, error) {
+	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return nil, usageError("type or pipe the recovery key on standard input")
+	}
+	rk, err := vault.ParseRecoveryKey(strings.TrimSpace(line))
+	if err != nil {
+		return nil, err
+	}
+	stored, err := g.Store.RecoveryKey(ctx, org.ID)
+	if err != nil {
+		rk.Wipe()
+		return nil, kernel.Wrap(kernel.Invalid, err, "organisation %s has no recovery key", org.Slug)
+	}
+	if !stored.Equal(rk.Public()) {
+		rk.Wipe()
+		return nil, kernel.Errorf(kernel.Invalid, "this is not the recovery key of organisation %s", org.Slug)
+	}
+	return rk, nil
+}
+
+func keysApprove(ctx context.Context, env *Env, g *grievanceParts, org account.Org, u account.User, fingerprint string) error {
+	rk, err := readRecoveryKey(ctx, env, g, org)
+	if err != nil {
+		return err
+	}
+	defer rk.Wipe()
+	if err := g.Approvals.ApproveWithRecoveryKey(ctx, org.ID, u.ID, fingerprint, rk); err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "Approved the case key of %s: new reports are shared with them from now on.\n", u.Email)
+	return nil
 }
 
 func keysInit(ctx context.Context, env *Env, g *grievanceParts, org account.Org, replace bool) error {
@@ -109,21 +159,16 @@ func keysRecover(ctx context.Context, env *Env, g *grievanceParts, org account.O
 	if err != nil {
 		return err
 	}
-	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
-	if err != nil && line == "" {
-		return usageError("type or pipe the recovery key on standard input")
-	}
-	rk, err := vault.ParseRecoveryKey(strings.TrimSpace(line))
+	rk, err := readRecoveryKey(ctx, env, g, org)
 	if err != nil {
 		return err
 	}
 	defer rk.Wipe()
-	stored, err := g.Store.RecoveryKey(ctx, org.ID)
-	if err != nil {
-		return kernel.Wrap(kernel.Invalid, err, "organisation %s has no recovery key", org.Slug)
-	}
-	if !stored.Equal(rk.Public()) {
-		return kernel.Errorf(kernel.Invalid, "this is not the recovery key of organisation %s", org.Slug)
+	// The recovery-key holder vouches for the key they restore access to.
+	if !hk.Approved() {
+		if err := g.Approvals.ApproveWithRecoveryKey(ctx, org.ID, u.ID, hk.Public.Fingerprint(), rk); err != nil {
+			return err
+		}
 	}
 	ids, err := g.Store.ReportIDs(ctx, org.ID)
 	if err != nil {

@@ -93,6 +93,19 @@ func TestLostHandlerPasswordAndRecoveryKey(t *testing.T) {
 				t.Fatalf("supplier search: %s", page)
 			}
 			h := signIn(t, s.base, email, pw1) // first sign-in makes the handler's key
+			// The first handler's key waits until the recovery-key holder
+			// compares its fingerprint and approves it.
+			_, account := get(t, h, s.base+"/account")
+			fp := regexp.MustCompile(`id="key-fingerprint">([A-Z2-7-]+)<`).FindStringSubmatch(account)
+			if fp == nil || !strings.Contains(account, "Waiting for approval") {
+				t.Fatalf("account page: %s", account)
+			}
+			if code, _, _ := run(t, vars, recovery+"\n", "keys", "approve", "--org", "main", "--handler", email, "--fingerprint", "AAAA-BBBB-CCCC-DDDD-EEEE"); code != 2 {
+				t.Fatalf("keys approve with a wrong fingerprint: %d", code)
+			}
+			if code, out, errs := run(t, vars, recovery+"\n", "keys", "approve", "--org", "main", "--handler", email, "--fingerprint", fp[1]); code != 0 {
+				t.Fatalf("keys approve: %d %s %s", code, out, errs)
+			}
 			code, page := postForm(t, browser(), s.base+"/report/main", url.Values{"narrative": {"the supervisor keeps our ID cards"}, "category": {"retention_of_documents"}})
 			if code != 200 || receiptRE.FindStringSubmatch(page) == nil {
 				t.Fatalf("intake: %d %s", code, page)

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 )
 
@@ -94,7 +95,13 @@ func argon2Params(env *Env) account.Argon2Params {
 }
 
 func newAccounts(env *Env, db *sqlstore.DB) *account.Service {
-	return account.NewService(db.Accounts(), account.NewHasher(argon2Params(env), 2), env.Clock)
+	svc := account.NewService(db.Accounts(), account.NewHasher(argon2Params(env), 2), env.Clock)
+	al := db.AuditLog()
+	svc.Audit = func(ctx context.Context, r audit.Record) error {
+		_, err := audit.Append(ctx, al, env.Clock, r)
+		return err
+	}
+	return svc
 }
 
 // noArgs refuses stray positional arguments.

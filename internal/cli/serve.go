@@ -246,7 +246,7 @@ func ensureDemo(ctx context.Context, env *Env, log *slog.Logger, accounts *accou
 			return err
 		}
 	}
-	if _, err := accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: email, Name: "Demo admin", Role: account.RoleAdmin, Password: password}); err != nil {
+	if _, err := accounts.CreateUser(ctx, account.NewUser{By: "demo", OrgID: org.ID, Email: email, Name: "Demo admin", Role: account.RoleAdmin, Password: password}); err != nil {
 		return err
 	}
 	log.Info("created the demo organisation's admin", "org", "demo", "email", email)

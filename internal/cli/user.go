@@ -84,7 +84,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 	}
 	switch sub {
 	case "disable", "enable":
-		if err := accounts.SetDisabled(ctx, u.OrgID, u.ID, sub == "disable"); err != nil {
+		if err := accounts.SetDisabled(ctx, u.OrgID, u.ID, sub == "disable", "cli"); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "%s: %sd\n", u.Email, sub)
@@ -98,7 +98,7 @@ func runUser(ctx context.Context, env *Env, args []string) error {
 		}
 		fmt.Fprintf(env.Stdout, "%s: password changed; their sessions were ended\n", u.Email)
 	case "reset-2fa":
-		if err := accounts.ResetSecondFactor(ctx, u.OrgID, u.ID); err != nil {
+		if err := accounts.ResetSecondFactor(ctx, u.OrgID, u.ID, "cli"); err != nil {
 			return err
 		}
 		fmt.Fprintf(env.Stdout, "%s: second factor removed; they can enrol again after signing in\n", u.Email)
@@ -130,7 +130,7 @@ func userAdd(ctx context.Context, env *Env, accounts *account.Service, slug, new
 	if name == "" {
 		name = strings.Split(email, "@")[0]
 	}
-	u, err := accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: email, Name: name, Role: account.Role(role), Password: pw})
+	u, err := accounts.CreateUser(ctx, account.NewUser{By: "cli", OrgID: org.ID, Email: email, Name: name, Role: account.Role(role), Password: pw})
 	if err != nil {
 		return err
 	}

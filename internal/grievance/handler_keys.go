@@ -14,7 +14,13 @@ type HandlerKey struct {
 	UserID, OrgID string
 	Public        vault.PublicKey
 	Locked        []byte
+	// ApprovedBy names who approved the key ("user:<id>" or
+	// "recovery-key"); empty while it waits (see Approvals).
+	ApprovedBy string
 }
+
+// Approved reports whether the key receives new reports.
+func (k HandlerKey) Approved() bool { return k.ApprovedBy != "" }
 
 // HandlerKeyStore keeps users' key pairs.
 type HandlerKeyStore interface {

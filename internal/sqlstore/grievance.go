@@ -648,11 +648,14 @@ func (g *Grievances) ReportIDs(ctx context.Context, orgID string) ([]string, err
 
 // --- handler and organisation keys ---
 
-// HandlerKey is a user's key pair as stored.
+// HandlerKey is a user's key pair as stored, with its approval.
 type HandlerKey = grievance.HandlerKey
 
+var _ grievance.ApprovalStore = (*Grievances)(nil)
+
 // PutHandlerKey stores or replaces a user's key pair. The user must belong
-// to the organisation.
+// to the organisation. A new key pair starts unapproved; the same key
+// locked again (a password change) keeps its approval.
 func (g *Grievances) PutHandlerKey(ctx context.Context, orgID, userID string, pub vault.PublicKey, locked []byte) error {
 	return g.db.InTx(ctx, func(tx *sql.Tx) error {
 		var one int
@@ -660,7 +663,8 @@ func (g *Grievances) PutHandlerKey(ctx context.Context, orgID, userID string, pu
 			return classify(err, "user")
 		}
 		_, err := tx.ExecContext(ctx, `INSERT INTO grievance_handler_keys (user_id, org_id, public_key, locked_key) VALUES ($1, $2, $3, $4)
-			ON CONFLICT (user_id) DO UPDATE SET public_key = excluded.public_key, locked_key = excluded.locked_key`,
+			ON CONFLICT (user_id) DO UPDATE SET public_key = excluded.public_key, locked_key = excluded.locked_key,
+			approved_by = CASE WHEN grievance_handler_keys.public_key = excluded.public_key THEN grievance_handler_keys.approved_by ELSE '' END`,
 			userID, orgID, b64(pub.Bytes()), b64(locked))
 		return classify(err, "handler key")
 	})
@@ -668,16 +672,57 @@ func (g *Grievances) PutHandlerKey(ctx context.Context, orgID, userID string, pu
 
 // HandlerKey returns a user's key pair, or NotFound.
 func (g *Grievances) HandlerKey(ctx context.Context, orgID, userID string) (HandlerKey, error) {
-	var pub, locked string
-	err := g.db.read.QueryRowContext(ctx, "SELECT public_key, locked_key FROM grievance_handler_keys WHERE org_id = $1 AND user_id = $2", orgID, userID).Scan(&pub, &locked)
+	var pub, locked, by string
+	err := g.db.read.QueryRowContext(ctx, "SELECT public_key, locked_key, approved_by FROM grievance_handler_keys WHERE org_id = $1 AND user_id = $2", orgID, userID).Scan(&pub, &locked, &by)
 	if err != nil {
 		return HandlerKey{}, classify(err, "handler key")
 	}
-	return decodeHandlerKey(orgID, userID, pub, locked)
+	return decodeHandlerKey(orgID, userID, pub, locked, by)
 }
 
-func decodeHandlerKey(orgID, userID, pub, locked string) (HandlerKey, error) {
-	hk := HandlerKey{UserID: userID, OrgID: orgID}
+// ApproveHandlerKey marks the user's key approved, if it is still pub and
+// waiting; otherwise Conflict (it was replaced or approved meanwhile).
+func (g *Grievances) ApproveHandlerKey(ctx context.Context, orgID, userID string, pub vault.PublicKey, by string) error {
+	res, err := g.db.write.ExecContext(ctx, `UPDATE grievance_handler_keys SET approved_by = $4
+		WHERE org_id = $1 AND user_id = $2 AND public_key = $3 AND approved_by = ''`, orgID, userID, b64(pub.Bytes()), by)
+	if err != nil {
+		return classify(err, "handler key")
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return classify(err, "handler key")
+	} else if n == 0 {
+		return kernel.Errorf(kernel.Conflict, "the key was replaced or approved meanwhile; look again")
+	}
+	return nil
+}
+
+// PendingHandlerKeys returns the keys of the organisation's enabled case
+// handlers that wait for approval.
+func (g *Grievances) PendingHandlerKeys(ctx context.Context, orgID, role string) ([]HandlerKey, error) {
+	rows, err := g.db.read.QueryContext(ctx, `SELECT k.user_id, k.public_key, k.locked_key, k.approved_by FROM grievance_handler_keys k
+		JOIN users u ON u.id = k.user_id AND u.org_id = k.org_id
+		WHERE k.org_id = $1 AND u.role = $2 AND u.disabled = FALSE AND k.approved_by = '' ORDER BY u.email`, orgID, role)
+	if err != nil {
+		return nil, classify(err, "handler keys")
+	}
+	defer rows.Close()
+	var out []HandlerKey
+	for rows.Next() {
+		var id, pub, locked, by string
+		if err := rows.Scan(&id, &pub, &locked, &by); err != nil {
+			return nil, classify(err, "handler keys")
+		}
+		hk, err := decodeHandlerKey(orgID, id, pub, locked, by)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, hk)
+	}
+	return out, classify(rows.Err(), "handler keys")
+}
+
+func decodeHandlerKey(orgID, userID, pub, locked, by string) (HandlerKey, error) {
+	hk := HandlerKey{UserID: userID, OrgID: orgID, ApprovedBy: by}
 	raw, err := unb64(pub, "handler key")
 	if err != nil {
 		return hk, err
@@ -690,11 +735,12 @@ func decodeHandlerKey(orgID, userID, pub, locked string) (HandlerKey, error) {
 }
 
 // ActiveHandlerKeys returns the public keys of the organisation's enabled
-// case handlers, by user id: the handlers new reports are wrapped to.
+// case handlers whose keys are approved, by user id: the handlers new
+// reports are wrapped to.
 func (g *Grievances) ActiveHandlerKeys(ctx context.Context, orgID, role string) (map[string]vault.PublicKey, error) {
 	rows, err := g.db.read.QueryContext(ctx, `SELECT k.user_id, k.public_key, k.locked_key FROM grievance_handler_keys k
 		JOIN users u ON u.id = k.user_id AND u.org_id = k.org_id
-		WHERE k.org_id = $1 AND u.role = $2 AND u.disabled = FALSE`, orgID, role)
+		WHERE k.org_id = $1 AND u.role = $2 AND u.disabled = FALSE AND k.approved_by <> ''`, orgID, role)
 	if err != nil {
 		return nil, classify(err, "handler keys")
 	}
@@ -705,7 +751,7 @@ func (g *Grievances) ActiveHandlerKeys(ctx context.Context, orgID, role string) 
 		if err := rows.Scan(&id, &pub, &locked); err != nil {
 			return nil, classify(err, "handler keys")
 		}
-		hk, err := decodeHandlerKey(orgID, id, pub, locked)
+		hk, err := decodeHandlerKey(orgID, id, pub, locked, "")
 		if err != nil {
 			return nil, err
 		}

@@ -71,9 +71,69 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 			rows[i].Labels = append(rows[i].Labels, grievance.Label(c, "en"))
 		}
 	}
+	pending, err := s.pendingHandlers(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	s.render(w, r, http.StatusOK, "cases.html", map[string]any{"Rows": rows, "Stage": stage, "Stages": grievance.Stages(),
 		"NextPage": max(page, 0) + 1, "More": len(items) == pg.Limit, "Spam": r.URL.Query().Get("spam"),
-		"Received": grievance.StageReceived})
+		"Received": grievance.StageReceived, "Pending": pending, "Approved": r.URL.Query().Get("approved")})
+}
+
+// pendingHandlers lists the new case handlers waiting for approval, shown
+// to case handlers whose own key is approved: that is how they learn of a
+// new handler.
+func (s *caseHandlers) pendingHandlers(r *http.Request) ([]account.User, error) {
+	a := s.approvals
+	if a == nil {
+		return nil, nil
+	}
+	p := principalOf(r)
+	if _, approved, err := a.OwnKey(r.Context(), p.User.OrgID, p.User.ID); kernel.IsCode(err, kernel.NotFound) || (err == nil && !approved) {
+		return nil, nil
+	} else if err != nil {
+		return nil, err
+	}
+	ids, err := a.PendingHandlers(r.Context(), p.User.OrgID)
+	if err != nil || len(ids) == 0 {
+		return nil, err
+	}
+	var out []account.User
+	for _, id := range ids {
+		u, err := s.users.User(r.Context(), p.User.OrgID, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// caseHandlerApprove approves a new case handler's key after the approver
+// typed the fingerprint the new handler read to them. It needs a signed-in
+// browser session with an unlocked key: an API token never approves.
+func (s *caseHandlers) caseHandlerApprove(w http.ResponseWriter, r *http.Request) {
+	a := s.approvals
+	if a == nil {
+		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "case handler approval is not available on this server"))
+		return
+	}
+	p := principalOf(r)
+	if p.ViaToken || len(p.Key) == 0 {
+		s.fail(w, r, kernel.Errorf(kernel.Forbidden, "approve new case handlers on the case pages, signed in with your password"))
+		return
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
+		return
+	}
+	if err := a.ApproveHandler(r.Context(), p.User.OrgID, p.User.ID, r.PathValue("id"), r.PostForm.Get("fingerprint")); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.Redirect(w, r, "/cases?approved=1", http.StatusSeeOther)
 }
 
 // casesMarkSpam destroys the chosen new reports as spam (a flood's junk),

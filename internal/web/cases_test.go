@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 	"github.com/upstream-platform/upstream/internal/vault"
@@ -20,6 +22,7 @@ import (
 var casesAuth = map[string][]string{
 	"GET /cases":                                {"case_handler"},
 	"POST /cases/spam":                          {"case_handler"},
+	"POST /cases/handlers/{id}/approve":         {"case_handler"},
 	"GET /cases/{id}":                           {"case_handler"},
 	"GET /cases/{id}/attachments/{aid}":         {"case_handler"},
 	"POST /cases/{id}/stage":                    {"case_handler"},
@@ -279,4 +282,96 @@ func caseRoutes(all []route) []route {
 		}
 	}
 	return out
+}
+
+// TestAdminCannotGrantItselfCaseAccess: an admin creates a case handler
+// with a password of its choosing (in the page and with an API token) and
+// signs in as them, but no report is shared with that key until an
+// approved case handler compares its fingerprint and approves it; the
+// admin's token and the new handler cannot approve; every step is audited.
+func TestAdminCannotGrantItselfCaseAccess(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		g := newGFixture(t, db, vault.TestParams())
+		ctx := context.Background()
+		_, h := g.login(t, trustedHandler, testPassword, "")
+		_, admin := g.login(t, "admin@acme.example", testPassword, "")
+		if res := g.post(t, "/admin/users", admin, url.Values{"email": {"mallory@acme.example"}, "name": {"Mallory"}, "role": {"case_handler"},
+			"password": {testPassword}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("admin creates a handler: %d", res.StatusCode)
+		}
+		_, tok, err := g.accounts.CreateAPIToken(ctx, g.users[account.RoleAdmin], "automation")
+		if err != nil {
+			t.Fatal(err)
+		}
+		bearer := map[string]string{"Authorization": "Bearer " + tok}
+		if res := g.do(t, "POST", "/api/v1/users", `{"email":"trent@acme.example","name":"Trent","role":"case_handler","password":"`+testPassword+`"}`, "", bearer); res.StatusCode != http.StatusCreated {
+			t.Fatalf("API token creates a handler: %d", res.StatusCode)
+		}
+		var mallory string
+		for _, email := range []string{"mallory@acme.example", "trent@acme.example"} {
+			_, s := g.login(t, email, testPassword, "")
+			if s == "" {
+				t.Fatalf("%s cannot sign in", email)
+			}
+			if email == "mallory@acme.example" {
+				mallory = s
+			}
+		}
+		rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"before approval"}, "identity": {"Ana Pereira"}}, nil)
+		before := g.reportIDByReceipt(t, rc)
+		for _, email := range []string{"mallory@acme.example", "trent@acme.example"} {
+			u, _ := g.accounts.Store.UserByEmail(ctx, email)
+			if _, err := g.st.WrappedKey(ctx, before, "handler:"+u.ID); !kernel.IsCode(err, kernel.NotFound) {
+				t.Fatalf("a report was wrapped to %s before approval: %v", email, err)
+			}
+		}
+		if res := g.do(t, "GET", "/cases/"+before, "", mallory, nil); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("unapproved handler opens a report: %d", res.StatusCode)
+		}
+		m, _ := g.accounts.Store.UserByEmail(ctx, "mallory@acme.example")
+		page := body(t, g.do(t, "GET", "/account", "", mallory, nil))
+		fp := regexp.MustCompile(`id="key-fingerprint">([A-Z2-7-]+)<`).FindStringSubmatch(page)
+		if fp == nil || !strings.Contains(page, "Waiting for approval") {
+			t.Fatalf("the new handler's account page shows no fingerprint waiting for approval")
+		}
+		approve := "/cases/handlers/" + m.ID + "/approve"
+		if res := g.post(t, approve, mallory, url.Values{"fingerprint": {fp[1]}}); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("the new handler approves itself: %d", res.StatusCode)
+		}
+		if res := g.do(t, "POST", approve, "fingerprint="+fp[1], "", bearer); res.StatusCode != http.StatusForbidden && res.StatusCode != http.StatusUnauthorized {
+			t.Fatalf("the admin's API token approves: %d", res.StatusCode)
+		}
+		if res := g.post(t, approve, admin, url.Values{"fingerprint": {fp[1]}}); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("the admin approves: %d", res.StatusCode)
+		}
+		inbox := body(t, g.do(t, "GET", "/cases", "", h, nil))
+		if !strings.Contains(inbox, "New case handlers waiting for your approval") || !strings.Contains(inbox, "mallory@acme.example") || !strings.Contains(inbox, "trent@acme.example") {
+			t.Fatal("the existing handler is not told of the new handlers")
+		}
+		if res := g.post(t, approve, h, url.Values{"fingerprint": {"AAAA-BBBB-CCCC-DDDD-EEEE"}}); res.StatusCode != http.StatusBadRequest {
+			t.Fatalf("a wrong fingerprint: %d", res.StatusCode)
+		}
+		if res := g.post(t, approve, h, url.Values{"fingerprint": {strings.ToLower(fp[1])}}); res.StatusCode != http.StatusSeeOther {
+			t.Fatalf("approval: %d", res.StatusCode)
+		}
+		rc, _, _ = g.submitReport(t, "acme", url.Values{"narrative": {"after approval"}}, nil)
+		after := g.reportIDByReceipt(t, rc)
+		if res := g.do(t, "GET", "/cases/"+after, "", mallory, nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("approved handler opens a new report: %d", res.StatusCode)
+		}
+		if res := g.do(t, "GET", "/cases/"+before, "", mallory, nil); res.StatusCode != http.StatusForbidden {
+			t.Fatalf("approval shares reports from before it: %d", res.StatusCode)
+		}
+		actions := map[string]int{}
+		err = db.AuditLog().Entries(ctx, g.org.ID, 0, func(e audit.Entry) error {
+			actions[e.Action]++
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if actions[account.ActionUserCreate] < 2 || actions[grievance.ActionHandlerKeyApproved] != 1 {
+			t.Fatalf("audit log: %v", actions)
+		}
+	})
 }

@@ -41,6 +41,7 @@ type accountHandlers struct {
 	*base
 	accounts     *account.Service
 	recoveryKeys RecoveryKeys             // nil: the settings page says keys are set up elsewhere
+	approvals    HandlerApprovals         // nil: no case key shown on the account page
 	datasets     func() []refdata.Dataset // nil: the settings page lists none
 }
 
@@ -109,6 +110,7 @@ type caseHandlers struct {
 	handlerKeys HandlerKeySource
 	consents    ConsentReader
 	users       userDirectory
+	approvals   HandlerApprovals // nil: new handlers are approved on the command line only
 }
 
 // impactHandlers are the impact measurement pages and API.
@@ -194,7 +196,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	aggregates := newAggregateCache(d.Clock)
 	s := &Server{base: b, accounts: d.Accounts, metrics: newMetrics(), features: f}
 	s.ops = &opsHandlers{base: b, ready: d.Ready, metrics: s.metrics}
-	s.account = &accountHandlers{base: b, accounts: d.Accounts, recoveryKeys: d.RecoveryKeys, datasets: d.Datasets}
+	s.account = &accountHandlers{base: b, accounts: d.Accounts, recoveryKeys: d.RecoveryKeys, datasets: d.Datasets, approvals: d.Intake.Approvals}
 
 	dash := &dashboardHandlers{base: b, supplyOn: f.supply.on, suppliers: d.Suppliers, aggregates: aggregates,
 		cases: d.Dashboard.Cases, alerts: d.Dashboard.Alerts, indicators: d.Dashboard.Indicators}
@@ -248,7 +250,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		suppliers: d.Intake.Suppliers, hooks: d.Intake.Hooks, exitURL: d.Intake.ExitURL, orgs: d.Accounts.Store}
 	if f.cases.on {
 		s.cases = &caseHandlers{base: b, grievance: d.Grievance, handlerKeys: d.Intake.Handlers,
-			consents: d.Intake.Consents, users: d.Accounts.Store}
+			consents: d.Intake.Consents, users: d.Accounts.Store, approvals: d.Intake.Approvals}
 	}
 	if f.impact.on {
 		s.impact = &impactHandlers{base: b, impact: d.Impact, programmes: d.ImpactRecords,

@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
@@ -18,6 +19,14 @@ func (s *accountHandlers) renderAccount(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	data := map[string]any{"User": p.User, "Tokens": tokens}
+	if a := s.approvals; a != nil && p.Can(account.PermCasesHandle) {
+		fp, approved, err := a.OwnKey(r.Context(), p.User.OrgID, p.User.ID)
+		if err != nil && !kernel.IsCode(err, kernel.NotFound) {
+			s.fail(w, r, err)
+			return
+		}
+		data["KeyFingerprint"], data["KeyApproved"] = fp, approved
+	}
 	for k, v := range extra {
 		data[k] = v
 	}

@@ -28,7 +28,7 @@ func (s *accountHandlers) renderUsers(w http.ResponseWriter, r *http.Request, st
 
 func (s *accountHandlers) userCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	_, err := s.accounts.CreateUser(r.Context(), account.NewUser{OrgID: p.User.OrgID, Email: r.FormValue("email"),
+	_, err := s.accounts.CreateUser(r.Context(), account.NewUser{By: actorOf(p), OrgID: p.User.OrgID, Email: r.FormValue("email"),
 		Name: r.FormValue("name"), Role: account.Role(r.FormValue("role")), Password: r.FormValue("password")})
 	if err != nil {
 		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
@@ -55,7 +55,7 @@ func (s *accountHandlers) setDisabled(w http.ResponseWriter, r *http.Request, di
 		s.renderUsers(w, r, http.StatusBadRequest, map[string]any{"Error": "you cannot disable your own account"})
 		return
 	}
-	if err := s.accounts.SetDisabled(r.Context(), p.User.OrgID, id, disabled); err != nil {
+	if err := s.accounts.SetDisabled(r.Context(), p.User.OrgID, id, disabled, actorOf(p)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
@@ -64,11 +64,20 @@ func (s *accountHandlers) setDisabled(w http.ResponseWriter, r *http.Request, di
 
 func (s *accountHandlers) userReset2FA(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	if err := s.accounts.ResetSecondFactor(r.Context(), p.User.OrgID, r.PathValue("id")); err != nil {
+	if err := s.accounts.ResetSecondFactor(r.Context(), p.User.OrgID, r.PathValue("id"), actorOf(p)); err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+}
+
+// actorOf names the principal in the audit log, saying when it acted
+// through an API token.
+func actorOf(p account.Principal) string {
+	if p.ViaToken {
+		return "user:" + p.User.ID + " (API token)"
+	}
+	return "user:" + p.User.ID
 }
 
 // userJSON is the API view of a user: never hashes or secrets.
@@ -119,7 +128,7 @@ func (s *accountHandlers) apiUserCreate(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	u, err := s.accounts.CreateUser(r.Context(), account.NewUser{OrgID: p.User.OrgID, Email: in.Email, Name: in.Name,
+	u, err := s.accounts.CreateUser(r.Context(), account.NewUser{By: actorOf(p), OrgID: p.User.OrgID, Email: in.Email, Name: in.Name,
 		Role: account.Role(in.Role), Password: in.Password})
 	if err != nil {
 		s.fail(w, r, err)

@@ -23,6 +23,8 @@ type IntakeDeps struct {
 	Keys OrgKeySource
 	// Handlers gives a user's public key, for granting case access.
 	Handlers HandlerKeySource
+	// Approvals lists and approves new case handlers' keys; nil hides it.
+	Approvals HandlerApprovals
 	// Consents reads a report's consent answers for the case page.
 	Consents ConsentReader
 	// Suppliers finds suppliers by name for the intake form; nil hides the
@@ -46,6 +48,21 @@ type OrgKeySource interface {
 // has none (never signed in as a case handler).
 type HandlerKeySource interface {
 	HandlerPublicKey(ctx context.Context, orgID, userID string) (vault.PublicKey, error)
+}
+
+// HandlerApprovals approves new case handlers' keys: a new handler receives
+// reports only once an approved handler has compared their key's
+// fingerprint and approved it.
+type HandlerApprovals interface {
+	// PendingHandlers returns the user ids of enabled case handlers whose
+	// keys wait for approval.
+	PendingHandlers(ctx context.Context, orgID string) ([]string, error)
+	// ApproveHandler approves userID's key for approverID, when fingerprint
+	// is the key's.
+	ApproveHandler(ctx context.Context, orgID, approverID, userID, fingerprint string) error
+	// OwnKey returns the fingerprint of the user's key and whether it is
+	// approved; NotFound when the user has none yet.
+	OwnKey(ctx context.Context, orgID, userID string) (fingerprint string, approved bool, err error)
 }
 
 // SupplierFinder searches an organisation's suppliers by name.

@@ -131,7 +131,7 @@ func benchServer(b *testing.B) string {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if err := st.PutHandlerKey(ctx, org.ID, u.ID, k.Public(), []byte("locked elsewhere")); err != nil {
+		if err := st.PutHandlerKey(ctx, org.ID, u.ID, k.Public(), []byte("locked elsewhere")); err != nil || st.ApproveHandlerKey(ctx, org.ID, u.ID, k.Public(), "recovery-key") != nil {
 			b.Fatal(err)
 		}
 	}

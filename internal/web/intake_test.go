@@ -52,10 +52,16 @@ const (
 
 // testUnlocker mirrors the production unlocker in internal/cli (which the
 // web package cannot import): case handlers get a key at first sign-in.
+// testUnlocker issues case keys at first sign-in like the real one. The
+// fixture's own case handler (case_handler@acme.example) stands for a
+// handler approved long ago: its key is approved as it is issued; every
+// other handler's key waits for approval.
 type testUnlocker struct {
 	v  *vault.Vault
 	st *sqlstore.Grievances
 }
+
+const trustedHandler = "case_handler@acme.example"
 
 func (k testUnlocker) Unlock(ctx context.Context, u account.User, password string) ([]byte, error) {
 	hk, err := k.st.HandlerKey(ctx, u.OrgID, u.ID)
@@ -74,6 +80,11 @@ func (k testUnlocker) Unlock(ctx context.Context, u account.User, password strin
 		if err := k.st.PutHandlerKey(ctx, u.OrgID, u.ID, priv.Public(), locked); err != nil {
 			return nil, err
 		}
+		if u.Email == trustedHandler {
+			if err := k.st.ApproveHandlerKey(ctx, u.OrgID, u.ID, priv.Public(), "recovery-key"); err != nil {
+				return nil, err
+			}
+		}
 		return []byte(vault.FormatRecoveryKey(priv)), nil
 	}
 	if err != nil {
@@ -84,6 +95,33 @@ func (k testUnlocker) Unlock(ctx context.Context, u account.User, password strin
 		return nil, err
 	}
 	return []byte(vault.FormatRecoveryKey(priv)), nil
+}
+
+// testApprovals serves approvals like the command line's wiring does.
+type testApprovals struct {
+	st *sqlstore.Grievances
+	a  grievance.Approvals
+}
+
+func (h testApprovals) PendingHandlers(ctx context.Context, orgID string) ([]string, error) {
+	keys, err := h.st.PendingHandlerKeys(ctx, orgID, string(account.RoleCaseHandler))
+	var ids []string
+	for _, k := range keys {
+		ids = append(ids, k.UserID)
+	}
+	return ids, err
+}
+
+func (h testApprovals) ApproveHandler(ctx context.Context, orgID, approverID, userID, fingerprint string) error {
+	return h.a.Approve(ctx, orgID, approverID, userID, fingerprint)
+}
+
+func (h testApprovals) OwnKey(ctx context.Context, orgID, userID string) (string, bool, error) {
+	k, err := h.st.HandlerKey(ctx, orgID, userID)
+	if err != nil {
+		return "", false, err
+	}
+	return k.Public.Fingerprint(), k.Approved(), nil
 }
 
 type orgKeysFromStore struct{ st *sqlstore.Grievances }
@@ -153,7 +191,11 @@ func newGFixture(t *testing.T, db *sqlstore.DB, params vault.Params) *gFixture {
 	f.accounts.Keys = testUnlocker{v: v, st: st}
 	f.deps.Grievance = svc
 	f.deps.Intake = IntakeDeps{
-		Keys: orgKeysFromStore{st}, Handlers: orgKeysFromStore{st}, Consents: st,
+		Keys: orgKeysFromStore{st}, Handlers: orgKeysFromStore{st}, Consents: st, Approvals: testApprovals{st: st, a: grievance.Approvals{Keys: st,
+			Audit: func(ctx context.Context, r audit.Record) error {
+				_, err := audit.Append(ctx, al, f.clock, r)
+				return err
+			}}},
 		Suppliers: fakeSuppliers{{ID: testSupplierID, Name: "Golden Thread Spinning Mills", Country: "IN"}},
 		Hooks: HookConfig{Hasher: hasher, Inbound: st, TwilioAuthToken: testTwilioToken, MessagesSecret: testHookSecret,
 			PublicURL: testPublicURL},

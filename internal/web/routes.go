@@ -147,6 +147,7 @@ func (s *Server) routes() []route {
 		s.when(f.cases, []route{
 			{"GET /cases", signedIn, account.PermCasesHandle, cs.caseInbox},
 			{"POST /cases/spam", signedIn, account.PermCasesHandle, cs.casesMarkSpam},
+			{"POST /cases/handlers/{id}/approve", signedIn, account.PermCasesHandle, cs.caseHandlerApprove},
 			{"GET /cases/{id}", signedIn, account.PermCasesHandle, cs.casePage},
 			{"GET /cases/{id}/attachments/{aid}", signedIn, account.PermCasesHandle, cs.caseAttachment},
 			{"POST /cases/{id}/stage", signedIn, account.PermCasesHandle, cs.caseStage},

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
@@ -40,6 +41,11 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	ctx := context.Background()
 	clock := &kernel.FixedClock{T: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	accounts := account.NewService(db.Accounts(), account.NewHasher(account.TestArgon2, 2), clock)
+	al := db.AuditLog()
+	accounts.Audit = func(ctx context.Context, r audit.Record) error {
+		_, err := audit.Append(ctx, al, clock, r)
+		return err
+	}
 	logs := &strings.Builder{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	deps := &Deps{Accounts: accounts, Ready: db, Log: log, Clock: clock, Config: Config{CookieSecure: true, Version: "test"}}

@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/account"
@@ -14,11 +15,30 @@ func (s *accountHandlers) loginPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // safeNext keeps redirects after sign-in on this site.
+//
+// The value is parsed, not matched: it must be a path on this host with no
+// scheme, host or user, and no character a browser drops or reads as a
+// slash. "/\t/evil.example/x" (from "next=/%09/evil.example/x") passes a
+// prefix check, but a browser removes the tab and goes to
+// //evil.example/x, off this site.
 func safeNext(next string) string {
-	if !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if next == "" || len(next) > 2048 {
 		return "/"
 	}
-	return next
+	for _, c := range next {
+		if c < 0x20 || c == 0x7f || c == '\\' {
+			return "/"
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return "/"
+	}
+	out := (&url.URL{Path: u.Path, RawPath: u.RawPath, RawQuery: u.RawQuery}).String()
+	if !strings.HasPrefix(out, "/") || strings.HasPrefix(out, "//") {
+		return "/"
+	}
+	return out
 }
 
 func (s *accountHandlers) loginSubmit(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"crypto/subtle"
 	"fmt"
 	"net/http"
 	"sort"
@@ -84,7 +85,21 @@ func (m *metrics) write(w *strings.Builder) {
 	fmt.Fprintf(w, "upstream_uptime_seconds %g\n", time.Since(m.start).Seconds())
 }
 
+// metricsHandler answers only a scraper holding the metrics token. Reporter
+// routes are never counted (see observe), so nothing here says when a
+// report arrived.
 func (s *opsHandlers) metricsHandler(w http.ResponseWriter, r *http.Request) {
+	want := s.cfg.MetricsToken
+	if want == "" {
+		http.NotFound(w, r)
+		return
+	}
+	got, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer ")
+	if !ok || subtle.ConstantTimeCompare([]byte(got), []byte(want)) != 1 {
+		w.Header().Set("WWW-Authenticate", `Bearer realm="metrics"`)
+		http.Error(w, "metrics need the bearer token set in UPSTREAM_METRICS_TOKEN", http.StatusUnauthorized)
+		return
+	}
 	var b strings.Builder
 	s.metrics.write(&b)
 	w.Header().Set("Content-Type", "text/plain; version=0.0.4; charset=utf-8")

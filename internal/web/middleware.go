@@ -158,10 +158,12 @@ func (s *Server) observe(next http.Handler) http.Handler {
 		if pattern == "" {
 			pattern = "unmatched"
 		}
-		s.metrics.observe(pattern, sw.status, elapsed)
+		// Reporter routes are neither logged nor counted: a counter that
+		// moves is a timestamp of a report.
 		if s.quiet[r.Pattern] {
 			return
 		}
+		s.metrics.observe(pattern, sw.status, elapsed)
 		s.log.Info("request", "id", id, "method", r.Method, "route", pattern,
 			"status", sw.status, "bytes", sw.bytes, "ms", float64(elapsed.Microseconds())/1000)
 	})

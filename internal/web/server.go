@@ -36,6 +36,10 @@ type Config struct {
 	// cookies from http://localhost, so it stays on outside tests.
 	CookieSecure bool
 	Version      string
+	// MetricsToken is the bearer token /metrics asks for; empty turns
+	// /metrics off (404). Request counts per route tell when things happen,
+	// so they are not for anyone who asks.
+	MetricsToken string
 }
 
 // Deps are the services the server needs, grouped by the capability whose

@@ -19,6 +19,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/vault"
 )
 
 const testPassword = "correct horse battery"
@@ -48,7 +49,7 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	}
 	logs := &strings.Builder{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	deps := &Deps{Accounts: accounts, Ready: db, Log: log, Clock: clock, Config: Config{CookieSecure: true, Version: "test"}}
+	deps := &Deps{Accounts: accounts, Ready: db, Log: log, Clock: clock, Config: Config{CookieSecure: true, Version: "test", MetricsToken: testMetricsToken}}
 	org, _, err := accounts.EnsureOrg(ctx, "acme", "Acme")
 	if err != nil {
 		t.Fatal(err)
@@ -437,12 +438,41 @@ func TestHealthReadyMetrics(t *testing.T) {
 			t.Errorf("%s: %d", p, res.StatusCode)
 		}
 	}
-	res := f.do(t, "GET", "/metrics", "", "", nil)
+	for _, hdr := range []map[string]string{nil, {"Authorization": "Bearer wrong"}} {
+		if res := f.do(t, "GET", "/metrics", "", "", hdr); res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("metrics without the token (%v): %d", hdr, res.StatusCode)
+		}
+	}
+	res := f.do(t, "GET", "/metrics", "", "", map[string]string{"Authorization": "Bearer " + testMetricsToken})
 	body, _ := io.ReadAll(res.Body)
 	for _, want := range []string{`upstream_http_requests_total{route="GET /healthz",code="2xx"} 1`, "upstream_http_request_duration_seconds_bucket", "upstream_http_errors_total"} {
 		if !strings.Contains(string(body), want) {
 			t.Errorf("metrics lack %q:\n%s", want, body)
 		}
+	}
+}
+
+const testMetricsToken = "metrics-test-token"
+
+// TestMetricsNeverCountReporterRoutes: a report posted and the forms
+// fetched leave no trace in the metrics, so a scraper cannot tell when
+// reports arrive; a server without a token has no /metrics at all.
+func TestMetricsNeverCountReporterRoutes(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	g.do(t, "GET", "/report/acme", "", "", nil)
+	if rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"metrics test"}}, nil); rc == "" {
+		t.Fatal("no receipt")
+	}
+	g.do(t, "GET", "/healthz", "", "", nil)
+	res := g.do(t, "GET", "/metrics", "", "", map[string]string{"Authorization": "Bearer " + testMetricsToken})
+	page, _ := io.ReadAll(res.Body)
+	if strings.Contains(string(page), "/report") || strings.Contains(string(page), "/hooks") || !strings.Contains(string(page), "GET /healthz") {
+		t.Fatalf("metrics:\n%s", page)
+	}
+	off := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	off.deps.Config.MetricsToken = ""
+	if res := off.do(t, "GET", "/metrics", "", "", nil); res.StatusCode != http.StatusNotFound {
+		t.Fatalf("metrics without a configured token: %d", res.StatusCode)
 	}
 }
 

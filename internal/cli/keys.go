@@ -10,11 +10,13 @@ import (
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/vault"
+	"github.com/upstream-platform/upstream/internal/web"
 )
 
 const keysUsage = `keys init --org SLUG [--replace] [--db DSN]
        upstream keys recover --org SLUG --handler EMAIL [--db DSN]
        upstream keys approve --org SLUG --handler EMAIL --fingerprint FP [--db DSN]
+       upstream keys hook-secret --org SLUG
 
 init makes the organisation's recovery key and prints it once: write it down
 and keep it offline. recover reads that key from standard input and gives
@@ -23,7 +25,10 @@ every report of the organisation again, approving their new key. approve
 reads the recovery key from standard input and approves a new case
 handler's key, once you have compared the fingerprint on their account page
 (by phone or in person): the first handler of an organisation, or any when
-no approved handler is left to approve them in the case pages.`
+no approved handler is left to approve them in the case pages. hook-secret
+prints the organisation's own secret for the generic messaging webhook
+(POST /hooks/SLUG/messages), derived from UPSTREAM_HOOK_SECRET: give each
+organisation's provider only its own.`
 
 func runKeys(ctx context.Context, env *Env, args []string) error {
 	if subcommandHelp(env, args, keysUsage) {
@@ -47,8 +52,9 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	case "approve":
 		handler = fs.String("handler", "", "email of the new case handler")
 		fingerprint = fs.String("fingerprint", "", "the key fingerprint the handler read to you from their account page")
+	case "hook-secret":
 	default:
-		return usageError("unknown keys subcommand %q: want init, recover or approve", sub)
+		return usageError("unknown keys subcommand %q: want init, recover, approve or hook-secret", sub)
 	}
 	if err := parseFlags(fs, rest); err != nil {
 		return err
@@ -61,6 +67,17 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 	}
 	if handler != nil && *handler == "" {
 		return usageError("keys %s needs --handler EMAIL", sub)
+	}
+	if sub == "hook-secret" {
+		master := envString(env, "HOOK_SECRET", "")
+		if master == "" {
+			return usageError("set UPSTREAM_HOOK_SECRET (the server's master secret) first")
+		}
+		if err := account.ValidateSlug(*slug); err != nil {
+			return err
+		}
+		fmt.Fprintln(env.Stdout, web.MessagesHookSecret(master, *slug))
+		return nil
 	}
 	if fingerprint != nil && *fingerprint == "" {
 		return usageError("keys approve needs --fingerprint, as read to you by the handler from their account page")

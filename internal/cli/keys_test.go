@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/web"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 	"github.com/upstream-platform/upstream/internal/testkit"
 )
@@ -274,4 +275,19 @@ func crashAndRestart(t *testing.T, bin, dsn string) {
 		}
 	}
 	t.Logf("%d receipts shown before SIGKILL, all open after restart", len(got))
+}
+
+// TestHookSecretPerOrganisation: each organisation gets its own messaging
+// webhook secret from the master secret.
+func TestHookSecretPerOrganisation(t *testing.T) {
+	vars := map[string]string{"UPSTREAM_HOOK_SECRET": "master secret of this server"}
+	_, a, _ := run(t, vars, "", "keys", "hook-secret", "--org", "acme")
+	_, b, _ := run(t, vars, "", "keys", "hook-secret", "--org", "beta")
+	a, b = strings.TrimSpace(a), strings.TrimSpace(b)
+	if len(a) != 64 || a == b || a != web.MessagesHookSecret("master secret of this server", "acme") {
+		t.Fatalf("secrets %q and %q", a, b)
+	}
+	if code, _, _ := run(t, nil, "", "keys", "hook-secret", "--org", "acme"); code != 2 {
+		t.Fatalf("without a master secret: exit %d", code)
+	}
 }

@@ -35,7 +35,8 @@ type HookConfig struct {
 	Inbound InboundLog
 	// TwilioAuthToken verifies X-Twilio-Signature.
 	TwilioAuthToken string
-	// MessagesSecret verifies the generic JSON webhook's HMAC-SHA256.
+	// MessagesSecret is the master secret from which each organisation's
+	// generic JSON webhook secret is derived (MessagesHookSecret).
 	MessagesSecret string
 	// PublicURL is the scheme and host the provider calls
 	// ("https://upstream.example.org"); Twilio signs the full URL it used,
@@ -125,9 +126,26 @@ func (m inboundMessage) check() error {
 
 // messagesSignature is the generic webhook's signature: hex HMAC-SHA256
 // over the timestamp, a dot and the raw body, sent as "sha256=<hex>".
-func messagesSignature(secret, timestamp string, body []byte) string {
+// MessagesHookSecret derives one organisation's secret for the generic
+// messaging webhook from the server's master secret: a sender given one
+// organisation's secret cannot sign for another. 'upstream keys
+// hook-secret --org SLUG' prints it for the organisation's provider.
+func MessagesHookSecret(master, slug string) string {
+	m := hmac.New(sha256.New, []byte(master))
+	io.WriteString(m, "upstream/messages-hook/v1\x00")
+	io.WriteString(m, slug)
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// messagesSignature is the HMAC-SHA256, under the organisation's secret,
+// of the timestamp, the request path (which names the organisation) and
+// the body, so a message signed for one organisation does not verify at
+// another's path.
+func messagesSignature(secret, timestamp, path string, body []byte) string {
 	m := hmac.New(sha256.New, []byte(secret))
 	io.WriteString(m, timestamp)
+	m.Write([]byte{'.'})
+	io.WriteString(m, path)
 	m.Write([]byte{'.'})
 	m.Write(body)
 	return "sha256=" + hex.EncodeToString(m.Sum(nil))
@@ -144,7 +162,7 @@ type genericMessage struct {
 // parseMessages checks the generic webhook's timestamp window and
 // signature, then decodes the body strictly. It is a parser of outside
 // input with a fuzz target.
-func parseMessages(secret string, now time.Time, window time.Duration, timestamp, signature string, body []byte) (inboundMessage, error) {
+func parseMessages(secret, path string, now time.Time, window time.Duration, timestamp, signature string, body []byte) (inboundMessage, error) {
 	ts, err := strconv.ParseInt(timestamp, 10, 64)
 	if err != nil || len(timestamp) > 20 {
 		return inboundMessage{}, kernel.Errorf(kernel.Unauthorised, "X-Upstream-Timestamp must be Unix seconds")
@@ -152,7 +170,7 @@ func parseMessages(secret string, now time.Time, window time.Duration, timestamp
 	if d := now.Sub(time.Unix(ts, 0)); d > window || d < -window {
 		return inboundMessage{}, kernel.Errorf(kernel.Unauthorised, "the timestamp is outside the accepted window")
 	}
-	want := messagesSignature(secret, timestamp, body)
+	want := messagesSignature(secret, timestamp, path, body)
 	if signature == "" || !hmac.Equal([]byte(want), []byte(signature)) {
 		return inboundMessage{}, kernel.Errorf(kernel.Unauthorised, "the webhook signature does not match")
 	}
@@ -235,7 +253,7 @@ func (s *intakeHandlers) hookMessages(w http.ResponseWriter, r *http.Request) {
 	if window <= 0 {
 		window = 5 * time.Minute
 	}
-	m, err := parseMessages(cfg.MessagesSecret, s.clock.Now(), window, r.Header.Get("X-Upstream-Timestamp"), r.Header.Get("X-Upstream-Signature"), body)
+	m, err := parseMessages(MessagesHookSecret(cfg.MessagesSecret, r.PathValue("org")), r.URL.Path, s.clock.Now(), window, r.Header.Get("X-Upstream-Timestamp"), r.Header.Get("X-Upstream-Signature"), body)
 	if err != nil {
 		s.hookFail(w, r, err)
 		return

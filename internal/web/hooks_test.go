@@ -39,8 +39,9 @@ func (g *gFixture) messages(t *testing.T, slug string, msg genericMessage, at ti
 	t.Helper()
 	b, _ := json.Marshal(msg)
 	ts := strconv.FormatInt(at.Unix(), 10)
-	res := g.do(t, "POST", "/hooks/"+slug+"/messages", string(b), "", map[string]string{
-		"Content-Type": "application/json", "X-Upstream-Timestamp": ts, "X-Upstream-Signature": messagesSignature(secret, ts, b)})
+	path := "/hooks/" + slug + "/messages"
+	res := g.do(t, "POST", path, string(b), "", map[string]string{
+		"Content-Type": "application/json", "X-Upstream-Timestamp": ts, "X-Upstream-Signature": messagesSignature(MessagesHookSecret(secret, slug), ts, path, b)})
 	return res, body(t, res)
 }
 
@@ -193,14 +194,56 @@ func FuzzParseTwilio(f *testing.F) {
 	})
 }
 
+// TestMessagesSignedForOneOrgRefusedAtAnother: a message signed for one
+// organisation, replayed at another's webhook (same body, timestamp and
+// signature), is refused, and so is one signed with the other
+// organisation's secret over the first one's path; each organisation's
+// secret differs.
+func TestMessagesSignedForOneOrgRefusedAtAnother(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	ctx := context.Background()
+	beta, _, err := g.accounts.EnsureOrg(ctx, "beta", "Beta")
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _, _ := g.v.NewRecoveryKey()
+	if err := g.st.SetRecoveryKey(ctx, beta.ID, rec.Public(), false); err != nil {
+		t.Fatal(err)
+	}
+	if MessagesHookSecret(testHookSecret, "acme") == MessagesHookSecret(testHookSecret, "beta") {
+		t.Fatal("two organisations share a webhook secret")
+	}
+	msg := genericMessage{ID: "m-1", From: "+15550001", Text: "they took our passports"}
+	b, _ := json.Marshal(msg)
+	ts := strconv.FormatInt(g.clock.Now().Unix(), 10)
+	signed := messagesSignature(MessagesHookSecret(testHookSecret, "acme"), ts, "/hooks/acme/messages", b)
+	for name, tc := range map[string]struct{ path, sig string }{
+		"replayed at another organisation":          {"/hooks/beta/messages", signed},
+		"other organisation's secret, first's path": {"/hooks/beta/messages", messagesSignature(MessagesHookSecret(testHookSecret, "beta"), ts, "/hooks/acme/messages", b)},
+		"master secret": {"/hooks/beta/messages", messagesSignature(testHookSecret, ts, "/hooks/beta/messages", b)},
+	} {
+		res := g.do(t, "POST", tc.path, string(b), "", map[string]string{"Content-Type": "application/json", "X-Upstream-Timestamp": ts, "X-Upstream-Signature": tc.sig})
+		if res.StatusCode != http.StatusUnauthorized {
+			t.Errorf("%s: %d", name, res.StatusCode)
+		}
+	}
+	if n := g.countReports(t); n != 0 {
+		t.Fatalf("%d reports stored from refused messages", n)
+	}
+	res := g.do(t, "POST", "/hooks/acme/messages", string(b), "", map[string]string{"Content-Type": "application/json", "X-Upstream-Timestamp": ts, "X-Upstream-Signature": signed})
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("the message at its own organisation: %d", res.StatusCode)
+	}
+}
+
 func FuzzParseMessages(f *testing.F) {
 	now := time.Unix(1_800_000_000, 0)
 	b := []byte(`{"id":"1","from":"+1","text":"x"}`)
 	ts := strconv.FormatInt(now.Unix(), 10)
-	f.Add(b, ts, messagesSignature("s", ts, b))
+	f.Add(b, ts, messagesSignature("s", ts, "/hooks/o/messages", b))
 	f.Add([]byte(`{"id":1}`), "-99999999999999999999", "sha256=")
 	f.Fuzz(func(t *testing.T, b []byte, ts, sig string) {
-		m, err := parseMessages("s", now, 5*time.Minute, ts, sig, b)
+		m, err := parseMessages("s", "/hooks/o/messages", now, 5*time.Minute, ts, sig, b)
 		if err != nil {
 			var ke *kernel.Error
 			if !errors.As(err, &ke) {
@@ -208,7 +251,7 @@ func FuzzParseMessages(f *testing.F) {
 			}
 			return
 		}
-		if sig != messagesSignature("s", ts, b) || m.ID == "" {
+		if sig != messagesSignature("s", ts, "/hooks/o/messages", b) || m.ID == "" {
 			t.Fatal("accepted an unsigned or incomplete message")
 		}
 	})

@@ -40,8 +40,13 @@ func isAPI(r *http.Request) bool { return strings.HasPrefix(r.URL.Path, "/api/")
 // guard authenticates and authorises a request for rt: the only place
 // where permissions are checked.
 func (s *Server) guard(rt route) http.Handler {
+	limit := bodyLimit(rt.pattern)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = http.MaxBytesReader(w, r.Body, limit)
+		}
 		if rt.access != signedIn {
+			defer removeUploads(r)
 			rt.handler(w, r)
 			return
 		}
@@ -58,8 +63,40 @@ func (s *Server) guard(rt route) http.Handler {
 			s.fail(w, r, kernel.Errorf(kernel.Forbidden, "your role (%s) does not allow this", p.User.Role))
 			return
 		}
-		rt.handler(w, r.WithContext(context.WithValue(r.Context(), principalKey, p)))
+		r = r.WithContext(context.WithValue(r.Context(), principalKey, p))
+		defer removeUploads(r)
+		rt.handler(w, r)
 	})
+}
+
+// defaultBodyLimit bounds the body of every request whose route is not an
+// upload: forms, JSON and small files (a theory-of-change map).
+const defaultBodyLimit = 2 << 20
+
+// uploadLimits are the routes that take files larger than the default;
+// their handlers apply their own, exact limits within these.
+var uploadLimits = map[string]int64{
+	"POST /report/{org}":                            maxReportBody,
+	"POST /suppliers/import":                        maxImportBytes,
+	"POST /api/v1/suppliers/import":                 maxImportBytes,
+	"POST /impact/programmes/{id}/observations":     maxCSVUpload,
+	"POST /api/v1/programmes/{id}/observations/csv": maxCSVUpload,
+}
+
+func bodyLimit(pattern string) int64 {
+	if n, ok := uploadLimits[pattern]; ok {
+		return n
+	}
+	return defaultBodyLimit
+}
+
+// removeUploads deletes the temporary files a multipart form left on
+// disk. The server removes them only for the request it made, not for the
+// copies middleware hands to handlers.
+func removeUploads(r *http.Request) {
+	if r.MultipartForm != nil {
+		r.MultipartForm.RemoveAll()
+	}
 }
 
 // authenticate reads a bearer token on API routes and the session cookie

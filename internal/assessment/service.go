@@ -91,6 +91,19 @@ type Store interface {
 	SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[supplychain.PartyRisk, error]) error
 }
 
+// PendingStore keeps the mark that an organisation's stored risk is due
+// for a recompute. The store sets it in the same transaction as an import;
+// Recompute clears it once the new scores are stored, so an import whose
+// process died before its recompute is finished at the next start (which
+// recomputes every marked organisation).
+type PendingStore interface {
+	// RecomputePending returns 0 when no recompute is due, else a number
+	// that changes with each import.
+	RecomputePending(ctx context.Context, orgID string) (int64, error)
+	// ClearRecompute removes the mark if it is still seen.
+	ClearRecompute(ctx context.Context, orgID string, seen int64) error
+}
+
 // SignalSource gives the risk signals of an organisation's parties that
 // come from outside the supplier files, by party id: reviewed watchlist
 // hits (confirmed, or still possible), grievances, audit findings.
@@ -106,6 +119,8 @@ type Service struct {
 	Normalisers Normalisers
 	// Signals is optional: without it only the reference data scores.
 	Signals SignalSource
+	// Pending is optional: with it a recompute clears the import's mark.
+	Pending PendingStore
 }
 
 // NamedFile is one uploaded or named supplier file. Open is called once,
@@ -198,6 +213,13 @@ func (s *Service) importFile(ctx context.Context, w ImportWriter, f NamedFile, s
 // signals, infers tiers, propagates exposure and stores the result. It
 // returns the number of parties at each level, and the total under "".
 func (s *Service) Recompute(ctx context.Context, orgID string) (map[risk.Level]int, error) {
+	var mark int64
+	if s.Pending != nil {
+		var err error
+		if mark, err = s.Pending.RecomputePending(ctx, orgID); err != nil {
+			return nil, err
+		}
+	}
 	ps, ls, err := s.Store.Graph(ctx, orgID)
 	if err != nil {
 		return nil, err
@@ -238,6 +260,11 @@ func (s *Service) Recompute(ctx context.Context, orgID string) (map[risk.Level]i
 	}
 	if err := s.Store.SaveRisk(ctx, orgID, rows); err != nil {
 		return nil, err
+	}
+	if s.Pending != nil && mark != 0 {
+		if err := s.Pending.ClearRecompute(ctx, orgID, mark); err != nil {
+			return nil, err
+		}
 	}
 	return counts, nil
 }

@@ -87,6 +87,50 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
+const recomputeUsage = `recompute --org SLUG [--db DSN]
+
+Scores every stored supplier of the organisation again: after a change of
+reference data, or to finish an import whose recompute did not run (the
+server also finishes those when it starts).`
+
+func runRecompute(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "recompute", recomputeUsage)
+	dsn := dbFlag(fs, env)
+	org := orgFlag(fs, env)
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if err := noArgs(fs); err != nil {
+		return err
+	}
+	if *org == "" {
+		return usageError("recompute needs --org SLUG (or UPSTREAM_ORG)")
+	}
+	db, err := openStore(ctx, *dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	o, err := orgBySlug(ctx, db, *org)
+	if err != nil {
+		return err
+	}
+	ref, err := loadRefdata(ctx, db)
+	if err != nil {
+		return err
+	}
+	svc, err := newAssessmentService(ref, db, nil, env.Clock)
+	if err != nil {
+		return err
+	}
+	levels, err := svc.Recompute(ctx, o.ID)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "%s: %d parties scored\n", o.Slug, levels[""])
+	return nil
+}
+
 // newAssessmentService wires the supply-chain pipeline to the store, to
 // the screening review queue, whose confirmed and pending hits become risk
 // signals at every recompute, and to worker-voice survey results, which
@@ -100,7 +144,8 @@ func newAssessmentService(ref *refdata.Set, db *sqlstore.DB, lists []screening.L
 	// Reading signals needs the queue's store only: no audit, no clock.
 	reviews := &screening.ReviewService{Store: db.Screening()}
 	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers(),
-		Signals: signalSources{reviewSignals{reviews: reviews, lists: lists}, surveySignals{store: db.Surveys(), clock: clock}}}, nil
+		Signals: signalSources{reviewSignals{reviews: reviews, lists: lists}, surveySignals{store: db.Surveys(), clock: clock}},
+		Pending: db.SupplyChain()}, nil
 }
 
 // reviewSignals gives the recompute the review queue's signals; lists, when

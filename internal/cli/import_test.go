@@ -1,7 +1,10 @@
 package cli_test
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"iter"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -12,7 +15,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/refdata"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
@@ -333,5 +338,89 @@ func TestImportUsesStoredReferenceData(t *testing.T) {
 	}
 	if after := exposure(); after <= before {
 		t.Fatalf("exposure %v after raising Norway's prevalence, %v before: the replacement was ignored", after, before)
+	}
+}
+
+// scored counts register entries with a risk level.
+func scored(reg []supplychain.RegisterEntry) int {
+	n := 0
+	for _, e := range reg {
+		if e.Risk.Level != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// killedStore is a supply-chain store whose process "dies" after an
+// import's commit: the recompute's write never happens.
+type killedStore struct{ *sqlstore.SupplyChain }
+
+func (killedStore) SaveRisk(context.Context, string, iter.Seq2[supplychain.PartyRisk, error]) error {
+	return errors.New("killed before the recompute was stored")
+}
+
+// TestInterruptedImportIsRecomputed: an import committed by a process that
+// died before its recompute leaves the organisation marked; 'upstream
+// recompute --org' and the next start (serve or migrate) score it and
+// clear the mark.
+func TestInterruptedImportIsRecomputed(t *testing.T) {
+	for _, e := range []sqlstore.Engine{sqlstore.SQLite, sqlstore.Postgres} {
+		t.Run(string(e), func(t *testing.T) {
+			dsn, orgs := importDB(t, e)
+			ctx := context.Background()
+			db, err := sqlstore.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			ref, err := refdata.Default()
+			if err != nil {
+				t.Fatal(err)
+			}
+			engine, err := risk.NewEngine(ref, risk.DefaultWeights())
+			if err != nil {
+				t.Fatal(err)
+			}
+			chain, err := os.ReadFile(filepath.Join(assessData, "chain.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			interrupted := func() {
+				t.Helper()
+				dying := &assessment.Service{Store: killedStore{db.SupplyChain()}, Engine: engine, Normalisers: assessment.StandardNormalisers(), Pending: db.SupplyChain()}
+				if _, err := dying.ImportAndRecompute(ctx, orgs["acme"], []assessment.NamedFile{assessment.ReaderFile("chain.csv", bytes.NewReader(chain))}, false); err == nil {
+					t.Fatal("the dying import should fail its recompute")
+				}
+				if n, _ := db.SupplyChain().RecomputePending(ctx, orgs["acme"]); n == 0 {
+					t.Fatal("the committed import left no recompute mark")
+				}
+				if n := scored(register(t, dsn, orgs["acme"])); n != 0 {
+					t.Fatalf("%d parties scored before any recompute", n)
+				}
+			}
+			interrupted()
+			if code, out, errs := run(t, map[string]string{"UPSTREAM_DB": dsn}, "", "recompute", "--org", "acme"); code != 0 || !strings.Contains(out, "parties scored") {
+				t.Fatalf("recompute: %d %s %s", code, out, errs)
+			}
+			if n := scored(register(t, dsn, orgs["acme"])); n == 0 {
+				t.Fatal("recompute scored nothing")
+			}
+			if n, _ := db.SupplyChain().RecomputePending(ctx, orgs["acme"]); n != 0 {
+				t.Fatalf("mark left after the recompute: %d", n)
+			}
+			dying := &assessment.Service{Store: killedStore{db.SupplyChain()}, Engine: engine, Normalisers: assessment.StandardNormalisers(), Pending: db.SupplyChain()}
+			dying.ImportAndRecompute(ctx, orgs["other"], []assessment.NamedFile{assessment.ReaderFile("chain.csv", bytes.NewReader(chain))}, false)
+			// The next start (or 'upstream migrate') finishes it.
+			if code, out, errs := run(t, map[string]string{"UPSTREAM_DB": dsn}, "", "migrate"); code != 0 || !strings.Contains(out, "risk recomputed for 1 organisation") {
+				t.Fatalf("migrate: %d %s %s", code, out, errs)
+			}
+			if n := scored(register(t, dsn, orgs["other"])); n == 0 {
+				t.Fatal("the start did not finish the interrupted recompute")
+			}
+			if n, _ := db.SupplyChain().RecomputePending(ctx, orgs["other"]); n != 0 {
+				t.Fatalf("mark left after the start's recompute: %d", n)
+			}
+		})
 	}
 }

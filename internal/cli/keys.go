@@ -69,7 +69,10 @@ func runKeys(ctx context.Context, env *Env, args []string) error {
 		return usageError("keys %s needs --handler EMAIL", sub)
 	}
 	if sub == "hook-secret" {
-		master := envString(env, "HOOK_SECRET", "")
+		master, err := env.setting("HOOK_SECRET")
+		if err != nil {
+			return err
+		}
 		if master == "" {
 			return usageError("set UPSTREAM_HOOK_SECRET (the server's master secret) first")
 		}

@@ -19,9 +19,9 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/sqlstore"
-	"github.com/upstream-platform/upstream/internal/web"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 	"github.com/upstream-platform/upstream/internal/testkit"
+	"github.com/upstream-platform/upstream/internal/web"
 )
 
 var (

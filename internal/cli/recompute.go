@@ -9,7 +9,8 @@ import (
 )
 
 // recomputePending scores again the organisations whose stored risk a
-// migration marked as computed under an older method, and returns how
+// migration marked as computed under an older method, or an import left
+// unscored when its process died before the recompute, and returns how
 // many it did. Each is done on its own: one that fails stays marked and
 // the error names it.
 func recomputePending(ctx context.Context, db *sqlstore.DB, svc *assessment.Service) (int, error) {

@@ -128,11 +128,15 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	metricsToken, err := env.setting("METRICS_TOKEN")
+	if err != nil {
+		return err
+	}
 	srv, err := web.New(web.Deps{Surveys: surveys, EUDR: eudrService, RecoveryKeys: recoveryKeys{vault: griev.Vault, store: griev.Store}, Datasets: ref.Datasets,
 		Accounts: accounts, Alerts: alerts, AlertEndpoints: ew, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, ImpactRecords: db.Impact(),
 		Grievance: griev.Service, Intake: griev.Intake, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
 		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), GrievanceCounts: db.Reporting(), Imports: suppliers, Watchlist: watchlistHits{db.Screening()},
-		Config: web.Config{CookieSecure: *secure, Version: Version, MetricsToken: envString(env, "METRICS_TOKEN", "")}})
+		Config: web.Config{CookieSecure: *secure, Version: Version, MetricsToken: metricsToken}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)
 	}

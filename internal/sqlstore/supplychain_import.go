@@ -94,6 +94,10 @@ func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w supply
 		if err := w.Flush(); err != nil {
 			return err
 		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO risk_recompute (org_id, pending) VALUES ($1, 1)
+			ON CONFLICT (org_id) DO UPDATE SET pending = risk_recompute.pending + 1`, orgID); err != nil {
+			return classify(err, "recompute mark")
+		}
 		// The register's totals count register keys: when the import
 		// removed some, they are counted again, so that a page and its
 		// total agree until the recompute writes the keys again.

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -172,4 +173,24 @@ func (s *SupplyChain) PendingRecomputes(ctx context.Context) ([]string, error) {
 func (s *SupplyChain) RecomputeDone(ctx context.Context, orgID string) error {
 	_, err := s.db.write.ExecContext(ctx, "DELETE FROM risk_recompute WHERE org_id = $1", orgID)
 	return classify(err, "pending recomputes")
+}
+
+// RecomputePending returns the organisation's pending-recompute mark: 0
+// when its stored risk reflects every import, else a number that changes
+// with each import.
+func (s *SupplyChain) RecomputePending(ctx context.Context, orgID string) (int64, error) {
+	var n int64
+	err := s.db.read.QueryRowContext(ctx, "SELECT pending FROM risk_recompute WHERE org_id = $1", orgID).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return n, classify(err, "recompute mark")
+}
+
+// ClearRecompute removes the mark a recompute read before it started,
+// unless another import has changed it since (that import's recompute
+// removes it).
+func (s *SupplyChain) ClearRecompute(ctx context.Context, orgID string, seen int64) error {
+	_, err := s.db.write.ExecContext(ctx, "DELETE FROM risk_recompute WHERE org_id = $1 AND pending = $2", orgID, seen)
+	return classify(err, "recompute mark")
 }

@@ -61,6 +61,9 @@ func newGrievanceFixture(t *testing.T, db *sqlstore.DB) *grievanceFixture {
 	if err := st.PutHandlerKey(ctx, tn.a.ID, tn.userA.ID, pub, locked); err != nil {
 		t.Fatal(err)
 	}
+	if err := st.ApproveHandlerKey(ctx, tn.a.ID, tn.userA.ID, pub, "recovery-key"); err != nil {
+		t.Fatal(err)
+	}
 	hk, err := v.UnlockKey(locked, []byte("pw"))
 	if err != nil {
 		t.Fatal(err)
@@ -407,6 +410,55 @@ func TestIntakeSurvivesJunkFlood(t *testing.T) {
 		v, err := rs.View(ctx)
 		if err != nil || v.Narrative != "they took our passports" {
 			t.Fatalf("opened %q, %v", v.Narrative, err)
+		}
+	})
+}
+
+// TestHandlerKeyApproval: a new key is not given reports until approved;
+// approval names the very key compared; locking the same key again keeps
+// its approval, a new key pair loses it.
+func TestHandlerKeyApproval(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newGrievanceFixture(t, db)
+		role := string(account.RoleAdmin) // the seeded users are admins
+		u := f.tn.userA
+		active := func() int {
+			ks, err := f.st.ActiveHandlerKeys(ctx, f.tn.a.ID, role)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return len(ks)
+		}
+		fresh, err := f.v.NewKeyPair()
+		if err != nil {
+			t.Fatal(err)
+		}
+		other, _ := f.v.NewKeyPair()
+		if err := f.st.PutHandlerKey(ctx, f.tn.a.ID, u.ID, fresh.Public(), []byte("locked")); err != nil {
+			t.Fatal(err)
+		}
+		if active() != 0 {
+			t.Fatal("a new key pair kept the old key's approval")
+		}
+		pending, err := f.st.PendingHandlerKeys(ctx, f.tn.a.ID, role)
+		if err != nil || len(pending) != 1 || pending[0].UserID != u.ID || pending[0].Approved() {
+			t.Fatalf("pending keys: %+v %v", pending, err)
+		}
+		if err := f.st.ApproveHandlerKey(ctx, f.tn.a.ID, u.ID, other.Public(), "user:x"); !kernel.IsCode(err, kernel.Conflict) {
+			t.Fatalf("approving another key than the stored one: %v", err)
+		}
+		if err := f.st.ApproveHandlerKey(ctx, f.tn.b.ID, u.ID, fresh.Public(), "user:x"); !kernel.IsCode(err, kernel.Conflict) {
+			t.Fatalf("approving from another organisation: %v", err)
+		}
+		if err := f.st.ApproveHandlerKey(ctx, f.tn.a.ID, u.ID, fresh.Public(), "user:x"); err != nil || active() != 1 {
+			t.Fatalf("approval: %v, %d active", err, active())
+		}
+		if err := f.st.PutHandlerKey(ctx, f.tn.a.ID, u.ID, fresh.Public(), []byte("locked again")); err != nil || active() != 1 {
+			t.Fatalf("the same key locked again lost its approval: %v", err)
+		}
+		if k, err := f.st.HandlerKey(ctx, f.tn.a.ID, u.ID); err != nil || k.ApprovedBy != "user:x" {
+			t.Fatalf("stored approval: %+v %v", k, err)
 		}
 	})
 }

@@ -51,8 +51,7 @@ const (
 )
 
 // testUnlocker mirrors the production unlocker in internal/cli (which the
-// web package cannot import): case handlers get a key at first sign-in.
-// testUnlocker issues case keys at first sign-in like the real one. The
+// web package cannot import): case handlers get a key at first sign-in. The
 // fixture's own case handler (case_handler@acme.example) stands for a
 // handler approved long ago: its key is approved as it is issued; every
 // other handler's key waits for approval.

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 // The register of a million parties is over a gigabyte of text, most of it
@@ -20,13 +22,15 @@ import (
 // factors and hits columns holding JSON.
 func AppendCSV(dst []byte, r *Row) ([]byte, error) {
 	start := len(dst)
-	dst = appendCSVField(dst, r.ID)
+	// Text from supplier files is made safe for spreadsheets; the
+	// level is a fixed word and the JSON columns start with '['.
+	dst = appendCSVField(dst, kernel.SpreadsheetCell(r.ID))
 	dst = append(dst, ',')
-	dst = appendCSVField(dst, r.Name)
+	dst = appendCSVField(dst, kernel.SpreadsheetCell(r.Name))
 	dst = append(dst, ',')
-	dst = appendCSVField(dst, r.Country)
+	dst = appendCSVField(dst, kernel.SpreadsheetCell(r.Country))
 	dst = append(dst, ',')
-	dst = appendCommodities(dst, r.Commodities)
+	dst = appendCommodityCell(dst, r.Commodities)
 	dst = append(dst, ',')
 	if r.Tier != nil {
 		dst = strconv.AppendInt(dst, int64(*r.Tier), 10)
@@ -50,7 +54,7 @@ func AppendCSV(dst []byte, r *Row) ([]byte, error) {
 		return dst[:start], err
 	}
 	dst = append(dst, ',')
-	dst = appendCommodities(dst, r.InferredCommodities)
+	dst = appendCommodityCell(dst, r.InferredCommodities)
 	dst = append(dst, ',')
 	dst = appendShortest(dst, r.Confidence)
 	dst = append(dst, ',')
@@ -427,6 +431,16 @@ func appendCSVField(dst []byte, field string) []byte {
 		dst = append(dst, field[i])
 	}
 	return append(dst, '"')
+}
+
+// appendCommodityCell appends the commodities as one CSV cell made safe for
+// spreadsheets: a list whose first name starts like a formula (rare: ids
+// of unknown commodities come from the file) is joined and escaped.
+func appendCommodityCell(dst []byte, cs []string) []byte {
+	if len(cs) > 0 && cs[0] != "" && strings.IndexByte("=+-@\t\r", cs[0][0]) >= 0 {
+		return appendCSVField(dst, kernel.SpreadsheetCell(strings.Join(cs, ";")))
+	}
+	return appendCommodities(dst, cs)
 }
 
 // appendCommodities appends the commodities joined by ';' as one field.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"github.com/upstream-platform/upstream/internal/kernel"
 	"math"
 	"math/rand/v2"
 	"strconv"
@@ -12,7 +13,7 @@ import (
 )
 
 // referenceCSV is the register record as encoding/csv and json.Marshal
-// write it.
+// write it, its text cells made safe for spreadsheets.
 func referenceCSV(t *testing.T, r Row) string {
 	t.Helper()
 	tier := ""
@@ -30,8 +31,9 @@ func referenceCSV(t *testing.T, r Row) string {
 	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	w.Write([]string{r.ID, r.Name, r.Country, strings.Join(r.Commodities, ";"), tier, num(r.Inherent), num(r.Signals),
-		num(r.Exposure), r.Level, string(factors), string(hits), strings.Join(r.InferredCommodities, ";"), num(r.Confidence),
+	safe := kernel.SpreadsheetCell
+	w.Write([]string{safe(r.ID), safe(r.Name), safe(r.Country), safe(strings.Join(r.Commodities, ";")), tier, num(r.Inherent), num(r.Signals),
+		num(r.Exposure), r.Level, string(factors), string(hits), safe(strings.Join(r.InferredCommodities, ";")), num(r.Confidence),
 		strings.Join(r.Missing, ";")})
 	w.Flush()
 	return b.String()

@@ -245,8 +245,12 @@ func writeScreen(ctx context.Context, w, progress io.Writer, ix *screening.Index
 				}
 				var err error
 				if cw != nil {
-					err = cw.Write([]string{rec.QueryID, rec.QueryName, rec.EntityID, rec.EntityName, rec.MatchedName, rec.List,
-						strconv.FormatFloat(rec.Score, 'f', 3, 64), strings.Join(rec.Reasons, "; ")})
+					cells := []string{rec.QueryID, rec.QueryName, rec.EntityID, rec.EntityName, rec.MatchedName, rec.List,
+						strconv.FormatFloat(rec.Score, 'f', 3, 64), strings.Join(rec.Reasons, "; ")}
+					for i, c := range cells {
+						cells[i] = kernel.SpreadsheetCell(c)
+					}
+					err = cw.Write(cells)
 				} else {
 					err = enc.Encode(rec)
 				}

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -276,5 +277,49 @@ func TestRefdataReplaceWatchlist(t *testing.T) {
 	}
 	if code, out, _ := run(t, vars, "", "refdata", "reset", "watchlist-cbp-wro"); code != 0 || !strings.Contains(out, "built-in") {
 		t.Fatalf("reset: %d %q", code, out)
+	}
+}
+
+// TestCSVOutputsAreSpreadsheetSafe: a supplier or watchlist name that
+// starts like a formula comes out of 'screen --format csv' and 'assess
+// --format csv' with a leading apostrophe, so a spreadsheet shows it as
+// text instead of running it.
+func TestCSVOutputsAreSpreadsheetSafe(t *testing.T) {
+	dir := t.TempDir()
+	const formula = `=HYPERLINK("http://evil.example","Xinjiang Production and Construction Corps")`
+	list := writeFile(t, dir, "list.csv", "id,name,aliases,country,list\nL1,\"@Xinjiang Production and Construction Corps\",,CN,test\n")
+	names := writeFile(t, dir, "names.csv", "id,name,country\n\"+s1\",\""+strings.ReplaceAll(formula, `"`, `""`)+"\",CN\n")
+	code, out, stderr := screenCLI(t, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC), "screen", names, "--watchlist", list, "--threshold", "0.3", "--format", "csv")
+	if code != 0 {
+		t.Fatalf("screen: exit %d: %s", code, stderr)
+	}
+	recs, err := csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) < 2 {
+		t.Fatalf("screen csv: %v\n%s", err, out)
+	}
+	for _, rec := range recs[1:] {
+		for _, cell := range rec {
+			if cell != "" && strings.ContainsRune("=+-@", rune(cell[0])) {
+				if _, err := strconv.ParseFloat(cell, 64); err != nil {
+					t.Fatalf("screen: unsafe cell %q", cell)
+				}
+			}
+		}
+	}
+
+	chain := writeFile(t, dir, "chain.csv", "id,name,country,commodity\n\"-F1\",\""+strings.ReplaceAll(formula, `"`, `""`)+"\",GH,cocoa\n")
+	code, out, stderr = run(t, nil, "", "assess", chain, "--format", "csv")
+	if code != 0 {
+		t.Fatalf("assess: exit %d: %s", code, stderr)
+	}
+	recs, err = csv.NewReader(strings.NewReader(out)).ReadAll()
+	if err != nil || len(recs) != 2 {
+		t.Fatalf("assess csv: %v\n%s", err, out)
+	}
+	if recs[1][1] != "'"+formula {
+		t.Fatalf("assess name cell %q", recs[1][1])
+	}
+	if !strings.HasPrefix(recs[1][0], "'") {
+		t.Fatalf("assess id cell %q", recs[1][0])
 	}
 }

@@ -224,16 +224,11 @@ func (s *supplyHandlers) exportPage(ctx context.Context, orgID string, rq regist
 	return entries, err
 }
 
-// csvSafe keeps spreadsheet programs from running a cell as a formula: a
-// cell starting with = + - @ or a control character gets a leading quote.
+// csvSafe keeps spreadsheet programs from running a cell as a formula
+// (see kernel.SpreadsheetCell).
 func csvSafe(rec []string) []string {
 	for i, v := range rec {
-		if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
-			if _, err := strconv.ParseFloat(v, 64); err == nil {
-				continue // a plain negative number
-			}
-			rec[i] = "'" + v
-		}
+		rec[i] = kernel.SpreadsheetCell(v)
 	}
 	return rec
 }

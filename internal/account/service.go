@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
@@ -34,7 +33,7 @@ type Service struct {
 	Keys KeyUnlocker
 	// Audit, when set, records user creation (the role granted),
 	// disabling, enabling and second-factor resets before they take effect.
-	Audit       func(ctx context.Context, r audit.Record) error
+	Audit       AuditFunc
 	Store       Store
 	Hasher      *Hasher
 	Clock       kernel.Clock
@@ -402,6 +401,11 @@ func (s *Service) SetPassword(ctx context.Context, orgID, userID, password strin
 	return s.Store.DeleteUserSessions(ctx, orgID, userID)
 }
 
+// AuditFunc writes one staff account change to the audit log: the
+// organisation, who did it, the action, the object ("user:<id>") and codes
+// describing it. The command line binds it to the audit package.
+type AuditFunc func(ctx context.Context, orgID, actor, action, object string, detail map[string]string) error
+
 func (s *Service) audit(ctx context.Context, orgID, by, action, userID string, detail map[string]string) error {
 	if s.Audit == nil {
 		return nil
@@ -409,7 +413,7 @@ func (s *Service) audit(ctx context.Context, orgID, by, action, userID string, d
 	if by == "" {
 		by = "unknown"
 	}
-	return s.Audit(ctx, audit.Record{Org: orgID, Actor: by, Action: action, Object: "user:" + userID, Detail: detail})
+	return s.Audit(ctx, orgID, by, action, "user:"+userID, detail)
 }
 
 // SetDisabled disables or re-enables a user, audited under by; disabling

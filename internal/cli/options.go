@@ -97,8 +97,8 @@ func argon2Params(env *Env) account.Argon2Params {
 func newAccounts(env *Env, db *sqlstore.DB) *account.Service {
 	svc := account.NewService(db.Accounts(), account.NewHasher(argon2Params(env), 2), env.Clock)
 	al := db.AuditLog()
-	svc.Audit = func(ctx context.Context, r audit.Record) error {
-		_, err := audit.Append(ctx, al, env.Clock, r)
+	svc.Audit = func(ctx context.Context, org, actor, action, object string, detail map[string]string) error {
+		_, err := audit.Append(ctx, al, env.Clock, audit.Record{Org: org, Actor: actor, Action: action, Object: object, Detail: detail})
 		return err
 	}
 	return svc

@@ -43,8 +43,8 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	clock := &kernel.FixedClock{T: time.Date(2026, 11, 25, 9, 0, 0, 0, time.UTC)}
 	accounts := account.NewService(db.Accounts(), account.NewHasher(account.TestArgon2, 2), clock)
 	al := db.AuditLog()
-	accounts.Audit = func(ctx context.Context, r audit.Record) error {
-		_, err := audit.Append(ctx, al, clock, r)
+	accounts.Audit = func(ctx context.Context, org, actor, action, object string, detail map[string]string) error {
+		_, err := audit.Append(ctx, al, clock, audit.Record{Org: org, Actor: actor, Action: action, Object: object, Detail: detail})
 		return err
 	}
 	logs := &strings.Builder{}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 
 	"github.com/upstream-platform/upstream/internal/account"
@@ -40,7 +41,16 @@ func (s *accountHandlers) totpBegin(w http.ResponseWriter, r *http.Request) {
 		s.failOnAccount(w, r, err)
 		return
 	}
-	s.renderAccount(w, r, http.StatusOK, map[string]any{"TOTPSecret": secret, "TOTPURI": uri})
+	// The QR code is drawn here, so enrolment needs no script and the
+	// secret never leaves this page. The otpauth: link is marked as a
+	// checked URL: html/template would otherwise replace the scheme it does
+	// not know with #ZgotmplZ.
+	qr, err := qrSVG(uri)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderAccount(w, r, http.StatusOK, map[string]any{"TOTPSecret": secret, "TOTPURI": template.URL(uri), "TOTPQR": template.HTML(qr)})
 }
 
 func (s *accountHandlers) totpConfirm(w http.ResponseWriter, r *http.Request) {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -543,5 +544,28 @@ func TestRecoveryKeyShownOnce(t *testing.T) {
 	}
 	if res := f.do(t, "POST", "/admin/settings/recovery-key", "", s, nil); res.StatusCode != http.StatusConflict {
 		t.Fatalf("second create: %d", res.StatusCode)
+	}
+}
+
+// TestTOTPSetupShowsQRCodeAndWorkingLink: enrolment draws the QR code on
+// the server (an SVG in the page, no script) and links the otpauth: URI
+// itself; html/template used to replace it with #ZgotmplZ.
+func TestTOTPSetupShowsQRCodeAndWorkingLink(t *testing.T) {
+	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	_, s := f.login(t, "viewer@acme.example", testPassword, "")
+	res := f.do(t, "POST", "/account/2fa/begin", "", s, nil)
+	page, _ := io.ReadAll(res.Body)
+	secret := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindSubmatch(page)
+	if res.StatusCode != 200 || secret == nil {
+		t.Fatalf("begin: %d", res.StatusCode)
+	}
+	if bytes.Contains(page, []byte("ZgotmplZ")) || !regexp.MustCompile(`href="otpauth://totp/[^"]*secret=`+string(secret[1])).Match(page) {
+		t.Fatalf("no working otpauth: link in the page")
+	}
+	if !regexp.MustCompile(`(?s)<div id="totp-qr" class="qr"><svg [^>]*role="img"[^>]*>.*<path fill="#000" d="M`).Match(page) {
+		t.Fatal("no QR code drawn in the page")
+	}
+	if bytes.Contains(page, []byte("<script")) {
+		t.Fatal("the enrolment page carries script")
 	}
 }

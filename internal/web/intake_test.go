@@ -509,3 +509,35 @@ func FuzzDecodeReportForm(f *testing.F) {
 		}
 	})
 }
+
+// TestOriginNullReachesReporterRoutesOnly: an older phone browser that
+// sends "Origin: null" without Sec-Fetch-Site can file and follow up a
+// report; the same headers on a staff form are refused, and a browser that
+// says cross-site is refused on reporter routes too.
+func TestOriginNullReachesReporterRoutesOnly(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	old := map[string]string{"Origin": "null"}
+	b, ct := multipartForm(t, url.Values{"narrative": {"filed from an old phone"}, "category": {"debt_bondage"}}, nil)
+	res := g.do(t, "POST", "/report/acme", b, "", map[string]string{"Origin": "null", "Content-Type": ct})
+	page := body(t, res)
+	m := receiptRE.FindStringSubmatch(page)
+	if res.StatusCode != http.StatusOK || m == nil {
+		t.Fatalf("report with Origin: null: %d", res.StatusCode)
+	}
+	res = g.do(t, "POST", "/report/acme/follow-up", url.Values{"receipt": {m[1]}}.Encode(), "", old)
+	if res.StatusCode != http.StatusOK || !strings.Contains(body(t, res), "filed from an old phone") {
+		t.Fatalf("follow-up with Origin: null: %d", res.StatusCode)
+	}
+	res = g.do(t, "POST", "/report/acme/follow-up", url.Values{"receipt": {m[1]}}.Encode(), "", map[string]string{"Origin": "null", "Sec-Fetch-Site": "cross-site"})
+	if res.StatusCode != http.StatusForbidden {
+		t.Fatalf("cross-site follow-up: %d", res.StatusCode)
+	}
+	_, admin := g.login(t, "admin@acme.example", testPassword, "")
+	form := url.Values{"email": {"x@acme.example"}, "name": {"x"}, "role": {"viewer"}, "password": {testPassword}}.Encode()
+	if res := g.do(t, "POST", "/admin/users", form, admin, old); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("staff form with Origin: null: %d", res.StatusCode)
+	}
+	if res := g.do(t, "POST", "/login", url.Values{"email": {"admin@acme.example"}, "password": {testPassword}}.Encode(), "", old); res.StatusCode != http.StatusForbidden {
+		t.Fatalf("sign-in with Origin: null: %d", res.StatusCode)
+	}
+}

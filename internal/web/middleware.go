@@ -146,7 +146,30 @@ func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, kernel.Errorf(kernel.Forbidden, "cross-site request refused"))
 	}))
-	return cop.Handler(next)
+	// Reporter routes, matched exactly as the server matches them.
+	reporter := http.NewServeMux()
+	for _, rt := range s.routes() {
+		if rt.access == reporterRoute {
+			reporter.Handle(rt.pattern, http.NotFoundHandler())
+		}
+	}
+	protected := cop.Handler(next)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Older phone browsers post a form with "Origin: null" and no
+		// Sec-Fetch-Site (a page opened from a file, or privacy
+		// settings). A reporter on such a phone must still be able to
+		// report; the reporter pages hold no session to ride on, so
+		// there is nothing for a forged post to borrow. Staff routes
+		// keep the full check, and a browser that says cross-site is
+		// refused everywhere.
+		if r.Header.Get("Origin") == "null" && r.Header.Get("Sec-Fetch-Site") == "" {
+			if _, pattern := reporter.Handler(r); pattern != "" {
+				next.ServeHTTP(w, r)
+				return
+			}
+		}
+		protected.ServeHTTP(w, r)
+	})
 }
 
 // statusWriter records the status for logs and metrics.

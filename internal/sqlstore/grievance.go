@@ -182,19 +182,34 @@ func (g *Grievances) ReceiptsByLocator(ctx context.Context, orgID, locator strin
 	return out, classify(rows.Err(), "receipts")
 }
 
-// LocatorUse counts the organisation's live reports on each locator.
+// LocatorUse counts the organisation's live reports on each locator, in
+// one query.
 func (g *Grievances) LocatorUse(ctx context.Context, orgID string, locators []string) (map[string]int, error) {
 	out := make(map[string]int, len(locators))
-	for _, loc := range locators {
+	if len(locators) == 0 {
+		return out, nil
+	}
+	args := []any{orgID}
+	marks := make([]string, len(locators))
+	for i, loc := range locators {
+		args = append(args, loc)
+		marks[i] = fmt.Sprintf("$%d", i+2)
+	}
+	rows, err := g.db.read.QueryContext(ctx, `SELECT locator, count(*) FROM grievance_reports
+		WHERE org_id = $1 AND purged = FALSE AND locator IN (`+strings.Join(marks, ", ")+`) GROUP BY locator`, args...)
+	if err != nil {
+		return nil, classify(err, "receipts")
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var loc string
 		var n int
-		err := g.db.read.QueryRowContext(ctx, "SELECT count(*) FROM grievance_reports WHERE org_id = $1 AND locator = $2 AND purged = FALSE",
-			orgID, loc).Scan(&n)
-		if err != nil {
+		if err := rows.Scan(&loc, &n); err != nil {
 			return nil, classify(err, "receipts")
 		}
 		out[loc] = n
 	}
-	return out, nil
+	return out, classify(rows.Err(), "receipts")
 }
 
 const reportColumns = `id, org_id, locator, categories, supplier_id, country, received, channel, severity, stage, stage_since,

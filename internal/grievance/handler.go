@@ -32,6 +32,7 @@ const (
 	ActionRecover        = "grievance.access.recover"
 	ActionPurge          = "grievance.report.purge"
 	ActionMarkSpam       = "grievance.report.spam"
+	ActionIdentityReveal = "grievance.identity.reveal"
 	ActionConsentUse     = "grievance.consent.use"
 	ActionConsentOver    = "grievance.consent.override"
 )
@@ -78,6 +79,13 @@ func (hs *HandlerSession) Report() Report { return hs.report }
 
 func (hs *HandlerSession) audit(ctx context.Context, action, obj string, detail map[string]string) error {
 	return hs.s.cfg.Audit(ctx, audit.Record{Org: hs.report.OrgID, Actor: hs.h.UserID, Action: action, Object: obj, Detail: detail})
+}
+
+// RevealIdentity audits, as an action of its own, that the handler is shown
+// the identity the reporter gave; the case page calls it before showing
+// the identity, which the ordinary view keeps hidden.
+func (hs *HandlerSession) RevealIdentity(ctx context.Context) error {
+	return hs.audit(ctx, ActionIdentityReveal, object(TableReport, hs.report.ID), nil)
 }
 
 // HandlerView is the whole case in clear.

@@ -236,12 +236,19 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 			}
 		}
 	}
+	reveal := r.URL.Query().Get("show") == "identity"
+	if reveal {
+		if err := hs.RevealIdentity(r.Context()); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
 	s.render(w, r, status, "case.html", map[string]any{
 		"V": v, "Labels": labels, "Moves": moves, "Consents": consents, "OpenRemedies": openRemedies,
 		"RemedyTypes": grievance.RemedyTypes(), "Purposes": grievance.Purposes(), "Categories": cats,
 		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
 		"Overrides":  []grievance.OverrideReason{grievance.OverrideRiskToLife, grievance.OverrideChildAtRisk, grievance.OverrideLegalDuty, grievance.OverrideCourtOrdered},
-		"Reveal":     r.URL.Query().Get("show") == "identity", "Error": errMsg, "Notice": notice,
+		"Reveal":     reveal, "Error": errMsg, "Notice": notice,
 		"Me": principalOf(r).User.ID,
 	})
 }

@@ -375,3 +375,41 @@ func TestAdminCannotGrantItselfCaseAccess(t *testing.T) {
 		}
 	})
 }
+
+// TestIdentityRevealAuditedSeparately: opening a case is audited as a
+// view; showing the reporter's identity adds an entry of its own, so the
+// audit log tells who saw whom.
+func TestIdentityRevealAuditedSeparately(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		g := newGFixture(t, db, vault.TestParams())
+		ctx := context.Background()
+		_, h := g.login(t, trustedHandler, testPassword, "")
+		rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"wages held back"}, "identity": {"Ana Pereira"}}, nil)
+		id := g.reportIDByReceipt(t, rc)
+		count := func() (views, reveals int) {
+			err := db.AuditLog().Entries(ctx, g.org.ID, 0, func(e audit.Entry) error {
+				switch e.Action {
+				case grievance.ActionReportView:
+					views++
+				case grievance.ActionIdentityReveal:
+					reveals++
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return views, reveals
+		}
+		g.do(t, "GET", "/cases/"+id, "", h, nil)
+		if v, r := count(); v != 1 || r != 0 {
+			t.Fatalf("after a plain view: %d views, %d reveals", v, r)
+		}
+		if page := body(t, g.do(t, "GET", "/cases/"+id+"?show=identity", "", h, nil)); !strings.Contains(page, "Ana Pereira") {
+			t.Fatal("identity not shown on request")
+		}
+		if v, r := count(); v != 2 || r != 1 {
+			t.Fatalf("after revealing the identity: %d views, %d reveals", v, r)
+		}
+	})
+}

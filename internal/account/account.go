@@ -119,6 +119,8 @@ type Store interface {
 	ListAPITokens(ctx context.Context, orgID, userID string) ([]APIToken, error)
 	RevokeAPIToken(ctx context.Context, orgID, userID, id string, at time.Time) error
 	TouchAPIToken(ctx context.Context, id string, at time.Time) error
+	// RevokeUserAPITokens revokes every live token of the user.
+	RevokeUserAPITokens(ctx context.Context, orgID, userID string, at time.Time) error
 
 	// BeginLoginAttempt counts an attempt against a login name atomically
 	// and returns its number, or 0 and the end of the lock while the name

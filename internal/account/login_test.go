@@ -261,3 +261,42 @@ func TestSecondFactorCodesAreSingleUseUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+// TestTokensRevokedByNewPasswordOrDisable: a new password and disabling the
+// user revoke their API tokens for good; enabling again does not bring
+// them back.
+func TestTokensRevokedByNewPasswordOrDisable(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newLoginFixture(t, db, noGlobal())
+		ctx := context.Background()
+		_, first, err := f.svc.CreateAPIToken(ctx, f.user, "ci")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AuthenticateToken(ctx, first); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.SetPassword(ctx, f.org.ID, f.user.ID, "another long enough password"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AuthenticateToken(ctx, first); !kernel.IsCode(err, kernel.Unauthorised) {
+			t.Fatalf("token after a new password: %v", err)
+		}
+		_, second, _ := f.svc.CreateAPIToken(ctx, f.user, "ci2")
+		if err := f.svc.SetDisabled(ctx, f.org.ID, f.user.ID, true, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if err := f.svc.SetDisabled(ctx, f.org.ID, f.user.ID, false, "test"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.svc.AuthenticateToken(ctx, second); !kernel.IsCode(err, kernel.Unauthorised) {
+			t.Fatalf("token after disable and enable: %v", err)
+		}
+		toks, _ := db.Accounts().ListAPITokens(ctx, f.org.ID, f.user.ID)
+		for _, tk := range toks {
+			if tk.RevokedAt.IsZero() {
+				t.Fatalf("token %s not revoked", tk.Name)
+			}
+		}
+	})
+}

@@ -398,6 +398,12 @@ func (s *Service) SetPassword(ctx context.Context, orgID, userID, password strin
 	if err := s.Store.ClearLoginAttempts(ctx, loginName(u.Email)); err != nil {
 		return fmt.Errorf("set password: %w", err)
 	}
+	// A new password ends every way in that the old one opened: sessions
+	// and API tokens.
+	if err := s.Store.RevokeUserAPITokens(ctx, orgID, userID, s.Clock.Now()); err != nil {
+		return fmt.Errorf("set password: %w", err)
+	}
+	s.tokens.clear()
 	return s.Store.DeleteUserSessions(ctx, orgID, userID)
 }
 
@@ -436,6 +442,10 @@ func (s *Service) SetDisabled(ctx context.Context, orgID, userID string, disable
 		return fmt.Errorf("disable user: %w", err)
 	}
 	if disabled {
+		// Enabling the user again does not bring their tokens back.
+		if err := s.Store.RevokeUserAPITokens(ctx, orgID, userID, s.Clock.Now()); err != nil {
+			return fmt.Errorf("disable user: %w", err)
+		}
 		return s.Store.DeleteUserSessions(ctx, orgID, userID)
 	}
 	return nil

@@ -241,3 +241,11 @@ func (a *Accounts) TouchAPIToken(ctx context.Context, id string, at time.Time) e
 	_, err := a.db.write.ExecContext(ctx, "UPDATE api_tokens SET last_used_at = $2 WHERE id = $1", id, at.UTC())
 	return classify(err, "API token")
 }
+
+// RevokeUserAPITokens revokes every live token of the user (a new password,
+// a disabled account).
+func (a *Accounts) RevokeUserAPITokens(ctx context.Context, orgID, userID string, at time.Time) error {
+	_, err := a.db.write.ExecContext(ctx, "UPDATE api_tokens SET revoked_at = $3 WHERE org_id = $1 AND user_id = $2 AND revoked_at IS NULL",
+		orgID, userID, at.UTC())
+	return classify(err, "API tokens")
+}

@@ -76,7 +76,7 @@ const defaultBodyLimit = 2 << 20
 // uploadLimits are the routes that take files larger than the default;
 // their handlers apply their own, exact limits within these.
 var uploadLimits = map[string]int64{
-	"POST /report/{org}":                            maxReportBody,
+	"POST /report/{org}":                            maxIntakeBody,
 	"POST /suppliers/import":                        maxImportBytes,
 	"POST /api/v1/suppliers/import":                 maxImportBytes,
 	"POST /impact/programmes/{id}/observations":     maxCSVUpload,

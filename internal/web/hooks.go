@@ -92,13 +92,9 @@ func twilioSignature(token, fullURL string, form url.Values) string {
 // parseTwilio checks a Twilio webhook body against its signature and
 // returns the message. It is a parser of outside input with a fuzz target.
 func parseTwilio(token, fullURL string, body []byte, signature string) (inboundMessage, error) {
-	form, err := url.ParseQuery(string(body))
+	form, err := verifyTwilio(token, fullURL, body, signature)
 	if err != nil {
-		return inboundMessage{}, kernel.Errorf(kernel.Invalid, "the body is not form-encoded")
-	}
-	want := twilioSignature(token, fullURL, form)
-	if signature == "" || !hmac.Equal([]byte(want), []byte(signature)) {
-		return inboundMessage{}, kernel.Errorf(kernel.Unauthorised, "the webhook signature does not match")
+		return inboundMessage{}, err
 	}
 	m := inboundMessage{ID: form.Get("MessageSid"), From: form.Get("From"), Text: form.Get("Body"), Channel: grievance.ChannelSMS}
 	if m.ID == "" {
@@ -187,6 +183,37 @@ func parseMessages(secret, path string, now time.Time, window time.Duration, tim
 	return m, m.check()
 }
 
+// verifyTwilio reads a Twilio webhook's form body and checks it against
+// the request signature; both the messaging and the voice webhooks use it.
+func verifyTwilio(token, fullURL string, body []byte, signature string) (url.Values, error) {
+	form, err := url.ParseQuery(string(body))
+	if err != nil {
+		return nil, kernel.Errorf(kernel.Invalid, "the body is not form-encoded")
+	}
+	want := twilioSignature(token, fullURL, form)
+	if signature == "" || !hmac.Equal([]byte(want), []byte(signature)) {
+		return nil, kernel.Errorf(kernel.Unauthorised, "the webhook signature does not match")
+	}
+	return form, nil
+}
+
+// twilioRequest reads a Twilio webhook request's form body within the
+// size limit, and returns it with the URL Twilio signed (the public URL
+// the provider called, which a proxy hides from the request). It answers
+// the request itself and returns false when the body cannot be read.
+func (s *intakeHandlers) twilioRequest(w http.ResponseWriter, r *http.Request) ([]byte, string, bool) {
+	if mt := r.Header.Get("Content-Type"); !strings.HasPrefix(mt, "application/x-www-form-urlencoded") {
+		s.hookFail(w, r, kernel.Errorf(kernel.Invalid, "the body must be application/x-www-form-urlencoded"))
+		return nil, "", false
+	}
+	body, err := readHookBody(w, r)
+	if err != nil {
+		s.hookFail(w, r, err)
+		return nil, "", false
+	}
+	return body, strings.TrimRight(s.hooks.PublicURL, "/") + r.URL.RequestURI(), true
+}
+
 func readHookBody(w http.ResponseWriter, r *http.Request) ([]byte, error) {
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxHookBody))
 	if err != nil {
@@ -201,16 +228,11 @@ func (s *intakeHandlers) hookTwilio(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if mt := r.Header.Get("Content-Type"); !strings.HasPrefix(mt, "application/x-www-form-urlencoded") {
-		s.hookFail(w, r, kernel.Errorf(kernel.Invalid, "the body must be application/x-www-form-urlencoded"))
+	body, signedURL, ok := s.twilioRequest(w, r)
+	if !ok {
 		return
 	}
-	body, err := readHookBody(w, r)
-	if err != nil {
-		s.hookFail(w, r, err)
-		return
-	}
-	m, err := parseTwilio(cfg.TwilioAuthToken, strings.TrimRight(cfg.PublicURL, "/")+r.URL.RequestURI(), body, r.Header.Get("X-Twilio-Signature"))
+	m, err := parseTwilio(cfg.TwilioAuthToken, signedURL, body, r.Header.Get("X-Twilio-Signature"))
 	if err != nil {
 		s.hookFail(w, r, err)
 		return

@@ -182,16 +182,23 @@ func (s *intakeHandlers) orgIDOf(ctx context.Context, slug string) string {
 // renderReporter writes a reporter page. Reporter pages are never cached
 // and set no cookies.
 func (s *intakeHandlers) renderReporter(w http.ResponseWriter, status int, p intakePage) {
+	s.renderPublic(w, status, intakeTemplates, "report_doc", p.Page, p.Lang, p)
+}
+
+// renderPublic writes a page of the public, reporter-facing documents
+// (intake and surveys): rendered into a buffer first, never cached, in the
+// page's language. Such pages set no cookies.
+func (b *base) renderPublic(w http.ResponseWriter, status int, t *template.Template, name, page, lang string, data any) {
 	var buf bytes.Buffer
-	if err := intakeTemplates.ExecuteTemplate(&buf, "report_doc", p); err != nil {
-		s.log.Error("render reporter page", "page", p.Page, "err", err)
+	if err := t.ExecuteTemplate(&buf, name, data); err != nil {
+		b.log.Error("render public page", "template", name, "page", page, "err", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", "text/html; charset=utf-8")
 	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Language", p.Lang)
+	h.Set("Content-Language", lang)
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -126,18 +125,7 @@ func questionViews(sv survey.Survey, lang string, values map[string]string) []su
 }
 
 func (s *surveyHandlers) renderSurvey(w http.ResponseWriter, status int, p surveyPage) {
-	var buf bytes.Buffer
-	if err := surveyTemplates.ExecuteTemplate(&buf, "survey_doc", p); err != nil {
-		s.log.Error("render survey page", "page", p.Page, "err", err)
-		http.Error(w, "internal error", http.StatusInternalServerError)
-		return
-	}
-	h := w.Header()
-	h.Set("Content-Type", "text/html; charset=utf-8")
-	h.Set("Cache-Control", "no-store")
-	h.Set("Content-Language", p.Lang)
-	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	s.renderPublic(w, status, surveyTemplates, "survey_doc", p.Page, p.Lang, p)
 }
 
 // closedSurvey answers an unknown organisation, an unknown code and a

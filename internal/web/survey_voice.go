@@ -2,10 +2,8 @@ package web
 
 import (
 	"bytes"
-	"crypto/hmac"
 	"encoding/xml"
 	"net/http"
-	"net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -28,13 +26,9 @@ type voiceCall struct {
 // parseVoice checks a Twilio voice webhook body against its signature. It
 // is a parser of outside input with a fuzz target.
 func parseVoice(token, fullURL string, body []byte, signature string) (voiceCall, error) {
-	form, err := url.ParseQuery(string(body))
+	form, err := verifyTwilio(token, fullURL, body, signature)
 	if err != nil {
-		return voiceCall{}, kernel.Errorf(kernel.Invalid, "the body is not form-encoded")
-	}
-	want := twilioSignature(token, fullURL, form)
-	if signature == "" || !hmac.Equal([]byte(want), []byte(signature)) {
-		return voiceCall{}, kernel.Errorf(kernel.Unauthorised, "the webhook signature does not match")
+		return voiceCall{}, err
 	}
 	c := voiceCall{From: form.Get("From"), Digits: strings.TrimSpace(form.Get("Digits"))}
 	switch {
@@ -56,16 +50,11 @@ func (s *intakeHandlers) hookVoice(w http.ResponseWriter, r *http.Request) {
 		http.NotFound(w, r)
 		return
 	}
-	if mt := r.Header.Get("Content-Type"); !strings.HasPrefix(mt, "application/x-www-form-urlencoded") {
-		s.hookFail(w, r, kernel.Errorf(kernel.Invalid, "the body must be application/x-www-form-urlencoded"))
+	body, signedURL, ok := s.twilioRequest(w, r)
+	if !ok {
 		return
 	}
-	body, err := readHookBody(w, r)
-	if err != nil {
-		s.hookFail(w, r, err)
-		return
-	}
-	call, err := parseVoice(cfg.TwilioAuthToken, strings.TrimRight(cfg.PublicURL, "/")+r.URL.RequestURI(), body, r.Header.Get("X-Twilio-Signature"))
+	call, err := parseVoice(cfg.TwilioAuthToken, signedURL, body, r.Header.Get("X-Twilio-Signature"))
 	if err != nil {
 		s.hookFail(w, r, err)
 		return

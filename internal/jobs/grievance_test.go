@@ -24,18 +24,8 @@ func TestGrievanceJobs(t *testing.T) {
 		ctx := context.Background()
 		clock := &kernel.FixedClock{T: t0}
 		org := newOrg(t, db)
-		v, err := vault.New(vault.TestParams(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		th, _ := grievance.NewThrottle(grievance.DefaultThrottle(), clock)
-		st, al := db.Grievances(), db.AuditLog()
-		svc, err := grievance.NewService(grievance.Config{Vault: v, Store: st, Throttle: th, Clock: clock, Rand: rand.Reader,
-			Audit: func(ctx context.Context, r audit.Record) error { _, err := audit.Append(ctx, al, clock, r); return err }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, _, _ := v.NewRecoveryKey()
+		svc, rec := newGrievanceService(t, db, clock)
+		st := db.Grievances()
 		for _, n := range []string{"CANARY-one", "CANARY-two"} {
 			if _, _, err := svc.Submit(ctx, grievance.OrgKeys{OrgID: org.ID, Recovery: rec.Public()}, grievance.Submission{
 				Triage:    grievance.Triage{Categories: []grievance.Category{grievance.DebtBondage}, Country: "BD", Channel: grievance.ChannelWeb},
@@ -104,18 +94,8 @@ func TestIntakeFloodRaisesOneAlert(t *testing.T) {
 		ctx := context.Background()
 		clock := &kernel.FixedClock{T: t0}
 		org := newOrg(t, db)
-		v, err := vault.New(vault.TestParams(), rand.Reader)
-		if err != nil {
-			t.Fatal(err)
-		}
-		th, _ := grievance.NewThrottle(grievance.DefaultThrottle(), clock)
-		st, al := db.Grievances(), db.AuditLog()
-		svc, err := grievance.NewService(grievance.Config{Vault: v, Store: st, Throttle: th, Clock: clock, Rand: rand.Reader,
-			Audit: func(ctx context.Context, r audit.Record) error { _, err := audit.Append(ctx, al, clock, r); return err }})
-		if err != nil {
-			t.Fatal(err)
-		}
-		rec, _, _ := v.NewRecoveryKey()
+		svc, rec := newGrievanceService(t, db, clock)
+		st := db.Grievances()
 		submit := func(n int) {
 			for range n {
 				if _, _, err := svc.Submit(ctx, grievance.OrgKeys{OrgID: org.ID, Recovery: rec.Public()}, grievance.Submission{
@@ -146,4 +126,27 @@ func TestIntakeFloodRaisesOneAlert(t *testing.T) {
 			t.Fatalf("alert %+v", a)
 		}
 	})
+}
+
+// newGrievanceService is the grievance service the jobs tests submit
+// through, on db with cheap key stretching, and the recovery key new
+// reports are wrapped to.
+func newGrievanceService(t *testing.T, db *sqlstore.DB, clock kernel.Clock) (*grievance.Service, *vault.PrivateKey) {
+	t.Helper()
+	v, err := vault.New(vault.TestParams(), rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	th, _ := grievance.NewThrottle(grievance.DefaultThrottle(), clock)
+	al := db.AuditLog()
+	svc, err := grievance.NewService(grievance.Config{Vault: v, Store: db.Grievances(), Throttle: th, Clock: clock, Rand: rand.Reader,
+		Audit: func(ctx context.Context, r audit.Record) error { _, err := audit.Append(ctx, al, clock, r); return err }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, _, err := v.NewRecoveryKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return svc, rec
 }

@@ -480,13 +480,7 @@ func (s *Service) Results(ctx context.Context, orgID, surveyID string, round int
 	if err != nil {
 		return Survey{}, nil, err
 	}
-	workforce := map[string]int{}
-	ids := make([]string, 0, len(sv.Sites))
-	for _, st := range sv.Sites {
-		workforce[st.ID] = st.Workforce
-		ids = append(ids, st.ID)
-	}
-	return sv, Aggregate(sv, round, ids, rs, workforce), nil
+	return sv, sv.aggregate(round, rs), nil
 }
 
 // LatestRound is the last round that has opened by today (0 before the
@@ -520,14 +514,8 @@ func LatestEvidence(ctx context.Context, st EvidenceStore, today Day, orgID stri
 			if err != nil {
 				return nil, err
 			}
-			ids := make([]string, 0, len(sv.Sites))
-			workforce := map[string]int{}
-			for _, site := range sv.Sites {
-				ids = append(ids, site.ID)
-				workforce[site.ID] = site.Workforce
-			}
 			var ev []Evidence
-			for _, sr := range Aggregate(sv, r, ids, rs, workforce) {
+			for _, sr := range sv.aggregate(r, rs) {
 				ev = append(ev, SiteEvidence(sv, sr)...)
 			}
 			if len(ev) > 0 {
@@ -678,4 +666,16 @@ func (s *Service) AddQuestion(ctx context.Context, orgID, surveyID string, q Que
 	}
 	sv.Questions = append(sv.Questions, q)
 	return s.Update(ctx, orgID, sv)
+}
+
+// aggregate counts a round's responses at every site of the survey, with
+// each site's known workforce.
+func (sv Survey) aggregate(round int, rs []Response) []SiteResult {
+	ids := make([]string, 0, len(sv.Sites))
+	workforce := map[string]int{}
+	for _, site := range sv.Sites {
+		ids = append(ids, site.ID)
+		workforce[site.ID] = site.Workforce
+	}
+	return Aggregate(sv, round, ids, rs, workforce)
 }

@@ -1,11 +1,14 @@
 package assessment
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"sort"
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/ingest"
+	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/risk"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
@@ -50,8 +53,138 @@ func (c *Chain) AddAudits(audits []ingest.Audit, file string, asOf time.Time) []
 	for _, a := range audits {
 		ss := AuditSignals(a, asOf)
 		if !c.AddSignals(supplychain.RefID(a.Supplier), ss) && !c.AddSignals(a.Supplier, ss) {
-			bad = append(bad, ingest.RowError{File: file, Line: a.Line, Field: "supplier", Reason: fmt.Sprintf("%q names no supplier in the files read", a.Supplier)})
+			bad = append(bad, ingest.RowError{File: file, Line: a.Line, Column: a.SupplierColumn, Field: "supplier", Reason: fmt.Sprintf("%q names no supplier in the files read", a.Supplier)})
 		}
 	}
 	return bad
+}
+
+// AuditWriter is the part of an import's writer that stores audits and
+// certifications; the SQL store's writer has it.
+type AuditWriter interface {
+	// Audit stores a of the stored party partyID, read from file,
+	// replacing the audit of the same party, scheme and date.
+	Audit(partyID, file string, a ingest.Audit) error
+}
+
+// AuditStore reads the stored audits of an organisation's parties, by
+// party id; an audit's Supplier is then the party id.
+type AuditStore interface {
+	PartyAudits(ctx context.Context, orgID string) (map[string][]ingest.Audit, error)
+}
+
+// StoredAudits gives the recompute the signals of the stored audits as of
+// today, exactly as `upstream assess --audits` gives those of its files.
+type StoredAudits struct {
+	Store AuditStore
+	Clock kernel.Clock
+}
+
+// PartySignals implements SignalSource.
+func (s StoredAudits) PartySignals(ctx context.Context, orgID string) (map[string][]risk.Signal, error) {
+	byParty, err := s.Store.PartyAudits(ctx, orgID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock.Now()
+	out := make(map[string][]risk.Signal, len(byParty))
+	for id, as := range byParty {
+		for _, a := range as {
+			out[id] = append(out[id], AuditSignals(a, now)...)
+		}
+	}
+	return out, nil
+}
+
+// auditFile is an audit file read in full, waiting to be stored after the
+// supplier files of the same import.
+type auditFile struct {
+	name   string
+	index  int // its place among the import's files
+	rows   int // data rows read
+	audits []ingest.Audit
+	bad    []ingest.RowError
+}
+
+// readAuditFile reads an audit file. A file that cannot be read as one
+// (no header, a required column missing) is an error naming the file.
+func readAuditFile(r io.Reader, name string) (auditFile, error) {
+	audits, bad, err := ingest.ReadAudits(r, name)
+	if err != nil {
+		// A RowError naming the file, line and column: invalid input.
+		return auditFile{}, err
+	}
+	lines := map[int]bool{}
+	for _, a := range audits {
+		lines[a.Line] = true
+	}
+	for _, b := range bad {
+		lines[b.Line] = true
+	}
+	return auditFile{name: name, rows: len(lines), audits: audits, bad: bad}, nil
+}
+
+// maxAuditErrors caps the row errors an audit file's result keeps, as
+// the importers cap theirs.
+const maxAuditErrors = 100
+
+// storeAudits stores the audits of f, each on the stored party it names
+// by its reference in the organisation's files or by its id. A bad row or
+// an audit naming no stored party is a row error: without skipBadRows it
+// fails the import, which then stores nothing.
+func storeAudits(w ImportWriter, f auditFile, skipBadRows bool) (ingest.Result, error) {
+	res := ingest.Result{Format: ingest.FormatAudits, Rows: f.rows}
+	aw, ok := w.(AuditWriter)
+	if !ok {
+		return res, kernel.Errorf(kernel.Unavailable, "this store does not keep audits")
+	}
+	bad := f.bad
+	type found struct {
+		party string
+		a     ingest.Audit
+	}
+	var good []found
+	for _, a := range f.audits {
+		id, err := storedParty(w, a.Supplier)
+		if err != nil {
+			return res, err
+		}
+		if id == "" {
+			bad = append(bad, ingest.RowError{File: f.name, Line: a.Line, Column: a.SupplierColumn, Field: "supplier",
+				Reason: fmt.Sprintf("%q names no stored supplier; import the supplier first, or with this file", a.Supplier)})
+			continue
+		}
+		good = append(good, found{id, a})
+	}
+	sort.SliceStable(bad, func(i, j int) bool { return bad[i].Line < bad[j].Line })
+	res.ErrorCount = len(bad)
+	res.Errors = bad[:min(len(bad), maxAuditErrors)]
+	if len(bad) > 0 && !skipBadRows {
+		return res, ingest.BadRows(f.name, len(bad), bad[0])
+	}
+	if skipBadRows {
+		res.Skipped = res.Rows - len(good)
+	}
+	for _, g := range good {
+		if err := aw.Audit(g.party, f.name, g.a); err != nil {
+			return res, err
+		}
+		res.Audits++
+	}
+	return res, nil
+}
+
+// storedParty returns the id of the party ref names (by reference, else by
+// id), or "" when there is none.
+func storedParty(w ImportWriter, ref string) (string, error) {
+	for _, id := range []string{supplychain.RefID(ref), ref} {
+		known, err := w.Known(id)
+		if err != nil {
+			return "", err
+		}
+		if known {
+			return id, nil
+		}
+	}
+	return "", nil
 }

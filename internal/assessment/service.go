@@ -1,6 +1,7 @@
 package assessment
 
 import (
+	"bufio"
 	"context"
 	"io"
 	"iter"
@@ -128,6 +129,9 @@ type Service struct {
 type NamedFile struct {
 	Name string
 	Open func() (io.ReadCloser, error)
+	// Format, when set, is the file's format; empty recognises it from
+	// the content.
+	Format ingest.Format
 }
 
 // ReaderFile names a reader that is already open (an upload held in
@@ -141,10 +145,14 @@ func ReaderFile(name string, r io.Reader) NamedFile {
 type FileResult struct {
 	Name string
 	ingest.Result
+	// Failed is set on the file whose bad input stopped the import.
+	Failed bool
 }
 
-// Summary says what ImportAndRecompute did: one result per file read (a
-// failed import ends with the file that failed), the totals, and the
+// Summary says what ImportAndRecompute did: one result per file read, in
+// the order given (a failed import stops at the file that failed, marked
+// Failed; audit files are stored last, so one may have failed after a
+// later supplier file was read), the totals, and the
 // parties of the organisation at each level after the recompute, with the
 // total under "". Levels is nil when nothing was stored.
 type Summary struct {
@@ -159,18 +167,33 @@ type Summary struct {
 // may name a party stored by an earlier import. Bad input returns
 // kernel.Invalid naming the first bad row; the Summary still holds every
 // file's row errors.
+//
+// Audit and certification files are read with the supplier files but
+// stored after all of them, so that an audit may name a supplier of any
+// file of the same import; each audit must name a stored party.
 func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []NamedFile, skipBadRows bool) (Summary, error) {
 	var sum Summary
+	read := make([]*FileResult, len(files)) // nil for a file not read
+	add := func(i int, res ingest.Result, err error) {
+		read[i] = &FileResult{Name: files[i].Name, Result: res, Failed: err != nil}
+		sum.Total.Rows += res.Rows
+		sum.Total.Parties += res.Parties
+		sum.Total.Links += res.Links
+		sum.Total.Audits += res.Audits
+		sum.Total.Skipped += res.Skipped
+		sum.Total.UnusedEvents += res.UnusedEvents
+		sum.Total.ErrorCount += res.ErrorCount
+	}
 	err := s.Store.Import(ctx, orgID, func(w ImportWriter) error {
-		for _, f := range files {
-			res, err := s.importFile(ctx, w, f, skipBadRows)
-			sum.Files = append(sum.Files, FileResult{Name: f.Name, Result: res})
-			sum.Total.Rows += res.Rows
-			sum.Total.Parties += res.Parties
-			sum.Total.Links += res.Links
-			sum.Total.Skipped += res.Skipped
-			sum.Total.UnusedEvents += res.UnusedEvents
-			sum.Total.ErrorCount += res.ErrorCount
+		var audits []auditFile
+		for i, f := range files {
+			res, af, err := s.importFile(ctx, w, f, skipBadRows)
+			if af != nil && err == nil {
+				af.index = i
+				audits = append(audits, *af)
+				continue
+			}
+			add(i, res, err)
 			if err != nil {
 				return err
 			}
@@ -178,8 +201,20 @@ func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []
 				return err
 			}
 		}
+		for _, af := range audits {
+			res, err := storeAudits(w, af, skipBadRows)
+			add(af.index, res, err)
+			if err != nil {
+				return err
+			}
+		}
 		return nil
 	})
+	for _, r := range read {
+		if r != nil {
+			sum.Files = append(sum.Files, *r)
+		}
+	}
 	if err != nil {
 		return sum, err
 	}
@@ -187,12 +222,25 @@ func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []
 	return sum, err
 }
 
-func (s *Service) importFile(ctx context.Context, w ImportWriter, f NamedFile, skipBadRows bool) (ingest.Result, error) {
+// importFile imports one supplier file, or reads an audit file and
+// returns it to be stored after the supplier files.
+func (s *Service) importFile(ctx context.Context, w ImportWriter, f NamedFile, skipBadRows bool) (ingest.Result, *auditFile, error) {
 	rc, err := f.Open()
 	if err != nil {
-		return ingest.Result{}, kernel.Wrap(kernel.Invalid, err, "cannot open %s", f.Name)
+		return ingest.Result{}, nil, kernel.Wrap(kernel.Invalid, err, "cannot open %s", f.Name)
 	}
 	defer rc.Close()
+	br := bufio.NewReaderSize(rc, 64<<10)
+	format := f.Format
+	if format == "" {
+		if format, err = ingest.Detect(br, f.Name); err != nil {
+			return ingest.Result{}, nil, err
+		}
+	}
+	if format == ingest.FormatAudits {
+		af, err := readAuditFile(br, f.Name)
+		return ingest.Result{}, &af, err
+	}
 	opts := s.Normalisers.Options(f.Name, skipBadRows)
 	var lookupErr error
 	opts.KnownRef = func(ref string) bool {
@@ -202,11 +250,11 @@ func (s *Service) importFile(ctx context.Context, w ImportWriter, f NamedFile, s
 		}
 		return known
 	}
-	res, err := ingest.Import(ctx, rc, opts, w)
+	res, err := ingest.ImportFormat(ctx, format, br, opts, w)
 	if err == nil {
 		err = lookupErr
 	}
-	return res, err
+	return res, nil, err
 }
 
 // Recompute scores every stored party of the organisation with its

@@ -74,6 +74,11 @@ func runAssess(ctx context.Context, env *Env, args []string) error {
 	sc := c.StartScreening(screening.NewIndex(wls...), wls)
 	progress := newProgress(env, c)
 	for _, path := range files {
+		if isAuditFile(path) {
+			// Recognised from its header, as `upstream import` does.
+			audits = append(audits, path)
+			continue
+		}
 		if err := readFile(ctx, env, c, path, *skip, progress); err != nil {
 			sc.Finish()
 			return err
@@ -110,20 +115,33 @@ func readFile(ctx context.Context, env *Env, c *assessment.Chain, path string, s
 	defer fh.Close()
 	res, err := c.Read(ctx, p.reader(fh), path, normalisers(), skip)
 	printRowErrors(env, res)
-	return err
+	return ingest.SkipHint(err, "use --skip-bad-rows to assess the good rows")
+}
+
+// isAuditFile reports whether the file at path is an audit and
+// certification file; one that cannot be read is left to the supplier
+// reader, which says why.
+func isAuditFile(path string) bool {
+	fh, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer fh.Close()
+	f, err := ingest.Detect(bufio.NewReaderSize(fh, 64<<10), path)
+	return err == nil && f == ingest.FormatAudits
 }
 
 // printRowErrors writes every kept row error and warning to standard error,
 // one per line, as file:line:column: reason.
 func printRowErrors(env *Env, res ingest.Result) {
 	for _, e := range res.Errors {
-		fmt.Fprintln(env.Stderr, e.Error())
+		fmt.Fprintln(env.Stderr, rowLine(e))
 	}
 	if n := res.ErrorCount - len(res.Errors); n > 0 {
 		fmt.Fprintf(env.Stderr, "... and %d more bad rows\n", n)
 	}
 	for _, w := range res.Warnings {
-		fmt.Fprintln(env.Stderr, "warning: "+w.Error())
+		fmt.Fprintln(env.Stderr, "warning: "+rowLine(w))
 	}
 }
 
@@ -239,7 +257,7 @@ func addAudits(env *Env, c *assessment.Chain, files []string) error {
 		bad = append(bad, c.AddAudits(audits, path, env.Clock.Now())...)
 	}
 	for _, b := range bad {
-		fmt.Fprintln(env.Stderr, "upstream assess: "+b.Error())
+		fmt.Fprintln(env.Stderr, "upstream assess: "+rowLine(b))
 	}
 	if len(bad) > 0 {
 		return kernel.Errorf(kernel.Invalid, "%d bad audit rows; nothing was assessed", len(bad))

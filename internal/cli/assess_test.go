@@ -366,7 +366,7 @@ F2,SMETA,2026-06-01,,,,major
 		t.Fatal(err)
 	}
 	code, _, errOut = run(t, nil, "", "assess", filepath.Join(assessData, "chain.csv"), "--audits", audits)
-	if code == 0 || !strings.Contains(errOut, `audits.csv:2: supplier: "NOPE" names no supplier in the files read`) {
+	if code == 0 || !strings.Contains(errOut, `audits.csv:2:1: supplier: "NOPE" names no supplier in the files read`) {
 		t.Errorf("exit %d, stderr %s", code, errOut)
 	}
 }

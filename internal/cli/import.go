@@ -8,6 +8,7 @@ import (
 	"os"
 
 	"github.com/upstream-platform/upstream/internal/assessment"
+	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/refdata"
 	"github.com/upstream-platform/upstream/internal/risk"
@@ -15,7 +16,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 )
 
-const importUsage = "import FILE... [--db DSN] --org SLUG [--new-org NAME] [--skip-bad-rows]"
+const importUsage = "import FILE... [--audits FILE]... [--db DSN] --org SLUG [--new-org NAME] [--skip-bad-rows]"
 
 func runImport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "import", importUsage)
@@ -23,23 +24,29 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	org := orgFlag(fs, env)
 	newOrg := fs.String("new-org", "", "create the organisation with this display name if it does not exist")
 	skip := fs.Bool("skip-bad-rows", false, "import the good rows and skip (and count) the bad ones; without it one bad row imports nothing")
+	var audits repeated
+	fs.Var(&audits, "audits", "audit and certification file (CSV: supplier, scheme, date, result or grade, expiry, findings_<category>), stored after the supplier files; repeatable. An audit file given as FILE is recognised too")
 	files, err := parseInterleaved(fs, args)
 	if err != nil {
 		return err
 	}
-	if len(files) == 0 {
+	if len(files) == 0 && len(audits) == 0 {
 		fs.Usage()
-		return usageError("import needs at least one supplier file; usage: upstream %s", importUsage)
+		return usageError("import needs at least one supplier or audit file; usage: upstream %s", importUsage)
 	}
 	if *org == "" {
 		return usageError("--org is required (or set UPSTREAM_ORG): the slug of the organisation the suppliers belong to")
 	}
-	named := make([]assessment.NamedFile, len(files))
-	for i, f := range files {
+	var named []assessment.NamedFile
+	for i, f := range append(files, audits...) {
 		if _, err := os.Stat(f); err != nil {
 			return usageError("cannot read %s: %v", f, err)
 		}
-		named[i] = assessment.NamedFile{Name: f, Open: func() (io.ReadCloser, error) { return os.Open(f) }}
+		nf := assessment.NamedFile{Name: f, Open: func() (io.ReadCloser, error) { return os.Open(f) }}
+		if i >= len(files) {
+			nf.Format = ingest.FormatAudits
+		}
+		named = append(named, nf)
 	}
 	db, err := openStore(ctx, *dsn, false)
 	if err != nil {
@@ -69,22 +76,32 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	for _, r := range sum.Files {
 		printRowErrors(env, r.Result)
 	}
-	for _, r := range sum.Files {
-		fmt.Fprintf(env.Stdout, "%s: %s, %d rows, %d parties, %d links, %d skipped, %d unused EPCIS events\n",
-			r.Name, r.Format, r.Rows, r.Parties, r.Links, r.Skipped, r.UnusedEvents)
-	}
-	if len(sum.Files) > 1 && err == nil {
-		t := sum.Total
-		fmt.Fprintf(env.Stdout, "total: %d rows, %d parties, %d links, %d skipped, %d unused EPCIS events\n",
-			t.Rows, t.Parties, t.Links, t.Skipped, t.UnusedEvents)
-	}
 	if err != nil {
-		return err
+		// One transaction: a failed file leaves nothing of any file
+		// stored, so no file gets a summary line.
+		return ingest.SkipHint(err, "use --skip-bad-rows to import the good rows")
+	}
+	for _, r := range sum.Files {
+		fmt.Fprintln(env.Stdout, fileSummary(r))
+	}
+	if len(sum.Files) > 1 {
+		t := sum.Total
+		fmt.Fprintf(env.Stdout, "total: %d rows, %d parties, %d links, %d audits, %d skipped, %d unused EPCIS events\n",
+			t.Rows, t.Parties, t.Links, t.Audits, t.Skipped, t.UnusedEvents)
 	}
 	n := sum.Levels
 	fmt.Fprintf(env.Stdout, "risk recomputed for %d parties in %s: %d critical, %d high, %d medium, %d low, %d unknown (missing data)\n",
 		n[""], o.Slug, n[risk.Critical], n[risk.High], n[risk.Medium], n[risk.Low], n[risk.Unknown])
 	return nil
+}
+
+// fileSummary is the line saying what one imported file held.
+func fileSummary(r assessment.FileResult) string {
+	if r.Format == ingest.FormatAudits {
+		return fmt.Sprintf("%s: %s, %d rows, %d audits stored, %d skipped", quoted(r.Name), r.Format, r.Rows, r.Audits, r.Skipped)
+	}
+	return fmt.Sprintf("%s: %s, %d rows, %d parties, %d links, %d skipped, %d unused EPCIS events",
+		quoted(r.Name), r.Format, r.Rows, r.Parties, r.Links, r.Skipped, r.UnusedEvents)
 }
 
 const recomputeUsage = `recompute --org SLUG [--db DSN]
@@ -134,8 +151,9 @@ func runRecompute(ctx context.Context, env *Env, args []string) error {
 // newAssessmentService wires the supply-chain pipeline to the store, to
 // the screening review queue, whose confirmed and pending hits become risk
 // signals at every recompute, and to worker-voice survey results, which
-// become signals about the sites surveyed; the web server's import page
-// can get the same service.
+// become signals about the sites surveyed, and to the stored audits and
+// certifications, which become signals about the parties audited; the web
+// server's import page can get the same service.
 func newAssessmentService(ref *refdata.Set, db *sqlstore.DB, lists []screening.List, clock kernel.Clock) (*assessment.Service, error) {
 	engine, err := newRiskEngine(ref)
 	if err != nil {
@@ -144,7 +162,8 @@ func newAssessmentService(ref *refdata.Set, db *sqlstore.DB, lists []screening.L
 	// Reading signals needs the queue's store only: no audit, no clock.
 	reviews := &screening.ReviewService{Store: db.Screening()}
 	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers(),
-		Signals: signalSources{reviewSignals{reviews: reviews, lists: lists}, surveySignals{store: db.Surveys(), clock: clock}},
+		Signals: signalSources{reviewSignals{reviews: reviews, lists: lists}, surveySignals{store: db.Surveys(), clock: clock},
+			assessment.StoredAudits{Store: db.SupplyChain(), Clock: clock}},
 		Pending: db.SupplyChain()}, nil
 }
 

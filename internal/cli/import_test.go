@@ -170,7 +170,7 @@ func TestImportUsage(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no files", []string{"import", "--db", dsn, "--org", "acme"}, "at least one supplier file"},
+		{"no files", []string{"import", "--db", dsn, "--org", "acme"}, "at least one supplier or audit file"},
 		{"no org", []string{"import", chain, "--db", dsn}, "--org is required"},
 		{"unknown org", []string{"import", chain, "--db", dsn, "--org", "nobody"}, `no organisation "nobody"`},
 		{"missing file", []string{"import", "nope.csv", "--db", dsn, "--org", "acme"}, "cannot read nope.csv"},

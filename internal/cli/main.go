@@ -81,7 +81,7 @@ func exitStatus(stderr io.Writer, name string, err error) int {
 	if err == nil || errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
-	fmt.Fprintf(stderr, "upstream %s: %s\n", name, oneLine(userMessage(err)))
+	fmt.Fprintf(stderr, "upstream %s: %s\n", name, terminalSafe(oneLine(userMessage(err))))
 	switch kernel.ErrorCode(err) {
 	case kernel.Invalid, kernel.Conflict:
 		return 2 // bad usage or bad input: the caller can fix it

@@ -19,8 +19,11 @@ import (
 type Audit struct {
 	Line     int
 	Supplier string
-	Scheme   string
-	Date     time.Time
+	// SupplierColumn is the byte column of the supplier cell, for messages
+	// about whom the audit names.
+	SupplierColumn int
+	Scheme         string
+	Date           time.Time
 	// Outcome is AuditPassed, AuditFailed or AuditUnrated (no result or
 	// grade given: only the findings count).
 	Outcome AuditOutcome
@@ -76,13 +79,8 @@ func ReadAudits(r io.Reader, name string) ([]Audit, []RowError, error) {
 	for i, h := range head {
 		k := headerKey(h)
 		names[i] = k
-		switch k {
-		case "supplier_id", "supplier_ref", "id":
-			k = "supplier"
-		case "audit_date":
-			k = "date"
-		case "expiry_date", "valid_until", "expires":
-			k = "expiry"
+		if n, known := auditColumnNames[k]; known {
+			k = n
 		}
 		if _, dup := cols[k]; dup && k != "" {
 			return nil, nil, RowError{File: name, Line: 1, Column: i + 1, Field: names[i], Reason: "column given twice"}
@@ -90,9 +88,9 @@ func ReadAudits(r io.Reader, name string) ([]Audit, []RowError, error) {
 		cols[k] = i
 		roles[i] = k
 	}
-	for _, need := range []string{"supplier", "scheme", "date"} {
-		if _, ok := cols[need]; !ok {
-			return nil, nil, RowError{File: name, Line: 1, Reason: fmt.Sprintf("no %s column; an audit file needs supplier, scheme, date, result or grade, and may have expiry and findings_<category> columns", need)}
+	for _, d := range AuditColumns {
+		if _, ok := cols[d.Name]; d.Required && !ok {
+			return nil, nil, RowError{File: name, Line: 1, Reason: fmt.Sprintf("no %s column; an audit file needs %s, result or grade, and may have expiry and %s<category> columns", d.Name, requiredNames(AuditColumns), AuditFindingPrefix)}
 		}
 	}
 	_, hasResult := cols["result"]
@@ -127,6 +125,7 @@ func ReadAudits(r io.Reader, name string) ([]Audit, []RowError, error) {
 			continue
 		}
 		a := Audit{Line: line, Outcome: AuditUnrated}
+		_, a.SupplierColumn = cr.FieldPos(cols["supplier"])
 		ok := true
 		for i, v := range rec {
 			if !utf8.ValidString(v) {
@@ -171,7 +170,7 @@ func ReadAudits(r io.Reader, name string) ([]Audit, []RowError, error) {
 					ok = false
 				}
 				a.Expiry = d
-			case strings.HasPrefix(k, "findings_"):
+			case strings.HasPrefix(k, AuditFindingPrefix):
 				sev, known := severities[headerKey(v)]
 				if !known {
 					if n, err := strconv.Atoi(v); err == nil && n > 3 {
@@ -187,7 +186,7 @@ func ReadAudits(r io.Reader, name string) ([]Audit, []RowError, error) {
 					if a.Findings == nil {
 						a.Findings = map[string]int{}
 					}
-					a.Findings[strings.ReplaceAll(strings.TrimPrefix(k, "findings_"), "_", " ")] = sev
+					a.Findings[strings.ReplaceAll(strings.TrimPrefix(k, AuditFindingPrefix), "_", " ")] = sev
 				}
 			}
 		}

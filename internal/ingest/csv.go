@@ -39,20 +39,6 @@ const (
 	colProductType
 )
 
-// columnNames maps normalised header names (see headerKey) to columns,
-// including the common variants seen in organisations' own files.
-var columnNames = map[string]column{
-	"id": colID, "name": colName, "country": colCountry,
-	"commodity": colCommodity, "commodities": colCommodity,
-	"buyer_id": colBuyer, "buyer_ids": colBuyer,
-	"share": colShare, "address": colAddress, "region": colRegion,
-	"lat": colLat, "latitude": colLat, "lng": colLng, "lon": colLng, "long": colLng, "longitude": colLng,
-	"os_id": colOSID, "lei": colLEI, "gln": colGLN,
-	"workers": colWorkers, "number_of_workers": colWorkers,
-	"kind": colKind, "type": colKind, "sector": colSector,
-	"product_type": colProductType, "product_types": colProductType,
-}
-
 // header is a parsed CSV header: which column holds what.
 type header struct {
 	names []string // as written, for messages and attribute keys

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -23,6 +24,10 @@ const (
 	FormatOSH         Format = "osh-csv"      // an Open Supply Hub facility list
 	FormatEPCISJSON   Format = "epcis-json"   // GS1 EPCIS 2.0 JSON or JSON-LD
 	FormatEPCISXML    Format = "epcis-xml"    // GS1 EPCIS 2.0 (or 1.2) XML
+	// FormatAudits is an audit and certification CSV (AuditColumns). It
+	// holds evidence about parties rather than parties: ReadAudits reads
+	// it, not Import.
+	FormatAudits Format = "audits-csv"
 )
 
 // Sink receives what an import finds, as it finds it. A party reaches the
@@ -129,12 +134,49 @@ func (e RowError) Error() string {
 // Unwrap categorises a row error as invalid input.
 func (e RowError) Unwrap() error { return &kernel.Error{Code: kernel.Invalid, Message: e.Error()} }
 
+// BadRowsError is the error of a file with bad rows read without skipping
+// them: nothing of it was imported. Its message names no way to skip them,
+// since each adapter has its own (a flag, a checkbox, a field); see
+// SkipHint.
+type BadRowsError struct {
+	File  string
+	Count int
+	First RowError
+}
+
+// BadRows returns the error of count bad rows in file, the first of them
+// first.
+func BadRows(file string, count int, first RowError) error {
+	return &BadRowsError{File: file, Count: count, First: first}
+}
+
+func (e *BadRowsError) Error() string {
+	return fmt.Sprintf("%d bad row(s) in %s, nothing imported; first: %s", e.Count, e.File, e.First.Error())
+}
+
+// Unwrap categorises the error as invalid input.
+func (e *BadRowsError) Unwrap() error { return &kernel.Error{Code: kernel.Invalid, Message: e.Error()} }
+
+// SkipHint adds to err, when it is a BadRowsError, how the caller can
+// import the good rows: hint, worded for the caller's interface
+// ("use --skip-bad-rows to import the good rows"). Other errors are
+// returned as they are.
+func SkipHint(err error, hint string) error {
+	var bre *BadRowsError
+	if !errors.As(err, &bre) {
+		return err
+	}
+	return &kernel.Error{Code: kernel.Invalid, Message: fmt.Sprintf("%d bad row(s) in %s, nothing imported (%s); first: %s",
+		bre.Count, bre.File, hint, bre.First.Error())}
+}
+
 // Result says what an import read and did.
 type Result struct {
 	Format  Format
 	Rows    int // data rows (CSV) or events (EPCIS) read
 	Parties int // distinct parties sent to the sink
 	Links   int // distinct links sent to the sink
+	Audits  int // audits and certifications stored (FormatAudits)
 	Skipped int // bad rows skipped (SkipBadRows)
 	// UnusedEvents counts EPCIS events that gave no party or link (unknown
 	// type, error declaration, no location or party); Warnings says why.
@@ -192,13 +234,42 @@ func Detect(r *bufio.Reader, name string) (Format, error) {
 		return FormatUpstreamCSV, nil
 	case cols["name"] && cols["country"] && cols["address"]:
 		return FormatOSH, nil
+	case isAuditHeader(cols):
+		return FormatAudits, nil
 	}
 	return "", kernel.Errorf(kernel.Invalid,
-		"%s: not a supported format: a supplier CSV needs the columns id, name and country; an Open Supply Hub list needs country, name and address; found %s",
-		name, strings.Join(rec, ", "))
+		"%s: not a supported format: a supplier CSV needs the columns id, name and country; an Open Supply Hub list needs country, name and address; an audit file needs %s; found %s",
+		name, requiredNames(AuditColumns), quoteList(rec))
 }
 
 var utf8BOM = []byte{0xEF, 0xBB, 0xBF}
+
+// isAuditHeader reports whether a header (normalised names) has every
+// required column of an audit file, under any of its names.
+func isAuditHeader(cols map[string]bool) bool {
+	have := map[string]bool{}
+	for c := range cols {
+		if n, ok := auditColumnNames[c]; ok {
+			have[n] = true
+		}
+	}
+	for _, d := range AuditColumns {
+		if d.Required && !have[d.Name] {
+			return false
+		}
+	}
+	return true
+}
+
+// quoteList quotes each of the header cells of a file for a message, so
+// that no byte of the file reaches a terminal or a page raw.
+func quoteList(cells []string) string {
+	q := make([]string, len(cells))
+	for i, c := range cells {
+		q[i] = strconv.Quote(c)
+	}
+	return strings.Join(q, ", ")
+}
 
 // Import detects the format of r and imports it into sink. It returns the
 // result and, when the import failed, an error (kernel.Invalid for bad input,
@@ -232,6 +303,8 @@ func ImportFormat(ctx context.Context, f Format, r io.Reader, opts Options, sink
 		err = rn.epcisJSON(r)
 	case FormatEPCISXML:
 		err = rn.epcisXML(r)
+	case FormatAudits:
+		return Result{}, kernel.Errorf(kernel.Invalid, "%s is an audit and certification file, not a supplier list: read it as audits", rn.file)
 	default:
 		return Result{}, kernel.Errorf(kernel.Invalid, "%s: unknown format %q", rn.file, f)
 	}
@@ -239,9 +312,7 @@ func ImportFormat(ctx context.Context, f Format, r io.Reader, opts Options, sink
 		return rn.res, err
 	}
 	if rn.res.ErrorCount > 0 && !opts.SkipBadRows {
-		first := rn.res.Errors[0]
-		return rn.res, kernel.Errorf(kernel.Invalid, "%d bad row(s) in %s, nothing imported (use the skip option to import the good rows); first: %s",
-			rn.res.ErrorCount, rn.file, first.Error())
+		return rn.res, BadRows(rn.file, rn.res.ErrorCount, rn.res.Errors[0])
 	}
 	return rn.res, nil
 }

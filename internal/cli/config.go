@@ -14,6 +14,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/jobs"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/vault"
 )
@@ -76,6 +77,8 @@ var settingTable = []setting{
 		help: "bearer token a scraper sends to GET /metrics; /metrics is off when unset"},
 	{name: "TWILIO_AUTH_TOKEN", secret: true,
 		help: "Twilio auth token that checks the signatures on /hooks/ORG/twilio"},
+	{name: "WEBHOOK_ALLOW", check: checkAllowList,
+		help: "addresses alert webhooks may reach although they are loopback, private or link-local: IP addresses or ranges separated by commas, e.g. 10.20.0.0/16; unset, only public addresses are reached"},
 	{name: "SMTP_ADDR", check: checkHostPort,
 		help: "mail server for alert e-mails, HOST:PORT; e-mail is off when unset"},
 	{name: "SMTP_FROM", check: checkEmail,
@@ -302,6 +305,11 @@ func checkEmail(v string) error {
 		return fmt.Errorf("want one e-mail address, for example alerts@example.org")
 	}
 	return nil
+}
+
+func checkAllowList(v string) error {
+	_, err := jobs.ParseAllowList(v)
+	return err
 }
 
 func checkURL(v string) error {

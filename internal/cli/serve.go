@@ -128,6 +128,14 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
+	allow, err := env.setting("WEBHOOK_ALLOW")
+	if err != nil {
+		return err
+	}
+	allowed, err := jobs.ParseAllowList(allow)
+	if err != nil {
+		return usageError("UPSTREAM_WEBHOOK_ALLOW: %v", err)
+	}
 	metricsToken, err := env.setting("METRICS_TOKEN")
 	if err != nil {
 		return err
@@ -157,7 +165,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	// Background jobs start once the server listens, and stop (releasing
 	// their leases to other servers) before the database closes.
 	sched := jobs.NewScheduler(db.Jobs(), ew, alerts, env.Clock, log,
-		jobs.Config{Webhook: jobs.NewWebhookSender(10*time.Second, env.Clock, Version), Email: email})
+		jobs.Config{Webhook: jobs.NewWebhookSender(10*time.Second, env.Clock, Version, jobs.AddressPolicy{Allow: allowed}), Email: email})
 	sched.AddGrievanceJobs(jobs.GrievanceJobs{Orgs: db.Accounts(), Counts: db.Grievances(), Signals: ew,
 		Cases: griev.Service, Alerts: alerts, Clock: env.Clock})
 	sched.AddSurveyJobs(jobs.SurveyJobs{Orgs: db.Accounts(), Surveys: surveys.Service, Alerts: alerts, Clock: env.Clock})

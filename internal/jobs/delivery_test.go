@@ -133,7 +133,7 @@ func (w *world) raise(t *testing.T, party string) earlywarning.Alert {
 
 func (w *world) delivery(email *jobs.SMTPSender) *jobs.Delivery {
 	return &jobs.Delivery{Outbox: w.st, Clock: w.clock, Rand: func() float64 { return 0 }, SendTimeout: 5 * time.Second,
-		Send: (&jobs.Dispatch{Endpoints: w.st, Webhook: jobs.NewWebhookSender(5*time.Second, w.clock, "test"), Email: email}).Send}
+		Send: (&jobs.Dispatch{Endpoints: w.st, Webhook: jobs.NewWebhookSender(5*time.Second, w.clock, "test", loopbackAllowed), Email: email}).Send}
 }
 
 // TestDeliveryRetriesUntilSuccess: a receiver that fails three times then

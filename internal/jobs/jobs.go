@@ -53,7 +53,7 @@ func NewScheduler(leases Leases, store Store, alerts *earlywarning.Service, cloc
 		log = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Webhook == nil {
-		cfg.Webhook = NewWebhookSender(10*time.Second, clock, "dev")
+		cfg.Webhook = NewWebhookSender(10*time.Second, clock, "dev", AddressPolicy{})
 	}
 	delivery := &Delivery{Outbox: store, Clock: clock,
 		Send: (&Dispatch{Endpoints: store, Webhook: cfg.Webhook, Email: cfg.Email}).Send}

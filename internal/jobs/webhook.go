@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"time"
 
@@ -24,14 +25,27 @@ type WebhookSender struct {
 	UserAgent string
 }
 
-// NewWebhookSender returns a sender whose requests time out after timeout
-// and do not follow redirects: a receiver that answers 3xx has not taken
-// the message, and following it could send signed alerts somewhere the
-// admin never configured.
-func NewWebhookSender(timeout time.Duration, clock kernel.Clock, version string) *WebhookSender {
+// NewWebhookSender returns a sender whose requests time out after timeout,
+// connect only to addresses the policy accepts and do not follow
+// redirects: a receiver that answers 3xx has not taken the message, and
+// following it could send signed alerts somewhere the admin never
+// configured. Requests go straight to the receiver, never through a proxy
+// from the environment, so the policy sees the address really reached.
+func NewWebhookSender(timeout time.Duration, clock kernel.Clock, version string, policy AddressPolicy) *WebhookSender {
+	dialer := &net.Dialer{Timeout: timeout, KeepAlive: 30 * time.Second, Control: policy.Control}
+	transport := &http.Transport{
+		Proxy:                 nil,
+		DialContext:           dialer.DialContext,
+		ForceAttemptHTTP2:     true,
+		MaxIdleConns:          16,
+		IdleConnTimeout:       90 * time.Second,
+		TLSHandshakeTimeout:   10 * time.Second,
+		ExpectContinueTimeout: time.Second,
+	}
 	return &WebhookSender{
 		Client: &http.Client{
 			Timeout:       timeout,
+			Transport:     transport,
 			CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
 		},
 		Clock:     clock,
@@ -52,6 +66,10 @@ func (w *WebhookSender) Send(ctx context.Context, ep earlywarning.Endpoint, m ea
 	req.Header.Set("Upstream-Event", m.Subject)
 	req.Header.Set(earlywarning.SignatureHeader, earlywarning.Sign(w.Clock.Now(), m.Body, ep.Secret))
 	res, err := w.Client.Do(req)
+	var refused *RefusedAddressError
+	if errors.As(err, &refused) {
+		return kernel.Wrap(kernel.Forbidden, refused, "webhook target %s", ep.Target)
+	}
 	if err != nil {
 		return fmt.Errorf("webhook request failed: %s", shortNetError(err))
 	}

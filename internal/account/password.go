@@ -48,17 +48,6 @@ func NewHasher(p Argon2Params, concurrency int) *Hasher {
 	return &Hasher{Params: p, slots: make(chan struct{}, concurrency)}
 }
 
-// ValidatePassword checks a new password against the policy.
-func ValidatePassword(pw string) error {
-	if len([]rune(pw)) < MinPasswordLen {
-		return fmt.Errorf("password must be at least %d characters", MinPasswordLen)
-	}
-	if len(pw) > 1024 {
-		return fmt.Errorf("password must be at most 1024 bytes")
-	}
-	return nil
-}
-
 // Hash returns the encoded argon2id hash of pw.
 func (h *Hasher) Hash(ctx context.Context, pw string) (string, error) {
 	salt := make([]byte, h.Params.SaltLen)

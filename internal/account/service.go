@@ -357,7 +357,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	if _, err := ParseRole(string(nu.Role)); err != nil {
 		return User{}, kernel.Wrap(kernel.Invalid, err, "role")
 	}
-	if err := ValidatePassword(nu.Password); err != nil {
+	if err := ValidatePassword(nu.Password, email, nu.Name, s.orgName(ctx, nu.OrgID)); err != nil {
 		return User{}, kernel.Errorf(kernel.Invalid, "%v", err)
 	}
 	hash, err := s.Hasher.Hash(ctx, nu.Password)
@@ -381,12 +381,12 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 
 // SetPassword replaces a user's password and ends their sessions.
 func (s *Service) SetPassword(ctx context.Context, orgID, userID, password string) error {
-	if err := ValidatePassword(password); err != nil {
-		return kernel.Errorf(kernel.Invalid, "%v", err)
-	}
 	u, err := s.Store.User(ctx, orgID, userID)
 	if err != nil {
 		return err
+	}
+	if err := ValidatePassword(password, u.Email, u.Name, s.orgName(ctx, orgID)); err != nil {
+		return kernel.Errorf(kernel.Invalid, "%v", err)
 	}
 	if u.PasswordHash, err = s.Hasher.Hash(ctx, password); err != nil {
 		return err
@@ -558,4 +558,15 @@ func (s *Service) Bootstrap(ctx context.Context, slug, orgName, email, password 
 		return false, fmt.Errorf("bootstrap admin: %w", err)
 	}
 	return true, nil
+}
+
+// orgName is the organisation's name and slug, words a password guesser
+// tries first; "" when it cannot be read (the password check then goes
+// on without them).
+func (s *Service) orgName(ctx context.Context, orgID string) string {
+	o, err := s.Store.OrgByID(ctx, orgID)
+	if err != nil {
+		return ""
+	}
+	return o.Name + " " + o.Slug
 }

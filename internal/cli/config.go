@@ -58,7 +58,7 @@ var settingTable = []setting{
 	{name: "ADMIN_EMAIL", check: checkEmail,
 		help: "serve: create this first administrator when the database has none (with UPSTREAM_ADMIN_PASSWORD)"},
 	{name: "ADMIN_PASSWORD", secret: true,
-		help: "password of that first administrator (at least 12 characters)"},
+		help: "password of that first administrator (at least 12 characters, not on the common-password list, estimated at 10^10 guesses or more)"},
 	{name: "PASSWORD", secret: true,
 		help: "user add and user set-password: the password, instead of a line on standard input"},
 	{name: "PUBLIC_URL", check: checkURL,

@@ -168,7 +168,7 @@ func readPassword(env *Env) (string, error) {
 		return pw, err
 	}
 	if isTerminal(env.Stderr) {
-		fmt.Fprint(env.Stderr, "Password (at least 12 characters): ")
+		fmt.Fprint(env.Stderr, "Password (at least 12 characters, hard to guess): ")
 	}
 	line, err := bufio.NewReader(env.Stdin).ReadString('\n')
 	line = strings.TrimRight(line, "\r\n")

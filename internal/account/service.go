@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -372,7 +373,7 @@ func (s *Service) CreateUser(ctx context.Context, nu NewUser) (User, error) {
 	}
 	if err := s.Store.CreateUser(ctx, u); err != nil {
 		if kernel.IsCode(err, kernel.Conflict) {
-			return User{}, kernel.Errorf(kernel.Conflict, "a user with email %s already exists", email)
+			return User{}, s.addressTaken(ctx, nu.OrgID, email, !strings.HasPrefix(nu.By, "user:"))
 		}
 		return User{}, fmt.Errorf("create user: %w", err)
 	}
@@ -569,4 +570,27 @@ func (s *Service) orgName(ctx context.Context, orgID string) string {
 		return ""
 	}
 	return o.Name + " " + o.Slug
+}
+
+// ErrAddressUnavailable is the answer for an e-mail address that has an
+// account in another organisation. Addresses sign in across the whole
+// server, so they are unique across organisations; saying "already exists"
+// would tell an admin of one organisation who works with another (a case
+// handler at a grievance mechanism, say). The words fit any address the
+// server will not take and confirm nothing.
+const ErrAddressUnavailable = "this e-mail address cannot be given an account here; check it, or use the person's address at your organisation (the server's operator can say more)"
+
+// addressTaken is the error for a new user whose address is in use: named
+// plainly to the operator (the command line, which sees every
+// organisation) and when the account is in the same organisation, whose
+// admins see it in their list anyway; ErrAddressUnavailable otherwise.
+func (s *Service) addressTaken(ctx context.Context, orgID, email string, operator bool) error {
+	u, err := s.Store.UserByEmail(ctx, email)
+	switch {
+	case err == nil && u.OrgID == orgID:
+		return kernel.Errorf(kernel.Conflict, "%s already has an account in this organisation", email)
+	case err == nil && operator:
+		return kernel.Errorf(kernel.Conflict, "%s already has an account in another organisation", email)
+	}
+	return kernel.Errorf(kernel.Conflict, "%s", ErrAddressUnavailable)
 }

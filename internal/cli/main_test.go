@@ -220,12 +220,13 @@ func TestUserCommands(t *testing.T) {
 		code  int
 		want  string
 	}{
-		{"add to missing org", "pw-pw-pw-pw-pw\n", []string{"user", "add", "--org", "ngo", "--email", "a@ngo.example", "--role", "admin"}, 2, `no organisation "ngo"`},
-		{"add", "pw-pw-pw-pw-pw\n", []string{"user", "add", "--org", "ngo", "--new-org", "An NGO", "--email", "a@ngo.example", "--role", "admin"}, 0, "added a@ngo.example (admin) to ngo"},
-		{"duplicate", "pw-pw-pw-pw-pw\n", []string{"user", "add", "--org", "ngo", "--email", "A@ngo.example", "--role", "viewer"}, 2, "already exists"},
+		{"add to missing org", "plum orchard lantern\n", []string{"user", "add", "--org", "ngo", "--email", "a@ngo.example", "--role", "admin"}, 2, `no organisation "ngo"`},
+		{"add", "plum orchard lantern\n", []string{"user", "add", "--org", "ngo", "--new-org", "An NGO", "--email", "a@ngo.example", "--role", "admin"}, 0, "added a@ngo.example (admin) to ngo"},
+		{"duplicate", "plum orchard lantern\n", []string{"user", "add", "--org", "ngo", "--email", "A@ngo.example", "--role", "viewer"}, 2, "already has an account"},
+		{"weak password", "aaaaaaaaaaaa\n", []string{"user", "add", "--org", "ngo", "--email", "b@ngo.example"}, 2, "repeats characters"},
 		{"short password", "short\n", []string{"user", "add", "--org", "ngo", "--email", "b@ngo.example"}, 2, "at least 12"},
 		{"no password", "", []string{"user", "add", "--org", "ngo", "--email", "b@ngo.example"}, 2, "no password given"},
-		{"bad role", "pw-pw-pw-pw-pw\n", []string{"user", "add", "--org", "ngo", "--email", "b@ngo.example", "--role", "god"}, 2, "unknown role"},
+		{"bad role", "plum orchard lantern\n", []string{"user", "add", "--org", "ngo", "--email", "b@ngo.example", "--role", "god"}, 2, "unknown role"},
 		{"list", "", []string{"user", "list", "--org", "ngo"}, 0, "a@ngo.example"},
 		{"disable", "", []string{"user", "disable", "--email", "a@ngo.example"}, 0, "disabled"},
 		{"set-password", "another-password-1\n", []string{"user", "set-password", "--email", "a@ngo.example"}, 0, "password changed"},

@@ -38,7 +38,7 @@ func TestRefdataReplaceListReset(t *testing.T) {
 	if code, _, e := run(t, vars, "", "user", "add", "--org", "ngo", "--new-org", "NGO", "--email", "a@ngo.example", "--role", "admin"); code != 2 || !strings.Contains(e, "no password") {
 		t.Fatalf("user add without password: %d %q", code, e)
 	}
-	if code, _, e := run(t, vars, "pw-pw-pw-pw-pw\n", "user", "add", "--org", "ngo", "--new-org", "NGO", "--email", "a@ngo.example", "--role", "admin"); code != 0 {
+	if code, _, e := run(t, vars, "plum orchard lantern\n", "user", "add", "--org", "ngo", "--new-org", "NGO", "--email", "a@ngo.example", "--role", "admin"); code != 0 {
 		t.Fatal(e)
 	}
 	if code, _, e := run(t, vars, "", "refdata", "replace", "gsi-2023", good); code != 0 {

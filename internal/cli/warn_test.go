@@ -178,7 +178,7 @@ func TestWarnSensitivity(t *testing.T) {
 	if code, _, e := run(t, vars, "", "migrate"); code != 0 {
 		t.Fatalf("migrate: %s", e)
 	}
-	if code, _, e := run(t, vars, "pw-pw-pw-pw-pw\n", "user", "add", "--org", "ngo", "--new-org", "An NGO", "--email", "a@ngo.example", "--role", "admin"); code != 0 {
+	if code, _, e := run(t, vars, "plum orchard lantern\n", "user", "add", "--org", "ngo", "--new-org", "An NGO", "--email", "a@ngo.example", "--role", "admin"); code != 0 {
 		t.Fatal(e)
 	}
 	steps := []struct {

@@ -246,7 +246,7 @@ func TestCrossSiteFormPostIsRefused(t *testing.T) {
 	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	_, admin := f.login(t, "admin@acme.example", testPassword, "")
-	form := url.Values{"email": {"mallory@evil.example"}, "name": {"m"}, "role": {"admin"}, "password": {"aaaaaaaaaaaaaaaa"}}.Encode()
+	form := url.Values{"email": {"mallory@evil.example"}, "name": {"m"}, "role": {"admin"}, "password": {"tangerine lantern orbit"}}.Encode()
 	tests := []struct {
 		name   string
 		hdr    map[string]string

@@ -158,9 +158,9 @@ func TestDetectionFloors(t *testing.T) {
 		maxFAPer1000 float64
 		maxMeanDelay float64
 	}{
-		{ew.Monitor{Detectors: detectors()}, 0.62, 1.0, 3.3},
-		{ew.Monitor{Detectors: []ew.CountDetector{ew.DefaultCUSUM()}}, 0.50, 1.0, 4},
-		{ew.Monitor{Detectors: []ew.CountDetector{ew.DefaultEWMA()}}, 0.59, 1.0, 3.5},
+		{ew.Monitor{Detectors: detectors()}, 0.72, 1.0, 2.8},
+		{ew.Monitor{Detectors: []ew.CountDetector{ew.DefaultCUSUM()}}, 0.62, 1.0, 3.4},
+		{ew.Monitor{Detectors: []ew.CountDetector{ew.DefaultEWMA()}}, 0.69, 1.0, 3.2},
 	}
 	for _, f := range floors {
 		t.Run(f.mon.Names(), func(t *testing.T) {

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -206,6 +207,9 @@ func TestAlertPages(t *testing.T) {
 	f.clock.Advance(2 * time.Hour)
 	page := "/alerts/" + a.ID
 	analyst := f.users[account.RoleAnalyst]
+	balanced, _ := earlywarning.SensitivityByName(earlywarning.SensitivityBalanced)
+	balancedTimely := fmt.Sprintf("%.0f%%", 100*balanced.HeldOut.Timely)
+	balancedFalseAlarms := fmt.Sprintf("%.2f", balanced.HeldOut.FalseAlarmsPer1000)
 	tests := []struct {
 		name, role, method, path, form string
 		status                         int
@@ -234,7 +238,7 @@ func TestAlertPages(t *testing.T) {
 		{"secret not shown again", "admin", "GET", "/alerts/endpoints", "", 200, []string{"https://hooks.example/x"}, []string{"whsec_"}},
 		{"add bad email", "admin", "POST", "/alerts/endpoints", "channel=email&target=nobody", 400, []string{"not a single email address"}, nil},
 		{"sensitivity page", "admin", "GET", "/alerts/sensitivity", "", 200,
-			[]string{`value="balanced" checked`, "Earliest warning", "Fewest false alarms", "66%", "0.76"}, []string{"Sensitivity saved"}},
+			[]string{`value="balanced" checked`, "Earliest warning", "Fewest false alarms", balancedTimely, balancedFalseAlarms}, []string{"Sensitivity saved"}},
 		{"choose a sensitivity", "admin", "POST", "/alerts/sensitivity", "sensitivity=quiet", 200,
 			[]string{"Sensitivity saved: Fewer false alarms.", `value="quiet" checked`}, []string{`value="balanced" checked`}},
 		{"unknown sensitivity", "admin", "POST", "/alerts/sensitivity", "sensitivity=loud", 400,

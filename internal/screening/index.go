@@ -54,6 +54,9 @@ type term struct {
 	text   string
 	class  tokClass
 	weight float32
+	// compound marks a term that is only ever two adjacent list words
+	// written together, never a word of a list name on its own.
+	compound bool
 }
 
 // nameRec is one name (primary or alias) of an entity, normalised.
@@ -147,6 +150,7 @@ func NewEntityIndex(entities []Entity) *Index {
 			ni := int32(len(ix.names))
 			for p, t := range toks {
 				id := termID(t.text, t.class)
+				delete(compoundTerm, id) // a word of some list name as well
 				nr.toks = append(nr.toks, id)
 				if t.class == classWord || t.class == classNumber {
 					if len(t.text) > 0 {
@@ -190,6 +194,7 @@ func NewEntityIndex(entities []Entity) *Index {
 	pairs := make([]delPair, 0, 16*len(ix.terms))
 	for id := range ix.terms {
 		t := &ix.terms[id]
+		t.compound = compoundTerm[int32(id)]
 		idf := float32(math.Log(1 + n/float64(df[id]+1)))
 		switch t.class {
 		case classLegal:

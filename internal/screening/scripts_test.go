@@ -186,3 +186,59 @@ func TestLegalFormsFromELF(t *testing.T) {
 		t.Errorf("ELF table: %d phrases, %d forms; the embedded list did not load", len(lt.phrases), len(lt.forms))
 	}
 }
+
+// TestSingleWordAgreement: a query that shares one word with a list name
+// and has a distinctive word of its own names someone else; the list name
+// alone, or with a legal form or a common word of the lists, still hits.
+func TestSingleWordAgreement(t *testing.T) {
+	ix := NewEntityIndex([]Entity{
+		{ID: "vessel", Name: "SIENNA", Kind: KindVessel},
+		{ID: "firm", Name: "ATLANTIC", Kind: KindOrganization},
+		{ID: "shipping", Name: "DAVAR SHIPPING CO LTD", Kind: KindOrganization},
+		{ID: "other", Name: "Global Trading Group", Kind: KindOrganization},
+		{ID: "other2", Name: "Sunrise Shipping", Kind: KindOrganization},
+		{ID: "other3", Name: "Dengler Trading", Kind: KindOrganization},
+	})
+	for _, tt := range []struct{ query, want string }{
+		{"Sienna", "vessel"},
+		{"Atlantic Ltd", "firm"},
+		{"Davar Shipping Co Ltd", "shipping"},
+		{"давар шиппинг ко лтд", "shipping"},
+		{"Sienna Dengler", ""},
+		{"Atlantic Omar", ""},
+	} {
+		hits := ix.Search(Query{Name: tt.query}, Options{})
+		got := ""
+		if len(hits) > 0 {
+			got = hits[0].Entity.ID
+		}
+		if got != tt.want {
+			t.Errorf("%s: first hit %q (%s), want %q", tt.query, got, summarize(hits), tt.want)
+		}
+	}
+	all := ix.Search(Query{Name: "Sienna Dengler"}, Options{Threshold: ThresholdOf(0)})
+	if len(all) == 0 || !strings.Contains(strings.Join(all[0].Reasons, "; "), "only one distinctive word agrees") {
+		t.Errorf("Sienna Dengler: %v, want the reason for the lower score", all)
+	}
+	// A word the lists use often ("trading") is not a name of its own.
+	sdn := NewIndex(loadSDN(t))
+	if hits := sdn.Search(Query{Name: "Atlantic Trading"}, Options{}); len(hits) == 0 || hits[0].MatchedName != "ATLANTIC" {
+		t.Errorf("Atlantic Trading against SDN: %s, want ATLANTIC first", summarize(hits))
+	}
+}
+
+// TestArabicJoinSingleWord: two Arabic-script names joined through the
+// article match a list word written as one ("Nasrallah"), never two list
+// words whose consonants happen to line up ("Trikulya Elena").
+func TestArabicJoinSingleWord(t *testing.T) {
+	ix := NewEntityIndex([]Entity{
+		{ID: "trikulya", Name: "TRIKULYA, Elena Anatolievna", Kind: KindPerson},
+		{ID: "nasrallah", Name: "NASRALLAH, Hasan", Kind: KindPerson},
+	})
+	if hits := ix.Search(Query{Name: "الطريقي - العلاني"}, Options{}); len(hits) > 0 {
+		t.Errorf("al-Tariqi al-Alani: %s, want no hit", summarize(hits))
+	}
+	if hits := ix.Search(Query{Name: "حسن نصر الله"}, Options{}); len(hits) == 0 || hits[0].Entity.ID != "nasrallah" {
+		t.Errorf("Hasan Nasr Allah: %s, want NASRALLAH", summarize(hits))
+	}
+}

@@ -368,7 +368,15 @@ func (ix *Index) prepare(q Query, s *scratch, exact bool) *preparedQuery {
 			if !toks[k].arabic {
 				continue
 			}
-			if m := ix.arabicLookup(sk); len(m) > 0 {
+			m := ix.arabicLookup(sk)
+			if toks[i].written != "عبد" {
+				// A name joined to an article-bearing one ("Nasrallah") is
+				// one word on the list too: two list words written
+				// together ("Trikulya Elena") are two names whose
+				// consonants only happen to line up.
+				m = singleWords(ix.terms, m)
+			}
+			if len(m) > 0 {
 				pq.units = append(pq.units, queryUnit{start: i, end: k + 1, text: sk, class: classWord, matches: m})
 			}
 		}
@@ -387,6 +395,23 @@ func (ix *Index) prepare(q Query, s *scratch, exact bool) *preparedQuery {
 		}
 	}
 	return pq
+}
+
+// singleWords keeps the matches that are words of list names, not two
+// list words written together; it copies only when it drops one.
+func singleWords(terms []term, ms []match) []match {
+	for i, m := range ms {
+		if terms[m.term].compound {
+			out := append([]match(nil), ms[:i]...)
+			for _, m := range ms[i+1:] {
+				if !terms[m.term].compound {
+					out = append(out, m)
+				}
+			}
+			return out
+		}
+	}
+	return ms
 }
 
 func joinable(c tokClass) bool { return c == classWord || c == classStop }
@@ -678,6 +703,10 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 			note(fmt.Sprintf("%d of %d syllables and list words matched (x%.2f)", m, n, float64(m)/float64(n)))
 		}
 	}
+	if agree, extra := ix.agreement(pq, nr, chosen, qsim); agree == 1 && extra > 0 {
+		score *= singleAgreement
+		note(fmt.Sprintf("only one distinctive word agrees and the query has %d of its own (x%.2f)", extra, singleAgreement))
+	}
 	if numberClash {
 		score *= 0.75
 		note("a number in the list name is not in the query (x0.75)")
@@ -724,6 +753,40 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 	}
 	return score, true
 }
+
+// singleAgreement scales the score of a match that rests on one word of
+// the query when the query has distinctive words of its own the list name
+// lacks: "Sienna Dengler" shares a given name with the vessel SIENNA and
+// nothing else, which is how most ordinary names come to resemble a list
+// name.
+const singleAgreement = 0.9
+
+// agreement counts the distinctive list words the chosen correspondences
+// cover, and the distinctive query words no list word matched whose
+// weight says they are not common words of the lists ("trading",
+// "group"): words that name someone else.
+func (ix *Index) agreement(pq *preparedQuery, nr *nameRec, chosen []pair, qsim []float32) (agree, extra int) {
+	for _, p := range chosen {
+		for j := p.ls; j < p.le; j++ {
+			if c := ix.terms[nr.toks[j]].class; c == classWord || c == classNumber {
+				agree++
+			}
+		}
+	}
+	rare := rareShare * ix.unknownW
+	for i, t := range pq.toks {
+		// Words of one or two letters are initials and fragments ("ko"
+		// for "co" written in Cyrillic), not names.
+		if qsim[i] == 0 && t.class == classWord && len(t.text) >= 3 && pq.weights[i] >= rare {
+			extra++
+		}
+	}
+	return agree, extra
+}
+
+// rareShare is the share of an unknown word's weight from which a query
+// word counts as distinctive for agreement.
+const rareShare = 0.6
 
 // queryInitials finds consecutive distinctive query words whose first
 // letters spell acr.

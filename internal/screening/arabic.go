@@ -201,8 +201,10 @@ func normaliseArabicName(s string) []token {
 
 // arabicLookup finds the list words whose skeleton is sk. Skeletons of one
 // or two consonants say little, so they match only short list words, and
-// at a lower similarity.
-func (ix *Index) arabicLookup(sk string) []match {
+// at a lower similarity. written is the word as the query wrote it, when
+// it is one word: a list word whose vowels contradict the long vowels
+// written in it matches at a lower similarity (see longVowelsAgree).
+func (ix *Index) arabicLookup(sk, written string) []match {
 	ix.arabicOnce.Do(ix.buildArabicKeys)
 	ids := ix.arabicKeys[sk]
 	if len(ids) == 0 {
@@ -222,9 +224,128 @@ func (ix *Index) arabicLookup(sk string) []match {
 		if len(sk) <= 2 && len(ix.terms[id].text) > 2*len(sk)+2 {
 			continue
 		}
-		out = append(out, match{term: id, sim: sim, how: howSkeleton})
+		m := match{term: id, sim: sim, how: howSkeleton}
+		if written != "" && !longVowelsAgree(written, ix.terms[id].text) {
+			m.sim = min(sim, vowelClash)
+		}
+		out = append(out, m)
 	}
 	return out
+}
+
+// vowelClash is the similarity of a skeleton match whose vowels contradict
+// the long vowels the Arabic word writes: محمود (Mahmud) and Muhammad
+// share the consonants m-h-m-d, but the و after the second m is a long u
+// that "Muhammad" does not have.
+const vowelClash = 0.78
+
+// longVowels lists, for the long vowels و (u) and ي (i) an Arabic word
+// writes after its first letter, the gap of the skeleton they stand in
+// (the number of skeleton consonants before them).
+func longVowels(written string) []vowelAt {
+	var out []vowelAt
+	n := 0
+	var last byte
+	for i, r := range []rune(written) {
+		c := arabicClass[r]
+		if (c == 'w' || c == 'y') && i > 0 {
+			v := byte('u')
+			if c == 'y' {
+				v = 'i'
+			}
+			out = append(out, vowelAt{gap: n, v: v})
+			continue
+		}
+		if c == 0 || c == last {
+			continue
+		}
+		last = c
+		n++
+	}
+	return out
+}
+
+type vowelAt struct {
+	gap int
+	v   byte
+}
+
+// latinVowelGaps splits a Latin list word as latinSkeleton reads it and
+// returns the vowel letters standing in each gap between its skeleton
+// consonants (w and y after the first letter count as vowels, as they
+// write the long vowels of Arabic names: "Mahmoud", "Hussein").
+func latinVowelGaps(w string) []string {
+	gaps := []string{""}
+	var last byte
+	put := func(c byte) {
+		if c != last {
+			last = c
+			gaps = append(gaps, "")
+		}
+	}
+	for i := 0; i < len(w); i++ {
+		c := w[i]
+		var next byte
+		if i+1 < len(w) {
+			next = w[i+1]
+		}
+		if next == 'h' && strings.IndexByte("kssctdgpz", c) >= 0 {
+			put(map[byte]byte{'k': 'x', 's': 'c', 'c': 'c', 't': 't', 'd': 'd', 'g': 'g', 'p': 'f', 'z': 'j'}[c])
+			i++
+			continue
+		}
+		if c == 'd' && next == 'j' {
+			put('j')
+			i++
+			continue
+		}
+		switch c {
+		case 'a', 'e', 'i', 'o', 'u':
+			gaps[len(gaps)-1] += string(c)
+		case 'w', 'y', 'v':
+			if i == 0 {
+				put(c)
+			} else if c != 'v' {
+				gaps[len(gaps)-1] += string(c)
+			}
+		case 'q', 'k', 'c':
+			put('k')
+		case 'p':
+			put('b')
+		case 'x':
+			put('k')
+			put('s')
+		default:
+			if c >= 'a' && c <= 'z' {
+				put(c)
+			}
+		}
+	}
+	return gaps
+}
+
+// longVowelsAgree reports whether a Latin list word has a vowel where the
+// Arabic word writes a long one: o, u or w for و; i, e or y for ي. A gap
+// the Latin word does not have is no contradiction.
+func longVowelsAgree(written, latin string) bool {
+	vs := longVowels(written)
+	if len(vs) == 0 {
+		return true
+	}
+	gaps := latinVowelGaps(latin)
+	for _, v := range vs {
+		if v.gap >= len(gaps) {
+			continue
+		}
+		want := "ouw"
+		if v.v == 'i' {
+			want = "iey"
+		}
+		if !strings.ContainsAny(gaps[v.gap], want) {
+			return false
+		}
+	}
+	return true
 }
 
 // buildArabicKeys indexes the skeletons of the list's words, on the first

@@ -242,3 +242,41 @@ func TestArabicJoinSingleWord(t *testing.T) {
 		t.Errorf("Hasan Nasr Allah: %s, want NASRALLAH", summarize(hits))
 	}
 }
+
+// TestLongVowelsAgree: the long vowels Arabic script writes must have a
+// vowel in the same place of the Latin spelling, so names sharing only
+// their consonants (Mahmud and Muhammad) stay apart.
+func TestLongVowelsAgree(t *testing.T) {
+	for _, tt := range []struct {
+		arabic, latin string
+		agree         bool
+	}{
+		{"محمود", "mahmoud", true},
+		{"محمود", "mahmud", true},
+		{"محمود", "muhammad", false},
+		{"محيميد", "mohammad", false},
+		{"فريق", "faruq", false},
+		{"فريق", "fariq", true},
+		{"حسين", "hussein", true},
+		{"خامنئي", "khamenei", true},
+		{"حوثي", "houthi", true},
+		{"يوسف", "yusuf", true},
+		{"ابراهيم", "ebrahim", true},
+		{"مصطفى", "mustafa", true},
+	} {
+		if got := longVowelsAgree(tt.arabic, tt.latin); got != tt.agree {
+			t.Errorf("%s and %s: agree %v, want %v", tt.arabic, tt.latin, got, tt.agree)
+		}
+	}
+	ix := NewEntityIndex([]Entity{
+		{ID: "a", Name: "MUHAMMAD, Mustafa", Kind: KindPerson},
+		{ID: "b", Name: "MAHMOUD, Mustafa", Kind: KindPerson},
+		{ID: "k", Name: "KHAMENEI, Ali", Kind: KindPerson},
+	})
+	if hits := ix.Search(Query{Name: "محمود مصطفى"}, Options{}); len(hits) < 2 || hits[0].Entity.ID != "b" || hits[1].Score >= hits[0].Score {
+		t.Errorf("Mahmud Mustafa: %s, want MAHMOUD first and MUHAMMAD lower", summarize(hits))
+	}
+	if hits := ix.Search(Query{Name: "علي خامنئي"}, Options{}); len(hits) == 0 || hits[0].Entity.ID != "k" {
+		t.Errorf("Ali Khamenei: %s, want KHAMENEI", summarize(hits))
+	}
+}

@@ -327,7 +327,7 @@ func (ix *Index) prepare(q Query, s *scratch, exact bool) *preparedQuery {
 	for i, t := range toks {
 		u := queryUnit{start: i, end: i + 1, text: t.text, class: t.class}
 		if t.arabic {
-			u.matches = ix.arabicLookup(t.text)
+			u.matches = ix.arabicLookup(t.text, t.written)
 		} else {
 			u.matches = ix.cachedLookup(t.text, t.class, edits, sound, s)
 		}
@@ -368,7 +368,7 @@ func (ix *Index) prepare(q Query, s *scratch, exact bool) *preparedQuery {
 			if !toks[k].arabic {
 				continue
 			}
-			m := ix.arabicLookup(sk)
+			m := ix.arabicLookup(sk, "")
 			if toks[i].written != "عبد" {
 				// A name joined to an article-bearing one ("Nasrallah") is
 				// one word on the list too: two list words written

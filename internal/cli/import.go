@@ -16,7 +16,13 @@ import (
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 )
 
-const importUsage = "import FILE... [--audits FILE]... [--db DSN] --org SLUG [--new-org NAME] [--skip-bad-rows]"
+const importUsage = `import FILE... [--audits FILE]... [--db DSN] --org SLUG [--new-org NAME] [--skip-bad-rows]
+
+Supplier files (Upstream CSV, Open Supply Hub lists, GS1 EPCIS), audit files
+and plot files of the EU Deforestation Regulation (GeoJSON, or CSV with
+latitude and longitude or wkt columns) may come together. Plots get every
+check of 'upstream eudr validate'; without --skip-bad-rows one bad plot or
+row imports nothing.`
 
 func runImport(ctx context.Context, env *Env, args []string) error {
 	fs := newFlagSet(env, "import", importUsage)
@@ -32,7 +38,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	}
 	if len(files) == 0 && len(audits) == 0 {
 		fs.Usage()
-		return usageError("import needs at least one supplier or audit file; usage: upstream %s", importUsage)
+		return usageError("import needs at least one supplier, audit or plot file; usage: upstream import FILE... [--audits FILE]... --org SLUG [--skip-bad-rows]")
 	}
 	if *org == "" {
 		return usageError("--org is required (or set UPSTREAM_ORG): the slug of the organisation the suppliers belong to")
@@ -72,7 +78,19 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	sum, err := svc.ImportAndRecompute(ctx, o.ID, named, *skip)
+	// Plot files are checked before anything is stored, so a bad plot
+	// stores no supplier either.
+	named, plots, err := checkPlotFiles(ctx, env, db, o.ID, named, *skip)
+	if err != nil {
+		return err
+	}
+	var sum assessment.Summary
+	if len(named) > 0 || plots == nil {
+		sum, err = svc.ImportAndRecompute(ctx, o.ID, named, *skip)
+	}
+	if err == nil && plots != nil {
+		err = plots.save(ctx, o.ID)
+	}
 	for _, r := range sum.Files {
 		printRowErrors(env, r.Result)
 	}
@@ -88,6 +106,12 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		t := sum.Total
 		fmt.Fprintf(env.Stdout, "total: %d rows, %d parties, %d links, %d audits, %d skipped, %d unused EPCIS events\n",
 			t.Rows, t.Parties, t.Links, t.Audits, t.Skipped, t.UnusedEvents)
+	}
+	if plots != nil {
+		fmt.Fprintln(env.Stdout, plots.summary())
+	}
+	if sum.Levels == nil {
+		return nil // plot files only: no supplier risk to recompute
 	}
 	n := sum.Levels
 	fmt.Fprintf(env.Stdout, "risk recomputed for %d parties in %s: %d critical, %d high, %d medium, %d low, %d unknown (missing data)\n",

@@ -46,9 +46,10 @@ func Overlaps(plots []Plot) []Finding {
 	return out
 }
 
-// plotFinding is a finding with the index of its plot.
+// plotFinding is a finding with the index of its plot and of the other
+// plot it names.
 type plotFinding struct {
-	plot int
+	plot, other int
 	Finding
 }
 
@@ -94,7 +95,7 @@ func overlaps(plots []Plot) []plotFinding {
 	var out []plotFinding
 	for _, k := range found {
 		first, second := plots[k.a], plots[k.b]
-		out = append(out, plotFinding{k.a, Finding{Plot: first.Label(), Check: CheckOverlap, Severity: Error,
+		out = append(out, plotFinding{k.a, k.b, Finding{Plot: first.Label(), Check: CheckOverlap, Severity: Error,
 			Message: fmt.Sprintf(msgs[k], second.Label()+" of "+producerName(second)) + ", another producer: the same land cannot be declared for two producers; check both geolocations"}})
 	}
 	return out

@@ -67,6 +67,7 @@ type supplyHandlers struct {
 	// page finds the party's row in the register.
 	riskReader PartyRiskReader
 	imports    SupplierImporter // nil when supplier import is off
+	plots      PlotImporter     // nil when deforestation due diligence is off
 	// referenceData reads the built-in reference tables the risk map
 	// shades countries by, once per server, on first use.
 	referenceData   func() (*refdata.Set, error)
@@ -272,6 +273,9 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	}
 	if f.eudr.on {
 		s.eudr = &eudrHandlers{base: b, eudr: d.EUDR}
+		if s.supply != nil {
+			s.supply.plots = d.EUDR // plot files come in through the supplier import too
+		}
 	}
 	return s, nil
 }

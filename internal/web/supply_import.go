@@ -33,15 +33,16 @@ type importSummary struct {
 	Levels  []levelCount
 	Failed  bool
 	Message string
+	Plots   *plotSummary // nil when the upload held no plot file
 }
 
 func (s *supplyHandlers) supplierImportForm(w http.ResponseWriter, r *http.Request) {
-	s.render(w, r, http.StatusOK, "supply_import.html", map[string]any{"Available": true})
+	s.render(w, r, http.StatusOK, "supply_import.html", map[string]any{"Available": true, "PlotsOn": s.plots != nil})
 }
 
 func (s *supplyHandlers) supplierImport(w http.ResponseWriter, r *http.Request) {
 	fail := func(status int, msg string) {
-		s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Error": msg})
+		s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Error": msg, "PlotsOn": s.plots != nil})
 	}
 	form, files, status, err := readUpload(w, r)
 	if err != nil {
@@ -51,9 +52,23 @@ func (s *supplyHandlers) supplierImport(w http.ResponseWriter, r *http.Request) 
 	defer form.RemoveAll()
 	skip := r.PostForm.Get("skip_bad_rows") == "on"
 	org := principalOf(r).User.OrgID
-	res, err := s.imports.ImportAndRecompute(r.Context(), org, files, skip)
-	s.aggregates.forget(org)
+	// Plot files are checked before anything is stored, so a bad plot
+	// stores no supplier either.
+	files, plots, err := s.checkPlotFiles(r, org, files, skip)
+	if err != nil {
+		s.renderPlotFailure(w, r, plots, err, skip)
+		return
+	}
+	var res assessment.Summary
+	if len(files) > 0 || plots == nil {
+		res, err = s.imports.ImportAndRecompute(r.Context(), org, files, skip)
+		s.aggregates.forget(org)
+	}
+	if err == nil && plots != nil {
+		err = s.plots.SaveBatch(r.Context(), org, plots.batch)
+	}
 	sum := summarise(res)
+	sum.Plots = plots
 	status = http.StatusOK
 	if err != nil {
 		code := kernel.ErrorCode(err)
@@ -63,7 +78,7 @@ func (s *supplyHandlers) supplierImport(w http.ResponseWriter, r *http.Request) 
 		}
 		sum.Failed, sum.Message, status = true, kernel.ErrorMessage(err), statusOf(code)
 	}
-	s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Summary": sum, "Skip": skip})
+	s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Summary": sum, "Skip": skip, "PlotsOn": s.plots != nil})
 }
 
 // readUpload reads a supplier upload: the multipart form with one or

@@ -38,7 +38,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	}
 	if len(files) == 0 && len(audits) == 0 {
 		fs.Usage()
-		return usageError("import needs at least one supplier, audit or plot file; usage: upstream import FILE... [--audits FILE]... --org SLUG [--skip-bad-rows]")
+		return usageError("import needs at least one supplier or audit file (or a plot file); usage: upstream import FILE... [--audits FILE]... --org SLUG [--skip-bad-rows]")
 	}
 	if *org == "" {
 		return usageError("--org is required (or set UPSTREAM_ORG): the slug of the organisation the suppliers belong to")

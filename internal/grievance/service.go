@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/upstream-platform/upstream/internal/audit"
+	"github.com/upstream-platform/upstream/internal/filemeta"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/vault"
 )
@@ -103,6 +104,11 @@ func (s *Service) submit(ctx context.Context, org OrgKeys, sub Submission, locat
 	if err := sub.Validate(); err != nil {
 		return Receipt{}, Report{}, err
 	}
+	clean, err := stripAttachments(sub.Attachments)
+	if err != nil {
+		return Receipt{}, Report{}, err
+	}
+	sub.Attachments = clean
 	v := s.cfg.Vault
 	id := kernel.NewRandomID()
 	dk, err := v.NewDataKey()
@@ -174,6 +180,28 @@ func (s *Service) submit(ctx context.Context, org OrgKeys, sub Submission, locat
 		return Receipt{}, Report{}, err
 	}
 	return rc, nr.Report, nil
+}
+
+// ErrFileNotCleanable refuses an attachment whose hidden details (GPS
+// position, device, author) could not be removed; the reporter is asked
+// for a screenshot or a photo of it instead.
+var ErrFileNotCleanable error = &kernel.Error{Code: kernel.Invalid, Message: "a file could not be cleared of hidden details such as where and when it was made; attach a screenshot of it instead"}
+
+// stripAttachments removes EXIF, XMP, GPS and document information from
+// every attachment before it is sealed, so the stored file cannot place or
+// name the reporter even for a handler who opens it. The submitted slice
+// is not changed.
+func stripAttachments(in []Attachment) ([]Attachment, error) {
+	out := make([]Attachment, len(in))
+	for i, a := range in {
+		content, err := filemeta.Strip(a.MediaType, a.Content)
+		if err != nil {
+			return nil, ErrFileNotCleanable
+		}
+		a.Content = content
+		out[i] = a
+	}
+	return out, nil
 }
 
 // ErrNothingReported refuses a report with neither a narrative nor a file.

@@ -391,6 +391,8 @@ func reporterError(err error, t map[string]string) string {
 		return t["err_busy"]
 	case errors.Is(err, grievance.ErrNothingReported):
 		return t["err_describe"]
+	case errors.Is(err, grievance.ErrFileNotCleanable):
+		return t["err_file"]
 	}
 	return kernel.ErrorMessage(err)
 }

@@ -255,7 +255,11 @@ func (g *gFixture) followUp(t *testing.T, slug string, form url.Values) (*http.R
 
 // jpegBytes is a tiny file that content sniffing recognises as JPEG.
 func jpegBytes(extra string) []byte {
-	return append([]byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 0x10, 'J', 'F', 'I', 'F', 0}, []byte(extra)...)
+	b := []byte{0xFF, 0xD8, 0xFF, 0xE0, 0, 16, 'J', 'F', 'I', 'F', 0, 1, 1, 0, 0, 1, 0, 1, 0, 0}
+	n := len(extra) + 2 // extra rides in a segment the metadata stripper keeps
+	b = append(b, 0xFF, 0xDB, byte(n>>8), byte(n))
+	b = append(b, extra...)
+	return append(b, 0xFF, 0xD9)
 }
 
 func TestReporterIntakeAndFollowUp(t *testing.T) {

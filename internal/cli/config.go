@@ -79,6 +79,8 @@ var settingTable = []setting{
 		help: "Twilio auth token that checks the signatures on /hooks/ORG/twilio"},
 	{name: "WEBHOOK_ALLOW", check: checkAllowList,
 		help: "addresses alert webhooks may reach although they are loopback, private or link-local: IP addresses or ranges separated by commas, e.g. 10.20.0.0/16; unset, only public addresses are reached"},
+	{name: "AUDIT_CHECKPOINTS", flag: "checkpoints",
+		help: "file serve appends a daily checkpoint of every audit chain to, and audit verify checks the chains against; keep it on storage the database's users cannot write (unset: checkpoints go to the server log only)"},
 	{name: "SMTP_ADDR", check: checkHostPort,
 		help: "mail server for alert e-mails, HOST:PORT; e-mail is off when unset"},
 	{name: "SMTP_FROM", check: checkEmail,

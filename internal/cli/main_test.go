@@ -15,6 +15,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/cli"
+	"github.com/upstream-platform/upstream/internal/jobs"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
@@ -355,5 +356,53 @@ func TestAuditVerifyCommand(t *testing.T) {
 	}
 	if code, _, e := run(t, vars, "", "audit", "check"); code != 2 || !strings.Contains(e, "usage") {
 		t.Fatalf("bad subcommand: %d %q", code, e)
+	}
+}
+
+// TestAuditVerifyWithCheckpointFile: serve's daily checkpoints, kept in a
+// file, let `audit verify --checkpoints FILE` catch a chain rewritten
+// consistently behind the application's back, which the chain alone does
+// not show.
+func TestAuditVerifyWithCheckpointFile(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "a.db")
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	appendAll := func(actors ...string) {
+		for _, a := range actors {
+			if _, err := audit.Append(ctx, db.AuditLog(), kernel.SystemClock{}, audit.Record{Org: "org-x", Actor: a, Action: "report.view", Object: "reports:1"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	appendAll("user:1", "user:2", "user:3")
+	file := filepath.Join(dir, "checkpoints")
+	if n, err := (&jobs.AuditCheckpoints{Chains: db.AuditLog(), Log: jobs.CheckpointFile{Path: file}, Clock: kernel.SystemClock{}}).Run(ctx); n != 1 || err != nil {
+		t.Fatalf("seal: %d %v", n, err)
+	}
+	db.ExecForTest(ctx, "DROP TRIGGER audit_log_no_delete")
+	if err := db.ExecForTest(ctx, "DELETE FROM audit_log WHERE org_id = 'org-x'"); err != nil {
+		t.Fatal(err)
+	}
+	appendAll("user:1", "user:mallory", "user:3")
+	vars := map[string]string{"UPSTREAM_DB": dsn}
+	if code, out, e := run(t, vars, "", "audit", "verify"); code != 0 || !strings.Contains(out, "org-x: ok") {
+		t.Fatalf("without checkpoints the forgery passes: %d %q %q", code, out, e)
+	}
+	code, out, _ := run(t, vars, "", "audit", "verify", "--checkpoints", file)
+	if code != 1 || !strings.Contains(out, "org-x: BROKEN") || !strings.Contains(out, "rewritten") {
+		t.Fatalf("verify --checkpoints: %d %q", code, out)
+	}
+	vars["UPSTREAM_AUDIT_CHECKPOINTS"] = file
+	if code, out, _ := run(t, vars, "", "audit", "verify"); code != 1 || !strings.Contains(out, "BROKEN") {
+		t.Fatalf("verify with UPSTREAM_AUDIT_CHECKPOINTS: %d %q", code, out)
 	}
 }

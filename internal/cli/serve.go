@@ -169,6 +169,15 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	sched.AddGrievanceJobs(jobs.GrievanceJobs{Orgs: db.Accounts(), Counts: db.Grievances(), Signals: ew,
 		Cases: griev.Service, Alerts: alerts, Clock: env.Clock})
 	sched.AddSurveyJobs(jobs.SurveyJobs{Orgs: db.Accounts(), Surveys: surveys.Service, Alerts: alerts, Clock: env.Clock})
+	auditCheckpoints, err := env.setting("AUDIT_CHECKPOINTS")
+	if err != nil {
+		return err
+	}
+	sealing := &jobs.AuditCheckpoints{Chains: db.AuditLog(), Clock: env.Clock, Out: log}
+	if auditCheckpoints != "" {
+		sealing.Log = jobs.CheckpointFile{Path: auditCheckpoints}
+	}
+	sched.AddAuditCheckpointJob(sealing)
 	sched.AddRiskChangeJob(&jobs.RiskChanges{Orgs: db.Accounts(), Store: db.SupplyChain(), Signals: ew, Clock: env.Clock})
 	// Sign-in counts of names not tried for a day are dropped; most are
 	// addresses of nobody, counted only so that they answer like real ones.

@@ -50,7 +50,7 @@ var (
 // FuzzSearch screens arbitrary query names and countries against a small
 // index: no panics, scores in 0..1, best first.
 func FuzzSearch(f *testing.F) {
-	for _, s := range []string{"Xinjiang Production & Construction Corps", "新疆生产建设兵团", "Путин, Владимир", "S.A. de C.V.", "Co., Ltd.", "XPCC", "a.b.c.d.e.f", "\xff\xfe", strings.Repeat("ab ", 200)} {
+	for _, s := range []string{"Xinjiang Production & Construction Corps", "新疆生产建设兵团", "Путин, Владимир", "S.A. de C.V.", "Co., Ltd.", "XPCC", "a.b.c.d.e.f", "\xff\xfe", "篠田建市", "しのだ けんいち", "ーっゃ", "山口組", strings.Repeat("ab ", 200)} {
 		f.Add(s, "CN")
 	}
 	f.Fuzz(func(t *testing.T, name, country string) {

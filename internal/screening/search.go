@@ -139,12 +139,20 @@ func (ix *Index) Search(q Query, opts Options) []Hit {
 	if rd := readings(q.Name); len(rd) > 0 {
 		return ix.searchReadings(q, rd, opts, qn)
 	}
+	if qn.script&(scriptHan|scriptKana) != 0 {
+		// Kanji may be Chinese or Japanese: the name is searched as
+		// written (read in Chinese, kana letter by letter) and under
+		// its Japanese readings.
+		if jr := ix.japaneseReadings(q.Name); len(jr) > 0 {
+			return ix.searchReadings(q, append([]nameReading{{text: q.Name}}, jr...), opts, qn)
+		}
+	}
 	return ix.searchOne(q, opts, qn)
 }
 
 // searchReadings searches a name written in a script the lists do not use
 // under each of its readings and keeps each entity's best hit, saying
-// which reading found it.
+// which reading found it (a reading without how is the name as written).
 func (ix *Index) searchReadings(q Query, rd []nameReading, opts Options, qn nativeName) []Hit {
 	limit := opts.Limit
 	if limit <= 0 {
@@ -156,7 +164,9 @@ func (ix *Index) searchReadings(q Query, rd []nameReading, opts Options, qn nati
 		alt := q
 		alt.Name = r.text
 		for _, h := range ix.searchOne(alt, opts, qn) {
-			h.Reasons = append([]string{fmt.Sprintf("%q read as %q (%s)", q.Name, r.text, r.how)}, h.Reasons...)
+			if r.how != "" { // a reading without how is the name as written
+				h.Reasons = append([]string{fmt.Sprintf("%q read as %q (%s)", q.Name, r.text, r.how)}, h.Reasons...)
+			}
 			if i, ok := at[h.Entity]; ok {
 				if h.Score > hits[i].Score {
 					hits[i] = h

@@ -1,6 +1,11 @@
 package ingest_test
 
 import (
+	"bufio"
+	"bytes"
+	"context"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -89,3 +94,64 @@ func FuzzReadAudits(f *testing.F) {
 		}
 	})
 }
+
+// TestTemplatesHoldEveryDocumentedColumn reads the column tables of the
+// README's supplier and audit file sections and checks that every column
+// they name is in the template of that kind, and that each template
+// parses with no rows.
+func TestTemplatesHoldEveryDocumentedColumn(t *testing.T) {
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sections := map[ingest.Format]string{ingest.FormatUpstreamCSV: "### Supplier files", ingest.FormatAudits: "### Audit and certification files"}
+	cell := regexp.MustCompile("`([a-z_]+)`")
+	for format, heading := range sections {
+		t.Run(string(format), func(t *testing.T) {
+			_, sec, ok := strings.Cut(string(readme), heading+"\n")
+			if !ok {
+				t.Fatalf("the README has no %q section", heading)
+			}
+			if i := strings.Index(sec, "\n#"); i >= 0 {
+				sec = sec[:i]
+			}
+			tmpl, err := ingest.Template(format)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head := map[string]bool{}
+			for _, c := range strings.Split(strings.TrimSpace(string(tmpl)), ",") {
+				head[c] = true
+			}
+			n := 0
+			for _, line := range strings.Split(sec, "\n") {
+				if !strings.HasPrefix(line, "| `") {
+					continue
+				}
+				first := strings.Split(line, "|")[1]
+				for _, m := range cell.FindAllStringSubmatch(first, -1) {
+					n++
+					if !head[m[1]] {
+						t.Errorf("column %s is documented but not in the template %s", m[1], tmpl)
+					}
+				}
+			}
+			if n == 0 {
+				t.Fatal("no documented columns found")
+			}
+			f, err := ingest.Detect(bufio.NewReader(bytes.NewReader(tmpl)), "template.csv")
+			if err != nil || f != format {
+				t.Errorf("the template is recognised as %q, %v", f, err)
+			}
+			if format == ingest.FormatAudits {
+				audits, bad, err := ingest.ReadAudits(bytes.NewReader(tmpl), "template.csv")
+				if err != nil || len(audits)+len(bad) != 0 {
+					t.Errorf("the audit template reads as %d audits, %v, %v", len(audits), bad, err)
+				}
+			} else if res, err := ingest.Import(context.Background(), bytes.NewReader(tmpl), ingest.Options{Name: "template.csv"}, discard{}); err != nil || res.Rows != 0 {
+				t.Errorf("the supplier template reads as %+v, %v", res, err)
+			}
+		})
+	}
+}
+

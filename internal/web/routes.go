@@ -178,6 +178,8 @@ func (s *Server) routes() []route {
 			{"GET /suppliers/import", signedIn, account.PermSuppliersWrite, sup.supplierImportForm},
 			{"POST /suppliers/import", signedIn, account.PermSuppliersWrite, sup.supplierImport},
 			{"POST /api/v1/suppliers/import", signedIn, account.PermSuppliersWrite, sup.apiSupplierImport},
+			{"GET /suppliers/import/templates/{kind}", signedIn, account.PermSuppliersWrite, sup.supplierImportTemplate},
+			{"POST /api/v1/suppliers/audits", signedIn, account.PermSuppliersWrite, sup.apiAuditImport},
 		}),
 
 		// Deforestation due diligence: reading needs suppliers.read, making
@@ -256,6 +258,8 @@ func (s *Server) whenImports(rs []route) []route {
 			out[i].handler = func(w http.ResponseWriter, r *http.Request) {
 				s.render(w, r, http.StatusServiceUnavailable, "supply_import.html", map[string]any{"Available": false})
 			}
+		case "GET /suppliers/import/templates/{kind}":
+			out[i].handler = rs[i].handler // the files `upstream import` reads
 		}
 	}
 	return out

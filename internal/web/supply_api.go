@@ -225,13 +225,14 @@ type importCounts struct {
 	Rows         int `json:"rows"`
 	Parties      int `json:"parties"`
 	Links        int `json:"links"`
+	Audits       int `json:"audits"`
 	Skipped      int `json:"skipped"`
 	UnusedEvents int `json:"unused_events"`
 	ErrorCount   int `json:"error_count"`
 }
 
 func countsOf(r ingest.Result) importCounts {
-	return importCounts{Rows: r.Rows, Parties: r.Parties, Links: r.Links, Skipped: r.Skipped,
+	return importCounts{Rows: r.Rows, Parties: r.Parties, Links: r.Links, Audits: r.Audits, Skipped: r.Skipped,
 		UnusedEvents: r.UnusedEvents, ErrorCount: max(r.ErrorCount, len(r.Errors))}
 }
 
@@ -313,6 +314,19 @@ func formFlag(v string) (bool, error) {
 // the organisation's risk. Bad rows without skip_bad_rows store nothing
 // and answer 422 with every row error.
 func (s *supplyHandlers) apiSupplierImport(w http.ResponseWriter, r *http.Request) {
+	s.apiImport(w, r, "")
+}
+
+// apiAuditImport stores audit and certification files (the audit CSV
+// only), each audit on the stored supplier it names, and recomputes risk;
+// it answers as the supplier import does.
+func (s *supplyHandlers) apiAuditImport(w http.ResponseWriter, r *http.Request) {
+	s.apiImport(w, r, ingest.FormatAudits)
+}
+
+// apiImport imports the uploaded files, in format when it is set, else
+// in the format each one's content shows.
+func (s *supplyHandlers) apiImport(w http.ResponseWriter, r *http.Request, format ingest.Format) {
 	form, files, status, err := readUpload(w, r)
 	if err != nil {
 		// Not s.fail: a refused upload may be 413, which no error
@@ -327,10 +341,14 @@ func (s *supplyHandlers) apiSupplierImport(w http.ResponseWriter, r *http.Reques
 		failParams(w, r, []paramProblem{{"skip_bad_rows", "skip_bad_rows " + strconv.Quote(v) + " is not true or false"}})
 		return
 	}
+	for i := range files {
+		files[i].Format = format
+	}
 	org := principalOf(r).User.OrgID
 	sum, err := s.imports.ImportAndRecompute(r.Context(), org, files, skip)
 	s.aggregates.forget(org)
 	res := importResult(sum)
+	err = ingest.SkipHint(err, "send skip_bad_rows=true to import the good rows")
 	if err != nil {
 		if kernel.ErrorCode(err) != kernel.Invalid {
 			s.fail(w, r, err)

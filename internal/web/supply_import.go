@@ -63,6 +63,7 @@ func (s *supplyHandlers) supplierImport(w http.ResponseWriter, r *http.Request) 
 	if len(files) > 0 || plots == nil {
 		res, err = s.imports.ImportAndRecompute(r.Context(), org, files, skip)
 		s.aggregates.forget(org)
+		err = ingest.SkipHint(err, "tick “Skip bad rows” to import the good rows")
 	}
 	if err == nil && plots != nil {
 		err = s.plots.SaveBatch(r.Context(), org, plots.batch)
@@ -79,6 +80,29 @@ func (s *supplyHandlers) supplierImport(w http.ResponseWriter, r *http.Request) 
 		sum.Failed, sum.Message, status = true, kernel.ErrorMessage(err), statusOf(code)
 	}
 	s.render(w, r, status, "supply_import.html", map[string]any{"Available": true, "Summary": sum, "Skip": skip, "PlotsOn": s.plots != nil})
+}
+
+// importTemplates are the CSV templates the import page offers, by the
+// name in their address: a header row of every column the reader knows.
+var importTemplates = map[string]ingest.Format{"suppliers": ingest.FormatUpstreamCSV, "audits": ingest.FormatAudits}
+
+// supplierImportTemplate sends the CSV template of one kind of import
+// file, written from the columns the reader takes.
+func (s *supplyHandlers) supplierImportTemplate(w http.ResponseWriter, r *http.Request) {
+	kind := r.PathValue("kind")
+	f, ok := importTemplates[kind]
+	if !ok {
+		s.fail(w, r, kernel.Errorf(kernel.NotFound, "there is no template of that name"))
+		return
+	}
+	b, err := ingest.Template(f)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="upstream-`+kind+`-template.csv"`)
+	w.Write(b)
 }
 
 // readUpload reads a supplier upload: the multipart form with one or

@@ -25,12 +25,13 @@ import (
 )
 
 var supplyAuth = map[string][]string{
-	"GET /suppliers":            {"admin", "analyst", "case_handler", "viewer"},
-	"GET /suppliers/export.csv": {"admin", "analyst", "case_handler", "viewer"},
-	"GET /suppliers/import":     {"admin", "analyst"},
-	"POST /suppliers/import":    {"admin", "analyst"},
-	"GET /suppliers/{id}":       {"admin", "analyst", "case_handler", "viewer"},
-	"GET /risk-map":             {"admin", "analyst", "case_handler", "viewer"},
+	"GET /suppliers":                         {"admin", "analyst", "case_handler", "viewer"},
+	"GET /suppliers/export.csv":              {"admin", "analyst", "case_handler", "viewer"},
+	"GET /suppliers/import":                  {"admin", "analyst"},
+	"POST /suppliers/import":                 {"admin", "analyst"},
+	"GET /suppliers/import/templates/{kind}": {"admin", "analyst"},
+	"GET /suppliers/{id}":                    {"admin", "analyst", "case_handler", "viewer"},
+	"GET /risk-map":                          {"admin", "analyst", "case_handler", "viewer"},
 }
 
 func fptr(v float64) *float64 { return &v }

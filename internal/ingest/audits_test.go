@@ -154,4 +154,3 @@ func TestTemplatesHoldEveryDocumentedColumn(t *testing.T) {
 		})
 	}
 }
-

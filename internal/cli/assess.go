@@ -110,7 +110,7 @@ func runAssess(ctx context.Context, env *Env, args []string) error {
 func readFile(ctx context.Context, env *Env, c *assessment.Chain, path string, skip bool, p *progress) error {
 	fh, err := os.Open(path)
 	if err != nil {
-		return usageError("cannot open %s: %v", path, err)
+		return usageError("cannot open %s: %v", quoteOutside(path), unwrapPath(err))
 	}
 	defer fh.Close()
 	res, err := c.Read(ctx, p.reader(fh), path, normalisers(), skip)
@@ -177,7 +177,7 @@ func writeOutput(env *Env, path string, write func(io.Writer) error) error {
 	}
 	fh, err := os.Create(path)
 	if err != nil {
-		return usageError("cannot create --out file: %v", err)
+		return usageError("cannot create --out file %s: %v", quoteOutside(path), unwrapPath(err))
 	}
 	bw := bufio.NewWriterSize(fh, 1<<16)
 	err = write(bw)
@@ -246,7 +246,7 @@ func addAudits(env *Env, c *assessment.Chain, files []string) error {
 	for _, path := range files {
 		f, err := os.Open(path)
 		if err != nil {
-			return usageError("cannot read %s: %v", path, err)
+			return usageError("cannot read %s: %v", quoteOutside(path), unwrapPath(err))
 		}
 		audits, rows, err := ingest.ReadAudits(f, path)
 		f.Close()

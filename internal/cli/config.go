@@ -450,10 +450,8 @@ func redactDSN(dsn string) string {
 // quoteOutside shows a value that came from outside the program safely on
 // a terminal: printable text as it is, anything else quoted with escapes.
 func quoteOutside(v string) string {
-	for _, r := range v {
-		if !strconv.IsPrint(r) {
-			return strconv.Quote(v)
-		}
+	if !printable(v) {
+		return strconv.Quote(v)
 	}
 	return v
 }

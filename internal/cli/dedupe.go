@@ -74,7 +74,7 @@ func runDedupe(ctx context.Context, env *Env, args []string) error {
 func readLocated(ctx context.Context, env *Env, path string) ([]located, error) {
 	fh, err := os.Open(path)
 	if err != nil {
-		return nil, usageError("cannot open %s: %v", path, err)
+		return nil, usageError("cannot open %s: %v", quoteOutside(path), unwrapPath(err))
 	}
 	defer fh.Close()
 	var c ingest.SourcedCollector

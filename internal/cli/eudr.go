@@ -90,8 +90,8 @@ func eudrValidate(_ context.Context, env *Env, args []string) error {
 		return err
 	}
 	if rep.Failed() {
-		return kernel.Errorf(kernel.Invalid, "%s: %d error(s) in %d plot(s); fix them before the plots go into a statement", path, rep.Count(eudr.Error), rep.Plots)
+		return kernel.Errorf(kernel.Invalid, "%s: %d error(s) in %d plot(s); fix them before the plots go into a statement", quoteOutside(path), rep.Count(eudr.Error), rep.Plots)
 	}
-	fmt.Fprintf(env.Stderr, "%s: every plot passed the checks\n", path)
+	fmt.Fprintf(env.Stderr, "%s: every plot passed the checks\n", quoteOutside(path))
 	return nil
 }

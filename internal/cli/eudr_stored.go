@@ -321,7 +321,7 @@ func eudrEvidence(ctx context.Context, env *Env, svc *eudr.Service, st *sqlstore
 			return kernel.Wrap(kernel.Invalid, err, "--file")
 		}
 		if len(content) > eudr.MaxEvidenceFile {
-			return usageError("--file %s is larger than %d MB", *f.file, eudr.MaxEvidenceFile>>20)
+			return usageError("--file %s is larger than %d MB", quoteOutside(*f.file), eudr.MaxEvidenceFile>>20)
 		}
 		mt := mime.TypeByExtension(filepath.Ext(*f.file))
 		if mt == "" {
@@ -431,7 +431,7 @@ func writeChecklist(w io.Writer, lf eudr.LotFile) {
 func eudrStatement(ctx context.Context, env *Env, svc *eudr.Service, orgID, lot, by, out string) error {
 	ext := strings.ToLower(filepath.Ext(out))
 	if ext != ".json" && ext != ".geojson" && ext != ".html" && ext != ".pdf" {
-		return usageError("--out %s: want a .json (Information System document), .geojson, .html or .pdf file", out)
+		return usageError("--out %s: want a .json (Information System document), .geojson, .html or .pdf file", quoteOutside(out))
 	}
 	var printer report.PDFPrinter
 	if ext == ".pdf" {

@@ -51,7 +51,7 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 		var err error
 		f, err = os.Create(*out)
 		if err != nil {
-			return kernel.Wrap(kernel.Internal, err, "cannot create %s", *out)
+			return kernel.Wrap(kernel.Internal, err, "cannot create %s", quoteOutside(*out))
 		}
 		defer f.Close()
 		w = f
@@ -61,9 +61,9 @@ func runGen(ctx context.Context, env *Env, args []string) error {
 	}
 	if f != nil {
 		if err := f.Close(); err != nil {
-			return kernel.Wrap(kernel.Internal, err, "cannot write %s", *out)
+			return kernel.Wrap(kernel.Internal, err, "cannot write %s", quoteOutside(*out))
 		}
-		fmt.Fprintf(env.Stderr, "wrote %d parties and %d links to %s\n", *parties, *links, *out)
+		fmt.Fprintf(env.Stderr, "wrote %d parties and %d links to %s\n", *parties, *links, quoteOutside(*out))
 	}
 	return nil
 }

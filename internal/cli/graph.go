@@ -59,7 +59,7 @@ func runGraph(ctx context.Context, env *Env, args []string) error {
 	for _, path := range files {
 		fh, err := os.Open(path)
 		if err != nil {
-			return usageError("cannot open %s: %v", path, err)
+			return usageError("cannot open %s: %v", quoteOutside(path), unwrapPath(err))
 		}
 		opts := n.Options(path, false)
 		opts.KnownRef = func(ref string) bool { return refs[ref] }

@@ -77,8 +77,8 @@ func runImpact(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		return kernel.Wrap(kernel.Invalid, err, "cannot write %s", *out)
+		return kernel.Wrap(kernel.Invalid, err, "cannot write %s", quoteOutside(*out))
 	}
-	fmt.Fprintf(env.Stderr, "wrote %s (%d rows)\n", *out, len(rows))
+	fmt.Fprintf(env.Stderr, "wrote %s (%d rows)\n", quoteOutside(*out), len(rows))
 	return nil
 }

@@ -46,7 +46,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	var named []assessment.NamedFile
 	for i, f := range append(files, audits...) {
 		if _, err := os.Stat(f); err != nil {
-			return usageError("cannot read %s: %v", f, err)
+			return usageError("cannot read %s: %v", quoteOutside(f), unwrapPath(err))
 		}
 		nf := assessment.NamedFile{Name: f, Open: func() (io.ReadCloser, error) { return os.Open(f) }}
 		if i >= len(files) {
@@ -122,10 +122,10 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 // fileSummary is the line saying what one imported file held.
 func fileSummary(r assessment.FileResult) string {
 	if r.Format == ingest.FormatAudits {
-		return fmt.Sprintf("%s: %s, %d rows, %d audits stored, %d skipped", quoted(r.Name), r.Format, r.Rows, r.Audits, r.Skipped)
+		return fmt.Sprintf("%s: %s, %d rows, %d audits stored, %d skipped", quoteOutside(r.Name), r.Format, r.Rows, r.Audits, r.Skipped)
 	}
 	return fmt.Sprintf("%s: %s, %d rows, %d parties, %d links, %d skipped, %d unused EPCIS events",
-		quoted(r.Name), r.Format, r.Rows, r.Parties, r.Links, r.Skipped, r.UnusedEvents)
+		quoteOutside(r.Name), r.Format, r.Rows, r.Parties, r.Links, r.Skipped, r.UnusedEvents)
 }
 
 const recomputeUsage = `recompute --org SLUG [--db DSN]

@@ -9,18 +9,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/ingest"
 )
 
-// quoted returns an outside value (a file name, a cell, a name from a
-// file) fit to echo to a terminal: as it is when it is plain printable
-// text, else quoted with Go escapes, so that no control character, escape
-// sequence or bidirectional override a file holds reaches the terminal,
-// and an empty value or one with edge spaces is seen as such.
-func quoted(s string) string {
-	if s != "" && printable(s) && strings.TrimSpace(s) == s && !strings.ContainsAny(s, `"\`) {
-		return s
-	}
-	return strconv.Quote(s)
-}
-
 // printable reports whether s is valid UTF-8 of printable runes and
 // plain spaces only.
 func printable(s string) bool {
@@ -63,6 +51,6 @@ func terminalSafe(s string) string {
 // field: reason, the file name quoted when it needs it and no control
 // character of the file let through.
 func rowLine(e ingest.RowError) string {
-	e.File = quoted(e.File)
+	e.File = quoteOutside(e.File)
 	return terminalSafe(e.Error())
 }

@@ -130,7 +130,7 @@ func refdataList(ctx context.Context, env *Env, dsn string) error {
 func refdataReplace(ctx context.Context, env *Env, dsn, dataset, path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
-		return kernel.Wrap(kernel.Invalid, err, "cannot read %s", path)
+		return kernel.Wrap(kernel.Invalid, err, "cannot read %s", quoteOutside(path))
 	}
 	if screening.IsListDataset(dataset) {
 		return replaceWatchlist(ctx, env, dsn, dataset, path, data)
@@ -155,7 +155,7 @@ func refdataReplace(ctx context.Context, env *Env, dsn, dataset, path string) er
 	if err := signalRefdataUpdate(ctx, env, db, dataset, d.SHA256, d.Rows); err != nil {
 		return err
 	}
-	fmt.Fprintf(env.Stdout, "%s: replaced with %s (%d rows, sha256 %s); restart running servers to apply\n", dataset, filepath.Base(path), d.Rows, d.SHA256[:12])
+	fmt.Fprintf(env.Stdout, "%s: replaced with %s (%d rows, sha256 %s); restart running servers to apply\n", dataset, quoteOutside(filepath.Base(path)), d.Rows, d.SHA256[:12])
 	return nil
 }
 

@@ -78,9 +78,9 @@ func runReport(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if err := os.WriteFile(*out, buf.Bytes(), 0o644); err != nil {
-		return kernel.Wrap(kernel.Invalid, err, "cannot write %s", *out)
+		return kernel.Wrap(kernel.Invalid, err, "cannot write %s", quoteOutside(*out))
 	}
-	fmt.Fprintf(env.Stderr, "wrote %s (%d bytes)\n", *out, buf.Len())
+	fmt.Fprintf(env.Stderr, "wrote %s (%d bytes)\n", quoteOutside(*out), buf.Len())
 	return nil
 }
 

@@ -123,7 +123,7 @@ func readQueries(env *Env, path string) ([]screening.Query, error) {
 	} else {
 		f, err := os.Open(path)
 		if err != nil {
-			return nil, usageError("cannot open %s: %v", path, err)
+			return nil, usageError("cannot open %s: %v", quoteOutside(path), unwrapPath(err))
 		}
 		defer f.Close()
 		r = f
@@ -133,7 +133,7 @@ func readQueries(env *Env, path string) ([]screening.Query, error) {
 	cr.ReuseRecord = true
 	hdr, err := cr.Read()
 	if err == io.EOF {
-		return nil, usageError("%s: the file is empty; expected a header with a name column", path)
+		return nil, usageError("%s: the file is empty; expected a header with a name column", quoteOutside(path))
 	}
 	if err != nil {
 		return nil, csvInputError(path, err)

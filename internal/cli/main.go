@@ -25,8 +25,13 @@ type Env struct {
 	Stderr io.Writer
 	// Getenv reads UPSTREAM_* variables; tests pass a map-backed function.
 	Getenv func(string) string
-	// Ready, when set, is called by serve with the address it listens on.
+	// Ready, when set, is called by serve with the address it listens on
+	// once the application answers there.
 	Ready func(addr string)
+	// Starting, when set, is called by serve with the address it listens
+	// on as soon as it answers there with its waiting page, before it
+	// opens the database; serve goes on when it returns.
+	Starting func(addr string)
 	Clock kernel.Clock
 }
 

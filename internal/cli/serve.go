@@ -50,6 +50,29 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return kernel.Wrap(kernel.Invalid, err, "cannot listen on %s (in use, or not an address of this machine); choose another with --addr", *addr)
 	}
 	defer ln.Close()
+	// The server answers from now on: a waiting page and health checks
+	// until the application is ready, so that a demo filling its sample
+	// data, or a migration's recompute, is seen to be under way.
+	doing := "starting"
+	if *demo {
+		doing = "preparing the demo data"
+	}
+	handoff := web.NewHandoff(doing)
+	hs := &http.Server{
+		Handler:           handoff,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	defer hs.Close() // a start that fails stops answering
+	log.Info("upstream answering while it starts", "addr", "http://"+ln.Addr().String(), "doing", doing)
+	if env.Starting != nil {
+		env.Starting(ln.Addr().String())
+	}
 
 	db, err := openStore(ctx, *dsn, true)
 	if err != nil {
@@ -117,7 +140,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	if *demo {
-		log.Info("filling the demo organisation with sample data; the server answers once it is done")
+		log.Info("filling the demo organisation with sample data; the application opens once it is done")
 		seeder := &demoSeeder{env: env, log: log, db: db, accounts: accounts, griev: griev, alerts: alerts,
 			suppliers: suppliers, screening: screeningDeps, surveys: surveys.Service}
 		if err := seeder.run(ctx); err != nil {
@@ -148,20 +171,11 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)
 	}
-	hs := &http.Server{
-		Handler:           srv.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
+	handoff.Set(srv.Handler())
 	log.Info("upstream listening", "addr", "http://"+ln.Addr().String(), "db", db.Engine, "version", Version)
 	if env.Ready != nil {
 		env.Ready(ln.Addr().String())
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
 	// Background jobs start once the server listens, and stop (releasing
 	// their leases to other servers) before the database closes.
 	sched := jobs.NewScheduler(db.Jobs(), ew, alerts, env.Clock, log,

@@ -32,7 +32,7 @@ type Env struct {
 	// on as soon as it answers there with its waiting page, before it
 	// opens the database; serve goes on when it returns.
 	Starting func(addr string)
-	Clock kernel.Clock
+	Clock    kernel.Clock
 }
 
 // command is one subcommand. run returns an error whose kernel code decides

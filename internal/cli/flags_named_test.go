@@ -145,16 +145,39 @@ func TestMessagesNameRealFlags(t *testing.T) {
 			if err != nil || !strings.Contains(s, " ") {
 				return true // not a message: arguments to other programs are single words
 			}
-			// Split the text at each mention of a command; each part speaks
-			// of the command mentioned before it, the first of the file's.
-			cuts := mention.FindAllStringSubmatchIndex(s, -1)
-			parts := []struct{ cmd, text string }{}
-			prev, cmd := 0, own
-			for _, c := range cuts {
-				parts = append(parts, struct{ cmd, text string }{cmd, s[prev:c[0]]})
-				prev, cmd = c[0], s[c[2]:c[3]]
+			// Each part of the text speaks of a command: a mention of one
+			// ("upstream keys init ...") holds to the end of its quotes
+			// when it is quoted, else to the next mention; the rest speaks
+			// of the file's own command.
+			type part struct{ cmd, text string }
+			var parts []part
+			owner := make([]string, len(s))
+			for i := range owner {
+				owner[i] = own
 			}
-			parts = append(parts, struct{ cmd, text string }{cmd, s[prev:]})
+			cuts := mention.FindAllStringSubmatchIndex(s, -1)
+			for i, c := range cuts {
+				end := len(s)
+				if i+1 < len(cuts) {
+					end = cuts[i+1][0]
+				}
+				if c[0] > 0 && s[c[0]-1] == '\'' {
+					if q := strings.IndexByte(s[c[1]:], '\''); q >= 0 {
+						end = min(end, c[1]+q)
+					}
+				}
+				for j := c[0]; j < end; j++ {
+					owner[j] = s[c[2]:c[3]]
+				}
+			}
+			for i := 0; i < len(s); {
+				j := i
+				for j < len(s) && owner[j] == owner[i] {
+					j++
+				}
+				parts = append(parts, part{owner[i], s[i:j]})
+				i = j
+			}
 			for _, p := range parts {
 				for _, m := range flagRef.FindAllStringSubmatch(p.text, -1) {
 					checked++

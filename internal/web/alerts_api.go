@@ -52,7 +52,7 @@ func (s *alertHandlers) apiAlerts(w http.ResponseWriter, r *http.Request) {
 	for i, a := range alerts {
 		out[i] = s.alertJSON(a)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"alerts": out, "state": state, "limit": page.Limit, "offset": page.Offset})
+	writeJSON(w, http.StatusOK, alertListJSON{Alerts: out, State: state, Limit: page.Limit, Offset: page.Offset})
 }
 
 func (s *alertHandlers) apiAlert(w http.ResponseWriter, r *http.Request) {
@@ -61,7 +61,7 @@ func (s *alertHandlers) apiAlert(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"alert": s.alertJSON(a)})
+	writeJSON(w, http.StatusOK, alertEnvelopeJSON{Alert: s.alertJSON(a)})
 }
 
 // apiAction decodes the request body into in (strictly) and applies the
@@ -82,17 +82,15 @@ func apiAction[T any](s *alertHandlers, w http.ResponseWriter, r *http.Request, 
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"alert": s.alertJSON(a)})
+	writeJSON(w, http.StatusOK, alertEnvelopeJSON{Alert: s.alertJSON(a)})
 }
 
 func (s *alertHandlers) apiAlertAcknowledge(w http.ResponseWriter, r *http.Request) {
-	apiAction(s, w, r, func(struct{}) (transition, error) { return acknowledge, nil })
+	apiAction(s, w, r, func(emptyInput) (transition, error) { return acknowledge, nil })
 }
 
 func (s *alertHandlers) apiAlertAssign(w http.ResponseWriter, r *http.Request) {
-	apiAction(s, w, r, func(in struct {
-		UserID string `json:"user_id"`
-	}) (transition, error) {
+	apiAction(s, w, r, func(in alertAssignInput) (transition, error) {
 		return s.assignTo(r.Context(), in.UserID), nil
 	})
 }
@@ -100,10 +98,7 @@ func (s *alertHandlers) apiAlertAssign(w http.ResponseWriter, r *http.Request) {
 // apiAlertSnooze takes {"until": RFC 3339 time} or {"hours": N}; an empty
 // until or 0 hours ends the snooze.
 func (s *alertHandlers) apiAlertSnooze(w http.ResponseWriter, r *http.Request) {
-	apiAction(s, w, r, func(in struct {
-		Until string `json:"until"`
-		Hours *int   `json:"hours"`
-	}) (transition, error) {
+	apiAction(s, w, r, func(in alertSnoozeInput) (transition, error) {
 		switch {
 		case in.Hours != nil && in.Until != "":
 			return nil, kernel.Errorf(kernel.Invalid, "snooze: give until or hours, not both")
@@ -122,9 +117,7 @@ func (s *alertHandlers) apiAlertSnooze(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *alertHandlers) apiAlertResolve(w http.ResponseWriter, r *http.Request) {
-	apiAction(s, w, r, func(in struct {
-		Resolution string `json:"resolution"`
-	}) (transition, error) {
+	apiAction(s, w, r, func(in alertResolveInput) (transition, error) {
 		return resolveWith(in.Resolution), nil
 	})
 }

@@ -36,8 +36,8 @@ func newWebhookSecret() ([]byte, error) {
 type endpointInput struct {
 	Channel     string `json:"channel"`
 	Target      string `json:"target"`
-	MinSeverity string `json:"min_severity"`
-	Digest      bool   `json:"digest"`
+	MinSeverity string `json:"min_severity,omitempty"`
+	Digest      bool   `json:"digest,omitempty"`
 }
 
 // createEndpoint stores a new endpoint and returns it with its secret,
@@ -109,7 +109,7 @@ func (s *alertHandlers) apiEndpoints(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"endpoints": eps})
+	writeJSON(w, http.StatusOK, endpointListJSON{Endpoints: nonNil(eps)})
 }
 
 func (s *alertHandlers) apiEndpointCreate(w http.ResponseWriter, r *http.Request) {
@@ -123,9 +123,9 @@ func (s *alertHandlers) apiEndpointCreate(w http.ResponseWriter, r *http.Request
 		s.fail(w, r, err)
 		return
 	}
-	out := map[string]any{"endpoint": ep}
+	out := endpointCreatedJSON{Endpoint: ep}
 	if ep.Secret != nil {
-		out["secret"] = string(ep.Secret) // shown this once only
+		out.Secret = string(ep.Secret) // shown this once only
 	}
 	writeJSON(w, http.StatusCreated, out)
 }

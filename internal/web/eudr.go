@@ -159,7 +159,7 @@ func (h *eudrHandlers) apiImportPlots(w http.ResponseWriter, r *http.Request) {
 	reps, status, err := h.importUploads(w, r)
 	if err != nil {
 		if kernel.IsCode(err, kernel.Invalid) {
-			writeJSON(w, status, map[string]any{"error": kernel.ErrorMessage(err), "reports": reps})
+			writeJSON(w, status, map[string]any{"error": errorJSON(r, err), "reports": nonNil(reps)})
 			return
 		}
 		h.fail(w, r, err)
@@ -170,7 +170,7 @@ func (h *eudrHandlers) apiImportPlots(w http.ResponseWriter, r *http.Request) {
 			reps[i].Findings = []eudr.Finding{}
 		}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"reports": reps})
+	writeJSON(w, http.StatusOK, plotReportsJSON{Reports: nonNil(reps)})
 }
 
 func (h *eudrHandlers) showOverview(w http.ResponseWriter, r *http.Request, status int, notice string, reps []eudr.Report) {

@@ -98,8 +98,7 @@ func toUserJSON(u account.User) userJSON {
 
 func (s *accountHandlers) apiMe(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	writeJSON(w, http.StatusOK, map[string]any{"user": toUserJSON(p.User),
-		"organisation": map[string]string{"id": p.Org.ID, "slug": p.Org.Slug, "name": p.Org.Name}})
+	writeJSON(w, http.StatusOK, meJSON{User: toUserJSON(p.User), Organisation: orgJSON{ID: p.Org.ID, Slug: p.Org.Slug, Name: p.Org.Name}})
 }
 
 func (s *accountHandlers) apiUsers(w http.ResponseWriter, r *http.Request) {
@@ -113,17 +112,12 @@ func (s *accountHandlers) apiUsers(w http.ResponseWriter, r *http.Request) {
 	for i, u := range users {
 		out[i] = toUserJSON(u)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": out})
+	writeJSON(w, http.StatusOK, usersJSON{Users: out})
 }
 
 func (s *accountHandlers) apiUserCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	var in struct {
-		Email    string `json:"email"`
-		Name     string `json:"name"`
-		Role     string `json:"role"`
-		Password string `json:"password"`
-	}
+	var in newUserJSON
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
@@ -134,5 +128,5 @@ func (s *accountHandlers) apiUserCreate(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"user": toUserJSON(u)})
+	writeJSON(w, http.StatusCreated, userEnvelopeJSON{User: toUserJSON(u)})
 }

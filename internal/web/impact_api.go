@@ -67,7 +67,7 @@ func (s *impactHandlers) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"programmes": list})
+	writeJSON(w, http.StatusOK, programmesJSON{Programmes: nonNil(list)})
 }
 
 func (s *impactHandlers) apiProgramme(w http.ResponseWriter, r *http.Request) {
@@ -77,7 +77,7 @@ func (s *impactHandlers) apiProgramme(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"programme": prog})
+	writeJSON(w, http.StatusOK, programmeEnvelopeJSON{Programme: prog})
 }
 
 // decodeModel reads a logic model strictly; an absent model is refused.
@@ -112,7 +112,7 @@ func (s *impactHandlers) apiProgrammeCreate(w http.ResponseWriter, r *http.Reque
 		s.failImpact(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"programme": prog})
+	writeJSON(w, http.StatusCreated, programmeEnvelopeJSON{Programme: prog})
 }
 
 func (s *impactHandlers) apiModelPut(w http.ResponseWriter, r *http.Request) {
@@ -127,14 +127,12 @@ func (s *impactHandlers) apiModelPut(w http.ResponseWriter, r *http.Request) {
 		s.failImpact(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"programme": prog})
+	writeJSON(w, http.StatusOK, programmeEnvelopeJSON{Programme: prog})
 }
 
 func (s *impactHandlers) apiObservationsAdd(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	var in struct {
-		Observations []impact.Observation `json:"observations"`
-	}
+	var in observationsInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
@@ -169,7 +167,7 @@ func (s *impactHandlers) apiObservationsAdd(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"stored": len(in.Observations)})
+	writeJSON(w, http.StatusCreated, storedJSON{Stored: len(in.Observations)})
 }
 
 // uploadedFile returns the multipart file field and its base name.
@@ -206,7 +204,7 @@ func (s *impactHandlers) apiObservationsCSV(w http.ResponseWriter, r *http.Reque
 		s.failImpact(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"stored": n, "file": name})
+	writeJSON(w, http.StatusCreated, storedFileJSON{Stored: n, File: name})
 }
 
 // filterOf reads ?within=PERIOD.
@@ -234,7 +232,7 @@ func (s *impactHandlers) apiProgress(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"report": rep})
+	writeJSON(w, http.StatusOK, progressJSON{Report: rep})
 }
 
 func (s *impactHandlers) apiBreakdownProtected(w http.ResponseWriter, r *http.Request) {
@@ -283,8 +281,8 @@ func (s *impactHandlers) apiBreakdown(w http.ResponseWriter, r *http.Request, ca
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"indicator": ind.Code, "by": by, "suppressed_below": impact.MinGroupSize,
-		"case_access": caseAccess, "groups": shown})
+	writeJSON(w, http.StatusOK, breakdownJSON{Indicator: ind.Code, By: by, SuppressedBelow: impact.MinGroupSize,
+		CaseAccess: caseAccess, Groups: nonNil(shown)})
 }
 
 func (s *impactHandlers) apiSROIAnalyse(w http.ResponseWriter, r *http.Request) {
@@ -299,7 +297,7 @@ func (s *impactHandlers) apiSROIAnalyse(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"analysis": a})
+	writeJSON(w, http.StatusCreated, analysisEnvelopeJSON{Analysis: a})
 }
 
 func (s *impactHandlers) apiSROIList(w http.ResponseWriter, r *http.Request) {
@@ -317,16 +315,16 @@ func (s *impactHandlers) apiSROIList(w http.ResponseWriter, r *http.Request) {
 	if list == nil {
 		list = []impact.Analysis{}
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"analyses": list})
+	writeJSON(w, http.StatusOK, analysesJSON{Analyses: list})
 }
 
 // Survivor-level routes: case access only (the route table says so).
 
 func (s *impactHandlers) apiSurvivorNew(w http.ResponseWriter, r *http.Request) {
-	writeJSON(w, http.StatusCreated, map[string]any{"subject": impact.NewPseudonym()})
+	writeJSON(w, http.StatusCreated, subjectJSON{Subject: impact.NewPseudonym()})
 }
 
-func consentView(c impact.Consent, clock kernel.Clock) map[string]any {
+func consentView(c impact.Consent, clock kernel.Clock) consentJSON {
 	now := clock.Now()
 	allowed := map[string]bool{}
 	for _, p := range impact.Purposes() {
@@ -335,7 +333,7 @@ func consentView(c impact.Consent, clock kernel.Clock) map[string]any {
 	if c.Events == nil {
 		c.Events = []impact.ConsentEvent{}
 	}
-	return map[string]any{"consent": c, "allowed_now": allowed}
+	return consentJSON{Consent: c, AllowedNow: allowed}
 }
 
 func (s *impactHandlers) apiConsent(w http.ResponseWriter, r *http.Request) {
@@ -360,11 +358,7 @@ func (s *impactHandlers) apiConsentRecord(w http.ResponseWriter, r *http.Request
 		s.fail(w, r, err)
 		return
 	}
-	var in struct {
-		Purpose impact.Purpose `json:"purpose"`
-		Granted *bool          `json:"granted"`
-		Note    string         `json:"note"`
-	}
+	var in consentInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
@@ -388,14 +382,12 @@ func (s *impactHandlers) apiSurvivorOutcomes(w http.ResponseWriter, r *http.Requ
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"records": recs})
+	writeJSON(w, http.StatusOK, survivorOutcomesJSON{Records: nonNil(recs)})
 }
 
 func (s *impactHandlers) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	var in struct {
-		Records []impact.SurvivorOutcome `json:"records"`
-	}
+	var in survivorOutcomesInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
@@ -404,7 +396,7 @@ func (s *impactHandlers) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.R
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"stored": len(in.Records)})
+	writeJSON(w, http.StatusCreated, storedJSON{Stored: len(in.Records)})
 }
 
 // apiSurvivorObservations turns one indicator's survivor records for one
@@ -413,10 +405,7 @@ func (s *impactHandlers) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.R
 // answer says how many records were used and how many were left out.
 func (s *impactHandlers) apiSurvivorObservations(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	var in struct {
-		Indicator string `json:"indicator"`
-		Period    string `json:"period"`
-	}
+	var in survivorObserveInput
 	if err := decodeJSON(r, &in); err != nil {
 		s.fail(w, r, err)
 		return
@@ -431,5 +420,5 @@ func (s *impactHandlers) apiSurvivorObservations(w http.ResponseWriter, r *http.
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, map[string]any{"observations": done.Observations, "records_used": done.RecordsUsed, "records_excluded": done.RecordsExcluded})
+	writeJSON(w, http.StatusCreated, survivorObservedJSON{Observations: done.Observations, RecordsUsed: done.RecordsUsed, RecordsExcluded: done.RecordsExcluded})
 }

@@ -282,33 +282,22 @@ type apiDocument struct {
 }
 
 type apiAnswer struct {
-	SupplierID string        `json:"supplier_id"`
+	SupplierID string        `json:"supplier_id,omitempty"`
 	QuestionID string        `json:"question_id"`
 	Response   string        `json:"response"`
-	AnsweredOn string        `json:"answered_on"`
-	Documents  []apiDocument `json:"documents"`
+	AnsweredOn string        `json:"answered_on,omitempty"`
+	Documents  []apiDocument `json:"documents,omitempty"`
 }
 
 func (s *reportHandlers) writeScorecard(w http.ResponseWriter, status int, v reportdata.View) {
 	page := s.scorecardPage(v)
 	sc := v.Current
-	out := map[string]any{
-		"subject":        map[string]string{"kind": string(v.Subject.Kind), "id": v.Subject.ID, "name": v.Subject.Name},
-		"as_of":          sc.AsOf,
-		"grade":          sc.Grade,
-		"score":          sc.Score,
-		"scale":          sc.Scale,
-		"scale_reason":   sc.ScaleReason,
-		"next_grade":     sc.NextGrade,
-		"points_to_next": sc.PointsToNext,
-		"method":         sc.Method,
-		"themes":         page.Themes,
-		"raised":         page.Raised,
-		"lowered":        page.Lowered,
-		"missing":        page.Missing,
-		"next_steps":     page.Next,
-		"history":        page.History,
-		"questions":      page.Questions,
+	out := scorecardJSON{
+		Subject: scorecardSubjectJSON{Kind: string(v.Subject.Kind), ID: v.Subject.ID, Name: v.Subject.Name},
+		AsOf:    sc.AsOf, Grade: string(sc.Grade), Score: sc.Score, Scale: string(sc.Scale), ScaleReason: sc.ScaleReason,
+		NextGrade: string(sc.NextGrade), PointsToNext: sc.PointsToNext, Method: sc.Method,
+		Themes: nonNil(page.Themes), Raised: nonNil(page.Raised), Lowered: nonNil(page.Lowered), Missing: nonNil(page.Missing),
+		NextSteps: nonNil(page.Next), History: nonNil(page.History), Questions: nonNil(page.Questions),
 	}
 	writeJSON(w, status, out)
 }

@@ -60,6 +60,7 @@ func (s *Server) routes() []route {
 			{"POST /admin/settings/retention", signedIn, settings, acc.settingsRetention},
 			{"POST /admin/settings/recovery-key", signedIn, settings, acc.settingsRecoveryKey},
 
+			{"GET /api/v1/openapi.json", public, "", s.serveOpenAPI},
 			{"GET /api/v1/me", signedIn, self, acc.apiMe},
 			{"GET /api/v1/users", signedIn, users, acc.apiUsers},
 			{"POST /api/v1/users", signedIn, users, acc.apiUserCreate},

@@ -24,12 +24,12 @@ type screenQuery struct {
 // (queries), with optional threshold (0..1) and limit of hits per name.
 type screenRequest struct {
 	ID          string        `json:"id,omitempty"`
-	Name        string        `json:"name"`
-	Country     string        `json:"country"`
-	Identifiers []string      `json:"identifiers"`
-	Queries     []screenQuery `json:"queries"`
-	Threshold   *float64      `json:"threshold"` // absent: the default; 0 reports every candidate
-	Limit       int           `json:"limit"`
+	Name        string        `json:"name,omitempty"`
+	Country     string        `json:"country,omitempty"`
+	Identifiers []string      `json:"identifiers,omitempty"`
+	Queries     []screenQuery `json:"queries,omitempty"`
+	Threshold   *float64      `json:"threshold,omitempty"` // absent: the default; 0 reports every candidate
+	Limit       int           `json:"limit,omitempty"`
 }
 
 type hitJSON struct {
@@ -113,7 +113,7 @@ func (s *screeningHandlers) apiScreen(w http.ResponseWriter, r *http.Request) {
 		for i, res := range results {
 			out[i] = resultJSON{Query: req.Queries[i], Hits: hitsJSON(res.Hits)}
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"results": out})
+		writeJSON(w, http.StatusOK, screenBatchJSON{Results: out})
 	}
 }
 
@@ -171,7 +171,7 @@ func (s *screeningHandlers) apiReviews(w http.ResponseWriter, r *http.Request) {
 	for i, it := range items {
 		out[i] = reviewOf(it)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"status": status, "page": n, "items": out})
+	writeJSON(w, http.StatusOK, reviewListJSON{Status: status, Page: n, Items: out})
 }
 
 func (s *screeningHandlers) apiReview(w http.ResponseWriter, r *http.Request) {
@@ -184,10 +184,7 @@ func (s *screeningHandlers) apiReview(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *screeningHandlers) apiReviewDecide(w http.ResponseWriter, r *http.Request) {
-	var req struct {
-		Status string `json:"status"`
-		Reason string `json:"reason"`
-	}
+	var req reviewDecisionInput
 	if err := decodeJSON(r, &req); err != nil {
 		s.fail(w, r, err)
 		return
@@ -207,6 +204,6 @@ func (s *screeningHandlers) apiScreeningRun(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, map[string]int{"parties": sum.Parties, "hits": sum.Hits, "new": sum.New,
-		"changed": sum.Changed, "missing": sum.Missing, "skipped": skipped})
+	writeJSON(w, http.StatusOK, screeningRunJSON{Parties: sum.Parties, Hits: sum.Hits, New: sum.New,
+		Changed: sum.Changed, Missing: sum.Missing, Skipped: skipped})
 }

@@ -129,6 +129,9 @@ type Server struct {
 	reports   *reportHandlers
 	surveys   *surveyHandlers
 	eudr      *eudrHandlers
+
+	// openAPI is the OpenAPI document, drawn once from the route table.
+	openAPI func() ([]byte, error)
 }
 
 // New builds a Server; it parses every template now so a broken one stops

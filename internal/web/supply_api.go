@@ -121,7 +121,7 @@ func (s *supplyHandlers) apiSuppliers(w http.ResponseWriter, r *http.Request) {
 	for i, e := range entries {
 		out[i] = supplierOf(e.Party, e.Risk)
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"total": total, "page": rq.Page, "per_page": rq.PerPage, "suppliers": out})
+	writeJSON(w, http.StatusOK, supplierListJSON{Total: total, Page: rq.Page, PerPage: rq.PerPage, Suppliers: out})
 }
 
 // supplierDetailJSON is one party with every stored field, the factors

@@ -56,7 +56,9 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 		t.Fatal(err)
 	}
 	f := &fixture{deps: deps, accounts: accounts, clock: clock, org: org, users: map[account.Role]account.User{}, logs: logs}
-	f.h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.server(t).h.ServeHTTP(w, r) })
+	// Every API answer a test receives is checked against the OpenAPI
+	// document.
+	f.h = validatingAPI(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.server(t).h.ServeHTTP(w, r) }))
 	for _, r := range account.Roles {
 		u, err := accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: string(r) + "@acme.example", Name: string(r), Role: r, Password: testPassword})
 		if err != nil {
@@ -165,6 +167,7 @@ var coreAuth = map[string][]string{
 	"GET /admin/settings":               {"admin"},
 	"POST /admin/settings/retention":    {"admin"},
 	"POST /admin/settings/recovery-key": {"admin"},
+	"GET /api/v1/openapi.json":          {"public"},
 	"GET /api/v1/me":                    {"admin", "analyst", "case_handler", "viewer"},
 	"GET /api/v1/users":                 {"admin"},
 	"POST /api/v1/users":                {"admin"},

@@ -1,0 +1,84 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+)
+
+type alertListJSON struct {
+	Alerts []alertJSON `json:"alerts"`
+	State  string      `json:"state"`
+	Limit  int         `json:"limit"`
+	Offset int         `json:"offset"`
+}
+
+type alertEnvelopeJSON struct {
+	Alert alertJSON `json:"alert"`
+}
+
+// The bodies of the alert transitions.
+type (
+	alertAssignInput struct {
+		UserID string `json:"user_id"`
+	}
+	alertSnoozeInput struct {
+		Until string `json:"until,omitempty"`
+		Hours *int   `json:"hours,omitempty"`
+	}
+	alertResolveInput struct {
+		Resolution string `json:"resolution"`
+	}
+	emptyInput struct{}
+)
+
+type endpointListJSON struct {
+	Endpoints []earlywarning.Endpoint `json:"endpoints"`
+}
+
+// endpointCreatedJSON is a new endpoint with its signing secret, shown
+// this once only.
+type endpointCreatedJSON struct {
+	Endpoint earlywarning.Endpoint `json:"endpoint"`
+	Secret   string                `json:"secret,omitempty"`
+}
+
+func alertsAPIDocs() []apiDoc {
+	id := []apiParam{{name: "id", in: "path", description: "The alert's id."}}
+	notFound := []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict}
+	return []apiDoc{
+		{pattern: "GET /api/v1/alerts", tag: "Early warning", summary: "List alerts",
+			params: []apiParam{
+				{name: "state", description: "unresolved (the default: open or acknowledged), open, acknowledged, resolved or all.",
+					schema: map[string]any{"type": "string", "enum": []string{"unresolved", "open", "acknowledged", "resolved", "all"}}},
+				{name: "severity", description: "The lowest severity to list: info, warning or critical."},
+				{name: "assigned_to", description: "Only alerts assigned to this user id, or me."},
+				{name: "limit", description: "At most this many (default 50, at most 500).", schema: map[string]any{"type": "integer", "minimum": 0}},
+				{name: "offset", description: "Skip this many.", schema: map[string]any{"type": "integer", "minimum": 0}},
+			},
+			result: alertListJSON{}, errors: []int{http.StatusBadRequest}},
+		{pattern: "GET /api/v1/alerts/{id}", tag: "Early warning", summary: "One alert", params: id,
+			result: alertEnvelopeJSON{}, errors: []int{http.StatusNotFound}},
+		{pattern: "POST /api/v1/alerts/{id}/acknowledge", tag: "Early warning", summary: "Acknowledge an alert", params: id,
+			body: emptyInput{}, result: alertEnvelopeJSON{}, errors: notFound, bodyExample: `{}`},
+		{pattern: "POST /api/v1/alerts/{id}/assign", tag: "Early warning", summary: "Assign an alert to a user", params: id,
+			description: "user_id names a user of the organisation who may manage alerts; empty unassigns.",
+			body:        alertAssignInput{}, result: alertEnvelopeJSON{}, errors: notFound},
+		{pattern: "POST /api/v1/alerts/{id}/snooze", tag: "Early warning", summary: "Snooze an alert", params: id,
+			description: "Give until (an RFC 3339 time) or hours; an empty until or 0 hours ends the snooze.",
+			body:        alertSnoozeInput{}, result: alertEnvelopeJSON{}, errors: notFound, bodyExample: `{"hours": 24}`},
+		{pattern: "POST /api/v1/alerts/{id}/resolve", tag: "Early warning", summary: "Resolve an alert", params: id,
+			description: "The resolution says what was done.",
+			body:        alertResolveInput{}, result: alertEnvelopeJSON{}, errors: notFound},
+		{pattern: "GET /api/v1/alert-endpoints", tag: "Early warning", summary: "List delivery endpoints",
+			description: "Where alerts are delivered: signed webhooks (HMAC-SHA256) and email addresses. Secrets are never shown again.",
+			result:      endpointListJSON{}},
+		{pattern: "POST /api/v1/alert-endpoints", tag: "Early warning", summary: "Add a delivery endpoint",
+			description: "channel is webhook or email; a webhook gets a signing secret, answered this once.",
+			body:        endpointInput{}, status: http.StatusCreated, result: endpointCreatedJSON{},
+			errors:      []int{http.StatusBadRequest, http.StatusConflict},
+			bodyExample: `{"channel": "webhook", "target": "https://hooks.example.org/upstream", "min_severity": "warning", "digest": false}`},
+		{pattern: "DELETE /api/v1/alert-endpoints/{id}", tag: "Early warning", summary: "Remove a delivery endpoint",
+			status: http.StatusNoContent, errors: []int{http.StatusNotFound}},
+	}
+}

@@ -1,0 +1,57 @@
+package web
+
+import "net/http"
+
+// screenBatchJSON answers a batch of queries, in their order.
+type screenBatchJSON struct {
+	Results []resultJSON `json:"results"`
+}
+
+type reviewListJSON struct {
+	Status string       `json:"status"`
+	Page   int          `json:"page"`
+	Items  []reviewJSON `json:"items"`
+}
+
+// reviewDecisionInput is the body of a review decision.
+type reviewDecisionInput struct {
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+}
+
+// screeningRunJSON counts what screening the whole register found.
+type screeningRunJSON struct {
+	Parties int `json:"parties"`
+	Hits    int `json:"hits"`
+	New     int `json:"new"`
+	Changed int `json:"changed"`
+	Missing int `json:"missing"`
+	Skipped int `json:"skipped"`
+}
+
+func screeningAPIDocs() []apiDoc {
+	return []apiDoc{
+		{pattern: "POST /api/v1/screen", tag: "Screening", summary: "Screen a name, or a batch of names",
+			description: "Screens one name (name, and optionally country, identifiers and your id) or a batch (queries, at most 1,000) against the watchlists in use. " +
+				"Names in any script are compared after transliteration; each hit explains itself. threshold (0..1) lowers or raises the bar; limit (1-100, default 10) caps hits per name.",
+			body: screenRequest{}, result: apiOneOf{resultJSON{}, screenBatchJSON{}}, errors: []int{http.StatusBadRequest},
+			bodyExample: `{"name": "Shenzhen Golden Harvest Co., Ltd.", "country": "CN"}`},
+		{pattern: "GET /api/v1/screening/reviews", tag: "Screening", summary: "List the review queue",
+			params: []apiParam{
+				{name: "status", description: "pending (the default), confirmed, dismissed, changed (the list entry changed since review) or all.",
+					schema: map[string]any{"type": "string", "enum": []string{"pending", "confirmed", "dismissed", "changed", "all"}}},
+				{name: "party", description: "Only the possible matches of this party (its id)."},
+				{name: "page", description: "Page number, from 1; 50 items a page.", schema: map[string]any{"type": "integer", "minimum": 1}},
+			},
+			result: reviewListJSON{}, errors: []int{http.StatusBadRequest}},
+		{pattern: "GET /api/v1/screening/reviews/{id}", tag: "Screening", summary: "One possible match",
+			result: reviewJSON{}, errors: []int{http.StatusNotFound}},
+		{pattern: "POST /api/v1/screening/reviews/{id}/decision", tag: "Screening", summary: "Confirm or dismiss a possible match",
+			description: "status is confirmed or dismissed; a reason is required. Confirmed matches become risk signals. The decision is audited.",
+			body:        reviewDecisionInput{}, result: reviewJSON{}, errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict},
+			bodyExample: `{"status": "dismissed", "reason": "different company: other country and registration number"}`},
+		{pattern: "POST /api/v1/screening/run", tag: "Screening", summary: "Screen the whole register",
+			description: "Screens every party of the register against the watchlists in use and queues new possible matches for review.",
+			result:      screeningRunJSON{}},
+	}
+}

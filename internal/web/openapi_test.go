@@ -259,7 +259,8 @@ func describe(errs []*liberrors.ValidationError) string {
 func checkAPIResponse(t testing.TB, req *http.Request, rec *httptest.ResponseRecorder) {
 	v, err := openAPIValidator()
 	if err != nil {
-		t.Errorf("OpenAPI validator: %v", err)
+		// The document cannot be drawn (a route without description):
+		// TestOpenAPIMatchesRouteTable says so once, not every test.
 		return
 	}
 	res := rec.Result()

@@ -59,5 +59,12 @@ func supplyAPIDocs() []apiDoc {
 			body: apiUpload{files: []string{"files"}, required: []string{"files"},
 				fields: map[string]string{"skip_bad_rows": "true to store the good rows and skip the bad ones (counted in skipped)"}},
 			result: importJSON{}, errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}},
+		{pattern: "POST /api/v1/suppliers/audits", tag: "Suppliers", summary: "Import audits and certifications",
+			description: "Stores social audits and certifications from CSV files (one row per audit or certificate: supplier, scheme, date, result or grade, expiry, findings_* columns) " +
+				"as evidence on the parties they cover, and recomputes the organisation's risk. Bad rows store nothing and answer 422 with every row error, " +
+				"unless skip_bad_rows is true.",
+			body: apiUpload{files: []string{"files"}, required: []string{"files"},
+				fields: map[string]string{"skip_bad_rows": "true to store the good rows and skip the bad ones (counted in skipped)"}},
+			result: importJSON{}, errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}},
 	}
 }

@@ -16,8 +16,8 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-const warnUsage = `warn backtest --series FILE.csv [--detector cusum,ewma] [--sensitivity NAME]
-       upstream warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve]
+const warnUsage = `warn backtest --series FILE.csv [--detector nbcusum,cusum,ewma] [--sensitivity NAME]
+       upstream warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve] [--detectors nbcusum,cusum,ewma]
        upstream warn sensitivity --org SLUG [NAME]`
 
 // runWarn dispatches the early-warning batch commands.
@@ -43,10 +43,10 @@ func runWarn(ctx context.Context, env *Env, args []string) error {
 // runWarnBacktest replays daily counts through the detectors and writes the
 // alarms they would have raised as JSON lines, one per episode.
 func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "warn backtest", "warn backtest --series FILE.csv [--detector cusum,ewma] [--sensitivity NAME]")
+	fs := newFlagSet(env, "warn backtest", "warn backtest --series FILE.csv [--detector nbcusum,cusum,ewma] [--sensitivity NAME]")
 	seriesPath := fs.String("series", "", "CSV file of daily counts with the header date,key,count (- for standard input)")
-	detectorList := fs.String("detector", "cusum,ewma", "comma-separated detectors to run: cusum, ewma")
-	sensitivity := fs.String("sensitivity", earlywarning.SensitivityBalanced, "point on the trade-off curve: "+sensitivityNames())
+	detectorList := fs.String("detector", "nbcusum", "comma-separated detectors to run: "+earlywarning.DetectorNames)
+	sensitivity := fs.String("sensitivity", earlywarning.SensitivityBalanced, "point on the trade-off curve, for nbcusum: "+sensitivityNames())
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -60,22 +60,9 @@ func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return usageError("--sensitivity: %s", kernel.ErrorMessage(err))
 	}
-	var detectors []earlywarning.CountDetector
-	seen := map[string]bool{}
-	for name := range strings.SplitSeq(*detectorList, ",") {
-		name = strings.TrimSpace(name)
-		if seen[name] {
-			continue
-		}
-		if _, err := earlywarning.DetectorByName(name); err != nil {
-			return usageError("--detector: %s", kernel.ErrorMessage(err))
-		}
-		seen[name] = true
-		for _, d := range point.Detectors() {
-			if d.Name() == name {
-				detectors = append(detectors, d)
-			}
-		}
+	detectors, err := detectorsAt(*detectorList, point)
+	if err != nil {
+		return usageError("--detector: %s", kernel.ErrorMessage(err))
 	}
 	var in io.Reader = env.Stdin
 	name := "<stdin>"
@@ -130,6 +117,30 @@ func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
 	return nil
 }
 
+// detectorsAt parses a comma-separated list of detector names: nbcusum at
+// the given point on the trade-off curve, the others at their defaults.
+// Repeated names count once.
+func detectorsAt(list string, point earlywarning.Sensitivity) ([]earlywarning.CountDetector, error) {
+	var out []earlywarning.CountDetector
+	seen := map[string]bool{}
+	for name := range strings.SplitSeq(list, ",") {
+		name = strings.TrimSpace(name)
+		if seen[name] {
+			continue
+		}
+		d, err := earlywarning.DetectorByName(name)
+		if err != nil {
+			return nil, err
+		}
+		seen[name] = true
+		if name == "nbcusum" {
+			d = point.Detectors()[0]
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, one)
@@ -149,14 +160,16 @@ func sensitivityNames() string {
 // base rate, or prints the trade-off curve; docs/early-warning.md records
 // its output.
 func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "warn evaluate", "warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve]")
+	fs := newFlagSet(env, "warn evaluate", "warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve] [--detectors nbcusum,cusum,ewma]")
 	suiteName := fs.String("suite", "held-out", "synthetic suite: held-out (never tuned on) or tuning")
 	sensitivity := fs.String("sensitivity", earlywarning.SensitivityBalanced, "point on the trade-off curve: "+sensitivityNames())
 	curve := fs.Bool("curve", false, "print every point of the trade-off curve instead of one point by base rate")
 	horizon := fs.Int("horizon", earlywarning.TimelyHorizon, "days after a rise's start within which detection counts as timely")
-	window := fs.Int("window", 0, "baseline window in days (default: the shipped default)")
-	threshold := fs.Float64("cusum-threshold", 0, "CUSUM alarm level (default: the sensitivity's)")
-	limit := fs.Float64("ewma-limit", 0, "EWMA alarm level (default: the sensitivity's)")
+	detectorList := fs.String("detectors", "nbcusum", "comma-separated detectors, scored together and each alone: "+earlywarning.DetectorNames)
+	nbThreshold := fs.Float64("threshold", 0, "nbcusum alarm level (default: the sensitivity's)")
+	window := fs.Int("window", 0, "cusum and ewma baseline window in days (default: theirs)")
+	threshold := fs.Float64("cusum-threshold", 0, "cusum alarm level (default: its own)")
+	limit := fs.Float64("ewma-limit", 0, "ewma alarm level (default: its own)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -178,27 +191,50 @@ func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
 	}
 	points := []earlywarning.Sensitivity{point}
 	if *curve {
+		if strings.TrimSpace(*detectorList) != "nbcusum" || *nbThreshold != 0 {
+			return usageError("--curve scores the sensitivities, which run nbcusum at their own thresholds; leave out --detectors and --threshold")
+		}
 		points = earlywarning.Sensitivities()
 	}
 	build := func(p earlywarning.Sensitivity) ([]earlywarning.CountDetector, error) {
-		if *threshold != 0 {
-			p.Threshold = *threshold
+		if *nbThreshold != 0 {
+			p.Threshold = *nbThreshold
 		}
-		if *limit != 0 {
-			p.Limit = *limit
+		ds, err := detectorsAt(*detectorList, p)
+		if err != nil {
+			return nil, usageError("--detectors: %s", kernel.ErrorMessage(err))
 		}
-		ds := p.Detectors()
-		c, w := ds[0].(earlywarning.CUSUM), ds[1].(earlywarning.EWMA)
-		if *window != 0 {
-			c.Window, w.Window = *window, *window
+		for i, d := range ds {
+			switch d := d.(type) {
+			case earlywarning.NBCUSUM:
+				if err := d.Validate(); err != nil {
+					return nil, usageError("%s", kernel.ErrorMessage(err))
+				}
+			case earlywarning.CUSUM:
+				if *window != 0 {
+					d.Window = *window
+				}
+				if *threshold != 0 {
+					d.Threshold = *threshold
+				}
+				if err := d.Validate(); err != nil {
+					return nil, usageError("%s", kernel.ErrorMessage(err))
+				}
+				ds[i] = d
+			case earlywarning.EWMA:
+				if *window != 0 {
+					d.Window = *window
+				}
+				if *limit != 0 {
+					d.Limit = *limit
+				}
+				if err := d.Validate(); err != nil {
+					return nil, usageError("%s", kernel.ErrorMessage(err))
+				}
+				ds[i] = d
+			}
 		}
-		if err := c.Validate(); err != nil {
-			return nil, usageError("%s", kernel.ErrorMessage(err))
-		}
-		if err := w.Validate(); err != nil {
-			return nil, usageError("%s", kernel.ErrorMessage(err))
-		}
-		return []earlywarning.CountDetector{c, w}, nil
+		return ds, nil
 	}
 	cases := suite.Cases()
 	var rows []earlywarning.EvaluationRow
@@ -215,7 +251,13 @@ func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
 			rows = append(rows, earlywarning.EvaluationRow{Group: p.Name, Metrics: m})
 			continue
 		}
-		for _, mon := range []earlywarning.Monitor{{Detectors: ds}, {Detectors: ds[:1]}, {Detectors: ds[1:]}} {
+		monitors := []earlywarning.Monitor{{Detectors: ds}}
+		if len(ds) > 1 {
+			for _, d := range ds {
+				monitors = append(monitors, earlywarning.Monitor{Detectors: []earlywarning.CountDetector{d}})
+			}
+		}
+		for _, mon := range monitors {
 			rows = append(rows, earlywarning.EvaluateByGroup(mon, cases, *horizon, earlywarning.RateBand)...)
 		}
 	}

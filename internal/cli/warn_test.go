@@ -37,7 +37,16 @@ func TestWarnBacktestGolden(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	checkGolden(t, filepath.Join(warnData, "backtest.golden.jsonl"), out)
+	checkGolden(t, filepath.Join(warnData, "backtest.nbcusum.golden.jsonl"), out)
+	if want := "backtest: 3 series, 207 series-days, 2 alarms (nbcusum only 2)\n"; errOut != want {
+		t.Errorf("summary %q, want %q", errOut, want)
+	}
+	// The previous pair, by name.
+	code, pair, errOut := runWarn(t, "", "backtest", "--series", in, "--detector", "cusum,ewma")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	checkGolden(t, filepath.Join(warnData, "backtest.golden.jsonl"), pair)
 	if want := "backtest: 3 series, 207 series-days, 2 alarms (detectors agreed 2, cusum only 0, ewma only 0)\n"; errOut != want {
 		t.Errorf("summary %q, want %q", errOut, want)
 	}
@@ -65,7 +74,7 @@ func TestWarnBacktestErrors(t *testing.T) {
 		{"unknown subcommand", "", []string{"replay"}, 2, `unknown subcommand "replay"`},
 		{"no series", "", []string{"backtest"}, 2, "--series FILE.csv is required"},
 		{"missing file", "", []string{"backtest", "--series", "no-such.csv"}, 2, "no-such.csv does not exist"},
-		{"unknown detector", "", []string{"backtest", "--series", "-", "--detector", "cusum,farrington"}, 2, `detector "farrington" is not one of cusum, ewma`},
+		{"unknown detector", "", []string{"backtest", "--series", "-", "--detector", "cusum,farrington"}, 2, `detector "farrington" is not one of nbcusum, cusum, ewma`},
 		{"bad row", "date,key,count\n2026-03-01,a,1\n2026-03-02,a,many\n", []string{"backtest", "--series", "-"}, 2, `<stdin>:3:14: count "many" is not a whole number`},
 		{"no header", "2026-03-01,a,1\n", []string{"backtest", "--series", "-"}, 2, `<stdin>:1:1: unknown column "2026-03-01"`},
 		{"unknown flag", "", []string{"backtest", "--window", "3"}, 2, "flag provided but not defined"},
@@ -120,7 +129,7 @@ func TestWarnEvaluate(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
-	for _, want := range []string{"tuning suite: 3000 series of 365 days, seed 11", "cusum+ewma", "within 3 days", "FA/1000 days", "rate 0.2-0.5/day", "rate 3-10/day"} {
+	for _, want := range []string{"tuning suite: 3000 series of 365 days, seed 11", "nbcusum", "within 3 days", "FA/1000 days", "rate 0.2-0.5/day", "rate 3-10/day"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
@@ -134,7 +143,8 @@ func TestWarnEvaluate(t *testing.T) {
 			t.Errorf("curve lacks %q:\n%s", want, out)
 		}
 	}
-	for _, bad := range [][]string{{"--suite", "mine"}, {"--sensitivity", "loud"}, {"--window", "3"}} {
+	for _, bad := range [][]string{{"--suite", "mine"}, {"--sensitivity", "loud"}, {"--detectors", "cusum", "--window", "3"},
+		{"--detectors", "farrington"}, {"--threshold", "-1"}, {"--curve", "--detectors", "cusum,ewma"}} {
 		if code, _, errOut := runWarn(t, "", append([]string{"evaluate"}, bad...)...); code != 2 || errOut == "" {
 			t.Errorf("%v: exit %d, stderr %q", bad, code, errOut)
 		}
@@ -156,7 +166,15 @@ func TestWarnBacktestAgreement(t *testing.T) {
 		}
 		fmt.Fprintf(&in, "%s,k,%d\n", start.AddDate(0, 0, d).Format(time.DateOnly), n)
 	}
+	// The default detector alone catches the burst on its first day.
 	code, out, errOut := runWarn(t, in.String(), "backtest", "--series", "-")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if strings.Count(out, "\n") != 1 || !strings.Contains(out, `"detectors":["nbcusum"]`) || !strings.Contains(out, `"date":"2026-02-20"`) {
+		t.Errorf("output %q, want one alarm from 2026-02-20", out)
+	}
+	code, out, errOut = runWarn(t, in.String(), "backtest", "--series", "-", "--detector", "cusum,ewma")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

@@ -285,15 +285,21 @@ func (w EWMA) Detect(s Series) []Detection {
 	return out
 }
 
+// DetectorNames lists the detectors DetectorByName knows, the default
+// first.
+const DetectorNames = "nbcusum, cusum, ewma"
+
 // DetectorByName returns the default detector with the given name.
 func DetectorByName(name string) (CountDetector, error) {
 	switch name {
+	case "nbcusum":
+		return DefaultNBCUSUM(), nil
 	case "cusum":
 		return DefaultCUSUM(), nil
 	case "ewma":
 		return DefaultEWMA(), nil
 	}
-	return nil, kernel.Errorf(kernel.Invalid, "detector %q is not one of cusum, ewma", name)
+	return nil, kernel.Errorf(kernel.Invalid, "detector %q is not one of %s", name, DetectorNames)
 }
 
 // DetectAll runs every detector over every series and returns the

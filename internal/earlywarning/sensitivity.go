@@ -8,17 +8,16 @@ import (
 
 // Sensitivity is a point on the trade-off curve between catching rises
 // early and raising false alarms, chosen per organisation. Every point runs
-// both detectors on the default baseline and differs only in their alarm
-// levels; docs/early-warning.md gives each point's figures on the tuning
-// and held-out suites.
+// the negative-binomial CUSUM (NBCUSUM) with its default baseline and
+// differs only in its alarm level; docs/early-warning.md gives each
+// point's figures on the tuning and held-out suites.
 type Sensitivity struct {
 	Name string
 	// Label and Description say what the point means to the person
 	// choosing it.
 	Label       string
 	Description string
-	Threshold   float64 // the CUSUM's alarm level
-	Limit       float64 // the EWMA's alarm level
+	Threshold   float64 // the detector's alarm level
 	// HeldOut is the point's measured performance on the held-out suite,
 	// shown to the person choosing; TestSensitivityFigures checks it
 	// against a fresh evaluation.
@@ -38,16 +37,16 @@ const SensitivityBalanced = "balanced"
 // Sensitivities lists the points from the most to the least eager.
 func Sensitivities() []Sensitivity {
 	return []Sensitivity{
-		{Name: "earliest", Label: "Earliest warning", Threshold: 5, Limit: 4, HeldOut: PointFigures{0.846, 2.15, 1.85},
-			Description: "Catches the most rises within three days, at about two false alarms per 1,000 series-days."},
-		{Name: "early", Label: "Early warning", Threshold: 6, Limit: 4.5, HeldOut: PointFigures{0.794, 1.14, 2.17},
-			Description: "Catches more rises early, at a little over one false alarm per 1,000 series-days."},
-		{Name: SensitivityBalanced, Label: "Balanced (default)", Threshold: 7, Limit: 5, HeldOut: PointFigures{0.743, 0.63, 2.55},
-			Description: "At most about one false alarm per 1,000 series-days."},
-		{Name: "quiet", Label: "Fewer false alarms", Threshold: 8, Limit: 5.5, HeldOut: PointFigures{0.686, 0.37, 2.95},
-			Description: "About a third of a false alarm per 1,000 series-days; rises are caught a little later."},
-		{Name: "quietest", Label: "Fewest false alarms", Threshold: 9, Limit: 6, HeldOut: PointFigures{0.634, 0.21, 3.32},
-			Description: "About a fifth of a false alarm per 1,000 series-days; only clear rises are caught early."},
+		{Name: "earliest", Label: "Earliest warning", Threshold: 5, HeldOut: PointFigures{0.888, 2.61, 1.55},
+			Description: "Catches the most rises within three days, at about two and a half false alarms per 1,000 series-days."},
+		{Name: "early", Label: "Early warning", Threshold: 5.75, HeldOut: PointFigures{0.851, 1.61, 1.83},
+			Description: "Catches more rises early, at about one and a half false alarms per 1,000 series-days."},
+		{Name: SensitivityBalanced, Label: "Balanced (default)", Threshold: 6.5, HeldOut: PointFigures{0.814, 1.06, 2.05},
+			Description: "About one false alarm per 1,000 series-days."},
+		{Name: "quiet", Label: "Fewer false alarms", Threshold: 7.5, HeldOut: PointFigures{0.769, 0.61, 2.36},
+			Description: "About half a false alarm per 1,000 series-days; rises are caught a little later."},
+		{Name: "quietest", Label: "Fewest false alarms", Threshold: 8.5, HeldOut: PointFigures{0.721, 0.40, 2.66},
+			Description: "About two fifths of a false alarm per 1,000 series-days; only clear rises are caught early."},
 	}
 }
 
@@ -67,11 +66,11 @@ func SensitivityByName(name string) (Sensitivity, error) {
 	return Sensitivity{}, kernel.Errorf(kernel.Invalid, "sensitivity %q is not one of %s", name, strings.Join(names, ", "))
 }
 
-// Detectors returns the CUSUM and the EWMA at this point.
+// Detectors returns the detector at this point.
 func (s Sensitivity) Detectors() []CountDetector {
-	c, w := DefaultCUSUM(), DefaultEWMA()
-	c.Threshold, w.Limit = s.Threshold, s.Limit
-	return []CountDetector{c, w}
+	c := DefaultNBCUSUM()
+	c.Threshold = s.Threshold
+	return []CountDetector{c}
 }
 
 // Monitor returns the monitor at this point, with the default episode gap.

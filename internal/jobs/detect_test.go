@@ -160,7 +160,7 @@ func TestThresholdJobRaisesFromStoredSignals(t *testing.T) {
 }
 
 // TestDetectorJobUsesEachOrganisationsSensitivity: the same moderate burst
-// (six reports on a series of zero or one a day) raises an alert for an
+// (five reports on a series of zero or one a day) raises an alert for an
 // organisation that chose the earliest warning and none for one on the
 // default, balanced point.
 func TestDetectorJobUsesEachOrganisationsSensitivity(t *testing.T) {
@@ -178,7 +178,7 @@ func TestDetectorJobUsesEachOrganisationsSensitivity(t *testing.T) {
 			for d := 60; d >= 1; d-- {
 				n := float64(d % 2)
 				if d == 1 {
-					n = 6
+					n = 5
 				}
 				s, err := earlywarning.NewSignal(org, earlywarning.KindGrievanceCount,
 					earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: "p"}, today.AddDate(0, 0, -d).Add(12*time.Hour), n, "grievance:daily-aggregate")

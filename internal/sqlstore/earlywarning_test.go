@@ -429,7 +429,8 @@ func TestEndpointsThresholdsSignals(t *testing.T) {
 				t.Fatalf("sensitivity %q: want invalid, got %v", bad, err)
 			}
 		}
-		if s, err := st.DetectorSensitivity(ctx, tn.a.ID); err != nil || s.Name != "quiet" || s.Threshold != 8 {
+		quiet, _ := earlywarning.SensitivityByName("quiet")
+		if s, err := st.DetectorSensitivity(ctx, tn.a.ID); err != nil || s.Name != "quiet" || s.Threshold != quiet.Threshold {
 			t.Fatalf("saved sensitivity: %+v %v", s, err)
 		}
 		if s, err := st.DetectorSensitivity(ctx, tn.b.ID); err != nil || s.Name != earlywarning.SensitivityBalanced {

@@ -1,0 +1,201 @@
+package earlywarning
+
+import (
+	"math"
+	"slices"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// NBCUSUM is a likelihood-ratio CUSUM for a rise in a daily count whose
+// noise is negative binomial (Poisson when the series shows no
+// over-dispersion), on a baseline that holidays, outages and a series'
+// weekly rhythm do not bend. It is the detector the sensitivities run.
+//
+// Baseline. The series is cut into whole weeks counted from its first day.
+// Day t is compared with the Weeks weeks that end more than Guard days
+// before it (a younger series uses what it has, from MinWeeks on). Of
+// those, the TrimLow lowest and TrimHigh highest week totals are left out,
+// so that a holiday, an intake outage or a burst already past does not set
+// the level; the level is the mean day of the weeks kept. Each weekday's
+// multiplier comes from the same weeks, shrunk towards an even week by
+// WeeklyShrink pseudo-weeks, so that a weekly rhythm is followed and noise
+// is not taken for one. The expected count m of day t is the level times
+// its weekday's multiplier, floored at MinRate.
+//
+// Noise. The over-dispersion 1/size of a negative binomial around those
+// expectations is estimated by moments over the weeks kept,
+// sum((x-e)^2 - x) / sum(e^2) with e each day's expectation, and is 0
+// (Poisson) when that is not positive. The baseline's own sampling error is
+// added, as the predictive distribution of a count from an estimated mean
+// has it: with n weeks kept, the day's variance is
+// (m + m^2/size) * (1 + 1/n) + m^2/(7 n level).
+//
+// Statistic. The alternative is a rise to m1 = m + max(RiseSD*sd, MinShift),
+// the smallest rise worth hearing of within days, where sd is the square
+// root of that variance; each day adds the log-likelihood ratio of its
+// count under m1 against m, with the exact negative-binomial (or Poisson)
+// probabilities, so that one report on a quiet series weighs what it
+// should and a day far above the rest on an over-dispersed series does not
+// weigh more than its noise allows. The sum is held at or above zero; at
+// Threshold the detector alarms, reports the sum as its score and starts
+// again from zero.
+type NBCUSUM struct {
+	Weeks         int     // whole weeks in the baseline (default 12)
+	MinWeeks      int     // fewest weeks a day needs to be monitored (default 3)
+	Guard         int     // most recent days the baseline never reaches (default 7)
+	TrimLow       int     // lowest week totals left out of the baseline (default 2)
+	TrimHigh      int     // highest week totals left out of the baseline (default 1)
+	WeeklyShrink  float64 // pseudo-weeks pulling weekday multipliers towards 1 (default 10)
+	MinRate       float64 // floor on the expected count (default 0.2 a day)
+	RiseSD        float64 // rise to detect, in standard deviations of the day's count (default 3)
+	MinShift      float64 // smallest rise to detect, in events a day (default 1)
+	MaxDispersion float64 // cap on the estimated 1/size (default 2)
+	Threshold     float64 // alarm level (default 6.5)
+}
+
+// DefaultNBCUSUM returns the detector with the parameters chosen on the
+// tuning suite (docs/early-warning.md).
+func DefaultNBCUSUM() NBCUSUM {
+	return NBCUSUM{Weeks: 12, MinWeeks: 3, Guard: 7, TrimLow: 2, TrimHigh: 1, WeeklyShrink: 10,
+		MinRate: 0.2, RiseSD: 3, MinShift: 1, MaxDispersion: 2, Threshold: 6.5}
+}
+
+func (c NBCUSUM) Name() string { return "nbcusum" }
+
+// Warmup is the number of leading days never monitored: the first
+// MinWeeks whole weeks and the guard after them.
+func (c NBCUSUM) Warmup() int { return 7*c.MinWeeks + c.Guard }
+
+// Validate names the first parameter out of range.
+func (c NBCUSUM) Validate() error {
+	switch {
+	case c.Weeks < 1 || c.Weeks > 52:
+		return kernel.Errorf(kernel.Invalid, "nbcusum weeks: %d is outside 1..52", c.Weeks)
+	case c.MinWeeks < 1 || c.MinWeeks > c.Weeks:
+		return kernel.Errorf(kernel.Invalid, "nbcusum min_weeks: %d is outside 1..weeks (%d)", c.MinWeeks, c.Weeks)
+	case c.Guard < 0 || c.Guard > 60:
+		return kernel.Errorf(kernel.Invalid, "nbcusum guard: %d days is outside 0..60", c.Guard)
+	case c.TrimLow < 0 || c.TrimHigh < 0 || c.TrimLow+c.TrimHigh >= c.Weeks:
+		return kernel.Errorf(kernel.Invalid, "nbcusum trim: leaving out %d low and %d high weeks leaves none of %d", c.TrimLow, c.TrimHigh, c.Weeks)
+	case !(c.WeeklyShrink >= 0 && c.WeeklyShrink <= 100):
+		return kernel.Errorf(kernel.Invalid, "nbcusum weekly_shrink: must be from 0 to 100")
+	case !(c.MinRate > 0) || c.MinRate > 1000:
+		return kernel.Errorf(kernel.Invalid, "nbcusum min_rate: must be above 0 and at most 1000")
+	case !(c.RiseSD > 0) || c.RiseSD > 100:
+		return kernel.Errorf(kernel.Invalid, "nbcusum rise_sd: %v is outside (0, 100]", c.RiseSD)
+	case !(c.MinShift >= 0) || c.MinShift > 1000:
+		return kernel.Errorf(kernel.Invalid, "nbcusum min_shift: %v is outside [0, 1000]", c.MinShift)
+	case !(c.MaxDispersion >= 0) || c.MaxDispersion > 100:
+		return kernel.Errorf(kernel.Invalid, "nbcusum max_dispersion: %v is outside [0, 100]", c.MaxDispersion)
+	case !(c.Threshold > 0) || c.Threshold > 1000:
+		return kernel.Errorf(kernel.Invalid, "nbcusum threshold: %v is outside (0, 1000]", c.Threshold)
+	}
+	return nil
+}
+
+// weekBaseline is the baseline fitted on one run of whole weeks.
+type weekBaseline struct {
+	level   float64    // mean count a day over the weeks kept
+	weekday [7]float64 // multiplier by position in the series' week (day index mod 7)
+	invSize float64    // over-dispersion 1/size; 0 for Poisson
+	weeks   float64    // weeks kept
+}
+
+// week is one whole week of a series: its first day and its total.
+type week struct{ first, total int }
+
+// fit builds the baseline from weeks [from, to) of counts; week w is days
+// 7w to 7w+6. buf is scratch space for the weeks.
+func (c NBCUSUM) fit(counts []int, from, to int, buf []week) weekBaseline {
+	weeks := buf[:0]
+	for w := from; w < to; w++ {
+		t := 0
+		for _, x := range counts[7*w : 7*w+7] {
+			t += x
+		}
+		weeks = append(weeks, week{first: 7 * w, total: t})
+	}
+	// Stable, so that ties keep calendar order and the fit is
+	// deterministic.
+	slices.SortStableFunc(weeks, func(a, b week) int { return a.total - b.total })
+	if len(weeks) > c.TrimLow+c.TrimHigh {
+		weeks = weeks[c.TrimLow : len(weeks)-c.TrimHigh]
+	}
+	var b weekBaseline
+	var byDay [7]float64
+	total := 0
+	for _, w := range weeks {
+		for d := range 7 {
+			byDay[d] += float64(counts[w.first+d])
+		}
+		total += w.total
+	}
+	b.weeks = float64(len(weeks))
+	b.level = float64(total) / (7 * b.weeks)
+	for d := range 7 {
+		b.weekday[d] = 1
+		if b.level > 0 {
+			b.weekday[d] = (byDay[d] + c.WeeklyShrink*b.level) / (b.level * (b.weeks + c.WeeklyShrink))
+		}
+	}
+	var excess, scale float64
+	for _, w := range weeks {
+		for d := range 7 {
+			x := float64(counts[w.first+d])
+			e := b.level * b.weekday[d]
+			excess += (x-e)*(x-e) - x
+			scale += e * e
+		}
+	}
+	if scale > 0 && excess > 0 {
+		b.invSize = min(excess/scale, c.MaxDispersion)
+	}
+	return b
+}
+
+// nbLLR is the log-likelihood ratio of count x under mean m1 against mean
+// m0, both negative binomial with over-dispersion invSize (Poisson at 0).
+// The log-gamma terms of the two probabilities cancel.
+func nbLLR(x int, m0, m1, invSize float64) float64 {
+	fx := float64(x)
+	if invSize <= 0 {
+		return fx*math.Log(m1/m0) - (m1 - m0)
+	}
+	k := 1 / invSize
+	return fx*math.Log(m1*(k+m0)/(m0*(k+m1))) + k*math.Log((k+m0)/(k+m1))
+}
+
+// Detect returns the days on which the detector alarmed. c must be valid.
+func (c NBCUSUM) Detect(s Series) []Detection {
+	var out []Detection
+	sum := 0.0
+	var b weekBaseline
+	fitted := -1
+	buf := make([]week, 0, c.Weeks)
+	for i, x := range s.Counts {
+		to := 0 // the baseline is weeks [from, to), all ending before day i-Guard
+		if i >= c.Guard {
+			to = (i - c.Guard) / 7
+		}
+		from := max(0, to-c.Weeks)
+		if to-from < c.MinWeeks {
+			continue
+		}
+		if to != fitted {
+			b, fitted = c.fit(s.Counts, from, to, buf), to
+		}
+		m0 := max(b.level*b.weekday[i%7], c.MinRate)
+		// The predictive over-dispersion: the series' own, plus the
+		// relative sampling variance of the estimated expectation.
+		inv := b.invSize*(1+1/b.weeks) + 1/(7*b.weeks*max(b.level, c.MinRate))
+		sd := math.Sqrt(m0 + m0*m0*inv)
+		m1 := m0 + max(c.RiseSD*sd, c.MinShift)
+		sum = max(0, sum+nbLLR(x, m0, m1, inv))
+		if sum >= c.Threshold {
+			out = append(out, Detection{Key: s.Key, Day: s.Start + Day(i), Detector: c.Name(), Score: round3(sum)})
+			sum = 0
+		}
+	}
+	return out
+}

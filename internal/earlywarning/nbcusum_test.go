@@ -1,0 +1,167 @@
+package earlywarning_test
+
+import (
+	"testing"
+
+	"pgregory.net/rapid"
+
+	ew "github.com/upstream-platform/upstream/internal/earlywarning"
+)
+
+func TestNBCUSUMValidation(t *testing.T) {
+	mut := func(f func(*ew.NBCUSUM)) ew.NBCUSUM { c := ew.DefaultNBCUSUM(); f(&c); return c }
+	tests := []struct {
+		name string
+		c    ew.NBCUSUM
+		want string
+	}{
+		{"default", ew.DefaultNBCUSUM(), ""},
+		{"no weeks", mut(func(c *ew.NBCUSUM) { c.Weeks = 0 }), "nbcusum weeks: 0 is outside 1..52"},
+		{"min weeks above weeks", mut(func(c *ew.NBCUSUM) { c.MinWeeks = 13 }), "nbcusum min_weeks: 13 is outside 1..weeks (12)"},
+		{"negative guard", mut(func(c *ew.NBCUSUM) { c.Guard = -1 }), "nbcusum guard: -1 days is outside 0..60"},
+		{"trim everything", mut(func(c *ew.NBCUSUM) { c.TrimLow, c.TrimHigh = 6, 6 }), "nbcusum trim: leaving out 6 low and 6 high weeks leaves none of 12"},
+		{"negative shrink", mut(func(c *ew.NBCUSUM) { c.WeeklyShrink = -1 }), "nbcusum weekly_shrink: must be from 0 to 100"},
+		{"zero min rate", mut(func(c *ew.NBCUSUM) { c.MinRate = 0 }), "nbcusum min_rate: must be above 0 and at most 1000"},
+		{"zero rise", mut(func(c *ew.NBCUSUM) { c.RiseSD = 0 }), "nbcusum rise_sd: 0 is outside (0, 100]"},
+		{"negative min shift", mut(func(c *ew.NBCUSUM) { c.MinShift = -1 }), "nbcusum min_shift: -1 is outside [0, 1000]"},
+		{"negative dispersion cap", mut(func(c *ew.NBCUSUM) { c.MaxDispersion = -1 }), "nbcusum max_dispersion: -1 is outside [0, 100]"},
+		{"zero threshold", mut(func(c *ew.NBCUSUM) { c.Threshold = 0 }), "nbcusum threshold: 0 is outside (0, 1000]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := ""
+			if err := tt.c.Validate(); err != nil {
+				got = err.Error()
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+// NBCUSUM cases that the shared hand-made series do not cover: what the
+// baseline must shrug off, and what it must still see.
+func TestNBCUSUMBaseline(t *testing.T) {
+	d := ew.DefaultNBCUSUM()
+	weeklyThenHoliday := repeat(140, 5, 6, 5, 4, 6, 1, 0)
+	for i := 70; i < 80; i++ { // ten days at a sixth of the intake
+		weeklyThenHoliday[i] /= 6
+	}
+	outage := repeat(140, 3, 2, 4, 3, 3, 2, 4)
+	for i := 60; i < 65; i++ {
+		outage[i] = 0
+	}
+	dispersed := repeat(140, 2, 14, 0, 7, 1, 11, 3, 0, 9, 4, 1, 12, 5, 0)
+	riseOnDispersed := append([]int(nil), dispersed...)
+	for i := 100; i < 140; i++ {
+		riseOnDispersed[i] += 25
+	}
+	mondayPeak := repeat(140, 15, 12, 11, 10, 9, 2, 1)
+	mondayPeakRise := append([]int(nil), mondayPeak...)
+	for i := 100; i < 140; i++ {
+		mondayPeakRise[i] += 8
+	}
+	tests := []struct {
+		name     string
+		counts   []int
+		from, to int
+		wantAny  bool
+	}{
+		{"a holiday in the baseline is left out", weeklyThenHoliday, 0, 0, false},
+		{"an outage in the baseline is left out", outage, 0, 0, false},
+		{"an over-dispersed series raises nothing", dispersed, 0, 0, false},
+		{"a rise of about three standard deviations on it is caught", riseOnDispersed, 100, 104, true},
+		{"a Monday peak raises nothing", mondayPeak, 0, 0, false},
+		{"a rise over a Monday peak is caught within days", mondayPeakRise, 100, 104, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := series(tt.counts...)
+			got := d.Detect(s)
+			if tt.wantAny && len(got) == 0 {
+				t.Fatalf("no alarm; want one on days %d..%d", tt.from, tt.to-1)
+			}
+			for i, a := range got {
+				day := int(a.Day - s.Start)
+				// Once a rise is caught, the alarms that follow while it
+				// lasts are expected.
+				if (i == 0 || !tt.wantAny) && (day < tt.from || day >= tt.to) {
+					t.Errorf("alarm on day %d (score %v); want none outside %d..%d", day, a.Score, tt.from, tt.to-1)
+				}
+			}
+		})
+	}
+}
+
+// Properties of NBCUSUM that must hold for any series.
+func TestNBCUSUMProperties(t *testing.T) {
+	d := ew.DefaultNBCUSUM()
+	t.Run("a constant series never alarms", rapid.MakeCheck(func(t *rapid.T) {
+		c := rapid.IntRange(0, 500).Draw(t, "count")
+		n := rapid.IntRange(0, 400).Draw(t, "days")
+		if got := d.Detect(series(repeat(n, c)...)); len(got) != 0 {
+			t.Fatalf("constant %d over %d days alarmed: %v", c, n, got)
+		}
+	}))
+	t.Run("a larger rise is never caught later than a smaller one", func(t *testing.T) {
+		compared := 0
+		rapid.Check(t, func(t *rapid.T) {
+			n := rapid.IntRange(d.Warmup()+8, 250).Draw(t, "days")
+			level := rapid.IntRange(0, 10).Draw(t, "level")
+			noise := rapid.SliceOfN(rapid.IntRange(-2, 2), n, n).Draw(t, "noise")
+			base := make([]int, n)
+			for i := range base {
+				base[i] = max(0, level+noise[i])
+			}
+			start := rapid.IntRange(d.Warmup(), n-8).Draw(t, "start")
+			small := rapid.IntRange(0, 25).Draw(t, "small")
+			large := small + rapid.IntRange(0, 25).Draw(t, "more")
+			first := func(step int) int {
+				counts := append([]int(nil), base...)
+				for i := start; i < n; i++ {
+					counts[i] += step
+				}
+				for _, a := range d.Detect(series(counts...)) {
+					if day := int(a.Day - ew.SynthStart); day >= start {
+						return day
+					}
+				}
+				return n
+			}
+			// Within the guard the rise has not reached the baseline, so
+			// the two series share it and only the counts differ.
+			if s := first(small); s <= start+d.Guard {
+				compared++
+				if l := first(large); l > s {
+					t.Fatalf("rise of %d caught on day %d, rise of %d on day %d", small, s, large, l)
+				}
+			}
+		})
+		if compared < 20 {
+			t.Errorf("only %d of the drawn cases caught the smaller rise within the guard; the property was hardly tested", compared)
+		}
+	})
+	t.Run("more reports on one day never lower the score", rapid.MakeCheck(func(t *rapid.T) {
+		n := rapid.IntRange(d.Warmup()+1, 200).Draw(t, "days")
+		counts := rapid.SliceOfN(rapid.IntRange(0, 12), n, n).Draw(t, "counts")
+		last := n - 1
+		extra := rapid.IntRange(1, 50).Draw(t, "extra")
+		before := d.Detect(series(counts...))
+		counts[last] += extra
+		after := d.Detect(series(counts...))
+		if len(after) < len(before) {
+			t.Fatalf("%d more reports on the last day removed an alarm: %v then %v", extra, before, after)
+		}
+	}))
+}
+
+func BenchmarkNBCUSUM(b *testing.B) {
+	s := ew.Generate(ew.Scenario{Days: 3650, Rate: 3, Size: 4, Weekend: 0.5}, "k", 1)
+	d := ew.DefaultNBCUSUM()
+	b.ReportAllocs()
+	for b.Loop() {
+		d.Detect(s)
+	}
+	b.ReportMetric(float64(b.N*len(s.Counts))/b.Elapsed().Seconds(), "days/s")
+}

@@ -153,7 +153,7 @@ func TestServeDemoCreatesAdminOnce(t *testing.T) {
 	s.stop(t)
 	out := s.out.String()
 	for _, want := range []string{"Demo admin: admin@demo.example  password: ", "Demo case_handler: handler@demo.example  password: ",
-		"Demo recovery key", "Demo receipt to try the follow-up page"} {
+		"Demo recovery key", "Demo receipt to try the follow-up page", "ofac-sdn"} {
 		if !strings.Contains(out, want) {
 			t.Fatalf("demo start did not print %q:\n%s", want, out)
 		}

@@ -343,15 +343,30 @@ func servedWatchlists(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.
 
 // newScreeningDeps builds the index and the review queue the web server
 // serves. The index is built once at start; restart to apply a new list.
-func newScreeningDeps(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.Logger) (*web.ScreeningDeps, error) {
+// With demo set and no UPSTREAM_WATCHLISTS, the built-in demonstration
+// copy of the OFAC SDN list is served beside the built-in lists.
+func newScreeningDeps(ctx context.Context, env *Env, db *sqlstore.DB, log *slog.Logger, demo bool) (*web.ScreeningDeps, error) {
 	wls, err := servedWatchlists(ctx, env, db, log)
 	if err != nil {
 		return nil, err
 	}
+	if v, err := env.setting("WATCHLISTS"); err == nil && v == "" && demo {
+		sdn, err := screening.DemoOFACSDN()
+		if err != nil {
+			return nil, err
+		}
+		log.Warn("serving the demonstration copy of the OFAC SDN list of July 2021: it is out of date",
+			"list", sdn.List.Name, "published", sdn.List.Published.Format("2006-01-02"))
+		wls = append(wls, sdn)
+	}
 	live := screening.NewLiveLists(wls)
 	ix, _ := live.Current()
 	entities, names := ix.Len()
-	log.Info("watchlists indexed", "lists", len(wls), "entities", entities, "names", names)
+	listNames := make([]string, len(wls))
+	for i, wl := range wls {
+		listNames[i] = wl.List.Name
+	}
+	log.Info("watchlists indexed", "lists", strings.Join(listNames, ", "), "entities", entities, "names", names)
 	deps := &web.ScreeningDeps{Lists: live,
 		Reviews: &screening.ReviewService{Store: db.Screening(), Audit: db.AuditLog(), Clock: env.Clock, Signals: db.EarlyWarning(), Runs: db.Screening()},
 		Parties: db.SupplyChain()}

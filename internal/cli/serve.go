@@ -103,7 +103,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 
-	screeningDeps, err := newScreeningDeps(ctx, env, db, log)
+	screeningDeps, err := newScreeningDeps(ctx, env, db, log, *demo)
 	if err != nil {
 		return err
 	}

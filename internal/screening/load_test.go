@@ -340,3 +340,21 @@ func TestLoadFilesOFACTriple(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoOFACSDN: the demonstration copy of the SDN list loads whole,
+// dated and labelled as out of date, and finds a listed name.
+func TestDemoOFACSDN(t *testing.T) {
+	wl, err := DemoOFACSDN()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(wl.Entities) != len(loadSDN(t).Entities) || wl.List.Name != "ofac-sdn" || !wl.List.Published.Equal(DemoSDNPublished()) {
+		t.Fatalf("demo SDN: %d entities (want %d), list %q published %v", len(wl.Entities), len(loadSDN(t).Entities), wl.List.Name, wl.List.Published)
+	}
+	if !Stale(wl.List, time.Now()) || !strings.Contains(wl.List.Source, "out of date") {
+		t.Errorf("demo SDN is not shown as out of date: %+v", wl.List)
+	}
+	if hits := NewIndex(wl).Search(Query{Name: "Banco Nacional de Cuba"}, Options{}); len(hits) == 0 || hits[0].Entity.ID != "306" {
+		t.Errorf("Banco Nacional de Cuba: %s", summarize(hits))
+	}
+}

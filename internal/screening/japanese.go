@@ -205,7 +205,7 @@ func hepburnSpellings(kana string) []string {
 	if !ok {
 		return nil
 	}
-	short := strings.NewReplacer("ou", "o", "oo", "o", "uu", "u").Replace(rom)
+	short := longVowelsOnce.Replace(rom)
 	out := []string{short}
 	add := func(s string) {
 		for _, o := range out {
@@ -216,10 +216,16 @@ func hepburnSpellings(kana string) []string {
 		out = append(out, s)
 	}
 	add(rom)
-	add(strings.NewReplacer("ou", "oh", "oo", "oh").Replace(rom))
-	add(strings.NewReplacer("nb", "mb", "nm", "mm", "np", "mp").Replace(short))
+	add(longOAsOH.Replace(rom))
+	add(nBeforeLabial.Replace(short))
 	return out
 }
+
+var (
+	longVowelsOnce = strings.NewReplacer("ou", "o", "oo", "o", "uu", "u")
+	longOAsOH      = strings.NewReplacer("ou", "oh", "oo", "oh")
+	nBeforeLabial  = strings.NewReplacer("nb", "mb", "nm", "mm", "np", "mp")
+)
 
 // rendaku voices the first kana of a reading that follows another in a
 // compound ("やま" + "た" is read "やまだ"): the variants a reading takes
@@ -233,7 +239,7 @@ var rendaku = map[rune][]rune{
 
 // maxComposed bounds the readings composed kanji by kanji for one part of
 // a name.
-const maxComposed = 2000
+const maxComposed = 600
 
 // composeReadings reads a part of a name ENAMDICT does not hold kanji by
 // kanji with KANJIDIC's readings, voicing the first kana of every kanji

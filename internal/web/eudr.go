@@ -10,8 +10,8 @@ import (
 )
 
 // eudrHandlers are the EU Deforestation Regulation pages: the plots on a
-// map drawn on the server, the lots with what each still lacks, and the
-// statement made from a complete lot.
+// map drawn on the server, the lots with what each still lacks, the forms
+// that keep the records, and the statement made from a complete lot.
 type eudrHandlers struct {
 	*base
 	eudr *eudr.Service
@@ -23,6 +23,16 @@ func (s *Server) eudrRoutes(h *eudrHandlers) []route {
 		{"GET /eudr/lots/{ref}", signedIn, account.PermSuppliersRead, h.lotPage},
 		{"POST /eudr/lots/{ref}/statement", signedIn, account.PermSuppliersWrite, h.makeStatement},
 		{"POST /eudr/plots", signedIn, account.PermSuppliersWrite, h.importPlots},
+		// The forms that keep the records (eudr_forms.go).
+		{"POST /eudr/operator", signedIn, account.PermSuppliersWrite, h.saveOperator},
+		{"POST /eudr/lots", signedIn, account.PermSuppliersWrite, h.createLot},
+		{"POST /eudr/lots/{ref}", signedIn, account.PermSuppliersWrite, h.updateLot},
+		{"POST /eudr/lots/{ref}/assessment", signedIn, account.PermSuppliersWrite, h.assessLot},
+		{"POST /eudr/lots/{ref}/mitigation", signedIn, account.PermSuppliersWrite, h.mitigateLot},
+		{"POST /eudr/lots/{ref}/decision", signedIn, account.PermSuppliersWrite, h.decideLot},
+		{"GET /eudr/plots/{id}", signedIn, account.PermSuppliersRead, h.plotPage},
+		{"POST /eudr/plots/{id}/evidence", signedIn, account.PermSuppliersWrite, h.addEvidence},
+		{"GET /eudr/plots/{id}/files/{file}", signedIn, account.PermSuppliersRead, h.evidenceFile},
 		{"POST /api/v1/eudr/plots", signedIn, account.PermSuppliersWrite, h.apiImportPlots},
 	}
 }
@@ -174,25 +184,75 @@ func (h *eudrHandlers) apiImportPlots(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *eudrHandlers) showOverview(w http.ResponseWriter, r *http.Request, status int, notice string, reps []eudr.Report) {
+	h.renderOverview(w, r, status, overviewExtras{Notice: notice, Reports: reps})
+}
+
+// overviewExtras is what one answer adds to the overview: a notice of what
+// was done, import reports, or a refused form with what to fix.
+type overviewExtras struct {
+	Notice        string
+	Reports       []eudr.Report
+	LotError      string
+	LotForm       lotForm
+	OperatorError string
+	Operator      *eudr.Operator // the operator form as sent, when refused
+}
+
+func (h *eudrHandlers) renderOverview(w http.ResponseWriter, r *http.Request, status int, x overviewExtras) {
 	org := principalOf(r).User.OrgID
 	ov, err := h.eudr.Overview(r.Context(), org)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
+	op := x.Operator
+	if op == nil {
+		stored, err := h.eudr.Operator(r.Context(), org)
+		switch {
+		case err == nil:
+			op = &stored
+		case !kernel.IsCode(err, kernel.NotFound):
+			h.fail(w, r, err)
+			return
+		}
+	}
 	rows, shapes := h.plotRows(ov.Plots)
 	type lotRow struct {
-		Ref, Commodity, Quantity string
-		Plots, Open              int
+		Ref, URL, Commodity, Quantity string
+		Plots, Open                   int
 	}
 	var lots []lotRow
 	for _, l := range ov.Lots {
-		lots = append(lots, lotRow{Ref: l.Lot.Ref, Commodity: l.Lot.Commodity, Quantity: kg(l.Lot.NetMassKg), Plots: len(l.Lot.PlotIDs), Open: len(l.Open)})
+		lots = append(lots, lotRow{Ref: l.Lot.Ref, URL: lotPath(l.Lot.Ref), Commodity: eudr.CommodityLabel(l.Lot.Commodity), Quantity: kg(l.Lot.NetMassKg), Plots: len(l.Lot.PlotIDs), Open: len(l.Open)})
+	}
+	form := x.LotForm
+	if form.Plots == nil {
+		form.Plots = map[string]bool{}
 	}
 	h.render(w, r, status, "eudr.html", map[string]any{
 		"Plots": rows, "Shapes": shapes, "Legend": plotStatuses, "Lots": lots, "Width": eudrMapW, "Height": eudrMapH,
-		"Notice": notice, "Reports": reps,
+		"Notice": x.Notice, "Reports": x.Reports, "Operator": op, "OperatorError": x.OperatorError, "OperatorCountry": countryName(opCountry(op)),
+		"Sizes": sizeChoices(), "Countries": operatorCountries(opCountry(op)),
+		"LotFormView": lotFormView{Action: "/eudr/lots", Button: "Create the lot", Form: form, Error: x.LotError, PlotChoices: plotChoices(ov.Plots),
+			Commodities: commodityChoices(), Activities: activityChoices(), Prefix: "new", Labelled: "h-new-lot"},
 	})
+}
+
+func opCountry(op *eudr.Operator) string {
+	if op == nil {
+		return ""
+	}
+	return op.Country
+}
+
+func operatorCountries(selected string) []option {
+	opts := countryOptions(selected)
+	opts[0].Label = "Choose a country"
+	return opts
+}
+
+func sizeChoices() []eudrChoice {
+	return []eudrChoice{{string(eudr.Large), "Large"}, {string(eudr.MediumSize), "Medium"}, {string(eudr.Small), "Small"}, {string(eudr.Micro), "Micro"}}
 }
 
 func kg(v float64) string {
@@ -219,8 +279,25 @@ func (h *eudrHandlers) lotPage(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *eudrHandlers) showLot(w http.ResponseWriter, r *http.Request, status int, notice string) {
+	h.renderLot(w, r, r.PathValue("ref"), status, lotExtras{Notice: notice})
+}
+
+// lotExtras is what one answer adds to a lot's page: a notice of what was
+// done, or a refused form, as sent, with what to fix.
+type lotExtras struct {
+	Notice        string
+	LotError      string
+	LotForm       *lotForm // nil: the form shows the lot as stored
+	AssessError   string
+	MitigateError string
+	MitigateForm  eudr.Mitigation
+	DecideError   string
+	DecideReason  string
+}
+
+func (h *eudrHandlers) renderLot(w http.ResponseWriter, r *http.Request, ref string, status int, x lotExtras) {
 	org := principalOf(r).User.OrgID
-	f, err := h.eudr.Lot(r.Context(), org, r.PathValue("ref"))
+	f, err := h.eudr.Lot(r.Context(), org, ref)
 	if err != nil {
 		h.fail(w, r, err)
 		return
@@ -246,11 +323,36 @@ func (h *eudrHandlers) showLot(w http.ResponseWriter, r *http.Request, status in
 		h.fail(w, r, err)
 		return
 	}
+	form := lotFormOf(f.Statement.Lot)
+	if x.LotForm != nil {
+		form = *x.LotForm
+	}
+	var answers eudr.Answers
+	var concerns []eudr.Criterion
+	if a := f.Statement.Assessment; a != nil {
+		answers = a.Answers
+		for _, c := range a.Criteria {
+			if c.Level.Concern() {
+				concerns = append(concerns, c)
+			}
+		}
+	}
+	type question struct {
+		eudr.Question
+		Answer, Note string
+	}
+	var questions []question
+	for _, q := range eudr.Questions() {
+		questions = append(questions, question{Question: q, Answer: string(answers.Answer(q.Key)), Note: answers.Notes[q.Key]})
+	}
 	data := map[string]any{
-		"Lot": f.Statement.Lot, "Quantity": kg(f.Statement.Lot.NetMassKg), "Checklist": f.Checklist, "Open": eudr.Blocking(f.Checklist),
+		"Lot": f.Statement.Lot, "CommodityLabel": eudr.CommodityLabel(f.Statement.Lot.Commodity), "ActivityLabel": f.Statement.Lot.Activity.Label(),
+		"Quantity": kg(f.Statement.Lot.NetMassKg), "Checklist": f.Checklist, "Open": eudr.Blocking(f.Checklist),
 		"Simplified": f.Simplified, "SimplifiedWhy": f.SimplifiedWhy, "Assessment": f.Statement.Assessment,
 		"Plots": rows, "Shapes": shapes, "Legend": plotStatuses, "Width": eudrMapW, "Height": eudrMapH,
-		"Statements": sts, "Notice": notice,
+		"Statements": sts, "Notice": x.Notice, "X": x, "Questions": questions, "Concerns": concerns, "LotPath": lotPath(f.Statement.Lot.Ref),
+		"LotFormView": lotFormView{Action: lotPath(f.Statement.Lot.Ref), Button: "Save the lot", Form: form, Error: x.LotError, PlotChoices: plotChoices(ov.Plots),
+			Commodities: commodityChoices(), Activities: activityChoices(), Prefix: "edit", Labelled: "h-edit-lot"},
 	}
 	h.render(w, r, status, "eudr.html", data)
 }

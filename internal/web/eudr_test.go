@@ -17,11 +17,20 @@ import (
 )
 
 var eudrAuth = map[string][]string{
-	"GET /eudr":                       {"admin", "analyst", "case_handler", "viewer"},
-	"GET /eudr/lots/{ref}":            {"admin", "analyst", "case_handler", "viewer"},
-	"POST /eudr/lots/{ref}/statement": {"admin", "analyst"},
-	"POST /eudr/plots":                {"admin", "analyst"},
-	"POST /api/v1/eudr/plots":         {"admin", "analyst"},
+	"GET /eudr":                         {"admin", "analyst", "case_handler", "viewer"},
+	"GET /eudr/lots/{ref}":              {"admin", "analyst", "case_handler", "viewer"},
+	"POST /eudr/lots/{ref}/statement":   {"admin", "analyst"},
+	"POST /eudr/plots":                  {"admin", "analyst"},
+	"POST /api/v1/eudr/plots":           {"admin", "analyst"},
+	"POST /eudr/operator":               {"admin", "analyst"},
+	"POST /eudr/lots":                   {"admin", "analyst"},
+	"POST /eudr/lots/{ref}":             {"admin", "analyst"},
+	"POST /eudr/lots/{ref}/assessment":  {"admin", "analyst"},
+	"POST /eudr/lots/{ref}/mitigation":  {"admin", "analyst"},
+	"POST /eudr/lots/{ref}/decision":    {"admin", "analyst"},
+	"GET /eudr/plots/{id}":              {"admin", "analyst", "case_handler", "viewer"},
+	"POST /eudr/plots/{id}/evidence":    {"admin", "analyst"},
+	"GET /eudr/plots/{id}/files/{file}": {"admin", "analyst", "case_handler", "viewer"},
 }
 
 const eudrTestPlots = `{"type":"FeatureCollection","features":[

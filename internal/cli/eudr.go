@@ -14,7 +14,7 @@ import (
 
 const eudrUsage = `eudr validate FILE [--format text|json] [--tolerance-km KM]
        upstream eudr import --org SLUG FILE
-       upstream eudr operator --org SLUG --name NAME --country CC --address TEXT [--eori ID] [--size micro|small|medium|large]
+       upstream eudr operator --org SLUG --name NAME --country CC --address TEXT [--eori ID] [--size micro|small|medium|large] [--primary]
        upstream eudr evidence --org SLUG --plot REF --kind KIND --source TEXT --date YYYY-MM-DD --by NAME [--period-from D --period-to D --loss-ha HA --method TEXT] [--valid-until D] [--file PATH] [--note TEXT]
        upstream eudr lot --org SLUG --ref REF --commodity C --hs CODES --description TEXT --net-kg KG [--activity A] [--plots REF,...|--all-plots] [--upstream REF:VERIFICATION,...]
        upstream eudr assess --org SLUG --lot REF [--forests yes|no] [--indigenous yes|no] [--consulted yes|no] [--claims yes|no] [--country-concerns yes|no] [--mixing yes|no] [--certified yes|no] [--note LETTER=TEXT ...]

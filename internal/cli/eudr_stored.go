@@ -31,7 +31,7 @@ type eudrFlags struct {
 	forests, indigenous, consulted, claims, countryConcerns, mixing, certified *string
 	criterion, measure, conclusion, reason                                     *string
 	lossHa, netKg                                                              *float64
-	allPlots                                                                   *bool
+	allPlots, primary                                                          *bool
 	notes                                                                      multiFlag
 }
 
@@ -67,6 +67,7 @@ func newEUDRFlags(fs *flag.FlagSet, env *Env, sub string) *eudrFlags {
 	f.lossHa = fs.Float64("loss-ha", 0, "forest loss found after the cut-off, hectares")
 	f.netKg = fs.Float64("net-kg", 0, "net mass in kilograms")
 	f.allPlots = fs.Bool("all-plots", false, "link every stored plot of the lot's commodity")
+	f.primary = fs.Bool("primary", false, "the operator places on the market what it grew, harvested or raised itself (with --size micro or small and a low-risk country: the simplified declaration)")
 	fs.Var(&f.notes, "note", "LETTER=TEXT: what an answer rests on (repeatable)")
 	return f
 }
@@ -141,7 +142,7 @@ func eudrStored(ctx context.Context, env *Env, sub string, args []string) error 
 		if err != nil {
 			return err
 		}
-		op := eudr.Operator{Name: strings.TrimSpace(*f.name), Country: c, Address: strings.TrimSpace(*f.address), EORI: strings.TrimSpace(*f.eori), Size: size}
+		op := eudr.Operator{Name: strings.TrimSpace(*f.name), Country: c, Address: strings.TrimSpace(*f.address), EORI: strings.TrimSpace(*f.eori), Size: size, Primary: *f.primary}
 		if err := st.SaveOperator(ctx, o.ID, op); err != nil {
 			return err
 		}

@@ -24,6 +24,9 @@ func Checklist(in StatementInput) []Item {
 	add := func(key, label string, blocking bool, missing []string) {
 		items = append(items, Item{Key: key, Label: label, Done: len(missing) == 0, Blocking: blocking, Missing: missing})
 	}
+	if in.Lot.Downstream() {
+		return downstreamChecklist(in.Lot)
+	}
 	var miss []string
 	if strings.TrimSpace(in.Operator.Name) == "" {
 		miss = append(miss, "operator name")
@@ -52,19 +55,13 @@ func Checklist(in StatementInput) []Item {
 	}
 	add("product", "Product described: commodity, HS code, description and quantity (Art. 9(1)(a))", true, miss)
 
-	miss = nil
-	for _, h := range l.HSCodes {
-		if l.Commodity != "" && !InAnnexI(l.Commodity, h) {
-			miss = append(miss, fmt.Sprintf("HS %s is not among the Annex I headings for %s: check the code", h, l.Commodity))
-		}
-	}
-	add("annex", "HS codes within Annex I for the commodity", false, miss)
+	add("annex", "HS codes within Annex I for the commodity ("+AnnexISource+")", false, annexMisses(l))
 
 	miss = nil
-	if len(in.Plots) == 0 && len(l.Upstream) == 0 {
-		miss = append(miss, "no plots linked and no earlier statement referenced: link the plots the commodity comes from")
+	if len(in.Plots) == 0 {
+		miss = append(miss, "no plots linked: link the plots the commodity comes from, or, when the products are all covered by earlier statements, name those statements")
 	}
-	add("plots", "Plots of land linked to the lot, or earlier statements referenced (Art. 9(1)(d), Art. 4(8))", true, miss)
+	add("plots", "Plots of land linked to the lot (Art. 9(1)(d))", true, miss)
 
 	miss = nil
 	for _, p := range in.Plots {
@@ -125,4 +122,50 @@ func Blocking(items []Item) []string {
 		}
 	}
 	return out
+}
+
+// annexMisses lists the lot's HS codes that no line of Annex I covers for
+// its commodity.
+func annexMisses(l Lot) []string {
+	var miss []string
+	for _, h := range l.HSCodes {
+		if l.Commodity != "" && !InAnnexI(l.Commodity, h) {
+			miss = append(miss, fmt.Sprintf("HS %s is not among the Annex I headings for %s: check the code", h, CommodityLabel(l.Commodity)))
+		}
+	}
+	return miss
+}
+
+// downstreamChecklist is what a downstream operator's or trader's lot
+// needs: no statement, but the product described and the earlier
+// statements' reference numbers kept.
+func downstreamChecklist(l Lot) []Item {
+	var items []Item
+	add := func(key, label string, blocking bool, missing []string) {
+		items = append(items, Item{Key: key, Label: label, Done: len(missing) == 0, Blocking: blocking, Missing: missing})
+	}
+	add("downstream", "No due diligence statement of your own: "+downstreamRule, false, nil)
+	var miss []string
+	if l.Commodity == "" {
+		miss = append(miss, "the commodity")
+	}
+	if len(l.HSCodes) == 0 {
+		miss = append(miss, "an HS code")
+	}
+	if l.NetMassKg <= 0 {
+		miss = append(miss, "the quantity in kilograms of net mass")
+	}
+	add("product", "Product described: commodity, HS code and quantity", true, miss)
+	add("annex", "HS codes within Annex I for the commodity ("+AnnexISource+")", false, annexMisses(l))
+	miss = nil
+	if len(l.Upstream) == 0 {
+		miss = append(miss, "no earlier statement named: record the reference numbers your suppliers gave")
+	}
+	for _, u := range l.Upstream {
+		if strings.TrimSpace(u.Reference) == "" {
+			miss = append(miss, "a statement without its reference number")
+		}
+	}
+	add("references", "Reference numbers of the statements that cover the products, kept for five years", true, miss)
+	return items
 }

@@ -30,10 +30,12 @@ func ParseActivity(raw string) (Activity, error) {
 	return "", kernel.InvalidField("activity", "%q is not import, export, domestic or trade", raw)
 }
 
-// StatementRef names an earlier due diligence statement in the EU
-// Information System: its reference number and verification number. A
-// downstream operator or trader refers to the statements that covered the
-// product before (Art. 4(8) and (9), Art. 33(2)).
+// StatementRef names an earlier due diligence statement (or simplified
+// declaration) in the EU Information System: its reference number and
+// verification number. An operator whose product is made partly from
+// products already covered names them in its own statement; a downstream
+// operator or trader, whose products are all covered, makes no statement
+// and keeps these numbers instead (see Lot.Downstream).
 type StatementRef struct {
 	Reference    string `json:"reference"`
 	Verification string `json:"verification,omitempty"`
@@ -53,8 +55,7 @@ type Lot struct {
 	PeriodTo    time.Time `json:"period_to,omitzero"`
 	// PlotIDs are the plots the lot's commodity was produced on.
 	PlotIDs []string `json:"plot_ids"`
-	// Upstream are earlier statements covering the product, for a
-	// downstream operator or trader.
+	// Upstream are earlier statements covering the product or part of it.
 	Upstream  []StatementRef `json:"upstream,omitempty"`
 	CreatedAt time.Time      `json:"created_at"`
 }
@@ -100,26 +101,18 @@ func (l Lot) Validate() error {
 	return nil
 }
 
-// annexI lists the HS headings of Annex I by commodity, as prefixes of
-// the codes they cover. "ex" headings (only part of the heading is in
-// scope) are listed whole; the statement then says what the goods are.
-var annexI = map[string][]string{
-	"cattle":   {"010221", "010229", "0201", "0202", "020610", "020622", "020629", "160250", "4101", "4104", "4107"},
-	"cocoa":    {"1801", "1802", "1803", "1804", "1805", "1806"},
-	"coffee":   {"0901"},
-	"oil_palm": {"120710", "1511", "151321", "151329", "230660", "290545", "291570", "291590", "291615", "3401", "382311", "382312", "382319", "382370"},
-	"rubber":   {"4001", "4005", "4006", "4007", "4008", "4010", "4011", "4012", "4013", "4015", "4016", "4017"},
-	"soya":     {"1201", "120810", "1507", "2304"},
-	"wood":     {"4401", "4402", "4403", "4404", "4405", "4406", "4407", "4408", "4409", "4410", "4411", "4412", "4413", "4414", "4415", "4416", "4417", "4418", "4419", "4420", "4421", "47", "48", "49", "9401", "9403", "9406"},
-}
+// downstreamRule says what Regulation (EU) 2025/2650 asks of downstream
+// operators and traders instead of a statement.
+const downstreamRule = "under Regulation (EU) 2025/2650 a downstream operator or a trader makes no due diligence statement of its own; the operator that first placed the products on the market or exported them did, and a downstream operator or trader keeps the reference numbers of those statements (or declaration identifiers), with its suppliers and customers, for five years"
 
-// InAnnexI reports whether an HS code falls under a heading Annex I lists
-// for the commodity.
-func InAnnexI(commodityID, code string) bool {
-	for _, p := range annexI[commodityID] {
-		if strings.HasPrefix(code, p) || (len(code) < len(p) && strings.HasPrefix(p, code)) {
-			return true
-		}
-	}
-	return false
+// Downstream reports whether the lot is a downstream operator's or a
+// trader's: products made from, or made available as, products all covered
+// by earlier statements (no plots of its own), or traded. Regulation (EU)
+// 2025/2650 replaced the duty of downstream operators and traders to
+// submit statements referring to earlier ones (Art. 4(8) and (9) as first
+// adopted) by keeping the earlier statements' reference numbers; only the
+// operator that first places the products on the market or exports them
+// makes a statement.
+func (l Lot) Downstream() bool {
+	return l.Activity == Trade || (len(l.PlotIDs) == 0 && len(l.Upstream) > 0)
 }

@@ -139,7 +139,8 @@ func (s *Service) Lot(ctx context.Context, orgID, lotRef string) (LotFile, error
 		ai.Answers = assessment.Answers
 	}
 	simplified, why := SimplifiedApplies(ai)
-	si := StatementInput{Operator: op, Lot: lot, Plots: plots, Evidence: evidence, Findings: findings, Assessment: assessment, Simplified: simplified, Today: now}
+	si := StatementInput{Operator: op, Lot: lot, Plots: plots, Evidence: evidence, Findings: findings, Assessment: assessment, Simplified: simplified,
+		OperatorCountryRisk: s.benchmark(op.Country), Today: now}
 	return LotFile{Statement: si, Assess: ai, Simplified: simplified, SimplifiedWhy: why, Checklist: Checklist(si)}, nil
 }
 

@@ -45,6 +45,12 @@ type Operator struct {
 	// number, the identifier the Information System asks for.
 	EORI string `json:"eori,omitempty"`
 	Size Size   `json:"size"`
+	// Primary says the operator places on the market or exports what it
+	// grew, harvested, obtained or raised itself on the plots (or, for
+	// cattle, in its establishments): with a micro or small size and a
+	// low-risk country of establishment, that makes it a micro or small
+	// primary operator (Regulation (EU) 2025/2650).
+	Primary bool `json:"primary,omitempty"`
 }
 
 // StatementKind is the kind of statement.
@@ -55,7 +61,9 @@ const (
 	DueDiligence StatementKind = "due-diligence-statement"
 	// SimplifiedDeclaration is the one-off declaration of micro and small
 	// primary operators introduced by Regulation (EU) 2025/2650 in place of
-	// a statement per placing on the market.
+	// a statement per placing on the market: natural persons and micro or
+	// small undertakings established in a country of low risk (Art. 29)
+	// placing on the market or exporting what they produced themselves.
 	SimplifiedDeclaration StatementKind = "simplified-declaration"
 )
 
@@ -103,9 +111,12 @@ type Statement struct {
 const Declaration = "By submitting this due diligence statement the operator confirms that due diligence in accordance with Regulation (EU) 2023/1115 was carried out and that no or only a negligible risk was found that the relevant products do not comply with Article 3, point (a) or (b), of that Regulation."
 
 // KindFor picks the statement kind for an operator: micro and small
-// operators make the simplified declaration.
-func KindFor(op Operator) StatementKind {
-	if op.Size == Micro || op.Size == Small {
+// primary operators established in a low-risk country make the simplified
+// declaration (Regulation (EU) 2025/2650); every other operator, whatever
+// its size, the due diligence statement. countryRisk is the Art. 29
+// benchmark of the operator's country ("low", "standard", "high" or "").
+func KindFor(op Operator, countryRisk string) StatementKind {
+	if (op.Size == Micro || op.Size == Small) && op.Primary && countryRisk == "low" {
 		return SimplifiedDeclaration
 	}
 	return DueDiligence
@@ -120,13 +131,20 @@ type StatementInput struct {
 	Findings   map[string][]Finding
 	Assessment *Assessment // nil when none was recorded
 	Simplified bool        // simplified due diligence applies (Art. 13)
-	MadeBy     string
-	Today      time.Time
+	// OperatorCountryRisk is the Art. 29 benchmark of the operator's
+	// country, which decides whether a micro or small primary operator
+	// makes the simplified declaration (see KindFor).
+	OperatorCountryRisk string
+	MadeBy              string
+	Today               time.Time
 }
 
 // BuildStatement makes the statement for a lot. It refuses, naming every
 // open item, when the checklist is not complete.
 func BuildStatement(in StatementInput) (Statement, error) {
+	if in.Lot.Downstream() {
+		return Statement{}, kernel.Errorf(kernel.Invalid, "lot %s is covered by earlier statements only: %s", in.Lot.Ref, downstreamRule)
+	}
 	items := Checklist(in)
 	if open := Blocking(items); len(open) > 0 {
 		return Statement{}, kernel.Errorf(kernel.Invalid, "lot %s is not ready for a statement: %s", in.Lot.Ref, strings.Join(open, "; "))
@@ -135,7 +153,7 @@ func BuildStatement(in StatementInput) (Statement, error) {
 		return Statement{}, kernel.InvalidField("made_by", "say who makes the statement")
 	}
 	s := Statement{
-		ID: kernel.NewID(), Kind: KindFor(in.Operator), Reference: in.Lot.Ref, Operator: in.Operator,
+		ID: kernel.NewID(), Kind: KindFor(in.Operator, in.OperatorCountryRisk), Reference: in.Lot.Ref, Operator: in.Operator,
 		Activity: in.Lot.Activity, LotID: in.Lot.ID, Commodity: in.Lot.Commodity, HSCodes: in.Lot.HSCodes,
 		Description: in.Lot.Description, NetMassKg: in.Lot.NetMassKg, Upstream: in.Lot.Upstream,
 		Simplified: in.Simplified, MadeBy: strings.TrimSpace(in.MadeBy), MadeAt: in.Today.UTC(),

@@ -301,16 +301,102 @@ func TestStatementExportMatchesTheSchemas(t *testing.T) {
 	}
 }
 
-func TestSmallOperatorsMakeTheSimplifiedDeclaration(t *testing.T) {
-	in := cocoaLot(t)
-	in.Operator.Size = eudr.Small
-	in.Simplified = true
-	s, err := eudr.BuildStatement(in)
-	if err != nil {
-		t.Fatal(err)
+// TestSimplifiedDeclarationOnlyForMicroAndSmallPrimaryOperators follows
+// Regulation (EU) 2025/2650: the one-off simplified declaration is for
+// micro and small operators established in a low-risk country who place
+// on the market what they produced themselves; every other operator,
+// small ones included, makes the due diligence statement.
+func TestSimplifiedDeclarationOnlyForMicroAndSmallPrimaryOperators(t *testing.T) {
+	tests := []struct {
+		name    string
+		size    eudr.Size
+		primary bool
+		risk    string
+		want    eudr.StatementKind
+	}{
+		{"small primary, low-risk country", eudr.Small, true, "low", eudr.SimplifiedDeclaration},
+		{"micro primary, low-risk country", eudr.Micro, true, "low", eudr.SimplifiedDeclaration},
+		{"small importer, not primary", eudr.Small, false, "low", eudr.DueDiligence},
+		{"small primary, standard-risk country", eudr.Small, true, "standard", eudr.DueDiligence},
+		{"small primary, country not benchmarked", eudr.Small, true, "", eudr.DueDiligence},
+		{"medium primary, low-risk country", eudr.MediumSize, true, "low", eudr.DueDiligence},
+		{"large", eudr.Large, true, "low", eudr.DueDiligence},
 	}
-	doc, _ := s.InformationSystemJSON()
-	if s.Kind != eudr.SimplifiedDeclaration || !strings.Contains(string(doc), "SIMPLIFIED_DECLARATION") {
-		t.Errorf("kind %s: %s", s.Kind, doc)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := cocoaLot(t)
+			in.Operator.Size, in.Operator.Primary, in.OperatorCountryRisk = tt.size, tt.primary, tt.risk
+			in.Simplified = true
+			s, err := eudr.BuildStatement(in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			doc, _ := s.InformationSystemJSON()
+			if s.Kind != tt.want {
+				t.Errorf("kind %s, want %s", s.Kind, tt.want)
+			}
+			if declared := strings.Contains(string(doc), "SIMPLIFIED_DECLARATION"); declared != (tt.want == eudr.SimplifiedDeclaration) {
+				t.Errorf("document says simplified declaration: %v\n%s", declared, doc)
+			}
+		})
+	}
+}
+
+// TestDownstreamLotsMakeNoStatement follows Regulation (EU) 2025/2650,
+// which replaced the statements that downstream operators and traders
+// made with reference to earlier ones (Art. 4(8) and (9) as first adopted):
+// a lot whose products are all covered by earlier statements, or a trade,
+// gets no statement, and its checklist asks for the reference numbers.
+// An operator whose product is made partly from covered products still
+// names them in its own statement.
+func TestDownstreamLotsMakeNoStatement(t *testing.T) {
+	ref := []eudr.StatementRef{{Reference: "25FRXVV3VOS991", Verification: "KLEMD7RM"}}
+	for _, tt := range []struct {
+		name     string
+		activity eudr.Activity
+		plots    bool
+		upstream []eudr.StatementRef
+		open     []string
+	}{
+		{"products all covered by earlier statements", eudr.Import, false, ref, nil},
+		{"a trade of products with plots on file", eudr.Trade, true, ref, nil},
+		{"a trade with no reference kept", eudr.Trade, false, nil, []string{"Reference numbers of the statements that cover the products"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			in := cocoaLot(t)
+			in.Lot.Activity, in.Lot.Upstream = tt.activity, tt.upstream
+			if !tt.plots {
+				in.Lot.PlotIDs, in.Plots = nil, nil
+			}
+			if !in.Lot.Downstream() {
+				t.Fatal("not downstream")
+			}
+			items := eudr.Checklist(in)
+			if items[0].Key != "downstream" || !strings.Contains(items[0].Label, "Regulation (EU) 2025/2650") {
+				t.Errorf("first item %+v", items[0])
+			}
+			open := eudr.Blocking(items)
+			if len(open) != len(tt.open) || (len(open) > 0 && !strings.HasPrefix(open[0], tt.open[0])) {
+				t.Errorf("open items %q, want %q", open, tt.open)
+			}
+			for _, it := range items {
+				if it.Key == "risk" || it.Key == "deforestation" {
+					t.Errorf("a downstream lot asks for %s", it.Label)
+				}
+			}
+			_, err := eudr.BuildStatement(in)
+			if err == nil || !strings.Contains(err.Error(), "makes no due diligence statement of its own") {
+				t.Errorf("statement for a downstream lot: %v", err)
+			}
+		})
+	}
+	// Partly covered: the operator's own statement names the earlier ones.
+	in := cocoaLot(t)
+	in.Lot.Upstream = ref
+	if in.Lot.Downstream() {
+		t.Fatal("a lot with its own plots is not downstream")
+	}
+	if items := eudr.Checklist(in); items[0].Key != "operator" {
+		t.Errorf("an operator's lot gets the downstream checklist: %+v", items[0])
 	}
 }

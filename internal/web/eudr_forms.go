@@ -412,7 +412,7 @@ func (h *eudrHandlers) saveOperator(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f := r.PostForm
-	op := eudr.Operator{Name: f.Get("name"), Address: f.Get("address"), EORI: f.Get("eori"), Size: eudr.Size(f.Get("size"))}
+	op := eudr.Operator{Name: f.Get("name"), Address: f.Get("address"), EORI: f.Get("eori"), Size: eudr.Size(f.Get("size")), Primary: f.Get("primary") == "on"}
 	var err error
 	if c := strings.TrimSpace(f.Get("country")); c != "" {
 		var ct country.Country

@@ -104,6 +104,9 @@ type Store interface {
 	// Statements returns a lot's statements, newest first (every lot when
 	// lotID is empty).
 	Statements(ctx context.Context, orgID, lotID string) ([]Statement, error)
+	// StatementFiles returns a statement with the Information System
+	// document and the GeoJSON stored with it, or kernel.NotFound.
+	StatementFiles(ctx context.Context, orgID, statementID string) (Statement, []byte, []byte, error)
 
 	// LandEnvironmentGrievances counts the organisation's grievance
 	// reports about any of the parties that concern land rights or

@@ -374,7 +374,7 @@ func (b *builder) dueDiligence(d Data) {
 			sec.Tables = append(sec.Tables, b.levelTable(d), b.topRisks(d, 10), b.themeTable(d, scorecard.Traceability))
 			sec.Tables = append(sec.Tables, b.screeningTable(d))
 			if d.EUDR != nil {
-				sec.Tables = append(sec.Tables, eudrPlotTable(d.EUDR), eudrLotTable(d.EUDR))
+				sec.Tables = append(sec.Tables, eudrPlotTable(d.EUDR), eudrGapTable(d.EUDR), eudrLotTable(d.EUDR))
 			}
 		case StepPrevent:
 			sec.Tables = append(sec.Tables, b.themeTable(d, scorecard.Purchasing), b.themeTable(d, scorecard.Monitoring), b.themeTable(d, scorecard.Environment))
@@ -619,6 +619,21 @@ func eudrPlotTable(e *Deforestation) Table {
 	}
 	for _, s := range eudrStatuses {
 		t.Rows = append(t.Rows, []Cell{text(s.label), text(strconv.Itoa(e.ByStatus[s.key]))})
+	}
+	return t
+}
+
+// eudrGapTable lists plot by plot what is still missing before the plots
+// can go into a statement: a plot without an analysis is a gap, never a
+// pass.
+func eudrGapTable(e *Deforestation) Table {
+	t := Table{Caption: fmt.Sprintf("EU Deforestation Regulation: plots with gaps (%d)", len(e.Gaps)+e.GapsMore), Head: []string{"Plot", "Producer", "Country", "What is missing"},
+		Empty: "Every plot has a forest-loss analysis covering the period, legality documents, production dates and a geolocation that passes the checks."}
+	for _, g := range e.Gaps {
+		t.Rows = append(t.Rows, []Cell{user(g.Plot), user(g.Producer), text(countryLabel(g.Country)), user(strings.Join(g.Missing, "; "))})
+	}
+	if e.GapsMore > 0 {
+		t.Rows = append(t.Rows, []Cell{text(fmt.Sprintf("and %d more plots with gaps", e.GapsMore)), text(""), text(""), text("listed on the EUDR page")})
 	}
 	return t
 }

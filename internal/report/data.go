@@ -70,6 +70,18 @@ type Deforestation struct {
 	// no-analysis, incomplete, loss-found, geolocation-error.
 	ByStatus map[string]int
 	Lots     []EUDRLot
+	// Gaps lists the plots that still lack something a statement needs,
+	// each with what; GapsMore counts those beyond the list.
+	Gaps     []EUDRPlotGap
+	GapsMore int
+}
+
+// EUDRPlotGap is one plot with what it still lacks: a forest-loss
+// analysis, legality documents, a geolocation that passes the checks,
+// production dates.
+type EUDRPlotGap struct {
+	Plot, Producer, Country string
+	Missing                 []string
 }
 
 // EUDRLot is one lot: how many checklist items are open and how many

@@ -330,6 +330,17 @@ func (s *Service) eudrSummary(ctx context.Context, orgID string) (*report.Defore
 	e := &report.Deforestation{Plots: len(ov.Plots), ByStatus: map[string]int{}}
 	for _, p := range ov.Plots {
 		e.ByStatus[p.Status()]++
+		if missing := plotGaps(p); len(missing) > 0 {
+			if len(e.Gaps) == maxEUDRGaps {
+				e.GapsMore++
+				continue
+			}
+			producer := p.Plot.ProducerName
+			if producer == "" {
+				producer = p.Plot.ProducerRef
+			}
+			e.Gaps = append(e.Gaps, report.EUDRPlotGap{Plot: p.Plot.Label(), Producer: producer, Country: p.Plot.Country, Missing: missing})
+		}
 	}
 	for _, l := range ov.Lots {
 		sts, err := s.EUDR.Statements(ctx, orgID, l.Lot.ID)
@@ -339,4 +350,26 @@ func (s *Service) eudrSummary(ctx context.Context, orgID string) (*report.Defore
 		e.Lots = append(e.Lots, report.EUDRLot{Ref: l.Lot.Ref, Commodity: l.Lot.Commodity, Plots: len(l.Lot.PlotIDs), Open: len(l.Open), Statements: len(sts)})
 	}
 	return e, nil
+}
+
+// maxEUDRGaps bounds the plots the report lists one by one; the rest are
+// counted.
+const maxEUDRGaps = 200
+
+// plotGaps says what a plot still lacks before it can go into a
+// statement, in the order the checklist asks.
+func plotGaps(p eudr.PlotStatus) []string {
+	var out []string
+	if len(p.Errors) > 0 {
+		out = append(out, "geolocation fails a check: "+p.Errors[0].Message)
+	}
+	if p.Plot.ProductionFrom.IsZero() && p.Plot.ProductionTo.IsZero() {
+		out = append(out, "no production date")
+	}
+	if d := p.Evidence.Deforestation; d != eudr.NoLossFound {
+		out = append(out, d.Label())
+	}
+	out = append(out, p.Evidence.MissingLegality...)
+	out = append(out, p.Evidence.Expired...)
+	return out
 }

@@ -371,6 +371,20 @@ func (s *EUDR) Statements(ctx context.Context, orgID, lotID string) ([]eudr.Stat
 	return out, classify(rows.Err(), "statements")
 }
 
+func (s *EUDR) StatementFiles(ctx context.Context, orgID, statementID string) (eudr.Statement, []byte, []byte, error) {
+	var body, submission, geojson string
+	err := s.db.read.QueryRowContext(ctx, `SELECT body, submission, geojson FROM eudr_statements WHERE org_id = $1 AND id = $2`, orgID, statementID).
+		Scan(&body, &submission, &geojson)
+	if err != nil {
+		return eudr.Statement{}, nil, nil, classify(err, "statement "+statementID)
+	}
+	var st eudr.Statement
+	if err := decodeBody(body, &st, "statement"); err != nil {
+		return eudr.Statement{}, nil, nil, err
+	}
+	return st, []byte(submission), []byte(geojson), nil
+}
+
 func (s *EUDR) LandEnvironmentGrievances(ctx context.Context, orgID string, partyIDs []string) (int, error) {
 	total := 0
 	for start := 0; start < len(partyIDs); start += 500 {

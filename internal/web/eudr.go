@@ -33,6 +33,7 @@ func (s *Server) eudrRoutes(h *eudrHandlers) []route {
 		{"GET /eudr/plots/{id}", signedIn, account.PermSuppliersRead, h.plotPage},
 		{"POST /eudr/plots/{id}/evidence", signedIn, account.PermSuppliersWrite, h.addEvidence},
 		{"GET /eudr/plots/{id}/files/{file}", signedIn, account.PermSuppliersRead, h.evidenceFile},
+		{"GET /eudr/lots/{ref}/statements/{id}/{file}", signedIn, account.PermSuppliersRead, h.statementFile},
 		{"POST /api/v1/eudr/plots", signedIn, account.PermSuppliersWrite, h.apiImportPlots},
 	}
 }

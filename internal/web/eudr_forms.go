@@ -15,6 +15,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/eudr"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/report"
 )
 
 // The forms through which staff keep the EUDR records: the operator's
@@ -626,4 +627,38 @@ func productionDates(p eudr.Plot) string {
 		return "until " + p.ProductionTo.Format("2 January 2006")
 	}
 	return p.ProductionFrom.Format("2 January 2006") + " to " + p.ProductionTo.Format("2 January 2006")
+}
+
+// statementFile sends one of a lot's statements as made: the printable
+// copy, the Information System document or the plots' GeoJSON, as a
+// download.
+func (h *eudrHandlers) statementFile(w http.ResponseWriter, r *http.Request) {
+	c, err := h.eudr.StatementCopy(r.Context(), principalOf(r).User.OrgID, r.PathValue("ref"), r.PathValue("id"))
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	var data []byte
+	var ctype string
+	name := c.Statement.Reference
+	switch file := r.PathValue("file"); file {
+	case "submission.json":
+		data, ctype, name = c.Submission, "application/json", name+"-submission.json"
+	case "plots.geojson":
+		data, ctype, name = c.GeoJSON, "application/geo+json", name+"-plots.geojson"
+	case "statement.html":
+		if data, err = report.WriteStatementHTML(report.NewStatementPage(c.Statement, h.clock.Now())); err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		ctype, name = "text/html; charset=utf-8", name+"-statement.html"
+	default:
+		h.fail(w, r, kernel.Errorf(kernel.NotFound, "no file %q: a statement has statement.html, submission.json and plots.geojson", file))
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(data)
 }

@@ -135,6 +135,20 @@ func TestEUDRFormsRefuseBadInput(t *testing.T) {
 			t.Errorf("mitigation of no criterion: %d", res.StatusCode)
 		}
 
+		// A lot covered by earlier statements only gets no statement of its
+		// own, and the page says why.
+		down := url.Values{"ref": {"RESALE-1"}, "commodity": {"cocoa"}, "hs_codes": {"1806"}, "net_mass_kg": {"500"}, "activity": {"trade"},
+			"upstream": {"25FRXVV3VOS991:KLEMD7RM"}}
+		res = f.do(t, "POST", "/eudr/lots", down.Encode(), analyst, nil)
+		if page := pageText(t, res); res.StatusCode != 200 || !strings.Contains(page, `id="downstream"`) || strings.Contains(page, "Make the due diligence statement") ||
+			!strings.Contains(page, "a downstream operator or a trader makes no due diligence statement of its own") {
+			t.Errorf("downstream lot page: %d", res.StatusCode)
+		}
+		res = f.do(t, "POST", "/eudr/lots/RESALE-1/statement", "", analyst, nil)
+		if page := pageText(t, res); res.StatusCode != 422 || !strings.Contains(page, "covered by earlier statements only") {
+			t.Errorf("statement for a downstream lot: %d", res.StatusCode)
+		}
+
 		// Viewers read the pages without any of the forms.
 		for _, path := range []string{"/eudr", "/eudr/lots/SHIP-9", "/eudr/plots/" + plots[0].ID} {
 			res := f.do(t, "GET", path, "", viewer, nil)
@@ -322,6 +336,7 @@ func TestBrowserEUDRRecords(t *testing.T) {
 		checkAccessibility(t, ctx, "lot page, decided")
 		run("statement", chromedp.Submit(chromedp.CSS(`form[action="/eudr/lots/SHIP-041/statement"] button`)))
 		expect(".notice", "Due diligence statement made for lot SHIP-041 by analyst, covering 2 plot(s).")
+		expect("#statements", "printable copy, Information System document (JSON), plots (GeoJSON)")
 		noIDs("lot page after the statement")
 	})
 }

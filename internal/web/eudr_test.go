@@ -17,20 +17,21 @@ import (
 )
 
 var eudrAuth = map[string][]string{
-	"GET /eudr":                         {"admin", "analyst", "case_handler", "viewer"},
-	"GET /eudr/lots/{ref}":              {"admin", "analyst", "case_handler", "viewer"},
-	"POST /eudr/lots/{ref}/statement":   {"admin", "analyst"},
-	"POST /eudr/plots":                  {"admin", "analyst"},
-	"POST /api/v1/eudr/plots":           {"admin", "analyst"},
-	"POST /eudr/operator":               {"admin", "analyst"},
-	"POST /eudr/lots":                   {"admin", "analyst"},
-	"POST /eudr/lots/{ref}":             {"admin", "analyst"},
-	"POST /eudr/lots/{ref}/assessment":  {"admin", "analyst"},
-	"POST /eudr/lots/{ref}/mitigation":  {"admin", "analyst"},
-	"POST /eudr/lots/{ref}/decision":    {"admin", "analyst"},
-	"GET /eudr/plots/{id}":              {"admin", "analyst", "case_handler", "viewer"},
-	"POST /eudr/plots/{id}/evidence":    {"admin", "analyst"},
-	"GET /eudr/plots/{id}/files/{file}": {"admin", "analyst", "case_handler", "viewer"},
+	"GET /eudr":                                   {"admin", "analyst", "case_handler", "viewer"},
+	"GET /eudr/lots/{ref}":                        {"admin", "analyst", "case_handler", "viewer"},
+	"POST /eudr/lots/{ref}/statement":             {"admin", "analyst"},
+	"POST /eudr/plots":                            {"admin", "analyst"},
+	"POST /api/v1/eudr/plots":                     {"admin", "analyst"},
+	"POST /eudr/operator":                         {"admin", "analyst"},
+	"POST /eudr/lots":                             {"admin", "analyst"},
+	"POST /eudr/lots/{ref}":                       {"admin", "analyst"},
+	"POST /eudr/lots/{ref}/assessment":            {"admin", "analyst"},
+	"POST /eudr/lots/{ref}/mitigation":            {"admin", "analyst"},
+	"POST /eudr/lots/{ref}/decision":              {"admin", "analyst"},
+	"GET /eudr/plots/{id}":                        {"admin", "analyst", "case_handler", "viewer"},
+	"POST /eudr/plots/{id}/evidence":              {"admin", "analyst"},
+	"GET /eudr/plots/{id}/files/{file}":           {"admin", "analyst", "case_handler", "viewer"},
+	"GET /eudr/lots/{ref}/statements/{id}/{file}": {"admin", "analyst", "case_handler", "viewer"},
 }
 
 const eudrTestPlots = `{"type":"FeatureCollection","features":[
@@ -132,6 +133,34 @@ func TestEUDRPages(t *testing.T) {
 	sts, err := st.Statements(ctx, org, lot.ID)
 	if err != nil || len(sts) != 1 || sts[0].MadeBy != "analyst" {
 		t.Fatalf("stored statements %+v %v", sts, err)
+	}
+
+	// The statement as made is one click away on the lot page: the
+	// printable copy, the Information System document and the GeoJSON.
+	page = body(f.do(t, "GET", "/eudr/lots/SHIP-1", "", viewer, nil))
+	base := "/eudr/lots/SHIP-1/statements/" + sts[0].ID + "/"
+	for _, file := range []struct{ name, ctype, want string }{
+		{"statement.html", "text/html", "Kouadio Yao"},
+		{"submission.json", "application/json", `"internalReferenceNumber": "SHIP-1"`},
+		{"plots.geojson", "application/geo+json", "[-6.601234,5.790123]"},
+	} {
+		if !strings.Contains(page, `href="`+base+file.name+`"`) {
+			t.Errorf("lot page has no link to %s", file.name)
+		}
+		res := f.do(t, "GET", base+file.name, "", viewer, nil)
+		got := body(res)
+		if res.StatusCode != 200 || !strings.HasPrefix(res.Header.Get("Content-Type"), file.ctype) || !strings.Contains(got, file.want) ||
+			!strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+			t.Errorf("%s: %d %s %q, lacks %q", file.name, res.StatusCode, res.Header.Get("Content-Type"), res.Header.Get("Content-Disposition"), file.want)
+		}
+	}
+	if html := body(f.do(t, "GET", base+"statement.html", "", viewer, nil)); !strings.Contains(html, "PLOT-2") {
+		t.Error("the printable copy lost the plots' references")
+	}
+	for _, bad := range []string{base + "other.txt", "/eudr/lots/SHIP-1/statements/" + kernel.NewID() + "/statement.html"} {
+		if res := f.do(t, "GET", bad, "", viewer, nil); res.StatusCode != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404", bad, res.StatusCode)
+		}
 	}
 }
 

@@ -143,6 +143,15 @@ func TestEUDRStore(t *testing.T) {
 		if err != nil || len(sts) != 1 || sts[0].ID != s.ID || !sts[0].MadeAt.Equal(t0) {
 			t.Fatalf("statements %+v %v", sts, err)
 		}
+		// The documents come back as made, to the statement's organisation
+		// only.
+		made, sub, gj, err := st.StatementFiles(ctx, a, s.ID)
+		if err != nil || made.ID != s.ID || made.LotID != lot.ID || string(sub) != `{}` || string(gj) != `{"type":"FeatureCollection","features":[]}` {
+			t.Fatalf("statement files %+v %q %q %v", made, sub, gj, err)
+		}
+		if _, _, _, err := st.StatementFiles(ctx, b, s.ID); !kernel.IsCode(err, kernel.NotFound) {
+			t.Errorf("org B reads the statement's files: %v", err)
+		}
 
 		// Grievance counts read categories only, for the named parties.
 		producer := supplychain.RefID("F-001")

@@ -65,77 +65,69 @@ func arabicSkeleton(w []rune) string {
 // classes: "khamenei" and خامنئي are both "xmn".
 func latinSkeleton(w string) string {
 	b := make([]byte, 0, len(w))
-	put := func(c byte) {
+	walkLatin(w, func(c byte) {
 		if len(b) == 0 || b[len(b)-1] != c {
 			b = append(b, c)
 		}
+	}, func(byte) {})
+	if len(b) > 2 && b[len(b)-1] == 'h' {
+		b = b[:len(b)-1]
 	}
+	return string(b)
+}
+
+// latinDigraphs are the consonant classes of the digraphs Latin schemes
+// write Arabic letters with: "kh" خ, "sh" and "ch" ش, "th" ث, "dh" ذ,
+// "gh" غ, "ph" ف, "zh" ژ.
+var latinDigraphs = map[byte]byte{'k': 'x', 's': 'c', 'c': 'c', 't': 't', 'd': 'd', 'g': 'g', 'p': 'f', 'z': 'j'}
+
+// walkLatin reads a Latin list word as the comparison with Arabic script
+// does: consonant receives the class of each consonant in order (a
+// digraph as one), vowel each vowel letter, with w and y after the first
+// letter among the vowels, as they write the long vowels of Arabic names
+// ("Mahmoud", "Hussein").
+func walkLatin(w string, consonant, vowel func(c byte)) {
 	for i := 0; i < len(w); i++ {
 		c := w[i]
 		var next byte
 		if i+1 < len(w) {
 			next = w[i+1]
 		}
-		if next == 'h' {
-			switch c {
-			case 'k':
-				put('x')
-				i++
-				continue
-			case 's', 'c':
-				put('c')
-				i++
-				continue
-			case 't':
-				put('t')
-				i++
-				continue
-			case 'd':
-				put('d')
-				i++
-				continue
-			case 'g':
-				put('g')
-				i++
-				continue
-			case 'p':
-				put('f')
-				i++
-				continue
-			case 'z':
-				put('j')
-				i++
-				continue
-			}
+		if k, ok := latinDigraphs[c]; ok && next == 'h' {
+			consonant(k)
+			i++
+			continue
 		}
 		if c == 'd' && next == 'j' {
-			put('j')
+			consonant('j')
 			i++
 			continue
 		}
 		switch c {
 		case 'a', 'e', 'i', 'o', 'u':
+			vowel(c)
 		case 'w', 'y', 'v':
-			if i == 0 {
-				put(map[byte]byte{'w': 'w', 'y': 'y', 'v': 'w'}[c])
+			switch {
+			case i == 0 && c == 'y':
+				consonant('y')
+			case i == 0:
+				consonant('w')
+			case c != 'v':
+				vowel(c)
 			}
 		case 'q', 'k', 'c':
-			put('k')
+			consonant('k')
 		case 'p':
-			put('b')
+			consonant('b')
 		case 'x':
-			put('k')
-			put('s')
+			consonant('k')
+			consonant('s')
 		default:
 			if c >= 'a' && c <= 'z' {
-				put(c)
+				consonant(c)
 			}
 		}
 	}
-	if len(b) > 2 && b[len(b)-1] == 'h' {
-		b = b[:len(b)-1]
-	}
-	return string(b)
 }
 
 // arabicWords are whole words of Arabic names and company names written
@@ -272,55 +264,18 @@ type vowelAt struct {
 
 // latinVowelGaps splits a Latin list word as latinSkeleton reads it and
 // returns the vowel letters standing in each gap between its skeleton
-// consonants (w and y after the first letter count as vowels, as they
-// write the long vowels of Arabic names: "Mahmoud", "Hussein").
+// consonants.
 func latinVowelGaps(w string) []string {
 	gaps := []string{""}
 	var last byte
-	put := func(c byte) {
+	walkLatin(w, func(c byte) {
 		if c != last {
 			last = c
 			gaps = append(gaps, "")
 		}
-	}
-	for i := 0; i < len(w); i++ {
-		c := w[i]
-		var next byte
-		if i+1 < len(w) {
-			next = w[i+1]
-		}
-		if next == 'h' && strings.IndexByte("kssctdgpz", c) >= 0 {
-			put(map[byte]byte{'k': 'x', 's': 'c', 'c': 'c', 't': 't', 'd': 'd', 'g': 'g', 'p': 'f', 'z': 'j'}[c])
-			i++
-			continue
-		}
-		if c == 'd' && next == 'j' {
-			put('j')
-			i++
-			continue
-		}
-		switch c {
-		case 'a', 'e', 'i', 'o', 'u':
-			gaps[len(gaps)-1] += string(c)
-		case 'w', 'y', 'v':
-			if i == 0 {
-				put(c)
-			} else if c != 'v' {
-				gaps[len(gaps)-1] += string(c)
-			}
-		case 'q', 'k', 'c':
-			put('k')
-		case 'p':
-			put('b')
-		case 'x':
-			put('k')
-			put('s')
-		default:
-			if c >= 'a' && c <= 'z' {
-				put(c)
-			}
-		}
-	}
+	}, func(v byte) {
+		gaps[len(gaps)-1] += string(v)
+	})
 	return gaps
 }
 

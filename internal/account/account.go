@@ -19,6 +19,10 @@ type Org struct {
 	// RetentionDays is how long closed grievance reports are kept before
 	// they are purged; 0 keeps them. New organisations get three years.
 	RetentionDays int
+	// SupplierSearch offers reporters a search of the organisation's
+	// supplier names on the intake form. Off by default: it shows those
+	// names to anyone who has the reporting link.
+	SupplierSearch bool
 }
 
 // DefaultRetentionDays is the retention of a new organisation.
@@ -100,6 +104,15 @@ type Store interface {
 	OrgByID(ctx context.Context, id string) (Org, error)
 	ListOrgs(ctx context.Context) ([]Org, error)
 	SetRetention(ctx context.Context, orgID string, days int) error
+	// SetSupplierSearch turns the intake form's supplier search on or off.
+	SetSupplierSearch(ctx context.Context, orgID string, on bool) error
+	// EmergencyGuidance lists the organisation's guidance texts.
+	EmergencyGuidance(ctx context.Context, orgID string) ([]EmergencyGuidance, error)
+	// SetEmergencyGuidance adds or replaces the text for its country and
+	// language.
+	SetEmergencyGuidance(ctx context.Context, g EmergencyGuidance) error
+	// DeleteEmergencyGuidance removes one text; NotFound when there is none.
+	DeleteEmergencyGuidance(ctx context.Context, orgID, country, lang string) error
 
 	CreateUser(ctx context.Context, u User) error
 	UserByEmail(ctx context.Context, email string) (User, error)

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -90,6 +91,12 @@ func TestLostHandlerPasswordAndRecoveryKey(t *testing.T) {
 			if code, _, errs := run(t, vars, "", "import", csv, "--org", "main"); code != 0 {
 				t.Fatalf("import: %s", errs)
 			}
+			// The search is an organisation setting, off until an admin
+			// turns it on.
+			if _, page := get(t, browser(), s.base+"/report/main?q=golden"); strings.Contains(page, "Golden Thread") {
+				t.Fatalf("supplier search on by default: %s", page)
+			}
+			setSupplierSearch(t, vars["UPSTREAM_DB"], "main")
 			if _, page := get(t, browser(), s.base+"/report/main?q=golden"); !strings.Contains(page, "> Golden Thread Spinning Mills (IN)</label>") || strings.Contains(page, "Blue River") {
 				t.Fatalf("supplier search: %s", page)
 			}
@@ -289,5 +296,24 @@ func TestHookSecretPerOrganisation(t *testing.T) {
 	}
 	if code, _, _ := run(t, nil, "", "keys", "hook-secret", "--org", "acme"); code != 2 {
 		t.Fatalf("without a master secret: exit %d", code)
+	}
+}
+
+// setSupplierSearch turns on an organisation's supplier search in the
+// database a running server uses.
+func setSupplierSearch(t *testing.T, dsn, slug string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := sqlstore.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	o, err := db.Accounts().OrgBySlug(ctx, slug)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Accounts().SetSupplierSearch(ctx, o.ID, true); err != nil {
+		t.Fatal(err)
 	}
 }

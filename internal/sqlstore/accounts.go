@@ -27,11 +27,11 @@ func (a *Accounts) CreateOrg(ctx context.Context, o account.Org) error {
 	return classify(err, "organisation "+o.Slug)
 }
 
-const orgColumns = "id, slug, name, created_at, retention_days"
+const orgColumns = "id, slug, name, created_at, retention_days, supplier_search"
 
 func scanOrg(row interface{ Scan(...any) error }) (account.Org, error) {
 	var o account.Org
-	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.CreatedAt, &o.RetentionDays)
+	err := row.Scan(&o.ID, &o.Slug, &o.Name, &o.CreatedAt, &o.RetentionDays, &o.SupplierSearch)
 	o.CreatedAt = o.CreatedAt.UTC()
 	return o, err
 }
@@ -63,6 +63,49 @@ func (a *Accounts) ListOrgs(ctx context.Context) ([]account.Org, error) {
 func (a *Accounts) SetRetention(ctx context.Context, orgID string, days int) error {
 	res, err := a.db.write.ExecContext(ctx, "UPDATE orgs SET retention_days = $2 WHERE id = $1", orgID, days)
 	return affected(res, err, "organisation")
+}
+
+// SetSupplierSearch turns the intake form's supplier search on or off.
+func (a *Accounts) SetSupplierSearch(ctx context.Context, orgID string, on bool) error {
+	res, err := a.db.write.ExecContext(ctx, "UPDATE orgs SET supplier_search = $2 WHERE id = $1", orgID, on)
+	return affected(res, err, "organisation")
+}
+
+// EmergencyGuidance lists the organisation's guidance, by country then
+// language.
+func (a *Accounts) EmergencyGuidance(ctx context.Context, orgID string) ([]account.EmergencyGuidance, error) {
+	rows, err := a.db.read.QueryContext(ctx,
+		"SELECT org_id, country, lang, body, updated_at FROM emergency_guidance WHERE org_id = $1 ORDER BY country, lang", orgID)
+	if err != nil {
+		return nil, classify(err, "emergency guidance")
+	}
+	defer rows.Close()
+	var out []account.EmergencyGuidance
+	for rows.Next() {
+		var g account.EmergencyGuidance
+		if err := rows.Scan(&g.OrgID, &g.Country, &g.Lang, &g.Text, &g.UpdatedAt); err != nil {
+			return nil, classify(err, "emergency guidance")
+		}
+		g.UpdatedAt = g.UpdatedAt.UTC()
+		out = append(out, g)
+	}
+	return out, classify(rows.Err(), "emergency guidance")
+}
+
+// SetEmergencyGuidance adds or replaces the text for its country and
+// language.
+func (a *Accounts) SetEmergencyGuidance(ctx context.Context, g account.EmergencyGuidance) error {
+	_, err := a.db.write.ExecContext(ctx,
+		`INSERT INTO emergency_guidance (org_id, country, lang, body, updated_at) VALUES ($1, $2, $3, $4, $5)
+		 ON CONFLICT (org_id, country, lang) DO UPDATE SET body = excluded.body, updated_at = excluded.updated_at`,
+		g.OrgID, g.Country, g.Lang, g.Text, g.UpdatedAt.UTC())
+	return classify(err, "emergency guidance")
+}
+
+// DeleteEmergencyGuidance removes one text.
+func (a *Accounts) DeleteEmergencyGuidance(ctx context.Context, orgID, country, lang string) error {
+	res, err := a.db.write.ExecContext(ctx, "DELETE FROM emergency_guidance WHERE org_id = $1 AND country = $2 AND lang = $3", orgID, country, lang)
+	return affected(res, err, "emergency guidance")
 }
 
 func (a *Accounts) OrgBySlug(ctx context.Context, slug string) (account.Org, error) {

@@ -102,6 +102,8 @@ type intakeHandlers struct {
 	// surveys, when on, answers messages that start or continue a survey
 	// before grievance intake sees them.
 	surveys *survey.Service
+	// searches throttles the supplier search per organisation.
+	searches *searchThrottle
 }
 
 // caseHandlers are the case handler's inbox and case pages.
@@ -148,6 +150,7 @@ type userDirectory interface {
 type orgDirectory interface {
 	OrgBySlug(ctx context.Context, slug string) (account.Org, error)
 	OrgByID(ctx context.Context, id string) (account.Org, error)
+	EmergencyGuidance(ctx context.Context, orgID string) ([]account.EmergencyGuidance, error)
 }
 
 // missingDeps collects the dependencies a capability that is on lacks.
@@ -249,7 +252,8 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 			reviews: d.Screening.Reviews, parties: d.Screening.Parties, users: d.Accounts.Store}
 	}
 	s.intake = &intakeHandlers{base: b, accepting: f.cases.on, grievance: d.Grievance, keys: d.Intake.Keys,
-		suppliers: d.Intake.Suppliers, hooks: d.Intake.Hooks, exitURL: d.Intake.ExitURL, orgs: d.Accounts.Store}
+		suppliers: d.Intake.Suppliers, hooks: d.Intake.Hooks, exitURL: d.Intake.ExitURL, orgs: d.Accounts.Store,
+		searches: newSearchThrottle()}
 	if f.cases.on {
 		s.cases = &caseHandlers{base: b, grievance: d.Grievance, handlerKeys: d.Intake.Handlers,
 			consents: d.Intake.Consents, users: d.Accounts.Store, approvals: d.Intake.Approvals}

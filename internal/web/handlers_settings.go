@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
@@ -21,7 +23,17 @@ func (s *accountHandlers) renderSettings(w http.ResponseWriter, r *http.Request,
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"Org": org, "MaxRetention": account.MaxRetentionDays}
+	guidance, err := s.accounts.Store.EmergencyGuidance(r.Context(), org.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	var rows []guidanceRow
+	for _, g := range guidance {
+		rows = append(rows, guidanceRow{EmergencyGuidance: g, LangName: langName(g.Lang), CountryName: countryLabel(g.Country)})
+	}
+	data := map[string]any{"Org": org, "MaxRetention": account.MaxRetentionDays, "Guidance": rows, "GuidanceLangs": reporterLangOptions(),
+		"MaxGuidance": account.MaxGuidanceBytes}
 	if s.recoveryKeys != nil {
 		has, err := s.recoveryKeys.HasRecoveryKey(r.Context(), org.ID)
 		if err != nil {
@@ -78,4 +90,96 @@ func (s *accountHandlers) settingsRecoveryKey(w http.ResponseWriter, r *http.Req
 		return
 	}
 	s.renderSettings(w, r, http.StatusCreated, map[string]any{"NewRecoveryKey": printable})
+}
+
+// langName names a reporter-page language in itself.
+func langName(code string) string {
+	if n, ok := languageNames[code]; ok {
+		return n
+	}
+	return code
+}
+
+type langOption struct{ Code, Name string }
+
+// reporterLangOptions are the reporter pages' languages, for a select.
+func reporterLangOptions() []langOption {
+	var out []langOption
+	for _, l := range grievance.Languages() {
+		out = append(out, langOption{Code: l, Name: langName(l)})
+	}
+	return out
+}
+
+// guidanceRow is one emergency guidance text as the settings page lists it.
+type guidanceRow struct {
+	account.EmergencyGuidance
+	LangName, CountryName string
+}
+
+// countryLabel names a country code for staff, or says "every country".
+func countryLabel(code string) string {
+	if code == "" {
+		return "Every country"
+	}
+	if c, ok := country.ByAlpha2(code); ok {
+		return c.Name
+	}
+	return code
+}
+
+// settingsGuidance adds or replaces the emergency guidance reporters see
+// for one country (or every country) in one language.
+func (s *accountHandlers) settingsGuidance(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	lang := r.FormValue("lang")
+	if _, ok := reporterText[lang]; !ok {
+		s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": "language: choose one of the reporter pages' languages"})
+		return
+	}
+	code := strings.ToUpper(strings.TrimSpace(r.FormValue("country")))
+	if code != "" {
+		c, err := country.Lookup(code)
+		if err != nil {
+			s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": "country: " + strconv.Quote(code) + " is not a country code or name (leave it empty for every country)"})
+			return
+		}
+		code = c.Alpha2
+	}
+	g := account.EmergencyGuidance{OrgID: p.User.OrgID, Country: code, Lang: lang, Text: r.FormValue("text")}
+	if err := s.accounts.SetEmergencyGuidance(r.Context(), actorOf(p), g); err != nil {
+		if kernel.IsCode(err, kernel.Invalid) {
+			s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.renderSettings(w, r, http.StatusOK, map[string]any{"Notice": "Emergency guidance saved for " + countryLabel(code) + " in " + langName(lang) + "."})
+}
+
+// settingsGuidanceDelete removes one guidance text.
+func (s *accountHandlers) settingsGuidanceDelete(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	code, lang := r.FormValue("country"), r.FormValue("lang")
+	if err := s.accounts.DeleteEmergencyGuidance(r.Context(), actorOf(p), p.User.OrgID, code, lang); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	s.renderSettings(w, r, http.StatusOK, map[string]any{"Notice": "Emergency guidance removed for " + countryLabel(code) + " in " + langName(lang) + "."})
+}
+
+// settingsSupplierSearch turns the intake form's supplier search on or off.
+func (s *accountHandlers) settingsSupplierSearch(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	on := r.FormValue("supplier_search") == "on"
+	if err := s.accounts.SetSupplierSearch(r.Context(), actorOf(p), p.User.OrgID, on); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	msg := "The supplier search is now off on the reporting form."
+	if on {
+		msg = "The supplier search is now on: reporters who type at least 4 letters see up to 5 supplier names starting with them."
+	}
+	s.renderSettings(w, r, http.StatusOK, map[string]any{"Notice": msg})
 }

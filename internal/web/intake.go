@@ -7,8 +7,11 @@ import (
 	"html/template"
 	"net/http"
 	"strings"
+	"sync"
+	"time"
 	"unicode/utf8"
 
+	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/vault"
@@ -106,6 +109,13 @@ type intakePage struct {
 	// categories in Lang.
 	StageLabel     string
 	CategoryLabels []string
+	// Search offers the supplier search (an organisation setting).
+	Search bool
+	// Guidance is the organisation's emergency guidance for the reporter's
+	// country and language; Danger says the reporter ticked "someone is in
+	// danger", so the receipt page leads with it.
+	Guidance string
+	Danger   bool
 }
 
 type langLink struct {
@@ -163,6 +173,69 @@ func (s *intakeHandlers) newIntakePage(r *http.Request, page, lang string) intak
 		t = reporterText["en"]
 	}
 	return intakePage{Page: page, Lang: lang, Dir: dir, T: t, Langs: links, Org: r.PathValue("org"), ExitURL: exit}
+}
+
+// SearchMinRunes and SearchMaxNames bound the intake form's supplier
+// search; searchRate throttles it per organisation (ten at once, then one
+// every six seconds), never per reporter, whose address is not kept.
+const (
+	SearchMinRunes = 4
+	SearchMaxNames = 5
+)
+
+var searchRate = grievance.Rate{Burst: 10, Every: 6 * time.Second}
+
+// searchThrottle is a token bucket per organisation.
+type searchThrottle struct {
+	mu      sync.Mutex
+	buckets map[string]grievance.Bucket
+}
+
+func newSearchThrottle() *searchThrottle {
+	return &searchThrottle{buckets: map[string]grievance.Bucket{}}
+}
+
+func (t *searchThrottle) allow(orgID string, now time.Time) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	b, _, ok := t.buckets[orgID].Take(now, searchRate)
+	if ok {
+		t.buckets[orgID] = b
+	}
+	if len(t.buckets) > 10000 { // forget idle organisations
+		for id, b := range t.buckets {
+			if b.TAT.Before(now) {
+				delete(t.buckets, id)
+			}
+		}
+	}
+	return ok
+}
+
+// orgOf resolves the slug; false for an unknown one.
+func (s *intakeHandlers) orgOf(ctx context.Context, slug string) (account.Org, bool) {
+	if len(slug) > 64 {
+		return account.Org{}, false
+	}
+	o, err := s.orgs.OrgBySlug(ctx, slug)
+	return o, err == nil
+}
+
+// guidance returns the organisation's emergency guidance for the
+// reporter, or "".
+func (s *intakeHandlers) guidance(ctx context.Context, org account.Org, country, lang string) string {
+	if org.ID == "" {
+		return ""
+	}
+	all, err := s.orgs.EmergencyGuidance(ctx, org.ID)
+	if err != nil {
+		return ""
+	}
+	g, ok := account.PickGuidance(all, country, lang)
+	if !ok {
+		return ""
+	}
+	return g.Text
 }
 
 // orgIDOf resolves the slug. An unknown slug gives "", which every
@@ -224,18 +297,29 @@ func (s *intakeHandlers) intakeForm(w http.ResponseWriter, r *http.Request) {
 	lang := reporterLang(r, q.Get("lang"))
 	p := s.newIntakePage(r, "form", lang)
 	p.Form = formData(lang, intakeForm{})
-	// At least three characters, at most ten answers: the search helps a
-	// reporter name a workplace without listing the supplier register to
-	// anyone who asks.
-	if query := strings.TrimSpace(q.Get("q")); utf8.RuneCountInString(query) >= 3 && len(query) <= 200 {
+	org, known := s.orgOf(r.Context(), p.Org)
+	p.Guidance = s.guidance(r.Context(), org, "", lang)
+	p.Search = known && org.SupplierSearch && s.suppliers != nil
+	// The search helps a reporter name a workplace without listing the
+	// supplier register to anyone who asks: the organisation turns it on,
+	// names must start with what was typed (at least SearchMinRunes
+	// letters), at most SearchMaxNames are shown, and searches are
+	// throttled per organisation.
+	if query := strings.TrimSpace(q.Get("q")); p.Search && query != "" {
 		p.Query = query
 		p.Suppliers = []SupplierMatch{}
-		if s.suppliers != nil {
-			if orgID := s.orgIDOf(r.Context(), p.Org); orgID != "" {
-				found, err := s.suppliers.FindSuppliers(r.Context(), orgID, query, 10)
-				if err == nil {
-					p.Suppliers = found
-				}
+		switch {
+		case utf8.RuneCountInString(query) < SearchMinRunes || len(query) > 200:
+			p.Error = p.T["search_short"]
+		case !s.searches.allow(org.ID, s.clock.Now()):
+			p.Error = p.T["err_wait"]
+			w.Header().Set("Retry-After", "60")
+			s.renderReporter(w, http.StatusTooManyRequests, p)
+			return
+		default:
+			found, err := s.suppliers.FindSuppliers(r.Context(), org.ID, query, SearchMaxNames)
+			if err == nil {
+				p.Suppliers = found[:min(len(found), SearchMaxNames)]
 			}
 		}
 	}
@@ -279,6 +363,10 @@ func (s *intakeHandlers) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p.Page = "receipt"
+	p.Danger = f.Danger
+	if org, ok := s.orgOf(ctx, p.Org); ok {
+		p.Guidance = s.guidance(ctx, org, f.Country, lang)
+	}
 	p.Form = intakeFormData{}
 	p.Receipt = rc.Display()
 	p.Due = s.grievance.Deadline(rep).Due.String()
@@ -298,7 +386,11 @@ func (s *intakeHandlers) orgKeys(ctx context.Context, orgID string) (grievance.O
 
 func (s *intakeHandlers) followUpForm(w http.ResponseWriter, r *http.Request) {
 	lang := reporterLang(r, r.URL.Query().Get("lang"))
-	s.renderReporter(w, http.StatusOK, s.newIntakePage(r, "followup", lang))
+	p := s.newIntakePage(r, "followup", lang)
+	if org, ok := s.orgOf(r.Context(), p.Org); ok {
+		p.Guidance = s.guidance(r.Context(), org, "", lang)
+	}
+	s.renderReporter(w, http.StatusOK, p)
 }
 
 // maxFollowUpBody bounds a follow-up form: a receipt and one message.

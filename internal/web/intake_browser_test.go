@@ -76,6 +76,9 @@ func TestBrowserReportWithoutJavaScript(t *testing.T) {
 // and sends it without touching the choice: the case names that supplier.
 func TestBrowserReportKeepsTheSupplierFound(t *testing.T) {
 	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	if err := g.db.Accounts().SetSupplierSearch(context.Background(), g.org.ID, true); err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(g.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)

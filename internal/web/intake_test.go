@@ -305,9 +305,17 @@ func TestReporterIntakeAndFollowUp(t *testing.T) {
 			}
 		})
 		t.Run("supplier search without JavaScript", func(t *testing.T) {
+			if err := g.db.Accounts().SetSupplierSearch(context.Background(), g.org.ID, true); err != nil {
+				t.Fatal(err)
+			}
 			page := body(t, g.do(t, "GET", "/report/acme?lang=en&q=golden", "", "", nil))
 			if !strings.Contains(page, `<input type="radio" name="supplier_id" value="`+testSupplierID+`" checked> Golden Thread Spinning Mills (IN)`) {
 				t.Fatalf("no supplier match in %s", page)
+			}
+			// Back to the default, which the comparison with an unknown
+			// organisation below expects.
+			if err := g.db.Accounts().SetSupplierSearch(context.Background(), g.org.ID, false); err != nil {
+				t.Fatal(err)
 			}
 		})
 

@@ -59,6 +59,9 @@ func (s *Server) routes() []route {
 			{"GET /admin/settings", signedIn, settings, acc.settingsPage},
 			{"POST /admin/settings/retention", signedIn, settings, acc.settingsRetention},
 			{"POST /admin/settings/recovery-key", signedIn, settings, acc.settingsRecoveryKey},
+			{"POST /admin/settings/emergency", signedIn, settings, acc.settingsGuidance},
+			{"POST /admin/settings/emergency/delete", signedIn, settings, acc.settingsGuidanceDelete},
+			{"POST /admin/settings/supplier-search", signedIn, settings, acc.settingsSupplierSearch},
 
 			{"GET /api/v1/openapi.json", public, "", s.serveOpenAPI},
 			{"GET /api/v1/me", signedIn, self, acc.apiMe},

@@ -97,6 +97,9 @@ func TestLostHandlerPasswordAndRecoveryKey(t *testing.T) {
 				t.Fatalf("supplier search on by default: %s", page)
 			}
 			setSupplierSearch(t, vars["UPSTREAM_DB"], "main")
+			if _, page := get(t, browser(), s.base+"/report/main?q=thread"); strings.Contains(page, "Golden Thread") {
+				t.Fatalf("a word inside a name is not its prefix: %s", page)
+			}
 			if _, page := get(t, browser(), s.base+"/report/main?q=golden"); !strings.Contains(page, "> Golden Thread Spinning Mills (IN)</label>") || strings.Contains(page, "Blue River") {
 				t.Fatalf("supplier search: %s", page)
 			}

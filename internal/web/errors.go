@@ -43,7 +43,7 @@ func (s *base) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	msg := kernel.ErrorMessage(err)
 	if isAPI(r) || r.Header.Get("Accept") == "application/json" {
-		writeJSON(w, status, map[string]any{"error": map[string]string{"code": string(code), "message": msg, "request_id": requestID(r)}})
+		writeProblem(w, r, status, err, nil)
 		return
 	}
 	s.render(w, r, status, "error.html", map[string]any{"Status": status, "Message": msg, "RequestID": requestID(r)})
@@ -69,4 +69,77 @@ func decodeJSON(r *http.Request, v any) error {
 		return kernel.Errorf(kernel.Invalid, "request body: %v", err)
 	}
 	return nil
+}
+
+// problemJSON is an error as the API answers it: RFC 9457 problem details
+// (application/problem+json). Type is about:blank, so Title is the status
+// text; Code is the error's category and Errors names each bad field,
+// parameter or row with what is wrong with it.
+type problemJSON struct {
+	Type      string        `json:"type"`
+	Title     string        `json:"title"`
+	Status    int           `json:"status"`
+	Detail    string        `json:"detail"`
+	Instance  string        `json:"instance,omitempty"`
+	Code      string        `json:"code"`
+	RequestID string        `json:"request_id,omitempty"`
+	Errors    []problemItem `json:"errors,omitempty"`
+}
+
+// problemItem is one bad field, parameter or row: where (the field, and
+// for a file its name, line and column) and why.
+type problemItem struct {
+	Field  string `json:"field"`
+	Reason string `json:"reason"`
+	File   string `json:"file,omitempty"`
+	Line   int    `json:"line,omitempty"`
+	Column int    `json:"column,omitempty"`
+}
+
+// problemOf describes err answered with status; a kernel.FieldError in
+// its chain becomes an item of Errors.
+func problemOf(r *http.Request, status int, err error) problemJSON {
+	code := kernel.ErrorCode(err)
+	if status == http.StatusRequestEntityTooLarge && code == kernel.Invalid {
+		code = "too_large"
+	}
+	p := problemJSON{Type: "about:blank", Title: http.StatusText(status), Status: status, Detail: kernel.ErrorMessage(err),
+		Instance: r.URL.Path, Code: string(code), RequestID: requestID(r)}
+	var fe *kernel.FieldError
+	if errors.As(err, &fe) {
+		p.Errors = []problemItem{{Field: fe.Field, Reason: fe.Reason}}
+	}
+	return p
+}
+
+// writeProblem answers err as problem details with status; extra members
+// (an import's counts, a plot file's findings) go beside the standard ones.
+func writeProblem(w http.ResponseWriter, r *http.Request, status int, err error, items []problemItem, extra ...map[string]any) {
+	p := problemOf(r, status, err)
+	if len(items) > 0 {
+		p.Errors = items
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.Header().Set("Cache-Control", "no-store")
+	if status == http.StatusTooManyRequests && w.Header().Get("Retry-After") == "" {
+		w.Header().Set("Retry-After", "60")
+	}
+	w.WriteHeader(status)
+	var v any = p
+	if len(extra) > 0 {
+		b, _ := json.Marshal(p)
+		m := map[string]any{}
+		_ = json.Unmarshal(b, &m)
+		for _, e := range extra {
+			for k, x := range e {
+				if _, taken := m[k]; !taken {
+					m[k] = x
+				}
+			}
+		}
+		v = m
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
 }

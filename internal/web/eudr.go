@@ -170,7 +170,7 @@ func (h *eudrHandlers) apiImportPlots(w http.ResponseWriter, r *http.Request) {
 	reps, status, err := h.importUploads(w, r)
 	if err != nil {
 		if kernel.IsCode(err, kernel.Invalid) {
-			writeJSON(w, status, map[string]any{"error": errorJSON(r, err), "reports": nonNil(reps)})
+			writeProblem(w, r, status, err, nil, map[string]any{"reports": nonNil(reps)})
 			return
 		}
 		h.fail(w, r, err)

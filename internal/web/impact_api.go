@@ -45,19 +45,23 @@ var problemStart = regexp.MustCompile(`^(programme|nodes\[|node |links\[|link |c
 // observation file's row errors are listed so a client can show each.
 func (s *impactHandlers) failImpact(w http.ResponseWriter, r *http.Request, err error) {
 	var ie *impact.ImportError
-	body := map[string]any{}
+	var items []problemItem
+	extra := map[string]any{}
 	switch {
 	case errors.As(err, &ie):
-		body["rows"] = ie.Rows
-		body["more"] = ie.More
+		for _, row := range ie.Rows {
+			items = append(items, problemItem{Field: row.Field, Reason: row.Problem, File: row.File, Line: row.Line, Column: row.Column})
+		}
+		extra["more"] = ie.More
 	case modelProblems(err) != nil:
-		body["problems"] = modelProblems(err)
+		for _, p := range modelProblems(err) {
+			items = append(items, problemItem{Field: "model", Reason: p})
+		}
 	default:
 		s.fail(w, r, err)
 		return
 	}
-	body["error"] = map[string]string{"code": string(kernel.Invalid), "message": kernel.ErrorMessage(err), "request_id": requestID(r)}
-	writeJSON(w, http.StatusBadRequest, body)
+	writeProblem(w, r, http.StatusBadRequest, kernel.Errorf(kernel.Invalid, "%s", kernel.ErrorMessage(err)), items, extra)
 }
 
 func (s *impactHandlers) apiProgrammes(w http.ResponseWriter, r *http.Request) {

@@ -158,7 +158,7 @@ func testImpactAPI(t *testing.T, db *sqlstore.DB) {
 		{"get", "viewer", "GET", "/api/v1/programmes/" + pid, "", "", 200, []string{`"DEMO-TRAINED"`, `"age_group"`}, nil},
 		{"get unknown", "viewer", "GET", "/api/v1/programmes/0190d8a0-0000-7000-8000-000000000000", "", "", 404, nil, nil},
 		{"create with a broken model names the nodes", "analyst", "POST", "/api/v1/programmes", "application/json", `{"model": ` + badModel + `}`,
-			400, []string{`"problems"`, `link input \"fund\" → outcome \"work\": skips a step`, `outcome \"work\": not reached from any activity`}, nil},
+			400, []string{`"errors"`, `"field": "model"`, `link input \"fund\" → outcome \"work\": skips a step`, `outcome \"work\": not reached from any activity`}, nil},
 		{"create without a model", "analyst", "POST", "/api/v1/programmes", "application/json", `{}`, 400, []string{"model: missing"}, nil},
 		{"put model", "admin", "PUT", "/api/v1/programmes/" + newID + "/model", "application/json",
 			strings.Replace(smallModel, `"title": "Train"`, `"title": "Train and mentor"`, 1), 200, []string{"Train and mentor"}, nil},
@@ -228,7 +228,7 @@ func TestImpactCSVImport(t *testing.T) {
 		want      []string
 	}{
 		{"bad rows are listed with line and column", "indicator,period,value,sex\nDEMO-TRAINED,2027Q1,5,female\nDEMO-TRAINED,2027Q5,x,martian\n",
-			400, []string{`"rows"`, `"line": 3`, `"field": "period"`, `"field": "value"`, `"field": "sex"`}},
+			400, []string{`"errors"`, `"line": 3`, `"field": "period"`, `"field": "value"`, `"field": "sex"`}},
 		{"unknown column", "indicator,period,value,caste\n", 400, []string{`"field": "caste"`}},
 		{"good file", "indicator,period,value,sex\nDEMO-TRAINED,2027Q1,5,female\nDEMO-TRAINED,2027Q1,6,male\n", 201, []string{`"stored": 2`}},
 	}

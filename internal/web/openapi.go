@@ -151,7 +151,7 @@ func openAPIDocument(routes []route, docs []apiDoc) ([]byte, error) {
 		sort.Strings(stale)
 		return nil, fmt.Errorf("openapi: descriptions of routes that are not in the route table: %s", strings.Join(stale, ", "))
 	}
-	ss.defs["Error"] = errorSchema(ss)
+	ss.defs["Problem"] = errorSchema(ss)
 	tags := make([]map[string]string, len(apiTags))
 	for i, t := range apiTags {
 		tags[i] = map[string]string{"name": t.name, "description": t.description}
@@ -163,7 +163,7 @@ func openAPIDocument(routes []route, docs []apiDoc) ([]byte, error) {
 			"version": "1.0.0",
 			"summary": "Supply-chain mapping, explained risk, watchlist screening, early warning, impact and due-diligence reports.",
 			"description": "Every request but this document's needs an API token (`Authorization: Bearer upk_...`, made on the " +
-				"account page) or a signed-in session. A token acts with its user's role. Errors answer with a JSON error object; " +
+				"account page) or a signed-in session. A token acts with its user's role. Errors answer with RFC 9457 problem details (application/problem+json); " +
 				"see docs/api.md for a walk-through.",
 			"license": map[string]string{"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
 		},
@@ -210,30 +210,22 @@ func errorResponses() map[string]any {
 	for status, name := range errorStatuses {
 		out[name] = map[string]any{
 			"description": http.StatusText(status),
-			"content": map[string]any{"application/json": map[string]any{
-				"schema": map[string]any{"$ref": "#/components/schemas/Error"}}},
+			"content": map[string]any{"application/problem+json": map[string]any{
+				"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}},
 		}
 	}
 	return out
 }
 
-// apiErrorJSON is the error every API failure answers with.
-type apiErrorJSON struct {
-	Error apiErrorDetail `json:"error"`
-}
-
-type apiErrorDetail struct {
-	Code      string `json:"code"`
-	Message   string `json:"message"`
-	RequestID string `json:"request_id,omitempty"`
-}
-
-// errorSchema is the error object, open to the details some operations
-// add beside it (row errors of an import, problems of a logic model).
+// errorSchema is the problem details object, open to the members some
+// operations add beside the standard ones (an import's counts, a plot
+// file's findings).
 func errorSchema(ss *schemaSet) map[string]any {
-	def := ss.object(reflect.TypeFor[apiErrorJSON]())
+	def := ss.object(reflect.TypeFor[problemJSON]())
 	def["additionalProperties"] = true
-	def["description"] = "An error: its category (invalid, not_found, ...), a message that says what to fix, and the request id to quote."
+	def["description"] = "An error as RFC 9457 problem details: the status, a detail that says what to fix, code (the category: invalid, " +
+		"not_found, conflict, unauthorised, forbidden, rate_limited, unavailable, internal), the request id to quote, and errors naming each bad field, " +
+		"parameter or row."
 	return def
 }
 
@@ -372,7 +364,7 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 		responses[strconv.Itoa(st)] = map[string]any{"$ref": "#/components/responses/" + name}
 	}
 	responses["default"] = map[string]any{"description": "Any other error",
-		"content": map[string]any{"application/json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Error"}}}}
+		"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
 	op["responses"] = responses
 	return op, nil
 }

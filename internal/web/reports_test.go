@@ -111,11 +111,11 @@ func TestReportDownloads(t *testing.T) {
 		{"xlsx", "/reports/download?kind=due-diligence&format=xlsx", 200, "application/vnd.openxmlformats", "PK"},
 		{"api csv", "/api/v1/reports/supplier-risk?format=csv", 200, "text/csv", "Grinder A"},
 		{"api one supplier", "/api/v1/reports/scorecard?format=html&subject=" + url.QueryEscape(f.grinder), 200, "text/html", "Grinder A"},
-		{"api unknown kind", "/api/v1/reports/sustainability?format=html", 400, "application/json", "not a report kind"},
-		{"api unknown format", "/api/v1/reports/scorecard?format=docx", 400, "application/json", "use html, pdf, csv or xlsx"},
-		{"api unknown regulation", "/api/v1/reports/due-diligence?regulation=fr", 400, "application/json", "uk-msa"},
-		{"pdf without a printer", "/api/v1/reports/scorecard?format=pdf", 503, "application/json", "Chromium"},
-		{"another organisation's supplier", "/api/v1/reports/scorecard?subject=" + url.QueryEscape(f.foreign), 404, "application/json", "no supplier"},
+		{"api unknown kind", "/api/v1/reports/sustainability?format=html", 400, "application/problem+json", "not a report kind"},
+		{"api unknown format", "/api/v1/reports/scorecard?format=docx", 400, "application/problem+json", "use html, pdf, csv or xlsx"},
+		{"api unknown regulation", "/api/v1/reports/due-diligence?regulation=fr", 400, "application/problem+json", "uk-msa"},
+		{"pdf without a printer", "/api/v1/reports/scorecard?format=pdf", 503, "application/problem+json", "Chromium"},
+		{"another organisation's supplier", "/api/v1/reports/scorecard?subject=" + url.QueryEscape(f.foreign), 404, "application/problem+json", "no supplier"},
 		{"page form error", "/reports/download?kind=nope&format=html", 400, "text/html", "not a report kind"},
 	}
 	for _, tc := range tests {

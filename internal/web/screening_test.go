@@ -146,10 +146,10 @@ func TestAPIScreen(t *testing.T) {
 				t.Fatalf("status %d, want %d: %s", res.StatusCode, tc.status, b)
 			}
 			if tc.status != 200 {
-				var e struct{ Error struct{ Message string } }
+				var e problemJSON
 				scrDecode(t, res, &e)
-				if !strings.Contains(e.Error.Message, tc.wantMsg) {
-					t.Fatalf("message %q lacks %q", e.Error.Message, tc.wantMsg)
+				if !strings.Contains(e.Detail, tc.wantMsg) {
+					t.Fatalf("message %q lacks %q", e.Detail, tc.wantMsg)
 				}
 				return
 			}

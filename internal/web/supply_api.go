@@ -67,21 +67,16 @@ type paramProblem struct {
 	Message string `json:"message"`
 }
 
-// errorJSON is the error object of an API answer, as s.fail writes it,
-// for answers that carry more beside it or need a status of their own.
-func errorJSON(r *http.Request, err error) map[string]string {
-	return map[string]string{"code": string(kernel.ErrorCode(err)), "message": kernel.ErrorMessage(err), "request_id": requestID(r)}
-}
-
-// failParams answers 400 naming every bad parameter, in the error shape
-// of s.fail with the list beside it.
+// failParams answers 400 naming every bad parameter.
 func failParams(w http.ResponseWriter, r *http.Request, problems []paramProblem) {
 	msgs := make([]string, len(problems))
+	items := make([]problemItem, len(problems))
 	for i, p := range problems {
 		msgs[i] = p.Message
+		items[i] = problemItem{Field: p.Param, Reason: p.Message}
 	}
 	err := kernel.Errorf(kernel.Invalid, "%s", strings.Join(msgs, "; "))
-	writeJSON(w, http.StatusBadRequest, map[string]any{"error": errorJSON(r, err), "problems": problems})
+	writeProblem(w, r, http.StatusBadRequest, err, items)
 }
 
 // apiRegisterQuery reads the register's query as the page does, plus
@@ -331,7 +326,7 @@ func (s *supplyHandlers) apiImport(w http.ResponseWriter, r *http.Request, forma
 	if err != nil {
 		// Not s.fail: a refused upload may be 413, which no error
 		// category maps to.
-		writeJSON(w, status, map[string]any{"error": errorJSON(r, err)})
+		writeProblem(w, r, status, err, nil)
 		return
 	}
 	defer form.RemoveAll()
@@ -356,10 +351,12 @@ func (s *supplyHandlers) apiImport(w http.ResponseWriter, r *http.Request, forma
 		}
 		// The request was well formed but its content was refused:
 		// nothing was stored, and the row errors say what to fix.
-		writeJSON(w, http.StatusUnprocessableEntity, struct {
-			Error map[string]string `json:"error"`
-			importJSON
-		}{errorJSON(r, err), res})
+		items := make([]problemItem, len(res.Errors))
+		for i, e := range res.Errors {
+			items[i] = problemItem{Field: e.Field, Reason: e.Reason, File: e.File, Line: e.Line, Column: e.Column}
+		}
+		extra := map[string]any{"files": res.Files, "total": res.Total}
+		writeProblem(w, r, http.StatusUnprocessableEntity, err, items, extra)
 		return
 	}
 	writeJSON(w, http.StatusOK, res)

@@ -74,8 +74,12 @@ func getJSON(t *testing.T, f *fixture, path, session string, v any) *http.Respon
 
 func decodeInto(t *testing.T, res *http.Response, v any) {
 	t.Helper()
-	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		t.Fatalf("status %d, content type %q", res.StatusCode, ct)
+	want := "application/json"
+	if res.StatusCode >= 400 {
+		want = "application/problem+json"
+	}
+	if ct := res.Header.Get("Content-Type"); !strings.HasPrefix(ct, want) {
+		t.Fatalf("status %d, content type %q, want %s", res.StatusCode, ct, want)
 	}
 	if err := json.NewDecoder(res.Body).Decode(v); err != nil {
 		t.Fatalf("decode: %v", err)
@@ -89,12 +93,8 @@ type registerAnswer struct {
 	Suppliers []supplierJSON `json:"suppliers"`
 }
 
-type errorAnswer struct {
-	Error struct {
-		Code, Message string
-	} `json:"error"`
-	Problems []paramProblem `json:"problems"`
-}
+// errorAnswer is an API error: problem details.
+type errorAnswer = problemJSON
 
 func TestSupplierAPIRegister(t *testing.T) {
 	t.Parallel() // its own database and server
@@ -198,14 +198,14 @@ func TestSupplierAPIRegisterBadParams(t *testing.T) {
 		t.Run(tc.query, func(t *testing.T) {
 			var got errorAnswer
 			res := getJSON(t, f, "/api/v1/suppliers"+tc.query, sessions[account.RoleViewer], &got)
-			if res.StatusCode != http.StatusBadRequest || got.Error.Code != "invalid" {
-				t.Fatalf("status %d, error %+v", res.StatusCode, got.Error)
+			if res.StatusCode != http.StatusBadRequest || got.Code != "invalid" {
+				t.Fatalf("status %d, error %+v", res.StatusCode, got)
 			}
 			var params []string
-			for _, p := range got.Problems {
-				params = append(params, p.Param)
-				if !strings.Contains(got.Error.Message, p.Message) || p.Message == "" {
-					t.Errorf("problem %+v is not in the message %q", p, got.Error.Message)
+			for _, p := range got.Errors {
+				params = append(params, p.Field)
+				if !strings.Contains(got.Detail, p.Reason) || p.Reason == "" {
+					t.Errorf("problem %+v is not in the detail %q", p, got.Detail)
 				}
 			}
 			if !slices.Equal(params, tc.params) {
@@ -346,14 +346,14 @@ func TestSupplierAPIParty(t *testing.T) {
 			t.Run(tc.name, func(t *testing.T) {
 				var p struct {
 					partyAnswer
-					Error struct{ Code string } `json:"error"`
+					Code string `json:"code"`
 				}
 				res := getJSON(t, f, "/api/v1/suppliers/"+tc.id, tc.session, &p)
 				if res.StatusCode != tc.status || p.Name != tc.wantName {
 					t.Fatalf("status %d name %q, want %d %q", res.StatusCode, p.Name, tc.status, tc.wantName)
 				}
-				if tc.status == http.StatusNotFound && p.Error.Code != "not_found" {
-					t.Errorf("error %+v", p.Error)
+				if tc.status == http.StatusNotFound && p.Code != "not_found" {
+					t.Errorf("error %+v", p.Code)
 				}
 				if tc.wantName == "Beta Trading" && (len(p.Suppliers) != 0 || len(p.Buyers) != 0) {
 					t.Errorf("links crossed organisations: %+v %+v", p.Suppliers, p.Buyers)
@@ -389,10 +389,12 @@ func uploadBody(t *testing.T, files []upload, fields map[string]string) (string,
 	return buf.String(), map[string]string{"Content-Type": mw.FormDataContentType()}
 }
 
+// importAnswer is an import's result, or the problem details of a
+// refused import with its counts and row errors.
 type importAnswer struct {
 	importJSON
-	Error    struct{ Code, Message string } `json:"error"`
-	Problems []paramProblem                 `json:"problems"`
+	Code   string `json:"code"`
+	Detail string `json:"detail"`
 }
 
 const (
@@ -450,8 +452,8 @@ func TestSupplierAPIImport(t *testing.T) {
 				}},
 			{"a bad row stores nothing", []upload{{"ghana.csv", goodCSV}, {"more.csv", badCSV}}, nil, http.StatusUnprocessableEntity,
 				func(t *testing.T, f *fixture, session string, got importAnswer) {
-					if got.Error.Code != "invalid" || len(got.Errors) != 1 || got.Total.ErrorCount != 1 {
-						t.Fatalf("error %+v, row errors %+v", got.Error, got.Errors)
+					if got.Code != "invalid" || len(got.Errors) != 1 || got.Total.ErrorCount != 1 {
+						t.Fatalf("error %+v, row errors %+v", got.Detail, got.Errors)
 					}
 					e := got.Errors[0]
 					if e.File != "more.csv" || e.Line != 3 || e.Column < 1 || e.Field != "country" || !strings.Contains(e.Reason, "Atlantis") {
@@ -469,7 +471,7 @@ func TestSupplierAPIImport(t *testing.T) {
 			{"skip bad rows", []upload{{"more.csv", badCSV}}, map[string]string{"skip_bad_rows": "true"}, http.StatusOK,
 				func(t *testing.T, f *fixture, session string, got importAnswer) {
 					if got.Files[0].Skipped != 1 || got.Files[0].Parties != 1 || got.Total.Skipped != 1 ||
-						len(got.Errors) != 1 || got.Errors[0].Line != 3 || got.Error.Code != "" {
+						len(got.Errors) != 1 || got.Errors[0].Line != 3 || got.Code != "" {
 						t.Fatalf("files %+v errors %+v", got.Files, got.Errors)
 					}
 					var reg registerAnswer
@@ -480,20 +482,20 @@ func TestSupplierAPIImport(t *testing.T) {
 				}},
 			{"skip flag not a boolean", []upload{{"more.csv", badCSV}}, map[string]string{"skip_bad_rows": "maybe"}, http.StatusBadRequest,
 				func(t *testing.T, f *fixture, session string, got importAnswer) {
-					if len(got.Problems) != 1 || got.Problems[0].Param != "skip_bad_rows" {
-						t.Errorf("problems %+v", got.Problems)
+					if len(got.Errors) != 1 || got.Errors[0].Field != "skip_bad_rows" {
+						t.Errorf("problems %+v", got.Errors)
 					}
 				}},
 			{"no file", nil, map[string]string{"skip_bad_rows": "true"}, http.StatusBadRequest,
 				func(t *testing.T, f *fixture, session string, got importAnswer) {
-					if got.Error.Code != "invalid" || !strings.Contains(got.Error.Message, "at least one file") {
-						t.Errorf("error %+v", got.Error)
+					if got.Code != "invalid" || !strings.Contains(got.Detail, "at least one file") {
+						t.Errorf("error %+v", got.Detail)
 					}
 				}},
 			{"too many files", slices.Repeat([]upload{{"a.csv", goodCSV}}, maxImportFiles+1), nil, http.StatusBadRequest,
 				func(t *testing.T, f *fixture, session string, got importAnswer) {
-					if !strings.Contains(got.Error.Message, "at most 10 files") {
-						t.Errorf("error %+v", got.Error)
+					if !strings.Contains(got.Detail, "at most 10 files") {
+						t.Errorf("error %+v", got.Detail)
 					}
 				}},
 		}
@@ -557,12 +559,12 @@ func TestSupplierAPIImportRefusals(t *testing.T) {
 			var got importAnswer
 			decodeInto(t, res, &got)
 			if res.StatusCode != tc.status {
-				t.Fatalf("status %d, want %d: %+v", res.StatusCode, tc.status, got.Error)
+				t.Fatalf("status %d, want %d: %+v", res.StatusCode, tc.status, got.Detail)
 			}
 			if ran := len(imp.got) > 0; ran != tc.imports {
 				t.Errorf("importer ran: %v, want %v", ran, tc.imports)
 			}
-			if tc.status != http.StatusOK && got.Error.Code == "" {
+			if tc.status != http.StatusOK && got.Code == "" {
 				t.Error("a refusal without an error code")
 			}
 		})
@@ -588,8 +590,8 @@ func TestSupplierAPIImportRefusals(t *testing.T) {
 		res := f.do(t, "POST", "/api/v1/suppliers/import", body, admin, hdr)
 		var got importAnswer
 		decodeInto(t, res, &got)
-		if res.StatusCode != http.StatusServiceUnavailable || got.Error.Code != "unavailable" {
-			t.Fatalf("status %d, error %+v", res.StatusCode, got.Error)
+		if res.StatusCode != http.StatusServiceUnavailable || got.Code != "unavailable" {
+			t.Fatalf("status %d, error %+v", res.StatusCode, got.Detail)
 		}
 	})
 

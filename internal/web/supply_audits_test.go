@@ -120,7 +120,7 @@ func TestAuditAPIImport(t *testing.T) {
 		got = importAnswer{}
 		decodeInto(t, res, &got)
 		if res.StatusCode != http.StatusUnprocessableEntity || len(got.Errors) != 1 || got.Errors[0].Line != 3 || got.Errors[0].Column != 1 ||
-			!strings.Contains(got.Error.Message, "skip_bad_rows=true") {
+			!strings.Contains(got.Detail, "skip_bad_rows=true") {
 			t.Fatalf("bad row: status %d, answer %+v", res.StatusCode, got)
 		}
 		stored, err := db.SupplyChain().AuditsOf(context.Background(), f.org.ID, ps["C"].ID)
@@ -133,8 +133,8 @@ func TestAuditAPIImport(t *testing.T) {
 		res = f.do(t, "POST", "/api/v1/suppliers/audits", body, analyst, hdr)
 		got = importAnswer{}
 		decodeInto(t, res, &got)
-		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(got.Error.Message, "no scheme column") {
-			t.Errorf("supplier list as audits: status %d, error %+v", res.StatusCode, got.Error)
+		if res.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(got.Detail, "no scheme column") {
+			t.Errorf("supplier list as audits: status %d, error %+v", res.StatusCode, got.Detail)
 		}
 	})
 }

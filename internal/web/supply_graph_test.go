@@ -98,7 +98,7 @@ func TestGraphAPI(t *testing.T) {
 		for _, q := range []string{"?format=dot", "?depth=3", "?from=" + ps["T"].ID + "&depth=99", "?level=severe"} {
 			res := f.do(t, "GET", "/api/v1/graph"+q, "", viewer, nil)
 			var e errorAnswer
-			if err := json.NewDecoder(res.Body).Decode(&e); err != nil || res.StatusCode != http.StatusBadRequest || len(e.Problems) == 0 {
+			if err := json.NewDecoder(res.Body).Decode(&e); err != nil || res.StatusCode != http.StatusBadRequest || len(e.Errors) == 0 {
 				t.Errorf("%s: status %d, %+v", q, res.StatusCode, e)
 			}
 		}

@@ -199,6 +199,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	b := &base{log: d.Log, clock: d.Clock, cfg: d.Config, pages: pages}
 	aggregates := newAggregateCache(d.Clock)
 	s := &Server{base: b, accounts: d.Accounts, metrics: newMetrics(), features: f}
+	s.conventions = newAPIConventions(d.Clock, d.Config.APIRateLimit, d.Idempotency)
 	s.openAPI = sync.OnceValues(func() ([]byte, error) { return openAPIDocument(s.routes(), apiDocs()) })
 	s.ops = &opsHandlers{base: b, ready: d.Ready, metrics: s.metrics}
 	s.account = &accountHandlers{base: b, accounts: d.Accounts, recoveryKeys: d.RecoveryKeys, datasets: d.Datasets, approvals: d.Intake.Approvals}

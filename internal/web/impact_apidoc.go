@@ -86,7 +86,7 @@ func impactAPIDocs() []apiDoc {
 			body: programmeInput{}, status: http.StatusCreated, result: programmeEnvelopeJSON{}, errors: []int{http.StatusBadRequest}},
 		{pattern: "GET /api/v1/programmes/{id}", tag: "Impact", summary: "One programme", params: []apiParam{id},
 			result: programmeEnvelopeJSON{}, errors: []int{http.StatusNotFound}},
-		{pattern: "PUT /api/v1/programmes/{id}/model", tag: "Impact", summary: "Replace a programme's logic model", params: []apiParam{id},
+		{pattern: "PUT /api/v1/programmes/{id}/model", resource: "/api/v1/programmes/{id}", tag: "Impact", summary: "Replace a programme's logic model", params: []apiParam{id},
 			body: impact.LogicModel{}, result: programmeEnvelopeJSON{}, errors: bad},
 		{pattern: "POST /api/v1/programmes/{id}/observations", tag: "Impact", summary: "Record observations", params: []apiParam{id},
 			description: "Observations of the programme's indicators per period, with their disaggregation.",

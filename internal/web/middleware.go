@@ -47,6 +47,10 @@ func (s *Server) guard(rt route) http.Handler {
 		}
 		if rt.access != signedIn {
 			defer removeUploads(r)
+			if isAPI(r) {
+				s.serveAPI(w, r, rt, "", rt.handler)
+				return
+			}
 			rt.handler(w, r)
 			return
 		}
@@ -65,6 +69,10 @@ func (s *Server) guard(rt route) http.Handler {
 		}
 		r = r.WithContext(context.WithValue(r.Context(), principalKey, p))
 		defer removeUploads(r)
+		if isAPI(r) {
+			s.serveAPI(w, r, rt, p.User.ID, rt.handler)
+			return
+		}
 		rt.handler(w, r)
 	})
 }

@@ -43,6 +43,10 @@ type apiDoc struct {
 	// errors are the statuses besides 401/403 (for signed-in routes) and
 	// 503 (for capabilities that may be off) that the operation answers.
 	errors []int
+	// resource is the path of the read whose representation an update
+	// changes ("/api/v1/alerts/{id}"): If-Match is checked against its
+	// ETag. Empty: the update takes no If-Match.
+	resource string
 	// example is a result as the API writes it, checked against the
 	// schema by the tests.
 	example string
@@ -199,6 +203,7 @@ var errorStatuses = map[int]string{
 	http.StatusForbidden:             "Forbidden",
 	http.StatusNotFound:              "NotFound",
 	http.StatusConflict:              "Conflict",
+	http.StatusPreconditionFailed:    "PreconditionFailed",
 	http.StatusRequestEntityTooLarge: "TooLarge",
 	http.StatusUnprocessableEntity:   "Unprocessable",
 	http.StatusTooManyRequests:       "TooManyRequests",
@@ -275,6 +280,21 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 		}
 		params = append(params, paramObject(p))
 	}
+	// The conventions' headers.
+	header := func(name, desc string) map[string]any {
+		return map[string]any{"name": name, "in": "header", "description": desc, "schema": map[string]any{"type": "string"}}
+	}
+	switch {
+	case method == http.MethodGet:
+		params = append(params, header("If-None-Match", "An ETag from an earlier answer: 304 when the representation has not changed."))
+	case method == http.MethodPost && rt.access == signedIn:
+		params = append(params, header("Idempotency-Key", "A key of your choosing (1-255 visible ASCII characters). The same key with the same request "+
+			"replays the first answer (with Idempotent-Replayed: true) instead of running again; with a different request it answers 422, "+
+			"and while the first is still running 409. Keys are kept for 24 hours."))
+	}
+	if d.resource != "" {
+		params = append(params, header("If-Match", "The ETag of "+d.resource+" as you read it: the change is made only if it is still current (412 otherwise)."))
+	}
 	if len(params) > 0 {
 		op["parameters"] = params
 	}
@@ -347,10 +367,31 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 		}
 		ok["content"] = content
 	}
+	headers := map[string]any{}
+	if rt.access == signedIn {
+		headers["RateLimit"] = map[string]any{"description": "Requests left in the current window and seconds until it ends (IETF RateLimit header fields).",
+			"schema": map[string]any{"type": "string"}}
+		headers["RateLimit-Policy"] = map[string]any{"description": "The quota and window that apply to the caller.", "schema": map[string]any{"type": "string"}}
+	}
+	if method == http.MethodGet {
+		headers["ETag"] = map[string]any{"description": "A strong validator of the representation, for If-None-Match and If-Match.", "schema": map[string]any{"type": "string"}}
+	}
+	if len(headers) > 0 {
+		ok["headers"] = headers
+	}
 	responses := map[string]any{strconv.Itoa(status): ok}
+	if method == http.MethodGet {
+		responses["304"] = map[string]any{"description": "Not Modified: the representation still has the ETag given in If-None-Match"}
+	}
 	errs := append([]int{}, d.errors...)
 	if rt.access == signedIn {
-		errs = append(errs, http.StatusUnauthorized, http.StatusForbidden)
+		errs = append(errs, http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests)
+	}
+	if method == http.MethodPost && rt.access == signedIn {
+		errs = append(errs, http.StatusBadRequest, http.StatusConflict, http.StatusUnprocessableEntity)
+	}
+	if d.resource != "" {
+		errs = append(errs, http.StatusPreconditionFailed)
 	}
 	if method != "" && rt.access == signedIn {
 		// A capability the operator left out answers 503.

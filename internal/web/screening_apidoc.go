@@ -46,7 +46,7 @@ func screeningAPIDocs() []apiDoc {
 			result: reviewListJSON{}, errors: []int{http.StatusBadRequest}},
 		{pattern: "GET /api/v1/screening/reviews/{id}", tag: "Screening", summary: "One possible match",
 			result: reviewJSON{}, errors: []int{http.StatusNotFound}},
-		{pattern: "POST /api/v1/screening/reviews/{id}/decision", tag: "Screening", summary: "Confirm or dismiss a possible match",
+		{pattern: "POST /api/v1/screening/reviews/{id}/decision", resource: "/api/v1/screening/reviews/{id}", tag: "Screening", summary: "Confirm or dismiss a possible match",
 			description: "status is confirmed or dismissed; a reason is required. Confirmed matches become risk signals. The decision is audited.",
 			body:        reviewDecisionInput{}, result: reviewJSON{}, errors: []int{http.StatusBadRequest, http.StatusNotFound, http.StatusConflict},
 			bodyExample: `{"status": "dismissed", "reason": "different company: other country and registration number"}`},

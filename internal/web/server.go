@@ -40,6 +40,9 @@ type Config struct {
 	// /metrics off (404). Request counts per route tell when things happen,
 	// so they are not for anyone who asks.
 	MetricsToken string
+	// APIRateLimit is how many API requests a user may make a minute on
+	// one server; 0 means DefaultAPIRateLimit.
+	APIRateLimit int
 }
 
 // Deps are the services the server needs, grouped by the capability whose
@@ -94,6 +97,10 @@ type Deps struct {
 	// Surveys runs worker-voice surveys; it needs Suppliers to name sites.
 	Surveys SurveyDeps
 
+	// Idempotency keeps the API's idempotency keys; nil keeps them in
+	// this server's memory.
+	Idempotency IdempotencyStore
+
 	// EUDR runs deforestation due diligence: plots, lots, statements.
 	EUDR *eudr.Service
 }
@@ -132,6 +139,10 @@ type Server struct {
 
 	// openAPI is the OpenAPI document, drawn once from the route table.
 	openAPI func() ([]byte, error)
+	// conventions are the API's shared rules; mux is the route table as
+	// served, which a conditional update reads its resource through.
+	conventions *apiConventions
+	mux         *http.ServeMux
 }
 
 // New builds a Server; it parses every template now so a broken one stops
@@ -148,6 +159,7 @@ func New(d Deps) (*Server, error) {
 // Handler returns the complete HTTP handler with all middleware.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	s.mux = mux
 	s.quiet = map[string]bool{}
 	for _, rt := range s.routes() {
 		mux.Handle(rt.pattern, s.guard(rt))

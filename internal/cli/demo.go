@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/assessment"
@@ -273,8 +274,6 @@ func (d *demoSeeder) alertsSeed(ctx context.Context) error {
 	for _, t := range []earlywarning.Trigger{
 		{Key: "demo/risk-jump/BD", Kind: earlywarning.KindRiskScoreChange, Subject: earlywarning.Subject{Kind: earlywarning.SubjectCountry, ID: "BD"},
 			Detector: "threshold", Severity: earlywarning.SeverityHigh, Score: 18, Source: demoLabel + ": exposure rose after a reference-data update"},
-		{Key: "demo/grievances/BD", Kind: earlywarning.KindGrievanceCount, Subject: earlywarning.Subject{Kind: earlywarning.SubjectCountry, ID: "BD"},
-			Detector: "cusum", Severity: earlywarning.SeverityMedium, Score: 5.2, Source: demoLabel + ": grievances from Bangladesh above their baseline"},
 		{Key: "demo/refdata", Kind: earlywarning.KindRefdataUpdate, Subject: earlywarning.Subject{Kind: earlywarning.SubjectDataset, ID: "ilab-goods"},
 			Detector: "threshold", Severity: earlywarning.SeverityLow, Score: 1, Source: demoLabel + ": a new ILAB list edition is available"},
 	} {
@@ -283,7 +282,49 @@ func (d *demoSeeder) alertsSeed(ctx context.Context) error {
 			return err
 		}
 	}
-	return nil
+	return d.grievanceAnomaly(ctx)
+}
+
+// grievanceAnomaly stores sixteen weeks of daily grievance counts from
+// Bangladesh whose last week rises to three times the usual level, runs
+// the organisation's own detector over them as the detector job would,
+// and raises the alert of its last detection, so that the alert page has
+// a real series, baseline and alarm to show.
+func (d *demoSeeder) grievanceAnomaly(ctx context.Context) error {
+	const days = 112
+	subject := earlywarning.Subject{Kind: earlywarning.SubjectCountry, ID: "BD"}
+	through := earlywarning.DayOf(d.env.Clock.Now().UTC()) - 1
+	start := through - days + 1
+	counts := earlywarning.Generate(earlywarning.Scenario{Days: days, Rate: 3, Size: 8, Weekend: 0.4,
+		Rise: earlywarning.Rise{Shape: earlywarning.RiseStep, Start: days - 7, Factor: 3}}, subject.String(), 17).Counts
+	var sigs []earlywarning.Signal
+	for i, n := range counts {
+		if n == 0 {
+			continue
+		}
+		sig, err := earlywarning.NewSignal(d.org.ID, earlywarning.KindGrievanceCount, subject, (start + earlywarning.Day(i)).Time().Add(12*time.Hour), float64(n), demoLabel)
+		if err != nil {
+			return err
+		}
+		sigs = append(sigs, sig)
+	}
+	st := d.db.EarlyWarning()
+	if err := st.PutSignals(ctx, sigs); err != nil {
+		return err
+	}
+	point, err := st.DetectorSensitivity(ctx, d.org.ID)
+	if err != nil {
+		return err
+	}
+	series, _ := earlywarning.SubjectSeries(sigs, subject, start, days)
+	dets := earlywarning.DetectAll([]earlywarning.Series{series}, point.Detectors()...)
+	if len(dets) == 0 {
+		return fmt.Errorf("demo grievance series: the %s detector raised nothing", point.Name)
+	}
+	t := dets[len(dets)-1].Trigger(d.org.ID, subject, earlywarning.SeverityMedium)
+	t.Source = demoLabel + ": " + t.Source
+	_, _, err = d.alerts.Raise(ctx, t)
+	return err
 }
 
 // demoFlagged are synthetic suppliers whose names resemble entries of the

@@ -214,6 +214,16 @@ func TestBrowserJourneys(t *testing.T) {
 		admin.do(chromedp.Click(chromedp.CSS(`table#alerts tbody a[href^="/alerts/"]`)))
 		admin.wait("main", "Acknowledge")
 		admin.check("alert")
+		// The demo's grievance alert comes from the detector the
+		// organisation runs, and its page draws the series behind it.
+		admin.open("/alerts", "h1", "Alerts")
+		href := admin.eval(`[...document.querySelectorAll("table#alerts tbody tr")].filter(r => r.textContent.includes("grievance_count")).map(r => r.querySelector("a").getAttribute("href")).join(" ")`)
+		if !strings.HasPrefix(href, "/alerts/") || strings.Contains(href, " ") {
+			t.Fatalf("one grievance-count alert expected in the demo, found %q", href)
+		}
+		admin.open(href, "#series-summary", "The detector alarmed on")
+		admin.wait("#alert", "nbcusum")
+		admin.check("alert-series")
 	})
 
 	step("the other staff pages", func(t *testing.T) {

@@ -164,7 +164,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		return err
 	}
 	srv, err := web.New(web.Deps{Surveys: surveys, EUDR: eudrService, RecoveryKeys: recoveryKeys{vault: griev.Vault, store: griev.Store}, Datasets: ref.Datasets,
-		Accounts: accounts, Alerts: alerts, AlertEndpoints: ew, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, ImpactRecords: db.Impact(),
+		Accounts: accounts, Alerts: alerts, AlertEndpoints: ew, AlertSignals: ew, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, ImpactRecords: db.Impact(),
 		Grievance: griev.Service, Intake: griev.Intake, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
 		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), GrievanceCounts: db.Reporting(), Imports: suppliers, Watchlist: watchlistHits{db.Screening()},
 		Config: web.Config{CookieSecure: *secure, Version: Version, MetricsToken: metricsToken}})

@@ -169,6 +169,48 @@ func nbLLR(x int, m0, m1, invSize float64) float64 {
 // Detect returns the days on which the detector alarmed. c must be valid.
 func (c NBCUSUM) Detect(s Series) []Detection {
 	var out []Detection
+	c.walk(s, func(i int, _, sum float64, alarm bool) {
+		if alarm {
+			out = append(out, Detection{Key: s.Key, Day: s.Start + Day(i), Detector: c.Name(), Score: round3(sum)})
+		}
+	})
+	return out
+}
+
+// TracePoint is one day of a series as the detector saw it.
+type TracePoint struct {
+	Day   Day
+	Count int
+	// Monitored is false in the cold start, before the baseline has
+	// MinWeeks weeks; Expected and Sum are then zero.
+	Monitored bool
+	// Expected is the count the baseline expected on the day.
+	Expected float64
+	// Sum is the CUSUM after the day, before a reset (rounded to three
+	// decimals); it reaches Threshold on the days the detector alarmed.
+	Sum   float64
+	Alarm bool
+}
+
+// Trace returns every day of s with the count the detector expected, its
+// running sum and whether it alarmed, so that a person can see why an
+// alarm was raised. Its alarm days are exactly those of Detect. c must be
+// valid.
+func (c NBCUSUM) Trace(s Series) []TracePoint {
+	out := make([]TracePoint, len(s.Counts))
+	for i, x := range s.Counts {
+		out[i] = TracePoint{Day: s.Start + Day(i), Count: x}
+	}
+	c.walk(s, func(i int, expected, sum float64, alarm bool) {
+		out[i].Monitored, out[i].Expected, out[i].Sum, out[i].Alarm = true, expected, round3(sum), alarm
+	})
+	return out
+}
+
+// walk runs the detector over s and calls day for every monitored day with
+// its expected count, the sum after the day (before a reset) and whether
+// the detector alarmed on it.
+func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm bool)) {
 	sum := 0.0
 	var b weekBaseline
 	fitted := -1
@@ -192,10 +234,10 @@ func (c NBCUSUM) Detect(s Series) []Detection {
 		sd := math.Sqrt(m0 + m0*m0*inv)
 		m1 := m0 + max(c.RiseSD*sd, c.MinShift)
 		sum = max(0, sum+nbLLR(x, m0, m1, inv))
-		if sum >= c.Threshold {
-			out = append(out, Detection{Key: s.Key, Day: s.Start + Day(i), Detector: c.Name(), Score: round3(sum)})
+		alarm := sum >= c.Threshold
+		day(i, m0, sum, alarm)
+		if alarm {
 			sum = 0
 		}
 	}
-	return out
 }

@@ -172,3 +172,33 @@ func clip(s string) string {
 	}
 	return s[:cut] + "..."
 }
+
+// SubjectSeries sums an organisation's grievance-count signals on one
+// subject into the daily series the detector job examines: from the
+// subject's first signal within the days days from start to the last of
+// those days, days without a signal counting zero. ok is false when the
+// subject has no signal in the window.
+func SubjectSeries(sigs []Signal, subject Subject, start Day, days int) (s Series, ok bool) {
+	first := -1
+	for _, sig := range sigs {
+		if sig.Subject != subject {
+			continue
+		}
+		if i := int(DayOf(sig.At.UTC()) - start); i >= 0 && i < days && (first < 0 || i < first) {
+			first = i
+		}
+	}
+	if first < 0 {
+		return Series{}, false
+	}
+	s = Series{Key: subject.String(), Start: start + Day(first), Counts: make([]int, days-first)}
+	for _, sig := range sigs {
+		if sig.Subject != subject {
+			continue
+		}
+		if i := int(DayOf(sig.At.UTC()) - start); i >= first && i < days {
+			s.Counts[i-first] += int(sig.Value)
+		}
+	}
+	return s, true
+}

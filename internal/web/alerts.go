@@ -160,8 +160,16 @@ func (s *alertHandlers) renderAlert(w http.ResponseWriter, r *http.Request, stat
 		s.fail(w, r, err)
 		return
 	}
+	chart, charted, err := s.chartOf(r.Context(), a)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	data := map[string]any{"Alert": s.viewOf(a, names), "Users": users,
 		"Snoozes": []snoozeChoice{{"1", "1 hour"}, {"4", "4 hours"}, {"24", "1 day"}, {"72", "3 days"}, {"168", "1 week"}, {"0", "End the snooze"}}}
+	if charted {
+		data["Chart"] = chart
+	}
 	for k, v := range extra {
 		data[k] = v
 	}

@@ -58,6 +58,7 @@ func newAlertsFixture(t *testing.T, db *sqlstore.DB) *alertsFixture {
 	st := db.EarlyWarning()
 	f.deps.Alerts = &earlywarning.Service{Alerts: st, Endpoints: st, Clock: f.clock}
 	f.deps.AlertEndpoints = st
+	f.deps.AlertSignals = st
 	return &alertsFixture{fixture: f, st: st}
 }
 

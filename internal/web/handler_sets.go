@@ -129,6 +129,7 @@ type alertHandlers struct {
 	*base
 	alerts    *earlywarning.Service
 	endpoints AlertEndpointAdmin
+	signals   AlertSignalReader
 	users     userDirectory
 }
 
@@ -173,6 +174,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	if f.alerts.on {
 		miss.need(d.Alerts.Alerts != nil, "early warning", "Alerts.Alerts")
 		miss.need(d.AlertEndpoints != nil, "early warning", "AlertEndpoints")
+		miss.need(d.AlertSignals != nil, "early warning", "AlertSignals")
 	}
 	if f.impact.on {
 		miss.need(d.ImpactRecords != nil, "impact measurement", "ImpactRecords")
@@ -264,7 +266,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 			survivors: &impact.Survivors{Store: d.ImpactRecords, Service: d.Impact}}
 	}
 	if f.alerts.on {
-		s.alerts = &alertHandlers{base: b, alerts: d.Alerts, endpoints: d.AlertEndpoints, users: d.Accounts.Store}
+		s.alerts = &alertHandlers{base: b, alerts: d.Alerts, endpoints: d.AlertEndpoints, signals: d.AlertSignals, users: d.Accounts.Store}
 	}
 	if f.reports.on {
 		s.reports = &reportHandlers{base: b, reporting: d.Reporting}

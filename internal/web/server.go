@@ -59,9 +59,11 @@ type Deps struct {
 	Config   Config
 
 	// Alerts runs early warning; AlertEndpoints changes delivery endpoints
-	// and is required with it.
+	// and AlertSignals reads the series an alert's chart draws; both are
+	// required with it.
 	Alerts         *earlywarning.Service
 	AlertEndpoints AlertEndpointAdmin
+	AlertSignals   AlertSignalReader
 
 	// Impact measures programmes; ImpactRecords, required with it, lists
 	// programmes and keeps survivor-level records.

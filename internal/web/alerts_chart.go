@@ -1,0 +1,231 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+)
+
+// AlertSignalReader reads the stored signals an alert's series is summed
+// from; the SQL store's early-warning repository implements it.
+type AlertSignalReader interface {
+	Signals(ctx context.Context, orgID string, kind earlywarning.Kind, from, to time.Time) ([]earlywarning.Signal, error)
+}
+
+// Chart windows. The series is read as the detector job reads it (120
+// days, so that the baseline has its twelve weeks and the guard), and the
+// chart shows the most recent eight weeks of it.
+const (
+	alertSeriesDays = 120
+	alertChartDays  = 56
+)
+
+// alertChart is the page's picture of one alert's series: the daily
+// counts, what the detector expected and the days it alarmed, with the
+// same figures in words and in a small table.
+type alertChart struct {
+	SVG       template.HTML
+	Summary   string
+	Detector  string // what the expected level and alarms come from, in words
+	Alarms    []chartAlarm
+	Weeks     []chartWeek
+	Threshold string
+}
+
+type chartAlarm struct{ Date, Count, Expected, Score string }
+
+type chartWeek struct{ From, To, Count, Expected, Alarms string }
+
+// fmtDay writes a day for people: "21 April 2026".
+func fmtDay(d earlywarning.Day) string { return d.Time().Format("2 January 2006") }
+
+// buildAlertChart draws the last days of trace. title names the series
+// ("Grievances about Bangladesh"); threshold is the detector's alarm level.
+// It returns false when no day of the window is monitored, since a chart
+// of a series the detector cannot yet judge would promise what it is not.
+func buildAlertChart(trace []earlywarning.TracePoint, days int, title string, threshold float64, detector string) (alertChart, bool) {
+	if len(trace) > days {
+		trace = trace[len(trace)-days:]
+	}
+	monitored := 0
+	total, expected := 0, 0.0
+	var c alertChart
+	for _, p := range trace {
+		total += p.Count
+		if p.Monitored {
+			monitored++
+			expected += p.Expected
+		}
+		if p.Alarm {
+			c.Alarms = append(c.Alarms, chartAlarm{Date: fmtDay(p.Day), Count: fmtCount(p.Count), Expected: fmtFixed(p.Expected, 1, false), Score: fmtFixed(p.Sum, 1, false)})
+		}
+	}
+	if monitored == 0 {
+		return alertChart{}, false
+	}
+	for i := 0; i < len(trace); i += 7 {
+		wk := trace[i:min(i+7, len(trace))]
+		n, e, alarms, mon := 0, 0.0, 0, false
+		for _, p := range wk {
+			n += p.Count
+			e += p.Expected
+			mon = mon || p.Monitored
+			if p.Alarm {
+				alarms++
+			}
+		}
+		w := chartWeek{From: fmtDay(wk[0].Day), To: fmtDay(wk[len(wk)-1].Day), Count: fmtCount(n), Expected: "not yet judged", Alarms: fmtCount(alarms)}
+		if mon {
+			w.Expected = fmtFixed(e, 1, false)
+		}
+		c.Weeks = append(c.Weeks, w)
+	}
+	first, last := trace[0].Day, trace[len(trace)-1].Day
+	c.Threshold = strconv.FormatFloat(threshold, 'f', -1, 64)
+	c.Detector = detector
+	var b strings.Builder
+	fmt.Fprintf(&b, "From %s to %s, %s reports were counted; the days the detector judged expected %s.", fmtDay(first), fmtDay(last), fmtCount(total), fmtFixed(expected, 1, false))
+	switch len(c.Alarms) {
+	case 0:
+		b.WriteString(" The detector raised no alarm in these days.")
+	case 1:
+		fmt.Fprintf(&b, " The detector alarmed on 1 day: %s, with %s reports against %s expected.", c.Alarms[0].Date, c.Alarms[0].Count, c.Alarms[0].Expected)
+	default:
+		parts := make([]string, len(c.Alarms))
+		for i, a := range c.Alarms {
+			parts[i] = fmt.Sprintf("%s (%s against %s expected)", a.Date, a.Count, a.Expected)
+		}
+		fmt.Fprintf(&b, " The detector alarmed on %d days: %s.", len(c.Alarms), strings.Join(parts, ", "))
+	}
+	c.Summary = b.String()
+	c.SVG = seriesSVG(trace, title, c.Summary)
+	return c, true
+}
+
+// seriesSVG draws daily counts as bars, the expected count as a dashed
+// line over the monitored days and each alarm day as a darker bar with a
+// marker above it. Colours come from classes in alerts.css; title and
+// description make it one image for screen readers, who find the figures
+// in the summary and table beside it.
+func seriesSVG(trace []earlywarning.TracePoint, title, desc string) template.HTML {
+	const (
+		w, h                        = 720.0, 280.0
+		left, right, top, bottom    = 44.0, 12.0, 28.0, 40.0
+		plotW, plotH                = w - left - right, h - top - bottom
+		legendY, markerGap, markerH = 16.0, 4.0, 8.0
+	)
+	peak := 1.0
+	for _, p := range trace {
+		peak = max(peak, float64(p.Count), p.Expected)
+	}
+	step := max(1, math.Ceil(niceStep(peak/5))) // counts are whole, so are their ticks
+	ymax := math.Ceil(peak/step) * step
+	if ymax < peak*1.08 { // room for the alarm markers above the tallest bar
+		ymax += step
+	}
+	y := func(v float64) float64 { return top + plotH - v/ymax*plotH }
+	slot := plotW / float64(len(trace))
+	x := func(i int) float64 { return left + float64(i)*slot }
+
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg class="chart series-chart" viewBox="0 0 %s %s" role="img" aria-labelledby="series-title series-desc" xmlns="http://www.w3.org/2000/svg">`, num(w), num(h))
+	fmt.Fprintf(&b, `<title id="series-title">%s</title><desc id="series-desc">%s</desc>`, esc(title), esc(desc))
+	for v := 0.0; v <= ymax+step/2; v += step {
+		fmt.Fprintf(&b, `<line class="chart-grid" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(left), num(w-right), num(y(v)), num(y(v)))
+		fmt.Fprintf(&b, `<text class="chart-tick" x="%s" y="%s">%s</text>`, num(left-6), num(y(v)+4), esc(fmtNum(v)))
+	}
+	b.WriteString(`<g class="series-bars">`)
+	for i, p := range trace {
+		if p.Count == 0 {
+			continue
+		}
+		class := "series-count"
+		if p.Alarm {
+			class = "series-alarm"
+		}
+		fmt.Fprintf(&b, `<rect class="%s" x="%s" y="%s" width="%s" height="%s"/>`, class, num(x(i)+slot*0.15), num(y(float64(p.Count))), num(slot*0.7), num(y(0)-y(float64(p.Count))))
+	}
+	b.WriteString(`</g>`)
+	// The expected line, broken where the detector was not yet judging.
+	var pts []string
+	flush := func() {
+		if len(pts) > 1 {
+			fmt.Fprintf(&b, `<polyline class="series-expected" points="%s"/>`, strings.Join(pts, " "))
+		}
+		pts = pts[:0]
+	}
+	for i, p := range trace {
+		if !p.Monitored {
+			flush()
+			continue
+		}
+		pts = append(pts, num(x(i)+slot/2)+","+num(y(p.Expected)))
+	}
+	flush()
+	for i, p := range trace {
+		if !p.Alarm {
+			continue
+		}
+		cx, ty := x(i)+slot/2, y(float64(p.Count))-markerGap
+		fmt.Fprintf(&b, `<path class="series-marker" d="M%s %sL%s %sL%s %sZ"/>`, num(cx), num(ty), num(cx-5), num(ty-markerH), num(cx+5), num(ty-markerH))
+	}
+	fmt.Fprintf(&b, `<line class="chart-axis" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(left), num(w-right), num(y(0)), num(y(0)))
+	// A date under each week's first day, and under the last day.
+	for i := 0; i < len(trace); i += 7 {
+		fmt.Fprintf(&b, `<text class="chart-label" x="%s" y="%s">%s</text>`, num(x(i)+slot/2), num(h-bottom+16), esc(trace[i].Day.Time().Format("2 Jan")))
+	}
+	// The legend.
+	fmt.Fprintf(&b, `<rect class="series-count" x="%s" y="%s" width="10" height="10"/><text class="chart-legend" x="%s" y="%s">Reports a day</text>`, num(left), num(legendY-9), num(left+14), num(legendY))
+	fmt.Fprintf(&b, `<line class="series-expected" x1="%s" x2="%s" y1="%s" y2="%s"/><text class="chart-legend" x="%s" y="%s">Expected</text>`, num(left+130), num(left+154), num(legendY-4), num(legendY-4), num(left+160), num(legendY))
+	fmt.Fprintf(&b, `<path class="series-marker" d="M%s %sL%s %sL%s %sZ"/><text class="chart-legend" x="%s" y="%s">Alarm day</text>`, num(left+250), num(legendY), num(left+245), num(legendY-9), num(left+255), num(legendY-9), num(left+262), num(legendY))
+	b.WriteString(`</svg>`)
+	return template.HTML(b.String())
+}
+
+// seriesLabel names what an alert's series counts, for the chart's title.
+func seriesLabel(s earlywarning.Subject) string {
+	switch s.Kind {
+	case earlywarning.SubjectCountry:
+		return "Grievances about " + countryName(s.ID)
+	case earlywarning.SubjectParty:
+		return "Grievances about this supplier"
+	default:
+		return "Grievances in " + string(s.Kind) + " " + s.ID
+	}
+}
+
+// chartOf draws the series behind a count-anomaly alert as the
+// organisation's detector sees it now: the stored daily counts up to the
+// later of the alert's last detection and four weeks after it (never past
+// yesterday, the last complete day), the expected level and the alarm
+// days. Other alerts have no series; ok is then false.
+func (s *alertHandlers) chartOf(ctx context.Context, a earlywarning.Alert) (c alertChart, ok bool, err error) {
+	if a.Kind != earlywarning.KindGrievanceCount || !strings.HasPrefix(a.Key, "anomaly/") {
+		return alertChart{}, false, nil
+	}
+	through := min(earlywarning.DayOf(s.clock.Now().UTC())-1, earlywarning.DayOf(a.LastSeen.UTC())+28)
+	from := through - alertSeriesDays + 1
+	sigs, err := s.signals.Signals(ctx, a.OrgID, earlywarning.KindGrievanceCount, from.Time(), (through + 1).Time())
+	if err != nil {
+		return alertChart{}, false, err
+	}
+	series, ok := earlywarning.SubjectSeries(sigs, a.Subject, from, alertSeriesDays)
+	if !ok {
+		return alertChart{}, false, nil
+	}
+	point, err := s.endpoints.DetectorSensitivity(ctx, a.OrgID)
+	if err != nil {
+		return alertChart{}, false, err
+	}
+	det := earlywarning.DefaultNBCUSUM()
+	det.Threshold = point.Threshold
+	words := fmt.Sprintf("Expected counts and alarm days are those of the organisation's detector today: a negative-binomial CUSUM at the sensitivity “%s”, which alarms when its running score reaches %s.", point.Label, strconv.FormatFloat(point.Threshold, 'f', -1, 64))
+	c, ok = buildAlertChart(det.Trace(series), alertChartDays, seriesLabel(a.Subject), point.Threshold, words)
+	return c, ok, nil
+}

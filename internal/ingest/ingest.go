@@ -30,6 +30,25 @@ const (
 	FormatAudits Format = "audits-csv"
 )
 
+// Label names the format for people, as import pages show it.
+func (f Format) Label() string {
+	switch f {
+	case FormatUpstreamCSV:
+		return "Supplier list (CSV)"
+	case FormatOSH:
+		return "Open Supply Hub facility list (CSV)"
+	case FormatEPCISJSON:
+		return "EPCIS events (JSON)"
+	case FormatEPCISXML:
+		return "EPCIS events (XML)"
+	case FormatAudits:
+		return "Audits and certifications (CSV)"
+	case "":
+		return "Not recognised"
+	}
+	return string(f)
+}
+
 // Sink receives what an import finds, as it finds it. A party reaches the
 // sink before any link that names it. When Import returns an error the
 // caller must discard what the sink received (the SQL adapter runs an import

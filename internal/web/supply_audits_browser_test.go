@@ -60,7 +60,7 @@ func TestBrowserImportAudits(t *testing.T) {
 	if err := waitForText(ctx, "h2#h-result", "Import finished"); err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(ctx, "#import-summary tbody", "audits-csv"); err != nil {
+	if err := waitForText(ctx, "#import-summary tbody", "Audits and certifications (CSV)"); err != nil {
 		t.Fatal(err)
 	}
 	total, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#import-summary tfoot td:nth-of-type(4)").textContent`))

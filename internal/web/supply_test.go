@@ -304,7 +304,7 @@ func TestSupplierImport(t *testing.T) {
 	}{
 		{"success", map[string]string{"suppliers.csv": "id,name,country\n1,A,CI\n"}, false,
 			&fakeImporter{results: []ingest.Result{{Format: "upstream-csv", Rows: 1, Parties: 1}}}, 200,
-			[]string{"Import finished", "suppliers.csv", "upstream-csv", "1 high"}},
+			[]string{"Import finished", "suppliers.csv", "Supplier list (CSV)", "1 high"}},
 		{"bad row stops the import", map[string]string{"suppliers.csv": "x"}, false,
 			&fakeImporter{results: []ingest.Result{{Rows: 3, Errors: []ingest.RowError{bad}, ErrorCount: 1}}, err: bad}, 400,
 			[]string{"Nothing was imported", "suppliers.csv:3:12", "Atlantis", `id="row-errors"`}},

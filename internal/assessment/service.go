@@ -8,6 +8,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/facilitymatch"
 	"github.com/upstream-platform/upstream/internal/geo"
 	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -122,6 +123,13 @@ type Service struct {
 	Signals SignalSource
 	// Pending is optional: with it a recompute clears the import's mark.
 	Pending PendingStore
+	// Matcher is optional: with it an import merges the facilities it
+	// reads into the stored ones they match and queues the possible
+	// duplicates (the Store's writer must then be a
+	// supplychain.FacilityMergeWriter).
+	Matcher *facilitymatch.Matcher
+	// Clock dates merges; nil is the system clock.
+	Clock kernel.Clock
 }
 
 // NamedFile is one uploaded or named supplier file. Open is called once,
@@ -159,6 +167,8 @@ type Summary struct {
 	Files  []FileResult
 	Total  ingest.Result
 	Levels map[risk.Level]int
+	// Matching says what the facility matcher merged and queued.
+	Matching MatchSummary
 }
 
 // ImportAndRecompute imports every file into the organisation in one
@@ -185,9 +195,12 @@ func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []
 		sum.Total.ErrorCount += res.ErrorCount
 	}
 	err := s.Store.Import(ctx, orgID, func(w ImportWriter) error {
+		facilities := &readFacilities{ImportWriter: w, origins: map[string]supplychain.Origin{},
+			origin: supplychain.Origin{ImportID: kernel.NewID()}}
 		var audits []auditFile
 		for i, f := range files {
-			res, af, err := s.importFile(ctx, w, f, skipBadRows)
+			facilities.origin.File = f.Name
+			res, af, err := s.importFile(ctx, facilities, f, skipBadRows)
 			if af != nil && err == nil {
 				af.index = i
 				audits = append(audits, *af)
@@ -208,7 +221,16 @@ func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []
 				return err
 			}
 		}
-		return nil
+		if s.Matcher == nil {
+			return nil
+		}
+		mw, ok := w.(supplychain.FacilityMergeWriter)
+		if !ok {
+			return kernel.Errorf(kernel.Internal, "the store cannot merge facilities")
+		}
+		var err error
+		sum.Matching, err = s.matchImported(ctx, mw, facilities)
+		return err
 	})
 	for _, r := range read {
 		if r != nil {

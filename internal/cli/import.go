@@ -6,8 +6,10 @@ import (
 	"github.com/upstream-platform/upstream/internal/account"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/upstream-platform/upstream/internal/assessment"
+	"github.com/upstream-platform/upstream/internal/facilitymatch"
 	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/refdata"
@@ -107,6 +109,13 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "total: %d rows, %d parties, %d links, %d audits, %d skipped, %d unused EPCIS events\n",
 			t.Rows, t.Parties, t.Links, t.Audits, t.Skipped, t.UnusedEvents)
 	}
+	for _, m := range sum.Matching.Merged {
+		fmt.Fprintf(env.Stdout, "merged %q (%s) into %q: score %.2f, %s (undo: upstream merges --org %s --undo %s)\n",
+			m.FromName, m.Origin.Where(), m.IntoName, m.Score, strings.Join(m.Reasons, ", "), o.Slug, m.ID)
+	}
+	if q := sum.Matching.Queued; q > 0 {
+		fmt.Fprintf(env.Stdout, "%d possible duplicate facilities wait for review (web: Possible duplicates)\n", q)
+	}
 	if plots != nil {
 		fmt.Fprintln(env.Stdout, plots.summary())
 	}
@@ -185,10 +194,14 @@ func newAssessmentService(ref *refdata.Set, db *sqlstore.DB, lists []screening.L
 	}
 	// Reading signals needs the queue's store only: no audit, no clock.
 	reviews := &screening.ReviewService{Store: db.Screening()}
+	matcher, err := facilitymatch.New(facilitymatch.DefaultThresholds())
+	if err != nil {
+		return nil, err
+	}
 	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers(),
 		Signals: signalSources{reviewSignals{reviews: reviews, lists: lists}, surveySignals{store: db.Surveys(), clock: clock},
 			assessment.StoredAudits{Store: db.SupplyChain(), Clock: clock}},
-		Pending: db.SupplyChain()}, nil
+		Pending: db.SupplyChain(), Matcher: matcher, Clock: clock}, nil
 }
 
 // reviewSignals gives the recompute the review queue's signals; lists, when

@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
@@ -94,4 +96,32 @@ func describeMerge(m supplychain.Merge) string {
 		b.WriteString("; merged again by a later import")
 	}
 	return b.String()
+}
+
+// duplicateReview is the web page's view of the possible-duplicates queue:
+// the store lists pairs and merges, the assessment service decides and
+// recomputes risk.
+type duplicateReview struct {
+	store *sqlstore.SupplyChain
+	svc   *assessment.Service
+}
+
+func (d duplicateReview) OpenPairs(ctx context.Context, orgID string, page kernel.Page) ([]supplychain.DuplicatePair, int, error) {
+	return d.store.OpenPairs(ctx, orgID, page)
+}
+
+func (d duplicateReview) Merges(ctx context.Context, orgID string, page kernel.Page) ([]supplychain.Merge, int, error) {
+	return d.store.Merges(ctx, orgID, page)
+}
+
+func (d duplicateReview) MergePair(ctx context.Context, orgID, a, b, actor string) (supplychain.Merge, error) {
+	return d.svc.MergePair(ctx, d.store, orgID, a, b, actor)
+}
+
+func (d duplicateReview) KeepApart(ctx context.Context, orgID, a, b, actor string) (supplychain.DuplicatePair, error) {
+	return d.svc.KeepApart(ctx, d.store, orgID, a, b, actor)
+}
+
+func (d duplicateReview) UndoMerge(ctx context.Context, orgID, id, actor string) (supplychain.Merge, error) {
+	return d.svc.UndoMerge(ctx, d.store, orgID, id, actor)
 }

@@ -167,7 +167,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Accounts: accounts, Alerts: alerts, AlertEndpoints: ew, AlertSignals: ew, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, ImpactRecords: db.Impact(),
 		Grievance: griev.Service, Intake: griev.Intake, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
 		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), GrievanceCounts: db.Reporting(), Imports: suppliers, Watchlist: watchlistHits{db.Screening()},
-		Config: web.Config{CookieSecure: *secure, Version: Version, MetricsToken: metricsToken}})
+		Duplicates: duplicateReview{store: db.SupplyChain(), svc: suppliers},
+		Config:     web.Config{CookieSecure: *secure, Version: Version, MetricsToken: metricsToken}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)
 	}

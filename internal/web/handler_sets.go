@@ -73,6 +73,8 @@ type supplyHandlers struct {
 	referenceData   func() (*refdata.Set, error)
 	watchlist       WatchlistHitCounter
 	grievanceCounts GrievanceCounter
+	duplicates      DuplicateReview // nil: the duplicates page says it is not available
+	users           userDirectory
 }
 
 // screeningHandlers are watchlist screening and its review queue.
@@ -231,7 +233,8 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 
 	if f.supply.on {
 		sup := &supplyHandlers{base: b, suppliers: d.Suppliers, aggregates: aggregates, imports: d.Imports,
-			watchlist: d.Watchlist, grievanceCounts: d.GrievanceCounts, referenceData: sync.OnceValues(refdata.Default)}
+			watchlist: d.Watchlist, grievanceCounts: d.GrievanceCounts, referenceData: sync.OnceValues(refdata.Default),
+			duplicates: d.Duplicates, users: d.Accounts.Store}
 		// A supply-chain store that reads one party's risk directly is
 		// preferred to the reporting reader's view of the register.
 		if rr, ok := d.Suppliers.(PartyRiskReader); ok {

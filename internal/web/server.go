@@ -83,9 +83,12 @@ type Deps struct {
 	// Watchlist and GrievanceCounts feed panels of the supplier page and
 	// Dashboard those of the dashboard; a panel without its source shows
 	// "not available".
-	Suppliers       SupplierReader
-	SupplierRisk    RegisterPartyReader
-	Imports         SupplierImporter
+	Suppliers    SupplierReader
+	SupplierRisk RegisterPartyReader
+	Imports      SupplierImporter
+	// Duplicates is the possible-duplicates queue and the facility
+	// merges; nil leaves the page saying it is not available.
+	Duplicates      DuplicateReview
 	Watchlist       WatchlistHitCounter
 	GrievanceCounts GrievanceCounter
 	Dashboard       DashboardSources

@@ -31,6 +31,10 @@ var supplyAuth = map[string][]string{
 	"POST /suppliers/import":                 {"admin", "analyst"},
 	"GET /suppliers/import/templates/{kind}": {"admin", "analyst"},
 	"GET /suppliers/{id}":                    {"admin", "analyst", "case_handler", "viewer"},
+	"GET /suppliers/duplicates":              {"admin", "analyst", "case_handler", "viewer"},
+	"POST /suppliers/duplicates/merge":       {"admin", "analyst"},
+	"POST /suppliers/duplicates/keep-apart":  {"admin", "analyst"},
+	"POST /suppliers/merges/{id}/undo":       {"admin", "analyst"},
 	"GET /risk-map":                          {"admin", "analyst", "case_handler", "viewer"},
 }
 

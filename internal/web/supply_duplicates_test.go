@@ -1,0 +1,224 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/upstream-platform/upstream/internal/assessment"
+	"github.com/upstream-platform/upstream/internal/facilitymatch"
+	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/refdata"
+	"github.com/upstream-platform/upstream/internal/risk"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+	"github.com/upstream-platform/upstream/internal/testkit"
+)
+
+// storedDuplicates is DuplicateReview over the SQL store and the
+// assessment service, as the command line wires it.
+type storedDuplicates struct {
+	st  *sqlstore.SupplyChain
+	svc *assessment.Service
+}
+
+func (d storedDuplicates) OpenPairs(ctx context.Context, org string, p kernel.Page) ([]supplychain.DuplicatePair, int, error) {
+	return d.st.OpenPairs(ctx, org, p)
+}
+func (d storedDuplicates) Merges(ctx context.Context, org string, p kernel.Page) ([]supplychain.Merge, int, error) {
+	return d.st.Merges(ctx, org, p)
+}
+func (d storedDuplicates) MergePair(ctx context.Context, org, a, b, actor string) (supplychain.Merge, error) {
+	return d.svc.MergePair(ctx, d.st, org, a, b, actor)
+}
+func (d storedDuplicates) KeepApart(ctx context.Context, org, a, b, actor string) (supplychain.DuplicatePair, error) {
+	return d.svc.KeepApart(ctx, d.st, org, a, b, actor)
+}
+func (d storedDuplicates) UndoMerge(ctx context.Context, org, id, actor string) (supplychain.Merge, error) {
+	return d.svc.UndoMerge(ctx, d.st, org, id, actor)
+}
+
+// Two brands' lists of the same places: Hanes Ink under its legal form
+// (merged by the import) and a Dhaka knitter spelt another way with a
+// vaguer address (queued), plus a Cambodian pair for keeping apart.
+const (
+	dupFirstCSV = `id,name,kind,country,address,buyer_id,commodity
+BR,Northwind Apparel Ltd,company,GB,,,cotton
+H1,Hanes Ink,facility,HN,"Parque Industrial Inhdelva Norte, Edificio 11 y 12, Cortes",BR,cotton
+D1,Dhaka Knit Wear Ltd,facility,BD,"Plot 12, Road 4, Tongi",BR,cotton
+`
+	dupSecondCSV = `id,name,kind,country,address,buyer_id,commodity
+H2,Hanes Ink S.A. de C.V.,facility,HN,"PARQUE INDUSTRIAL Inhdelva Norte,Edificio 11 y 12,Cortes Honduras",BR,cotton
+D2,Dhaka Knitwear Limited,facility,BD,Tongi Industrial Area,BR,cotton
+`
+)
+
+func duplicatesFixture(t *testing.T) (*fixture, *sqlstore.DB) {
+	t.Helper()
+	db := sqltest.Open(t, sqlstore.SQLite)
+	f := newFixture(t, db)
+	f.deps.Suppliers = db.SupplyChain()
+	m, err := facilitymatch.New(facilitymatch.DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &assessment.Service{Store: db.SupplyChain(), Engine: testEngine(t), Normalisers: assessment.StandardNormalisers(),
+		Pending: db.SupplyChain(), Matcher: m, Clock: f.clock}
+	for _, file := range []struct{ name, body string }{{"brand-a.csv", dupFirstCSV}, {"brand-b.csv", dupSecondCSV}} {
+		if _, err := svc.ImportAndRecompute(context.Background(), f.org.ID,
+			[]assessment.NamedFile{assessment.ReaderFile(file.name, strings.NewReader(file.body))}, false); err != nil {
+			t.Fatal(err)
+		}
+	}
+	f.deps.Imports = svc
+	f.deps.Duplicates = storedDuplicates{db.SupplyChain(), svc}
+	return f, db
+}
+
+func TestDuplicatesPageShowsPairsInWordsWithoutIds(t *testing.T) {
+	t.Parallel()
+	f, _ := duplicatesFixture(t)
+	_, viewer := f.login(t, "viewer@acme.example", testPassword, "")
+	res := f.do(t, "GET", "/suppliers/duplicates", "", viewer, nil)
+	body := pageText(t, res)
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("status %d: %s", res.StatusCode, body)
+	}
+	for _, want := range []string{
+		"“Dhaka Knitwear Limited” may be “Dhaka Knit Wear Ltd”: ",
+		"Plot 12, Road 4, Tongi", "Tongi Industrial Area", "Bangladesh", "read from brand-b.csv, line 3",
+		"names 95% alike", "addresses 67% alike",
+		"“Hanes Ink S.A. de C.V.” into", "merged automatically by an import", "read from brand-b.csv, line 2",
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("page lacks %q", want)
+		}
+	}
+	// A viewer sees the queue but no buttons; no party id is shown.
+	if strings.Contains(body, `action="/suppliers/duplicates/merge"`) {
+		t.Error("a viewer is offered the merge button")
+	}
+	text := visibleText(body)
+	for _, ref := range []string{"D1", "D2", "H1", "H2"} {
+		if id := supplychain.RefID(ref); strings.Contains(text, id) {
+			t.Errorf("the page shows the id %s", id)
+		}
+	}
+}
+
+// visibleText drops tags and attributes, so what is left is what a reader
+// sees.
+func visibleText(html string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range html {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>':
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func TestDuplicatesDecisionsConfirmAndRefuseTwice(t *testing.T) {
+	t.Parallel()
+	f, db := duplicatesFixture(t)
+	_, analyst := f.login(t, "analyst@acme.example", testPassword, "")
+	pair := url.Values{"a": {supplychain.RefID("D1")}, "b": {supplychain.RefID("D2")}}.Encode()
+	res := f.do(t, "POST", "/suppliers/duplicates/keep-apart", pair, analyst, nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("keep apart: %d", res.StatusCode)
+	}
+	res = f.do(t, "GET", res.Header.Get("Location"), "", analyst, nil)
+	if body := pageText(t, res); !strings.Contains(body, "Kept “Dhaka Knit Wear Ltd” and “Dhaka Knitwear Limited” apart") {
+		t.Errorf("no confirmation:\n%s", body)
+	}
+	res = f.do(t, "POST", "/suppliers/duplicates/merge", pair, analyst, nil)
+	if body := pageText(t, res); res.StatusCode != http.StatusConflict || !strings.Contains(body, "decided already") {
+		t.Errorf("merging a pair kept apart: %d\n%s", res.StatusCode, body)
+	}
+	// A cross-site form post is refused before it reaches the handler.
+	ms, _, err := db.SupplyChain().Merges(context.Background(), f.org.ID, kernel.Page{})
+	if err != nil || len(ms) != 1 {
+		t.Fatalf("merges %v, %v", ms, err)
+	}
+	res = f.do(t, "POST", "/suppliers/merges/"+ms[0].ID+"/undo", "", analyst, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"})
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site undo: %d", res.StatusCode)
+	}
+}
+
+// TestBrowserDuplicatesMergeAndUndo: with scripts off, an analyst merges
+// the queued pair, sees it confirmed, then undoes the import's merge and
+// sees that confirmed, in headless Chromium.
+func TestBrowserDuplicatesMergeAndUndo(t *testing.T) {
+	f, db := duplicatesFixture(t)
+	f.deps.Config.CookieSecure = false
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/suppliers/duplicates"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "analyst@acme.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "h1", "Possible duplicate facilities"); err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, "duplicates")
+	screenshot(t, ctx, "duplicates.png")
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#merge-0"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#done", "Merged “Dhaka Knitwear Limited” into “Dhaka Knit Wear Ltd”"); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#no-pairs", "No pair waits"); err != nil {
+		t.Fatal(err)
+	}
+	// The latest merge is listed first: undo the import's (the second).
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#undo-1"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#done", "Undone: “Hanes Ink S.A. de C.V.” and “Hanes Ink” are two facilities again"); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#merges", "kept apart since"); err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, "duplicates after undo")
+	if _, err := db.SupplyChain().GetParty(context.Background(), f.org.ID, supplychain.RefID("H2")); err != nil {
+		t.Errorf("Hanes Ink S.A. de C.V. is not stored again: %v", err)
+	}
+	if _, err := db.SupplyChain().GetParty(context.Background(), f.org.ID, supplychain.RefID("D2")); !kernel.IsCode(err, kernel.NotFound) {
+		t.Errorf("the merged Dhaka knitter is still stored: %v", err)
+	}
+}
+
+func testEngine(t *testing.T) *risk.Engine {
+	t.Helper()
+	ref, err := refdata.Default()
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := risk.NewEngine(ref, risk.DefaultWeights())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}

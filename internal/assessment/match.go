@@ -29,6 +29,43 @@ type readFacilities struct {
 	order   []string           // facility ids, in the order first read
 	origins map[string]supplychain.Origin
 	pending string // the facility last received, waiting for its source
+	// ledger follows EPCIS events across imports; nil when the store
+	// does not keep them.
+	ledger *eventLedger
+}
+
+func (r *readFacilities) Link(l supplychain.Link) error {
+	if err := r.ImportWriter.Link(l); err != nil {
+		return err
+	}
+	if r.ledger != nil {
+		r.ledger.link(l.Key())
+	}
+	return nil
+}
+
+func (r *readFacilities) EventLinks(k supplychain.LinkKey, events []string, anon bool) {
+	if r.ledger != nil {
+		r.ledger.eventLinks(k, events, anon)
+	}
+}
+
+func (r *readFacilities) Declaration(d ingest.Declaration) {
+	if r.ledger != nil {
+		r.ledger.declarations = append(r.ledger.declarations, d)
+	}
+}
+
+func (r *readFacilities) Applied(eventID string) {
+	if r.ledger != nil {
+		r.ledger.applied = append(r.ledger.applied, eventID)
+	}
+}
+
+func (r *readFacilities) Containment(c supplychain.Containment) {
+	if r.ledger != nil {
+		r.ledger.containment = append(r.ledger.containment, c)
+	}
 }
 
 func (r *readFacilities) Party(p supplychain.Party) error {

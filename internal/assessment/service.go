@@ -197,6 +197,9 @@ func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []
 	err := s.Store.Import(ctx, orgID, func(w ImportWriter) error {
 		facilities := &readFacilities{ImportWriter: w, origins: map[string]supplychain.Origin{},
 			origin: supplychain.Origin{ImportID: kernel.NewID()}}
+		if lw, ok := w.(supplychain.EventLedgerWriter); ok {
+			facilities.ledger = &eventLedger{w: lw}
+		}
 		var audits []auditFile
 		for i, f := range files {
 			facilities.origin.File = f.Name
@@ -206,11 +209,14 @@ func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []
 				audits = append(audits, *af)
 				continue
 			}
+			if err == nil {
+				err = w.Flush()
+			}
+			if err == nil && facilities.ledger != nil {
+				err = facilities.ledger.settle(&res, facilities.origin, s.clock().Now())
+			}
 			add(i, res, err)
 			if err != nil {
-				return err
-			}
-			if err := w.Flush(); err != nil {
 				return err
 			}
 		}
@@ -264,6 +270,11 @@ func (s *Service) importFile(ctx context.Context, w ImportWriter, f NamedFile, s
 		return ingest.Result{}, &af, err
 	}
 	opts := s.Normalisers.Options(f.Name, skipBadRows)
+	if rf, ok := w.(*readFacilities); ok && rf.ledger != nil {
+		rf.ledger.load()
+		rf.ledger.epcis = format == ingest.FormatEPCISJSON || format == ingest.FormatEPCISXML
+		opts.Declared = rf.ledger.declaredWhere
+	}
 	var lookupErr error
 	opts.KnownRef = func(ref string) bool {
 		known, err := w.Known(supplychain.RefID(ref))

@@ -24,6 +24,46 @@ type epcisEvent struct {
 	Retracted   bool     // carries an errorDeclaration
 	Correctives []string // the declaration's correctiveEventIDs
 	Malformed   string   // why the event could not be read, if it could not
+	// Parent and Children are an aggregation or association event's
+	// parentID and childEPCs (and child quantity classes); they are in
+	// Objects too.
+	Parent   string
+	Children []string
+	Action   string // ADD, OBSERVE or DELETE
+	Time     string // eventTime as written
+}
+
+// EventSink is a Sink that is told what EPCIS events did, so that what an
+// event made can be withdrawn by an error declaration in a later import,
+// and packing can be traced.
+type EventSink interface {
+	Sink
+	// EventLinks is told, right before a link EPCIS events made is sent,
+	// the ids of the events that made it; anon is set when an event
+	// without an id made it too (no declaration can withdraw that).
+	EventLinks(k supplychain.LinkKey, events []string, anon bool)
+	// Declaration is told of every error declaration read with an id.
+	// For one whose event is not in the document the importer warns
+	// nothing: the sink knows what earlier imports made and says it.
+	Declaration(d Declaration)
+	// Containment is told of every aggregation and association event
+	// that names a parent or children.
+	Containment(c supplychain.Containment)
+	// Applied is told the id of every event with an id that was applied,
+	// so that a declaration in a later import can tell it was imported.
+	Applied(eventID string)
+}
+
+// Declaration is an EPCIS error declaration: the event it declares
+// erroneous, the corrective events it names, and whether the declared
+// event is in the same document.
+type Declaration struct {
+	EventID     string
+	Correctives []string
+	InDocument  bool
+	// CorrectivesHere are those of Correctives in the same document.
+	CorrectivesHere []string
+	Source          Source
 }
 
 type sourceDest struct{ Type, ID string }
@@ -58,6 +98,8 @@ type epcisState struct {
 	retracted    map[string]bool // ids declared erroneous
 	declarations []declaration
 	assets       int // returnable and individual assets seen (GRAI, GIAI)
+	containments int // aggregation and association events with a parent or children
+	events       EventSink
 }
 
 // sighting is where an object was last seen, by which event, and where
@@ -86,7 +128,8 @@ type declaration struct {
 
 func newEPCISState(rn *run) *epcisState {
 	rn.links = map[supplychain.LinkKey]struct{}{}
-	return &epcisState{rn: rn, lastLoc: map[string]sighting{}, master: map[string]map[string]string{}, bizMaster: map[string]bool{},
+	events, _ := rn.sink.(EventSink)
+	return &epcisState{rn: rn, events: events, lastLoc: map[string]sighting{}, master: map[string]map[string]string{}, bizMaster: map[string]bool{},
 		pendingIndex: map[supplychain.LinkKey]int{}, eventIDs: map[string]bool{}, retracted: map[string]bool{}}
 }
 
@@ -96,7 +139,11 @@ func (s *epcisState) link(l supplychain.Link, ev *epcisEvent) {
 	i, ok := s.pendingIndex[k]
 	if !ok {
 		if len(s.pending) >= maxCustody {
-			// Bounded memory: past the bound a link goes straight on.
+			// Bounded memory: past the bound a link goes straight on,
+			// beyond the reach of any declaration.
+			if s.events != nil {
+				s.events.EventLinks(k, nil, true)
+			}
 			_ = s.rn.link(l)
 			return
 		}
@@ -105,13 +152,12 @@ func (s *epcisState) link(l supplychain.Link, ev *epcisEvent) {
 		s.pending = append(s.pending, pendingLink2{link: l, src: s.rn.source})
 	}
 	switch {
-	case s.pending[i].anon:
 	case ev.ID == "" || len(s.pending[i].events) >= maxLinkEvents:
 		// No declaration can withdraw what an event without an id made;
 		// a link many events made is kept too, so memory stays bounded
 		// however many events repeat it.
-		s.pending[i].anon, s.pending[i].events = true, nil
-	default:
+		s.pending[i].anon = true
+	case !containsString(s.pending[i].events, ev.ID):
 		s.pending[i].events = append(s.pending[i].events, ev.ID)
 	}
 }
@@ -129,16 +175,32 @@ func (s *epcisState) finish() error {
 		if rn.sourced != nil {
 			rn.source = p.src
 		}
+		if s.events != nil {
+			s.events.EventLinks(p.link.Key(), p.events, p.anon)
+		}
 		if err := rn.link(p.link); err != nil {
 			return err
 		}
 	}
 	for _, d := range s.declarations {
+		var here []string
+		for _, c := range d.correctives {
+			if s.eventIDs[c] {
+				here = append(here, c)
+			}
+		}
+		if s.events != nil {
+			s.events.Declaration(Declaration{EventID: d.id, Correctives: d.correctives, InDocument: s.eventIDs[d.id],
+				CorrectivesHere: here, Source: Source{Line: d.line, EventID: d.id}})
+			if !s.eventIDs[d.id] {
+				continue // the sink says what it withdrew from earlier imports
+			}
+		}
 		var b strings.Builder
 		if s.eventIDs[d.id] {
 			fmt.Fprintf(&b, "error declaration: event %s is erroneous; what it made is withdrawn", d.id)
 		} else {
-			fmt.Fprintf(&b, "error declaration for event %s, which is not in this document: an event imported earlier is not withdrawn (withdrawal across imports is not supported)", d.id)
+			fmt.Fprintf(&b, "error declaration for event %s, which is not in this document: nothing read earlier is withdrawn here (an import into the store withdraws what earlier imports stored)", d.id)
 		}
 		var present, absent []string
 		for _, c := range d.correctives {
@@ -160,6 +222,9 @@ func (s *epcisState) finish() error {
 	}
 	if withdrawn > 0 {
 		rn.warn(RowError{Reason: fmt.Sprintf("%d supply link(s) withdrawn by error declarations", withdrawn)})
+	}
+	if s.containments > 0 {
+		rn.warn(RowError{Reason: fmt.Sprintf("%d aggregation or association event(s) recorded as packing (parent and children), not as supply links", s.containments)})
 	}
 	if s.assets > 0 {
 		rn.warn(RowError{Reason: fmt.Sprintf("%d sighting(s) of returnable or individual assets (GRAI, GIAI: crates, pallets, sensors) not used for supply links: assets travel back and forth between partners", s.assets)})
@@ -232,6 +297,15 @@ func (s *epcisState) event(ev *epcisEvent) error {
 	if s.retracted[ev.ID] {
 		unused(ev.Type + " " + ev.ID + " was declared erroneous earlier in this document; skipped")
 		return nil
+	}
+	if ev.ID != "" && rn.opts.Declared != nil {
+		if where, ok := rn.opts.Declared(ev.ID); ok {
+			unused(ev.Type + " " + ev.ID + " was declared erroneous by an earlier import (" + where + "); skipped")
+			return nil
+		}
+	}
+	if ev.ID != "" && s.events != nil {
+		s.events.Applied(ev.ID)
 	}
 	used := false
 	// The business location is the facility; the read point is usually a
@@ -312,10 +386,22 @@ func (s *epcisState) event(ev *epcisEvent) error {
 			}
 		}
 	}
+	// Containment: what was packed into what (aggregation), or attached
+	// to what (association), where and when. It is recorded, never a
+	// supply link of its own.
+	if (ev.Type == "AggregationEvent" || ev.Type == "AssociationEvent") && (ev.Parent != "" || len(ev.Children) > 0) {
+		if s.events != nil {
+			s.events.Containment(supplychain.Containment{EventID: ev.ID, Type: ev.Type, Action: ev.Action, Parent: ev.Parent,
+				Children: ev.Children, Time: ev.Time, Location: locID, Line: ev.Line})
+		}
+		s.containments++
+		used = true
+	}
 	// Custody: an object seen last at one facility and now at another moved
 	// from the first to the second; a transformation consumes inputs that
-	// came from wherever they were last seen.
-	if locID != "" {
+	// came from wherever they were last seen. An association attaches a
+	// sensor or an asset to goods: it moves nothing.
+	if locID != "" && ev.Type != "AssociationEvent" {
 		seenNow := ev.Objects
 		if ev.Type == "TransformationEvent" {
 			seenNow = ev.Inputs

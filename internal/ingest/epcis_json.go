@@ -15,6 +15,8 @@ type jsonEvent struct {
 	EventID            string                `json:"eventID"`
 	IsA                string                `json:"isA"` // drafts of EPCIS 2.0 used isA
 	ParentID           string                `json:"parentID"`
+	Action             string                `json:"action"`
+	EventTime          string                `json:"eventTime"`
 	EPCList            []string              `json:"epcList"`
 	ChildEPCs          []string              `json:"childEPCs"`
 	InputEPCList       []string              `json:"inputEPCList"`
@@ -356,12 +358,18 @@ func (d *jsonDoc) decodeEvent(raw []byte, line, col int) *epcisEvent {
 		return out
 	}
 	ev.Objects = append(ev.Objects, trimAll(je.EPCList)...)
-	ev.Objects = append(ev.Objects, trimAll(je.ChildEPCs)...)
+	children := trimAll(je.ChildEPCs)
+	ev.Objects = append(ev.Objects, children...)
 	if p := strings.TrimSpace(je.ParentID); p != "" {
 		ev.Objects = append(ev.Objects, p)
+		ev.Parent = p
 	}
 	ev.Objects = append(ev.Objects, classes(je.QuantityList)...)
-	ev.Objects = append(ev.Objects, classes(je.ChildQuantityList)...)
+	childClasses := classes(je.ChildQuantityList)
+	ev.Objects = append(ev.Objects, childClasses...)
+	ev.Children = append(append([]string(nil), children...), childClasses...)
+	ev.Action = strings.ToUpper(strings.TrimSpace(je.Action))
+	ev.Time = strings.TrimSpace(je.EventTime)
 	ev.Inputs = append(trimAll(je.InputEPCList), classes(je.InputQuantityList)...)
 	ev.Outputs = append(trimAll(je.OutputEPCList), classes(je.OutputQuantityList)...)
 	if je.ReadPoint != nil {

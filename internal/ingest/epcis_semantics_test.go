@@ -139,7 +139,7 @@ func TestEPCISSemantics(t *testing.T) {
 				{id: "urn:uuid:e9", epc: bale, loc: mill, declares: true, correctives: []string{"urn:uuid:e10"}},
 			},
 			noLinks:  true,
-			warnings: []string{"which is not in this document: an event imported earlier is not withdrawn", "its corrective event urn:uuid:e10 is not in this document"},
+			warnings: []string{"which is not in this document: nothing read earlier is withdrawn here", "its corrective event urn:uuid:e10 is not in this document"},
 		},
 		{
 			// A returnable crate shuttles between farm and mill: no one

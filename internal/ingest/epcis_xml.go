@@ -142,8 +142,8 @@ func (x *xmlDoc) parent(up int) string {
 // ignored are event children whose content the importer does not use.
 var ignored = map[string]bool{
 	"ilmd": true, "sensorElementList": true, "bizTransactionList": true, "persistentDisposition": true,
-	"certificationInfo": true, "eventTime": true, "recordTime": true, "eventTimeZoneOffset": true,
-	"bizStep": true, "disposition": true, "action": true, "transformationID": true,
+	"certificationInfo": true, "recordTime": true, "eventTimeZoneOffset": true,
+	"bizStep": true, "disposition": true, "transformationID": true,
 }
 
 func (x *xmlDoc) capture() {
@@ -170,7 +170,8 @@ func (x *xmlDoc) start(t xml.StartElement) {
 			x.skip = 1 // declaration time, reason, extensions
 		case ignored[local]:
 			x.skip = 1
-		case local == "epc", local == "parentID", local == "epcClass", local == "source", local == "destination", local == "eventID":
+		case local == "epc", local == "parentID", local == "epcClass", local == "source", local == "destination", local == "eventID",
+			local == "eventTime" && x.parent(1) != "errorDeclaration", local == "action":
 			x.capture()
 			x.capType = attr(t, "type")
 		case local == "id" && (x.parent(1) == "readPoint" || x.parent(1) == "bizLocation"):
@@ -247,8 +248,11 @@ func (x *xmlDoc) captured(local, v string) {
 	switch local {
 	case "epc":
 		switch x.parent(1) {
-		case "epcList", "childEPCs":
+		case "epcList":
 			ev.Objects = append(ev.Objects, v)
+		case "childEPCs":
+			ev.Objects = append(ev.Objects, v)
+			ev.Children = append(ev.Children, v)
 		case "inputEPCList":
 			ev.Inputs = append(ev.Inputs, v)
 		case "outputEPCList":
@@ -256,14 +260,22 @@ func (x *xmlDoc) captured(local, v string) {
 		}
 	case "parentID":
 		ev.Objects = append(ev.Objects, v)
+		ev.Parent = v
+	case "eventTime":
+		ev.Time = v
+	case "action":
+		ev.Action = strings.ToUpper(v)
 	case "eventID":
 		ev.ID = v
 	case "correctiveEventID":
 		ev.Correctives = append(ev.Correctives, v)
 	case "epcClass":
 		switch x.parent(2) {
-		case "quantityList", "childQuantityList":
+		case "quantityList":
 			ev.Objects = append(ev.Objects, v)
+		case "childQuantityList":
+			ev.Objects = append(ev.Objects, v)
+			ev.Children = append(ev.Children, v)
 		case "inputQuantityList":
 			ev.Inputs = append(ev.Inputs, v)
 		case "outputQuantityList":

@@ -111,6 +111,10 @@ type Options struct {
 	// whose coordinates lie clearly outside its country is imported with a
 	// warning. Nil checks nothing.
 	KmOutside func(alpha2 string, lat, lng float64) (km float64, known bool)
+	// Declared reports whether an EPCIS event was declared erroneous by an
+	// earlier import, and where; such an event is not applied. Nil knows
+	// of none.
+	Declared func(eventID string) (where string, declared bool)
 	// KnownRef reports whether a party with this reference already exists
 	// outside the file (stored by an earlier import), so a buyer_id naming
 	// it is not an error. Nil means only the file counts.

@@ -222,3 +222,35 @@ func testEngine(t *testing.T) *risk.Engine {
 	}
 	return e
 }
+
+// The supplier page of a packhouse lists the packing seen there, in
+// words, from an EPCIS aggregation event.
+func TestSupplierPageListsPackingSeenThere(t *testing.T) {
+	t.Parallel()
+	f, db := duplicatesFixture(t)
+	const packhouse = "urn:epc:id:sgln:4012345.00003.0"
+	doc := `{"@context":["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld"],"type":"EPCISDocument","schemaVersion":"2.0","creationDate":"2024-03-02T00:00:00Z",
+"epcisBody":{"eventList":[
+{"type":"AggregationEvent","eventID":"urn:uuid:pack-1","eventTime":"2024-03-01T08:00:00Z","eventTimeZoneOffset":"+00:00","action":"ADD","parentID":"urn:epc:id:sscc:4012345.0000000001","childEPCs":["urn:epc:id:sgtin:4012345.011111.1","urn:epc:id:sgtin:4012345.011111.2"],"bizLocation":{"id":"` + packhouse + `"}}
+]}}`
+	if _, err := f.deps.Imports.ImportAndRecompute(context.Background(), f.org.ID,
+		[]assessment.NamedFile{assessment.ReaderFile("packing.json", strings.NewReader(doc))}, false); err != nil {
+		t.Fatal(err)
+	}
+	ps, _, err := db.SupplyChain().ListParties(context.Background(), f.org.ID, supplychain.PartyFilter{}, kernel.Page{Limit: 100})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := ""
+	for _, p := range ps {
+		if p.Ref == packhouse {
+			id = p.ID
+		}
+	}
+	_, viewer := f.login(t, "viewer@acme.example", testPassword, "")
+	body := pageText(t, f.do(t, "GET", "/suppliers/"+id, "", viewer, nil))
+	want := "2024-03-01 08:00 UTC: trade item (SGTIN) 4012345.011111.1, trade item (SGTIN) 4012345.011111.2 packed into logistic unit (SSCC) 4012345.0000000001 (read from packing.json, event urn:uuid:pack-1)"
+	if !strings.Contains(body, "Packing seen here") || !strings.Contains(body, want) {
+		t.Errorf("the page lacks the packing %q", want)
+	}
+}

@@ -345,6 +345,14 @@ func (s *supplyHandlers) supplierPage(w http.ResponseWriter, r *http.Request) {
 	data["Place"] = placeOf(party)
 	data["Hits"] = s.partyHits(ctx, org, party.ID)
 	data["Grievances"] = s.partyGrievances(ctx, pr, party.ID)
+	if cr, ok := s.suppliers.(ContainmentReader); ok {
+		packs, total, err := cr.Containment(ctx, org, party.ID)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		data["Packing"], data["PackingTotal"] = packingViews(packs), total
+	}
 	s.render(w, r, http.StatusOK, "supply_party.html", data)
 }
 

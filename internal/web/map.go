@@ -234,9 +234,14 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 	for _, x := range mapMeasures {
 		measures = append(measures, option{x.ID, x.Label, x.ID == m.ID})
 	}
+	layer, err := s.facilities(r.Context(), principalOf(r).User.OrgID, r.URL.Query())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	data := map[string]any{
 		"Measure": m, "Measures": measures, "Shapes": shapes, "Table": table,
-		"Width": geo.Width, "Height": geo.Height,
+		"Width": geo.Width, "Height": geo.Height, "Facilities": layer,
 	}
 	if ref != nil {
 		dsID := refdata.GSI

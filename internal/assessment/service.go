@@ -182,6 +182,18 @@ type Summary struct {
 // stored after all of them, so that an audit may name a supplier of any
 // file of the same import; each audit must name a stored party.
 func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []NamedFile, skipBadRows bool) (Summary, error) {
+	sum, err := s.Import(ctx, orgID, files, skipBadRows)
+	if err != nil {
+		return sum, err
+	}
+	sum.Levels, err = s.Recompute(ctx, orgID)
+	return sum, err
+}
+
+// Import is ImportAndRecompute without the recompute: the files are
+// stored, facilities matched and merged, in one transaction, and the
+// organisation is marked due for a recompute.
+func (s *Service) Import(ctx context.Context, orgID string, files []NamedFile, skipBadRows bool) (Summary, error) {
 	var sum Summary
 	read := make([]*FileResult, len(files)) // nil for a file not read
 	add := func(i int, res ingest.Result, err error) {
@@ -243,10 +255,6 @@ func (s *Service) ImportAndRecompute(ctx context.Context, orgID string, files []
 			sum.Files = append(sum.Files, *r)
 		}
 	}
-	if err != nil {
-		return sum, err
-	}
-	sum.Levels, err = s.Recompute(ctx, orgID)
 	return sum, err
 }
 

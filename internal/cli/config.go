@@ -89,6 +89,10 @@ var settingTable = []setting{
 		help: "user name at the mail server (with UPSTREAM_SMTP_PASSWORD)"},
 	{name: "SMTP_PASSWORD", secret: true,
 		help: "password at the mail server"},
+	{name: "OSH_TOKEN", secret: true,
+		help: "Open Supply Hub API token: with it serve looks up, in the background, the OS ID of every facility that has none (off when unset)"},
+	{name: "OSH_URL", def: "https://opensupplyhub.org", check: checkURL,
+		help: "address of the Open Supply Hub API the look-up uses"},
 	{name: "ARGON2", check: oneOf("test"),
 		help: "test lowers the password and key hashing costs, for tests only; never in production"},
 }

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/assessment"
+	"github.com/upstream-platform/upstream/internal/facilitymatch"
+	"github.com/upstream-platform/upstream/internal/jobs"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/supplychain"
@@ -122,6 +124,29 @@ func (d duplicateReview) KeepApart(ctx context.Context, orgID, a, b, actor strin
 	return d.svc.KeepApart(ctx, d.store, orgID, a, b, actor)
 }
 
+func (d duplicateReview) OSHReviews(ctx context.Context, orgID string, limit int) ([]supplychain.OSHLookup, error) {
+	return d.store.OSHReviews(ctx, orgID, limit)
+}
+
 func (d duplicateReview) UndoMerge(ctx context.Context, orgID, id, actor string) (supplychain.Merge, error) {
 	return d.svc.UndoMerge(ctx, d.store, orgID, id, actor)
+}
+
+// addOSHLookup schedules the Open Supply Hub look-up of facilities
+// without an OS ID when the operator configured an API token.
+func addOSHLookup(env *Env, sched *jobs.Scheduler, db *sqlstore.DB) error {
+	s, err := settings(env, "OSH_TOKEN", "OSH_URL")
+	if err != nil {
+		return err
+	}
+	if s["OSH_TOKEN"] == "" {
+		return nil
+	}
+	m, err := facilitymatch.New(facilitymatch.DefaultThresholds())
+	if err != nil {
+		return err
+	}
+	sched.AddOSHLookupJob(&jobs.OSHLookup{Orgs: db.Accounts(), Store: db.SupplyChain(), Matcher: m, Clock: env.Clock,
+		Client: &jobs.OSHClient{BaseURL: s["OSH_URL"], Token: s["OSH_TOKEN"]}})
+	return nil
 }

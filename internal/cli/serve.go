@@ -194,6 +194,9 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	sched.AddAuditCheckpointJob(sealing)
 	sched.AddRiskChangeJob(&jobs.RiskChanges{Orgs: db.Accounts(), Store: db.SupplyChain(), Signals: ew, Clock: env.Clock})
+	if err := addOSHLookup(env, sched, db); err != nil {
+		return err
+	}
 	// Sign-in counts of names not tried for a day are dropped; most are
 	// addresses of nobody, counted only so that they answer like real ones.
 	sched.Add(jobs.Job{Name: "account.login-attempts", Every: time.Hour, Run: func(ctx context.Context) error {

@@ -449,3 +449,18 @@ func sameSet(a, b []string) bool {
 	}
 	return true
 }
+
+// Best compares r with each candidate on its own (as Compare does) and
+// returns the index of the highest-scoring one and its pair, or -1 when
+// there is no candidate. The pair's Decision is empty when even the best
+// is below the review threshold.
+func (m *Matcher) Best(r Record, cands []Record) (int, Pair) {
+	best, bp := -1, Pair{}
+	for i, c := range cands {
+		p := m.Compare(r, c)
+		if best < 0 || p.Score > bp.Score {
+			best, bp = i, p
+		}
+	}
+	return best, bp
+}

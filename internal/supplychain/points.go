@@ -1,5 +1,7 @@
 package supplychain
 
+import "time"
+
 // Point is a party with coordinates, as a map draws it: where it is and
 // its stored risk level.
 type Point struct {
@@ -15,4 +17,19 @@ type PointFilter struct {
 	Level     string // a risk level
 	// Limit bounds how many points are returned, the most exposed first.
 	Limit int
+}
+
+// OSHLookup is what a look-up of one facility in the Open Supply Hub
+// found: the best candidate, its score against the facility, and the
+// matcher's decision. Same attaches the candidate's OS ID to the
+// facility; Review leaves it for an analyst; "" found nothing close.
+type OSHLookup struct {
+	PartyID  string
+	OSID     string // the candidate's OS ID; empty when none was found
+	Name     string // the candidate's name and address, for people
+	Address  string
+	Score    float64
+	Decision string // "same", "review" or ""
+	Reasons  []string
+	At       time.Time
 }

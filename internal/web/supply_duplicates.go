@@ -25,6 +25,19 @@ type DuplicateReview interface {
 	UndoMerge(ctx context.Context, orgID, id, actor string) (supplychain.Merge, error)
 }
 
+// OSHSuggestions gives the Open Supply Hub look-ups that wait for an
+// analyst. When the DuplicateReview also implements it the duplicates
+// page lists them.
+type OSHSuggestions interface {
+	OSHReviews(ctx context.Context, orgID string, limit int) ([]supplychain.OSHLookup, error)
+}
+
+type oshView struct {
+	Name, Href, Candidate, OSID string
+	Percent                     int
+	Why                         []string
+}
+
 // pairsPerPage and mergesShown bound the duplicates page.
 const (
 	pairsPerPage = 25
@@ -103,8 +116,32 @@ func (h *supplyHandlers) renderDuplicates(w http.ResponseWriter, r *http.Request
 	for i, m := range merges {
 		mviews[i] = describeMergeView(m, names)
 	}
+	var osh []oshView
+	if sg, ok := h.duplicates.(OSHSuggestions); ok {
+		ls, err := sg.OSHReviews(r.Context(), org, mergesShown)
+		if err != nil {
+			h.fail(w, r, err)
+			return
+		}
+		for _, l := range ls {
+			p, err := h.suppliers.GetParty(r.Context(), org, l.PartyID)
+			if kernel.IsCode(err, kernel.NotFound) {
+				continue // merged away since
+			}
+			if err != nil {
+				h.fail(w, r, err)
+				return
+			}
+			cand := l.Name
+			if l.Address != "" {
+				cand += ", " + l.Address
+			}
+			osh = append(osh, oshView{Name: p.Name, Href: "/suppliers/" + url.PathEscape(p.ID), Candidate: cand, OSID: l.OSID,
+				Percent: scorePercent(l.Score), Why: explainMatch(l.Reasons)})
+		}
+	}
 	data := map[string]any{
-		"Pairs": views, "Total": total, "Page": page, "Merges": mviews,
+		"OSH": osh, "Pairs": views, "Total": total, "Page": page, "Merges": mviews,
 		"Prev": page - 1, "Next": nextPage(page, pairsPerPage, total),
 		"Notice": doneNotice(r.URL.Query()),
 	}

@@ -40,6 +40,9 @@ func (d storedDuplicates) MergePair(ctx context.Context, org, a, b, actor string
 func (d storedDuplicates) KeepApart(ctx context.Context, org, a, b, actor string) (supplychain.DuplicatePair, error) {
 	return d.svc.KeepApart(ctx, d.st, org, a, b, actor)
 }
+func (d storedDuplicates) OSHReviews(ctx context.Context, org string, limit int) ([]supplychain.OSHLookup, error) {
+	return d.st.OSHReviews(ctx, org, limit)
+}
 func (d storedDuplicates) UndoMerge(ctx context.Context, org, id, actor string) (supplychain.Merge, error) {
 	return d.svc.UndoMerge(ctx, d.st, org, id, actor)
 }
@@ -84,6 +87,11 @@ func duplicatesFixture(t *testing.T) (*fixture, *sqlstore.DB) {
 func TestDuplicatesPageShowsPairsInWordsWithoutIds(t *testing.T) {
 	t.Parallel()
 	f, _ := duplicatesFixture(t)
+	if err := f.deps.Suppliers.(*sqlstore.SupplyChain).RecordOSHLookup(context.Background(), f.org.ID, supplychain.OSHLookup{
+		PartyID: supplychain.RefID("D1"), OSID: "BD2020999XYZ123", Name: "Dhaka Knitting Co.", Address: "Tongi", Score: 0.7,
+		Decision: "review", Reasons: []string{"name 0.70", "address 0.60"}}); err != nil {
+		t.Fatal(err)
+	}
 	_, viewer := f.login(t, "viewer@acme.example", testPassword, "")
 	res := f.do(t, "GET", "/suppliers/duplicates", "", viewer, nil)
 	body := pageText(t, res)
@@ -95,6 +103,7 @@ func TestDuplicatesPageShowsPairsInWordsWithoutIds(t *testing.T) {
 		"Plot 12, Road 4, Tongi", "Tongi Industrial Area", "Bangladesh", "read from brand-b.csv, line 3",
 		"names 95% alike", "addresses 67% alike",
 		"“Hanes Ink S.A. de C.V.” into", "merged automatically by an import", "read from brand-b.csv, line 2",
+		"may be “Dhaka Knitting Co., Tongi” (OS ID BD2020999XYZ123), 70% alike: names 70% alike; addresses 60% alike.",
 	} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)

@@ -19,8 +19,15 @@ import (
 type Printer struct {
 	// Path is the Chromium executable.
 	Path string
-	// Timeout bounds one print job.
+	// Timeout bounds one print job of a small page; PerMiB is added for
+	// every MiB of HTML, since Chromium's layout time grows with the page.
 	Timeout time.Duration
+	PerMiB  time.Duration
+}
+
+// limit is the time allowed to print a page of n bytes.
+func (p *Printer) limit(n int) time.Duration {
+	return p.Timeout + time.Duration(float64(p.PerMiB)*float64(n)/(1<<20))
 }
 
 // Find returns a Printer for the Chromium on the PATH, or an Unavailable
@@ -28,7 +35,7 @@ type Printer struct {
 func Find() (*Printer, error) {
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
 		if p, err := exec.LookPath(name); err == nil {
-			return &Printer{Path: p, Timeout: 60 * time.Second}, nil
+			return &Printer{Path: p, Timeout: 45 * time.Second, PerMiB: 15 * time.Second}, nil
 		}
 	}
 	return nil, kernel.Errorf(kernel.Unavailable, "PDF output needs headless Chromium; install the 'chromium' package, or choose --format html")
@@ -38,7 +45,8 @@ func Find() (*Printer, error) {
 // served once from a loopback address that only this job knows, so the
 // document can be of any size and never touches the disk.
 func (p *Printer) PrintPDF(ctx context.Context, html []byte) ([]byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, p.Timeout)
+	limit := p.limit(len(html))
+	ctx, cancel := context.WithTimeout(ctx, limit)
 	defer cancel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -75,7 +83,7 @@ func (p *Printer) PrintPDF(ctx context.Context, html []byte) ([]byte, error) {
 	pdf, err := chromedp.Run(tctx, chromedp.PrintToPDF(chromedp.PDFPaper(chromedp.PaperA4), chromedp.PDFMargin(0.6), chromedp.PDFPrintBackground()))
 	if err != nil {
 		if errors.Is(err, context.DeadlineExceeded) {
-			return nil, kernel.Errorf(kernel.Unavailable, "printing the PDF took longer than %s", p.Timeout)
+			return nil, kernel.Errorf(kernel.Unavailable, "printing the PDF took longer than %s", limit.Round(time.Second))
 		}
 		return nil, fmt.Errorf("print PDF: %w", err)
 	}

@@ -12,9 +12,26 @@ import (
 	"github.com/upstream-platform/upstream/internal/scorecard"
 )
 
-// Build validates d and lays out a report of kind k. The result feeds every
-// format.
-func Build(k Kind, d Data) (*Document, error) {
+// The printed supplier-risk report keeps its long tables to these sizes, so
+// the time and memory to print it stay the same whatever the size of the
+// supply map: the register lists the parties with the highest exposure and
+// the factor breakdown explains the first of them. The CSV and XLSX annexes
+// hold every party and every figure.
+const (
+	PrintRegisterRows  = 500
+	PrintFactorParties = 100
+)
+
+// Build validates d and lays out a report of kind k in full, for the HTML
+// page and the data annexes.
+func Build(k Kind, d Data) (*Document, error) { return build(k, d, false) }
+
+// BuildPrint lays out a report of kind k for printing: as Build, with the
+// long tables of the supplier-risk report cut to PrintRegisterRows and
+// PrintFactorParties, each saying so and where the rest is.
+func BuildPrint(k Kind, d Data) (*Document, error) { return build(k, d, true) }
+
+func build(k Kind, d Data, print bool) (*Document, error) {
 	if err := d.Validate(k); err != nil {
 		return nil, err
 	}
@@ -27,8 +44,13 @@ func Build(k Kind, d Data) (*Document, error) {
 	case SupplierRisk:
 		doc.Title = "Supplier risk report"
 		b.riskSummary(d)
-		b.register(d, 0)
-		b.factors(d)
+		if print {
+			b.register(d, PrintRegisterRows)
+			b.factors(d, PrintFactorParties)
+		} else {
+			b.register(d, 0)
+			b.factors(d, 0)
+		}
 	case BrandScorecard:
 		doc.Title = "Scorecard"
 		b.scorecard(d)
@@ -90,8 +112,10 @@ func (b *builder) register(d Data, limit int) {
 		Head:  []string{"#", "Party", "Reference", "Country", "Commodities", "Tier", "Inherent", "Signals", "Exposure", "Level", "Confidence", "Confirmed matches"},
 		Empty: "No parties were provided."}
 	ps := sortedParties(d.Parties)
+	var paras []string
 	if limit > 0 && len(ps) > limit {
-		t.Caption = fmt.Sprintf("The %d parties with the highest exposure (of %d)", limit, len(ps))
+		t.Caption = fmt.Sprintf("The %s parties with the highest exposure (of %s)", thousands(limit), thousands(len(ps)))
+		paras = append(paras, fmt.Sprintf("This printed report lists the %s parties with the highest exposure. The CSV and XLSX downloads of this report list all %s parties with every figure.", thousands(limit), thousands(len(ps))))
 		ps = ps[:limit]
 	}
 	for i, p := range ps {
@@ -109,7 +133,7 @@ func (b *builder) register(d Data, limit int) {
 			b.count(p.ID, p.Name, "confirmed watchlist matches", p.WatchlistHits, src),
 		})
 	}
-	b.add(Section{ID: "register", Title: "Risk register", Tables: []Table{t}})
+	b.add(Section{ID: "register", Title: "Risk register", Paras: paras, Tables: []Table{t}})
 }
 
 // commodityList names a party's commodities, marking the inferred ones
@@ -142,12 +166,21 @@ func levelText(p Party) string {
 // can point at the people who reported.
 func grievanceFactor(f risk.Factor) bool { return f.Indicator == string(risk.Grievance) }
 
-func (b *builder) factors(d Data) {
+// factors explains each party's score; limit > 0 explains only the first
+// parties by exposure.
+func (b *builder) factors(d Data, limit int) {
 	b.section = "factors"
 	t := Table{Caption: "Why each party scores as it does: factors and their contributions",
 		Head:  []string{"Party", "Kind", "Indicator", "Value", "Source", "Edition", "Contribution"},
 		Empty: "No factors were provided."}
-	for _, p := range sortedParties(d.Parties) {
+	ps := sortedParties(d.Parties)
+	var paras []string
+	if limit > 0 && len(ps) > limit {
+		t.Caption = fmt.Sprintf("Factors of the %s parties with the highest exposure (of %s)", thousands(limit), thousands(len(ps)))
+		paras = append(paras, fmt.Sprintf("The factors of the other %s parties are in the CSV and XLSX downloads of this report.", thousands(len(ps)-limit)))
+		ps = ps[:limit]
+	}
+	for _, p := range ps {
 		for _, f := range p.Factors {
 			value, source, edition := f.Value, f.Source, f.Edition
 			if grievanceFactor(f) {
@@ -158,7 +191,7 @@ func (b *builder) factors(d Data) {
 				b.score(p.ID, p.Name, "contribution: "+f.Indicator, f.Contribution, src)})
 		}
 	}
-	b.add(Section{ID: "factors", Title: "Factor breakdown", Tables: []Table{t}})
+	b.add(Section{ID: "factors", Title: "Factor breakdown", Paras: paras, Tables: []Table{t}})
 }
 
 func (b *builder) scorecardSource(sc scorecard.Scorecard) *Source {
@@ -644,4 +677,23 @@ func eudrLotTable(e *Deforestation) Table {
 		t.Rows = append(t.Rows, []Cell{user(l.Ref), text(l.Commodity), text(strconv.Itoa(l.Plots)), text(strconv.Itoa(l.Open)), text(strconv.Itoa(l.Statements))})
 	}
 	return t
+}
+
+// thousands writes a count with commas between groups of three digits
+// (3,361), as the report's English text does.
+func thousands(n int) string {
+	s := strconv.Itoa(n)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, r := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

@@ -65,7 +65,11 @@ func (r Renderer) Render(ctx context.Context, w io.Writer, k Kind, f Format, d D
 	if f == PDF && r.PDF == nil {
 		return kernel.Errorf(kernel.Unavailable, "PDF output needs headless Chromium, which is not installed; use html and print it, or install chromium")
 	}
-	doc, err := Build(k, d)
+	build := Build
+	if f == PDF {
+		build = BuildPrint
+	}
+	doc, err := build(k, d)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 
 	"github.com/upstream-platform/upstream/internal/report"
@@ -28,7 +29,7 @@ func (s *reportHandlers) reportsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	formats := []choice{
 		{string(report.HTML), "HTML (a web page, prints to A4)", true},
-		{string(report.PDF), "PDF", false},
+		{string(report.PDF), fmt.Sprintf("PDF (a long supplier register prints its %d parties of highest exposure; CSV and XLSX hold every party)", report.PrintRegisterRows), false},
 		{string(report.CSV), "CSV data annex", false},
 		{string(report.XLSX), "XLSX data annex (spreadsheet)", false},
 	}

@@ -189,7 +189,7 @@ func TestBrowserJourneys(t *testing.T) {
 		admin.open(queue, "h1", "screening")
 		if !admin.has("#queue [id^='confirm-']") {
 			admin.do(chromedp.Click(chromedp.CSS("#screen-all")))
-			admin.wait("#ran", "new hits")
+			admin.wait("#flash", "new hits")
 			admin.check("screening-ran")
 			admin.open(queue, "h1", "screening")
 		}
@@ -203,7 +203,7 @@ func TestBrowserJourneys(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS("#note-"+id), "same legal name and region as the listed entity"),
 			chromedp.Click(chromedp.CSS("#confirm-"+id)),
 		)
-		admin.wait("#done", "confirmed")
+		admin.wait("#flash", "confirmed")
 		admin.check("screening-confirmed")
 	})
 

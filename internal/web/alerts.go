@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"net/url"
@@ -65,6 +66,9 @@ type alertView struct {
 	AssignedName string
 	AckedName    string
 	ResolvedName string
+	Subject      subjectView
+	Signal       string
+	DetectorText string
 }
 
 // userNames maps the ids of an organisation's users to their emails, for
@@ -81,7 +85,7 @@ func userNames(ctx context.Context, dir userDirectory, orgID string) (map[string
 	return names, users, nil
 }
 
-func (s *alertHandlers) viewOf(a earlywarning.Alert, names map[string]string) alertView {
+func (s *alertHandlers) viewOf(ctx context.Context, a earlywarning.Alert, names map[string]string) alertView {
 	now := s.clock.Now()
 	name := func(id string) string {
 		if n, ok := names[id]; ok {
@@ -90,7 +94,8 @@ func (s *alertHandlers) viewOf(a earlywarning.Alert, names map[string]string) al
 		return id
 	}
 	return alertView{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now),
-		AssignedName: name(a.AssignedTo), AckedName: name(a.AcknowledgedBy), ResolvedName: name(a.ResolvedBy)}
+		AssignedName: name(a.AssignedTo), AckedName: name(a.AcknowledgedBy), ResolvedName: name(a.ResolvedBy),
+		Subject: s.subjectOf(ctx, a.OrgID, a.Subject), Signal: signalLabel(a.Kind), DetectorText: detectorLabel(a.Detector)}
 }
 
 const alertsPerPage = 50
@@ -120,7 +125,7 @@ func (s *alertHandlers) alertsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	views := make([]alertView, len(alerts))
 	for i, a := range alerts {
-		views[i] = s.viewOf(a, names)
+		views[i] = s.viewOf(r.Context(), a, names)
 	}
 	link := func(page int) string {
 		v := url.Values{"state": {state}, "page": {strconv.Itoa(page)}}
@@ -165,7 +170,7 @@ func (s *alertHandlers) renderAlert(w http.ResponseWriter, r *http.Request, stat
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"Alert": s.viewOf(a, names), "Users": users,
+	data := map[string]any{"Alert": s.viewOf(r.Context(), a, names), "Users": users,
 		"Snoozes": []snoozeChoice{{"1", "1 hour"}, {"4", "4 hours"}, {"24", "1 day"}, {"72", "3 days"}, {"168", "1 week"}, {"0", "End the snooze"}}}
 	if charted {
 		data["Chart"] = chart
@@ -233,8 +238,9 @@ func resolveWith(note string) transition {
 }
 
 // formAction runs a transition from a page form and shows the alert again:
-// after success by redirect, after a mistake with the message on the page.
-func (s *alertHandlers) formAction(w http.ResponseWriter, r *http.Request, t transition) {
+// after success by redirect with msg, after a mistake with the message on
+// the page.
+func (s *alertHandlers) formAction(w http.ResponseWriter, r *http.Request, t transition, msg string) {
 	if _, err := s.apply(r, t); err != nil {
 		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
 			s.renderAlert(w, r, statusOf(code), map[string]any{"Error": kernel.ErrorMessage(err)})
@@ -243,15 +249,22 @@ func (s *alertHandlers) formAction(w http.ResponseWriter, r *http.Request, t tra
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/alerts/"+url.PathEscape(r.PathValue("id")), http.StatusSeeOther)
+	s.done(w, r, "/alerts/"+url.PathEscape(r.PathValue("id")), msg)
 }
 
 func (s *alertHandlers) alertAcknowledge(w http.ResponseWriter, r *http.Request) {
-	s.formAction(w, r, acknowledge)
+	s.formAction(w, r, acknowledge, "Alert acknowledged: it is marked as being handled by you.")
 }
 
 func (s *alertHandlers) alertAssign(w http.ResponseWriter, r *http.Request) {
-	s.formAction(w, r, s.assignTo(r.Context(), r.FormValue("user")))
+	msg := "Alert unassigned."
+	if id := strings.TrimSpace(r.FormValue("user")); id != "" {
+		msg = "Alert assigned."
+		if u, err := s.users.User(r.Context(), principalOf(r).User.OrgID, id); err == nil {
+			msg = "Alert assigned to " + cmp.Or(u.Name, u.Email) + "."
+		}
+	}
+	s.formAction(w, r, s.assignTo(r.Context(), r.FormValue("user")), msg)
 }
 
 func (s *alertHandlers) alertSnooze(w http.ResponseWriter, r *http.Request) {
@@ -260,9 +273,13 @@ func (s *alertHandlers) alertSnooze(w http.ResponseWriter, r *http.Request) {
 		s.renderAlert(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
 		return
 	}
-	s.formAction(w, r, snoozeUntil(until))
+	msg := "Snooze lifted: the alert is open again."
+	if !until.IsZero() {
+		msg = "Alert snoozed until " + until.UTC().Format("2 Jan 2006 15:04") + " UTC."
+	}
+	s.formAction(w, r, snoozeUntil(until), msg)
 }
 
 func (s *alertHandlers) alertResolve(w http.ResponseWriter, r *http.Request) {
-	s.formAction(w, r, resolveWith(r.FormValue("resolution")))
+	s.formAction(w, r, resolveWith(r.FormValue("resolution")), "Alert resolved.")
 }

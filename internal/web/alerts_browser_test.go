@@ -36,7 +36,7 @@ func TestBrowserAcknowledgeAlertWithoutJavaScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(ctx, "#alerts", "party: cocoa-coop-17"); err != nil {
+	if err := waitForText(ctx, "#alerts", "Mill cocoa-coop-17"); err != nil {
 		t.Fatalf("alert not listed: %v", err)
 	}
 	err = chromedp.Do(ctx,
@@ -46,6 +46,9 @@ func TestBrowserAcknowledgeAlertWithoutJavaScript(t *testing.T) {
 	)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#flash", "Alert acknowledged"); err != nil {
+		t.Fatalf("no confirmation: %v", err)
 	}
 	if err := waitForText(ctx, "#alert-state", "acknowledged"); err != nil {
 		t.Fatalf("alert not acknowledged: %v", err)

@@ -100,7 +100,7 @@ func (s *alertHandlers) endpointDelete(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/alerts/endpoints", http.StatusSeeOther)
+	s.done(w, r, "/alerts/endpoints", "Delivery endpoint removed: no more alerts are sent to it.")
 }
 
 func (s *alertHandlers) apiEndpoints(w http.ResponseWriter, r *http.Request) {

@@ -56,5 +56,5 @@ func (s *alertHandlers) sensitivitySave(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	point, _ := earlywarning.SensitivityByName(name)
-	s.renderSensitivity(w, r, http.StatusOK, map[string]any{"Saved": point.Label})
+	s.done(w, r, "/alerts/sensitivity", "Sensitivity saved: "+point.Label+". The next detector run uses it.")
 }

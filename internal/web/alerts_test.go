@@ -16,6 +16,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
 var (
@@ -50,6 +51,7 @@ var alertsAuth = map[string][]string{
 type alertsFixture struct {
 	*fixture
 	st *sqlstore.EarlyWarning
+	db *sqlstore.DB
 }
 
 func newAlertsFixture(t *testing.T, db *sqlstore.DB) *alertsFixture {
@@ -59,11 +61,17 @@ func newAlertsFixture(t *testing.T, db *sqlstore.DB) *alertsFixture {
 	f.deps.Alerts = &earlywarning.Service{Alerts: st, Endpoints: st, Clock: f.clock}
 	f.deps.AlertEndpoints = st
 	f.deps.AlertSignals = st
-	return &alertsFixture{fixture: f, st: st}
+	f.deps.Suppliers = db.SupplyChain() // alerts name their parties
+	return &alertsFixture{fixture: f, st: st, db: db}
 }
 
+// raise stores a party named "Mill " and its id, and raises a watchlist
+// alert about it.
 func (f *alertsFixture) raise(t *testing.T, orgID, party string, sev earlywarning.Severity) earlywarning.Alert {
 	t.Helper()
+	if err := f.db.SupplyChain().UpsertParties(context.Background(), orgID, []supplychain.Party{{ID: party, Ref: party, Name: "Mill " + party, Kind: supplychain.KindCompany, Country: "GH"}}); err != nil {
+		t.Fatal(err)
+	}
 	a, _, err := f.deps.Alerts.Raise(context.Background(), earlywarning.Trigger{OrgID: orgID, Key: "rule/watchlist-hit/party:" + party,
 		Kind: earlywarning.KindWatchlistHit, Subject: earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: party},
 		Detector: "threshold:watchlist-hit", Severity: sev, Score: 0.95, At: f.clock.Now(), Source: "screening:hit/" + party})
@@ -216,7 +224,7 @@ func TestAlertPages(t *testing.T) {
 		status                         int
 		want, unwanted                 []string
 	}{
-		{"list", "viewer", "GET", "/alerts", "", 200, []string{"party: supplier-1", "party: supplier-2", "overdue"}, nil},
+		{"list", "viewer", "GET", "/alerts", "", 200, []string{"Mill supplier-1", "Mill supplier-2", "watchlist match", "threshold rule (watchlist hit)", "overdue"}, nil},
 		{"filter", "viewer", "GET", "/alerts?severity=high&state=open", "", 200, []string{"supplier-1"}, []string{"supplier-2"}},
 		{"bad filter", "viewer", "GET", "/alerts?severity=urgent", "", 400, []string{"not one of low, medium, high, critical"}, nil},
 		{"viewer sees no forms", "viewer", "GET", page, "", 200, []string{"critical alert"}, []string{"Acknowledge", "Resolve"}},
@@ -240,8 +248,9 @@ func TestAlertPages(t *testing.T) {
 		{"add bad email", "admin", "POST", "/alerts/endpoints", "channel=email&target=nobody", 400, []string{"not a single email address"}, nil},
 		{"sensitivity page", "admin", "GET", "/alerts/sensitivity", "", 200,
 			[]string{`value="balanced" checked`, "Earliest warning", "Fewest false alarms", balancedTimely, balancedFalseAlarms}, []string{"Sensitivity saved"}},
-		{"choose a sensitivity", "admin", "POST", "/alerts/sensitivity", "sensitivity=quiet", 200,
-			[]string{"Sensitivity saved: Fewer false alarms.", `value="quiet" checked`}, []string{`value="balanced" checked`}},
+		{"choose a sensitivity", "admin", "POST", "/alerts/sensitivity", "sensitivity=quiet", 303, nil, nil},
+		{"the sensitivity chosen", "admin", "GET", "/alerts/sensitivity", "", 200,
+			[]string{`value="quiet" checked`}, []string{`value="balanced" checked`}},
 		{"unknown sensitivity", "admin", "POST", "/alerts/sensitivity", "sensitivity=loud", 400,
 			[]string{`sensitivity &#34;loud&#34; is not one of`, `value="quiet" checked`}, nil},
 		{"no sensitivity chosen", "admin", "POST", "/alerts/sensitivity", "", 400, []string{"Choose one of the sensitivities"}, nil},

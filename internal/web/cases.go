@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"mime"
@@ -77,8 +78,8 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	s.render(w, r, http.StatusOK, "cases.html", map[string]any{"Rows": rows, "Stage": stage, "Stages": grievance.Stages(),
-		"NextPage": max(page, 0) + 1, "More": len(items) == pg.Limit, "Spam": r.URL.Query().Get("spam"),
-		"Received": grievance.StageReceived, "Pending": pending, "Approved": r.URL.Query().Get("approved")})
+		"NextPage": max(page, 0) + 1, "More": len(items) == pg.Limit,
+		"Received": grievance.StageReceived, "Pending": pending})
 }
 
 // pendingHandlers lists the new case handlers waiting for approval, shown
@@ -133,7 +134,7 @@ func (s *caseHandlers) caseHandlerApprove(w http.ResponseWriter, r *http.Request
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/cases?approved=1", http.StatusSeeOther)
+	s.done(w, r, "/cases", "The new case handler's key is approved: they receive new reports from now on. The audit log records your approval.")
 }
 
 // casesMarkSpam destroys the chosen new reports as spam (a flood's junk),
@@ -154,7 +155,7 @@ func (s *caseHandlers) casesMarkSpam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/cases?stage=received&spam="+strconv.Itoa(n), http.StatusSeeOther)
+	s.done(w, r, "/cases?stage=received", fmtCountOf(n, "report was", "reports were")+" marked as spam and destroyed; the audit log records each.")
 }
 
 // openCase opens the case named in the path for the signed-in handler. The
@@ -192,10 +193,10 @@ func (s *caseHandlers) casePage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	defer hs.Close()
-	s.renderCase(w, r, hs, http.StatusOK, "", r.URL.Query().Get("saved"))
+	s.renderCase(w, r, hs, http.StatusOK, "")
 }
 
-func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *grievance.HandlerSession, status int, errMsg, notice string) {
+func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *grievance.HandlerSession, status int, errMsg string) {
 	ctx := r.Context()
 	v, err := hs.View(ctx)
 	if err != nil {
@@ -236,6 +237,11 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 			}
 		}
 	}
+	names, _, err := userNames(ctx, s.users, v.Report.OrgID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
 	reveal := r.URL.Query().Get("show") == "identity"
 	if reveal {
 		if err := hs.RevealIdentity(r.Context()); err != nil {
@@ -248,14 +254,15 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 		"RemedyTypes": grievance.RemedyTypes(), "Purposes": grievance.Purposes(), "Categories": cats,
 		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
 		"Overrides":  []grievance.OverrideReason{grievance.OverrideRiskToLife, grievance.OverrideChildAtRisk, grievance.OverrideLegalDuty, grievance.OverrideCourtOrdered},
-		"Reveal":     reveal, "Error": errMsg, "Notice": notice,
+		"Reveal":     reveal, "Error": errMsg, "Names": names,
 		"Me": principalOf(r).User.ID,
 	})
 }
 
 // caseAction runs a handler action and answers with a redirect back to the
-// case (post/redirect/get), or the case page with the error.
-func (s *caseHandlers) caseAction(w http.ResponseWriter, r *http.Request, notice string, act func(ctx context.Context, hs *grievance.HandlerSession) error) {
+// case (post/redirect/get) saying what was done, or the case page with the
+// error. The message names what changed, never what the case says.
+func (s *caseHandlers) caseAction(w http.ResponseWriter, r *http.Request, act func(ctx context.Context, hs *grievance.HandlerSession) (string, error)) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
@@ -267,73 +274,88 @@ func (s *caseHandlers) caseAction(w http.ResponseWriter, r *http.Request, notice
 		return
 	}
 	defer hs.Close()
-	if err := act(r.Context(), hs); err != nil {
+	msg, err := act(r.Context(), hs)
+	if err != nil {
 		code := kernel.ErrorCode(err)
 		if code == kernel.Internal || code == kernel.NotFound || code == kernel.Unavailable {
 			s.fail(w, r, err)
 			return
 		}
-		s.renderCase(w, r, hs, statusOf(code), kernel.ErrorMessage(err), "")
+		s.renderCase(w, r, hs, statusOf(code), kernel.ErrorMessage(err))
 		return
 	}
-	http.Redirect(w, r, "/cases/"+hs.Report().ID+"?saved="+notice, http.StatusSeeOther)
+	s.done(w, r, "/cases/"+hs.Report().ID, msg)
 }
 
 func (s *caseHandlers) caseStage(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(w, r, "stage", func(ctx context.Context, hs *grievance.HandlerSession) error {
+	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		to, reason, note := grievance.Stage(r.PostForm.Get("to")), grievance.Reason(r.PostForm.Get("reason")), strings.TrimSpace(r.PostForm.Get("note"))
+		move := hs.Move
 		if r.PostForm.Get("confirm_open_remedies") != "" {
-			return hs.MoveConfirmed(ctx, to, reason, note)
+			move = hs.MoveConfirmed
 		}
-		return hs.Move(ctx, to, reason, note)
+		if err := move(ctx, to, reason, note); err != nil {
+			return "", err
+		}
+		msg := "Case moved to " + grievance.StageLabel(to, "en")
+		if reason != "" {
+			msg += " (" + label(string(reason)) + ")"
+		}
+		return msg + ".", nil
 	})
 }
 
 func (s *caseHandlers) caseTriage(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(w, r, "triage", func(ctx context.Context, hs *grievance.HandlerSession) error {
+	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		cats, err := grievance.ParseCategories(r.PostForm["category"])
 		if err != nil {
-			return err
+			return "", err
 		}
 		t := hs.Report().Triage
 		t.Categories = cats
 		t.Severity = grievance.Severity(r.PostForm.Get("severity"))
 		t.Country = strings.ToUpper(strings.TrimSpace(r.PostForm.Get("country")))
 		t.SupplierID = strings.TrimSpace(r.PostForm.Get("supplier_id"))
-		return hs.SetTriage(ctx, t)
+		return "Triage saved: categories, severity, country and supplier.", hs.SetTriage(ctx, t)
 	})
 }
 
 func (s *caseHandlers) caseMessage(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(w, r, "message", func(ctx context.Context, hs *grievance.HandlerSession) error {
-		return hs.Reply(ctx, strings.TrimSpace(r.PostForm.Get("text")), r.PostForm.Get("internal") != "")
+	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
+		internal := r.PostForm.Get("internal") != ""
+		msg := "Reply sent: the reporter sees it on their follow-up page."
+		if internal {
+			msg = "Internal note added: the reporter does not see it."
+		}
+		return msg, hs.Reply(ctx, strings.TrimSpace(r.PostForm.Get("text")), internal)
 	})
 }
 
 func (s *caseHandlers) caseRemedyPropose(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
+	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		code := strings.ToUpper(strings.TrimSpace(r.PostForm.Get("currency")))
 		minor, err := parseMoney(r.PostForm.Get("amount"), code)
 		if err != nil {
-			return err
+			return "", err
 		}
 		money := grievance.Money{Minor: minor, Currency: code}
-		_, err = hs.ProposeRemedy(ctx, grievance.RemedyType(r.PostForm.Get("type")), money, strings.TrimSpace(r.PostForm.Get("description")))
-		return err
+		kind := grievance.RemedyType(r.PostForm.Get("type"))
+		_, err = hs.ProposeRemedy(ctx, kind, money, strings.TrimSpace(r.PostForm.Get("description")))
+		return "Remedy proposed (" + label(string(kind)) + "): the reporter can accept or contest it on their follow-up page.", err
 	})
 }
 
 func (s *caseHandlers) caseRemedyImplement(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
+	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		_, err := hs.ImplementRemedy(ctx, r.PathValue("rid"))
-		return err
+		return "Remedy marked as implemented.", err
 	})
 }
 
 func (s *caseHandlers) caseRemedyWithdraw(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(w, r, "remedy", func(ctx context.Context, hs *grievance.HandlerSession) error {
+	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		_, err := hs.WithdrawRemedy(ctx, r.PathValue("rid"))
-		return err
+		return "Remedy withdrawn.", err
 	})
 }
 
@@ -342,42 +364,42 @@ func (s *caseHandlers) caseRemedyWithdraw(w http.ResponseWriter, r *http.Request
 // service; the handler's account of what was shared goes into the case as
 // an internal note.
 func (s *caseHandlers) caseReferral(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(w, r, "referral", func(ctx context.Context, hs *grievance.HandlerSession) error {
+	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		p := grievance.Purpose(r.PostForm.Get("purpose"))
 		note := strings.TrimSpace(r.PostForm.Get("note"))
 		if note == "" {
-			return kernel.Errorf(kernel.Invalid, "say to whom the case is referred and what is shared")
+			return "", kernel.Errorf(kernel.Invalid, "say to whom the case is referred and what is shared")
 		}
 		override := grievance.OverrideReason(r.PostForm.Get("override"))
 		if err := hs.Authorise(ctx, p, override); err != nil {
-			return err
+			return "", err
 		}
-		text := "Referral / disclosure (" + string(p) + ")"
+		text := "Referral / disclosure (" + label(string(p)) + ")"
 		if override != "" {
-			text += ", consent overridden: " + string(override)
+			text += ", consent overridden: " + label(string(override))
 		}
-		return hs.Reply(ctx, text+"\n\n"+note, true)
+		return "Referral recorded (" + label(string(p)) + ") as an internal note; the audit log records it.", hs.Reply(ctx, text+"\n\n"+note, true)
 	})
 }
 
 func (s *caseHandlers) caseGrant(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(w, r, "access", func(ctx context.Context, hs *grievance.HandlerSession) error {
+	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		if s.handlerKeys == nil {
-			return kernel.Errorf(kernel.Unavailable, "handler keys are not available")
+			return "", kernel.Errorf(kernel.Unavailable, "handler keys are not available")
 		}
 		email := strings.TrimSpace(r.PostForm.Get("email"))
 		u, err := s.users.UserByEmail(ctx, strings.ToLower(email))
 		if err != nil || u.OrgID != hs.Report().OrgID || u.Role != account.RoleCaseHandler || u.Disabled {
-			return kernel.Errorf(kernel.Invalid, "no active case handler with that email in this organisation")
+			return "", kernel.Errorf(kernel.Invalid, "no active case handler with that email in this organisation")
 		}
 		pub, err := s.handlerKeys.HandlerPublicKey(ctx, u.OrgID, u.ID)
 		if kernel.IsCode(err, kernel.NotFound) {
-			return kernel.Errorf(kernel.Invalid, "that handler has no key yet: they must sign in once first")
+			return "", kernel.Errorf(kernel.Invalid, "that handler has no key yet: they must sign in once first")
 		}
 		if err != nil {
-			return err
+			return "", err
 		}
-		return hs.Grant(ctx, u.ID, pub)
+		return cmp.Or(u.Name, u.Email) + " can now open this case.", hs.Grant(ctx, u.ID, pub)
 	})
 }
 

@@ -23,6 +23,17 @@ func fmtCount(n int) string { return groupThousands(strconv.Itoa(n)) }
 // fmtPercent shows a share (0.536 for 53.6%) with at most one decimal.
 func fmtPercent(share float64) string { return fmtFixed(100*share, 1, true) + "%" }
 
+// fmtDays shows a number of days: "1 day", "12 days", "1,204 days".
+func fmtDays(n int) string { return fmtCountOf(n, "day", "days") }
+
+// fmtCountOf shows a count with the noun that agrees with it.
+func fmtCountOf(n int, one, many string) string {
+	if n == 1 || n == -1 {
+		return fmtCount(n) + " " + one
+	}
+	return fmtCount(n) + " " + many
+}
+
 // fmtFixed rounds v to at most decimals places (trailing zeros dropped
 // when trim is set, and kept otherwise) with thousands separators.
 func fmtFixed(v float64, decimals int, trim bool) string {

@@ -133,6 +133,7 @@ type alertHandlers struct {
 	endpoints AlertEndpointAdmin
 	signals   AlertSignalReader
 	users     userDirectory
+	parties   partyGetter // nil when the supply chain is off: parties go unnamed
 }
 
 // reportHandlers are the due-diligence reports and scorecards.
@@ -270,6 +271,9 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	}
 	if f.alerts.on {
 		s.alerts = &alertHandlers{base: b, alerts: d.Alerts, endpoints: d.AlertEndpoints, signals: d.AlertSignals, users: d.Accounts.Store}
+		if d.Suppliers != nil {
+			s.alerts.parties = d.Suppliers
+		}
 	}
 	if f.reports.on {
 		s.reports = &reportHandlers{base: b, reporting: d.Reporting}

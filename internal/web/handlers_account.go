@@ -85,7 +85,7 @@ func (s *accountHandlers) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/account", http.StatusSeeOther)
+	s.done(w, r, "/account", "API token revoked: it no longer works.")
 }
 
 // failOnAccount shows user mistakes on the account page itself.

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -67,7 +68,7 @@ func (s *accountHandlers) settingsRetention(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/settings", http.StatusSeeOther)
+	s.done(w, r, "/admin/settings", fmt.Sprintf("Retention saved: grievance records are kept for %s after their case closes.", fmtDays(days)))
 }
 
 // settingsRecoveryKey creates the organisation's recovery key and shows it

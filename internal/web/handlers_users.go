@@ -1,6 +1,8 @@
 package web
 
 import (
+	"cmp"
+	"fmt"
 	"net/http"
 	"time"
 
@@ -28,7 +30,7 @@ func (s *accountHandlers) renderUsers(w http.ResponseWriter, r *http.Request, st
 
 func (s *accountHandlers) userCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	_, err := s.accounts.CreateUser(r.Context(), account.NewUser{By: actorOf(p), OrgID: p.User.OrgID, Email: r.FormValue("email"),
+	u, err := s.accounts.CreateUser(r.Context(), account.NewUser{By: actorOf(p), OrgID: p.User.OrgID, Email: r.FormValue("email"),
 		Name: r.FormValue("name"), Role: account.Role(r.FormValue("role")), Password: r.FormValue("password")})
 	if err != nil {
 		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
@@ -38,7 +40,7 @@ func (s *accountHandlers) userCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	s.done(w, r, "/admin/users", fmt.Sprintf("%s (%s) added as %s.", cmp.Or(u.Name, u.Email), u.Email, roleLabel(u.Role)))
 }
 
 func (s *accountHandlers) userDisable(w http.ResponseWriter, r *http.Request) {
@@ -59,7 +61,12 @@ func (s *accountHandlers) setDisabled(w http.ResponseWriter, r *http.Request, di
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	who := s.userName(r, id)
+	msg := who + " is enabled and can sign in again."
+	if disabled {
+		msg = who + " is disabled: they cannot sign in, and their API tokens no longer work."
+	}
+	s.done(w, r, "/admin/users", msg)
 }
 
 func (s *accountHandlers) userReset2FA(w http.ResponseWriter, r *http.Request) {
@@ -68,7 +75,17 @@ func (s *accountHandlers) userReset2FA(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+	s.done(w, r, "/admin/users", "The second factor of "+s.userName(r, r.PathValue("id"))+" is reset: they sign in with their password and set up a new one.")
+}
+
+// userName names a user of the caller's organisation for a message, or
+// "The user" when they cannot be read.
+func (s *accountHandlers) userName(r *http.Request, id string) string {
+	u, err := s.accounts.Store.User(r.Context(), principalOf(r).User.OrgID, id)
+	if err != nil {
+		return "The user"
+	}
+	return cmp.Or(u.Name, u.Email)
 }
 
 // actorOf names the principal in the audit log, saying when it acted

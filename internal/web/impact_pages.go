@@ -90,7 +90,7 @@ func (s *impactHandlers) impactCreateSubmit(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/impact/programmes/"+prog.ID, http.StatusSeeOther)
+	s.done(w, r, "/impact/programmes/"+prog.ID, "Programme "+prog.Model.Programme+" created. Add its logic model and indicators below.")
 }
 
 // nodeView and linkView are the text version of the diagram.
@@ -315,9 +315,6 @@ func (s *impactHandlers) renderProgramme(w http.ResponseWriter, r *http.Request,
 		data["Sections"] = sections
 	}
 	data["MinGroup"] = impact.MinGroupSize
-	if n := r.URL.Query().Get("imported"); n != "" {
-		data["Imported"] = n
-	}
 	for k, v := range extra {
 		data[k] = v
 	}
@@ -340,7 +337,7 @@ func (s *impactHandlers) impactModelSubmit(w http.ResponseWriter, r *http.Reques
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, "/impact/programmes/"+r.PathValue("id"), http.StatusSeeOther)
+	s.done(w, r, "/impact/programmes/"+r.PathValue("id"), "Logic model saved.")
 }
 
 func (s *impactHandlers) impactUploadSubmit(w http.ResponseWriter, r *http.Request) {
@@ -366,7 +363,7 @@ func (s *impactHandlers) impactUploadSubmit(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, err)
 		return
 	}
-	http.Redirect(w, r, fmt.Sprintf("/impact/programmes/%s?imported=%d#observations", id, n), http.StatusSeeOther)
+	s.done(w, r, "/impact/programmes/"+id+"#observations", fmtCountOf(n, "observation", "observations")+" stored from "+name+".")
 }
 
 func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request) {
@@ -410,7 +407,7 @@ func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request
 		fail(err)
 		return
 	}
-	http.Redirect(w, r, "/impact/programmes/"+id+"/sroi/"+a.ID, http.StatusSeeOther)
+	s.done(w, r, "/impact/programmes/"+id+"/sroi/"+a.ID, "Social return on investment analysed and saved.")
 }
 
 type sensitivityRow struct {

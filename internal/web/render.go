@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"fmt"
+	"github.com/upstream-platform/upstream/internal/grievance"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -16,8 +17,15 @@ func parsePages() (map[string]*template.Template, error) {
 	funcs := template.FuncMap{
 		"can": func(p account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
 		// Numbers for people: see format.go.
-		"num":   fmtNum,
-		"count": fmtCount,
+		"num":     fmtNum,
+		"count":   fmtCount,
+		"days":    fmtDays,
+		"percent": fmtPercent,
+		"countOf": fmtCountOf,
+		// Codes for people: see labels.go.
+		"label": func(code any) string { return label(fmt.Sprint(code)) },
+		"role":  roleLabel,
+		"stage": func(s grievance.Stage) string { return grievance.StageLabel(s, "en") },
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
@@ -56,6 +64,9 @@ func (s *base) render(w http.ResponseWriter, r *http.Request, status int, page s
 		}
 	}
 	data["Version"] = s.cfg.Version
+	if msg := s.takeFlash(w, r); msg != "" {
+		data["Flash"] = msg
+	}
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, data); err != nil {
 		s.log.Error("render", "page", page, "err", err)

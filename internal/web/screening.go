@@ -126,15 +126,11 @@ func (s *screeningHandlers) renderQueue(w http.ResponseWriter, r *http.Request, 
 	}
 	data := map[string]any{"Items": views, "Status": state, "Party": f.PartyID, "Page": n, "Lists": lists,
 		"Pending": counts[screening.StatusPending], "Confirmed": counts[screening.StatusConfirmed],
-		"Dismissed": counts[screening.StatusDismissed],
-		"Statuses":  []string{"pending", "confirmed", "dismissed", "changed", "all"},
-		"CanReview": p.Can(account.PermScreeningReview), "Done": q.Get("done"),
-		"CanReplace": s.editions != nil && p.Can(account.PermSettingsManage), "Replaced": q.Get("replaced"),
-		"Datasets": replaceableLists}
-	if q.Get("ran") != "" {
-		data["Ran"] = map[string]string{"Parties": q.Get("parties"), "New": q.Get("new"), "Changed": q.Get("changed"),
-			"Missing": q.Get("missing"), "Skipped": q.Get("skipped")}
-	}
+		"Dismissed":  counts[screening.StatusDismissed],
+		"Statuses":   []string{"pending", "confirmed", "dismissed", "changed", "all"},
+		"CanReview":  p.Can(account.PermScreeningReview),
+		"CanReplace": s.editions != nil && p.Can(account.PermSettingsManage),
+		"Datasets":   replaceableLists}
 	if n > 1 {
 		data["Prev"] = link(n - 1)
 	}
@@ -155,9 +151,18 @@ func (s *screeningHandlers) screeningRun(w http.ResponseWriter, r *http.Request)
 		s.fail(w, r, err)
 		return
 	}
-	v := url.Values{"ran": {"1"}, "parties": {strconv.Itoa(sum.Parties)}, "new": {strconv.Itoa(sum.New)},
-		"changed": {strconv.Itoa(sum.Changed)}, "missing": {strconv.Itoa(sum.Missing)}, "skipped": {strconv.Itoa(skipped)}}
-	http.Redirect(w, r, "/screening?"+v.Encode(), http.StatusSeeOther)
+	s.done(w, r, "/screening", screenedMessage(sum, skipped))
+}
+
+// screenedMessage says what screening every supplier found.
+func screenedMessage(sum screening.RecordSummary, skipped int) string {
+	msg := fmt.Sprintf("Screened %s: %s, %s, %s", fmtCountOf(sum.Parties, "supplier", "suppliers"),
+		fmtCountOf(sum.New, "new hit", "new hits"), fmtCountOf(sum.Changed, "decided hit changed", "decided hits changed"),
+		fmtCountOf(sum.Missing, "hit no longer found", "hits no longer found"))
+	if skipped > 0 {
+		msg += fmt.Sprintf(", %s skipped (name empty or unusable)", fmtCountOf(skipped, "supplier", "suppliers"))
+	}
+	return msg + "."
 }
 
 // screenAllTimeout bounds one "screen all suppliers" request.
@@ -181,7 +186,7 @@ func (s *screeningHandlers) screenAll(r *http.Request) (screening.RecordSummary,
 func (s *screeningHandlers) screeningDecide(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	status := screening.ReviewStatus(r.FormValue("decision"))
-	_, err := s.reviews.Decide(r.Context(), p.User.OrgID, r.PathValue("id"), status, r.FormValue("reason"), p.User.ID)
+	it, err := s.reviews.Decide(r.Context(), p.User.OrgID, r.PathValue("id"), status, r.FormValue("reason"), p.User.ID)
 	if err != nil {
 		if kernel.ErrorCode(err) == kernel.Invalid {
 			s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err), "ErrorItem": r.PathValue("id")})
@@ -190,11 +195,15 @@ func (s *screeningHandlers) screeningDecide(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, err)
 		return
 	}
-	back := url.Values{"status": {r.FormValue("status")}, "done": {string(status)}}
+	back := url.Values{"status": {r.FormValue("status")}}
 	if back.Get("status") == "" {
 		back.Del("status")
 	}
-	http.Redirect(w, r, "/screening?"+back.Encode(), http.StatusSeeOther)
+	msg := "Hit confirmed: " + it.PartyName + " is a true match for " + it.Entity + " (" + it.ListName + ")."
+	if status == screening.StatusDismissed {
+		msg = "Hit dismissed: " + it.PartyName + " is not " + it.Entity + " (" + it.ListName + ")."
+	}
+	s.done(w, r, "/screening?"+back.Encode(), msg)
 }
 
 // replaceableLists are the built-in lists an administrator may replace
@@ -256,9 +265,9 @@ func (s *screeningHandlers) screeningReplaceList(w http.ResponseWriter, r *http.
 	if wl.List.EntityCount == 1 {
 		entries = "entry"
 	}
-	msg := fmt.Sprintf("%s replaced by %s: %d %s", wl.List.Name, hdr.Filename, wl.List.EntityCount, entries)
+	msg := fmt.Sprintf("%s replaced by %s: %s %s", wl.List.Name, hdr.Filename, fmtCount(wl.List.EntityCount), entries)
 	if !wl.List.Published.IsZero() {
 		msg += ", edition of " + wl.List.Published.Format("2006-01-02")
 	}
-	http.Redirect(w, r, "/screening?"+url.Values{"replaced": {msg}}.Encode(), http.StatusSeeOther)
+	s.done(w, r, "/screening", msg+". Screen all suppliers again to check them against it.")
 }

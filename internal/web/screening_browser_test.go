@@ -35,7 +35,7 @@ func TestBrowserConfirmHitWithoutJavaScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(ctx, "#ran", "2 new hits"); err != nil {
+	if err := waitForText(ctx, "#flash", "2 new hits"); err != nil {
 		t.Fatalf("screening not run: %v", err)
 	}
 	if err := waitForText(ctx, "#queue", "Ninestar Corp (s2) may be Ninestar Corporation"); err != nil {
@@ -53,7 +53,7 @@ func TestBrowserConfirmHitWithoutJavaScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(ctx, "#done", "Hit confirmed"); err != nil {
+	if err := waitForText(ctx, "#flash", "Hit confirmed"); err != nil {
 		t.Fatalf("no confirmation shown: %v", err)
 	}
 	it, err := f.db.Screening().ReviewItem(t.Context(), f.org.ID, id)
@@ -96,7 +96,7 @@ func TestBrowserReplaceListWithoutJavaScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(ctx, "#replaced", "uflpa replaced by uflpa_2026-11.csv: 1 entry, edition of 2026-11-20"); err != nil {
+	if err := waitForText(ctx, "#flash", "uflpa replaced by uflpa_2026-11.csv: 1 entry, edition of 2026-11-20"); err != nil {
 		t.Fatalf("no confirmation: %v", err)
 	}
 	if err := waitForText(ctx, "#lists", "edition of 2026-11-20, 5 days old"); err != nil {

@@ -1,0 +1,99 @@
+package web
+
+import (
+	"context"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/refdata"
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// subjectView is what an alert is about, as a person reads it: a name and,
+// where Upstream has a page for it, a link.
+type subjectView struct {
+	Name string
+	Href string
+}
+
+// partyGetter finds a party for the alert pages to name; the supplier
+// register provides it, and without it parties are not named.
+type partyGetter interface {
+	GetParty(ctx context.Context, orgID, id string) (supplychain.Party, error)
+}
+
+// datasetTitles name the built-in reference datasets.
+var datasetTitles = map[string]string{
+	refdata.ILABGoods:     "ILAB List of Goods Produced by Child Labor or Forced Labor",
+	refdata.ILABFindings:  "ILAB Findings on the Worst Forms of Child Labor",
+	refdata.GSI:           "Global Slavery Index 2023",
+	refdata.EUDRBenchmark: "EUDR country benchmark",
+	refdata.EUDRList:      "EUDR commodities",
+	refdata.ISO3166:       "ISO 3166 countries",
+}
+
+// subjectOf names an alert's subject.
+func (s *alertHandlers) subjectOf(ctx context.Context, orgID string, sub earlywarning.Subject) subjectView {
+	switch sub.Kind {
+	case earlywarning.SubjectParty:
+		name := "a supplier no longer in the register"
+		if s.parties != nil {
+			if p, err := s.parties.GetParty(ctx, orgID, sub.ID); err == nil && p.Name != "" {
+				name = p.Name
+			}
+		}
+		return subjectView{Name: name, Href: "/suppliers/" + sub.ID}
+	case earlywarning.SubjectCountry:
+		if c, ok := country.ByAlpha2(strings.ToUpper(sub.ID)); ok {
+			return subjectView{Name: c.Name, Href: "/suppliers?country=" + c.Alpha2}
+		}
+	case earlywarning.SubjectCategory:
+		return subjectView{Name: "grievances: " + grievance.Label(grievance.Category(sub.ID), "en")}
+	case earlywarning.SubjectDataset:
+		if t, ok := datasetTitles[sub.ID]; ok {
+			return subjectView{Name: t}
+		}
+		return subjectView{Name: "reference data: " + words(sub.ID)}
+	case earlywarning.SubjectCase:
+		return subjectView{Name: "a grievance case", Href: "/cases/" + sub.ID}
+	case earlywarning.SubjectOrg:
+		return subjectView{Name: "the whole organisation"}
+	case earlywarning.SubjectRegion:
+		return subjectView{Name: "region " + sub.ID}
+	}
+	return subjectView{Name: words(string(sub.Kind)) + " " + sub.ID}
+}
+
+// signalLabels say what each kind of signal measures.
+var signalLabels = map[earlywarning.Kind]string{
+	earlywarning.KindGrievanceCount:  "grievance reports",
+	earlywarning.KindWatchlistHit:    "watchlist match",
+	earlywarning.KindRiskScoreChange: "risk score change",
+	earlywarning.KindRefdataUpdate:   "reference data updated",
+	earlywarning.KindCaseOverdue:     "case overdue",
+	earlywarning.KindSurveyWorsening: "worker survey results worsened",
+	earlywarning.KindIntakeFlood:     "flood of reports",
+}
+
+func signalLabel(k earlywarning.Kind) string {
+	if l, ok := signalLabels[k]; ok {
+		return l
+	}
+	return words(string(k))
+}
+
+// detectorLabel names the detector that raised an alert: "threshold:
+// watchlist-hit" reads "threshold rule (watchlist hit)".
+func detectorLabel(d string) string {
+	switch {
+	case d == "cusum":
+		return "CUSUM (cumulative sum of deviations)"
+	case d == "ewma":
+		return "EWMA (moving average)"
+	case strings.HasPrefix(d, "threshold:"):
+		return "threshold rule (" + words(strings.TrimPrefix(d, "threshold:")) + ")"
+	}
+	return words(d)
+}

@@ -1,0 +1,70 @@
+package web
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/account"
+)
+
+// Labels for the codes the system keeps (roles, statuses, remedy types,
+// consent purposes...): people read the label, never the code. A code
+// without an entry of its own is shown with its underscores and hyphens
+// as spaces, which reads as words, so a new code never reaches a page
+// as back_pay.
+
+var roleLabels = map[account.Role]string{
+	account.RoleAdmin:       "administrator",
+	account.RoleAnalyst:     "analyst",
+	account.RoleCaseHandler: "case handler",
+	account.RoleViewer:      "viewer",
+}
+
+// roleLabel names a role as a person reads it.
+func roleLabel(r account.Role) string {
+	if l, ok := roleLabels[r]; ok {
+		return l
+	}
+	return words(string(r))
+}
+
+// codeLabels are the codes whose plain words would read badly.
+var codeLabels = map[string]string{
+	"back_pay":            "back pay",
+	"share_with_supplier": "share with the supplier",
+	"in_person":           "in person",
+	"cbp-wro":             "CBP withhold release orders and findings",
+	"uflpa":               "UFLPA Entity List",
+	"watchlist_confirmed": "confirmed watchlist match",
+	"watchlist_possible":  "possible watchlist match",
+	"out_of_scope":        "out of scope",
+	"sms":                 "SMS",
+	"web":                 "web form",
+	"whatsapp":            "WhatsApp",
+	"ivr":                 "phone keypad",
+	"no-loss-found":       "no forest loss found",
+	"no-analysis":         "no forest-loss analysis",
+	"loss-found":          "forest loss found",
+	"geolocation-error":   "geolocation error",
+}
+
+// label is a code as a person reads it; text that is not a code (a
+// source's title, a name) is left as it is.
+func label(code string) string {
+	if l, ok := codeLabels[code]; ok {
+		return l
+	}
+	if codeShape.MatchString(code) {
+		return words(code)
+	}
+	return code
+}
+
+// codeShape is what a code looks like: lower-case words joined by
+// underscores or hyphens.
+var codeShape = regexp.MustCompile(`^[a-z0-9]+(?:[_-][a-z0-9]+)+$`)
+
+// words turns a code into words: "in_remediation" reads "in remediation".
+func words(code string) string {
+	return strings.NewReplacer("_", " ", "-", " ").Replace(code)
+}

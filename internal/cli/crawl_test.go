@@ -1,0 +1,169 @@
+package cli_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/upstream-platform/upstream/internal/testkit"
+)
+
+// What people must never read on a staff page: database ids, codes as the
+// program spells them, and raw JSON. Ids in links and attributes are
+// fine; so is text inside code, pre, kbd and samp, which is shown as
+// something to type.
+var unreadable = []struct {
+	what string
+	re   *regexp.Regexp
+}{
+	{"an id", regexp.MustCompile(`(?i)\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b`)},
+	{"a long hexadecimal id", regexp.MustCompile(`(?i)\b[0-9a-f]{20,}\b`)},
+	{"a code", regexp.MustCompile(`\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b`)},
+	{"a list or dataset code", regexp.MustCompile(`\b(?:cbp-wro|ilab-goods|ilab-findings|gsi-2023|eudr-benchmark|eudr-commodities)\b`)},
+	{"raw JSON", regexp.MustCompile(`[{\[]\s*"[^"\n]{1,60}"\s*:`)},
+	{"a number not rounded for reading", regexp.MustCompile(`\b\d+\.\d{4,}\b`)},
+}
+
+// visibleText is the text a person sees on the page: text nodes that are
+// rendered, outside code-like elements.
+const visibleText = `(() => {
+  const skip = new Set(["CODE", "PRE", "KBD", "SAMP", "SCRIPT", "STYLE", "TEMPLATE", "NOSCRIPT"]);
+  const out = [];
+  const w = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = w.nextNode(); n; n = w.nextNode()) {
+    const e = n.parentElement;
+    if (!e || e.closest("code, pre, kbd, samp, script, style, template, noscript")) continue;
+    if (e.tagName !== "OPTION" && !e.checkVisibility()) continue;
+    out.push(n.textContent);
+  }
+  return out.join(" ").replace(/\s+/g, " ");
+})()`
+
+// pageLinks lists the same-site links of the page's main part and menu.
+const pageLinks = `Array.from(document.querySelectorAll("header nav a[href], main a[href]")).map(a => a.getAttribute("href")).join("\n")`
+
+// crawlable keeps links to pages: no downloads, API, sign-out, public
+// reporter pages or anchors.
+func crawlable(href string) bool {
+	if !strings.HasPrefix(href, "/") || strings.HasPrefix(href, "//") {
+		return false
+	}
+	u, err := url.Parse(href)
+	if err != nil {
+		return false
+	}
+	p := u.Path
+	for _, prefix := range []string{"/api/", "/static/", "/report/", "/survey/", "/hooks/", "/logout", "/reports/download", "/healthz", "/readyz", "/metrics"} {
+		if strings.HasPrefix(p, prefix) {
+			return false
+		}
+	}
+	if strings.Contains(p, "/attachments/") || strings.Contains(p, "/download") || strings.Contains(p, "/export") {
+		return false
+	}
+	for _, ext := range []string{".csv", ".xlsx", ".pdf", ".json", ".geojson", ".svg", ".png"} {
+		if strings.HasSuffix(p, ext) {
+			return false
+		}
+	}
+	return true
+}
+
+var idLike = regexp.MustCompile(`^[0-9A-Za-z_-]*[0-9][0-9A-Za-z_-]{5,}$`)
+
+// shape is a link with its ids and query values left out, so the crawl
+// opens one page of each kind (one supplier, one case) and not every
+// supplier of the register.
+func shape(href string) string {
+	u, _ := url.Parse(href)
+	parts := strings.Split(u.Path, "/")
+	for i, p := range parts {
+		if idLike.MatchString(p) {
+			parts[i] = "{id}"
+		}
+	}
+	keys := make([]string, 0, len(u.Query()))
+	for k := range u.Query() {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return strings.Join(parts, "/") + "?" + strings.Join(keys, "&")
+}
+
+// TestBrowserCrawlShowsNoIdsOrCodes signs in to the demo as each staff
+// role, follows every link reachable from the menu (one page of each
+// kind, so the seeded supplier, case, alert, programme and survey pages
+// are among them) and fails on any id, code or raw JSON in what the page
+// shows.
+func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
+	testkit.SkipIfShort(t, "a crawl of the demo in headless Chromium")
+	dsn := "sqlite:" + filepath.Join(t.TempDir(), "crawl.db")
+	s := startServer(t, map[string]string{"UPSTREAM_DB": dsn}, "--demo")
+	demo := demoSecrets(t, s.out.String())
+	people := []struct{ role, email string }{
+		{"admin", "admin@demo.example"}, {"analyst", "analyst@demo.example"}, {"case_handler", "handler@demo.example"},
+	}
+	for _, who := range people {
+		t.Run(who.role, func(t *testing.T) {
+			ctx := testkit.Browser(t, true)
+			step := func(actions ...chromedp.Action[chromedp.Void]) error {
+				c, cancel := context.WithTimeout(ctx, time.Minute)
+				defer cancel()
+				return chromedp.Do(c, actions...)
+			}
+			if err := step(
+				chromedp.Navigate(s.base+"/login"),
+				chromedp.WaitVisible(chromedp.CSS("#email")),
+				chromedp.SendKeys(chromedp.CSS("#email"), who.email),
+				chromedp.SendKeys(chromedp.CSS("#password"), demo.passwords[who.role]),
+				chromedp.Submit(chromedp.CSS("#password")),
+				chromedp.WaitVisible(chromedp.CSS("header.top form.logout")),
+			); err != nil {
+				t.Fatalf("sign in: %v", err)
+			}
+			queue, seen := []string{"/"}, map[string]bool{shape("/"): true}
+			var problems []string
+			pages := 0
+			for len(queue) > 0 && pages < 120 {
+				href := queue[0]
+				queue = queue[1:]
+				if err := step(chromedp.Navigate(s.base+href), chromedp.WaitReady(chromedp.CSS("main"))); err != nil {
+					problems = append(problems, fmt.Sprintf("%s: does not load: %v", href, err))
+					continue
+				}
+				pages++
+				c, cancel := context.WithTimeout(ctx, time.Minute)
+				text, err1 := chromedp.Run(c, chromedp.Evaluate[string](visibleText))
+				links, err2 := chromedp.Run(c, chromedp.Evaluate[string](pageLinks))
+				cancel()
+				if err1 != nil || err2 != nil {
+					problems = append(problems, fmt.Sprintf("%s: cannot be read: %v %v", href, err1, err2))
+					continue
+				}
+				for _, u := range unreadable {
+					for _, m := range u.re.FindAllStringIndex(text, 3) {
+						problems = append(problems, fmt.Sprintf("%s shows %s: …%s…", href, u.what, text[max(0, m[0]-40):min(len(text), m[1]+40)]))
+					}
+				}
+				for _, l := range strings.Split(links, "\n") {
+					if l = strings.TrimSpace(l); crawlable(l) && !seen[shape(l)] {
+						seen[shape(l)] = true
+						queue = append(queue, l)
+					}
+				}
+			}
+			t.Logf("%s: %d pages read, %d kinds of page seen", who.role, pages, len(seen))
+			for _, p := range problems {
+				t.Error(p)
+			}
+		})
+	}
+}

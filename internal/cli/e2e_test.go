@@ -187,7 +187,7 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 		queue := "/screening?status=all&party=" + url.QueryEscape(party)
 		admin.open(queue, "h1", "screening")
-		if !admin.has("#queue [id^='confirm-']") {
+		if !admin.has("#queue input[id^='hit-']") {
 			admin.do(chromedp.Click(chromedp.CSS("#screen-all")))
 			admin.wait("#flash", "new hits")
 			admin.check("screening-ran")
@@ -195,13 +195,14 @@ func TestBrowserJourneys(t *testing.T) {
 		}
 		admin.wait("#queue", "Hoshine")
 		admin.check("screening-queue")
-		id := admin.eval(`(() => { const b = document.querySelector("#queue [id^='confirm-']"); return b ? b.id.slice(8) : ""; })()`)
+		id := admin.eval(`(() => { const b = document.querySelector("#queue input[id^='hit-']"); return b ? b.id.slice(4) : ""; })()`)
 		if id == "" {
 			t.Fatal("no hit to confirm in the review queue")
 		}
 		admin.do(
-			chromedp.SendKeys(chromedp.CSS("#note-"+id), "same legal name and region as the listed entity"),
-			chromedp.Click(chromedp.CSS("#confirm-"+id)),
+			chromedp.Click(chromedp.CSS("#hit-"+id)),
+			chromedp.SendKeys(chromedp.CSS("#bulk-reason"), "same legal name and region as the listed entity"),
+			chromedp.Click(chromedp.CSS("#bulk-confirm")),
 		)
 		admin.wait("#flash", "confirmed")
 		admin.check("screening-confirmed")
@@ -312,7 +313,7 @@ func TestBrowserJourneys(t *testing.T) {
 			chromedp.SetValue(chromedp.CSS("#to"), "acknowledged"),
 			chromedp.Submit(chromedp.CSS("#to")),
 		)
-		handler.wait("#case-stage", "acknowledged")
+		handler.wait("#case-stage", "Acknowledged")
 		reply := "Thank you. We have opened your report and will visit the agency this week."
 		handler.do(
 			chromedp.SendKeys(chromedp.CSS("textarea#text"), reply),

@@ -127,12 +127,27 @@ func (it *ReviewItem) NotFoundAgain(list List, clock kernel.Clock) bool {
 
 // ReviewFilter selects review items.
 type ReviewFilter struct {
-	OrgID   string       // required
-	Status  ReviewStatus // empty: all
-	PartyID string       // empty: all
-	Changed bool         // only items flagged as changed by a re-screening
-	Page    kernel.Page
+	OrgID    string       // required
+	Status   ReviewStatus // empty: all
+	PartyID  string       // empty: all
+	ListName string       // empty: all lists
+	Changed  bool         // only items flagged as changed by a re-screening
+	Sort     ReviewSort   // empty: most recently updated first
+	Page     kernel.Page
 }
+
+// ReviewSort orders a page of the review queue.
+type ReviewSort string
+
+const (
+	// SortRecent puts the most recently updated items first (the default).
+	SortRecent ReviewSort = ""
+	// SortScore puts the highest scores first.
+	SortScore ReviewSort = "score"
+	// SortSupplier groups items by supplier name, each supplier's highest
+	// score first.
+	SortSupplier ReviewSort = "supplier"
+)
 
 // ReviewStore persists the review queue. A SQL adapter implements it for
 // SQLite and PostgreSQL; the rules above stay here.

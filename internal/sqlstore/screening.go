@@ -104,12 +104,25 @@ func (s *Screening) ListReviewItems(ctx context.Context, f screening.ReviewFilte
 	if f.PartyID != "" {
 		add("party_id = $?", f.PartyID)
 	}
+	if f.ListName != "" {
+		add("list_name = $?", f.ListName)
+	}
 	if f.Changed {
 		add("changed = $?", true)
 	}
+	order := "updated_at DESC, id DESC"
+	switch f.Sort {
+	case screening.SortRecent:
+	case screening.SortScore:
+		order = "score DESC, party_name, id"
+	case screening.SortSupplier:
+		order = "party_name, party_id, score DESC, id"
+	default:
+		return nil, kernel.Errorf(kernel.Invalid, "sort %q is not one of score, supplier", f.Sort)
+	}
 	args = append(args, page.Limit, page.Offset)
-	q := fmt.Sprintf("SELECT %s FROM screening_reviews WHERE %s ORDER BY updated_at DESC, id DESC LIMIT $%d OFFSET $%d",
-		reviewColumns, strings.Join(where, " AND "), len(args)-1, len(args))
+	q := fmt.Sprintf("SELECT %s FROM screening_reviews WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d",
+		reviewColumns, strings.Join(where, " AND "), order, len(args)-1, len(args))
 	return s.query(ctx, q, args...)
 }
 

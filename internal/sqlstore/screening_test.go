@@ -385,3 +385,53 @@ func (f fakeParties) ListParties(_ context.Context, orgID string, _ supplychain.
 	}
 	return f.parties[page.Offset:min(len(f.parties), page.Offset+page.Limit)], len(f.parties), nil
 }
+
+// TestScreeningReviewSortAndList orders the queue by score and by
+// supplier, and keeps one list's hits, on both engines.
+func TestScreeningReviewSortAndList(t *testing.T) {
+	t.Parallel() // each test has its own database
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.Screening()
+		for i, c := range []struct {
+			party, list string
+			score       float64
+		}{{"pb", "ofac-sdn", 0.81}, {"pa", "uflpa", 0.97}, {"pb", "uflpa", 0.92}, {"pa", "ofac-sdn", 0.85}, {"pc", "ofac-sdn", 0.99}} {
+			it := reviewItem(tn.a.ID, c.party, fmt.Sprintf("e%d", i), c.score)
+			it.ListName = c.list
+			if err := st.PutReviewItem(ctx, it); err != nil {
+				t.Fatal(err)
+			}
+		}
+		order := func(f screening.ReviewFilter) string {
+			t.Helper()
+			f.OrgID = tn.a.ID
+			got, err := st.ListReviewItems(ctx, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var out []string
+			for _, it := range got {
+				out = append(out, fmt.Sprintf("%s/%.2f", it.PartyID, it.Score))
+			}
+			return strings.Join(out, " ")
+		}
+		for _, tc := range []struct {
+			name string
+			f    screening.ReviewFilter
+			want string
+		}{
+			{"by score", screening.ReviewFilter{Sort: screening.SortScore}, "pc/0.99 pa/0.97 pb/0.92 pa/0.85 pb/0.81"},
+			{"by supplier", screening.ReviewFilter{Sort: screening.SortSupplier}, "pa/0.97 pa/0.85 pb/0.92 pb/0.81 pc/0.99"},
+			{"one list by score", screening.ReviewFilter{ListName: "uflpa", Sort: screening.SortScore}, "pa/0.97 pb/0.92"},
+		} {
+			if got := order(tc.f); got != tc.want {
+				t.Errorf("%s: %s, want %s", tc.name, got, tc.want)
+			}
+		}
+		if _, err := st.ListReviewItems(ctx, screening.ReviewFilter{OrgID: tn.a.ID, Sort: "size"}); !kernel.IsCode(err, kernel.Invalid) {
+			t.Errorf("unknown sort: %v", err)
+		}
+	})
+}

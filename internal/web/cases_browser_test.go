@@ -150,7 +150,7 @@ func TestBrowserCloseWithOpenRemedyAsksWhy(t *testing.T) {
 		t.Fatal(err)
 	}
 	closeAs(true, "worker moved away; the April back pay goes through the union")
-	if err := waitForText(ctx, "#case-stage", "closed (resolved)"); err != nil {
+	if err := waitForText(ctx, "#case-stage", "Closed (resolved)"); err != nil {
 		t.Fatal(err)
 	}
 }

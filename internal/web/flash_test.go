@@ -76,6 +76,7 @@ var pageConfirmations = map[string]string{
 	"POST /screening/run":                       "flash",
 	"POST /screening/lists":                     "flash",
 	"POST /screening/{id}/decide":               "flash",
+	"POST /screening/bulk":                      "flash",
 	"POST /eudr/plots":                          "page", // the import summary and the problems found
 	"POST /eudr/lots/{ref}/statement":           "page", // the lot page says which statement was made
 	"POST /impact/programmes":                   "flash",

@@ -202,6 +202,7 @@ func (s *Server) routes() []route {
 			{"POST /screening/run", signedIn, account.PermScreeningReview, scr.screeningRun},
 			{"POST /screening/lists", signedIn, account.PermSettingsManage, scr.screeningReplaceList},
 			{"POST /screening/{id}/decide", signedIn, account.PermScreeningReview, scr.screeningDecide},
+			{"POST /screening/bulk", signedIn, account.PermScreeningReview, scr.screeningBulk},
 
 			{"POST /api/v1/screen", signedIn, account.PermSuppliersRead, scr.apiScreen},
 			{"GET /api/v1/screening/reviews", signedIn, account.PermSuppliersRead, scr.apiReviews},

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
@@ -36,7 +37,12 @@ type ListEditions interface {
 // status (pending, the default, confirmed, dismissed, changed or all),
 // party and page.
 func reviewFilter(q url.Values, orgID string, perPage int) (screening.ReviewFilter, string, int, error) {
-	f := screening.ReviewFilter{OrgID: orgID, PartyID: q.Get("party")}
+	f := screening.ReviewFilter{OrgID: orgID, PartyID: q.Get("party"), ListName: q.Get("list"), Sort: screening.ReviewSort(q.Get("sort"))}
+	switch f.Sort {
+	case screening.SortRecent, screening.SortScore, screening.SortSupplier:
+	default:
+		return f, "", 0, kernel.Errorf(kernel.Invalid, "sort %q is not one of score, supplier", f.Sort)
+	}
 	status := q.Get("status")
 	switch status {
 	case "":
@@ -66,10 +72,25 @@ type listView struct {
 }
 
 // reviewView is a queue item with the reviewer's e-mail address in place
-// of the user id.
+// of the user id. Open items (pending, or changed since their decision)
+// can be decided from the page.
 type reviewView struct {
 	screening.ReviewItem
 	ReviewerName string
+	Open         bool
+}
+
+// reviewGroup is one supplier's run of hits on a page grouped by
+// supplier, or a single hit when sorted by score.
+type reviewGroup struct {
+	PartyID, PartyName string
+	Items              []reviewView
+}
+
+// statusChoices are the queue's status filters, as the page names them.
+var statusChoices = []struct{ Value, Label string }{
+	{"pending", "pending"}, {"confirmed", "confirmed"}, {"dismissed", "dismissed"},
+	{"changed", "changed since their decision"}, {"all", "all"},
 }
 
 func (s *screeningHandlers) screeningPage(w http.ResponseWriter, r *http.Request) {
@@ -79,6 +100,13 @@ func (s *screeningHandlers) screeningPage(w http.ResponseWriter, r *http.Request
 func (s *screeningHandlers) renderQueue(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
 	p := principalOf(r)
 	q := r.URL.Query()
+	if r.Method == http.MethodPost {
+		// After a form's mistake the queue is shown as it was filtered.
+		q = url.Values{"status": {r.FormValue("status")}, "list": {r.FormValue("list")}, "sort": {r.FormValue("sort")}, "party": {r.FormValue("party")}}
+	}
+	if q.Get("sort") == "" {
+		q.Set("sort", string(screening.SortSupplier))
+	}
 	f, state, n, err := reviewFilter(q, p.User.OrgID, reviewsPerPage)
 	if err != nil {
 		s.fail(w, r, err)
@@ -99,15 +127,20 @@ func (s *screeningHandlers) renderQueue(w http.ResponseWriter, r *http.Request, 
 		s.fail(w, r, err)
 		return
 	}
-	views := make([]reviewView, len(items))
-	for i, it := range items {
-		views[i] = reviewView{ReviewItem: it}
+	var groups []reviewGroup
+	for _, it := range items {
+		v := reviewView{ReviewItem: it, Open: it.Status == screening.StatusPending || it.Changed}
 		if d := it.Decision; d != nil {
-			views[i].ReviewerName = d.Reviewer
+			v.ReviewerName = "someone no longer in the organisation"
 			if n, ok := names[d.Reviewer]; ok {
-				views[i].ReviewerName = n
+				v.ReviewerName = n
 			}
 		}
+		if k := len(groups); f.Sort == screening.SortSupplier && k > 0 && groups[k-1].PartyID == it.PartyID {
+			groups[k-1].Items = append(groups[k-1].Items, v)
+			continue
+		}
+		groups = append(groups, reviewGroup{PartyID: it.PartyID, PartyName: it.PartyName, Items: []reviewView{v}})
 	}
 	_, inUse := s.lists.Current()
 	lists := make([]listView, len(inUse))
@@ -117,25 +150,33 @@ func (s *screeningHandlers) renderQueue(w http.ResponseWriter, r *http.Request, 
 			lists[i].AgeDays = int(s.clock.Now().Sub(l.Published).Hours() / 24)
 		}
 	}
-	link := func(page int) string {
-		v := url.Values{"status": {state}, "page": {strconv.Itoa(page)}}
+	link := func(page int, sort screening.ReviewSort) string {
+		v := url.Values{"status": {state}, "sort": {string(sort)}}
+		if page > 1 {
+			v.Set("page", strconv.Itoa(page))
+		}
 		if f.PartyID != "" {
 			v.Set("party", f.PartyID)
 		}
+		if f.ListName != "" {
+			v.Set("list", f.ListName)
+		}
 		return "/screening?" + v.Encode()
 	}
-	data := map[string]any{"Items": views, "Status": state, "Party": f.PartyID, "Page": n, "Lists": lists,
+	data := map[string]any{"Items": items, "Groups": groups, "Grouped": f.Sort == screening.SortSupplier,
+		"Status": state, "Party": f.PartyID, "Page": n, "Lists": lists, "List": f.ListName, "Sort": string(f.Sort),
+		"SortByScore": link(1, screening.SortScore), "SortBySupplier": link(1, screening.SortSupplier),
 		"Pending": counts[screening.StatusPending], "Confirmed": counts[screening.StatusConfirmed],
 		"Dismissed":  counts[screening.StatusDismissed],
-		"Statuses":   []string{"pending", "confirmed", "dismissed", "changed", "all"},
+		"Statuses":   statusChoices,
 		"CanReview":  p.Can(account.PermScreeningReview),
 		"CanReplace": s.editions != nil && p.Can(account.PermSettingsManage),
 		"Datasets":   replaceableLists}
 	if n > 1 {
-		data["Prev"] = link(n - 1)
+		data["Prev"] = link(n-1, f.Sort)
 	}
 	if len(items) == reviewsPerPage {
-		data["Next"] = link(n + 1)
+		data["Next"] = link(n+1, f.Sort)
 	}
 	for k, v := range extra {
 		data[k] = v
@@ -189,7 +230,7 @@ func (s *screeningHandlers) screeningDecide(w http.ResponseWriter, r *http.Reque
 	it, err := s.reviews.Decide(r.Context(), p.User.OrgID, r.PathValue("id"), status, r.FormValue("reason"), p.User.ID)
 	if err != nil {
 		if kernel.ErrorCode(err) == kernel.Invalid {
-			s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err), "ErrorItem": r.PathValue("id")})
+			s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
 			return
 		}
 		s.fail(w, r, err)
@@ -199,9 +240,9 @@ func (s *screeningHandlers) screeningDecide(w http.ResponseWriter, r *http.Reque
 	if back.Get("status") == "" {
 		back.Del("status")
 	}
-	msg := "Hit confirmed: " + it.PartyName + " is a true match for " + it.Entity + " (" + it.ListName + ")."
+	msg := "Hit confirmed: " + it.PartyName + " is a true match for " + it.Entity + " (" + label(it.ListName) + ")."
 	if status == screening.StatusDismissed {
-		msg = "Hit dismissed: " + it.PartyName + " is not " + it.Entity + " (" + it.ListName + ")."
+		msg = "Hit dismissed: " + it.PartyName + " is not " + it.Entity + " (" + label(it.ListName) + ")."
 	}
 	s.done(w, r, "/screening?"+back.Encode(), msg)
 }
@@ -228,13 +269,13 @@ func (s *screeningHandlers) screeningReplaceList(w http.ResponseWriter, r *http.
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, maxListUpload+1<<20)
 	if err := r.ParseMultipartForm(8 << 20); err != nil {
-		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "the upload could not be read (at most 64 MB): " + err.Error()})
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": "the upload could not be read (at most 64 MB): " + err.Error()})
 		return
 	}
 	dataset := r.FormValue("dataset")
 	file, hdr, err := r.FormFile("file")
 	if err != nil {
-		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "choose the list file to upload"})
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": "choose the list file to upload"})
 		return
 	}
 	defer file.Close()
@@ -244,13 +285,13 @@ func (s *screeningHandlers) screeningReplaceList(w http.ResponseWriter, r *http.
 		return
 	}
 	if len(data) > maxListUpload {
-		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "the file is larger than 64 MB"})
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": "the file is larger than 64 MB"})
 		return
 	}
 	now := s.clock.Now()
 	wl, err := screening.LoadReplacement(dataset, hdr.Filename, data, now)
 	if err != nil {
-		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "the list was not replaced: " + kernel.ErrorMessage(err)})
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": "the list was not replaced: " + kernel.ErrorMessage(err)})
 		return
 	}
 	if err := s.editions.Put(r.Context(), dataset, hdr.Filename, data, now); err != nil {
@@ -258,16 +299,74 @@ func (s *screeningHandlers) screeningReplaceList(w http.ResponseWriter, r *http.
 		return
 	}
 	if err := s.lists.Replace(wl); err != nil {
-		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": "the edition was stored but is not in use on this server: " + kernel.ErrorMessage(err)})
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": "the edition was stored but is not in use on this server: " + kernel.ErrorMessage(err)})
 		return
 	}
 	entries := "entries"
 	if wl.List.EntityCount == 1 {
 		entries = "entry"
 	}
-	msg := fmt.Sprintf("%s replaced by %s: %s %s", wl.List.Name, hdr.Filename, fmtCount(wl.List.EntityCount), entries)
+	msg := fmt.Sprintf("%s replaced by %s: %s %s", label(wl.List.Name), hdr.Filename, fmtCount(wl.List.EntityCount), entries)
 	if !wl.List.Published.IsZero() {
 		msg += ", edition of " + wl.List.Published.Format("2006-01-02")
 	}
 	s.done(w, r, "/screening", msg+". Screen all suppliers again to check them against it.")
+}
+
+// screeningBulk confirms or dismisses the ticked hits of the queue page
+// with one reason, each decision audited as if made one by one. A
+// dismissal without a reason changes nothing and says so.
+func (s *screeningHandlers) screeningBulk(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
+		return
+	}
+	p := principalOf(r)
+	status := screening.ReviewStatus(r.PostForm.Get("decision"))
+	ids := r.PostForm["hit"]
+	reason := strings.TrimSpace(r.PostForm.Get("reason"))
+	var problem string
+	switch {
+	case status != screening.StatusConfirmed && status != screening.StatusDismissed:
+		problem = "choose Confirm or Dismiss"
+	case len(ids) == 0:
+		problem = "tick the hits to decide: nothing was changed"
+	case len(ids) > reviewsPerPage:
+		problem = fmt.Sprintf("decide at most %d hits at once: nothing was changed", reviewsPerPage)
+	case status == screening.StatusDismissed && reason == "":
+		problem = "say why the ticked hits are not matches: nothing was changed"
+	}
+	if problem != "" {
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": problem})
+		return
+	}
+	var names []string
+	for i, id := range ids {
+		it, err := s.reviews.Decide(r.Context(), p.User.OrgID, id, status, reason, p.User.ID)
+		if err != nil {
+			if i > 0 && kernel.ErrorCode(err) == kernel.Invalid {
+				s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": fmt.Sprintf("%s decided; then: %s", fmtCountOf(i, "hit was", "hits were"), kernel.ErrorMessage(err))})
+				return
+			}
+			if kernel.ErrorCode(err) == kernel.Invalid {
+				s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
+				return
+			}
+			s.fail(w, r, err)
+			return
+		}
+		names = append(names, it.PartyName+" as "+it.Entity)
+	}
+	msg := fmtCountOf(len(ids), "hit", "hits") + " confirmed as true matches: "
+	if status == screening.StatusDismissed {
+		msg = fmtCountOf(len(ids), "hit", "hits") + " dismissed: "
+	}
+	back := url.Values{}
+	for _, k := range []string{"status", "list", "sort", "party"} {
+		if v := r.PostForm.Get(k); v != "" {
+			back.Set(k, v)
+		}
+	}
+	s.done(w, r, "/screening?"+back.Encode(), msg+strings.Join(names, "; ")+".")
 }

@@ -4,6 +4,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -38,23 +39,43 @@ func TestBrowserConfirmHitWithoutJavaScript(t *testing.T) {
 	if err := waitForText(ctx, "#flash", "2 new hits"); err != nil {
 		t.Fatalf("screening not run: %v", err)
 	}
-	if err := waitForText(ctx, "#queue", "Ninestar Corp (s2) may be Ninestar Corporation"); err != nil {
+	if err := waitForText(ctx, "#queue", "Ninestar Corporation"); err != nil {
 		t.Fatalf("hit not listed: %v", err)
+	}
+	if err := waitForText(ctx, "#queue-counts", "2 pending, 0 confirmed, 0 dismissed."); err != nil {
+		t.Fatal(err)
 	}
 	items, err := f.db.Screening().ListReviewItems(t.Context(), reviewFilterFor(f.org.ID, "s2"))
 	if err != nil || len(items) != 1 {
 		t.Fatalf("stored items %v %v", items, err)
 	}
 	id := items[0].ID
+	// Confirm and dismiss look different: a person must not take one for
+	// the other.
+	colours, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.querySelector("#bulk-confirm")).backgroundColor + " " + getComputedStyle(document.querySelector("#bulk-dismiss")).backgroundColor`))
+	if c := strings.Fields(strings.ReplaceAll(colours, ", ", ",")); err != nil || len(c) != 2 || c[0] == c[1] {
+		t.Errorf("confirm and dismiss buttons: %q (%v)", colours, err)
+	}
+	// Sorted by score through the column's link, without script.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#sort-score"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#queue caption", "highest score first (page 1)"); err != nil {
+		t.Fatal(err)
+	}
 	err = chromedp.Do(ctx,
-		chromedp.SendKeys(chromedp.CSS("#note-"+id), "same address in Zhuhai"),
-		chromedp.Click(chromedp.CSS("#confirm-"+id)),
+		chromedp.Click(chromedp.CSS("#hit-"+id)),
+		chromedp.SendKeys(chromedp.CSS("#bulk-reason"), "same address in Zhuhai"),
+		chromedp.Click(chromedp.CSS("#bulk-confirm")),
 	)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(ctx, "#flash", "Hit confirmed"); err != nil {
+	if err := waitForText(ctx, "#flash", "1 hit confirmed as true matches: Ninestar Corp as Ninestar Corporation."); err != nil {
 		t.Fatalf("no confirmation shown: %v", err)
+	}
+	if err := waitForText(ctx, "#queue-counts", "1 pending, 1 confirmed, 0 dismissed."); err != nil {
+		t.Fatal(err)
 	}
 	it, err := f.db.Screening().ReviewItem(t.Context(), f.org.ID, id)
 	if err != nil {
@@ -96,7 +117,7 @@ func TestBrowserReplaceListWithoutJavaScript(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(ctx, "#flash", "uflpa replaced by uflpa_2026-11.csv: 1 entry, edition of 2026-11-20"); err != nil {
+	if err := waitForText(ctx, "#flash", "UFLPA Entity List replaced by uflpa_2026-11.csv: 1 entry, edition of 2026-11-20"); err != nil {
 		t.Fatalf("no confirmation: %v", err)
 	}
 	if err := waitForText(ctx, "#lists", "edition of 2026-11-20, 5 days old"); err != nil {

@@ -33,6 +33,7 @@ var screeningAuth = map[string][]string{
 	"POST /screening/run":                          screeningReviewers,
 	"POST /screening/lists":                        {"admin"},
 	"POST /screening/{id}/decide":                  screeningReviewers,
+	"POST /screening/bulk":                         screeningReviewers,
 	"POST /api/v1/screen":                          screeningReaders,
 	"GET /api/v1/screening/reviews":                screeningReaders,
 	"GET /api/v1/screening/reviews/{id}":           screeningReaders,
@@ -299,10 +300,13 @@ func TestScreeningPageFilters(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"", 200, "may be Ninestar Corporation"},
+		{"", 200, "<td>Ninestar Corporation"},
 		{"?status=confirmed", 200, "No hits match."},
-		{"?status=all&page=1", 200, "may be Hoshine"},
+		{"?status=all&page=1", 200, "<td>Hoshine Silicon Industry Co., Ltd."},
+		{"?list=uflpa&sort=score", 200, "highest score first (page 1)"},
+		{"?list=ofac-sdn", 200, "No hits match."},
 		{"?status=maybe", 400, "not one of"},
+		{"?sort=size", 400, "not one of score, supplier"},
 		{"?page=0", 400, "not a page number"},
 	}
 	for _, tc := range tests {
@@ -358,7 +362,7 @@ func TestScreeningPageShowsDecision(t *testing.T) {
 		t.Fatalf("decide: %d %s %q", res.StatusCode, res.Header.Get("Location"), flashOf(t, res))
 	}
 	body := scrBody(t, f.do(t, "GET", res.Header.Get("Location"), "", s, nil))
-	for _, want := range []string{"dismissed by analyst@acme.example", ": another Hoshine"} {
+	for _, want := range []string{"by analyst@acme.example on", ": another Hoshine"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("page lacks %q", want)
 		}
@@ -435,7 +439,7 @@ func TestScreeningReplaceList(t *testing.T) {
 	}
 	msg := flashOf(t, res)
 	page = scrBody(t, f.do(t, "GET", res.Header.Get("Location"), "", admin, nil))
-	if !strings.Contains(msg, "uflpa replaced by uflpa_2026-11.csv: 2 entries, edition of 2026-11-20") || !strings.Contains(page, "edition of 2026-11-20, 5 days old") {
+	if !strings.Contains(msg, "UFLPA Entity List replaced by uflpa_2026-11.csv: 2 entries, edition of 2026-11-20") || !strings.Contains(page, "edition of 2026-11-20, 5 days old") {
 		t.Errorf("the page does not confirm the new edition")
 	}
 	if f.editions.saved[screening.DatasetUFLPA] != "uflpa_2026-11.csv" {
@@ -445,5 +449,50 @@ func TestScreeningReplaceList(t *testing.T) {
 	scrDecode(t, f.do(t, "POST", "/api/v1/screen", `{"name":"New Polysilicon Works Company Limited"}`, admin, nil), &out)
 	if len(out.Hits) == 0 || !strings.Contains(out.Hits[0].EntityName, "New Polysilicon") {
 		t.Errorf("the new edition is not screened against: %+v", out.Hits)
+	}
+}
+
+// TestScreeningBulkDecisions decides the ticked hits with one reason:
+// a dismissal needs the reason and changes nothing without it; each
+// decision is stored with the reason and the page says which hits were
+// decided; another organisation's hit is not found.
+func TestScreeningBulkDecisions(t *testing.T) {
+	t.Parallel() // its own database and server
+	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	s := f.session(t, account.RoleAnalyst)
+	f.do(t, "POST", "/screening/run", "", s, nil)
+	items, err := f.db.Screening().ListReviewItems(context.Background(), screening.ReviewFilter{OrgID: f.org.ID})
+	if err != nil || len(items) != 2 {
+		t.Fatalf("items %v %v", items, err)
+	}
+	form := url.Values{"hit": {items[0].ID, items[1].ID}, "decision": {"dismissed"}, "status": {"pending"}}
+	res := f.do(t, "POST", "/screening/bulk", form.Encode(), s, nil)
+	if b := scrBody(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(b, "say why the ticked hits are not matches: nothing was changed") {
+		t.Fatalf("dismissal without a reason: %d", res.StatusCode)
+	}
+	if got, _ := f.db.Screening().ReviewItem(context.Background(), f.org.ID, items[0].ID); got.Status != screening.StatusPending {
+		t.Fatalf("a refused dismissal changed a hit: %s", got.Status)
+	}
+	form.Set("reason", "different registered address")
+	res = f.do(t, "POST", "/screening/bulk", form.Encode(), s, nil)
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/screening?status=pending" {
+		t.Fatalf("bulk dismissal: %d %s", res.StatusCode, res.Header.Get("Location"))
+	}
+	if msg := flashOf(t, res); !strings.HasPrefix(msg, "2 hits dismissed: ") || !strings.Contains(msg, "Ninestar Corp as Ninestar Corporation") {
+		t.Errorf("message %q", msg)
+	}
+	for _, it := range items {
+		got, err := f.db.Screening().ReviewItem(context.Background(), f.org.ID, it.ID)
+		if err != nil || got.Status != screening.StatusDismissed || got.Decision == nil || got.Decision.Reason != "different registered address" {
+			t.Errorf("hit %s after bulk dismissal: %+v %v", it.PartyName, got.Decision, err)
+		}
+	}
+	res = f.do(t, "POST", "/screening/bulk", url.Values{"hit": {kernel.NewID()}, "decision": {"confirmed"}}.Encode(), s, nil)
+	if res.StatusCode != http.StatusNotFound {
+		t.Errorf("an unknown hit: %d", res.StatusCode)
+	}
+	res = f.do(t, "POST", "/screening/bulk", url.Values{"decision": {"confirmed"}}.Encode(), s, nil)
+	if b := scrBody(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(b, "tick the hits to decide") {
+		t.Errorf("nothing ticked: %d", res.StatusCode)
 	}
 }

@@ -10,6 +10,21 @@ import (
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
+// registerOrder is the ORDER BY of each order of the register, the same
+// text on both engines; every order ends on the id, so pages never
+// overlap.
+var registerOrder = map[supplychain.RegisterSort]string{
+	"":                       "p.exposure DESC, p.id",
+	supplychain.SortExposure: "p.exposure DESC, p.id",
+	supplychain.SortName:     "p.name, p.id",
+	supplychain.SortCountry:  "p.country, p.name, p.id",
+	supplychain.SortTier:     "CASE WHEN p.tier > 0 THEN p.tier ELSE 1000000 END, p.exposure DESC, p.id",
+	supplychain.SortInherent: "p.inherent DESC, p.id",
+	supplychain.SortSignals:  "p.signals DESC, p.id",
+	supplychain.SortLevel: "CASE p.level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, " +
+		"p.exposure DESC, p.id",
+}
+
 // Register returns one page of the organisation's risk register and the
 // number of parties that match. Ties are broken by id, so pages never
 // overlap.
@@ -23,10 +38,9 @@ import (
 // counted over its matches, and lists parties not yet scored as well.
 func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.RegisterFilter, sortBy supplychain.RegisterSort, page kernel.Page) ([]supplychain.RegisterEntry, int, error) {
 	page = page.Normalise()
-	switch sortBy {
-	case supplychain.SortExposure, "", supplychain.SortName:
-	default:
-		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure or name", sortBy)
+	order, ok := registerOrder[sortBy]
+	if !ok {
+		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure, name, country, tier, inherent, signals or level", sortBy)
 	}
 	var total int
 	counted := false
@@ -38,7 +52,7 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 	}
 	var q string
 	var args []any
-	if counted && sortBy != supplychain.SortName {
+	if counted && (sortBy == supplychain.SortExposure || sortBy == "") {
 		// The page is chosen from one index of the register keys (the
 		// planner picks the one that matches the filters), and only its
 		// rows are read from the parties table.
@@ -70,10 +84,6 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 			if err := s.db.read.QueryRowContext(ctx, "SELECT count(*) FROM parties p WHERE "+w.sql(), w.args...).Scan(&total); err != nil {
 				return nil, 0, classify(err, "register")
 			}
-		}
-		order := "p.exposure DESC, p.id"
-		if sortBy == supplychain.SortName {
-			order = "p.name, p.id"
 		}
 		q = fmt.Sprintf("%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors, p.confidence, p.missing FROM parties p WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
 			partySelect, w.sql(), order, page.Limit, page.Offset)

@@ -300,6 +300,12 @@ func TestSupplyChainRegister(t *testing.T) {
 		}{
 			{"by exposure", supplychain.RegisterFilter{}, "", kernel.Page{}, []string{"C", "T", "F", "G"}, 4},
 			{"by name", supplychain.RegisterFilter{}, supplychain.SortName, kernel.Page{}, []string{"T", "C", "G", "F"}, 4},
+			{"by country, then name", supplychain.RegisterFilter{}, supplychain.SortCountry, kernel.Page{}, []string{"T", "C", "F", "G"}, 4},
+			{"by tier, nearest first", supplychain.RegisterFilter{}, supplychain.SortTier, kernel.Page{}, []string{"G", "T", "C", "F"}, 4},
+			{"by inherent risk", supplychain.RegisterFilter{Level: "high"}, supplychain.SortInherent, kernel.Page{}, []string{"C", "T"}, 2},
+			{"by signals", supplychain.RegisterFilter{Tier: 3}, supplychain.SortSignals, kernel.Page{}, []string{"C", "F"}, 2},
+			{"by level, most severe first", supplychain.RegisterFilter{}, supplychain.SortLevel, kernel.Page{}, []string{"C", "T", "G", "F"}, 4},
+			{"by level, a page", supplychain.RegisterFilter{}, supplychain.SortLevel, kernel.Page{Limit: 2, Offset: 2}, []string{"G", "F"}, 4},
 			{"tier", supplychain.RegisterFilter{Tier: 3}, "", kernel.Page{}, []string{"C", "F"}, 2},
 			{"level", supplychain.RegisterFilter{Level: "medium"}, "", kernel.Page{}, []string{"G"}, 1},
 			{"unknown level", supplychain.RegisterFilter{Level: "unknown"}, "", kernel.Page{}, []string{"F"}, 1},

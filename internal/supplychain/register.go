@@ -60,7 +60,15 @@ type RegisterSort string
 const (
 	SortExposure RegisterSort = "exposure" // highest exposure first (the default)
 	SortName     RegisterSort = "name"     // by name
+	SortCountry  RegisterSort = "country"  // by country code, then name
+	SortTier     RegisterSort = "tier"     // nearest tier first, unknown tiers last
+	SortInherent RegisterSort = "inherent" // highest inherent risk first
+	SortSignals  RegisterSort = "signals"  // highest signal score first
+	SortLevel    RegisterSort = "level"    // critical first, then high, medium, low, unknown
 )
+
+// RegisterSorts lists every order of the register.
+var RegisterSorts = []RegisterSort{SortExposure, SortName, SortCountry, SortTier, SortInherent, SortSignals, SortLevel}
 
 // RegisterEntry is one row of the risk register: a party and its stored
 // risk.

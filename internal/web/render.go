@@ -25,6 +25,18 @@ func parsePages() (map[string]*template.Template, error) {
 		// Codes for people: see labels.go.
 		"label": func(code any) string { return label(fmt.Sprint(code)) },
 		"role":  roleLabel,
+		// sortHead describes one sortable column heading of a table whose
+		// data holds Sorted (the current order) and SortBy (links by key).
+		"sortHead": func(data map[string]any, key, label, class string) map[string]any {
+			links, _ := data["SortBy"].(map[string]string)
+			dir := "descending"
+			if key == "name" || key == "country" || key == "tier" {
+				dir = "ascending"
+			}
+			sorted, _ := data["Sorted"].(string)
+			current := sorted == key || (sorted == "" && key == "exposure")
+			return map[string]any{"Key": key, "Label": label, "Class": class, "Href": links[key], "Current": current, "Direction": dir}
+		},
 		"stage": func(s grievance.Stage) string { return grievance.StageLabel(s, "en") },
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")

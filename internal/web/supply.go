@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -151,12 +152,12 @@ func parseRegisterQuery(q url.Values) registerQuery {
 	if len(rq.Name) > 200 {
 		rq.Name = rq.Name[:200]
 	}
-	switch v := q.Get("sort"); v {
-	case "", string(supplychain.SortExposure):
-	case string(supplychain.SortName):
-		rq.Sort = supplychain.SortName
-	default:
-		rq.problem("sort", "sort "+strconv.Quote(v)+" is not exposure or name")
+	if v := q.Get("sort"); v != "" {
+		if slices.Contains(supplychain.RegisterSorts, supplychain.RegisterSort(v)) {
+			rq.Sort = supplychain.RegisterSort(v)
+		} else {
+			rq.problem("sort", "sort "+strconv.Quote(v)+" is not one of exposure, name, country, tier, inherent, signals, level")
+		}
 	}
 	if v := q.Get("page"); v != "" {
 		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= 1_000_000 {
@@ -186,7 +187,7 @@ func (rq registerQuery) values(change func(url.Values)) string {
 	if rq.Name != "" {
 		v.Set("q", rq.Name)
 	}
-	if rq.Sort == supplychain.SortName {
+	if rq.Sort != supplychain.SortExposure {
 		v.Set("sort", string(rq.Sort))
 	}
 	if rq.Page > 1 {

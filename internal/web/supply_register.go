@@ -123,8 +123,9 @@ func (s *supplyHandlers) supplierRegister(w http.ResponseWriter, r *http.Request
 		"Countries": countryOptions(rq.Filter.Country), "Commodities": commodityOptions(rq.Filter.Commodity),
 		"Levels": levelOptions(rq.Filter.Level), "Tiers": tierOptions(rq.Filter.Tier),
 		"Export":   "/suppliers/export.csv" + rq.values(func(v url.Values) { v.Del("page") }),
-		"SortName": "/suppliers" + rq.values(func(v url.Values) { v.Set("sort", "name"); v.Del("page") }),
-		"SortExp":  "/suppliers" + rq.values(func(v url.Values) { v.Del("sort"); v.Del("page") }),
+		"SortBy":   sortLinks(rq),
+		"Sorted":   string(rq.Sort),
+		"SortedBy": registerSortWords[rq.Sort],
 		"ByName":   rq.Sort == supplychain.SortName,
 		"From":     page.Offset + 1, "To": page.Offset + len(rows),
 	}
@@ -231,4 +232,33 @@ func csvSafe(rec []string) []string {
 		rec[i] = kernel.SpreadsheetCell(v)
 	}
 	return rec
+}
+
+// registerSortWords say how the register is ordered, for its caption.
+var registerSortWords = map[supplychain.RegisterSort]string{
+	supplychain.SortExposure: "by exposure, highest first",
+	supplychain.SortName:     "by name",
+	supplychain.SortCountry:  "by country, then name",
+	supplychain.SortTier:     "by tier, nearest first",
+	supplychain.SortInherent: "by inherent risk, highest first",
+	supplychain.SortSignals:  "by signals, highest first",
+	supplychain.SortLevel:    "by level, most severe first",
+}
+
+// sortLinks gives, for each order of the register, the link that shows the
+// same filters in that order from the first page: the column headings are
+// links, so sorting works without script.
+func sortLinks(rq registerQuery) map[string]string {
+	links := map[string]string{}
+	for _, by := range supplychain.RegisterSorts {
+		links[string(by)] = "/suppliers" + rq.values(func(v url.Values) {
+			v.Del("page")
+			if by == supplychain.SortExposure {
+				v.Del("sort")
+			} else {
+				v.Set("sort", string(by))
+			}
+		})
+	}
+	return links
 }

@@ -48,7 +48,7 @@ const visibleText = `(() => {
 })()`
 
 // pageLinks lists the same-site links of the page's main part and menu.
-const pageLinks = `Array.from(document.querySelectorAll("header nav a[href], main a[href]")).map(a => a.getAttribute("href")).join("\n")`
+const pageLinks = `Array.from(document.querySelectorAll("header nav a[href], main a[href]:not([download])")).map(a => a.getAttribute("href")).join("\n")`
 
 // crawlable keeps links to pages: no downloads, API, sign-out, public
 // reporter pages or anchors.
@@ -99,10 +99,11 @@ func shape(href string) string {
 }
 
 // TestBrowserCrawlShowsNoIdsOrCodes signs in to the demo as each staff
-// role, follows every link reachable from the menu (one page of each
-// kind, so the seeded supplier, case, alert, programme and survey pages
-// are among them) and fails on any id, code or raw JSON in what the page
-// shows.
+// role on a phone's screen (375 px wide), follows every link reachable
+// from the menu (one page of each kind, so the seeded supplier, case,
+// alert, programme and survey pages are among them) and fails on any id,
+// code or raw JSON in what the page shows, and on a page wider than the
+// screen (a wide table scrolls inside its own box instead).
 func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 	testkit.SkipIfShort(t, "a crawl of the demo in headless Chromium")
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "crawl.db")
@@ -120,6 +121,7 @@ func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 				return chromedp.Do(c, actions...)
 			}
 			if err := step(
+				chromedp.EmulateViewport(375, 740),
 				chromedp.Navigate(s.base+"/login"),
 				chromedp.WaitVisible(chromedp.CSS("#email")),
 				chromedp.SendKeys(chromedp.CSS("#email"), who.email),
@@ -143,6 +145,10 @@ func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 				c, cancel := context.WithTimeout(ctx, time.Minute)
 				text, err1 := chromedp.Run(c, chromedp.Evaluate[string](visibleText))
 				links, err2 := chromedp.Run(c, chromedp.Evaluate[string](pageLinks))
+				overflow, err3 := chromedp.Run(c, chromedp.Evaluate[int](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+				if err3 == nil && overflow > 0 {
+					problems = append(problems, fmt.Sprintf("%s is %d px wider than a 375 px screen", href, overflow))
+				}
 				cancel()
 				if err1 != nil || err2 != nil {
 					problems = append(problems, fmt.Sprintf("%s: cannot be read: %v %v", href, err1, err2))

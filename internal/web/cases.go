@@ -13,6 +13,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/supplychain"
 	"github.com/upstream-platform/upstream/internal/vault"
 )
 
@@ -254,7 +255,7 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 		"RemedyTypes": grievance.RemedyTypes(), "Purposes": grievance.Purposes(), "Categories": cats,
 		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
 		"Overrides":  []grievance.OverrideReason{grievance.OverrideRiskToLife, grievance.OverrideChildAtRisk, grievance.OverrideLegalDuty, grievance.OverrideCourtOrdered},
-		"Reveal":     reveal, "Error": errMsg, "Names": names,
+		"Reveal":     reveal, "Error": errMsg, "Names": names, "SupplierName": s.supplierName(ctx, v.Report.OrgID, v.Report.Triage.SupplierID),
 		"Me": principalOf(r).User.ID,
 	})
 }
@@ -315,7 +316,15 @@ func (s *caseHandlers) caseTriage(w http.ResponseWriter, r *http.Request) {
 		t.Categories = cats
 		t.Severity = grievance.Severity(r.PostForm.Get("severity"))
 		t.Country = strings.ToUpper(strings.TrimSpace(r.PostForm.Get("country")))
-		t.SupplierID = strings.TrimSpace(r.PostForm.Get("supplier_id"))
+		if _, byName := r.PostForm["supplier"]; byName {
+			id, err := s.findSupplier(ctx, hs.Report().OrgID, t.SupplierID, strings.TrimSpace(r.PostForm.Get("supplier")))
+			if err != nil {
+				return "", err
+			}
+			t.SupplierID = id
+		} else {
+			t.SupplierID = strings.TrimSpace(r.PostForm.Get("supplier_id"))
+		}
 		return "Triage saved: categories, severity, country and supplier.", hs.SetTriage(ctx, t)
 	})
 }
@@ -427,4 +436,50 @@ func (s *caseHandlers) caseAttachment(w http.ResponseWriter, r *http.Request) {
 	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": info.Name}))
 	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
 	w.Write(body)
+}
+
+// supplierName names the supplier a case is linked to, for the case page.
+func (s *caseHandlers) supplierName(ctx context.Context, orgID, id string) string {
+	if id == "" {
+		return ""
+	}
+	if s.parties != nil {
+		if p, err := s.parties.GetParty(ctx, orgID, id); err == nil && p.Name != "" {
+			return p.Name
+		}
+	}
+	return "a supplier no longer in the register"
+}
+
+// findSupplier reads the supplier field of the triage form, a search that
+// needs no script: the start of a supplier's name links the case to it
+// when exactly one supplier's name starts so; otherwise the handler is
+// told how many do, with examples, and types more. The name of the linked
+// supplier, sent back unchanged, keeps the link; an empty field removes
+// it.
+func (s *caseHandlers) findSupplier(ctx context.Context, orgID, current, typed string) (string, error) {
+	if typed == "" {
+		return "", nil
+	}
+	if current != "" && typed == s.supplierName(ctx, orgID, current) {
+		return current, nil
+	}
+	if s.parties == nil {
+		return "", kernel.Errorf(kernel.Invalid, "supplier: the supplier register is not available on this server")
+	}
+	found, total, err := s.parties.Register(ctx, orgID, supplychain.RegisterFilter{NamePrefix: typed}, supplychain.SortName, kernel.Page{Limit: 3})
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case total == 1 && len(found) == 1:
+		return found[0].Party.ID, nil
+	case total == 0:
+		return "", kernel.Errorf(kernel.Invalid, "supplier: no supplier's name starts with %q; check the register", typed)
+	}
+	var names []string
+	for _, e := range found {
+		names = append(names, e.Party.Name)
+	}
+	return "", kernel.Errorf(kernel.Invalid, "supplier: %s start with %q (%s): type more of the name", fmtCountOf(total, "supplier's name", "suppliers' names"), typed, strings.Join(names, "; "))
 }

@@ -116,6 +116,7 @@ type caseHandlers struct {
 	consents    ConsentReader
 	users       userDirectory
 	approvals   HandlerApprovals // nil: new handlers are approved on the command line only
+	parties     SupplierReader   // nil when the supply chain is off: suppliers are linked by id only
 }
 
 // impactHandlers are the impact measurement pages and API.
@@ -263,7 +264,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		searches: newSearchThrottle()}
 	if f.cases.on {
 		s.cases = &caseHandlers{base: b, grievance: d.Grievance, handlerKeys: d.Intake.Handlers,
-			consents: d.Intake.Consents, users: d.Accounts.Store, approvals: d.Intake.Approvals}
+			consents: d.Intake.Consents, users: d.Accounts.Store, approvals: d.Intake.Approvals, parties: d.Suppliers}
 	}
 	if f.impact.on {
 		s.impact = &impactHandlers{base: b, impact: d.Impact, programmes: d.ImpactRecords,

@@ -78,6 +78,13 @@ var pageConfirmations = map[string]string{
 	"POST /screening/{id}/decide":               "flash",
 	"POST /screening/bulk":                      "flash",
 	"POST /eudr/plots":                          "page", // the import summary and the problems found
+	"POST /eudr/operator":                       "page", // the EUDR forms answer with their page saying what was done
+	"POST /eudr/lots":                           "page",
+	"POST /eudr/lots/{ref}":                     "page",
+	"POST /eudr/lots/{ref}/assessment":          "page",
+	"POST /eudr/lots/{ref}/mitigation":          "page",
+	"POST /eudr/lots/{ref}/decision":            "page",
+	"POST /eudr/plots/{id}/evidence":            "page",
 	"POST /eudr/lots/{ref}/statement":           "page", // the lot page says which statement was made
 	"POST /impact/programmes":                   "flash",
 	"POST /impact/programmes/{id}/model":        "flash",

@@ -50,6 +50,9 @@ var pageConfirmations = map[string]string{
 	"POST /admin/users/{id}/enable":             "flash",
 	"POST /admin/users/{id}/reset-2fa":          "flash",
 	"POST /admin/settings/retention":            "flash",
+	"POST /admin/settings/emergency":            "page", // the settings page says what was saved
+	"POST /admin/settings/emergency/delete":     "page",
+	"POST /admin/settings/supplier-search":      "page",
 	"POST /admin/settings/recovery-key":         "page", // the recovery key, once
 	"POST /alerts/{id}/acknowledge":             "flash",
 	"POST /alerts/{id}/assign":                  "flash",

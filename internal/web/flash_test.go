@@ -75,6 +75,9 @@ var pageConfirmations = map[string]string{
 	"POST /cases/{id}/remedies/{rid}/withdraw":  "flash",
 	"POST /cases/{id}/referral":                 "flash",
 	"POST /cases/{id}/access":                   "flash",
+	"POST /suppliers/duplicates/merge":          "page", // the duplicates page says what was merged
+	"POST /suppliers/duplicates/keep-apart":     "page",
+	"POST /suppliers/merges/{id}/undo":          "page",
 	"POST /suppliers/import":                    "page", // the import's summary and row errors
 	"POST /screening/run":                       "flash",
 	"POST /screening/lists":                     "flash",

@@ -218,12 +218,12 @@ func TestBrowserJourneys(t *testing.T) {
 		// The demo's grievance alert comes from the detector the
 		// organisation runs, and its page draws the series behind it.
 		admin.open("/alerts", "h1", "Alerts")
-		href := admin.eval(`[...document.querySelectorAll("table#alerts tbody tr")].filter(r => r.textContent.includes("grievance_count")).map(r => r.querySelector("a").getAttribute("href")).join(" ")`)
+		href := admin.eval(`[...document.querySelectorAll("table#alerts tbody tr")].filter(r => r.textContent.includes("grievance reports")).map(r => r.querySelector("a").getAttribute("href")).join(" ")`)
 		if !strings.HasPrefix(href, "/alerts/") || strings.Contains(href, " ") {
 			t.Fatalf("one grievance-count alert expected in the demo, found %q", href)
 		}
 		admin.open(href, "#series-summary", "The detector alarmed on")
-		admin.wait("#alert", "nbcusum")
+		admin.wait("#alert", "negative-binomial CUSUM")
 		admin.check("alert-series")
 	})
 

@@ -88,6 +88,8 @@ func signalLabel(k earlywarning.Kind) string {
 // watchlist-hit" reads "threshold rule (watchlist hit)".
 func detectorLabel(d string) string {
 	switch {
+	case d == "nbcusum":
+		return "negative-binomial CUSUM (cumulative sum of evidence for a rise)"
 	case d == "cusum":
 		return "CUSUM (cumulative sum of deviations)"
 	case d == "ewma":

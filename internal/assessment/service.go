@@ -357,3 +357,24 @@ func (s *Service) Recompute(ctx context.Context, orgID string) (map[risk.Level]i
 	}
 	return counts, nil
 }
+
+// SplitFiles takes out of files, in order, those that belongs says are not
+// for this importer (plot files, say), and returns them apart from the
+// rest. A file whose format is named is always kept: it was named for what
+// it is.
+func SplitFiles(files []NamedFile, belongs func(NamedFile) (bool, error)) (taken, rest []NamedFile, err error) {
+	for _, f := range files {
+		if f.Format == "" {
+			elsewhere, err := belongs(f)
+			if err != nil {
+				return nil, nil, err
+			}
+			if elsewhere {
+				taken = append(taken, f)
+				continue
+			}
+		}
+		rest = append(rest, f)
+	}
+	return taken, rest, nil
+}

@@ -25,26 +25,19 @@ func (p *importedPlots) save(ctx context.Context, orgID string) error {
 // returns the other files, and nil plots when there were none. Without
 // skip, one error in any plot is an error and nothing may be stored.
 func checkPlotFiles(ctx context.Context, env *Env, db *sqlstore.DB, orgID string, files []assessment.NamedFile, skip bool) ([]assessment.NamedFile, *importedPlots, error) {
-	var rest []assessment.NamedFile
-	var plotFiles []eudr.Upload
-	for _, f := range files {
-		if f.Format != "" { // named for what it is, as audit files are
-			rest = append(rest, f)
-			continue
-		}
-		u := eudr.Upload{Name: f.Name, Open: f.Open}
-		_, isPlot, err := eudr.IsPlotFile(u)
-		if err != nil {
-			return nil, nil, err
-		}
-		if isPlot {
-			plotFiles = append(plotFiles, u)
-		} else {
-			rest = append(rest, f)
-		}
+	taken, rest, err := assessment.SplitFiles(files, func(f assessment.NamedFile) (bool, error) {
+		_, isPlot, err := eudr.IsPlotFile(eudr.Upload{Name: f.Name, Open: f.Open})
+		return isPlot, err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	if len(plotFiles) == 0 {
+	if len(taken) == 0 {
 		return files, nil, nil
+	}
+	plotFiles := make([]eudr.Upload, len(taken))
+	for i, f := range taken {
+		plotFiles[i] = eudr.Upload{Name: f.Name, Open: f.Open}
 	}
 	svc, err := newEUDRService(ctx, env, db)
 	if err != nil {

@@ -56,26 +56,19 @@ func (s *supplyHandlers) checkPlotFiles(r *http.Request, org string, files []ass
 	if s.plots == nil {
 		return files, nil, nil
 	}
-	var rest []assessment.NamedFile
-	var plotFiles []eudr.Upload
-	for _, f := range files {
-		if f.Format != "" { // named for what it is, as audit files are
-			rest = append(rest, f)
-			continue
-		}
-		u := eudr.Upload{Name: f.Name, Open: f.Open}
-		_, isPlot, err := eudr.IsPlotFile(u)
-		if err != nil {
-			return nil, nil, err
-		}
-		if isPlot {
-			plotFiles = append(plotFiles, u)
-		} else {
-			rest = append(rest, f)
-		}
+	taken, rest, err := assessment.SplitFiles(files, func(f assessment.NamedFile) (bool, error) {
+		_, isPlot, err := eudr.IsPlotFile(eudr.Upload{Name: f.Name, Open: f.Open})
+		return isPlot, err
+	})
+	if err != nil {
+		return nil, nil, err
 	}
-	if len(plotFiles) == 0 {
+	if len(taken) == 0 {
 		return files, nil, nil
+	}
+	plotFiles := make([]eudr.Upload, len(taken))
+	for i, f := range taken {
+		plotFiles[i] = eudr.Upload{Name: f.Name, Open: f.Open}
 	}
 	b, err := s.plots.CheckFiles(r.Context(), org, plotFiles, skip)
 	return rest, newPlotSummary(b), err

@@ -130,13 +130,47 @@ type nameReading struct {
 	text, how string
 }
 
-// readings returns the romanisations a query in Hangul is searched under:
-// each system, and the conventional spellings of its family name. Other
-// names have none (they are searched as written).
+// readings returns the romanisations a query is searched under: for
+// Hangul each system and the conventional spellings of its family name,
+// for Thai and Khmer each style (thai.go, khmer.go). Other names have none
+// (they are searched as written).
 func readings(name string) []nameReading {
-	if isASCII(name) || !hasHangul(name) {
+	switch {
+	case isASCII(name):
 		return nil
+	case hasHangul(name):
+		return hangulReadings(name)
+	case hasThai(name):
+		return styleReadings(name, len(thaiStyles), func(s string, i int) (string, string) {
+			return romaniseThai(s, &thaiStyles[i]), thaiStyles[i].name
+		})
+	case hasKhmer(name):
+		return styleReadings(name, len(khmerStyles), func(s string, i int) (string, string) {
+			return romaniseKhmer(s, &khmerStyles[i]), khmerStyles[i].name
+		})
 	}
+	return nil
+}
+
+// styleReadings writes name in each of n styles, dropping repeats.
+func styleReadings(name string, n int, write func(s string, i int) (text, how string)) []nameReading {
+	s := strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(name, " ")))
+	s = scriptForms.Replace(s)
+	var out []nameReading
+	seen := map[string]bool{}
+	for i := 0; i < n; i++ {
+		text, how := write(s, i)
+		key := strings.Join(strings.Fields(text), " ")
+		if key != "" && !seen[key] {
+			seen[key] = true
+			out = append(out, nameReading{text: key, how: how})
+		}
+	}
+	return out
+}
+
+// hangulReadings returns the readings of a name in Hangul.
+func hangulReadings(name string) []nameReading {
 	s := strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(name, " ")))
 	s = scriptForms.Replace(s)
 	var out []nameReading

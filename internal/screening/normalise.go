@@ -115,6 +115,14 @@ var scriptForms = strings.NewReplacer(
 	"有限会社", " yk ",
 	"주식회사", " co ltd ",
 	"유한회사", " llc ",
+	// Thai ("บริษัท ... จำกัด (มหาชน)" is "... Public Co., Ltd.") and
+	// Khmer ("ក្រុមហ៊ុន" company, "ឯ.ក" private limited).
+	"บริษัท", " co ",
+	"จำกัด", " ltd ",
+	"มหาชน", " public ",
+	"ห้างหุ้นส่วน", " partnership ",
+	"ក្រុមហ៊ុន", " co ",
+	"ឯ.ក", " ltd ",
 	// Russian, Ukrainian, Belarusian (lower case: applied after lowering)
 	"общество с ограниченной ответственностью", " ooo ",
 	"публичное акционерное общество", " pao ",
@@ -243,6 +251,12 @@ func foldScript(s string) string {
 	s = strings.ToLower(s)
 	s = scriptForms.Replace(s)
 	s = cyrillicLatin.Replace(s)
+	if hasThai(s) {
+		s = romaniseThai(s, &thaiStyles[0])
+	}
+	if hasKhmer(s) {
+		s = romaniseKhmer(s, &khmerStyles[0])
+	}
 	// Marks (accents) left over after NFKC are dropped by unidecode.
 	s = unidecode.Unidecode(s)
 	return strings.ToLower(s)

@@ -78,17 +78,34 @@ type Session struct {
 	SealedKey []byte
 }
 
-// APIToken grants its owner's role on the JSON API. Only its hash is stored.
+// APIToken lets a program use the JSON API as its user, within its scopes
+// and never beyond the user's role at the time of each request. Only its
+// hash is stored.
 type APIToken struct {
-	ID         string
-	OrgID      string
-	UserID     string
-	Name       string
-	Hash       string
-	Prefix     string // the first characters, shown to tell tokens apart
+	ID     string
+	OrgID  string
+	UserID string
+	Name   string
+	Hash   string
+	Prefix string // the first characters, shown to tell tokens apart
+	Scopes Scopes
+	// ExpiresAt is when the token stops working; zero for never.
+	ExpiresAt  time.Time
 	CreatedAt  time.Time
 	LastUsedAt time.Time
 	RevokedAt  time.Time
+}
+
+// State says whether the token works at now: "active", "expired" or
+// "revoked".
+func (t APIToken) State(now time.Time) string {
+	switch {
+	case !t.RevokedAt.IsZero():
+		return "revoked"
+	case !t.ExpiresAt.IsZero() && !now.Before(t.ExpiresAt):
+		return "expired"
+	}
+	return "active"
 }
 
 // Store keeps organisations, users, sessions and tokens. Every method that

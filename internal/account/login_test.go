@@ -269,7 +269,7 @@ func TestTokensRevokedByNewPasswordOrDisable(t *testing.T) {
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		f := newLoginFixture(t, db, noGlobal())
 		ctx := context.Background()
-		_, first, err := f.svc.CreateAPIToken(ctx, f.user, "ci")
+		_, first, err := f.svc.CreateAPIToken(ctx, f.user, account.TokenRequest{Name: "ci", Scopes: account.Scopes{"suppliers:read"}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -282,7 +282,7 @@ func TestTokensRevokedByNewPasswordOrDisable(t *testing.T) {
 		if _, err := f.svc.AuthenticateToken(ctx, first); !kernel.IsCode(err, kernel.Unauthorised) {
 			t.Fatalf("token after a new password: %v", err)
 		}
-		_, second, _ := f.svc.CreateAPIToken(ctx, f.user, "ci2")
+		_, second, _ := f.svc.CreateAPIToken(ctx, f.user, account.TokenRequest{Name: "ci2", Scopes: account.Scopes{"suppliers:read"}})
 		if err := f.svc.SetDisabled(ctx, f.org.ID, f.user.ID, true, "test"); err != nil {
 			t.Fatal(err)
 		}

@@ -200,16 +200,31 @@ func (s *Service) startSession(ctx context.Context, u User, secret []byte) (stri
 type Principal struct {
 	User User
 	Org  Org
-	// ViaToken is set when the request came with an API token.
+	// ViaToken is set when the request came with an API token; Scopes
+	// are then the token's, and bound what the role allows.
 	ViaToken bool
+	Scopes   Scopes
 	// Key is the private key material unlocked at sign-in (nil for API
 	// tokens and users without a key). It lives only in memory for the
 	// request.
 	Key []byte
 }
 
-// Can reports whether the principal's role grants perm.
-func (p Principal) Can(perm Permission) bool { return Allowed(p.User.Role, perm) }
+// Can reports whether the principal may read with perm: the role grants
+// it and, through an API token, the token's scopes cover it.
+func (p Principal) Can(perm Permission) bool { return p.CanRequest(perm, false) }
+
+// CanRequest reports whether the principal may use perm for a request
+// that changes something (change) or only reads. The role decides for a
+// session; an API token needs, in addition, a scope covering the
+// permission at that level, so a token never does more than its user's
+// role allows today.
+func (p Principal) CanRequest(perm Permission, change bool) bool {
+	if !Allowed(p.User.Role, perm) {
+		return false
+	}
+	return !p.ViaToken || p.Scopes.Covers(perm, change)
+}
 
 var errNoSession = kernel.Errorf(kernel.Unauthorised, "please sign in")
 
@@ -276,14 +291,17 @@ func (s *Service) Logout(ctx context.Context, token string) error {
 	return s.Store.DeleteSession(ctx, HashSecret(token))
 }
 
-// AuthenticateToken resolves an API token to its principal.
+// AuthenticateToken resolves an API token to its principal: its user, as
+// the user is now (a disabled user's tokens stop, a demoted user's lose
+// what the new role lacks), with the token's scopes.
 func (s *Service) AuthenticateToken(ctx context.Context, token string) (Principal, error) {
-	bad := kernel.Errorf(kernel.Unauthorised, "invalid or revoked API token")
+	bad := kernel.Errorf(kernel.Unauthorised, "invalid, expired or revoked API token")
 	if len(token) < len(APITokenPrefix)+10 {
 		return Principal{}, bad
 	}
 	hash := HashSecret(token)
-	if p, ok := s.tokens.get(hash, s.Clock.Now()); ok {
+	now := s.Clock.Now()
+	if p, ok := s.tokens.get(hash, now); ok {
 		return p, nil
 	}
 	t, err := s.Store.APITokenByHash(ctx, hash)
@@ -293,25 +311,33 @@ func (s *Service) AuthenticateToken(ctx context.Context, token string) (Principa
 	if err != nil {
 		return Principal{}, fmt.Errorf("authenticate token: %w", err)
 	}
-	if !t.RevokedAt.IsZero() {
+	if t.State(now) != "active" {
 		return Principal{}, bad
 	}
 	p, err := s.principal(ctx, t.OrgID, t.UserID)
 	if err != nil {
 		return Principal{}, bad
 	}
-	now := s.Clock.Now()
 	if now.Sub(t.LastUsedAt) > time.Minute {
 		_ = s.Store.TouchAPIToken(ctx, t.ID, now)
 	}
-	p.ViaToken = true
-	s.tokens.put(hash, t.ID, p, now)
+	p.ViaToken, p.Scopes = true, t.Scopes
+	s.tokens.put(hash, t.ID, p, now, t.ExpiresAt)
 	return p, nil
 }
 
-// RevokeAPIToken revokes one of the user's tokens; this server stops
-// accepting it at once.
+// Audit actions of API tokens.
+const (
+	ActionTokenCreate = "account.token.create"
+	ActionTokenRevoke = "account.token.revoke"
+)
+
+// RevokeAPIToken revokes one of the user's tokens, audited; this server
+// stops accepting it at once, others within TokenCacheTTL.
 func (s *Service) RevokeAPIToken(ctx context.Context, orgID, userID, id string) error {
+	if err := s.audit(ctx, orgID, "user:"+userID, ActionTokenRevoke, userID, map[string]string{"token": id}); err != nil {
+		return err
+	}
 	if err := s.Store.RevokeAPIToken(ctx, orgID, userID, id, s.Clock.Now()); err != nil {
 		return err
 	}
@@ -319,18 +345,50 @@ func (s *Service) RevokeAPIToken(ctx context.Context, orgID, userID, id string) 
 	return nil
 }
 
-// CreateAPIToken issues a token for the user; the plain token is returned
-// once and never stored.
-func (s *Service) CreateAPIToken(ctx context.Context, u User, name string) (APIToken, string, error) {
-	if name == "" || len(name) > 100 {
+// TokenRequest describes an API token to issue.
+type TokenRequest struct {
+	Name   string
+	Scopes Scopes
+	// ExpiresAt is when it stops working; zero for never. It must be in
+	// the future and at most MaxTokenLifetime away.
+	ExpiresAt time.Time
+}
+
+// MaxTokenLifetime bounds a token's expiry date.
+const MaxTokenLifetime = 2 * 366 * 24 * time.Hour
+
+// CreateAPIToken issues a token for the user, audited; the plain token is
+// returned once and never stored. Scopes beyond the user's role are
+// refused.
+func (s *Service) CreateAPIToken(ctx context.Context, u User, nt TokenRequest) (APIToken, string, error) {
+	name := strings.TrimSpace(nt.Name)
+	if name == "" || len([]rune(name)) > 100 {
 		return APIToken{}, "", kernel.Errorf(kernel.Invalid, "token name must be 1-100 characters")
+	}
+	scopes, err := ParseScopes(nt.Scopes.String())
+	if err != nil {
+		return APIToken{}, "", err
+	}
+	if err := checkGrantable(u.Role, scopes); err != nil {
+		return APIToken{}, "", err
+	}
+	now := s.Clock.Now()
+	if e := nt.ExpiresAt; !e.IsZero() && (!e.After(now) || e.Sub(now) > MaxTokenLifetime) {
+		return APIToken{}, "", kernel.Errorf(kernel.Invalid, "the expiry date must be after today and at most two years away")
 	}
 	plain, err := NewAPIToken()
 	if err != nil {
 		return APIToken{}, "", err
 	}
 	t := APIToken{ID: kernel.NewID(), OrgID: u.OrgID, UserID: u.ID, Name: name, Hash: HashSecret(plain),
-		Prefix: plain[:len(APITokenPrefix)+6], CreatedAt: s.Clock.Now()}
+		Prefix: plain[:len(APITokenPrefix)+6], Scopes: scopes, ExpiresAt: nt.ExpiresAt.UTC(), CreatedAt: now}
+	detail := map[string]string{"token": t.ID, "scopes": scopes.String()}
+	if !t.ExpiresAt.IsZero() {
+		detail["expires"] = t.ExpiresAt.Format(time.RFC3339)
+	}
+	if err := s.audit(ctx, u.OrgID, "user:"+u.ID, ActionTokenCreate, u.ID, detail); err != nil {
+		return APIToken{}, "", err
+	}
 	if err := s.Store.CreateAPIToken(ctx, t); err != nil {
 		return APIToken{}, "", fmt.Errorf("create API token: %w", err)
 	}

@@ -94,7 +94,7 @@ func TestAPITokenCacheAndRevocation(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tok, plain, err := svc.CreateAPIToken(ctx, u, "ci")
+	tok, plain, err := svc.CreateAPIToken(ctx, u, account.TokenRequest{Name: "ci", Scopes: account.Scopes{"suppliers:read"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,7 +117,7 @@ func TestAPITokenCacheAndRevocation(t *testing.T) {
 	if _, err := svc.AuthenticateToken(ctx, plain); !kernel.IsCode(err, kernel.Unauthorised) {
 		t.Fatalf("revoked token still accepted: %v", err)
 	}
-	_, plain2, _ := svc.CreateAPIToken(ctx, u, "ci2")
+	_, plain2, _ := svc.CreateAPIToken(ctx, u, account.TokenRequest{Name: "ci2", Scopes: account.Scopes{"suppliers:read"}})
 	svc.AuthenticateToken(ctx, plain2)
 	if err := svc.SetDisabled(ctx, org.ID, u.ID, true, "test"); err != nil {
 		t.Fatal(err)

@@ -33,13 +33,15 @@ func (c *tokenCache) get(hash string, now time.Time) (Principal, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[hash]
-	if !ok || now.After(e.until) {
+	if !ok || !now.Before(e.until) {
 		return Principal{}, false
 	}
 	return e.p, true
 }
 
-func (c *tokenCache) put(hash, tokenID string, p Principal, now time.Time) {
+// put remembers p until the TTL ends or the token expires, whichever is
+// first.
+func (c *tokenCache) put(hash, tokenID string, p Principal, now, expires time.Time) {
 	if c == nil || c.ttl <= 0 {
 		return
 	}
@@ -50,7 +52,11 @@ func (c *tokenCache) put(hash, tokenID string, p Principal, now time.Time) {
 		// happens under many distinct tokens.
 		c.entries = map[string]cachedPrincipal{}
 	}
-	c.entries[hash] = cachedPrincipal{p: p, tokenID: tokenID, until: now.Add(c.ttl)}
+	until := now.Add(c.ttl)
+	if !expires.IsZero() && expires.Before(until) {
+		until = expires
+	}
+	c.entries[hash] = cachedPrincipal{p: p, tokenID: tokenID, until: until}
 }
 
 // clear forgets every cached token.

@@ -96,10 +96,35 @@ func TestDoctor(t *testing.T) {
 	if code != 0 {
 		t.Fatalf("doctor on a healthy database: exit %d: %s%s", code, out, errOut)
 	}
-	for _, want := range []string{"ok    database", "acme has no recovery key", "watchlists", "ilab-goods", "disk", "UPSTREAM_SMTP_ADDR is not set"} {
+	for _, want := range []string{"ok    database", "acme has no recovery key", "watchlists", "ilab-goods", "disk", "UPSTREAM_SMTP_ADDR is not set",
+		"warn  audit            UPSTREAM_AUDIT_CHECKPOINTS is not set", "UPSTREAM_AUDIT_CHECKPOINTS=/"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("doctor output lacks %q:\n%s", want, out)
 		}
+	}
+	// With a checkpoint file it says where checkpoints go, creating nothing;
+	// a file in a missing folder or one it cannot read fails it.
+	cp := filepath.Join(dir, "checkpoints.log")
+	code, out, _ = run(t, map[string]string{"UPSTREAM_AUDIT_CHECKPOINTS": cp}, "", "doctor", "--db", dsn)
+	if code != 0 || !strings.Contains(out, "ok    audit") || strings.Contains(out, "AUDIT_CHECKPOINTS is not set") {
+		t.Errorf("doctor with a checkpoint file: exit %d:\n%s", code, out)
+	}
+	if _, err := os.Stat(cp); err == nil {
+		t.Error("doctor created the checkpoint file")
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, ".upstream-doctor-*")); len(left) > 0 {
+		t.Errorf("doctor left %v", left)
+	}
+	code, out, _ = run(t, map[string]string{"UPSTREAM_AUDIT_CHECKPOINTS": filepath.Join(dir, "no-such-folder", "cp.log")}, "", "doctor", "--db", dsn)
+	if code != 1 || !strings.Contains(out, "FAIL  audit") || !strings.Contains(out, "does not exist") {
+		t.Errorf("doctor with a checkpoint file in a missing folder: exit %d:\n%s", code, out)
+	}
+	if err := os.WriteFile(cp, []byte("not a checkpoint\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ = run(t, map[string]string{"UPSTREAM_AUDIT_CHECKPOINTS": cp}, "", "doctor", "--db", dsn)
+	if code != 1 || !strings.Contains(out, "FAIL  audit") {
+		t.Errorf("doctor with an unreadable checkpoint file: exit %d:\n%s", code, out)
 	}
 	// A mail server that does not answer and a bad setting fail it.
 	vars := map[string]string{"UPSTREAM_SMTP_ADDR": "127.0.0.1:1", "UPSTREAM_LOG_LEVEL": "loud"}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/chromium"
+	"github.com/upstream-platform/upstream/internal/jobs"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
@@ -74,6 +75,8 @@ func runDoctor(ctx context.Context, env *Env, args []string) error {
 	} else {
 		add("PDF reports", "ok", "Chromium at %s", p.Path)
 	}
+
+	checks = append(checks, doctorCheckpoints(env))
 
 	if addr, _ := env.setting("SMTP_ADDR"); addr == "" {
 		add("e-mail", "warn", "UPSTREAM_SMTP_ADDR is not set: alerts go to webhooks only")
@@ -216,4 +219,44 @@ func runHealthcheck(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "%s: ready\n", u)
 	return nil
+}
+
+// doctorCheckpoints checks where the daily audit checkpoints go. Without a
+// file they reach only the server log, and someone able to rewrite the
+// database and its audit chain is then caught only if the log was kept
+// apart; with one, the file must be writable (it is created on first use).
+func doctorCheckpoints(env *Env) doctorCheck {
+	path, _ := env.setting("AUDIT_CHECKPOINTS")
+	if path == "" {
+		return doctorCheck{"audit", "warn", "UPSTREAM_AUDIT_CHECKPOINTS is not set: the daily audit checkpoints go to the server log only, " +
+			"so a rewritten audit log could go unnoticed. Set it to a file on storage the database's users cannot write " +
+			"(another disk, a mounted append-only or backed-up volume), e.g. UPSTREAM_AUDIT_CHECKPOINTS=/var/lib/upstream-audit/checkpoints.log"}
+	}
+	dir := filepath.Dir(path)
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return doctorCheck{"audit", "FAIL", "UPSTREAM_AUDIT_CHECKPOINTS: the folder " + quoteOutside(dir) + " does not exist"}
+	}
+	if st, err := os.Stat(path); err == nil && st.IsDir() {
+		return doctorCheck{"audit", "FAIL", "UPSTREAM_AUDIT_CHECKPOINTS " + quoteOutside(path) + " is a folder; name a file in it"}
+	}
+	// Writable as serve will use it, without leaving anything behind: the
+	// file itself when it exists, otherwise a trial file beside it.
+	var f *os.File
+	var err error
+	if _, serr := os.Stat(path); serr == nil {
+		f, err = os.OpenFile(path, os.O_WRONLY|os.O_APPEND, 0)
+	} else {
+		f, err = os.CreateTemp(dir, ".upstream-doctor-*")
+		if err == nil {
+			defer os.Remove(f.Name())
+		}
+	}
+	if err != nil {
+		return doctorCheck{"audit", "FAIL", "UPSTREAM_AUDIT_CHECKPOINTS " + quoteOutside(path) + " cannot be written: " + err.Error()}
+	}
+	f.Close()
+	if _, err := jobs.ReadCheckpointFile(path); err != nil {
+		return doctorCheck{"audit", "FAIL", "UPSTREAM_AUDIT_CHECKPOINTS " + quoteOutside(path) + ": " + kernel.ErrorMessage(err)}
+	}
+	return doctorCheck{"audit", "ok", "daily audit checkpoints are appended to " + quoteOutside(path)}
 }

@@ -351,7 +351,7 @@ func benchToken(t *testing.T, base string) string {
 	if session == nil {
 		t.Fatalf("sign-in failed: %d", res.StatusCode)
 	}
-	req, _ := http.NewRequest("POST", base+"/account/tokens", strings.NewReader("name=bench"))
+	req, _ := http.NewRequest("POST", base+"/account/tokens", strings.NewReader("name=bench&scope_suppliers=read&expires=7"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("Origin", base)
 	req.AddCookie(session)

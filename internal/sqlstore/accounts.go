@@ -236,19 +236,31 @@ func (a *Accounts) DeleteUserSessions(ctx context.Context, orgID, userID string)
 	return classify(err, "sessions")
 }
 
-const tokenColumns = "id, org_id, user_id, name, hash, prefix, created_at, last_used_at, revoked_at"
+const tokenColumns = "id, org_id, user_id, name, hash, prefix, created_at, last_used_at, revoked_at, scopes, expires_at"
 
 func scanToken(row interface{ Scan(...any) error }) (account.APIToken, error) {
 	var t account.APIToken
-	var used, revoked sql.NullTime
-	err := row.Scan(&t.ID, &t.OrgID, &t.UserID, &t.Name, &t.Hash, &t.Prefix, &t.CreatedAt, &used, &revoked)
-	t.CreatedAt, t.LastUsedAt, t.RevokedAt = t.CreatedAt.UTC(), timeOf(used), timeOf(revoked)
-	return t, err
+	var used, revoked, expires sql.NullTime
+	var scopes string
+	err := row.Scan(&t.ID, &t.OrgID, &t.UserID, &t.Name, &t.Hash, &t.Prefix, &t.CreatedAt, &used, &revoked, &scopes, &expires)
+	if err != nil {
+		return t, err
+	}
+	t.CreatedAt, t.LastUsedAt, t.RevokedAt, t.ExpiresAt = t.CreatedAt.UTC(), timeOf(used), timeOf(revoked), timeOf(expires)
+	// A scope this version does not know (written by a newer one) is
+	// left out: the token can do less, never more.
+	for _, f := range strings.Fields(scopes) {
+		if ss, err := account.ParseScopes(f); err == nil {
+			t.Scopes = append(t.Scopes, ss...)
+		}
+	}
+	return t, nil
 }
 
 func (a *Accounts) CreateAPIToken(ctx context.Context, t account.APIToken) error {
-	_, err := a.db.write.ExecContext(ctx, "INSERT INTO api_tokens ("+tokenColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-		t.ID, t.OrgID, t.UserID, t.Name, t.Hash, t.Prefix, t.CreatedAt.UTC(), nullTime(t.LastUsedAt), nullTime(t.RevokedAt))
+	_, err := a.db.write.ExecContext(ctx, "INSERT INTO api_tokens ("+tokenColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+		t.ID, t.OrgID, t.UserID, t.Name, t.Hash, t.Prefix, t.CreatedAt.UTC(), nullTime(t.LastUsedAt), nullTime(t.RevokedAt),
+		t.Scopes.String(), nullTime(t.ExpiresAt))
 	return classify(err, "API token")
 }
 

@@ -57,7 +57,7 @@ func TestNewUserAddressElsewhereIsNotConfirmed(t *testing.T) {
 			t.Errorf("answer %q, want the general %q", msg, account.ErrAddressUnavailable)
 		}
 		// The API says the same.
-		res := f.do(t, "POST", "/account/tokens", "name=ci", s, nil)
+		res := f.do(t, "POST", "/account/tokens", "name=ci&scope_users=write&expires=30", s, nil)
 		body, _ := io.ReadAll(res.Body)
 		tok := regexp.MustCompile(`id="new-token">(upk_[a-z2-7]+)<`).FindSubmatch(body)
 		if tok == nil {

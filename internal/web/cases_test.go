@@ -299,7 +299,7 @@ func TestAdminCannotGrantItselfCaseAccess(t *testing.T) {
 			"password": {testPassword}}); res.StatusCode != http.StatusSeeOther {
 			t.Fatalf("admin creates a handler: %d", res.StatusCode)
 		}
-		_, tok, err := g.accounts.CreateAPIToken(ctx, g.users[account.RoleAdmin], "automation")
+		_, tok, err := g.accounts.CreateAPIToken(ctx, g.users[account.RoleAdmin], account.TokenRequest{Name: "automation", Scopes: account.RoleScopes(account.RoleAdmin)})
 		if err != nil {
 			t.Fatal(err)
 		}

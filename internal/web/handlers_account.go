@@ -3,6 +3,9 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"slices"
+	"strings"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -19,7 +22,27 @@ func (s *accountHandlers) renderAccount(w http.ResponseWriter, r *http.Request, 
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"User": p.User, "Tokens": tokens}
+	now := s.clock.Now()
+	rows := make([]tokenRow, len(tokens))
+	for i, t := range tokens {
+		rows[i] = tokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, State: t.State(now), Access: t.Scopes.Labels(),
+			Created: t.CreatedAt.Format("2 January 2006"), Expires: "never", Used: "never"}
+		if !t.ExpiresAt.IsZero() {
+			rows[i].Expires = t.ExpiresAt.Format("2 January 2006 15:04 UTC")
+		}
+		if !t.LastUsedAt.IsZero() {
+			rows[i].Used = t.LastUsedAt.Format("2 January 2006 15:04 UTC")
+		}
+	}
+	var areas []tokenAreaChoice
+	for _, a := range account.ScopeAreas {
+		lv := a.Levels(p.User.Role)
+		if len(lv) > 0 {
+			areas = append(areas, tokenAreaChoice{Name: a.Name, Label: a.Label, CanRead: slices.Contains(lv, account.LevelRead),
+				CanWrite: slices.Contains(lv, account.LevelWrite)})
+		}
+	}
+	data := map[string]any{"User": p.User, "Tokens": rows, "TokenAreas": areas, "TokenExpiries": tokenExpiries}
 	if a := s.approvals; a != nil && p.Can(account.PermCasesHandle) {
 		fp, approved, err := a.OwnKey(r.Context(), p.User.OrgID, p.User.ID)
 		if err != nil && !kernel.IsCode(err, kernel.NotFound) {
@@ -71,21 +94,91 @@ func (s *accountHandlers) totpConfirm(w http.ResponseWriter, r *http.Request) {
 
 func (s *accountHandlers) tokenCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	_, plain, err := s.accounts.CreateAPIToken(r.Context(), p.User, r.FormValue("name"))
+	req, err := s.tokenRequest(r, p.User.Role)
 	if err != nil {
 		s.failOnAccount(w, r, err)
 		return
 	}
-	s.renderAccount(w, r, http.StatusCreated, map[string]any{"NewToken": plain})
+	t, plain, err := s.accounts.CreateAPIToken(r.Context(), p.User, req)
+	if err != nil {
+		s.failOnAccount(w, r, err)
+		return
+	}
+	s.renderAccount(w, r, http.StatusCreated, map[string]any{"NewToken": plain, "NewTokenName": t.Name})
+}
+
+// tokenExpiries are the lifetimes the token form offers, in days; 0 is
+// "never".
+var tokenExpiries = []struct {
+	Value, Label string
+	Days         int
+}{
+	{"7", "in 7 days", 7}, {"30", "in 30 days", 30}, {"90", "in 90 days", 90}, {"365", "in a year", 365}, {"never", "never (not advised)", 0},
+}
+
+// tokenRequest reads the token form: a name, one access level per area
+// (scope_AREA = read or write) and the expiry (a lifetime, or a date that
+// takes precedence).
+func (s *accountHandlers) tokenRequest(r *http.Request, role account.Role) (account.TokenRequest, error) {
+	req := account.TokenRequest{Name: r.FormValue("name")}
+	for _, a := range account.ScopeAreas {
+		switch lv := r.FormValue("scope_" + a.Name); lv {
+		case "", "none":
+		case account.LevelRead, account.LevelWrite:
+			req.Scopes = append(req.Scopes, account.Scope(a.Name+":"+lv))
+		default:
+			return req, kernel.Errorf(kernel.Invalid, "access to %s must be none, read or write", strings.ToLower(a.Label))
+		}
+	}
+	now := s.clock.Now()
+	if d := strings.TrimSpace(r.FormValue("expires_on")); d != "" {
+		day, err := time.Parse("2006-01-02", d)
+		if err != nil {
+			return req, kernel.Errorf(kernel.Invalid, "the expiry date %q is not a date (year-month-day)", d)
+		}
+		req.ExpiresAt = day
+		return req, nil
+	}
+	for _, e := range tokenExpiries {
+		if e.Value == r.FormValue("expires") {
+			if e.Days > 0 {
+				req.ExpiresAt = now.Add(time.Duration(e.Days) * 24 * time.Hour)
+			}
+			return req, nil
+		}
+	}
+	return req, kernel.Errorf(kernel.Invalid, "choose when the token expires")
 }
 
 func (s *accountHandlers) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
+	name := "The API token"
+	if toks, err := s.accounts.Store.ListAPITokens(r.Context(), p.User.OrgID, p.User.ID); err == nil {
+		for _, t := range toks {
+			if t.ID == r.PathValue("id") {
+				name = "API token \u201c" + t.Name + "\u201d"
+			}
+		}
+	}
 	if err := s.accounts.RevokeAPIToken(r.Context(), p.User.OrgID, p.User.ID, r.PathValue("id")); err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/account", "API token revoked: it no longer works.")
+	s.done(w, r, "/account", name+" is revoked: it no longer works.")
+}
+
+// tokenRow is one API token as the account page shows it.
+type tokenRow struct {
+	ID, Name, Prefix, State string
+	Access                  []string
+	Created, Expires, Used  string
+}
+
+// tokenAreaChoice is one area of the token form with the levels the
+// user's role allows there.
+type tokenAreaChoice struct {
+	Name, Label       string
+	CanRead, CanWrite bool
 }
 
 // failOnAccount shows user mistakes on the account page itself.

@@ -63,7 +63,13 @@ func (s *Server) guard(rt route) http.Handler {
 			s.fail(w, r, err)
 			return
 		}
-		if !p.Can(rt.perm) {
+		change := r.Method != http.MethodGet && r.Method != http.MethodHead
+		if !p.CanRequest(rt.perm, change) {
+			if account.Allowed(p.User.Role, rt.perm) { // the role would, the token's scopes do not
+				scope, _ := account.NeededScope(rt.perm, change)
+				s.fail(w, r, kernel.Errorf(kernel.Forbidden, "this API token's scopes do not allow this: it needs %s", scope))
+				return
+			}
 			s.fail(w, r, kernel.Errorf(kernel.Forbidden, "your role (%s) does not allow this", p.User.Role))
 			return
 		}

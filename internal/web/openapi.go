@@ -178,7 +178,7 @@ func openAPIDocument(routes []route, docs []apiDoc) ([]byte, error) {
 			"schemas": ss.defs,
 			"securitySchemes": map[string]any{
 				"token": map[string]any{"type": "http", "scheme": "bearer",
-					"description": "An API token from the account page; it acts with its user's role."},
+					"description": tokenSchemeDescription()},
 				"session": map[string]any{"type": "apiKey", "in": "cookie", "name": sessionCookie,
 					"description": "The session of a signed-in browser, so that the pages may call the API."},
 			},
@@ -246,6 +246,13 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 	if rt.access == signedIn {
 		desc = strings.TrimSpace(desc + "\n\n" + permissionNote(rt.perm))
 		op["x-permission"] = string(rt.perm)
+		// The token scope this operation needs, as a role name of the
+		// bearer scheme (OpenAPI 3.1 allows them beside OAuth scopes).
+		scopes := []string{}
+		if sc, _ := account.NeededScope(rt.perm, method != http.MethodGet); sc != "" {
+			scopes = append(scopes, string(sc))
+		}
+		op["security"] = []map[string][]string{{"token": scopes}, {"session": {}}}
 	} else {
 		op["security"] = []any{}
 	}
@@ -469,4 +476,29 @@ func (s *Server) serveOpenAPI(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	_, _ = w.Write(doc)
+}
+
+// tokenSchemeDescription says what a token may do and lists its scopes.
+func tokenSchemeDescription() string {
+	var b strings.Builder
+	b.WriteString("An API token from the account page. It acts as its user, only within its scopes and never beyond the user's role " +
+		"at the time of the request; it may expire, and it stops when revoked, when the user's password changes or the user is disabled. " +
+		"Each operation names the scope it needs; a write scope includes reading the same area, and every token may read its own user " +
+		"(GET /api/v1/me). Scopes:")
+	for _, a := range account.ScopeAreas {
+		for _, lv := range []string{account.LevelRead, account.LevelWrite} {
+			if lv == account.LevelRead && len(a.Reads)+len(a.Both) == 0 || lv == account.LevelWrite && len(a.Writes)+len(a.Both) == 0 {
+				continue
+			}
+			what := "read"
+			if lv == account.LevelWrite {
+				what = "change"
+				if len(a.Reads)+len(a.Both) > 0 {
+					what = "read and change"
+				}
+			}
+			fmt.Fprintf(&b, "\n- `%s:%s`: %s, %s", a.Name, lv, strings.ToLower(a.Label), what)
+		}
+	}
+	return b.String()
 }

@@ -572,7 +572,7 @@ func TestSupplierAPIImportRefusals(t *testing.T) {
 
 	t.Run("API token without browser headers", func(t *testing.T) {
 		imp.got = nil
-		_, token, err := f.accounts.CreateAPIToken(context.Background(), f.users[account.RoleAnalyst], "ci")
+		_, token, err := f.accounts.CreateAPIToken(context.Background(), f.users[account.RoleAnalyst], account.TokenRequest{Name: "ci", Scopes: account.Scopes{"suppliers:write"}})
 		if err != nil {
 			t.Fatal(err)
 		}

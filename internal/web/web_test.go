@@ -371,7 +371,7 @@ func TestAPITokenAndSessionExpiry(t *testing.T) {
 	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	_, s := f.login(t, "admin@acme.example", testPassword, "")
-	res := f.do(t, "POST", "/account/tokens", "name=ci", s, nil)
+	res := f.do(t, "POST", "/account/tokens", "name=ci&scope_users=write&expires=30", s, nil)
 	body, _ := io.ReadAll(res.Body)
 	m := regexp.MustCompile(`id="new-token">(upk_[a-z2-7]+)<`).FindSubmatch(body)
 	if m == nil {

@@ -244,6 +244,9 @@ func evaluateByScript(ix *Index, wl *Watchlist, rows []evalRow, th float64, out 
 		_, _, outcomes, m := evaluateRows(ix, wl, sel, th)
 		for i, r := range sel {
 			sc := scriptOf(r.query)
+			if rest, ok := strings.CutPrefix(r.kind, "ep-"); ok {
+				sc, _, _ = strings.Cut(rest, "-") // the legislators' rows know their script
+			}
 			out[part].add(sc, outcomes[i])
 			out[part].add("all", outcomes[i])
 			if sc != "latin" {
@@ -267,6 +270,8 @@ func TestEvaluationByScript(t *testing.T) {
 	res := map[string]scriptStats{}
 	misses := evaluateByScript(NewIndex(sdn), sdn, readEval(t), DefaultThreshold, res)
 	misses = append(misses, evaluateByScript(NewIndex(un), un, unRows, DefaultThreshold, res)...)
+	leg, legRows := readLegislatorRows(t)
+	misses = append(misses, evaluateByScript(NewIndex(leg), leg, legRows, DefaultThreshold, res)...)
 	for _, part := range []string{"tuning", "test"} {
 		keys := make([]string, 0, len(res[part]))
 		for k := range res[part] {

@@ -208,3 +208,124 @@ func runLen(rs []rune) int {
 	}
 	return n
 }
+
+// Korean names on lists and passports are seldom in one system: each
+// syllable of a given name is spelt the way its bearer chose, after
+// conventions no system states ("Kyung" for 경, RR "gyeong"; "Hee" for
+// 희, RR "hui"; "Soo" for 수; "Byoung" for 병), given names are written
+// apart, hyphenated or joined ("Seung-joo", "Seungjoo"), and family names
+// too ("Cheong", "Choung" for 정). Those spellings follow from the
+// syllable's letters: each initial, vowel and final has the few Latin
+// spellings writers use, and a syllable's spellings are their
+// combinations. Only spellings some list name uses are searched, as for
+// Japanese readings: a name read from a syllabic script matches word for
+// word, so no other spelling could match.
+
+// hangulInitialSpellings, hangulVowelSpellings and hangulFinalSpellings
+// are the spellings of each initial, vowel and final in use.
+var (
+	hangulInitialSpellings = [19][]string{{"g", "k"}, {"kk", "gg", "k"}, {"n"}, {"d", "t"}, {"tt", "dd"}, {"r", "l"}, {"m"}, {"b", "p"}, {"pp", "bb"},
+		{"s", "sh"}, {"ss", "s"}, {""}, {"j", "ch"}, {"jj", "tch"}, {"ch"}, {"k", "kh"}, {"t", "th"}, {"p", "ph"}, {"h"}}
+	hangulVowelSpellings = [21][]string{{"a"}, {"ae", "ai"}, {"ya"}, {"yae"}, {"eo", "o", "u", "ou"}, {"e"}, {"yeo", "yo", "yu", "you"}, {"ye"},
+		{"o", "oh"}, {"wa"}, {"wae"}, {"oe", "oi", "we"}, {"yo"}, {"u", "oo", "ou"}, {"wo", "weo"}, {"we"}, {"wi"}, {"yu", "yoo", "you"},
+		{"eu", "u"}, {"ui", "ee", "eui", "i"}, {"i", "ee"}}
+	hangulFinalSpellings = [28][]string{{""}, {"k", "g"}, {"k"}, {"k"}, {"n"}, {"n"}, {"n"}, {"t", "d"}, {"l", "r", "ll"}, {"k"}, {"m"},
+		{"l"}, {"l"}, {"l"}, {"p"}, {"l"}, {"m"}, {"p", "b"}, {"p"}, {"t", "s"}, {"t"}, {"ng"}, {"t", "j"}, {"t"}, {"k"}, {"t"}, {"p"}, {"t"}}
+)
+
+// hangulSyllableSpellings returns the spellings of one Hangul syllable.
+func hangulSyllableSpellings(r rune) []string {
+	c := int(r - 0xAC00)
+	ini, vow, fin := c/588, (c%588)/28, c%28
+	vowels := hangulVowelSpellings[vow]
+	if ini == 11 && vow == 13 { // 우 is also written "woo"
+		vowels = append([]string{"woo"}, vowels...)
+	}
+	var out []string
+	for _, i := range hangulInitialSpellings[ini] {
+		for _, v := range vowels {
+			for _, f := range hangulFinalSpellings[fin] {
+				out = append(out, i+v+f)
+			}
+		}
+	}
+	return out
+}
+
+// maxHangulSpellings bounds the spellings one Korean name is searched
+// under.
+const maxHangulSpellings = 64
+
+// hangulSpellingReadings returns the spellings of a Korean personal name
+// (two to four Hangul syllables, family name first) whose every word some
+// list name uses: the family name, then the given name syllable by
+// syllable or joined.
+func (ix *Index) hangulSpellingReadings(name string) []nameReading {
+	s := strings.TrimSpace(norm.NFKC.String(strings.ToValidUTF8(name, " ")))
+	rs := []rune(strings.ReplaceAll(s, " ", ""))
+	if len(rs) < 2 || len(rs) > 4 || runLen(rs) != len(rs) {
+		return nil
+	}
+	inVocab := func(w string) bool {
+		id, ok := ix.vocab[w]
+		return ok && ix.terms[id].class == classWord
+	}
+	var family []string
+	seen := map[string]bool{}
+	for _, f := range append(hangulSurnames[string(rs[0])], hangulSyllableSpellings(rs[0])...) {
+		// A family name may be a connective elsewhere ("An", "In", "O").
+		if id, ok := ix.vocab[f]; ok && !seen[f] && (ix.terms[id].class == classWord || ix.terms[id].class == classStop) {
+			seen[f] = true
+			family = append(family, f)
+		}
+	}
+	if len(family) == 0 {
+		return nil
+	}
+	// The given name syllable by syllable, each spelt as some list word,
+	// and joined into one word as some list word.
+	given := [][]string{{""}}
+	for _, r := range rs[1:] {
+		var next [][]string
+		for _, g := range given {
+			for _, sp := range hangulSyllableSpellings(r) {
+				if inVocab(sp) {
+					next = append(next, append(append([]string(nil), g...), sp))
+				}
+			}
+		}
+		given = next
+	}
+	var givens []string
+	for _, g := range given {
+		givens = append(givens, strings.TrimSpace(strings.Join(g, " ")))
+	}
+	joined := []string{""}
+	for _, r := range rs[1:] {
+		var next []string
+		for _, j := range joined {
+			for _, sp := range hangulSyllableSpellings(r) {
+				next = append(next, j+sp)
+			}
+		}
+		joined = next
+	}
+	for _, j := range joined {
+		if inVocab(j) {
+			givens = append(givens, j)
+		}
+	}
+	var out []nameReading
+	done := map[string]bool{}
+	for _, f := range family {
+		for _, g := range givens {
+			text := f + " " + g
+			if done[text] || len(out) >= maxHangulSpellings {
+				continue
+			}
+			done[text] = true
+			out = append(out, nameReading{text: text, how: "spellings of Korean names found on the list"})
+		}
+	}
+	return out
+}

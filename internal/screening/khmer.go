@@ -20,7 +20,7 @@ type khmerStyle struct {
 	// alalc writes ALA-LC's letter values (series-independent).
 	alalc bool
 	// common writes the vowels as Cambodian passports mostly do: ុ as u,
-	// ែ as e, ី as i ("Kun", "Sen", "Kim").
+	// ែ as e, ី as i, ឹ as e ("Kun", "Sen", "Kim", "Kem").
 	common bool
 }
 
@@ -208,6 +208,8 @@ func khmerWordSyllables(in []rune, st *khmerStyle) []string {
 					vowel = "e"
 				case 'ី':
 					vowel = "i"
+				case 'ឹ':
+					vowel = "e"
 				}
 			}
 			i++

@@ -137,6 +137,9 @@ func (ix *Index) Screen(q Query, opts Options) ([]Hit, error) {
 func (ix *Index) Search(q Query, opts Options) []Hit {
 	qn := foldNative(q.Name)
 	if rd := readings(q.Name); len(rd) > 0 {
+		if qn.script == scriptHangul {
+			rd = appendReadings(rd, ix.hangulSpellingReadings(q.Name))
+		}
 		return ix.searchReadings(q, rd, opts, qn)
 	}
 	if qn.script&(scriptHan|scriptKana) != 0 {
@@ -148,6 +151,21 @@ func (ix *Index) Search(q Query, opts Options) []Hit {
 		}
 	}
 	return ix.searchOne(q, opts, qn)
+}
+
+// appendReadings adds the readings of more whose text rd lacks.
+func appendReadings(rd, more []nameReading) []nameReading {
+	have := make(map[string]bool, len(rd))
+	for _, r := range rd {
+		have[r.text] = true
+	}
+	for _, r := range more {
+		if !have[r.text] {
+			have[r.text] = true
+			rd = append(rd, r)
+		}
+	}
+	return rd
 }
 
 // searchReadings searches a name written in a script the lists do not use

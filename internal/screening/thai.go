@@ -25,14 +25,16 @@ type thaiStyle struct {
 	// personal selects the spellings of names on passports: final
 	// consonants by their letter (s, l, rn, j, d, b), จ as j, ู as oo.
 	personal bool
-	// vee writes ว as v and ี as ee, as many given names do ("Varee").
+	// vee writes ว as v, ี as ee, ู as oo, the aspirated ph, th and kh
+	// as p, t and k, and a final ช as j, as many names do ("Varee",
+	// "Pongsapat", "Teeradej").
 	vee bool
 }
 
 var thaiStyles = []thaiStyle{
 	{name: "RTGS"},
 	{name: "Thai personal-name spelling", personal: true},
-	{name: "Thai personal-name spelling (v, ee, oo)", personal: true, vee: true},
+	{name: "Thai personal-name spelling (v, ee, oo, p, t, k)", personal: true, vee: true},
 }
 
 // thaiConsonant is an RTGS initial and final value.
@@ -167,6 +169,13 @@ func thaiOnset(rs []rune, i int, afterLead bool) ([]rune, int) {
 	}
 	c2 := at(i)
 	vowelNext := isThaiFollowing(at(i+1)) || at(i+1) == 'อ' || (at(i+1) == 'ว' && isThaiConsonant(at(i+2)))
+	// A cluster with the implied o and a final ("ทรง" song, "กรม" krom):
+	// the letter after ร or ล closes the syllable.
+	if c2 == 'ร' || c2 == 'ล' {
+		if n := at(i + 1); isThaiConsonant(n) && n != 'ร' && n != 'อ' && !isThaiFollowing(at(i+2)) && at(i+2) != 'อ' && at(i+2) != 0 {
+			vowelNext = true
+		}
+	}
 	if !afterLead && !vowelNext {
 		return []rune{c1}, i
 	}
@@ -416,6 +425,10 @@ func thaiSyllables(rs []rune) []thaiSyllable {
 				} else {
 					syl.vowel, closable = "an", false
 				}
+			case isThaiConsonant(at(i)) && isThaiConsonant(at(i+1)) && i+2 == len(rs) && at(i+1) != 'ร' || at(i) == 'ร' && i+2 == len(rs) && isThaiConsonant(at(i+1)) && len(syl.onset) == 1 && len(out) > 0:
+				// Three letters without a vowel end the word: an open
+				// syllable and a closed one ("กมล" kamon, "ธพร" thaphon).
+				syl.vowel, closable = "a", false
 			case canFinal(i):
 				// No vowel written and a final follows: the implied vowel
 				// of a closed syllable is o ("คน" khon).
@@ -433,7 +446,12 @@ func thaiSyllables(rs []rune) []thaiSyllable {
 			i++
 			continue
 		}
-		if closable && canFinal(i) {
+		// ร after a written vowel and before another syllable links the
+		// parts of a compound name with a ("สุรชัย" Surachai, "ธีรเดช"
+		// Thiradet) rather than closing the syllable.
+		linking := at(i) == 'ร' && syl.vowel != "o" && len(syl.onset) > 0 &&
+			(isThaiLeading(at(i+1)) || isThaiConsonant(at(i+1)) && (isThaiFollowing(at(i+2)) || at(i+2) == 'อ'))
+		if closable && canFinal(i) && !linking {
 			syl.final = rs[i]
 			i++
 			// A final cluster: its second letter is silent ("บัตร" bat,
@@ -459,6 +477,8 @@ func romaniseThaiWord(word []rune, st *thaiStyle) string {
 				v = "j"
 			case st.vee && c == 'ว' && len(syl.onset) == 1:
 				v = "v"
+			case st.vee && len(v) == 2 && v[1] == 'h' && (v[0] == 'p' || v[0] == 't' || v[0] == 'k'):
+				v = v[:1]
 			}
 			b.WriteString(v)
 		}
@@ -481,6 +501,9 @@ func romaniseThaiWord(word []rune, st *thaiStyle) string {
 			if st.personal {
 				if p, ok := thaiPersonalFinals[syl.final]; ok {
 					f = p
+				}
+				if st.vee && syl.final == 'ช' {
+					f = "j"
 				}
 				if syl.final == 'ร' {
 					f = "n"

@@ -160,8 +160,9 @@ func sensitivityNames() string {
 // base rate, or prints the trade-off curve; docs/early-warning.md records
 // its output.
 func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "warn evaluate", "warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve] [--detectors nbcusum,cusum,ewma]")
-	suiteName := fs.String("suite", "held-out", "synthetic suite: held-out (never tuned on) or tuning")
+	fs := newFlagSet(env, "warn evaluate", "warn evaluate [--suite held-out|tuning|tuning-wide] [--calendar] [--sensitivity NAME] [--curve] [--detectors nbcusum,cusum,ewma]")
+	suiteName := fs.String("suite", "held-out", "synthetic suite: held-out (never tuned on), tuning or tuning-wide")
+	calendar := fs.Bool("calendar", false, "give each series its closure calendar (its holidays and outages), as an organisation that keeps one")
 	sensitivity := fs.String("sensitivity", earlywarning.SensitivityBalanced, "point on the trade-off curve: "+sensitivityNames())
 	curve := fs.Bool("curve", false, "print every point of the trade-off curve instead of one point by base rate")
 	horizon := fs.Int("horizon", earlywarning.TimelyHorizon, "days after a rise's start within which detection counts as timely")
@@ -179,8 +180,10 @@ func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
 		suite = earlywarning.HeldOutSuite()
 	case "tuning":
 		suite = earlywarning.TuningSuite()
+	case "tuning-wide":
+		suite = earlywarning.TuningWideSuite()
 	default:
-		return usageError("--suite: %q is not one of held-out, tuning", *suiteName)
+		return usageError("--suite: %q is not one of held-out, tuning, tuning-wide", *suiteName)
 	}
 	if *horizon < 0 || *horizon > earlywarning.DetectionHorizon {
 		return usageError("--horizon: %d is outside 0..%d", *horizon, earlywarning.DetectionHorizon)
@@ -237,6 +240,11 @@ func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
 		return ds, nil
 	}
 	cases := suite.Cases()
+	withCalendar := ""
+	if *calendar {
+		cases = earlywarning.WithCalendars(cases)
+		withCalendar = ", each with its closure calendar"
+	}
 	var rows []earlywarning.EvaluationRow
 	for _, p := range points {
 		ds, err := build(p)
@@ -261,8 +269,8 @@ func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
 			rows = append(rows, earlywarning.EvaluateByGroup(mon, cases, *horizon, earlywarning.RateBand)...)
 		}
 	}
-	fmt.Fprintf(env.Stdout, "%s suite: %d series of %d days, seed %d; timely = within %d days of a rise's start\n\n",
-		suite.Name, len(cases), suite.Days, suite.Seed, *horizon)
+	fmt.Fprintf(env.Stdout, "%s suite: %d series of %d days, seed %d%s; timely = within %d days of a rise's start\n\n",
+		suite.Name, len(cases), suite.Days, suite.Seed, withCalendar, *horizon)
 	return earlywarning.WriteEvaluation(env.Stdout, rows)
 }
 

@@ -134,6 +134,13 @@ func TestWarnEvaluate(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
+	code, out, errOut = runWarn(t, "", "evaluate", "--suite", "tuning-wide", "--calendar")
+	if code != 0 {
+		t.Fatalf("tuning-wide: exit %d: %s", code, errOut)
+	}
+	if want := "tuning-wide suite: 3000 series of 365 days, seed 404, each with its closure calendar"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
 	code, out, errOut = runWarn(t, "", "evaluate", "--curve")
 	if code != 0 {
 		t.Fatalf("curve: exit %d: %s", code, errOut)

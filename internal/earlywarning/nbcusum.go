@@ -52,13 +52,24 @@ type NBCUSUM struct {
 	MinShift      float64 // smallest rise to detect, in events a day (default 1)
 	MaxDispersion float64 // cap on the estimated 1/size (default 2)
 	Threshold     float64 // alarm level (default 6.5)
+	// CatchUp is how many days after a holiday in the series' closure
+	// calendar reports held back by it keep arriving (default 3).
+	CatchUp int
+	// CatchUpShare is the share of a holiday's shortfall expected to
+	// arrive over the CatchUp days after it, spread evenly (default 0.5).
+	CatchUpShare float64
 }
+
+// DetectorHistory is how many days of each series the detector job reads
+// and an alert's chart redraws: the default baseline's 26 weeks, the guard
+// and a week to spare.
+const DetectorHistory = 200
 
 // DefaultNBCUSUM returns the detector with the parameters chosen on the
 // tuning suite (docs/early-warning.md).
 func DefaultNBCUSUM() NBCUSUM {
-	return NBCUSUM{Weeks: 12, MinWeeks: 3, Guard: 7, TrimLow: 2, TrimHigh: 1, WeeklyShrink: 10,
-		MinRate: 0.2, RiseSD: 3, MinShift: 1, MaxDispersion: 2, Threshold: 6.5}
+	return NBCUSUM{Weeks: 26, MinWeeks: 3, Guard: 7, TrimLow: 3, TrimHigh: 1, WeeklyShrink: 10,
+		MinRate: 0.2, RiseSD: 3, MinShift: 1, MaxDispersion: 2, Threshold: 6.5, CatchUp: 3, CatchUpShare: 0.5}
 }
 
 func (c NBCUSUM) Name() string { return "nbcusum" }
@@ -90,6 +101,10 @@ func (c NBCUSUM) Validate() error {
 		return kernel.Errorf(kernel.Invalid, "nbcusum max_dispersion: %v is outside [0, 100]", c.MaxDispersion)
 	case !(c.Threshold > 0) || c.Threshold > 1000:
 		return kernel.Errorf(kernel.Invalid, "nbcusum threshold: %v is outside (0, 1000]", c.Threshold)
+	case c.CatchUp < 0 || c.CatchUp > 30:
+		return kernel.Errorf(kernel.Invalid, "nbcusum catch_up: %d days is outside 0..30", c.CatchUp)
+	case !(c.CatchUpShare >= 0 && c.CatchUpShare <= 1):
+		return kernel.Errorf(kernel.Invalid, "nbcusum catch_up_share: %v is outside [0, 1]", c.CatchUpShare)
 	}
 	return nil
 }
@@ -104,6 +119,34 @@ type weekBaseline struct {
 
 // week is one whole week of a series: its first day and its total.
 type week struct{ first, total int }
+
+// fitSkipping fits the baseline on weeks [from, to) less those holding a
+// day skip marks, when at least MinWeeks are left; otherwise on all.
+func (c NBCUSUM) fitSkipping(counts []int, skip []bool, from, to int, buf []week) weekBaseline {
+	if skip == nil {
+		return c.fit(counts, from, to, buf)
+	}
+	var keep []int
+	for w := from; w < to; w++ {
+		ok := true
+		for _, sk := range skip[7*w : 7*w+7] {
+			ok = ok && !sk
+		}
+		if ok {
+			keep = append(keep, w)
+		}
+	}
+	if len(keep) < c.MinWeeks || len(keep) == to-from {
+		return c.fit(counts, from, to, buf)
+	}
+	// Lay the kept weeks end to end in their own order; weekday positions
+	// stay aligned because every week is whole.
+	packed := make([]int, 0, 7*len(keep))
+	for _, w := range keep {
+		packed = append(packed, counts[7*w:7*w+7]...)
+	}
+	return c.fit(packed, 0, len(keep), buf)
+}
 
 // fit builds the baseline from weeks [from, to) of counts; week w is days
 // 7w to 7w+6. buf is scratch space for the weeks.
@@ -139,6 +182,12 @@ func (c NBCUSUM) fit(counts []int, from, to int, buf []week) weekBaseline {
 			b.weekday[d] = (byDay[d] + c.WeeklyShrink*b.level) / (b.level * (b.weeks + c.WeeklyShrink))
 		}
 	}
+	b.invSize = c.dispersion(counts, weeks, b)
+	return b
+}
+
+// dispersion estimates 1/size by moments around b's expectations.
+func (c NBCUSUM) dispersion(counts []int, weeks []week, b weekBaseline) float64 {
 	var excess, scale float64
 	for _, w := range weeks {
 		for d := range 7 {
@@ -149,9 +198,9 @@ func (c NBCUSUM) fit(counts []int, from, to int, buf []week) weekBaseline {
 		}
 	}
 	if scale > 0 && excess > 0 {
-		b.invSize = min(excess/scale, c.MaxDispersion)
+		return min(excess/scale, c.MaxDispersion)
 	}
-	return b
+	return 0
 }
 
 // nbLLR is the log-likelihood ratio of count x under mean m1 against mean
@@ -215,6 +264,23 @@ func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm boo
 	var b weekBaseline
 	fitted := -1
 	buf := make([]week, 0, c.Weeks)
+	// Closed days and a holiday's catch-up days are left out of the
+	// baseline: they say nothing about the ordinary level.
+	var skip []bool
+	if len(s.Closed) > 0 {
+		skip = make([]bool, len(s.Counts))
+		for i := range s.Counts {
+			switch s.closure(i) {
+			case Holiday:
+				for j := i; j < min(len(skip), i+1+c.CatchUp); j++ {
+					skip[j] = true
+				}
+			case Outage:
+				skip[i] = true
+			}
+		}
+	}
+	shortfall, owed := 0.0, 0 // the last holiday's missing reports, its catch-up days left
 	for i, x := range s.Counts {
 		to := 0 // the baseline is weeks [from, to), all ending before day i-Guard
 		if i >= c.Guard {
@@ -225,9 +291,25 @@ func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm boo
 			continue
 		}
 		if to != fitted {
-			b, fitted = c.fit(s.Counts, from, to, buf), to
+			b, fitted = c.fitSkipping(s.Counts, skip, from, to, buf), to
 		}
 		m0 := max(b.level*b.weekday[i%7], c.MinRate)
+		// A closed day is not monitored. After a holiday, the reports it
+		// held back are expected on top of the ordinary count.
+		switch s.closure(i) {
+		case Holiday:
+			shortfall += max(0, m0-float64(x))
+			owed = c.CatchUp
+			continue
+		case Outage:
+			continue
+		}
+		if owed > 0 {
+			m0 += c.CatchUpShare * shortfall / float64(c.CatchUp)
+			owed--
+		} else {
+			shortfall = 0
+		}
 		// The predictive over-dispersion: the series' own, plus the
 		// relative sampling variance of the estimated expectation.
 		inv := b.invSize*(1+1/b.weeks) + 1/(7*b.weeks*max(b.level, c.MinRate))

@@ -19,6 +19,34 @@ type Series struct {
 	Key    string
 	Start  Day
 	Counts []int
+	// Closed marks the days on which the organisation's intake was closed
+	// or reduced, from its closure calendar: Closed[i] is day Start+i. Nil,
+	// or shorter than Counts, means no closure is known for the days it
+	// does not cover.
+	Closed []Closure
+}
+
+// Closure says how a day's intake was interrupted.
+type Closure uint8
+
+const (
+	// Open is an ordinary day.
+	Open Closure = iota
+	// Holiday is a day of reduced intake whose reports are partly held
+	// back and arrive in the days after it (a public holiday, a site's
+	// shutdown, a festival).
+	Holiday
+	// Outage is a day on which reports could not be recorded and are not
+	// expected to arrive later (a channel down, a hotline unstaffed).
+	Outage
+)
+
+// closure returns the closure of day i of s.
+func (s Series) closure(i int) Closure {
+	if i < 0 || i >= len(s.Closed) {
+		return Open
+	}
+	return s.Closed[i]
 }
 
 // End returns the last day of s (Start-1 when s is empty).

@@ -227,6 +227,26 @@ func TuningSuite() MixConfig {
 	}
 }
 
+// TuningWideSuite is a second tuning suite, drawn independently of both
+// others, that widens what tuning sees: rates from a continuous range,
+// stronger and other-shaped weekly rhythms (a service closed at weekends, a
+// mid-week peak), dispersions between the other suites' and longer
+// holidays. The defaults are chosen on it and TuningSuite together.
+func TuningWideSuite() MixConfig {
+	return MixConfig{
+		Name: "tuning-wide", Series: 3000, Days: 365, Seed: 404,
+		RateLo: 0.25, RateHi: 12,
+		Sizes: []float64{0, 8, 5},
+		Weekly: [][]float64{nil, weekendDip(0.9), {0.8, 1.1, 1.3, 1.2, 1.3, 0.8, 0.5},
+			{1.3, 1.05, 1, 1, 1.15, 0.35, 0.15}},
+		RiseShare: 0.3, RiseFrom: 50, RiseRoom: 30,
+		RiseSDLo: 3, RiseSDHi: 6, MinExcess: 1,
+		ShiftShare: 0.2, ShiftFactors: []float64{0.45, 0.8, 1.2, 1.35},
+		HolidayShare: 0.55, HolidayLong: 12,
+		MissingShare: 0.35,
+	}
+}
+
 // HeldOutSuite is kept apart from tuning: another seed, rates drawn from a
 // continuous range, other dispersions, other weekly patterns, rise sizes
 // drawn from a continuous range, other shifts and holidays. The defaults
@@ -325,4 +345,32 @@ func RateBand(c Case) string {
 	default:
 		return "rate 3-10/day"
 	}
+}
+
+// Calendar is the closure calendar an organisation would keep for the
+// scenario: its holidays and its intake outages, day by day (an outage
+// overlapping a holiday counts as an outage).
+func (s Scenario) Calendar() []Closure {
+	out := make([]Closure, s.Days)
+	mark := func(spans []Span, k Closure) {
+		for _, sp := range spans {
+			for i := max(0, sp.Start); i < min(s.Days, sp.Start+sp.Days); i++ {
+				out[i] = k
+			}
+		}
+	}
+	mark(s.Holidays, Holiday)
+	mark(s.Missing, Outage)
+	return out
+}
+
+// WithCalendars returns the cases with each series carrying its scenario's
+// closure calendar.
+func WithCalendars(cases []Case) []Case {
+	out := make([]Case, len(cases))
+	for i, c := range cases {
+		c.Series.Closed = c.Scenario.Calendar()
+		out[i] = c
+	}
+	return out
 }

@@ -3,6 +3,7 @@ package earlywarning_test
 import (
 	"flag"
 	"fmt"
+	"math"
 	"os"
 	"testing"
 
@@ -14,6 +15,24 @@ var (
 	tuneAll = flag.Bool("tune-previous", false, "with -tune, add the grid of the previous CUSUM and EWMA")
 )
 
+// atOneFalseAlarm returns timely detection at 1.0 false alarm per 1,000
+// series-days, interpolated between the two alarm levels around it.
+func atOneFalseAlarm(cases []ew.Case, at func(h float64) ew.CountDetector) float64 {
+	var prev ew.Metrics
+	for i, h := range []float64{5, 5.5, 6, 6.5, 7, 7.5, 8, 9} {
+		m := ew.Evaluate(ew.Monitor{Detectors: []ew.CountDetector{at(h)}}, cases, ew.TimelyHorizon)
+		if m.FalseAlarmsPer1000 <= 1 {
+			if i == 0 {
+				return m.DetectionRate
+			}
+			f := (prev.FalseAlarmsPer1000 - 1) / (prev.FalseAlarmsPer1000 - m.FalseAlarmsPer1000)
+			return prev.DetectionRate + f*(m.DetectionRate-prev.DetectionRate)
+		}
+		prev = m
+	}
+	return math.NaN()
+}
+
 // TestTuningGrid prints timely detection, delay and false alarms for a grid
 // of parameters on the tuning suite only; docs/early-warning.md records how
 // the defaults were chosen from it. Run:
@@ -22,7 +41,9 @@ func TestTuningGrid(t *testing.T) {
 	if !*tune {
 		t.Skip("run with -tune to print the grid")
 	}
-	cases := ew.TuningSuite().Cases()
+	// The two tuning suites are pooled: 6,000 series.
+	cases := append(ew.TuningSuite().Cases(), ew.TuningWideSuite().Cases()...)
+	calendars := ew.WithCalendars(cases)
 	var rows []ew.EvaluationRow
 	add := func(name string, ds ...ew.CountDetector) {
 		m := ew.Evaluate(ew.Monitor{Detectors: ds}, cases, ew.TimelyHorizon)
@@ -32,27 +53,40 @@ func TestTuningGrid(t *testing.T) {
 		c := ew.DefaultNBCUSUM()
 		c.Threshold = h
 		add(fmt.Sprintf("nbcusum h=%g", h), c)
+		m := ew.Evaluate(ew.Monitor{Detectors: []ew.CountDetector{c}}, calendars, ew.TimelyHorizon)
+		rows = append(rows, ew.EvaluationRow{Group: fmt.Sprintf("nbcusum h=%g, calendars", h), Metrics: m})
 	}
+	// Each variant at 1.0 false alarm per 1,000 series-days, interpolated
+	// between alarm levels, without and with the closure calendars.
 	variants := []struct {
 		name string
 		f    func(*ew.NBCUSUM)
 	}{
-		{"weeks=8", func(c *ew.NBCUSUM) { c.Weeks = 8 }},
-		{"weeks=16 trim=3,1", func(c *ew.NBCUSUM) { c.Weeks, c.TrimLow = 16, 3 }},
-		{"trim=0,0", func(c *ew.NBCUSUM) { c.TrimLow, c.TrimHigh = 0, 0 }},
-		{"trim=1,1", func(c *ew.NBCUSUM) { c.TrimLow, c.TrimHigh = 1, 1 }},
-		{"shrink=4", func(c *ew.NBCUSUM) { c.WeeklyShrink = 4 }},
-		{"rise=2.5", func(c *ew.NBCUSUM) { c.RiseSD = 2.5 }},
-		{"rise=3.5", func(c *ew.NBCUSUM) { c.RiseSD = 3.5 }},
-		{"guard=3", func(c *ew.NBCUSUM) { c.Guard = 3 }},
+		{"as shipped", func(c *ew.NBCUSUM) {}},
+		{"the previous baseline: 12 weeks, 2 low and 1 high left out", func(c *ew.NBCUSUM) { c.Weeks, c.TrimLow = 12, 2 }},
+		{"16 weeks", func(c *ew.NBCUSUM) { c.Weeks = 16 }},
+		{"20 weeks", func(c *ew.NBCUSUM) { c.Weeks = 20 }},
+		{"26 weeks, 4 low and 2 high left out", func(c *ew.NBCUSUM) { c.TrimLow, c.TrimHigh = 4, 2 }},
+		{"39 weeks, 4 low and 2 high left out", func(c *ew.NBCUSUM) { c.Weeks, c.TrimLow, c.TrimHigh = 39, 4, 2 }},
+		{"52 weeks, 5 low and 2 high left out", func(c *ew.NBCUSUM) { c.Weeks, c.TrimLow, c.TrimHigh = 52, 5, 2 }},
+		{"no weeks left out", func(c *ew.NBCUSUM) { c.TrimLow, c.TrimHigh = 0, 0 }},
+		{"weekday multipliers shrunk by 3 pseudo-weeks", func(c *ew.NBCUSUM) { c.WeeklyShrink = 3 }},
+		{"weekday multipliers shrunk by 20 pseudo-weeks", func(c *ew.NBCUSUM) { c.WeeklyShrink = 20 }},
+		{"no catch-up expected after a holiday", func(c *ew.NBCUSUM) { c.CatchUpShare = 0 }},
+		{"rise of 2.5 standard deviations", func(c *ew.NBCUSUM) { c.RiseSD = 2.5 }},
+		{"rise of 3.5 standard deviations", func(c *ew.NBCUSUM) { c.RiseSD = 3.5 }},
 	}
 	for _, v := range variants {
-		for _, h := range []float64{6, 6.5, 7} {
-			c := ew.DefaultNBCUSUM()
-			v.f(&c)
-			c.Threshold = h
-			add(fmt.Sprintf("nbcusum %s h=%g", v.name, h), c)
+		line := v.name
+		for _, cs := range [][]ew.Case{cases, calendars} {
+			line += fmt.Sprintf("\t%.3f", atOneFalseAlarm(cs, func(h float64) ew.CountDetector {
+				c := ew.DefaultNBCUSUM()
+				v.f(&c)
+				c.Threshold = h
+				return c
+			}))
 		}
+		fmt.Println(line)
 	}
 	for _, h := range []float64{6.5, 7} {
 		for _, l := range []float64{5, 6, 7} {

@@ -40,7 +40,7 @@ type Detect struct {
 	// sensitivity (for tests and one-off runs).
 	Detectors []earlywarning.CountDetector
 	// History is how many days of each series the detectors see (default
-	// 120: four baseline windows).
+	// earlywarning.DetectorHistory).
 	History int
 	// Severity of the alerts raised (default high).
 	Severity earlywarning.Severity
@@ -51,7 +51,7 @@ type Detect struct {
 func (d *Detect) Run(ctx context.Context) (raised int, err error) {
 	history := d.History
 	if history <= 0 {
-		history = 120
+		history = earlywarning.DetectorHistory
 	}
 	severity := d.Severity
 	if severity == "" {

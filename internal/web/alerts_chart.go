@@ -18,11 +18,11 @@ type AlertSignalReader interface {
 	Signals(ctx context.Context, orgID string, kind earlywarning.Kind, from, to time.Time) ([]earlywarning.Signal, error)
 }
 
-// Chart windows. The series is read as the detector job reads it (120
-// days, so that the baseline has its twelve weeks and the guard), and the
-// chart shows the most recent eight weeks of it.
+// Chart windows. The series is read as the detector job reads it
+// (earlywarning.DetectorHistory days, so that the baseline has its weeks
+// and the guard), and the chart shows the most recent eight weeks of it.
 const (
-	alertSeriesDays = 120
+	alertSeriesDays = earlywarning.DetectorHistory
 	alertChartDays  = 56
 )
 

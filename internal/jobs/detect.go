@@ -20,10 +20,12 @@ type SignalStore interface {
 	// DetectorSensitivity is the organisation's point on the trade-off
 	// curve (the default when it has chosen none).
 	DetectorSensitivity(ctx context.Context, orgID string) (earlywarning.Sensitivity, error)
+	// Closures is the organisation's closure calendar over days [from, to].
+	Closures(ctx context.Context, orgID string, from, to earlywarning.Day) ([]earlywarning.ClosurePeriod, error)
 }
 
 // Detect runs the count-anomaly detectors over each organisation's stored
-// daily grievance counts and raises an alert for every detection on a day
+// daily grievance counts, read with its closure calendar, and raises an alert for every detection on a day
 // not yet processed. It is the body of the "detect" job.
 //
 // Only complete days (before today, UTC) are examined, since today's count
@@ -86,7 +88,12 @@ func (d *Detect) Run(ctx context.Context) (raised int, err error) {
 			}
 			detectors = point.Detectors()
 		}
+		closures, err := d.Signals.Closures(ctx, org, from, through)
+		if err != nil {
+			return raised, err
+		}
 		series, subjects := dailySeries(sigs, from, history)
+		earlywarning.ApplyClosures(series, closures)
 		for _, det := range earlywarning.DetectAll(series, detectors...) {
 			if det.Day <= done {
 				continue

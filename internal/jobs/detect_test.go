@@ -206,3 +206,61 @@ func TestDetectorJobUsesEachOrganisationsSensitivity(t *testing.T) {
 		}
 	})
 }
+
+// TestDetectorJobReadsTheClosureCalendar: two organisations store the same
+// counts, about four reports a day, a ten-day holiday at one a day and
+// fourteen a day on the three days after it, as held-back reports arrive.
+// The one whose calendar records the holiday gets no alert; the other is
+// told of a rise.
+func TestDetectorJobReadsTheClosureCalendar(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		today := time.Date(2026, 11, 25, 6, 0, 0, 0, time.UTC)
+		clock := &kernel.FixedClock{T: today}
+		kept := newWorld(t, db, clock)
+		none := attach(db, newOrgSlug(t, db, "nocalendar"), clock)
+		yesterday := earlywarning.DayOf(today) - 1
+		if _, err := kept.st.AddClosure(ctx, earlywarning.ClosurePeriod{OrgID: kept.org.ID, From: yesterday - 12, To: yesterday - 3,
+			Kind: earlywarning.Holiday, Label: "Harvest festival", CreatedBy: "admin", CreatedAt: today}); err != nil {
+			t.Fatal(err)
+		}
+		var sigs []earlywarning.Signal
+		for _, org := range []string{kept.org.ID, none.org.ID} {
+			for d := 70; d >= 1; d-- {
+				n := float64(3 + 2*(d%2))
+				switch {
+				case d >= 4 && d <= 13:
+					n = 1
+				case d <= 3:
+					n = 14
+				}
+				s, err := earlywarning.NewSignal(org, earlywarning.KindGrievanceCount,
+					earlywarning.Subject{Kind: earlywarning.SubjectCountry, ID: "BD"}, today.AddDate(0, 0, -d).Add(12*time.Hour), n, "grievance:daily-aggregate")
+				if err != nil {
+					t.Fatal(err)
+				}
+				sigs = append(sigs, s)
+			}
+			// Examine the last week, not only yesterday.
+			if err := kept.st.SetDetectorProgress(ctx, org, yesterday-7); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := kept.st.AddSignals(ctx, sigs); err != nil {
+			t.Fatal(err)
+		}
+		det := &jobs.Detect{Signals: kept.st, Alerts: kept.svc, Clock: clock}
+		if _, err := det.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			org  string
+			want int
+		}{{kept.org.ID, 0}, {none.org.ID, 1}} {
+			alerts, err := kept.st.ListAlerts(ctx, c.org, earlywarning.AlertFilter{}, kernel.Page{})
+			if err != nil || len(alerts) != c.want {
+				t.Errorf("organisation %s: %d alerts (%v), want %d", c.org, len(alerts), err, c.want)
+			}
+		}
+	})
+}

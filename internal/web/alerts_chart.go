@@ -13,9 +13,11 @@ import (
 )
 
 // AlertSignalReader reads the stored signals an alert's series is summed
-// from; the SQL store's early-warning repository implements it.
+// from, and the organisation's closure calendar the detector reads with
+// them; the SQL store's early-warning repository implements it.
 type AlertSignalReader interface {
 	Signals(ctx context.Context, orgID string, kind earlywarning.Kind, from, to time.Time) ([]earlywarning.Signal, error)
+	Closures(ctx context.Context, orgID string, from, to earlywarning.Day) ([]earlywarning.ClosurePeriod, error)
 }
 
 // Chart windows. The series is read as the detector job reads it
@@ -219,6 +221,13 @@ func (s *alertHandlers) chartOf(ctx context.Context, a earlywarning.Alert) (c al
 	if !ok {
 		return alertChart{}, false, nil
 	}
+	closures, err := s.signals.Closures(ctx, a.OrgID, from, through)
+	if err != nil {
+		return alertChart{}, false, err
+	}
+	all := []earlywarning.Series{series}
+	earlywarning.ApplyClosures(all, closures)
+	series = all[0]
 	point, err := s.endpoints.DetectorSensitivity(ctx, a.OrgID)
 	if err != nil {
 		return alertChart{}, false, err

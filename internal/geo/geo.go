@@ -36,7 +36,23 @@ type Country struct {
 type World struct {
 	Countries []Country // sorted by Alpha2
 	byCode    map[string]int
-	rings     map[string][][][2]float64 // alpha-2 -> rings in longitude/latitude
+	rings     map[string][]ring // alpha-2 -> rings in longitude/latitude
+}
+
+// ring is one closed outline of a country with its bounding box, which
+// lets KmOutside pass over the rings (islands, exclaves) far from a point.
+type ring struct {
+	pts                            [][2]float64
+	minLng, maxLng, minLat, maxLat float64
+}
+
+func newRing(pts [][2]float64) ring {
+	r := ring{pts: pts, minLng: math.Inf(1), maxLng: math.Inf(-1), minLat: math.Inf(1), maxLat: math.Inf(-1)}
+	for _, p := range pts {
+		r.minLng, r.maxLng = math.Min(r.minLng, p[0]), math.Max(r.maxLng, p[0])
+		r.minLat, r.maxLat = math.Min(r.minLat, p[1]), math.Max(r.maxLat, p[1])
+	}
+	return r
 }
 
 var loadWorld = sync.OnceValues(func() (*World, error) { return Decode(worldTopo) })
@@ -90,7 +106,7 @@ func Decode(data []byte) (*World, error) {
 		return nil, fmt.Errorf("world map: no 'countries' object")
 	}
 	arcs := decodeArcs(t)
-	w := &World{byCode: map[string]int{}, rings: map[string][][][2]float64{}}
+	w := &World{byCode: map[string]int{}, rings: map[string][]ring{}}
 	for _, g := range obj.Geometries {
 		polys, ok, err := polygonArcs(g.Type, g.Arcs)
 		if err != nil {
@@ -115,7 +131,7 @@ func Decode(data []byte) (*World, error) {
 				if err != nil {
 					return nil, fmt.Errorf("world map: %s: %w", g.Properties.Name, err)
 				}
-				w.rings[code] = append(w.rings[code], pts)
+				w.rings[code] = append(w.rings[code], newRing(pts))
 				pts = unwrap(pts)
 				for i, p := range pts {
 					x, y := project(p[0], p[1])
@@ -153,7 +169,16 @@ func (w *World) KmOutside(alpha2 string, lat, lng float64) (km float64, known bo
 		return 0, false
 	}
 	inside := false
-	for _, ring := range rings {
+	for k := range rings {
+		r := &rings[k]
+		// A ring whose box lies beside the point, or wholly to its left,
+		// is crossed an even number of times (or never) by the ray to the
+		// east: it cannot change the answer. The margin keeps rounding in
+		// the crossing test from mattering.
+		if lat < r.minLat || lat > r.maxLat || lng > r.maxLng+1e-9 {
+			continue
+		}
+		ring := r.pts
 		for i, j := 0, len(ring)-1; i < len(ring); j, i = i, i+1 {
 			a, b := ring[i], ring[j]
 			if (a[1] > lat) != (b[1] > lat) && lng < (b[0]-a[0])*(lat-a[1])/(b[1]-a[1])+a[0] {
@@ -165,11 +190,20 @@ func (w *World) KmOutside(alpha2 string, lat, lng float64) (km float64, known bo
 		return 0, true
 	}
 	// Distance to the nearest edge on a local flat projection around the
-	// point: good enough to tell a coast from another continent.
+	// point: good enough to tell a coast from another continent. Squared
+	// distances are compared; a ring whose box is farther than the best
+	// edge so far holds no nearer edge.
 	const kmPerDegree = 111.32
 	cos := math.Cos(lat * math.Pi / 180)
 	best := math.Inf(1)
-	for _, ring := range rings {
+	for k := range rings {
+		r := &rings[k]
+		bx := max(r.minLng-lng, 0, lng-r.maxLng) * cos
+		by := max(r.minLat-lat, 0, lat-r.maxLat)
+		if bx*bx+by*by > best*(1+1e-9) {
+			continue
+		}
+		ring := r.pts
 		for i := 1; i < len(ring); i++ {
 			ax, ay := (ring[i-1][0]-lng)*cos, ring[i-1][1]-lat
 			bx, by := (ring[i][0]-lng)*cos, ring[i][1]-lat
@@ -179,10 +213,10 @@ func (w *World) KmOutside(alpha2 string, lat, lng float64) (km float64, known bo
 				t = math.Max(0, math.Min(1, -(ax*dx+ay*dy)/l))
 			}
 			px, py := ax+t*dx, ay+t*dy
-			best = math.Min(best, math.Hypot(px, py))
+			best = math.Min(best, px*px+py*py)
 		}
 	}
-	return best * kmPerDegree, true
+	return math.Sqrt(best) * kmPerDegree, true
 }
 
 // polygonArcs reads a geometry's arc indexes as polygons of rings; ok is

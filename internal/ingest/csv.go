@@ -114,10 +114,36 @@ type seenRow struct {
 	num  int32
 }
 
+// seenRows are the party rows read so far, found by the key of their id
+// (supplychain.RefKey): a map without pointers, whose keys are compared
+// where they lie, where a map of references would follow a pointer to
+// each one it compares, and which the collector need not scan.
+type seenRows struct {
+	at   map[[16]byte]int32
+	rows []seenRow
+}
+
+func (s *seenRows) get(key [16]byte) (*seenRow, bool) {
+	i, ok := s.at[key]
+	if !ok {
+		return nil, false
+	}
+	return &s.rows[i], true
+}
+
+func (s *seenRows) add(key [16]byte, r seenRow) {
+	s.at[key] = int32(len(s.rows))
+	s.rows = append(s.rows, r)
+}
+
 // rowScratch holds buffers reused from row to row.
 type rowScratch struct {
 	buyers []string
 	links  []supplychain.Link
+	// buyerKeys[i] is the key of links[i]'s buyer's id (zero for the
+	// reporting organisation)
+	buyerKeys [][16]byte
+	key       [16]byte // of the row's own id
 }
 
 // pendingLink is a link whose buyer has not been read yet.
@@ -126,108 +152,171 @@ type pendingLink struct {
 	line, col int
 }
 
+// pendingBuyer is a buyer named before its row: its reference and the
+// links waiting for it.
+type pendingBuyer struct {
+	ref   string
+	links []pendingLink
+}
+
+// csvRow is one record of a supplier CSV as the parsing goroutine hands it
+// to the reader: the party and its links, or why the row is bad, with the
+// positions that messages about it need (the CSV reader has moved on by
+// the time they are written).
+type csvRow struct {
+	readErr *RowError // the record itself could not be read; nothing else is set
+	fatal   bool      // and reading cannot go on
+	p       supplychain.Party
+	key     [16]byte           // of p.ID, when p.Ref is set
+	links   []supplychain.Link // in sc; Buyer is still the buyer's reference
+	err     *RowError          // why the row is bad, nil for a good row
+	sc      rowScratch
+	line    int
+	// where the id and buyer_id cells are, for a duplicate id and for a
+	// buyer the file never names
+	idLine, idCol, buyerLine, buyerCol int
+	// km is how far the coordinates lie outside the country, when outside
+	outside bool
+	km      float64
+}
+
+// csvBatchRows is how many rows the parsing goroutine hands over at a
+// time: enough that handing over costs nothing per row, few enough that
+// the rows in flight stay in cache.
+const csvBatchRows = 256
+
+// parseSupplierRows reads every record of cr on its own goroutine and
+// sends them in order, csvBatchRows at a time, to out, which it closes
+// at the end of the file; it stops early when stop is closed. Parsing,
+// normalising and hashing ids need nothing from earlier rows, so they run
+// beside the reader's own work (ids seen, buyers, the sink). Used batches
+// come back through free.
+func (rn *run) parseSupplierRows(cr *csv.Reader, h *header, out chan<- []csvRow, free <-chan []csvRow, stop <-chan struct{}) {
+	defer close(out)
+	idIdx, hasID := h.index[colID]
+	buyerIdx, hasBuyer := h.index[colBuyer]
+	for {
+		var batch []csvRow
+		select {
+		case <-stop:
+			return
+		case batch = <-free:
+		default:
+			batch = make([]csvRow, csvBatchRows)
+		}
+		n, end := 0, false
+		for n < len(batch) && !end {
+			r := &batch[n]
+			sc := r.sc
+			*r = csvRow{sc: sc}
+			rec, err := cr.Read()
+			if errors.Is(err, io.EOF) {
+				end = true
+				break
+			}
+			n++
+			if err != nil {
+				e := rn.parseError(err)
+				r.readErr = &e
+				// A record that breaks the CSV syntax is a bad row and the
+				// next one is read; any other error (the file itself
+				// failing) would come again, and ends the import.
+				var pe *csv.ParseError
+				r.fatal = !errors.As(err, &pe)
+				end = r.fatal
+				continue
+			}
+			r.line, _ = cr.FieldPos(0)
+			if hasID && idIdx < len(rec) {
+				r.idLine, r.idCol = cr.FieldPos(idIdx)
+			}
+			if hasBuyer && buyerIdx < len(rec) {
+				r.buyerLine, r.buyerCol = cr.FieldPos(buyerIdx)
+			}
+			r.p, r.links, r.err = rn.supplierRow(cr, h, rec, &r.sc)
+			r.key = r.sc.key // of p.ID, when p.Ref is set
+			if r.err == nil {
+				r.km, r.outside = rn.placeOutside(&r.p)
+				r.sc.buyerKeys = buyerKeys(r.sc.buyerKeys[:0], r.links)
+			}
+		}
+		if n > 0 {
+			select {
+			case out <- batch[:n]:
+			case <-stop:
+				return
+			}
+		}
+		if end {
+			return
+		}
+	}
+}
+
+// buyerKeys appends the key of each link's buyer id, hashing each run of
+// links to the same buyer once.
+func buyerKeys(dst [][16]byte, links []supplychain.Link) [][16]byte {
+	var last string
+	var key [16]byte
+	for k, l := range links {
+		switch {
+		case l.Buyer == supplychain.Reporting:
+			dst = append(dst, [16]byte{})
+			continue
+		case k == 0 || l.Buyer != last:
+			last, key = l.Buyer, supplychain.RefKey(l.Buyer)
+		}
+		dst = append(dst, key)
+	}
+	return dst
+}
+
 // upstreamCSV reads the Upstream supplier CSV (DESIGN.md, "Supplier CSV").
+// Records are parsed on a goroutine of their own (parseSupplierRows); this
+// one takes them in file order and does what depends on earlier rows.
 func (rn *run) upstreamCSV(r io.Reader) error {
 	cr := newCSVReader(r)
 	h, err := rn.readHeader(cr, []column{colID, colName, colCountry}, "id, name, country")
 	if err != nil {
 		return err
 	}
-	rn.unique = true                      // duplicate ids are bad rows, so each party is sent once
-	seen := map[string]seenRow{}          // id -> where it was read, for duplicates and buyer references
-	badIDs := map[string]int{}            // ids of rows that were bad
-	pending := map[string][]pendingLink{} // buyer id not yet read -> links waiting for it
-	var sc rowScratch
-	for {
-		rec, err := cr.Read()
-		if errors.Is(err, io.EOF) {
-			break
+	rn.unique = true // duplicate ids are bad rows, so each party is sent once
+	full := make(chan []csvRow, 4)
+	free := make(chan []csvRow, 8)
+	stop := make(chan struct{})
+	go rn.parseSupplierRows(cr, h, full, free, stop)
+	defer func() {
+		// The parser must be done with the reader and the run before
+		// they go back to the caller.
+		close(stop)
+		for range full {
 		}
-		if err != nil {
-			if stop := rn.bad(rn.parseError(err)); stop != nil {
-				return stop
-			}
-			continue
-		}
-		rn.res.Rows++
-		if rn.res.Rows%4096 == 0 {
-			if err := rn.checkCtx(); err != nil {
+	}()
+	idIdx := h.index[colID]
+	seen := &seenRows{at: map[[16]byte]int32{}} // where each id was read, for duplicates and buyer references
+	badIDs := map[string]int{}                  // ids of rows that were bad
+	pending := map[[16]byte]*pendingBuyer{}     // buyers not read yet, and the links waiting for them
+	for batch := range full {
+		for k := range batch {
+			if err := rn.supplierCSVRow(&batch[k], h, idIdx, seen, badIDs, pending); err != nil {
 				return err
 			}
 		}
-		p, links, rowErr := rn.supplierRow(cr, h, rec, seen, &sc)
-		line, _ := cr.FieldPos(0)
-		if rowErr != nil {
-			if p.Ref != "" {
-				if _, dup := seen[p.Ref]; !dup {
-					badIDs[p.Ref] = line
-				}
-			}
-			if stop := rn.bad(*rowErr); stop != nil {
-				return stop
-			}
-			continue
-		}
-		rn.at(line)
-		rn.checkPlace(&p, line)
-		num, err := rn.numberedParty(p)
-		if err != nil {
-			return err
-		}
-		seen[p.Ref] = seenRow{line: line, id: p.ID, num: num}
-		if len(pending) > 0 {
-			for _, pl := range pending[p.Ref] {
-				rn.at(pl.line) // the row that named this buyer
-				if err := rn.link(pl.link); err != nil {
-					return err
-				}
-			}
-			delete(pending, p.Ref)
-			rn.at(line)
-		}
-		// Links come grouped by buyer (one per commodity), so each buyer is
-		// looked up once; a buyer read earlier in the file already has its id.
-		bi := h.index[colBuyer]
-		var buyerRef, buyerID string
-		var buyerNum int32
-		var looked, known bool
-		for _, l := range links {
-			if l.Buyer == supplychain.Reporting {
-				if err := rn.numberedLink(l, num, -1); err != nil {
-					return err
-				}
-				continue
-			}
-			if !looked || l.Buyer != buyerRef {
-				looked, buyerRef = true, l.Buyer
-				if s, ok := seen[buyerRef]; ok {
-					buyerID, buyerNum, known = s.id, s.num, true
-				} else {
-					// A party of an earlier file has no number here.
-					buyerID, buyerNum = supplychain.RefID(buyerRef), -2
-					known = rn.opts.KnownRef != nil && rn.opts.KnownRef(buyerRef)
-				}
-			}
-			l.Buyer = buyerID
-			if known {
-				if err := rn.numberedLink(l, num, buyerNum); err != nil {
-					return err
-				}
-				continue
-			}
-			bl, bc := cr.FieldPos(bi)
-			pending[buyerRef] = append(pending[buyerRef], pendingLink{link: l, line: bl, col: bc})
+		select {
+		case free <- batch[:cap(batch)]:
+		default:
 		}
 	}
 	// Links still waiting name a buyer the file never had (or had only as a
 	// bad row); report them in file order.
 	var waiting []RowError
-	for ref, pls := range pending {
+	for _, pb := range pending {
+		ref := pb.ref
 		reason := fmt.Sprintf("buyer_id %q matches no id in this file", ref)
 		if line, ok := badIDs[ref]; ok {
 			reason = fmt.Sprintf("buyer_id %q names the row on line %d, which has errors", ref, line)
 		}
-		for _, pl := range pls {
+		for _, pl := range pb.links {
 			waiting = append(waiting, RowError{Line: pl.line, Column: pl.col, Field: "buyer_id", Reason: reason})
 		}
 	}
@@ -236,6 +325,98 @@ func (rn *run) upstreamCSV(r io.Reader) error {
 		if stop := rn.bad(e); stop != nil {
 			return stop
 		}
+	}
+	return nil
+}
+
+// supplierCSVRow takes one parsed record: it checks the id against the
+// rows before, sends the party and its links to the sink, and keeps links
+// to buyers not read yet.
+func (rn *run) supplierCSVRow(r *csvRow, h *header, idIdx int, seen *seenRows, badIDs map[string]int, pending map[[16]byte]*pendingBuyer) error {
+	if r.readErr != nil {
+		if r.fatal {
+			return *r.readErr
+		}
+		return rn.bad(*r.readErr)
+	}
+	rn.res.Rows++
+	if rn.res.Rows%4096 == 0 {
+		if err := rn.checkCtx(); err != nil {
+			return err
+		}
+	}
+	p, line, rowErr := &r.p, r.line, r.err
+	// The id is checked where its cell is: a row with a used id is
+	// reported for it, whatever its later cells hold (Ref is set only once
+	// the id cell was read without fault).
+	if p.Ref != "" {
+		if first, dup := seen.get(r.key); dup {
+			rowErr = &RowError{Line: r.idLine, Column: r.idCol, Field: h.names[idIdx],
+				Reason: fmt.Sprintf("id %q is used again (first on line %d)", p.Ref, first.line)}
+		} else if rowErr != nil {
+			badIDs[p.Ref] = line
+		}
+	}
+	if rowErr != nil {
+		return rn.bad(*rowErr)
+	}
+	rn.at(line)
+	if r.outside {
+		rn.warnPlace(p, line, r.km)
+	}
+	num, err := rn.numberedParty(*p)
+	if err != nil {
+		return err
+	}
+	seen.add(r.key, seenRow{line: line, id: p.ID, num: num})
+	if len(pending) > 0 {
+		if pb := pending[r.key]; pb != nil {
+			for _, pl := range pb.links {
+				rn.at(pl.line) // the row that named this buyer
+				if err := rn.link(pl.link); err != nil {
+					return err
+				}
+			}
+			delete(pending, r.key)
+			rn.at(line)
+		}
+	}
+	// Links come grouped by buyer (one per commodity), so each buyer is
+	// looked up once; a buyer read earlier in the file already has its id.
+	var buyerRef, buyerID string
+	var buyerNum int32
+	var looked, known bool
+	for k, l := range r.links {
+		if l.Buyer == supplychain.Reporting {
+			if err := rn.numberedLink(l, num, -1); err != nil {
+				return err
+			}
+			continue
+		}
+		key := r.sc.buyerKeys[k]
+		if !looked || l.Buyer != buyerRef {
+			looked, buyerRef = true, l.Buyer
+			if s, ok := seen.get(key); ok {
+				buyerID, buyerNum, known = s.id, s.num, true
+			} else {
+				// A party of an earlier file has no number here.
+				buyerID, buyerNum = supplychain.IDString(key), -2
+				known = rn.opts.KnownRef != nil && rn.opts.KnownRef(buyerRef)
+			}
+		}
+		l.Buyer = buyerID
+		if known {
+			if err := rn.numberedLink(l, num, buyerNum); err != nil {
+				return err
+			}
+			continue
+		}
+		pb := pending[key]
+		if pb == nil {
+			pb = &pendingBuyer{ref: buyerRef}
+			pending[key] = pb
+		}
+		pb.links = append(pb.links, pendingLink{link: l, line: r.buyerLine, col: r.buyerCol})
 	}
 	return nil
 }
@@ -249,9 +430,9 @@ func newCSVReader(r io.Reader) *csv.Reader {
 
 // supplierRow turns one record into a party and its links (whose Buyer is
 // still the buyer's reference). The returned party carries Ref even on
-// error, so the caller can remember bad ids. The links are in sc's buffer,
+// error once the id cell was read, so the caller can remember bad ids. The links are in sc's buffer,
 // valid until the next call, grouped by buyer.
-func (rn *run) supplierRow(cr *csv.Reader, h *header, rec []string, seen map[string]seenRow, sc *rowScratch) (supplychain.Party, []supplychain.Link, *RowError) {
+func (rn *run) supplierRow(cr *csv.Reader, h *header, rec []string, sc *rowScratch) (supplychain.Party, []supplychain.Link, *RowError) {
 	var p supplychain.Party
 	if len(rec) != len(h.cols) {
 		line, _ := cr.FieldPos(0)
@@ -278,15 +459,15 @@ func (rn *run) supplierRow(cr *csv.Reader, h *header, rec []string, seen map[str
 			if p.Ref == "" {
 				return fail(i, errors.New("is empty; every row needs the organisation's own id"))
 			}
-			if first, dup := seen[p.Ref]; dup {
-				return fail(i, fmt.Errorf("id %q is used again (first on line %d)", p.Ref, first.line))
-			}
+			// An id used before is found by the reader, which knows the
+			// rows before this one.
 			// A copy of its own keeps the id, a key of seen, apart from the
 			// row's text: short ids copied one after another lie close
 			// together, so looking buyers up reads little memory, and the
 			// row's text is not kept alive by the id.
 			p.Ref = strings.Clone(p.Ref)
-			p.ID = supplychain.RefID(p.Ref)
+			sc.key = supplychain.RefKey(p.Ref)
+			p.ID = supplychain.IDString(sc.key)
 		case colBuyer:
 			buyers = appendList(sc.buyers[:0], v, ";")
 			sc.buyers = buyers

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -152,6 +153,7 @@ func TestUpstreamCSVBadRows(t *testing.T) {
 		{"buyer points nowhere", "S1,A,GH,S9,,,,\n", 2, 9, "buyer_id", "matches no id"},
 		{"buyer is itself", "S1,A,GH,S1,,,,\n", 2, 9, "buyer_id", "names itself"},
 		{"duplicate id", "S1,A,GH,,,,,\nS1,B,GH,,,,,\n", 3, 1, "id", "first on line 2"},
+		{"duplicate id before a bad cell", "S1,A,GH,,,,,\nS1,B,Atlantis,,,,,\n", 3, 1, "id", "first on line 2"},
 		{"empty id", ",A,GH,,,,,\n", 2, 1, "id", "is empty"},
 		{"empty name", "S1, ,GH,,,,,\n", 2, 4, "name", "is empty"},
 		{"lat out of range", "S1,A,GH,,,95,1,\n", 2, 11, "lat", "outside"},
@@ -217,6 +219,79 @@ func TestUpstreamCSVSkipBadRows(t *testing.T) {
 	_, _, err = importString(t, in, opts("s.csv"))
 	if err == nil || !strings.Contains(err.Error(), "s.csv:3:") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// Rows are parsed a batch at a time beside the reader: ids, buyers named
+// before and after their rows, and duplicates far apart are found across
+// batches, with the lines of the file.
+func TestUpstreamCSVManyRows(t *testing.T) {
+	const n = 3000
+	var b strings.Builder
+	b.WriteString("id,name,country,buyer_id\n")
+	for i := range n {
+		buyer := ""
+		switch {
+		case i%3 == 1 && i+700 < n:
+			buyer = fmt.Sprintf("S%d", i+700) // a later row, batches away
+		case i > 0:
+			buyer = fmt.Sprintf("S%d", i/2)
+		}
+		fmt.Fprintf(&b, "S%d,Name %d,GH,%s\n", i, i, buyer)
+	}
+	res, sink, err := importString(t, b.String(), opts("many.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Rows != n || res.Parties != n || res.Links != n {
+		t.Fatalf("result = %+v", res)
+	}
+	for _, l := range sink.Links {
+		if l.Buyer == supplychain.Reporting {
+			continue
+		}
+		if _, ok := sink.ids[l.Buyer]; !ok {
+			t.Fatalf("link to unknown buyer %s", l.Buyer)
+		}
+	}
+	dup := b.String() + "S17,Again,GH,\n"
+	res, _, err = importString(t, dup, opts("many.csv"))
+	if err == nil || len(res.Errors) != 1 || res.Errors[0].Line != n+2 || !strings.Contains(res.Errors[0].Reason, "first on line 19") {
+		t.Fatalf("duplicate far apart: %+v, %v", res.Errors, err)
+	}
+}
+
+func manyRows(n int) string {
+	var b strings.Builder
+	for i := range n {
+		fmt.Fprintf(&b, "R%d,Name %d,GH\n", i, i)
+	}
+	return b.String()
+}
+
+// failingReader gives its text and then fails, as a file on a failing
+// disk or a dropped upload does.
+type failingReader struct{ r *strings.Reader }
+
+func (f failingReader) Read(p []byte) (int, error) {
+	if f.r.Len() == 0 {
+		return 0, errors.New("device gone")
+	}
+	return f.r.Read(p)
+}
+
+// A file that cannot be read to its end fails the import, even when bad
+// rows are skipped: what was read is not taken for the whole file.
+func TestUpstreamCSVReadFailureStops(t *testing.T) {
+	for _, skip := range []bool{false, true} {
+		o := opts("s.csv")
+		o.SkipBadRows = skip
+		// Far longer than the part format detection reads ahead.
+		in := failingReader{strings.NewReader("id,name,country\n" + manyRows(20000))}
+		res, err := ingest.Import(context.Background(), in, o, newCheckingSink())
+		if err == nil || !strings.Contains(err.Error(), "device gone") || !strings.Contains(err.Error(), "s.csv") {
+			t.Fatalf("skip %v: %+v, %v; want the read error", skip, res, err)
+		}
 	}
 }
 

@@ -470,14 +470,29 @@ const outsideTolerance = 30
 // coordinates are kept: the country or the point may be the wrong one, and
 // an analyst decides.
 func (rn *run) checkPlace(p *supplychain.Party, line int) {
+	if km, outside := rn.placeOutside(p); outside {
+		rn.warnPlace(p, line, km)
+	}
+}
+
+// placeOutside says how far p's coordinates lie outside its country when
+// that is farther than the tolerance. It reads nothing of the run but its
+// options, so a parsing goroutine may call it.
+func (rn *run) placeOutside(p *supplychain.Party) (km float64, outside bool) {
 	if rn.opts.KmOutside == nil || p.Lat == nil || p.Lng == nil || p.Country == "" {
-		return
+		return 0, false
 	}
 	km, known := rn.opts.KmOutside(p.Country, *p.Lat, *p.Lng)
-	if !known || km <= outsideTolerance {
-		return
-	}
+	return km, known && km > outsideTolerance
+}
+
+// warnPlace counts, and keeps while there is room, the warning that p's
+// coordinates lie km outside its country.
+func (rn *run) warnPlace(p *supplychain.Party, line int, km float64) {
 	rn.res.PlaceWarnings++
+	if len(rn.res.Warnings) >= rn.opts.MaxErrors {
+		return // counted; the message would not be kept
+	}
 	rn.warn(RowError{Line: line, Field: "lat/lng", Reason: fmt.Sprintf("%s: %v, %v lies about %.0f km outside %s; kept, check the coordinates or the country", p.Name, *p.Lat, *p.Lng, km, p.Country)})
 }
 

@@ -728,12 +728,16 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 		}
 		if n > 0 && m < n {
 			score *= float64(m) / float64(n)
-			note(fmt.Sprintf("%d of %d syllables and list words matched (x%.2f)", m, n, float64(m)/float64(n)))
+			if explain != nil { // formatting costs more than the score
+				note(fmt.Sprintf("%d of %d syllables and list words matched (x%.2f)", m, n, float64(m)/float64(n)))
+			}
 		}
 	}
 	if agree, extra := ix.agreement(pq, nr, chosen, qsim); agree == 1 && extra > 0 {
 		score *= singleAgreement
-		note(fmt.Sprintf("only one distinctive word agrees and the query has %d of its own (x%.2f)", extra, singleAgreement))
+		if explain != nil {
+			note(fmt.Sprintf("only one distinctive word agrees and the query has %d of its own (x%.2f)", extra, singleAgreement))
+		}
 	}
 	if numberClash {
 		score *= 0.75

@@ -1,6 +1,7 @@
 package supplychain
 
 import (
+	"crypto/sha1"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -86,7 +87,34 @@ func StableID(kind string, parts ...string) string {
 // RefID is the id of a party known by the reporting organisation's own
 // reference (the id column of the supplier CSV). Surrounding spaces do not
 // count; case does, because organisations' references are case-sensitive.
-func RefID(ref string) string { return StableID("ref", strings.TrimSpace(ref)) }
+func RefID(ref string) string { return IDString(RefKey(ref)) }
+
+// RefKey is RefID(ref) as its 16 bytes, computed without allocating
+// (StableID's hash over a buffer on the stack): readers that look up
+// millions of references key their maps by it, which hold no pointers.
+func RefKey(ref string) [16]byte {
+	ref = strings.TrimSpace(ref)
+	var buf [128]byte
+	var b []byte
+	if n := len(idSpace) + len("ref\x00") + len(ref); n <= len(buf) {
+		b = buf[:0]
+	} else {
+		b = make([]byte, 0, n)
+	}
+	b = append(b, idSpace[:]...)
+	b = append(b, "ref\x00"...)
+	b = append(b, ref...)
+	sum := sha1.Sum(b)
+	var k [16]byte
+	copy(k[:], sum[:])
+	// A version 5 UUID, as uuid.NewSHA1 makes it.
+	k[6] = k[6]&0x0f | 0x50
+	k[8] = k[8]&0x3f | 0x80
+	return k
+}
+
+// IDString writes a key from RefKey as the id it is.
+func IDString(k [16]byte) string { return uuid.UUID(k).String() }
 
 // FacilityID is the id of a row that carries no identifier of its own (Open
 // Supply Hub lists): a hash of its normalised name, country and address, so

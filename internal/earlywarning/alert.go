@@ -276,3 +276,9 @@ func ShouldNotify(a Alert, change Change, now time.Time) bool {
 	}
 	return change == ChangeCreated || change == ChangeEscalated
 }
+
+// AlertKey is a's sort key in the order alerts are listed (most recently
+// seen first), as kernel.Page.After takes it.
+func AlertKey(a Alert) []string {
+	return []string{a.LastSeen.UTC().Format(time.RFC3339Nano), a.ID}
+}

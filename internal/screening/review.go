@@ -2,6 +2,7 @@ package screening
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"time"
 
@@ -173,4 +174,17 @@ type ReviewStore interface {
 	// at the first error fn returns, returning it. It serves risk
 	// recomputation, which needs every party's hits at once.
 	EachPartyHit(ctx context.Context, orgID string, statuses []ReviewStatus, fn func(ReviewItem) error) error
+}
+
+// ReviewKey is it's sort key in the order sortBy, as kernel.Page.After
+// takes it: the values the order compares, the item's id last.
+func ReviewKey(it ReviewItem, sortBy ReviewSort) []string {
+	score := strconv.FormatFloat(it.Score, 'g', -1, 64)
+	switch sortBy {
+	case SortScore:
+		return []string{score, it.PartyName, it.ID}
+	case SortSupplier:
+		return []string{it.PartyName, it.PartyID, score, it.ID}
+	}
+	return []string{it.UpdatedAt.UTC().Format(time.RFC3339Nano), it.ID}
 }

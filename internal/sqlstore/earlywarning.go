@@ -83,6 +83,10 @@ func (w *ewWhere) add(cond string, args ...any) {
 
 func (w *ewWhere) sql() string { return strings.Join(w.conds, " AND ") }
 
+// alertOrder is the order of ListAlerts: most recently seen first
+// (earlywarning.AlertKey gives an alert's key in it).
+var alertOrder = []keyCol{{"last_seen", true, keyTime}, {"id", true, keyText}}
+
 // ListAlerts returns the organisation's alerts matching f, most recently
 // seen first.
 func (e *EarlyWarning) ListAlerts(ctx context.Context, orgID string, f earlywarning.AlertFilter, p kernel.Page) ([]earlywarning.Alert, error) {
@@ -109,8 +113,15 @@ func (e *EarlyWarning) ListAlerts(ctx context.Context, orgID string, f earlywarn
 	if f.SubjectID != "" {
 		w.add("subject_id = ?", f.SubjectID)
 	}
-	q := fmt.Sprintf("SELECT %s FROM ew_alerts WHERE %s ORDER BY last_seen DESC, id DESC LIMIT %d OFFSET %d",
-		alertColumns, w.sql(), p.Limit, p.Offset)
+	if len(p.After) > 0 {
+		cond, args, err := keysetAfter(alertOrder, p.After, len(w.args))
+		if err != nil {
+			return nil, err
+		}
+		w.conds, w.args = append(w.conds, cond), append(w.args, args...)
+	}
+	q := fmt.Sprintf("SELECT %s FROM ew_alerts WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
+		alertColumns, w.sql(), orderBy(alertOrder), p.Limit, p.Offset)
 	return e.queryAlerts(ctx, q, w.args...)
 }
 

@@ -87,6 +87,14 @@ func (s *Screening) FindReviewItem(ctx context.Context, orgID, partyID, listName
 	return it, classify(err, "review item")
 }
 
+// reviewOrder is each order of the review queue (screening.ReviewKey gives
+// an item's key in it).
+var reviewOrder = map[screening.ReviewSort][]keyCol{
+	screening.SortRecent:   {{"updated_at", true, keyTime}, {"id", true, keyText}},
+	screening.SortScore:    {{"score", true, keyFloat}, {"party_name", false, keyText}, {"id", false, keyText}},
+	screening.SortSupplier: {{"party_name", false, keyText}, {"party_id", false, keyText}, {"score", true, keyFloat}, {"id", false, keyText}},
+}
+
 func (s *Screening) ListReviewItems(ctx context.Context, f screening.ReviewFilter) ([]screening.ReviewItem, error) {
 	if f.OrgID == "" {
 		return nil, kernel.Errorf(kernel.Invalid, "listing review items needs the organisation")
@@ -110,19 +118,20 @@ func (s *Screening) ListReviewItems(ctx context.Context, f screening.ReviewFilte
 	if f.Changed {
 		add("changed = $?", true)
 	}
-	order := "updated_at DESC, id DESC"
-	switch f.Sort {
-	case screening.SortRecent:
-	case screening.SortScore:
-		order = "score DESC, party_name, id"
-	case screening.SortSupplier:
-		order = "party_name, party_id, score DESC, id"
-	default:
+	cols, ok := reviewOrder[f.Sort]
+	if !ok {
 		return nil, kernel.Errorf(kernel.Invalid, "sort %q is not one of score, supplier", f.Sort)
+	}
+	if len(page.After) > 0 {
+		cond, kargs, err := keysetAfter(cols, page.After, len(args))
+		if err != nil {
+			return nil, err
+		}
+		where, args = append(where, cond), append(args, kargs...)
 	}
 	args = append(args, page.Limit, page.Offset)
 	q := fmt.Sprintf("SELECT %s FROM screening_reviews WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d",
-		reviewColumns, strings.Join(where, " AND "), order, len(args)-1, len(args))
+		reviewColumns, strings.Join(where, " AND "), orderBy(cols), len(args)-1, len(args))
 	return s.query(ctx, q, args...)
 }
 

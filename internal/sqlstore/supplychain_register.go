@@ -10,19 +10,20 @@ import (
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
-// registerOrder is the ORDER BY of each order of the register, the same
-// text on both engines; every order ends on the id, so pages never
-// overlap.
-var registerOrder = map[supplychain.RegisterSort]string{
-	"":                       "p.exposure DESC, p.id",
-	supplychain.SortExposure: "p.exposure DESC, p.id",
-	supplychain.SortName:     "p.name, p.id",
-	supplychain.SortCountry:  "p.country, p.name, p.id",
-	supplychain.SortTier:     "CASE WHEN p.tier > 0 THEN p.tier ELSE 1000000 END, p.exposure DESC, p.id",
-	supplychain.SortInherent: "p.inherent DESC, p.id",
-	supplychain.SortSignals:  "p.signals DESC, p.id",
-	supplychain.SortLevel: "CASE p.level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END, " +
-		"p.exposure DESC, p.id",
+// registerOrder is the order of each order of the register, the same on
+// both engines; every order ends on the id, so pages never overlap, and a
+// page can resume after a row's key (supplychain.RegisterKey gives it).
+var registerOrder = map[supplychain.RegisterSort][]keyCol{
+	"":                       {{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortExposure: {{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortName:     {{"p.name", false, keyText}, {"p.id", false, keyText}},
+	supplychain.SortCountry:  {{"p.country", false, keyText}, {"p.name", false, keyText}, {"p.id", false, keyText}},
+	supplychain.SortTier: {{"CASE WHEN p.tier > 0 THEN p.tier ELSE 1000000 END", false, keyInt},
+		{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortInherent: {{"p.inherent", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortSignals:  {{"p.signals", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortLevel: {{"CASE p.level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END", false, keyInt},
+		{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
 }
 
 // Register returns one page of the organisation's risk register and the
@@ -38,7 +39,7 @@ var registerOrder = map[supplychain.RegisterSort]string{
 // counted over its matches, and lists parties not yet scored as well.
 func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.RegisterFilter, sortBy supplychain.RegisterSort, page kernel.Page) ([]supplychain.RegisterEntry, int, error) {
 	page = page.Normalise()
-	order, ok := registerOrder[sortBy]
+	cols, ok := registerOrder[sortBy]
 	if !ok {
 		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure, name, country, tier, inherent, signals or level", sortBy)
 	}
@@ -69,6 +70,13 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 		if f.Level != "" {
 			k.add("k.level = $?", f.Level)
 		}
+		if len(page.After) > 0 {
+			cond, args, err := keysetAfter([]keyCol{{"k.exposure", true, keyFloat}, {"k.party_id", false, keyText}}, page.After, len(k.args))
+			if err != nil {
+				return nil, 0, err
+			}
+			k.conds, k.args = append(k.conds, cond), append(k.args, args...)
+		}
 		q = fmt.Sprintf(`WITH page AS (SELECT k.party_id, k.exposure FROM register_keys k WHERE %s
 			ORDER BY k.exposure DESC, k.party_id LIMIT %d OFFSET %d)
 			%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors, p.confidence, p.missing
@@ -85,8 +93,15 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 				return nil, 0, classify(err, "register")
 			}
 		}
+		if len(page.After) > 0 {
+			cond, args, err := keysetAfter(cols, page.After, len(w.args))
+			if err != nil {
+				return nil, 0, err
+			}
+			w.conds, w.args = append(w.conds, cond), append(w.args, args...)
+		}
 		q = fmt.Sprintf("%s, p.tier, p.inherent, p.signals, p.own, p.exposure, p.level, p.factors, p.confidence, p.missing FROM parties p WHERE %s ORDER BY %s LIMIT %d OFFSET %d",
-			partySelect, w.sql(), order, page.Limit, page.Offset)
+			partySelect, w.sql(), orderBy(cols), page.Limit, page.Offset)
 		args = w.args
 	}
 	rows, err := s.db.read.QueryContext(ctx, q, args...)

@@ -1,5 +1,7 @@
 package supplychain
 
+import "strconv"
+
 // GraphParty is what risk scoring needs of a stored party.
 type GraphParty struct {
 	ID          string
@@ -88,4 +90,35 @@ type ImportWriter interface {
 	Known(id string) (bool, error)
 	// Flush writes everything buffered so far.
 	Flush() error
+}
+
+// RegisterKey is e's sort key in the order sortBy, as kernel.Page.After
+// takes it: the values the order compares, the party's id last.
+func RegisterKey(e RegisterEntry, sortBy RegisterSort) []string {
+	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+	id := e.Party.ID
+	switch sortBy {
+	case SortName:
+		return []string{e.Party.Name, id}
+	case SortCountry:
+		return []string{e.Party.Country, e.Party.Name, id}
+	case SortTier:
+		tier := e.Risk.Tier
+		if tier <= 0 {
+			tier = 1000000
+		}
+		return []string{strconv.Itoa(tier), f(e.Risk.Exposure), id}
+	case SortInherent:
+		return []string{f(e.Risk.Inherent), id}
+	case SortSignals:
+		return []string{f(e.Risk.Signals), id}
+	case SortLevel:
+		rank := map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3}
+		r, ok := rank[e.Risk.Level]
+		if !ok {
+			r = 4
+		}
+		return []string{strconv.Itoa(r), f(e.Risk.Exposure), id}
+	}
+	return []string{f(e.Risk.Exposure), id}
 }

@@ -22,7 +22,8 @@ func (s *alertHandlers) alertJSON(a earlywarning.Alert) alertJSON {
 	return alertJSON{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now)}
 }
 
-// apiAlerts lists alerts: ?state=&severity=&assigned_to=&limit=&offset=.
+// apiAlerts lists alerts: ?state=&severity=&assigned_to=&limit=&cursor= (or
+// offset=).
 func (s *alertHandlers) apiAlerts(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	q := r.URL.Query()
@@ -31,28 +32,32 @@ func (s *alertHandlers) apiAlerts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	var page kernel.Page
-	for name, dst := range map[string]*int{"limit": &page.Limit, "offset": &page.Offset} {
-		if v := q.Get(name); v != "" {
-			n, err := strconv.Atoi(v)
-			if err != nil || n < 0 {
-				s.fail(w, r, kernel.Errorf(kernel.Invalid, "%s %q is not a whole number of at least 0", name, v))
-				return
-			}
-			*dst = n
+	lp, problems := readListPage(r, defaultListLimit)
+	if v := q.Get("offset"); v != "" && lp.After == nil {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			lp.Offset = n
+		} else {
+			problems = append(problems, paramProblem{"offset", "offset " + strconv.Quote(v) + " is not a whole number of at least 0"})
 		}
 	}
-	page = page.Normalise()
-	alerts, err := s.alerts.Alerts.ListAlerts(r.Context(), p.User.OrgID, f, page)
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
+	alerts, err := s.alerts.Alerts.ListAlerts(r.Context(), p.User.OrgID, f, lp.store())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	alerts, more := cutPage(alerts, lp)
 	out := make([]alertJSON, len(alerts))
+	var last []string
 	for i, a := range alerts {
 		out[i] = s.alertJSON(a)
+		last = earlywarning.AlertKey(a)
 	}
-	writeJSON(w, http.StatusOK, alertListJSON{Alerts: out, State: state, Limit: page.Limit, Offset: page.Offset})
+	links := nextPageLinks(w, r, lp, more, last)
+	writeJSON(w, http.StatusOK, alertListJSON{Alerts: out, State: state, Limit: lp.Limit, Offset: lp.Offset, pageLinksJSON: links})
 }
 
 func (s *alertHandlers) apiAlert(w http.ResponseWriter, r *http.Request) {

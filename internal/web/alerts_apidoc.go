@@ -11,6 +11,7 @@ type alertListJSON struct {
 	State  string      `json:"state"`
 	Limit  int         `json:"limit"`
 	Offset int         `json:"offset"`
+	pageLinksJSON
 }
 
 type alertEnvelopeJSON struct {
@@ -34,6 +35,7 @@ type (
 
 type endpointListJSON struct {
 	Endpoints []earlywarning.Endpoint `json:"endpoints"`
+	pageLinksJSON
 }
 
 // endpointCreatedJSON is a new endpoint with its signing secret, shown
@@ -53,10 +55,11 @@ func alertsAPIDocs() []apiDoc {
 					schema: map[string]any{"type": "string", "enum": []string{"unresolved", "open", "acknowledged", "resolved", "all"}}},
 				{name: "severity", description: "The lowest severity to list: info, warning or critical."},
 				{name: "assigned_to", description: "Only alerts assigned to this user id, or me."},
-				{name: "limit", description: "At most this many (default 50, at most 500).", schema: map[string]any{"type": "integer", "minimum": 0}},
-				{name: "offset", description: "Skip this many.", schema: map[string]any{"type": "integer", "minimum": 0}},
+				{name: "offset", description: "Skip this many, for clients that page by offset; ignored with cursor. Prefer cursor, which neither repeats nor skips an alert when alerts are raised between pages.",
+					schema: map[string]any{"type": "integer", "minimum": 0}},
 			},
-			result: alertListJSON{}, errors: []int{http.StatusBadRequest}},
+			description: "Most recently seen first.",
+			result:      alertListJSON{}, errors: []int{http.StatusBadRequest}, list: true},
 		{pattern: "GET /api/v1/alerts/{id}", tag: "Early warning", summary: "One alert", params: id,
 			result: alertEnvelopeJSON{}, errors: []int{http.StatusNotFound}},
 		{pattern: "POST /api/v1/alerts/{id}/acknowledge", resource: "/api/v1/alerts/{id}", tag: "Early warning", summary: "Acknowledge an alert", params: id,
@@ -71,8 +74,8 @@ func alertsAPIDocs() []apiDoc {
 			description: "The resolution says what was done.",
 			body:        alertResolveInput{}, result: alertEnvelopeJSON{}, errors: notFound},
 		{pattern: "GET /api/v1/alert-endpoints", tag: "Early warning", summary: "List delivery endpoints",
-			description: "Where alerts are delivered: signed webhooks (HMAC-SHA256) and email addresses. Secrets are never shown again.",
-			result:      endpointListJSON{}},
+			description: "Where alerts are delivered: signed webhooks (HMAC-SHA256) and email addresses. Secrets are never shown again. Oldest first.",
+			result:      endpointListJSON{}, list: true, errors: []int{http.StatusBadRequest}},
 		{pattern: "POST /api/v1/alert-endpoints", tag: "Early warning", summary: "Add a delivery endpoint",
 			description: "channel is webhook or email; a webhook gets a signing secret, answered this once.",
 			body:        endpointInput{}, status: http.StatusCreated, result: endpointCreatedJSON{},

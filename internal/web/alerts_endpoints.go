@@ -104,12 +104,18 @@ func (s *alertHandlers) endpointDelete(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *alertHandlers) apiEndpoints(w http.ResponseWriter, r *http.Request) {
+	lp, problems := readListPage(r, defaultListLimit)
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
 	eps, err := s.alerts.Endpoints.Endpoints(r.Context(), principalOf(r).User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, endpointListJSON{Endpoints: nonNil(eps)})
+	eps, links := pageInMemory(w, r, eps, lp, false, func(e earlywarning.Endpoint) []string { return []string{e.ID} })
+	writeJSON(w, http.StatusOK, endpointListJSON{Endpoints: nonNil(eps), pageLinksJSON: links})
 }
 
 func (s *alertHandlers) apiEndpointCreate(w http.ResponseWriter, r *http.Request) {

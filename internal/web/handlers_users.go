@@ -120,16 +120,22 @@ func (s *accountHandlers) apiMe(w http.ResponseWriter, r *http.Request) {
 
 func (s *accountHandlers) apiUsers(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
+	lp, problems := readListPage(r, defaultListLimit)
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
 	users, err := s.accounts.Store.ListUsers(r.Context(), p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	users, links := pageInMemory(w, r, users, lp, false, func(u account.User) []string { return []string{u.Email, u.ID} })
 	out := make([]userJSON, len(users))
 	for i, u := range users {
 		out[i] = toUserJSON(u)
 	}
-	writeJSON(w, http.StatusOK, usersJSON{Users: out})
+	writeJSON(w, http.StatusOK, usersJSON{Users: out, pageLinksJSON: links})
 }
 
 func (s *accountHandlers) apiUserCreate(w http.ResponseWriter, r *http.Request) {

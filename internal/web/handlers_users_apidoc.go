@@ -17,6 +17,7 @@ type meJSON struct {
 
 type usersJSON struct {
 	Users []userJSON `json:"users"`
+	pageLinksJSON
 }
 
 type userEnvelopeJSON struct {
@@ -40,7 +41,7 @@ func accountAPIDocs() []apiDoc {
 				"role": "analyst", "disabled": false, "totp_enrolled": true, "created_at": "2026-11-02T09:00:00Z"},
 				"organisation": {"id": "0193a5c2-0000-7c3a-9b2f-1a2b3c4d5e6f", "slug": "acme", "name": "Acme"}}`},
 		{pattern: "GET /api/v1/users", tag: "Account", summary: "List the organisation's users",
-			result: usersJSON{}},
+			description: "By email address.", result: usersJSON{}, list: true, errors: []int{http.StatusBadRequest}},
 		{pattern: "POST /api/v1/users", tag: "Account", summary: "Add a user",
 			description: "Roles: admin, analyst, case_handler, viewer. The password must be at least 12 characters.",
 			body:        newUserJSON{}, status: http.StatusCreated, result: userEnvelopeJSON{},

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"path/filepath"
 	"regexp"
@@ -66,12 +67,18 @@ func (s *impactHandlers) failImpact(w http.ResponseWriter, r *http.Request, err 
 
 func (s *impactHandlers) apiProgrammes(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
+	lp, problems := readListPage(r, defaultListLimit)
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
 	list, err := s.programmes.Programmes(r.Context(), p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, programmesJSON{Programmes: nonNil(list)})
+	list, links := pageInMemory(w, r, list, lp, false, func(pr impact.Programme) []string { return []string{pr.Model.Programme, pr.ID} })
+	writeJSON(w, http.StatusOK, programmesJSON{Programmes: nonNil(list), pageLinksJSON: links})
 }
 
 func (s *impactHandlers) apiProgramme(w http.ResponseWriter, r *http.Request) {
@@ -306,6 +313,11 @@ func (s *impactHandlers) apiSROIAnalyse(w http.ResponseWriter, r *http.Request) 
 
 func (s *impactHandlers) apiSROIList(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
+	lp, problems := readListPage(r, defaultListLimit)
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
 	id := r.PathValue("id")
 	if _, err := s.impact.Programme(r.Context(), p.User.OrgID, id); err != nil {
 		s.fail(w, r, err)
@@ -316,10 +328,8 @@ func (s *impactHandlers) apiSROIList(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	if list == nil {
-		list = []impact.Analysis{}
-	}
-	writeJSON(w, http.StatusOK, analysesJSON{Analyses: list})
+	list, links := pageInMemory(w, r, list, lp, true, func(a impact.Analysis) []string { return []string{sortableTime(a.CreatedAt), a.ID} })
+	writeJSON(w, http.StatusOK, analysesJSON{Analyses: nonNil(list), pageLinksJSON: links})
 }
 
 // Survivor-level routes: case access only (the route table says so).
@@ -381,12 +391,32 @@ func (s *impactHandlers) apiConsentRecord(w http.ResponseWriter, r *http.Request
 
 func (s *impactHandlers) apiSurvivorOutcomes(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
+	lp, problems := readListPage(r, defaultListLimit)
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
 	recs, err := s.survivors.Outcomes(r.Context(), p.User.OrgID, r.PathValue("id"), r.URL.Query().Get("indicator"))
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, survivorOutcomesJSON{Records: nonNil(recs)})
+	// Records have no id of their own; they are kept in the order they
+	// were recorded, so a record's place in that order is its key.
+	type numbered struct {
+		n   int
+		rec impact.SurvivorOutcome
+	}
+	all := make([]numbered, len(recs))
+	for i, rec := range recs {
+		all[i] = numbered{i, rec}
+	}
+	page, links := pageInMemory(w, r, all, lp, false, func(x numbered) []string { return []string{fmt.Sprintf("%012d", x.n)} })
+	out := make([]impact.SurvivorOutcome, len(page))
+	for i, x := range page {
+		out[i] = x.rec
+	}
+	writeJSON(w, http.StatusOK, survivorOutcomesJSON{Records: out, pageLinksJSON: links})
 }
 
 func (s *impactHandlers) apiSurvivorOutcomesAdd(w http.ResponseWriter, r *http.Request) {

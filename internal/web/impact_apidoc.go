@@ -11,6 +11,7 @@ import (
 type (
 	programmesJSON struct {
 		Programmes []impact.Programme `json:"programmes"`
+		pageLinksJSON
 	}
 	programmeEnvelopeJSON struct {
 		Programme *impact.Programme `json:"programme"`
@@ -44,6 +45,7 @@ type (
 	}
 	analysesJSON struct {
 		Analyses []impact.Analysis `json:"analyses"`
+		pageLinksJSON
 	}
 	subjectJSON struct {
 		Subject impact.Pseudonym `json:"subject"`
@@ -59,6 +61,7 @@ type (
 	}
 	survivorOutcomesJSON struct {
 		Records []impact.SurvivorOutcome `json:"records"`
+		pageLinksJSON
 	}
 	survivorOutcomesInput struct {
 		Records []impact.SurvivorOutcome `json:"records"`
@@ -79,7 +82,8 @@ func impactAPIDocs() []apiDoc {
 	within := apiParam{name: "within", description: "Only observations within this period (2026, 2026-Q1, 2026-03)."}
 	bad := []int{http.StatusBadRequest, http.StatusNotFound}
 	return []apiDoc{
-		{pattern: "GET /api/v1/programmes", tag: "Impact", summary: "List programmes", result: programmesJSON{}},
+		{pattern: "GET /api/v1/programmes", tag: "Impact", summary: "List programmes", description: "By programme name.",
+			result: programmesJSON{}, list: true, errors: []int{http.StatusBadRequest}},
 		{pattern: "POST /api/v1/programmes", tag: "Impact", summary: "Create a programme from its logic model",
 			description: "The logic model (inputs, activities, outputs, outcomes, impact, with assumptions and indicators) and the disaggregations observations may carry. " +
 				"A model that fails a check answers 400 with every problem listed.",
@@ -111,7 +115,7 @@ func impactAPIDocs() []apiDoc {
 				"the analysis is stored with its sensitivity.",
 			body: impact.Map{}, status: http.StatusCreated, result: analysisEnvelopeJSON{}, errors: bad},
 		{pattern: "GET /api/v1/programmes/{id}/sroi", tag: "Impact", summary: "List a programme's SROI analyses", params: []apiParam{id},
-			result: analysesJSON{}, errors: []int{http.StatusNotFound}},
+			description: "Newest first.", result: analysesJSON{}, errors: []int{http.StatusBadRequest, http.StatusNotFound}, list: true},
 
 		{pattern: "POST /api/v1/survivors", tag: "Survivor outcomes", summary: "A new survivor pseudonym",
 			description: "A random pseudonym to record one survivor's consent and outcomes under; no name is ever stored.",
@@ -124,8 +128,8 @@ func impactAPIDocs() []apiDoc {
 			params:      []apiParam{{name: "subject", in: "path", description: "The survivor's pseudonym."}},
 			body:        consentInput{}, status: http.StatusCreated, result: consentJSON{}, errors: bad},
 		{pattern: "GET /api/v1/programmes/{id}/survivor-outcomes", tag: "Survivor outcomes", summary: "A programme's survivor-level records",
-			params: []apiParam{id, {name: "indicator", description: "Only records of this indicator."}},
-			result: survivorOutcomesJSON{}, errors: bad},
+			params:      []apiParam{id, {name: "indicator", description: "Only records of this indicator."}},
+			description: "In the order they were recorded.", result: survivorOutcomesJSON{}, errors: bad, list: true},
 		{pattern: "POST /api/v1/programmes/{id}/survivor-outcomes", tag: "Survivor outcomes", summary: "Add survivor-level records", params: []apiParam{id},
 			body: survivorOutcomesInput{}, status: http.StatusCreated, result: storedJSON{}, errors: bad},
 		{pattern: "POST /api/v1/programmes/{id}/survivor-outcomes/observations", tag: "Survivor outcomes", summary: "Turn survivor records into observations",

@@ -52,6 +52,9 @@ type apiDoc struct {
 	example string
 	// bodyExample is a request body, checked likewise.
 	bodyExample string
+	// list marks a list: it takes limit and cursor, and its result embeds
+	// pageLinksJSON.
+	list bool
 }
 
 // apiParam is a query or path parameter.
@@ -272,6 +275,17 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 	for _, p := range d.params {
 		described[p.name] = p
 	}
+	if d.list {
+		if method != http.MethodGet || !embedsPageLinks(d.result) {
+			return nil, fmt.Errorf("openapi: %s is a list, so it must be a GET whose result embeds pageLinksJSON", d.pattern)
+		}
+		d.params = append(append([]apiParam{}, d.params...), cursorParams(defaultListLimit)...)
+		for _, p := range cursorParams(defaultListLimit) {
+			described[p.name] = p
+		}
+	} else if embedsPageLinks(d.result) {
+		return nil, fmt.Errorf("openapi: %s pages its result, so its description must say list: true", d.pattern)
+	}
 	var params []any
 	for _, m := range pathParamRE.FindAllStringSubmatch(path, -1) {
 		p := described[m[1]]
@@ -380,6 +394,9 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 			"schema": map[string]any{"type": "string"}}
 		headers["RateLimit-Policy"] = map[string]any{"description": "The quota and window that apply to the caller.", "schema": map[string]any{"type": "string"}}
 	}
+	if d.list {
+		headers["Link"] = map[string]any{"description": "The next page as <path?query>; rel=\"next\" (RFC 8288), absent on the last page.", "schema": map[string]any{"type": "string"}}
+	}
 	if method == http.MethodGet {
 		headers["ETag"] = map[string]any{"description": "A strong validator of the representation, for If-None-Match and If-Match.", "schema": map[string]any{"type": "string"}}
 	}
@@ -415,6 +432,16 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 		"content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
 	op["responses"] = responses
 	return op, nil
+}
+
+// embedsPageLinks reports whether v is a struct that embeds pageLinksJSON.
+func embedsPageLinks(v any) bool {
+	t := reflect.TypeOf(v)
+	if t == nil || t.Kind() != reflect.Struct {
+		return false
+	}
+	f, ok := t.FieldByName("pageLinksJSON")
+	return ok && f.Anonymous
 }
 
 func paramObject(p apiParam) map[string]any {

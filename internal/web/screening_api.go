@@ -157,21 +157,34 @@ func reviewOf(it screening.ReviewItem) reviewJSON {
 }
 
 func (s *screeningHandlers) apiReviews(w http.ResponseWriter, r *http.Request) {
-	f, status, n, err := reviewFilter(r.URL.Query(), principalOf(r).User.OrgID, reviewsPerPage)
+	lp, problems := readListPage(r, reviewsPerPage)
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
+	f, status, n, err := reviewFilter(r.URL.Query(), principalOf(r).User.OrgID, lp.Limit)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	if lp.After == nil {
+		lp.Offset = f.Page.Offset
+	}
+	f.Page = lp.store()
 	items, err := s.reviews.Store.ListReviewItems(r.Context(), f)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	items, more := cutPage(items, lp)
 	out := make([]reviewJSON, len(items))
+	var last []string
 	for i, it := range items {
 		out[i] = reviewOf(it)
+		last = screening.ReviewKey(it, f.Sort)
 	}
-	writeJSON(w, http.StatusOK, reviewListJSON{Status: status, Page: n, Items: out})
+	links := nextPageLinks(w, r, lp, more, last)
+	writeJSON(w, http.StatusOK, reviewListJSON{Status: status, Page: n, Items: out, pageLinksJSON: links})
 }
 
 func (s *screeningHandlers) apiReview(w http.ResponseWriter, r *http.Request) {

@@ -11,6 +11,7 @@ type reviewListJSON struct {
 	Status string       `json:"status"`
 	Page   int          `json:"page"`
 	Items  []reviewJSON `json:"items"`
+	pageLinksJSON
 }
 
 // reviewDecisionInput is the body of a review decision.
@@ -41,9 +42,12 @@ func screeningAPIDocs() []apiDoc {
 				{name: "status", description: "pending (the default), confirmed, dismissed, changed (the list entry changed since review) or all.",
 					schema: map[string]any{"type": "string", "enum": []string{"pending", "confirmed", "dismissed", "changed", "all"}}},
 				{name: "party", description: "Only the possible matches of this party (its id)."},
-				{name: "page", description: "Page number, from 1; 50 items a page.", schema: map[string]any{"type": "integer", "minimum": 1}},
+				{name: "list", description: "Only the possible matches on this watchlist (its name)."},
+				{name: "sort", description: "Order: most recently changed first (the default), score (highest first) or supplier (grouped by supplier name).",
+					schema: map[string]any{"type": "string", "enum": []string{"", "score", "supplier"}}},
+				{name: "page", description: "Page number, from 1, for clients that page by number; ignored with cursor.", schema: map[string]any{"type": "integer", "minimum": 1}},
 			},
-			result: reviewListJSON{}, errors: []int{http.StatusBadRequest}},
+			result: reviewListJSON{}, errors: []int{http.StatusBadRequest}, list: true},
 		{pattern: "GET /api/v1/screening/reviews/{id}", tag: "Screening", summary: "One possible match",
 			result: reviewJSON{}, errors: []int{http.StatusNotFound}},
 		{pattern: "POST /api/v1/screening/reviews/{id}/decision", resource: "/api/v1/screening/reviews/{id}", tag: "Screening", summary: "Confirm or dismiss a possible match",

@@ -2,9 +2,7 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -80,43 +78,45 @@ func failParams(w http.ResponseWriter, r *http.Request, problems []paramProblem)
 }
 
 // apiRegisterQuery reads the register's query as the page does, plus
-// per_page, which only the API offers: the page keeps its fixed length.
-func apiRegisterQuery(q url.Values) (registerQuery, []paramProblem) {
-	rq := parseRegisterQuery(q)
+// limit (or per_page, its older name) and cursor, which only the API
+// offers: the page keeps its fixed length.
+func apiRegisterQuery(r *http.Request) (registerQuery, listPage, []paramProblem) {
+	rq := parseRegisterQuery(r.URL.Query())
 	var problems []paramProblem
 	for i, msg := range rq.Problems {
 		problems = append(problems, paramProblem{Param: rq.BadParams[i], Message: msg})
 	}
-	if v := q.Get("per_page"); v != "" {
-		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= kernel.MaxPageLimit {
-			rq.PerPage = n
-		} else {
-			problems = append(problems, paramProblem{"per_page",
-				fmt.Sprintf("per_page %s is not a number from 1 to %d", strconv.Quote(v), kernel.MaxPageLimit)})
-		}
+	lp, more := readListPage(r, registerPerPage, "per_page")
+	problems = append(problems, more...)
+	rq.PerPage = lp.Limit
+	if lp.After == nil {
+		lp.Offset = (rq.Page - 1) * rq.PerPage
 	}
-	return rq, problems
+	return rq, lp, problems
 }
 
 // apiSuppliers lists the risk register: ?country=&commodity=&tier=&level=
-// &q=&sort=exposure|name&page=&per_page=.
+// &q=&sort=&limit=&cursor= (or page= and per_page=).
 func (s *supplyHandlers) apiSuppliers(w http.ResponseWriter, r *http.Request) {
-	rq, problems := apiRegisterQuery(r.URL.Query())
+	rq, lp, problems := apiRegisterQuery(r)
 	if len(problems) > 0 {
 		failParams(w, r, problems)
 		return
 	}
-	page := kernel.Page{Limit: rq.PerPage, Offset: (rq.Page - 1) * rq.PerPage}
-	entries, total, err := s.suppliers.Register(r.Context(), principalOf(r).User.OrgID, rq.filter(), rq.Sort, page)
+	entries, total, err := s.suppliers.Register(r.Context(), principalOf(r).User.OrgID, rq.filter(), rq.Sort, lp.store())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
+	entries, more := cutPage(entries, lp)
 	out := make([]supplierJSON, len(entries))
+	var last []string
 	for i, e := range entries {
 		out[i] = supplierOf(e.Party, e.Risk)
+		last = supplychain.RegisterKey(e, rq.Sort)
 	}
-	writeJSON(w, http.StatusOK, supplierListJSON{Total: total, Page: rq.Page, PerPage: rq.PerPage, Suppliers: out})
+	links := nextPageLinks(w, r, lp, more, last)
+	writeJSON(w, http.StatusOK, supplierListJSON{Total: total, Page: rq.Page, PerPage: rq.PerPage, Suppliers: out, pageLinksJSON: links})
 }
 
 // supplierDetailJSON is one party with every stored field, the factors

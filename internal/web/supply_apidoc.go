@@ -12,6 +12,7 @@ type supplierListJSON struct {
 	Page      int            `json:"page"`
 	PerPage   int            `json:"per_page"`
 	Suppliers []supplierJSON `json:"suppliers"`
+	pageLinksJSON
 }
 
 // registerParams are the register's filters, named as on the page.
@@ -25,9 +26,11 @@ var registerParams = []apiParam{
 func supplyAPIDocs() []apiDoc {
 	list := append(append([]apiParam{}, registerParams...),
 		apiParam{name: "q", description: "Names starting with these words."},
-		apiParam{name: "sort", description: "Order: by exposure (highest first, the default) or by name.", schema: map[string]any{"type": "string", "enum": []string{"exposure", "name"}}},
-		apiParam{name: "page", description: "Page number, from 1.", schema: map[string]any{"type": "integer", "minimum": 1}},
-		apiParam{name: "per_page", description: "Parties per page, 1 to 500.", schema: map[string]any{"type": "integer", "minimum": 1, "maximum": 500}},
+		apiParam{name: "sort", description: "Order, as the register page's column headings: exposure (highest first, the default), name, country, tier, inherent, signals or level.",
+			schema: map[string]any{"type": "string", "enum": []string{"exposure", "name", "country", "tier", "inherent", "signals", "level"}}},
+		apiParam{name: "page", description: "Page number, from 1, for clients that page by number; with cursor it is ignored. Prefer cursor, which neither repeats nor skips a party when the register changes between pages.",
+			schema: map[string]any{"type": "integer", "minimum": 1}},
+		apiParam{name: "per_page", description: "The older name of limit.", schema: map[string]any{"type": "integer", "minimum": 1, "maximum": maxListLimit}},
 	)
 	graph := append(append([]apiParam{}, registerParams...),
 		apiParam{name: "format", description: "json (the default), csv (an edge list) or graphml.", schema: map[string]any{"type": "string", "enum": []string{"json", "csv", "graphml"}}},
@@ -38,7 +41,7 @@ func supplyAPIDocs() []apiDoc {
 		{pattern: "GET /api/v1/suppliers", tag: "Suppliers", summary: "List the supplier register",
 			description: "The organisation's parties with their stored risk on the 0-100 scale, filtered and sorted as on the register page. " +
 				"A party imported since the last recompute has scored false and zero scores.",
-			params: list, result: supplierListJSON{}, errors: []int{http.StatusBadRequest},
+			params: list, result: supplierListJSON{}, errors: []int{http.StatusBadRequest}, list: true,
 			example: `{"total": 1, "page": 1, "per_page": 50, "suppliers": [{"id": "0193a5c2-7d1e-7c3a-9b2f-1a2b3c4d5e6f", "ref": "S-1",
 				"name": "Golden Harvest Cocoa", "kind": "supplier", "country": "CI", "commodities": ["cocoa"], "unknown_commodities": [],
 				"tier": 1, "inherent": 62.5, "signals": 0, "own": 62.5, "exposure": 62.5, "level": "high", "scored": true,

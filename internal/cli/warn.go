@@ -8,24 +8,27 @@ import (
 	"fmt"
 	"io"
 	iofs "io/fs"
+	"math"
 	"os"
 	"strings"
+	"text/tabwriter"
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-const warnUsage = `warn backtest --series FILE.csv [--detector nbcusum,cusum,ewma] [--sensitivity NAME]
+const warnUsage = `warn backtest --series FILE.csv [--closures FILE.csv] [--detector nbcusum,cusum,ewma] [--sensitivity NAME]
        upstream warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve] [--detectors nbcusum,cusum,ewma]
-       upstream warn sensitivity --org SLUG [NAME]`
+       upstream warn sensitivity --org SLUG [NAME]
+       upstream warn closures --org SLUG [--add FILE.csv] [--delete ID]`
 
 // runWarn dispatches the early-warning batch commands.
 func runWarn(ctx context.Context, env *Env, args []string) error {
 	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprintf(env.Stderr, "Usage: upstream %s\n", warnUsage)
 		if len(args) == 0 {
-			return usageError("warn needs a subcommand: backtest, evaluate or sensitivity")
+			return usageError("warn needs a subcommand: backtest, evaluate, sensitivity or closures")
 		}
 		return nil
 	}
@@ -36,15 +39,18 @@ func runWarn(ctx context.Context, env *Env, args []string) error {
 		return runWarnEvaluate(ctx, env, args[1:])
 	case "sensitivity":
 		return runWarnSensitivity(ctx, env, args[1:])
+	case "closures":
+		return runWarnClosures(ctx, env, args[1:])
 	}
-	return usageError("warn: unknown subcommand %q; use backtest, evaluate or sensitivity", args[0])
+	return usageError("warn: unknown subcommand %q; use backtest, evaluate, sensitivity or closures", args[0])
 }
 
 // runWarnBacktest replays daily counts through the detectors and writes the
 // alarms they would have raised as JSON lines, one per episode.
 func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "warn backtest", "warn backtest --series FILE.csv [--detector nbcusum,cusum,ewma] [--sensitivity NAME]")
+	fs := newFlagSet(env, "warn backtest", "warn backtest --series FILE.csv [--closures FILE.csv] [--detector nbcusum,cusum,ewma] [--sensitivity NAME]")
 	seriesPath := fs.String("series", "", "CSV file of daily counts with the header date,key,count (- for standard input)")
+	closuresPath := fs.String("closures", "", "CSV closure calendar with the header from,to,kind,label[,key]: holidays and outages the detector reads")
 	detectorList := fs.String("detector", "nbcusum", "comma-separated detectors to run: "+earlywarning.DetectorNames)
 	sensitivity := fs.String("sensitivity", earlywarning.SensitivityBalanced, "point on the trade-off curve, for nbcusum: "+sensitivityNames())
 	if err := parseFlags(fs, args); err != nil {
@@ -80,6 +86,13 @@ func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
 	series, err := earlywarning.ParseSeriesCSV(in, name)
 	if err != nil {
 		return err
+	}
+	if *closuresPath != "" {
+		closures, err := readClosures(*closuresPath, "")
+		if err != nil {
+			return err
+		}
+		earlywarning.ApplyClosures(series, closures)
 	}
 	if err := ctx.Err(); err != nil {
 		return err
@@ -326,4 +339,97 @@ func runWarnSensitivity(ctx context.Context, env *Env, args []string) error {
 		fmt.Fprintf(env.Stdout, "%s %-9s %s: %s\n", mark, p.Name, p.Label, p.Description)
 	}
 	return nil
+}
+
+// readClosures reads a closure calendar file for the organisation orgID.
+func readClosures(path, orgID string) ([]earlywarning.ClosurePeriod, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, iofs.ErrNotExist) {
+		return nil, usageError("--closures: %s does not exist", path)
+	}
+	if err != nil {
+		return nil, kernel.Wrap(kernel.Internal, err, "opening %s", path)
+	}
+	defer f.Close()
+	if orgID == "" {
+		orgID = "backtest" // the backtest keeps nothing; the field only has to be set
+	}
+	return earlywarning.ParseClosuresCSV(bufio.NewReader(f), path, orgID)
+}
+
+// runWarnClosures lists an organisation's closure calendar, adds the
+// closures of a file to it, or deletes one.
+func runWarnClosures(ctx context.Context, env *Env, args []string) error {
+	fs := newFlagSet(env, "warn closures", "warn closures --org SLUG [--add FILE.csv] [--delete ID]")
+	dsn := dbFlag(fs, env)
+	slug := fs.String("org", "", "the organisation")
+	add := fs.String("add", "", "CSV file of closures to add, with the header from,to,kind,label[,key]")
+	del := fs.String("delete", "", "id of a closure to delete (as listed)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *slug == "" {
+		return usageError("--org SLUG is required")
+	}
+	if fs.NArg() > 0 {
+		return usageError("unexpected argument %q; pass a file with --add", fs.Arg(0))
+	}
+	if *add != "" && *del != "" {
+		return usageError("give --add or --delete, not both")
+	}
+	db, err := openStore(ctx, *dsn, false)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	o, err := orgBySlug(ctx, db, *slug)
+	if err != nil {
+		return err
+	}
+	st := db.EarlyWarning()
+	switch {
+	case *add != "":
+		periods, err := readClosures(*add, o.ID)
+		if err != nil {
+			return err
+		}
+		// Every row is checked before any is stored; a failure part-way
+		// (the database going away) is reported with how many were kept.
+		now := time.Now().UTC()
+		for i, p := range periods {
+			p.CreatedBy, p.CreatedAt = "cli", now
+			if _, err := st.AddClosure(ctx, p); err != nil {
+				return fmt.Errorf("%s: stored %d of %d closures before: %w", *add, i, len(periods), err)
+			}
+		}
+		fmt.Fprintf(env.Stdout, "%s: %s added to the closure calendar\n", o.Slug, plural(len(periods), "closure", "closures"))
+		return nil
+	case *del != "":
+		if err := st.DeleteClosure(ctx, o.ID, *del); err != nil {
+			if kernel.IsCode(err, kernel.NotFound) {
+				return usageError("%s has no closure %q; list them with warn closures --org %s", o.Slug, *del, o.Slug)
+			}
+			return err
+		}
+		fmt.Fprintf(env.Stdout, "%s: closure %s deleted\n", o.Slug, *del)
+		return nil
+	}
+	periods, err := st.Closures(ctx, o.ID, earlywarning.Day(math.MinInt32), earlywarning.Day(math.MaxInt32))
+	if err != nil {
+		return err
+	}
+	if len(periods) == 0 {
+		fmt.Fprintf(env.Stdout, "%s has no closures; add them with warn closures --org %s --add FILE.csv\n", o.Slug, o.Slug)
+		return nil
+	}
+	tw := tabwriter.NewWriter(env.Stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "id\tfrom\tto\tkind\tseries\tlabel")
+	for _, p := range periods {
+		series := p.Subject
+		if series == "" {
+			series = "all"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", p.ID, p.From, p.To, p.Kind, quoteOutside(series), quoteOutside(p.Label))
+	}
+	return tw.Flush()
 }

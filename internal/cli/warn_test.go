@@ -226,3 +226,97 @@ func TestWarnSensitivity(t *testing.T) {
 		}
 	}
 }
+
+func TestWarnClosures(t *testing.T) {
+	dir := t.TempDir()
+	dsn := "sqlite:" + filepath.Join(dir, "s.db")
+	vars := map[string]string{"UPSTREAM_DB": dsn}
+	if code, _, e := run(t, vars, "", "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", e)
+	}
+	if code, _, e := run(t, vars, "plum orchard lantern\n", "user", "add", "--org", "ngo", "--new-org", "An NGO", "--email", "a@ngo.example", "--role", "admin"); code != 0 {
+		t.Fatal(e)
+	}
+	write := func(name, body string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(body), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	good := write("good.csv", "from,to,kind,label,key\n2026-03-30,2026-04-02,holiday,Eid al-Fitr,\n2026-05-10,2026-05-10,outage,Hotline down,country:BD\n")
+	bad := write("bad.csv", "from,to,kind,label\n2026-01-01,2026-01-01,holiday,New year\n2026-02-01,2026-01-01,holiday,Backwards\n")
+	steps := []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"--org", "ngo"}, 0, "ngo has no closures"},
+		{[]string{"--org", "ngo", "--add", bad}, 2, "bad.csv:3:12: to: 2026-01-01 is before from (2026-02-01)"},
+		{[]string{"--org", "ngo"}, 0, "ngo has no closures"}, // nothing of the bad file was stored
+		{[]string{"--org", "ngo", "--add", good}, 0, "ngo: 2 closures added to the closure calendar"},
+		{[]string{"--org", "ngo"}, 0, "2026-05-10  2026-05-10  outage   country:BD  Hotline down"},
+		{[]string{"--org", "ngo", "--delete", "nope"}, 2, `ngo has no closure "nope"`},
+		{[]string{"--org", "ngo", "--add", good, "--delete", "x"}, 2, "give --add or --delete, not both"},
+		{[]string{"--add", good}, 2, "--org SLUG is required"},
+		{[]string{"--org", "ngo", "--add", filepath.Join(dir, "missing.csv")}, 2, "missing.csv does not exist"},
+	}
+	for _, st := range steps {
+		code, out, errOut := run(t, vars, "", append([]string{"warn", "closures"}, st.args...)...)
+		if code != st.code || !strings.Contains(out+errOut, st.want) {
+			t.Errorf("%v: exit %d, output %q %q; want %d and %q", st.args, code, out, errOut, st.code, st.want)
+		}
+	}
+	_, out, _ := run(t, vars, "", "warn", "closures", "--org", "ngo")
+	var id string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "Eid al-Fitr") {
+			id = strings.Fields(line)[0]
+		}
+	}
+	if code, out, e := run(t, vars, "", "warn", "closures", "--org", "ngo", "--delete", id); code != 0 || !strings.Contains(out, "closure "+id+" deleted") {
+		t.Fatalf("delete %q: exit %d %q %q", id, code, out, e)
+	}
+	if _, out, _ := run(t, vars, "", "warn", "closures", "--org", "ngo"); strings.Contains(out, "Eid") || !strings.Contains(out, "Hotline down") {
+		t.Errorf("after delete:\n%s", out)
+	}
+}
+
+// TestWarnBacktestClosures: a ten-day holiday at one report a day, then the
+// held-back reports over three days, alarms without the calendar and not
+// with it.
+func TestWarnBacktestClosures(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	var sb strings.Builder
+	sb.WriteString("date,key,count\n")
+	start := time.Date(2026, 1, 5, 0, 0, 0, 0, time.UTC)
+	for d := range 90 {
+		n := 3 + 2*(d%2)
+		switch {
+		case d >= 77 && d < 87:
+			n = 1
+		case d >= 87:
+			n = 14
+		}
+		fmt.Fprintf(&sb, "%s,country:BD,%d\n", start.AddDate(0, 0, d).Format(time.DateOnly), n)
+	}
+	series := filepath.Join(dir, "s.csv")
+	cal := filepath.Join(dir, "c.csv")
+	holiday := fmt.Sprintf("from,to,kind,label\n%s,%s,holiday,Festival\n", start.AddDate(0, 0, 77).Format(time.DateOnly), start.AddDate(0, 0, 86).Format(time.DateOnly))
+	if err := os.WriteFile(series, []byte(sb.String()), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(cal, []byte(holiday), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, out, errOut := runWarn(t, "", "backtest", "--series", series); code != 0 || !strings.Contains(errOut, "1 alarm") || out == "" {
+		t.Errorf("without the calendar: exit %d, %q %q", code, out, errOut)
+	}
+	if code, out, errOut := runWarn(t, "", "backtest", "--series", series, "--closures", cal); code != 0 || !strings.Contains(errOut, "0 alarms") || out != "" {
+		t.Errorf("with the calendar: exit %d, %q %q", code, out, errOut)
+	}
+	if code, _, errOut := runWarn(t, "", "backtest", "--series", series, "--closures", series); code != 2 || !strings.Contains(errOut, `s.csv:1:1: unknown column "date"`) {
+		t.Errorf("a series file as the calendar: exit %d, %q", code, errOut)
+	}
+}

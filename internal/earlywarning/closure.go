@@ -2,6 +2,10 @@ package earlywarning
 
 import (
 	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -121,4 +125,93 @@ type ClosureStore interface {
 	// AddClosure stores p (validated) with a new id and returns it.
 	AddClosure(ctx context.Context, p ClosurePeriod) (ClosurePeriod, error)
 	DeleteClosure(ctx context.Context, orgID, id string) error
+}
+
+// MaxClosureRows bounds a closure file: a calendar of a few holidays a
+// year per country does not come near it.
+const MaxClosureRows = 10_000
+
+// ParseClosuresCSV reads closures as CSV with the header
+// from,to,kind,label and an optional key column (any order, names
+// case-insensitive): dates are YYYY-MM-DD, both closed, kind is holiday
+// or outage, and an empty or missing key means every series. Each row is
+// checked as ClosurePeriod.Validate checks it; orgID is set on every
+// period. Errors say "name:line:column: what is wrong".
+func ParseClosuresCSV(r io.Reader, name, orgID string) ([]ClosurePeriod, error) {
+	cr := csv.NewReader(r)
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, kernel.Errorf(kernel.Invalid, "%s:1: empty file; expected the header from,to,kind,label[,key]", name)
+	}
+	if err != nil {
+		return nil, csvError(name, err)
+	}
+	col := map[string]int{"from": -1, "to": -1, "kind": -1, "label": -1, "key": -1}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
+		j, known := col[h]
+		if !known {
+			return nil, kernel.Errorf(kernel.Invalid, "%s:1:%d: unknown column %q; the header must be from,to,kind,label and optionally key", name, i+1, clip(h))
+		}
+		if j >= 0 {
+			return nil, kernel.Errorf(kernel.Invalid, "%s:1:%d: column %q appears twice", name, i+1, h)
+		}
+		col[h] = i
+	}
+	for _, h := range []string{"from", "to", "kind", "label"} {
+		if col[h] < 0 {
+			return nil, kernel.Errorf(kernel.Invalid, "%s:1: column %q missing; the header must be from,to,kind,label and optionally key", name, h)
+		}
+	}
+	var out []ClosurePeriod
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, csvError(name, err)
+		}
+		line, _ := cr.FieldPos(0)
+		if len(rec) != len(header) {
+			return nil, kernel.Errorf(kernel.Invalid, "%s:%d: %d fields, the header has %d", name, line, len(rec), len(header))
+		}
+		if len(out) == MaxClosureRows {
+			return nil, kernel.Errorf(kernel.Invalid, "%s:%d: more than %d closures; split the file", name, line, MaxClosureRows)
+		}
+		at := func(field string) string {
+			l, c := cr.FieldPos(col[field])
+			return fmt.Sprintf("%s:%d:%d", name, l, c)
+		}
+		p := ClosurePeriod{OrgID: orgID, Label: strings.TrimSpace(rec[col["label"]])}
+		for _, f := range []struct {
+			field string
+			day   *Day
+		}{{"from", &p.From}, {"to", &p.To}} {
+			d, err := ParseDay(strings.TrimSpace(rec[col[f.field]]))
+			if err != nil {
+				return nil, kernel.Errorf(kernel.Invalid, "%s: %s: %s", at(f.field), f.field, kernel.ErrorMessage(err))
+			}
+			*f.day = d
+		}
+		if p.Kind, err = ParseClosureKind(rec[col["kind"]]); err != nil {
+			return nil, kernel.Errorf(kernel.Invalid, "%s: %s", at("kind"), kernel.ErrorMessage(err))
+		}
+		if col["key"] >= 0 {
+			p.Subject = strings.TrimSpace(rec[col["key"]])
+		}
+		if err := p.Validate(); err != nil {
+			msg := kernel.ErrorMessage(err)
+			field, _, _ := strings.Cut(msg, ":")
+			if field == "subject" {
+				field = "key"
+			}
+			if _, ok := col[field]; !ok || col[field] < 0 {
+				field = "from"
+			}
+			return nil, kernel.Errorf(kernel.Invalid, "%s: %s", at(field), msg)
+		}
+		out = append(out, p)
+	}
 }

@@ -103,3 +103,52 @@ func TestBrowserChooseSensitivityWithoutJavaScript(t *testing.T) {
 		t.Errorf("stored sensitivity %q (%v)", s.Name, err)
 	}
 }
+
+// TestBrowserClosureCalendarWithoutJavaScript: an admin with scripts off
+// opens the closure calendar from the alerts page, adds a holiday, sees it
+// confirmed and listed, and deletes it.
+func TestBrowserClosureCalendarWithoutJavaScript(t *testing.T) {
+	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.deps.Config.CookieSecure = false
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/alerts"),
+		chromedp.WaitVisible(chromedp.CSS("#email")),
+		chromedp.SendKeys(chromedp.CSS("#email"), "admin@acme.example"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
+		chromedp.Submit(chromedp.CSS("#password")),
+		chromedp.WaitVisible(chromedp.CSS(`a[href="/alerts/closures"]`)),
+		chromedp.Click(chromedp.CSS(`a[href="/alerts/closures"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`#closure-label`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkAccessibility(t, ctx, "/alerts/closures")
+	err = chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#closure-from"), "2026-04-13"),
+		chromedp.SetValue(chromedp.CSS("#closure-to"), "2026-04-15"),
+		chromedp.SendKeys(chromedp.CSS("#closure-label"), "Songkran"),
+		chromedp.Click(chromedp.CSS(`form[action="/alerts/closures"] button[type="submit"]`)),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main", "Closure added: Songkran, 13 April 2026 to 15 April 2026."); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "table", "Holiday: reports arrive late"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`form[action^="/alerts/closures/"] button[type="submit"]`))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main", "Closure deleted"); err != nil {
+		t.Fatal(err)
+	}
+	if left, err := f.st.Closures(context.Background(), f.org.ID, 0, 1<<30); err != nil || len(left) != 0 {
+		t.Errorf("after deleting: %+v %v", left, err)
+	}
+}

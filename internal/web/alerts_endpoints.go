@@ -12,7 +12,8 @@ import (
 )
 
 // AlertEndpointAdmin creates and deletes delivery endpoints and keeps the
-// organisation's detector sensitivity; earlywarning.EndpointStore only
+// organisation's detector sensitivity and closure calendar;
+// earlywarning.EndpointStore only
 // lists endpoints, since that is all the alert rules need. The SQL store's
 // early-warning repository implements both.
 type AlertEndpointAdmin interface {
@@ -20,6 +21,7 @@ type AlertEndpointAdmin interface {
 	DeleteEndpoint(ctx context.Context, orgID, id string) error
 	DetectorSensitivity(ctx context.Context, orgID string) (earlywarning.Sensitivity, error)
 	SetDetectorSensitivity(ctx context.Context, orgID, name, by string, at time.Time) error
+	earlywarning.ClosureStore
 }
 
 // newWebhookSecret returns a fresh signing secret in the form shown to the

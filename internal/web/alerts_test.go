@@ -37,6 +37,9 @@ var alertsAuth = map[string][]string{
 	"POST /alerts/endpoints/{id}/delete":   settingsAdmins,
 	"GET /alerts/sensitivity":              settingsAdmins,
 	"POST /alerts/sensitivity":             settingsAdmins,
+	"GET /alerts/closures":                 settingsAdmins,
+	"POST /alerts/closures":                settingsAdmins,
+	"POST /alerts/closures/{id}/delete":    settingsAdmins,
 	"GET /api/v1/alerts":                   alertsReaders,
 	"GET /api/v1/alerts/{id}":              alertsReaders,
 	"POST /api/v1/alerts/{id}/acknowledge": alertsManagers,
@@ -302,5 +305,69 @@ func TestAlertsOtherOrganisation(t *testing.T) {
 	got, _ := f.st.Alert(context.Background(), other.ID, a.ID)
 	if got.State != earlywarning.StateOpen {
 		t.Fatalf("another organisation's alert changed: %s", got.State)
+	}
+}
+
+// TestClosureCalendarPage: an admin adds a closure through the form (bad
+// input is shown again, naming the field), sees it listed in words, and
+// deletes it; another organisation's closure cannot be deleted.
+func TestClosureCalendarPage(t *testing.T) {
+	t.Parallel() // its own database and server
+	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	ctx := context.Background()
+	orgID := f.users[account.RoleAdmin].OrgID
+	steps := []struct {
+		name, form string
+		status     int
+		want       []string
+	}{
+		{"backwards", "from=2026-04-10&to=2026-04-08&kind=holiday&label=Songkran", 400, []string{"Last day: 2026-04-08 is before from", `value="Songkran"`}},
+		{"no date", "from=&kind=holiday&label=Songkran", 400, []string{"First day: enter a date"}},
+		{"no label", "from=2026-04-13&to=2026-04-15&kind=holiday&label=", 400, []string{"What it was: say what the closure was"}},
+		{"too long", "from=2026-01-01&to=2026-12-31&kind=outage&label=Year", 400, []string{"Last day: 365 days from 2026-01-01 to 2026-12-31 is more than 92"}},
+		{"bad kind", "from=2026-04-13&kind=strike&label=x", 400, []string{"Kind: choose holiday or outage"}},
+		{"add", "from=2026-04-13&to=2026-04-15&kind=holiday&label=Songkran", 303, nil},
+		{"add one day", "from=2026-05-10&kind=outage&label=" + url.QueryEscape("Hotline down"), 303, nil},
+	}
+	for _, st := range steps {
+		res, body := f.call(t, "admin", "POST", "/alerts/closures", st.form)
+		if res.StatusCode != st.status {
+			t.Fatalf("%s: status %d, want %d: %s", st.name, res.StatusCode, st.status, body)
+		}
+		for _, w := range st.want {
+			if !strings.Contains(body, w) {
+				t.Errorf("%s: page lacks %q", st.name, w)
+			}
+		}
+	}
+	_, page := f.call(t, "admin", "GET", "/alerts/closures", "")
+	for _, w := range []string{"13 April 2026 to 15 April 2026", "Songkran", "Holiday: reports arrive late", "10 May 2026", "Outage: reports were lost", "Every series"} {
+		if !strings.Contains(page, w) {
+			t.Errorf("calendar lacks %q", w)
+		}
+	}
+	stored, err := f.st.Closures(ctx, orgID, 0, 1<<30)
+	if err != nil || len(stored) != 2 || stored[0].Label != "Songkran" || stored[0].CreatedBy != f.users[account.RoleAdmin].ID {
+		t.Fatalf("stored: %+v %v", stored, err)
+	}
+	other, _, err := f.accounts.EnsureOrg(ctx, "other", "Other")
+	if err != nil {
+		t.Fatal(err)
+	}
+	theirs, err := f.st.AddClosure(ctx, earlywarning.ClosurePeriod{OrgID: other.ID, From: stored[0].From, To: stored[0].To, Kind: earlywarning.Holiday, Label: "Theirs", CreatedAt: f.clock.Now()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, _ := f.call(t, "admin", "POST", "/alerts/closures/"+theirs.ID+"/delete", ""); res.StatusCode != http.StatusNotFound {
+		t.Errorf("deleting another organisation's closure: %d, want 404", res.StatusCode)
+	}
+	if _, page := f.call(t, "admin", "GET", "/alerts/closures", ""); strings.Contains(page, "Theirs") {
+		t.Error("the calendar shows another organisation's closure")
+	}
+	if res, _ := f.call(t, "admin", "POST", "/alerts/closures/"+stored[0].ID+"/delete", ""); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete: %d", res.StatusCode)
+	}
+	if left, _ := f.st.Closures(ctx, orgID, 0, 1<<30); len(left) != 1 || left[0].Label != "Hotline down" {
+		t.Errorf("after delete: %+v", left)
 	}
 }

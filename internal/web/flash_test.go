@@ -61,6 +61,8 @@ var pageConfirmations = map[string]string{
 	"POST /alerts/endpoints":                    "page", // the endpoint's signing secret, once
 	"POST /alerts/endpoints/{id}/delete":        "flash",
 	"POST /alerts/sensitivity":                  "flash",
+	"POST /alerts/closures":                     "flash",
+	"POST /alerts/closures/{id}/delete":         "flash",
 	"POST /scorecards/answers":                  "page", // the grade summary names the answer
 	"POST /scorecards/suppliers/{id}/answers":   "page",
 	"POST /surveys":                             "page", // the new survey says it was created
@@ -140,6 +142,7 @@ func TestFormsConfirmWhatTheyDid(t *testing.T) {
 		{"snooze an alert", "/alerts/" + a.ID + "/snooze", "hours=4", "Alert snoozed until"},
 		{"resolve an alert", "/alerts/" + a.ID + "/resolve", "resolution=checked+with+the+supplier", "Alert resolved."},
 		{"sensitivity", "/alerts/sensitivity", "sensitivity=quiet", "Sensitivity saved: Fewer false alarms."},
+		{"closure", "/alerts/closures", "from=2026-04-13&to=2026-04-15&kind=holiday&label=Songkran", "Closure added: Songkran, 13 April 2026 to 15 April 2026."},
 		{"remove an endpoint", "/alerts/endpoints/" + ep.ID + "/delete", "", "Delivery endpoint removed"},
 	}
 	for _, tc := range tests {

@@ -84,6 +84,9 @@ func (s *Server) routes() []route {
 			{"POST /alerts/endpoints/{id}/delete", signedIn, settings, al.endpointDelete},
 			{"GET /alerts/sensitivity", signedIn, settings, al.sensitivityPage},
 			{"POST /alerts/sensitivity", signedIn, settings, al.sensitivitySave},
+			{"GET /alerts/closures", signedIn, settings, al.closuresPage},
+			{"POST /alerts/closures", signedIn, settings, al.closureAdd},
+			{"POST /alerts/closures/{id}/delete", signedIn, settings, al.closureDelete},
 
 			{"GET /api/v1/alerts", signedIn, account.PermAlertsRead, al.apiAlerts},
 			{"GET /api/v1/alerts/{id}", signedIn, account.PermAlertsRead, al.apiAlert},

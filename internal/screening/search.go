@@ -753,7 +753,9 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 		}
 		if fuzzy {
 			score *= fuzzySingle
-			note(fmt.Sprintf("the one word that agrees is only alike (x%.2f)", fuzzySingle))
+			if explain != nil {
+				note(fmt.Sprintf("the one word that agrees is only alike (x%.2f)", fuzzySingle))
+			}
 		}
 	}
 	if numberClash {

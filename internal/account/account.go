@@ -152,6 +152,20 @@ type Store interface {
 	// RevokeUserAPITokens revokes every live token of the user.
 	RevokeUserAPITokens(ctx context.Context, orgID, userID string, at time.Time) error
 
+	// CreateInvitation stores an invitation, replacing unused ones to the
+	// same address in the organisation.
+	CreateInvitation(ctx context.Context, inv Invitation) error
+	// InvitationByHash finds an invitation by its link's hash, used or not.
+	InvitationByHash(ctx context.Context, tokenHash string) (Invitation, error)
+	// AcceptInvitation marks the invitation used and creates u, in one
+	// transaction: NotFound when it is used, replaced or expired at now
+	// (so of parallel calls exactly one succeeds), Conflict when the
+	// address has an account by now (the invitation stays unused).
+	AcceptInvitation(ctx context.Context, tokenHash string, now time.Time, u User) error
+	// ListInvitations returns the organisation's invitations that can
+	// still be used at now, newest first.
+	ListInvitations(ctx context.Context, orgID string, now time.Time) ([]Invitation, error)
+
 	// BeginLoginAttempt counts an attempt against a login name atomically
 	// and returns its number, or 0 and the end of the lock while the name
 	// is locked.

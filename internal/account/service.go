@@ -43,6 +43,9 @@ type Service struct {
 	IdleTimeout time.Duration // a session unused this long ends
 	MaxSession  time.Duration // a session ends this long after sign-in, used or not
 
+	// Invitations, when set up, sends the e-mails of invitations.
+	Invitations Invitations
+
 	tokens *tokenCache
 }
 

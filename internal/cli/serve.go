@@ -102,6 +102,13 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err := email.Validate(); err != nil {
 		return err
 	}
+	// Admins invite people by e-mail; without a mail server and the public
+	// address for the link, the users page says invitations are off.
+	if publicURL, err := env.setting("PUBLIC_URL"); err != nil {
+		return err
+	} else if email.Addr != "" && publicURL != "" {
+		accounts.Invitations = account.Invitations{Mail: email, LinkBase: publicURL}
+	}
 
 	screeningDeps, err := newScreeningDeps(ctx, env, db, log, *demo)
 	if err != nil {

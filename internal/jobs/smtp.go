@@ -146,3 +146,10 @@ func (s *SMTPSender) compose(to string, m earlywarning.Message) []byte {
 	qp.Close()
 	return b.Bytes()
 }
+
+// SendMail sends one plain-text e-mail to an address, as account
+// invitations need.
+func (s *SMTPSender) SendMail(ctx context.Context, to, subject, body string) error {
+	return s.Send(ctx, earlywarning.Endpoint{Target: to, Channel: earlywarning.ChannelEmail},
+		earlywarning.Message{ID: kernel.NewID(), Channel: earlywarning.ChannelEmail, Subject: subject, Body: []byte(body)})
+}

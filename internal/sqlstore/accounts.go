@@ -304,3 +304,72 @@ func (a *Accounts) RevokeUserAPITokens(ctx context.Context, orgID, userID string
 		orgID, userID, at.UTC())
 	return classify(err, "API tokens")
 }
+
+const invitationColumns = "id, org_id, email, name, role, token_hash, invited_by, created_at, expires_at, used_at"
+
+func scanInvitation(row interface{ Scan(...any) error }) (account.Invitation, error) {
+	var inv account.Invitation
+	var role string
+	var used sql.NullTime
+	err := row.Scan(&inv.ID, &inv.OrgID, &inv.Email, &inv.Name, &role, &inv.TokenHash, &inv.InvitedBy, &inv.CreatedAt, &inv.ExpiresAt, &used)
+	inv.Role, inv.UsedAt = account.Role(role), timeOf(used)
+	inv.CreatedAt, inv.ExpiresAt = inv.CreatedAt.UTC(), inv.ExpiresAt.UTC()
+	return inv, err
+}
+
+// CreateInvitation stores inv and, in the same transaction, retires the
+// organisation's unused invitations to the same address, so that only the
+// newest link works.
+func (a *Accounts) CreateInvitation(ctx context.Context, inv account.Invitation) error {
+	return a.db.InTx(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.ExecContext(ctx, "UPDATE invitations SET expires_at = $3 WHERE org_id = $1 AND email = $2 AND used_at IS NULL AND expires_at > $3",
+			inv.OrgID, inv.Email, inv.CreatedAt.UTC()); err != nil {
+			return classify(err, "invitations")
+		}
+		_, err := tx.ExecContext(ctx, "INSERT INTO invitations ("+invitationColumns+") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+			inv.ID, inv.OrgID, inv.Email, inv.Name, string(inv.Role), inv.TokenHash, inv.InvitedBy, inv.CreatedAt.UTC(), inv.ExpiresAt.UTC(), nullTime(inv.UsedAt))
+		return classify(err, "invitation")
+	})
+}
+
+func (a *Accounts) InvitationByHash(ctx context.Context, h string) (account.Invitation, error) {
+	inv, err := scanInvitation(a.db.read.QueryRowContext(ctx, "SELECT "+invitationColumns+" FROM invitations WHERE token_hash = $1", h))
+	return inv, classify(err, "invitation")
+}
+
+// AcceptInvitation uses the invitation and creates the user in one
+// transaction. The conditional UPDATE is the single-use guard: a second
+// caller, waiting on the row or coming later, finds it used and changes
+// nothing.
+func (a *Accounts) AcceptInvitation(ctx context.Context, h string, now time.Time, u account.User) error {
+	return a.db.InTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE invitations SET used_at = $2 WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2 AND org_id = $3 AND email = $4",
+			h, now.UTC(), u.OrgID, u.Email)
+		if err := affected(res, err, "invitation"); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPPending,
+			u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.CreatedAt.UTC(), u.UpdatedAt.UTC())
+		return classify(err, "user "+u.Email)
+	})
+}
+
+func (a *Accounts) ListInvitations(ctx context.Context, orgID string, now time.Time) ([]account.Invitation, error) {
+	rows, err := a.db.read.QueryContext(ctx, "SELECT "+invitationColumns+" FROM invitations WHERE org_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DESC",
+		orgID, now.UTC())
+	if err != nil {
+		return nil, classify(err, "invitations")
+	}
+	defer rows.Close()
+	var out []account.Invitation
+	for rows.Next() {
+		inv, err := scanInvitation(rows)
+		if err != nil {
+			return nil, classify(err, "invitations")
+		}
+		out = append(out, inv)
+	}
+	return out, classify(rows.Err(), "invitations")
+}

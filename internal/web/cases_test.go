@@ -284,9 +284,9 @@ func caseRoutes(all []route) []route {
 	return out
 }
 
-// TestAdminCannotGrantItselfCaseAccess: an admin creates a case handler
-// with a password of its choosing (in the page and with an API token) and
-// signs in as them, but no report is shared with that key until an
+// TestAdminCannotGrantItselfCaseAccess: an admin invites a case handler
+// at an address it controls (in the page and with an API token), completes
+// the invitation with a password of its choosing and signs in as them, but no report is shared with that key until an
 // approved case handler compares its fingerprint and approves it; the
 // admin's token and the new handler cannot approve; every step is audited.
 func TestAdminCannotGrantItselfCaseAccess(t *testing.T) {
@@ -295,27 +295,20 @@ func TestAdminCannotGrantItselfCaseAccess(t *testing.T) {
 		ctx := context.Background()
 		_, h := g.login(t, trustedHandler, testPassword, "")
 		_, admin := g.login(t, "admin@acme.example", testPassword, "")
-		if res := g.post(t, "/admin/users", admin, url.Values{"email": {"mallory@acme.example"}, "name": {"Mallory"}, "role": {"case_handler"},
-			"password": {testPassword}}); res.StatusCode != http.StatusSeeOther {
-			t.Fatalf("admin creates a handler: %d", res.StatusCode)
-		}
+		mallory := g.addUser(t, admin, "mallory@acme.example", "Mallory", account.RoleCaseHandler, testPassword)
 		_, tok, err := g.accounts.CreateAPIToken(ctx, g.users[account.RoleAdmin], account.TokenRequest{Name: "automation", Scopes: account.RoleScopes(account.RoleAdmin)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		bearer := map[string]string{"Authorization": "Bearer " + tok}
-		if res := g.do(t, "POST", "/api/v1/users", `{"email":"trent@acme.example","name":"Trent","role":"case_handler","password":"`+testPassword+`"}`, "", bearer); res.StatusCode != http.StatusCreated {
-			t.Fatalf("API token creates a handler: %d", res.StatusCode)
+		if res := g.do(t, "POST", "/api/v1/users", `{"email":"trent@acme.example","name":"Trent","role":"case_handler"}`, "", bearer); res.StatusCode != http.StatusAccepted {
+			t.Fatalf("API token invites a handler: %d", res.StatusCode)
 		}
-		var mallory string
-		for _, email := range []string{"mallory@acme.example", "trent@acme.example"} {
-			_, s := g.login(t, email, testPassword, "")
-			if s == "" {
-				t.Fatalf("%s cannot sign in", email)
-			}
-			if email == "mallory@acme.example" {
-				mallory = s
-			}
+		if res := g.do(t, "POST", g.invitationPath(t, "trent@acme.example"), url.Values{"password": {testPassword}, "password2": {testPassword}}.Encode(), "", nil); res.StatusCode != http.StatusOK {
+			t.Fatalf("trent's invitation: %d", res.StatusCode)
+		}
+		if _, s := g.login(t, "trent@acme.example", testPassword, ""); s == "" {
+			t.Fatal("trent cannot sign in")
 		}
 		rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"before approval"}, "identity": {"Ana Pereira"}}, nil)
 		before := g.reportIDByReceipt(t, rc)
@@ -370,7 +363,7 @@ func TestAdminCannotGrantItselfCaseAccess(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if actions[account.ActionUserCreate] < 2 || actions[grievance.ActionHandlerKeyApproved] != 1 {
+		if actions[account.ActionUserCreate] < 2 || actions[account.ActionUserInvite] != 2 || actions[grievance.ActionHandlerKeyApproved] != 1 {
 			t.Fatalf("audit log: %v", actions)
 		}
 	})

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"strings"
 	"testing"
 
@@ -41,6 +40,7 @@ func flashOf(t *testing.T, res *http.Response) string {
 var pageConfirmations = map[string]string{
 	"POST /login":                               "page", // the page asked for
 	"POST /logout":                              "page", // the sign-in page
+	"POST /invitations/{token}":                 "page", // "your account is ready"
 	"POST /account/2fa/begin":                   "page", // the QR code to scan
 	"POST /account/2fa/confirm":                 "page", // the recovery codes, once
 	"POST /account/tokens":                      "page", // the new token, once
@@ -132,7 +132,7 @@ func TestFormsConfirmWhatTheyDid(t *testing.T) {
 	tests := []struct {
 		name, path, form, want string
 	}{
-		{"add a user", "/admin/users", "email=ana%40acme.example&name=Ana+Lopes&role=case_handler&password=" + url.QueryEscape("a long enough password for ana 7!"), "Ana Lopes (ana@acme.example) added as case handler."},
+		{"invite a user", "/admin/users", "email=ana%40acme.example&name=Ana+Lopes&role=case_handler", "An invitation to join as case handler is on its way to Ana Lopes (ana@acme.example)."},
 		{"disable a user", "/admin/users/" + analyst.ID + "/disable", "", analyst.Name + " is disabled"},
 		{"enable a user", "/admin/users/" + analyst.ID + "/enable", "", analyst.Name + " is enabled"},
 		{"reset a second factor", "/admin/users/" + analyst.ID + "/reset-2fa", "", "The second factor of " + analyst.Name + " is reset"},

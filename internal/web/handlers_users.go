@@ -21,26 +21,34 @@ func (s *accountHandlers) renderUsers(w http.ResponseWriter, r *http.Request, st
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"Users": users, "Roles": account.Roles}
+	invitations, err := s.accounts.Store.ListInvitations(r.Context(), p.User.OrgID, s.clock.Now())
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"Users": users, "Roles": account.Roles, "Invitations": invitations}
 	for k, v := range extra {
 		data[k] = v
 	}
 	s.render(w, r, status, "users.html", data)
 }
 
+// userCreate invites a person: the answer is the same whether or not the
+// address has an account at another organisation.
 func (s *accountHandlers) userCreate(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	u, err := s.accounts.CreateUser(r.Context(), account.NewUser{By: actorOf(p), OrgID: p.User.OrgID, Email: r.FormValue("email"),
-		Name: r.FormValue("name"), Role: account.Role(r.FormValue("role")), Password: r.FormValue("password")})
+	inv, err := s.accounts.Invite(r.Context(), account.NewInvitation{By: actorOf(p), OrgID: p.User.OrgID, Email: r.FormValue("email"),
+		Name: r.FormValue("name"), Role: account.Role(r.FormValue("role"))})
 	if err != nil {
-		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict {
+		if code := kernel.ErrorCode(err); code == kernel.Invalid || code == kernel.Conflict || code == kernel.Unavailable {
 			s.renderUsers(w, r, statusOf(code), map[string]any{"Error": kernel.ErrorMessage(err)})
 			return
 		}
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/admin/users", fmt.Sprintf("%s (%s) added as %s.", cmp.Or(u.Name, u.Email), u.Email, roleLabel(u.Role)))
+	s.done(w, r, "/admin/users", fmt.Sprintf("An invitation to join as %s is on its way to %s (%s). They choose their own password through the link it carries, which works for 7 days; until then they cannot sign in.",
+		roleLabel(inv.Role), inv.Name, inv.Email))
 }
 
 func (s *accountHandlers) userDisable(w http.ResponseWriter, r *http.Request) {
@@ -145,11 +153,54 @@ func (s *accountHandlers) apiUserCreate(w http.ResponseWriter, r *http.Request) 
 		s.fail(w, r, err)
 		return
 	}
-	u, err := s.accounts.CreateUser(r.Context(), account.NewUser{By: actorOf(p), OrgID: p.User.OrgID, Email: in.Email, Name: in.Name,
-		Role: account.Role(in.Role), Password: in.Password})
+	inv, err := s.accounts.Invite(r.Context(), account.NewInvitation{By: actorOf(p), OrgID: p.User.OrgID, Email: in.Email, Name: in.Name,
+		Role: account.Role(in.Role)})
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusCreated, userEnvelopeJSON{User: toUserJSON(u)})
+	writeJSON(w, http.StatusAccepted, invitationEnvelopeJSON{Invitation: invitationJSON{Email: inv.Email, Name: inv.Name, Role: string(inv.Role), ExpiresAt: inv.ExpiresAt}})
+}
+
+// invitationPage is where an invited person chooses their password.
+func (s *accountHandlers) invitationPage(w http.ResponseWriter, r *http.Request) {
+	s.renderInvitation(w, r, http.StatusOK, nil)
+}
+
+func (s *accountHandlers) renderInvitation(w http.ResponseWriter, r *http.Request, status int, extra map[string]any) {
+	w.Header().Set("Cache-Control", "no-store")
+	inv, org, err := s.accounts.Invitation(r.Context(), r.PathValue("token"))
+	if err != nil {
+		if kernel.IsCode(err, kernel.NotFound) {
+			s.render(w, r, http.StatusNotFound, "invitation.html", map[string]any{"Gone": kernel.ErrorMessage(err)})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	data := map[string]any{"Invitation": inv, "Org": org.Name, "Role": roleLabel(inv.Role)}
+	for k, v := range extra {
+		data[k] = v
+	}
+	s.render(w, r, status, "invitation.html", data)
+}
+
+// invitationAccept makes the account with the password the person chose.
+func (s *accountHandlers) invitationAccept(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	if r.FormValue("password") != r.FormValue("password2") {
+		s.renderInvitation(w, r, http.StatusBadRequest, map[string]any{"Error": "the two passwords differ; type the same one twice"})
+		return
+	}
+	u, err := s.accounts.AcceptInvitation(r.Context(), r.PathValue("token"), r.FormValue("name"), r.FormValue("password"))
+	switch code := kernel.ErrorCode(err); {
+	case err == nil:
+		s.render(w, r, http.StatusOK, "invitation.html", map[string]any{"Done": u.Email})
+	case code == kernel.NotFound || code == kernel.Conflict:
+		s.render(w, r, statusOf(code), "invitation.html", map[string]any{"Gone": kernel.ErrorMessage(err)})
+	case code == kernel.Invalid:
+		s.renderInvitation(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
+	default:
+		s.fail(w, r, err)
+	}
 }

@@ -1,6 +1,9 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
+	"time"
+)
 
 // The API views of the account routes.
 
@@ -24,12 +27,26 @@ type userEnvelopeJSON struct {
 	User userJSON `json:"user"`
 }
 
-// newUserJSON is the body of POST /api/v1/users.
+// newUserJSON is the body of POST /api/v1/users: an invitation. People
+// choose their own password through the link the invitation e-mail
+// carries.
 type newUserJSON struct {
-	Email    string `json:"email"`
-	Name     string `json:"name"`
-	Role     string `json:"role"`
-	Password string `json:"password"`
+	Email string `json:"email"`
+	Name  string `json:"name"`
+	Role  string `json:"role"`
+}
+
+// invitationJSON is the answer to an invitation: the same whether or not
+// the address has an account elsewhere on the server.
+type invitationJSON struct {
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+type invitationEnvelopeJSON struct {
+	Invitation invitationJSON `json:"invitation"`
 }
 
 func accountAPIDocs() []apiDoc {
@@ -42,10 +59,13 @@ func accountAPIDocs() []apiDoc {
 				"organisation": {"id": "0193a5c2-0000-7c3a-9b2f-1a2b3c4d5e6f", "slug": "acme", "name": "Acme"}}`},
 		{pattern: "GET /api/v1/users", tag: "Account", summary: "List the organisation's users",
 			description: "By email address.", result: usersJSON{}, list: true, errors: []int{http.StatusBadRequest}},
-		{pattern: "POST /api/v1/users", tag: "Account", summary: "Add a user",
-			description: "Roles: admin, analyst, case_handler, viewer. The password must be at least 12 characters.",
-			body:        newUserJSON{}, status: http.StatusCreated, result: userEnvelopeJSON{},
-			errors:      []int{http.StatusBadRequest, http.StatusConflict},
-			bodyExample: `{"email": "viewer@acme.example", "name": "Vi Ewer", "role": "viewer", "password": "a long pass phrase"}`},
+		{pattern: "POST /api/v1/users", tag: "Account", summary: "Invite a user",
+			description: "Roles: admin, analyst, case_handler, viewer. An e-mail goes to the address with a single-use link, valid for 7 days, " +
+				"through which the person chooses their own password; the account exists once they have. The answer is the same whether " +
+				"or not the address has an account at another organisation on this server (its owner is told by e-mail instead). " +
+				"Needs e-mail to be set up on the server (503 otherwise).",
+			body: newUserJSON{}, status: http.StatusAccepted, result: invitationEnvelopeJSON{},
+			errors:      []int{http.StatusBadRequest, http.StatusConflict, http.StatusServiceUnavailable},
+			bodyExample: `{"email": "viewer@acme.example", "name": "Vi Ewer", "role": "viewer"}`},
 	}
 }

@@ -43,6 +43,8 @@ func (s *Server) routes() []route {
 			{"GET /login", public, "", acc.loginPage},
 			{"POST /login", public, "", acc.loginSubmit},
 			{"POST /logout", public, "", acc.logout},
+			{"GET /invitations/{token}", public, "", acc.invitationPage},
+			{"POST /invitations/{token}", public, "", acc.invitationAccept},
 
 			{"GET /{$}", signedIn, self, home.dashboard},
 			{"GET /account", signedIn, self, acc.accountPage},

@@ -36,6 +36,75 @@ type fixture struct {
 	org      account.Org
 	users    map[account.Role]account.User
 	logs     *strings.Builder
+	mail     *fakeMail
+}
+
+// fakeMail keeps the e-mails the server sends (invitations).
+type fakeMail struct {
+	mu   sync.Mutex
+	sent []sentMail
+}
+
+type sentMail struct{ to, subject, body string }
+
+func (m *fakeMail) SendMail(_ context.Context, to, subject, body string) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.sent = append(m.sent, sentMail{to, subject, body})
+	return nil
+}
+
+// last is the newest e-mail to an address.
+func (m *fakeMail) last(to string) (sentMail, bool) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for i := len(m.sent) - 1; i >= 0; i-- {
+		if m.sent[i].to == to {
+			return m.sent[i], true
+		}
+	}
+	return sentMail{}, false
+}
+
+var invitationLink = regexp.MustCompile(`https://upstream\.test(/invitations/[a-z2-7]+)`)
+
+// invitationPath is the link path of the newest invitation to an
+// address, "" when its e-mail holds none.
+func (f *fixture) invitationPath(t *testing.T, to string) string {
+	t.Helper()
+	m, ok := f.mail.last(to)
+	if !ok {
+		t.Fatalf("no e-mail to %s", to)
+	}
+	if l := invitationLink.FindStringSubmatch(m.body); l != nil {
+		return l[1]
+	}
+	return ""
+}
+
+// addUser invites a person as the admin of session and completes the
+// invitation with password, as the person would; it returns the new
+// account's session.
+func (f *fixture) addUser(t *testing.T, adminSession, email, name string, role account.Role, password string) string {
+	t.Helper()
+	form := url.Values{"email": {email}, "name": {name}, "role": {string(role)}}
+	if res := f.do(t, "POST", "/admin/users", form.Encode(), adminSession, nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("invite %s: %d", email, res.StatusCode)
+	}
+	path := f.invitationPath(t, email)
+	if path == "" {
+		t.Fatalf("the e-mail to %s has no link", email)
+	}
+	res := f.do(t, "POST", path, url.Values{"name": {name}, "password": {password}, "password2": {password}}.Encode(), "", nil)
+	if res.StatusCode != http.StatusOK {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("accept the invitation of %s: %d %s", email, res.StatusCode, b)
+	}
+	_, s := f.login(t, email, password, "")
+	if s == "" {
+		t.Fatalf("%s cannot sign in", email)
+	}
+	return s
 }
 
 func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
@@ -55,7 +124,9 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{deps: deps, accounts: accounts, clock: clock, org: org, users: map[account.Role]account.User{}, logs: logs}
+	mail := &fakeMail{}
+	accounts.Invitations = account.Invitations{Mail: mail, LinkBase: "https://upstream.test"}
+	f := &fixture{deps: deps, accounts: accounts, clock: clock, org: org, users: map[account.Role]account.User{}, logs: logs, mail: mail}
 	// Every API answer a test receives is checked against the OpenAPI
 	// document.
 	f.h = validatingAPI(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.server(t).h.ServeHTTP(w, r) }))
@@ -153,6 +224,8 @@ var coreAuth = map[string][]string{
 	"GET /login":                            {"public"},
 	"POST /login":                           {"public"},
 	"POST /logout":                          {"public"},
+	"GET /invitations/{token}":              {"public"},
+	"POST /invitations/{token}":             {"public"},
 	"GET /{$}":                              {"admin", "analyst", "case_handler", "viewer"},
 	"GET /account":                          {"admin", "analyst", "case_handler", "viewer"},
 	"POST /account/2fa/begin":               {"admin", "analyst", "case_handler", "viewer"},
@@ -252,7 +325,7 @@ func TestCrossSiteFormPostIsRefused(t *testing.T) {
 	t.Parallel() // its own database and server
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	_, admin := f.login(t, "admin@acme.example", testPassword, "")
-	form := url.Values{"email": {"mallory@evil.example"}, "name": {"m"}, "role": {"admin"}, "password": {"tangerine lantern orbit"}}.Encode()
+	form := url.Values{"email": {"mallory@evil.example"}, "name": {"m"}, "role": {"admin"}}.Encode()
 	tests := []struct {
 		name   string
 		hdr    map[string]string
@@ -270,9 +343,9 @@ func TestCrossSiteFormPostIsRefused(t *testing.T) {
 			}
 		})
 	}
-	users, _ := f.accounts.Store.ListUsers(context.Background(), f.org.ID)
-	if len(users) != len(account.Roles)+1 {
-		t.Fatalf("want exactly one user added (by the same-origin post), have %d users", len(users))
+	invited, _ := f.accounts.Store.ListInvitations(context.Background(), f.org.ID, f.clock.Now())
+	if len(invited) != 1 || len(f.mail.sent) != 1 {
+		t.Fatalf("want exactly one invitation (by the same-origin post), have %d, %d e-mails", len(invited), len(f.mail.sent))
 	}
 	// A cross-site login attempt is refused too (login CSRF).
 	res := f.do(t, "POST", "/login", url.Values{"email": {"admin@acme.example"}, "password": {testPassword}}.Encode(), "",
@@ -383,14 +456,18 @@ func TestAPITokenAndSessionExpiry(t *testing.T) {
 	if res.StatusCode != 200 {
 		t.Fatalf("token GET users: %d", res.StatusCode)
 	}
-	res = f.do(t, "POST", "/api/v1/users", `{"email":"new@acme.example","name":"N","role":"viewer","password":"a long enough password"}`, "", bearer)
-	if res.StatusCode != http.StatusCreated {
+	res = f.do(t, "POST", "/api/v1/users", `{"email":"new@acme.example","name":"N","role":"viewer"}`, "", bearer)
+	if res.StatusCode != http.StatusAccepted {
 		b, _ := io.ReadAll(res.Body)
 		t.Fatalf("token POST users: %d %s", res.StatusCode, b)
 	}
-	res = f.do(t, "POST", "/api/v1/users", `{"email":"new@acme.example","name":"N","role":"viewer","password":"a long enough password"}`, "", bearer)
+	res = f.do(t, "POST", "/api/v1/users", `{"email":"viewer@acme.example","name":"N","role":"viewer"}`, "", bearer)
 	if res.StatusCode != http.StatusConflict {
 		t.Fatalf("duplicate user: %d", res.StatusCode)
+	}
+	res = f.do(t, "POST", "/api/v1/users", `{"email":"x@acme.example","name":"X","role":"viewer","password":"a long enough password"}`, "", bearer)
+	if res.StatusCode != http.StatusBadRequest {
+		t.Fatalf("a password chosen by the admin: %d", res.StatusCode)
 	}
 	res = f.do(t, "POST", "/api/v1/users", `{"email":"x@acme.example","rol":"viewer"}`, "", bearer)
 	if res.StatusCode != http.StatusBadRequest {

@@ -341,3 +341,30 @@ func TestEvaluation(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewCapKeepsTuningRecall shows, on the tuning part only, what
+// capping the review pairs per record costs in recall, which is how
+// DefaultReviewCap was chosen; the default must lose nothing there.
+func TestReviewCapKeepsTuningRecall(t *testing.T) {
+	base, err := facilitymatch.New(facilitymatch.DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	lists := loadLists(t)
+	listLabels := loadListLabels(t)
+	trainRecs, trainLabels := loadTraining(t)
+	recall := func(m *facilitymatch.Matcher) (float64, counts) {
+		var all counts
+		all.add(evaluate(t, m, lists, listLabels, "tuning", true))
+		all.add(evaluate(t, m, trainRecs["tuning"], trainLabels, "tuning", false))
+		return float64(all.truePosSame+all.truePosReview) / float64(max(1, all.positives)), all
+	}
+	uncapped, _ := recall(base.WithReviewCap(0))
+	for _, k := range []int{1, 2, 3, facilitymatch.DefaultReviewCap} {
+		r, c := recall(base.WithReviewCap(k))
+		t.Logf("tuning, at most %d review pairs per record: recall of same+review %.3f (uncapped %.3f), %d review pairs", k, r, uncapped, c.predReview)
+		if k == facilitymatch.DefaultReviewCap && r < uncapped {
+			t.Errorf("the default cap of %d review pairs per record loses recall on the tuning part: %.3f against %.3f uncapped", k, r, uncapped)
+		}
+	}
+}

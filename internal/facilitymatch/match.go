@@ -59,8 +59,13 @@ type Pair struct {
 // Matcher finds facility records that name the same place. It holds no
 // state between calls and is safe for concurrent use.
 type Matcher struct {
-	th Thresholds
+	th        Thresholds
+	reviewCap int
 }
+
+// DefaultReviewCap is how many review pairs Match keeps per record at
+// most (see WithReviewCap).
+const DefaultReviewCap = 3
 
 // New returns a matcher with the given thresholds, which must satisfy
 // 0 < Review <= Same <= 1.
@@ -68,7 +73,21 @@ func New(th Thresholds) (*Matcher, error) {
 	if !(th.Review > 0 && th.Review <= th.Same && th.Same <= 1) {
 		return nil, kernel.Errorf(kernel.Invalid, "matching thresholds must satisfy 0 < review <= same <= 1 (review %v, same %v)", th.Review, th.Same)
 	}
-	return &Matcher{th: th}, nil
+	return &Matcher{th: th, reviewCap: DefaultReviewCap}, nil
+}
+
+// WithReviewCap returns a copy of m that keeps at most k review pairs per
+// record, the best-scoring ones (k <= 0 keeps them all). A list whose
+// records differ only in details the matcher cannot weigh (a chain's
+// numbered warehouses, a generated list) would otherwise put every
+// record in pairs with all its neighbours, and a queue of hundreds of
+// thousands of pairs is one no analyst works through; the best few of
+// each record hold its true duplicate when there is one. Same pairs are
+// never capped.
+func (m *Matcher) WithReviewCap(k int) *Matcher {
+	c := *m
+	c.reviewCap = max(0, k)
+	return &c
 }
 
 // Thresholds returns the matcher's thresholds.
@@ -168,6 +187,7 @@ func (m *Matcher) Match(ctx context.Context, records []Record, newFrom int) ([]P
 	if err != nil {
 		return nil, err
 	}
+	out = capReview(out, m.reviewCap)
 	slices.SortFunc(out, func(x, y Pair) int {
 		if x.A != y.A {
 			return x.A - y.A
@@ -175,6 +195,39 @@ func (m *Matcher) Match(ctx context.Context, records []Record, newFrom int) ([]P
 		return x.B - y.B
 	})
 	return out, nil
+}
+
+// capReview keeps every same pair and, going down the review pairs from
+// the best score, a pair only while both its records have fewer than k
+// review pairs kept, so that no record is in more than k.
+func capReview(pairs []Pair, k int) []Pair {
+	if k <= 0 {
+		return pairs
+	}
+	slices.SortFunc(pairs, func(x, y Pair) int {
+		switch {
+		case x.Score > y.Score:
+			return -1
+		case x.Score < y.Score:
+			return 1
+		case x.A != y.A:
+			return x.A - y.A
+		}
+		return x.B - y.B
+	})
+	kept := map[int]int{}
+	out := pairs[:0]
+	for _, p := range pairs {
+		if p.Decision == Review {
+			if kept[p.A] >= k || kept[p.B] >= k {
+				continue
+			}
+			kept[p.A]++
+			kept[p.B]++
+		}
+		out = append(out, p)
+	}
+	return out
 }
 
 // parallel runs f over [0,n) in chunks on every processor, checking ctx
@@ -230,13 +283,17 @@ func distrustSharedCoords(prep []prepared) {
 	}
 }
 
-// hopeless reports, cheaply, a candidate pair whose names and addresses
-// share so few letter trigrams that it cannot reach review: most pairs
+// hopeless reports, cheaply, a candidate pair whose names number
+// different units, or whose names and addresses share so few letter
+// trigrams that it cannot reach review: most pairs
 // blocking proposes at scale (neighbours in one geohash cell, one street)
 // end here without the full comparison. Shared identifiers always go on.
 func hopeless(a, b *prepared) bool {
 	if a.osid != "" && a.osid == b.osid || a.gln != "" && a.gln == b.gln || a.lei != "" && a.lei == b.lei {
 		return false
+	}
+	if len(a.name.numbers) > 0 && len(b.name.numbers) > 0 && !sharesAny(a.name.numbers, b.name.numbers) {
+		return true // different units (see score)
 	}
 	return dice(a.nameGrams, b.nameGrams) < hopelessName && dice(a.addrGrams, b.addrGrams) < hopelessAddress
 }
@@ -381,9 +438,15 @@ func score(a, b *prepared, th Thresholds) (float64, why) {
 	} else {
 		s = nameOnlyFactor * nameS
 	}
+	unitsApart := false
 	if len(a.name.numbers) > 0 && len(b.name.numbers) > 0 && !sameSet(a.name.numbers, b.name.numbers) {
 		w.unitConflict = [2][]string{a.name.numbers, b.name.numbers}
 		s -= unitConflictPenalty
+		// Names whose numbers have none in common ("Factory 12" and
+		// "Factory 13", "Unit 3" and "Unit 4") name different units or
+		// sites however alike their words and streets are: not even a
+		// pair to review.
+		unitsApart = !sharesAny(a.name.numbers, b.name.numbers)
 	}
 	if a.coord && b.coord {
 		d := distanceKm(a.lat, a.lng, b.lat, b.lng)
@@ -429,10 +492,27 @@ func score(a, b *prepared, th Thresholds) (float64, why) {
 		// (Batu 3 1/2 and Batu 4 Jalan Kluang), not one site.
 		s = math.Min(s, below)
 	}
+	if unitsApart {
+		s = math.Min(s, th.Review-noCandidateGap)
+	}
 	if w.sameID != "" {
 		s = 1
 	}
 	return math.Max(0, math.Min(1, s)), w
+}
+
+// noCandidateGap is how far under the review threshold a rule that rules
+// a pair out puts its score.
+const noCandidateGap = 0.05
+
+// sharesAny reports whether a and b have a string in common.
+func sharesAny(a, b []string) bool {
+	for _, x := range a {
+		if containsStr(b, x) {
+			return true
+		}
+	}
+	return false
 }
 
 // sameSet reports whether a and b hold the same strings.

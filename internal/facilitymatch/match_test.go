@@ -2,6 +2,7 @@ package facilitymatch_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -44,7 +45,19 @@ func TestCompare(t *testing.T) {
 		{"unit numbers differ",
 			facilitymatch.Record{Name: "Jeans Knit Private Ltd Unit 3", Address: "No 34/A, II Phase, Peenya Industrial Area, Bangalore", Country: "IN"},
 			facilitymatch.Record{Name: "Jeans Knit Private Ltd Unit 4", Address: "No. 20-A/21-E, II Phase, Peenya Industrial Area, Bangalore", Country: "IN"},
-			facilitymatch.Review, "unit numbers differ (3 / 4)"},
+			"", "unit numbers differ (3 / 4)"},
+		{"numbered sites with nothing else to tell them apart",
+			facilitymatch.Record{Name: "Factory 12", Address: "12 Industrial Road, Zone 3", Country: "VN"},
+			facilitymatch.Record{Name: "Factory 13", Address: "13 Industrial Road, Zone 3", Country: "VN"},
+			"", "unit numbers differ (12 / 13)"},
+		{"one unit named in more detail",
+			facilitymatch.Record{Name: "Jeans Knit Unit 3", Address: "No 34/A, II Phase, Peenya Industrial Area, Bangalore", Country: "IN"},
+			facilitymatch.Record{Name: "Jeans Knit Unit 3 Block 2", Address: "No 34/A, II Phase, Peenya Industrial Area, Bangalore", Country: "IN"},
+			facilitymatch.Review, "unit numbers differ (3 / 3 2)"},
+		{"numbered sites with the same OS ID",
+			facilitymatch.Record{Name: "Factory 12", Country: "VN", OSID: "VN2021001AAAAAA"},
+			facilitymatch.Record{Name: "Factory 13", Country: "VN", OSID: "VN2021001AAAAAA"},
+			facilitymatch.Same, "same OS ID"},
 		{"same OS ID",
 			facilitymatch.Record{Name: "Alpha Mill", Country: "BD", OSID: "BD2020123ABCDEF"},
 			facilitymatch.Record{Name: "Beta Mill", Country: "BD", OSID: "bd2020123abcdef"},
@@ -149,4 +162,68 @@ func TestScoreProperties(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A list of records that differ only by their numbers ("Supplier 1",
+// "Supplier 2", ... on numbered streets) makes no pairs, and a record
+// close to many others is in at most the cap's number of review pairs,
+// its best ones.
+func TestReviewPairsAreCappedPerRecord(t *testing.T) {
+	m := newMatcher(t)
+	var numbered []facilitymatch.Record
+	for i := range 200 {
+		numbered = append(numbered, facilitymatch.Record{Name: fmt.Sprintf("Supplier %d Co. Ltd", i+1),
+			Address: fmt.Sprintf("%d Industrial Road, Zone %d", i+1, i%30), Country: "CN"})
+	}
+	pairs, err := m.Match(context.Background(), numbered, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pairs) != 0 {
+		t.Errorf("%d pairs among records differing only by number, first %+v", len(pairs), pairs[0])
+	}
+
+	// One branch name at one street, eight buildings: every pair is a
+	// review pair, and the hub record would be in all eight.
+	hub := facilitymatch.Record{Name: "Orient Knit Wear", Address: "Gulshan Road, Tongi, Gazipur", Country: "BD"}
+	recs := []facilitymatch.Record{hub}
+	for _, v := range []string{"Orient Knitwear", "Orient Knit Wears", "Orient Knit-Wear", "Orient Knit Ware", "Oriant Knit Wear", "Orient Knitt Wear", "Orient Knits Wear", "Orient Kint Wear"} {
+		recs = append(recs, facilitymatch.Record{Name: v, Address: "Gulshan Rd., Tongi", Country: "BD"})
+	}
+	for _, k := range []int{1, 2, facilitymatch.DefaultReviewCap} {
+		pairs, err := m.WithReviewCap(k).Match(context.Background(), recs, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		uncapped, err := m.WithReviewCap(0).Match(context.Background(), recs, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		per := map[int]int{}
+		var kept, all []float64
+		for _, p := range pairs {
+			if p.Decision == facilitymatch.Review {
+				per[p.A]++
+				per[p.B]++
+				kept = append(kept, p.Score)
+			}
+		}
+		for _, p := range uncapped {
+			if p.Decision == facilitymatch.Review {
+				all = append(all, p.Score)
+			}
+		}
+		for r, n := range per {
+			if n > k {
+				t.Errorf("cap %d: record %d is in %d review pairs", k, r, n)
+			}
+		}
+		if len(kept) == 0 || len(all) <= len(kept) {
+			t.Fatalf("cap %d: kept %d of %d review pairs; the case needs more pairs than the cap allows", k, len(kept), len(all))
+		}
+		slices.Sort(all)
+		if best, top := slices.Max(kept), all[len(all)-1]; best != top {
+			t.Errorf("cap %d: the best review pair (%.3f) was dropped; kept best %.3f", k, top, best)
+		}
+	}
 }

@@ -64,23 +64,24 @@ func (w *Writer) DecidedPairs() (map[[2]string]supplychain.PairStatus, error) {
 // QueuePair puts a possible duplicate in the review queue, or refreshes
 // its score and origin when it is queued already; a decided pair keeps
 // its decision.
+// The statement is prepared once per import: an import of a large list
+// queues many pairs.
 func (w *Writer) QueuePair(p supplychain.DuplicatePair) error {
-	return queuePair(w.ctx, w.tx, w.org, p)
-}
-
-func queuePair(ctx context.Context, tx *sql.Tx, org string, p supplychain.DuplicatePair) error {
 	k := supplychain.PairKey(p.A, p.B)
 	if p.Status == "" {
 		p.Status = supplychain.PairOpen
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO facility_pairs (org_id, lo_id, hi_id, a_id, b_id, score, reasons, import_id,
+	st, err := w.stmt(`INSERT INTO facility_pairs (org_id, lo_id, hi_id, a_id, b_id, score, reasons, import_id,
 		source_file, source_line, source_event, status, found_at, decided_at, decided_by)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 		ON CONFLICT (org_id, lo_id, hi_id) DO UPDATE SET score = excluded.score, reasons = excluded.reasons,
 			import_id = excluded.import_id, source_file = excluded.source_file, source_line = excluded.source_line,
 			source_event = excluded.source_event
-		WHERE facility_pairs.status = 'open'`,
-		org, k[0], k[1], p.A, p.B, p.Score, jsonList(p.Reasons), p.Origin.ImportID, p.Origin.File, p.Origin.Line,
+		WHERE facility_pairs.status = 'open'`)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(w.ctx, w.org, k[0], k[1], p.A, p.B, p.Score, jsonList(p.Reasons), p.Origin.ImportID, p.Origin.File, p.Origin.Line,
 		p.Origin.EventID, string(p.Status), p.At.UTC(), nullTime(p.DecidedAt), p.DecidedBy)
 	return classify(err, "facility pair")
 }

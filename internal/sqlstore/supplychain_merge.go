@@ -200,8 +200,22 @@ func (w *Writer) MergeFacility(m supplychain.Merge) (supplychain.Merge, error) {
 	if err != nil {
 		return m, err
 	}
+	moved, err := w.moveReferences(m.From, m.Into)
+	if err != nil {
+		return m, err
+	}
 	if earlier != nil {
 		undo = takeOver(undo, earlier.Undo)
+		// The earlier merge moved what named the party then; undoing
+		// this one moves that back too, after what this one moved.
+		before, err := decodeReferences(earlier.Undo.References)
+		if err != nil {
+			return m, err
+		}
+		moved = append(before, moved...)
+	}
+	if undo.References, err = encodeReferences(moved); err != nil {
+		return m, err
 	}
 	if err := w.removeParty(m.From); err != nil {
 		return m, err
@@ -370,6 +384,13 @@ func (w *Writer) UndoMerge(id, actor string, at time.Time) (supplychain.Merge, e
 		}
 	}
 	if err := w.Party(m.Undo.From); err != nil {
+		return m, err
+	}
+	moved, err := decodeReferences(m.Undo.References)
+	if err != nil {
+		return m, err
+	}
+	if err := w.restoreReferences(m.From, m.Into, moved); err != nil {
 		return m, err
 	}
 	for _, l := range m.Undo.FromLinks {

@@ -1,6 +1,7 @@
 package supplychain
 
 import (
+	"encoding/json"
 	"slices"
 	"strconv"
 	"time"
@@ -87,6 +88,11 @@ type MergeUndo struct {
 	// commodities (the latter also to its inferred ones).
 	AddedCommodities []string `json:"added_commodities,omitempty"`
 	AddedInferred    []string `json:"added_inferred,omitempty"`
+	// References is what the store moved of the other records naming the
+	// removed party (audits, watchlist hits, EPCIS event records, cases,
+	// alerts...), in the store's own terms, so that the undo moves
+	// exactly those back.
+	References json.RawMessage `json:"references,omitempty"`
 }
 
 // MergeLink is a Link as kept in a MergeUndo.

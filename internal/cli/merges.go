@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/facilitymatch"
@@ -126,6 +127,10 @@ func (d duplicateReview) KeepApart(ctx context.Context, orgID, a, b, actor strin
 
 func (d duplicateReview) OSHReviews(ctx context.Context, orgID string, limit int) ([]supplychain.OSHLookup, error) {
 	return d.store.OSHReviews(ctx, orgID, limit)
+}
+
+func (d duplicateReview) DecideOSHSuggestion(ctx context.Context, orgID, partyID string, accept bool, actor string) (supplychain.OSHLookup, error) {
+	return d.store.DecideOSHSuggestion(ctx, orgID, partyID, accept, actor, time.Now())
 }
 
 func (d duplicateReview) UndoMerge(ctx context.Context, orgID, id, actor string) (supplychain.Merge, error) {

@@ -166,3 +166,51 @@ func TestMergeMovesWhatNamesTheFacilityAndUndoPutsItBack(t *testing.T) {
 		}
 	})
 }
+
+// An analyst's decision on an Open Supply Hub suggestion: accepting gives
+// the facility the OS ID, rejecting leaves it without; either takes the
+// suggestion out of the queue and the facility out of the look-ups, and a
+// second decision is refused.
+func TestOSHSuggestionDecisions(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		w := newMergeWorld(t, db, false)
+		w.importCSV(t, "first.csv", mergeFirstCSV)
+		st := db.SupplyChain()
+		at := time.Date(2026, 3, 1, 9, 30, 0, 0, time.UTC)
+		h1, d1 := supplychain.RefID("H1"), supplychain.RefID("D1")
+		for _, l := range []supplychain.OSHLookup{
+			{PartyID: h1, OSID: "HN2021100ABCDEF", Name: "Hanes Ink SA", Score: 0.7, Decision: "review", At: at},
+			{PartyID: d1, OSID: "BD2020999XYZ123", Name: "Dhaka Knitting", Score: 0.6, Decision: "review", At: at},
+		} {
+			if err := st.RecordOSHLookup(ctx, w.org, l); err != nil {
+				t.Fatal(err)
+			}
+		}
+		l, err := st.DecideOSHSuggestion(ctx, w.org, h1, true, "analyst-1", at)
+		if err != nil || l.Decision != supplychain.OSHAccepted || l.OSID != "HN2021100ABCDEF" {
+			t.Fatalf("accept: %+v, %v", l, err)
+		}
+		if p, err := st.GetParty(ctx, w.org, h1); err != nil || p.OSID != "HN2021100ABCDEF" {
+			t.Errorf("OS ID after accepting: %q, %v", p.OSID, err)
+		}
+		if _, err := st.DecideOSHSuggestion(ctx, w.org, d1, false, "analyst-1", at); err != nil {
+			t.Fatal(err)
+		}
+		if p, _ := st.GetParty(ctx, w.org, d1); p.OSID != "" {
+			t.Errorf("a rejected suggestion gave the OS ID %q", p.OSID)
+		}
+		if rs, err := st.OSHReviews(ctx, w.org, 10); err != nil || len(rs) != 0 {
+			t.Errorf("suggestions left after deciding both: %+v, %v", rs, err)
+		}
+		if left, err := st.FacilitiesToLookUp(ctx, w.org, 10); err != nil || len(left) != 0 {
+			t.Errorf("facilities to look up again: %+v, %v", left, err)
+		}
+		if _, err := st.DecideOSHSuggestion(ctx, w.org, d1, true, "analyst-2", at); !kernel.IsCode(err, kernel.Conflict) {
+			t.Errorf("a second decision: %v, want a conflict", err)
+		}
+		if _, err := st.DecideOSHSuggestion(ctx, w.org, supplychain.RefID("BR"), true, "analyst-2", at); !kernel.IsCode(err, kernel.NotFound) {
+			t.Errorf("a facility without a suggestion: %v, want not found", err)
+		}
+	})
+}

@@ -3,8 +3,11 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
+	"time"
 
+	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
@@ -83,4 +86,53 @@ func (s *SupplyChain) OSHReviews(ctx context.Context, orgID string, limit int) (
 		out = append(out, l)
 	}
 	return out, classify(rows.Err(), "OSH look-ups")
+}
+
+// DecideOSHSuggestion records an analyst's decision on a look-up that
+// waits for one: accepting gives the facility the candidate's OS ID,
+// rejecting leaves it without. Either way the suggestion leaves the queue
+// and the facility is not looked up again. A suggestion decided already,
+// or a facility that has got an OS ID meanwhile, is a conflict.
+func (s *SupplyChain) DecideOSHSuggestion(ctx context.Context, orgID, partyID string, accept bool, actor string, at time.Time) (supplychain.OSHLookup, error) {
+	var l supplychain.OSHLookup
+	err := s.db.InTx(ctx, func(tx *sql.Tx) error {
+		var reasons string
+		err := tx.QueryRowContext(ctx, `SELECT party_id, os_id, name, address, score, decision, reasons, looked_at
+			FROM osh_lookups WHERE org_id = $1 AND party_id = $2`, orgID, partyID).
+			Scan(&l.PartyID, &l.OSID, &l.Name, &l.Address, &l.Score, &l.Decision, &reasons, &l.At)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kernel.Errorf(kernel.NotFound, "this facility has no Open Supply Hub suggestion")
+		}
+		if err != nil {
+			return classify(err, "OSH look-up")
+		}
+		if err := decodeList(reasons, &l.Reasons); err != nil {
+			return fmt.Errorf("OSH look-up reasons: %w", err)
+		}
+		if l.Decision != "review" {
+			return kernel.Errorf(kernel.Conflict, "the Open Supply Hub suggestion for this facility was decided already")
+		}
+		var current string
+		err = tx.QueryRowContext(ctx, `SELECT os_id FROM parties WHERE org_id = $1 AND id = $2`, orgID, partyID).Scan(&current)
+		if errors.Is(err, sql.ErrNoRows) {
+			return kernel.Errorf(kernel.NotFound, "the facility no longer exists (merged into another since?)")
+		}
+		if err != nil {
+			return classify(err, "party")
+		}
+		l.Decision = supplychain.OSHRejected
+		if accept {
+			if current != "" && current != l.OSID {
+				return kernel.Errorf(kernel.Conflict, "the facility has the OS ID %s already", current)
+			}
+			if _, err := tx.ExecContext(ctx, `UPDATE parties SET os_id = $3 WHERE org_id = $1 AND id = $2`, orgID, partyID, l.OSID); err != nil {
+				return classify(err, "party")
+			}
+			l.Decision = supplychain.OSHAccepted
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE osh_lookups SET decision = $3, decided_by = $4, decided_at = $5 WHERE org_id = $1 AND party_id = $2`,
+			orgID, partyID, l.Decision, actor, at.UTC())
+		return classify(err, "OSH look-up")
+	})
+	return l, err
 }

@@ -19,6 +19,12 @@ type PointFilter struct {
 	Limit int
 }
 
+// An analyst's decisions on a look-up decided "review".
+const (
+	OSHAccepted = "accepted" // the facility got the candidate's OS ID
+	OSHRejected = "rejected" // the candidate is another place
+)
+
 // OSHLookup is what a look-up of one facility in the Open Supply Hub
 // found: the best candidate, its score against the facility, and the
 // matcher's decision. Same attaches the candidate's OS ID to the
@@ -29,7 +35,7 @@ type OSHLookup struct {
 	Name     string // the candidate's name and address, for people
 	Address  string
 	Score    float64
-	Decision string // "same", "review" or ""
+	Decision string // "same", "review" or "", or OSHAccepted or OSHRejected once an analyst decided a review
 	Reasons  []string
 	At       time.Time
 }

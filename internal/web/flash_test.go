@@ -80,6 +80,8 @@ var pageConfirmations = map[string]string{
 	"POST /suppliers/duplicates/merge":          "page", // the duplicates page says what was merged
 	"POST /suppliers/duplicates/keep-apart":     "page",
 	"POST /suppliers/merges/{id}/undo":          "page",
+	"POST /suppliers/duplicates/os-id/accept":   "page", // the duplicates page says which OS ID was given
+	"POST /suppliers/duplicates/os-id/reject":   "page",
 	"POST /suppliers/import":                    "page", // the import's summary and row errors
 	"POST /screening/run":                       "flash",
 	"POST /screening/lists":                     "flash",

@@ -179,6 +179,8 @@ func (s *Server) routes() []route {
 			{"POST /suppliers/duplicates/merge", signedIn, account.PermSuppliersWrite, sup.duplicatesMerge},
 			{"POST /suppliers/duplicates/keep-apart", signedIn, account.PermSuppliersWrite, sup.duplicatesKeepApart},
 			{"POST /suppliers/merges/{id}/undo", signedIn, account.PermSuppliersWrite, sup.mergeUndo},
+			{"POST /suppliers/duplicates/os-id/accept", signedIn, account.PermSuppliersWrite, sup.oshAccept},
+			{"POST /suppliers/duplicates/os-id/reject", signedIn, account.PermSuppliersWrite, sup.oshReject},
 			{"GET /api/v1/suppliers", signedIn, account.PermSuppliersRead, sup.apiSuppliers},
 			{"GET /api/v1/suppliers/{id}", signedIn, account.PermSuppliersRead, sup.apiSupplier},
 			{"GET /api/v1/graph", signedIn, account.PermSuppliersRead, sup.apiGraph},

@@ -30,9 +30,14 @@ type DuplicateReview interface {
 // page lists them.
 type OSHSuggestions interface {
 	OSHReviews(ctx context.Context, orgID string, limit int) ([]supplychain.OSHLookup, error)
+	// DecideOSHSuggestion accepts (the facility gets the candidate's OS
+	// ID) or rejects a suggestion; kernel.Conflict when it was decided
+	// already, kernel.NotFound when there is none.
+	DecideOSHSuggestion(ctx context.Context, orgID, partyID string, accept bool, actor string) (supplychain.OSHLookup, error)
 }
 
 type oshView struct {
+	PartyID                     string // for the forms only
 	Name, Href, Candidate, OSID string
 	Percent                     int
 	Why                         []string
@@ -136,7 +141,7 @@ func (h *supplyHandlers) renderDuplicates(w http.ResponseWriter, r *http.Request
 			if l.Address != "" {
 				cand += ", " + l.Address
 			}
-			osh = append(osh, oshView{Name: p.Name, Href: "/suppliers/" + url.PathEscape(p.ID), Candidate: cand, OSID: l.OSID,
+			osh = append(osh, oshView{PartyID: p.ID, Name: p.Name, Href: "/suppliers/" + url.PathEscape(p.ID), Candidate: cand, OSID: l.OSID,
 				Percent: scorePercent(l.Score), Why: explainMatch(l.Reasons)})
 		}
 	}
@@ -220,8 +225,52 @@ func doneNotice(q url.Values) string {
 		return fmt.Sprintf("Kept “%s” and “%s” apart: imports will not merge them.", a, b)
 	case "undone":
 		return fmt.Sprintf("Undone: “%s” and “%s” are two facilities again, with their links as before the merge; risk was recomputed.", b, a)
+	case "os-id-accepted":
+		return fmt.Sprintf("“%s” now has the Open Supply Hub ID %s.", a, b)
+	case "os-id-rejected":
+		return fmt.Sprintf("Rejected the Open Supply Hub suggestion %s for “%s”: the facility keeps no OS ID and will not be looked up again.", b, a)
 	}
 	return ""
+}
+
+// oshAccept gives a facility the OS ID the background look-up suggested.
+func (h *supplyHandlers) oshAccept(w http.ResponseWriter, r *http.Request) {
+	h.decideOSH(w, r, true)
+}
+
+// oshReject records that the suggested Open Supply Hub facility is
+// another place.
+func (h *supplyHandlers) oshReject(w http.ResponseWriter, r *http.Request) {
+	h.decideOSH(w, r, false)
+}
+
+func (h *supplyHandlers) decideOSH(w http.ResponseWriter, r *http.Request, accept bool) {
+	sg, ok := h.duplicates.(OSHSuggestions)
+	if !ok {
+		h.fail(w, r, kernel.Errorf(kernel.Unavailable, "Open Supply Hub suggestions are not available on this server"))
+		return
+	}
+	p := principalOf(r)
+	party := r.PostFormValue("party")
+	if party == "" {
+		h.renderDuplicates(w, r, http.StatusBadRequest, map[string]any{"Error": "choose a suggestion from the list"})
+		return
+	}
+	l, err := sg.DecideOSHSuggestion(r.Context(), p.User.OrgID, party, accept, p.User.ID)
+	if err != nil {
+		h.pairError(w, r, err)
+		return
+	}
+	fac, err := h.suppliers.GetParty(r.Context(), p.User.OrgID, party)
+	if err != nil {
+		h.fail(w, r, err)
+		return
+	}
+	done := "os-id-rejected"
+	if accept {
+		done = "os-id-accepted"
+	}
+	http.Redirect(w, r, "/suppliers/duplicates?"+url.Values{"done": {done}, "a": {fac.Name}, "b": {l.OSID}}.Encode(), http.StatusSeeOther)
 }
 
 // duplicatesMerge merges a queued pair on an analyst's decision.

@@ -43,6 +43,9 @@ func (d storedDuplicates) KeepApart(ctx context.Context, org, a, b, actor string
 func (d storedDuplicates) OSHReviews(ctx context.Context, org string, limit int) ([]supplychain.OSHLookup, error) {
 	return d.st.OSHReviews(ctx, org, limit)
 }
+func (d storedDuplicates) DecideOSHSuggestion(ctx context.Context, org, party string, accept bool, actor string) (supplychain.OSHLookup, error) {
+	return d.st.DecideOSHSuggestion(ctx, org, party, accept, actor, d.svc.Clock.Now())
+}
 func (d storedDuplicates) UndoMerge(ctx context.Context, org, id, actor string) (supplychain.Merge, error) {
 	return d.svc.UndoMerge(ctx, d.st, org, id, actor)
 }
@@ -167,6 +170,74 @@ func TestDuplicatesDecisionsConfirmAndRefuseTwice(t *testing.T) {
 	}
 }
 
+// An analyst accepts one Open Supply Hub suggestion and rejects another;
+// each is confirmed on the page and leaves the list, the accepted one's
+// OS ID is stored, a second decision is refused, and a cross-site post
+// never reaches the handler.
+func TestOSHSuggestionsAcceptAndReject(t *testing.T) {
+	t.Parallel()
+	f, db := duplicatesFixture(t)
+	st := db.SupplyChain()
+	ctx := context.Background()
+	for _, l := range []supplychain.OSHLookup{
+		{PartyID: supplychain.RefID("D1"), OSID: "BD2020999XYZ123", Name: "Dhaka Knitting Co.", Address: "Tongi", Score: 0.7, Decision: "review", Reasons: []string{"name 0.70"}},
+		{PartyID: supplychain.RefID("H1"), OSID: "HN2021100ABCDEF", Name: "Hanes Brands Inc", Address: "Villanueva", Score: 0.6, Decision: "review", Reasons: []string{"name 0.60"}},
+	} {
+		l.At = f.clock.Now()
+		if err := st.RecordOSHLookup(ctx, f.org.ID, l); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, analyst := f.login(t, "analyst@acme.example", testPassword, "")
+	accept := url.Values{"party": {supplychain.RefID("D1")}}.Encode()
+	if res := f.do(t, "POST", "/suppliers/duplicates/os-id/accept", accept, analyst, map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "https://evil.example"}); res.StatusCode != http.StatusForbidden {
+		t.Errorf("cross-site accept: %d", res.StatusCode)
+	}
+	res := f.do(t, "POST", "/suppliers/duplicates/os-id/accept", accept, analyst, nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("accept: %d %s", res.StatusCode, pageText(t, res))
+	}
+	res = f.do(t, "GET", res.Header.Get("Location"), "", analyst, nil)
+	body := pageText(t, res)
+	if !strings.Contains(body, "“Dhaka Knit Wear Ltd” now has the Open Supply Hub ID BD2020999XYZ123.") {
+		t.Errorf("no confirmation of the accepted OS ID:\n%s", body)
+	}
+	if strings.Contains(body, "Dhaka Knitting Co.") {
+		t.Error("the accepted suggestion is still listed")
+	}
+	if p, err := st.GetParty(ctx, f.org.ID, supplychain.RefID("D1")); err != nil || p.OSID != "BD2020999XYZ123" {
+		t.Errorf("OS ID after accepting: %q, %v", p.OSID, err)
+	}
+	res = f.do(t, "POST", "/suppliers/duplicates/os-id/reject", accept, analyst, nil)
+	if body := pageText(t, res); res.StatusCode != http.StatusConflict || !strings.Contains(body, "decided already") {
+		t.Errorf("deciding an accepted suggestion again: %d\n%s", res.StatusCode, body)
+	}
+	res = f.do(t, "POST", "/suppliers/duplicates/os-id/reject", url.Values{"party": {supplychain.RefID("H1")}}.Encode(), analyst, nil)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reject: %d %s", res.StatusCode, pageText(t, res))
+	}
+	res = f.do(t, "GET", res.Header.Get("Location"), "", analyst, nil)
+	if body := pageText(t, res); !strings.Contains(body, "Rejected the Open Supply Hub suggestion HN2021100ABCDEF for “Hanes Ink”") || strings.Contains(body, `id="osh"`) {
+		t.Errorf("after rejecting the last suggestion:\n%s", body)
+	}
+	if p, err := st.GetParty(ctx, f.org.ID, supplychain.RefID("H1")); err != nil || p.OSID != "" {
+		t.Errorf("OS ID after rejecting: %q, %v", p.OSID, err)
+	}
+	left, err := st.FacilitiesToLookUp(ctx, f.org.ID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range left {
+		if p.ID == supplychain.RefID("H1") {
+			t.Error("a facility whose suggestion was rejected is looked up again")
+		}
+	}
+	res = f.do(t, "POST", "/suppliers/duplicates/os-id/accept", "", analyst, nil)
+	if body := pageText(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(body, "choose a suggestion") {
+		t.Errorf("accept without a suggestion: %d\n%s", res.StatusCode, body)
+	}
+}
+
 // TestBrowserDuplicatesMergeAndUndo: with scripts off, an analyst merges
 // the queued pair, sees it confirmed, then undoes the import's merge and
 // sees that confirmed, in headless Chromium.
@@ -211,6 +282,21 @@ func TestBrowserDuplicatesMergeAndUndo(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkAccessibility(t, ctx, "duplicates after undo")
+	// An Open Supply Hub suggestion, accepted with the page's own form.
+	if err := db.SupplyChain().RecordOSHLookup(context.Background(), f.org.ID, supplychain.OSHLookup{
+		PartyID: supplychain.RefID("H1"), OSID: "HN2021100ABCDEF", Name: "Hanes Ink SA de CV", Address: "Inhdelva Norte, Cortes",
+		Score: 0.74, Decision: "review", Reasons: []string{"name 0.90", "address 0.55"}, At: f.clock.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/suppliers/duplicates"), chromedp.Click(chromedp.CSS("#osh-accept-0"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#done", "“Hanes Ink” now has the Open Supply Hub ID HN2021100ABCDEF."); err != nil {
+		t.Fatal(err)
+	}
+	if p, err := db.SupplyChain().GetParty(context.Background(), f.org.ID, supplychain.RefID("H1")); err != nil || p.OSID != "HN2021100ABCDEF" {
+		t.Errorf("Hanes Ink after accepting its OS ID: %+v, %v", p.OSID, err)
+	}
 	if _, err := db.SupplyChain().GetParty(context.Background(), f.org.ID, supplychain.RefID("H2")); err != nil {
 		t.Errorf("Hanes Ink S.A. de C.V. is not stored again: %v", err)
 	}

@@ -25,17 +25,19 @@ import (
 )
 
 var supplyAuth = map[string][]string{
-	"GET /suppliers":                         {"admin", "analyst", "case_handler", "viewer"},
-	"GET /suppliers/export.csv":              {"admin", "analyst", "case_handler", "viewer"},
-	"GET /suppliers/import":                  {"admin", "analyst"},
-	"POST /suppliers/import":                 {"admin", "analyst"},
-	"GET /suppliers/import/templates/{kind}": {"admin", "analyst"},
-	"GET /suppliers/{id}":                    {"admin", "analyst", "case_handler", "viewer"},
-	"GET /suppliers/duplicates":              {"admin", "analyst", "case_handler", "viewer"},
-	"POST /suppliers/duplicates/merge":       {"admin", "analyst"},
-	"POST /suppliers/duplicates/keep-apart":  {"admin", "analyst"},
-	"POST /suppliers/merges/{id}/undo":       {"admin", "analyst"},
-	"GET /risk-map":                          {"admin", "analyst", "case_handler", "viewer"},
+	"GET /suppliers":                          {"admin", "analyst", "case_handler", "viewer"},
+	"GET /suppliers/export.csv":               {"admin", "analyst", "case_handler", "viewer"},
+	"GET /suppliers/import":                   {"admin", "analyst"},
+	"POST /suppliers/import":                  {"admin", "analyst"},
+	"GET /suppliers/import/templates/{kind}":  {"admin", "analyst"},
+	"GET /suppliers/{id}":                     {"admin", "analyst", "case_handler", "viewer"},
+	"GET /suppliers/duplicates":               {"admin", "analyst", "case_handler", "viewer"},
+	"POST /suppliers/duplicates/merge":        {"admin", "analyst"},
+	"POST /suppliers/duplicates/keep-apart":   {"admin", "analyst"},
+	"POST /suppliers/merges/{id}/undo":        {"admin", "analyst"},
+	"POST /suppliers/duplicates/os-id/accept": {"admin", "analyst"},
+	"POST /suppliers/duplicates/os-id/reject": {"admin", "analyst"},
+	"GET /risk-map":                           {"admin", "analyst", "case_handler", "viewer"},
 }
 
 func fptr(v float64) *float64 { return &v }

@@ -24,10 +24,12 @@ func TestDedupe(t *testing.T) {
 		"spring.csv": "country,name,address,sector,lat,lng\n" +
 			"Honduras,Hanes Ink,\"Parque Industrial Inhdelva Norte, Edificio 11 y 12, Cortes\",Apparel,,\n" +
 			"India,Jeans Knit Private Ltd Unit 3,\"No 34/A, II Phase, Peenya Industrial Area, Bangalore\",Apparel,,\n" +
-			"Bangladesh,Noman Terry Towel Mills,\"Vawal Mirzapur, Gazipur\",Apparel,,\n",
+			"Bangladesh,Noman Terry Towel Mills,\"Vawal Mirzapur, Gazipur\",Apparel,,\n" +
+			"Bangladesh,Dhaka Knit Wear Ltd,\"Plot 12, Road 4, Tongi\",Apparel,,\n",
 		"autumn.csv": "country,name,address,sector,lat,lng\n" +
 			"HN,HANES INK S.A. DE C.V.,\"PARQUE INDUSTRIAL Inhdelva Norte,Edificio 11 y 12,Cortes Honduras\",Apparel,,\n" +
-			"IN,Jeans Knit Private Ltd Unit 4,\"No. 20-A/21-E, II Phase, Peenya Industrial Area, Bangalore\",Apparel,,\n",
+			"IN,Jeans Knit Private Ltd Unit 4,\"No. 20-A/21-E, II Phase, Peenya Industrial Area, Bangalore\",Apparel,,\n" +
+			"BD,Dhaka Knitwear Limited,Tongi Industrial Area,Apparel,,\n",
 	})
 	spring, autumn := filepath.Join(dir, "spring.csv"), filepath.Join(dir, "autumn.csv")
 	code, out, errOut := runCLI(t, "dedupe", spring, autumn)
@@ -38,14 +40,17 @@ func TestDedupe(t *testing.T) {
 	if lines[0] != "a,b,score,decision,reasons" {
 		t.Errorf("header %q", lines[0])
 	}
-	want := []string{spring + ":2," + autumn + ":2,", ",same,", spring + ":3," + autumn + ":3,", ",review,", "unit numbers differ (3 / 4)"}
+	want := []string{spring + ":2," + autumn + ":2,", ",same,", spring + ":5," + autumn + ":4,", ",review,"}
 	for _, w := range want {
 		if !strings.Contains(out, w) {
 			t.Errorf("output lacks %q:\n%s", w, out)
 		}
 	}
-	if strings.Contains(out, ":4,") {
+	if strings.Contains(out, spring+":4,") {
 		t.Errorf("the towel mill matched something:\n%s", out)
+	}
+	if strings.Contains(out, spring+":3,") || strings.Contains(out, autumn+":3,") {
+		t.Errorf("units 3 and 4 of one company were paired:\n%s", out)
 	}
 
 	code, out, errOut = runCLI(t, "dedupe", "--format", "json", spring, autumn)

@@ -15,6 +15,9 @@ import (
 // stay right and the document opens as before, without author, tool,
 // title, dates or position.
 //
+// Comments and other annotations, embedded files, JavaScript and other
+// actions are removed too (pdfactive.go).
+//
 // Where the metadata cannot be reached without rewriting the file (an
 // information dictionary inside a compressed object stream, a compressed
 // XMP stream, an encrypted document) the file is refused.
@@ -153,6 +156,9 @@ func stripPDF(b []byte) ([]byte, error) {
 			}
 			blankJPEGMetadata(out[s : s+e])
 		}
+	}
+	if err := removeActiveParts(b, out, objs); err != nil {
+		return nil, err
 	}
 	return out, nil
 }

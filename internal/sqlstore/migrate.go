@@ -32,6 +32,7 @@ func (db *DB) migrations() ([]migration, error) {
 		return nil, err
 	}
 	byVersion := map[int]migration{}
+	generic := map[int]string{} // version -> the file for every engine
 	for _, e := range entries {
 		name := strings.TrimSuffix(e.Name(), ".sql")
 		engine := ""
@@ -49,6 +50,14 @@ func (db *DB) migrations() ([]migration, error) {
 		body, err := migrationFiles.ReadFile("migrations/" + e.Name())
 		if err != nil {
 			return nil, err
+		}
+		if engine == "" {
+			// Two files of one number would leave one of them unapplied
+			// without a word (two changes landed with the same number).
+			if other, dup := generic[v]; dup {
+				return nil, fmt.Errorf("migration files %s and %s have the same number: renumber one", other, e.Name())
+			}
+			generic[v] = e.Name()
 		}
 		if _, exists := byVersion[v]; exists && engine == "" {
 			continue // an engine-specific file already replaced it

@@ -141,6 +141,7 @@ type alertHandlers struct {
 type reportHandlers struct {
 	*base
 	reporting *reportdata.Service
+	suppliers SupplierReader // nil when the supply chain is off: reports are on the whole organisation
 }
 
 // userDirectory is what pages read of an organisation's users, to name who
@@ -277,7 +278,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		}
 	}
 	if f.reports.on {
-		s.reports = &reportHandlers{base: b, reporting: d.Reporting}
+		s.reports = &reportHandlers{base: b, reporting: d.Reporting, suppliers: d.Suppliers}
 	}
 	if f.surveys.on {
 		s.surveys = &surveyHandlers{base: b, surveys: d.Surveys.Service, parties: d.Suppliers,

@@ -98,6 +98,10 @@ var pageConfirmations = map[string]string{
 	"POST /eudr/lots/{ref}/statement":           "page", // the lot page says which statement was made
 	"POST /impact/programmes":                   "flash",
 	"POST /impact/programmes/{id}/model":        "flash",
+	"POST /impact/programmes/{id}/steps":        "flash",
+	"POST /impact/programmes/{id}/steps/{step}": "flash",
+	"POST /impact/programmes/{id}/links":        "flash",
+	"POST /impact/programmes/{id}/indicators":   "flash",
 	"POST /impact/programmes/{id}/observations": "flash",
 	"POST /impact/programmes/{id}/sroi":         "flash",
 }

@@ -2,9 +2,12 @@ package web
 
 import (
 	"bytes"
+	"net/url"
+
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/upstream-platform/upstream/internal/account"
 	"html/template"
 	"math"
 	"net/http"
@@ -315,6 +318,13 @@ func (s *impactHandlers) renderProgramme(w http.ResponseWriter, r *http.Request,
 		data["Sections"] = sections
 	}
 	data["MinGroup"] = impact.MinGroupSize
+	if p.Can(account.PermImpactWrite) {
+		posted, _ := extra["Posted"].(url.Values)
+		key, _ := extra["PostedKey"].(string)
+		problems, _ := extra["PostedErrors"].([]string)
+		data["Edit"] = modelEditData(prog, posted, key, problems)
+		data["SROIForm"] = s.sroiFormData(ctx, p.User.OrgID, prog, extra)
+	}
 	for k, v := range extra {
 		data[k] = v
 	}
@@ -370,6 +380,15 @@ func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request
 	p := principalOf(r)
 	id := r.PathValue("id")
 	r.Body = http.MaxBytesReader(w, r.Body, maxMapUpload)
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		// The impact map typed into the form rather than JSON.
+		if err := r.ParseForm(); err != nil {
+			s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIError": "the impact map form is too large or malformed"})
+			return
+		}
+		s.impactSROIFormSubmit(w, r)
+		return
+	}
 	var text []byte
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		if err := r.ParseMultipartForm(maxMapUpload); err != nil {

@@ -38,6 +38,15 @@ func parsePages() (map[string]*template.Template, error) {
 			return map[string]any{"Key": key, "Label": label, "Class": class, "Href": links[key], "Current": current, "Direction": dir}
 		},
 		"stage": func(s grievance.Stage) string { return grievance.StageLabel(s, "en") },
+		// dict passes several values to a shared template: dict "K" v ...
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				k, _ := kv[i].(string)
+				m[k] = kv[i+1]
+			}
+			return m
+		},
 	}
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {

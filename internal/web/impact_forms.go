@@ -1,0 +1,558 @@
+package web
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/upstream-platform/upstream/internal/impact"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// The logic model is edited one step, link or indicator at a time through
+// plain forms. Each form carries the version of the model it was drawn
+// from, so an edit made on a page someone else has since changed is
+// refused instead of undoing their change.
+
+// kindLabel names a step of the results chain for people.
+var kindLabel = map[impact.NodeKind]string{
+	impact.KindInput: "input", impact.KindActivity: "activity", impact.KindOutput: "output",
+	impact.KindOutcome: "outcome", impact.KindImpact: "impact",
+}
+
+// modelVersion is the version a form was drawn from: the time the model
+// was last saved, to the nanosecond.
+func modelVersion(p *impact.Programme) string {
+	return strconv.FormatInt(p.UpdatedAt.UnixNano(), 10)
+}
+
+// formProblems is what a form found wrong, each naming its field in words.
+type formProblems []string
+
+func (f *formProblems) add(field, format string, args ...any) {
+	*f = append(*f, field+": "+fmt.Sprintf(format, args...))
+}
+
+// editModel loads the programme, checks the form's version, lets change
+// alter a copy of the model, and saves it. A problem the form or the model
+// finds comes back on the programme page beside the form it came from
+// (formKey), with what was typed kept; otherwise the page is reloaded with
+// what was done.
+func (s *impactHandlers) editModel(w http.ResponseWriter, r *http.Request, formKey, anchor string, change func(m *impact.LogicModel) (string, formProblems)) {
+	p := principalOf(r)
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
+		return
+	}
+	prog, err := s.impact.Programme(ctx, p.User.OrgID, r.PathValue("id"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	back := func(status int, problems []string) {
+		key := formKey + "/" + r.PostForm.Get("original") + r.PathValue("step")
+		s.renderProgramme(w, r, status, map[string]any{"Posted": r.PostForm, "PostedKey": key, "PostedErrors": problems})
+	}
+	if v := r.PostForm.Get("version"); v != modelVersion(prog) {
+		back(http.StatusConflict, []string{"The logic model was changed by someone else after this page was opened, so nothing was saved. The page now shows their change; make yours again."})
+		return
+	}
+	m := copyModel(prog.Model)
+	did, problems := change(&m)
+	if len(problems) > 0 {
+		back(http.StatusBadRequest, problems)
+		return
+	}
+	if _, err := s.impact.ReplaceModel(ctx, p.User.OrgID, prog.ID, m); err != nil {
+		if kernel.IsCode(err, kernel.Invalid) {
+			back(http.StatusBadRequest, humanModelProblems(m, prog.Model, err))
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.done(w, r, "/impact/programmes/"+prog.ID+"#"+anchor, did)
+}
+
+// copyModel copies m deeply enough that changing the copy's slices leaves
+// m alone.
+func copyModel(m impact.LogicModel) impact.LogicModel {
+	out := impact.LogicModel{Programme: m.Programme}
+	out.Nodes = append([]impact.Node(nil), m.Nodes...)
+	out.Indicators = append([]impact.Indicator(nil), m.Indicators...)
+	for _, l := range m.Links {
+		l.Assumptions = append([]impact.Assumption(nil), l.Assumptions...)
+		l.Evidence = append([]impact.Evidence(nil), l.Evidence...)
+		out.Links = append(out.Links, l)
+	}
+	return out
+}
+
+// newNodeID gives a new step an id no step of m has; people never see it.
+func newNodeID(m *impact.LogicModel, kind impact.NodeKind) string {
+	for n := len(m.Nodes) + 1; ; n++ {
+		id := fmt.Sprintf("%s-%d", kind, n)
+		if _, taken := m.Node(id); !taken {
+			return id
+		}
+	}
+}
+
+// nodeTitle is how a step is named in messages: its kind and title.
+func nodeTitle(n impact.Node) string {
+	return kindLabel[n.Kind] + " “" + n.Title + "”"
+}
+
+// impactStepAdd adds a step. An outcome or impact must be reached from an
+// activity, so it is added together with the link from the step it
+// follows.
+func (s *impactHandlers) impactStepAdd(w http.ResponseWriter, r *http.Request) {
+	s.editModel(w, r, "Step", "edit-model", func(m *impact.LogicModel) (string, formProblems) {
+		var bad formProblems
+		kind := impact.NodeKind(r.PostForm.Get("kind"))
+		title := strings.TrimSpace(r.PostForm.Get("title"))
+		after := r.PostForm.Get("after")
+		if _, ok := kindLabel[kind]; !ok {
+			bad.add("Kind of step", "choose input, activity, output, outcome or impact")
+		}
+		if title == "" {
+			bad.add("Title", "enter a title, such as “Workers trained in their rights”")
+		}
+		var prev impact.Node
+		if after != "" {
+			var ok bool
+			if prev, ok = m.Node(after); !ok {
+				bad.add("Comes after", "that step is no longer in the model; choose another")
+			}
+		} else if kind == impact.KindOutcome || kind == impact.KindImpact {
+			bad.add("Comes after", "choose the step that leads to this %s: an outcome or impact must follow from the programme's activities", kindLabel[kind])
+		}
+		if len(bad) > 0 {
+			return "", bad
+		}
+		n := impact.Node{ID: newNodeID(m, kind), Kind: kind, Title: title, Description: strings.TrimSpace(r.PostForm.Get("description"))}
+		m.Nodes = append(m.Nodes, n)
+		if prev.ID != "" {
+			m.Links = append(m.Links, impact.Link{From: prev.ID, To: n.ID})
+			return "Added the " + nodeTitle(n) + ", following the " + nodeTitle(prev) + ".", nil
+		}
+		return "Added the " + nodeTitle(n) + ".", nil
+	})
+}
+
+// impactStepEdit renames a step or, with action=delete, removes it with
+// its links and the indicators that measure it.
+func (s *impactHandlers) impactStepEdit(w http.ResponseWriter, r *http.Request) {
+	s.editModel(w, r, "Step", "edit-model", func(m *impact.LogicModel) (string, formProblems) {
+		var bad formProblems
+		id := r.PathValue("step")
+		at := -1
+		for i, n := range m.Nodes {
+			if n.ID == id {
+				at = i
+			}
+		}
+		if at < 0 {
+			bad.add("Step", "it is no longer in the model")
+			return "", bad
+		}
+		n := m.Nodes[at]
+		if r.PostForm.Get("action") == "delete" {
+			m.Nodes = append(m.Nodes[:at], m.Nodes[at+1:]...)
+			var links []impact.Link
+			for _, l := range m.Links {
+				if l.From != id && l.To != id {
+					links = append(links, l)
+				}
+			}
+			removedLinks := len(m.Links) - len(links)
+			m.Links = links
+			var inds []impact.Indicator
+			var gone []string
+			for _, ind := range m.Indicators {
+				if ind.Node == id {
+					gone = append(gone, "“"+ind.Name+"”")
+					continue
+				}
+				inds = append(inds, ind)
+			}
+			m.Indicators = inds
+			msg := "Removed the " + nodeTitle(n)
+			if removedLinks > 0 {
+				msg += " and its " + fmtCountOf(removedLinks, "link", "links")
+			}
+			if len(gone) > 0 {
+				msg += ", and the indicators that measured it: " + strings.Join(gone, ", ")
+			}
+			return msg + ".", nil
+		}
+		title := strings.TrimSpace(r.PostForm.Get("title"))
+		if title == "" {
+			bad.add("Title", "enter a title; to take the step out, use Remove")
+			return "", bad
+		}
+		m.Nodes[at].Title, m.Nodes[at].Description = title, strings.TrimSpace(r.PostForm.Get("description"))
+		return "Saved the " + nodeTitle(m.Nodes[at]) + ".", nil
+	})
+}
+
+// impactLinkEdit adds a link between two steps, with an assumption and a
+// piece of evidence if given, or with action=delete removes one.
+func (s *impactHandlers) impactLinkEdit(w http.ResponseWriter, r *http.Request) {
+	s.editModel(w, r, "Link", "edit-links", func(m *impact.LogicModel) (string, formProblems) {
+		var bad formProblems
+		from, okf := m.Node(r.PostForm.Get("from"))
+		to, okt := m.Node(r.PostForm.Get("to"))
+		if !okf {
+			bad.add("From", "choose the step the link starts from")
+		}
+		if !okt {
+			bad.add("Leads to", "choose the step it leads to")
+		}
+		if len(bad) > 0 {
+			return "", bad
+		}
+		at := -1
+		for i, l := range m.Links {
+			if l.From == from.ID && l.To == to.ID {
+				at = i
+			}
+		}
+		if r.PostForm.Get("action") == "delete" {
+			if at < 0 {
+				bad.add("Link", "the %s no longer leads to the %s", nodeTitle(from), nodeTitle(to))
+				return "", bad
+			}
+			m.Links = append(m.Links[:at], m.Links[at+1:]...)
+			return "Removed the link from the " + nodeTitle(from) + " to the " + nodeTitle(to) + ".", nil
+		}
+		assumption := strings.TrimSpace(r.PostForm.Get("assumption"))
+		risk := r.PostForm.Get("risk")
+		evidence := strings.TrimSpace(r.PostForm.Get("evidence"))
+		source := strings.TrimSpace(r.PostForm.Get("source"))
+		strength := impact.EvidenceStrength(r.PostForm.Get("strength"))
+		if assumption == "" && risk != "" {
+			bad.add("Assumption", "write the assumption whose risk you chose")
+		}
+		if evidence == "" && source != "" {
+			bad.add("Evidence", "summarise the evidence the source gives")
+		}
+		if len(bad) > 0 {
+			return "", bad
+		}
+		did := "Linked the " + nodeTitle(from) + " to the " + nodeTitle(to)
+		if at < 0 {
+			m.Links = append(m.Links, impact.Link{From: from.ID, To: to.ID})
+			at = len(m.Links) - 1
+		} else {
+			did = "The " + nodeTitle(from) + " already leads to the " + nodeTitle(to)
+		}
+		var added []string
+		if assumption != "" {
+			m.Links[at].Assumptions = append(m.Links[at].Assumptions, impact.Assumption{Text: assumption, Risk: risk})
+			added = append(added, "an assumption")
+		}
+		if evidence != "" {
+			m.Links[at].Evidence = append(m.Links[at].Evidence, impact.Evidence{Summary: evidence, Source: source, Strength: strength})
+			added = append(added, "evidence")
+		}
+		if len(added) > 0 {
+			did += "; added " + strings.Join(added, " and ")
+		}
+		return did + ".", nil
+	})
+}
+
+// indicatorCode makes a code for observation files from an indicator's
+// name when the person gives none: lower case words joined by hyphens.
+func indicatorCode(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range strings.ToLower(name) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			if dash && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			b.WriteRune(r)
+			dash = false
+		default:
+			dash = true
+		}
+		if b.Len() >= 40 {
+			break
+		}
+	}
+	return b.String()
+}
+
+// impactIndicatorEdit adds or changes an indicator (original names the
+// one changed) or, with action=delete, removes it.
+func (s *impactHandlers) impactIndicatorEdit(w http.ResponseWriter, r *http.Request) {
+	s.editModel(w, r, "Indicator", "edit-indicators", func(m *impact.LogicModel) (string, formProblems) {
+		var bad formProblems
+		f := r.PostForm
+		original := f.Get("original")
+		at := -1
+		for i, ind := range m.Indicators {
+			if original != "" && ind.Code == original {
+				at = i
+			}
+		}
+		if original != "" && at < 0 {
+			bad.add("Indicator", "it is no longer in the model")
+			return "", bad
+		}
+		if f.Get("action") == "delete" {
+			gone := m.Indicators[at]
+			m.Indicators = append(m.Indicators[:at], m.Indicators[at+1:]...)
+			return "Removed the indicator “" + gone.Name + "”.", nil
+		}
+		ind := impact.Indicator{
+			Name: strings.TrimSpace(f.Get("name")), Code: strings.TrimSpace(f.Get("code")), Unit: strings.TrimSpace(f.Get("unit")),
+			Node: f.Get("node"), Direction: impact.Direction(f.Get("direction")), Aggregation: impact.Aggregation(f.Get("aggregation")),
+			Cumulative: f.Get("cumulative") != "", IRIS: strings.TrimSpace(f.Get("iris")), SDG: strings.TrimSpace(f.Get("sdg")),
+		}
+		if ind.Name == "" {
+			bad.add("Name", "enter what the indicator counts, such as “Workers who know their rights”")
+		}
+		if ind.Code == "" {
+			ind.Code = indicatorCode(ind.Name)
+		}
+		for i, other := range m.Indicators {
+			if i != at && other.Code == ind.Code && ind.Code != "" {
+				bad.add("Code", "“%s” is the code of the indicator “%s”; choose another", ind.Code, other.Name)
+			}
+		}
+		if ind.Unit == "" {
+			bad.add("Unit", "enter what one unit is: people, hectares, %%…")
+		}
+		if n, ok := m.Node(ind.Node); !ok {
+			bad.add("Measures", "choose the output, outcome or impact it measures")
+		} else if n.Kind != impact.KindOutput && n.Kind != impact.KindOutcome && n.Kind != impact.KindImpact {
+			bad.add("Measures", "the %s is not an output, outcome or impact", nodeTitle(n))
+		}
+		ind.Baseline.Value = requiredNumber(&bad, f.Get("baseline"), "Baseline")
+		ind.Baseline.Date = requiredDate(&bad, f.Get("baseline_date"), "Baseline date")
+		ind.Target.Value = requiredNumber(&bad, f.Get("target"), "Target")
+		ind.Target.Date = requiredDate(&bad, f.Get("target_date"), "Target date")
+		if len(bad) > 0 {
+			return "", bad
+		}
+		if at < 0 {
+			m.Indicators = append(m.Indicators, ind)
+			return "Added the indicator “" + ind.Name + "”; observation files name it " + ind.Code + ".", nil
+		}
+		m.Indicators[at] = ind
+		return "Saved the indicator “" + ind.Name + "”.", nil
+	})
+}
+
+// requiredNumber reads a number typed by a person: spaces and thousands
+// commas are allowed ("12,500").
+func requiredNumber(bad *formProblems, s, field string) float64 {
+	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+	s = strings.ReplaceAll(s, " ", "")
+	if s == "" {
+		bad.add(field, "enter a number")
+		return 0
+	}
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v != v || v > 1e15 || v < -1e15 {
+		bad.add(field, "enter a number, like 1200 or 3.5")
+		return 0
+	}
+	return v
+}
+
+// requiredDate reads a date field (YYYY-MM-DD, as a date input sends it).
+func requiredDate(bad *formProblems, s, field string) time.Time {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		bad.add(field, "enter a date")
+		return time.Time{}
+	}
+	d, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		bad.add(field, "enter a date like 2026-01-31")
+		return time.Time{}
+	}
+	return d
+}
+
+// subjectInProblem finds a step or indicator named by its id in a model
+// problem: kind "id" or indicator "code".
+var subjectInProblem = regexp.MustCompile(`\b(node|input|activity|output|outcome|impact|indicator) "([^"]*)"`)
+
+// humanModelProblems turns the model's problems into sentences that name
+// steps and indicators by their titles, never their ids.
+// Names missing from m, the model refused, are looked up in was, the model
+// it would have replaced.
+func humanModelProblems(m, was impact.LogicModel, err error) []string {
+	problems := modelProblems(err)
+	if len(problems) == 0 {
+		problems = []string{kernel.ErrorMessage(err)}
+	}
+	out := make([]string, 0, len(problems))
+	for _, p := range problems {
+		p = subjectInProblem.ReplaceAllStringFunc(p, func(s string) string {
+			sm := subjectInProblem.FindStringSubmatch(s)
+			if sm[1] == "indicator" {
+				for _, mm := range []impact.LogicModel{m, was} {
+					if ind, ok := mm.Indicator(sm[2]); ok {
+						return "the indicator “" + ind.Name + "”"
+					}
+				}
+				return s
+			}
+			for _, mm := range []impact.LogicModel{m, was} {
+				if n, ok := mm.Node(sm[2]); ok {
+					return "the " + nodeTitle(n)
+				}
+			}
+			return s
+		})
+		p = strings.NewReplacer("link the ", "the link from the ", " → the ", " to the ", "target.date", "target date",
+			"baseline.date", "baseline date", "baseline.value", "baseline", "target.value", "target").Replace(p)
+		out = append(out, upperFirst(p))
+	}
+	return out
+}
+
+// stepOption is a step offered in a form's select.
+type stepOption struct {
+	ID, Label string
+}
+
+// stepOptions lists the model's steps of the given kinds (all when none)
+// for a select, named by kind and title.
+func stepOptions(m impact.LogicModel, kinds ...impact.NodeKind) []stepOption {
+	var out []stepOption
+	for _, k := range kindOrder {
+		if len(kinds) > 0 && !hasKind(kinds, k) {
+			continue
+		}
+		for _, n := range m.Nodes {
+			if n.Kind == k {
+				out = append(out, stepOption{ID: n.ID, Label: upperFirst(kindLabel[k]) + ": " + n.Title})
+			}
+		}
+	}
+	return out
+}
+
+func hasKind(ks []impact.NodeKind, k impact.NodeKind) bool {
+	for _, x := range ks {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// indicatorForm is one indicator as its edit form shows it.
+type indicatorForm struct {
+	Original, Name, Code, Unit, Node, Direction, Aggregation string
+	Baseline, BaselineDate, Target, TargetDate, IRIS, SDG    string
+	Cumulative                                               bool
+	Errors                                                   []string
+}
+
+func indicatorFormOf(ind impact.Indicator) indicatorForm {
+	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+	return indicatorForm{Original: ind.Code, Name: ind.Name, Code: ind.Code, Unit: ind.Unit, Node: ind.Node,
+		Direction: string(ind.Direction), Aggregation: string(ind.Aggregation), Cumulative: ind.Cumulative,
+		Baseline: num(ind.Baseline.Value), BaselineDate: ind.Baseline.Date.Format(time.DateOnly),
+		Target: num(ind.Target.Value), TargetDate: ind.Target.Date.Format(time.DateOnly), IRIS: ind.IRIS, SDG: ind.SDG}
+}
+
+// indicatorFormPosted is an indicator form as it was sent, to show again
+// with its problems.
+func indicatorFormPosted(f url.Values, problems []string) indicatorForm {
+	return indicatorForm{Original: f.Get("original"), Name: f.Get("name"), Code: f.Get("code"), Unit: f.Get("unit"), Node: f.Get("node"),
+		Direction: f.Get("direction"), Aggregation: f.Get("aggregation"), Cumulative: f.Get("cumulative") != "",
+		Baseline: f.Get("baseline"), BaselineDate: f.Get("baseline_date"), Target: f.Get("target"), TargetDate: f.Get("target_date"),
+		IRIS: f.Get("iris"), SDG: f.Get("sdg"), Errors: problems}
+}
+
+// stepForm is one step's form: a new step's, or an existing one's.
+type stepForm struct {
+	ID, Kind, Label, Title, Description, After string
+	Errors                                     []string
+}
+
+// linkForm is the form that links two steps.
+type linkForm struct {
+	From, To, Assumption, Risk, Evidence, Source, Strength string
+	Errors                                                 []string
+}
+
+// modelEditData is what the programme page's edit forms need. A form
+// sent with problems (posted, under key) is shown again as it was typed,
+// with its problems beside it.
+func modelEditData(prog *impact.Programme, posted url.Values, key string, problems []string) map[string]any {
+	m := prog.Model
+	var steps []stepForm
+	for _, k := range kindOrder {
+		for _, n := range m.Nodes {
+			if n.Kind != k {
+				continue
+			}
+			sf := stepForm{ID: n.ID, Kind: string(n.Kind), Label: upperFirst(kindLabel[n.Kind]), Title: n.Title, Description: n.Description}
+			if key == "Step/"+n.ID {
+				sf.Title, sf.Description, sf.Errors = posted.Get("title"), posted.Get("description"), problems
+			}
+			steps = append(steps, sf)
+		}
+	}
+	newStep := stepForm{Kind: string(impact.KindActivity)}
+	if key == "Step/" {
+		newStep = stepForm{Kind: posted.Get("kind"), Title: posted.Get("title"), Description: posted.Get("description"), After: posted.Get("after"), Errors: problems}
+	}
+	var link linkForm
+	if key == "Link/" {
+		link = linkForm{From: posted.Get("from"), To: posted.Get("to"), Assumption: posted.Get("assumption"), Risk: posted.Get("risk"),
+			Evidence: posted.Get("evidence"), Source: posted.Get("source"), Strength: posted.Get("strength"), Errors: problems}
+	}
+	var inds []indicatorForm
+	for _, ind := range m.Indicators {
+		if key == "Indicator/"+ind.Code {
+			inds = append(inds, indicatorFormPosted(posted, problems))
+			continue
+		}
+		inds = append(inds, indicatorFormOf(ind))
+	}
+	newInd := indicatorForm{Direction: string(impact.HigherIsBetter), Aggregation: string(impact.Sum)}
+	if key == "Indicator/" {
+		newInd = indicatorFormPosted(posted, problems)
+	}
+	type linkRow struct{ From, To, FromLabel, ToLabel string }
+	var links []linkRow
+	for _, l := range m.Links {
+		f, _ := m.Node(l.From)
+		t, _ := m.Node(l.To)
+		links = append(links, linkRow{l.From, l.To, upperFirst(nodeTitle(f)), nodeTitle(t)})
+	}
+	return map[string]any{
+		"Version":        modelVersion(prog),
+		"StepKinds":      []stepOption{{"input", "Input: money, staff, partners' time"}, {"activity", "Activity: what the programme does"}, {"output", "Output: what an activity delivers, counted"}, {"outcome", "Outcome: what changes for people or nature"}, {"impact", "Impact: the long-run change"}},
+		"EditSteps":      steps,
+		"NewStep":        newStep,
+		"AllSteps":       stepOptions(m),
+		"MeasuredSteps":  stepOptions(m, impact.KindOutput, impact.KindOutcome, impact.KindImpact),
+		"EditLinks":      links,
+		"NewLink":        link,
+		"EditIndicators": inds,
+		"NewIndicator":   newInd,
+		"Directions":     []stepOption{{string(impact.HigherIsBetter), "Higher is better"}, {string(impact.LowerIsBetter), "Lower is better"}},
+		"Aggregations": []stepOption{{string(impact.Sum), "Add up (counts: people trained)"}, {string(impact.Average), "Average, weighted by the people behind each figure"},
+			{string(impact.Ratio), "Ratio of totals (shares: people in work of people followed up)"}, {string(impact.Latest), "Latest period stands (stocks: hectares restored)"}},
+		"Risks":     []stepOption{{"", "Not rated"}, {"low", "Low"}, {"medium", "Medium"}, {"high", "High"}},
+		"Strengths": []stepOption{{"", "Not rated"}, {string(impact.EvidenceWeak), "Weak (anecdote, opinion)"}, {string(impact.EvidenceModerate), "Moderate (monitoring, before and after)"}, {string(impact.EvidenceStrong), "Strong (comparison groups, reviews)"}},
+	}
+}

@@ -1,0 +1,293 @@
+package web
+
+import (
+	"context"
+	"html"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/upstream-platform/upstream/internal/impact"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/testkit"
+)
+
+// TestImpactModelForms edits the demo programme's logic model one step,
+// link and indicator at a time through the forms, as an analyst: every
+// change says what it did, and every refusal names the field or the step
+// in words, never an id or a JSON path, and changes nothing.
+func TestImpactModelForms(t *testing.T) {
+	t.Parallel()
+	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	pid := f.prog.ID
+	base := "/impact/programmes/" + pid
+	current := func() *impact.Programme {
+		t.Helper()
+		p, err := f.svc.Programme(context.Background(), f.org.ID, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	post := func(path string, v url.Values) (*http.Response, string) {
+		t.Helper()
+		if _, ok := v["version"]; !ok {
+			v.Set("version", modelVersion(current()))
+		}
+		res, b := f.call(t, "analyst", "POST", path, "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
+		return res, html.UnescapeString(string(b))
+	}
+	steps := []struct {
+		name      string
+		path      string
+		form      url.Values
+		status    int
+		want      string // in the flash after a redirect, in the page otherwise
+		notInPage []string
+	}{
+		{"an outcome needs the step before it", base + "/steps", url.Values{"kind": {"outcome"}, "title": {"Knows where to get help"}}, 400,
+			"Comes after: choose the step that leads to this outcome", nil},
+		{"a title is needed", base + "/steps", url.Values{"kind": {"activity"}, "title": {" "}}, 400, "Title: enter a title", nil},
+		{"an edit on a page someone else changed", base + "/steps", url.Values{"kind": {"activity"}, "title": {"Legal clinics"}, "version": {"1"}}, 409,
+			"changed by someone else", nil},
+		{"add an output after an activity", base + "/steps", url.Values{"kind": {"output"}, "title": {"Legal advice sessions"}, "after": {"support"}}, 303,
+			"Added the output “Legal advice sessions”, following the activity “Psychosocial support”.", nil},
+		{"rename a step", base + "/steps/sessions", url.Values{"action": {"save"}, "title": {"Counselling sessions given"}}, 303,
+			"Saved the output “Counselling sessions given”.", nil},
+		{"removing a link that would strand an outcome", base + "/links", url.Values{"action": {"delete"}, "from": {"employed"}, "to": {"income"}}, 400,
+			"The outcome “Stable, higher income”: not reached from any activity", []string{`outcome "income"`}},
+		{"removing a step whose indicator has observations", base + "/steps/placed", url.Values{"action": {"delete"}}, 400,
+			"the indicator “Survivors placed in jobs” is not in the logic model", []string{`indicator "DEMO-PLACED"`}},
+		{"a link that skips a step", base + "/links", url.Values{"from": {"training"}, "to": {"employed"}, "action": {"add"}}, 400,
+			"The link from the activity “Vocational training” to the outcome “In decent work six months on”: skips a step", []string{`activity "training"`}},
+		{"a link with an assumption and evidence", base + "/links", url.Values{"from": {"support"}, "to": {"output-12"}, "action": {"add"},
+			"assumption": {"Survivors can reach the clinic"}, "risk": {"medium"}, "evidence": {"Clinic logs 2025"}, "strength": {"moderate"}}, 303,
+			"The activity “Psychosocial support” already leads to the output “Legal advice sessions”; added an assumption and evidence.", nil},
+		{"an indicator with a word for a number", base + "/indicators", url.Values{"action": {"save"}, "name": {"Legal advice sessions held"}, "unit": {"sessions"},
+			"node": {"output-12"}, "direction": {"higher"}, "aggregation": {"sum"}, "baseline": {"none"}, "baseline_date": {"2026-01-01"}, "target": {"40"}, "target_date": {"31/12/2026"}}, 400,
+			"Baseline: enter a number", nil},
+		{"an indicator's dates are named", base + "/indicators", url.Values{"action": {"save"}, "name": {"Legal advice sessions held"}, "unit": {"sessions"},
+			"node": {"output-12"}, "direction": {"higher"}, "aggregation": {"sum"}, "baseline": {"0"}, "baseline_date": {"2026-01-01"}, "target": {"40"}, "target_date": {"31/12/2026"}}, 400,
+			"Target date: enter a date like 2026-01-31", nil},
+		{"a target below the baseline", base + "/indicators", url.Values{"action": {"save"}, "name": {"Legal advice sessions held"}, "unit": {"sessions"},
+			"node": {"output-12"}, "direction": {"higher"}, "aggregation": {"sum"}, "baseline": {"50"}, "baseline_date": {"2026-01-01"}, "target": {"40"}, "target_date": {"2026-12-31"}}, 400,
+			"The indicator “Legal advice sessions held”: direction is higher but target 40 is not above baseline 50", nil},
+		{"add an indicator", base + "/indicators", url.Values{"action": {"save"}, "name": {"Legal advice sessions held"}, "unit": {"sessions"},
+			"node": {"output-12"}, "direction": {"higher"}, "aggregation": {"sum"}, "baseline": {"0"}, "baseline_date": {"2026-01-01"}, "target": {"1,200"}, "target_date": {"2026-12-31"}}, 303,
+			"Added the indicator “Legal advice sessions held”; observation files name it legal-advice-sessions-held.", nil},
+		{"an indicator's code is its own", base + "/indicators", url.Values{"action": {"save"}, "name": {"Sessions again"}, "code": {"legal-advice-sessions-held"}, "unit": {"sessions"},
+			"node": {"output-12"}, "direction": {"higher"}, "aggregation": {"sum"}, "baseline": {"0"}, "baseline_date": {"2026-01-01"}, "target": {"5"}, "target_date": {"2026-12-31"}}, 400,
+			"Code: “legal-advice-sessions-held” is the code of the indicator “Legal advice sessions held”", nil},
+		{"remove an indicator", base + "/indicators", url.Values{"action": {"delete"}, "original": {"legal-advice-sessions-held"}}, 303,
+			"Removed the indicator “Legal advice sessions held”.", nil},
+		{"remove a link", base + "/links", url.Values{"from": {"support"}, "to": {"output-12"}, "action": {"delete"}}, 303,
+			"Removed the link from the activity “Psychosocial support” to the output “Legal advice sessions”.", nil},
+		{"remove a step", base + "/steps/output-12", url.Values{"action": {"delete"}}, 303, "Removed the output “Legal advice sessions”.", nil},
+	}
+	for _, st := range steps {
+		before := current()
+		res, page := post(st.path, st.form)
+		if res.StatusCode != st.status {
+			t.Fatalf("%s: status %d, want %d:\n%.2000s", st.name, res.StatusCode, st.status, page)
+		}
+		if st.status == http.StatusSeeOther {
+			if msg := flashOf(t, res); msg != st.want {
+				t.Errorf("%s: message %q, want %q", st.name, msg, st.want)
+			}
+			continue
+		}
+		if !strings.Contains(page, st.want) {
+			i := strings.Index(page, "problems error")
+			t.Errorf("%s: page lacks %q; problems: %.400s", st.name, st.want, page[max(i, 0):])
+		}
+		for _, n := range st.notInPage {
+			if strings.Contains(page, n) {
+				t.Errorf("%s: page shows %q", st.name, n)
+			}
+		}
+		if after := current(); !after.UpdatedAt.Equal(before.UpdatedAt) {
+			t.Errorf("%s: a refused change changed the model", st.name)
+		}
+	}
+	m := current().Model
+	if n, ok := m.Node("sessions"); !ok || n.Title != "Counselling sessions given" {
+		t.Errorf("renamed step: %+v", n)
+	}
+	if _, ok := m.Node("output-12"); ok {
+		t.Error("the removed step is still in the model")
+	}
+	if len(m.Indicators) != len(impact.DemoModel().Indicators) {
+		t.Errorf("%d indicators, want the demo's %d", len(m.Indicators), len(impact.DemoModel().Indicators))
+	}
+	// A viewer reads the model but gets no forms, and cannot post one.
+	res, page := f.call(t, "viewer", "GET", base, "", nil)
+	if res.StatusCode != 200 || strings.Contains(string(page), `id="add-step"`) || strings.Contains(string(page), `id="sroi-fields"`) {
+		t.Errorf("viewer: status %d, forms shown: %v", res.StatusCode, strings.Contains(string(page), `id="add-step"`))
+	}
+	res, _ = f.call(t, "viewer", "POST", base+"/steps", "application/x-www-form-urlencoded", strings.NewReader("kind=activity&title=x"))
+	if res.StatusCode != http.StatusForbidden {
+		t.Errorf("viewer posting a step: status %d", res.StatusCode)
+	}
+}
+
+// TestImpactMapForm analyses an impact map typed into the form: problems
+// name the row and field in words, rates are percentages, empty rows are
+// ignored and "More rows" adds rows without saving anything.
+func TestImpactMapForm(t *testing.T) {
+	t.Parallel()
+	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	path := "/impact/programmes/" + f.prog.ID + "/sroi"
+	full := func() url.Values {
+		return url.Values{"currency": {"usd"}, "discount": {"3.5"}, "inputs": {"3"}, "outcomes": {"3"},
+			"in-0-stakeholder": {"Funder"}, "in-0-description": {"Grant"}, "in-0-value": {"120,000"},
+			"in-2-stakeholder": {"Employers"}, "in-2-value": {"30000"},
+			"out-1-stakeholder": {"Survivors"}, "out-1-outcome": {"In decent work"}, "out-1-indicator": {impact.DemoEmployed},
+			"out-1-quantity": {"80"}, "out-1-proxy": {"4200"}, "out-1-deadweight": {"25"}, "out-1-attribution": {"10%"},
+			"out-1-drop_off": {"20"}, "out-1-duration": {"3"}, "out-1-start": {"during"}}
+	}
+	with := func(k, v string) url.Values {
+		f := full()
+		f.Set(k, v)
+		return f
+	}
+	tests := []struct {
+		name   string
+		form   url.Values
+		status int
+		want   string
+	}{
+		{"a proxy in words", with("out-1-proxy", "a lot"), 400, "Outcome 2, proxy value: enter a number"},
+		{"a rate over 100", with("out-1-deadweight", "125"), 400, "Outcome 2, deadweight: 125% is not between 0 and 100"},
+		{"a row with no one", with("in-0-stakeholder", ""), 400, "Input 1, who contributed: enter who gave the input"},
+		{"a duration too long", with("out-1-duration", "80"), 400, "Outcome 2, lasts: enter a whole number of years from 1 to 50"},
+		{"a currency that is not one", with("currency", "dollars"), 400, "Currency: want a three-letter ISO 4217 code"},
+		{"a negative input", with("in-2-value", "-5"), 400, "Input 3, value: negative (-5)"},
+		{"more rows", with("more", "1"), 200, `id="out-4-stakeholder"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, b := f.call(t, "analyst", "POST", path, "application/x-www-form-urlencoded", strings.NewReader(tc.form.Encode()))
+			page := html.UnescapeString(string(b))
+			if res.StatusCode != tc.status || !strings.Contains(page, tc.want) {
+				t.Fatalf("status %d, want %d and %q:\n%.3000s", res.StatusCode, tc.status, tc.want, page)
+			}
+			if strings.Contains(page, "outcomes[") || strings.Contains(page, "inputs[") {
+				t.Error("the page shows a JSON path")
+			}
+			// What was typed is kept.
+			if !strings.Contains(page, `value="Survivors"`) {
+				t.Error("the form lost what was typed")
+			}
+		})
+	}
+	res, _ := f.call(t, "analyst", "POST", path, "application/x-www-form-urlencoded", strings.NewReader(full().Encode()))
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	if msg := flashOf(t, res); !strings.HasPrefix(msg, "Social return on investment analysed and saved: ") || !strings.HasSuffix(msg, " from 2 inputs and 1 outcome.") {
+		t.Errorf("message %q", msg)
+	}
+	list, err := f.svc.Analyses(context.Background(), f.org.ID, f.prog.ID)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("no analysis stored (%v)", err)
+	}
+	m := list[0].Map
+	if m.Currency != "USD" || m.DiscountRate != 0.035 || len(m.Inputs) != 2 || m.Inputs[0].Value != 120000 || len(m.Outcomes) != 1 {
+		t.Fatalf("stored map %+v", m)
+	}
+	if o := m.Outcomes[0]; o.Deadweight != 0.25 || o.Attribution != 0.1 || o.DropOff != 0.2 || o.Displacement != 0 || o.Indicator != impact.DemoEmployed || o.DurationYears != 3 {
+		t.Errorf("stored outcome %+v", o)
+	}
+	// The next form starts from the map just analysed.
+	_, b := f.call(t, "analyst", "GET", "/impact/programmes/"+f.prog.ID, "", nil)
+	if page := string(b); !strings.Contains(page, `id="in-1-value" name="in-1-value" value="30000"`) || !strings.Contains(page, `id="out-0-deadweight" name="out-0-deadweight" value="25"`) {
+		t.Error("the form does not start from the latest analysis")
+	}
+}
+
+// TestBrowserImpactFormsWithoutScript: with scripts off, an analyst adds an
+// outcome after an output, sees the diagram gain a box, adds an indicator
+// to it, and analyses a return from the impact map form after fixing the
+// problem it names.
+func TestBrowserImpactFormsWithoutScript(t *testing.T) {
+	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	signInAs(t, ctx, ts.URL, "/impact/programmes/"+f.prog.ID, "analyst@acme.example")
+	boxes := func() int {
+		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.logic-model rect").length`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := chromedp.Do(ctx, chromedp.WaitVisible(chromedp.CSS("#add-step"))); err != nil {
+		t.Fatal(err)
+	}
+	before := boxes()
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#new-step-kind"), "outcome"),
+		chromedp.SendKeys(chromedp.CSS("#new-step-title"), "Knows where to get legal help"),
+		chromedp.SetValue(chromedp.CSS("#new-step-after"), "sessions"),
+		chromedp.Click(chromedp.CSS("#add-step-button")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#flash", "Added the outcome “Knows where to get legal help”, following the output “Counselling sessions held”."); err != nil {
+		t.Fatal(err)
+	}
+	if got := boxes(); got != before+1 {
+		t.Errorf("the diagram has %d boxes after adding a step, want %d", got, before+1)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS("#new-indicator summary")),
+		chromedp.SendKeys(chromedp.CSS("#ind-new-name"), "Survivors who know where to get legal help"),
+		chromedp.SendKeys(chromedp.CSS("#ind-new-unit"), "%"),
+		chromedp.SetValue(chromedp.CSS("#ind-new-node"), "outcome-12"),
+		chromedp.SetValue(chromedp.CSS("#ind-new-aggregation"), "ratio"),
+		chromedp.SendKeys(chromedp.CSS("#ind-new-baseline"), "20"),
+		chromedp.SetValue(chromedp.CSS("#ind-new-baseline_date"), "2026-01-01"),
+		chromedp.SendKeys(chromedp.CSS("#ind-new-target"), "60"),
+		chromedp.SetValue(chromedp.CSS("#ind-new-target_date"), "2027-01-01"),
+		chromedp.Submit(chromedp.CSS("#ind-new-name")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#flash", "Added the indicator “Survivors who know where to get legal help”"); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#progress", "Survivors who know where to get legal help"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#in-0-stakeholder"), "Funder"),
+		chromedp.SendKeys(chromedp.CSS("#in-0-value"), "50000"),
+		chromedp.SendKeys(chromedp.CSS("#out-0-stakeholder"), "Survivors"),
+		chromedp.SendKeys(chromedp.CSS("#out-0-outcome"), "Know where to get legal help"),
+		chromedp.SendKeys(chromedp.CSS("#out-0-quantity"), "120"),
+		chromedp.SendKeys(chromedp.CSS("#out-0-proxy"), "about 300"),
+		chromedp.SendKeys(chromedp.CSS("#out-0-duration"), "2"),
+		chromedp.Click(chromedp.CSS("#sroi-analyse")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#sroi-form", "Outcome 1, proxy value: enter a number"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx,
+		chromedp.SetValue(chromedp.CSS("#out-0-proxy"), "300"),
+		chromedp.Click(chromedp.CSS("#sroi-analyse")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#flash", "Social return on investment analysed and saved"); err != nil {
+		t.Fatal(err)
+	}
+}

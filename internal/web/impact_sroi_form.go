@@ -1,0 +1,312 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/impact"
+	"github.com/upstream-platform/upstream/internal/kernel"
+)
+
+// The impact map is entered as a form: a row per input and a group of
+// fields per outcome, with rates in percent as people write them. Rows
+// left empty are ignored; "More rows" adds empty ones without script. The
+// JSON text and file stay as the alternative for maps made elsewhere.
+
+// sroiInputRow and sroiOutcomeRow are one input and one outcome as typed.
+type sroiInputRow struct {
+	N                               int
+	Stakeholder, Description, Value string
+}
+
+type sroiOutcomeRow struct {
+	N                                                               int
+	Stakeholder, Outcome, Indicator, Quantity                       string
+	Proxy, ProxyDescription, ProxySource                            string
+	Deadweight, Displacement, Attribution, DropOff, Duration, Start string
+}
+
+// sroiForm is the impact map form's content.
+type sroiForm struct {
+	Currency, Discount string
+	Inputs             []sroiInputRow
+	Outcomes           []sroiOutcomeRow
+	Indicators         []stepOption // the programme's indicators, to link an outcome to
+	Errors             []string
+}
+
+// blank rows offered after the filled ones, and added by "More rows".
+const sroiBlankRows = 2
+
+// sroiFormData is the form as the programme page shows it: what was sent
+// when it comes back with problems, otherwise the latest analysis's map to
+// start from, with empty rows to add to it.
+func (s *impactHandlers) sroiFormData(ctx context.Context, orgID string, prog *impact.Programme, extra map[string]any) sroiForm {
+	var f sroiForm
+	if sent, ok := extra["SROIFormSent"].(sroiForm); ok {
+		f = sent
+	} else {
+		f = sroiForm{Currency: "USD", Discount: "3.5"}
+		if list, err := s.impact.Analyses(ctx, orgID, prog.ID); err == nil && len(list) > 0 {
+			f = sroiFormOf(list[0].Map)
+		}
+		f = f.withBlankRows(sroiBlankRows)
+	}
+	for _, ind := range prog.Model.Indicators {
+		f.Indicators = append(f.Indicators, stepOption{ID: ind.Code, Label: ind.Name})
+	}
+	return f
+}
+
+func pct(v float64) string { return strconv.FormatFloat(v*100, 'f', -1, 64) }
+
+func plain(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// sroiFormOf is a stored map as the form shows it.
+func sroiFormOf(m impact.Map) sroiForm {
+	f := sroiForm{Currency: m.Currency, Discount: pct(m.DiscountRate)}
+	for _, in := range m.Inputs {
+		f.Inputs = append(f.Inputs, sroiInputRow{Stakeholder: in.Stakeholder, Description: in.Description, Value: plain(in.Value)})
+	}
+	for _, o := range m.Outcomes {
+		start := o.Start
+		if start == "" {
+			start = impact.StartDuring
+		}
+		f.Outcomes = append(f.Outcomes, sroiOutcomeRow{Stakeholder: o.Stakeholder, Outcome: o.Outcome, Indicator: o.Indicator,
+			Quantity: plain(o.Quantity), Proxy: plain(o.Proxy.Value), ProxyDescription: o.Proxy.Description, ProxySource: o.Proxy.Source,
+			Deadweight: pct(o.Deadweight), Displacement: pct(o.Displacement), Attribution: pct(o.Attribution), DropOff: pct(o.DropOff),
+			Duration: strconv.Itoa(o.DurationYears), Start: start})
+	}
+	return f
+}
+
+// withBlankRows adds n empty rows of each kind and numbers every row.
+func (f sroiForm) withBlankRows(n int) sroiForm {
+	for range n {
+		f.Inputs = append(f.Inputs, sroiInputRow{})
+		f.Outcomes = append(f.Outcomes, sroiOutcomeRow{Start: impact.StartDuring})
+	}
+	for i := range f.Inputs {
+		f.Inputs[i].N = i + 1
+	}
+	for i := range f.Outcomes {
+		f.Outcomes[i].N = i + 1
+	}
+	return f
+}
+
+// sroiFormSent reads the form as sent: every row, empty ones included.
+func sroiFormSent(v url.Values) sroiForm {
+	f := sroiForm{Currency: strings.TrimSpace(v.Get("currency")), Discount: strings.TrimSpace(v.Get("discount"))}
+	count := func(name string) int {
+		n, _ := strconv.Atoi(v.Get(name))
+		return min(max(n, 0), 500)
+	}
+	for i := range count("inputs") {
+		g := func(k string) string { return strings.TrimSpace(v.Get(fmt.Sprintf("in-%d-%s", i, k))) }
+		f.Inputs = append(f.Inputs, sroiInputRow{Stakeholder: g("stakeholder"), Description: g("description"), Value: g("value")})
+	}
+	for i := range count("outcomes") {
+		g := func(k string) string { return strings.TrimSpace(v.Get(fmt.Sprintf("out-%d-%s", i, k))) }
+		f.Outcomes = append(f.Outcomes, sroiOutcomeRow{Stakeholder: g("stakeholder"), Outcome: g("outcome"), Indicator: g("indicator"),
+			Quantity: g("quantity"), Proxy: g("proxy"), ProxyDescription: g("proxy_description"), ProxySource: g("proxy_source"),
+			Deadweight: g("deadweight"), Displacement: g("displacement"), Attribution: g("attribution"), DropOff: g("drop_off"),
+			Duration: g("duration"), Start: g("start")})
+	}
+	return f
+}
+
+func (r sroiInputRow) empty() bool {
+	return r.Stakeholder == "" && r.Description == "" && r.Value == ""
+}
+
+func (r sroiOutcomeRow) empty() bool {
+	return r.Stakeholder == "" && r.Outcome == "" && r.Quantity == "" && r.Proxy == "" && r.ProxyDescription == "" &&
+		r.ProxySource == "" && r.Deadweight == "" && r.Displacement == "" && r.Attribution == "" && r.DropOff == "" && r.Duration == ""
+}
+
+// toMap checks the form field by field and builds the impact map from the
+// rows not left empty. Each problem names the row as the form numbers it
+// and the field by its label: "Outcome 1, proxy value: enter a number".
+func (f sroiForm) toMap() (*impact.Map, []string) {
+	var bad formProblems
+	m := &impact.Map{Currency: strings.ToUpper(f.Currency)}
+	if m.Currency == "" {
+		bad.add("Currency", "enter a three-letter code such as USD, EUR or GBP")
+	}
+	if f.Discount == "" {
+		bad.add("Discount rate", "enter a rate in percent, such as 3.5")
+	} else {
+		m.DiscountRate = formPercent(&bad, f.Discount, "Discount rate") / 100
+	}
+	for i, in := range f.Inputs {
+		if in.empty() {
+			continue
+		}
+		row := fmt.Sprintf("Input %d", i+1)
+		if in.Stakeholder == "" {
+			bad.add(row+", who contributed", "enter who gave the input, such as “Funder”")
+		}
+		m.Inputs = append(m.Inputs, impact.Input{Stakeholder: in.Stakeholder, Description: in.Description, Value: requiredNumber(&bad, in.Value, row+", value")})
+	}
+	for i, o := range f.Outcomes {
+		if o.empty() {
+			continue
+		}
+		row := fmt.Sprintf("Outcome %d", i+1)
+		if o.Stakeholder == "" {
+			bad.add(row+", who experiences it", "enter the group of people, such as “Survivors”")
+		}
+		if o.Outcome == "" {
+			bad.add(row+", what changed", "say what changed for them")
+		}
+		out := impact.Outcome{Stakeholder: o.Stakeholder, Outcome: o.Outcome, Indicator: o.Indicator, Start: o.Start,
+			Quantity: requiredNumber(&bad, o.Quantity, row+", how many"),
+			Proxy:    impact.Proxy{Value: requiredNumber(&bad, o.Proxy, row+", proxy value"), Description: o.ProxyDescription, Source: o.ProxySource}}
+		for _, r := range []struct {
+			field, label string
+			to           *float64
+		}{{o.Deadweight, "deadweight", &out.Deadweight}, {o.Displacement, "displacement", &out.Displacement},
+			{o.Attribution, "attribution to others", &out.Attribution}, {o.DropOff, "drop-off", &out.DropOff}} {
+			if r.field == "" {
+				continue // none: 0%
+			}
+			*r.to = formPercent(&bad, r.field, row+", "+r.label) / 100
+		}
+		if n, err := strconv.Atoi(o.Duration); err != nil || n < 1 || n > impact.MaxDurationYears {
+			bad.add(row+", lasts", "enter a whole number of years from 1 to %d", impact.MaxDurationYears)
+		} else {
+			out.DurationYears = n
+		}
+		m.Outcomes = append(m.Outcomes, out)
+	}
+	if len(m.Inputs) == 0 {
+		bad.add("Inputs", "fill in at least one input: what was put in and its value")
+	}
+	if len(m.Outcomes) == 0 {
+		bad.add("Outcomes", "fill in at least one outcome")
+	}
+	if len(bad) > 0 {
+		return nil, bad
+	}
+	// The impact map's own rules are the last word; their field paths
+	// are put in the form's words.
+	text, err := json.Marshal(m)
+	if err != nil {
+		return nil, []string{err.Error()}
+	}
+	if _, err := impact.ParseMap(text); err != nil {
+		return nil, humanMapProblems(f, kernel.ErrorMessage(err))
+	}
+	return m, nil
+}
+
+// formPercent reads a percentage from 0 to 100; a trailing % is allowed.
+func formPercent(bad *formProblems, s, field string) float64 {
+	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || v != v {
+		bad.add(field, "enter a percentage from 0 to 100, such as 25")
+		return 0
+	}
+	if v < 0 || v > 100 {
+		bad.add(field, "%s%% is not between 0 and 100", plain(v))
+		return 0
+	}
+	return v
+}
+
+var mapPath = regexp.MustCompile(`^(inputs|outcomes)\[(\d+)\]\.([a-z_.]+)$`)
+
+// mapFieldLabel is each field of the impact map as the form labels it.
+var mapFieldLabel = map[string]string{
+	"stakeholder": "who", "description": "description", "value": "value", "outcome": "what changed",
+	"quantity": "how many", "proxy.value": "proxy value", "deadweight": "deadweight", "displacement": "displacement",
+	"attribution": "attribution to others", "drop_off": "drop-off", "duration_years": "lasts", "start": "starts",
+	"currency": "Currency", "discount_rate": "Discount rate", "inputs": "Inputs", "outcomes": "Outcomes",
+}
+
+// humanMapProblems puts the impact map's problems, which name JSON paths
+// of the rows kept, in the form's words and row numbers.
+func humanMapProblems(f sroiForm, msg string) []string {
+	var inRows, outRows []int // form row number of each map row
+	for i, in := range f.Inputs {
+		if !in.empty() {
+			inRows = append(inRows, i+1)
+		}
+	}
+	for i, o := range f.Outcomes {
+		if !o.empty() {
+			outRows = append(outRows, i+1)
+		}
+	}
+	var out []string
+	for _, p := range strings.Split(msg, "; ") {
+		path, rest, ok := strings.Cut(p, ": ")
+		if !ok {
+			out = append(out, p)
+			continue
+		}
+		if sm := mapPath.FindStringSubmatch(path); sm != nil {
+			i, _ := strconv.Atoi(sm[2])
+			rows, kind := inRows, "Input"
+			if sm[1] == "outcomes" {
+				rows, kind = outRows, "Outcome"
+			}
+			n := i + 1
+			if i < len(rows) {
+				n = rows[i]
+			}
+			field := mapFieldLabel[sm[3]]
+			if field == "" {
+				field = strings.ReplaceAll(sm[3], "_", " ")
+			}
+			out = append(out, fmt.Sprintf("%s %d, %s: %s", kind, n, field, rest))
+			continue
+		}
+		if l, ok := mapFieldLabel[path]; ok {
+			path = l
+		}
+		out = append(out, path+": "+rest)
+	}
+	return out
+}
+
+// impactSROIFormSubmit analyses the impact map typed into the form, or
+// with "more" shows the form again with more empty rows.
+func (s *impactHandlers) impactSROIFormSubmit(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	id := r.PathValue("id")
+	f := sroiFormSent(r.PostForm)
+	if r.PostForm.Get("more") != "" {
+		s.renderProgramme(w, r, http.StatusOK, map[string]any{"SROIFormSent": f.withBlankRows(sroiBlankRows), "SROIFormOpen": true})
+		return
+	}
+	m, problems := f.toMap()
+	if problems != nil {
+		f = f.withBlankRows(0)
+		f.Errors = problems
+		s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIFormSent": f, "SROIFormOpen": true})
+		return
+	}
+	a, err := s.impact.AnalyseSROI(r.Context(), p.User.OrgID, id, m)
+	if err != nil {
+		if kernel.IsCode(err, kernel.Invalid) {
+			f = f.withBlankRows(0)
+			f.Errors = humanMapProblems(f, kernel.ErrorMessage(err))
+			s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIFormSent": f, "SROIFormOpen": true})
+			return
+		}
+		s.fail(w, r, err)
+		return
+	}
+	s.done(w, r, "/impact/programmes/"+id+"/sroi/"+a.ID, fmt.Sprintf("Social return on investment analysed and saved: %s from %s and %s.",
+		a.Result.RatioDisplay, fmtCountOf(len(m.Inputs), "input", "inputs"), fmtCountOf(len(m.Outcomes), "outcome", "outcomes")))
+}

@@ -242,7 +242,7 @@ func TestBrowserJourneys(t *testing.T) {
 		admin.do(chromedp.EmulateViewport(375, 740))
 		defer admin.do(chromedp.EmulateViewport(1280, 900))
 		admin.open("/", "h1", "")
-		for _, href := range strings.Fields(admin.eval(`Array.from(document.querySelectorAll("header nav a")).map(a => a.getAttribute("href")).join(" ")`)) {
+		for _, href := range strings.Fields(admin.eval(`[...new Set(Array.from(document.querySelectorAll("header nav a")).map(a => a.getAttribute("href")))].join(" ")`)) {
 			admin.phone(href, phoneName(href))
 		}
 		admin.do(chromedp.EmulateViewport(1280, 900))

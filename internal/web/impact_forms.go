@@ -304,7 +304,7 @@ func (s *impactHandlers) impactIndicatorEdit(w http.ResponseWriter, r *http.Requ
 				at = i
 			}
 		}
-		if original != "" && at < 0 {
+		if (original != "" || f.Get("action") == "delete") && at < 0 {
 			bad.add("Indicator", "it is no longer in the model")
 			return "", bad
 		}
@@ -511,8 +511,15 @@ func modelEditData(prog *impact.Programme, posted url.Values, key string, proble
 		}
 	}
 	newStep := stepForm{Kind: string(impact.KindActivity)}
-	if key == "Step/" {
+	stepShown := false
+	for _, sf := range steps {
+		stepShown = stepShown || key == "Step/"+sf.ID
+	}
+	switch {
+	case key == "Step/":
 		newStep = stepForm{Kind: posted.Get("kind"), Title: posted.Get("title"), Description: posted.Get("description"), After: posted.Get("after"), Errors: problems}
+	case strings.HasPrefix(key, "Step/") && !stepShown:
+		newStep.Errors = problems // the step is gone: say so beside the form that adds one
 	}
 	var link linkForm
 	if key == "Link/" {
@@ -520,16 +527,23 @@ func modelEditData(prog *impact.Programme, posted url.Values, key string, proble
 			Evidence: posted.Get("evidence"), Source: posted.Get("source"), Strength: posted.Get("strength"), Errors: problems}
 	}
 	var inds []indicatorForm
+	shown := false
 	for _, ind := range m.Indicators {
 		if key == "Indicator/"+ind.Code {
 			inds = append(inds, indicatorFormPosted(posted, problems))
+			shown = true
 			continue
 		}
 		inds = append(inds, indicatorFormOf(ind))
 	}
 	newInd := indicatorForm{Direction: string(impact.HigherIsBetter), Aggregation: string(impact.Sum)}
-	if key == "Indicator/" {
+	switch {
+	case key == "Indicator/":
 		newInd = indicatorFormPosted(posted, problems)
+	case strings.HasPrefix(key, "Indicator/") && !shown:
+		// The indicator the form was for is gone: its problems show
+		// beside the form that adds one.
+		newInd.Errors = problems
 	}
 	type linkRow struct{ From, To, FromLabel, ToLabel string }
 	var links []linkRow

@@ -4,9 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 
+	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/risk"
@@ -187,4 +190,101 @@ func storedParty(w ImportWriter, ref string) (string, error) {
 		}
 	}
 	return "", nil
+}
+
+// AuditsAged returns, in order, the ids of the parties whose stored audits
+// give other signals on day to than on day from: a passed audit past its
+// 24 months, a certificate past its expiry, an audit dated ahead whose day
+// has come. Their scores are out of date though no file changed.
+func AuditsAged(byParty map[string][]ingest.Audit, from, to time.Time) []string {
+	var out []string
+	for id, as := range byParty {
+		for _, a := range as {
+			if !slices.Equal(AuditSignals(a, from), AuditSignals(a, to)) {
+				out = append(out, id)
+				break
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// StoredAuditStore lists and deletes an organisation's stored audits; the
+// SQL store has it. DeleteAudit marks the organisation due for a
+// recompute in the same transaction and returns kernel.NotFound when there
+// is no such audit.
+type StoredAuditStore interface {
+	ListAudits(ctx context.Context, orgID string) ([]ingest.StoredAudit, error)
+	DeleteAudit(ctx context.Context, orgID, partyID, scheme string, date time.Time) (ingest.StoredAudit, error)
+}
+
+// ActionAuditDelete is the audit-log action of deleting a stored audit or
+// certification.
+const ActionAuditDelete = "suppliers.audit.delete"
+
+// Audits lists the organisation's stored audits and certifications, the
+// latest first.
+func (s *Service) Audits(ctx context.Context, orgID string) ([]ingest.StoredAudit, error) {
+	st, ok := s.Store.(StoredAuditStore)
+	if !ok {
+		return nil, kernel.Errorf(kernel.Unavailable, "this store does not keep audits")
+	}
+	return st.ListAudits(ctx, orgID)
+}
+
+// DeleteAudit deletes the stored audit of party partyID under scheme on
+// date, records who did it in the audit log, and recomputes the
+// organisation's risk, so that the audit no longer counts. A recompute
+// that fails after the deletion is finished at the next start (the store
+// marked it due).
+func (s *Service) DeleteAudit(ctx context.Context, orgID, actor, partyID, scheme string, date time.Time) (ingest.StoredAudit, error) {
+	st, ok := s.Store.(StoredAuditStore)
+	if !ok {
+		return ingest.StoredAudit{}, kernel.Errorf(kernel.Unavailable, "this store does not keep audits")
+	}
+	if s.AuditLog == nil {
+		return ingest.StoredAudit{}, kernel.Errorf(kernel.Unavailable, "deleting audits needs the audit log")
+	}
+	deleted, err := st.DeleteAudit(ctx, orgID, partyID, scheme, date)
+	if err != nil {
+		return deleted, err
+	}
+	if _, err := audit.Append(ctx, s.AuditLog, s.clock(), audit.Record{Org: orgID, Actor: actor, Action: ActionAuditDelete,
+		Object: "party:" + partyID, Detail: map[string]string{"scheme": scheme, "date": date.Format(time.DateOnly)}}); err != nil {
+		return deleted, err
+	}
+	_, err = s.Recompute(ctx, orgID)
+	return deleted, err
+}
+
+// DescribeOutcome says in words what an audit's result says: "passed
+// (result A)", "failed (grade E)", or "no result given".
+func DescribeOutcome(a ingest.Audit) string {
+	switch {
+	case a.Outcome == ingest.AuditUnrated || a.Result == "":
+		return "no result given"
+	case a.Outcome == ingest.AuditFailed:
+		return "failed (" + a.Result + ")"
+	default:
+		return "passed (" + a.Result + ")"
+	}
+}
+
+// DescribeFindings lists an audit's findings in words, by category:
+// "forced labour major, wages minor".
+func DescribeFindings(a ingest.Audit) string {
+	cats := make([]string, 0, len(a.Findings))
+	for c := range a.Findings {
+		cats = append(cats, c)
+	}
+	sort.Strings(cats)
+	for i, c := range cats {
+		sev := a.Findings[c]
+		if sev < 0 || sev > 3 {
+			sev = 0
+		}
+		cats[i] = strings.ReplaceAll(c, "_", " ") + " " + [...]string{"noted", "minor", "major", "critical"}[sev]
+	}
+	return strings.Join(cats, ", ")
 }

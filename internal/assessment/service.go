@@ -6,6 +6,7 @@ import (
 	"io"
 	"iter"
 
+	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/facilitymatch"
@@ -130,6 +131,9 @@ type Service struct {
 	Matcher *facilitymatch.Matcher
 	// Clock dates merges; nil is the system clock.
 	Clock kernel.Clock
+	// AuditLog records deletions of stored audits; without it they are
+	// refused.
+	AuditLog audit.Store
 }
 
 // NamedFile is one uploaded or named supplier file. Open is called once,

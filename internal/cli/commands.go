@@ -10,6 +10,7 @@ func commands() []command {
 		{name: "dedupe", summary: "find facilities that may be the same place, across files: pairs with score, decision (same or review) and reasons", run: runDedupe},
 		{name: "graph", summary: "write the supply graph of files as JSON, CSV or GraphML (Gephi, yEd), filtered by country, commodity, tier or distance from a party", run: runGraph},
 		{name: "import", summary: "import supplier files into an organisation and recompute its risk", run: runImport},
+		{name: "site-audits", summary: "list the audits and certifications stored for an organisation's suppliers; delete one", run: runSiteAudits},
 		{name: "merges", summary: "list the facilities imports merged into others, with where each was read; undo a merge", run: runMerges},
 		{name: "recompute", summary: "score an organisation's stored suppliers again (finishes an interrupted import)", run: runRecompute},
 		{name: "gen", summary: "generate a synthetic supplier CSV for benchmarks (gen supplychain)", run: runGen},

@@ -201,7 +201,7 @@ func newAssessmentService(ref *refdata.Set, db *sqlstore.DB, lists []screening.L
 	return &assessment.Service{Store: db.SupplyChain(), Engine: engine, Normalisers: normalisers(),
 		Signals: signalSources{reviewSignals{reviews: reviews, lists: lists}, surveySignals{store: db.Surveys(), clock: clock},
 			assessment.StoredAudits{Store: db.SupplyChain(), Clock: clock}},
-		Pending: db.SupplyChain(), Matcher: matcher, Clock: clock}, nil
+		Pending: db.SupplyChain(), Matcher: matcher, Clock: clock, AuditLog: db.AuditLog()}, nil
 }
 
 // reviewSignals gives the recompute the review queue's signals; lists, when

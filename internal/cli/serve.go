@@ -174,8 +174,8 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Accounts: accounts, Alerts: alerts, AlertEndpoints: ew, AlertSignals: ew, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, ImpactRecords: db.Impact(),
 		Grievance: griev.Service, Intake: griev.Intake, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
 		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), GrievanceCounts: db.Reporting(), Imports: suppliers, Watchlist: watchlistHits{db.Screening()},
-		Duplicates: duplicateReview{store: db.SupplyChain(), svc: suppliers},
-		Config:     web.Config{CookieSecure: *secure, Version: Version, MetricsToken: metricsToken}})
+		Duplicates: duplicateReview{store: db.SupplyChain(), svc: suppliers}, SiteAudits: suppliers,
+		Config: web.Config{CookieSecure: *secure, Version: Version, MetricsToken: metricsToken}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)
 	}
@@ -201,6 +201,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	}
 	sched.AddAuditCheckpointJob(sealing)
 	sched.AddRiskChangeJob(&jobs.RiskChanges{Orgs: db.Accounts(), Store: db.SupplyChain(), Signals: ew, Clock: env.Clock})
+	sched.AddAuditAgeingJob(&jobs.AuditAgeing{Orgs: db.Accounts(), Store: db.SupplyChain(), Risk: suppliers, Clock: env.Clock})
 	if err := addOSHLookup(env, sched, db); err != nil {
 		return err
 	}

@@ -205,3 +205,12 @@ func ReadAudits(r io.Reader, name string) ([]Audit, []RowError, error) {
 		}
 	}
 }
+
+// StoredAudit is an audit as an organisation keeps it: Audit.Supplier is
+// the id of the party audited, named here as people know it, with the
+// file the audit was imported from.
+type StoredAudit struct {
+	Audit
+	PartyName, PartyRef string
+	File                string
+}

@@ -82,6 +82,7 @@ var pageConfirmations = map[string]string{
 	"POST /suppliers/merges/{id}/undo":          "page",
 	"POST /suppliers/duplicates/os-id/accept":   "page", // the duplicates page says which OS ID was given
 	"POST /suppliers/duplicates/os-id/reject":   "page",
+	"POST /suppliers/audits/delete":             "flash",
 	"POST /suppliers/import":                    "page", // the import's summary and row errors
 	"POST /screening/run":                       "flash",
 	"POST /screening/lists":                     "flash",

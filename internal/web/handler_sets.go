@@ -74,6 +74,7 @@ type supplyHandlers struct {
 	watchlist       WatchlistHitCounter
 	grievanceCounts GrievanceCounter
 	duplicates      DuplicateReview // nil: the duplicates page says it is not available
+	siteAudits      SiteAuditAdmin  // nil: the audits page says it is not available
 	users           userDirectory
 }
 
@@ -237,7 +238,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	if f.supply.on {
 		sup := &supplyHandlers{base: b, suppliers: d.Suppliers, aggregates: aggregates, imports: d.Imports,
 			watchlist: d.Watchlist, grievanceCounts: d.GrievanceCounts, referenceData: sync.OnceValues(refdata.Default),
-			duplicates: d.Duplicates, users: d.Accounts.Store}
+			duplicates: d.Duplicates, siteAudits: d.SiteAudits, users: d.Accounts.Store}
 		// A supply-chain store that reads one party's risk directly is
 		// preferred to the reporting reader's view of the register.
 		if rr, ok := d.Suppliers.(PartyRiskReader); ok {

@@ -88,7 +88,10 @@ type Deps struct {
 	Imports      SupplierImporter
 	// Duplicates is the possible-duplicates queue and the facility
 	// merges; nil leaves the page saying it is not available.
-	Duplicates      DuplicateReview
+	Duplicates DuplicateReview
+	// SiteAudits lists and deletes the stored audits and certifications;
+	// nil leaves their page saying it is not available.
+	SiteAudits      SiteAuditAdmin
 	Watchlist       WatchlistHitCounter
 	GrievanceCounts GrievanceCounter
 	Dashboard       DashboardSources

@@ -12,6 +12,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/ingest"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/supplychain"
@@ -42,6 +43,15 @@ type PartyRiskReader interface {
 // row errors.
 type SupplierImporter interface {
 	ImportAndRecompute(ctx context.Context, orgID string, files []assessment.NamedFile, skipBadRows bool) (assessment.Summary, error)
+}
+
+// SiteAuditAdmin lists an organisation's stored audits and
+// certifications and deletes one, recording who did and recomputing risk;
+// assessment.Service is one. DeleteAudit returns kernel.NotFound when
+// there is no such audit.
+type SiteAuditAdmin interface {
+	Audits(ctx context.Context, orgID string) ([]ingest.StoredAudit, error)
+	DeleteAudit(ctx context.Context, orgID, actor, partyID, scheme string, date time.Time) (ingest.StoredAudit, error)
 }
 
 // WatchlistHitCounter gives the number of watchlist hits recorded against a

@@ -21,11 +21,13 @@ import (
 )
 
 var supplyAPIAuth = map[string][]string{
-	"GET /api/v1/suppliers":         {"admin", "analyst", "case_handler", "viewer"},
-	"GET /api/v1/suppliers/{id}":    {"admin", "analyst", "case_handler", "viewer"},
-	"POST /api/v1/suppliers/import": {"admin", "analyst"},
-	"POST /api/v1/suppliers/audits": {"admin", "analyst"},
-	"GET /api/v1/graph":             {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/suppliers":                                {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/suppliers/{id}":                           {"admin", "analyst", "case_handler", "viewer"},
+	"POST /api/v1/suppliers/import":                        {"admin", "analyst"},
+	"POST /api/v1/suppliers/audits":                        {"admin", "analyst"},
+	"GET /api/v1/suppliers/audits":                         {"admin", "analyst", "case_handler", "viewer"},
+	"DELETE /api/v1/suppliers/{id}/audits/{scheme}/{date}": {"admin", "analyst"},
+	"GET /api/v1/graph":                                    {"admin", "analyst", "case_handler", "viewer"},
 }
 
 // apiFixture is the web fixture on db with the seeded chain, one party

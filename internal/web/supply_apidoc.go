@@ -69,5 +69,17 @@ func supplyAPIDocs() []apiDoc {
 			body: apiUpload{files: []string{"files"}, required: []string{"files"},
 				fields: map[string]string{"skip_bad_rows": "true to store the good rows and skip the bad ones (counted in skipped)"}},
 			result: importJSON{}, errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}},
+		{pattern: "GET /api/v1/suppliers/audits", tag: "Suppliers", summary: "List stored audits and certifications",
+			description: "Every audit and certification stored for the organisation's parties, the latest first, with the party's name and the file and line it was imported from.",
+			result:      siteAuditsJSON{},
+			example: `{"audits": [{"party_id": "0193a5c2-7d1e-7c3a-9b2f-1a2b3c4d5e6f", "party_name": "Dhaka Knit Mill", "party_ref": "M-1", "scheme": "SA8000",
+				"date": "2026-06-01", "outcome": "passed", "result": "certified", "expiry": "2029-05-31", "findings": {"wages": 1}, "file": "audits.csv", "line": 2}]}`},
+		{pattern: "DELETE /api/v1/suppliers/{id}/audits/{scheme}/{date}", tag: "Suppliers", summary: "Delete a stored audit or certification",
+			description: "Deletes the audit of the party under the scheme on the date, records the deletion in the audit log, recomputes the organisation's risk without it, " +
+				"and answers with what was deleted.",
+			params: []apiParam{{name: "id", in: "path", description: "The party's id."},
+				{name: "scheme", in: "path", description: "The scheme as stored (SA8000, amfori BSCI, ...)."},
+				{name: "date", in: "path", description: "The audit's date, YYYY-MM-DD."}},
+			result: siteAuditJSON{}, errors: []int{http.StatusBadRequest, http.StatusNotFound}},
 	}
 }

@@ -37,6 +37,8 @@ var supplyAuth = map[string][]string{
 	"POST /suppliers/merges/{id}/undo":        {"admin", "analyst"},
 	"POST /suppliers/duplicates/os-id/accept": {"admin", "analyst"},
 	"POST /suppliers/duplicates/os-id/reject": {"admin", "analyst"},
+	"GET /suppliers/audits":                   {"admin", "analyst", "case_handler", "viewer"},
+	"POST /suppliers/audits/delete":           {"admin", "analyst"},
 	"GET /risk-map":                           {"admin", "analyst", "case_handler", "viewer"},
 }
 

@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -336,6 +337,76 @@ DEMO-F2,"Hetian Taida Apparel Co Ltd",CN,garments,P1,25%,facility
 DEMO-F3,"Baoding LYSZD Trade & Business Co., Ltd",CN,cotton,,5%,trader
 `
 
+// demoAudit is an audit or certification the demo gives the first
+// generated party that makes goods in country (any country when empty),
+// dated months before today.
+type demoAudit struct {
+	goods, country, scheme string
+	months                 int    // how long ago it took place
+	result                 string // "" for a scheme that rates nothing (SMETA)
+	validMonths            int    // expiry after the audit; 0 for none
+	findings               [4]string
+}
+
+// demoAuditFindings are the finding columns of the demo's audit file.
+var demoAuditFindings = [4]string{"forced_labour", "working_hours", "wages", "health_and_safety"}
+
+// demoAuditPlan is what a sourcing team typically holds: a current SA8000
+// certificate, a failed amfori BSCI audit with forced-labour findings, a
+// SMETA report with findings and no rating, a lapsed Rainforest Alliance
+// certificate, and current RSPO, Fair Trade and FSC certificates.
+var demoAuditPlan = []demoAudit{
+	{goods: "garments", country: "BD", scheme: "SA8000", months: 8, result: "certified", validMonths: 36},
+	{goods: "garments", country: "CN", scheme: "amfori BSCI", months: 3, result: "E", findings: [4]string{"major", "major", "", ""}},
+	{goods: "footwear", country: "VN", scheme: "SMETA", months: 14, findings: [4]string{"", "", "minor", "major"}},
+	{goods: "cocoa beans", country: "CI", scheme: "Rainforest Alliance", months: 40, result: "certified", validMonths: 36},
+	{goods: "palm oil", country: "ID", scheme: "RSPO", months: 10, result: "certified", validMonths: 60},
+	{goods: "coffee", country: "CO", scheme: "Fair Trade", months: 5, result: "certified", validMonths: 36},
+	{goods: "wood", scheme: "FSC", months: 20, result: "certified", validMonths: 60},
+}
+
+// demoAudits writes the audit file of the demo for the generated supplier
+// file, dated from now, through the real audit import.
+func demoAudits(suppliers []byte, now time.Time) (string, error) {
+	rows, err := csv.NewReader(bytes.NewReader(suppliers)).ReadAll()
+	if err != nil || len(rows) == 0 {
+		return "", fmt.Errorf("demo supplier file: %v", err)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	var b strings.Builder
+	w := csv.NewWriter(&b)
+	head := []string{"supplier", "scheme", "date", "result", "expiry"}
+	for _, f := range demoAuditFindings {
+		head = append(head, "findings_"+f)
+	}
+	w.Write(head)
+	used := map[string]bool{}
+	for _, a := range demoAuditPlan {
+		ref := ""
+		for _, r := range rows[1:] {
+			if r[col["commodity"]] == a.goods && (a.country == "" || r[col["country"]] == a.country) && !used[r[col["id"]]] {
+				ref = r[col["id"]]
+				break
+			}
+		}
+		if ref == "" {
+			continue // the generator made no such party: no audit for it
+		}
+		used[ref] = true
+		day := now.AddDate(0, -a.months, 0)
+		expiry := ""
+		if a.validMonths > 0 {
+			expiry = day.AddDate(0, a.validMonths, 0).Format(time.DateOnly)
+		}
+		w.Write(append([]string{ref, a.scheme, day.Format(time.DateOnly), a.result, expiry}, a.findings[:]...))
+	}
+	w.Flush()
+	return b.String(), w.Error()
+}
+
 // supplyChain imports a synthetic supply chain (a few thousand parties
 // across tiers and countries) through the real import path, screens it
 // against the served watchlists, and confirms one hit as a reviewer would.
@@ -351,9 +422,14 @@ func (d *demoSeeder) supplyChain(ctx context.Context) error {
 	if err := GenSupplyChain(ctx, &generated, 3000, 4500, 7); err != nil {
 		return err
 	}
+	audits, err := demoAudits(generated.Bytes(), d.env.Clock.Now())
+	if err != nil {
+		return err
+	}
 	sum, err := d.suppliers.ImportAndRecompute(ctx, d.org.ID, []assessment.NamedFile{
-		assessment.ReaderFile("demo-suppliers.csv", &generated),
+		assessment.ReaderFile("demo-suppliers.csv", bytes.NewReader(generated.Bytes())),
 		assessment.ReaderFile("demo-flagged-suppliers.csv", strings.NewReader(demoFlagged)),
+		assessment.ReaderFile("demo-audits.csv", strings.NewReader(audits)),
 	}, false)
 	if err != nil {
 		return err

@@ -193,6 +193,28 @@ func TestServeDemoCreatesAdminOnce(t *testing.T) {
 	if n, _ := db.Screening().CountReviewItems(context.Background(), org.ID); n[screening.StatusConfirmed] != 1 || n[screening.StatusPending] == 0 {
 		t.Errorf("demo screening queue: %v", n)
 	}
+	// The demo holds audits and certifications, each a factor of its
+	// supplier's score.
+	if code, stdout, e := run(t, vars, "", "site-audits", "--org", "demo"); code != 0 || strings.Count(stdout, "\n") != 7 ||
+		!strings.Contains(stdout, "SA8000") || !strings.Contains(stdout, "amfori BSCI") || !strings.Contains(stdout, "failed (E)") {
+		t.Errorf("demo audits: exit %d\n%s%s", code, stdout, e)
+	}
+	reg, err := db.Reporting().RegisterParties(context.Background(), org.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	audited := 0
+	for _, p := range reg {
+		for _, f := range p.Factors {
+			if strings.HasSuffix(f.Source, " audit") {
+				audited++
+				break
+			}
+		}
+	}
+	if audited != 7 {
+		t.Errorf("demo: %d parties carry an audit factor, want 7", audited)
+	}
 	// The demo's cocoa chain makes a statement; its second lot shows a gap.
 	out = filepath.Join(t.TempDir(), "statement.json")
 	if code, stdout, e := run(t, vars, "", "eudr", "statement", "--org", "demo", "--lot", "DEMO-COCOA-2026-01", "--by", "Demo analyst", "--out", out); code != 0 || !strings.Contains(stdout, "6 plot(s)") {

@@ -32,7 +32,7 @@ var (
 var capabilityLayers = map[string]int{
 	// 1 foundations: identities, encryption, the audit log, code lists and
 	// matching primitives; they know no other capability.
-	"account": 1, "audit": 1, "commodity": 1, "country": 1, "facilitymatch": 1, "filemeta": 1, "vault": 1,
+	"account": 1, "apijob": 1, "audit": 1, "commodity": 1, "country": 1, "facilitymatch": 1, "filemeta": 1, "vault": 1,
 	// 2 reference data and plain records: datasets and maps, the supply
 	// chain, impact programmes, alerts.
 	"earlywarning": 2, "geo": 2, "impact": 2, "refdata": 2, "supplychain": 2,

@@ -93,6 +93,8 @@ var settingTable = []setting{
 		help: "Open Supply Hub API token: with it serve looks up, in the background, the OS ID of every facility that has none (off when unset)"},
 	{name: "OSH_URL", def: "https://opensupplyhub.org", check: checkURL,
 		help: "address of the Open Supply Hub API the look-up uses"},
+	{name: "API_RATE_LIMIT", def: "600", check: checkRateLimit,
+		help: "API requests one user may make a minute, counted across every server sharing a PostgreSQL database (in memory on SQLite); past it the API answers 429 with Retry-After"},
 	{name: "ARGON2", check: oneOf("test"),
 		help: "test lowers the password and key hashing costs, for tests only; never in production"},
 }
@@ -297,6 +299,13 @@ func oneOf(allowed ...string) func(string) error {
 		}
 		return fmt.Errorf("want %s", strings.Join(allowed, ", "))
 	}
+}
+
+func checkRateLimit(v string) error {
+	if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 1000000 {
+		return fmt.Errorf("%q is not a number of requests from 1 to 1000000", v)
+	}
+	return nil
 }
 
 func checkSlug(v string) error {

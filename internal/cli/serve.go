@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +20,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/report"
 	"github.com/upstream-platform/upstream/internal/screening"
+	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/web"
 )
 
@@ -170,12 +172,26 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	srv, err := web.New(web.Deps{Surveys: surveys, EUDR: eudrService, RecoveryKeys: recoveryKeys{vault: griev.Vault, store: griev.Store}, Datasets: ref.Datasets,
+	rateText, err := env.setting("API_RATE_LIMIT")
+	if err != nil {
+		return err
+	}
+	rateLimit, _ := strconv.Atoi(rateText) // checked by the setting
+	apiState := db.APIState()
+	// Idempotency keys live in the database on both engines, so they
+	// outlast a restart; request counts too on PostgreSQL, where several
+	// servers may share the database (on SQLite one server holds it, and
+	// counting in memory spares a write per request).
+	var rateCounts web.RateCounter
+	if db.Engine == sqlstore.Postgres {
+		rateCounts = &sharedRateCounts{st: apiState}
+	}
+	srv, err := web.New(web.Deps{Idempotency: sharedIdempotency{st: apiState, clock: env.Clock}, RateCounts: rateCounts, Surveys: surveys, EUDR: eudrService, RecoveryKeys: recoveryKeys{vault: griev.Vault, store: griev.Store}, Datasets: ref.Datasets,
 		Accounts: accounts, Alerts: alerts, AlertEndpoints: ew, AlertSignals: ew, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, ImpactRecords: db.Impact(),
 		Grievance: griev.Service, Intake: griev.Intake, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
 		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), GrievanceCounts: db.Reporting(), Imports: suppliers, Watchlist: watchlistHits{db.Screening()},
-		Duplicates: duplicateReview{store: db.SupplyChain(), svc: suppliers}, SiteAudits: suppliers,
-		Config: web.Config{CookieSecure: *secure, Version: Version, MetricsToken: metricsToken}})
+		Duplicates: duplicateReview{store: db.SupplyChain(), svc: suppliers}, SiteAudits: suppliers, Jobs: apiState,
+		Config: web.Config{CookieSecure: *secure, Version: Version, MetricsToken: metricsToken, APIRateLimit: rateLimit}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)
 	}

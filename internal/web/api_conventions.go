@@ -35,22 +35,21 @@ type apiConventions struct {
 	locks [64]sync.Mutex
 }
 
-func newAPIConventions(clock kernel.Clock, limit int, store IdempotencyStore) *apiConventions {
+func newAPIConventions(clock kernel.Clock, limit int, store IdempotencyStore, counter RateCounter) *apiConventions {
 	if limit <= 0 {
 		limit = DefaultAPIRateLimit
 	}
 	if store == nil {
 		store = NewMemoryIdempotency(clock)
 	}
-	c := &apiConventions{clock: clock, limits: newRateLimiter(clock, limit, time.Minute), idempotency: store, docs: map[string]apiDoc{}}
+	c := &apiConventions{clock: clock, limits: newRateLimiter(clock, limit, time.Minute, counter), idempotency: store, docs: map[string]apiDoc{}}
 	for _, d := range apiDocs() {
 		c.docs[d.pattern] = d
 	}
 	return c
 }
 
-// DefaultAPIRateLimit is how many API requests one user may make a minute
-// on one server.
+// DefaultAPIRateLimit is how many API requests one user may make a minute.
 const DefaultAPIRateLimit = 600
 
 // serveAPI runs h under the conventions for a request of user (empty for
@@ -58,7 +57,10 @@ const DefaultAPIRateLimit = 600
 func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request, rt route, user string, h http.HandlerFunc) {
 	c := s.conventions
 	if user != "" {
-		remaining, reset, ok := c.limits.take(user)
+		remaining, reset, ok, err := c.limits.take(r.Context(), user)
+		if err != nil {
+			s.log.Error("counting an API request", "err", err)
+		}
 		policy := strconv.Quote("per-user") + ";q=" + strconv.Itoa(c.limits.limit) + ";w=" + strconv.Itoa(int(c.limits.window.Seconds()))
 		w.Header().Set("RateLimit-Policy", policy)
 		w.Header().Set("RateLimit", strconv.Quote("per-user")+";r="+strconv.Itoa(remaining)+";t="+strconv.Itoa(reset))
@@ -346,11 +348,17 @@ func fingerprint(r *http.Request) (string, func(), error) {
 	return base64.RawURLEncoding.EncodeToString(h.Sum(nil)), cleanup, nil
 }
 
-// rateLimiter counts requests per user in fixed windows.
-type rateLimiter struct {
-	clock  kernel.Clock
-	limit  int
-	window time.Duration
+// RateCounter counts requests per subject in fixed windows. Count must be
+// atomic among every server that shares the counter: two servers counting
+// one user's requests at once must never both see the same count.
+type RateCounter interface {
+	// Count counts one request of subject in the window starting at
+	// window and returns the count so far, this one included.
+	Count(ctx context.Context, subject string, window time.Time) (int, error)
+}
+
+// MemoryRateCounter counts in this server's memory: right for one server.
+type MemoryRateCounter struct {
 	mu     sync.Mutex
 	counts map[string]*rateWindow
 }
@@ -360,32 +368,60 @@ type rateWindow struct {
 	n     int
 }
 
-func newRateLimiter(clock kernel.Clock, limit int, window time.Duration) *rateLimiter {
-	return &rateLimiter{clock: clock, limit: limit, window: window, counts: map[string]*rateWindow{}}
+// NewMemoryRateCounter returns an empty counter.
+func NewMemoryRateCounter() *MemoryRateCounter {
+	return &MemoryRateCounter{counts: map[string]*rateWindow{}}
 }
 
-// take counts one request of key and returns how many remain in the
-// window, the seconds until it ends, and whether this one is allowed.
-func (l *rateLimiter) take(key string) (int, int, bool) {
-	now := l.clock.Now()
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	rw := l.counts[key]
-	if rw == nil || now.Sub(rw.start) >= l.window {
-		if len(l.counts) > 100000 {
-			for k, old := range l.counts {
-				if now.Sub(old.start) >= l.window {
-					delete(l.counts, k)
+func (m *MemoryRateCounter) Count(_ context.Context, subject string, window time.Time) (int, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	rw := m.counts[subject]
+	if rw == nil || !rw.start.Equal(window) {
+		if len(m.counts) > 100000 {
+			for k, old := range m.counts {
+				if old.start.Before(window) {
+					delete(m.counts, k)
 				}
 			}
 		}
-		rw = &rateWindow{start: now.Truncate(l.window)}
-		l.counts[key] = rw
-	}
-	reset := int((rw.start.Add(l.window).Sub(now) + time.Second - 1) / time.Second)
-	if rw.n >= l.limit {
-		return 0, reset, false
+		rw = &rateWindow{start: window}
+		m.counts[subject] = rw
 	}
 	rw.n++
-	return l.limit - rw.n, reset, true
+	return rw.n, nil
+}
+
+// rateLimiter holds each user to limit requests per window.
+type rateLimiter struct {
+	clock   kernel.Clock
+	limit   int
+	window  time.Duration
+	counter RateCounter
+}
+
+func newRateLimiter(clock kernel.Clock, limit int, window time.Duration, counter RateCounter) *rateLimiter {
+	if counter == nil {
+		counter = NewMemoryRateCounter()
+	}
+	return &rateLimiter{clock: clock, limit: limit, window: window, counter: counter}
+}
+
+// take counts one request of key and returns how many remain in the
+// window, the seconds until it ends, and whether this one is allowed. A
+// counter that cannot count (its database is down) lets the request
+// through: the rate limit protects the server, and a request that reaches
+// a broken database fails on its own.
+func (l *rateLimiter) take(ctx context.Context, key string) (int, int, bool, error) {
+	now := l.clock.Now()
+	start := now.Truncate(l.window)
+	reset := int((start.Add(l.window).Sub(now) + time.Second - 1) / time.Second)
+	n, err := l.counter.Count(ctx, key, start)
+	if err != nil {
+		return l.limit, reset, true, err
+	}
+	if n > l.limit {
+		return 0, reset, false, nil
+	}
+	return l.limit - n, reset, true, nil
 }

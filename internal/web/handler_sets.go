@@ -26,6 +26,9 @@ type base struct {
 	clock kernel.Clock
 	cfg   Config
 	pages map[string]*template.Template
+	// jobs runs long API work in the background; nil when the server
+	// has no job store.
+	jobs *jobRunner
 }
 
 // opsHandlers answer the operator's probes: liveness, readiness, metrics.
@@ -205,9 +208,12 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	}
 
 	b := &base{log: d.Log, clock: d.Clock, cfg: d.Config, pages: pages}
+	if d.Jobs != nil {
+		b.jobs = newJobRunner(d.Jobs, d.Clock, d.Log)
+	}
 	aggregates := newAggregateCache(d.Clock)
 	s := &Server{base: b, accounts: d.Accounts, metrics: newMetrics(), features: f}
-	s.conventions = newAPIConventions(d.Clock, d.Config.APIRateLimit, d.Idempotency)
+	s.conventions = newAPIConventions(d.Clock, d.Config.APIRateLimit, d.Idempotency, d.RateCounts)
 	s.openAPI = sync.OnceValues(func() ([]byte, error) { return openAPIDocument(s.routes(), apiDocs()) })
 	s.ops = &opsHandlers{base: b, ready: d.Ready, metrics: s.metrics}
 	s.account = &accountHandlers{base: b, accounts: d.Accounts, recoveryKeys: d.RecoveryKeys, datasets: d.Datasets, approvals: d.Intake.Approvals}

@@ -55,6 +55,9 @@ type apiDoc struct {
 	// list marks a list: it takes limit and cursor, and its result embeds
 	// pageLinksJSON.
 	list bool
+	// async marks an operation that runs as a job when asked with
+	// Prefer: respond-async (202 with the job).
+	async bool
 }
 
 // apiParam is a query or path parameter.
@@ -94,13 +97,14 @@ var apiTags = []struct{ name, description string }{
 	{"Impact", "Impact programmes: logic models, indicators, observations and SROI."},
 	{"Survivor outcomes", "Survivor-level records under consent, for case handlers only."},
 	{"Reports", "Due-diligence reports and scorecards."},
+	{"Jobs", "Long work (reports, large imports) running in the background: poll its state and progress, then download its result."},
 }
 
 // apiDocs are the descriptions of every API operation.
 func apiDocs() []apiDoc {
 	var all []apiDoc
 	for _, part := range [][]apiDoc{openAPIDocs(), accountAPIDocs(), supplyAPIDocs(), screeningAPIDocs(),
-		eudrAPIDocs(), alertsAPIDocs(), impactAPIDocs(), reportsAPIDocs()} {
+		eudrAPIDocs(), alertsAPIDocs(), impactAPIDocs(), reportsAPIDocs(), jobsAPIDocs()} {
 		all = append(all, part...)
 	}
 	return all
@@ -313,6 +317,10 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 			"replays the first answer (with Idempotent-Replayed: true) instead of running again; with a different request it answers 422, "+
 			"and while the first is still running 409. Keys are kept for 24 hours."))
 	}
+	if d.async {
+		params = append(params, header("Prefer", "respond-async to run the operation as a job: the answer is then 202 with the job, "+
+			"and the operation's own answer becomes the job's result (or its problem)."))
+	}
 	if d.resource != "" {
 		params = append(params, header("If-Match", "The ETag of "+d.resource+" as you read it: the change is made only if it is still current (412 otherwise)."))
 	}
@@ -394,6 +402,9 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 			"schema": map[string]any{"type": "string"}}
 		headers["RateLimit-Policy"] = map[string]any{"description": "The quota and window that apply to the caller.", "schema": map[string]any{"type": "string"}}
 	}
+	if status == http.StatusAccepted {
+		headers["Location"] = map[string]any{"description": "The job: /api/v1/jobs/{id}.", "schema": map[string]any{"type": "string"}}
+	}
 	if d.list {
 		headers["Link"] = map[string]any{"description": "The next page as <path?query>; rel=\"next\" (RFC 8288), absent on the last page.", "schema": map[string]any{"type": "string"}}
 	}
@@ -404,6 +415,11 @@ func operation(ss *schemaSet, rt route, d apiDoc) (map[string]any, error) {
 		ok["headers"] = headers
 	}
 	responses := map[string]any{strconv.Itoa(status): ok}
+	if d.async {
+		responses["202"] = map[string]any{"description": "Accepted: the work runs as a job; poll the job at Location",
+			"headers": map[string]any{"Location": map[string]any{"description": "The job: /api/v1/jobs/{id}.", "schema": map[string]any{"type": "string"}}},
+			"content": map[string]any{"application/json": map[string]any{"schema": ss.ref(jobEnvelopeJSON{})}}}
+	}
 	if method == http.MethodGet {
 		responses["304"] = map[string]any{"description": "Not Modified: the representation still has the ETag given in If-None-Match"}
 	}

@@ -162,7 +162,15 @@ func TestOpenAPIExamplesMatchSchemas(t *testing.T) {
 	n := 0
 	for _, d := range apiDocs() {
 		method, path, _ := strings.Cut(d.pattern, " ")
-		url := "http://upstream.test" + pathParamRE.ReplaceAllString(path, "x1")
+		// A path parameter takes its first allowed value, or x1.
+		url := "http://upstream.test" + pathParamRE.ReplaceAllStringFunc(path, func(m string) string {
+			for _, p := range d.params {
+				if enum, ok := p.schema["enum"].([]string); ok && "{"+p.name+"}" == m && len(enum) > 0 {
+					return enum[0]
+				}
+			}
+			return "x1"
+		})
 		if d.example != "" {
 			n++
 			req := httptest.NewRequest(method, url, nil)

@@ -59,6 +59,34 @@ func reportsAPIDocs() []apiDoc {
 	}
 }
 
+func jobsAPIDocs() []apiDoc {
+	id := []apiParam{{name: "id", in: "path", description: "The job's id."}}
+	return []apiDoc{
+		{pattern: "POST /api/v1/reports/{kind}", tag: "Reports", summary: "Start making a report",
+			description: "Starts a supplier-risk, scorecard or due-diligence report as a job and answers at once with it (202, Location: the job). " +
+				"Poll the job until its state is succeeded, then download its result. A bad kind, format, regulation or subject is refused now (400), not as a failed job.",
+			params: []apiParam{{name: "kind", in: "path", schema: map[string]any{"type": "string", "enum": []string{"supplier-risk", "scorecard", "due-diligence"}}}},
+			body:   reportJobInput{}, bodyExample: `{"format": "csv"}`,
+			status: http.StatusAccepted, result: jobEnvelopeJSON{}, errors: []int{http.StatusBadRequest, http.StatusNotFound}},
+		{pattern: "GET /api/v1/jobs", tag: "Jobs", summary: "List your jobs",
+			description: "The jobs you started, newest first, without their results.",
+			result:      jobListJSON{}, list: true, errors: []int{http.StatusBadRequest}},
+		{pattern: "GET /api/v1/jobs/{id}", tag: "Jobs", summary: "A job's state and progress",
+			description: "state is queued, running, succeeded or failed; progress goes from 0 to 1 and stage says what the job is doing. " +
+				"While it runs the answer carries Retry-After (seconds) as a polling interval. A succeeded job names its result; a failed one carries the problem " +
+				"the operation answered (with its row errors for an import). Only the user who started a job sees it.",
+			params: id, result: jobEnvelopeJSON{}, errors: []int{http.StatusNotFound},
+			example: `{"job": {"id": "0193a5c2-7d1e-7c3a-9b2f-1a2b3c4d5e6f", "kind": "report", "state": "succeeded", "progress": 1, "stage": "done",
+				"request": {"kind": "supplier-risk", "format": "csv", "regulation": "", "subject": ""}, "result": "/api/v1/jobs/0193a5c2-7d1e-7c3a-9b2f-1a2b3c4d5e6f/result",
+				"result_type": "text/csv; charset=utf-8", "created_at": "2026-11-25T09:00:00Z", "updated_at": "2026-11-25T09:00:02Z", "finished_at": "2026-11-25T09:00:02Z"}}`},
+		{pattern: "GET /api/v1/jobs/{id}/result", tag: "Jobs", summary: "Download a job's result",
+			description: "The result of a succeeded job as the operation answered it: a report file, or an import's summary (JSON). 409 while the job runs or when it failed.",
+			params:      id, result: apiFile{types: []string{"application/json", "text/html", "application/pdf", "text/csv",
+				"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, description: "The result"},
+			errors: []int{http.StatusNotFound, http.StatusConflict}},
+	}
+}
+
 func openAPIDocs() []apiDoc {
 	return []apiDoc{
 		{pattern: "GET /api/v1/openapi.json", tag: "API", summary: "This document",

@@ -26,6 +26,7 @@ var reportsAuth = map[string][]string{
 	"GET /scorecards/suppliers/{id}":          {"admin", "analyst", "case_handler", "viewer"},
 	"POST /scorecards/suppliers/{id}/answers": {"admin", "analyst"},
 	"GET /api/v1/reports/{kind}":              {"admin", "analyst", "case_handler", "viewer"},
+	"POST /api/v1/reports/{kind}":             {"admin", "analyst", "case_handler", "viewer"},
 	"GET /api/v1/scorecards/organisation":     {"admin", "analyst", "case_handler", "viewer"},
 	"GET /api/v1/scorecards/suppliers/{id}":   {"admin", "analyst", "case_handler", "viewer"},
 	"POST /api/v1/scorecards/answers":         {"admin", "analyst"},

@@ -70,6 +70,8 @@ func (s *Server) routes() []route {
 			{"GET /api/v1/users", signedIn, users, acc.apiUsers},
 			{"POST /api/v1/users", signedIn, users, acc.apiUserCreate},
 		},
+		// Background jobs of the API: each user polls their own.
+		s.jobRoutes(),
 
 		// Early warning: alerts for anyone who may read them, transitions
 		// for those who manage them, and delivery endpoints for admins.
@@ -118,6 +120,7 @@ func (s *Server) routes() []route {
 			{"POST /scorecards/suppliers/{id}/answers", signedIn, account.PermSuppliersWrite, rp.supplierAnswerSubmit},
 
 			{"GET /api/v1/reports/{kind}", signedIn, account.PermReportsRead, rp.apiReport},
+			{"POST /api/v1/reports/{kind}", signedIn, account.PermReportsRead, rp.apiReportJob},
 			{"GET /api/v1/scorecards/organisation", signedIn, account.PermReportsRead, rp.apiOrgScorecard},
 			{"GET /api/v1/scorecards/suppliers/{id}", signedIn, account.PermReportsRead, rp.apiSupplierScorecard},
 			{"POST /api/v1/scorecards/answers", signedIn, account.PermSuppliersWrite, rp.apiScorecardAnswer},

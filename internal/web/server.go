@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/apijob"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/impact"
@@ -40,8 +41,9 @@ type Config struct {
 	// /metrics off (404). Request counts per route tell when things happen,
 	// so they are not for anyone who asks.
 	MetricsToken string
-	// APIRateLimit is how many API requests a user may make a minute on
-	// one server; 0 means DefaultAPIRateLimit.
+	// APIRateLimit is how many API requests a user may make a minute (on
+	// all servers together when they share Deps.RateCounts); 0 means
+	// DefaultAPIRateLimit.
 	APIRateLimit int
 }
 
@@ -105,12 +107,18 @@ type Deps struct {
 	// Surveys runs worker-voice surveys; it needs Suppliers to name sites.
 	Surveys SurveyDeps
 
-	// Idempotency keeps the API's idempotency keys; nil keeps them in
-	// this server's memory.
+	// Idempotency keeps the API's idempotency keys and RateCounts counts
+	// API requests per user; nil keeps them in this server's memory.
+	// Servers behind one balancer share them through the database.
 	Idempotency IdempotencyStore
+	RateCounts  RateCounter
 
 	// EUDR runs deforestation due diligence: plots, lots, statements.
 	EUDR *eudr.Service
+
+	// Jobs keeps the API's background jobs (reports, imports) where every
+	// server sees them; nil turns jobs off (their routes answer 503).
+	Jobs apijob.Store
 }
 
 // RecoveryKeys creates an organisation's recovery key: the private half is

@@ -322,6 +322,15 @@ func (s *supplyHandlers) apiAuditImport(w http.ResponseWriter, r *http.Request) 
 // apiImport imports the uploaded files, in format when it is set, else
 // in the format each one's content shows.
 func (s *supplyHandlers) apiImport(w http.ResponseWriter, r *http.Request, format ingest.Format) {
+	if wantsAsync(r) {
+		what := "supplier files"
+		if format == ingest.FormatAudits {
+			what = "audit files"
+		}
+		s.startJob(w, r, "import", "importing the files and recomputing risk", map[string]string{"import": what},
+			func(w http.ResponseWriter, r *http.Request) { s.apiImport(w, r, format) })
+		return
+	}
 	form, files, status, err := readUpload(w, r)
 	if err != nil {
 		// Not s.fail: a refused upload may be 413, which no error

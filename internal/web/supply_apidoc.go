@@ -58,17 +58,19 @@ func supplyAPIDocs() []apiDoc {
 		{pattern: "POST /api/v1/suppliers/import", tag: "Suppliers", summary: "Import supplier files",
 			description: "Stores supplier files (Upstream supplier CSV, Open Supply Hub lists, GS1 EPCIS 2.0 in JSON or XML; the format is read from the content) " +
 				"and recomputes the organisation's risk. Importing the same file twice changes nothing. Bad rows store nothing and answer 422 with every row error " +
-				"(file, line, column, field, reason), unless skip_bad_rows is true.",
+				"(file, line, column, field, reason), unless skip_bad_rows is true. " +
+				"With Prefer: respond-async the import runs as a job: the answer is 202 with the job, whose result is this operation's answer.",
 			body: apiUpload{files: []string{"files"}, required: []string{"files"},
 				fields: map[string]string{"skip_bad_rows": "true to store the good rows and skip the bad ones (counted in skipped)"}},
-			result: importJSON{}, errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}},
+			result: importJSON{}, errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}, async: true},
 		{pattern: "POST /api/v1/suppliers/audits", tag: "Suppliers", summary: "Import audits and certifications",
 			description: "Stores social audits and certifications from CSV files (one row per audit or certificate: supplier, scheme, date, result or grade, expiry, findings_* columns) " +
 				"as evidence on the parties they cover, and recomputes the organisation's risk. Bad rows store nothing and answer 422 with every row error, " +
-				"unless skip_bad_rows is true.",
+				"unless skip_bad_rows is true. " +
+				"With Prefer: respond-async the import runs as a job: the answer is 202 with the job, whose result is this operation's answer.",
 			body: apiUpload{files: []string{"files"}, required: []string{"files"},
 				fields: map[string]string{"skip_bad_rows": "true to store the good rows and skip the bad ones (counted in skipped)"}},
-			result: importJSON{}, errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}},
+			result: importJSON{}, errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}, async: true},
 		{pattern: "GET /api/v1/suppliers/audits", tag: "Suppliers", summary: "List stored audits and certifications",
 			description: "Every audit and certification stored for the organisation's parties, the latest first, with the party's name and the file and line it was imported from.",
 			result:      siteAuditsJSON{},

@@ -31,6 +31,7 @@ type fixture struct {
 	deps     *Deps
 	h        http.Handler
 	built    *builtServer
+	servers  []*builtServer // every server built, for waitForJobs
 	accounts *account.Service
 	clock    *kernel.FixedClock
 	org      account.Org
@@ -119,7 +120,8 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	}
 	logs := &strings.Builder{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
-	deps := &Deps{Accounts: accounts, Ready: db, Log: log, Clock: clock, Config: Config{CookieSecure: true, Version: "test", MetricsToken: testMetricsToken}}
+	deps := &Deps{Accounts: accounts, Ready: db, Log: log, Clock: clock, Config: Config{CookieSecure: true, Version: "test", MetricsToken: testMetricsToken},
+		Jobs: db.APIState()}
 	org, _, err := accounts.EnsureOrg(ctx, "acme", "Acme")
 	if err != nil {
 		t.Fatal(err)
@@ -130,6 +132,8 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	// Every API answer a test receives is checked against the OpenAPI
 	// document.
 	f.h = validatingAPI(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { f.server(t).h.ServeHTTP(w, r) }))
+	// Background jobs finish before the database closes.
+	t.Cleanup(f.waitForJobs)
 	for _, r := range account.Roles {
 		u, err := accounts.CreateUser(ctx, account.NewUser{OrgID: org.ID, Email: string(r) + "@acme.example", Name: string(r), Role: r, Password: testPassword})
 		if err != nil {
@@ -138,6 +142,16 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 		f.users[r] = u
 	}
 	return f
+}
+
+// waitForJobs waits for the background jobs of every server the fixture
+// built so far.
+func (f *fixture) waitForJobs() {
+	for _, b := range f.servers {
+		if b.srv.jobs != nil {
+			b.srv.jobs.wg.Wait()
+		}
+	}
 }
 
 // builtServer is a server built from one version of a fixture's deps.
@@ -167,6 +181,7 @@ func (f *fixture) server(t testing.TB) *builtServer {
 		t.Fatal(err)
 	}
 	f.built = &builtServer{key: key, srv: srv, h: srv.Handler()}
+	f.servers = append(f.servers, f.built)
 	return f.built
 }
 
@@ -247,6 +262,9 @@ var coreAuth = map[string][]string{
 	"GET /api/v1/me":                        {"admin", "analyst", "case_handler", "viewer"},
 	"GET /api/v1/users":                     {"admin"},
 	"POST /api/v1/users":                    {"admin"},
+	"GET /api/v1/jobs":                      {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/jobs/{id}":                 {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/jobs/{id}/result":          {"admin", "analyst", "case_handler", "viewer"},
 }
 
 func TestEveryRoleAgainstEveryRoute(t *testing.T) {

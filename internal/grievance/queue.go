@@ -139,3 +139,32 @@ func (s *Service) PurgeExpired(ctx context.Context, orgID string, retentionDays 
 	}
 	return n, nil
 }
+
+// Cases lists the organisation's reports matching f newest first, each
+// with its deadline, for the API: nothing sealed is opened. p.After, when
+// set, is the id of the last report of the previous page (CaseKey).
+func (s *Service) Cases(ctx context.Context, orgID string, f ReportFilter, p kernel.Page) ([]QueueItem, error) {
+	rs, err := s.cfg.Store.Reports(ctx, orgID, f, p.Normalise())
+	if err != nil {
+		return nil, err
+	}
+	items := make([]QueueItem, len(rs))
+	for i, r := range rs {
+		items[i] = QueueItem{Report: r, Deadline: s.Deadline(r)}
+	}
+	return items, nil
+}
+
+// Case returns one report's case state and deadline, opening nothing
+// sealed.
+func (s *Service) Case(ctx context.Context, orgID, reportID string) (QueueItem, error) {
+	r, err := s.cfg.Store.Report(ctx, orgID, reportID)
+	if err != nil {
+		return QueueItem{}, err
+	}
+	return QueueItem{Report: r, Deadline: s.Deadline(r)}, nil
+}
+
+// CaseKey is r's key in the order Cases lists, as kernel.Page.After takes
+// it.
+func CaseKey(r Report) []string { return []string{r.ID} }

@@ -283,6 +283,14 @@ func (g *Grievances) Reports(ctx context.Context, orgID string, f grievance.Repo
 	if !f.To.IsZero() {
 		add("received <= ?", dayText(f.To))
 	}
+	if len(p.After) > 0 {
+		// Reports are listed by insertion order, which a caller does not
+		// see: the key is the last report's id, whose place is looked up.
+		if len(p.After) != 1 {
+			return nil, kernel.Errorf(kernel.Invalid, "the cursor does not belong to this list: ask for the first page again")
+		}
+		add("n < (SELECT k.n FROM grievance_reports k WHERE k.org_id = $1 AND k.id = ?)", p.After[0])
+	}
 	args = append(args, p.Limit, p.Offset)
 	q := fmt.Sprintf("SELECT %s FROM grievance_reports WHERE %s ORDER BY n DESC LIMIT $%d OFFSET $%d",
 		reportColumns, strings.Join(where, " AND "), len(args)-1, len(args))

@@ -95,6 +95,7 @@ var apiTags = []struct{ name, description string }{
 	{"Deforestation", "EU Deforestation Regulation due diligence: plots of land and their checks."},
 	{"Early warning", "Alerts raised by the detectors, and where they are delivered."},
 	{"Impact", "Impact programmes: logic models, indicators, observations and SROI."},
+	{"Cases", "Grievance case metadata for case handlers; what reporters wrote stays sealed and out of the API."},
 	{"Survivor outcomes", "Survivor-level records under consent, for case handlers only."},
 	{"Reports", "Due-diligence reports and scorecards."},
 	{"Jobs", "Long work (reports, large imports) running in the background: poll its state and progress, then download its result."},
@@ -104,7 +105,7 @@ var apiTags = []struct{ name, description string }{
 func apiDocs() []apiDoc {
 	var all []apiDoc
 	for _, part := range [][]apiDoc{openAPIDocs(), accountAPIDocs(), supplyAPIDocs(), screeningAPIDocs(),
-		eudrAPIDocs(), alertsAPIDocs(), impactAPIDocs(), reportsAPIDocs(), jobsAPIDocs()} {
+		eudrAPIDocs(), alertsAPIDocs(), impactAPIDocs(), reportsAPIDocs(), jobsAPIDocs(), casesAPIDocs()} {
 		all = append(all, part...)
 	}
 	return all

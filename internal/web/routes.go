@@ -170,6 +170,8 @@ func (s *Server) routes() []route {
 			{"POST /cases/{id}/remedies/{rid}/withdraw", signedIn, account.PermCasesHandle, cs.caseRemedyWithdraw},
 			{"POST /cases/{id}/referral", signedIn, account.PermCasesHandle, cs.caseReferral},
 			{"POST /cases/{id}/access", signedIn, account.PermCasesHandle, cs.caseGrant},
+			{"GET /api/v1/cases", signedIn, account.PermCasesHandle, cs.apiCases},
+			{"GET /api/v1/cases/{id}", signedIn, account.PermCasesHandle, cs.apiCase},
 		}),
 
 		// Supply chain: the supplier register, supplier pages and risk

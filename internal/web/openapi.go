@@ -176,7 +176,7 @@ func openAPIDocument(routes []route, docs []apiDoc) ([]byte, error) {
 			"summary": "Supply-chain mapping, explained risk, watchlist screening, early warning, impact and due-diligence reports.",
 			"description": "Every request but this document's needs an API token (`Authorization: Bearer upk_...`, made on the " +
 				"account page) or a signed-in session. A token acts with its user's role. Errors answer with RFC 9457 problem details (application/problem+json); " +
-				"see docs/api.md for a walk-through.",
+				"see docs/api.md for a walk-through. The server shows this document for people at /api-reference.",
 			"license": map[string]string{"name": "AGPL-3.0-or-later", "identifier": "AGPL-3.0-or-later"},
 		},
 		"servers": []map[string]string{{"url": "/", "description": "this server"}},

@@ -66,6 +66,7 @@ func (s *Server) routes() []route {
 			{"POST /admin/settings/supplier-search", signedIn, settings, acc.settingsSupplierSearch},
 
 			{"GET /api/v1/openapi.json", public, "", s.serveOpenAPI},
+			{"GET /api-reference", public, "", s.apiReference},
 			{"GET /api/v1/me", signedIn, self, acc.apiMe},
 			{"GET /api/v1/users", signedIn, users, acc.apiUsers},
 			{"POST /api/v1/users", signedIn, users, acc.apiUserCreate},

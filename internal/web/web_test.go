@@ -259,6 +259,7 @@ var coreAuth = map[string][]string{
 	"POST /admin/settings/emergency/delete": {"admin"},
 	"POST /admin/settings/supplier-search":  {"admin"},
 	"GET /api/v1/openapi.json":              {"public"},
+	"GET /api-reference":                    {"public"},
 	"GET /api/v1/me":                        {"admin", "analyst", "case_handler", "viewer"},
 	"GET /api/v1/users":                     {"admin"},
 	"POST /api/v1/users":                    {"admin"},

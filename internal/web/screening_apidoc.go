@@ -48,6 +48,10 @@ func screeningAPIDocs() []apiDoc {
 				{name: "page", description: "Page number, from 1, for clients that page by number; ignored with cursor.", schema: map[string]any{"type": "integer", "minimum": 1}},
 			},
 			result: reviewListJSON{}, errors: []int{http.StatusBadRequest}, list: true},
+		{pattern: "GET /api/v1/screening/lists", tag: "Screening", summary: "The watchlists in use",
+			description: "Each watchlist screening uses now, by name: its source, the edition's checksum and publication date, how many entities it holds, " +
+				"and whether the edition is out of date. Hits and review items name the list and checksum they were found on.",
+			result: screeningListsJSON{}, list: true, errors: []int{http.StatusBadRequest}},
 		{pattern: "GET /api/v1/screening/reviews/{id}", tag: "Screening", summary: "One possible match",
 			result: reviewJSON{}, errors: []int{http.StatusNotFound}},
 		{pattern: "POST /api/v1/screening/reviews/{id}/decision", resource: "/api/v1/screening/reviews/{id}", tag: "Screening", summary: "Confirm or dismiss a possible match",

@@ -30,6 +30,7 @@ var (
 
 var screeningAuth = map[string][]string{
 	"GET /screening":                               screeningReaders,
+	"GET /api/v1/screening/lists":                  screeningReaders,
 	"POST /screening/run":                          screeningReviewers,
 	"POST /screening/lists":                        {"admin"},
 	"POST /screening/{id}/decide":                  screeningReviewers,
@@ -217,6 +218,12 @@ func TestScreeningQueue(t *testing.T) {
 		scrDecode(t, f.do(t, "GET", "/api/v1/screening/reviews", "", viewer, nil), &list)
 		if len(list.Items) != 2 {
 			t.Fatalf("API lists %d pending items", len(list.Items))
+		}
+		// The lists in use, as hits name them.
+		var lists screeningListsJSON
+		scrDecode(t, f.do(t, "GET", "/api/v1/screening/lists", "", viewer, nil), &lists)
+		if len(lists.Lists) == 0 || lists.Lists[0].Entities == 0 || lists.Lists[0].SHA256 != list.Items[0].ListSHA && len(lists.Lists) == 1 {
+			t.Fatalf("lists in use: %+v", lists)
 		}
 		ids := map[string]string{}
 		for _, it := range list.Items {

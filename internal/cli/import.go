@@ -70,13 +70,7 @@ func runImport(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	// Scores use the operator's stored reference-data replacements, as
-	// the server does.
-	ref, err := loadRefdata(ctx, db)
-	if err != nil {
-		return err
-	}
-	svc, err := newAssessmentService(ref, db, nil, env.Clock)
+	svc, err := storedAssessmentService(ctx, db, env.Clock)
 	if err != nil {
 		return err
 	}
@@ -165,11 +159,7 @@ func runRecompute(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ref, err := loadRefdata(ctx, db)
-	if err != nil {
-		return err
-	}
-	svc, err := newAssessmentService(ref, db, nil, env.Clock)
+	svc, err := storedAssessmentService(ctx, db, env.Clock)
 	if err != nil {
 		return err
 	}
@@ -179,6 +169,17 @@ func runRecompute(ctx context.Context, env *Env, args []string) error {
 	}
 	fmt.Fprintf(env.Stdout, "%s: %d parties scored\n", o.Slug, levels[""])
 	return nil
+}
+
+// storedAssessmentService is the assessment service the commands use: it
+// scores with the operator's stored reference-data replacements, as the
+// server does, and screens against no lists of its own.
+func storedAssessmentService(ctx context.Context, db *sqlstore.DB, clock kernel.Clock) (*assessment.Service, error) {
+	ref, err := loadRefdata(ctx, db)
+	if err != nil {
+		return nil, err
+	}
+	return newAssessmentService(ref, db, nil, clock)
 }
 
 // newAssessmentService wires the supply-chain pipeline to the store, to

@@ -47,11 +47,7 @@ func runMerges(ctx context.Context, env *Env, args []string) error {
 	}
 	st := db.SupplyChain()
 	if *undo != "" {
-		ref, err := loadRefdata(ctx, db)
-		if err != nil {
-			return err
-		}
-		svc, err := newAssessmentService(ref, db, nil, env.Clock)
+		svc, err := storedAssessmentService(ctx, db, env.Clock)
 		if err != nil {
 			return err
 		}

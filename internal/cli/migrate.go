@@ -28,11 +28,7 @@ func runMigrate(ctx context.Context, env *Env, args []string) error {
 	fmt.Fprintf(env.Stdout, "applied %d migration(s); schema at version %d\n", n, db.LatestVersion())
 	// Stored scores a migration made stale are computed again now, with
 	// the operator's reference data, so the register never shows them.
-	ref, err := loadRefdata(ctx, db)
-	if err != nil {
-		return err
-	}
-	svc, err := newAssessmentService(ref, db, nil, env.Clock)
+	svc, err := storedAssessmentService(ctx, db, env.Clock)
 	if err != nil {
 		return err
 	}

@@ -59,11 +59,7 @@ func runSiteAudits(ctx context.Context, env *Env, args []string) error {
 	if err != nil {
 		return err
 	}
-	ref, err := loadRefdata(ctx, db)
-	if err != nil {
-		return err
-	}
-	svc, err := newAssessmentService(ref, db, nil, env.Clock)
+	svc, err := storedAssessmentService(ctx, db, env.Clock)
 	if err != nil {
 		return err
 	}

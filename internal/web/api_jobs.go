@@ -267,7 +267,29 @@ func (s *base) ownJob(r *http.Request) (apijob.Job, error) {
 	if err == nil && j.UserID != p.User.ID {
 		err = kernel.Errorf(kernel.NotFound, "job not found")
 	}
-	return j, err
+	if err != nil {
+		return j, err
+	}
+	// The job routes need no scope of their own, so a token without the
+	// scope of the work must not reach its request or result through
+	// them: another token of the same user may have started it.
+	if perm, ok := jobReadPermission(j.Kind); ok && !p.CanRequest(perm, false) {
+		scope, _ := account.NeededScope(perm, false)
+		return apijob.Job{}, kernel.Errorf(kernel.Forbidden, "this API token's scopes do not allow reading this job: it needs %s", scope)
+	}
+	return j, nil
+}
+
+// jobReadPermission is what reading a job of kind takes: the read side
+// of the area whose work it did.
+func jobReadPermission(kind string) (account.Permission, bool) {
+	switch kind {
+	case "report":
+		return account.PermReportsRead, true
+	case "import":
+		return account.PermSuppliersRead, true
+	}
+	return "", false
 }
 
 func (s *base) apiJob(w http.ResponseWriter, r *http.Request) {
@@ -326,10 +348,16 @@ func (s *base) apiJobs(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	jobs, more := cutPage(jobs, lp)
-	out := make([]jobJSON, len(jobs))
+	out := make([]jobJSON, 0, len(jobs))
 	var last []string
-	for i, j := range jobs {
-		out[i], last = jobOf(j), apijob.Key(j)
+	for _, j := range jobs {
+		// The page ends where it would have; jobs this token may not
+		// read are left out of it, as ownJob refuses them.
+		last = apijob.Key(j)
+		if perm, ok := jobReadPermission(j.Kind); ok && !p.CanRequest(perm, false) {
+			continue
+		}
+		out = append(out, jobOf(j))
 	}
 	writeJSON(w, http.StatusOK, jobListJSON{Jobs: out, pageLinksJSON: nextPageLinks(w, r, lp, more, last)})
 }

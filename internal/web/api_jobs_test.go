@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -148,4 +149,62 @@ func TestImportJob(t *testing.T) {
 			t.Errorf("result of a failed job: %d", res.StatusCode)
 		}
 	})
+}
+
+// TestJobNeedsTheScopeOfItsWork: a job is read only with a token that
+// may read what the job made. Another token of the same user, without
+// the reports scope, neither lists nor reads the report job or its result.
+func TestJobNeedsTheScopeOfItsWork(t *testing.T) {
+	t.Parallel() // its own database and server
+	f := newReportsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	ctx := context.Background()
+	viewer := f.users[account.RoleViewer]
+	bearer := func(sc account.Scope) map[string]string {
+		_, token, err := f.accounts.CreateAPIToken(ctx, viewer, account.TokenRequest{Name: string(sc), Scopes: account.Scopes{sc},
+			ExpiresAt: f.clock.Now().Add(24 * time.Hour)})
+		if err != nil {
+			t.Fatalf("token %s: %v", sc, err)
+		}
+		return map[string]string{"Authorization": "Bearer " + token, "Content-Type": "application/json"}
+	}
+	reports, suppliers := bearer("reports:read"), bearer("suppliers:read")
+	res := f.do(t, "POST", "/api/v1/reports/supplier-risk", `{"format": "csv"}`, "", reports)
+	if res.StatusCode != http.StatusAccepted {
+		t.Fatalf("start with the reports scope: status %d", res.StatusCode)
+	}
+	loc := res.Header.Get("Location")
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res := f.do(t, "GET", loc, "", "", reports)
+		var env jobEnvelopeJSON
+		if err := json.NewDecoder(res.Body).Decode(&env); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("poll with the reports scope: status %d, %v", res.StatusCode, err)
+		}
+		if env.Job.State == "succeeded" {
+			break
+		}
+		if env.Job.State == "failed" || time.Now().After(deadline) {
+			t.Fatalf("job: %+v", env.Job)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	for _, c := range []struct {
+		scope string
+		token map[string]string
+		want  int
+	}{{"suppliers:read", suppliers, 0}, {"reports:read", reports, 1}} {
+		var list jobListJSON
+		res := f.do(t, "GET", "/api/v1/jobs", "", "", c.token)
+		if err := json.NewDecoder(res.Body).Decode(&list); err != nil || len(list.Jobs) != c.want {
+			t.Errorf("job list with %s: status %d, %d jobs, want %d (%v)", c.scope, res.StatusCode, len(list.Jobs), c.want, err)
+		}
+	}
+	for _, path := range []string{loc, loc + "/result"} {
+		if res := f.do(t, "GET", path, "", "", suppliers); res.StatusCode != http.StatusForbidden {
+			t.Errorf("GET %s with only suppliers:read: status %d, want 403", path, res.StatusCode)
+		}
+		if res := f.do(t, "GET", path, "", "", reports); res.StatusCode != http.StatusOK {
+			t.Errorf("GET %s with reports:read: status %d, want 200", path, res.StatusCode)
+		}
+	}
 }

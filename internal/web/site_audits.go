@@ -107,6 +107,7 @@ type siteAuditJSON struct {
 // siteAuditsJSON is the list of stored audits.
 type siteAuditsJSON struct {
 	Audits []siteAuditJSON `json:"audits"`
+	pageLinksJSON
 }
 
 func toSiteAuditJSON(a ingest.StoredAudit) siteAuditJSON {
@@ -128,12 +129,22 @@ func (h *supplyHandlers) apiSiteAudits(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, kernel.Errorf(kernel.Unavailable, "stored audits are not available on this server"))
 		return
 	}
+	lp, problems := readListPage(r, defaultListLimit)
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
 	audits, err := h.siteAudits.Audits(r.Context(), principalOf(r).User.OrgID)
 	if err != nil {
 		h.fail(w, r, err)
 		return
 	}
-	out := siteAuditsJSON{Audits: make([]siteAuditJSON, len(audits))}
+	// An audit is named by its party, scheme and date, as the delete
+	// route names it; the latest come first.
+	audits, links := pageInMemory(w, r, audits, lp, true, func(a ingest.StoredAudit) []string {
+		return []string{a.Date.Format(time.DateOnly), a.Supplier, a.Scheme}
+	})
+	out := siteAuditsJSON{Audits: make([]siteAuditJSON, len(audits)), pageLinksJSON: links}
 	for i, a := range audits {
 		out.Audits[i] = toSiteAuditJSON(a)
 	}

@@ -108,6 +108,21 @@ func TestSiteAuditsAPI(t *testing.T) {
 		list.Audits[1].Outcome != "failed" {
 		t.Fatalf("list: %+v", list)
 	}
+	// One a page, the latest first, then the next page from the cursor.
+	var seen []string
+	next := "/api/v1/suppliers/audits?limit=1"
+	for next != "" && len(seen) < 5 {
+		var page siteAuditsJSON
+		res := f.do(t, "GET", next, "", analyst, nil)
+		if err := json.NewDecoder(res.Body).Decode(&page); err != nil || res.StatusCode != http.StatusOK || len(page.Audits) != 1 {
+			t.Fatalf("page %s: %d, %+v, %v", next, res.StatusCode, page, err)
+		}
+		seen = append(seen, page.Audits[0].Scheme)
+		next = page.Next
+	}
+	if strings.Join(seen, ",") != list.Audits[0].Scheme+","+list.Audits[1].Scheme {
+		t.Errorf("paged one at a time: %v, want the order of the whole list", seen)
+	}
 	path := "/api/v1/suppliers/" + supplychain.RefID("M2") + "/audits/" + url.PathEscape("amfori BSCI") + "/2026-03-10"
 	res = f.do(t, "DELETE", path, "", analyst, nil)
 	var deleted siteAuditJSON

@@ -73,7 +73,7 @@ func supplyAPIDocs() []apiDoc {
 			result: importJSON{}, errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity}, async: true},
 		{pattern: "GET /api/v1/suppliers/audits", tag: "Suppliers", summary: "List stored audits and certifications",
 			description: "Every audit and certification stored for the organisation's parties, the latest first, with the party's name and the file and line it was imported from.",
-			result:      siteAuditsJSON{},
+			result:      siteAuditsJSON{}, list: true, errors: []int{http.StatusBadRequest},
 			example: `{"audits": [{"party_id": "0193a5c2-7d1e-7c3a-9b2f-1a2b3c4d5e6f", "party_name": "Dhaka Knit Mill", "party_ref": "M-1", "scheme": "SA8000",
 				"date": "2026-06-01", "outcome": "passed", "result": "certified", "expiry": "2029-05-31", "findings": {"wages": 1}, "file": "audits.csv", "line": 2}]}`},
 		{pattern: "DELETE /api/v1/suppliers/{id}/audits/{scheme}/{date}", tag: "Suppliers", summary: "Delete a stored audit or certification",

@@ -27,11 +27,7 @@ func TestBrowserAcknowledgeAlertWithoutJavaScript(t *testing.T) {
 	ctx := testkit.Browser(t, false)
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/alerts"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "case_handler@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/alerts", "case_handler@acme.example", testPassword),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -72,11 +68,7 @@ func TestBrowserChooseSensitivityWithoutJavaScript(t *testing.T) {
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/alerts"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "admin@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/alerts", "admin@acme.example", testPassword),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/alerts/sensitivity"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="/alerts/sensitivity"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`input[value="quiet"]`)),
@@ -114,11 +106,7 @@ func TestBrowserClosureCalendarWithoutJavaScript(t *testing.T) {
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/alerts"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "admin@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/alerts", "admin@acme.example", testPassword),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/alerts/closures"]`)),
 		chromedp.Click(chromedp.CSS(`a[href="/alerts/closures"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#closure-label`)),

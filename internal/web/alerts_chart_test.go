@@ -202,11 +202,7 @@ func TestBrowserAlertChartWithoutJavaScript(t *testing.T) {
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/alerts/"+a.ID),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "case_handler@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/alerts/"+a.ID, "case_handler@acme.example", testPassword),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -35,11 +35,7 @@ func caseInRemediation(t *testing.T, g *gFixture) (id, receipt string) {
 func signInAs(t *testing.T, ctx context.Context, base, path, email string) {
 	t.Helper()
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(base+path),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), email),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(base+path, email, testPassword),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -203,11 +203,7 @@ func TestBrowserEUDRRecords(t *testing.T) {
 		}
 
 		run("sign in",
-			chromedp.Navigate(ts.URL+"/eudr"),
-			chromedp.WaitVisible(chromedp.CSS("#email")),
-			chromedp.SendKeys(chromedp.CSS("#email"), "analyst@acme.example"),
-			chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-			chromedp.Submit(chromedp.CSS("#password")),
+			browserSignIn(ts.URL+"/eudr", "analyst@acme.example", testPassword),
 		)
 		expect("h1", "Deforestation due diligence")
 		checkAccessibility(t, ctx, "EUDR overview")

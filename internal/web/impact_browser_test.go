@@ -27,11 +27,7 @@ func TestBrowserImpactProgramme(t *testing.T) {
 	ctx := testkit.Browser(t, false)
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/impact/programmes/"+f.prog.ID),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "viewer@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/impact/programmes/"+f.prog.ID, "viewer@acme.example", testPassword),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -61,11 +61,7 @@ func TestBrowserAnswerChangesGradeWithoutJavaScript(t *testing.T) {
 	defer ts.Close()
 	b := testkit.Browser(t, false)
 	err := chromedp.Do(b,
-		chromedp.Navigate(ts.URL+"/scorecards/suppliers/"+url.PathEscape(f.grinder)),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "analyst@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/scorecards/suppliers/"+url.PathEscape(f.grinder), "analyst@acme.example", testPassword),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -82,11 +82,7 @@ func TestBrowserLargeSupplierRiskPDFPrints(t *testing.T) {
 		t.Fatal(err)
 	}
 	err = chromedp.Do(b,
-		chromedp.Navigate(ts.URL+"/reports"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "viewer@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/reports", "viewer@acme.example", testPassword),
 		chromedp.WaitVisible(chromedp.CSS("#report-form")),
 	)
 	if err != nil {

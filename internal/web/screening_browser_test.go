@@ -25,11 +25,7 @@ func TestBrowserConfirmHitWithoutJavaScript(t *testing.T) {
 	ctx := testkit.Browser(t, false)
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/screening"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "analyst@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/screening", "analyst@acme.example", testPassword),
 		chromedp.WaitVisible(chromedp.CSS("#screen-all")),
 		chromedp.Click(chromedp.CSS("#screen-all")),
 	)
@@ -105,11 +101,7 @@ func TestBrowserReplaceListWithoutJavaScript(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/screening"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "admin@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/screening", "admin@acme.example", testPassword),
 		chromedp.WaitVisible(chromedp.CSS("#replace-file")),
 		chromedp.SetUploadFiles(chromedp.CSS("#replace-file"), []string{file}),
 		chromedp.Submit(chromedp.CSS("#replace-file")),

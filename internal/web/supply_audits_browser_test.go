@@ -38,11 +38,7 @@ func TestBrowserImportAudits(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/suppliers/import"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "analyst@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/suppliers/import", "analyst@acme.example", testPassword),
 	)
 	if err != nil {
 		t.Fatal(err)

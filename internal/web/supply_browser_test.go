@@ -86,11 +86,7 @@ func TestBrowserRiskMapToSupplier(t *testing.T) {
 	ctx := testkit.Browser(t, false)
 
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/risk-map"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "analyst@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/risk-map", "analyst@acme.example", testPassword),
 	)
 	if err != nil {
 		t.Fatal(err)
@@ -199,11 +195,7 @@ func TestBrowserMapTableSortsWithJavaScript(t *testing.T) {
 	defer ts.Close()
 	ctx := testkit.Browser(t, true)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/risk-map"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "viewer@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/risk-map", "viewer@acme.example", testPassword),
 	)
 	if err != nil {
 		t.Fatal(err)

@@ -248,11 +248,7 @@ func TestBrowserDuplicatesMergeAndUndo(t *testing.T) {
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/suppliers/duplicates"),
-		chromedp.WaitVisible(chromedp.CSS("#email")),
-		chromedp.SendKeys(chromedp.CSS("#email"), "analyst@acme.example"),
-		chromedp.SendKeys(chromedp.CSS("#password"), testPassword),
-		chromedp.Submit(chromedp.CSS("#password")),
+		browserSignIn(ts.URL+"/suppliers/duplicates", "analyst@acme.example", testPassword),
 	)
 	if err != nil {
 		t.Fatal(err)

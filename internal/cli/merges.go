@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/upstream-platform/upstream/internal/assessment"
 	"github.com/upstream-platform/upstream/internal/facilitymatch"
@@ -103,6 +102,7 @@ func describeMerge(m supplychain.Merge) string {
 type duplicateReview struct {
 	store *sqlstore.SupplyChain
 	svc   *assessment.Service
+	clock kernel.Clock
 }
 
 func (d duplicateReview) OpenPairs(ctx context.Context, orgID string, page kernel.Page) ([]supplychain.DuplicatePair, int, error) {
@@ -126,7 +126,7 @@ func (d duplicateReview) OSHReviews(ctx context.Context, orgID string, limit int
 }
 
 func (d duplicateReview) DecideOSHSuggestion(ctx context.Context, orgID, partyID string, accept bool, actor string) (supplychain.OSHLookup, error) {
-	return d.store.DecideOSHSuggestion(ctx, orgID, partyID, accept, actor, time.Now())
+	return d.store.DecideOSHSuggestion(ctx, orgID, partyID, accept, actor, d.clock.Now())
 }
 
 func (d duplicateReview) UndoMerge(ctx context.Context, orgID, id, actor string) (supplychain.Merge, error) {

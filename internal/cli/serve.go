@@ -190,7 +190,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 		Accounts: accounts, Alerts: alerts, AlertEndpoints: ew, AlertSignals: ew, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, ImpactRecords: db.Impact(),
 		Grievance: griev.Service, Intake: griev.Intake, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
 		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), GrievanceCounts: db.Reporting(), Imports: suppliers, Watchlist: watchlistHits{db.Screening()},
-		Duplicates: duplicateReview{store: db.SupplyChain(), svc: suppliers}, SiteAudits: suppliers, Jobs: apiState,
+		Duplicates: duplicateReview{store: db.SupplyChain(), svc: suppliers, clock: env.Clock}, SiteAudits: suppliers, Jobs: apiState,
 		Config: web.Config{CookieSecure: *secure, Version: Version, MetricsToken: metricsToken, APIRateLimit: rateLimit}})
 	if err != nil {
 		return fmt.Errorf("start web server: %w", err)

@@ -107,7 +107,6 @@ func candidates(prep []prepared, newFrom int32) []uint64 {
 		}
 	}
 	var members []int32
-	var rank []int32 // by name, for large blocks; made once when first needed
 	for lo := 0; lo < len(posts); {
 		hi := lo + 1
 		for hi < len(posts) && posts[hi].key == posts[lo].key {
@@ -126,10 +125,9 @@ func candidates(prep []prepared, newFrom int32) []uint64 {
 					}
 				}
 			} else {
-				if rank == nil {
-					rank = nameRanks(prep)
-				}
-				slices.SortFunc(members, func(x, y int32) int { return cmp.Compare(rank[x], rank[y]) })
+				slices.SortFunc(members, func(x, y int32) int {
+					return cmp.Or(cmp.Compare(prep[x].name.compact, prep[y].name.compact), cmp.Compare(x, y))
+				})
 				for x := 0; x < len(members); x++ {
 					for y := x + 1; y < len(members) && y <= x+window; y++ {
 						emit(members[x], members[y])
@@ -141,25 +139,6 @@ func candidates(prep []prepared, newFrom int32) []uint64 {
 	}
 	slices.Sort(pairs)
 	return slices.Compact(pairs)
-}
-
-// nameRanks returns each record's place in the order of names run
-// together (then of index), so that large blocks are put in name order
-// by comparing integers: sorting the records by name once costs less than
-// comparing names again in every large block (every record is in a few).
-func nameRanks(prep []prepared) []int32 {
-	order := make([]int32, len(prep))
-	for i := range order {
-		order[i] = int32(i)
-	}
-	slices.SortFunc(order, func(x, y int32) int {
-		return cmp.Or(cmp.Compare(prep[x].name.compact, prep[y].name.compact), cmp.Compare(x, y))
-	})
-	rank := make([]int32, len(prep))
-	for r, i := range order {
-		rank[i] = int32(r)
-	}
-	return rank
 }
 
 type rated struct {

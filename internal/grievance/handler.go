@@ -25,6 +25,7 @@ const (
 	ActionAttachmentView = "grievance.attachment.view"
 	ActionStageChange    = "grievance.case.stage"
 	ActionTriageChange   = "grievance.case.triage"
+	ActionAssign         = "grievance.case.assign"
 	ActionMessageAdd     = "grievance.message.add"
 	ActionRemedyChange   = "grievance.remedy.change"
 	ActionAccessGrant    = "grievance.access.grant"
@@ -237,6 +238,37 @@ func (hs *HandlerSession) SetTriage(ctx context.Context, t Triage) error {
 		return err
 	}
 	r.Triage = t
+	updated, err := hs.s.cfg.Store.UpdateReport(ctx, r, nil)
+	if err != nil {
+		return err
+	}
+	hs.report = updated
+	return nil
+}
+
+// Assign makes userID the case handler responsible for the case, or no one
+// when userID is empty. An assignee who cannot open the case yet is given
+// access first (pub is their public key), so that assigning never leaves a
+// case with someone who cannot read it. Whether userID is an active case
+// handler of the organisation is the caller's question.
+func (hs *HandlerSession) Assign(ctx context.Context, userID string, pub vault.PublicKey) error {
+	r := hs.report
+	if userID == r.Case.Assignee {
+		return nil
+	}
+	if userID != "" {
+		_, err := hs.s.cfg.Store.WrappedKey(ctx, r.ID, vault.HandlerRecipient(userID))
+		if kernel.IsCode(err, kernel.NotFound) {
+			err = hs.Grant(ctx, userID, pub)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	if err := hs.audit(ctx, ActionAssign, object(TableReport, r.ID), map[string]string{"handler": userID}); err != nil {
+		return err
+	}
+	r.Case.Assignee = userID
 	updated, err := hs.s.cfg.Store.UpdateReport(ctx, r, nil)
 	if err != nil {
 		return err

@@ -15,7 +15,8 @@ type QueueItem struct {
 }
 
 // Queue lists the organisation's reports matching f with their deadlines,
-// most urgent first (overdue and soonest due before the rest; closed last).
+// most urgent first: critical reports (someone in danger) first, then
+// overdue and soonest due before the rest, closed last.
 // The page applies to the store's order, newest first; the sort is within
 // the page.
 func (s *Service) Queue(ctx context.Context, orgID string, f ReportFilter, p kernel.Page) ([]QueueItem, error) {
@@ -29,7 +30,12 @@ func (s *Service) Queue(ctx context.Context, orgID string, f ReportFilter, p ker
 		items[i] = QueueItem{Report: r, Deadline: s.cfg.Targets.Deadline(r.Case, today)}
 	}
 	slices.SortStableFunc(items, func(a, b QueueItem) int {
-		switch {
+		switch da, db := a.Report.Triage.Severity == SeverityCritical, b.Report.Triage.Severity == SeverityCritical; {
+		case da != db:
+			if da {
+				return -1
+			}
+			return 1
 		case a.Deadline.HasDue != b.Deadline.HasDue:
 			if a.Deadline.HasDue {
 				return -1
@@ -41,6 +47,12 @@ func (s *Service) Queue(ctx context.Context, orgID string, f ReportFilter, p ker
 		return 0
 	})
 	return items, nil
+}
+
+// OverdueSince is the ReportFilter.StartedBefore that keeps the reports
+// overdue today under the service's targets.
+func (s *Service) OverdueSince() map[Stage]Day {
+	return s.cfg.Targets.OverdueSince(Today(s.cfg.Clock))
 }
 
 // openStages are the stages that have response-time targets.

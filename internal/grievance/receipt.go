@@ -278,3 +278,32 @@ func ExtractReceipt(body string) (Receipt, string, bool) {
 func joinAround(body string, start, end int) string {
 	return strings.TrimSpace(strings.TrimSpace(body[:start]) + " " + strings.TrimSpace(body[end:]))
 }
+
+// ParseLocator reads the locator a case handler types to find a report: the
+// receipt's first LocatorDigits digits, in any script, with any spacing or
+// dashes. A whole receipt read out by a reporter is accepted too, and only
+// its locator kept: the secret digits go no further.
+func ParseLocator(s string) (string, error) {
+	if len(s) > maxReceiptInput {
+		return "", kernel.Errorf(kernel.Invalid, "receipt: type its first %d digits", LocatorDigits)
+	}
+	var d [LocatorDigits]byte
+	n := 0
+	for _, c := range s {
+		if v, ok := digitValue(c); ok {
+			if n < LocatorDigits {
+				d[n] = v
+			}
+			n++
+			continue
+		}
+		if ignorable(c) {
+			continue
+		}
+		return "", kernel.Errorf(kernel.Invalid, "receipt: type only digits, the first %d of the receipt", LocatorDigits)
+	}
+	if n < LocatorDigits {
+		return "", kernel.Errorf(kernel.Invalid, "receipt: type its first %d digits; %d were typed", LocatorDigits, n)
+	}
+	return digitsText(d[:]), nil
+}

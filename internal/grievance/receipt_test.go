@@ -213,3 +213,32 @@ func FuzzExtractReceipt(f *testing.F) {
 		}
 	})
 }
+
+// A handler finds a report by the locator the reporter reads out, in any
+// script and spacing, or by the whole receipt, whose secret part is dropped
+// from the error too.
+func TestParseLocator(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"123456", "123456"},
+		{"1234-56", "123456"},
+		{" 1234 56 ", "123456"},
+		{"١٢٣٤-٥٦", "123456"},
+		{"1234-5678-9012-3456-7890", "123456"},
+		{"１２３４５６", "123456"},
+	} {
+		got, err := grievance.ParseLocator(c.in)
+		if err != nil || got != c.want {
+			t.Errorf("ParseLocator(%q) = %q, %v; want %q", c.in, got, err, c.want)
+		}
+	}
+	for _, in := range []string{"", "12345", "12a456", "1234-5x", strings.Repeat("1", 300)} {
+		_, err := grievance.ParseLocator(in)
+		if !kernel.IsCode(err, kernel.Invalid) {
+			t.Errorf("ParseLocator(%q) = %v; want Invalid", in, err)
+			continue
+		}
+		if strings.Contains(err.Error(), in) && in != "" {
+			t.Errorf("ParseLocator(%q) repeats what was typed: %v", in, err)
+		}
+	}
+}

@@ -34,7 +34,25 @@ type ReportFilter struct {
 	SupplierID string
 	Country    string
 	From, To   Day // received on or after From, on or before To
+
+	// Locator keeps the live reports with this receipt locator (the part
+	// of the receipt before the dash, which a reporter may read out).
+	Locator    string
+	Severities []Severity
+	// Assignee keeps reports assigned to this user or, when Unassigned,
+	// those assigned to no one.
+	Assignee string
+	// StartedBefore keeps reports whose current stage is a key and began
+	// before the day given for it: with Targets.OverdueSince, the overdue
+	// reports.
+	StartedBefore map[Stage]Day
+	// DangerFirst lists critical reports (someone in danger) before the
+	// rest, each part newest first. It cannot be combined with a cursor.
+	DangerFirst bool
 }
+
+// Unassigned is the ReportFilter.Assignee of reports assigned to no one.
+const Unassigned = "-"
 
 // ReportStore keeps reports. Every method is scoped to an organisation:
 // asking for another organisation's report gives NotFound, never the

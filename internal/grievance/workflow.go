@@ -94,6 +94,9 @@ type Case struct {
 	// Escalated is the highest escalation level already acted on, so that
 	// a job notifies each level once.
 	Escalated int
+	// Assignee is the user id of the case handler responsible for the
+	// case, empty when no one is.
+	Assignee string
 }
 
 // NewCase is the state of a report received on day.
@@ -238,6 +241,17 @@ type Deadline struct {
 	Overdue     bool
 	Escalation  int  // 0 when not escalated, else the level reached
 	NeedsNotice bool // Escalation is above the level already acted on
+}
+
+// OverdueSince is the ReportFilter.StartedBefore of the reports overdue
+// on today: for each stage with a target, a report is overdue once its
+// stage began more than the target's days before today.
+func (t Targets) OverdueSince(today Day) map[Stage]Day {
+	out := make(map[Stage]Day, len(t.Days))
+	for st, days := range t.Days {
+		out[st] = today.AddDays(-days)
+	}
+	return out
 }
 
 // Deadline computes the due date of the case's next step and whether it is

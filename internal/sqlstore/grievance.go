@@ -213,14 +213,14 @@ func (g *Grievances) LocatorUse(ctx context.Context, orgID string, locators []st
 }
 
 const reportColumns = `id, org_id, locator, categories, supplier_id, country, received, channel, severity, stage, stage_since,
-	stage_reason, escalated, narrative, contact, identity, purged, version`
+	stage_reason, escalated, narrative, contact, identity, purged, version, assignee_id`
 
 func scanReport(row interface{ Scan(...any) error }) (grievance.Report, error) {
 	var r grievance.Report
 	var loc sql.NullString
 	var cats, received, channel, severity, stage, since, reason, narr, contact, ident string
 	if err := row.Scan(&r.ID, &r.OrgID, &loc, &cats, &r.Triage.SupplierID, &r.Triage.Country, &received, &channel, &severity,
-		&stage, &since, &reason, &r.Case.Escalated, &narr, &contact, &ident, &r.Purged, &r.Version); err != nil {
+		&stage, &since, &reason, &r.Case.Escalated, &narr, &contact, &ident, &r.Purged, &r.Version, &r.Case.Assignee); err != nil {
 		return r, err
 	}
 	r.Locator = loc.String
@@ -283,6 +283,44 @@ func (g *Grievances) Reports(ctx context.Context, orgID string, f grievance.Repo
 	if !f.To.IsZero() {
 		add("received <= ?", dayText(f.To))
 	}
+	if f.Locator != "" {
+		add("locator = ?", f.Locator)
+	}
+	if len(f.Severities) > 0 {
+		var ph []string
+		for _, sv := range f.Severities {
+			args = append(args, string(sv))
+			ph = append(ph, fmt.Sprintf("$%d", len(args)))
+		}
+		where = append(where, "severity IN ("+strings.Join(ph, ", ")+")")
+	}
+	switch f.Assignee {
+	case "":
+	case grievance.Unassigned:
+		add("assignee_id = ?", "")
+	default:
+		add("assignee_id = ?", f.Assignee)
+	}
+	if len(f.StartedBefore) > 0 {
+		var parts []string
+		for _, st := range grievance.Stages() {
+			if d, ok := f.StartedBefore[st]; ok {
+				args = append(args, string(st), dayText(d))
+				parts = append(parts, fmt.Sprintf("(stage = $%d AND stage_since <> '' AND stage_since < $%d)", len(args)-1, len(args)))
+			}
+		}
+		if len(parts) == 0 {
+			parts = []string{"1 = 0"}
+		}
+		where = append(where, "("+strings.Join(parts, " OR ")+")")
+	}
+	order := "n DESC"
+	if f.DangerFirst {
+		if len(p.After) > 0 {
+			return nil, kernel.Errorf(kernel.Invalid, "a list with critical reports first is paged by number, not by cursor")
+		}
+		order = "CASE WHEN severity = 'critical' THEN 0 ELSE 1 END, n DESC"
+	}
 	if len(p.After) > 0 {
 		// Reports are listed by insertion order, which a caller does not
 		// see: the key is the last report's id, whose place is looked up.
@@ -292,8 +330,8 @@ func (g *Grievances) Reports(ctx context.Context, orgID string, f grievance.Repo
 		add("n < (SELECT k.n FROM grievance_reports k WHERE k.org_id = $1 AND k.id = ?)", p.After[0])
 	}
 	args = append(args, p.Limit, p.Offset)
-	q := fmt.Sprintf("SELECT %s FROM grievance_reports WHERE %s ORDER BY n DESC LIMIT $%d OFFSET $%d",
-		reportColumns, strings.Join(where, " AND "), len(args)-1, len(args))
+	q := fmt.Sprintf("SELECT %s FROM grievance_reports WHERE %s ORDER BY %s LIMIT $%d OFFSET $%d",
+		reportColumns, strings.Join(where, " AND "), order, len(args)-1, len(args))
 	rows, err := g.db.read.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, classify(err, "reports")
@@ -314,10 +352,10 @@ func (g *Grievances) UpdateReport(ctx context.Context, r grievance.Report, chang
 	err := g.durableTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, `UPDATE grievance_reports SET categories = $4, supplier_id = $5, country = $6, severity = $7,
 			stage = $8, stage_since = $9, stage_reason = $10, escalated = $11, narrative = $12, contact = $13, identity = $14,
-			version = version + 1 WHERE org_id = $1 AND id = $2 AND version = $3 AND purged = FALSE`,
+			assignee_id = $15, version = version + 1 WHERE org_id = $1 AND id = $2 AND version = $3 AND purged = FALSE`,
 			r.OrgID, r.ID, r.Version, joinCategories(r.Triage.Categories), r.Triage.SupplierID, r.Triage.Country,
 			string(r.Triage.Severity), string(r.Case.Stage), dayText(r.Case.Since), string(r.Case.Reason), r.Case.Escalated,
-			b64(r.Narrative), b64(r.Contact), b64(r.Identity))
+			b64(r.Narrative), b64(r.Contact), b64(r.Identity), r.Case.Assignee)
 		if err := affected(res, err, "report"); err != nil {
 			if kernel.IsCode(err, kernel.NotFound) {
 				if e := reportExists(ctx, tx, r.OrgID, r.ID); e == nil {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -42,33 +43,142 @@ type inboxRow struct {
 	grievance.QueueItem
 	Labels   []string
 	LateDays int
+	Danger   bool   // critical: someone is in danger
+	Assignee string // the assigned handler's name, empty when no one
+}
+
+// inboxQuery is the inbox's search and filters as the form sends them.
+type inboxQuery struct {
+	Receipt  string // what the handler typed; only its locator is kept
+	Stage    string // "open", a stage, or "all"
+	Severity string // a severity, or empty for any
+	Assignee string // "me", "none", a handler's user id, or empty for anyone
+	Overdue  bool
+	Danger   bool
+}
+
+// values gives the query back as a URL query, for the next page's link.
+// Only the locator of a receipt is kept.
+func (q inboxQuery) values(locator string) url.Values {
+	v := url.Values{"stage": {q.Stage}}
+	for k, x := range map[string]string{"receipt": locator, "severity": q.Severity, "assignee": q.Assignee} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	if q.Overdue {
+		v.Set("due", "overdue")
+	}
+	if q.Danger {
+		v.Set("danger", "1")
+	}
+	return v
+}
+
+// caseHandlerNames names the organisation's users for the case pages and
+// lists its active case handlers, the people a case can be assigned to.
+func (s *caseHandlers) caseHandlerNames(ctx context.Context, orgID string) (map[string]string, []account.User, error) {
+	users, err := s.users.ListUsers(ctx, orgID)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := make(map[string]string, len(users))
+	var handlers []account.User
+	for _, u := range users {
+		names[u.ID] = cmp.Or(u.Name, u.Email)
+		if u.Role == account.RoleCaseHandler && !u.Disabled {
+			handlers = append(handlers, u)
+		}
+	}
+	slices.SortFunc(handlers, func(a, b account.User) int { return cmp.Compare(names[a.ID], names[b.ID]) })
+	return names, handlers, nil
 }
 
 func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	f := grievance.ReportFilter{}
-	stage := r.URL.Query().Get("stage")
+	in := r.URL.Query()
+	q := inboxQuery{Receipt: strings.TrimSpace(in.Get("receipt")), Stage: in.Get("stage"), Severity: in.Get("severity"),
+		Assignee: in.Get("assignee"), Overdue: in.Get("due") == "overdue", Danger: in.Get("danger") != ""}
+	f := grievance.ReportFilter{DangerFirst: true}
 	switch {
-	case stage == "open" || stage == "":
+	case q.Stage == "open" || q.Stage == "":
 		f.Stages = []grievance.Stage{grievance.StageReceived, grievance.StageAcknowledged, grievance.StageInvestigating, grievance.StageRemediation}
-		stage = "open"
-	case grievance.Stage(stage).Valid():
-		f.Stages = []grievance.Stage{grievance.Stage(stage)}
-	case stage == "all":
+		q.Stage = "open"
+	case grievance.Stage(q.Stage).Valid():
+		f.Stages = []grievance.Stage{grievance.Stage(q.Stage)}
+	case q.Stage == "all":
 	default:
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "unknown stage filter"))
 		return
 	}
-	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	var problem string
+	if q.Receipt != "" {
+		loc, err := grievance.ParseLocator(q.Receipt)
+		if err != nil {
+			problem = kernel.ErrorMessage(err)
+		} else if loc != q.Receipt {
+			// Keep only the locator in the address bar and history: a
+			// whole receipt read out by a reporter holds their secret.
+			v := q.values(loc)
+			http.Redirect(w, r, "/cases?"+v.Encode(), http.StatusSeeOther)
+			return
+		}
+		f.Locator = loc
+		if problem == "" {
+			f.Stages = nil // a receipt finds its report at any stage
+		}
+	}
+	switch {
+	case q.Danger:
+		f.Severities = []grievance.Severity{grievance.SeverityCritical}
+	case q.Severity == "":
+	case grievance.Severity(q.Severity).Valid():
+		f.Severities = []grievance.Severity{grievance.Severity(q.Severity)}
+	default:
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "unknown severity filter"))
+		return
+	}
+	switch q.Assignee {
+	case "":
+	case "me":
+		f.Assignee = p.User.ID
+	case "none":
+		f.Assignee = grievance.Unassigned
+	default:
+		if !kernel.ValidID(q.Assignee) {
+			s.fail(w, r, kernel.Errorf(kernel.Invalid, "unknown assignee filter"))
+			return
+		}
+		f.Assignee = q.Assignee
+	}
+	if q.Overdue {
+		f.StartedBefore = s.grievance.OverdueSince()
+	}
+	page, _ := strconv.Atoi(in.Get("page"))
 	pg := kernel.Page{Limit: 100, Offset: max(page, 0) * 100}
-	items, err := s.grievance.Queue(r.Context(), p.User.OrgID, f, pg)
+	var items []grievance.QueueItem
+	if problem == "" {
+		var err error
+		if items, err = s.grievance.Queue(r.Context(), p.User.OrgID, f, pg); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+	}
+	names, handlers, err := s.caseHandlerNames(r.Context(), p.User.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	rows := make([]inboxRow, len(items))
+	danger := 0
 	for i, it := range items {
-		rows[i] = inboxRow{QueueItem: it, LateDays: -it.Deadline.DaysLeft}
+		rows[i] = inboxRow{QueueItem: it, LateDays: -it.Deadline.DaysLeft, Danger: it.Report.Triage.Severity == grievance.SeverityCritical && !it.Report.Purged}
+		if a := it.Report.Case.Assignee; a != "" {
+			rows[i].Assignee = cmp.Or(names[a], "a former user")
+		}
+		if rows[i].Danger && it.Report.Case.Stage != grievance.StageClosed {
+			danger++
+		}
 		for _, c := range it.Report.Triage.Categories {
 			rows[i].Labels = append(rows[i].Labels, grievance.Label(c, "en"))
 		}
@@ -78,8 +188,17 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "cases.html", map[string]any{"Rows": rows, "Stage": stage, "Stages": grievance.Stages(),
-		"NextPage": max(page, 0) + 1, "More": len(items) == pg.Limit,
+	next := q.values(f.Locator)
+	next.Set("page", strconv.Itoa(max(page, 0)+1))
+	status := http.StatusOK
+	if problem != "" {
+		status = http.StatusBadRequest
+	}
+	s.render(w, r, status, "cases.html", map[string]any{"Rows": rows, "Q": q, "Stage": q.Stage, "Stages": grievance.Stages(),
+		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
+		"Handlers":   handlers, "Me": p.User.ID, "Problem": problem, "DangerCount": danger,
+		"Filtered": q.Receipt != "" || q.Severity != "" || q.Assignee != "" || q.Overdue || q.Danger,
+		"NextURL":  "/cases?" + next.Encode(), "More": len(items) == pg.Limit,
 		"Received": grievance.StageReceived, "Pending": pending})
 }
 
@@ -238,7 +357,7 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 			}
 		}
 	}
-	names, _, err := userNames(ctx, s.users, v.Report.OrgID)
+	names, handlers, err := s.caseHandlerNames(ctx, v.Report.OrgID)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -256,7 +375,7 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
 		"Overrides":  []grievance.OverrideReason{grievance.OverrideRiskToLife, grievance.OverrideChildAtRisk, grievance.OverrideLegalDuty, grievance.OverrideCourtOrdered},
 		"Reveal":     reveal, "Error": errMsg, "Names": names, "SupplierName": s.supplierName(ctx, v.Report.OrgID, v.Report.Triage.SupplierID),
-		"Me": principalOf(r).User.ID,
+		"Me": principalOf(r).User.ID, "Handlers": handlers,
 	})
 }
 
@@ -303,6 +422,35 @@ func (s *caseHandlers) caseStage(w http.ResponseWriter, r *http.Request) {
 			msg += " (" + label(string(reason)) + ")"
 		}
 		return msg + ".", nil
+	})
+}
+
+// caseAssign makes an active case handler of the organisation responsible
+// for the case (giving them access when they have none yet), or no one.
+func (s *caseHandlers) caseAssign(w http.ResponseWriter, r *http.Request) {
+	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
+		id := strings.TrimSpace(r.PostForm.Get("assignee"))
+		if id == "" {
+			return "The case is now assigned to no one.", hs.Assign(ctx, "", vault.PublicKey{})
+		}
+		u, err := s.users.User(ctx, hs.Report().OrgID, id)
+		if err != nil || u.Role != account.RoleCaseHandler || u.Disabled {
+			return "", kernel.Errorf(kernel.Invalid, "assigned to: choose an active case handler of this organisation")
+		}
+		if s.handlerKeys == nil {
+			return "", kernel.Errorf(kernel.Unavailable, "handler keys are not available")
+		}
+		pub, err := s.handlerKeys.HandlerPublicKey(ctx, u.OrgID, u.ID)
+		if kernel.IsCode(err, kernel.NotFound) {
+			return "", kernel.Errorf(kernel.Invalid, "assigned to: %s has no key yet and must sign in once first", cmp.Or(u.Name, u.Email))
+		}
+		if err != nil {
+			return "", err
+		}
+		if err := hs.Assign(ctx, u.ID, pub); err != nil {
+			return "", err
+		}
+		return "The case is assigned to " + cmp.Or(u.Name, u.Email) + "; they can open it.", nil
 	})
 }
 

@@ -29,6 +29,7 @@ var casesAuth = map[string][]string{
 	"GET /cases/{id}/attachments/{aid}":         {"case_handler"},
 	"POST /cases/{id}/stage":                    {"case_handler"},
 	"POST /cases/{id}/triage":                   {"case_handler"},
+	"POST /cases/{id}/assign":                   {"case_handler"},
 	"POST /cases/{id}/messages":                 {"case_handler"},
 	"POST /cases/{id}/remedies":                 {"case_handler"},
 	"POST /cases/{id}/remedies/{rid}/implement": {"case_handler"},

@@ -71,6 +71,7 @@ var pageConfirmations = map[string]string{
 	"POST /cases/handlers/{id}/approve":         "flash",
 	"POST /cases/{id}/stage":                    "flash",
 	"POST /cases/{id}/triage":                   "flash",
+	"POST /cases/{id}/assign":                   "flash",
 	"POST /cases/{id}/messages":                 "flash",
 	"POST /cases/{id}/remedies":                 "flash",
 	"POST /cases/{id}/remedies/{rid}/implement": "flash",

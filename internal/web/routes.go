@@ -165,6 +165,7 @@ func (s *Server) routes() []route {
 			{"GET /cases/{id}/attachments/{aid}", signedIn, account.PermCasesHandle, cs.caseAttachment},
 			{"POST /cases/{id}/stage", signedIn, account.PermCasesHandle, cs.caseStage},
 			{"POST /cases/{id}/triage", signedIn, account.PermCasesHandle, cs.caseTriage},
+			{"POST /cases/{id}/assign", signedIn, account.PermCasesHandle, cs.caseAssign},
 			{"POST /cases/{id}/messages", signedIn, account.PermCasesHandle, cs.caseMessage},
 			{"POST /cases/{id}/remedies", signedIn, account.PermCasesHandle, cs.caseRemedyPropose},
 			{"POST /cases/{id}/remedies/{rid}/implement", signedIn, account.PermCasesHandle, cs.caseRemedyImplement},

@@ -84,6 +84,7 @@ func TestBrowserCaseInboxTools(t *testing.T) {
 	if err := chromedp.Do(b,
 		chromedp.SendKeys(chromedp.CSS("#receipt"), plain),
 		chromedp.Submit(chromedp.CSS("#receipt")),
+		chromedp.WaitVisible(chromedp.CSS("#clear-filters")),
 	); err != nil {
 		t.Fatal(err)
 	}

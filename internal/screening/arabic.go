@@ -219,6 +219,9 @@ func (ix *Index) arabicLookup(sk, written string) []match {
 		m := match{term: id, sim: sim, how: howSkeleton}
 		if written != "" && !longVowelsAgree(written, ix.terms[id].text) {
 			m.sim = min(sim, vowelClash)
+			if len(sk) <= 2 {
+				m.sim = min(sim, shortVowelClash)
+			}
 		}
 		out = append(out, m)
 	}
@@ -231,8 +234,14 @@ func (ix *Index) arabicLookup(sk, written string) []match {
 // that "Muhammad" does not have.
 const vowelClash = 0.78
 
-// longVowels lists, for the long vowels و (u) and ي (i) an Arabic word
-// writes after its first letter, the gap of the skeleton they stand in
+// shortVowelClash is vowelClash for a skeleton of one or two consonants:
+// براءة (Bara'a) and "Bur" share b-r and nothing else, and the long a
+// written between them says they are different names. Chosen on the
+// tuning parts (docs/screening.md).
+const shortVowelClash = 0.6
+
+// longVowels lists, for the long vowels و (u), ي (i) and ا (a) an Arabic
+// word writes after its first letter, the gap of the skeleton they stand in
 // (the number of skeleton consonants before them).
 func longVowels(written string) []vowelAt {
 	var out []vowelAt
@@ -240,6 +249,10 @@ func longVowels(written string) []vowelAt {
 	var last byte
 	for i, r := range []rune(written) {
 		c := arabicClass[r]
+		if r == 'ا' && i > 0 {
+			out = append(out, vowelAt{gap: n, v: 'a'})
+			continue
+		}
 		if (c == 'w' || c == 'y') && i > 0 {
 			v := byte('u')
 			if c == 'y' {
@@ -280,8 +293,9 @@ func latinVowelGaps(w string) []string {
 }
 
 // longVowelsAgree reports whether a Latin list word has a vowel where the
-// Arabic word writes a long one: o, u or w for و; i, e or y for ي. A gap
-// the Latin word does not have is no contradiction.
+// Arabic word writes a long one: o, u or w for و; i, e or y for ي; a or e
+// for ا. A gap the
+// Latin word does not have is no contradiction.
 func longVowelsAgree(written, latin string) bool {
 	vs := longVowels(written)
 	if len(vs) == 0 {
@@ -293,8 +307,11 @@ func longVowelsAgree(written, latin string) bool {
 			continue
 		}
 		want := "ouw"
-		if v.v == 'i' {
+		switch v.v {
+		case 'i':
 			want = "iey"
+		case 'a':
+			want = "ae"
 		}
 		if !strings.ContainsAny(gaps[v.gap], want) {
 			return false

@@ -263,6 +263,12 @@ func TestLongVowelsAgree(t *testing.T) {
 		{"يوسف", "yusuf", true},
 		{"ابراهيم", "ebrahim", true},
 		{"مصطفى", "mustafa", true},
+		// The long a (ا) wants an a or an e in its place.
+		{"قاسم", "kassem", true},
+		{"إحسان", "ihsan", true},
+		{"براءة", "bara", true},
+		{"براءة", "bur", false},
+		{"براءة", "bari", false},
 	} {
 		if got := longVowelsAgree(tt.arabic, tt.latin); got != tt.agree {
 			t.Errorf("%s and %s: agree %v, want %v", tt.arabic, tt.latin, got, tt.agree)

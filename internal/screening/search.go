@@ -737,14 +737,23 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 			}
 		}
 	}
-	agree, extra := ix.agreement(pq, nr, chosen, qsim)
+	words, agree, extra, rareSim := ix.agreement(pq, nr, chosen, qsim)
 	if agree == 1 && extra > 0 {
 		score *= singleAgreement
 		if explain != nil {
 			note(fmt.Sprintf("only one distinctive word agrees and the query has %d of its own (x%.2f)", extra, singleAgreement))
 		}
 	}
-	if agree == 1 {
+	if agree == 1 && float64(rareSim) < score {
+		// A match resting on one distinctive word is no closer than that
+		// word: common words agreeing beside it ("group", "industry")
+		// raise the coverage, not the evidence.
+		score = float64(rareSim)
+		if explain != nil {
+			note(fmt.Sprintf("the one distinctive word that agrees is only alike: at most its similarity (%.2f)", rareSim))
+		}
+	}
+	if words == 1 {
 		fuzzy := true
 		for _, p := range chosen {
 			if p.how == howExact {
@@ -828,16 +837,34 @@ const acronym3 = 0.8
 // agreement counts the distinctive list words the chosen correspondences
 // cover, and the distinctive query words no list word matched whose
 // weight says they are not common words of the lists ("trading",
-// "group"): words that name someone else.
-func (ix *Index) agreement(pq *preparedQuery, nr *nameRec, chosen []pair, qsim []float32) (agree, extra int) {
+// "group"): words that name someone else. When every agreeing word but one
+// is a common word of the lists, the match rests on that one word (agree
+// is 1: "GREEN INDUSTRIES" against "See Green Industrial" is "green"), and
+// rareSim is the similarity of that word (1 when it is equal, or when
+// every agreeing word is common). words counts every agreeing word.
+func (ix *Index) agreement(pq *preparedQuery, nr *nameRec, chosen []pair, qsim []float32) (words, agree, extra int, rareSim float32) {
+	rare := rareShare * ix.unknownW
+	common := 0
+	rareSim = 1
 	for _, p := range chosen {
 		for j := p.ls; j < p.le; j++ {
-			if c := ix.terms[nr.toks[j]].class; c == classWord || c == classNumber {
+			if t := ix.terms[nr.toks[j]]; t.class == classWord || t.class == classNumber {
 				agree++
+				if t.weight < rare {
+					common++
+				} else {
+					rareSim = min(rareSim, p.sim)
+				}
 			}
 		}
 	}
-	rare := rareShare * ix.unknownW
+	words = agree
+	if common == agree {
+		rareSim = 1
+	}
+	if agree > 1 && agree-common <= 1 {
+		agree = 1
+	}
 	for i, t := range pq.toks {
 		// Words of one or two letters are initials and fragments ("ko"
 		// for "co" written in Cyrillic), not names.
@@ -845,11 +872,12 @@ func (ix *Index) agreement(pq *preparedQuery, nr *nameRec, chosen []pair, qsim [
 			extra++
 		}
 	}
-	return agree, extra
+	return words, agree, extra, rareSim
 }
 
-// rareShare is the share of an unknown word's weight from which a query
-// word counts as distinctive for agreement.
+// rareShare is the share of an unknown word's weight from which a word
+// counts as distinctive for agreement: held by fewer than about one list
+// name in 150.
 const rareShare = 0.6
 
 // queryInitials finds consecutive distinctive query words whose first

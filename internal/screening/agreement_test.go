@@ -1,0 +1,95 @@
+package screening
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"pgregory.net/rapid"
+)
+
+// commonWordsIndex is an index in which "group", "trading" and
+// "industry" are common words of the lists (each held by many names)
+// while every other word is rare, as on a real list.
+func commonWordsIndex(extra ...Entity) *Index {
+	var es []Entity
+	fill := []string{"group", "trading", "industry"}
+	for i := 0; i < 400; i++ {
+		es = append(es, Entity{ID: fmt.Sprintf("f%d", i), Name: fmt.Sprintf("%s %s", fillerWord(i), strings.ToUpper(fill[i%3])), Kind: KindOrganization})
+	}
+	return NewEntityIndex(append(es, extra...))
+}
+
+// fillerWord is a made-up word of the filler names, distinct per i.
+func fillerWord(i int) string {
+	const letters = "bcdfgklmnprstvz"
+	w := []byte("qo")
+	for ; i > 0 || len(w) < 4; i /= len(letters) {
+		w = append(w, letters[i%len(letters)], 'a')
+	}
+	return strings.ToUpper(string(w))
+}
+
+// TestOneDistinctiveWord: a match resting on one distinctive word, with
+// only common words of the lists agreeing beside it, is treated as a
+// match on that word alone.
+func TestOneDistinctiveWord(t *testing.T) {
+	ix := commonWordsIndex(
+		Entity{ID: "jihad", Name: "THE JIHAD GROUP", Kind: KindOrganization},
+		Entity{ID: "green", Name: "GREEN INDUSTRIES, LTD", Kind: KindOrganization},
+		Entity{ID: "bur", Name: "BUR, Abdullah", Kind: KindPerson},
+	)
+	for _, tt := range []struct {
+		query, id string
+		hit       bool
+	}{
+		// The one distinctive word is only alike (its long vowels
+		// contradict "jihad"): the common word beside it lifts nothing.
+		{"جاوحدو Group", "jihad", false},
+		// The query's own distinctive word ("see") tells it apart.
+		{"See Green Industrial Co. Ltd.", "green", false},
+		// A long a between b and r is not "Bur".
+		{"بن عبدالله براءة", "bur", false},
+		// Equal distinctive words still match.
+		{"Jihad Group", "jihad", true},
+		{"جهاد Group", "jihad", true},
+		{"Green Industries Ltd", "green", true},
+	} {
+		hits := ix.Search(Query{Name: tt.query}, Options{})
+		got := false
+		for _, h := range hits {
+			got = got || h.Entity.ID == tt.id
+		}
+		if got != tt.hit {
+			t.Errorf("%q: hits %s; want a hit on %s: %v", tt.query, summarize(hits), tt.id, tt.hit)
+		}
+	}
+}
+
+// TestOneDistinctiveWordProperty: whatever common words a query and a list
+// name share, a match whose one distinctive word is misspelt scores no
+// more than that word's similarity.
+func TestOneDistinctiveWordProperty(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		word := rapid.StringMatching(`[bcdfgklmnprstvz][aeiou][bcdfgklmnprstvz][aeiou][bcdfgklmnprstvz][aeiou][bcdfgklmnprstvz]`).Draw(rt, "word")
+		at := rapid.IntRange(1, len(word)-1).Draw(rt, "at")
+		sub := rapid.SampledFrom([]byte("xwjhy")).Draw(rt, "letter")
+		misspelt := word[:at] + string(sub) + word[at+1:]
+		commons := rapid.SliceOfNDistinct(rapid.SampledFrom([]string{"group", "trading", "industry"}), 1, 3, rapid.ID[string]).Draw(rt, "common")
+		ix := commonWordsIndex(Entity{ID: "x", Name: strings.ToUpper(word + " " + strings.Join(commons, " ")), Kind: KindOrganization})
+		s := ix.pool.Get().(*scratch)
+		var sim float32
+		for _, m := range ix.cachedLookup(misspelt, classWord, 2, true, s) {
+			if ix.terms[m.term].text == word {
+				sim = max(sim, m.sim)
+			}
+		}
+		ix.pool.Put(s)
+		q := misspelt + " " + strings.Join(commons, " ")
+		for _, h := range ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0)}) {
+			if h.Entity.ID == "x" && h.Score > float64(sim)+0.0005 {
+				rt.Fatalf("%q against %q scores %.3f, more than the similarity %.3f of %q and %q", q, h.MatchedName, h.Score, sim, misspelt, word)
+			}
+		}
+	})
+}

@@ -93,6 +93,7 @@ type scratch struct {
 	lsim     []float32
 	qsim     []float32
 	pq       preparedQuery
+	bound    queryBound
 }
 
 // NewIndex builds the candidate index over the entities of the given lists.

@@ -228,12 +228,16 @@ func (ix *Index) searchOne(q Query, opts Options, qn nativeName) []Hit {
 		return nil
 	}
 	cands := ix.candidates(pq, s)
+	prepareBound(pq, &s.bound)
 	type best struct {
 		name  int32
 		score float64
 	}
 	var bests []best
 	for _, ni := range cands {
+		if ix.scoreBound(pq, &s.bound, &ix.names[ni]) < threshold {
+			continue
+		}
 		sc, ok := ix.score(pq, &ix.names[ni], s, nil)
 		if !ok {
 			continue

@@ -202,6 +202,36 @@ func (ix *Index) arabicLookup(sk, written string) []match {
 	if len(ids) == 0 {
 		return nil
 	}
+	// Names in Arabic script repeat their words (Muhammad, Abdallah,
+	// Ali) from row to row: the matches of a word are kept in the word
+	// cache, under the word as written (its skeleton follows from it) or,
+	// for joined words, under the skeleton, apart from Latin words by
+	// maxEdits.
+	k := wordKey{word: sk, class: classWord, maxEdits: -2}
+	if written != "" {
+		k = wordKey{word: written, class: classWord, maxEdits: -1}
+	}
+	ix.wordsMu.RLock()
+	m, ok := ix.words[k]
+	ix.wordsMu.RUnlock()
+	if ok {
+		return m
+	}
+	m = ix.arabicMatches(sk, written, ids)
+	ix.wordsMu.Lock()
+	if ix.words == nil {
+		ix.words = map[wordKey][]match{}
+	}
+	if len(ix.words) < maxCachedWords {
+		ix.words[k] = m
+	}
+	ix.wordsMu.Unlock()
+	return m
+}
+
+// arabicMatches scores the list words ids whose skeleton is sk (see
+// arabicLookup).
+func (ix *Index) arabicMatches(sk, written string, ids []int32) []match {
 	sim := float32(0.95)
 	switch len(sk) {
 	case 1:
@@ -211,13 +241,17 @@ func (ix *Index) arabicLookup(sk, written string) []match {
 	case 3:
 		sim = 0.92
 	}
+	var vs []vowelAt
+	if written != "" {
+		vs = longVowels(written)
+	}
 	out := make([]match, 0, len(ids))
 	for _, id := range ids {
 		if len(sk) <= 2 && len(ix.terms[id].text) > 2*len(sk)+2 {
 			continue
 		}
 		m := match{term: id, sim: sim, how: howSkeleton}
-		if written != "" && !longVowelsAgree(written, ix.terms[id].text) {
+		if !vowelsAgree(vs, ix.terms[id].text) {
 			m.sim = min(sim, vowelClash)
 			if len(sk) <= 2 {
 				m.sim = min(sim, shortVowelClash)
@@ -275,45 +309,70 @@ type vowelAt struct {
 	v   byte
 }
 
-// latinVowelGaps splits a Latin list word as latinSkeleton reads it and
-// returns the vowel letters standing in each gap between its skeleton
-// consonants.
-func latinVowelGaps(w string) []string {
-	gaps := []string{""}
+// vowelBit is the bit of a vowel letter in the masks of latinVowelMasks.
+func vowelBit(v byte) uint8 {
+	switch v {
+	case 'a':
+		return 1
+	case 'e':
+		return 2
+	case 'i':
+		return 4
+	case 'o':
+		return 8
+	case 'u':
+		return 16
+	case 'w':
+		return 32
+	case 'y':
+		return 64
+	}
+	return 0
+}
+
+// latinVowelMasks splits a Latin list word as latinSkeleton reads it and
+// appends to dst, for each gap between its skeleton consonants, the
+// vowel letters standing in it (as vowelBit masks).
+func latinVowelMasks(w string, dst []uint8) []uint8 {
+	gaps := append(dst, 0)
 	var last byte
 	walkLatin(w, func(c byte) {
 		if c != last {
 			last = c
-			gaps = append(gaps, "")
+			gaps = append(gaps, 0)
 		}
 	}, func(v byte) {
-		gaps[len(gaps)-1] += string(v)
+		gaps[len(gaps)-1] |= vowelBit(v)
 	})
 	return gaps
 }
 
 // longVowelsAgree reports whether a Latin list word has a vowel where the
 // Arabic word writes a long one: o, u or w for و; i, e or y for ي; a or e
-// for ا. A gap the
-// Latin word does not have is no contradiction.
+// for ا. A gap the Latin word does not have is no contradiction.
 func longVowelsAgree(written, latin string) bool {
-	vs := longVowels(written)
+	return vowelsAgree(longVowels(written), latin)
+}
+
+// vowelsAgree is longVowelsAgree for the long vowels vs of a word.
+func vowelsAgree(vs []vowelAt, latin string) bool {
 	if len(vs) == 0 {
 		return true
 	}
-	gaps := latinVowelGaps(latin)
+	var buf [24]uint8
+	gaps := latinVowelMasks(latin, buf[:0])
 	for _, v := range vs {
 		if v.gap >= len(gaps) {
 			continue
 		}
-		want := "ouw"
+		want := vowelBit('o') | vowelBit('u') | vowelBit('w')
 		switch v.v {
 		case 'i':
-			want = "iey"
+			want = vowelBit('i') | vowelBit('e') | vowelBit('y')
 		case 'a':
-			want = "ae"
+			want = vowelBit('a') | vowelBit('e')
 		}
-		if !strings.ContainsAny(gaps[v.gap], want) {
+		if gaps[v.gap]&want == 0 {
 			return false
 		}
 	}

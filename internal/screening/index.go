@@ -36,6 +36,9 @@ type Index struct {
 	// maxCachedWords.
 	wordsMu sync.RWMutex
 	words   map[wordKey][]match
+	// parts caches the readings of parts of Japanese names, the same way.
+	partsMu sync.RWMutex
+	parts   map[partKey]readingPart
 	// exact holds, for each term, the match of a query word that is the
 	// term as written, so looking such words up allocates nothing.
 	exact []match

@@ -364,11 +364,41 @@ func (ix *Index) japaneseReadings(name string) []nameReading {
 	return out
 }
 
-// readPart reads one part of a Japanese name (first says whether it
-// comes first): kana as written; kanji with ENAMDICT's readings of the
+// partKey is a part of a Japanese name as readPart reads it.
+type partKey struct {
+	written string
+	first   bool
+}
+
+// readPart is readPartUncached through the index's cache of parts: names
+// in a file repeat their family names (山田, 王) row after row, and each
+// part costs the spellings of all its readings. The returned part is
+// shared: callers must not modify it.
+func (ix *Index) readPart(p string, first bool) readingPart {
+	k := partKey{p, first}
+	ix.partsMu.RLock()
+	rp, ok := ix.parts[k]
+	ix.partsMu.RUnlock()
+	if ok {
+		return rp
+	}
+	rp = ix.readPartUncached(p, first)
+	ix.partsMu.Lock()
+	if ix.parts == nil {
+		ix.parts = map[partKey]readingPart{}
+	}
+	if len(ix.parts) < maxCachedWords {
+		ix.parts[k] = rp
+	}
+	ix.partsMu.Unlock()
+	return rp
+}
+
+// readPartUncached reads one part of a Japanese name (first says whether
+// it comes first): kana as written; kanji with ENAMDICT's readings of the
 // name, or composed from KANJIDIC's readings of each kanji when ENAMDICT
 // does not hold it. Only spellings some list word uses are kept.
-func (ix *Index) readPart(p string, first bool) readingPart {
+func (ix *Index) readPartUncached(p string, first bool) readingPart {
 	rp := readingPart{written: p}
 	allKana := true
 	for _, r := range p {

@@ -139,6 +139,9 @@ func scriptOf(s string) string {
 // of one entity falls in the same part. About 40% of rows are test rows;
 // nothing is tuned on them.
 func evalPart(r evalRow) string {
+	if r.part != "" {
+		return r.part
+	}
 	key := r.want
 	if key == "" {
 		key = r.query
@@ -186,7 +189,7 @@ func readUNRows(t testing.TB) (*Watchlist, []evalRow) {
 	rng := rand.New(rand.NewPCG(2026, 12))
 	var rows []evalRow
 	for i, o := range origs {
-		rows = append(rows, evalRow{"un-" + o.script, o.text, "", o.id})
+		rows = append(rows, evalRow{kind: "un-" + o.script, query: o.text, want: o.id})
 		words := strings.Fields(o.text)
 		if len(words) < 2 {
 			continue
@@ -201,7 +204,7 @@ func readUNRows(t testing.TB) (*Watchlist, []evalRow) {
 			}
 			q := strings.Join(append(append([]string(nil), words[:len(words)-1]...), ow[len(ow)-1]), " ")
 			if !known[q] && i%2 == 0 {
-				rows = append(rows, evalRow{"un-" + o.script + "-negative", q, "", ""})
+				rows = append(rows, evalRow{kind: "un-" + o.script + "-negative", query: q})
 			}
 			break
 		}

@@ -62,7 +62,7 @@ func readLegislatorRows(t testing.TB) (*Watchlist, []evalRow) {
 	rng := rand.New(rand.NewPCG(2026, 23))
 	var rows []evalRow
 	for _, n := range natives {
-		rows = append(rows, evalRow{"ep-" + n.script, n.text, "", n.id})
+		rows = append(rows, evalRow{kind: "ep-" + n.script, query: n.text, want: n.id})
 		keep, last := lastPart(n.text)
 		for try := 0; try < 50; try++ {
 			o := natives[rng.IntN(len(natives))]
@@ -71,7 +71,7 @@ func readLegislatorRows(t testing.TB) (*Watchlist, []evalRow) {
 				continue
 			}
 			if q := keep + ol; !known[q] {
-				rows = append(rows, evalRow{"ep-" + n.script + "-negative", q, "", ""})
+				rows = append(rows, evalRow{kind: "ep-" + n.script + "-negative", query: q})
 			}
 			break
 		}

@@ -24,8 +24,10 @@ import (
 // SQLite runs in process and writes one row per execution of a prepared
 // statement (see flushPartiesSQLite): statements of several rows bound by
 // position measured no faster (the engine's own B-tree work is most of a
-// row's cost; see the engine floor in BenchmarkImportSQLite), so there the
-// sizes only say how much is buffered.
+// row's cost, see the engine floor in BenchmarkImportSQLite, and a
+// statement of several rows keeps a statement journal of every page it
+// touches, which one of a single row does not), so there the sizes only
+// say how much is buffered.
 func batchSizes(e Engine) (parties, links int) {
 	if e == SQLite {
 		return 256, 512
@@ -162,6 +164,8 @@ type Writer struct {
 	partyBatch, linkBatch int
 	// pg is the PostgreSQL bulk path's state (supplychain_postgres.go).
 	pg pgBulk
+	// bulk is the SQLite bulk path's state (supplychain_bulk.go).
+	bulk bulkIndexes
 	// keysRemoved is set when the import removed register keys of a
 	// party it replaced.
 	keysRemoved bool
@@ -194,7 +198,7 @@ func (w *Writer) Link(l supplychain.Link) error {
 	}
 	w.links = append(w.links, l)
 	if len(w.links) >= w.linkBatch {
-		return w.Flush()
+		return w.flushBuffered()
 	}
 	return nil
 }
@@ -217,8 +221,20 @@ func (w *Writer) Known(id string) (bool, error) {
 	return n > 0, nil
 }
 
-// Flush writes everything buffered.
+// Flush writes everything buffered and builds again any index the import
+// dropped while writing (supplychain_bulk.go). When it returns, every row
+// read so far is stored and indexed: this is the one place after which
+// what indexes a batch of imported parties may run.
 func (w *Writer) Flush() error {
+	if err := w.flushBuffered(); err != nil {
+		return err
+	}
+	return w.restoreIndexes()
+}
+
+// flushBuffered writes everything buffered, parties before the links that
+// may name them.
+func (w *Writer) flushBuffered() error {
 	if err := w.flushParties(); err != nil {
 		return err
 	}
@@ -323,6 +339,9 @@ func (w *Writer) flushParties() error {
 	for _, p := range ps {
 		w.written[p.ID] = struct{}{}
 	}
+	if err := w.maybeDropIndexes(); err != nil {
+		return err
+	}
 	var err error
 	if w.db.Engine == SQLite {
 		err = w.flushPartiesSQLite(ps)
@@ -375,6 +394,9 @@ func (w *Writer) flushLinks() error {
 		ls = kept
 	}
 	if err := w.checkParties(ls); err != nil {
+		return err
+	}
+	if err := w.maybeDropIndexes(); err != nil {
 		return err
 	}
 	var err error

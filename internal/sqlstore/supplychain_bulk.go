@@ -1,0 +1,113 @@
+package sqlstore
+
+import (
+	"fmt"
+)
+
+// Bulk indexing on SQLite. Writing a row into a B-tree index in key order
+// costs the engine a descent and usually a page split somewhere in the
+// middle of the tree; building the same index afterwards with CREATE INDEX
+// sorts the keys once and fills the pages in order, several times cheaper
+// per row. So an import that writes at least as many rows as the tables
+// held before it started drops the non-unique indexes of parties and links
+// while it writes, and builds them again when it flushes (Flush), before
+// anything reads by them: the matcher, merges, the register. Unique
+// indexes, which decide conflicts, are never dropped. Everything happens
+// in the import's transaction, so a failed import rolls the indexes back
+// with its rows; readers on other connections see the indexes of the last
+// committed state throughout.
+
+// bulkFrom is how many rows an import writes before it considers dropping
+// the indexes; a smaller import is cheaper with them kept.
+const bulkFrom = 4096
+
+// bulkTables are the tables whose secondary indexes an import may build
+// afterwards.
+var bulkTables = []string{"parties", "links"}
+
+// bulkIndexes is an import's state of the bulk path.
+type bulkIndexes struct {
+	// nextCheck is the number of rows written at which the stored rows are
+	// counted again (it doubles each time, so counting stays cheap).
+	nextCheck int
+	// dropped are the CREATE INDEX statements of the indexes dropped, to
+	// run again at the next Flush.
+	dropped []string
+}
+
+// maybeDropIndexes drops the secondary indexes of parties and links when
+// this import has written at least as many rows as were stored before it.
+func (w *Writer) maybeDropIndexes() error {
+	if w.db.Engine != SQLite || w.bulk.dropped != nil {
+		return nil
+	}
+	written := w.PartiesWritten + w.LinksWritten
+	if w.bulk.nextCheck == 0 {
+		w.bulk.nextCheck = bulkFrom
+	}
+	if written < w.bulk.nextCheck {
+		return nil
+	}
+	w.bulk.nextCheck = 2 * written
+	// The tables hold what was stored before plus what this import
+	// wrote; counting stops as soon as the answer is known.
+	var stored int
+	if err := w.tx.QueryRowContext(w.ctx, `SELECT (SELECT count(*) FROM (SELECT 1 FROM parties LIMIT $1))
+		+ (SELECT count(*) FROM (SELECT 1 FROM links LIMIT $1))`, 2*written+1).Scan(&stored); err != nil {
+		return classify(err, "row count")
+	}
+	if stored > 2*written {
+		return nil
+	}
+	var dropped []string
+	for _, table := range bulkTables {
+		defs, err := w.secondaryIndexes(table)
+		if err != nil {
+			return err
+		}
+		for name, def := range defs {
+			if _, err := w.tx.ExecContext(w.ctx, `DROP INDEX "`+name+`"`); err != nil {
+				return fmt.Errorf("bulk import: drop index %s: %w", name, err)
+			}
+			dropped = append(dropped, def)
+		}
+	}
+	w.bulk.dropped = dropped
+	if dropped == nil {
+		w.bulk.dropped = []string{} // nothing to drop: decided all the same
+	}
+	return nil
+}
+
+// secondaryIndexes returns the CREATE INDEX statement of every index made
+// by CREATE INDEX on table that is not unique, by name.
+func (w *Writer) secondaryIndexes(table string) (map[string]string, error) {
+	rows, err := w.tx.QueryContext(w.ctx, `SELECT m.name, m.sql FROM sqlite_schema m, pragma_index_list($1) l
+		WHERE m.type = 'index' AND m.tbl_name = $1 AND m.name = l.name AND l."unique" = 0 AND l.origin = 'c' AND m.sql IS NOT NULL`, table)
+	if err != nil {
+		return nil, classify(err, "indexes of "+table)
+	}
+	defer rows.Close()
+	defs := map[string]string{}
+	for rows.Next() {
+		var name, def string
+		if err := rows.Scan(&name, &def); err != nil {
+			return nil, classify(err, "indexes of "+table)
+		}
+		defs[name] = def
+	}
+	return defs, classify(rows.Err(), "indexes of "+table)
+}
+
+// restoreIndexes builds again the indexes the import dropped.
+func (w *Writer) restoreIndexes() error {
+	for len(w.bulk.dropped) > 0 {
+		def := w.bulk.dropped[0]
+		if _, err := w.tx.ExecContext(w.ctx, def); err != nil {
+			return fmt.Errorf("bulk import: %s: %w", def, err)
+		}
+		w.bulk.dropped = w.bulk.dropped[1:]
+	}
+	w.bulk.dropped = nil
+	return nil
+}

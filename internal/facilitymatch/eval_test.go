@@ -1,9 +1,12 @@
 package facilitymatch_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha1"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -184,22 +187,156 @@ func loadTraining(t testing.TB) (recs map[string][]listRecord, labels []labelled
 	return recs, labels
 }
 
+// loadChicago reads the Chicago early childhood centres, hand-labelled
+// by cluster ("True Id", see testdata/SOURCE.md): every pair of records is
+// labelled, same when they share a cluster.
+func loadChicago(t testing.TB) ([]listRecord, map[string]string) {
+	t.Helper()
+	data, err := os.ReadFile("testdata/chicago_early_childhood_true_ids.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	const published = "13cbb7b939c4b201f92b09b6e800ae034f1f783d825dda7095fdaccb2793edaa"
+	if sum := sha256.Sum256(data); hex.EncodeToString(sum[:]) != published {
+		t.Fatalf("chicago_early_childhood_true_ids.csv is not the published file (sha256 %x, SOURCE.md records %s)", sum, published)
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	header, err := cr.Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[h] = i
+	}
+	for _, c := range []string{"True Id", "Id", "Site name", "Address", "Zip"} {
+		if _, ok := col[c]; !ok {
+			t.Fatalf("chicago_early_childhood_true_ids.csv: no column %q", c)
+		}
+	}
+	var recs []listRecord
+	cluster := map[string]string{}
+	for {
+		row, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		ref := "chicago:" + row[col["Id"]]
+		cluster[ref] = row[col["True Id"]]
+		addr := strings.TrimSpace(row[col["Address"]])
+		if z := strings.TrimSpace(row[col["Zip"]]); z != "" {
+			addr += " " + z
+		}
+		recs = append(recs, listRecord{ref: ref, rec: facilitymatch.Record{
+			Name: strings.Join(strings.Fields(row[col["Site name"]]), " "), Address: addr, Country: "US"}})
+	}
+	return recs, cluster
+}
+
+// evaluateClusters runs the matcher over recs, every pair of which is
+// labelled by cluster, and tallies one part: each pair the matcher
+// proposes, and each pair of one cluster for recall.
+func evaluateClusters(t *testing.T, m *facilitymatch.Matcher, recs []listRecord, cluster map[string]string, part string) counts {
+	t.Helper()
+	in := make([]facilitymatch.Record, len(recs))
+	for i, r := range recs {
+		in[i] = r.rec
+	}
+	pairs, err := m.Match(context.Background(), in, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c counts
+	got := map[[2]string]facilitymatch.Decision{}
+	for _, p := range pairs {
+		k := pairKey(recs[p.A].ref, recs[p.B].ref)
+		got[k] = p.Decision
+		if partOf(k[0], k[1]) != part {
+			continue
+		}
+		same := cluster[k[0]] == cluster[k[1]]
+		switch p.Decision {
+		case facilitymatch.Same:
+			c.predSame++
+			if same {
+				c.truePosSame++
+			}
+		case facilitymatch.Review:
+			c.predReview++
+			if same {
+				c.truePosReview++
+			}
+		}
+	}
+	members := map[string][]int{}
+	for i, r := range recs {
+		members[cluster[r.ref]] = append(members[cluster[r.ref]], i)
+	}
+	for _, ms := range members {
+		for x := range ms {
+			for y := x + 1; y < len(ms); y++ {
+				k := pairKey(recs[ms[x]].ref, recs[ms[y]].ref)
+				if partOf(k[0], k[1]) == part {
+					c.positives++
+				}
+			}
+		}
+	}
+	// The baseline: every pair sharing a name word, kept when its words
+	// overlap by half (baseline), from an index of the words.
+	words := make([]map[string]bool, len(recs))
+	byWord := map[string][]int{}
+	for i, r := range recs {
+		words[i] = nameWords(r.rec.Name)
+		for w := range words[i] {
+			byWord[w] = append(byWord[w], i)
+		}
+	}
+	seen := map[[2]int]bool{}
+	for _, is := range byWord {
+		for x := range is {
+			for y := x + 1; y < len(is); y++ {
+				i, j := is[x], is[y]
+				if seen[[2]int{i, j}] {
+					continue
+				}
+				seen[[2]int{i, j}] = true
+				k := pairKey(recs[i].ref, recs[j].ref)
+				if partOf(k[0], k[1]) != part || !overlapsByHalf(words[i], words[j]) {
+					continue
+				}
+				c.baselinePred++
+				if cluster[k[0]] == cluster[k[1]] {
+					c.baselineTruePo++
+				}
+			}
+		}
+	}
+	return c
+}
+
 var baselineWord = regexp.MustCompile(`[\p{L}\p{N}]+`)
 
 // baseline is the token-overlap matcher the issue measured: same country
 // and a Jaccard overlap of lower-cased name words of at least one half.
 func baseline(a, b facilitymatch.Record) bool {
-	if a.Country != b.Country {
-		return false
+	return a.Country == b.Country && overlapsByHalf(nameWords(a.Name), nameWords(b.Name))
+}
+
+// nameWords are the lower-cased words of a name, as the baseline sees them.
+func nameWords(name string) map[string]bool {
+	out := map[string]bool{}
+	for _, w := range baselineWord.FindAllString(strings.ToLower(name), -1) {
+		out[w] = true
 	}
-	wa := map[string]bool{}
-	for _, w := range baselineWord.FindAllString(strings.ToLower(a.Name), -1) {
-		wa[w] = true
-	}
-	wb := map[string]bool{}
-	for _, w := range baselineWord.FindAllString(strings.ToLower(b.Name), -1) {
-		wb[w] = true
-	}
+	return out
+}
+
+// overlapsByHalf reports a Jaccard overlap of at least one half.
+func overlapsByHalf(wa, wb map[string]bool) bool {
 	inter := 0
 	for w := range wa {
 		if wb[w] {
@@ -305,11 +442,13 @@ func evaluate(t *testing.T, m *facilitymatch.Matcher, recs []listRecord, labels 
 // TestEvaluation measures precision and recall per decision on both parts
 // of the evaluation set, beside the token-overlap baseline. The targets are
 // precision of "same" at least 0.97 and recall of "same" plus "review" at
-// least 0.85. The tuning part is held to them. The test part, measured once
-// after tuning, reached 0.957 (22 of 23: one wrong merge) for the first and
-// 0.95 for the second; it is held to what was measured, so that a change
-// that makes the matcher worse on unseen pairs fails here, and
-// docs/matching.md reports the shortfall rather than tuning on the test part.
+// least 0.85. The tuning part is held to them on the Open Supply Hub pairs
+// and to the precision on the Chicago centres. The test part is held to
+// what was measured once after tuning: on the Open Supply Hub pairs 0.955
+// precision (21 of 22: one wrong merge) and 0.95 recall; on the Chicago
+// centres 0.989 precision (1,797 of 1,817) and 0.80 recall, which is under
+// the target (docs/matching.md). A change that makes the matcher worse on
+// unseen pairs fails here; nothing is tuned on the test part.
 func TestEvaluation(t *testing.T) {
 	m, err := facilitymatch.New(facilitymatch.DefaultThresholds())
 	if err != nil {
@@ -318,26 +457,36 @@ func TestEvaluation(t *testing.T) {
 	lists := loadLists(t)
 	listLabels := loadListLabels(t)
 	trainRecs, trainLabels := loadTraining(t)
+	chicago, cluster := loadChicago(t)
+	type want struct{ precision, recall float64 }
+	wants := map[string]map[string]want{
+		"tuning": {"osh": {0.97, 0.85}, "chicago": {0.97, 0.78}},
+		"test":   {"osh": {0.95, 0.85}, "chicago": {0.98, 0.78}},
+	}
 	for _, part := range []string{"tuning", "test"} {
 		lc := evaluate(t, m, lists, listLabels, part, true)
 		tc := evaluate(t, m, trainRecs[part], trainLabels, part, false)
-		var all counts
-		all.add(lc)
-		all.add(tc)
+		cc := evaluateClusters(t, m, chicago, cluster, part)
+		var osh, all counts
+		osh.add(lc)
+		osh.add(tc)
+		all.add(osh)
+		all.add(cc)
 		t.Logf("%-6s lists:    %v", part, lc)
 		t.Logf("%-6s training: %v", part, tc)
-		t.Logf("%-6s both:     %v", part, all)
-		precision := float64(all.truePosSame) / float64(max(1, all.predSame))
-		recall := float64(all.truePosSame+all.truePosReview) / float64(max(1, all.positives))
-		wantPrecision, wantRecall := 0.97, 0.85
-		if part == "test" {
-			wantPrecision = 0.95
-		}
-		if precision < wantPrecision {
-			t.Errorf("%s part: precision of same is %.3f, want at least %.2f", part, precision, wantPrecision)
-		}
-		if recall < wantRecall {
-			t.Errorf("%s part: recall of same+review is %.3f, want at least %.2f", part, recall, wantRecall)
+		t.Logf("%-6s osh:      %v", part, osh)
+		t.Logf("%-6s chicago:  %v", part, cc)
+		t.Logf("%-6s all:      %v", part, all)
+		for name, c := range map[string]counts{"osh": osh, "chicago": cc} {
+			w := wants[part][name]
+			precision := float64(c.truePosSame) / float64(max(1, c.predSame))
+			recall := float64(c.truePosSame+c.truePosReview) / float64(max(1, c.positives))
+			if precision < w.precision {
+				t.Errorf("%s part, %s: precision of same is %.3f, want at least %.2f", part, name, precision, w.precision)
+			}
+			if recall < w.recall {
+				t.Errorf("%s part, %s: recall of same+review is %.3f, want at least %.2f", part, name, recall, w.recall)
+			}
 		}
 	}
 }

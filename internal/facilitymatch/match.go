@@ -313,6 +313,8 @@ type why struct {
 	unitConflict         [2][]string
 	numbersShared        []string
 	numbersDiffer        bool
+	numbersConflict      [2][]string // numbers each address has that the other lacks
+	unitOneSided         []string    // unit numbers of the one name that has any
 	postcodeDiffers      bool
 	postcodeShared       string
 	km                   float64
@@ -341,6 +343,12 @@ func (w why) reasons() []string {
 	}
 	if len(w.numbersShared) > 0 {
 		out = append(out, "same numbers in address ("+strings.Join(w.numbersShared, " ")+")")
+	}
+	if len(w.numbersConflict[0]) > 0 {
+		out = append(out, fmt.Sprintf("other address numbers (%s / %s)", strings.Join(w.numbersConflict[0], " "), strings.Join(w.numbersConflict[1], " ")))
+	}
+	if len(w.unitOneSided) > 0 {
+		out = append(out, "only one name numbers a unit ("+strings.Join(w.unitOneSided, " ")+")")
 	}
 	if w.numbersDiffer {
 		out = append(out, "address numbers differ")
@@ -419,6 +427,14 @@ func score(a, b *prepared, th Thresholds) (float64, why) {
 				w.numbersDiffer = true
 				s -= numbersDifferCost
 			}
+			// Each address with a number the other lacks ("1711 W 35th St"
+			// and "1723 W 35th St"): two doors on one street, not one
+			// site, however much else they share. One address holding
+			// the other's numbers and more ("1710-1718 S. Loomis" and
+			// "1718 S. Loomis") does not conflict.
+			if ea, eb := missingFrom(a.addr.numbers, b.addr.numbers), missingFrom(b.addr.numbers, a.addr.numbers); len(ea) > 0 && len(eb) > 0 && share > 0 {
+				w.numbersConflict = [2][]string{ea, eb}
+			}
 		}
 		if share, shared, ok := overlap(a.addr.postcodes, b.addr.postcodes); ok {
 			if share == 0 {
@@ -439,6 +455,12 @@ func score(a, b *prepared, th Thresholds) (float64, why) {
 		s = nameOnlyFactor * nameS
 	}
 	unitsApart := false
+	switch {
+	case len(a.name.numbers) > 0 && len(b.name.numbers) == 0:
+		w.unitOneSided = a.name.numbers
+	case len(b.name.numbers) > 0 && len(a.name.numbers) == 0:
+		w.unitOneSided = b.name.numbers
+	}
 	if len(a.name.numbers) > 0 && len(b.name.numbers) > 0 && !sameSet(a.name.numbers, b.name.numbers) {
 		w.unitConflict = [2][]string{a.name.numbers, b.name.numbers}
 		s -= unitConflictPenalty
@@ -487,9 +509,14 @@ func score(a, b *prepared, th Thresholds) (float64, why) {
 		s = math.Min(s, below)
 	case w.hasKm && w.km > sameMaxKm:
 		s = math.Min(s, below)
-	case w.numbersDiffer:
+	case w.numbersDiffer, len(w.numbersConflict[0]) > 0, w.postcodeDiffers:
 		// Different house or plot numbers on one street are neighbours
-		// (Batu 3 1/2 and Batu 4 Jalan Kluang), not one site.
+		// (Batu 3 1/2 and Batu 4 Jalan Kluang), not one site; different
+		// postcodes put one of the two somewhere else.
+		s = math.Min(s, below)
+	case len(w.unitOneSided) > 0:
+		// "Little Tykes II" beside "Little Tykes": the second unit, or
+		// the first named loosely; an analyst tells which.
 		s = math.Min(s, below)
 	}
 	if unitsApart {
@@ -504,6 +531,17 @@ func score(a, b *prepared, th Thresholds) (float64, why) {
 // noCandidateGap is how far under the review threshold a rule that rules
 // a pair out puts its score.
 const noCandidateGap = 0.05
+
+// missingFrom returns the strings of a that b lacks.
+func missingFrom(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if !containsStr(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
 
 // sharesAny reports whether a and b have a string in common.
 func sharesAny(a, b []string) bool {

@@ -81,6 +81,8 @@ func kindOf(dir string) string {
 	switch {
 	case dir == "cmd/upstream":
 		return "entry"
+	case dir == "client":
+		return "client"
 	case dir == "internal/cli":
 		return "root"
 	case dir == "internal/kernel":
@@ -117,6 +119,12 @@ func violation(dir, imp string) string {
 	case "entry":
 		if isInternal && internal != "internal/cli" {
 			return "cmd/upstream may import only internal/cli"
+		}
+	case "client":
+		// The generated API client is for other programs: it speaks
+		// HTTP and knows Upstream only through the OpenAPI document.
+		if isInternal {
+			return "the API client imports nothing of Upstream"
 		}
 	case "kernel":
 		if isInternal {
@@ -252,6 +260,9 @@ func TestRuleCatchesViolations(t *testing.T) {
 		{"internal/cli", module + "/internal/web", false},
 		{"cmd/upstream", module + "/internal/web", true},
 		{"cmd/upstream", module + "/internal/cli", false},
+		{"client", "net/http", false},
+		{"client", module + "/internal/web", true},
+		{"client", module + "/internal/kernel", true},
 		{"internal/kernel", module + "/internal/account", true},
 		{"internal/sqlstore/sqltest", module + "/internal/testkit", false},
 		// Order among capabilities: lower layers only.

@@ -23,10 +23,6 @@ type usersJSON struct {
 	pageLinksJSON
 }
 
-type userEnvelopeJSON struct {
-	User userJSON `json:"user"`
-}
-
 // newUserJSON is the body of POST /api/v1/users: an invitation. People
 // choose their own password through the link the invitation e-mail
 // carries.

@@ -142,7 +142,7 @@ func impactAPIDocs() []apiDoc {
 func impactSchemas(ss *schemaSet) {
 	ss.overrides[reflect.TypeFor[impact.Measure]()] = map[string]any{"type": "object", "additionalProperties": false,
 		"required":   []string{"value", "date"},
-		"properties": map[string]any{"value": map[string]any{"type": "number"}, "date": map[string]any{"type": "string", "format": "date"}}}
+		"properties": map[string]any{"value": map[string]any{"type": "number", "format": "double"}, "date": map[string]any{"type": "string", "format": "date"}}}
 	ss.overrides[reflect.TypeFor[impact.Shown]()] = map[string]any{"type": "object", "additionalProperties": false,
 		"description": "A count, or null when the group is too small to show.",
 		"required":    []string{"count", "suppressed"},

@@ -112,8 +112,12 @@ func (ss *schemaSet) of(t reflect.Type, nullSlices bool) map[string]any {
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
 		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		return map[string]any{"type": "integer"}
-	case reflect.Float32, reflect.Float64:
-		return map[string]any{"type": "number"}
+	case reflect.Float32:
+		return map[string]any{"type": "number", "format": "float"}
+	case reflect.Float64:
+		// The format tells generated clients to decode into a 64-bit
+		// float, as the server encodes (the default of some is 32 bits).
+		return map[string]any{"type": "number", "format": "double"}
 	case reflect.String:
 		return map[string]any{"type": "string"}
 	case reflect.Interface:

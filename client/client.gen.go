@@ -331,6 +331,17 @@ type AlertResolveInput struct {
 	Resolution string `json:"resolution"`
 }
 
+// AlertSensitivity defines model for AlertSensitivity.
+type AlertSensitivity struct {
+	Choices []SensitivityPoint `json:"choices"`
+	Current string             `json:"current"`
+}
+
+// AlertSensitivityInput defines model for AlertSensitivityInput.
+type AlertSensitivityInput struct {
+	Sensitivity string `json:"sensitivity"`
+}
+
 // AlertSnoozeInput defines model for AlertSnoozeInput.
 type AlertSnoozeInput struct {
 	Hours *int    `json:"hours,omitempty"`
@@ -1065,6 +1076,17 @@ type Sensitivity struct {
 	SwitchingValue  *float64 `json:"switching_value"`
 }
 
+// SensitivityPoint defines model for SensitivityPoint.
+type SensitivityPoint struct {
+	Description        string  `json:"description"`
+	FalseAlarmsPer1000 float64 `json:"false_alarms_per_1000"`
+	Label              string  `json:"label"`
+	MeanDelayDays      float64 `json:"mean_delay_days"`
+	Name               string  `json:"name"`
+	Threshold          float64 `json:"threshold"`
+	Timely             float64 `json:"timely"`
+}
+
 // ShownGroup defines model for ShownGroup.
 type ShownGroup struct {
 	Aggregate  Aggregate `json:"aggregate"`
@@ -1311,6 +1333,18 @@ type GetAlertEndpointsParams struct {
 type PostAlertEndpointsParams struct {
 	// IdempotencyKey A key of your choosing (1-255 visible ASCII characters). The same key with the same request replays the first answer (with Idempotent-Replayed: true) instead of running again; with a different request it answers 422, and while the first is still running 409. Keys are kept for 24 hours.
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// GetAlertSensitivityParams defines parameters for GetAlertSensitivity.
+type GetAlertSensitivityParams struct {
+	// IfNoneMatch An ETag from an earlier answer: 304 when the representation has not changed.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// PutAlertSensitivityParams defines parameters for PutAlertSensitivity.
+type PutAlertSensitivityParams struct {
+	// IfMatch The ETag of /api/v1/alert-sensitivity as you read it: the change is made only if it is still current (412 otherwise).
+	IfMatch *string `json:"If-Match,omitempty"`
 }
 
 // GetAlertsParams defines parameters for GetAlerts.
@@ -1875,6 +1909,9 @@ type PostUsersParams struct {
 // PostAlertEndpointsJSONRequestBody defines body for PostAlertEndpoints for application/json ContentType.
 type PostAlertEndpointsJSONRequestBody = EndpointInput
 
+// PutAlertSensitivityJSONRequestBody defines body for PutAlertSensitivity for application/json ContentType.
+type PutAlertSensitivityJSONRequestBody = AlertSensitivityInput
+
 // PostAlertsByIdAcknowledgeJSONRequestBody defines body for PostAlertsByIdAcknowledge for application/json ContentType.
 type PostAlertsByIdAcknowledgeJSONRequestBody = EmptyInput
 
@@ -2271,6 +2308,37 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /api/v1/alert-endpoints/{id} (the `DeleteAlertEndpointsById` operationId).
 	DeleteAlertEndpointsById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAlertSensitivity The detector's sensitivity
+	//
+	// The alarm threshold of the anomaly detector as a point of its trade-off curve: how many rises it catches within three days against how many false alarms it raises per 1,000 series-days, each measured on held-out test series. current names the point in use.
+	//
+	// Needs the `settings.manage` permission (held by: admin).
+	//
+	// Corresponds with GET /api/v1/alert-sensitivity (the `GetAlertSensitivity` operationId).
+	GetAlertSensitivity(ctx context.Context, params *GetAlertSensitivityParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutAlertSensitivityWithBody Choose the detector's sensitivity
+	//
+	// Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, as on the settings page. Answers the sensitivity as it now is.
+	//
+	// Needs the `settings.manage` permission (held by: admin).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/v1/alert-sensitivity (the `PutAlertSensitivity` operationId).
+	PutAlertSensitivityWithBody(ctx context.Context, params *PutAlertSensitivityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutAlertSensitivity Choose the detector's sensitivity
+	//
+	// Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, as on the settings page. Answers the sensitivity as it now is.
+	//
+	// Needs the `settings.manage` permission (held by: admin).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PUT /api/v1/alert-sensitivity (the `PutAlertSensitivity` operationId).
+	PutAlertSensitivity(ctx context.Context, params *PutAlertSensitivityParams, body PutAlertSensitivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAlerts List alerts
 	//
@@ -2988,6 +3056,67 @@ func (c *Client) PostAlertEndpoints(ctx context.Context, params *PostAlertEndpoi
 // Corresponds with DELETE /api/v1/alert-endpoints/{id} (the `DeleteAlertEndpointsById` operationId).
 func (c *Client) DeleteAlertEndpointsById(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteAlertEndpointsByIdRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAlertSensitivity The detector's sensitivity
+//
+// The alarm threshold of the anomaly detector as a point of its trade-off curve: how many rises it catches within three days against how many false alarms it raises per 1,000 series-days, each measured on held-out test series. current names the point in use.
+//
+// Needs the `settings.manage` permission (held by: admin).
+//
+// Corresponds with GET /api/v1/alert-sensitivity (the `GetAlertSensitivity` operationId).
+func (c *Client) GetAlertSensitivity(ctx context.Context, params *GetAlertSensitivityParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAlertSensitivityRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutAlertSensitivityWithBody Choose the detector's sensitivity
+//
+// Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, as on the settings page. Answers the sensitivity as it now is.
+//
+// Needs the `settings.manage` permission (held by: admin).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/v1/alert-sensitivity (the `PutAlertSensitivity` operationId).
+func (c *Client) PutAlertSensitivityWithBody(ctx context.Context, params *PutAlertSensitivityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutAlertSensitivityRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutAlertSensitivity Choose the detector's sensitivity
+//
+// Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, as on the settings page. Answers the sensitivity as it now is.
+//
+// Needs the `settings.manage` permission (held by: admin).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PUT /api/v1/alert-sensitivity (the `PutAlertSensitivity` operationId).
+func (c *Client) PutAlertSensitivity(ctx context.Context, params *PutAlertSensitivityParams, body PutAlertSensitivityJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutAlertSensitivityRequest(c.Server, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -4480,6 +4609,103 @@ func NewDeleteAlertEndpointsByIdRequest(server string, id string) (*http.Request
 	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAlertSensitivityRequest constructs an http.Request for the GetAlertSensitivity method
+func NewGetAlertSensitivityRequest(server string, params *GetAlertSensitivityParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/alert-sensitivity")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPutAlertSensitivityRequest calls the generic PutAlertSensitivity builder with application/json body
+func NewPutAlertSensitivityRequest(server string, params *PutAlertSensitivityParams, body PutAlertSensitivityJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPutAlertSensitivityRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewPutAlertSensitivityRequestWithBody constructs an http.Request for the PutAlertSensitivity method, with any body, and a specified content type
+func NewPutAlertSensitivityRequestWithBody(server string, params *PutAlertSensitivityParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/alert-sensitivity")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IfMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8162,6 +8388,39 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with DELETE /api/v1/alert-endpoints/{id} (the `DeleteAlertEndpointsById` operationId).
 	DeleteAlertEndpointsByIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteAlertEndpointsByIdResponse, error)
 
+	// GetAlertSensitivityWithResponse The detector's sensitivity
+	//
+	// The alarm threshold of the anomaly detector as a point of its trade-off curve: how many rises it catches within three days against how many false alarms it raises per 1,000 series-days, each measured on held-out test series. current names the point in use.
+	//
+	// Needs the `settings.manage` permission (held by: admin).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/alert-sensitivity (the `GetAlertSensitivity` operationId).
+	GetAlertSensitivityWithResponse(ctx context.Context, params *GetAlertSensitivityParams, reqEditors ...RequestEditorFn) (*GetAlertSensitivityResponse, error)
+
+	// PutAlertSensitivityWithBodyWithResponse Choose the detector's sensitivity
+	//
+	// Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, as on the settings page. Answers the sensitivity as it now is.
+	//
+	// Needs the `settings.manage` permission (held by: admin).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/alert-sensitivity (the `PutAlertSensitivity` operationId).
+	PutAlertSensitivityWithBodyWithResponse(ctx context.Context, params *PutAlertSensitivityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutAlertSensitivityResponse, error)
+
+	// PutAlertSensitivityWithResponse Choose the detector's sensitivity
+	//
+	// Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, as on the settings page. Answers the sensitivity as it now is.
+	//
+	// Needs the `settings.manage` permission (held by: admin).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/v1/alert-sensitivity (the `PutAlertSensitivity` operationId).
+	PutAlertSensitivityWithResponse(ctx context.Context, params *PutAlertSensitivityParams, body PutAlertSensitivityJSONRequestBody, reqEditors ...RequestEditorFn) (*PutAlertSensitivityResponse, error)
+
 	// GetAlertsWithResponse List alerts
 	//
 	// Most recently seen first.
@@ -9148,6 +9407,189 @@ func (r DeleteAlertEndpointsByIdResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r DeleteAlertEndpointsByIdResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAlertSensitivityResponse200Headers the declared response headers of an HTTP 200 response for GetAlertSensitivity
+type GetAlertSensitivityResponse200Headers struct {
+	ETag            *string
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetAlertSensitivityResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AlertSensitivity
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorised
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAlertSensitivityResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAlertSensitivityResponse) GetJSON200() *AlertSensitivity {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetAlertSensitivityResponse) GetApplicationproblemJSON401() *Unauthorised {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetAlertSensitivityResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetAlertSensitivityResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetAlertSensitivityResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetAlertSensitivityResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAlertSensitivityResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAlertSensitivityResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAlertSensitivityResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAlertSensitivityResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutAlertSensitivityResponse200Headers the declared response headers of an HTTP 200 response for PutAlertSensitivity
+type PutAlertSensitivityResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PutAlertSensitivityResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *AlertSensitivity
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorised
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PutAlertSensitivityResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutAlertSensitivityResponse) GetJSON200() *AlertSensitivity {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutAlertSensitivityResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutAlertSensitivityResponse) GetApplicationproblemJSON401() *Unauthorised {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutAlertSensitivityResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PutAlertSensitivityResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PutAlertSensitivityResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutAlertSensitivityResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r PutAlertSensitivityResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PutAlertSensitivityResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutAlertSensitivityResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutAlertSensitivityResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutAlertSensitivityResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14404,6 +14846,57 @@ func (c *ClientWithResponses) DeleteAlertEndpointsByIdWithResponse(ctx context.C
 	return ParseDeleteAlertEndpointsByIdResponse(rsp)
 }
 
+// GetAlertSensitivityWithResponse The detector's sensitivity
+//
+// The alarm threshold of the anomaly detector as a point of its trade-off curve: how many rises it catches within three days against how many false alarms it raises per 1,000 series-days, each measured on held-out test series. current names the point in use.
+//
+// Needs the `settings.manage` permission (held by: admin).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/alert-sensitivity (the `GetAlertSensitivity` operationId).
+func (c *ClientWithResponses) GetAlertSensitivityWithResponse(ctx context.Context, params *GetAlertSensitivityParams, reqEditors ...RequestEditorFn) (*GetAlertSensitivityResponse, error) {
+	rsp, err := c.GetAlertSensitivity(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAlertSensitivityResponse(rsp)
+}
+
+// PutAlertSensitivityWithBodyWithResponse Choose the detector's sensitivity
+//
+// Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, as on the settings page. Answers the sensitivity as it now is.
+//
+// Needs the `settings.manage` permission (held by: admin).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/alert-sensitivity (the `PutAlertSensitivity` operationId).
+func (c *ClientWithResponses) PutAlertSensitivityWithBodyWithResponse(ctx context.Context, params *PutAlertSensitivityParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutAlertSensitivityResponse, error) {
+	rsp, err := c.PutAlertSensitivityWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutAlertSensitivityResponse(rsp)
+}
+
+// PutAlertSensitivityWithResponse Choose the detector's sensitivity
+//
+// Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, as on the settings page. Answers the sensitivity as it now is.
+//
+// Needs the `settings.manage` permission (held by: admin).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/v1/alert-sensitivity (the `PutAlertSensitivity` operationId).
+func (c *ClientWithResponses) PutAlertSensitivityWithResponse(ctx context.Context, params *PutAlertSensitivityParams, body PutAlertSensitivityJSONRequestBody, reqEditors ...RequestEditorFn) (*PutAlertSensitivityResponse, error) {
+	rsp, err := c.PutAlertSensitivity(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutAlertSensitivityResponse(rsp)
+}
+
 // GetAlertsWithResponse List alerts
 //
 // Most recently seen first.
@@ -15801,6 +16294,192 @@ func ParseDeleteAlertEndpointsByIdResponse(rsp *http.Response) (*DeleteAlertEndp
 			headers.RateLimitPolicy = &value
 		}
 		response.Headers204 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAlertSensitivityResponse parses an HTTP response from a GetAlertSensitivityWithResponse call
+func ParseGetAlertSensitivityResponse(rsp *http.Response) (*GetAlertSensitivityResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAlertSensitivityResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AlertSensitivity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorised
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAlertSensitivityResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutAlertSensitivityResponse parses an HTTP response from a PutAlertSensitivityWithResponse call
+func ParsePutAlertSensitivityResponse(rsp *http.Response) (*PutAlertSensitivityResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutAlertSensitivityResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest AlertSensitivity
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorised
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PutAlertSensitivityResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

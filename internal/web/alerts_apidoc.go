@@ -83,5 +83,16 @@ func alertsAPIDocs() []apiDoc {
 			bodyExample: `{"channel": "webhook", "target": "https://hooks.example.org/upstream", "min_severity": "warning", "digest": false}`},
 		{pattern: "DELETE /api/v1/alert-endpoints/{id}", tag: "Early warning", summary: "Remove a delivery endpoint",
 			status: http.StatusNoContent, errors: []int{http.StatusNotFound}},
+		{pattern: "GET /api/v1/alert-sensitivity", tag: "Early warning", summary: "The detector's sensitivity",
+			description: "The alarm threshold of the anomaly detector as a point of its trade-off curve: how many rises it catches within three days " +
+				"against how many false alarms it raises per 1,000 series-days, each measured on held-out test series. current names the point in use.",
+			result: alertSensitivityJSON{},
+			example: `{"current": "balanced", "choices": [{"name": "balanced", "label": "Balanced (default)", "description": "Just under one false alarm per 1,000 series-days.",
+				"threshold": 6.5, "timely": 0.824, "false_alarms_per_1000": 0.87, "mean_delay_days": 2.05}]}`},
+		{pattern: "PUT /api/v1/alert-sensitivity", resource: "/api/v1/alert-sensitivity", tag: "Early warning", summary: "Choose the detector's sensitivity",
+			description: "Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, " +
+				"as on the settings page. Answers the sensitivity as it now is.",
+			body: alertSensitivityInput{}, result: alertSensitivityJSON{}, errors: []int{http.StatusBadRequest},
+			bodyExample: `{"sensitivity": "quiet"}`},
 	}
 }

@@ -49,6 +49,8 @@ var alertsAuth = map[string][]string{
 	"GET /api/v1/alert-endpoints":          settingsAdmins,
 	"POST /api/v1/alert-endpoints":         settingsAdmins,
 	"DELETE /api/v1/alert-endpoints/{id}":  settingsAdmins,
+	"GET /api/v1/alert-sensitivity":        settingsAdmins,
+	"PUT /api/v1/alert-sensitivity":        settingsAdmins,
 }
 
 type alertsFixture struct {

@@ -102,6 +102,8 @@ func (s *Server) routes() []route {
 			{"GET /api/v1/alert-endpoints", signedIn, settings, al.apiEndpoints},
 			{"POST /api/v1/alert-endpoints", signedIn, settings, al.apiEndpointCreate},
 			{"DELETE /api/v1/alert-endpoints/{id}", signedIn, settings, al.apiEndpointDelete},
+			{"GET /api/v1/alert-sensitivity", signedIn, settings, al.apiSensitivity},
+			{"PUT /api/v1/alert-sensitivity", signedIn, settings, al.apiSensitivitySet},
 		}),
 
 		// Impact measurement. Reading needs impact.read and changing

@@ -1047,6 +1047,11 @@ type ScreeningList struct {
 	Stale     bool       `json:"stale"`
 }
 
+// ScreeningListEnvelope defines model for ScreeningListEnvelope.
+type ScreeningListEnvelope struct {
+	List ScreeningList `json:"list"`
+}
+
 // ScreeningLists defines model for ScreeningLists.
 type ScreeningLists struct {
 	Lists      []ScreeningList `json:"lists"`
@@ -1722,6 +1727,22 @@ type GetScreeningListsParams struct {
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
+// PostScreeningListsMultipartBody defines parameters for PostScreeningLists.
+type PostScreeningListsMultipartBody struct {
+	// Dataset watchlist-uflpa or watchlist-cbp-wro: the list to replace.
+	Dataset string               `json:"dataset"`
+	File    []openapi_types.File `json:"file"`
+}
+
+// PostScreeningListsParams defines parameters for PostScreeningLists.
+type PostScreeningListsParams struct {
+	// IdempotencyKey A key of your choosing (1-255 visible ASCII characters). The same key with the same request replays the first answer (with Idempotent-Replayed: true) instead of running again; with a different request it answers 422, and while the first is still running 409. Keys are kept for 24 hours.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+
+	// Prefer respond-async to run the operation as a job: the answer is then 202 with the job, and the operation's own answer becomes the job's result (or its problem).
+	Prefer *string `json:"Prefer,omitempty"`
+}
+
 // GetScreeningReviewsParams defines parameters for GetScreeningReviews.
 type GetScreeningReviewsParams struct {
 	// Status pending (the default), confirmed, dismissed, changed (the list entry changed since review) or all.
@@ -1956,6 +1977,9 @@ type PostScorecardsAnswersJSONRequestBody = ApiAnswer
 
 // PostScreenJSONRequestBody defines body for PostScreen for application/json ContentType.
 type PostScreenJSONRequestBody = ScreenRequest
+
+// PostScreeningListsMultipartRequestBody defines body for PostScreeningLists for multipart/form-data ContentType.
+type PostScreeningListsMultipartRequestBody PostScreeningListsMultipartBody
 
 // PostScreeningReviewsByIdDecisionJSONRequestBody defines body for PostScreeningReviewsByIdDecision for application/json ContentType.
 type PostScreeningReviewsByIdDecisionJSONRequestBody = ReviewDecisionInput
@@ -2814,6 +2838,17 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/v1/screening/lists (the `GetScreeningLists` operationId).
 	GetScreeningLists(ctx context.Context, params *GetScreeningListsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostScreeningListsWithBody Replace a watchlist with a newer edition
+	//
+	// Uploads a newer edition of a built-in watchlist as the agency publishes it: dataset watchlist-uflpa (the UFLPA Entity List as CSV or the saved DHS page) or watchlist-cbp-wro (the CBP Withhold Release Orders and Findings as CSV), at most 64 MB. The file is checked first: one that does not load, or holds no entries, changes nothing (422, naming the file and what is wrong). Otherwise the edition is stored, used again after a restart, and screened against at once; screen the register again (POST /api/v1/screening/run) to check every supplier against it. With Prefer: respond-async a large file is read as a job. Only on servers whose lists are not fixed at start (503 otherwise).
+	//
+	// Needs the `settings.manage` permission (held by: admin).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/screening/lists (the `PostScreeningLists` operationId).
+	PostScreeningListsWithBody(ctx context.Context, params *PostScreeningListsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetScreeningReviews List the review queue
 	//
@@ -4082,6 +4117,27 @@ func (c *Client) PostScreen(ctx context.Context, params *PostScreenParams, body 
 // Corresponds with GET /api/v1/screening/lists (the `GetScreeningLists` operationId).
 func (c *Client) GetScreeningLists(ctx context.Context, params *GetScreeningListsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetScreeningListsRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostScreeningListsWithBody Replace a watchlist with a newer edition
+//
+// Uploads a newer edition of a built-in watchlist as the agency publishes it: dataset watchlist-uflpa (the UFLPA Entity List as CSV or the saved DHS page) or watchlist-cbp-wro (the CBP Withhold Release Orders and Findings as CSV), at most 64 MB. The file is checked first: one that does not load, or holds no entries, changes nothing (422, naming the file and what is wrong). Otherwise the edition is stored, used again after a restart, and screened against at once; screen the register again (POST /api/v1/screening/run) to check every supplier against it. With Prefer: respond-async a large file is read as a job. Only on servers whose lists are not fixed at start (503 otherwise).
+//
+// Needs the `settings.manage` permission (held by: admin).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/screening/lists (the `PostScreeningLists` operationId).
+func (c *Client) PostScreeningListsWithBody(ctx context.Context, params *PostScreeningListsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostScreeningListsRequestWithBody(c.Server, params, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7243,6 +7299,61 @@ func NewGetScreeningListsRequest(server string, params *GetScreeningListsParams)
 	return req, nil
 }
 
+// NewPostScreeningListsRequestWithBody constructs an http.Request for the PostScreeningLists method, with any body, and a specified content type
+func NewPostScreeningListsRequestWithBody(server string, params *PostScreeningListsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/screening/lists")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+		if params.Prefer != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "Prefer", *params.Prefer, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Prefer", headerParam1)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetScreeningReviewsRequest constructs an http.Request for the GetScreeningReviews method
 func NewGetScreeningReviewsRequest(server string, params *GetScreeningReviewsParams) (*http.Request, error) {
 	var err error
@@ -8937,6 +9048,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/screening/lists (the `GetScreeningLists` operationId).
 	GetScreeningListsWithResponse(ctx context.Context, params *GetScreeningListsParams, reqEditors ...RequestEditorFn) (*GetScreeningListsResponse, error)
+
+	// PostScreeningListsWithBodyWithResponse Replace a watchlist with a newer edition
+	//
+	// Uploads a newer edition of a built-in watchlist as the agency publishes it: dataset watchlist-uflpa (the UFLPA Entity List as CSV or the saved DHS page) or watchlist-cbp-wro (the CBP Withhold Release Orders and Findings as CSV), at most 64 MB. The file is checked first: one that does not load, or holds no entries, changes nothing (422, naming the file and what is wrong). Otherwise the edition is stored, used again after a restart, and screened against at once; screen the register again (POST /api/v1/screening/run) to check every supplier against it. With Prefer: respond-async a large file is read as a job. Only on servers whose lists are not fixed at start (503 otherwise).
+	//
+	// Needs the `settings.manage` permission (held by: admin).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/screening/lists (the `PostScreeningLists` operationId).
+	PostScreeningListsWithBodyWithResponse(ctx context.Context, params *PostScreeningListsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostScreeningListsResponse, error)
 
 	// GetScreeningReviewsWithResponse List the review queue
 	//
@@ -13228,6 +13350,132 @@ func (r GetScreeningListsResponse) ContentType() string {
 	return ""
 }
 
+// PostScreeningListsResponse200Headers the declared response headers of an HTTP 200 response for PostScreeningLists
+type PostScreeningListsResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+// PostScreeningListsResponse202Headers the declared response headers of an HTTP 202 response for PostScreeningLists
+type PostScreeningListsResponse202Headers struct {
+	Location *string
+}
+
+type PostScreeningListsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ScreeningListEnvelope
+	// JSON202 the response for an HTTP 202 `application/json` response
+	JSON202 *JobEnvelope
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorised
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *TooLarge
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PostScreeningListsResponse200Headers
+	// Headers202 the parsed response headers for an HTTP 202 response
+	Headers202 *PostScreeningListsResponse202Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostScreeningListsResponse) GetJSON200() *ScreeningListEnvelope {
+	return r.JSON200
+}
+
+// GetJSON202 returns the response for an HTTP 202 `application/json` response
+func (r PostScreeningListsResponse) GetJSON202() *JobEnvelope {
+	return r.JSON202
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostScreeningListsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostScreeningListsResponse) GetApplicationproblemJSON401() *Unauthorised {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostScreeningListsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostScreeningListsResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostScreeningListsResponse) GetApplicationproblemJSON413() *TooLarge {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostScreeningListsResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PostScreeningListsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostScreeningListsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r PostScreeningListsResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PostScreeningListsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostScreeningListsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostScreeningListsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostScreeningListsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetScreeningReviewsResponse200Headers the declared response headers of an HTTP 200 response for GetScreeningReviews
 type GetScreeningReviewsResponse200Headers struct {
 	ETag            *string
@@ -15706,6 +15954,23 @@ func (c *ClientWithResponses) GetScreeningListsWithResponse(ctx context.Context,
 		return nil, err
 	}
 	return ParseGetScreeningListsResponse(rsp)
+}
+
+// PostScreeningListsWithBodyWithResponse Replace a watchlist with a newer edition
+//
+// Uploads a newer edition of a built-in watchlist as the agency publishes it: dataset watchlist-uflpa (the UFLPA Entity List as CSV or the saved DHS page) or watchlist-cbp-wro (the CBP Withhold Release Orders and Findings as CSV), at most 64 MB. The file is checked first: one that does not load, or holds no entries, changes nothing (422, naming the file and what is wrong). Otherwise the edition is stored, used again after a restart, and screened against at once; screen the register again (POST /api/v1/screening/run) to check every supplier against it. With Prefer: respond-async a large file is read as a job. Only on servers whose lists are not fixed at start (503 otherwise).
+//
+// Needs the `settings.manage` permission (held by: admin).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/screening/lists (the `PostScreeningLists` operationId).
+func (c *ClientWithResponses) PostScreeningListsWithBodyWithResponse(ctx context.Context, params *PostScreeningListsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostScreeningListsResponse, error) {
+	rsp, err := c.PostScreeningListsWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostScreeningListsResponse(rsp)
 }
 
 // GetScreeningReviewsWithResponse List the review queue
@@ -20235,6 +20500,132 @@ func ParseGetScreeningListsResponse(rsp *http.Response) (*GetScreeningListsRespo
 			headers.RateLimitPolicy = &value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostScreeningListsResponse parses an HTTP response from a PostScreeningListsWithResponse call
+func ParsePostScreeningListsResponse(rsp *http.Response) (*PostScreeningListsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostScreeningListsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ScreeningListEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 202:
+		var dest JobEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON202 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorised
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest TooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PostScreeningListsResponse200Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 202:
+		var headers PostScreeningListsResponse202Headers
+		if values := rsp.Header.Values("Location"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Location", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Location = &value
+		}
+		response.Headers202 = &headers
 	}
 
 	return response, nil

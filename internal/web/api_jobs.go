@@ -288,6 +288,8 @@ func jobReadPermission(kind string) (account.Permission, bool) {
 		return account.PermReportsRead, true
 	case "import":
 		return account.PermSuppliersRead, true
+	case "watchlist":
+		return account.PermSettingsManage, true
 	}
 	return "", false
 }

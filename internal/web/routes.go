@@ -227,6 +227,7 @@ func (s *Server) routes() []route {
 			{"POST /api/v1/screen", signedIn, account.PermSuppliersRead, scr.apiScreen},
 			{"GET /api/v1/screening/reviews", signedIn, account.PermSuppliersRead, scr.apiReviews},
 			{"GET /api/v1/screening/lists", signedIn, account.PermSuppliersRead, scr.apiScreeningLists},
+			{"POST /api/v1/screening/lists", signedIn, account.PermSettingsManage, scr.apiReplaceList},
 			{"GET /api/v1/screening/reviews/{id}", signedIn, account.PermSuppliersRead, scr.apiReview},
 			{"POST /api/v1/screening/reviews/{id}/decision", signedIn, account.PermScreeningReview, scr.apiReviewDecide},
 			{"POST /api/v1/screening/run", signedIn, account.PermScreeningReview, scr.apiScreeningRun},

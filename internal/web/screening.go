@@ -288,27 +288,21 @@ func (s *screeningHandlers) screeningReplaceList(w http.ResponseWriter, r *http.
 		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": "the file is larger than 64 MB"})
 		return
 	}
-	now := s.clock.Now()
-	wl, err := screening.LoadReplacement(dataset, hdr.Filename, data, now)
-	if err != nil {
-		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": "the list was not replaced: " + kernel.ErrorMessage(err)})
+	l, err := s.replaceList(r, dataset, hdr.Filename, data)
+	if kernel.IsCode(err, kernel.Invalid) {
+		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": kernel.ErrorMessage(err)})
 		return
-	}
-	if err := s.editions.Put(r.Context(), dataset, hdr.Filename, data, now); err != nil {
+	} else if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	if err := s.lists.Replace(wl); err != nil {
-		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": "the edition was stored but is not in use on this server: " + kernel.ErrorMessage(err)})
-		return
-	}
 	entries := "entries"
-	if wl.List.EntityCount == 1 {
+	if l.EntityCount == 1 {
 		entries = "entry"
 	}
-	msg := fmt.Sprintf("%s replaced by %s: %s %s", label(wl.List.Name), hdr.Filename, fmtCount(wl.List.EntityCount), entries)
-	if !wl.List.Published.IsZero() {
-		msg += ", edition of " + wl.List.Published.Format("2006-01-02")
+	msg := fmt.Sprintf("%s replaced by %s: %s %s", label(l.Name), hdr.Filename, fmtCount(l.EntityCount), entries)
+	if !l.Published.IsZero() {
+		msg += ", edition of " + l.Published.Format("2006-01-02")
 	}
 	s.done(w, r, "/screening", msg+". Screen all suppliers again to check them against it.")
 }

@@ -52,6 +52,19 @@ func screeningAPIDocs() []apiDoc {
 			description: "Each watchlist screening uses now, by name: its source, the edition's checksum and publication date, how many entities it holds, " +
 				"and whether the edition is out of date. Hits and review items name the list and checksum they were found on.",
 			result: screeningListsJSON{}, list: true, errors: []int{http.StatusBadRequest}},
+		{pattern: "POST /api/v1/screening/lists", tag: "Screening", summary: "Replace a watchlist with a newer edition",
+			description: "Uploads a newer edition of a built-in watchlist as the agency publishes it: dataset watchlist-uflpa (the UFLPA Entity List as " +
+				"CSV or the saved DHS page) or watchlist-cbp-wro (the CBP Withhold Release Orders and Findings as CSV), at most 64 MB. The file is " +
+				"checked first: one that does not load, or holds no entries, changes nothing (422, naming the file and what is wrong). Otherwise the " +
+				"edition is stored, used again after a restart, and screened against at once; screen the register again (POST /api/v1/screening/run) " +
+				"to check every supplier against it. With Prefer: respond-async a large file is read as a job. Only on servers whose lists are not " +
+				"fixed at start (503 otherwise).",
+			body: apiUpload{files: []string{"file"}, fields: map[string]string{"dataset": "watchlist-uflpa or watchlist-cbp-wro: the list to replace."},
+				required: []string{"dataset", "file"}},
+			result: screeningListEnvelopeJSON{}, async: true,
+			errors: []int{http.StatusBadRequest, http.StatusRequestEntityTooLarge, http.StatusUnprocessableEntity, http.StatusServiceUnavailable},
+			example: `{"list": {"name": "uflpa", "source": "DHS UFLPA Entity List (replaced from uflpa_2026-11.csv)", "entities": 2,
+				"sha256": "4f1c0b9e3a7d2c5e8f6a1b0c9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e", "published": "2026-11-20T00:00:00Z", "stale": false}}`},
 		{pattern: "GET /api/v1/screening/reviews/{id}", tag: "Screening", summary: "One possible match",
 			result: reviewJSON{}, errors: []int{http.StatusNotFound}},
 		{pattern: "POST /api/v1/screening/reviews/{id}/decision", resource: "/api/v1/screening/reviews/{id}", tag: "Screening", summary: "Confirm or dismiss a possible match",

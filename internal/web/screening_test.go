@@ -31,6 +31,7 @@ var (
 var screeningAuth = map[string][]string{
 	"GET /screening":                               screeningReaders,
 	"GET /api/v1/screening/lists":                  screeningReaders,
+	"POST /api/v1/screening/lists":                 {"admin"},
 	"POST /screening/run":                          screeningReviewers,
 	"POST /screening/lists":                        {"admin"},
 	"POST /screening/{id}/decide":                  screeningReviewers,

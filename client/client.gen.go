@@ -402,6 +402,7 @@ type Breakdown struct {
 
 // Case defines model for Case.
 type Case struct {
+	Assignee   string   `json:"assignee"`
 	Categories []string `json:"categories"`
 	Channel    string   `json:"channel"`
 	Country    string   `json:"country"`
@@ -430,6 +431,14 @@ type CaseList struct {
 	Cases      []Case  `json:"cases"`
 	Next       *string `json:"next,omitempty"`
 	NextCursor *string `json:"next_cursor,omitempty"`
+}
+
+// CaseStageInput defines model for CaseStageInput.
+type CaseStageInput struct {
+	ConfirmOpenRemedies *bool   `json:"confirm_open_remedies,omitempty"`
+	Note                *string `json:"note,omitempty"`
+	Reason              *string `json:"reason,omitempty"`
+	To                  string  `json:"to"`
 }
 
 // Consent defines model for Consent.
@@ -1451,6 +1460,15 @@ type GetCasesByIdParams struct {
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
+// PostCasesByIdStageParams defines parameters for PostCasesByIdStage.
+type PostCasesByIdStageParams struct {
+	// IdempotencyKey A key of your choosing (1-255 visible ASCII characters). The same key with the same request replays the first answer (with Idempotent-Replayed: true) instead of running again; with a different request it answers 422, and while the first is still running 409. Keys are kept for 24 hours.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+
+	// IfMatch The ETag of /api/v1/cases/{id} as you read it: the change is made only if it is still current (412 otherwise).
+	IfMatch *string `json:"If-Match,omitempty"`
+}
+
 // PostEudrPlotsMultipartBody defines parameters for PostEudrPlots.
 type PostEudrPlotsMultipartBody struct {
 	Files []openapi_types.File `json:"files"`
@@ -1944,6 +1962,9 @@ type PostAlertsByIdResolveJSONRequestBody = AlertResolveInput
 
 // PostAlertsByIdSnoozeJSONRequestBody defines body for PostAlertsByIdSnooze for application/json ContentType.
 type PostAlertsByIdSnoozeJSONRequestBody = AlertSnoozeInput
+
+// PostCasesByIdStageJSONRequestBody defines body for PostCasesByIdStage for application/json ContentType.
+type PostCasesByIdStageJSONRequestBody = CaseStageInput
 
 // PostEudrPlotsMultipartRequestBody defines body for PostEudrPlots for multipart/form-data ContentType.
 type PostEudrPlotsMultipartRequestBody PostEudrPlotsMultipartBody
@@ -2475,12 +2496,38 @@ type ClientInterface interface {
 
 	// GetCasesById One case's metadata
 	//
-	// The case's stage, due date and triage; nothing sealed.
+	// The case's stage, due date, triage and assignee; nothing sealed.
 	//
 	// Needs the `cases.handle` permission (held by: case handler).
 	//
 	// Corresponds with GET /api/v1/cases/{id} (the `GetCasesById` operationId).
 	GetCasesById(ctx context.Context, id string, params *GetCasesByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostCasesByIdStageWithBody Move a case to another stage
+	//
+	// to is the stage (acknowledged, investigating, remediation, closed, ...); closing takes a reason (resolved, unfounded, duplicate, withdrawn, unreachable, ...). The workflow's rules are the case page's: a move it does not allow is refused (400, naming to or reason), and closing while remedies are open is refused (409) unless confirm_open_remedies is set with a note saying why. Only a handler of the case (one who holds its key) may move it; the change is audited.
+	//
+	// A stage is metadata in clear, so an API token, which never carries a case handler's key, may move it. A note is an internal case note, sealed under the case's key: it is accepted only from a signed-in session whose unlocked key opens the case, and from a token it is refused (403, naming note), as is closing with open remedies. See docs/api.md, Cases.
+	//
+	// Needs the `cases.handle` permission (held by: case handler).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/cases/{id}/stage (the `PostCasesByIdStage` operationId).
+	PostCasesByIdStageWithBody(ctx context.Context, id string, params *PostCasesByIdStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostCasesByIdStage Move a case to another stage
+	//
+	// to is the stage (acknowledged, investigating, remediation, closed, ...); closing takes a reason (resolved, unfounded, duplicate, withdrawn, unreachable, ...). The workflow's rules are the case page's: a move it does not allow is refused (400, naming to or reason), and closing while remedies are open is refused (409) unless confirm_open_remedies is set with a note saying why. Only a handler of the case (one who holds its key) may move it; the change is audited.
+	//
+	// A stage is metadata in clear, so an API token, which never carries a case handler's key, may move it. A note is an internal case note, sealed under the case's key: it is accepted only from a signed-in session whose unlocked key opens the case, and from a token it is refused (403, naming note), as is closing with open remedies. See docs/api.md, Cases.
+	//
+	// Needs the `cases.handle` permission (held by: case handler).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/cases/{id}/stage (the `PostCasesByIdStage` operationId).
+	PostCasesByIdStage(ctx context.Context, id string, params *PostCasesByIdStageParams, body PostCasesByIdStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostEudrPlotsWithBody Import plots of land
 	//
@@ -3383,13 +3430,59 @@ func (c *Client) GetCases(ctx context.Context, params *GetCasesParams, reqEditor
 
 // GetCasesById One case's metadata
 //
-// The case's stage, due date and triage; nothing sealed.
+// The case's stage, due date, triage and assignee; nothing sealed.
 //
 // Needs the `cases.handle` permission (held by: case handler).
 //
 // Corresponds with GET /api/v1/cases/{id} (the `GetCasesById` operationId).
 func (c *Client) GetCasesById(ctx context.Context, id string, params *GetCasesByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetCasesByIdRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostCasesByIdStageWithBody Move a case to another stage
+//
+// to is the stage (acknowledged, investigating, remediation, closed, ...); closing takes a reason (resolved, unfounded, duplicate, withdrawn, unreachable, ...). The workflow's rules are the case page's: a move it does not allow is refused (400, naming to or reason), and closing while remedies are open is refused (409) unless confirm_open_remedies is set with a note saying why. Only a handler of the case (one who holds its key) may move it; the change is audited.
+//
+// A stage is metadata in clear, so an API token, which never carries a case handler's key, may move it. A note is an internal case note, sealed under the case's key: it is accepted only from a signed-in session whose unlocked key opens the case, and from a token it is refused (403, naming note), as is closing with open remedies. See docs/api.md, Cases.
+//
+// Needs the `cases.handle` permission (held by: case handler).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/cases/{id}/stage (the `PostCasesByIdStage` operationId).
+func (c *Client) PostCasesByIdStageWithBody(ctx context.Context, id string, params *PostCasesByIdStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostCasesByIdStageRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostCasesByIdStage Move a case to another stage
+//
+// to is the stage (acknowledged, investigating, remediation, closed, ...); closing takes a reason (resolved, unfounded, duplicate, withdrawn, unreachable, ...). The workflow's rules are the case page's: a move it does not allow is refused (400, naming to or reason), and closing while remedies are open is refused (409) unless confirm_open_remedies is set with a note saying why. Only a handler of the case (one who holds its key) may move it; the change is audited.
+//
+// A stage is metadata in clear, so an API token, which never carries a case handler's key, may move it. A note is an internal case note, sealed under the case's key: it is accepted only from a signed-in session whose unlocked key opens the case, and from a token it is refused (403, naming note), as is closing with open remedies. See docs/api.md, Cases.
+//
+// Needs the `cases.handle` permission (held by: case handler).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/cases/{id}/stage (the `PostCasesByIdStage` operationId).
+func (c *Client) PostCasesByIdStage(ctx context.Context, id string, params *PostCasesByIdStageParams, body PostCasesByIdStageJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostCasesByIdStageRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5408,6 +5501,79 @@ func NewGetCasesByIdRequest(server string, id string, params *GetCasesByIdParams
 			}
 
 			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPostCasesByIdStageRequest calls the generic PostCasesByIdStage builder with application/json body
+func NewPostCasesByIdStageRequest(server string, id string, params *PostCasesByIdStageParams, body PostCasesByIdStageJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostCasesByIdStageRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPostCasesByIdStageRequestWithBody constructs an http.Request for the PostCasesByIdStage method, with any body, and a specified content type
+func NewPostCasesByIdStageRequestWithBody(server string, id string, params *PostCasesByIdStageParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/cases/%s/stage", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+		if params.IfMatch != nil {
+			var headerParam1 string
+
+			headerParam1, err = runtime.StyleParamWithOptions("simple", false, "If-Match", *params.IfMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-Match", headerParam1)
 		}
 
 	}
@@ -8649,7 +8815,7 @@ type ClientWithResponsesInterface interface {
 
 	// GetCasesByIdWithResponse One case's metadata
 	//
-	// The case's stage, due date and triage; nothing sealed.
+	// The case's stage, due date, triage and assignee; nothing sealed.
 	//
 	// Needs the `cases.handle` permission (held by: case handler).
 	//
@@ -8657,6 +8823,32 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/v1/cases/{id} (the `GetCasesById` operationId).
 	GetCasesByIdWithResponse(ctx context.Context, id string, params *GetCasesByIdParams, reqEditors ...RequestEditorFn) (*GetCasesByIdResponse, error)
+
+	// PostCasesByIdStageWithBodyWithResponse Move a case to another stage
+	//
+	// to is the stage (acknowledged, investigating, remediation, closed, ...); closing takes a reason (resolved, unfounded, duplicate, withdrawn, unreachable, ...). The workflow's rules are the case page's: a move it does not allow is refused (400, naming to or reason), and closing while remedies are open is refused (409) unless confirm_open_remedies is set with a note saying why. Only a handler of the case (one who holds its key) may move it; the change is audited.
+	//
+	// A stage is metadata in clear, so an API token, which never carries a case handler's key, may move it. A note is an internal case note, sealed under the case's key: it is accepted only from a signed-in session whose unlocked key opens the case, and from a token it is refused (403, naming note), as is closing with open remedies. See docs/api.md, Cases.
+	//
+	// Needs the `cases.handle` permission (held by: case handler).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/cases/{id}/stage (the `PostCasesByIdStage` operationId).
+	PostCasesByIdStageWithBodyWithResponse(ctx context.Context, id string, params *PostCasesByIdStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostCasesByIdStageResponse, error)
+
+	// PostCasesByIdStageWithResponse Move a case to another stage
+	//
+	// to is the stage (acknowledged, investigating, remediation, closed, ...); closing takes a reason (resolved, unfounded, duplicate, withdrawn, unreachable, ...). The workflow's rules are the case page's: a move it does not allow is refused (400, naming to or reason), and closing while remedies are open is refused (409) unless confirm_open_remedies is set with a note saying why. Only a handler of the case (one who holds its key) may move it; the change is audited.
+	//
+	// A stage is metadata in clear, so an API token, which never carries a case handler's key, may move it. A note is an internal case note, sealed under the case's key: it is accepted only from a signed-in session whose unlocked key opens the case, and from a token it is refused (403, naming note), as is closing with open remedies. See docs/api.md, Cases.
+	//
+	// Needs the `cases.handle` permission (held by: case handler).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/cases/{id}/stage (the `PostCasesByIdStage` operationId).
+	PostCasesByIdStageWithResponse(ctx context.Context, id string, params *PostCasesByIdStageParams, body PostCasesByIdStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PostCasesByIdStageResponse, error)
 
 	// PostEudrPlotsWithBodyWithResponse Import plots of land
 	//
@@ -10558,6 +10750,125 @@ func (r GetCasesByIdResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetCasesByIdResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostCasesByIdStageResponse200Headers the declared response headers of an HTTP 200 response for PostCasesByIdStage
+type PostCasesByIdStageResponse200Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PostCasesByIdStageResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *CaseEnvelope
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorised
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON412 the response for an HTTP 412 `application/problem+json` response
+	ApplicationproblemJSON412 *PreconditionFailed
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PostCasesByIdStageResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostCasesByIdStageResponse) GetJSON200() *CaseEnvelope {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSON401() *Unauthorised {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON412 returns the response for an HTTP 412 `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSON412() *PreconditionFailed {
+	return r.ApplicationproblemJSON412
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r PostCasesByIdStageResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PostCasesByIdStageResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostCasesByIdStageResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostCasesByIdStageResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostCasesByIdStageResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -15328,7 +15639,7 @@ func (c *ClientWithResponses) GetCasesWithResponse(ctx context.Context, params *
 
 // GetCasesByIdWithResponse One case's metadata
 //
-// The case's stage, due date and triage; nothing sealed.
+// The case's stage, due date, triage and assignee; nothing sealed.
 //
 // Needs the `cases.handle` permission (held by: case handler).
 //
@@ -15341,6 +15652,44 @@ func (c *ClientWithResponses) GetCasesByIdWithResponse(ctx context.Context, id s
 		return nil, err
 	}
 	return ParseGetCasesByIdResponse(rsp)
+}
+
+// PostCasesByIdStageWithBodyWithResponse Move a case to another stage
+//
+// to is the stage (acknowledged, investigating, remediation, closed, ...); closing takes a reason (resolved, unfounded, duplicate, withdrawn, unreachable, ...). The workflow's rules are the case page's: a move it does not allow is refused (400, naming to or reason), and closing while remedies are open is refused (409) unless confirm_open_remedies is set with a note saying why. Only a handler of the case (one who holds its key) may move it; the change is audited.
+//
+// A stage is metadata in clear, so an API token, which never carries a case handler's key, may move it. A note is an internal case note, sealed under the case's key: it is accepted only from a signed-in session whose unlocked key opens the case, and from a token it is refused (403, naming note), as is closing with open remedies. See docs/api.md, Cases.
+//
+// Needs the `cases.handle` permission (held by: case handler).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/cases/{id}/stage (the `PostCasesByIdStage` operationId).
+func (c *ClientWithResponses) PostCasesByIdStageWithBodyWithResponse(ctx context.Context, id string, params *PostCasesByIdStageParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostCasesByIdStageResponse, error) {
+	rsp, err := c.PostCasesByIdStageWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostCasesByIdStageResponse(rsp)
+}
+
+// PostCasesByIdStageWithResponse Move a case to another stage
+//
+// to is the stage (acknowledged, investigating, remediation, closed, ...); closing takes a reason (resolved, unfounded, duplicate, withdrawn, unreachable, ...). The workflow's rules are the case page's: a move it does not allow is refused (400, naming to or reason), and closing while remedies are open is refused (409) unless confirm_open_remedies is set with a note saying why. Only a handler of the case (one who holds its key) may move it; the change is audited.
+//
+// A stage is metadata in clear, so an API token, which never carries a case handler's key, may move it. A note is an internal case note, sealed under the case's key: it is accepted only from a signed-in session whose unlocked key opens the case, and from a token it is refused (403, naming note), as is closing with open remedies. See docs/api.md, Cases.
+//
+// Needs the `cases.handle` permission (held by: case handler).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/cases/{id}/stage (the `PostCasesByIdStage` operationId).
+func (c *ClientWithResponses) PostCasesByIdStageWithResponse(ctx context.Context, id string, params *PostCasesByIdStageParams, body PostCasesByIdStageJSONRequestBody, reqEditors ...RequestEditorFn) (*PostCasesByIdStageResponse, error) {
+	rsp, err := c.PostCasesByIdStage(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostCasesByIdStageResponse(rsp)
 }
 
 // PostEudrPlotsWithBodyWithResponse Import plots of land
@@ -17600,6 +17949,122 @@ func ParseGetCasesByIdResponse(rsp *http.Response) (*GetCasesByIdResponse, error
 			}
 			headers.ETag = &value
 		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostCasesByIdStageResponse parses an HTTP response from a PostCasesByIdStageWithResponse call
+func ParsePostCasesByIdStageResponse(rsp *http.Response) (*PostCasesByIdStageResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostCasesByIdStageResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest CaseEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorised
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 412:
+		var dest PreconditionFailed
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON412 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers PostCasesByIdStageResponse200Headers
 		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

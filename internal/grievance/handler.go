@@ -191,30 +191,7 @@ func (hs *HandlerSession) MoveConfirmed(ctx context.Context, to Stage, reason Re
 }
 
 func (hs *HandlerSession) move(ctx context.Context, to Stage, reason Reason, note string, confirmedOpen bool) error {
-	r := hs.report
-	rems, err := hs.s.cfg.Store.Remedies(ctx, r.OrgID, r.ID)
-	if err != nil {
-		return err
-	}
-	today := Today(hs.s.cfg.Clock)
-	c, err := Transition(r.Case, to, reason, rems, today)
-	if err != nil {
-		return err
-	}
-	if err := CheckOpenRemedies(to, rems, confirmedOpen, note); err != nil {
-		return err
-	}
-	if note != "" {
-		if err := checkText("the note", note, MaxMessageBytes); err != nil {
-			return err
-		}
-	}
-	if err := hs.audit(ctx, ActionStageChange, object(TableReport, r.ID), map[string]string{"from": string(r.Case.Stage), "to": string(to), "reason": string(reason)}); err != nil {
-		return err
-	}
-	from := r.Case.Stage
-	r.Case = c
-	updated, err := hs.s.cfg.Store.UpdateReport(ctx, r, &StageChange{ReportID: r.ID, From: from, To: to, Reason: reason, Day: today, ActorID: hs.h.UserID})
+	updated, err := hs.s.changeStage(ctx, hs.report, hs.h.UserID, to, reason, note, confirmedOpen, nil)
 	if err != nil {
 		return err
 	}
@@ -223,6 +200,41 @@ func (hs *HandlerSession) move(ctx context.Context, to Stage, reason Reason, not
 		return hs.s.addMessage(ctx, hs.dk, updated, FromHandler, hs.h.UserID, true, note)
 	}
 	return nil
+}
+
+// changeStage applies the workflow's rules to move r to another stage,
+// audits the change as actor's and stores it. It reads and writes only
+// the case's clear metadata; a note is only checked here, and sealed as a
+// message by the caller, who holds the data key.
+func (s *Service) changeStage(ctx context.Context, r Report, actor string, to Stage, reason Reason, note string, confirmedOpen bool,
+	detail map[string]string) (Report, error) {
+	rems, err := s.cfg.Store.Remedies(ctx, r.OrgID, r.ID)
+	if err != nil {
+		return Report{}, err
+	}
+	today := Today(s.cfg.Clock)
+	c, err := Transition(r.Case, to, reason, rems, today)
+	if err != nil {
+		return Report{}, err
+	}
+	if err := CheckOpenRemedies(to, rems, confirmedOpen, note); err != nil {
+		return Report{}, err
+	}
+	if note != "" {
+		if err := checkText("the note", note, MaxMessageBytes); err != nil {
+			return Report{}, err
+		}
+	}
+	d := map[string]string{"from": string(r.Case.Stage), "to": string(to), "reason": string(reason)}
+	for k, v := range detail {
+		d[k] = v
+	}
+	if err := s.cfg.Audit(ctx, audit.Record{Org: r.OrgID, Actor: actor, Action: ActionStageChange, Object: object(TableReport, r.ID), Detail: d}); err != nil {
+		return Report{}, err
+	}
+	from := r.Case.Stage
+	r.Case = c
+	return s.cfg.Store.UpdateReport(ctx, r, &StageChange{ReportID: r.ID, From: from, To: to, Reason: reason, Day: today, ActorID: actor})
 }
 
 // SetTriage replaces the clear triage fields a handler may correct:

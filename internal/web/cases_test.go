@@ -23,6 +23,7 @@ var casesAuth = map[string][]string{
 	"GET /cases":                                {"case_handler"},
 	"GET /api/v1/cases":                         {"case_handler"},
 	"GET /api/v1/cases/{id}":                    {"case_handler"},
+	"POST /api/v1/cases/{id}/stage":             {"case_handler"},
 	"POST /cases/spam":                          {"case_handler"},
 	"POST /cases/handlers/{id}/approve":         {"case_handler"},
 	"GET /cases/{id}":                           {"case_handler"},

@@ -176,6 +176,7 @@ func (s *Server) routes() []route {
 			{"POST /cases/{id}/access", signedIn, account.PermCasesHandle, cs.caseGrant},
 			{"GET /api/v1/cases", signedIn, account.PermCasesHandle, cs.apiCases},
 			{"GET /api/v1/cases/{id}", signedIn, account.PermCasesHandle, cs.apiCase},
+			{"POST /api/v1/cases/{id}/stage", signedIn, account.PermCasesHandle, cs.apiCaseStage},
 		}),
 
 		// Supply chain: the supplier register, supplier pages and risk

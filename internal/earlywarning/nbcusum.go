@@ -51,13 +51,26 @@ type NBCUSUM struct {
 	RiseSD        float64 // rise to detect, in standard deviations of the day's count (default 3)
 	MinShift      float64 // smallest rise to detect, in events a day (default 1)
 	MaxDispersion float64 // cap on the estimated 1/size (default 2)
-	Threshold     float64 // alarm level (default 6.5)
+	Threshold     float64 // alarm level (default 6)
 	// CatchUp is how many days after a holiday in the series' closure
 	// calendar reports held back by it keep arriving (default 3).
 	CatchUp int
 	// CatchUpShare is the share of a holiday's shortfall expected to
 	// arrive over the CatchUp days after it, spread evenly (default 0.5).
 	CatchUpShare float64
+	// Inferred closures. Without a calendar entry, a run of days whose
+	// counts are, taken together, far likelier at InferFactor of the
+	// expected intake than at the expected intake itself (their summed
+	// log-likelihood ratio reaches InferLevel) is taken for a closure the
+	// calendar does not list: it ends on the first day whose count is not
+	// likelier low, and is then treated as a calendar holiday would be
+	// (CatchUpShare of its shortfall expected over the CatchUp days after
+	// it, its weeks left out of the baseline). A run longer than
+	// MaxClosure days is a drop in level, not a closure, and nothing is
+	// expected back from it. InferFactor 0 turns inference off.
+	InferFactor float64
+	InferLevel  float64
+	MaxClosure  int
 }
 
 // DetectorHistory is how many days of each series the detector job reads
@@ -69,7 +82,8 @@ const DetectorHistory = 200
 // tuning suite (docs/early-warning.md).
 func DefaultNBCUSUM() NBCUSUM {
 	return NBCUSUM{Weeks: 26, MinWeeks: 3, Guard: 7, TrimLow: 3, TrimHigh: 1, WeeklyShrink: 10,
-		MinRate: 0.2, RiseSD: 3, MinShift: 1, MaxDispersion: 2, Threshold: 6.5, CatchUp: 3, CatchUpShare: 0.5}
+		MinRate: 0.2, RiseSD: 3, MinShift: 1, MaxDispersion: 2, Threshold: 6, CatchUp: 3, CatchUpShare: 0.5,
+		InferFactor: 0.25, InferLevel: 8, MaxClosure: 21}
 }
 
 func (c NBCUSUM) Name() string { return "nbcusum" }
@@ -105,6 +119,12 @@ func (c NBCUSUM) Validate() error {
 		return kernel.Errorf(kernel.Invalid, "nbcusum catch_up: %d days is outside 0..30", c.CatchUp)
 	case !(c.CatchUpShare >= 0 && c.CatchUpShare <= 1):
 		return kernel.Errorf(kernel.Invalid, "nbcusum catch_up_share: %v is outside [0, 1]", c.CatchUpShare)
+	case !(c.InferFactor >= 0 && c.InferFactor < 1):
+		return kernel.Errorf(kernel.Invalid, "nbcusum infer_factor: %v is outside [0, 1)", c.InferFactor)
+	case c.InferFactor > 0 && !(c.InferLevel > 0 && c.InferLevel <= 1000):
+		return kernel.Errorf(kernel.Invalid, "nbcusum infer_level: %v is outside (0, 1000]", c.InferLevel)
+	case c.InferFactor > 0 && (c.MaxClosure < 1 || c.MaxClosure > 92):
+		return kernel.Errorf(kernel.Invalid, "nbcusum max_closure: %d days is outside 1..92", c.MaxClosure)
 	}
 	return nil
 }
@@ -265,9 +285,11 @@ func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm boo
 	fitted := -1
 	buf := make([]week, 0, c.Weeks)
 	// Closed days and a holiday's catch-up days are left out of the
-	// baseline: they say nothing about the ordinary level.
+	// baseline: they say nothing about the ordinary level. Closures the
+	// detector infers are marked as it finds them; the baseline only ever
+	// reads weeks that ended more than Guard days ago.
 	var skip []bool
-	if len(s.Closed) > 0 {
+	if len(s.Closed) > 0 || c.InferFactor > 0 {
 		skip = make([]bool, len(s.Counts))
 		for i := range s.Counts {
 			switch s.closure(i) {
@@ -281,6 +303,19 @@ func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm boo
 		}
 	}
 	shortfall, owed := 0.0, 0 // the last holiday's missing reports, its catch-up days left
+	// The inference's state: the sum of evidence for reduced intake, the
+	// first day and shortfall of the run it has summed, and whether the run
+	// is taken for a closure.
+	low, runFrom, runShort, closed := 0.0, 0, 0.0, false
+	endRun := func(i int, catchUp bool) {
+		if closed && catchUp {
+			shortfall, owed = runShort, c.CatchUp
+			for j := i; j < min(len(skip), i+c.CatchUp); j++ {
+				skip[j] = true
+			}
+		}
+		low, runShort, closed = 0, 0, false
+	}
 	for i, x := range s.Counts {
 		to := 0 // the baseline is weeks [from, to), all ending before day i-Guard
 		if i >= c.Guard {
@@ -294,15 +329,47 @@ func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm boo
 			b, fitted = c.fitSkipping(s.Counts, skip, from, to, buf), to
 		}
 		m0 := max(b.level*b.weekday[i%7], c.MinRate)
+		// The predictive over-dispersion: the series' own, plus the
+		// relative sampling variance of the estimated expectation.
+		inv := b.invSize*(1+1/b.weeks) + 1/(7*b.weeks*max(b.level, c.MinRate))
 		// A closed day is not monitored. After a holiday, the reports it
 		// held back are expected on top of the ordinary count.
 		switch s.closure(i) {
 		case Holiday:
+			if closed {
+				shortfall += runShort
+			}
+			endRun(i, false)
 			shortfall += max(0, m0-float64(x))
 			owed = c.CatchUp
 			continue
 		case Outage:
+			endRun(i, false)
 			continue
+		}
+		if c.InferFactor > 0 {
+			step := nbLLR(x, m0, c.InferFactor*m0, inv)
+			switch {
+			case closed && step > 0 && i-runFrom < c.MaxClosure:
+				runShort += max(0, m0-float64(x))
+				skip[i] = true
+			case closed:
+				endRun(i, i-runFrom < c.MaxClosure)
+			default:
+				if low == 0 {
+					runFrom, runShort = i, 0
+				}
+				low = max(0, low+step)
+				if low > 0 {
+					runShort += max(0, m0-float64(x))
+				}
+				if low >= c.InferLevel {
+					closed = true
+					for j := runFrom; j <= i; j++ {
+						skip[j] = true
+					}
+				}
+			}
 		}
 		if owed > 0 {
 			m0 += c.CatchUpShare * shortfall / float64(c.CatchUp)
@@ -310,9 +377,6 @@ func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm boo
 		} else {
 			shortfall = 0
 		}
-		// The predictive over-dispersion: the series' own, plus the
-		// relative sampling variance of the estimated expectation.
-		inv := b.invSize*(1+1/b.weeks) + 1/(7*b.weeks*max(b.level, c.MinRate))
 		sd := math.Sqrt(m0 + m0*m0*inv)
 		m1 := m0 + max(c.RiseSD*sd, c.MinShift)
 		sum = max(0, sum+nbLLR(x, m0, m1, inv))

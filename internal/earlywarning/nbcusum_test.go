@@ -1,6 +1,7 @@
 package earlywarning_test
 
 import (
+	"math"
 	"slices"
 	"testing"
 
@@ -29,6 +30,10 @@ func TestNBCUSUMValidation(t *testing.T) {
 		{"zero threshold", mut(func(c *ew.NBCUSUM) { c.Threshold = 0 }), "nbcusum threshold: 0 is outside (0, 1000]"},
 		{"negative catch-up", mut(func(c *ew.NBCUSUM) { c.CatchUp = -1 }), "nbcusum catch_up: -1 days is outside 0..30"},
 		{"catch-up share above one", mut(func(c *ew.NBCUSUM) { c.CatchUpShare = 1.5 }), "nbcusum catch_up_share: 1.5 is outside [0, 1]"},
+		{"closures at full intake", mut(func(c *ew.NBCUSUM) { c.InferFactor = 1 }), "nbcusum infer_factor: 1 is outside [0, 1)"},
+		{"no evidence asked for a closure", mut(func(c *ew.NBCUSUM) { c.InferLevel = 0 }), "nbcusum infer_level: 0 is outside (0, 1000]"},
+		{"closures of no days", mut(func(c *ew.NBCUSUM) { c.MaxClosure = 0 }), "nbcusum max_closure: 0 days is outside 1..92"},
+		{"inference off needs no level", mut(func(c *ew.NBCUSUM) { c.InferFactor, c.InferLevel, c.MaxClosure = 0, 0, 0 }), ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -112,7 +117,10 @@ func withClosures(s ew.Series, k ew.Closure, from, days int) ew.Series {
 
 // A closure calendar tells the detector what the counts alone cannot: a
 // holiday's reports arrive late, an outage's never do. Each case is run
-// without the calendar too, to show what it changes.
+// without the calendar too, to show what it changes: without one the
+// detector infers the closure from the counts and takes it for a holiday
+// (TestNBCUSUMInfersClosures), so an outage's missing reports are expected
+// back, and a rise right after it must stand out above them.
 func TestNBCUSUMCalendar(t *testing.T) {
 	d := ew.DefaultNBCUSUM()
 	// Six reports a day; a ten-day holiday at one a day on days 140..149,
@@ -144,7 +152,7 @@ func TestNBCUSUMCalendar(t *testing.T) {
 		closure          ew.Closure
 		closedFrom, days int
 	}{
-		{"a holiday's catch-up is expected", series(holiday...), true, false, 140, 160, ew.Holiday, 140, 10},
+		{"a holiday's catch-up is expected", series(holiday...), false, false, 140, 160, ew.Holiday, 140, 10},
 		{"a rise on top of the catch-up is caught", series(holidayRise...), true, true, 151, 155, ew.Holiday, 140, 10},
 		{"a rise after an outage is caught", series(outageRise...), true, true, 125, 129, ew.Outage, 120, 5},
 	}
@@ -172,6 +180,59 @@ func TestNBCUSUMCalendar(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// Without a calendar, a run of days far below the baseline is taken for a
+// closure: the reports it held back are expected over the next days, and
+// the run's weeks are left out of the baseline. A drop that lasts longer
+// than MaxClosure is a change of level, from which nothing is expected
+// back.
+func TestNBCUSUMInfersClosures(t *testing.T) {
+	d := ew.DefaultNBCUSUM()
+	// Six reports a day, one a day over days 140..149, then 25 of the 50
+	// missed reports over the next three days.
+	holiday := repeat(210, 6)
+	for i := 140; i < 150; i++ {
+		holiday[i] = 1
+	}
+	holiday[150], holiday[151], holiday[152] = 14, 14, 14
+	tr := d.Trace(series(holiday...))
+	// The baseline is exactly 6 a day; the run is summed from day 140, so
+	// its shortfall is 10 x (6 - 1) = 50 and half of it, 25, is expected
+	// over days 150..152.
+	for i, want := range map[int]float64{139: 6, 149: 6, 150: 6 + 25.0/3, 151: 6 + 25.0/3, 152: 6 + 25.0/3, 153: 6} {
+		if got := tr[i].Expected; math.Abs(got-want) > 1e-9 {
+			t.Errorf("day %d: expected %v, want %v", i, got, want)
+		}
+	}
+	for _, p := range tr {
+		if p.Alarm {
+			t.Errorf("alarm on day %d of an inferred holiday and its catch-up", int(p.Day-ew.SynthStart))
+		}
+	}
+	off := d
+	off.InferFactor = 0
+	if len(off.Detect(series(holiday...))) == 0 {
+		t.Error("with inference off, the catch-up raises no alarm; the case no longer shows what inference does")
+	}
+	// A drop to one a day from day 140 on, for good: the first MaxClosure
+	// days are taken for a closure, then the run ends without a catch-up,
+	// and the days after it never expect more than the old level.
+	drop := repeat(260, 6)
+	for i := 140; i < len(drop); i++ {
+		drop[i] = 1
+	}
+	for _, p := range d.Trace(series(drop...))[140:] {
+		if p.Expected > 6+1e-9 {
+			t.Fatalf("day %d after a lasting drop expects %v, more than the old level", int(p.Day-ew.SynthStart), p.Expected)
+		}
+	}
+	// Days a calendar lists are its own: the counts are not read for
+	// closures on them.
+	cal := withClosures(series(holiday...), ew.Holiday, 140, 10)
+	if got, want := d.Trace(cal)[150].Expected, 6+25.0/3; math.Abs(got-want) > 1e-9 {
+		t.Errorf("with the calendar: day 150 expects %v, want %v", got, want)
 	}
 }
 

@@ -37,16 +37,16 @@ const SensitivityBalanced = "balanced"
 // Sensitivities lists the points from the most to the least eager.
 func Sensitivities() []Sensitivity {
 	return []Sensitivity{
-		{Name: "earliest", Label: "Earliest warning", Threshold: 5, HeldOut: PointFigures{0.889, 2.10, 1.59},
-			Description: "Catches the most rises within three days, at about two false alarms per 1,000 series-days."},
-		{Name: "early", Label: "Early warning", Threshold: 5.75, HeldOut: PointFigures{0.862, 1.30, 1.81},
-			Description: "Catches more rises early, at about one and a third false alarms per 1,000 series-days."},
-		{Name: SensitivityBalanced, Label: "Balanced (default)", Threshold: 6.5, HeldOut: PointFigures{0.824, 0.87, 2.05},
+		{Name: "earliest", Label: "Earliest warning", Threshold: 5, HeldOut: PointFigures{0.884, 1.80, 1.61},
+			Description: "Catches the most rises within three days, at nearly two false alarms per 1,000 series-days."},
+		{Name: "early", Label: "Early warning", Threshold: 5.5, HeldOut: PointFigures{0.861, 1.23, 1.76},
+			Description: "Catches more rises early, at about one and a quarter false alarms per 1,000 series-days."},
+		{Name: SensitivityBalanced, Label: "Balanced (default)", Threshold: 6, HeldOut: PointFigures{0.848, 0.87, 1.90},
 			Description: "Just under one false alarm per 1,000 series-days."},
-		{Name: "quiet", Label: "Fewer false alarms", Threshold: 7.5, HeldOut: PointFigures{0.773, 0.50, 2.36},
-			Description: "About half a false alarm per 1,000 series-days; rises are caught a little later."},
-		{Name: "quietest", Label: "Fewest false alarms", Threshold: 8.5, HeldOut: PointFigures{0.740, 0.34, 2.60},
-			Description: "About a third of a false alarm per 1,000 series-days; only clear rises are caught early."},
+		{Name: "quiet", Label: "Fewer false alarms", Threshold: 7, HeldOut: PointFigures{0.802, 0.44, 2.20},
+			Description: "Under half a false alarm per 1,000 series-days; rises are caught a little later."},
+		{Name: "quietest", Label: "Fewest false alarms", Threshold: 8, HeldOut: PointFigures{0.755, 0.23, 2.47},
+			Description: "About a quarter of a false alarm per 1,000 series-days; only clear rises are caught early."},
 	}
 }
 

@@ -75,6 +75,14 @@ func TestTuningGrid(t *testing.T) {
 		{"no catch-up expected after a holiday", func(c *ew.NBCUSUM) { c.CatchUpShare = 0 }},
 		{"rise of 2.5 standard deviations", func(c *ew.NBCUSUM) { c.RiseSD = 2.5 }},
 		{"rise of 3.5 standard deviations", func(c *ew.NBCUSUM) { c.RiseSD = 3.5 }},
+		{"no closures inferred", func(c *ew.NBCUSUM) { c.InferFactor = 0 }},
+		{"closures inferred on evidence 3", func(c *ew.NBCUSUM) { c.InferLevel = 3 }},
+		{"closures inferred on evidence 5", func(c *ew.NBCUSUM) { c.InferLevel = 5 }},
+		{"closures inferred on evidence 11", func(c *ew.NBCUSUM) { c.InferLevel = 11 }},
+		{"closures at 15% of the intake", func(c *ew.NBCUSUM) { c.InferFactor = 0.15 }},
+		{"closures at 40% of the intake", func(c *ew.NBCUSUM) { c.InferFactor = 0.4 }},
+		{"closures of at most 14 days", func(c *ew.NBCUSUM) { c.MaxClosure = 14 }},
+		{"closures of at most 28 days", func(c *ew.NBCUSUM) { c.MaxClosure = 28 }},
 	}
 	for _, v := range variants {
 		line := v.name
@@ -88,7 +96,7 @@ func TestTuningGrid(t *testing.T) {
 		}
 		fmt.Println(line)
 	}
-	for _, h := range []float64{6.5, 7} {
+	for _, h := range []float64{6, 6.5} {
 		for _, l := range []float64{5, 6, 7} {
 			c, w := ew.DefaultNBCUSUM(), ew.DefaultEWMA()
 			c.Threshold, w.Limit = h, l

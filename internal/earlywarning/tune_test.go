@@ -78,15 +78,20 @@ func TestTuningGrid(t *testing.T) {
 		{"no closures inferred", func(c *ew.NBCUSUM) { c.InferFactor = 0 }},
 		{"closures inferred on evidence 3", func(c *ew.NBCUSUM) { c.InferLevel = 3 }},
 		{"closures inferred on evidence 5", func(c *ew.NBCUSUM) { c.InferLevel = 5 }},
-		{"closures inferred on evidence 11", func(c *ew.NBCUSUM) { c.InferLevel = 11 }},
+		{"closures inferred on evidence 11, at most 28 days", func(c *ew.NBCUSUM) { c.InferLevel, c.MaxClosure = 11, 28 }},
+		{"closures inferred on evidence 15, at most 28 days", func(c *ew.NBCUSUM) { c.InferLevel, c.MaxClosure = 15, 28 }},
+		{"closures at 15% of the intake, evidence 5", func(c *ew.NBCUSUM) { c.InferFactor, c.InferLevel = 0.15, 5 }},
 		{"closures at 15% of the intake", func(c *ew.NBCUSUM) { c.InferFactor = 0.15 }},
+		{"closures at 40% of the intake, evidence 5", func(c *ew.NBCUSUM) { c.InferFactor, c.InferLevel = 0.4, 5 }},
 		{"closures at 40% of the intake", func(c *ew.NBCUSUM) { c.InferFactor = 0.4 }},
 		{"closures of at most 14 days", func(c *ew.NBCUSUM) { c.MaxClosure = 14 }},
 		{"closures of at most 28 days", func(c *ew.NBCUSUM) { c.MaxClosure = 28 }},
 	}
+	// Columns: pooled, pooled with calendars, then each suite alone.
+	tuning, wide := cases[:len(cases)/2], cases[len(cases)/2:]
 	for _, v := range variants {
 		line := v.name
-		for _, cs := range [][]ew.Case{cases, calendars} {
+		for _, cs := range [][]ew.Case{cases, calendars, tuning, wide} {
 			line += fmt.Sprintf("\t%.3f", atOneFalseAlarm(cs, func(h float64) ew.CountDetector {
 				c := ew.DefaultNBCUSUM()
 				v.f(&c)

@@ -20,7 +20,11 @@ type khmerStyle struct {
 	// alalc writes ALA-LC's letter values (series-independent).
 	alalc bool
 	// common writes the vowels as Cambodian passports mostly do: ុ as u,
-	// ែ as e, ី as i, ឹ as e ("Kun", "Sen", "Kim", "Kem").
+	// ែ as e, ី as i (ey after an a-series letter), ូ as ou, ឹ as e, ោ as
+	// o, ឿ as eu ("Kun", "Sen", "Kim", "Srey", "Ouch", "Kem", "Thong",
+	// "Heun"), a letter doubled by its aspirate once ("Bopha",
+	// "Lakhena"), and a cluster ending the word as the final of the
+	// syllable before it ("Rith", "Pech", "Vann").
 	common bool
 }
 
@@ -67,6 +71,12 @@ var khmerIndependent = map[rune]string{
 
 const khmerCoeng = '្'
 
+// khmerAspirate maps an unaspirated consonant to its aspirated partner of
+// the same series: in Pali and Sanskrit names the pair is written as a
+// cluster (ប្ផ, ក្ខ, ទ្ធ) and spoken, and commonly written, as the
+// aspirate alone.
+var khmerAspirate = map[rune]rune{'ក': 'ខ', 'គ': 'ឃ', 'ច': 'ឆ', 'ជ': 'ឈ', 'ដ': 'ឋ', 'ឌ': 'ឍ', 'ត': 'ថ', 'ទ': 'ធ', 'ប': 'ផ', 'ព': 'ភ'}
+
 func isKhmerConsonant(r rune) bool {
 	_, ok := khmerConsonants[r]
 	return ok
@@ -107,6 +117,22 @@ func romaniseKhmer(s string, st *khmerStyle) string {
 		i = j
 	}
 	return b.String()
+}
+
+// khmerFinalCluster returns the end of rs when the letters from i are a
+// consonant, a subscript consonant and at most a short ិ or ុ ending the
+// word, and 0 otherwise.
+func khmerFinalCluster(rs []rune, i int) int {
+	if i+2 >= len(rs) || !isKhmerConsonant(rs[i]) || rs[i+1] != khmerCoeng || !isKhmerConsonant(rs[i+2]) {
+		return 0
+	}
+	switch rest := rs[i+3:]; {
+	case len(rest) == 0:
+	case len(rest) == 1 && (rest[0] == 'ិ' || rest[0] == 'ុ'):
+	default:
+		return 0
+	}
+	return len(rs)
 }
 
 // khmerWordSyllables romanises one Khmer word (a run without spaces),
@@ -164,7 +190,9 @@ func khmerWordSyllables(in []rune, st *khmerStyle) []string {
 				b.WriteString(k.initial)
 			}
 		}
-		write(c)
+		if !(st.common && at(i+1) == khmerCoeng && khmerAspirate[r] == at(i+2) && at(i+2) != 0) {
+			write(c)
+		}
 		i++
 		for at(i) == khmerCoeng && isKhmerConsonant(at(i+1)) {
 			sub := khmerConsonants[at(i+1)]
@@ -207,9 +235,15 @@ func khmerWordSyllables(in []rune, st *khmerStyle) []string {
 				case 'ែ':
 					vowel = "e"
 				case 'ី':
-					vowel = "i"
+					vowel = map[bool]string{true: "ey", false: "i"}[series == 1]
+				case 'ូ':
+					vowel = "ou"
 				case 'ឹ':
 					vowel = "e"
+				case 'ោ':
+					vowel = "o"
+				case 'ឿ':
+					vowel = "eu"
 				}
 			}
 			i++
@@ -257,6 +291,22 @@ func khmerWordSyllables(in []rune, st *khmerStyle) []string {
 		// A nasal or a doubled letter before a subscript closes this
 		// syllable as the subscript opens the next ("ចន្ទ", "នរោត្តម").
 		geminate := at(i+1) == khmerCoeng && at(i+2) != 0 && (strings.ContainsRune("ងញណនមល", at(i)) || at(i+2) == at(i))
+		if end := khmerFinalCluster(rs, i); st.common && closable && end > i {
+			// A cluster ending the word (with a short vowel that is
+			// not spoken) closes this syllable: រិទ្ធ is "rith",
+			// ពេជ្រ "pech", សិទ្ធិ "seth".
+			f := khmerConsonants[rs[i]]
+			if khmerAspirate[rs[i]] == rs[i+2] {
+				f = khmerConsonants[rs[i+2]]
+			}
+			b.WriteString(f.initial)
+			if rs[i] == rs[i+2] {
+				b.WriteString(f.initial) // a doubled letter is written twice: វណ្ណ "Vann"
+			}
+			out = append(out, b.String())
+			i = end
+			continue
+		}
 		if closable && isKhmerConsonant(at(i)) && (!opensNext(i) || geminate) {
 			f := khmerConsonants[at(i)]
 			if st.alalc {

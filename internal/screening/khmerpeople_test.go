@@ -90,6 +90,16 @@ func readKhmerPeopleRows(t testing.TB) (*Watchlist, []evalRow) {
 	return wl, rows
 }
 
+// TestKhmerSyllablesJoinAcrossLegalForms: a Khmer name is read syllable
+// by syllable, and a syllable that looks like a legal form ("na", as in
+// N.A.) still joins its neighbours into the word the list writes.
+func TestKhmerSyllablesJoinAcrossLegalForms(t *testing.T) {
+	ix := NewEntityIndex([]Entity{{ID: "l", Name: "HENG, Lakhena", Kind: KindPerson}, {ID: "s", Name: "HENG, Sok", Kind: KindPerson}})
+	if hits := ix.Search(Query{Name: "ហេង លក្ខិណា"}, Options{}); len(hits) == 0 || hits[0].Entity.ID != "l" {
+		t.Errorf("ហេង លក្ខិណា: %s, want HENG, Lakhena first", summarize(hits))
+	}
+}
+
 // TestKhmerPeople reports F1 on the Khmer names, tuning and test part,
 // and fails when it falls under the floor on either.
 func TestKhmerPeople(t *testing.T) {
@@ -125,4 +135,4 @@ func TestKhmerPeople(t *testing.T) {
 // khmerPeopleFloor is the lowest F1 TestKhmerPeople accepts on either
 // part: a ceiling that stops it getting worse (docs/screening.md has the
 // figures).
-const khmerPeopleFloor = 0.55
+const khmerPeopleFloor = 0.75

@@ -223,7 +223,7 @@ func (ix *Index) searchOne(q Query, opts Options, qn nativeName) []Hit {
 	}
 	s := ix.pool.Get().(*scratch)
 	defer ix.pool.Put(s)
-	pq := ix.prepare(q, s, qn.script&(scriptHan|scriptHangul|scriptKana) != 0)
+	pq := ix.prepare(q, s, qn.script&(scriptHan|scriptHangul|scriptKana) != 0, qn.script&(scriptThai|scriptKhmer) != 0)
 	if pq == nil {
 		return nil
 	}
@@ -312,7 +312,10 @@ func (ix *Index) SearchBatch(qs []Query, opts Options) []Result {
 // lookups to words as written (no spelling variants, no sound-alikes): a
 // romanisation of a syllabic script is one valid syllable per character,
 // and one letter more or less makes another syllable, another name.
-func (ix *Index) prepare(q Query, s *scratch, exact bool) *preparedQuery {
+// syllables says the query is a romanisation of Thai or Khmer written
+// syllable by syllable, whose syllables are parts of words even where
+// they look like a legal form ("na" in "lo khe na", Lakhena).
+func (ix *Index) prepare(q Query, s *scratch, exact, syllables bool) *preparedQuery {
 	edits, sound := 2, true
 	if exact {
 		edits, sound = 0, false
@@ -373,7 +376,7 @@ func (ix *Index) prepare(q Query, s *scratch, exact bool) *preparedQuery {
 		text := toks[i].text
 		for k := i + 1; k < len(toks) && k < i+4; k++ {
 			// Connectives join too: "da" in "tai da" is a syllable, not "da".
-			if !joinable(toks[k].class) || !joinable(toks[k-1].class) || toks[i].arabic || toks[k].arabic {
+			if !joinable(toks[k].class, syllables) || !joinable(toks[k-1].class, syllables) || toks[i].arabic || toks[k].arabic {
 				break
 			}
 			text += toks[k].text
@@ -446,7 +449,9 @@ func singleWords(terms []term, ms []match) []match {
 	return ms
 }
 
-func joinable(c tokClass) bool { return c == classWord || c == classStop }
+func joinable(c tokClass, syllables bool) bool {
+	return c == classWord || c == classStop || (syllables && c == classLegal)
+}
 
 // queryWeight is how much a query word counts: the weight of the list term
 // it is (or resembles), or a high weight for words the lists never use.

@@ -82,6 +82,19 @@ func TestKhmerRomanisation(t *testing.T) {
 		{"ទ្រី ភាព", 1, "try pheap"},       // Try Pheap: a word ending in i ends in y
 		{"គីម សុផារី", 1, "kim su pha ry"}, // Kim Sophary
 		{"នរោត្តម", 0, "no rot tam"},       // a doubled letter closes one syllable and opens the next
+		// Spellings Cambodians use (the passport style).
+		{"បុប្ផា", 1, "bu pha"},     // a letter doubled by its aspirate is written once
+		{"លក្ខិណា", 1, "lo khe na"}, // Lakhena
+		{"រិទ្ធ", 1, "rith"},        // a cluster ending the word closes the syllable before it
+		{"ពេជ្រ", 1, "pech"},
+		{"សិទ្ធិ", 1, "seth"},       // with the short i after it unspoken
+		{"វណ្ណ", 1, "vonn"},         // a doubled final written twice
+		{"ស្រី", 1, "srey"},         // ី after an a-series letter
+		{"គីម", 1, "kim"},           // and after an o-series one
+		{"អ៊ូច", 1, "ouch"},         // ូ as ou
+		{"ថោង", 1, "thong"},         // ោ as o
+		{"ហឿន", 1, "heun"},          // ឿ as eu
+		{"ចន្ទ្រា", 1, "chan trea"}, // a cluster before a vowel opens the next syllable
 	} {
 		got := strings.Join(strings.Fields(romaniseKhmer(tt.khmer, &khmerStyles[tt.style])), " ")
 		if got != tt.want {

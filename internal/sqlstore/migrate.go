@@ -206,6 +206,11 @@ func (db *DB) Migrate(ctx context.Context) (applied int, err error) {
 					return fmt.Errorf("migration %04d %s: %w", m.Version, m.Name, err)
 				}
 			}
+			if fill := afterMigration[m.Name]; fill != nil {
+				if err := fill(ctx, db.Engine, tx); err != nil {
+					return fmt.Errorf("migration %04d %s: %w", m.Version, m.Name, err)
+				}
+			}
 			_, err := tx.ExecContext(ctx, "INSERT INTO schema_migrations (version, name) VALUES ($1, $2)", m.Version, m.Name)
 			return err
 		})

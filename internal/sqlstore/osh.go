@@ -49,8 +49,14 @@ func (s *SupplyChain) RecordOSHLookup(ctx context.Context, orgID string, l suppl
 		if l.Decision != "same" || l.OSID == "" {
 			return nil
 		}
-		_, err := tx.ExecContext(ctx, `UPDATE parties SET os_id = $3 WHERE org_id = $1 AND id = $2 AND os_id = ''`, orgID, l.PartyID, l.OSID)
-		return classify(err, "party")
+		res, err := tx.ExecContext(ctx, `UPDATE parties SET os_id = $3 WHERE org_id = $1 AND id = $2 AND os_id = ''`, orgID, l.PartyID, l.OSID)
+		if err != nil {
+			return classify(err, "party")
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return classify(err, "party")
+		}
+		return reindexParties(ctx, s.db.Engine, tx, orgID, l.PartyID)
 	})
 }
 
@@ -127,6 +133,9 @@ func (s *SupplyChain) DecideOSHSuggestion(ctx context.Context, orgID, partyID st
 			}
 			if _, err := tx.ExecContext(ctx, `UPDATE parties SET os_id = $3 WHERE org_id = $1 AND id = $2`, orgID, partyID, l.OSID); err != nil {
 				return classify(err, "party")
+			}
+			if err := reindexParties(ctx, s.db.Engine, tx, orgID, partyID); err != nil {
+				return err
 			}
 			l.Decision = supplychain.OSHAccepted
 		}

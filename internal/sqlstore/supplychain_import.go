@@ -351,6 +351,9 @@ func (w *Writer) flushParties() error {
 	if err != nil {
 		return err
 	}
+	if err := w.indexSearch(ps); err != nil {
+		return err
+	}
 	w.PartiesWritten += len(ps)
 	w.parties = w.parties[:0]
 	clear(w.batch)

@@ -45,7 +45,7 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 	}
 	var total int
 	counted := false
-	if f.NamePrefix == "" {
+	if f.NamePrefix == "" && f.Search == "" {
 		var err error
 		if total, counted, err = s.registerCount(ctx, orgID, f); err != nil {
 			return nil, 0, err
@@ -84,7 +84,7 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 			ORDER BY page.exposure DESC, page.party_id`, k.sql(), page.Limit, page.Offset, partySelect)
 		args = k.args
 	} else {
-		w := registerWhere(orgID, f)
+		w := registerWhere(s.db.Engine, orgID, f)
 		if counted {
 			// The total counts scored parties only; so does the page.
 			w.conds = append(w.conds, "p.level <> ''")
@@ -132,7 +132,7 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 }
 
 // registerWhere filters the parties table by f.
-func registerWhere(orgID string, f supplychain.RegisterFilter) *where {
+func registerWhere(engine Engine, orgID string, f supplychain.RegisterFilter) *where {
 	w := newWhere(orgID)
 	if f.Country != "" {
 		w.add("p.country = $?", f.Country)
@@ -145,6 +145,7 @@ func registerWhere(orgID string, f supplychain.RegisterFilter) *where {
 	}
 	w.commodity(f.Commodity)
 	w.namePrefix(f.NamePrefix)
+	w.search(engine, f.Search)
 	return w
 }
 

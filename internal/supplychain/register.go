@@ -54,6 +54,11 @@ type RegisterFilter struct {
 	// scored yet (their risk is zero and their level empty), so that a
 	// party is found by name as soon as it is imported.
 	NamePrefix string
+	// Search keeps parties in which every word of Search (SearchWords)
+	// starts a word of the name, the address or an identifier (OS ID,
+	// LEI, GLN), case and accents aside. Like NamePrefix it also lists
+	// parties not scored yet.
+	Search string
 }
 
 // RegisterSort orders the register.

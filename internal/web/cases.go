@@ -14,7 +14,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
-	"github.com/upstream-platform/upstream/internal/supplychain"
 	"github.com/upstream-platform/upstream/internal/vault"
 )
 
@@ -600,11 +599,11 @@ func (s *caseHandlers) supplierName(ctx context.Context, orgID, id string) strin
 }
 
 // findSupplier reads the supplier field of the triage form, a search that
-// needs no script: the start of a supplier's name links the case to it
-// when exactly one supplier's name starts so; otherwise the handler is
-// told how many do, with examples, and types more. The name of the linked
-// supplier, sent back unchanged, keeps the link; an empty field removes
-// it.
+// needs no script (see searchSuppliers): the words typed link the case to
+// the one supplier they find, or to the supplier whose whole name they
+// are; otherwise the handler is told how many match, with examples, and
+// types more. The name of the linked supplier, sent back unchanged, keeps
+// the link; an empty field removes it.
 func (s *caseHandlers) findSupplier(ctx context.Context, orgID, current, typed string) (string, error) {
 	if typed == "" {
 		return "", nil
@@ -612,22 +611,18 @@ func (s *caseHandlers) findSupplier(ctx context.Context, orgID, current, typed s
 	if current != "" && typed == s.supplierName(ctx, orgID, current) {
 		return current, nil
 	}
-	if s.parties == nil {
-		return "", kernel.Errorf(kernel.Invalid, "supplier: the supplier register is not available on this server")
-	}
-	found, total, err := s.parties.Register(ctx, orgID, supplychain.RegisterFilter{NamePrefix: typed}, supplychain.SortName, kernel.Page{Limit: 3})
-	if err != nil {
-		return "", err
-	}
+	found, err := searchSuppliers(ctx, s.parties, orgID, typed)
 	switch {
-	case total == 1 && len(found) == 1:
-		return found[0].Party.ID, nil
-	case total == 0:
-		return "", kernel.Errorf(kernel.Invalid, "supplier: no supplier's name starts with %q; check the register", typed)
+	case err != nil:
+		return "", err
+	case found.Picked != "":
+		return found.Picked, nil
+	case found.Total == 0:
+		return "", kernel.Errorf(kernel.Invalid, "supplier: no supplier matches %q; check the register", typed)
 	}
 	var names []string
-	for _, e := range found {
-		names = append(names, e.Party.Name)
+	for _, c := range found.Choices[:min(3, len(found.Choices))] {
+		names = append(names, c.Name)
 	}
-	return "", kernel.Errorf(kernel.Invalid, "supplier: %s start with %q (%s): type more of the name", fmtCountOf(total, "supplier's name", "suppliers' names"), typed, strings.Join(names, "; "))
+	return "", kernel.Errorf(kernel.Invalid, "supplier: %s %q (%s): type more of the name", fmtCountOf(found.Total, "supplier matches", "suppliers match"), typed, strings.Join(names, "; "))
 }

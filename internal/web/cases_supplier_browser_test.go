@@ -41,7 +41,7 @@ func TestBrowserCaseLinksSupplierByName(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(ctx, "main", `2 suppliers' names start with "golden" (Golden Harvest Cocoa; Golden Thread Spinning Mills): type more of the name`); err != nil {
+	if err := waitForText(ctx, "main", `2 suppliers match "golden" (Golden Harvest Cocoa; Golden Thread Spinning Mills): type more of the name`); err != nil {
 		t.Fatal(err)
 	}
 	err = chromedp.Do(ctx,

@@ -49,15 +49,15 @@ func TestReportsPageFindsSupplierByName(t *testing.T) {
 		not         []string
 	}{
 		{"search lists both", "/reports?kind=supplier-risk&format=csv&supplier=grinder", 200, "text/html",
-			[]string{`2 suppliers&#39; names start with “grinder”: choose one`, "Grinder A, Netherlands", "Grinder Atlas, Belgium", `value="` + atlas + `"`, `id="format-csv" name="format" value="csv" checked`}, nil},
+			[]string{`2 suppliers match “grinder”: choose one`, "Grinder A, Netherlands", "Grinder Atlas, Belgium", `value="` + atlas + `"`, `id="format-csv" name="format" value="csv" checked`}, nil},
 		{"whole name picks", "/reports?supplier=Grinder+A", 200, "text/html",
 			[]string{"The report will be on <strong>Grinder A</strong> (Netherlands)"}, []string{`name="subject"`}},
-		{"no such name", "/reports?supplier=Mill", 200, "text/html", []string{"No supplier's name starts with “Mill”"}, nil},
+		{"no such name", "/reports?supplier=Mill", 200, "text/html", []string{"No supplier matches “Mill”"}, nil},
 		{"download by whole name", "/reports/download?kind=supplier-risk&format=csv&supplier=grinder+a", 200, "text/csv", []string{"Grinder A", "Farm A"}, []string{"Grinder Atlas"}},
 		{"download by choice", "/reports/download?kind=supplier-risk&format=csv&supplier=grinder&subject=" + atlas, 200, "text/csv", []string{"Grinder Atlas"}, []string{"Farm A"}},
 		{"download asks to choose", "/reports/download?kind=supplier-risk&format=csv&supplier=grinder", 422, "text/html", []string{"choose one", "Grinder Atlas, Belgium"}, nil},
 		{"a choice the name does not match is not taken", "/reports/download?kind=supplier-risk&format=csv&supplier=farm&subject=" + atlas, 200, "text/csv", []string{"Farm A"}, []string{"Grinder Atlas"}},
-		{"download of nothing found", "/reports/download?kind=scorecard&format=html&supplier=zz", 422, "text/html", []string{"No supplier's name starts with “zz”"}, nil},
+		{"download of nothing found", "/reports/download?kind=scorecard&format=html&supplier=zz", 422, "text/html", []string{"No supplier matches “zz”"}, nil},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -108,7 +108,7 @@ func TestBrowserReportOnSupplierChosenByName(t *testing.T) {
 	); err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(b, "#supplier-found", "2 suppliers' names start with “grinder”: choose one"); err != nil {
+	if err := waitForText(b, "#supplier-found", "2 suppliers match “grinder”: choose one"); err != nil {
 		t.Fatal(err)
 	}
 	wait, cancel := context.WithTimeout(b, time.Minute)

@@ -29,7 +29,8 @@ type supplierSearch struct {
 const pickLimit = 20
 
 // searchSuppliers finds the organisation's suppliers by what a person typed
-// into a supplier field: the start of the name, any case.
+// into a supplier field: the start of any words of the name or address,
+// or an identifier, any case (supplychain.RegisterFilter.Search).
 func searchSuppliers(ctx context.Context, reader SupplierReader, orgID, typed string) (supplierSearch, error) {
 	out := supplierSearch{Typed: typed}
 	if typed == "" {
@@ -38,7 +39,7 @@ func searchSuppliers(ctx context.Context, reader SupplierReader, orgID, typed st
 	if reader == nil {
 		return out, kernel.Errorf(kernel.Invalid, "supplier: the supplier register is not available on this server")
 	}
-	found, total, err := reader.Register(ctx, orgID, supplychain.RegisterFilter{NamePrefix: typed}, supplychain.SortName, kernel.Page{Limit: pickLimit})
+	found, total, err := reader.Register(ctx, orgID, supplychain.RegisterFilter{Search: typed}, supplychain.SortName, kernel.Page{Limit: pickLimit})
 	if err != nil {
 		return out, err
 	}

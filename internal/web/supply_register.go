@@ -57,7 +57,7 @@ func (s *supplyHandlers) registerPage(ctx context.Context, orgID string, rq regi
 // filter is the store's filter for rq, the name search included.
 func (rq registerQuery) filter() supplychain.RegisterFilter {
 	f := rq.Filter
-	f.NamePrefix = rq.Name
+	f.Search = rq.Name
 	return f
 }
 

@@ -171,10 +171,11 @@ func (m *Matcher) Match(ctx context.Context, records []Record, newFrom int) ([]P
 		var local []Pair
 		for _, c := range cands[lo:hi] {
 			a, b := int(c>>32), int(uint32(c))
-			if hopeless(&prep[a], &prep[b]) {
+			g := newPairGrams(&prep[a], &prep[b])
+			if hopeless(&g) {
 				continue
 			}
-			s, why := score(&prep[a], &prep[b], m.th)
+			s, why := scoreGrams(&g, m.th)
 			if s < m.th.Review {
 				continue
 			}
@@ -288,14 +289,40 @@ func distrustSharedCoords(prep []prepared) {
 // trigrams that it cannot reach review: most pairs
 // blocking proposes at scale (neighbours in one geohash cell, one street)
 // end here without the full comparison. Shared identifiers always go on.
-func hopeless(a, b *prepared) bool {
+func hopeless(g *pairGrams) bool {
+	a, b := g.a, g.b
 	if a.osid != "" && a.osid == b.osid || a.gln != "" && a.gln == b.gln || a.lei != "" && a.lei == b.lei {
 		return false
 	}
 	if len(a.name.numbers) > 0 && len(b.name.numbers) > 0 && !sharesAny(a.name.numbers, b.name.numbers) {
 		return true // different units (see score)
 	}
-	return dice(a.nameGrams, b.nameGrams) < hopelessName && dice(a.addrGrams, b.addrGrams) < hopelessAddress
+	return diceShared(g.nameShared(), len(a.nameGrams), len(b.nameGrams)) < hopelessName &&
+		diceShared(g.addrShared(), len(a.addrGrams), len(b.addrGrams)) < hopelessAddress
+}
+
+// pairGrams is a candidate pair with the letter trigrams its names and its
+// addresses share, each counted once when first needed: the quick test
+// (hopeless) and the score read the same counts.
+type pairGrams struct {
+	a, b       *prepared
+	name, addr int // -1 until counted
+}
+
+func newPairGrams(a, b *prepared) pairGrams { return pairGrams{a: a, b: b, name: -1, addr: -1} }
+
+func (g *pairGrams) nameShared() int {
+	if g.name < 0 {
+		g.name = shared(g.a.nameGrams, g.b.nameGrams)
+	}
+	return g.name
+}
+
+func (g *pairGrams) addrShared() int {
+	if g.addr < 0 {
+		g.addr = shared(g.a.addrGrams, g.b.addrGrams)
+	}
+	return g.addr
 }
 
 const (
@@ -396,6 +423,13 @@ const (
 
 // score compares two prepared records.
 func score(a, b *prepared, th Thresholds) (float64, why) {
+	g := newPairGrams(a, b)
+	return scoreGrams(&g, th)
+}
+
+// scoreGrams is score of the pair g.
+func scoreGrams(g *pairGrams, th Thresholds) (float64, why) {
+	a, b := g.a, g.b
 	var w why
 	switch {
 	case a.osid != "" && a.osid == b.osid:
@@ -403,7 +437,7 @@ func score(a, b *prepared, th Thresholds) (float64, why) {
 	case a.gln != "" && a.gln == b.gln:
 		w.sameID = "GLN"
 	}
-	nameS := math.Max(termSim(a.name.terms, b.name.terms), gramWeight*gramSim(a.nameGrams, b.nameGrams))
+	nameS := math.Max(termSim(a.name.terms, b.name.terms), gramWeight*gramSimShared(g.nameShared(), len(a.nameGrams), len(b.nameGrams)))
 	if a.name.key != "" && a.name.key == b.name.key {
 		nameS = 1
 	}
@@ -415,7 +449,8 @@ func score(a, b *prepared, th Thresholds) (float64, why) {
 	var s float64
 	if a.hasAddress && b.hasAddress {
 		w.hasAddress = true
-		addrS := max(termSim(a.addr.terms, b.addr.terms), coverWeight*termCover(a.addr.terms, b.addr.terms), gramWeight*gramSim(a.addrGrams, b.addrGrams))
+		sim, cover := termScores(a.addr.terms, b.addr.terms)
+		addrS := max(sim, coverWeight*cover, gramWeight*gramSimShared(g.addrShared(), len(a.addrGrams), len(b.addrGrams)))
 		w.address = addrS
 		s = nameWeight*nameS + (1-nameWeight)*addrS
 		if share, shared, ok := overlap(a.addr.numbers, b.addr.numbers); ok {

@@ -215,6 +215,7 @@ func isDigits(w string) bool {
 type term struct {
 	text   string
 	weight float64
+	hash   uint64 // termHash(text)
 }
 
 // nameParts is a normalised facility name.
@@ -255,7 +256,7 @@ func normaliseName(raw string) nameParts {
 		if genericNameWords[w] || len(w) == 1 {
 			wt = weightGeneric
 		}
-		p.terms = append(p.terms, term{w, wt})
+		p.terms = append(p.terms, term{w, wt, termHash(w)})
 		compact.WriteString(w)
 		if key.Len() > 0 {
 			key.WriteByte(' ')
@@ -307,7 +308,7 @@ func normaliseAddress(raw string) addressParts {
 		if genericAddressWords[w] || len(w) <= 2 {
 			wt = weightGeneric
 		}
-		p.terms = append(p.terms, term{w, wt})
+		p.terms = append(p.terms, term{w, wt, termHash(w)})
 		compact.WriteString(w)
 	}
 	p.compact = compact.String()

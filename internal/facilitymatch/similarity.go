@@ -10,58 +10,59 @@ import (
 // one typing error away from a term of the other ("ourter" and "outer",
 // "houseware" and "housewares") counts nearly as much as an equal one.
 func termSim(a, b []term) float64 {
-	var wa, wb, ma, mb float64
-	for _, t := range a {
-		wa += t.weight
-	}
-	for _, t := range b {
-		wb += t.weight
-	}
-	if wa == 0 || wb == 0 {
-		return 0
-	}
-	for _, t := range a {
-		ma += t.weight * bestMatch(t.text, b)
-	}
-	for _, t := range b {
-		mb += t.weight * bestMatch(t.text, a)
-	}
-	return (ma + mb) / (wa + wb)
+	sim, _ := termScores(a, b)
+	return sim
 }
 
-// termCover is how much of the shorter list of terms the longer one
-// holds (weighted, forgiving as termSim): an address that is the other's
-// with the province and country added covers it fully.
-func termCover(a, b []term) float64 {
+// termScores returns termSim of a and b and how much of the shorter list
+// the longer one holds (weighted and forgiving the same way: an address
+// that is the other's with the province and country added covers it
+// fully). Both weigh the same matches, and finding each term's best match
+// in the other list is most of the cost of comparing two records.
+func termScores(a, b []term) (sim, cover float64) {
 	var wa, wb, ma, mb float64
 	for _, t := range a {
 		wa += t.weight
-		ma += t.weight * bestMatch(t.text, b)
+		ma += t.weight * bestMatch(t, b)
 	}
 	for _, t := range b {
 		wb += t.weight
-		mb += t.weight * bestMatch(t.text, a)
+		mb += t.weight * bestMatch(t, a)
 	}
 	if wa == 0 || wb == 0 {
-		return 0
+		return 0, 0
 	}
-	return max(ma/wa, mb/wb)
+	return (ma + mb) / (wa + wb), max(ma/wa, mb/wb)
 }
 
 // typoCredit is what a term one edit away from another counts for.
 const typoCredit = 0.85
 
-func bestMatch(w string, in []term) float64 {
+// bestMatch is how well w matches its best match in in: 1 for an equal
+// term, typoCredit for one a typing error away, else 0. Terms are told
+// apart by their hashes first, which settles nearly every pair without
+// reading their letters.
+func bestMatch(w term, in []term) float64 {
 	best := 0.0
+	lw := len(w.text)
 	for _, t := range in {
-		if t.text == w {
+		if t.hash == w.hash && t.text == w.text {
 			return 1
 		}
-		if best < typoCredit && oneEditApart(w, t.text) {
+		if best < typoCredit && lw >= 4 && len(t.text) >= 4 && lw-len(t.text) <= 1 && len(t.text)-lw <= 1 && oneEditApart(w.text, t.text) {
 			best = typoCredit
 		}
 	}
 	return best
+}
+
+// termHash is FNV-1a over a term's text.
+func termHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h = (h ^ uint64(s[i])) * 1099511628211
+	}
+	return h
 }
 
 // oneEditApart reports whether a and b, both at least four letters long,
@@ -114,11 +115,8 @@ func trigrams(s string) []uint32 {
 	return slices.Compact(out)
 }
 
-// dice is the Dice coefficient of two sorted sets.
-func dice(a, b []uint32) float64 {
-	if len(a) == 0 || len(b) == 0 {
-		return 0
-	}
+// shared counts the members two sorted sets have in common.
+func shared(a, b []uint32) int {
 	n := 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
@@ -132,20 +130,30 @@ func dice(a, b []uint32) float64 {
 			j++
 		}
 	}
-	return 2 * float64(n) / float64(len(a)+len(b))
+	return n
 }
 
-// gramSim compares two sorted trigram sets: the mean of their Dice
-// coefficient and their overlap coefficient (the shared share of the
-// smaller), so that a name written with its letters spaced out, or with a
-// qualifier added, stays close to the plain one.
-func gramSim(a, b []uint32) float64 {
-	if len(a) == 0 || len(b) == 0 {
+// gramSimShared compares two sorted trigram sets of la and lb members
+// sharing n: the mean of their Dice coefficient and their overlap
+// coefficient (the shared share of the smaller), so that a name written
+// with its letters spaced out, or with a qualifier added, stays close to
+// the plain one.
+func gramSimShared(n, la, lb int) float64 {
+	if la == 0 || lb == 0 {
 		return 0
 	}
-	d := dice(a, b)
-	shared := d * float64(len(a)+len(b)) / 2
-	return (d + shared/float64(min(len(a), len(b)))) / 2
+	d := diceShared(n, la, lb)
+	sh := d * float64(la+lb) / 2
+	return (d + sh/float64(min(la, lb))) / 2
+}
+
+// diceShared is the Dice coefficient of two sets of la and lb members
+// sharing n.
+func diceShared(n, la, lb int) float64 {
+	if la == 0 || lb == 0 {
+		return 0
+	}
+	return 2 * float64(n) / float64(la+lb)
 }
 
 // overlap is the share of the smaller list found in the other; ok is false

@@ -213,9 +213,14 @@ func isDigits(w string) bool {
 
 // term is one normalised word with its weight in a comparison.
 type term struct {
-	text   string
-	weight float64
-	hash   uint64 // termHash(text)
+	text    string
+	weight  float64
+	hash    uint64 // termHash(text)
+	letters uint32 // letterSet(text)
+}
+
+func newTerm(text string, weight float64) term {
+	return term{text: text, weight: weight, hash: termHash(text), letters: letterSet(text)}
 }
 
 // nameParts is a normalised facility name.
@@ -256,7 +261,7 @@ func normaliseName(raw string) nameParts {
 		if genericNameWords[w] || len(w) == 1 {
 			wt = weightGeneric
 		}
-		p.terms = append(p.terms, term{w, wt, termHash(w)})
+		p.terms = append(p.terms, newTerm(w, wt))
 		compact.WriteString(w)
 		if key.Len() > 0 {
 			key.WriteByte(' ')
@@ -308,7 +313,7 @@ func normaliseAddress(raw string) addressParts {
 		if genericAddressWords[w] || len(w) <= 2 {
 			wt = weightGeneric
 		}
-		p.terms = append(p.terms, term{w, wt, termHash(w)})
+		p.terms = append(p.terms, newTerm(w, wt))
 		compact.WriteString(w)
 	}
 	p.compact = compact.String()

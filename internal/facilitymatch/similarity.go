@@ -2,6 +2,7 @@ package facilitymatch
 
 import (
 	"math"
+	"math/bits"
 	"slices"
 )
 
@@ -49,11 +50,30 @@ func bestMatch(w term, in []term) float64 {
 		if t.hash == w.hash && t.text == w.text {
 			return 1
 		}
-		if best < typoCredit && lw >= 4 && len(t.text) >= 4 && lw-len(t.text) <= 1 && len(t.text)-lw <= 1 && oneEditApart(w.text, t.text) {
+		if best < typoCredit && lw >= 4 && len(t.text) >= 4 && lw-len(t.text) <= 1 && len(t.text)-lw <= 1 &&
+			bits.OnesCount32(w.letters^t.letters) <= 2 && oneEditApart(w.text, t.text) {
 			best = typoCredit
 		}
 	}
 	return best
+}
+
+// letterSet is the set of letters of s, one bit each (a-z; digits and
+// anything else share the top six bits). One edit changes at most two
+// members of a word's set of letters, and sharing a bit between several
+// characters can only hide a difference, so two terms whose sets differ
+// in more than two bits are not one edit apart.
+func letterSet(s string) uint32 {
+	var m uint32
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'a' && c <= 'z' {
+			m |= 1 << (c - 'a')
+		} else {
+			m |= 1 << (26 + c%6)
+		}
+	}
+	return m
 }
 
 // termHash is FNV-1a over a term's text.

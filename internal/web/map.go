@@ -3,9 +3,11 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 
+	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/geo"
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -78,17 +80,18 @@ type countryStats struct {
 	High int
 }
 
-// orgCountryStats reads, for every country, the number of suppliers and
-// the highest exposure, from the register's first row and total per
-// country (the register's country index serves both).
-func (s *supplyHandlers) orgCountryStats(ctx context.Context, orgID string) (map[string]countryStats, error) {
+// orgCountryStats reads, for every country, the number of suppliers (of
+// commodity, when not empty) and the highest exposure, from the
+// register's first row and total per country (the register's country
+// index serves both).
+func (s *supplyHandlers) orgCountryStats(ctx context.Context, orgID, commodity string) (map[string]countryStats, error) {
 	out := map[string]countryStats{}
 	one := kernel.Page{Limit: 1}
-	if _, total, err := s.suppliers.Register(ctx, orgID, supplychain.RegisterFilter{}, supplychain.SortExposure, one); err != nil || total == 0 {
+	if _, total, err := s.suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Commodity: commodity}, supplychain.SortExposure, one); err != nil || total == 0 {
 		return out, err
 	}
 	for _, c := range country.All() {
-		entries, total, err := s.suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: c.Alpha2}, supplychain.SortExposure, one)
+		entries, total, err := s.suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: c.Alpha2, Commodity: commodity}, supplychain.SortExposure, one)
 		if err != nil {
 			return nil, err
 		}
@@ -105,12 +108,12 @@ func (s *supplyHandlers) orgCountryStats(ctx context.Context, orgID string) (map
 
 // withHighCounts adds to stats, for each country with suppliers, how many
 // are at high or critical risk. It returns a new map: stats is shared.
-func (s *supplyHandlers) withHighCounts(ctx context.Context, orgID string, stats map[string]countryStats) (map[string]countryStats, error) {
+func (s *supplyHandlers) withHighCounts(ctx context.Context, orgID, commodity string, stats map[string]countryStats) (map[string]countryStats, error) {
 	out := make(map[string]countryStats, len(stats))
 	one := kernel.Page{Limit: 1}
 	for code, st := range stats {
 		for _, lvl := range []string{"high", "critical"} {
-			_, n, err := s.suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: code, Level: lvl}, supplychain.SortExposure, one)
+			_, n, err := s.suppliers.Register(ctx, orgID, supplychain.RegisterFilter{Country: code, Level: lvl, Commodity: commodity}, supplychain.SortExposure, one)
 			if err != nil {
 				return nil, err
 			}
@@ -163,17 +166,24 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	// The commodity filter narrows the country colours (for the measures
+	// from the register) and the facility points alike.
+	chosen := r.URL.Query().Get("commodity")
+	if _, known := commodity.ByID(chosen); chosen != "" && !known {
+		s.fail(w, r, kernel.Errorf(kernel.Invalid, "%q is not a commodity; choose one of the listed commodities", chosen))
+		return
+	}
 	var stats map[string]countryStats
 	var ref *refdata.Set
 	if m.Org {
 		org := principalOf(r).User.OrgID
-		stats, err = cachedAggregate(s.aggregates, org, "countries", func() (map[string]countryStats, error) {
-			return s.orgCountryStats(r.Context(), org)
+		stats, err = cachedAggregate(s.aggregates, org, "countries:"+chosen, func() (map[string]countryStats, error) {
+			return s.orgCountryStats(r.Context(), org, chosen)
 		})
 		if err == nil && m.ID == "high" {
 			base := stats
-			stats, err = cachedAggregate(s.aggregates, org, "countries-high", func() (map[string]countryStats, error) {
-				return s.withHighCounts(r.Context(), org, base)
+			stats, err = cachedAggregate(s.aggregates, org, "countries-high:"+chosen, func() (map[string]countryStats, error) {
+				return s.withHighCounts(r.Context(), org, chosen, base)
 			})
 		}
 	} else {
@@ -186,7 +196,7 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 	var table []countryValue
 	byCode := map[string]countryValue{}
 	for _, c := range country.All() {
-		cv := countryValue{Alpha2: c.Alpha2, Name: c.Name, Href: registerLink("country", c.Alpha2)}
+		cv := countryValue{Alpha2: c.Alpha2, Name: c.Name, Href: countryLink(c.Alpha2, chosen)}
 		has := false
 		if m.Org {
 			st, ok := stats[c.Alpha2]
@@ -215,8 +225,9 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 	for _, gc := range world.Countries {
 		cv, ok := byCode[gc.Alpha2]
 		if !ok {
-			cv = countryValue{Alpha2: gc.Alpha2, Name: countryName(gc.Alpha2), Text: "no data", Class: "q0",
-				Href: registerLink("country", gc.Alpha2)}
+			// No figure: drawn grey, and not a link, so that keyboard
+			// users do not tab through every country without data.
+			cv = countryValue{Alpha2: gc.Alpha2, Name: countryName(gc.Alpha2), Text: "no data", Class: "q0"}
 		}
 		cv.Path = gc.Path
 		shapes = append(shapes, cv)
@@ -240,7 +251,7 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{
-		"Measure": m, "Measures": measures, "Shapes": shapes, "Table": table,
+		"Measure": m, "Measures": measures, "Shapes": shapes, "Table": table, "Commodity": commodityName(chosen),
 		"Width": geo.Width, "Height": geo.Height, "Facilities": layer,
 	}
 	if ref != nil {
@@ -253,4 +264,14 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	s.render(w, r, http.StatusOK, "map.html", data)
+}
+
+// countryLink is the register filtered to a country and, when one is
+// chosen on the map, a commodity.
+func countryLink(code, commodity string) string {
+	q := url.Values{"country": {code}}
+	if commodity != "" {
+		q.Set("commodity", commodity)
+	}
+	return "/suppliers?" + q.Encode()
 }

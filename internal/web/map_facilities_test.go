@@ -75,3 +75,58 @@ func between(s, from, to string) string {
 	}
 	return s
 }
+
+// The map's commodity filter narrows the country colours too: with
+// cotton chosen only Bangladesh (the spinner) is coloured and linked to
+// the register filtered to Bangladesh and cotton; a country with no data
+// is drawn grey and is not a link, so it is no keyboard focus stop.
+func TestRiskMapCommodityFilterAndGreyCountries(t *testing.T) {
+	t.Parallel()
+	f, _, sessions := supplyFixture(t)
+	get := func(q string) string {
+		res := f.do(t, "GET", "/risk-map"+q, "", sessions["viewer"], nil)
+		body := pageText(t, res)
+		if res.StatusCode != http.StatusOK {
+			t.Fatalf("%s: status %d", q, res.StatusCode)
+		}
+		return body
+	}
+	shape := func(body, code string) string {
+		i := strings.Index(body, `data-code="`+code+`"`)
+		if i < 0 {
+			t.Fatalf("no shape for %s", code)
+		}
+		start := strings.LastIndex(body[:i], "<")
+		end := strings.Index(body[i:], "</path>")
+		if end < 0 {
+			end = strings.Index(body[i:], "/>")
+		}
+		return body[start : i+end]
+	}
+	all := get("")
+	for code, want := range map[string]string{"CI": `<a href="/suppliers?country=CI"`, "BD": `<a href="/suppliers?country=BD"`, "FR": `<g data-code="FR">`} {
+		if got := shape(all, code); !strings.HasPrefix(got, want) {
+			t.Errorf("any commodity, %s: %s, want it to start %s", code, got, want)
+		}
+	}
+	if n := strings.Count(between(all, `id="worldmap"`, `</svg>`), "<a href="); n != 3 {
+		t.Errorf("%d countries are links, want the three with suppliers only (NL, CI, BD)", n)
+	}
+	cotton := get("?commodity=cotton")
+	if got := shape(cotton, "BD"); !strings.HasPrefix(got, `<a href="/suppliers?commodity=cotton&amp;country=BD"`) || !strings.Contains(got, "Bangladesh: 30.0") {
+		t.Errorf("cotton, Bangladesh: %s", got)
+	}
+	if got := shape(cotton, "CI"); !strings.HasPrefix(got, `<g data-code="CI">`) || !strings.Contains(got, "no data") || !strings.Contains(got, `class="q0"`) {
+		t.Errorf("cotton, Côte d'Ivoire has no cotton supplier: %s", got)
+	}
+	table := between(cotton, `<table id="map-table"`, `</table>`)
+	if !strings.Contains(table, "Highest supplier exposure (Cotton) by country (1 countries") || strings.Contains(table, "Côte") {
+		t.Errorf("cotton table: %s", table)
+	}
+	if count := get("?by=count&commodity=cocoa"); !strings.Contains(shape(count, "CI"), "Côte d&#39;Ivoire: 3") {
+		t.Errorf("cocoa suppliers in Côte d'Ivoire: %s", shape(count, "CI"))
+	}
+	if res := f.do(t, "GET", "/risk-map?commodity=unobtainium", "", sessions["viewer"], nil); res.StatusCode != http.StatusBadRequest {
+		t.Errorf("an unknown commodity: %d", res.StatusCode)
+	}
+}

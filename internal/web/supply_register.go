@@ -126,7 +126,7 @@ func (s *supplyHandlers) supplierRegister(w http.ResponseWriter, r *http.Request
 		"SortBy":   sortLinks(rq),
 		"Sorted":   string(rq.Sort),
 		"SortedBy": registerSortWords[rq.Sort],
-		"ByName":   rq.Sort == supplychain.SortName,
+		"Orders":   sortOptions(rq.Sort),
 		"From":     page.Offset + 1, "To": page.Offset + len(rows),
 	}
 	if len(rows) == 0 && total > 0 {
@@ -232,6 +232,18 @@ func csvSafe(rec []string) []string {
 		rec[i] = kernel.SpreadsheetCell(v)
 	}
 	return rec
+}
+
+// sortOptions are the register's orders for the form's "Order by" list,
+// the current one chosen, so that filtering keeps the order a column
+// heading set.
+func sortOptions(current supplychain.RegisterSort) []option {
+	out := make([]option, 0, len(supplychain.RegisterSorts))
+	for _, by := range supplychain.RegisterSorts {
+		words := registerSortWords[by]
+		out = append(out, option{string(by), strings.ToUpper(words[3:4]) + words[4:], by == current || (current == "" && by == supplychain.SortExposure)})
+	}
+	return out
 }
 
 // registerSortWords say how the register is ordered, for its caption.

@@ -12,14 +12,20 @@ var annexHead = []string{"figure", "section", "subject_id", "subject", "measure"
 // sourcesHead is the column list of the sources sheet.
 var sourcesHead = []string{"source_id", "title", "edition", "detail"}
 
-// cell is one annex value: a number when num is set, else text.
+// cell is one annex value: a number when num is set (a share shown as a
+// percentage when pct is set too), else text.
 type cell struct {
 	s   string
 	n   float64
 	num bool
+	pct bool
 }
 
 func str(s string) cell { return cell{s: s} }
+
+func num(v float64) cell { return cell{n: v, num: true} }
+
+func percent(share float64) cell { return cell{n: share, num: true, pct: true} }
 
 // annexRows returns the figures annex: one row per number in the report.
 func annexRows(doc *Document) [][]cell {

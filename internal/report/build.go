@@ -58,6 +58,9 @@ func build(k Kind, d Data, print bool) (*Document, error) {
 		doc.Title = "Due-diligence report"
 		b.dueDiligence(d)
 	}
+	if !print {
+		doc.sheets = workSheets(k, d)
+	}
 	return doc, nil
 }
 

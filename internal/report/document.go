@@ -94,6 +94,9 @@ type Document struct {
 	Sections    []Section
 	Sources     []*Source
 	Figures     []*Figure
+	// sheets are the spreadsheet download's sheets before the figures
+	// and sources (workSheets); the printed form has none.
+	sheets []sheet
 }
 
 type builder struct {

@@ -135,6 +135,7 @@ func walkLatin(w string, consonant, vowel func(c byte)) {
 var arabicWords = map[string]token{
 	"بن": {text: "bin", class: classStop}, "ابن": {text: "bin", class: classStop}, "بنت": {text: "bint", class: classStop},
 	"ابو": {text: "abu"}, "أبو": {text: "abu"}, "ابي": {text: "abi"}, "أبي": {text: "abi"}, "ام": {text: "umm"}, "أم": {text: "umm"},
+	"الشيخ": {text: "sheikh", class: classStop}, "شيخ": {text: "sheikh", class: classStop}, "الحاج": {text: "haji", class: classStop}, "حاج": {text: "haji", class: classStop}, "حاجي": {text: "haji", class: classStop},
 	"شركة": {text: "co", class: classLegal}, "شركه": {text: "co", class: classLegal}, "المحدودة": {text: "ltd", class: classLegal},
 	"مؤسسة": {text: "establishment"}, "مجموعة": {text: "group"}, "بنك": {text: "bank"}, "مصرف": {text: "bank"},
 }

@@ -223,7 +223,8 @@ var legalForms = func() map[string]bool {
 var stopWords = func() map[string]bool {
 	m := map[string]bool{}
 	for _, w := range strings.Fields(`and of the for in on at to a an de del della der den des di du da do dos das
-		la le les el los las van von y e al bin bint ul ud`) {
+		la le les el los las van von y e al bin bint ul ud
+		mr mrs ms dr prof haji hajji hadji alhaj alhajj hajj sheikh shaikh shaykh sheik cheikh mullah mulla maulvi mawlawi maulana mawlana`) {
 		m[w] = true
 	}
 	return m

@@ -286,3 +286,30 @@ func TestLongVowelsAgree(t *testing.T) {
 		t.Errorf("Ali Khamenei: %s, want KHAMENEI", summarize(hits))
 	}
 }
+
+// TestHonorificsCountLittle: titles such as Haji, Sheikh, Mr and Dr (and
+// الشيخ, الحاج in Arabic script) are connectives, not names: a query
+// that adds or leaves one out scores as without it.
+func TestHonorificsCountLittle(t *testing.T) {
+	ix := NewEntityIndex([]Entity{
+		{ID: "b", Name: "BARAKZAI, Haji Abdul Sattar", Kind: KindPerson},
+		{ID: "h", Name: "HASSAN, Ahmed Khalil", Kind: KindPerson},
+	})
+	for _, tt := range []struct{ plain, titled, want string }{
+		{"Abdul Sattar Barakzai", "Haji Abdul Sattar Barakzai", "b"},
+		{"Ahmed Khalil Hassan", "Dr. Ahmed Khalil Hassan", "h"},
+		{"Ahmed Khalil Hassan", "Sheikh Ahmed Khalil Hassan", "h"},
+		{"أحمد خليل حسن", "الشيخ أحمد خليل حسن", "h"},
+		{"عبد الستار بارکزی", "الحاج عبد الستار بارکزی", "b"},
+	} {
+		a := ix.Search(Query{Name: tt.plain}, Options{})
+		b := ix.Search(Query{Name: tt.titled}, Options{})
+		if len(a) == 0 || len(b) == 0 || a[0].Entity.ID != tt.want || b[0].Entity.ID != tt.want {
+			t.Errorf("%q: %s; %q: %s; want %s first in both", tt.plain, summarize(a), tt.titled, summarize(b), tt.want)
+			continue
+		}
+		if d := a[0].Score - b[0].Score; d > 0.02 || d < -0.02 {
+			t.Errorf("%q scores %.3f, %q %.3f: the title should count little", tt.plain, a[0].Score, tt.titled, b[0].Score)
+		}
+	}
+}

@@ -251,7 +251,9 @@ func (d *demoSeeder) advance(ctx context.Context, rep grievance.Report, rc griev
 	if to == grievance.StageRemediation {
 		return nil
 	}
-	if _, err := hs.ImplementRemedy(ctx, rem.ID); err != nil {
+	ev := grievance.Evidence{Note: "Paid by bank transfer to the worker's own account; the transfer slip was checked against the agreed amount.",
+		Day: grievance.Today(d.env.Clock)}
+	if _, err := hs.ImplementRemedyWithEvidence(ctx, rem.ID, ev); err != nil {
 		return err
 	}
 	return hs.Move(ctx, grievance.StageClosed, grievance.ReasonResolved, "")

@@ -143,7 +143,7 @@ func (hs *HandlerSession) View(ctx context.Context) (HandlerView, error) {
 	if v.Thread, err = openThread(ctx, hs.s.cfg.Store, hs.dk, r); err != nil {
 		return HandlerView{}, err
 	}
-	if v.Remedies, err = openRemedies(ctx, hs.s.cfg.Store, hs.dk, r); err != nil {
+	if v.Remedies, err = openRemedies(ctx, hs.s.cfg.Store, hs.dk, r, true); err != nil {
 		return HandlerView{}, err
 	}
 	if v.History, err = hs.s.cfg.Store.History(ctx, r.OrgID, r.ID); err != nil {
@@ -343,6 +343,74 @@ func (hs *HandlerSession) changeRemedy(ctx context.Context, id string, f func(Re
 func (hs *HandlerSession) ImplementRemedy(ctx context.Context, id string) (Remedy, error) {
 	today := Today(hs.s.cfg.Clock)
 	return hs.changeRemedy(ctx, id, func(m Remedy) (Remedy, error) { return m.Implement(hs.h.UserID, today) })
+}
+
+// ImplementRemedyWithEvidence records that a remedy was carried out,
+// verified by this handler, with the evidence: the note, the file's name
+// and type, and the file are sealed like the rest of the case, and the
+// file is cleared of hidden details (place, device, author) first. The
+// audit log records that evidence was added, never what it says.
+func (hs *HandlerSession) ImplementRemedyWithEvidence(ctx context.Context, id string, ev Evidence) (Remedy, error) {
+	today := Today(hs.s.cfg.Clock)
+	var file *Attachment
+	if ev.File != nil {
+		stripped, err := stripAttachments([]Attachment{*ev.File})
+		if err != nil {
+			return Remedy{}, err
+		}
+		file = &stripped[0]
+	}
+	return hs.changeRemedy(ctx, id, func(m Remedy) (Remedy, error) {
+		if err := ev.Check(m.Proposed, today); err != nil {
+			return m, err
+		}
+		m, err := m.ImplementOn(hs.h.UserID, ev.Day)
+		if err != nil {
+			return m, err
+		}
+		if m.EvidenceNote, err = hs.s.seal(hs.dk, TableRemedy, ColumnEvidence, m.ID, []byte(ev.Note), textBlock); err != nil {
+			return m, err
+		}
+		if file != nil {
+			if m.EvidenceMeta, err = hs.s.seal(hs.dk, TableRemedy, ColumnEvidenceMeta, m.ID, encodeMeta(*file), textBlock); err != nil {
+				return m, err
+			}
+			if m.EvidenceFile, err = hs.s.seal(hs.dk, TableRemedy, ColumnEvidenceFile, m.ID, file.Content, fileBlock); err != nil {
+				return m, err
+			}
+		}
+		return m, nil
+	})
+}
+
+// RemedyEvidence decrypts a remedy's evidence file, after auditing the
+// view. It answers NotFound when the remedy has no file.
+func (hs *HandlerSession) RemedyEvidence(ctx context.Context, id string) (AttachmentInfo, []byte, error) {
+	rems, err := hs.s.cfg.Store.Remedies(ctx, hs.report.OrgID, hs.report.ID)
+	if err != nil {
+		return AttachmentInfo{}, nil, err
+	}
+	i := slices.IndexFunc(rems, func(m Remedy) bool { return m.ID == id })
+	if i < 0 || len(rems[i].EvidenceMeta) == 0 {
+		return AttachmentInfo{}, nil, kernel.Errorf(kernel.NotFound, "no such evidence file on this report")
+	}
+	ct, err := hs.s.cfg.Store.RemedyEvidence(ctx, hs.report.OrgID, hs.report.ID, id)
+	if err != nil {
+		return AttachmentInfo{}, nil, err
+	}
+	if err := hs.audit(ctx, ActionAttachmentView, object(TableRemedy, id), map[string]string{"report": hs.report.ID}); err != nil {
+		return AttachmentInfo{}, nil, err
+	}
+	meta, err := open(hs.dk, TableRemedy, ColumnEvidenceMeta, id, rems[i].EvidenceMeta)
+	if err != nil {
+		return AttachmentInfo{}, nil, err
+	}
+	body, err := open(hs.dk, TableRemedy, ColumnEvidenceFile, id, ct)
+	if err != nil {
+		return AttachmentInfo{}, nil, err
+	}
+	name, mt := decodeMeta(meta)
+	return AttachmentInfo{ID: id, Name: name, MediaType: mt}, body, nil
 }
 
 // WithdrawRemedy takes back a remedy that was not implemented.

@@ -216,6 +216,9 @@ func (m *memStore) PutRemedy(_ context.Context, org string, r grievance.Remedy) 
 		return grievance.Remedy{}, kernel.Errorf(kernel.Conflict, "stale")
 	default:
 		r.Version++
+		if len(r.EvidenceFile) == 0 {
+			r.EvidenceFile = list[i].EvidenceFile
+		}
 		list[i] = r
 	}
 	return r, nil
@@ -227,7 +230,25 @@ func (m *memStore) Remedies(_ context.Context, org, id string) ([]grievance.Reme
 	if _, ok := m.report(org, id); !ok {
 		return nil, notFound()
 	}
-	return slices.Clone(m.remedies[id]), nil
+	out := slices.Clone(m.remedies[id])
+	for i := range out {
+		out[i].EvidenceFile = nil
+	}
+	return out, nil
+}
+
+func (m *memStore) RemedyEvidence(_ context.Context, org, id, remedyID string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.report(org, id); !ok {
+		return nil, notFound()
+	}
+	for _, r := range m.remedies[id] {
+		if r.ID == remedyID {
+			return bytes.Clone(r.EvidenceFile), nil
+		}
+	}
+	return nil, notFound()
 }
 
 func (m *memStore) PutWrappedKeys(_ context.Context, keys ...vault.WrappedKey) error {

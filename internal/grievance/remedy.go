@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/text/currency"
 
@@ -114,8 +115,51 @@ type Remedy struct {
 	// Sealed with the report's data key.
 	Description     []byte // Field{TableRemedy, ColumnRemedyText, ID}
 	ReporterComment []byte // Field{TableRemedy, ColumnRemedyReply, ID}
+	// The evidence recorded when the remedy was implemented: the
+	// handler's note, and a file's name and type and the file itself.
+	EvidenceNote []byte // Field{TableRemedy, ColumnEvidence, ID}
+	EvidenceMeta []byte // Field{TableRemedy, ColumnEvidenceMeta, ID}; empty without a file
+	EvidenceFile []byte // Field{TableRemedy, ColumnEvidenceFile, ID}; loaded only by RemedyStore.RemedyEvidence
 
 	Version int
+}
+
+// Evidence is what a handler records when a remedy is carried out: what
+// was done and how it was checked, the day it was done, and optionally a
+// file (a payment receipt, a signed statement, a photo).
+type Evidence struct {
+	Note string
+	Day  Day
+	File *Attachment
+}
+
+// Check validates the evidence for a remedy proposed on proposed, on
+// today: a note, a day neither before the proposal nor in the future, and
+// a file within the attachment limits.
+func (e Evidence) Check(proposed, today Day) error {
+	if strings.TrimSpace(e.Note) == "" {
+		return kernel.Errorf(kernel.Invalid, "evidence: say what was done and how you checked it")
+	}
+	if err := checkText("the evidence note", e.Note, MaxMessageBytes); err != nil {
+		return err
+	}
+	switch {
+	case e.Day.IsZero():
+		return kernel.Errorf(kernel.Invalid, "evidence: give the day the remedy was carried out")
+	case e.Day.After(today):
+		return kernel.Errorf(kernel.Invalid, "evidence: the day the remedy was carried out cannot be in the future")
+	case !proposed.IsZero() && e.Day.Before(proposed):
+		return kernel.Errorf(kernel.Invalid, "evidence: the remedy was proposed on %s; it cannot have been carried out before", proposed)
+	}
+	if a := e.File; a != nil {
+		if len(a.Content) == 0 || len(a.Content) > MaxAttachmentBytes {
+			return kernel.Errorf(kernel.Invalid, "evidence: the file must be between 1 byte and %d MB", MaxAttachmentBytes>>20)
+		}
+		if len(a.Name) > 255 || !utf8.ValidString(a.Name) || strings.ContainsRune(a.Name, 0) || len(a.MediaType) > 100 {
+			return kernel.Errorf(kernel.Invalid, "evidence: the file's name or type is not valid")
+		}
+	}
+	return nil
 }
 
 // ProposeRemedy makes a new remedy record. The case must be in remediation.
@@ -177,6 +221,11 @@ func (r Remedy) Respond(accept bool, comment []byte, today Day) (Remedy, error) 
 // never answered (many reporters never return), which the record shows by
 // its empty Responded day. A contested remedy cannot: propose another.
 func (r Remedy) Implement(verifiedBy string, today Day) (Remedy, error) {
+	return r.ImplementOn(verifiedBy, today)
+}
+
+// ImplementOn is Implement for a remedy carried out on day.
+func (r Remedy) ImplementOn(verifiedBy string, day Day) (Remedy, error) {
 	if r.Status != RemedyAccepted && r.Status != RemedyProposed {
 		return r, kernel.Errorf(kernel.Invalid, "a %s remedy cannot be marked implemented", r.Status)
 	}
@@ -184,7 +233,7 @@ func (r Remedy) Implement(verifiedBy string, today Day) (Remedy, error) {
 		return r, kernel.Errorf(kernel.Invalid, "implementation must be verified by a handler")
 	}
 	r.Status = RemedyImplemented
-	r.Implemented = today
+	r.Implemented = day
 	r.VerifiedBy = verifiedBy
 	return r, nil
 }

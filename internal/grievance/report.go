@@ -96,18 +96,21 @@ func isAlpha2(s string) bool {
 // Sealed column names: the associated data of each sealed field is
 // "grievance_report:<column>:<report id>" (see vault.Field).
 const (
-	TableReport       = "grievance_report"
-	ColumnNarrative   = "narrative"
-	ColumnContact     = "contact"
-	ColumnIdentity    = "identity"
-	TableAttachment   = "grievance_attachment"
-	ColumnAttachMeta  = "meta"
-	ColumnAttachBody  = "content"
-	TableMessage      = "grievance_message"
-	ColumnMessageBody = "body"
-	TableRemedy       = "grievance_remedy"
-	ColumnRemedyText  = "description"
-	ColumnRemedyReply = "reporter_comment"
+	TableReport        = "grievance_report"
+	ColumnNarrative    = "narrative"
+	ColumnContact      = "contact"
+	ColumnIdentity     = "identity"
+	TableAttachment    = "grievance_attachment"
+	ColumnAttachMeta   = "meta"
+	ColumnAttachBody   = "content"
+	TableMessage       = "grievance_message"
+	ColumnMessageBody  = "body"
+	TableRemedy        = "grievance_remedy"
+	ColumnRemedyText   = "description"
+	ColumnRemedyReply  = "reporter_comment"
+	ColumnEvidence     = "evidence_note"
+	ColumnEvidenceMeta = "evidence_meta"
+	ColumnEvidenceFile = "evidence_file"
 )
 
 // Limits on what a reporter can send, so intake stays cheap and bounded.

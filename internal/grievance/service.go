@@ -358,6 +358,10 @@ type OpenedRemedy struct {
 	Remedy
 	DescriptionText string
 	CommentText     string
+	// The evidence of implementation, opened for handlers only: the note,
+	// and the file's name and type (EvidenceFile is nil without one).
+	EvidenceText     string
+	EvidenceFileInfo *AttachmentInfo
 }
 
 // View decrypts what the reporter may see.
@@ -381,7 +385,7 @@ func (rs *ReporterSession) View(ctx context.Context) (ReporterView, error) {
 			view.Thread = append(view.Thread, m)
 		}
 	}
-	rems, err := openRemedies(ctx, rs.s.cfg.Store, rs.dk, r)
+	rems, err := openRemedies(ctx, rs.s.cfg.Store, rs.dk, r, false)
 	if err != nil {
 		return ReporterView{}, err
 	}
@@ -486,7 +490,7 @@ func openThread(ctx context.Context, st Store, dk *vault.DataKey, r Report) ([]O
 	return out, nil
 }
 
-func openRemedies(ctx context.Context, st Store, dk *vault.DataKey, r Report) ([]OpenedRemedy, error) {
+func openRemedies(ctx context.Context, st Store, dk *vault.DataKey, r Report, evidence bool) ([]OpenedRemedy, error) {
 	rems, err := st.Remedies(ctx, r.OrgID, r.ID)
 	if err != nil {
 		return nil, err
@@ -499,6 +503,19 @@ func openRemedies(ctx context.Context, st Store, dk *vault.DataKey, r Report) ([
 		}
 		if o.CommentText, err = openText(dk, TableRemedy, ColumnRemedyReply, m.ID, m.ReporterComment); err != nil {
 			return nil, err
+		}
+		if evidence {
+			if o.EvidenceText, err = openText(dk, TableRemedy, ColumnEvidence, m.ID, m.EvidenceNote); err != nil {
+				return nil, err
+			}
+			if len(m.EvidenceMeta) > 0 {
+				meta, err := open(dk, TableRemedy, ColumnEvidenceMeta, m.ID, m.EvidenceMeta)
+				if err != nil {
+					return nil, err
+				}
+				name, mt := decodeMeta(meta)
+				o.EvidenceFileInfo = &AttachmentInfo{ID: m.ID, Name: name, MediaType: mt}
+			}
 		}
 		out = append(out, o)
 	}

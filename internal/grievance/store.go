@@ -108,11 +108,15 @@ type ThreadStore interface {
 type RemedyStore interface {
 	// PutRemedy inserts r when r.Version is 0, otherwise updates it when
 	// r.Version equals the stored version; it returns r with Version
-	// incremented. It returns Conflict on a version mismatch or a duplicate
+	// incremented. An update with no EvidenceFile keeps the stored one. It returns Conflict on a version mismatch or a duplicate
 	// id, and NotFound when the report or (for updates) the remedy is gone.
 	PutRemedy(ctx context.Context, orgID string, r Remedy) (Remedy, error)
-	// Remedies returns the report's remedies, oldest first.
+	// Remedies returns the report's remedies, oldest first, without their
+	// evidence files (EvidenceFile is nil).
 	Remedies(ctx context.Context, orgID, reportID string) ([]Remedy, error)
+	// RemedyEvidence returns one remedy's sealed evidence file (empty
+	// when none was attached), or NotFound.
+	RemedyEvidence(ctx context.Context, orgID, reportID, remedyID string) ([]byte, error)
 }
 
 // ConsentStore keeps the reporter's consent answers.

@@ -522,23 +522,33 @@ func (g *Grievances) Messages(ctx context.Context, orgID, reportID string) ([]gr
 }
 
 func (g *Grievances) PutRemedy(ctx context.Context, orgID string, m grievance.Remedy) (grievance.Remedy, error) {
-	err := g.db.InTx(ctx, func(tx *sql.Tx) error {
+	// Durable, and on SQLite with secure_delete: an evidence file is case
+	// content.
+	err := g.durableTx(ctx, func(tx *sql.Tx) error {
 		if err := reportExists(ctx, tx, orgID, m.ReportID); err != nil {
 			return err
 		}
 		if m.Version == 0 {
 			_, err := tx.ExecContext(ctx, `INSERT INTO grievance_remedies (id, org_id, report_id, n, type, amount_minor, currency, status,
-				proposed, proposed_by, responded, implemented, verified_by, description, reporter_comment, version)
-				VALUES ($1, $2, $3, (SELECT COALESCE(MAX(n), 0) + 1 FROM grievance_remedies WHERE report_id = $3), $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, 1)`,
+				proposed, proposed_by, responded, implemented, verified_by, description, reporter_comment, evidence_note, evidence_meta,
+				evidence_file, version)
+				VALUES ($1, $2, $3, (SELECT COALESCE(MAX(n), 0) + 1 FROM grievance_remedies WHERE report_id = $3), $4, $5, $6, $7, $8, $9, $10, $11,
+				$12, $13, $14, $15, $16, $17, 1)`,
 				m.ID, orgID, m.ReportID, string(m.Type), m.Amount.Minor, m.Amount.Currency, string(m.Status), dayText(m.Proposed), m.ProposedBy,
-				dayText(m.Responded), dayText(m.Implemented), m.VerifiedBy, b64(m.Description), b64(m.ReporterComment))
+				dayText(m.Responded), dayText(m.Implemented), m.VerifiedBy, b64(m.Description), b64(m.ReporterComment),
+				b64(m.EvidenceNote), b64(m.EvidenceMeta), b64(m.EvidenceFile))
 			return classify(err, "remedy")
 		}
+		// The evidence file is read on its own (RemedyEvidence): an update
+		// that does not carry one keeps the stored file.
 		res, err := tx.ExecContext(ctx, `UPDATE grievance_remedies SET type = $5, amount_minor = $6, currency = $7, status = $8,
 			proposed = $9, proposed_by = $10, responded = $11, implemented = $12, verified_by = $13, description = $14,
-			reporter_comment = $15, version = version + 1 WHERE org_id = $1 AND report_id = $2 AND id = $3 AND version = $4`,
+			reporter_comment = $15, evidence_note = $16, evidence_meta = $17,
+			evidence_file = CASE WHEN $18 = '' THEN evidence_file ELSE $18 END,
+			version = version + 1 WHERE org_id = $1 AND report_id = $2 AND id = $3 AND version = $4`,
 			orgID, m.ReportID, m.ID, m.Version, string(m.Type), m.Amount.Minor, m.Amount.Currency, string(m.Status), dayText(m.Proposed),
-			m.ProposedBy, dayText(m.Responded), dayText(m.Implemented), m.VerifiedBy, b64(m.Description), b64(m.ReporterComment))
+			m.ProposedBy, dayText(m.Responded), dayText(m.Implemented), m.VerifiedBy, b64(m.Description), b64(m.ReporterComment),
+			b64(m.EvidenceNote), b64(m.EvidenceMeta), b64(m.EvidenceFile))
 		if err := affected(res, err, "remedy"); err != nil {
 			if kernel.IsCode(err, kernel.NotFound) {
 				var one int
@@ -562,7 +572,7 @@ func (g *Grievances) Remedies(ctx context.Context, orgID, reportID string) ([]gr
 		return nil, err
 	}
 	rows, err := g.db.read.QueryContext(ctx, `SELECT id, type, amount_minor, currency, status, proposed, proposed_by, responded,
-		implemented, verified_by, description, reporter_comment, version FROM grievance_remedies
+		implemented, verified_by, description, reporter_comment, evidence_note, evidence_meta, version FROM grievance_remedies
 		WHERE org_id = $1 AND report_id = $2 ORDER BY n`, orgID, reportID)
 	if err != nil {
 		return nil, classify(err, "remedies")
@@ -571,9 +581,9 @@ func (g *Grievances) Remedies(ctx context.Context, orgID, reportID string) ([]gr
 	out := []grievance.Remedy{}
 	for rows.Next() {
 		m := grievance.Remedy{ReportID: reportID}
-		var typ, status, proposed, responded, implemented, desc, comment string
+		var typ, status, proposed, responded, implemented, desc, comment, note, meta string
 		if err := rows.Scan(&m.ID, &typ, &m.Amount.Minor, &m.Amount.Currency, &status, &proposed, &m.ProposedBy, &responded,
-			&implemented, &m.VerifiedBy, &desc, &comment, &m.Version); err != nil {
+			&implemented, &m.VerifiedBy, &desc, &comment, &note, &meta, &m.Version); err != nil {
 			return nil, classify(err, "remedies")
 		}
 		m.Type, m.Status = grievance.RemedyType(typ), grievance.RemedyStatus(status)
@@ -591,9 +601,27 @@ func (g *Grievances) Remedies(ctx context.Context, orgID, reportID string) ([]gr
 		if m.ReporterComment, err = unb64(comment, "remedy"); err != nil {
 			return nil, err
 		}
+		if m.EvidenceNote, err = unb64(note, "remedy"); err != nil {
+			return nil, err
+		}
+		if m.EvidenceMeta, err = unb64(meta, "remedy"); err != nil {
+			return nil, err
+		}
 		out = append(out, m)
 	}
 	return out, classify(rows.Err(), "remedies")
+}
+
+// RemedyEvidence returns the sealed evidence file of one remedy, empty when
+// none was attached.
+func (g *Grievances) RemedyEvidence(ctx context.Context, orgID, reportID, remedyID string) ([]byte, error) {
+	var file string
+	err := g.db.read.QueryRowContext(ctx, "SELECT evidence_file FROM grievance_remedies WHERE org_id = $1 AND report_id = $2 AND id = $3",
+		orgID, reportID, remedyID).Scan(&file)
+	if err != nil {
+		return nil, classify(err, "remedy")
+	}
+	return unb64(file, "remedy evidence")
 }
 
 func (g *Grievances) AddConsent(ctx context.Context, orgID, reportID string, c grievance.Consent) error {

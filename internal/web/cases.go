@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"net/url"
@@ -374,7 +375,7 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
 		"Overrides":  []grievance.OverrideReason{grievance.OverrideRiskToLife, grievance.OverrideChildAtRisk, grievance.OverrideLegalDuty, grievance.OverrideCourtOrdered},
 		"Reveal":     reveal, "Error": errMsg, "Names": names, "SupplierName": s.supplierName(ctx, v.Report.OrgID, v.Report.Triage.SupplierID),
-		"Me": principalOf(r).User.ID, "Handlers": handlers,
+		"Me": principalOf(r).User.ID, "Handlers": handlers, "Today": grievance.Today(s.clock).String(),
 	})
 }
 
@@ -387,6 +388,11 @@ func (s *caseHandlers) caseAction(w http.ResponseWriter, r *http.Request, act fu
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
 		return
 	}
+	s.caseActionRun(w, r, act)
+}
+
+// caseActionRun is caseAction for a form the caller has read.
+func (s *caseHandlers) caseActionRun(w http.ResponseWriter, r *http.Request, act func(ctx context.Context, hs *grievance.HandlerSession) (string, error)) {
 	hs, err := s.openCase(r)
 	if err != nil {
 		s.fail(w, r, err)
@@ -501,11 +507,100 @@ func (s *caseHandlers) caseRemedyPropose(w http.ResponseWriter, r *http.Request)
 	})
 }
 
+// caseRemedyImplement records that a remedy was carried out, with the
+// evidence: a note, the day and optionally a file. The form is read part
+// by part in memory, so the file never touches the disk unsealed.
 func (s *caseHandlers) caseRemedyImplement(w http.ResponseWriter, r *http.Request) {
-	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
-		_, err := hs.ImplementRemedy(ctx, r.PathValue("rid"))
-		return "Remedy marked as implemented.", err
+	form, file, err := readEvidenceForm(w, r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	r.PostForm = form
+	s.caseActionRun(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
+		day, err := grievance.ParseDay(strings.TrimSpace(form.Get("day")))
+		if err != nil {
+			return "", kernel.Errorf(kernel.Invalid, "evidence: the day the remedy was carried out is not a date (use the date picker, or type it as 2026-03-31)")
+		}
+		_, err = hs.ImplementRemedyWithEvidence(ctx, r.PathValue("rid"), grievance.Evidence{Note: strings.TrimSpace(form.Get("note")), Day: day, File: file})
+		msg := "Remedy marked as implemented on " + day.String() + ", with your note"
+		if file != nil {
+			msg += " and the file " + file.Name
+		}
+		return msg + " as evidence, sealed with the case.", err
 	})
+}
+
+// readEvidenceForm reads the remedy evidence form: its text fields and at
+// most one file, in memory.
+func readEvidenceForm(w http.ResponseWriter, r *http.Request) (url.Values, *grievance.Attachment, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, grievance.MaxAttachmentBytes+64<<10)
+	form := url.Values{}
+	mr, err := r.MultipartReader()
+	if err != nil {
+		// A form without a file input may come url-encoded.
+		if err := r.ParseForm(); err != nil {
+			return nil, nil, kernel.Errorf(kernel.Invalid, "the form could not be read")
+		}
+		return r.PostForm, nil, nil
+	}
+	var file *grievance.Attachment
+	for n := 0; ; n++ {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return form, file, nil
+		}
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, nil, kernel.Errorf(kernel.Invalid, "evidence: the file must be at most %d MB", grievance.MaxAttachmentBytes>>20)
+		}
+		if err != nil || n >= 16 {
+			return nil, nil, kernel.Errorf(kernel.Invalid, "the form could not be read")
+		}
+		if part.FormName() == "file" {
+			content, err := io.ReadAll(io.LimitReader(part, grievance.MaxAttachmentBytes+1))
+			if err != nil {
+				return nil, nil, kernel.Errorf(kernel.Invalid, "evidence: the file could not be read")
+			}
+			if len(content) > grievance.MaxAttachmentBytes {
+				return nil, nil, kernel.Errorf(kernel.Invalid, "evidence: the file must be at most %d MB", grievance.MaxAttachmentBytes>>20)
+			}
+			if part.FileName() == "" || len(content) == 0 {
+				continue // no file chosen
+			}
+			mt := http.DetectContentType(content)
+			if i := strings.IndexByte(mt, ';'); i >= 0 {
+				mt = mt[:i]
+			}
+			if !allowedMedia[mt] {
+				return nil, nil, kernel.Errorf(kernel.Invalid, "evidence: attach a photo (JPEG, PNG, WebP) or a PDF document")
+			}
+			file = &grievance.Attachment{Name: cleanFileName(part.FileName()), MediaType: mt, Content: content}
+			continue
+		}
+		v, err := io.ReadAll(io.LimitReader(part, grievance.MaxMessageBytes+1024))
+		if err != nil {
+			return nil, nil, kernel.Errorf(kernel.Invalid, "the form could not be read")
+		}
+		form.Add(part.FormName(), string(v))
+	}
+}
+
+// caseRemedyEvidence sends a remedy's evidence file, as a download like
+// every attachment.
+func (s *caseHandlers) caseRemedyEvidence(w http.ResponseWriter, r *http.Request) {
+	hs, err := s.openCase(r)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer hs.Close()
+	info, body, err := hs.RemedyEvidence(r.Context(), r.PathValue("rid"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	sendAttachment(w, info, body)
 }
 
 func (s *caseHandlers) caseRemedyWithdraw(w http.ResponseWriter, r *http.Request) {
@@ -571,6 +666,12 @@ func (s *caseHandlers) caseAttachment(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	sendAttachment(w, info, body)
+}
+
+// sendAttachment sends a file from a case: always a download, never
+// rendered inside Upstream's origin.
+func sendAttachment(w http.ResponseWriter, info grievance.AttachmentInfo, body []byte) {
 	mt := info.MediaType
 	if !allowedMedia[mt] {
 		mt = "application/octet-stream"

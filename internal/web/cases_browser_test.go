@@ -1,10 +1,12 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -105,7 +107,8 @@ func TestBrowserCloseWithOpenRemedyAsksWhy(t *testing.T) {
 	if err != nil || len(rems) != 2 {
 		t.Fatalf("remedies: %v %v", rems, err)
 	}
-	if res := g.post(t, "/cases/"+id+"/remedies/"+rems[0].ID+"/implement", h, nil); res.StatusCode != http.StatusSeeOther {
+	evidence := url.Values{"note": {"paid by bank transfer, receipt seen"}, "day": {g.clock.Now().Format("2006-01-02")}}
+	if res := g.post(t, "/cases/"+id+"/remedies/"+rems[0].ID+"/implement", h, evidence); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("implement: %d", res.StatusCode)
 	}
 	ts := httptest.NewServer(g.h)
@@ -148,5 +151,73 @@ func TestBrowserCloseWithOpenRemedyAsksWhy(t *testing.T) {
 	closeAs(true, "worker moved away; the April back pay goes through the union")
 	if err := waitForText(ctx, "#case-stage", "Closed (resolved)"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestBrowserRemedyEvidence: with scripts off, a case handler records that
+// a remedy was carried out, with a note, the day and a photo of the
+// payment slip as evidence; a day in the future is refused in words; the
+// case page then shows the note and links the file, cleared of its GPS
+// position.
+func TestBrowserRemedyEvidence(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	g.deps.Config.CookieSecure = false
+	id, _ := caseInRemediation(t, g)
+	_, h := g.login(t, "case_handler@acme.example", testPassword, "")
+	if res := g.post(t, "/cases/"+id+"/remedies", h, url.Values{"type": {"back_pay"}, "amount": {"250"}, "currency": {"USD"}, "description": {"two weeks of wages"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("propose: %d", res.StatusCode)
+	}
+	photo, err := filepath.Abs(filepath.Join("..", "filemeta", "testdata", "gps.jpg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(g.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	signInAs(t, ctx, ts.URL, "/cases/"+id, "case_handler@acme.example")
+	tomorrow := g.clock.Now().AddDate(0, 0, 1).Format("2006-01-02")
+	fill := func(day string) error {
+		return chromedp.Do(ctx,
+			chromedp.WaitVisible(chromedp.CSS("details.evidence summary")),
+			chromedp.Click(chromedp.CSS("details.evidence summary")),
+			chromedp.WaitVisible(chromedp.CSS("#ev-note-0")),
+			chromedp.SendKeys(chromedp.CSS("#ev-note-0"), "paid in cash in front of the union representative"),
+			// The date picker's limits are the browser's help; the server
+			// checks the day itself.
+			chromedp.Evaluate[chromedp.Void](`document.getElementById("ev-day-0").removeAttribute("max")`),
+			chromedp.SetValue(chromedp.CSS("#ev-day-0"), day),
+			chromedp.SetUploadFiles(chromedp.CSS("#ev-file-0"), []string{photo}),
+			chromedp.Submit(chromedp.CSS("#ev-note-0")),
+		)
+	}
+	if err := fill(tomorrow); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main .error", "cannot be in the future"); err != nil {
+		t.Fatalf("a day in the future: %v", err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/cases/"+id)); err != nil {
+		t.Fatal(err)
+	}
+	if err := fill(g.clock.Now().Format("2006-01-02")); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main", "and the file gps.jpg as evidence"); err != nil {
+		t.Fatalf("confirmation: %v", err)
+	}
+	if err := waitForText(ctx, ".evidence-note", "paid in cash in front of the union representative"); err != nil {
+		t.Fatal(err)
+	}
+	rems, _ := g.st.Remedies(context.Background(), g.org.ID, id)
+	if len(rems) != 1 || rems[0].Status != "implemented" {
+		t.Fatalf("remedy: %+v", rems)
+	}
+	res := g.do(t, "GET", "/cases/"+id+"/remedies/"+rems[0].ID+"/evidence", "", h, nil)
+	got := []byte(body(t, res))
+	if res.StatusCode != http.StatusOK || len(got) < 100 || !strings.HasPrefix(res.Header.Get("Content-Disposition"), "attachment") {
+		t.Fatalf("evidence file: %d %q, %d bytes", res.StatusCode, res.Header.Get("Content-Disposition"), len(got))
+	}
+	if bytes.Contains(got, []byte("Canary")) {
+		t.Error("the evidence photo keeps its hidden details")
 	}
 }

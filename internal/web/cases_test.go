@@ -34,6 +34,7 @@ var casesAuth = map[string][]string{
 	"POST /cases/{id}/messages":                 {"case_handler"},
 	"POST /cases/{id}/remedies":                 {"case_handler"},
 	"POST /cases/{id}/remedies/{rid}/implement": {"case_handler"},
+	"GET /cases/{id}/remedies/{rid}/evidence":   {"case_handler"},
 	"POST /cases/{id}/remedies/{rid}/withdraw":  {"case_handler"},
 	"POST /cases/{id}/referral":                 {"case_handler"},
 	"POST /cases/{id}/access":                   {"case_handler"},
@@ -229,7 +230,7 @@ func TestHandlerWorksCaseToClosure(t *testing.T) {
 			path string
 			form url.Values
 		}{
-			{"/remedies/" + rems[0].ID + "/implement", nil},
+			{"/remedies/" + rems[0].ID + "/implement", url.Values{"note": {"paid in cash, worker signed"}, "day": {g.clock.Now().Format("2006-01-02")}}},
 			{"/stage", url.Values{"to": {"closed"}, "reason": {"resolved"}}},
 		} {
 			if res := g.post(t, "/cases/"+id+st.path, h, st.form); res.StatusCode != http.StatusSeeOther {

@@ -5,6 +5,8 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"mime/multipart"
+	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
@@ -47,7 +49,7 @@ func TestCanariesNeverReachStorageOrLogs(t *testing.T) {
 
 			c := map[string]string{}
 			for _, k := range []string{"Narrative", "Contact", "Identity", "Supplier", "FileBody", "FileName", "FollowUp",
-				"Twilio", "TwilioFollow", "JSON", "Reply", "Note"} {
+				"Twilio", "TwilioFollow", "JSON", "Reply", "Note", "Remedy", "Evidence", "EvidenceName", "EvidenceBody"} {
 				c[k] = canary(k)
 			}
 			phone := "+1555" + strings.TrimLeft(hex.EncodeToString([]byte{byte(len(c))}), "0") + "0197342"
@@ -74,9 +76,31 @@ func TestCanariesNeverReachStorageOrLogs(t *testing.T) {
 			id := g.reportIDByReceipt(t, rc)
 			g.post(t, "/cases/"+id+"/messages", handler, url.Values{"text": {c["Reply"]}})
 			g.post(t, "/cases/"+id+"/messages", handler, url.Values{"text": {c["Note"]}, "internal": {"1"}})
+			// A remedy, carried out with a note and a file as evidence.
+			for _, to := range []string{"acknowledged", "investigating", "remediation"} {
+				g.post(t, "/cases/"+id+"/stage", handler, url.Values{"to": {to}})
+			}
+			g.post(t, "/cases/"+id+"/remedies", handler, url.Values{"type": {"apology"}, "description": {c["Remedy"]}})
+			rems, err := g.st.Remedies(ctx, g.org.ID, id)
+			if err != nil || len(rems) != 1 {
+				t.Fatalf("remedy: %v %v", rems, err)
+			}
+			var ev bytes.Buffer
+			mw := multipart.NewWriter(&ev)
+			mw.WriteField("note", c["Evidence"])
+			mw.WriteField("day", g.clock.Now().Format("2006-01-02"))
+			fw, _ := mw.CreateFormFile("file", c["EvidenceName"]+".pdf")
+			fw.Write([]byte("%PDF-1.4\n" + c["EvidenceBody"]))
+			mw.Close()
+			if res := g.do(t, "POST", "/cases/"+id+"/remedies/"+rems[0].ID+"/implement", ev.String(), handler, map[string]string{"Content-Type": mw.FormDataContentType()}); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("implement with evidence: %d %s", res.StatusCode, body(t, res))
+			}
+			if res := g.do(t, "GET", "/cases/"+id+"/remedies/"+rems[0].ID+"/evidence", "", handler, nil); !strings.Contains(body(t, res), c["EvidenceBody"]) {
+				t.Fatal("handler cannot read the evidence file back")
+			}
 			// The handler and the reporter read everything back, so the
 			// canaries went through every decrypting path too.
-			if page := body(t, g.do(t, "GET", "/cases/"+id+"?show=identity", "", handler, nil)); !strings.Contains(page, c["Identity"]) || !strings.Contains(page, c["Note"]) {
+			if page := body(t, g.do(t, "GET", "/cases/"+id+"?show=identity", "", handler, nil)); !strings.Contains(page, c["Identity"]) || !strings.Contains(page, c["Note"]) || !strings.Contains(page, c["Evidence"]) || !strings.Contains(page, c["EvidenceName"]) {
 				t.Fatal("handler cannot read the canaries back")
 			}
 			if _, page := g.followUp(t, "acme", url.Values{"receipt": {rc}}); !strings.Contains(page, c["Reply"]) {

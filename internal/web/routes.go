@@ -171,6 +171,7 @@ func (s *Server) routes() []route {
 			{"POST /cases/{id}/messages", signedIn, account.PermCasesHandle, cs.caseMessage},
 			{"POST /cases/{id}/remedies", signedIn, account.PermCasesHandle, cs.caseRemedyPropose},
 			{"POST /cases/{id}/remedies/{rid}/implement", signedIn, account.PermCasesHandle, cs.caseRemedyImplement},
+			{"GET /cases/{id}/remedies/{rid}/evidence", signedIn, account.PermCasesHandle, cs.caseRemedyEvidence},
 			{"POST /cases/{id}/remedies/{rid}/withdraw", signedIn, account.PermCasesHandle, cs.caseRemedyWithdraw},
 			{"POST /cases/{id}/referral", signedIn, account.PermCasesHandle, cs.caseReferral},
 			{"POST /cases/{id}/access", signedIn, account.PermCasesHandle, cs.caseGrant},

@@ -232,3 +232,19 @@ func Append(ctx context.Context, s Store, clock kernel.Clock, r Record) (Entry, 
 	}
 	return Entry{}, kernel.Errorf(kernel.Unavailable, "the audit log is busy; try again")
 }
+
+// Query selects entries for people to read, newest first. Zero fields do
+// not filter.
+type Query struct {
+	Actor        string // a user id
+	ActionPrefix string // "grievance." for every case action
+	Object       string // exactly "table:id"
+	Since, Until time.Time
+	Before       uint64 // only entries with a smaller Seq: the next page
+	Limit        int    // at most kernel.MaxPageLimit; 0 means 50
+}
+
+// Reader lists an organisation's entries for the audit-log page.
+type Reader interface {
+	Recent(ctx context.Context, org string, q Query) ([]Entry, error)
+}

@@ -186,7 +186,7 @@ func runServe(ctx context.Context, env *Env, args []string) error {
 	if db.Engine == sqlstore.Postgres {
 		rateCounts = &sharedRateCounts{st: apiState}
 	}
-	srv, err := web.New(web.Deps{Idempotency: sharedIdempotency{st: apiState, clock: env.Clock}, RateCounts: rateCounts, Surveys: surveys, EUDR: eudrService, RecoveryKeys: recoveryKeys{vault: griev.Vault, store: griev.Store}, Datasets: ref.Datasets,
+	srv, err := web.New(web.Deps{Idempotency: sharedIdempotency{st: apiState, clock: env.Clock}, RateCounts: rateCounts, Surveys: surveys, EUDR: eudrService, RecoveryKeys: recoveryKeys{vault: griev.Vault, store: griev.Store}, Datasets: ref.Datasets, AuditLog: db.AuditLog(),
 		Accounts: accounts, Alerts: alerts, AlertEndpoints: ew, AlertSignals: ew, Impact: &impact.Service{Store: db.Impact(), Clock: env.Clock}, ImpactRecords: db.Impact(),
 		Grievance: griev.Service, Intake: griev.Intake, Screening: screeningDeps, Reporting: reports, Ready: db, Log: log, Clock: env.Clock,
 		Suppliers: db.SupplyChain(), SupplierRisk: db.Reporting(), GrievanceCounts: db.Reporting(), Imports: suppliers, Watchlist: watchlistHits{db.Screening()},

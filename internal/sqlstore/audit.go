@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/upstream-platform/upstream/internal/audit"
+	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 // AuditLog implements audit.Store.
@@ -95,6 +97,59 @@ func (a *AuditLog) AuditOrgs(ctx context.Context) ([]string, error) {
 			return nil, classify(err, "audit log")
 		}
 		out = append(out, o)
+	}
+	return out, classify(rows.Err(), "audit log")
+}
+
+var _ audit.Reader = (*AuditLog)(nil)
+
+// Recent lists the organisation's entries matching q, newest first.
+func (a *AuditLog) Recent(ctx context.Context, org string, q audit.Query) ([]audit.Entry, error) {
+	where := []string{"org_id = $1"}
+	args := []any{org}
+	add := func(cond string, v any) {
+		args = append(args, v)
+		where = append(where, strings.ReplaceAll(cond, "?", fmt.Sprintf("$%d", len(args))))
+	}
+	if q.Actor != "" {
+		add("actor = ?", q.Actor)
+	}
+	if q.ActionPrefix != "" {
+		// Action codes are lower-case letters, digits, '.' and '_': only
+		// '_' needs escaping in a LIKE pattern.
+		add(`action LIKE ? ESCAPE '\'`, strings.ReplaceAll(q.ActionPrefix, "_", `\_`)+"%")
+	}
+	if q.Object != "" {
+		add("object = ?", q.Object)
+	}
+	if !q.Since.IsZero() {
+		add("at >= ?", q.Since.UTC())
+	}
+	if !q.Until.IsZero() {
+		add("at < ?", q.Until.UTC())
+	}
+	if q.Before > 0 {
+		add("seq < ?", int64(q.Before))
+	}
+	limit := q.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	limit = min(limit, kernel.MaxPageLimit)
+	args = append(args, limit)
+	rows, err := a.db.read.QueryContext(ctx, fmt.Sprintf("SELECT %s FROM audit_log WHERE %s ORDER BY seq DESC LIMIT $%d",
+		auditColumns, strings.Join(where, " AND "), len(args)), args...)
+	if err != nil {
+		return nil, classify(err, "audit log")
+	}
+	defer rows.Close()
+	out := []audit.Entry{}
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
 	}
 	return out, classify(rows.Err(), "audit log")
 }

@@ -9,6 +9,7 @@ import (
 	"sync"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/impact"
@@ -46,6 +47,8 @@ type accountHandlers struct {
 	recoveryKeys RecoveryKeys             // nil: the settings page says keys are set up elsewhere
 	approvals    HandlerApprovals         // nil: no case key shown on the account page
 	datasets     func() []refdata.Dataset // nil: the settings page lists none
+	auditLog     audit.Reader             // nil: the audit-log page says it cannot be read
+	cases        *grievance.Service       // nil: cases in the audit log are not named
 }
 
 // dashboardHandlers draw the landing page from the other capabilities'
@@ -216,7 +219,8 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 	s.conventions = newAPIConventions(d.Clock, d.Config.APIRateLimit, d.Idempotency, d.RateCounts)
 	s.openAPI = sync.OnceValues(func() ([]byte, error) { return openAPIDocument(s.routes(), apiDocs()) })
 	s.ops = &opsHandlers{base: b, ready: d.Ready, metrics: s.metrics}
-	s.account = &accountHandlers{base: b, accounts: d.Accounts, recoveryKeys: d.RecoveryKeys, datasets: d.Datasets, approvals: d.Intake.Approvals}
+	s.account = &accountHandlers{base: b, accounts: d.Accounts, recoveryKeys: d.RecoveryKeys, datasets: d.Datasets, approvals: d.Intake.Approvals,
+		auditLog: d.AuditLog, cases: d.Grievance}
 
 	dash := &dashboardHandlers{base: b, supplyOn: f.supply.on, suppliers: d.Suppliers, aggregates: aggregates,
 		cases: d.Dashboard.Cases, alerts: d.Dashboard.Alerts, indicators: d.Dashboard.Indicators}

@@ -59,6 +59,7 @@ func (s *Server) routes() []route {
 			{"POST /admin/users/{id}/enable", signedIn, users, acc.userEnable},
 			{"POST /admin/users/{id}/reset-2fa", signedIn, users, acc.userReset2FA},
 			{"GET /admin/settings", signedIn, settings, acc.settingsPage},
+			{"GET /admin/audit-log", signedIn, settings, acc.auditLogPage},
 			{"POST /admin/settings/retention", signedIn, settings, acc.settingsRetention},
 			{"POST /admin/settings/recovery-key", signedIn, settings, acc.settingsRecoveryKey},
 			{"POST /admin/settings/emergency", signedIn, settings, acc.settingsGuidance},

@@ -11,6 +11,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/apijob"
+	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/impact"
@@ -103,6 +104,9 @@ type Deps struct {
 	// be absent, and the settings page says so.
 	RecoveryKeys RecoveryKeys
 	Datasets     func() []refdata.Dataset
+	// AuditLog is read by the audit-log page; nil leaves it saying the
+	// log cannot be read here.
+	AuditLog audit.Reader
 
 	// Surveys runs worker-voice surveys; it needs Suppliers to name sites.
 	Surveys SurveyDeps

@@ -121,7 +121,7 @@ func newFixture(t *testing.T, db *sqlstore.DB) *fixture {
 	logs := &strings.Builder{}
 	log := slog.New(slog.NewTextHandler(logs, nil))
 	deps := &Deps{Accounts: accounts, Ready: db, Log: log, Clock: clock, Config: Config{CookieSecure: true, Version: "test", MetricsToken: testMetricsToken},
-		Jobs: db.APIState()}
+		Jobs: db.APIState(), AuditLog: al}
 	org, _, err := accounts.EnsureOrg(ctx, "acme", "Acme")
 	if err != nil {
 		t.Fatal(err)
@@ -253,6 +253,7 @@ var coreAuth = map[string][]string{
 	"POST /admin/users/{id}/enable":         {"admin"},
 	"POST /admin/users/{id}/reset-2fa":      {"admin"},
 	"GET /admin/settings":                   {"admin"},
+	"GET /admin/audit-log":                  {"admin"},
 	"POST /admin/settings/retention":        {"admin"},
 	"POST /admin/settings/recovery-key":     {"admin"},
 	"POST /admin/settings/emergency":        {"admin"},

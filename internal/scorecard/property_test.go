@@ -1,6 +1,7 @@
 package scorecard_test
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -209,4 +210,72 @@ func TestStricterScaleNeverGradesHigher(t *testing.T) {
 
 func gradeRank(g scorecard.Grade) int {
 	return map[scorecard.Grade]int{"F": 0, "D": 1, "C": 2, "B": 3, "A": 4}[g]
+}
+
+// TestWhatWouldMoveTheGrade: each item is either raising or lowering, never
+// both; each step's "grade after this step alone" is the grade the
+// scorecard really gets when that question is answered "yes" with a
+// current document; and the steps taken together from the top of the
+// list raise the grade step by step up to a full score, the first
+// StepsToNext of them reaching the next grade.
+func TestWhatWouldMoveTheGrade(t *testing.T) {
+	w := scorecard.DefaultWeights()
+	rapid.Check(t, func(t *rapid.T) {
+		ev := genEvidence(t)
+		sc, err := w.Score(ev)
+		if err != nil {
+			t.Fatal(err)
+		}
+		raised := map[string]bool{}
+		for _, r := range sc.Raised {
+			raised[r.ItemID] = true
+		}
+		for _, r := range sc.Lowered {
+			if raised[r.ItemID] {
+				t.Fatalf("%s is under both raised and lowered", r.ItemID)
+			}
+		}
+		prev := sc.Grade
+		for i, st := range sc.Next {
+			if gradeRank(st.Grade) < gradeRank(sc.Grade) {
+				t.Fatalf("step %s would lower the grade to %s", st.ItemID, st.Grade)
+			}
+			if gradeRank(st.TogetherGrade) < gradeRank(prev) {
+				t.Fatalf("step %d (%s): the grade of the steps together fell from %s to %s", i, st.ItemID, prev, st.TogetherGrade)
+			}
+			prev = st.TogetherGrade
+			it, ok := scorecard.Lookup(st.ItemID)
+			if !ok || it.Source != scorecard.FromAnswer {
+				continue
+			}
+			done := ev
+			done.Answers = append(append([]scorecard.Answer(nil), ev.Answers...), scorecard.Answer{QuestionID: st.ItemID, Response: "yes",
+				AnsweredOn: ev.AsOf, Documents: []scorecard.Document{{Name: "current", Date: ev.AsOf}}})
+			after, err := w.Score(done)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if math.Abs(after.Score-(sc.Score+st.Gain)) > 0.11 {
+				t.Fatalf("answering %s scores %v, the step says %v + %v", st.ItemID, after.Score, sc.Score, st.Gain)
+			}
+			// The step's score is rounded once more than the re-scored
+			// one, so the two grades may differ only on a boundary.
+			if after.Grade != st.Grade && math.Abs(after.Score-sc.Bounds.Min(st.Grade)) > 0.11 && math.Abs(after.Score-sc.Bounds.Min(after.Grade)) > 0.11 {
+				t.Fatalf("answering %s gives grade %s, the step says %s", st.ItemID, after.Grade, st.Grade)
+			}
+		}
+		if n := len(sc.Next); n > 0 && math.Abs(sc.Next[n-1].Together-100) > 0.1*float64(n)+0.05 {
+			t.Fatalf("every step together reaches %v, not a full score", sc.Next[n-1].Together)
+		}
+		if sc.StepsToNext > 0 {
+			if sc.Next[sc.StepsToNext-1].TogetherGrade == sc.Grade {
+				t.Fatalf("the first %d steps do not move the grade", sc.StepsToNext)
+			}
+			if sc.StepsToNext > 1 && sc.Next[sc.StepsToNext-2].TogetherGrade != sc.Grade {
+				t.Fatalf("fewer than %d steps already move the grade", sc.StepsToNext)
+			}
+		} else if sc.NextGrade != "" && len(sc.Next) > 0 {
+			t.Fatalf("no number of steps reaches %s", sc.NextGrade)
+		}
+	})
 }

@@ -97,6 +97,11 @@ type Step struct {
 	Gain   float64
 	Effort int
 	Grade  Grade
+	// Together is the score after this step and every step listed before
+	// it, and TogetherGrade its grade: where one step alone moves nothing,
+	// this says how far down the list the grade moves.
+	Together      float64
+	TogetherGrade Grade
 }
 
 // Scorecard is a dated, explained grade for one subject.
@@ -115,10 +120,11 @@ type Scorecard struct {
 	Score  float64
 	Grade  Grade
 	Themes []ThemeScore
-	// Raised lists the items that added points, largest first.
-	Raised []Reason
-	// Lowered lists the items that lost points, largest loss first
-	// (Points is negative).
+	// Raised lists the items that earned at least as many points as they
+	// lost, largest first; Lowered the items that lost more than they
+	// earned, largest loss first (Points is negative). Each item is in one
+	// of the two at most; what a raising item still lacks is in Next.
+	Raised  []Reason
 	Lowered []Reason
 	// Missing lists the items with no evidence at all.
 	Missing []Reason
@@ -129,6 +135,9 @@ type Scorecard struct {
 	// points still needed to reach it.
 	NextGrade    Grade
 	PointsToNext float64
+	// StepsToNext is how many steps from the top of Next reach NextGrade
+	// together (0 when there is no grade above).
+	StepsToNext int
 }
 
 // Score computes the scorecard of ev under w. It fails only on invalid
@@ -403,11 +412,13 @@ func (sc *Scorecard) explain() {
 	}
 	for _, ts := range sc.Themes {
 		for _, r := range ts.Items {
-			if r.Contribution > tiny {
+			switch {
+			case r.Contribution > tiny && r.Contribution >= r.Lost:
 				sc.Raised = append(sc.Raised, Reason{r.ID, r.Theme, r.Text, r.Status, r.Contribution, r.Detail})
+			case r.Lost > tiny:
+				sc.Lowered = append(sc.Lowered, Reason{r.ID, r.Theme, r.Text, r.Status, -r.Lost, r.Detail})
 			}
 			if r.Lost > tiny {
-				sc.Lowered = append(sc.Lowered, Reason{r.ID, r.Theme, r.Text, r.Status, -r.Lost, r.Detail})
 				sc.Next = append(sc.Next, Step{
 					ItemID: r.ID, Theme: r.Theme, Action: action(byID[r.ID], r),
 					Gain: r.Lost, Effort: r.Effort, Grade: sc.Bounds.Grade(round1(sc.Score + r.Lost)),
@@ -430,6 +441,16 @@ func (sc *Scorecard) explain() {
 	if g := better(sc.Grade); g != "" {
 		sc.NextGrade = g
 		sc.PointsToNext = round1(sc.Bounds.Min(g) - sc.Score)
+	}
+	gained := 0.0
+	for i := range sc.Next {
+		gained += sc.Next[i].Gain
+		st := &sc.Next[i]
+		st.Together = min(round1(sc.Score+gained), 100)
+		st.TogetherGrade = sc.Bounds.Grade(st.Together)
+		if sc.StepsToNext == 0 && sc.NextGrade != "" && st.TogetherGrade != sc.Grade {
+			sc.StepsToNext = i + 1
+		}
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -105,4 +106,46 @@ func answered(v reportingView, id string) bool {
 		}
 	}
 	return false
+}
+
+// TestBrowserScorecardReadsSummaryFirst: with scripts off, the
+// organisation's scorecard opens with the grade as a badge and the steps
+// that would move it, marks the step where the grade moves, lists no item
+// as both raising and lowering the grade, and folds the long sections,
+// which open with a click.
+func TestBrowserScorecardReadsSummaryFirst(t *testing.T) {
+	f := newReportsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.deps.Config.CookieSecure = false
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	b, cancel := context.WithTimeout(testkit.Browser(t, false), 2*time.Minute)
+	defer cancel()
+	if err := chromedp.Do(b, browserSignIn(ts.URL+"/scorecards", "viewer@acme.example", testPassword), chromedp.WaitVisible(chromedp.CSS(".grade-badge"))); err != nil {
+		t.Fatal(err)
+	}
+	first, err := chromedp.Run(b, chromedp.Evaluate[string](`document.querySelector("main section h2").textContent + " | " + document.querySelector("main section").innerText`))
+	if err != nil || !strings.HasPrefix(first, "Summary") || !strings.Contains(first, "of 100") {
+		t.Fatalf("the page does not open with the summary: %q %v", first, err)
+	}
+	if err := waitForText(b, "#next", "the grade moves here"); err != nil {
+		t.Errorf("the step where the grade moves is not marked: %v", err)
+	}
+	both, err := chromedp.Run(b, chromedp.Evaluate[string](`(() => {
+		const t = s => Array.from(document.querySelectorAll(s + " li")).map(l => l.textContent.replace(/^\S+\s/, ""));
+		const raised = new Set(t("#raised"));
+		return t("#lowered").filter(x => raised.has(x)).join("; ");
+	})()`))
+	if err != nil || both != "" {
+		t.Errorf("items under both raised and lowered: %q %v", both, err)
+	}
+	visible, err := chromedp.Run(b, chromedp.Evaluate[bool](`document.getElementById("lowered") ? document.getElementById("lowered").checkVisibility() : false`))
+	if err != nil || visible {
+		t.Fatalf("what lowered the grade is not folded: %v %v", visible, err)
+	}
+	if err := chromedp.Do(b, chromedp.Click(chromedp.CSS("#lowered-heading"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(b, "#lowered", "-"); err != nil {
+		t.Errorf("the folded section does not open: %v", err)
+	}
 }

@@ -15,31 +15,32 @@ import (
 // scorecardPageView is a scorecard laid out for the page, numbers already
 // formatted.
 type scorecardPageView struct {
-	Title      string
-	Supplier   bool
-	PartyID    string
-	PartyLine  string
-	Grade      string
-	Score      string
-	Scale      string
-	Reason     string
-	NextGrade  string
-	ToNext     string
-	AsOf       string
-	Method     string
-	Themes     []themeRow
-	Raised     []reasonRow
-	Lowered    []reasonRow
-	Missing    []reasonRow
-	Next       []stepRow
-	History    []historyRow
-	Questions  []questionRow
-	Action     string
-	Today      string
-	Suppliers  []supplierRow
-	Answered   string
-	Error      string
-	FormFields url.Values
+	Title       string
+	Supplier    bool
+	PartyID     string
+	PartyLine   string
+	Grade       string
+	Score       string
+	Scale       string
+	Reason      string
+	NextGrade   string
+	ToNext      string
+	StepsToNext int
+	AsOf        string
+	Method      string
+	Themes      []themeRow
+	Raised      []reasonRow
+	Lowered     []reasonRow
+	Missing     []reasonRow
+	Next        []stepRow
+	History     []historyRow
+	Questions   []questionRow
+	Action      string
+	Today       string
+	Suppliers   []supplierRow
+	Answered    string
+	Error       string
+	FormFields  url.Values
 }
 
 type themeRow struct {
@@ -62,6 +63,10 @@ type stepRow struct {
 	Action string `json:"action"`
 	Gain   string `json:"gain"`
 	Grade  string `json:"grade_after"`
+	// Together is the grade after this step and those listed above it,
+	// and Moves whether this is the step where the grade first moves.
+	Together string `json:"-"`
+	Moves    bool   `json:"-"`
 }
 
 type historyRow struct {
@@ -107,7 +112,7 @@ func (s *reportHandlers) scorecardPage(v reportdata.View) scorecardPageView {
 	sc := v.Current
 	out := scorecardPageView{Title: "Scorecard: " + v.Subject.Name, Grade: string(sc.Grade), Score: points(sc.Score),
 		Scale: strings.ReplaceAll(string(sc.Scale), "_", " "), Reason: sc.ScaleReason, NextGrade: string(sc.NextGrade),
-		ToNext: points(sc.PointsToNext), AsOf: dateOf(sc.AsOf), Method: "weights version " + sc.Method + " (" + sc.Origin + ")",
+		ToNext: points(sc.PointsToNext), StepsToNext: sc.StepsToNext, AsOf: dateOf(sc.AsOf), Method: "weights version " + sc.Method + " (" + sc.Origin + ")",
 		Today: dateOf(s.clock.Now()), Action: "/scorecards/answers"}
 	if p := v.Party; p != nil {
 		out.Supplier, out.PartyID = true, p.ID
@@ -139,7 +144,8 @@ func (s *reportHandlers) scorecardPage(v reportdata.View) scorecardPageView {
 	}
 	out.Raised, out.Lowered, out.Missing = reasons(sc.Raised), reasons(sc.Lowered), reasons(sc.Missing)
 	for _, st := range sc.Next {
-		out.Next = append(out.Next, stepRow{Theme: st.Theme.Label(), Action: st.Action, Gain: signed(st.Gain), Grade: string(st.Grade)})
+		out.Next = append(out.Next, stepRow{Theme: st.Theme.Label(), Action: st.Action, Gain: signed(st.Gain), Grade: string(st.Grade),
+			Together: string(st.TogetherGrade), Moves: len(out.Next)+1 == sc.StepsToNext})
 	}
 	for i, h := range v.History {
 		row := historyRow{Date: dateOf(h.AsOf), Grade: string(h.Grade), Score: points(h.Score)}

@@ -143,7 +143,7 @@ func TestScorecardPagesAndAnswers(t *testing.T) {
 	supplier := "/scorecards/suppliers/" + url.PathEscape(f.grinder)
 
 	res, body := f.call(t, "viewer", "GET", "/scorecards", "", nil)
-	for _, want := range []string{`id="grade"`, "Theme scores", "What lowered it", "Missing evidence", "Next steps", "Over time", "Grinder A"} {
+	for _, want := range []string{`id="grade"`, "Theme scores", "What lowered it", "Missing evidence", "What would move the grade", "Over time", "Grinder A"} {
 		if res.StatusCode != 200 || !strings.Contains(body, want) {
 			t.Fatalf("organisation page: status %d, lacks %q", res.StatusCode, want)
 		}

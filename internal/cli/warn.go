@@ -97,7 +97,9 @@ func runWarnBacktest(ctx context.Context, env *Env, args []string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	mon := earlywarning.Monitor{Detectors: detectors}
+	// The file's series are one organisation's: the detector pools their
+	// weekly rhythms, as the detector job does.
+	mon := earlywarning.Monitor{Detectors: earlywarning.Pool(series, detectors)}
 	out := bufio.NewWriter(env.Stdout)
 	enc := json.NewEncoder(out)
 	agreed, only := 0, map[string]int{}

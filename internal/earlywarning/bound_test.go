@@ -101,6 +101,24 @@ func TestKnownBaselineBound(t *testing.T) {
 				}
 			}
 		}
+		if suite.Name != HeldOutSuite().Name {
+			// Which part of the baseline costs more, on the series
+			// without holidays or outages.
+			var plain []Case
+			for _, c := range cases {
+				if len(c.Scenario.Holidays) == 0 && len(c.Scenario.Missing) == 0 {
+					plain = append(plain, c)
+				}
+			}
+			for _, v := range []struct {
+				name        string
+				level, week bool
+			}{{"estimated", false, false}, {"true level", true, false}, {"true weekly pattern", false, true}, {"true level and weekly pattern", true, true}} {
+				d, fa := nbcusumWithTrueParts(plain, DefaultNBCUSUM(), v.level, v.week, 6)
+				fmt.Printf("%s\tnbcusum on %d series without holidays or outages, %s\th=6\twithin %d days %.3f\tfalse alarms per 1,000 series-days %.2f\n",
+					suite.Name, len(plain), v.name, TimelyHorizon, d, fa)
+			}
+		}
 		for _, h := range []float64{8, 10, 12, 14, 16, 18, 20, 22} {
 			m := Evaluate(Monitor{Detectors: []CountDetector{plainPoissonCUSUM(h)}}, cases, TimelyHorizon)
 			fmt.Printf("%s\tplain Poisson CUSUM\th=%g\twithin %d days %.3f\tfalse alarms per 1,000 series-days %.2f\n", suite.Name, h, TimelyHorizon, m.DetectionRate, m.FalseAlarmsPer1000)
@@ -208,7 +226,7 @@ func nbcusumWithTruth(cases []Case, c NBCUSUM, trueMean, trueDisp bool, h float6
 				continue
 			}
 			if to != fitted {
-				b, fitted = c.fit(cs.Series.Counts, from, to, nil), to
+				b, fitted = c.fit(cs.Series.Counts, from, to, int(cs.Series.Start.Weekday()), nil), to
 			}
 			m0 := max(b.level*b.weekday[i%7], c.MinRate)
 			inv := b.invSize*(1+1/b.weeks) + 1/(7*b.weeks*max(b.level, c.MinRate))
@@ -221,6 +239,79 @@ func nbcusumWithTruth(cases []Case, c NBCUSUM, trueMean, trueDisp bool, h float6
 				if sc.Size > 0 {
 					inv = 1 / sc.Size
 				}
+			}
+			sd := math.Sqrt(m0 + m0*m0*inv)
+			m1 := m0 + max(c.RiseSD*sd, c.MinShift)
+			sum = max(0, sum+nbLLR(x, m0, m1, inv))
+			if sum < h {
+				continue
+			}
+			sum = 0
+			switch {
+			case i < end:
+				if i-last > EpisodeGap {
+					fa++
+				}
+				last = i
+			case i <= start+TimelyHorizon:
+				caught = true
+			}
+		}
+		if caught {
+			within++
+		}
+	}
+	return float64(within) / float64(rises), 1000 * float64(fa) / float64(quiet)
+}
+
+// nbcusumWithTrueParts runs the NBCUSUM statistic on its own baseline
+// (no closures inferred, no pooling) with the series' true level
+// (trueLevel: the base rate times any level shift) or its true weekly
+// pattern (trueWeek) in place of the estimate, to show which part of the
+// baseline's estimate costs more.
+func nbcusumWithTrueParts(cases []Case, c NBCUSUM, trueLevel, trueWeek bool, h float64) (timely, faPer1000 float64) {
+	fa, quiet, rises, within := 0, 0, 0, 0
+	for _, cs := range cases {
+		sc := cs.Scenario
+		start, end := -1, sc.Days
+		if sc.Rise.Shape != RiseNone {
+			start, end = sc.Rise.Start, sc.Rise.Start
+			rises++
+		}
+		quiet += end - c.Warmup()
+		sum, last, caught := 0.0, -100, false
+		var b weekBaseline
+		fitted := -1
+		for i, x := range cs.Series.Counts {
+			to := 0
+			if i >= c.Guard {
+				to = (i - c.Guard) / 7
+			}
+			from := max(0, to-c.Weeks)
+			if to-from < c.MinWeeks {
+				continue
+			}
+			if to != fitted {
+				b, fitted = c.fit(cs.Series.Counts, from, to, int(cs.Series.Start.Weekday()), nil), to
+			}
+			lvl := b.level
+			if trueLevel {
+				lvl = sc.Rate
+				if sc.Shift.Factor > 0 && i >= sc.Shift.Start {
+					lvl *= sc.Shift.Factor
+				}
+			}
+			wd := b.weekday[i%7]
+			if trueWeek {
+				wd = 1
+				if len(sc.Weekly) == 7 {
+					wd = sc.Weekly[((int((SynthStart + Day(i)).Weekday()))+6)%7]
+				}
+			}
+			m0 := max(lvl*wd, c.MinRate)
+			inv := b.invSize*(1+1/b.weeks) + 1/(7*b.weeks*max(b.level, c.MinRate))
+			if trueLevel {
+				inv = b.invSize
 			}
 			sd := math.Sqrt(m0 + m0*m0*inv)
 			m1 := m0 + max(c.RiseSD*sd, c.MinShift)

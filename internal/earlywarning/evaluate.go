@@ -46,9 +46,17 @@ const DetectionHorizon = 28
 const TimelyHorizon = 3
 
 // Evaluate runs mon over cases and scores its alarms against the injected
-// rises, counting a rise as timely when detected within horizon days.
+// rises, counting a rise as timely when detected within horizon days. The
+// cases stand for one organisation's series: detectors that pool learn
+// from all of them (Pool), as the detector job does from an
+// organisation's.
 func Evaluate(mon Monitor, cases []Case, horizon int) Metrics {
 	m := Metrics{Detector: mon.Names(), Series: len(cases), Horizon: horizon}
+	all := make([]Series, len(cases))
+	for i, c := range cases {
+		all[i] = c.Series
+	}
+	mon.Detectors = Pool(all, mon.Detectors)
 	var delays []float64
 	for _, c := range cases {
 		alarms := mon.Alarms(c.Series)

@@ -51,7 +51,7 @@ type NBCUSUM struct {
 	RiseSD        float64 // rise to detect, in standard deviations of the day's count (default 3)
 	MinShift      float64 // smallest rise to detect, in events a day (default 1)
 	MaxDispersion float64 // cap on the estimated 1/size (default 2)
-	Threshold     float64 // alarm level (default 6)
+	Threshold     float64 // alarm level (default 5.75)
 	// CatchUp is how many days after a holiday in the series' closure
 	// calendar reports held back by it keep arriving (default 3).
 	CatchUp int
@@ -71,6 +71,25 @@ type NBCUSUM struct {
 	InferFactor float64
 	InferLevel  float64
 	MaxClosure  int
+	// PoolPatterns is how many weekly patterns an organisation's series
+	// are pooled into (LearnWeeklyPrior; default 6, 0 for none). Pooled
+	// sets Weekly from the series it is given.
+	PoolPatterns int
+	// Weekly, when it holds patterns, replaces the pull of the weekday
+	// multipliers towards an even week by the organisation's weekly
+	// patterns, weighed by how well the series' own weeks fit each. Nil
+	// (one series judged alone) keeps the pull towards an even week.
+	Weekly *WeeklyPrior
+}
+
+// Pooled returns the detector for an organisation's series: with the
+// weekly patterns learned from all of them when it pools and has none yet.
+func (c NBCUSUM) Pooled(series []Series) NBCUSUM {
+	if c.PoolPatterns > 0 && c.Weekly == nil {
+		p := LearnWeeklyPrior(series, c.PoolPatterns)
+		c.Weekly = &p
+	}
+	return c
 }
 
 // DetectorHistory is how many days of each series the detector job reads
@@ -82,8 +101,8 @@ const DetectorHistory = 200
 // tuning suite (docs/early-warning.md).
 func DefaultNBCUSUM() NBCUSUM {
 	return NBCUSUM{Weeks: 26, MinWeeks: 3, Guard: 7, TrimLow: 3, TrimHigh: 1, WeeklyShrink: 10,
-		MinRate: 0.2, RiseSD: 3, MinShift: 1, MaxDispersion: 2, Threshold: 6, CatchUp: 3, CatchUpShare: 0.5,
-		InferFactor: 0.25, InferLevel: 8, MaxClosure: 21}
+		MinRate: 0.2, RiseSD: 3, MinShift: 1, MaxDispersion: 2, Threshold: 5.75, CatchUp: 3, CatchUpShare: 0.5,
+		InferFactor: 0.25, InferLevel: 8, MaxClosure: 21, PoolPatterns: 6}
 }
 
 func (c NBCUSUM) Name() string { return "nbcusum" }
@@ -125,6 +144,8 @@ func (c NBCUSUM) Validate() error {
 		return kernel.Errorf(kernel.Invalid, "nbcusum infer_level: %v is outside (0, 1000]", c.InferLevel)
 	case c.InferFactor > 0 && (c.MaxClosure < 1 || c.MaxClosure > 92):
 		return kernel.Errorf(kernel.Invalid, "nbcusum max_closure: %d days is outside 1..92", c.MaxClosure)
+	case c.PoolPatterns < 0 || c.PoolPatterns > 20:
+		return kernel.Errorf(kernel.Invalid, "nbcusum pool_patterns: %d is outside 0..20", c.PoolPatterns)
 	}
 	return nil
 }
@@ -142,9 +163,9 @@ type week struct{ first, total int }
 
 // fitSkipping fits the baseline on weeks [from, to) less those holding a
 // day skip marks, when at least MinWeeks are left; otherwise on all.
-func (c NBCUSUM) fitSkipping(counts []int, skip []bool, from, to int, buf []week) weekBaseline {
+func (c NBCUSUM) fitSkipping(counts []int, skip []bool, from, to, first int, buf []week) weekBaseline {
 	if skip == nil {
-		return c.fit(counts, from, to, buf)
+		return c.fit(counts, from, to, first, buf)
 	}
 	var keep []int
 	for w := from; w < to; w++ {
@@ -157,7 +178,7 @@ func (c NBCUSUM) fitSkipping(counts []int, skip []bool, from, to int, buf []week
 		}
 	}
 	if len(keep) < c.MinWeeks || len(keep) == to-from {
-		return c.fit(counts, from, to, buf)
+		return c.fit(counts, from, to, first, buf)
 	}
 	// Lay the kept weeks end to end in their own order; weekday positions
 	// stay aligned because every week is whole.
@@ -165,12 +186,13 @@ func (c NBCUSUM) fitSkipping(counts []int, skip []bool, from, to int, buf []week
 	for _, w := range keep {
 		packed = append(packed, counts[7*w:7*w+7]...)
 	}
-	return c.fit(packed, 0, len(keep), buf)
+	return c.fit(packed, 0, len(keep), first, buf)
 }
 
 // fit builds the baseline from weeks [from, to) of counts; week w is days
-// 7w to 7w+6. buf is scratch space for the weeks.
-func (c NBCUSUM) fit(counts []int, from, to int, buf []week) weekBaseline {
+// 7w to 7w+6, and day 0 falls on weekday first (time.Sunday = 0). buf is
+// scratch space for the weeks.
+func (c NBCUSUM) fit(counts []int, from, to, first int, buf []week) weekBaseline {
 	weeks := buf[:0]
 	for w := from; w < to; w++ {
 		t := 0
@@ -203,6 +225,19 @@ func (c NBCUSUM) fit(counts []int, from, to int, buf []week) weekBaseline {
 		}
 	}
 	b.invSize = c.dispersion(counts, weeks, b)
+	if c.Weekly != nil && b.level > 0 {
+		// Whether the series fits a pattern is judged against its
+		// over-dispersion around its own unshrunk weekdays, which a strong
+		// rhythm pulled towards an even week does not inflate.
+		raw := b
+		for d := range 7 {
+			raw.weekday[d] = byDay[d] / (b.level * b.weeks)
+		}
+		if m, ok := c.Weekly.weekdayMultipliers(byDay, first, 1+c.dispersion(counts, weeks, raw)*b.level); ok {
+			b.weekday = m
+			b.invSize = c.dispersion(counts, weeks, b)
+		}
+	}
 	return b
 }
 
@@ -326,7 +361,7 @@ func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm boo
 			continue
 		}
 		if to != fitted {
-			b, fitted = c.fitSkipping(s.Counts, skip, from, to, buf), to
+			b, fitted = c.fitSkipping(s.Counts, skip, from, to, int(s.Start.Weekday()), buf), to
 		}
 		m0 := max(b.level*b.weekday[i%7], c.MinRate)
 		// The predictive over-dispersion: the series' own, plus the

@@ -34,6 +34,7 @@ func TestNBCUSUMValidation(t *testing.T) {
 		{"no evidence asked for a closure", mut(func(c *ew.NBCUSUM) { c.InferLevel = 0 }), "nbcusum infer_level: 0 is outside (0, 1000]"},
 		{"closures of no days", mut(func(c *ew.NBCUSUM) { c.MaxClosure = 0 }), "nbcusum max_closure: 0 days is outside 1..92"},
 		{"inference off needs no level", mut(func(c *ew.NBCUSUM) { c.InferFactor, c.InferLevel, c.MaxClosure = 0, 0, 0 }), ""},
+		{"negative pool", mut(func(c *ew.NBCUSUM) { c.PoolPatterns = -1 }), "nbcusum pool_patterns: -1 is outside 0..20"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

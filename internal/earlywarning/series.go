@@ -230,3 +230,47 @@ func SubjectSeries(sigs []Signal, subject Subject, start Day, days int) (s Serie
 	}
 	return s, true
 }
+
+// DailySeries sums an organisation's grievance-count signals into one
+// series per subject, from the subject's first signal within the days days
+// from start to the last of them; days without a signal count zero. Starting at the first signal, as
+// the backtest does, keeps the days before a subject was ever reported on
+// from reading as a quiet baseline that its first reports rise above.
+func DailySeries(sigs []Signal, start Day, days int) ([]Series, map[string]Subject) {
+	first := map[string]int{}
+	subjects := map[string]Subject{}
+	var order []string
+	for _, s := range sigs {
+		i := int(DayOf(s.At.UTC()) - start)
+		if i < 0 || i >= days {
+			continue
+		}
+		k := s.SeriesKey()
+		f, ok := first[k]
+		if !ok {
+			subjects[k] = s.Subject
+			order = append(order, k)
+		}
+		if !ok || i < f {
+			first[k] = i
+		}
+	}
+	byKey := make(map[string]*Series, len(order))
+	for _, k := range order {
+		f := first[k]
+		byKey[k] = &Series{Key: k, Start: start + Day(f), Counts: make([]int, days-f)}
+	}
+	for _, s := range sigs {
+		i := int(DayOf(s.At.UTC()) - start)
+		if i < 0 || i >= days {
+			continue
+		}
+		ser := byKey[s.SeriesKey()]
+		ser.Counts[i-first[s.SeriesKey()]] += int(s.Value)
+	}
+	out := make([]Series, len(order))
+	for i, k := range order {
+		out[i] = *byKey[k]
+	}
+	return out, subjects
+}

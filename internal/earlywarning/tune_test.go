@@ -57,35 +57,43 @@ func TestTuningGrid(t *testing.T) {
 		rows = append(rows, ew.EvaluationRow{Group: fmt.Sprintf("nbcusum h=%g, calendars", h), Metrics: m})
 	}
 	// Each variant at 1.0 false alarm per 1,000 series-days, interpolated
-	// between alarm levels, without and with the closure calendars.
+	// between alarm levels, without and with the closure calendars. The
+	// variants are grouped as they were chosen, each group around the
+	// detector as it stood then: the baseline before closures were
+	// inferred, closures before weekly rhythms were pooled, then pooling.
 	variants := []struct {
 		name string
 		f    func(*ew.NBCUSUM)
 	}{
-		{"as shipped", func(c *ew.NBCUSUM) {}},
-		{"the previous baseline: 12 weeks, 2 low and 1 high left out", func(c *ew.NBCUSUM) { c.Weeks, c.TrimLow = 12, 2 }},
-		{"16 weeks", func(c *ew.NBCUSUM) { c.Weeks = 16 }},
-		{"20 weeks", func(c *ew.NBCUSUM) { c.Weeks = 20 }},
-		{"26 weeks, 4 low and 2 high left out", func(c *ew.NBCUSUM) { c.TrimLow, c.TrimHigh = 4, 2 }},
-		{"39 weeks, 4 low and 2 high left out", func(c *ew.NBCUSUM) { c.Weeks, c.TrimLow, c.TrimHigh = 39, 4, 2 }},
-		{"52 weeks, 5 low and 2 high left out", func(c *ew.NBCUSUM) { c.Weeks, c.TrimLow, c.TrimHigh = 52, 5, 2 }},
-		{"no weeks left out", func(c *ew.NBCUSUM) { c.TrimLow, c.TrimHigh = 0, 0 }},
-		{"weekday multipliers shrunk by 3 pseudo-weeks", func(c *ew.NBCUSUM) { c.WeeklyShrink = 3 }},
-		{"weekday multipliers shrunk by 20 pseudo-weeks", func(c *ew.NBCUSUM) { c.WeeklyShrink = 20 }},
-		{"no catch-up expected after a holiday", func(c *ew.NBCUSUM) { c.CatchUpShare = 0 }},
-		{"rise of 2.5 standard deviations", func(c *ew.NBCUSUM) { c.RiseSD = 2.5 }},
-		{"rise of 3.5 standard deviations", func(c *ew.NBCUSUM) { c.RiseSD = 3.5 }},
-		{"no closures inferred", func(c *ew.NBCUSUM) { c.InferFactor = 0 }},
-		{"closures inferred on evidence 3", func(c *ew.NBCUSUM) { c.InferLevel = 3 }},
-		{"closures inferred on evidence 5", func(c *ew.NBCUSUM) { c.InferLevel = 5 }},
-		{"closures inferred on evidence 11, at most 28 days", func(c *ew.NBCUSUM) { c.InferLevel, c.MaxClosure = 11, 28 }},
-		{"closures inferred on evidence 15, at most 28 days", func(c *ew.NBCUSUM) { c.InferLevel, c.MaxClosure = 15, 28 }},
-		{"closures at 15% of the intake, evidence 5", func(c *ew.NBCUSUM) { c.InferFactor, c.InferLevel = 0.15, 5 }},
-		{"closures at 15% of the intake", func(c *ew.NBCUSUM) { c.InferFactor = 0.15 }},
-		{"closures at 40% of the intake, evidence 5", func(c *ew.NBCUSUM) { c.InferFactor, c.InferLevel = 0.4, 5 }},
-		{"closures at 40% of the intake", func(c *ew.NBCUSUM) { c.InferFactor = 0.4 }},
-		{"closures of at most 14 days", func(c *ew.NBCUSUM) { c.MaxClosure = 14 }},
-		{"closures of at most 28 days", func(c *ew.NBCUSUM) { c.MaxClosure = 28 }},
+		{"26 weeks, the 3 lowest and the highest left out (shipped before closures were inferred)", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0 }},
+		{"the previous baseline: 12 weeks, 2 low and 1 high left out", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.Weeks, c.TrimLow = 12, 2 }},
+		{"16 weeks", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.Weeks = 16 }},
+		{"20 weeks", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.Weeks = 20 }},
+		{"26 weeks, 4 low and 2 high left out", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.TrimLow, c.TrimHigh = 4, 2 }},
+		{"39 weeks, 4 low and 2 high left out", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.Weeks, c.TrimLow, c.TrimHigh = 39, 4, 2 }},
+		{"52 weeks, 5 low and 2 high left out", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.Weeks, c.TrimLow, c.TrimHigh = 52, 5, 2 }},
+		{"no weeks left out", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.TrimLow, c.TrimHigh = 0, 0 }},
+		{"weekday multipliers shrunk by 3 pseudo-weeks", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.WeeklyShrink = 3 }},
+		{"weekday multipliers shrunk by 20 pseudo-weeks", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.WeeklyShrink = 20 }},
+		{"no catch-up expected after a holiday", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.CatchUpShare = 0 }},
+		{"rise of 2.5 standard deviations", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.RiseSD = 2.5 }},
+		{"rise of 3.5 standard deviations", func(c *ew.NBCUSUM) { c.InferFactor, c.PoolPatterns = 0, 0; c.RiseSD = 3.5 }},
+		{"no closures inferred (26 weeks as above)", func(c *ew.NBCUSUM) { c.PoolPatterns, c.InferFactor = 0, 0 }},
+		{"closures inferred as shipped, not pooled", func(c *ew.NBCUSUM) { c.PoolPatterns = 0 }},
+		{"closures inferred on evidence 3", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.InferLevel = 3 }},
+		{"closures inferred on evidence 5", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.InferLevel = 5 }},
+		{"closures inferred on evidence 11, at most 28 days", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.InferLevel, c.MaxClosure = 11, 28 }},
+		{"closures inferred on evidence 15, at most 28 days", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.InferLevel, c.MaxClosure = 15, 28 }},
+		{"closures at 15% of the intake, evidence 5", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.InferFactor, c.InferLevel = 0.15, 5 }},
+		{"closures at 15% of the intake", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.InferFactor = 0.15 }},
+		{"closures at 40% of the intake, evidence 5", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.InferFactor, c.InferLevel = 0.4, 5 }},
+		{"closures at 40% of the intake", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.InferFactor = 0.4 }},
+		{"closures of at most 14 days", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.MaxClosure = 14 }},
+		{"closures of at most 28 days", func(c *ew.NBCUSUM) { c.PoolPatterns = 0; c.MaxClosure = 28 }},
+		{"weekly rhythms pooled into 6 patterns (as shipped)", func(c *ew.NBCUSUM) {}},
+		{"weekly rhythms pooled into 1 pattern", func(c *ew.NBCUSUM) { c.PoolPatterns = 1 }},
+		{"weekly rhythms pooled into 3 patterns", func(c *ew.NBCUSUM) { c.PoolPatterns = 3 }},
+		{"weekly rhythms pooled into 8 patterns", func(c *ew.NBCUSUM) { c.PoolPatterns = 8 }},
 	}
 	// Columns: pooled, pooled with calendars, then each suite alone.
 	tuning, wide := cases[:len(cases)/2], cases[len(cases)/2:]

@@ -92,9 +92,9 @@ func (d *Detect) Run(ctx context.Context) (raised int, err error) {
 		if err != nil {
 			return raised, err
 		}
-		series, subjects := dailySeries(sigs, from, history)
+		series, subjects := earlywarning.DailySeries(sigs, from, history)
 		earlywarning.ApplyClosures(series, closures)
-		for _, det := range earlywarning.DetectAll(series, detectors...) {
+		for _, det := range earlywarning.DetectAll(series, earlywarning.Pool(series, detectors)...) {
 			if det.Day <= done {
 				continue
 			}
@@ -108,48 +108,4 @@ func (d *Detect) Run(ctx context.Context) (raised int, err error) {
 		}
 	}
 	return raised, nil
-}
-
-// dailySeries sums signals into one series per subject, from the
-// subject's first signal within the days days from start to the last of
-// them; days without a signal count zero. Starting at the first signal, as
-// the backtest does, keeps the days before a subject was ever reported on
-// from reading as a quiet baseline that its first reports rise above.
-func dailySeries(sigs []earlywarning.Signal, start earlywarning.Day, days int) ([]earlywarning.Series, map[string]earlywarning.Subject) {
-	first := map[string]int{}
-	subjects := map[string]earlywarning.Subject{}
-	var order []string
-	for _, s := range sigs {
-		i := int(earlywarning.DayOf(s.At.UTC()) - start)
-		if i < 0 || i >= days {
-			continue
-		}
-		k := s.SeriesKey()
-		f, ok := first[k]
-		if !ok {
-			subjects[k] = s.Subject
-			order = append(order, k)
-		}
-		if !ok || i < f {
-			first[k] = i
-		}
-	}
-	byKey := make(map[string]*earlywarning.Series, len(order))
-	for _, k := range order {
-		f := first[k]
-		byKey[k] = &earlywarning.Series{Key: k, Start: start + earlywarning.Day(f), Counts: make([]int, days-f)}
-	}
-	for _, s := range sigs {
-		i := int(earlywarning.DayOf(s.At.UTC()) - start)
-		if i < 0 || i >= days {
-			continue
-		}
-		ser := byKey[s.SeriesKey()]
-		ser.Counts[i-first[s.SeriesKey()]] += int(s.Value)
-	}
-	out := make([]earlywarning.Series, len(order))
-	for i, k := range order {
-		out[i] = *byKey[k]
-	}
-	return out, subjects
 }

@@ -88,7 +88,7 @@ func alertsAPIDocs() []apiDoc {
 				"against how many false alarms it raises per 1,000 series-days, each measured on held-out test series. current names the point in use.",
 			result: alertSensitivityJSON{},
 			example: `{"current": "balanced", "choices": [{"name": "balanced", "label": "Balanced (default)", "description": "Just under one false alarm per 1,000 series-days.",
-				"threshold": 6.5, "timely": 0.824, "false_alarms_per_1000": 0.87, "mean_delay_days": 2.05}]}`},
+				"threshold": 5.75, "timely": 0.865, "false_alarms_per_1000": 0.87, "mean_delay_days": 1.75}]}`},
 		{pattern: "PUT /api/v1/alert-sensitivity", resource: "/api/v1/alert-sensitivity", tag: "Early warning", summary: "Choose the detector's sensitivity",
 			description: "Names one of the points GET /api/v1/alert-sensitivity lists; the next detector run uses it. The change is audited with who made it, " +
 				"as on the settings page. Answers the sensitivity as it now is.",

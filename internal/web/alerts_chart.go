@@ -225,15 +225,20 @@ func (s *alertHandlers) chartOf(ctx context.Context, a earlywarning.Alert) (c al
 	if err != nil {
 		return alertChart{}, false, err
 	}
-	all := []earlywarning.Series{series}
-	earlywarning.ApplyClosures(all, closures)
-	series = all[0]
+	one := []earlywarning.Series{series}
+	earlywarning.ApplyClosures(one, closures)
+	series = one[0]
 	point, err := s.endpoints.DetectorSensitivity(ctx, a.OrgID)
 	if err != nil {
 		return alertChart{}, false, err
 	}
+	// The detector job pools the weekly rhythms of all the organisation's
+	// series; so does the chart, over the same days.
+	all, _ := earlywarning.DailySeries(sigs, from, alertSeriesDays)
+	earlywarning.ApplyClosures(all, closures)
 	det := earlywarning.DefaultNBCUSUM()
 	det.Threshold = point.Threshold
+	det = det.Pooled(all)
 	words := fmt.Sprintf("Expected counts and alarm days are those of the organisation's detector today: a negative-binomial CUSUM at the sensitivity “%s”, which alarms when its running score reaches %s.", point.Label, strconv.FormatFloat(point.Threshold, 'f', -1, 64))
 	c, ok = buildAlertChart(det.Trace(series), alertChartDays, seriesLabel(a.Subject), point.Threshold, words)
 	return c, ok, nil

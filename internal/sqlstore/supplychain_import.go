@@ -166,6 +166,9 @@ type Writer struct {
 	pg pgBulk
 	// bulk is the SQLite bulk path's state (supplychain_bulk.go).
 	bulk bulkIndexes
+	// search holds the register search's words of parties stored but not
+	// yet indexed (party_search.go).
+	search pendingSearch
 	// keysRemoved is set when the import removed register keys of a
 	// party it replaced.
 	keysRemoved bool
@@ -229,7 +232,10 @@ func (w *Writer) Flush() error {
 	if err := w.flushBuffered(); err != nil {
 		return err
 	}
-	return w.restoreIndexes()
+	if err := w.restoreIndexes(); err != nil {
+		return err
+	}
+	return w.writeSearch()
 }
 
 // flushBuffered writes everything buffered, parties before the links that

@@ -441,6 +441,19 @@ type CaseStageInput struct {
 	To                  string  `json:"to"`
 }
 
+// Concern defines model for Concern.
+type Concern struct {
+	AtLeast *int      `json:"at_least,omitempty"`
+	AtMost  *int      `json:"at_most,omitempty"`
+	Values  *[]string `json:"values,omitempty"`
+}
+
+// Condition defines model for Condition.
+type Condition struct {
+	Question string    `json:"question"`
+	Values   *[]string `json:"values"`
+}
+
 // Consent defines model for Consent.
 type Consent struct {
 	AllowedNow map[string]bool `json:"allowed_now"`
@@ -784,6 +797,12 @@ type ObservationsInput struct {
 	Observations []Observation `json:"observations"`
 }
 
+// Option defines model for Option.
+type Option struct {
+	Text  *map[string]string `json:"text"`
+	Value string             `json:"value"`
+}
+
 // Org defines model for Org.
 type Org struct {
 	Id   string `json:"id"`
@@ -900,6 +919,21 @@ type Proxy struct {
 	Value       float64 `json:"value"`
 }
 
+// Question defines model for Question.
+type Question struct {
+	Concern   *Concern           `json:"concern,omitempty"`
+	Hazard    *string            `json:"hazard,omitempty"`
+	Indicator *string            `json:"indicator,omitempty"`
+	Key       string             `json:"key"`
+	Kind      string             `json:"kind"`
+	Max       *int               `json:"max,omitempty"`
+	Min       *int               `json:"min,omitempty"`
+	Options   *[]Option          `json:"options,omitempty"`
+	ShowIf    *Condition         `json:"show_if,omitempty"`
+	Source    *string            `json:"source,omitempty"`
+	Text      *map[string]string `json:"text"`
+}
+
 // QuestionRow defines model for QuestionRow.
 type QuestionRow struct {
 	Answer     *string   `json:"answer,omitempty"`
@@ -993,6 +1027,14 @@ type RowError struct {
 	File   string `json:"file"`
 	Line   int    `json:"line"`
 	Reason string `json:"reason"`
+}
+
+// Schedule defines model for Schedule.
+type Schedule struct {
+	Closes    string `json:"closes"`
+	EveryDays *int   `json:"every_days,omitempty"`
+	Opens     string `json:"opens"`
+	Rounds    int    `json:"rounds"`
 }
 
 // Scorecard defines model for Scorecard.
@@ -1223,6 +1265,84 @@ type SupplierList struct {
 	Total      int        `json:"total"`
 }
 
+// SurveyDesign defines model for SurveyDesign.
+type SurveyDesign struct {
+	Id        string        `json:"id"`
+	Languages []string      `json:"languages"`
+	Questions []Question    `json:"questions"`
+	Rounds    []SurveyRound `json:"rounds"`
+	Schedule  Schedule      `json:"schedule"`
+	Sites     []SurveySite  `json:"sites"`
+	Status    string        `json:"status"`
+	Target    Target        `json:"target"`
+	Title     string        `json:"title"`
+}
+
+// SurveyEnvelope defines model for SurveyEnvelope.
+type SurveyEnvelope struct {
+	Survey SurveyDesign `json:"survey"`
+}
+
+// SurveyInput defines model for SurveyInput.
+type SurveyInput struct {
+	Closes    string    `json:"closes"`
+	EveryDays *int      `json:"every_days,omitempty"`
+	Languages []string  `json:"languages"`
+	Opens     string    `json:"opens"`
+	Questions []string  `json:"questions"`
+	Rounds    int       `json:"rounds"`
+	Sites     *[]string `json:"sites,omitempty"`
+	Supplier  *string   `json:"supplier,omitempty"`
+	Title     string    `json:"title"`
+}
+
+// SurveyList defines model for SurveyList.
+type SurveyList struct {
+	Next       *string         `json:"next,omitempty"`
+	NextCursor *string         `json:"next_cursor,omitempty"`
+	Surveys    []SurveySummary `json:"surveys"`
+}
+
+// SurveyQuestionInput defines model for SurveyQuestionInput.
+type SurveyQuestionInput struct {
+	Concern   *Concern             `json:"concern,omitempty"`
+	Indicator *string              `json:"indicator,omitempty"`
+	Kind      string               `json:"kind"`
+	Max       *int                 `json:"max,omitempty"`
+	Min       *int                 `json:"min,omitempty"`
+	Options   *[]map[string]string `json:"options,omitempty"`
+	ShowIf    *Condition           `json:"show_if,omitempty"`
+	Text      map[string]string    `json:"text"`
+}
+
+// SurveyRound defines model for SurveyRound.
+type SurveyRound struct {
+	Closes string `json:"closes"`
+	Opens  string `json:"opens"`
+	Round  int    `json:"round"`
+}
+
+// SurveySite defines model for SurveySite.
+type SurveySite struct {
+	Code string `json:"code"`
+	Id   string `json:"id"`
+	Link string `json:"link"`
+	Name string `json:"name"`
+}
+
+// SurveySummary defines model for SurveySummary.
+type SurveySummary struct {
+	Closes    string   `json:"closes"`
+	Id        string   `json:"id"`
+	Languages []string `json:"languages"`
+	Opens     string   `json:"opens"`
+	Questions int      `json:"questions"`
+	Rounds    int      `json:"rounds"`
+	Sites     int      `json:"sites"`
+	Status    string   `json:"status"`
+	Title     string   `json:"title"`
+}
+
 // SurvivorObserveInput defines model for SurvivorObserveInput.
 type SurvivorObserveInput struct {
 	Indicator string `json:"indicator"`
@@ -1255,6 +1375,12 @@ type SurvivorOutcomes struct {
 // SurvivorOutcomesInput defines model for SurvivorOutcomesInput.
 type SurvivorOutcomesInput struct {
 	Records []SurvivorOutcome `json:"records"`
+}
+
+// Target defines model for Target.
+type Target struct {
+	SiteIds    *[]string `json:"site_ids,omitempty"`
+	SupplierId *string   `json:"supplier_id,omitempty"`
 }
 
 // ThemeRow defines model for ThemeRow.
@@ -1909,6 +2035,36 @@ type GetSuppliersByIdParams struct {
 	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
+// GetSurveysParams defines parameters for GetSurveys.
+type GetSurveysParams struct {
+	// Limit Items per page, 1 to 500 (50 when absent).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Where the page starts: the next_cursor of the previous page (or follow its next link, which keeps the filters). Leave it out for the first page. A cursor is bound to the list and its filters and sort.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch An ETag from an earlier answer: 304 when the representation has not changed.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// PostSurveysParams defines parameters for PostSurveys.
+type PostSurveysParams struct {
+	// IdempotencyKey A key of your choosing (1-255 visible ASCII characters). The same key with the same request replays the first answer (with Idempotent-Replayed: true) instead of running again; with a different request it answers 422, and while the first is still running 409. Keys are kept for 24 hours.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// GetSurveysByIdParams defines parameters for GetSurveysById.
+type GetSurveysByIdParams struct {
+	// IfNoneMatch An ETag from an earlier answer: 304 when the representation has not changed.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
+}
+
+// PostSurveysByIdQuestionsParams defines parameters for PostSurveysByIdQuestions.
+type PostSurveysByIdQuestionsParams struct {
+	// IdempotencyKey A key of your choosing (1-255 visible ASCII characters). The same key with the same request replays the first answer (with Idempotent-Replayed: true) instead of running again; with a different request it answers 422, and while the first is still running 409. Keys are kept for 24 hours.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
 // PostSurvivorsParams defines parameters for PostSurvivors.
 type PostSurvivorsParams struct {
 	// IdempotencyKey A key of your choosing (1-255 visible ASCII characters). The same key with the same request replays the first answer (with Idempotent-Replayed: true) instead of running again; with a different request it answers 422, and while the first is still running 409. Keys are kept for 24 hours.
@@ -2010,6 +2166,12 @@ type PostSuppliersAuditsMultipartRequestBody PostSuppliersAuditsMultipartBody
 
 // PostSuppliersImportMultipartRequestBody defines body for PostSuppliersImport for multipart/form-data ContentType.
 type PostSuppliersImportMultipartRequestBody PostSuppliersImportMultipartBody
+
+// PostSurveysJSONRequestBody defines body for PostSurveys for application/json ContentType.
+type PostSurveysJSONRequestBody = SurveyInput
+
+// PostSurveysByIdQuestionsJSONRequestBody defines body for PostSurveysByIdQuestions for application/json ContentType.
+type PostSurveysByIdQuestionsJSONRequestBody = SurveyQuestionInput
 
 // PostSurvivorsBySubjectConsentJSONRequestBody defines body for PostSurvivorsBySubjectConsent for application/json ContentType.
 type PostSurvivorsBySubjectConsentJSONRequestBody = ConsentInput
@@ -2999,6 +3161,68 @@ type ClientInterface interface {
 	//
 	// Corresponds with DELETE /api/v1/suppliers/{id}/audits/{scheme}/{date} (the `DeleteSuppliersByIdAuditsBySchemeByDate` operationId).
 	DeleteSuppliersByIdAuditsBySchemeByDate(ctx context.Context, id string, scheme string, date string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSurveys List surveys
+	//
+	// The organisation's surveys, newest first: title, status (scheduled, open, between rounds, ended), days, and how many sites and questions.
+	//
+	// Needs the `cases.aggregate` permission (held by: admin, analyst, case handler, viewer).
+	//
+	// Corresponds with GET /api/v1/surveys (the `GetSurveys` operationId).
+	GetSurveys(ctx context.Context, params *GetSurveysParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostSurveysWithBody Design a survey
+	//
+	// As the surveys page: a title, the languages (en, es, fr, pt, zh-Hans, ar; every question is worded in each), questions from the library by key (own_documents, paid_in_full, recruitment_fee, still_owe, free_to_leave_job, free_to_go_out, contact_family, job_as_promised, weekly_hours, refuse_overtime, threatened, threat_of_authorities, violence, water_toilets, feel_safe, children_working, young_workers_hazard, anything_else), the sites (supply-map parties by id) or a supplier whose facilities are asked, and the schedule: the first round's days (YYYY-MM-DD), the number of rounds and the days between them. Each site gets a code to post. A design that does not hold is refused naming the field.
+	//
+	// Needs the `suppliers.write` permission (held by: admin, analyst).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/surveys (the `PostSurveys` operationId).
+	PostSurveysWithBody(ctx context.Context, params *PostSurveysParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostSurveys Design a survey
+	//
+	// As the surveys page: a title, the languages (en, es, fr, pt, zh-Hans, ar; every question is worded in each), questions from the library by key (own_documents, paid_in_full, recruitment_fee, still_owe, free_to_leave_job, free_to_go_out, contact_family, job_as_promised, weekly_hours, refuse_overtime, threatened, threat_of_authorities, violence, water_toilets, feel_safe, children_working, young_workers_hazard, anything_else), the sites (supply-map parties by id) or a supplier whose facilities are asked, and the schedule: the first round's days (YYYY-MM-DD), the number of rounds and the days between them. Each site gets a code to post. A design that does not hold is refused naming the field.
+	//
+	// Needs the `suppliers.write` permission (held by: admin, analyst).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/surveys (the `PostSurveys` operationId).
+	PostSurveys(ctx context.Context, params *PostSurveysParams, body PostSurveysJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSurveysById One survey's design
+	//
+	// The questions with their wording in every language, options, conditions and the indicator each informs; the sites asked, each with the code and link posted there; and the schedule with each round's days. No answers: results are on the survey's page, with counts under 5 respondents suppressed, and free text only for a case handler whose key is unlocked.
+	//
+	// Needs the `cases.aggregate` permission (held by: admin, analyst, case handler, viewer).
+	//
+	// Corresponds with GET /api/v1/surveys/{id} (the `GetSurveysById` operationId).
+	GetSurveysById(ctx context.Context, id string, params *GetSurveysByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostSurveysByIdQuestionsWithBody Add a question of your own
+	//
+	// As the survey's page: kind (yes_no, choice, number, scale or text), the wording in every language of the survey, a choice's options (each worded in every language), a number's range, the indicator the answers are evidence of with the answers of concern, and optionally a condition on an earlier question. It is asked from the next answer on.
+	//
+	// Needs the `suppliers.write` permission (held by: admin, analyst).
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/v1/surveys/{id}/questions (the `PostSurveysByIdQuestions` operationId).
+	PostSurveysByIdQuestionsWithBody(ctx context.Context, id string, params *PostSurveysByIdQuestionsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostSurveysByIdQuestions Add a question of your own
+	//
+	// As the survey's page: kind (yes_no, choice, number, scale or text), the wording in every language of the survey, a choice's options (each worded in every language), a number's range, the indicator the answers are evidence of with the answers of concern, and optionally a condition on an earlier question. It is asked from the next answer on.
+	//
+	// Needs the `suppliers.write` permission (held by: admin, analyst).
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/v1/surveys/{id}/questions (the `PostSurveysByIdQuestions` operationId).
+	PostSurveysByIdQuestions(ctx context.Context, id string, params *PostSurveysByIdQuestionsParams, body PostSurveysByIdQuestionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostSurvivors A new survivor pseudonym
 	//
@@ -4444,6 +4668,128 @@ func (c *Client) GetSuppliersById(ctx context.Context, id string, params *GetSup
 // Corresponds with DELETE /api/v1/suppliers/{id}/audits/{scheme}/{date} (the `DeleteSuppliersByIdAuditsBySchemeByDate` operationId).
 func (c *Client) DeleteSuppliersByIdAuditsBySchemeByDate(ctx context.Context, id string, scheme string, date string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewDeleteSuppliersByIdAuditsBySchemeByDateRequest(c.Server, id, scheme, date)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSurveys List surveys
+//
+// The organisation's surveys, newest first: title, status (scheduled, open, between rounds, ended), days, and how many sites and questions.
+//
+// Needs the `cases.aggregate` permission (held by: admin, analyst, case handler, viewer).
+//
+// Corresponds with GET /api/v1/surveys (the `GetSurveys` operationId).
+func (c *Client) GetSurveys(ctx context.Context, params *GetSurveysParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSurveysRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostSurveysWithBody Design a survey
+//
+// As the surveys page: a title, the languages (en, es, fr, pt, zh-Hans, ar; every question is worded in each), questions from the library by key (own_documents, paid_in_full, recruitment_fee, still_owe, free_to_leave_job, free_to_go_out, contact_family, job_as_promised, weekly_hours, refuse_overtime, threatened, threat_of_authorities, violence, water_toilets, feel_safe, children_working, young_workers_hazard, anything_else), the sites (supply-map parties by id) or a supplier whose facilities are asked, and the schedule: the first round's days (YYYY-MM-DD), the number of rounds and the days between them. Each site gets a code to post. A design that does not hold is refused naming the field.
+//
+// Needs the `suppliers.write` permission (held by: admin, analyst).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/surveys (the `PostSurveys` operationId).
+func (c *Client) PostSurveysWithBody(ctx context.Context, params *PostSurveysParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostSurveysRequestWithBody(c.Server, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostSurveys Design a survey
+//
+// As the surveys page: a title, the languages (en, es, fr, pt, zh-Hans, ar; every question is worded in each), questions from the library by key (own_documents, paid_in_full, recruitment_fee, still_owe, free_to_leave_job, free_to_go_out, contact_family, job_as_promised, weekly_hours, refuse_overtime, threatened, threat_of_authorities, violence, water_toilets, feel_safe, children_working, young_workers_hazard, anything_else), the sites (supply-map parties by id) or a supplier whose facilities are asked, and the schedule: the first round's days (YYYY-MM-DD), the number of rounds and the days between them. Each site gets a code to post. A design that does not hold is refused naming the field.
+//
+// Needs the `suppliers.write` permission (held by: admin, analyst).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/surveys (the `PostSurveys` operationId).
+func (c *Client) PostSurveys(ctx context.Context, params *PostSurveysParams, body PostSurveysJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostSurveysRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSurveysById One survey's design
+//
+// The questions with their wording in every language, options, conditions and the indicator each informs; the sites asked, each with the code and link posted there; and the schedule with each round's days. No answers: results are on the survey's page, with counts under 5 respondents suppressed, and free text only for a case handler whose key is unlocked.
+//
+// Needs the `cases.aggregate` permission (held by: admin, analyst, case handler, viewer).
+//
+// Corresponds with GET /api/v1/surveys/{id} (the `GetSurveysById` operationId).
+func (c *Client) GetSurveysById(ctx context.Context, id string, params *GetSurveysByIdParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSurveysByIdRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostSurveysByIdQuestionsWithBody Add a question of your own
+//
+// As the survey's page: kind (yes_no, choice, number, scale or text), the wording in every language of the survey, a choice's options (each worded in every language), a number's range, the indicator the answers are evidence of with the answers of concern, and optionally a condition on an earlier question. It is asked from the next answer on.
+//
+// Needs the `suppliers.write` permission (held by: admin, analyst).
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/v1/surveys/{id}/questions (the `PostSurveysByIdQuestions` operationId).
+func (c *Client) PostSurveysByIdQuestionsWithBody(ctx context.Context, id string, params *PostSurveysByIdQuestionsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostSurveysByIdQuestionsRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostSurveysByIdQuestions Add a question of your own
+//
+// As the survey's page: kind (yes_no, choice, number, scale or text), the wording in every language of the survey, a choice's options (each worded in every language), a number's range, the indicator the answers are evidence of with the answers of concern, and optionally a condition on an earlier question. It is asked from the next answer on.
+//
+// Needs the `suppliers.write` permission (held by: admin, analyst).
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/v1/surveys/{id}/questions (the `PostSurveysByIdQuestions` operationId).
+func (c *Client) PostSurveysByIdQuestions(ctx context.Context, id string, params *PostSurveysByIdQuestionsParams, body PostSurveysByIdQuestionsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostSurveysByIdQuestionsRequest(c.Server, id, params, body)
 	if err != nil {
 		return nil, err
 	}
@@ -8290,6 +8636,253 @@ func NewDeleteSuppliersByIdAuditsBySchemeByDateRequest(server string, id string,
 	return req, nil
 }
 
+// NewGetSurveysRequest constructs an http.Request for the GetSurveys method
+func NewGetSurveysRequest(server string, params *GetSurveysParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/surveys")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPostSurveysRequest calls the generic PostSurveys builder with application/json body
+func NewPostSurveysRequest(server string, params *PostSurveysParams, body PostSurveysJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostSurveysRequestWithBody(server, params, "application/json", bodyReader)
+}
+
+// NewPostSurveysRequestWithBody constructs an http.Request for the PostSurveys method, with any body, and a specified content type
+func NewPostSurveysRequestWithBody(server string, params *PostSurveysParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/surveys")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetSurveysByIdRequest constructs an http.Request for the GetSurveysById method
+func NewGetSurveysByIdRequest(server string, id string, params *GetSurveysByIdParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/surveys/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewPostSurveysByIdQuestionsRequest calls the generic PostSurveysByIdQuestions builder with application/json body
+func NewPostSurveysByIdQuestionsRequest(server string, id string, params *PostSurveysByIdQuestionsParams, body PostSurveysByIdQuestionsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostSurveysByIdQuestionsRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPostSurveysByIdQuestionsRequestWithBody constructs an http.Request for the PostSurveysByIdQuestions method, with any body, and a specified content type
+func NewPostSurveysByIdQuestionsRequestWithBody(server string, id string, params *PostSurveysByIdQuestionsParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/surveys/%s/questions", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewPostSurvivorsRequest constructs an http.Request for the PostSurvivors method
 func NewPostSurvivorsRequest(server string, params *PostSurvivorsParams) (*http.Request, error) {
 	var err error
@@ -9368,6 +9961,72 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with DELETE /api/v1/suppliers/{id}/audits/{scheme}/{date} (the `DeleteSuppliersByIdAuditsBySchemeByDate` operationId).
 	DeleteSuppliersByIdAuditsBySchemeByDateWithResponse(ctx context.Context, id string, scheme string, date string, reqEditors ...RequestEditorFn) (*DeleteSuppliersByIdAuditsBySchemeByDateResponse, error)
+
+	// GetSurveysWithResponse List surveys
+	//
+	// The organisation's surveys, newest first: title, status (scheduled, open, between rounds, ended), days, and how many sites and questions.
+	//
+	// Needs the `cases.aggregate` permission (held by: admin, analyst, case handler, viewer).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/surveys (the `GetSurveys` operationId).
+	GetSurveysWithResponse(ctx context.Context, params *GetSurveysParams, reqEditors ...RequestEditorFn) (*GetSurveysResponse, error)
+
+	// PostSurveysWithBodyWithResponse Design a survey
+	//
+	// As the surveys page: a title, the languages (en, es, fr, pt, zh-Hans, ar; every question is worded in each), questions from the library by key (own_documents, paid_in_full, recruitment_fee, still_owe, free_to_leave_job, free_to_go_out, contact_family, job_as_promised, weekly_hours, refuse_overtime, threatened, threat_of_authorities, violence, water_toilets, feel_safe, children_working, young_workers_hazard, anything_else), the sites (supply-map parties by id) or a supplier whose facilities are asked, and the schedule: the first round's days (YYYY-MM-DD), the number of rounds and the days between them. Each site gets a code to post. A design that does not hold is refused naming the field.
+	//
+	// Needs the `suppliers.write` permission (held by: admin, analyst).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/surveys (the `PostSurveys` operationId).
+	PostSurveysWithBodyWithResponse(ctx context.Context, params *PostSurveysParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostSurveysResponse, error)
+
+	// PostSurveysWithResponse Design a survey
+	//
+	// As the surveys page: a title, the languages (en, es, fr, pt, zh-Hans, ar; every question is worded in each), questions from the library by key (own_documents, paid_in_full, recruitment_fee, still_owe, free_to_leave_job, free_to_go_out, contact_family, job_as_promised, weekly_hours, refuse_overtime, threatened, threat_of_authorities, violence, water_toilets, feel_safe, children_working, young_workers_hazard, anything_else), the sites (supply-map parties by id) or a supplier whose facilities are asked, and the schedule: the first round's days (YYYY-MM-DD), the number of rounds and the days between them. Each site gets a code to post. A design that does not hold is refused naming the field.
+	//
+	// Needs the `suppliers.write` permission (held by: admin, analyst).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/surveys (the `PostSurveys` operationId).
+	PostSurveysWithResponse(ctx context.Context, params *PostSurveysParams, body PostSurveysJSONRequestBody, reqEditors ...RequestEditorFn) (*PostSurveysResponse, error)
+
+	// GetSurveysByIdWithResponse One survey's design
+	//
+	// The questions with their wording in every language, options, conditions and the indicator each informs; the sites asked, each with the code and link posted there; and the schedule with each round's days. No answers: results are on the survey's page, with counts under 5 respondents suppressed, and free text only for a case handler whose key is unlocked.
+	//
+	// Needs the `cases.aggregate` permission (held by: admin, analyst, case handler, viewer).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/surveys/{id} (the `GetSurveysById` operationId).
+	GetSurveysByIdWithResponse(ctx context.Context, id string, params *GetSurveysByIdParams, reqEditors ...RequestEditorFn) (*GetSurveysByIdResponse, error)
+
+	// PostSurveysByIdQuestionsWithBodyWithResponse Add a question of your own
+	//
+	// As the survey's page: kind (yes_no, choice, number, scale or text), the wording in every language of the survey, a choice's options (each worded in every language), a number's range, the indicator the answers are evidence of with the answers of concern, and optionally a condition on an earlier question. It is asked from the next answer on.
+	//
+	// Needs the `suppliers.write` permission (held by: admin, analyst).
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/surveys/{id}/questions (the `PostSurveysByIdQuestions` operationId).
+	PostSurveysByIdQuestionsWithBodyWithResponse(ctx context.Context, id string, params *PostSurveysByIdQuestionsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostSurveysByIdQuestionsResponse, error)
+
+	// PostSurveysByIdQuestionsWithResponse Add a question of your own
+	//
+	// As the survey's page: kind (yes_no, choice, number, scale or text), the wording in every language of the survey, a choice's options (each worded in every language), a number's range, the indicator the answers are evidence of with the answers of concern, and optionally a condition on an earlier question. It is asked from the next answer on.
+	//
+	// Needs the `suppliers.write` permission (held by: admin, analyst).
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/v1/surveys/{id}/questions (the `PostSurveysByIdQuestions` operationId).
+	PostSurveysByIdQuestionsWithResponse(ctx context.Context, id string, params *PostSurveysByIdQuestionsParams, body PostSurveysByIdQuestionsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostSurveysByIdQuestionsResponse, error)
 
 	// PostSurvivorsWithResponse A new survivor pseudonym
 	//
@@ -14824,6 +15483,415 @@ func (r DeleteSuppliersByIdAuditsBySchemeByDateResponse) ContentType() string {
 	return ""
 }
 
+// GetSurveysResponse200Headers the declared response headers of an HTTP 200 response for GetSurveys
+type GetSurveysResponse200Headers struct {
+	ETag            *string
+	Link            *string
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetSurveysResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SurveyList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorised
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSurveysResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSurveysResponse) GetJSON200() *SurveyList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetSurveysResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetSurveysResponse) GetApplicationproblemJSON401() *Unauthorised {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetSurveysResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetSurveysResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetSurveysResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetSurveysResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSurveysResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSurveysResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSurveysResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSurveysResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostSurveysResponse201Headers the declared response headers of an HTTP 201 response for PostSurveys
+type PostSurveysResponse201Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PostSurveysResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SurveyEnvelope
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorised
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *PostSurveysResponse201Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PostSurveysResponse) GetJSON201() *SurveyEnvelope {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostSurveysResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostSurveysResponse) GetApplicationproblemJSON401() *Unauthorised {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostSurveysResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostSurveysResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostSurveysResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostSurveysResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PostSurveysResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostSurveysResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r PostSurveysResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PostSurveysResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostSurveysResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostSurveysResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostSurveysResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetSurveysByIdResponse200Headers the declared response headers of an HTTP 200 response for GetSurveysById
+type GetSurveysByIdResponse200Headers struct {
+	ETag            *string
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetSurveysByIdResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *SurveyEnvelope
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorised
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSurveysByIdResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetSurveysByIdResponse) GetJSON200() *SurveyEnvelope {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetSurveysByIdResponse) GetApplicationproblemJSON401() *Unauthorised {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetSurveysByIdResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetSurveysByIdResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetSurveysByIdResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetSurveysByIdResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetSurveysByIdResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSurveysByIdResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSurveysByIdResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSurveysByIdResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSurveysByIdResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostSurveysByIdQuestionsResponse201Headers the declared response headers of an HTTP 201 response for PostSurveysByIdQuestions
+type PostSurveysByIdQuestionsResponse201Headers struct {
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type PostSurveysByIdQuestionsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *SurveyEnvelope
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorised
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *NotFound
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *Conflict
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *Unprocessable
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *PostSurveysByIdQuestionsResponse201Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PostSurveysByIdQuestionsResponse) GetJSON201() *SurveyEnvelope {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostSurveysByIdQuestionsResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostSurveysByIdQuestionsResponse) GetApplicationproblemJSON401() *Unauthorised {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostSurveysByIdQuestionsResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostSurveysByIdQuestionsResponse) GetApplicationproblemJSON404() *NotFound {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostSurveysByIdQuestionsResponse) GetApplicationproblemJSON409() *Conflict {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostSurveysByIdQuestionsResponse) GetApplicationproblemJSON422() *Unprocessable {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PostSurveysByIdQuestionsResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostSurveysByIdQuestionsResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r PostSurveysByIdQuestionsResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r PostSurveysByIdQuestionsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostSurveysByIdQuestionsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostSurveysByIdQuestionsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostSurveysByIdQuestionsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PostSurvivorsResponse201Headers the declared response headers of an HTTP 201 response for PostSurvivors
 type PostSurvivorsResponse201Headers struct {
 	RateLimit       *string
@@ -16503,6 +17571,108 @@ func (c *ClientWithResponses) DeleteSuppliersByIdAuditsBySchemeByDateWithRespons
 		return nil, err
 	}
 	return ParseDeleteSuppliersByIdAuditsBySchemeByDateResponse(rsp)
+}
+
+// GetSurveysWithResponse List surveys
+//
+// The organisation's surveys, newest first: title, status (scheduled, open, between rounds, ended), days, and how many sites and questions.
+//
+// Needs the `cases.aggregate` permission (held by: admin, analyst, case handler, viewer).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/surveys (the `GetSurveys` operationId).
+func (c *ClientWithResponses) GetSurveysWithResponse(ctx context.Context, params *GetSurveysParams, reqEditors ...RequestEditorFn) (*GetSurveysResponse, error) {
+	rsp, err := c.GetSurveys(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSurveysResponse(rsp)
+}
+
+// PostSurveysWithBodyWithResponse Design a survey
+//
+// As the surveys page: a title, the languages (en, es, fr, pt, zh-Hans, ar; every question is worded in each), questions from the library by key (own_documents, paid_in_full, recruitment_fee, still_owe, free_to_leave_job, free_to_go_out, contact_family, job_as_promised, weekly_hours, refuse_overtime, threatened, threat_of_authorities, violence, water_toilets, feel_safe, children_working, young_workers_hazard, anything_else), the sites (supply-map parties by id) or a supplier whose facilities are asked, and the schedule: the first round's days (YYYY-MM-DD), the number of rounds and the days between them. Each site gets a code to post. A design that does not hold is refused naming the field.
+//
+// Needs the `suppliers.write` permission (held by: admin, analyst).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/surveys (the `PostSurveys` operationId).
+func (c *ClientWithResponses) PostSurveysWithBodyWithResponse(ctx context.Context, params *PostSurveysParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostSurveysResponse, error) {
+	rsp, err := c.PostSurveysWithBody(ctx, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostSurveysResponse(rsp)
+}
+
+// PostSurveysWithResponse Design a survey
+//
+// As the surveys page: a title, the languages (en, es, fr, pt, zh-Hans, ar; every question is worded in each), questions from the library by key (own_documents, paid_in_full, recruitment_fee, still_owe, free_to_leave_job, free_to_go_out, contact_family, job_as_promised, weekly_hours, refuse_overtime, threatened, threat_of_authorities, violence, water_toilets, feel_safe, children_working, young_workers_hazard, anything_else), the sites (supply-map parties by id) or a supplier whose facilities are asked, and the schedule: the first round's days (YYYY-MM-DD), the number of rounds and the days between them. Each site gets a code to post. A design that does not hold is refused naming the field.
+//
+// Needs the `suppliers.write` permission (held by: admin, analyst).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/surveys (the `PostSurveys` operationId).
+func (c *ClientWithResponses) PostSurveysWithResponse(ctx context.Context, params *PostSurveysParams, body PostSurveysJSONRequestBody, reqEditors ...RequestEditorFn) (*PostSurveysResponse, error) {
+	rsp, err := c.PostSurveys(ctx, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostSurveysResponse(rsp)
+}
+
+// GetSurveysByIdWithResponse One survey's design
+//
+// The questions with their wording in every language, options, conditions and the indicator each informs; the sites asked, each with the code and link posted there; and the schedule with each round's days. No answers: results are on the survey's page, with counts under 5 respondents suppressed, and free text only for a case handler whose key is unlocked.
+//
+// Needs the `cases.aggregate` permission (held by: admin, analyst, case handler, viewer).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/surveys/{id} (the `GetSurveysById` operationId).
+func (c *ClientWithResponses) GetSurveysByIdWithResponse(ctx context.Context, id string, params *GetSurveysByIdParams, reqEditors ...RequestEditorFn) (*GetSurveysByIdResponse, error) {
+	rsp, err := c.GetSurveysById(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSurveysByIdResponse(rsp)
+}
+
+// PostSurveysByIdQuestionsWithBodyWithResponse Add a question of your own
+//
+// As the survey's page: kind (yes_no, choice, number, scale or text), the wording in every language of the survey, a choice's options (each worded in every language), a number's range, the indicator the answers are evidence of with the answers of concern, and optionally a condition on an earlier question. It is asked from the next answer on.
+//
+// Needs the `suppliers.write` permission (held by: admin, analyst).
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/surveys/{id}/questions (the `PostSurveysByIdQuestions` operationId).
+func (c *ClientWithResponses) PostSurveysByIdQuestionsWithBodyWithResponse(ctx context.Context, id string, params *PostSurveysByIdQuestionsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostSurveysByIdQuestionsResponse, error) {
+	rsp, err := c.PostSurveysByIdQuestionsWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostSurveysByIdQuestionsResponse(rsp)
+}
+
+// PostSurveysByIdQuestionsWithResponse Add a question of your own
+//
+// As the survey's page: kind (yes_no, choice, number, scale or text), the wording in every language of the survey, a choice's options (each worded in every language), a number's range, the indicator the answers are evidence of with the answers of concern, and optionally a condition on an earlier question. It is asked from the next answer on.
+//
+// Needs the `suppliers.write` permission (held by: admin, analyst).
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/v1/surveys/{id}/questions (the `PostSurveysByIdQuestions` operationId).
+func (c *ClientWithResponses) PostSurveysByIdQuestionsWithResponse(ctx context.Context, id string, params *PostSurveysByIdQuestionsParams, body PostSurveysByIdQuestionsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostSurveysByIdQuestionsResponse, error) {
+	rsp, err := c.PostSurveysByIdQuestions(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostSurveysByIdQuestionsResponse(rsp)
 }
 
 // PostSurvivorsWithResponse A new survivor pseudonym
@@ -22167,6 +23337,427 @@ func ParseDeleteSuppliersByIdAuditsBySchemeByDateResponse(rsp *http.Response) (*
 			headers.RateLimitPolicy = &value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSurveysResponse parses an HTTP response from a GetSurveysWithResponse call
+func ParseGetSurveysResponse(rsp *http.Response) (*GetSurveysResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSurveysResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SurveyList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorised
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSurveysResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostSurveysResponse parses an HTTP response from a PostSurveysWithResponse call
+func ParsePostSurveysResponse(rsp *http.Response) (*PostSurveysResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostSurveysResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SurveyEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorised
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers PostSurveysResponse201Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetSurveysByIdResponse parses an HTTP response from a GetSurveysByIdWithResponse call
+func ParseGetSurveysByIdResponse(rsp *http.Response) (*GetSurveysByIdResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSurveysByIdResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest SurveyEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorised
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSurveysByIdResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostSurveysByIdQuestionsResponse parses an HTTP response from a PostSurveysByIdQuestionsWithResponse call
+func ParsePostSurveysByIdQuestionsResponse(rsp *http.Response) (*PostSurveysByIdQuestionsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostSurveysByIdQuestionsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest SurveyEnvelope
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorised
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest NotFound
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest Conflict
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest Unprocessable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 201:
+		var headers PostSurveysByIdQuestionsResponse201Headers
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers201 = &headers
 	}
 
 	return response, nil

@@ -96,6 +96,7 @@ var apiTags = []struct{ name, description string }{
 	{"Early warning", "Alerts raised by the detectors, and where they are delivered."},
 	{"Impact", "Impact programmes: logic models, indicators, observations and SROI."},
 	{"Cases", "Grievance case metadata for case handlers; what reporters wrote stays sealed and out of the API."},
+	{"Surveys", "Worker-voice surveys: their design (questions, sites, schedule). What respondents answered is not in the API."},
 	{"Survivor outcomes", "Survivor-level records under consent, for case handlers only."},
 	{"Reports", "Due-diligence reports and scorecards."},
 	{"Jobs", "Long work (reports, large imports) running in the background: poll its state and progress, then download its result."},
@@ -105,7 +106,7 @@ var apiTags = []struct{ name, description string }{
 func apiDocs() []apiDoc {
 	var all []apiDoc
 	for _, part := range [][]apiDoc{openAPIDocs(), accountAPIDocs(), supplyAPIDocs(), screeningAPIDocs(),
-		eudrAPIDocs(), alertsAPIDocs(), impactAPIDocs(), reportsAPIDocs(), jobsAPIDocs(), casesAPIDocs()} {
+		eudrAPIDocs(), alertsAPIDocs(), impactAPIDocs(), reportsAPIDocs(), jobsAPIDocs(), casesAPIDocs(), surveysAPIDocs()} {
 		all = append(all, part...)
 	}
 	return all

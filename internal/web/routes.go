@@ -157,6 +157,10 @@ func (s *Server) routes() []route {
 			{"POST /surveys/{id}/questions", signedIn, account.PermSuppliersWrite, sv.surveyAddQuestion},
 			{"GET /surveys/{id}/sites/{site}/qr.svg", signedIn, account.PermCasesAggregate, sv.surveyQR},
 			{"GET /surveys/{id}/texts", signedIn, account.PermCasesHandle, sv.surveyTexts},
+			{"GET /api/v1/surveys", signedIn, account.PermCasesAggregate, sv.apiSurveys},
+			{"POST /api/v1/surveys", signedIn, account.PermSuppliersWrite, sv.apiSurveyCreate},
+			{"GET /api/v1/surveys/{id}", signedIn, account.PermCasesAggregate, sv.apiSurvey},
+			{"POST /api/v1/surveys/{id}/questions", signedIn, account.PermSuppliersWrite, sv.apiSurveyAddQuestion},
 		}),
 
 		// Grievance cases, for case handlers only.

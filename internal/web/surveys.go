@@ -201,9 +201,44 @@ func (s *surveyHandlers) surveyCreate(w http.ResponseWriter, r *http.Request) {
 	http.Redirect(w, r, "/surveys/"+sv.ID+"?done=created", http.StatusSeeOther)
 }
 
+// surveyInput is a survey's design as the form or the API sends it.
+type surveyInput struct {
+	Title     string   `json:"title"`
+	Languages []string `json:"languages"`
+	// Questions are keys of the question library; the organisation's own
+	// questions are added afterwards.
+	Questions []string `json:"questions"`
+	// Sites are the supply map's parties whose workers are asked, by id;
+	// Supplier, instead or as well, asks the facilities of a supplier.
+	Sites    []string `json:"sites,omitempty"`
+	Supplier string   `json:"supplier,omitempty"`
+	// Opens and Closes are the first round's days (YYYY-MM-DD).
+	Opens     string `json:"opens"`
+	Closes    string `json:"closes"`
+	Rounds    int    `json:"rounds"`
+	EveryDays int    `json:"every_days,omitempty"`
+}
+
 func surveyFromForm(f url.Values) (survey.Survey, error) {
-	sv := survey.Survey{Title: strings.TrimSpace(f.Get("title")), Languages: f["language"]}
-	for _, k := range f["question"] {
+	in := surveyInput{Title: f.Get("title"), Languages: f["language"], Questions: f["question"], Sites: f["site"],
+		Supplier: f.Get("supplier"), Opens: f.Get("opens"), Closes: f.Get("closes")}
+	var err error
+	if in.Rounds, err = strconv.Atoi(strings.TrimSpace(f.Get("rounds"))); err != nil {
+		return survey.Survey{}, kernel.InvalidField("rounds", "enter the number of rounds")
+	}
+	if e := strings.TrimSpace(f.Get("every")); e != "" && in.Rounds > 1 {
+		if in.EveryDays, err = strconv.Atoi(e); err != nil {
+			return survey.Survey{}, kernel.InvalidField("every", "enter the number of days between rounds")
+		}
+	}
+	return surveyFromInput(in)
+}
+
+// surveyFromInput is the survey a design describes, checked as far as the
+// design alone allows; the service checks the rest.
+func surveyFromInput(in surveyInput) (survey.Survey, error) {
+	sv := survey.Survey{Title: strings.TrimSpace(in.Title), Languages: in.Languages}
+	for _, k := range in.Questions {
 		q, ok := survey.LibraryQuestion(k)
 		if !ok {
 			return sv, kernel.InvalidField("questions", "unknown library question")
@@ -220,26 +255,22 @@ func surveyFromForm(f url.Values) (survey.Survey, error) {
 		kept = append(kept, q)
 	}
 	sv.Questions = kept
-	for _, id := range f["site"] {
+	for _, id := range in.Sites {
 		if id = strings.TrimSpace(id); id != "" && !slices.Contains(sv.Target.SiteIDs, id) {
 			sv.Target.SiteIDs = append(sv.Target.SiteIDs, id)
 		}
 	}
-	sv.Target.SupplierID = strings.TrimSpace(f.Get("supplier"))
+	sv.Target.SupplierID = strings.TrimSpace(in.Supplier)
 	var err error
-	if sv.Schedule.Opens, err = grievance.ParseDay(f.Get("opens")); err != nil {
+	if sv.Schedule.Opens, err = grievance.ParseDay(in.Opens); err != nil {
 		return sv, kernel.InvalidField("opens", "enter the day the survey opens as YYYY-MM-DD")
 	}
-	if sv.Schedule.Closes, err = grievance.ParseDay(f.Get("closes")); err != nil {
+	if sv.Schedule.Closes, err = grievance.ParseDay(in.Closes); err != nil {
 		return sv, kernel.InvalidField("closes", "enter the day the survey closes as YYYY-MM-DD")
 	}
-	if sv.Schedule.Rounds, err = strconv.Atoi(strings.TrimSpace(f.Get("rounds"))); err != nil {
-		return sv, kernel.InvalidField("rounds", "enter the number of rounds")
-	}
-	if e := strings.TrimSpace(f.Get("every")); e != "" && sv.Schedule.Rounds > 1 {
-		if sv.Schedule.EveryDays, err = strconv.Atoi(e); err != nil {
-			return sv, kernel.InvalidField("every", "enter the number of days between rounds")
-		}
+	sv.Schedule.Rounds = in.Rounds
+	if in.Rounds > 1 {
+		sv.Schedule.EveryDays = in.EveryDays
 	}
 	return sv, nil
 }

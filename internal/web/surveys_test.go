@@ -27,6 +27,10 @@ var surveysAuth = map[string][]string{
 	"POST /surveys/{id}/questions":          {"admin", "analyst"},
 	"GET /surveys/{id}/sites/{site}/qr.svg": {"admin", "analyst", "case_handler", "viewer"},
 	"GET /surveys/{id}/texts":               {"case_handler"},
+	"GET /api/v1/surveys":                   {"admin", "analyst", "case_handler", "viewer"},
+	"POST /api/v1/surveys":                  {"admin", "analyst"},
+	"GET /api/v1/surveys/{id}":              {"admin", "analyst", "case_handler", "viewer"},
+	"POST /api/v1/surveys/{id}/questions":   {"admin", "analyst"},
 }
 
 // sitesOfStore resolves a supplier to the parties that supply it, as the

@@ -1955,7 +1955,7 @@ type GetSuppliersParams struct {
 	// Level The risk level of the exposure.
 	Level *GetSuppliersParamsLevel `form:"level,omitempty" json:"level,omitempty"`
 
-	// Q Names starting with these words.
+	// Q Search: suppliers in which every word given starts a word of the name, the address or an identifier (OS ID, LEI, GLN), case and accents aside.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Sort Order, as the register page's column headings: exposure (highest first, the default), name, country, tier, inherent, signals or level.

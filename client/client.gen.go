@@ -1391,6 +1391,25 @@ type ThemeRow struct {
 	Weight       string `json:"weight"`
 }
 
+// Token defines model for Token.
+type Token struct {
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	Id         string     `json:"id"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+	Name       string     `json:"name"`
+	Prefix     string     `json:"prefix"`
+	Scopes     []string   `json:"scopes"`
+	State      string     `json:"state"`
+}
+
+// TokenList defines model for TokenList.
+type TokenList struct {
+	Next       *string `json:"next,omitempty"`
+	NextCursor *string `json:"next_cursor,omitempty"`
+	Tokens     []Token `json:"tokens"`
+}
+
 // User defines model for User.
 type User struct {
 	CreatedAt    time.Time `json:"created_at"`
@@ -2081,6 +2100,18 @@ type GetSurvivorsBySubjectConsentParams struct {
 type PostSurvivorsBySubjectConsentParams struct {
 	// IdempotencyKey A key of your choosing (1-255 visible ASCII characters). The same key with the same request replays the first answer (with Idempotent-Replayed: true) instead of running again; with a different request it answers 422, and while the first is still running 409. Keys are kept for 24 hours.
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// GetTokensParams defines parameters for GetTokens.
+type GetTokensParams struct {
+	// Limit Items per page, 1 to 500 (50 when absent).
+	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// Cursor Where the page starts: the next_cursor of the previous page (or follow its next link, which keeps the filters). Leave it out for the first page. A cursor is bound to the list and its filters and sort.
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// IfNoneMatch An ETag from an earlier answer: 304 when the representation has not changed.
+	IfNoneMatch *string `json:"If-None-Match,omitempty"`
 }
 
 // GetUsersParams defines parameters for GetUsers.
@@ -3261,6 +3292,15 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/v1/survivors/{subject}/consent (the `PostSurvivorsBySubjectConsent` operationId).
 	PostSurvivorsBySubjectConsent(ctx context.Context, subject string, params *PostSurvivorsBySubjectConsentParams, body PostSurvivorsBySubjectConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetTokens Your API tokens
+	//
+	// The tokens of the calling user, newest first: name, the first characters, scopes, whether it is active, expired or revoked, its expiry and when it was last used. Never the secret. Tokens are made and revoked on the account page.
+	//
+	// Needs the `self` permission (held by: admin, analyst, case handler, viewer).
+	//
+	// Corresponds with GET /api/v1/tokens (the `GetTokens` operationId).
+	GetTokens(ctx context.Context, params *GetTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetUsers List the organisation's users
 	//
@@ -4868,6 +4908,25 @@ func (c *Client) PostSurvivorsBySubjectConsentWithBody(ctx context.Context, subj
 // Corresponds with POST /api/v1/survivors/{subject}/consent (the `PostSurvivorsBySubjectConsent` operationId).
 func (c *Client) PostSurvivorsBySubjectConsent(ctx context.Context, subject string, params *PostSurvivorsBySubjectConsentParams, body PostSurvivorsBySubjectConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostSurvivorsBySubjectConsentRequest(c.Server, subject, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetTokens Your API tokens
+//
+// The tokens of the calling user, newest first: name, the first characters, scopes, whether it is active, expired or revoked, its expiry and when it was last used. Never the secret. Tokens are made and revoked on the account page.
+//
+// Needs the `self` permission (held by: admin, analyst, case handler, viewer).
+//
+// Corresponds with GET /api/v1/tokens (the `GetTokens` operationId).
+func (c *Client) GetTokens(ctx context.Context, params *GetTokensParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetTokensRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -9036,6 +9095,87 @@ func NewPostSurvivorsBySubjectConsentRequestWithBody(server string, subject stri
 	return req, nil
 }
 
+// NewGetTokensRequest constructs an http.Request for the GetTokens method
+func NewGetTokensRequest(server string, params *GetTokensParams) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/tokens")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IfNoneMatch != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "If-None-Match", *params.IfNoneMatch, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("If-None-Match", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
 // NewGetUsersRequest constructs an http.Request for the GetUsers method
 func NewGetUsersRequest(server string, params *GetUsersParams) (*http.Request, error) {
 	var err error
@@ -10069,6 +10209,17 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/v1/survivors/{subject}/consent (the `PostSurvivorsBySubjectConsent` operationId).
 	PostSurvivorsBySubjectConsentWithResponse(ctx context.Context, subject string, params *PostSurvivorsBySubjectConsentParams, body PostSurvivorsBySubjectConsentJSONRequestBody, reqEditors ...RequestEditorFn) (*PostSurvivorsBySubjectConsentResponse, error)
+
+	// GetTokensWithResponse Your API tokens
+	//
+	// The tokens of the calling user, newest first: name, the first characters, scopes, whether it is active, expired or revoked, its expiry and when it was last used. Never the secret. Tokens are made and revoked on the account page.
+	//
+	// Needs the `self` permission (held by: admin, analyst, case handler, viewer).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/tokens (the `GetTokens` operationId).
+	GetTokensWithResponse(ctx context.Context, params *GetTokensParams, reqEditors ...RequestEditorFn) (*GetTokensResponse, error)
 
 	// GetUsersWithResponse List the organisation's users
 	//
@@ -16208,6 +16359,99 @@ func (r PostSurvivorsBySubjectConsentResponse) ContentType() string {
 	return ""
 }
 
+// GetTokensResponse200Headers the declared response headers of an HTTP 200 response for GetTokens
+type GetTokensResponse200Headers struct {
+	ETag            *string
+	Link            *string
+	RateLimit       *string
+	RateLimitPolicy *string
+}
+
+type GetTokensResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *TokenList
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *BadRequest
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *Unauthorised
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *Forbidden
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *TooManyRequests
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *Unavailable
+	// ApplicationproblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationproblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetTokensResponse200Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetTokensResponse) GetJSON200() *TokenList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r GetTokensResponse) GetApplicationproblemJSON400() *BadRequest {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetTokensResponse) GetApplicationproblemJSON401() *Unauthorised {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetTokensResponse) GetApplicationproblemJSON403() *Forbidden {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetTokensResponse) GetApplicationproblemJSON429() *TooManyRequests {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetTokensResponse) GetApplicationproblemJSON503() *Unavailable {
+	return r.ApplicationproblemJSON503
+}
+
+// GetApplicationproblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetTokensResponse) GetApplicationproblemJSONDefault() *Problem {
+	return r.ApplicationproblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetTokensResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetTokensResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetTokensResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetTokensResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetUsersResponse200Headers the declared response headers of an HTTP 200 response for GetUsers
 type GetUsersResponse200Headers struct {
 	ETag            *string
@@ -17739,6 +17983,23 @@ func (c *ClientWithResponses) PostSurvivorsBySubjectConsentWithResponse(ctx cont
 		return nil, err
 	}
 	return ParsePostSurvivorsBySubjectConsentResponse(rsp)
+}
+
+// GetTokensWithResponse Your API tokens
+//
+// The tokens of the calling user, newest first: name, the first characters, scopes, whether it is active, expired or revoked, its expiry and when it was last used. Never the secret. Tokens are made and revoked on the account page.
+//
+// Needs the `self` permission (held by: admin, analyst, case handler, viewer).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/tokens (the `GetTokens` operationId).
+func (c *ClientWithResponses) GetTokensWithResponse(ctx context.Context, params *GetTokensParams, reqEditors ...RequestEditorFn) (*GetTokensResponse, error) {
+	rsp, err := c.GetTokens(ctx, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetTokensResponse(rsp)
 }
 
 // GetUsersWithResponse List the organisation's users
@@ -24074,6 +24335,111 @@ func ParsePostSurvivorsBySubjectConsentResponse(rsp *http.Response) (*PostSurviv
 			headers.RateLimitPolicy = &value
 		}
 		response.Headers201 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetTokensResponse parses an HTTP response from a GetTokensWithResponse call
+func ParseGetTokensResponse(rsp *http.Response) (*GetTokensResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetTokensResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest TokenList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case rsp.StatusCode == 304:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest Unauthorised
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest Forbidden
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest TooManyRequests
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest Unavailable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetTokensResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		if values := rsp.Header.Values("Link"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Link = &value
+		}
+		if values := rsp.Header.Values("RateLimit"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimit = &value
+		}
+		if values := rsp.Header.Values("RateLimit-Policy"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "RateLimit-Policy", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.RateLimitPolicy = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

@@ -126,6 +126,39 @@ func (s *accountHandlers) apiMe(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, meJSON{User: toUserJSON(p.User), Organisation: orgJSON{ID: p.Org.ID, Slug: p.Org.Slug, Name: p.Org.Name}})
 }
 
+// apiTokens lists the caller's own API tokens, as the account page does.
+func (s *accountHandlers) apiTokens(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	lp, problems := readListPage(r, defaultListLimit)
+	if len(problems) > 0 {
+		failParams(w, r, problems)
+		return
+	}
+	tokens, err := s.accounts.Store.ListAPITokens(r.Context(), p.User.OrgID, p.User.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	page, links := pageInMemory(w, r, tokens, lp, true, func(t account.APIToken) []string { return []string{sortableTime(t.CreatedAt), t.ID} })
+	now := s.clock.Now()
+	out := make([]tokenJSON, len(page))
+	for i, t := range page {
+		out[i] = tokenJSON{ID: t.ID, Name: t.Name, Prefix: t.Prefix, Scopes: []string{}, State: t.State(now), CreatedAt: t.CreatedAt}
+		for _, sc := range t.Scopes {
+			out[i].Scopes = append(out[i].Scopes, string(sc))
+		}
+		if !t.ExpiresAt.IsZero() {
+			e := t.ExpiresAt
+			out[i].ExpiresAt = &e
+		}
+		if !t.LastUsedAt.IsZero() {
+			u := t.LastUsedAt
+			out[i].LastUsedAt = &u
+		}
+	}
+	writeJSON(w, http.StatusOK, tokenListJSON{Tokens: out, pageLinksJSON: links})
+}
+
 func (s *accountHandlers) apiUsers(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	lp, problems := readListPage(r, defaultListLimit)

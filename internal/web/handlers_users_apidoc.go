@@ -41,6 +41,26 @@ type invitationJSON struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
+// tokenJSON is one of the caller's API tokens, without its secret.
+type tokenJSON struct {
+	ID     string `json:"id"`
+	Name   string `json:"name"`
+	Prefix string `json:"prefix"`
+	// Scopes are the areas and levels it may use, never beyond the
+	// user's role.
+	Scopes []string `json:"scopes"`
+	// State is active, expired or revoked.
+	State      string     `json:"state"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at"`
+	LastUsedAt *time.Time `json:"last_used_at"`
+}
+
+type tokenListJSON struct {
+	Tokens []tokenJSON `json:"tokens"`
+	pageLinksJSON
+}
+
 type invitationEnvelopeJSON struct {
 	Invitation invitationJSON `json:"invitation"`
 }
@@ -53,6 +73,10 @@ func accountAPIDocs() []apiDoc {
 			example: `{"user": {"id": "0193a5c2-7d1e-7c3a-9b2f-1a2b3c4d5e6f", "email": "analyst@acme.example", "name": "Ana Lyst",
 				"role": "analyst", "disabled": false, "totp_enrolled": true, "created_at": "2026-11-02T09:00:00Z"},
 				"organisation": {"id": "0193a5c2-0000-7c3a-9b2f-1a2b3c4d5e6f", "slug": "acme", "name": "Acme"}}`},
+		{pattern: "GET /api/v1/tokens", tag: "Account", summary: "Your API tokens",
+			description: "The tokens of the calling user, newest first: name, the first characters, scopes, whether it is active, expired or revoked, " +
+				"its expiry and when it was last used. Never the secret. Tokens are made and revoked on the account page.",
+			result: tokenListJSON{}, list: true, errors: []int{http.StatusBadRequest}},
 		{pattern: "GET /api/v1/users", tag: "Account", summary: "List the organisation's users",
 			description: "By email address.", result: usersJSON{}, list: true, errors: []int{http.StatusBadRequest}},
 		{pattern: "POST /api/v1/users", tag: "Account", summary: "Invite a user",

@@ -69,6 +69,7 @@ func (s *Server) routes() []route {
 			{"GET /api/v1/openapi.json", public, "", s.serveOpenAPI},
 			{"GET /api-reference", public, "", s.apiReference},
 			{"GET /api/v1/me", signedIn, self, acc.apiMe},
+			{"GET /api/v1/tokens", signedIn, self, acc.apiTokens},
 			{"GET /api/v1/users", signedIn, users, acc.apiUsers},
 			{"POST /api/v1/users", signedIn, users, acc.apiUserCreate},
 		},

@@ -262,6 +262,7 @@ var coreAuth = map[string][]string{
 	"GET /api/v1/openapi.json":              {"public"},
 	"GET /api-reference":                    {"public"},
 	"GET /api/v1/me":                        {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/tokens":                    {"admin", "analyst", "case_handler", "viewer"},
 	"GET /api/v1/users":                     {"admin"},
 	"POST /api/v1/users":                    {"admin"},
 	"GET /api/v1/jobs":                      {"admin", "analyst", "case_handler", "viewer"},

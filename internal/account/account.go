@@ -56,8 +56,11 @@ type User struct {
 	TOTPLastStep int64
 	// RecoveryHashes are the hashes of unused recovery codes.
 	RecoveryHashes []string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	// Language is the language code the person chose for the staff
+	// pages; empty follows their browser.
+	Language  string
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // TOTPEnabled reports whether the user has a confirmed second factor.

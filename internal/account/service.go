@@ -655,3 +655,21 @@ func (s *Service) addressTaken(ctx context.Context, orgID, email string, operato
 	}
 	return kernel.Errorf(kernel.Conflict, "%s", ErrAddressUnavailable)
 }
+
+// SetLanguage records the language a person reads the staff pages in (a
+// language code the pages offer, checked by the caller that knows them),
+// or "" to follow their browser.
+func (s *Service) SetLanguage(ctx context.Context, orgID, userID, lang string) error {
+	u, err := s.Store.User(ctx, orgID, userID)
+	if err != nil {
+		return err
+	}
+	if len(lang) > 35 {
+		return kernel.Errorf(kernel.Invalid, "language: not a language code")
+	}
+	u.Language, u.UpdatedAt = lang, s.Clock.Now()
+	if err := s.Store.UpdateUser(ctx, u); err != nil {
+		return fmt.Errorf("set language: %w", err)
+	}
+	return nil
+}

@@ -117,13 +117,13 @@ func (a *Accounts) OrgByID(ctx context.Context, id string) (account.Org, error) 
 }
 
 const userColumns = `id, org_id, email, name, role, password_hash, disabled, totp_secret, totp_pending,
-	totp_last_step, recovery_hashes, created_at, updated_at`
+	totp_last_step, recovery_hashes, created_at, updated_at, language`
 
 func scanUser(row interface{ Scan(...any) error }) (account.User, error) {
 	var u account.User
 	var role, recovery string
 	err := row.Scan(&u.ID, &u.OrgID, &u.Email, &u.Name, &role, &u.PasswordHash, &u.Disabled, &u.TOTPSecret,
-		&u.TOTPPending, &u.TOTPLastStep, &recovery, &u.CreatedAt, &u.UpdatedAt)
+		&u.TOTPPending, &u.TOTPLastStep, &recovery, &u.CreatedAt, &u.UpdatedAt, &u.Language)
 	if err != nil {
 		return u, err
 	}
@@ -135,9 +135,9 @@ func scanUser(row interface{ Scan(...any) error }) (account.User, error) {
 
 func (a *Accounts) CreateUser(ctx context.Context, u account.User) error {
 	_, err := a.db.write.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 		u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPPending,
-		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.CreatedAt.UTC(), u.UpdatedAt.UTC())
+		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.CreatedAt.UTC(), u.UpdatedAt.UTC(), u.Language)
 	return classify(err, "user "+u.Email)
 }
 
@@ -170,10 +170,10 @@ func (a *Accounts) ListUsers(ctx context.Context, orgID string) ([]account.User,
 
 func (a *Accounts) UpdateUser(ctx context.Context, u account.User) error {
 	res, err := a.db.write.ExecContext(ctx, `UPDATE users SET name = $3, role = $4, password_hash = $5, disabled = $6,
-		totp_secret = $7, totp_pending = $8, totp_last_step = $9, recovery_hashes = $10, updated_at = $11
+		totp_secret = $7, totp_pending = $8, totp_last_step = $9, recovery_hashes = $10, updated_at = $11, language = $12
 		WHERE org_id = $1 AND id = $2`,
 		u.OrgID, u.ID, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPPending,
-		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.UpdatedAt.UTC())
+		u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.UpdatedAt.UTC(), u.Language)
 	return affected(res, err, "user")
 }
 

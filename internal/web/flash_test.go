@@ -45,6 +45,7 @@ var pageConfirmations = map[string]string{
 	"POST /account/2fa/confirm":                 "page", // the recovery codes, once
 	"POST /account/tokens":                      "page", // the new token, once
 	"POST /account/tokens/{id}/revoke":          "flash",
+	"POST /account/language":                    "flash",
 	"POST /admin/users":                         "flash",
 	"POST /admin/users/{id}/disable":            "flash",
 	"POST /admin/users/{id}/enable":             "flash",

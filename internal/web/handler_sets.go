@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"errors"
-	"html/template"
 	"log/slog"
 	"strings"
 	"sync"
@@ -26,7 +25,9 @@ type base struct {
 	log   *slog.Logger
 	clock kernel.Clock
 	cfg   Config
-	pages map[string]*template.Template
+	pages localizedPages
+	// locales are the staff pages' languages.
+	locales *locales
 	// jobs runs long API work in the background; nil when the server
 	// has no job store.
 	jobs *jobRunner
@@ -176,7 +177,7 @@ func (m *missingDeps) need(present bool, capability, field string) {
 }
 
 // newServer builds every handler set from d and the parsed pages.
-func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
+func newServer(d Deps, ls *locales, pages localizedPages) (*Server, error) {
 	var miss missingDeps
 	miss.need(d.Accounts != nil, "the server", "Accounts")
 	miss.need(d.Ready != nil, "the server", "Ready")
@@ -210,7 +211,7 @@ func newServer(d Deps, pages map[string]*template.Template) (*Server, error) {
 		d.Log.Info("web: capabilities off", "off", strings.Join(off, ", "))
 	}
 
-	b := &base{log: d.Log, clock: d.Clock, cfg: d.Config, pages: pages}
+	b := &base{log: d.Log, clock: d.Clock, cfg: d.Config, pages: pages, locales: ls}
 	if d.Jobs != nil {
 		b.jobs = newJobRunner(d.Jobs, d.Clock, d.Log)
 	}

@@ -23,16 +23,22 @@ func (s *accountHandlers) renderAccount(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	now := s.clock.Now()
+	loc := s.localeOf(r)
 	rows := make([]tokenRow, len(tokens))
 	for i, t := range tokens {
 		rows[i] = tokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, State: t.State(now), Access: t.Scopes.Labels(),
-			Created: t.CreatedAt.Format("2 January 2006"), Expires: "never", Used: "never"}
+			Created: loc.date(t.CreatedAt), Expires: loc.tr("never"), Used: loc.tr("never")}
 		if !t.ExpiresAt.IsZero() {
-			rows[i].Expires = t.ExpiresAt.Format("2 January 2006 15:04 UTC")
+			rows[i].Expires = loc.dateTime(t.ExpiresAt)
 		}
 		if !t.LastUsedAt.IsZero() {
-			rows[i].Used = t.LastUsedAt.Format("2 January 2006 15:04 UTC")
+			rows[i].Used = loc.dateTime(t.LastUsedAt)
 		}
+	}
+	expiries := make([]tokenExpiry, len(tokenExpiries))
+	for i, e := range tokenExpiries {
+		expiries[i] = e
+		expiries[i].Label = loc.tr(e.Label)
 	}
 	var areas []tokenAreaChoice
 	for _, a := range account.ScopeAreas {
@@ -42,7 +48,8 @@ func (s *accountHandlers) renderAccount(w http.ResponseWriter, r *http.Request, 
 				CanWrite: slices.Contains(lv, account.LevelWrite)})
 		}
 	}
-	data := map[string]any{"User": p.User, "Tokens": rows, "TokenAreas": areas, "TokenExpiries": tokenExpiries}
+	data := map[string]any{"User": p.User, "Tokens": rows, "TokenAreas": areas, "TokenExpiries": expiries,
+		"Languages": s.locales.list, "Browser": s.locales.match(r.Header.Get("Accept-Language"))}
 	if a := s.approvals; a != nil && p.Can(account.PermCasesHandle) {
 		fp, approved, err := a.OwnKey(r.Context(), p.User.OrgID, p.User.ID)
 		if err != nil && !kernel.IsCode(err, kernel.NotFound) {
@@ -109,11 +116,15 @@ func (s *accountHandlers) tokenCreate(w http.ResponseWriter, r *http.Request) {
 
 // tokenExpiries are the lifetimes the token form offers, in days; 0 is
 // "never".
-var tokenExpiries = []struct {
+var tokenExpiries = []tokenExpiry{
+	{"7", msg("in 7 days"), 7}, {"30", msg("in 30 days"), 30}, {"90", msg("in 90 days"), 90}, {"365", msg("in a year"), 365},
+	{"never", msg("never (not advised)"), 0},
+}
+
+// tokenExpiry is one lifetime the token form offers.
+type tokenExpiry struct {
 	Value, Label string
 	Days         int
-}{
-	{"7", "in 7 days", 7}, {"30", "in 30 days", 30}, {"90", "in 90 days", 90}, {"365", "in a year", 365}, {"never", "never (not advised)", 0},
 }
 
 // tokenRequest reads the token form: a name, one access level per area
@@ -152,11 +163,11 @@ func (s *accountHandlers) tokenRequest(r *http.Request, role account.Role) (acco
 
 func (s *accountHandlers) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
-	name := "The API token"
+	said := s.tr(r, "The API token is revoked: it no longer works.")
 	if toks, err := s.accounts.Store.ListAPITokens(r.Context(), p.User.OrgID, p.User.ID); err == nil {
 		for _, t := range toks {
 			if t.ID == r.PathValue("id") {
-				name = "API token \u201c" + t.Name + "\u201d"
+				said = s.tr(r, "API token \u201c%v\u201d is revoked: it no longer works.", t.Name)
 			}
 		}
 	}
@@ -164,7 +175,29 @@ func (s *accountHandlers) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/account", name+" is revoked: it no longer works.")
+	s.done(w, r, "/account", said)
+}
+
+// languageSet records the language the person reads the staff pages in,
+// and says so in that language. An empty choice follows the browser.
+func (s *accountHandlers) languageSet(w http.ResponseWriter, r *http.Request) {
+	p := principalOf(r)
+	code := r.FormValue("language")
+	if code != "" && s.locales.get(code) == nil {
+		s.renderAccount(w, r, http.StatusBadRequest, map[string]any{"Error": s.tr(r, "Language: choose one of the languages offered.")})
+		return
+	}
+	if err := s.accounts.SetLanguage(r.Context(), p.User.OrgID, p.User.ID, code); err != nil {
+		s.failOnAccount(w, r, err)
+		return
+	}
+	if code == "" {
+		l := s.locales.match(r.Header.Get("Accept-Language"))
+		s.done(w, r, "/account", l.tr("The pages now follow your browser's language (%s).", l.Name))
+		return
+	}
+	l := s.locales.get(code)
+	s.done(w, r, "/account", l.tr("The pages are now in %s.", l.Name))
 }
 
 // tokenRow is one API token as the account page shows it.

@@ -12,19 +12,45 @@ import (
 	"github.com/upstream-platform/upstream/internal/account"
 )
 
-// parsePages parses each page template together with the shared layout.
-func parsePages() (map[string]*template.Template, error) {
-	funcs := template.FuncMap{
+// localizedPages are the page templates per language code, then per
+// page name.
+type localizedPages map[string]map[string]*template.Template
+
+// parseLocalizedPages parses every page once per language, each set with
+// functions that speak that language, so a page never has to carry its
+// locale around.
+func parseLocalizedPages(ls *locales) (localizedPages, error) {
+	out := localizedPages{}
+	for _, l := range ls.list {
+		pages, err := parsePages(l)
+		if err != nil {
+			return nil, err
+		}
+		out[l.Code] = pages
+	}
+	return out, nil
+}
+
+// pageFuncs are the template functions, bound to one language.
+func pageFuncs(l *locale) template.FuncMap {
+	return template.FuncMap{
 		"can": func(p account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
-		// Numbers for people: see format.go.
-		"num":     fmtNum,
-		"count":   fmtCount,
-		"days":    fmtDays,
-		"percent": fmtPercent,
-		"countOf": fmtCountOf,
+		// t translates a message written in English; args fill its verbs:
+		// {{t "Showing %s to %s" (count .From) (count .To)}}.
+		"t":    l.tr,
+		"lang": func() *locale { return l },
+		// Numbers and dates for people, as the language writes them: see
+		// format.go and i18n.go.
+		"num":      l.num,
+		"count":    l.count,
+		"days":     l.days,
+		"percent":  l.percent,
+		"countOf":  l.countOf,
+		"date":     l.date,
+		"dateTime": l.dateTime,
 		// Codes for people: see labels.go.
-		"label": func(code any) string { return label(fmt.Sprint(code)) },
-		"role":  roleLabel,
+		"label": func(code any) string { return l.tr(escapeVerbs(label(fmt.Sprint(code)))) },
+		"role":  func(r account.Role) string { return l.tr(escapeVerbs(roleLabel(r))) },
 		// sortHead describes one sortable column heading of a table whose
 		// data holds Sorted (the current order) and SortBy (links by key).
 		"sortHead": func(data map[string]any, key, label, class string) map[string]any {
@@ -37,7 +63,7 @@ func parsePages() (map[string]*template.Template, error) {
 			current := sorted == key || (sorted == "" && key == "exposure")
 			return map[string]any{"Key": key, "Label": label, "Class": class, "Href": links[key], "Current": current, "Direction": dir}
 		},
-		"stage": func(s grievance.Stage) string { return grievance.StageLabel(s, "en") },
+		"stage": func(s grievance.Stage) string { return grievance.StageLabel(s, l.Code) },
 		// dict passes several values to a shared template: dict "K" v ...
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
@@ -48,6 +74,16 @@ func parsePages() (map[string]*template.Template, error) {
 			return m
 		},
 	}
+}
+
+// escapeVerbs makes text that is not a format (a label) safe to translate
+// as one.
+func escapeVerbs(s string) string { return strings.ReplaceAll(s, "%", "%%") }
+
+// parsePages parses each page template together with the shared layout,
+// for one language.
+func parsePages(l *locale) (map[string]*template.Template, error) {
+	funcs := pageFuncs(l)
 	names, err := fs.Glob(templateFiles, "templates/*.html")
 	if err != nil {
 		return nil, err
@@ -70,7 +106,8 @@ func parsePages() (map[string]*template.Template, error) {
 // render writes a page into a buffer first, so a template error becomes a
 // clean 500 instead of half a page.
 func (s *base) render(w http.ResponseWriter, r *http.Request, status int, page string, data map[string]any) {
-	t, ok := s.pages[page]
+	loc := s.localeOf(r)
+	t, ok := s.pages[loc.Code][page]
 	if !ok {
 		s.log.Error("unknown template", "page", page)
 		http.Error(w, "internal error", http.StatusInternalServerError)
@@ -85,6 +122,7 @@ func (s *base) render(w http.ResponseWriter, r *http.Request, status int, page s
 		}
 	}
 	data["Version"] = s.cfg.Version
+	data["Locale"] = loc
 	if msg := s.takeFlash(w, r); msg != "" {
 		data["Flash"] = msg
 	}
@@ -96,6 +134,8 @@ func (s *base) render(w http.ResponseWriter, r *http.Request, status int, page s
 	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("Content-Language", loc.Code)
+	w.Header().Add("Vary", "Accept-Language")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
 }

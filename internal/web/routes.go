@@ -52,6 +52,7 @@ func (s *Server) routes() []route {
 			{"POST /account/2fa/confirm", signedIn, self, acc.totpConfirm},
 			{"POST /account/tokens", signedIn, self, acc.tokenCreate},
 			{"POST /account/tokens/{id}/revoke", signedIn, self, acc.tokenRevoke},
+			{"POST /account/language", signedIn, self, acc.languageSet},
 
 			{"GET /admin/users", signedIn, users, acc.usersPage},
 			{"POST /admin/users", signedIn, users, acc.userCreate},

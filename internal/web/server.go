@@ -169,11 +169,15 @@ type Server struct {
 // the program at start rather than on first use, and checks that every
 // capability that is on has all it needs.
 func New(d Deps) (*Server, error) {
-	pages, err := parsePages()
+	ls, err := loadLocales(localeFiles)
 	if err != nil {
 		return nil, err
 	}
-	return newServer(d, pages)
+	pages, err := parseLocalizedPages(ls)
+	if err != nil {
+		return nil, err
+	}
+	return newServer(d, ls, pages)
 }
 
 // Handler returns the complete HTTP handler with all middleware.

@@ -161,8 +161,18 @@ type builtServer struct {
 	h   http.Handler
 }
 
-// testPages are the parsed templates, shared by every server a test builds.
-var testPages = sync.OnceValues(parsePages)
+// testLocales and testPages are the catalogs and parsed templates, shared
+// by every server a test builds.
+var (
+	testLocales = sync.OnceValues(func() (*locales, error) { return loadLocales(localeFiles) })
+	testPages   = sync.OnceValues(func() (localizedPages, error) {
+		ls, err := testLocales()
+		if err != nil {
+			return nil, err
+		}
+		return parseLocalizedPages(ls)
+	})
+)
 
 // server returns the server for the fixture's current deps, building a new
 // one when a test has changed them since the last request.
@@ -176,7 +186,8 @@ func (f *fixture) server(t testing.TB) *builtServer {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := newServer(*f.deps, pages)
+	ls, _ := testLocales()
+	srv, err := newServer(*f.deps, ls, pages)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -247,6 +258,7 @@ var coreAuth = map[string][]string{
 	"POST /account/2fa/confirm":             {"admin", "analyst", "case_handler", "viewer"},
 	"POST /account/tokens":                  {"admin", "analyst", "case_handler", "viewer"},
 	"POST /account/tokens/{id}/revoke":      {"admin", "analyst", "case_handler", "viewer"},
+	"POST /account/language":                {"admin", "analyst", "case_handler", "viewer"},
 	"GET /admin/users":                      {"admin"},
 	"POST /admin/users":                     {"admin"},
 	"POST /admin/users/{id}/disable":        {"admin"},

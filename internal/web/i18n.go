@@ -1,0 +1,279 @@
+package web
+
+import (
+	"embed"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"math"
+	"net/http"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
+	"golang.org/x/text/message"
+	"golang.org/x/text/message/catalog"
+	"golang.org/x/text/number"
+)
+
+// The staff pages speak the language each person chooses. Text is written
+// in English in the templates and handlers ({{t "Cases"}}, s.tr(r,
+// "Alert acknowledged.")); the English sentence is the message key, and
+// locales/<code>.json holds its translation. A message without a
+// translation shows in English, so a new sentence never breaks a page.
+//
+// The catalogs are golang.org/x/text/message catalogs: x/text is already
+// how the reporter pages match languages, its printer formats numbers
+// with the locale's CLDR separators, and its plural rules say whether a
+// count takes the singular. (The reporter pages keep their own six
+// languages in intake_i18n.go: they are tiny and must not grow.)
+
+//go:embed locales/*.json
+var localeFiles embed.FS
+
+// defaultLocale is the language a page falls back to, and the language of
+// the message keys.
+const defaultLocale = "en"
+
+// locale is one language of the staff pages.
+type locale struct {
+	Code string // the BCP 47 tag as written in a catalog's file name: "es"
+	Name string // the language's own name for itself, for the switch
+	Dir  string // "ltr" or "rtl", for <html dir>
+	tag  language.Tag
+	p    *message.Printer
+	// months are the month names, January first, as the catalog gives them.
+	months [12]string
+}
+
+// catalogFile is the format of locales/<code>.json.
+type catalogFile struct {
+	// Name is the language's name in itself ("Español").
+	Name string `json:"name"`
+	// Messages maps each English message to its translation.
+	Messages map[string]string `json:"messages"`
+}
+
+// locales are the staff pages' languages, English first.
+type locales struct {
+	list    []*locale
+	byCode  map[string]*locale
+	matcher language.Matcher
+	// messages are every catalog's translations, by language code, kept
+	// for the completeness checks.
+	messages map[string]map[string]string
+}
+
+// rtlScripts are the scripts written right to left, for the languages
+// likely to be added (ISO 15924 codes).
+var rtlScripts = []string{"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr"}
+
+// textDirection says which way a language is written: "rtl" when its
+// likely script runs right to left.
+func textDirection(tag language.Tag) string {
+	script, _ := tag.Script()
+	if slices.Contains(rtlScripts, script.String()) {
+		return "rtl"
+	}
+	return "ltr"
+}
+
+// printfVerb finds the formatting verbs of a message, so that a
+// translation that drops or adds one is refused when the catalog loads.
+var printfVerb = regexp.MustCompile(`%(?:\[\d+\])?[-+# 0]*\d*(?:\.\d+)?[a-zA-Z%]`)
+
+// verbs returns the verbs of a message, in a canonical order, for
+// comparison (explicit argument indexes may reorder them).
+func verbs(msg string) []string {
+	var out []string
+	for _, v := range printfVerb.FindAllString(msg, -1) {
+		if v == "%%" {
+			continue
+		}
+		out = append(out, v[len(v)-1:])
+	}
+	slices.Sort(out)
+	return out
+}
+
+// loadLocales reads every catalog under locales/. A catalog that does not
+// parse, or a translation whose formatting verbs differ from its English
+// message, stops the server at start with the file and message named.
+func loadLocales(files fs.FS) (*locales, error) {
+	names, err := fs.Glob(files, "locales/*.json")
+	if err != nil {
+		return nil, err
+	}
+	b := catalog.NewBuilder(catalog.Fallback(language.English))
+	ls := &locales{byCode: map[string]*locale{}, messages: map[string]map[string]string{}}
+	var tags []language.Tag
+	for _, name := range names {
+		code := strings.TrimSuffix(path.Base(name), ".json")
+		tag, err := language.Parse(code)
+		if err != nil {
+			return nil, fmt.Errorf("%s: the file name is not a language tag: %w", name, err)
+		}
+		raw, err := fs.ReadFile(files, name)
+		if err != nil {
+			return nil, err
+		}
+		var cf catalogFile
+		dec := json.NewDecoder(strings.NewReader(string(raw)))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&cf); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+		if cf.Name == "" {
+			return nil, fmt.Errorf("%s: name: give the language's own name for itself", name)
+		}
+		for key, msg := range cf.Messages {
+			if strings.TrimSpace(msg) == "" {
+				return nil, fmt.Errorf("%s: message %q: the translation is empty", name, key)
+			}
+			if !slices.Equal(verbs(key), verbs(msg)) {
+				return nil, fmt.Errorf("%s: message %q: the translation %q must use the same %%-verbs", name, key, msg)
+			}
+			if err := b.SetString(tag, key, msg); err != nil {
+				return nil, fmt.Errorf("%s: message %q: %w", name, key, err)
+			}
+		}
+		ls.messages[code] = cf.Messages
+		l := &locale{Code: code, Name: cf.Name, Dir: textDirection(tag), tag: tag}
+		l.p = message.NewPrinter(tag, message.Catalog(b))
+		for m := range l.months {
+			l.months[m] = l.p.Sprintf(time.Month(m + 1).String())
+		}
+		if code == defaultLocale {
+			ls.list = append([]*locale{l}, ls.list...)
+			tags = append([]language.Tag{tag}, tags...)
+		} else {
+			ls.list = append(ls.list, l)
+			tags = append(tags, tag)
+		}
+		ls.byCode[code] = l
+	}
+	if ls.byCode[defaultLocale] == nil {
+		return nil, fmt.Errorf("locales: %s.json is missing", defaultLocale)
+	}
+	ls.matcher = language.NewMatcher(tags)
+	return ls, nil
+}
+
+// get returns the locale of a stored preference, or nil.
+func (ls *locales) get(code string) *locale { return ls.byCode[code] }
+
+// match picks the locale for an Accept-Language header.
+func (ls *locales) match(acceptLanguage string) *locale {
+	if len(acceptLanguage) > 256 {
+		return ls.list[0]
+	}
+	prefs, _, err := language.ParseAcceptLanguage(acceptLanguage)
+	if err != nil || len(prefs) == 0 {
+		return ls.list[0]
+	}
+	_, i, conf := ls.matcher.Match(prefs...)
+	if conf == language.No {
+		return ls.list[0]
+	}
+	return ls.list[i]
+}
+
+// localeOf is the language of the page for this request: the signed-in
+// person's choice, else the browser's Accept-Language, else English.
+func (s *base) localeOf(r *http.Request) *locale {
+	if p := principalOf(r); p.User.Language != "" {
+		if l := s.locales.get(p.User.Language); l != nil {
+			return l
+		}
+	}
+	return s.locales.match(r.Header.Get("Accept-Language"))
+}
+
+// tr translates a message a handler shows (a flash, an error) into the
+// request's language; args fill its verbs.
+func (s *base) tr(r *http.Request, msg string, args ...any) string {
+	return s.localeOf(r).tr(msg, args...)
+}
+
+// tr translates msg, filling its verbs with args.
+func (l *locale) tr(msg string, args ...any) string {
+	return l.p.Sprintf(msg, args...)
+}
+
+// num shows a figure with the locale's separators and at most two
+// decimals (12.5 reads as 12.50 among money-like figures, 12 as 12).
+func (l *locale) num(v float64) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return "–"
+	}
+	v = math.Round(v*100) / 100
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	if v == math.Trunc(v) {
+		return l.p.Sprint(number.Decimal(v, number.MaxFractionDigits(0)))
+	}
+	return l.p.Sprint(number.Decimal(v, number.MinFractionDigits(2), number.MaxFractionDigits(2)))
+}
+
+// count shows a whole count with the locale's thousands separators.
+func (l *locale) count(n int) string { return l.p.Sprint(number.Decimal(n)) }
+
+// percent shows a share (0.536 for 53.6%) with at most one decimal, the
+// percent sign placed as the locale writes it.
+func (l *locale) percent(share float64) string {
+	if math.IsNaN(share) || math.IsInf(share, 0) {
+		return "–"
+	}
+	return l.p.Sprint(number.Percent(share, number.MaxFractionDigits(1)))
+}
+
+// countOf shows a count with the noun that agrees with it in the locale
+// (French and Portuguese take the singular for 0 as well as 1); one and
+// many are the English nouns, translated through the catalog.
+func (l *locale) countOf(n int, one, many string) string {
+	abs := n
+	if abs < 0 {
+		abs = -abs
+	}
+	noun := many
+	if plural.Cardinal.MatchPlural(l.tag, abs, 0, 0, 0, 0) == plural.One {
+		noun = one
+	}
+	return l.count(n) + " " + l.tr(noun)
+}
+
+// days shows a number of days.
+func (l *locale) days(n int) string { return l.countOf(n, "day", "days") }
+
+// Date layouts, as messages: each locale orders day, month and year its
+// own way ("2 de January de 2006"); the month name is then put in the
+// locale's words.
+const (
+	dateLayout     = "2 January 2006"
+	dateTimeLayout = "2 January 2006, 15:04 UTC"
+)
+
+// date shows a day as the locale writes it: "2 January 2006", "2 de enero
+// de 2006", "2 janvier 2006". The zero time reads as "not recorded".
+func (l *locale) date(t time.Time) string { return l.formatTime(t, dateLayout) }
+
+// dateTime shows a moment (in UTC, as the server keeps it).
+func (l *locale) dateTime(t time.Time) string { return l.formatTime(t, dateTimeLayout) }
+
+func (l *locale) formatTime(t time.Time, layout string) string {
+	if t.IsZero() {
+		return l.tr("not recorded")
+	}
+	t = t.UTC()
+	s := t.Format(l.tr(layout))
+	return strings.Replace(s, t.Month().String(), l.months[t.Month()-1], 1)
+}
+
+// msg marks an English message kept in a table to be translated later
+// (through locale.tr) so the catalog checks find it; it returns msg.
+func msg(m string) string { return m }

@@ -1,0 +1,355 @@
+package web
+
+import (
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"html"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+	"text/template/parse"
+	"time"
+)
+
+// The catalog checks: every message the staff pages and their handlers
+// use has a Spanish, French and Portuguese translation, no catalog keeps a
+// message nobody uses, and the pages listed as translated have no visible
+// English left outside {{t}}.
+
+// reporterTemplates are the reporter-facing documents, which keep their
+// own six languages (intake_i18n.go, the survey texts) and are not staff
+// pages.
+var reporterTemplates = []string{"report.html", "survey_public.html"}
+
+// templateMessages returns the messages each staff template uses, by
+// template file name.
+func templateMessages(t *testing.T) map[string][]string {
+	t.Helper()
+	funcs := pageFuncs(&locale{})
+	names, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "templates/")
+		if slices.Contains(reporterTemplates, base) {
+			continue
+		}
+		src, err := fs.ReadFile(templateFiles, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees, err := parse.Parse(base, string(src), "{{", "}}", funcs, builtinFuncs)
+		if err != nil {
+			t.Fatalf("%s: %v", base, err)
+		}
+		var msgs []string
+		for _, tree := range trees {
+			walkTemplate(tree.Root, func(c *parse.CommandNode) {
+				if len(c.Args) == 0 {
+					return
+				}
+				id, ok := c.Args[0].(*parse.IdentifierNode)
+				if !ok {
+					return
+				}
+				lit := func(i int) {
+					if i < len(c.Args) {
+						if s, ok := c.Args[i].(*parse.StringNode); ok {
+							msgs = append(msgs, s.Text)
+						}
+					}
+				}
+				switch id.Ident {
+				case "t":
+					if _, ok := c.Args[1].(*parse.StringNode); !ok {
+						t.Errorf("%s: {{t}} needs a literal message, so the catalogs can be checked: %s", base, c)
+					}
+					lit(1)
+				case "countOf":
+					lit(2)
+					lit(3)
+				}
+			}, nil)
+		}
+		out[base] = msgs
+	}
+	return out
+}
+
+// builtinFuncs are text/template's own functions, which parse.Parse needs
+// named.
+var builtinFuncs = map[string]any{"and": 0, "or": 0, "not": 0, "len": 0, "index": 0, "slice": 0, "print": 0, "printf": 0,
+	"println": 0, "html": 0, "js": 0, "urlquery": 0, "call": 0, "eq": 0, "ne": 0, "lt": 0, "le": 0, "gt": 0, "ge": 0}
+
+// walkTemplate calls cmd for every command and text for every text node
+// under n.
+func walkTemplate(n parse.Node, cmd func(*parse.CommandNode), text func(*parse.TextNode)) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			walkTemplate(c, cmd, text)
+		}
+	case *parse.TextNode:
+		if text != nil {
+			text(n)
+		}
+	case *parse.ActionNode:
+		walkTemplate(n.Pipe, cmd, text)
+	case *parse.PipeNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Cmds {
+			walkTemplate(c, cmd, text)
+		}
+	case *parse.CommandNode:
+		cmd(n)
+		for _, a := range n.Args {
+			walkTemplate(a, cmd, text)
+		}
+	case *parse.IfNode:
+		walkBranch(&n.BranchNode, cmd, text)
+	case *parse.RangeNode:
+		walkBranch(&n.BranchNode, cmd, text)
+	case *parse.WithNode:
+		walkBranch(&n.BranchNode, cmd, text)
+	case *parse.TemplateNode:
+		walkTemplate(n.Pipe, cmd, text)
+	}
+}
+
+func walkBranch(b *parse.BranchNode, cmd func(*parse.CommandNode), text func(*parse.TextNode)) {
+	walkTemplate(b.Pipe, cmd, text)
+	walkTemplate(b.List, cmd, text)
+	walkTemplate(b.ElseList, cmd, text)
+}
+
+// codeMessages are the messages the Go code of the web adapter
+// translates: literals passed to tr (on a locale or a handler set), to
+// msg (a table entry translated later) and to countOf.
+func codeMessages(t *testing.T) map[string][]string {
+	t.Helper()
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string][]string{}
+	fset := token.NewFileSet()
+	for _, name := range files {
+		if strings.HasSuffix(name, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, name, nil, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ast.Inspect(f, func(n ast.Node) bool {
+			call, ok := n.(*ast.CallExpr)
+			if !ok {
+				return true
+			}
+			lit := func(i int) {
+				if i >= len(call.Args) {
+					return
+				}
+				if b, ok := call.Args[i].(*ast.BasicLit); ok && b.Kind == token.STRING {
+					s, err := strconv.Unquote(b.Value)
+					if err != nil {
+						t.Fatal(err)
+					}
+					out[name] = append(out[name], s)
+				}
+			}
+			switch fn := call.Fun.(type) {
+			case *ast.Ident:
+				if fn.Name == "msg" {
+					lit(0)
+				}
+			case *ast.SelectorExpr:
+				switch fn.Sel.Name {
+				case "tr":
+					lit(0) // locale.tr(msg, ...)
+					lit(1) // base.tr(r, msg, ...)
+				case "countOf":
+					lit(1)
+					lit(2)
+				}
+			}
+			return true
+		})
+	}
+	return out
+}
+
+// implicitMessages are translated by the formatting code itself: month
+// names, the date layouts and the labels of codes and roles.
+func implicitMessages() []string {
+	out := []string{dateLayout, dateTimeLayout, "not recorded"}
+	for m := time.January; m <= time.December; m++ {
+		out = append(out, m.String())
+	}
+	for _, l := range codeLabels {
+		out = append(out, escapeVerbs(l))
+	}
+	for _, l := range roleLabels {
+		out = append(out, escapeVerbs(l))
+	}
+	return out
+}
+
+// usedMessages is every message of the staff pages.
+func usedMessages(t *testing.T) map[string]bool {
+	used := map[string]bool{}
+	for _, ms := range templateMessages(t) {
+		for _, m := range ms {
+			used[m] = true
+		}
+	}
+	for _, ms := range codeMessages(t) {
+		for _, m := range ms {
+			used[m] = true
+		}
+	}
+	for _, m := range implicitMessages() {
+		used[m] = true
+	}
+	return used
+}
+
+// translatedLanguages must translate every message.
+var translatedLanguages = []string{"es", "fr", "pt"}
+
+func TestCatalogsAreComplete(t *testing.T) {
+	ls, err := loadLocales(localeFiles)
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := usedMessages(t)
+	for _, code := range translatedLanguages {
+		cat, ok := ls.messages[code]
+		if !ok {
+			t.Fatalf("no catalog locales/%s.json", code)
+		}
+		var missing, unused []string
+		for m := range used {
+			if _, ok := cat[m]; !ok {
+				missing = append(missing, m)
+			}
+		}
+		for m := range cat {
+			if !used[m] {
+				unused = append(unused, m)
+			}
+		}
+		sort.Strings(missing)
+		sort.Strings(unused)
+		for _, m := range missing {
+			t.Errorf("locales/%s.json: no translation of %q (add it: every staff message is translated)", code, m)
+		}
+		for _, m := range unused {
+			t.Errorf("locales/%s.json: %q is used by no template or handler (remove it)", code, m)
+		}
+	}
+	if en := ls.messages["en"]; len(en) != 0 {
+		t.Errorf("locales/en.json holds %d messages: English is written in the templates themselves", len(en))
+	}
+	t.Logf("%d staff messages, each translated into %s", len(used), strings.Join(translatedLanguages, ", "))
+}
+
+// A catalog that drops a verb would print "%!v(MISSING)" on a page: it is
+// refused when the server starts, naming the file and message.
+func TestCatalogWithWrongVerbsIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "locales"), 0o755)
+	os.WriteFile(filepath.Join(dir, "locales", "en.json"), []byte(`{"name":"English","messages":{}}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "locales", "es.json"), []byte(`{"name":"Español","messages":{"Revoke %v":"Revocar"}}`), 0o644)
+	_, err := loadLocales(os.DirFS(dir))
+	if err == nil || !strings.Contains(err.Error(), "locales/es.json") || !strings.Contains(err.Error(), "Revoke %v") {
+		t.Fatalf("want the file and message named, got %v", err)
+	}
+	os.WriteFile(filepath.Join(dir, "locales", "es.json"), []byte(`{"name":"Español","messages":{"Cases":`), 0o644)
+	if _, err := loadLocales(os.DirFS(dir)); err == nil || !strings.Contains(err.Error(), "locales/es.json") {
+		t.Fatalf("a broken catalog: want the file named, got %v", err)
+	}
+}
+
+// translatedPages are the staff templates whose every visible sentence
+// goes through {{t}}: a new sentence on one of them must be wrapped and
+// translated.
+var translatedPages = []string{"layout.html", "account.html", "error.html", "login.html"}
+
+// tagOrComment matches markup between visible text.
+var tagOrComment = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)
+
+// untranslatedTemplateText returns the visible text of a template left
+// outside {{t}}: text between tags that holds a word, outside code.
+func untranslatedTemplateText(t *testing.T, name string) []string {
+	t.Helper()
+	src, err := fs.ReadFile(templateFiles, "templates/"+name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trees, err := parse.Parse(name, string(src), "{{", "}}", pageFuncs(&locale{}), builtinFuncs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	for _, tree := range trees {
+		var sb strings.Builder
+		walkTemplate(tree.Root, func(*parse.CommandNode) {}, func(n *parse.TextNode) {
+			sb.Write(n.Text)
+			sb.WriteString("\x00")
+		})
+		text := regexp.MustCompile(`(?s)<(code|pre|kbd|samp)\b.*?</(code|pre|kbd|samp)>`).ReplaceAllString(sb.String(), "")
+		for _, part := range strings.Split(tagOrComment.ReplaceAllString(text, "\x00"), "\x00") {
+			part = strings.TrimSpace(html.UnescapeString(part))
+			if strings.Trim(strings.ReplaceAll(part, "Upstream", ""), " ·") == "" {
+				continue // the product's name is not translated
+			}
+			if regexp.MustCompile(`\p{L}{2,}`).MatchString(part) {
+				left = append(left, part)
+			}
+		}
+		// Attributes people read (labels, titles, placeholders).
+		for _, m := range regexp.MustCompile(`(?:aria-label|title|placeholder|alt)="([^"{]*\p{L}{2,}[^"{]*)"`).FindAllStringSubmatch(sb.String(), -1) {
+			left = append(left, m[1])
+		}
+	}
+	return left
+}
+
+func TestTranslatedPagesHaveNoEnglishLeft(t *testing.T) {
+	names, _ := fs.Glob(templateFiles, "templates/*.html")
+	done := 0
+	var partly []string
+	for _, n := range names {
+		base := strings.TrimPrefix(n, "templates/")
+		if slices.Contains(reporterTemplates, base) {
+			continue
+		}
+		left := untranslatedTemplateText(t, base)
+		if slices.Contains(translatedPages, base) {
+			for _, s := range left {
+				t.Errorf("%s: %q is shown in English to every language: wrap it in {{t}} and translate it in locales/*.json", base, s)
+			}
+		}
+		if len(left) == 0 {
+			done++
+		} else {
+			partly = append(partly, base+" ("+strconv.Itoa(len(left))+" texts left)")
+		}
+	}
+	t.Logf("staff templates with every text translated: %d; not yet: %s", done, strings.Join(partly, ", "))
+}

@@ -1,0 +1,154 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/language"
+
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+)
+
+func testLocale(t *testing.T, code string) *locale {
+	t.Helper()
+	ls, err := testLocales()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := ls.get(code)
+	if l == nil {
+		t.Fatalf("no locale %s", code)
+	}
+	return l
+}
+
+// Numbers and dates read as each language writes them; English reads
+// exactly as the formatting helpers of format.go write it.
+func TestNumbersAndDatesPerLocale(t *testing.T) {
+	day := time.Date(2026, time.March, 4, 9, 5, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		code                                 string
+		num, small, whole, count, pct, pct1  string
+		date, dateTime, zeroDays, oneEntries string
+	}{
+		{"en", "1,234,567.50", "53.66", "12", "3,361", "53.7%", "100%", "4 March 2026", "4 March 2026, 09:05 UTC", "0 days", "1 entry"},
+		{"es", "1.234.567,50", "53,66", "12", "3.361", "53,7\u00a0%", "100\u00a0%", "4 de marzo de 2026", "4 de marzo de 2026, 09:05 UTC", "0 días", "1 entrada"},
+		{"fr", "1\u00a0234\u00a0567,50", "53,66", "12", "3\u00a0361", "53,7\u00a0%", "100\u00a0%", "4 mars 2026", "4 mars 2026 à 09:05 UTC", "0 jour", "1 entrée"},
+		{"pt", "1.234.567,50", "53,66", "12", "3.361", "53,7%", "100%", "4 de março de 2026", "4 de março de 2026, 09:05 UTC", "0 dia", "1 entrada"},
+	} {
+		l := testLocale(t, tc.code)
+		for _, c := range []struct{ got, want string }{
+			{l.num(1234567.5), tc.num}, {l.num(53.65853658536586), tc.small}, {l.num(12), tc.whole}, {l.count(3361), tc.count},
+			{l.percent(0.53658), tc.pct}, {l.percent(1), tc.pct1}, {l.date(day), tc.date}, {l.dateTime(day), tc.dateTime},
+			{l.days(0), tc.zeroDays}, {l.countOf(1, "entry", "entries"), tc.oneEntries},
+		} {
+			// French groups with a no-break space of either width,
+			// depending on the CLDR version: compare it as one.
+			got := strings.ReplaceAll(c.got, "\u202f", "\u00a0")
+			if got != c.want {
+				t.Errorf("%s: got %q, want %q", tc.code, c.got, c.want)
+			}
+		}
+	}
+	en := testLocale(t, "en")
+	for _, v := range []float64{53.65853658536586, 150.38636363636363, 7.627118644067797, 1234567.5, 12, -0.001, 12.5, -1200} {
+		if en.num(v) != fmtNum(v) {
+			t.Errorf("English %v: %q, format.go says %q", v, en.num(v), fmtNum(v))
+		}
+	}
+	if en.percent(0.53658) != fmtPercent(0.53658) || en.count(-1200) != fmtCount(-1200) || en.days(12) != fmtDays(12) {
+		t.Error("English counts and shares differ from format.go")
+	}
+}
+
+// A language written right to left sets dir="rtl" on the page: adding its
+// catalog is all it takes.
+func TestRightToLeftLocale(t *testing.T) {
+	for tag, want := range map[string]string{"ar": "rtl", "he": "rtl", "fa": "rtl", "ur": "rtl", "es": "ltr", "fr": "ltr", "pt": "ltr", "en": "ltr"} {
+		if got := textDirection(language.MustParse(tag)); got != want {
+			t.Errorf("%s: %s, want %s", tag, got, want)
+		}
+	}
+	dir := t.TempDir()
+	os.MkdirAll(filepath.Join(dir, "locales"), 0o755)
+	os.WriteFile(filepath.Join(dir, "locales", "en.json"), []byte(`{"name":"English","messages":{}}`), 0o644)
+	os.WriteFile(filepath.Join(dir, "locales", "ar.json"), []byte(`{"name":"العربية","messages":{"Something went wrong":"حدث خطأ ما"}}`), 0o644)
+	ls, err := loadLocales(os.DirFS(dir))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages, err := parseLocalizedPages(ls)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := pages["ar"]["error.html"].Execute(&buf, map[string]any{"Locale": ls.get("ar"), "Status": 404, "Message": "-"}); err != nil {
+		t.Fatal(err)
+	}
+	if p := buf.String(); !strings.Contains(p, `<html lang="ar" dir="rtl">`) || !strings.Contains(p, "حدث خطأ ما") {
+		t.Errorf("an Arabic page: %.300s", p)
+	}
+	if got := ls.match("ar-EG,en;q=0.5"); got.Code != "ar" {
+		t.Errorf("Accept-Language ar-EG matched %s", got.Code)
+	}
+}
+
+// Each person chooses the language of the staff pages on their account
+// page, with a form that works without script; without a choice the
+// browser's Accept-Language decides. The choice is stored with the user,
+// confirmed in the new language, and a cross-site post is refused.
+func TestLanguageSwitch(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		_, s := f.login(t, "viewer@acme.example", testPassword, "")
+		french := map[string]string{"Accept-Language": "fr-CA,fr;q=0.9,en;q=0.5"}
+		get := func(hdr map[string]string) (*http.Response, string) {
+			res := f.do(t, "GET", "/account", "", s, hdr)
+			return res, body(t, res)
+		}
+		res, p := get(french)
+		if !strings.Contains(p, `<html lang="fr" dir="ltr">`) || !strings.Contains(p, "<h1>Mon compte</h1>") || res.Header.Get("Content-Language") != "fr" {
+			t.Fatalf("with no choice, Accept-Language fr should give French: %.400s", p)
+		}
+		if _, p := get(nil); !strings.Contains(p, `<html lang="en" dir="ltr">`) || !strings.Contains(p, "<h1>My account</h1>") {
+			t.Fatalf("no choice and no Accept-Language should give English")
+		}
+		res = f.do(t, "POST", "/account/language", url.Values{"language": {"es"}}.Encode(), s, french)
+		if res.StatusCode != http.StatusSeeOther || flashOf(t, res) != "Las páginas están ahora en Español." {
+			t.Fatalf("choosing Spanish: %d %q", res.StatusCode, flashOf(t, res))
+		}
+		u, err := f.accounts.Store.UserByEmail(t.Context(), "viewer@acme.example")
+		if err != nil || u.Language != "es" {
+			t.Fatalf("stored language %q, %v", u.Language, err)
+		}
+		if _, p := get(french); !strings.Contains(p, `<html lang="es" dir="ltr">`) || !strings.Contains(p, "<h1>Mi cuenta</h1>") ||
+			!strings.Contains(p, `<option value="es" lang="es" selected>Español</option>`) || !strings.Contains(p, ">Cerrar sesión<") {
+			t.Fatalf("the choice should win over Accept-Language: %.600s", p)
+		}
+		res = f.do(t, "POST", "/account/language", url.Values{"language": {"xx"}}.Encode(), s, nil)
+		if p := body(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(p, "Idioma: elija uno de los idiomas ofrecidos.") {
+			t.Errorf("an unknown language: %d", res.StatusCode)
+		}
+		res = f.do(t, "POST", "/account/language", url.Values{"language": {"pt"}}.Encode(), s, map[string]string{"Sec-Fetch-Site": "cross-site"})
+		if res.StatusCode != http.StatusForbidden {
+			t.Errorf("a cross-site post: %d", res.StatusCode)
+		}
+		if u, _ := f.accounts.Store.UserByEmail(t.Context(), "viewer@acme.example"); u.Language != "es" {
+			t.Errorf("a refused post changed the language to %q", u.Language)
+		}
+		res = f.do(t, "POST", "/account/language", url.Values{"language": {""}}.Encode(), s, french)
+		if msg := flashOf(t, res); msg != "Les pages suivent désormais la langue de votre navigateur (Français)." {
+			t.Errorf("back to the browser's language: %q", msg)
+		}
+		if _, p := get(map[string]string{"Accept-Language": "pt-BR"}); !strings.Contains(p, "<h1>Minha conta</h1>") {
+			t.Errorf("following the browser again should give Portuguese for pt-BR")
+		}
+	})
+}

@@ -349,9 +349,9 @@ func (a *Accounts) AcceptInvitation(ctx context.Context, h string, now time.Time
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO users (`+userColumns+`)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
 			u.ID, u.OrgID, u.Email, u.Name, string(u.Role), u.PasswordHash, u.Disabled, u.TOTPSecret, u.TOTPPending,
-			u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.CreatedAt.UTC(), u.UpdatedAt.UTC())
+			u.TOTPLastStep, strings.Join(u.RecoveryHashes, " "), u.CreatedAt.UTC(), u.UpdatedAt.UTC(), u.Language)
 		return classify(err, "user "+u.Email)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"math"
 	"net/http"
@@ -204,6 +205,17 @@ func (l *locale) tr(msg string, args ...any) string {
 	return l.p.Sprintf(msg, args...)
 }
 
+// markupEscaper escapes what could open markup in text. Quotes and
+// apostrophes stay as they are: a page's sentence reads "supplier's" in
+// its source, not "supplier&#39;s".
+var markupEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// trHTML is {{t}}: the translation with its arguments, escaped as text.
+// In an attribute, html/template escapes the quotes of this value again.
+func (l *locale) trHTML(msg string, args ...any) template.HTML {
+	return template.HTML(markupEscaper.Replace(l.tr(msg, args...)))
+}
+
 // num shows a figure with the locale's separators and at most two
 // decimals (12.5 reads as 12.50 among money-like figures, 12 as 12).
 func (l *locale) num(v float64) string {
@@ -255,7 +267,7 @@ func (l *locale) days(n int) string { return l.countOf(n, "day", "days") }
 // locale's words.
 const (
 	dateLayout     = "2 January 2006"
-	dateTimeLayout = "2 January 2006, 15:04 UTC"
+	dateTimeLayout = "2 January 2006 15:04 UTC"
 )
 
 // date shows a day as the locale writes it: "2 January 2006", "2 de enero

@@ -287,8 +287,13 @@ func TestCatalogWithWrongVerbsIsRefused(t *testing.T) {
 
 // translatedPages are the staff templates whose every visible sentence
 // goes through {{t}}: a new sentence on one of them must be wrapped and
-// translated.
-var translatedPages = []string{"layout.html", "account.html", "error.html", "login.html"}
+// translated. The pages left out are being reworked; the test logs what
+// they still show in English.
+var translatedPages = []string{"layout.html", "account.html", "error.html", "login.html", "dashboard.html",
+	"alerts_detail.html", "alerts_closures.html", "alerts_endpoints.html", "alerts_sensitivity.html", "api_reference.html",
+	"eudr.html", "impact_list.html", "impact_sroi.html", "invitation.html", "screening.html", "settings.html",
+	"supply_audits.html", "supply_duplicates.html", "supply_import.html", "supply_party.html", "survey.html",
+	"survey_texts.html", "surveys.html", "users.html"}
 
 // tagOrComment matches markup between visible text.
 var tagOrComment = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)
@@ -323,7 +328,7 @@ func untranslatedTemplateText(t *testing.T, name string) []string {
 			}
 		}
 		// Attributes people read (labels, titles, placeholders).
-		for _, m := range regexp.MustCompile(`(?:aria-label|title|placeholder|alt)="([^"{]*\p{L}{2,}[^"{]*)"`).FindAllStringSubmatch(sb.String(), -1) {
+		for _, m := range regexp.MustCompile(`(?:aria-label|title|placeholder|alt)="([^"{]*\p{Ll}{2,}[^"{]*)"`).FindAllStringSubmatch(sb.String(), -1) {
 			left = append(left, m[1])
 		}
 	}

@@ -38,7 +38,7 @@ func TestNumbersAndDatesPerLocale(t *testing.T) {
 		num, small, whole, count, pct, pct1  string
 		date, dateTime, zeroDays, oneEntries string
 	}{
-		{"en", "1,234,567.50", "53.66", "12", "3,361", "53.7%", "100%", "4 March 2026", "4 March 2026, 09:05 UTC", "0 days", "1 entry"},
+		{"en", "1,234,567.50", "53.66", "12", "3,361", "53.7%", "100%", "4 March 2026", "4 March 2026 09:05 UTC", "0 days", "1 entry"},
 		{"es", "1.234.567,50", "53,66", "12", "3.361", "53,7\u00a0%", "100\u00a0%", "4 de marzo de 2026", "4 de marzo de 2026, 09:05 UTC", "0 días", "1 entrada"},
 		{"fr", "1\u00a0234\u00a0567,50", "53,66", "12", "3\u00a0361", "53,7\u00a0%", "100\u00a0%", "4 mars 2026", "4 mars 2026 à 09:05 UTC", "0 jour", "1 entrée"},
 		{"pt", "1.234.567,50", "53,66", "12", "3.361", "53,7%", "100%", "4 de março de 2026", "4 de março de 2026, 09:05 UTC", "0 dia", "1 entrada"},

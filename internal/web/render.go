@@ -37,7 +37,7 @@ func pageFuncs(l *locale) template.FuncMap {
 		"can": func(p account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
 		// t translates a message written in English; args fill its verbs:
 		// {{t "Showing %s to %s" (count .From) (count .To)}}.
-		"t":    l.tr,
+		"t":    l.trHTML,
 		"lang": func() *locale { return l },
 		// Numbers and dates for people, as the language writes them: see
 		// format.go and i18n.go.

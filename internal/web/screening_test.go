@@ -330,8 +330,8 @@ func TestScreeningPageFilters(t *testing.T) {
 	body := scrBody(t, f.do(t, "GET", "/screening", "", s, nil))
 	// The lists show their edition and its age (the fixture's clock is
 	// 2026-11-25).
-	if !strings.Contains(body, "edition of 2026-10-01, 55 days old") || strings.Contains(body, "older than 90 days") {
-		t.Errorf("lists on the page: want the edition of 2026-10-01, 55 days old and no staleness warning")
+	if !strings.Contains(body, "edition of 1 October 2026, 55 days old") || strings.Contains(body, "older than 90 days") {
+		t.Errorf("lists on the page: want the edition of 1 October 2026, 55 days old and no staleness warning")
 	}
 	for _, m := range regexp.MustCompile(`<input id="([^"]+)"`).FindAllStringSubmatch(body, -1) {
 		if !strings.Contains(body, `<label for="`+m[1]+`"`) {
@@ -447,7 +447,7 @@ func TestScreeningReplaceList(t *testing.T) {
 	}
 	msg := flashOf(t, res)
 	page = scrBody(t, f.do(t, "GET", res.Header.Get("Location"), "", admin, nil))
-	if !strings.Contains(msg, "UFLPA Entity List replaced by uflpa_2026-11.csv: 2 entries, edition of 2026-11-20") || !strings.Contains(page, "edition of 2026-11-20, 5 days old") {
+	if !strings.Contains(msg, "UFLPA Entity List replaced by uflpa_2026-11.csv: 2 entries, edition of 2026-11-20") || !strings.Contains(page, "edition of 20 November 2026, 5 days old") {
 		t.Errorf("the page does not confirm the new edition")
 	}
 	if f.editions.saved[screening.DatasetUFLPA] != "uflpa_2026-11.csv" {

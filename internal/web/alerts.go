@@ -261,7 +261,7 @@ func (s *alertHandlers) alertAssign(w http.ResponseWriter, r *http.Request) {
 	if id := strings.TrimSpace(r.FormValue("user")); id != "" {
 		msg = "Alert assigned."
 		if u, err := s.users.User(r.Context(), principalOf(r).User.OrgID, id); err == nil {
-			msg = "Alert assigned to " + cmp.Or(u.Name, u.Email) + "."
+			msg = s.tr(r, "Alert assigned to %v.", cmp.Or(u.Name, u.Email))
 		}
 	}
 	s.formAction(w, r, s.assignTo(r.Context(), r.FormValue("user")), msg)
@@ -275,7 +275,7 @@ func (s *alertHandlers) alertSnooze(w http.ResponseWriter, r *http.Request) {
 	}
 	msg := "Snooze lifted: the alert is open again."
 	if !until.IsZero() {
-		msg = "Alert snoozed until " + until.UTC().Format("2 Jan 2006 15:04") + " UTC."
+		msg = s.tr(r, "Alert snoozed until %v.", s.localeOf(r).dateTime(until))
 	}
 	s.formAction(w, r, snoozeUntil(until), msg)
 }

@@ -89,11 +89,11 @@ func (s *alertHandlers) closureAdd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	dates := fmtDay(c.From)
+	said := s.tr(r, "Closure added: %v, %v. The next detector run reads it.", c.Label, fmtDay(c.From))
 	if c.To != c.From {
-		dates += " to " + fmtDay(c.To)
+		said = s.tr(r, "Closure added: %v, %v to %v. The next detector run reads it.", c.Label, fmtDay(c.From), fmtDay(c.To))
 	}
-	s.done(w, r, "/alerts/closures", "Closure added: "+c.Label+", "+dates+". The next detector run reads it.")
+	s.done(w, r, "/alerts/closures", said)
 }
 
 // closureFormMessage names the form's fields in a validation message.

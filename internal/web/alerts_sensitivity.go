@@ -44,7 +44,7 @@ func (s *alertHandlers) sensitivitySave(w http.ResponseWriter, r *http.Request) 
 	p := principalOf(r)
 	name := r.FormValue("sensitivity")
 	if name == "" {
-		s.renderSensitivity(w, r, http.StatusBadRequest, map[string]any{"Error": "Choose one of the sensitivities."})
+		s.renderSensitivity(w, r, http.StatusBadRequest, map[string]any{"Error": s.tr(r, "Choose one of the sensitivities.")})
 		return
 	}
 	if err := s.endpoints.SetDetectorSensitivity(r.Context(), p.User.OrgID, name, p.User.ID, s.clock.Now()); err != nil {
@@ -56,5 +56,5 @@ func (s *alertHandlers) sensitivitySave(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	point, _ := earlywarning.SensitivityByName(name)
-	s.done(w, r, "/alerts/sensitivity", "Sensitivity saved: "+point.Label+". The next detector run uses it.")
+	s.done(w, r, "/alerts/sensitivity", s.tr(r, "Sensitivity saved: %v. The next detector run uses it.", point.Label))
 }

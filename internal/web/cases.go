@@ -275,7 +275,7 @@ func (s *caseHandlers) casesMarkSpam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/cases?stage=received", fmtCountOf(n, "report was", "reports were")+" marked as spam and destroyed; the audit log records each.")
+	s.done(w, r, "/cases?stage=received", s.tr(r, "%v marked as spam and destroyed; the audit log records each.", s.localeOf(r).countOf(n, "report was", "reports were")))
 }
 
 // openCase opens the case named in the path for the signed-in handler. The
@@ -422,11 +422,11 @@ func (s *caseHandlers) caseStage(w http.ResponseWriter, r *http.Request) {
 		if err := move(ctx, to, reason, note); err != nil {
 			return "", err
 		}
-		msg := "Case moved to " + grievance.StageLabel(to, "en")
+		loc := s.localeOf(r)
 		if reason != "" {
-			msg += " (" + label(string(reason)) + ")"
+			return loc.tr("Case moved to %v (%v).", grievance.StageLabel(to, loc.Code), loc.tr(escapeVerbs(label(string(reason))))), nil
 		}
-		return msg + ".", nil
+		return loc.tr("Case moved to %v.", grievance.StageLabel(to, loc.Code)), nil
 	})
 }
 
@@ -478,16 +478,16 @@ func (s *caseHandlers) caseTriage(w http.ResponseWriter, r *http.Request) {
 		} else {
 			t.SupplierID = strings.TrimSpace(r.PostForm.Get("supplier_id"))
 		}
-		return "Triage saved: categories, severity, country and supplier.", hs.SetTriage(ctx, t)
+		return translatable("Triage saved: categories, severity, country and supplier."), hs.SetTriage(ctx, t)
 	})
 }
 
 func (s *caseHandlers) caseMessage(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		internal := r.PostForm.Get("internal") != ""
-		msg := "Reply sent: the reporter sees it on their follow-up page."
+		msg := translatable("Reply sent: the reporter sees it on their follow-up page.")
 		if internal {
-			msg = "Internal note added: the reporter does not see it."
+			msg = translatable("Internal note added: the reporter does not see it.")
 		}
 		return msg, hs.Reply(ctx, strings.TrimSpace(r.PostForm.Get("text")), internal)
 	})
@@ -503,7 +503,8 @@ func (s *caseHandlers) caseRemedyPropose(w http.ResponseWriter, r *http.Request)
 		money := grievance.Money{Minor: minor, Currency: code}
 		kind := grievance.RemedyType(r.PostForm.Get("type"))
 		_, err = hs.ProposeRemedy(ctx, kind, money, strings.TrimSpace(r.PostForm.Get("description")))
-		return "Remedy proposed (" + label(string(kind)) + "): the reporter can accept or contest it on their follow-up page.", err
+		loc := s.localeOf(r)
+		return loc.tr("Remedy proposed (%v): the reporter can accept or contest it on their follow-up page.", loc.tr(escapeVerbs(label(string(kind))))), err
 	})
 }
 
@@ -606,7 +607,7 @@ func (s *caseHandlers) caseRemedyEvidence(w http.ResponseWriter, r *http.Request
 func (s *caseHandlers) caseRemedyWithdraw(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		_, err := hs.WithdrawRemedy(ctx, r.PathValue("rid"))
-		return "Remedy withdrawn.", err
+		return translatable("Remedy withdrawn."), err
 	})
 }
 
@@ -629,7 +630,8 @@ func (s *caseHandlers) caseReferral(w http.ResponseWriter, r *http.Request) {
 		if override != "" {
 			text += ", consent overridden: " + label(string(override))
 		}
-		return "Referral recorded (" + label(string(p)) + ") as an internal note; the audit log records it.", hs.Reply(ctx, text+"\n\n"+note, true)
+		loc := s.localeOf(r)
+		return loc.tr("Referral recorded (%v) as an internal note; the audit log records it.", loc.tr(escapeVerbs(label(string(p))))), hs.Reply(ctx, text+"\n\n"+note, true)
 	})
 }
 
@@ -650,7 +652,7 @@ func (s *caseHandlers) caseGrant(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return "", err
 		}
-		return cmp.Or(u.Name, u.Email) + " can now open this case.", hs.Grant(ctx, u.ID, pub)
+		return s.tr(r, "%v can now open this case.", cmp.Or(u.Name, u.Email)), hs.Grant(ctx, u.ID, pub)
 	})
 }
 

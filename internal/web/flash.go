@@ -45,9 +45,10 @@ func (s *base) setFlash(w http.ResponseWriter, r *http.Request, msg string) {
 }
 
 // done says what a form did and sends the browser on to the page to see
-// it.
+// it. A fixed English sentence is translated here; a sentence with values
+// in it comes already translated (s.tr) and passes unchanged.
 func (s *base) done(w http.ResponseWriter, r *http.Request, to, msg string) {
-	s.setFlash(w, r, msg)
+	s.setFlash(w, r, s.localeOf(r).tr(escapeVerbs(msg)))
 	http.Redirect(w, r, to, http.StatusSeeOther)
 }
 

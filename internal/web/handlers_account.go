@@ -117,8 +117,8 @@ func (s *accountHandlers) tokenCreate(w http.ResponseWriter, r *http.Request) {
 // tokenExpiries are the lifetimes the token form offers, in days; 0 is
 // "never".
 var tokenExpiries = []tokenExpiry{
-	{"7", msg("in 7 days"), 7}, {"30", msg("in 30 days"), 30}, {"90", msg("in 90 days"), 90}, {"365", msg("in a year"), 365},
-	{"never", msg("never (not advised)"), 0},
+	{"7", translatable("in 7 days"), 7}, {"30", translatable("in 30 days"), 30}, {"90", translatable("in 90 days"), 90}, {"365", translatable("in a year"), 365},
+	{"never", translatable("never (not advised)"), 0},
 }
 
 // tokenExpiry is one lifetime the token form offers.

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -68,7 +67,7 @@ func (s *accountHandlers) settingsRetention(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/admin/settings", fmt.Sprintf("Retention saved: grievance records are kept for %s after their case closes.", fmtDays(days)))
+	s.done(w, r, "/admin/settings", s.tr(r, "Retention saved: grievance records are kept for %v after their case closes.", s.localeOf(r).days(days)))
 }
 
 // settingsRecoveryKey creates the organisation's recovery key and shows it
@@ -178,9 +177,9 @@ func (s *accountHandlers) settingsSupplierSearch(w http.ResponseWriter, r *http.
 		s.fail(w, r, err)
 		return
 	}
-	msg := "The supplier search is now off on the reporting form."
+	msg := s.tr(r, "The supplier search is now off on the reporting form.")
 	if on {
-		msg = "The supplier search is now on: reporters who type at least 4 letters see up to 5 supplier names starting with them."
+		msg = s.tr(r, "The supplier search is now on: reporters who type at least 4 letters see up to 5 supplier names starting with them.")
 	}
 	s.renderSettings(w, r, http.StatusOK, map[string]any{"Notice": msg})
 }

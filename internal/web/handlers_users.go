@@ -2,7 +2,6 @@ package web
 
 import (
 	"cmp"
-	"fmt"
 	"net/http"
 	"time"
 
@@ -47,8 +46,9 @@ func (s *accountHandlers) userCreate(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/admin/users", fmt.Sprintf("An invitation to join as %s is on its way to %s (%s). They choose their own password through the link it carries, which works for 7 days; until then they cannot sign in.",
-		roleLabel(inv.Role), inv.Name, inv.Email))
+	loc := s.localeOf(r)
+	s.done(w, r, "/admin/users", loc.tr("An invitation to join as %v is on its way to %v (%v). They choose their own password through the link it carries, which works for 7 days; until then they cannot sign in.",
+		loc.tr(escapeVerbs(roleLabel(inv.Role))), inv.Name, inv.Email))
 }
 
 func (s *accountHandlers) userDisable(w http.ResponseWriter, r *http.Request) {
@@ -62,7 +62,7 @@ func (s *accountHandlers) setDisabled(w http.ResponseWriter, r *http.Request, di
 	p := principalOf(r)
 	id := r.PathValue("id")
 	if disabled && id == p.User.ID {
-		s.renderUsers(w, r, http.StatusBadRequest, map[string]any{"Error": "you cannot disable your own account"})
+		s.renderUsers(w, r, http.StatusBadRequest, map[string]any{"Error": s.tr(r, "you cannot disable your own account")})
 		return
 	}
 	if err := s.accounts.SetDisabled(r.Context(), p.User.OrgID, id, disabled, actorOf(p)); err != nil {
@@ -70,9 +70,9 @@ func (s *accountHandlers) setDisabled(w http.ResponseWriter, r *http.Request, di
 		return
 	}
 	who := s.userName(r, id)
-	msg := who + " is enabled and can sign in again."
+	msg := s.tr(r, "%v is enabled and can sign in again.", who)
 	if disabled {
-		msg = who + " is disabled: they cannot sign in, and their API tokens no longer work."
+		msg = s.tr(r, "%v is disabled: they cannot sign in, and their API tokens no longer work.", who)
 	}
 	s.done(w, r, "/admin/users", msg)
 }
@@ -83,7 +83,7 @@ func (s *accountHandlers) userReset2FA(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/admin/users", "The second factor of "+s.userName(r, r.PathValue("id"))+" is reset: they sign in with their password and set up a new one.")
+	s.done(w, r, "/admin/users", s.tr(r, "The second factor of %v is reset: they sign in with their password and set up a new one.", s.userName(r, r.PathValue("id"))))
 }
 
 // userName names a user of the caller's organisation for a message, or
@@ -222,7 +222,7 @@ func (s *accountHandlers) renderInvitation(w http.ResponseWriter, r *http.Reques
 func (s *accountHandlers) invitationAccept(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	if r.FormValue("password") != r.FormValue("password2") {
-		s.renderInvitation(w, r, http.StatusBadRequest, map[string]any{"Error": "the two passwords differ; type the same one twice"})
+		s.renderInvitation(w, r, http.StatusBadRequest, map[string]any{"Error": s.tr(r, "the two passwords differ; type the same one twice")})
 		return
 	}
 	u, err := s.accounts.AcceptInvitation(r.Context(), r.PathValue("token"), r.FormValue("name"), r.FormValue("password"))

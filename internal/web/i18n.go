@@ -286,6 +286,6 @@ func (l *locale) formatTime(t time.Time, layout string) string {
 	return strings.Replace(s, t.Month().String(), l.months[t.Month()-1], 1)
 }
 
-// msg marks an English message kept in a table to be translated later
+// translatable marks an English message kept in a table to be translated later
 // (through locale.tr) so the catalog checks find it; it returns msg.
-func msg(m string) string { return m }
+func translatable(m string) string { return m }

@@ -138,7 +138,8 @@ func walkBranch(b *parse.BranchNode, cmd func(*parse.CommandNode), text func(*pa
 
 // codeMessages are the messages the Go code of the web adapter
 // translates: literals passed to tr (on a locale or a handler set), to
-// msg (a table entry translated later) and to countOf.
+// translatable (an entry translated later), to countOf, and the fixed
+// flashes passed to done.
 func codeMessages(t *testing.T) map[string][]string {
 	t.Helper()
 	files, err := filepath.Glob("*.go")
@@ -174,7 +175,7 @@ func codeMessages(t *testing.T) map[string][]string {
 			}
 			switch fn := call.Fun.(type) {
 			case *ast.Ident:
-				if fn.Name == "msg" {
+				if fn.Name == "translatable" {
 					lit(0)
 				}
 			case *ast.SelectorExpr:
@@ -185,6 +186,8 @@ func codeMessages(t *testing.T) map[string][]string {
 				case "countOf":
 					lit(1)
 					lit(2)
+				case "done", "formAction":
+					lit(3) // a fixed flash, translated by done
 				}
 			}
 			return true

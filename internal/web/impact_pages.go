@@ -93,7 +93,7 @@ func (s *impactHandlers) impactCreateSubmit(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/impact/programmes/"+prog.ID, "Programme "+prog.Model.Programme+" created. Add its logic model and indicators below.")
+	s.done(w, r, "/impact/programmes/"+prog.ID, s.tr(r, "Programme %v created. Add its logic model and indicators below.", prog.Model.Programme))
 }
 
 // nodeView and linkView are the text version of the diagram.
@@ -373,7 +373,7 @@ func (s *impactHandlers) impactUploadSubmit(w http.ResponseWriter, r *http.Reque
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/impact/programmes/"+id+"#observations", fmtCountOf(n, "observation", "observations")+" stored from "+name+".")
+	s.done(w, r, "/impact/programmes/"+id+"#observations", s.tr(r, "%v stored from %v.", s.localeOf(r).countOf(n, "observation", "observations"), name))
 }
 
 func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request) {

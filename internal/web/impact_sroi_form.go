@@ -307,6 +307,7 @@ func (s *impactHandlers) impactSROIFormSubmit(w http.ResponseWriter, r *http.Req
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/impact/programmes/"+id+"/sroi/"+a.ID, fmt.Sprintf("Social return on investment analysed and saved: %s from %s and %s.",
-		a.Result.RatioDisplay, fmtCountOf(len(m.Inputs), "input", "inputs"), fmtCountOf(len(m.Outcomes), "outcome", "outcomes")))
+	loc := s.localeOf(r)
+	s.done(w, r, "/impact/programmes/"+id+"/sroi/"+a.ID, loc.tr("Social return on investment analysed and saved: %v from %v and %v.",
+		a.Result.RatioDisplay, loc.countOf(len(m.Inputs), "input", "inputs"), loc.countOf(len(m.Outcomes), "outcome", "outcomes")))
 }

@@ -83,10 +83,10 @@ type distribution struct {
 }
 
 type levelCount struct {
-	Level   string
-	N       int
-	Bar, Y  int
-	Percent string
+	Level  string
+	N      int
+	Bar, Y int
+	Share  float64 // of all scored suppliers, shown as a percentage
 }
 
 const distBarMax = 200
@@ -120,7 +120,7 @@ func (s *dashboardHandlers) riskDistribution(ctx context.Context, org string) (d
 			lc.Bar = max(1, lc.N*distBarMax/top)
 		}
 		if total > 0 {
-			lc.Percent = fmtPercent(float64(lc.N) / float64(total))
+			lc.Share = float64(lc.N) / float64(total)
 		}
 	}
 	return d, nil
@@ -170,10 +170,11 @@ type dashIndicatorPanel struct {
 }
 
 type dashIndicatorRow struct {
-	Name, Unit, Current, Target, Baseline string
-	Known, Achieved                       bool
-	Bar                                   int // progress bar 0..100
-	Percent                               string
+	Name, Unit                string
+	Current, Target, Baseline float64
+	Known, Achieved           bool
+	Bar                       int     // progress bar 0..100
+	Fraction                  float64 // of the way from baseline to target
 }
 
 const keyIndicatorLimit = 6
@@ -190,10 +191,10 @@ func (s *dashboardHandlers) keyIndicators(ctx context.Context, p account.Princip
 	out := dashIndicatorPanel{Available: true}
 	for _, st := range list {
 		row := dashIndicatorRow{Name: st.Indicator.Name, Unit: st.Indicator.Unit, Known: st.Progress.Known, Achieved: st.Progress.Achieved,
-			Current: fmtNum(st.Progress.Current), Target: fmtNum(st.Progress.Target), Baseline: fmtNum(st.Progress.Baseline)}
+			Current: st.Progress.Current, Target: st.Progress.Target, Baseline: st.Progress.Baseline}
 		if st.Progress.Known {
 			row.Bar = int(min(max(st.Progress.Fraction, 0), 1)*100 + 0.5)
-			row.Percent = fmtPercent(st.Progress.Fraction)
+			row.Fraction = st.Progress.Fraction
 		}
 		out.Rows = append(out.Rows, row)
 	}

@@ -209,6 +209,9 @@ func implicitMessages() []string {
 	for _, l := range roleLabels {
 		out = append(out, escapeVerbs(l))
 	}
+	for _, c := range plainCodes {
+		out = append(out, escapeVerbs(label(c)))
+	}
 	return out
 }
 

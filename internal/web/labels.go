@@ -28,6 +28,20 @@ func roleLabel(r account.Role) string {
 	return words(string(r))
 }
 
+// plainCodes are codes whose own words read well as a label; they are
+// listed so that the catalogs translate those words too (see
+// TestCatalogsAreComplete).
+var plainCodes = []string{
+	"low", "medium", "high", "critical", "unknown", "unassessed",
+	"active", "expired", "revoked", "pending", "confirmed", "dismissed",
+	"proposed", "accepted", "contested", "implemented", "withdrawn",
+	"web", "sms", "messaging", "referral", "reveal_identity", "anonymised_statistics", "share_with_authorities",
+	"risk_to_life", "child_at_risk", "legal_duty", "court_ordered",
+	"resolved", "unfounded", "duplicate", "unreachable", "remedy_contested", "new_information",
+	"person", "organization", "vessel", "aircraft",
+	"grievance", "audit_finding", "survey_finding", "audit_failed", "audit_expired", "audit_passed",
+}
+
 // codeLabels are the codes whose plain words would read badly.
 var codeLabels = map[string]string{
 	"back_pay":            "back pay",

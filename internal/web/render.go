@@ -38,7 +38,9 @@ func pageFuncs(l *locale) template.FuncMap {
 		// t translates a message written in English; args fill its verbs:
 		// {{t "Showing %s to %s" (count .From) (count .To)}}.
 		"t":    l.trHTML,
-		"lang": func() *locale { return l },
+		// known shows a name kept in English by the domain (a list's
+		// source) in the page's language when the catalogs know it.
+		"known": func(s string) string { return l.tr(escapeVerbs(s)) },
 		// Numbers and dates for people, as the language writes them: see
 		// format.go and i18n.go.
 		"num":      l.num,

@@ -90,7 +90,7 @@ type reviewGroup struct {
 // statusChoices are the queue's status filters, as the page names them.
 var statusChoices = []struct{ Value, Label string }{
 	{"pending", "pending"}, {"confirmed", "confirmed"}, {"dismissed", "dismissed"},
-	{"changed", "changed since their decision"}, {"all", "all"},
+	{"changed", translatable("changed since their decision")}, {"all", translatable("all")},
 }
 
 func (s *screeningHandlers) screeningPage(w http.ResponseWriter, r *http.Request) {
@@ -251,7 +251,7 @@ func (s *screeningHandlers) screeningDecide(w http.ResponseWriter, r *http.Reque
 // with a newer edition, as the upload form names them.
 var replaceableLists = []struct{ ID, Label string }{
 	{screening.DatasetUFLPA, "UFLPA Entity List"},
-	{screening.DatasetCBP, "CBP WRO and Findings"},
+	{screening.DatasetCBP, translatable("CBP WRO and Findings")},
 }
 
 // maxListUpload bounds an uploaded list file.

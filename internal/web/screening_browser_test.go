@@ -112,7 +112,7 @@ func TestBrowserReplaceListWithoutJavaScript(t *testing.T) {
 	if err := waitForText(ctx, "#flash", "UFLPA Entity List replaced by uflpa_2026-11.csv: 1 entry, edition of 2026-11-20"); err != nil {
 		t.Fatalf("no confirmation: %v", err)
 	}
-	if err := waitForText(ctx, "#lists", "edition of 2026-11-20, 5 days old"); err != nil {
+	if err := waitForText(ctx, "#lists", "edition of 20 November 2026, 5 days old"); err != nil {
 		t.Fatalf("the list's edition is not shown: %v", err)
 	}
 }

@@ -37,7 +37,7 @@ func pageFuncs(l *locale) template.FuncMap {
 		"can": func(p account.Principal, perm string) bool { return p.Can(account.Permission(perm)) },
 		// t translates a message written in English; args fill its verbs:
 		// {{t "Showing %s to %s" (count .From) (count .To)}}.
-		"t":    l.trHTML,
+		"t": l.trHTML,
 		// known shows a name kept in English by the domain (a list's
 		// source) in the page's language when the catalogs know it.
 		"known": func(s string) string { return l.tr(escapeVerbs(s)) },

@@ -297,7 +297,7 @@ func TestCatalogWithWrongVerbsIsRefused(t *testing.T) {
 // they still show in English.
 var translatedPages = []string{"layout.html", "account.html", "error.html", "login.html", "dashboard.html",
 	"alerts_detail.html", "alerts_closures.html", "alerts_endpoints.html", "alerts_sensitivity.html", "api_reference.html",
-	"eudr.html", "impact_list.html", "impact_sroi.html", "invitation.html", "screening.html", "settings.html",
+	"eudr.html", "impact_list.html", "impact_sroi.html", "invitation.html", "screening.html",
 	"supply_audits.html", "supply_duplicates.html", "supply_import.html", "supply_party.html", "survey.html",
 	"survey_texts.html", "surveys.html", "users.html"}
 

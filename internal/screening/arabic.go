@@ -212,22 +212,7 @@ func (ix *Index) arabicLookup(sk, written string) []match {
 	if written != "" {
 		k = wordKey{word: written, class: classWord, maxEdits: -1}
 	}
-	ix.wordsMu.RLock()
-	m, ok := ix.words[k]
-	ix.wordsMu.RUnlock()
-	if ok {
-		return m
-	}
-	m = ix.arabicMatches(sk, written, ids)
-	ix.wordsMu.Lock()
-	if ix.words == nil {
-		ix.words = map[wordKey][]match{}
-	}
-	if len(ix.words) < maxCachedWords {
-		ix.words[k] = m
-	}
-	ix.wordsMu.Unlock()
-	return m
+	return ix.cachedWords(k, func() []match { return ix.arabicMatches(sk, written, ids) })
 }
 
 // arabicMatches scores the list words ids whose skeleton is sk (see

@@ -548,15 +548,21 @@ func (ix *Index) cachedLookup(w string, class tokClass, maxEdits int, sound bool
 		}
 		return nil
 	}
-	// A map under a read lock: a sync.Map would box every key.
 	k := wordKey{w, class, int8(maxEdits), sound}
+	return ix.cachedWords(k, func() []match { return ix.lookup(w, class, maxEdits, sound, s, nil) })
+}
+
+// cachedWords returns the matches kept in the word cache under k, or
+// computes them and keeps them while the cache has room. The cache is a
+// map under a read lock: a sync.Map would box every key.
+func (ix *Index) cachedWords(k wordKey, compute func() []match) []match {
 	ix.wordsMu.RLock()
 	m, ok := ix.words[k]
 	ix.wordsMu.RUnlock()
 	if ok {
 		return m
 	}
-	m = ix.lookup(w, class, maxEdits, sound, s, nil)
+	m = compute()
 	ix.wordsMu.Lock()
 	if ix.words == nil {
 		ix.words = map[wordKey][]match{}

@@ -147,22 +147,9 @@ func ParseClosuresCSV(r io.Reader, name, orgID string) ([]ClosurePeriod, error) 
 	if err != nil {
 		return nil, csvError(name, err)
 	}
-	col := map[string]int{"from": -1, "to": -1, "kind": -1, "label": -1, "key": -1}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
-		j, known := col[h]
-		if !known {
-			return nil, kernel.Errorf(kernel.Invalid, "%s:1:%d: unknown column %q; the header must be from,to,kind,label and optionally key", name, i+1, clip(h))
-		}
-		if j >= 0 {
-			return nil, kernel.Errorf(kernel.Invalid, "%s:1:%d: column %q appears twice", name, i+1, h)
-		}
-		col[h] = i
-	}
-	for _, h := range []string{"from", "to", "kind", "label"} {
-		if col[h] < 0 {
-			return nil, kernel.Errorf(kernel.Invalid, "%s:1: column %q missing; the header must be from,to,kind,label and optionally key", name, h)
-		}
+	col, err := headerColumns(name, header, []string{"from", "to", "kind", "label"}, []string{"key"}, "from,to,kind,label and optionally key")
+	if err != nil {
+		return nil, err
 	}
 	var out []ClosurePeriod
 	for {

@@ -77,22 +77,9 @@ func ParseSeriesCSV(r io.Reader, name string) ([]Series, error) {
 	if err != nil {
 		return nil, csvError(name, err)
 	}
-	col := map[string]int{"date": -1, "key": -1, "count": -1}
-	for i, h := range header {
-		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
-		j, known := col[h]
-		if !known {
-			return nil, kernel.Errorf(kernel.Invalid, "%s:1:%d: unknown column %q; the header must be date,key,count", name, i+1, clip(h))
-		}
-		if j >= 0 {
-			return nil, kernel.Errorf(kernel.Invalid, "%s:1:%d: column %q appears twice", name, i+1, h)
-		}
-		col[h] = i
-	}
-	for _, h := range []string{"date", "key", "count"} {
-		if col[h] < 0 {
-			return nil, kernel.Errorf(kernel.Invalid, "%s:1: column %q missing; the header must be date,key,count", name, h)
-		}
+	col, err := headerColumns(name, header, []string{"date", "key", "count"}, nil, "date,key,count")
+	if err != nil {
+		return nil, err
 	}
 	type cell struct {
 		key string
@@ -179,6 +166,37 @@ func ParseSeriesCSV(r io.Reader, name string) ([]Series, error) {
 		s.Counts[c.day-s.Start] = n
 	}
 	return out, nil
+}
+
+// headerColumns maps each column of a CSV header (names trimmed,
+// case-insensitive, a byte-order mark ignored) to its index: every required
+// column must be there, optional ones may be, and no other and none twice.
+// Absent optional columns map to -1. want describes the header in errors.
+func headerColumns(name string, header, required, optional []string, want string) (map[string]int, error) {
+	col := make(map[string]int, len(required)+len(optional))
+	for _, h := range required {
+		col[h] = -1
+	}
+	for _, h := range optional {
+		col[h] = -1
+	}
+	for i, h := range header {
+		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\uFEFF")))
+		j, known := col[h]
+		if !known {
+			return nil, kernel.Errorf(kernel.Invalid, "%s:1:%d: unknown column %q; the header must be %s", name, i+1, clip(h), want)
+		}
+		if j >= 0 {
+			return nil, kernel.Errorf(kernel.Invalid, "%s:1:%d: column %q appears twice", name, i+1, h)
+		}
+		col[h] = i
+	}
+	for _, h := range required {
+		if col[h] < 0 {
+			return nil, kernel.Errorf(kernel.Invalid, "%s:1: column %q missing; the header must be %s", name, h, want)
+		}
+	}
+	return col, nil
 }
 
 func csvError(name string, err error) error {

@@ -257,6 +257,16 @@ var replaceableLists = []struct{ ID, Label string }{
 // maxListUpload bounds an uploaded list file.
 const maxListUpload = 64 << 20
 
+// readListFile reads an uploaded list file, or reports that it is larger
+// than maxListUpload; the page and the API say so each in their own way.
+func readListFile(file io.Reader) (data []byte, tooLarge bool, err error) {
+	data, err = io.ReadAll(io.LimitReader(file, maxListUpload+1))
+	if err != nil {
+		return nil, false, kernel.Wrap(kernel.Invalid, err, "reading the upload")
+	}
+	return data, len(data) > maxListUpload, nil
+}
+
 // screeningReplaceList takes a newer edition of a built-in list from an
 // administrator: the file is loaded completely by the list's own loader
 // and refused with the reason if it does not load; otherwise it is stored
@@ -279,12 +289,12 @@ func (s *screeningHandlers) screeningReplaceList(w http.ResponseWriter, r *http.
 		return
 	}
 	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxListUpload+1))
+	data, tooLarge, err := readListFile(file)
 	if err != nil {
-		s.fail(w, r, kernel.Wrap(kernel.Invalid, err, "reading the upload"))
+		s.fail(w, r, err)
 		return
 	}
-	if len(data) > maxListUpload {
+	if tooLarge {
 		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"ListError": "the file is larger than 64 MB"})
 		return
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -121,12 +120,12 @@ func (s *screeningHandlers) apiReplaceList(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	defer file.Close()
-	data, err := io.ReadAll(io.LimitReader(file, maxListUpload+1))
+	data, tooLarge, err := readListFile(file)
 	if err != nil {
-		s.fail(w, r, kernel.Wrap(kernel.Invalid, err, "reading the upload"))
+		s.fail(w, r, err)
 		return
 	}
-	if len(data) > maxListUpload {
+	if tooLarge {
 		writeProblem(w, r, http.StatusRequestEntityTooLarge, kernel.Errorf(kernel.Invalid, "the file is larger than 64 MB"), nil)
 		return
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http/httptest"
+	"strings"
 	"testing"
 	"time"
 
@@ -31,10 +32,21 @@ func TestBrowserRegisterSearchAndOrder(t *testing.T) {
 				if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.leaving = true`)); err != nil {
 					t.Fatal(err)
 				}
-				if err := chromedp.Do(ctx, steps...); err != nil {
-					t.Fatal(err)
-				}
 				deadline := time.Now().Add(15 * time.Second)
+				// Just after a page has loaded, the browser may still hold
+				// the old page's node ids and answer that a node does not
+				// exist; nothing has been typed or sent then, so the steps
+				// are tried again.
+				for {
+					err := chromedp.Do(ctx, steps...)
+					if err == nil {
+						break
+					}
+					if !strings.Contains(err.Error(), "No node with given id") || time.Now().After(deadline) {
+						t.Fatal(err)
+					}
+					time.Sleep(100 * time.Millisecond)
+				}
 				for {
 					if left, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`window.leaving !== true && document.readyState === "complete"`)); err == nil && left {
 						return

@@ -9,14 +9,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
-// auditActionWords says in words what each audited action did. Actions not
-// listed are read from their code ("account.user.enable" reads "account
-// user enable").
+// auditActionWords says in words what each audited action did, in English;
+// the page shows each in the reader's language through the catalogs.
+// Actions not listed are read from their code ("account.user.enable" reads
+// "account user enable").
 var auditActionWords = map[string]string{
 	grievance.ActionKeyUnwrap:          "unlocked a case to work on it",
 	grievance.ActionReportView:         "read a case",
@@ -81,9 +83,10 @@ func (s *accountHandlers) auditLogPage(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
 	in := r.URL.Query()
 	q := audit.Query{Actor: in.Get("person"), ActionPrefix: in.Get("kind"), Limit: auditPerPage}
+	loc := s.localeOf(r)
 	var problems []string
 	if q.ActionPrefix != "" && !validAuditKind(q.ActionPrefix) {
-		problems = append(problems, "kind: choose one of the listed kinds")
+		problems = append(problems, loc.tr("Kind of action: choose one of the listed kinds."))
 		q.ActionPrefix = ""
 	}
 	day := func(field, what string) time.Time {
@@ -93,12 +96,12 @@ func (s *accountHandlers) auditLogPage(w http.ResponseWriter, r *http.Request) {
 		}
 		t, err := time.Parse("2006-01-02", v)
 		if err != nil {
-			problems = append(problems, what+": enter a date such as 2026-03-31")
+			problems = append(problems, loc.tr("%v: enter a date such as %v.", what, loc.date(time.Date(2026, time.March, 31, 0, 0, 0, 0, time.UTC))))
 		}
 		return t
 	}
-	q.Since = day("from", "from")
-	if until := day("to", "to"); !until.IsZero() {
+	q.Since = day("from", loc.tr("From"))
+	if until := day("to", loc.tr("To")); !until.IsZero() {
 		q.Until = until.AddDate(0, 0, 1) // the whole of the last day
 	}
 	if b, err := strconv.ParseUint(in.Get("before"), 10, 64); err == nil {
@@ -120,7 +123,7 @@ func (s *accountHandlers) auditLogPage(w http.ResponseWriter, r *http.Request) {
 	}
 	rows := make([]auditRow, len(entries))
 	for i, e := range entries {
-		rows[i] = s.auditRowOf(ctx, p.User.OrgID, e, names)
+		rows[i] = s.auditRowOf(ctx, loc, p.User.OrgID, e, names)
 	}
 	var next string
 	if len(entries) == auditPerPage {
@@ -137,7 +140,11 @@ func (s *accountHandlers) auditLogPage(w http.ResponseWriter, r *http.Request) {
 	if len(problems) > 0 {
 		status = http.StatusBadRequest
 	}
-	s.render(w, r, status, "audit_log.html", map[string]any{"Rows": rows, "Users": users, "Kinds": auditKinds,
+	kinds := make([]struct{ Prefix, Label string }, len(auditKinds))
+	for i, k := range auditKinds {
+		kinds[i].Prefix, kinds[i].Label = k.Prefix, loc.tr(k.Label)
+	}
+	s.render(w, r, status, "audit_log.html", map[string]any{"Rows": rows, "Users": users, "Kinds": kinds,
 		"Person": q.Actor, "Kind": in.Get("kind"), "From": in.Get("from"), "To": in.Get("to"), "Problems": problems, "Next": next})
 }
 
@@ -150,58 +157,73 @@ func validAuditKind(prefix string) bool {
 	return false
 }
 
-// auditRowOf says an entry in words. A case is named by its receipt
-// locator (what its handlers call it), a user by name; anything else by
-// what kind of thing it is.
-func (s *accountHandlers) auditRowOf(ctx context.Context, orgID string, e audit.Entry, names map[string]string) auditRow {
+// auditDetailWords name the details of an entry the page shows, in
+// English (translated through the catalogs).
+var auditDetailWords = map[string]string{
+	"from": "moved from", "to": "moved to", "reason": "reason", "severity": "severity", "role": "role", "status": "status",
+	"type": "type", "purpose": "purpose", "override": "override",
+}
+
+// auditRowOf says an entry in words, in the reader's language. A case is
+// named by its receipt locator (what its handlers call it), a user by
+// name; anything else by what kind of thing it is.
+func (s *accountHandlers) auditRowOf(ctx context.Context, loc *locale, orgID string, e audit.Entry, names map[string]string) auditRow {
 	who := func(id string) string {
 		switch id {
 		case "system", "job":
-			return "Upstream (a scheduled job)"
+			return loc.tr("Upstream (a scheduled job)")
 		case "reporter":
-			return "The reporter"
+			return loc.tr("The reporter")
 		case "cli":
-			return "Someone on the server's command line"
+			return loc.tr("Someone on the server's command line")
 		case "":
-			return "no one"
+			return loc.tr("no one")
 		}
-		return cmp.Or(names[id], "a former user")
+		if n, ok := names[id]; ok && n != "" {
+			return n
+		}
+		return loc.tr("a former user")
 	}
-	row := auditRow{When: e.Time.UTC().Format("2 Jan 2006, 15:04 UTC"), Who: who(e.Actor), What: auditActionWords[e.Action]}
-	if row.What == "" {
+	row := auditRow{When: loc.dateTime(e.Time), Who: who(e.Actor)}
+	if w, ok := auditActionWords[e.Action]; ok {
+		row.What = loc.tr(w)
+	} else {
 		row.What = strings.NewReplacer(".", " ", "_", " ").Replace(e.Action)
 	}
 	table, id, _ := strings.Cut(e.Object, ":")
-	caseName := func(reportID string) string {
+	// aCase names a case through one of three messages: with its receipt
+	// locator, as a case since destroyed, or as a case nothing is known of.
+	aCase := func(reportID, named, destroyed, unnamed string) string {
 		if s.cases != nil && kernel.ValidID(reportID) {
 			if it, err := s.cases.Case(ctx, orgID, reportID); err == nil {
 				if it.Report.Purged || it.Report.Locator == "" {
-					return "a case since destroyed"
+					return loc.tr(destroyed)
 				}
-				return "case " + it.Report.Locator + "-…"
+				return loc.tr(named, it.Report.Locator+"-…")
 			}
 		}
-		return "a case"
+		return loc.tr(unnamed)
 	}
 	switch table {
 	case grievance.TableReport:
-		row.Subject = caseName(id)
+		row.Subject = aCase(id, "case %v", "a case since destroyed", "a case")
 	case grievance.TableAttachment:
-		row.Subject = "a file of " + caseName(e.Detail["report"])
+		row.Subject = aCase(e.Detail["report"], "a file of case %v", "a file of a case since destroyed", "a file of a case")
 	case grievance.TableRemedy:
-		row.Subject = "a remedy of " + caseName(e.Detail["report"])
+		row.Subject = aCase(e.Detail["report"], "a remedy of case %v", "a remedy of a case since destroyed", "a remedy of a case")
 	case "user":
 		row.Subject = who(id)
 	case "org":
-		row.Subject = "the organisation's settings"
+		row.Subject = loc.tr("the organisation's settings")
 	case "invitation":
-		row.Subject = "an invitation"
+		row.Subject = loc.tr("an invitation")
 	case "token", "api_token":
-		row.Subject = "an API token"
+		row.Subject = loc.tr("an API token")
 	case "":
 	default:
 		row.Subject = strings.NewReplacer("_", " ", "-", " ").Replace(table)
 	}
+	detail := func(k, v string) { row.Details = append(row.Details, loc.tr("%v: %v", loc.tr(auditDetailWords[k]), v)) }
 	for _, k := range []string{"from", "to", "reason", "severity", "role", "status", "type", "handler", "internal", "purpose", "override"} {
 		v, ok := e.Detail[k]
 		if !ok || v == "" {
@@ -209,19 +231,19 @@ func (s *accountHandlers) auditRowOf(ctx context.Context, orgID string, e audit.
 		}
 		switch k {
 		case "handler":
-			row.Details = append(row.Details, "case handler: "+who(v))
+			row.Details = append(row.Details, loc.tr("case handler: %v", who(v)))
 		case "from", "to":
-			row.Details = append(row.Details, k+": "+grievance.StageLabel(grievance.Stage(v), "en"))
+			detail(k, grievance.StageLabel(grievance.Stage(v), loc.Code))
 		case "role":
-			row.Details = append(row.Details, "role: "+label(v))
+			detail(k, loc.tr(escapeVerbs(roleLabel(account.Role(v)))))
 		case "internal":
 			if v == "true" {
-				row.Details = append(row.Details, "an internal note")
+				row.Details = append(row.Details, loc.tr("an internal note"))
 			} else {
-				row.Details = append(row.Details, "a reply to the reporter")
+				row.Details = append(row.Details, loc.tr("a reply to the reporter"))
 			}
 		default:
-			row.Details = append(row.Details, k+": "+label(v))
+			detail(k, loc.label(v))
 		}
 	}
 	return row

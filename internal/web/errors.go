@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -41,12 +42,46 @@ func (s *base) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if status == http.StatusInternalServerError {
 		s.log.Error("internal error", "id", requestID(r), "route", r.Pattern, "err", err)
 	}
-	msg := kernel.ErrorMessage(err)
 	if isAPI(r) || r.Header.Get("Accept") == "application/json" {
 		writeProblem(w, r, status, err, nil)
 		return
 	}
-	s.render(w, r, status, "error.html", map[string]any{"Status": status, "Message": msg, "RequestID": requestID(r)})
+	s.render(w, r, status, "error.html", map[string]any{"Status": status, "Message": s.errorText(r, err), "RequestID": requestID(r)})
+}
+
+// pageError is an error the web adapter makes whose message is one of the
+// catalogs' messages: a page shows it in the reader's language, while the
+// API and the logs keep the English. It unwraps to the kernel error, so
+// its category maps to a status as any other.
+type pageError struct {
+	err    *kernel.Error
+	format string
+	args   []any
+}
+
+func (e *pageError) Error() string { return e.err.Error() }
+func (e *pageError) Unwrap() error { return e.err }
+
+// failure is kernel.Errorf for a message of the catalogs: format is the
+// English message, args fill its verbs (give them already in words; a
+// label is translated by the caller).
+func failure(code kernel.Code, format string, args ...any) error {
+	return &pageError{err: &kernel.Error{Code: code, Message: fmt.Sprintf(format, args...)}, format: format, args: args}
+}
+
+// errorText is err's user-safe message in the request's language.
+func (s *base) errorText(r *http.Request, err error) string { return s.localeOf(r).errorText(err) }
+
+// errorText translates an error's message: one made by failure through its
+// format, any other when the catalogs hold it whole. A message of a domain
+// package the catalogs do not hold reads in English.
+func (l *locale) errorText(err error) string {
+	msg := kernel.ErrorMessage(err)
+	var pe *pageError
+	if errors.As(err, &pe) && pe.err.Message == msg {
+		return l.tr(pe.format, pe.args...)
+	}
+	return l.tr(escapeVerbs(msg))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -28,9 +28,10 @@ func (s *accountHandlers) renderSettings(w http.ResponseWriter, r *http.Request,
 		s.fail(w, r, err)
 		return
 	}
+	loc := s.localeOf(r)
 	var rows []guidanceRow
 	for _, g := range guidance {
-		rows = append(rows, guidanceRow{EmergencyGuidance: g, LangName: langName(g.Lang), CountryName: countryLabel(g.Country)})
+		rows = append(rows, guidanceRow{EmergencyGuidance: g, LangName: langName(g.Lang), CountryName: loc.countryOrEvery(g.Country)})
 	}
 	data := map[string]any{"Org": org, "MaxRetention": account.MaxRetentionDays, "Guidance": rows, "GuidanceLangs": reporterLangOptions(),
 		"MaxGuidance": account.MaxGuidanceBytes}
@@ -57,10 +58,10 @@ func (s *accountHandlers) settingsRetention(w http.ResponseWriter, r *http.Reque
 	if err == nil {
 		err = account.ValidateRetention(days)
 	} else {
-		err = kernel.Errorf(kernel.Invalid, "retention must be a whole number of days")
+		err = failure(kernel.Invalid, "Retention: enter a whole number of days.")
 	}
 	if err != nil {
-		s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
+		s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": s.errorText(r, err)})
 		return
 	}
 	if err := s.accounts.Store.SetRetention(r.Context(), p.User.OrgID, days); err != nil {
@@ -76,14 +77,14 @@ func (s *accountHandlers) settingsRetention(w http.ResponseWriter, r *http.Reque
 // the old key.
 func (s *accountHandlers) settingsRecoveryKey(w http.ResponseWriter, r *http.Request) {
 	if s.recoveryKeys == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "recovery keys are not available on this server"))
+		s.fail(w, r, failure(kernel.Unavailable, "Recovery keys are not available on this server."))
 		return
 	}
 	p := principalOf(r)
 	printable, err := s.recoveryKeys.CreateRecoveryKey(r.Context(), p.User.OrgID)
 	if err != nil {
 		if kernel.IsCode(err, kernel.Conflict) {
-			s.renderSettings(w, r, http.StatusConflict, map[string]any{"Error": kernel.ErrorMessage(err)})
+			s.renderSettings(w, r, http.StatusConflict, map[string]any{"Error": s.errorText(r, err)})
 			return
 		}
 		s.fail(w, r, err)
@@ -117,31 +118,30 @@ type guidanceRow struct {
 	LangName, CountryName string
 }
 
-// countryLabel names a country code for staff, or says "every country".
-func countryLabel(code string) string {
+// countryOrEvery names a guidance text's country for staff, or says
+// "every country".
+func (l *locale) countryOrEvery(code string) string {
 	if code == "" {
-		return "Every country"
+		return l.tr("Every country")
 	}
-	if c, ok := country.ByAlpha2(code); ok {
-		return c.Name
-	}
-	return code
+	return l.country(code)
 }
 
 // settingsGuidance adds or replaces the emergency guidance reporters see
 // for one country (or every country) in one language.
 func (s *accountHandlers) settingsGuidance(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
+	loc := s.localeOf(r)
 	lang := r.FormValue("lang")
 	if _, ok := reporterText[lang]; !ok {
-		s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": "language: choose one of the reporter pages' languages"})
+		s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": loc.tr("Language: choose one of the reporter pages' languages.")})
 		return
 	}
 	code := strings.ToUpper(strings.TrimSpace(r.FormValue("country")))
 	if code != "" {
 		c, err := country.Lookup(code)
 		if err != nil {
-			s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": "country: " + strconv.Quote(code) + " is not a country code or name (leave it empty for every country)"})
+			s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": loc.tr("Country: %v is not a country code or name (leave it empty for every country).", "“"+code+"”")})
 			return
 		}
 		code = c.Alpha2
@@ -149,13 +149,17 @@ func (s *accountHandlers) settingsGuidance(w http.ResponseWriter, r *http.Reques
 	g := account.EmergencyGuidance{OrgID: p.User.OrgID, Country: code, Lang: lang, Text: r.FormValue("text")}
 	if err := s.accounts.SetEmergencyGuidance(r.Context(), actorOf(p), g); err != nil {
 		if kernel.IsCode(err, kernel.Invalid) {
-			s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": kernel.ErrorMessage(err)})
+			s.renderSettings(w, r, http.StatusBadRequest, map[string]any{"Error": s.errorText(r, err)})
 			return
 		}
 		s.fail(w, r, err)
 		return
 	}
-	s.renderSettings(w, r, http.StatusOK, map[string]any{"Notice": "Emergency guidance saved for " + countryLabel(code) + " in " + langName(lang) + "."})
+	msg := loc.tr("Emergency guidance saved for %v in %v.", loc.country(code), langName(lang))
+	if code == "" {
+		msg = loc.tr("Emergency guidance saved for every country in %v.", langName(lang))
+	}
+	s.renderSettings(w, r, http.StatusOK, map[string]any{"Notice": msg})
 }
 
 // settingsGuidanceDelete removes one guidance text.
@@ -166,7 +170,12 @@ func (s *accountHandlers) settingsGuidanceDelete(w http.ResponseWriter, r *http.
 		s.fail(w, r, err)
 		return
 	}
-	s.renderSettings(w, r, http.StatusOK, map[string]any{"Notice": "Emergency guidance removed for " + countryLabel(code) + " in " + langName(lang) + "."})
+	loc := s.localeOf(r)
+	msg := loc.tr("Emergency guidance removed for %v in %v.", loc.country(code), langName(lang))
+	if code == "" {
+		msg = loc.tr("Emergency guidance removed for every country in %v.", langName(lang))
+	}
+	s.renderSettings(w, r, http.StatusOK, map[string]any{"Notice": msg})
 }
 
 // settingsSupplierSearch turns the intake form's supplier search on or off.

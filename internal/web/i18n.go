@@ -16,9 +16,12 @@ import (
 
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
 	"golang.org/x/text/message"
 	"golang.org/x/text/message/catalog"
 	"golang.org/x/text/number"
+
+	"github.com/upstream-platform/upstream/internal/country"
 )
 
 // The staff pages speak the language each person chooses. Text is written
@@ -49,6 +52,9 @@ type locale struct {
 	p    *message.Printer
 	// months are the month names, January first, as the catalog gives them.
 	months [12]string
+	// regions names countries in the language (CLDR territory names); nil
+	// for English, which uses the ISO 3166 names of internal/country.
+	regions display.Namer
 }
 
 // catalogFile is the format of locales/<code>.json.
@@ -147,6 +153,9 @@ func loadLocales(files fs.FS) (*locales, error) {
 		l.p = message.NewPrinter(tag, message.Catalog(b))
 		for m := range l.months {
 			l.months[m] = l.p.Sprintf(time.Month(m + 1).String())
+		}
+		if code != defaultLocale {
+			l.regions = display.Regions(tag)
 		}
 		if code == defaultLocale {
 			ls.list = append([]*locale{l}, ls.list...)
@@ -289,3 +298,29 @@ func (l *locale) formatTime(t time.Time, layout string) string {
 // translatable marks an English message kept in a table to be translated later
 // (through locale.tr) so the catalog checks find it; it returns msg.
 func translatable(m string) string { return m }
+
+// label shows a code the system keeps as words in the locale (see
+// labels.go).
+func (l *locale) label(code string) string { return l.tr(escapeVerbs(label(code))) }
+
+// country names a country, given its ISO 3166 alpha-2 code, as the
+// locale writes it: the CLDR territory name ("Alemania", "Allemagne",
+// "Alemanha"), else the ISO 3166 English name Upstream keeps (also what
+// English pages show), else the code itself. No code reads "unknown".
+func (l *locale) country(code string) string {
+	if code == "" {
+		return l.tr("unknown")
+	}
+	code = strings.ToUpper(code)
+	if l.regions != nil {
+		if r, err := language.ParseRegion(code); err == nil && r.IsCountry() {
+			if n := l.regions.Name(r); n != "" {
+				return n
+			}
+		}
+	}
+	if c, ok := country.ByAlpha2(code); ok {
+		return c.Name
+	}
+	return code
+}

@@ -175,8 +175,15 @@ func codeMessages(t *testing.T) map[string][]string {
 			}
 			switch fn := call.Fun.(type) {
 			case *ast.Ident:
-				if fn.Name == "translatable" {
+				switch fn.Name {
+				case "translatable":
 					lit(0)
+				case "failure":
+					lit(1) // failure(code, msg, ...)
+				case "aCase":
+					lit(1) // the audit log's three names of a case
+					lit(2)
+					lit(3)
 				}
 			case *ast.SelectorExpr:
 				switch fn.Sel.Name {
@@ -199,7 +206,7 @@ func codeMessages(t *testing.T) map[string][]string {
 // implicitMessages are translated by the formatting code itself: month
 // names, the date layouts and the labels of codes and roles.
 func implicitMessages() []string {
-	out := []string{dateLayout, dateTimeLayout, "not recorded"}
+	out := []string{dateLayout, dateTimeLayout, "not recorded", "internal error"}
 	for m := time.January; m <= time.December; m++ {
 		out = append(out, m.String())
 	}
@@ -211,6 +218,15 @@ func implicitMessages() []string {
 	}
 	for _, c := range plainCodes {
 		out = append(out, escapeVerbs(label(c)))
+	}
+	for _, w := range auditActionWords {
+		out = append(out, w)
+	}
+	for _, w := range auditDetailWords {
+		out = append(out, w)
+	}
+	for _, k := range auditKinds {
+		out = append(out, k.Label)
 	}
 	return out
 }
@@ -299,7 +315,7 @@ var translatedPages = []string{"layout.html", "account.html", "error.html", "log
 	"alerts_detail.html", "alerts_closures.html", "alerts_endpoints.html", "alerts_sensitivity.html", "api_reference.html",
 	"eudr.html", "impact_list.html", "impact_sroi.html", "invitation.html", "screening.html",
 	"supply_audits.html", "supply_duplicates.html", "supply_import.html", "supply_party.html", "survey.html",
-	"survey_texts.html", "surveys.html", "users.html"}
+	"survey_texts.html", "surveys.html", "users.html", "audit_log.html", "settings.html"}
 
 // tagOrComment matches markup between visible text.
 var tagOrComment = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)

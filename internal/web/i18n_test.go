@@ -152,3 +152,60 @@ func TestLanguageSwitch(t *testing.T) {
 		}
 	})
 }
+
+// Country names follow the language of the page: CLDR territory names in
+// Spanish, French and Portuguese, the ISO 3166 names Upstream keeps in
+// English, and the code itself when neither knows it.
+func TestCountryNamesPerLocale(t *testing.T) {
+	for _, tc := range []struct{ code, de, ci, us, xk string }{
+		{"en", "Germany", "Côte d'Ivoire", "United States", "Kosovo"},
+		{"es", "Alemania", "Côte d’Ivoire", "Estados Unidos", "Kosovo"},
+		{"fr", "Allemagne", "Côte d’Ivoire", "États-Unis", "Kosovo"},
+		{"pt", "Alemanha", "Costa do Marfim", "Estados Unidos", "Kosovo"},
+	} {
+		l := testLocale(t, tc.code)
+		for _, c := range []struct{ in, want string }{{"DE", tc.de}, {"ci", tc.ci}, {"US", tc.us}, {"XK", tc.xk}, {"ZZ", "ZZ"}} {
+			if got := l.country(c.in); got != c.want {
+				t.Errorf("%s: country(%q) = %q, want %q", tc.code, c.in, got, c.want)
+			}
+		}
+		if got := l.country(""); got != l.tr("unknown") {
+			t.Errorf("%s: no country reads %q", tc.code, got)
+		}
+	}
+}
+
+// The settings page and the audit log read in the admin's language, with
+// what each entry did, the country of a guidance text and the dates
+// written the language's way.
+func TestSettingsAndAuditLogInFrench(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newFixture(t, db)
+		_, s := f.login(t, "admin@acme.example", testPassword, "")
+		fr := map[string]string{"Accept-Language": "fr"}
+		res := f.do(t, "POST", "/admin/settings/emergency", url.Values{"country": {"Germany"}, "lang": {"es"}, "text": {"Llame al 112."}}.Encode(), s, fr)
+		page := body(t, res)
+		for _, want := range []string{"<h1>Paramètres</h1>", "Consignes d’urgence enregistrées pour le pays Allemagne en Español.", "<td>Allemagne</td>", "Clé de récupération"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the French settings page lacks %q", want)
+			}
+		}
+		res = f.do(t, "POST", "/admin/settings/retention", url.Values{"retention_days": {"many"}}.Encode(), s, fr)
+		if p := body(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(p, "Conservation : saisissez un nombre entier de jours.") {
+			t.Errorf("a bad retention in French: %d", res.StatusCode)
+		}
+		res = f.do(t, "GET", "/admin/audit-log?from=31/03/2026", "", s, fr)
+		page = body(t, res)
+		for _, want := range []string{"<h1>Journal d’audit</h1>", "De : saisissez une date, par exemple 31 mars 2026.", "N’importe qui"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the French audit log lacks %q", want)
+			}
+		}
+		page = body(t, f.do(t, "GET", "/admin/audit-log", "", s, fr))
+		for _, want := range []string{"a défini des consignes d’urgence", "25 novembre 2026 à 09:00 UTC", "les paramètres de l’organisation"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the French audit log lacks %q:\n%s", want, page)
+			}
+		}
+	})
+}

@@ -51,7 +51,7 @@ func pageFuncs(l *locale) template.FuncMap {
 		"date":     l.date,
 		"dateTime": l.dateTime,
 		// Codes for people: see labels.go.
-		"label": func(code any) string { return l.tr(escapeVerbs(label(fmt.Sprint(code)))) },
+		"label": func(code any) string { return l.label(fmt.Sprint(code)) },
 		"role":  func(r account.Role) string { return l.tr(escapeVerbs(roleLabel(r))) },
 		// sortHead describes one sortable column heading of a table whose
 		// data holds Sorted (the current order) and SortBy (links by key).

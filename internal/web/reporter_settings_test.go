@@ -34,7 +34,7 @@ func TestEmergencyGuidanceOnReporterPages(t *testing.T) {
 			}
 			return page
 		}
-		if page := save("", "es", "Si alguien corre peligro, llame al 911 o a la línea 800-LIBRES."); !strings.Contains(page, "Emergency guidance saved for Every country in Español") {
+		if page := save("", "es", "Si alguien corre peligro, llame al 911 o a la línea 800-LIBRES."); !strings.Contains(page, "Emergency guidance saved for every country in Español.") {
 			t.Fatalf("no confirmation:\n%s", page)
 		}
 		save("India", "en", "In India call 112, or the Shakti Vahini helpline 011-4224-4224.")
@@ -71,7 +71,7 @@ func TestEmergencyGuidanceOnReporterPages(t *testing.T) {
 		}
 
 		res = g.do(t, "POST", "/admin/settings/emergency/delete", url.Values{"country": {""}, "lang": {"es"}}.Encode(), admin, nil)
-		if page := body(t, res); res.StatusCode != http.StatusOK || !strings.Contains(page, "removed for Every country in Español") {
+		if page := body(t, res); res.StatusCode != http.StatusOK || !strings.Contains(page, "removed for every country in Español.") {
 			t.Fatalf("delete: %d", res.StatusCode)
 		}
 		if form := body(t, g.do(t, "GET", "/report/acme?lang=es", "", "", nil)); strings.Contains(form, "800-LIBRES") {

@@ -290,7 +290,8 @@ func (d *demoSeeder) alertsSeed(ctx context.Context) error {
 
 // grievanceAnomaly stores sixteen weeks of daily grievance counts from
 // Bangladesh whose last week rises to three times the usual level, runs
-// the organisation's own detector over them as the detector job would,
+// the organisation's own detector over them as the detector job would
+// (weekly rhythms pooled over the organisation's series),
 // and raises the alert of its last detection, so that the alert page has
 // a real series, baseline and alarm to show.
 func (d *demoSeeder) grievanceAnomaly(ctx context.Context) error {
@@ -319,8 +320,11 @@ func (d *demoSeeder) grievanceAnomaly(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	// The detector job pools weekly rhythms over every series the
+	// organisation monitors; the demo organisation has this one.
 	series, _ := earlywarning.SubjectSeries(sigs, subject, start, days)
-	dets := earlywarning.DetectAll([]earlywarning.Series{series}, point.Detectors()...)
+	all := []earlywarning.Series{series}
+	dets := earlywarning.DetectAll(all, earlywarning.Pool(all, point.Detectors())...)
 	if len(dets) == 0 {
 		return fmt.Errorf("demo grievance series: the %s detector raised nothing", point.Name)
 	}

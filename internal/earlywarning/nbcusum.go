@@ -316,6 +316,36 @@ func (c NBCUSUM) Trace(s Series) []TracePoint {
 // the detector alarmed on it.
 func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm bool)) {
 	sum := 0.0
+	for i, e := range c.expectations(s) {
+		if !e.monitored {
+			continue
+		}
+		x := s.Counts[i]
+		sd := math.Sqrt(e.mean + e.mean*e.mean*e.invSize)
+		m1 := e.mean + max(c.RiseSD*sd, c.MinShift)
+		sum = max(0, sum+nbLLR(x, e.mean, m1, e.invSize))
+		alarm := sum >= c.Threshold
+		day(i, e.mean, sum, alarm)
+		if alarm {
+			sum = 0
+		}
+	}
+}
+
+// dayModel is what the baseline expects of one day of a series.
+type dayModel struct {
+	monitored bool    // false in the cold start and on closed days
+	mean      float64 // the expected count
+	invSize   float64 // the predictive over-dispersion 1/size around it
+	level     float64 // the baseline's mean day
+	weeks     float64 // weeks the baseline kept
+}
+
+// expectations fits the baseline along s and returns each day's expected
+// count and over-dispersion. The alarm statistic never feeds back into
+// them: closures are inferred from the counts and the baseline alone.
+func (c NBCUSUM) expectations(s Series) []dayModel {
+	out := make([]dayModel, len(s.Counts))
 	var b weekBaseline
 	fitted := -1
 	buf := make([]week, 0, c.Weeks)
@@ -412,13 +442,7 @@ func (c NBCUSUM) walk(s Series, day func(i int, expected, sum float64, alarm boo
 		} else {
 			shortfall = 0
 		}
-		sd := math.Sqrt(m0 + m0*m0*inv)
-		m1 := m0 + max(c.RiseSD*sd, c.MinShift)
-		sum = max(0, sum+nbLLR(x, m0, m1, inv))
-		alarm := sum >= c.Threshold
-		day(i, m0, sum, alarm)
-		if alarm {
-			sum = 0
-		}
+		out[i] = dayModel{monitored: true, mean: m0, invSize: inv, level: b.level, weeks: b.weeks}
 	}
+	return out
 }

@@ -1,0 +1,303 @@
+package earlywarning
+
+import (
+	"flag"
+	"fmt"
+	"math"
+	"slices"
+	"testing"
+)
+
+var levers = flag.Bool("levers", false, "print what other alarm statistics and better baselines would give on the tuning suites")
+
+// leverCase is one series of a suite with what a statistic needs: its
+// counts, each day's expectation (estimated by the default detector's
+// baseline, or the truth), and where its rise starts.
+type leverCase struct {
+	counts     []int
+	model      []dayModel
+	start, end int // the rise's first day (-1 without one); end of the quiet days
+	warmup     int
+	size       float64
+	// scan[i][w-1] is the scan statistic of the w monitored days that end
+	// on day i.
+	scan [][scanDays]float64
+}
+
+// scanDays is the longest window the scan statistic looks at.
+const scanDays = 7
+
+// leverCases prepares a suite's cases. With known, each day's expected
+// count and dispersion are the truth before any rise (weekly pattern,
+// holidays and their catch-up, level shifts) and outage days are not
+// monitored; otherwise they are the default detector's estimates, pooled
+// over the suite as over one organisation.
+func leverCases(cases []Case, known bool) []leverCase {
+	all := make([]Series, len(cases))
+	for i, c := range cases {
+		all[i] = c.Series
+	}
+	det := DefaultNBCUSUM().Pooled(all)
+	out := make([]leverCase, len(cases))
+	for n, c := range cases {
+		sc := c.Scenario
+		e := leverCase{counts: c.Series.Counts, start: -1, end: sc.Days, warmup: det.Warmup(), size: sc.Size}
+		if sc.Rise.Shape != RiseNone {
+			e.start, e.end = sc.Rise.Start, sc.Rise.Start
+		}
+		e.model = det.expectations(c.Series)
+		if known {
+			null := sc
+			null.Rise = Rise{Shape: RiseNone}
+			truth := null.means()
+			inv := 0.0
+			if sc.Size > 0 {
+				inv = 1 / sc.Size
+			}
+			for i := range truth {
+				e.model[i] = dayModel{monitored: i >= e.warmup, mean: max(truth[i], 0.05), invSize: inv, level: sc.Rate, weeks: 26}
+			}
+			for _, sp := range sc.Missing {
+				for i := max(0, sp.Start); i < min(sc.Days, sp.Start+sp.Days); i++ {
+					e.model[i].monitored = false
+				}
+			}
+		}
+		e.scan = make([][scanDays]float64, len(e.counts))
+		var xs []int
+		var ms []dayModel
+		for i, d := range e.model {
+			if !d.monitored {
+				continue
+			}
+			xs, ms = append(xs, e.counts[i]), append(ms, d)
+			if len(xs) > scanDays {
+				xs, ms = xs[1:], ms[1:]
+			}
+			for w := 1; w <= len(xs); w++ {
+				e.scan[i][w-1] = scanGLR(xs[len(xs)-w:], ms[len(ms)-w:])
+			}
+		}
+		out[n] = e
+	}
+	return out
+}
+
+// scanGLR is the generalised likelihood ratio of a rise of unknown size
+// over the days given: the summed negative-binomial log-likelihood ratio
+// of q times each day's expectation against the expectation, at the q >= 1
+// that maximises it (X/M for Poisson; found by bisection on the score
+// otherwise).
+func scanGLR(xs []int, ms []dayModel) float64 {
+	X, M, poisson := 0.0, 0.0, true
+	for j, x := range xs {
+		X += float64(x)
+		M += ms[j].mean
+		poisson = poisson && ms[j].invSize <= 0
+	}
+	if X <= M {
+		return 0
+	}
+	if poisson {
+		return X*math.Log(X/M) - (X - M)
+	}
+	score := func(q float64) float64 { // d/dq of the log-likelihood, times q
+		s := X
+		for j, x := range xs {
+			k := 1 / ms[j].invSize
+			s -= (float64(x) + k) * q * ms[j].mean / (k + q*ms[j].mean)
+		}
+		return s
+	}
+	lo, hi := 1.0, X/M
+	for score(hi) > 0 && hi < 1e6 {
+		hi *= 2
+	}
+	for range 30 {
+		if mid := math.Sqrt(lo * hi); score(mid) > 0 {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	q, llr := math.Sqrt(lo*hi), 0.0
+	for j, x := range xs {
+		llr += nbLLR(x, ms[j].mean, q*ms[j].mean, ms[j].invSize)
+	}
+	return llr
+}
+
+// alarmStat returns the days a statistic alarms on at level h.
+type alarmStat func(e leverCase, h float64) []int
+
+// cusumAt is the default detector's statistic; level, when set, moves the
+// alarm level by what the day's baseline says.
+func cusumAt(riseSD float64, level func(d dayModel, h float64) float64) alarmStat {
+	return func(e leverCase, h float64) []int {
+		var out []int
+		sum := 0.0
+		for i, d := range e.model {
+			if !d.monitored {
+				continue
+			}
+			sd := math.Sqrt(d.mean + d.mean*d.mean*d.invSize)
+			sum = max(0, sum+nbLLR(e.counts[i], d.mean, d.mean+max(riseSD*sd, 1), d.invSize))
+			at := h
+			if level != nil {
+				at = level(d, h)
+			}
+			if sum >= at {
+				out = append(out, i)
+				sum = 0
+			}
+		}
+		return out
+	}
+}
+
+// scanAt alarms when the scan statistic over the last 1 to w monitored
+// days since the last alarm reaches h; with cusum above 0 the score is
+// the larger of that and the CUSUM times cusum (one level for both).
+func scanAt(w int, cusum float64) alarmStat {
+	return func(e leverCase, h float64) []int {
+		var out []int
+		n, sum := 0, 0.0
+		for i, d := range e.model {
+			if !d.monitored {
+				continue
+			}
+			n++
+			score := 0.0
+			for k := 1; k <= min(w, n); k++ {
+				score = max(score, e.scan[i][k-1])
+			}
+			if cusum > 0 {
+				sd := math.Sqrt(d.mean + d.mean*d.mean*d.invSize)
+				sum = max(0, sum+nbLLR(e.counts[i], d.mean, d.mean+max(3*sd, 1), d.invSize))
+				score = max(score, cusum*sum)
+			}
+			if score >= h {
+				out = append(out, i)
+				n, sum = 0, 0
+			}
+		}
+		return out
+	}
+}
+
+// leverScore is timely detection and false alarms per 1,000 series-days,
+// counted as Evaluate counts them (alarm episodes starting on quiet days).
+func leverScore(cases []leverCase, st alarmStat, h float64) (timely, fa float64) {
+	rises, within, alarms, quiet := 0, 0, 0, 0
+	for _, e := range cases {
+		quiet += max(0, e.end-e.warmup)
+		last, first := -100, -1
+		for _, d := range st(e, h) {
+			if d < e.end && d-last > EpisodeGap {
+				alarms++
+			}
+			last = d
+			if e.start >= 0 && first < 0 && d >= e.start {
+				first = d
+			}
+		}
+		if e.start >= 0 {
+			rises++
+			if first >= 0 && first-e.start <= TimelyHorizon {
+				within++
+			}
+		}
+	}
+	return float64(within) / float64(rises), 1000 * float64(alarms) / float64(quiet)
+}
+
+// leverAtOne interpolates timely detection at 1.0 false alarm per 1,000
+// series-days between the levels around it, and lists every level.
+func leverAtOne(cases []leverCase, st alarmStat, levels []float64) (float64, string) {
+	var prevD, prevF float64
+	res, line := math.NaN(), ""
+	for i, h := range levels {
+		d, f := leverScore(cases, st, h)
+		line += fmt.Sprintf(" %g: %.3f/%.2f", h, d, f)
+		if f <= 1 && math.IsNaN(res) {
+			res = d
+			if i > 0 {
+				res = prevD + (prevF-1)/(prevF-f)*(d-prevD)
+			}
+		}
+		prevD, prevF = d, f
+	}
+	return res, line
+}
+
+// TestLevers measures, on the tuning suites only, levers the default
+// detector does not use: a scan statistic for a rise of unknown size over
+// the last 1 to 4 or 7 days (the generalised likelihood ratio), alone and
+// with the CUSUM under one level; alarm levels that rise while the
+// baseline is young or fall on quiet series; and what the true dispersion
+// or the true expected counts would give the CUSUM. Each is within 3 days
+// at 1.0 false alarm per 1,000 series-days. Run:
+// go test ./internal/earlywarning -run TestLevers -levers -v -timeout 30m
+func TestLevers(t *testing.T) {
+	if !*levers {
+		t.Skip("run with -levers to print the measurements")
+	}
+	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
+	type lever struct {
+		name string
+		st   alarmStat
+	}
+	statistics := []lever{
+		{"CUSUM for a rise of 3 SD (the default)", cusumAt(3, nil)},
+		{"scan, rise of unknown size, 1-4 days", scanAt(4, 0)},
+		{"scan, rise of unknown size, 1-7 days", scanAt(7, 0)},
+		{"max(scan 1-4 days, 1.2 x CUSUM)", scanAt(4, 1.2)},
+	}
+	levelRules := []lever{
+		{"level h*(1+1/weeks)/(1+1/26), higher while young", cusumAt(3, func(d dayModel, h float64) float64 { return h * (1 + 1/d.weeks) / (1 + 1.0/26) })},
+		{"level h*(1+2/weeks)/(1+2/26)", cusumAt(3, func(d dayModel, h float64) float64 { return h * (1 + 2/d.weeks) / (1 + 2.0/26) })},
+		{"level h+0.25*ln(level/2), lower on quiet series", cusumAt(3, func(d dayModel, h float64) float64 { return h + 0.25*math.Log(max(d.level, 0.2)/2) })},
+		{"level h+0.5*ln(level/2)", cusumAt(3, func(d dayModel, h float64) float64 { return h + 0.5*math.Log(max(d.level, 0.2)/2) })},
+	}
+	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
+		cases := suite.Cases()
+		estimated, known := leverCases(cases, false), leverCases(cases, true)
+		for _, l := range statistics {
+			for _, k := range []struct {
+				name  string
+				cases []leverCase
+			}{{"estimated baseline", estimated}, {"true baseline", known}} {
+				r, line := leverAtOne(k.cases, l.st, levels)
+				fmt.Printf("%s\t%s\t%s\t%.3f\t|%s\n", suite.Name, k.name, l.name, r, line)
+			}
+		}
+		for _, l := range levelRules {
+			r, line := leverAtOne(estimated, l.st, levels)
+			fmt.Printf("%s\testimated baseline\t%s\t%.3f\t|%s\n", suite.Name, l.name, r, line)
+		}
+		// One part of the baseline replaced by the truth at a time.
+		trueDisp, trueMean := make([]leverCase, len(estimated)), make([]leverCase, len(estimated))
+		for n, e := range estimated {
+			a, b := e, e
+			a.model, b.model = slices.Clone(e.model), slices.Clone(e.model)
+			inv := 0.0
+			if e.size > 0 {
+				inv = 1 / e.size
+			}
+			for i, d := range e.model {
+				if d.monitored {
+					a.model[i].invSize = inv*(1+1/d.weeks) + 1/(7*d.weeks*max(d.level, 0.2))
+					b.model[i].mean = max(known[n].model[i].mean, 0.2)
+				}
+			}
+			trueDisp[n], trueMean[n] = a, b
+		}
+		for _, k := range []struct {
+			name  string
+			cases []leverCase
+		}{{"true dispersion, estimated expected counts", trueDisp}, {"true expected counts, estimated dispersion", trueMean}} {
+			r, line := leverAtOne(k.cases, cusumAt(3, nil), levels)
+			fmt.Printf("%s\t%s\tCUSUM for a rise of 3 SD\t%.3f\t|%s\n", suite.Name, k.name, r, line)
+		}
+	}
+}

@@ -56,7 +56,7 @@ func (w *Writer) maybeDropIndexes() error {
 		+ (SELECT count(*) FROM (SELECT 1 FROM links LIMIT $1))`, 2*written+1).Scan(&stored); err != nil {
 		return classify(err, "row count")
 	}
-	if stored > 2*written {
+	if stored+w.stage.parties+w.stage.links > 2*written { // staged rows are not in the tables yet
 		return nil
 	}
 	var dropped []string
@@ -109,5 +109,84 @@ func (w *Writer) restoreIndexes() error {
 		w.bulk.dropped = w.bulk.dropped[1:]
 	}
 	w.bulk.dropped = nil
+	return nil
+}
+
+// Staged rows on SQLite. An import writes its parties and links first
+// into two temporary tables, which have no index, and moves them into
+// parties and links when it flushes, by one INSERT ... SELECT per table
+// ordered by key. Rows arrive in file order and their keys (hashed ids)
+// are spread over the whole of each tree, so writing each row where it
+// belongs touches another page every time; in key order one statement
+// fills the pages one after the other, as SQLite's own bulk copy does.
+// The temporary tables live on the writer's connection (in memory: see
+// importPragmas) and inside the import's transaction, so a failed import
+// leaves nothing of them. Until a flush, parties staged are known to the
+// import by their ids (Writer.written), never read from the tables.
+
+// stageLimit is how many rows the staging tables hold before they are
+// written (a few hundred bytes of memory each).
+const stageLimit = 1 << 20
+
+// stagedRows is an import's state of the staging tables.
+type stagedRows struct {
+	open bool // the temporary tables exist and hold nothing of earlier imports
+	// storedBefore is set when the organisation had parties before the
+	// import, whose register keys a changed party may have to lose.
+	storedBefore   bool
+	parties, links int // rows staged and not yet written
+}
+
+// openStage creates the staging tables on first use in an import.
+func (w *Writer) openStage() error {
+	if w.stage.open {
+		return nil
+	}
+	for _, q := range []string{
+		`CREATE TEMP TABLE IF NOT EXISTS import_parties (` + stagedPartyColumns + `)`,
+		`DELETE FROM temp.import_parties`,
+		`CREATE TEMP TABLE IF NOT EXISTS import_links (buyer_id, supplier_id, commodity, share)`,
+		`DELETE FROM temp.import_links`,
+	} {
+		if _, err := w.tx.ExecContext(w.ctx, q); err != nil {
+			return fmt.Errorf("stage rows: %w", err)
+		}
+	}
+	if err := w.tx.QueryRowContext(w.ctx, `SELECT EXISTS (SELECT 1 FROM parties WHERE org_id = $1)`, w.org).
+		Scan(&w.stage.storedBefore); err != nil {
+		return classify(err, "parties")
+	}
+	w.stage.open = true
+	return nil
+}
+
+// stageFull writes the staged rows when the stage holds stageLimit.
+func (w *Writer) stageFull() error {
+	if w.stage.parties+w.stage.links < stageLimit {
+		return nil
+	}
+	return w.writeStaged()
+}
+
+// writeStaged writes every staged row, parties first.
+func (w *Writer) writeStaged() error {
+	if err := w.writeStagedParties(); err != nil {
+		return err
+	}
+	return w.writeStagedLinks()
+}
+
+// closeStage drops the staging tables at the end of a successful import,
+// once everything staged is written.
+func (w *Writer) closeStage() error {
+	if !w.stage.open {
+		return nil
+	}
+	for _, q := range []string{`DROP TABLE temp.import_parties`, `DROP TABLE temp.import_links`} {
+		if _, err := w.tx.ExecContext(w.ctx, q); err != nil {
+			return fmt.Errorf("stage rows: %w", err)
+		}
+	}
+	w.stage.open = false
 	return nil
 }

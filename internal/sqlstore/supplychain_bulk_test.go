@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -140,4 +141,83 @@ func TestLargeImportKeepsEveryIndex(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRepeatsAcrossBatchesLastWins sends a party and a link twice in one
+// import, several batches apart (and, in the second case, with a flush in
+// between): on SQLite both are staged and written in key order at the
+// flush (supplychain_bulk.go), and the one sent last must still win, as
+// it does when each batch is written as it fills.
+func TestRepeatsAcrossBatchesLastWins(t *testing.T) {
+	t.Parallel() // each test has its own database
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		st := db.SupplyChain()
+		for _, flush := range []bool{false, true} {
+			org := account.Org{ID: kernel.NewID(), Slug: fmt.Sprintf("last-%v", flush), Name: "last", CreatedAt: t0}
+			if err := db.Accounts().CreateOrg(ctx, org); err != nil {
+				t.Fatal(err)
+			}
+			ps, ls := cocoaChain()
+			seedChain(t, st, org.ID)
+			first, last := ps[1], ps[1]
+			first.Name, last.Name, last.Country = "First Trading", "Last Trading", "GH"
+			firstLink, lastLink := ls[1], ls[1]
+			firstLink.Share, lastLink.Share = fp(0.2), fp(0.7)
+			const filler = 1200 // several batches of parties and of links
+			err := st.Import(ctx, org.ID, func(w supplychain.ImportWriter) error {
+				if err := w.Party(first); err != nil {
+					return err
+				}
+				if err := w.Link(firstLink); err != nil {
+					return err
+				}
+				for i := range filler {
+					ref := fmt.Sprintf("F%d", i)
+					p := supplychain.Party{ID: supplychain.RefID(ref), Ref: ref, Name: "Filler " + ref, Kind: supplychain.KindFarm, Country: "CI"}
+					if err := w.Party(p); err != nil {
+						return err
+					}
+					if err := w.Link(supplychain.Link{Buyer: ps[0].ID, Supplier: p.ID, Commodity: "cocoa"}); err != nil {
+						return err
+					}
+				}
+				if flush {
+					if err := w.Flush(); err != nil {
+						return err
+					}
+				}
+				if err := w.Party(last); err != nil {
+					return err
+				}
+				return w.Link(lastLink)
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := st.GetParty(ctx, org.ID, last.ID)
+			if err != nil || got.Name != last.Name || got.Country != last.Country {
+				t.Errorf("flush %v: party sent twice = %q in %s (%v), want %q in %s", flush, got.Name, got.Country, err, last.Name, last.Country)
+			}
+			_, links, err := st.Graph(ctx, org.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(links) != len(ls)+filler {
+				t.Errorf("flush %v: %d links, want %d", flush, len(links), len(ls)+filler)
+			}
+			for _, l := range links {
+				if l.Key() == lastLink.Key() && (l.Share == nil || *l.Share != 0.7) {
+					t.Errorf("flush %v: link sent twice has share %s, want 0.7", flush, shareText(l.Share))
+				}
+			}
+		}
+	})
+}
+
+func shareText(f *float64) string {
+	if f == nil {
+		return "none"
+	}
+	return fmt.Sprint(*f)
 }

@@ -21,13 +21,12 @@ import (
 // statements cost a few round trips whatever its size, so its batches are
 // large; a link batch stays under 32,767 links, since checkParties binds up
 // to two ids per link and PostgreSQL takes at most 65,535 parameters.
-// SQLite runs in process and writes one row per execution of a prepared
-// statement (see flushPartiesSQLite): statements of several rows bound by
-// position measured no faster (the engine's own B-tree work is most of a
-// row's cost, see the engine floor in BenchmarkImportSQLite, and a
-// statement of several rows keeps a statement journal of every page it
-// touches, which one of a single row does not), so there the sizes only
-// say how much is buffered.
+// SQLite runs in process and stages a batch one row per execution of a
+// prepared statement, writing the staged rows in key order when the
+// import flushes (see supplychain_bulk.go); statements of several rows
+// bound by position measured no faster (a statement of several rows
+// keeps a statement journal of every page it touches, which one of a
+// single row does not), so there the sizes only say how much is buffered.
 func batchSizes(e Engine) (parties, links int) {
 	if e == SQLite {
 		return 256, 512
@@ -96,6 +95,9 @@ func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w supply
 		if err := w.Flush(); err != nil {
 			return err
 		}
+		if err := w.closeStage(); err != nil {
+			return err
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO risk_recompute (org_id, pending) VALUES ($1, 1)
 			ON CONFLICT (org_id) DO UPDATE SET pending = risk_recompute.pending + 1`, orgID); err != nil {
 			return classify(err, "recompute mark")
@@ -143,8 +145,9 @@ func orgExists(ctx context.Context, tx *sql.Tx, orgID string) error {
 }
 
 // Writer buffers parties and links and writes them inside the transaction
-// of an Import: by COPY on PostgreSQL, one row per prepared statement
-// execution on SQLite (see batchSizes). Parties are always written before
+// of an Import: by COPY on PostgreSQL; on SQLite staged one row per
+// prepared statement execution and written in key order at a flush (see
+// batchSizes). Parties are always written before
 // the links buffered after them, so a link may name a party sent earlier in
 // the same import. A row stored already as it is sent is not written again.
 type Writer struct {
@@ -166,6 +169,9 @@ type Writer struct {
 	pg pgBulk
 	// bulk is the SQLite bulk path's state (supplychain_bulk.go).
 	bulk bulkIndexes
+	// stage holds the SQLite rows staged and not yet written
+	// (supplychain_bulk.go).
+	stage stagedRows
 	// search holds the register search's words of parties stored but not
 	// yet indexed (party_search.go).
 	search pendingSearch
@@ -230,6 +236,9 @@ func (w *Writer) Known(id string) (bool, error) {
 // what indexes a batch of imported parties may run.
 func (w *Writer) Flush() error {
 	if err := w.flushBuffered(); err != nil {
+		return err
+	}
+	if err := w.writeStaged(); err != nil {
 		return err
 	}
 	if err := w.restoreIndexes(); err != nil {

@@ -20,8 +20,11 @@ type eventLedger struct {
 	// recorded holds the links events are recorded as having made, in
 	// the store or in this import; a link another file makes with one of
 	// these keys gets a source no declaration withdraws.
-	recorded     map[supplychain.LinkKey]bool
-	plain        map[supplychain.LinkKey]bool // links from other files in this import
+	recorded map[supplychain.LinkKey]bool
+	plain    map[supplychain.LinkKey]bool // links from other files in this import
+	// lastFile is set while the import reads its last file, whose links
+	// no later file can ask about.
+	lastFile     bool
 	declarations []ingest.Declaration
 	containment  []supplychain.Containment
 	applied      []string // events applied, not yet recorded
@@ -50,8 +53,10 @@ func (l *eventLedger) link(k supplychain.LinkKey) {
 	if l.epcis {
 		return // EventLinks says who made it
 	}
-	l.plain[k] = true
-	if l.recorded[k] {
+	if !l.lastFile {
+		l.plain[k] = true
+	}
+	if len(l.recorded) > 0 && l.recorded[k] {
 		l.fail(l.w.RecordEventLinks(k, []string{""}))
 	}
 }

@@ -219,6 +219,10 @@ func (s *Service) Import(ctx context.Context, orgID string, files []NamedFile, s
 		var audits []auditFile
 		for i, f := range files {
 			facilities.origin.File = f.Name
+			if facilities.ledger != nil {
+				// Links of the last file are not kept for later ones.
+				facilities.ledger.lastFile = i == len(files)-1
+			}
 			res, af, err := s.importFile(ctx, facilities, f, skipBadRows)
 			if af != nil && err == nil {
 				af.index = i

@@ -251,3 +251,58 @@ func TestAnalystMergesAndKeepsApartFromTheQueue(t *testing.T) {
 		}
 	})
 }
+
+// TestFreshImportMatchesAsAStoredOne imports both brands' files in one
+// import, once into an organisation with no party yet (where the matcher
+// is given the facilities the import wrote without reading them back) and
+// once into one that already holds an unrelated party (where they are
+// read from the store): the merges, the queued pairs and the stored
+// parties and links must be the same.
+func TestFreshImportMatchesAsAStoredOne(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		files := func() []assessment.NamedFile {
+			return []assessment.NamedFile{assessment.ReaderFile("first.csv", strings.NewReader(mergeFirstCSV)),
+				assessment.ReaderFile("second.csv", strings.NewReader(mergeSecondCSV))}
+		}
+		type outcome struct {
+			Merged []string
+			Queued int
+			State  state
+		}
+		run := func(w mergeWorld) outcome {
+			sum, err := w.svc.Import(ctx, w.org, files(), false)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var o outcome
+			for _, m := range sum.Matching.Merged {
+				o.Merged = append(o.Merged, m.From+">"+m.Into)
+			}
+			o.Queued = sum.Matching.Queued
+			o.State = w.state(t)
+			return o
+		}
+		fresh := newMergeWorld(t, db, true)
+		got := run(fresh)
+		if len(got.Merged) != 1 || got.Queued != 1 {
+			t.Fatalf("fresh import: merged %v, queued %d; want Hanes Ink merged and the Dhaka knitters queued", got.Merged, got.Queued)
+		}
+		stored := newMergeWorld(t, sqltest.Open(t, db.Engine), true)
+		other := supplychain.Party{ID: supplychain.RefID("OTHER"), Ref: "OTHER", Name: "Far Away Mill", Kind: supplychain.KindFacility, Country: "VN"}
+		if err := stored.db.SupplyChain().UpsertParties(ctx, stored.org, []supplychain.Party{other}); err != nil {
+			t.Fatal(err)
+		}
+		want := run(stored)
+		var kept []supplychain.Party
+		for _, p := range want.State.Parties {
+			if p.ID != other.ID {
+				kept = append(kept, p)
+			}
+		}
+		want.State.Parties = kept
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("fresh import differs from one into a store with a party (-stored +fresh):\n%s", diff)
+		}
+	})
+}

@@ -130,11 +130,8 @@ const stageLimit = 1 << 20
 
 // stagedRows is an import's state of the staging tables.
 type stagedRows struct {
-	open bool // the temporary tables exist and hold nothing of earlier imports
-	// storedBefore is set when the organisation had parties before the
-	// import, whose register keys a changed party may have to lose.
-	storedBefore   bool
-	parties, links int // rows staged and not yet written
+	open           bool // the temporary tables exist and hold nothing of earlier imports
+	parties, links int  // rows staged and not yet written
 }
 
 // openStage creates the staging tables on first use in an import.
@@ -151,10 +148,6 @@ func (w *Writer) openStage() error {
 		if _, err := w.tx.ExecContext(w.ctx, q); err != nil {
 			return fmt.Errorf("stage rows: %w", err)
 		}
-	}
-	if err := w.tx.QueryRowContext(w.ctx, `SELECT EXISTS (SELECT 1 FROM parties WHERE org_id = $1)`, w.org).
-		Scan(&w.stage.storedBefore); err != nil {
-		return classify(err, "parties")
 	}
 	w.stage.open = true
 	return nil

@@ -88,6 +88,9 @@ func (s *SupplyChain) Import(ctx context.Context, orgID string, fn func(w supply
 		}
 		w := &Writer{stmtCache: newStmtCache(ctx, tx), conn: conn, db: s.db, org: orgID, batch: map[string]int{}, written: map[string]struct{}{}}
 		w.partyBatch, w.linkBatch = batchSizes(s.db.Engine)
+		if err := w.checkFresh(); err != nil {
+			return err
+		}
 		defer w.close()
 		if err := fn(w); err != nil {
 			return err
@@ -131,6 +134,41 @@ func (db *DB) tuneWriter(ctx context.Context) error {
 		}
 	}
 	return nil
+}
+
+// checkFresh finds out whether the organisation has any party yet.
+func (w *Writer) checkFresh() error {
+	var stored bool
+	if err := w.tx.QueryRowContext(w.ctx, `SELECT EXISTS (SELECT 1 FROM parties WHERE org_id = $1)`, w.org).Scan(&stored); err != nil {
+		return classify(err, "parties")
+	}
+	w.fresh = !stored
+	if w.fresh {
+		w.facilities = map[string]supplychain.Party{}
+	}
+	return nil
+}
+
+// keepFacilities keeps, in a fresh import, what the matcher reads of each
+// facility written; a party written again under another kind is no
+// longer a facility.
+func (w *Writer) keepFacilities(ps []supplychain.Party) {
+	if w.facilities == nil {
+		return
+	}
+	for _, p := range ps {
+		if p.Kind != supplychain.KindFacility {
+			delete(w.facilities, p.ID)
+			continue
+		}
+		f := supplychain.Party{ID: p.ID, Kind: p.Kind, Name: p.Name, Country: p.Country, Address: p.Address,
+			OSID: p.OSID, LEI: p.LEI, GLN: p.GLN}
+		if p.Lat != nil && p.Lng != nil { // as Facilities reads them: both or neither
+			lat, lng := *p.Lat, *p.Lng
+			f.Lat, f.Lng = &lat, &lng
+		}
+		w.facilities[p.ID] = f
+	}
 }
 
 func orgExists(ctx context.Context, tx *sql.Tx, orgID string) error {
@@ -178,6 +216,14 @@ type Writer struct {
 	// keysRemoved is set when the import removed register keys of a
 	// party it replaced.
 	keysRemoved bool
+	// fresh is set when the organisation had no party when the import
+	// began: then no party it writes has register keys, and the import's
+	// facilities are all the organisation has.
+	fresh bool
+	// facilities holds, in a fresh import until a merge, the facilities
+	// written, as the matcher reads them (Facilities), so that matching
+	// need not read back what the import has just written.
+	facilities map[string]supplychain.Party
 	// Written counts what reached the database.
 	PartiesWritten, LinksWritten int
 }
@@ -354,6 +400,7 @@ func (w *Writer) flushParties() error {
 	for _, p := range ps {
 		w.written[p.ID] = struct{}{}
 	}
+	w.keepFacilities(ps)
 	if err := w.maybeDropIndexes(); err != nil {
 		return err
 	}

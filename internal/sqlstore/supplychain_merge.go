@@ -20,6 +20,15 @@ func (w *Writer) Facilities() ([]supplychain.Party, error) {
 	if err := w.Flush(); err != nil {
 		return nil, err
 	}
+	if w.facilities != nil {
+		// A fresh import's facilities are all the organisation has (in no
+		// particular order, as the query below returns them).
+		out := make([]supplychain.Party, 0, len(w.facilities))
+		for _, p := range w.facilities {
+			out = append(out, p)
+		}
+		return out, nil
+	}
 	rows, err := w.tx.QueryContext(w.ctx, `SELECT id, name, country, address, lat, lng, os_id, lei, gln
 		FROM parties WHERE org_id = $1 AND kind = $2`, w.org, string(supplychain.KindFacility))
 	if err != nil {
@@ -168,6 +177,7 @@ func (w *Writer) MergeFacility(m supplychain.Merge) (supplychain.Merge, error) {
 	if m.Into == m.From {
 		return m, kernel.Errorf(kernel.Invalid, "a facility cannot be merged into itself")
 	}
+	w.facilities = nil // merged facilities change what is stored
 	if err := w.Flush(); err != nil {
 		return m, err
 	}

@@ -42,7 +42,7 @@ func (w *Writer) writeStagedParties() error {
 	if w.stage.parties == 0 {
 		return nil
 	}
-	if w.stage.storedBefore {
+	if !w.fresh { // a party stored before may have register keys
 		del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id IN (SELECT s.id FROM temp.import_parties s
 			JOIN parties p ON p.org_id = $1 AND p.id = s.id WHERE p.country IS NOT s.country OR p.commodities IS NOT s.commodities)`)
 		if err != nil {

@@ -93,3 +93,69 @@ func TestOneDistinctiveWordProperty(t *testing.T) {
 		}
 	})
 }
+
+// TestAgreementOnCommonClasses: a word that agrees only by its Arabic
+// consonant skeleton is as common as every list word of that skeleton,
+// and a match in which no agreeing word is distinctive counts for less.
+func TestAgreementOnCommonClasses(t *testing.T) {
+	var es []Entity
+	// Hassan, Husain, Hussein, Hosein and Jamal, Jameel are each held by
+	// many names; "Hasan" and "Jamil" as spelt are held by one.
+	common := []string{"HASSAN", "HUSAIN", "HUSSEIN", "HOSEIN", "JAMAL", "JAMEEL"}
+	for i := 0; i < 300; i++ {
+		es = append(es, Entity{ID: fmt.Sprintf("f%d", i), Name: fmt.Sprintf("%s, %s", fillerWord(i), common[i%len(common)]), Kind: KindPerson})
+	}
+	es = append(es, Entity{ID: "hasan", Name: "HASAN, Jamil", Kind: KindPerson})
+	ix := NewEntityIndex(es)
+	const phrase = "every word that agrees is common on the lists"
+	explain := func(q string) (float64, string) {
+		for _, h := range ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0)}) {
+			if h.Entity.ID == "hasan" {
+				return h.Score, strings.Join(h.Reasons, "; ")
+			}
+		}
+		t.Fatalf("%q: HASAN, Jamil not among the candidates", q)
+		return 0, ""
+	}
+	// In Arabic script, h-s-n and j-m-l stand for all those names.
+	if s, why := explain("حسن جميل"); !strings.Contains(why, phrase) || s > allCommonAgreement {
+		t.Errorf("حسن جميل: %.3f %s; want %q and at most %.2f", s, why, phrase, allCommonAgreement)
+	}
+	// Written as listed, "Hasan" and "Jamil" are rare words of the list.
+	if s, why := explain("Jamil Hasan"); strings.Contains(why, phrase) || s < 0.99 {
+		t.Errorf("Jamil Hasan: %.3f %s; want an exact match", s, why)
+	}
+}
+
+// TestVariantsOfListWords: a query word that the lists use as a word is a
+// name of its own, so its spelling variants count for less than a typing
+// error does ("Andrew" is not ANDRE; "Andrx" is a mistyped Andre).
+func TestVariantsOfListWords(t *testing.T) {
+	listed := Entity{ID: "andre", Name: "RODRIGUEZ FERNANDEZ, Andre", Kind: KindPerson}
+	andrew := Entity{ID: "andrew", Name: "KARUME, Andrew", Kind: KindPerson}
+	score := func(ix *Index, q string) (float64, string) {
+		for _, h := range ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0)}) {
+			if h.Entity.ID == "andre" {
+				return h.Score, strings.Join(h.Reasons, "; ")
+			}
+		}
+		return 0, ""
+	}
+	with := commonWordsIndex(listed, andrew)
+	without := commonWordsIndex(listed)
+	s, why := score(with, "Andrew Rodriguez")
+	if !strings.Contains(why, `"andrew" is a list word itself`) {
+		t.Errorf("Andrew Rodriguez with Andrew on the list: %.3f %s; want it said that Andrew is a list word", s, why)
+	}
+	if s2, _ := score(without, "Andrew Rodriguez"); s2 <= s {
+		t.Errorf("Andrew Rodriguez: %.3f without Andrew on the list, %.3f with it; want more without", s2, s)
+	}
+	if s, why := score(with, "Andrx Rodriguez"); s < DefaultThreshold {
+		t.Errorf("Andrx Rodriguez (a typing error): %.3f %s; want at least %.2f", s, why, DefaultThreshold)
+	}
+	// Names in other scripts are romanised: a romanisation that happens
+	// to be a list word is no evidence of another name.
+	if !latinLetters("Andrew Ångström") || latinLetters("Андрей Родригес") {
+		t.Error("latinLetters misjudges the script")
+	}
+}

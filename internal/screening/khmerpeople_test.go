@@ -115,7 +115,7 @@ func TestKhmerPeople(t *testing.T) {
 	}
 	res := map[string]scriptStats{}
 	misses := evaluateByScript(NewIndex(wl), wl, rows, DefaultThreshold, res)
-	for _, part := range []string{"tuning", "test"} {
+	for _, part := range evalParts() {
 		s := res[part]["all"]
 		t.Logf("%-6s n=%4d (%d names, %d negatives) precision %.3f recall %.3f F1 %.3f", part, s.rows,
 			counts[part+" kname-khmer"], counts[part+" kname-khmer-negative"], s.precision(), s.recall(), s.f1())

@@ -159,3 +159,30 @@ func TestVariantsOfListWords(t *testing.T) {
 		t.Error("latinLetters misjudges the script")
 	}
 }
+
+// TestArabicGivenNameFirst: a name in Arabic script is written given name
+// first, so the listed given name agreeing with a later word of it (the
+// father's name) is evidence of another person.
+func TestArabicGivenNameFirst(t *testing.T) {
+	ix := commonWordsIndex(Entity{ID: "asmar", Name: "ASMAR, Haytham", Kind: KindPerson})
+	find := func(q string) (float64, string) {
+		for _, h := range ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0)}) {
+			if h.Entity.ID == "asmar" {
+				return h.Score, strings.Join(h.Reasons, "; ")
+			}
+		}
+		t.Fatalf("%q: ASMAR, Haytham not among the candidates", q)
+		return 0, ""
+	}
+	const phrase = `the listed given name "haytham" is not the first name of the query`
+	// Haytham Asmar himself, and with his father's name (Khalil) between.
+	for _, q := range []string{"هيثم سمر", "هيثم خليل سمر", "Asmar Haytham"} {
+		if s, why := find(q); strings.Contains(why, phrase) || s < DefaultThreshold {
+			t.Errorf("%q: %.3f %s; want a hit without %q", q, s, why, phrase)
+		}
+	}
+	// Khalil, son of Haytham.
+	if s, why := find("خليل هيثم سمر"); !strings.Contains(why, phrase) || s >= DefaultThreshold {
+		t.Errorf("خليل هيثم سمر: %.3f %s; want %q and no hit", s, why, phrase)
+	}
+}

@@ -72,6 +72,9 @@ type nameRec struct {
 	// optional marks the tokens a query may leave out at little cost: a
 	// person's middle names, patronymics and second family names.
 	optional uint64
+	// given is the position of the first given name of a person's name
+	// written "FAMILY, Given"; -1 when the name does not say.
+	given    int8
 	initials string // first letters of the distinctive words, for acronyms
 	initPos  []uint8
 }
@@ -148,8 +151,10 @@ func NewEntityIndex(entities []Entity) *Index {
 			}
 			seen[key] = true
 			nr := nameRec{entity: int32(ei), text: name, weak: weak}
+			nr.given = -1
 			if e.Kind == KindPerson {
 				nr.optional = optionalParts(name, toks)
+				nr.given = givenNamePos(name, toks)
 			}
 			ni := int32(len(ix.names))
 			for p, t := range toks {

@@ -76,3 +76,32 @@ func optionalParts(name string, toks []token) uint64 {
 	}
 	return mask
 }
+
+// givenNamePos returns the position of the first given name of a person's
+// name written "FAMILY NAMES, Given Names", as the lists write people, or
+// -1 when the name does not say which word is the given name.
+func givenNamePos(name string, toks []token) int8 {
+	fam, given, ok := strings.Cut(name, ",")
+	if !ok || strings.TrimSpace(given) == "" {
+		return -1
+	}
+	nf := 0
+	for _, t := range normaliseName(fam) {
+		if t.class == classWord {
+			nf++
+		}
+	}
+	for i, t := range toks {
+		if t.class != classWord {
+			continue
+		}
+		if nf == 0 {
+			if i > 63 {
+				return -1
+			}
+			return int8(i)
+		}
+		nf--
+	}
+	return -1
+}

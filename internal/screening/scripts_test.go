@@ -279,7 +279,9 @@ func TestLongVowelsAgree(t *testing.T) {
 		{ID: "b", Name: "MAHMOUD, Mustafa", Kind: KindPerson},
 		{ID: "k", Name: "KHAMENEI, Ali", Kind: KindPerson},
 	})
-	if hits := ix.Search(Query{Name: "محمود مصطفى"}, Options{}); len(hits) < 2 || hits[0].Entity.ID != "b" || hits[1].Score >= hits[0].Score {
+	// Mustafa Mahmud, written given name first as Arabic script writes
+	// names (see givenNameElsewhere).
+	if hits := ix.Search(Query{Name: "مصطفى محمود"}, Options{}); len(hits) < 2 || hits[0].Entity.ID != "b" || hits[1].Score >= hits[0].Score {
 		t.Errorf("Mahmud Mustafa: %s, want MAHMOUD first and MUHAMMAD lower", summarize(hits))
 	}
 	if hits := ix.Search(Query{Name: "علي خامنئي"}, Options{}); len(hits) == 0 || hits[0].Entity.ID != "k" {

@@ -804,6 +804,13 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 			}
 		}
 	}
+	if ix.givenNameMisplaced(pq, nr, chosen) {
+		score *= givenNameElsewhere
+		if explain != nil {
+			note(fmt.Sprintf("the listed given name %q is not the first name of the query, as names in Arabic script are written (x%.2f)",
+				ix.terms[nr.toks[nr.given]].text, givenNameElsewhere))
+		}
+	}
 	if numberClash {
 		score *= 0.75
 		note("a number in the list name is not in the query (x0.75)")
@@ -1164,4 +1171,38 @@ func latinLetters(s string) bool {
 		}
 	}
 	return true
+}
+
+// givenNameElsewhere scales the score of a match in which the given name
+// of a listed person ("ASMAR, Haytham") agrees with a later word of a name
+// written in Arabic script (خليل هيثم سمر): such a name is written given
+// name first, then the father's and grandfather's names or the family's,
+// so the person queried has another given name (Khalil), and Haytham is
+// their father. Chosen on the tuning parts (docs/screening.md).
+const givenNameElsewhere = 0.9
+
+// givenNameMisplaced reports whether the given name of the listed person
+// nr agrees with a word of an Arabic-script query other than its first
+// name (see givenNameElsewhere).
+func (ix *Index) givenNameMisplaced(pq *preparedQuery, nr *nameRec, chosen []pair) bool {
+	if nr.given < 0 {
+		return false
+	}
+	first := -1
+	for i, t := range pq.toks {
+		if t.class == classWord {
+			first = i
+			break
+		}
+	}
+	if first < 0 || !pq.toks[first].arabic {
+		return false
+	}
+	g := int(nr.given)
+	for _, p := range chosen {
+		if p.ls <= g && g < p.le {
+			return p.qs > first
+		}
+	}
+	return false
 }

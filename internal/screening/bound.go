@@ -77,14 +77,14 @@ func (ix *Index) scoreBound(pq *preparedQuery, qb *queryBound, nr *nameRec) floa
 		if pq.exact {
 			continue
 		}
-		lt := &ix.terms[id]
-		if lt.class != classWord || lt.text == "" {
+		lt := ix.brief[id]
+		if lt.class != classWord || lt.n == 0 {
 			continue
 		}
 		switch {
-		case len(lt.text) > 1 && qb.singles&letterBit(lt.text[0]) != 0,
-			len(lt.text) == 1 && qb.firsts&letterBit(lt.text[0]) != 0,
-			len(lt.text) >= 3 && len(lt.text) <= 8 && strings.Contains(qb.initials, lt.text):
+		case lt.n > 1 && qb.singles&letterBit(lt.first) != 0,
+			lt.n == 1 && qb.firsts&letterBit(lt.first) != 0,
+			lt.n >= 3 && lt.n <= 8 && int(lt.n) <= len(qb.initials) && strings.Contains(qb.initials, ix.terms[id].text):
 			cov |= 1 << uint(j)
 		}
 	}
@@ -101,7 +101,7 @@ func (ix *Index) scoreBound(pq *preparedQuery, qb *queryBound, nr *nameRec) floa
 	}
 	var c, u float32
 	for j, id := range ltoks {
-		w := ix.terms[id].weight
+		w := ix.brief[id].weight
 		switch {
 		case cov&(1<<uint(j)) != 0:
 			c += w

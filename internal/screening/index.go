@@ -42,6 +42,9 @@ type Index struct {
 	// exact holds, for each term, the match of a query word that is the
 	// term as written, so looking such words up allocates nothing.
 	exact []match
+	// brief holds what scoreBound reads of each term, packed in 8 bytes,
+	// so bounding a candidate does not follow its words' text.
+	brief []termBrief
 	// arabicKeys maps consonant skeletons to list words, built on the
 	// first query in Arabic script.
 	arabicOnce sync.Once
@@ -60,6 +63,14 @@ type term struct {
 	// compound marks a term that is only ever two adjacent list words
 	// written together, never a word of a list name on its own.
 	compound bool
+}
+
+// termBrief is the weight, class, length and first letter of a term.
+type termBrief struct {
+	weight float32
+	class  tokClass
+	n      uint8 // length in bytes, at most 255
+	first  byte
 }
 
 // nameRec is one name (primary or alias) of an entity, normalised.
@@ -230,8 +241,15 @@ func NewEntityIndex(entities []Entity) *Index {
 		}
 	}
 	ix.exact = make([]match, len(ix.terms))
+	ix.brief = make([]termBrief, len(ix.terms))
 	for id := range ix.exact {
 		ix.exact[id] = match{term: int32(id), sim: 1, how: howExact}
+		t := &ix.terms[id]
+		b := termBrief{weight: t.weight, class: t.class, n: uint8(min(len(t.text), 255))}
+		if t.text != "" {
+			b.first = t.text[0]
+		}
+		ix.brief[id] = b
 	}
 	slices.SortFunc(pairs, func(a, b delPair) int { return cmp.Compare(a.key, b.key) })
 	ix.delKeys = make([]uint32, len(pairs))

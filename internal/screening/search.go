@@ -72,6 +72,8 @@ type queryUnit struct {
 	// are other names ("Andrew" and ANDRE, "John" and JHON), not typing
 	// errors, so they count for less (knownWordVariant).
 	known bool
+	// classW caches classWeight for a pair of similarity classSim.
+	classSim, classW float32
 }
 
 type preparedQuery struct {
@@ -1153,14 +1155,19 @@ const knownWordVariant = 0.85
 // "hasan" is not common on the lists, but the skeleton h-s-n of إحسان
 // also finds Hassan, Husain, Hussein and Hosein, and together they are.
 func (ix *Index) classWeight(pq *preparedQuery, p pair) float32 {
+	u := &pq.units[p.unit]
+	if u.classW > 0 && u.classSim == p.sim {
+		return u.classW // the candidates of a query ask again and again
+	}
 	df := 0
-	for _, m := range pq.units[p.unit].matches {
+	for _, m := range u.matches {
 		if m.sim >= p.sim {
 			df += len(ix.postings[m.term])
 		}
 	}
 	n := float64(len(ix.names) + 1)
-	return float32(math.Log(1 + n/float64(df+1)))
+	u.classSim, u.classW = p.sim, float32(math.Log(1+n/float64(df+1)))
+	return u.classW
 }
 
 // latinLetters reports whether every letter of s is a Latin letter.

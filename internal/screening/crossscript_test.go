@@ -249,6 +249,20 @@ func (ss scriptStats) add(key string, s evalStats) {
 	ss[key].tn += s.tn
 }
 
+// merge adds the counts of o.
+func (ss scriptStats) merge(o scriptStats) {
+	for k, c := range o {
+		if ss[k] == nil {
+			ss[k] = &scriptCount{}
+		}
+		ss[k].rows += c.rows
+		ss[k].tp += c.tp
+		ss[k].fp += c.fp
+		ss[k].fn += c.fn
+		ss[k].tn += c.tn
+	}
+}
+
 // evaluateByScript scores rows part by part and script by script.
 func evaluateByScript(ix *Index, wl *Watchlist, rows []evalRow, th float64, out map[string]scriptStats) []string {
 	var misses []string
@@ -293,6 +307,15 @@ func TestEvaluationByScript(t *testing.T) {
 	misses = append(misses, evaluateByScript(NewIndex(un), un, unRows, DefaultThreshold, res)...)
 	leg, legRows := readLegislatorRows(t)
 	misses = append(misses, evaluateByScript(NewIndex(leg), leg, legRows, DefaultThreshold, res)...)
+	thai, thaiRows := readNativeNameRows(t, thaiPeopleFile)
+	thaiRes := map[string]scriptStats{}
+	misses = append(misses, evaluateByScript(NewIndex(thai), thai, thaiRows, DefaultThreshold, thaiRes)...)
+	for _, part := range evalParts() {
+		res[part].merge(thaiRes[part])
+		if c := thaiRes[part]["thai"]; c != nil {
+			t.Logf("%-6s Thai people (Wikidata) n=%3d precision %.3f recall %.3f F1 %.3f", part, c.rows, c.precision(), c.recall(), c.f1())
+		}
+	}
 	for _, part := range evalParts() {
 		keys := make([]string, 0, len(res[part]))
 		for k := range res[part] {

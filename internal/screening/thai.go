@@ -136,8 +136,12 @@ func cleanThaiWord(in []rune) []rune {
 			}
 			if k >= 0 && isThaiConsonant(rs[k]) {
 				// A consonant cluster after a final: both are silent
-				// ("จันทร์"), but not the second ร of รร ("สรรค์").
-				if k >= 3 && isThaiConsonant(rs[k-1]) && isThaiConsonant(rs[k-2]) && isThaiFollowing(rs[k-3]) && rs[k-1] != 'ร' {
+				// ("จันทร์"), but not the second ร of รร ("สรรค์"), and
+				// only a cluster (its second letter ร, ล or ว): in
+				// "กิตติพงษ์" and "ภิรมย์" the letter before the silent
+				// one ends a syllable of its own (phong, rom).
+				if k >= 3 && isThaiConsonant(rs[k-1]) && isThaiConsonant(rs[k-2]) && isThaiFollowing(rs[k-3]) && rs[k-1] != 'ร' &&
+					(rs[k] == 'ร' || rs[k] == 'ล' || rs[k] == 'ว') {
 					k--
 				}
 				rs = rs[:k]
@@ -226,6 +230,13 @@ func thaiSyllables(rs []rune) []thaiSyllable {
 			return false
 		}
 		if n == 'ร' && at(k+2) == 'ร' {
+			return false
+		}
+		// Two consonants end the word: they are one closed syllable
+		// (..ติพง "phong", ..รม "rom"), since no syllable ends in two
+		// letters that are both heard; a final ร is the silent end of
+		// a cluster ("มิตร" mit) and stays as it is.
+		if isThaiConsonant(n) && k+2 == len(rs) && n != 'ร' && k > 0 && isThaiFollowing(at(k-1)) {
 			return false
 		}
 		return true

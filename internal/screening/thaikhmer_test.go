@@ -35,6 +35,9 @@ func TestRTGS(t *testing.T) {
 		{"ใคร", "khrai"},           // ใ
 		{"บัตร", "bat"},            // final cluster ตร
 		{"สุเทพ", "suthep"},
+		{"กิตติพงษ์", "kittiphong"},             // ษ silent, พง one closed syllable
+		{"ภิรมย์", "phirom"},                    // ย silent, รม one closed syllable
+		{"วะสีนนท์", "wasinon"},                 // ท silent, นน one closed syllable
 		{"สุวิทย์ พวงเพชร", "suwit phuangphet"}, // words stay words
 	} {
 		got := strings.Join(strings.Fields(romaniseThai(tt.thai, &thaiStyles[0])), " ")

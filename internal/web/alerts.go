@@ -69,10 +69,15 @@ type alertView struct {
 	Subject      subjectView
 	Signal       string
 	DetectorText string
+	// Chart is the series behind a count-anomaly alert, nil for others.
+	Chart *alertChart
+	// Behind links to the suppliers, country and cases behind the alert.
+	Behind []alertLink
 }
 
-// userNames maps the ids of an organisation's users to their emails, for
-// pages that say who did what.
+// userNames maps the ids of an organisation's users to their display
+// names (the e-mail address only for someone who gave no name), for pages
+// that say who did what.
 func userNames(ctx context.Context, dir userDirectory, orgID string) (map[string]string, []account.User, error) {
 	users, err := dir.ListUsers(ctx, orgID)
 	if err != nil {
@@ -80,22 +85,33 @@ func userNames(ctx context.Context, dir userDirectory, orgID string) (map[string
 	}
 	names := make(map[string]string, len(users))
 	for _, u := range users {
-		names[u.ID] = u.Email
+		names[u.ID] = cmp.Or(u.Name, u.Email)
 	}
 	return names, users, nil
 }
 
-func (s *alertHandlers) viewOf(ctx context.Context, a earlywarning.Alert, names map[string]string) alertView {
+// viewOf shows an alert to p, with its chart drawn by charts (id
+// prefixes the chart's element ids).
+func (s *alertHandlers) viewOf(ctx context.Context, p account.Principal, charts *alertCharts, a earlywarning.Alert, names map[string]string, id string) (alertView, error) {
 	now := s.clock.Now()
 	name := func(id string) string {
 		if n, ok := names[id]; ok {
 			return n
 		}
-		return id
+		return "a former user"
 	}
-	return alertView{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now),
+	v := alertView{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now),
 		AssignedName: name(a.AssignedTo), AckedName: name(a.AcknowledgedBy), ResolvedName: name(a.ResolvedBy),
 		Subject: s.subjectOf(ctx, a.OrgID, a.Subject), Signal: signalLabel(a.Kind), DetectorText: detectorLabel(a.Detector)}
+	v.Behind = s.behindLinks(ctx, charts.l, p, a, v.Subject)
+	chart, ok, err := charts.chartOf(ctx, a, v.Subject.Name, id)
+	if err != nil {
+		return alertView{}, err
+	}
+	if ok {
+		v.Chart = &chart
+	}
+	return v, nil
 }
 
 const alertsPerPage = 50
@@ -123,9 +139,17 @@ func (s *alertHandlers) alertsPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	charts := s.charts(s.localeOf(r), p.User.OrgID)
 	views := make([]alertView, len(alerts))
+	charted := 0
 	for i, a := range alerts {
-		views[i] = s.viewOf(r.Context(), a, names)
+		if views[i], err = s.viewOf(r.Context(), p, charts, a, names, "series-"+a.ID); err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		if views[i].Chart != nil {
+			charted++
+		}
 	}
 	link := func(page int) string {
 		v := url.Values{"state": {state}, "page": {strconv.Itoa(page)}}
@@ -139,7 +163,7 @@ func (s *alertHandlers) alertsPage(w http.ResponseWriter, r *http.Request) {
 	}
 	data := map[string]any{"Alerts": views, "State": state, "Severity": string(f.MinSeverity), "AssignedTo": q.Get("assigned_to"),
 		"States":     []string{"unresolved", "open", "acknowledged", "resolved", "all"},
-		"Severities": []string{"low", "medium", "high", "critical"}, "Page": n}
+		"Severities": []string{"low", "medium", "high", "critical"}, "Page": n, "Charted": charted}
 	if n > 1 {
 		data["Prev"] = link(n - 1)
 	}
@@ -165,15 +189,15 @@ func (s *alertHandlers) renderAlert(w http.ResponseWriter, r *http.Request, stat
 		s.fail(w, r, err)
 		return
 	}
-	chart, charted, err := s.chartOf(r.Context(), a)
+	view, err := s.viewOf(r.Context(), p, s.charts(s.localeOf(r), p.User.OrgID), a, names, "series")
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	data := map[string]any{"Alert": s.viewOf(r.Context(), a, names), "Users": users,
+	data := map[string]any{"Alert": view, "Users": users,
 		"Snoozes": []snoozeChoice{{"1", "1 hour"}, {"4", "4 hours"}, {"24", "1 day"}, {"72", "3 days"}, {"168", "1 week"}, {"0", "End the snooze"}}}
-	if charted {
-		data["Chart"] = chart
+	if view.Chart != nil {
+		data["Chart"] = view.Chart
 	}
 	for k, v := range extra {
 		data[k] = v

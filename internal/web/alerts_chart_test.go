@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/xml"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -57,7 +58,7 @@ func TestSeriesChartSVG(t *testing.T) {
 	s := risingSeries(earlywarning.SynthStart + 200)
 	det := earlywarning.DefaultNBCUSUM()
 	trace := det.Trace(s)
-	c, ok := buildAlertChart(trace, alertChartDays, "Grievances about Bangladesh <&>", det.Threshold, "words")
+	c, ok := buildAlertChart(testLocale(t, "en"), "series", trace, alertChartDays, "Grievances about Bangladesh <&>", det.Threshold, "words")
 	if !ok {
 		t.Fatal("no chart for a monitored series")
 	}
@@ -124,7 +125,7 @@ func TestSeriesChartSVG(t *testing.T) {
 // no chart, rather than a chart without an expected level.
 func TestSeriesChartColdStart(t *testing.T) {
 	s := earlywarning.Series{Key: "country:BD", Start: earlywarning.SynthStart, Counts: []int{1, 0, 3, 2, 5}}
-	if _, ok := buildAlertChart(earlywarning.DefaultNBCUSUM().Trace(s), alertChartDays, "x", 6.5, ""); ok {
+	if _, ok := buildAlertChart(testLocale(t, "en"), "series", earlywarning.DefaultNBCUSUM().Trace(s), alertChartDays, "x", 6.5, ""); ok {
 		t.Error("chart drawn for a series in its cold start")
 	}
 }
@@ -230,4 +231,102 @@ func TestBrowserAlertChartWithoutJavaScript(t *testing.T) {
 	}
 	checkAccessibility(t, ctx, "/alerts/{id} with a chart")
 	screenshot(t, ctx, "alert-chart.png")
+}
+
+// TestAlertListCharts: on both engines, the alert list draws the series of
+// each count-anomaly alert with its own element ids, says each alarm
+// day's score against the threshold in words, and links the suppliers of
+// the country and, for case handlers only, the cases behind the rise. A
+// threshold alert is listed without a chart, its subject linked.
+func TestAlertListCharts(t *testing.T) {
+	t.Parallel()
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		f := newAlertsFixture(t, db)
+		a, _ := f.raiseAnomaly(t)
+		other := f.raise(t, f.org.ID, "supplier-1", earlywarning.SeverityHigh)
+		for _, role := range alertsReaders {
+			res, body := f.call(t, role, "GET", "/alerts", "")
+			if res.StatusCode != 200 {
+				t.Fatalf("%s: status %d", role, res.StatusCode)
+			}
+			for _, want := range []string{`<h2 id="series-heading">Series with an alarm</h2>`,
+				`aria-labelledby="series-` + a.ID + `-title series-` + a.ID + `-desc"`, `<title id="series-` + a.ID + `-title">Grievances about Bangladesh</title>`,
+				"passed its threshold of 5.8 on", `href="/suppliers?country=BD">Suppliers in Bangladesh</a>`,
+				`<a href="/alerts/` + a.ID + `">Open this alert</a>`, `href="#series-` + a.ID + `">Its series</a>`,
+				`<a href="/suppliers/supplier-1">Open Mill supplier-1</a>`, `class="series-days"`} {
+				if !strings.Contains(body, want) {
+					t.Errorf("%s: list lacks %q", role, want)
+				}
+			}
+			if strings.Count(body, `<svg class="chart series-chart"`) != 1 {
+				t.Errorf("%s: want one chart, for the anomaly only", role)
+			}
+			cases := strings.Contains(body, `href="/cases?`)
+			if want := role == "case_handler"; cases != want {
+				t.Errorf("%s: link to the cases behind the alert shown: %v, want %v", role, cases, want)
+			}
+		}
+		_, body := f.call(t, "case_handler", "GET", "/alerts/"+a.ID, "")
+		for _, want := range []string{`id="alert-behind"`, "Cases about Bangladesh received from", "country=BD", "stage=all",
+			"CUSUM score ", `id="series-days"`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("alert page lacks %q", want)
+			}
+		}
+		_, body = f.call(t, "viewer", "GET", "/alerts/"+other.ID, "")
+		if !strings.Contains(body, `href="/suppliers/supplier-1">Supplier: Mill supplier-1</a>`) ||
+			!strings.Contains(body, `href="/suppliers?country=GH">Suppliers in Ghana</a>`) {
+			t.Error("a supplier's alert does not link the supplier and its country")
+		}
+	})
+}
+
+// TestBrowserAlertListChartsWithoutJavaScript opens the alert list in
+// headless Chromium with scripts off as a case handler: the anomaly's
+// chart is drawn and named, its scores read in words, the day-by-day
+// table opens without script, the page passes the accessibility check,
+// and the cases behind the alert are linked by country and days.
+func TestBrowserAlertListChartsWithoutJavaScript(t *testing.T) {
+	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	f.deps.Config.CookieSecure = false
+	a, _ := f.raiseAnomaly(t)
+	series := "#series-" + a.ID
+	ts := httptest.NewServer(f.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	if err := chromedp.Do(ctx, browserSignIn(ts.URL+"/alerts", "case_handler@acme.example", testPassword)); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, series, "passed its threshold of 5.8 on"); err != nil {
+		t.Fatal(err)
+	}
+	drawn, err := chromedp.Run(ctx, chromedp.Evaluate[string](`(() => {
+  const svg = document.querySelector("`+series+` svg.series-chart");
+  if (!svg) return "no chart";
+  const box = svg.getBoundingClientRect();
+  return [box.width > 300 ? "wide" : "narrow " + box.width, "alarms " + svg.querySelectorAll("rect.series-alarm").length,
+    document.getElementById(svg.getAttribute("aria-labelledby").split(" ")[0]).textContent].join("|");
+})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(drawn, "wide|alarms ") || strings.Contains(drawn, "alarms 0|") || !strings.HasSuffix(drawn, "Grievances about Bangladesh") {
+		t.Errorf("chart as drawn: %s", drawn)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(series+" details summary"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, series+" .series-days", "alarm"); err != nil {
+		t.Error(err)
+	}
+	checkAccessibility(t, ctx, "/alerts with a chart")
+	screenshot(t, ctx, "alerts-list-chart.png")
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("`+series+` a[href^='/cases?']").getAttribute("href")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := url.ParseQuery(strings.TrimPrefix(href, "/cases?"))
+	if q.Get("country") != "BD" || q.Get("stage") != "all" || q.Get("from") == "" || q.Get("to") == "" {
+		t.Errorf("the cases behind the alert are linked as %q", href)
+	}
 }

@@ -2,8 +2,12 @@ package web
 
 import (
 	"context"
+	"maps"
+	"net/url"
 	"strings"
+	"time"
 
+	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/grievance"
@@ -98,4 +102,54 @@ func detectorLabel(d string) string {
 		return "threshold rule (" + words(strings.TrimPrefix(d, "threshold:")) + ")"
 	}
 	return words(d)
+}
+
+// alertLink is a link from an alert to what lies behind it.
+type alertLink struct{ Text, Href string }
+
+// behindLinks lead from an alert to the suppliers, country and cases
+// behind it, each only for people allowed to open that page. The cases
+// link keeps to the reports received from a week before the alert was
+// first seen to when it was last seen, the days its rise is made of.
+func (s *alertHandlers) behindLinks(ctx context.Context, l *locale, p account.Principal, a earlywarning.Alert, subject subjectView) []alertLink {
+	var links []alertLink
+	suppliers, cases := p.Can(account.PermSuppliersRead), p.Can(account.PermCasesHandle)
+	countryLink := func(code string) {
+		if c, ok := country.ByAlpha2(strings.ToUpper(code)); ok && suppliers {
+			links = append(links, alertLink{l.tr("Suppliers in %v", c.Name), "/suppliers?country=" + url.QueryEscape(c.Alpha2)})
+		}
+	}
+	window := url.Values{"stage": {"all"},
+		"from": {a.FirstSeen.UTC().AddDate(0, 0, -7).Format(time.DateOnly)}, "to": {a.LastSeen.UTC().Format(time.DateOnly)}}
+	casesLink := func(key, value string) {
+		if !cases {
+			return
+		}
+		v := maps.Clone(window)
+		v.Set(key, value)
+		links = append(links, alertLink{l.tr("Cases about %v received from %v to %v", subject.Name, l.date(a.FirstSeen.AddDate(0, 0, -7)), l.date(a.LastSeen)),
+			"/cases?" + v.Encode()})
+	}
+	switch a.Subject.Kind {
+	case earlywarning.SubjectParty:
+		if suppliers {
+			links = append(links, alertLink{l.tr("Supplier: %v", subject.Name), subject.Href})
+		}
+		if s.parties != nil {
+			if party, err := s.parties.GetParty(ctx, a.OrgID, a.Subject.ID); err == nil && party.Country != "" {
+				countryLink(party.Country)
+			}
+		}
+		casesLink("supplier", a.Subject.ID)
+	case earlywarning.SubjectCountry:
+		countryLink(a.Subject.ID)
+		casesLink("country", strings.ToUpper(a.Subject.ID))
+	case earlywarning.SubjectCategory:
+		casesLink("category", a.Subject.ID)
+	case earlywarning.SubjectCase:
+		if cases {
+			links = append(links, alertLink{l.tr("Open the case"), subject.Href})
+		}
+	}
+	return links
 }

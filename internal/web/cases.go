@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/grievance"
@@ -55,6 +56,41 @@ type inboxQuery struct {
 	Assignee string // "me", "none", a handler's user id, or empty for anyone
 	Overdue  bool
 	Danger   bool
+	// About keeps the cases behind an early-warning alert: one supplier
+	// (its id), country (ISO code) or category, received From to To.
+	Supplier, Country, Category string
+	From, To                    string
+}
+
+// about describes the alert filters in words, for the line above the
+// inbox; empty when none is set.
+func (q inboxQuery) about(l *locale, supplier string) string {
+	var what string
+	switch {
+	case q.Supplier != "":
+		what = supplier
+	case q.Country != "":
+		what = countryName(q.Country)
+	case q.Category != "":
+		what = grievance.Label(grievance.Category(q.Category), l.Code)
+	case q.From == "" && q.To == "":
+		return ""
+	}
+	day := func(s string) string {
+		t, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			return s
+		}
+		return l.date(t)
+	}
+	switch {
+	case what != "" && q.From != "" && q.To != "":
+		return l.tr("Cases about %v received from %v to %v", what, day(q.From), day(q.To))
+	case what != "":
+		return l.tr("Cases about %v", what)
+	default:
+		return l.tr("Cases received from %v to %v", day(cmp.Or(q.From, "…")), day(cmp.Or(q.To, "…")))
+	}
 }
 
 // values gives the query back as a URL query, for the next page's link.
@@ -71,6 +107,11 @@ func (q inboxQuery) values(locator string) url.Values {
 	}
 	if q.Danger {
 		v.Set("danger", "1")
+	}
+	for k, x := range map[string]string{"supplier": q.Supplier, "country": q.Country, "category": q.Category, "from": q.From, "to": q.To} {
+		if x != "" {
+			v.Set(k, x)
+		}
 	}
 	return v
 }
@@ -98,8 +139,24 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	in := r.URL.Query()
 	q := inboxQuery{Receipt: strings.TrimSpace(in.Get("receipt")), Stage: in.Get("stage"), Severity: in.Get("severity"),
-		Assignee: in.Get("assignee"), Overdue: in.Get("due") == "overdue", Danger: in.Get("danger") != ""}
-	f := grievance.ReportFilter{DangerFirst: true}
+		Assignee: in.Get("assignee"), Overdue: in.Get("due") == "overdue", Danger: in.Get("danger") != "",
+		Supplier: strings.TrimSpace(in.Get("supplier")), Country: strings.ToUpper(strings.TrimSpace(in.Get("country"))),
+		Category: strings.TrimSpace(in.Get("category")), From: strings.TrimSpace(in.Get("from")), To: strings.TrimSpace(in.Get("to"))}
+	f := grievance.ReportFilter{DangerFirst: true, SupplierID: q.Supplier, Country: q.Country, Category: grievance.Category(q.Category)}
+	for _, d := range []struct {
+		text string
+		day  *grievance.Day
+	}{{q.From, &f.From}, {q.To, &f.To}} {
+		if d.text == "" {
+			continue
+		}
+		day, err := grievance.ParseDay(d.text)
+		if err != nil {
+			s.fail(w, r, kernel.Errorf(kernel.Invalid, "received %q: write the day as YYYY-MM-DD", d.text))
+			return
+		}
+		*d.day = day
+	}
 	switch {
 	case q.Stage == "open" || q.Stage == "":
 		f.Stages = []grievance.Stage{grievance.StageReceived, grievance.StageAcknowledged, grievance.StageInvestigating, grievance.StageRemediation}
@@ -190,6 +247,7 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	next := q.values(f.Locator)
 	next.Set("page", strconv.Itoa(max(page, 0)+1))
+	about := q.about(s.localeOf(r), s.supplierName(r.Context(), p.User.OrgID, q.Supplier))
 	status := http.StatusOK
 	if problem != "" {
 		status = http.StatusBadRequest
@@ -197,7 +255,8 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "cases.html", map[string]any{"Rows": rows, "Q": q, "Stage": q.Stage, "Stages": grievance.Stages(),
 		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
 		"Handlers":   handlers, "Me": p.User.ID, "Problem": problem, "DangerCount": danger,
-		"Filtered": q.Receipt != "" || q.Severity != "" || q.Assignee != "" || q.Overdue || q.Danger,
+		"Filtered": q.Receipt != "" || q.Severity != "" || q.Assignee != "" || q.Overdue || q.Danger || about != "",
+		"About":    about,
 		"NextURL":  "/cases?" + next.Encode(), "More": len(items) == pg.Limit,
 		"Received": grievance.StageReceived, "Pending": pending})
 }

@@ -318,6 +318,7 @@ func (s *impactHandlers) renderProgramme(w http.ResponseWriter, r *http.Request,
 		data["Sections"] = sections
 	}
 	data["MinGroup"] = impact.MinGroupSize
+	data["FileIndicators"], data["FileDimensions"] = fileColumns(s.localeOf(r), prog)
 	if p.Can(account.PermImpactWrite) {
 		posted, _ := extra["Posted"].(url.Values)
 		key, _ := extra["PostedKey"].(string)
@@ -526,4 +527,23 @@ func (s *impactHandlers) impactSROIPage(w http.ResponseWriter, r *http.Request) 
 		"Sensitivity": sens, "Tornado": tornadoSVG(res, "tornado"), "MapJSON": string(mapJSON),
 		"InputRows": inputs,
 	})
+}
+
+// fileColumn is an optional column of an observations file, described in
+// words for the upload hint.
+type fileColumn struct{ Name, Words string }
+
+// fileColumns lists the indicators by the codes files name them with, and
+// describes the programme's disaggregation columns.
+func fileColumns(l *locale, prog *impact.Programme) ([]impact.Indicator, []fileColumn) {
+	var dims []fileColumn
+	for _, d := range prog.Dimensions {
+		what := strings.ReplaceAll(d.Name, "_", " ")
+		words := l.tr("optional: the %v the figure is for; leave it empty for everyone.", what)
+		if len(d.Categories) > 0 {
+			words = l.tr("optional: the %v the figure is for, one of %v; leave it empty for everyone.", what, strings.Join(d.Categories, ", "))
+		}
+		dims = append(dims, fileColumn{Name: d.Name, Words: words})
+	}
+	return prog.Model.Indicators, dims
 }

@@ -366,9 +366,11 @@ func TestImpactPages(t *testing.T) {
 		{"programme page", "viewer", "GET", "/impact/programmes/" + pid, nil, 200, []string{
 			`<svg class="logic-model"`, `aria-labelledby="lm-title lm-desc"`, "Causal links, with their assumptions and evidence",
 			"Outputs: what the programme delivered", "Outcomes: what changed for people", `class="results results-output"`, `class="results results-outcome"`,
-			`<svg class="chart"`, "by period</caption>", "By sex, all periods", "Demo data"}, []string{"Upload observations", "<script"}},
+			`<svg class="chart"`, "by period</caption>", "By sex, all periods", "Demo data"}, []string{"Upload observations", "<script", "(DEMO-"}},
 		{"programme page for a writer has the forms", "analyst", "GET", "/impact/programmes/" + pid, nil, 200,
-			[]string{`enctype="multipart/form-data"`, "Analyse a social return on investment", "Edit the logic model", "Add a step", "Replace the whole logic model"}, nil},
+			[]string{`enctype="multipart/form-data"`, "Analyse a social return on investment", "Edit the logic model", "Add a step", "Replace the whole logic model",
+				"One row per figure, under a header row that names these columns:", "by its code in files:", ", <code>DEMO-TRAINED</code>",
+				"<dt><code>age_group</code></dt><dd>optional: the age group the figure is for, one of 0-14,"}, []string{"(DEMO-"}},
 		{"sroi page", "viewer", "GET", "/impact/programmes/" + pid + "/sroi/" + analyses[0].ID, nil, 200,
 			[]string{`<svg class="chart tornado"`, "Sensitivity of the ratio to each assumption", analyses[0].Result.RatioDisplay, "Break-even 1:1", "Deadweight"}, nil},
 		{"csv report", "viewer", "GET", "/impact/programmes/" + pid + "/report.csv", nil, 200, []string{

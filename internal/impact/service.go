@@ -44,6 +44,11 @@ type Store interface {
 	// when an observation's indicator, period and cell (Observation.Key)
 	// is already stored, which guards against two imports racing.
 	AddObservations(ctx context.Context, org, programmeID string, obs []Observation) error
+	// EditObservations removes each observation of was and stores each of
+	// put, all or none. An observation of was that is no longer stored as
+	// given (someone changed or removed it meanwhile), or one of put whose
+	// key is already stored, is a kernel.Conflict.
+	EditObservations(ctx context.Context, org, programmeID string, was, put []Observation) error
 	// PutAnalysis stores an SROI analysis.
 	PutAnalysis(ctx context.Context, a *Analysis) error
 	// Analyses returns the programme's analyses, newest first.
@@ -127,6 +132,63 @@ func (s *Service) RecordObservations(ctx context.Context, org, programmeID strin
 		}
 	}
 	return s.Store.AddObservations(ctx, org, programmeID, obs)
+}
+
+// EditObservations changes figures already stored, as a data-entry grid
+// does: each observation of was is replaced by the observation of put with
+// its key, or removed when put has none, and each other observation of
+// put is added. The indicator's series after the change must still count
+// nothing twice. was holds the figures as the person saw them, so a figure
+// changed by someone else meanwhile is a kernel.Conflict, not overwritten.
+func (s *Service) EditObservations(ctx context.Context, org, programmeID string, was, put []Observation) error {
+	if len(was) == 0 && len(put) == 0 {
+		return nil
+	}
+	p, err := s.Store.Programme(ctx, org, programmeID)
+	if err != nil {
+		return err
+	}
+	inds := map[string]Indicator{}
+	for _, ind := range p.Model.Indicators {
+		inds[ind.Code] = ind
+	}
+	gone := map[string]bool{}
+	touched := map[string]bool{}
+	for _, o := range was {
+		gone[o.Key()] = true
+		touched[o.Indicator] = true
+	}
+	for i, o := range put {
+		if _, ok := inds[o.Indicator]; !ok {
+			return invalidf("observations[%d]: indicator %q is not in programme %q", i, o.Indicator, p.Model.Programme)
+		}
+		touched[o.Indicator] = true
+	}
+	for code := range touched {
+		ind, ok := inds[code]
+		if !ok {
+			return invalidf("indicator %q is not in programme %q", code, p.Model.Programme)
+		}
+		stored, err := s.Store.Observations(ctx, org, programmeID, code)
+		if err != nil {
+			return err
+		}
+		var after []Observation
+		for _, o := range stored {
+			if !gone[o.Key()] {
+				after = append(after, o)
+			}
+		}
+		for _, o := range put {
+			if o.Indicator == code {
+				after = append(after, o)
+			}
+		}
+		if err := checkSeries(ind, p.Dimensions, after); err != nil {
+			return err
+		}
+	}
+	return s.Store.EditObservations(ctx, org, programmeID, was, put)
 }
 
 // ImportObservations reads a CSV file of observations (see

@@ -2,6 +2,7 @@ package impact_test
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -58,6 +59,24 @@ func (s *memStore) AddObservations(_ context.Context, org, id string, obs []impa
 	}
 	s.obs[org+"/"+id] = append(s.obs[org+"/"+id], obs...)
 	return nil
+}
+
+func (s *memStore) EditObservations(_ context.Context, org, id string, was, put []impact.Observation) error {
+	list := s.obs[org+"/"+id]
+	var kept []impact.Observation
+	for _, o := range list {
+		if !slices.ContainsFunc(was, func(w impact.Observation) bool { return w.Key() == o.Key() }) {
+			kept = append(kept, o)
+		}
+	}
+	if len(list)-len(kept) != len(was) {
+		return kernel.Errorf(kernel.Conflict, "a figure was changed meanwhile")
+	}
+	for _, w := range was {
+		delete(s.keys, org+"/"+id+"/"+w.Key())
+	}
+	s.obs[org+"/"+id] = kept
+	return s.AddObservations(context.Background(), org, id, put)
 }
 
 func (s *memStore) PutAnalysis(_ context.Context, a *impact.Analysis) error {

@@ -136,33 +136,72 @@ func (s *Impact) AddObservations(ctx context.Context, org, programmeID string, o
 		if err := programmeExists(ctx, tx, org, programmeID); err != nil {
 			return err
 		}
-		seq, err := nextSeq(ctx, tx, "impact_observations", org, programmeID)
+		return insertObservations(ctx, tx, org, programmeID, obs)
+	})
+}
+
+// insertObservations appends obs to the programme's observations, after
+// those stored, inside tx.
+func insertObservations(ctx context.Context, tx *sql.Tx, org, programmeID string, obs []impact.Observation) error {
+	if len(obs) == 0 {
+		return nil
+	}
+	seq, err := nextSeq(ctx, tx, "impact_observations", org, programmeID)
+	if err != nil {
+		return classify(err, "observations")
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO impact_observations
+		(org_id, programme_id, obs_key, indicator, period, period_start, disaggregation, value, denominator, seq)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
+	if err != nil {
+		return classify(err, "observations")
+	}
+	defer stmt.Close()
+	for _, o := range obs {
+		cell, err := cellJSON(o.Disaggregation)
 		if err != nil {
-			return classify(err, "observations")
+			return fmt.Errorf("observation %s: %w", o.Key(), err)
 		}
-		stmt, err := tx.PrepareContext(ctx, `INSERT INTO impact_observations
-			(org_id, programme_id, obs_key, indicator, period, period_start, disaggregation, value, denominator, seq)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`)
-		if err != nil {
-			return classify(err, "observations")
+		var den any
+		if o.Denominator != nil {
+			den = *o.Denominator
 		}
-		defer stmt.Close()
-		for _, o := range obs {
-			cell, err := cellJSON(o.Disaggregation)
-			if err != nil {
-				return fmt.Errorf("observation %s: %w", o.Key(), err)
-			}
+		seq++
+		if _, err := stmt.ExecContext(ctx, org, programmeID, o.Key(), o.Indicator, o.Period.Code, o.Period.Start.UTC(),
+			cell, o.Value, den, seq); err != nil {
+			return classify(err, "observation "+o.Key())
+		}
+	}
+	return nil
+}
+
+// EditObservations removes each observation of was, which must still be
+// stored with the value and denominator given, and stores each of put, in
+// one transaction: all or none. A figure changed or removed meanwhile, or
+// one of put already stored, is a Conflict.
+func (s *Impact) EditObservations(ctx context.Context, org, programmeID string, was, put []impact.Observation) error {
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		if err := programmeExists(ctx, tx, org, programmeID); err != nil {
+			return err
+		}
+		for _, o := range was {
 			var den any
 			if o.Denominator != nil {
 				den = *o.Denominator
 			}
-			seq++
-			if _, err := stmt.ExecContext(ctx, org, programmeID, o.Key(), o.Indicator, o.Period.Code, o.Period.Start.UTC(),
-				cell, o.Value, den, seq); err != nil {
+			res, err := tx.ExecContext(ctx, `DELETE FROM impact_observations
+				WHERE org_id = $1 AND programme_id = $2 AND obs_key = $3 AND value = $4 AND denominator IS NOT DISTINCT FROM $5`,
+				org, programmeID, o.Key(), o.Value, den)
+			if err != nil {
 				return classify(err, "observation "+o.Key())
 			}
+			if n, err := res.RowsAffected(); err != nil {
+				return classify(err, "observation "+o.Key())
+			} else if n != 1 {
+				return kernel.Errorf(kernel.Conflict, "observation %s was changed by someone else meanwhile", o.Key())
+			}
 		}
-		return nil
+		return insertObservations(ctx, tx, org, programmeID, put)
 	})
 }
 

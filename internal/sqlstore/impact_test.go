@@ -177,6 +177,63 @@ func TestImpactObservations(t *testing.T) {
 	})
 }
 
+// TestImpactEditObservations: on both engines, a figure is changed,
+// cleared and added in one step; a figure changed by someone else since it
+// was read, or added twice, is a Conflict that changes nothing.
+func TestImpactEditObservations(t *testing.T) {
+	t.Parallel() // each test has its own database
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.Impact()
+		p := newProgramme(tn.a.ID, "P")
+		if err := st.PutProgramme(ctx, p); err != nil {
+			t.Fatal(err)
+		}
+		kenya := map[string]string{"place": "Kenya"}
+		ghana := map[string]string{"place": "Ghana"}
+		k1 := obs(t, "trained", "2026Q1", 12, kenya)
+		g1 := obs(t, "trained", "2026Q1", 7, ghana)
+		e1 := obs(t, "employed", "2026Q1", 4, kenya).WithDenominator(10)
+		if err := st.AddObservations(ctx, tn.a.ID, p.ID, []impact.Observation{k1, g1, e1}); err != nil {
+			t.Fatal(err)
+		}
+		k1b := obs(t, "trained", "2026Q1", 15, kenya)
+		k2 := obs(t, "trained", "2026Q2", 3, kenya)
+		e1b := obs(t, "employed", "2026Q1", 5, kenya).WithDenominator(10)
+		if err := st.EditObservations(ctx, tn.a.ID, p.ID, []impact.Observation{k1, g1, e1}, []impact.Observation{k1b, k2, e1b}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := st.Observations(ctx, tn.a.ID, p.ID, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]float64{k1b.Key(): 15, k2.Key(): 3, e1b.Key(): 5}
+		if len(got) != len(want) {
+			t.Fatalf("stored %d figures, want %d: %+v", len(got), len(want), got)
+		}
+		for _, o := range got {
+			if v, ok := want[o.Key()]; !ok || v != o.Value {
+				t.Errorf("stored %s = %v", o.Key(), o.Value)
+			}
+		}
+		// A stale read: k1 is no longer 12, and e1's denominator still is
+		// 10 but its value is not 4. Nothing changes.
+		for _, stale := range []impact.Observation{k1, obs(t, "employed", "2026Q1", 4, kenya).WithDenominator(10), obs(t, "employed", "2026Q1", 5, kenya).WithDenominator(9)} {
+			err := st.EditObservations(ctx, tn.a.ID, p.ID, []impact.Observation{k2, stale}, nil)
+			if !kernel.IsCode(err, kernel.Conflict) {
+				t.Errorf("stale %s: want a conflict, got %v", stale.Key(), err)
+			}
+		}
+		if err := st.EditObservations(ctx, tn.a.ID, p.ID, nil, []impact.Observation{k2}); !kernel.IsCode(err, kernel.Conflict) {
+			t.Errorf("adding a stored figure again: want a conflict, got %v", err)
+		}
+		if again, _ := st.Observations(ctx, tn.a.ID, p.ID, ""); len(again) != len(want) {
+			t.Errorf("a refused edit changed the figures: %+v", again)
+		}
+	})
+}
+
 func TestImpactAnalyses(t *testing.T) {
 	t.Parallel() // each test has its own database
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
@@ -350,6 +407,9 @@ func TestImpactTenantIsolation(t *testing.T) {
 			}, ""},
 			{"AddObservations", func() error {
 				return st.AddObservations(ctx, b, pa.ID, []impact.Observation{obs(t, "trained", "2026Q2", 1, nil)})
+			}, kernel.NotFound},
+			{"EditObservations", func() error {
+				return st.EditObservations(ctx, b, pa.ID, nil, []impact.Observation{obs(t, "trained", "2026Q2", 1, nil)})
 			}, kernel.NotFound},
 			{"Observations", func() error {
 				os, err := st.Observations(ctx, b, pa.ID, "")

@@ -103,6 +103,9 @@ func (s *alertHandlers) viewOf(ctx context.Context, p account.Principal, charts 
 	v := alertView{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now),
 		AssignedName: name(a.AssignedTo), AckedName: name(a.AcknowledgedBy), ResolvedName: name(a.ResolvedBy),
 		Subject: s.subjectOf(ctx, a.OrgID, a.Subject), Signal: signalLabel(a.Kind), DetectorText: detectorLabel(a.Detector)}
+	if a.Subject.Kind == earlywarning.SubjectCountry && v.Subject.Href != "" {
+		v.Subject.Name = charts.l.country(a.Subject.ID) // in the page's language
+	}
 	v.Behind = s.behindLinks(ctx, charts.l, p, a, v.Subject)
 	chart, ok, err := charts.chartOf(ctx, a, v.Subject.Name, id)
 	if err != nil {

@@ -116,7 +116,7 @@ func (s *alertHandlers) behindLinks(ctx context.Context, l *locale, p account.Pr
 	suppliers, cases := p.Can(account.PermSuppliersRead), p.Can(account.PermCasesHandle)
 	countryLink := func(code string) {
 		if c, ok := country.ByAlpha2(strings.ToUpper(code)); ok && suppliers {
-			links = append(links, alertLink{l.tr("Suppliers in %v", c.Name), "/suppliers?country=" + url.QueryEscape(c.Alpha2)})
+			links = append(links, alertLink{l.tr("Suppliers in %v", l.country(c.Alpha2)), "/suppliers?country=" + url.QueryEscape(c.Alpha2)})
 		}
 	}
 	window := url.Values{"stage": {"all"},

@@ -70,7 +70,7 @@ func (q inboxQuery) about(l *locale, supplier string) string {
 	case q.Supplier != "":
 		what = supplier
 	case q.Country != "":
-		what = countryName(q.Country)
+		what = l.country(q.Country)
 	case q.Category != "":
 		what = grievance.Label(grievance.Category(q.Category), l.Code)
 	case q.From == "" && q.To == "":

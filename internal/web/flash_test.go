@@ -106,6 +106,7 @@ var pageConfirmations = map[string]string{
 	"POST /impact/programmes/{id}/links":        "flash",
 	"POST /impact/programmes/{id}/indicators":   "flash",
 	"POST /impact/programmes/{id}/observations": "flash",
+	"POST /impact/programmes/{id}/entry":        "flash",
 	"POST /impact/programmes/{id}/sroi":         "flash",
 }
 

@@ -35,6 +35,8 @@ var impactAuth = map[string][]string{
 	"POST /impact/programmes/{id}/links":          impactWriters,
 	"POST /impact/programmes/{id}/indicators":     impactWriters,
 	"POST /impact/programmes/{id}/observations":   impactWriters,
+	"GET /impact/programmes/{id}/entry":           impactWriters,
+	"POST /impact/programmes/{id}/entry":          impactWriters,
 	"POST /impact/programmes/{id}/sroi":           impactWriters,
 	"GET /impact/programmes/{id}/sroi/{analysis}": impactReaders,
 	"GET /impact/programmes/{id}/report.csv":      impactReaders,

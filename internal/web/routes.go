@@ -260,6 +260,8 @@ func (s *Server) impactRoutes(im *impactHandlers) []route {
 		{"POST /impact/programmes/{id}/links", signedIn, write, im.impactLinkEdit},
 		{"POST /impact/programmes/{id}/indicators", signedIn, write, im.impactIndicatorEdit},
 		{"POST /impact/programmes/{id}/observations", signedIn, write, im.impactUploadSubmit},
+		{"GET /impact/programmes/{id}/entry", signedIn, write, im.impactEntryPage},
+		{"POST /impact/programmes/{id}/entry", signedIn, write, im.impactEntrySubmit},
 		{"POST /impact/programmes/{id}/sroi", signedIn, write, im.impactSROISubmit},
 		{"GET /impact/programmes/{id}/sroi/{analysis}", signedIn, read, im.impactSROIPage},
 		{"GET /impact/programmes/{id}/report.csv", signedIn, read, im.impactReportCSV},

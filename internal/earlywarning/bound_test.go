@@ -226,7 +226,8 @@ func nbcusumWithTruth(cases []Case, c NBCUSUM, trueMean, trueDisp bool, h float6
 				continue
 			}
 			if to != fitted {
-				b, fitted = c.fit(cs.Series.Counts, from, to, int(cs.Series.Start.Weekday()), nil), to
+				b, _ = c.fit(cs.Series.Counts, from, to, int(cs.Series.Start.Weekday()), nil)
+				fitted = to
 			}
 			m0 := max(b.level*b.weekday[i%7], c.MinRate)
 			inv := b.invSize*(1+1/b.weeks) + 1/(7*b.weeks*max(b.level, c.MinRate))
@@ -292,7 +293,8 @@ func nbcusumWithTrueParts(cases []Case, c NBCUSUM, trueLevel, trueWeek bool, h f
 				continue
 			}
 			if to != fitted {
-				b, fitted = c.fit(cs.Series.Counts, from, to, int(cs.Series.Start.Weekday()), nil), to
+				b, _ = c.fit(cs.Series.Counts, from, to, int(cs.Series.Start.Weekday()), nil)
+				fitted = to
 			}
 			lvl := b.level
 			if trueLevel {

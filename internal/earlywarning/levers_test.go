@@ -30,14 +30,14 @@ const scanDays = 7
 // leverCases prepares a suite's cases. With known, each day's expected
 // count and dispersion are the truth before any rise (weekly pattern,
 // holidays and their catch-up, level shifts) and outage days are not
-// monitored; otherwise they are the default detector's estimates, pooled
-// over the suite as over one organisation.
-func leverCases(cases []Case, known bool) []leverCase {
+// monitored; otherwise they are det's estimates, pooled over the suite
+// as over one organisation.
+func leverCases(cases []Case, known bool, det NBCUSUM) []leverCase {
 	all := make([]Series, len(cases))
 	for i, c := range cases {
 		all[i] = c.Series
 	}
-	det := DefaultNBCUSUM().Pooled(all)
+	det = det.Pooled(all)
 	out := make([]leverCase, len(cases))
 	for n, c := range cases {
 		sc := c.Scenario
@@ -234,7 +234,8 @@ func leverAtOne(cases []leverCase, st alarmStat, levels []float64) (float64, str
 // detector does not use: a scan statistic for a rise of unknown size over
 // the last 1 to 4 or 7 days (the generalised likelihood ratio), alone and
 // with the CUSUM under one level; alarm levels that rise while the
-// baseline is young or fall on quiet series; and what the true dispersion
+// baseline is young or fall on quiet series; over-dispersion pooled
+// across the organisation's series; and what the true dispersion
 // or the true expected counts would give the CUSUM. Each is within 3 days
 // at 1.0 false alarm per 1,000 series-days. Run:
 // go test ./internal/earlywarning -run TestLevers -levers -v -timeout 30m
@@ -261,7 +262,7 @@ func TestLevers(t *testing.T) {
 	}
 	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
 		cases := suite.Cases()
-		estimated, known := leverCases(cases, false), leverCases(cases, true)
+		estimated, known := leverCases(cases, false, DefaultNBCUSUM()), leverCases(cases, true, DefaultNBCUSUM())
 		for _, l := range statistics {
 			for _, k := range []struct {
 				name  string
@@ -275,6 +276,10 @@ func TestLevers(t *testing.T) {
 			r, line := leverAtOne(estimated, l.st, levels)
 			fmt.Printf("%s\testimated baseline\t%s\t%.3f\t|%s\n", suite.Name, l.name, r, line)
 		}
+		withDispersion := DefaultNBCUSUM()
+		withDispersion.PoolDispersion = true
+		r, line := leverAtOne(leverCases(cases, false, withDispersion), cusumAt(3, nil), levels)
+		fmt.Printf("%s\tover-dispersion pooled across the series\tCUSUM for a rise of 3 SD\t%.3f\t|%s\n", suite.Name, r, line)
 		// One part of the baseline replaced by the truth at a time.
 		trueDisp, trueMean := make([]leverCase, len(estimated)), make([]leverCase, len(estimated))
 		for n, e := range estimated {

@@ -80,6 +80,14 @@ type NBCUSUM struct {
 	// patterns, weighed by how well the series' own weeks fit each. Nil
 	// (one series judged alone) keeps the pull towards an even week.
 	Weekly *WeeklyPrior
+	// PoolDispersion learns how over-dispersed the organisation's series
+	// are (LearnDispersionPrior); Pooled sets Dispersion from the series
+	// it is given.
+	PoolDispersion bool
+	// Dispersion, when it holds a grid, replaces each baseline's moment
+	// estimate of 1/size by its posterior mean under the organisation's
+	// prior, given the counts of the weeks kept.
+	Dispersion *DispersionPrior
 }
 
 // Pooled returns the detector for an organisation's series: with the
@@ -88,6 +96,10 @@ func (c NBCUSUM) Pooled(series []Series) NBCUSUM {
 	if c.PoolPatterns > 0 && c.Weekly == nil {
 		p := LearnWeeklyPrior(series, c.PoolPatterns)
 		c.Weekly = &p
+	}
+	if c.PoolDispersion && c.Dispersion == nil {
+		p := c.LearnDispersionPrior(series)
+		c.Dispersion = &p
 	}
 	return c
 }
@@ -164,8 +176,16 @@ type week struct{ first, total int }
 // fitSkipping fits the baseline on weeks [from, to) less those holding a
 // day skip marks, when at least MinWeeks are left; otherwise on all.
 func (c NBCUSUM) fitSkipping(counts []int, skip []bool, from, to, first int, buf []week) weekBaseline {
+	b, _, _ := c.fitKept(counts, skip, from, to, first, buf)
+	return b
+}
+
+// fitKept is fitSkipping that also returns the weeks the baseline kept,
+// as whole weeks of the counts it returns.
+func (c NBCUSUM) fitKept(counts []int, skip []bool, from, to, first int, buf []week) (weekBaseline, []int, []week) {
 	if skip == nil {
-		return c.fit(counts, from, to, first, buf)
+		b, weeks := c.fit(counts, from, to, first, buf)
+		return b, counts, weeks
 	}
 	var keep []int
 	for w := from; w < to; w++ {
@@ -178,7 +198,8 @@ func (c NBCUSUM) fitSkipping(counts []int, skip []bool, from, to, first int, buf
 		}
 	}
 	if len(keep) < c.MinWeeks || len(keep) == to-from {
-		return c.fit(counts, from, to, first, buf)
+		b, weeks := c.fit(counts, from, to, first, buf)
+		return b, counts, weeks
 	}
 	// Lay the kept weeks end to end in their own order; weekday positions
 	// stay aligned because every week is whole.
@@ -186,13 +207,14 @@ func (c NBCUSUM) fitSkipping(counts []int, skip []bool, from, to, first int, buf
 	for _, w := range keep {
 		packed = append(packed, counts[7*w:7*w+7]...)
 	}
-	return c.fit(packed, 0, len(keep), first, buf)
+	b, weeks := c.fit(packed, 0, len(keep), first, buf)
+	return b, packed, weeks
 }
 
 // fit builds the baseline from weeks [from, to) of counts; week w is days
 // 7w to 7w+6, and day 0 falls on weekday first (time.Sunday = 0). buf is
 // scratch space for the weeks.
-func (c NBCUSUM) fit(counts []int, from, to, first int, buf []week) weekBaseline {
+func (c NBCUSUM) fit(counts []int, from, to, first int, buf []week) (weekBaseline, []week) {
 	weeks := buf[:0]
 	for w := from; w < to; w++ {
 		t := 0
@@ -238,7 +260,12 @@ func (c NBCUSUM) fit(counts []int, from, to, first int, buf []week) weekBaseline
 			b.invSize = c.dispersion(counts, weeks, b)
 		}
 	}
-	return b
+	if c.Dispersion != nil && len(c.Dispersion.Grid) > 0 && b.level > 0 {
+		ll := make([]float64, len(c.Dispersion.Grid))
+		c.gridLogLikelihood(counts, weeks, b, c.Dispersion.Grid, ll)
+		b.invSize = min(c.Dispersion.posteriorMean(ll), c.MaxDispersion)
+	}
+	return b, weeks
 }
 
 // dispersion estimates 1/size by moments around b's expectations.

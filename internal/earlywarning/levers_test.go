@@ -306,3 +306,24 @@ func TestLevers(t *testing.T) {
 		}
 	}
 }
+
+var leversHeldOut = flag.Bool("levers-held-out", false, "print the default and the CUSUM told the true baseline on the held-out suite (to report, never to tune)")
+
+// TestLeversHeldOut reports, on the held-out suite, how far the default
+// is from the same statistic told every day's true expected count and
+// dispersion (but not the rise's size). Nothing is chosen from it. Run:
+// go test ./internal/earlywarning -run TestLeversHeldOut -levers-held-out -v
+func TestLeversHeldOut(t *testing.T) {
+	if !*leversHeldOut {
+		t.Skip("run with -levers-held-out to print the figures")
+	}
+	cases := HeldOutSuite().Cases()
+	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
+	for _, k := range []struct {
+		name  string
+		known bool
+	}{{"estimated baseline (the default)", false}, {"true baseline", true}} {
+		r, line := leverAtOne(leverCases(cases, k.known, DefaultNBCUSUM()), cusumAt(3, nil), levels)
+		fmt.Printf("held-out\t%s\tCUSUM for a rise of 3 SD\t%.3f\t|%s\n", k.name, r, line)
+	}
+}

@@ -2,7 +2,11 @@ package facilitymatch
 
 import (
 	"cmp"
+	"context"
 	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
 )
 
 // Blocking proposes the pairs worth scoring. Every record gets a few
@@ -30,7 +34,22 @@ const (
 	keyGeohash     = 'g'
 	keyIdentifier  = 'i'
 	minKeyWordSize = 3
+	// maxKeys is the most keys a record gets: its rare name and address
+	// words, its whole name, its geohash cell and three identifiers.
+	maxKeys = rareNameKeys + rareAddrKeys + 1 + 1 + 3
 )
+
+// The work of blocking is split by key into shards, each held by one
+// worker at a time: a block lies wholly in one shard, so the shards are
+// sorted, cut into blocks and scored in parallel with nothing shared but
+// the records. shardBits fixes their number, and with it the order of
+// the work, whatever the number of processors.
+const (
+	shardBits = 8
+	shards    = 1 << shardBits
+)
+
+func shardOf(key uint64) int { return int(key >> (64 - shardBits)) }
 
 // posting is one record's membership of one block.
 type posting struct {
@@ -53,92 +72,318 @@ func hashKey(kind byte, country, word string) uint64 {
 	return h
 }
 
-// candidates returns the distinct pairs (a<<32 | b, a < b, b >= newFrom)
-// that share a block, sorted.
-func candidates(prep []prepared, newFrom int32) []uint64 {
-	df := map[uint64]int32{}
+// blocks is the outcome of blocking: each record's keys and, shard by
+// shard, the postings of every key cut into blocks.
+type blocks struct {
+	prep []prepared
+	// keys[i*maxKeys:][:nkeys[i]] are record i's keys, ascending and
+	// distinct; rank holds, slot for slot, the record's place in the
+	// name order of its block when that block is larger than maxBlock
+	// (its window neighbours are the records within window places), and
+	// -1 in a smaller block, where every pair is compared.
+	keys  []uint64
+	nkeys []uint8
+	rank  []int32
+	// shard[s] holds the postings of the keys of shard s, ordered by key
+	// and then by record, except that the records of a block larger than
+	// maxBlock are in name order.
+	shard [shards][]posting
+}
+
+// block works out the keys of every record and cuts the records into
+// blocks, on every processor.
+func block(ctx context.Context, prep []prepared) (*blocks, error) {
+	n := len(prep)
+	// The frequency of each word key over the batch (every occurrence
+	// counts), read by each record to choose its rarest words.
+	termOff := make([]int32, n+1)
 	for i := range prep {
-		p := &prep[i]
-		for _, t := range p.name.terms {
-			df[hashKey(keyName, p.country, t.text)]++
-		}
-		for _, t := range p.addr.terms {
-			df[hashKey(keyAddress, p.country, t.text)]++
-		}
+		termOff[i+1] = termOff[i] + int32(len(prep[i].name.terms)+len(prep[i].addr.terms))
 	}
-	posts := make([]posting, 0, len(prep)*6)
-	var scratch []rated
-	for i := range prep {
-		p := &prep[i]
-		rec := int32(i)
-		scratch = rarest(scratch[:0], keyName, p.country, p.name.terms, df, rareNameKeys)
-		for _, r := range scratch {
-			posts = append(posts, posting{r.key, rec})
-		}
-		scratch = rarest(scratch[:0], keyAddress, p.country, p.addr.terms, df, rareAddrKeys)
-		for _, r := range scratch {
-			posts = append(posts, posting{r.key, rec})
-		}
-		if p.name.key != "" {
-			posts = append(posts, posting{hashKey(keyFullName, "", p.name.key), rec})
-		}
-		if p.coord {
-			posts = append(posts, posting{hashKey(keyGeohash, "", geohash(p.lat, p.lng, geohashLength)), rec})
-		}
-		for _, id := range [...]struct{ kind, v string }{{"os", p.osid}, {"gln", p.gln}, {"lei", p.lei}} {
-			if id.v != "" {
-				posts = append(posts, posting{hashKey(keyIdentifier, id.kind, id.v), rec})
+	termKeys := make([]uint64, termOff[n])
+	if err := parallel(ctx, n, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			p := &prep[i]
+			k := termKeys[termOff[i]:termOff[i+1]]
+			for j, t := range p.name.terms {
+				k[j] = hashKey(keyName, p.country, t.text)
+			}
+			for j, t := range p.addr.terms {
+				k[len(p.name.terms)+j] = hashKey(keyAddress, p.country, t.text)
 			}
 		}
+	}); err != nil {
+		return nil, err
 	}
-	slices.SortFunc(posts, func(x, y posting) int {
-		if c := cmp.Compare(x.key, y.key); c != 0 {
-			return c
-		}
-		return cmp.Compare(x.rec, y.rec)
-	})
-	var pairs []uint64
-	emit := func(a, b int32) {
-		if a > b {
-			a, b = b, a
-		}
-		if a != b && b >= newFrom {
-			pairs = append(pairs, uint64(a)<<32|uint64(b))
-		}
+	df, err := frequencies(ctx, termKeys)
+	if err != nil {
+		return nil, err
 	}
-	var members []int32
-	for lo := 0; lo < len(posts); {
-		hi := lo + 1
-		for hi < len(posts) && posts[hi].key == posts[lo].key {
-			hi++
-		}
-		if hi-lo > 1 {
-			members = members[:0]
-			for _, p := range posts[lo:hi] {
-				members = append(members, p.rec)
+
+	b := &blocks{prep: prep, keys: make([]uint64, n*maxKeys), nkeys: make([]uint8, n), rank: make([]int32, n*maxKeys)}
+	if err := parallel(ctx, n, func(lo, hi int) {
+		var scratch []rated
+		for i := lo; i < hi; i++ {
+			p := &prep[i]
+			tk, tdf := termKeys[termOff[i]:termOff[i+1]], df[termOff[i]:termOff[i+1]]
+			nn := len(p.name.terms)
+			own := b.keys[i*maxKeys : i*maxKeys : (i+1)*maxKeys]
+			scratch = rarest(scratch[:0], p.name.terms, tk[:nn], tdf[:nn], rareNameKeys)
+			for _, r := range scratch {
+				own = append(own, r.key)
 			}
-			members = slices.Compact(members)
-			if len(members) <= maxBlock {
-				for x := 0; x < len(members); x++ {
-					for y := x + 1; y < len(members); y++ {
-						emit(members[x], members[y])
-					}
+			scratch = rarest(scratch[:0], p.addr.terms, tk[nn:], tdf[nn:], rareAddrKeys)
+			for _, r := range scratch {
+				own = append(own, r.key)
+			}
+			if p.name.key != "" {
+				own = append(own, hashKey(keyFullName, "", p.name.key))
+			}
+			if p.coord {
+				own = append(own, hashKey(keyGeohash, "", geohash(p.lat, p.lng, geohashLength)))
+			}
+			for _, id := range [...]struct{ kind, v string }{{"os", p.osid}, {"gln", p.gln}, {"lei", p.lei}} {
+				if id.v != "" {
+					own = append(own, hashKey(keyIdentifier, id.kind, id.v))
 				}
-			} else {
-				slices.SortFunc(members, func(x, y int32) int {
-					return cmp.Or(cmp.Compare(prep[x].name.compact, prep[y].name.compact), cmp.Compare(x, y))
+			}
+			slices.Sort(own)
+			own = slices.Compact(own)
+			b.nkeys[i] = uint8(len(own))
+			for j := range maxKeys {
+				b.rank[i*maxKeys+j] = -1
+			}
+		}
+	}); err != nil {
+		return nil, err
+	}
+
+	// Postings, partitioned by shard: each worker counts and then places
+	// the postings of one run of records.
+	parts := partitionRuns(n)
+	count := make([][shards]int, len(parts))
+	var wg sync.WaitGroup
+	for w, r := range parts {
+		wg.Go(func() {
+			for i := r[0]; i < r[1]; i++ {
+				for _, k := range b.keysOf(int32(i)) {
+					count[w][shardOf(k)]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+	at := make([][shards]int, len(parts))
+	for s := range shards {
+		total := 0
+		for w := range parts {
+			at[w][s] = total
+			total += count[w][s]
+		}
+		b.shard[s] = make([]posting, total)
+	}
+	for w, r := range parts {
+		wg.Go(func() {
+			for i := r[0]; i < r[1]; i++ {
+				for _, k := range b.keysOf(int32(i)) {
+					s := shardOf(k)
+					b.shard[s][at[w][s]] = posting{k, int32(i)}
+					at[w][s]++
+				}
+			}
+		})
+	}
+	wg.Wait()
+
+	// Each shard in key order; a large block in name order, each of its
+	// records told its place.
+	err = eachShard(ctx, func(s int) {
+		posts := b.shard[s]
+		slices.SortFunc(posts, func(x, y posting) int {
+			return cmp.Or(cmp.Compare(x.key, y.key), cmp.Compare(x.rec, y.rec))
+		})
+		for lo := 0; lo < len(posts); {
+			hi := blockEnd(posts, lo)
+			if hi-lo > maxBlock {
+				members := posts[lo:hi]
+				slices.SortFunc(members, func(x, y posting) int {
+					return cmp.Or(strings.Compare(prep[x.rec].name.compact, prep[y.rec].name.compact), cmp.Compare(x.rec, y.rec))
 				})
-				for x := 0; x < len(members); x++ {
-					for y := x + 1; y < len(members) && y <= x+window; y++ {
-						emit(members[x], members[y])
-					}
+				for r, m := range members {
+					b.rank[b.slot(m.rec, m.key)] = int32(r)
 				}
+			}
+			lo = hi
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b, nil
+}
+
+// keysOf returns record i's keys.
+func (b *blocks) keysOf(i int32) []uint64 {
+	return b.keys[int(i)*maxKeys:][:b.nkeys[i]]
+}
+
+// slot returns the index in keys and rank of record i's key k.
+func (b *blocks) slot(i int32, k uint64) int {
+	own := b.keysOf(i)
+	j, _ := slices.BinarySearch(own, k)
+	return int(i)*maxKeys + j
+}
+
+// blockEnd returns the end of the block that starts at posts[lo].
+func blockEnd(posts []posting, lo int) int {
+	hi := lo + 1
+	for hi < len(posts) && posts[hi].key == posts[lo].key {
+		hi++
+	}
+	return hi
+}
+
+// candidates calls f with each candidate pair (a < b, b >= newFrom) of
+// shard s once: a pair sharing several blocks is proposed by the block of
+// the smallest key in which it is compared, so that no list of every
+// pair need be gathered and sorted to drop repeats.
+func (b *blocks) candidates(s int, newFrom int32, f func(a, b int32)) {
+	posts := b.shard[s]
+	for lo := 0; lo < len(posts); {
+		hi := blockEnd(posts, lo)
+		key := posts[lo].key
+		big := hi-lo > maxBlock
+		for x := lo; x < hi; x++ {
+			end := hi
+			if big {
+				end = min(hi, x+window+1)
+			}
+			for y := x + 1; y < end; y++ {
+				ra, rb := posts[x].rec, posts[y].rec
+				if ra > rb {
+					ra, rb = rb, ra
+				}
+				if rb < newFrom || b.comparedBefore(ra, rb, key) {
+					continue
+				}
+				f(ra, rb)
 			}
 		}
 		lo = hi
 	}
-	slices.Sort(pairs)
-	return slices.Compact(pairs)
+}
+
+// comparedBefore reports whether records a and b share a key smaller than
+// key whose block compares them: any block of at most maxBlock records,
+// or a larger one in which they are within window places of each other.
+func (b *blocks) comparedBefore(a, c int32, key uint64) bool {
+	ka, kc := b.keysOf(a), b.keysOf(c)
+	for i, j := 0, 0; i < len(ka) && j < len(kc) && ka[i] < key && kc[j] < key; {
+		switch {
+		case ka[i] < kc[j]:
+			i++
+		case ka[i] > kc[j]:
+			j++
+		default:
+			ra, rc := b.rank[int(a)*maxKeys+i], b.rank[int(c)*maxKeys+j]
+			if ra < 0 || abs32(ra-rc) <= window {
+				return true
+			}
+			i++
+			j++
+		}
+	}
+	return false
+}
+
+func abs32(x int32) int32 {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// partitionRuns cuts [0,n) into one run of records per processor.
+func partitionRuns(n int) [][2]int {
+	w := workers()
+	var out [][2]int
+	for i := range w {
+		lo, hi := n*i/w, n*(i+1)/w
+		if hi > lo {
+			out = append(out, [2]int{lo, hi})
+		}
+	}
+	return out
+}
+
+// eachShard runs f for every shard on every processor, checking ctx
+// between shards.
+func eachShard(ctx context.Context, f func(s int)) error {
+	var next atomic.Int32
+	var wg sync.WaitGroup
+	for range workers() {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				s := int(next.Add(1) - 1)
+				if s >= shards {
+					return
+				}
+				f(s)
+			}
+		})
+	}
+	wg.Wait()
+	return cancelled(ctx)
+}
+
+// frequencies returns, for each of keys, how many times it occurs in
+// keys. The keys are partitioned by shard and each shard counted on its
+// own, in parallel.
+func frequencies(ctx context.Context, keys []uint64) ([]int32, error) {
+	parts := partitionRuns(len(keys))
+	count := make([][shards]int, len(parts))
+	var wg sync.WaitGroup
+	for w, r := range parts {
+		wg.Go(func() {
+			for _, k := range keys[r[0]:r[1]] {
+				count[w][shardOf(k)]++
+			}
+		})
+	}
+	wg.Wait()
+	// byShard holds the positions of keys, grouped by shard.
+	var start [shards + 1]int
+	at := make([][shards]int, len(parts))
+	for s := range shards {
+		start[s+1] = start[s]
+		for w := range parts {
+			at[w][s] = start[s+1]
+			start[s+1] += count[w][s]
+		}
+	}
+	byShard := make([]int32, len(keys))
+	for w, r := range parts {
+		wg.Go(func() {
+			for i := r[0]; i < r[1]; i++ {
+				s := shardOf(keys[i])
+				byShard[at[w][s]] = int32(i)
+				at[w][s]++
+			}
+		})
+	}
+	wg.Wait()
+	df := make([]int32, len(keys))
+	err := eachShard(ctx, func(s int) {
+		pos := byShard[start[s]:start[s+1]]
+		n := make(map[uint64]int32, len(pos)/2)
+		for _, i := range pos {
+			n[keys[i]]++
+		}
+		for _, i := range pos {
+			df[i] = n[keys[i]]
+		}
+	})
+	return df, err
 }
 
 type rated struct {
@@ -148,21 +393,22 @@ type rated struct {
 }
 
 // rarest appends the keys of the n rarest distinctive words of terms (the
-// generic ones only when there is nothing else).
-func rarest(out []rated, kind byte, country string, terms []term, df map[uint64]int32, n int) []rated {
+// generic ones only when there is nothing else); keys and df are the
+// terms' keys and their frequencies in the batch.
+func rarest(out []rated, terms []term, keys []uint64, df []int32, n int) []rated {
 	pick := func(generic bool) {
-		for _, t := range terms {
+		for j, t := range terms {
 			if len(t.text) < minKeyWordSize || (t.weight < weightWord) != generic {
 				continue
 			}
-			k := hashKey(kind, country, t.text)
-			if df[k] < 2 {
+			k := keys[j]
+			if df[j] < 2 {
 				continue // no other record has it: it would make a block of one
 			}
 			if slices.ContainsFunc(out, func(r rated) bool { return r.key == k }) {
 				continue
 			}
-			out = append(out, rated{k, df[k], len(t.text)})
+			out = append(out, rated{k, df[j], len(t.text)})
 		}
 	}
 	pick(false)

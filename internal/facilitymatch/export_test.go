@@ -1,5 +1,7 @@
 package facilitymatch
 
+import "context"
+
 // Normalised exposes the normalised name words to the tests.
 func Normalised(name string) []string {
 	var out []string
@@ -16,5 +18,13 @@ func CandidateCount(records []Record) int {
 		prep[i] = prepare(r)
 	}
 	distrustSharedCoords(prep)
-	return len(candidates(prep, 0))
+	b, err := block(context.Background(), prep)
+	if err != nil {
+		panic(err)
+	}
+	n := 0
+	for s := range shards {
+		b.candidates(s, 0, func(a, b int32) { n++ })
+	}
+	return n
 }

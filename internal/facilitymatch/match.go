@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
@@ -161,32 +162,35 @@ func (m *Matcher) Match(ctx context.Context, records []Record, newFrom int) ([]P
 		return nil, err
 	}
 	distrustSharedCoords(prep)
-	cands := candidates(prep, int32(newFrom))
-	if err := ctx.Err(); err != nil {
-		return nil, kernel.Wrap(kernel.Unavailable, err, "matching cancelled")
+	bl, err := block(ctx, prep)
+	if err != nil {
+		return nil, err
 	}
-	var mu sync.Mutex
-	var out []Pair
-	err := parallel(ctx, len(cands), func(lo, hi int) {
+	// Each worker scores the candidates of one shard of blocks at a time
+	// and keeps what reaches review; the pairs are put in order at the
+	// end, so the order of the work does not show.
+	found := make([][]Pair, shards)
+	err = eachShard(ctx, func(s int) {
 		var local []Pair
-		for _, c := range cands[lo:hi] {
-			a, b := int(c>>32), int(uint32(c))
+		bl.candidates(s, int32(newFrom), func(a, b int32) {
 			g := newPairGrams(&prep[a], &prep[b])
 			if hopeless(&g) {
-				continue
+				return
 			}
-			s, why := scoreGrams(&g, m.th)
-			if s < m.th.Review {
-				continue
+			sc, why := scoreGrams(&g, m.th)
+			if sc < m.th.Review {
+				return
 			}
-			local = append(local, Pair{A: a, B: b, Score: s, Decision: m.decide(s), Reasons: why.reasons()})
-		}
-		mu.Lock()
-		out = append(out, local...)
-		mu.Unlock()
+			local = append(local, Pair{A: int(a), B: int(b), Score: sc, Decision: m.decide(sc), Reasons: why.reasons()})
+		})
+		found[s] = local
 	})
 	if err != nil {
 		return nil, err
+	}
+	var out []Pair
+	for _, f := range found {
+		out = append(out, f...)
 	}
 	out = capReview(out, m.reviewCap)
 	slices.SortFunc(out, func(x, y Pair) int {
@@ -231,36 +235,37 @@ func capReview(pairs []Pair, k int) []Pair {
 	return out
 }
 
-// parallel runs f over [0,n) in chunks on every processor, checking ctx
-// between chunks.
-func parallel(ctx context.Context, n int, f func(lo, hi int)) error {
-	const chunk = 4096
-	workers := runtime.GOMAXPROCS(0)
-	var wg sync.WaitGroup
-	next := make(chan int, workers)
-	go func() {
-		defer close(next)
-		for lo := 0; lo < n; lo += chunk {
-			if ctx.Err() != nil {
-				return
-			}
-			next <- lo
-		}
-	}()
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for lo := range next {
-				f(lo, min(lo+chunk, n))
-			}
-		}()
-	}
-	wg.Wait()
+// workers is how many goroutines share the work of one Match: one per
+// processor Go may use.
+func workers() int { return runtime.GOMAXPROCS(0) }
+
+// cancelled wraps ctx's error, if any, as matching cancelled.
+func cancelled(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return kernel.Wrap(kernel.Unavailable, err, "matching cancelled")
 	}
 	return nil
+}
+
+// parallel runs f over [0,n) in chunks on every processor, checking ctx
+// between chunks.
+func parallel(ctx context.Context, n int, f func(lo, hi int)) error {
+	const chunk = 4096
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers() {
+		wg.Go(func() {
+			for ctx.Err() == nil {
+				lo := int(next.Add(chunk) - chunk)
+				if lo >= n {
+					return
+				}
+				f(lo, min(lo+chunk, n))
+			}
+		})
+	}
+	wg.Wait()
+	return cancelled(ctx)
 }
 
 // distrustSharedCoords marks as untrusted a point given to more than two

@@ -472,8 +472,10 @@ func scoreGrams(g *pairGrams, th Thresholds) (float64, why) {
 			// site, however much else they share. One address holding
 			// the other's numbers and more ("1710-1718 S. Loomis" and
 			// "1718 S. Loomis") does not conflict.
-			if ea, eb := missingFrom(a.addr.numbers, b.addr.numbers), missingFrom(b.addr.numbers, a.addr.numbers); len(ea) > 0 && len(eb) > 0 && share > 0 {
-				w.numbersConflict = [2][]string{ea, eb}
+			if share > 0 {
+				if ea, eb := missingFrom(a.addr.numbers, b.addr.numbers), missingFrom(b.addr.numbers, a.addr.numbers); len(ea) > 0 && len(eb) > 0 {
+					w.numbersConflict = [2][]string{ea, eb}
+				}
 			}
 		}
 		if share, shared, ok := overlap(a.addr.postcodes, b.addr.postcodes); ok {

@@ -21,6 +21,54 @@ func termSim(a, b []term) float64 {
 // fully). Both weigh the same matches, and finding each term's best match
 // in the other list is most of the cost of comparing two records.
 func termScores(a, b []term) (sim, cover float64) {
+	if len(a) > maxMatrix || len(b) > maxMatrix {
+		return termScoresLong(a, b)
+	}
+	// Each pair of terms is compared once, for both directions: best[i]
+	// is how well a[i] matches its best match in b, and best[len(a)+j]
+	// the same for b[j] in a.
+	var best [2 * maxMatrix]float64
+	la := len(a)
+	for i := range a {
+		ai := &a[i]
+		for j := range b {
+			bi, bj := best[i], best[la+j]
+			if bi == 1 && bj == 1 {
+				continue
+			}
+			var m float64
+			switch y := &b[j]; {
+			case ai.hash == y.hash && ai.text == y.text:
+				m = 1
+			case (bi < typoCredit || bj < typoCredit) && typoApart(ai, y):
+				m = typoCredit
+			default:
+				continue
+			}
+			best[i], best[la+j] = max(bi, m), max(bj, m)
+		}
+	}
+	var wa, wb, ma, mb float64
+	for i, t := range a {
+		wa += t.weight
+		ma += t.weight * best[i]
+	}
+	for j, t := range b {
+		wb += t.weight
+		mb += t.weight * best[len(a)+j]
+	}
+	if wa == 0 || wb == 0 {
+		return 0, 0
+	}
+	return (ma + mb) / (wa + wb), max(ma/wa, mb/wb)
+}
+
+// maxMatrix is the longest list of terms termScores compares pair by
+// pair in one table on the stack; longer lists (rare) go term by term.
+const maxMatrix = 24
+
+// termScoresLong is termScores for long lists of terms.
+func termScoresLong(a, b []term) (sim, cover float64) {
 	var wa, wb, ma, mb float64
 	for _, t := range a {
 		wa += t.weight
@@ -34,6 +82,15 @@ func termScores(a, b []term) (sim, cover float64) {
 		return 0, 0
 	}
 	return (ma + mb) / (wa + wb), max(ma/wa, mb/wb)
+}
+
+// typoApart reports whether two terms are a typing error apart. The
+// lengths and the sets of letters settle nearly every pair without
+// reading the letters.
+func typoApart(x, y *term) bool {
+	lx, ly := len(x.text), len(y.text)
+	return lx >= 4 && ly >= 4 && lx-ly <= 1 && ly-lx <= 1 &&
+		bits.OnesCount32(x.letters^y.letters) <= 2 && oneEditApart(x.text, y.text)
 }
 
 // typoCredit is what a term one edit away from another counts for.

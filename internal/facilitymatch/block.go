@@ -15,6 +15,10 @@ import (
 //   - country and each of the record's two rarest name words (a duplicate
 //     shares most words, so it shares a rare one);
 //   - country and each of its two rarest address words;
+//   - country, the address's first house number and the first three
+//     letters of its first distinctive word (the door: "1624 W 19th St"
+//     and "1624 W. 19th Street", "2020 W Roosevelt" and "2020 W.
+//     Roosevlet", whose words alone make no rare key in common);
 //   - the whole normalised name, in any country (lists confuse countries);
 //   - the geohash cell (about 1.2 km by 0.6 km) of trusted coordinates;
 //   - the OS ID, GLN and LEI.
@@ -33,10 +37,13 @@ const (
 	keyFullName    = 'f'
 	keyGeohash     = 'g'
 	keyIdentifier  = 'i'
+	keyDoor        = 'd'
+	doorPrefix     = 3
 	minKeyWordSize = 3
 	// maxKeys is the most keys a record gets: its rare name and address
-	// words, its whole name, its geohash cell and three identifiers.
-	maxKeys = rareNameKeys + rareAddrKeys + 1 + 1 + 3
+	// words, its door, its whole name, its geohash cell and three
+	// identifiers.
+	maxKeys = rareNameKeys + rareAddrKeys + 1 + 1 + 1 + 3
 )
 
 // The work of blocking is split by key into shards, each held by one
@@ -135,6 +142,9 @@ func block(ctx context.Context, prep []prepared) (*blocks, error) {
 			scratch = rarest(scratch[:0], p.addr.terms, tk[nn:], tdf[nn:], rareAddrKeys)
 			for _, r := range scratch {
 				own = append(own, r.key)
+			}
+			if door, ok := p.addr.door(); ok {
+				own = append(own, hashKey(keyDoor, p.country, door))
 			}
 			if p.name.key != "" {
 				own = append(own, hashKey(keyFullName, "", p.name.key))
@@ -422,4 +432,19 @@ func rarest(out []rated, terms []term, keys []uint64, df []int32, n int) []rated
 		out = out[:n]
 	}
 	return out
+}
+
+// door is the address's first house number and the first letters of its
+// first distinctive word, the street's name mostly; ok is false for an
+// address without a house number.
+func (a *addressParts) door() (string, bool) {
+	if len(a.numbers) == 0 {
+		return "", false
+	}
+	for _, t := range a.terms {
+		if t.weight >= weightWord {
+			return a.numbers[0] + " " + t.text[:min(len(t.text), doorPrefix)], true
+		}
+	}
+	return a.numbers[0] + " ", true
 }

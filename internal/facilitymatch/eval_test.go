@@ -442,13 +442,12 @@ func evaluate(t *testing.T, m *facilitymatch.Matcher, recs []listRecord, labels 
 // TestEvaluation measures precision and recall per decision on both parts
 // of the evaluation set, beside the token-overlap baseline. The targets are
 // precision of "same" at least 0.97 and recall of "same" plus "review" at
-// least 0.85. The tuning part is held to them on the Open Supply Hub pairs
-// and to the precision on the Chicago centres. The test part is held to
+// least 0.85. The tuning part is held to them. The test part is held to
 // what was measured once after tuning: on the Open Supply Hub pairs 0.955
 // precision (21 of 22: one wrong merge) and 0.95 recall; on the Chicago
-// centres 0.989 precision (1,797 of 1,817) and 0.80 recall, which is under
-// the target (docs/matching.md). A change that makes the matcher worse on
-// unseen pairs fails here; nothing is tuned on the test part.
+// centres 0.989 precision (1,799 of 1,819) and 0.887 recall
+// (docs/matching.md). A change that makes the matcher worse on unseen
+// pairs fails here; nothing is tuned on the test part.
 func TestEvaluation(t *testing.T) {
 	m, err := facilitymatch.New(facilitymatch.DefaultThresholds())
 	if err != nil {
@@ -460,8 +459,8 @@ func TestEvaluation(t *testing.T) {
 	chicago, cluster := loadChicago(t)
 	type want struct{ precision, recall float64 }
 	wants := map[string]map[string]want{
-		"tuning": {"osh": {0.97, 0.85}, "chicago": {0.97, 0.78}},
-		"test":   {"osh": {0.95, 0.85}, "chicago": {0.98, 0.78}},
+		"tuning": {"osh": {0.97, 0.85}, "chicago": {0.97, 0.85}},
+		"test":   {"osh": {0.95, 0.85}, "chicago": {0.98, 0.85}},
 	}
 	for _, part := range []string{"tuning", "test"} {
 		lc := evaluate(t, m, lists, listLabels, part, true)
@@ -493,7 +492,9 @@ func TestEvaluation(t *testing.T) {
 
 // TestReviewCapKeepsTuningRecall shows, on the tuning part only, what
 // capping the review pairs per record costs in recall, which is how
-// DefaultReviewCap was chosen; the default must lose nothing there.
+// DefaultReviewCap was chosen: on the Open Supply Hub pairs the default
+// must lose nothing, and on the Chicago centres, where one centre is
+// listed by up to nine sources, it must keep recall at the target.
 func TestReviewCapKeepsTuningRecall(t *testing.T) {
 	base, err := facilitymatch.New(facilitymatch.DefaultThresholds())
 	if err != nil {
@@ -502,18 +503,30 @@ func TestReviewCapKeepsTuningRecall(t *testing.T) {
 	lists := loadLists(t)
 	listLabels := loadListLabels(t)
 	trainRecs, trainLabels := loadTraining(t)
-	recall := func(m *facilitymatch.Matcher) (float64, counts) {
+	chicago, cluster := loadChicago(t)
+	recall := func(c counts) float64 {
+		return float64(c.truePosSame+c.truePosReview) / float64(max(1, c.positives))
+	}
+	osh := func(m *facilitymatch.Matcher) counts {
 		var all counts
 		all.add(evaluate(t, m, lists, listLabels, "tuning", true))
 		all.add(evaluate(t, m, trainRecs["tuning"], trainLabels, "tuning", false))
-		return float64(all.truePosSame+all.truePosReview) / float64(max(1, all.positives)), all
+		return all
 	}
-	uncapped, _ := recall(base.WithReviewCap(0))
-	for _, k := range []int{1, 2, 3, facilitymatch.DefaultReviewCap} {
-		r, c := recall(base.WithReviewCap(k))
-		t.Logf("tuning, at most %d review pairs per record: recall of same+review %.3f (uncapped %.3f), %d review pairs", k, r, uncapped, c.predReview)
-		if k == facilitymatch.DefaultReviewCap && r < uncapped {
-			t.Errorf("the default cap of %d review pairs per record loses recall on the tuning part: %.3f against %.3f uncapped", k, r, uncapped)
+	uncapped := recall(osh(base.WithReviewCap(0)))
+	for _, k := range []int{1, 2, 3, 4, 5, 6, facilitymatch.DefaultReviewCap} {
+		m := base.WithReviewCap(k)
+		o, c := osh(m), evaluateClusters(t, m, chicago, cluster, "tuning")
+		t.Logf("tuning, at most %d review pairs per record: Open Supply Hub recall of same+review %.3f (uncapped %.3f), %d review pairs; Chicago recall %.3f, review precision %.3f",
+			k, recall(o), uncapped, o.predReview, recall(c), float64(c.truePosReview)/float64(max(1, c.predReview)))
+		if k != facilitymatch.DefaultReviewCap {
+			continue
+		}
+		if recall(o) < uncapped {
+			t.Errorf("the default cap of %d review pairs per record loses recall on the Open Supply Hub tuning part: %.3f against %.3f uncapped", k, recall(o), uncapped)
+		}
+		if recall(c) < 0.85 {
+			t.Errorf("the default cap of %d review pairs per record keeps recall of %.3f on the Chicago tuning part, want at least 0.85", k, recall(c))
 		}
 	}
 }

@@ -66,7 +66,7 @@ type Matcher struct {
 
 // DefaultReviewCap is how many review pairs Match keeps per record at
 // most (see WithReviewCap).
-const DefaultReviewCap = 3
+const DefaultReviewCap = 5
 
 // New returns a matcher with the given thresholds, which must satisfy
 // 0 < Review <= Same <= 1.

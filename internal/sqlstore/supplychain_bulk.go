@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"database/sql/driver"
 	"fmt"
 )
 
@@ -132,6 +133,9 @@ const stageLimit = 1 << 20
 type stagedRows struct {
 	open           bool // the temporary tables exist and hold nothing of earlier imports
 	parties, links int  // rows staged and not yet written
+	// stmts are the driver's statements that stage rows (stageExec), by
+	// text, closed with the Writer.
+	stmts map[string]driver.Stmt
 }
 
 // openStage creates the staging tables on first use in an import.
@@ -182,4 +186,18 @@ func (w *Writer) closeStage() error {
 	}
 	w.stage.open = false
 	return nil
+}
+
+// close closes the statements the Writer prepared.
+func (w *Writer) close() {
+	if len(w.stage.stmts) > 0 {
+		_ = w.conn.Raw(func(any) error {
+			for _, st := range w.stage.stmts {
+				st.Close()
+			}
+			return nil
+		})
+		w.stage.stmts = nil
+	}
+	w.stmtCache.close()
 }

@@ -1,6 +1,8 @@
 package sqlstore
 
 import (
+	"database/sql/driver"
+	"fmt"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/supplychain"
@@ -12,17 +14,14 @@ func (w *Writer) flushPartiesSQLite(ps []supplychain.Party) error {
 	if err := w.openStage(); err != nil {
 		return err
 	}
-	stage, err := w.stmt(`INSERT INTO temp.import_parties (` + stagedPartyColumns + `) VALUES (?` +
-		strings.Repeat(", ?", len(partyColumnNames)-2) + `)`)
+	text := `INSERT INTO temp.import_parties (` + stagedPartyColumns + `) VALUES (?` + strings.Repeat(", ?", len(partyColumnNames)-2) + `)`
+	var args []any
+	err := w.stageExec(text, len(ps), func(i int, row []driver.NamedValue) []driver.NamedValue {
+		args = w.partyArgs(args[:0], ps[i])
+		return appendNamed(row, args[1:]...) // all but org_id
+	})
 	if err != nil {
-		return err
-	}
-	args := make([]any, 0, len(partyColumnNames))
-	for _, p := range ps {
-		args = w.partyArgs(args[:0], p)
-		if _, err := stage.ExecContext(w.ctx, args[1:]...); err != nil { // all but org_id
-			return classify(err, "parties")
-		}
+		return classify(err, "parties")
 	}
 	w.stage.parties += len(ps)
 	return w.stageFull()
@@ -85,14 +84,13 @@ func (w *Writer) flushLinksSQLite(ls []supplychain.Link) error {
 	if err := w.openStage(); err != nil {
 		return err
 	}
-	stage, err := w.stmt(`INSERT INTO temp.import_links (buyer_id, supplier_id, commodity, share) VALUES (?, ?, ?, ?)`)
+	err := w.stageExec(`INSERT INTO temp.import_links (buyer_id, supplier_id, commodity, share) VALUES (?, ?, ?, ?)`, len(ls),
+		func(i int, row []driver.NamedValue) []driver.NamedValue {
+			l := ls[i]
+			return appendNamed(row, l.Buyer, l.Supplier, l.Commodity, nullFloat(l.Share))
+		})
 	if err != nil {
-		return err
-	}
-	for _, l := range ls {
-		if _, err := stage.ExecContext(w.ctx, l.Buyer, l.Supplier, l.Commodity, nullFloat(l.Share)); err != nil {
-			return classify(err, "links")
-		}
+		return classify(err, "links")
 	}
 	w.stage.links += len(ls)
 	return w.stageFull()
@@ -121,4 +119,55 @@ func (w *Writer) writeStagedLinks() error {
 	}
 	w.stage.links = 0
 	return nil
+}
+
+// stageExec runs the staging statement text once for each of n rows, the
+// values of row i given by row, through the SQLite driver's own statement:
+// rows are staged by the hundred thousand, and database/sql's work around
+// each execution (checking and converting every value, locking the
+// connection, building a result) cost about as much as the engine's. The
+// statement is prepared once per import and runs on the import's
+// connection, inside its transaction.
+func (w *Writer) stageExec(text string, n int, row func(i int, vals []driver.NamedValue) []driver.NamedValue) error {
+	return w.conn.Raw(func(dc any) error {
+		st := w.stage.stmts[text]
+		if st == nil {
+			pc, ok := dc.(driver.ConnPrepareContext)
+			if !ok {
+				return fmt.Errorf("staging needs a driver that prepares with a context, not %T", dc)
+			}
+			var err error
+			if st, err = pc.PrepareContext(w.ctx, text); err != nil {
+				return fmt.Errorf("prepare: %w", err)
+			}
+			if w.stage.stmts == nil {
+				w.stage.stmts = map[string]driver.Stmt{}
+			}
+			w.stage.stmts[text] = st
+		}
+		ex, ok := st.(driver.StmtExecContext)
+		if !ok {
+			return fmt.Errorf("staging needs a driver statement that executes with a context, not %T", st)
+		}
+		var vals []driver.NamedValue
+		for i := range n {
+			vals = row(i, vals[:0])
+			if _, err := ex.ExecContext(w.ctx, vals); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// appendNamed appends values as the driver takes them, numbered from 1:
+// strings, float64, int64 or nil (an int becomes an int64).
+func appendNamed(vals []driver.NamedValue, values ...any) []driver.NamedValue {
+	for _, v := range values {
+		if i, ok := v.(int); ok {
+			v = int64(i)
+		}
+		vals = append(vals, driver.NamedValue{Ordinal: len(vals) + 1, Value: v})
+	}
+	return vals
 }

@@ -25,7 +25,7 @@ type ConsentReader interface {
 	Consents(ctx context.Context, orgID, reportID string) ([]grievance.Consent, error)
 }
 
-var errNoCaseKey = kernel.Errorf(kernel.Unauthorised, "your case key is not unlocked in this session; sign out and sign in again with your password")
+var errNoCaseKey = failure(kernel.Unauthorised, "your case key is not unlocked in this session; sign out and sign in again with your password")
 
 // handlerOf turns the principal's unlocked key into a grievance handler.
 // The key travels in the session as its printable form.
@@ -165,14 +165,14 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 		f.Stages = []grievance.Stage{grievance.Stage(q.Stage)}
 	case q.Stage == "all":
 	default:
-		s.fail(w, r, kernel.Errorf(kernel.Invalid, "unknown stage filter"))
+		s.fail(w, r, failure(kernel.Invalid, "unknown stage filter"))
 		return
 	}
 	var problem string
 	if q.Receipt != "" {
 		loc, err := grievance.ParseLocator(q.Receipt)
 		if err != nil {
-			problem = kernel.ErrorMessage(err)
+			problem = s.errorText(r, err)
 		} else if loc != q.Receipt {
 			// Keep only the locator in the address bar and history: a
 			// whole receipt read out by a reporter holds their secret.
@@ -192,7 +192,7 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 	case grievance.Severity(q.Severity).Valid():
 		f.Severities = []grievance.Severity{grievance.Severity(q.Severity)}
 	default:
-		s.fail(w, r, kernel.Errorf(kernel.Invalid, "unknown severity filter"))
+		s.fail(w, r, failure(kernel.Invalid, "unknown severity filter"))
 		return
 	}
 	switch q.Assignee {
@@ -203,7 +203,7 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 		f.Assignee = grievance.Unassigned
 	default:
 		if !kernel.ValidID(q.Assignee) {
-			s.fail(w, r, kernel.Errorf(kernel.Invalid, "unknown assignee filter"))
+			s.fail(w, r, failure(kernel.Invalid, "unknown assignee filter"))
 			return
 		}
 		f.Assignee = q.Assignee
@@ -231,13 +231,13 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 	for i, it := range items {
 		rows[i] = inboxRow{QueueItem: it, LateDays: -it.Deadline.DaysLeft, Danger: it.Report.Triage.Severity == grievance.SeverityCritical && !it.Report.Purged}
 		if a := it.Report.Case.Assignee; a != "" {
-			rows[i].Assignee = cmp.Or(names[a], "a former user")
+			rows[i].Assignee = cmp.Or(names[a], s.tr(r, "a former user"))
 		}
 		if rows[i].Danger && it.Report.Case.Stage != grievance.StageClosed {
 			danger++
 		}
 		for _, c := range it.Report.Triage.Categories {
-			rows[i].Labels = append(rows[i].Labels, grievance.Label(c, "en"))
+			rows[i].Labels = append(rows[i].Labels, grievance.Label(c, s.localeOf(r).Code))
 		}
 	}
 	pending, err := s.pendingHandlers(r)
@@ -247,7 +247,7 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 	}
 	next := q.values(f.Locator)
 	next.Set("page", strconv.Itoa(max(page, 0)+1))
-	about := q.about(s.localeOf(r), s.supplierName(r.Context(), p.User.OrgID, q.Supplier))
+	about := q.about(s.localeOf(r), s.supplierName(r.Context(), s.localeOf(r), p.User.OrgID, q.Supplier))
 	status := http.StatusOK
 	if problem != "" {
 		status = http.StatusBadRequest
@@ -296,17 +296,17 @@ func (s *caseHandlers) pendingHandlers(r *http.Request) ([]account.User, error) 
 func (s *caseHandlers) caseHandlerApprove(w http.ResponseWriter, r *http.Request) {
 	a := s.approvals
 	if a == nil {
-		s.fail(w, r, kernel.Errorf(kernel.Unavailable, "case handler approval is not available on this server"))
+		s.fail(w, r, failure(kernel.Unavailable, "case handler approval is not available on this server"))
 		return
 	}
 	p := principalOf(r)
 	if p.ViaToken || len(p.Key) == 0 {
-		s.fail(w, r, kernel.Errorf(kernel.Forbidden, "approve new case handlers on the case pages, signed in with your password"))
+		s.fail(w, r, failure(kernel.Forbidden, "approve new case handlers on the case pages, signed in with your password"))
 		return
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
+		s.fail(w, r, failure(kernel.Invalid, "the form could not be read"))
 		return
 	}
 	if err := a.ApproveHandler(r.Context(), p.User.OrgID, p.User.ID, r.PathValue("id"), r.PostForm.Get("fingerprint")); err != nil {
@@ -321,11 +321,11 @@ func (s *caseHandlers) caseHandlerApprove(w http.ResponseWriter, r *http.Request
 func (s *caseHandlers) casesMarkSpam(w http.ResponseWriter, r *http.Request) {
 	r.Body = http.MaxBytesReader(w, r.Body, 256<<10)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
+		s.fail(w, r, failure(kernel.Invalid, "the form could not be read"))
 		return
 	}
 	if r.PostForm.Get("confirm") != "yes" {
-		s.fail(w, r, kernel.Errorf(kernel.Invalid, "tick the box to confirm: marking reports as spam destroys them for good"))
+		s.fail(w, r, failure(kernel.Invalid, "tick the box to confirm: marking reports as spam destroys them for good"))
 		return
 	}
 	p := principalOf(r)
@@ -343,7 +343,7 @@ func (s *caseHandlers) openCase(r *http.Request) (*grievance.HandlerSession, err
 	p := principalOf(r)
 	id := r.PathValue("id")
 	if !kernel.ValidID(id) {
-		return nil, kernel.Errorf(kernel.NotFound, "no such case")
+		return nil, failure(kernel.NotFound, "no such case")
 	}
 	h, err := handlerOf(p)
 	if err != nil {
@@ -353,7 +353,7 @@ func (s *caseHandlers) openCase(r *http.Request) (*grievance.HandlerSession, err
 	if errors.Is(err, vault.ErrWrongKey) {
 		// The case is wrapped to a key this handler no longer holds (a
 		// password reset issues a new one).
-		return nil, kernel.Errorf(kernel.Forbidden, "your current key does not open this case; an administrator can restore your access with the organisation recovery key (upstream keys recover)")
+		return nil, failure(kernel.Forbidden, "your current key does not open this case; an administrator can restore your access with the organisation recovery key (upstream keys recover)")
 	}
 	return hs, err
 }
@@ -399,13 +399,14 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 			consents = append(consents, row)
 		}
 	}
+	loc := s.localeOf(r)
 	var labels []string
 	for _, c := range v.Report.Triage.Categories {
-		labels = append(labels, grievance.Label(c, "en"))
+		labels = append(labels, grievance.Label(c, loc.Code))
 	}
 	cats := make([]categoryOption, 0, len(grievance.Categories()))
 	for _, c := range grievance.Categories() {
-		cats = append(cats, categoryOption{Code: c, Label: grievance.Label(c, "en"), Checked: slices.Contains(v.Report.Triage.Categories, c)})
+		cats = append(cats, categoryOption{Code: c, Label: grievance.Label(c, loc.Code), Checked: slices.Contains(v.Report.Triage.Categories, c)})
 	}
 	moves := grievance.AllowedMoves(v.Report.Case.Stage)
 	openRemedies := 0
@@ -433,7 +434,7 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 		"RemedyTypes": grievance.RemedyTypes(), "Purposes": grievance.Purposes(), "Categories": cats,
 		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
 		"Overrides":  []grievance.OverrideReason{grievance.OverrideRiskToLife, grievance.OverrideChildAtRisk, grievance.OverrideLegalDuty, grievance.OverrideCourtOrdered},
-		"Reveal":     reveal, "Error": errMsg, "Names": names, "SupplierName": s.supplierName(ctx, v.Report.OrgID, v.Report.Triage.SupplierID),
+		"Reveal":     reveal, "Error": errMsg, "Names": names, "SupplierName": s.supplierName(ctx, loc, v.Report.OrgID, v.Report.Triage.SupplierID),
 		"Me": principalOf(r).User.ID, "Handlers": handlers, "Today": grievance.Today(s.clock).String(),
 	})
 }
@@ -444,7 +445,7 @@ func (s *caseHandlers) renderCase(w http.ResponseWriter, r *http.Request, hs *gr
 func (s *caseHandlers) caseAction(w http.ResponseWriter, r *http.Request, act func(ctx context.Context, hs *grievance.HandlerSession) (string, error)) {
 	r.Body = http.MaxBytesReader(w, r.Body, 64<<10)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
+		s.fail(w, r, failure(kernel.Invalid, "the form could not be read"))
 		return
 	}
 	s.caseActionRun(w, r, act)
@@ -465,7 +466,7 @@ func (s *caseHandlers) caseActionRun(w http.ResponseWriter, r *http.Request, act
 			s.fail(w, r, err)
 			return
 		}
-		s.renderCase(w, r, hs, statusOf(code), kernel.ErrorMessage(err))
+		s.renderCase(w, r, hs, statusOf(code), s.errorText(r, err))
 		return
 	}
 	s.done(w, r, "/cases/"+hs.Report().ID, msg)
@@ -483,7 +484,7 @@ func (s *caseHandlers) caseStage(w http.ResponseWriter, r *http.Request) {
 		}
 		loc := s.localeOf(r)
 		if reason != "" {
-			return loc.tr("Case moved to %v (%v).", grievance.StageLabel(to, loc.Code), loc.tr(escapeVerbs(label(string(reason))))), nil
+			return loc.tr("Case moved to %v (%v).", grievance.StageLabel(to, loc.Code), loc.label(string(reason))), nil
 		}
 		return loc.tr("Case moved to %v.", grievance.StageLabel(to, loc.Code)), nil
 	})
@@ -495,18 +496,18 @@ func (s *caseHandlers) caseAssign(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		id := strings.TrimSpace(r.PostForm.Get("assignee"))
 		if id == "" {
-			return "The case is now assigned to no one.", hs.Assign(ctx, "", vault.PublicKey{})
+			return translatable("The case is now assigned to no one."), hs.Assign(ctx, "", vault.PublicKey{})
 		}
 		u, err := s.users.User(ctx, hs.Report().OrgID, id)
 		if err != nil || u.Role != account.RoleCaseHandler || u.Disabled {
-			return "", kernel.Errorf(kernel.Invalid, "assigned to: choose an active case handler of this organisation")
+			return "", failure(kernel.Invalid, "assigned to: choose an active case handler of this organisation")
 		}
 		if s.handlerKeys == nil {
-			return "", kernel.Errorf(kernel.Unavailable, "handler keys are not available")
+			return "", failure(kernel.Unavailable, "handler keys are not available")
 		}
 		pub, err := s.handlerKeys.HandlerPublicKey(ctx, u.OrgID, u.ID)
 		if kernel.IsCode(err, kernel.NotFound) {
-			return "", kernel.Errorf(kernel.Invalid, "assigned to: %s has no key yet and must sign in once first", cmp.Or(u.Name, u.Email))
+			return "", failure(kernel.Invalid, "assigned to: %v has no key yet and must sign in once first", cmp.Or(u.Name, u.Email))
 		}
 		if err != nil {
 			return "", err
@@ -514,7 +515,7 @@ func (s *caseHandlers) caseAssign(w http.ResponseWriter, r *http.Request) {
 		if err := hs.Assign(ctx, u.ID, pub); err != nil {
 			return "", err
 		}
-		return "The case is assigned to " + cmp.Or(u.Name, u.Email) + "; they can open it.", nil
+		return s.tr(r, "The case is assigned to %v; they can open it.", cmp.Or(u.Name, u.Email)), nil
 	})
 }
 
@@ -529,7 +530,7 @@ func (s *caseHandlers) caseTriage(w http.ResponseWriter, r *http.Request) {
 		t.Severity = grievance.Severity(r.PostForm.Get("severity"))
 		t.Country = strings.ToUpper(strings.TrimSpace(r.PostForm.Get("country")))
 		if _, byName := r.PostForm["supplier"]; byName {
-			id, err := s.findSupplier(ctx, hs.Report().OrgID, t.SupplierID, strings.TrimSpace(r.PostForm.Get("supplier")))
+			id, err := s.findSupplier(ctx, s.localeOf(r), hs.Report().OrgID, t.SupplierID, strings.TrimSpace(r.PostForm.Get("supplier")))
 			if err != nil {
 				return "", err
 			}
@@ -555,7 +556,7 @@ func (s *caseHandlers) caseMessage(w http.ResponseWriter, r *http.Request) {
 func (s *caseHandlers) caseRemedyPropose(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		code := strings.ToUpper(strings.TrimSpace(r.PostForm.Get("currency")))
-		minor, err := parseMoney(r.PostForm.Get("amount"), code)
+		minor, err := parseMoney(s.localeOf(r), r.PostForm.Get("amount"), code)
 		if err != nil {
 			return "", err
 		}
@@ -563,7 +564,7 @@ func (s *caseHandlers) caseRemedyPropose(w http.ResponseWriter, r *http.Request)
 		kind := grievance.RemedyType(r.PostForm.Get("type"))
 		_, err = hs.ProposeRemedy(ctx, kind, money, strings.TrimSpace(r.PostForm.Get("description")))
 		loc := s.localeOf(r)
-		return loc.tr("Remedy proposed (%v): the reporter can accept or contest it on their follow-up page.", loc.tr(escapeVerbs(label(string(kind))))), err
+		return loc.tr("Remedy proposed (%v): the reporter can accept or contest it on their follow-up page.", loc.label(string(kind))), err
 	})
 }
 
@@ -580,14 +581,14 @@ func (s *caseHandlers) caseRemedyImplement(w http.ResponseWriter, r *http.Reques
 	s.caseActionRun(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		day, err := grievance.ParseDay(strings.TrimSpace(form.Get("day")))
 		if err != nil {
-			return "", kernel.Errorf(kernel.Invalid, "evidence: the day the remedy was carried out is not a date (use the date picker, or type it as 2026-03-31)")
+			return "", failure(kernel.Invalid, "evidence: the day the remedy was carried out is not a date (use the date picker, or type it as %v)", "2026-03-31")
 		}
 		_, err = hs.ImplementRemedyWithEvidence(ctx, r.PathValue("rid"), grievance.Evidence{Note: strings.TrimSpace(form.Get("note")), Day: day, File: file})
-		msg := "Remedy marked as implemented on " + day.String() + ", with your note"
+		loc := s.localeOf(r)
 		if file != nil {
-			msg += " and the file " + file.Name
+			return loc.tr("Remedy marked as implemented on %v, with your note and the file %v as evidence, sealed with the case.", loc.date(day.Time()), file.Name), err
 		}
-		return msg + " as evidence, sealed with the case.", err
+		return loc.tr("Remedy marked as implemented on %v, with your note as evidence, sealed with the case.", loc.date(day.Time())), err
 	})
 }
 
@@ -600,7 +601,7 @@ func readEvidenceForm(w http.ResponseWriter, r *http.Request) (url.Values, *grie
 	if err != nil {
 		// A form without a file input may come url-encoded.
 		if err := r.ParseForm(); err != nil {
-			return nil, nil, kernel.Errorf(kernel.Invalid, "the form could not be read")
+			return nil, nil, failure(kernel.Invalid, "the form could not be read")
 		}
 		return r.PostForm, nil, nil
 	}
@@ -612,18 +613,18 @@ func readEvidenceForm(w http.ResponseWriter, r *http.Request) (url.Values, *grie
 		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, nil, kernel.Errorf(kernel.Invalid, "evidence: the file must be at most %d MB", grievance.MaxAttachmentBytes>>20)
+			return nil, nil, failure(kernel.Invalid, "evidence: the file must be at most %v MB", grievance.MaxAttachmentBytes>>20)
 		}
 		if err != nil || n >= 16 {
-			return nil, nil, kernel.Errorf(kernel.Invalid, "the form could not be read")
+			return nil, nil, failure(kernel.Invalid, "the form could not be read")
 		}
 		if part.FormName() == "file" {
 			content, err := io.ReadAll(io.LimitReader(part, grievance.MaxAttachmentBytes+1))
 			if err != nil {
-				return nil, nil, kernel.Errorf(kernel.Invalid, "evidence: the file could not be read")
+				return nil, nil, failure(kernel.Invalid, "evidence: the file could not be read")
 			}
 			if len(content) > grievance.MaxAttachmentBytes {
-				return nil, nil, kernel.Errorf(kernel.Invalid, "evidence: the file must be at most %d MB", grievance.MaxAttachmentBytes>>20)
+				return nil, nil, failure(kernel.Invalid, "evidence: the file must be at most %v MB", grievance.MaxAttachmentBytes>>20)
 			}
 			if part.FileName() == "" || len(content) == 0 {
 				continue // no file chosen
@@ -633,14 +634,14 @@ func readEvidenceForm(w http.ResponseWriter, r *http.Request) (url.Values, *grie
 				mt = mt[:i]
 			}
 			if !allowedMedia[mt] {
-				return nil, nil, kernel.Errorf(kernel.Invalid, "evidence: attach a photo (JPEG, PNG, WebP) or a PDF document")
+				return nil, nil, failure(kernel.Invalid, "evidence: attach a photo (JPEG, PNG, WebP) or a PDF document")
 			}
 			file = &grievance.Attachment{Name: cleanFileName(part.FileName()), MediaType: mt, Content: content}
 			continue
 		}
 		v, err := io.ReadAll(io.LimitReader(part, grievance.MaxMessageBytes+1024))
 		if err != nil {
-			return nil, nil, kernel.Errorf(kernel.Invalid, "the form could not be read")
+			return nil, nil, failure(kernel.Invalid, "the form could not be read")
 		}
 		form.Add(part.FormName(), string(v))
 	}
@@ -679,7 +680,7 @@ func (s *caseHandlers) caseReferral(w http.ResponseWriter, r *http.Request) {
 		p := grievance.Purpose(r.PostForm.Get("purpose"))
 		note := strings.TrimSpace(r.PostForm.Get("note"))
 		if note == "" {
-			return "", kernel.Errorf(kernel.Invalid, "say to whom the case is referred and what is shared")
+			return "", failure(kernel.Invalid, "say to whom the case is referred and what is shared")
 		}
 		override := grievance.OverrideReason(r.PostForm.Get("override"))
 		if err := hs.Authorise(ctx, p, override); err != nil {
@@ -690,23 +691,23 @@ func (s *caseHandlers) caseReferral(w http.ResponseWriter, r *http.Request) {
 			text += ", consent overridden: " + label(string(override))
 		}
 		loc := s.localeOf(r)
-		return loc.tr("Referral recorded (%v) as an internal note; the audit log records it.", loc.tr(escapeVerbs(label(string(p))))), hs.Reply(ctx, text+"\n\n"+note, true)
+		return loc.tr("Referral recorded (%v) as an internal note; the audit log records it.", loc.label(string(p))), hs.Reply(ctx, text+"\n\n"+note, true)
 	})
 }
 
 func (s *caseHandlers) caseGrant(w http.ResponseWriter, r *http.Request) {
 	s.caseAction(w, r, func(ctx context.Context, hs *grievance.HandlerSession) (string, error) {
 		if s.handlerKeys == nil {
-			return "", kernel.Errorf(kernel.Unavailable, "handler keys are not available")
+			return "", failure(kernel.Unavailable, "handler keys are not available")
 		}
 		email := strings.TrimSpace(r.PostForm.Get("email"))
 		u, err := s.users.UserByEmail(ctx, strings.ToLower(email))
 		if err != nil || u.OrgID != hs.Report().OrgID || u.Role != account.RoleCaseHandler || u.Disabled {
-			return "", kernel.Errorf(kernel.Invalid, "no active case handler with that email in this organisation")
+			return "", failure(kernel.Invalid, "no active case handler with that email in this organisation")
 		}
 		pub, err := s.handlerKeys.HandlerPublicKey(ctx, u.OrgID, u.ID)
 		if kernel.IsCode(err, kernel.NotFound) {
-			return "", kernel.Errorf(kernel.Invalid, "that handler has no key yet: they must sign in once first")
+			return "", failure(kernel.Invalid, "that handler has no key yet: they must sign in once first")
 		}
 		if err != nil {
 			return "", err
@@ -748,7 +749,7 @@ func sendAttachment(w http.ResponseWriter, info grievance.AttachmentInfo, body [
 }
 
 // supplierName names the supplier a case is linked to, for the case page.
-func (s *caseHandlers) supplierName(ctx context.Context, orgID, id string) string {
+func (s *caseHandlers) supplierName(ctx context.Context, loc *locale, orgID, id string) string {
 	if id == "" {
 		return ""
 	}
@@ -757,7 +758,7 @@ func (s *caseHandlers) supplierName(ctx context.Context, orgID, id string) strin
 			return p.Name
 		}
 	}
-	return "a supplier no longer in the register"
+	return loc.tr("a supplier no longer in the register")
 }
 
 // findSupplier reads the supplier field of the triage form, a search that
@@ -766,11 +767,11 @@ func (s *caseHandlers) supplierName(ctx context.Context, orgID, id string) strin
 // are; otherwise the handler is told how many match, with examples, and
 // types more. The name of the linked supplier, sent back unchanged, keeps
 // the link; an empty field removes it.
-func (s *caseHandlers) findSupplier(ctx context.Context, orgID, current, typed string) (string, error) {
+func (s *caseHandlers) findSupplier(ctx context.Context, loc *locale, orgID, current, typed string) (string, error) {
 	if typed == "" {
 		return "", nil
 	}
-	if current != "" && typed == s.supplierName(ctx, orgID, current) {
+	if current != "" && typed == s.supplierName(ctx, loc, orgID, current) {
 		return current, nil
 	}
 	found, err := searchSuppliers(ctx, s.parties, orgID, typed)
@@ -780,11 +781,11 @@ func (s *caseHandlers) findSupplier(ctx context.Context, orgID, current, typed s
 	case found.Picked != "":
 		return found.Picked, nil
 	case found.Total == 0:
-		return "", kernel.Errorf(kernel.Invalid, "supplier: no supplier matches %q; check the register", typed)
+		return "", failure(kernel.Invalid, "supplier: no supplier matches %v; check the register", strconv.Quote(typed))
 	}
 	var names []string
 	for _, c := range found.Choices[:min(3, len(found.Choices))] {
 		names = append(names, c.Name)
 	}
-	return "", kernel.Errorf(kernel.Invalid, "supplier: %s %q (%s): type more of the name", fmtCountOf(found.Total, "supplier matches", "suppliers match"), typed, strings.Join(names, "; "))
+	return "", failure(kernel.Invalid, "supplier: %v %v (%v): type more of the name", loc.countOf(found.Total, "supplier matches", "suppliers match"), strconv.Quote(typed), strings.Join(names, "; "))
 }

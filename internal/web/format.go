@@ -77,26 +77,65 @@ func groupThousands(whole string) string {
 	return string(out)
 }
 
-// parseMoney reads an amount typed in the currency's units, such as
-// "36000" or "36,000.50", into minor units.
-func parseMoney(s, code string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
+// parseMoney reads an amount typed in the currency's units into minor
+// units, as people write it in the page's language: "36,000.50" in
+// English, "36.000,50" in Spanish or Portuguese, "36 000,50" in French.
+// A lone separator of the other kind followed by one or two digits is
+// read as the decimal mark too ("120.50" typed on a Spanish page), since
+// nobody groups two digits; any other grouping must come in threes, so an
+// amount is never silently read 100 times too large or too small.
+func parseMoney(l *locale, s, code string) (int64, error) {
+	d := grievance.MinorDigits(code)
+	example := 120.0
+	if d > 0 {
+		example = 120.5
+	}
+	bad := func() (int64, error) {
+		if d == 0 {
+			return 0, failure(kernel.Invalid, "Amount: write a whole number such as %v.", l.num(example))
+		}
+		return 0, failure(kernel.Invalid, "Amount: write it like %v.", l.num(example))
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\'' || r == '’' {
+			return -1 // spaces and apostrophes only group thousands
+		}
+		return r
+	}, strings.TrimSpace(s))
 	if s == "" {
 		return 0, nil
 	}
-	d := grievance.MinorDigits(code)
-	whole, frac, _ := strings.Cut(s, ".")
-	example := "120"
-	if d > 0 {
-		example += "." + strings.Repeat("5", d)
+	dec, other := l.decimalMark(), ","
+	if dec == "," {
+		other = "."
 	}
-	if len(frac) > d || len(whole) > 12 || whole == "" {
-		return 0, kernel.Errorf(kernel.Invalid, "amount: write it like %s", example)
+	whole, frac, hasDec := s, "", false
+	if i := strings.LastIndex(s, dec); i >= 0 {
+		whole, frac, hasDec = s[:i], s[i+len(dec):], true
+	} else if strings.Count(s, other) == 1 {
+		i := strings.Index(s, other)
+		if n := len(s) - i - 1; n >= 1 && n <= 2 && n <= d {
+			whole, frac, hasDec = s[:i], s[i+1:], true
+		}
+	}
+	if hasDec && (frac == "" || len(frac) > d || strings.Trim(frac, "0123456789") != "") {
+		return bad()
+	}
+	// The whole part: digits, grouped in threes by the other mark.
+	groups := strings.Split(whole, other)
+	for i, g := range groups {
+		if g == "" || strings.Trim(g, "0123456789") != "" || (i > 0 && len(g) != 3) || (i == 0 && len(groups) > 1 && len(g) > 3) {
+			return bad()
+		}
+	}
+	whole = strings.Join(groups, "")
+	if len(whole) > 12 {
+		return bad()
 	}
 	frac += strings.Repeat("0", d-len(frac))
 	n, err := strconv.ParseInt(whole+frac, 10, 64)
 	if err != nil || n < 0 {
-		return 0, kernel.Errorf(kernel.Invalid, "amount: write it like %s", example)
+		return bad()
 	}
 	return n, nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/upstream-platform/upstream/internal/grievance"
@@ -32,11 +33,17 @@ func TestNumbersForPeople(t *testing.T) {
 }
 
 func TestParseMoney(t *testing.T) {
+	en, es, fr := testLocale(t, "en"), testLocale(t, "es"), testLocale(t, "fr")
 	for _, tc := range []struct {
 		in, code string
 		want     int64
 		bad      bool
 	}{
+		{"120,50", "USD", 12050, false}, // a European decimal comma on an English page
+		{"1,5", "USD", 150, false},
+		{"1,2345", "USD", 0, true},
+		{"1,23,456", "USD", 0, true},
+		{"1 234.50", "USD", 123450, false},
 		{"36000", "USD", 3600000, false},
 		{"36,000.50", "USD", 3600050, false},
 		{"120.5", "EUR", 12050, false},
@@ -48,9 +55,59 @@ func TestParseMoney(t *testing.T) {
 		{"-5", "USD", 0, true},
 		{"ten", "USD", 0, true},
 	} {
-		got, err := parseMoney(tc.in, tc.code)
+		got, err := parseMoney(en, tc.in, tc.code)
 		if (err != nil) != tc.bad || got != tc.want {
 			t.Errorf("parseMoney(%q, %s) = %d, %v", tc.in, tc.code, got, err)
 		}
+	}
+	// On a Spanish or French page the comma is the decimal mark and the
+	// point, space or no-break space groups thousands; a lone point before
+	// two digits is still read as decimals.
+	for _, tc := range []struct {
+		l        *locale
+		in, code string
+		want     int64
+		bad      bool
+	}{
+		{es, "36.000,50", "USD", 3600050, false},
+		{es, "120,5", "EUR", 12050, false},
+		{es, "120.50", "EUR", 12050, false},
+		{es, "1.234", "USD", 123400, false},
+		{es, "1.234", "KWD", 1234000, false},
+		{es, "1,234", "KWD", 1234, false},
+		{es, "1,5", "JPY", 0, true},
+		{es, "12,345", "USD", 0, true},
+		{fr, "36\u202f000,50", "USD", 3600050, false},
+		{fr, "36 000,50", "USD", 3600050, false},
+		{fr, "36000", "USD", 3600000, false},
+		{fr, "3.60.00", "USD", 0, true},
+	} {
+		got, err := parseMoney(tc.l, tc.in, tc.code)
+		if (err != nil) != tc.bad || got != tc.want {
+			t.Errorf("%s: parseMoney(%q, %s) = %d, %v", tc.l.Code, tc.in, tc.code, got, err)
+		}
+	}
+	if _, err := parseMoney(es, "diez", "USD"); err == nil || es.errorText(err) != "Importe: escríbalo así: 120,50." {
+		t.Errorf("a Spanish amount error: %v", es.errorText(err))
+	}
+}
+
+// Amounts read with the page's separators and the currency's decimals.
+func TestMoneyPerLocale(t *testing.T) {
+	m := grievance.Money{Minor: 3600050, Currency: "USD"}
+	for code, want := range map[string]string{"en": "USD 36,000.50", "es": "USD 36.000,50", "pt": "USD 36.000,50", "fr": "USD 36\u202f000,50"} {
+		got := testLocale(t, code).money(m)
+		if code == "fr" {
+			got = strings.ReplaceAll(got, "\u00a0", "\u202f")
+		}
+		if got != want {
+			t.Errorf("%s: %q, want %q", code, got, want)
+		}
+	}
+	if got := testLocale(t, "en").money(m); got != m.String() {
+		t.Errorf("English %q differs from the domain's %q", got, m.String())
+	}
+	if got := testLocale(t, "es").money(grievance.Money{Minor: 36000, Currency: "JPY"}); got != "JPY 36.000" {
+		t.Errorf("yen: %q", got)
 	}
 }

@@ -22,6 +22,7 @@ import (
 	"golang.org/x/text/number"
 
 	"github.com/upstream-platform/upstream/internal/country"
+	"github.com/upstream-platform/upstream/internal/grievance"
 )
 
 // The staff pages speak the language each person chooses. Text is written
@@ -323,4 +324,26 @@ func (l *locale) country(code string) string {
 		return c.Name
 	}
 	return code
+}
+
+// decimalMark is the character the locale writes between whole and
+// fractional units: "." in English, "," in Spanish, French and Portuguese.
+func (l *locale) decimalMark() string {
+	if strings.Contains(l.num(1.5), ",") {
+		return ","
+	}
+	return "."
+}
+
+// money shows an amount with its currency code and the locale's
+// separators, with as many decimals as the currency's minor unit:
+// "USD 36,000.50", "USD 36.000,50", "USD 36 000,50".
+func (l *locale) money(m grievance.Money) string {
+	d := grievance.MinorDigits(m.Currency)
+	v := float64(m.Minor) / math.Pow10(d)
+	n := l.p.Sprint(number.Decimal(v, number.MinFractionDigits(d), number.MaxFractionDigits(d)))
+	if m.Currency == "" {
+		return n
+	}
+	return m.Currency + " " + n
 }

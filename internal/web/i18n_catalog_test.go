@@ -315,7 +315,7 @@ var translatedPages = []string{"layout.html", "account.html", "error.html", "log
 	"alerts_detail.html", "alerts_closures.html", "alerts_endpoints.html", "alerts_sensitivity.html", "api_reference.html",
 	"eudr.html", "impact_list.html", "impact_sroi.html", "invitation.html", "screening.html",
 	"supply_audits.html", "supply_duplicates.html", "supply_import.html", "supply_party.html", "survey.html",
-	"survey_texts.html", "surveys.html", "users.html", "audit_log.html", "settings.html"}
+	"survey_texts.html", "surveys.html", "users.html", "audit_log.html", "settings.html", "case.html"}
 
 // tagOrComment matches markup between visible text.
 var tagOrComment = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/vault"
 )
 
 func testLocale(t *testing.T, code string) *locale {
@@ -205,6 +206,54 @@ func TestSettingsAndAuditLogInFrench(t *testing.T) {
 		for _, want := range []string{"a défini des consignes d’urgence", "25 novembre 2026 à 09:00 UTC", "les paramètres de l’organisation"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the French audit log lacks %q:\n%s", want, page)
+			}
+		}
+	})
+}
+
+// A case handler whose pages are in Spanish reads the case page in
+// Spanish: labels, categories, dates, the country, and an amount typed and
+// shown with the decimal comma; what the handler did is confirmed in
+// Spanish, and a form error too.
+func TestCasePageInSpanish(t *testing.T) {
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		g := newGFixture(t, db, vault.TestParams())
+		_, h := g.login(t, "case_handler@acme.example", testPassword, "")
+		es := map[string]string{"Accept-Language": "es"}
+		rc, _, _ := g.submitReport(t, "acme", url.Values{"narrative": {"wages held back"}, "category": {"withholding_of_wages"}}, nil)
+		id := g.reportIDByReceipt(t, rc)
+		post := func(path string, form url.Values) *http.Response {
+			t.Helper()
+			return g.do(t, "POST", "/cases/"+id+path, form.Encode(), h, es)
+		}
+		for _, st := range []struct {
+			path string
+			form url.Values
+		}{
+			{"/stage", url.Values{"to": {"acknowledged"}}},
+			{"/stage", url.Values{"to": {"investigating"}}},
+			{"/triage", url.Values{"category": {"withholding_of_wages"}, "severity": {"high"}, "country": {"de"}}},
+			{"/stage", url.Values{"to": {"remediation"}}},
+			{"/remedies", url.Values{"type": {"back_pay"}, "amount": {"36.000,50"}, "currency": {"usd"}, "description": {"three months"}}},
+		} {
+			if res := post(st.path, st.form); res.StatusCode != http.StatusSeeOther {
+				t.Fatalf("%s: %d %s", st.path, res.StatusCode, body(t, res))
+			}
+		}
+		res := post("/remedies", url.Values{"type": {"back_pay"}, "amount": {"36,5,0"}, "currency": {"usd"}, "description": {"x"}})
+		if p := body(t, res); res.StatusCode != http.StatusBadRequest || !strings.Contains(p, "Importe: escríbalo así: 120,50.") {
+			t.Errorf("a bad amount in Spanish: %d", res.StatusCode)
+		}
+		page := body(t, g.do(t, "GET", "/cases/"+id, "", h, es))
+		for _, want := range []string{"<h1>Caso " + locatorOf(rc) + "-…</h1>", "Retención de salarios", "USD 36.000,50", "<dd>Alemania</dd>",
+			"25 de noviembre de 2026", "Registrar que se llevó a cabo la reparación «salarios adeudados» de USD 36.000,50", "Consentimiento y derivación"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the Spanish case page lacks %q", want)
+			}
+		}
+		for _, english := range []string{"Viewing this case is recorded", "Remedy records", "Move the case", "Withholding of wages", "USD 36,000.50"} {
+			if strings.Contains(page, english) {
+				t.Errorf("the Spanish case page shows %q", english)
 			}
 		}
 	})

@@ -66,6 +66,16 @@ func pageFuncs(l *locale) template.FuncMap {
 			return map[string]any{"Key": key, "Label": label, "Class": class, "Href": links[key], "Current": current, "Direction": dir}
 		},
 		"stage": func(s grievance.Stage) string { return grievance.StageLabel(s, l.Code) },
+		// day shows a case's day as the language writes it; no day shows
+		// nothing.
+		"day": func(d grievance.Day) string {
+			if d.IsZero() {
+				return ""
+			}
+			return l.date(d.Time())
+		},
+		"money":   l.money,
+		"country": l.country,
 		// dict passes several values to a shared template: dict "K" v ...
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}

@@ -250,7 +250,7 @@ func (b *builder) scorecard(d Data) {
 
 	b.section = "grade"
 	g := &GradeBlock{Grade: string(sc.Grade), Score: b.score(sc.Subject.ID, subj, "overall score", sc.Score, src).Fig,
-		Scale: strings.ReplaceAll(string(sc.Scale), "_", "-"), ScaleReason: sc.ScaleReason}
+		Scale: strings.ReplaceAll(string(sc.Scale), "_", "-"), ScaleReason: sc.ScaleReason.String()}
 	bounds := Table{Caption: "Grade boundaries on the " + strings.ReplaceAll(string(sc.Scale), "_", "-") + " scale", Head: []string{"Grade", "Lowest score"}}
 	for _, gr := range scorecard.Grades()[:4] {
 		bounds.Rows = append(bounds.Rows, []Cell{text(string(gr)), b.score("", "method", "lowest score for "+string(gr), sc.Bounds.Min(gr), src)})
@@ -281,12 +281,12 @@ func (b *builder) scorecard(d Data) {
 	}
 	raised := Table{Caption: "Evidence that raised the score", Head: []string{"Evidence", "Theme", "Status", "Detail", "Points added"}, Empty: "No evidence earned points."}
 	for _, r := range sc.Raised {
-		raised.Rows = append(raised.Rows, []Cell{text(r.Text), text(r.Theme.Label()), text(string(r.Status)), user(r.Detail),
+		raised.Rows = append(raised.Rows, []Cell{text(r.Text), text(r.Theme.Label()), text(string(r.Status)), user(r.Detail.String()),
 			b.score(sc.Subject.ID, subj, "points added: "+r.ItemID, r.Points, b.itemSource(sc, items[r.ItemID]))})
 	}
 	lowered := Table{Caption: "Evidence that lowered the score", Head: []string{"Evidence", "Theme", "Status", "Detail", "Points lost"}, Empty: "Nothing lost points."}
 	for _, r := range sc.Lowered {
-		lowered.Rows = append(lowered.Rows, []Cell{text(r.Text), text(r.Theme.Label()), text(string(r.Status)), user(r.Detail),
+		lowered.Rows = append(lowered.Rows, []Cell{text(r.Text), text(r.Theme.Label()), text(string(r.Status)), user(r.Detail.String()),
 			b.score(sc.Subject.ID, subj, "points lost: "+r.ItemID, -r.Points, b.itemSource(sc, items[r.ItemID]))})
 	}
 	missing := Table{Caption: "Missing evidence (scores zero)", Head: []string{"Evidence", "Theme", "Points it could add"}, Empty: "No evidence is missing."}
@@ -303,7 +303,7 @@ func (b *builder) scorecard(d Data) {
 		if i == 10 {
 			break
 		}
-		next.Rows = append(next.Rows, []Cell{text(s.Action), text(s.Theme.Label()), text(effort(s.Effort)),
+		next.Rows = append(next.Rows, []Cell{text(s.Action.String()), text(s.Theme.Label()), text(effort(s.Effort)),
 			b.score(sc.Subject.ID, subj, "gain: "+s.ItemID, s.Gain, src), text(string(s.Grade))})
 	}
 	b.add(Section{ID: "next", Title: "Next steps", Tables: []Table{next}})
@@ -357,7 +357,7 @@ func (b *builder) themeTable(d Data, th scorecard.Theme) Table {
 		}
 		for _, r := range ts.Items {
 			src := b.itemSource(sc, r)
-			t.Rows = append(t.Rows, []Cell{text(r.Text), text(string(r.Status)), user(r.Detail),
+			t.Rows = append(t.Rows, []Cell{text(r.Text), text(string(r.Status)), user(r.Detail.String()),
 				b.score(sc.Subject.ID, sc.Subject.Name, "points earned: "+r.ID, r.Contribution, src),
 				b.score(sc.Subject.ID, sc.Subject.Name, "points possible: "+r.ID, r.Max, b.scorecardSource(sc))})
 		}

@@ -109,7 +109,7 @@ func scorecardSheet(sc scorecard.Scorecard) sheet {
 			if !r.EvidenceDate.IsZero() {
 				dated = date(r.EvidenceDate)
 			}
-			rows = append(rows, []cell{str(ts.Theme.Label()), str(r.Text), str(string(r.Status)), str(r.Detail),
+			rows = append(rows, []cell{str(ts.Theme.Label()), str(r.Text), str(string(r.Status)), str(r.Detail.String()),
 				num(r.Contribution), num(r.Max), str(dated), str(strings.Join(docs, "; "))})
 		}
 	}

@@ -240,7 +240,7 @@ func TestMethodGradeBoundaries(t *testing.T) {
 		if sc.Scale != scorecard.HighRiskScale || sc.Grade == scorecard.GradeA {
 			t.Errorf("scale %s grade %s: unknown risk must not be graded on the normal scale", sc.Scale, sc.Grade)
 		}
-		if !strings.Contains(sc.ScaleReason, "not known") {
+		if !strings.Contains(sc.ScaleReason.String(), "not known") {
 			t.Errorf("reason %q", sc.ScaleReason)
 		}
 	})
@@ -387,7 +387,7 @@ func TestExplanation(t *testing.T) {
 		}
 	}
 	for _, s := range sc.Next {
-		if s.Action == "" || s.Gain <= 0 {
+		if s.Action.IsZero() || s.Gain <= 0 {
 			t.Errorf("step %+v has no action or gain", s)
 		}
 	}
@@ -482,7 +482,7 @@ func TestSmallGrievanceCountsStayOutOfDetails(t *testing.T) {
 	for _, id := range []string{"grievance.acknowledge", "remedy.accepted"} {
 		r := item(t, sc, id)
 		for _, leak := range []string{"2 of 3", "2.0 days", "3 cases"} {
-			if strings.Contains(r.Detail, leak) {
+			if strings.Contains(r.Detail.String(), leak) {
 				t.Errorf("%s detail %q shows a figure from fewer than 5 cases", id, r.Detail)
 			}
 		}

@@ -48,8 +48,9 @@ type ItemResult struct {
 	Contribution float64
 	Lost         float64
 	Effort       int
-	// Detail explains the credit in words, with dates and measures.
-	Detail string
+	// Detail explains the credit in words, with dates and measures, in
+	// structured form so that adapters can show it in any language.
+	Detail kernel.Text
 	// EvidenceDate is the date of the evidence that earned the credit (the
 	// newest document, or the answer date); zero for held evidence.
 	EvidenceDate time.Time
@@ -84,7 +85,7 @@ type Reason struct {
 	Text   string
 	Status Status
 	Points float64
-	Detail string
+	Detail kernel.Text
 }
 
 // Step is something that would raise the score: earn the full credit of
@@ -93,7 +94,7 @@ type Reason struct {
 type Step struct {
 	ItemID string
 	Theme  Theme
-	Action string
+	Action kernel.Text
 	Gain   float64
 	Effort int
 	Grade  Grade
@@ -113,7 +114,7 @@ type Scorecard struct {
 	Origin string
 	Scale  ScaleName
 	// ScaleReason says why the scale applies.
-	ScaleReason string
+	ScaleReason kernel.Text
 	Bounds      Scale
 	// Score is the overall score, 0-100, rounded to one decimal place; the
 	// grade is read from the rounded score so that the two always agree.
@@ -230,14 +231,14 @@ func LatestAnswers(answers []Answer, asOf time.Time) map[string]*Answer {
 	return out
 }
 
-func (w Weights) scale(r *RiskEvidence) (ScaleName, string, Scale) {
+func (w Weights) scale(r *RiskEvidence) (ScaleName, kernel.Text, Scale) {
 	if r == nil {
-		return HighRiskScale, "inherent risk is not known, so the stricter scale applies", w.Scales.HighRisk
+		return HighRiskScale, kernel.Say("inherent risk is not known, so the stricter scale applies"), w.Scales.HighRisk
 	}
 	if slices.Contains(w.HighRiskLevels, r.Level) {
-		return HighRiskScale, fmt.Sprintf("inherent risk is %s (%.1f of 100), so the stricter scale applies", r.Level, r.Inherent), w.Scales.HighRisk
+		return HighRiskScale, kernel.Say("inherent risk is %v (%.1f of 100), so the stricter scale applies", kernel.Plain(string(r.Level)), r.Inherent), w.Scales.HighRisk
 	}
-	return NormalScale, fmt.Sprintf("inherent risk is %s (%.1f of 100)", r.Level, r.Inherent), w.Scales.Normal
+	return NormalScale, kernel.Say("inherent risk is %v (%.1f of 100)", kernel.Plain(string(r.Level)), r.Inherent), w.Scales.Normal
 }
 
 // monthLength is the average month, so that age falls continuously.
@@ -250,20 +251,20 @@ func (w Weights) freshness(d, asOf time.Time) float64 {
 	return lowerIsBetter(age, float64(w.Evidence.FreshMonths), float64(w.Evidence.ExpireMonths))
 }
 
-func ageText(d, asOf time.Time) string {
+func ageText(d, asOf time.Time) kernel.Text {
 	m := asOf.Sub(d).Hours() / monthHours
-	return fmt.Sprintf("%.0f months old", math.Floor(m))
+	return kernel.Say("%.0f months old", math.Floor(m))
 }
 
 func (w Weights) creditAnswer(r *ItemResult, a *Answer, asOf time.Time) {
 	if a == nil {
 		r.Status = StatusMissing
-		r.Detail = "not answered"
+		r.Detail = kernel.Say("not answered")
 		return
 	}
 	value := w.Evidence.Answers[a.Response]
 	r.Documents = slices.Clone(a.Documents)
-	said := fmt.Sprintf("answered %q on %s", a.Response, day(a.AnsweredOn))
+	said := kernel.Say("answered %q on %v", kernel.Plain(string(a.Response)), a.AnsweredOn)
 	if value == 0 {
 		r.Status = StatusNone
 		r.Detail = said
@@ -288,7 +289,7 @@ func (w Weights) creditAnswer(r *ItemResult, a *Answer, asOf time.Time) {
 	case documented >= self && documented > 0:
 		r.Credit = documented
 		r.EvidenceDate = newest
-		r.Detail = fmt.Sprintf("%s with %d document(s), newest dated %s (%s)", said, len(a.Documents), day(newest), ageText(newest, asOf))
+		r.Detail = kernel.Say("%v with %d document(s), newest dated %v (%v)", said, len(a.Documents), newest, ageText(newest, asOf))
 		switch {
 		case w.freshness(newest, asOf) < 1:
 			r.Status = StatusAged
@@ -302,14 +303,14 @@ func (w Weights) creditAnswer(r *ItemResult, a *Answer, asOf time.Time) {
 		r.EvidenceDate = a.AnsweredOn
 		r.Status = StatusUndocumented
 		if documented >= 0 {
-			r.Detail = fmt.Sprintf("%s; its documents have expired (newest dated %s), so it counts as undocumented", said, day(newest))
+			r.Detail = kernel.Say("%v; its documents have expired (newest dated %v), so it counts as undocumented", said, newest)
 		} else {
-			r.Detail = said + " without a document"
+			r.Detail = kernel.Say("%v without a document", said)
 		}
 	default:
 		r.Status = StatusExpired
 		r.EvidenceDate = a.AnsweredOn
-		r.Detail = fmt.Sprintf("%s; the evidence is more than %d months old and no longer counts", said, w.Evidence.ExpireMonths)
+		r.Detail = kernel.Say("%v; the evidence is more than %d months old and no longer counts", said, w.Evidence.ExpireMonths)
 	}
 }
 
@@ -324,10 +325,8 @@ func lowerIsBetter(v, good, bad float64) float64 {
 	return (bad - v) / (bad - good)
 }
 
-func pct(v float64) string { return fmt.Sprintf("%.0f%%", 100*v) }
-
 func creditHeld(r *ItemResult, iw ItemWeight, h Held) {
-	missing := func(why string) {
+	missing := func(why kernel.Text) {
 		r.Status = StatusMissing
 		r.Detail = why
 	}
@@ -335,59 +334,59 @@ func creditHeld(r *ItemResult, iw ItemWeight, h Held) {
 	case "trace.tier1", "trace.tier2", "trace.tier3plus", "trace.volume":
 		t := h.Traceability
 		if t == nil {
-			missing("no supply map")
+			missing(kernel.Say("no supply map"))
 			return
 		}
 		v := map[string]float64{"trace.tier1": t.Tier1, "trace.tier2": t.Tier2, "trace.tier3plus": t.Tier3Plus, "trace.volume": t.Volume}[r.ID]
 		r.Credit = v
-		r.Detail = pct(v) + " covered in the supply map"
+		r.Detail = kernel.Say("%.0f%% covered in the supply map", 100*v)
 	case "screening.coverage":
 		s := h.Screening
 		if s == nil || s.Parties == 0 {
-			missing("no screening results")
+			missing(kernel.Say("no screening results"))
 			return
 		}
 		r.Credit = float64(s.Screened) / float64(s.Parties)
-		r.Detail = fmt.Sprintf("%d of %d parties screened", s.Screened, s.Parties)
+		r.Detail = kernel.Say("%d of %d parties screened", s.Screened, s.Parties)
 	case "screening.pending", "screening.confirmed":
 		s := h.Screening
 		if s == nil || s.Screened == 0 {
-			missing("no screening results")
+			missing(kernel.Say("no screening results"))
 			return
 		}
-		n, what := s.Pending, "possible matches waiting for review"
+		n, said := s.Pending, kernel.Say("%d possible matches waiting for review", s.Pending)
 		if r.ID == "screening.confirmed" {
-			n, what = s.Confirmed, "confirmed watchlist matches"
+			n, said = s.Confirmed, kernel.Say("%d confirmed watchlist matches", s.Confirmed)
 		}
 		r.Credit = lowerIsBetter(float64(n), iw.Good, iw.Bad)
-		r.Detail = fmt.Sprintf("%d %s", n, what)
+		r.Detail = said
 	case "grievance.acknowledge":
 		g := h.Grievance
 		if g == nil || g.Cases == 0 {
 			// No grievances is not evidence that the mechanism works.
-			missing("no grievance cases to measure")
+			missing(kernel.Say("no grievance cases to measure"))
 			return
 		}
 		r.Credit = lowerIsBetter(g.MedianDaysToAcknowledge, iw.Good, iw.Bad)
-		r.Detail = fmt.Sprintf("median %.1f days to acknowledge (target %.0f)", g.MedianDaysToAcknowledge, iw.Good)
+		r.Detail = kernel.Say("median %.1f days to acknowledge (target %.0f)", g.MedianDaysToAcknowledge, iw.Good)
 		if g.Cases < grievance.MinReportableCount {
-			r.Detail = fmt.Sprintf("median days to acknowledge withheld: fewer than %d cases (target %.0f)", grievance.MinReportableCount, iw.Good)
+			r.Detail = kernel.Say("median days to acknowledge withheld: fewer than %d cases (target %.0f)", grievance.MinReportableCount, iw.Good)
 		}
 	case "remedy.accepted":
 		g := h.Grievance
 		if g == nil || g.RemediesProposed == 0 {
-			missing("no remedies proposed")
+			missing(kernel.Say("no remedies proposed"))
 			return
 		}
 		r.Credit = float64(g.RemediesAccepted) / float64(g.RemediesProposed)
 		// Counts of people below the reporting threshold are not shown,
 		// as in every grievance aggregate (see grievance.Suppress).
-		r.Detail = fmt.Sprintf("%s of proposed remedies accepted", pct(r.Credit))
+		r.Detail = kernel.Say("%.0f%% of proposed remedies accepted", 100*r.Credit)
 		if g.RemediesAccepted >= grievance.MinReportableCount && g.RemediesProposed-g.RemediesAccepted >= grievance.MinReportableCount {
-			r.Detail = fmt.Sprintf("%d of %d proposed remedies accepted", g.RemediesAccepted, g.RemediesProposed)
+			r.Detail = kernel.Say("%d of %d proposed remedies accepted", g.RemediesAccepted, g.RemediesProposed)
 		}
 	default:
-		missing("no evidence")
+		missing(kernel.Say("no evidence"))
 		return
 	}
 	switch {
@@ -464,12 +463,12 @@ func better(g Grade) Grade {
 	return gs[i-1]
 }
 
-func action(it Item, r ItemResult) string {
+func action(it Item, r ItemResult) kernel.Text {
 	switch r.Status {
 	case StatusUndocumented:
-		return "Attach a current supporting document to the answer: " + it.Text
+		return kernel.Say("Attach a current supporting document to the answer: %v", kernel.Plain(it.Text))
 	case StatusAged, StatusExpired:
-		return "Replace the evidence with a current document: " + it.Text
+		return kernel.Say("Replace the evidence with a current document: %v", kernel.Plain(it.Text))
 	}
-	return it.Action
+	return kernel.Plain(it.Action)
 }

@@ -79,7 +79,7 @@ func (l *locale) errorText(err error) string {
 	msg := kernel.ErrorMessage(err)
 	var pe *pageError
 	if errors.As(err, &pe) && pe.err.Message == msg {
-		return l.tr(pe.format, pe.args...)
+		return l.text(kernel.Text{Msg: pe.format, Args: pe.args})
 	}
 	return l.tr(escapeVerbs(msg))
 }

@@ -23,6 +23,7 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 // The staff pages speak the language each person chooses. Text is written
@@ -346,4 +347,29 @@ func (l *locale) money(m grievance.Money) string {
 		return n
 	}
 	return m.Currency + " " + n
+}
+
+// points shows scorecard points with one decimal, as the locale writes
+// them ("53.7", "53,7").
+func (l *locale) points(v float64) string {
+	return l.p.Sprint(number.Decimal(v, number.MinFractionDigits(1), number.MaxFractionDigits(1)))
+}
+
+// text shows a sentence a domain package built (kernel.Text) in the
+// locale: its message through the catalog, a Text argument in turn, a day
+// as the locale writes dates, numbers with the locale's separators. A
+// message the catalog lacks reads in English.
+func (l *locale) text(t kernel.Text) string {
+	args := make([]any, len(t.Args))
+	for i, a := range t.Args {
+		switch a := a.(type) {
+		case kernel.Text:
+			args[i] = l.text(a)
+		case time.Time:
+			args[i] = l.date(a)
+		default:
+			args[i] = a
+		}
+	}
+	return l.p.Sprintf(t.Msg, args...)
 }

@@ -16,6 +16,8 @@ import (
 	"testing"
 	"text/template/parse"
 	"time"
+
+	"github.com/upstream-platform/upstream/internal/scorecard"
 )
 
 // The catalog checks: every message the staff pages and their handlers
@@ -228,6 +230,76 @@ func implicitMessages() []string {
 	for _, k := range auditKinds {
 		out = append(out, k.Label)
 	}
+	// The scorecard's themes, questions, measures and steps: fixed English
+	// sentences of the domain, each its own key.
+	for _, th := range scorecard.Themes() {
+		out = append(out, escapeVerbs(th.Label()))
+	}
+	for _, kind := range []scorecard.SubjectKind{scorecard.Supplier, scorecard.Organisation} {
+		for _, it := range scorecard.Items(kind) {
+			out = append(out, escapeVerbs(it.Text), escapeVerbs(it.Action))
+		}
+	}
+	for _, r := range []scorecard.Response{scorecard.Yes, scorecard.Partial, scorecard.No} {
+		out = append(out, string(r))
+	}
+	return out
+}
+
+// domainPackages are the domain packages whose explanations pages show in
+// the reader's language: they build them as kernel.Text.
+var domainPackages = []string{"../scorecard"}
+
+// domainMessages are the messages domain packages build with kernel.Say
+// and kernel.Plain, read from their source.
+func domainMessages(t *testing.T) []string {
+	t.Helper()
+	var out []string
+	fset := token.NewFileSet()
+	for _, dir := range domainPackages {
+		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range files {
+			if strings.HasSuffix(name, "_test.go") {
+				continue
+			}
+			f, err := parser.ParseFile(fset, name, nil, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ast.Inspect(f, func(n ast.Node) bool {
+				call, ok := n.(*ast.CallExpr)
+				if !ok || len(call.Args) == 0 {
+					return true
+				}
+				sel, ok := call.Fun.(*ast.SelectorExpr)
+				if !ok {
+					return true
+				}
+				if pkg, ok := sel.X.(*ast.Ident); !ok || pkg.Name != "kernel" || (sel.Sel.Name != "Say" && sel.Sel.Name != "Plain") {
+					return true
+				}
+				b, ok := call.Args[0].(*ast.BasicLit)
+				if !ok || b.Kind != token.STRING {
+					return true // a Plain of a code or fixed sentence listed above
+				}
+				msg, err := strconv.Unquote(b.Value)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if sel.Sel.Name == "Plain" {
+					msg = escapeVerbs(msg)
+				}
+				out = append(out, msg)
+				return true
+			})
+		}
+	}
+	if len(out) == 0 {
+		t.Fatal("no kernel.Say message found in the domain packages: has the source moved?")
+	}
 	return out
 }
 
@@ -245,6 +317,9 @@ func usedMessages(t *testing.T) map[string]bool {
 		}
 	}
 	for _, m := range implicitMessages() {
+		used[m] = true
+	}
+	for _, m := range domainMessages(t) {
 		used[m] = true
 	}
 	return used
@@ -315,7 +390,7 @@ var translatedPages = []string{"layout.html", "account.html", "error.html", "log
 	"alerts_detail.html", "alerts_closures.html", "alerts_endpoints.html", "alerts_sensitivity.html", "api_reference.html",
 	"eudr.html", "impact_list.html", "impact_sroi.html", "invitation.html", "screening.html",
 	"supply_audits.html", "supply_duplicates.html", "supply_import.html", "supply_party.html", "survey.html",
-	"survey_texts.html", "surveys.html", "users.html", "audit_log.html", "settings.html", "case.html"}
+	"survey_texts.html", "surveys.html", "users.html", "audit_log.html", "settings.html", "case.html", "scorecard.html"}
 
 // tagOrComment matches markup between visible text.
 var tagOrComment = regexp.MustCompile(`(?s)<!--.*?-->|<[^>]*>`)

@@ -2,10 +2,12 @@ package web
 
 import (
 	"bytes"
+	"html"
 	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -257,4 +259,39 @@ func TestCasePageInSpanish(t *testing.T) {
 			}
 		}
 	})
+}
+
+// The scorecard page reads in Portuguese, down to the explanations the
+// scorecard package builds (kernel.Text): themes, questions, why each item
+// earned what it did and what would move the grade, with Portuguese dates
+// and decimals. The JSON API keeps its English.
+func TestScorecardPageInPortuguese(t *testing.T) {
+	f := newReportsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	pt := map[string]string{"Accept-Language": "pt-BR"}
+	supplier := "/scorecards/suppliers/" + url.PathEscape(f.grinder)
+	res, _ := f.call(t, "analyst", "POST", supplier+"/answers", url.Values{"question_id": {"policy.forced_labour"}, "response": {"yes"},
+		"answered_on": {"2026-11-20"}, "doc_name": {"Política"}, "doc_date": {"2026-11-01"}}.Encode(), pt)
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("answer: %d", res.StatusCode)
+	}
+	_, page := f.call(t, "analyst", "GET", supplier+"?answered=policy.forced_labour", "", pt)
+	for _, want := range []string{"Scorecard: Grinder A", "Resposta salva: Existe uma política escrita", "Resumo", "O que mudaria a nota",
+		"Políticas: Existe uma política escrita e assinada", "respondeu \"sim\" em 20 de novembro de 2026 com 1 documento(s), o mais recente datado de 1 de novembro de 2026 (emitido há 0 meses)",
+		"Resposta atual: sim, dada em 20 de novembro de 2026", "Salvar a resposta", "sem resposta"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the Portuguese scorecard lacks %q", want)
+		}
+	}
+	if m := regexp.MustCompile(`id="score">(\d+,\d) de 100<`).FindStringSubmatch(page); m == nil {
+		t.Errorf("the score is not written with a decimal comma")
+	}
+	for _, english := range []string{"Is there a written, signed policy", "answered \"yes\"", "not answered", "What would move the grade"} {
+		if strings.Contains(html.UnescapeString(page), english) {
+			t.Errorf("the Portuguese scorecard shows %q", english)
+		}
+	}
+	_, api := f.call(t, "analyst", "GET", "/api/v1/scorecards/suppliers/"+url.PathEscape(f.grinder), "", pt)
+	if !strings.Contains(api, `answered \"yes\" on 2026-11-20 with 1 document(s)`) || !strings.Contains(api, "Is there a written, signed policy") {
+		t.Errorf("the API should keep the English explanations: %.600s", api)
+	}
 }

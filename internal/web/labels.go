@@ -32,7 +32,7 @@ func roleLabel(r account.Role) string {
 // listed so that the catalogs translate those words too (see
 // TestCatalogsAreComplete).
 var plainCodes = []string{
-	"low", "medium", "high", "critical", "unknown", "unassessed",
+	"low", "medium", "high", "critical", "unknown", "unassessed", "normal", "high_risk",
 	"active", "expired", "revoked", "pending", "confirmed", "dismissed",
 	"proposed", "accepted", "contested", "implemented", "withdrawn",
 	"web", "sms", "messaging", "referral", "reveal_identity", "anonymised_statistics", "share_with_authorities",

@@ -74,7 +74,19 @@ func pageFuncs(l *locale) template.FuncMap {
 			}
 			return l.date(d.Time())
 		},
-		"money":   l.money,
+		"money": l.money,
+		// answerWord says a questionnaire answer ("partial") in words.
+		"answerWord": func(a string) string {
+			switch a {
+			case "yes":
+				return l.tr("yes")
+			case "partial":
+				return l.tr("partly")
+			case "no":
+				return l.tr("no")
+			}
+			return l.label(a)
+		},
 		"country": l.country,
 		// dict passes several values to a shared template: dict "K" v ...
 		"dict": func(kv ...any) map[string]any {

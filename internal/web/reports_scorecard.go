@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/number"
+
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/reportdata"
 	"github.com/upstream-platform/upstream/internal/scorecard"
@@ -108,58 +110,101 @@ func dateOf(t time.Time) string {
 // anchor turns a question id into a fragment usable as an element id.
 func anchor(id string) string { return "q-" + strings.ReplaceAll(id, ".", "-") }
 
-func (s *reportHandlers) scorecardPage(v reportdata.View) scorecardPageView {
+// scorecardPage lays a scorecard out for the page in the reader's
+// language, or, with no locale, for the JSON API: English, dates as
+// YYYY-MM-DD and points with one decimal, as the API describes them.
+func (s *reportHandlers) scorecardPage(v reportdata.View, loc *locale) scorecardPageView {
 	sc := v.Current
-	out := scorecardPageView{Title: "Scorecard: " + v.Subject.Name, Grade: string(sc.Grade), Score: points(sc.Score),
-		Scale: strings.ReplaceAll(string(sc.Scale), "_", " "), Reason: sc.ScaleReason, NextGrade: string(sc.NextGrade),
-		ToNext: points(sc.PointsToNext), StepsToNext: sc.StepsToNext, AsOf: dateOf(sc.AsOf), Method: "weights version " + sc.Method + " (" + sc.Origin + ")",
+	tr := func(msg string) string { return msg }
+	say := func(t kernel.Text) string { return t.String() }
+	pts, sgn, day := points, signed, dateOf
+	if loc != nil {
+		tr = func(msg string) string { return loc.tr(escapeVerbs(msg)) }
+		say = loc.text
+		pts = loc.points
+		sgn = func(v float64) string {
+			if v > 0 {
+				return "+" + loc.points(v)
+			}
+			return loc.points(v)
+		}
+		day = func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return loc.date(t)
+		}
+	}
+	out := scorecardPageView{Title: "Scorecard: " + v.Subject.Name, Grade: string(sc.Grade), Score: pts(sc.Score),
+		Scale: strings.ReplaceAll(string(sc.Scale), "_", " "), Reason: say(sc.ScaleReason), NextGrade: string(sc.NextGrade),
+		ToNext: pts(sc.PointsToNext), StepsToNext: sc.StepsToNext, AsOf: day(sc.AsOf), Method: "weights version " + sc.Method + " (" + sc.Origin + ")",
 		Today: dateOf(s.clock.Now()), Action: "/scorecards/answers"}
+	if loc != nil {
+		out.Title = loc.tr("Scorecard: %v", v.Subject.Name)
+		out.Scale = loc.label(string(sc.Scale))
+		out.Method = loc.tr("weights version %v (%v)", sc.Method, sc.Origin)
+	}
 	if p := v.Party; p != nil {
 		out.Supplier, out.PartyID = true, p.ID
 		out.Action = "/scorecards/suppliers/" + url.PathEscape(p.ID) + "/answers"
 		line := []string{}
-		for _, part := range []string{p.Ref, p.Country} {
-			if part != "" {
-				line = append(line, part)
+		if p.Ref != "" {
+			line = append(line, p.Ref)
+		}
+		if p.Country != "" {
+			if loc != nil {
+				line = append(line, loc.country(p.Country))
+			} else {
+				line = append(line, p.Country)
 			}
 		}
-		if p.Tier > 0 {
+		switch {
+		case p.Tier > 0 && loc != nil:
+			line = append(line, loc.tr("tier %v", p.Tier))
+		case p.Tier > 0:
 			line = append(line, fmt.Sprintf("tier %d", p.Tier))
 		}
-		if p.Level != "" {
+		switch {
+		case p.Level != "" && loc != nil:
+			line = append(line, loc.tr("risk %v (exposure %v of 100)", loc.label(string(p.Level)), loc.points(p.Exposure)))
+		case p.Level != "":
 			line = append(line, fmt.Sprintf("risk %s (exposure %.1f of 100)", p.Level, p.Exposure))
 		}
 		out.PartyLine = strings.Join(line, " · ")
 	}
 	for _, t := range sc.Themes {
-		out.Themes = append(out.Themes, themeRow{Label: t.Theme.Label(), Weight: fmt.Sprintf("%.0f%%", 100*t.Weight),
-			Score: points(t.Score), Contribution: points(t.Contribution)})
+		weight := fmt.Sprintf("%.0f%%", 100*t.Weight)
+		if loc != nil {
+			weight = loc.p.Sprint(number.Percent(t.Weight, number.MaxFractionDigits(0)))
+		}
+		out.Themes = append(out.Themes, themeRow{Label: tr(t.Theme.Label()), Weight: weight,
+			Score: pts(t.Score), Contribution: pts(t.Contribution)})
 	}
 	reasons := func(rs []scorecard.Reason) []reasonRow {
 		var out []reasonRow
 		for _, r := range rs {
-			out = append(out, reasonRow{Theme: r.Theme.Label(), Text: r.Text, Points: signed(r.Points), Detail: r.Detail, Status: string(r.Status)})
+			out = append(out, reasonRow{Theme: tr(r.Theme.Label()), Text: tr(r.Text), Points: sgn(r.Points), Detail: say(r.Detail), Status: string(r.Status)})
 		}
 		return out
 	}
 	out.Raised, out.Lowered, out.Missing = reasons(sc.Raised), reasons(sc.Lowered), reasons(sc.Missing)
 	for _, st := range sc.Next {
-		out.Next = append(out.Next, stepRow{Theme: st.Theme.Label(), Action: st.Action, Gain: signed(st.Gain), Grade: string(st.Grade),
+		out.Next = append(out.Next, stepRow{Theme: tr(st.Theme.Label()), Action: say(st.Action), Gain: sgn(st.Gain), Grade: string(st.Grade),
 			Together: string(st.TogetherGrade), Moves: len(out.Next)+1 == sc.StepsToNext})
 	}
 	for i, h := range v.History {
-		row := historyRow{Date: dateOf(h.AsOf), Grade: string(h.Grade), Score: points(h.Score)}
+		row := historyRow{Date: day(h.AsOf), Grade: string(h.Grade), Score: pts(h.Score)}
 		if i > 0 {
-			row.Change = signed(v.Trend[i-1].Delta)
+			row.Change = sgn(v.Trend[i-1].Delta)
 		}
 		out.History = append(out.History, row)
 	}
 	for _, q := range v.Questions {
-		row := questionRow{ID: q.ID, Anchor: anchor(q.ID), Theme: q.Theme.Label(), Text: q.Text}
+		row := questionRow{ID: q.ID, Anchor: anchor(q.ID), Theme: tr(q.Theme.Label()), Text: tr(q.Text)}
 		if a := q.Answer; a != nil {
-			row.Answer, row.AnsweredOn = string(a.Response), dateOf(a.AnsweredOn)
+			row.Answer, row.AnsweredOn = string(a.Response), day(a.AnsweredOn)
 			for _, d := range a.Documents {
-				row.Documents = append(row.Documents, docRow{Name: d.Name, Reference: d.Reference, Date: dateOf(d.Date)})
+				row.Documents = append(row.Documents, docRow{Name: d.Name, Reference: d.Reference, Date: day(d.Date)})
 			}
 		}
 		out.Questions = append(out.Questions, row)
@@ -176,26 +221,27 @@ func (s *reportHandlers) renderScorecard(w http.ResponseWriter, r *http.Request,
 		s.fail(w, r, err)
 		return
 	}
-	page := s.scorecardPage(v)
+	loc := s.localeOf(r)
+	page := s.scorecardPage(v, loc)
 	if partyID == "" {
-		page.Title = "Scorecard: " + org.Name
+		page.Title = loc.tr("Scorecard: %v", org.Name)
 		ps, err := s.reporting.Suppliers(r.Context(), org, scorecardSuppliers)
 		if err != nil {
 			s.fail(w, r, err)
 			return
 		}
 		for _, p := range ps {
-			page.Suppliers = append(page.Suppliers, supplierRow{ID: p.ID, Name: p.Name, Ref: p.Ref, Country: p.Country,
-				Level: string(p.Level), Exposure: points(p.Exposure)})
+			page.Suppliers = append(page.Suppliers, supplierRow{ID: p.ID, Name: p.Name, Ref: p.Ref, Country: loc.country(p.Country),
+				Level: loc.label(string(p.Level)), Exposure: loc.points(p.Exposure)})
 		}
 	}
 	if q := r.URL.Query().Get("answered"); q != "" {
 		if it, ok := scorecard.Lookup(q); ok {
-			page.Answered = it.Text
+			page.Answered = loc.tr(escapeVerbs(it.Text))
 		}
 	}
 	if problem != nil {
-		page.Error = kernel.ErrorMessage(problem)
+		page.Error = loc.errorText(problem)
 		page.FormFields = r.PostForm
 	}
 	s.render(w, r, status, "scorecard.html", map[string]any{"Card": page})
@@ -212,24 +258,24 @@ func (s *reportHandlers) supplierScorecardPage(w http.ResponseWriter, r *http.Re
 // answerFromForm reads one questionnaire answer from the page's form.
 func answerFromForm(r *http.Request, today time.Time) (scorecard.Answer, error) {
 	if err := r.ParseForm(); err != nil {
-		return scorecard.Answer{}, kernel.Errorf(kernel.Invalid, "the form could not be read")
+		return scorecard.Answer{}, failure(kernel.Invalid, "the form could not be read")
 	}
 	f := r.PostForm
 	a := scorecard.Answer{QuestionID: f.Get("question_id"), Response: scorecard.Response(f.Get("response"))}
 	if a.Response == "" {
-		return a, kernel.Errorf(kernel.Invalid, "choose yes, partly or no")
+		return a, failure(kernel.Invalid, "choose yes, partly or no")
 	}
 	var err error
-	if a.AnsweredOn, err = parseDay(f.Get("answered_on"), today, "answer date"); err != nil {
+	if a.AnsweredOn, err = parseDay(f.Get("answered_on"), today, translatable("answer date")); err != nil {
 		return a, err
 	}
 	name, ref, date := strings.TrimSpace(f.Get("doc_name")), strings.TrimSpace(f.Get("doc_reference")), strings.TrimSpace(f.Get("doc_date"))
 	if name == "" && (ref != "" || date != "") {
-		return a, kernel.Errorf(kernel.Invalid, "give the document a name, or leave all the document fields empty")
+		return a, failure(kernel.Invalid, "give the document a name, or leave all the document fields empty")
 	}
 	if name != "" {
 		d := scorecard.Document{Name: name, Reference: ref}
-		if d.Date, err = parseDay(date, a.AnsweredOn, "document date"); err != nil {
+		if d.Date, err = parseDay(date, a.AnsweredOn, translatable("document date")); err != nil {
 			return a, err
 		}
 		a.Documents = append(a.Documents, d)
@@ -246,7 +292,7 @@ func parseDay(s string, def time.Time, what string) (time.Time, error) {
 	}
 	t, err := time.Parse("2006-01-02", s)
 	if err != nil {
-		return time.Time{}, kernel.Errorf(kernel.Invalid, "%s %q: write it as YYYY-MM-DD", what, s)
+		return time.Time{}, failure(kernel.Invalid, "%v %q: write it as YYYY-MM-DD", kernel.Plain(what), s)
 	}
 	return t, nil
 }
@@ -296,11 +342,11 @@ type apiAnswer struct {
 }
 
 func (s *reportHandlers) writeScorecard(w http.ResponseWriter, status int, v reportdata.View) {
-	page := s.scorecardPage(v)
+	page := s.scorecardPage(v, nil)
 	sc := v.Current
 	out := scorecardJSON{
 		Subject: scorecardSubjectJSON{Kind: string(v.Subject.Kind), ID: v.Subject.ID, Name: v.Subject.Name},
-		AsOf:    sc.AsOf, Grade: string(sc.Grade), Score: sc.Score, Scale: string(sc.Scale), ScaleReason: sc.ScaleReason,
+		AsOf:    sc.AsOf, Grade: string(sc.Grade), Score: sc.Score, Scale: string(sc.Scale), ScaleReason: sc.ScaleReason.String(),
 		NextGrade: string(sc.NextGrade), PointsToNext: sc.PointsToNext, Method: sc.Method,
 		Themes: nonNil(page.Themes), Raised: nonNil(page.Raised), Lowered: nonNil(page.Lowered), Missing: nonNil(page.Missing),
 		NextSteps: nonNil(page.Next), History: nonNil(page.History), Questions: nonNil(page.Questions),

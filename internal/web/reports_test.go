@@ -189,7 +189,7 @@ func TestScorecardPagesAndAnswers(t *testing.T) {
 	}
 
 	res, body = f.call(t, "viewer", "GET", supplier+"?answered=policy.forced_labour", "", nil)
-	for _, want := range []string{"Answer saved", "Current answer: yes, given on 2026-11-20", "Forced labour policy", "HR-7"} {
+	for _, want := range []string{"Answer saved", "Current answer: yes, given on 20 November 2026", "Forced labour policy", "HR-7"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("supplier page after answering lacks %q", want)
 		}

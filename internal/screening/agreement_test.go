@@ -108,15 +108,7 @@ func TestAgreementOnCommonClasses(t *testing.T) {
 	es = append(es, Entity{ID: "hasan", Name: "HASAN, Jamil", Kind: KindPerson})
 	ix := NewEntityIndex(es)
 	const phrase = "every word that agrees is common on the lists"
-	explain := func(q string) (float64, string) {
-		for _, h := range ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0)}) {
-			if h.Entity.ID == "hasan" {
-				return h.Score, strings.Join(h.Reasons, "; ")
-			}
-		}
-		t.Fatalf("%q: HASAN, Jamil not among the candidates", q)
-		return 0, ""
-	}
+	explain := func(q string) (float64, string) { return mustScoreOf(t, ix, q, "hasan") }
 	// In Arabic script, h-s-n and j-m-l stand for all those names.
 	if s, why := explain("حسن جميل"); !strings.Contains(why, phrase) || s > allCommonAgreement {
 		t.Errorf("حسن جميل: %.3f %s; want %q and at most %.2f", s, why, phrase, allCommonAgreement)
@@ -133,14 +125,7 @@ func TestAgreementOnCommonClasses(t *testing.T) {
 func TestVariantsOfListWords(t *testing.T) {
 	listed := Entity{ID: "andre", Name: "RODRIGUEZ FERNANDEZ, Andre", Kind: KindPerson}
 	andrew := Entity{ID: "andrew", Name: "KARUME, Andrew", Kind: KindPerson}
-	score := func(ix *Index, q string) (float64, string) {
-		for _, h := range ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0)}) {
-			if h.Entity.ID == "andre" {
-				return h.Score, strings.Join(h.Reasons, "; ")
-			}
-		}
-		return 0, ""
-	}
+	score := func(ix *Index, q string) (float64, string) { return mustScoreOf(t, ix, q, "andre") }
 	with := commonWordsIndex(listed, andrew)
 	without := commonWordsIndex(listed)
 	s, why := score(with, "Andrew Rodriguez")
@@ -165,15 +150,7 @@ func TestVariantsOfListWords(t *testing.T) {
 // father's name) is evidence of another person.
 func TestArabicGivenNameFirst(t *testing.T) {
 	ix := commonWordsIndex(Entity{ID: "asmar", Name: "ASMAR, Haytham", Kind: KindPerson})
-	find := func(q string) (float64, string) {
-		for _, h := range ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0)}) {
-			if h.Entity.ID == "asmar" {
-				return h.Score, strings.Join(h.Reasons, "; ")
-			}
-		}
-		t.Fatalf("%q: ASMAR, Haytham not among the candidates", q)
-		return 0, ""
-	}
+	find := func(q string) (float64, string) { return mustScoreOf(t, ix, q, "asmar") }
 	const phrase = `the listed given name "haytham" is not the first name of the query`
 	// Haytham Asmar himself, and with his father's name (Khalil) between.
 	for _, q := range []string{"هيثم سمر", "هيثم خليل سمر", "Asmar Haytham"} {
@@ -185,4 +162,18 @@ func TestArabicGivenNameFirst(t *testing.T) {
 	if s, why := find("خليل هيثم سمر"); !strings.Contains(why, phrase) || s >= DefaultThreshold {
 		t.Errorf("خليل هيثم سمر: %.3f %s; want %q and no hit", s, why, phrase)
 	}
+}
+
+// mustScoreOf returns the score and reasons of entity id for query q,
+// scored whatever the threshold; the test fails when id is not among the
+// candidates.
+func mustScoreOf(t *testing.T, ix *Index, q, id string) (float64, string) {
+	t.Helper()
+	for _, h := range ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0)}) {
+		if h.Entity.ID == id {
+			return h.Score, strings.Join(h.Reasons, "; ")
+		}
+	}
+	t.Fatalf("%q: %s is not among the candidates", q, id)
+	return 0, ""
 }

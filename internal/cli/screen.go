@@ -56,29 +56,30 @@ func runScreen(ctx context.Context, env *Env, args []string) error {
 	if *format != "csv" && *format != "json" {
 		return usageError("--format must be csv or json, not %q", *format)
 	}
-	queries, err := readQueries(env, positional[0])
-	if err != nil {
-		return err
+	// The names are read while the lists load and the index is built, on
+	// the other core; a bad names file is still the error reported first,
+	// before any warning about the lists.
+	type readNames struct {
+		qs  []screening.Query
+		err error
 	}
-	var wls []*screening.Watchlist
-	if len(lists) == 0 {
-		wls, err = screening.BuiltinLists()
-		if err != nil {
-			return kernel.Wrap(kernel.Internal, err, "built-in lists")
-		}
-		now := env.Clock.Now()
-		for _, wl := range wls {
-			if screening.Stale(wl.List, now) {
-				fmt.Fprintf(env.Stderr, "upstream screen: warning: the built-in list %s was published on %s, more than 90 days ago; download a newer one and pass it with --watchlist\n",
-					wl.List.Name, wl.List.Published.Format("2006-01-02"))
-			}
-		}
-	} else {
-		if wls, err = screening.LoadFiles(lists...); err != nil {
-			return err
-		}
+	names := make(chan readNames, 1)
+	go func() {
+		qs, err := readQueries(env, positional[0])
+		names <- readNames{qs, err}
+	}()
+	ix, warnings, listErr := screenIndex(env, lists)
+	got := <-names
+	if got.err != nil {
+		return got.err
 	}
-	ix := screening.NewIndex(wls...)
+	for _, msg := range warnings {
+		fmt.Fprintln(env.Stderr, msg)
+	}
+	if listErr != nil {
+		return listErr
+	}
+	queries := got.qs
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -101,6 +102,32 @@ func runScreen(ctx context.Context, env *Env, args []string) error {
 		}
 	}
 	return err
+}
+
+// screenIndex loads the lists to screen against (the built-in ones when
+// files is empty) and builds their index. warnings are the messages about
+// built-in lists more than 90 days old, for standard error.
+func screenIndex(env *Env, files []string) (*screening.Index, []string, error) {
+	if len(files) > 0 {
+		wls, err := screening.LoadFiles(files...)
+		if err != nil {
+			return nil, nil, err
+		}
+		return screening.NewIndex(wls...), nil, nil
+	}
+	wls, err := screening.BuiltinLists()
+	if err != nil {
+		return nil, nil, kernel.Wrap(kernel.Internal, err, "built-in lists")
+	}
+	var warnings []string
+	now := env.Clock.Now()
+	for _, wl := range wls {
+		if screening.Stale(wl.List, now) {
+			warnings = append(warnings, fmt.Sprintf("upstream screen: warning: the built-in list %s was published on %s, more than 90 days ago; download a newer one and pass it with --watchlist",
+				wl.List.Name, wl.List.Published.Format("2006-01-02")))
+		}
+	}
+	return screening.NewIndex(wls...), warnings, nil
 }
 
 // parseInterleaved parses flags that may come before or after positional
@@ -227,14 +254,32 @@ func writeScreen(ctx context.Context, w, progress io.Writer, ix *screening.Index
 		enc = json.NewEncoder(bw)
 		enc.SetEscapeHTML(false)
 	}
-	for start := 0; start < len(qs); start += screenBatch {
-		if err := ctx.Err(); err != nil {
-			return err
+	// The next batch is screened while this one is written, so writing
+	// does not leave a core idle. Results come in query order.
+	batches := make(chan []screening.Result, 1)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		defer close(batches)
+		for start := 0; start < len(qs); start += screenBatch {
+			if ctx.Err() != nil {
+				return
+			}
+			res := ix.SearchBatch(qs[start:min(start+screenBatch, len(qs))], opts)
+			select {
+			case batches <- res:
+			case <-stop:
+				return
+			}
 		}
+	}()
+	done := 0
+	for results := range batches {
 		if progress != nil {
-			fmt.Fprintf(progress, "\rscreening: %d of %d names", start, len(qs))
+			fmt.Fprintf(progress, "\rscreening: %d of %d names", done, len(qs))
 		}
-		for _, res := range ix.SearchBatch(qs[start:min(start+screenBatch, len(qs))], opts) {
+		done += len(results)
+		for _, res := range results {
 			for _, h := range res.Hits {
 				rec := screenRecord{
 					QueryID: res.Query.ID, QueryName: res.Query.Name, EntityID: h.Entity.ID, EntityName: h.Entity.Name,
@@ -259,6 +304,9 @@ func writeScreen(ctx context.Context, w, progress io.Writer, ix *screening.Index
 				}
 			}
 		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
 	}
 	if progress != nil {
 		fmt.Fprintf(progress, "\rscreening: %d of %d names\n", len(qs), len(qs))

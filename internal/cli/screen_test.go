@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -321,5 +322,57 @@ func TestCSVOutputsAreSpreadsheetSafe(t *testing.T) {
 	}
 	if !strings.HasPrefix(recs[1][0], "'") {
 		t.Fatalf("assess id cell %q", recs[1][0])
+	}
+}
+
+// TestScreenCommandKeepsOrderAcrossBatches screens more names than one
+// batch holds, so that batches are screened while earlier ones are
+// written: the hits must come out in the order of the names, and the same
+// in every run.
+func TestScreenCommandKeepsOrderAcrossBatches(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	list := writeFile(t, dir, "list.csv", screenList)
+	var b strings.Builder
+	b.WriteString("id,name,country\n")
+	n := 20_123 // more than two batches of the command (8,192 names each)
+	for i := 0; i < n; i++ {
+		if i%3 == 0 {
+			fmt.Fprintf(&b, "%d,XINJIANG PRODUCTION & CONSTRUCTION CORPS,China\n", i)
+		} else {
+			fmt.Fprintf(&b, "%d,Acme Widgets %d Ltd,US\n", i, i)
+		}
+	}
+	names := writeFile(t, dir, "names.csv", b.String())
+	now := time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)
+	var first string
+	for run := 0; run < 2; run++ {
+		code, out, stderr := screenCLI(t, now, "screen", names, "--watchlist", list, "--format", "json")
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		last, hits := -1, 0
+		for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+			var rec struct {
+				QueryID string `json:"query_id"`
+			}
+			if err := json.Unmarshal([]byte(line), &rec); err != nil {
+				t.Fatalf("line %q: %v", line, err)
+			}
+			id, err := strconv.Atoi(rec.QueryID)
+			if err != nil || id < last || id%3 != 0 {
+				t.Fatalf("hit for query %q after query %d: out of order or unexpected", rec.QueryID, last)
+			}
+			last = id
+			hits++
+		}
+		if want := (n + 2) / 3; hits != want {
+			t.Errorf("%d hits, want %d (one per XINJIANG row)", hits, want)
+		}
+		if run == 0 {
+			first = out
+		} else if out != first {
+			t.Error("two runs over the same names wrote different output")
+		}
 	}
 }

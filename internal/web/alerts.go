@@ -102,7 +102,7 @@ func (s *alertHandlers) viewOf(ctx context.Context, p account.Principal, charts 
 	}
 	v := alertView{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now),
 		AssignedName: name(a.AssignedTo), AckedName: name(a.AcknowledgedBy), ResolvedName: name(a.ResolvedBy),
-		Subject: s.subjectOf(ctx, a.OrgID, a.Subject), Signal: signalLabel(a.Kind), DetectorText: detectorLabel(a.Detector)}
+		Subject: s.subjectOf(ctx, a.OrgID, a.Subject), Signal: signalLabel(charts.l, a.Kind), DetectorText: detectorLabel(charts.l, a.Detector)}
 	if a.Subject.Kind == earlywarning.SubjectCountry && v.Subject.Href != "" {
 		v.Subject.Name = charts.l.country(a.Subject.ID) // in the page's language
 	}

@@ -330,3 +330,20 @@ func TestBrowserAlertListChartsWithoutJavaScript(t *testing.T) {
 		t.Errorf("the cases behind the alert are linked as %q", href)
 	}
 }
+
+// TestSeriesChartInFrench: the chart, its summary and the scores in words
+// follow the page's language, with the locale's decimal comma.
+func TestSeriesChartInFrench(t *testing.T) {
+	s := risingSeries(earlywarning.SynthStart + 200)
+	det := earlywarning.DefaultNBCUSUM()
+	c, ok := buildAlertChart(testLocale(t, "fr"), "series", det.Trace(s), alertChartDays, "Plaintes concernant le Bangladesh", det.Threshold, "")
+	if !ok || len(c.Scores) == 0 {
+		t.Fatal("no chart or no alarm")
+	}
+	if !strings.HasPrefix(c.Scores[0], "Le score CUSUM ") || !strings.Contains(c.Scores[0], ",") || strings.Contains(c.Scores[0], "passed") {
+		t.Errorf("score in words: %q", c.Scores[0])
+	}
+	if !strings.HasPrefix(c.Summary, "Du ") || !strings.Contains(string(c.SVG), "Signalements par jour") {
+		t.Errorf("summary %q", c.Summary)
+	}
+}

@@ -72,34 +72,34 @@ func (s *alertHandlers) subjectOf(ctx context.Context, orgID string, sub earlywa
 
 // signalLabels say what each kind of signal measures.
 var signalLabels = map[earlywarning.Kind]string{
-	earlywarning.KindGrievanceCount:  "grievance reports",
-	earlywarning.KindWatchlistHit:    "watchlist match",
-	earlywarning.KindRiskScoreChange: "risk score change",
-	earlywarning.KindRefdataUpdate:   "reference data updated",
-	earlywarning.KindCaseOverdue:     "case overdue",
-	earlywarning.KindSurveyWorsening: "worker survey results worsened",
-	earlywarning.KindIntakeFlood:     "flood of reports",
+	earlywarning.KindGrievanceCount:  translatable("grievance reports"),
+	earlywarning.KindWatchlistHit:    translatable("watchlist match"),
+	earlywarning.KindRiskScoreChange: translatable("risk score change"),
+	earlywarning.KindRefdataUpdate:   translatable("reference data updated"),
+	earlywarning.KindCaseOverdue:     translatable("case overdue"),
+	earlywarning.KindSurveyWorsening: translatable("worker survey results worsened"),
+	earlywarning.KindIntakeFlood:     translatable("flood of reports"),
 }
 
-func signalLabel(k earlywarning.Kind) string {
-	if l, ok := signalLabels[k]; ok {
-		return l
+func signalLabel(l *locale, k earlywarning.Kind) string {
+	if s, ok := signalLabels[k]; ok {
+		return l.tr(escapeVerbs(s))
 	}
 	return words(string(k))
 }
 
 // detectorLabel names the detector that raised an alert: "threshold:
 // watchlist-hit" reads "threshold rule (watchlist hit)".
-func detectorLabel(d string) string {
+func detectorLabel(l *locale, d string) string {
 	switch {
 	case d == "nbcusum":
-		return "negative-binomial CUSUM (cumulative sum of evidence for a rise)"
+		return l.tr("negative-binomial CUSUM (cumulative sum of evidence for a rise)")
 	case d == "cusum":
-		return "CUSUM (cumulative sum of deviations)"
+		return l.tr("CUSUM (cumulative sum of deviations)")
 	case d == "ewma":
-		return "EWMA (moving average)"
+		return l.tr("EWMA (moving average)")
 	case strings.HasPrefix(d, "threshold:"):
-		return "threshold rule (" + words(strings.TrimPrefix(d, "threshold:")) + ")"
+		return l.tr("threshold rule (%v)", words(strings.TrimPrefix(d, "threshold:")))
 	}
 	return words(d)
 }

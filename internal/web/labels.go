@@ -37,7 +37,7 @@ var plainCodes = []string{
 	"proposed", "accepted", "contested", "implemented", "withdrawn",
 	"web", "sms", "messaging", "referral", "reveal_identity", "anonymised_statistics", "share_with_authorities",
 	"risk_to_life", "child_at_risk", "legal_duty", "court_ordered",
-	"resolved", "unfounded", "duplicate", "unreachable", "remedy_contested", "new_information",
+	"open", "acknowledged", "unresolved", "resolved", "unfounded", "duplicate", "unreachable", "remedy_contested", "new_information",
 	"person", "organization", "vessel", "aircraft",
 	"grievance", "audit_finding", "survey_finding", "audit_failed", "audit_expired", "audit_passed",
 }

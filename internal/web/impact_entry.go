@@ -176,28 +176,32 @@ func (s *impactHandlers) impactEntryPage(w http.ResponseWriter, r *http.Request)
 	s.renderEntry(w, r, http.StatusOK, nil, "")
 }
 
+// entryGrid reads the programme and lays out the grid the request asks
+// for, with the figures as stored now.
+func (s *impactHandlers) entryGrid(r *http.Request) (*impact.Programme, entryQuery, impact.PlaceGrid, error) {
+	org := principalOf(r).User.OrgID
+	prog, err := s.impact.Programme(r.Context(), org, r.PathValue("id"))
+	if err != nil {
+		return nil, entryQuery{}, impact.PlaceGrid{}, err
+	}
+	all, err := s.impact.Observations(r.Context(), org, prog.ID, "")
+	if err != nil {
+		return nil, entryQuery{}, impact.PlaceGrid{}, err
+	}
+	q, err := s.entryQueryOf(r, prog, all)
+	if err != nil {
+		return nil, entryQuery{}, impact.PlaceGrid{}, err
+	}
+	g, err := impact.NewPlaceGrid(q.ind, prog.Dimensions, all, q.typ, q.year)
+	return prog, q, g, err
+}
+
 // renderEntry shows the grid. posted, when not nil, holds the rows as the
 // person sent them, with their mistakes; problem is a message above the
 // grid.
 func (s *impactHandlers) renderEntry(w http.ResponseWriter, r *http.Request, status int, posted []entryRow, problem string) {
-	p := principalOf(r)
 	l := s.localeOf(r)
-	prog, err := s.impact.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	all, err := s.impact.Observations(r.Context(), p.User.OrgID, prog.ID, "")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	q, err := s.entryQueryOf(r, prog, all)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := impact.NewPlaceGrid(q.ind, prog.Dimensions, all, q.typ, q.year)
+	prog, q, g, err := s.entryGrid(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -290,22 +294,7 @@ func (s *impactHandlers) impactEntrySubmit(w http.ResponseWriter, r *http.Reques
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the grid could not be read: %v", err))
 		return
 	}
-	prog, err := s.impact.Programme(r.Context(), p.User.OrgID, r.PathValue("id"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	all, err := s.impact.Observations(r.Context(), p.User.OrgID, prog.ID, "")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	q, err := s.entryQueryOf(r, prog, all)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	g, err := impact.NewPlaceGrid(q.ind, prog.Dimensions, all, q.typ, q.year)
+	prog, q, g, err := s.entryGrid(r)
 	if err != nil {
 		s.fail(w, r, err)
 		return

@@ -117,7 +117,21 @@ func TestStaffPagesInEachLanguage(t *testing.T) {
 						t.Fatal(err)
 					}
 					res.Body.Close()
-					pages, left := crawlInLanguage(t, c, s.base, code, catalogs[code])
+					pages, left, seen := crawlInLanguage(t, c, s.base, code, catalogs[code])
+					// The pages translated whole: the case page (as a case
+					// handler, whose key the sign-in unlocked), the
+					// scorecards, the settings and the audit log (as an
+					// admin) show no English run of text at all, beyond
+					// what people wrote (marked class="text" or with its
+					// own lang).
+					for _, shape := range strictPages[who.role] {
+						if !seen[shape] {
+							t.Errorf("%s, %s: the crawl never reached %s", code, who.role, shape)
+						}
+						if runs := left[shape]; len(runs) > 0 {
+							t.Errorf("%s, %s: %s shows English: %s", code, who.role, shape, strings.Join(runs, " | "))
+						}
+					}
 					keys := make([]string, 0, len(left))
 					for k := range left {
 						keys = append(keys, k)
@@ -132,6 +146,14 @@ func TestStaffPagesInEachLanguage(t *testing.T) {
 			}
 		}
 	})
+}
+
+// strictPages are, per role, the pages (by shape) that must show no
+// English in another language.
+var strictPages = map[string][]string{
+	"admin":        {"/admin/settings?", "/admin/audit-log?", "/scorecards?"},
+	"analyst":      {"/scorecards?", "/scorecards/suppliers/{id}?"},
+	"case_handler": {"/cases/{id}?"},
 }
 
 // readCatalogs reads the staff pages' translations from the repository:
@@ -176,7 +198,10 @@ var (
 	hrefAttr    = regexp.MustCompile(`<a [^>]*href="([^"]+)"`)
 	htmlLang    = regexp.MustCompile(`<html lang="([^"]+)"`)
 	hiddenParts = regexp.MustCompile(`(?is)<(script|style|code|pre|kbd|samp|head)\b.*?</(script|style|code|pre|kbd|samp|head)>`)
-	anyTag      = regexp.MustCompile(`(?s)<[^>]*>`)
+	// peopleText is text people wrote (a report, a message, guidance in
+	// another language): it stays in their words.
+	peopleText = regexp.MustCompile(`(?is)<(p|span|td|dd|li)\b[^>]*(?:class="[^"]*\btext\b[^"]*"|\blang="[^"]*")[^>]*>.*?</(p|span|td|dd|li)>`)
+	anyTag     = regexp.MustCompile(`(?s)<[^>]*>`)
 	// englishWords are words that, two or more in a short run, mark an
 	// English sentence.
 	englishWords = map[string]bool{"the": true, "and": true, "of": true, "to": true, "is": true, "are": true, "was": true, "with": true,
@@ -187,8 +212,8 @@ var (
 // crawlInLanguage follows the links of every page reachable from the
 // menu, one page of each kind, and checks each is in code's language. It
 // returns the number of pages read and, per page, the English runs of text
-// that no catalog message accounts for.
-func crawlInLanguage(t *testing.T, c *http.Client, base, code string, catalog map[string]string) (int, map[string][]string) {
+// that no catalog message accounts for, and the shapes of the pages read.
+func crawlInLanguage(t *testing.T, c *http.Client, base, code string, catalog map[string]string) (int, map[string][]string, map[string]bool) {
 	t.Helper()
 	// The catalog's English sentences whose translation differs: one of
 	// them on a page means a wrapped text was not translated.
@@ -200,6 +225,7 @@ func crawlInLanguage(t *testing.T, c *http.Client, base, code string, catalog ma
 	}
 	queue, seen := []string{"/"}, map[string]bool{shape("/"): true}
 	left := map[string][]string{}
+	read := map[string]bool{}
 	pages := 0
 	for len(queue) > 0 && pages < 150 {
 		href := queue[0]
@@ -215,10 +241,11 @@ func crawlInLanguage(t *testing.T, c *http.Client, base, code string, catalog ma
 		}
 		page := string(b)
 		pages++
+		read[shape(href)] = true
 		if m := htmlLang.FindStringSubmatch(page); m == nil || m[1] != code {
 			t.Errorf("%s: the page is not in %s (lang %v)", href, code, m)
 		}
-		text := html.UnescapeString(anyTag.ReplaceAllString(hiddenParts.ReplaceAllString(page, " "), "\x00"))
+		text := html.UnescapeString(anyTag.ReplaceAllString(peopleText.ReplaceAllString(hiddenParts.ReplaceAllString(page, " "), " "), "\x00"))
 		chunks := map[string]bool{}
 		for _, part := range strings.Split(text, "\x00") {
 			chunks[strings.Join(strings.Fields(part), " ")] = true
@@ -258,5 +285,5 @@ func crawlInLanguage(t *testing.T, c *http.Client, base, code string, catalog ma
 			}
 		}
 	}
-	return pages, left
+	return pages, left, read
 }

@@ -1,124 +1,133 @@
 package eudr
 
 import (
-	"fmt"
 	"strings"
+
+	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 // Item is one line of a lot's checklist before a statement: what the
-// Regulation asks, whether it is done, and what is missing.
+// Regulation asks, whether it is done, and what is missing. Label and
+// Missing are sentences in structured form (kernel.Text), so that pages
+// can show them in the reader's language; they read and are written to
+// JSON as English.
 type Item struct {
-	Key   string `json:"key"`
-	Label string `json:"label"`
-	Done  bool   `json:"done"`
+	Key   string      `json:"key"`
+	Label kernel.Text `json:"label"`
+	Done  bool        `json:"done"`
 	// Blocking items must be done before a statement can be made; the
 	// others are for attention.
-	Blocking bool     `json:"blocking"`
-	Missing  []string `json:"missing,omitempty"`
+	Blocking bool          `json:"blocking"`
+	Missing  []kernel.Text `json:"missing,omitempty"`
 }
 
 // Checklist lists what a statement for the lot needs and what is missing,
 // in the order an analyst works through it.
 func Checklist(in StatementInput) []Item {
 	var items []Item
-	add := func(key, label string, blocking bool, missing []string) {
+	add := func(key string, label kernel.Text, blocking bool, missing []kernel.Text) {
 		items = append(items, Item{Key: key, Label: label, Done: len(missing) == 0, Blocking: blocking, Missing: missing})
 	}
 	if in.Lot.Downstream() {
 		return downstreamChecklist(in.Lot)
 	}
-	var miss []string
+	var miss []kernel.Text
 	if strings.TrimSpace(in.Operator.Name) == "" {
-		miss = append(miss, "operator name")
+		miss = append(miss, kernel.Say("operator name"))
 	}
 	if in.Operator.Country == "" {
-		miss = append(miss, "operator country")
+		miss = append(miss, kernel.Say("operator country"))
 	}
 	if strings.TrimSpace(in.Operator.Address) == "" {
-		miss = append(miss, "operator address")
+		miss = append(miss, kernel.Say("operator address"))
 	}
-	add("operator", "Operator named, with address and country (Annex II point 1)", true, miss)
+	add("operator", kernel.Say("Operator named, with address and country (Annex II point 1)"), true, miss)
 
 	miss = nil
 	l := in.Lot
 	if l.Commodity == "" {
-		miss = append(miss, "the commodity")
+		miss = append(miss, kernel.Say("the commodity"))
 	}
 	if len(l.HSCodes) == 0 {
-		miss = append(miss, "an HS code (Annex II point 2)")
+		miss = append(miss, kernel.Say("an HS code (Annex II point 2)"))
 	}
 	if strings.TrimSpace(l.Description) == "" {
-		miss = append(miss, "a description of the goods")
+		miss = append(miss, kernel.Say("a description of the goods"))
 	}
 	if l.NetMassKg <= 0 {
-		miss = append(miss, "the quantity in kilograms of net mass (Annex II point 3)")
+		miss = append(miss, kernel.Say("the quantity in kilograms of net mass (Annex II point 3)"))
 	}
-	add("product", "Product described: commodity, HS code, description and quantity (Art. 9(1)(a))", true, miss)
+	add("product", kernel.Say("Product described: commodity, HS code, description and quantity (Art. 9(1)(a))"), true, miss)
 
-	add("annex", "HS codes within Annex I for the commodity ("+AnnexISource+")", false, annexMisses(l))
+	add("annex", kernel.Say("HS codes within Annex I for the commodity (%v)", AnnexISource), false, annexMisses(l))
 
 	miss = nil
 	if len(in.Plots) == 0 {
-		miss = append(miss, "no plots linked: link the plots the commodity comes from, or, when the products are all covered by earlier statements, name those statements")
+		miss = append(miss, kernel.Say("no plots linked: link the plots the commodity comes from, or, when the products are all covered by earlier statements, name those statements"))
 	}
-	add("plots", "Plots of land linked to the lot (Art. 9(1)(d))", true, miss)
+	add("plots", kernel.Say("Plots of land linked to the lot (Art. 9(1)(d))"), true, miss)
 
 	miss = nil
 	for _, p := range in.Plots {
 		for _, f := range in.Findings[p.ID] {
 			if f.Severity == Error {
-				miss = append(miss, fmt.Sprintf("%s: %s", p.Label(), f.Message))
+				miss = append(miss, kernel.Say("%v: %v", p.Label(), kernel.Plain(f.Message)))
 				break
 			}
 		}
 	}
-	add("geolocation", "Every plot's geolocation passes the checks (Art. 2(28), 9(1)(d))", true, miss)
+	add("geolocation", kernel.Say("Every plot's geolocation passes the checks (Art. 2(28), 9(1)(d))"), true, miss)
 
 	miss = nil
 	for _, p := range in.Plots {
 		if p.ProductionFrom.IsZero() && p.ProductionTo.IsZero() {
-			miss = append(miss, p.Label()+": no production date")
+			miss = append(miss, kernel.Say("%v: no production date", p.Label()))
 		}
 	}
-	add("dates", "Date or period of production for every plot (Art. 9(1)(c))", true, miss)
+	add("dates", kernel.Say("Date or period of production for every plot (Art. 9(1)(c))"), true, miss)
 
 	miss = nil
-	var legal []string
+	var legal []kernel.Text
 	for _, p := range in.Plots {
 		s := Summarise(p, in.Evidence[p.ID], in.Today)
 		if s.Deforestation != NoLossFound {
-			miss = append(miss, p.Label()+": "+s.Deforestation.Label())
+			miss = append(miss, kernel.Say("%v: %v", p.Label(), kernel.Plain(s.Deforestation.Label())))
 		}
 		for _, m := range s.MissingLegality {
-			legal = append(legal, p.Label()+": "+m)
+			legal = append(legal, kernel.Say("%v: %v", p.Label(), kernel.Plain(m)))
 		}
 		for _, e := range s.Expired {
-			legal = append(legal, p.Label()+": "+e)
+			legal = append(legal, kernel.Say("%v: %v", p.Label(), kernel.Plain(e)))
 		}
 	}
-	add("deforestation", "Evidence that every plot was not deforested after 31 December 2020 (Art. 3(a), 9(1)(g))", true, miss)
-	add("legality", "Evidence that every plot was produced legally (Art. 3(b), 9(1)(h))", true, legal)
+	add("deforestation", kernel.Say("Evidence that every plot was not deforested after 31 December 2020 (Art. 3(a), 9(1)(g))"), true, miss)
+	add("legality", kernel.Say("Evidence that every plot was produced legally (Art. 3(b), 9(1)(h))"), true, legal)
 
 	miss = nil
 	switch {
 	case in.Simplified:
 	case in.Assessment == nil:
-		miss = append(miss, "no risk assessment recorded (Art. 10)")
+		miss = append(miss, kernel.Say("no risk assessment recorded (Art. 10)"))
 	case in.Assessment.Conclusion == "":
-		miss = append(miss, "the risk assessment has no decision yet")
+		miss = append(miss, kernel.Say("the risk assessment has no decision yet"))
 	case in.Assessment.Conclusion != Negligible:
-		miss = append(miss, fmt.Sprintf("the risk was concluded not negligible by %s: mitigate (Art. 11) and decide again", in.Assessment.DecidedBy))
+		miss = append(miss, kernel.Say("the risk was concluded not negligible by %v: mitigate (Art. 11) and decide again", in.Assessment.DecidedBy))
 	}
-	add("risk", "Risk assessed and concluded negligible, or simplified due diligence (Art. 10, 11, 13)", true, miss)
+	add("risk", kernel.Say("Risk assessed and concluded negligible, or simplified due diligence (Art. 10, 11, 13)"), true, miss)
 	return items
 }
 
-// Blocking returns the open blocking items, each with what is missing.
+// Blocking returns the open blocking items, each with what is missing, in
+// English.
 func Blocking(items []Item) []string {
 	var out []string
 	for _, it := range items {
 		if it.Blocking && !it.Done {
-			out = append(out, it.Label+": "+strings.Join(limit(it.Missing, 3), ", "))
+			missing := make([]string, len(it.Missing))
+			for i, m := range it.Missing {
+				missing[i] = m.String()
+			}
+			out = append(out, it.Label.String()+": "+strings.Join(limit(missing, 3), ", "))
 		}
 	}
 	return out
@@ -126,11 +135,11 @@ func Blocking(items []Item) []string {
 
 // annexMisses lists the lot's HS codes that no line of Annex I covers for
 // its commodity.
-func annexMisses(l Lot) []string {
-	var miss []string
+func annexMisses(l Lot) []kernel.Text {
+	var miss []kernel.Text
 	for _, h := range l.HSCodes {
 		if l.Commodity != "" && !InAnnexI(l.Commodity, h) {
-			miss = append(miss, fmt.Sprintf("HS %s is not among the Annex I headings for %s: check the code", h, CommodityLabel(l.Commodity)))
+			miss = append(miss, kernel.Say("HS %v is not among the Annex I headings for %v: check the code", h, kernel.Plain(CommodityLabel(l.Commodity))))
 		}
 	}
 	return miss
@@ -141,31 +150,31 @@ func annexMisses(l Lot) []string {
 // statements' reference numbers kept.
 func downstreamChecklist(l Lot) []Item {
 	var items []Item
-	add := func(key, label string, blocking bool, missing []string) {
+	add := func(key string, label kernel.Text, blocking bool, missing []kernel.Text) {
 		items = append(items, Item{Key: key, Label: label, Done: len(missing) == 0, Blocking: blocking, Missing: missing})
 	}
-	add("downstream", "No due diligence statement of your own: "+downstreamRule, false, nil)
-	var miss []string
+	add("downstream", kernel.Say("No due diligence statement of your own: %v", kernel.Plain(DownstreamRule)), false, nil)
+	var miss []kernel.Text
 	if l.Commodity == "" {
-		miss = append(miss, "the commodity")
+		miss = append(miss, kernel.Say("the commodity"))
 	}
 	if len(l.HSCodes) == 0 {
-		miss = append(miss, "an HS code")
+		miss = append(miss, kernel.Say("an HS code"))
 	}
 	if l.NetMassKg <= 0 {
-		miss = append(miss, "the quantity in kilograms of net mass")
+		miss = append(miss, kernel.Say("the quantity in kilograms of net mass"))
 	}
-	add("product", "Product described: commodity, HS code and quantity", true, miss)
-	add("annex", "HS codes within Annex I for the commodity ("+AnnexISource+")", false, annexMisses(l))
+	add("product", kernel.Say("Product described: commodity, HS code and quantity"), true, miss)
+	add("annex", kernel.Say("HS codes within Annex I for the commodity (%v)", AnnexISource), false, annexMisses(l))
 	miss = nil
 	if len(l.Upstream) == 0 {
-		miss = append(miss, "no earlier statement named: record the reference numbers your suppliers gave")
+		miss = append(miss, kernel.Say("no earlier statement named: record the reference numbers your suppliers gave"))
 	}
 	for _, u := range l.Upstream {
 		if strings.TrimSpace(u.Reference) == "" {
-			miss = append(miss, "a statement without its reference number")
+			miss = append(miss, kernel.Say("a statement without its reference number"))
 		}
 	}
-	add("references", "Reference numbers of the statements that cover the products, kept for five years", true, miss)
+	add("references", kernel.Say("Reference numbers of the statements that cover the products, kept for five years"), true, miss)
 	return items
 }

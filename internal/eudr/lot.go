@@ -101,9 +101,9 @@ func (l Lot) Validate() error {
 	return nil
 }
 
-// downstreamRule says what Regulation (EU) 2025/2650 asks of downstream
+// DownstreamRule says what Regulation (EU) 2025/2650 asks of downstream
 // operators and traders instead of a statement.
-const downstreamRule = "under Regulation (EU) 2025/2650 a downstream operator or a trader makes no due diligence statement of its own; the operator that first placed the products on the market or exported them did, and a downstream operator or trader keeps the reference numbers of those statements (or declaration identifiers), with its suppliers and customers, for five years"
+const DownstreamRule = "under Regulation (EU) 2025/2650 a downstream operator or a trader makes no due diligence statement of its own; the operator that first placed the products on the market or exported them did, and a downstream operator or trader keeps the reference numbers of those statements (or declaration identifiers), with its suppliers and customers, for five years"
 
 // Downstream reports whether the lot is a downstream operator's or a
 // trader's: products made from, or made available as, products all covered

@@ -143,7 +143,7 @@ type StatementInput struct {
 // open item, when the checklist is not complete.
 func BuildStatement(in StatementInput) (Statement, error) {
 	if in.Lot.Downstream() {
-		return Statement{}, kernel.Errorf(kernel.Invalid, "lot %s is covered by earlier statements only: %s", in.Lot.Ref, downstreamRule)
+		return Statement{}, kernel.Errorf(kernel.Invalid, "lot %s is covered by earlier statements only: %s", in.Lot.Ref, DownstreamRule)
 	}
 	items := Checklist(in)
 	if open := Blocking(items); len(open) > 0 {

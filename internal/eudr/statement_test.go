@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -121,7 +122,7 @@ func TestChecklistBlocksUntilEverythingIsThere(t *testing.T) {
 					item = &it
 				}
 			}
-			if item == nil || item.Done || !item.Blocking || !strings.Contains(strings.Join(item.Missing, "|"), tc.want) {
+			if item == nil || item.Done || !item.Blocking || !strings.Contains(fmt.Sprint(item.Missing), tc.want) {
 				t.Fatalf("item %s = %+v, want open and blocking, naming %q", tc.item, item, tc.want)
 			}
 			if _, err := eudr.BuildStatement(in); !kernel.IsCode(err, kernel.Invalid) {
@@ -372,7 +373,7 @@ func TestDownstreamLotsMakeNoStatement(t *testing.T) {
 				t.Fatal("not downstream")
 			}
 			items := eudr.Checklist(in)
-			if items[0].Key != "downstream" || !strings.Contains(items[0].Label, "Regulation (EU) 2025/2650") {
+			if items[0].Key != "downstream" || !strings.Contains(items[0].Label.String(), "Regulation (EU) 2025/2650") {
 				t.Errorf("first item %+v", items[0])
 			}
 			open := eudr.Blocking(items)

@@ -17,6 +17,7 @@ import (
 	"text/template/parse"
 	"time"
 
+	"github.com/upstream-platform/upstream/internal/eudr"
 	"github.com/upstream-platform/upstream/internal/scorecard"
 )
 
@@ -243,12 +244,13 @@ func implicitMessages() []string {
 	for _, r := range []scorecard.Response{scorecard.Yes, scorecard.Partial, scorecard.No} {
 		out = append(out, string(r))
 	}
+	out = append(out, escapeVerbs(eudr.DownstreamRule))
 	return out
 }
 
 // domainPackages are the domain packages whose explanations pages show in
 // the reader's language: they build them as kernel.Text.
-var domainPackages = []string{"../scorecard"}
+var domainPackages = []string{"../scorecard", "../eudr"}
 
 // domainMessages are the messages domain packages build with kernel.Say
 // and kernel.Plain, read from their source.

@@ -75,6 +75,8 @@ func pageFuncs(l *locale) template.FuncMap {
 			return l.date(d.Time())
 		},
 		"money": l.money,
+		// text shows a sentence a domain package built (kernel.Text).
+		"text": l.text,
 		// answerWord says a questionnaire answer ("partial") in words.
 		"answerWord": func(a string) string {
 			switch a {

@@ -116,7 +116,7 @@ func newReporting(env *Env, db *sqlstore.DB, printer report.PDFPrinter) (*report
 		Grievances:  rd,
 		Screening:   rd,
 		Impact:      db.Impact(),
-		Scorecards:  &scorecard.Service{Store: db.Scorecards(), Weights: weights, Clock: env.Clock},
+		Scorecards:  &scorecard.Service{Store: db.Scorecards(), Weights: weights, Clock: env.Clock, Audit: db.AuditLog()},
 		Renderer:    report.Renderer{PDF: printer},
 		RiskMethod:  report.Method{Name: "Upstream risk method", Version: rw.Version, Origin: rw.Origin},
 		Clock:       env.Clock,

@@ -77,9 +77,13 @@ type memScorecards struct {
 
 func key(orgID string, s scorecard.Subject) string { return orgID + "/" + string(s.Kind) + "/" + s.ID }
 
-func (m *memScorecards) AddAnswer(_ context.Context, orgID string, s scorecard.Subject, a scorecard.Answer) error {
+func (m *memScorecards) AddAnswer(_ context.Context, orgID string, s scorecard.Subject, a scorecard.Answer, _ ...scorecard.File) error {
 	m.answers[key(orgID, s)] = append(m.answers[key(orgID, s)], a)
 	return nil
+}
+
+func (m *memScorecards) File(context.Context, string, scorecard.Subject, string) (scorecard.File, error) {
+	return scorecard.File{}, kernel.Errorf(kernel.NotFound, "evidence file not found")
 }
 
 func (m *memScorecards) Answers(_ context.Context, orgID string, s scorecard.Subject) ([]scorecard.Answer, error) {

@@ -53,17 +53,33 @@ func (s *Service) Held(ctx context.Context, org Org, partyID string) (scorecard.
 // saves the day's scorecard so the trend shows the change, and returns the
 // new view.
 func (s *Service) Answer(ctx context.Context, org Org, partyID string, a scorecard.Answer) (View, error) {
+	return s.AnswerWithFiles(ctx, org, partyID, a, "", nil)
+}
+
+// AnswerWithFiles is Answer with the files of the answer's documents
+// (files[i] belongs to a.Documents[i]), added by actor.
+func (s *Service) AnswerWithFiles(ctx context.Context, org Org, partyID string, a scorecard.Answer, actor string, files []scorecard.Upload) (View, error) {
 	ev, err := s.gather(ctx, org, partyID)
 	if err != nil {
 		return View{}, err
 	}
-	if err := s.Scorecards.Answer(ctx, org.ID, ev.subject, a); err != nil {
+	if err := s.Scorecards.AnswerWithFiles(ctx, org.ID, ev.subject, a, actor, files); err != nil {
 		return View{}, err
 	}
 	if _, err := s.Scorecards.Compute(ctx, org.ID, ev.subject, ev.held); err != nil {
 		return View{}, err
 	}
 	return s.view(ctx, org, ev)
+}
+
+// EvidenceFile returns an evidence file of the organisation's (partyID "")
+// or a supplier's answers, audited as read by actor.
+func (s *Service) EvidenceFile(ctx context.Context, org Org, partyID, fileID, actor string) (scorecard.File, error) {
+	subject := scorecard.Subject{Kind: scorecard.Organisation, ID: org.ID, Name: org.Name}
+	if partyID != "" {
+		subject = scorecard.Subject{Kind: scorecard.Supplier, ID: partyID}
+	}
+	return s.Scorecards.EvidenceFile(ctx, org.ID, subject, fileID, actor)
 }
 
 func day(sc scorecard.Scorecard) string { return sc.AsOf.UTC().Format("2006-01-02") }

@@ -24,11 +24,13 @@ func (r Response) Valid() bool { return r == Yes || r == Partial || r == No }
 
 // Document is a piece of evidence attached to an answer. Reference is where
 // it can be found (a file name in the organisation's records, a URL, an
-// audit report number); Date is the date the document bears.
+// audit report number); Date is the date the document bears. File is the
+// document itself when it was uploaded with the answer (nil otherwise).
 type Document struct {
 	Name      string
 	Reference string
 	Date      time.Time
+	File      *FileInfo `json:",omitempty"`
 }
 
 // Answer is one response to one question, given on a date. Answers are kept

@@ -3,8 +3,10 @@ package scorecard
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
+	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
@@ -14,10 +16,20 @@ type Service struct {
 	Store   Store
 	Weights Weights
 	Clock   kernel.Clock
+	// Audit, when set, records every evidence file added and read.
+	Audit audit.Store
 }
 
 // Answer validates and records an answer for the subject.
 func (s *Service) Answer(ctx context.Context, orgID string, subject Subject, a Answer) error {
+	return s.AnswerWithFiles(ctx, orgID, subject, a, "", nil)
+}
+
+// AnswerWithFiles validates and records an answer whose documents come
+// with their files: files[i] is the file of a.Documents[i]. Each file is
+// checked (size, type) and cleared of hidden details before it is stored;
+// the actor is written to the audit log for each file added.
+func (s *Service) AnswerWithFiles(ctx context.Context, orgID string, subject Subject, a Answer, actor string, files []Upload) error {
 	if strings.TrimSpace(orgID) == "" {
 		return kernel.InvalidField("org_id", "is empty")
 	}
@@ -33,8 +45,26 @@ func (s *Service) Answer(ctx context.Context, orgID string, subject Subject, a A
 	if a.AnsweredOn.After(s.Clock.Now()) {
 		return kernel.InvalidField("answered_on", "%s is in the future", day(a.AnsweredOn))
 	}
-	if err := s.Store.AddAnswer(ctx, orgID, subject, a); err != nil {
+	if len(files) > len(a.Documents) {
+		return kernel.InvalidField("file", "give each file a document: %d files for %d documents", len(files), len(a.Documents))
+	}
+	a.Documents = slices.Clone(a.Documents)
+	stored := make([]File, 0, len(files))
+	for i, u := range files {
+		f, err := cleanUpload(u)
+		if err != nil {
+			return err
+		}
+		a.Documents[i].File = &f.FileInfo
+		stored = append(stored, f)
+	}
+	if err := s.Store.AddAnswer(ctx, orgID, subject, a, stored...); err != nil {
 		return fmt.Errorf("scorecard: record answer: %w", err)
+	}
+	for _, f := range stored {
+		if err := s.audit(ctx, orgID, actor, ActionFileAdd, f, subject); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -13,15 +13,30 @@ import (
 type memStore struct {
 	answers map[string][]scorecard.Answer
 	cards   map[string][]scorecard.Scorecard
+	files   map[string]scorecard.File
 }
 
 var _ scorecard.Store = (*memStore)(nil)
 
 func key(org string, s scorecard.Subject) string { return org + "/" + string(s.Kind) + "/" + s.ID }
 
-func (m *memStore) AddAnswer(_ context.Context, org string, s scorecard.Subject, a scorecard.Answer) error {
+func (m *memStore) AddAnswer(_ context.Context, org string, s scorecard.Subject, a scorecard.Answer, files ...scorecard.File) error {
 	m.answers[key(org, s)] = append(m.answers[key(org, s)], a)
+	for _, f := range files {
+		if m.files == nil {
+			m.files = map[string]scorecard.File{}
+		}
+		m.files[key(org, s)+"/"+f.ID] = f
+	}
 	return nil
+}
+
+func (m *memStore) File(_ context.Context, org string, s scorecard.Subject, id string) (scorecard.File, error) {
+	f, ok := m.files[key(org, s)+"/"+id]
+	if !ok {
+		return scorecard.File{}, kernel.Errorf(kernel.NotFound, "evidence file not found")
+	}
+	return f, nil
 }
 
 func (m *memStore) Answers(_ context.Context, org string, s scorecard.Subject) ([]scorecard.Answer, error) {

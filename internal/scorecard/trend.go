@@ -70,9 +70,13 @@ func Trend(series []Scorecard) ([]Change, error) {
 // and subject. A subject is identified by its Kind and ID; Name is not a
 // key. Every method filters on orgID.
 type Store interface {
-	// AddAnswer appends an answer to the subject's history; earlier answers
-	// stay so past scorecards can be recomputed.
-	AddAnswer(ctx context.Context, orgID string, subject Subject, a Answer) error
+	// AddAnswer appends an answer to the subject's history, with the
+	// evidence files its documents name, in one transaction; earlier
+	// answers stay so past scorecards can be recomputed.
+	AddAnswer(ctx context.Context, orgID string, subject Subject, a Answer, files ...File) error
+	// File returns one of the subject's evidence files; a file of another
+	// subject or organisation is NotFound.
+	File(ctx context.Context, orgID string, subject Subject, fileID string) (File, error)
 	// Answers returns the subject's whole answer history, oldest first. A
 	// subject with no answers returns an empty slice and no error.
 	Answers(ctx context.Context, orgID string, subject Subject) ([]Answer, error)

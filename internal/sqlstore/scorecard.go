@@ -2,6 +2,8 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"time"
@@ -23,16 +25,45 @@ func (db *DB) Scorecards() *Scorecards { return &Scorecards{db: db, clock: kerne
 
 var _ scorecard.Store = (*Scorecards)(nil)
 
-func (s *Scorecards) AddAnswer(ctx context.Context, orgID string, subj scorecard.Subject, a scorecard.Answer) error {
+func (s *Scorecards) AddAnswer(ctx context.Context, orgID string, subj scorecard.Subject, a scorecard.Answer, files ...scorecard.File) error {
 	body, err := json.Marshal(a)
 	if err != nil {
 		return fmt.Errorf("scorecard answer: %w", err)
 	}
-	_, err = s.db.write.ExecContext(ctx, `INSERT INTO scorecard_answers
-		(id, org_id, subject_kind, subject_id, question_id, answered_on, body, created_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-		kernel.NewID(), orgID, string(subj.Kind), subj.ID, a.QuestionID, a.AnsweredOn.UTC(), string(body), s.clock.Now())
-	return classify(err, "scorecard answer")
+	now := s.clock.Now()
+	return s.db.InTx(ctx, func(tx *sql.Tx) error {
+		for _, f := range files {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO scorecard_files
+				(org_id, id, subject_kind, subject_id, name, media_type, sha256, size, content, created_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+				orgID, f.ID, string(subj.Kind), subj.ID, f.Name, f.MediaType, f.SHA256, int64(len(f.Content)),
+				base64.StdEncoding.EncodeToString(f.Content), now); err != nil {
+				return classify(err, "scorecard evidence file")
+			}
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO scorecard_answers
+			(id, org_id, subject_kind, subject_id, question_id, answered_on, body, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+			kernel.NewID(), orgID, string(subj.Kind), subj.ID, a.QuestionID, a.AnsweredOn.UTC(), string(body), now)
+		return classify(err, "scorecard answer")
+	})
+}
+
+// File returns one evidence file of the subject.
+func (s *Scorecards) File(ctx context.Context, orgID string, subj scorecard.Subject, fileID string) (scorecard.File, error) {
+	var f scorecard.File
+	var content string
+	err := s.db.read.QueryRowContext(ctx, `SELECT id, name, media_type, sha256, content FROM scorecard_files
+		WHERE org_id = $1 AND subject_kind = $2 AND subject_id = $3 AND id = $4`,
+		orgID, string(subj.Kind), subj.ID, fileID).Scan(&f.ID, &f.Name, &f.MediaType, &f.SHA256, &content)
+	if err != nil {
+		return scorecard.File{}, classify(err, "evidence file")
+	}
+	if f.Content, err = base64.StdEncoding.DecodeString(content); err != nil {
+		return scorecard.File{}, fmt.Errorf("evidence file %s: %w", fileID, err)
+	}
+	f.Size = len(f.Content)
+	return f, nil
 }
 
 func (s *Scorecards) Answers(ctx context.Context, orgID string, subj scorecard.Subject) ([]scorecard.Answer, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/audit"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/scorecard"
 )
 
 // auditActionWords says in words what each audited action did, in English;
@@ -53,6 +54,8 @@ var auditActionWords = map[string]string{
 	"screening.run":                    "screened the suppliers",
 	"suppliers.audit.delete":           "deleted a stored audit",
 	"grievance.report.export":          "exported case counts",
+	scorecard.ActionFileAdd:            "attached an evidence file to a scorecard answer",
+	scorecard.ActionFileDownload:       "downloaded an evidence file of a scorecard",
 }
 
 // auditKinds are the groups of actions the page filters by.
@@ -217,6 +220,8 @@ func (s *accountHandlers) auditRowOf(ctx context.Context, loc *locale, orgID str
 		row.Subject = loc.tr("the organisation's settings")
 	case "invitation":
 		row.Subject = loc.tr("an invitation")
+	case "scorecard_files":
+		row.Subject = loc.tr("an evidence file of a scorecard answer")
 	case "token", "api_token":
 		row.Subject = loc.tr("an API token")
 	case "":

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"errors"
 	"fmt"
+	"io"
+	"mime"
 	"net/http"
 	"net/url"
 	"strings"
@@ -82,6 +85,20 @@ type docRow struct {
 	Name      string `json:"name"`
 	Reference string `json:"reference"`
 	Date      string `json:"date"`
+	// FileName, FileSize and FileURL list the document's file when one
+	// was uploaded with the answer.
+	FileName string `json:"-"`
+	FileSize string `json:"-"`
+	FileURL  string `json:"-"`
+}
+
+// fileSize writes a file's size for people in units read alike in every
+// language the pages speak: 1 KB, 48 KB, 2.4 MB.
+func fileSize(n int) string {
+	if n < 1000*1000 {
+		return fmt.Sprintf("%d KB", max(1, (n+500)/1000))
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 }
 
 type questionRow struct {
@@ -204,7 +221,15 @@ func (s *reportHandlers) scorecardPage(v reportdata.View, loc *locale) scorecard
 		if a := q.Answer; a != nil {
 			row.Answer, row.AnsweredOn = string(a.Response), day(a.AnsweredOn)
 			for _, d := range a.Documents {
-				row.Documents = append(row.Documents, docRow{Name: d.Name, Reference: d.Reference, Date: day(d.Date)})
+				doc := docRow{Name: d.Name, Reference: d.Reference, Date: day(d.Date)}
+				if f := d.File; f != nil {
+					doc.FileName, doc.FileSize = f.Name, fileSize(f.Size)
+					doc.FileURL = "/scorecards/files/" + url.PathEscape(f.ID)
+					if out.Supplier {
+						doc.FileURL = "/scorecards/suppliers/" + url.PathEscape(out.PartyID) + "/files/" + url.PathEscape(f.ID)
+					}
+				}
+				row.Documents = append(row.Documents, doc)
 			}
 		}
 		out.Questions = append(out.Questions, row)
@@ -255,32 +280,86 @@ func (s *reportHandlers) supplierScorecardPage(w http.ResponseWriter, r *http.Re
 	s.renderScorecard(w, r, http.StatusOK, r.PathValue("id"), nil)
 }
 
-// answerFromForm reads one questionnaire answer from the page's form.
-func answerFromForm(r *http.Request, today time.Time) (scorecard.Answer, error) {
-	if err := r.ParseForm(); err != nil {
-		return scorecard.Answer{}, failure(kernel.Invalid, "the form could not be read")
+// maxAnswerForm bounds the answer form: one evidence file and the fields.
+const maxAnswerForm = scorecard.MaxFileBytes + 1<<20
+
+// answerFromForm reads one questionnaire answer from the page's form, with
+// the evidence file when one is chosen. The form is read in memory (within
+// maxAnswerForm), so the file never touches the disk before it is cleared
+// of hidden details.
+func answerFromForm(w http.ResponseWriter, r *http.Request, today time.Time) (scorecard.Answer, []scorecard.Upload, error) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxAnswerForm)
+	if err := r.ParseMultipartForm(maxAnswerForm); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return scorecard.Answer{}, nil, failure(kernel.Invalid, "the file is larger than %v MB; attach a smaller copy", scorecard.MaxFileBytes>>20)
+		}
+		return scorecard.Answer{}, nil, failure(kernel.Invalid, "the form could not be read")
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
 	}
 	f := r.PostForm
 	a := scorecard.Answer{QuestionID: f.Get("question_id"), Response: scorecard.Response(f.Get("response"))}
 	if a.Response == "" {
-		return a, failure(kernel.Invalid, "choose yes, partly or no")
+		return a, nil, failure(kernel.Invalid, "choose yes, partly or no")
 	}
 	var err error
 	if a.AnsweredOn, err = parseDay(f.Get("answered_on"), today, translatable("answer date")); err != nil {
-		return a, err
+		return a, nil, err
+	}
+	upload, err := evidenceUpload(r)
+	if err != nil {
+		return a, nil, err
 	}
 	name, ref, date := strings.TrimSpace(f.Get("doc_name")), strings.TrimSpace(f.Get("doc_reference")), strings.TrimSpace(f.Get("doc_date"))
-	if name == "" && (ref != "" || date != "") {
-		return a, failure(kernel.Invalid, "give the document a name, or leave all the document fields empty")
+	if name == "" && upload != nil {
+		name = cleanFileName(upload.Name) // the file names the document when nothing else does
 	}
+	if name == "" && (ref != "" || date != "") {
+		return a, nil, failure(kernel.Invalid, "give the document a name, or leave all the document fields empty")
+	}
+	var uploads []scorecard.Upload
 	if name != "" {
 		d := scorecard.Document{Name: name, Reference: ref}
 		if d.Date, err = parseDay(date, a.AnsweredOn, translatable("document date")); err != nil {
-			return a, err
+			return a, nil, err
 		}
 		a.Documents = append(a.Documents, d)
+		if upload != nil {
+			uploads = append(uploads, *upload)
+		}
 	}
-	return a, nil
+	return a, uploads, nil
+}
+
+// evidenceUpload reads the answer form's file, if one was chosen; its type
+// is decided from its content, never from its name or the browser's claim.
+func evidenceUpload(r *http.Request) (*scorecard.Upload, error) {
+	if r.MultipartForm == nil || len(r.MultipartForm.File["doc_file"]) == 0 {
+		return nil, nil
+	}
+	fh := r.MultipartForm.File["doc_file"][0]
+	if fh.Filename == "" {
+		return nil, nil
+	}
+	fl, err := fh.Open()
+	if err != nil {
+		return nil, failure(kernel.Invalid, "the file could not be read")
+	}
+	defer fl.Close()
+	content, err := io.ReadAll(io.LimitReader(fl, scorecard.MaxFileBytes+1))
+	if err != nil {
+		return nil, failure(kernel.Invalid, "the file could not be read")
+	}
+	if len(content) == 0 {
+		return nil, nil // a file input left empty
+	}
+	mt := http.DetectContentType(content)
+	if i := strings.IndexByte(mt, ';'); i >= 0 {
+		mt = mt[:i]
+	}
+	return &scorecard.Upload{Name: fh.Filename, MediaType: mt, Content: content}, nil
 }
 
 // parseDay reads a YYYY-MM-DD date; empty means def.
@@ -298,9 +377,9 @@ func parseDay(s string, def time.Time, what string) (time.Time, error) {
 }
 
 func (s *reportHandlers) submitAnswer(w http.ResponseWriter, r *http.Request, partyID string) {
-	a, err := answerFromForm(r, s.clock.Now())
+	a, files, err := answerFromForm(w, r, s.clock.Now())
 	if err == nil {
-		_, err = s.reporting.Answer(r.Context(), reportingOrg(r), partyID, a)
+		_, err = s.reporting.AnswerWithFiles(r.Context(), reportingOrg(r), partyID, a, principalOf(r).User.ID, files)
 	}
 	if err != nil {
 		if kernel.ErrorCode(err) == kernel.Invalid {
@@ -315,6 +394,32 @@ func (s *reportHandlers) submitAnswer(w http.ResponseWriter, r *http.Request, pa
 		back += "/suppliers/" + url.PathEscape(partyID)
 	}
 	http.Redirect(w, r, back+"?answered="+url.QueryEscape(a.QuestionID)+"#grade-summary", http.StatusSeeOther)
+}
+
+// evidenceDownload sends an evidence file of the organisation's (partyID
+// "") or a supplier's answers: always a download, never rendered inside
+// Upstream's origin, and written to the audit log as read by the user.
+func (s *reportHandlers) evidenceDownload(w http.ResponseWriter, r *http.Request, partyID string) {
+	f, err := s.reporting.EvidenceFile(r.Context(), reportingOrg(r), partyID, r.PathValue("file"), principalOf(r).User.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	h := w.Header()
+	h.Set("Content-Type", f.MediaType)
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": f.Name}))
+	h.Set("Content-Security-Policy", "sandbox; default-src 'none'")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "no-store")
+	w.Write(f.Content)
+}
+
+func (s *reportHandlers) orgEvidenceFile(w http.ResponseWriter, r *http.Request) {
+	s.evidenceDownload(w, r, "")
+}
+
+func (s *reportHandlers) supplierEvidenceFile(w http.ResponseWriter, r *http.Request) {
+	s.evidenceDownload(w, r, r.PathValue("id"))
 }
 
 func (s *reportHandlers) orgAnswerSubmit(w http.ResponseWriter, r *http.Request) {

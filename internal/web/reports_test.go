@@ -19,17 +19,19 @@ import (
 )
 
 var reportsAuth = map[string][]string{
-	"GET /reports":                            {"admin", "analyst", "case_handler", "viewer"},
-	"GET /reports/download":                   {"admin", "analyst", "case_handler", "viewer"},
-	"GET /scorecards":                         {"admin", "analyst", "case_handler", "viewer"},
-	"POST /scorecards/answers":                {"admin", "analyst"},
-	"GET /scorecards/suppliers/{id}":          {"admin", "analyst", "case_handler", "viewer"},
-	"POST /scorecards/suppliers/{id}/answers": {"admin", "analyst"},
-	"GET /api/v1/reports/{kind}":              {"admin", "analyst", "case_handler", "viewer"},
-	"POST /api/v1/reports/{kind}":             {"admin", "analyst", "case_handler", "viewer"},
-	"GET /api/v1/scorecards/organisation":     {"admin", "analyst", "case_handler", "viewer"},
-	"GET /api/v1/scorecards/suppliers/{id}":   {"admin", "analyst", "case_handler", "viewer"},
-	"POST /api/v1/scorecards/answers":         {"admin", "analyst"},
+	"GET /reports":                                {"admin", "analyst", "case_handler", "viewer"},
+	"GET /reports/download":                       {"admin", "analyst", "case_handler", "viewer"},
+	"GET /scorecards":                             {"admin", "analyst", "case_handler", "viewer"},
+	"POST /scorecards/answers":                    {"admin", "analyst"},
+	"GET /scorecards/suppliers/{id}":              {"admin", "analyst", "case_handler", "viewer"},
+	"POST /scorecards/suppliers/{id}/answers":     {"admin", "analyst"},
+	"GET /scorecards/files/{file}":                {"admin", "analyst", "case_handler", "viewer"},
+	"GET /scorecards/suppliers/{id}/files/{file}": {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/reports/{kind}":                  {"admin", "analyst", "case_handler", "viewer"},
+	"POST /api/v1/reports/{kind}":                 {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/scorecards/organisation":         {"admin", "analyst", "case_handler", "viewer"},
+	"GET /api/v1/scorecards/suppliers/{id}":       {"admin", "analyst", "case_handler", "viewer"},
+	"POST /api/v1/scorecards/answers":             {"admin", "analyst"},
 }
 
 type reportsFixture struct {
@@ -69,7 +71,7 @@ func newReportsFixture(t *testing.T, db *sqlstore.DB) *reportsFixture {
 	f := newFixture(t, db)
 	rd := db.Reporting()
 	f.deps.Reporting = &reportdata.Service{SupplyChain: rd, Grievances: rd, Impact: db.Impact(),
-		Scorecards: &scorecard.Service{Store: db.Scorecards(), Weights: scorecard.DefaultWeights(), Clock: f.clock},
+		Scorecards: &scorecard.Service{Store: db.Scorecards(), Weights: scorecard.DefaultWeights(), Clock: f.clock, Audit: db.AuditLog()},
 		RiskMethod: report.Method{Name: "Upstream risk method", Version: "1"}, Clock: f.clock}
 	rf := &reportsFixture{fixture: f, db: db, sessions: map[string]string{}}
 	rf.grinder = seedParties(t, db, f.org.ID, "A")

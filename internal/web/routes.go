@@ -124,6 +124,8 @@ func (s *Server) routes() []route {
 			{"POST /scorecards/answers", signedIn, account.PermSuppliersWrite, rp.orgAnswerSubmit},
 			{"GET /scorecards/suppliers/{id}", signedIn, account.PermReportsRead, rp.supplierScorecardPage},
 			{"POST /scorecards/suppliers/{id}/answers", signedIn, account.PermSuppliersWrite, rp.supplierAnswerSubmit},
+			{"GET /scorecards/files/{file}", signedIn, account.PermReportsRead, rp.orgEvidenceFile},
+			{"GET /scorecards/suppliers/{id}/files/{file}", signedIn, account.PermReportsRead, rp.supplierEvidenceFile},
 
 			{"GET /api/v1/reports/{kind}", signedIn, account.PermReportsRead, rp.apiReport},
 			{"POST /api/v1/reports/{kind}", signedIn, account.PermReportsRead, rp.apiReportJob},

@@ -114,6 +114,7 @@ func newReporting(env *Env, db *sqlstore.DB, printer report.PDFPrinter) (*report
 		EUDR:        eudrService,
 		SupplyChain: rd,
 		Grievances:  rd,
+		Channel:     rd,
 		Screening:   rd,
 		Impact:      db.Impact(),
 		Scorecards:  &scorecard.Service{Store: db.Scorecards(), Weights: weights, Clock: env.Clock, Audit: db.AuditLog()},

@@ -73,6 +73,12 @@ type GrievanceAggregates interface {
 	GrievanceCounts(ctx context.Context, orgID, supplierID string, from, to time.Time) (GrievanceCounts, error)
 }
 
+// GrievanceChannel says whether Upstream's own grievance channel is open
+// for an organisation: whether reports can be sealed to it.
+type GrievanceChannel interface {
+	ChannelOpen(ctx context.Context, orgID string) (bool, error)
+}
+
 // ScreeningSummary reads watchlist screening status.
 type ScreeningSummary interface {
 	// ScreeningSummary returns the status of the organisation's parties, or

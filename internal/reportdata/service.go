@@ -26,7 +26,11 @@ type Service struct {
 	Impact      ImpactSource
 	// EUDR, when set, adds the deforestation due diligence to
 	// due-diligence reports.
-	EUDR       EUDRSource
+	EUDR EUDRSource
+	// Channel, when set, says whether Upstream's own grievance channel is
+	// open for the organisation; the organisation's scorecard then counts
+	// it, with its use, as the organisation's grievance channel.
+	Channel    GrievanceChannel
 	Scorecards *scorecard.Service
 	Renderer   report.Renderer
 	// RiskMethod names the risk method the stored scores came from.
@@ -194,8 +198,32 @@ func (s *Service) gather(ctx context.Context, org Org, partyID string) (*evidenc
 		ev.held.Risk = riskOf(*ev.party)
 	} else {
 		ev.held.Risk = orgRisk(all)
+		if ev.held.Channel, err = s.channel(ctx, org, ev.grievance); err != nil {
+			return nil, err
+		}
 	}
 	return ev, nil
+}
+
+// channel is Upstream's own grievance channel as scorecard evidence: nil
+// when it is not open for the organisation, otherwise with the count of
+// reports received in the period (counts only, never content).
+func (s *Service) channel(ctx context.Context, org Org, counts *GrievanceCounts) (*scorecard.ChannelEvidence, error) {
+	if s.Channel == nil {
+		return nil, nil
+	}
+	open, err := s.Channel.ChannelOpen(ctx, org.ID)
+	if err != nil {
+		return nil, fmt.Errorf("reportdata: grievance channel: %w", err)
+	}
+	if !open {
+		return nil, nil
+	}
+	c := &scorecard.ChannelEvidence{}
+	if counts != nil {
+		c.Reports = counts.Total
+	}
+	return c, nil
 }
 
 // chain returns the party and every party it buys from, directly or

@@ -96,6 +96,18 @@ type Held struct {
 	Screening    *ScreeningEvidence
 	Grievance    *GrievanceEvidence
 	Risk         *RiskEvidence
+	// Channel is Upstream's own grievance channel, when it is open for the
+	// organisation; nil when it is not (or for a supplier).
+	Channel *ChannelEvidence
+}
+
+// ChannelEvidence is Upstream's own grievance channel, run for the
+// organisation: anonymous, in the reporters' languages, with no account
+// and no trace of who reported. Its existence and its use are the evidence
+// that workers can raise grievances, never what was reported: Reports is
+// how many reports it received in the last twelve months.
+type ChannelEvidence struct {
+	Reports int
 }
 
 // TraceabilityEvidence is supply-map coverage, each share in 0..1. For the
@@ -178,6 +190,9 @@ func (h Held) validate() error {
 		case g.RemediesAccepted < 0 || g.RemediesAccepted > g.RemediesProposed:
 			return kernel.InvalidField("grievance.remedies_accepted", "%d is outside 0..%d (the remedies proposed)", g.RemediesAccepted, g.RemediesProposed)
 		}
+	}
+	if c := h.Channel; c != nil && c.Reports < 0 {
+		return kernel.InvalidField("channel.reports", "%d is negative", c.Reports)
 	}
 	if r := h.Risk; r != nil {
 		if math.IsNaN(r.Inherent) || r.Inherent < 0 || r.Inherent > 100 {

@@ -187,6 +187,9 @@ func (w Weights) Score(ev Evidence) (Scorecard, error) {
 			r := ItemResult{ID: it.ID, Theme: t, Source: it.Source, Text: it.Text, Effort: iw.Effort}
 			if it.Source == FromAnswer {
 				w.creditAnswer(&r, current[it.ID], ev.AsOf)
+				if it.ID == ChannelQuestion && ev.Subject.Kind == Organisation && ev.Held.Channel != nil {
+					w.creditChannel(&r, *ev.Held.Channel, ev.AsOf)
+				}
 			} else {
 				creditHeld(&r, iw, ev.Held)
 			}
@@ -312,6 +315,33 @@ func (w Weights) creditAnswer(r *ItemResult, a *Answer, asOf time.Time) {
 		r.EvidenceDate = a.AnsweredOn
 		r.Detail = kernel.Say("%v; the evidence is more than %d months old and no longer counts", said, w.Evidence.ExpireMonths)
 	}
+}
+
+// ChannelQuestion is the question Upstream's own grievance channel
+// answers for the organisation that runs it.
+const ChannelQuestion = "voice.mechanism"
+
+// creditChannel counts Upstream's own grievance channel as the
+// organisation's answer to ChannelQuestion, when that earns more than the
+// answer given: an open channel is a "yes"; reports received through it in
+// the last twelve months are the evidence that workers know and use it,
+// as a current document would be. Without any report it counts as a "yes"
+// without a document. A count under the reporting threshold is not shown.
+func (w Weights) creditChannel(r *ItemResult, c ChannelEvidence, asOf time.Time) {
+	value := w.Evidence.Answers[Yes]
+	credit, status := value*w.Evidence.Undocumented, StatusUndocumented
+	detail := "Upstream's own grievance channel is open to workers, anonymous and in their languages, but received no report in the last 12 months"
+	if c.Reports > 0 {
+		credit, status = value, StatusFull
+		detail = fmt.Sprintf("Upstream's own grievance channel is open to workers, anonymous and in their languages, and received %d reports in the last 12 months", c.Reports)
+		if c.Reports < grievance.MinReportableCount {
+			detail = fmt.Sprintf("Upstream's own grievance channel is open to workers, anonymous and in their languages, and received reports in the last 12 months (fewer than %d)", grievance.MinReportableCount)
+		}
+	}
+	if credit <= r.Credit {
+		return
+	}
+	r.Credit, r.Status, r.Detail, r.EvidenceDate, r.Documents = credit, status, detail, asOf, nil
 }
 
 // lowerIsBetter gives full credit at or below good, none at or above bad.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -106,6 +107,17 @@ func (r *Reporting) SupplyLinks(ctx context.Context, orgID string) ([]supplychai
 		out = []supplychain.Link{} // a report lists no links as an empty list
 	}
 	return out, err
+}
+
+// ChannelOpen reports whether Upstream's grievance channel is open for the
+// organisation: its recovery key is set, so reports can be sealed to it.
+func (r *Reporting) ChannelOpen(ctx context.Context, orgID string) (bool, error) {
+	var one int
+	err := r.db.read.QueryRowContext(ctx, "SELECT 1 FROM grievance_org_keys WHERE org_id = $1", orgID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, classify(err, "grievance channel")
 }
 
 // GrievanceCounts counts the organisation's grievance cases received in

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
@@ -286,6 +287,55 @@ func TestReportsNeverCarryGrievanceContent(t *testing.T) {
 		}
 		if !sawCount {
 			t.Error("no due-diligence report shows the grievance counts by category")
+		}
+	})
+}
+
+// TestOwnGrievanceChannelInScorecard: the organisation whose grievance
+// channel is open (its recovery key set) has it counted as its grievance
+// channel, with the number of reports received and nothing else; an
+// organisation without the channel is not. Both engines.
+func TestOwnGrievanceChannelInScorecard(t *testing.T) {
+	t.Parallel()
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		f := newGrievanceFixture(t, db)
+		rd := db.Reporting()
+		svc := reportingService(db, f.clock)
+		svc.Channel = rd
+		for org, want := range map[string]bool{f.tn.a.ID: true, f.tn.b.ID: false} {
+			if open, err := rd.ChannelOpen(ctx, org); err != nil || open != want {
+				t.Fatalf("channel open for %s: %v %v, want %v", org, open, err, want)
+			}
+		}
+		detail := func(orgID string) string {
+			t.Helper()
+			v, err := svc.Scorecard(ctx, reportdata.Org{ID: orgID, Name: "Org"}, "")
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, th := range v.Current.Themes {
+				for _, r := range th.Items {
+					if r.ID == scorecard.ChannelQuestion {
+						return string(r.Status) + ": " + r.Detail
+					}
+				}
+			}
+			t.Fatal("no grievance channel item")
+			return ""
+		}
+		if got := detail(f.tn.a.ID); !strings.HasPrefix(got, "undocumented: Upstream's own grievance channel is open") || !strings.Contains(got, "received no report") {
+			t.Errorf("open and unused: %q", got)
+		}
+		for i := range 6 {
+			f.submit(t, f.tn.a.ID, fmt.Sprintf("canary-narrative-%d", i))
+		}
+		got := detail(f.tn.a.ID)
+		if !strings.HasPrefix(got, "full: ") || !strings.Contains(got, "received 6 reports in the last 12 months") || strings.Contains(got, "canary") {
+			t.Errorf("open and used: %q", got)
+		}
+		if got := detail(f.tn.b.ID); !strings.HasPrefix(got, "missing: ") {
+			t.Errorf("an organisation without the channel: %q", got)
 		}
 	})
 }

@@ -190,8 +190,8 @@ func (b *builder) factors(d Data, limit int) {
 				value, source, edition = "grievance signal (details withheld)", "grievance mechanism (aggregate)", ""
 			}
 			src := b.source(source, edition, "")
-			t.Rows = append(t.Rows, []Cell{user(p.Name), text(f.Kind), text(f.Indicator), user(value), user(source), text(edition),
-				b.score(p.ID, p.Name, "contribution: "+f.Indicator, f.Contribution, src)})
+			t.Rows = append(t.Rows, []Cell{user(p.Name), text(f.Kind), text(f.Name()), user(value), user(source), text(edition),
+				b.score(p.ID, p.Name, "contribution: "+f.Name(), f.Contribution, src)})
 		}
 	}
 	b.add(Section{ID: "factors", Title: "Factor breakdown", Paras: paras, Tables: []Table{t}})
@@ -210,20 +210,19 @@ func (b *builder) scorecardSource(sc scorecard.Scorecard) *Source {
 func (b *builder) itemSource(sc scorecard.Scorecard, r scorecard.ItemResult) *Source {
 	if r.Source == scorecard.FromAnswer {
 		if r.Status == scorecard.StatusMissing {
-			return b.source("Questionnaire", "as of "+date(sc.AsOf), "no answer to "+r.ID)
+			return b.source("Questionnaire", "as of "+date(sc.AsOf), "no answer to “"+r.Text+"”")
 		}
 		var docs []string
 		for _, d := range r.Documents {
 			docs = append(docs, fmt.Sprintf("%s (%s, %s)", d.Name, cmp.Or(d.Reference, "no reference"), date(d.Date)))
 		}
-		detail := "answer to " + r.ID
+		detail := "answer to “" + r.Text + "”"
 		if len(docs) > 0 {
 			detail += "; documents: " + strings.Join(docs, "; ")
 		}
 		return b.source("Questionnaire answer", "evidence dated "+date(r.EvidenceDate), detail)
 	}
-	area := strings.SplitN(r.ID, ".", 2)[0]
-	return b.source("Upstream records: "+area, "as of "+date(sc.AsOf), "held evidence for "+r.ID)
+	return b.source("Upstream records: "+r.Theme.Label(), "as of "+date(sc.AsOf), "held evidence: "+r.Text)
 }
 
 func version(v string) string {
@@ -266,9 +265,9 @@ func (b *builder) scorecard(d Data) {
 	themes := Table{Caption: "Theme scores", Head: []string{"Theme", "Weight", "Theme score", "Points in the overall score"}}
 	for _, ts := range sc.Themes {
 		themes.Rows = append(themes.Rows, []Cell{text(ts.Theme.Label()),
-			b.share(sc.Subject.ID, subj, "weight: "+string(ts.Theme), ts.Weight, src),
-			b.score(sc.Subject.ID, subj, "theme score: "+string(ts.Theme), ts.Score, src),
-			b.score(sc.Subject.ID, subj, "contribution: "+string(ts.Theme), ts.Contribution, src)})
+			b.share(sc.Subject.ID, subj, "weight: "+ts.Theme.Label(), ts.Weight, src),
+			b.score(sc.Subject.ID, subj, "theme score: "+ts.Theme.Label(), ts.Score, src),
+			b.score(sc.Subject.ID, subj, "contribution: "+ts.Theme.Label(), ts.Contribution, src)})
 	}
 	b.add(Section{ID: "themes", Title: "Themes", Tables: []Table{themes}})
 
@@ -282,17 +281,17 @@ func (b *builder) scorecard(d Data) {
 	raised := Table{Caption: "Evidence that raised the score", Head: []string{"Evidence", "Theme", "Status", "Detail", "Points added"}, Empty: "No evidence earned points."}
 	for _, r := range sc.Raised {
 		raised.Rows = append(raised.Rows, []Cell{text(r.Text), text(r.Theme.Label()), text(string(r.Status)), user(r.Detail.String()),
-			b.score(sc.Subject.ID, subj, "points added: "+r.ItemID, r.Points, b.itemSource(sc, items[r.ItemID]))})
+			b.score(sc.Subject.ID, subj, "points added: "+r.Text, r.Points, b.itemSource(sc, items[r.ItemID]))})
 	}
 	lowered := Table{Caption: "Evidence that lowered the score", Head: []string{"Evidence", "Theme", "Status", "Detail", "Points lost"}, Empty: "Nothing lost points."}
 	for _, r := range sc.Lowered {
 		lowered.Rows = append(lowered.Rows, []Cell{text(r.Text), text(r.Theme.Label()), text(string(r.Status)), user(r.Detail.String()),
-			b.score(sc.Subject.ID, subj, "points lost: "+r.ItemID, -r.Points, b.itemSource(sc, items[r.ItemID]))})
+			b.score(sc.Subject.ID, subj, "points lost: "+r.Text, -r.Points, b.itemSource(sc, items[r.ItemID]))})
 	}
 	missing := Table{Caption: "Missing evidence (scores zero)", Head: []string{"Evidence", "Theme", "Points it could add"}, Empty: "No evidence is missing."}
 	for _, r := range sc.Missing {
 		missing.Rows = append(missing.Rows, []Cell{text(r.Text), text(r.Theme.Label()),
-			b.score(sc.Subject.ID, subj, "missing: "+r.ItemID, -r.Points, src)})
+			b.score(sc.Subject.ID, subj, "missing: "+r.Text, -r.Points, src)})
 	}
 	b.add(Section{ID: "explanation", Title: "Why this grade", Tables: []Table{raised, lowered, missing},
 		Paras: []string{"Missing evidence counts as missing: it scores zero and is listed. Evidence older than the method's freshness limit counts less, and expired evidence counts nothing."}})
@@ -304,7 +303,7 @@ func (b *builder) scorecard(d Data) {
 			break
 		}
 		next.Rows = append(next.Rows, []Cell{text(s.Action.String()), text(s.Theme.Label()), text(effort(s.Effort)),
-			b.score(sc.Subject.ID, subj, "gain: "+s.ItemID, s.Gain, src), text(string(s.Grade))})
+			b.score(sc.Subject.ID, subj, "gain: "+s.Action.String(), s.Gain, src), text(string(s.Grade))})
 	}
 	b.add(Section{ID: "next", Title: "Next steps", Tables: []Table{next}})
 
@@ -338,7 +337,7 @@ func (b *builder) trend(d Data) {
 			}
 		}
 		t.Rows = append(t.Rows, []Cell{text(date(sc.AsOf)), b.score(sc.Subject.ID, sc.Subject.Name, "score on "+date(sc.AsOf), sc.Score, src),
-			text(string(sc.Grade)), text(string(sc.Scale)), change})
+			text(string(sc.Grade)), text(strings.ReplaceAll(string(sc.Scale), "_", "-")), change})
 	}
 	b.add(Section{ID: "trend", Title: "Trend", Tables: []Table{t}})
 }
@@ -358,11 +357,11 @@ func (b *builder) themeTable(d Data, th scorecard.Theme) Table {
 		for _, r := range ts.Items {
 			src := b.itemSource(sc, r)
 			t.Rows = append(t.Rows, []Cell{text(r.Text), text(string(r.Status)), user(r.Detail.String()),
-				b.score(sc.Subject.ID, sc.Subject.Name, "points earned: "+r.ID, r.Contribution, src),
-				b.score(sc.Subject.ID, sc.Subject.Name, "points possible: "+r.ID, r.Max, b.scorecardSource(sc))})
+				b.score(sc.Subject.ID, sc.Subject.Name, "points earned: "+r.Text, r.Contribution, src),
+				b.score(sc.Subject.ID, sc.Subject.Name, "points possible: "+r.Text, r.Max, b.scorecardSource(sc))})
 		}
 		t.Rows = append(t.Rows, []Cell{text("Theme score (0 to 100)"), text(""), text(""),
-			b.score(sc.Subject.ID, sc.Subject.Name, "theme score: "+string(th), ts.Score, b.scorecardSource(sc)), text("")})
+			b.score(sc.Subject.ID, sc.Subject.Name, "theme score: "+th.Label(), ts.Score, b.scorecardSource(sc)), text("")})
 	}
 	return t
 }
@@ -455,7 +454,7 @@ func (b *builder) topRisks(d Data, n int) Table {
 		main := ""
 		if len(p.Factors) > 0 {
 			f := slices.MaxFunc(p.Factors, func(a, b risk.Factor) int { return cmp.Compare(a.Contribution, b.Contribution) })
-			main = f.Indicator
+			main = f.Name()
 		}
 		t.Rows = append(t.Rows, []Cell{user(p.Name), text(p.Country), b.score(p.ID, p.Name, "exposure", p.Exposure, src), text(string(p.Level)), text(main)})
 	}
@@ -635,7 +634,7 @@ func (b *builder) gradeSummary(d Data) Table {
 	}
 	sc := *d.Scorecard
 	t.Rows = append(t.Rows, []Cell{user(sc.Subject.Name), text(date(sc.AsOf)), text(string(sc.Grade)),
-		b.score(sc.Subject.ID, sc.Subject.Name, "overall score", sc.Score, b.scorecardSource(sc)), text(string(sc.Scale))})
+		b.score(sc.Subject.ID, sc.Subject.Name, "overall score", sc.Score, b.scorecardSource(sc)), text(strings.ReplaceAll(string(sc.Scale), "_", "-"))})
 	return t
 }
 

@@ -335,7 +335,7 @@ func TestXLSXRegisterSheet(t *testing.T) {
 	if c := cellOf(top, "Confidence"); c.Type != "" || c.Style != "2" || c.Value != "0" {
 		t.Errorf("confidence: %+v, want a number shown as a percentage", c)
 	}
-	if got := cellOf(top, "Top factors").Inline; !strings.HasPrefix(got, "watchlist_confirmed (UFLPA Entity List 2026-05): 48.8; forced labour in cotton") {
+	if got := cellOf(top, "Top factors").Inline; !strings.HasPrefix(got, "confirmed watchlist match (UFLPA Entity List 2026-05): 48.8; forced labour in cotton") {
 		t.Errorf("top factors, largest first: %q", got)
 	}
 	for row := 1; row < len(reg.Rows); row++ {

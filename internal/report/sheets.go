@@ -59,7 +59,7 @@ func factorSummary(p Party) string {
 	var parts []string
 	for _, f := range fs[:min(len(fs), topFactors)] {
 		source := strings.TrimSpace(f.Source + " " + f.Edition)
-		indicator := f.Indicator
+		indicator := f.Name()
 		if grievanceFactor(f) {
 			indicator, source = "grievance signal (details withheld)", "grievance mechanism (aggregate)"
 		}

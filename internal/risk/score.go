@@ -625,3 +625,34 @@ func ExposureFactor(own, exposure float64, suppliers int) Factor {
 		Points:       math.Max(0, exposure-own),
 		Contribution: math.Max(0, exposure-own)}
 }
+
+// signalLabels name the built-in signal kinds for people.
+var signalLabels = map[SignalKind]string{
+	WatchlistConfirmed: "confirmed watchlist match",
+	WatchlistPossible:  "possible watchlist match",
+	Grievance:          "grievances",
+	AuditFinding:       "audit finding",
+	SurveyFinding:      "worker survey finding",
+	AuditFailed:        "failed audit or withdrawn certificate",
+	AuditExpired:       "expired audit or certificate",
+	AuditPassed:        "passed audit or certification",
+}
+
+// Label is the signal kind as people read it; a kind added by a
+// configuration reads as its own words ("forced_eviction" reads "forced
+// eviction").
+func (k SignalKind) Label() string {
+	if l, ok := signalLabels[k]; ok {
+		return l
+	}
+	return strings.NewReplacer("_", " ", "-", " ").Replace(string(k))
+}
+
+// Name is what a factor is called where people read it: a signal by its
+// kind's label, an indicator by its own name.
+func (f Factor) Name() string {
+	if f.Kind == "signal" {
+		return SignalKind(f.Indicator).Label()
+	}
+	return f.Indicator
+}

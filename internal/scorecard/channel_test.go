@@ -49,10 +49,10 @@ func TestOwnGrievanceChannelCounts(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			r := score(tc.subject, tc.channel, tc.answers...)
-			if r.Credit != tc.credit || r.Status != tc.status || !strings.Contains(r.Detail, tc.detail) {
+			if r.Credit != tc.credit || r.Status != tc.status || !strings.Contains(r.Detail.String(), tc.detail) {
 				t.Errorf("credit %v status %s detail %q; want %v %s %q", r.Credit, r.Status, r.Detail, tc.credit, tc.status, tc.detail)
 			}
-			if strings.Contains(r.Detail, " 2 reports") {
+			if strings.Contains(r.Detail.String(), " 2 reports") {
 				t.Errorf("a count under the reporting threshold is shown: %q", r.Detail)
 			}
 		})

@@ -330,12 +330,12 @@ const ChannelQuestion = "voice.mechanism"
 func (w Weights) creditChannel(r *ItemResult, c ChannelEvidence, asOf time.Time) {
 	value := w.Evidence.Answers[Yes]
 	credit, status := value*w.Evidence.Undocumented, StatusUndocumented
-	detail := "Upstream's own grievance channel is open to workers, anonymous and in their languages, but received no report in the last 12 months"
+	detail := kernel.Say("Upstream's own grievance channel is open to workers, anonymous and in their languages, but received no report in the last 12 months")
 	if c.Reports > 0 {
 		credit, status = value, StatusFull
-		detail = fmt.Sprintf("Upstream's own grievance channel is open to workers, anonymous and in their languages, and received %d reports in the last 12 months", c.Reports)
+		detail = kernel.Say("Upstream's own grievance channel is open to workers, anonymous and in their languages, and received %v reports in the last 12 months", c.Reports)
 		if c.Reports < grievance.MinReportableCount {
-			detail = fmt.Sprintf("Upstream's own grievance channel is open to workers, anonymous and in their languages, and received reports in the last 12 months (fewer than %d)", grievance.MinReportableCount)
+			detail = kernel.Say("Upstream's own grievance channel is open to workers, anonymous and in their languages, and received reports in the last 12 months (fewer than %v)", grievance.MinReportableCount)
 		}
 	}
 	if credit <= r.Credit {

@@ -317,7 +317,7 @@ func TestOwnGrievanceChannelInScorecard(t *testing.T) {
 			for _, th := range v.Current.Themes {
 				for _, r := range th.Items {
 					if r.ID == scorecard.ChannelQuestion {
-						return string(r.Status) + ": " + r.Detail
+						return string(r.Status) + ": " + r.Detail.String()
 					}
 				}
 			}

@@ -5,7 +5,12 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
+	"sync"
 
+	"github.com/upstream-platform/upstream/internal/commodity"
+	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
@@ -13,17 +18,80 @@ import (
 // registerOrder is the order of each order of the register, the same on
 // both engines; every order ends on the id, so pages never overlap, and a
 // page can resume after a row's key (supplychain.RegisterKey gives it).
+// Country and commodity are ordered by their names, which live in Go, not
+// in the database: by each one's place among the names (see
+// country.NameOrder).
 var registerOrder = map[supplychain.RegisterSort][]keyCol{
-	"":                       {{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
-	supplychain.SortExposure: {{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
-	supplychain.SortName:     {{"p.name", false, keyText}, {"p.id", false, keyText}},
-	supplychain.SortCountry:  {{"p.country", false, keyText}, {"p.name", false, keyText}, {"p.id", false, keyText}},
+	supplychain.SortExposure:    {{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortName:        {{"p.name", false, keyText}, {"p.id", false, keyText}},
+	supplychain.SortCountry:     {{countryNameOrder, false, keyInt}, {"p.name", false, keyText}, {"p.id", false, keyText}},
+	supplychain.SortCommodities: {{"", false, keyInt}, {"p.name", false, keyText}, {"p.id", false, keyText}},
 	supplychain.SortTier: {{"CASE WHEN p.tier > 0 THEN p.tier ELSE 1000000 END", false, keyInt},
 		{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
 	supplychain.SortInherent: {{"p.inherent", true, keyFloat}, {"p.id", false, keyText}},
 	supplychain.SortSignals:  {{"p.signals", true, keyFloat}, {"p.id", false, keyText}},
 	supplychain.SortLevel: {{"CASE p.level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END", false, keyInt},
 		{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
+}
+
+// countryNameOrder is a party's country's place by name.
+var countryNameOrder = nameOrderCase("p.country", country.Codes(), country.NameOrder)
+
+// firstCommodity is the first of a party's commodities (a JSON list of
+// ids), or NULL when it has none.
+var firstCommodity = map[Engine]string{
+	SQLite:   "json_extract(p.commodities, '$[0]')",
+	Postgres: "(p.commodities::jsonb ->> 0)",
+}
+
+// nameOrderCase spells out order over every code as a CASE expression; a
+// code not listed (or NULL) comes after every listed one.
+func nameOrderCase(expr string, codes []string, order func(string) int) string {
+	var b strings.Builder
+	b.WriteString("CASE " + expr)
+	for _, c := range codes {
+		fmt.Fprintf(&b, " WHEN '%s' THEN %d", strings.ReplaceAll(c, "'", "''"), order(c))
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(codes))
+	return b.String()
+}
+
+// registerCols is the order sortBy on engine: the base order's columns,
+// each turned the other way when sortBy is reversed (the id too, so that
+// pages still resume after a row's key).
+func registerCols(engine Engine, sortBy supplychain.RegisterSort) ([]keyCol, bool) {
+	base, rev := sortBy.Base()
+	cols, ok := registerOrder[base]
+	if !ok {
+		return nil, false
+	}
+	cols = slices.Clone(cols)
+	if base == supplychain.SortCommodities {
+		cols[0].expr = commodityNameOrder(engine)
+	}
+	if rev {
+		for i := range cols {
+			cols[i].desc = !cols[i].desc
+		}
+	}
+	return cols, true
+}
+
+var commodityOrderCase = sync.OnceValues(func() (string, string) {
+	var ids []string
+	for _, c := range commodity.All() {
+		ids = append(ids, c.ID)
+	}
+	return nameOrderCase(firstCommodity[SQLite], ids, commodity.NameOrder), nameOrderCase(firstCommodity[Postgres], ids, commodity.NameOrder)
+})
+
+// commodityNameOrder is a party's first commodity's place by name.
+func commodityNameOrder(engine Engine) string {
+	sqlite, postgres := commodityOrderCase()
+	if engine == Postgres {
+		return postgres
+	}
+	return sqlite
 }
 
 // Register returns one page of the organisation's risk register and the
@@ -39,9 +107,9 @@ var registerOrder = map[supplychain.RegisterSort][]keyCol{
 // counted over its matches, and lists parties not yet scored as well.
 func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.RegisterFilter, sortBy supplychain.RegisterSort, page kernel.Page) ([]supplychain.RegisterEntry, int, error) {
 	page = page.Normalise()
-	cols, ok := registerOrder[sortBy]
+	cols, ok := registerCols(s.db.Engine, sortBy)
 	if !ok {
-		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure, name, country, tier, inherent, signals or level", sortBy)
+		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure, name, country, commodities, tier, inherent, signals or level, or one of them after a minus sign for the reverse order", sortBy)
 	}
 	var total int
 	counted := false
@@ -53,7 +121,7 @@ func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.
 	}
 	var q string
 	var args []any
-	if counted && (sortBy == supplychain.SortExposure || sortBy == "") {
+	if counted && (sortBy == supplychain.SortExposure || sortBy == "") { // highest first only: the keys' index order
 		// The page is chosen from one index of the register keys (the
 		// planner picks the one that matches the filters), and only its
 		// rows are read from the parties table.

@@ -1,6 +1,13 @@
 package supplychain
 
-import "strconv"
+import (
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/upstream-platform/upstream/internal/commodity"
+	"github.com/upstream-platform/upstream/internal/country"
+)
 
 // GraphParty is what risk scoring needs of a stored party.
 type GraphParty struct {
@@ -65,17 +72,52 @@ type RegisterFilter struct {
 type RegisterSort string
 
 const (
-	SortExposure RegisterSort = "exposure" // highest exposure first (the default)
-	SortName     RegisterSort = "name"     // by name
-	SortCountry  RegisterSort = "country"  // by country code, then name
-	SortTier     RegisterSort = "tier"     // nearest tier first, unknown tiers last
-	SortInherent RegisterSort = "inherent" // highest inherent risk first
-	SortSignals  RegisterSort = "signals"  // highest signal score first
-	SortLevel    RegisterSort = "level"    // critical first, then high, medium, low, unknown
+	SortExposure    RegisterSort = "exposure"    // highest exposure first (the default)
+	SortName        RegisterSort = "name"        // by name
+	SortCountry     RegisterSort = "country"     // by country name, then name; no country last
+	SortCommodities RegisterSort = "commodities" // by the name of the first commodity, then name; none last
+	SortTier        RegisterSort = "tier"        // nearest tier first, unknown tiers last
+	SortInherent    RegisterSort = "inherent"    // highest inherent risk first
+	SortSignals     RegisterSort = "signals"     // highest signal score first
+	SortLevel       RegisterSort = "level"       // critical first, then high, medium, low, unknown
 )
 
-// RegisterSorts lists every order of the register.
-var RegisterSorts = []RegisterSort{SortExposure, SortName, SortCountry, SortTier, SortInherent, SortSignals, SortLevel}
+// RegisterSorts lists every order of the register; each can also be
+// reversed (see Reverse).
+var RegisterSorts = []RegisterSort{SortExposure, SortName, SortCountry, SortCommodities, SortTier, SortInherent, SortSignals, SortLevel}
+
+// reversed marks an order read from its end.
+const reversed = "-"
+
+// Reverse is the order s read from its end: "-name" is by name from Z to
+// A, "-exposure" lowest exposure first; reversing twice gives s back.
+func (s RegisterSort) Reverse() RegisterSort {
+	if base, rev := s.Base(); rev {
+		return base
+	}
+	return reversed + s.orDefault()
+}
+
+// Base is the order s reverses, or s itself, and whether s is reversed.
+func (s RegisterSort) Base() (RegisterSort, bool) {
+	if b, ok := strings.CutPrefix(string(s), reversed); ok {
+		return RegisterSort(b), true
+	}
+	return s.orDefault(), false
+}
+
+func (s RegisterSort) orDefault() RegisterSort {
+	if s == "" {
+		return SortExposure
+	}
+	return s
+}
+
+// Valid reports whether s is an order of the register or one reversed.
+func (s RegisterSort) Valid() bool {
+	base, _ := s.Base()
+	return slices.Contains(RegisterSorts, base)
+}
 
 // RegisterEntry is one row of the risk register: a party and its stored
 // risk.
@@ -102,11 +144,18 @@ type ImportWriter interface {
 func RegisterKey(e RegisterEntry, sortBy RegisterSort) []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	id := e.Party.ID
-	switch sortBy {
+	base, _ := sortBy.Base() // a reversed order compares the same values
+	switch base {
 	case SortName:
 		return []string{e.Party.Name, id}
 	case SortCountry:
-		return []string{e.Party.Country, e.Party.Name, id}
+		return []string{strconv.Itoa(country.NameOrder(e.Party.Country)), e.Party.Name, id}
+	case SortCommodities:
+		first := ""
+		if len(e.Party.Commodities) > 0 {
+			first = e.Party.Commodities[0]
+		}
+		return []string{strconv.Itoa(commodity.NameOrder(first)), e.Party.Name, id}
 	case SortTier:
 		tier := e.Risk.Tier
 		if tier <= 0 {

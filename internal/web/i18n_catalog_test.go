@@ -80,6 +80,8 @@ func templateMessages(t *testing.T) map[string][]string {
 				case "countOf":
 					lit(2)
 					lit(3)
+				case "sortHead": // sortHead . key label class
+					lit(3)
 				}
 			}, nil)
 		}

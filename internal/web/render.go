@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"github.com/upstream-platform/upstream/internal/grievance"
+	"github.com/upstream-platform/upstream/internal/supplychain"
 	"html/template"
 	"io/fs"
 	"net/http"
@@ -55,15 +56,15 @@ func pageFuncs(l *locale) template.FuncMap {
 		"role":  func(r account.Role) string { return l.tr(escapeVerbs(roleLabel(r))) },
 		// sortHead describes one sortable column heading of a table whose
 		// data holds Sorted (the current order) and SortBy (links by key).
+		// The heading of the current order links to its reverse.
 		"sortHead": func(data map[string]any, key, label, class string) map[string]any {
 			links, _ := data["SortBy"].(map[string]string)
-			dir := "descending"
-			if key == "name" || key == "country" || key == "tier" {
-				dir = "ascending"
-			}
 			sorted, _ := data["Sorted"].(string)
-			current := sorted == key || (sorted == "" && key == "exposure")
-			return map[string]any{"Key": key, "Label": label, "Class": class, "Href": links[key], "Current": current, "Direction": dir}
+			base, reversed := supplychain.RegisterSort(sorted).Base()
+			ascending := key == "name" || key == "country" || key == "commodities" || key == "tier"
+			dir := map[bool]string{true: "ascending", false: "descending"}[ascending != reversed]
+			return map[string]any{"Key": key, "Label": l.tr(escapeVerbs(label)), "Class": class, "Href": links[key],
+				"Current": string(base) == key, "Direction": dir}
 		},
 		"stage": func(s grievance.Stage) string { return grievance.StageLabel(s, l.Code) },
 		// day shows a case's day as the language writes it; no day shows

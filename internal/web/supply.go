@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/url"
-	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -163,10 +162,10 @@ func parseRegisterQuery(q url.Values) registerQuery {
 		rq.Name = rq.Name[:200]
 	}
 	if v := q.Get("sort"); v != "" {
-		if slices.Contains(supplychain.RegisterSorts, supplychain.RegisterSort(v)) {
+		if supplychain.RegisterSort(v).Valid() {
 			rq.Sort = supplychain.RegisterSort(v)
 		} else {
-			rq.problem("sort", "sort "+strconv.Quote(v)+" is not one of exposure, name, country, tier, inherent, signals, level")
+			rq.problem("sort", "sort "+strconv.Quote(v)+" is not one of exposure, name, country, commodities, tier, inherent, signals, level (or one of them after a minus sign, for the reverse order)")
 		}
 	}
 	if v := q.Get("page"); v != "" {

@@ -109,6 +109,7 @@ func tierOptions(selected int) []option {
 
 func (s *supplyHandlers) supplierRegister(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
+	loc := s.localeOf(r)
 	rq := parseRegisterQuery(r.URL.Query())
 	page := kernel.Page{Limit: rq.PerPage, Offset: (rq.Page - 1) * rq.PerPage}
 	rows, total, err := s.registerPage(r.Context(), p.User.OrgID, rq, page)
@@ -124,9 +125,9 @@ func (s *supplyHandlers) supplierRegister(w http.ResponseWriter, r *http.Request
 		"Levels": levelOptions(rq.Filter.Level), "Tiers": tierOptions(rq.Filter.Tier),
 		"Export":   "/suppliers/export.csv" + rq.values(func(v url.Values) { v.Del("page") }),
 		"SortBy":   sortLinks(rq),
-		"Sorted":   string(rq.Sort),
-		"SortedBy": registerSortWords[rq.Sort],
-		"Orders":   sortOptions(rq.Sort),
+		"Sorted":   string(sortedBy(rq.Sort)),
+		"SortedBy": loc.tr(registerSortWords[sortedBy(rq.Sort)]),
+		"Orders":   sortOptions(loc, rq.Sort),
 		"From":     page.Offset + 1, "To": page.Offset + len(rows),
 	}
 	if len(rows) == 0 && total > 0 {
@@ -235,40 +236,87 @@ func csvSafe(rec []string) []string {
 }
 
 // sortOptions are the register's orders for the form's "Order by" list,
-// the current one chosen, so that filtering keeps the order a column
-// heading set.
-func sortOptions(current supplychain.RegisterSort) []option {
-	out := make([]option, 0, len(supplychain.RegisterSorts))
+// each also reversed, the current one chosen, so that filtering keeps the
+// order a column heading set.
+func sortOptions(loc *locale, current supplychain.RegisterSort) []option {
+	cur, rev := current.Base()
+	out := make([]option, 0, 2*len(supplychain.RegisterSorts))
 	for _, by := range supplychain.RegisterSorts {
-		words := registerSortWords[by]
-		out = append(out, option{string(by), strings.ToUpper(words[3:4]) + words[4:], by == current || (current == "" && by == supplychain.SortExposure)})
+		for _, o := range []supplychain.RegisterSort{by, by.Reverse()} {
+			_, r := o.Base()
+			out = append(out, option{string(o), loc.tr(registerSortOptions[o]), by == cur && r == rev})
+		}
 	}
 	return out
 }
 
-// registerSortWords say how the register is ordered, for its caption.
-var registerSortWords = map[supplychain.RegisterSort]string{
-	supplychain.SortExposure: "by exposure, highest first",
-	supplychain.SortName:     "by name",
-	supplychain.SortCountry:  "by country, then name",
-	supplychain.SortTier:     "by tier, nearest first",
-	supplychain.SortInherent: "by inherent risk, highest first",
-	supplychain.SortSignals:  "by signals, highest first",
-	supplychain.SortLevel:    "by level, most severe first",
+// registerSortWords say how the register is ordered, for its caption, and
+// registerSortOptions name each order in the form's list.
+var (
+	registerSortWords = map[supplychain.RegisterSort]string{
+		supplychain.SortExposure:              translatable("by exposure, highest first"),
+		supplychain.SortExposure.Reverse():    translatable("by exposure, lowest first"),
+		supplychain.SortName:                  translatable("by name"),
+		supplychain.SortName.Reverse():        translatable("by name, Z to A"),
+		supplychain.SortCountry:               translatable("by country, then name"),
+		supplychain.SortCountry.Reverse():     translatable("by country from Z to A, then name from Z to A"),
+		supplychain.SortCommodities:           translatable("by first commodity, then name"),
+		supplychain.SortCommodities.Reverse(): translatable("by first commodity from Z to A, then name from Z to A"),
+		supplychain.SortTier:                  translatable("by tier, nearest first"),
+		supplychain.SortTier.Reverse():        translatable("by tier, furthest first"),
+		supplychain.SortInherent:              translatable("by inherent risk, highest first"),
+		supplychain.SortInherent.Reverse():    translatable("by inherent risk, lowest first"),
+		supplychain.SortSignals:               translatable("by signals, highest first"),
+		supplychain.SortSignals.Reverse():     translatable("by signals, lowest first"),
+		supplychain.SortLevel:                 translatable("by level, most severe first"),
+		supplychain.SortLevel.Reverse():       translatable("by level, least severe first"),
+	}
+	registerSortOptions = map[supplychain.RegisterSort]string{
+		supplychain.SortExposure:              translatable("Exposure, highest first"),
+		supplychain.SortExposure.Reverse():    translatable("Exposure, lowest first"),
+		supplychain.SortName:                  translatable("Name, A to Z"),
+		supplychain.SortName.Reverse():        translatable("Name, Z to A"),
+		supplychain.SortCountry:               translatable("Country, A to Z"),
+		supplychain.SortCountry.Reverse():     translatable("Country, Z to A"),
+		supplychain.SortCommodities:           translatable("Commodities, A to Z"),
+		supplychain.SortCommodities.Reverse(): translatable("Commodities, Z to A"),
+		supplychain.SortTier:                  translatable("Tier, nearest first"),
+		supplychain.SortTier.Reverse():        translatable("Tier, furthest first"),
+		supplychain.SortInherent:              translatable("Inherent risk, highest first"),
+		supplychain.SortInherent.Reverse():    translatable("Inherent risk, lowest first"),
+		supplychain.SortSignals:               translatable("Signals, highest first"),
+		supplychain.SortSignals.Reverse():     translatable("Signals, lowest first"),
+		supplychain.SortLevel:                 translatable("Level, most severe first"),
+		supplychain.SortLevel.Reverse():       translatable("Level, least severe first"),
+	}
+)
+
+// sortedBy is the register's current order: the default when none is
+// chosen.
+func sortedBy(s supplychain.RegisterSort) supplychain.RegisterSort {
+	if s == "" {
+		return supplychain.SortExposure
+	}
+	return s
 }
 
-// sortLinks gives, for each order of the register, the link that shows the
-// same filters in that order from the first page: the column headings are
-// links, so sorting works without script.
+// sortLinks gives, for each column's order of the register, the link that
+// shows the same filters in that order from the first page, or in the
+// reverse order when the register is already in that order: the column
+// headings are links, so sorting either way works without script.
 func sortLinks(rq registerQuery) map[string]string {
 	links := map[string]string{}
 	for _, by := range supplychain.RegisterSorts {
+		next := by
+		if sortedBy(rq.Sort) == by {
+			next = by.Reverse()
+		}
 		links[string(by)] = "/suppliers" + rq.values(func(v url.Values) {
 			v.Del("page")
-			if by == supplychain.SortExposure {
+			if next == supplychain.SortExposure {
 				v.Del("sort")
 			} else {
-				v.Set("sort", string(by))
+				v.Set("sort", string(next))
 			}
 		})
 	}

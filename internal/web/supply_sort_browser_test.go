@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -24,7 +25,7 @@ func TestBrowserRegisterSortsByEveryColumn(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, col := range []struct{ key, caption string }{
-		{"name", "by name"}, {"country", "by country, then name"}, {"tier", "by tier, nearest first"},
+		{"name", "by name"}, {"country", "by country, then name"}, {"commodities", "by first commodity, then name"}, {"tier", "by tier, nearest first"},
 		{"inherent", "by inherent risk, highest first"}, {"signals", "by signals, highest first"}, {"level", "by level, most severe first"},
 	} {
 		if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#sort-"+col.key))); err != nil {
@@ -51,8 +52,46 @@ func TestBrowserRegisterSortsByEveryColumn(t *testing.T) {
 		}
 		prev = r
 	}
-	sorted, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#register th[aria-sort]")).map(e => e.textContent).join(",")`))
-	if err != nil || sorted != "Level" {
+	sorted, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#register th[aria-sort]")).map(e => e.textContent + " " + e.getAttribute("aria-sort")).join(",")`))
+	if err != nil || sorted != "Level descending" {
 		t.Errorf("sorted column marked: %q (%v)", sorted, err)
+	}
+
+	// The sorted column's heading, followed again, reverses the order.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS("#sort-level"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#register caption", "by level, least severe first"); err != nil {
+		t.Fatal(err)
+	}
+	reversed, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#register tbody .level")).map(e => e.textContent).join(",")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	back := strings.Split(reversed, ",")
+	slices.Reverse(back)
+	if strings.Join(back, ",") != levels {
+		t.Errorf("the level heading followed twice does not reverse the order: %s, then %s", levels, reversed)
+	}
+	if got, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("#register th[aria-sort]").getAttribute("aria-sort")`)); err != nil || got != "ascending" {
+		t.Errorf("the reversed column reads %q (%v)", got, err)
+	}
+
+	// The form orders the other way too, without script.
+	if err := chromedp.Do(ctx, chromedp.SetValue(chromedp.CSS("#sort"), "-name"), chromedp.Submit(chromedp.CSS("#sort"))); err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#register caption", "by name, Z to A"); err != nil {
+		t.Fatal(err)
+	}
+	names, err := chromedp.Run(ctx, chromedp.Evaluate[string](`Array.from(document.querySelectorAll("#register tbody td:first-child")).map(e => e.textContent).join("\n")`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := strings.Split(names, "\n")
+	want := slices.Clone(got)
+	slices.SortFunc(want, func(a, b string) int { return strings.Compare(b, a) })
+	if len(got) < 2 || !slices.Equal(got, want) {
+		t.Errorf("names not from Z to A: %q", got)
 	}
 }

@@ -1,9 +1,11 @@
 package cli_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"net/url"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -99,12 +101,53 @@ func shape(href string) string {
 	return strings.Join(parts, "/") + "?" + strings.Join(keys, "&")
 }
 
+// pageShot writes a full-page screenshot of the page the crawl is on, as
+// a desktop screen (1280 px wide) shows it, to
+// $UPSTREAM_SCREENSHOTS/ROLE/NN-PATH.png when UPSTREAM_SCREENSHOTS names a
+// directory; then the crawl goes on at a phone's width. Pages are numbered
+// in the order the crawl opened them.
+func pageShot(t *testing.T, ctx context.Context, role string, n int, href string) {
+	t.Helper()
+	dir := os.Getenv("UPSTREAM_SCREENSHOTS")
+	if dir == "" {
+		return
+	}
+	dir = filepath.Join(dir, role)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	c, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := chromedp.Do(c, chromedp.EmulateViewport(1280, 800)); err != nil {
+		t.Errorf("screenshot of %s: %v", href, err)
+		return
+	}
+	shot, err := chromedp.Run(c, chromedp.FullScreenshot(80))
+	if err == nil {
+		name := strings.Trim(shotName.ReplaceAllString(strings.TrimPrefix(href, "/"), "-"), "-")
+		err = os.WriteFile(filepath.Join(dir, fmt.Sprintf("%03d-%s.jpg", n, cmp.Or(name, "home"))), shot, 0o644)
+	}
+	if err != nil {
+		t.Errorf("screenshot of %s: %v", href, err)
+	}
+	if err := chromedp.Do(c, chromedp.EmulateViewport(375, 740)); err != nil {
+		t.Errorf("back to a phone's width after %s: %v", href, err)
+	}
+}
+
+// shotName is what a screenshot's file name keeps of a page's address.
+var shotName = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
 // TestBrowserCrawlShowsNoIdsOrCodes signs in to the demo as each staff
-// role on a phone's screen (375 px wide), follows every link reachable
+// role (admin, analyst, case handler and viewer) on a phone's screen (375 px wide), follows every link reachable
 // from the menu (one page of each kind, so the seeded supplier, case,
 // alert, programme and survey pages are among them) and fails on any id,
 // code or raw JSON in what the page shows, and on a page wider than the
-// screen (a wide table scrolls inside its own box instead).
+// screen (a wide table scrolls inside its own box instead). With
+// UPSTREAM_SCREENSHOTS=DIR it also writes a full-page screenshot of every
+// page it opens, role by role (see pageShot):
+//
+//	UPSTREAM_SCREENSHOTS=/tmp/shots go test ./internal/cli -run TestBrowserCrawlShowsNoIdsOrCodes
 func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 	testkit.SkipIfShort(t, "a crawl of the demo in headless Chromium")
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "crawl.db")
@@ -112,6 +155,7 @@ func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 	demo := demoSecrets(t, s.out.String())
 	people := []struct{ role, email string }{
 		{"admin", "admin@demo.example"}, {"analyst", "analyst@demo.example"}, {"case_handler", "handler@demo.example"},
+		{"viewer", "viewer@demo.example"},
 	}
 	for _, who := range people {
 		t.Run(who.role, func(t *testing.T) {
@@ -154,6 +198,7 @@ func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 					problems = append(problems, fmt.Sprintf("%s is %d px wider than a 375 px screen", href, overflow))
 				}
 				cancel()
+				pageShot(t, ctx, who.role, pages, href)
 				if err1 != nil || err2 != nil {
 					problems = append(problems, fmt.Sprintf("%s: cannot be read: %v %v", href, err1, err2))
 					continue

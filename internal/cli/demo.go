@@ -98,6 +98,7 @@ func (d *demoSeeder) staff(ctx context.Context) error {
 	}{
 		{"handler@demo.example", account.RoleCaseHandler, "Demo case handler"},
 		{"analyst@demo.example", account.RoleAnalyst, "Demo analyst"},
+		{"viewer@demo.example", account.RoleViewer, "Demo viewer"},
 	} {
 		if _, err := d.accounts.Store.UserByEmail(ctx, u.email); err == nil {
 			continue

@@ -7,6 +7,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/scorecard"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
@@ -51,7 +52,10 @@ func TestScorecardStore(t *testing.T) {
 		if err != nil || len(cards) != 2 || cards[0].Score != later.Score || !cards[1].AsOf.Equal(next.AsOf) {
 			t.Fatalf("scorecards: %v %d", err, len(cards))
 		}
-		if diff := cmp.Diff(later, cards[0]); diff != "" {
+		// An explanation is stored as its English sentence, not its
+		// message and values, so it comes back equal as a sentence.
+		sameSentence := cmp.Comparer(func(a, b kernel.Text) bool { return a.String() == b.String() })
+		if diff := cmp.Diff(later, cards[0], sameSentence); diff != "" {
 			t.Errorf("scorecard round trip (-want +got):\n%s", diff)
 		}
 		// Tenant isolation: organisation B sees none of A's answers or cards.

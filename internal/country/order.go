@@ -1,36 +1,28 @@
 package country
 
 import (
-	"slices"
 	"sync"
 
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
+	"github.com/upstream-platform/upstream/internal/kernel"
 )
 
 // nameOrder places each country by its English name, read as a person
 // reads a list: case and accents aside, so "Åland Islands" comes next to
 // "Albania" and not after "Zimbabwe".
-var nameOrder = sync.OnceValue(func() map[string]int {
+var nameOrder = sync.OnceValue(func() kernel.ReadingOrder {
 	list := All()
-	c := collate.New(language.English, collate.IgnoreCase, collate.IgnoreDiacritics)
-	slices.SortStableFunc(list, func(a, b Country) int { return c.CompareString(a.Name, b.Name) })
-	out := make(map[string]int, len(list))
+	keys, names := make([]string, len(list)), make([]string, len(list))
 	for i, k := range list {
-		out[k.Alpha2] = i
+		keys[i], names[i] = k.Alpha2, k.Name
 	}
-	return out
+	return kernel.NewReadingOrder(keys, names)
 })
 
 // NameOrder is the place of a country's name among every country's names,
 // for ordering by name where only the code is stored. An unknown or empty
 // code comes after every country.
 func NameOrder(alpha2 string) int {
-	m := nameOrder()
-	if i, ok := m[alpha2]; ok {
-		return i
-	}
-	return len(m)
+	return nameOrder().Place(alpha2)
 }
 
 // Codes returns every alpha-2 code, for callers that spell NameOrder out

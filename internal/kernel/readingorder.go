@@ -1,0 +1,39 @@
+package kernel
+
+import (
+	"slices"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+)
+
+// ReadingOrder is the place of each key's name in a list read as a person
+// reads it: case and accents aside, so "Åland Islands" comes next to
+// "Albania" and not after "Zimbabwe". It lets a caller order by name where
+// only a code or id is stored.
+type ReadingOrder map[string]int
+
+// NewReadingOrder places keys[i] by names[i]; keys with equal names keep
+// the order they are given in.
+func NewReadingOrder(keys, names []string) ReadingOrder {
+	idx := make([]int, len(keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	c := collate.New(language.English, collate.IgnoreCase, collate.IgnoreDiacritics)
+	slices.SortStableFunc(idx, func(a, b int) int { return c.CompareString(names[a], names[b]) })
+	out := make(ReadingOrder, len(keys))
+	for place, i := range idx {
+		out[keys[i]] = place
+	}
+	return out
+}
+
+// Place is key's place in the order; an unknown or empty key comes after
+// every known one.
+func (o ReadingOrder) Place(key string) int {
+	if i, ok := o[key]; ok {
+		return i
+	}
+	return len(o)
+}

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/text/number"
 
 	"github.com/upstream-platform/upstream/internal/earlywarning"
+	"github.com/upstream-platform/upstream/internal/grievance"
 )
 
 // AlertSignalReader reads the stored signals an alert's series is summed
@@ -220,6 +221,10 @@ func seriesLabel(s earlywarning.Subject) string {
 		return "Grievances about " + countryName(s.ID)
 	case earlywarning.SubjectParty:
 		return "Grievances about this supplier"
+	case earlywarning.SubjectCategory:
+		// A code that is not a known category (an older series key) still
+		// reads as words.
+		return "Grievances about " + strings.ReplaceAll(grievance.Label(grievance.Category(s.ID), "en"), "_", " ")
 	default:
 		return "Grievances in " + string(s.Kind) + " " + s.ID
 	}

@@ -9,12 +9,7 @@ import (
 // nameOrder places each known commodity by its name, case and accents
 // aside ("Açaí berries" before "Alcoholic beverages").
 var nameOrder = sync.OnceValue(func() kernel.ReadingOrder {
-	list := All()
-	keys, names := make([]string, len(list)), make([]string, len(list))
-	for i, k := range list {
-		keys[i], names[i] = k.ID, k.Name
-	}
-	return kernel.NewReadingOrder(keys, names)
+	return kernel.ReadingOrderOf(All(), func(c Commodity) string { return c.ID }, func(c Commodity) string { return c.Name })
 })
 
 // NameOrder is the place of a commodity's name among every known

@@ -10,12 +10,7 @@ import (
 // reads a list: case and accents aside, so "Åland Islands" comes next to
 // "Albania" and not after "Zimbabwe".
 var nameOrder = sync.OnceValue(func() kernel.ReadingOrder {
-	list := All()
-	keys, names := make([]string, len(list)), make([]string, len(list))
-	for i, k := range list {
-		keys[i], names[i] = k.Alpha2, k.Name
-	}
-	return kernel.NewReadingOrder(keys, names)
+	return kernel.ReadingOrderOf(All(), func(c Country) string { return c.Alpha2 }, func(c Country) string { return c.Name })
 })
 
 // NameOrder is the place of a country's name among every country's names,

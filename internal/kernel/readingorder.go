@@ -13,6 +13,16 @@ import (
 // only a code or id is stored.
 type ReadingOrder map[string]int
 
+// ReadingOrderOf places each item's key by its name; items with equal
+// names keep the order they are given in.
+func ReadingOrderOf[T any](items []T, key, name func(T) string) ReadingOrder {
+	keys, names := make([]string, len(items)), make([]string, len(items))
+	for i, it := range items {
+		keys[i], names[i] = key(it), name(it)
+	}
+	return NewReadingOrder(keys, names)
+}
+
 // NewReadingOrder places keys[i] by names[i]; keys with equal names keep
 // the order they are given in.
 func NewReadingOrder(keys, names []string) ReadingOrder {

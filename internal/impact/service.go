@@ -111,10 +111,7 @@ func (s *Service) RecordObservations(ctx context.Context, org, programmeID strin
 	if err != nil {
 		return err
 	}
-	inds := map[string]Indicator{}
-	for _, ind := range p.Model.Indicators {
-		inds[ind.Code] = ind
-	}
+	inds := indicatorsByCode(p.Model)
 	byInd := map[string][]Observation{}
 	for i, o := range obs {
 		if _, ok := inds[o.Indicator]; !ok {
@@ -148,10 +145,7 @@ func (s *Service) EditObservations(ctx context.Context, org, programmeID string,
 	if err != nil {
 		return err
 	}
-	inds := map[string]Indicator{}
-	for _, ind := range p.Model.Indicators {
-		inds[ind.Code] = ind
-	}
+	inds := indicatorsByCode(p.Model)
 	gone := map[string]bool{}
 	touched := map[string]bool{}
 	for _, o := range was {
@@ -282,4 +276,14 @@ func (s *Service) ReplaceModel(ctx context.Context, org, id string, m LogicModel
 		return nil, err
 	}
 	return p, nil
+}
+
+// indicatorsByCode finds a logic model's indicators by their codes, as
+// observations name them.
+func indicatorsByCode(m LogicModel) map[string]Indicator {
+	inds := make(map[string]Indicator, len(m.Indicators))
+	for _, ind := range m.Indicators {
+		inds[ind.Code] = ind
+	}
+	return inds
 }

@@ -160,10 +160,26 @@ type oshRecord struct {
 	Country string `json:"country"`
 }
 
-// loadTraining reads Open Supply Hub's labelled dedupe training pairs.
+// loadTraining reads Open Supply Hub's labelled dedupe training pairs of
+// 2019 (112 pairs).
 func loadTraining(t testing.TB) (recs map[string][]listRecord, labels []labelled) {
 	t.Helper()
-	data, err := os.ReadFile("testdata/osh_dedupe_training.json")
+	return loadTrainingFile(t, "testdata/osh_dedupe_training.json", false)
+}
+
+// loadModeratedPairs reads the sample of Open Supply Hub's moderator-
+// labelled pairs of 2026 (see oshpages_test.go and SOURCE.md). A record
+// that appears in several pairs of a part is given to the matcher once.
+func loadModeratedPairs(t testing.TB) (recs map[string][]listRecord, labels []labelled) {
+	t.Helper()
+	return loadTrainingFile(t, oshPagesConverted, true)
+}
+
+// loadTrainingFile reads labelled pairs in Open Supply Hub's dedupe
+// training format; each pair goes to the part its two ids hash to.
+func loadTrainingFile(t testing.TB, path string, once bool) (recs map[string][]listRecord, labels []labelled) {
+	t.Helper()
+	data, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -174,11 +190,23 @@ func loadTraining(t testing.TB) (recs map[string][]listRecord, labels []labelled
 		t.Fatal(err)
 	}
 	recs = map[string][]listRecord{}
-	for kind, pairs := range doc {
-		for _, p := range pairs {
+	seen := map[string]bool{}
+	kinds := make([]string, 0, len(doc))
+	for kind := range doc {
+		kinds = append(kinds, kind)
+	}
+	slices.Sort(kinds)
+	for _, kind := range kinds {
+		for _, p := range doc[kind] {
 			a, b := p.Value[0], p.Value[1]
 			part := partOf(a.ID, b.ID)
 			for _, r := range []oshRecord{a, b} {
+				if once {
+					if seen[part+"|"+r.ID] {
+						continue
+					}
+					seen[part+"|"+r.ID] = true
+				}
 				recs[part] = append(recs[part], listRecord{ref: r.ID, rec: facilitymatch.Record{Name: r.Name, Address: r.Address, Country: strings.ToUpper(r.Country)}})
 			}
 			labels = append(labels, labelled{a: a.ID, b: b.ID, same: kind == "match", part: part, label: kind})
@@ -445,9 +473,12 @@ func evaluate(t *testing.T, m *facilitymatch.Matcher, recs []listRecord, labels 
 // least 0.85. The tuning part is held to them. The test part is held to
 // what was measured once after tuning: on the Open Supply Hub pairs 0.955
 // precision (21 of 22: one wrong merge) and 0.95 recall; on the Chicago
-// centres 0.989 precision (1,799 of 1,819) and 0.887 recall
-// (docs/matching.md). A change that makes the matcher worse on unseen
-// pairs fails here; nothing is tuned on the test part.
+// centres 0.989 precision (1,799 of 1,819) and 0.887 recall; on the
+// sample of Open Supply Hub's moderator-labelled pairs of 2026, measured
+// before any rule was changed for them, 0.979 precision (279 of 285) and
+// 0.992 recall, held to the targets (docs/matching.md). A change that
+// makes the matcher worse on unseen pairs fails here; nothing is tuned on
+// the test part.
 func TestEvaluation(t *testing.T) {
 	m, err := facilitymatch.New(facilitymatch.DefaultThresholds())
 	if err != nil {
@@ -457,15 +488,17 @@ func TestEvaluation(t *testing.T) {
 	listLabels := loadListLabels(t)
 	trainRecs, trainLabels := loadTraining(t)
 	chicago, cluster := loadChicago(t)
+	moderated, moderatedLabels := loadModeratedPairs(t)
 	type want struct{ precision, recall float64 }
 	wants := map[string]map[string]want{
-		"tuning": {"osh": {0.97, 0.85}, "chicago": {0.97, 0.85}},
-		"test":   {"osh": {0.95, 0.85}, "chicago": {0.98, 0.85}},
+		"tuning": {"osh": {0.97, 0.85}, "chicago": {0.97, 0.85}, "moderated": {0.97, 0.85}},
+		"test":   {"osh": {0.95, 0.85}, "chicago": {0.98, 0.85}, "moderated": {0.97, 0.85}},
 	}
 	for _, part := range []string{"tuning", "test"} {
 		lc := evaluate(t, m, lists, listLabels, part, true)
 		tc := evaluate(t, m, trainRecs[part], trainLabels, part, false)
 		cc := evaluateClusters(t, m, chicago, cluster, part)
+		mc := evaluate(t, m, moderated[part], moderatedLabels, part, false)
 		var osh, all counts
 		osh.add(lc)
 		osh.add(tc)
@@ -475,8 +508,9 @@ func TestEvaluation(t *testing.T) {
 		t.Logf("%-6s training: %v", part, tc)
 		t.Logf("%-6s osh:      %v", part, osh)
 		t.Logf("%-6s chicago:  %v", part, cc)
+		t.Logf("%-6s moderated 2026: %v", part, mc)
 		t.Logf("%-6s all:      %v", part, all)
-		for name, c := range map[string]counts{"osh": osh, "chicago": cc} {
+		for name, c := range map[string]counts{"osh": osh, "chicago": cc, "moderated": mc} {
 			w := wants[part][name]
 			precision := float64(c.truePosSame) / float64(max(1, c.predSame))
 			recall := float64(c.truePosSame+c.truePosReview) / float64(max(1, c.positives))

@@ -2,6 +2,7 @@ package facilitymatch_test
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -15,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/upstream-platform/upstream/internal/facilitymatch"
 )
 
 // Open Supply Hub's moderator-labelled training set (training.json at
@@ -291,4 +294,79 @@ func TestOSHPagesRejectBrokenPages(t *testing.T) {
 			t.Errorf("%s: error %v, want one naming the page", name, err)
 		}
 	}
+}
+
+var listModeratedErrors = flag.Bool("moderated-errors", false, "list the wrong merges and misses on the tuning part of Open Supply Hub's moderator-labelled pairs of 2026")
+
+// TestModeratedTuningErrors lists, for the tuning part only, the labelled
+// distinct pairs the matcher merges, the labelled matches it does not
+// propose, and those it only proposes for review, with their scores and
+// reasons. It is how rules are examined; it never looks at the test part.
+func TestModeratedTuningErrors(t *testing.T) {
+	if !*listModeratedErrors {
+		t.Skip("run with -moderated-errors")
+	}
+	m, err := facilitymatch.New(facilitymatch.DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, labels := loadModeratedPairs(t)
+	const part = "tuning"
+	in := make([]facilitymatch.Record, len(recs[part]))
+	byRef := map[string]facilitymatch.Record{}
+	for i, r := range recs[part] {
+		in[i] = r.rec
+		byRef[r.ref] = r.rec
+	}
+	pairs, err := m.Match(context.Background(), in, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[[2]string]facilitymatch.Pair{}
+	for _, p := range pairs {
+		got[pairKey(recs[part][p.A].ref, recs[part][p.B].ref)] = p
+	}
+	show := func(kind string, l labelled) {
+		a, b := byRef[l.a], byRef[l.b]
+		p := m.Compare(a, b)
+		t.Logf("%s score %.3f %v\n    %q | %q | %s\n    %q | %q", kind, p.Score, p.Reasons, a.Name, a.Address, a.Country, b.Name, b.Address)
+	}
+	for _, l := range labels {
+		if l.part != part {
+			continue
+		}
+		p, proposed := got[pairKey(l.a, l.b)]
+		switch {
+		case !l.same && proposed && p.Decision == facilitymatch.Same:
+			show("WRONG MERGE", l)
+		case l.same && !proposed:
+			show("MISSED", l)
+		case l.same && p.Decision == facilitymatch.Review:
+			show("REVIEW ONLY", l)
+		}
+	}
+}
+
+var tuningOnly = flag.Bool("tuning-figures", false, "print the figures of the tuning parts only")
+
+// TestTuningFigures prints the figures of every set's tuning part and
+// nothing of the test parts, so rules can be compared without looking at
+// the data they are tested on.
+func TestTuningFigures(t *testing.T) {
+	if !*tuningOnly {
+		t.Skip("run with -tuning-figures")
+	}
+	m, err := facilitymatch.New(facilitymatch.DefaultThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const part = "tuning"
+	lists, listLabels := loadLists(t), loadListLabels(t)
+	trainRecs, trainLabels := loadTraining(t)
+	chicago, cluster := loadChicago(t)
+	moderated, moderatedLabels := loadModeratedPairs(t)
+	t.Logf("lists:          %v", evaluate(t, m, lists, listLabels, part, true))
+	t.Logf("training 2019:  %v", evaluate(t, m, trainRecs[part], trainLabels, part, false))
+	t.Logf("chicago:        %v", evaluateClusters(t, m, chicago, cluster, part))
+	t.Logf("moderated 2026: %v", evaluate(t, m, moderated[part], moderatedLabels, part, false))
 }

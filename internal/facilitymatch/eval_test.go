@@ -375,6 +375,27 @@ func overlapsByHalf(wa, wb map[string]bool) bool {
 	return union > 0 && float64(inter)/float64(union) >= 0.5
 }
 
+// matchByRef runs the matcher (blocking included) over recs and returns
+// the pairs it proposes keyed by their two refs, and the records by ref.
+func matchByRef(t *testing.T, m *facilitymatch.Matcher, recs []listRecord) (map[[2]string]facilitymatch.Pair, map[string]facilitymatch.Record) {
+	t.Helper()
+	in := make([]facilitymatch.Record, len(recs))
+	byRef := map[string]facilitymatch.Record{}
+	for i, r := range recs {
+		in[i] = r.rec
+		byRef[r.ref] = r.rec
+	}
+	pairs, err := m.Match(context.Background(), in, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := map[[2]string]facilitymatch.Pair{}
+	for _, p := range pairs {
+		found[pairKey(recs[p.A].ref, recs[p.B].ref)] = p
+	}
+	return found, byRef
+}
+
 func pairKey(a, b string) [2]string {
 	if a > b {
 		a, b = b, a
@@ -389,19 +410,10 @@ func pairKey(a, b string) [2]string {
 // otherwise they are not counted.
 func evaluate(t *testing.T, m *facilitymatch.Matcher, recs []listRecord, labels []labelled, part string, exhaustive bool) counts {
 	t.Helper()
-	in := make([]facilitymatch.Record, len(recs))
-	byRef := map[string]facilitymatch.Record{}
-	for i, r := range recs {
-		in[i] = r.rec
-		byRef[r.ref] = r.rec
-	}
-	pairs, err := m.Match(context.Background(), in, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
+	found, byRef := matchByRef(t, m, recs)
 	got := map[[2]string]facilitymatch.Decision{}
-	for _, p := range pairs {
-		got[pairKey(recs[p.A].ref, recs[p.B].ref)] = p.Decision
+	for k, p := range found {
+		got[k] = p.Decision
 	}
 	var c counts
 	known := map[[2]string]bool{}

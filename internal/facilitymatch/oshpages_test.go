@@ -2,7 +2,6 @@ package facilitymatch_test
 
 import (
 	"bytes"
-	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -312,20 +311,7 @@ func TestModeratedTuningErrors(t *testing.T) {
 	}
 	recs, labels := loadModeratedPairs(t)
 	const part = "tuning"
-	in := make([]facilitymatch.Record, len(recs[part]))
-	byRef := map[string]facilitymatch.Record{}
-	for i, r := range recs[part] {
-		in[i] = r.rec
-		byRef[r.ref] = r.rec
-	}
-	pairs, err := m.Match(context.Background(), in, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := map[[2]string]facilitymatch.Pair{}
-	for _, p := range pairs {
-		got[pairKey(recs[part][p.A].ref, recs[part][p.B].ref)] = p
-	}
+	got, byRef := matchByRef(t, m, recs[part])
 	show := func(kind string, l labelled) {
 		a, b := byRef[l.a], byRef[l.b]
 		p := m.Compare(a, b)

@@ -102,12 +102,13 @@ func (s *alertHandlers) viewOf(ctx context.Context, p account.Principal, charts 
 	}
 	v := alertView{Alert: a, Overdue: a.Overdue(now), Snoozed: a.Snoozed(now),
 		AssignedName: name(a.AssignedTo), AckedName: name(a.AcknowledgedBy), ResolvedName: name(a.ResolvedBy),
-		Subject: s.subjectOf(ctx, a.OrgID, a.Subject), Signal: signalLabel(charts.l, a.Kind), DetectorText: detectorLabel(charts.l, a.Detector)}
-	if a.Subject.Kind == earlywarning.SubjectCountry && v.Subject.Href != "" {
-		v.Subject.Name = charts.l.country(a.Subject.ID) // in the page's language
-	}
+		Subject: s.subjectOf(ctx, charts.l, a.OrgID, a.Subject), Signal: signalLabel(charts.l, a.Kind), DetectorText: detectorLabel(charts.l, a.Detector)}
 	v.Behind = s.behindLinks(ctx, charts.l, p, a, v.Subject)
-	chart, ok, err := charts.chartOf(ctx, a, v.Subject.Name, id)
+	partyName := ""
+	if a.Subject.Kind == earlywarning.SubjectParty {
+		partyName = v.Subject.Name
+	}
+	chart, ok, err := charts.chartOf(ctx, a, seriesLabel(charts.l, a.Subject, partyName), id)
 	if err != nil {
 		return alertView{}, err
 	}

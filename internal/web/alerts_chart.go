@@ -214,19 +214,25 @@ func seriesSVG(l *locale, id string, trace []earlywarning.TracePoint, title, des
 	return template.HTML(b.String())
 }
 
-// seriesLabel names what a series counts, for the closure calendar.
-func seriesLabel(s earlywarning.Subject) string {
+// seriesLabel names what a series counts, in l's language, for the
+// chart's title and the closure calendar. name is the subject's name where
+// the page knows it (a supplier's); without it a supplier's series reads
+// "this supplier".
+func seriesLabel(l *locale, s earlywarning.Subject, name string) string {
 	switch s.Kind {
 	case earlywarning.SubjectCountry:
-		return "Grievances about " + countryName(s.ID)
+		return l.tr("Grievances about %v", l.country(s.ID))
 	case earlywarning.SubjectParty:
-		return "Grievances about this supplier"
+		if name != "" {
+			return l.tr("Grievances about %v", name)
+		}
+		return l.tr("Grievances about this supplier")
 	case earlywarning.SubjectCategory:
 		// A code that is not a known category (an older series key) still
 		// reads as words.
-		return "Grievances about " + strings.ReplaceAll(grievance.Label(grievance.Category(s.ID), "en"), "_", " ")
+		return l.tr("Grievances about %v", strings.ReplaceAll(grievance.Label(grievance.Category(s.ID), l.Code), "_", " "))
 	default:
-		return "Grievances in " + string(s.Kind) + " " + s.ID
+		return l.tr("Grievances in %v %v", words(string(s.Kind)), s.ID)
 	}
 }
 
@@ -299,7 +305,7 @@ func (cs *alertCharts) window(ctx context.Context, through earlywarning.Day) (*s
 // yesterday, the last complete day), the expected level and the alarm
 // days. Other alerts have no series; ok is then false. id prefixes the
 // chart's element ids.
-func (cs *alertCharts) chartOf(ctx context.Context, a earlywarning.Alert, subject, id string) (c alertChart, ok bool, err error) {
+func (cs *alertCharts) chartOf(ctx context.Context, a earlywarning.Alert, title, id string) (c alertChart, ok bool, err error) {
 	if a.Kind != earlywarning.KindGrievanceCount || !strings.HasPrefix(a.Key, "anomaly/") {
 		return alertChart{}, false, nil
 	}
@@ -317,6 +323,6 @@ func (cs *alertCharts) chartOf(ctx context.Context, a earlywarning.Alert, subjec
 	l := cs.l
 	threshold := cs.point.Threshold
 	words := l.tr("Expected counts and alarm days are those of the organisation's detector today: a negative-binomial CUSUM at the sensitivity “%v”, which alarms when its running score reaches %v.", cs.point.Label, l.fixed1(threshold))
-	c, ok = buildAlertChart(l, id, w.det.Trace(one[0]), alertChartDays, l.tr("Grievances about %v", subject), threshold, words)
+	c, ok = buildAlertChart(l, id, w.det.Trace(one[0]), alertChartDays, title, threshold, words)
 	return c, ok, nil
 }

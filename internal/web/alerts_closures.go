@@ -15,20 +15,20 @@ type closureRow struct {
 }
 
 // closureKindLabel says what a closure kind means for the counts.
-func closureKindLabel(k earlywarning.Closure) string {
+func closureKindLabel(l *locale, k earlywarning.Closure) string {
 	if k == earlywarning.Outage {
-		return "Outage: reports were lost"
+		return l.tr("Outage: reports were lost")
 	}
-	return "Holiday: reports arrive late"
+	return l.tr("Holiday: reports arrive late")
 }
 
 // closureSeriesLabel names the series a closure applies to.
-func closureSeriesLabel(key string) string {
+func closureSeriesLabel(l *locale, key string) string {
 	if key == "" {
-		return "Every series"
+		return l.tr("Every series")
 	}
 	kind, id, _ := strings.Cut(key, ":")
-	return seriesLabel(earlywarning.Subject{Kind: earlywarning.SubjectKind(kind), ID: id})
+	return seriesLabel(l, earlywarning.Subject{Kind: earlywarning.SubjectKind(kind), ID: id}, "")
 }
 
 func (s *alertHandlers) closuresPage(w http.ResponseWriter, r *http.Request) {
@@ -41,13 +41,14 @@ func (s *alertHandlers) renderClosures(w http.ResponseWriter, r *http.Request, s
 		s.fail(w, r, err)
 		return
 	}
+	loc := s.localeOf(r)
 	rows := make([]closureRow, 0, len(periods))
 	for _, p := range periods {
-		dates := fmtDay(p.From)
+		dates := loc.date(p.From.Time())
 		if p.To != p.From {
-			dates += " to " + fmtDay(p.To)
+			dates = loc.tr("%v to %v", dates, loc.date(p.To.Time()))
 		}
-		rows = append(rows, closureRow{ID: p.ID, Dates: dates, Kind: closureKindLabel(p.Kind), Series: closureSeriesLabel(p.Subject), Label: p.Label})
+		rows = append(rows, closureRow{ID: p.ID, Dates: dates, Kind: closureKindLabel(loc, p.Kind), Series: closureSeriesLabel(loc, p.Subject), Label: p.Label})
 	}
 	data := map[string]any{"Closures": rows, "MaxDays": earlywarning.MaxClosureDays, "MaxLabel": earlywarning.MaxClosureLabel}
 	for k, v := range extra {
@@ -89,9 +90,9 @@ func (s *alertHandlers) closureAdd(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	said := s.tr(r, "Closure added: %v, %v. The next detector run reads it.", c.Label, fmtDay(c.From))
+	said := s.tr(r, "Closure added: %v, %v. The next detector run reads it.", c.Label, s.localeOf(r).date(c.From.Time()))
 	if c.To != c.From {
-		said = s.tr(r, "Closure added: %v, %v to %v. The next detector run reads it.", c.Label, fmtDay(c.From), fmtDay(c.To))
+		said = s.tr(r, "Closure added: %v, %v to %v. The next detector run reads it.", c.Label, s.localeOf(r).date(c.From.Time()), s.localeOf(r).date(c.To.Time()))
 	}
 	s.done(w, r, "/alerts/closures", said)
 }

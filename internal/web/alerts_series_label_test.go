@@ -7,17 +7,31 @@ import (
 )
 
 // TestSeriesLabelNamesCategoriesInWords: a series of one grievance
-// category is named by the category's label, never its code.
+// category is named by the category's label, never its code, and every
+// series is named in the page's language.
 func TestSeriesLabelNamesCategoriesInWords(t *testing.T) {
+	en, es, fr := testLocale(t, "en"), testLocale(t, "es"), testLocale(t, "fr")
+	category := func(id string) earlywarning.Subject {
+		return earlywarning.Subject{Kind: earlywarning.SubjectCategory, ID: id}
+	}
 	for _, tc := range []struct {
-		id, want string
+		l       *locale
+		subject earlywarning.Subject
+		name    string
+		want    string
 	}{
-		{"deception", "Grievances about Deception"},
-		{"forced_labour", "Grievances about forced labour"},
+		{en, category("deception"), "", "Grievances about Deception"},
+		{en, category("forced_labour"), "", "Grievances about forced labour"},
+		{es, category("deception"), "", "Denuncias sobre Engaño"},
+		{en, earlywarning.Subject{Kind: earlywarning.SubjectCountry, ID: "de"}, "", "Grievances about Germany"},
+		{es, earlywarning.Subject{Kind: earlywarning.SubjectCountry, ID: "de"}, "", "Denuncias sobre Alemania"},
+		{fr, earlywarning.Subject{Kind: earlywarning.SubjectCountry, ID: "DE"}, "", "Plaintes concernant Allemagne"},
+		{en, earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: "p1"}, "Acme Mill", "Grievances about Acme Mill"},
+		{es, earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: "p1"}, "", "Denuncias sobre este proveedor"},
 	} {
-		got := seriesLabel(earlywarning.Subject{Kind: earlywarning.SubjectCategory, ID: tc.id})
+		got := seriesLabel(tc.l, tc.subject, tc.name)
 		if got != tc.want {
-			t.Errorf("seriesLabel(category %s) = %q, want %q", tc.id, got, tc.want)
+			t.Errorf("%s: seriesLabel(%v, %q) = %q, want %q", tc.l.Code, tc.subject, tc.name, got, tc.want)
 		}
 	}
 }

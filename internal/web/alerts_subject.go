@@ -38,11 +38,11 @@ var datasetTitles = map[string]string{
 	refdata.ISO3166:       "ISO 3166 countries",
 }
 
-// subjectOf names an alert's subject.
-func (s *alertHandlers) subjectOf(ctx context.Context, orgID string, sub earlywarning.Subject) subjectView {
+// subjectOf names an alert's subject in l's language.
+func (s *alertHandlers) subjectOf(ctx context.Context, l *locale, orgID string, sub earlywarning.Subject) subjectView {
 	switch sub.Kind {
 	case earlywarning.SubjectParty:
-		name := "a supplier no longer in the register"
+		name := l.tr("a supplier no longer in the register")
 		if s.parties != nil {
 			if p, err := s.parties.GetParty(ctx, orgID, sub.ID); err == nil && p.Name != "" {
 				name = p.Name
@@ -51,21 +51,21 @@ func (s *alertHandlers) subjectOf(ctx context.Context, orgID string, sub earlywa
 		return subjectView{Name: name, Href: "/suppliers/" + sub.ID}
 	case earlywarning.SubjectCountry:
 		if c, ok := country.ByAlpha2(strings.ToUpper(sub.ID)); ok {
-			return subjectView{Name: c.Name, Href: "/suppliers?country=" + c.Alpha2}
+			return subjectView{Name: l.country(c.Alpha2), Href: "/suppliers?country=" + c.Alpha2}
 		}
 	case earlywarning.SubjectCategory:
-		return subjectView{Name: "grievances: " + grievance.Label(grievance.Category(sub.ID), "en")}
+		return subjectView{Name: l.tr("grievances: %v", grievance.Label(grievance.Category(sub.ID), l.Code))}
 	case earlywarning.SubjectDataset:
 		if t, ok := datasetTitles[sub.ID]; ok {
 			return subjectView{Name: t}
 		}
 		return subjectView{Name: "reference data: " + words(sub.ID)}
 	case earlywarning.SubjectCase:
-		return subjectView{Name: "a grievance case", Href: "/cases/" + sub.ID}
+		return subjectView{Name: l.tr("a grievance case"), Href: "/cases/" + sub.ID}
 	case earlywarning.SubjectOrg:
-		return subjectView{Name: "the whole organisation"}
+		return subjectView{Name: l.tr("the whole organisation")}
 	case earlywarning.SubjectRegion:
-		return subjectView{Name: "region " + sub.ID}
+		return subjectView{Name: l.tr("region %v", sub.ID)}
 	}
 	return subjectView{Name: words(string(sub.Kind)) + " " + sub.ID}
 }

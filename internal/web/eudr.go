@@ -67,14 +67,14 @@ type mapShape struct {
 
 const eudrMapW, eudrMapH = 800.0, 480.0
 
-func (h *eudrHandlers) plotRows(plots []eudr.PlotStatus) ([]plotRow, []mapShape) {
+func (h *eudrHandlers) plotRows(loc *locale, plots []eudr.PlotStatus) ([]plotRow, []mapShape) {
 	var rows []plotRow
 	byID := map[string]eudr.PlotStatus{}
 	var ps []eudr.Plot
 	for _, p := range plots {
 		byID[p.Plot.ID] = p
 		ps = append(ps, p.Plot)
-		r := plotRow{ID: p.Plot.ID, Ref: p.Plot.Label(), Producer: p.Plot.ProducerName, Place: p.Plot.Place, Country: countryName(p.Plot.Country),
+		r := plotRow{ID: p.Plot.ID, Ref: p.Plot.Label(), Producer: p.Plot.ProducerName, Place: p.Plot.Place, Country: loc.country(p.Plot.Country),
 			Commodity: p.Plot.Commodity, Status: p.Status(), StatusLabel: statusLabel(p.Status()), Legality: "On file"}
 		if r.Producer == "" {
 			r.Producer = p.Plot.ProducerRef
@@ -217,7 +217,8 @@ func (h *eudrHandlers) renderOverview(w http.ResponseWriter, r *http.Request, st
 			return
 		}
 	}
-	rows, shapes := h.plotRows(ov.Plots)
+	loc := h.localeOf(r)
+	rows, shapes := h.plotRows(loc, ov.Plots)
 	type lotRow struct {
 		Ref, URL, Commodity, Quantity string
 		Plots, Open                   int
@@ -232,8 +233,8 @@ func (h *eudrHandlers) renderOverview(w http.ResponseWriter, r *http.Request, st
 	}
 	h.render(w, r, status, "eudr.html", map[string]any{
 		"Plots": rows, "Shapes": shapes, "Legend": plotStatuses, "Lots": lots, "Width": eudrMapW, "Height": eudrMapH,
-		"Notice": x.Notice, "Reports": x.Reports, "Operator": op, "OperatorError": x.OperatorError, "OperatorCountry": countryName(opCountry(op)),
-		"Sizes": sizeChoices(), "Countries": operatorCountries(opCountry(op)),
+		"Notice": x.Notice, "Reports": x.Reports, "Operator": op, "OperatorError": x.OperatorError, "OperatorCountry": loc.country(opCountry(op)),
+		"Sizes": sizeChoices(), "Countries": operatorCountries(loc, opCountry(op)),
 		"LotFormView": lotFormView{Action: "/eudr/lots", Button: "Create the lot", Form: form, Error: x.LotError, PlotChoices: plotChoices(ov.Plots),
 			Commodities: commodityChoices(), Activities: activityChoices(), Prefix: "new", Labelled: "h-new-lot"},
 	})
@@ -246,10 +247,8 @@ func opCountry(op *eudr.Operator) string {
 	return op.Country
 }
 
-func operatorCountries(selected string) []option {
-	opts := countryOptions(selected)
-	opts[0].Label = "Choose a country"
-	return opts
+func operatorCountries(loc *locale, selected string) []option {
+	return countryOptions(loc, translatable("Choose a country"), selected)
 }
 
 func sizeChoices() []eudrChoice {
@@ -318,7 +317,7 @@ func (h *eudrHandlers) renderLot(w http.ResponseWriter, r *http.Request, ref str
 			mine = append(mine, p)
 		}
 	}
-	rows, shapes := h.plotRows(mine)
+	rows, shapes := h.plotRows(h.localeOf(r), mine)
 	sts, err := h.eudr.Statements(r.Context(), org, f.Statement.Lot.ID)
 	if err != nil {
 		h.fail(w, r, err)

@@ -433,7 +433,7 @@ func (h *eudrHandlers) saveOperator(w http.ResponseWriter, r *http.Request) {
 		h.fail(w, r, err)
 		return
 	}
-	h.renderOverview(w, r, http.StatusOK, overviewExtras{Notice: "Operator details saved: " + strings.TrimSpace(op.Name) + ", " + countryName(op.Country) + "."})
+	h.renderOverview(w, r, http.StatusOK, overviewExtras{Notice: "Operator details saved: " + strings.TrimSpace(op.Name) + ", " + h.localeOf(r).country(op.Country) + "."})
 }
 
 // evidenceForm is the evidence form's values as sent.
@@ -578,7 +578,7 @@ func (h *eudrHandlers) renderPlot(w http.ResponseWriter, r *http.Request, id str
 		h.fail(w, r, err)
 		return
 	}
-	rows, shapes := h.plotRows([]eudr.PlotStatus{ps})
+	rows, shapes := h.plotRows(h.localeOf(r), []eudr.PlotStatus{ps})
 	day := func(t time.Time) string {
 		if t.IsZero() {
 			return ""

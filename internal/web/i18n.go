@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"golang.org/x/text/collate"
 	"golang.org/x/text/feature/plural"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
@@ -325,6 +326,20 @@ func (l *locale) country(code string) string {
 		return c.Name
 	}
 	return code
+}
+
+// collator compares names as a reader of the locale orders a list: by
+// the language's own alphabet, case and accents aside. A collator keeps
+// buffers, so each caller takes its own.
+func (l *locale) collator() *collate.Collator {
+	return collate.New(l.tag, collate.IgnoreCase, collate.IgnoreDiacritics)
+}
+
+// sortByLabel puts options in the locale's alphabetical order of their
+// labels; equal labels keep their order.
+func (l *locale) sortByLabel(opts []option) {
+	c := l.collator()
+	slices.SortStableFunc(opts, func(a, b option) int { return c.CompareString(a.Label, b.Label) })
 }
 
 // decimalMark is the character the locale writes between whole and

@@ -2,10 +2,10 @@ package web
 
 import (
 	"context"
+	"math"
 	"net/http"
 	"net/url"
 	"slices"
-	"strconv"
 
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
@@ -28,17 +28,31 @@ type band struct {
 	Upper        float64 // values below Upper fall in the band (the last takes the rest)
 }
 
+// mapMeasures are the map's measures; their words are catalog messages
+// (a percent sign written %%), translated when a page shows them (see in).
 var mapMeasures = []mapMeasure{
-	{ID: "max", Label: "Highest supplier exposure", Unit: "exposure (0-100)", Org: true, Bands: []band{
-		{"q1", "under 20", 20}, {"q2", "20 to 40", 40}, {"q3", "40 to 60", 60}, {"q4", "60 to 80", 80}, {"q5", "80 or more", 0}}},
-	{ID: "count", Label: "Number of suppliers", Unit: "suppliers", Org: true, Bands: []band{
-		{"q1", "1 to 9", 10}, {"q2", "10 to 99", 100}, {"q3", "100 to 999", 1000}, {"q4", "1,000 to 9,999", 10000}, {"q5", "10,000 or more", 0}}},
-	{ID: "high", Label: "Share of suppliers at high or critical risk", Unit: "% of suppliers", Org: true, Bands: []band{
-		{"q1", "under 10%", 10}, {"q2", "10% to 25%", 25}, {"q3", "25% to 50%", 50}, {"q4", "50% to 75%", 75}, {"q5", "75% or more", 0}}},
-	{ID: "gsi", Label: "Modern slavery prevalence (Global Slavery Index)", Unit: "people per 1,000", Bands: []band{
-		{"q1", "under 2 per 1,000", 2}, {"q2", "2 to 4", 4}, {"q3", "4 to 7", 7}, {"q4", "7 to 10", 10}, {"q5", "10 or more", 0}}},
-	{ID: "eudr", Label: "EUDR country benchmark", Unit: "risk category", Bands: []band{
-		{"q1", "low", 1.5}, {"q3", "standard", 2.5}, {"q5", "high", 0}}},
+	{ID: "max", Label: translatable("Highest supplier exposure"), Unit: translatable("exposure (0-100)"), Org: true, Bands: []band{
+		{"q1", translatable("under 20"), 20}, {"q2", translatable("20 to 40"), 40}, {"q3", translatable("40 to 60"), 60}, {"q4", translatable("60 to 80"), 80}, {"q5", translatable("80 or more"), 0}}},
+	{ID: "count", Label: translatable("Number of suppliers"), Unit: translatable("suppliers"), Org: true, Bands: []band{
+		{"q1", translatable("1 to 9"), 10}, {"q2", translatable("10 to 99"), 100}, {"q3", translatable("100 to 999"), 1000}, {"q4", translatable("1,000 to 9,999"), 10000}, {"q5", translatable("10,000 or more"), 0}}},
+	{ID: "high", Label: translatable("Share of suppliers at high or critical risk"), Unit: translatable("%% of suppliers"), Org: true, Bands: []band{
+		{"q1", translatable("under 10%%"), 10}, {"q2", translatable("10%% to 25%%"), 25}, {"q3", translatable("25%% to 50%%"), 50}, {"q4", translatable("50%% to 75%%"), 75}, {"q5", translatable("75%% or more"), 0}}},
+	{ID: "gsi", Label: translatable("Modern slavery prevalence (Global Slavery Index)"), Unit: translatable("people per 1,000"), Bands: []band{
+		{"q1", translatable("under 2 per 1,000"), 2}, {"q2", translatable("2 to 4"), 4}, {"q3", translatable("4 to 7"), 7}, {"q4", translatable("7 to 10"), 10}, {"q5", translatable("10 or more"), 0}}},
+	{ID: "eudr", Label: translatable("EUDR country benchmark"), Unit: translatable("risk category"), Bands: []band{
+		{"q1", translatable("low"), 1.5}, {"q3", translatable("standard"), 2.5}, {"q5", translatable("high"), 0}}},
+}
+
+// in is m with its words in the locale's language.
+func (m mapMeasure) in(loc *locale) mapMeasure {
+	out := m
+	out.Label, out.Unit = loc.tr(m.Label), loc.tr(m.Unit)
+	out.Bands = make([]band, len(m.Bands))
+	for i, b := range m.Bands {
+		b.Label = loc.tr(b.Label)
+		out.Bands[i] = b
+	}
+	return out
 }
 
 func measureByID(id string) (mapMeasure, bool) {
@@ -124,15 +138,16 @@ func (s *supplyHandlers) withHighCounts(ctx context.Context, orgID, commodity st
 	return out, nil
 }
 
-// referenceValue returns a country's reference figure for the measure.
-func referenceValue(set *refdata.Set, m mapMeasure, iso2 string) (float64, string, bool) {
+// referenceValue returns a country's reference figure for the measure,
+// and the figure as loc writes it.
+func referenceValue(loc *locale, set *refdata.Set, m mapMeasure, iso2 string) (float64, string, bool) {
 	switch m.ID {
 	case "gsi":
 		p, ok := set.Prevalence(iso2)
 		if !ok {
 			return 0, "", false
 		}
-		return p.PerThousand, fmtFixed(p.PerThousand, 1, false) + " per 1,000", true
+		return p.PerThousand, loc.tr("%v per 1,000", loc.points(p.PerThousand)), true
 	case "eudr":
 		b, ok := set.Benchmark(iso2)
 		if !ok {
@@ -142,9 +157,9 @@ func referenceValue(set *refdata.Set, m mapMeasure, iso2 string) (float64, strin
 		if v == 0 {
 			return 0, "", false
 		}
-		text := b.Risk
+		text := loc.tr(escapeVerbs(b.Risk)) // low, standard or high, as in the legend
 		if b.Ambiguous {
-			text += " (disputed reading)"
+			text = loc.tr("%v (disputed reading)", text)
 		}
 		return v, text, true
 	}
@@ -193,10 +208,11 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
+	loc := s.localeOf(r)
 	var table []countryValue
 	byCode := map[string]countryValue{}
 	for _, c := range country.All() {
-		cv := countryValue{Alpha2: c.Alpha2, Name: c.Name, Href: countryLink(c.Alpha2, chosen)}
+		cv := countryValue{Alpha2: c.Alpha2, Name: loc.country(c.Alpha2), Href: countryLink(c.Alpha2, chosen)}
 		has := false
 		if m.Org {
 			st, ok := stats[c.Alpha2]
@@ -204,16 +220,16 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 				has, cv.Suppliers = true, st.N
 				switch m.ID {
 				case "count":
-					cv.Value, cv.Text = float64(st.N), strconv.Itoa(st.N)
+					cv.Value, cv.Text = float64(st.N), loc.count(st.N)
 				case "high":
 					cv.Value = float64(st.High) * 100 / float64(st.N)
-					cv.Text = fmtFixed(cv.Value, 0, false) + "% (" + strconv.Itoa(st.High) + " of " + strconv.Itoa(st.N) + ")"
+					cv.Text = loc.tr("%v (%v of %v)", loc.percent(math.Round(cv.Value)/100), loc.count(st.High), loc.count(st.N))
 				default:
-					cv.Value, cv.Text = st.Max, score(st.Max)
+					cv.Value, cv.Text = st.Max, loc.points(st.Max)
 				}
 			}
 		} else {
-			cv.Value, cv.Text, has = referenceValue(ref, m, c.Alpha2)
+			cv.Value, cv.Text, has = referenceValue(loc, ref, m, c.Alpha2)
 		}
 		if has {
 			cv.Class = m.class(cv.Value)
@@ -227,7 +243,7 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			// No figure: drawn grey, and not a link, so that keyboard
 			// users do not tab through every country without data.
-			cv = countryValue{Alpha2: gc.Alpha2, Name: countryName(gc.Alpha2), Text: "no data", Class: "q0"}
+			cv = countryValue{Alpha2: gc.Alpha2, Name: loc.country(gc.Alpha2), Text: loc.tr("no data"), Class: "q0"}
 		}
 		cv.Path = gc.Path
 		shapes = append(shapes, cv)
@@ -243,15 +259,15 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 	})
 	var measures []option
 	for _, x := range mapMeasures {
-		measures = append(measures, option{x.ID, x.Label, x.ID == m.ID})
+		measures = append(measures, option{x.ID, loc.tr(x.Label), x.ID == m.ID})
 	}
-	layer, err := s.facilities(r.Context(), principalOf(r).User.OrgID, r.URL.Query())
+	layer, err := s.facilities(r.Context(), loc, principalOf(r).User.OrgID, r.URL.Query())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	data := map[string]any{
-		"Measure": m, "Measures": measures, "Shapes": shapes, "Table": table, "Commodity": commodityName(chosen),
+		"Measure": m.in(loc), "Measures": measures, "Shapes": shapes, "Table": table, "Commodity": commodityName(chosen),
 		"Width": geo.Width, "Height": geo.Height, "Facilities": layer,
 	}
 	if ref != nil {

@@ -2,11 +2,9 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/url"
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/geo"
@@ -59,9 +57,9 @@ func levelRank(l string) int {
 }
 
 // facilities builds the facility layer from the request's filters.
-func (s *supplyHandlers) facilities(ctx context.Context, orgID string, q url.Values) (facilityLayer, error) {
+func (s *supplyHandlers) facilities(ctx context.Context, loc *locale, orgID string, q url.Values) (facilityLayer, error) {
 	commodity, level := q.Get("commodity"), q.Get("level")
-	layer := facilityLayer{Shown: q.Get("facilities") != "off", Commodities: commodityOptions(commodity), Levels: levelOptions(level),
+	layer := facilityLayer{Shown: q.Get("facilities") != "off", Commodities: commodityOptions(loc, commodity), Levels: levelOptions(loc, level),
 		Filtered: commodity != "" || level != ""}
 	if level != "" && !validLevel(level) {
 		return layer, kernel.Errorf(kernel.Invalid, "%q is not a risk level; choose one of the listed levels", level)
@@ -75,14 +73,14 @@ func (s *supplyHandlers) facilities(ctx context.Context, orgID string, q url.Val
 		return layer, err
 	}
 	layer.Total, layer.Drawn = total, len(pts)
-	layer.Marks = clusterPoints(pts, url.Values{"commodity": {commodity}, "level": {level}})
+	layer.Marks = clusterPoints(loc, pts, url.Values{"commodity": {commodity}, "level": {level}})
 	return layer, nil
 }
 
 // clusterPoints draws the points: one mark per grid cell of clusterCell
 // units, a facility on its own or a cluster of several, coloured by the
 // worst level in it. filter is added to a cluster's link to the register.
-func clusterPoints(pts []supplychain.Point, filter url.Values) []mapMark {
+func clusterPoints(loc *locale, pts []supplychain.Point, filter url.Values) []mapMark {
 	type cell struct {
 		pts    []supplychain.Point
 		sx, sy float64
@@ -121,9 +119,10 @@ func clusterPoints(pts []supplychain.Point, filter url.Values) []mapMark {
 		if len(c.pts) == 1 {
 			p := c.pts[0]
 			m.R, m.Href = 2.5, "/suppliers/"+url.PathEscape(p.ID)
-			m.Title = fmt.Sprintf("%s, %s: %s risk", p.Name, countryName(p.Country), levelWord(p.Level))
 			if p.Level != "" && p.Level != "unknown" {
-				m.Title += ", exposure " + score(p.Exposure)
+				m.Title = loc.tr("%v, %v: %v risk, exposure %v", p.Name, loc.country(p.Country), loc.label(p.Level), loc.points(p.Exposure))
+			} else {
+				m.Title = loc.tr("%v, %v: risk unknown (missing data)", p.Name, loc.country(p.Country))
 			}
 		} else {
 			m.R = 3 + 1.5*math.Log2(n)
@@ -137,11 +136,12 @@ func clusterPoints(pts []supplychain.Point, filter url.Values) []mapMark {
 			m.Href = "/suppliers?" + v.Encode()
 			var names []string
 			for code := range countries {
-				names = append(names, countryName(code))
+				names = append(names, loc.country(code))
 			}
-			sort.Strings(names)
-			m.Title = fmt.Sprintf("%d facilities close together in %s; the highest risk among them: %s. Opens the register for %s.",
-				len(c.pts), strings.Join(names, ", "), levelWord(worst), countryName(main))
+			coll := loc.collator()
+			slices.SortFunc(names, coll.CompareString)
+			m.Title = loc.tr("%v facilities close together in %v; the highest risk among them: %v. Opens the register for %v.",
+				loc.count(len(c.pts)), strings.Join(names, ", "), levelWord(loc, worst), loc.country(main))
 		}
 		marks = append(marks, m)
 	}
@@ -160,10 +160,12 @@ func mostCommon(counts map[string]int) string {
 	return best
 }
 
-func levelWord(l string) string {
+// levelWord names a risk level in loc's words; no level reads as unknown
+// for want of data.
+func levelWord(loc *locale, l string) string {
 	switch l {
 	case "", "unknown":
-		return "unknown (missing data)"
+		return loc.tr("unknown (missing data)")
 	}
-	return l
+	return loc.label(l)
 }

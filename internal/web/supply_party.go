@@ -130,7 +130,7 @@ const (
 
 // neighbours turns links into display rows, naming each party. The
 // reporting organisation appears as a buyer of tier 1 suppliers.
-func (s *supplyHandlers) neighbours(ctx context.Context, orgID string, links []supplychain.Link, supplierSide bool) ([]neighbour, error) {
+func (s *supplyHandlers) neighbours(ctx context.Context, loc *locale, orgID string, links []supplychain.Link, supplierSide bool) ([]neighbour, error) {
 	others, err := s.linkedParties(ctx, orgID, links, supplierSide, maxNeighbour, map[string]supplychain.Party{})
 	if err != nil {
 		return nil, err
@@ -142,9 +142,9 @@ func (s *supplyHandlers) neighbours(ctx context.Context, orgID string, links []s
 			n.Share = fmtFixed(*o.Link.Share*100, 0, false) + "%"
 		}
 		if o.Reporting {
-			n.Name = "Your organisation"
+			n.Name = loc.tr("Your organisation")
 		} else {
-			n.Name, n.Country, n.Href = o.Party.Name, countryName(o.Party.Country), "/suppliers/"+o.ID
+			n.Name, n.Country, n.Href = o.Party.Name, loc.country(o.Party.Country), "/suppliers/"+o.ID
 		}
 		n.Label = shorten(n.Name, 15)
 		out[i] = n
@@ -303,12 +303,13 @@ func (s *supplyHandlers) supplierPage(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	party, risk, hasRisk, supLinks, buyLinks := v.Party, v.Risk, v.HasRisk, v.Suppliers, v.Buyers
-	suppliers, err := s.neighbours(ctx, org, supLinks, true)
+	loc := s.localeOf(r)
+	suppliers, err := s.neighbours(ctx, loc, org, supLinks, true)
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
-	buyers, err := s.neighbours(ctx, org, buyLinks, false)
+	buyers, err := s.neighbours(ctx, loc, org, buyLinks, false)
 	if err != nil {
 		s.fail(w, r, err)
 		return
@@ -319,7 +320,7 @@ func (s *supplyHandlers) supplierPage(w http.ResponseWriter, r *http.Request) {
 		"Factors": factors, "ChartH": chartH, "ChartW": barMax + 70,
 		"Suppliers": suppliers, "Buyers": buyers, "NSuppliers": len(supLinks), "NBuyers": len(buyLinks),
 		"Graph":       newTierGraph(party.Name, append([]neighbour(nil), buyers...), append([]neighbour(nil), suppliers...), len(buyLinks), len(supLinks)),
-		"CountryName": countryName(party.Country), "CountryLink": registerLink("country", party.Country),
+		"CountryName": loc.country(party.Country), "CountryLink": registerLink("country", party.Country),
 	}
 	var comm []option
 	var inferred []string
@@ -342,7 +343,7 @@ func (s *supplyHandlers) supplierPage(w http.ResponseWriter, r *http.Request) {
 	if party.Country != "" && len(party.Commodities) > 0 {
 		data["BothLink"] = "/suppliers?country=" + party.Country + "&commodity=" + party.Commodities[0]
 	}
-	data["Place"] = placeOf(party)
+	data["Place"] = placeOf(loc, party)
 	data["Hits"] = s.partyHits(ctx, org, party.ID)
 	data["Grievances"] = s.partyGrievances(ctx, pr, party.ID)
 	if cr, ok := s.suppliers.(ContainmentReader); ok {
@@ -400,7 +401,7 @@ type place struct {
 }
 
 // placeOf returns the map of a party with coordinates, or nil.
-func placeOf(p supplychain.Party) *place {
+func placeOf(loc *locale, p supplychain.Party) *place {
 	if p.Lat == nil || p.Lng == nil {
 		return nil
 	}
@@ -409,7 +410,7 @@ func placeOf(p supplychain.Party) *place {
 	pl := &place{
 		Lat: strconv.FormatFloat(lat, 'f', -1, 64), Lng: strconv.FormatFloat(lng, 'f', -1, 64), X: x, Y: y,
 		ViewBox:       fmt.Sprintf("%.1f %.1f 80 50", x-40, y-25),
-		CountryName:   countryName(p.Country),
+		CountryName:   loc.country(p.Country),
 		OpenStreetMap: fmt.Sprintf("https://www.openstreetmap.org/?mlat=%f&mlon=%f#map=14/%f/%f", lat, lng, lat, lng),
 	}
 	if w, err := geo.Default(); err == nil && p.Country != "" {

@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
@@ -16,17 +18,18 @@ import (
 
 // registerRow is one row of the register as shown.
 type registerRow struct {
-	ID, Name, Country, CountryName string
-	Commodities                    []string
-	Tier                           int
-	Exposure, Inherent, Signals    string
-	Level                          string
-	HasRisk                        bool
-	Width                          int // exposure bar width, 0..100
+	ID, Name                    string
+	Country                     string // the ISO 3166 code: the page names it in its language
+	Commodities                 []string
+	Tier                        int
+	Exposure, Inherent, Signals string
+	Level                       string
+	HasRisk                     bool
+	Width                       int // exposure bar width, 0..100
 }
 
 func rowOf(p supplychain.Party, r supplychain.PartyRisk, hasRisk bool) registerRow {
-	row := registerRow{ID: p.ID, Name: p.Name, Country: p.Country, CountryName: countryName(p.Country), HasRisk: hasRisk}
+	row := registerRow{ID: p.ID, Name: p.Name, Country: p.Country, HasRisk: hasRisk}
 	for _, c := range p.Commodities {
 		row.Commodities = append(row.Commodities, commodityName(c))
 	}
@@ -67,42 +70,52 @@ type option struct {
 	Selected     bool
 }
 
-func countryOptions(selected string) []option {
+// countryOptions are every country, named in the page's language and in
+// the order a reader of that language looks for them ("Alemania" under
+// A in Spanish, not under G), after a first choice named first.
+func countryOptions(loc *locale, first, selected string) []option {
 	all := country.All()
 	out := make([]option, 0, len(all)+1)
-	out = append(out, option{"", "Any country", selected == ""})
 	for _, c := range all {
-		out = append(out, option{c.Alpha2, c.Name, c.Alpha2 == selected})
+		out = append(out, option{c.Alpha2, loc.country(c.Alpha2), c.Alpha2 == selected})
 	}
-	return out
+	loc.sortByLabel(out)
+	return append([]option{{"", loc.tr(first), selected == ""}}, out...)
 }
 
-func commodityOptions(selected string) []option {
+func commodityOptions(loc *locale, selected string) []option {
 	all := commodity.All()
 	out := make([]option, 0, len(all)+1)
-	out = append(out, option{"", "Any commodity", selected == ""})
+	out = append(out, option{"", loc.tr("Any commodity"), selected == ""})
 	for _, c := range all {
 		out = append(out, option{c.ID, c.Name, c.ID == selected})
 	}
 	return out
 }
 
-func levelOptions(selected string) []option {
-	out := []option{{"", "Any level", selected == ""}}
+func levelOptions(loc *locale, selected string) []option {
+	out := []option{{"", loc.tr("Any level"), selected == ""}}
 	for i := len(levels) - 1; i >= 0; i-- {
 		l := levels[i]
-		out = append(out, option{l, strings.ToUpper(l[:1]) + l[1:], l == selected})
+		out = append(out, option{l, capitalised(loc.label(l)), l == selected})
 	}
 	return out
 }
 
-func tierOptions(selected int) []option {
-	out := []option{{"", "Any tier", selected == 0}}
+// capitalised is s with its first letter in upper case, for a word that
+// starts a list entry.
+func capitalised(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[n:]
+}
+
+func tierOptions(loc *locale, selected int) []option {
+	out := []option{{"", loc.tr("Any tier"), selected == 0}}
 	for t := 1; t <= 5; t++ {
-		out = append(out, option{strconv.Itoa(t), "Tier " + strconv.Itoa(t), t == selected})
+		out = append(out, option{strconv.Itoa(t), loc.tr("Tier %v", t), t == selected})
 	}
 	if selected > 5 {
-		out = append(out, option{strconv.Itoa(selected), "Tier " + strconv.Itoa(selected), true})
+		out = append(out, option{strconv.Itoa(selected), loc.tr("Tier %v", selected), true})
 	}
 	return out
 }
@@ -121,8 +134,8 @@ func (s *supplyHandlers) supplierRegister(w http.ResponseWriter, r *http.Request
 	data := map[string]any{
 		"Rows": rows, "Total": total, "Query": rq, "Problems": rq.Problems,
 		"Page": rq.Page, "Pages": max(pages, 1),
-		"Countries": countryOptions(rq.Filter.Country), "Commodities": commodityOptions(rq.Filter.Commodity),
-		"Levels": levelOptions(rq.Filter.Level), "Tiers": tierOptions(rq.Filter.Tier),
+		"Countries": countryOptions(loc, translatable("Any country"), rq.Filter.Country), "Commodities": commodityOptions(loc, rq.Filter.Commodity),
+		"Levels": levelOptions(loc, rq.Filter.Level), "Tiers": tierOptions(loc, rq.Filter.Tier),
 		"Export":   "/suppliers/export.csv" + rq.values(func(v url.Values) { v.Del("page") }),
 		"SortBy":   sortLinks(rq),
 		"Sorted":   string(sortedBy(rq.Sort)),
@@ -144,7 +157,7 @@ func (s *supplyHandlers) supplierRegister(w http.ResponseWriter, r *http.Request
 		data["Next"] = "/suppliers" + rq.values(func(v url.Values) { setPage(v, rq.Page+1) })
 	}
 	if rq.Filter.Country != "" {
-		data["CountryName"] = countryName(rq.Filter.Country)
+		data["CountryName"] = loc.country(rq.Filter.Country)
 	}
 	s.render(w, r, http.StatusOK, "supply_register.html", data)
 }

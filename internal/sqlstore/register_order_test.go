@@ -16,8 +16,9 @@ import (
 // commodity by the names people read, not the codes stored (Switzerland,
 // CH, after Côte d'Ivoire, CI; "Manioc (cassava)" after "Coffee"), puts
 // parties with none last, and every order reads the same rows from the
-// other end when reversed; pages resume after a row's key either way.
-// Both engines.
+// other end when reversed, except that a party without a country,
+// commodity, tier or level stays last; pages resume after a row's key
+// either way. Both engines.
 func TestRegisterOrdersByNamesEitherWay(t *testing.T) {
 	t.Parallel()
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
@@ -35,7 +36,11 @@ func TestRegisterOrdersByNamesEitherWay(t *testing.T) {
 		for i := range parties {
 			p := &parties[i]
 			p.ID, p.Kind = supplychain.RefID(p.Ref), supplychain.KindCompany
-			risks = append(risks, supplychain.PartyRisk{ID: p.ID, Tier: 1 + i%2, Inherent: float64(10 * i), Own: float64(10 * i), Exposure: float64(10 * i), Level: "low"})
+			r := supplychain.PartyRisk{ID: p.ID, Tier: 1 + i%2, Inherent: float64(10 * i), Own: float64(10 * i), Exposure: float64(10 * i), Level: "low"}
+			if p.Ref == "NONE" {
+				r.Tier, r.Level = 0, "unknown" // not connected, nothing known
+			}
+			risks = append(risks, r)
 		}
 		if err := st.UpsertParties(ctx, tn.a.ID, parties); err != nil {
 			t.Fatal(err)
@@ -56,17 +61,32 @@ func TestRegisterOrdersByNamesEitherWay(t *testing.T) {
 			return out
 		}
 		for sortBy, want := range map[supplychain.RegisterSort][]string{
-			supplychain.SortCountry:     {"IVORY", "GERMAN", "GERMAN2", "SWISS", "NONE"},
-			supplychain.SortCommodities: {"GERMAN", "IVORY", "GERMAN2", "SWISS", "NONE"},
-			supplychain.SortName:        {"SWISS", "IVORY", "NONE", "GERMAN", "GERMAN2"},
+			supplychain.SortCountry:               {"IVORY", "GERMAN", "GERMAN2", "SWISS", "NONE"},
+			supplychain.SortCountry.Reverse():     {"SWISS", "GERMAN2", "GERMAN", "IVORY", "NONE"},
+			supplychain.SortCommodities:           {"GERMAN", "IVORY", "GERMAN2", "SWISS", "NONE"},
+			supplychain.SortCommodities.Reverse(): {"SWISS", "GERMAN2", "IVORY", "GERMAN", "NONE"},
+			supplychain.SortTier:                  {"GERMAN2", "SWISS", "GERMAN", "IVORY", "NONE"},
+			supplychain.SortTier.Reverse():        {"IVORY", "GERMAN", "SWISS", "GERMAN2", "NONE"},
+			supplychain.SortLevel.Reverse():       {"SWISS", "IVORY", "GERMAN", "GERMAN2", "NONE"},
+			supplychain.SortName:                  {"SWISS", "IVORY", "NONE", "GERMAN", "GERMAN2"},
+			supplychain.SortName.Reverse():        {"GERMAN2", "GERMAN", "NONE", "IVORY", "SWISS"},
 		} {
 			if got := refs(sortBy, kernel.Page{}); !slices.Equal(got, want) {
 				t.Errorf("%s: %v, want %v", sortBy, got, want)
 			}
 		}
+		// The party nothing is known of stays last in the orders by what it
+		// lacks; every other order is the same rows from the end.
+		emptyLast := []supplychain.RegisterSort{supplychain.SortCountry, supplychain.SortCommodities, supplychain.SortTier, supplychain.SortLevel}
 		for _, sortBy := range supplychain.RegisterSorts {
 			forward := refs(sortBy, kernel.Page{})
 			backward := refs(sortBy.Reverse(), kernel.Page{})
+			if slices.Contains(emptyLast, sortBy) {
+				if forward[len(forward)-1] != "NONE" || backward[len(backward)-1] != "NONE" {
+					t.Errorf("%s: the party without one comes last only one way: %v and %v", sortBy, forward, backward)
+				}
+				forward, backward = forward[:len(forward)-1], backward[:len(backward)-1]
+			}
 			slices.Reverse(backward)
 			if !slices.Equal(forward, backward) {
 				t.Errorf("%s reversed is not the same rows from the end: %v and %v", sortBy, forward, backward)

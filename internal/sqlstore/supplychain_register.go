@@ -20,22 +20,53 @@ import (
 // page can resume after a row's key (supplychain.RegisterKey gives it).
 // Country and commodity are ordered by their names, which live in Go, not
 // in the database: by each one's place among the names (see
-// country.NameOrder).
+// country.NameOrder). The orders by country, commodity, tier and level
+// start with a place filled in by registerCols, which depends on the
+// direction: a party without the value comes last either way.
 var registerOrder = map[supplychain.RegisterSort][]keyCol{
 	supplychain.SortExposure:    {{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
 	supplychain.SortName:        {{"p.name", false, keyText}, {"p.id", false, keyText}},
-	supplychain.SortCountry:     {{countryNameOrder, false, keyInt}, {"p.name", false, keyText}, {"p.id", false, keyText}},
+	supplychain.SortCountry:     {{"", false, keyInt}, {"p.name", false, keyText}, {"p.id", false, keyText}},
 	supplychain.SortCommodities: {{"", false, keyInt}, {"p.name", false, keyText}, {"p.id", false, keyText}},
-	supplychain.SortTier: {{"CASE WHEN p.tier > 0 THEN p.tier ELSE 1000000 END", false, keyInt},
-		{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
-	supplychain.SortInherent: {{"p.inherent", true, keyFloat}, {"p.id", false, keyText}},
-	supplychain.SortSignals:  {{"p.signals", true, keyFloat}, {"p.id", false, keyText}},
-	supplychain.SortLevel: {{"CASE p.level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE 4 END", false, keyInt},
-		{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortTier:        {{"", false, keyInt}, {"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortInherent:    {{"p.inherent", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortSignals:     {{"p.signals", true, keyFloat}, {"p.id", false, keyText}},
+	supplychain.SortLevel:       {{"", false, keyInt}, {"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
 }
 
-// countryNameOrder is a party's country's place by name.
-var countryNameOrder = nameOrderCase("p.country", country.Codes(), country.NameOrder)
+// placeExpr is the first column of the orders by country, commodity, tier
+// and level on engine, read forward or reversed: each party's place, a
+// party without the value placed by supplychain.Placed. It is "" for the
+// other orders.
+func placeExpr(engine Engine, base supplychain.RegisterSort, rev bool) string {
+	switch base {
+	case supplychain.SortCountry:
+		return countryOrderCase()[rev]
+	case supplychain.SortCommodities:
+		return commodityOrderCase()[placeKey{engine, rev}]
+	case supplychain.SortTier:
+		return fmt.Sprintf("CASE WHEN p.tier > 0 THEN p.tier ELSE %d END", supplychain.Placed(supplychain.UnknownTier, supplychain.UnknownTier, rev))
+	case supplychain.SortLevel:
+		return fmt.Sprintf("CASE p.level WHEN 'critical' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 WHEN 'low' THEN 3 ELSE %d END",
+			supplychain.Placed(supplychain.UnknownLevel, supplychain.UnknownLevel, rev))
+	}
+	return ""
+}
+
+type placeKey struct {
+	engine Engine
+	rev    bool
+}
+
+// countryOrderCase is a party's country's place by name, forward and
+// reversed.
+var countryOrderCase = sync.OnceValue(func() map[bool]string {
+	out := map[bool]string{}
+	for _, rev := range []bool{false, true} {
+		out[rev] = nameOrderCase("p.country", country.Codes(), country.NameOrder, rev)
+	}
+	return out
+})
 
 // firstCommodity is the first of a party's commodities (a JSON list of
 // ids), or NULL when it has none.
@@ -45,14 +76,15 @@ var firstCommodity = map[Engine]string{
 }
 
 // nameOrderCase spells out order over every code as a CASE expression; a
-// code not listed (or NULL) comes after every listed one.
-func nameOrderCase(expr string, codes []string, order func(string) int) string {
+// code not listed (or NULL) is placed by supplychain.Placed, after every
+// listed one in the order read forward or reversed.
+func nameOrderCase(expr string, codes []string, order func(string) int, rev bool) string {
 	var b strings.Builder
 	b.WriteString("CASE " + expr)
 	for _, c := range codes {
 		fmt.Fprintf(&b, " WHEN '%s' THEN %d", strings.ReplaceAll(c, "'", "''"), order(c))
 	}
-	fmt.Fprintf(&b, " ELSE %d END", len(codes))
+	fmt.Fprintf(&b, " ELSE %d END", supplychain.Placed(order(""), order(""), rev))
 	return b.String()
 }
 
@@ -66,8 +98,8 @@ func registerCols(engine Engine, sortBy supplychain.RegisterSort) ([]keyCol, boo
 		return nil, false
 	}
 	cols = slices.Clone(cols)
-	if base == supplychain.SortCommodities {
-		cols[0].expr = commodityNameOrder(engine)
+	if e := placeExpr(engine, base, rev); e != "" {
+		cols[0].expr = e
 	}
 	if rev {
 		for i := range cols {
@@ -77,22 +109,21 @@ func registerCols(engine Engine, sortBy supplychain.RegisterSort) ([]keyCol, boo
 	return cols, true
 }
 
-var commodityOrderCase = sync.OnceValues(func() (string, string) {
+// commodityOrderCase is a party's first commodity's place by name, per
+// engine, forward and reversed.
+var commodityOrderCase = sync.OnceValue(func() map[placeKey]string {
 	var ids []string
 	for _, c := range commodity.All() {
 		ids = append(ids, c.ID)
 	}
-	return nameOrderCase(firstCommodity[SQLite], ids, commodity.NameOrder), nameOrderCase(firstCommodity[Postgres], ids, commodity.NameOrder)
-})
-
-// commodityNameOrder is a party's first commodity's place by name.
-func commodityNameOrder(engine Engine) string {
-	sqlite, postgres := commodityOrderCase()
-	if engine == Postgres {
-		return postgres
+	out := map[placeKey]string{}
+	for _, engine := range []Engine{SQLite, Postgres} {
+		for _, rev := range []bool{false, true} {
+			out[placeKey{engine, rev}] = nameOrderCase(firstCommodity[engine], ids, commodity.NameOrder, rev)
+		}
 	}
-	return sqlite
-}
+	return out
+})
 
 // Register returns one page of the organisation's risk register and the
 // number of parties that match. Ties are broken by id, so pages never

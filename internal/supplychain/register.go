@@ -74,12 +74,12 @@ type RegisterSort string
 const (
 	SortExposure    RegisterSort = "exposure"    // highest exposure first (the default)
 	SortName        RegisterSort = "name"        // by name
-	SortCountry     RegisterSort = "country"     // by country name, then name; no country last
-	SortCommodities RegisterSort = "commodities" // by the name of the first commodity, then name; none last
-	SortTier        RegisterSort = "tier"        // nearest tier first, unknown tiers last
+	SortCountry     RegisterSort = "country"     // by country name, then name; no country last, reversed too
+	SortCommodities RegisterSort = "commodities" // by the name of the first commodity, then name; none last, reversed too
+	SortTier        RegisterSort = "tier"        // nearest tier first, unknown tiers last, reversed too
 	SortInherent    RegisterSort = "inherent"    // highest inherent risk first
 	SortSignals     RegisterSort = "signals"     // highest signal score first
-	SortLevel       RegisterSort = "level"       // critical first, then high, medium, low, unknown
+	SortLevel       RegisterSort = "level"       // critical first, then high, medium, low; unknown last, reversed too
 )
 
 // RegisterSorts lists every order of the register; each can also be
@@ -91,6 +91,8 @@ const reversed = "-"
 
 // Reverse is the order s read from its end: "-name" is by name from Z to
 // A, "-exposure" lowest exposure first; reversing twice gives s back.
+// Parties without a country, commodity, tier or level stay last when
+// their order is reversed (see Placed).
 func (s RegisterSort) Reverse() RegisterSort {
 	if base, rev := s.Base(); rev {
 		return base
@@ -144,22 +146,22 @@ type ImportWriter interface {
 func RegisterKey(e RegisterEntry, sortBy RegisterSort) []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	id := e.Party.ID
-	base, _ := sortBy.Base() // a reversed order compares the same values
+	base, rev := sortBy.Base() // a reversed order compares the same values, but for the missing ones
 	switch base {
 	case SortName:
 		return []string{e.Party.Name, id}
 	case SortCountry:
-		return []string{strconv.Itoa(country.NameOrder(e.Party.Country)), e.Party.Name, id}
+		return []string{strconv.Itoa(Placed(country.NameOrder(e.Party.Country), country.NameOrder(""), rev)), e.Party.Name, id}
 	case SortCommodities:
 		first := ""
 		if len(e.Party.Commodities) > 0 {
 			first = e.Party.Commodities[0]
 		}
-		return []string{strconv.Itoa(commodity.NameOrder(first)), e.Party.Name, id}
+		return []string{strconv.Itoa(Placed(commodity.NameOrder(first), commodity.NameOrder(""), rev)), e.Party.Name, id}
 	case SortTier:
 		tier := e.Risk.Tier
 		if tier <= 0 {
-			tier = 1000000
+			tier = Placed(UnknownTier, UnknownTier, rev)
 		}
 		return []string{strconv.Itoa(tier), f(e.Risk.Exposure), id}
 	case SortInherent:
@@ -167,12 +169,35 @@ func RegisterKey(e RegisterEntry, sortBy RegisterSort) []string {
 	case SortSignals:
 		return []string{f(e.Risk.Signals), id}
 	case SortLevel:
-		rank := map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3}
-		r, ok := rank[e.Risk.Level]
+		r, ok := levelRank[e.Risk.Level]
 		if !ok {
-			r = 4
+			r = Placed(UnknownLevel, UnknownLevel, rev)
 		}
 		return []string{strconv.Itoa(r), f(e.Risk.Exposure), id}
 	}
 	return []string{f(e.Risk.Exposure), id}
+}
+
+// The places of the register's orders by level and tier: critical first,
+// then high, medium and low; an unknown level or tier (a party not
+// connected to the organisation) after every known one.
+var levelRank = map[string]int{"critical": 0, "high": 1, "medium": 2, "low": 3}
+
+const (
+	UnknownLevel = 4
+	UnknownTier  = 1000000
+)
+
+// Placed is where a party comes in an order by country, commodity, tier
+// or level, given its place and the place the order gives a party without
+// that value (missing, after every other): read forward it is place;
+// reversed, a missing value is put before every other (-1), so that a
+// party without a country, commodity, tier or level still comes last.
+// People reversing an order look for the other end of what is known, not
+// for the parties nothing is known of.
+func Placed(place, missing int, reversed bool) int {
+	if reversed && place == missing {
+		return -1
+	}
+	return place
 }

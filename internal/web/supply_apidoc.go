@@ -26,7 +26,7 @@ var registerParams = []apiParam{
 func supplyAPIDocs() []apiDoc {
 	list := append(append([]apiParam{}, registerParams...),
 		apiParam{name: "q", description: "Search: suppliers in which every word given starts a word of the name, the address or an identifier (OS ID, LEI, GLN), case and accents aside."},
-		apiParam{name: "sort", description: "Order, as the register page's column headings: exposure (highest first, the default), name, country (by its name), commodities (by the name of the first), tier, inherent, signals or level; after a minus sign (-name), the same order reversed.",
+		apiParam{name: "sort", description: "Order, as the register page's column headings: exposure (highest first, the default), name, country (by its name), commodities (by the name of the first), tier, inherent, signals or level; after a minus sign (-name), the same order reversed; parties without a country, commodity, tier or level stay last either way.",
 			schema: map[string]any{"type": "string", "enum": []string{"exposure", "name", "country", "tier", "inherent", "signals", "level"}}},
 		apiParam{name: "page", description: "Page number, from 1, for clients that page by number; with cursor it is ignored. Prefer cursor, which neither repeats nor skips a party when the register changes between pages.",
 			schema: map[string]any{"type": "integer", "minimum": 1}},

@@ -399,16 +399,26 @@ const ordinaryTarget = 0.005
 // ordinaryName is one name of the ordinary-name sets.
 type ordinaryName struct{ script, source, name string }
 
-// readOrdinaryNames reads the two ordinary-name sets: names generated
+// readOrdinaryNames reads the three ordinary-name sets: names generated
 // from @faker-js/faker's name lists in seven scripts
 // (testdata/ordinary_names.csv), and names built from published name
 // data: US people by SSA given-name and Census surname frequencies,
 // Arabic-script people from an Arabic name list, and the supplier names of
-// Open Supply Hub's list files (testdata/ordinary_names_public.csv).
+// Open Supply Hub's list files (testdata/ordinary_names_public.csv); and
+// several thousand names in each non-Latin script combined from the name
+// data of the Python, PHP and Ruby faker libraries
+// (testdata/ordinary_names_faker.csv).
 func readOrdinaryNames(t testing.TB) []ordinaryName {
 	t.Helper()
+	return readOrdinaryNameFiles(t, "testdata/ordinary_names.csv", "testdata/ordinary_names_public.csv", "testdata/ordinary_names_faker.csv")
+}
+
+// readOrdinaryNameFiles reads the named ordinary-name files: "script,name"
+// or "script,source,name" rows after a header.
+func readOrdinaryNameFiles(t testing.TB, files ...string) []ordinaryName {
+	t.Helper()
 	var out []ordinaryName
-	for _, file := range []string{"testdata/ordinary_names.csv", "testdata/ordinary_names_public.csv"} {
+	for _, file := range files {
 		f, err := os.Open(file)
 		if err != nil {
 			t.Fatal(err)

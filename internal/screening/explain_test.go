@@ -176,3 +176,42 @@ func TestCommonWordsOnly(t *testing.T) {
 		t.Fatalf("hits %s", summarize(hits))
 	}
 }
+
+// TestCompanyNamesAgainstPeople: a name with a legal form names a company;
+// against a person, vessel or aircraft sharing its one word it scores
+// lower ("بدر Inc" is not the vessel BADR), while a company named after a
+// listed person in full is still found, and the same word without a legal
+// form scores as before.
+func TestCompanyNamesAgainstPeople(t *testing.T) {
+	ix := NewEntityIndex([]Entity{
+		{ID: "vessel", Name: "BADR", Kind: KindVessel, ListName: "t"},
+		{ID: "person", Name: "AL-MAGHRIBI, Abu Ismail", Kind: KindPerson, ListName: "t"},
+		{ID: "full", Name: "PEREZ GARCIA, Juan Carlos", Kind: KindPerson, ListName: "t"},
+		{ID: "firm", Name: "BADR TRADING", Kind: KindOrganization, ListName: "t"},
+	})
+	score := func(q, id string) float64 {
+		for _, h := range ix.Search(Query{Name: q}, Options{Threshold: ThresholdOf(0)}) {
+			if h.Entity.ID == id {
+				return h.Score
+			}
+		}
+		return 0
+	}
+	for _, tt := range []struct {
+		query, id string
+		hit       bool
+	}{
+		{"بدر Inc", "vessel", false},
+		{"المغربي Inc", "person", false},
+		{"Juan Carlos Perez Garcia S.A.", "full", true},
+		{"Badr Trading LLC", "firm", true},
+	} {
+		got := score(tt.query, tt.id)
+		if hit := got >= DefaultThreshold; hit != tt.hit {
+			t.Errorf("%s against %s: score %.3f, want hit %v", tt.query, tt.id, got, tt.hit)
+		}
+	}
+	if with, without := score("Badr Ltd", "vessel"), score("Badr", "vessel"); with >= without {
+		t.Errorf("Badr Ltd scores %.3f against the vessel BADR, Badr alone %.3f: the legal form should lower it", with, without)
+	}
+}

@@ -56,3 +56,41 @@ func TestKoreanSpellingsFindListedSpelling(t *testing.T) {
 		}
 	}
 }
+
+// TestKoreanNamePartsKeepTheirPlace: a Korean name read from Hangul is
+// family name first, then the given name's syllables in a fixed order. A
+// name holding the listed syllables in other places names someone else
+// (이영수 is not RI Su Yong; 송김, Song Kim, is not KIM Song; 지조 is not
+// CHICHO), while the listed person is found however the list orders
+// family and given name. "(주)" is the abbreviation of 주식회사, a legal
+// form: "(주) 나" names a company, not the person CHU Na.
+func TestKoreanNamePartsKeepTheirPlace(t *testing.T) {
+	ix := NewEntityIndex([]Entity{
+		{ID: "ri", Name: "RI, Su Yong", Kind: KindPerson, ListName: "t"},
+		{ID: "kim", Name: "KIM, Song", Kind: KindPerson, ListName: "t"},
+		{ID: "chicho", Name: "CHICHO", Kind: KindPerson, ListName: "t"},
+		{ID: "chu", Name: "CHU, Na", Kind: KindPerson, ListName: "t"},
+		{ID: "pak", Name: "Yong Sik PAK", Kind: KindPerson, ListName: "t"},
+	})
+	for _, tt := range []struct{ query, want string }{
+		{"리수용", "ri"},
+		{"이수용", "ri"},
+		{"김송", "kim"},
+		{"추나", "chu"},
+		{"박영식", "pak"}, // the list writes the family name last
+		{"이영수", ""},    // the given name's syllables the other way round
+		{"송김", ""},     // the family name is the list's given name
+		{"지조", ""},     // family and given name joined into one list word
+		{"(주) 나", ""},  // a company
+		{"㈜ 나", ""},
+		{"박식영", ""},
+	} {
+		hits := ix.Search(Query{Name: tt.query}, Options{})
+		switch {
+		case tt.want == "" && len(hits) > 0:
+			t.Errorf("%s: %s, want no hit", tt.query, summarize(hits))
+		case tt.want != "" && (len(hits) == 0 || hits[0].Entity.ID != tt.want):
+			t.Errorf("%s: %s, want entity %s", tt.query, summarize(hits), tt.want)
+		}
+	}
+}

@@ -115,6 +115,8 @@ var scriptForms = strings.NewReplacer(
 	"有限会社", " yk ",
 	"주식회사", " co ltd ",
 	"유한회사", " llc ",
+	"(주)", " co ltd ", // 주식회사 abbreviated, as most Korean firms write it
+	"㈜", " co ltd ",
 	// Thai ("บริษัท ... จำกัด (มหาชน)" is "... Public Co., Ltd.") and
 	// Khmer ("ក្រុមហ៊ុន" company, "ឯ.ក" private limited).
 	"บริษัท", " co ",

@@ -817,6 +817,25 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 		score *= 0.75
 		note("a number in the list name is not in the query (x0.75)")
 	}
+	if e.Kind == KindPerson || e.Kind == KindVessel || e.Kind == KindAircraft {
+		for i, t := range pq.toks {
+			// A legal form a correspondence took in is a syllable of a
+			// name written together (Khmer, Thai), not a legal form.
+			if t.class == classLegal && qsim[i] == 0 {
+				score *= companyNotPerson
+				if explain != nil {
+					note(fmt.Sprintf("the query has a legal form (%q): it names a company, not a %s (x%.2f)", t.text, e.Kind, companyNotPerson))
+				}
+				break
+			}
+		}
+	}
+	if pq.exact && e.Kind == KindPerson && syllablesOutOfPlace(pq, nr, chosen) {
+		score *= syllableOrder
+		if explain != nil {
+			note(fmt.Sprintf("the given name's syllables are in another order than on the list (x%.2f)", syllableOrder))
+		}
+	}
 	if inversions > 0 && e.Kind != KindPerson {
 		score *= 0.97
 		note("word order differs (x0.97)")
@@ -858,6 +877,66 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 		*explain = reasons
 	}
 	return score, true
+}
+
+// companyNotPerson scales the score of a query with a legal form ("Ltd",
+// "Inc", "(주)") against a person, vessel or aircraft on a list: the query
+// names a company, and a company named after a listed person is still
+// found when the rest of the name agrees. Chosen on the tuning part of
+// the ordinary-name sets, where company names made of one Arabic word and
+// "Inc" or "Ltd" ("بدر Inc") were otherwise flagged against people and
+// vessels sharing that word (docs/screening.md).
+const companyNotPerson = 0.85
+
+// syllableOrder scales the score of a name read from Korean, Chinese or
+// Japanese script against a listed person whose name parts it holds in
+// other places: given-name syllables in another order (이영수, Ri Yong Su,
+// is not Ri Su Yong), the family name, which these scripts write first,
+// matching the list's given name (송김, Song Kim, is not KIM, Song), or
+// joined with the given name into one list word (지조 is not CHICHO).
+// The family name may stand first or last on the list, as lists write it
+// either way; the given name's syllables keep their order in every writing
+// of the name. Chosen on the tuning part of the ordinary-name sets
+// (docs/screening.md).
+const syllableOrder = 0.75
+
+// syllablesOutOfPlace reports whether a name read from a syllabic script
+// meets the list name out of place (see syllableOrder). The query's first
+// word is its family name when the query has the shape of a personal name
+// (two to four syllables); chosen is sorted by list position.
+func syllablesOutOfPlace(pq *preparedQuery, nr *nameRec, chosen []pair) bool {
+	first, words := -1, 0
+	for i, t := range pq.toks {
+		if t.class == classWord && first < 0 {
+			first = i
+		}
+		if t.class == classWord || t.class == classStop {
+			words++ // every syllable, those read as connectives too
+		}
+	}
+	// Personal names of these scripts are two to four syllables; longer
+	// names are mostly foreign names written out syllable by syllable
+	// (阿不都·哈克, Abdul Haq), whose syllables join into words of their own.
+	if first < 0 || words > 4 || len(chosen) < 2 && (len(chosen) == 0 || chosen[0].qe-chosen[0].qs < 2) {
+		return false
+	}
+	last := -1
+	for _, p := range chosen {
+		if p.qs <= first && first < p.qe {
+			if p.qe-p.qs > 1 && p.le-p.ls == 1 {
+				return true // the family name joined with the given name
+			}
+			if g := int(nr.given); g >= 0 && p.ls <= g && g < p.le && p.le-p.ls == 1 && len(chosen) > 1 {
+				return true // the family name is the list's given name
+			}
+			continue
+		}
+		if p.qs < last {
+			return true
+		}
+		last = p.qs
+	}
+	return false
 }
 
 // singleAgreement scales the score of a match that rests on one word of

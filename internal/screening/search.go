@@ -830,7 +830,7 @@ func (ix *Index) score(pq *preparedQuery, nr *nameRec, s *scratch, explain *[]st
 			}
 		}
 	}
-	if pq.exact && e.Kind == KindPerson && syllablesOutOfPlace(pq, nr, chosen) {
+	if pq.exact && e.Kind == KindPerson && latinLetters(nr.text) && syllablesOutOfPlace(pq, nr, chosen) {
 		score *= syllableOrder
 		if explain != nil {
 			note(fmt.Sprintf("the given name's syllables are in another order than on the list (x%.2f)", syllableOrder))
@@ -896,7 +896,9 @@ const companyNotPerson = 0.85
 // joined with the given name into one list word (지조 is not CHICHO).
 // The family name may stand first or last on the list, as lists write it
 // either way; the given name's syllables keep their order in every writing
-// of the name. Chosen on the tuning part of the ordinary-name sets
+// of the name. It applies to list names in Latin letters: one written in
+// the query's script is romanised without its spaces (김정은 is
+// "gimjeongeun") and compared as written besides. Chosen on the tuning part of the ordinary-name sets
 // (docs/screening.md).
 const syllableOrder = 0.75
 

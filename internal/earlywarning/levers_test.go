@@ -33,6 +33,12 @@ const scanDays = 7
 // monitored; otherwise they are det's estimates, pooled over the suite
 // as over one organisation.
 func leverCases(cases []Case, known bool, det NBCUSUM) []leverCase {
+	return leverCasesOf(cases, known, det, true)
+}
+
+// leverCasesOf is leverCases, with the scan statistics only when scan is
+// set (they cost most of the time and only the scan levers read them).
+func leverCasesOf(cases []Case, known bool, det NBCUSUM, scan bool) []leverCase {
 	all := make([]Series, len(cases))
 	for i, c := range cases {
 		all[i] = c.Series
@@ -62,6 +68,10 @@ func leverCases(cases []Case, known bool, det NBCUSUM) []leverCase {
 					e.model[i].monitored = false
 				}
 			}
+		}
+		if !scan {
+			out[n] = e
+			continue
 		}
 		e.scan = make([][scanDays]float64, len(e.counts))
 		var xs []int
@@ -423,6 +433,139 @@ func TestLeverRebaseline(t *testing.T) {
 	}
 	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
 		cases := leverCases(suite.Cases(), false, DefaultNBCUSUM())
+		for _, v := range variants {
+			r, line := leverAtOne(cases, v.st, levels)
+			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
+		}
+	}
+}
+
+// TestLeverClosureInference measures, on the tuning suites only,
+// refinements of how closures are read from the counts, against the
+// default in the same run, within 3 days at 1.0 false alarm per 1,000
+// series-days. The week after a holiday holds about a sixth of the
+// default's false alarms on these suites; most follow a long holiday the
+// inference did not take for a closure, or took for one that ended on its
+// first day with a report or two. Run:
+// go test ./internal/earlywarning -run TestLeverClosureInference -levers -v -timeout 30m
+func TestLeverClosureInference(t *testing.T) {
+	if !*levers {
+		t.Skip("run with -levers to print the measurements")
+	}
+	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
+	variants := []struct {
+		name string
+		set  func(c *NBCUSUM)
+	}{
+		{"the default", func(c *NBCUSUM) {}},
+		{"end margin 1", func(c *NBCUSUM) { c.InferEndMargin = 1 }},
+		{"end margin 2", func(c *NBCUSUM) { c.InferEndMargin = 2 }},
+		{"resume at 1", func(c *NBCUSUM) { c.InferResume = 1 }},
+		{"resume at 0.5", func(c *NBCUSUM) { c.InferResume = 0.5 }},
+		{"restart at 1", func(c *NBCUSUM) { c.InferRestart = 1 }},
+		{"restart at 2", func(c *NBCUSUM) { c.InferRestart = 2 }},
+		{"judged at its end, evidence 4", func(c *NBCUSUM) { c.InferEndLevel = 4 }},
+		{"judged at its end, evidence 5", func(c *NBCUSUM) { c.InferEndLevel = 5 }},
+		{"judged at its end, evidence 6", func(c *NBCUSUM) { c.InferEndLevel = 6 }},
+		{"margin 1, resume 1, restart 2", func(c *NBCUSUM) { c.InferEndMargin, c.InferResume, c.InferRestart = 1, 1, 2 }},
+		{"margin 1, resume 1, restart 2, end 5", func(c *NBCUSUM) {
+			c.InferEndMargin, c.InferResume, c.InferRestart, c.InferEndLevel = 1, 1, 2, 5
+		}},
+	}
+	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
+		cases := suite.Cases()
+		for _, v := range variants {
+			det := DefaultNBCUSUM()
+			v.set(&det)
+			r, line := leverAtOne(leverCasesOf(cases, false, det, false), cusumAt(det.RiseSD, nil), levels)
+			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
+		}
+	}
+}
+
+// nbUpperTail is P(X >= x) for a negative binomial with mean m and
+// over-dispersion inv (Poisson at 0), summed exactly from the
+// probabilities below x (x is small where it is used).
+func nbUpperTail(x int, m, inv float64) float64 {
+	if x <= 0 {
+		return 1
+	}
+	below := 0.0
+	for j := range x {
+		lg, _ := math.Lgamma(float64(j) + 1)
+		below += math.Exp(nbLogLikelihood(j, m, inv) - lg)
+	}
+	return max(0, 1-below)
+}
+
+// tailAt is the default's CUSUM beside an exact tail test for quiet
+// series: on a series whose baseline level is below quiet a day, it also
+// alarms when the reports of the last 1 to w monitored days since the
+// last alarm are so many that their upper-tail probability, under the
+// expected counts, is below exp(-(h+offset)) (one level for both).
+func tailAt(w int, quiet, offset float64) alarmStat {
+	return func(e leverCase, h float64) []int {
+		var out []int
+		n, sum := 0, 0.0
+		var xs []int
+		var ms []dayModel
+		for i, d := range e.model {
+			if !d.monitored {
+				continue
+			}
+			n++
+			xs, ms = append(xs, e.counts[i]), append(ms, d)
+			if len(xs) > w {
+				xs, ms = xs[1:], ms[1:]
+			}
+			sd := math.Sqrt(d.mean + d.mean*d.mean*d.invSize)
+			sum = max(0, sum+nbLLR(e.counts[i], d.mean, d.mean+max(3*sd, 1), d.invSize))
+			alarm := sum >= h
+			if !alarm && d.level < quiet {
+				X, M, V := 0, 0.0, 0.0
+				for k := 1; k <= min(w, n, len(xs)); k++ {
+					j := len(xs) - k
+					X += xs[j]
+					M += ms[j].mean
+					V += ms[j].mean * ms[j].mean * ms[j].invSize
+					if X > 0 && -math.Log(max(nbUpperTail(X, M, V/(M*M)), 1e-300)) >= h+offset {
+						alarm = true
+						break
+					}
+				}
+			}
+			if alarm {
+				out = append(out, i)
+				n, sum = 0, 0
+			}
+		}
+		return out
+	}
+}
+
+// TestLeverQuietTail measures, on the tuning suites only, an exact tail
+// test over the last 1 to 3 days beside the CUSUM on quiet series,
+// against the default in the same run, within 3 days at 1.0 false alarm
+// per 1,000 series-days. Run:
+// go test ./internal/earlywarning -run TestLeverQuietTail -levers -v -timeout 30m
+func TestLeverQuietTail(t *testing.T) {
+	if !*levers {
+		t.Skip("run with -levers to print the measurements")
+	}
+	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
+	variants := []struct {
+		name string
+		st   alarmStat
+	}{
+		{"the default CUSUM", cusumAt(3, nil)},
+		{"with a 1-3 day tail test below 0.6 a day, -ln p >= h+2", tailAt(3, 0.6, 2)},
+		{"the same, -ln p >= h+1", tailAt(3, 0.6, 1)},
+		{"the same, -ln p >= h", tailAt(3, 0.6, 0)},
+		{"below 1.2 a day, -ln p >= h+1", tailAt(3, 1.2, 1)},
+		{"1-2 days below 0.6 a day, -ln p >= h+1", tailAt(2, 0.6, 1)},
+	}
+	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
+		cases := leverCasesOf(suite.Cases(), false, DefaultNBCUSUM(), false)
 		for _, v := range variants {
 			r, line := leverAtOne(cases, v.st, levels)
 			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)

@@ -71,6 +71,22 @@ type NBCUSUM struct {
 	InferFactor float64
 	InferLevel  float64
 	MaxClosure  int
+	// Refinements of the inference, each off at zero. InferEndMargin: a
+	// closure ends only on a day whose count is likelier at the ordinary
+	// intake by at least this log-likelihood ratio, so that one day of a
+	// report or two does not end it. InferResume: on a catch-up day after
+	// an inferred closure, a count likelier low by at least this takes the
+	// closure up again (it had not ended), and its whole shortfall is
+	// expected once it does. InferEndLevel: a run of low days whose
+	// evidence reached this, below InferLevel, is taken for a closure when
+	// it ends (a short holiday), with its catch-up expected.
+	// InferRestart: a day likelier at the ordinary intake by at least this
+	// moves the run's first day after it, so that an earlier low spell
+	// does not make a closure look longer than MaxClosure.
+	InferEndMargin float64
+	InferResume    float64
+	InferEndLevel  float64
+	InferRestart   float64
 	// PoolPatterns is how many weekly patterns an organisation's series
 	// are pooled into (LearnWeeklyPrior; default 6, 0 for none). Pooled
 	// sets Weekly from the series it is given.
@@ -156,6 +172,14 @@ func (c NBCUSUM) Validate() error {
 		return kernel.Errorf(kernel.Invalid, "nbcusum infer_level: %v is outside (0, 1000]", c.InferLevel)
 	case c.InferFactor > 0 && (c.MaxClosure < 1 || c.MaxClosure > 92):
 		return kernel.Errorf(kernel.Invalid, "nbcusum max_closure: %d days is outside 1..92", c.MaxClosure)
+	case !(c.InferEndMargin >= 0 && c.InferEndMargin <= 100):
+		return kernel.Errorf(kernel.Invalid, "nbcusum infer_end_margin: %v is outside [0, 100]", c.InferEndMargin)
+	case !(c.InferResume >= 0 && c.InferResume <= 100):
+		return kernel.Errorf(kernel.Invalid, "nbcusum infer_resume: %v is outside [0, 100]", c.InferResume)
+	case !(c.InferEndLevel >= 0) || c.InferEndLevel > 0 && c.InferEndLevel >= c.InferLevel:
+		return kernel.Errorf(kernel.Invalid, "nbcusum infer_end_level: %v is outside [0, infer_level)", c.InferEndLevel)
+	case !(c.InferRestart >= 0 && c.InferRestart <= 100):
+		return kernel.Errorf(kernel.Invalid, "nbcusum infer_restart: %v is outside [0, 100]", c.InferRestart)
 	case c.PoolPatterns < 0 || c.PoolPatterns > 20:
 		return kernel.Errorf(kernel.Invalid, "nbcusum pool_patterns: %d is outside 0..20", c.PoolPatterns)
 	}
@@ -399,12 +423,18 @@ func (c NBCUSUM) expectations(s Series) []dayModel {
 	// first day and shortfall of the run it has summed, and whether the run
 	// is taken for a closure.
 	low, runFrom, runShort, closed := 0.0, 0, 0.0, false
+	// After an inferred closure has ended, while its catch-up is owed: its
+	// first day and shortfall, and the shortfall of the days since, so
+	// that a closure that had not really ended can be taken up again.
+	resumable, closedFrom, closedShort, sinceShort := false, 0, 0.0, 0.0
 	endRun := func(i int, catchUp bool) {
+		resumable = false
 		if closed && catchUp {
 			shortfall, owed = runShort, c.CatchUp
 			for j := i; j < min(len(skip), i+c.CatchUp); j++ {
 				skip[j] = true
 			}
+			resumable, closedFrom, closedShort, sinceShort = c.InferResume > 0, runFrom, runShort, 0
 		}
 		low, runShort, closed = 0, 0, false
 	}
@@ -441,19 +471,51 @@ func (c NBCUSUM) expectations(s Series) []dayModel {
 		}
 		if c.InferFactor > 0 {
 			step := nbLLR(x, m0, c.InferFactor*m0, inv)
+			short := max(0, m0-float64(x))
+			// The day ends a closure when its count is not likelier low,
+			// by InferEndMargin or more.
+			ends := step <= -c.InferEndMargin
+			if resumable && owed == 0 {
+				resumable = false
+			}
 			switch {
-			case closed && step > 0 && i-runFrom < c.MaxClosure:
-				runShort += max(0, m0-float64(x))
+			case resumable && step >= c.InferResume && i-closedFrom < c.MaxClosure:
+				// A day of the catch-up as low as the closure's: it had
+				// not ended. Its shortfall so far is owed once it does.
+				closed, runFrom, low = true, closedFrom, c.InferLevel
+				runShort = closedShort + sinceShort + short
+				shortfall, owed, resumable = 0, 0, false
+				for j := closedFrom; j <= i; j++ {
+					skip[j] = true
+				}
+			case closed && !ends && i-runFrom < c.MaxClosure:
+				runShort += short
 				skip[i] = true
 			case closed:
 				endRun(i, i-runFrom < c.MaxClosure)
+			case c.InferEndLevel > 0 && low >= c.InferEndLevel && ends && i-runFrom <= c.MaxClosure:
+				// A run too short to be taken for a closure while it
+				// lasted, judged as it ends.
+				closed = true
+				for j := runFrom; j < i; j++ {
+					skip[j] = true
+				}
+				endRun(i, true)
 			default:
+				if resumable {
+					sinceShort += short
+				}
 				if low == 0 {
 					runFrom, runShort = i, 0
 				}
 				low = max(0, low+step)
 				if low > 0 {
-					runShort += max(0, m0-float64(x))
+					runShort += short
+					if c.InferRestart > 0 && step <= -c.InferRestart {
+						// A day clearly at the ordinary intake: a closure
+						// can only start after it.
+						runFrom, runShort = i+1, 0
+					}
 				}
 				if low >= c.InferLevel {
 					closed = true

@@ -328,3 +328,80 @@ func BenchmarkNBCUSUM(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.N*len(s.Counts))/b.Elapsed().Seconds(), "days/s")
 }
+
+// TestNBCUSUMInferenceRefinements shows what each refinement of closure
+// inference changes, on a series of exactly two reports a day.
+func TestNBCUSUMInferenceRefinements(t *testing.T) {
+	// A twelve-day closure (days 140..151) with two reports on its
+	// seventh day, then 12 of the 24 missed reports over days 152..154.
+	broken := repeat(210, 2)
+	for i := 140; i < 152; i++ {
+		broken[i] = 0
+	}
+	broken[146] = 2
+	broken[152], broken[153], broken[154] = 6, 6, 6
+	// Three days without reports (days 140..142), then 3 of the 6 missed
+	// over days 143..145.
+	short := repeat(210, 2)
+	short[140], short[141], short[142] = 0, 0, 0
+	short[143], short[144], short[145] = 3, 3, 3
+	// Four days without reports (110..113), one busy day, then twelve
+	// more without (115..126) and half of those missed over 127..129.
+	spells := repeat(210, 2)
+	for i := 110; i < 127; i++ {
+		spells[i] = 0
+	}
+	spells[114] = 4
+	spells[127], spells[128], spells[129] = 6, 6, 6
+	tests := []struct {
+		name       string
+		counts     []int
+		set        func(*ew.NBCUSUM)
+		early, end int // a day the default expects the catch-up on, and the day after the closure
+		maxClosure int // the longest closure on both sides, when not the default's
+	}{
+		{"a closure is not ended by one ordinary day (InferEndMargin)", broken, func(c *ew.NBCUSUM) { c.InferEndMargin = 2 }, 147, 152, 0},
+		{"a closure ended too early is taken up again (InferResume)", broken, func(c *ew.NBCUSUM) { c.InferResume = 1 }, 147, 152, 0},
+		{"a short closure is judged as it ends (InferEndLevel)", short, func(c *ew.NBCUSUM) { c.InferEndLevel = 4 }, -1, 143, 0},
+		{"a busy day starts the closure after it (InferRestart)", spells, func(c *ew.NBCUSUM) { c.InferRestart = 2 }, -1, 127, 14},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			base := ew.DefaultNBCUSUM()
+			if tt.maxClosure > 0 {
+				base.MaxClosure = tt.maxClosure
+			}
+			refined := base
+			tt.set(&refined)
+			if err := refined.Validate(); err != nil {
+				t.Fatal(err)
+			}
+			before, after := base.Trace(series(tt.counts...)), refined.Trace(series(tt.counts...))
+			if tt.early >= 0 && !(before[tt.early].Expected > 2.5) {
+				t.Errorf("the default expects %v on day %d; the case no longer shows a closure ended early", before[tt.early].Expected, tt.early)
+			}
+			if before[tt.end].Expected > 2.01 {
+				t.Errorf("the default already expects %v after the closure; the case shows nothing", before[tt.end].Expected)
+			}
+			if got := after[tt.end].Expected; !(got > 2.5) {
+				t.Errorf("refined: expected %v on day %d, the first after the closure; want the catch-up on top of 2", got, tt.end)
+			}
+			if tt.early >= 0 && after[tt.early].Expected > 2.01 {
+				t.Errorf("refined: expected %v on day %d, inside the closure; want no catch-up there", after[tt.early].Expected, tt.early)
+			}
+		})
+	}
+	off := ew.DefaultNBCUSUM()
+	for _, bad := range []func(*ew.NBCUSUM){
+		func(c *ew.NBCUSUM) { c.InferEndMargin = -1 },
+		func(c *ew.NBCUSUM) { c.InferResume = math.NaN() },
+		func(c *ew.NBCUSUM) { c.InferEndLevel = 9 },
+		func(c *ew.NBCUSUM) { c.InferRestart = 1001 },
+	} {
+		c := off
+		bad(&c)
+		if c.Validate() == nil {
+			t.Errorf("%+v validated", c)
+		}
+	}
+}

@@ -149,7 +149,7 @@ func detectorsAt(list string, point earlywarning.Sensitivity) ([]earlywarning.Co
 		}
 		seen[name] = true
 		if name == "nbcusum" {
-			d = point.Detectors()[0]
+			d = point.Detector()
 		}
 		out = append(out, d)
 	}

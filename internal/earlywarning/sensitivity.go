@@ -66,12 +66,18 @@ func SensitivityByName(name string) (Sensitivity, error) {
 	return Sensitivity{}, kernel.Errorf(kernel.Invalid, "sensitivity %q is not one of %s", name, strings.Join(names, ", "))
 }
 
-// Detectors returns the detector at this point.
-func (s Sensitivity) Detectors() []CountDetector {
+// Detector returns the negative-binomial CUSUM at this point: the
+// default detector at the point's alarm level. The detector job, the
+// backtest and an alert's chart all take it from here, so that they run
+// the same detector.
+func (s Sensitivity) Detector() NBCUSUM {
 	c := DefaultNBCUSUM()
 	c.Threshold = s.Threshold
-	return []CountDetector{c}
+	return c
 }
+
+// Detectors returns the detectors at this point (Detector alone).
+func (s Sensitivity) Detectors() []CountDetector { return []CountDetector{s.Detector()} }
 
 // Monitor returns the monitor at this point, with the default episode gap.
 func (s Sensitivity) Monitor() Monitor { return Monitor{Detectors: s.Detectors()} }

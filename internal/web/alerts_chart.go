@@ -292,9 +292,7 @@ func (cs *alertCharts) window(ctx context.Context, through earlywarning.Day) (*s
 	// series; so does the chart, over the same days.
 	all, _ := earlywarning.DailySeries(sigs, from, alertSeriesDays)
 	earlywarning.ApplyClosures(all, closures)
-	det := earlywarning.DefaultNBCUSUM()
-	det.Threshold = cs.point.Threshold
-	w := &seriesWindow{from: from, sigs: sigs, closures: closures, det: det.Pooled(all)}
+	w := &seriesWindow{from: from, sigs: sigs, closures: closures, det: cs.point.Detector().Pooled(all)}
 	cs.windows[through] = w
 	return w, nil
 }

@@ -572,3 +572,168 @@ func TestLeverQuietTail(t *testing.T) {
 		}
 	}
 }
+
+// TestLeverBaselineParts measures, on the tuning suites only, which part
+// of the estimated baseline costs timely detection: the default CUSUM
+// given, one part at a time, the truth for that part and its own
+// estimates for the rest (the level, the weekly pattern, a holiday's days
+// and the catch-up after it). It chooses nothing; it says where a better
+// estimate could gain at most. Run:
+// go test ./internal/earlywarning -run TestLeverBaselineParts -levers -v -timeout 30m
+func TestLeverBaselineParts(t *testing.T) {
+	if !*levers {
+		t.Skip("run with -levers to print the measurements")
+	}
+	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
+	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
+		cases := suite.Cases()
+		est := leverCasesOf(cases, false, DefaultNBCUSUM(), false)
+		noCatch := DefaultNBCUSUM()
+		noCatch.CatchUpShare = 0 // the same baseline, without the reports expected back
+		plain := leverCasesOf(cases, false, noCatch, false)
+		known := leverCasesOf(cases, true, DefaultNBCUSUM(), false)
+		// part is what one day of the holiday model holds.
+		const (
+			ordinary = iota
+			holiday
+			catchUp
+		)
+		part := func(sc Scenario, i int) int {
+			for _, h := range sc.Holidays {
+				switch {
+				case i >= h.Start && i < h.Start+h.Days:
+					return holiday
+				case i >= h.Start+h.Days && i < h.Start+h.Days+HolidayCatchUp:
+					return catchUp
+				}
+			}
+			return ordinary
+		}
+		// with returns the estimated cases with each monitored day's
+		// expected count replaced by mean(n, i, day): its estimate, the
+		// estimate without catch-up, the true level at i, the true weekly
+		// multiplier and the true expectation scaled to the estimated level.
+		type day struct {
+			est, plain     dayModel
+			level, weekly  float64
+			truthAtOwnRate float64
+			part           int
+		}
+		with := func(mean func(d day) float64) []leverCase {
+			out := make([]leverCase, len(est))
+			for n, e := range est {
+				a := e
+				a.model = slices.Clone(e.model)
+				sc := cases[n].Scenario
+				flat := sc
+				flat.Rise, flat.Shift, flat.Holidays = Rise{Shape: RiseNone}, Shift{}, nil
+				rhythm := flat.means()
+				for i, d := range e.model {
+					if !d.monitored || d.level <= 0 {
+						continue
+					}
+					level := sc.Rate
+					if sc.Shift.Factor > 0 && i >= sc.Shift.Start {
+						level *= sc.Shift.Factor
+					}
+					a.model[i].mean = mean(day{est: d, plain: plain[n].model[i], level: level, weekly: rhythm[i] / sc.Rate,
+						truthAtOwnRate: known[n].model[i].mean * d.level / level, part: part(sc, i)})
+				}
+				out[n] = a
+			}
+			return out
+		}
+		catchUpOf := func(d day) float64 { return d.est.mean - d.plain.mean }
+		variants := []struct {
+			name  string
+			cases []leverCase
+		}{
+			{"the default (every part estimated)", est},
+			{"true level", with(func(d day) float64 { return max(d.plain.mean*d.level/d.est.level, 0.2) + catchUpOf(d) })},
+			{"true weekly pattern", with(func(d day) float64 { return max(d.est.level*d.weekly, 0.2) + catchUpOf(d) })},
+			{"true level and weekly pattern", with(func(d day) float64 { return max(d.level*d.weekly, 0.2) + catchUpOf(d) })},
+			{"true holiday days", with(func(d day) float64 {
+				if d.part == holiday {
+					return max(d.truthAtOwnRate, 0.05)
+				}
+				return d.est.mean
+			})},
+			{"true catch-up after holidays", with(func(d day) float64 {
+				if d.part == catchUp {
+					return max(d.truthAtOwnRate, 0.05)
+				}
+				return d.plain.mean
+			})},
+			{"true holiday days and catch-up", with(func(d day) float64 {
+				if d.part != ordinary {
+					return max(d.truthAtOwnRate, 0.05)
+				}
+				return d.plain.mean
+			})},
+			{"the true baseline (every part, the dispersion and the outage days)", known},
+		}
+		for _, v := range variants {
+			r, line := leverAtOne(v.cases, cusumAt(3, nil), levels)
+			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
+		}
+	}
+}
+
+// TestLeverBaselineWindow measures, on the tuning suites only, the
+// baseline's length and the weeks it leaves out again, now that closures
+// are inferred and weekly rhythms pooled (they were chosen before
+// either), against the default in the same run. Run:
+// go test ./internal/earlywarning -run TestLeverBaselineWindow -levers -v -timeout 30m
+func TestLeverBaselineWindow(t *testing.T) {
+	if !*levers {
+		t.Skip("run with -levers to print the measurements")
+	}
+	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
+	windows := []struct{ weeks, low, high int }{
+		{26, 3, 1}, {26, 1, 1}, {26, 0, 0}, {26, 2, 0}, {26, 1, 0},
+		{39, 4, 1}, {39, 1, 1}, {39, 0, 0}, {39, 1, 0},
+		{52, 6, 2}, {52, 2, 2}, {52, 0, 0}, {52, 2, 0},
+	}
+	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
+		cases := suite.Cases()
+		for _, w := range windows {
+			d := DefaultNBCUSUM()
+			d.Weeks, d.TrimLow, d.TrimHigh = w.weeks, w.low, w.high
+			r, line := leverAtOne(leverCasesOf(cases, false, d, false), cusumAt(3, nil), levels)
+			fmt.Printf("%s\t%d weeks, %d lowest and %d highest left out\t%.3f\t|%s\n", suite.Name, w.weeks, w.low, w.high, r, line)
+		}
+	}
+}
+
+// TestLeverStacked measures, on the tuning suites only, the levers that
+// each moved detection a little, together: over-dispersion pooled across
+// the series, a closure ended only by a clearly ordinary day, and the
+// tail test on quiet series, against the default in the same run. Run:
+// go test ./internal/earlywarning -run TestLeverStacked -levers -v -timeout 30m
+func TestLeverStacked(t *testing.T) {
+	if !*levers {
+		t.Skip("run with -levers to print the measurements")
+	}
+	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
+	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
+		cases := suite.Cases()
+		pooled := DefaultNBCUSUM()
+		pooled.PoolDispersion = true
+		margin := pooled
+		margin.InferEndMargin = 1
+		withPooled, withMargin := leverCasesOf(cases, false, pooled, false), leverCasesOf(cases, false, margin, false)
+		for _, v := range []struct {
+			name  string
+			cases []leverCase
+			st    alarmStat
+		}{
+			{"the default", leverCasesOf(cases, false, DefaultNBCUSUM(), false), cusumAt(3, nil)},
+			{"pooled over-dispersion", withPooled, cusumAt(3, nil)},
+			{"pooled over-dispersion, end margin 1", withMargin, cusumAt(3, nil)},
+			{"pooled over-dispersion, end margin 1, tail test below 0.6 a day at h+1", withMargin, tailAt(3, 0.6, 1)},
+		} {
+			r, line := leverAtOne(v.cases, v.st, levels)
+			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
+		}
+	}
+}

@@ -114,6 +114,16 @@ func TestWhereTheDetectorMisses(t *testing.T) {
 					}
 					addFA("series", shift)
 					addFA("closure", nearClosure(sc, i))
+					for _, sp := range sc.Holidays {
+						if end := sp.Start + sp.Days; end <= i && end > i-8 {
+							length := "long"
+							if sp.Days <= 3 {
+								length = "short (1-3 days)"
+							}
+							addFA("after a holiday", fmt.Sprintf("%s holiday, %s", length, RateBand(c)))
+							break
+						}
+					}
 					addFA("base rate", RateBand(c))
 					addFA("size", fmt.Sprintf("size %g", sc.Size))
 					addFA("weekly", weeklyName(sc.Weekly))

@@ -1977,7 +1977,7 @@ type GetSuppliersParams struct {
 	// Q Search: suppliers in which every word given starts a word of the name, the address or an identifier (OS ID, LEI, GLN), case and accents aside.
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
-	// Sort Order, as the register page's column headings: exposure (highest first, the default), name, country (by its name), commodities (by the name of the first), tier, inherent, signals or level; after a minus sign (-name), the same order reversed.
+	// Sort Order, as the register page's column headings: exposure (highest first, the default), name, country (by its name), commodities (by the name of the first), tier, inherent, signals or level; after a minus sign (-name), the same order reversed; parties without a country, commodity, tier or level stay last either way.
 	Sort *GetSuppliersParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
 
 	// Page Page number, from 1, for clients that page by number; with cursor it is ignored. Prefer cursor, which neither repeats nor skips a party when the register changes between pages.

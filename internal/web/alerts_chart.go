@@ -320,7 +320,7 @@ func (cs *alertCharts) chartOf(ctx context.Context, a earlywarning.Alert, title,
 	earlywarning.ApplyClosures(one, w.closures)
 	l := cs.l
 	threshold := cs.point.Threshold
-	words := l.tr("Expected counts and alarm days are those of the organisation's detector today: a negative-binomial CUSUM at the sensitivity “%v”, which alarms when its running score reaches %v.", cs.point.Label, l.fixed1(threshold))
+	words := l.tr("Expected counts and alarm days are those of the organisation's detector today: a negative-binomial CUSUM at the sensitivity “%v”, which alarms when its running score reaches %v.", l.tr(escapeVerbs(cs.point.Label)), l.fixed1(threshold))
 	c, ok = buildAlertChart(l, id, w.det.Trace(one[0]), alertChartDays, title, threshold, words)
 	return c, ok, nil
 }

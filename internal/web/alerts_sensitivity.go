@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"net/http"
 
 	"github.com/upstream-platform/upstream/internal/earlywarning"
@@ -26,12 +25,16 @@ func (s *alertHandlers) renderSensitivity(w http.ResponseWriter, r *http.Request
 		s.fail(w, r, err)
 		return
 	}
+	loc := s.localeOf(r)
 	var choices []sensitivityChoice
 	for _, p := range earlywarning.Sensitivities() {
+		// The points' words are the domain's English; each is a catalog
+		// message of its own.
+		p.Label, p.Description = loc.tr(escapeVerbs(p.Label)), loc.tr(escapeVerbs(p.Description))
 		choices = append(choices, sensitivityChoice{Sensitivity: p, Current: p.Name == cur.Name,
-			Timely:      fmt.Sprintf("%.0f%%", 100*p.HeldOut.Timely),
-			FalseAlarms: fmt.Sprintf("%.2f", p.HeldOut.FalseAlarmsPer1000),
-			MeanDelay:   fmt.Sprintf("%.1f", p.HeldOut.MeanDelay)})
+			Timely:      loc.percent(p.HeldOut.Timely),
+			FalseAlarms: loc.num(p.HeldOut.FalseAlarmsPer1000),
+			MeanDelay:   loc.fixed1(p.HeldOut.MeanDelay)})
 	}
 	data := map[string]any{"Choices": choices, "Current": cur}
 	for k, v := range extra {
@@ -56,5 +59,5 @@ func (s *alertHandlers) sensitivitySave(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	point, _ := earlywarning.SensitivityByName(name)
-	s.done(w, r, "/alerts/sensitivity", s.tr(r, "Sensitivity saved: %v. The next detector run uses it.", point.Label))
+	s.done(w, r, "/alerts/sensitivity", s.tr(r, "Sensitivity saved: %v. The next detector run uses it.", s.tr(r, escapeVerbs(point.Label))))
 }

@@ -388,3 +388,28 @@ func (l *locale) text(t kernel.Text) string {
 	}
 	return l.p.Sprintf(t.Msg, args...)
 }
+
+// ratio shows a ratio such as a social return on investment, "1.60:1", with
+// two decimals written the locale's way ("1,60:1").
+func (l *locale) ratio(r float64) string {
+	return l.p.Sprint(number.Decimal(r, number.MinFractionDigits(2), number.MaxFractionDigits(2))) + ":1"
+}
+
+// short shows a chart's axis figure: whole where the range is large, else
+// with at most one decimal.
+func (l *locale) short(v float64) string {
+	if math.Abs(v) >= 100 {
+		return l.count(int(math.Round(v)))
+	}
+	return l.p.Sprint(number.Decimal(math.Round(v*10)/10, number.MaxFractionDigits(1)))
+}
+
+// countOf2 shows a quantity that may have decimals with the noun that
+// agrees with it: "1 point", "2.5 points".
+func (l *locale) countOf2(v float64, one, many string) string {
+	noun := many
+	if v == 1 || v == -1 {
+		noun = one
+	}
+	return l.num(v) + " " + l.tr(noun)
+}

@@ -17,7 +17,10 @@ import (
 	"text/template/parse"
 	"time"
 
+	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/eudr"
+	"github.com/upstream-platform/upstream/internal/impact"
+	"github.com/upstream-platform/upstream/internal/report"
 	"github.com/upstream-platform/upstream/internal/scorecard"
 )
 
@@ -247,6 +250,16 @@ func implicitMessages() []string {
 		out = append(out, string(r))
 	}
 	out = append(out, escapeVerbs(eudr.DownstreamRule))
+	// The early-warning sensitivities, the regulations reports filter by
+	// and the SROI's words for a switching value never reached: fixed
+	// English of the domain packages, shown through the catalogs.
+	for _, p := range earlywarning.Sensitivities() {
+		out = append(out, escapeVerbs(p.Label), escapeVerbs(p.Description))
+	}
+	for _, r := range report.Regulations() {
+		out = append(out, escapeVerbs(r.Name))
+	}
+	out = append(out, escapeVerbs(impact.NotReached))
 	return out
 }
 

@@ -20,8 +20,8 @@ import (
 
 // kindLabel names a step of the results chain for people.
 var kindLabel = map[impact.NodeKind]string{
-	impact.KindInput: "input", impact.KindActivity: "activity", impact.KindOutput: "output",
-	impact.KindOutcome: "outcome", impact.KindImpact: "impact",
+	impact.KindInput: translatable("input"), impact.KindActivity: translatable("activity"), impact.KindOutput: translatable("output"),
+	impact.KindOutcome: translatable("outcome"), impact.KindImpact: translatable("impact"),
 }
 
 // modelVersion is the version a form was drawn from: the time the model
@@ -106,6 +106,12 @@ func newNodeID(m *impact.LogicModel, kind impact.NodeKind) string {
 // nodeTitle is how a step is named in messages: its kind and title.
 func nodeTitle(n impact.Node) string {
 	return kindLabel[n.Kind] + " “" + n.Title + "”"
+}
+
+// nodeTitleIn is nodeTitle in language l: the kind in its words, the
+// title as the programme wrote it.
+func nodeTitleIn(l *locale, n impact.Node) string {
+	return l.tr(kindLabel[n.Kind]) + " “" + n.Title + "”"
 }
 
 // impactStepAdd adds a step. An outcome or impact must be reached from an
@@ -431,7 +437,7 @@ type stepOption struct {
 
 // stepOptions lists the model's steps of the given kinds (all when none)
 // for a select, named by kind and title.
-func stepOptions(m impact.LogicModel, kinds ...impact.NodeKind) []stepOption {
+func stepOptions(l *locale, m impact.LogicModel, kinds ...impact.NodeKind) []stepOption {
 	var out []stepOption
 	for _, k := range kindOrder {
 		if len(kinds) > 0 && !hasKind(kinds, k) {
@@ -439,7 +445,7 @@ func stepOptions(m impact.LogicModel, kinds ...impact.NodeKind) []stepOption {
 		}
 		for _, n := range m.Nodes {
 			if n.Kind == k {
-				out = append(out, stepOption{ID: n.ID, Label: upperFirst(kindLabel[k]) + ": " + n.Title})
+				out = append(out, stepOption{ID: n.ID, Label: l.tr("%v: %v", upperFirst(l.tr(kindLabel[k])), n.Title)})
 			}
 		}
 	}
@@ -495,7 +501,7 @@ type linkForm struct {
 // modelEditData is what the programme page's edit forms need. A form
 // sent with problems (posted, under key) is shown again as it was typed,
 // with its problems beside it.
-func modelEditData(prog *impact.Programme, posted url.Values, key string, problems []string) map[string]any {
+func modelEditData(l *locale, prog *impact.Programme, posted url.Values, key string, problems []string) map[string]any {
 	m := prog.Model
 	var steps []stepForm
 	for _, k := range kindOrder {
@@ -503,7 +509,7 @@ func modelEditData(prog *impact.Programme, posted url.Values, key string, proble
 			if n.Kind != k {
 				continue
 			}
-			sf := stepForm{ID: n.ID, Kind: string(n.Kind), Label: upperFirst(kindLabel[n.Kind]), Title: n.Title, Description: n.Description}
+			sf := stepForm{ID: n.ID, Kind: string(n.Kind), Label: upperFirst(l.tr(kindLabel[n.Kind])), Title: n.Title, Description: n.Description}
 			if key == "Step/"+n.ID {
 				sf.Title, sf.Description, sf.Errors = posted.Get("title"), posted.Get("description"), problems
 			}
@@ -547,26 +553,32 @@ func modelEditData(prog *impact.Programme, posted url.Values, key string, proble
 	}
 	type linkRow struct{ From, To, FromLabel, ToLabel string }
 	var links []linkRow
-	for _, l := range m.Links {
-		f, _ := m.Node(l.From)
-		t, _ := m.Node(l.To)
-		links = append(links, linkRow{l.From, l.To, upperFirst(nodeTitle(f)), nodeTitle(t)})
+	for _, link := range m.Links {
+		f, _ := m.Node(link.From)
+		t, _ := m.Node(link.To)
+		links = append(links, linkRow{link.From, link.To, upperFirst(nodeTitleIn(l, f)), nodeTitleIn(l, t)})
+	}
+	opts := func(o ...stepOption) []stepOption {
+		for i := range o {
+			o[i].Label = l.tr(o[i].Label)
+		}
+		return o
 	}
 	return map[string]any{
 		"Version":        modelVersion(prog),
-		"StepKinds":      []stepOption{{"input", "Input: money, staff, partners' time"}, {"activity", "Activity: what the programme does"}, {"output", "Output: what an activity delivers, counted"}, {"outcome", "Outcome: what changes for people or nature"}, {"impact", "Impact: the long-run change"}},
+		"StepKinds":      opts(stepOption{"input", translatable("Input: money, staff, partners' time")}, stepOption{"activity", translatable("Activity: what the programme does")}, stepOption{"output", translatable("Output: what an activity delivers, counted")}, stepOption{"outcome", translatable("Outcome: what changes for people or nature")}, stepOption{"impact", translatable("Impact: the long-run change")}),
 		"EditSteps":      steps,
 		"NewStep":        newStep,
-		"AllSteps":       stepOptions(m),
-		"MeasuredSteps":  stepOptions(m, impact.KindOutput, impact.KindOutcome, impact.KindImpact),
+		"AllSteps":       stepOptions(l, m),
+		"MeasuredSteps":  stepOptions(l, m, impact.KindOutput, impact.KindOutcome, impact.KindImpact),
 		"EditLinks":      links,
 		"NewLink":        link,
 		"EditIndicators": inds,
 		"NewIndicator":   newInd,
-		"Directions":     []stepOption{{string(impact.HigherIsBetter), "Higher is better"}, {string(impact.LowerIsBetter), "Lower is better"}},
-		"Aggregations": []stepOption{{string(impact.Sum), "Add up (counts: people trained)"}, {string(impact.Average), "Average, weighted by the people behind each figure"},
-			{string(impact.Ratio), "Ratio of totals (shares: people in work of people followed up)"}, {string(impact.Latest), "Latest period stands (stocks: hectares restored)"}},
-		"Risks":     []stepOption{{"", "Not rated"}, {"low", "Low"}, {"medium", "Medium"}, {"high", "High"}},
-		"Strengths": []stepOption{{"", "Not rated"}, {string(impact.EvidenceWeak), "Weak (anecdote, opinion)"}, {string(impact.EvidenceModerate), "Moderate (monitoring, before and after)"}, {string(impact.EvidenceStrong), "Strong (comparison groups, reviews)"}},
+		"Directions":     opts(stepOption{string(impact.HigherIsBetter), translatable("Higher is better")}, stepOption{string(impact.LowerIsBetter), translatable("Lower is better")}),
+		"Aggregations": opts(stepOption{string(impact.Sum), translatable("Add up (counts: people trained)")}, stepOption{string(impact.Average), translatable("Average, weighted by the people behind each figure")},
+			stepOption{string(impact.Ratio), translatable("Ratio of totals (shares: people in work of people followed up)")}, stepOption{string(impact.Latest), translatable("Latest period stands (stocks: hectares restored)")}),
+		"Risks":     opts(stepOption{"", translatable("Not rated")}, stepOption{"low", translatable("Low")}, stepOption{"medium", translatable("Medium")}, stepOption{"high", translatable("High")}),
+		"Strengths": opts(stepOption{"", translatable("Not rated")}, stepOption{string(impact.EvidenceWeak), translatable("Weak (anecdote, opinion)")}, stepOption{string(impact.EvidenceModerate), translatable("Moderate (monitoring, before and after)")}, stepOption{string(impact.EvidenceStrong), translatable("Strong (comparison groups, reviews)")}),
 	}
 }

@@ -135,49 +135,47 @@ type indicatorView struct {
 }
 
 type reportSection struct {
-	Class, Title, Intro string
-	Indicators          []indicatorView
+	Class, Badge, Title, Intro string
+	Indicators                 []indicatorView
 }
 
-func aggregationText(ind impact.Indicator) string {
+func aggregationText(l *locale, ind impact.Indicator) string {
 	var s string
 	switch ind.Aggregation {
 	case impact.Sum:
-		s = "sum"
+		s = l.tr("sum")
 	case impact.Average:
-		s = "average weighted by the people behind each figure"
+		s = l.tr("average weighted by the people behind each figure")
 	case impact.Ratio:
-		s = "ratio of totals"
+		s = l.tr("ratio of totals")
 	case impact.Latest:
-		s = "latest period stands"
+		s = l.tr("latest period stands")
 	default:
-		s = string(ind.Aggregation)
+		s = l.label(string(ind.Aggregation))
 	}
 	if ind.Cumulative {
-		s += "; running totals"
+		s = l.tr("%v; running totals", s)
 	}
 	if ind.Direction == impact.LowerIsBetter {
-		s += "; lower is better"
-	} else {
-		s += "; higher is better"
+		return l.tr("%v; lower is better", s)
 	}
-	return s
+	return l.tr("%v; higher is better", s)
 }
 
 // indicatorPanel builds one indicator's chart, period table and
 // breakdowns. Breakdowns on pages always go through suppression: pages are
 // for impact readers, who do not all have case access.
-func indicatorPanel(st impact.IndicatorStatus, dims []impact.Dimension, obs []impact.Observation, chartID string) (indicatorView, error) {
+func indicatorPanel(l *locale, st impact.IndicatorStatus, dims []impact.Dimension, obs []impact.Observation, chartID string) (indicatorView, error) {
 	ind := st.Indicator
-	v := indicatorView{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Node: st.Node.Title, Aggregation: aggregationText(ind),
-		IRIS: ind.IRIS, SDG: ind.SDG, Baseline: fmtNum(ind.Baseline.Value), Target: fmtNum(ind.Target.Value),
-		BaselineDate: ind.Baseline.Date.Format("2 Jan 2006"), TargetDate: ind.Target.Date.Format("2 Jan 2006"),
+	v := indicatorView{Code: ind.Code, Name: ind.Name, Unit: ind.Unit, Node: st.Node.Title, Aggregation: aggregationText(l, ind),
+		IRIS: ind.IRIS, SDG: ind.SDG, Baseline: l.num(ind.Baseline.Value), Target: l.num(ind.Target.Value),
+		BaselineDate: l.date(ind.Baseline.Date), TargetDate: l.date(ind.Target.Date),
 		Known: st.Progress.Known, Achieved: st.Progress.Achieved}
 	if st.Progress.Known {
-		v.Current = fmtNum(st.Progress.Current)
+		v.Current = l.num(st.Progress.Current)
 		pct := st.Progress.Fraction * 100
 		v.ProgressPct = int(math.Max(0, math.Min(100, math.Round(pct))))
-		v.ProgressText = fmt.Sprintf("%s%% of the way from baseline to target", fmtNum(math.Round(pct)))
+		v.ProgressText = l.tr("%v of the way from baseline to target", l.percent(math.Round(pct)/100))
 	}
 	byPeriod, err := impact.ByPeriod(ind, dims, obs, impact.Filter{})
 	if err != nil {
@@ -204,15 +202,15 @@ func indicatorPanel(st impact.IndicatorStatus, dims []impact.Dimension, obs []im
 		pts = append(pts, pt)
 		row := periodRow{Period: g.Key, Value: "–", ToDate: "–"}
 		if pt.HasValue {
-			row.Value = fmtNum(pt.Value)
+			row.Value = l.num(pt.Value)
 		}
 		if pt.HasDate {
-			row.ToDate = fmtNum(pt.ToDate)
+			row.ToDate = l.num(pt.ToDate)
 		}
 		v.Periods = append(v.Periods, row)
 	}
 	if len(pts) > 0 {
-		v.Chart = indicatorChartSVG(ind, pts, chartID)
+		v.Chart = indicatorChartSVG(l, ind, pts, chartID)
 	}
 	for _, d := range dims {
 		if len(d.Categories) == 0 && d.Name != impact.DimPlace {
@@ -229,13 +227,19 @@ func indicatorPanel(st impact.IndicatorStatus, dims []impact.Dimension, obs []im
 		if err != nil {
 			return v, err
 		}
-		bv := breakdownView{Dimension: strings.ReplaceAll(d.Name, "_", " ")}
+		bv := breakdownView{Dimension: l.label(d.Name)}
 		for _, g := range shown {
-			row := groupRow{Key: g.Key, Suppressed: g.Suppressed, Value: "–"}
+			// The standard categories are codes (female, age groups);
+			// places are named as the programme wrote them.
+			key := g.Key
+			if d.Name != impact.DimPlace {
+				key = l.label(key)
+			}
+			row := groupRow{Key: key, Suppressed: g.Suppressed, Value: "–"}
 			if g.Suppressed {
-				row.Value = "suppressed"
+				row.Value = l.tr("suppressed")
 			} else if g.Aggregate.Defined {
-				row.Value = fmtNum(g.Aggregate.Value)
+				row.Value = l.num(g.Aggregate.Value)
 			}
 			bv.Rows = append(bv.Rows, row)
 		}
@@ -267,11 +271,12 @@ func (s *impactHandlers) renderProgramme(w http.ResponseWriter, r *http.Request,
 		return
 	}
 	m := prog.Model
+	loc := s.localeOf(r)
 	data := map[string]any{"Programme": prog, "Name": m.Programme, "Analyses": analyses,
-		"ModelSVG": logicModelSVG(m, "lm"), "Dimensions": prog.Dimensions}
+		"ModelSVG": logicModelSVG(loc, m, "lm"), "Dimensions": prog.Dimensions}
 	var cols []kindColumn
 	for _, k := range kindOrder {
-		c := kindColumn{Heading: kindHeading[k], Kind: string(k)}
+		c := kindColumn{Heading: loc.tr(kindHeading[k]), Kind: string(k)}
 		for _, n := range m.Nodes {
 			if n.Kind == k {
 				c.Nodes = append(c.Nodes, n)
@@ -301,13 +306,13 @@ func (s *impactHandlers) renderProgramme(w http.ResponseWriter, r *http.Request,
 			byInd[o.Indicator] = append(byInd[o.Indicator], o)
 		}
 		sections := []reportSection{
-			{Class: "output", Title: "Outputs: what the programme delivered", Intro: "Counts of activity. They show the work was done, not that anything changed."},
-			{Class: "outcome", Title: "Outcomes: what changed for people", Intro: "Changes in people's lives that the outputs are meant to bring about."},
-			{Class: "impact", Title: "Impact: the long-run change", Intro: "The lasting change the outcomes contribute to."},
+			{Class: "output", Badge: loc.tr(kindLabel[impact.KindOutput]), Title: loc.tr("Outputs: what the programme delivered"), Intro: loc.tr("Counts of activity. They show the work was done, not that anything changed.")},
+			{Class: "outcome", Badge: loc.tr(kindLabel[impact.KindOutcome]), Title: loc.tr("Outcomes: what changed for people"), Intro: loc.tr("Changes in people's lives that the outputs are meant to bring about.")},
+			{Class: "impact", Badge: loc.tr(kindLabel[impact.KindImpact]), Title: loc.tr("Impact: the long-run change"), Intro: loc.tr("The lasting change the outcomes contribute to.")},
 		}
 		for i, list := range [][]impact.IndicatorStatus{rep.Outputs, rep.Outcomes, rep.Impact} {
 			for j, st := range list {
-				v, err := indicatorPanel(st, prog.Dimensions, byInd[st.Indicator.Code], fmt.Sprintf("chart-%d-%d", i, j))
+				v, err := indicatorPanel(loc, st, prog.Dimensions, byInd[st.Indicator.Code], fmt.Sprintf("chart-%d-%d", i, j))
 				if err != nil {
 					data["ReportError"] = kernel.ErrorMessage(err)
 					break
@@ -323,7 +328,7 @@ func (s *impactHandlers) renderProgramme(w http.ResponseWriter, r *http.Request,
 		posted, _ := extra["Posted"].(url.Values)
 		key, _ := extra["PostedKey"].(string)
 		problems, _ := extra["PostedErrors"].([]string)
-		data["Edit"] = modelEditData(prog, posted, key, problems)
+		data["Edit"] = modelEditData(loc, prog, posted, key, problems)
 		data["SROIForm"] = s.sroiFormData(ctx, p.User.OrgID, prog, extra)
 	}
 	for k, v := range extra {
@@ -435,36 +440,41 @@ type sensitivityRow struct {
 	NotReached                           bool
 }
 
-func stepText(s impact.Sensitivity) string {
+func stepText(l *locale, s impact.Sensitivity) string {
 	if s.StepKind == "factor" {
-		return "±" + fmtNum(s.Step*100) + "%"
+		return "±" + l.percent(s.Step)
 	}
-	if pts := fmtNum(s.Step * 100); pts != "1" {
-		return "±" + pts + " points"
-	}
-	return "±1 point"
+	return "±" + l.countOf2(s.Step*100, translatable("point"), translatable("points"))
 }
 
-func switchingText(s impact.Sensitivity) string {
+func switchingText(l *locale, s impact.Sensitivity) string {
 	if s.SwitchingValue == nil {
-		return s.SwitchingReason
+		return l.tr(escapeVerbs(s.SwitchingReason))
 	}
 	v := *s.SwitchingValue
 	switch s.SwitchingKind {
 	case "factor":
-		return "×" + fmtNum(v) + " (" + fmtSigned((v-1)*100) + "%)"
+		return "×" + l.num(v) + " (" + signedShare(l, v-1) + ")"
 	case "value":
-		return fmtNum(v*100) + "%"
+		return l.percent(v)
 	default:
-		return fmtSigned(v*100) + " points on every outcome"
+		return l.tr("%v points on every outcome", signedNum(l, v*100))
 	}
 }
 
-func fmtSigned(v float64) string {
-	if v > 0 {
-		return "+" + fmtNum(v)
+// signedShare shows a share with its sign: "+12.5%", "-3%".
+func signedShare(l *locale, share float64) string {
+	if share > 0 {
+		return "+" + l.percent(share)
 	}
-	return fmtNum(v)
+	return l.percent(share)
+}
+
+func signedNum(l *locale, v float64) string {
+	if v > 0 {
+		return "+" + l.num(v)
+	}
+	return l.num(v)
 }
 
 func (s *impactHandlers) impactSROIPage(w http.ResponseWriter, r *http.Request) {
@@ -490,11 +500,12 @@ func (s *impactHandlers) impactSROIPage(w http.ResponseWriter, r *http.Request) 
 		return
 	}
 	res := a.Result
-	money := func(v float64) string { return res.Currency + " " + fmtNum(v) }
+	loc := s.localeOf(r)
+	money := func(v float64) string { return res.Currency + " " + loc.num(v) }
 	var sens []sensitivityRow
 	for _, x := range res.Sensitivity {
-		sens = append(sens, sensitivityRow{Parameter: labelOf(x.Parameter), Step: stepText(x), Down: impact.FormatRatio(x.RatioDown),
-			Up: impact.FormatRatio(x.RatioUp), Switching: switchingText(x), NotReached: x.SwitchingValue == nil})
+		sens = append(sens, sensitivityRow{Parameter: loc.tr(labelOf(x.Parameter)), Step: stepText(loc, x), Down: loc.ratio(x.RatioDown),
+			Up: loc.ratio(x.RatioUp), Switching: switchingText(loc, x), NotReached: x.SwitchingValue == nil})
 	}
 	type yearRow struct{ Year, Value, PV string }
 	var years []yearRow
@@ -505,13 +516,13 @@ func (s *impactHandlers) impactSROIPage(w http.ResponseWriter, r *http.Request) 
 	var outcomes []outcomeRow
 	for i, o := range a.Map.Outcomes {
 		or := res.Outcomes[i]
-		outcomes = append(outcomes, outcomeRow{Stakeholder: o.Stakeholder, Outcome: o.Outcome, Quantity: fmtNum(o.Quantity),
-			Proxy: money(o.Proxy.Value), Filters: fmt.Sprintf("%s%% / %s%% / %s%% / %s%%", fmtNum(o.Deadweight*100), fmtNum(o.Displacement*100), fmtNum(o.Attribution*100), fmtNum(o.DropOff*100)),
-			Duration: fmt.Sprintf("%d from year %d", o.DurationYears, or.FirstYear), Impact: money(or.Impact), PV: money(or.PresentValue)})
+		outcomes = append(outcomes, outcomeRow{Stakeholder: o.Stakeholder, Outcome: o.Outcome, Quantity: loc.num(o.Quantity),
+			Proxy: money(o.Proxy.Value), Filters: strings.Join([]string{loc.percent(o.Deadweight), loc.percent(o.Displacement), loc.percent(o.Attribution), loc.percent(o.DropOff)}, " / "),
+			Duration: loc.tr("%v from year %v", loc.countOf(o.DurationYears, "year", "years"), or.FirstYear), Impact: money(or.Impact), PV: money(or.PresentValue)})
 	}
-	payback := "none (no first-year impact)"
+	payback := loc.tr("none (no first-year impact)")
 	if res.PaybackMonths != nil {
-		payback = fmtNum(*res.PaybackMonths) + " months"
+		payback = loc.tr("%v months", loc.num(*res.PaybackMonths))
 	}
 	type inputRow struct{ Stakeholder, Description, Value string }
 	var inputs []inputRow
@@ -520,11 +531,11 @@ func (s *impactHandlers) impactSROIPage(w http.ResponseWriter, r *http.Request) 
 	}
 	mapJSON, _ := json.MarshalIndent(a.Map, "", "  ")
 	s.render(w, r, http.StatusOK, "impact_sroi.html", map[string]any{
-		"Programme": prog, "Name": prog.Model.Programme, "Analysis": a, "Created": a.CreatedAt.Format("2 Jan 2006 15:04 MST"),
-		"Ratio": res.RatioDisplay, "Rounded": res.RatioRounded, "NetRatio": fmtNum(res.NetRatio),
+		"Programme": prog, "Name": prog.Model.Programme, "Analysis": a, "Created": loc.dateTime(a.CreatedAt),
+		"Ratio": loc.ratio(res.Ratio), "Rounded": res.RatioRounded, "NetRatio": loc.num(res.NetRatio),
 		"PV": money(res.PresentValue), "NPV": money(res.NetPresentValue), "Inputs": money(res.Inputs),
-		"Discount": fmtNum(res.DiscountRate*100) + "%", "Payback": payback, "Years": years, "Outcomes": outcomes,
-		"Sensitivity": sens, "Tornado": tornadoSVG(res, "tornado"), "MapJSON": string(mapJSON),
+		"Discount": loc.percent(res.DiscountRate), "Payback": payback, "Years": years, "Outcomes": outcomes,
+		"Sensitivity": sens, "Tornado": tornadoSVG(loc, res, "tornado"), "MapJSON": string(mapJSON),
 		"InputRows": inputs,
 	})
 }
@@ -538,7 +549,7 @@ type fileColumn struct{ Name, Words string }
 func fileColumns(l *locale, prog *impact.Programme) ([]impact.Indicator, []fileColumn) {
 	var dims []fileColumn
 	for _, d := range prog.Dimensions {
-		what := strings.ReplaceAll(d.Name, "_", " ")
+		what := l.label(d.Name)
 		words := l.tr("optional: the %v the figure is for; leave it empty for everyone.", what)
 		if len(d.Categories) > 0 {
 			words = l.tr("optional: the %v the figure is for, one of %v; leave it empty for everyone.", what, strings.Join(d.Categories, ", "))

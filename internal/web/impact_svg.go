@@ -26,8 +26,8 @@ func num(v float64) string { return strconv.FormatFloat(math.Round(v*10)/10, 'f'
 var kindOrder = []impact.NodeKind{impact.KindInput, impact.KindActivity, impact.KindOutput, impact.KindOutcome, impact.KindImpact}
 
 var kindHeading = map[impact.NodeKind]string{
-	impact.KindInput: "Inputs", impact.KindActivity: "Activities", impact.KindOutput: "Outputs",
-	impact.KindOutcome: "Outcomes", impact.KindImpact: "Impact",
+	impact.KindInput: translatable("Inputs"), impact.KindActivity: translatable("Activities"), impact.KindOutput: translatable("Outputs"),
+	impact.KindOutcome: translatable("Outcomes"), impact.KindImpact: translatable("Impact"),
 }
 
 // wrap breaks text into at most max lines of about width characters,
@@ -64,8 +64,10 @@ func wrap(text string, width, max int) []string {
 }
 
 // logicModelSVG draws the results chain in five columns, input to impact,
-// with an arrow for every causal link. id makes the element ids unique.
-func logicModelSVG(m impact.LogicModel, id string) template.HTML {
+// with an arrow for every causal link, in language l. id makes the
+// element ids unique. The steps' titles are the programme's own words and
+// keep their language.
+func logicModelSVG(l *locale, m impact.LogicModel, id string) template.HTML {
 	const (
 		colW, gapX, boxH, gapY = 180.0, 56.0, 66.0, 18.0
 		marginX, headH         = 16.0, 34.0
@@ -91,17 +93,17 @@ func logicModelSVG(m impact.LogicModel, id string) template.HTML {
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="logic-model" viewBox="0 0 %s %s" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`,
 		num(width), num(height), id, id)
-	fmt.Fprintf(&b, `<title id="%s-title">Logic model of %s</title>`, id, esc(m.Programme))
-	fmt.Fprintf(&b, `<desc id="%s-desc">%d steps in five columns from inputs to impact, joined by %d causal links. The same model is listed in text below the diagram.</desc>`,
-		id, len(m.Nodes), len(m.Links))
+	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`, id, esc(l.tr("Logic model of %v", m.Programme)))
+	fmt.Fprintf(&b, `<desc id="%s-desc">%s</desc>`, id,
+		esc(l.tr("%v steps in five columns from inputs to impact, joined by %v causal links. The same model is listed in text below the diagram.", l.count(len(m.Nodes)), l.count(len(m.Links)))))
 	fmt.Fprintf(&b, `<defs><marker id="%s-arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" class="lm-arrowhead"/></marker></defs>`, id)
 	for c, k := range kindOrder {
 		x := marginX + float64(c)*(colW+gapX)
-		fmt.Fprintf(&b, `<text class="lm-heading" x="%s" y="20">%s</text>`, num(x+colW/2), kindHeading[k])
+		fmt.Fprintf(&b, `<text class="lm-heading" x="%s" y="20">%s</text>`, num(x+colW/2), esc(l.tr(kindHeading[k])))
 	}
-	for _, l := range m.Links {
-		from, okf := at[l.From]
-		to, okt := at[l.To]
+	for _, link := range m.Links {
+		from, okf := at[link.From]
+		to, okt := at[link.To]
 		if !okf || !okt {
 			continue
 		}
@@ -118,7 +120,7 @@ func logicModelSVG(m impact.LogicModel, id string) template.HTML {
 			d = fmt.Sprintf("M%s %s C%s %s %s %s %s %s", num(x1), num(fy), num(mid), num(fy), num(mid), num(ty), num(x2), num(ty))
 		}
 		cls := "lm-link"
-		if len(l.Assumptions) > 0 {
+		if len(link.Assumptions) > 0 {
 			cls += " lm-link-assumed"
 		}
 		fmt.Fprintf(&b, `<path class="%s" d="%s" marker-end="url(#%s-arrow)"/>`, cls, d, id)
@@ -130,7 +132,7 @@ func logicModelSVG(m impact.LogicModel, id string) template.HTML {
 				esc(string(k)), num(p.x), num(p.y), num(colW), num(boxH))
 			lines := wrap(n.Title, 24, 3)
 			top := p.y + boxH/2 - float64(len(lines)-1)*8 + 4
-			fmt.Fprintf(&b, `<text x="%s" y="%s">`, num(p.x+colW/2), num(top))
+			fmt.Fprintf(&b, `<text class="text" x="%s" y="%s">`, num(p.x+colW/2), num(top))
 			for i, line := range lines {
 				dy := "0"
 				if i > 0 {
@@ -156,8 +158,8 @@ type chartPoint struct {
 
 // indicatorChartSVG draws an indicator's periods as bars (the period's own
 // figure) and a line (the figure to date), against dashed baseline and
-// target lines.
-func indicatorChartSVG(ind impact.Indicator, pts []chartPoint, id string) template.HTML {
+// target lines, in language l.
+func indicatorChartSVG(l *locale, ind impact.Indicator, pts []chartPoint, id string) template.HTML {
 	const (
 		w, h                   = 640.0, 260.0
 		left, right, top, bott = 64.0, 110.0, 16.0, 40.0
@@ -183,13 +185,13 @@ func indicatorChartSVG(ind impact.Indicator, pts []chartPoint, id string) templa
 	slot := plotW / float64(n)
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %s %s" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`, num(w), num(h), id, id)
-	fmt.Fprintf(&b, `<title id="%s-title">%s (%s) by period</title>`, id, esc(ind.Name), esc(ind.Unit))
-	fmt.Fprintf(&b, `<desc id="%s-desc">Bars show each period's figure, the line the figure to date; dashed lines mark the baseline (%s) and the target (%s). The figures are in the table below the chart.</desc>`,
-		id, esc(fmtNum(ind.Baseline.Value)), esc(fmtNum(ind.Target.Value)))
+	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`, id, esc(l.tr("%v by period", ind.Name+" ("+ind.Unit+")")))
+	fmt.Fprintf(&b, `<desc id="%s-desc">%s</desc>`, id,
+		esc(l.tr("Bars show each period's figure, the line the figure to date; dashed lines mark the baseline (%v) and the target (%v). The figures are in the table below the chart.", l.num(ind.Baseline.Value), l.num(ind.Target.Value))))
 	for i := 0; i <= ticks; i++ {
 		v := lo + step*float64(i)
 		fmt.Fprintf(&b, `<line class="chart-grid" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(left), num(w-right), num(y(v)), num(y(v)))
-		fmt.Fprintf(&b, `<text class="chart-tick" x="%s" y="%s">%s</text>`, num(left-6), num(y(v)+4), esc(fmtShort(v)))
+		fmt.Fprintf(&b, `<text class="chart-tick" x="%s" y="%s">%s</text>`, num(left-6), num(y(v)+4), esc(l.short(v)))
 	}
 	fmt.Fprintf(&b, `<line class="chart-axis" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(left), num(w-right), num(y(math.Max(lo, 0))), num(y(math.Max(lo, 0))))
 	var line []string
@@ -215,9 +217,9 @@ func indicatorChartSVG(ind impact.Indicator, pts []chartPoint, id string) templa
 	for _, ref := range []struct {
 		cls, label string
 		v          float64
-	}{{"chart-baseline", "Baseline", ind.Baseline.Value}, {"chart-target", "Target", ind.Target.Value}} {
+	}{{"chart-baseline", l.tr("Baseline"), ind.Baseline.Value}, {"chart-target", l.tr("Target"), ind.Target.Value}} {
 		fmt.Fprintf(&b, `<line class="%s" x1="%s" x2="%s" y1="%s" y2="%s"/>`, ref.cls, num(left), num(w-right), num(y(ref.v)), num(y(ref.v)))
-		fmt.Fprintf(&b, `<text class="chart-ref %s-label" x="%s" y="%s">%s %s</text>`, ref.cls, num(w-right+6), num(y(ref.v)+4), ref.label, esc(fmtShort(ref.v)))
+		fmt.Fprintf(&b, `<text class="chart-ref %s-label" x="%s" y="%s">%s %s</text>`, ref.cls, num(w-right+6), num(y(ref.v)+4), esc(ref.label), esc(l.short(ref.v)))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -225,9 +227,9 @@ func indicatorChartSVG(ind impact.Indicator, pts []chartPoint, id string) templa
 
 // paramLabel names a sensitivity parameter for people.
 var paramLabel = map[string]string{
-	impact.ParamDeadweight: "Deadweight", impact.ParamAttribution: "Attribution", impact.ParamDisplacement: "Displacement",
-	impact.ParamDropOff: "Drop-off", impact.ParamProxyValues: "Proxy values", impact.ParamQuantities: "Quantities",
-	impact.ParamDiscountRate: "Discount rate", impact.ParamInputValue: "Input value",
+	impact.ParamDeadweight: translatable("Deadweight"), impact.ParamAttribution: translatable("Attribution"), impact.ParamDisplacement: translatable("Displacement"),
+	impact.ParamDropOff: translatable("Drop-off"), impact.ParamProxyValues: translatable("Proxy values"), impact.ParamQuantities: translatable("Quantities"),
+	impact.ParamDiscountRate: translatable("Discount rate"), impact.ParamInputValue: translatable("Input value"),
 }
 
 func labelOf(param string) string {
@@ -239,8 +241,8 @@ func labelOf(param string) string {
 
 // tornadoSVG draws, for each parameter, a bar from the ratio with the
 // parameter moved down to the ratio with it moved up, widest first, around
-// the base ratio, with the 1:1 break-even line marked.
-func tornadoSVG(res impact.Result, id string) template.HTML {
+// the base ratio, with the 1:1 break-even line marked, in language l.
+func tornadoSVG(l *locale, res impact.Result, id string) template.HTML {
 	sens := append([]impact.Sensitivity(nil), res.Sensitivity...)
 	sort.SliceStable(sens, func(i, j int) bool {
 		return math.Abs(sens[i].RatioUp-sens[i].RatioDown) > math.Abs(sens[j].RatioUp-sens[j].RatioDown)
@@ -263,14 +265,14 @@ func tornadoSVG(res impact.Result, id string) template.HTML {
 	x := func(v float64) float64 { return left + (v-lo)/(hi-lo)*plotW }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart tornado" viewBox="0 0 %s %s" role="img" aria-labelledby="%s-title %s-desc" xmlns="http://www.w3.org/2000/svg">`, num(w), num(h), id, id)
-	fmt.Fprintf(&b, `<title id="%s-title">Sensitivity of the SROI ratio %s</title>`, id, esc(res.RatioDisplay))
-	fmt.Fprintf(&b, `<desc id="%s-desc">For each assumption, a bar from the ratio with the assumption moved down to the ratio with it moved up, the most influential first. The base ratio and the 1:1 break-even are marked. The figures are in the table below.</desc>`, id)
+	fmt.Fprintf(&b, `<title id="%s-title">%s</title>`, id, esc(l.tr("Sensitivity of the SROI ratio %v", l.ratio(res.Ratio))))
+	fmt.Fprintf(&b, `<desc id="%s-desc">%s</desc>`, id, esc(l.tr("For each assumption, a bar from the ratio with the assumption moved down to the ratio with it moved up, the most influential first. The base ratio and the 1:1 break-even are marked. The figures are in the table below.")))
 	// Legend.
-	fmt.Fprintf(&b, `<rect class="tornado-down" x="%s" y="8" width="12" height="12"/><text class="chart-legend" x="%s" y="18">Assumption moved down</text>`, num(left), num(left+16))
-	fmt.Fprintf(&b, `<rect class="tornado-up" x="%s" y="8" width="12" height="12"/><text class="chart-legend" x="%s" y="18">Assumption moved up</text>`, num(left+190), num(left+206))
+	fmt.Fprintf(&b, `<rect class="tornado-down" x="%s" y="8" width="12" height="12"/><text class="chart-legend" x="%s" y="18">%s</text>`, num(left), num(left+16), esc(l.tr("Assumption moved down")))
+	fmt.Fprintf(&b, `<rect class="tornado-up" x="%s" y="8" width="12" height="12"/><text class="chart-legend" x="%s" y="18">%s</text>`, num(left+190), num(left+206), esc(l.tr("Assumption moved up")))
 	for i, s := range sens {
 		cy := top + float64(i)*rowH
-		fmt.Fprintf(&b, `<text class="chart-tick" x="%s" y="%s">%s</text>`, num(left-8), num(cy+rowH/2+4), esc(labelOf(s.Parameter)))
+		fmt.Fprintf(&b, `<text class="chart-tick" x="%s" y="%s">%s</text>`, num(left-8), num(cy+rowH/2+4), esc(l.tr(labelOf(s.Parameter))))
 		for _, part := range []struct {
 			cls string
 			v   float64
@@ -282,10 +284,10 @@ func tornadoSVG(res impact.Result, id string) template.HTML {
 	base := x(res.Ratio)
 	bottom := top + float64(len(sens))*rowH
 	fmt.Fprintf(&b, `<line class="tornado-base" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(base), num(base), num(top-4), num(bottom))
-	fmt.Fprintf(&b, `<text class="chart-label" x="%s" y="%s">Base %s</text>`, num(base), num(bottom+16), esc(res.RatioDisplay))
+	fmt.Fprintf(&b, `<text class="chart-label" x="%s" y="%s">%s</text>`, num(base), num(bottom+16), esc(l.tr("Base %v", l.ratio(res.Ratio))))
 	if one := x(1); one >= left && one <= w-right {
 		fmt.Fprintf(&b, `<line class="tornado-even" x1="%s" x2="%s" y1="%s" y2="%s"/>`, num(one), num(one), num(top-4), num(bottom))
-		fmt.Fprintf(&b, `<text class="chart-label" x="%s" y="%s">Break-even 1:1</text>`, num(one), num(bottom+32))
+		fmt.Fprintf(&b, `<text class="chart-label" x="%s" y="%s">%s</text>`, num(one), num(bottom+32), esc(l.tr("Break-even 1:1")))
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())

@@ -460,14 +460,15 @@ func TestImpactSVG(t *testing.T) {
 	}
 	ind := m.Indicators[0]
 	pts := []chartPoint{{Period: "2026Q1", Value: 24, HasValue: true, ToDate: 24, HasDate: true}, {Period: "2026Q2", Value: 29, HasValue: true, ToDate: 53, HasDate: true}}
+	en := testLocale(t, "en")
 	tests := []struct {
 		name  string
 		svg   string
 		count map[string]int
 	}{
-		{"logic model", string(logicModelSVG(m, "lm")), map[string]int{"rect": len(m.Nodes), "path": len(m.Links) + 1, "title": 1, "desc": 1}},
-		{"indicator chart", string(indicatorChartSVG(ind, pts, "c")), map[string]int{"rect": 2, "polyline": 1, "circle": 2, "title": 1, "desc": 1}},
-		{"tornado", string(tornadoSVG(*res, "t")), map[string]int{"rect": 2*len(res.Sensitivity) + 2, "title": 1, "desc": 1}},
+		{"logic model", string(logicModelSVG(en, m, "lm")), map[string]int{"rect": len(m.Nodes), "path": len(m.Links) + 1, "title": 1, "desc": 1}},
+		{"indicator chart", string(indicatorChartSVG(en, ind, pts, "c")), map[string]int{"rect": 2, "polyline": 1, "circle": 2, "title": 1, "desc": 1}},
+		{"tornado", string(tornadoSVG(en, *res, "t")), map[string]int{"rect": 2*len(res.Sensitivity) + 2, "title": 1, "desc": 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -497,7 +498,7 @@ func TestImpactSVG(t *testing.T) {
 	}
 	t.Run("text is escaped", func(t *testing.T) {
 		m := impact.LogicModel{Programme: `<script>"x"</script>`, Nodes: []impact.Node{{ID: "a", Kind: impact.KindActivity, Title: `A & <b>`}}}
-		svg := string(logicModelSVG(m, "x"))
+		svg := string(logicModelSVG(en, m, "x"))
 		if strings.Contains(svg, "<script>") || strings.Contains(svg, "<b>") {
 			t.Fatalf("unescaped text: %s", svg)
 		}

@@ -40,6 +40,7 @@ var plainCodes = []string{
 	"open", "acknowledged", "unresolved", "resolved", "unfounded", "duplicate", "unreachable", "remedy_contested", "new_information",
 	"person", "organization", "vessel", "aircraft",
 	"grievance", "audit_finding", "survey_finding", "audit_failed", "audit_expired", "audit_passed",
+	"weak", "moderate", "strong", "sex", "age_group", "place", "female", "male", "other",
 }
 
 // codeLabels are the codes whose plain words would read badly.

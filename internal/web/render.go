@@ -7,6 +7,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/supplychain"
 	"html/template"
 	"io/fs"
+	"math"
 	"net/http"
 	"strings"
 
@@ -49,6 +50,8 @@ func pageFuncs(l *locale) template.FuncMap {
 		"days":     l.days,
 		"percent":  l.percent,
 		"countOf":  l.countOf,
+		"ratio":    l.ratio,
+		"round":    func(v float64) int { return int(math.Round(v)) },
 		"date":     l.date,
 		"dateTime": l.dateTime,
 		// Codes for people: see labels.go.

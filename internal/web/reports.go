@@ -2,7 +2,6 @@ package web
 
 import (
 	"bytes"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -38,20 +37,21 @@ func (s *reportHandlers) reportsPage(w http.ResponseWriter, r *http.Request) {
 // and, after a supplier search, the suppliers it found to choose from.
 func (s *reportHandlers) renderReports(w http.ResponseWriter, r *http.Request, status int, found supplierSearch, subject string, searchErr error) {
 	q := r.URL.Query()
+	loc := s.localeOf(r)
 	kinds := []choice{
-		{string(report.BrandScorecard), "Scorecard: the organisation's grade A to F, with the evidence behind it", false},
-		{string(report.SupplierRisk), "Supplier risk: every supplier's risk and the factors that explain it", false},
-		{string(report.DueDiligence), "Due diligence: the six OECD steps, with the figures for each", false},
+		{string(report.BrandScorecard), loc.tr("Scorecard: the organisation's grade A to F, with the evidence behind it"), false},
+		{string(report.SupplierRisk), loc.tr("Supplier risk: every supplier's risk and the factors that explain it"), false},
+		{string(report.DueDiligence), loc.tr("Due diligence: the six OECD steps, with the figures for each"), false},
 	}
 	formats := []choice{
-		{string(report.HTML), "HTML (a web page, prints to A4)", false},
-		{string(report.PDF), fmt.Sprintf("PDF (a long supplier register prints its %d parties of highest exposure; CSV and XLSX hold every party)", report.PrintRegisterRows), false},
-		{string(report.CSV), "CSV data annex", false},
-		{string(report.XLSX), "XLSX data annex (spreadsheet)", false},
+		{string(report.HTML), loc.tr("HTML (a web page, prints to A4)"), false},
+		{string(report.PDF), loc.tr("PDF (a long supplier register prints its %v parties of highest exposure; CSV and XLSX hold every party)", loc.count(report.PrintRegisterRows)), false},
+		{string(report.CSV), loc.tr("CSV data annex"), false},
+		{string(report.XLSX), loc.tr("XLSX data annex (spreadsheet)"), false},
 	}
-	regs := []choice{{"", "All six steps (no filter)", false}}
+	regs := []choice{{"", loc.tr("All six steps (no filter)"), false}}
 	for _, req := range report.Regulations() {
-		regs = append(regs, choice{string(req.Regulation), req.Name, false})
+		regs = append(regs, choice{string(req.Regulation), loc.tr(escapeVerbs(req.Name)), false})
 	}
 	selectChoice(kinds, q.Get("kind"))
 	selectChoice(formats, q.Get("format"))

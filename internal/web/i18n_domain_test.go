@@ -1,0 +1,100 @@
+package web
+
+import (
+	"context"
+	"html"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/upstream-platform/upstream/internal/sqlstore"
+	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+)
+
+// The text domain packages and handlers build (the early-warning
+// sensitivities, the report choices, the impact diagrams and charts, the
+// SROI figures) reads in the page's language; English pages keep their
+// words.
+
+// pageIn fetches path as the session's user with the browser asking for
+// lang, and returns the page as text (entities decoded).
+func (f *fixture) pageIn(t *testing.T, session, lang, path string) string {
+	t.Helper()
+	res := f.do(t, "GET", path, "", session, map[string]string{"Accept-Language": lang})
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != 200 {
+		t.Fatalf("%s in %s: %d %.300s", path, lang, res.StatusCode, b)
+	}
+	return html.UnescapeString(string(b))
+}
+
+// checkWords fails for every wanted text the page lacks and every
+// unwanted one it shows.
+func checkWords(t *testing.T, what, page string, want, notWant []string) {
+	t.Helper()
+	for _, w := range want {
+		if !strings.Contains(page, w) {
+			t.Errorf("%s lacks %q", what, w)
+		}
+	}
+	for _, w := range notWant {
+		if strings.Contains(page, w) {
+			t.Errorf("%s shows %q", what, w)
+		}
+	}
+}
+
+func TestSensitivityPageInSpanish(t *testing.T) {
+	t.Parallel() // its own database and server
+	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	_, session := f.login(t, f.users["admin"].Email, testPassword, "")
+	page := f.pageIn(t, session, "es", "/alerts/sensitivity")
+	checkWords(t, "the Spanish sensitivity page", page,
+		[]string{"Equilibrada (predeterminada)", "Detecta la mayor cantidad de aumentos en tres días", "La menor cantidad de falsas alarmas",
+			"<td>1,83</td>", "<td>89,5\u00a0%</td>", "<td>1,5</td>"},
+		[]string{"Balanced (default)", "Catches the most rises", "false alarms per 1,000", "<td>1.83</td>"})
+	en := f.pageIn(t, session, "en", "/alerts/sensitivity")
+	checkWords(t, "the English sensitivity page", en,
+		[]string{"Balanced (default)", "Catches the most rises within three days, at nearly two false alarms per 1,000 series-days.", "<td>1.83</td>"}, nil)
+}
+
+func TestReportChoicesInPortuguese(t *testing.T) {
+	t.Parallel() // its own database and server
+	f := newReportsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	_, page := f.call(t, "analyst", "GET", "/reports", "", map[string]string{"Accept-Language": "pt-BR"})
+	page = html.UnescapeString(page)
+	checkWords(t, "the Portuguese reports page", page,
+		[]string{"Scorecard: a nota da organização, de A a F", "Risco de fornecedores: o risco de cada fornecedor",
+			"PDF (um cadastro longo de fornecedores imprime suas 500 partes", "Lei britânica de Escravidão Moderna de 2015", "As seis etapas (sem filtro)"},
+		[]string{"the organisation's grade A to F", "every supplier's risk", "UK Modern Slavery Act", "All six steps"})
+}
+
+func TestImpactPagesInFrench(t *testing.T) {
+	t.Parallel() // its own database and server
+	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	pid := f.prog.ID
+	analyses, err := f.svc.Store.Analyses(context.Background(), f.org.ID, pid)
+	if err != nil || len(analyses) == 0 {
+		t.Fatalf("the demo programme has no analysis: %v", err)
+	}
+	page := f.pageIn(t, f.sessions["analyst"], "fr", "/impact/programmes/"+pid)
+	checkWords(t, "the French programme page", page,
+		[]string{"11 étapes en cinq colonnes, des ressources à l’impact, reliées par 11 liens de causalité.",
+			"Réalisations : ce que le programme a produit", "Mesures d’activité.", "somme ; plus c’est élevé, mieux c’est",
+			"98\u00a0% du chemin entre la référence et la cible", "Les barres montrent le chiffre de chaque période", "Par sexe, toutes périodes",
+			">femme<", "0 le 1 janvier 2026", `<span class="kind-badge kind-output">réalisation</span>`,
+			"Réalisation “Survivors complete training” mène à résultat “In decent work six months on”",
+			"Moyenne, pondérée par les personnes derrière chaque chiffre", "Ressource : Funder grant",
+			// The programme's own words stay as written, marked as such.
+			`<li class="text"><strong>Funder grant</strong>`, `<td class="text">Funder grant</td>`},
+		[]string{"steps in five columns", "Outputs: what the programme delivered", "of the way from baseline to target", "Bars show each period",
+			"higher is better", "By sex", "kind-output\">output<", "2 Jan 2006", "Average, weighted by"})
+	sroi := f.pageIn(t, f.sessions["analyst"], "fr", "/impact/programmes/"+pid+"/sroi/"+analyses[0].ID)
+	ratio := f.pageIn(t, f.sessions["analyst"], "en", "/impact/programmes/"+pid+"/sroi/"+analyses[0].ID)
+	checkWords(t, "the English SROI page", ratio, []string{"Sensitivity of the SROI ratio " + analyses[0].Result.RatioDisplay, "Break-even 1:1"}, nil)
+	frRatio := strings.Replace(analyses[0].Result.RatioDisplay, ".", ",", 1)
+	checkWords(t, "the French SROI page", sroi,
+		[]string{"Sensibilité du ratio SROI " + frRatio, "Pour chaque hypothèse, une barre allant du ratio", "Équilibre 1:1", "Effet d’aubaine",
+			"Hypothèse à la baisse", "points sur chaque résultat", "Base " + frRatio},
+		[]string{"Sensitivity of the SROI ratio", "For each assumption", "Break-even", "Deadweight", "points on every outcome", "months"})
+}

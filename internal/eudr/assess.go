@@ -108,30 +108,32 @@ func (in AssessInput) Countries() []string {
 func SimplifiedApplies(in AssessInput) (bool, string) {
 	cs := in.Countries()
 	if len(cs) == 0 {
-		return false, "no country of production is known"
+		return false, kernel.Say("no country of production is known").String()
 	}
 	for _, c := range cs {
 		if in.Benchmark == nil || in.Benchmark(c) != "low" {
-			return false, fmt.Sprintf("%s is not a low-risk country", countryName(c))
+			return false, kernel.Say("%v is not a low-risk country", countryName(c)).String()
 		}
 	}
 	if in.Grievances > 0 {
-		return false, fmt.Sprintf("%d grievance(s) on land rights or environmental harm concern the chain (Art. 13(2))", in.Grievances)
+		return false, kernel.Say("%v grievance(s) on land rights or environmental harm concern the chain (Art. 13(2))", in.Grievances).String()
 	}
 	for _, p := range in.Plots {
 		if Summarise(p, in.Evidence[p.ID], in.Today).Deforestation == LossFound {
-			return false, fmt.Sprintf("forest loss was found on %s (Art. 13(2))", p.Label())
+			return false, kernel.Say("forest loss was found on %v (Art. 13(2))", p.Label()).String()
 		}
 	}
-	return true, "every country of production is low risk (Art. 13(1))"
+	return true, kernel.Say("every country of production is low risk (Art. 13(1))").String()
 }
 
 // Assess evaluates the criteria of Art. 10(2) for a lot: the ones Upstream
 // can compute from its records and the ones the analyst answered.
 func Assess(in AssessInput) []Criterion {
 	var out []Criterion
-	add := func(key, title string, l Level, computed bool, format string, args ...any) {
-		out = append(out, Criterion{Key: key, Title: title, Level: l, Finding: fmt.Sprintf(format, args...), Computed: computed})
+	// Findings are built as kernel.Text and kept as their English
+	// sentence: pages in other languages recognise the sentence.
+	add := func(key string, l Level, computed bool, finding kernel.Text) {
+		out = append(out, Criterion{Key: key, Title: criterionTitles[key], Level: l, Finding: finding.String(), Computed: computed})
 	}
 
 	// (a) country benchmark.
@@ -151,19 +153,21 @@ func Assess(in AssessInput) []Criterion {
 			}
 		case "low":
 		default:
-			b = "not benchmarked"
+			b = kernel.Say("not benchmarked").String()
 			if level == Low {
 				level = Unknown
 			}
 		}
-		parts = append(parts, countryName(c)+": "+b)
+		parts = append(parts, kernel.Say("%v: %v", countryName(c), b).String())
 	}
 	if len(cs) == 0 {
-		level, parts = Unknown, []string{"no country of production known"}
+		level, parts = Unknown, []string{kernel.Say("no country of production known").String()}
 	}
-	add("a", "Risk assigned to the country of production (Art. 29)", level, true, "%s", strings.Join(parts, "; "))
+	add("a", level, true, kernel.Plain(strings.Join(parts, "; ")))
 
-	answer := func(key, title string, a Answer, yes, no Level, what string) {
+	// An answered criterion's finding is what was asked, the answer and
+	// the note it rests on (the analyst's words, kept as written).
+	answer := func(key string, a Answer, yes, no Level, finding func(answer kernel.Text) kernel.Text) {
 		l := Unknown
 		switch a {
 		case Yes:
@@ -172,20 +176,16 @@ func Assess(in AssessInput) []Criterion {
 			l = no
 		}
 		note := in.Answers.Notes[key]
-		finding := map[Answer]string{Yes: "yes", No: "no", NotKnown: "not answered"}[a]
-		if note != "" {
-			finding += ": " + note
-		}
-		add(key, title, l, false, "%s %s", what, finding)
+		add(key, l, false, finding(answerWords(a, note)))
 	}
-	answer("b", "Presence of forests in the country or area of production", in.Answers.Forests, Medium, Low, "Forests present:")
-	answer("c", "Presence of indigenous peoples", in.Answers.IndigenousPeoples, Medium, Low, "Indigenous peoples present:")
+	answer("b", in.Answers.Forests, Medium, Low, func(v kernel.Text) kernel.Text { return kernel.Say("Forests present: %v", v) })
+	answer("c", in.Answers.IndigenousPeoples, Medium, Low, func(v kernel.Text) kernel.Text { return kernel.Say("Indigenous peoples present: %v", v) })
 	if in.Answers.IndigenousPeoples == Yes || in.Answers.IndigenousPeoples == NotKnown {
-		answer("d", "Consultation and cooperation in good faith with indigenous peoples", in.Answers.Consulted, Low, High, "Consulted in good faith:")
+		answer("d", in.Answers.Consulted, Low, High, func(v kernel.Text) kernel.Text { return kernel.Say("Consulted in good faith: %v", v) })
 	} else {
-		add("d", "Consultation and cooperation in good faith with indigenous peoples", Low, false, "No indigenous peoples present")
+		add("d", Low, false, kernel.Say("No indigenous peoples present"))
 	}
-	answer("e", "Duly reasoned claims by indigenous peoples on the land", in.Answers.Claims, High, Low, "Claims on the land:")
+	answer("e", in.Answers.Claims, High, Low, func(v kernel.Text) kernel.Text { return kernel.Say("Claims on the land: %v", v) })
 
 	// (f) prevalence of deforestation, from the evidence per plot.
 	var loss, gaps []string
@@ -193,20 +193,20 @@ func Assess(in AssessInput) []Criterion {
 		s := Summarise(p, in.Evidence[p.ID], in.Today)
 		switch s.Deforestation {
 		case LossFound:
-			loss = append(loss, fmt.Sprintf("%s (%s ha)", p.Label(), fmtHa(s.LossHa)))
+			loss = append(loss, kernel.Say("%v (%v ha)", p.Label(), fmtHa(s.LossHa)).String())
 		case NoAnalysis, AnalysisIncomplete:
 			gaps = append(gaps, p.Label())
 		}
 	}
 	switch {
 	case len(loss) > 0:
-		add("f", "Prevalence of deforestation or forest degradation", High, true, "Forest loss after 31 December 2020 on %s", strings.Join(loss, ", "))
+		add("f", High, true, kernel.Say("Forest loss after 31 December 2020 on %v", strings.Join(loss, ", ")))
 	case len(gaps) > 0:
-		add("f", "Prevalence of deforestation or forest degradation", Unknown, true, "No complete forest-loss analysis for %d of %d plot(s): %s", len(gaps), len(in.Plots), strings.Join(limit(gaps, 5), ", "))
+		add("f", Unknown, true, kernel.Say("No complete forest-loss analysis for %v of %v plot(s): %v", len(gaps), len(in.Plots), strings.Join(limit(gaps, 5), ", ")))
 	case len(in.Plots) == 0:
-		add("f", "Prevalence of deforestation or forest degradation", Unknown, true, "No plots linked to the lot")
+		add("f", Unknown, true, kernel.Say("No plots linked to the lot"))
 	default:
-		add("f", "Prevalence of deforestation or forest degradation", Low, true, "Analyses cover every plot from the cut-off date and found no forest loss")
+		add("f", Low, true, kernel.Say("Analyses cover every plot from the cut-off date and found no forest loss"))
 	}
 
 	// (g) source and reliability of the information.
@@ -224,14 +224,14 @@ func Assess(in AssessInput) []Criterion {
 	}
 	switch {
 	case len(badGeo) > 0:
-		add("g", "Source, reliability and validity of the information", High, true, "Geolocation fails the checks for %s", strings.Join(limit(badGeo, 5), ", "))
+		add("g", High, true, kernel.Say("Geolocation fails the checks for %v", strings.Join(limit(badGeo, 5), ", ")))
 	case len(noLegal) > 0:
-		add("g", "Source, reliability and validity of the information", Unknown, true, "No land title or permit on file for %d plot(s): %s", len(noLegal), strings.Join(limit(noLegal, 5), ", "))
+		add("g", Unknown, true, kernel.Say("No land title or permit on file for %v plot(s): %v", len(noLegal), strings.Join(limit(noLegal, 5), ", ")))
 	default:
-		add("g", "Source, reliability and validity of the information", Low, true, "Every plot's geolocation passes the checks and has legality documents on file")
+		add("g", Low, true, kernel.Say("Every plot's geolocation passes the checks and has legality documents on file"))
 	}
 
-	answer("h", "Concerns about the country: corruption, document falsification, law enforcement, human rights, armed conflict, sanctions", in.Answers.CountryConcerns, High, Low, "Concerns:")
+	answer("h", in.Answers.CountryConcerns, High, Low, func(v kernel.Text) kernel.Text { return kernel.Say("Concerns: %v", v) })
 
 	// (i) complexity of the supply chain.
 	suppliers, noProducer := map[string]bool{}, 0
@@ -245,27 +245,25 @@ func Assess(in AssessInput) []Criterion {
 	}
 	switch {
 	case noProducer > 0:
-		add("i", "Complexity of the supply chain and difficulty of linking products to plots", High, true, "%d plot(s) are not linked to a producer", noProducer)
+		add("i", High, true, kernel.Say("%v plot(s) are not linked to a producer", noProducer))
 	case len(suppliers) > 3:
-		add("i", "Complexity of the supply chain and difficulty of linking products to plots", Medium, true, "%d producers through %d suppliers", countProducers(in.Plots), len(suppliers))
+		add("i", Medium, true, kernel.Say("%v producers through %v suppliers", countProducers(in.Plots), len(suppliers)))
 	default:
-		add("i", "Complexity of the supply chain and difficulty of linking products to plots", Low, true, "%d producers through %d supplier(s), every plot linked to its producer", countProducers(in.Plots), len(suppliers))
+		add("i", Low, true, kernel.Say("%v producers through %v supplier(s), every plot linked to its producer", countProducers(in.Plots), len(suppliers)))
 	}
 
-	answer("j", "Risk of circumvention or of mixing with products of unknown origin", in.Answers.Mixing, High, Low, "Mixing with products of unknown origin possible:")
+	answer("j", in.Answers.Mixing, High, Low, func(v kernel.Text) kernel.Text {
+		return kernel.Say("Mixing with products of unknown origin possible: %v", v)
+	})
 
 	// (l) substantiated concerns, Upstream's own grievances among them.
 	if in.Grievances > 0 {
-		add("l", "Substantiated concerns, including grievances on land rights and environmental harm", High, true, "%d grievance(s) on land rights or environmental harm about the lot's producers or suppliers", in.Grievances)
+		add("l", High, true, kernel.Say("%v grievance(s) on land rights or environmental harm about the lot's producers or suppliers", in.Grievances))
 	} else {
-		add("l", "Substantiated concerns, including grievances on land rights and environmental harm", Low, true, "No grievance on land rights or environmental harm about the lot's producers or suppliers")
+		add("l", Low, true, kernel.Say("No grievance on land rights or environmental harm about the lot's producers or suppliers"))
 	}
 	// (m) is complementary information: its absence is no concern.
-	cert := map[Answer]string{Yes: "yes", No: "no", NotKnown: "not answered"}[in.Answers.Certified]
-	if n := in.Answers.Notes["m"]; n != "" {
-		cert += ": " + n
-	}
-	add("m", "Complementary information: certification or third-party verification", Low, false, "Certified or verified: %s", cert)
+	add("m", Low, false, kernel.Say("Certified or verified: %v", answerWords(in.Answers.Certified, in.Answers.Notes["m"])))
 	return out
 }
 
@@ -281,7 +279,7 @@ func limit(s []string, n int) []string {
 	if len(s) <= n {
 		return s
 	}
-	return append(s[:n:n], fmt.Sprintf("and %d more", len(s)-n))
+	return append(s[:n:n], kernel.Say("and %v more", len(s)-n).String())
 }
 
 // Conclusion is the outcome of a risk assessment (Art. 10(1)).
@@ -377,4 +375,48 @@ func AddMitigation(a Assessment, m Mitigation) (Assessment, error) {
 	// know of it.
 	a.Conclusion, a.DecidedBy, a.Reason, a.DecidedAt = "", "", "", time.Time{}
 	return a, nil
+}
+
+// criterionTitles say what each criterion of Art. 10(2) asks, by letter.
+var criterionTitles = map[string]string{
+	"a": "Risk assigned to the country of production (Art. 29)",
+	"b": "Presence of forests in the country or area of production",
+	"c": "Presence of indigenous peoples",
+	"d": "Consultation and cooperation in good faith with indigenous peoples",
+	"e": "Duly reasoned claims by indigenous peoples on the land",
+	"f": "Prevalence of deforestation or forest degradation",
+	"g": "Source, reliability and validity of the information",
+	"h": "Concerns about the country: corruption, document falsification, law enforcement, human rights, armed conflict, sanctions",
+	"i": "Complexity of the supply chain and difficulty of linking products to plots",
+	"j": "Risk of circumvention or of mixing with products of unknown origin",
+	"l": "Substantiated concerns, including grievances on land rights and environmental harm",
+	"m": "Complementary information: certification or third-party verification",
+}
+
+// CriterionTitles lists what the criteria ask, for the pages' catalogs.
+func CriterionTitles() []string {
+	var out []string
+	for _, t := range criterionTitles {
+		out = append(out, t)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// answerWords is an analyst's answer in words, with the note it rests on
+// (the analyst's own words, kept as written).
+func answerWords(a Answer, note string) kernel.Text {
+	switch {
+	case a == Yes && note != "":
+		return kernel.Say("yes: %v", note)
+	case a == Yes:
+		return kernel.Say("yes")
+	case a == No && note != "":
+		return kernel.Say("no: %v", note)
+	case a == No:
+		return kernel.Say("no")
+	case note != "":
+		return kernel.Say("not answered: %v", note)
+	}
+	return kernel.Say("not answered")
 }

@@ -59,7 +59,7 @@ func Checklist(in StatementInput) []Item {
 	}
 	add("product", kernel.Say("Product described: commodity, HS code, description and quantity (Art. 9(1)(a))"), true, miss)
 
-	add("annex", kernel.Say("HS codes within Annex I for the commodity (%v)", AnnexISource), false, annexMisses(l))
+	add("annex", kernel.Say("HS codes within Annex I for the commodity (%v)", kernel.Plain(AnnexISource)), false, annexMisses(l))
 
 	miss = nil
 	if len(in.Plots) == 0 {
@@ -165,7 +165,7 @@ func downstreamChecklist(l Lot) []Item {
 		miss = append(miss, kernel.Say("the quantity in kilograms of net mass"))
 	}
 	add("product", kernel.Say("Product described: commodity, HS code and quantity"), true, miss)
-	add("annex", kernel.Say("HS codes within Annex I for the commodity (%v)", AnnexISource), false, annexMisses(l))
+	add("annex", kernel.Say("HS codes within Annex I for the commodity (%v)", kernel.Plain(AnnexISource)), false, annexMisses(l))
 	miss = nil
 	if len(l.Upstream) == 0 {
 		miss = append(miss, kernel.Say("no earlier statement named: record the reference numbers your suppliers gave"))

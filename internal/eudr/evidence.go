@@ -1,7 +1,6 @@
 package eudr
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"time"
@@ -187,7 +186,7 @@ func Summarise(p Plot, ev []Evidence, today time.Time) PlotEvidence {
 		}
 		if e.Kind != ForestLoss {
 			if !e.ValidUntil.IsZero() && e.ValidUntil.Before(today) {
-				out.Expired = append(out.Expired, fmt.Sprintf("%s from %s expired on %s", e.Kind.Label(), e.Source, e.ValidUntil.Format(time.DateOnly)))
+				out.Expired = append(out.Expired, kernel.Say("%v from %v expired on %v", e.Kind.Label(), e.Source, e.ValidUntil).String())
 				continue
 			}
 			if !has[e.Kind] {
@@ -235,7 +234,7 @@ func Summarise(p Plot, ev []Evidence, today time.Time) PlotEvidence {
 		}
 	}
 	if !has[LandTitle] && !has[Permit] {
-		out.MissingLegality = append(out.MissingLegality, "a land title, right of use or permit (Art. 9(1)(h))")
+		out.MissingLegality = append(out.MissingLegality, kernel.Say("a land title, right of use or permit (Art. 9(1)(h))").String())
 	}
 	return out
 }

@@ -222,7 +222,7 @@ func TestAlertPages(t *testing.T) {
 	page := "/alerts/" + a.ID
 	analyst := f.users[account.RoleAnalyst]
 	balanced, _ := earlywarning.SensitivityByName(earlywarning.SensitivityBalanced)
-	balancedTimely := fmt.Sprintf("%.0f%%", 100*balanced.HeldOut.Timely)
+	balancedTimely := strings.TrimSuffix(fmt.Sprintf("%.1f", 100*balanced.HeldOut.Timely), ".0") + "%" // one decimal, as the page writes shares
 	balancedFalseAlarms := fmt.Sprintf("%.2f", balanced.HeldOut.FalseAlarmsPer1000)
 	tests := []struct {
 		name, role, method, path, form string

@@ -40,20 +40,29 @@ func (s *Server) eudrRoutes(h *eudrHandlers) []route {
 
 // plotStatuses are the map's colour classes, in legend order.
 var plotStatuses = []struct{ Class, Label string }{
-	{"no-loss-found", "No forest loss found after 31 December 2020"},
-	{"no-analysis", "No forest-loss analysis yet (gap)"},
-	{"incomplete", "Analysis does not cover the period"},
-	{"loss-found", "Forest loss found after the cut-off"},
-	{"geolocation-error", "Geolocation fails a check"},
+	{"no-loss-found", translatable("No forest loss found after 31 December 2020")},
+	{"no-analysis", translatable("No forest-loss analysis yet (gap)")},
+	{"incomplete", translatable("Analysis does not cover the period")},
+	{"loss-found", translatable("Forest loss found after the cut-off")},
+	{"geolocation-error", translatable("Geolocation fails a check")},
 }
 
-func statusLabel(class string) string {
+// statusLegend is the map's legend in language l.
+func statusLegend(l *locale) []struct{ Class, Label string } {
+	out := append([]struct{ Class, Label string }(nil), plotStatuses...)
+	for i := range out {
+		out[i].Label = l.tr(out[i].Label)
+	}
+	return out
+}
+
+func statusLabel(l *locale, class string) string {
 	for _, s := range plotStatuses {
 		if s.Class == class {
-			return s.Label
+			return l.tr(s.Label)
 		}
 	}
-	return class
+	return l.label(class)
 }
 
 type plotRow struct {
@@ -75,27 +84,27 @@ func (h *eudrHandlers) plotRows(loc *locale, plots []eudr.PlotStatus) ([]plotRow
 		byID[p.Plot.ID] = p
 		ps = append(ps, p.Plot)
 		r := plotRow{ID: p.Plot.ID, Ref: p.Plot.Label(), Producer: p.Plot.ProducerName, Place: p.Plot.Place, Country: loc.country(p.Plot.Country),
-			Commodity: p.Plot.Commodity, Status: p.Status(), StatusLabel: statusLabel(p.Status()), Legality: "On file"}
+			Commodity: p.Plot.Commodity, Status: p.Status(), StatusLabel: statusLabel(loc, p.Status()), Legality: loc.tr("On file")}
 		if r.Producer == "" {
 			r.Producer = p.Plot.ProducerRef
 		}
 		if a := p.Plot.AreaHa(); a > 0 {
-			r.Area = strconv.FormatFloat(float64(int64(a*100+0.5))/100, 'f', -1, 64) + " ha"
+			r.Area = loc.tr("%v ha", loc.num(a))
 		} else {
-			r.Area = "not stated"
+			r.Area = loc.tr("not stated")
 		}
 		if len(p.Evidence.MissingLegality) > 0 {
-			r.Legality = "Missing (gap)"
+			r.Legality = loc.tr("Missing (gap)")
 		}
 		if len(p.Errors) > 0 {
-			r.Problem = p.Errors[0].Message
+			r.Problem = loc.sentence(p.Errors[0].Message)
 		}
 		rows = append(rows, r)
 	}
 	var shapes []mapShape
 	for _, sh := range eudr.Sketch(ps, eudrMapW, eudrMapH) {
 		st := byID[sh.PlotID].Status()
-		shapes = append(shapes, mapShape{Shape: sh, Status: st, StatusLabel: statusLabel(st)})
+		shapes = append(shapes, mapShape{Shape: sh, Status: st, StatusLabel: statusLabel(loc, st)})
 	}
 	return rows, shapes
 }
@@ -225,18 +234,18 @@ func (h *eudrHandlers) renderOverview(w http.ResponseWriter, r *http.Request, st
 	}
 	var lots []lotRow
 	for _, l := range ov.Lots {
-		lots = append(lots, lotRow{Ref: l.Lot.Ref, URL: lotPath(l.Lot.Ref), Commodity: eudr.CommodityLabel(l.Lot.Commodity), Quantity: kg(l.Lot.NetMassKg), Plots: len(l.Lot.PlotIDs), Open: len(l.Open)})
+		lots = append(lots, lotRow{Ref: l.Lot.Ref, URL: lotPath(l.Lot.Ref), Commodity: loc.tr(escapeVerbs(eudr.CommodityLabel(l.Lot.Commodity))), Quantity: kg(loc, l.Lot.NetMassKg), Plots: len(l.Lot.PlotIDs), Open: len(l.Open)})
 	}
 	form := x.LotForm
 	if form.Plots == nil {
 		form.Plots = map[string]bool{}
 	}
 	h.render(w, r, status, "eudr.html", map[string]any{
-		"Plots": rows, "Shapes": shapes, "Legend": plotStatuses, "Lots": lots, "Width": eudrMapW, "Height": eudrMapH,
+		"Plots": rows, "Shapes": shapes, "Legend": statusLegend(loc), "Lots": lots, "Width": eudrMapW, "Height": eudrMapH,
 		"Notice": x.Notice, "Reports": x.Reports, "Operator": op, "OperatorError": x.OperatorError, "OperatorCountry": loc.country(opCountry(op)),
-		"Sizes": sizeChoices(), "Countries": operatorCountries(loc, opCountry(op)),
-		"LotFormView": lotFormView{Action: "/eudr/lots", Button: "Create the lot", Form: form, Error: x.LotError, PlotChoices: plotChoices(ov.Plots),
-			Commodities: commodityChoices(), Activities: activityChoices(), Prefix: "new", Labelled: "h-new-lot"},
+		"Sizes": sizeChoices(loc), "Countries": operatorCountries(loc, opCountry(op)),
+		"LotFormView": lotFormView{Action: "/eudr/lots", Button: loc.tr("Create the lot"), Form: form, Error: x.LotError, PlotChoices: plotChoices(loc, ov.Plots),
+			Commodities: commodityChoices(loc), Activities: activityChoices(loc), Prefix: "new", Labelled: "h-new-lot"},
 	})
 }
 
@@ -251,15 +260,16 @@ func operatorCountries(loc *locale, selected string) []option {
 	return countryOptions(loc, translatable("Choose a country"), selected)
 }
 
-func sizeChoices() []eudrChoice {
-	return []eudrChoice{{string(eudr.Large), "Large"}, {string(eudr.MediumSize), "Medium"}, {string(eudr.Small), "Small"}, {string(eudr.Micro), "Micro"}}
+func sizeChoices(l *locale) []eudrChoice {
+	return []eudrChoice{{string(eudr.Large), l.tr("Large")}, {string(eudr.MediumSize), l.tr("Medium")}, {string(eudr.Small), l.tr("Small")}, {string(eudr.Micro), l.tr("Micro")}}
 }
 
-func kg(v float64) string {
+// kg shows a net mass in whole kilograms, as the locale writes numbers.
+func kg(l *locale, v float64) string {
 	if v <= 0 {
-		return "not stated"
+		return l.tr("not stated")
 	}
-	return thousands(int64(v+0.5)) + " kg"
+	return l.tr("%v kg", l.count(int(v+0.5)))
 }
 
 func thousands(n int64) string {
@@ -317,7 +327,8 @@ func (h *eudrHandlers) renderLot(w http.ResponseWriter, r *http.Request, ref str
 			mine = append(mine, p)
 		}
 	}
-	rows, shapes := h.plotRows(h.localeOf(r), mine)
+	loc := h.localeOf(r)
+	rows, shapes := h.plotRows(loc, mine)
 	sts, err := h.eudr.Statements(r.Context(), org, f.Statement.Lot.ID)
 	if err != nil {
 		h.fail(w, r, err)
@@ -346,13 +357,13 @@ func (h *eudrHandlers) renderLot(w http.ResponseWriter, r *http.Request, ref str
 		questions = append(questions, question{Question: q, Answer: string(answers.Answer(q.Key)), Note: answers.Notes[q.Key]})
 	}
 	data := map[string]any{
-		"Lot": f.Statement.Lot, "CommodityLabel": eudr.CommodityLabel(f.Statement.Lot.Commodity), "ActivityLabel": f.Statement.Lot.Activity.Label(),
-		"Quantity": kg(f.Statement.Lot.NetMassKg), "Checklist": f.Checklist, "Open": eudr.Blocking(f.Checklist),
-		"Simplified": f.Simplified, "SimplifiedWhy": f.SimplifiedWhy, "Assessment": f.Statement.Assessment,
-		"Plots": rows, "Shapes": shapes, "Legend": plotStatuses, "Width": eudrMapW, "Height": eudrMapH,
+		"Lot": f.Statement.Lot, "CommodityLabel": loc.tr(escapeVerbs(eudr.CommodityLabel(f.Statement.Lot.Commodity))), "ActivityLabel": loc.tr(escapeVerbs(f.Statement.Lot.Activity.Label())),
+		"Quantity": kg(loc, f.Statement.Lot.NetMassKg), "Checklist": f.Checklist, "Open": eudr.Blocking(f.Checklist),
+		"Simplified": f.Simplified, "SimplifiedWhy": loc.sentence(f.SimplifiedWhy), "Assessment": f.Statement.Assessment,
+		"Plots": rows, "Shapes": shapes, "Legend": statusLegend(loc), "Width": eudrMapW, "Height": eudrMapH,
 		"Statements": sts, "Notice": x.Notice, "X": x, "Questions": questions, "Concerns": concerns, "LotPath": lotPath(f.Statement.Lot.Ref),
-		"LotFormView": lotFormView{Action: lotPath(f.Statement.Lot.Ref), Button: "Save the lot", Form: form, Error: x.LotError, PlotChoices: plotChoices(ov.Plots),
-			Commodities: commodityChoices(), Activities: activityChoices(), Prefix: "edit", Labelled: "h-edit-lot"},
+		"LotFormView": lotFormView{Action: lotPath(f.Statement.Lot.Ref), Button: loc.tr("Save the lot"), Form: form, Error: x.LotError, PlotChoices: plotChoices(loc, ov.Plots),
+			Commodities: commodityChoices(loc), Activities: activityChoices(loc), Prefix: "edit", Labelled: "h-edit-lot"},
 	}
 	h.render(w, r, status, "eudr.html", data)
 }

@@ -208,7 +208,7 @@ type plotChoice struct {
 	ID, Label string
 }
 
-func plotChoices(plots []eudr.PlotStatus) []plotChoice {
+func plotChoices(l *locale, plots []eudr.PlotStatus) []plotChoice {
 	var out []plotChoice
 	for _, p := range plots {
 		label := p.Plot.Label()
@@ -220,7 +220,7 @@ func plotChoices(plots []eudr.PlotStatus) []plotChoice {
 			about = append(about, p.Plot.Place)
 		}
 		if p.Plot.Commodity != "" {
-			about = append(about, eudr.CommodityLabel(p.Plot.Commodity))
+			about = append(about, l.tr(escapeVerbs(eudr.CommodityLabel(p.Plot.Commodity))))
 		}
 		if len(about) > 0 {
 			label += " (" + strings.Join(about, ", ") + ")"
@@ -233,18 +233,18 @@ func plotChoices(plots []eudr.PlotStatus) []plotChoice {
 // option is one eudrChoice of a select.
 type eudrChoice struct{ Value, Label string }
 
-func commodityChoices() []eudrChoice {
+func commodityChoices(l *locale) []eudrChoice {
 	var out []eudrChoice
 	for _, c := range eudr.Commodities() {
-		out = append(out, eudrChoice{c.ID, c.Label})
+		out = append(out, eudrChoice{c.ID, l.tr(escapeVerbs(c.Label))})
 	}
 	return out
 }
 
-func activityChoices() []eudrChoice {
+func activityChoices(l *locale) []eudrChoice {
 	var out []eudrChoice
 	for _, a := range []eudr.Activity{eudr.Import, eudr.Domestic, eudr.Export, eudr.Trade} {
-		out = append(out, eudrChoice{string(a), a.Label()})
+		out = append(out, eudrChoice{string(a), l.tr(escapeVerbs(a.Label()))})
 	}
 	return out
 }
@@ -269,8 +269,9 @@ func (h *eudrHandlers) createLot(w http.ResponseWriter, r *http.Request) {
 		h.renderOverview(w, r, status, overviewExtras{LotError: formError(err), LotForm: lotFormSent(r.PostForm)})
 		return
 	}
-	h.renderLot(w, r, l.Ref, http.StatusOK, lotExtras{Notice: fmt.Sprintf("Lot %s created: %s, %s, %d plot(s), %d earlier statement(s). The checklist below says what it still needs.",
-		l.Ref, eudr.CommodityLabel(l.Commodity), kg(l.NetMassKg), len(l.PlotIDs), len(l.Upstream))})
+	loc := h.localeOf(r)
+	h.renderLot(w, r, l.Ref, http.StatusOK, lotExtras{Notice: loc.tr("Lot %v created: %v, %v, %v plot(s), %v earlier statement(s). The checklist below says what it still needs.",
+		l.Ref, loc.tr(escapeVerbs(eudr.CommodityLabel(l.Commodity))), kg(loc, l.NetMassKg), len(l.PlotIDs), len(l.Upstream))})
 }
 
 // updateLot changes a lot from the form on its page.
@@ -294,8 +295,9 @@ func (h *eudrHandlers) updateLot(w http.ResponseWriter, r *http.Request) {
 		h.renderLot(w, r, ref, status, lotExtras{LotError: formError(err), LotForm: ptr(lotFormSent(r.PostForm))})
 		return
 	}
-	h.renderLot(w, r, l.Ref, http.StatusOK, lotExtras{Notice: fmt.Sprintf("Lot %s saved: %s, %s, %d plot(s), %d earlier statement(s).",
-		l.Ref, eudr.CommodityLabel(l.Commodity), kg(l.NetMassKg), len(l.PlotIDs), len(l.Upstream))})
+	loc := h.localeOf(r)
+	h.renderLot(w, r, l.Ref, http.StatusOK, lotExtras{Notice: loc.tr("Lot %v saved: %v, %v, %v plot(s), %v earlier statement(s).",
+		l.Ref, loc.tr(escapeVerbs(eudr.CommodityLabel(l.Commodity))), kg(loc, l.NetMassKg), len(l.PlotIDs), len(l.Upstream))})
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -578,20 +580,21 @@ func (h *eudrHandlers) renderPlot(w http.ResponseWriter, r *http.Request, id str
 		h.fail(w, r, err)
 		return
 	}
-	rows, shapes := h.plotRows(h.localeOf(r), []eudr.PlotStatus{ps})
+	loc := h.localeOf(r)
+	rows, shapes := h.plotRows(loc, []eudr.PlotStatus{ps})
 	day := func(t time.Time) string {
 		if t.IsZero() {
 			return ""
 		}
-		return t.Format("2 January 2006")
+		return loc.date(t)
 	}
 	var list []evidenceRow
 	for _, e := range ev {
-		row := evidenceRow{Kind: e.Kind.Label(), Source: e.Source, Date: day(e.Date), Method: e.Method, ValidUntil: day(e.ValidUntil),
-			Note: e.Note, By: e.RecordedBy, At: e.RecordedAt.Format("2 January 2006 15:04 UTC"), FileName: e.FileName}
+		row := evidenceRow{Kind: loc.tr(escapeVerbs(e.Kind.Label())), Source: e.Source, Date: day(e.Date), Method: e.Method, ValidUntil: day(e.ValidUntil),
+			Note: e.Note, By: e.RecordedBy, At: loc.dateTime(e.RecordedAt), FileName: e.FileName}
 		if e.Kind == eudr.ForestLoss {
-			row.Period = day(e.PeriodFrom) + " to " + day(e.PeriodTo)
-			row.Loss = strconv.FormatFloat(e.LossHa, 'f', -1, 64) + " ha"
+			row.Period = loc.tr("%v to %v", day(e.PeriodFrom), day(e.PeriodTo))
+			row.Loss = loc.tr("%v ha", loc.num(e.LossHa))
 		}
 		if e.FileID != "" {
 			row.FileURL = "/eudr/plots/" + url.PathEscape(ps.Plot.ID) + "/files/" + url.PathEscape(e.FileID)
@@ -600,7 +603,7 @@ func (h *eudrHandlers) renderPlot(w http.ResponseWriter, r *http.Request, id str
 	}
 	var kinds []eudrChoice
 	for _, k := range eudr.EvidenceKinds() {
-		kinds = append(kinds, eudrChoice{string(k), k.Label()})
+		kinds = append(kinds, eudrChoice{string(k), loc.tr(escapeVerbs(k.Label()))})
 	}
 	form := x.Form
 	if form.Kind == "" {
@@ -610,23 +613,33 @@ func (h *eudrHandlers) renderPlot(w http.ResponseWriter, r *http.Request, id str
 		form.PeriodFrom = eudr.Cutoff.Format(time.DateOnly)
 	}
 	h.render(w, r, status, "eudr.html", map[string]any{
-		"PlotPage": ps, "PlotRow": rows[0], "Plots": rows, "Shapes": shapes, "Legend": plotStatuses, "Width": eudrMapW, "Height": eudrMapH,
+		"PlotPage": ps, "PlotRow": rows[0], "Plots": rows, "Shapes": shapes, "Legend": statusLegend(loc), "Width": eudrMapW, "Height": eudrMapH,
 		"Evidence": list, "Kinds": kinds, "EvidenceForm": form, "Notice": x.Notice, "EvidenceError": x.Error,
-		"DeforestationLabel": ps.Evidence.Deforestation.Label(), "MissingLegality": ps.Evidence.MissingLegality, "Expired": ps.Evidence.Expired,
-		"Production": productionDates(ps.Plot), "CommodityLabel": eudr.CommodityLabel(ps.Plot.Commodity),
+		"DeforestationLabel": loc.tr(escapeVerbs(ps.Evidence.Deforestation.Label())), "MissingLegality": sentences(loc, ps.Evidence.MissingLegality),
+		"Expired": sentences(loc, ps.Evidence.Expired), "Production": productionDates(loc, ps.Plot),
+		"CommodityLabel": loc.tr(escapeVerbs(eudr.CommodityLabel(ps.Plot.Commodity))),
 	})
 }
 
-func productionDates(p eudr.Plot) string {
+// sentences shows each of a domain package's English sentences in l.
+func sentences(l *locale, list []string) []string {
+	out := make([]string, len(list))
+	for i, s := range list {
+		out[i] = l.sentence(s)
+	}
+	return out
+}
+
+func productionDates(l *locale, p eudr.Plot) string {
 	switch {
 	case p.ProductionFrom.IsZero() && p.ProductionTo.IsZero():
-		return "not stated"
+		return l.tr("not stated")
 	case p.ProductionFrom.Equal(p.ProductionTo) || p.ProductionTo.IsZero():
-		return p.ProductionFrom.Format("2 January 2006")
+		return l.date(p.ProductionFrom)
 	case p.ProductionFrom.IsZero():
-		return "until " + p.ProductionTo.Format("2 January 2006")
+		return l.tr("until %v", l.date(p.ProductionTo))
 	}
-	return p.ProductionFrom.Format("2 January 2006") + " to " + p.ProductionTo.Format("2 January 2006")
+	return l.tr("%v to %v", l.date(p.ProductionFrom), l.date(p.ProductionTo))
 }
 
 // statementFile sends one of a lot's statements as made: the printable

@@ -11,8 +11,11 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
+	"sync"
 	"time"
+	"unicode"
 
 	"golang.org/x/text/collate"
 	"golang.org/x/text/feature/plural"
@@ -58,6 +61,11 @@ type locale struct {
 	// regions names countries in the language (CLDR territory names); nil
 	// for English, which uses the ISO 3166 names of internal/country.
 	regions display.Namer
+	// messages is the catalog as read (English message to translation),
+	// and sentences its messages with verbs as patterns that recognise a
+	// sentence already written out in English (see sentence).
+	messages  map[string]string
+	sentences func() []sentencePattern
 }
 
 // catalogFile is the format of locales/<code>.json.
@@ -152,8 +160,9 @@ func loadLocales(files fs.FS) (*locales, error) {
 			}
 		}
 		ls.messages[code] = cf.Messages
-		l := &locale{Code: code, Name: cf.Name, Dir: textDirection(tag), tag: tag}
+		l := &locale{Code: code, Name: cf.Name, Dir: textDirection(tag), tag: tag, messages: cf.Messages}
 		l.p = message.NewPrinter(tag, message.Catalog(b))
+		l.sentences = sync.OnceValue(func() []sentencePattern { return sentencePatterns(cf.Messages) })
 		for m := range l.months {
 			l.months[m] = l.p.Sprintf(time.Month(m + 1).String())
 		}
@@ -373,8 +382,13 @@ func (l *locale) points(v float64) string {
 // text shows a sentence a domain package built (kernel.Text) in the
 // locale: its message through the catalog, a Text argument in turn, a day
 // as the locale writes dates, numbers with the locale's separators. A
-// message the catalog lacks reads in English.
+// message the catalog lacks reads in English. A Text read back from
+// storage holds only its English sentence: it is recognised as sentence
+// does.
 func (l *locale) text(t kernel.Text) string {
+	if len(t.Args) == 0 {
+		return l.sentence(strings.ReplaceAll(t.Msg, "%%", "%"))
+	}
 	args := make([]any, len(t.Args))
 	for i, a := range t.Args {
 		switch a := a.(type) {
@@ -412,4 +426,167 @@ func (l *locale) countOf2(v float64, one, many string) string {
 		noun = one
 	}
 	return l.num(v) + " " + l.tr(noun)
+}
+
+// A domain package stores and reports its sentences in English (a finding
+// of an EUDR risk assessment, why simplified due diligence applies): what
+// was written is the record, and reports and the API keep it. A page in
+// another language recognises such a sentence as one of the catalog's
+// messages written out — the message's fixed words around values — and
+// shows its translation with the same values, each value recognised in
+// turn. A sentence no message accounts for stays as written.
+
+// sentencePattern recognises one catalog message written out.
+type sentencePattern struct {
+	msg     string
+	re      *regexp.Regexp
+	letters int    // letters of the message's own words, verbs aside
+	longest string // its longest fixed piece, a quick test before the pattern
+}
+
+// minPatternLetters keeps messages made almost only of verbs ("%v: %v")
+// from claiming a sentence on their own: such a pattern is taken only when
+// every value it finds is recognised in turn, or inside a sentence already
+// recognised ("yes: %v" in "Forests present: yes: ...").
+const minPatternLetters = 8
+
+// sentencePatterns turns the catalog's messages with verbs into patterns,
+// the most specific (most fixed text) first.
+func sentencePatterns(messages map[string]string) []sentencePattern {
+	var out []sentencePattern
+	for msg := range messages {
+		locs := printfVerb.FindAllStringIndex(msg, -1)
+		var re strings.Builder
+		re.WriteString("^")
+		last, letters, verbs, longest := 0, 0, 0, ""
+		for _, at := range locs {
+			lit := strings.ReplaceAll(msg[last:at[0]], "%%", "%")
+			letters += countLetters(lit)
+			if len(lit) > len(longest) {
+				longest = lit
+			}
+			re.WriteString(regexp.QuoteMeta(lit))
+			if msg[at[0]:at[1]] == "%%" {
+				re.WriteString("%")
+			} else {
+				re.WriteString("(.+?)")
+				verbs++
+			}
+			last = at[1]
+		}
+		lit := strings.ReplaceAll(msg[last:], "%%", "%")
+		letters += countLetters(lit)
+		if len(lit) > len(longest) {
+			longest = lit
+		}
+		re.WriteString(regexp.QuoteMeta(lit) + "$")
+		if verbs == 0 {
+			continue
+		}
+		out = append(out, sentencePattern{msg: msg, re: regexp.MustCompile(re.String()), letters: letters, longest: longest})
+	}
+	slices.SortFunc(out, func(a, b sentencePattern) int {
+		if d := b.letters - a.letters; d != 0 {
+			return d
+		}
+		if d := len(b.re.String()) - len(a.re.String()); d != 0 {
+			return d
+		}
+		return strings.Compare(a.msg, b.msg)
+	})
+	return out
+}
+
+func countLetters(s string) int {
+	n := 0
+	for _, r := range s {
+		if unicode.IsLetter(r) {
+			n++
+		}
+	}
+	return n
+}
+
+// decimalValue is a figure written the English way inside a sentence.
+var decimalValue = regexp.MustCompile(`^-?[0-9]{1,3}(?:,[0-9]{3})*(?:\.[0-9]+)?$`)
+
+// countryWithCode is how the domain names a country in its sentences:
+// "Côte d'Ivoire (CI)".
+var countryWithCode = regexp.MustCompile(`^(.+) \(([A-Z]{2})\)$`)
+
+// sentence shows an English sentence a domain package wrote out in the
+// locale (see above); English pages show it as written.
+func (l *locale) sentence(s string) string {
+	if l.Code == defaultLocale {
+		return s
+	}
+	out, _ := l.recognise(s, 0)
+	return out
+}
+
+// recognise shows s in the locale and says whether it was recognised: a
+// message, a country, a day, a figure, or a list of them joined by "; ".
+func (l *locale) recognise(s string, depth int) (string, bool) {
+	if s == "" {
+		return s, false
+	}
+	if tr, ok := l.messages[strings.ReplaceAll(s, "%", "%%")]; ok {
+		return tr, true
+	}
+	if depth > 3 {
+		return s, false
+	}
+	if m := countryWithCode.FindStringSubmatch(s); m != nil {
+		if c, ok := country.ByAlpha2(m[2]); ok && c.Name == m[1] {
+			return l.country(m[2]) + " (" + m[2] + ")", true
+		}
+	}
+	// A day, written as the domain writes days in English (kernel.Text).
+	if len(s) == len(time.DateOnly) {
+		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			return l.date(d), true
+		}
+	}
+	// A figure with a decimal point or thousands commas (a bare whole
+	// number may be a year, and reads the same anyway).
+	if decimalValue.MatchString(s) && strings.ContainsAny(s, ".,") {
+		if v, err := strconv.ParseFloat(strings.ReplaceAll(s, ",", ""), 64); err == nil {
+			if i := strings.IndexByte(s, '.'); i >= 0 {
+				d := len(s) - i - 1 // as many decimals as written
+				return l.p.Sprint(number.Decimal(v, number.MinFractionDigits(d), number.MaxFractionDigits(d))), true
+			}
+			return l.count(int(v)), true
+		}
+	}
+	for _, p := range l.sentences() {
+		if !strings.Contains(s, p.longest) {
+			continue
+		}
+		m := p.re.FindStringSubmatch(s)
+		if m == nil {
+			continue
+		}
+		args := make([]any, len(m)-1)
+		all := true
+		for i, v := range m[1:] {
+			shown, ok := l.recognise(v, depth+1)
+			args[i], all = shown, all && ok
+		}
+		if p.letters >= minPatternLetters || all || (depth > 0 && p.letters > 0) {
+			return l.p.Sprintf(p.msg, args...), true
+		}
+	}
+	// A list the domain joined: each part in turn.
+	if parts := strings.Split(s, "; "); len(parts) > 1 {
+		all := true
+		for i, part := range parts {
+			var ok bool
+			parts[i], ok = l.recognise(part, depth+1)
+			all = all && ok
+		}
+		if all {
+			return strings.Join(parts, "; "), true
+		}
+	}
+	return s, false
 }

@@ -260,6 +260,31 @@ func implicitMessages() []string {
 		out = append(out, escapeVerbs(r.Name))
 	}
 	out = append(out, escapeVerbs(impact.NotReached))
+	// The EUDR's fixed words: commodities, activities, kinds of evidence
+	// and of statement, deforestation statuses, the criteria of Art. 10(2)
+	// and the questions the analyst answers.
+	for _, c := range eudr.Commodities() {
+		out = append(out, escapeVerbs(c.Label))
+	}
+	for _, a := range []eudr.Activity{eudr.Import, eudr.Domestic, eudr.Export, eudr.Trade} {
+		out = append(out, escapeVerbs(a.Label()))
+	}
+	for _, k := range eudr.EvidenceKinds() {
+		out = append(out, escapeVerbs(k.Label()))
+	}
+	for _, k := range []eudr.StatementKind{eudr.DueDiligence, eudr.SimplifiedDeclaration} {
+		out = append(out, escapeVerbs(k.Label()))
+	}
+	for _, s := range []eudr.DeforestationStatus{eudr.NoAnalysis, eudr.AnalysisIncomplete, eudr.LossFound, eudr.NoLossFound} {
+		out = append(out, escapeVerbs(s.Label()))
+	}
+	for _, title := range eudr.CriterionTitles() {
+		out = append(out, escapeVerbs(title))
+	}
+	for _, q := range eudr.Questions() {
+		out = append(out, escapeVerbs(q.Title))
+	}
+	out = append(out, escapeVerbs(eudr.AnnexISource))
 	return out
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"html"
 	"io"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -97,4 +98,65 @@ func TestImpactPagesInFrench(t *testing.T) {
 		[]string{"Sensibilité du ratio SROI " + frRatio, "Pour chaque hypothèse, une barre allant du ratio", "Équilibre 1:1", "Effet d’aubaine",
 			"Hypothèse à la baisse", "points sur chaque résultat", "Base " + frRatio},
 		[]string{"Sensitivity of the SROI ratio", "For each assumption", "Break-even", "Deadweight", "points on every outcome", "months"})
+}
+
+// A domain sentence stored as its English (an EUDR finding, why simplified
+// due diligence does not apply) is recognised and shown in the page's
+// language; what no message accounts for stays as written.
+func TestSentencesRecognised(t *testing.T) {
+	fr, en := testLocale(t, "fr"), testLocale(t, "en")
+	tests := []struct{ english, french string }{
+		{"Côte d'Ivoire (CI) is not a low-risk country", "Côte d’Ivoire (CI) n’est pas un pays à faible risque"},
+		{"Forests present: yes: cocoa agroforest; the park lies 60 km west", "Forêts présentes : oui : cocoa agroforest; the park lies 60 km west"},
+		{"Côte d'Ivoire (CI): standard", "Côte d’Ivoire (CI) : standard"},
+		{"Ghana (GH): high; Côte d'Ivoire (CI): not benchmarked", "Ghana (GH) : élevé; Côte d’Ivoire (CI) : non classé"},
+		{"No complete forest-loss analysis for 7 of 12 plot(s): P1, P2, P3, P4, P5, and 2 more",
+			"Pas d’analyse complète de perte forestière pour 7 parcelle(s) sur 12 : P1, P2, P3, P4, P5, and 2 more"},
+		{"Land title or right of use from Cadastre expired on 2026-01-31", "Titre foncier ou droit d’usage de Cadastre expiré le 31 janvier 2026"},
+		{"Forest loss after 31 December 2020 on PLOT-9 (2.5 ha)", "Perte forestière après le 31 décembre 2020 sur PLOT-9 (2,5 ha)"},
+		{"Analysis does not cover the period", "L’analyse ne couvre pas la période"},
+		// Words people wrote, and a sentence no message knows.
+		{"Demo data: every plot analysed", "Demo data: every plot analysed"},
+		{"the cooperative bags and tags each farmer's beans", "the cooperative bags and tags each farmer's beans"},
+	}
+	for _, tt := range tests {
+		if got := fr.sentence(tt.english); got != tt.french {
+			t.Errorf("%q in French: %q, want %q", tt.english, got, tt.french)
+		}
+		if got := en.sentence(tt.english); got != tt.english {
+			t.Errorf("%q in English: %q", tt.english, got)
+		}
+	}
+}
+
+func TestEUDRLotPageInFrench(t *testing.T) {
+	t.Parallel() // its own database and server
+	f, plots := eudrFormsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	analyst := sessionOf(t, f, "analyst")
+	lot := url.Values{"ref": {"SHIP-9"}, "commodity": {"cocoa"}, "hs_codes": {"1801"}, "description": {"Cocoa beans"}, "net_mass_kg": {"12500"},
+		"activity": {"domestic"}, "plots": {plots[0].ID, plots[1].ID}}
+	if res := f.do(t, "POST", "/eudr/lots", lot.Encode(), analyst, nil); res.StatusCode != 200 {
+		t.Fatalf("create the lot: %d", res.StatusCode)
+	}
+	answers := url.Values{"forests": {"yes"}, "note_b": {"agroforest"}, "indigenous": {"no"}}
+	if res := f.do(t, "POST", "/eudr/lots/SHIP-9/assessment", answers.Encode(), analyst, nil); res.StatusCode >= 400 {
+		t.Fatalf("assess: %d", res.StatusCode)
+	}
+	page := f.pageIn(t, analyst, "fr", "/eudr/lots/SHIP-9")
+	checkWords(t, "the French lot page", page,
+		[]string{"Côte d’Ivoire (CI) n’est pas un pays à faible risque", "Risque attribué au pays de production (art. 29)",
+			"Forêts présentes : oui : agroforest", "Peuples autochtones présents : non", "Aucun peuple autochtone présent",
+			"Mise sur le marché de produits fabriqués dans l’UE", "12\u00a0500 kg", "Cacao", "Pas encore d’analyse de perte forestière (lacune)",
+			"Règlement (UE) 2023/1115, annexe I", "(b) Y a-t-il des forêts dans le pays ou la zone de production ?", "Enregistrer le lot"},
+		[]string{"is not a low-risk country", "Risk assigned to the country", "Forests present", "No indigenous peoples present",
+			"Placing on the market", "12,500 kg", "Analysis does not cover", "No forest-loss analysis", "Regulation (EU) 2023/1115",
+			"Are there forests", "Save the lot"})
+	en := f.pageIn(t, analyst, "en", "/eudr/lots/SHIP-9")
+	checkWords(t, "the English lot page", en,
+		[]string{"Côte d'Ivoire (CI) is not a low-risk country", "Forests present: yes: agroforest", "12,500 kg",
+			"Placing on the market of products produced in the EU"}, nil)
+	plot := f.pageIn(t, analyst, "pt-BR", "/eudr/plots/"+plots[0].ID)
+	checkWords(t, "the Portuguese plot page", plot,
+		[]string{"Ainda sem análise de perda florestal (lacuna)", "um título de propriedade, direito de uso ou licença", "Cacau"},
+		[]string{"No forest-loss analysis", "a land title, right of use or permit", "not stated"})
 }

@@ -41,6 +41,7 @@ var plainCodes = []string{
 	"person", "organization", "vessel", "aircraft",
 	"grievance", "audit_finding", "survey_finding", "audit_failed", "audit_expired", "audit_passed",
 	"weak", "moderate", "strong", "sex", "age_group", "place", "female", "male", "other",
+	"negligible", "error", "warning", "standard",
 }
 
 // codeLabels are the codes whose plain words would read badly.

@@ -81,6 +81,9 @@ func pageFuncs(l *locale) template.FuncMap {
 		"money": l.money,
 		// text shows a sentence a domain package built (kernel.Text).
 		"text": l.text,
+		// sentence shows a sentence a domain package wrote out in English
+		// (a stored finding) in the page's language, when recognised.
+		"sentence": l.sentence,
 		// answerWord says a questionnaire answer ("partial") in words.
 		"answerWord": func(a string) string {
 			switch a {

@@ -448,7 +448,7 @@ type sentencePattern struct {
 // from claiming a sentence on their own: such a pattern is taken only when
 // every value it finds is recognised in turn, or inside a sentence already
 // recognised ("yes: %v" in "Forests present: yes: ...").
-const minPatternLetters = 8
+const minPatternLetters = 6
 
 // sentencePatterns turns the catalog's messages with verbs into patterns,
 // the most specific (most fixed text) first.

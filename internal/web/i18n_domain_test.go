@@ -5,9 +5,12 @@ import (
 	"html"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
+	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 )
@@ -159,4 +162,42 @@ func TestEUDRLotPageInFrench(t *testing.T) {
 	checkWords(t, "the Portuguese plot page", plot,
 		[]string{"Ainda sem análise de perda florestal (lacuna)", "um título de propriedade, direito de uso ou licença", "Cacau"},
 		[]string{"No forest-loss analysis", "a land title, right of use or permit", "not stated"})
+}
+
+// The built-in lists' names and the explanations of each hit read in the
+// page's language on the screening page; the API keeps the English.
+func TestScreeningPageInFrench(t *testing.T) {
+	t.Parallel() // its own database and server
+	fr := testLocale(t, "fr")
+	builtin, err := screening.BuiltinLists()
+	if err != nil {
+		t.Fatal(err)
+	}
+	demo, err := screening.DemoOFACSDN()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, wl := range append(builtin, demo) {
+		if got := fr.sentence(wl.List.Source); got == wl.List.Source {
+			t.Errorf("the list %q has no French name: add its name to screeningSentences", wl.List.Source)
+		}
+	}
+
+	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	analyst := f.session(t, account.RoleAnalyst)
+	if res := f.do(t, "POST", "/screening/run", "", analyst, nil); res.StatusCode >= 400 {
+		t.Fatalf("screen all: %d", res.StatusCode)
+	}
+	page := f.pageIn(t, analyst, "fr", "/screening?status=pending")
+	why := strings.Join(regexp.MustCompile(`(?s)<ul class="why">(.*?)</ul>`).FindAllString(page, -1), "\n")
+	if why == "" {
+		t.Fatalf("the French screening page explains no hit: %.2000s", page)
+	}
+	checkWords(t, "the French explanations", why, []string{"le pays CN concorde avec la liste"},
+		[]string{"agrees with the list", "low weight", "spelling", "written together", "missing from the query", "not in the list name", "sounds alike"})
+	for _, li := range regexp.MustCompile(`<li>([^<]*)</li>`).FindAllStringSubmatch(why, -1) {
+		if strings.Contains(li[1], "0.") {
+			t.Errorf("a French explanation writes a figure the English way: %q", li[1])
+		}
+	}
 }

@@ -590,3 +590,9 @@ func (l *locale) recognise(s string, depth int) (string, bool) {
 	}
 	return s, false
 }
+
+// fixed2 shows a figure with exactly two decimals ("40.00", "40,00"), as
+// the score's contributions are compared.
+func (l *locale) fixed2(v float64) string {
+	return l.p.Sprint(number.Decimal(v, number.MinFractionDigits(2), number.MaxFractionDigits(2)))
+}

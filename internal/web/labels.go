@@ -42,6 +42,10 @@ var plainCodes = []string{
 	"grievance", "audit_finding", "survey_finding", "audit_failed", "audit_expired", "audit_passed",
 	"weak", "moderate", "strong", "sex", "age_group", "place", "female", "male", "other",
 	"negligible", "error", "warning", "standard",
+	// Parties and the risk score's factors: kinds and indicators.
+	"company", "facility", "inherent", "signal", "supply chain", "child labour", "forced labour", "forced child labour",
+	"made with inputs produced with exploited labour", "prevalence of modern slavery", "working children",
+	"government effort against child labour", "exposure from suppliers", "context cap",
 }
 
 // codeLabels are the codes whose plain words would read badly.

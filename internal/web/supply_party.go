@@ -97,14 +97,14 @@ const (
 	barHeight = 22
 )
 
-func factorRows(fs []supplychain.Factor) ([]factorRow, int) {
+func factorRows(l *locale, fs []supplychain.Factor) ([]factorRow, int) {
 	top := 0.0
 	for _, f := range fs {
 		top = max(top, f.Contribution)
 	}
 	rows := make([]factorRow, len(fs))
 	for i, f := range fs {
-		rows[i] = factorRow{Factor: f, ContributionText: fmtFixed(f.Contribution, 2, false), Y: i * (barHeight + 8)}
+		rows[i] = factorRow{Factor: f, ContributionText: l.fixed2(f.Contribution), Y: i * (barHeight + 8)}
 		if top > 0 && f.Contribution > 0 {
 			rows[i].Bar = max(1, int(f.Contribution/top*barMax+0.5))
 		}
@@ -314,7 +314,7 @@ func (s *supplyHandlers) supplierPage(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	factors, chartH := factorRows(risk.Factors)
+	factors, chartH := factorRows(loc, risk.Factors)
 	data := map[string]any{
 		"Party": party, "Risk": risk, "HasRisk": hasRisk, "Row": rowOf(party, risk, hasRisk),
 		"Factors": factors, "ChartH": chartH, "ChartW": barMax + 70,

@@ -73,15 +73,16 @@ func failure(code kernel.Code, format string, args ...any) error {
 func (s *base) errorText(r *http.Request, err error) string { return s.localeOf(r).errorText(err) }
 
 // errorText translates an error's message: one made by failure through its
-// format, any other when the catalogs hold it whole. A message of a domain
-// package the catalogs do not hold reads in English.
+// format, any other when the catalogs hold it, whole or as a message
+// written out (see locale.sentence). A message of a domain package the
+// catalogs do not hold reads in English.
 func (l *locale) errorText(err error) string {
 	msg := kernel.ErrorMessage(err)
 	var pe *pageError
 	if errors.As(err, &pe) && pe.err.Message == msg {
 		return l.text(kernel.Text{Msg: pe.format, Args: pe.args})
 	}
-	return l.tr(escapeVerbs(msg))
+	return l.sentence(msg)
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

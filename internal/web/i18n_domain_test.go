@@ -201,3 +201,20 @@ func TestScreeningPageInFrench(t *testing.T) {
 		}
 	}
 }
+
+// An evidence file the scorecard refuses is refused in the reader's
+// language.
+func TestScorecardFileErrorInFrench(t *testing.T) {
+	t.Parallel() // its own database and server
+	f := newReportsFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	answer := url.Values{"question_id": {"policy.forced_labour"}, "response": {"yes"}, "answered_on": {"2026-11-20"}, "doc_date": {"2026-11-01"}}
+	body, hdr := answerForm(t, answer, "policy.txt", []byte("We prohibit forced labour.\n"))
+	hdr["Accept-Language"] = "fr"
+	res, page := f.call(t, "analyst", "POST", "/scorecards/suppliers/"+url.PathEscape(f.grinder)+"/answers", body, hdr)
+	page = html.UnescapeString(page)
+	checkWords(t, "the French refusal", page, []string{"Fichier : policy.txt n’est ni un document PDF ni une photo (JPEG, PNG, WebP)"},
+		[]string{"is not a PDF document or a photo"})
+	if res.StatusCode != 400 {
+		t.Errorf("status %d", res.StatusCode)
+	}
+}

@@ -805,9 +805,9 @@ func importSQLite(b *testing.B, data []byte, opts ingest.Options, n int, search 
 }
 
 // engineFloor measures SQLite storing exactly the rows one import of data
-// stored (see BenchmarkImportSQLite) and reports rows/s and rows/cpu-s;
-// it returns the rows/cpu-s.
-func engineFloor(b *testing.B, data []byte, opts ingest.Options, n int) float64 {
+// stored (see BenchmarkImportSQLite) and reports and returns its rows/s
+// and rows/cpu-s.
+func engineFloor(b *testing.B, data []byte, opts ingest.Options, n int) rowRates {
 	ctx := context.Background()
 	srcDSN := sqltest.DSN(b, sqlstore.SQLite)
 	src, err := sqlstore.Open(ctx, srcDSN)
@@ -870,8 +870,7 @@ func engineFloor(b *testing.B, data []byte, opts ingest.Options, n int) float64 
 		raw.Close()
 		b.StartTimer()
 	}
-	reportRows(b, n, cpu)
-	return float64(n) * float64(b.N) / cpu.Seconds()
+	return reportRows(b, n, cpu)
 }
 
 type discard struct{}
@@ -879,12 +878,17 @@ type discard struct{}
 func (discard) Party(supplychain.Party) error { return nil }
 func (discard) Link(supplychain.Link) error   { return nil }
 
-// reportRows reports rows per second of wall time and, since the machine is
-// shared and wall time varies with load, rows per second of this process's
-// CPU time, the steadier figure.
-func reportRows(b *testing.B, n int, cpu time.Duration) {
-	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-	b.ReportMetric(float64(n)*float64(b.N)/cpu.Seconds(), "rows/cpu-s")
+// rowRates are rows per second of wall time and of CPU time.
+type rowRates struct{ wall, cpu float64 }
+
+// reportRows reports and returns rows per second of wall time and, since
+// the machine is shared and wall time varies with load, rows per second of
+// this process's CPU time, the steadier figure.
+func reportRows(b *testing.B, n int, cpu time.Duration) rowRates {
+	r := rowRates{wall: float64(n) * float64(b.N) / b.Elapsed().Seconds(), cpu: float64(n) * float64(b.N) / cpu.Seconds()}
+	b.ReportMetric(r.wall, "rows/s")
+	b.ReportMetric(r.cpu, "rows/cpu-s")
+	return r
 }
 
 // cpuTime is the CPU time this process has used.

@@ -97,27 +97,50 @@ func (r *readFacilities) PartySource(id string, src ingest.Source) {
 
 func (r *readFacilities) LinkSource(supplychain.LinkKey, ingest.Source) {}
 
-// matchImported runs the facility matcher over the facilities the import
-// read against those stored and among themselves. A pair scored "same"
-// is merged (the facility read later into the one stored or read first)
-// unless an analyst kept it apart; a pair scored "review" goes to the
-// possible-duplicates queue. A facility already merged in this run, or
-// one others were merged into, is queued rather than merged again, so
-// that every merge can be undone on its own.
-func (s *Service) matchImported(ctx context.Context, w supplychain.FacilityMergeWriter, read *readFacilities) (MatchSummary, error) {
-	var sum MatchSummary
-	if len(read.order) == 0 {
-		return sum, nil
+// facilitiesRead is a writer that knows, in some imports, every facility
+// the organisation will have once it flushes, before it flushes
+// (sqlstore.Writer.FacilitiesRead); ok is false when it does not.
+type facilitiesRead interface {
+	FacilitiesRead() (ps []supplychain.Party, ok bool, err error)
+}
+
+// scoredFacilities is the matcher's work on the facilities of an import:
+// the parties compared, by the records' positions, and the pairs found.
+type scoredFacilities struct {
+	ids   []string
+	pairs []facilitymatch.Pair
+	err   error
+}
+
+// scoreEarly starts the matcher, once the last file is read, on a
+// goroutine of its own, when the writer knows already what the
+// organisation's facilities will be: the matcher's work (which is not the
+// store's) then runs beside the writer's last flush instead of after it.
+// It returns nil when there is no matcher or the writer cannot say yet;
+// matchImported then scores the stored facilities itself.
+func (s *Service) scoreEarly(ctx context.Context, w ImportWriter, read *readFacilities) (<-chan scoredFacilities, error) {
+	fr, ok := w.(facilitiesRead)
+	if s.Matcher == nil || !ok || len(read.order) == 0 {
+		return nil, nil
 	}
-	stored, err := w.Facilities()
-	if err != nil {
-		return sum, err
+	stored, ok, err := fr.FacilitiesRead()
+	if err != nil || !ok {
+		return nil, err
 	}
-	isNew := make(map[string]bool, len(read.order))
-	for _, id := range read.order {
+	order := slices.Clone(read.order)
+	out := make(chan scoredFacilities, 1)
+	go func() { out <- s.scoreFacilities(ctx, stored, order) }()
+	return out, nil
+}
+
+// scoreFacilities runs the matcher over the facilities read (order, as
+// first read) against the others stored and among themselves.
+func (s *Service) scoreFacilities(ctx context.Context, stored []supplychain.Party, order []string) scoredFacilities {
+	isNew := make(map[string]bool, len(order))
+	for _, id := range order {
 		isNew[id] = true
 	}
-	byID := make(map[string]supplychain.Party, len(read.order))
+	byID := make(map[string]supplychain.Party, len(order))
 	ids := make([]string, 0, len(stored))
 	recs := make([]facilitymatch.Record, 0, len(stored))
 	for _, p := range stored {
@@ -129,7 +152,7 @@ func (s *Service) matchImported(ctx context.Context, w supplychain.FacilityMerge
 		recs = append(recs, matchRecord(p))
 	}
 	newFrom := len(ids)
-	for _, id := range read.order {
+	for _, id := range order {
 		p, ok := byID[id]
 		if !ok {
 			continue // merged away or replaced by a party of another kind
@@ -138,9 +161,37 @@ func (s *Service) matchImported(ctx context.Context, w supplychain.FacilityMerge
 		recs = append(recs, matchRecord(p))
 	}
 	pairs, err := s.Matcher.Match(ctx, recs, newFrom)
-	if err != nil {
-		return sum, err
+	return scoredFacilities{ids: ids, pairs: pairs, err: err}
+}
+
+// matchImported runs the facility matcher over the facilities the import
+// read against those stored and among themselves, or takes its work from
+// scored when it was started early (scoreEarly). A pair scored "same"
+// is merged (the facility read later into the one stored or read first)
+// unless an analyst kept it apart; a pair scored "review" goes to the
+// possible-duplicates queue. A facility already merged in this run, or
+// one others were merged into, is queued rather than merged again, so
+// that every merge can be undone on its own.
+func (s *Service) matchImported(ctx context.Context, w supplychain.FacilityMergeWriter, read *readFacilities,
+	scored <-chan scoredFacilities) (MatchSummary, error) {
+	var sum MatchSummary
+	if len(read.order) == 0 {
+		return sum, nil
 	}
+	var run scoredFacilities
+	if scored != nil {
+		run = <-scored
+	} else {
+		stored, err := w.Facilities()
+		if err != nil {
+			return sum, err
+		}
+		run = s.scoreFacilities(ctx, stored, read.order)
+	}
+	if run.err != nil {
+		return sum, run.err
+	}
+	ids, pairs := run.ids, run.pairs
 	decided, err := w.DecidedPairs()
 	if err != nil {
 		return sum, err

@@ -210,9 +210,12 @@ func (s *Service) Import(ctx context.Context, orgID string, files []NamedFile, s
 		sum.Total.UnusedEvents += res.UnusedEvents
 		sum.Total.ErrorCount += res.ErrorCount
 	}
+	ctx, cancel := context.WithCancel(ctx) // stops a matcher started early when the import fails
+	defer cancel()
 	err := s.Store.Import(ctx, orgID, func(w ImportWriter) error {
 		facilities := &readFacilities{ImportWriter: w, origins: map[string]supplychain.Origin{},
 			origin: supplychain.Origin{ImportID: kernel.NewID()}}
+		var scored <-chan scoredFacilities // the matcher's work, when started before the last flush
 		if lw, ok := w.(supplychain.EventLedgerWriter); ok {
 			facilities.ledger = &eventLedger{w: lw}
 		}
@@ -228,6 +231,9 @@ func (s *Service) Import(ctx context.Context, orgID string, files []NamedFile, s
 				af.index = i
 				audits = append(audits, *af)
 				continue
+			}
+			if err == nil && i == len(files)-1 {
+				scored, err = s.scoreEarly(ctx, w, facilities)
 			}
 			if err == nil {
 				err = w.Flush()
@@ -255,7 +261,7 @@ func (s *Service) Import(ctx context.Context, orgID string, files []NamedFile, s
 			return kernel.Errorf(kernel.Internal, "the store cannot merge facilities")
 		}
 		var err error
-		sum.Matching, err = s.matchImported(ctx, mw, facilities)
+		sum.Matching, err = s.matchImported(ctx, mw, facilities, scored)
 		return err
 	})
 	for _, r := range read {

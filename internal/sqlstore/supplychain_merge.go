@@ -21,13 +21,7 @@ func (w *Writer) Facilities() ([]supplychain.Party, error) {
 		return nil, err
 	}
 	if w.facilities != nil {
-		// A fresh import's facilities are all the organisation has (in no
-		// particular order, as the query below returns them).
-		out := make([]supplychain.Party, 0, len(w.facilities))
-		for _, p := range w.facilities {
-			out = append(out, p)
-		}
-		return out, nil
+		return w.keptFacilities(), nil
 	}
 	rows, err := w.tx.QueryContext(w.ctx, `SELECT id, name, country, address, lat, lng, os_id, lei, gln
 		FROM parties WHERE org_id = $1 AND kind = $2`, w.org, string(supplychain.KindFacility))
@@ -48,6 +42,36 @@ func (w *Writer) Facilities() ([]supplychain.Party, error) {
 		out = append(out, p)
 	}
 	return out, classify(rows.Err(), "facilities")
+}
+
+// keptFacilities returns a fresh import's facilities, which are all the
+// organisation has (in no particular order, as Facilities' query returns
+// them).
+func (w *Writer) keptFacilities() []supplychain.Party {
+	out := make([]supplychain.Party, 0, len(w.facilities))
+	for _, p := range w.facilities {
+		out = append(out, p)
+	}
+	return out
+}
+
+// FacilitiesRead returns, in an import into an organisation that had no
+// party when it began, every facility the organisation has, as Facilities
+// will once the import flushes, without writing what the import has
+// buffered: what the matcher compares is then known while the writer is
+// still storing it. ok is false when the organisation had parties before
+// (Facilities reads them from the store) or the import has merged
+// facilities; then the caller must use Facilities.
+func (w *Writer) FacilitiesRead() (ps []supplychain.Party, ok bool, err error) {
+	if w.facilities == nil {
+		return nil, false, nil
+	}
+	// Parties buffered reach w.facilities when they are handed on for
+	// writing; links wait, so that they follow the parties they name.
+	if err := w.flushParties(); err != nil {
+		return nil, false, err
+	}
+	return w.keptFacilities(), true, nil
 }
 
 // DecidedPairs returns the pairs an analyst or an import has decided

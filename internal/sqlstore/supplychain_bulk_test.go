@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -22,12 +23,19 @@ import (
 // SQLite database at dsn, by name, read over a connection of its own.
 func schemaIndexes(t *testing.T, dsn string) map[string]string {
 	t.Helper()
+	return schemaObjects(t, dsn, "index")
+}
+
+// schemaObjects returns the definition of every schema object of type typ
+// (index, trigger) of the SQLite database at dsn, by name.
+func schemaObjects(t *testing.T, dsn, typ string) map[string]string {
+	t.Helper()
 	raw, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(dsn, "sqlite:"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
-	rows, err := raw.Query("SELECT name, coalesce(sql, '') FROM sqlite_schema WHERE type = 'index'")
+	rows, err := raw.Query("SELECT name, coalesce(sql, '') FROM sqlite_schema WHERE type = ?", typ)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,13 +54,34 @@ func schemaIndexes(t *testing.T, dsn string) map[string]string {
 	return out
 }
 
+// searchIndexSound checks, on SQLite, that the register search's FTS5
+// index holds exactly the words stored in party_search (FTS5's own
+// integrity check of an index against its content table) and that a
+// search for a word every one of n parties has finds n.
+func searchIndexSound(t *testing.T, dsn string, n int) {
+	t.Helper()
+	raw, err := sql.Open("sqlite", "file:"+strings.TrimPrefix(dsn, "sqlite:"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`INSERT INTO party_search_fts (party_search_fts, rank) VALUES ('integrity-check', 1)`); err != nil {
+		t.Fatalf("search index against its words: %v", err)
+	}
+	var found int
+	if err := raw.QueryRow(`SELECT count(*) FROM party_search_fts WHERE party_search_fts MATCH '"supplier"*'`).Scan(&found); err != nil || found != n {
+		t.Fatalf("search for a word of every party found %d, want %d (%v)", found, n, err)
+	}
+}
+
 // TestLargeImportKeepsEveryIndex imports enough rows into an empty store
 // for SQLite to drop the secondary indexes of parties and links while it
-// writes (supplychain_bulk.go): afterwards every index is there with its
-// definition, the store answers queries that read by them, and a large
-// import that fails on a bad row after the indexes were dropped stores
-// nothing and leaves them all in place. A second import into the now
-// larger store keeps its indexes throughout.
+// writes (supplychain_bulk.go): afterwards every index and trigger is
+// there with its definition, the store answers queries that read by them,
+// the search index matches the words, and a large import that fails on a
+// bad row after the indexes were dropped, or after everything was
+// written, stores nothing and leaves them all in place. A second import
+// into the now larger store keeps its indexes throughout.
 func TestLargeImportKeepsEveryIndex(t *testing.T) {
 	t.Parallel() // each test has its own database
 	ctx := context.Background()
@@ -88,8 +117,12 @@ func TestLargeImportKeepsEveryIndex(t *testing.T) {
 			if _, err := db.Migrate(ctx); err != nil {
 				t.Fatal(err)
 			}
-			var before map[string]string
+			var before, triggers map[string]string
 			if e == sqlstore.SQLite {
+				triggers = schemaObjects(t, dsn, "trigger")
+				if triggers["party_search_added"] == "" {
+					t.Fatal("trigger party_search_added missing before the import: the test no longer covers the bulk path")
+				}
 				before = schemaIndexes(t, dsn)
 				for _, name := range []string{"parties_name", "parties_name_key", "links_supplier"} {
 					if before[name] == "" {
@@ -106,13 +139,31 @@ func TestLargeImportKeepsEveryIndex(t *testing.T) {
 			if err := imp(st, org.ID, bad); !kernel.IsCode(err, kernel.Invalid) {
 				t.Fatalf("bad row: err = %v, want invalid", err)
 			}
+			// Everything written and flushed, then a failure.
+			late := errors.New("late failure")
+			err = st.Import(ctx, org.ID, func(w supplychain.ImportWriter) error {
+				if _, err := ingest.Import(ctx, bytes.NewReader(data), opts, w); err != nil {
+					return err
+				}
+				if err := w.Flush(); err != nil {
+					return err
+				}
+				return late
+			})
+			if !errors.Is(err, late) {
+				t.Fatalf("failure after the flush: err = %v", err)
+			}
 			if _, total, err := st.ListParties(ctx, org.ID, supplychain.PartyFilter{}, kernel.Page{}); err != nil || total != 0 {
-				t.Fatalf("after the failed import: %d parties stored, %v", total, err)
+				t.Fatalf("after the failed imports: %d parties stored, %v", total, err)
 			}
 			if e == sqlstore.SQLite {
 				if diff := cmp.Diff(before, schemaIndexes(t, dsn)); diff != "" {
-					t.Fatalf("indexes after the failed import (-before +after):\n%s", diff)
+					t.Fatalf("indexes after the failed imports (-before +after):\n%s", diff)
 				}
+				if diff := cmp.Diff(triggers, schemaObjects(t, dsn, "trigger")); diff != "" {
+					t.Fatalf("triggers after the failed imports (-before +after):\n%s", diff)
+				}
+				searchIndexSound(t, dsn, 0)
 			}
 
 			for range 2 { // the first import fills an empty store, the second replaces it
@@ -123,6 +174,10 @@ func TestLargeImportKeepsEveryIndex(t *testing.T) {
 					if diff := cmp.Diff(before, schemaIndexes(t, dsn)); diff != "" {
 						t.Fatalf("indexes after the import (-before +after):\n%s", diff)
 					}
+					if diff := cmp.Diff(triggers, schemaObjects(t, dsn, "trigger")); diff != "" {
+						t.Fatalf("triggers after the import (-before +after):\n%s", diff)
+					}
+					searchIndexSound(t, dsn, n)
 				}
 				_, total, err := st.ListParties(ctx, org.ID, supplychain.PartyFilter{}, kernel.Page{})
 				if err != nil || total != n {

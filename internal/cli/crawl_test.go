@@ -3,6 +3,7 @@ package cli_test
 import (
 	"cmp"
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/url"
 	"os"
@@ -142,8 +143,10 @@ var shotName = regexp.MustCompile(`[^A-Za-z0-9]+`)
 // role (admin, analyst, case handler and viewer) on a phone's screen (375 px wide), follows every link reachable
 // from the menu (one page of each kind, so the seeded supplier, case,
 // alert, programme and survey pages are among them) and fails on any id,
-// code or raw JSON in what the page shows, and on a page wider than the
-// screen (a wide table scrolls inside its own box instead). With
+// code or raw JSON in what the page shows, on a page wider than the
+// screen (a wide table scrolls inside its own box instead) and on any
+// axe-core finding of any impact (WCAG 2.1 A and AA and axe's best
+// practices), so every kind of page stays at no violations. With
 // UPSTREAM_SCREENSHOTS=DIR it also writes a full-page screenshot of every
 // page it opens, role by role (see pageShot):
 //
@@ -151,6 +154,10 @@ var shotName = regexp.MustCompile(`[^A-Za-z0-9]+`)
 func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 	testkit.SkipIfShort(t, "a crawl of the demo in headless Chromium")
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "crawl.db")
+	axe := axeSource(t)
+	if axe == "" {
+		testkit.Missing(t, axeMissing)
+	}
 	s := startServer(t, map[string]string{"UPSTREAM_DB": dsn}, "--demo")
 	demo := demoSecrets(t, s.out.String())
 	people := []struct{ role, email string }{
@@ -198,6 +205,7 @@ func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 					problems = append(problems, fmt.Sprintf("%s is %d px wider than a 375 px screen", href, overflow))
 				}
 				cancel()
+				problems = append(problems, crawlAudit(ctx, axe, href)...)
 				pageShot(t, ctx, who.role, pages, href)
 				if err1 != nil || err2 != nil {
 					problems = append(problems, fmt.Sprintf("%s: cannot be read: %v %v", href, err1, err2))
@@ -221,4 +229,30 @@ func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 			}
 		})
 	}
+}
+
+// crawlAudit runs axe-core on the page the crawl is on (at a phone's
+// width, with the page's own scripts having run) and names every
+// violation of any impact, element by element.
+func crawlAudit(ctx context.Context, axe, href string) []string {
+	c, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if _, err := chromedp.Run(c, chromedp.Evaluate[chromedp.Void](axe)); err != nil {
+		return []string{fmt.Sprintf("%s: inject axe-core: %v", href, err)}
+	}
+	out, err := chromedp.Run(c, chromedp.Evaluate[string](axeRun, chromedp.EvalAwaitPromise))
+	if err != nil {
+		return []string{fmt.Sprintf("%s: run axe-core: %v", href, err)}
+	}
+	var vs []axeViolation
+	if err := json.Unmarshal([]byte(out), &vs); err != nil {
+		return []string{fmt.Sprintf("%s: axe-core result: %v", href, err)}
+	}
+	var found []string
+	for _, v := range vs {
+		for _, n := range v.Nodes {
+			found = append(found, fmt.Sprintf("%s: accessibility (%s) %s: %s\n  at %s\n  %s", href, v.Impact, v.ID, v.Help, n.Target, strings.ReplaceAll(n.Summary, "\n", "\n  ")))
+		}
+	}
+	return found
 }

@@ -186,6 +186,7 @@ func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 			queue, seen := []string{"/"}, map[string]bool{shape("/"): true}
 			var problems []string
 			pages := 0
+			var axeTook time.Duration
 			for len(queue) > 0 && pages < 120 {
 				href := queue[0]
 				queue = queue[1:]
@@ -205,7 +206,9 @@ func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 					problems = append(problems, fmt.Sprintf("%s is %d px wider than a 375 px screen", href, overflow))
 				}
 				cancel()
+				at := time.Now()
 				problems = append(problems, crawlAudit(ctx, axe, href)...)
+				axeTook += time.Since(at)
 				pageShot(t, ctx, who.role, pages, href)
 				if err1 != nil || err2 != nil {
 					problems = append(problems, fmt.Sprintf("%s: cannot be read: %v %v", href, err1, err2))
@@ -223,7 +226,7 @@ func TestBrowserCrawlShowsNoIdsOrCodes(t *testing.T) {
 					}
 				}
 			}
-			t.Logf("%s: %d pages read, %d kinds of page seen", who.role, pages, len(seen))
+			t.Logf("%s: %d pages read, %d kinds of page seen, %v of it in axe-core", who.role, pages, len(seen), axeTook.Round(time.Millisecond))
 			for _, p := range problems {
 				t.Error(p)
 			}

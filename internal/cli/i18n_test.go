@@ -30,10 +30,10 @@ import (
 //
 // Then each demo role, in each language, follows every link reachable
 // from the menu (one page of each kind) and fails on any page that is not
-// in its language or that shows one of the catalog's English sentences
-// instead of its translation. Sentences the catalogs do not hold (names,
-// domain errors, labels built in the domain packages) are counted per page
-// and logged, so what is left to translate is on record.
+// in its language, that shows one of the catalog's English sentences
+// instead of its translation, or that shows a run of English text outside
+// what people wrote. The page shapes listed in notYetTranslated only log
+// their English, so what is left to translate is on record.
 func TestStaffPagesInEachLanguage(t *testing.T) {
 	testkit.SkipIfShort(t, "the demo in three languages")
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "i18n.db")
@@ -118,18 +118,14 @@ func TestStaffPagesInEachLanguage(t *testing.T) {
 					}
 					res.Body.Close()
 					pages, left, seen := crawlInLanguage(t, c, s.base, code, catalogs[code])
-					// The pages translated whole: the case page (as a case
-					// handler, whose key the sign-in unlocked), the
-					// scorecards, the settings and the audit log (as an
-					// admin) show no English run of text at all, beyond
-					// what people wrote (marked class="text" or with its
-					// own lang).
+					// Every page in the language, as each role reads it,
+					// shows no English run of text beyond what people
+					// wrote (marked class="text" or with its own lang, or
+					// quoted); the shapes still being translated are
+					// logged, and must still be reached.
 					for _, shape := range strictPages[who.role] {
 						if !seen[shape] {
 							t.Errorf("%s, %s: the crawl never reached %s", code, who.role, shape)
-						}
-						if runs := left[shape]; len(runs) > 0 {
-							t.Errorf("%s, %s: %s shows English: %s", code, who.role, shape, strings.Join(runs, " | "))
 						}
 					}
 					keys := make([]string, 0, len(left))
@@ -138,8 +134,12 @@ func TestStaffPagesInEachLanguage(t *testing.T) {
 					}
 					sort.Strings(keys)
 					for _, k := range keys {
-						t.Logf("%s, %s: %s still shows English outside the catalogs: %s", code, who.role, k, strings.Join(left[k], " | "))
-						leftTotal[code]++
+						if slices.Contains(notYetTranslated, k) {
+							t.Logf("%s, %s: %s still shows English outside the catalogs: %s", code, who.role, k, strings.Join(left[k], " | "))
+							leftTotal[code]++
+							continue
+						}
+						t.Errorf("%s, %s: %s shows English: %s", code, who.role, k, strings.Join(left[k], " | "))
 					}
 					t.Logf("%s, %s: %d pages read, %d with English left outside the catalogs", code, who.role, pages, len(left))
 				})
@@ -148,12 +148,20 @@ func TestStaffPagesInEachLanguage(t *testing.T) {
 	})
 }
 
-// strictPages are, per role, the pages (by shape) that must show no
-// English in another language.
+// strictPages are, per role, pages (by shape) the crawl must reach: those
+// translated first, and the domain text's pages.
 var strictPages = map[string][]string{
-	"admin":        {"/admin/settings?", "/admin/audit-log?", "/scorecards?"},
-	"analyst":      {"/scorecards?", "/scorecards/suppliers/{id}?"},
-	"case_handler": {"/cases/{id}?"},
+	"admin": {"/admin/settings?", "/admin/audit-log?", "/scorecards?", "/alerts/sensitivity?", "/reports?", "/eudr?", "/eudr/lots/{id}?",
+		"/eudr/plots/{id}?", "/impact/programmes/{id}?", "/impact/programmes/{id}/sroi/{id}?", "/screening?"},
+	"analyst":      {"/scorecards?", "/scorecards/suppliers/{id}?", "/eudr/lots/{id}?", "/impact/programmes/{id}/sroi/{id}?", "/screening?"},
+	"case_handler": {"/cases/{id}?", "/eudr/lots/{id}?", "/screening?"},
+}
+
+// notYetTranslated are the page shapes whose English is logged rather than
+// failed, while their translation is finished. Every other page fails on
+// English.
+var notYetTranslated = []string{
+	"/account?", "/alerts?", "/alerts/{id}?", "/suppliers/{id}?", "/surveys?", "/surveys/{id}?", "/surveys/{id}/texts?",
 }
 
 // readCatalogs reads the staff pages' translations from the repository:
@@ -195,9 +203,14 @@ func signedInClient(t *testing.T, base, email, password string) *http.Client {
 }
 
 var (
-	hrefAttr    = regexp.MustCompile(`<a [^>]*href="([^"]+)"`)
-	htmlLang    = regexp.MustCompile(`<html lang="([^"]+)"`)
-	hiddenParts = regexp.MustCompile(`(?is)<(script|style|code|pre|kbd|samp|head)\b.*?</(script|style|code|pre|kbd|samp|head)>`)
+	hrefAttr = regexp.MustCompile(`<a [^>]*href="([^"]+)"`)
+	htmlLang = regexp.MustCompile(`<html lang="([^"]+)"`)
+	// hiddenParts are not read as the page's language: scripts, code, and
+	// what a form field holds (what people typed or will edit).
+	hiddenParts = regexp.MustCompile(`(?is)<(script|style|code|pre|kbd|samp|head|textarea)\b.*?</(script|style|code|pre|kbd|samp|head|textarea)>`)
+	// quoted is words cited inside a sentence (a name, a question, a
+	// step's title): they are in their authors' language.
+	quoted = regexp.MustCompile(`“[^”]*”|"[^"]*"|«[^»]*»`)
 	// englishWords are words that, two or more in a short run, mark an
 	// English sentence.
 	englishWords = map[string]bool{"the": true, "and": true, "of": true, "to": true, "is": true, "are": true, "was": true, "with": true,
@@ -256,7 +269,7 @@ func crawlInLanguage(t *testing.T, c *http.Client, base, code string, catalog ma
 		}
 		var runs []string
 		for _, part := range strings.Split(text, "\x00") {
-			words := strings.Fields(strings.ToLower(part))
+			words := strings.Fields(strings.ToLower(quoted.ReplaceAllString(part, " ")))
 			n := 0
 			for _, w := range words {
 				if englishWords[strings.Trim(w, ".,;:()“”\"'")] {

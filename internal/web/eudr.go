@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/eudr"
@@ -356,8 +357,26 @@ func (h *eudrHandlers) renderLot(w http.ResponseWriter, r *http.Request, ref str
 	for _, q := range eudr.Questions() {
 		questions = append(questions, question{Question: q, Answer: string(answers.Answer(q.Key)), Note: answers.Notes[q.Key]})
 	}
+	// The criteria as found, in the page's language; an analyst's note is
+	// their own words and shows apart, as written.
+	type criterionRow struct {
+		eudr.Criterion
+		Note string
+	}
+	var criteria []criterionRow
+	if a := f.Statement.Assessment; a != nil {
+		for _, c := range a.Criteria {
+			row := criterionRow{Criterion: c}
+			if note := a.Answers.Notes[c.Key]; note != "" && strings.HasSuffix(c.Finding, ": "+note) {
+				row.Finding, row.Note = strings.TrimSuffix(c.Finding, ": "+note), note
+			}
+			row.Finding = loc.sentence(row.Finding)
+			criteria = append(criteria, row)
+		}
+	}
 	data := map[string]any{
-		"Lot": f.Statement.Lot, "CommodityLabel": loc.tr(escapeVerbs(eudr.CommodityLabel(f.Statement.Lot.Commodity))), "ActivityLabel": loc.tr(escapeVerbs(f.Statement.Lot.Activity.Label())),
+		"Criteria": criteria,
+		"Lot":      f.Statement.Lot, "CommodityLabel": loc.tr(escapeVerbs(eudr.CommodityLabel(f.Statement.Lot.Commodity))), "ActivityLabel": loc.tr(escapeVerbs(f.Statement.Lot.Activity.Label())),
 		"Quantity": kg(loc, f.Statement.Lot.NetMassKg), "Checklist": f.Checklist, "Open": eudr.Blocking(f.Checklist),
 		"Simplified": f.Simplified, "SimplifiedWhy": loc.sentence(f.SimplifiedWhy), "Assessment": f.Statement.Assessment,
 		"Plots": rows, "Shapes": shapes, "Legend": statusLegend(loc), "Width": eudrMapW, "Height": eudrMapH,

@@ -148,7 +148,7 @@ func TestEUDRLotPageInFrench(t *testing.T) {
 	page := f.pageIn(t, analyst, "fr", "/eudr/lots/SHIP-9")
 	checkWords(t, "the French lot page", page,
 		[]string{"Côte d’Ivoire (CI) n’est pas un pays à faible risque", "Risque attribué au pays de production (art. 29)",
-			"Forêts présentes : oui : agroforest", "Peuples autochtones présents : non", "Aucun peuple autochtone présent",
+			`Forêts présentes : oui : <span class="text">agroforest</span>`, "Peuples autochtones présents : non", "Aucun peuple autochtone présent",
 			"Mise sur le marché de produits fabriqués dans l’UE", "12\u00a0500 kg", "Cacao", "Pas encore d’analyse de perte forestière (lacune)",
 			"Règlement (UE) 2023/1115, annexe I", "(b) Y a-t-il des forêts dans le pays ou la zone de production ?", "Enregistrer le lot"},
 		[]string{"is not a low-risk country", "Risk assigned to the country", "Forests present", "No indigenous peoples present",
@@ -156,7 +156,7 @@ func TestEUDRLotPageInFrench(t *testing.T) {
 			"Are there forests", "Save the lot"})
 	en := f.pageIn(t, analyst, "en", "/eudr/lots/SHIP-9")
 	checkWords(t, "the English lot page", en,
-		[]string{"Côte d'Ivoire (CI) is not a low-risk country", "Forests present: yes: agroforest", "12,500 kg",
+		[]string{"Côte d'Ivoire (CI) is not a low-risk country", `Forests present: yes: <span class="text">agroforest</span>`, "12,500 kg",
 			"Placing on the market of products produced in the EU"}, nil)
 	plot := f.pageIn(t, analyst, "pt-BR", "/eudr/plots/"+plots[0].ID)
 	checkWords(t, "the Portuguese plot page", plot,

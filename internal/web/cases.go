@@ -255,7 +255,7 @@ func (s *caseHandlers) caseInbox(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "cases.html", map[string]any{"Rows": rows, "Q": q, "Stage": q.Stage, "Stages": grievance.Stages(),
 		"Severities": []grievance.Severity{grievance.SeverityUnassessed, grievance.SeverityLow, grievance.SeverityMedium, grievance.SeverityHigh, grievance.SeverityCritical},
 		"Handlers":   handlers, "Me": p.User.ID, "Problem": problem, "DangerCount": danger,
-		"Filtered": q.Receipt != "" || q.Severity != "" || q.Assignee != "" || q.Overdue || q.Danger || about != "",
+		"Filtered": q.Receipt != "" || q.Stage != "open" || q.Severity != "" || q.Assignee != "" || q.Overdue || q.Danger || about != "",
 		"About":    about,
 		"NextURL":  "/cases?" + next.Encode(), "More": len(items) == pg.Limit,
 		"Received": grievance.StageReceived, "Pending": pending})

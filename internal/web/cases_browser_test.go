@@ -163,6 +163,16 @@ func TestBrowserRemedyEvidence(t *testing.T) {
 	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
 	g.deps.Config.CookieSecure = false
 	id, _ := caseInRemediation(t, g)
+	// The handler has a person's name, which "verified by" must show
+	// instead of the address or the id.
+	handler, err := g.db.Accounts().UserByEmail(context.Background(), "case_handler@acme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	handler.Name = "Dana Silva"
+	if err := g.db.Accounts().UpdateUser(context.Background(), handler); err != nil {
+		t.Fatal(err)
+	}
 	_, h := g.login(t, "case_handler@acme.example", testPassword, "")
 	if res := g.post(t, "/cases/"+id+"/remedies", h, url.Values{"type": {"back_pay"}, "amount": {"250"}, "currency": {"USD"}, "description": {"two weeks of wages"}}); res.StatusCode != http.StatusSeeOther {
 		t.Fatalf("propose: %d", res.StatusCode)
@@ -211,6 +221,12 @@ func TestBrowserRemedyEvidence(t *testing.T) {
 	rems, _ := g.st.Remedies(context.Background(), g.org.ID, id)
 	if len(rems) != 1 || rems[0].Status != "implemented" {
 		t.Fatalf("remedy: %+v", rems)
+	}
+	if err := waitForText(ctx, "main", "(verified by Dana Silva)"); err != nil {
+		t.Errorf("who verified the remedy: %v", err)
+	}
+	if text, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"))); strings.Contains(text, handler.Email) || strings.Contains(text, handler.ID) {
+		t.Errorf("the case page shows the handler's address or id: %q", text)
 	}
 	res := g.do(t, "GET", "/cases/"+id+"/remedies/"+rems[0].ID+"/evidence", "", h, nil)
 	got := []byte(body(t, res))

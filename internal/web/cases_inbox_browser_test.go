@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -40,6 +41,12 @@ func TestBrowserCaseInboxTools(t *testing.T) {
 		t.Fatal("a report was not received")
 	}
 	locator := func(receipt string) string { return strings.ReplaceAll(receipt, "-", "")[:6] }
+	// One case has moved on, so the stage filter has something to tell
+	// apart.
+	_, handler := g.login(t, "case_handler@acme.example", testPassword, "")
+	if res := g.post(t, "/cases/"+g.reportIDByReceipt(t, plain)+"/stage", handler, url.Values{"to": {"acknowledged"}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("acknowledge: %d", res.StatusCode)
+	}
 
 	ts := httptest.NewServer(g.h)
 	defer ts.Close()
@@ -112,6 +119,20 @@ func TestBrowserCaseInboxTools(t *testing.T) {
 	}
 	narrow("the case page")
 
+	// The stage filter through the form, as a person uses it: scripts are
+	// off, so the option is chosen through the DOM.
+	if err := chromedp.Do(b,
+		chromedp.Navigate(ts.URL+"/cases"),
+		chromedp.WaitVisible(chromedp.CSS("#stage")),
+		chromedp.SetAttributeValue(chromedp.CSS(`#stage option[value="acknowledged"]`), "selected", "selected"),
+		chromedp.Submit(chromedp.CSS("#stage")),
+		chromedp.WaitVisible(chromedp.CSS("#clear-filters")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	if got := rows(); len(got) != 1 || !strings.HasPrefix(got[0], locator(plain)) || !strings.Contains(got[0], "Acknowledged") {
+		t.Errorf("stage Acknowledged chosen in the form: %q", got)
+	}
 	for _, c := range []struct {
 		query string
 		want  []string
@@ -121,6 +142,9 @@ func TestBrowserCaseInboxTools(t *testing.T) {
 		{"due=overdue", []string{locator(late)}},
 		{"danger=1", []string{locator(danger)}},
 		{"severity=unassessed", []string{locator(late), locator(plain)}},
+		{"stage=received", []string{locator(danger), locator(late)}},
+		{"stage=acknowledged", []string{locator(plain)}},
+		{"stage=investigating", []string{"No case matches the search and filters."}},
 	} {
 		if err := chromedp.Do(b, chromedp.Navigate(ts.URL+"/cases?"+c.query)); err != nil {
 			t.Fatal(err)

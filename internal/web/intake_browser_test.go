@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 	"github.com/upstream-platform/upstream/internal/testkit"
@@ -114,5 +115,62 @@ func TestBrowserReportKeepsTheSupplierFound(t *testing.T) {
 	}
 	if r.Triage.SupplierID != testSupplierID {
 		t.Errorf("the case names supplier %q, want the one the worker found (%s)", r.Triage.SupplierID, testSupplierID)
+	}
+}
+
+// TestBrowserReportKeepsTheSupplierChosenAmongSeveral: the worker's search
+// finds several companies; with scripts off they choose the second one
+// and send the report: the case names the one they chose, not the first
+// match and not none.
+func TestBrowserReportKeepsTheSupplierChosenAmongSeveral(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	if err := g.db.Accounts().SetSupplierSearch(context.Background(), g.org.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	dyeing := kernel.NewID()
+	g.deps.Intake.Suppliers = fakeSuppliers{
+		{ID: testSupplierID, Name: "Golden Thread Spinning Mills", Country: "IN"},
+		{ID: dyeing, Name: "Golden Thread Dyeing Works", Country: "BD"},
+	}
+	ts := httptest.NewServer(g.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(ts.URL+"/report/acme?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#q")),
+		chromedp.SendKeys(chromedp.CSS("#q"), "golden thread"),
+		chromedp.Submit(chromedp.CSS("#q")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#supplier-matches", "Golden Thread Dyeing Works (BD)"); err != nil {
+		t.Fatal(err)
+	}
+	choices, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#supplier-matches input[name="supplier_id"]')).map(i => i.value)`))
+	if err != nil || len(choices) != 3 || choices[2] != "none" {
+		t.Fatalf("choices %q (%v): want both matches and none of these", choices, err)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#supplier-matches input[value="`+dyeing+`"]`)),
+		chromedp.SendKeys(chromedp.CSS("#narrative"), "The dye house locks the gate at night"),
+		chromedp.Click(chromedp.CSS("#send")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main", reporterText["en"]["sent"]); err != nil {
+		t.Fatal(err)
+	}
+	rc, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#receipt")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := g.st.Report(context.Background(), g.org.ID, g.reportIDByReceipt(t, strings.TrimSpace(rc)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Triage.SupplierID != dyeing {
+		t.Errorf("the case names supplier %q, want the one the worker chose (%s)", r.Triage.SupplierID, dyeing)
 	}
 }

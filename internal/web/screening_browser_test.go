@@ -116,3 +116,104 @@ func TestBrowserReplaceListWithoutJavaScript(t *testing.T) {
 		t.Fatalf("the list's edition is not shown: %v", err)
 	}
 }
+
+// TestBrowserBulkReviewGroupedBySupplier: with scripts off, an analyst
+// reads the queue grouped by supplier (each group names its supplier and
+// links it), narrows it by list and by status through the filter form,
+// ticks both hits and decides them with one reason; both are stored with
+// that reason, and the status filter then finds them.
+func TestBrowserBulkReviewGroupedBySupplier(t *testing.T) {
+	for _, decision := range []string{"dismissed", "confirmed"} {
+		t.Run(decision, func(t *testing.T) {
+			f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+			f.deps.Config.CookieSecure = false
+			ts := httptest.NewServer(f.h)
+			defer ts.Close()
+			ctx := testkit.Browser(t, false)
+			err := chromedp.Do(ctx,
+				browserSignIn(ts.URL+"/screening", "analyst@acme.example", testPassword),
+				chromedp.WaitVisible(chromedp.CSS("#screen-all")),
+				chromedp.Click(chromedp.CSS("#screen-all")),
+			)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := waitForText(ctx, "#queue-counts", "2 pending, 0 confirmed, 0 dismissed."); err != nil {
+				t.Fatal(err)
+			}
+			groups, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#queue tr.group a")).map(a => a.getAttribute("href") + " " + a.textContent)`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := map[string]bool{"/suppliers/s1 Hoshine Silicon Industry Company Limited": true, "/suppliers/s2 Ninestar Corp": true}
+			if len(groups) != 2 || !want[groups[0]] || !want[groups[1]] {
+				t.Fatalf("supplier groups %q, want one linked group per supplier", groups)
+			}
+			// Filter through the form: the list, then a status with no hits.
+			filter := func(field, value string) {
+				t.Helper()
+				err := chromedp.Do(ctx,
+					chromedp.SetAttributeValue(chromedp.CSS(`#`+field+` option[value="`+value+`"]`), "selected", "selected"),
+					chromedp.Submit(chromedp.CSS("#"+field)),
+				)
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			filter("list", "uflpa")
+			if err := waitForText(ctx, "#queue caption", "pending hits on UFLPA"); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#queue input[name=hit]").length`)); err != nil || n != 2 {
+				t.Fatalf("hits on the list: %d (%v)", n, err)
+			}
+			filter("status", decision)
+			if err := waitForText(ctx, "#queue", "No hits match."); err != nil {
+				t.Fatal(err)
+			}
+			filter("status", "pending")
+			if err := waitForText(ctx, "#queue caption", "pending hits"); err != nil {
+				t.Fatal(err)
+			}
+			ids, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll("#queue input[name=hit]")).map(c => c.id)`))
+			if err != nil || len(ids) != 2 {
+				t.Fatalf("boxes to tick: %q (%v)", ids, err)
+			}
+			var steps []chromedp.Action[chromedp.Void]
+			for _, id := range ids {
+				steps = append(steps, chromedp.Click(chromedp.CSS("#"+id)))
+			}
+			button := map[string]string{"dismissed": "#bulk-dismiss", "confirmed": "#bulk-confirm"}[decision]
+			steps = append(steps,
+				chromedp.SendKeys(chromedp.CSS("#bulk-reason"), "checked against the registry extract"),
+				chromedp.Click(chromedp.CSS(button)),
+			)
+			if err := chromedp.Do(ctx, steps...); err != nil {
+				t.Fatal(err)
+			}
+			if err := waitForText(ctx, "#flash", "2 hits "+decision); err != nil {
+				t.Fatalf("no confirmation: %v", err)
+			}
+			counts := map[string]string{"dismissed": "0 pending, 0 confirmed, 2 dismissed.", "confirmed": "0 pending, 2 confirmed, 0 dismissed."}[decision]
+			if err := waitForText(ctx, "#queue-counts", counts); err != nil {
+				t.Fatal(err)
+			}
+			for _, party := range []string{"s1", "s2"} {
+				items, err := f.db.Screening().ListReviewItems(t.Context(), reviewFilterFor(f.org.ID, party))
+				if err != nil || len(items) != 1 {
+					t.Fatalf("stored items of %s: %v %v", party, items, err)
+				}
+				if it := items[0]; string(it.Status) != decision || it.Decision == nil || it.Decision.Reason != "checked against the registry extract" {
+					t.Errorf("%s after the bulk decision: %+v", party, it)
+				}
+			}
+			filter("status", decision)
+			if err := waitForText(ctx, "#queue caption", decision+" hits"); err != nil {
+				t.Fatal(err)
+			}
+			if n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("#queue tbody tr:not(.group)").length`)); err != nil || n != 2 {
+				t.Errorf("the %s filter shows %d rows (%v), want both", decision, n, err)
+			}
+		})
+	}
+}

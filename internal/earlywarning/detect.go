@@ -25,7 +25,7 @@ func (d Detection) Trigger(orgID string, subject Subject, severity Severity) Tri
 	return Trigger{
 		OrgID: orgID, Key: "anomaly/" + subject.String(), Kind: KindGrievanceCount, Subject: subject,
 		Detector: d.Detector, Severity: severity, Score: d.Score, At: d.Day.Time(),
-		Source: "earlywarning:" + d.Detector,
+		Source: DetectorSource{Detector: d.Detector}.String(),
 	}
 }
 

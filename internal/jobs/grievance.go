@@ -142,7 +142,7 @@ func (c *CaseEscalation) Run(ctx context.Context) (int, error) {
 			_, _, err := c.Alerts.Raise(ctx, earlywarning.Trigger{OrgID: o.ID, Key: "case-overdue/" + it.Report.ID,
 				Kind: earlywarning.KindCaseOverdue, Subject: earlywarning.Subject{Kind: earlywarning.SubjectCase, ID: it.Report.ID},
 				Detector: "response-time", Severity: sev, Score: float64(level), At: c.Clock.Now(),
-				Source: fmt.Sprintf("stage %s due %s", it.Deadline.Stage, it.Deadline.Due)})
+				Source: earlywarning.CaseDueSource{Stage: string(it.Deadline.Stage), Due: it.Deadline.Due.String()}.String()})
 			if err != nil {
 				errs = append(errs, fmt.Errorf("organisation %s: case %s: %w", o.Slug, it.Report.ID, err))
 				continue
@@ -205,7 +205,7 @@ func (f *IntakeFlood) Run(ctx context.Context) (int, error) {
 		_, change, err := f.Alerts.Raise(ctx, earlywarning.Trigger{OrgID: o.ID, Key: "intake-flood/" + day,
 			Kind: earlywarning.KindIntakeFlood, Subject: earlywarning.Subject{Kind: earlywarning.SubjectOrg, ID: o.Slug},
 			Detector: "intake-flood", Severity: earlywarning.SeverityHigh, Score: float64(counts[day]), At: now,
-			Source: fmt.Sprintf("%d grievance reports received on %s, against a usual %.0f a day: look at the inbox and mark junk as spam", counts[day], day, usual)})
+			Source: earlywarning.FloodSource{Count: counts[day], Day: day, Usual: usual}.String()})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("organisation %s: %w", o.Slug, err))
 			continue

@@ -60,7 +60,7 @@ func (r *RiskChanges) Run(ctx context.Context) (int, error) {
 				OrgID: o.ID, Kind: earlywarning.KindRiskScoreChange,
 				Subject: earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: c.PartyID},
 				At:      now, Value: c.New - *c.Old,
-				Source: fmt.Sprintf("exposure %.1f to %.1f", *c.Old, c.New)})
+				Source: earlywarning.ExposureSource{From: *c.Old, To: c.New}.String()})
 		}
 		if len(sigs) > 0 {
 			if err := r.Signals.PutSignals(ctx, sigs); err != nil {

@@ -65,8 +65,8 @@ func (j *SurveyDaily) Run(ctx context.Context) (int, error) {
 					Key:  fmt.Sprintf("survey/%s/%d/%s/%s", sv.ID, c.ToRound, c.SiteID, c.Question),
 					Kind: earlywarning.KindSurveyWorsening, Subject: earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: c.SiteID},
 					Detector: "two-round comparison", Severity: sev, Score: c.Z, At: j.Clock.Now(),
-					Source: fmt.Sprintf("survey %q, round %d against round %d: %s concerning answers to %q, from %.0f%% to %.0f%%",
-						sv.Title, c.ToRound, c.FromRound, grievance.Label(c.Indicator, "en"), q.Wording("en"), 100*c.FromShare, 100*c.ToShare)})
+					Source: earlywarning.SurveySource{Survey: sv.Title, ToRound: c.ToRound, FromRound: c.FromRound,
+						Indicator: grievance.Label(c.Indicator, "en"), Question: q.Wording("en"), From: c.FromShare, To: c.ToShare}.String()})
 				if err != nil {
 					errs = append(errs, fmt.Errorf("organisation %s: survey %s: %w", o.Slug, sv.ID, err))
 					continue

@@ -223,7 +223,7 @@ func (s *ReviewService) Decide(ctx context.Context, orgID, id string, status Rev
 	if status == StatusConfirmed && s.Signals != nil {
 		sig := earlywarning.Signal{ID: "wh-" + it.ID, OrgID: orgID, Kind: earlywarning.KindWatchlistHit,
 			Subject: earlywarning.Subject{Kind: earlywarning.SubjectParty, ID: it.PartyID},
-			At:      s.Clock.Now(), Value: it.Score, Source: "screening: " + it.ListName + " " + it.EntityID}
+			At:      s.Clock.Now(), Value: it.Score, Source: earlywarning.ScreeningSource{List: it.ListName, Entity: it.EntityID}.String()}
 		if err := s.Signals.PutSignals(ctx, []earlywarning.Signal{sig}); err != nil {
 			return it, fmt.Errorf("record the confirmed hit as a signal: %w", err)
 		}

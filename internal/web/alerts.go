@@ -3,6 +3,7 @@ package web
 import (
 	"cmp"
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -73,6 +74,8 @@ type alertView struct {
 	Chart *alertChart
 	// Behind links to the suppliers, country and cases behind the alert.
 	Behind []alertLink
+	// SourceText says what raised the alert, in the page's language.
+	SourceText template.HTML
 }
 
 // userNames maps the ids of an organisation's users to their display
@@ -104,6 +107,7 @@ func (s *alertHandlers) viewOf(ctx context.Context, p account.Principal, charts 
 		AssignedName: name(a.AssignedTo), AckedName: name(a.AcknowledgedBy), ResolvedName: name(a.ResolvedBy),
 		Subject: s.subjectOf(ctx, charts.l, a.OrgID, a.Subject), Signal: signalLabel(charts.l, a.Kind), DetectorText: detectorLabel(charts.l, a.Detector)}
 	v.Behind = s.behindLinks(ctx, charts.l, p, a, v.Subject)
+	v.SourceText = charts.l.alertSource(a.Source)
 	partyName := ""
 	if a.Subject.Kind == earlywarning.SubjectParty {
 		partyName = v.Subject.Name

@@ -28,14 +28,16 @@ type partyGetter interface {
 	GetParty(ctx context.Context, orgID, id string) (supplychain.Party, error)
 }
 
-// datasetTitles name the built-in reference datasets.
+// datasetTitles describe the built-in reference datasets in words the
+// catalogs translate: the publications' own titles are English proper
+// names, which the description carries in the reader's language.
 var datasetTitles = map[string]string{
-	refdata.ILABGoods:     "ILAB List of Goods Produced by Child Labor or Forced Labor",
-	refdata.ILABFindings:  "ILAB Findings on the Worst Forms of Child Labor",
-	refdata.GSI:           "Global Slavery Index 2023",
-	refdata.EUDRBenchmark: "EUDR country benchmark",
-	refdata.EUDRList:      "EUDR commodities",
-	refdata.ISO3166:       "ISO 3166 countries",
+	refdata.ILABGoods:     translatable("ILAB List of Goods Produced by Child Labor or Forced Labor"),
+	refdata.ILABFindings:  translatable("ILAB Findings on the Worst Forms of Child Labor"),
+	refdata.GSI:           translatable("Global Slavery Index 2023"),
+	refdata.EUDRBenchmark: translatable("EUDR country benchmark"),
+	refdata.EUDRList:      translatable("EUDR commodities"),
+	refdata.ISO3166:       translatable("ISO 3166 countries"),
 }
 
 // subjectOf names an alert's subject in l's language.
@@ -57,9 +59,9 @@ func (s *alertHandlers) subjectOf(ctx context.Context, l *locale, orgID string, 
 		return subjectView{Name: l.tr("grievances: %v", grievance.Label(grievance.Category(sub.ID), l.Code))}
 	case earlywarning.SubjectDataset:
 		if t, ok := datasetTitles[sub.ID]; ok {
-			return subjectView{Name: t}
+			return subjectView{Name: l.tr(t)}
 		}
-		return subjectView{Name: "reference data: " + words(sub.ID)}
+		return subjectView{Name: l.tr("reference data: %v", words(sub.ID))}
 	case earlywarning.SubjectCase:
 		return subjectView{Name: l.tr("a grievance case"), Href: "/cases/" + sub.ID}
 	case earlywarning.SubjectOrg:

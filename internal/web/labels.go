@@ -80,6 +80,13 @@ func label(code string) string {
 	return code
 }
 
+// isCode reports whether s is a code the system keeps, which label turns
+// into words, rather than text such as a source's title.
+func isCode(s string) bool {
+	_, ok := codeLabels[s]
+	return ok || codeShape.MatchString(s)
+}
+
 // codeShape is what a code looks like: lower-case words joined by
 // underscores or hyphens.
 var codeShape = regexp.MustCompile(`^[a-z0-9]+(?:[_-][a-z0-9]+)+$`)

@@ -56,7 +56,11 @@ func pageFuncs(l *locale) template.FuncMap {
 		"dateTime": l.dateTime,
 		// Codes for people: see labels.go.
 		"label": func(code any) string { return l.label(fmt.Sprint(code)) },
-		"role":  func(r account.Role) string { return l.tr(escapeVerbs(roleLabel(r))) },
+		// isCode tells a code the system keeps (shown through label, in
+		// the page's language) from a proper name such as a reference
+		// source's title, which stays in its own language, English.
+		"isCode": isCode,
+		"role":   func(r account.Role) string { return l.tr(escapeVerbs(roleLabel(r))) },
 		// sortHead describes one sortable column heading of a table whose
 		// data holds Sorted (the current order) and SortBy (links by key).
 		// The heading of the current order links to its reverse.

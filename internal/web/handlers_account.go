@@ -26,7 +26,7 @@ func (s *accountHandlers) renderAccount(w http.ResponseWriter, r *http.Request, 
 	loc := s.localeOf(r)
 	rows := make([]tokenRow, len(tokens))
 	for i, t := range tokens {
-		rows[i] = tokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, State: t.State(now), Access: t.Scopes.Labels(),
+		rows[i] = tokenRow{ID: t.ID, Name: t.Name, Prefix: t.Prefix, State: t.State(now), Access: scopeLabels(loc, t.Scopes),
 			Created: loc.date(t.CreatedAt), Expires: loc.tr("never"), Used: loc.tr("never")}
 		if !t.ExpiresAt.IsZero() {
 			rows[i].Expires = loc.dateTime(t.ExpiresAt)
@@ -44,7 +44,7 @@ func (s *accountHandlers) renderAccount(w http.ResponseWriter, r *http.Request, 
 	for _, a := range account.ScopeAreas {
 		lv := a.Levels(p.User.Role)
 		if len(lv) > 0 {
-			areas = append(areas, tokenAreaChoice{Name: a.Name, Label: a.Label, CanRead: slices.Contains(lv, account.LevelRead),
+			areas = append(areas, tokenAreaChoice{Name: a.Name, Label: loc.tr(escapeVerbs(a.Label)), CanRead: slices.Contains(lv, account.LevelRead),
 				CanWrite: slices.Contains(lv, account.LevelWrite)})
 		}
 	}
@@ -221,4 +221,20 @@ func (s *accountHandlers) failOnAccount(w http.ResponseWriter, r *http.Request, 
 		return
 	}
 	s.fail(w, r, err)
+}
+
+// scopeLabels says what a token may do, area by area, in loc's language
+// (account.Scopes.Labels says it in English for the API and the CLI).
+func scopeLabels(loc *locale, ss account.Scopes) []string {
+	var out []string
+	for _, a := range account.ScopeAreas {
+		area := loc.tr(escapeVerbs(a.Label))
+		switch {
+		case slices.Contains(ss, account.Scope(a.Name+":"+account.LevelWrite)):
+			out = append(out, loc.tr("%v: read and write", area))
+		case slices.Contains(ss, account.Scope(a.Name+":"+account.LevelRead)):
+			out = append(out, loc.tr("%v: read only", area))
+		}
+	}
+	return out
 }

@@ -265,6 +265,15 @@ func (l *locale) percent(share float64) string {
 	return l.p.Sprint(number.Percent(share, number.MaxFractionDigits(1)))
 }
 
+// wholePercent shows a share as a whole per cent ("65%", "65 %"), for
+// survey figures whose intervals are wider than a decimal.
+func (l *locale) wholePercent(share float64) string {
+	if math.IsNaN(share) || math.IsInf(share, 0) {
+		return "–"
+	}
+	return l.p.Sprint(number.Percent(share, number.MaxFractionDigits(0)))
+}
+
 // countOf shows a count with the noun that agrees with it in the locale
 // (French and Portuguese take the singular for 0 as well as 1); one and
 // many are the English nouns, translated through the catalog.

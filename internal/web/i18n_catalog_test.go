@@ -17,6 +17,7 @@ import (
 	"text/template/parse"
 	"time"
 
+	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/eudr"
 	"github.com/upstream-platform/upstream/internal/impact"
@@ -235,6 +236,9 @@ func implicitMessages() []string {
 	}
 	for _, k := range auditKinds {
 		out = append(out, k.Label)
+	}
+	for _, a := range account.ScopeAreas {
+		out = append(out, escapeVerbs(a.Label))
 	}
 	// The scorecard's themes, questions, measures and steps: fixed English
 	// sentences of the domain, each its own key.

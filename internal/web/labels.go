@@ -46,6 +46,7 @@ var plainCodes = []string{
 	"company", "facility", "inherent", "signal", "supply chain", "child labour", "forced labour", "forced child labour",
 	"made with inputs produced with exploited labour", "prevalence of modern slavery", "working children",
 	"government effort against child labour", "exposure from suppliers", "context cap",
+	"worse", "better", // survey changes
 }
 
 // codeLabels are the codes whose plain words would read badly.

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -66,29 +67,32 @@ type surveyRow struct {
 	Sites, Rounds, Questions int
 }
 
-func surveyStatus(sv survey.Survey, today grievance.Day) string {
+func surveyStatus(l *locale, sv survey.Survey, today grievance.Day) string {
 	if r := sv.Schedule.Round(today); r > 0 {
-		return fmt.Sprintf("open (round %d of %d)", r, sv.Schedule.Rounds)
+		return l.tr("open (round %v of %v)", r, sv.Schedule.Rounds)
 	}
 	if sv.Schedule.Ended(today) {
-		return "ended"
+		return l.tr("ended")
 	}
 	if today.Before(sv.Schedule.Opens) {
-		return "scheduled"
+		return l.tr("scheduled")
 	}
-	return "between rounds"
+	return l.tr("between rounds")
 }
 
-func formatDay(d grievance.Day) string {
+// day shows a survey's day as l writes dates.
+func (l *locale) day(d grievance.Day) string {
 	if d.IsZero() {
 		return ""
 	}
-	return d.Time().Format("2 January 2006")
+	return l.date(d.Time())
 }
 
 type libraryOption struct {
-	Key, Text, Indicator string
-	Checked              bool
+	Key       string
+	Text      authoredText
+	Indicator string
+	Checked   bool
 }
 
 type siteOption struct {
@@ -108,11 +112,12 @@ func (s *surveyHandlers) renderSurveys(w http.ResponseWriter, r *http.Request, s
 		return
 	}
 	today := s.surveys.Today()
+	loc := s.localeOf(r)
 	rows := make([]surveyRow, 0, len(svs))
 	for _, sv := range svs {
 		_, last := sv.Schedule.RoundDays(sv.Schedule.Rounds)
-		rows = append(rows, surveyRow{ID: sv.ID, Title: sv.Title, Status: surveyStatus(sv, today),
-			Dates: formatDay(sv.Schedule.Opens) + " to " + formatDay(last),
+		rows = append(rows, surveyRow{ID: sv.ID, Title: sv.Title, Status: surveyStatus(loc, sv, today),
+			Dates: loc.tr("%v to %v", loc.day(sv.Schedule.Opens), loc.day(last)),
 			Sites: len(sv.Sites), Rounds: sv.Schedule.Rounds, Questions: len(sv.Questions)})
 	}
 	if form == nil {
@@ -123,9 +128,9 @@ func (s *surveyHandlers) renderSurveys(w http.ResponseWriter, r *http.Request, s
 	for _, q := range survey.Library() {
 		label := ""
 		if q.Indicator != "" {
-			label = grievance.Label(q.Indicator, "en")
+			label = grievance.Label(q.Indicator, loc.Code)
 		}
-		lib = append(lib, libraryOption{Key: q.Key, Text: q.Wording("en"), Indicator: label,
+		lib = append(lib, libraryOption{Key: q.Key, Text: authoredIn(loc, q.Text), Indicator: label,
 			Checked: len(chosenQ) == 0 || slices.Contains(chosenQ, q.Key)})
 	}
 	chosenL := form["language"]
@@ -285,7 +290,7 @@ type siteResultView struct {
 
 type questionResultView struct {
 	N          int
-	Text       string
+	Text       authoredText
 	Answered   int
 	Hidden     bool
 	Cells      []cellView
@@ -297,24 +302,16 @@ type cellView struct {
 	Label, Count, Share string
 }
 
-type evidenceView struct {
-	Site, Question, Indicator, Strength, Detail string
-}
-
-type changeView struct {
-	Site, Question, Direction, From, To string
-}
-
-func percent(x float64) string { return fmtFixed(100*x, 0, false) + "%" }
-
-func cellText(c survey.Cell) cellView {
+// cellText shows one answer's count and share, or why it is hidden; an
+// empty Share means hidden.
+func cellText(l *locale, c survey.Cell) cellView {
 	if c.Suppressed && c.Complementary {
-		return cellView{Count: "hidden, so that a small count beside it cannot be worked out", Share: "hidden"}
+		return cellView{Count: l.tr("hidden, so that a small count beside it cannot be worked out")}
 	}
 	if c.Suppressed {
-		return cellView{Count: "fewer than 5", Share: "hidden"}
+		return cellView{Count: l.tr("fewer than 5")}
 	}
-	return cellView{Count: strconv.Itoa(c.N), Share: percent(c.Share) + " (" + percent(c.Low) + "–" + percent(c.High) + ")"}
+	return cellView{Count: l.count(c.N), Share: l.tr("%v (%v–%v)", l.wholePercent(c.Share), l.wholePercent(c.Low), l.wholePercent(c.High))}
 }
 
 func (s *surveyHandlers) publicLink(r *http.Request, orgSlug, code string) string {
@@ -354,9 +351,11 @@ func (s *surveyHandlers) renderDetail(w http.ResponseWriter, r *http.Request, st
 		round = n
 	}
 	slug := p.Org.Slug
+	loc := s.localeOf(r)
 	var sites []siteResultView
-	var evidence []evidenceView
-	var changes []changeView
+	// Evidence and changes are sentences that quote a question: built here,
+	// so that the question keeps its own language's mark inside them.
+	var evidence, changes []template.HTML
 	names := map[string]string{}
 	for _, st := range sv.Sites {
 		names[st.ID] = s.siteName(ctx, orgID, st.ID)
@@ -376,19 +375,22 @@ func (s *surveyHandlers) renderDetail(w http.ResponseWriter, r *http.Request, st
 			v.Link = s.publicLink(r, slug, v.Code)
 			v.QR = "/surveys/" + sv.ID + "/sites/" + url.PathEscape(sr.SiteID) + "/qr.svg"
 			if sr.ResponseRate != nil {
-				v.ResponseRate = percent(*sr.ResponseRate)
+				v.ResponseRate = loc.wholePercent(*sr.ResponseRate)
 			}
 			for i, qr := range sr.Questions {
 				q := sv.Questions[i]
-				qv := questionResultView{N: i + 1, Text: q.Wording("en"), Answered: qr.Answered, Hidden: qr.Hidden}
+				qv := questionResultView{N: i + 1, Text: authoredIn(loc, q.Text), Answered: qr.Answered, Hidden: qr.Hidden}
 				for _, c := range qr.Cells {
-					cv := cellText(c)
-					cv.Label = q.ValueLabel(c.Value, "en")
+					cv := cellText(loc, c)
+					cv.Label = q.ValueLabel(c.Value, loc.Code)
 					qv.Cells = append(qv.Cells, cv)
 				}
 				if qr.Concerning != nil {
-					c := cellText(*qr.Concerning)
-					qv.Concerning = c.Count + " · " + c.Share
+					c := cellText(loc, *qr.Concerning)
+					qv.Concerning = c.Count
+					if c.Share != "" {
+						qv.Concerning += " · " + c.Share
+					}
 				}
 				if qr.Median != nil {
 					qv.Median = fmtNum(*qr.Median)
@@ -401,20 +403,20 @@ func (s *surveyHandlers) renderDetail(w http.ResponseWriter, r *http.Request, st
 					continue
 				}
 				q, _ := sv.Question(e.Question)
-				ev := evidenceView{Site: names[e.SiteID], Question: q.Wording("en"), Indicator: grievance.Label(e.Indicator, "en"), Strength: string(e.Strength)}
+				detail := loc.tr("%v of %v respondents, %v (95%% interval %v–%v)", e.Concerning, e.Respondents, loc.wholePercent(e.Share), loc.wholePercent(e.Low), loc.wholePercent(e.High))
 				if e.Strength == survey.StrengthWeak {
-					ev.Detail = fmt.Sprintf("fewer than 5 of %d respondents", e.Respondents)
-				} else {
-					ev.Detail = fmt.Sprintf("%d of %d respondents, %s (95%% interval %s–%s)", e.Concerning, e.Respondents, percent(e.Share), percent(e.Low), percent(e.High))
+					detail = loc.tr("fewer than 5 of %v respondents", e.Respondents)
 				}
-				evidence = append(evidence, ev)
+				line := escText(loc.tr("%v — %v: %v (%v) on “%v”", names[e.SiteID], grievance.Label(e.Indicator, loc.Code), loc.label(string(e.Strength)), detail, questionMark))
+				evidence = append(evidence, fillMark(line, questionMark, authoredIn(loc, q.Text).HTML()))
 			}
 		}
 		if cs, err := s.surveys.Changes(ctx, orgID, sv.ID); err == nil && round == s.surveys.LatestRound(sv) {
 			for _, c := range cs {
 				q, _ := sv.Question(c.Question)
-				changes = append(changes, changeView{Site: names[c.SiteID], Question: q.Wording("en"), Direction: string(c.Direction),
-					From: percent(c.FromShare), To: percent(c.ToShare)})
+				line := escText(loc.tr("%v: “%v” — %v, from %v to %v of respondents giving the concerning answer.",
+					names[c.SiteID], questionMark, loc.label(string(c.Direction)), loc.wholePercent(c.FromShare), loc.wholePercent(c.ToShare)))
+				changes = append(changes, fillMark(line, questionMark, authoredIn(loc, q.Text).HTML()))
 			}
 		}
 	}
@@ -425,7 +427,7 @@ func (s *surveyHandlers) renderDetail(w http.ResponseWriter, r *http.Request, st
 	var roundDays []string
 	for i := 1; i <= sv.Schedule.Rounds; i++ {
 		o, c := sv.Schedule.RoundDays(i)
-		roundDays = append(roundDays, fmt.Sprintf("Round %d: %s to %s", i, formatDay(o), formatDay(c)))
+		roundDays = append(roundDays, loc.tr("Round %v: %v to %v", i, loc.day(o), loc.day(c)))
 	}
 	langNames := make([]string, 0, len(sv.Languages))
 	for _, l := range sv.Languages {
@@ -445,14 +447,14 @@ func (s *surveyHandlers) renderDetail(w http.ResponseWriter, r *http.Request, st
 	var indicators []conditionOption
 	for _, c := range grievance.Categories() {
 		if c.ILOIndicator() || c == grievance.ChildLabour {
-			indicators = append(indicators, conditionOption{Value: string(c), Label: grievance.Label(c, "en")})
+			indicators = append(indicators, conditionOption{Value: string(c), Label: grievance.Label(c, loc.Code)})
 		}
 	}
 	s.render(w, r, status, "survey.html", map[string]any{
-		"Survey": sv, "Status": surveyStatus(sv, s.surveys.Today()), "Round": round, "Rounds": rounds, "RoundDays": roundDays,
+		"Survey": sv, "Status": surveyStatus(loc, sv, s.surveys.Today()), "Round": round, "Rounds": rounds, "RoundDays": roundDays,
 		"Languages": strings.Join(langNames, ", "), "Sites": sites, "Evidence": evidence, "Changes": changes,
 		"Notice": notice, "CanReadTexts": p.Can(account.PermCasesHandle),
-		"Questions": questionList(sv), "Error": errMsg, "SurveyLangs": langs, "Conditions": conditionOptions(sv), "Indicators": indicators,
+		"Questions": questionList(loc, sv), "Error": errMsg, "SurveyLangs": langs, "Conditions": conditionOptions(loc, sv), "Indicators": indicators,
 	})
 }
 
@@ -524,7 +526,13 @@ func (s *surveyHandlers) surveyTexts(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	type textView struct{ Site, Question, Day, Body string }
+	type textView struct {
+		Site     string
+		Question authoredText
+		Day      string
+		Body     string
+	}
+	loc := s.localeOf(r)
 	names := map[string]string{}
 	views := make([]textView, 0, len(texts))
 	for _, t := range texts {
@@ -532,7 +540,7 @@ func (s *surveyHandlers) surveyTexts(w http.ResponseWriter, r *http.Request) {
 			names[t.SiteID] = s.siteName(ctx, p.User.OrgID, t.SiteID)
 		}
 		q, _ := sv.Question(t.Question)
-		views = append(views, textView{Site: names[t.SiteID], Question: q.Wording("en"), Day: formatDay(t.Day), Body: t.Body})
+		views = append(views, textView{Site: names[t.SiteID], Question: authoredIn(loc, q.Text), Day: loc.day(t.Day), Body: t.Body})
 	}
 	s.render(w, r, http.StatusOK, "survey_texts.html", map[string]any{"Survey": sv, "Texts": views})
 }
@@ -541,7 +549,7 @@ func (s *surveyHandlers) surveyTexts(w http.ResponseWriter, r *http.Request) {
 // question can depend on.
 type conditionOption struct{ Value, Label string }
 
-func conditionOptions(sv survey.Survey) []conditionOption {
+func conditionOptions(l *locale, sv survey.Survey) []conditionOption {
 	var out []conditionOption
 	for i, q := range sv.Questions {
 		if q.Kind == survey.Text || q.Kind == survey.Number {
@@ -549,7 +557,7 @@ func conditionOptions(sv survey.Survey) []conditionOption {
 		}
 		for _, v := range q.Values() {
 			out = append(out, conditionOption{Value: q.Key + "=" + v,
-				Label: fmt.Sprintf("question %d is answered “%s”", i+1, q.ValueLabel(v, "en"))})
+				Label: l.tr("question %v is answered “%v”", i+1, q.ValueLabel(v, l.Code))})
 		}
 	}
 	return out
@@ -674,22 +682,19 @@ func questionFromForm(sv survey.Survey, f url.Values) (survey.Question, error) {
 }
 
 // questionList is each question as the designer reads it: the wording in
-// the survey's first language, with what it informs and when it is asked.
-func questionList(sv survey.Survey) []string {
-	lang := "en"
-	if len(sv.Languages) > 0 && !slices.Contains(sv.Languages, "en") {
-		lang = sv.Languages[0]
-	}
-	out := make([]string, 0, len(sv.Questions))
+// the reader's language when the survey has it (else in a language it
+// has, marked), with what it informs and when it is asked.
+func questionList(l *locale, sv survey.Survey) []template.HTML {
+	out := make([]template.HTML, 0, len(sv.Questions))
 	for _, q := range sv.Questions {
-		line := q.Wording(lang)
+		line := authoredIn(l, q.Text).HTML()
 		if q.Indicator != "" {
-			line += " (" + grievance.Label(q.Indicator, "en") + ")"
+			line += escText(" (" + grievance.Label(q.Indicator, l.Code) + ")")
 		}
 		if c := q.ShowIf; c != nil {
 			for j, p := range sv.Questions {
 				if p.Key == c.Question && len(c.Values) > 0 {
-					line += fmt.Sprintf(", asked only if question %d is answered “%s”", j+1, p.ValueLabel(c.Values[0], lang))
+					line += escText(l.tr(", asked only if question %v is answered “%v”", j+1, p.ValueLabel(c.Values[0], l.Code)))
 				}
 			}
 		}

@@ -88,13 +88,13 @@ type surveyQuestionInput struct {
 
 func (s *surveyHandlers) summaryOf(sv survey.Survey, today grievance.Day) surveySummaryJSON {
 	_, last := sv.Schedule.RoundDays(sv.Schedule.Rounds)
-	return surveySummaryJSON{ID: sv.ID, Title: sv.Title, Status: surveyStatus(sv, today), Languages: nonNil(sv.Languages),
+	return surveySummaryJSON{ID: sv.ID, Title: sv.Title, Status: surveyStatus(s.locales.get(defaultLocale), sv, today), Languages: nonNil(sv.Languages),
 		Opens: sv.Schedule.Opens.String(), Closes: last.String(), Rounds: sv.Schedule.Rounds, Sites: len(sv.Sites), Questions: len(sv.Questions)}
 }
 
 func (s *surveyHandlers) designOf(r *http.Request, sv survey.Survey) surveyDesignJSON {
 	p := principalOf(r)
-	d := surveyDesignJSON{ID: sv.ID, Title: sv.Title, Status: surveyStatus(sv, s.surveys.Today()), Languages: nonNil(sv.Languages),
+	d := surveyDesignJSON{ID: sv.ID, Title: sv.Title, Status: surveyStatus(s.locales.get(defaultLocale), sv, s.surveys.Today()), Languages: nonNil(sv.Languages),
 		Questions: nonNil(sv.Questions), Target: sv.Target, Schedule: sv.Schedule, Rounds: []surveyRoundJSON{}, Sites: []surveySiteJSON{}}
 	for i := 1; i <= sv.Schedule.Rounds; i++ {
 		o, c := sv.Schedule.RoundDays(i)

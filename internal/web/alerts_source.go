@@ -29,7 +29,7 @@ var fixedSources = []string{
 // Upstream cannot read is shown as written, marked as English.
 func (l *locale) alertSource(src string) template.HTML {
 	if rest, ok := strings.CutPrefix(src, demoSourcePrefix); ok {
-		return fillMark(escText(l.tr("Demo data: %v", wordsMark)), wordsMark, l.alertSource(rest))
+		return fillMark(escText(l.tr("%v (demo data)", wordsMark)), wordsMark, l.alertSource(rest))
 	}
 	for _, f := range fixedSources {
 		if src == f {

@@ -67,7 +67,7 @@ func TestAlertSourceInTheReadersLanguage(t *testing.T) {
 			"45\u00a0%"}, []string{"round 2 against round 1", "concerning answers to"}},
 		{survey, "en", []string{`survey “<span class="text" dir="auto">Recruitment &lt;and&gt; &#34;wages&#34;</span>”, round 2 against round 1: Debt bondage concerning answers to “<span class="text" lang="en">Did you pay a fee`, "from 12% to 45%"}, nil},
 		{dataset, "fr", []string{"Liste de l’ILAB (ministère du Travail des États-Unis) des biens produits par le travail des enfants ou le travail forcé",
-			"Données de démonstration : une nouvelle édition de la liste de l’ILAB est disponible"}, []string{"ILAB List of Goods", "Demo data"}},
+			"une nouvelle édition de la liste de l’ILAB est disponible (données de démonstration)"}, []string{"ILAB List of Goods", "Demo data"}},
 		{anomaly, "pt", []string{"a contagem diária de denúncias, lida pelo detector", "Brasil"}, []string{"earlywarning:nbcusum"}},
 		{screened, "es", []string{"una coincidencia en "}, []string{"e-77", "screening: uflpa"}},
 		{other, "es", []string{`<dd id="alert-source"><span lang="en">supplier self-assessment imported</span></dd>`}, nil},

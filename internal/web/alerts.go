@@ -203,7 +203,7 @@ func (s *alertHandlers) renderAlert(w http.ResponseWriter, r *http.Request, stat
 		return
 	}
 	data := map[string]any{"Alert": view, "Users": users,
-		"Snoozes": []snoozeChoice{{"1", "1 hour"}, {"4", "4 hours"}, {"24", "1 day"}, {"72", "3 days"}, {"168", "1 week"}, {"0", "End the snooze"}}}
+		"Snoozes": snoozeChoices(s.localeOf(r))}
 	if view.Chart != nil {
 		data["Chart"] = view.Chart
 	}
@@ -214,6 +214,13 @@ func (s *alertHandlers) renderAlert(w http.ResponseWriter, r *http.Request, stat
 }
 
 type snoozeChoice struct{ Hours, Label string }
+
+// snoozeChoices are the lengths of snooze an alert's page offers, named in
+// the reader's language.
+func snoozeChoices(l *locale) []snoozeChoice {
+	return []snoozeChoice{{"1", l.tr("1 hour")}, {"4", l.tr("4 hours")}, {"24", l.tr("1 day")},
+		{"72", l.tr("3 days")}, {"168", l.tr("1 week")}, {"0", l.tr("End the snooze")}}
+}
 
 // transition is one of the alert changes a person can ask for.
 type transition func(a earlywarning.Alert, p account.Principal, now time.Time) (earlywarning.Alert, error)

@@ -9,6 +9,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
@@ -102,17 +103,7 @@ func TestBrowserReportKeepsTheSupplierFound(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := waitForText(ctx, "main", reporterText["en"]["sent"]); err != nil {
-		t.Fatal(err)
-	}
-	rc, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("#receipt")))
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := g.st.Report(context.Background(), g.org.ID, g.reportIDByReceipt(t, strings.TrimSpace(rc)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	r := sentReport(t, ctx, g)
 	if r.Triage.SupplierID != testSupplierID {
 		t.Errorf("the case names supplier %q, want the one the worker found (%s)", r.Triage.SupplierID, testSupplierID)
 	}
@@ -159,6 +150,16 @@ func TestBrowserReportKeepsTheSupplierChosenAmongSeveral(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	r := sentReport(t, ctx, g)
+	if r.Triage.SupplierID != dyeing {
+		t.Errorf("the case names supplier %q, want the one the worker chose (%s)", r.Triage.SupplierID, dyeing)
+	}
+}
+
+// sentReport waits for the page that confirms a report was sent and
+// returns the report its receipt names.
+func sentReport(t *testing.T, ctx context.Context, g *gFixture) grievance.Report {
+	t.Helper()
 	if err := waitForText(ctx, "main", reporterText["en"]["sent"]); err != nil {
 		t.Fatal(err)
 	}
@@ -170,7 +171,5 @@ func TestBrowserReportKeepsTheSupplierChosenAmongSeveral(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Triage.SupplierID != dyeing {
-		t.Errorf("the case names supplier %q, want the one the worker chose (%s)", r.Triage.SupplierID, dyeing)
-	}
+	return r
 }

@@ -35,10 +35,12 @@ func TestCountriesInTheReadersLanguage(t *testing.T) {
 		want, not        []string
 	}{
 		{"register rows in Spanish", "/suppliers", "es",
-			[]string{"<td>Países Bajos</td>", "<td>Bangladés</td>", `<option value="" selected>Cualquier país</option>`, ">Cualquier nivel de riesgo<", ">Crítico<", ">Nivel 1<"},
+			[]string{"<td>Países Bajos</td>", "<td>Bangladés</td>", `<option value="" selected>Cualquier país</option>`, ">Cualquier nivel de riesgo<", ">Crítico<", ">Nivel 1<",
+				// Commodities too, in the rows and the filter.
+				"<td>Cacao</td>", `<option value="garments">Prendas de vestir</option>`},
 			// The level of each row is named in words of the page too.
 			[]string{"<td>Netherlands</td>", "<td>Bangladesh</td>", "Any country", ">Tier 1<",
-				`">low</span>`, `">medium</span>`, `">high</span>`, `">critical</span>`}},
+				`">low</span>`, `">medium</span>`, `">high</span>`, `">critical</span>`, ">Garments<", "<td>Cocoa</td>"}},
 		{"register rows in French", "/suppliers", "fr",
 			[]string{"<td>Pays-Bas</td>", `<option value="DE">Allemagne</option>`}, []string{"<td>Netherlands</td>"}},
 		{"register filtered to a country", "/suppliers?country=NL", "pt",

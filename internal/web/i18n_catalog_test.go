@@ -18,6 +18,7 @@ import (
 	"time"
 
 	"github.com/upstream-platform/upstream/internal/account"
+	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
 	"github.com/upstream-platform/upstream/internal/eudr"
 	"github.com/upstream-platform/upstream/internal/impact"
@@ -236,6 +237,9 @@ func implicitMessages() []string {
 	}
 	for _, k := range auditKinds {
 		out = append(out, k.Label)
+	}
+	for _, c := range commodity.All() {
+		out = append(out, escapeVerbs(c.Name))
 	}
 	for _, a := range account.ScopeAreas {
 		out = append(out, escapeVerbs(a.Label))

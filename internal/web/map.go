@@ -267,7 +267,7 @@ func (s *supplyHandlers) riskMap(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := map[string]any{
-		"Measure": m.in(loc), "Measures": measures, "Shapes": shapes, "Table": table, "Commodity": commodityName(chosen),
+		"Measure": m.in(loc), "Measures": measures, "Shapes": shapes, "Table": table, "Commodity": loc.commodity(chosen),
 		"Width": geo.Width, "Height": geo.Height, "Facilities": layer,
 	}
 	if ref != nil {

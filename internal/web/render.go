@@ -56,6 +56,8 @@ func pageFuncs(l *locale) template.FuncMap {
 		"dateTime": l.dateTime,
 		// Codes for people: see labels.go.
 		"label": func(code any) string { return l.label(fmt.Sprint(code)) },
+		// commodity names a commodity id in the page's language.
+		"commodity": l.commodity,
 		// isCode tells a code the system keeps (shown through label, in
 		// the page's language) from a proper name such as a reference
 		// source's title, which stays in its own language, English.

@@ -96,10 +96,12 @@ func countryName(code string) string {
 	return code
 }
 
-// commodityName names a canonical commodity for display.
-func commodityName(id string) string {
+// commodity names a canonical commodity in the reader's language; text
+// that names no commodity Upstream knows (kept from the file as written)
+// is shown as it is.
+func (l *locale) commodity(id string) string {
 	if c, ok := commodity.ByID(id); ok {
-		return c.Name
+		return l.tr(escapeVerbs(c.Name))
 	}
 	return id
 }

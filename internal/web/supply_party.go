@@ -137,7 +137,7 @@ func (s *supplyHandlers) neighbours(ctx context.Context, loc *locale, orgID stri
 	}
 	out := make([]neighbour, len(others))
 	for i, o := range others {
-		n := neighbour{ID: o.ID, Commodity: commodityName(o.Link.Commodity)}
+		n := neighbour{ID: o.ID, Commodity: loc.commodity(o.Link.Commodity)}
 		if o.Link.Share != nil {
 			n.Share = fmtFixed(*o.Link.Share*100, 0, false) + "%"
 		}
@@ -325,9 +325,9 @@ func (s *supplyHandlers) supplierPage(w http.ResponseWriter, r *http.Request) {
 	var comm []option
 	var inferred []string
 	for _, c := range party.Commodities {
-		comm = append(comm, option{Value: registerLink("commodity", c), Label: commodityName(c)})
+		comm = append(comm, option{Value: registerLink("commodity", c), Label: loc.commodity(c)})
 		if slices.Contains(party.InferredCommodities, c) {
-			inferred = append(inferred, commodityName(c))
+			inferred = append(inferred, loc.commodity(c))
 		}
 	}
 	data["CommodityLinks"] = comm

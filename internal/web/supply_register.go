@@ -31,7 +31,7 @@ type registerRow struct {
 func rowOf(p supplychain.Party, r supplychain.PartyRisk, hasRisk bool) registerRow {
 	row := registerRow{ID: p.ID, Name: p.Name, Country: p.Country, HasRisk: hasRisk}
 	for _, c := range p.Commodities {
-		row.Commodities = append(row.Commodities, commodityName(c))
+		row.Commodities = append(row.Commodities, c)
 	}
 	row.Commodities = append(row.Commodities, p.UnknownCommodities...)
 	if hasRisk {
@@ -88,8 +88,10 @@ func commodityOptions(loc *locale, selected string) []option {
 	out := make([]option, 0, len(all)+1)
 	out = append(out, option{"", loc.tr("Any commodity"), selected == ""})
 	for _, c := range all {
-		out = append(out, option{c.ID, c.Name, c.ID == selected})
+		out = append(out, option{c.ID, loc.commodity(c.ID), c.ID == selected})
 	}
+	// Listed in the reader's alphabetical order, after "Any commodity".
+	loc.sortByLabel(out[1:])
 	return out
 }
 

@@ -221,12 +221,16 @@ func leverScore(cases []leverCase, st alarmStat, h float64) (timely, fa float64)
 	return float64(within) / float64(rises), 1000 * float64(alarms) / float64(quiet)
 }
 
+// leverLevels are the alarm thresholds every lever is read at: wide enough
+// that 1.0 false alarm per 1,000 series-days falls between two of them.
+var leverLevels = []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
+
 // leverAtOne interpolates timely detection at 1.0 false alarm per 1,000
-// series-days between the levels around it, and lists every level.
-func leverAtOne(cases []leverCase, st alarmStat, levels []float64) (float64, string) {
+// series-days between the leverLevels around it, and lists every level.
+func leverAtOne(cases []leverCase, st alarmStat) (float64, string) {
 	var prevD, prevF float64
 	res, line := math.NaN(), ""
-	for i, h := range levels {
+	for i, h := range leverLevels {
 		d, f := leverScore(cases, st, h)
 		line += fmt.Sprintf(" %g: %.3f/%.2f", h, d, f)
 		if f <= 1 && math.IsNaN(res) {
@@ -253,18 +257,13 @@ func TestLevers(t *testing.T) {
 	if !*levers {
 		t.Skip("run with -levers to print the measurements")
 	}
-	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
-	type lever struct {
-		name string
-		st   alarmStat
-	}
-	statistics := []lever{
+	statistics := []namedStat{
 		{"CUSUM for a rise of 3 SD (the default)", cusumAt(3, nil)},
 		{"scan, rise of unknown size, 1-4 days", scanAt(4, 0)},
 		{"scan, rise of unknown size, 1-7 days", scanAt(7, 0)},
 		{"max(scan 1-4 days, 1.2 x CUSUM)", scanAt(4, 1.2)},
 	}
-	levelRules := []lever{
+	levelRules := []namedStat{
 		{"level h*(1+1/weeks)/(1+1/26), higher while young", cusumAt(3, func(d dayModel, h float64) float64 { return h * (1 + 1/d.weeks) / (1 + 1.0/26) })},
 		{"level h*(1+2/weeks)/(1+2/26)", cusumAt(3, func(d dayModel, h float64) float64 { return h * (1 + 2/d.weeks) / (1 + 2.0/26) })},
 		{"level h+0.25*ln(level/2), lower on quiet series", cusumAt(3, func(d dayModel, h float64) float64 { return h + 0.25*math.Log(max(d.level, 0.2)/2) })},
@@ -278,17 +277,17 @@ func TestLevers(t *testing.T) {
 				name  string
 				cases []leverCase
 			}{{"estimated baseline", estimated}, {"true baseline", known}} {
-				r, line := leverAtOne(k.cases, l.st, levels)
+				r, line := leverAtOne(k.cases, l.st)
 				fmt.Printf("%s\t%s\t%s\t%.3f\t|%s\n", suite.Name, k.name, l.name, r, line)
 			}
 		}
 		for _, l := range levelRules {
-			r, line := leverAtOne(estimated, l.st, levels)
+			r, line := leverAtOne(estimated, l.st)
 			fmt.Printf("%s\testimated baseline\t%s\t%.3f\t|%s\n", suite.Name, l.name, r, line)
 		}
 		withDispersion := DefaultNBCUSUM()
 		withDispersion.PoolDispersion = true
-		r, line := leverAtOne(leverCases(cases, false, withDispersion), cusumAt(3, nil), levels)
+		r, line := leverAtOne(leverCases(cases, false, withDispersion), cusumAt(3, nil))
 		fmt.Printf("%s\tover-dispersion pooled across the series\tCUSUM for a rise of 3 SD\t%.3f\t|%s\n", suite.Name, r, line)
 		// One part of the baseline replaced by the truth at a time.
 		trueDisp, trueMean := make([]leverCase, len(estimated)), make([]leverCase, len(estimated))
@@ -311,7 +310,7 @@ func TestLevers(t *testing.T) {
 			name  string
 			cases []leverCase
 		}{{"true dispersion, estimated expected counts", trueDisp}, {"true expected counts, estimated dispersion", trueMean}} {
-			r, line := leverAtOne(k.cases, cusumAt(3, nil), levels)
+			r, line := leverAtOne(k.cases, cusumAt(3, nil))
 			fmt.Printf("%s\t%s\tCUSUM for a rise of 3 SD\t%.3f\t|%s\n", suite.Name, k.name, r, line)
 		}
 	}
@@ -328,12 +327,11 @@ func TestLeversHeldOut(t *testing.T) {
 		t.Skip("run with -levers-held-out to print the figures")
 	}
 	cases := HeldOutSuite().Cases()
-	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
 	for _, k := range []struct {
 		name  string
 		known bool
 	}{{"estimated baseline (the default)", false}, {"true baseline", true}} {
-		r, line := leverAtOne(leverCases(cases, k.known, DefaultNBCUSUM()), cusumAt(3, nil), levels)
+		r, line := leverAtOne(leverCases(cases, k.known, DefaultNBCUSUM()), cusumAt(3, nil))
 		fmt.Printf("held-out\t%s\tCUSUM for a rise of 3 SD\t%.3f\t|%s\n", k.name, r, line)
 	}
 }
@@ -351,7 +349,6 @@ func TestLeverLongerCatchUp(t *testing.T) {
 	if !*levers {
 		t.Skip("run with -levers to print the measurements")
 	}
-	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
 	variants := []struct {
 		name  string
 		days  int
@@ -367,7 +364,7 @@ func TestLeverLongerCatchUp(t *testing.T) {
 		for _, v := range variants {
 			det := DefaultNBCUSUM()
 			det.CatchUp, det.CatchUpShare = v.days, min(v.share, 1)
-			r, line := leverAtOne(leverCases(cases, false, det), cusumAt(det.RiseSD, nil), levels)
+			r, line := leverAtOne(leverCases(cases, false, det), cusumAt(det.RiseSD, nil))
 			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
 		}
 	}
@@ -421,20 +418,28 @@ func TestLeverRebaseline(t *testing.T) {
 	if !*levers {
 		t.Skip("run with -levers to print the measurements")
 	}
-	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
-	variants := []struct {
-		name string
-		st   alarmStat
-	}{
+	printStatLevers(true, []namedStat{
 		{"the default CUSUM", cusumAt(3, nil)},
 		{"re-baseline when the 7 days after an alarm stay 1.15x up", rebaseAt(7, 1.15)},
 		{"re-baseline when the 14 days after an alarm stay 1.15x up", rebaseAt(14, 1.15)},
 		{"re-baseline when the 14 days after an alarm stay 1.25x up", rebaseAt(14, 1.25)},
-	}
+	})
+}
+
+// namedStat is an alarm statistic a lever test compares, by name.
+type namedStat struct {
+	name string
+	st   alarmStat
+}
+
+// printStatLevers prints, for both tuning suites with the default
+// detector's estimates, each statistic's timely detection at 1.0 false
+// alarm per 1,000 series-days; scan prepares the scan statistics too.
+func printStatLevers(scan bool, stats []namedStat) {
 	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
-		cases := leverCases(suite.Cases(), false, DefaultNBCUSUM())
-		for _, v := range variants {
-			r, line := leverAtOne(cases, v.st, levels)
+		cases := leverCasesOf(suite.Cases(), false, DefaultNBCUSUM(), scan)
+		for _, v := range stats {
+			r, line := leverAtOne(cases, v.st)
 			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
 		}
 	}
@@ -452,7 +457,6 @@ func TestLeverClosureInference(t *testing.T) {
 	if !*levers {
 		t.Skip("run with -levers to print the measurements")
 	}
-	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
 	variants := []struct {
 		name string
 		set  func(c *NBCUSUM)
@@ -477,7 +481,7 @@ func TestLeverClosureInference(t *testing.T) {
 		for _, v := range variants {
 			det := DefaultNBCUSUM()
 			v.set(&det)
-			r, line := leverAtOne(leverCasesOf(cases, false, det, false), cusumAt(det.RiseSD, nil), levels)
+			r, line := leverAtOne(leverCasesOf(cases, false, det, false), cusumAt(det.RiseSD, nil))
 			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
 		}
 	}
@@ -552,25 +556,14 @@ func TestLeverQuietTail(t *testing.T) {
 	if !*levers {
 		t.Skip("run with -levers to print the measurements")
 	}
-	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
-	variants := []struct {
-		name string
-		st   alarmStat
-	}{
+	printStatLevers(false, []namedStat{
 		{"the default CUSUM", cusumAt(3, nil)},
 		{"with a 1-3 day tail test below 0.6 a day, -ln p >= h+2", tailAt(3, 0.6, 2)},
 		{"the same, -ln p >= h+1", tailAt(3, 0.6, 1)},
 		{"the same, -ln p >= h", tailAt(3, 0.6, 0)},
 		{"below 1.2 a day, -ln p >= h+1", tailAt(3, 1.2, 1)},
 		{"1-2 days below 0.6 a day, -ln p >= h+1", tailAt(2, 0.6, 1)},
-	}
-	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
-		cases := leverCasesOf(suite.Cases(), false, DefaultNBCUSUM(), false)
-		for _, v := range variants {
-			r, line := leverAtOne(cases, v.st, levels)
-			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
-		}
-	}
+	})
 }
 
 // TestLeverBaselineParts measures, on the tuning suites only, which part
@@ -584,7 +577,6 @@ func TestLeverBaselineParts(t *testing.T) {
 	if !*levers {
 		t.Skip("run with -levers to print the measurements")
 	}
-	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
 	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
 		cases := suite.Cases()
 		est := leverCasesOf(cases, false, DefaultNBCUSUM(), false)
@@ -673,7 +665,7 @@ func TestLeverBaselineParts(t *testing.T) {
 			{"the true baseline (every part, the dispersion and the outage days)", known},
 		}
 		for _, v := range variants {
-			r, line := leverAtOne(v.cases, cusumAt(3, nil), levels)
+			r, line := leverAtOne(v.cases, cusumAt(3, nil))
 			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
 		}
 	}
@@ -688,7 +680,6 @@ func TestLeverBaselineWindow(t *testing.T) {
 	if !*levers {
 		t.Skip("run with -levers to print the measurements")
 	}
-	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
 	windows := []struct{ weeks, low, high int }{
 		{26, 3, 1}, {26, 1, 1}, {26, 0, 0}, {26, 2, 0}, {26, 1, 0},
 		{39, 4, 1}, {39, 1, 1}, {39, 0, 0}, {39, 1, 0},
@@ -699,7 +690,7 @@ func TestLeverBaselineWindow(t *testing.T) {
 		for _, w := range windows {
 			d := DefaultNBCUSUM()
 			d.Weeks, d.TrimLow, d.TrimHigh = w.weeks, w.low, w.high
-			r, line := leverAtOne(leverCasesOf(cases, false, d, false), cusumAt(3, nil), levels)
+			r, line := leverAtOne(leverCasesOf(cases, false, d, false), cusumAt(3, nil))
 			fmt.Printf("%s\t%d weeks, %d lowest and %d highest left out\t%.3f\t|%s\n", suite.Name, w.weeks, w.low, w.high, r, line)
 		}
 	}
@@ -714,7 +705,6 @@ func TestLeverStacked(t *testing.T) {
 	if !*levers {
 		t.Skip("run with -levers to print the measurements")
 	}
-	levels := []float64{4.5, 5, 5.5, 6, 6.5, 7, 7.5, 8, 9}
 	for _, suite := range []MixConfig{TuningSuite(), TuningWideSuite()} {
 		cases := suite.Cases()
 		pooled := DefaultNBCUSUM()
@@ -732,7 +722,7 @@ func TestLeverStacked(t *testing.T) {
 			{"pooled over-dispersion, end margin 1", withMargin, cusumAt(3, nil)},
 			{"pooled over-dispersion, end margin 1, tail test below 0.6 a day at h+1", withMargin, tailAt(3, 0.6, 1)},
 		} {
-			r, line := leverAtOne(v.cases, v.st, levels)
+			r, line := leverAtOne(v.cases, v.st)
 			fmt.Printf("%s\t%s\t%.3f\t|%s\n", suite.Name, v.name, r, line)
 		}
 	}

@@ -84,19 +84,8 @@ func TestBrowserReportKeepsTheSupplierFound(t *testing.T) {
 	ts := httptest.NewServer(g.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)
+	searchOnPublicForm(t, ctx, ts.URL, "golden thread", "Golden Thread Spinning Mills (IN)")
 	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/report/acme?lang=en"),
-		chromedp.WaitVisible(chromedp.CSS("#q")),
-		chromedp.SendKeys(chromedp.CSS("#q"), "golden thread"),
-		chromedp.Submit(chromedp.CSS("#q")),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := waitForText(ctx, "#supplier-matches", "Golden Thread Spinning Mills (IN)"); err != nil {
-		t.Fatal(err)
-	}
-	err = chromedp.Do(ctx,
 		chromedp.SendKeys(chromedp.CSS("#narrative"), "The supervisor keeps our passports"),
 		chromedp.Click(chromedp.CSS("#send")),
 	)
@@ -126,18 +115,7 @@ func TestBrowserReportKeepsTheSupplierChosenAmongSeveral(t *testing.T) {
 	ts := httptest.NewServer(g.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)
-	err := chromedp.Do(ctx,
-		chromedp.Navigate(ts.URL+"/report/acme?lang=en"),
-		chromedp.WaitVisible(chromedp.CSS("#q")),
-		chromedp.SendKeys(chromedp.CSS("#q"), "golden thread"),
-		chromedp.Submit(chromedp.CSS("#q")),
-	)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := waitForText(ctx, "#supplier-matches", "Golden Thread Dyeing Works (BD)"); err != nil {
-		t.Fatal(err)
-	}
+	searchOnPublicForm(t, ctx, ts.URL, "golden thread", "Golden Thread Dyeing Works (BD)")
 	choices, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#supplier-matches input[name="supplier_id"]')).map(i => i.value)`))
 	if err != nil || len(choices) != 3 || choices[2] != "none" {
 		t.Fatalf("choices %q (%v): want both matches and none of these", choices, err)
@@ -172,4 +150,22 @@ func sentReport(t *testing.T, ctx context.Context, g *gFixture) grievance.Report
 		t.Fatal(err)
 	}
 	return r
+}
+
+// searchOnPublicForm opens the public report form, searches for a company
+// by name and waits until the matches list want.
+func searchOnPublicForm(t *testing.T, ctx context.Context, base, query, want string) {
+	t.Helper()
+	err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/report/acme?lang=en"),
+		chromedp.WaitVisible(chromedp.CSS("#q")),
+		chromedp.SendKeys(chromedp.CSS("#q"), query),
+		chromedp.Submit(chromedp.CSS("#q")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "#supplier-matches", want); err != nil {
+		t.Fatal(err)
+	}
 }

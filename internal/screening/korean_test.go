@@ -47,13 +47,7 @@ func TestKoreanSpellingsFindListedSpelling(t *testing.T) {
 		{"김재영", ""}, // another given name
 		{"박재경", ""}, // another family name
 	} {
-		hits := ix.Search(Query{Name: tt.query}, Options{})
-		switch {
-		case tt.want == "" && len(hits) > 0:
-			t.Errorf("%s: %s, want no hit", tt.query, summarize(hits))
-		case tt.want != "" && (len(hits) == 0 || hits[0].Entity.ID != tt.want):
-			t.Errorf("%s: %s, want entity %s", tt.query, summarize(hits), tt.want)
-		}
+		checkFirstHit(t, ix, tt.query, tt.want)
 	}
 }
 
@@ -85,12 +79,19 @@ func TestKoreanNamePartsKeepTheirPlace(t *testing.T) {
 		{"㈜ 나", ""},
 		{"박식영", ""},
 	} {
-		hits := ix.Search(Query{Name: tt.query}, Options{})
-		switch {
-		case tt.want == "" && len(hits) > 0:
-			t.Errorf("%s: %s, want no hit", tt.query, summarize(hits))
-		case tt.want != "" && (len(hits) == 0 || hits[0].Entity.ID != tt.want):
-			t.Errorf("%s: %s, want entity %s", tt.query, summarize(hits), tt.want)
-		}
+		checkFirstHit(t, ix, tt.query, tt.want)
+	}
+}
+
+// checkFirstHit screens query with the default options and fails unless
+// entity want is the first hit, or, with want empty, nothing is hit.
+func checkFirstHit(t *testing.T, ix *Index, query, want string) {
+	t.Helper()
+	hits := ix.Search(Query{Name: query}, Options{})
+	switch {
+	case want == "" && len(hits) > 0:
+		t.Errorf("%s: %s, want no hit", query, summarize(hits))
+	case want != "" && (len(hits) == 0 || hits[0].Entity.ID != want):
+		t.Errorf("%s: %s, want entity %s", query, summarize(hits), want)
 	}
 }

@@ -23,14 +23,23 @@ func ReadingOrderOf[T any](items []T, key, name func(T) string) ReadingOrder {
 	return NewReadingOrder(keys, names)
 }
 
-// NewReadingOrder places keys[i] by names[i]; keys with equal names keep
-// the order they are given in.
+// NewReadingOrder places keys[i] by names[i], English names read as an
+// English reader orders them; keys with equal names keep the order they
+// are given in.
 func NewReadingOrder(keys, names []string) ReadingOrder {
+	return NewReadingOrderIn(language.English, keys, names)
+}
+
+// NewReadingOrderIn places keys[i] by names[i], names in the language
+// lang read as its readers order a list: by that language's alphabet
+// ("Países Bajos" after "Pakistán" in Spanish, "Ñ" after "N"), case and
+// accents aside; keys with equal names keep the order they are given in.
+func NewReadingOrderIn(lang language.Tag, keys, names []string) ReadingOrder {
 	idx := make([]int, len(keys))
 	for i := range idx {
 		idx[i] = i
 	}
-	c := collate.New(language.English, collate.IgnoreCase, collate.IgnoreDiacritics)
+	c := collate.New(lang, collate.IgnoreCase, collate.IgnoreDiacritics)
 	slices.SortStableFunc(idx, func(a, b int) int { return c.CompareString(names[a], names[b]) })
 	out := make(ReadingOrder, len(keys))
 	for place, i := range idx {

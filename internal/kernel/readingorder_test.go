@@ -1,6 +1,10 @@
 package kernel
 
-import "testing"
+import (
+	"testing"
+
+	"golang.org/x/text/language"
+)
 
 func TestReadingOrder(t *testing.T) {
 	o := NewReadingOrder(
@@ -16,6 +20,26 @@ func TestReadingOrder(t *testing.T) {
 	} {
 		if got := o.Place(tc.key); got != tc.want {
 			t.Errorf("Place(%q) = %d, want %d", tc.key, got, tc.want)
+		}
+	}
+}
+
+// TestReadingOrderIn: names are ordered in their language's alphabet: in
+// Spanish "Ñ" is a letter after "N", where English reads it as an "N".
+func TestReadingOrderIn(t *testing.T) {
+	keys, names := []string{"n", "ñ", "o"}, []string{"Nube", "Ñandú", "Oro"}
+	for _, tc := range []struct {
+		lang language.Tag
+		want []int
+	}{
+		{language.English, []int{1, 0, 2}},
+		{language.Spanish, []int{0, 1, 2}},
+	} {
+		o := NewReadingOrderIn(tc.lang, keys, names)
+		for i, k := range keys {
+			if got := o.Place(k); got != tc.want[i] {
+				t.Errorf("%s: Place(%q) = %d, want %d", tc.lang, names[i], got, tc.want[i])
+			}
 		}
 	}
 }

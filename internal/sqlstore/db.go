@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -42,6 +43,9 @@ type DB struct {
 	// skipSearchIndex leaves the register search's words unwritten by
 	// imports; set only by benchmarks, to measure what indexing costs.
 	skipSearchIndex bool
+	// nameOrderCases keeps the register's orders by country and commodity
+	// names as SQL, per language (see nameOrderCase).
+	nameOrderCases sync.Map
 }
 
 // ParseDSN splits a DSN into its engine and driver-specific source.

@@ -102,7 +102,7 @@ func TestKeysetPagesAreStableUnderInserts(t *testing.T) {
 						var ids []string
 						var key []string
 						for _, e := range es {
-							ids, key = append(ids, e.Party.ID), supplychain.RegisterKey(e, sortBy)
+							ids, key = append(ids, e.Party.ID), supplychain.RegisterKey(e, sortBy, nil)
 						}
 						return ids, key, err
 					}

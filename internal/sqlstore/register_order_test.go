@@ -4,8 +4,13 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 
+	"golang.org/x/text/language"
+	"golang.org/x/text/language/display"
+
+	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/kernel"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
@@ -105,7 +110,7 @@ func TestRegisterOrdersByNamesEitherWay(t *testing.T) {
 					for _, e := range es {
 						walked = append(walked, e.Party.Ref)
 					}
-					after = supplychain.RegisterKey(es[len(es)-1], by)
+					after = supplychain.RegisterKey(es[len(es)-1], by, nil)
 				}
 				if want := refs(by, kernel.Page{}); !slices.Equal(walked, want) {
 					t.Errorf("%s page by page: %v, want %v", by, walked, want)
@@ -119,4 +124,109 @@ func TestRegisterOrdersByNamesEitherWay(t *testing.T) {
 			t.Errorf("reversing twice gives %q", got)
 		}
 	})
+}
+
+// TestRegisterOrdersByNamesInTheReadersLanguage: on a page in another
+// language the orders by country and by commodity follow that language's
+// names in its alphabet, not the English names (Alemania, España, Estados
+// Unidos, Países Bajos, Suiza in Spanish; Germany, Netherlands, Spain,
+// Switzerland, United States in English), forward and reversed, a party
+// without one last either way, and pages of two resume after a row's key
+// in the same language without skipping or repeating a row. Both engines.
+func TestRegisterOrdersByNamesInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	// The commodity names of the staff pages' catalogs (internal/web/locales).
+	commodityNames := map[language.Tag]map[string]string{
+		language.Spanish: {"cattle": "Ganado bovino", "cocoa": "Cacao", "coffee": "Café", "cotton": "Algodón", "rubber": "Caucho", "wood": "Madera"},
+		language.French:  {"cattle": "Bovins", "cocoa": "Cacao", "coffee": "Café", "cotton": "Coton", "rubber": "Caoutchouc", "wood": "Bois"},
+	}
+	orderIn := func(tag language.Tag) *supplychain.NameOrder {
+		regions := display.Regions(tag)
+		return supplychain.NewNameOrder(tag,
+			func(code string) string { return regions.Name(language.MustParseRegion(code)) },
+			func(id string) string {
+				if n, ok := commodityNames[tag][id]; ok {
+					return n
+				}
+				c, _ := commodity.ByID(id)
+				return c.Name
+			})
+	}
+	spanish, french := orderIn(language.Spanish), orderIn(language.French)
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		parties := []supplychain.Party{
+			{Ref: "A", Name: "Alpha", Country: "DE", Commodities: []string{"cattle"}},
+			{Ref: "B", Name: "Bravo", Country: "NL", Commodities: []string{"wood"}},
+			{Ref: "C", Name: "Charlie", Country: "ES", Commodities: []string{"cotton", "wood"}},
+			{Ref: "D", Name: "Delta", Country: "CH", Commodities: []string{"rubber"}},
+			{Ref: "E", Name: "Echo", Country: "US", Commodities: []string{"coffee"}},
+			{Ref: "F", Name: "Foxtrot"},
+			{Ref: "G", Name: "Golf", Country: "ES", Commodities: []string{"cocoa"}},
+		}
+		var risks []supplychain.PartyRisk
+		for i := range parties {
+			p := &parties[i]
+			p.ID, p.Kind = supplychain.RefID(p.Ref), supplychain.KindCompany
+			risks = append(risks, supplychain.PartyRisk{ID: p.ID, Tier: 1, Exposure: float64(10 * i), Level: "low"})
+		}
+		if err := st.UpsertParties(ctx, tn.a.ID, parties); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows(risks)); err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range []struct {
+			lang  string
+			names *supplychain.NameOrder
+			by    supplychain.RegisterSort
+			want  string
+		}{
+			{"en", nil, supplychain.SortCountry, "ABCGDEF"},
+			{"es", spanish, supplychain.SortCountry, "ACGEBDF"},
+			{"es", spanish, supplychain.SortCountry.Reverse(), "DBEGCAF"},
+			{"fr", french, supplychain.SortCountry, "ACGEBDF"},
+			{"fr", french, supplychain.SortCountry.Reverse(), "DBEGCAF"},
+			{"en", nil, supplychain.SortCommodities, "AGECDBF"},
+			{"es", spanish, supplychain.SortCommodities, "CGEDABF"},
+			{"es", spanish, supplychain.SortCommodities.Reverse(), "BADEGCF"},
+			{"fr", french, supplychain.SortCommodities, "BAGEDCF"},
+			{"fr", french, supplychain.SortCommodities.Reverse(), "CDEGABF"},
+		} {
+			f := supplychain.RegisterFilter{Names: tc.names}
+			es, total, err := st.Register(ctx, tn.a.ID, f, tc.by, kernel.Page{})
+			if err != nil || total != len(parties) {
+				t.Fatalf("%s %s: %v, total %d", tc.lang, tc.by, err, total)
+			}
+			if got := joinRefs(es); got != tc.want {
+				t.Errorf("%s %s: %s, want %s", tc.lang, tc.by, got, tc.want)
+			}
+			walked := ""
+			var after []string
+			for range len(parties) + 1 {
+				es, _, err := st.Register(ctx, tn.a.ID, f, tc.by, kernel.Page{Limit: 2, After: after})
+				if err != nil {
+					t.Fatalf("%s %s after %v: %v", tc.lang, tc.by, after, err)
+				}
+				if len(es) == 0 {
+					break
+				}
+				walked += joinRefs(es)
+				after = supplychain.RegisterKey(es[len(es)-1], tc.by, tc.names)
+			}
+			if walked != tc.want {
+				t.Errorf("%s %s page by page: %s, want %s", tc.lang, tc.by, walked, tc.want)
+			}
+		}
+	})
+}
+
+func joinRefs(es []supplychain.RegisterEntry) string {
+	var b strings.Builder
+	for _, e := range es {
+		b.WriteString(e.Party.Ref)
+	}
+	return b.String()
 }

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/upstream-platform/upstream/internal/commodity"
 	"github.com/upstream-platform/upstream/internal/country"
@@ -19,10 +18,11 @@ import (
 // both engines; every order ends on the id, so pages never overlap, and a
 // page can resume after a row's key (supplychain.RegisterKey gives it).
 // Country and commodity are ordered by their names, which live in Go, not
-// in the database: by each one's place among the names (see
-// country.NameOrder). The orders by country, commodity, tier and level
-// start with a place filled in by registerCols, which depends on the
-// direction: a party without the value comes last either way.
+// in the database, and differ by language: by each one's place among the
+// names in the page's language (see supplychain.NameOrder). The orders by
+// country, commodity, tier and level start with a place filled in by
+// registerCols, which depends on the direction: a party without the value
+// comes last either way.
 var registerOrder = map[supplychain.RegisterSort][]keyCol{
 	supplychain.SortExposure:    {{"p.exposure", true, keyFloat}, {"p.id", false, keyText}},
 	supplychain.SortName:        {{"p.name", false, keyText}, {"p.id", false, keyText}},
@@ -35,15 +35,13 @@ var registerOrder = map[supplychain.RegisterSort][]keyCol{
 }
 
 // placeExpr is the first column of the orders by country, commodity, tier
-// and level on engine, read forward or reversed: each party's place, a
-// party without the value placed by supplychain.Placed. It is "" for the
-// other orders.
-func placeExpr(engine Engine, base supplychain.RegisterSort, rev bool) string {
+// and level, read forward or reversed, country and commodity by their
+// names in the language of names: each party's place, a party without the
+// value placed by supplychain.Placed. It is "" for the other orders.
+func (s *SupplyChain) placeExpr(base supplychain.RegisterSort, rev bool, names *supplychain.NameOrder) string {
 	switch base {
-	case supplychain.SortCountry:
-		return countryOrderCase()[rev]
-	case supplychain.SortCommodities:
-		return commodityOrderCase()[placeKey{engine, rev}]
+	case supplychain.SortCountry, supplychain.SortCommodities:
+		return s.db.nameOrderCase(base, rev, names)
 	case supplychain.SortTier:
 		return fmt.Sprintf("CASE WHEN p.tier > 0 THEN p.tier ELSE %d END", supplychain.Placed(supplychain.UnknownTier, supplychain.UnknownTier, rev))
 	case supplychain.SortLevel:
@@ -53,20 +51,38 @@ func placeExpr(engine Engine, base supplychain.RegisterSort, rev bool) string {
 	return ""
 }
 
-type placeKey struct {
-	engine Engine
-	rev    bool
+// nameOrderKey names one CASE expression of nameOrderCase: the order (by
+// country or by commodity), its direction and the names' language.
+type nameOrderKey struct {
+	by   supplychain.RegisterSort
+	rev  bool
+	lang string
 }
 
-// countryOrderCase is a party's country's place by name, forward and
-// reversed.
-var countryOrderCase = sync.OnceValue(func() map[bool]string {
-	out := map[bool]string{}
-	for _, rev := range []bool{false, true} {
-		out[rev] = nameOrderCase("p.country", country.Codes(), country.NameOrder, rev)
+// nameOrderCase is a party's country's (by country) or first commodity's
+// (by commodity) place among the names of names, forward or reversed, as
+// an SQL expression. The expression spells out every country or commodity
+// (some 250 and 155 of them), so it is built once per order, direction and
+// language and kept for the life of the database handle: a few languages
+// make a few dozen strings.
+func (db *DB) nameOrderCase(by supplychain.RegisterSort, rev bool, names *supplychain.NameOrder) string {
+	key := nameOrderKey{by, rev, names.Language()}
+	if e, ok := db.nameOrderCases.Load(key); ok {
+		return e.(string)
 	}
-	return out
-})
+	var e string
+	if by == supplychain.SortCountry {
+		e = placeCase("p.country", country.Codes(), names.Country, rev)
+	} else {
+		var ids []string
+		for _, c := range commodity.All() {
+			ids = append(ids, c.ID)
+		}
+		e = placeCase(firstCommodity[db.Engine], ids, names.Commodity, rev)
+	}
+	db.nameOrderCases.Store(key, e)
+	return e
+}
 
 // firstCommodity is the first of a party's commodities (a JSON list of
 // ids), or NULL when it has none.
@@ -75,10 +91,10 @@ var firstCommodity = map[Engine]string{
 	Postgres: "(p.commodities::jsonb ->> 0)",
 }
 
-// nameOrderCase spells out order over every code as a CASE expression; a
-// code not listed (or NULL) is placed by supplychain.Placed, after every
-// listed one in the order read forward or reversed.
-func nameOrderCase(expr string, codes []string, order func(string) int, rev bool) string {
+// placeCase spells out order over every code as a CASE expression; a code
+// not listed (or NULL) is placed by supplychain.Placed, after every listed
+// one in the order read forward or reversed.
+func placeCase(expr string, codes []string, order func(string) int, rev bool) string {
 	var b strings.Builder
 	b.WriteString("CASE " + expr)
 	for _, c := range codes {
@@ -88,17 +104,18 @@ func nameOrderCase(expr string, codes []string, order func(string) int, rev bool
 	return b.String()
 }
 
-// registerCols is the order sortBy on engine: the base order's columns,
-// each turned the other way when sortBy is reversed (the id too, so that
-// pages still resume after a row's key).
-func registerCols(engine Engine, sortBy supplychain.RegisterSort) ([]keyCol, bool) {
+// registerCols is the order sortBy, with country and commodity names in
+// the language of names: the base order's columns, each turned the other
+// way when sortBy is reversed (the id too, so that pages still resume
+// after a row's key).
+func (s *SupplyChain) registerCols(sortBy supplychain.RegisterSort, names *supplychain.NameOrder) ([]keyCol, bool) {
 	base, rev := sortBy.Base()
 	cols, ok := registerOrder[base]
 	if !ok {
 		return nil, false
 	}
 	cols = slices.Clone(cols)
-	if e := placeExpr(engine, base, rev); e != "" {
+	if e := s.placeExpr(base, rev, names); e != "" {
 		cols[0].expr = e
 	}
 	if rev {
@@ -109,25 +126,9 @@ func registerCols(engine Engine, sortBy supplychain.RegisterSort) ([]keyCol, boo
 	return cols, true
 }
 
-// commodityOrderCase is a party's first commodity's place by name, per
-// engine, forward and reversed.
-var commodityOrderCase = sync.OnceValue(func() map[placeKey]string {
-	var ids []string
-	for _, c := range commodity.All() {
-		ids = append(ids, c.ID)
-	}
-	out := map[placeKey]string{}
-	for _, engine := range []Engine{SQLite, Postgres} {
-		for _, rev := range []bool{false, true} {
-			out[placeKey{engine, rev}] = nameOrderCase(firstCommodity[engine], ids, commodity.NameOrder, rev)
-		}
-	}
-	return out
-})
-
 // Register returns one page of the organisation's risk register and the
-// number of parties that match. Ties are broken by id, so pages never
-// overlap.
+// number of parties that match, ordered by country or commodity names in
+// the language of f.Names. Ties are broken by id, so pages never overlap.
 //
 // Once the organisation's risk has been computed, the register by
 // exposure is read from the register keys' indexes and the total from the
@@ -138,7 +139,7 @@ var commodityOrderCase = sync.OnceValue(func() map[placeKey]string {
 // counted over its matches, and lists parties not yet scored as well.
 func (s *SupplyChain) Register(ctx context.Context, orgID string, f supplychain.RegisterFilter, sortBy supplychain.RegisterSort, page kernel.Page) ([]supplychain.RegisterEntry, int, error) {
 	page = page.Normalise()
-	cols, ok := registerCols(s.db.Engine, sortBy)
+	cols, ok := s.registerCols(sortBy, f.Names)
 	if !ok {
 		return nil, 0, kernel.Errorf(kernel.Invalid, "sort %q: use exposure, name, country, commodities, tier, inherent, signals or level, or one of them after a minus sign for the reverse order", sortBy)
 	}

@@ -4,9 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-
-	"github.com/upstream-platform/upstream/internal/commodity"
-	"github.com/upstream-platform/upstream/internal/country"
 )
 
 // GraphParty is what risk scoring needs of a stored party.
@@ -66,6 +63,10 @@ type RegisterFilter struct {
 	// LEI, GLN), case and accents aside. Like NamePrefix it also lists
 	// parties not scored yet.
 	Search string
+	// Names narrows nothing: it is the language whose names the orders by
+	// country and by commodity follow, the page's (nil: English). Page
+	// with RegisterKey under the same Names.
+	Names *NameOrder
 }
 
 // RegisterSort orders the register.
@@ -141,9 +142,10 @@ type ImportWriter interface {
 	Flush() error
 }
 
-// RegisterKey is e's sort key in the order sortBy, as kernel.Page.After
-// takes it: the values the order compares, the party's id last.
-func RegisterKey(e RegisterEntry, sortBy RegisterSort) []string {
+// RegisterKey is e's sort key in the order sortBy, with country and
+// commodity names in the language of names, as kernel.Page.After takes
+// it: the values the order compares, the party's id last.
+func RegisterKey(e RegisterEntry, sortBy RegisterSort, names *NameOrder) []string {
 	f := func(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 	id := e.Party.ID
 	base, rev := sortBy.Base() // a reversed order compares the same values, but for the missing ones
@@ -151,13 +153,13 @@ func RegisterKey(e RegisterEntry, sortBy RegisterSort) []string {
 	case SortName:
 		return []string{e.Party.Name, id}
 	case SortCountry:
-		return []string{strconv.Itoa(Placed(country.NameOrder(e.Party.Country), country.NameOrder(""), rev)), e.Party.Name, id}
+		return []string{strconv.Itoa(Placed(names.Country(e.Party.Country), names.Country(""), rev)), e.Party.Name, id}
 	case SortCommodities:
 		first := ""
 		if len(e.Party.Commodities) > 0 {
 			first = e.Party.Commodities[0]
 		}
-		return []string{strconv.Itoa(Placed(commodity.NameOrder(first), commodity.NameOrder(""), rev)), e.Party.Name, id}
+		return []string{strconv.Itoa(Placed(names.Commodity(first), names.Commodity(""), rev)), e.Party.Name, id}
 	case SortTier:
 		tier := e.Risk.Tier
 		if tier <= 0 {

@@ -28,6 +28,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/country"
 	"github.com/upstream-platform/upstream/internal/grievance"
 	"github.com/upstream-platform/upstream/internal/kernel"
+	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
 // The staff pages speak the language each person chooses. Text is written
@@ -66,6 +67,9 @@ type locale struct {
 	// sentence already written out in English (see sentence).
 	messages  map[string]string
 	sentences func() []sentencePattern
+	// names places countries and commodities by their names in the
+	// language, for the register's orders; built once, when first asked.
+	names func() *supplychain.NameOrder
 }
 
 // catalogFile is the format of locales/<code>.json.
@@ -163,6 +167,7 @@ func loadLocales(files fs.FS) (*locales, error) {
 		l := &locale{Code: code, Name: cf.Name, Dir: textDirection(tag), tag: tag, messages: cf.Messages}
 		l.p = message.NewPrinter(tag, message.Catalog(b))
 		l.sentences = sync.OnceValue(func() []sentencePattern { return sentencePatterns(cf.Messages) })
+		l.names = sync.OnceValue(func() *supplychain.NameOrder { return supplychain.NewNameOrder(tag, l.country, l.commodity) })
 		for m := range l.months {
 			l.months[m] = l.p.Sprintf(time.Month(m + 1).String())
 		}

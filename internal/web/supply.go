@@ -119,6 +119,9 @@ type registerQuery struct {
 	// BadParams names the query parameter behind each of Problems, in
 	// the same order, so the API can say which parameter to fix.
 	BadParams []string
+	// Names is the language the orders by country and commodity follow:
+	// the page's (nil, English, for the API).
+	Names *supplychain.NameOrder
 }
 
 // problem records a bad value of the query parameter param.

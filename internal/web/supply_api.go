@@ -113,7 +113,9 @@ func (s *supplyHandlers) apiSuppliers(w http.ResponseWriter, r *http.Request) {
 	var last []string
 	for i, e := range entries {
 		out[i] = supplierOf(e.Party, e.Risk)
-		last = supplychain.RegisterKey(e, rq.Sort)
+		// The API orders by the English names whatever the caller's
+		// language, so that a cursor means one place in one order.
+		last = supplychain.RegisterKey(e, rq.Sort, nil)
 	}
 	links := nextPageLinks(w, r, lp, more, last)
 	writeJSON(w, http.StatusOK, supplierListJSON{Total: total, Page: rq.Page, PerPage: rq.PerPage, Suppliers: out, pageLinksJSON: links})

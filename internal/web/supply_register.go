@@ -61,6 +61,7 @@ func (s *supplyHandlers) registerPage(ctx context.Context, orgID string, rq regi
 func (rq registerQuery) filter() supplychain.RegisterFilter {
 	f := rq.Filter
 	f.Search = rq.Name
+	f.Names = rq.Names
 	return f
 }
 
@@ -126,6 +127,7 @@ func (s *supplyHandlers) supplierRegister(w http.ResponseWriter, r *http.Request
 	p := principalOf(r)
 	loc := s.localeOf(r)
 	rq := parseRegisterQuery(r.URL.Query())
+	rq.Names = loc.names() // a Spanish page lists Alemania before Suiza
 	page := kernel.Page{Limit: rq.PerPage, Offset: (rq.Page - 1) * rq.PerPage}
 	rows, total, err := s.registerPage(r.Context(), p.User.OrgID, rq, page)
 	if err != nil {
@@ -185,6 +187,7 @@ var exportColumns = []string{"id", "ref", "name", "country", "commodities", "tie
 func (s *supplyHandlers) supplierExport(w http.ResponseWriter, r *http.Request) {
 	p := principalOf(r)
 	rq := parseRegisterQuery(r.URL.Query())
+	rq.Names = s.localeOf(r).names() // the rows in the order of the page that links here
 	if len(rq.Problems) > 0 {
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "%s", strings.Join(rq.Problems, "; ")))
 		return

@@ -61,7 +61,11 @@ type alertsFixture struct {
 
 func newAlertsFixture(t *testing.T, db *sqlstore.DB) *alertsFixture {
 	t.Helper()
-	f := newFixture(t, db)
+	return alertsOn(newFixture(t, db), db)
+}
+
+// alertsOn wires early warning to the fixture's database.
+func alertsOn(f *fixture, db *sqlstore.DB) *alertsFixture {
 	st := db.EarlyWarning()
 	f.deps.Alerts = &earlywarning.Service{Alerts: st, Endpoints: st, Clock: f.clock}
 	f.deps.AlertEndpoints = st

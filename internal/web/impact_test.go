@@ -72,7 +72,13 @@ type impactFixture struct {
 
 func newImpactFixture(t *testing.T, db *sqlstore.DB) *impactFixture {
 	t.Helper()
-	f := newFixture(t, db)
+	return impactOn(t, newFixture(t, db), db)
+}
+
+// impactOn wires impact measurement to the fixture's database and seeds
+// the demo programme.
+func impactOn(t *testing.T, f *fixture, db *sqlstore.DB) *impactFixture {
+	t.Helper()
 	svc := &impact.Service{Store: db.Impact(), Clock: f.clock}
 	f.deps.Impact = svc
 	f.deps.ImpactRecords = db.Impact()

@@ -79,7 +79,13 @@ func testWatchlist() *screening.Watchlist {
 
 func newScreeningFixture(t *testing.T, db *sqlstore.DB) *screeningFixture {
 	t.Helper()
-	f := newFixture(t, db)
+	return screeningOn(t, newFixture(t, db), db)
+}
+
+// screeningOn wires screening to the fixture's database, with the test
+// watchlist and three parties, two of them on it.
+func screeningOn(t *testing.T, f *fixture, db *sqlstore.DB) *screeningFixture {
+	t.Helper()
 	wl := testWatchlist()
 	editions := &memEditions{}
 	f.deps.Screening = &ScreeningDeps{

@@ -23,6 +23,14 @@ func siteAuditsFixture(t *testing.T) (*fixture, *sqlstore.DB) {
 	t.Helper()
 	db := sqltest.Open(t, sqlstore.SQLite)
 	f := newFixture(t, db)
+	siteAuditsOn(t, f, db)
+	return f, db
+}
+
+// siteAuditsOn imports two suppliers and their audits into the fixture's
+// database and wires the import and audit services as the server does.
+func siteAuditsOn(t *testing.T, f *fixture, db *sqlstore.DB) {
+	t.Helper()
 	f.deps.Suppliers = db.SupplyChain()
 	sc := db.SupplyChain()
 	svc := &assessment.Service{Store: sc, Engine: testEngine(t), Normalisers: assessment.StandardNormalisers(),
@@ -34,7 +42,6 @@ func siteAuditsFixture(t *testing.T) (*fixture, *sqlstore.DB) {
 	}
 	f.deps.Imports = svc
 	f.deps.SiteAudits = svc
-	return f, db
 }
 
 // The audits page names each audit in words (supplier, scheme, result,

@@ -87,7 +87,7 @@ func TestImpactPagesInFrench(t *testing.T) {
 			"Réalisations : ce que le programme a produit", "Mesures d’activité.", "somme ; plus c’est élevé, mieux c’est",
 			"98\u00a0% du chemin entre la référence et la cible", "Les barres montrent le chiffre de chaque période", "Par sexe, toutes périodes",
 			">femme<", "0 le 1 janvier 2026", `<span class="kind-badge kind-output">réalisation</span>`,
-			"Réalisation “Survivors complete training” mène à résultat “In decent work six months on”",
+			"Réalisation « Survivors complete training » mène à résultat « In decent work six months on »",
 			"Moyenne, pondérée par les personnes derrière chaque chiffre", "Ressource : Funder grant",
 			// The programme's own words stay as written, marked as such.
 			`<li class="text"><strong>Funder grant</strong>`, `<td class="text">Funder grant</td>`},

@@ -37,13 +37,23 @@ func (f *formProblems) add(field, format string, args ...any) {
 	*f = append(*f, field+": "+fmt.Sprintf(format, args...))
 }
 
+// say notes a problem with a field in the page's language: field and
+// problem come translated (l.tr), and are joined as the language joins a
+// label to what follows it ("Titre : saisissez un titre").
+func (f *formProblems) say(l *locale, field, problem string) {
+	*f = append(*f, l.tr("%v: %v", field, problem))
+}
+
 // editModel loads the programme, checks the form's version, lets change
 // alter a copy of the model, and saves it. A problem the form or the model
 // finds comes back on the programme page beside the form it came from
 // (formKey), with what was typed kept; otherwise the page is reloaded with
 // what was done.
-func (s *impactHandlers) editModel(w http.ResponseWriter, r *http.Request, formKey, anchor string, change func(m *impact.LogicModel) (string, formProblems)) {
+// change gets the page's language: what it did and what it found wrong
+// are shown in it.
+func (s *impactHandlers) editModel(w http.ResponseWriter, r *http.Request, formKey, anchor string, change func(l *locale, m *impact.LogicModel) (string, formProblems)) {
 	p := principalOf(r)
+	l := s.localeOf(r)
 	ctx := r.Context()
 	if err := r.ParseForm(); err != nil {
 		s.fail(w, r, kernel.Errorf(kernel.Invalid, "the form could not be read"))
@@ -59,11 +69,11 @@ func (s *impactHandlers) editModel(w http.ResponseWriter, r *http.Request, formK
 		s.renderProgramme(w, r, status, map[string]any{"Posted": r.PostForm, "PostedKey": key, "PostedErrors": problems})
 	}
 	if v := r.PostForm.Get("version"); v != modelVersion(prog) {
-		back(http.StatusConflict, []string{"The logic model was changed by someone else after this page was opened, so nothing was saved. The page now shows their change; make yours again."})
+		back(http.StatusConflict, []string{l.tr("The logic model was changed by someone else after this page was opened, so nothing was saved. The page now shows their change; make yours again.")})
 		return
 	}
 	m := copyModel(prog.Model)
-	did, problems := change(&m)
+	did, problems := change(l, &m)
 	if len(problems) > 0 {
 		back(http.StatusBadRequest, problems)
 		return
@@ -103,40 +113,41 @@ func newNodeID(m *impact.LogicModel, kind impact.NodeKind) string {
 	}
 }
 
-// nodeTitle is how a step is named in messages: its kind and title.
+// nodeTitle is how a step is named in the model's own problems (which
+// are English): its kind and title.
 func nodeTitle(n impact.Node) string {
 	return kindLabel[n.Kind] + " “" + n.Title + "”"
 }
 
 // nodeTitleIn is nodeTitle in language l: the kind in its words, the
-// title as the programme wrote it.
+// title as the programme wrote it, in the language's quotation marks.
 func nodeTitleIn(l *locale, n impact.Node) string {
-	return l.tr(kindLabel[n.Kind]) + " “" + n.Title + "”"
+	return l.tr("%v “%v”", l.tr(kindLabel[n.Kind]), n.Title)
 }
 
 // impactStepAdd adds a step. An outcome or impact must be reached from an
 // activity, so it is added together with the link from the step it
 // follows.
 func (s *impactHandlers) impactStepAdd(w http.ResponseWriter, r *http.Request) {
-	s.editModel(w, r, "Step", "edit-model", func(m *impact.LogicModel) (string, formProblems) {
+	s.editModel(w, r, "Step", "edit-model", func(l *locale, m *impact.LogicModel) (string, formProblems) {
 		var bad formProblems
 		kind := impact.NodeKind(r.PostForm.Get("kind"))
 		title := strings.TrimSpace(r.PostForm.Get("title"))
 		after := r.PostForm.Get("after")
 		if _, ok := kindLabel[kind]; !ok {
-			bad.add("Kind of step", "choose input, activity, output, outcome or impact")
+			bad.say(l, l.tr("Kind of step"), l.tr("choose input, activity, output, outcome or impact"))
 		}
 		if title == "" {
-			bad.add("Title", "enter a title, such as “Workers trained in their rights”")
+			bad.say(l, l.tr("Title"), l.tr("enter a title, such as “Workers trained in their rights”"))
 		}
 		var prev impact.Node
 		if after != "" {
 			var ok bool
 			if prev, ok = m.Node(after); !ok {
-				bad.add("Comes after", "that step is no longer in the model; choose another")
+				bad.say(l, l.tr("Comes after"), l.tr("that step is no longer in the model; choose another"))
 			}
 		} else if kind == impact.KindOutcome || kind == impact.KindImpact {
-			bad.add("Comes after", "choose the step that leads to this %s: an outcome or impact must follow from the programme's activities", kindLabel[kind])
+			bad.say(l, l.tr("Comes after"), l.tr("choose the step that leads to this %v: an outcome or impact must follow from the programme's activities", l.tr(kindLabel[kind])))
 		}
 		if len(bad) > 0 {
 			return "", bad
@@ -145,16 +156,16 @@ func (s *impactHandlers) impactStepAdd(w http.ResponseWriter, r *http.Request) {
 		m.Nodes = append(m.Nodes, n)
 		if prev.ID != "" {
 			m.Links = append(m.Links, impact.Link{From: prev.ID, To: n.ID})
-			return "Added the " + nodeTitle(n) + ", following the " + nodeTitle(prev) + ".", nil
+			return l.tr("Added the %v, following the %v.", nodeTitleIn(l, n), nodeTitleIn(l, prev)), nil
 		}
-		return "Added the " + nodeTitle(n) + ".", nil
+		return l.tr("Added the %v.", nodeTitleIn(l, n)), nil
 	})
 }
 
 // impactStepEdit renames a step or, with action=delete, removes it with
 // its links and the indicators that measure it.
 func (s *impactHandlers) impactStepEdit(w http.ResponseWriter, r *http.Request) {
-	s.editModel(w, r, "Step", "edit-model", func(m *impact.LogicModel) (string, formProblems) {
+	s.editModel(w, r, "Step", "edit-model", func(l *locale, m *impact.LogicModel) (string, formProblems) {
 		var bad formProblems
 		id := r.PathValue("step")
 		at := -1
@@ -164,16 +175,16 @@ func (s *impactHandlers) impactStepEdit(w http.ResponseWriter, r *http.Request) 
 			}
 		}
 		if at < 0 {
-			bad.add("Step", "it is no longer in the model")
+			bad.say(l, l.tr("Step"), l.tr("it is no longer in the model"))
 			return "", bad
 		}
 		n := m.Nodes[at]
 		if r.PostForm.Get("action") == "delete" {
 			m.Nodes = append(m.Nodes[:at], m.Nodes[at+1:]...)
 			var links []impact.Link
-			for _, l := range m.Links {
-				if l.From != id && l.To != id {
-					links = append(links, l)
+			for _, link := range m.Links {
+				if link.From != id && link.To != id {
+					links = append(links, link)
 				}
 			}
 			removedLinks := len(m.Links) - len(links)
@@ -188,54 +199,56 @@ func (s *impactHandlers) impactStepEdit(w http.ResponseWriter, r *http.Request) 
 				inds = append(inds, ind)
 			}
 			m.Indicators = inds
-			msg := "Removed the " + nodeTitle(n)
-			if removedLinks > 0 {
-				msg += " and its " + fmtCountOf(removedLinks, "link", "links")
+			step, measured := nodeTitleIn(l, n), strings.Join(gone, ", ")
+			switch {
+			case removedLinks > 0 && len(gone) > 0:
+				return l.tr("Removed the %v and its %v, and the indicators that measured it: %v.", step, l.countOf(removedLinks, "link", "links"), measured), nil
+			case removedLinks > 0:
+				return l.tr("Removed the %v and its %v.", step, l.countOf(removedLinks, "link", "links")), nil
+			case len(gone) > 0:
+				return l.tr("Removed the %v, and the indicators that measured it: %v.", step, measured), nil
 			}
-			if len(gone) > 0 {
-				msg += ", and the indicators that measured it: " + strings.Join(gone, ", ")
-			}
-			return msg + ".", nil
+			return l.tr("Removed the %v.", step), nil
 		}
 		title := strings.TrimSpace(r.PostForm.Get("title"))
 		if title == "" {
-			bad.add("Title", "enter a title; to take the step out, use Remove")
+			bad.say(l, l.tr("Title"), l.tr("enter a title; to take the step out, use Remove step"))
 			return "", bad
 		}
 		m.Nodes[at].Title, m.Nodes[at].Description = title, strings.TrimSpace(r.PostForm.Get("description"))
-		return "Saved the " + nodeTitle(m.Nodes[at]) + ".", nil
+		return l.tr("Saved the %v.", nodeTitleIn(l, m.Nodes[at])), nil
 	})
 }
 
 // impactLinkEdit adds a link between two steps, with an assumption and a
 // piece of evidence if given, or with action=delete removes one.
 func (s *impactHandlers) impactLinkEdit(w http.ResponseWriter, r *http.Request) {
-	s.editModel(w, r, "Link", "edit-links", func(m *impact.LogicModel) (string, formProblems) {
+	s.editModel(w, r, "Link", "edit-links", func(l *locale, m *impact.LogicModel) (string, formProblems) {
 		var bad formProblems
 		from, okf := m.Node(r.PostForm.Get("from"))
 		to, okt := m.Node(r.PostForm.Get("to"))
 		if !okf {
-			bad.add("From", "choose the step the link starts from")
+			bad.say(l, l.tr("From"), l.tr("choose the step the link starts from"))
 		}
 		if !okt {
-			bad.add("Leads to", "choose the step it leads to")
+			bad.say(l, l.tr("Leads to"), l.tr("choose the step it leads to"))
 		}
 		if len(bad) > 0 {
 			return "", bad
 		}
 		at := -1
-		for i, l := range m.Links {
-			if l.From == from.ID && l.To == to.ID {
+		for i, link := range m.Links {
+			if link.From == from.ID && link.To == to.ID {
 				at = i
 			}
 		}
 		if r.PostForm.Get("action") == "delete" {
 			if at < 0 {
-				bad.add("Link", "the %s no longer leads to the %s", nodeTitle(from), nodeTitle(to))
+				bad.say(l, l.tr("Link"), l.tr("the %v no longer leads to the %v", nodeTitleIn(l, from), nodeTitleIn(l, to)))
 				return "", bad
 			}
 			m.Links = append(m.Links[:at], m.Links[at+1:]...)
-			return "Removed the link from the " + nodeTitle(from) + " to the " + nodeTitle(to) + ".", nil
+			return l.tr("Removed the link from the %v to the %v.", nodeTitleIn(l, from), nodeTitleIn(l, to)), nil
 		}
 		assumption := strings.TrimSpace(r.PostForm.Get("assumption"))
 		risk := r.PostForm.Get("risk")
@@ -243,34 +256,44 @@ func (s *impactHandlers) impactLinkEdit(w http.ResponseWriter, r *http.Request) 
 		source := strings.TrimSpace(r.PostForm.Get("source"))
 		strength := impact.EvidenceStrength(r.PostForm.Get("strength"))
 		if assumption == "" && risk != "" {
-			bad.add("Assumption", "write the assumption whose risk you chose")
+			bad.say(l, l.tr("Assumption"), l.tr("write the assumption whose risk you chose"))
 		}
 		if evidence == "" && source != "" {
-			bad.add("Evidence", "summarise the evidence the source gives")
+			bad.say(l, l.tr("Evidence"), l.tr("summarise the evidence the source gives"))
 		}
 		if len(bad) > 0 {
 			return "", bad
 		}
-		did := "Linked the " + nodeTitle(from) + " to the " + nodeTitle(to)
-		if at < 0 {
+		existed := at >= 0
+		if !existed {
 			m.Links = append(m.Links, impact.Link{From: from.ID, To: to.ID})
 			at = len(m.Links) - 1
-		} else {
-			did = "The " + nodeTitle(from) + " already leads to the " + nodeTitle(to)
 		}
-		var added []string
 		if assumption != "" {
 			m.Links[at].Assumptions = append(m.Links[at].Assumptions, impact.Assumption{Text: assumption, Risk: risk})
-			added = append(added, "an assumption")
 		}
 		if evidence != "" {
 			m.Links[at].Evidence = append(m.Links[at].Evidence, impact.Evidence{Summary: evidence, Source: source, Strength: strength})
-			added = append(added, "evidence")
 		}
-		if len(added) > 0 {
-			did += "; added " + strings.Join(added, " and ")
+		var added string
+		switch {
+		case assumption != "" && evidence != "":
+			added = l.tr("an assumption and evidence")
+		case assumption != "":
+			added = l.tr("an assumption")
+		case evidence != "":
+			added = l.tr("evidence")
 		}
-		return did + ".", nil
+		fromStep, toStep := nodeTitleIn(l, from), nodeTitleIn(l, to)
+		switch {
+		case existed && added != "":
+			return l.tr("The %v already leads to the %v; added %v.", fromStep, toStep, added), nil
+		case existed:
+			return l.tr("The %v already leads to the %v.", fromStep, toStep), nil
+		case added != "":
+			return l.tr("Linked the %v to the %v; added %v.", fromStep, toStep, added), nil
+		}
+		return l.tr("Linked the %v to the %v.", fromStep, toStep), nil
 	})
 }
 
@@ -300,7 +323,7 @@ func indicatorCode(name string) string {
 // impactIndicatorEdit adds or changes an indicator (original names the
 // one changed) or, with action=delete, removes it.
 func (s *impactHandlers) impactIndicatorEdit(w http.ResponseWriter, r *http.Request) {
-	s.editModel(w, r, "Indicator", "edit-indicators", func(m *impact.LogicModel) (string, formProblems) {
+	s.editModel(w, r, "Indicator", "edit-indicators", func(l *locale, m *impact.LogicModel) (string, formProblems) {
 		var bad formProblems
 		f := r.PostForm
 		original := f.Get("original")
@@ -311,13 +334,13 @@ func (s *impactHandlers) impactIndicatorEdit(w http.ResponseWriter, r *http.Requ
 			}
 		}
 		if (original != "" || f.Get("action") == "delete") && at < 0 {
-			bad.add("Indicator", "it is no longer in the model")
+			bad.say(l, l.tr("Indicator"), l.tr("it is no longer in the model"))
 			return "", bad
 		}
 		if f.Get("action") == "delete" {
 			gone := m.Indicators[at]
 			m.Indicators = append(m.Indicators[:at], m.Indicators[at+1:]...)
-			return "Removed the indicator “" + gone.Name + "”.", nil
+			return l.tr("Removed the indicator “%v”.", gone.Name), nil
 		}
 		ind := impact.Indicator{
 			Name: strings.TrimSpace(f.Get("name")), Code: strings.TrimSpace(f.Get("code")), Unit: strings.TrimSpace(f.Get("unit")),
@@ -325,67 +348,67 @@ func (s *impactHandlers) impactIndicatorEdit(w http.ResponseWriter, r *http.Requ
 			Cumulative: f.Get("cumulative") != "", IRIS: strings.TrimSpace(f.Get("iris")), SDG: strings.TrimSpace(f.Get("sdg")),
 		}
 		if ind.Name == "" {
-			bad.add("Name", "enter what the indicator counts, such as “Workers who know their rights”")
+			bad.say(l, l.tr("Name"), l.tr("enter what the indicator counts, such as “Workers who know their rights”"))
 		}
 		if ind.Code == "" {
 			ind.Code = indicatorCode(ind.Name)
 		}
 		for i, other := range m.Indicators {
 			if i != at && other.Code == ind.Code && ind.Code != "" {
-				bad.add("Code", "“%s” is the code of the indicator “%s”; choose another", ind.Code, other.Name)
+				bad.say(l, l.tr("Code"), l.tr("“%v” is the code of the indicator “%v”; choose another", ind.Code, other.Name))
 			}
 		}
 		if ind.Unit == "" {
-			bad.add("Unit", "enter what one unit is: people, hectares, %%…")
+			bad.say(l, l.tr("Unit"), l.tr("enter what one unit is: people, hectares, %%…"))
 		}
 		if n, ok := m.Node(ind.Node); !ok {
-			bad.add("Measures", "choose the output, outcome or impact it measures")
+			bad.say(l, l.tr("Measures"), l.tr("choose the output, outcome or impact it measures"))
 		} else if n.Kind != impact.KindOutput && n.Kind != impact.KindOutcome && n.Kind != impact.KindImpact {
-			bad.add("Measures", "the %s is not an output, outcome or impact", nodeTitle(n))
+			bad.say(l, l.tr("Measures"), l.tr("the %v is not an output, outcome or impact", nodeTitleIn(l, n)))
 		}
-		ind.Baseline.Value = requiredNumber(&bad, f.Get("baseline"), "Baseline")
-		ind.Baseline.Date = requiredDate(&bad, f.Get("baseline_date"), "Baseline date")
-		ind.Target.Value = requiredNumber(&bad, f.Get("target"), "Target")
-		ind.Target.Date = requiredDate(&bad, f.Get("target_date"), "Target date")
+		ind.Baseline.Value = requiredNumber(l, &bad, f.Get("baseline"), l.tr("Baseline"))
+		ind.Baseline.Date = requiredDate(l, &bad, f.Get("baseline_date"), l.tr("Baseline date"))
+		ind.Target.Value = requiredNumber(l, &bad, f.Get("target"), l.tr("Target"))
+		ind.Target.Date = requiredDate(l, &bad, f.Get("target_date"), l.tr("Target date"))
 		if len(bad) > 0 {
 			return "", bad
 		}
 		if at < 0 {
 			m.Indicators = append(m.Indicators, ind)
-			return "Added the indicator “" + ind.Name + "”; observation files name it " + ind.Code + ".", nil
+			return l.tr("Added the indicator “%v”; observation files name it %v.", ind.Name, ind.Code), nil
 		}
 		m.Indicators[at] = ind
-		return "Saved the indicator “" + ind.Name + "”.", nil
+		return l.tr("Saved the indicator “%v”.", ind.Name), nil
 	})
 }
 
-// requiredNumber reads a number typed by a person: spaces and thousands
-// commas are allowed ("12,500").
-func requiredNumber(bad *formProblems, s, field string) float64 {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	s = strings.ReplaceAll(s, " ", "")
-	if s == "" {
-		bad.add(field, "enter a number")
+// requiredNumber reads a number typed by a person, as the page's language
+// writes it: spaces and thousands marks are allowed ("12,500" in English,
+// "12 500" or "3,5" in French). field is the field's label, translated.
+func requiredNumber(l *locale, bad *formProblems, s, field string) float64 {
+	if strings.TrimSpace(s) == "" {
+		bad.say(l, field, l.tr("enter a number"))
 		return 0
 	}
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v != v || v > 1e15 || v < -1e15 {
-		bad.add(field, "enter a number, like 1200 or 3.5")
+	v, ok := l.parseFigure(strings.TrimSpace(s))
+	if !ok || v > 1e15 || v < -1e15 {
+		bad.say(l, field, l.tr("enter a number, like 1200 or %v", l.figureText(3.5)))
 		return 0
 	}
 	return v
 }
 
 // requiredDate reads a date field (YYYY-MM-DD, as a date input sends it).
-func requiredDate(bad *formProblems, s, field string) time.Time {
+// field is the field's label, translated.
+func requiredDate(l *locale, bad *formProblems, s, field string) time.Time {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		bad.add(field, "enter a date")
+		bad.say(l, field, l.tr("enter a date"))
 		return time.Time{}
 	}
 	d, err := time.Parse(time.DateOnly, s)
 	if err != nil {
-		bad.add(field, "enter a date like 2026-01-31")
+		bad.say(l, field, l.tr("enter a date like 2026-01-31"))
 		return time.Time{}
 	}
 	return d
@@ -469,8 +492,10 @@ type indicatorForm struct {
 	Errors                                                   []string
 }
 
-func indicatorFormOf(ind impact.Indicator) indicatorForm {
-	num := func(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+// indicatorFormOf is a stored indicator in its edit form; figures are
+// written with the locale's decimal mark, as requiredNumber reads them.
+func indicatorFormOf(l *locale, ind impact.Indicator) indicatorForm {
+	num := l.figureText
 	return indicatorForm{Original: ind.Code, Name: ind.Name, Code: ind.Code, Unit: ind.Unit, Node: ind.Node,
 		Direction: string(ind.Direction), Aggregation: string(ind.Aggregation), Cumulative: ind.Cumulative,
 		Baseline: num(ind.Baseline.Value), BaselineDate: ind.Baseline.Date.Format(time.DateOnly),
@@ -540,7 +565,7 @@ func modelEditData(l *locale, prog *impact.Programme, posted url.Values, key str
 			shown = true
 			continue
 		}
-		inds = append(inds, indicatorFormOf(ind))
+		inds = append(inds, indicatorFormOf(l, ind))
 	}
 	newInd := indicatorForm{Direction: string(impact.HigherIsBetter), Aggregation: string(impact.Sum)}
 	switch {

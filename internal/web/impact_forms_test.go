@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"html"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -137,6 +138,147 @@ func TestImpactModelForms(t *testing.T) {
 	if res.StatusCode != http.StatusForbidden {
 		t.Errorf("viewer posting a step: status %d", res.StatusCode)
 	}
+}
+
+// TestImpactFormsInTheReadersLanguage posts the logic model's step, link
+// and indicator forms from French and Spanish pages: what each did, and
+// every problem beside a field, reads in the page's language, the steps
+// named by their kind in that language and the titles as written; a
+// figure is read with the language's decimal comma.
+func TestImpactFormsInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	pid := f.prog.ID
+	base := "/impact/programmes/" + pid
+	current := func() *impact.Programme {
+		t.Helper()
+		p, err := f.svc.Programme(context.Background(), f.org.ID, pid)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	indicator := func(extra ...string) url.Values {
+		v := url.Values{"action": {"save"}, "name": {"Legal advice sessions held"}, "unit": {"sessions"}, "node": {"output-12"},
+			"direction": {"higher"}, "aggregation": {"sum"}, "baseline": {"2,5"}, "baseline_date": {"2026-01-01"}, "target": {"1 200"}, "target_date": {"2026-12-31"}}
+		for i := 0; i+1 < len(extra); i += 2 {
+			v.Set(extra[i], extra[i+1])
+		}
+		return v
+	}
+	steps := []struct {
+		name, lang, path string
+		form             url.Values
+		status           int
+		want             string // the flash after a redirect, else in the page
+		english          string // what the old page said, which must be gone
+	}{
+		{"an outcome needs the step before it", "fr", base + "/steps", url.Values{"kind": {"outcome"}, "title": {"Knows where to get help"}}, 400,
+			"Vient après : choisissez l’étape qui mène à ce résultat : un résultat ou un impact doit découler des activités du programme", "Comes after:"},
+		{"a title is needed, in Spanish", "es", base + "/steps", url.Values{"kind": {"activity"}, "title": {" "}}, 400,
+			"Título: introduzca un título, como «Trabajadores formados en sus derechos»", "enter a title"},
+		{"an edit on a page someone else changed", "fr", base + "/steps", url.Values{"kind": {"activity"}, "title": {"Legal clinics"}, "version": {"1"}}, 409,
+			"Quelqu’un d’autre a modifié le modèle logique après l’ouverture de cette page ; rien n’a donc été enregistré.", "changed by someone else"},
+		{"add an output after an activity", "fr", base + "/steps", url.Values{"kind": {"output"}, "title": {"Legal advice sessions"}, "after": {"support"}}, 303,
+			"Ajouté : réalisation « Legal advice sessions », après activité « Psychosocial support ».", ""},
+		{"a step renamed to nothing", "fr", base + "/steps/sessions", url.Values{"action": {"save"}, "title": {""}}, 400,
+			"Titre : saisissez un titre ; pour retirer l’étape, utilisez Retirer l’étape", "to take the step out"},
+		{"rename a step, in Spanish", "es", base + "/steps/sessions", url.Values{"action": {"save"}, "title": {"Counselling sessions given"}}, 303,
+			"Guardado: producto «Counselling sessions given».", ""},
+		{"remove a link", "fr", base + "/links", url.Values{"from": {"support"}, "to": {"output-12"}, "action": {"delete"}}, 303,
+			"Lien supprimé : activité « Psychosocial support » ne mène plus à réalisation « Legal advice sessions ».", ""},
+		{"remove a link no longer there", "fr", base + "/links", url.Values{"from": {"support"}, "to": {"output-12"}, "action": {"delete"}}, 400,
+			"Lien : activité « Psychosocial support » ne mène plus à réalisation « Legal advice sessions »", "no longer leads to"},
+		{"a link needs its steps", "fr", base + "/links", url.Values{"from": {"support"}, "action": {"add"}}, 400,
+			"Mène à : choisissez l’étape à laquelle il mène", "choose the step it leads to"},
+		{"a risk without its assumption", "fr", base + "/links", url.Values{"from": {"support"}, "to": {"output-12"}, "action": {"add"}, "risk": {"high"}}, 400,
+			"Hypothèse : écrivez l’hypothèse dont vous avez choisi le risque", "write the assumption"},
+		{"link two steps", "fr", base + "/links", url.Values{"from": {"support"}, "to": {"output-12"}, "action": {"add"}}, 303,
+			"Lien ajouté : activité « Psychosocial support » mène à réalisation « Legal advice sessions ».", ""},
+		{"evidence for a link already there", "pt", base + "/links", url.Values{"from": {"support"}, "to": {"output-12"}, "action": {"add"},
+			"assumption": {"Survivors can reach the clinic"}, "evidence": {"Clinic logs 2025"}}, 303,
+			"O vínculo já existia: atividade “Psychosocial support” leva a produto “Legal advice sessions”; adicionado: uma premissa e evidências.", ""},
+		{"an indicator with a word for a number", "fr", base + "/indicators", indicator("baseline", "aucun"), 400,
+			"Référence : saisissez un nombre, comme 1200 ou 3,5", "enter a number"},
+		{"an indicator's date", "fr", base + "/indicators", indicator("target_date", "31/12/2026"), 400,
+			"Date cible : saisissez une date comme 2026-01-31", "enter a date"},
+		{"an indicator without a unit", "fr", base + "/indicators", indicator("unit", ""), 400,
+			"Unité : indiquez ce qu’est une unité : personnes, hectares, %…", "enter what one unit is"},
+		{"an indicator of an activity", "fr", base + "/indicators", indicator("node", "support"), 400,
+			"Mesure : activité « Psychosocial support » n’est ni une réalisation, ni un résultat, ni un impact", "is not an output"},
+		{"add an indicator, figures written the French way", "fr", base + "/indicators", indicator(), 303,
+			"Indicateur « Legal advice sessions held » ajouté ; les fichiers d’observations le nomment legal-advice-sessions-held.", ""},
+		{"an indicator's code is its own", "fr", base + "/indicators", indicator("name", "Sessions again", "code", "legal-advice-sessions-held"), 400,
+			"Code : « legal-advice-sessions-held » est le code de l’indicateur « Legal advice sessions held » ; choisissez-en un autre", "is the code of"},
+		{"save an indicator", "fr", base + "/indicators", indicator("original", "legal-advice-sessions-held"), 303,
+			"Indicateur « Legal advice sessions held » enregistré.", ""},
+		{"remove an indicator", "fr", base + "/indicators", url.Values{"action": {"delete"}, "original": {"legal-advice-sessions-held"}}, 303,
+			"Indicateur « Legal advice sessions held » supprimé.", ""},
+		{"remove an indicator no longer there", "fr", base + "/indicators", url.Values{"action": {"delete"}, "original": {"legal-advice-sessions-held"}}, 400,
+			"Indicateur : ne figure plus dans le modèle", "no longer in the model"},
+		{"remove a step with its link", "fr", base + "/steps/output-12", url.Values{"action": {"delete"}}, 303,
+			"Supprimé : réalisation « Legal advice sessions », avec 1 lien.", ""},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			before := current()
+			v := st.form
+			if _, ok := v["version"]; !ok {
+				v.Set("version", modelVersion(before))
+			}
+			res := f.do(t, "POST", st.path, v.Encode(), f.sessions["analyst"], map[string]string{"Accept-Language": st.lang})
+			b, _ := io.ReadAll(res.Body)
+			page := html.UnescapeString(string(b))
+			if res.StatusCode != st.status {
+				t.Fatalf("status %d, want %d:\n%.2000s", res.StatusCode, st.status, page)
+			}
+			if st.status == http.StatusSeeOther {
+				if msg := flashOf(t, res); msg != st.want {
+					t.Errorf("message %q,\nwant    %q", msg, st.want)
+				}
+				return
+			}
+			i := max(strings.Index(page, "problems error"), 0)
+			if !strings.Contains(page, st.want) {
+				t.Errorf("page lacks %q; problems: %.600s", st.want, page[i:])
+			}
+			if strings.Contains(page[i:], st.english) {
+				t.Errorf("page still says %q: %.600s", st.english, page[i:])
+			}
+			if after := current(); !after.UpdatedAt.Equal(before.UpdatedAt) {
+				t.Error("a refused change changed the model")
+			}
+		})
+	}
+}
+
+// TestIndicatorFiguresInTheReadersLanguage: a French page shows an
+// indicator's figures with the decimal comma it reads back, so saving the
+// form unchanged keeps them.
+func TestIndicatorFiguresInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	base := "/impact/programmes/" + f.prog.ID
+	p, err := f.svc.Programme(context.Background(), f.org.ID, f.prog.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"action": {"save"}, "name": {"Share in work"}, "unit": {"%"}, "node": {"employed"}, "direction": {"higher"},
+		"aggregation": {"latest"}, "baseline": {"12,5"}, "baseline_date": {"2026-01-01"}, "target": {"40,25"}, "target_date": {"2026-12-31"},
+		"version": {modelVersion(p)}}
+	if res := f.do(t, "POST", base+"/indicators", form.Encode(), f.sessions["analyst"], map[string]string{"Accept-Language": "fr"}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	p, err = f.svc.Programme(context.Background(), f.org.ID, f.prog.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ind, ok := p.Model.Indicator("share-in-work")
+	if !ok || ind.Baseline.Value != 12.5 || ind.Target.Value != 40.25 {
+		t.Fatalf("stored %+v", ind)
+	}
+	page := f.pageIn(t, f.sessions["analyst"], "fr", base)
+	checkWords(t, "the French indicator form", page, []string{`name="baseline" value="12,5"`, `name="target" value="40,25"`}, nil)
 }
 
 // TestImpactMapForm analyses an impact map typed into the form: problems

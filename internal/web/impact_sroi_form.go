@@ -135,7 +135,7 @@ func (r sroiOutcomeRow) empty() bool {
 // toMap checks the form field by field and builds the impact map from the
 // rows not left empty. Each problem names the row as the form numbers it
 // and the field by its label: "Outcome 1, proxy value: enter a number".
-func (f sroiForm) toMap() (*impact.Map, []string) {
+func (f sroiForm) toMap(l *locale) (*impact.Map, []string) {
 	var bad formProblems
 	m := &impact.Map{Currency: strings.ToUpper(f.Currency)}
 	if m.Currency == "" {
@@ -154,7 +154,7 @@ func (f sroiForm) toMap() (*impact.Map, []string) {
 		if in.Stakeholder == "" {
 			bad.add(row+", who contributed", "enter who gave the input, such as “Funder”")
 		}
-		m.Inputs = append(m.Inputs, impact.Input{Stakeholder: in.Stakeholder, Description: in.Description, Value: requiredNumber(&bad, in.Value, row+", value")})
+		m.Inputs = append(m.Inputs, impact.Input{Stakeholder: in.Stakeholder, Description: in.Description, Value: requiredNumber(l, &bad, in.Value, row+", value")})
 	}
 	for i, o := range f.Outcomes {
 		if o.empty() {
@@ -168,8 +168,8 @@ func (f sroiForm) toMap() (*impact.Map, []string) {
 			bad.add(row+", what changed", "say what changed for them")
 		}
 		out := impact.Outcome{Stakeholder: o.Stakeholder, Outcome: o.Outcome, Indicator: o.Indicator, Start: o.Start,
-			Quantity: requiredNumber(&bad, o.Quantity, row+", how many"),
-			Proxy:    impact.Proxy{Value: requiredNumber(&bad, o.Proxy, row+", proxy value"), Description: o.ProxyDescription, Source: o.ProxySource}}
+			Quantity: requiredNumber(l, &bad, o.Quantity, row+", how many"),
+			Proxy:    impact.Proxy{Value: requiredNumber(l, &bad, o.Proxy, row+", proxy value"), Description: o.ProxyDescription, Source: o.ProxySource}}
 		for _, r := range []struct {
 			field, label string
 			to           *float64
@@ -289,7 +289,7 @@ func (s *impactHandlers) impactSROIFormSubmit(w http.ResponseWriter, r *http.Req
 		s.renderProgramme(w, r, http.StatusOK, map[string]any{"SROIFormSent": f.withBlankRows(sroiBlankRows), "SROIFormOpen": true})
 		return
 	}
-	m, problems := f.toMap()
+	m, problems := f.toMap(s.localeOf(r))
 	if problems != nil {
 		f = f.withBlankRows(0)
 		f.Errors = problems

@@ -13,6 +13,7 @@ import (
 	"github.com/upstream-platform/upstream/internal/screening"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
+	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
 // The text domain packages and handlers build (the early-warning
@@ -184,6 +185,12 @@ func TestScreeningPageInFrench(t *testing.T) {
 	}
 
 	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	// A supplier whose words come in another order and whose country is
+	// not the list's: two factors lower its score.
+	if err := f.db.SupplyChain().UpsertParties(context.Background(), f.org.ID, []supplychain.Party{
+		{ID: "s9", Name: "Silicon Hoshine Industry Company Limited", Kind: supplychain.KindCompany, Country: "US"}}); err != nil {
+		t.Fatal(err)
+	}
 	analyst := f.session(t, account.RoleAnalyst)
 	if res := f.do(t, "POST", "/screening/run", "", analyst, nil); res.StatusCode >= 400 {
 		t.Fatalf("screen all: %d", res.StatusCode)
@@ -195,9 +202,46 @@ func TestScreeningPageInFrench(t *testing.T) {
 	}
 	checkWords(t, "the French explanations", why, []string{"le pays CN concorde avec la liste"},
 		[]string{"agrees with the list", "low weight", "spelling", "written together", "missing from the query", "not in the list name", "sounds alike"})
+	factors := 0
 	for _, li := range regexp.MustCompile(`<li>([^<]*)</li>`).FindAllStringSubmatch(why, -1) {
-		if strings.Contains(li[1], "0.") {
+		if strings.Contains(li[1], "0.") || strings.Contains(li[1], "(x") {
 			t.Errorf("a French explanation writes a figure the English way: %q", li[1])
+		}
+		if regexp.MustCompile(`\(×[0-9]+,[0-9]{2}\)`).MatchString(li[1]) {
+			factors++
+		}
+	}
+	if factors == 0 {
+		t.Errorf("no French explanation shows a factor as ×0,97: %s", why)
+	}
+}
+
+// A factor that moved a hit's score is written with the multiplication
+// sign and the reader's decimal mark, whether the note is a message the
+// catalog knows, holds other values, or is new to it; the note as stored
+// keeps its English "x0.97".
+func TestScoreFactorsInTheReadersLanguage(t *testing.T) {
+	fr, es, en := testLocale(t, "fr"), testLocale(t, "es"), testLocale(t, "en")
+	tests := []struct {
+		l          *locale
+		note, want string
+	}{
+		{fr, "word order differs (x0.97)", "l’ordre des mots diffère (×0,97)"},
+		{fr, "matched a weak alias (x0.92)", "correspond à un alias faible (×0,92)"},
+		{fr, "a number in the list name is not in the query (x0.75)", "un nombre du nom de la liste est absent de la requête (×0,75)"},
+		{fr, "country US differs from the list (CN) (x0.90)", "le pays US diffère de la liste (CN) (×0,90)"},
+		{fr, "6 of 7 syllables and list words matched (x0.86)", "6 syllabes et mots de la liste sur 7 concordent (×0,86)"},
+		{fr, `the query has a legal form ("LLC"): it names a company, not a vessel (x0.85)`,
+			`la requête contient une forme juridique ("LLC") : elle désigne une entreprise, alors que l’entrée est de type navire (×0,85)`},
+		{es, "the given name's syllables are in another order than on the list (x0.75)", "las sílabas del nombre de pila están en otro orden que en la lista (×0,75)"},
+		{fr, "a note no message knows (x0.50)", "a note no message knows (×0,50)"},
+		{en, "word order differs (x0.97)", "word order differs (×0.97)"},
+		{en, "country US differs from the list (CN) (x0.90)", "country US differs from the list (CN) (×0.90)"},
+		{fr, "country CN agrees with the list", "le pays CN concorde avec la liste"},
+	}
+	for _, tt := range tests {
+		if got := tt.l.reason(tt.note); got != tt.want {
+			t.Errorf("%s: %q\n got %q\nwant %q", tt.l.Code, tt.note, got, tt.want)
 		}
 	}
 }

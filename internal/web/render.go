@@ -90,6 +90,8 @@ func pageFuncs(l *locale) template.FuncMap {
 		// sentence shows a sentence a domain package wrote out in English
 		// (a stored finding) in the page's language, when recognised.
 		"sentence": l.sentence,
+		// reason shows why a screening hit scored as it did.
+		"reason": l.reason,
 		// answerWord says a questionnaire answer ("partial") in words.
 		"answerWord": func(a string) string {
 			switch a {

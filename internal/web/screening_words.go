@@ -1,5 +1,7 @@
 package web
 
+import "regexp"
+
 // The screening package names its built-in lists and explains each match
 // in English sentences, which it stores with the hit and the API returns
 // as they are. The screening page shows them in the reader's language:
@@ -33,11 +35,28 @@ var screeningSentences = []string{
 	translatable("the one distinctive word that agrees is only alike: at most its similarity (%v)"),
 	translatable("the one word that agrees is only alike (x%v)"),
 	translatable("the listed given name %v is not the first name of the query, as names in Arabic script are written (x%v)"),
-	translatable("a number in the list name is not in the query (x0.75)"),
-	translatable("word order differs (x0.97)"),
-	translatable("matched a weak alias (x0.92)"),
+	translatable("the query has a legal form (%v): it names a company, not a %v (x%v)"),
+	translatable("the given name's syllables are in another order than on the list (x%v)"),
+	translatable("a number in the list name is not in the query (x%v)"),
+	translatable("word order differs (x%v)"),
+	translatable("matched a weak alias (x%v)"),
 	translatable("country %v agrees with the list"),
-	translatable("country %v differs from the list (%v) (x0.90)"),
+	translatable("country %v differs from the list (%v) (x%v)"),
 	translatable("identifier %v matches the list"),
 	translatable("compared as written: %v and %v differ in characters (%v)"),
+}
+
+// scoreFactor is how a note writes the factor that moved a score,
+// "(x0.97)": the messages above keep it as a value, so that the figure
+// is recognised and written the locale's way.
+var scoreFactor = regexp.MustCompile(`\(x([0-9]+\.[0-9]+)\)`)
+
+// reason shows a hit's explanation in the locale (see sentence), a factor
+// that moved the score with the multiplication sign and the locale's
+// decimal mark: "(×0.97)", "(×0,97)". A note as stored keeps the x.
+func (l *locale) reason(note string) string {
+	return scoreFactor.ReplaceAllStringFunc(l.sentence(note), func(m string) string {
+		figure, _ := l.recognise(scoreFactor.FindStringSubmatch(m)[1], 1)
+		return "(×" + figure + ")"
+	})
 }

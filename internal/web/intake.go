@@ -123,7 +123,10 @@ type langLink struct {
 	Current    bool
 }
 
-type purposeOption struct{ Code, Label string }
+type purposeOption struct {
+	Code, Label string
+	Checked     bool
+}
 
 type intakeFormData struct {
 	Categories []categoryOption
@@ -134,6 +137,7 @@ type intakeFormData struct {
 	Country    string
 	Contact    string
 	Identity   string
+	Danger     bool
 }
 
 type categoryOption struct {
@@ -278,7 +282,7 @@ func (b *base) renderPublic(w http.ResponseWriter, status int, t *template.Templ
 
 func formData(lang string, f intakeForm) intakeFormData {
 	d := intakeFormData{Narrative: f.Narrative, Supplier: f.SupplierText, SupplierID: f.SupplierID, Country: f.Country,
-		Contact: f.Contact, Identity: f.Identity}
+		Contact: f.Contact, Identity: f.Identity, Danger: f.Danger}
 	checked := map[string]bool{}
 	for _, c := range f.Categories {
 		checked[c] = true
@@ -286,8 +290,12 @@ func formData(lang string, f intakeForm) intakeFormData {
 	for _, c := range grievance.Categories() {
 		d.Categories = append(d.Categories, categoryOption{Code: c, Label: grievance.Label(c, lang), Checked: checked[string(c)]})
 	}
+	given := map[string]bool{}
+	for _, c := range f.Consents {
+		given[c] = true
+	}
 	for _, p := range []grievance.Purpose{grievance.PurposeReferral, grievance.PurposeShareSupplier, grievance.PurposeShareAuthorities} {
-		d.Purposes = append(d.Purposes, purposeOption{Code: string(p), Label: reporterText[lang]["consent_"+string(p)]})
+		d.Purposes = append(d.Purposes, purposeOption{Code: string(p), Label: reporterText[lang]["consent_"+string(p)], Checked: given[string(p)]})
 	}
 	return d
 }
@@ -300,30 +308,69 @@ func (s *intakeHandlers) intakeForm(w http.ResponseWriter, r *http.Request) {
 	org, known := s.orgOf(r.Context(), p.Org)
 	p.Guidance = s.guidance(r.Context(), org, "", lang)
 	p.Search = known && org.SupplierSearch && s.suppliers != nil
-	// The search helps a reporter name a workplace without listing the
-	// supplier register to anyone who asks: the organisation turns it on,
-	// names must start with what was typed (at least SearchMinRunes
-	// letters), at most SearchMaxNames are shown, and searches are
-	// throttled per organisation.
 	if query := strings.TrimSpace(q.Get("q")); p.Search && query != "" {
-		p.Query = query
-		p.Suppliers = []SupplierMatch{}
-		switch {
-		case utf8.RuneCountInString(query) < SearchMinRunes || len(query) > 200:
+		switch s.offerSuppliers(r.Context(), &p, org, query) {
+		case searchTooShort:
 			p.Error = p.T["search_short"]
-		case !s.searches.allow(org.ID, s.clock.Now()):
+		case searchThrottled:
 			p.Error = p.T["err_wait"]
 			w.Header().Set("Retry-After", "60")
 			s.renderReporter(w, http.StatusTooManyRequests, p)
 			return
-		default:
-			found, err := s.suppliers.FindSuppliers(r.Context(), org.ID, query, SearchMaxNames)
-			if err == nil {
-				p.Suppliers = found[:min(len(found), SearchMaxNames)]
-			}
 		}
 	}
 	s.renderReporter(w, http.StatusOK, p)
+}
+
+// How a supplier search for the form went.
+type searchOutcome int
+
+const (
+	searchRan searchOutcome = iota
+	searchTooShort
+	searchThrottled
+)
+
+// offerSuppliers searches the register for query and puts the matches in
+// the form (p.Query, p.Suppliers). The search helps a reporter name a
+// workplace without listing the supplier register to anyone who asks:
+// the organisation turns it on, names must start with what was typed (at
+// least SearchMinRunes letters), at most SearchMaxNames are shown, and
+// searches are throttled per organisation. Neither the query nor what it
+// found is logged.
+func (s *intakeHandlers) offerSuppliers(ctx context.Context, p *intakePage, org account.Org, query string) searchOutcome {
+	p.Query = query
+	p.Suppliers = []SupplierMatch{}
+	switch {
+	case utf8.RuneCountInString(query) < SearchMinRunes || len(query) > 200:
+		return searchTooShort
+	case !s.searches.allow(org.ID, s.clock.Now()):
+		return searchThrottled
+	}
+	found, err := s.suppliers.FindSuppliers(ctx, org.ID, query, SearchMaxNames)
+	if err == nil {
+		p.Suppliers = found[:min(len(found), SearchMaxNames)]
+	}
+	return searchRan
+}
+
+// sendBack shows the form again with what was wrong and everything the
+// worker typed or chose: the companies their search offered, with the one
+// they picked, are offered again (the form carries the words searched,
+// not the matches, so the names shown are the register's; the search
+// counts against the organisation's throttle like any other, and when it
+// is throttled the words stay in the search box). Files cannot be put
+// back into a file field.
+func (s *intakeHandlers) sendBack(w http.ResponseWriter, r *http.Request, p intakePage, status int, query string) {
+	ctx := r.Context()
+	if org, ok := s.orgOf(ctx, p.Org); ok {
+		p.Guidance = s.guidance(ctx, org, "", p.Lang)
+		p.Search = org.SupplierSearch && s.suppliers != nil
+		if query = strings.TrimSpace(query); p.Search && query != "" {
+			s.offerSuppliers(ctx, &p, org, query)
+		}
+	}
+	s.renderReporter(w, status, p)
 }
 
 func (s *intakeHandlers) intakeSubmit(w http.ResponseWriter, r *http.Request) {
@@ -333,13 +380,13 @@ func (s *intakeHandlers) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 	p.Form = formData(lang, f)
 	if err != nil {
 		p.Error = kernel.ErrorMessage(err)
-		s.renderReporter(w, statusOf(kernel.ErrorCode(err)), p)
+		s.sendBack(w, r, p, statusOf(kernel.ErrorCode(err)), f.Query)
 		return
 	}
 	sub, err := f.submission()
 	if err != nil {
 		p.Error = kernel.ErrorMessage(err)
-		s.renderReporter(w, http.StatusBadRequest, p)
+		s.sendBack(w, r, p, http.StatusBadRequest, f.Query)
 		return
 	}
 	ctx := r.Context()
@@ -359,7 +406,7 @@ func (s *intakeHandlers) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 		if errors.Is(err, grievance.ErrBusy) {
 			w.Header().Set("Retry-After", "120")
 		}
-		s.renderReporter(w, statusOf(kernel.ErrorCode(err)), p)
+		s.sendBack(w, r, p, statusOf(kernel.ErrorCode(err)), f.Query)
 		return
 	}
 	p.Page = "receipt"

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http/httptest"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
@@ -131,6 +132,88 @@ func TestBrowserReportKeepsTheSupplierChosenAmongSeveral(t *testing.T) {
 	r := sentReport(t, ctx, g)
 	if r.Triage.SupplierID != dyeing {
 		t.Errorf("the case names supplier %q, want the one the worker chose (%s)", r.Triage.SupplierID, dyeing)
+	}
+}
+
+// TestBrowserReportSentBackKeepsTheMatchesAndTheChoice: a report sent back
+// for a missing description, after the worker searched for a company and
+// chose one of several, shows the form again with the same matches, their
+// choice, the words they searched and everything else they ticked or
+// typed, without script; sent again, the case names the company chosen.
+// Nothing the worker typed reaches the log.
+func TestBrowserReportSentBackKeepsTheMatchesAndTheChoice(t *testing.T) {
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	if err := g.db.Accounts().SetSupplierSearch(context.Background(), g.org.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	dyeing := kernel.NewID()
+	g.deps.Intake.Suppliers = fakeSuppliers{
+		{ID: testSupplierID, Name: "Golden Thread Spinning Mills", Country: "IN"},
+		{ID: dyeing, Name: "Golden Thread Dyeing Works", Country: "BD"},
+	}
+	ts := httptest.NewServer(g.h)
+	defer ts.Close()
+	ctx := testkit.Browser(t, false)
+	searchOnPublicForm(t, ctx, ts.URL, "golden thread", "Golden Thread Dyeing Works (BD)")
+	contact, narrative := canary("Contact"), canary("Narrative")
+	err := chromedp.Do(ctx,
+		chromedp.Click(chromedp.CSS(`#supplier-matches input[value="`+dyeing+`"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="category"][value="deception"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="consent"][value="`+string(grievance.PurposeReferral)+`"]`)),
+		chromedp.Click(chromedp.CSS(`input[name="danger"]`)),
+		chromedp.SendKeys(chromedp.CSS("#contact"), contact),
+		chromedp.Click(chromedp.CSS("#send")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := waitForText(ctx, "main", reporterText["en"]["err_describe"]); err != nil {
+		t.Fatal(err)
+	}
+	type shown struct {
+		Matches  []string `json:"matches"`
+		Chosen   []string `json:"chosen"`
+		Checked  []string `json:"checked"`
+		Contact  string   `json:"contact"`
+		Searched string   `json:"searched"`
+	}
+	got, err := chromedp.Run(ctx, chromedp.Evaluate[shown](`({
+		matches: Array.from(document.querySelectorAll('#supplier-matches input[name="supplier_id"]')).map(i => i.value),
+		chosen: Array.from(document.querySelectorAll('input[name="supplier_id"]:checked')).map(i => i.value),
+		checked: Array.from(document.querySelectorAll('input[type="checkbox"]:checked')).map(i => i.name + "=" + i.value),
+		contact: document.querySelector('#contact').value,
+		searched: document.querySelector('#q').value,
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{testSupplierID, dyeing, "none"}; !slices.Equal(got.Matches, want) {
+		t.Errorf("the form sent back offers %q, want both matches and none of these %q", got.Matches, want)
+	}
+	if !slices.Equal(got.Chosen, []string{dyeing}) {
+		t.Errorf("the form sent back has %q chosen, want the worker's choice %s", got.Chosen, dyeing)
+	}
+	if want := []string{"category=deception", "consent=" + string(grievance.PurposeReferral), "danger=1"}; !slices.Equal(got.Checked, want) {
+		t.Errorf("the form sent back has %q ticked, want %q", got.Checked, want)
+	}
+	if got.Contact != contact || got.Searched != "golden thread" {
+		t.Errorf("the form sent back lost what was typed: contact %q, search %q", got.Contact, got.Searched)
+	}
+	err = chromedp.Do(ctx,
+		chromedp.SendKeys(chromedp.CSS("#narrative"), narrative),
+		chromedp.Click(chromedp.CSS("#send")),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := sentReport(t, ctx, g)
+	if r.Triage.SupplierID != dyeing || r.Triage.Severity != grievance.SeverityCritical {
+		t.Errorf("the case names supplier %q with severity %q, want the worker's choice %s, in danger", r.Triage.SupplierID, r.Triage.Severity, dyeing)
+	}
+	for _, typed := range []string{contact, narrative, "golden thread", "Golden Thread"} {
+		if strings.Contains(g.logs.String(), typed) {
+			t.Errorf("the log holds %q, which the worker typed or their search found", typed)
+		}
 	}
 }
 

@@ -22,12 +22,15 @@ type intakeForm struct {
 	Narrative    string
 	SupplierID   string
 	SupplierText string
-	Country      string
-	Contact      string
-	Identity     string
-	Consents     []string
-	Danger       bool
-	Files        []grievance.Attachment
+	// Query is the supplier search whose matches the form offered, sent
+	// back so the matches can be offered again with the worker's choice.
+	Query    string
+	Country  string
+	Contact  string
+	Identity string
+	Consents []string
+	Danger   bool
+	Files    []grievance.Attachment
 }
 
 // Limits of the intake request. Files are read into memory, never to
@@ -185,6 +188,8 @@ func (f *intakeForm) set(name, v string) error {
 		f.SupplierID = v
 	case "supplier_text":
 		f.SupplierText = v
+	case "q":
+		f.Query = v
 	case "country":
 		f.Country = v
 	case "contact":

@@ -356,6 +356,67 @@ func TestImpactMapForm(t *testing.T) {
 	}
 }
 
+// TestImpactMapFormInFrench: the SROI form on a French page reads figures
+// with the decimal comma and names each row, field and problem in French,
+// the impact map's own problems included.
+func TestImpactMapFormInFrench(t *testing.T) {
+	t.Parallel()
+	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	path := "/impact/programmes/" + f.prog.ID + "/sroi"
+	full := func() url.Values {
+		return url.Values{"currency": {"eur"}, "discount": {"3,5"}, "inputs": {"3"}, "outcomes": {"2"},
+			"in-0-stakeholder": {"Funder"}, "in-0-value": {"120 000"}, "in-2-stakeholder": {"Employers"}, "in-2-value": {"30000,50"},
+			"out-1-stakeholder": {"Survivors"}, "out-1-outcome": {"In decent work"}, "out-1-quantity": {"80"}, "out-1-proxy": {"4200"},
+			"out-1-deadweight": {"12,5"}, "out-1-duration": {"3"}, "out-1-start": {"during"}}
+	}
+	with := func(k, v string) url.Values {
+		f := full()
+		f.Set(k, v)
+		return f
+	}
+	post := func(form url.Values) (*http.Response, string) {
+		res := f.do(t, "POST", path, form.Encode(), f.sessions["analyst"], map[string]string{"Accept-Language": "fr"})
+		b, _ := io.ReadAll(res.Body)
+		return res, html.UnescapeString(string(b))
+	}
+	tests := []struct {
+		name, want, english string
+		form                url.Values
+	}{
+		{"a count in words", "Résultat 2, combien : saisissez un nombre, comme 1200 ou 3,5", "enter a number", with("out-1-quantity", "beaucoup")},
+		{"a rate over 100", "Résultat 2, effet d’aubaine : 125,5 % n’est pas entre 0 et 100", "is not between", with("out-1-deadweight", "125,5")},
+		{"a rate in words", "Résultat 2, effet d’aubaine : saisissez un pourcentage de 0 à 100, comme 25", "enter a percentage", with("out-1-deadweight", "un quart")},
+		{"a row with no one", "Ressource 1, qui a contribué : indiquez qui a fourni la ressource, comme « Bailleur de fonds »", "enter who gave", with("in-0-stakeholder", "")},
+		{"no discount rate", "Taux d’actualisation : saisissez un taux en pourcentage, comme 3,5", "enter a rate", with("discount", "")},
+		{"a currency that is not one", `Devise : un code ISO 4217 de trois lettres majuscules est attendu, comme GBP ; reçu : "DOLLARS"`, "want a three-letter", with("currency", "dollars")},
+		{"a negative input", "Ressource 3, valeur : négatif (-5) : les valeurs des ressources sont de 0 ou plus", "input values are", with("in-2-value", "-5")},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			res, page := post(tc.form)
+			i := max(strings.Index(page, "The analysis was not made"), strings.Index(page, "problems error"), 0)
+			if res.StatusCode != http.StatusBadRequest || !strings.Contains(page, tc.want) {
+				t.Fatalf("status %d, want 400 and %q:\n%.1500s", res.StatusCode, tc.want, page[i:])
+			}
+			if strings.Contains(page[i:], tc.english) {
+				t.Errorf("the page still says %q", tc.english)
+			}
+		})
+	}
+	res, _ := post(full())
+	if res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("status %d", res.StatusCode)
+	}
+	list, err := f.svc.Analyses(context.Background(), f.org.ID, f.prog.ID)
+	if err != nil || len(list) == 0 {
+		t.Fatalf("no analysis stored (%v)", err)
+	}
+	m := list[0].Map
+	if m.DiscountRate != 0.035 || len(m.Inputs) != 2 || m.Inputs[0].Value != 120000 || m.Inputs[1].Value != 30000.5 || m.Outcomes[0].Deadweight != 0.125 {
+		t.Fatalf("stored map %+v", m)
+	}
+}
+
 // TestBrowserImpactFormsWithoutScript: with scripts off, an analyst adds an
 // outcome after an output, sees the diagram gain a box, adds an indicator
 // to it, and analyses a return from the impact map form after fixing the

@@ -134,64 +134,67 @@ func (r sroiOutcomeRow) empty() bool {
 
 // toMap checks the form field by field and builds the impact map from the
 // rows not left empty. Each problem names the row as the form numbers it
-// and the field by its label: "Outcome 1, proxy value: enter a number".
+// and the field by its label, in the page's language: "Outcome 1, proxy
+// value: enter a number".
 func (f sroiForm) toMap(l *locale) (*impact.Map, []string) {
 	var bad formProblems
 	m := &impact.Map{Currency: strings.ToUpper(f.Currency)}
 	if m.Currency == "" {
-		bad.add("Currency", "enter a three-letter code such as USD, EUR or GBP")
+		bad.say(l, l.tr("Currency"), l.tr("enter a three-letter code such as USD, EUR or GBP"))
 	}
 	if f.Discount == "" {
-		bad.add("Discount rate", "enter a rate in percent, such as 3.5")
+		bad.say(l, l.tr("Discount rate"), l.tr("enter a rate in percent, such as %v", l.figureText(3.5)))
 	} else {
-		m.DiscountRate = formPercent(&bad, f.Discount, "Discount rate") / 100
+		m.DiscountRate = formPercent(l, &bad, f.Discount, l.tr("Discount rate")) / 100
 	}
+	field := func(row, label string) string { return l.tr("%v, %v", row, label) }
 	for i, in := range f.Inputs {
 		if in.empty() {
 			continue
 		}
-		row := fmt.Sprintf("Input %d", i+1)
+		row := l.tr("Input %v", i+1)
 		if in.Stakeholder == "" {
-			bad.add(row+", who contributed", "enter who gave the input, such as “Funder”")
+			bad.say(l, field(row, l.tr("who contributed")), l.tr("enter who gave the input, such as “Funder”"))
 		}
-		m.Inputs = append(m.Inputs, impact.Input{Stakeholder: in.Stakeholder, Description: in.Description, Value: requiredNumber(l, &bad, in.Value, row+", value")})
+		m.Inputs = append(m.Inputs, impact.Input{Stakeholder: in.Stakeholder, Description: in.Description,
+			Value: requiredNumber(l, &bad, in.Value, field(row, l.tr("value")))})
 	}
 	for i, o := range f.Outcomes {
 		if o.empty() {
 			continue
 		}
-		row := fmt.Sprintf("Outcome %d", i+1)
+		row := l.tr("Outcome %v", i+1)
 		if o.Stakeholder == "" {
-			bad.add(row+", who experiences it", "enter the group of people, such as “Survivors”")
+			bad.say(l, field(row, l.tr("who experiences it")), l.tr("enter the group of people, such as “Survivors”"))
 		}
 		if o.Outcome == "" {
-			bad.add(row+", what changed", "say what changed for them")
+			bad.say(l, field(row, l.tr("what changed")), l.tr("say what changed for them"))
 		}
 		out := impact.Outcome{Stakeholder: o.Stakeholder, Outcome: o.Outcome, Indicator: o.Indicator, Start: o.Start,
-			Quantity: requiredNumber(l, &bad, o.Quantity, row+", how many"),
-			Proxy:    impact.Proxy{Value: requiredNumber(l, &bad, o.Proxy, row+", proxy value"), Description: o.ProxyDescription, Source: o.ProxySource}}
+			Quantity: requiredNumber(l, &bad, o.Quantity, field(row, l.tr("how many"))),
+			Proxy:    impact.Proxy{Value: requiredNumber(l, &bad, o.Proxy, field(row, l.tr("proxy value"))), Description: o.ProxyDescription, Source: o.ProxySource}}
 		for _, r := range []struct {
 			field, label string
 			to           *float64
-		}{{o.Deadweight, "deadweight", &out.Deadweight}, {o.Displacement, "displacement", &out.Displacement},
-			{o.Attribution, "attribution to others", &out.Attribution}, {o.DropOff, "drop-off", &out.DropOff}} {
+		}{{o.Deadweight, translatable("deadweight"), &out.Deadweight}, {o.Displacement, translatable("displacement"), &out.Displacement},
+			{o.Attribution, translatable("attribution to others"), &out.Attribution}, {o.DropOff, translatable("drop-off"), &out.DropOff}} {
 			if r.field == "" {
 				continue // none: 0%
 			}
-			*r.to = formPercent(&bad, r.field, row+", "+r.label) / 100
+			*r.to = formPercent(l, &bad, r.field, field(row, l.tr(r.label))) / 100
 		}
 		if n, err := strconv.Atoi(o.Duration); err != nil || n < 1 || n > impact.MaxDurationYears {
-			bad.add(row+", lasts", "enter a whole number of years from 1 to %d", impact.MaxDurationYears)
+			bad.say(l, field(row, l.tr("lasts")), l.tr("enter a whole number of years from 1 to %v", impact.MaxDurationYears))
 		} else {
 			out.DurationYears = n
 		}
 		m.Outcomes = append(m.Outcomes, out)
 	}
 	if len(m.Inputs) == 0 {
-		bad.add("Inputs", "fill in at least one input: what was put in and its value")
+		bad.say(l, l.tr("Inputs"), l.tr("fill in at least one input: what was put in and its value"))
 	}
 	if len(m.Outcomes) == 0 {
-		bad.add("Outcomes", "fill in at least one outcome")
+		bad.say(l, l.tr("Outcomes"), l.tr("fill in at least one outcome"))
 	}
 	if len(bad) > 0 {
 		return nil, bad
@@ -203,39 +206,50 @@ func (f sroiForm) toMap(l *locale) (*impact.Map, []string) {
 		return nil, []string{err.Error()}
 	}
 	if _, err := impact.ParseMap(text); err != nil {
-		return nil, humanMapProblems(f, kernel.ErrorMessage(err))
+		return nil, humanMapProblems(l, f, kernel.ErrorMessage(err))
 	}
 	return m, nil
 }
 
-// formPercent reads a percentage from 0 to 100; a trailing % is allowed.
-func formPercent(bad *formProblems, s, field string) float64 {
+// formPercent reads a percentage from 0 to 100 as the page's language
+// writes it ("3,5" in French); a trailing % is allowed. field is the
+// field's label, translated.
+func formPercent(l *locale, bad *formProblems, s, field string) float64 {
 	s = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(s), "%"))
-	v, err := strconv.ParseFloat(s, 64)
-	if err != nil || v != v {
-		bad.add(field, "enter a percentage from 0 to 100, such as 25")
+	v, ok := l.parseFigure(s)
+	if !ok {
+		bad.say(l, field, l.tr("enter a percentage from 0 to 100, such as 25"))
 		return 0
 	}
 	if v < 0 || v > 100 {
-		bad.add(field, "%s%% is not between 0 and 100", plain(v))
+		bad.say(l, field, l.tr("%v%% is not between 0 and 100", l.figureText(v)))
 		return 0
 	}
 	return v
+}
+
+// sroiMapSentences are the impact map's own problems the form can meet
+// after its checks (see toMap): recognised and shown in the page's
+// language (locale.sentence); others read as the domain wrote them.
+var sroiMapSentences = []string{
+	translatable("want a three-letter ISO 4217 code in capitals such as GBP, got %v"),
+	translatable("negative (%v): input values are 0 or more"),
+	translatable("total value is %v: the ratio needs inputs worth at least %v"),
 }
 
 var mapPath = regexp.MustCompile(`^(inputs|outcomes)\[(\d+)\]\.([a-z_.]+)$`)
 
 // mapFieldLabel is each field of the impact map as the form labels it.
 var mapFieldLabel = map[string]string{
-	"stakeholder": "who", "description": "description", "value": "value", "outcome": "what changed",
-	"quantity": "how many", "proxy.value": "proxy value", "deadweight": "deadweight", "displacement": "displacement",
-	"attribution": "attribution to others", "drop_off": "drop-off", "duration_years": "lasts", "start": "starts",
-	"currency": "Currency", "discount_rate": "Discount rate", "inputs": "Inputs", "outcomes": "Outcomes",
+	"stakeholder": translatable("who"), "description": translatable("description"), "value": translatable("value"), "outcome": translatable("what changed"),
+	"quantity": translatable("how many"), "proxy.value": translatable("proxy value"), "deadweight": translatable("deadweight"), "displacement": translatable("displacement"),
+	"attribution": translatable("attribution to others"), "drop_off": translatable("drop-off"), "duration_years": translatable("lasts"), "start": translatable("starts"),
+	"currency": translatable("Currency"), "discount_rate": translatable("Discount rate"), "inputs": translatable("Inputs"), "outcomes": translatable("Outcomes"),
 }
 
 // humanMapProblems puts the impact map's problems, which name JSON paths
 // of the rows kept, in the form's words and row numbers.
-func humanMapProblems(f sroiForm, msg string) []string {
+func humanMapProblems(l *locale, f sroiForm, msg string) []string {
 	var inRows, outRows []int // form row number of each map row
 	for i, in := range f.Inputs {
 		if !in.empty() {
@@ -251,30 +265,31 @@ func humanMapProblems(f sroiForm, msg string) []string {
 	for _, p := range strings.Split(msg, "; ") {
 		path, rest, ok := strings.Cut(p, ": ")
 		if !ok {
-			out = append(out, p)
+			out = append(out, l.sentence(p))
 			continue
 		}
+		rest = l.sentence(rest)
 		if sm := mapPath.FindStringSubmatch(path); sm != nil {
 			i, _ := strconv.Atoi(sm[2])
-			rows, kind := inRows, "Input"
+			rows, kind := inRows, translatable("Input %v")
 			if sm[1] == "outcomes" {
-				rows, kind = outRows, "Outcome"
+				rows, kind = outRows, translatable("Outcome %v")
 			}
 			n := i + 1
 			if i < len(rows) {
 				n = rows[i]
 			}
-			field := mapFieldLabel[sm[3]]
-			if field == "" {
-				field = strings.ReplaceAll(sm[3], "_", " ")
+			field := strings.ReplaceAll(sm[3], "_", " ")
+			if label, ok := mapFieldLabel[sm[3]]; ok {
+				field = l.tr(label)
 			}
-			out = append(out, fmt.Sprintf("%s %d, %s: %s", kind, n, field, rest))
+			out = append(out, l.tr("%v: %v", l.tr("%v, %v", l.tr(kind, n), field), rest))
 			continue
 		}
-		if l, ok := mapFieldLabel[path]; ok {
-			path = l
+		if label, ok := mapFieldLabel[path]; ok {
+			path = l.tr(label)
 		}
-		out = append(out, path+": "+rest)
+		out = append(out, l.tr("%v: %v", path, rest))
 	}
 	return out
 }
@@ -300,7 +315,7 @@ func (s *impactHandlers) impactSROIFormSubmit(w http.ResponseWriter, r *http.Req
 	if err != nil {
 		if kernel.IsCode(err, kernel.Invalid) {
 			f = f.withBlankRows(0)
-			f.Errors = humanMapProblems(f, kernel.ErrorMessage(err))
+			f.Errors = humanMapProblems(s.localeOf(r), f, kernel.ErrorMessage(err))
 			s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIFormSent": f, "SROIFormOpen": true})
 			return
 		}

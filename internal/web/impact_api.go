@@ -40,7 +40,10 @@ func modelProblems(err error) []string {
 	return out
 }
 
-var problemStart = regexp.MustCompile(`^(programme|nodes\[|node |links\[|link |cycle|indicators\[|indicator |input |activity |output |outcome |impact )`)
+// problemStart is how a problem of the model opens: with what it is
+// about. A subject is a kind and a quoted id, so that the advice after a
+// problem ("...; link it from an output") stays with it.
+var problemStart = regexp.MustCompile(`^(programme|nodes\[|node "|links\[|link \w+ "|cycle|indicators\[|indicator "|input "|activity "|output "|outcome "|impact ")`)
 
 // failImpact answers an API error; a logic model's problems and an
 // observation file's row errors are listed so a client can show each.

@@ -80,7 +80,7 @@ func (s *impactHandlers) editModel(w http.ResponseWriter, r *http.Request, formK
 	}
 	if _, err := s.impact.ReplaceModel(ctx, p.User.OrgID, prog.ID, m); err != nil {
 		if kernel.IsCode(err, kernel.Invalid) {
-			back(http.StatusBadRequest, humanModelProblems(m, prog.Model, err))
+			back(http.StatusBadRequest, humanModelProblems(l, m, prog.Model, err))
 			return
 		}
 		s.fail(w, r, err)
@@ -113,14 +113,9 @@ func newNodeID(m *impact.LogicModel, kind impact.NodeKind) string {
 	}
 }
 
-// nodeTitle is how a step is named in the model's own problems (which
-// are English): its kind and title.
-func nodeTitle(n impact.Node) string {
-	return kindLabel[n.Kind] + " “" + n.Title + "”"
-}
-
-// nodeTitleIn is nodeTitle in language l: the kind in its words, the
-// title as the programme wrote it, in the language's quotation marks.
+// nodeTitleIn is how a step is named in messages in language l: its kind
+// in the language's words and its title as the programme wrote it, in
+// the language's quotation marks.
 func nodeTitleIn(l *locale, n impact.Node) string {
 	return l.tr("%v “%v”", l.tr(kindLabel[n.Kind]), n.Title)
 }
@@ -418,37 +413,113 @@ func requiredDate(l *locale, bad *formProblems, s, field string) time.Time {
 // problem: kind "id" or indicator "code".
 var subjectInProblem = regexp.MustCompile(`\b(node|input|activity|output|outcome|impact|indicator) "([^"]*)"`)
 
-// humanModelProblems turns the model's problems into sentences that name
-// steps and indicators by their titles, never their ids.
-// Names missing from m, the model refused, are looked up in was, the model
-// it would have replaced.
-func humanModelProblems(m, was impact.LogicModel, err error) []string {
+// problemAbout is a model problem that opens with what it is about: a
+// link between two steps, or a step or indicator.
+var problemAbout = regexp.MustCompile(`^(?:link (\w+) "([^"]*)" → (\w+) "([^"]*)"|(node|input|activity|output|outcome|impact|indicator) "([^"]*)"): (.+)$`)
+
+// cycleProblem is the model's problem with steps that lead back to
+// themselves, naming them by id.
+var cycleProblem = regexp.MustCompile(`^cycle: (.+); an outcome cannot lead back to itself$`)
+
+// skippedSteps is the model's problem with a link that skips steps,
+// naming the kinds skipped.
+var skippedSteps = regexp.MustCompile(`^skips a step; add the ((?:input|activity|output|outcome|impact)(?: and (?:input|activity|output|outcome|impact))*) in between$`)
+
+// modelSentences are the logic model's own problems a form can meet, as
+// humanModelProblems writes them before showing them in the page's
+// language (locale.sentence).
+var modelSentences = []string{
+	translatable("not reached from any activity; link it from an output or an earlier outcome"),
+	translatable("skips a step; add the %v in between"),
+	translatable("goes backwards; links run input → activity → output → outcome → impact (or outcome → outcome)"),
+	translatable("direction is higher but target %v is not above baseline %v"),
+	translatable("direction is lower but target %v is not below baseline %v"),
+	translatable("target date %v is not after baseline date %v"),
+	translatable("the new logic model does not fit the observations already stored: %v"),
+	translatable("observation %v: %v is not in the logic model"),
+}
+
+// modelFieldWords puts the model's field paths in words.
+var modelFieldWords = strings.NewReplacer("target.date", "target date", "baseline.date", "baseline date",
+	"baseline.value", "baseline", "target.value", "target")
+
+// humanModelProblems turns the model's problems into sentences in the
+// page's language that name steps and indicators by their titles, never
+// their ids. Names missing from m, the model refused, are looked up in
+// was, the model it would have replaced.
+func humanModelProblems(l *locale, m, was impact.LogicModel, err error) []string {
 	problems := modelProblems(err)
 	if len(problems) == 0 {
 		problems = []string{kernel.ErrorMessage(err)}
 	}
+	// name is how a problem names a step or indicator: "the output “Legal
+	// advice sessions”"; false when neither model has it.
+	name := func(kind, id string) (string, bool) {
+		for _, mm := range []impact.LogicModel{m, was} {
+			if kind == "indicator" {
+				if ind, ok := mm.Indicator(id); ok {
+					return l.tr("the indicator “%v”", ind.Name), true
+				}
+			} else if n, ok := mm.Node(id); ok {
+				return l.tr("the %v “%v”", l.tr(kindLabel[n.Kind]), n.Title), true
+			}
+		}
+		return "", false
+	}
+	// named names every step and indicator s mentions by id.
+	named := func(s string) string {
+		return subjectInProblem.ReplaceAllStringFunc(s, func(found string) string {
+			sm := subjectInProblem.FindStringSubmatch(found)
+			if n, ok := name(sm[1], sm[2]); ok {
+				return n
+			}
+			return found
+		})
+	}
+	// said shows what a problem says of its subject in the language.
+	said := func(s string) string {
+		if sm := skippedSteps.FindStringSubmatch(s); sm != nil {
+			kinds := strings.Split(sm[1], " and ")
+			for i, k := range kinds {
+				kinds[i] = l.tr(kindLabel[impact.NodeKind(k)])
+			}
+			return l.tr("skips a step; add the %v in between", strings.Join(kinds, l.tr(" and ")))
+		}
+		return l.sentence(s)
+	}
 	out := make([]string, 0, len(problems))
 	for _, p := range problems {
-		p = subjectInProblem.ReplaceAllStringFunc(p, func(s string) string {
-			sm := subjectInProblem.FindStringSubmatch(s)
-			if sm[1] == "indicator" {
+		p = modelFieldWords.Replace(p)
+		text := ""
+		if sm := problemAbout.FindStringSubmatch(p); sm != nil {
+			rest := said(named(sm[7]))
+			if sm[1] != "" {
+				from, okf := name(sm[1], sm[2])
+				to, okt := name(sm[3], sm[4])
+				if okf && okt {
+					text = l.tr("%v: %v", l.tr("the link from %v to %v", from, to), rest)
+				}
+			} else if about, ok := name(sm[5], sm[6]); ok {
+				text = l.tr("%v: %v", about, rest)
+			}
+		}
+		if sm := cycleProblem.FindStringSubmatch(p); sm != nil && text == "" {
+			var steps []string
+			for _, id := range strings.Split(sm[1], " → ") {
+				id = strings.Trim(id, `"`)
 				for _, mm := range []impact.LogicModel{m, was} {
-					if ind, ok := mm.Indicator(sm[2]); ok {
-						return "the indicator “" + ind.Name + "”"
+					if n, ok := mm.Node(id); ok {
+						steps = append(steps, nodeTitleIn(l, n))
+						break
 					}
 				}
-				return s
 			}
-			for _, mm := range []impact.LogicModel{m, was} {
-				if n, ok := mm.Node(sm[2]); ok {
-					return "the " + nodeTitle(n)
-				}
-			}
-			return s
-		})
-		p = strings.NewReplacer("link the ", "the link from the ", " → the ", " to the ", "target.date", "target date",
-			"baseline.date", "baseline date", "baseline.value", "baseline", "target.value", "target").Replace(p)
-		out = append(out, upperFirst(p))
+			text = l.tr("these steps lead back to the first: %v; an outcome cannot lead back to itself", strings.Join(steps, " → "))
+		}
+		if text == "" {
+			text = l.sentence(named(p))
+		}
+		out = append(out, upperFirst(text))
 	}
 	return out
 }

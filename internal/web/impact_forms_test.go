@@ -166,6 +166,13 @@ func TestImpactFormsInTheReadersLanguage(t *testing.T) {
 		}
 		return v
 	}
+	// indicatorFor is the indicator form measuring the demo's sessions
+	// output, for refusals before the new output is added.
+	indicatorFor := func(_ string, extra ...string) url.Values {
+		v := indicator(extra...)
+		v.Set("node", "sessions")
+		return v
+	}
 	steps := []struct {
 		name, lang, path string
 		form             url.Values
@@ -179,6 +186,16 @@ func TestImpactFormsInTheReadersLanguage(t *testing.T) {
 			"Título: introduzca un título, como «Trabajadores formados en sus derechos»", "enter a title"},
 		{"an edit on a page someone else changed", "fr", base + "/steps", url.Values{"kind": {"activity"}, "title": {"Legal clinics"}, "version": {"1"}}, 409,
 			"Quelqu’un d’autre a modifié le modèle logique après l’ouverture de cette page ; rien n’a donc été enregistré.", "changed by someone else"},
+		{"removing a link that would strand an outcome", "fr", base + "/links", url.Values{"action": {"delete"}, "from": {"employed"}, "to": {"income"}}, 400,
+			"Résultat « Stable, higher income » : aucune activité n’y mène ; reliez-le depuis une réalisation ou un résultat antérieur", "not reached"},
+		{"a link that skips a step", "fr", base + "/links", url.Values{"from": {"training"}, "to": {"employed"}, "action": {"add"}}, 400,
+			"Le lien activité « Vocational training » → résultat « In decent work six months on » : saute une étape ; ajoutez entre les deux : réalisation", "skips a step"},
+		{"a link that leads back", "es", base + "/links", url.Values{"from": {"income"}, "to": {"employed"}, "action": {"add"}}, 400,
+			"Estos pasos vuelven al primero: resultado «In decent work six months on» → resultado «Stable, higher income» → resultado «In decent work six months on»; un resultado no puede conducir de vuelta a sí mismo", "ycle"},
+		{"removing a step whose indicator has observations", "fr", base + "/steps/placed", url.Values{"action": {"delete"}}, 400,
+			"l’indicateur « Survivors placed in jobs » ne figure pas dans le modèle logique", "is not in the logic model"},
+		{"a target below the baseline", "fr", base + "/indicators", indicatorFor("output", "baseline", "50", "target", "40"), 400,
+			"L’indicateur « Legal advice sessions held » : le sens est « plus c’est élevé, mieux c’est », mais la cible 40 n’est pas au-dessus de la référence 50", "direction is higher"},
 		{"add an output after an activity", "fr", base + "/steps", url.Values{"kind": {"output"}, "title": {"Legal advice sessions"}, "after": {"support"}}, 303,
 			"Ajouté : réalisation « Legal advice sessions », après activité « Psychosocial support ».", ""},
 		{"a step renamed to nothing", "fr", base + "/steps/sessions", url.Values{"action": {"save"}, "title": {""}}, 400,

@@ -116,6 +116,9 @@ type intakePage struct {
 	// danger", so the receipt page leads with it.
 	Guidance string
 	Danger   bool
+	// FilesAgain says the form came back after files were chosen: a file
+	// field cannot be filled in again, so the reporter is asked to.
+	FilesAgain bool
 }
 
 type langLink struct {
@@ -379,13 +382,15 @@ func (s *intakeHandlers) intakeSubmit(w http.ResponseWriter, r *http.Request) {
 	p := s.newIntakePage(r, "form", lang)
 	p.Form = formData(lang, f)
 	if err != nil {
-		p.Error = kernel.ErrorMessage(err)
+		p.Error = reporterError(err, p.T)
+		p.FilesAgain = len(f.Files) > 0 || isFileProblem(err)
 		s.sendBack(w, r, p, statusOf(kernel.ErrorCode(err)), f.Query)
 		return
 	}
+	p.FilesAgain = len(f.Files) > 0 // files chosen are asked for again if the form comes back
 	sub, err := f.submission()
 	if err != nil {
-		p.Error = kernel.ErrorMessage(err)
+		p.Error = reporterError(err, p.T)
 		s.sendBack(w, r, p, http.StatusBadRequest, f.Query)
 		return
 	}
@@ -518,6 +523,12 @@ func (s *intakeHandlers) followUpSubmit(w http.ResponseWriter, r *http.Request) 
 	s.renderReporter(w, status, p)
 }
 
+// isFileProblem says err is about the files attached.
+func isFileProblem(err error) bool {
+	return errors.Is(err, errFileType) || errors.Is(err, errTooManyFiles) || errors.Is(err, errFileTooLarge) ||
+		errors.Is(err, errReportTooLarge) || errors.Is(err, grievance.ErrFileNotCleanable)
+}
+
 // reporterError words the errors reporters meet most in their language;
 // other errors keep the service's own message.
 func reporterError(err error, t map[string]string) string {
@@ -532,6 +543,12 @@ func reporterError(err error, t map[string]string) string {
 		return t["err_describe"]
 	case errors.Is(err, grievance.ErrFileNotCleanable):
 		return t["err_file"]
+	case errors.Is(err, errBadCountry):
+		return t["err_country"]
+	case errors.Is(err, errFileType):
+		return t["err_file_type"]
+	case errors.Is(err, errTooManyFiles), errors.Is(err, errFileTooLarge), errors.Is(err, errReportTooLarge):
+		return t["err_file_size"]
 	}
 	return kernel.ErrorMessage(err)
 }

@@ -49,6 +49,16 @@ var allowedMedia = map[string]bool{"image/jpeg": true, "image/png": true, "image
 
 var errBadForm = kernel.Errorf(kernel.Invalid, "the form could not be read; please try again")
 
+// The form's problems a reporter can meet, each shown in the page's
+// language (reporterError).
+var (
+	errBadCountry     = kernel.Errorf(kernel.Invalid, "write the country as two letters, for example BD, or leave it empty")
+	errFileType       = kernel.Errorf(kernel.Invalid, "only photos (JPEG, PNG, WebP) and PDF documents can be attached")
+	errTooManyFiles   = kernel.Errorf(kernel.Invalid, "at most %d files can be attached", grievance.MaxAttachments)
+	errFileTooLarge   = kernel.Errorf(kernel.Invalid, "each file must be at most %d MB", grievance.MaxAttachmentBytes>>20)
+	errReportTooLarge = kernel.Errorf(kernel.Invalid, "the report is too large: at most %d files of %d MB", grievance.MaxAttachments, grievance.MaxAttachmentBytes>>20)
+)
+
 // readIntakeForm reads the intake form, multipart (with files) or
 // URL-encoded, within the size limits.
 func readIntakeForm(w http.ResponseWriter, r *http.Request) (intakeForm, error) {
@@ -99,7 +109,7 @@ func decodeIntakeForm(body io.Reader, boundary string) (intakeForm, error) {
 		if err != nil {
 			var mbe *http.MaxBytesError
 			if errors.As(err, &mbe) {
-				return f, kernel.Errorf(kernel.Invalid, "the report is too large: at most %d files of %d MB", grievance.MaxAttachments, grievance.MaxAttachmentBytes>>20)
+				return f, errReportTooLarge
 			}
 			return f, errBadForm
 		}
@@ -114,14 +124,14 @@ func decodeIntakeForm(body io.Reader, boundary string) (intakeForm, error) {
 				continue
 			}
 			if len(f.Files) >= grievance.MaxAttachments {
-				return f, kernel.Errorf(kernel.Invalid, "at most %d files can be attached", grievance.MaxAttachments)
+				return f, errTooManyFiles
 			}
 			content, err := io.ReadAll(io.LimitReader(part, grievance.MaxAttachmentBytes+1))
 			if err != nil {
 				return f, errBadForm
 			}
 			if len(content) > grievance.MaxAttachmentBytes {
-				return f, kernel.Errorf(kernel.Invalid, "each file must be at most %d MB", grievance.MaxAttachmentBytes>>20)
+				return f, errFileTooLarge
 			}
 			if len(content) == 0 {
 				continue
@@ -131,7 +141,7 @@ func decodeIntakeForm(body io.Reader, boundary string) (intakeForm, error) {
 				mt = mt[:i]
 			}
 			if !allowedMedia[mt] {
-				return f, kernel.Errorf(kernel.Invalid, "only photos (JPEG, PNG, WebP) and PDF documents can be attached")
+				return f, errFileType
 			}
 			f.Files = append(f.Files, grievance.Attachment{Name: cleanFileName(part.FileName()), MediaType: mt, Content: content})
 			continue
@@ -224,7 +234,7 @@ func (f intakeForm) submission() (grievance.Submission, error) {
 	}
 	if c := strings.ToUpper(strings.TrimSpace(f.Country)); c != "" {
 		if len(c) != 2 || c[0] < 'A' || c[0] > 'Z' || c[1] < 'A' || c[1] > 'Z' {
-			return grievance.Submission{}, kernel.Errorf(kernel.Invalid, "write the country as two letters, for example BD, or leave it empty")
+			return grievance.Submission{}, errBadCountry
 		}
 		t.Country = c
 	}

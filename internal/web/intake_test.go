@@ -477,6 +477,46 @@ func TestBusyIntakeSaysTryAgainInTheReportersLanguage(t *testing.T) {
 	})
 }
 
+// TestReportSentBackInTheReportersLanguage: a report the form refuses
+// (a country written out, a file that is not a photo or PDF) comes back in
+// the reporter's language, keeps what was typed, and asks for the files
+// again, since a file field cannot be filled in by the page.
+func TestReportSentBackInTheReportersLanguage(t *testing.T) {
+	t.Parallel() // its own database and server
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	tests := []struct {
+		lang, key, english string
+		fields             url.Values
+		files              map[string][]byte
+	}{
+		{"fr", "err_country", "two letters", url.Values{"country": {"Bangladesh"}}, map[string][]byte{"gate.jpg": jpegBytes("gate")}},
+		{"es", "err_file_type", "only photos", nil, map[string][]byte{"notes.txt": []byte("plain text is not accepted")}},
+		{"zh-Hans", "err_country", "two letters", url.Values{"country": {"B"}}, nil},
+	}
+	for _, tc := range tests {
+		t.Run(tc.lang+"/"+tc.key, func(t *testing.T) {
+			fields := url.Values{"lang": {tc.lang}, "narrative": {"The gate is locked at night"}, "category": {"restriction_of_movement"}}
+			for k, v := range tc.fields {
+				fields[k] = v
+			}
+			rc, res, page := g.submitReport(t, "acme", fields, tc.files)
+			page = html.UnescapeString(page)
+			if rc != "" || res.StatusCode != http.StatusBadRequest {
+				t.Fatalf("status %d, receipt %q: the report was not refused", res.StatusCode, rc)
+			}
+			if !strings.Contains(page, reporterText[tc.lang][tc.key]) || strings.Contains(page, tc.english) {
+				t.Errorf("the page does not say %q in %s:\n%.1500s", tc.key, tc.lang, page)
+			}
+			if !strings.Contains(page, "The gate is locked at night") || !strings.Contains(page, `value="restriction_of_movement" checked`) {
+				t.Error("the form sent back lost what was typed")
+			}
+			if again := strings.Contains(page, reporterText[tc.lang]["files_again"]); again != (tc.files != nil) {
+				t.Errorf("asks for the files again: %v, with %d files sent", again, len(tc.files))
+			}
+		})
+	}
+}
+
 func TestReporterTextComplete(t *testing.T) {
 	for _, l := range grievance.Languages() {
 		t.Run(l, func(t *testing.T) {

@@ -184,6 +184,11 @@ type MixConfig struct {
 	RiseSDs            []float64
 	RiseSDLo, RiseSDHi float64
 	MinExcess          float64
+	// RiseFactorLo and RiseFactorHi, when set, size rises as a multiple
+	// of the base rate drawn uniformly between them instead (the excess
+	// still at least MinExcess a day): a rise that doubles intake
+	// whatever the rate, as a study that scales its rises would inject.
+	RiseFactorLo, RiseFactorHi float64
 	// RampShare of the rises grow linearly over RampDays; the rest step.
 	RampShare float64
 	RampDays  int
@@ -303,11 +308,17 @@ func (c MixConfig) Cases() []Case {
 		}
 		switch u := rng.Float64(); {
 		case u < c.RiseShare:
-			k := c.RiseSDLo + rng.Float64()*(c.RiseSDHi-c.RiseSDLo)
+			size := rng.Float64()
+			k := c.RiseSDLo + size*(c.RiseSDHi-c.RiseSDLo)
 			if len(c.RiseSDs) > 0 {
 				k = pick(c.RiseSDs)
 			}
 			excess := max(k*sc.SD(), c.MinExcess)
+			if c.RiseFactorHi > 0 {
+				// The same draw as k: the knob changes no other draw.
+				f := c.RiseFactorLo + size*(c.RiseFactorHi-c.RiseFactorLo)
+				excess = max((f-1)*sc.Rate, c.MinExcess)
+			}
 			sc.Rise = Rise{Shape: RiseStep, Start: c.RiseFrom + rng.IntN(c.Days-c.RiseRoom-c.RiseFrom), Factor: 1 + excess/sc.Rate}
 			if rng.Float64() < c.RampShare {
 				sc.Rise.Shape, sc.Rise.RampDays = RiseRamp, c.RampDays

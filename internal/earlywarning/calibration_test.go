@@ -231,6 +231,44 @@ var calibStages = []calibStage{
 			{"steps 4-7 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 4, 7 }},
 		},
 	}},
+	// Stage 3, from what stage 2 showed: still no fit. Rates spread evenly
+	// bring the original CUSUM's false alarms to the published 1.0 under
+	// a strong weekend dip while the plain CUSUM still catches 0.89, but
+	// leave the EWMA at half its published false alarms (0.43-0.50: the
+	// EWMA's false alarms come from the quiet series, the CUSUM's from
+	// every rate); log-uniform rates give the EWMA as many as the CUSUM.
+	// So mixes of the two spreads (a third, half, two thirds of the rates
+	// log-uniform, the rest even), strong weekend dips, Poisson counts,
+	// and steps of 3-6 or 2.5-5.5 SD (3 × 3 × 2 = 18).
+	{"3", [][]calibAxis{
+		{
+			{"rates a third log-spaced, the rest even", func(c *MixConfig) { c.Rates = mixedRates(25, 50) }},
+			{"rates half log-spaced, half even", func(c *MixConfig) { c.Rates = mixedRates(50, 50) }},
+			{"rates two thirds log-spaced, the rest even", func(c *MixConfig) { c.Rates = mixedRates(100, 50) }},
+		},
+		{
+			{"weekends -60%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.6)} }},
+			{"weekends -70%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.7)} }},
+			{"weekends -80%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.8)} }},
+		},
+		{
+			{"steps 3-6 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 3, 6 }},
+			{"steps 2.5-5.5 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 2.5, 5.5 }},
+		},
+	}},
+}
+
+// mixedRates lists logs rates spaced evenly in logarithm and even rates
+// spaced evenly, both from 0.2 to 10 a day, to draw from.
+func mixedRates(logs, even int) []float64 {
+	var out []float64
+	for i := range logs {
+		out = append(out, 0.2*math.Pow(50, float64(i)/float64(logs-1)))
+	}
+	for i := 1; i <= even; i++ {
+		out = append(out, 10*float64(i)/float64(even))
+	}
+	return out
 }
 
 // calibConfig is one configuration of the grid.
@@ -419,5 +457,29 @@ func TestCalibrationReproducesThePublishedFigures(t *testing.T) {
 					m.DetectionRate, m.FalseAlarmsPer1000, fit.DefaultTimely, fit.DefaultFalseAlarm)
 			}
 		})
+	}
+}
+
+// TestCalibrationFreshFigures prints, on a fresh draw of every
+// configuration that fits, the original detectors again (does the fit
+// hold on other series?) and every point of the current curve, per base
+// rate band. Run:
+// go test ./internal/earlywarning -run TestCalibrationFreshFigures -calibrate-fresh -v -timeout 60m
+func TestCalibrationFreshFigures(t *testing.T) {
+	if !*calibrateFresh {
+		t.Skip("run with -calibrate-fresh to print the figures")
+	}
+	for _, fit := range calibFits {
+		cc := calibConfigNamed(t, fit.Name)
+		fresh := calibConfig{Name: cc.Name, Mix: cc.freshDraw()}
+		r := calibrateOn(fresh)
+		fmt.Printf("%s\noriginal detectors on the fresh draw:\n%s\n%s\n", cc.Name, calibHeader, r.row())
+		cases := fresh.Mix.Cases()
+		fmt.Println("| point | rates | rises | within 3 days | false alarms / 1,000 series-days | mean delay |\n|---|---|---|---|---|---|")
+		for _, p := range Sensitivities() {
+			for _, row := range EvaluateByGroup(p.Monitor(), cases, TimelyHorizon, RateBand) {
+				fmt.Printf("| %s (%g) | %s | %d | %.3f | %.2f | %.2f |\n", p.Name, p.Threshold, row.Group, row.Rises, row.DetectionRate, row.FalseAlarmsPer1000, row.MeanDelay)
+			}
+		}
 	}
 }

@@ -148,26 +148,46 @@ func plainPoissonCUSUM(h float64) CUSUM {
 	return c
 }
 
-// TestSuitesMatchTheTargetEvaluation: steps of 3 to 6 standard deviations
-// on plain Poisson series at 0.2 to 10 a day, a quarter of 365-day series
-// with one, give the reference detector the figure it had on the data the
-// targets were set on (46 of 50 within 3 days at 1.0 false alarm per 1,000
-// series-days). The suites size their rises the same way.
-func TestSuitesMatchTheTargetEvaluation(t *testing.T) {
+// TestPoissonStepsGiveThePlainCUSUMItsFigure: steps of 3 to 6 standard
+// deviations on plain Poisson series at 0.2 to 10 a day, a quarter of
+// 365-day series with one, give the plain Poisson CUSUM the one published
+// figure it had on the held-back series (46 of 50 within 3 days at 1.0
+// false alarm per 1,000 series-days), and the suites size their rises the
+// same way. It is NOT data like the held-back series: the original CUSUM
+// and EWMA, whose figures there are published too (44 of 50 at 0.99 and
+// 44 of 50 at 0.80), raise about twice their false alarms on it and catch
+// more, so the test checks that they do not fit, and the default's figure
+// on it is a floor on plain Poisson data, not a figure for data like the
+// held-back series (for that, see the calibration in
+// calibration_test.go and docs/early-warning.md).
+func TestPoissonStepsGiveThePlainCUSUMItsFigure(t *testing.T) {
 	if testing.Short() {
 		t.Skip("draws 4,000 series")
 	}
 	target := MixConfig{Name: "target", Series: 4000, Days: 365, Seed: 5,
 		RateLo: 0.2, RateHi: 10, RiseShare: 0.25, RiseFrom: 45, RiseRoom: 30,
 		RiseSDLo: 3, RiseSDHi: 6, MinExcess: 1}
-	m := Evaluate(Monitor{Detectors: []CountDetector{plainPoissonCUSUM(6)}}, target.Cases(), TimelyHorizon)
-	t.Logf("within 3 days %.3f at %.2f false alarms per 1,000 series-days", m.DetectionRate, m.FalseAlarmsPer1000)
+	cases := target.Cases()
+	m := Evaluate(Monitor{Detectors: []CountDetector{plainPoissonCUSUM(6)}}, cases, TimelyHorizon)
+	t.Logf("plain Poisson CUSUM: within 3 days %.3f at %.2f false alarms per 1,000 series-days", m.DetectionRate, m.FalseAlarmsPer1000)
 	if m.DetectionRate < 0.88 || m.DetectionRate > 0.95 || m.FalseAlarmsPer1000 < 0.7 || m.FalseAlarmsPer1000 > 1.3 {
-		t.Errorf("within 3 days %.3f at %.2f false alarms; the target evaluation had 0.92 at 1.0", m.DetectionRate, m.FalseAlarmsPer1000)
+		t.Errorf("within 3 days %.3f at %.2f false alarms; the held-back series gave 0.92 at 1.0", m.DetectionRate, m.FalseAlarmsPer1000)
 	}
-	// On such data the default detector meets both targets with room.
+	for _, o := range []struct {
+		name string
+		got  calibFigure
+		pub  calibFigure
+	}{
+		{"original cusum", scoreAsFirstShipped(cases, originalCUSUM()), published.cusum},
+		{"original ewma", scoreAsFirstShipped(cases, originalEWMA()), published.ewma},
+	} {
+		t.Logf("%s: within 3 days %.3f at %.2f false alarms (published %.2f at %.2f)", o.name, o.got.Timely, o.got.FA, o.pub.Timely, o.pub.FA)
+		if o.got.misfit(o.pub) <= 1 {
+			t.Errorf("%s fits its published figure here: the docs say this data does not reproduce it", o.name)
+		}
+	}
 	def, _ := SensitivityByName(SensitivityBalanced)
-	m = Evaluate(def.Monitor(), target.Cases(), TimelyHorizon)
+	m = Evaluate(def.Monitor(), cases, TimelyHorizon)
 	t.Logf("default: within 3 days %.3f at %.2f false alarms per 1,000 series-days", m.DetectionRate, m.FalseAlarmsPer1000)
 	if m.DetectionRate < 0.92 || m.FalseAlarmsPer1000 > 0.5 {
 		t.Errorf("default: within 3 days %.3f at %.2f false alarms; it had 0.935 at 0.23", m.DetectionRate, m.FalseAlarmsPer1000)

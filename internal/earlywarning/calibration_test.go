@@ -419,19 +419,28 @@ func TestCalibrationGrid(t *testing.T) {
 
 var calibrateFresh = flag.Bool("calibrate-fresh", false, "print the current detector's figures, per base rate and at every point of the curve, on fresh draws of the configurations that fit the published figures")
 
-// calibFit is a configuration of the grid on which the original detectors
-// reproduce the published figures, with the current default's figures on
-// a fresh draw of it (calibFreshSeed) recorded as they were measured: a
-// floor for timely detection and a ceiling for false alarms, not a target
-// anything was tuned to.
+// calibFit is a configuration of the grid with its misfit as searched
+// (calibSeed) and the current default's figures on a fresh draw of it
+// (calibFreshSeed), recorded as they were measured: a floor for timely
+// detection and a ceiling for false alarms, not a target anything was
+// tuned to.
 type calibFit struct {
 	Name              string
+	Misfit            float64
 	DefaultTimely     float64
 	DefaultFalseAlarm float64
 }
 
-// calibFits are the configurations that fit, from TestCalibrationGrid.
-var calibFits = []calibFit{}
+// calibFits are the configurations that fit (misfit at most 1), from
+// TestCalibrationGrid, then those that came closest without fitting
+// (misfit up to 1.25), to show how much the figures move between
+// neighbouring configurations.
+var calibFits = []calibFit{
+	{"4: rates a third log-spaced, the rest even; weekends -70%; steps 3.25-6.25 SD", 0.93, 0.953, 0.34},
+	{"4: rates a third log-spaced, the rest even; weekends -65%; steps 3.25-6.25 SD", 1.02, 0.955, 0.36},
+	{"3: rates a third log-spaced, the rest even; weekends -70%; steps 3-6 SD", 1.21, 0.944, 0.34},
+	{"4: rates a third log-spaced, the rest even; weekends -70%; steps 3.5-6.5 SD", 1.22, 0.965, 0.34},
+}
 
 // freshDraw returns the configuration drawn from the seed never used in
 // the search.
@@ -454,20 +463,26 @@ func calibConfigNamed(t *testing.T, name string) calibConfig {
 }
 
 // TestCalibrationReproducesThePublishedFigures keeps the calibration from
-// drifting: on every configuration that fit, the original detectors still
-// give the published figures within their noise, and the current default,
-// on a fresh draw of it, does no worse than it did when measured. Run:
+// drifting: on every configuration recorded, the original detectors still
+// give the published figures with the recorded misfit (within the
+// published noise where it fitted), and the current default, on a fresh
+// draw of it, does no worse than it did when measured. Run:
 // go test ./internal/earlywarning -run TestCalibrationReproducesThePublishedFigures -v
 func TestCalibrationReproducesThePublishedFigures(t *testing.T) {
 	if testing.Short() {
 		t.Skip("draws 8,000 series per configuration")
 	}
+	fitted := 0
 	for _, fit := range calibFits {
+		if fit.Misfit <= 1 {
+			fitted++
+		}
 		t.Run(fit.Name, func(t *testing.T) {
 			cc := calibConfigNamed(t, fit.Name)
 			r := calibrateOn(cc)
-			if r.Misfit > 1 {
-				t.Errorf("original detectors no longer fit: %s (misfit %.2f, worst %s)", r.row(), r.Misfit, r.WorstFigure)
+			t.Logf("original detectors: %s", r.row())
+			if math.Abs(r.Misfit-fit.Misfit) > 0.015 || (fit.Misfit <= 1) != (r.Misfit <= 1) {
+				t.Errorf("misfit %.2f (worst %s), recorded %.2f", r.Misfit, r.WorstFigure, fit.Misfit)
 			}
 			def, _ := SensitivityByName(SensitivityBalanced)
 			m := Evaluate(def.Monitor(), cc.freshDraw().Cases(), TimelyHorizon)
@@ -478,6 +493,9 @@ func TestCalibrationReproducesThePublishedFigures(t *testing.T) {
 					m.DetectionRate, m.FalseAlarmsPer1000, fit.DefaultTimely, fit.DefaultFalseAlarm)
 			}
 		})
+	}
+	if fitted == 0 {
+		t.Error("no recorded configuration fits the published figures")
 	}
 }
 

@@ -210,7 +210,9 @@ type MixConfig struct {
 // series' daily count that holds. On that evaluation a plain Poisson CUSUM
 // caught 46 of 50 rises within three days at 1.0 false alarm per 1,000
 // series-days; steps of 3 to 6 standard deviations on Poisson series
-// reproduce that figure (0.914 at 0.95; TestSuitesMatchTheTargetEvaluation).
+// reproduce that one figure (0.914 at 0.95;
+// TestPoissonStepsGiveThePlainCUSUMItsFigure), though not the original
+// detectors' (calibration_test.go finds data that gives all of them).
 // Over-dispersion goes up to a variance of 4.3 (tuning) and 3.5 (held-out)
 // times the mean at 10 a day (negative-binomial sizes 3 and 4): a plain
 // Poisson CUSUM could not have kept to 1.0 false alarm on data much more

@@ -129,17 +129,17 @@ func scoreAsFirstShipped(cases []Case, ds ...CountDetector) calibFigure {
 // and the figure there.
 func plainAtOneFalseAlarm(cases []Case) (float64, calibFigure) {
 	lo, hi := 1.0, 40.0
-	var at calibFigure
+	at, found := calibFigure{}, false
 	for range 14 {
 		h := (lo + hi) / 2
 		f := scoreAsFirstShipped(cases, plainPoissonCUSUM(h))
 		if f.FA > 1 {
 			lo = h
 		} else {
-			hi, at = h, f
+			hi, at, found = h, f, true
 		}
 	}
-	if at.FA == 0 && at.Timely == 0 {
+	if !found {
 		at = scoreAsFirstShipped(cases, plainPoissonCUSUM(hi))
 	}
 	return hi, at

@@ -522,3 +522,52 @@ func TestCalibrationFreshFigures(t *testing.T) {
 		}
 	}
 }
+
+// calibOtherSeeds draw the recorded configurations again for the original
+// detectors only, to show how often a configuration fits on another draw
+// of the same size; the current detector is never run on them.
+var calibOtherSeeds = []uint64{5001, 5002, 5003, 5004, 5005}
+
+// TestCalibrationAcrossSeeds prints the original detectors' misfit on
+// each recorded configuration drawn from the search seed, the fresh seed
+// and five more, and, on the fresh draw, the first pair per base rate
+// band (counted as first shipped, and as alarm episodes like the current
+// detector) beside the default: the before and after on calibrated data.
+// Run:
+// go test ./internal/earlywarning -run TestCalibrationAcrossSeeds -calibrate-fresh -v -timeout 60m
+func TestCalibrationAcrossSeeds(t *testing.T) {
+	if !*calibrateFresh {
+		t.Skip("run with -calibrate-fresh to print the figures")
+	}
+	fmt.Println("| configuration | seed | CUSUM | EWMA | both | plain CUSUM at 1.0 | plain CUSUM h=6 | misfit (worst) | fits |\n|---|---|---|---|---|---|---|---|---|")
+	for _, fit := range calibFits {
+		cc := calibConfigNamed(t, fit.Name)
+		for _, seed := range append([]uint64{calibSeed, calibFreshSeed}, calibOtherSeeds...) {
+			m := cc.Mix
+			m.Seed = seed
+			r := calibrateOn(calibConfig{Name: cc.Name, Mix: m})
+			fmt.Println(strings.Replace(r.row(), " | ", fmt.Sprintf(" | %d | ", seed), 1))
+		}
+	}
+	def, _ := SensitivityByName(SensitivityBalanced)
+	pair := Monitor{Detectors: []CountDetector{originalCUSUM(), originalEWMA()}}
+	fmt.Println("| configuration | rates | rises | first pair, as first shipped | first pair, episodes | default (balanced) |\n|---|---|---|---|---|---|")
+	for _, fit := range calibFits {
+		cc := calibConfigNamed(t, fit.Name)
+		cases := cc.freshDraw().Cases()
+		before := EvaluateByGroup(pair, cases, TimelyHorizon, RateBand)
+		after := EvaluateByGroup(def.Monitor(), cases, TimelyHorizon, RateBand)
+		for i, b := range before {
+			var group []Case
+			for _, c := range cases {
+				if b.Group == "all" || RateBand(c) == b.Group {
+					group = append(group, c)
+				}
+			}
+			f := scoreAsFirstShipped(group, originalCUSUM(), originalEWMA())
+			a := after[i]
+			fmt.Printf("| %s | %s | %d | %.3f / %.2f / %.2f | %.3f / %.2f / %.2f | %.3f / %.2f / %.2f |\n", cc.Name, b.Group, b.Rises,
+				f.Timely, f.FA, f.MeanDelay, b.DetectionRate, b.FalseAlarmsPer1000, b.MeanDelay, a.DetectionRate, a.FalseAlarmsPer1000, a.MeanDelay)
+		}
+	}
+}

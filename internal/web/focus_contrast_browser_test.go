@@ -22,7 +22,9 @@ import (
 // band's fill. A two-colour indicator (a line with a halo of drop
 // shadows) counts as WCAG technique C40 has it: when its two colours stand
 // 9:1 or more apart, the one that contrasts more with each neighbour is
-// judged. Returns "" when every indicator passes.
+// judged. A focused country's ring must also be drawn again on top of the
+// map, so that no neighbour painted after it covers part of it. Returns ""
+// when every indicator passes.
 const focusContrast = `(() => {
   const rgb = s => {
     const m = /rgba?\(([^)]+)\)/.exec(s || "");
@@ -85,6 +87,16 @@ const focusContrast = `(() => {
       if (!shape) { bad.push(name(el) + ": a map link with no shape"); el.blur(); continue; }
       const own = rgb(getComputedStyle(shape).fill);
       judge("map: " + name(el), shapeTones(shape), [["its own fill", own]].concat(bands));
+      if (shape.tagName === "path") {
+        // Neighbours painted after the country would cover part of its
+        // ring: the ring is drawn again, last in the map.
+        const ring = map.querySelector(".focus-ring");
+        if (!ring || ring.getAttribute("d") !== shape.getAttribute("d") || map.lastElementChild !== ring) {
+          bad.push("map: " + name(el) + ": its focus ring is not drawn on top of the other countries");
+        } else {
+          judge("map: " + name(el) + " (the ring on top)", shapeTones(ring), [["its own fill", own]].concat(bands));
+        }
+      }
       if (!forced && shape.tagName === "path") {
         forced = true;
         const was = shape.getAttribute("class");

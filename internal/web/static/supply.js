@@ -47,4 +47,26 @@
       });
     });
   });
+  // The map paints countries in document order, so the neighbours that
+  // come after a focused country cover part of its focus ring. The focused
+  // country is drawn again, fill and ring, by a shape of its own last in
+  // the map; it takes no pointer and is hidden from assistive technology.
+  // Without script the country's own stroke still shows focus.
+  var map = document.getElementById("worldmap");
+  if (map) {
+    var ring = document.createElementNS("http://www.w3.org/2000/svg", "path");
+    ring.setAttribute("class", "focus-ring");
+    ring.setAttribute("aria-hidden", "true");
+    map.appendChild(ring);
+    map.addEventListener("focusin", function (e) {
+      var shape = e.target.querySelector ? e.target.querySelector("path") : null;
+      if (shape) {
+        ring.setAttribute("d", shape.getAttribute("d"));
+        ring.setAttribute("class", "focus-ring " + (shape.getAttribute("class") || ""));
+      } else {
+        ring.removeAttribute("d");
+      }
+    });
+    map.addEventListener("focusout", function () { ring.removeAttribute("d"); });
+  }
 })();

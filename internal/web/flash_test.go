@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/upstream-platform/upstream/internal/account"
 	"github.com/upstream-platform/upstream/internal/earlywarning"
@@ -139,27 +140,69 @@ func TestEveryFormRouteSaysWhatItDid(t *testing.T) {
 		}
 	}
 	said := map[string]bool{}
-	for _, st := range w.flashSteps(t) {
-		if pageConfirmations[st.route] != "flash" {
-			t.Errorf("%s: a step for a route not declared as confirming with a flash", st.route)
-		}
-		req := st.req()
-		msg, shown := w.postAndFollow(t, st.role, req)
-		switch {
-		case msg == "":
-			t.Errorf("%s (%s): the form left no message for the next page", st.route, req.path)
-		case shown != msg:
-			t.Errorf("%s (%s): the next page's flash region reads %q, want %q", st.route, req.path, shown, msg)
-		default:
-			said[st.route] = true
-		}
-	}
+	english := w.confirmations(t, "en", said)
 	for route, how := range pageConfirmations {
 		if how == "flash" && !said[route] {
 			t.Errorf("%s is declared as confirming with a flash, but no step here shows it does: add one to flashSteps", route)
 		}
 	}
+	// The same forms from a Spanish browser say what they did in Spanish:
+	// not the English sentence, and no English words around the values.
+	spanish := newFlashWorld(t).confirmations(t, "es", nil)
+	for i, st := range spanish {
+		if i >= len(english) || st.msg == "" {
+			continue
+		}
+		if words := englishWords(st.msg); st.msg == english[i].msg || len(words) > 0 {
+			t.Errorf("%s: from a Spanish browser the message reads %q (English: %q; English words: %v)", st.route, st.msg, english[i].msg, words)
+		}
+	}
 }
+
+// confirmation is the message one step's form left for the next page.
+type confirmation struct{ route, msg string }
+
+// confirmations runs every flash step with the browser asking for lang,
+// checks that each leaves a message the next page shows, marks the routes
+// that did in said (when not nil), and returns the messages in order.
+func (w *flashWorld) confirmations(t *testing.T, lang string, said map[string]bool) []confirmation {
+	t.Helper()
+	var out []confirmation
+	for _, st := range w.flashSteps(t, lang) {
+		if pageConfirmations[st.route] != "flash" {
+			t.Errorf("%s: a step for a route not declared as confirming with a flash", st.route)
+		}
+		req := st.req()
+		msg, shown := w.postAndFollow(t, st.role, lang, req)
+		switch {
+		case msg == "":
+			t.Errorf("%s (%s, %s): the form left no message for the next page", st.route, lang, req.path)
+		case shown != msg:
+			t.Errorf("%s (%s, %s): the next page's flash region reads %q, want %q", st.route, lang, req.path, shown, msg)
+		case said != nil:
+			said[st.route] = true
+		}
+		out = append(out, confirmation{st.route, msg})
+	}
+	return out
+}
+
+// englishWords are the words of msg that English sentences are made of
+// and Spanish ones are not; the values in the messages (names, titles)
+// have none.
+func englishWords(msg string) []string {
+	var out []string
+	for _, w := range strings.FieldsFunc(strings.ToLower(msg), func(r rune) bool { return !unicode.IsLetter(r) }) {
+		if englishWord[w] {
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+var englishWord = map[string]bool{"the": true, "is": true, "are": true, "was": true, "were": true, "and": true, "to": true, "of": true, "for": true,
+	"with": true, "now": true, "your": true, "their": true, "they": true, "it": true, "has": true, "have": true, "as": true, "on": true, "by": true,
+	"from": true, "longer": true, "can": true}
 
 // flashWorld is one organisation with every capability wired to one
 // database, and something for each form to act on: a case, alerts,
@@ -214,9 +257,9 @@ type flashStep struct {
 // the redirect with the flash cookie it set, as the browser does; it
 // returns the message the cookie carries and the text of the next page's
 // flash region.
-func (w *flashWorld) postAndFollow(t *testing.T, role account.Role, req flashRequest) (msg, shown string) {
+func (w *flashWorld) postAndFollow(t *testing.T, role account.Role, lang string, req flashRequest) (msg, shown string) {
 	t.Helper()
-	sameSite := map[string]string{"Origin": "http://upstream.test", "Sec-Fetch-Site": "same-origin"}
+	sameSite := map[string]string{"Origin": "http://upstream.test", "Sec-Fetch-Site": "same-origin", "Accept-Language": lang}
 	var res *http.Response
 	if req.file != nil {
 		extra := map[string]string{}
@@ -246,7 +289,7 @@ func (w *flashWorld) postAndFollow(t *testing.T, role account.Role, req flashReq
 		return "", ""
 	}
 	next, _, _ := strings.Cut(res.Header.Get("Location"), "#")
-	page := body(t, withFlash(t, w.fixture, next, w.sessions[role], flash))
+	page := body(t, withFlash(t, w.fixture, next, w.sessions[role], lang, flash))
 	if _, region, ok := strings.Cut(page, `id="flash">`); ok {
 		region, _, _ = strings.Cut(region, "</p>")
 		shown = html.UnescapeString(region)
@@ -254,11 +297,11 @@ func (w *flashWorld) postAndFollow(t *testing.T, role account.Role, req flashReq
 	return msg, shown
 }
 
-// flashSteps are the posts to every flash route, in an order where each
-// finds what it needs: a case is worked from acknowledgement to a remedy
-// carried out, alerts are handled, hits decided, the demo programme
-// edited, and people's accounts changed last.
-func (w *flashWorld) flashSteps(t *testing.T) []flashStep {
+// flashSteps are the posts to every flash route from a browser asking for
+// lang, in an order where each finds what it needs: a case is worked from
+// acknowledgement to a remedy carried out, alerts are handled, hits
+// decided, the demo programme edited, and people's accounts changed last.
+func (w *flashWorld) flashSteps(t *testing.T, lang string) []flashStep {
 	ctx := context.Background()
 	org := w.org.ID
 	handler, analyst := w.users[account.RoleCaseHandler], w.users[account.RoleAnalyst]
@@ -444,7 +487,8 @@ func (w *flashWorld) flashSteps(t *testing.T) []flashStep {
 		{route: "POST /admin/settings/retention", role: admin, req: post("/admin/settings/retention", url.Values{"retention_days": {"400"}}),
 			words: "TestFormsConfirmWhatTheyDid"},
 		{route: "POST /account/tokens/{id}/revoke", role: viewer, req: post("/account/tokens/"+token.ID+"/revoke", nil)},
-		{route: "POST /account/language", role: viewer, req: post("/account/language", url.Values{"language": {"es"}})},
+		// The language chosen is another than the browser's, as people do.
+		{route: "POST /account/language", role: viewer, req: post("/account/language", url.Values{"language": {map[bool]string{true: "fr", false: "es"}[lang == "es"]}})},
 	}
 }
 
@@ -489,10 +533,14 @@ func TestFormsConfirmWhatTheyDid(t *testing.T) {
 	}
 }
 
-// withFlash sends a request with a session and a flash cookie.
-func withFlash(t *testing.T, f *fixture, path, session string, flash *http.Cookie) *http.Response {
+// withFlash sends a request with a session and a flash cookie, from a
+// browser asking for lang ("" for none).
+func withFlash(t *testing.T, f *fixture, path, session, lang string, flash *http.Cookie) *http.Response {
 	t.Helper()
 	req := httptest.NewRequest("GET", "http://upstream.test"+path, nil)
+	if lang != "" {
+		req.Header.Set("Accept-Language", lang)
+	}
 	req.AddCookie(&http.Cookie{Name: sessionCookie, Value: session})
 	req.AddCookie(flash)
 	rec := httptest.NewRecorder()
@@ -520,7 +568,7 @@ func TestFlashShownOnceAndOnlyToItsSession(t *testing.T) {
 	}
 	want := "kept for 200 days"
 
-	page := withFlash(t, f, "/admin/settings", admin, flash)
+	page := withFlash(t, f, "/admin/settings", admin, "", flash)
 	if b := body(t, page); !strings.Contains(b, `id="flash">Retention saved: grievance records are kept for 200 days`) {
 		t.Errorf("the next page does not say what was done:\n%.2000s", b)
 	}
@@ -531,13 +579,13 @@ func TestFlashShownOnceAndOnlyToItsSession(t *testing.T) {
 	if !cleared {
 		t.Error("the message is not cleared once shown")
 	}
-	if b := body(t, withFlash(t, f, "/admin/settings", other, flash)); strings.Contains(b, want) {
+	if b := body(t, withFlash(t, f, "/admin/settings", other, "", flash)); strings.Contains(b, want) {
 		t.Error("another session's browser shows the message")
 	}
 	body64, sig, _ := strings.Cut(flash.Value, ".")
 	msg, _ := base64.RawURLEncoding.DecodeString(body64)
 	forged := &http.Cookie{Name: flashCookie, Value: base64.RawURLEncoding.EncodeToString([]byte(strings.Replace(string(msg), "200", "900", 1))) + "." + sig}
-	if b := body(t, withFlash(t, f, "/admin/settings", admin, forged)); strings.Contains(b, "900 days") {
+	if b := body(t, withFlash(t, f, "/admin/settings", admin, "", forged)); strings.Contains(b, "900 days") {
 		t.Error("a message with changed text is shown")
 	}
 }

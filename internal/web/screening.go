@@ -192,18 +192,19 @@ func (s *screeningHandlers) screeningRun(w http.ResponseWriter, r *http.Request)
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/screening", screenedMessage(sum, skipped))
+	s.done(w, r, "/screening", screenedMessage(s.localeOf(r), sum, skipped))
 }
 
-// screenedMessage says what screening every supplier found.
-func screenedMessage(sum screening.RecordSummary, skipped int) string {
-	msg := fmt.Sprintf("Screened %s: %s, %s, %s", fmtCountOf(sum.Parties, "supplier", "suppliers"),
-		fmtCountOf(sum.New, "new hit", "new hits"), fmtCountOf(sum.Changed, "decided hit changed", "decided hits changed"),
-		fmtCountOf(sum.Missing, "hit no longer found", "hits no longer found"))
+// screenedMessage says what screening every supplier found, in the
+// reader's language.
+func screenedMessage(loc *locale, sum screening.RecordSummary, skipped int) string {
+	parties, found := loc.countOf(sum.Parties, "supplier", "suppliers"), loc.countOf(sum.New, "new hit", "new hits")
+	changed, missing := loc.countOf(sum.Changed, "decided hit changed", "decided hits changed"), loc.countOf(sum.Missing, "hit no longer found", "hits no longer found")
 	if skipped > 0 {
-		msg += fmt.Sprintf(", %s skipped (name empty or unusable)", fmtCountOf(skipped, "supplier", "suppliers"))
+		return loc.tr("Screened %v: %v, %v, %v, %v skipped (name empty or unusable).", parties, found, changed, missing,
+			loc.countOf(skipped, "supplier", "suppliers"))
 	}
-	return msg + "."
+	return loc.tr("Screened %v: %v, %v, %v.", parties, found, changed, missing)
 }
 
 // screenAllTimeout bounds one "screen all suppliers" request.
@@ -240,9 +241,10 @@ func (s *screeningHandlers) screeningDecide(w http.ResponseWriter, r *http.Reque
 	if back.Get("status") == "" {
 		back.Del("status")
 	}
-	msg := "Hit confirmed: " + it.PartyName + " is a true match for " + it.Entity + " (" + label(it.ListName) + ")."
+	loc := s.localeOf(r)
+	msg := loc.tr("Hit confirmed: %v is a true match for %v (%v).", it.PartyName, it.Entity, loc.label(it.ListName))
 	if status == screening.StatusDismissed {
-		msg = "Hit dismissed: " + it.PartyName + " is not " + it.Entity + " (" + label(it.ListName) + ")."
+		msg = loc.tr("Hit dismissed: %v is not %v (%v).", it.PartyName, it.Entity, loc.label(it.ListName))
 	}
 	s.done(w, r, "/screening?"+back.Encode(), msg)
 }
@@ -306,15 +308,14 @@ func (s *screeningHandlers) screeningReplaceList(w http.ResponseWriter, r *http.
 		s.fail(w, r, err)
 		return
 	}
-	entries := "entries"
-	if l.EntityCount == 1 {
-		entries = "entry"
-	}
-	msg := fmt.Sprintf("%s replaced by %s: %s %s", label(l.Name), hdr.Filename, fmtCount(l.EntityCount), entries)
+	loc := s.localeOf(r)
+	name, entries := loc.label(l.Name), loc.countOf(l.EntityCount, "entry", "entries")
+	msg := loc.tr("%v replaced by %v: %v. Screen all suppliers again to check them against it.", name, hdr.Filename, entries)
 	if !l.Published.IsZero() {
-		msg += ", edition of " + l.Published.Format("2006-01-02")
+		msg = loc.tr("%v replaced by %v: %v, edition of %v. Screen all suppliers again to check them against it.", name, hdr.Filename, entries,
+			l.Published.Format(time.DateOnly))
 	}
-	s.done(w, r, "/screening", msg+". Screen all suppliers again to check them against it.")
+	s.done(w, r, "/screening", msg)
 }
 
 // screeningBulk confirms or dismisses the ticked hits of the queue page
@@ -345,6 +346,7 @@ func (s *screeningHandlers) screeningBulk(w http.ResponseWriter, r *http.Request
 		s.renderQueue(w, r, http.StatusBadRequest, map[string]any{"Error": problem})
 		return
 	}
+	loc := s.localeOf(r)
 	var names []string
 	for i, id := range ids {
 		it, err := s.reviews.Decide(r.Context(), p.User.OrgID, id, status, reason, p.User.ID)
@@ -360,11 +362,15 @@ func (s *screeningHandlers) screeningBulk(w http.ResponseWriter, r *http.Request
 			s.fail(w, r, err)
 			return
 		}
-		names = append(names, it.PartyName+" as "+it.Entity)
+		names = append(names, loc.tr("%v as %v", it.PartyName, it.Entity))
 	}
-	msg := fmtCountOf(len(ids), "hit", "hits") + " confirmed as true matches: "
+	decided := strings.Join(names, "; ")
+	msg := loc.tr("%v confirmed as true matches: %v.", loc.countOf(len(ids), "hit", "hits"), decided)
 	if status == screening.StatusDismissed {
-		msg = fmtCountOf(len(ids), "hit", "hits") + " dismissed: "
+		msg = loc.tr("%v dismissed: %v.", loc.countOf(len(ids), "hit", "hits"), decided)
+	}
+	if strings.HasSuffix(decided, ".") { // "Co., Ltd.", not "Co., Ltd.."
+		msg = strings.TrimSuffix(msg, ".")
 	}
 	back := url.Values{}
 	for _, k := range []string{"status", "list", "sort", "party"} {
@@ -372,5 +378,5 @@ func (s *screeningHandlers) screeningBulk(w http.ResponseWriter, r *http.Request
 			back.Set(k, v)
 		}
 	}
-	s.done(w, r, "/screening?"+back.Encode(), msg+strings.Join(names, "; ")+".")
+	s.done(w, r, "/screening?"+back.Encode(), msg)
 }

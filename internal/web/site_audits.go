@@ -82,8 +82,8 @@ func (h *supplyHandlers) siteAuditDelete(w http.ResponseWriter, r *http.Request)
 		return
 	}
 	h.aggregates.forget(p.User.OrgID)
-	h.done(w, r, "/suppliers/audits", "Deleted the "+a.Scheme+" audit of "+a.PartyName+" dated "+a.Date.Format(time.DateOnly)+
-		"; risk was recomputed without it.")
+	h.done(w, r, "/suppliers/audits", h.tr(r, "Deleted the %v audit of %v dated %v; risk was recomputed without it.", a.Scheme, a.PartyName,
+		h.localeOf(r).date(a.Date)))
 }
 
 // siteAuditJSON is one stored audit or certification in the API.

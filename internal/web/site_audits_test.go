@@ -84,7 +84,7 @@ func TestSiteAuditsPageListsAndDeletes(t *testing.T) {
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/suppliers/audits" {
 		t.Fatalf("delete: %d to %q", res.StatusCode, res.Header.Get("Location"))
 	}
-	if msg := flashOf(t, res); msg != "Deleted the SA8000 audit of Dhaka Knit Mill dated 2026-06-01; risk was recomputed without it." {
+	if msg := flashOf(t, res); msg != "Deleted the SA8000 audit of Dhaka Knit Mill dated 1 June 2026; risk was recomputed without it." {
 		t.Errorf("flash %q", msg)
 	}
 	p, err := db.Reporting().RegisterParty(context.Background(), f.org.ID, supplychain.RefID("M1"))

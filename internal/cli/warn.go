@@ -19,7 +19,7 @@ import (
 )
 
 const warnUsage = `warn backtest --series FILE.csv [--closures FILE.csv] [--detector nbcusum,cusum,ewma] [--sensitivity NAME]
-       upstream warn evaluate [--suite held-out|tuning] [--sensitivity NAME] [--curve] [--detectors nbcusum,cusum,ewma]
+       upstream warn evaluate [--suite held-out|tuning|calibrated] [--sensitivity NAME] [--curve] [--detectors nbcusum,cusum,ewma]
        upstream warn sensitivity --org SLUG [NAME]
        upstream warn closures --org SLUG [--add FILE.csv] [--delete ID]`
 
@@ -175,8 +175,8 @@ func sensitivityNames() string {
 // base rate, or prints the trade-off curve; docs/early-warning.md records
 // its output.
 func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
-	fs := newFlagSet(env, "warn evaluate", "warn evaluate [--suite held-out|tuning|tuning-wide] [--calendar] [--sensitivity NAME] [--curve] [--detectors nbcusum,cusum,ewma]")
-	suiteName := fs.String("suite", "held-out", "synthetic suite: held-out (never tuned on), tuning or tuning-wide")
+	fs := newFlagSet(env, "warn evaluate", "warn evaluate [--suite held-out|tuning|tuning-wide|calibrated] [--calendar] [--sensitivity NAME] [--curve] [--detectors nbcusum,cusum,ewma]")
+	suiteName := fs.String("suite", "held-out", "synthetic suite: held-out (never tuned on), tuning, tuning-wide, or calibrated (drawn like the series the targets were set on, as their published figures tell)")
 	calendar := fs.Bool("calendar", false, "give each series its closure calendar (its holidays and outages), as an organisation that keeps one")
 	sensitivity := fs.String("sensitivity", earlywarning.SensitivityBalanced, "point on the trade-off curve: "+sensitivityNames())
 	curve := fs.Bool("curve", false, "print every point of the trade-off curve instead of one point by base rate")
@@ -197,8 +197,10 @@ func runWarnEvaluate(ctx context.Context, env *Env, args []string) error {
 		suite = earlywarning.TuningSuite()
 	case "tuning-wide":
 		suite = earlywarning.TuningWideSuite()
+	case "calibrated":
+		suite = earlywarning.CalibratedSuite()
 	default:
-		return usageError("--suite: %q is not one of held-out, tuning, tuning-wide", *suiteName)
+		return usageError("--suite: %q is not one of held-out, tuning, tuning-wide, calibrated", *suiteName)
 	}
 	if *horizon < 0 || *horizon > earlywarning.DetectionHorizon {
 		return usageError("--horizon: %d is outside 0..%d", *horizon, earlywarning.DetectionHorizon)

@@ -141,6 +141,13 @@ func TestWarnEvaluate(t *testing.T) {
 	if want := "tuning-wide suite: 3000 series of 365 days, seed 404, each with its closure calendar"; !strings.Contains(out, want) {
 		t.Errorf("output lacks %q:\n%s", want, out)
 	}
+	code, out, errOut = runWarn(t, "", "evaluate", "--suite", "calibrated")
+	if code != 0 {
+		t.Fatalf("calibrated: exit %d: %s", code, errOut)
+	}
+	if want := "calibrated suite: 4000 series of 365 days, seed 8128"; !strings.Contains(out, want) {
+		t.Errorf("output lacks %q:\n%s", want, out)
+	}
 	code, out, errOut = runWarn(t, "", "evaluate", "--curve")
 	if code != 0 {
 		t.Fatalf("curve: exit %d: %s", code, errOut)

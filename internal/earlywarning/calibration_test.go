@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -242,9 +243,9 @@ var calibStages = []calibStage{
 	// and steps of 3-6 or 2.5-5.5 SD (3 × 3 × 2 = 18).
 	{"3", [][]calibAxis{
 		{
-			{"rates a third log-spaced, the rest even", func(c *MixConfig) { c.Rates = mixedRates(25, 50) }},
-			{"rates half log-spaced, half even", func(c *MixConfig) { c.Rates = mixedRates(50, 50) }},
-			{"rates two thirds log-spaced, the rest even", func(c *MixConfig) { c.Rates = mixedRates(100, 50) }},
+			{"rates a third log-spaced, the rest even", func(c *MixConfig) { c.Rates = MixedRates(25, 50) }},
+			{"rates half log-spaced, half even", func(c *MixConfig) { c.Rates = MixedRates(50, 50) }},
+			{"rates two thirds log-spaced, the rest even", func(c *MixConfig) { c.Rates = MixedRates(100, 50) }},
 		},
 		{
 			{"weekends -60%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.6)} }},
@@ -264,8 +265,8 @@ var calibStages = []calibStage{
 	// (2 × 3 × 2 = 12).
 	{"4", [][]calibAxis{
 		{
-			{"rates a quarter log-spaced, the rest even", func(c *MixConfig) { c.Rates = mixedRates(17, 50) }},
-			{"rates a third log-spaced, the rest even", func(c *MixConfig) { c.Rates = mixedRates(25, 50) }},
+			{"rates a quarter log-spaced, the rest even", func(c *MixConfig) { c.Rates = MixedRates(17, 50) }},
+			{"rates a third log-spaced, the rest even", func(c *MixConfig) { c.Rates = MixedRates(25, 50) }},
 		},
 		{
 			{"weekends -65%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.65)} }},
@@ -277,19 +278,6 @@ var calibStages = []calibStage{
 			{"steps 3.5-6.5 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 3.5, 6.5 }},
 		},
 	}},
-}
-
-// mixedRates lists logs rates spaced evenly in logarithm and even rates
-// spaced evenly, both from 0.2 to 10 a day, to draw from.
-func mixedRates(logs, even int) []float64 {
-	var out []float64
-	for i := range logs {
-		out = append(out, 0.2*math.Pow(50, float64(i)/float64(logs-1)))
-	}
-	for i := 1; i <= even; i++ {
-		out = append(out, 10*float64(i)/float64(even))
-	}
-	return out
 }
 
 // calibConfig is one configuration of the grid.
@@ -496,6 +484,21 @@ func TestCalibrationReproducesThePublishedFigures(t *testing.T) {
 	}
 	if fitted == 0 {
 		t.Error("no recorded configuration fits the published figures")
+	}
+}
+
+// TestCalibratedSuiteIsTheFittingConfiguration: the suite that `warn
+// evaluate --suite calibrated` draws is the configuration that fitted,
+// drawn from the fresh seed.
+func TestCalibratedSuiteIsTheFittingConfiguration(t *testing.T) {
+	want := calibConfigNamed(t, calibFits[0].Name).freshDraw()
+	got := CalibratedSuite()
+	if calibFits[0].Misfit > 1 {
+		t.Fatalf("%s does not fit", calibFits[0].Name)
+	}
+	got.Name = want.Name
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("CalibratedSuite is\n%+v\nwant\n%+v", got, want)
 	}
 }
 

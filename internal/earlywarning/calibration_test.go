@@ -278,6 +278,25 @@ var calibStages = []calibStage{
 			{"steps 3.5-6.5 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 3.5, 6.5 }},
 		},
 	}},
+	// Stage 5, after the fit: the fitting configuration with one
+	// disturbance of the required mix added at a time (level shifts that
+	// are not rises, holidays alone, outages alone, mild over-dispersion
+	// on a third of the series), to see which of them the published
+	// figures allow (1 × 5 = 5, the first without any, as in stage 4).
+	{"5", [][]calibAxis{
+		{
+			{"rates a third log-spaced, the rest even; weekends -70%; steps 3.25-6.25 SD", func(c *MixConfig) {
+				c.Rates, c.Weekly, c.RiseSDLo, c.RiseSDHi = MixedRates(25, 50), [][]float64{weekendDip(0.7)}, 3.25, 6.25
+			}},
+		},
+		{
+			{"nothing added", func(c *MixConfig) {}},
+			{"level shifts on 20% (x0.5, x0.7, x1.25)", func(c *MixConfig) { c.ShiftShare, c.ShiftFactors = 0.2, []float64{0.5, 0.7, 1.25} }},
+			{"holidays on half", func(c *MixConfig) { c.HolidayShare, c.HolidayLong = 0.5, 7 }},
+			{"outages on 30%", func(c *MixConfig) { c.MissingShare = 0.3 }},
+			{"NB size 10 on a third", func(c *MixConfig) { c.Sizes = []float64{0, 0, 10} }},
+		},
+	}},
 }
 
 // calibConfig is one configuration of the grid.

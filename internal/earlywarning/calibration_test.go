@@ -444,6 +444,7 @@ type calibFit struct {
 // neighbouring configurations.
 var calibFits = []calibFit{
 	{"4: rates a third log-spaced, the rest even; weekends -70%; steps 3.25-6.25 SD", 0.93, 0.953, 0.34},
+	{"5: rates a third log-spaced, the rest even; weekends -70%; steps 3.25-6.25 SD; level shifts on 20% (x0.5, x0.7, x1.25)", 0.95, 0.972, 0.39},
 	{"4: rates a third log-spaced, the rest even; weekends -65%; steps 3.25-6.25 SD", 1.02, 0.955, 0.36},
 	{"3: rates a third log-spaced, the rest even; weekends -70%; steps 3-6 SD", 1.21, 0.944, 0.34},
 	{"4: rates a third log-spaced, the rest even; weekends -70%; steps 3.5-6.5 SD", 1.22, 0.965, 0.34},

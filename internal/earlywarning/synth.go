@@ -273,11 +273,12 @@ func HeldOutSuite() MixConfig {
 }
 
 // CalibratedSuite is drawn like the held-back series the detection
-// targets were set on, as far as their published figures tell: of 318
+// targets were set on, as far as their published figures tell: of 323
 // configurations tried, the one on which the first CUSUM and EWMA and a
 // plain Poisson CUSUM reproduce all their published figures within those
-// figures' noise (docs/early-warning.md, calibration_test.go), drawn from
-// a seed the search never used. Poisson counts, base rates a third
+// figures' noise (the only other adds level shifts to it;
+// docs/early-warning.md, calibration_test.go), drawn from a seed the
+// search never used. Poisson counts, base rates a third
 // log-spaced and the rest evenly spread from 0.2 to 10 a day, weekends at
 // 30% of the weekdays on every series, a quarter of the series with a
 // step of 3.25 to 6.25 standard deviations, and no level shifts,

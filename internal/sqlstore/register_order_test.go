@@ -37,22 +37,13 @@ func TestRegisterOrdersByNamesEitherWay(t *testing.T) {
 			{Ref: "GERMAN", Name: "Donau Kakao", Country: "DE", Commodities: []string{"cocoa", "coffee"}},
 			{Ref: "GERMAN2", Name: "Elbe Kaffee", Country: "DE", Commodities: []string{"coffee"}},
 		}
-		var risks []supplychain.PartyRisk
-		for i := range parties {
-			p := &parties[i]
-			p.ID, p.Kind = supplychain.RefID(p.Ref), supplychain.KindCompany
+		storeScored(t, st, tn.a.ID, parties, func(i int, p supplychain.Party) supplychain.PartyRisk {
 			r := supplychain.PartyRisk{ID: p.ID, Tier: 1 + i%2, Inherent: float64(10 * i), Own: float64(10 * i), Exposure: float64(10 * i), Level: "low"}
 			if p.Ref == "NONE" {
 				r.Tier, r.Level = 0, "unknown" // not connected, nothing known
 			}
-			risks = append(risks, r)
-		}
-		if err := st.UpsertParties(ctx, tn.a.ID, parties); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows(risks)); err != nil {
-			t.Fatal(err)
-		}
+			return r
+		})
 		refs := func(sortBy supplychain.RegisterSort, page kernel.Page) []string {
 			t.Helper()
 			es, total, err := st.Register(ctx, tn.a.ID, supplychain.RegisterFilter{}, sortBy, page)
@@ -166,18 +157,9 @@ func TestRegisterOrdersByNamesInTheReadersLanguage(t *testing.T) {
 			{Ref: "F", Name: "Foxtrot"},
 			{Ref: "G", Name: "Golf", Country: "ES", Commodities: []string{"cocoa"}},
 		}
-		var risks []supplychain.PartyRisk
-		for i := range parties {
-			p := &parties[i]
-			p.ID, p.Kind = supplychain.RefID(p.Ref), supplychain.KindCompany
-			risks = append(risks, supplychain.PartyRisk{ID: p.ID, Tier: 1, Exposure: float64(10 * i), Level: "low"})
-		}
-		if err := st.UpsertParties(ctx, tn.a.ID, parties); err != nil {
-			t.Fatal(err)
-		}
-		if err := st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows(risks)); err != nil {
-			t.Fatal(err)
-		}
+		storeScored(t, st, tn.a.ID, parties, func(i int, p supplychain.Party) supplychain.PartyRisk {
+			return supplychain.PartyRisk{ID: p.ID, Tier: 1, Exposure: float64(10 * i), Level: "low"}
+		})
 		for _, tc := range []struct {
 			lang  string
 			names *supplychain.NameOrder
@@ -223,6 +205,26 @@ func TestRegisterOrdersByNamesInTheReadersLanguage(t *testing.T) {
 	})
 }
 
+// storeScored stores parties as companies with ids from their refs, and
+// the risk score gives each (the i-th of parties).
+func storeScored(t *testing.T, st *sqlstore.SupplyChain, orgID string, parties []supplychain.Party, score func(i int, p supplychain.Party) supplychain.PartyRisk) {
+	t.Helper()
+	ctx := context.Background()
+	var risks []supplychain.PartyRisk
+	for i := range parties {
+		p := &parties[i]
+		p.ID, p.Kind = supplychain.RefID(p.Ref), supplychain.KindCompany
+		risks = append(risks, score(i, *p))
+	}
+	if err := st.UpsertParties(ctx, orgID, parties); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SaveRisk(ctx, orgID, sqlstore.RiskRows(risks)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// joinRefs is the refs of es, in order, as one string.
 func joinRefs(es []supplychain.RegisterEntry) string {
 	var b strings.Builder
 	for _, e := range es {

@@ -133,7 +133,7 @@ func (s *impactHandlers) entryQueryOf(r *http.Request, prog *impact.Programme, a
 	}
 	inds := prog.Model.Indicators
 	if len(inds) == 0 {
-		return entryQuery{}, kernel.Errorf(kernel.Invalid, "this programme has no indicators yet: add one before entering figures")
+		return entryQuery{}, failure(kernel.Invalid, "this programme has no indicators yet: add one before entering figures")
 	}
 	q := entryQuery{ind: inds[0]}
 	if code := v("indicator"); code != "" {
@@ -149,14 +149,14 @@ func (s *impactHandlers) entryQueryOf(r *http.Request, prog *impact.Programme, a
 	}
 	if t := v("type"); t != "" {
 		if !slices.Contains(impact.GridPeriodTypes, impact.PeriodType(t)) {
-			return entryQuery{}, kernel.Errorf(kernel.Invalid, "period length %q: choose years, half years, quarters or months", t)
+			return entryQuery{}, failure(kernel.Invalid, "period length %q: choose years, half years, quarters or months", t)
 		}
 		q.typ = impact.PeriodType(t)
 	}
 	if y := v("year"); y != "" {
 		n, err := strconv.Atoi(y)
 		if err != nil || n < 1900 || n > 2200 {
-			return entryQuery{}, kernel.Errorf(kernel.Invalid, "year %q: enter a year such as 2026", y)
+			return entryQuery{}, failure(kernel.Invalid, "year %q: enter a year such as 2026", y)
 		}
 		q.year = n
 	}

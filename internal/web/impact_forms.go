@@ -33,10 +33,6 @@ func modelVersion(p *impact.Programme) string {
 // formProblems is what a form found wrong, each naming its field in words.
 type formProblems []string
 
-func (f *formProblems) add(field, format string, args ...any) {
-	*f = append(*f, field+": "+fmt.Sprintf(format, args...))
-}
-
 // say notes a problem with a field in the page's language: field and
 // problem come translated (l.tr), and are joined as the language joins a
 // label to what follows it ("Titre : saisissez un titre").

@@ -269,6 +269,33 @@ func TestImpactFormsInTheReadersLanguage(t *testing.T) {
 	}
 }
 
+// TestImpactPageErrorsInTheReadersLanguage: what the impact pages refuse
+// (a programme with no name, an impact map not given, figures to enter
+// for a programme with no indicator yet) is said in the page's language.
+func TestImpactPageErrorsInTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
+	fr := map[string]string{"Accept-Language": "fr"}
+	read := func(res *http.Response) string {
+		b, _ := io.ReadAll(res.Body)
+		return html.UnescapeString(string(b))
+	}
+	res := f.do(t, "POST", "/impact/programmes", url.Values{"name": {" "}}.Encode(), f.sessions["analyst"], fr)
+	checkWords(t, "a programme without a name", read(res), []string{"nom : manquant ; donnez un nom au programme"}, []string{"give the programme a name"})
+	ctype, body := multipartBody(t, "", "", "", map[string]string{"map": " "})
+	sent, _ := io.ReadAll(body)
+	res = f.do(t, "POST", "/impact/programmes/"+f.prog.ID+"/sroi", string(sent), f.sessions["analyst"], map[string]string{"Accept-Language": "fr", "Content-Type": ctype})
+	checkWords(t, "an impact map not given", read(res), []string{"carte d’impact : collez le JSON ou choisissez un fichier"}, []string{"paste the JSON"})
+	res = f.do(t, "POST", "/impact/programmes", url.Values{"name": {"Programme sans indicateur"}}.Encode(), f.sessions["analyst"], fr)
+	where := res.Header.Get("Location")
+	if res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(where, "/impact/programmes/") {
+		t.Fatalf("creating a programme: status %d, sent to %q", res.StatusCode, where)
+	}
+	res = f.do(t, "GET", strings.SplitN(where, "#", 2)[0]+"/entry", "", f.sessions["analyst"], fr)
+	checkWords(t, "figures for a programme with no indicator", read(res),
+		[]string{"ce programme n’a pas encore d’indicateur : ajoutez-en un avant de saisir des chiffres"}, []string{"no indicators yet"})
+}
+
 // TestIndicatorFiguresInTheReadersLanguage: a French page shows an
 // indicator's figures with the decimal comma it reads back, so saving the
 // form unchanged keeps them.

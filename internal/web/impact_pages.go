@@ -61,7 +61,7 @@ func (s *impactHandlers) impactCreateSubmit(w http.ResponseWriter, r *http.Reque
 	name := strings.TrimSpace(r.FormValue("name"))
 	text := strings.TrimSpace(r.FormValue("model"))
 	formErr := func(err error) {
-		s.renderImpactList(w, r, statusOf(kernel.ErrorCode(err)), map[string]any{"Error": kernel.ErrorMessage(err),
+		s.renderImpactList(w, r, statusOf(kernel.ErrorCode(err)), map[string]any{"Error": s.errorText(r, err),
 			"Problems": modelProblems(err), "FormName": name, "FormModel": text})
 	}
 	m := impact.LogicModel{Programme: name}
@@ -81,7 +81,7 @@ func (s *impactHandlers) impactCreateSubmit(w http.ResponseWriter, r *http.Reque
 		}
 		m = *dm
 	} else if name == "" {
-		formErr(kernel.Errorf(kernel.Invalid, "name: missing; give the programme a name"))
+		formErr(failure(kernel.Invalid, "name: missing; give the programme a name"))
 		return
 	}
 	prog, err := s.impact.CreateProgramme(r.Context(), p.User.OrgID, m, nil)
@@ -389,7 +389,7 @@ func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
 		// The impact map typed into the form rather than JSON.
 		if err := r.ParseForm(); err != nil {
-			s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIError": "the impact map form is too large or malformed"})
+			s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIError": s.tr(r, "the impact map form is too large or malformed")})
 			return
 		}
 		s.impactSROIFormSubmit(w, r)
@@ -398,7 +398,7 @@ func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request
 	var text []byte
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
 		if err := r.ParseMultipartForm(maxMapUpload); err != nil {
-			s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIError": "the impact map is too large or the form is malformed"})
+			s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIError": s.tr(r, "the impact map is too large or the form is malformed")})
 			return
 		}
 		if f, _, err := r.FormFile("mapfile"); err == nil {
@@ -413,13 +413,13 @@ func (s *impactHandlers) impactSROISubmit(w http.ResponseWriter, r *http.Request
 	}
 	fail := func(err error) {
 		if kernel.IsCode(err, kernel.Invalid) {
-			s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIError": kernel.ErrorMessage(err), "SROIMap": string(text)})
+			s.renderProgramme(w, r, http.StatusBadRequest, map[string]any{"SROIError": s.errorText(r, err), "SROIMap": string(text)})
 			return
 		}
 		s.fail(w, r, err)
 	}
 	if len(text) == 0 {
-		fail(kernel.Errorf(kernel.Invalid, "impact map: paste the JSON or choose a file"))
+		fail(failure(kernel.Invalid, "impact map: paste the JSON or choose a file"))
 		return
 	}
 	m, err := impact.ParseMap(text)

@@ -48,7 +48,7 @@ func TestCanariesNeverReachStorageOrLogs(t *testing.T) {
 			_, handler := g.login(t, "case_handler@acme.example", testPassword, "")
 
 			c := map[string]string{}
-			for _, k := range []string{"Narrative", "Contact", "Identity", "Supplier", "FileBody", "FileName", "FollowUp",
+			for _, k := range []string{"Narrative", "Contact", "Identity", "Supplier", "Search", "FileBody", "FileName", "FollowUp",
 				"Twilio", "TwilioFollow", "JSON", "Reply", "Note", "Remedy", "Evidence", "EvidenceName", "EvidenceBody"} {
 				c[k] = canary(k)
 			}
@@ -56,10 +56,18 @@ func TestCanariesNeverReachStorageOrLogs(t *testing.T) {
 			jsonSender := "+4477009" + "31846"
 
 			rc, res, page := g.submitReport(t, "acme", url.Values{"narrative": {c["Narrative"]}, "contact": {c["Contact"]},
-				"identity": {c["Identity"]}, "supplier_text": {c["Supplier"]}, "category": {"deception"}},
+				"identity": {c["Identity"]}, "supplier_text": {c["Supplier"]}, "q": {c["Search"]}, "category": {"deception"}},
 				map[string][]byte{c["FileName"] + ".pdf": []byte("%PDF-1.4\n" + c["FileBody"])})
 			if rc == "" {
 				t.Fatalf("intake failed: %d %s", res.StatusCode, page)
+			}
+			// A report sent back (nothing described) runs the worker's
+			// search again for the form it shows.
+			if err := g.db.Accounts().SetSupplierSearch(ctx, g.org.ID, true); err != nil {
+				t.Fatal(err)
+			}
+			if _, res, _ := g.submitReport(t, "acme", url.Values{"q": {c["Search"]}, "contact": {c["Contact"]}}, nil); res.StatusCode != http.StatusBadRequest {
+				t.Fatalf("a report with nothing described: status %d", res.StatusCode)
 			}
 			if r, _ := g.followUp(t, "acme", url.Values{"receipt": {rc}, "action": {"message"}, "text": {c["FollowUp"]}}); r.StatusCode != 200 {
 				t.Fatalf("follow-up: %d", r.StatusCode)

@@ -334,7 +334,12 @@ func (s *caseHandlers) casesMarkSpam(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	s.done(w, r, "/cases?stage=received", s.tr(r, "%v marked as spam and destroyed; the audit log records each.", s.localeOf(r).countOf(n, "report was", "reports were")))
+	l := s.localeOf(r)
+	msg := l.tr("%v reports were marked as spam and destroyed; the audit log records each.", l.count(n))
+	if l.one(n) {
+		msg = l.tr("%v report was marked as spam and destroyed; the audit log records it.", l.count(n))
+	}
+	s.done(w, r, "/cases?stage=received", msg)
 }
 
 // openCase opens the case named in the path for the signed-in handler. The

@@ -169,6 +169,14 @@ func TestMarkSpamDestroysNewReportsAudited(t *testing.T) {
 		if spam != 3 {
 			t.Fatalf("%d spam audit entries, want 3", spam)
 		}
+		// One report, on a Spanish page: the words around the count agree
+		// with it.
+		rc, _, _ = g.submitReport(t, "acme", url.Values{"narrative": {"junk"}}, nil)
+		one := g.reportIDByReceipt(t, rc)
+		res = g.do(t, "POST", "/cases/spam", url.Values{"report": {one}, "confirm": {"yes"}}.Encode(), h, map[string]string{"Accept-Language": "es"})
+		if msg := flashOf(t, res); !strings.Contains(msg, "1 denuncia marcada como spam y destruida") {
+			t.Fatalf("one report on a Spanish page: %q", msg)
+		}
 	})
 }
 

@@ -111,3 +111,57 @@ func TestMoneyPerLocale(t *testing.T) {
 		t.Errorf("yen: %q", got)
 	}
 }
+
+// A figure typed into the impact forms is never read a thousand times too
+// small or too large: the other language's mark groups thousands when it
+// groups digits in threes, and is a decimal mark only where it cannot be
+// grouping.
+func TestParseFigure(t *testing.T) {
+	en, es, fr, pt := testLocale(t, "en"), testLocale(t, "es"), testLocale(t, "fr"), testLocale(t, "pt")
+	for _, tc := range []struct {
+		l    *locale
+		in   string
+		want float64
+		bad  bool
+	}{
+		{es, "1.200", 1200, false}, // grouping, as Spanish writes thousands
+		{pt, "1.200", 1200, false},
+		{fr, "1.200", 1200, false},
+		{es, "12.345.678", 12345678, false},
+		{es, "1.200,5", 1200.5, false},
+		{es, "1200,5", 1200.5, false},
+		{es, "1,5", 1.5, false},
+		{es, "1.5", 1.5, false},     // a decimal point, since nobody groups one digit
+		{es, "0.125", 0.125, false}, // a group cannot start with a zero
+		{es, "-1.200", -1200, false},
+		{es, "-1.5", -1.5, false},
+		{fr, "1 200,5", 1200.5, false},
+		{fr, "1\u202f200,5", 1200.5, false},
+		{en, "1,200", 1200, false},
+		{en, "1,200.5", 1200.5, false},
+		{en, "1.5", 1.5, false},
+		{en, "2,75", 2.75, false}, // a European decimal comma on an English page
+		{en, "1,2345", 1.2345, false},
+		{en, "0", 0, false},
+		{es, "1.5,2", 0, true},
+		{es, "1.20.0", 0, true},
+		{en, "1,5.2", 0, true},
+		{en, "1,20,000", 0, true},
+		{en, "", 0, true},
+		{en, "abc", 0, true},
+		{es, "1,", 0, true},
+		{en, "NaN", 0, true},
+		{en, "1e999", 0, true},
+	} {
+		got, ok := tc.l.parseFigure(tc.in)
+		if ok == tc.bad || (ok && got != tc.want) {
+			t.Errorf("%s %q: %v, %v; want %v, ok %v", tc.l.Code, tc.in, got, ok, tc.want, !tc.bad)
+		}
+		if ok {
+			// What the grid shows again reads back as the same figure.
+			if back, ok := tc.l.parseFigure(tc.l.figureText(got)); !ok || back != got {
+				t.Errorf("%s %q: shown as %q, read back as %v, %v", tc.l.Code, tc.in, tc.l.figureText(got), back, ok)
+			}
+		}
+	}
+}

@@ -283,15 +283,21 @@ func (l *locale) wholePercent(share float64) string {
 // (French and Portuguese take the singular for 0 as well as 1); one and
 // many are the English nouns, translated through the catalog.
 func (l *locale) countOf(n int, one, many string) string {
-	abs := n
-	if abs < 0 {
-		abs = -abs
-	}
 	noun := many
-	if plural.Cardinal.MatchPlural(l.tag, abs, 0, 0, 0, 0) == plural.One {
+	if l.one(n) {
 		noun = one
 	}
 	return l.count(n) + " " + l.tr(noun)
+}
+
+// one reports whether n takes the singular in the locale's language (1 in
+// English; 0 and 1 in French), for a message whose words around the count
+// agree with it.
+func (l *locale) one(n int) bool {
+	if n < 0 {
+		n = -n
+	}
+	return plural.Cardinal.MatchPlural(l.tag, n, 0, 0, 0, 0) == plural.One
 }
 
 // days shows a number of days.

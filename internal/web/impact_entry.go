@@ -63,29 +63,65 @@ func (l *locale) figureText(v float64) string {
 	return strings.Replace(strconv.FormatFloat(v, 'f', -1, 64), ".", l.decimalSeparator(), 1)
 }
 
-// parseFigure reads a number typed into a cell: spaces and the thousands
-// marks of the locale are ignored, and either decimal mark is accepted
-// where the locale's own is a comma.
+// parseFigure reads a number typed into a cell: spaces and apostrophes
+// are ignored, and the locale's own decimal mark is read as such. The other
+// mark is read as people type it: as thousands grouping when it groups
+// whole digits in threes ("1.200" on a Spanish page, "1,200" on an English
+// one), and as the decimal mark when it appears once and cannot be grouping
+// ("1.5" on a Spanish page, "2,75" on an English one), so that a figure is
+// never silently read a thousand times too small or too large.
 func (l *locale) parseFigure(text string) (float64, bool) {
 	s := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\'' {
+		if r == ' ' || r == '\u00a0' || r == '\u202f' || r == '\'' || r == '’' {
 			return -1
 		}
 		return r
 	}, text)
-	if l.decimalSeparator() == "," {
-		if strings.Contains(s, ",") {
-			s = strings.ReplaceAll(s, ".", "")
-			s = strings.Replace(s, ",", ".", 1)
-		}
-	} else {
-		s = strings.ReplaceAll(s, ",", "")
+	dec, other := l.decimalSeparator(), ","
+	if dec == "," {
+		other = "."
 	}
-	v, err := strconv.ParseFloat(s, 64)
+	whole, frac, hasDec := s, "", false
+	if i := strings.LastIndex(s, dec); i >= 0 {
+		whole, frac, hasDec = s[:i], s[i+1:], true
+	}
+	switch {
+	case !strings.Contains(whole, other):
+	case groupedInThrees(whole, other):
+		whole = strings.ReplaceAll(whole, other, "")
+	case !hasDec && strings.Count(whole, other) == 1:
+		whole, frac, hasDec = strings.Cut(whole, other)
+	default:
+		return 0, false
+	}
+	if hasDec {
+		if frac == "" || strings.Trim(frac, "0123456789") != "" {
+			return 0, false
+		}
+		whole += "." + frac
+	}
+	v, err := strconv.ParseFloat(whole, 64)
 	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
 		return 0, false
 	}
 	return v, true
+}
+
+// groupedInThrees reports whether s, after an optional sign, is digits
+// grouped by mark as thousands are: a first group of one to three digits
+// that does not start with a zero, then groups of exactly three.
+func groupedInThrees(s, mark string) bool {
+	s = strings.TrimPrefix(strings.TrimPrefix(s, "-"), "+")
+	groups := strings.Split(s, mark)
+	if len(groups) < 2 || len(groups[0]) < 1 || len(groups[0]) > 3 || groups[0][0] == '0' {
+		return false
+	}
+	for i, g := range groups {
+		if strings.Trim(g, "0123456789") != "" || (i > 0 && len(g) != 3) {
+			return false
+		}
+	}
+	return true
 }
 
 type entryChoice struct {

@@ -27,21 +27,10 @@ func TestImpactModelForms(t *testing.T) {
 	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	pid := f.prog.ID
 	base := "/impact/programmes/" + pid
-	current := func() *impact.Programme {
-		t.Helper()
-		p, err := f.svc.Programme(context.Background(), f.org.ID, pid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	current := func() *impact.Programme { return f.programme(t, pid) }
 	post := func(path string, v url.Values) (*http.Response, string) {
 		t.Helper()
-		if _, ok := v["version"]; !ok {
-			v.Set("version", modelVersion(current()))
-		}
-		res, b := f.call(t, "analyst", "POST", path, "application/x-www-form-urlencoded", strings.NewReader(v.Encode()))
-		return res, html.UnescapeString(string(b))
+		return f.postModelForm(t, pid, path, "", v)
 	}
 	steps := []struct {
 		name      string
@@ -150,14 +139,7 @@ func TestImpactFormsInTheReadersLanguage(t *testing.T) {
 	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
 	pid := f.prog.ID
 	base := "/impact/programmes/" + pid
-	current := func() *impact.Programme {
-		t.Helper()
-		p, err := f.svc.Programme(context.Background(), f.org.ID, pid)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
+	current := func() *impact.Programme { return f.programme(t, pid) }
 	indicator := func(extra ...string) url.Values {
 		v := url.Values{"action": {"save"}, "name": {"Legal advice sessions held"}, "unit": {"sessions"}, "node": {"output-12"},
 			"direction": {"higher"}, "aggregation": {"sum"}, "baseline": {"2,5"}, "baseline_date": {"2026-01-01"}, "target": {"1 200"}, "target_date": {"2026-12-31"}}
@@ -239,13 +221,7 @@ func TestImpactFormsInTheReadersLanguage(t *testing.T) {
 	for _, st := range steps {
 		t.Run(st.name, func(t *testing.T) {
 			before := current()
-			v := st.form
-			if _, ok := v["version"]; !ok {
-				v.Set("version", modelVersion(before))
-			}
-			res := f.do(t, "POST", st.path, v.Encode(), f.sessions["analyst"], map[string]string{"Accept-Language": st.lang})
-			b, _ := io.ReadAll(res.Body)
-			page := html.UnescapeString(string(b))
+			res, page := f.postModelForm(t, pid, st.path, st.lang, st.form)
 			if res.StatusCode != st.status {
 				t.Fatalf("status %d, want %d:\n%.2000s", res.StatusCode, st.status, page)
 			}
@@ -541,4 +517,32 @@ func TestBrowserImpactFormsWithoutScript(t *testing.T) {
 	if err := waitForText(ctx, "#flash", "Social return on investment analysed and saved"); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// programme reads the programme id back as stored.
+func (f *impactFixture) programme(t *testing.T, id string) *impact.Programme {
+	t.Helper()
+	p, err := f.svc.Programme(context.Background(), f.org.ID, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// postModelForm posts a logic-model form of programme id as the analyst,
+// from a page in lang ("" for the default), with the model's current
+// version unless the form names one, and returns the response and the
+// page it shows, unescaped.
+func (f *impactFixture) postModelForm(t *testing.T, id, path, lang string, v url.Values) (*http.Response, string) {
+	t.Helper()
+	if _, ok := v["version"]; !ok {
+		v.Set("version", modelVersion(f.programme(t, id)))
+	}
+	var hdr map[string]string
+	if lang != "" {
+		hdr = map[string]string{"Accept-Language": lang}
+	}
+	res := f.do(t, "POST", path, v.Encode(), f.sessions["analyst"], hdr)
+	b, _ := io.ReadAll(res.Body)
+	return res, html.UnescapeString(string(b))
 }

@@ -104,15 +104,7 @@ func TestBrowserReportKeepsTheSupplierFound(t *testing.T) {
 // and send the report: the case names the one they chose, not the first
 // match and not none.
 func TestBrowserReportKeepsTheSupplierChosenAmongSeveral(t *testing.T) {
-	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
-	if err := g.db.Accounts().SetSupplierSearch(context.Background(), g.org.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	dyeing := kernel.NewID()
-	g.deps.Intake.Suppliers = fakeSuppliers{
-		{ID: testSupplierID, Name: "Golden Thread Spinning Mills", Country: "IN"},
-		{ID: dyeing, Name: "Golden Thread Dyeing Works", Country: "BD"},
-	}
+	g, dyeing := newTwoGoldenThreads(t)
 	ts := httptest.NewServer(g.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)
@@ -142,15 +134,7 @@ func TestBrowserReportKeepsTheSupplierChosenAmongSeveral(t *testing.T) {
 // typed, without script; sent again, the case names the company chosen.
 // Nothing the worker typed reaches the log.
 func TestBrowserReportSentBackKeepsTheMatchesAndTheChoice(t *testing.T) {
-	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
-	if err := g.db.Accounts().SetSupplierSearch(context.Background(), g.org.ID, true); err != nil {
-		t.Fatal(err)
-	}
-	dyeing := kernel.NewID()
-	g.deps.Intake.Suppliers = fakeSuppliers{
-		{ID: testSupplierID, Name: "Golden Thread Spinning Mills", Country: "IN"},
-		{ID: dyeing, Name: "Golden Thread Dyeing Works", Country: "BD"},
-	}
+	g, dyeing := newTwoGoldenThreads(t)
 	ts := httptest.NewServer(g.h)
 	defer ts.Close()
 	ctx := testkit.Browser(t, false)
@@ -251,4 +235,21 @@ func searchOnPublicForm(t *testing.T, ctx context.Context, base, query, want str
 	if err := waitForText(ctx, "#supplier-matches", want); err != nil {
 		t.Fatal(err)
 	}
+}
+
+// newTwoGoldenThreads is a grievance fixture whose public form searches
+// suppliers, two of which match "golden thread": the spinning mill (the
+// test supplier) and a dye house, whose id it returns.
+func newTwoGoldenThreads(t *testing.T) (*gFixture, string) {
+	t.Helper()
+	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
+	if err := g.db.Accounts().SetSupplierSearch(context.Background(), g.org.ID, true); err != nil {
+		t.Fatal(err)
+	}
+	dyeing := kernel.NewID()
+	g.deps.Intake.Suppliers = fakeSuppliers{
+		{ID: testSupplierID, Name: "Golden Thread Spinning Mills", Country: "IN"},
+		{ID: dyeing, Name: "Golden Thread Dyeing Works", Country: "BD"},
+	}
+	return g, dyeing
 }

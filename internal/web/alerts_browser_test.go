@@ -63,10 +63,7 @@ func TestBrowserAcknowledgeAlertWithoutJavaScript(t *testing.T) {
 // alarms" and sees it saved and selected.
 func TestBrowserChooseSensitivityWithoutJavaScript(t *testing.T) {
 	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.deps.Config.CookieSecure = false
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	err := chromedp.Do(ctx,
 		browserSignIn(ts.URL+"/alerts", "admin@acme.example", testPassword),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/alerts/sensitivity"]`)),
@@ -101,10 +98,7 @@ func TestBrowserChooseSensitivityWithoutJavaScript(t *testing.T) {
 // confirmed and listed, and deletes it.
 func TestBrowserClosureCalendarWithoutJavaScript(t *testing.T) {
 	f := newAlertsFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.deps.Config.CookieSecure = false
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	err := chromedp.Do(ctx,
 		browserSignIn(ts.URL+"/alerts", "admin@acme.example", testPassword),
 		chromedp.WaitVisible(chromedp.CSS(`a[href="/alerts/closures"]`)),

@@ -22,10 +22,7 @@ import (
 // pages keep to the CSP (no inline script or style to be blocked).
 func TestBrowserSignInWithoutJavaScript(t *testing.T) {
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 
 	err := chromedp.Do(ctx,
 		browserSignIn(ts.URL+"/admin/users", "admin@acme.example", testPassword),
@@ -83,4 +80,15 @@ func browserSignIn(url, email, password string) chromedp.Action[chromedp.Void] {
 		chromedp.SendKeys(chromedp.CSS("#password"), password),
 		chromedp.Submit(chromedp.CSS("#password")),
 	)
+}
+
+// browse serves the fixture's handler over plain http, as httptest does on
+// 127.0.0.1 (so session cookies are not marked secure), and opens headless
+// Chromium on it, with scripts on or off; both close when the test ends.
+func (f *fixture) browse(t *testing.T, scripts bool) (*httptest.Server, context.Context) {
+	t.Helper()
+	f.deps.Config.CookieSecure = false
+	ts := httptest.NewServer(f.h)
+	t.Cleanup(ts.Close)
+	return ts, testkit.Browser(t, scripts)
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -17,7 +16,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/geo"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // eudrFormsFixture is the web fixture with the EUDR service on db and the
@@ -168,10 +166,7 @@ func TestEUDRFormsRefuseBadInput(t *testing.T) {
 func TestBrowserEUDRRecords(t *testing.T) {
 	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
 		f, plots := eudrFormsFixture(t, db)
-		f.deps.Config.CookieSecure = false
-		ts := httptest.NewServer(f.h)
-		defer ts.Close()
-		ctx := testkit.Browser(t, false)
+		ts, ctx := f.browse(t, false)
 		report := filepath.Join(t.TempDir(), "forest-loss-report.pdf")
 		if err := os.WriteFile(report, []byte("%PDF-1.4 forest-loss analysis, no loss found"), 0o644); err != nil {
 			t.Fatal(err)

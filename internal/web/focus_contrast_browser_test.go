@@ -2,15 +2,12 @@ package web
 
 import (
 	"context"
-	"net/http/httptest"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
-
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // focusContrast focuses every control a keyboard reaches on the page and
@@ -125,10 +122,7 @@ const focusContrast = `(() => {
 // what it sits on.
 func TestBrowserFocusIndicatorContrast(t *testing.T) {
 	f, _, _ := supplyFixture(t)
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, true)
+	ts, ctx := f.browse(t, true)
 	// A headless tab never has the window's focus, and without it no
 	// element matches :focus; emulate it so focus styles apply.
 	focus := chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {

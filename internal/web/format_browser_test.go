@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http/httptest"
 	"regexp"
 	"testing"
 
@@ -11,7 +10,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestBrowserRegisterPagingWords: with scripts off, a register page past
@@ -19,10 +17,7 @@ import (
 // 49900", and one match reads "1 supplier matches".
 func TestBrowserRegisterPagingWords(t *testing.T) {
 	f, _, _ := supplyFixture(t)
-	f.deps.Config.CookieSecure = false
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	signInAs(t, ctx, ts.URL, "/suppliers?page=999", "analyst@acme.example")
 	if err := waitForText(ctx, "main", "Page 999 is past the end: the register has one page."); err != nil {
 		t.Fatal(err)
@@ -55,10 +50,7 @@ func TestBrowserDashboardFiguresForPeople(t *testing.T) {
 	if _, err := impact.SeedDemo(context.Background(), f.deps.Impact, f.org.ID); err != nil {
 		t.Fatal(err)
 	}
-	f.deps.Config.CookieSecure = false
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	signInAs(t, ctx, ts.URL, "/", "viewer@acme.example")
 	if err := waitForText(ctx, "#indicators", "Progress from baseline to target"); err != nil {
 		t.Fatal(err)

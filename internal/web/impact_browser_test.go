@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestBrowserImpactProgramme opens the demo programme in headless Chromium
@@ -21,10 +19,7 @@ import (
 // render, with their tables beside them.
 func TestBrowserImpactProgramme(t *testing.T) {
 	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 
 	err := chromedp.Do(ctx,
 		browserSignIn(ts.URL+"/impact/programmes/"+f.prog.ID, "viewer@acme.example", testPassword),

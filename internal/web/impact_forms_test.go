@@ -5,7 +5,6 @@ import (
 	"html"
 	"io"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -15,7 +14,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/impact"
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestImpactModelForms edits the demo programme's logic model one step,
@@ -443,10 +441,7 @@ func TestImpactMapFormInFrench(t *testing.T) {
 // problem it names.
 func TestBrowserImpactFormsWithoutScript(t *testing.T) {
 	f := newImpactFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	signInAs(t, ctx, ts.URL, "/impact/programmes/"+f.prog.ID, "analyst@acme.example")
 	boxes := func() int {
 		n, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll("svg.logic-model rect").length`))

@@ -1,14 +1,11 @@
 package web
 
 import (
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestBrowserRiskMapCommodityAndFocusStops: with scripts off, an analyst
@@ -17,10 +14,7 @@ import (
 // leaves Bangladesh the only linked country, the only stop on the map.
 func TestBrowserRiskMapCommodityAndFocusStops(t *testing.T) {
 	f, _, _ := supplyFixture(t)
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	if err := chromedp.Do(ctx, browserSignIn(ts.URL+"/risk-map", "analyst@acme.example", testPassword)); err != nil {
 		t.Fatal(err)
 	}

@@ -3,15 +3,12 @@ package web
 import (
 	"context"
 	"io/fs"
-	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // physicalSide is a CSS declaration tied to the left or right of the
@@ -45,10 +42,7 @@ func TestStylesheetsHaveNoLeftOrRight(t *testing.T) {
 // column's text, and a number column's figures to the other side.
 func TestBrowserRightToLeftStyles(t *testing.T) {
 	f, _, _ := supplyFixture(t)
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, true)
+	ts, ctx := f.browse(t, true)
 	c, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
 	if err := chromedp.Do(c, browserSignIn(ts.URL+"/risk-map", "analyst@acme.example", testPassword)); err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestBrowserConfirmHitWithoutJavaScript signs in as an analyst in headless
@@ -19,10 +17,7 @@ import (
 // queue page and confirms one hit through the plain form.
 func TestBrowserConfirmHitWithoutJavaScript(t *testing.T) {
 	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 
 	err := chromedp.Do(ctx,
 		browserSignIn(ts.URL+"/screening", "analyst@acme.example", testPassword),
@@ -92,10 +87,7 @@ func TestBrowserConfirmHitWithoutJavaScript(t *testing.T) {
 // new edition date on the page.
 func TestBrowserReplaceListWithoutJavaScript(t *testing.T) {
 	f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.deps.Config.CookieSecure = false
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	file := filepath.Join(t.TempDir(), "uflpa_2026-11.csv")
 	if err := os.WriteFile(file, []byte("name,aliases,uflpa_section,date_added\nNew Polysilicon Works Co. Ltd.,,Section 2(d)(2)(B)(ii),2026-11-20\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -126,10 +118,7 @@ func TestBrowserBulkReviewGroupedBySupplier(t *testing.T) {
 	for _, decision := range []string{"dismissed", "confirmed"} {
 		t.Run(decision, func(t *testing.T) {
 			f := newScreeningFixture(t, sqltest.Open(t, sqlstore.SQLite))
-			f.deps.Config.CookieSecure = false
-			ts := httptest.NewServer(f.h)
-			defer ts.Close()
-			ctx := testkit.Browser(t, false)
+			ts, ctx := f.browse(t, false)
 			err := chromedp.Do(ctx,
 				browserSignIn(ts.URL+"/screening", "analyst@acme.example", testPassword),
 				chromedp.WaitVisible(chromedp.CSS("#screen-all")),

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,7 +9,6 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestBrowserImportAudits uploads a supplier file and an audit file
@@ -22,10 +20,7 @@ func TestBrowserImportAudits(t *testing.T) {
 	f.deps.Suppliers = db.SupplyChain()
 	ps := seedSupply(t, db.SupplyChain(), f.org.ID)
 	withStoredAudits(t, f, db)
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 
 	dir := t.TempDir()
 	suppliers := filepath.Join(dir, "suppliers.csv")

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/upstream-platform/upstream/internal/ingest"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // a11yCheck is a small accessibility smoke check run in the page: every
@@ -80,10 +78,7 @@ func TestBrowserRiskMapToSupplier(t *testing.T) {
 	f, _, _ := supplyFixture(t)
 	f.deps.Imports = &fakeImporter{results: []ingest.Result{{Format: "upstream-csv", Rows: 2, Parties: 1, Skipped: 1,
 		Errors: []ingest.RowError{{File: "suppliers.csv", Line: 3, Column: 9, Field: "country", Reason: `"Atlantis" is not a country`}}, ErrorCount: 1}}}
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 
 	err := chromedp.Do(ctx,
 		browserSignIn(ts.URL+"/risk-map", "analyst@acme.example", testPassword),
@@ -190,10 +185,7 @@ func TestBrowserRiskMapToSupplier(t *testing.T) {
 // JavaScript on, the map's table gets header buttons that sort it in place.
 func TestBrowserMapTableSortsWithJavaScript(t *testing.T) {
 	f, _, _ := supplyFixture(t)
-	f.deps.Config.CookieSecure = false
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, true)
+	ts, ctx := f.browse(t, true)
 	err := chromedp.Do(ctx,
 		browserSignIn(ts.URL+"/risk-map", "viewer@acme.example", testPassword),
 	)

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -18,7 +17,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 	"github.com/upstream-platform/upstream/internal/supplychain"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // storedDuplicates is DuplicateReview over the SQL store and the
@@ -243,10 +241,7 @@ func TestOSHSuggestionsAcceptAndReject(t *testing.T) {
 // sees that confirmed, in headless Chromium.
 func TestBrowserDuplicatesMergeAndUndo(t *testing.T) {
 	f, db := duplicatesFixture(t)
-	f.deps.Config.CookieSecure = false
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	err := chromedp.Do(ctx,
 		browserSignIn(ts.URL+"/suppliers/duplicates", "analyst@acme.example", testPassword),
 	)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"testing"
@@ -15,7 +14,6 @@ import (
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
 	"github.com/upstream-platform/upstream/internal/supplychain"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestBrowserImportPlotsWithSuppliers uploads a supplier list with plot
@@ -31,10 +29,7 @@ func TestBrowserImportPlotsWithSuppliers(t *testing.T) {
 			t.Fatal(err)
 		}
 		f.deps.EUDR = eudr.NewService(db.EUDR(), borders, func(string) string { return "standard" }, f.clock)
-		f.deps.Config.CookieSecure = false
-		ts := httptest.NewServer(f.h)
-		defer ts.Close()
-		ctx := testkit.Browser(t, false)
+		ts, ctx := f.browse(t, false)
 
 		dir := t.TempDir()
 		write := func(name, text string) string {

@@ -1,14 +1,11 @@
 package web
 
 import (
-	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestBrowserRegisterSearchAndOrder: with scripts off, each role that
@@ -20,10 +17,7 @@ func TestBrowserRegisterSearchAndOrder(t *testing.T) {
 	for _, email := range []string{"viewer@acme.example", "case_handler@acme.example"} {
 		t.Run(email, func(t *testing.T) {
 			f, _, _ := supplyFixture(t)
-			f.deps.Config.CookieSecure = false
-			ts := httptest.NewServer(f.h)
-			defer ts.Close()
-			ctx := testkit.Browser(t, false)
+			ts, ctx := f.browse(t, false)
 			signInAs(t, ctx, ts.URL, "/suppliers", email)
 			// submit runs steps that leave the page and waits for the next
 			// one, which the old page's text could be taken for.

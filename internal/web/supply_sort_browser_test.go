@@ -1,14 +1,11 @@
 package web
 
 import (
-	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
-
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestBrowserRegisterSortsByEveryColumn: with scripts off, each sortable
@@ -16,10 +13,7 @@ import (
 // puts the most severe suppliers first and marks the column as sorted.
 func TestBrowserRegisterSortsByEveryColumn(t *testing.T) {
 	f, _, _ := supplyFixture(t)
-	f.deps.Config.CookieSecure = false
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	signInAs(t, ctx, ts.URL, "/suppliers", "analyst@acme.example")
 	if err := waitForText(ctx, "#register caption", "by exposure, highest first"); err != nil {
 		t.Fatal(err)

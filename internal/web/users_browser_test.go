@@ -1,7 +1,6 @@
 package web
 
 import (
-	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -9,7 +8,6 @@ import (
 
 	"github.com/upstream-platform/upstream/internal/sqlstore"
 	"github.com/upstream-platform/upstream/internal/sqlstore/sqltest"
-	"github.com/upstream-platform/upstream/internal/testkit"
 )
 
 // TestBrowserInviteUserSaysSo: an administrator invites a colleague on the
@@ -17,10 +15,7 @@ import (
 // invited and as what, once, and lists the invitation waiting.
 func TestBrowserInviteUserSaysSo(t *testing.T) {
 	f := newFixture(t, sqltest.Open(t, sqlstore.SQLite))
-	f.deps.Config.CookieSecure = false // httptest serves plain http on 127.0.0.1
-	ts := httptest.NewServer(f.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
+	ts, ctx := f.browse(t, false)
 	if err := chromedp.Do(ctx, browserSignIn(ts.URL+"/admin/users", "admin@acme.example", testPassword)); err != nil {
 		t.Fatal(err)
 	}

@@ -38,6 +38,9 @@ type DB struct {
 	Engine Engine
 	write  *sql.DB
 	read   *sql.DB
+	// feed holds the rows of bulk statements on SQLite's writer
+	// connection (rowfeed.go).
+	feed *rowFeed
 	// where is a redacted description of the database for messages.
 	where string
 	// skipSearchIndex leaves the register search's words unwritten by
@@ -107,10 +110,12 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 	// busy_timeout first, so that the other pragmas wait for a lock too.
 	params := "_pragma=busy_timeout(5000)&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)"
 	src := "file:" + path + "?" + params
-	write, err := sql.Open("sqlite", src+"&_txlock=immediate")
+	feed := newRowFeed()
+	connector, err := newFeedConnector(src+"&_txlock=immediate", feed)
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
+	write := sql.OpenDB(connector)
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
 	read, err := sql.Open("sqlite", src)
@@ -119,7 +124,7 @@ func openSQLite(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open SQLite %s: %w", path, err)
 	}
 	read.SetMaxOpenConns(4)
-	db := &DB{Engine: SQLite, write: write, read: read, where: "SQLite file " + path}
+	db := &DB{Engine: SQLite, write: write, read: read, feed: feed, where: "SQLite file " + path}
 	if err := db.check(ctx); err != nil {
 		db.Close()
 		return nil, err

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"slices"
 	"strings"
 
@@ -81,15 +82,51 @@ func (w *Writer) writeSearch() error {
 		ids, words = append(ids, w.search.ids[i]), append(words, w.search.words[i])
 	}
 	w.search.ids, w.search.words = w.search.ids[:0], w.search.words[:0]
+	if w.db.Engine == SQLite {
+		return w.feedSearchWords(ids, words)
+	}
 	return writeSearchWords(w.ctx, w.db.Engine, w.tx, &w.stmtCache, w.org, ids, words)
 }
+
+// searchRows are the words of parties as a feed table reads them: id,
+// words.
+type searchRows struct{ ids, words []string }
+
+func (r searchRows) Len() int { return len(r.ids) }
+func (r searchRows) Value(i, col int) driver.Value {
+	if col == 0 {
+		return r.ids[i]
+	}
+	return r.words[i]
+}
+
+// feedSearchWords upserts the words of parties ids (sorted, no id twice)
+// on SQLite in one statement that reads them from a feed table.
+func (w *Writer) feedSearchWords(ids, words []string) error {
+	if err := w.openStage(); err != nil {
+		return err
+	}
+	batch := w.db.feed.add(searchRows{ids, words})
+	defer w.db.feed.remove(batch)
+	st, err := w.stmt(`INSERT INTO party_search (org_id, party_id, words)
+		SELECT $1, id, words FROM temp.feed_search WHERE batch = $2 ORDER BY id` + searchUpsert)
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(w.ctx, w.org, batch)
+	return classify(err, "party search words")
+}
+
+// searchUpsert ends a statement writing party_search: words equal to the
+// stored ones are left alone.
+const searchUpsert = ` ON CONFLICT (org_id, party_id) DO UPDATE SET words = excluded.words
+		WHERE party_search.words IS DISTINCT FROM excluded.words`
 
 // writeSearchWords upserts the words of parties ids (no id twice) in one
 // statement per chunk; cache, when not nil, keeps the prepared statements
 // for the next batch.
 func writeSearchWords(ctx context.Context, e Engine, tx *sql.Tx, cache *stmtCache, org string, ids, words []string) error {
-	const upsert = ` ON CONFLICT (org_id, party_id) DO UPDATE SET words = excluded.words
-		WHERE party_search.words IS DISTINCT FROM excluded.words`
+	const upsert = searchUpsert
 	exec := func(text string, args ...any) error {
 		var err error
 		if cache != nil {

@@ -1,8 +1,9 @@
 package sqlstore
 
 import (
-	"database/sql/driver"
 	"fmt"
+
+	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
 // Bulk indexing on SQLite. Writing a row into a B-tree index in key order
@@ -57,7 +58,7 @@ func (w *Writer) maybeDropIndexes() error {
 		+ (SELECT count(*) FROM (SELECT 1 FROM links LIMIT $1))`, 2*written+1).Scan(&stored); err != nil {
 		return classify(err, "row count")
 	}
-	if stored+w.stage.parties+w.stage.links > 2*written { // staged rows are not in the tables yet
+	if stored+len(w.stage.parties)+len(w.stage.links) > 2*written { // staged rows are not in the tables yet
 		return nil
 	}
 	var dropped []string
@@ -113,41 +114,39 @@ func (w *Writer) restoreIndexes() error {
 	return nil
 }
 
-// Staged rows on SQLite. An import writes its parties and links first
-// into two temporary tables, which have no index, and moves them into
-// parties and links when it flushes, by one INSERT ... SELECT per table
-// ordered by key. Rows arrive in file order and their keys (hashed ids)
-// are spread over the whole of each tree, so writing each row where it
-// belongs touches another page every time; in key order one statement
-// fills the pages one after the other, as SQLite's own bulk copy does.
-// The temporary tables live on the writer's connection (in memory: see
-// importPragmas) and inside the import's transaction, so a failed import
-// leaves nothing of them. Until a flush, parties staged are known to the
-// import by their ids (Writer.written), never read from the tables.
+// Staged rows on SQLite. An import keeps its parties and links in memory
+// and writes them when it flushes, by one INSERT ... SELECT per table
+// that reads them, sorted by key in Go, from a feed table (rowfeed.go).
+// Rows arrive in file order and their keys (hashed ids) are spread over
+// the whole of each tree, so writing each row where it belongs touches
+// another page every time; in key order one statement fills the pages one
+// after the other, as SQLite's own bulk copy does, and SQLite needs
+// neither a statement per row nor a sorter. Until a flush, parties staged
+// are known to the import by their ids (Writer.written), never read from
+// the tables.
 
-// stageLimit is how many rows the staging tables hold before they are
-// written (a few hundred bytes of memory each).
+// stageLimit is how many rows the stage holds before they are written
+// (a few hundred bytes of memory each).
 const stageLimit = 1 << 20
 
-// stagedRows is an import's state of the staging tables.
+// stagedRows is an import's state of the stage.
 type stagedRows struct {
-	open           bool // the temporary tables exist and hold nothing of earlier imports
-	parties, links int  // rows staged and not yet written
-	// stmts are the driver's statements that stage rows (stageExec), by
-	// text, closed with the Writer.
-	stmts map[string]driver.Stmt
+	open bool // the feed tables are declared on the writer connection
+	// parties and links are staged and not yet written, in the order
+	// they came.
+	parties []supplychain.Party
+	links   []supplychain.Link
 }
 
-// openStage creates the staging tables on first use in an import.
+// openStage declares the feed tables on first use in an import.
 func (w *Writer) openStage() error {
 	if w.stage.open {
 		return nil
 	}
 	for _, q := range []string{
-		`CREATE TEMP TABLE IF NOT EXISTS import_parties (` + stagedPartyColumns + `)`,
-		`DELETE FROM temp.import_parties`,
-		`CREATE TEMP TABLE IF NOT EXISTS import_links (buyer_id, supplier_id, commodity, share)`,
-		`DELETE FROM temp.import_links`,
+		feedTableSQL("feed_parties", 1, partyColumnNames[1:]...),
+		feedTableSQL("feed_links", 3, "buyer_id", "supplier_id", "commodity", "share"),
+		feedTableSQL("feed_search", 1, "id", "words"),
 	} {
 		if _, err := w.tx.ExecContext(w.ctx, q); err != nil {
 			return fmt.Errorf("stage rows: %w", err)
@@ -159,7 +158,7 @@ func (w *Writer) openStage() error {
 
 // stageFull writes the staged rows when the stage holds stageLimit.
 func (w *Writer) stageFull() error {
-	if w.stage.parties+w.stage.links < stageLimit {
+	if len(w.stage.parties)+len(w.stage.links) < stageLimit {
 		return nil
 	}
 	return w.writeStaged()
@@ -173,13 +172,13 @@ func (w *Writer) writeStaged() error {
 	return w.writeStagedLinks()
 }
 
-// closeStage drops the staging tables at the end of a successful import,
+// closeStage drops the feed tables at the end of a successful import,
 // once everything staged is written.
 func (w *Writer) closeStage() error {
 	if !w.stage.open {
 		return nil
 	}
-	for _, q := range []string{`DROP TABLE temp.import_parties`, `DROP TABLE temp.import_links`} {
+	for _, q := range []string{`DROP TABLE temp.feed_parties`, `DROP TABLE temp.feed_links`, `DROP TABLE temp.feed_search`} {
 		if _, err := w.tx.ExecContext(w.ctx, q); err != nil {
 			return fmt.Errorf("stage rows: %w", err)
 		}
@@ -190,14 +189,5 @@ func (w *Writer) closeStage() error {
 
 // close closes the statements the Writer prepared.
 func (w *Writer) close() {
-	if len(w.stage.stmts) > 0 {
-		_ = w.conn.Raw(func(any) error {
-			for _, st := range w.stage.stmts {
-				st.Close()
-			}
-			return nil
-		})
-		w.stage.stmts = nil
-	}
 	w.stmtCache.close()
 }

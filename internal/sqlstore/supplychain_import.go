@@ -21,12 +21,10 @@ import (
 // statements cost a few round trips whatever its size, so its batches are
 // large; a link batch stays under 32,767 links, since checkParties binds up
 // to two ids per link and PostgreSQL takes at most 65,535 parameters.
-// SQLite runs in process and stages a batch one row per execution of a
-// prepared statement, writing the staged rows in key order when the
-// import flushes (see supplychain_bulk.go); statements of several rows
-// bound by position measured no faster (a statement of several rows
-// keeps a statement journal of every page it touches, which one of a
-// single row does not), so there the sizes only say how much is buffered.
+// SQLite runs in process and keeps the rows of every batch in memory,
+// writing them in key order, one statement per table, when the import
+// flushes (see supplychain_bulk.go), so there the sizes only say how often
+// a batch is checked and indexed for search.
 func batchSizes(e Engine) (parties, links int) {
 	if e == SQLite {
 		return 256, 512
@@ -183,9 +181,9 @@ func orgExists(ctx context.Context, tx *sql.Tx, orgID string) error {
 }
 
 // Writer buffers parties and links and writes them inside the transaction
-// of an Import: by COPY on PostgreSQL; on SQLite staged one row per
-// prepared statement execution and written in key order at a flush (see
-// batchSizes). Parties are always written before
+// of an Import: by COPY on PostgreSQL; on SQLite kept in memory and
+// written in key order at a flush (see batchSizes). Parties are always
+// written before
 // the links buffered after them, so a link may name a party sent earlier in
 // the same import. A row stored already as it is sent is not written again.
 type Writer struct {
@@ -424,9 +422,11 @@ func (w *Writer) flushParties() error {
 
 // partyArgs are the values of partyColumns for p.
 func (w *Writer) partyArgs(args []any, p supplychain.Party) []any {
-	return append(args, w.org, p.ID, p.Ref, p.Name, supplychain.NormalKey(p.Name), string(p.Kind), p.Country,
-		p.Region, p.Address, nullFloat(p.Lat), nullFloat(p.Lng), p.OSID, p.LEI, p.GLN, p.Workers,
-		jsonList(p.Commodities), jsonList(p.UnknownCommodities), jsonMap(p.Attributes), jsonList(p.InferredCommodities), p.InferredFrom)
+	args = append(args, w.org)
+	for col := range len(partyColumnNames) - 1 {
+		args = append(args, partyValue(&p, col))
+	}
+	return args
 }
 
 func containsBefore(list []string, i int, s string) bool {

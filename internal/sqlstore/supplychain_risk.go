@@ -367,8 +367,9 @@ func (k *keyWriter) write(rs []supplychain.PartyRisk) error {
 			}
 		}
 	}
-	// SQLite writes one row per execution (see batchSizes); PostgreSQL a
-	// batch per statement.
+	// SQLite writes one row per execution (a statement of several rows
+	// keeps a statement journal of every page it touches, which one of a
+	// single row does not); PostgreSQL a batch per statement.
 	per := len(k.args) / 7
 	if k.engine == SQLite {
 		per = 1

@@ -1,53 +1,144 @@
 package sqlstore
 
 import (
+	"cmp"
 	"database/sql/driver"
-	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/supplychain"
 )
 
-// flushPartiesSQLite stages the buffered parties, one row per statement
-// execution; writeStagedParties moves them into parties in key order.
+// flushPartiesSQLite stages the buffered parties in memory;
+// writeStagedParties writes them.
 func (w *Writer) flushPartiesSQLite(ps []supplychain.Party) error {
 	if err := w.openStage(); err != nil {
 		return err
 	}
-	text := `INSERT INTO temp.import_parties (` + stagedPartyColumns + `) VALUES (?` + strings.Repeat(", ?", len(partyColumnNames)-2) + `)`
-	var args []any
-	err := w.stageExec(text, len(ps), func(i int, row []driver.NamedValue) []driver.NamedValue {
-		args = w.partyArgs(args[:0], ps[i])
-		return appendNamed(row, args[1:]...) // all but org_id
-	})
-	if err != nil {
-		return classify(err, "parties")
-	}
-	w.stage.parties += len(ps)
+	w.stage.parties = append(w.stage.parties, ps...)
 	return w.stageFull()
 }
 
 // stagedPartyColumns are partyColumns without org_id, the columns of the
-// staging table of parties.
+// feed table of parties, in the order of partyValue.
 var stagedPartyColumns = strings.Join(partyColumnNames[1:], ", ")
 
-// writeStagedParties writes the staged parties in key order. A new party
-// is inserted; a stored party is updated where it differs, and its
-// register keys, which carry its country and commodities, are removed
-// when either changed (the recompute writes them again); a party imported
-// again unchanged is not written at all. Of a party staged twice, the
-// one staged last wins.
+// partyValue is the value of column col of stagedPartyColumns for p, as
+// the SQLite driver takes it.
+func partyValue(p *supplychain.Party, col int) driver.Value {
+	switch col {
+	case 0:
+		return p.ID
+	case 1:
+		return p.Ref
+	case 2:
+		return p.Name
+	case 3:
+		return supplychain.NormalKey(p.Name)
+	case 4:
+		return string(p.Kind)
+	case 5:
+		return p.Country
+	case 6:
+		return p.Region
+	case 7:
+		return p.Address
+	case 8:
+		return nullFloat(p.Lat)
+	case 9:
+		return nullFloat(p.Lng)
+	case 10:
+		return p.OSID
+	case 11:
+		return p.LEI
+	case 12:
+		return p.GLN
+	case 13:
+		return int64(p.Workers)
+	case 14:
+		return jsonList(p.Commodities)
+	case 15:
+		return jsonList(p.UnknownCommodities)
+	case 16:
+		return jsonMap(p.Attributes)
+	case 17:
+		return jsonList(p.InferredCommodities)
+	case 18:
+		return p.InferredFrom
+	}
+	panic("party column out of range") // the feed table declares stagedPartyColumns, no more
+}
+
+// partyRows are parties as a feed table reads them, in the order of
+// their positions in order.
+type partyRows struct {
+	parties []supplychain.Party
+	order   []int
+}
+
+func (r partyRows) Len() int                      { return len(r.order) }
+func (r partyRows) Value(i, col int) driver.Value { return partyValue(&r.parties[r.order[i]], col) }
+
+// linkRows are links as a feed table reads them (buyer_id, supplier_id,
+// commodity, share), in the order of their positions in order.
+type linkRows struct {
+	links []supplychain.Link
+	order []int
+}
+
+func (r linkRows) Len() int { return len(r.order) }
+func (r linkRows) Value(i, col int) driver.Value {
+	l := &r.links[r.order[i]]
+	switch col {
+	case 0:
+		return l.Buyer
+	case 1:
+		return l.Supplier
+	case 2:
+		return l.Commodity
+	}
+	return nullFloat(l.Share)
+}
+
+// lastByKey returns the positions of rows sorted by key, keeping of rows
+// with equal keys only the last: of a row staged twice, the one staged
+// last wins. It sorts positions rather than the rows, which are large.
+func lastByKey[T any](rows []T, compare func(a, b *T) int) []int {
+	order := make([]int, len(rows))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Or(compare(&rows[a], &rows[b]), cmp.Compare(a, b)) })
+	kept := order[:0]
+	for k, i := range order {
+		if k+1 < len(order) && compare(&rows[i], &rows[order[k+1]]) == 0 {
+			continue
+		}
+		kept = append(kept, i)
+	}
+	return kept
+}
+
+// writeStagedParties writes the staged parties in key order, in one
+// statement reading them from the feed table. A new party is inserted; a
+// stored party is updated where it differs, and its register keys, which
+// carry its country and commodities, are removed when either changed (the
+// recompute writes them again); a party imported again unchanged is not
+// written at all. Of a party staged twice, the one staged last wins.
 func (w *Writer) writeStagedParties() error {
-	if w.stage.parties == 0 {
+	if len(w.stage.parties) == 0 {
 		return nil
 	}
+	rows := partyRows{w.stage.parties, lastByKey(w.stage.parties, func(a, b *supplychain.Party) int { return strings.Compare(a.ID, b.ID) })}
+	batch := w.db.feed.add(rows)
+	defer w.db.feed.remove(batch)
 	if !w.fresh { // a party stored before may have register keys
-		del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id IN (SELECT s.id FROM temp.import_parties s
-			JOIN parties p ON p.org_id = $1 AND p.id = s.id WHERE p.country IS NOT s.country OR p.commodities IS NOT s.commodities)`)
+		del, err := w.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id IN (SELECT s.id FROM temp.feed_parties s
+			JOIN parties p ON p.org_id = $1 AND p.id = s.id WHERE s.batch = $2 AND (p.country IS NOT s.country OR p.commodities IS NOT s.commodities))`)
 		if err != nil {
 			return err
 		}
-		res, err := del.ExecContext(w.ctx, w.org)
+		res, err := del.ExecContext(w.ctx, w.org, batch)
 		if err != nil {
 			return classify(err, "register keys")
 		}
@@ -62,112 +153,53 @@ func (w *Writer) writeStagedParties() error {
 		differs = append(differs, "parties."+c+" IS NOT excluded."+c)
 	}
 	upsert, err := w.stmt(`INSERT INTO parties (` + partyColumns + `) SELECT $1, ` + stagedPartyColumns + `
-		FROM temp.import_parties WHERE true ORDER BY id, rowid
+		FROM temp.feed_parties WHERE batch = $2 ORDER BY id
 		ON CONFLICT (org_id, id) DO UPDATE SET ` + strings.Join(set, ", ") + `
 			WHERE ` + strings.Join(differs, " OR "))
 	if err != nil {
 		return err
 	}
-	if _, err := upsert.ExecContext(w.ctx, w.org); err != nil {
+	if _, err := upsert.ExecContext(w.ctx, w.org, batch); err != nil {
 		return classify(err, "parties")
 	}
-	if _, err := w.tx.ExecContext(w.ctx, `DELETE FROM temp.import_parties`); err != nil {
-		return classify(err, "staged parties")
-	}
-	w.stage.parties = 0
+	clear(w.stage.parties) // let the collector have the strings
+	w.stage.parties = w.stage.parties[:0]
 	return nil
 }
 
-// flushLinksSQLite stages links in a temporary table, one row per
-// statement execution; writeStaged moves them into links in key order.
+// flushLinksSQLite stages links in memory; writeStagedLinks writes them.
 func (w *Writer) flushLinksSQLite(ls []supplychain.Link) error {
 	if err := w.openStage(); err != nil {
 		return err
 	}
-	err := w.stageExec(`INSERT INTO temp.import_links (buyer_id, supplier_id, commodity, share) VALUES (?, ?, ?, ?)`, len(ls),
-		func(i int, row []driver.NamedValue) []driver.NamedValue {
-			l := ls[i]
-			return appendNamed(row, l.Buyer, l.Supplier, l.Commodity, nullFloat(l.Share))
-		})
-	if err != nil {
-		return classify(err, "links")
-	}
-	w.stage.links += len(ls)
+	w.stage.links = append(w.stage.links, ls...)
 	return w.stageFull()
 }
 
 // writeStagedLinks upserts the staged links in key order, in one
-// statement; a link stored with the same share is not written again, and
-// of a link staged twice the one staged last wins.
+// statement reading them from the feed table; a link stored with the
+// same share is not written again, and of a link staged twice the one
+// staged last wins.
 func (w *Writer) writeStagedLinks() error {
-	if w.stage.links == 0 {
+	if len(w.stage.links) == 0 {
 		return nil
 	}
+	rows := linkRows{w.stage.links, lastByKey(w.stage.links, func(a, b *supplychain.Link) int {
+		return cmp.Or(strings.Compare(a.Buyer, b.Buyer), strings.Compare(a.Supplier, b.Supplier), strings.Compare(a.Commodity, b.Commodity))
+	})}
+	batch := w.db.feed.add(rows)
+	defer w.db.feed.remove(batch)
 	upsert, err := w.stmt(`INSERT INTO links (org_id, buyer_id, supplier_id, commodity, share)
-		SELECT ?, buyer_id, supplier_id, commodity, share FROM temp.import_links WHERE true
-		ORDER BY buyer_id, supplier_id, commodity, rowid
+		SELECT $1, buyer_id, supplier_id, commodity, share FROM temp.feed_links WHERE batch = $2
+		ORDER BY buyer_id, supplier_id, commodity
 		ON CONFLICT (org_id, buyer_id, supplier_id, commodity) DO UPDATE SET share = excluded.share
 			WHERE links.share IS NOT excluded.share`)
 	if err != nil {
 		return err
 	}
-	if _, err := upsert.ExecContext(w.ctx, w.org); err != nil {
+	if _, err := upsert.ExecContext(w.ctx, w.org, batch); err != nil {
 		return classify(err, "links")
 	}
-	if _, err := w.tx.ExecContext(w.ctx, `DELETE FROM temp.import_links`); err != nil {
-		return classify(err, "staged links")
-	}
-	w.stage.links = 0
+	w.stage.links = w.stage.links[:0]
 	return nil
-}
-
-// stageExec runs the staging statement text once for each of n rows, the
-// values of row i given by row, through the SQLite driver's own statement:
-// rows are staged by the hundred thousand, and database/sql's work around
-// each execution (checking and converting every value, locking the
-// connection, building a result) cost about as much as the engine's. The
-// statement is prepared once per import and runs on the import's
-// connection, inside its transaction.
-func (w *Writer) stageExec(text string, n int, row func(i int, vals []driver.NamedValue) []driver.NamedValue) error {
-	return w.conn.Raw(func(dc any) error {
-		st := w.stage.stmts[text]
-		if st == nil {
-			pc, ok := dc.(driver.ConnPrepareContext)
-			if !ok {
-				return fmt.Errorf("staging needs a driver that prepares with a context, not %T", dc)
-			}
-			var err error
-			if st, err = pc.PrepareContext(w.ctx, text); err != nil {
-				return fmt.Errorf("prepare: %w", err)
-			}
-			if w.stage.stmts == nil {
-				w.stage.stmts = map[string]driver.Stmt{}
-			}
-			w.stage.stmts[text] = st
-		}
-		ex, ok := st.(driver.StmtExecContext)
-		if !ok {
-			return fmt.Errorf("staging needs a driver statement that executes with a context, not %T", st)
-		}
-		var vals []driver.NamedValue
-		for i := range n {
-			vals = row(i, vals[:0])
-			if _, err := ex.ExecContext(w.ctx, vals); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-}
-
-// appendNamed appends values as the driver takes them, numbered from 1:
-// strings, float64, int64 or nil (an int becomes an int64).
-func appendNamed(vals []driver.NamedValue, values ...any) []driver.NamedValue {
-	for _, v := range values {
-		if i, ok := v.(int); ok {
-			v = int64(i)
-		}
-		vals = append(vals, driver.NamedValue{Ordinal: len(vals) + 1, Value: v})
-	}
-	return vals
 }

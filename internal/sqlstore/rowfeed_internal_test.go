@@ -1,0 +1,176 @@
+package sqlstore
+
+import (
+	"cmp"
+	"context"
+	"database/sql/driver"
+	"math/rand/v2"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/upstream-platform/upstream/internal/supplychain"
+)
+
+// pairs are rows of two text columns for a feed table.
+type pairs [][2]string
+
+func (p pairs) Len() int                      { return len(p) }
+func (p pairs) Value(i, col int) driver.Value { return p[i][col] }
+
+func openSQLiteForTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "feed.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.write.Exec(feedTableSQL("feed_pairs", 1, "k", "v")); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+func TestFeedTableReadsOneBatchInKeyOrder(t *testing.T) {
+	db := openSQLiteForTest(t)
+	first := db.feed.add(pairs{{"a", "3"}, {"b", "2"}, {"c", "1"}})
+	other := db.feed.add(pairs{{"z", "9"}})
+	defer db.feed.remove(first)
+	defer db.feed.remove(other)
+
+	rows, err := db.write.Query(`SELECT k, v FROM temp.feed_pairs WHERE batch = ? ORDER BY k`, first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, k+v)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if want := []string{"a3", "b2", "c1"}; !slices.Equal(got, want) {
+		t.Fatalf("batch %d read %v, want %v", first, got, want)
+	}
+
+	// The rows come sorted by the key, so SQLite sorts nothing for an
+	// ORDER BY on it, and still sorts for any other order.
+	for _, tc := range []struct {
+		order  string
+		sorter bool
+	}{{"k", false}, {"k DESC", true}, {"v", true}, {"k, v", true}} {
+		plan := queryPlan(t, db, `SELECT k, v FROM temp.feed_pairs WHERE batch = 1 ORDER BY `+tc.order)
+		if got := strings.Contains(plan, "TEMP B-TREE"); got != tc.sorter {
+			t.Errorf("ORDER BY %s: plan %q; a sorter: %v, want %v", tc.order, plan, got, tc.sorter)
+		}
+	}
+}
+
+func queryPlan(t *testing.T, db *DB, q string) string {
+	t.Helper()
+	rows, err := db.write.Query(`EXPLAIN QUERY PLAN ` + q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	return strings.Join(plan, "; ")
+}
+
+func TestFeedTableRefusesReadsWithoutItsBatch(t *testing.T) {
+	db := openSQLiteForTest(t)
+	for _, tc := range []struct{ query, want string }{
+		{`SELECT count(*) FROM temp.feed_pairs`, "only with batch = ?"},
+		{`SELECT count(*) FROM temp.feed_pairs WHERE batch = 41`, "no rows registered as batch 41"},
+		{`SELECT count(*) FROM temp.feed_pairs WHERE batch = 'one'`, "is not a number"},
+	} {
+		var n int
+		err := db.write.QueryRow(tc.query).Scan(&n)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one saying %q", tc.query, err, tc.want)
+		}
+	}
+}
+
+// Each database registers its feed on a driver of its own: rows added to
+// one are never read through another, even under the same batch number.
+func TestFeedsBelongToTheirDatabase(t *testing.T) {
+	a, b := openSQLiteForTest(t), openSQLiteForTest(t)
+	batch := a.feed.add(pairs{{"k", "v"}})
+	defer a.feed.remove(batch)
+	var n int
+	if err := a.write.QueryRow(`SELECT count(*) FROM temp.feed_pairs WHERE batch = ?`, batch).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("own database: %d rows, %v", n, err)
+	}
+	if err := b.write.QueryRow(`SELECT count(*) FROM temp.feed_pairs WHERE batch = ?`, batch).Scan(&n); err == nil {
+		t.Fatalf("another database read %d rows of batch %d", n, batch)
+	}
+	a.feed.remove(batch)
+	if err := a.write.QueryRow(`SELECT count(*) FROM temp.feed_pairs WHERE batch = ?`, batch).Scan(&n); err == nil {
+		t.Fatalf("a removed batch still read %d rows", n)
+	}
+}
+
+// lastByKey keeps, for each key, the row given last, in key order: the
+// same as writing the rows one by one, each replacing the one before.
+func TestLastByKeyKeepsTheLastOfEachKey(t *testing.T) {
+	type row struct{ key, value string }
+	byKey := func(a, b *row) int { return cmp.Compare(a.key, b.key) }
+	rng := rand.New(rand.NewPCG(7, 11))
+	for trial := range 200 {
+		rows := make([]row, rng.IntN(40))
+		want := map[string]string{}
+		for i := range rows {
+			rows[i] = row{key: string(rune('a' + rng.IntN(8))), value: string(rune('0' + i%10))}
+			want[rows[i].key] = rows[i].value
+		}
+		order := lastByKey(rows, byKey)
+		if len(order) != len(want) {
+			t.Fatalf("trial %d: kept %d rows, want %d", trial, len(order), len(want))
+		}
+		for k, i := range order {
+			r := rows[i]
+			if want[r.key] != r.value {
+				t.Fatalf("trial %d: key %s kept value %s, the last given was %s", trial, r.key, r.value, want[r.key])
+			}
+			if k > 0 && rows[order[k-1]].key >= r.key {
+				t.Fatalf("trial %d: keys out of order: %s then %s", trial, rows[order[k-1]].key, r.key)
+			}
+		}
+	}
+}
+
+// partyValue gives a value for every column the feed table of parties
+// declares, as the driver takes it.
+func TestPartyValueCoversEveryStagedColumn(t *testing.T) {
+	lat, lng := 13.1, -86.2
+	p := supplychain.Party{ID: "p1", Name: "Formosa Textil", Kind: supplychain.KindFacility, Country: "NI", Lat: &lat, Lng: &lng,
+		Workers: 40, Commodities: []string{"cotton"}, Attributes: map[string]string{"tier": "2"}}
+	for col := range len(partyColumnNames) - 1 {
+		v := partyValue(&p, col)
+		switch v.(type) {
+		case string, int64, float64, nil:
+		default:
+			t.Errorf("column %s: value %v of type %T, which the driver does not take", partyColumnNames[col+1], v, v)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("a column past the declared ones gave a value")
+		}
+	}()
+	partyValue(&p, len(partyColumnNames)-1)
+}

@@ -124,7 +124,7 @@ func TestFeedsBelongToTheirDatabase(t *testing.T) {
 	}
 }
 
-// lastByKey keeps, for each key, the row given last, in key order: the
+// chunks.lastByKey keeps, for each key, the row given last, in key order: the
 // same as writing the rows one by one, each replacing the one before.
 func TestLastByKeyKeepsTheLastOfEachKey(t *testing.T) {
 	type row struct{ key, value string }
@@ -137,17 +137,23 @@ func TestLastByKeyKeepsTheLastOfEachKey(t *testing.T) {
 			rows[i] = row{key: string(rune('a' + rng.IntN(8))), value: string(rune('0' + i%10))}
 			want[rows[i].key] = rows[i].value
 		}
-		order := lastByKey(rows, byKey)
-		if len(order) != len(want) {
-			t.Fatalf("trial %d: kept %d rows, want %d", trial, len(order), len(want))
+		// Added in batches of any size, as a writer stages them.
+		var staged chunks[row]
+		for start := 0; start < len(rows); {
+			end := min(len(rows), start+1+rng.IntN(6))
+			staged.add(rows[start:end])
+			start = end
 		}
-		for k, i := range order {
-			r := rows[i]
+		kept := staged.lastByKey(byKey)
+		if len(kept) != len(want) {
+			t.Fatalf("trial %d: kept %d rows, want %d", trial, len(kept), len(want))
+		}
+		for k, r := range kept {
 			if want[r.key] != r.value {
 				t.Fatalf("trial %d: key %s kept value %s, the last given was %s", trial, r.key, r.value, want[r.key])
 			}
-			if k > 0 && rows[order[k-1]].key >= r.key {
-				t.Fatalf("trial %d: keys out of order: %s then %s", trial, rows[order[k-1]].key, r.key)
+			if k > 0 && kept[k-1].key >= r.key {
+				t.Fatalf("trial %d: keys out of order: %s then %s", trial, kept[k-1].key, r.key)
 			}
 		}
 	}

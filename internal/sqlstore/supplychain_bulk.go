@@ -58,7 +58,7 @@ func (w *Writer) maybeDropIndexes() error {
 		+ (SELECT count(*) FROM (SELECT 1 FROM links LIMIT $1))`, 2*written+1).Scan(&stored); err != nil {
 		return classify(err, "row count")
 	}
-	if stored+len(w.stage.parties)+len(w.stage.links) > 2*written { // staged rows are not in the tables yet
+	if stored+w.stage.parties.n+w.stage.links.n > 2*written { // staged rows are not in the tables yet
 		return nil
 	}
 	var dropped []string
@@ -134,8 +134,8 @@ type stagedRows struct {
 	open bool // the feed tables are declared on the writer connection
 	// parties and links are staged and not yet written, in the order
 	// they came.
-	parties []supplychain.Party
-	links   []supplychain.Link
+	parties chunks[supplychain.Party]
+	links   chunks[supplychain.Link]
 }
 
 // openStage declares the feed tables on first use in an import.
@@ -158,7 +158,7 @@ func (w *Writer) openStage() error {
 
 // stageFull writes the staged rows when the stage holds stageLimit.
 func (w *Writer) stageFull() error {
-	if len(w.stage.parties)+len(w.stage.links) < stageLimit {
+	if w.stage.parties.n+w.stage.links.n < stageLimit {
 		return nil
 	}
 	return w.writeStaged()

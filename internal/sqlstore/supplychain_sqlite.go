@@ -15,7 +15,7 @@ func (w *Writer) flushPartiesSQLite(ps []supplychain.Party) error {
 	if err := w.openStage(); err != nil {
 		return err
 	}
-	w.stage.parties = append(w.stage.parties, ps...)
+	w.stage.parties.add(ps)
 	return w.stageFull()
 }
 
@@ -69,26 +69,19 @@ func partyValue(p *supplychain.Party, col int) driver.Value {
 	panic("party column out of range") // the feed table declares stagedPartyColumns, no more
 }
 
-// partyRows are parties as a feed table reads them, in the order of
-// their positions in order.
-type partyRows struct {
-	parties []supplychain.Party
-	order   []int
-}
+// partyRows are parties as a feed table reads them.
+type partyRows []*supplychain.Party
 
-func (r partyRows) Len() int                      { return len(r.order) }
-func (r partyRows) Value(i, col int) driver.Value { return partyValue(&r.parties[r.order[i]], col) }
+func (r partyRows) Len() int                      { return len(r) }
+func (r partyRows) Value(i, col int) driver.Value { return partyValue(r[i], col) }
 
-// linkRows are links as a feed table reads them (buyer_id, supplier_id,
-// commodity, share), in the order of their positions in order.
-type linkRows struct {
-	links []supplychain.Link
-	order []int
-}
+// linkRows are links as a feed table reads them: buyer_id, supplier_id,
+// commodity, share.
+type linkRows []*supplychain.Link
 
-func (r linkRows) Len() int { return len(r.order) }
+func (r linkRows) Len() int { return len(r) }
 func (r linkRows) Value(i, col int) driver.Value {
-	l := &r.links[r.order[i]]
+	l := r[i]
 	switch col {
 	case 0:
 		return l.Buyer
@@ -100,21 +93,42 @@ func (r linkRows) Value(i, col int) driver.Value {
 	return nullFloat(l.Share)
 }
 
-// lastByKey returns the positions of rows sorted by key, keeping of rows
-// with equal keys only the last: of a row staged twice, the one staged
-// last wins. It sorts positions rather than the rows, which are large.
-func lastByKey[T any](rows []T, compare func(a, b *T) int) []int {
-	order := make([]int, len(rows))
-	for i := range order {
-		order[i] = i
+// chunks holds staged rows in the batches they came in, each batch
+// copied once: appending them all to one slice would copy every row
+// again each time the slice grew, and a party is some 200 bytes.
+type chunks[T any] struct {
+	list [][]T
+	n    int
+}
+
+func (c *chunks[T]) add(rows []T) {
+	c.list = append(c.list, slices.Clone(rows))
+	c.n += len(rows)
+}
+
+func (c *chunks[T]) reset() { *c = chunks[T]{} }
+
+// lastByKey returns the rows sorted by key, keeping of rows with equal
+// keys only the one added last: of a row staged twice, the one staged
+// last wins.
+func (c *chunks[T]) lastByKey(compare func(a, b *T) int) []*T {
+	type entry struct {
+		row *T
+		seq int
 	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Or(compare(&rows[a], &rows[b]), cmp.Compare(a, b)) })
-	kept := order[:0]
-	for k, i := range order {
-		if k+1 < len(order) && compare(&rows[i], &rows[order[k+1]]) == 0 {
+	all := make([]entry, 0, c.n)
+	for _, list := range c.list {
+		for i := range list {
+			all = append(all, entry{&list[i], len(all)})
+		}
+	}
+	slices.SortFunc(all, func(a, b entry) int { return cmp.Or(compare(a.row, b.row), cmp.Compare(a.seq, b.seq)) })
+	kept := make([]*T, 0, len(all))
+	for k, e := range all {
+		if k+1 < len(all) && compare(e.row, all[k+1].row) == 0 {
 			continue
 		}
-		kept = append(kept, i)
+		kept = append(kept, e.row)
 	}
 	return kept
 }
@@ -126,10 +140,10 @@ func lastByKey[T any](rows []T, compare func(a, b *T) int) []int {
 // recompute writes them again); a party imported again unchanged is not
 // written at all. Of a party staged twice, the one staged last wins.
 func (w *Writer) writeStagedParties() error {
-	if len(w.stage.parties) == 0 {
+	if w.stage.parties.n == 0 {
 		return nil
 	}
-	rows := partyRows{w.stage.parties, lastByKey(w.stage.parties, func(a, b *supplychain.Party) int { return strings.Compare(a.ID, b.ID) })}
+	rows := partyRows(w.stage.parties.lastByKey(func(a, b *supplychain.Party) int { return strings.Compare(a.ID, b.ID) }))
 	batch := w.db.feed.add(rows)
 	defer w.db.feed.remove(batch)
 	if !w.fresh { // a party stored before may have register keys
@@ -162,8 +176,7 @@ func (w *Writer) writeStagedParties() error {
 	if _, err := upsert.ExecContext(w.ctx, w.org, batch); err != nil {
 		return classify(err, "parties")
 	}
-	clear(w.stage.parties) // let the collector have the strings
-	w.stage.parties = w.stage.parties[:0]
+	w.stage.parties.reset()
 	return nil
 }
 
@@ -172,7 +185,7 @@ func (w *Writer) flushLinksSQLite(ls []supplychain.Link) error {
 	if err := w.openStage(); err != nil {
 		return err
 	}
-	w.stage.links = append(w.stage.links, ls...)
+	w.stage.links.add(ls)
 	return w.stageFull()
 }
 
@@ -181,12 +194,12 @@ func (w *Writer) flushLinksSQLite(ls []supplychain.Link) error {
 // same share is not written again, and of a link staged twice the one
 // staged last wins.
 func (w *Writer) writeStagedLinks() error {
-	if len(w.stage.links) == 0 {
+	if w.stage.links.n == 0 {
 		return nil
 	}
-	rows := linkRows{w.stage.links, lastByKey(w.stage.links, func(a, b *supplychain.Link) int {
+	rows := linkRows(w.stage.links.lastByKey(func(a, b *supplychain.Link) int {
 		return cmp.Or(strings.Compare(a.Buyer, b.Buyer), strings.Compare(a.Supplier, b.Supplier), strings.Compare(a.Commodity, b.Commodity))
-	})}
+	}))
 	batch := w.db.feed.add(rows)
 	defer w.db.feed.remove(batch)
 	upsert, err := w.stmt(`INSERT INTO links (org_id, buyer_id, supplier_id, commodity, share)
@@ -200,6 +213,6 @@ func (w *Writer) writeStagedLinks() error {
 	if _, err := upsert.ExecContext(w.ctx, w.org, batch); err != nil {
 		return classify(err, "links")
 	}
-	w.stage.links = w.stage.links[:0]
+	w.stage.links.reset()
 	return nil
 }

@@ -46,6 +46,9 @@ type DB struct {
 	// skipSearchIndex leaves the register search's words unwritten by
 	// imports; set only by benchmarks, to measure what indexing costs.
 	skipSearchIndex bool
+	// stageLimit, when not zero, replaces stageLimit (supplychain_bulk.go);
+	// set only by tests, to write the stage several times in one import.
+	stageLimit int
 	// nameOrderCases keeps the register's orders by country and commodity
 	// names as SQL, per language (see nameOrderCase).
 	nameOrderCases sync.Map

@@ -13,14 +13,15 @@ import (
 // The register search looks in party_search: one row per party with its
 // words (supplychain.SearchKey), indexed by FTS5 on SQLite and by a GIN
 // tsvector index on PostgreSQL. An import keeps the words of the parties
-// it stored (Writer.indexSearch, after each batch) and writes them when it
-// flushes, or every searchBuffer parties, sorted by party and a thousand
-// to a statement (Writer.writeSearch). FTS5 flushes its pending index at
-// every statement that writes it, so indexing party by party, as a
-// trigger on parties would, writes an index segment per party: that
-// halved an import's speed. Sorted, consecutive words land in the same
-// pages of party_search's key index, which each statement then journals
-// once. A deleted party's words go with it by a trigger.
+// it stored (Writer.indexSearch, after each batch) and writes them sorted
+// by party when it flushes (Writer.writeSearch): on SQLite with the staged
+// rows, in one statement reading them from a feed table; on PostgreSQL
+// also every searchBuffer parties. FTS5 flushes its pending index at every
+// statement that writes it, so indexing party by party, as a trigger on
+// parties would, writes an index segment per party: that halved an
+// import's speed. Sorted, consecutive words land in the same pages of
+// party_search's key index, which each statement then journals once. A
+// deleted party's words go with it by a trigger.
 
 // afterMigration fills in, in the migration's own transaction, what a
 // migration's SQL cannot compute: keyed by migration name, since numbers
@@ -34,8 +35,8 @@ var afterMigration = map[string]func(ctx context.Context, e Engine, tx *sql.Tx) 
 // larger statements measured no faster.
 const searchIndexChunk = 1000
 
-// searchBuffer is how many parties' words an import keeps before writing
-// them: about 150 bytes each.
+// searchBuffer is how many parties' words an import on PostgreSQL keeps
+// before writing them: about 150 bytes each.
 const searchBuffer = 50_000
 
 // pendingSearch is the words of parties stored by an import and not yet
@@ -45,8 +46,11 @@ type pendingSearch struct {
 }
 
 // indexSearch keeps the search words of parties just stored in this
-// import, to be written with the next Flush or when searchBuffer are
-// kept.
+// import, to be written with the next Flush or, on PostgreSQL, when
+// searchBuffer are kept. On SQLite they are written with the staged rows
+// (stageFull), all in one statement: words written in two runs leave
+// half-filled pages in the index of party_search wherever the second run
+// falls between keys of the first.
 func (w *Writer) indexSearch(ps []supplychain.Party) error {
 	if w.db.skipSearchIndex {
 		return nil
@@ -55,7 +59,7 @@ func (w *Writer) indexSearch(ps []supplychain.Party) error {
 		w.search.ids = append(w.search.ids, p.ID)
 		w.search.words = append(w.search.words, supplychain.SearchKey(p))
 	}
-	if len(w.search.ids) >= searchBuffer {
+	if w.db.Engine != SQLite && len(w.search.ids) >= searchBuffer {
 		return w.writeSearch()
 	}
 	return nil

@@ -15,3 +15,8 @@ func (db *DB) FillSearchWordsForTest(ctx context.Context) error {
 // so that a benchmark measures an import without the register search in
 // the same run as one with it.
 func (db *DB) SkipSearchIndexForTest() { db.skipSearchIndex = true }
+
+// SetStageLimitForTest makes SQLite imports write their staged rows
+// whenever n are staged, so that a test of a few rows covers an import
+// larger than one stage.
+func (db *DB) SetStageLimitForTest(n int) { db.stageLimit = n }

@@ -156,12 +156,20 @@ func (w *Writer) openStage() error {
 	return nil
 }
 
-// stageFull writes the staged rows when the stage holds stageLimit.
+// stageFull writes the staged rows, and the search words of the parties
+// among them, when the stage holds stageLimit.
 func (w *Writer) stageFull() error {
-	if w.stage.parties.n+w.stage.links.n < stageLimit {
+	limit := stageLimit
+	if w.db.stageLimit > 0 {
+		limit = w.db.stageLimit
+	}
+	if w.stage.parties.n+w.stage.links.n < limit {
 		return nil
 	}
-	return w.writeStaged()
+	if err := w.writeStaged(); err != nil {
+		return err
+	}
+	return w.writeSearch()
 }
 
 // writeStaged writes every staged row, parties first.

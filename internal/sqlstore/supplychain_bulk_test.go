@@ -276,3 +276,87 @@ func shareText(f *float64) string {
 	}
 	return fmt.Sprint(*f)
 }
+
+// An import larger than the SQLite stage writes the stage whenever it is
+// full: what it stores is what one stage stores, parties sent again in a
+// later stage and their search words included.
+func TestStageWrittenWhenFullStoresWhatOneStageDoes(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	org := account.Org{ID: kernel.NewID(), Slug: "stage", Name: "stage", CreatedAt: t0}
+	lat := 5.6
+	imported := func(limit int) (*sqlstore.DB, [][]string) {
+		db := sqltest.Open(t, sqlstore.SQLite)
+		if limit > 0 {
+			db.SetStageLimitForTest(limit)
+		}
+		if err := db.Accounts().CreateOrg(ctx, org); err != nil {
+			t.Fatal(err)
+		}
+		err := db.SupplyChain().Import(ctx, org.ID, func(w supplychain.ImportWriter) error {
+			buyer := supplychain.Party{ID: supplychain.RefID("B"), Ref: "B", Name: "Buyer Brand", Kind: supplychain.KindCompany, Country: "DE"}
+			if err := w.Party(buyer); err != nil {
+				return err
+			}
+			sent := []string{"first", "again"}
+			for round := range 2 { // the second round sends every fifth party again, changed
+				for i := range 700 {
+					if round == 1 && i%5 != 0 {
+						continue
+					}
+					ref := fmt.Sprintf("S%d", i)
+					p := supplychain.Party{ID: supplychain.RefID(ref), Ref: ref, Name: fmt.Sprintf("Supplier %d %s", i, sent[round]),
+						Kind: supplychain.KindFacility, Country: "GH", Commodities: []string{"cocoa"}}
+					if i%3 == 0 {
+						p.Region, p.Lat, p.Lng, p.Attributes = "Ashanti", &lat, &lat, map[string]string{"round": fmt.Sprint(round)}
+					}
+					if err := w.Party(p); err != nil {
+						return err
+					}
+					if err := w.Link(supplychain.Link{Buyer: buyer.ID, Supplier: p.ID, Commodity: "cocoa", Share: fp(float64(round+1) / 10)}); err != nil {
+						return err
+					}
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("stage of %d rows: %v", limit, err)
+		}
+		var dump [][]string
+		for _, q := range []string{
+			`SELECT ` + strings.Join([]string{"id", "ref", "name", "name_key", "kind", "country", "region", "address", "lat", "lng", "os_id", "lei", "gln",
+				"workers", "commodities", "unknown_commodities", "attributes", "inferred_commodities", "inferred_from"}, ", ") + ` FROM parties WHERE org_id = $1 ORDER BY id`,
+			`SELECT buyer_id, supplier_id, commodity, share FROM links WHERE org_id = $1 ORDER BY buyer_id, supplier_id, commodity`,
+			`SELECT party_id, words FROM party_search WHERE org_id = $1 ORDER BY party_id`,
+		} {
+			rows, err := db.QueryForTest(ctx, q, org.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			dump = append(dump, rows...)
+		}
+		if err := db.ExecForTest(ctx, `INSERT INTO party_search_fts (party_search_fts) VALUES ('integrity-check')`); err != nil {
+			t.Errorf("stage of %d rows: search index: %v", limit, err)
+		}
+		return db, dump
+	}
+	_, want := imported(0)
+	if len(want) != 701+700+701 { // parties, links, search words
+		t.Fatalf("one stage stored %d rows of parties, links and search words, want %d", len(want), 701+700+701)
+	}
+	for _, limit := range []int{1, 37, 500} {
+		db, got := imported(limit)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("stage of %d rows stored other rows than one stage (-one stage +this one):\n%s", limit, diff)
+		}
+		// The search index has the words of the last sent: 140 of the
+		// 700 suppliers were sent again.
+		for word, want := range map[string]string{"first": "560", "again": "140"} {
+			rows, err := db.QueryForTest(ctx, `SELECT count(*) FROM party_search_fts WHERE party_search_fts MATCH $1`, word)
+			if err != nil || len(rows) != 1 || rows[0][0] != want {
+				t.Errorf("stage of %d rows: %v parties found by %q (%v), want %s", limit, rows, word, err, want)
+			}
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"database/sql/driver"
@@ -69,27 +70,37 @@ func (w *Writer) indexSearch(ps []supplychain.Party) error {
 // party sent twice. Words equal to the stored ones are left alone, so
 // importing a file again rewrites no index entry.
 func (w *Writer) writeSearch() error {
-	n := len(w.search.ids)
-	if n == 0 {
+	ids, words := w.search.sorted()
+	if len(ids) == 0 {
 		return nil
+	}
+	if w.db.Engine == SQLite {
+		return w.feedSearchWords(ids, words)
+	}
+	return writeSearchWords(w.ctx, w.db.Engine, w.tx, &w.stmtCache, w.org, ids, words)
+}
+
+// sorted returns the words kept, sorted by party, the last kept for a
+// party sent twice, and keeps none.
+func (s *pendingSearch) sorted() (ids, words []string) {
+	n := len(s.ids)
+	if n == 0 {
+		return nil, nil
 	}
 	order := make([]int, n)
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return strings.Compare(w.search.ids[a], w.search.ids[b]) })
-	ids, words := make([]string, 0, n), make([]string, 0, n)
+	slices.SortFunc(order, func(a, b int) int { return cmp.Or(strings.Compare(s.ids[a], s.ids[b]), cmp.Compare(a, b)) })
+	ids, words = make([]string, 0, n), make([]string, 0, n)
 	for k, i := range order {
-		if k+1 < n && w.search.ids[order[k+1]] == w.search.ids[i] {
+		if k+1 < n && s.ids[order[k+1]] == s.ids[i] {
 			continue // sent again later in the import: that one wins
 		}
-		ids, words = append(ids, w.search.ids[i]), append(words, w.search.words[i])
+		ids, words = append(ids, s.ids[i]), append(words, s.words[i])
 	}
-	w.search.ids, w.search.words = w.search.ids[:0], w.search.words[:0]
-	if w.db.Engine == SQLite {
-		return w.feedSearchWords(ids, words)
-	}
-	return writeSearchWords(w.ctx, w.db.Engine, w.tx, &w.stmtCache, w.org, ids, words)
+	s.ids, s.words = s.ids[:0], s.words[:0]
+	return ids, words
 }
 
 // searchRows are the words of parties as a feed table reads them: id,
@@ -107,6 +118,9 @@ func (r searchRows) Value(i, col int) driver.Value {
 // feedSearchWords upserts the words of parties ids (sorted, no id twice)
 // on SQLite in one statement that reads them from a feed table.
 func (w *Writer) feedSearchWords(ids, words []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
 	if err := w.openStage(); err != nil {
 		return err
 	}

@@ -156,8 +156,8 @@ func (w *Writer) openStage() error {
 	return nil
 }
 
-// stageFull writes the staged rows, and the search words of the parties
-// among them, when the stage holds stageLimit.
+// stageFull writes the staged rows, and the search words kept, when the
+// stage holds stageLimit.
 func (w *Writer) stageFull() error {
 	limit := stageLimit
 	if w.db.stageLimit > 0 {
@@ -166,18 +166,37 @@ func (w *Writer) stageFull() error {
 	if w.stage.parties.n+w.stage.links.n < limit {
 		return nil
 	}
-	if err := w.writeStaged(); err != nil {
-		return err
-	}
-	return w.writeSearch()
+	return w.writeStaged()
 }
 
-// writeStaged writes every staged row, parties first.
+// writeStaged writes every staged row, parties first, then the search
+// words kept (party_search.go). The links and the words are put in key
+// order on a goroutine of their own while SQLite writes the parties: the
+// sorts are Go's work and the writes SQLite's, which can run on two cores.
 func (w *Writer) writeStaged() error {
-	if err := w.writeStagedParties(); err != nil {
+	if w.db.Engine != SQLite {
+		return nil
+	}
+	type sorted struct {
+		links      linkRows
+		ids, words []string
+	}
+	done := make(chan sorted, 1)
+	go func() {
+		var s sorted
+		s.links = w.stagedLinks()
+		s.ids, s.words = w.search.sorted()
+		done <- s
+	}()
+	err := w.writeStagedParties()
+	s := <-done
+	if err != nil {
 		return err
 	}
-	return w.writeStagedLinks()
+	if err := w.writeStagedLinks(s.links); err != nil {
+		return err
+	}
+	return w.feedSearchWords(s.ids, s.words)
 }
 
 // closeStage drops the feed tables at the end of a successful import,

@@ -231,17 +231,13 @@ func (w *Writer) flushLinksSQLite(ls []supplychain.Link) error {
 	return w.stageFull()
 }
 
-// writeStagedLinks upserts the staged links in key order, in one
+// writeStagedLinks upserts the staged links, rows (stagedLinks), in one
 // statement reading them from the feed table; a link stored with the
-// same share is not written again, and of a link staged twice the one
-// staged last wins.
-func (w *Writer) writeStagedLinks() error {
-	if w.stage.links.n == 0 {
+// same share is not written again.
+func (w *Writer) writeStagedLinks(rows linkRows) error {
+	if len(rows) == 0 {
 		return nil
 	}
-	rows := linkRows(w.stage.links.lastByKey(func(a, b *supplychain.Link) int {
-		return cmp.Or(strings.Compare(a.Buyer, b.Buyer), strings.Compare(a.Supplier, b.Supplier), strings.Compare(a.Commodity, b.Commodity))
-	}))
 	batch := w.db.feed.add(rows)
 	defer w.db.feed.remove(batch)
 	upsert, err := w.stmt(`INSERT INTO links (org_id, buyer_id, supplier_id, commodity, share)
@@ -255,6 +251,15 @@ func (w *Writer) writeStagedLinks() error {
 	if _, err := upsert.ExecContext(w.ctx, w.org, batch); err != nil {
 		return classify(err, "links")
 	}
-	w.stage.links.reset()
 	return nil
+}
+
+// stagedLinks returns the staged links in key order, of a link staged
+// twice the one staged last, and empties the stage of links.
+func (w *Writer) stagedLinks() linkRows {
+	rows := linkRows(w.stage.links.lastByKey(func(a, b *supplychain.Link) int {
+		return cmp.Or(strings.Compare(a.Buyer, b.Buyer), strings.Compare(a.Supplier, b.Supplier), strings.Compare(a.Commodity, b.Commodity))
+	}))
+	w.stage.links.reset()
+	return rows
 }

@@ -444,19 +444,10 @@ func (w *Writer) flushLinks() error {
 		return nil
 	}
 	// One statement must not name a key twice (PostgreSQL refuses to
-	// update a row twice in one statement); the last link sent wins.
-	last := make(map[supplychain.LinkKey]int, len(ls))
-	for i, l := range ls {
-		last[l.Key()] = i
-	}
-	if len(last) < len(ls) {
-		kept := ls[:0]
-		for i, l := range ls {
-			if last[l.Key()] == i {
-				kept = append(kept, l)
-			}
-		}
-		ls = kept
+	// update a row twice in one statement); the last link sent wins. On
+	// SQLite the stage keeps the last of repeats when it is written.
+	if w.db.Engine != SQLite {
+		ls = lastOfEachKey(ls)
 	}
 	if err := w.checkParties(ls); err != nil {
 		return err
@@ -478,10 +469,28 @@ func (w *Writer) flushLinks() error {
 	return nil
 }
 
+// lastOfEachKey keeps, of links with the same key, the last one.
+func lastOfEachKey(ls []supplychain.Link) []supplychain.Link {
+	last := make(map[supplychain.LinkKey]int, len(ls))
+	for i, l := range ls {
+		last[l.Key()] = i
+	}
+	if len(last) == len(ls) {
+		return ls
+	}
+	kept := ls[:0]
+	for i, l := range ls {
+		if last[l.Key()] == i {
+			kept = append(kept, l)
+		}
+	}
+	return kept
+}
+
 // checkParties returns kernel.NotFound naming the first party a link names
 // that is not stored in the organisation.
 func (w *Writer) checkParties(ls []supplychain.Link) error {
-	want := make(map[string]struct{}, 2*len(ls))
+	var want map[string]struct{} // made at the first party not written by this import
 	args := []any{w.org}
 	for _, l := range ls {
 		for _, id := range []string{l.Buyer, l.Supplier} {
@@ -490,6 +499,9 @@ func (w *Writer) checkParties(ls []supplychain.Link) error {
 			}
 			if _, ok := w.written[id]; ok {
 				continue
+			}
+			if want == nil {
+				want = map[string]struct{}{}
 			}
 			if _, ok := want[id]; !ok {
 				want[id] = struct{}{}

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -96,6 +98,98 @@ func BenchmarkImportMatchingSQLite(b *testing.B) {
 				m.cpu/floor.cpu, m.wall/floor.wall, load.min, load.max, runtime.NumCPU())
 		}
 	})
+}
+
+// BenchmarkImportMatchingSQLitePaired measures the same two things as
+// BenchmarkImportMatchingSQLite, a first import with matching and SQLite's
+// floor for its rows, in pairs: each iteration runs one of each, back to
+// back and in turn first, so that both meet the same state of a shared
+// machine, and the ratio is taken within the pair. It reports the median,
+// lowest and highest ratio of rows per second of wall time
+// (wall-matched/floor) and the median ratio of rows per CPU-second
+// (matched/floor) over the pairs: run it with -benchtime Nx for N pairs.
+func BenchmarkImportMatchingSQLitePaired(b *testing.B) {
+	n := 100_000
+	if v := os.Getenv("UPSTREAM_BENCH_PARTIES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("UPSTREAM_BENCH_PARTIES: %v", err)
+		}
+	}
+	data := bytes.ReplaceAll(supplierCSV(n), []byte(",company,"), []byte(",facility,"))
+	ctx := context.Background()
+	matcher, err := facilitymatch.New(facilitymatch.DefaultThresholds())
+	if err != nil {
+		b.Fatal(err)
+	}
+	src := newFloorSource(b, data, assessment.StandardNormalisers().Options("bench.csv", false))
+	load := loadRange{}
+	load.sample()
+	var wallRatios, cpuRatios []float64 // each step below is timed on its own
+	for i := 0; b.Loop(); i++ {
+		// Each pair's databases are closed and removed after it, so that
+		// no pair pays for the memory and disk writes of the ones before.
+		dir, err := os.MkdirTemp("", "import")
+		if err != nil {
+			b.Fatal(err)
+		}
+		db, err := sqlstore.Open(ctx, "sqlite:"+filepath.Join(dir, "import.db"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.Migrate(ctx); err != nil {
+			b.Fatal(err)
+		}
+		org := account.Org{ID: kernel.NewID(), Slug: "bench", Name: "bench", CreatedAt: t0}
+		if err := db.Accounts().CreateOrg(ctx, org); err != nil {
+			b.Fatal(err)
+		}
+		svc := &assessment.Service{Store: db.SupplyChain(), Normalisers: assessment.StandardNormalisers(), Matcher: matcher}
+		importOnce := func() (wall, cpu time.Duration) {
+			start, cpu0 := time.Now(), cpuTime()
+			sum, err := svc.Import(ctx, org.ID, []assessment.NamedFile{assessment.ReaderFile("bench.csv", bytes.NewReader(data))}, false)
+			if err != nil || sum.Total.Rows != n {
+				b.Fatalf("%d rows, %v", sum.Total.Rows, err)
+			}
+			return time.Since(start), cpuTime() - cpu0
+		}
+		copyRows, done := src.prepare(b)
+		var importWall, importCPU, floorWall, floorCPU time.Duration
+		if i%2 == 0 {
+			importWall, importCPU = importOnce()
+			floorWall, floorCPU = copyRows()
+		} else {
+			floorWall, floorCPU = copyRows()
+			importWall, importCPU = importOnce()
+		}
+		done()
+		db.Close()
+		os.RemoveAll(dir)
+		// The same rows: the ratio of rates is the inverse ratio of times.
+		wallRatios = append(wallRatios, floorWall.Seconds()/importWall.Seconds())
+		cpuRatios = append(cpuRatios, floorCPU.Seconds()/importCPU.Seconds())
+		load.sample()
+	}
+	slices.Sort(wallRatios)
+	slices.Sort(cpuRatios)
+	b.ReportMetric(median(wallRatios), "wall-matched/floor")
+	b.ReportMetric(wallRatios[0], "lowest-wall-matched/floor")
+	b.ReportMetric(wallRatios[len(wallRatios)-1], "highest-wall-matched/floor")
+	b.ReportMetric(median(cpuRatios), "matched/floor")
+	b.ReportMetric(load.max, "max-load-avg")
+	b.Logf("with matching, over %d pairs: median %.2f of the floor's rows per second of wall time (%.2f to %.2f), median %.2f of its rows per CPU-second; "+
+		"1-minute load average %.2f to %.2f on %d cores", len(wallRatios), median(wallRatios), wallRatios[0], wallRatios[len(wallRatios)-1],
+		median(cpuRatios), load.min, load.max, runtime.NumCPU())
+}
+
+// median is the middle of sorted values (the mean of the two middle ones
+// of an even count).
+func median(sorted []float64) float64 {
+	m := len(sorted) / 2
+	if len(sorted)%2 == 1 {
+		return sorted[m]
+	}
+	return (sorted[m-1] + sorted[m]) / 2
 }
 
 // loadRange is the lowest and highest 1-minute load average sampled

@@ -36,19 +36,8 @@ import (
 // the wall ratios mean something only when the load is well under the
 // number of cores.
 func BenchmarkImportMatchingSQLite(b *testing.B) {
-	n := 100_000
-	if v := os.Getenv("UPSTREAM_BENCH_PARTIES"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatalf("UPSTREAM_BENCH_PARTIES: %v", err)
-		}
-	}
-	data := bytes.ReplaceAll(supplierCSV(n), []byte(",company,"), []byte(",facility,"))
+	n, data, matcher := matchingBenchInput(b)
 	ctx := context.Background()
-	matcher, err := facilitymatch.New(facilitymatch.DefaultThresholds())
-	if err != nil {
-		b.Fatal(err)
-	}
 	load := loadRange{}
 	load.sample()
 	rates := map[string]rowRates{}
@@ -109,19 +98,8 @@ func BenchmarkImportMatchingSQLite(b *testing.B) {
 // (wall-matched/floor) and the median ratio of rows per CPU-second
 // (matched/floor) over the pairs: run it with -benchtime Nx for N pairs.
 func BenchmarkImportMatchingSQLitePaired(b *testing.B) {
-	n := 100_000
-	if v := os.Getenv("UPSTREAM_BENCH_PARTIES"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil {
-			b.Fatalf("UPSTREAM_BENCH_PARTIES: %v", err)
-		}
-	}
-	data := bytes.ReplaceAll(supplierCSV(n), []byte(",company,"), []byte(",facility,"))
+	n, data, matcher := matchingBenchInput(b)
 	ctx := context.Background()
-	matcher, err := facilitymatch.New(facilitymatch.DefaultThresholds())
-	if err != nil {
-		b.Fatal(err)
-	}
 	src := newFloorSource(b, data, assessment.StandardNormalisers().Options("bench.csv", false))
 	load := loadRange{}
 	load.sample()
@@ -190,6 +168,23 @@ func median(sorted []float64) float64 {
 		return sorted[m]
 	}
 	return (sorted[m-1] + sorted[m]) / 2
+}
+
+// matchingBenchInput is the file of the import benchmarks with matching:
+// UPSTREAM_BENCH_PARTIES facility rows (default 100,000), and the matcher.
+func matchingBenchInput(b *testing.B) (n int, data []byte, matcher *facilitymatch.Matcher) {
+	n = 100_000
+	if v := os.Getenv("UPSTREAM_BENCH_PARTIES"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil {
+			b.Fatalf("UPSTREAM_BENCH_PARTIES: %v", err)
+		}
+	}
+	matcher, err := facilitymatch.New(facilitymatch.DefaultThresholds())
+	if err != nil {
+		b.Fatal(err)
+	}
+	return n, bytes.ReplaceAll(supplierCSV(n), []byte(",company,"), []byte(",facility,")), matcher
 }
 
 // loadRange is the lowest and highest 1-minute load average sampled

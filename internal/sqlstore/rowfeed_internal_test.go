@@ -159,18 +159,29 @@ func TestLastByKeyKeepsTheLastOfEachKey(t *testing.T) {
 	}
 }
 
-// partyValue gives a value for every column the feed table of parties
-// declares, as the driver takes it.
-func TestPartyValueCoversEveryStagedColumn(t *testing.T) {
+// partyValue gives, for every column the feed table of parties declares,
+// that column's value, as the driver takes it; partyArgs, which PostgreSQL
+// copies, gives the same after the organisation.
+func TestPartyValueGivesEachColumnItsField(t *testing.T) {
 	lat, lng := 13.1, -86.2
-	p := supplychain.Party{ID: "p1", Name: "Formosa Textil", Kind: supplychain.KindFacility, Country: "NI", Lat: &lat, Lng: &lng,
-		Workers: 40, Commodities: []string{"cotton"}, Attributes: map[string]string{"tier": "2"}}
-	for col := range len(partyColumnNames) - 1 {
-		v := partyValue(&p, col)
-		switch v.(type) {
-		case string, int64, float64, nil:
-		default:
-			t.Errorf("column %s: value %v of type %T, which the driver does not take", partyColumnNames[col+1], v, v)
+	p := supplychain.Party{ID: "p1", Ref: "R-1", Name: "Formosa Textil S.A.", Kind: supplychain.KindFacility, Country: "NI", Region: "Managua",
+		Address: "Km 12 1/2 Carretera Norte", Lat: &lat, Lng: &lng, OSID: "NI2020", LEI: "5493001KJTIIGC8Y1R12", GLN: "0614141000012",
+		Workers: 40, Commodities: []string{"cotton"}, UnknownCommodities: []string{"lace"}, Attributes: map[string]string{"tier": "2"},
+		InferredCommodities: []string{"textiles"}, InferredFrom: "sector"}
+	want := map[string]driver.Value{"id": "p1", "ref": "R-1", "name": "Formosa Textil S.A.", "name_key": supplychain.NormalKey(p.Name),
+		"kind": "facility", "country": "NI", "region": "Managua", "address": "Km 12 1/2 Carretera Norte", "lat": 13.1, "lng": -86.2,
+		"os_id": "NI2020", "lei": "5493001KJTIIGC8Y1R12", "gln": "0614141000012", "workers": int64(40), "commodities": `["cotton"]`,
+		"unknown_commodities": `["lace"]`, "attributes": `{"tier":"2"}`, "inferred_commodities": `["textiles"]`, "inferred_from": "sector"}
+	if len(want) != len(partyColumnNames)-1 {
+		t.Fatalf("the test knows %d columns, the feed declares %d", len(want), len(partyColumnNames)-1)
+	}
+	args := (&Writer{org: "org"}).partyArgs(nil, p)
+	for col, name := range partyColumnNames[1:] {
+		if got := partyValue(&p, col); got != want[name] {
+			t.Errorf("column %s: %v (%T), want %v (%T)", name, got, got, want[name], want[name])
+		}
+		if args[col+1] != want[name] {
+			t.Errorf("partyArgs, column %s: %v, want %v", name, args[col+1], want[name])
 		}
 	}
 	defer func() {
@@ -179,4 +190,20 @@ func TestPartyValueCoversEveryStagedColumn(t *testing.T) {
 		}
 	}()
 	partyValue(&p, len(partyColumnNames)-1)
+}
+
+// A party with only the usual values crosses as NULL where it can, and
+// the INSERT's columns give those values back.
+func TestPartyFeedCrossesUsualValuesAsNull(t *testing.T) {
+	p := supplychain.Party{ID: "p2", Name: "Plain", Kind: supplychain.KindFarm, Country: "GH"}
+	for col, name := range partyColumnNames[1:] {
+		got := partyRows{&p}.Value(0, col)
+		def, usual := partyFeedDefaults[name]
+		if usual && got != nil {
+			t.Errorf("column %s: %v crosses, want NULL", name, got)
+		}
+		if usual && !strings.Contains(partyFeedSelect, "ifnull("+name+", '"+def+"')") {
+			t.Errorf("the INSERT does not give %s its usual value %q back: %s", name, def, partyFeedSelect)
+		}
+	}
 }

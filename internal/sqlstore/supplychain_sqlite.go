@@ -26,16 +26,17 @@ func (w *Writer) flushPartiesSQLite(ps []supplychain.Party) error {
 var partyFeedDefaults = map[string]string{"ref": "", "region": "", "address": "", "os_id": "", "lei": "", "gln": "",
 	"unknown_commodities": "[]", "attributes": "{}", "inferred_commodities": "[]", "inferred_from": ""}
 
-// partyFeedDefault is partyFeedDefaults by column of the feed table of
-// parties (ok false for a column without one).
-var partyFeedDefault = func() []struct {
+// feedDefault is a column's usual value (ok false for a column without
+// one).
+type feedDefault struct {
 	value string
 	ok    bool
-} {
-	defs := make([]struct {
-		value string
-		ok    bool
-	}, len(partyColumnNames)-1)
+}
+
+// partyFeedDefault is partyFeedDefaults by column of the feed table of
+// parties.
+var partyFeedDefault = func() []feedDefault {
+	defs := make([]feedDefault, len(partyColumnNames)-1)
 	for i, c := range partyColumnNames[1:] {
 		defs[i].value, defs[i].ok = partyFeedDefaults[c]
 	}
@@ -56,8 +57,8 @@ var partyFeedSelect = func() string {
 	return strings.Join(cols, ", ")
 }()
 
-// partyValue is the value of column col of partyColumns without org_id for p, as
-// the SQLite driver takes it.
+// partyValue is the value for p of column col of partyColumnNames[1:]
+// (all but org_id), as the SQLite driver takes it.
 func partyValue(p *supplychain.Party, col int) driver.Value {
 	switch col {
 	case 0:

@@ -1,10 +1,13 @@
 package sqlstore
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"fmt"
 	"iter"
+	"slices"
 	"strings"
 
 	"github.com/upstream-platform/upstream/internal/kernel"
@@ -39,7 +42,7 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 			return err
 		}
 		w := &riskWriter{stmtCache: newStmtCache(ctx, tx), engine: s.db.Engine, org: orgID, dict: dict,
-			keys: &keyWriter{stmtCache: newStmtCache(ctx, tx), engine: s.db.Engine, org: orgID}}
+			keys: &keyWriter{stmtCache: newStmtCache(ctx, tx), engine: s.db.Engine, feed: s.db.feed, org: orgID}}
 		defer w.close()
 		// SQLite reads and writes one party per statement: its planner may
 		// scan the table for an UPDATE ... FROM, and in process a statement
@@ -65,6 +68,9 @@ func (s *SupplyChain) SaveRisk(ctx context.Context, orgID string, rs iter.Seq2[s
 			return err
 		}
 		if err := w.flush(true); err != nil {
+			return err
+		}
+		if err := w.keys.closeFeed(); err != nil {
 			return err
 		}
 		if err := rebuildCounts(ctx, tx, orgID); err != nil {
@@ -115,6 +121,7 @@ func (w *riskWriter) save(batch []supplychain.PartyRisk) error {
 	if len(batch) == 0 {
 		return nil
 	}
+	batch = lastOfEachParty(batch, riskParty)
 	if w.engine == SQLite {
 		for _, r := range batch {
 			if err := w.saveOne(r); err != nil {
@@ -190,6 +197,28 @@ func (w *riskWriter) saveOne(r supplychain.PartyRisk) error {
 	return nil
 }
 
+// lastOfEachParty keeps, of risks given for the same party, the last,
+// as if each had been written in turn: one statement must not write a
+// party's row or its register keys twice.
+func lastOfEachParty[T any](rs []T, party func(*T) string) []T {
+	last := make(map[string]int, len(rs))
+	for i := range rs {
+		last[party(&rs[i])] = i
+	}
+	if len(last) == len(rs) {
+		return rs
+	}
+	kept := make([]T, 0, len(last))
+	for i := range rs {
+		if last[party(&rs[i])] == i {
+			kept = append(kept, rs[i])
+		}
+	}
+	return kept
+}
+
+func riskParty(r *supplychain.PartyRisk) string { return r.ID }
+
 func notStored(id string) error {
 	return kernel.Errorf(kernel.NotFound, "risk given for party %q, which is not stored in this organisation", id)
 }
@@ -252,13 +281,14 @@ func (w *riskWriter) flush(final bool) error {
 	us := w.updates
 	for len(us) >= w.size || (final && len(us) > 0) {
 		n := min(len(us), w.size)
-		st, err := w.stmt(riskUpdate(n))
+		group := lastOfEachParty(us[:n], func(r *riskUpdateRow) string { return r.ID })
+		st, err := w.stmt(riskUpdate(len(group)))
 		if err != nil {
 			return err
 		}
-		args := make([]any, 0, 1+10*n)
+		args := make([]any, 0, 1+10*len(group))
 		args = append(args, w.org)
-		for _, r := range us[:n] {
+		for _, r := range group {
 			args = append(args, r.ID, r.Tier, r.Inherent, r.Signals, r.Own, r.Exposure, r.Level, r.factors, r.Confidence, r.missing)
 		}
 		if _, err := st.ExecContext(w.ctx, args...); err != nil {
@@ -267,9 +297,12 @@ func (w *riskWriter) flush(final bool) error {
 		us = us[n:]
 	}
 	w.updates = append(w.updates[:0], us...)
-	ks := w.rekey
-	for len(ks) >= w.size || (final && len(ks) > 0) {
-		n := min(len(ks), w.size)
+	ks, size := w.rekey, w.size
+	if w.engine == SQLite {
+		size = sqliteKeyBatch
+	}
+	for len(ks) >= size || (final && len(ks) > 0) {
+		n := min(len(ks), size)
 		if err := w.keys.write(ks[:n]); err != nil {
 			return err
 		}
@@ -328,11 +361,24 @@ func rebuildCounts(ctx context.Context, tx *sql.Tx, orgID string) error {
 type keyWriter struct {
 	stmtCache
 	engine Engine
-	org    string
-	args   []any
+	// feed gives SQLite the keys of a batch (rowfeed.go); feedOpen is set
+	// once its table is declared in this transaction.
+	feed     *rowFeed
+	feedOpen bool
+	org      string
+	args     []any
 }
 
+// sqliteKeyBatch is how many parties' register keys SQLite writes in one
+// pair of statements: a DELETE of their old keys and an INSERT of the new
+// ones from a feed table, in key order.
+const sqliteKeyBatch = 10_000
+
 func (k *keyWriter) write(rs []supplychain.PartyRisk) error {
+	rs = lastOfEachParty(rs, riskParty)
+	if k.engine == SQLite {
+		return k.feedKeys(rs)
+	}
 	ids := make([]any, 0, 1+len(rs))
 	ids = append(ids, k.org)
 	for _, r := range rs {
@@ -347,18 +393,9 @@ func (k *keyWriter) write(rs []supplychain.PartyRisk) error {
 	}
 	k.args = k.args[:0]
 	for _, r := range rs {
-		country, comm := r.Country, r.Commodities
-		if country == "" && comm == nil {
-			// Risk saved without the party's place in the register: read
-			// it from the party.
-			var raw string
-			err := k.tx.QueryRowContext(k.ctx, "SELECT country, commodities FROM parties WHERE org_id = $1 AND id = $2", k.org, r.ID).Scan(&country, &raw)
-			if err != nil {
-				return classify(err, "party "+r.ID)
-			}
-			if err := decodeList(raw, &comm); err != nil {
-				return fmt.Errorf("party %s commodities: %w", r.ID, err)
-			}
+		country, comm, err := k.place(r)
+		if err != nil {
+			return err
 		}
 		k.args = append(k.args, k.org, r.ID, "", country, r.Tier, r.Level, r.Exposure)
 		for i, c := range comm {
@@ -367,13 +404,7 @@ func (k *keyWriter) write(rs []supplychain.PartyRisk) error {
 			}
 		}
 	}
-	// SQLite writes one row per execution (a statement of several rows
-	// keeps a statement journal of every page it touches, which one of a
-	// single row does not); PostgreSQL a batch per statement.
 	per := len(k.args) / 7
-	if k.engine == SQLite {
-		per = 1
-	}
 	for args := k.args; len(args) > 0; args = args[7*per:] {
 		per = min(per, len(args)/7)
 		ins, err := k.stmt(`INSERT INTO register_keys (org_id, party_id, commodity, country, tier, level, exposure) VALUES ` + valuesList(per, 7, 1))
@@ -384,6 +415,114 @@ func (k *keyWriter) write(rs []supplychain.PartyRisk) error {
 			return classify(err, "register keys")
 		}
 	}
+	return nil
+}
+
+// place is the party's country and commodities, the keys of its place in
+// the register: as the risk gives them, or, for risk saved without them,
+// as the party is stored.
+func (k *keyWriter) place(r supplychain.PartyRisk) (string, []string, error) {
+	country, comm := r.Country, r.Commodities
+	if country != "" || comm != nil {
+		return country, comm, nil
+	}
+	var raw string
+	err := k.tx.QueryRowContext(k.ctx, "SELECT country, commodities FROM parties WHERE org_id = $1 AND id = $2", k.org, r.ID).Scan(&country, &raw)
+	if err != nil {
+		return "", nil, classify(err, "party "+r.ID)
+	}
+	if err := decodeList(raw, &comm); err != nil {
+		return "", nil, fmt.Errorf("party %s commodities: %w", r.ID, err)
+	}
+	return country, comm, nil
+}
+
+// registerKey is one row of register_keys as the feed table of keys reads
+// it: party_id, commodity, country, tier, level, exposure.
+type registerKey struct {
+	party, commodity, country string
+	tier                      int64
+	level                     string
+	exposure                  float64
+}
+
+type registerKeyRows []registerKey
+
+func (r registerKeyRows) Len() int { return len(r) }
+func (r registerKeyRows) Value(i, col int) driver.Value {
+	k := &r[i]
+	switch col {
+	case 0:
+		return k.party
+	case 1:
+		return k.commodity
+	case 2:
+		return k.country
+	case 3:
+		return k.tier
+	case 4:
+		return k.level
+	}
+	return k.exposure
+}
+
+// feedKeys writes the register keys of rs on SQLite: their old keys
+// deleted and the new ones inserted in key order, each by one statement
+// reading the keys from a feed table.
+func (k *keyWriter) feedKeys(rs []supplychain.PartyRisk) error {
+	if len(rs) == 0 {
+		return nil
+	}
+	if !k.feedOpen {
+		if _, err := k.tx.ExecContext(k.ctx, feedTableSQL("feed_keys", 2, "party_id", "commodity", "country", "tier", "level", "exposure")); err != nil {
+			return fmt.Errorf("register keys: %w", err)
+		}
+		k.feedOpen = true
+	}
+	keys := make(registerKeyRows, 0, 2*len(rs))
+	for _, r := range rs {
+		country, comm, err := k.place(r)
+		if err != nil {
+			return err
+		}
+		keys = append(keys, registerKey{r.ID, "", country, int64(r.Tier), r.Level, r.Exposure})
+		for j, c := range comm {
+			if c != "" && !containsBefore(comm, j, c) {
+				keys = append(keys, registerKey{r.ID, c, country, int64(r.Tier), r.Level, r.Exposure})
+			}
+		}
+	}
+	// In the order of register_keys' key (party_id, org_id, commodity).
+	slices.SortFunc(keys, func(a, b registerKey) int {
+		return cmp.Or(strings.Compare(a.party, b.party), strings.Compare(a.commodity, b.commodity))
+	})
+	batch := k.feed.add(keys)
+	defer k.feed.remove(batch)
+	del, err := k.stmt(`DELETE FROM register_keys WHERE org_id = $1 AND party_id IN (SELECT party_id FROM temp.feed_keys WHERE batch = $2)`)
+	if err != nil {
+		return err
+	}
+	if _, err := del.ExecContext(k.ctx, k.org, batch); err != nil {
+		return classify(err, "register keys")
+	}
+	ins, err := k.stmt(`INSERT INTO register_keys (org_id, party_id, commodity, country, tier, level, exposure)
+		SELECT $1, party_id, commodity, country, tier, level, exposure FROM temp.feed_keys WHERE batch = $2 ORDER BY party_id, commodity`)
+	if err != nil {
+		return err
+	}
+	_, err = ins.ExecContext(k.ctx, k.org, batch)
+	return classify(err, "register keys")
+}
+
+// closeFeed drops the feed table of keys at the end of a successful save.
+func (k *keyWriter) closeFeed() error {
+	if !k.feedOpen {
+		return nil
+	}
+	if _, err := k.tx.ExecContext(k.ctx, `DROP TABLE temp.feed_keys`); err != nil {
+		return fmt.Errorf("register keys: %w", err)
+	}
+	k.feedOpen = false
 	return nil
 }
 

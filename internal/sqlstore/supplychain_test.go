@@ -1072,3 +1072,37 @@ func BenchmarkRegisterPage(b *testing.B) {
 		}
 	})
 }
+
+// A party whose risk is given twice in one save has the register keys of
+// the last, however the store batches its writes.
+func TestSaveRiskGivenTwiceKeepsTheLastKeys(t *testing.T) {
+	t.Parallel() // each test has its own database
+	sqltest.EachEngine(t, func(t *testing.T, db *sqlstore.DB) {
+		ctx := context.Background()
+		tn := seedTenants(t, db.Accounts())
+		st := db.SupplyChain()
+		ps, _ := seedChain(t, st, tn.a.ID)
+		first := supplychain.PartyRisk{ID: ps[1].ID, Tier: 2, Exposure: 20, Level: "low", Country: "GH", Commodities: []string{"cocoa"}}
+		last := supplychain.PartyRisk{ID: ps[1].ID, Tier: 2, Exposure: 80, Level: "high", Country: "CI", Commodities: []string{"cocoa", "coffee", "cocoa"}}
+		other := supplychain.PartyRisk{ID: ps[2].ID, Tier: 3, Exposure: 30, Level: "medium"} // its place read from the party
+		if err := st.SaveRisk(ctx, tn.a.ID, sqlstore.RiskRows([]supplychain.PartyRisk{first, other, last})); err != nil {
+			t.Fatal(err)
+		}
+		got, err := db.QueryForTest(ctx, `SELECT party_id, commodity, country, tier, level, exposure FROM register_keys
+			WHERE org_id = $1 AND party_id IN ($2, $3) ORDER BY party_id = $3, commodity`, tn.a.ID, ps[1].ID, ps[2].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := [][]string{
+			{ps[1].ID, "", "CI", "2", "high", "80"},
+			{ps[1].ID, "cocoa", "CI", "2", "high", "80"},
+			{ps[1].ID, "coffee", "CI", "2", "high", "80"},
+		}
+		for _, c := range append([]string{""}, ps[2].Commodities...) {
+			want = append(want, []string{ps[2].ID, c, ps[2].Country, "3", "medium", "30"})
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("register keys (-want +got):\n%s", diff)
+		}
+	})
+}

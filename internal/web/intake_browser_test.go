@@ -104,11 +104,7 @@ func TestBrowserReportKeepsTheSupplierFound(t *testing.T) {
 // and send the report: the case names the one they chose, not the first
 // match and not none.
 func TestBrowserReportKeepsTheSupplierChosenAmongSeveral(t *testing.T) {
-	g, dyeing := newTwoGoldenThreads(t)
-	ts := httptest.NewServer(g.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
-	searchOnPublicForm(t, ctx, ts.URL, "golden thread", "Golden Thread Dyeing Works (BD)")
+	g, dyeing, ctx := searchTwoGoldenThreads(t)
 	choices, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('#supplier-matches input[name="supplier_id"]')).map(i => i.value)`))
 	if err != nil || len(choices) != 3 || choices[2] != "none" {
 		t.Fatalf("choices %q (%v): want both matches and none of these", choices, err)
@@ -134,11 +130,7 @@ func TestBrowserReportKeepsTheSupplierChosenAmongSeveral(t *testing.T) {
 // typed, without script; sent again, the case names the company chosen.
 // Nothing the worker typed reaches the log.
 func TestBrowserReportSentBackKeepsTheMatchesAndTheChoice(t *testing.T) {
-	g, dyeing := newTwoGoldenThreads(t)
-	ts := httptest.NewServer(g.h)
-	defer ts.Close()
-	ctx := testkit.Browser(t, false)
-	searchOnPublicForm(t, ctx, ts.URL, "golden thread", "Golden Thread Dyeing Works (BD)")
+	g, dyeing, ctx := searchTwoGoldenThreads(t)
 	contact, narrative := canary("Contact"), canary("Narrative")
 	err := chromedp.Do(ctx,
 		chromedp.Click(chromedp.CSS(`#supplier-matches input[value="`+dyeing+`"]`)),
@@ -237,10 +229,11 @@ func searchOnPublicForm(t *testing.T, ctx context.Context, base, query, want str
 	}
 }
 
-// newTwoGoldenThreads is a grievance fixture whose public form searches
-// suppliers, two of which match "golden thread": the spinning mill (the
-// test supplier) and a dye house, whose id it returns.
-func newTwoGoldenThreads(t *testing.T) (*gFixture, string) {
+// searchTwoGoldenThreads serves a grievance fixture whose public form
+// searches suppliers, two of which match "golden thread": the spinning
+// mill (the test supplier) and a dye house, whose id it returns. A browser
+// without script has searched for "golden thread" on the form and sees both.
+func searchTwoGoldenThreads(t *testing.T) (*gFixture, string, context.Context) {
 	t.Helper()
 	g := newGFixture(t, sqltest.Open(t, sqlstore.SQLite), vault.TestParams())
 	if err := g.db.Accounts().SetSupplierSearch(context.Background(), g.org.ID, true); err != nil {
@@ -251,5 +244,9 @@ func newTwoGoldenThreads(t *testing.T) (*gFixture, string) {
 		{ID: testSupplierID, Name: "Golden Thread Spinning Mills", Country: "IN"},
 		{ID: dyeing, Name: "Golden Thread Dyeing Works", Country: "BD"},
 	}
-	return g, dyeing
+	ts := httptest.NewServer(g.h)
+	t.Cleanup(ts.Close) // after the browser, which closes first
+	ctx := testkit.Browser(t, false)
+	searchOnPublicForm(t, ctx, ts.URL, "golden thread", "Golden Thread Dyeing Works (BD)")
+	return g, dyeing, ctx
 }

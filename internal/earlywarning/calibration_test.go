@@ -152,6 +152,18 @@ type calibAxis struct {
 	apply func(*MixConfig)
 }
 
+// weekendsAxis is the level "weekends -N%": every series' weekends at
+// 1-dip of its weekdays.
+func weekendsAxis(dip float64) calibAxis {
+	return calibAxis{fmt.Sprintf("weekends -%d%%", int(math.Round(dip*100))), func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(dip)} }}
+}
+
+// stepsAxis is the level "steps lo-hi SD": rises of lo to hi standard
+// deviations.
+func stepsAxis(lo, hi float64) calibAxis {
+	return calibAxis{fmt.Sprintf("steps %g-%g SD", lo, hi), func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = lo, hi }}
+}
+
 // calibStage is one grid of the search: every combination of one level of
 // each axis. Each stage was declared before it was run, and the later
 // stages from what the earlier ones showed.
@@ -179,14 +191,14 @@ var calibStages = []calibStage{
 		},
 		{
 			{"no weekly rhythm", func(c *MixConfig) {}},
-			{"weekends -30%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.3)} }},
+			weekendsAxis(0.3),
 			{"half with weekends -50%", func(c *MixConfig) { c.Weekly = [][]float64{nil, weekendDip(0.5)} }},
-			{"weekends -70%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.7)} }},
+			weekendsAxis(0.7),
 		},
 		{
-			{"steps 3-6 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 3, 6 }},
-			{"steps 2-5 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 2, 5 }},
-			{"steps 2-4 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 2, 4 }},
+			stepsAxis(3, 6),
+			stepsAxis(2, 5),
+			stepsAxis(2, 4),
 			{"steps x2-x4", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi, c.RiseFactorLo, c.RiseFactorHi = 3, 6, 2, 4 }},
 			{"3-6 SD, a quarter ramps over 5 days", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi, c.RampShare, c.RampDays = 3, 6, 0.25, 5 }},
 		},
@@ -222,14 +234,14 @@ var calibStages = []calibStage{
 			{"NB sizes 0/10", func(c *MixConfig) { c.Sizes = []float64{0, 10} }},
 		},
 		{
-			{"weekends -30%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.3)} }},
-			{"weekends -50%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.5)} }},
-			{"weekends -60%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.6)} }},
-			{"weekends -70%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.7)} }},
+			weekendsAxis(0.3),
+			weekendsAxis(0.5),
+			weekendsAxis(0.6),
+			weekendsAxis(0.7),
 		},
 		{
-			{"steps 3-6 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 3, 6 }},
-			{"steps 4-7 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 4, 7 }},
+			stepsAxis(3, 6),
+			stepsAxis(4, 7),
 		},
 	}},
 	// Stage 3, from what stage 2 showed: still no fit. Rates spread evenly
@@ -248,13 +260,13 @@ var calibStages = []calibStage{
 			{"rates two thirds log-spaced, the rest even", func(c *MixConfig) { c.Rates = MixedRates(100, 50) }},
 		},
 		{
-			{"weekends -60%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.6)} }},
-			{"weekends -70%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.7)} }},
-			{"weekends -80%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.8)} }},
+			weekendsAxis(0.6),
+			weekendsAxis(0.7),
+			weekendsAxis(0.8),
 		},
 		{
-			{"steps 3-6 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 3, 6 }},
-			{"steps 2.5-5.5 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 2.5, 5.5 }},
+			stepsAxis(3, 6),
+			stepsAxis(2.5, 5.5),
 		},
 	}},
 	// Stage 4, around stage 3's closest (a third of the rates
@@ -269,13 +281,13 @@ var calibStages = []calibStage{
 			{"rates a third log-spaced, the rest even", func(c *MixConfig) { c.Rates = MixedRates(25, 50) }},
 		},
 		{
-			{"weekends -65%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.65)} }},
-			{"weekends -70%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.7)} }},
-			{"weekends -75%", func(c *MixConfig) { c.Weekly = [][]float64{weekendDip(0.75)} }},
+			weekendsAxis(0.65),
+			weekendsAxis(0.7),
+			weekendsAxis(0.75),
 		},
 		{
-			{"steps 3.25-6.25 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 3.25, 6.25 }},
-			{"steps 3.5-6.5 SD", func(c *MixConfig) { c.RiseSDLo, c.RiseSDHi = 3.5, 6.5 }},
+			stepsAxis(3.25, 6.25),
+			stepsAxis(3.5, 6.5),
 		},
 	}},
 	// Stage 5, after the fit: the fitting configuration with one
